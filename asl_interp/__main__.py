@@ -1,0 +1,7 @@
+"""``python -m asl_interp``: the same as the ``asl-interp`` command."""
+
+import sys
+
+from .cli import main
+
+sys.exit(main())

@@ -1,0 +1,96 @@
+"""The ``asl-interp`` command line.
+
+In: ``argv``. Out: text (or JSON) on stdout, diagnostics on stderr, and an exit status.
+
+Exit statuses, the same for every command unless its help says otherwise:
+- 0: the job completed (for ``run``: whatever the architectural outcome);
+- 1: the ASL evaluation failed (assertion, unset state read, missing profile answer), or a
+  checking command (``check``, ``check-property``, ``crosscheck``) found problems;
+- 2: usage errors, unreadable files, syntax and static errors.
+
+Guarantees: every :class:`~asl_interp.errors.ASLError` is rendered through
+:func:`~asl_interp.errors.render`; no Python traceback reaches the user for a mistake of
+theirs. Each subcommand is one ``_add_<name>`` (arguments) and one ``_cmd_<name>`` (action)
+below; the work itself lives in the phase modules.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+
+from .errors import ASLError
+
+#: Exit status for each error phase when an ASLError escapes a command.
+EXIT_FOR_PHASE = {
+    "usage": 2,
+    "syntax": 2,
+    "static": 2,
+    "runtime": 1,
+    "state": 1,
+    "profile": 1,
+}
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports usage errors with our wording and exit status 2."""
+
+    def error(self, message: str):  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+# Each entry: name -> (help, add_arguments, run). Commands register below.
+_COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace], int]]] = {}
+
+
+def command(name: str, help: str):
+    """Register ``_cmd`` under ``name``; the decorated function takes the parsed args."""
+
+    def wrap(add: Callable[[argparse.ArgumentParser], None]):
+        def register(run: Callable[[argparse.Namespace], int]):
+            _COMMANDS[name] = (help, add, run)
+            return run
+
+        return register
+
+    return wrap
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The top-level parser with one subparser per registered command."""
+    parser = _Parser(
+        prog="asl-interp",
+        description="Run the Arm ARM's own ASL pseudocode against register state.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for name, (help_text, add, _run) in _COMMANDS.items():
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        add(p)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the console script and of ``python -m asl_interp``."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not args.command:
+        parser.print_help(sys.stderr)
+        return 2
+    _help, _add, run = _COMMANDS[args.command]
+    try:
+        return run(args)
+    except ASLError as err:
+        print(err.render(), file=sys.stderr)
+        return EXIT_FOR_PHASE.get(err.phase, 1)
+    except KeyboardInterrupt:
+        print("asl-interp: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+# ======================================================================================
+# Commands. Keep each one a thin layer over its phase module.
+# ======================================================================================

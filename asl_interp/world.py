@@ -1,0 +1,177 @@
+"""The one narrow interface between the evaluator and everything outside the ASL program.
+
+In: the evaluator calls a :class:`World` for every effect the spec text cannot decide by
+itself: reads and writes of machine state (registers, register fields, PSTATE), UNKNOWN
+values, IMPLEMENTATION_DEFINED answers, CONSTRAINED UNPREDICTABLE choices, and observation
+events (lines, branches) when an instrumented program runs.
+Out: values, as plain Python data (see *Value conventions*), or exceptions that end the
+evaluation (:class:`EvaluationEnded` for an architectural outcome, ``ASLError`` subclasses
+for user mistakes, anything else is a bug).
+
+Guarantees and rules:
+- The evaluator never stores machine state itself. A name that the :class:`RegisterModel`
+  knows is machine state, whether or not the ASL text also declares it as a global
+  (``ProcState PSTATE;``); every access goes through :meth:`World.read_bits` /
+  :meth:`World.write_bits` with constant or computed bit positions.
+- Reads are field-precise: the World records (and may refuse, for unset state) exactly the
+  bits examined. A whole-register value that only flows (``ZeroExtend(SCR_EL3)``) is not a
+  read until its bits are examined; keeping it lazy is the evaluator's job.
+- The evaluator does not swallow exceptions a World raises; exploration relies on raising
+  from :meth:`read_bits` to branch on a field's value.
+
+Value conventions (the World and the evaluator's primitives exchange these):
+- ``boolean``: ``bool``; ``integer``: ``int``; ``bits(N)``: an ``int`` in ``0 .. 2**N-1``
+  with ``N`` passed alongside; enumeration members: the member name ``str``;
+  ``string``: ``str``.
+- ASL types are described to the World by :class:`TypeDesc`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+
+from .errors import Span
+
+
+@attrs.define(frozen=True, slots=True)
+class TypeDesc:
+    """A run-time description of an ASL type, for UNKNOWN and IMPLEMENTATION_DEFINED.
+
+    ``kind`` is ``"boolean"``, ``"integer"``, ``"bits"`` (with ``width``), ``"enum"`` (with
+    ``name`` and ``members``) or ``"string"``.
+    """
+
+    kind: str
+    width: int | None = None
+    name: str | None = None
+    members: tuple[str, ...] = ()
+
+    def __str__(self) -> str:
+        if self.kind == "bits":
+            return f"bits({self.width})"
+        if self.kind == "enum":
+            return str(self.name)
+        return self.kind
+
+
+@attrs.define(frozen=True, slots=True)
+class FieldDef:
+    """A named field of a register: bits ``high`` down to ``low`` inclusive."""
+
+    name: str
+    high: int
+    low: int
+
+    @property
+    def width(self) -> int:
+        return self.high - self.low + 1
+
+
+@attrs.define(frozen=True, slots=True)
+class RegisterDef:
+    """A register as the evaluator sees it at compile time.
+
+    ``fields`` maps field name to :class:`FieldDef`. Several fields may overlap when a
+    register has several layouts over one storage (CPTR_EL2: TFP at 10 and FPEN at 21:20).
+    """
+
+    name: str
+    width: int
+    fields: dict[str, FieldDef] = attrs.field(factory=dict)
+
+
+@attrs.define(slots=True)
+class RegisterModel:
+    """The static register knowledge the compiler needs.
+
+    ``registers``: every register (and PSTATE) by name.
+    ``types``: register-layout types by type name, each naming the register whose field
+    layout a value of that type has (``SCRType`` -> ``SCR_EL3``, ``CPACRType`` ->
+    ``CPACR_EL1``). A value of such a type is ``bits(width)`` whose fields can be read by name.
+    """
+
+    registers: dict[str, RegisterDef] = attrs.field(factory=dict)
+    types: dict[str, str] = attrs.field(factory=dict)
+
+
+@attrs.define(frozen=True, slots=True)
+class Read:
+    """One examined piece of machine state: ``register.field`` (or ``register<hi:lo>``
+    when no named field covers the bits), its value and the spec line that read it."""
+
+    register: str
+    field: str | None
+    high: int
+    low: int
+    value: int
+    span: Span | None
+
+    @property
+    def name(self) -> str:
+        return f"{self.register}.{self.field}" if self.field else f"{self.register}<{self.high}:{self.low}>"
+
+
+class EvaluationEnded(Exception):  # noqa: N818 - control flow, not an error
+    """Raised (by a boundary primitive) to end the evaluation with an architectural outcome.
+
+    ``outcome`` is whatever the machine layer records (an ``Outcome`` object). The
+    evaluator lets it through untouched.
+    """
+
+    def __init__(self, outcome: Any):
+        super().__init__(outcome)
+        self.outcome = outcome
+
+
+class World:
+    """The effects interface. Subclass it; the defaults here raise or do nothing.
+
+    A World also receives observation events when the instrumented form runs. Their default
+    implementations do nothing.
+    """
+
+    #: Static register knowledge; the compiler reads it once.
+    register_model: RegisterModel
+
+    # ---- machine state --------------------------------------------------------------
+    def read_bits(self, register: str, high: int, low: int, span: Span | None) -> int:
+        """Return bits ``high:low`` of ``register`` and record the read of the fields
+        they cover. Raises ``StateError`` for unset state (unless the policy says zero),
+        or an explorer-specific exception to branch."""
+        raise NotImplementedError("World.read_bits: subclasses provide machine state")
+
+    def write_bits(self, register: str, high: int, low: int, value: int, span: Span | None) -> None:
+        """Set bits ``high:low`` of ``register`` (visible through every view that shares
+        its storage)."""
+        raise NotImplementedError("World.write_bits: subclasses provide machine state")
+
+    # ---- choices the spec leaves to the implementation or to chance -------------------
+    def unknown(self, typ: TypeDesc, span: Span | None) -> Any:
+        """A value for ``T UNKNOWN`` (recorded by the World)."""
+        raise NotImplementedError("World.unknown: subclasses choose UNKNOWN values")
+
+    def impdef(self, key: str, typ: TypeDesc, span: Span | None) -> Any:
+        """The answer to ``T IMPLEMENTATION_DEFINED "key"``. A keyless one is keyed by its
+        enclosing function and arguments as written in ASL, e.g. ``HaveEL(EL2)`` or
+        ``HasArchVersion(ARMv8p1)`` (arguments that are constants or enumeration members are
+        named, others printed as values)."""
+        raise NotImplementedError("World.impdef: subclasses answer IMPLEMENTATION_DEFINED")
+
+    def constrain_unpredictable(self, which: str, span: Span | None) -> str:
+        """The ``Constraint`` member chosen for ``ConstrainUnpredictable(which)``."""
+        raise NotImplementedError("World.constrain_unpredictable: subclasses choose")
+
+    # ---- observation (instrumented form only) ----------------------------------------
+    def on_line(self, span: Span) -> None:
+        """A statement at ``span`` is about to run."""
+
+    def on_branch(self, span: Span, condition: str, value: Any, reads: list[Read]) -> None:
+        """A branch at ``span`` was decided: ``condition`` is its source text (for a
+        ``case``, ``"<subject> matches <pattern>"``), ``value`` what it evaluated to, and
+        ``reads`` the machine state read while evaluating it."""
+
+    def read_log(self) -> list[Read]:
+        """Every read recorded so far, in order (the evaluator slices it for branches)."""
+        return []
