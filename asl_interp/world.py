@@ -163,6 +163,10 @@ class World:
         """The ``Constraint`` member chosen for ``ConstrainUnpredictable(which)``."""
         raise NotImplementedError("World.constrain_unpredictable: subclasses choose")
 
+    # ---- events every form reports -----------------------------------------------------
+    def on_undefined(self, span: Span | None) -> None:
+        """``UNDEFINED`` at ``span`` is about to call the spec version's fault routine."""
+
     # ---- observation (instrumented form only) ----------------------------------------
     def on_line(self, span: Span) -> None:
         """A statement at ``span`` is about to run."""
