@@ -1,0 +1,462 @@
+"""The formatter: prints an AST back as canonical classic ASL.
+
+In: nodes of :mod:`asl_interp.ast` as the parser builds them (spans are ignored).
+Out: text in the Arm ARM's style: 4-space indentation, block forms for every compound
+statement (``if c then`` on its own line, each ``when`` arm on its own line with its body
+indented below it), one statement per line, every list on one line.
+
+Guarantees:
+- Round trip: for every tree the concrete syntax can express,
+  ``dump(parse(format_module(m))) == dump(m)``, and formatting is idempotent on text:
+  ``format_module(parse(format_module(m))) == format_module(m)``.
+- Parentheses are added exactly where precedence needs them (the table below mirrors the
+  one at the top of ``grammar.lark``), and around the operands whose extent the grammar
+  leaves open (``if ... then ... else`` and ``T UNKNOWN`` used as an operand).
+- A ``when`` or ``otherwise`` arm with an empty body prints as the arm followed by the
+  comment line ``// (empty)``: the parser reads a comment-only arm as an empty body, which is
+  also how the Arm ARM writes "do nothing here".
+- Bodyless declarations end in ``;``.
+- A tree the concrete syntax cannot express (a negative ``IntLit``, an empty ``if`` body, a
+  one-element tuple, ``Discard`` outside a tuple target...) raises ``ValueError`` naming the
+  node; such trees never come from the parser.
+
+Canonical choices (where ASL allows several spellings of one tree): integer literals print
+in decimal unless they were written in hex (``0x`` then upper-case digits, as the spec
+prints them); bit strings print without spaces; an ``else`` branch holding only an ``if``
+prints as ``elsif``; concatenation ``:`` and the arithmetic inside bit slices (``N-1``) print
+without spaces, every other binary operator with one space each side.
+"""
+
+from __future__ import annotations
+
+from . import ast
+
+INDENT = "    "
+
+#: Binding strength of each binary operator, loosest first. A higher number binds tighter.
+#: All binary operators are left-associative.
+BINARY_PRECEDENCE: dict[str, int] = {
+    "||": 1,
+    "&&": 2,
+    "==": 3,
+    "!=": 3,
+    "<": 3,
+    "<=": 3,
+    ">": 3,
+    ">=": 3,
+    "IN": 3,
+    "+": 4,
+    "-": 4,
+    "OR": 4,
+    "EOR": 4,
+    "AND": 5,
+    "*": 5,
+    "/": 5,
+    "DIV": 5,
+    "MOD": 5,
+    "<<": 5,
+    ">>": 5,
+    "^": 6,
+    ":": 7,
+}
+
+#: Operators whose precedence the grammar does not fix relative to each other; until it
+#: does, any binary expression nested in another is parenthesised.
+PARENTHESISE_ALL_NESTED_BINARY = True
+
+# Expressions that never need parentheses as an operand.
+_ATOMS = (
+    ast.IntLit,
+    ast.BitsLit,
+    ast.MaskLit,
+    ast.StrLit,
+    ast.BoolLit,
+    ast.Var,
+    ast.Field,
+    ast.Fields,
+    ast.SliceExpr,
+    ast.Index,
+    ast.Call,
+    ast.TupleExpr,
+)
+
+# Operators printed without spaces around them inside a bit slice (``x<N-1:0>``).
+_TIGHT_IN_SLICE = {"+", "-", "*"}
+
+
+# --------------------------------------------------------------------------------------
+# Public API
+# --------------------------------------------------------------------------------------
+
+
+def format_module(m: ast.Module) -> str:
+    """The whole file: declarations in order, ending with a newline.
+
+    Consecutive one-line declarations (constants, globals, types, enumerations, bodyless
+    functions) sit on consecutive lines; a blank line separates everything else.
+    """
+    out: list[str] = []
+    previous_one_line = None
+    for decl in m.decls:
+        text = format_decl(decl)
+        one_line = "\n" not in text
+        if out and not (one_line and previous_one_line):
+            out.append("")
+        out.append(text)
+        previous_one_line = one_line
+    return "\n".join(out) + "\n" if out else ""
+
+
+def format_decl(d: ast.Decl) -> str:
+    """One top-level declaration, without a trailing newline."""
+    if isinstance(d, ast.FuncDef):
+        head = f"{d.name}({_params(d.params)})"
+        if d.result is not None:
+            head = f"{format_type(d.result)} {head}"
+        return _with_body(head, d.body)
+    if isinstance(d, ast.GetterDef):
+        head = f"{format_type(d.result)} {d.name}[{_params(d.params)}]"
+        return _with_body(head, d.body)
+    if isinstance(d, ast.SetterDef):
+        head = f"{d.name}[{_params(d.params)}] = {_param(d.value)}"
+        return _with_body(head, d.body)
+    if isinstance(d, ast.EnumDecl):
+        return f"enumeration {d.name} {{{', '.join(d.members)}}};"
+    if isinstance(d, ast.RecordDecl):
+        return f"type {d.name} is ({_params(d.fields)})"
+    if isinstance(d, ast.TypeDecl):
+        return f"type {d.name};"
+    if isinstance(d, ast.TypeAlias):
+        return f"type {d.name} = {format_type(d.type)};"
+    if isinstance(d, ast.ConstDecl):
+        return f"constant {_declarator(d.type, d.name)} = {format_expr(d.value)};"
+    if isinstance(d, ast.GlobalDecl):
+        init = "" if d.init is None else f" = {format_expr(d.init)}"
+        return f"{_declarator(d.type, d.name)}{init};"
+    raise ValueError(f"not a declaration: {type(d).__name__}")
+
+
+def format_stmt(s: ast.Stmt, indent: int = 0) -> str:
+    """One statement at ``indent`` levels (4 spaces each), possibly several lines, without
+    a trailing newline."""
+    return "\n".join(_stmt_lines(s, indent))
+
+
+def format_expr(e: ast.Expr) -> str:
+    """An expression as it appears where any expression is allowed (right of ``=``)."""
+    if isinstance(e, ast.IfExpr):
+        return _if_expr(e)
+    return _expr(e, 0)
+
+
+def format_type(t: ast.Type) -> str:
+    """A type. An :class:`~asl_interp.ast.ArrayType` has no spelling without the name it
+    declares; it is printed by the declaration that holds it."""
+    if isinstance(t, ast.TypeName):
+        return t.name
+    if isinstance(t, ast.BitsType):
+        return f"bits({format_expr(t.width)})"
+    if isinstance(t, ast.TupleType):
+        if len(t.elements) < 2:
+            raise ValueError("a tuple type needs at least two elements")
+        return "(" + ", ".join(format_type(x) for x in t.elements) + ")"
+    if isinstance(t, ast.ArrayType):
+        raise ValueError("an array type is only printed by the declaration that names it")
+    raise ValueError(f"not a type: {type(t).__name__}")
+
+
+def format_pattern(p: ast.Pattern) -> str:
+    """One pattern of a ``when`` arm or an ``IN`` set."""
+    if isinstance(p, ast.MaskPattern):
+        return f"'{p.mask}'"
+    if isinstance(p, ast.ExprPattern):
+        return format_expr(p.expr)
+    raise ValueError(f"not a pattern: {type(p).__name__}")
+
+
+# --------------------------------------------------------------------------------------
+# Declarations
+# --------------------------------------------------------------------------------------
+
+
+def _param(p: ast.Param) -> str:
+    return _declarator(p.type, p.name)
+
+
+def _params(ps: tuple[ast.Param, ...]) -> str:
+    return ", ".join(_param(p) for p in ps)
+
+
+def _declarator(t: ast.Type, name: str) -> str:
+    """``T name``, or ``array T name[lo..hi]`` for an array."""
+    if isinstance(t, ast.ArrayType):
+        return f"array {format_type(t.element)} {name}[{format_expr(t.low)}..{format_expr(t.high)}]"
+    return f"{format_type(t)} {name}"
+
+
+def _with_body(head: str, body: tuple[ast.Stmt, ...] | None) -> str:
+    if body is None:
+        return head + ";"
+    return "\n".join([head, *_block(body, 1, what=head)])
+
+
+# --------------------------------------------------------------------------------------
+# Statements
+# --------------------------------------------------------------------------------------
+
+
+def _block(body: tuple[ast.Stmt, ...], indent: int, what: str) -> list[str]:
+    """The lines of a body that must not be empty."""
+    if not body:
+        raise ValueError(f"the body of {what!r} is empty; ASL cannot write that")
+    lines: list[str] = []
+    for s in body:
+        lines.extend(_stmt_lines(s, indent))
+    return lines
+
+
+def _arm_block(body: tuple[ast.Stmt, ...], indent: int) -> list[str]:
+    """The lines of a ``when``/``otherwise`` body, which may be empty."""
+    if not body:
+        return [INDENT * indent + "// (empty)"]
+    return _block(body, indent, what="when")
+
+
+def _stmt_lines(s: ast.Stmt, indent: int) -> list[str]:
+    pad = INDENT * indent
+    if isinstance(s, ast.Assign):
+        return [f"{pad}{_target(s.target)} = {format_expr(s.value)};"]
+    if isinstance(s, ast.VarDecl):
+        if not s.names:
+            raise ValueError("a variable declaration needs a name")
+        if s.init is not None and len(s.names) != 1:
+            raise ValueError("an initialised variable declaration declares one name")
+        if s.constant and s.init is None:
+            raise ValueError("a constant needs an initial value")
+        text = ", ".join([_declarator(s.type, s.names[0]), *s.names[1:]])
+        if s.init is not None:
+            text += f" = {format_expr(s.init)}"
+        if s.constant:
+            text = "constant " + text
+        return [f"{pad}{text};"]
+    if isinstance(s, ast.CallStmt):
+        return [f"{pad}{_expr(s.call, 0)};"]
+    if isinstance(s, ast.If):
+        lines = [f"{pad}if {_cond(s.cond)} then", *_block(s.then, indent + 1, "if")]
+        for arm in s.elsifs:
+            lines.append(f"{pad}elsif {_cond(arm.cond)} then")
+            lines.extend(_block(arm.body, indent + 1, "elsif"))
+        if s.orelse is not None:
+            lines.append(f"{pad}else")
+            lines.extend(_block(s.orelse, indent + 1, "else"))
+        return lines
+    if isinstance(s, ast.Case):
+        lines = [f"{pad}case {_cond(s.subject)} of"]
+        if not s.whens and s.otherwise is None:
+            raise ValueError("a case statement needs at least one arm")
+        for arm in s.whens:
+            if not arm.patterns:
+                raise ValueError("a when arm needs at least one pattern")
+            pats = ", ".join(format_pattern(p) for p in arm.patterns)
+            lines.append(f"{pad}{INDENT}when {pats}")
+            lines.extend(_arm_block(arm.body, indent + 2))
+        if s.otherwise is not None:
+            lines.append(f"{pad}{INDENT}otherwise")
+            lines.extend(_arm_block(s.otherwise, indent + 2))
+        return lines
+    if isinstance(s, ast.For):
+        direction = "downto" if s.down else "to"
+        head = f"{pad}for {s.var} = {_cond(s.start)} {direction} {_cond(s.stop)}"
+        return [head, *_block(s.body, indent + 1, "for")]
+    if isinstance(s, ast.While):
+        return [f"{pad}while {_cond(s.cond)} do", *_block(s.body, indent + 1, "while")]
+    if isinstance(s, ast.Repeat):
+        return [f"{pad}repeat", *_block(s.body, indent + 1, "repeat"), f"{pad}until {_cond(s.cond)};"]
+    if isinstance(s, ast.Return):
+        if s.value is None:
+            return [f"{pad}return;"]
+        return [f"{pad}return {format_expr(s.value)};"]
+    if isinstance(s, ast.Assert):
+        return [f"{pad}assert {_cond(s.cond)};"]
+    if isinstance(s, ast.Undefined):
+        return [f"{pad}UNDEFINED;"]
+    if isinstance(s, ast.Unpredictable):
+        return [f"{pad}UNPREDICTABLE;"]
+    if isinstance(s, ast.See):
+        return [f"{pad}SEE {_string(s.text)};"]
+    if isinstance(s, ast.ImpDefStmt):
+        return [f"{pad}IMPLEMENTATION_DEFINED {_string(s.text)};"]
+    raise ValueError(f"not a statement: {type(s).__name__}")
+
+
+def _cond(e: ast.Expr) -> str:
+    """An expression followed by a keyword (``then``, ``of``, ``to``, ``do``, ``;``):
+    a conditional expression there is parenthesised so that its ``else`` branch cannot
+    swallow the keyword's context."""
+    if isinstance(e, ast.IfExpr):
+        return f"({_if_expr(e)})"
+    return _expr(e, 0)
+
+
+def _target(e: ast.Expr) -> str:
+    """An assignment target; ``-`` (Discard) is allowed only inside a tuple target."""
+    if isinstance(e, ast.TupleExpr):
+        if len(e.elements) < 2:
+            raise ValueError("a tuple needs at least two elements")
+        return "(" + ", ".join("-" if isinstance(x, ast.Discard) else _target(x) for x in e.elements) + ")"
+    return _expr(e, 0)
+
+
+# --------------------------------------------------------------------------------------
+# Expressions
+# --------------------------------------------------------------------------------------
+
+
+def _string(text: str) -> str:
+    if '"' in text or "\n" in text:
+        raise ValueError(f"classic ASL strings have no escapes; cannot print {text!r}")
+    return f'"{text}"'
+
+
+def _if_expr(e: ast.IfExpr) -> str:
+    """``if c then a else b``, with an ``IfExpr`` in the else branch printed as ``elsif``.
+
+    The condition is bare (``then`` ends it); the branches are operands, parenthesised
+    unless they are atoms, so that no reading of ``else`` can extend them."""
+    parts = [f"if {_expr(e.cond, 0)} then {_operand(e.then)}"]
+    orelse = e.orelse
+    while isinstance(orelse, ast.IfExpr):
+        parts.append(f"elsif {_expr(orelse.cond, 0)} then {_operand(orelse.then)}")
+        orelse = orelse.orelse
+    parts.append(f"else {_operand(orelse)}")
+    return " ".join(parts)
+
+
+def _operand(e: ast.Expr) -> str:
+    """An expression in a position that takes only atoms without parentheses."""
+    if isinstance(e, _ATOMS):
+        return _expr(e, 0)
+    return f"({format_expr(e)})"
+
+
+def _binop_needs_parens(e: ast.Binop, parent_prec: int, right: bool) -> bool:
+    if PARENTHESISE_ALL_NESTED_BINARY:
+        return parent_prec > 0
+    mine = _precedence(e.op)
+    return mine < parent_prec or (right and mine == parent_prec)
+
+
+def _precedence(op: str) -> int:
+    try:
+        return BINARY_PRECEDENCE[op]
+    except KeyError:
+        raise ValueError(f"unknown binary operator {op!r}") from None
+
+
+def _expr(e: ast.Expr, parent_prec: int, right: bool = False) -> str:
+    """``e`` as an operand of an operator of precedence ``parent_prec`` (0: not an operand);
+    ``right`` when it is the right operand (operators are left-associative)."""
+    if isinstance(e, ast.IntLit):
+        if e.value < 0:
+            raise ValueError(f"integer literals are non-negative; got {e.value} (use Unop '-')")
+        return f"0x{e.value:X}" if e.hex else str(e.value)
+    if isinstance(e, ast.BitsLit):
+        if set(e.bits) - {"0", "1"}:
+            raise ValueError(f"a bit string holds only 0 and 1: {e.bits!r}")
+        return f"'{e.bits}'"
+    if isinstance(e, ast.MaskLit):
+        return f"'{e.mask}'"
+    if isinstance(e, ast.StrLit):
+        return _string(e.value)
+    if isinstance(e, ast.BoolLit):
+        return "TRUE" if e.value else "FALSE"
+    if isinstance(e, ast.Var):
+        return e.name
+    if isinstance(e, ast.Discard):
+        raise ValueError("'-' (Discard) is only allowed inside a tuple assignment target")
+    if isinstance(e, ast.Field):
+        return f"{_base(e.base)}.{e.field}"
+    if isinstance(e, ast.Fields):
+        return f"{_base(e.base)}.<{','.join(e.fields)}>"
+    if isinstance(e, ast.SliceExpr):
+        if not e.slices:
+            raise ValueError("a bit slice needs at least one item")
+        return f"{_base(e.base)}<{','.join(_slice(s) for s in e.slices)}>"
+    if isinstance(e, ast.Index):
+        return f"{e.name}[{_args(e.args)}]"
+    if isinstance(e, ast.Call):
+        return f"{e.name}({_args(e.args)})"
+    if isinstance(e, ast.TupleExpr):
+        if len(e.elements) < 2:
+            raise ValueError("a tuple needs at least two elements")
+        return f"({_args(e.elements)})"
+    if isinstance(e, ast.Unop):
+        spelled = "NOT " if e.op == "NOT" else e.op
+        if e.op not in ("NOT", "!", "-"):
+            raise ValueError(f"unknown unary operator {e.op!r}")
+        return f"{spelled}{_operand(e.operand)}"
+    if isinstance(e, ast.Binop):
+        prec = _precedence(e.op)
+        text = f"{_expr(e.left, prec)}{_spaced(e.op)}{_expr(e.right, prec, right=True)}"
+        return f"({text})" if _binop_needs_parens(e, parent_prec, right) else text
+    if isinstance(e, ast.In):
+        if not e.patterns:
+            raise ValueError("an IN set needs at least one pattern")
+        pats = ", ".join(format_pattern(p) for p in e.patterns)
+        text = f"{_operand(e.expr)} IN {{{pats}}}"
+        return f"({text})" if parent_prec > 0 else text
+    if isinstance(e, ast.IfExpr):
+        return f"({_if_expr(e)})"
+    if isinstance(e, ast.Unknown):
+        text = f"{format_type(e.type)} UNKNOWN"
+        return f"({text})" if parent_prec > 0 else text
+    if isinstance(e, ast.ImpDef):
+        text = f"{format_type(e.type)} IMPLEMENTATION_DEFINED"
+        if e.key is not None:
+            text += f" {_string(e.key)}"
+        return f"({text})" if parent_prec > 0 else text
+    raise ValueError(f"not an expression: {type(e).__name__}")
+
+
+def _spaced(op: str) -> str:
+    return op if op == ":" else f" {op} "
+
+
+def _args(args: tuple[ast.Expr, ...]) -> str:
+    return ", ".join(format_expr(a) for a in args)
+
+
+def _base(e: ast.Expr) -> str:
+    """The base of ``.field``, ``.<fields>`` and ``<slice>``."""
+    if isinstance(e, (ast.Var, ast.Field, ast.Index, ast.Call, ast.SliceExpr)):
+        return _expr(e, 0)
+    return f"({format_expr(e)})"
+
+
+def _slice(s: ast.Slice) -> str:
+    if isinstance(s, ast.SliceRange):
+        return f"{_slice_bound(s.high)}:{_slice_bound(s.low)}"
+    if isinstance(s, ast.SliceIndex):
+        return _slice_bound(s.index)
+    raise ValueError(f"not a slice item: {type(s).__name__}")
+
+
+def _slice_bound(e: ast.Expr) -> str:
+    """A bound inside ``<...>``: atoms and ``+ - *`` arithmetic print bare and tight
+    (``N-1``); anything else is parenthesised, since ``>`` and ``:`` would end the bound.
+    A bound ending in ``>`` (a nested slice) is parenthesised too, so that it does not meet
+    the closing ``>`` as a ``>>`` token."""
+    if isinstance(e, ast.Binop) and e.op in _TIGHT_IN_SLICE:
+        prec = _precedence(e.op)
+        text = f"{_slice_operand(e.left, prec, False)}{e.op}{_slice_operand(e.right, prec, True)}"
+    else:
+        text = _operand(e)
+    return f"({text})" if text.endswith(">") else text
+
+
+def _slice_operand(e: ast.Expr, parent_prec: int, right: bool) -> str:
+    if isinstance(e, ast.Binop) and e.op in _TIGHT_IN_SLICE and not _binop_needs_parens(e, parent_prec, right):
+        return _slice_bound(e)
+    if isinstance(e, ast.Binop) and e.op in _TIGHT_IN_SLICE:
+        return f"({_slice_bound(e)})"
+    return _operand(e)

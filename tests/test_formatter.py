@@ -1,0 +1,215 @@
+"""The formatter prints canonical classic ASL, and parse -> format -> parse is the identity.
+
+The first half pins the canonical form on small hand-built trees (what a reader of the
+Arm ARM expects to see). The second half is the round-trip property over every .asl file
+the project ships, the shared reference texts, and generated trees.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from random import Random
+
+import pytest
+from hypothesis import HealthCheck, Phase, find, given, settings
+
+from asl_interp import ast
+from asl_interp.formatter import format_decl, format_expr, format_module, format_stmt, format_type
+
+from conftest import REFERENCE, REPO, SHARED, SHARED_ABSENT
+from strategies import classes_in, expressions, modules, statements
+
+A = ast
+
+
+def fmt(*decls: ast.Decl) -> str:
+    return format_module(ast.Module("t.asl", decls))
+
+
+# --------------------------------------------------------------------------------------
+# The canonical form
+# --------------------------------------------------------------------------------------
+
+
+def test_function_prints_in_block_form_with_four_space_indentation():
+    el = A.Field(A.Var("PSTATE"), "EL")
+    body = (
+        A.If(
+            A.Binop("&&", A.In(el, (A.ExprPattern(A.Var("EL0")), A.ExprPattern(A.Var("EL1")))), A.Unop("!", A.Call("IsInHost", ()))),
+            (
+                A.Case(
+                    A.Field(A.Var("CPACR_EL1"), "FPEN"),
+                    (
+                        A.When((A.MaskPattern("x0"),), (A.Assign(A.Var("disabled"), A.BoolLit(True)),)),
+                        A.When((A.ExprPattern(A.BitsLit("01")),), (A.Assign(A.Var("disabled"), A.Binop("==", el, A.Var("EL0"))),)),
+                    ),
+                ),
+                A.If(A.Var("disabled"), (A.CallStmt(A.Call("AArch64.AdvSIMDFPAccessTrap", (A.Var("EL1"),))),)),
+            ),
+        ),
+        A.Return(),
+    )
+    assert fmt(A.FuncDef("AArch64.CheckFPAdvSIMDEnabled", (), None, body)) == (
+        "AArch64.CheckFPAdvSIMDEnabled()\n"
+        "    if (PSTATE.EL IN {EL0, EL1}) && !IsInHost() then\n"
+        "        case CPACR_EL1.FPEN of\n"
+        "            when 'x0'\n"
+        "                disabled = TRUE;\n"
+        "            when '01'\n"
+        "                disabled = PSTATE.EL == EL0;\n"
+        "        if disabled then\n"
+        "            AArch64.AdvSIMDFPAccessTrap(EL1);\n"
+        "    return;\n"
+    )
+
+
+def test_elsif_and_else_arms():
+    s = A.If(
+        A.Var("a"),
+        (A.Return(A.IntLit(1)),),
+        (A.Elsif(A.Var("b"), (A.Return(A.IntLit(2)),)),),
+        (A.Return(A.IntLit(3)),),
+    )
+    assert format_stmt(s, 1) == (
+        "    if a then\n        return 1;\n    elsif b then\n        return 2;\n    else\n        return 3;"
+    )
+
+
+def test_empty_when_and_otherwise_arms_print_as_comment_only_arms():
+    s = A.Case(A.Var("x"), (A.When((A.MaskPattern("1x"),), ()),), ())
+    assert format_stmt(s) == "case x of\n    when '1x'\n        // (empty)\n    otherwise\n        // (empty)"
+
+
+def test_bodyless_declarations_end_in_semicolon():
+    assert format_decl(A.FuncDef("ThisInstrLength", (), A.TypeName("integer"), None)) == "integer ThisInstrLength();"
+    assert format_decl(A.FuncDef("EndOfInstruction", (), None, None)) == "EndOfInstruction();"
+    assert format_decl(A.GetterDef("SCR_GEN", (), A.TypeName("SCRType"), None)) == "SCRType SCR_GEN[];"
+    setter = A.SetterDef("X", (A.Param(A.TypeName("integer"), "n"),), A.Param(A.BitsType(A.Var("width")), "value"), None)
+    assert format_decl(setter) == "X[integer n] = bits(width) value;"
+
+
+def test_type_declarations():
+    assert format_decl(A.EnumDecl("InstrSet", ("InstrSet_A64", "InstrSet_A32"))) == "enumeration InstrSet {InstrSet_A64, InstrSet_A32};"
+    record = A.RecordDecl("ExceptionRecord", (A.Param(A.TypeName("Exception"), "exceptype"), A.Param(A.BitsType(A.IntLit(25)), "syndrome")))
+    assert format_decl(record) == "type ExceptionRecord is (Exception exceptype, bits(25) syndrome)"
+    assert format_decl(A.TypeDecl("SCRType")) == "type SCRType;"
+    assert format_decl(A.TypeAlias("Word", A.BitsType(A.IntLit(32)))) == "type Word = bits(32);"
+    assert format_decl(A.ConstDecl(A.BitsType(A.IntLit(2)), "EL3", A.BitsLit("11"))) == "constant bits(2) EL3 = '11';"
+    array = A.GlobalDecl(A.ArrayType(A.BitsType(A.IntLit(64)), A.IntLit(0), A.IntLit(30)), "_R")
+    assert format_decl(array) == "array bits(64) _R[0..30];"
+    assert format_type(A.TupleType((A.TypeName("integer"), A.TypeName("bit")))) == "(integer, bit)"
+
+
+def test_consecutive_one_line_declarations_stay_together_and_bodies_are_set_apart():
+    one = A.ConstDecl(A.BitsType(A.IntLit(2)), "EL1", A.BitsLit("01"))
+    two = A.ConstDecl(A.BitsType(A.IntLit(2)), "EL0", A.BitsLit("00"))
+    f = A.FuncDef("F", (), A.TypeName("boolean"), (A.Return(A.BoolLit(False)),))
+    assert fmt(one, two, f, one) == (
+        "constant bits(2) EL1 = '01';\nconstant bits(2) EL0 = '00';\n\n"
+        "boolean F()\n    return FALSE;\n\nconstant bits(2) EL1 = '01';\n"
+    )
+
+
+def test_literals_print_back_faithfully():
+    assert format_expr(A.IntLit(0x1A, hex=True)) == "0x1A"
+    assert format_expr(A.IntLit(0, hex=True)) == "0x0"
+    assert format_expr(A.IntLit(600)) == "600"
+    assert format_expr(A.BitsLit("")) == "''"
+    assert format_expr(A.BitsLit("00000000")) == "'00000000'"
+    assert format_expr(A.Binop("==", A.Var("c"), A.MaskLit("111x"))) == "c == '111x'"
+    assert format_expr(A.StrLit("FPEXC.EN value when TGE==1")) == '"FPEXC.EN value when TGE==1"'
+    assert format_expr(A.ImpDef(A.TypeName("boolean"), None)) == "boolean IMPLEMENTATION_DEFINED"
+    assert format_expr(A.ImpDef(A.TypeName("boolean"), "Have SVE ISA")) == 'boolean IMPLEMENTATION_DEFINED "Have SVE ISA"'
+    assert format_expr(A.Unknown(A.BitsType(A.IntLit(32)))) == "bits(32) UNKNOWN"
+
+
+def test_slices_fields_and_accessors():
+    pc = A.SliceExpr(A.Var("_PC"), (A.SliceRange(A.Binop("-", A.Var("N"), A.IntLit(1)), A.IntLit(0)),))
+    assert format_expr(pc) == "_PC<N-1:0>"
+    concat = A.Binop(":", A.SliceExpr(A.Var("HVBAR"), (A.SliceRange(A.IntLit(31), A.IntLit(5)),)),
+                     A.SliceExpr(A.Var("vect_offset"), (A.SliceRange(A.IntLit(4), A.IntLit(0)),)))
+    assert format_expr(concat) == "HVBAR<31:5>:vect_offset<4:0>"
+    assert format_expr(A.Fields(A.Var("PSTATE"), ("A", "I", "F"))) == "PSTATE.<A,I,F>"
+    assert format_expr(A.Field(A.Index("SCR_GEN", ()), "NS")) == "SCR_GEN[].NS"
+    assert format_expr(A.SliceExpr(A.Var("x"), (A.SliceIndex(A.IntLit(5)), A.SliceRange(A.IntLit(3), A.IntLit(0))))) == "x<5,3:0>"
+    # A nested slice as a bound must not run into the closing '>' as a '>>' token.
+    nested = A.SliceExpr(A.Var("x"), (A.SliceIndex(A.SliceExpr(A.Var("y"), (A.SliceIndex(A.IntLit(2)),))),))
+    assert format_expr(nested) == "x<(y<2>)>"
+    # A comparison or a concatenation inside a slice is parenthesised.
+    assert format_expr(A.SliceExpr(A.Var("x"), (A.SliceIndex(A.Binop(">", A.Var("a"), A.Var("b"))),))) == "x<(a > b)>"
+
+
+def test_tuple_targets_and_discard():
+    s = A.Assign(A.TupleExpr((A.Discard(), A.Var("il"))), A.Call("AArch32.ExceptionClass", (A.Var("e"),)))
+    assert format_stmt(s) == "(-, il) = AArch32.ExceptionClass(e);"
+
+
+def test_conditional_expressions():
+    nested = A.IfExpr(A.Var("a"), A.IntLit(1), A.IfExpr(A.Var("b"), A.IntLit(2), A.IntLit(3)))
+    assert format_expr(nested) == "if a then 1 elsif b then 2 else 3"
+    as_operand = A.Binop("+", A.Var("vect_offset"), A.IfExpr(A.Var("lower_32"), A.IntLit(0x600, True), A.IntLit(0x400, True)))
+    assert format_expr(as_operand) == "vect_offset + (if lower_32 then 0x600 else 0x400)"
+
+
+def test_loops_and_simple_statements():
+    loop = A.For("i", A.IntLit(0), A.IntLit(31), False, (A.Assign(A.Index("_Dclone", (A.Var("i"),)), A.Index("D", (A.Var("i"),))),))
+    assert format_stmt(loop) == "for i = 0 to 31\n    _Dclone[i] = D[i];"
+    down = A.For("i", A.Var("n"), A.IntLit(0), True, (A.Undefined(),))
+    assert format_stmt(down) == "for i = n downto 0\n    UNDEFINED;"
+    assert format_stmt(A.While(A.Var("c"), (A.Unpredictable(),))) == "while c do\n    UNPREDICTABLE;"
+    assert format_stmt(A.Repeat((A.See("MOV"),), A.Var("done"))) == 'repeat\n    SEE "MOV";\nuntil done;'
+    assert format_stmt(A.ImpDefStmt("foo")) == 'IMPLEMENTATION_DEFINED "foo";'
+    assert format_stmt(A.Assert(A.Var("known"))) == "assert known;"
+    assert format_stmt(A.VarDecl(A.TypeName("boolean"), ("a", "b"))) == "boolean a, b;"
+    assert format_stmt(A.VarDecl(A.BitsType(A.IntLit(4)), ("m",), A.BitsLit("1111"), constant=True)) == "constant bits(4) m = '1111';"
+
+
+@pytest.mark.parametrize(
+    "node, complaint",
+    [
+        (A.IntLit(-1), "non-negative"),
+        (A.TupleExpr((A.Var("a"),)), "two elements"),
+        (A.Discard(), "tuple assignment target"),
+        (A.StrLit('say "hi"'), "no escapes"),
+        (A.BitsLit("0x1"), "only 0 and 1"),
+    ],
+)
+def test_trees_the_syntax_cannot_express_are_refused(node, complaint):
+    with pytest.raises(ValueError, match=complaint):
+        format_expr(node)
+
+
+def test_empty_bodies_outside_case_arms_are_refused():
+    with pytest.raises(ValueError, match="empty"):
+        format_stmt(A.If(A.Var("c"), ()))
+    with pytest.raises(ValueError, match="empty"):
+        format_decl(A.FuncDef("F", (), None, ()))
+
+
+# --------------------------------------------------------------------------------------
+# The generator reaches every node class
+# --------------------------------------------------------------------------------------
+
+
+def test_generator_produces_every_node_class():
+    wanted = set(ast.node_classes())
+    seen: set[type] = set()
+
+    def covers_everything(m: ast.Module) -> bool:
+        seen.update(classes_in(m))
+        return wanted <= seen
+
+    find(
+        modules(),
+        covers_everything,
+        settings=settings(max_examples=3000, phases=[Phase.generate], database=None, deadline=None),
+        random=Random(0),
+    )
+    assert wanted <= seen, sorted(c.__name__ for c in wanted - seen)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(modules())
+def test_every_generated_tree_formats(m):
+    text = format_module(m)
+    assert text == "" or text.endswith("\n")
