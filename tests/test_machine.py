@@ -1,0 +1,273 @@
+"""The machine model: registers.toml, shared storage, field-precise reads, unset policy,
+UNKNOWN/IMPLEMENTATION_DEFINED/CONSTRAINED UNPREDICTABLE answers and outcome records.
+
+These tests build the model from the shipped registers.toml and a hand-made ``ProcState``
+record (the parsed sources give the same record), so they need no parser or evaluator.
+"""
+
+import pytest
+
+from asl_interp import ast
+from asl_interp.errors import ProfileError, Span, StateError
+from asl_interp.machine import Machine, build_machine_model, load_machine_model, load_profile
+from asl_interp.world import TypeDesc
+
+from conftest import SOURCES
+
+REGISTERS = SOURCES / "armv8.6" / "registers.toml"
+
+PROCSTATE = [("N", 1), ("Z", 1), ("C", 1), ("V", 1), ("D", 1), ("A", 1), ("I", 1), ("F", 1), ("PAN", 1),
+             ("UAO", 1), ("DIT", 1), ("TCO", 1), ("BTYPE", 2), ("SS", 1), ("IL", 1), ("EL", 2), ("nRW", 1),
+             ("SP", 1), ("Q", 1), ("GE", 4), ("SSBS", 1), ("IT", 8), ("J", 1), ("T", 1), ("E", 1), ("M", 5)]
+
+
+def procstate_module():
+    """``type ProcState is (bits (1) N, ...)`` as the parser builds it."""
+    fields = tuple(ast.Param(ast.BitsType(ast.IntLit(w)), n) for n, w in PROCSTATE)
+    return ast.Module("declarations.asl", (ast.RecordDecl("ProcState", fields),))
+
+
+@pytest.fixture(scope="module")
+def model():
+    return load_machine_model(REGISTERS, [procstate_module()])
+
+
+@pytest.fixture
+def machine(model):
+    return Machine(model, load_profile("default"))
+
+
+SPAN = Span("spec.asl", 7, 5)
+
+
+def test_armv86_widths(model):
+    """registers.md, "Register widths in the Armv8.6 text": all 32-bit except HCR_EL2, SCR_EL3."""
+    regs = model.registers
+    for name in ["FPEXC", "FPEXC32_EL2", "CPACR", "CPACR_EL1", "HCPTR", "CPTR_EL2", "CPTR_EL3", "NSACR",
+                 "HCR", "HCR2", "SCR", "HSR"]:
+        assert regs[name].width == 32, name
+    assert regs["HCR_EL2"].width == 64 and regs["SCR_EL3"].width == 64
+    assert regs["_PC"].width == 64
+
+
+def test_field_positions(model):
+    """Fields the closure reads, at the positions registers.md gives."""
+    f = lambda r, n: (model.registers[r].fields[n].high, model.registers[r].fields[n].low)  # noqa: E731
+    assert f("FPEXC", "EN") == (30, 30)
+    assert f("CPACR", "cp10") == (21, 20) and f("CPACR", "ASEDIS") == (31, 31)
+    assert f("CPACR_EL1", "FPEN") == (21, 20) and f("CPACR_EL1", "ZEN") == (17, 16)
+    assert f("CPTR_EL2", "TFP") == (10, 10) and f("CPTR_EL2", "TZ") == (8, 8)
+    assert f("CPTR_EL2", "FPEN") == (21, 20) and f("CPTR_EL2", "ZEN") == (17, 16)
+    assert f("HCPTR", "TCP10") == (10, 10) and f("HCPTR", "TASE") == (15, 15)
+    assert f("CPTR_EL3", "TFP") == (10, 10) and f("CPTR_EL3", "EZ") == (8, 8)
+    assert f("NSACR", "cp10") == (10, 10) and f("NSACR", "NSASEDIS") == (15, 15)
+    assert f("HCR_EL2", "TGE") == (27, 27) and f("HCR_EL2", "RW") == (31, 31) and f("HCR_EL2", "E2H") == (34, 34)
+    assert f("SCR_EL3", "NS") == (0, 0) and f("SCR_EL3", "RW") == (10, 10) and f("SCR_EL3", "EEL2") == (18, 18)
+    assert f("HSR", "EC") == (31, 26)
+
+
+def test_procstate_fields_come_from_the_asl_record(model):
+    """PSTATE: the ProcState record's names and widths, packed from bit 0 in order."""
+    pstate = model.registers["PSTATE"]
+    assert list(pstate.fields) == [n for n, _ in PROCSTATE]
+    assert pstate.width == sum(w for _, w in PROCSTATE)
+    assert (pstate.fields["N"].high, pstate.fields["N"].low) == (0, 0)
+    el = pstate.fields["EL"]
+    assert el.width == 2 and el.low == 16
+    assert pstate.fields["M"].high == pstate.width - 1
+
+
+def test_register_layout_types(model):
+    assert model.register_model.types == {"SCRType": "SCR_EL3", "CPACRType": "CPACR_EL1"}
+
+
+@pytest.mark.parametrize(
+    "aarch64, aarch32, field",
+    [("FPEXC32_EL2", "FPEXC", "EN"), ("CPACR_EL1", "CPACR", None), ("CPTR_EL2", "HCPTR", None),
+     ("HCR_EL2", "HCR", "TGE")],
+)
+def test_shared_storage_low_half(machine, aarch64, aarch32, field):
+    """Architecturally mapped registers: a write through one name is read through the other."""
+    machine.write_bits(aarch64, 31, 0, 0x40000000, SPAN)
+    assert machine.read_bits(aarch32, 31, 0, SPAN) == 0x40000000
+    machine.write_bits(aarch32, 30, 30, 0, SPAN)
+    assert machine.read_bits(aarch64, 31, 0, SPAN) == 0
+
+
+def test_fpexc32_en_zero_reads_fpexc_en_zero(model, machine):
+    """`FPEXC32_EL2.EN=0` makes `FPEXC.EN` read '0' (and the other way round)."""
+    machine.apply_state({"FPEXC32_EL2.EN": 0})
+    assert machine.read_bits("FPEXC", 30, 30, SPAN) == 0
+    machine.apply_state({"FPEXC.EN": "'1'"})
+    assert machine.read_bits("FPEXC32_EL2", 30, 30, SPAN) == 1
+
+
+def test_hcr2_is_the_top_half_of_hcr_el2(machine):
+    """HCR2[31:0] <-> HCR_EL2[63:32]: HCR_EL2.E2H (bit 34) is HCR2 bit 2."""
+    machine.apply_state({"HCR_EL2.E2H": 1, "HCR_EL2.TGE": 1})
+    assert machine.read_bits("HCR2", 2, 2, SPAN) == 1
+    assert machine.read_bits("HCR", 27, 27, SPAN) == 1
+    machine.write_bits("HCR2", 31, 0, 0, SPAN)
+    assert machine.read_bits("HCR_EL2", 34, 34, SPAN) == 0
+    assert machine.read_bits("HCR_EL2", 27, 27, SPAN) == 1
+
+
+def test_cptr_el2_both_layouts_one_storage(machine):
+    """CPTR_EL2.FPEN (E2H=1 layout) and HCPTR share bits with TFP/TCP10 (E2H=0 layout)."""
+    machine.apply_state({"CPTR_EL2.FPEN": "'01'", "CPTR_EL2.TFP": 1})
+    assert machine.read_bits("CPTR_EL2", 21, 20, SPAN) == 0b01
+    assert machine.read_bits("HCPTR", 10, 10, SPAN) == 1
+
+
+def test_reads_are_field_precise_and_recorded(machine):
+    machine.apply_state({"SCR_EL3": "0x401"})
+    assert machine.read_bits("SCR_EL3", 0, 0, SPAN) == 1
+    assert machine.read_bits("SCR_EL3", 10, 10, None) == 1
+    assert machine.read_bits("SCR_EL3", 3, 0, SPAN) == 1
+    names = [r.name for r in machine.read_log()]
+    assert names == ["SCR_EL3.NS", "SCR_EL3.RW", "SCR_EL3<3:0>"]
+    assert machine.read_log()[0].span == SPAN
+
+
+def test_unset_read_is_an_error_naming_field_and_line(machine):
+    with pytest.raises(StateError) as info:
+        machine.read_bits("HCR_EL2", 27, 27, SPAN)
+    assert "HCR_EL2.TGE was never set" in info.value.message
+    assert info.value.span == SPAN
+    assert info.value.render().startswith("spec.asl:7:5: error: HCR_EL2.TGE was never set")
+
+
+def test_unset_read_names_the_unset_fields_of_a_wide_read(machine):
+    machine.apply_state({"NSACR.cp10": 1})
+    with pytest.raises(StateError, match=r"NSACR\.NSASEDIS"):
+        machine.read_bits("NSACR", 31, 0, SPAN)
+
+
+def test_partially_set_field_is_unset(machine):
+    machine.apply_state({"CPACR_EL1<20>": 1})
+    with pytest.raises(StateError, match="CPACR_EL1.FPEN was never set"):
+        machine.read_bits("CPACR_EL1", 21, 20, SPAN)
+
+
+def test_unset_zero_policy_reads_zero_and_records_it(model):
+    m = Machine(model, load_profile("default"), unset="zero")
+    m.apply_state({"CPACR_EL1<20>": 1})
+    assert m.read_bits("CPACR_EL1", 21, 20, SPAN) == 0b01
+    assert [r.name for r in m.defaulted] == ["CPACR_EL1.FPEN"]
+
+
+def test_unset_hook_supplies_and_fixes_the_value(model):
+    calls = []
+
+    def hook(register, field, high, low, span):
+        calls.append((register, field, high, low, span))
+        return 1
+
+    m = Machine(model, load_profile("default"), unset=hook)
+    assert m.read_bits("HCR_EL2", 27, 27, SPAN) == 1
+    assert m.read_bits("HCR", 27, 27, SPAN) == 1
+    assert calls == [("HCR_EL2", "TGE", 27, 27, SPAN)]
+
+
+def test_unset_hook_may_raise_to_branch(model):
+    class Branch(Exception):
+        pass
+
+    def hook(*args):
+        raise Branch(args)
+
+    m = Machine(model, load_profile("default"), unset=hook)
+    with pytest.raises(Branch):
+        m.read_bits("SCR_EL3", 0, 0, SPAN)
+
+
+def test_bad_unset_policy(model):
+    with pytest.raises(StateError, match="unset policy"):
+        Machine(model, load_profile("default"), unset="ones")
+
+
+def test_profile_state_defaults_apply(machine):
+    """The default profile sets _PC (only ever the preferred return address)."""
+    assert machine.read_bits("_PC", 63, 0, None) == 0
+
+
+def test_unknown_fixed_policy_is_recorded(machine):
+    assert machine.unknown(TypeDesc("boolean"), SPAN) is False
+    assert machine.unknown(TypeDesc("bits", 4), SPAN) == 0
+    assert machine.unknown(TypeDesc("enum", name="E", members=("E_a", "E_b")), None) == "E_a"
+    assert [(u.type, u.value) for u in machine.unknowns] == [("boolean", False), ("bits(4)", 0), ("E", "E_a")]
+
+
+def test_impdef_answers_by_key_and_type(machine):
+    assert machine.impdef("HaveEL(EL3)", TypeDesc("boolean"), SPAN) is True
+    assert machine.impdef("FPEXC.EN value when TGE==1 and RW==0", TypeDesc("bits", 1), SPAN) == 1
+    assert machine.impdefs[0][:2] == ("HaveEL(EL3)", True)
+
+
+def test_missing_impdef_is_a_profile_error_naming_key_and_line(machine):
+    with pytest.raises(ProfileError) as info:
+        machine.impdef("HaveFrobnicator()", TypeDesc("boolean"), SPAN)
+    assert '"HaveFrobnicator()"' in info.value.message and info.value.span == SPAN
+    assert "default.toml" in "\n".join(info.value.notes)
+
+
+def test_missing_impdef_hook(model):
+    asked = []
+    m = Machine(model, load_profile("default"), on_missing_impdef=lambda k, t, s: asked.append(k) or True)
+    assert m.impdef("HaveFrobnicator()", TypeDesc("boolean"), SPAN) is True
+    assert asked == ["HaveFrobnicator()"]
+
+
+def test_impdef_answer_of_wrong_type(model, tmp_path):
+    p = tmp_path / "p.toml"
+    p.write_text('description = "x"\n[implementation_defined]\n"HaveEL(EL2)" = "yes"\n')
+    m = Machine(model, load_profile(p))
+    with pytest.raises(ProfileError, match=r'"HaveEL\(EL2\)".*boolean'):
+        m.impdef("HaveEL(EL2)", TypeDesc("boolean"), SPAN)
+
+
+def test_constrained_unpredictable_choice_and_missing(machine):
+    assert machine.constrain_unpredictable("Unpredictable_RESCPACR", SPAN) == "Constraint_TRUE"
+    with pytest.raises(ProfileError, match="Unpredictable_ZEROBTYPE"):
+        machine.constrain_unpredictable("Unpredictable_ZEROBTYPE", SPAN)
+
+
+def test_branch_and_undefined_events(machine):
+    machine.apply_state({"SCR_EL3.NS": 1})
+    machine.read_bits("SCR_EL3", 0, 0, SPAN)
+    machine.on_branch(SPAN, "SCR_EL3.NS == '1'", True, machine.read_log()[-1:])
+    machine.on_undefined(SPAN)
+    out = machine.outcome()
+    assert out.kind == "returned" and out.via_undefined
+    assert out.path[0].condition == "SCR_EL3.NS == '1'" and out.path[0].reads[0].name == "SCR_EL3.NS"
+
+
+def test_trace_records_lines_only_when_asked(model):
+    quiet = Machine(model, load_profile("default"))
+    loud = Machine(model, load_profile("default"), trace=True)
+    for m in (quiet, loud):
+        m.on_line(SPAN)
+    assert quiet.outcome().lines == () and loud.outcome().lines == (SPAN,)
+
+
+def test_outcome_reads_each_field_once_in_order(machine):
+    machine.apply_state({"SCR_EL3.NS": 1, "HCR_EL2.TGE": 0})
+    for reg, bit in [("SCR_EL3", 0), ("HCR_EL2", 27), ("SCR_EL3", 0)]:
+        machine.read_bits(reg, bit, bit, SPAN)
+    js = machine.outcome().to_json()
+    assert [r["name"] for r in js["reads"]] == ["SCR_EL3.NS", "HCR_EL2.TGE"]
+    assert js["reads"][0]["bits"] == "1" and js["reads"][0]["line"] == 7
+    assert set(js) == {"outcome", "reads", "path", "unknowns"}
+    assert set(js["outcome"]) == {"kind", "target_el", "target_state", "mode", "exception", "ec",
+                                   "vector_offset", "via_undefined"}
+
+
+def test_model_errors_name_file_and_key():
+    with pytest.raises(StateError, match="registers.A.storage names unknown register 'B'"):
+        build_machine_model({"registers": {"A": {"storage": "B<31:0>"}}}, source="r.toml")
+    with pytest.raises(StateError, match=r"r.toml: registers.A.fields.X: bit 40 is outside a 32-bit"):
+        build_machine_model({"registers": {"A": {"width": 32, "fields": {"X": 40}}}}, source="r.toml")
+    with pytest.raises(StateError, match="unknown key"):
+        build_machine_model({"registers": {"A": {"width": 32, "feilds": {}}}}, source="r.toml")
+    with pytest.raises(StateError, match="no record 'ProcState'"):
+        build_machine_model({"registers": {"PSTATE": {"record": "ProcState"}}})
