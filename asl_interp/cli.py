@@ -94,3 +94,31 @@ def main(argv: Sequence[str] | None = None) -> int:
 # ======================================================================================
 # Commands. Keep each one a thin layer over its phase module.
 # ======================================================================================
+
+
+# --------------------------------------------------------------------------------------
+# fmt
+# --------------------------------------------------------------------------------------
+
+
+@command("fmt", help="Print an ASL file in canonical form (exit 2 on syntax errors).")
+def _add_fmt(p: argparse.ArgumentParser) -> None:
+    p.add_argument("file", metavar="FILE", help="the .asl file to format")
+
+
+@_add_fmt
+def _cmd_fmt(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from .errors import UsageError
+
+    try:
+        text = Path(args.file).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        raise UsageError(f"cannot read {args.file}: {getattr(err, 'strerror', None) or err}") from None
+
+    from .formatter import format_module
+    from .parser import parse
+
+    sys.stdout.write(format_module(parse(text, args.file)))
+    return 0

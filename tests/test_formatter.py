@@ -213,3 +213,114 @@ def test_generator_produces_every_node_class():
 def test_every_generated_tree_formats(m):
     text = format_module(m)
     assert text == "" or text.endswith("\n")
+
+
+# --------------------------------------------------------------------------------------
+# Round trip: parse(format(tree)) == tree, and format is idempotent on text
+# --------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def parser():
+    return pytest.importorskip("asl_interp.parser", reason="asl_interp/parser.py is not written yet")
+
+#: Folders whose .asl files are deliberately malformed (syntax-error cases with golden
+#: diagnostics); every other .asl file the project ships must parse.
+MALFORMED_DIRS = {"syntax_errors", "malformed", "bad"}
+
+
+def shipped_asl_files() -> list[Path]:
+    found = []
+    for folder in ("asl_sources", "tests", "benchmarks", "examples"):
+        for path in sorted((REPO / folder).rglob("*.asl")):
+            if not MALFORMED_DIRS & set(path.relative_to(REPO).parts):
+                found.append(path)
+    return found
+
+
+SHARED_FILES = [REFERENCE, SHARED / "bench" / "fpcheck_loop.asl"]
+
+
+def assert_round_trip(parser, text: str, filename: str) -> None:
+    tree = parser.parse(text, filename)
+    canonical = format_module(tree)
+    again = parser.parse(canonical, filename + " (formatted)")
+    assert ast.dump(again) == ast.dump(tree)
+    assert format_module(again) == canonical
+
+
+@pytest.mark.parametrize("path", shipped_asl_files(), ids=lambda p: str(p.relative_to(REPO)))
+def test_shipped_files_round_trip(parser, path):
+    assert_round_trip(parser, path.read_text(encoding="utf-8"), str(path))
+
+
+@pytest.mark.parametrize("path", SHARED_FILES, ids=lambda p: p.name)
+def test_shared_texts_round_trip(parser, path):
+    if not path.is_file():
+        pytest.skip(SHARED_ABSENT)
+    assert_round_trip(parser, path.read_text(encoding="utf-8"), str(path))
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(modules())
+def test_generated_modules_round_trip(parser, m):
+    canonical = format_module(m)
+    tree = parser.parse(canonical, "generated.asl")
+    assert ast.dump(tree) == ast.dump(m)
+    assert format_module(tree) == canonical
+
+
+@settings(max_examples=150, deadline=None)
+@given(expressions(3))
+def test_generated_expressions_round_trip(parser, e):
+    assert ast.dump(parser.parse_expression(format_expr(e))) == ast.dump(e)
+
+
+@settings(max_examples=100, deadline=None)
+@given(statements(2))
+def test_generated_statements_round_trip(parser, s):
+    parsed = parser.parse_statements(format_stmt(s))
+    assert ast.dump(parsed) == ast.dump((s,))
+
+
+# --------------------------------------------------------------------------------------
+# asl-interp fmt FILE
+# --------------------------------------------------------------------------------------
+
+
+def test_fmt_command_prints_the_canonical_form(parser, tmp_path, capsys):
+    from asl_interp.cli import main
+
+    src = tmp_path / "f.asl"
+    src.write_text(
+        "// a comment that goes away\n"
+        "boolean  F(bits(2) el)\n"
+        "    if el IN {'00','01'} then return TRUE;\n"
+        "    return   (el == '11');\n"
+    )
+    assert main(["fmt", str(src)]) == 0
+    out = capsys.readouterr().out
+    assert out == "boolean F(bits(2) el)\n    if el IN {'00', '01'} then\n        return TRUE;\n    return el == '11';\n"
+
+
+def test_fmt_command_reports_syntax_errors_with_position_and_exit_2(parser, tmp_path, capsys):
+    from asl_interp.cli import main
+
+    src = tmp_path / "bad.asl"
+    src.write_text("boolean F()\n    return (TRUE;\n")
+    assert main(["fmt", str(src)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.startswith(f"{src}:2:")
+    assert ": error: " in captured.err
+    assert "Traceback" not in captured.err
+
+
+def test_fmt_command_reports_an_unreadable_file_with_exit_2(tmp_path, capsys):
+    from asl_interp.cli import main
+
+    missing = tmp_path / "missing.asl"
+    assert main(["fmt", str(missing)]) == 2
+    err = capsys.readouterr().err
+    assert f"cannot read {missing}" in err
+    assert "Traceback" not in err
