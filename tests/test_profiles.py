@@ -1,0 +1,94 @@
+"""Implementation profiles: the shipped ones load and say what they claim; malformed ones
+are ProfileErrors naming the file and key."""
+
+import pytest
+
+from asl_interp.errors import ProfileError
+from asl_interp.machine import load_profile, profile_names
+
+SHIPPED = ["default", "v8.1-vhe", "v8.4-sel2", "aarch32-only", "no-el3", "no-el2"]
+
+
+def test_shipped_profiles_exist():
+    assert set(SHIPPED) <= set(profile_names())
+
+
+@pytest.mark.parametrize("name", SHIPPED)
+def test_shipped_profile_loads_with_description(name):
+    p = load_profile(name)
+    assert p.name == name and p.description and "\n" not in p.description
+    assert p.unknown_policy == "fixed"
+    assert p.instruction == {"condition": 0b1110, "length": 32, "encoding": 0, "d_registers": 0}
+    assert p.constrained["Unpredictable_RESCPACR"] == "Constraint_TRUE"
+
+
+def test_default_is_armv80_el3_el2_aarch64_el1_aarch32():
+    p = load_profile("default").impdef
+    assert p["HaveEL(EL2)"] and p["HaveEL(EL3)"]
+    assert p["HaveAnyAArch32()"] and not p["HighestELUsingAArch32()"]
+    assert p["HaveAArch32EL(EL1)"] and not p["HaveAArch32EL(EL2)"]
+    assert not any(p[f"HasArchVersion(ARMv8p{i})"] for i in range(1, 7))
+
+
+def test_derived_profiles_change_only_what_they_say():
+    base = load_profile("default").impdef
+    assert load_profile("v8.1-vhe").impdef == {**base, "HasArchVersion(ARMv8p1)": True}
+    sel2 = load_profile("v8.4-sel2").impdef
+    assert sel2["HasArchVersion(ARMv8p4)"] and sel2["HasArchVersion(ARMv8p1)"] and not sel2["HasArchVersion(ARMv8p5)"]
+    assert load_profile("aarch32-only").impdef["HighestELUsingAArch32()"] is True
+    assert load_profile("no-el3").impdef["HaveEL(EL3)"] is False
+    assert load_profile("no-el2").impdef["HaveEL(EL2)"] is False
+
+
+def test_profile_by_path(tmp_path):
+    p = tmp_path / "mine.toml"
+    p.write_text('description = "mine"\nextends = "default"\n[implementation_defined]\n"HaveEL(EL2)" = false\n')
+    prof = load_profile(str(p))
+    assert prof.name == "mine" and prof.impdef["HaveEL(EL2)"] is False and prof.impdef["HaveEL(EL3)"] is True
+
+
+def test_unknown_profile_name_suggests():
+    with pytest.raises(ProfileError, match="unknown profile 'defualt'; did you mean 'default'"):
+        load_profile("defualt")
+
+
+def _write(tmp_path, text):
+    p = tmp_path / "bad.toml"
+    p.write_text(text)
+    return p
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ('description = "x"\n[implementation_defind]\n', r"bad.toml: unknown key 'implementation_defind'; did you mean 'implementation_defined'"),
+        ('[implementation_defined]\n"HaveEL(EL2)" = true\n', r"bad.toml: missing 'description'"),
+        ('description = 3\n', r"bad.toml: 'description' must be a string"),
+        ('description = "x"\nimplementation_defined = 1\n', r"'implementation_defined' must be a table"),
+        ('description = "x"\n[implementation_defined]\n"HaveEL(EL2)" = [true]\n', r'implementation_defined."HaveEL\(EL2\)"'),
+        ('description = "x"\n[constrained_unpredictable]\nUnpredictable_RESCPACR = "TRUE"\n', r"constrained_unpredictable.Unpredictable_RESCPACR: the choice is a Constraint member"),
+        ('description = "x"\n[constrained_unpredictable]\nRESCPACR = "Constraint_TRUE"\n', r"keys are Unpredictable members"),
+        ('description = "x"\n[unknown]\npolicy = "random"\n', r"unknown.policy must be one of fixed"),
+        ('description = "x"\n[instruction]\nlenght = 32\n', r"unknown key instruction.lenght; did you mean 'length'"),
+        ('description = "x"\n[instruction]\nlength = 8\n', r"instruction.length is 16 or 32"),
+        ('description = "x"\n[instruction]\ncondition = "\'111\'"\n', r"instruction.condition is 4 bits wide"),
+        ('description = "x"\nextends = "nope"\n', r"unknown profile 'nope'"),
+        ('description = "x"\n[implementation_defined\n', r"bad.toml: not valid TOML"),
+    ],
+)
+def test_malformed_profiles(tmp_path, text, message):
+    with pytest.raises(ProfileError, match=message):
+        load_profile(_write(tmp_path, text))
+
+
+def test_extends_loop(tmp_path):
+    a, b = tmp_path / "a.toml", tmp_path / "b.toml"
+    a.write_text(f'description = "a"\nextends = "{b}"\n')
+    b.write_text(f'description = "b"\nextends = "{a}"\n')
+    with pytest.raises(ProfileError, match="'extends' loops"):
+        load_profile(a)
+
+
+def test_missing_profile_file():
+    with pytest.raises(ProfileError, match="does not exist"):
+        load_profile("/nonexistent/p.toml")

@@ -1,0 +1,123 @@
+"""User state: names, values, widths, state files, and the errors for each mistake."""
+
+import pytest
+
+from asl_interp.errors import StateError
+from asl_interp.machine import load_machine_model, load_state_file, resolve_state
+from asl_interp.world import TypeDesc
+
+from conftest import REPO
+from test_machine import REGISTERS, procstate_module
+
+CONSTANTS = {
+    "EL0": (0b00, TypeDesc("bits", 2)), "EL1": (0b01, TypeDesc("bits", 2)),
+    "EL2": (0b10, TypeDesc("bits", 2)), "EL3": (0b11, TypeDesc("bits", 2)),
+    "M32_Svc": (0b10011, TypeDesc("bits", 5)), "M32_User": (0b10000, TypeDesc("bits", 5)),
+    "SOME_FLAG": (True, TypeDesc("boolean")),
+}
+
+
+@pytest.fixture(scope="module")
+def model():
+    return load_machine_model(REGISTERS, [procstate_module()])
+
+
+def one(model, key, value):
+    (w,) = resolve_state({key: value}, model, CONSTANTS)
+    return (w.register, w.high, w.low, w.value)
+
+
+@pytest.mark.parametrize(
+    "key, value, expected",
+    [
+        ("HCR_EL2.TGE", 1, ("HCR_EL2", 27, 27, 1)),
+        ("HCR_EL2.TGE", True, ("HCR_EL2", 27, 27, 1)),
+        ("HCR_EL2.TGE", "TRUE", ("HCR_EL2", 27, 27, 1)),
+        ("CPACR.cp10", "'11'", ("CPACR", 21, 20, 3)),
+        ("CPACR.cp10", "'1 1'", ("CPACR", 21, 20, 3)),
+        ("CPACR.cp10", "0b11", ("CPACR", 21, 20, 3)),
+        ("CPACR.cp10", "3", ("CPACR", 21, 20, 3)),
+        ("CPACR_EL1.FPEN", 0b01, ("CPACR_EL1", 21, 20, 1)),
+        ("FPEXC32_EL2", "0x40000000", ("FPEXC32_EL2", 31, 0, 0x40000000)),
+        ("PSTATE.EL", "EL1", ("PSTATE", 17, 16, 1)),
+        ("PSTATE.M", "M32_Svc", ("PSTATE", 41, 37, 0b10011)),
+        ("SCR_EL3<10>", 1, ("SCR_EL3", 10, 10, 1)),
+        ("SCR_EL3<5:4>", "'11'", ("SCR_EL3", 5, 4, 3)),
+        ("SCR.NS", "SOME_FLAG", ("SCR", 0, 0, 1)),
+    ],
+)
+def test_state_values(model, key, value, expected):
+    assert one(model, key, value) == expected
+
+
+def test_nested_tables_are_dotted_keys(model):
+    writes = resolve_state({"PSTATE": {"EL": "EL0", "nRW": 1}, "HCR_EL2": {"TGE": 0}}, model, CONSTANTS)
+    assert [(w.key, w.value) for w in writes] == [("PSTATE.EL", 0), ("PSTATE.nRW", 1), ("HCR_EL2.TGE", 0)]
+
+
+@pytest.mark.parametrize(
+    "key, value, message",
+    [
+        ("HCR_EL3.TGE", 1, r"unknown register 'HCR_EL3'; did you mean .*'HCR_EL2'"),
+        ("HCR_EL2.TGX", 1, r"register HCR_EL2 has no field 'TGX'; did you mean 'TGE'"),
+        ("CPACR.CP10", 1, r"no field 'CP10'; did you mean 'cp10'"),
+        ("CPACR.cp10", "'1'", r"CPACR.cp10 is 2 bits wide; '1' has 1 bits"),
+        ("CPACR.cp10", 4, r"CPACR.cp10 is 2 bits wide; 4 does not fit"),
+        ("CPACR.cp10", "0x7", r"does not fit"),
+        ("CPACR.cp10", "'12'", r"not a bit string"),
+        ("CPACR.cp10", True, r"a boolean only fits a 1-bit field"),
+        ("CPACR.cp10", 1.5, r"is not a value"),
+        ("PSTATE.EL", "M32_Svc", r"PSTATE.EL is 2 bits wide; M32_Svc is bits\(5\)"),
+        ("PSTATE.EL", "EL4", r"'EL4' is not a value or a known constant; did you mean"),
+        ("PSTATE.M", "M32_Sv", r"did you mean 'M32_Svc'"),
+        ("SCR_EL3<70>", 1, r"SCR_EL3 is 64 bits wide"),
+        ("SCR_EL3.NS.X", 1, r"is not REGISTER, REGISTER.FIELD or REGISTER<high:low>"),
+    ],
+)
+def test_bad_state(model, key, value, message):
+    with pytest.raises(StateError, match=message):
+        resolve_state({key: value}, model, CONSTANTS)
+
+
+def test_errors_name_the_origin(model):
+    with pytest.raises(StateError, match=r"^s.toml: register HCR_EL2 has no field"):
+        resolve_state({"HCR_EL2.TGX": 1}, model, CONSTANTS, origin="s.toml")
+
+
+def test_state_file(tmp_path, model):
+    p = tmp_path / "s.toml"
+    p.write_text('description = "d"\nprofile = "default"\n[registers]\nHCR_EL2.TGE = 0\n"SCR_EL3.NS" = 1\n'
+                 '[registers.PSTATE]\nEL = "EL1"\n')
+    sf = load_state_file(p)
+    assert sf.profile == "default" and sf.description == "d"
+    writes = resolve_state(sf.registers, model, CONSTANTS)
+    assert {w.key: w.value for w in writes} == {"HCR_EL2.TGE": 0, "SCR_EL3.NS": 1, "PSTATE.EL": 1}
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ('[register]\nX = 1\n', r"unknown top-level key\(s\) register; register state goes under \[registers\]"),
+        ('registers = 1\n', r"'registers' must be a table"),
+        ('profile = 3\n', r"'profile' must be a string"),
+        ('[registers\n', r"not valid TOML"),
+    ],
+)
+def test_bad_state_files(tmp_path, text, message):
+    p = tmp_path / "s.toml"
+    p.write_text(text)
+    with pytest.raises(StateError, match=message):
+        load_state_file(p)
+
+
+def test_missing_state_file():
+    with pytest.raises(StateError, match="cannot read the state file"):
+        load_state_file("/nonexistent/state.toml")
+
+
+def test_example_state_files_resolve(model):
+    """Every shipped example names only real registers and fields with valid values."""
+    files = sorted((REPO / "examples").glob("*.toml"))
+    for f in files:
+        sf = load_state_file(f)
+        assert resolve_state(sf.registers, model, CONSTANTS, origin=str(f))
