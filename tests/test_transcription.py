@@ -11,6 +11,8 @@ definition with the reference one:
   definition, the transcribed file:line:col and the first differing token;
 - the comments of the reference definition (its leading ``// Name()`` block and the comments
   inside it) must be kept, compared with white space normalised;
+- once tokens and comments agree, the lines must be the same too (line breaks and
+  indentation are syntax in classic ASL), so a layout change is reported on its own;
 - every reference definition is transcribed exactly once, except the exception-entry
   boundary functions, which are declared without a body in declarations.asl with the
   reference's signature tokens;
@@ -99,6 +101,7 @@ class Definition:
     file: str
     line: int
     extent: tuple[int, int] = (0, 0)  # first leading-comment line and last code line, 1-based
+    lines: list[str] = attrs.Factory(list)  # the text of those lines, as written
 
     @property
     def label(self) -> str:
@@ -185,7 +188,7 @@ def split_definitions(text: str, filename: str) -> list[Definition]:
         code = [t for t in body if t.kind != "comment"]
         comments = [_normalise_comment(t.text) for t in leading + body if t.kind == "comment"]
         key = definition_key(code, filename)
-        result.append(Definition(key, code, comments, filename, start + 1, (lead + 1, end + 1)))
+        result.append(Definition(key, code, comments, filename, start + 1, (lead + 1, end + 1), lines[lead : end + 1]))
     return result
 
 
@@ -304,6 +307,19 @@ def _first_difference(got: Definition, want: Definition, got_tokens=None, want_t
     return None
 
 
+def _layout_difference(got: Definition, want: Definition) -> list[str]:
+    """Line breaks and indentation carry meaning in classic ASL: the lines must be the same."""
+    for k, (g, w) in enumerate(zip(got.lines, want.lines)):
+        if g != w:
+            return [
+                f"{got.label}: {got.file}:{got.extent[0] + k}: line differs in layout from reference line "
+                f"{want.extent[0] + k}: {g!r} != {w!r}"
+            ]
+    if len(got.lines) != len(want.lines):
+        return [f"{got.label}: {got.file}:{got.line}: {len(got.lines)} lines, the reference has {len(want.lines)}"]
+    return []
+
+
 def compare(version_dir: Path, reference_text: str) -> list[str]:
     """Every fidelity problem of the transcription in ``version_dir``; empty when faithful."""
     problems: list[str] = []
@@ -349,6 +365,8 @@ def compare(version_dir: Path, reference_text: str) -> list[str]:
                             f"{d.label}: {d.file}:{d.line}: comment {k + 1} is {g!r}, the reference has {w!r}"
                         )
                         break
+            else:
+                problems.extend(_layout_difference(d, want))
     for key, want in reference.items():
         if key not in seen:
             problems.append(f"{want.label}: reference line {want.line}: not transcribed")
@@ -453,3 +471,11 @@ def test_checker_catches_a_changed_boundary_signature(tmp_path, reference_text):
     _edit(copy / DECLARATIONS, "bits(32) preferred_exception_return, integer lr_offset", "bits(64) preferred_exception_return, integer lr_offset")
     problems = compare(copy, reference_text)
     assert any(p.startswith("AArch32.EnterMode(") for p in problems), problems
+
+
+def test_checker_catches_a_changed_indentation(tmp_path, reference_text):
+    copy = _copy(tmp_path)
+    line = _edit(copy / "shared/functions/system.asl", "        return TRUE;                             // EL1", "    return TRUE;                             // EL1")
+    problems = compare(copy, reference_text)
+    assert len(problems) == 1, problems
+    assert problems[0].startswith(f"HaveEL(bits ( 2 )): armv8.6/shared/functions/system.asl:{line}: line differs in layout")
