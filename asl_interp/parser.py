@@ -1,0 +1,823 @@
+"""The front end: classic ASL text -> :mod:`asl_interp.ast`.
+
+In: source text (and the name to report it under). Out: an :class:`ast.Module` (or a tuple
+of statements, or one expression) whose every node carries a :class:`Span`.
+
+Guarantees:
+- Malformed text raises :class:`ErrorList` of :class:`ASLSyntaxError` (never a Lark or
+  Python exception). :func:`parse` reports every syntax error of a file, not just the first:
+  the file is cut into top-level chunks (a chunk starts at each line that begins in column 0
+  with code other than a closing bracket) and each chunk is parsed on its own, keeping its
+  true line numbers; a chunk contributes at most one error (its first).
+- Every parsed text is registered with :func:`errors.remember_source`, so diagnostics can
+  quote it.
+- The Lark parser is built once per process (and Lark's grammar cache makes that cheap).
+  Parsing is serialised by a lock, because the post-lexer and the callbacks keep per-parse
+  state (file name, indentation).
+
+Layout rules (the post-lexer :class:`_Layout`): a line start is a ``_NL`` token; blank and
+comment-only lines are merged into the next line start; inside ``()``, ``[]`` and ``{}``
+line starts are dropped (continuation lines); a deeper line start adds ``_INDENT``, a
+shallower one one ``_DEDENT`` per closed block and must line up with an enclosing block. A
+tab advances to the next multiple of 8 columns. A ``<`` written directly after a name, ``)``,
+``]`` or ``>`` opens a bit slice (see the header of ``grammar.lark``).
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from lark import Lark, Token, Transformer, v_args
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+from lark.lexer import PatternStr
+
+from . import ast
+from .errors import ASLError, ASLSyntaxError, ErrorList, Span, UsageError, remember_source
+
+__all__ = ["parse", "parse_file", "parse_expression", "parse_statements", "parse_paths", "build_lark"]
+
+GRAMMAR_PATH = Path(__file__).with_name("grammar.lark")
+_START_SYMBOLS = ["start", "statements", "expression"]
+
+
+# ======================================================================================
+# Post-lexer: indentation, continuation lines, slice '<'
+# ======================================================================================
+
+_OPENERS = {"LPAR": "RPAR", "LSQB": "RSQB", "LBRACE": "RBRACE"}
+_CLOSERS = {v: k for k, v in _OPENERS.items()}
+_SLICE_AFTER = {"NAME", "RPAR", "RSQB", "GT"}
+
+
+class _ParseState:
+    """Per-parse state shared by the post-lexer, the callbacks and the error translator."""
+
+    def __init__(self) -> None:
+        self.filename = "<input>"
+        self.last: Token | None = None  # the last real (non-layout) token handed on
+
+
+def _indent_width(text: str) -> int:
+    width = 0
+    for ch in text:
+        width = (width // 8 + 1) * 8 if ch == "\t" else width + 1
+    return width
+
+
+class _Layout:
+    """Lark post-lexer turning line starts into ``_NL``/``_INDENT``/``_DEDENT`` tokens."""
+
+    always_accept = ("_NL",)
+
+    def __init__(self, state: _ParseState):
+        self.state = state
+
+    def process(self, stream: Iterator[Token]) -> Iterator[Token]:
+        state = self.state
+        state.last = None
+        indents: list[int] = []
+        brackets = 0
+        pending: Token | None = None
+        for tok in stream:
+            kind = tok.type
+            if kind == "_NL":
+                if brackets == 0:
+                    pending = tok
+                continue
+            if not indents:
+                # The first token fixes the base indentation (column 0 for a file chunk).
+                indents.append(tok.column - 1)
+                pending = None
+            elif pending is not None:
+                yield pending
+                width = _indent_width(pending.value[pending.value.rfind("\n") + 1 :])
+                if width > indents[-1]:
+                    indents.append(width)
+                    yield Token.new_borrow_pos("_INDENT", "", tok)
+                else:
+                    while width < indents[-1]:
+                        indents.pop()
+                        yield Token.new_borrow_pos("_DEDENT", "", tok)
+                    if width != indents[-1]:
+                        raise ASLSyntaxError(
+                            "this line's indentation does not line up with any enclosing block",
+                            _token_span(state.filename, tok),
+                        )
+                pending = None
+            if kind in _OPENERS:
+                brackets += 1
+            elif kind in _CLOSERS and brackets:
+                brackets -= 1
+            elif kind == "LT" and state.last is not None:
+                prev = state.last
+                if prev.type in _SLICE_AFTER and prev.end_pos == tok.start_pos:
+                    tok = Token.new_borrow_pos("SLICE_LT", tok.value, tok)
+            state.last = tok
+            yield tok
+        if indents:
+            last = state.last
+            yield _end_token("_NL", last)
+            for _ in indents[1:]:
+                yield _end_token("_DEDENT", last)
+
+
+def _end_token(kind: str, last: Token) -> Token:
+    """A layout token placed just after ``last``."""
+    return Token(
+        kind,
+        "",
+        start_pos=last.end_pos,
+        line=last.end_line,
+        column=last.end_column,
+        end_line=last.end_line,
+        end_column=last.end_column,
+        end_pos=last.end_pos,
+    )
+
+
+def _token_span(filename: str, tok: Token) -> Span:
+    return Span(filename, tok.line, tok.column, tok.end_line, tok.end_column)
+
+
+# ======================================================================================
+# Callbacks: grammar rules -> AST nodes
+# ======================================================================================
+
+
+class _Stmts(tuple):
+    """A statement list under construction (a body)."""
+
+
+class _Else(tuple):
+    """The body of an ``else`` or ``otherwise`` arm."""
+
+
+class _QName:
+    """A possibly dotted name with the tokens it was written with."""
+
+    __slots__ = ("tokens",)
+
+    def __init__(self, tokens: list[Token]):
+        self.tokens = tokens
+
+    @property
+    def name(self) -> str:
+        return ".".join(self.tokens)
+
+
+def _strip_tokens(children: list) -> list:
+    return [c for c in children if not isinstance(c, Token)]
+
+
+@v_args(meta=True)
+class _Build(Transformer):
+    """Embedded Lark callbacks. Each method is named after a rule or alias of the grammar."""
+
+    def __init__(self, state: _ParseState):
+        self.state = state
+
+    # -- positions ---------------------------------------------------------------------
+
+    def _span(self, meta) -> Span | None:
+        if getattr(meta, "empty", True):
+            return None
+        return Span(self.state.filename, meta.line, meta.column, meta.end_line, meta.end_column)
+
+    def _tspan(self, tok: Token) -> Span:
+        return _token_span(self.state.filename, tok)
+
+    def _join(self, first: Token, last: Token) -> Span:
+        return Span(self.state.filename, first.line, first.column, last.end_line, last.end_column)
+
+    # -- entry points --------------------------------------------------------------------
+
+    def start(self, meta, children):
+        return tuple(children)
+
+    def statements(self, meta, children):
+        return tuple(children)
+
+    def expression(self, meta, children):
+        return children[0]
+
+    # -- declarations --------------------------------------------------------------------
+
+    def _params_and_body(self, children):
+        body = children[-1]
+        params = tuple(c for c in children[:-1] if isinstance(c, ast.Param))
+        return params, (tuple(body) if body is not None else None)
+
+    def no_body(self, meta, children):
+        return None
+
+    def func_def(self, meta, children):
+        result, qname = children[0], children[1]
+        params, body = self._params_and_body(children[2:])
+        return ast.FuncDef(qname.name, params, result, body, span=self._span(meta))
+
+    def proc_def(self, meta, children):
+        qname = children[0]
+        params, body = self._params_and_body(children[1:])
+        return ast.FuncDef(qname.name, params, None, body, span=self._span(meta))
+
+    def getter_def(self, meta, children):
+        result, qname = children[0], children[1]
+        params, body = self._params_and_body(children[2:])
+        return ast.GetterDef(qname.name, params, result, body, span=self._span(meta))
+
+    def setter_def(self, meta, children):
+        qname = children[0]
+        params, body = self._params_and_body(children[1:])
+        return ast.SetterDef(qname.name, params[:-1], params[-1], body, span=self._span(meta))
+
+    def tuple_type(self, meta, children):
+        return ast.TupleType(tuple(children), span=self._span(meta))
+
+    def param(self, meta, children):
+        return ast.Param(children[0], str(children[1]), span=self._span(meta))
+
+    def enum_decl(self, meta, children):
+        return ast.EnumDecl(str(children[0]), tuple(str(c) for c in children[1:]), span=self._span(meta))
+
+    def record_decl(self, meta, children):
+        return ast.RecordDecl(str(children[0]), tuple(children[1:]), span=self._span(meta))
+
+    def type_decl(self, meta, children):
+        return ast.TypeDecl(str(children[0]), span=self._span(meta))
+
+    def type_alias(self, meta, children):
+        return ast.TypeAlias(str(children[0]), children[1], span=self._span(meta))
+
+    def const_decl(self, meta, children):
+        return ast.ConstDecl(children[0], str(children[1]), children[2], span=self._span(meta))
+
+    def global_decl(self, meta, children):
+        return ast.GlobalDecl(children[0], str(children[1]), span=self._span(meta))
+
+    def global_init(self, meta, children):
+        return ast.GlobalDecl(children[0], str(children[1]), children[2], span=self._span(meta))
+
+    def array_decl(self, meta, children):
+        element, name, low, high = children
+        span = self._span(meta)
+        return ast.GlobalDecl(ast.ArrayType(element, low, high, span=span), str(name), span=span)
+
+    # -- types ---------------------------------------------------------------------------
+
+    def type_name(self, meta, children):
+        return ast.TypeName(str(children[0]), span=self._span(meta))
+
+    def bits_type(self, meta, children):
+        return ast.BitsType(children[0], span=self._span(meta))
+
+    # -- statements ----------------------------------------------------------------------
+
+    def block(self, meta, children):
+        return _Stmts(children)
+
+    def inline(self, meta, children):
+        return _Stmts(children)
+
+    def empty_body(self, meta, children):
+        return _Stmts()
+
+    def assign(self, meta, children):
+        return ast.Assign(children[0], children[1], span=self._span(meta))
+
+    def call_stmt(self, meta, children):
+        target = children[0]
+        if not isinstance(target, ast.Call):
+            raise ASLSyntaxError(
+                "a statement must be an assignment (with '=') or a procedure call",
+                target.span or self._span(meta),
+            )
+        return ast.CallStmt(target, span=self._span(meta))
+
+    def var_decl(self, meta, children):
+        return ast.VarDecl(children[0], tuple(str(c) for c in children[1:]), span=self._span(meta))
+
+    def var_init(self, meta, children):
+        return ast.VarDecl(children[0], (str(children[1]),), children[2], span=self._span(meta))
+
+    def const_local(self, meta, children):
+        return ast.VarDecl(children[0], (str(children[1]),), children[2], True, span=self._span(meta))
+
+    def return_stmt(self, meta, children):
+        return ast.Return(children[0] if children else None, span=self._span(meta))
+
+    def assert_stmt(self, meta, children):
+        return ast.Assert(children[0], span=self._span(meta))
+
+    def undefined_stmt(self, meta, children):
+        return ast.Undefined(span=self._span(meta))
+
+    def unpredictable_stmt(self, meta, children):
+        return ast.Unpredictable(span=self._span(meta))
+
+    def see_stmt(self, meta, children):
+        return ast.See(children[0][1:-1], span=self._span(meta))
+
+    def impdef_stmt(self, meta, children):
+        return ast.ImpDefStmt(children[0][1:-1], span=self._span(meta))
+
+    def if_stmt(self, meta, children):
+        cond, then = children[0], children[1]
+        elsifs = tuple(c for c in children[2:] if isinstance(c, ast.Elsif))
+        orelse = next((tuple(c) for c in children[2:] if isinstance(c, _Else)), None)
+        return ast.If(cond, tuple(then), elsifs, orelse, span=self._span(meta))
+
+    def elsif_clause(self, meta, children):
+        return ast.Elsif(children[0], tuple(children[1]), span=self._span(meta))
+
+    def else_clause(self, meta, children):
+        return _Else(children[0])
+
+    else_inline = else_clause
+
+    def case_stmt(self, meta, children):
+        subject = children[0]
+        whens = tuple(c for c in children[1:] if isinstance(c, ast.When))
+        otherwise = next((tuple(c) for c in children[1:] if isinstance(c, _Else)), None)
+        return ast.Case(subject, whens, otherwise, span=self._span(meta))
+
+    def when_arm(self, meta, children):
+        patterns = tuple(_pattern(c) for c in children[:-1])
+        return ast.When(patterns, tuple(children[-1]), span=self._span(meta))
+
+    def otherwise_arm(self, meta, children):
+        return _Else(children[0])
+
+    def for_stmt(self, meta, children):
+        name, start, direction, stop, body = children
+        return ast.For(str(name), start, stop, direction == "downto", tuple(body), span=self._span(meta))
+
+    def while_stmt(self, meta, children):
+        return ast.While(children[0], tuple(children[1]), span=self._span(meta))
+
+    def repeat_stmt(self, meta, children):
+        return ast.Repeat(tuple(children[0]), children[1], span=self._span(meta))
+
+    # -- expressions ---------------------------------------------------------------------
+
+    def if_expr(self, meta, children):
+        span = self._span(meta)
+        result = children[-1]
+        pairs = children[:-1]
+        for i in range(len(pairs) - 2, -1, -2):
+            result = ast.IfExpr(pairs[i], pairs[i + 1], result, span=span)
+        return result
+
+    def binop(self, meta, children):
+        left, op, right = children
+        return ast.Binop(str(op), left, right, span=self._span(meta))
+
+    def unop(self, meta, children):
+        op, operand = children
+        return ast.Unop(str(op), operand, span=self._span(meta))
+
+    def in_expr(self, meta, children):
+        return ast.In(children[0], tuple(_pattern(c) for c in children[1:]), span=self._span(meta))
+
+    def qualname(self, meta, children):
+        return _QName(children)
+
+    def name_ref(self, meta, children):
+        tokens = children[0].tokens
+        expr: ast.Expr = ast.Var(str(tokens[0]), span=self._tspan(tokens[0]))
+        for tok in tokens[1:]:
+            expr = ast.Field(expr, str(tok), span=self._join(tokens[0], tok))
+        return expr
+
+    def call(self, meta, children):
+        return ast.Call(children[0].name, tuple(children[1:]), span=self._span(meta))
+
+    def index(self, meta, children):
+        return ast.Index(children[0].name, tuple(children[1:]), span=self._span(meta))
+
+    def field(self, meta, children):
+        return ast.Field(children[0], str(children[1]), span=self._span(meta))
+
+    def slice(self, meta, children):
+        items = _strip_tokens(children)
+        return ast.SliceExpr(items[0], tuple(items[1:]), span=self._span(meta))
+
+    def fields(self, meta, children):
+        names = tuple(str(c) for c in children[1:] if isinstance(c, Token) and c.type == "NAME")
+        return ast.Fields(children[0], names, span=self._span(meta))
+
+    def slice_index(self, meta, children):
+        return ast.SliceIndex(children[0], span=self._span(meta))
+
+    def slice_range(self, meta, children):
+        high, low = _strip_tokens(children)
+        return ast.SliceRange(high, low, span=self._span(meta))
+
+    def int_lit(self, meta, children):
+        tok = children[0]
+        text = str(tok)
+        try:
+            value = int(text[2:], 16) if text.startswith("0x") else int(text, 10)
+        except ValueError:
+            raise ASLSyntaxError("this number is too long", self._tspan(tok)) from None
+        return ast.IntLit(value, text.startswith("0x"), span=self._tspan(tok))
+
+    def bits_lit(self, meta, children):
+        tok = children[0]
+        digits = tok[1:-1].replace(" ", "")
+        if "x" in digits:
+            return ast.MaskLit(digits, span=self._tspan(tok))
+        return ast.BitsLit(digits, span=self._tspan(tok))
+
+    def str_lit(self, meta, children):
+        return ast.StrLit(children[0][1:-1], span=self._tspan(children[0]))
+
+    def true_lit(self, meta, children):
+        return ast.BoolLit(True, span=self._span(meta))
+
+    def false_lit(self, meta, children):
+        return ast.BoolLit(False, span=self._span(meta))
+
+    def tuple_expr(self, meta, children):
+        return ast.TupleExpr(tuple(children), span=self._span(meta))
+
+    def discard(self, meta, children):
+        return ast.Discard(span=self._tspan(children[0]))
+
+    def unknown(self, meta, children):
+        return ast.Unknown(children[0], span=self._span(meta))
+
+    def impdef(self, meta, children):
+        key = children[1][1:-1] if len(children) > 1 else None
+        return ast.ImpDef(children[0], key, span=self._span(meta))
+
+
+def _pattern(expr: ast.Expr) -> ast.Pattern:
+    """A case-arm or ``IN`` pattern: masks with ``x`` match bitwise, anything else by equality."""
+    if isinstance(expr, ast.MaskLit):
+        return ast.MaskPattern(expr.mask, span=expr.span)
+    return ast.ExprPattern(expr, span=expr.span)
+
+
+# ======================================================================================
+# The Lark parser, built once
+# ======================================================================================
+
+_STATE = _ParseState()
+_BUILD = _Build(_STATE)
+_LOCK = threading.RLock()
+_LARK: Lark | None = None
+
+
+def build_lark(*, strict: bool = False, cache: bool | str = True) -> Lark:
+    """Build a Lark parser for ``grammar.lark`` (LALR, basic lexer, layout post-lexer).
+
+    ``strict=True`` makes Lark reject any grammar conflict or terminal collision (tests use
+    it). The parser returns Lark trees (the AST callbacks run afterwards); it shares the
+    post-lexer's per-parse state with this module, so only use it through the functions
+    below (or for grammar checks).
+    """
+    return Lark(
+        GRAMMAR_PATH.read_text(encoding="utf-8"),
+        parser="lalr",
+        lexer="basic",
+        start=_START_SYMBOLS,
+        postlex=_Layout(_STATE),
+        propagate_positions=True,
+        maybe_placeholders=False,
+        strict=strict,
+        cache=cache,
+    )
+
+
+def _lark() -> Lark:
+    global _LARK
+    if _LARK is None:
+        with _LOCK:
+            if _LARK is None:
+                _LARK = build_lark()
+    return _LARK
+
+
+# ======================================================================================
+# Chunking a file into top-level definitions
+# ======================================================================================
+
+_SKIP_RE = re.compile(r'"[^"\n]*"|\'[^\'\n]*\'|//[^\n]*|/\*.*?\*/|/\*', re.S)
+
+
+def _chunks(text: str, filename: str) -> tuple[list[tuple[int, int]], list[ASLSyntaxError]]:
+    """Split ``text`` into top-level chunks: ``(first_line, last_line)`` pairs, 0-based,
+    inclusive. Also returns errors found on the way (indented first line, open comment)."""
+    errors: list[ASLSyntaxError] = []
+    # Character ranges covered by block comments; an unterminated one runs to the end.
+    comments: list[tuple[int, int]] = []
+    for m in _SKIP_RE.finditer(text):
+        if m.group().startswith("/*"):
+            if m.group() == "/*" and not text.startswith("*/", m.end()):
+                line = text.count("\n", 0, m.start()) + 1
+                col = m.start() - (text.rfind("\n", 0, m.start()) + 1) + 1
+                errors.append(
+                    ASLSyntaxError(
+                        "unterminated comment: '/*' has no matching '*/'",
+                        Span(filename, line, col, line, col + 2),
+                    )
+                )
+                comments.append((m.start(), len(text)))
+                break
+            comments.append((m.start(), m.end()))
+    lines = text.split("\n")
+    starts: list[int] = []
+    offset = 0
+    ci = 0
+    seen_code = False
+    for number, line in enumerate(lines):
+        while ci < len(comments) and comments[ci][1] <= offset:
+            ci += 1
+        in_comment = ci < len(comments) and comments[ci][0] < offset + max(len(line), 1) and (
+            comments[ci][0] <= offset + len(line) - len(line.lstrip())
+        )
+        stripped = line.strip()
+        offset += len(line) + 1
+        if in_comment or not stripped or stripped.startswith("//"):
+            continue
+        if line[0] in " \t\f":
+            if not seen_code:
+                col = len(line) - len(line.lstrip()) + 1
+                errors.append(
+                    ASLSyntaxError(
+                        "unexpected indentation: a definition must start in the first column",
+                        Span(filename, number + 1, col, number + 1, col + 1),
+                    )
+                )
+                seen_code = True
+                starts.append(number)
+            continue
+        seen_code = True
+        if line[0] in ")]}":
+            continue
+        starts.append(number)
+    pairs = [(s, e - 1) for s, e in zip(starts, starts[1:] + [len(lines)])]
+    return pairs, errors
+
+
+# ======================================================================================
+# Error translation: Lark exceptions -> plain-words ASLSyntaxError
+# ======================================================================================
+
+_DESCRIBE = {
+    "NAME": "a name",
+    "INT": "a number",
+    "BITLIT": "a bit string",
+    "STRING": "a string",
+    "_NL": "the end of the line",
+    "_INDENT": "an indented block",
+    "_DEDENT": "the end of the block",
+    "$END": "the end of the text",
+    "SLICE_LT": "'<'",
+}
+
+_EXPR_STARTS = {"NAME", "INT", "BITLIT", "LPAR"}
+
+
+def _describe(name: str) -> str:
+    if name in _DESCRIBE:
+        return _DESCRIBE[name]
+    try:
+        pattern = _lark().get_terminal(name).pattern
+    except KeyError:
+        return name.lower()
+    if isinstance(pattern, PatternStr):
+        return f"'{pattern.value}'"
+    return name.lower()
+
+
+def _describe_token(tok: Token) -> str:
+    if tok.type in ("_NL", "_INDENT", "_DEDENT", "$END"):
+        return _DESCRIBE[tok.type]
+    if tok.type in ("NAME", "INT", "BITLIT", "STRING"):
+        return f"{_DESCRIBE[tok.type]} ({tok.value})" if tok.type != "NAME" else f"'{tok.value}'"
+    return f"'{tok.value}'"
+
+
+def _expected_phrase(expected: Iterable[str]) -> str:
+    names = set(expected)
+    parts: list[str] = []
+    if _EXPR_STARTS <= names:
+        parts.append("an expression")
+        names -= _EXPR_STARTS | {"MINUS", "BANG", "NOT", "STRING", "TRUE", "FALSE", "BITS", "IF"}
+    described = sorted({_describe(n) for n in names if n not in ("WS", "COMMENT", "BLOCK_COMMENT")})
+    parts.extend(described)
+    if not parts:
+        return "something else"
+    if len(parts) > 6:
+        parts = parts[:6] + ["..."]
+        return "one of " + ", ".join(parts)
+    if len(parts) == 1:
+        return parts[0]
+    return ", ".join(parts[:-1]) + " or " + parts[-1]
+
+
+def _after_last(filename: str) -> Span | None:
+    last = _STATE.last
+    if last is None:
+        return None
+    return Span(filename, last.end_line, last.end_column, last.end_line, last.end_column + 1)
+
+
+def _from_unexpected_token(err: UnexpectedToken, filename: str) -> ASLSyntaxError:
+    tok = err.token
+    expected = set(err.expected)
+    at = _token_span(filename, tok) if tok.line is not None else None
+    layout = tok.type in ("_NL", "_DEDENT", "$END")
+    if layout:
+        at = _after_last(filename) or at
+    if tok.type == "_INDENT":
+        return ASLSyntaxError("unexpected indentation", at)
+    keyword_contexts = [
+        ("THEN", "expected 'then' after the condition of 'if'"),
+        ("OF", "expected 'of' after the subject of 'case'"),
+        ("DO", "expected 'do' after the condition of 'while'"),
+        ("TO", "expected 'to' or 'downto' after the start value of 'for'"),
+        ("UNTIL", "expected 'until' after the body of 'repeat'"),
+    ]
+    for term, message in keyword_contexts:
+        if term in expected:
+            return ASLSyntaxError(message, at)
+    if "SEMICOLON" in expected and (layout or tok.type in ("NAME", "IF", "RETURN", "ASSERT")):
+        return ASLSyntaxError("expected ';' at the end of the statement", at)
+    if "GT" in expected and "SLICE_LT" not in expected and not _EXPR_STARTS <= expected:
+        return ASLSyntaxError(f"expected '>' to close the bit slice, found {_describe_token(tok)}", at)
+    if tok.type == "_DEDENT" and "_INDENT" in expected:
+        return ASLSyntaxError("expected an indented block", at)
+    return ASLSyntaxError(f"unexpected {_describe_token(tok)}; expected {_expected_phrase(expected)}", at)
+
+
+def _from_unexpected_characters(err: UnexpectedCharacters, text: str, filename: str) -> ASLSyntaxError:
+    line_text = text.split("\n")[err.line - 1] if err.line >= 1 else ""
+    rest = line_text[err.column - 1 :]
+    ch = rest[:1] or text[err.pos_in_stream : err.pos_in_stream + 1]
+    at = Span(filename, err.line, err.column, err.line, err.column + 1)
+    if ch == "'":
+        close = rest.find("'", 1)
+        if close < 0:
+            return ASLSyntaxError("unterminated bit string: no closing \"'\" on this line", at)
+        for i, c in enumerate(rest[1:close], start=1):
+            if c not in "01x ":
+                bad = Span(filename, err.line, err.column + i, err.line, err.column + i + 1)
+                return ASLSyntaxError(
+                    f"'{c}' cannot appear in a bit string (only 0, 1, x and spaces can)", bad
+                )
+    if ch == '"':
+        return ASLSyntaxError("unterminated string: no closing '\"' on this line", at)
+    shown = repr(ch) if ch.isprintable() and ch != "'" else repr(ch)
+    return ASLSyntaxError(f"unexpected character {shown}", at)
+
+
+def _bracket_problem(text: str, filename: str) -> ASLSyntaxError | None:
+    """A closing bracket without its opener, or an opener never closed, in ``text``."""
+    stack: list[Token] = []
+    try:
+        tokens = list(_lark().lex(text, dont_ignore=False))
+    except (UnexpectedInput, ASLError):
+        return None
+    for tok in tokens:
+        if tok.type in _OPENERS:
+            stack.append(tok)
+        elif tok.type in _CLOSERS:
+            if not stack:
+                return ASLSyntaxError(f"unbalanced '{tok.value}': nothing to close", _token_span(filename, tok))
+            opener = stack.pop()
+            if _OPENERS[opener.type] != tok.type:
+                return ASLSyntaxError(
+                    f"'{tok.value}' does not match the '{opener.value}' opened at line "
+                    f"{opener.line} column {opener.column}",
+                    _token_span(filename, tok),
+                )
+    if stack:
+        opener = stack[-1]
+        return ASLSyntaxError(f"'{opener.value}' is never closed", _token_span(filename, opener))
+    return None
+
+
+# ======================================================================================
+# Public API
+# ======================================================================================
+
+
+def _run(text: str, filename: str, start: str):
+    """Parse ``text`` from the rule ``start``; raise one ASLSyntaxError on failure."""
+    lark = _lark()
+    with _LOCK:
+        _STATE.filename = filename
+        _STATE.last = None
+        try:
+            tree = lark.parse(text, start=start)
+            return _BUILD.transform(tree)
+        except ASLSyntaxError:
+            raise
+        except UnexpectedInput as err:
+            problem = _bracket_problem(text, filename)
+            if problem is not None:
+                raise problem from None
+            if isinstance(err, UnexpectedToken):
+                raise _from_unexpected_token(err, filename) from None
+            if isinstance(err, UnexpectedCharacters):
+                raise _from_unexpected_characters(err, text, filename) from None
+            if isinstance(err, UnexpectedEOF):
+                raise ASLSyntaxError("unexpected end of the text", _after_last(filename)) from None
+            raise ASLSyntaxError(str(err).splitlines()[0], None) from None
+        except RecursionError:
+            raise ASLSyntaxError("the text is nested too deeply to parse", Span(filename, 1, 1)) from None
+
+
+def parse(text: str, filename: str) -> ast.Module:
+    """Parse a whole ASL source file.
+
+    Raises :class:`ErrorList` holding one :class:`ASLSyntaxError` per broken top-level
+    definition (in file order) when the text is not classic ASL.
+    """
+    remember_source(filename, text)
+    clean = text.replace("\r\n", "\n").replace("\r", "\n")
+    ranges, errors = _chunks(clean, filename)
+    lines = clean.split("\n")
+    decls: list[ast.Decl] = []
+    for first, last in ranges:
+        chunk = "\n" * first + "\n".join(lines[first : last + 1])
+        try:
+            decls.extend(_run(chunk, filename, "start"))
+        except ASLSyntaxError as err:
+            errors.append(err)
+    if errors:
+        errors.sort(key=lambda e: (e.span.line, e.span.col) if e.span else (0, 0))
+        raise ErrorList(errors)
+    end_line = len(lines)
+    return ast.Module(
+        filename, tuple(decls), span=Span(filename, 1, 1, end_line, len(lines[-1]) + 1)
+    )
+
+
+def parse_file(path: str | Path) -> ast.Module:
+    """Read and parse one file (UTF-8). An unreadable file is a :class:`UsageError`."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise UsageError(f"no such file: {path}") from None
+    except UnicodeDecodeError as err:
+        raise UsageError(f"{path} is not UTF-8 text ({err.reason} at byte {err.start})") from None
+    except OSError as err:
+        raise UsageError(f"cannot read {path}: {err.strerror or err}") from None
+    return parse(text, str(path))
+
+
+def parse_statements(text: str, filename: str = "<stmt>") -> tuple[ast.Stmt, ...]:
+    """Parse statements, as typed to ``asl-interp eval`` (``x = 3; y = x + 1;``).
+
+    The first line's indentation is the base level. Raises :class:`ErrorList`.
+    """
+    remember_source(filename, text)
+    try:
+        return _run(text.replace("\r\n", "\n"), filename, "statements")
+    except ASLSyntaxError as err:
+        raise ErrorList([err]) from None
+
+
+def parse_expression(text: str, filename: str = "<expr>") -> ast.Expr:
+    """Parse one expression (line breaks allowed only inside brackets). Raises ErrorList."""
+    remember_source(filename, text)
+    try:
+        if not text.strip():
+            raise ASLSyntaxError("expected an expression, found nothing", Span(filename, 1, 1))
+        return _run(text.replace("\r\n", "\n"), filename, "expression")
+    except ASLSyntaxError as err:
+        raise ErrorList([err]) from None
+
+
+def parse_paths(paths: Iterable[str | Path]) -> tuple[list[ast.Module], list[ASLError]]:
+    """Parse files and folders (``*.asl`` below a folder, recursively, in sorted order).
+
+    Returns the modules that parsed and every error found (syntax errors of each file, in
+    file order). A path that does not exist raises :class:`UsageError` naming it.
+    """
+    files: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            files.extend(sorted(p for p in path.rglob("*.asl") if p.is_file()))
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise UsageError(f"no such file or folder: {raw}")
+    modules: list[ast.Module] = []
+    errors: list[ASLError] = []
+    for file in files:
+        try:
+            modules.append(parse_file(file))
+        except ErrorList as err:
+            errors.extend(err.errors)
+        except ASLError as err:
+            errors.append(err)
+    return modules, errors
