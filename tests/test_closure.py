@@ -1,0 +1,279 @@
+"""Completeness of asl_sources/armv8.6/: the call closure of the entry points is all there.
+
+Every file is parsed with the project parser (``asl_interp.parser.parse_file``). From the
+entry points spec.toml names, and from the fault routines its ``[undefined]`` rule gives
+(every ``UNDEFINED`` statement leads to them), the test follows calls (``Call``,
+``CallStmt``) and accessor uses (``Index``) and requires of every function it reaches:
+
+- it is defined with a body in the ASL, or
+- it has no ASL body (bodyless declaration, or no declaration at all: the ASL standard
+  library) and the primitives registry of ``asl_interp.primitives`` implements it.
+
+It also checks that every bodyless declaration has a primitive (the evaluator refuses to
+load one without), that the boundary functions are bodyless, that every ``Index`` name is an
+accessor or an array, and that every file opens with the version/section header.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import attrs
+import pytest
+
+from asl_interp import ast
+from conftest import SOURCES
+
+VERSION_DIR = SOURCES / "armv8.6"
+ASL_FILES = sorted(VERSION_DIR.rglob("*.asl"))
+SPEC = tomllib.loads((VERSION_DIR / "spec.toml").read_text(encoding="utf-8"))
+
+# The ASL the machine layer's boundary primitives run to describe an outcome (the exception
+# class reported, the Exception level an AArch32 mode belongs to): roots of the closure too.
+BOUNDARY_RUNS = ("AArch64.ExceptionClass", "AArch32.ExceptionClass", "AArch32.ReportHypEntry", "ELFromM32")
+
+
+def _rel(path: Path) -> str:
+    return path.relative_to(VERSION_DIR).as_posix()
+
+
+def _parse(path: Path) -> ast.Module:
+    from asl_interp.errors import ASLError
+    from asl_interp.parser import parse_file
+
+    try:
+        return parse_file(path)
+    except ASLError as err:  # the parser's ErrorList is an ASLError too
+        pytest.fail(f"{_rel(path)} does not parse (the parser must accept the Arm text):\n{err}")
+    except Exception as err:
+        pytest.fail(f"{_rel(path)}: parser raised {type(err).__name__}: {err}")
+
+
+@pytest.fixture(scope="module")
+def modules() -> list[ast.Module]:
+    return [_parse(p) for p in ASL_FILES]
+
+
+def _primitive_names() -> set[str]:
+    """The ASL names the evaluator's primitives registry implements."""
+    try:
+        from asl_interp import primitives
+    except ImportError as err:
+        pytest.fail(f"asl_interp.primitives (the evaluator's registry) cannot be imported: {err}")
+    return set(primitives.REGISTRY)
+
+
+def _children(node):
+    """Direct child nodes of an AST node (through tuples)."""
+    for field in attrs.fields(type(node)):
+        if field.name == "span":
+            continue
+        value = getattr(node, field.name)
+        stack = [value]
+        while stack:
+            v = stack.pop()
+            if isinstance(v, ast.Node):
+                yield v
+            elif isinstance(v, tuple):
+                stack.extend(v)
+
+
+def _walk(node):
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        yield n
+        stack.extend(_children(n))
+
+
+@attrs.define
+class Program:
+    """All declarations of the version, by name."""
+
+    functions: dict[str, list[ast.FuncDef]] = attrs.Factory(dict)
+    accessors: dict[str, list[ast.GetterDef | ast.SetterDef]] = attrs.Factory(dict)
+    arrays: set[str] = attrs.Factory(set)
+
+    @classmethod
+    def of(cls, modules: list[ast.Module]) -> Program:
+        p = cls()
+        for m in modules:
+            for d in m.decls:
+                if isinstance(d, ast.FuncDef):
+                    p.functions.setdefault(d.name, []).append(d)
+                elif isinstance(d, (ast.GetterDef, ast.SetterDef)):
+                    p.accessors.setdefault(d.name, []).append(d)
+                elif isinstance(d, ast.GlobalDecl) and isinstance(d.type, ast.ArrayType):
+                    p.arrays.add(d.name)
+        return p
+
+    def definitions(self, name: str) -> list:
+        return self.functions.get(name, []) + self.accessors.get(name, [])
+
+
+def _entry_names() -> list[str]:
+    return [sig.split("(")[0].strip() for sig in SPEC["entry_points"]]
+
+
+def _undefined_routines() -> list[str]:
+    return [SPEC["undefined"]["if_true"], SPEC["undefined"]["if_false"]]
+
+
+def reachable(program: Program) -> tuple[dict[str, str], list[str]]:
+    """Names reached from the entry points -> who reached them; and problems found on the way.
+
+    Calls are followed by name (every overload of a name is followed: conservative).
+    ``UNDEFINED`` and the ``[undefined]`` selector lead to the fault routines and selector.
+    """
+    problems: list[str] = []
+    reached: dict[str, str] = {}
+    todo: list[str] = []
+
+    def reach(name: str, why: str) -> None:
+        if name not in reached:
+            reached[name] = why
+            todo.append(name)
+
+    for name in _entry_names():
+        reach(name, "entry point in spec.toml")
+    for name in BOUNDARY_RUNS:
+        reach(name, "run by the exception-entry boundary primitives")
+    while todo:
+        name = todo.pop()
+        for d in program.definitions(name):
+            if d.body is None:
+                continue
+            for stmt in d.body:
+                for n in _walk(stmt):
+                    where = f"{n.span}" if n.span is not None else name
+                    if isinstance(n, ast.Call):
+                        reach(n.name, f"called at {where} in {name}")
+                    elif isinstance(n, ast.Index):
+                        if n.name in program.accessors:
+                            reach(n.name, f"accessed at {where} in {name}")
+                        elif n.name not in program.arrays:
+                            problems.append(f"{where}: {n.name}[...] in {name} is neither an accessor nor an array")
+                    elif isinstance(n, ast.Undefined):
+                        reach(SPEC["undefined"]["selector"], f"UNDEFINED at {where} in {name}")
+                        for routine in _undefined_routines():
+                            reach(routine, f"UNDEFINED at {where} in {name}")
+    return reached, problems
+
+
+# --------------------------------------------------------------------------------------
+# Tests
+# --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", ASL_FILES, ids=_rel)
+def test_file_parses(path):
+    module = _parse(path)
+    assert module.decls, f"{_rel(path)} declares nothing"
+
+
+@pytest.mark.parametrize("path", ASL_FILES, ids=_rel)
+def test_file_has_version_and_section_header(path):
+    head = path.read_text(encoding="utf-8").split("// ----", 1)[0]
+    assert all(line.startswith("//") for line in head.strip().splitlines()), "the header is a comment block"
+    assert "Armv8.6" in head and "v86A-2019-12" in head, f"{_rel(path)}: header must name the spec version"
+    if _rel(path) == "declarations.asl":
+        flat = " ".join(head.replace("//", " ").split())
+        assert (
+            "Declarations of names the Armv8.6 text uses but this transcription's closure does not define; "
+            "not Arm text; no logic invented" in flat
+        )
+    else:
+        section = _rel(path).removesuffix(".asl")
+        assert f"// section: {section}\n" in head, f"{_rel(path)}: header must name the section {section}"
+
+
+def test_spec_toml_names_the_version_and_its_undefined_rule():
+    assert SPEC["name"] == "armv8.6"
+    assert SPEC["description"]
+    assert SPEC["undefined"] == {
+        "selector": "UsingAArch32",
+        "if_true": "AArch32.UndefinedFault",
+        "if_false": "AArch64.UndefinedFault",
+    }
+    assert SPEC["boundary"] == ["AArch64.TakeException", "AArch32.EnterMode", "AArch32.EnterHypMode"]
+
+
+def test_entry_points_are_defined_with_their_signatures(modules):
+    from asl_interp.parser import parse
+
+    program = Program.of(modules)
+    for sig in SPEC["entry_points"]:
+        (declared,) = parse(sig + ";", "<spec.toml entry_points>").decls
+        candidates = [
+            d
+            for d in program.functions.get(declared.name, [])
+            if [ast.dump(p.type) for p in d.params] == [ast.dump(p.type) for p in declared.params]
+        ]
+        assert candidates, f"entry point {sig} is not defined with these parameter types"
+        assert candidates[0].body is not None, f"entry point {sig} has no body"
+
+
+def test_undefined_rule_names_defined_functions(modules):
+    program = Program.of(modules)
+    for name in [SPEC["undefined"]["selector"], *_undefined_routines()]:
+        defs = program.functions.get(name, [])
+        assert any(d.body is not None and not d.params for d in defs), f"{name}() is not defined with a body"
+
+
+def test_boundary_functions_are_bodyless_declarations(modules):
+    program = Program.of(modules)
+    for name in SPEC["boundary"]:
+        defs = program.functions.get(name, [])
+        assert len(defs) == 1, f"{name}: expected exactly one declaration, found {len(defs)}"
+        assert defs[0].body is None, f"{name} must be declared without a body"
+        assert defs[0].span.file.endswith("declarations.asl")
+
+
+def test_every_reachable_function_is_defined_or_primitive(modules):
+    program = Program.of(modules)
+    primitives = _primitive_names()
+    reached, problems = reachable(program)
+    for name, why in sorted(reached.items()):
+        defs = program.definitions(name)
+        if any(d.body is not None for d in defs):
+            continue
+        if name in primitives:
+            continue
+        state = "declared without a body" if defs else "not declared anywhere"
+        problems.append(f"{name} ({why}) is {state} and has no primitive")
+    assert not problems, "\n".join(problems)
+    # The closure really is the FP/SIMD one: it reaches the traps, the faults and the boundary.
+    for name in ("AArch32.CheckFPAdvSIMDTrap", "AArch32.TakeHypTrapException", "AArch64.UndefinedFault",
+                 "AArch32.EnterMode", "AArch64.TakeException", "ConditionHolds", "SCR_GEN"):
+        assert name in reached
+
+
+def test_every_bodyless_declaration_has_a_primitive(modules):
+    program = Program.of(modules)
+    primitives = _primitive_names()
+    missing = [
+        f"{d.span}: {d.name}"
+        for defs in list(program.functions.values()) + list(program.accessors.values())
+        for d in defs
+        if d.body is None and d.name not in primitives
+    ]
+    assert not missing, "bodyless declarations with no primitive:\n" + "\n".join(missing)
+
+
+def test_boundary_runs_are_defined_but_not_called_by_the_transcribed_text(modules):
+    """The exception-class functions, AArch32.ReportHypEntry and ELFromM32 are transcribed for
+    the boundary primitives to run; in the Arm text only the boundary bodies call them."""
+    program = Program.of(modules)
+    for name in BOUNDARY_RUNS:
+        assert any(d.body is not None for d in program.functions.get(name, [])), f"{name} has no body"
+        callers = [
+            d.name
+            for defs in program.functions.values()
+            for d in defs
+            if d.body is not None
+            for stmt in d.body
+            for n in _walk(stmt)
+            if isinstance(n, ast.Call) and n.name == name
+        ]
+        assert set(callers) <= set(BOUNDARY_RUNS), f"{name} is called by {callers}"
