@@ -271,3 +271,15 @@ def test_model_errors_name_file_and_key():
         build_machine_model({"registers": {"A": {"width": 32, "feilds": {}}}}, source="r.toml")
     with pytest.raises(StateError, match="no record 'ProcState'"):
         build_machine_model({"registers": {"PSTATE": {"record": "ProcState"}}})
+
+
+def test_procstate_from_the_transcribed_sources():
+    """Loaded with the real sources, PSTATE's layout comes from their ``type ProcState``."""
+    from asl_interp.parser import parse_paths
+
+    modules, errors = parse_paths(sorted((SOURCES / "armv8.6").rglob("*.asl")))
+    assert not errors
+    real = load_machine_model(REGISTERS, modules)
+    assert {n: (f.high, f.low) for n, f in real.registers["PSTATE"].fields.items()} == {
+        n: (f.high, f.low) for n, f in load_machine_model(REGISTERS, [procstate_module()]).registers["PSTATE"].fields.items()
+    }

@@ -1,0 +1,210 @@
+"""The public Python API: load a spec version, load a profile, run a call against state.
+
+In: a spec version (a folder of ASL sources with ``spec.toml`` and ``registers.toml``,
+bundled ones by name), an implementation profile (bundled name or path), register state (a
+mapping, see :mod:`asl_interp.machine`) and a call written in ASL (``"CheckVFPEnabled(TRUE)"``).
+Out: an :class:`~asl_interp.machine.Outcome`: whether the call returned or which exception
+it took (target Exception level, Execution state, AArch32 mode, Exception, class, vector
+offset), with the fields it read, the branches that decided it and the UNKNOWN values used.
+
+Typical use::
+
+    from asl_interp.api import load_spec
+    spec = load_spec("armv8.6")
+    out = spec.run("CheckVFPEnabled(TRUE)", profile="default",
+                   state={"PSTATE.EL": "EL1", "FPEXC32_EL2.EN": 0, ...})
+    out.kind, out.target_el, out.mode, out.ec, out.to_json()
+
+Guarantees:
+- :func:`load_spec` parses every ``.asl`` file under the version folder, reads
+  ``spec.toml`` and ``registers.toml``, builds the register model and compiles the program
+  once per process and folder (cached); mistakes are ``ASLError``s (syntax, static, state,
+  usage), never tracebacks.
+- :meth:`Spec.run` always runs the instrumented program, so ``path`` is filled; ``lines``
+  only when ``trace=True``. State is applied over the profile's default state.
+- Errors a user can cause while running (an unset field, a missing profile answer, a bad
+  state value, a bad call) are ``StateError``/``ProfileError``/``UsageError``/ASL errors.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from . import sources_root
+from .errors import ProfileError, UsageError, suggest
+from .machine import (
+    Constants,
+    ExceptionEntry,
+    Machine,
+    MachineModel,
+    Outcome,
+    Profile,
+    StateFile,
+    load_machine_model,
+    load_profile as _load_profile,
+)
+from .world import EvaluationEnded
+
+__all__ = ["Spec", "load_spec", "load_profile", "spec_versions"]
+
+_SPEC_KEYS = {"name", "description", "entry_points", "boundary", "undefined"}
+
+
+@attrs.define(slots=True)
+class Spec:
+    """One loaded spec version: its modules, register model, compiled program and metadata.
+
+    ``program`` is the evaluator's compiled program; ``constants`` maps ASL constant names
+    to ``(value, TypeDesc)`` for state values (``EL1``, ``M32_Svc``).
+    """
+
+    name: str
+    path: Path
+    description: str
+    entry_points: list[str]
+    boundary: list[str]
+    modules: list[Any]
+    model: MachineModel
+    program: Any
+    constants: Constants
+
+    def machine(self, profile: str | Path | Profile = "default", state: Mapping[str, Any] | StateFile | None = None,
+                *, unset: Any = "error", trace: bool = False, on_missing_impdef: Any = None,
+                on_unknown: Any = None) -> Machine:
+        """A fresh :class:`Machine` for this spec: the profile's state, then ``state``."""
+        prof = profile if isinstance(profile, Profile) else load_profile(profile)
+        machine = Machine(self.model, prof, unset=unset, on_missing_impdef=on_missing_impdef,
+                          on_unknown=on_unknown, constants=self.constants, trace=trace)
+        if isinstance(state, StateFile):
+            machine.apply_state(state.registers, origin=state.path)
+        elif state:
+            machine.apply_state(state)
+        return machine
+
+    def run(self, call: str, *, profile: str | Path | Profile = "default",
+            state: Mapping[str, Any] | StateFile | None = None, unset: Any = "error",
+            trace: bool = False) -> Outcome:
+        """Evaluate ``call`` (ASL text, e.g. ``"CheckVFPEnabled(TRUE)"``) and say what it did."""
+        machine = self.machine(profile, state, unset=unset, trace=trace)
+        return self.run_on(machine, call)
+
+    def run_on(self, machine: Machine, call: str) -> Outcome:
+        """Evaluate ``call`` against a machine the caller built (exploration, hooks)."""
+        try:
+            value = self.program.evaluate(call, machine, instrumented=True)
+        except EvaluationEnded as end:
+            outcome = end.outcome
+            if isinstance(outcome, ExceptionEntry):
+                outcome = machine.outcome(outcome)
+            return outcome
+        return machine.outcome(value=value)
+
+
+def spec_versions() -> list[str]:
+    """Names of the bundled spec versions."""
+    root = sources_root()
+    return sorted(p.name for p in root.iterdir() if (p / "spec.toml").is_file()) if root.is_dir() else []
+
+
+_CACHE: dict[Path, Spec] = {}
+
+
+def load_spec(version: str | Path = "armv8.6") -> Spec:
+    """Load (once per process and folder) the spec version ``version``: a bundled name
+    (``"armv8.6"``) or the path of a folder holding ``spec.toml``, ``registers.toml`` and
+    ``.asl`` files (searched recursively)."""
+    folder = _spec_folder(version)
+    cached = _CACHE.get(folder)
+    if cached is not None:
+        return cached
+    spec = _build_spec(folder)
+    _CACHE[folder] = spec
+    return spec
+
+
+def load_profile(name_or_path: str | Path) -> Profile:
+    """Load an implementation profile: a bundled name (``"default"``, ``"v8.1-vhe"``, ...)
+    or a path to a ``.toml`` file. Raises ProfileError for unknown names or bad files."""
+    return _load_profile(name_or_path)
+
+
+def _spec_folder(version: str | Path) -> Path:
+    text = str(version)
+    if isinstance(version, Path) or "/" in text or Path(text).is_dir() and not (sources_root() / text).is_dir():
+        folder = Path(text)
+        if not (folder / "spec.toml").is_file():
+            raise UsageError(f"{text} is not a spec version folder (it has no spec.toml)")
+        return folder.resolve()
+    folder = sources_root() / text
+    if not (folder / "spec.toml").is_file():
+        hint = suggest(text, spec_versions())
+        raise UsageError(f"unknown spec version '{text}'" + (f"; {hint}" if hint else ""),
+                         notes=(f"bundled versions: {', '.join(spec_versions())}",))
+    return folder.resolve()
+
+
+def _read_spec_toml(folder: Path) -> dict[str, Any]:
+    path = folder / "spec.toml"
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as err:
+        raise UsageError(f"{path}: not valid TOML: {err}") from None
+    extra = set(data) - _SPEC_KEYS
+    if extra:
+        raise UsageError(f"{path}: unknown key(s) {', '.join(sorted(extra))}")
+    undefined = data.get("undefined")
+    if undefined is not None and (not isinstance(undefined, dict)
+                                  or set(undefined) != {"selector", "if_true", "if_false"}):
+        raise UsageError(f"{path}: [undefined] needs exactly selector, if_true and if_false")
+    return data
+
+
+def _build_spec(folder: Path) -> Spec:
+    from .evaluator import UndefinedRule, compile_program
+    from .parser import parse_paths
+
+    meta = _read_spec_toml(folder)
+    files = sorted(p for p in folder.rglob("*.asl"))
+    if not files:
+        raise UsageError(f"{folder} holds no .asl files")
+    modules, errors = parse_paths(files)
+    if errors:
+        from .errors import ErrorList
+
+        raise ErrorList(list(errors))
+    model = load_machine_model(folder / "registers.toml", modules)
+    rule = meta.get("undefined")
+    undefined = UndefinedRule(**rule) if rule else None
+    program = compile_program(modules, model.register_model, undefined=undefined)
+    return Spec(
+        name=str(meta.get("name", folder.name)),
+        path=folder,
+        description=str(meta.get("description", "")),
+        entry_points=list(meta.get("entry_points", [])),
+        boundary=list(meta.get("boundary", [])),
+        modules=list(modules),
+        model=model,
+        program=program,
+        constants=_constants_of(program),
+    )
+
+
+def _constants_of(program: Any) -> Constants:
+    """``name -> (value, TypeDesc)`` from the compiled program, for state values."""
+    return dict(program.constants)
+
+
+def check_profile(spec: Spec, profile: Profile) -> None:
+    """Raise ProfileError when a profile's choices name Constraint members the spec does not
+    declare (a typo would otherwise only show when that case is reached)."""
+    members = set(getattr(spec.program, "enums", {}).get("Constraint", ()))
+    for which, choice in profile.constrained.items():
+        if members and choice not in members:
+            hint = suggest(choice, sorted(members))
+            raise ProfileError(f"{profile.path}: constrained_unpredictable.{which} = {choice!r} is not a Constraint member"
+                               + (f"; {hint}" if hint else ""))
