@@ -16,6 +16,7 @@ accessor or an array, and that every file opens with the version/section header.
 
 from __future__ import annotations
 
+import shutil
 import tomllib
 from pathlib import Path
 
@@ -230,9 +231,8 @@ def test_boundary_functions_are_bodyless_declarations(modules):
         assert defs[0].span.file.endswith("declarations.asl")
 
 
-def test_every_reachable_function_is_defined_or_primitive(modules):
-    program = Program.of(modules)
-    primitives = _primitive_names()
+def closure_problems(program: Program, primitives: set[str]) -> list[str]:
+    """What is missing from the closure, given the names the primitives implement."""
     reached, problems = reachable(program)
     for name, why in sorted(reached.items()):
         defs = program.definitions(name)
@@ -242,7 +242,14 @@ def test_every_reachable_function_is_defined_or_primitive(modules):
             continue
         state = "declared without a body" if defs else "not declared anywhere"
         problems.append(f"{name} ({why}) is {state} and has no primitive")
+    return problems
+
+
+def test_every_reachable_function_is_defined_or_primitive(modules):
+    program = Program.of(modules)
+    problems = closure_problems(program, _primitive_names())
     assert not problems, "\n".join(problems)
+    reached, _ = reachable(program)
     # The closure really is the FP/SIMD one: it reaches the traps, the faults and the boundary.
     for name in ("AArch32.CheckFPAdvSIMDTrap", "AArch32.TakeHypTrapException", "AArch64.UndefinedFault",
                  "AArch32.EnterMode", "AArch64.TakeException", "ConditionHolds", "SCR_GEN"):
@@ -277,3 +284,52 @@ def test_boundary_runs_are_defined_but_not_called_by_the_transcribed_text(module
             if isinstance(n, ast.Call) and n.name == name
         ]
         assert set(callers) <= set(BOUNDARY_RUNS), f"{name} is called by {callers}"
+
+
+# The names the test below treats as primitives: the ASL standard library the text calls.
+_LIBRARY = {"UInt", "Zeros", "ZeroExtend", "Unreachable"}
+
+
+def _copy_and_parse(tmp_path: Path, edits: dict[str, tuple[str, str]]) -> Program:
+    from asl_interp.parser import parse_file
+
+    target = tmp_path / "armv8.6"
+    shutil.copytree(VERSION_DIR, target)
+    for rel, (old, new) in edits.items():
+        path = target / rel
+        text = path.read_text(encoding="utf-8")
+        assert old in text
+        path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return Program.of([parse_file(p) for p in sorted(target.rglob("*.asl"))])
+
+
+def _bodyless(program: Program) -> set[str]:
+    return {d.name for defs in [*program.functions.values(), *program.accessors.values()] for d in defs if d.body is None}
+
+
+def test_closure_checker_accepts_the_shipped_sources_with_their_primitives(modules):
+    program = Program.of(modules)
+    assert closure_problems(program, _bodyless(program) | _LIBRARY) == []
+
+
+def test_closure_checker_catches_a_missing_definition(tmp_path):
+    program = _copy_and_parse(tmp_path, {"shared/functions/system.asl": ("bits(2) HighestEL()", "bits(2) HighestEL2()")})
+    problems = closure_problems(program, _bodyless(program) | _LIBRARY)
+    assert len(problems) == 1, problems
+    assert problems[0].startswith("HighestEL (called at ")
+    assert problems[0].endswith("is not declared anywhere and has no primitive")
+
+
+def test_closure_checker_catches_a_bodyless_function_without_primitive(modules):
+    program = Program.of(modules)
+    problems = closure_problems(program, (_bodyless(program) | _LIBRARY) - {"ThisInstrLength"})
+    assert len(problems) == 1, problems
+    assert problems[0].startswith("ThisInstrLength (called at ")
+    assert "declared without a body and has no primitive" in problems[0]
+
+
+def test_closure_checker_catches_an_unknown_array(tmp_path):
+    program = _copy_and_parse(tmp_path, {"declarations.asl": ("array bits(64) _Dclone[0..31];", "array bits(64) _Dcopy[0..31];")})
+    _, problems = reachable(program)
+    assert len(problems) == 1, problems
+    assert "_Dclone[...] in CheckAdvSIMDEnabled is neither an accessor nor an array" in problems[0]
