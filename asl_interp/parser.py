@@ -30,7 +30,7 @@ import threading
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from lark import Lark, Token, Transformer, v_args
+from lark import Lark, Token
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 from lark.lexer import PatternStr
 
@@ -172,19 +172,92 @@ def _strip_tokens(children: list) -> list:
     return [c for c in children if not isinstance(c, Token)]
 
 
-@v_args(meta=True)
-class _Build(Transformer):
-    """Embedded Lark callbacks. Each method is named after a rule or alias of the grammar."""
+#: Tokens whose text the callbacks need; every other token (keywords, punctuation, layout)
+#: only contributes its position.
+_VALUE_TOKENS = frozenset(
+    "NAME INT BITLIT STRING COLON ANDAND OROR EQEQ NEQ LT LE GT GE PLUS MINUS EOR AND OR "
+    "STAR SLASH DIV MOD SHL SHR CARET BANG NOT IN TO DOWNTO SLICE_LT DOTLT".split()
+)
+
+
+def _first_pos(items) -> tuple[int, int] | None:
+    for item in items:
+        pos = _start_of(item)
+        if pos is not None:
+            return pos
+    return None
+
+
+def _start_of(item) -> tuple[int, int] | None:
+    if isinstance(item, Token):
+        return None if item.type.startswith("_") else (item.line, item.column)
+    if isinstance(item, ast.Node):
+        return (item.span.line, item.span.col) if item.span is not None else None
+    if isinstance(item, _QName):
+        return item.tokens[0].line, item.tokens[0].column
+    if isinstance(item, tuple):
+        return _first_pos(item)
+    return None
+
+
+def _end_of(item) -> tuple[int, int] | None:
+    if isinstance(item, Token):
+        return None if item.type.startswith("_") else (item.end_line, item.end_column)
+    if isinstance(item, ast.Node):
+        return (item.span.end_line, item.span.end_col) if item.span is not None else None
+    if isinstance(item, _QName):
+        return item.tokens[-1].end_line, item.tokens[-1].end_column
+    if isinstance(item, tuple):
+        for sub in reversed(item):
+            pos = _end_of(sub)
+            if pos is not None:
+                return pos
+    return None
+
+
+def _embedded(cls):
+    """Turn each public ``method(self, raw, children)`` into a Lark embedded callback.
+
+    Lark calls ``callback(children)`` with every token kept (``keep_all_tokens``); the
+    method receives the raw list (for :meth:`_Build._span`) and the values without
+    keyword, punctuation and layout tokens.
+    """
+
+    def wrap(method):
+        def callback(self, raw):
+            values = [c for c in raw if not isinstance(c, Token) or c.type in _VALUE_TOKENS]
+            return method(self, raw, values)
+
+        callback.__name__ = method.__name__
+        callback.__doc__ = method.__doc__
+        return callback
+
+    for name, value in list(vars(cls).items()):
+        if not name.startswith("_") and callable(value):
+            setattr(cls, name, wrap(value))
+    return cls
+
+
+@_embedded
+class _Build:
+    """Embedded Lark callbacks. Each method is named after a rule or alias of the grammar;
+    ``meta`` is the raw child list (positions), ``children`` the values."""
 
     def __init__(self, state: _ParseState):
         self.state = state
 
     # -- positions ---------------------------------------------------------------------
 
-    def _span(self, meta) -> Span | None:
-        if getattr(meta, "empty", True):
+    def _span(self, raw) -> Span | None:
+        start = _first_pos(raw)
+        end = None
+        for item in reversed(raw):
+            end = _end_of(item)
+            if end is not None:
+                break
+        if start is None or end is None:
             return None
-        return Span(self.state.filename, meta.line, meta.column, meta.end_line, meta.end_column)
+        return Span(self.state.filename, start[0], start[1], end[0], end[1])
 
     def _tspan(self, tok: Token) -> Span:
         return _token_span(self.state.filename, tok)
@@ -278,6 +351,12 @@ class _Build(Transformer):
     def block(self, meta, children):
         return _Stmts(children)
 
+    def suite(self, meta, children):
+        return children[0]
+
+    def atom(self, meta, children):
+        return children[0]
+
     def inline(self, meta, children):
         return _Stmts(children)
 
@@ -370,16 +449,19 @@ class _Build(Transformer):
             result = ast.IfExpr(pairs[i], pairs[i + 1], result, span=span)
         return result
 
-    def binop(self, meta, children):
-        left, op, right = children
-        return ast.Binop(str(op), left, right, span=self._span(meta))
+    def binexpr(self, meta, children):
+        return _climb(children, self.state.filename)
+
+    slice_bound = binexpr
+
+    def pattern_set(self, meta, children):
+        patterns = _PatternSet(_pattern(c) for c in children)
+        patterns.end = _end_of(meta[-1])
+        return patterns
 
     def unop(self, meta, children):
         op, operand = children
         return ast.Unop(str(op), operand, span=self._span(meta))
-
-    def in_expr(self, meta, children):
-        return ast.In(children[0], tuple(_pattern(c) for c in children[1:]), span=self._span(meta))
 
     def qualname(self, meta, children):
         return _QName(children)
@@ -454,6 +536,69 @@ class _Build(Transformer):
         return ast.ImpDef(children[0], key, span=self._span(meta))
 
 
+class _PatternSet(tuple):
+    """The patterns of ``IN {...}``."""
+
+
+#: Binding power of each binary operator (higher binds tighter); see grammar.lark's header.
+_PRECEDENCE = {
+    "COLON": 1,
+    "ANDAND": 2, "OROR": 2,
+    "EQEQ": 3, "NEQ": 3,
+    "LT": 4, "LE": 4, "GT": 4, "GE": 4, "IN": 4,
+    "PLUS": 5, "MINUS": 5, "EOR": 5, "AND": 5, "OR": 5,
+    "STAR": 6, "SLASH": 6, "DIV": 6, "MOD": 6, "SHL": 6, "SHR": 6,
+    "CARET": 7,
+}  # fmt: skip
+_NON_ASSOCIATIVE = 4
+
+
+def _climb(items: list, filename: str) -> ast.Expr:
+    """Fold ``operand (op operand)*`` into Binop/In nodes by precedence climbing.
+
+    All operators are left-associative except comparisons and ``IN``, which cannot be
+    chained (``a < b < c`` is an error). Recursion depth is bounded by the number of
+    precedence levels, not by the length of the expression.
+    """
+    if len(items) == 1:
+        return items[0]
+    pos = 0
+
+    def operand_span(left, right) -> Span | None:
+        if left.span is None or right is None:
+            return None
+        return Span(filename, left.span.line, left.span.col, right[0], right[1])
+
+    def fold(min_prec: int) -> ast.Expr:
+        nonlocal pos
+        left = items[pos]
+        pos += 1
+        while pos < len(items):
+            op = items[pos]
+            prec = _PRECEDENCE[op.type]
+            if prec < min_prec:
+                break
+            pos += 1
+            if op.type == "IN":
+                patterns = items[pos]
+                pos += 1
+                left = ast.In(left, tuple(patterns), span=operand_span(left, patterns.end))
+            else:
+                right = fold(prec + 1)
+                left = ast.Binop(str(op), left, right, span=operand_span(left, _end_of(right)))
+            if prec == _NON_ASSOCIATIVE and pos < len(items):
+                following = items[pos]
+                if _PRECEDENCE[following.type] == _NON_ASSOCIATIVE:
+                    raise ASLSyntaxError(
+                        f"comparisons cannot be chained: put parentheses around one side of "
+                        f"'{following}'",
+                        _token_span(filename, following),
+                    )
+        return left
+
+    return fold(1)
+
+
 def _pattern(expr: ast.Expr) -> ast.Pattern:
     """A case-arm or ``IN`` pattern: masks with ``x`` match bitwise, anything else by equality."""
     if isinstance(expr, ast.MaskLit):
@@ -485,7 +630,8 @@ def build_lark(*, strict: bool = False, cache: bool | str = True) -> Lark:
         lexer="basic",
         start=_START_SYMBOLS,
         postlex=_Layout(_STATE),
-        propagate_positions=True,
+        transformer=_BUILD,
+        keep_all_tokens=True,
         maybe_placeholders=False,
         strict=strict,
         cache=cache,
@@ -714,8 +860,7 @@ def _run(text: str, filename: str, start: str):
         _STATE.filename = filename
         _STATE.last = None
         try:
-            tree = lark.parse(text, start=start)
-            return _BUILD.transform(tree)
+            return lark.parse(text, start=start)
         except ASLSyntaxError:
             raise
         except UnexpectedInput as err:
