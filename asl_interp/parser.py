@@ -528,12 +528,23 @@ class _Build:
     def discard(self, meta, children):
         return ast.Discard(span=self._tspan(children[0]))
 
+    def _type_of_value(self, raw, children) -> tuple[ast.Type, list]:
+        """The type at the front of ``T UNKNOWN`` / ``T IMPLEMENTATION_DEFINED``, and the
+        values after it."""
+        first = raw[0]
+        if first.type == "NAME":
+            return ast.TypeName(str(first), span=self._tspan(first)), children[1:]
+        close = next(t for t in raw if isinstance(t, Token) and t.type == "RPAR")
+        return ast.BitsType(children[0], span=self._join(first, close)), children[1:]
+
     def unknown(self, meta, children):
-        return ast.Unknown(children[0], span=self._span(meta))
+        vtype, _rest = self._type_of_value(meta, children)
+        return ast.Unknown(vtype, span=self._span(meta))
 
     def impdef(self, meta, children):
-        key = children[1][1:-1] if len(children) > 1 else None
-        return ast.ImpDef(children[0], key, span=self._span(meta))
+        vtype, rest = self._type_of_value(meta, children)
+        key = rest[0][1:-1] if rest else None
+        return ast.ImpDef(vtype, key, span=self._span(meta))
 
 
 class _PatternSet(tuple):
@@ -654,59 +665,61 @@ def _lark() -> Lark:
 _SKIP_RE = re.compile(r'"[^"\n]*"|\'[^\'\n]*\'|//[^\n]*|/\*.*?\*/|/\*', re.S)
 
 
-def _chunks(text: str, filename: str) -> tuple[list[tuple[int, int]], list[ASLSyntaxError]]:
-    """Split ``text`` into top-level chunks: ``(first_line, last_line)`` pairs, 0-based,
-    inclusive. Also returns errors found on the way (indented first line, open comment)."""
+def _chunks(text: str, filename: str) -> tuple[str, list[tuple[int, int]], list[ASLSyntaxError]]:
+    """Split ``text`` into top-level chunks.
+
+    Returns the text to parse (an unterminated ``/*`` comment and everything after it
+    blanked out, line structure kept), the chunks as ``(first_line, last_line)`` pairs
+    (0-based, inclusive), and the errors found on the way: an unterminated comment, and
+    code before the first definition that does not start in column 0 (that code is skipped).
+    """
     errors: list[ASLSyntaxError] = []
-    # Character ranges covered by block comments; an unterminated one runs to the end.
+    # Character ranges covered by block comments.
     comments: list[tuple[int, int]] = []
     for m in _SKIP_RE.finditer(text):
-        if m.group().startswith("/*"):
-            if m.group() == "/*" and not text.startswith("*/", m.end()):
-                line = text.count("\n", 0, m.start()) + 1
-                col = m.start() - (text.rfind("\n", 0, m.start()) + 1) + 1
-                errors.append(
-                    ASLSyntaxError(
-                        "unterminated comment: '/*' has no matching '*/'",
-                        Span(filename, line, col, line, col + 2),
-                    )
+        if not m.group().startswith("/*"):
+            continue
+        if m.group() == "/*":
+            line = text.count("\n", 0, m.start()) + 1
+            col = m.start() - (text.rfind("\n", 0, m.start()) + 1) + 1
+            errors.append(
+                ASLSyntaxError(
+                    "unterminated comment: '/*' has no matching '*/'",
+                    Span(filename, line, col, line, col + 2),
                 )
-                comments.append((m.start(), len(text)))
-                break
-            comments.append((m.start(), m.end()))
+            )
+            text = text[: m.start()] + re.sub(r"[^\n]", " ", text[m.start() :])
+            break
+        comments.append((m.start(), m.end()))
     lines = text.split("\n")
     starts: list[int] = []
     offset = 0
     ci = 0
-    seen_code = False
+    skipping = False
     for number, line in enumerate(lines):
-        while ci < len(comments) and comments[ci][1] <= offset:
+        indent = len(line) - len(line.lstrip())
+        while ci < len(comments) and comments[ci][1] <= offset + indent:
             ci += 1
-        in_comment = ci < len(comments) and comments[ci][0] < offset + max(len(line), 1) and (
-            comments[ci][0] <= offset + len(line) - len(line.lstrip())
-        )
+        in_comment = ci < len(comments) and comments[ci][0] <= offset + indent
         stripped = line.strip()
         offset += len(line) + 1
         if in_comment or not stripped or stripped.startswith("//"):
             continue
-        if line[0] in " \t\f":
-            if not seen_code:
-                col = len(line) - len(line.lstrip()) + 1
+        if indent:
+            if not starts and not skipping:
                 errors.append(
                     ASLSyntaxError(
                         "unexpected indentation: a definition must start in the first column",
-                        Span(filename, number + 1, col, number + 1, col + 1),
+                        Span(filename, number + 1, indent + 1, number + 1, indent + 2),
                     )
                 )
-                seen_code = True
-                starts.append(number)
+                skipping = True
             continue
-        seen_code = True
-        if line[0] in ")]}":
+        if line[0] in ")]}" and starts:
             continue
         starts.append(number)
     pairs = [(s, e - 1) for s, e in zip(starts, starts[1:] + [len(lines)])]
-    return pairs, errors
+    return text, pairs, errors
 
 
 # ======================================================================================
@@ -725,6 +738,13 @@ _DESCRIBE = {
     "SLICE_LT": "'<'",
 }
 
+_LAYOUT_WORDS = {
+    "_NL": "end of line",
+    "_INDENT": "indentation",
+    "_DEDENT": "end of block",
+    "$END": "end of text",
+}
+
 _EXPR_STARTS = {"NAME", "INT", "BITLIT", "LPAR"}
 
 
@@ -741,8 +761,8 @@ def _describe(name: str) -> str:
 
 
 def _describe_token(tok: Token) -> str:
-    if tok.type in ("_NL", "_INDENT", "_DEDENT", "$END"):
-        return _DESCRIBE[tok.type]
+    if tok.type in _LAYOUT_WORDS:
+        return _LAYOUT_WORDS[tok.type]
     if tok.type in ("NAME", "INT", "BITLIT", "STRING"):
         return f"{_DESCRIBE[tok.type]} ({tok.value})" if tok.type != "NAME" else f"'{tok.value}'"
     return f"'{tok.value}'"
@@ -775,7 +795,10 @@ def _after_last(filename: str) -> Span | None:
 
 def _from_unexpected_token(err: UnexpectedToken, filename: str) -> ASLSyntaxError:
     tok = err.token
-    expected = set(err.expected)
+    try:
+        expected = set(err.interactive_parser.accepts())
+    except Exception:  # accepts() replays the parser; fall back to Lark's own estimate
+        expected = set(err.expected)
     at = _token_span(filename, tok) if tok.line is not None else None
     layout = tok.type in ("_NL", "_DEDENT", "$END")
     if layout:
@@ -796,8 +819,8 @@ def _from_unexpected_token(err: UnexpectedToken, filename: str) -> ASLSyntaxErro
         return ASLSyntaxError("expected ';' at the end of the statement", at)
     if "GT" in expected and "SLICE_LT" not in expected and not _EXPR_STARTS <= expected:
         return ASLSyntaxError(f"expected '>' to close the bit slice, found {_describe_token(tok)}", at)
-    if tok.type == "_DEDENT" and "_INDENT" in expected:
-        return ASLSyntaxError("expected an indented block", at)
+    if layout and "_INDENT" in expected:
+        return ASLSyntaxError("expected an indented block on the next line", at)
     return ASLSyntaxError(f"unexpected {_describe_token(tok)}; expected {_expected_phrase(expected)}", at)
 
 
@@ -864,16 +887,16 @@ def _run(text: str, filename: str, start: str):
         except ASLSyntaxError:
             raise
         except UnexpectedInput as err:
-            problem = _bracket_problem(text, filename)
-            if problem is not None:
-                raise problem from None
             if isinstance(err, UnexpectedToken):
-                raise _from_unexpected_token(err, filename) from None
-            if isinstance(err, UnexpectedCharacters):
-                raise _from_unexpected_characters(err, text, filename) from None
-            if isinstance(err, UnexpectedEOF):
-                raise ASLSyntaxError("unexpected end of the text", _after_last(filename)) from None
-            raise ASLSyntaxError(str(err).splitlines()[0], None) from None
+                found = _from_unexpected_token(err, filename)
+            elif isinstance(err, UnexpectedCharacters):
+                found = _from_unexpected_characters(err, text, filename)
+            elif isinstance(err, UnexpectedEOF):
+                found = ASLSyntaxError("unexpected end of the text", _after_last(filename))
+            else:
+                found = ASLSyntaxError(str(err).splitlines()[0], None)
+            # An unbalanced bracket is the likelier root cause of whatever broke.
+            raise (_bracket_problem(text, filename) or found) from None
         except RecursionError:
             raise ASLSyntaxError("the text is nested too deeply to parse", Span(filename, 1, 1)) from None
 
@@ -886,7 +909,7 @@ def parse(text: str, filename: str) -> ast.Module:
     """
     remember_source(filename, text)
     clean = text.replace("\r\n", "\n").replace("\r", "\n")
-    ranges, errors = _chunks(clean, filename)
+    clean, ranges, errors = _chunks(clean, filename)
     lines = clean.split("\n")
     decls: list[ast.Decl] = []
     for first, last in ranges:
