@@ -122,3 +122,49 @@ def _cmd_fmt(args: argparse.Namespace) -> int:
 
     sys.stdout.write(format_module(parse(text, args.file)))
     return 0
+
+
+# --------------------------------------------------------------------------------------
+# check
+# --------------------------------------------------------------------------------------
+
+
+@command("check", help="Parse ASL files and folders and report every syntax error (exit 1 if any).")
+def _add_check(p: argparse.ArgumentParser) -> None:
+    p.add_argument("paths", nargs="+", metavar="PATH", help="an .asl file, or a folder searched for *.asl")
+    p.add_argument(
+        "--static",
+        action="store_true",
+        help="when everything parses, also run the static checks (names, types, widths)",
+    )
+
+
+@_add_check
+def _cmd_check(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from .errors import UsageError
+    from .parser import parse_paths
+
+    for raw in args.paths:
+        if not Path(raw).exists():
+            raise UsageError(f"no such file or folder: {raw}")
+    modules, errors = parse_paths(args.paths)
+    kind = "syntax"
+    if not errors and args.static:
+        try:
+            from .checker import static_check
+        except ImportError as err:
+            raise UsageError(f"--static is not available: the static checker cannot be loaded ({err})") from None
+        errors = list(static_check(modules))
+        kind = "static"
+    for err in errors:
+        print(err.render(), file=sys.stderr)
+    files = len(modules) + len({e.span.file for e in errors if e.span is not None} - {m.filename for m in modules})
+    noun = "file" if files == 1 else "files"
+    if errors:
+        print(f"{len(errors)} {kind} error{'s' if len(errors) != 1 else ''} in {files} {noun}")
+        return 1
+    checked = "parsed and checked" if args.static else "parsed"
+    print(f"{files} {noun} {checked}, no errors")
+    return 0
