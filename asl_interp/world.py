@@ -179,3 +179,111 @@ class World:
     def read_log(self) -> list[Read]:
         """Every read recorded so far, in order (the evaluator slices it for branches)."""
         return []
+
+
+# ======================================================================================
+# An in-memory World (tests, ``asl-interp eval``)
+# ======================================================================================
+
+
+class MemoryWorld(World):
+    """A World whose machine state is a dict of register values (ints), for tests and
+    ``asl-interp eval``.
+
+    - ``registers``: name -> value; a register of the model that is not in the dict reads
+      as zero (or raises :class:`~asl_interp.errors.StateError` when ``strict``). Storage
+      shared between registers is not modelled: each name is its own storage.
+    - Every read is recorded in ``reads`` (:class:`Read`, named by the model field covering
+      exactly those bits when there is one), every write in ``writes``
+      (``(register, high, low, value)``).
+    - UNKNOWN: zero, FALSE or the first enumeration member, recorded in ``unknowns``
+      (``(TypeDesc, span)``).
+    - IMPLEMENTATION_DEFINED answers come from ``impdefs`` (key -> value), CONSTRAINED
+      UNPREDICTABLE choices from ``constraints`` (which -> Constraint member); a missing one
+      is a :class:`~asl_interp.errors.ProfileError` naming the key. Asked keys are recorded
+      in ``asked``.
+    - Observation events are recorded in ``lines`` (spans) and ``branches``
+      (``(span, condition, value, reads)``), and ``undefined`` (spans).
+    """
+
+    def __init__(self, register_model: RegisterModel | None = None, registers: dict[str, int] | None = None,
+                 impdefs: dict[str, Any] | None = None, constraints: dict[str, str] | None = None,
+                 strict: bool = False):
+        self.register_model = register_model if register_model is not None else RegisterModel()
+        self.registers: dict[str, int] = dict(registers or {})
+        self.impdefs = dict(impdefs or {})
+        self.constraints = dict(constraints or {})
+        self.strict = strict
+        self.reads: list[Read] = []
+        self.writes: list[tuple[str, int, int, int]] = []
+        self.unknowns: list[tuple[TypeDesc, Span | None]] = []
+        self.asked: list[str] = []
+        self.lines: list[Span] = []
+        self.branches: list[tuple[Span, str, Any, list[Read]]] = []
+        self.undefined: list[Span | None] = []
+
+    def _reg(self, register: str, high: int, low: int, span: Span | None) -> RegisterDef:
+        from .errors import StateError
+
+        rd = self.register_model.registers.get(register)
+        if rd is None:
+            raise StateError(f"unknown register '{register}'", span)
+        if not 0 <= low <= high < rd.width:
+            raise StateError(f"bits {high}:{low} are outside {register} (bits({rd.width}))", span)
+        return rd
+
+    def read_bits(self, register: str, high: int, low: int, span: Span | None) -> int:
+        from .errors import StateError
+
+        rd = self._reg(register, high, low, span)
+        if register not in self.registers and self.strict:
+            raise StateError(f"{register} is read but has no value", span)
+        value = (self.registers.get(register, 0) >> low) & ((1 << (high - low + 1)) - 1)
+        field = next((f.name for f in rd.fields.values() if f.high == high and f.low == low), None)
+        self.reads.append(Read(register, field, high, low, value, span))
+        return value
+
+    def write_bits(self, register: str, high: int, low: int, value: int, span: Span | None) -> None:
+        self._reg(register, high, low, span)
+        mask = ((1 << (high - low + 1)) - 1) << low
+        old = self.registers.get(register, 0)
+        self.registers[register] = (old & ~mask) | ((value << low) & mask)
+        self.writes.append((register, high, low, value))
+
+    def unknown(self, typ: TypeDesc, span: Span | None) -> Any:
+        self.unknowns.append((typ, span))
+        if typ.kind == "boolean":
+            return False
+        if typ.kind == "enum":
+            return typ.members[0]
+        if typ.kind == "string":
+            return ""
+        return 0
+
+    def impdef(self, key: str, typ: TypeDesc, span: Span | None) -> Any:
+        from .errors import ProfileError
+
+        self.asked.append(key)
+        if key not in self.impdefs:
+            raise ProfileError(f"no answer for IMPLEMENTATION_DEFINED {key!r} ({typ})", span)
+        return self.impdefs[key]
+
+    def constrain_unpredictable(self, which: str, span: Span | None) -> str:
+        from .errors import ProfileError
+
+        self.asked.append(which)
+        if which not in self.constraints:
+            raise ProfileError(f"no choice for ConstrainUnpredictable({which})", span)
+        return self.constraints[which]
+
+    def on_undefined(self, span: Span | None) -> None:
+        self.undefined.append(span)
+
+    def on_line(self, span: Span) -> None:
+        self.lines.append(span)
+
+    def on_branch(self, span: Span, condition: str, value: Any, reads: list[Read]) -> None:
+        self.branches.append((span, condition, value, reads))
+
+    def read_log(self) -> list[Read]:
+        return self.reads

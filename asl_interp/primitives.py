@@ -1,0 +1,372 @@
+"""Primitives: the few ASL functions whose behaviour is Python, and their registry.
+
+In: calls from compiled ASL. Out: values (see :mod:`asl_interp.values`).
+
+The registry
+------------
+``REGISTRY`` maps an ASL name to its entries (one per overload). Register with::
+
+    @primitive("ZeroExtend", "bits(N) ZeroExtend(bits(M) x)")
+    def _zero_extend(ctx, x):
+        "Bit manipulation on the value representation; no ASL definition exists."
+        ...
+
+- With a signature (classic ASL text, no trailing ``;``), the function is available to every
+  program without an ASL declaration (the ASL standard library).
+- Without one (``@primitive("ThisInstrLength")``), it implements a *bodyless ASL declaration*
+  of that name and argument count: the sources declare the signature
+  (``integer ThisInstrLength();``); a bodyless declaration with no primitive is a static
+  error ("no definition and no primitive for ...").
+- A function an ASL source defines with a body always wins over a primitive (behaviour lives
+  in ASL).
+- Each entry needs a one-line docstring saying why it is not ASL. Overloads of one name are
+  told apart by argument count.
+
+The context object
+------------------
+Every primitive gets a :class:`PrimContext` first, then its arguments (values.py values,
+already copied):
+
+- ``ctx.world``: the :class:`~asl_interp.world.World` of this evaluation;
+- ``ctx.span``: the call site (for errors and World events);
+- ``ctx.n``: the result width ``N`` the call's context gives, for signatures whose result is
+  ``bits(N)`` with ``N`` not a parameter (``Zeros()``); otherwise ``None``;
+- ``ctx.call(name, *args, n=None)``: call an ASL function of the program by name (overload by
+  argument count) and get its value; ``n`` is the result width for ``bits(N)`` results;
+- ``ctx.error(message)``: an :class:`~asl_interp.errors.ASLRuntimeError` at the call site (raise
+  it), carrying the ASL call stack like any run-time error.
+
+Primitives must let exceptions the World raises pass through (``EvaluationEnded``,
+exploration branches).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import attrs
+
+from .values import Bits, LazyBits, bits
+
+
+@attrs.define(eq=False, slots=True)
+class PrimEntry:
+    """One registered primitive. ``params``: ``[(ast.Type, name)]`` (empty list and
+    ``result`` None until the signature is parsed; ``signature`` None for entries that
+    implement a bodyless declaration)."""
+
+    name: str
+    fn: Callable
+    signature: str | None
+    doc: str
+    nparams: int | None = None
+    params: list = attrs.field(factory=list)
+    result: Any = None
+    kind: str = "func"
+
+
+REGISTRY: dict[str, list[PrimEntry]] = {}
+
+
+def primitive(name: str, signature: str | None = None, *, nparams: int | None = None, kind: str = "func"):
+    """Register the decorated ``fn(ctx, *args)`` as the primitive ``name``.
+
+    ``signature``: classic ASL (``"bits(N) Zeros()"``) for standard-library functions
+    usable without a declaration; None for bodies of bodyless ASL declarations, which then
+    match by name and ``nparams`` (None: any argument count). ``kind``: ``"func"``,
+    ``"getter"`` or ``"setter"`` (for bodyless ``T X[...]`` declarations).
+    """
+
+    def wrap(fn: Callable) -> Callable:
+        doc = (fn.__doc__ or "").strip().splitlines()
+        if not doc:
+            raise ValueError(f"primitive {name} needs a one-line docstring saying why it is not ASL")
+        entry = PrimEntry(name, fn, signature, doc[0], nparams=nparams, kind=kind)
+        if signature is not None:
+            _parse_signature(entry)
+        REGISTRY.setdefault(name, []).append(entry)
+        return fn
+
+    return wrap
+
+
+def _parse_signature(entry: PrimEntry) -> None:
+    from . import ast
+    from .parser import parse
+
+    module = parse(entry.signature + ";\n", f"<primitive {entry.name}>")
+    (decl,) = module.decls
+    if not isinstance(decl, ast.FuncDef) or decl.name != entry.name:
+        raise ValueError(f"primitive {entry.name}: signature must declare {entry.name}")
+    entry.params = [(p.type, p.name) for p in decl.params]
+    entry.result = decl.result
+    entry.nparams = len(decl.params)
+
+
+def lookup(name: str, nparams: int, kind: str = "func") -> PrimEntry | None:
+    """The primitive implementing a bodyless declaration ``name`` with ``nparams``
+    parameters (a setter's count includes the value), or None."""
+    for entry in REGISTRY.get(name, ()):
+        if entry.kind == kind and (entry.nparams is None or entry.nparams == nparams):
+            return entry
+    return None
+
+
+class PrimContext:
+    """What a primitive may use besides its arguments (see the module docstring)."""
+
+    __slots__ = ("world", "span", "n", "_rt")
+
+    def __init__(self, rt: Any, span: Any, n: int | None):
+        self._rt = rt
+        self.world = rt.world
+        self.span = span
+        self.n = n
+
+    def call(self, name: str, *args: Any, n: int | None = None) -> Any:
+        """Call the program's ASL function ``name`` (overload chosen by argument count)."""
+        return self._rt.program.call_in(self._rt, name, args, n, self.span)
+
+    def error(self, message: str) -> Exception:
+        """A run-time error at the call site (the caller raises it)."""
+        from .errors import ASLRuntimeError
+
+        return ASLRuntimeError(message, self.span)
+
+
+# ======================================================================================
+# The ASL standard library
+# ======================================================================================
+
+
+def _need_n(ctx: PrimContext, what: str) -> int:
+    if ctx.n is None or ctx.n < 0:
+        raise ctx.error(f"{what}: the result width is not known here")
+    return ctx.n
+
+
+@primitive("UInt", "integer UInt(bits(N) x)")
+def _uint(ctx, x):
+    """The unsigned value of a bit vector: a property of the representation."""
+    return x.v
+
+
+@primitive("SInt", "integer SInt(bits(N) x)")
+def _sint(ctx, x):
+    """The two's complement value of a bit vector: a property of the representation."""
+    v = x.v
+    return v - (1 << x.n) if x.n and v >> (x.n - 1) else v
+
+
+@primitive("Zeros", "bits(N) Zeros()")
+def _zeros(ctx):
+    """A constant bit vector of context width."""
+    return Bits(_need_n(ctx, "Zeros()"), 0)
+
+
+@primitive("Zeros", "bits(N) Zeros(integer N)")
+def _zeros_n(ctx, n):
+    """A constant bit vector of explicit width."""
+    if n < 0:
+        raise ctx.error(f"Zeros({n}): negative width")
+    return Bits(n, 0)
+
+
+@primitive("Ones", "bits(N) Ones()")
+def _ones(ctx):
+    """A constant bit vector of context width."""
+    n = _need_n(ctx, "Ones()")
+    return Bits(n, (1 << n) - 1)
+
+
+@primitive("Ones", "bits(N) Ones(integer N)")
+def _ones_n(ctx, n):
+    """A constant bit vector of explicit width."""
+    if n < 0:
+        raise ctx.error(f"Ones({n}): negative width")
+    return Bits(n, (1 << n) - 1)
+
+
+def _extend(ctx, x, n, signed, what):
+    if n < x.n:
+        raise ctx.error(f"{what}: cannot extend bits({x.n}) to the narrower bits({n})")
+    if isinstance(x, LazyBits) and not signed:
+        return x.extended(n)
+    v = x.v
+    if signed and x.n and v >> (x.n - 1):
+        v |= ((1 << n) - 1) ^ ((1 << x.n) - 1)
+    return Bits(n, v)
+
+
+@primitive("ZeroExtend", "bits(N) ZeroExtend(bits(M) x)")
+def _zero_extend(ctx, x):
+    """Widening keeps a whole-register value lazy, which only the representation can do."""
+    return _extend(ctx, x, _need_n(ctx, "ZeroExtend()"), False, "ZeroExtend")
+
+
+@primitive("ZeroExtend", "bits(N) ZeroExtend(bits(M) x, integer N)")
+def _zero_extend_n(ctx, x, n):
+    """Widening keeps a whole-register value lazy, which only the representation can do."""
+    return _extend(ctx, x, n, False, "ZeroExtend")
+
+
+@primitive("SignExtend", "bits(N) SignExtend(bits(M) x)")
+def _sign_extend(ctx, x):
+    """Bit manipulation on the value representation."""
+    return _extend(ctx, x, _need_n(ctx, "SignExtend()"), True, "SignExtend")
+
+
+@primitive("SignExtend", "bits(N) SignExtend(bits(M) x, integer N)")
+def _sign_extend_n(ctx, x, n):
+    """Bit manipulation on the value representation."""
+    return _extend(ctx, x, n, True, "SignExtend")
+
+
+@primitive("IsZero", "boolean IsZero(bits(N) x)")
+def _is_zero(ctx, x):
+    """A property of the representation."""
+    return x.v == 0
+
+
+@primitive("IsOnes", "boolean IsOnes(bits(N) x)")
+def _is_ones(ctx, x):
+    """A property of the representation."""
+    return x.v == (1 << x.n) - 1
+
+
+@primitive("IsZeroBit", "bit IsZeroBit(bits(N) x)")
+def _is_zero_bit(ctx, x):
+    """A property of the representation."""
+    return Bits(1, 1 if x.v == 0 else 0)
+
+
+@primitive("BitCount", "integer BitCount(bits(N) x)")
+def _bit_count(ctx, x):
+    """Population count on the representation."""
+    return bin(x.v).count("1")
+
+
+@primitive("LowestSetBit", "integer LowestSetBit(bits(N) x)")
+def _lowest_set_bit(ctx, x):
+    """Bit search on the representation (N when no bit is set, as the Arm ARM defines)."""
+    v = x.v
+    return (v & -v).bit_length() - 1 if v else x.n
+
+
+@primitive("HighestSetBit", "integer HighestSetBit(bits(N) x)")
+def _highest_set_bit(ctx, x):
+    """Bit search on the representation (-1 when no bit is set, as the Arm ARM defines)."""
+    return x.v.bit_length() - 1
+
+
+@primitive("CountLeadingZeroBits", "integer CountLeadingZeroBits(bits(N) x)")
+def _clz(ctx, x):
+    """Bit search on the representation."""
+    return x.n - x.v.bit_length()
+
+
+@primitive("Len", "integer Len(bits(N) x)")
+def _len(ctx, x):
+    """The width of a value: a property of the representation."""
+    return x.n
+
+
+@primitive("Min", "integer Min(integer a, integer b)")
+def _min(ctx, a, b):
+    """Integer arithmetic on Python ints."""
+    return a if a <= b else b
+
+
+@primitive("Max", "integer Max(integer a, integer b)")
+def _max(ctx, a, b):
+    """Integer arithmetic on Python ints."""
+    return a if a >= b else b
+
+
+@primitive("Abs", "integer Abs(integer x)")
+def _abs(ctx, x):
+    """Integer arithmetic on Python ints."""
+    return -x if x < 0 else x
+
+
+@primitive("Align", "integer Align(integer x, integer y)")
+def _align_int(ctx, x, y):
+    """Integer arithmetic on Python ints (y * (x DIV y))."""
+    if y == 0:
+        raise ctx.error("Align(x, 0): division by zero")
+    return y * (x // y)
+
+
+@primitive("Align", "bits(N) Align(bits(N) x, integer y)")
+def _align_bits(ctx, x, y):
+    """Integer arithmetic on the representation."""
+    if y == 0:
+        raise ctx.error("Align(x, 0): division by zero")
+    return bits(x.n, y * (x.v // y))
+
+
+@primitive("Replicate", "bits(N) Replicate(bits(M) x)")
+def _replicate(ctx, x):
+    """Bit manipulation on the representation."""
+    n = _need_n(ctx, "Replicate()")
+    if x.n == 0 or n % x.n:
+        raise ctx.error(f"Replicate: bits({n}) is not a whole number of copies of bits({x.n})")
+    return _repeat(x, n // x.n)
+
+
+@primitive("Replicate", "bits(M*N) Replicate(bits(M) x, integer N)")
+def _replicate_n(ctx, x, count):
+    """Bit manipulation on the representation."""
+    if count < 0:
+        raise ctx.error(f"Replicate: negative count {count}")
+    return _repeat(x, count)
+
+
+def _repeat(x: Bits, count: int) -> Bits:
+    v = 0
+    xv = x.v
+    for _ in range(count):
+        v = (v << x.n) | xv
+    return Bits(x.n * count, v)
+
+
+@primitive("LSL", "bits(N) LSL(bits(N) x, integer shift)")
+def _lsl(ctx, x, shift):
+    """Shifts on the representation."""
+    if shift < 0:
+        raise ctx.error(f"LSL: negative shift {shift}")
+    return bits(x.n, x.v << shift)
+
+
+@primitive("LSR", "bits(N) LSR(bits(N) x, integer shift)")
+def _lsr(ctx, x, shift):
+    """Shifts on the representation."""
+    if shift < 0:
+        raise ctx.error(f"LSR: negative shift {shift}")
+    return Bits(x.n, x.v >> shift)
+
+
+@primitive("ASR", "bits(N) ASR(bits(N) x, integer shift)")
+def _asr(ctx, x, shift):
+    """Shifts on the representation."""
+    if shift < 0:
+        raise ctx.error(f"ASR: negative shift {shift}")
+    return bits(x.n, _sint(ctx, x) >> shift)
+
+
+@primitive("Unreachable", "Unreachable()")
+def _unreachable(ctx):
+    """Ends the evaluation with an error: the spec text says this point cannot be reached."""
+    raise ctx.error("Unreachable() was reached")
+
+
+# ======================================================================================
+# Boundary to the machine: CONSTRAINED UNPREDICTABLE choices
+# ======================================================================================
+
+
+@primitive("ConstrainUnpredictable", nparams=1)
+def _constrain_unpredictable(ctx, which):
+    """The choice is the implementation's (the World's), not something ASL can compute."""
+    return ctx.world.constrain_unpredictable(which, ctx.span)

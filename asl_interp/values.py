@@ -1,0 +1,197 @@
+"""Run-time values of ASL, as the evaluator and the primitives exchange them.
+
+In: nothing (this module only defines value classes and small helpers).
+Out: the value representation every phase after the checker uses:
+
+=====================  ==================================================================
+ASL type               Python value
+=====================  ==================================================================
+``boolean``            ``bool``
+``integer``            ``int`` (unbounded)
+``bits(N)``, ``bit``   :class:`Bits`: ``.n`` the width (always known), ``.v`` the value as
+                       an ``int`` in ``0 .. 2**n - 1``. Immutable.
+                       A register read as a whole is a :class:`LazyBits` (a ``Bits``) that
+                       reads the machine only for the bits that are examined.
+enumeration member     ``str``: the member name (``"EL0"`` is not one; ``"InstrSet_A64"`` is)
+record                 :class:`Record`: ``.type`` the record type name, ``.fields`` a dict.
+                       Mutable in place, so the evaluator copies it on assignment, argument
+                       passing and field-of-record reads (value semantics).
+tuple                  ``tuple``
+array                  :class:`Array` (mutable list of elements with an index base)
+string                 ``str``
+=====================  ==================================================================
+
+Guarantees:
+- A ``Bits`` never has a value outside its width; :func:`bits` masks.
+- Examining a :class:`LazyBits` (``.v``, or :meth:`LazyBits.read` for a sub-range) is what
+  makes a machine read happen: ``world.read_bits(register, hi, lo, span)``, once per distinct
+  range; a value that only flows (assigned, passed, returned, zero-extended) reads nothing.
+- :func:`show` prints values the way ASL writes them: ``'1010'``, ``TRUE``, ``13``, member
+  names, ``(1, '0')``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class Bits:
+    """A bit vector of known width ``n`` and value ``v`` (``0 <= v < 2**n``). Immutable."""
+
+    __slots__ = ("n", "v")
+
+    def __init__(self, n: int, v: int):
+        self.n = n
+        self.v = v
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Bits) and self.n == other.n and self.v == other.v
+
+    def __hash__(self) -> int:
+        return hash((self.n, self.v))
+
+    def __int__(self) -> int:
+        return self.v
+
+    def __repr__(self) -> str:
+        return f"Bits({self.n}, {format(self.v, f'0{self.n}b') if self.n else ''!r})"
+
+    def read(self, hi: int, lo: int) -> int:
+        """The value of bits ``hi:lo`` (``0 <= lo <= hi < n``; caller range-checks)."""
+        return (self.v >> lo) & ((1 << (hi - lo + 1)) - 1)
+
+
+def bits(n: int, v: int) -> Bits:
+    """A ``Bits`` of width ``n`` holding ``v`` modulo ``2**n`` (negative ``v`` wraps)."""
+    return Bits(n, v & ((1 << n) - 1))
+
+
+def bits_from_str(text: str) -> Bits:
+    """``'1010'`` (without quotes, spaces allowed) as a ``Bits``."""
+    text = text.replace(" ", "")
+    return Bits(len(text), int(text, 2) if text else 0)
+
+
+class LazyBits(Bits):
+    """Bits ``lo + src - 1 : lo`` of ``register``, zero-extended to width ``n``; not yet read.
+
+    Reading goes through ``world.read_bits`` for exactly the bits asked for (bits above
+    ``src`` are zeros and read nothing). Ranges already read are remembered, so the same
+    field examined twice is read once. ``freeze()`` reads every bit (the evaluator calls it
+    before the register is written while this value is alive: value semantics).
+    """
+
+    __slots__ = ("world", "register", "lo", "src", "span", "known", "cache", "__weakref__")
+
+    def __init__(self, world: Any, register: str, lo: int, src: int, n: int, span: Any):
+        self.n = n
+        self.world = world
+        self.register = register
+        self.lo = lo
+        self.src = src
+        self.span = span
+        self.known = 0  # mask of bits already read (relative to bit 0 of this value)
+        self.cache = 0
+
+    @property
+    def v(self) -> int:  # type: ignore[override]
+        return self.read(self.n - 1, 0) if self.n else 0
+
+    def read(self, hi: int, lo: int) -> int:
+        want = ((1 << (hi - lo + 1)) - 1) << lo
+        top = min(hi, self.src - 1)
+        if lo <= top:
+            real = ((1 << (top - lo + 1)) - 1) << lo
+            if real & ~self.known:
+                got = self.world.read_bits(self.register, self.lo + top, self.lo + lo, self.span)
+                self.cache = (self.cache & ~real) | ((got << lo) & real)
+                self.known |= real
+        return (self.cache & want) >> lo
+
+    def extended(self, n: int) -> LazyBits:
+        """The same register bits zero-extended to width ``n >= self.n`` (still unread)."""
+        other = LazyBits(self.world, self.register, self.lo, min(self.src, self.n), n, self.span)
+        other.known = self.known
+        other.cache = self.cache
+        return other
+
+    def freeze(self) -> None:
+        """Read every not-yet-read bit now (value semantics before a register write)."""
+        if self.n:
+            self.read(self.n - 1, 0)
+
+    def __repr__(self) -> str:
+        return f"LazyBits({self.register}<{self.lo + self.src - 1}:{self.lo}>, n={self.n})"
+
+
+class Record:
+    """A value of an ASL record type: ``type`` name and ``fields`` (name -> value)."""
+
+    __slots__ = ("type", "fields")
+
+    def __init__(self, type: str, fields: dict[str, Any]):
+        self.type = type
+        self.fields = fields
+
+    def copy(self) -> Record:
+        """A deep copy (records inside records and arrays are copied too)."""
+        return Record(self.type, {k: copy_value(v) for k, v in self.fields.items()})
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Record) and self.type == other.type and self.fields == other.fields
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"Record({self.type}, {self.fields!r})"
+
+
+class Array:
+    """An ASL array: ``items`` indexed from ``low``."""
+
+    __slots__ = ("low", "items")
+
+    def __init__(self, low: int, items: list[Any]):
+        self.low = low
+        self.items = items
+
+    def copy(self) -> Array:
+        return Array(self.low, [copy_value(x) for x in self.items])
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Array) and self.low == other.low and self.items == other.items
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+def copy_value(v: Any) -> Any:
+    """``v`` itself for immutable values; a copy of records, arrays and tuples holding them."""
+    if isinstance(v, (Record, Array)):
+        return v.copy()
+    if isinstance(v, tuple):
+        return tuple(copy_value(x) for x in v)
+    return v
+
+
+def show(v: Any) -> str:
+    """``v`` written as ASL writes values."""
+    if isinstance(v, bool):
+        return "TRUE" if v else "FALSE"
+    if isinstance(v, Bits):
+        return "'" + (format(v.v, f"0{v.n}b") if v.n else "") + "'"
+    if isinstance(v, int):
+        return str(v)
+    if isinstance(v, str):
+        return v
+    if isinstance(v, tuple):
+        return "(" + ", ".join(show(x) for x in v) + ")"
+    if isinstance(v, Record):
+        return v.type + "{" + ", ".join(f"{k} = {show(x)}" for k, x in v.fields.items()) + "}"
+    if isinstance(v, Array):
+        return "[" + ", ".join(show(x) for x in v.items) + "]"
+    return repr(v)
+
+
+def show_string(v: Any) -> str:
+    """Like :func:`show`, but strings are quoted (for values that are ASL strings)."""
+    return f'"{v}"' if isinstance(v, str) else show(v)
