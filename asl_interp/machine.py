@@ -957,6 +957,17 @@ class Machine(World):
     def on_branch(self, span: Span, condition: str, value: Any, reads: list[Read]) -> None:
         self.path.append(PathStep(span, condition, value, tuple(reads)))
 
+    def instruction(self, key: str, span: Span | None) -> Any:
+        """The profile's ``[instruction]`` property ``key`` (condition, length, encoding,
+        d_registers), or a ProfileError naming it and the spec line asking."""
+        if key not in self.profile.instruction:
+            raise ProfileError(
+                f"profile '{self.profile.name}' has no [instruction] {key}, and the spec asks for it here",
+                span,
+                notes=(f"note: add it to {self.profile.path} under [instruction]: {key} = ...",),
+            )
+        return self.profile.instruction[key]
+
     def record_effect(self, name: str, span: Span | None) -> None:
         """A non-architectural effect (SynchronizeContext, BranchTo, ...) was called."""
         self.effects.append((name, span))

@@ -283,3 +283,14 @@ def test_procstate_from_the_transcribed_sources():
     assert {n: (f.high, f.low) for n, f in real.registers["PSTATE"].fields.items()} == {
         n: (f.high, f.low) for n, f in load_machine_model(REGISTERS, [procstate_module()]).registers["PSTATE"].fields.items()
     }
+
+
+def test_instruction_properties_from_the_profile(machine, model, tmp_path):
+    assert machine.instruction("condition", SPAN) == 0b1110
+    assert machine.instruction("length", SPAN) == 32
+    p = tmp_path / "p.toml"
+    p.write_text('description = "no instruction table"\n')
+    bare = Machine(model, load_profile(p))
+    with pytest.raises(ProfileError, match=r"no \[instruction\] length") as info:
+        bare.instruction("length", SPAN)
+    assert info.value.span == SPAN
