@@ -58,6 +58,7 @@ class _ParseState:
     def __init__(self) -> None:
         self.filename = "<input>"
         self.last: Token | None = None  # the last real (non-layout) token handed on
+        self.depth = 0  # how many indentation levels are open (1: top level)
 
 
 def _indent_width(text: str) -> int:
@@ -78,6 +79,7 @@ class _Layout:
     def process(self, stream: Iterator[Token]) -> Iterator[Token]:
         state = self.state
         state.last = None
+        state.depth = 0
         indents: list[int] = []
         brackets = 0
         pending: Token | None = None
@@ -116,6 +118,7 @@ class _Layout:
                 if prev.type in _SLICE_AFTER and prev.end_pos == tok.start_pos:
                     tok = Token.new_borrow_pos("SLICE_LT", tok.value, tok)
             state.last = tok
+            state.depth = len(indents)
             yield tok
         if indents:
             last = state.last
@@ -820,6 +823,12 @@ def _from_unexpected_token(err: UnexpectedToken, filename: str) -> ASLSyntaxErro
     if "GT" in expected and "SLICE_LT" not in expected and not _EXPR_STARTS <= expected:
         return ASLSyntaxError(f"expected '>' to close the bit slice, found {_describe_token(tok)}", at)
     if layout and "_INDENT" in expected:
+        if _STATE.depth <= 1:
+            return ASLSyntaxError(
+                "expected the indented body of the definition on the next line "
+                "(or ';' to declare it without a body)",
+                at,
+            )
         return ASLSyntaxError("expected an indented block on the next line", at)
     return ASLSyntaxError(f"unexpected {_describe_token(tok)}; expected {_expected_phrase(expected)}", at)
 

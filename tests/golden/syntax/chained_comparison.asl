@@ -1,0 +1,3 @@
+// Comparisons do not chain.
+Check()
+    ok = 0 <= i < 32;

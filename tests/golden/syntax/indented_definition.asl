@@ -1,0 +1,3 @@
+    // A definition must start in column 1.
+    Check()
+        return;

@@ -1,0 +1,3 @@
+// An assignment needs a value.
+Check()
+    x = ;

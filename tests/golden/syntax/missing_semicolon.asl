@@ -1,0 +1,4 @@
+// Every simple statement ends with ';'.
+Check()
+    vect_offset = 0x0
+    return;

@@ -1,0 +1,3 @@
+// A statement that only names a value does nothing.
+Check()
+    disabled;

@@ -1,0 +1,3 @@
+// A bit slice is closed by '>'.
+Check()
+    x = syndrome<24:20;

@@ -1,0 +1,3 @@
+// A character that is not ASL.
+Check()
+    x = a $ b;

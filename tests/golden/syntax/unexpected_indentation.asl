@@ -1,0 +1,4 @@
+// A line indented deeper than its block.
+Check()
+    a = 1;
+        b = 2;

@@ -1,0 +1,3 @@
+// A bit string needs its closing quote on the same line.
+Check()
+    PSTATE.IT = '00000000;

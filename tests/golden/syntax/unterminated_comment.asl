@@ -1,0 +1,4 @@
+// A block comment that never ends.
+Check()
+    x = 1; /* note
+    return;

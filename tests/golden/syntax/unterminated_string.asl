@@ -1,0 +1,3 @@
+// A string needs its closing quote on the same line.
+Check()
+    SEE "Advanced SIMD;
