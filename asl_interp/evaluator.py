@@ -62,7 +62,6 @@ Semantics notes
 from __future__ import annotations
 
 import sys
-import weakref
 from typing import Any
 
 import attrs
@@ -111,19 +110,20 @@ class _Runtime:
         self.step_limit = step_limit
         self.depth = 0
         self.depth_limit = depth_limit
-        self.lazies: weakref.WeakSet = weakref.WeakSet()
+        self.lazies: list = []  # weak references to the LazyBits made so far
         self.ret: Any = None
 
     def lazy(self, reg: str, width: int, span: Any) -> LazyBits:
-        v = LazyBits(self.world, reg, 0, width, width, span)
-        self.lazies.add(v)
-        return v
+        return LazyBits(self.world, reg, 0, width, width, span, self.lazies)
 
     def write(self, reg: str, hi: int, lo: int, value: int, span: Any) -> None:
         if self.lazies:
-            for z in list(self.lazies):
-                z.freeze()
-            self.lazies = weakref.WeakSet()
+            refs = list(self.lazies)
+            self.lazies.clear()
+            for ref in refs:
+                z = ref()
+                if z is not None:
+                    z.freeze()
         self.world.write_bits(reg, hi, lo, value, span)
 
 
@@ -1176,8 +1176,8 @@ class _Compiler:
             name = r.name
             return lambda l, rt: base(l, rt).fields[name]
         if r.kind == "layoutfield":
-            hi, lo, w = r.hi, r.lo, r.hi - r.lo + 1
-            return lambda l, rt: Bits(w, base(l, rt).read(hi, lo))
+            hi, lo, w, span = r.hi, r.lo, r.hi - r.lo + 1, e.span
+            return lambda l, rt: Bits(w, base(l, rt).read(hi, lo, span))
         raise self.error(f"field '{e.field}' has no known layout", e)
 
     def e_Fields(self, e: ast.Fields):
@@ -1220,7 +1220,7 @@ class _Compiler:
                     b = base(l, rt)
                     if h >= b.n:
                         raise ASLRuntimeError(f"slice <{h}:{lo_}> is out of range for bits({b.n})", span)
-                    return Bits(w, b.read(h, lo_))
+                    return Bits(w, b.read(h, lo_, span))
                 return slice1
             bounds = [self._bound_pair(h, lo_) for h, lo_ in consts]
         else:
@@ -1236,7 +1236,7 @@ class _Compiler:
                     raise ASLRuntimeError(f"slice <{h}:{lo_}> is out of range for "
                                           f"{'an integer' if is_int else f'bits({b.n})'}", span)
                 w = h - lo_ + 1
-                part = (b >> lo_) & ((1 << w) - 1) if is_int else b.read(h, lo_)
+                part = (b >> lo_) & ((1 << w) - 1) if is_int else b.read(h, lo_, span)
                 v = (v << w) | part
                 n += w
             return Bits(n, v)
@@ -1413,8 +1413,18 @@ class _Compiler:
     def _logic(self, e: ast.Binop) -> Any:
         a, b = self.expr(e.left, None), self.expr(e.right, None)
         if self.instr:
-            # a decision taken by the left operand alone is a branch of its own
-            a = self.branch(e.left, a)
+            # a decision taken by the left operand alone (short-circuit) is a branch of its own
+            span, text, decisive = e.left.span, source_text(e.left), e.op == "||"
+
+            def short(l, rt):
+                w = rt.world
+                start = len(w.read_log())
+                v = a(l, rt)
+                if v == decisive:
+                    w.on_branch(span, text, v, list(w.read_log()[start:]))
+                    return v
+                return b(l, rt)
+            return short
         if e.op == "&&":
             return lambda l, rt: a(l, rt) and b(l, rt)
         return lambda l, rt: a(l, rt) or b(l, rt)
@@ -1555,10 +1565,24 @@ def source_text(node: Any) -> str:
             end = span.end_col - 1 if ln == span.end_line else len(text)
             lines.append(text[start:end])
         if lines:
-            return " ".join(" ".join(x.split()) for x in lines).strip()
+            text = " ".join(" ".join(x.split()) for x in lines).strip()
+            if _balanced(text):
+                return text
     from .formatter import format_expr
 
     return format_expr(node)
+
+
+def _balanced(text: str) -> bool:
+    depth = 0
+    for ch in text:
+        if ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth -= 1
+            if depth < 0:
+                return False
+    return depth == 0
 
 
 def pattern_text(p: Any) -> str:

@@ -32,6 +32,7 @@ Guarantees:
 
 from __future__ import annotations
 
+import weakref
 from typing import Any
 
 
@@ -56,8 +57,9 @@ class Bits:
     def __repr__(self) -> str:
         return f"Bits({self.n}, {format(self.v, f'0{self.n}b') if self.n else ''!r})"
 
-    def read(self, hi: int, lo: int) -> int:
-        """The value of bits ``hi:lo`` (``0 <= lo <= hi < n``; caller range-checks)."""
+    def read(self, hi: int, lo: int, span: Any = None) -> int:
+        """The value of bits ``hi:lo`` (``0 <= lo <= hi < n``; caller range-checks).
+        ``span``: where the bits are examined (a lazy value reports its reads there)."""
         return (self.v >> lo) & ((1 << (hi - lo + 1)) - 1)
 
 
@@ -78,12 +80,15 @@ class LazyBits(Bits):
     Reading goes through ``world.read_bits`` for exactly the bits asked for (bits above
     ``src`` are zeros and read nothing). Ranges already read are remembered, so the same
     field examined twice is read once. ``freeze()`` reads every bit (the evaluator calls it
-    before the register is written while this value is alive: value semantics).
+    before any register is written while this value is alive: value semantics); to find the
+    live values, each one adds a weak reference to itself to ``registry`` (a list the
+    evaluator owns), and so do the values :meth:`extended` makes from it.
     """
 
-    __slots__ = ("world", "register", "lo", "src", "span", "known", "cache", "__weakref__")
+    __slots__ = ("world", "register", "lo", "src", "span", "known", "cache", "registry", "__weakref__")
 
-    def __init__(self, world: Any, register: str, lo: int, src: int, n: int, span: Any):
+    def __init__(self, world: Any, register: str, lo: int, src: int, n: int, span: Any,
+                 registry: list | None = None):
         self.n = n
         self.world = world
         self.register = register
@@ -92,25 +97,28 @@ class LazyBits(Bits):
         self.span = span
         self.known = 0  # mask of bits already read (relative to bit 0 of this value)
         self.cache = 0
+        self.registry = registry
+        if registry is not None:
+            registry.append(weakref.ref(self))
 
     @property
     def v(self) -> int:  # type: ignore[override]
         return self.read(self.n - 1, 0) if self.n else 0
 
-    def read(self, hi: int, lo: int) -> int:
+    def read(self, hi: int, lo: int, span: Any = None) -> int:
         want = ((1 << (hi - lo + 1)) - 1) << lo
         top = min(hi, self.src - 1)
         if lo <= top:
             real = ((1 << (top - lo + 1)) - 1) << lo
             if real & ~self.known:
-                got = self.world.read_bits(self.register, self.lo + top, self.lo + lo, self.span)
+                got = self.world.read_bits(self.register, self.lo + top, self.lo + lo, span or self.span)
                 self.cache = (self.cache & ~real) | ((got << lo) & real)
                 self.known |= real
         return (self.cache & want) >> lo
 
     def extended(self, n: int) -> LazyBits:
         """The same register bits zero-extended to width ``n >= self.n`` (still unread)."""
-        other = LazyBits(self.world, self.register, self.lo, min(self.src, self.n), n, self.span)
+        other = LazyBits(self.world, self.register, self.lo, min(self.src, self.n), n, self.span, self.registry)
         other.known = self.known
         other.cache = self.cache
         return other
