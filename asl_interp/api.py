@@ -35,7 +35,7 @@ from typing import Any
 
 import attrs
 
-from . import sources_root
+from . import ast, sources_root
 from .errors import ProfileError, UsageError, suggest
 from .machine import (
     Constants,
@@ -95,14 +95,37 @@ class Spec:
 
     def run_on(self, machine: Machine, call: str) -> Outcome:
         """Evaluate ``call`` against a machine the caller built (exploration, hooks)."""
+        expr = _parse_call(call)
         try:
-            value = self.program.evaluate(call, machine, instrumented=True)
+            if isinstance(expr, ast.Call) and self._is_procedure(expr):
+                self.program.run_statements((ast.CallStmt(expr, span=expr.span),), machine, instrumented=True)
+                value = None
+            else:
+                value = self.program.evaluate(expr, machine, instrumented=True)
         except EvaluationEnded as end:
             outcome = end.outcome
             if isinstance(outcome, ExceptionEntry):
                 outcome = machine.outcome(outcome)
             return outcome
         return machine.outcome(value=value)
+
+
+    def _is_procedure(self, call: ast.Call) -> bool:
+        infos = self.program.checked.funcs.get(call.name, ())
+        return any(f.kind == "func" and f.result is None and len(f.params) == len(call.args) for f in infos)
+
+
+def _parse_call(text: str) -> ast.Expr:
+    """``text`` as an ASL expression (usually a call); UsageError when it is not one."""
+    from .errors import ASLError
+    from .parser import parse_expression
+
+    if not isinstance(text, str) or not text.strip():
+        raise UsageError("give the call to run as ASL text, e.g. 'CheckVFPEnabled(TRUE)'")
+    try:
+        return parse_expression(text.strip(), "<call>")
+    except ASLError as err:
+        raise UsageError(f"not an ASL call: {text!r}: {err.message}") from None
 
 
 def spec_versions() -> list[str]:

@@ -370,3 +370,156 @@ def _unreachable(ctx):
 def _constrain_unpredictable(ctx, which):
     """The choice is the implementation's (the World's), not something ASL can compute."""
     return ctx.world.constrain_unpredictable(which, ctx.span)
+
+
+# ======================================================================================
+# Implementation-provided functions and the exception-entry boundary
+# ======================================================================================
+# Owned by the machine layer (asl_interp/machine.py); everything above is the evaluator's.
+# These implement bodyless declarations of the spec version's sources:
+# - functions whose result the implementation or the instruction being executed provides
+#   (answered from the Machine's profile, [instruction] table);
+# - non-architectural effects (recorded, no state change);
+# - the exception-entry boundary: AArch64.TakeException, AArch32.EnterMode and
+#   AArch32.EnterHypMode record the outcome and end the evaluation with
+#   ``world.EvaluationEnded(ExceptionEntry)``. What they report comes from the spec's own
+#   ASL run through ``ctx.call``: the Exception level of an AArch32 mode from ``ELFromM32``,
+#   the exception class from ``AArch64.ExceptionClass`` / ``AArch32.ExceptionClass``.
+# They need a :class:`~asl_interp.machine.Machine` as the World; any other World gets a
+# run-time error naming the function.
+
+
+def _machine_of(ctx: PrimContext, what: str):
+    from .machine import Machine
+
+    if not isinstance(ctx.world, Machine):
+        raise ctx.error(f"{what} needs the machine layer (a Machine world) to answer")
+    return ctx.world
+
+
+@primitive("AArch32.CurrentCond", nparams=0)
+def _current_cond(ctx):
+    """The condition of the instruction being executed comes from its encoding, which the
+    spec does not model: the profile's [instruction].condition."""
+    return Bits(4, _machine_of(ctx, "AArch32.CurrentCond()").instruction("condition", ctx.span))
+
+
+@primitive("ThisInstrLength", nparams=0)
+def _this_instr_length(ctx):
+    """The length of the instruction being executed is a property of the instruction
+    stream: the profile's [instruction].length (16 or 32)."""
+    return _machine_of(ctx, "ThisInstrLength()").instruction("length", ctx.span)
+
+
+@primitive("ThisInstr", nparams=0)
+def _this_instr(ctx):
+    """The encoding of the instruction being executed: the profile's [instruction].encoding."""
+    return Bits(32, _machine_of(ctx, "ThisInstr()").instruction("encoding", ctx.span))
+
+
+@primitive("D", nparams=1, kind="getter")
+def _d_getter(ctx, n):
+    """The D registers hold data, not control state: every D[n] reads as the profile's
+    [instruction].d_registers value."""
+    if not 0 <= n <= 31:
+        raise ctx.error(f"D[{n}]: there are 32 D registers, D[0] to D[31]")
+    return Bits(64, _machine_of(ctx, "D[]").instruction("d_registers", ctx.span))
+
+
+def _effect(name: str):
+    def fn(ctx, *args):
+        from .machine import Machine
+
+        if isinstance(ctx.world, Machine):
+            ctx.world.record_effect(name, ctx.span)
+
+    return fn
+
+
+for _name, _nparams in (("SynchronizeContext", 0), ("EndOfInstruction", 0), ("BranchTo", 2), ("Hint_Branch", 1)):
+    _fn = _effect(_name)
+    _fn.__doc__ = f"{_name} has no architectural effect on the state these checks model: recorded, nothing else."
+    primitive(_name, nparams=_nparams)(_fn)
+
+
+def _el_name(el: Bits) -> str:
+    return f"EL{el.v}"
+
+
+def _syndrome(record: Any) -> int | None:
+    value = record.fields.get("syndrome") if hasattr(record, "fields") else None
+    return value.v if isinstance(value, Bits) else None
+
+
+def _end(ctx: PrimContext, entry: Any) -> None:
+    from .world import EvaluationEnded
+
+    raise EvaluationEnded(entry)
+
+
+@primitive("AArch64.TakeException", nparams=4)
+def _take_exception(ctx, target_el, exception, preferred_exception_return, vect_offset):
+    """Exception entry is the boundary of what is run: record where the exception goes (its
+    class from the ASL AArch64.ExceptionClass) and end the evaluation."""
+    from .machine import ExceptionEntry
+
+    _machine_of(ctx, "AArch64.TakeException()")
+    exceptype = exception.fields["exceptype"]
+    ec, il = ctx.call("AArch64.ExceptionClass", exceptype, target_el)
+    _end(ctx, ExceptionEntry(target_el=_el_name(target_el), target_state="AArch64", mode=None,
+                             exception=exceptype, ec=int(ec), il=int(il), iss=_syndrome(exception),
+                             vector_offset=int(vect_offset), boundary="AArch64.TakeException"))
+
+
+def _mode_name(machine: Any, mode: Bits) -> str:
+    for name, (value, typ) in machine.constants.items():
+        if name.startswith("M32_") and typ.kind == "bits" and typ.width == mode.n and int(value) == mode.v:
+            return name[len("M32_"):]
+    return f"'{mode.v:0{mode.n}b}'"
+
+
+def _el_of_mode(ctx: PrimContext, mode: Bits) -> str:
+    valid, el = ctx.call("ELFromM32", mode)
+    if not valid:
+        raise ctx.error(f"ELFromM32 says mode '{mode.v:0{mode.n}b}' is not valid here (AArch32.WriteMode asserts it is)")
+    return _el_name(el)
+
+
+@primitive("AArch32.EnterMode", nparams=4)
+def _enter_mode(ctx, target_mode, preferred_exception_return, lr_offset, vect_offset):
+    """Exception entry is the boundary of what is run: record the AArch32 mode entered (its
+    Exception level from the ASL ELFromM32) and end the evaluation."""
+    from .machine import ExceptionEntry
+
+    machine = _machine_of(ctx, "AArch32.EnterMode()")
+    _end(ctx, ExceptionEntry(target_el=_el_of_mode(ctx, target_mode), target_state="AArch32",
+                             mode=_mode_name(machine, target_mode), exception=None, ec=None, il=None,
+                             iss=None, vector_offset=int(vect_offset), boundary="AArch32.EnterMode"))
+
+
+@primitive("AArch32.EnterHypMode", nparams=3)
+def _enter_hyp_mode(ctx, exception, preferred_exception_return, vect_offset):
+    """Exception entry is the boundary of what is run: record the entry to Hyp mode (its
+    Exception level from the ASL ELFromM32(M32_Hyp), its class from the ASL
+    AArch32.ExceptionClass) and end the evaluation."""
+    from .machine import ExceptionEntry
+
+    machine = _machine_of(ctx, "AArch32.EnterHypMode()")
+    if "M32_Hyp" not in machine.constants:
+        raise ctx.error("AArch32.EnterHypMode(): the sources declare no constant M32_Hyp")
+    value, typ = machine.constants["M32_Hyp"]
+    hyp = Bits(int(typ.width), int(value))
+    exceptype = exception.fields["exceptype"]
+    ec, il = ctx.call("AArch32.ExceptionClass", exceptype)
+    _end(ctx, ExceptionEntry(target_el=_el_of_mode(ctx, hyp), target_state="AArch32", mode="Hyp",
+                             exception=exceptype, ec=int(ec), il=int(il), iss=_syndrome(exception),
+                             vector_offset=int(vect_offset), boundary="AArch32.EnterHypMode"))
+
+
+@primitive("AArch32.SystemAccessTrapSyndrome", nparams=2)
+def _system_access_trap_syndrome(ctx, instr, ec):
+    """Its Arm pseudocode is outside the transcribed closure (only the integer overload of
+    AArch32.TakeHypTrapException calls it, and no entry point reaches that): calling it is a
+    run-time error, never invented logic."""
+    raise ctx.error("AArch32.SystemAccessTrapSyndrome() is not transcribed in these sources "
+                    "(outside the FP / Advanced SIMD closure), so this path cannot be run")

@@ -1,0 +1,369 @@
+"""What the Armv8.6 text says happens: the FP / Advanced SIMD / SVE enable checks run on
+register state, end to end (parse -> compile -> run against a Machine -> Outcome).
+
+Each test's docstring gives the spec reasoning: the lines of the transcribed ASL that decide
+the outcome. Unless a test says otherwise the profile is ``default`` (Armv8.0, EL3 and EL2
+in AArch64, EL1/EL0 able to use AArch32) and the state is Non-secure
+(``SCR_EL3.NS=1``, ``SCR_EL3.RW=1``) with ``HCR_EL2.TGE=0`` and ``HCR_EL2.E2H=0``. Every
+field the evaluation reads is set explicitly: runs use the default ``unset="error"`` policy,
+so a scenario that read anything unset would fail rather than pass on a made-up zero.
+"""
+
+import shutil
+
+import pytest
+
+from asl_interp.api import load_spec
+from asl_interp.errors import ProfileError, StateError
+from asl_interp.machine import load_state_file
+
+from conftest import REPO, SOURCES
+
+NONSECURE = {"SCR_EL3.NS": 1, "SCR_EL3.RW": 1, "HCR_EL2.TGE": 0, "HCR_EL2.E2H": 0, "CPTR_EL3.TFP": 0}
+
+
+@pytest.fixture(scope="module")
+def spec():
+    return load_spec("armv8.6")
+
+
+def aarch32_guest(el="EL1", en=0, tfp=1, **more):
+    """A Non-secure AArch32 guest under an AArch64 hypervisor (HCR_EL2.RW=0), at EL1 in
+    Supervisor mode or at EL0 in User mode, CPACR fully enabling CP10/CP11."""
+    mode = {"EL1": "M32_Svc", "EL0": "M32_User"}[el]
+    state = {**NONSECURE, "HCR_EL2.RW": 0, "PSTATE.EL": el, "PSTATE.nRW": 1, "PSTATE.M": mode, "PSTATE.T": 0,
+             "CPACR.cp10": "'11'", "CPACR.ASEDIS": 0, "FPEXC32_EL2.EN": en, "CPTR_EL2.TFP": tfp}
+    state.update(more)
+    return state
+
+
+def aarch64(el="EL1", fpen="'11'", tfp=0, **more):
+    """A Non-secure AArch64 PE (HCR_EL2.RW=1: EL1 in AArch64) at ``el``."""
+    state = {**NONSECURE, "HCR_EL2.RW": 1, "PSTATE.EL": el, "PSTATE.nRW": 0, "CPACR_EL1.FPEN": fpen,
+             "CPTR_EL2.TFP": tfp}
+    state.update(more)
+    return state
+
+
+def outcome_of(out):
+    return out.to_json()["outcome"]
+
+
+# --------------------------------------------------------------------------------------
+# The AArch32-guest question
+# --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("el", ["EL1", "EL0"])
+def test_aarch32_guest_fpexc_disabled_is_undefined_at_el1_not_el2(spec, el):
+    """AArch32.CheckAdvSIMDOrFPEnabled: the guest is not EL0-under-AArch64-EL1, so the else
+    arm runs: CPACR.cp10 == '11' (not disabled), then ``if fpexc_check && FPEXC.EN == '0'
+    then UNDEFINED;`` - before AArch32.CheckFPAdvSIMDTrap ever looks at CPTR_EL2.TFP.
+    UNDEFINED in AArch32 -> AArch32.UndefinedFault(): AArch32.GeneralExceptionsToAArch64()
+    is FALSE (EL1 uses AArch32, TGE=0), so AArch32.TakeUndefInstrException enters Undefined
+    mode, which ELFromM32 puts at EL1."""
+    out = spec.run("CheckVFPEnabled(TRUE)", state=aarch32_guest(el, en=0, tfp=1))
+    assert outcome_of(out) == {"kind": "exception", "target_el": "EL1", "target_state": "AArch32",
+                               "mode": "Undef", "exception": None, "ec": None, "vector_offset": 0x04,
+                               "via_undefined": True}
+    assert out.boundary == "AArch32.EnterMode"
+    names = [r.name for r in out.reads]
+    assert "FPEXC.EN" in names and "CPTR_EL2.TFP" not in names and "HCPTR.TCP10" not in names
+
+
+@pytest.mark.parametrize("el", ["EL1", "EL0"])
+def test_aarch32_guest_fpexc_enabled_traps_to_el2(spec, el):
+    """With FPEXC.EN == '1' the check passes to AArch32.CheckFPAdvSIMDTrap: EL2 is enabled
+    and uses AArch64, so AArch64.CheckFPAdvSIMDTrap: no VHE, ``CPTR_EL2.TFP == '1'`` ->
+    AArch64.AdvSIMDFPAccessTrap(EL2): not routed (target is EL2), Exception_AdvSIMDFPAccessTrap,
+    AArch64.ExceptionClass gives 0x07, taken to EL2 in AArch64 at vector offset 0x0."""
+    out = spec.run("CheckVFPEnabled(TRUE)", state=aarch32_guest(el, en=1, tfp=1))
+    assert outcome_of(out) == {"kind": "exception", "target_el": "EL2", "target_state": "AArch64",
+                               "mode": None, "exception": "Exception_AdvSIMDFPAccessTrap", "ec": 0x07,
+                               "vector_offset": 0x0, "via_undefined": False}
+    assert out.il == 1
+    # ISS<24:20> = ConditionSyndrome(): CV=1, COND = the instruction's condition (AL).
+    assert out.iss >> 20 == 0b11110
+
+
+def test_example_state_file_answers_the_question(spec):
+    """examples/aarch32-guest-vfp.toml is the state the README's main command runs."""
+    sf = load_state_file(REPO / "examples" / "aarch32-guest-vfp.toml")
+    out = spec.run("CheckVFPEnabled(TRUE)", profile=sf.profile, state=sf.registers)
+    assert (out.kind, out.target_el, out.target_state, out.mode, out.via_undefined) == (
+        "exception", "EL1", "AArch32", "Undef", True)
+
+
+# --------------------------------------------------------------------------------------
+# AArch64
+# --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("el", ["EL0", "EL1", "EL2"])
+@pytest.mark.parametrize("config", [
+    {},                                    # nothing traps
+    {"CPTR_EL2.TFP": 1},                   # hypervisor traps
+    {"CPACR_EL1.FPEN": "'00'"},            # EL1 disables (ignored at EL2)
+    {"CPTR_EL3.TFP": 1},                   # EL3 traps
+])
+def test_aarch64_outcome_ignores_fpexc32_el2(spec, el, config):
+    """FPEXC32_EL2 "has no effect on execution in AArch64 state": the AArch64 checks
+    (AArch64.CheckFPAdvSIMDEnabled, AArch64.CheckFPAdvSIMDTrap) never read FPEXC."""
+    outs = [spec.run("CheckFPAdvSIMDEnabled64()", state=aarch64(el, **{**config, "FPEXC32_EL2.EN": en}))
+            for en in (0, 1)]
+    assert outcome_of(outs[0]) == outcome_of(outs[1])
+    assert not any(r.register in ("FPEXC", "FPEXC32_EL2") for r in outs[0].reads)
+
+
+def test_aarch64_el0_tge_routes_cpacr_trap_to_el2_uncategorized(spec):
+    """AArch64.CheckFPAdvSIMDEnabled at EL0, not in host: CPACR_EL1.FPEN '00' matches 'x0' ->
+    AArch64.AdvSIMDFPAccessTrap(EL1); there ``route_to_el2 = target_el == EL1 &&
+    EL2Enabled() && HCR_EL2.TGE == '1'`` -> ExceptionSyndrome(Exception_Uncategorized) taken
+    to EL2: class 0x00, not 0x07."""
+    out = spec.run("CheckFPAdvSIMDEnabled64()", state=aarch64("EL0", fpen="'00'", **{"HCR_EL2.TGE": 1}))
+    assert (out.target_el, out.target_state, out.exception, out.ec) == ("EL2", "AArch64", "Exception_Uncategorized", 0x00)
+
+
+def test_vhe_host_el0_cptr_el2_fpen_01_traps_to_el2(spec):
+    """v8.1-vhe, E2H=1 and TGE=1 at EL0: IsInHost() so the CPACR_EL1 check is skipped;
+    AArch64.CheckFPAdvSIMDTrap uses the E2H=1 layout: CPTR_EL2.FPEN '01' ->
+    ``disabled = PSTATE.EL == EL0 && HCR_EL2.TGE == '1'`` -> trap to EL2, class 0x07."""
+    state = aarch64("EL0", **{"HCR_EL2.E2H": 1, "HCR_EL2.TGE": 1, "CPTR_EL2.FPEN": "'01'"})
+    out = spec.run("CheckFPAdvSIMDEnabled64()", profile="v8.1-vhe", state=state)
+    assert (out.target_el, out.exception, out.ec) == ("EL2", "Exception_AdvSIMDFPAccessTrap", 0x07)
+    assert "CPACR_EL1.FPEN" not in [r.name for r in out.reads]
+
+
+# --------------------------------------------------------------------------------------
+# Every entry point reaches each of its outcomes
+# --------------------------------------------------------------------------------------
+
+A64_EL1 = aarch64("EL1")
+SVE_OK = {"CPACR_EL1.ZEN": "'11'", "CPTR_EL2.TZ": 0, "CPTR_EL3.EZ": 1}
+
+CASES = [
+    # (call, profile, state, expected (kind, target_el, state, mode, exception, ec, via_undefined))
+    ("CheckFPAdvSIMDEnabled64()", "default", A64_EL1, ("returned", None, None, None, None, None, False)),
+    ("CheckFPAdvSIMDEnabled64()", "default", aarch64("EL1", fpen="'00'"),
+     ("exception", "EL1", "AArch64", None, "Exception_AdvSIMDFPAccessTrap", 0x07, False)),
+    ("CheckFPAdvSIMDEnabled64()", "default", aarch64("EL0", fpen="'01'"),
+     ("exception", "EL1", "AArch64", None, "Exception_AdvSIMDFPAccessTrap", 0x07, False)),
+    ("CheckFPAdvSIMDEnabled64()", "default", aarch64("EL1", tfp=1),
+     ("exception", "EL2", "AArch64", None, "Exception_AdvSIMDFPAccessTrap", 0x07, False)),
+    ("CheckFPAdvSIMDEnabled64()", "default", aarch64("EL1", **{"CPTR_EL3.TFP": 1}),
+     ("exception", "EL3", "AArch64", None, "Exception_AdvSIMDFPAccessTrap", 0x07, False)),
+    ("CheckFPAdvSIMDEnabled64()", "default", aarch64("EL0", fpen="'10'", **{"HCR_EL2.TGE": 1}),
+     ("exception", "EL2", "AArch64", None, "Exception_Uncategorized", 0x00, False)),
+    ("CheckSVEEnabled()", "default", aarch64("EL1", **SVE_OK), ("returned", None, None, None, None, None, False)),
+    ("CheckSVEEnabled()", "default", aarch64("EL1", **{**SVE_OK, "CPACR_EL1.ZEN": "'00'"}),
+     ("exception", "EL1", "AArch64", None, "Exception_SVEAccessTrap", 0x19, False)),
+    ("CheckSVEEnabled()", "default", aarch64("EL1", fpen="'00'", **SVE_OK),
+     ("exception", "EL1", "AArch64", None, "Exception_AdvSIMDFPAccessTrap", 0x07, False)),
+    ("CheckSVEEnabled()", "default", aarch64("EL1", **{**SVE_OK, "CPTR_EL2.TZ": 1}),
+     ("exception", "EL2", "AArch64", None, "Exception_SVEAccessTrap", 0x19, False)),
+    ("CheckSVEEnabled()", "default", aarch64("EL1", tfp=1, **SVE_OK),
+     ("exception", "EL2", "AArch64", None, "Exception_AdvSIMDFPAccessTrap", 0x07, False)),
+    ("CheckSVEEnabled()", "default", aarch64("EL1", **{**SVE_OK, "CPTR_EL3.EZ": 0}),
+     ("exception", "EL3", "AArch64", None, "Exception_SVEAccessTrap", 0x19, False)),
+    ("CheckSVEEnabled()", "default", aarch64("EL1", **{**SVE_OK, "CPTR_EL3.TFP": 1}),
+     ("exception", "EL3", "AArch64", None, "Exception_AdvSIMDFPAccessTrap", 0x07, False)),
+    ("CheckSVEEnabled()", "default", aarch64("EL0", **{**SVE_OK, "CPACR_EL1.ZEN": "'01'", "HCR_EL2.TGE": 1}),
+     ("exception", "EL2", "AArch64", None, "Exception_SVEAccessTrap", 0x19, False)),
+    ("CheckSVEEnabled()", "v8.1-vhe", aarch64("EL2", **{**SVE_OK, "HCR_EL2.E2H": 1, "CPTR_EL2.ZEN": "'00'", "CPTR_EL2.FPEN": "'11'"}),
+     ("exception", "EL2", "AArch64", None, "Exception_SVEAccessTrap", 0x19, False)),
+    ("CheckSVEEnabled()", "v8.1-vhe", aarch64("EL2", **{**SVE_OK, "HCR_EL2.E2H": 1, "CPTR_EL2.ZEN": "'11'", "CPTR_EL2.FPEN": "'10'"}),
+     ("exception", "EL2", "AArch64", None, "Exception_AdvSIMDFPAccessTrap", 0x07, False)),
+    ("CheckVFPEnabled(TRUE)", "default", aarch32_guest(en=1, tfp=0), ("returned", None, None, None, None, None, False)),
+    ("CheckVFPEnabled(FALSE)", "default", aarch32_guest(en=0, tfp=0), ("returned", None, None, None, None, None, False)),
+    ("CheckVFPEnabled(FALSE)", "default", aarch32_guest(en=0, tfp=1),
+     ("exception", "EL2", "AArch64", None, "Exception_AdvSIMDFPAccessTrap", 0x07, False)),
+    ("CheckVFPEnabled(TRUE)", "default", aarch32_guest(**{"CPACR.cp10": "'00'"}),
+     ("exception", "EL1", "AArch32", "Undef", None, None, True)),
+    ("CheckVFPEnabled(TRUE)", "default", aarch32_guest("EL0", en=1, **{"CPACR.cp10": "'01'"}),
+     ("exception", "EL1", "AArch32", "Undef", None, None, True)),
+    ("CheckVFPEnabled(TRUE)", "default", aarch32_guest(en=1, **{"CPACR.cp10": "'10'"}),
+     ("exception", "EL1", "AArch32", "Undef", None, None, True)),
+    ("CheckAdvSIMDEnabled()", "default", aarch32_guest(en=1, tfp=0), ("returned", None, None, None, None, None, False)),
+    ("CheckAdvSIMDEnabled()", "default", aarch32_guest(en=1, tfp=0, **{"CPACR.ASEDIS": 1}),
+     ("exception", "EL1", "AArch32", "Undef", None, None, True)),
+    ("CheckAdvSIMDEnabled()", "default", aarch32_guest(en=1, tfp=1),
+     ("exception", "EL2", "AArch64", None, "Exception_AdvSIMDFPAccessTrap", 0x07, False)),
+    ("CheckAdvSIMDOrVFPEnabled(TRUE, TRUE)", "default", aarch32_guest(en=1, tfp=0), ("returned", None, None, None, None, None, False)),
+    ("CheckAdvSIMDOrVFPEnabled(TRUE, TRUE)", "default", aarch32_guest(en=0),
+     ("exception", "EL1", "AArch32", "Undef", None, None, True)),
+    ("CheckAdvSIMDOrVFPEnabled(TRUE, TRUE)", "default", aarch32_guest(en=1),
+     ("exception", "EL2", "AArch64", None, "Exception_AdvSIMDFPAccessTrap", 0x07, False)),
+    ("CheckCryptoEnabled32()", "default", aarch32_guest(en=1, tfp=0), ("returned", None, None, None, None, None, False)),
+    ("CheckCryptoEnabled32()", "default", aarch32_guest(en=0, tfp=0),
+     ("exception", "EL1", "AArch32", "Undef", None, None, True)),
+    ("CheckCryptoEnabled32()", "default", aarch32_guest(en=1, tfp=1),
+     ("exception", "EL2", "AArch64", None, "Exception_AdvSIMDFPAccessTrap", 0x07, False)),
+    # AArch32 EL0 under an AArch64 EL1 with TGE: "the PE behaves as if FPEXC.EN is 1" and the
+    # AArch64 checks run; the CPACR_EL1 trap is routed to EL2 as Uncategorized.
+    ("CheckVFPEnabled(TRUE)", "default",
+     aarch64("EL0", fpen="'00'", **{"PSTATE.nRW": 1, "PSTATE.M": "M32_User", "PSTATE.T": 0, "HCR_EL2.TGE": 1, "FPEXC32_EL2.EN": 0}),
+     ("exception", "EL2", "AArch64", None, "Exception_Uncategorized", 0x00, False)),
+]
+
+
+def _tuple(out):
+    return (out.kind, out.target_el, out.target_state, out.mode, out.exception, out.ec, out.via_undefined)
+
+
+@pytest.mark.parametrize("call, profile, state, expected", CASES, ids=[f"{c[0]}-{i}" for i, c in enumerate(CASES)])
+def test_entry_point_outcomes(spec, call, profile, state, expected):
+    """See the comments on each case; the spec lines are the branches in ``out.path``."""
+    out = spec.run(call, profile=profile, state=state)
+    assert _tuple(out) == expected
+
+
+def test_every_entry_point_is_covered(spec):
+    covered = {c[0].split("(")[0] for c in CASES}
+    declared = {e.split("(")[0] for e in spec.entry_points}
+    assert declared == covered
+
+
+# --------------------------------------------------------------------------------------
+# EL2 using AArch32 (aarch32-only profile): Hyp mode
+# --------------------------------------------------------------------------------------
+
+
+def hyp_guest(el="EL1", **more):
+    """aarch32-only: EL3 uses AArch32 (SCR.NS=1: Non-secure), EL2 in AArch32 (HCPTR).
+    The Armv8.6 EL2Enabled() reads ``SCR_EL3.NS`` whatever state EL3 uses (only SCR_GEN[]
+    chooses between SCR and SCR_EL3), so both say Non-secure."""
+    mode = {"EL1": "M32_Svc", "EL0": "M32_User", "EL2": "M32_Hyp"}[el]
+    state = {"SCR.NS": 1, "SCR_EL3.NS": 1, "HCR.TGE": 0, "PSTATE.EL": el, "PSTATE.nRW": 1, "PSTATE.M": mode, "PSTATE.T": 0,
+             "CPACR.cp10": "'11'", "CPACR.ASEDIS": 0, "NSACR.cp10": 1, "NSACR.NSASEDIS": 0,
+             "FPEXC.EN": 1, "HCPTR.TCP10": 0, "HCPTR.TASE": 0}
+    state.update(more)
+    return state
+
+
+def test_hcptr_trap_enters_hyp_mode(spec):
+    """AArch32.CheckFPAdvSIMDTrap with EL2 in AArch32: ``hcptr_cp10 == '1'`` -> the
+    AdvSIMDFPAccessTrap syndrome, and from EL1 AArch32.TakeHypTrapException ->
+    AArch32.EnterHypMode(exception, ..., 0x14): Hyp mode, EL2, AArch32.ExceptionClass 0x07."""
+    out = spec.run("CheckVFPEnabled(TRUE)", profile="aarch32-only", state=hyp_guest(**{"HCPTR.TCP10": 1}))
+    assert _tuple(out) == ("exception", "EL2", "AArch32", "Hyp", "Exception_AdvSIMDFPAccessTrap", 0x07, False)
+    assert out.vector_offset == 0x14
+    assert out.iss & 0xF == 0xA  # coproc field, always 0xA for VFP
+
+
+def test_hcptr_trap_at_hyp_is_undefined_instruction_in_hyp(spec):
+    """In Hyp mode the same trap goes through AArch32.TakeUndefInstrException(exception):
+    ``PSTATE.EL == EL2`` -> EnterHypMode at vector offset 0x04, still class 0x07."""
+    out = spec.run("CheckVFPEnabled(TRUE)", profile="aarch32-only", state=hyp_guest("EL2", **{"HCPTR.TCP10": 1}))
+    assert _tuple(out) == ("exception", "EL2", "AArch32", "Hyp", "Exception_AdvSIMDFPAccessTrap", 0x07, False)
+    assert out.vector_offset == 0x04
+
+
+def test_nsacr_cp10_clear_makes_cpacr_behave_as_00(spec):
+    """EL3 in AArch32, Non-secure: ``if NSACR.cp10 == '0' then cpacr_cp10 = '00';`` ->
+    disabled -> UNDEFINED -> Undefined mode at EL1."""
+    out = spec.run("CheckVFPEnabled(TRUE)", profile="aarch32-only", state=hyp_guest(**{"NSACR.cp10": 0}))
+    assert _tuple(out) == ("exception", "EL1", "AArch32", "Undef", None, None, True)
+
+
+def test_undefined_at_el0_with_hcr_tge_goes_to_hyp(spec):
+    """AArch32.TakeUndefInstrException: ``route_to_hyp = PSTATE.EL == EL0 && EL2Enabled() &&
+    HCR.TGE == '1'`` -> EnterHypMode(Exception_Uncategorized, ..., 0x14): class 0x00."""
+    out = spec.run("CheckVFPEnabled(TRUE)", profile="aarch32-only",
+                   state=hyp_guest("EL0", **{"HCR.TGE": 1, "FPEXC.EN": 0}))
+    assert _tuple(out) == ("exception", "EL2", "AArch32", "Hyp", "Exception_Uncategorized", 0x00, True)
+    assert out.vector_offset == 0x14
+
+
+# --------------------------------------------------------------------------------------
+# Records: reads, path, unknowns, trace, JSON
+# --------------------------------------------------------------------------------------
+
+
+def test_path_names_the_deciding_lines(spec):
+    out = spec.run("CheckVFPEnabled(TRUE)", state=aarch32_guest(en=0))
+    fpexc = [s for s in out.path if "FPEXC.EN" in s.condition]
+    assert fpexc and fpexc[-1].value is True
+    step = fpexc[-1]
+    assert step.span.file.endswith("aarch32/exceptions/traps.asl")
+    assert "UNDEFINED" in step.text and [r.name for r in step.reads] == ["FPEXC.EN"]
+    js = out.to_json()
+    assert js["path"][0]["file"] and js["path"][0]["line"] and js["path"][0]["text"]
+
+
+def test_unknowns_are_recorded(spec):
+    """At EL0 the first test asks ``!ELUsingAArch32(EL1)``; ELStateUsingAArch32K(EL1, ...)
+    gets past the highest-EL cases to ``boolean aarch32 = boolean UNKNOWN;``: the fixed
+    policy gives FALSE (overwritten on this path), and the use is recorded."""
+    out = spec.run("CheckVFPEnabled(TRUE)", state=aarch32_guest("EL0", en=0))
+    assert any(u.type == "boolean" and u.value is False for u in out.unknowns)
+    assert out.to_json()["unknowns"][0]["file"]
+
+
+def test_trace_lists_executed_lines(spec):
+    quiet = spec.run("CheckFPAdvSIMDEnabled64()", state=A64_EL1)
+    traced = spec.run("CheckFPAdvSIMDEnabled64()", state=A64_EL1, trace=True)
+    assert quiet.lines == () and len(traced.lines) > 5
+    assert outcome_of(quiet) == outcome_of(traced)
+
+
+# --------------------------------------------------------------------------------------
+# Clean errors
+# --------------------------------------------------------------------------------------
+
+
+def test_unset_field_is_a_state_error_at_the_reading_line(spec):
+    state = aarch32_guest(en=0)
+    del state["FPEXC32_EL2.EN"]
+    with pytest.raises(StateError) as info:
+        spec.run("CheckVFPEnabled(TRUE)", state=state)
+    assert "FPEXC.EN was never set" in info.value.message
+    assert info.value.span.file.endswith("traps.asl")
+    assert "FPEXC.EN" in info.value.render().splitlines()[1]
+
+
+def test_unset_zero_policy_runs(spec):
+    """With ``unset="zero"`` everything unset reads 0: at AArch64 EL1, CPACR_EL1.FPEN '00'
+    matches 'x0' and traps to EL1 (SCR_EL3.NS=0: Secure, so EL2 is not enabled)."""
+    out = spec.run("CheckFPAdvSIMDEnabled64()", state={"PSTATE.EL": "EL1"}, unset="zero")
+    assert (out.target_el, out.ec) == ("EL1", 0x07)
+    assert "CPACR_EL1.FPEN" in [r.name for r in out.reads]
+
+
+def test_missing_profile_answer_names_key_and_line(spec, tmp_path):
+    p = tmp_path / "partial.toml"
+    p.write_text('description = "no HaveEL answers"\n[implementation_defined]\n"HaveAnyAArch32()" = true\n')
+    with pytest.raises(ProfileError) as info:
+        spec.run("CheckFPAdvSIMDEnabled64()", profile=str(p), state=A64_EL1)
+    assert '"HaveEL(EL2)"' in info.value.message or '"HaveEL(EL3)"' in info.value.message
+    assert info.value.span is not None and info.value.span.file.endswith(".asl")
+
+
+def test_bad_state_value_is_a_state_error(spec):
+    with pytest.raises(StateError, match=r"PSTATE.EL is 2 bits wide; M32_Svc is bits\(5\)"):
+        spec.run("CheckFPAdvSIMDEnabled64()", state={**A64_EL1, "PSTATE.EL": "M32_Svc"})
+    with pytest.raises(StateError, match="did you mean 'TGE'"):
+        spec.run("CheckFPAdvSIMDEnabled64()", state={**A64_EL1, "HCR_EL2.TG": 1})
+
+
+# --------------------------------------------------------------------------------------
+# The outcome comes from the spec's own ASL
+# --------------------------------------------------------------------------------------
+
+
+def test_exception_class_comes_from_the_transcribed_asl(tmp_path):
+    """Editing AArch64.ExceptionClass (AdvSIMDFPAccessTrap ec = 0x07 -> 0x17) in a copy of
+    the sources changes the reported class: the class is computed by the ASL, not Python."""
+    copy = tmp_path / "armv8.6-edited"
+    shutil.copytree(SOURCES / "armv8.6", copy)
+    target = copy / "aarch64" / "exceptions" / "exceptions.asl"
+    text = target.read_text()
+    lines = text.split("\n")
+    start = next(i for i, line in enumerate(lines) if line.startswith("(integer,bit) AArch64.ExceptionClass"))
+    hit = next(i for i in range(start, len(lines)) if "when Exception_AdvSIMDFPAccessTrap" in lines[i])
+    assert "ec = 0x07;" in lines[hit]
+    lines[hit] = lines[hit].replace("ec = 0x07;", "ec = 0x17;")
+    target.write_text("\n".join(lines))
+    edited = load_spec(copy)
+    out = edited.run("CheckFPAdvSIMDEnabled64()", state=aarch64("EL1", tfp=1))
+    assert (out.target_el, out.ec) == ("EL2", 0x17)
+    assert load_spec("armv8.6").run("CheckFPAdvSIMDEnabled64()", state=aarch64("EL1", tfp=1)).ec == 0x07
