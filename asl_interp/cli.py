@@ -168,3 +168,131 @@ def _cmd_check(args: argparse.Namespace) -> int:
     checked = "parsed and checked" if args.static else "parsed"
     print(f"{files} {noun} {checked}, no errors")
     return 0
+
+
+# --------------------------------------------------------------------------------------
+# run
+# --------------------------------------------------------------------------------------
+
+
+@command("run", help="Run an ASL call (e.g. 'CheckVFPEnabled(TRUE)') against register state; say what the spec does.")
+def _add_run(p: argparse.ArgumentParser) -> None:
+    p.add_argument("call", metavar="CALL", help="an ASL call, e.g. 'CheckVFPEnabled(TRUE)' or 'CheckFPAdvSIMDEnabled64()'")
+    p.add_argument("--spec", default="armv8.6", metavar="VERSION|DIR",
+                   help="a bundled spec version (default: armv8.6) or a spec folder")
+    p.add_argument("--profile", metavar="NAME|FILE",
+                   help="implementation profile (see `asl-interp profiles`); default: the state file's, else 'default'")
+    p.add_argument("--state", metavar="FILE.toml", help="register state file ([registers] table)")
+    p.add_argument("--set", dest="sets", action="append", default=[], metavar="NAME=VALUE",
+                   help="set REG, REG.FIELD or PSTATE.FIELD (after --state; repeatable); VALUE is '0101', "
+                        "0b0101, 0x5, 5 or a constant such as EL1, M32_Svc, TRUE")
+    p.add_argument("--unset", choices=("error", "zero"), default="error",
+                   help="reading a field that was never set: an error naming it (default) or zero")
+    p.add_argument("--json", action="store_true", help="print one JSON object instead of text")
+    p.add_argument("--trace", action="store_true", help="also list every spec line executed")
+
+
+@_add_run
+def _cmd_run(args: argparse.Namespace) -> int:
+    import json
+
+    from .api import load_spec
+    from .report import prepare_run, render_run, run_json
+
+    spec = load_spec(args.spec)
+    prepared = prepare_run(spec, args.call, profile=args.profile, state=args.state, sets=args.sets,
+                           unset=args.unset, trace=args.trace)
+    outcome = spec.run_on(prepared.machine, args.call)
+    if args.json:
+        data = run_json(spec, outcome, call=args.call, profile=prepared.profile, trace=args.trace)
+        print(json.dumps(data, indent=2))
+    else:
+        print(render_run(spec, outcome, call=args.call, profile=prepared.profile, trace=args.trace))
+    return 0
+
+
+# --------------------------------------------------------------------------------------
+# profiles
+# --------------------------------------------------------------------------------------
+
+
+@command("profiles", help="List the bundled implementation profiles, one line each.")
+def _add_profiles(p: argparse.ArgumentParser) -> None:
+    del p  # no options
+
+
+@_add_profiles
+def _cmd_profiles(args: argparse.Namespace) -> int:
+    from .report import render_profiles
+
+    print(render_profiles())
+    return 0
+
+
+# --------------------------------------------------------------------------------------
+# registers
+# --------------------------------------------------------------------------------------
+
+
+@command("registers", help="Show the registers the model knows: widths, fields, shared storage.")
+def _add_registers(p: argparse.ArgumentParser) -> None:
+    p.add_argument("name", nargs="?", metavar="NAME", help="one register to show in detail")
+    p.add_argument("--spec", default="armv8.6", metavar="VERSION|DIR",
+                   help="a bundled spec version (default: armv8.6) or a spec folder")
+
+
+@_add_registers
+def _cmd_registers(args: argparse.Namespace) -> int:
+    from .api import load_spec
+    from .report import render_registers
+
+    print(render_registers(load_spec(args.spec).model, args.name))
+    return 0
+
+
+# --------------------------------------------------------------------------------------
+# eval
+# --------------------------------------------------------------------------------------
+
+
+@command("eval", help="Print the value of an ASL expression, or the variables that ASL statements assign.")
+def _add_eval(p: argparse.ArgumentParser) -> None:
+    p.add_argument("code", metavar="CODE",
+                   help="an expression (\"UInt('1010') + 3\") or statements (\"x = 3; y = x + 1;\")")
+    p.add_argument("--source", action="append", default=[], metavar="FILE",
+                   help="an .asl file (or a folder of them) whose functions and constants CODE may use; "
+                        "a folder with a registers.toml also gives the register model (registers read as zero)")
+
+
+@_add_eval
+def _cmd_eval(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from .errors import ErrorList
+    from .evaluator import compile_program
+    from .parser import parse_expression, parse_paths, parse_statements
+    from .values import show, show_string
+    from .world import MemoryWorld, RegisterModel
+
+    modules, errors = parse_paths(args.source) if args.source else ([], [])
+    if errors:
+        raise ErrorList(list(errors))
+    model = RegisterModel()
+    for src in args.source:
+        if (Path(src) / "registers.toml").is_file():
+            from .machine import load_machine_model
+
+            model = load_machine_model(Path(src) / "registers.toml", modules).register_model
+    program = compile_program(modules, model)
+    world = MemoryWorld(model)
+    code = args.code.strip()
+    if ";" not in code:
+        expr = parse_expression(code, "<eval>")
+        value = program.evaluate(expr, world)
+        typ = program.static_type(expr)
+        print(show_string(value) if typ.kind == "string" else show(value))
+        return 0
+    stmts = parse_statements(code, "<eval>")
+    for name, value in program.run_statements(stmts, world).items():
+        print(f"{name} = {show(value)}")
+    return 0

@@ -1,0 +1,510 @@
+"""What ``asl-interp run``, ``profiles`` and ``registers`` read from options and print.
+
+In: a loaded :class:`~asl_interp.api.Spec`, the command-line options as the user wrote them
+(``--profile``, ``--state FILE``, ``--set NAME=VALUE``, the CALL text), and afterwards the
+:class:`~asl_interp.machine.Outcome` of a run.
+Out: a ready :class:`~asl_interp.machine.Machine` and the parsed call (:func:`prepare_run`),
+then text for a terminal (:func:`render_run`, :func:`render_profiles`,
+:func:`render_registers`) or a JSON-ready dict (:func:`run_json`).
+
+Guarantees:
+- Mistakes in the options are :class:`~asl_interp.errors.UsageError`s (exit status 2) that
+  name the offending option and suggest the nearest valid name: an unknown register or
+  field in ``--set``, a bad value or width, an unreadable or malformed ``--state`` file, an
+  unknown or malformed profile. Errors found while the spec runs (a never-set field, a
+  missing profile answer, an assertion) keep their own phase (exit status 1).
+- The CALL is parsed under the file name ``CALL``, so a syntax error or an unknown function
+  is reported with a caret into the CALL text; an unknown function suggests entry points.
+- Spec file names are printed relative to the spec folder; source lines are the spec's own.
+- Nothing here decides an outcome: the text only reports what the evaluation recorded.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from . import ast
+from .errors import ASLError, ASLStaticError, ErrorList, Span, UsageError, source_line, suggest
+from .machine import Machine, MachineModel, Outcome, PathStep, Profile, StateFile, load_state_file
+from .world import Read
+
+__all__ = [
+    "CALL_FILE",
+    "PreparedRun",
+    "parse_set_option",
+    "parse_call",
+    "prepare_run",
+    "outcome_line",
+    "decisive",
+    "render_run",
+    "run_json",
+    "render_profiles",
+    "render_registers",
+]
+
+#: The file name a CALL given on the command line is parsed (and reported) under.
+CALL_FILE = "CALL"
+
+#: AArch32 modes as Outcome.mode names them, in the Arm ARM's words.
+_MODE_WORDS = {
+    "Undef": "Undefined",
+    "Svc": "Supervisor",
+    "Abort": "Abort",
+    "Hyp": "Hyp",
+    "Monitor": "Monitor",
+    "IRQ": "IRQ",
+    "FIQ": "FIQ",
+    "System": "System",
+    "User": "User",
+}
+
+#: Exception enumeration members in words; others are printed by their member name.
+_EXCEPTION_WORDS = {
+    "Exception_AdvSIMDFPAccessTrap": "Advanced SIMD/FP access trap",
+    "Exception_SVEAccessTrap": "SVE access trap",
+    "Exception_Uncategorized": "Uncategorized exception",
+}
+
+
+# ======================================================================================
+# Options -> machine
+# ======================================================================================
+
+_SET_NAME = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)(?:\.([A-Za-z_][A-Za-z0-9_]*)|<\s*(\d+)\s*(?::\s*(\d+)\s*)?>)?$")
+
+
+def parse_set_option(text: str) -> tuple[str, str]:
+    """Split one ``--set NAME=VALUE`` into ``(NAME, VALUE)``, both stripped.
+
+    Raises UsageError quoting the option when there is no ``=``, no name or no value."""
+    name, eq, value = text.partition("=")
+    name, value = name.strip(), value.strip()
+    if not eq or not name or not value:
+        raise UsageError(f"--set {text}: write NAME=VALUE, e.g. --set HCR_EL2.TGE=1 or --set PSTATE.EL=EL1")
+    return name, value
+
+
+def check_state_name(model: MachineModel, name: str, option: str) -> None:
+    """Raise UsageError unless ``name`` (``REG``, ``REG.FIELD`` or ``REG<hi:lo>``) names
+    state of ``model``; ``option`` is how the user wrote it (for the message)."""
+    m = _SET_NAME.match(name)
+    if not m:
+        raise UsageError(f"{name!r} is not REGISTER, REGISTER.FIELD or REGISTER<high:low> in {option}")
+    register, field, high = m.group(1), m.group(2), m.group(3)
+    reg = model.registers.get(register)
+    if reg is None:
+        hint = suggest(register, list(model.registers))
+        raise UsageError(f"unknown register '{register}' in {option}" + (f"; {hint}" if hint else ""),
+                         notes=(f"note: `asl-interp registers` lists the registers the model knows",))
+    if field is not None and field not in reg.fields:
+        hint = suggest(field, list(reg.fields))
+        fields = ", ".join(sorted(reg.fields)) or "none (set bits as REG<high:low>)"
+        raise UsageError(f"unknown field '{field}' of {register} in {option}" + (f"; {hint}" if hint else ""),
+                         notes=(f"note: fields of {register}: {fields}",))
+    if high is not None:
+        low = m.group(4) if m.group(4) is not None else high
+        if int(high) < int(low) or int(high) >= reg.width:
+            raise UsageError(f"bits {high}:{low} are outside {register} ({reg.width} bits, {reg.width - 1}:0) in {option}")
+
+
+@contextmanager
+def _as_usage(prefix: str = "") -> Iterator[None]:
+    """Report state and profile mistakes found while setting up as usage errors."""
+    try:
+        yield
+    except UsageError:
+        raise
+    except ErrorList:
+        raise
+    except ASLError as err:
+        if err.phase not in ("state", "profile"):
+            raise
+        raise UsageError(prefix + err.message, err.span, err.notes) from None
+
+
+@attrs.define(slots=True)
+class PreparedRun:
+    """Everything a run needs: the machine (profile state, then the state file, then each
+    ``--set`` applied), the profile, the state file (or None) and the parsed call."""
+
+    machine: Machine
+    profile: Profile
+    state_file: StateFile | None
+    call: ast.Expr
+
+
+def prepare_run(spec: Any, call: str, *, profile: str | None = None, state: str | None = None,
+                sets: Sequence[str] = (), unset: str = "error", trace: bool = False) -> PreparedRun:
+    """Build the machine and parse the call for ``asl-interp run`` (and commands like it).
+
+    ``spec`` is a loaded :class:`~asl_interp.api.Spec`. ``profile`` is a bundled name or a
+    file; when None, the state file's ``profile`` key, else ``"default"``. ``state`` is a
+    state file's path; ``sets`` are the ``NAME=VALUE`` texts, applied in order after it.
+    Raises UsageError for every mistake in these options (see the module docstring).
+    """
+    from .api import load_profile
+
+    state_file = None
+    if state is not None:
+        with _as_usage("--state: "):
+            state_file = load_state_file(state)
+    chosen = profile if profile is not None else (state_file.profile if state_file and state_file.profile else "default")
+    with _as_usage("--profile: " if profile is not None else f"profile named by {state}: "):
+        prof = load_profile(chosen)
+    parsed = parse_call(spec, call)
+    with _as_usage():
+        machine = spec.machine(prof, state_file, unset=unset, trace=trace)
+    for text in sets:
+        name, value = parse_set_option(text)
+        option = f"--set {text}"
+        check_state_name(spec.model, name, option)
+        with _as_usage():
+            try:
+                machine.apply_state({name: value})
+            except ASLError as err:
+                raise type(err)(f"{err.message} in {option}", err.span, err.notes) from None
+    return PreparedRun(machine, prof, state_file, parsed)
+
+
+def _defined_functions(spec: Any) -> set[str]:
+    names = set(getattr(spec.program, "functions", {}) or {})
+    for module in spec.modules:
+        for decl in module.decls:
+            if isinstance(decl, ast.FuncDef):
+                names.add(decl.name)
+    return names
+
+
+def parse_call(spec: Any, text: str) -> ast.Expr:
+    """Parse the CALL text (file name :data:`CALL_FILE`) and check that it calls a function
+    the spec defines. Raises ErrorList (syntax) or ASLStaticError (not a call, unknown
+    function, with a suggestion and the list of entry points)."""
+    from .parser import parse_expression
+
+    expr = parse_expression(text, CALL_FILE)
+    entry_names = [e.split("(")[0].strip() for e in spec.entry_points]
+    entries = "entry points: " + ", ".join(spec.entry_points)
+    if not isinstance(expr, ast.Call):
+        raise ASLStaticError("CALL must call a function, e.g. 'CheckVFPEnabled(TRUE)'", expr.span,
+                             notes=(f"note: {entries}",))
+    known = _defined_functions(spec)
+    if expr.name not in known:
+        hint = suggest(expr.name, entry_names) or suggest(expr.name, sorted(known))
+        span = expr.span
+        if span is not None:
+            span = Span(span.file, span.line, span.col, span.line, span.col + len(expr.name))
+        raise ASLStaticError(f"unknown function '{expr.name}' in CALL" + (f"; {hint}" if hint else ""), span,
+                             notes=(f"note: {entries}",))
+    return expr
+
+
+# ======================================================================================
+# Outcome -> words
+# ======================================================================================
+
+
+def _exception_words(name: str | None) -> str | None:
+    if name is None:
+        return None
+    if name in _EXCEPTION_WORDS:
+        return _EXCEPTION_WORDS[name]
+    return f"{name} exception"
+
+
+def outcome_line(out: Outcome) -> str:
+    """The outcome in one line, e.g. ``permitted: returned normally``,
+    ``UNDEFINED → Undefined Instruction exception in AArch32 Undefined mode at EL1`` or
+    ``Advanced SIMD/FP access trap → exception to EL2 in AArch64, EC 0x07``."""
+    if out.kind != "exception":
+        value = "" if out.value is None else f" (value {_show_value(out.value)})"
+        return f"permitted: returned normally{value}"
+    if out.target_state == "AArch32" and out.mode:
+        where = f"in AArch32 {_MODE_WORDS.get(out.mode, out.mode)} mode at {out.target_el}"
+    else:
+        where = f"to {out.target_el} in {out.target_state}"
+    what = _exception_words(out.exception)
+    if out.via_undefined:
+        line = f"UNDEFINED → {what or 'Undefined Instruction exception'} {where}"
+    else:
+        line = f"{what or 'exception'} → exception {where}"
+    if out.ec is not None:
+        line += f", EC 0x{out.ec:02X}"
+    return line
+
+
+def _show_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if value is None:
+        return "-"
+    return str(value)
+
+
+def _bits(value: int, width: int) -> str:
+    if width <= 16:
+        return "'" + format(value, f"0{width}b") + "'"
+    return f"0x{value:0{(width + 3) // 4}X}"
+
+
+def _positions(high: int, low: int) -> str:
+    return f"[{high}]" if high == low else f"[{high}:{low}]"
+
+
+def _rel(spec: Any, file: str | None) -> str:
+    """``file`` relative to the spec folder when it lies inside it."""
+    if not file:
+        return "?"
+    try:
+        return Path(file).resolve().relative_to(spec.path).as_posix()
+    except (ValueError, OSError):
+        return file
+
+
+def _where(spec: Any, span: Span | None) -> str:
+    return f"{_rel(spec, span.file)}:{span.line}" if span is not None else "?"
+
+
+def _storage_note(model: MachineModel, r: Read) -> str:
+    view = model.views.get(r.register)
+    if view is None or view.storage == r.register:
+        return ""
+    return f" (storage {view.storage}{_positions(r.high + view.offset, r.low + view.offset)})"
+
+
+def _read_text(model: MachineModel, r: Read) -> str:
+    return f"{r.name} = {_bits(r.value, r.high - r.low + 1)}{_storage_note(model, r)}"
+
+
+def _line_text(span: Span) -> str:
+    line = source_line(span)
+    return line.strip() if line is not None else ""
+
+
+def decisive(step: PathStep) -> bool:
+    """Whether a decided branch belongs on the decisive path: its condition read machine
+    state (the same rule the explorer uses for its decisive lines)."""
+    return bool(step.reads)
+
+
+def _groups(steps: Sequence[PathStep]) -> list[list[PathStep]]:
+    """Consecutive decisions on one spec line (``A && B && C`` decided by ``A``, then the
+    larger conditions it decided) as one group."""
+    out: list[list[PathStep]] = []
+    for step in steps:
+        if out and out[-1][-1].span.file == step.span.file and out[-1][-1].span.line == step.span.line \
+                and step.condition != out[-1][-1].condition:
+            out[-1].append(step)
+        else:
+            out.append([step])
+    return out
+
+
+def _fit(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _render_group(spec: Any, group: list[PathStep]) -> list[str]:
+    first = group[0]
+    where = _where(spec, first.span)
+    lines = [_fit(f"  {where}  {first.text}", _COLUMNS)]
+    lines.append(f"      {first.condition} → {_show_value(first.value)}")
+    last = group[-1]
+    if last is not first and last.value != first.value:
+        lines.append(f"      {last.condition} → {_show_value(last.value)}")
+    seen: set[tuple[str, int]] = set()
+    for step in group:
+        for r in step.reads:
+            if (r.name, r.value) not in seen:
+                seen.add((r.name, r.value))
+                lines.append(f"      read {_read_text(spec.model, r)}")
+    return lines
+
+
+#: The width the human report keeps to (source lines longer than this are cut with "…").
+_COLUMNS = 100
+
+
+def render_run(spec: Any, out: Outcome, *, call: str, profile: Profile, trace: bool = False) -> str:
+    """The human report of one run: the outcome line, the exception's details, the decisive
+    path (each branch whose condition read machine state: where, the spec line, the
+    condition and its value, the fields it read; with ``trace`` every decided branch), the
+    fields read, the UNKNOWN values used, and with ``trace`` every executed line."""
+    model: MachineModel = spec.model
+    lines = [outcome_line(out)]
+    if out.kind == "exception":
+        details = []
+        if out.exception:
+            details.append(out.exception)
+        if out.ec is not None:
+            details.append(f"EC 0x{out.ec:02X}")
+        if out.il is not None:
+            details.append(f"IL {out.il}")
+        if out.iss is not None:
+            details.append(f"ISS 0x{out.iss:07X}")
+        if out.vector_offset is not None:
+            details.append(f"vector offset 0x{out.vector_offset:X}")
+        if out.boundary:
+            details.append(f"entered by {out.boundary}")
+        lines.append("  " + ", ".join(details))
+    lines.append(f"  ({call.strip()}; spec {spec.name}, profile {profile.name})")
+
+    shown = list(out.path) if trace else [s for s in out.path if decisive(s)]
+    groups = _groups(shown)
+    lines.append("")
+    if trace:
+        lines.append(f"Decided branches (all {len(out.path)}, on {len(groups)} lines):")
+    else:
+        lines.append(f"Decisive path ({len(groups)} lines where a branch read machine state;"
+                     f" --trace shows all {len(out.path)} branches):")
+    for group in groups:
+        lines.extend(_render_group(spec, group))
+
+    lines.append("")
+    lines.append(f"Fields read ({len(out.reads)}, first read of each):")
+    for r in out.reads:
+        lines.append(f"  {_read_text(model, r):<56} {_where(spec, r.span)}")
+
+    if out.unknowns:
+        lines.append("")
+        lines.append("UNKNOWN values used:")
+        for u in out.unknowns:
+            lines.append(f"  {_where(spec, u.span)}  {u.type} UNKNOWN → {_show_value(u.value)}")
+
+    if trace:
+        lines.append("")
+        lines.append(f"Executed lines ({len(out.lines)}):")
+        for span in out.lines:
+            lines.append(_fit(f"  {_where(spec, span)}  {_line_text(span)}", _COLUMNS))
+    return "\n".join(lines)
+
+
+def run_json(spec: Any, out: Outcome, *, call: str, profile: Profile, trace: bool = False) -> dict[str, Any]:
+    """The ``--json`` object: :meth:`Outcome.to_json` (``outcome``, ``reads``, ``path``,
+    ``unknowns``) with spec file names relative to the spec folder, plus ``call``, ``spec``,
+    ``profile``, ``il``/``iss`` in ``outcome``, each read's ``storage`` (or null), and
+    ``lines`` (``{file, line, text}``) when ``trace``."""
+    data = out.to_json()
+    data["outcome"]["il"] = out.il
+    data["outcome"]["iss"] = out.iss
+    data["outcome"]["boundary"] = out.boundary
+    data["outcome"]["summary"] = outcome_line(out)
+    for key in ("reads", "path", "unknowns"):
+        for item in data[key]:
+            if item.get("file"):
+                item["file"] = _rel(spec, item["file"])
+    for item, step in zip(data["path"], out.path):
+        item["decisive"] = decisive(step)
+    for item, r in zip(data["reads"], out.reads):
+        note = _storage_note(spec.model, r)
+        item["storage"] = note[len(" (storage "):-1] if note else None
+    result = {"call": call, "spec": spec.name, "profile": profile.name, **data}
+    if trace:
+        result["lines"] = [{"file": _rel(spec, s.file), "line": s.line, "text": _line_text(s)} for s in out.lines]
+    return result
+
+
+# ======================================================================================
+# profiles, registers
+# ======================================================================================
+
+
+def render_profiles() -> str:
+    """Each bundled profile: its name and one-line description (and what it extends)."""
+    from .api import load_profile
+    from .machine import profile_names, profiles_dir
+
+    names = profile_names()
+    if not names:
+        raise UsageError(f"no profiles found in {profiles_dir()}")
+    width = max(len(n) for n in names)
+    out = []
+    for name in names:
+        with _as_usage():
+            prof = load_profile(name)
+        out.append(f"{name:<{width}}  {prof.description}")
+    return "\n".join(out)
+
+
+def _views_of(model: MachineModel, storage: str) -> list[str]:
+    return [n for n, v in model.views.items() if v.storage == storage and n != storage]
+
+
+def _sharing(model: MachineModel, name: str) -> list[str]:
+    """``FPEXC ≡ FPEXC32_EL2[31:0]`` lines for every name sharing storage with ``name``."""
+    view = model.views[name]
+    width = model.registers[name].width
+    lines = []
+    if view.storage != name:
+        lines.append(f"{name} ≡ {view.storage}{_positions(view.offset + width - 1, view.offset)}")
+        others = [n for n in _views_of(model, view.storage) if n != name]
+    else:
+        others = _views_of(model, name)
+    for other in others:
+        ov = model.views[other]
+        ow = model.registers[other].width
+        lines.append(f"{other} ≡ {ov.storage}{_positions(ov.offset + ow - 1, ov.offset)}")
+    return lines
+
+
+def render_registers(model: MachineModel, name: str | None = None) -> str:
+    """Without ``name``: one line per register (width, shared storage, fields). With
+    ``name``: that register's fields, high bit first, and the names sharing its storage.
+    An unknown name is a UsageError with a suggestion."""
+    if name is None:
+        width = max(len(n) for n in model.registers)
+        out = []
+        for reg in model.registers.values():
+            view = model.views[reg.name]
+            share = ""
+            if view.storage != reg.name:
+                share = f" ≡ {view.storage}{_positions(view.offset + reg.width - 1, view.offset)}"
+            fields = " ".join(f.name for f in _fields_high_first(reg.fields.values()))
+            out.append(f"{reg.name:<{width}}  {reg.width:>2} bits{share}")
+            if fields:
+                out.append(f"{'':<{width}}    {fields}")
+        return "\n".join(_wrap_fields(out))
+    reg = model.registers.get(name)
+    if reg is None:
+        hint = suggest(name, list(model.registers))
+        raise UsageError(f"unknown register '{name}'" + (f"; {hint}" if hint else ""),
+                         notes=("note: `asl-interp registers` lists every register the model knows",))
+    out = [f"{reg.name}: {reg.width} bits"]
+    out.extend(f"  {line}" for line in _sharing(model, reg.name))
+    if reg.fields:
+        out.append("  fields:")
+        fw = max(len(f.name) for f in reg.fields.values())
+        for f in _fields_high_first(reg.fields.values()):
+            out.append(f"    {f.name:<{fw}}  {_positions(f.high, f.low):<8} {f.width} bit{'s' if f.width != 1 else ''}")
+    else:
+        out.append(f"  no named fields (set bits as {reg.name}<high:low>)")
+    return "\n".join(out)
+
+
+def _fields_high_first(fields: Any) -> list[Any]:
+    return sorted(fields, key=lambda f: (-f.high, -f.low, f.name))
+
+
+def _wrap_fields(lines: list[str], limit: int = 96) -> list[str]:
+    """Wrap over-long field lists at ``limit`` columns, keeping their indentation."""
+    out = []
+    for line in lines:
+        if len(line) <= limit or not line.startswith(" "):
+            out.append(line)
+            continue
+        indent = len(line) - len(line.lstrip(" "))
+        words = line.split()
+        current = " " * indent
+        for word in words:
+            if len(current) + len(word) + 1 > limit and current.strip():
+                out.append(current.rstrip())
+                current = " " * indent
+            current += word + " "
+        out.append(current.rstrip())
+    return out
+
