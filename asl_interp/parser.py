@@ -100,7 +100,7 @@ class _Layout:
                     indents.append(width)
                     yield Token.new_borrow_pos("_INDENT", "", tok)
                 else:
-                    while width < indents[-1]:
+                    while len(indents) > 1 and width < indents[-1]:
                         indents.pop()
                         yield Token.new_borrow_pos("_DEDENT", "", tok)
                     if width != indents[-1]:
