@@ -1150,7 +1150,18 @@ class _Compiler:
         return lambda l, rt: v
 
     def e_Var(self, e: ast.Var):
-        r = self.p.res[e]
+        r = self.p.res.get(e)
+        if r is None:
+            # a width variable inside a signature type (bits(N)), never checked as an
+            # expression: N is a local of the function being compiled
+            slots = self.func_slots()
+            if e.name in slots:
+                slot = slots[e.name]
+                return lambda l, rt: l[slot]
+            if e.name in self.p.consts:
+                v = self.program.const_value(e.name)
+                return lambda l, rt: v
+            raise self.error(f"cannot evaluate '{e.name}' here", e)
         k = r.kind
         if k == "local":
             slot = r.slot

@@ -1,0 +1,29 @@
+// Register fields and slices are read and written through the World at their bit
+// positions; multi-field access PSTATE.<A,I,F>; whole-register writes.
+
+// register: PSTATE 32 EL=3:2 nRW=4 A=8 I=7 F=6 M=20:16
+// register: HSR 32 EC=31:26 IL=25 ISS=24:0
+// register: HPFAR 32
+// state: PSTATE = 0x4
+
+type ProcState is (bits(2) EL, bits(1) nRW, bits(1) A, bits(1) I, bits(1) F, bits(5) M)
+ProcState PSTATE;
+
+bits(2) CurrentEL()
+    return PSTATE.EL;
+
+boolean Mask()
+    PSTATE.<A,I,F> = '101';
+    return PSTATE.<A,I,F> == '101' && PSTATE.A == '1' && PSTATE.I == '0';
+
+boolean Report(integer ec, bit il, bits(25) iss)
+    HSR = ec<5:0>:il:iss;
+    HPFAR<31:4> = Ones(28);
+    return HSR.EC == ec<5:0> && HSR.IL == il && HPFAR<3:0> == '0000';
+
+// expect: CurrentEL() == '01'
+// expect-reads: CurrentEL() ~ PSTATE.EL
+// expect: Mask()
+// expect-writes: Mask() ~ PSTATE<8:8>=1, PSTATE<7:7>=0, PSTATE<6:6>=1
+// expect: Report(0x24, '1', Zeros(25))
+// expect-writes: Report(0x07, '0', Zeros(25)) ~ HSR<31:0>=469762048, HPFAR<31:4>=268435455

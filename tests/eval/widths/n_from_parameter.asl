@@ -1,0 +1,29 @@
+// N bound by a bits(N) parameter; results of the same width; run-time width checks where
+// the widths are only known when the code runs.
+
+bits(N) Flip(bits(N) x)
+    return NOT x;
+
+integer Width(bits(N) x)
+    return N;
+
+bits(N) Wrong(bits(N) x)
+    return x : '0';
+
+boolean Compare(bits(N) a, bits(M) b)
+    return a == b;
+
+bits(64) PC;
+
+bits(N) ThisAddr()
+    assert N == 64 || N == 32;
+    return PC<N-1:0>;
+
+// expect: Flip('1010') == '0101'
+// expect: Width('10101') == 5
+// expect: Width(Zeros(64)) == 64
+// expect-error: Wrong('01') ~ returns bits(2) but this value is bits(3)
+// expect: Compare('01', '01')
+// expect-error: Compare('01', '001') ~ cannot compare bits(2) with bits(3)
+// expect: ThisAddr() == Zeros(32)
+// expect: ThisAddr() == Zeros(64)
