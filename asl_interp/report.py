@@ -199,6 +199,9 @@ def prepare_run(spec: Any, call: str, *, profile: str | None = None, state: str 
     with _as_usage("--profile: " if profile is not None else f"profile named by {state}: "):
         prof = load_profile(chosen)
     parsed = parse_call(spec, call)
+    if state_file is not None:
+        for key in _state_keys(state_file.registers):
+            check_state_name(spec.model, key, state_file.path)
     with _as_usage():
         machine = spec.machine(prof, state_file, unset=unset, trace=trace)
     for text in sets:
@@ -211,6 +214,17 @@ def prepare_run(spec: Any, call: str, *, profile: str | None = None, state: str 
             except ASLError as err:
                 raise type(err)(f"bad value in {option}: {err.message}", err.span, err.notes) from None
     return PreparedRun(machine, prof, state_file, parsed)
+
+
+def _state_keys(table: Any, prefix: str = "") -> Iterator[str]:
+    """The register names of a state file's ``[registers]`` table, nested tables joined by
+    dots (``PSTATE.EL``); keys that are not plain names are left to the machine layer."""
+    for key, value in table.items():
+        full = f"{prefix}.{key}" if prefix else str(key)
+        if isinstance(value, dict):
+            yield from _state_keys(value, full)
+        elif _SET_NAME.match(full):
+            yield full
 
 
 def _defined_functions(spec: Any) -> set[str]:

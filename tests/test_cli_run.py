@@ -1,0 +1,464 @@
+"""``asl-interp run 'CALL'``: the scenarios of test_scenarios.py asked through the command
+line, in both output forms, with the exit statuses and every error path a user can hit.
+
+Runs call :func:`asl_interp.cli.main` in-process (the spec is compiled once per process);
+one test runs ``python -m asl_interp`` as a subprocess. The README's main command and the
+output it shows are checked against what the command prints.
+"""
+
+import json
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+
+from asl_interp.api import load_spec
+from asl_interp.cli import main
+from asl_interp.machine import load_profile, profile_names
+
+from conftest import REPO, SOURCES
+
+EXAMPLE = REPO / "examples" / "aarch32-guest-vfp.toml"
+SPEC_DIR = SOURCES / "armv8.6"
+NONSECURE = {"SCR_EL3.NS": 1, "SCR_EL3.RW": 1, "HCR_EL2.TGE": 0, "HCR_EL2.E2H": 0, "CPTR_EL3.TFP": 0}
+
+
+def run(capsys, *argv):
+    """``asl-interp run ARGV...`` in-process: (exit status, stdout, stderr)."""
+    try:
+        rc = main(["run", *argv])
+    except SystemExit as exc:  # argparse usage errors
+        rc = exc.code
+    captured = capsys.readouterr()
+    return rc, captured.out, captured.err
+
+
+def sets(state):
+    """``--set NAME=VALUE`` options for a state mapping, in order."""
+    out = []
+    for name, value in state.items():
+        out += ["--set", f"{name}={value}"]
+    return out
+
+
+def aarch32_guest(el="EL1", en=0, tfp=1, **more):
+    """A Non-secure AArch32 guest (EL1 Supervisor or EL0 User) under an AArch64 hypervisor."""
+    mode = {"EL1": "M32_Svc", "EL0": "M32_User"}[el]
+    state = {**NONSECURE, "HCR_EL2.RW": 0, "PSTATE.EL": el, "PSTATE.nRW": 1, "PSTATE.M": mode, "PSTATE.T": 0,
+             "CPACR.cp10": "'11'", "CPACR.ASEDIS": 0, "FPEXC32_EL2.EN": en, "CPTR_EL2.TFP": tfp}
+    state.update(more)
+    return state
+
+
+def aarch64(el="EL1", fpen="'11'", tfp=0, **more):
+    """A Non-secure AArch64 PE at ``el``."""
+    state = {**NONSECURE, "HCR_EL2.RW": 1, "PSTATE.EL": el, "PSTATE.nRW": 0, "CPACR_EL1.FPEN": fpen,
+             "CPTR_EL2.TFP": tfp}
+    state.update(more)
+    return state
+
+
+def run_json(capsys, call, state=None, *extra):
+    rc, out, err = run(capsys, *sets(state or {}), *extra, "--json", call)
+    assert rc == 0, err
+    return json.loads(out)
+
+
+def spec_line(relpath, text):
+    """The line number of the first line of a spec file containing ``text`` (so that
+    tests name spec lines by their text, not by a number that moves with edits)."""
+    lines = (SPEC_DIR / relpath).read_text(encoding="utf-8").splitlines()
+    return next(i for i, line in enumerate(lines, 1) if text in line)
+
+
+UNDEF_AT_EL1 = {"kind": "exception", "target_el": "EL1", "target_state": "AArch32", "mode": "Undef",
+                "exception": None, "ec": None, "vector_offset": 0x04, "via_undefined": True}
+TRAP_TO_EL2 = {"kind": "exception", "target_el": "EL2", "target_state": "AArch64", "mode": None,
+               "exception": "Exception_AdvSIMDFPAccessTrap", "ec": 0x07, "vector_offset": 0x0,
+               "via_undefined": False}
+
+
+def outcome(data):
+    keys = ("kind", "target_el", "target_state", "mode", "exception", "ec", "vector_offset", "via_undefined")
+    return {k: data["outcome"][k] for k in keys}
+
+
+# --------------------------------------------------------------------------------------
+# The AArch32-guest question, both output forms
+# --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("el", ["EL1", "EL0"])
+def test_aarch32_guest_fpexc_clear_is_undefined_at_el1(capsys, el):
+    """FPEXC.EN == '0' is tested in AArch32.CheckAdvSIMDOrFPEnabled before the CPTR_EL2
+    trap is looked at: UNDEFINED, taken to Undefined mode at EL1 (not to EL2)."""
+    data = run_json(capsys, "CheckVFPEnabled(TRUE)", aarch32_guest(el, en=0, tfp=1))
+    assert outcome(data) == UNDEF_AT_EL1
+    names = [r["name"] for r in data["reads"]]
+    assert "FPEXC.EN" in names and "CPTR_EL2.TFP" not in names
+
+    rc, out, err = run(capsys, *sets(aarch32_guest(el, en=0, tfp=1)), "CheckVFPEnabled(TRUE)")
+    assert (rc, err) == (0, "")
+    assert out.splitlines()[0] == "UNDEFINED → Undefined Instruction exception in AArch32 Undefined mode at EL1"
+
+
+@pytest.mark.parametrize("el", ["EL1", "EL0"])
+def test_aarch32_guest_fpexc_set_traps_to_el2(capsys, el):
+    data = run_json(capsys, "CheckVFPEnabled(TRUE)", aarch32_guest(el, en=1, tfp=1))
+    assert outcome(data) == TRAP_TO_EL2
+    assert data["outcome"]["il"] == 1
+
+    rc, out, _ = run(capsys, *sets(aarch32_guest(el, en=1, tfp=1)), "CheckVFPEnabled(TRUE)")
+    assert rc == 0
+    assert out.splitlines()[0] == "Advanced SIMD/FP access trap → exception to EL2 in AArch64, EC 0x07"
+
+
+def test_decisive_path_shows_the_fpexc_line_its_condition_and_the_read(capsys):
+    rc, out, _ = run(capsys, "--state", str(EXAMPLE), "CheckVFPEnabled(TRUE)")
+    assert rc == 0
+    line = spec_line("aarch32/exceptions/traps.asl", "if fpexc_check && FPEXC.EN == '0' then UNDEFINED;")
+    lines = out.splitlines()
+    at = lines.index(f"  aarch32/exceptions/traps.asl:{line}  if fpexc_check && FPEXC.EN == '0' then UNDEFINED;")
+    assert lines[at + 1] == "      fpexc_check && FPEXC.EN == '0' → TRUE"
+    assert lines[at + 2] == "      read FPEXC.EN = '0' (storage FPEXC32_EL2[30])"
+    # No line is wider than a 100-column terminal; paths are relative to the spec folder.
+    assert max(len(x) for x in lines) <= 100
+    assert str(SPEC_DIR) not in out
+
+
+def test_json_path_and_reads_are_relative_to_the_spec_folder(capsys):
+    data = run_json(capsys, "CheckVFPEnabled(TRUE)", None, "--state", str(EXAMPLE))
+    assert data["call"] == "CheckVFPEnabled(TRUE)" and data["profile"] == "default"
+    for item in data["path"] + data["reads"] + data["unknowns"]:
+        assert (SPEC_DIR / item["file"]).is_file(), item
+    steps = [s for s in data["path"] if "FPEXC.EN" in s["condition"]]
+    assert steps[-1]["value"] is True and steps[-1]["reads"] == ["FPEXC.EN"] and steps[-1]["decisive"]
+    assert "UNDEFINED" in steps[-1]["text"]
+    read = next(r for r in data["reads"] if r["name"] == "FPEXC.EN")
+    assert (read["value"], read["storage"]) == (0, "FPEXC32_EL2[30]")
+    assert isinstance(data["unknowns"], list) and "lines" not in data
+
+
+def test_set_applies_after_the_state_file_and_through_views(capsys):
+    """The example has FPEXC32_EL2.EN = 0; setting FPEXC.EN (the same bit) afterwards wins."""
+    data = run_json(capsys, "CheckVFPEnabled(TRUE)", {"FPEXC.EN": 1}, "--state", str(EXAMPLE))
+    assert outcome(data) == TRAP_TO_EL2
+
+
+@pytest.mark.parametrize("value", ["'1'", "0b1", "0x1", "1", "TRUE"])
+def test_value_spellings(capsys, value):
+    data = run_json(capsys, "CheckVFPEnabled(TRUE)", {**aarch32_guest(en=0), "FPEXC32_EL2.EN": value})
+    assert outcome(data) == TRAP_TO_EL2
+
+
+def test_whole_register_values(capsys):
+    """A whole register: FPEXC32_EL2 = 0x40000000 is EN = 1 (bit 30)."""
+    state = aarch32_guest()
+    del state["FPEXC32_EL2.EN"]
+    data = run_json(capsys, "CheckVFPEnabled(TRUE)", {**state, "FPEXC32_EL2": "0x40000000"})
+    assert outcome(data) == TRAP_TO_EL2
+
+
+# --------------------------------------------------------------------------------------
+# AArch64
+# --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("el", ["EL0", "EL1", "EL2"])
+@pytest.mark.parametrize("config", [{}, {"CPTR_EL2.TFP": 1}, {"CPACR_EL1.FPEN": "'00'"}])
+def test_aarch64_outcome_is_independent_of_fpexc32_el2(capsys, el, config):
+    results = [run_json(capsys, "CheckFPAdvSIMDEnabled64()", aarch64(el, **{**config, "FPEXC32_EL2.EN": en}))
+               for en in (0, 1)]
+    assert outcome(results[0]) == outcome(results[1])
+    assert not any(r["register"] in ("FPEXC", "FPEXC32_EL2") for r in results[0]["reads"])
+
+
+def test_aarch64_permitted_says_returned(capsys):
+    rc, out, _ = run(capsys, *sets(aarch64("EL1")), "CheckFPAdvSIMDEnabled64()")
+    assert rc == 0 and out.splitlines()[0] == "permitted: returned normally"
+    data = run_json(capsys, "CheckFPAdvSIMDEnabled64()", aarch64("EL1"))
+    assert data["outcome"]["kind"] == "returned" and data["outcome"]["target_el"] is None
+
+
+def test_tge_routes_el0_cpacr_trap_to_el2_uncategorized(capsys):
+    data = run_json(capsys, "CheckFPAdvSIMDEnabled64()", aarch64("EL0", fpen="'00'", **{"HCR_EL2.TGE": 1}))
+    assert (data["outcome"]["target_el"], data["outcome"]["target_state"], data["outcome"]["exception"],
+            data["outcome"]["ec"]) == ("EL2", "AArch64", "Exception_Uncategorized", 0x00)
+    rc, out, _ = run(capsys, *sets(aarch64("EL0", fpen="'00'", **{"HCR_EL2.TGE": 1})), "CheckFPAdvSIMDEnabled64()")
+    assert out.splitlines()[0] == "Uncategorized exception → exception to EL2 in AArch64, EC 0x00"
+
+
+def test_vhe_profile_e2h_tge_fpen_01_traps_to_el2(capsys):
+    state = aarch64("EL0", **{"HCR_EL2.E2H": 1, "HCR_EL2.TGE": 1, "CPTR_EL2.FPEN": "'01'"})
+    data = run_json(capsys, "CheckFPAdvSIMDEnabled64()", state, "--profile", "v8.1-vhe")
+    assert data["profile"] == "v8.1-vhe"
+    assert (data["outcome"]["target_el"], data["outcome"]["exception"], data["outcome"]["ec"]) == (
+        "EL2", "Exception_AdvSIMDFPAccessTrap", 0x07)
+    assert "CPACR_EL1.FPEN" not in [r["name"] for r in data["reads"]]
+
+
+def test_aarch32_hyp_mode_names_the_mode(capsys):
+    state = {"SCR.NS": 1, "SCR_EL3.NS": 1, "HCR.TGE": 0, "PSTATE.EL": "EL1", "PSTATE.nRW": 1, "PSTATE.M": "M32_Svc",
+             "PSTATE.T": 0, "CPACR.cp10": "'11'", "CPACR.ASEDIS": 0, "NSACR.cp10": 1, "NSACR.NSASEDIS": 0,
+             "FPEXC.EN": 1, "HCPTR.TCP10": 1, "HCPTR.TASE": 0}
+    data = run_json(capsys, "CheckVFPEnabled(TRUE)", state, "--profile", "aarch32-only")
+    assert (data["outcome"]["mode"], data["outcome"]["target_state"], data["outcome"]["ec"]) == ("Hyp", "AArch32", 0x07)
+    rc, out, _ = run(capsys, *sets(state), "--profile", "aarch32-only", "CheckVFPEnabled(TRUE)")
+    assert out.splitlines()[0] == "Advanced SIMD/FP access trap → exception in AArch32 Hyp mode at EL2, EC 0x07"
+
+
+# --------------------------------------------------------------------------------------
+# --trace, --unset, --profile FILE, --spec DIR
+# --------------------------------------------------------------------------------------
+
+
+def test_trace_lists_every_executed_line(capsys):
+    quiet = run_json(capsys, "CheckVFPEnabled(TRUE)", None, "--state", str(EXAMPLE))
+    traced = run_json(capsys, "CheckVFPEnabled(TRUE)", None, "--state", str(EXAMPLE), "--trace")
+    assert outcome(quiet) == outcome(traced)
+    assert len(traced["lines"]) > len(traced["path"]) > 0
+    first = next(x for x in traced["lines"] if x["file"] != "<call>")
+    assert (first["file"], first["text"]) == ("aarch32/functions.asl",
+                                              (SPEC_DIR / "aarch32/functions.asl").read_text().splitlines()[first["line"] - 1].strip())
+
+    rc, plain, _ = run(capsys, "--state", str(EXAMPLE), "CheckVFPEnabled(TRUE)")
+    rc, out, _ = run(capsys, "--state", str(EXAMPLE), "--trace", "CheckVFPEnabled(TRUE)")
+    assert "Executed lines" in out and "Executed lines" not in plain
+    assert len(out.splitlines()) > len(plain.splitlines()) + len(traced["lines"])
+
+
+def test_unset_read_is_exit_1_naming_the_field_and_the_spec_line(capsys):
+    state = aarch32_guest()
+    del state["FPEXC32_EL2.EN"]
+    rc, out, err = run(capsys, *sets(state), "CheckVFPEnabled(TRUE)")
+    assert rc == 1 and out == ""
+    line = spec_line("aarch32/exceptions/traps.asl", "if fpexc_check && FPEXC.EN == '0' then UNDEFINED;")
+    assert f"aarch32/exceptions/traps.asl:{line}:" in err
+    assert "FPEXC.EN was never set" in err
+
+
+def test_unset_zero_reads_zero(capsys):
+    state = aarch32_guest()
+    del state["FPEXC32_EL2.EN"]
+    data = run_json(capsys, "CheckVFPEnabled(TRUE)", state, "--unset", "zero")
+    assert outcome(data) == UNDEF_AT_EL1
+
+
+def test_profile_file_and_spec_folder(capsys, tmp_path):
+    prof = tmp_path / "mine.toml"
+    prof.write_text('description = "default, by file"\nextends = "default"\n')
+    data = run_json(capsys, "CheckVFPEnabled(TRUE)", None, "--state", str(EXAMPLE), "--profile", str(prof),
+                    "--spec", str(SPEC_DIR))
+    assert outcome(data) == UNDEF_AT_EL1 and data["profile"] == "mine"
+
+
+def test_missing_profile_answer_is_exit_1(capsys, tmp_path):
+    prof = tmp_path / "partial.toml"
+    prof.write_text('description = "no HaveEL answers"\n[implementation_defined]\n"HaveAnyAArch32()" = true\n')
+    rc, _, err = run(capsys, *sets(aarch64("EL1")), "--profile", str(prof), "CheckFPAdvSIMDEnabled64()")
+    assert rc == 1
+    assert "has no answer for IMPLEMENTATION_DEFINED \"HaveEL(EL" in err
+
+
+def test_failed_assertion_is_exit_1(capsys, tmp_path):
+    """A profile without AArch32 running an AArch32 guest: ``assert !aarch32`` fails."""
+    prof = tmp_path / "no-aarch32.toml"
+    prof.write_text('description = "no AArch32"\nextends = "default"\n[implementation_defined]\n"HaveAnyAArch32()" = false\n')
+    rc, out, err = run(capsys, "--state", str(EXAMPLE), "--profile", str(prof), "CheckVFPEnabled(TRUE)")
+    assert rc == 1 and out == ""
+    assert "assertion failed" in err
+
+
+# --------------------------------------------------------------------------------------
+# Usage errors: exit 2, the offending option named, the nearest name suggested
+# --------------------------------------------------------------------------------------
+
+
+def test_unknown_field_suggests_the_nearest(capsys):
+    rc, out, err = run(capsys, "--state", str(EXAMPLE), "--set", "HCR_EL2.TEG=1", "CheckVFPEnabled(TRUE)")
+    assert (rc, out) == (2, "")
+    assert err.splitlines()[0] == "error: unknown field 'TEG' of HCR_EL2 in --set HCR_EL2.TEG=1; did you mean 'TGE'?"
+
+
+def test_unknown_register_suggests_the_nearest(capsys):
+    rc, _, err = run(capsys, "--set", "HCR_EL3.TGE=1", "CheckVFPEnabled(TRUE)")
+    assert rc == 2
+    assert "unknown register 'HCR_EL3' in --set HCR_EL3.TGE=1; did you mean" in err and "'HCR_EL2'" in err
+
+
+def test_field_without_a_close_name_lists_the_fields(capsys):
+    rc, _, err = run(capsys, "--set", "PSTATE.XYZZY=1", "CheckVFPEnabled(TRUE)")
+    assert rc == 2 and "unknown field 'XYZZY' of PSTATE" in err
+    fields = load_spec().model.registers["PSTATE"].fields
+    assert all(name in err for name in fields)
+
+
+@pytest.mark.parametrize("option, words", [
+    ("PSTATE.EL=EL9", "'EL9' is not a value or a known constant; did you mean"),
+    ("PSTATE.EL=M32_Svc", "PSTATE.EL is 2 bits wide; M32_Svc is bits(5)"),
+    ("CPACR.cp10='1'", "CPACR.cp10 is 2 bits wide; '1' has 1 bits"),
+    ("HCR_EL2.TGE=2", "HCR_EL2.TGE is 1 bits wide; 2 does not fit"),
+    ("HCR_EL2.TGE=banana", "'banana' is not a value"),
+    ("FPEXC32_EL2<40:3>=1", "outside FPEXC32_EL2"),
+])
+def test_bad_values_name_the_option(capsys, option, words):
+    rc, out, err = run(capsys, "--state", str(EXAMPLE), "--set", option, "CheckVFPEnabled(TRUE)")
+    assert (rc, out) == (2, "")
+    assert f"--set {option}" in err and words in err
+
+
+@pytest.mark.parametrize("option", ["HCR_EL2.TGE", "=1", "HCR_EL2.TGE="])
+def test_set_without_name_or_value(capsys, option):
+    rc, _, err = run(capsys, "--set", option, "CheckVFPEnabled(TRUE)")
+    assert rc == 2 and f"--set {option}: write NAME=VALUE" in err
+
+
+def test_unknown_profile_lists_the_bundled_ones(capsys):
+    rc, _, err = run(capsys, "--state", str(EXAMPLE), "--profile", "v8.1-vh", "CheckVFPEnabled(TRUE)")
+    assert rc == 2
+    assert "unknown profile 'v8.1-vh'; did you mean 'v8.1-vhe'?" in err
+    assert all(name in err for name in profile_names())
+
+
+def test_malformed_call_points_into_the_call_text(capsys):
+    rc, out, err = run(capsys, "--state", str(EXAMPLE), "CheckVFPEnabled(TRUE")
+    assert (rc, out) == (2, "")
+    first, quoted, caret = err.splitlines()[:3]
+    assert first.startswith("CALL:1:") and "error:" in first
+    assert quoted.strip() == "CheckVFPEnabled(TRUE" and caret.strip().startswith("^")
+
+
+def test_unknown_function_suggests_entry_points(capsys):
+    rc, _, err = run(capsys, "CheckVFPEnable(TRUE)")
+    assert rc == 2
+    assert err.splitlines()[0] == "CALL:1:1: error: unknown function 'CheckVFPEnable' in CALL; did you mean 'CheckVFPEnabled'?"
+    assert all(e in err for e in load_spec().entry_points)
+
+
+def test_call_that_is_not_a_call(capsys):
+    rc, _, err = run(capsys, "TRUE")
+    assert rc == 2 and "CALL must call a function" in err
+
+
+@pytest.mark.parametrize("content, words", [
+    (None, "cannot read the state file"),
+    ("[registers\n", "not valid TOML"),
+    ('[registers]\n"HCR_EL2.TEG" = 1\n', "did you mean 'TGE'"),
+    ('regsters = 1\n', "unknown top-level key"),
+])
+def test_bad_state_files_name_the_file(capsys, tmp_path, content, words):
+    path = tmp_path / "state.toml"
+    if content is not None:
+        path.write_text(content)
+    rc, out, err = run(capsys, "--state", str(path), "CheckVFPEnabled(TRUE)")
+    assert (rc, out) == (2, "")
+    assert str(path) in err and words in err
+
+
+def test_bad_unset_and_bad_spec(capsys):
+    rc, _, err = run(capsys, "--unset", "maybe", "CheckVFPEnabled(TRUE)")
+    assert rc == 2 and "--unset" in err and "'zero'" in err
+    rc, _, err = run(capsys, "--spec", "armv8.7", "CheckVFPEnabled(TRUE)")
+    assert rc == 2 and "unknown spec version 'armv8.7'" in err
+
+
+BAD_INPUTS = [
+    ["--set", "HCR_EL2.TEG=1", "CheckVFPEnabled(TRUE)"],
+    ["--set", "NOPE=1", "CheckVFPEnabled(TRUE)"],
+    ["--set", "PSTATE=1", "CheckVFPEnabled(TRUE)"],
+    ["--set", "PSTATE.EL=", "CheckVFPEnabled(TRUE)"],
+    ["--set", "PSTATE.EL==EL1", "CheckVFPEnabled(TRUE)"],
+    ["--set", "PSTATE.EL<5:0>=1", "CheckVFPEnabled(TRUE)"],
+    ["--set", "PSTATE.EL='2'", "CheckVFPEnabled(TRUE)"],
+    ["--set", "PSTATE.EL=-1", "CheckVFPEnabled(TRUE)"],
+    ["--set", "PSTATE.EL=0x", "CheckVFPEnabled(TRUE)"],
+    ["--set", "1ABC.X=1", "CheckVFPEnabled(TRUE)"],
+    ["--set", "HCR_EL2.TGE=TRUE", "--set", "PSTATE.M=EL1", "CheckVFPEnabled(TRUE)"],
+    ["--profile", "", "CheckVFPEnabled(TRUE)"],
+    ["--profile", "/no/such/profile.toml", "CheckVFPEnabled(TRUE)"],
+    ["--state", "/", "CheckVFPEnabled(TRUE)"],
+    ["--spec", "/tmp", "CheckVFPEnabled(TRUE)"],
+    ["--unset", "", "CheckVFPEnabled(TRUE)"],
+    [""],
+    ["   "],
+    ["CheckVFPEnabled(TRUE"],
+    ["CheckVFPEnabled(TRUE))"],
+    ["CheckVFPEnabled()"],
+    ["CheckVFPEnabled(3)"],
+    ["CheckVFPEnabled(TRUE, TRUE)"],
+    ["CheckVFPEnabled(UNKNOWN_NAME)"],
+    ["Check VFP"],
+    ["'0101'"],
+    ["x = 1;"],
+    ["if TRUE then"],
+    ["CheckVFPEnabled(TRUE); CheckSVEEnabled()"],
+    ["\x00"],
+    ["CheckVFPEnabled(TRUE)"],  # every field unset
+    ["--json", "--trace", "AArch32.CheckAdvSIMDOrFPEnabled(TRUE)"],
+]
+
+
+@pytest.mark.parametrize("argv", BAD_INPUTS, ids=[" ".join(a) for a in BAD_INPUTS])
+def test_bad_input_never_shows_a_traceback(capsys, argv):
+    rc, out, err = run(capsys, *argv)
+    assert rc in (1, 2), (rc, out, err)
+    assert "Traceback" not in err and err.strip()
+    assert re.search(r"error: ", err)
+
+
+# --------------------------------------------------------------------------------------
+# As installed: python -m asl_interp, and the README
+# --------------------------------------------------------------------------------------
+
+
+def test_module_entry_point_runs_the_example(tmp_path):
+    proc = subprocess.run(
+        [sys.executable, "-m", "asl_interp", "run", "--json", "--state", str(EXAMPLE), "CheckVFPEnabled(TRUE)"],
+        capture_output=True, text=True, cwd=tmp_path, timeout=120,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))},
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert outcome(json.loads(proc.stdout)) == UNDEF_AT_EL1
+
+
+def _readme_blocks():
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    return text
+
+
+def test_readme_starts_with_the_main_and_test_commands():
+    lines = _readme_blocks().splitlines()
+    markers = [i for i, line in enumerate(lines) if line.startswith("<!-- ") and line.endswith("-command -->")]
+    assert [lines[i] for i in markers[:2]] == ["<!-- main-command -->", "<!-- test-command -->"]
+    indented = [i for i, line in enumerate(lines) if line.startswith("    ")]
+    assert indented[0] == markers[0] + 1 and markers[1] + 1 in indented
+    assert not [i for i in indented if i < markers[1] + 1 and i != markers[0] + 1]
+
+
+def test_readme_shows_what_the_main_command_prints(capsys, monkeypatch):
+    """The output shown under "What it answers" is what the main command prints now."""
+    text = _readme_blocks()
+    lines = text.splitlines()
+    command = lines[lines.index("<!-- main-command -->") + 1].strip()
+    asl = command.split("asl-interp ", 1)[1]
+    m = re.fullmatch(r"run --state (\S+) '([^']+)'", asl)
+    assert m, asl
+    shown = re.search(r"<!-- main-output -->\n```text\n(.*?)```\n", text, re.S)
+    assert shown, "README.md has no <!-- main-output --> block"
+    monkeypatch.chdir(REPO)
+    rc, out, err = run(capsys, "--state", m.group(1), m.group(2))
+    assert (rc, err) == (0, "")
+    assert out == shown.group(1)
+
+
+def test_readme_profiles_block_matches(capsys):
+    text = _readme_blocks()
+    shown = re.search(r"<!-- profiles-output -->\n```text\n(.*?)```\n", text, re.S)
+    assert shown, "README.md has no <!-- profiles-output --> block"
+    assert main(["profiles"]) == 0
+    assert capsys.readouterr().out == shown.group(1)
+    # and the descriptions are the profiles' own
+    for name in profile_names():
+        assert load_profile(name).description in shown.group(1)
