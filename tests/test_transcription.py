@@ -479,3 +479,15 @@ def test_checker_catches_a_changed_indentation(tmp_path, reference_text):
     problems = compare(copy, reference_text)
     assert len(problems) == 1, problems
     assert problems[0].startswith(f"HaveEL(bits ( 2 )): armv8.6/shared/functions/system.asl:{line}: line differs in layout")
+
+
+def test_checker_catches_a_definition_transcribed_twice(tmp_path, reference_text):
+    copy = _copy(tmp_path)
+    sve = (copy / "shared/functions/extension.asl").read_text(encoding="utf-8")
+    have_sve = sve[sve.index("// HaveSVE()") :]
+    registers = copy / "shared/functions/registers.asl"
+    registers.write_text(registers.read_text(encoding="utf-8") + "\n" + have_sve, encoding="utf-8")
+    problems = compare(copy, reference_text)
+    assert len(problems) == 1, problems
+    assert problems[0].startswith("HaveSVE(): armv8.6/shared/functions/registers.asl:")
+    assert "defined again (first at armv8.6/shared/functions/extension.asl:" in problems[0]
