@@ -2,8 +2,16 @@
 
 In: nodes of :mod:`asl_interp.ast` as the parser builds them (spans are ignored).
 Out: text in the Arm ARM's style: 4-space indentation, block forms for every compound
-statement (``if c then`` on its own line, each ``when`` arm on its own line with its body
-indented below it), one statement per line, every list on one line.
+statement (``if c then`` on its own line, the body indented below), one statement per line
+except in ``case`` arms, every list on one line. A ``when``/``otherwise`` arm whose body is
+only simple statements is one line, bodies aligned in a column as in the Arm ARM's tables::
+
+    case exceptype of
+        when Exception_Uncategorized ec = 0x0; il = '1';
+        when Exception_WFxTrap       ec = 0x1;
+        otherwise                    Unreachable();
+
+An arm with a compound statement in its body keeps the block form.
 
 Guarantees:
 - Round trip: for every tree the concrete syntax can express,
@@ -17,7 +25,7 @@ Guarantees:
   also how the Arm ARM writes "do nothing here".
 - Bodyless declarations end in ``;``.
 - A tree the concrete syntax cannot express (a negative ``IntLit``, an empty ``if`` body, a
-  one-element tuple, ``Discard`` outside a tuple target...) raises ``ValueError`` naming the
+  one-element tuple, ``Discard`` outside a tuple...) raises ``ValueError`` naming the
   node; such trees never come from the parser.
 
 Canonical choices (where ASL allows several spellings of one tree): integer literals print
@@ -33,36 +41,38 @@ from . import ast
 
 INDENT = "    "
 
-#: Binding strength of each binary operator, loosest first. A higher number binds tighter.
-#: All binary operators are left-associative.
+#: Binding strength of each binary operator, loosest first (a higher number binds tighter),
+#: mirroring the table at the top of ``grammar.lark``. Operators are left-associative except
+#: the comparisons, which do not associate at all.
 BINARY_PRECEDENCE: dict[str, int] = {
-    "||": 1,
+    ":": 1,
     "&&": 2,
+    "||": 2,
     "==": 3,
     "!=": 3,
-    "<": 3,
-    "<=": 3,
-    ">": 3,
-    ">=": 3,
-    "IN": 3,
-    "+": 4,
-    "-": 4,
-    "OR": 4,
-    "EOR": 4,
+    "<": 4,
+    "<=": 4,
+    ">": 4,
+    ">=": 4,
+    "+": 5,
+    "-": 5,
+    "EOR": 5,
     "AND": 5,
-    "*": 5,
-    "/": 5,
-    "DIV": 5,
-    "MOD": 5,
-    "<<": 5,
-    ">>": 5,
-    "^": 6,
-    ":": 7,
+    "OR": 5,
+    "*": 6,
+    "/": 6,
+    "DIV": 6,
+    "MOD": 6,
+    "<<": 6,
+    ">>": 6,
+    "^": 7,
 }
 
-#: Operators whose precedence the grammar does not fix relative to each other; until it
-#: does, any binary expression nested in another is parenthesised.
-PARENTHESISE_ALL_NESTED_BINARY = True
+#: ``x IN {...}`` sits at the level of the comparisons; its left operand is additive.
+IN_PRECEDENCE = 4
+_NON_ASSOCIATIVE = {IN_PRECEDENCE}
+#: Slice bounds (``x<hi:lo>``) are additive expressions.
+_ADDITIVE = 5
 
 # Expressions that never need parentheses as an operand.
 _ATOMS = (
@@ -78,6 +88,8 @@ _ATOMS = (
     ast.Index,
     ast.Call,
     ast.TupleExpr,
+    ast.Unknown,
+    ast.ImpDef,
 )
 
 # Operators printed without spaces around them inside a bit slice (``x<N-1:0>``).
@@ -225,7 +237,7 @@ def _arm_block(body: tuple[ast.Stmt, ...], indent: int) -> list[str]:
 def _stmt_lines(s: ast.Stmt, indent: int) -> list[str]:
     pad = INDENT * indent
     if isinstance(s, ast.Assign):
-        return [f"{pad}{_target(s.target)} = {format_expr(s.value)};"]
+        return [f"{pad}{_expr(s.target, 0)} = {format_expr(s.value)};"]
     if isinstance(s, ast.VarDecl):
         if not s.names:
             raise ValueError("a variable declaration needs a name")
@@ -251,19 +263,7 @@ def _stmt_lines(s: ast.Stmt, indent: int) -> list[str]:
             lines.extend(_block(s.orelse, indent + 1, "else"))
         return lines
     if isinstance(s, ast.Case):
-        lines = [f"{pad}case {_cond(s.subject)} of"]
-        if not s.whens and s.otherwise is None:
-            raise ValueError("a case statement needs at least one arm")
-        for arm in s.whens:
-            if not arm.patterns:
-                raise ValueError("a when arm needs at least one pattern")
-            pats = ", ".join(format_pattern(p) for p in arm.patterns)
-            lines.append(f"{pad}{INDENT}when {pats}")
-            lines.extend(_arm_block(arm.body, indent + 2))
-        if s.otherwise is not None:
-            lines.append(f"{pad}{INDENT}otherwise")
-            lines.extend(_arm_block(s.otherwise, indent + 2))
-        return lines
+        return _case_lines(s, indent)
     if isinstance(s, ast.For):
         direction = "downto" if s.down else "to"
         head = f"{pad}for {s.var} = {_cond(s.start)} {direction} {_cond(s.stop)}"
@@ -289,21 +289,45 @@ def _stmt_lines(s: ast.Stmt, indent: int) -> list[str]:
     raise ValueError(f"not a statement: {type(s).__name__}")
 
 
+_COMPOUND = (ast.If, ast.Case, ast.For, ast.While, ast.Repeat)
+
+
+def _case_lines(s: ast.Case, indent: int) -> list[str]:
+    """A case statement. An arm whose body is only simple statements is written on one
+    line, its body starting in a column shared by all such arms of the case (the Arm ARM's
+    table style); other arms put their body in an indented block below them."""
+    if not s.whens:
+        raise ValueError("a case statement needs at least one when arm")
+    arms: list[tuple[str, tuple[ast.Stmt, ...]]] = []
+    for arm in s.whens:
+        if not arm.patterns:
+            raise ValueError("a when arm needs at least one pattern")
+        arms.append(("when " + ", ".join(format_pattern(p) for p in arm.patterns), arm.body))
+    if s.otherwise is not None:
+        arms.append(("otherwise", s.otherwise))
+
+    def one_line(body: tuple[ast.Stmt, ...]) -> bool:
+        return bool(body) and not any(isinstance(x, _COMPOUND) for x in body)
+
+    width = max((len(head) for head, body in arms if one_line(body)), default=0)
+    pad = INDENT * (indent + 1)
+    lines = [f"{INDENT * indent}case {_cond(s.subject)} of"]
+    for head, body in arms:
+        if one_line(body):
+            stmts = " ".join(line.strip() for x in body for line in _stmt_lines(x, 0))
+            lines.append(f"{pad}{head.ljust(width)} {stmts}")
+        else:
+            lines.append(f"{pad}{head}")
+            lines.extend(_arm_block(body, indent + 2))
+    return lines
+
+
 def _cond(e: ast.Expr) -> str:
     """An expression followed by a keyword (``then``, ``of``, ``to``, ``do``, ``;``):
     a conditional expression there is parenthesised so that its ``else`` branch cannot
     swallow the keyword's context."""
     if isinstance(e, ast.IfExpr):
         return f"({_if_expr(e)})"
-    return _expr(e, 0)
-
-
-def _target(e: ast.Expr) -> str:
-    """An assignment target; ``-`` (Discard) is allowed only inside a tuple target."""
-    if isinstance(e, ast.TupleExpr):
-        if len(e.elements) < 2:
-            raise ValueError("a tuple needs at least two elements")
-        return "(" + ", ".join("-" if isinstance(x, ast.Discard) else _target(x) for x in e.elements) + ")"
     return _expr(e, 0)
 
 
@@ -321,15 +345,19 @@ def _string(text: str) -> str:
 def _if_expr(e: ast.IfExpr) -> str:
     """``if c then a else b``, with an ``IfExpr`` in the else branch printed as ``elsif``.
 
-    The condition is bare (``then`` ends it); the branches are operands, parenthesised
-    unless they are atoms, so that no reading of ``else`` can extend them."""
-    parts = [f"if {_expr(e.cond, 0)} then {_operand(e.then)}"]
+    The else branch extends as far as possible, so it needs no parentheses; a conditional
+    as the condition or the then-branch is parenthesised for the reader."""
+    parts = [f"if {_nested_if(e.cond)} then {_nested_if(e.then)}"]
     orelse = e.orelse
     while isinstance(orelse, ast.IfExpr):
-        parts.append(f"elsif {_expr(orelse.cond, 0)} then {_operand(orelse.then)}")
+        parts.append(f"elsif {_nested_if(orelse.cond)} then {_nested_if(orelse.then)}")
         orelse = orelse.orelse
-    parts.append(f"else {_operand(orelse)}")
+    parts.append(f"else {_expr(orelse, 0)}")
     return " ".join(parts)
+
+
+def _nested_if(e: ast.Expr) -> str:
+    return f"({_if_expr(e)})" if isinstance(e, ast.IfExpr) else _expr(e, 0)
 
 
 def _operand(e: ast.Expr) -> str:
@@ -339,13 +367,6 @@ def _operand(e: ast.Expr) -> str:
     return f"({format_expr(e)})"
 
 
-def _binop_needs_parens(e: ast.Binop, parent_prec: int, right: bool) -> bool:
-    if PARENTHESISE_ALL_NESTED_BINARY:
-        return parent_prec > 0
-    mine = _precedence(e.op)
-    return mine < parent_prec or (right and mine == parent_prec)
-
-
 def _precedence(op: str) -> int:
     try:
         return BINARY_PRECEDENCE[op]
@@ -353,9 +374,22 @@ def _precedence(op: str) -> int:
         raise ValueError(f"unknown binary operator {op!r}") from None
 
 
-def _expr(e: ast.Expr, parent_prec: int, right: bool = False) -> str:
-    """``e`` as an operand of an operator of precedence ``parent_prec`` (0: not an operand);
-    ``right`` when it is the right operand (operators are left-associative)."""
+def _needs_parens(mine: int, op: str, parent_prec: int, parent_op: str | None, right: bool) -> bool:
+    """Whether an operator expression of precedence ``mine`` needs parentheses as an operand
+    of ``parent_op`` (precedence ``parent_prec``; 0 when it is not an operand)."""
+    if parent_prec == 0 or mine > parent_prec:
+        return False
+    if mine < parent_prec or right or mine in _NON_ASSOCIATIVE:
+        return True
+    # Same level, left operand: left-associativity makes parentheses unnecessary, but
+    # '&&' and '||' share a level and a reader should not have to know it.
+    return op != parent_op and {op, parent_op} == {"&&", "||"}
+
+
+def _expr(e: ast.Expr, parent_prec: int, parent_op: str | None = None, right: bool = False, tight: bool = False) -> str:
+    """``e`` as an operand of ``parent_op`` (precedence ``parent_prec``; 0 when ``e`` is not
+    an operand), on its ``right`` side or not. ``tight`` prints ``+ - *`` without spaces
+    (inside bit slices)."""
     if isinstance(e, ast.IntLit):
         if e.value < 0:
             raise ValueError(f"integer literals are non-negative; got {e.value} (use Unop '-')")
@@ -365,6 +399,8 @@ def _expr(e: ast.Expr, parent_prec: int, right: bool = False) -> str:
             raise ValueError(f"a bit string holds only 0 and 1: {e.bits!r}")
         return f"'{e.bits}'"
     if isinstance(e, ast.MaskLit):
+        if set(e.mask) - {"0", "1", "x"} or "x" not in e.mask:
+            raise ValueError(f"a mask holds 0, 1 and at least one x: {e.mask!r}")
         return f"'{e.mask}'"
     if isinstance(e, ast.StrLit):
         return _string(e.value)
@@ -373,10 +409,12 @@ def _expr(e: ast.Expr, parent_prec: int, right: bool = False) -> str:
     if isinstance(e, ast.Var):
         return e.name
     if isinstance(e, ast.Discard):
-        raise ValueError("'-' (Discard) is only allowed inside a tuple assignment target")
+        raise ValueError("'-' (Discard) is only allowed as an element of a tuple")
     if isinstance(e, ast.Field):
         return f"{_base(e.base)}.{e.field}"
     if isinstance(e, ast.Fields):
+        if not e.fields:
+            raise ValueError("a multi-field selection needs at least one field")
         return f"{_base(e.base)}.<{','.join(e.fields)}>"
     if isinstance(e, ast.SliceExpr):
         if not e.slices:
@@ -389,37 +427,40 @@ def _expr(e: ast.Expr, parent_prec: int, right: bool = False) -> str:
     if isinstance(e, ast.TupleExpr):
         if len(e.elements) < 2:
             raise ValueError("a tuple needs at least two elements")
-        return f"({_args(e.elements)})"
+        return "(" + ", ".join("-" if isinstance(x, ast.Discard) else format_expr(x) for x in e.elements) + ")"
     if isinstance(e, ast.Unop):
-        spelled = "NOT " if e.op == "NOT" else e.op
         if e.op not in ("NOT", "!", "-"):
             raise ValueError(f"unknown unary operator {e.op!r}")
+        spelled = "NOT " if e.op == "NOT" else e.op
         return f"{spelled}{_operand(e.operand)}"
     if isinstance(e, ast.Binop):
-        prec = _precedence(e.op)
-        text = f"{_expr(e.left, prec)}{_spaced(e.op)}{_expr(e.right, prec, right=True)}"
-        return f"({text})" if _binop_needs_parens(e, parent_prec, right) else text
+        mine = _precedence(e.op)
+        left = _expr(e.left, mine, e.op, right=False, tight=tight)
+        rhs = _expr(e.right, mine, e.op, right=True, tight=tight)
+        text = f"{left}{_spaced(e.op, tight)}{rhs}"
+        return f"({text})" if _needs_parens(mine, e.op, parent_prec, parent_op, right) else text
     if isinstance(e, ast.In):
         if not e.patterns:
             raise ValueError("an IN set needs at least one pattern")
         pats = ", ".join(format_pattern(p) for p in e.patterns)
-        text = f"{_operand(e.expr)} IN {{{pats}}}"
-        return f"({text})" if parent_prec > 0 else text
+        text = f"{_expr(e.expr, IN_PRECEDENCE, 'IN')} IN {{{pats}}}"
+        return f"({text})" if _needs_parens(IN_PRECEDENCE, "IN", parent_prec, parent_op, right) else text
     if isinstance(e, ast.IfExpr):
-        return f"({_if_expr(e)})"
+        return f"({_if_expr(e)})" if parent_prec else _if_expr(e)
     if isinstance(e, ast.Unknown):
-        text = f"{format_type(e.type)} UNKNOWN"
-        return f"({text})" if parent_prec > 0 else text
+        return f"{format_type(e.type)} UNKNOWN"
     if isinstance(e, ast.ImpDef):
         text = f"{format_type(e.type)} IMPLEMENTATION_DEFINED"
         if e.key is not None:
             text += f" {_string(e.key)}"
-        return f"({text})" if parent_prec > 0 else text
+        return text
     raise ValueError(f"not an expression: {type(e).__name__}")
 
 
-def _spaced(op: str) -> str:
-    return op if op == ":" else f" {op} "
+def _spaced(op: str, tight: bool) -> str:
+    if op == ":" or (tight and op in _TIGHT_IN_SLICE):
+        return op
+    return f" {op} "
 
 
 def _args(args: tuple[ast.Expr, ...]) -> str:
@@ -427,8 +468,9 @@ def _args(args: tuple[ast.Expr, ...]) -> str:
 
 
 def _base(e: ast.Expr) -> str:
-    """The base of ``.field``, ``.<fields>`` and ``<slice>``."""
-    if isinstance(e, (ast.Var, ast.Field, ast.Index, ast.Call, ast.SliceExpr)):
+    """The base of ``.field``, ``.<fields>`` and ``<slice>``: a postfix expression; anything
+    else (a literal, an operator expression) is parenthesised."""
+    if isinstance(e, (ast.Var, ast.Field, ast.Fields, ast.Index, ast.Call, ast.SliceExpr)):
         return _expr(e, 0)
     return f"({format_expr(e)})"
 
@@ -442,21 +484,11 @@ def _slice(s: ast.Slice) -> str:
 
 
 def _slice_bound(e: ast.Expr) -> str:
-    """A bound inside ``<...>``: atoms and ``+ - *`` arithmetic print bare and tight
-    (``N-1``); anything else is parenthesised, since ``>`` and ``:`` would end the bound.
-    A bound ending in ``>`` (a nested slice) is parenthesised too, so that it does not meet
-    the closing ``>`` as a ``>>`` token."""
-    if isinstance(e, ast.Binop) and e.op in _TIGHT_IN_SLICE:
-        prec = _precedence(e.op)
-        text = f"{_slice_operand(e.left, prec, False)}{e.op}{_slice_operand(e.right, prec, True)}"
-    else:
-        text = _operand(e)
+    """A bound inside ``<...>``: an additive expression, printed tight (``N-1``); anything
+    looser (a comparison, ``&&``, ``:``, a conditional) is parenthesised. A bound ending in
+    ``>`` (a nested slice) is parenthesised too, so that it does not meet the closing ``>``
+    as a ``>>`` token."""
+    text = _expr(e, 0, tight=True)
+    if isinstance(e, (ast.In, ast.IfExpr)) or (isinstance(e, ast.Binop) and _precedence(e.op) < _ADDITIVE):
+        text = f"({text})"
     return f"({text})" if text.endswith(">") else text
-
-
-def _slice_operand(e: ast.Expr, parent_prec: int, right: bool) -> str:
-    if isinstance(e, ast.Binop) and e.op in _TIGHT_IN_SLICE and not _binop_needs_parens(e, parent_prec, right):
-        return _slice_bound(e)
-    if isinstance(e, ast.Binop) and e.op in _TIGHT_IN_SLICE:
-        return f"({_slice_bound(e)})"
-    return _operand(e)
