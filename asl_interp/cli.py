@@ -207,7 +207,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
         data = run_json(spec, outcome, call=args.call, profile=prepared.profile, trace=args.trace)
         print(json.dumps(data, indent=2))
     else:
-        print(render_run(spec, outcome, call=args.call, profile=prepared.profile, trace=args.trace))
+        print(render_run(spec, outcome, call=args.call, profile=prepared.profile, trace=args.trace,
+                         log=prepared.machine.reads))
     return 0
 
 

@@ -364,7 +364,9 @@ def _fit(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def _render_group(spec: Any, group: list[PathStep]) -> list[str]:
+def _render_group(spec: Any, group: list[PathStep], shown: set[int] | None = None) -> list[str]:
+    """One spec line's decisions; reads whose ids are in ``shown`` (already printed under
+    an inner decision) are left out, and the ids printed are added to it."""
     first = group[0]
     where = _where(spec, first.span)
     lines = [_fit(f"  {where}  {first.text}", _COLUMNS)]
@@ -375,6 +377,10 @@ def _render_group(spec: Any, group: list[PathStep]) -> list[str]:
     seen: set[tuple[str, int]] = set()
     for step in group:
         for r in step.reads:
+            if shown is not None:
+                if id(r) in shown:
+                    continue
+                shown.add(id(r))
             if (r.name, r.value) not in seen:
                 seen.add((r.name, r.value))
                 lines.append(f"      read {_read_text(spec.model, r)}")
@@ -385,40 +391,95 @@ def _render_group(spec: Any, group: list[PathStep]) -> list[str]:
 _COLUMNS = 100
 
 
-def render_run(spec: Any, out: Outcome, *, call: str, profile: Profile, trace: bool = False) -> str:
+def _exception_details(out: Outcome) -> list[str]:
+    syndrome = []
+    if out.exception:
+        syndrome.append(out.exception)
+    if out.ec is not None:
+        syndrome.append(f"EC 0x{out.ec:02X}")
+    if out.il is not None:
+        syndrome.append(f"IL {out.il}")
+    if out.iss is not None:
+        syndrome.append(f"ISS 0x{out.iss:07X}")
+    entry = []
+    if out.vector_offset is not None:
+        entry.append(f"vector offset 0x{out.vector_offset:X}")
+    if out.boundary:
+        entry.append(f"entered by {out.boundary}")
+    return ["  " + ", ".join(part) for part in (syndrome, entry) if part]
+
+
+def _story(out: Outcome, log: Sequence[Read]) -> list[PathStep | Read]:
+    """The decisive steps and the reads made outside any branch condition (``x = REG.F;``),
+    in the order the evaluation made them (a branch after its last read; ``log`` is the
+    machine's full read log, whose Read objects the path steps share)."""
+    position = {id(r): i for i, r in enumerate(log)}
+    in_branches = {id(r) for step in out.path for r in step.reads}
+    entries: list[tuple[int, PathStep | Read]] = []
+    for step in out.path:
+        if decisive(step) and id(step.reads[-1]) in position:
+            entries.append((position[id(step.reads[-1])], step))
+    for i, r in enumerate(log):
+        if id(r) not in in_branches:
+            entries.append((i, r))
+    entries.sort(key=lambda e: e[0])
+    return [item for _, item in entries]
+
+
+def _render_story(spec: Any, items: Sequence[PathStep | Read]) -> list[str]:
+    lines: list[str] = []
+    group: list[PathStep] = []
+    last_read: Read | None = None
+    shown: set[int] = set()
+    for item in [*items, None]:
+        if isinstance(item, PathStep) and group and _same_line(group[-1].span, item.span) \
+                and item.condition != group[-1].condition:
+            group.append(item)
+            continue
+        if group:
+            lines.extend(_render_group(spec, group, shown))
+            group = []
+        if isinstance(item, PathStep):
+            group = [item]
+            last_read = None
+        elif isinstance(item, Read):
+            if last_read is None or not _same_line(last_read.span, item.span):
+                text = _line_text(item.span) if item.span is not None else ""
+                lines.append(_fit(f"  {_where(spec, item.span)}  {text}", _COLUMNS))
+            lines.append(f"      read {_read_text(spec.model, item)}")
+            last_read = item
+    return lines
+
+
+def _same_line(a: Span | None, b: Span | None) -> bool:
+    return a is not None and b is not None and a.file == b.file and a.line == b.line
+
+
+def render_run(spec: Any, out: Outcome, *, call: str, profile: Profile, trace: bool = False,
+               log: Sequence[Read] | None = None) -> str:
     """The human report of one run: the outcome line, the exception's details, the decisive
-    path (each branch whose condition read machine state: where, the spec line, the
-    condition and its value, the fields it read; with ``trace`` every decided branch), the
-    fields read, the UNKNOWN values used, and with ``trace`` every executed line."""
+    path, the fields read, the UNKNOWN values used, and with ``trace`` every executed line.
+
+    The decisive path lists each branch whose condition read machine state (where, the spec
+    line, the condition and its value, the fields it read) and, when the machine's full read
+    ``log`` is given, the lines that read state outside a condition, in evaluation order.
+    With ``trace`` it lists every decided branch instead."""
     model: MachineModel = spec.model
     lines = [outcome_line(out)]
     if out.kind == "exception":
-        details = []
-        if out.exception:
-            details.append(out.exception)
-        if out.ec is not None:
-            details.append(f"EC 0x{out.ec:02X}")
-        if out.il is not None:
-            details.append(f"IL {out.il}")
-        if out.iss is not None:
-            details.append(f"ISS 0x{out.iss:07X}")
-        if out.vector_offset is not None:
-            details.append(f"vector offset 0x{out.vector_offset:X}")
-        if out.boundary:
-            details.append(f"entered by {out.boundary}")
-        lines.append("  " + ", ".join(details))
+        lines.extend(_exception_details(out))
     lines.append(f"  ({call.strip()}; spec {spec.name}, profile {profile.name})")
 
-    shown = list(out.path) if trace else [s for s in out.path if decisive(s)]
-    groups = _groups(shown)
     lines.append("")
     if trace:
+        groups = _groups(list(out.path))
         lines.append(f"Decided branches (all {len(out.path)}, on {len(groups)} lines):")
+        for group in groups:
+            lines.extend(_render_group(spec, group))
     else:
-        lines.append(f"Decisive path ({len(groups)} lines where a branch read machine state;"
-                     f" --trace shows all {len(out.path)} branches):")
-    for group in groups:
-        lines.extend(_render_group(spec, group))
+        story = _story(out, log) if log is not None else [s for s in out.path if decisive(s)]
+        lines.append(f"Decisive path (lines that read machine state; --trace shows all {len(out.path)} branches):")
+        lines.extend(_render_story(spec, story))
 
     lines.append("")
     lines.append(f"Fields read ({len(out.reads)}, first read of each):")
