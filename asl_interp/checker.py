@@ -740,8 +740,13 @@ class _Checker:
         self.error(f"{what} '{n}'" + _hint(n, pool), e)
         return ANY
 
-    def e_Field(self, e: ast.Field, scope: _Scope, expected, lhs: bool = False):
-        bt = self.expr(e.base, scope, None) if not lhs else self.p.types.get(e.base) or self.expr(e.base, scope, None)
+    def e_Field(self, e: ast.Field, scope: _Scope, expected, lhs: bool = False, base_t: T | None = None):
+        if base_t is not None:
+            bt = base_t
+        elif lhs:
+            bt = self.p.types.get(e.base) or self.expr(e.base, scope, None)
+        else:
+            bt = self.expr(e.base, scope, None)
         f = e.field
         if bt.kind == "bits" and bt.layout:
             if bt.layout == "*":
@@ -773,9 +778,12 @@ class _Checker:
     def e_Fields(self, e: ast.Fields, scope: _Scope, expected, lhs: bool = False):
         total = 0
         parts = []
+        bt = self.p.types.get(e.base) if lhs else None
+        if bt is None:
+            bt = self.expr(e.base, scope, None)
         for f in e.fields:
             sub = ast.Field(e.base, f, span=e.span)
-            t = self.e_Field(sub, scope, None, lhs)
+            t = self.e_Field(sub, scope, None, lhs, base_t=bt)
             self.p.types[sub] = t
             parts.append(sub)
             if t.kind != "bits" or t.width is None:
@@ -809,6 +817,7 @@ class _Checker:
                 continue
             if hi < lo:
                 self.error(f"slice <{hi}:{lo}> has its high bit below its low bit", node)
+                total = None
             elif lo < 0 or (bt.kind == "bits" and bt.width is not None and hi >= bt.width):
                 self.error(f"slice <{hi}:{lo}> is out of range for {bt}", node)
             if total is not None:

@@ -149,11 +149,7 @@ class _Func:
             raise ASLRuntimeError(f"step limit ({rt.step_limit} calls and loop iterations) exceeded "
                                   f"in a call of {self.name}", span)
         if self.prim is not None:
-            try:
-                return self.prim(PrimContext(rt, span, n), *args)
-            except ASLError as err:
-                _add_frame(err, self.name, span)
-                raise
+            return self.prim(PrimContext(rt, span, n), *args)
         l = [None] * self.nslots
         l[: len(args)] = args
         for slot, i in self.wparams:
@@ -190,9 +186,17 @@ def _finish_error(err: ASLError) -> None:
         return
     lines = ["ASL call stack (innermost first):"]
     where = err.span
+    entries = []
     for name, call_span in frames:
-        lines.append(f"    {name}" + (f" at {where}" if where is not None else ""))
+        entries.append(f"    {name}" + (f" at {where}" if where is not None else ""))
         where = call_span
+    i = 0
+    while i < len(entries):
+        j = i
+        while j + 1 < len(entries) and entries[j + 1] == entries[i]:
+            j += 1
+        lines.append(entries[i] if j == i else f"{entries[i]} ({j - i + 1} times)")
+        i = j + 1
     err.notes = tuple(err.notes) + tuple(lines)
     err.asl_stack_done = True  # type: ignore[attr-defined]
 

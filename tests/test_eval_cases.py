@@ -31,22 +31,11 @@ from asl_interp.errors import ASLError
 from asl_interp.evaluator import UndefinedRule, compile_program
 from asl_interp.parser import parse
 from asl_interp.values import Bits, show
-from asl_interp.world import FieldDef, MemoryWorld, RegisterDef, RegisterModel
+from asl_interp.world import MemoryWorld
+from eval_support import directives, model_from
 
 CASES_DIR = Path(__file__).parent / "eval"
 CASES = sorted(CASES_DIR.rglob("*.asl"))
-
-
-def _directives(text: str) -> list[tuple[str, str]]:
-    out = []
-    for line in text.splitlines():
-        line = line.strip()
-        if line.startswith("//"):
-            body = line[2:].strip()
-            word, sep, rest = body.partition(":")
-            if sep and word in _KINDS:
-                out.append((word, rest.strip()))
-    return out
 
 
 _KINDS = {"register", "layout", "state", "impdef", "constrain", "undefined",
@@ -73,25 +62,14 @@ class Case:
         self.path = path
         text = path.read_text(encoding="utf-8")
         self.rel = str(path.relative_to(CASES_DIR.parent.parent))
-        self.directives = _directives(text)
-        model = RegisterModel()
+        self.directives = directives(text, _KINDS)
+        model = model_from(text)
         rule = None
         self.state: dict[str, int] = {}
         self.impdefs: dict[str, object] = {}
         self.constraints: dict[str, str] = {}
         for kind, rest in self.directives:
-            if kind == "register":
-                name, width, *fields = rest.split()
-                fdefs = {}
-                for f in fields:
-                    fname, pos = f.split("=")
-                    hi, _, lo = pos.partition(":")
-                    fdefs[fname] = FieldDef(fname, int(hi), int(lo or hi))
-                model.registers[name] = RegisterDef(name, int(width), fdefs)
-            elif kind == "layout":
-                tname, reg = rest.split()
-                model.types[tname] = reg
-            elif kind == "state":
+            if kind == "state":
                 name, value = (x.strip() for x in rest.split("="))
                 self.state[name] = int(value, 0)
             elif kind == "undefined":

@@ -1,0 +1,3 @@
+// run: HaveEL('11')
+boolean HaveEL(bits(2) el)
+    return boolean IMPLEMENTATION_DEFINED;

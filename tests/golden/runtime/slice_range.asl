@@ -1,0 +1,3 @@
+// run: Bit('1010', 4)
+bit Bit(bits(4) x, integer i)
+    return x<i>;

@@ -1,0 +1,4 @@
+// run: Check()
+boolean Check()
+    UNDEFINED;
+    return TRUE;

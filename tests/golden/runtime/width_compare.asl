@@ -1,0 +1,3 @@
+// run: Same('1', '10')
+boolean Same(bits(N) a, bits(M) b)
+    return a == b;

@@ -1,0 +1,3 @@
+integer F()
+    x = Zeros();
+    return UInt(x);

@@ -1,0 +1,129 @@
+"""The static checker: every mistake found before anything runs, at file:line:col.
+
+Golden files: ``tests/golden/static/<mistake>.asl`` and its rendered diagnostics in
+``<mistake>.expected`` (a register model may be given in ``// register:`` comments). To
+regenerate after a deliberate wording change::
+
+    ASL_UPDATE_GOLDEN=1 python -m pytest -q tests/test_checker.py
+
+and review the diff before committing.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from asl_interp.checker import check_program, static_check
+from asl_interp.errors import ASLStaticError, ErrorList
+from asl_interp.evaluator import compile_program
+from asl_interp.parser import parse
+from eval_support import model_from
+
+GOLDEN = Path(__file__).parent / "golden" / "static"
+CASES = sorted(GOLDEN.glob("*.asl"))
+UPDATE = os.environ.get("ASL_UPDATE_GOLDEN") == "1"
+
+
+def _errors(text: str, name: str = "t.asl", model=None):
+    return static_check([parse(text, name)], model)
+
+
+def _render(path: Path) -> str:
+    text = path.read_text(encoding="utf-8")
+    model = model_from(text)
+    errors = static_check([parse(text, path.name)], model)
+    assert errors, f"{path.name} has no static error"
+    for err in errors:
+        assert isinstance(err, ASLStaticError)
+        assert err.span is not None and err.span.file == path.name
+    return "\n".join(e.render() for e in errors) + "\n"
+
+
+@pytest.mark.parametrize("path", CASES, ids=[p.stem for p in CASES])
+def test_golden_static_diagnostic(path: Path):
+    rendered = _render(path)
+    expected_path = path.with_suffix(".expected")
+    if UPDATE:
+        expected_path.write_text(rendered, encoding="utf-8")
+    assert expected_path.is_file(), f"missing {expected_path.name}: run with ASL_UPDATE_GOLDEN=1"
+    assert rendered == expected_path.read_text(encoding="utf-8")
+
+
+def test_every_undefined_call_site_is_listed():
+    errs = _errors("F()\n    G();\n    x = H(1) + H(2);\n")
+    assert [(e.span.line, e.span.col) for e in errs] == [(2, 5), (3, 9), (3, 16)]
+    assert all("call to undefined function" in e.message for e in errs)
+
+
+def test_arity_message_lists_declared_signatures():
+    (err,) = _errors("integer Add(integer a, integer b)\n    return a + b;\nF()\n    x = Add(1);\n")
+    assert "takes 2 arguments, not 1" in err.message and "integer Add(integer a, integer b)" in err.message
+
+
+def test_overload_chosen_by_argument_types():
+    text = ("type Rec is (integer code)\nT(integer x)\n    return;\nT(Rec r)\n    return;\n"
+            "F()\n    Rec r;\n    T(r);\n    T(3);\n")
+    assert _errors(text) == []
+    checked = check_program([parse(text, "t.asl")])
+    chosen = sorted(str(r.func.params[0][1]) for n, r in checked.res.items() if r.kind == "call")
+    assert chosen == ["Rec", "integer"]
+
+
+def test_width_mismatch_in_comparison_is_static_when_visible():
+    (err,) = _errors("boolean F(bits(2) x)\n    return x == '101';\n")
+    assert err.message == "cannot compare bits(2) with bits(3)"
+
+
+def test_dynamic_widths_are_left_to_run_time():
+    assert _errors("boolean F(bits(N) x, bits(M) y)\n    return x == y;\n") == []
+
+
+def test_assignment_to_constant_and_member():
+    errs = _errors("constant integer K = 1;\nenumeration E {E_A};\nF()\n    K = 2;\n    E_A = E_A;\n")
+    assert [e.message for e in errs] == ["cannot assign to constant 'K'", "cannot assign to enumeration member 'E_A'"]
+
+
+def test_without_register_model_capitalised_names_are_assumed_registers():
+    text = "boolean F()\n    return SCR_EL3.NS == '1' && HCR_EL2.<E2H,TGE> == '11';\n"
+    assert _errors(text) == []
+    model = model_from("// register: SCR_EL3 64 NS=0\n")
+    errs = _errors(text, model=model)
+    assert [e.message.split(";")[0] for e in errs] == ["unknown name 'HCR_EL2'"]
+
+
+def test_lower_case_unknown_names_are_errors_even_without_a_model():
+    (err,) = _errors("boolean F()\n    return frob == 1;\n")
+    assert "unknown name (no register model given) 'frob'" in err.message
+
+
+def test_bodyless_declaration_with_a_primitive_is_fine():
+    assert _errors("integer UInt(bits(N) x);\ninteger F()\n    return UInt('1');\n") == []
+
+
+def test_compile_program_refuses_a_program_with_static_errors():
+    with pytest.raises(ErrorList) as info:
+        compile_program([parse("integer F()\n    return G();\n", "t.asl")], None)
+    assert info.value.phase == "static"
+    assert "call to undefined function 'G'" in info.value.render()
+
+
+def test_errors_from_several_modules_are_reported_together():
+    a = parse("integer F()\n    return G();\n", "a.asl")
+    b = parse("integer H()\n    return F() + nope;\n", "b.asl")
+    errs = static_check([a, b])
+    assert [(e.span.file, e.span.line) for e in errs] == [("a.asl", 2), ("b.asl", 2)]
+
+
+def test_the_shipped_spec_checks_clean_with_its_register_model():
+    from asl_interp.machine import load_machine_model
+    from asl_interp.parser import parse_paths
+
+    folder = Path(__file__).resolve().parent.parent / "asl_sources" / "armv8.6"
+    modules, errors = parse_paths(sorted(folder.rglob("*.asl")))
+    assert not errors
+    model = load_machine_model(folder / "registers.toml", modules)
+    assert static_check(modules, model.register_model) == []
+    assert static_check(modules) == []
