@@ -1,0 +1,1522 @@
+"""The fast backend: the checked program compiled to Python source, then to bytecode.
+
+In: a :class:`~asl_interp.checker.CheckedProgram` without errors (and, optionally, the spec
+version's UNDEFINED rule). Out: :func:`compile_fast` gives a :class:`FastProgram`, whose
+:meth:`FastProgram.call` and :meth:`FastProgram.evaluate` run ASL functions against a
+:class:`~asl_interp.world.World` and return values in the :mod:`asl_interp.values`
+conventions (``Bits`` for bit vectors), like the evaluator's uninstrumented form.
+
+How it is fast: each ASL function becomes one Python function (``source`` holds the text).
+Names, overloads, register fields and constant slices are resolved while generating; a bit
+vector whose width is static is a plain ``int`` (masks are computed at generation time);
+small pure primitives (``UInt``, ``ZeroExtend``, ``IsZero``...) are inlined; locals are Python
+locals; ASL globals are module globals of the generated code.
+
+Guarantees (what stays the same as the evaluator):
+- Every machine access goes through ``world.read_bits``/``world.write_bits`` with the same
+  registers, bit ranges and spans; a whole register that only flows into a value of a
+  register-layout type (``SCRType``) or into a primitive stays a lazy
+  :class:`~asl_interp.values.LazyBits`, so only the bits examined are read.
+- UNKNOWN, IMPLEMENTATION_DEFINED, ``ConstrainUnpredictable`` and ``UNDEFINED`` reach the
+  World exactly as in the evaluator; ``EvaluationEnded`` passes through untouched.
+- Nothing is observed: no ``on_line``/``on_branch`` events (use the evaluator's instrumented
+  form for traces, paths and exploration).
+- A construct the generator does not handle raises :class:`CodegenUnsupported` at compile
+  time, never a wrong answer at run time; callers then use the evaluator.
+
+Run-time errors (failed ``assert``, ``Unreachable()``, runaway recursion) are
+``ASLRuntimeError``s at the offending span.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+import attrs
+
+from . import ast
+from .checker import BITS, BOOL, INT, CheckedProgram, FuncInfo, T
+from .errors import ASLRuntimeError, Span, UsageError
+from .values import Array, Bits, LazyBits, Record, copy_value, show
+
+from .world import TypeDesc, World
+
+__all__ = ["CodegenUnsupported", "FastProgram", "FlatWorld", "compile_fast", "flat_views", "GENERATOR_VERSION"]
+
+#: Bumped whenever the generated code's shape changes (part of the on-disk cache key).
+GENERATOR_VERSION = "codegen-1"
+
+
+class CodegenUnsupported(Exception):
+    """The program uses a construct the fast backend does not generate (compile time)."""
+
+
+# ======================================================================================
+# Run-time helpers the generated code calls (kept tiny; the hot paths are inlined)
+# ======================================================================================
+
+
+def _rt_error(message: str, span: Span | None) -> ASLRuntimeError:
+    return ASLRuntimeError(message, span)
+
+
+def _sint(v: int, n: int) -> int:
+    return v - (1 << n) if n and v >> (n - 1) else v
+
+
+class _Rt:
+    """What :class:`~asl_interp.primitives.PrimContext` expects as its run-time: the world
+    and a program offering ``call_in``."""
+
+    __slots__ = ("world", "program")
+
+    def __init__(self, world: World, program: FastProgram):
+        self.world = world
+        self.program = program
+
+
+def _is_obj(t: T | None) -> bool:
+    """Whether values of static type ``t`` are held as ``Bits`` objects (register layouts)."""
+    return t is not None and t.kind == "bits" and t.layout is not None and t.layout != "*"
+
+
+def _mask(w: int) -> int:
+    return (1 << w) - 1
+
+
+_PURE_INLINE = {"UInt", "Zeros", "Ones", "ZeroExtend", "IsZero", "IsOnes", "Len", "Min", "Max", "Abs", "SInt"}
+
+
+# ======================================================================================
+# The generator
+# ======================================================================================
+
+
+class _Gen:
+    """Generates the module text for one checked program."""
+
+    def __init__(self, p: CheckedProgram, undefined: Any, views: dict[str, tuple[str, int]] | None = None):
+        self.p = p
+        self.undefined = undefined
+        self.views = views
+        self.uses_lazy = False
+        self.ns: dict[str, Any] = {}
+        self.names: dict[int, str] = {}          # id(FuncInfo) -> python name
+        self.infos: dict[str, FuncInfo] = {}
+        self.spans: dict[tuple, str] = {}
+        self.consts: dict[str, str] = {}
+        self.lines: list[str] = []
+        self.const_values: dict[str, Any] = {}
+        k = 0
+        for info in p.all_funcs():
+            if info.decl is None or info.decl.body is None:
+                continue
+            safe = "".join(ch if ch.isalnum() else "_" for ch in info.name)
+            name = f"{info.kind[0]}{k}_{safe}"
+            k += 1
+            self.names[id(info)] = name
+            self.infos[name] = info
+
+    # ---- shared constants of the generated module ----------------------------------
+    def span(self, node: Any) -> str:
+        sp = getattr(node, "span", None)
+        if sp is None:
+            return "None"
+        key = (sp.file, sp.line, sp.col, sp.end_line, sp.end_col)
+        name = self.spans.get(key)
+        if name is None:
+            name = f"S{len(self.spans)}"
+            self.spans[key] = name
+            self.ns[name] = sp
+        return name
+
+    def obj(self, value: Any, prefix: str = "K") -> str:
+        name = f"{prefix}{len(self.ns)}"
+        self.ns[name] = value
+        return name
+
+    def typedesc(self, t: T) -> TypeDesc:
+        if t.kind == "bits":
+            if t.width is None:
+                raise CodegenUnsupported("UNKNOWN/IMPLEMENTATION_DEFINED of a width known only at run time")
+            return TypeDesc("bits", width=t.width)
+        if t.kind == "enum":
+            return TypeDesc("enum", name=t.name, members=tuple(self.p.enums[t.name]))
+        if t.kind in ("boolean", "integer", "string"):
+            return TypeDesc(t.kind)
+        raise CodegenUnsupported(f"UNKNOWN/IMPLEMENTATION_DEFINED of type {t}")
+
+    # ---- the module ------------------------------------------------------------------
+    def run(self) -> str:
+        self.analyse()
+        out = [f"# generated by asl_interp.codegen ({GENERATOR_VERSION}); do not edit"]
+        self.globals_init: list[tuple[str, Any]] = []
+        self.array_low: dict[str, int] = {}
+        self.literal_consts: dict[str, str] = {}
+        for name, (t, d) in self.p.consts.items():
+            text = self.const_expr(d.value, t)
+            out.append(f"C_{name} = {text}")
+            if t.kind in ("bits", "integer", "boolean") and not _is_obj(t) and _is_literal(text):
+                self.literal_consts[name] = text
+        for name, (t, d) in self.p.globals.items():
+            if self.p.register_model is not None and name in self.p.register_model.registers:
+                continue
+            self.globals_init.append((name, t, d))
+        out.append("def _reset_globals():")
+        body = [f"    global {', '.join('G_' + n for n, _, _ in self.globals_init)}"] if self.globals_init else []
+        for name, t, d in self.globals_init:
+            fg = _FuncGen(self, None)
+            if t.kind == "array" and isinstance(d.type, ast.ArrayType):
+                low, high = _fold(self.p, d.type.low), _fold(self.p, d.type.high)
+                if low is None or high is None:
+                    raise CodegenUnsupported(f"array {name} with bounds known only at run time")
+                self.array_low[name] = low
+                init = f"_Array({low}, [{fg.default(t.elems[0], d)} for _ in range({high - low + 1})])"
+            else:
+                init = fg.convert_to(d.init, t) if d.init is not None else fg.default(t, d)
+            body.append(f"    G_{name} = {init}")
+        out.extend(body or ["    pass"])
+        for name, info in self.infos.items():
+            out.extend(_FuncGen(self, info).function(name))
+        return "\n".join(out) + "\n"
+
+    def const_expr(self, e: Any, t: T) -> str:
+        fg = _FuncGen(self, None)
+        return fg.convert_to(e, t)
+
+    def fname(self, info: FuncInfo) -> str:
+        return self.names[id(info)]
+
+    # ---- which values are held as Bits objects ------------------------------------------
+    def analyse(self) -> None:
+        """Find the locals, parameters and results that hold ``Bits`` objects rather than
+        ints: those of register-layout types, and (to a fixed point) those a lazy
+        whole-register value can flow into, so that it stays lazy as in the evaluator."""
+        self.obj_vars: dict[int, set[str]] = {}
+        self.obj_result: dict[int, bool] = {}
+        for info in self.infos.values():
+            names = {n for n, t in info.params if _is_obj(t)}
+            self.obj_vars[id(info)] = names
+            self.obj_result[id(info)] = _is_obj(info.result)
+        changed = True
+        while changed:
+            changed = False
+            for info in self.infos.values():
+                fg = _FuncGen(self, info)
+                for node in _walk(info.decl.body):
+                    changed |= fg.flow(node)
+
+    def is_asl(self, f: FuncInfo | None) -> bool:
+        return f is not None and id(f) in self.names
+
+
+class _FuncGen:
+    """Generates one function (or a top-level initialiser when ``info`` is None)."""
+
+    def __init__(self, gen: _Gen, info: FuncInfo | None):
+        self.g = gen
+        self.p = gen.p
+        self.info = info
+        self.objs: set[str] = gen.obj_vars.get(id(info), set()) if info is not None and hasattr(gen, "obj_vars") else set()
+        self.out: list[str] = []
+        self.tmp = 0
+        self.assigned_globals: set[str] = set()
+
+    # ---- the object-or-int analysis -------------------------------------------------------
+    def lazy(self, e: Any) -> bool:
+        """Whether ``e``'s value is held as a ``Bits`` object (possibly a lazy register)."""
+        res = self.p.res.get(e)
+        if isinstance(e, ast.Var) and res is not None:
+            if res.kind == "reg":
+                return True
+            if res.kind == "local":
+                return e.name in self.objs
+            if res.kind == "global":
+                return _is_obj(self.p.globals[e.name][0])
+            return False
+        if isinstance(e, (ast.Call, ast.Index)) and res is not None and res.kind in ("call", "getter"):
+            f = res.func
+            if self.g.is_asl(f):
+                return self.g.obj_result[id(f)]
+            return f.name == "ZeroExtend" and f.decl is None and bool(e.args) and self.lazy(e.args[0])
+        if isinstance(e, ast.IfExpr):
+            return self.lazy(e.then) or self.lazy(e.orelse)
+        return False
+
+    def flow(self, node: Any) -> bool:
+        """One step of :meth:`_Gen.analyse` at ``node``; True when something changed."""
+        changed = False
+        if isinstance(node, ast.Assign) and isinstance(node.target, ast.Var):
+            res = self.p.res.get(node.target)
+            if res is not None and res.kind == "local" and node.target.name not in self.objs \
+                    and self.t(node.target).kind == "bits" and self.lazy(node.value):
+                self.objs.add(node.target.name)
+                changed = True
+        elif isinstance(node, ast.VarDecl):
+            t = self.rtype(node.type)
+            if t.kind == "bits" and (_is_obj(t) or (node.init is not None and self.lazy(node.init))):
+                for n in node.names:
+                    if n not in self.objs:
+                        self.objs.add(n)
+                        changed = True
+        elif isinstance(node, ast.Return) and node.value is not None and self.info is not None:
+            r = self.info.result
+            if r is not None and r.kind == "bits" and not self.g.obj_result[id(self.info)] and self.lazy(node.value):
+                self.g.obj_result[id(self.info)] = True
+                changed = True
+        elif isinstance(node, (ast.Call, ast.Index)):
+            res = self.p.res.get(node)
+            f = res.func if res is not None else None
+            if self.g.is_asl(f):
+                callee = self.g.obj_vars[id(f)]
+                for a, (pn, pt) in zip(node.args, f.params):
+                    if pt.kind == "bits" and pn not in callee and self.lazy(a):
+                        callee.add(pn)
+                        changed = True
+        return changed
+
+    def var_obj(self, target: Any) -> bool:
+        """Whether an assignment target variable holds ``Bits`` objects."""
+        if not isinstance(target, ast.Var):
+            return False
+        res = self.p.res.get(target)
+        if res is None:
+            return False
+        if res.kind == "local":
+            return target.name in self.objs
+        if res.kind == "global":
+            return _is_obj(self.p.globals[target.name][0])
+        return False
+
+    # ---- helpers ----------------------------------------------------------------------
+    def t(self, e: Any) -> T:
+        t = self.p.types.get(e)
+        if t is None:
+            raise CodegenUnsupported(f"no static type for {type(e).__name__} at {getattr(e, 'span', None)}")
+        return t
+
+    def new_tmp(self) -> str:
+        self.tmp += 1
+        return f"_t{self.tmp}"
+
+    def width(self, t: T, node: Any = None) -> str:
+        """Python text of the width of bits type ``t`` (a number when static)."""
+        if t.width is not None:
+            return str(t.width)
+        if t.wexpr is not None:
+            return f"({self.ex(t.wexpr)})"
+        raise CodegenUnsupported(f"width of {t} not known at {getattr(node, 'span', None)}")
+
+    def mask(self, t: T, node: Any = None) -> str:
+        if t.width is not None:
+            return str(_mask(t.width))
+        return f"((1 << {self.width(t, node)}) - 1)"
+
+    def rtype(self, ty: Any) -> T:
+        """A declared type (AST) as a static type, in this function's scope."""
+        if isinstance(ty, ast.TypeName):
+            n = ty.name
+            if n == "boolean":
+                return BOOL
+            if n == "integer":
+                return INT
+            if n == "bit":
+                return BITS(1)
+            if n == "string":
+                return T("string")
+            if n in self.p.enums:
+                return T("enum", name=n)
+            if n in self.p.records:
+                return T("record", name=n)
+            model = self.p.register_model
+            if model is not None and n in model.types:
+                reg = model.types[n]
+                return BITS(model.registers[reg].width, layout=reg)
+            if n in self.p.aliases:
+                return self.p.aliases[n]
+            raise CodegenUnsupported(f"type {n}")
+        if isinstance(ty, ast.BitsType):
+            w = _fold(self.p, ty.width)
+            return BITS(w) if w is not None else BITS(None, ty.width)
+        if isinstance(ty, ast.TupleType):
+            return T("tuple", elems=tuple(self.rtype(x) for x in ty.elements))
+        raise CodegenUnsupported(f"type {type(ty).__name__}")
+
+    def default(self, t: T, node: Any, obj: bool = False) -> str:
+        """The value an uninitialised variable of type ``t`` starts with."""
+        if t.kind == "bits":
+            return f"_Bits({self.width(t, node)}, 0)" if obj or _is_obj(t) else "0"
+        if t.kind == "integer":
+            return "0"
+        if t.kind == "boolean":
+            return "False"
+        if t.kind == "enum":
+            return repr(self.p.enums[t.name][0])
+        if t.kind == "string":
+            return "''"
+        if t.kind == "record":
+            fields = ", ".join(f"{f!r}: {self.default_value_text(ft, node)}" for f, ft in self.p.records[t.name])
+            return f"_Record({t.name!r}, {{{fields}}})"
+        if t.kind == "tuple":
+            return "(" + "".join(self.default(x, node) + ", " for x in t.elems) + ")"
+        raise CodegenUnsupported(f"default value of {t}")
+
+    def default_value_text(self, t: T, node: Any) -> str:
+        """A default in the values.py representation (record fields)."""
+        if t.kind == "bits":
+            return f"_Bits({self.width(t, node)}, 0)"
+        return self.default(t, node)
+
+    # ---- functions -----------------------------------------------------------------------
+    def function(self, pyname: str) -> list[str]:
+        info = self.info
+        params = [f"v_{n}" for n, _ in info.params] + [f"v_{w}" for w in _width_params(info)]
+        self.emit_block(info.decl.body, 1)
+        lines = [f"def {pyname}({', '.join(params)}):  # {info.signature}"]
+        if self.assigned_globals:
+            lines.append("    global " + ", ".join(sorted(self.assigned_globals)))
+        if self.g.views is not None and any("R[" in line for line in self.out):
+            lines.append("    R = _R")
+        body = self.out or ["    pass"]
+        if info.result is None or info.kind == "setter":
+            body.append("    return None")
+        else:
+            body.append(f"    raise _rt_error({f'{info.name} ended without returning a value'!r}, "
+                        f"{self.g.span(info.decl)})")
+        return lines + body
+
+    def emit(self, level: int, text: str) -> None:
+        self.out.append("    " * level + text)
+
+    def emit_block(self, body: Any, level: int) -> None:
+        n = len(self.out)
+        for s in body:
+            self.stmt(s, level)
+        if len(self.out) == n:
+            self.emit(level, "pass")
+
+    # ---- statements --------------------------------------------------------------------
+    def stmt(self, s: Any, lv: int) -> None:
+        m = getattr(self, "s_" + type(s).__name__, None)
+        if m is None:
+            raise CodegenUnsupported(f"statement {type(s).__name__} at {s.span}")
+        m(s, lv)
+
+    def s_Assign(self, s: ast.Assign, lv: int) -> None:
+        self.assign(s.target, s.value, lv)
+
+    def s_VarDecl(self, s: ast.VarDecl, lv: int) -> None:
+        t = self.rtype(s.type)
+        obj = s.names[0] in self.objs
+        if s.init is not None:
+            value = self.convert(s.init, t, obj)
+        else:
+            value = self.default(t, s, obj)
+        if len(s.names) == 1:
+            self.emit(lv, f"v_{s.names[0]} = {value}")
+        else:
+            for n in s.names:
+                self.emit(lv, f"v_{n} = {value}")
+
+    def s_CallStmt(self, s: ast.CallStmt, lv: int) -> None:
+        self.emit(lv, self.call(s.call, stmt=True))
+
+    def s_If(self, s: ast.If, lv: int) -> None:
+        self.emit(lv, f"if {self.ex(s.cond)}:")
+        self.emit_block(s.then, lv + 1)
+        for ei in s.elsifs:
+            self.emit(lv, f"elif {self.ex(ei.cond)}:")
+            self.emit_block(ei.body, lv + 1)
+        if s.orelse is not None:
+            self.emit(lv, "else:")
+            self.emit_block(s.orelse, lv + 1)
+
+    def s_Case(self, s: ast.Case, lv: int) -> None:
+        st = self.t(s.subject)
+        subj = self.ex(s.subject)
+        if not subj.isidentifier():
+            tmp = self.new_tmp()
+            self.emit(lv, f"{tmp} = {subj}")
+            subj = tmp
+        first = True
+        for w in s.whens:
+            cond = " or ".join(self.match(subj, p, st) for p in w.patterns)
+            self.emit(lv, f"{'if' if first else 'elif'} {cond}:")
+            self.emit_block(w.body, lv + 1)
+            first = False
+        if s.otherwise is not None:
+            if first:
+                self.emit_block(s.otherwise, lv)
+            else:
+                self.emit(lv, "else:")
+                self.emit_block(s.otherwise, lv + 1)
+        else:
+            shown = f"_show(_Bits({self.width(st, s.subject)}, {subj}))" if st.kind == "bits" else f"_show({subj})"
+            if not first:
+                self.emit(lv, "else:")
+            self.emit(lv + (0 if first else 1), f"raise _rt_error(\"no 'when' arm of this case matches \" + {shown} + "
+                      f"\" and there is no 'otherwise'\", {self.g.span(s)})")
+
+    def match(self, subj: str, p: Any, st: T) -> str:
+        if isinstance(p, ast.MaskPattern):
+            care = int("".join("0" if c == "x" else "1" for c in p.mask), 2)
+            want = int("".join("1" if c == "1" else "0" for c in p.mask), 2)
+            return f"({subj} & {care}) == {want}"
+        return f"{subj} == {self.convert_to(p.expr, st)}"
+
+    def s_For(self, s: ast.For, lv: int) -> None:
+        start, stop = self.ex(s.start), self.ex(s.stop)
+        if s.down:
+            self.emit(lv, f"for v_{s.var} in range({start}, ({stop}) - 1, -1):")
+        else:
+            self.emit(lv, f"for v_{s.var} in range({start}, ({stop}) + 1):")
+        self.emit_block(s.body, lv + 1)
+
+    def s_While(self, s: ast.While, lv: int) -> None:
+        self.emit(lv, f"while {self.ex(s.cond)}:")
+        self.emit_block(s.body, lv + 1)
+
+    def s_Repeat(self, s: ast.Repeat, lv: int) -> None:
+        self.emit(lv, "while True:")
+        self.emit_block(s.body, lv + 1)
+        self.emit(lv + 1, f"if {self.ex(s.cond)}:")
+        self.emit(lv + 2, "break")
+
+    def s_Return(self, s: ast.Return, lv: int) -> None:
+        if s.value is None:
+            self.emit(lv, "return None")
+            return
+        self.emit(lv, f"return {self.convert(s.value, self.info.result, self.g.obj_result[id(self.info)])}")
+
+    def s_Assert(self, s: ast.Assert, lv: int) -> None:
+        self.emit(lv, f"if not ({self.ex(s.cond)}):")
+        from .evaluator import source_text
+
+        msg = f"assertion failed: {source_text(s.cond)}"
+        self.emit(lv + 1, f"raise _rt_error({msg!r}, {self.g.span(s)})")
+
+    def s_Undefined(self, s: ast.Undefined, lv: int) -> None:
+        rule = self.g.undefined
+        sp = self.g.span(s)
+        if rule is None:
+            msg = "UNDEFINED reached, and no UNDEFINED rule was given for this spec version"
+            self.emit(lv, f"_W.on_undefined({sp})")
+            self.emit(lv, f"raise _rt_error({msg!r}, {sp})")
+            return
+        sel, yes, no = (self._nullary(getattr(rule, k)) for k in ("selector", "if_true", "if_false"))
+        self.emit(lv, f"_W.on_undefined({sp})")
+        self.emit(lv, f"if {sel}:")
+        self.emit(lv + 1, yes)
+        msg = f"the UNDEFINED fault routine {rule.if_true} (chosen by {rule.selector}()) returned"
+        self.emit(lv + 1, f"raise _rt_error({msg!r}, {sp})")
+        self.emit(lv, "else:")
+        self.emit(lv + 1, no)
+        msg = f"the UNDEFINED fault routine {rule.if_false} (chosen by {rule.selector}()) returned"
+        self.emit(lv + 1, f"raise _rt_error({msg!r}, {sp})")
+
+    def _nullary(self, name: str) -> str:
+        for info in self.p.funcs.get(name, ()):
+            if not info.params:
+                if info.primitive is not None and (info.decl is None or info.decl.body is None):
+                    return f"_prim({self.g.obj(info.primitive, 'P')}, None, None)"
+                return f"{self.g.fname(info)}()"
+        raise CodegenUnsupported(f"UNDEFINED rule names {name}(), which is not defined")
+
+    def s_Unpredictable(self, s: Any, lv: int) -> None:
+        self.emit(lv, f"_unpredictable({self.g.span(s)})")
+
+    def s_See(self, s: ast.See, lv: int) -> None:
+        msg = f'SEE "{s.text}": this encoding belongs to another instruction'
+        self.emit(lv, f"raise _rt_error({msg!r}, {self.g.span(s)})")
+
+    def s_ImpDefStmt(self, s: ast.ImpDefStmt, lv: int) -> None:
+        self.emit(lv, f"raise _rt_error({('IMPLEMENTATION_DEFINED ' + s.text)!r}, {self.g.span(s)})")
+
+    # ---- assignment ----------------------------------------------------------------------
+    def assign(self, target: Any, value: Any, lv: int) -> None:
+        if isinstance(target, ast.TupleExpr):
+            tmp = self.new_tmp()
+            self.emit(lv, f"{tmp} = {self.ex(value)}")
+            vt = self.t(value)
+            for i, el in enumerate(target.elements):
+                if isinstance(el, ast.Discard):
+                    continue
+                et = vt.elems[i] if vt.kind == "tuple" else self.t(el)
+                self.store(el, f"{tmp}[{i}]", et, lv)
+            return
+        if isinstance(target, ast.Discard):
+            self.emit(lv, self.ex(value))
+            return
+        tt = self.target_type(target)
+        self.store(target, self.convert(value, tt, self.var_obj(target)), tt, lv, converted=True)
+
+    def target_type(self, target: Any) -> T:
+        if isinstance(target, ast.Index):
+            res = self.p.res.get(target)
+            if res is not None and res.kind == "setter":
+                return res.func.params[-1][1]
+            if res is not None and res.kind == "array" and res.name in self.p.globals:
+                return self.p.globals[res.name][0].elems[0]
+        return self.t(target)
+
+    def store(self, target: Any, code: str, vt: T, lv: int, converted: bool = False) -> None:
+        """Emit the store of ``code`` (of type ``vt``; already in the target's representation
+        when ``converted``) into ``target``."""
+        res = self.p.res.get(target)
+        if isinstance(target, ast.Var):
+            if res is None:
+                raise CodegenUnsupported(f"unresolved target {target.name}")
+            tt = self.t(target)
+            if not converted and vt.kind == "bits" and self.var_obj(target):
+                code = f"_Bits({self.width(tt, target)}, {code})"
+            if res.kind == "local":
+                self.emit(lv, f"v_{target.name} = {code}")
+            elif res.kind == "global":
+                self.assigned_globals.add(f"G_{target.name}")
+                self.emit(lv, f"G_{target.name} = {code}")
+            elif res.kind == "reg":
+                w = self.reg_width(res.name)
+                self.wr(lv, res.name, w - 1, 0, code, target)
+            else:
+                raise CodegenUnsupported(f"assignment to {res.kind}")
+            return
+        if isinstance(target, ast.Field):
+            if res is None:
+                raise CodegenUnsupported("unresolved field target")
+            if res.kind == "regfield":
+                self.wr(lv, res.name, res.hi, res.lo, code, target)
+            elif res.kind == "recfield":
+                ft = self.t(target)
+                if ft.kind == "bits":
+                    code = f"_Bits({self.width(ft, target)}, {code})"
+                self.emit(lv, f"{self.ex(target.base)}.fields[{res.name!r}] = {code}")
+            elif res.kind == "layoutfield":
+                self.update_bits(target.base, res.hi, res.lo, code, lv)
+            else:
+                raise CodegenUnsupported(f"assignment to {res.kind}")
+            return
+        if isinstance(target, ast.Fields):
+            parts = self.p.parts[target]
+            widths = [self.t(x).width for x in parts]
+            if any(w is None for w in widths):
+                raise CodegenUnsupported("assignment to fields of unknown width")
+            tmp = self.new_tmp()
+            self.emit(lv, f"{tmp} = {code}")
+            shift = sum(widths)
+            for part, w in zip(parts, widths):
+                shift -= w
+                self.store(part, f"(({tmp} >> {shift}) & {_mask(w)})", BITS(w), lv, converted=True)
+            return
+        if isinstance(target, ast.SliceExpr):
+            ranges = self.const_slices(target)
+            tmp = self.new_tmp()
+            self.emit(lv, f"{tmp} = {code}")
+            shift = sum(hi - lo + 1 for hi, lo in ranges)
+            base = target.base
+            bres = self.p.res.get(base)
+            for hi, lo in ranges:
+                shift -= hi - lo + 1
+                piece = f"(({tmp} >> {shift}) & {_mask(hi - lo + 1)})"
+                if isinstance(base, ast.Var) and bres is not None and bres.kind == "reg":
+                    self.wr(lv, bres.name, hi, lo, piece, target)
+                elif isinstance(base, ast.Field) and bres is not None and bres.kind == "regfield":
+                    self.wr(lv, bres.name, bres.lo + hi, bres.lo + lo, piece, target)
+                else:
+                    self.update_bits(base, hi, lo, piece, lv)
+            return
+        if isinstance(target, ast.Index):
+            if res is not None and res.kind == "array" and res.name in self.g.array_low:
+                self.emit(lv, f"G_{res.name}.items[{self.ex(target.args[0])} - {self.g.array_low[res.name]}] = {code}")
+                return
+            if res is None or res.kind != "setter":
+                raise CodegenUnsupported("assignment to an array element")
+            f = res.func
+            args = self.args(f, target.args, target)
+            call = self.invoke(f, args + [code], target, [])
+            self.emit(lv, call)
+            return
+        raise CodegenUnsupported(f"assignment to {type(target).__name__}")
+
+    def update_bits(self, base: Any, hi: int, lo: int, piece: str, lv: int) -> None:
+        """``base<hi:lo> = piece`` for a base held in a local or a record field."""
+        bt = self.t(base)
+        m = _mask(hi - lo + 1) << lo
+        if self.lazy(base):
+            cur = f"{self.ex_obj(base)}"
+            new = f"_Bits({self.width(bt)}, ({cur}.v & ~{m}) | (({piece}) << {lo}))"
+        else:
+            new = f"({self.ex(base)} & ~{m}) | (({piece}) << {lo})"
+        self.store(base, new, bt, lv, converted=True)
+
+    def const_slices(self, e: ast.SliceExpr) -> list[tuple[int, int]]:
+        out = []
+        for sl in e.slices:
+            if isinstance(sl, ast.SliceRange):
+                hi, lo = _fold(self.p, sl.high), _fold(self.p, sl.low)
+            else:
+                hi = lo = _fold(self.p, sl.index)
+            if hi is None or lo is None:
+                raise CodegenUnsupported(f"slice with bounds known only at run time at {e.span}")
+            out.append((hi, lo))
+        return out
+
+    def rd(self, reg: str, hi: int, lo: int, node: Any) -> str:
+        """A read of constant bits ``hi:lo`` of ``reg``."""
+        views = self.g.views
+        if views is None:
+            return f"_rb({reg!r}, {hi}, {lo}, {self.g.span(node)})"
+        storage, off = views[reg]
+        m = _mask(hi - lo + 1)
+        sh = lo + off
+        return f"((R[{storage!r}] >> {sh}) & {m})" if sh else f"(R[{storage!r}] & {m})"
+
+    def wr(self, lv: int, reg: str, hi: Any, lo: Any, code: str, node: Any) -> None:
+        """Emit a write of ``code`` to constant bits ``hi:lo`` of ``reg``."""
+        views = self.g.views
+        if views is None:
+            self.emit(lv, f"_wb({reg!r}, {hi}, {lo}, {code}, {self.g.span(node)})")
+            return
+        storage, off = views[reg]
+        m = _mask(int(hi) - int(lo) + 1) << (int(lo) + off)
+        sh = int(lo) + off
+        # bits values are always within their width, so the shifted value needs no mask
+        value = f"(({code}) << {sh})" if sh else f"({code})"
+        self.emit(lv, f"R[{storage!r}] = (R[{storage!r}] & {~m}) | {value}")
+
+    def reg_width(self, name: str) -> int:
+        return self.p.register_model.registers[name].width
+
+    # ---- representation conversions -----------------------------------------------------
+    def convert_to(self, e: Any, dst: T | None) -> str:
+        """``e`` as a value (ints for bits) for a destination of type ``dst``."""
+        return self.convert(e, dst, False)
+
+    def convert(self, e: Any, dst: T | None, obj: bool) -> str:
+        """``e`` for a destination of type ``dst`` that holds ``Bits`` objects when ``obj``
+        (copied when it is a record, an array or a tuple holding them)."""
+        src = self.t(e)
+        if obj and src.kind == "bits":
+            return self.ex_obj(e, dst)
+        code = self.ex(e)
+        if src.kind in ("record", "array") or (src.kind == "tuple" and any(x.kind in ("record", "array") for x in src.elems)):
+            if not isinstance(e, (ast.Call, ast.Index)):
+                return f"_copy({code})"
+        return code
+
+    # ---- expressions: int representation ---------------------------------------------------
+    def ex(self, e: Any) -> str:
+        m = getattr(self, "e_" + type(e).__name__, None)
+        if m is None:
+            raise CodegenUnsupported(f"expression {type(e).__name__} at {getattr(e, 'span', None)}")
+        return m(e)
+
+    def ex_obj(self, e: Any, want: T | None = None) -> str:
+        """``e`` (bits) as a ``Bits`` object, keeping whole-register values lazy."""
+        t = self.t(e)
+        res = self.p.res.get(e)
+        if isinstance(e, ast.Var) and res is not None:
+            if res.kind == "reg":
+                w = self.reg_width(res.name)
+                self.g.uses_lazy = True
+                return f"_LazyBits(_W, {res.name!r}, 0, {w}, {w}, {self.g.span(e)}, _LZ)"
+            if res.kind in ("local", "global") and self.lazy(e):
+                return self.e_Var(e, obj=True)
+        if isinstance(e, (ast.Call, ast.Index)) and res is not None and res.kind in ("call", "getter"):
+            f = res.func
+            if not self.g.is_asl(f):
+                return self.call(e, obj=True)
+            if self.g.obj_result[id(f)]:
+                return self.call(e, obj=True)
+        if isinstance(e, ast.IfExpr):
+            return f"({self.ex_obj(e.then, want)} if {self.ex(e.cond)} else {self.ex_obj(e.orelse, want)})"
+        if t.kind != "bits":
+            raise CodegenUnsupported(f"a {t} where bits are expected at {e.span}")
+        w = t if (t.width is not None or t.wexpr is not None) else want
+        if w is None:
+            raise CodegenUnsupported(f"bits of unknown width at {e.span}")
+        return f"_Bits({self.width(w, e)}, {self.ex(e)})"
+
+    def e_IntLit(self, e: ast.IntLit) -> str:
+        return str(e.value)
+
+    def e_BitsLit(self, e: ast.BitsLit) -> str:
+        return str(int(e.bits, 2)) if e.bits else "0"
+
+    def e_BoolLit(self, e: ast.BoolLit) -> str:
+        return "True" if e.value else "False"
+
+    def e_StrLit(self, e: ast.StrLit) -> str:
+        return repr(e.value)
+
+    def e_Var(self, e: ast.Var, obj: bool = False) -> str:
+        res = self.p.res.get(e)
+        if res is None:
+            raise CodegenUnsupported(f"unresolved name {e.name}")
+        t = self.t(e)
+        k = res.kind
+        if k == "local":
+            code = f"v_{e.name}"
+        elif k == "const":
+            lit = self.g.literal_consts.get(e.name)
+            if lit is not None:
+                return lit
+            code = f"C_{e.name}"
+        elif k == "enum":
+            return repr(e.name)
+        elif k == "global":
+            code = f"G_{e.name}"
+        elif k == "reg":
+            w = self.reg_width(res.name)
+            return self.rd(res.name, w - 1, 0, e)
+        else:
+            raise CodegenUnsupported(f"name of kind {k}")
+        if not obj and self.lazy(e):
+            return f"{code}.v"
+        return code
+
+    def e_Field(self, e: ast.Field) -> str:
+        res = self.p.res.get(e)
+        if res is None:
+            raise CodegenUnsupported("unresolved field")
+        if res.kind == "regfield":
+            return self.rd(res.name, res.hi, res.lo, e)
+        if res.kind == "layoutfield":
+            if self.lazy(e.base):
+                return f"{self.ex_obj(e.base)}.read({res.hi}, {res.lo}, {self.g.span(e)})"
+            return f"(({self.ex(e.base)} >> {res.lo}) & {_mask(res.hi - res.lo + 1)})"
+        if res.kind == "recfield":
+            ft = self.t(e)
+            code = f"{self.ex(e.base)}.fields[{res.name!r}]"
+            if ft.kind == "bits":
+                return f"{code}.v"
+            if ft.kind in ("record", "array"):
+                return f"_copy({code})"
+            return code
+        raise CodegenUnsupported(f"field of kind {res.kind}")
+
+    def e_Fields(self, e: ast.Fields) -> str:
+        parts = self.p.parts[e]
+        code = None
+        for part in parts:
+            w = self.t(part).width
+            if w is None:
+                raise CodegenUnsupported("fields of unknown width")
+            piece = self.e_Field(part)
+            code = piece if code is None else f"(({code}) << {w}) | {piece}"
+        return f"({code})"
+
+    def e_SliceExpr(self, e: ast.SliceExpr) -> str:
+        base = e.base
+        res = self.p.res.get(base)
+        bt = self.t(base)
+        pieces = []
+        try:
+            ranges = self.const_slices(e)
+        except CodegenUnsupported:
+            ranges = None
+        if ranges is None:
+            if len(e.slices) != 1:
+                raise
+            sl = e.slices[0]
+            if isinstance(sl, ast.SliceRange):
+                hi, lo = self.ex(sl.high), self.ex(sl.low)
+            else:
+                tmp = self.new_tmp()
+                hi = f"({tmp} := {self.ex(sl.index)})"
+                lo = tmp
+            if isinstance(base, ast.Var) and res is not None and res.kind == "reg":
+                return f"_rb({res.name!r}, {hi}, {lo}, {self.g.span(e)})"
+            b = self.ex_obj(base) if self.lazy(base) else self.ex(base)
+            return f"_slice({b}, {hi}, {lo}, {self.g.span(e)})"
+        if isinstance(base, ast.Var) and res is not None and res.kind == "reg":
+            for hi, lo in ranges:
+                pieces.append((self.rd(res.name, hi, lo, e), hi - lo + 1))
+        elif isinstance(base, ast.Field) and res is not None and res.kind == "regfield":
+            for hi, lo in ranges:
+                pieces.append((self.rd(res.name, res.lo + hi, res.lo + lo, e), hi - lo + 1))
+        elif self.lazy(base):
+            b = self.ex_obj(base)
+            if len(ranges) > 1:
+                raise CodegenUnsupported("several slices of a register-layout value")
+            hi, lo = ranges[0]
+            return f"{b}.read({hi}, {lo}, {self.g.span(e)})"
+        else:
+            b = self.ex(base)
+            if len(ranges) > 1 and not b.isidentifier():
+                tmp = self.new_tmp()
+                first = True
+                for hi, lo in ranges:
+                    src = f"({tmp} := {b})" if first else tmp
+                    first = False
+                    pieces.append((f"(({src} >> {lo}) & {_mask(hi - lo + 1)})", hi - lo + 1))
+            else:
+                for hi, lo in ranges:
+                    pieces.append((f"(({b} >> {lo}) & {_mask(hi - lo + 1)})" if lo else f"({b} & {_mask(hi - lo + 1)})",
+                                   hi - lo + 1))
+        code = None
+        for piece, w in pieces:
+            code = piece if code is None else f"(({code}) << {w}) | {piece}"
+        return code
+
+    def e_Index(self, e: ast.Index) -> str:
+        res = self.p.res.get(e)
+        if res is not None and res.kind == "getter":
+            return self.call(e)
+        if res is not None and res.kind == "array" and res.name in self.g.array_low:
+            low = self.g.array_low[res.name]
+            return f"G_{res.name}.items[{self.ex(e.args[0])} - {low}]"
+        raise CodegenUnsupported(f"array access at {e.span}")
+
+    def e_Call(self, e: ast.Call) -> str:
+        return self.call(e)
+
+    def e_Unop(self, e: ast.Unop) -> str:
+        a = self.ex(e.operand)
+        if e.op == "!":
+            return f"(not {a})"
+        if e.op == "-":
+            return f"(-{a})"
+        return f"({a} ^ {self.mask(self.t(e), e)})"
+
+    def e_Binop(self, e: ast.Binop) -> str:
+        op = e.op
+        if op in ("&&", "||"):
+            return f"({self.ex(e.left)} {'and' if op == '&&' else 'or'} {self.ex(e.right)})"
+        lt, rt = self.t(e.left), self.t(e.right)
+        if op in ("==", "!="):
+            if lt.kind == "bits" and rt.kind == "bits" or lt.kind != "record":
+                return f"({self.ex(e.left)} {op} {self.ex(e.right)})"
+            raise CodegenUnsupported("comparison of records")
+        if op in ("<", "<=", ">", ">="):
+            return f"({self.ex(e.left)} {op} {self.ex(e.right)})"
+        if op == ":":
+            rw = self.width(rt, e.right)
+            return f"(({self.ex(e.left)} << {rw}) | {self.ex(e.right)})"
+        if op in ("AND", "OR", "EOR"):
+            if lt.kind == "boolean":
+                py = {"AND": "and", "OR": "or", "EOR": "!="}[op]
+                return f"(bool({self.ex(e.left)}) {py} bool({self.ex(e.right)}))"
+            py = {"AND": "&", "OR": "|", "EOR": "^"}[op]
+            return f"({self.ex(e.left)} {py} {self.ex(e.right)})"
+        if op in ("+", "-"):
+            et = self.t(e)
+            code = f"({self.ex(e.left)} {op} {self.ex(e.right)})"
+            if et.kind == "bits":
+                return f"({code} & {self.mask(et, e)})"
+            return code
+        if op == "*":
+            return f"({self.ex(e.left)} * {self.ex(e.right)})"
+        if op in ("DIV", "MOD"):
+            k = _fold(self.p, e.right)
+            if k:
+                return f"({self.ex(e.left)} {'//' if op == 'DIV' else '%'} {k})"
+            return f"_{op.lower()}({self.ex(e.left)}, {self.ex(e.right)}, {self.g.span(e)})"
+        if op == "^":
+            return f"({self.ex(e.left)} ** {self.ex(e.right)})"
+        if op in ("<<", ">>"):
+            return f"({self.ex(e.left)} {op} {self.ex(e.right)})"
+        raise CodegenUnsupported(f"operator {op} at {e.span}")
+
+    def e_In(self, e: ast.In) -> str:
+        st = self.t(e.expr)
+        subj = self.ex(e.expr)
+        if all(isinstance(p, ast.ExprPattern) for p in e.patterns):
+            vals = [self.convert_to(p.expr, st) for p in e.patterns]
+            return f"({subj} in ({', '.join(vals)},))"
+        tmp = self.new_tmp()
+        tests = [self.match(tmp, p, st) for p in e.patterns]
+        tests[0] = tests[0].replace(tmp, f"({tmp} := {subj})", 1)
+        return "(" + " or ".join(tests) + ")"
+
+    def e_IfExpr(self, e: ast.IfExpr) -> str:
+        et = self.t(e)
+        return f"({self.convert_to(e.then, et)} if {self.ex(e.cond)} else {self.convert_to(e.orelse, et)})"
+
+    def e_Unknown(self, e: ast.Unknown) -> str:
+        t = self.t(e)
+        td = self.g.obj(self.g.typedesc(t), "TD")
+        what = self.g.obj(f"{self.g.ns[td]} UNKNOWN", "WH")
+        return f"_from_world({td}, _W.unknown({td}, {self.g.span(e)}), {what}, {self.g.span(e)})"
+
+    def e_ImpDef(self, e: ast.ImpDef) -> str:
+        t = self.t(e)
+        td = self.g.obj(self.g.typedesc(t), "TD")
+        sp = self.g.span(e)
+        if e.key is not None:
+            what = self.g.obj(f'IMPLEMENTATION_DEFINED "{e.key}"', "WH")
+            return f"_from_world({td}, _W.impdef({e.key!r}, {td}, {sp}), {what}, {sp})"
+        key = self.impdef_key()
+        tmp = self.new_tmp()
+        return (f"_from_world({td}, _W.impdef(({tmp} := {key}), {td}, {sp}), "
+                f"'IMPLEMENTATION_DEFINED ' + {tmp}, {sp})")
+
+    def impdef_key(self) -> str:
+        """The key of a keyless IMPLEMENTATION_DEFINED: the enclosing function and its
+        arguments, constants and enumeration members by name."""
+        info = self.info
+        if info is None:
+            raise CodegenUnsupported("keyless IMPLEMENTATION_DEFINED outside a function")
+        parts = []
+        for n, t in info.params:
+            if t.kind == "enum":
+                parts.append(f"v_{n}")
+            elif t.kind == "bits" and t.width is not None:
+                parts.append(f"_literal(('bits', {t.width}), v_{n})")
+            elif t.kind in ("boolean", "integer"):
+                parts.append(f"_literal({t.kind!r}, v_{n})")
+            else:
+                raise CodegenUnsupported(f"keyless IMPLEMENTATION_DEFINED in {info.name}, parameter {n} of type {t}")
+        if not parts:
+            return repr(f"{info.name}()")
+        return f"{info.name + '('!r} + ', '.join(({', '.join(parts)},)) + ')'"
+
+    def e_TupleExpr(self, e: ast.TupleExpr) -> str:
+        return "(" + "".join(self.ex(x) + ", " for x in e.elements) + ")"
+
+    # ---- calls ----------------------------------------------------------------------------
+    def args(self, f: FuncInfo, args: tuple, node: Any) -> list[str]:
+        out = []
+        prim = f.primitive is not None and (f.decl is None or f.decl.body is None)
+        for a, (_, pt) in zip(args, f.params):
+            at = self.t(a)
+            if prim and at.kind == "bits":
+                out.append(self.ex_obj(a, pt))
+            elif prim and at.kind == "record":
+                out.append(f"_copy({self.ex(a)})")
+            else:
+                pn = f.params[len(out)][0]
+                out.append(self.convert(a, pt, prim is False and pn in self.g.obj_vars.get(id(f), ())))
+        return out
+
+    def width_args(self, f: FuncInfo, args: tuple, node: Any) -> list[str]:
+        out = []
+        for v in _width_params(f):
+            if v == f.ctx_width and v not in f.width_from_param:
+                cw = self.p.ctxw.get(node)
+                if cw is None:
+                    raise CodegenUnsupported(f"no context width for {f.name} at {node.span}")
+                out.append(str(cw) if isinstance(cw, int) else f"({self.ex(cw)})")
+            else:
+                i = f.width_from_param[v]
+                out.append(self.width(self.t(args[i]), args[i]))
+        return out
+
+    def call(self, e: Any, stmt: bool = False, obj: bool = False) -> str:
+        res = self.p.res.get(e)
+        if res is None or res.func is None:
+            raise CodegenUnsupported(f"unresolved call at {e.span}")
+        f = res.func
+        prim = f.primitive is not None and (f.decl is None or f.decl.body is None)
+        if prim:
+            return self.prim_call(f, e, stmt, obj)
+        args = self.args(f, e.args, e)
+        code = self.invoke(f, args, e, self.width_args(f, e.args, e))
+        robj = self.g.obj_result[id(f)]
+        if obj and not robj and f.result is not None and f.result.kind == "bits":
+            return f"_Bits({self.width(self.t(e), e)}, {code})"
+        if not obj and not stmt and robj:
+            return f"{code}.v"
+        return code
+
+
+    def invoke(self, f: FuncInfo, args: list[str], node: Any, widths: list[str]) -> str:
+        return f"{self.g.fname(f)}({', '.join(args + widths)})"
+
+    def prim_call(self, f: FuncInfo, e: Any, stmt: bool, obj: bool) -> str:
+        name = f.name
+        n_args = len(e.args)
+        if not obj and not stmt and name in _PURE_INLINE and f.decl is None:
+            inl = self.inline(name, e, n_args)
+            if inl is not None:
+                return inl
+        args = self.args(f, e.args, e)
+        n = "None"
+        if f.ctx_width:
+            cw = self.p.ctxw.get(e)
+            if cw is not None:
+                n = str(cw) if isinstance(cw, int) else f"({self.ex(cw)})"
+        entry = self.g.obj(f.primitive, "P")
+        code = f"_prim({entry}, {self.g.span(e)}, {n}{''.join(', ' + a for a in args)})"
+        rt = f.result
+        if stmt or obj or rt is None:
+            return code
+        t = self.t(e)
+        if t.kind == "bits":
+            return f"{code}.v"
+        return code
+
+    def inline(self, name: str, e: Any, n_args: int) -> str | None:
+        args = e.args
+        if name in ("UInt", "ZeroExtend") and n_args >= 1:
+            at = self.t(args[0])
+            if at.kind == "bits":
+                if name == "ZeroExtend" and n_args == 2:
+                    return f"({self.ex(args[0])} if ({self.ex(args[1])}) >= {self.width(at)} else _ext_error({self.g.span(e)}))"
+                if name == "ZeroExtend":
+                    t = self.t(e)
+                    if t.width is not None and at.width is not None and t.width >= at.width:
+                        return self.ex(args[0])
+                    return None
+                return self.ex(args[0])
+        if name == "SInt" and n_args == 1:
+            return f"_sint({self.ex(args[0])}, {self.width(self.t(args[0]))})"
+        if name in ("Zeros", "Ones") and n_args == 0:
+            t = self.t(e)
+            if t.width is None:
+                return None
+            return "0" if name == "Zeros" else str(_mask(t.width))
+        if name == "IsZero" and n_args == 1:
+            return f"({self.ex(args[0])} == 0)"
+        if name == "IsOnes" and n_args == 1:
+            return f"({self.ex(args[0])} == {self.mask(self.t(args[0]))})"
+        if name == "Len" and n_args == 1:
+            return self.width(self.t(args[0]))
+        if name in ("Min", "Max") and n_args == 2:
+            return f"{name.lower()}({self.ex(args[0])}, {self.ex(args[1])})"
+        if name == "Abs" and n_args == 1:
+            return f"abs({self.ex(args[0])})"
+        return None
+
+
+# ======================================================================================
+# Static helpers
+# ======================================================================================
+
+
+def _walk(value: Any):
+    """Every AST node under ``value`` (a node or a tuple of nodes), parents first."""
+    if isinstance(value, tuple):
+        for item in value:
+            yield from _walk(item)
+    elif isinstance(value, ast.Node):
+        yield value
+        for f in attrs.fields(type(value)):
+            if f.name != "span":
+                child = getattr(value, f.name)
+                if isinstance(child, (ast.Node, tuple)):
+                    yield from _walk(child)
+
+
+def _is_literal(text: str) -> bool:
+    return text in ("True", "False") or text.lstrip("-").isdigit()
+
+
+def _width_params(info: FuncInfo) -> list[str]:
+    """Width variables a generated function takes after its ASL parameters."""
+    out = sorted(info.width_from_param)
+    if info.ctx_width and info.ctx_width not in out:
+        out.append(info.ctx_width)
+    return out
+
+
+def _fold(p: CheckedProgram, e: Any) -> int | None:
+    if isinstance(e, ast.IntLit):
+        return e.value
+    if isinstance(e, ast.Var) and e.name in p.consts:
+        t, d = p.consts[e.name]
+        return _fold(p, d.value) if t.kind == "integer" else None
+    if isinstance(e, ast.Binop) and e.op in ("+", "-", "*"):
+        a, b = _fold(p, e.left), _fold(p, e.right)
+        if a is None or b is None:
+            return None
+        return a + b if e.op == "+" else a - b if e.op == "-" else a * b
+    if isinstance(e, ast.Unop) and e.op == "-":
+        a = _fold(p, e.operand)
+        return None if a is None else -a
+    return None
+
+
+def _div(a: int, b: int, span: Any) -> int:
+    if b == 0:
+        raise ASLRuntimeError("division by zero in 'DIV'", span)
+    return a // b
+
+
+def _mod(a: int, b: int, span: Any) -> int:
+    if b == 0:
+        raise ASLRuntimeError("division by zero in 'MOD'", span)
+    return a % b
+
+
+def _from_world(td: TypeDesc, v: Any, what: str, span: Any) -> Any:
+    """A World's answer checked against its type; bits become plain ints."""
+    if td.kind == "bits":
+        if isinstance(v, Bits):
+            return v.v
+        if not isinstance(v, int) or isinstance(v, bool) or not 0 <= v < (1 << td.width):
+            raise ASLRuntimeError(f"the World answered {v!r} for {what}, which is not a {td}", span)
+        return v
+    if td.kind == "boolean" and not isinstance(v, bool):
+        raise ASLRuntimeError(f"the World answered {v!r} for {what}, which is not a boolean", span)
+    if td.kind == "integer" and (not isinstance(v, int) or isinstance(v, bool)):
+        raise ASLRuntimeError(f"the World answered {v!r} for {what}, which is not an integer", span)
+    if td.kind == "enum" and v not in td.members:
+        raise ASLRuntimeError(f"the World answered {v!r} for {what}, which is not a member of {td.name}", span)
+    return v
+
+
+def _slice(v: Any, hi: int, lo: int, span: Any) -> int:
+    if hi < lo or lo < 0:
+        raise ASLRuntimeError(f"slice <{hi}:{lo}> is out of range", span)
+    if isinstance(v, Bits):
+        if hi >= v.n:
+            raise ASLRuntimeError(f"slice <{hi}:{lo}> is out of range for bits({v.n})", span)
+        return v.read(hi, lo, span)
+
+    return (v >> lo) & ((1 << (hi - lo + 1)) - 1)
+
+
+def _ext_error(span: Any) -> int:
+    raise ASLRuntimeError("ZeroExtend: cannot extend to a narrower width", span)
+
+
+# ======================================================================================
+# The program object
+# ======================================================================================
+
+
+class FastProgram:
+    """A checked program compiled to Python. Not thread-safe: one evaluation at a time
+    per program (the World is bound to the generated module while a call runs)."""
+
+    def __init__(self, checked: CheckedProgram, source: str, ns: dict[str, Any], gen_names: dict[str, FuncInfo],
+                 direct: bool = False, uses_lazy: bool = False, obj_params: dict[str, list[str]] | None = None):
+        self.checked = checked
+        self.direct = direct
+        self.uses_lazy = uses_lazy
+        self._obj_params = {id(info): set((obj_params or {}).get(pyname, ())) for pyname, info in gen_names.items()}
+        self.source = source
+        self._ns = ns
+        self._by_name: dict[str, list[tuple[FuncInfo, Any]]] = {}
+        for pyname, info in gen_names.items():
+            self._by_name.setdefault(info.name, []).append((info, ns[pyname]))
+        self._depth = 0
+
+    @property
+    def source_hash(self) -> str:
+        """SHA-256 of the generated text."""
+        return hashlib.sha256(self.source.encode()).hexdigest()
+
+    def functions(self) -> list[str]:
+        """Names of the ASL functions with generated bodies."""
+        return sorted(self._by_name)
+
+    def bind(self, world: World) -> None:
+        """Make ``world`` the World of the generated code (done by :meth:`call`)."""
+        ns = self._ns
+        if self.direct:
+            if not isinstance(world, FlatWorld):
+                raise UsageError("this program was generated for direct storage access: run it on a FlatWorld")
+            ns["_R"] = world.storage
+        ns["_W"] = world
+        ns["_rb"] = world.read_bits
+        ns["_wb"] = _freezing_writer(world, ns["_LZ"]) if self.uses_lazy else world.write_bits
+        ns["_rt"] = _Rt(world, self)
+
+    def entry(self, name: str, nargs: int) -> Any:
+        """The generated Python function for ASL function ``name`` with ``nargs`` arguments
+        (values in the fast representation: ints for bits). For benchmarks and tests that
+        call the generated code directly after :meth:`bind`; raises UsageError if absent."""
+        return self._lookup(name, nargs)[1]
+
+    def _lookup(self, name: str, nargs: int) -> tuple[FuncInfo, Any]:
+        cands = [c for c in self._by_name.get(name, ()) if len(c[0].params) == nargs and c[0].kind == "func"]
+        if not cands:
+            raise UsageError(f"no ASL function {name} taking {nargs} argument{'s' if nargs != 1 else ''}")
+        return cands[0]
+
+    def _pick(self, name: str, args: tuple | list) -> tuple[FuncInfo, Any]:
+        """The overload of ``name`` that ``args`` (values.py values) fit."""
+        cands = [c for c in self._by_name.get(name, ()) if len(c[0].params) == len(args) and c[0].kind == "func"]
+        for info, fn in cands:
+            if all(_fits(pt, a) for (_, pt), a in zip(info.params, args)):
+                return info, fn
+        return self._lookup(name, len(args))
+
+    def call(self, name: str, args: tuple | list, world: World, *, n: int | None = None) -> Any:
+        """Run ASL function ``name`` (overload by argument count) with ``args`` (values.py
+        conventions) against ``world``; return its value (values.py conventions)."""
+        info, fn = self._pick(name, args)
+        outer = self._depth == 0
+        saved = None if outer else (self._ns["_W"], self._ns["_rb"], self._ns["_wb"], self._ns["_rt"])
+        if outer:
+            self._ns["_LZ"] = []
+        self.bind(world)
+        if outer:
+            self._ns["_reset_globals"]()
+        self._depth += 1
+        try:
+            return self._invoke(info, fn, args, n)
+        except RecursionError:
+            raise ASLRuntimeError(f"recursion too deep in {name}") from None
+        finally:
+            self._depth -= 1
+            if saved is not None:
+                self._ns["_W"], self._ns["_rb"], self._ns["_wb"], self._ns["_rt"] = saved
+
+    def call_in(self, rt: Any, name: str, args: tuple, n: int | None, span: Any) -> Any:
+        """For primitives (``PrimContext.call``): call ``name`` within the running evaluation."""
+        return self.call(name, args, rt.world, n=n)
+
+    def _invoke(self, info: FuncInfo, fn: Any, args: Any, n: int | None) -> Any:
+        pyargs = []
+        widths: dict[str, int] = {}
+        for i, (a, (pn, pt)) in enumerate(zip(args, info.params)):
+            if pt.kind == "bits":
+                if not isinstance(a, Bits):
+                    raise UsageError(f"argument {pn} of {info.name} must be bits, not {a!r}")
+                pyargs.append(a if pn in self._obj_params.get(id(info), ()) else a.v)
+
+                for v, idx in info.width_from_param.items():
+                    if idx == i:
+                        widths[v] = a.n
+            else:
+                pyargs.append(copy_value(a))
+        for v in _width_params(info):
+            if v in widths:
+                pyargs.append(widths[v])
+            elif v == info.ctx_width:
+                if n is None:
+                    raise UsageError(f"{info.name} needs the result width N")
+                pyargs.append(n)
+        value = fn(*pyargs)
+        return _to_value(value, info.result, n, info)
+
+    def evaluate(self, text: str, world: World) -> Any:
+        """Run a call written in ASL (``"CheckVFPEnabled(TRUE)"``): the arguments may be
+        literals, constants and enumeration members."""
+        from .parser import parse_expression
+
+        expr = parse_expression(text, "<call>")
+        if not isinstance(expr, ast.Call):
+            raise UsageError(f"'{text}' is not a function call")
+        args = tuple(self.constant_value(a) for a in expr.args)
+        return self.call(expr.name, args, world)
+
+    def constant_value(self, e: Any) -> Any:
+        """The value (values.py conventions) of a literal, constant or enumeration member."""
+        if isinstance(e, ast.BoolLit):
+            return e.value
+        if isinstance(e, ast.IntLit):
+            return e.value
+        if isinstance(e, ast.BitsLit):
+            return Bits(len(e.bits), int(e.bits, 2) if e.bits else 0)
+        if isinstance(e, ast.StrLit):
+            return e.value
+        if isinstance(e, ast.Unop) and e.op == "-" and isinstance(e.operand, ast.IntLit):
+            return -e.operand.value
+        if isinstance(e, ast.Var):
+            if e.name in self.checked.members:
+                return e.name
+            if e.name in self.checked.consts:
+                t, _ = self.checked.consts[e.name]
+                v = self._ns[f"C_{e.name}"]
+                return Bits(t.width, v) if t.kind == "bits" else v
+        raise UsageError("call arguments must be literals, constants or enumeration members", getattr(e, "span", None))
+
+
+def _fits(t: T, v: Any) -> bool:
+    """Whether a value (values.py conventions) fits static type ``t``."""
+    k = t.kind
+    if k == "boolean":
+        return isinstance(v, bool)
+    if k == "integer":
+        return isinstance(v, int) and not isinstance(v, bool)
+    if k == "bits":
+        return isinstance(v, Bits) and (t.width is None or v.n == t.width)
+    if k in ("enum", "string"):
+        return isinstance(v, str)
+    if k == "record":
+        return isinstance(v, Record) and v.type == t.name
+    return True
+
+
+def _freezing_writer(
+world: World, lazies: list):
+    """``world.write_bits`` preceded by reading in full every live lazy register value
+    (value semantics, as the evaluator does)."""
+    write = world.write_bits
+
+    def write_bits(register: str, high: int, low: int, value: int, span: Any) -> None:
+        if lazies:
+            refs = list(lazies)
+            lazies.clear()
+            for ref in refs:
+                z = ref()
+                if z is not None:
+                    z.freeze()
+        write(register, high, low, value, span)
+
+    return write_bits
+
+
+def _literal_namer(checked: CheckedProgram, ns: dict[str, Any]):
+    """``literal(type_key, value)``: how a keyless IMPLEMENTATION_DEFINED key shows an
+    argument (as the evaluator does): the one constant of that type holding the value, else
+    the value as ASL writes it."""
+    names: dict[tuple, list[str]] = {}
+    for cname, (t, _d) in checked.consts.items():
+        v = ns.get(f"C_{cname}")
+        if t.kind == "bits" and t.width is not None:
+            names.setdefault((("bits", t.width), v), []).append(cname)
+        elif t.kind in ("boolean", "integer"):
+            names.setdefault((t.kind, v), []).append(cname)
+
+    def literal(tkey: Any, v: Any) -> str:
+        found = names.get((tkey, v), [])
+        if len(found) == 1:
+            return found[0]
+        if tkey == "boolean":
+            return "TRUE" if v else "FALSE"
+        if tkey == "integer":
+            return str(v)
+        return "'" + format(v, f"0{tkey[1]}b") + "'" if tkey[1] else "''"
+
+    return literal
+
+
+def _to_value(value: Any, t: T | None, n: int | None, info: FuncInfo) -> Any:
+    if t is None or value is None:
+        return value
+    if t.kind == "bits":
+        if isinstance(value, Bits):
+            return value
+        w = t.width if t.width is not None else n
+        if w is None:
+            raise UsageError(f"the result width of {info.name} is not known")
+        return Bits(w, value)
+    if t.kind == "tuple":
+        return tuple(_to_value(v, et, None, info) for v, et in zip(value, t.elems))
+    return value
+
+
+def _make_prim(ns: dict[str, Any]):
+    from .primitives import PrimContext
+
+    def prim(entry: Any, span: Any, n: Any, *args: Any) -> Any:
+        return entry.fn(PrimContext(ns["_rt"], span, n), *args)
+
+    return prim
+
+
+def compile_fast(checked: CheckedProgram, *, undefined: Any = None,
+                 views: dict[str, tuple[str, int]] | None = None) -> FastProgram:
+    """Generate Python for every ASL function of ``checked`` and compile it.
+
+    ``undefined``: the spec version's UNDEFINED rule (any object with ``selector``,
+    ``if_true`` and ``if_false`` function names), or None. Raises
+    :class:`CodegenUnsupported` when the program uses what the generator cannot express.
+
+    ``views``: generate the *direct-storage* variant, specialised to a :class:`FlatWorld`
+    (register name -> ``(storage, offset)``, see :func:`flat_views`): constant-range reads
+    and writes become operations on the FlatWorld's ``storage`` dict instead of World calls.
+    That is safe only for a World that records nothing and has every bit set, which is what
+    a FlatWorld is; the program refuses any other World.
+    """
+    if checked.errors:
+        raise CodegenUnsupported("the program has static errors")
+    gen = _Gen(checked, undefined, views)
+    source = gen.run()
+    if gen.uses_lazy and views is not None:
+        raise CodegenUnsupported("direct storage access with lazy whole-register values")
+    obj_params = {name: sorted(gen.obj_vars[id(info)] & {n for n, _ in info.params})
+                  for name, info in gen.infos.items()}
+    return build_program(checked, source, gen.ns, dict(gen.infos), direct=views is not None,
+                         uses_lazy=gen.uses_lazy, obj_params=obj_params)
+
+
+def build_program(checked: CheckedProgram, source: str, objects: dict[str, Any], gen_names: dict[str, FuncInfo],
+                  direct: bool = False, uses_lazy: bool = False,
+                  obj_params: dict[str, list[str]] | None = None) -> FastProgram:
+    """Execute generated ``source`` with its ``objects`` (spans, primitives, type
+    descriptions) and wrap it (used by :func:`compile_fast` and by the on-disk cache)."""
+    ns: dict[str, Any] = {
+        "_Bits": Bits, "_LazyBits": LazyBits, "_Record": Record, "_Array": Array, "_copy": copy_value,
+        "_rt_error": _rt_error, "_sint": _sint, "_div": _div, "_mod": _mod,
+        "_slice": _slice, "_ext_error": _ext_error, "_from_world": _from_world, "_show": show,
+        "_W": None, "_rb": None, "_wb": None, "_rt": None, "_LZ": [],
+
+    }
+
+    def unpredictable(span: Any) -> None:
+        hook = getattr(ns["_W"], "on_unpredictable", None)
+        if hook is not None:
+            hook(span)
+        raise ASLRuntimeError("UNPREDICTABLE reached (the World made no choice)", span)
+
+    ns["_unpredictable"] = unpredictable
+    ns["_prim"] = _make_prim(ns)
+    ns.update(objects)
+    code = compile(source, "<asl-codegen>", "exec")
+    exec(code, ns)  # noqa: S102 - the text is ours, generated from the checked program
+    ns["_literal"] = _literal_namer(checked, ns)
+    return FastProgram(checked, source, ns, gen_names, direct, uses_lazy, obj_params or {})
+
+
+# ======================================================================================
+# A World of plain storage
+# ======================================================================================
+
+
+def flat_views(register_model: Any, views: dict[str, Any] | None = None) -> dict[str, tuple[str, int]]:
+    """Register -> ``(storage, offset)``: from a MachineModel's ``views`` when given
+    (``View`` objects with ``storage`` and ``offset``), else every register is its own
+    storage."""
+    if views:
+        return {r: (v.storage, v.offset) for r, v in views.items()}
+    return {r: (r, 0) for r in register_model.registers}
+
+
+class FlatWorld(World):
+    """The lightest World: register storage in a dict of ints, every bit set (zero unless
+    given), nothing recorded, no IMPLEMENTATION_DEFINED answers (asking is a ProfileError),
+    UNKNOWN values are zeros/FALSE/0/the first member.
+
+    ``storage`` maps storage register -> value; a register that views another
+    (``views``: name -> ``(storage, offset)``) reads and writes the bits of its storage.
+    For workloads (benchmarks, the loop) that need no profile and no observation.
+    """
+
+    def __init__(self, register_model: Any, views: dict[str, tuple[str, int]] | None = None,
+                 values: dict[str, int] | None = None):
+        self.register_model = register_model
+        self.views = views or flat_views(register_model)
+        self.storage: dict[str, int] = {st: 0 for st, _ in self.views.values()}
+        for name, value in (values or {}).items():
+            w = register_model.registers[name].width
+            self.write_bits(name, w - 1, 0, value, None)
+
+    def _place(self, register: str, high: int, low: int) -> tuple[str, int, int]:
+        view = self.views.get(register)
+        if view is None:
+            from .errors import StateError
+
+            raise StateError(f"unknown register '{register}'")
+        return view[0], low + view[1], high - low + 1
+
+    def read_bits(self, register: str, high: int, low: int, span: Span | None) -> int:
+        st, sh, w = self._place(register, high, low)
+        return (self.storage[st] >> sh) & ((1 << w) - 1)
+
+    def write_bits(self, register: str, high: int, low: int, value: int, span: Span | None) -> None:
+        st, sh, w = self._place(register, high, low)
+        m = ((1 << w) - 1) << sh
+        self.storage[st] = (self.storage[st] & ~m) | ((value << sh) & m)
+
+    def unknown(self, typ: TypeDesc, span: Span | None) -> Any:
+        if typ.kind == "boolean":
+            return False
+        if typ.kind == "enum":
+            return typ.members[0]
+        return "" if typ.kind == "string" else 0
+
+    def impdef(self, key: str, typ: TypeDesc, span: Span | None) -> Any:
+        from .errors import ProfileError
+
+        raise ProfileError(f"a FlatWorld has no answer for IMPLEMENTATION_DEFINED \"{key}\"", span)
+
+    def constrain_unpredictable(self, which: str, span: Span | None) -> str:
+        from .errors import ProfileError
+
+        raise ProfileError(f"a FlatWorld has no choice for ConstrainUnpredictable({which})", span)

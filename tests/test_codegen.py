@@ -1,0 +1,232 @@
+"""The generated-Python backend (asl_interp.codegen) gives what the evaluator gives.
+
+Differential tests: the same calls, on the same state, through the evaluator (instrumented
+and fast forms) and through the generated code must end the same way (value or exception
+outcome, or the same error) after the same machine reads, writes, IMPLEMENTATION_DEFINED
+answers and UNKNOWN values. Inputs: the Armv8.6 entry points over generated consistent
+states and several profiles, the shared loop workload, and every call written in the
+evaluator's own cases (tests/eval/**).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from asl_interp import ast
+from asl_interp.api import load_spec
+from asl_interp.codegen import CodegenUnsupported, FlatWorld, compile_fast, flat_views
+from asl_interp.errors import ASLError, UsageError
+from asl_interp.machine import load_machine_model
+from asl_interp.parser import parse, parse_expression, parse_file
+from asl_interp.world import EvaluationEnded
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "benchmarks"))
+
+from common import consistent_states, outcome_key  # noqa: E402
+
+LOOP = REPO.parent / "shared" / "bench" / "fpcheck_loop.asl"
+LOOP_REGISTERS = REPO / "benchmarks" / "registers-fpcheck-loop.toml"
+
+ENTRY_CALLS = [
+    ("CheckFPAdvSIMDEnabled64", ()),
+    ("CheckSVEEnabled", ()),
+    ("CheckVFPEnabled", (True,)),
+    ("CheckVFPEnabled", (False,)),
+    ("CheckAdvSIMDEnabled", ()),
+    ("CheckAdvSIMDOrVFPEnabled", (True, False)),
+    ("CheckCryptoEnabled32", ()),
+]
+
+
+@pytest.fixture(scope="module")
+def spec():
+    return load_spec("armv8.6")
+
+
+@pytest.fixture(scope="module")
+def fast(spec):
+    return compile_fast(spec.program.checked, undefined=spec.program.undefined)
+
+
+def _observe(run, machine, procedure=False):
+    """How a run ended plus everything the machine saw (a procedure's value is left out:
+    it has none)."""
+    try:
+        try:
+            value = run()
+            end = ("returned", None if procedure else repr(value))
+        except EvaluationEnded as stop:
+            end = outcome_key(machine.outcome(stop.outcome))
+    except ASLError as err:
+        end = ("error", type(err).__name__, err.message, str(err.span))
+    return (end,
+            [(r.name, r.value, str(r.span)) for r in machine.reads],
+            [w[:4] for w in machine.writes],
+            [(k, repr(v)) for k, v, _ in machine.impdefs],
+            [(u.value, str(u.span)) for u in machine.unknowns],
+            machine.via_undefined)
+
+
+@pytest.mark.parametrize("profile, unset, count", [
+    ("default", "error", 120),
+    ("default", "zero", 40),
+    ("v8.1-vhe", "zero", 40),
+    ("aarch32-only", "zero", 40),
+    ("no-el2", "zero", 40),
+    ("no-el3", "zero", 40),
+])
+def test_entry_points_agree_with_the_evaluator(spec, fast, profile, unset, count):
+    states = consistent_states(count, seed=hash(profile) % 1000 if profile != "default" else 8)
+    for state in states:
+        for name, args in ENTRY_CALLS:
+            m1 = spec.machine(profile, state, unset=unset)
+            m2 = spec.machine(profile, state, unset=unset)
+            m3 = spec.machine(profile, state, unset=unset)
+            ref = _observe(lambda: spec.program.call(name, args, m1, instrumented=True), m1, True)
+            ref_fast = _observe(lambda: spec.program.call(name, args, m2), m2, True)
+            got = _observe(lambda: fast.call(name, args, m3), m3, True)
+            assert ref == ref_fast
+            assert got == ref, f"{profile} {name}{args} on {state}"
+
+
+def test_the_states_reach_many_outcomes(spec, fast):
+    """The differential test is only as good as its states: they reach returns, traps to
+    EL1, EL2 and EL3, and UNDEFINED in both Execution states."""
+    seen = set()
+    for state in consistent_states(120):
+        for name, args in ENTRY_CALLS:
+            m = spec.machine("default", state)
+            seen.add(_observe(lambda: fast.call(name, args, m), m, True)[0][:3])
+    assert ("returned", None) in {s[:2] for s in seen}
+    assert {("exception", el, st) for el, st in [("EL1", "AArch64"), ("EL2", "AArch64"), ("EL3", "AArch64"),
+                                                 ("EL1", "AArch32")]} <= seen
+
+
+def test_the_generated_text_is_python_per_function(fast):
+    assert "def " in fast.source and "CheckFPAdvSIMDEnabled64" in fast.source
+    assert "CheckFPAdvSIMDEnabled64" in fast.functions()
+
+
+# ---- the shared loop workload ------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def loop():
+    if not LOOP.is_file():
+        pytest.skip("../shared/bench/fpcheck_loop.asl is not beside this checkout")
+    from asl_interp.checker import check_program
+    from asl_interp.evaluator import compile_program
+
+    module = parse_file(LOOP)
+    model = load_machine_model(LOOP_REGISTERS, [module])
+    checked = check_program([module], model.register_model)
+    return model, compile_program([module], model.register_model), checked
+
+
+def test_loop_agrees_with_the_evaluator_in_both_variants(loop):
+    model, program, checked = loop
+    views = flat_views(model.register_model, model.views)
+    world_form = compile_fast(checked)
+    direct_form = compile_fast(checked, views=views)
+    expected = program.call("Bench", [3, 1000], FlatWorld(model.register_model, views))
+    assert world_form.call("Bench", (3, 1000), FlatWorld(model.register_model, views)) == expected
+    assert direct_form.call("Bench", (3, 1000), FlatWorld(model.register_model, views)) == expected
+    assert direct_form.call("Bench", (100, 1000), FlatWorld(model.register_model, views)) == 131321050128
+
+
+def test_direct_variant_refuses_other_worlds(loop, spec):
+    model, _program, checked = loop
+    direct_form = compile_fast(checked, views=flat_views(model.register_model, model.views))
+    with pytest.raises(UsageError, match="FlatWorld"):
+        direct_form.call("Bench", (1, 1), spec.machine("default", {}))
+
+
+def test_direct_variant_is_refused_where_values_stay_lazy(spec):
+    with pytest.raises(CodegenUnsupported, match="lazy"):
+        compile_fast(spec.program.checked, undefined=spec.program.undefined,
+                     views=flat_views(spec.model.register_model, spec.model.views))
+
+
+def test_flat_world_views_share_storage(spec):
+    world = FlatWorld(spec.model.register_model, flat_views(spec.model.register_model, spec.model.views))
+    world.write_bits("FPEXC", 30, 30, 1, None)
+    assert world.read_bits("FPEXC32_EL2", 30, 30, None) == 1
+
+
+# ---- the evaluator's own cases -------------------------------------------------------------
+
+CASES_DIR = REPO / "tests" / "eval"
+CASES = sorted(CASES_DIR.rglob("*.asl"))
+
+
+def _constant_calls(expr: ast.Expr, names: set[str]) -> list[ast.Call]:
+    """Calls in ``expr`` to functions the case defines whose arguments are literals."""
+    from asl_interp.codegen import _walk
+
+    out = []
+    for node in _walk(expr):
+        if isinstance(node, ast.Call) and node.name in names and all(
+                isinstance(a, (ast.IntLit, ast.BitsLit, ast.BoolLit, ast.Var)) for a in node.args):
+            out.append(node)
+    return out
+
+
+@pytest.mark.parametrize("path", CASES, ids=[str(p.relative_to(CASES_DIR)) for p in CASES])
+def test_eval_cases_agree(path: Path):
+    from test_eval_cases import Case
+
+    case = Case(path)
+    try:
+        fast = compile_fast(case.program.checked, undefined=case.program.undefined)
+    except CodegenUnsupported as why:
+        pytest.skip(f"the fast backend does not generate this case: {why}")
+    names = set(fast.functions())
+    calls = []
+    for kind, rest in case.expectations():
+        expr, _, _ = rest.partition(" ~ ")
+        calls += _constant_calls(parse_expression(expr), names)
+    if not calls:
+        pytest.skip(f"{case.rel}: no calls with literal arguments to compare")
+    for call in calls:
+        args = tuple(_arg(case, fast, a) for a in call.args)
+        outs = []
+        for runner in (lambda w: case.program.call(call.name, args, w), lambda w: fast.call(call.name, args, w)):
+            world = case.world()
+            try:
+                value = ("value", repr(runner(world)))
+            except ASLError as err:
+                value = ("error", err.message)
+            except EvaluationEnded as stop:
+                value = ("ended", repr(stop.outcome))
+            outs.append((value, [r.name for r in world.reads], list(world.writes), len(world.unknowns)))
+        assert outs[0] == outs[1], f"{case.rel}: {call.name}{args}"
+
+
+def _arg(case, fast, a):
+    if isinstance(a, ast.Var) and a.name not in case.program.checked.consts \
+            and a.name not in case.program.checked.members:
+        pytest.skip(f"argument {a.name} is not a constant")
+    return fast.constant_value(a)
+
+
+def test_unsupported_constructs_are_refused_at_compile_time():
+    """A construct the generator cannot express is a CodegenUnsupported, not a wrong run."""
+    from asl_interp.checker import check_program
+
+    module = parse("integer F(integer n)\n    bits(n) x = bits(n) UNKNOWN;\n    return UInt(x);\n", "<dyn>")
+    checked = check_program([module], None)
+    if checked.errors:
+        pytest.skip("the checker rejects the probe program")
+    with pytest.raises(CodegenUnsupported):
+        compile_fast(checked)
+
+
+def test_evaluate_accepts_constant_arguments_only(spec, fast):
+    m = spec.machine("default", consistent_states(1)[0])
+    with pytest.raises(UsageError):
+        fast.evaluate("CheckVFPEnabled(PSTATE.EL == EL1)", m)
+    with pytest.raises(UsageError):
+        fast.evaluate("NoSuchFunction()", m)
