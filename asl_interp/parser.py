@@ -15,7 +15,7 @@ Guarantees:
   Parsing is serialised by a lock, because the post-lexer and the callbacks keep per-parse
   state (file name, indentation).
 
-Layout rules (the post-lexer :class:`_Layout`): a line start is a ``_NL`` token; blank and
+Layout rules (:func:`_layout`, run on the tokens of :class:`_Lexer`): a line start is a ``_NL`` token; blank and
 comment-only lines are merged into the next line start; inside ``()``, ``[]`` and ``{}``
 line starts are dropped (continuation lines); a deeper line start adds ``_INDENT``, a
 shallower one one ``_DEDENT`` per closed block and must line up with an enclosing block. A
@@ -32,7 +32,7 @@ from pathlib import Path
 
 from lark import Lark, Token
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
-from lark.lexer import PatternStr
+from lark.lexer import Lexer, PatternStr
 
 from . import ast
 from .errors import ASLError, ASLSyntaxError, ErrorList, Span, UsageError, remember_source
@@ -68,63 +68,136 @@ def _indent_width(text: str) -> int:
     return width
 
 
-class _Layout:
-    """Lark post-lexer turning line starts into ``_NL``/``_INDENT``/``_DEDENT`` tokens."""
-
-    always_accept = ("_NL",)
-
-    def __init__(self, state: _ParseState):
-        self.state = state
-
-    def process(self, stream: Iterator[Token]) -> Iterator[Token]:
-        state = self.state
-        state.last = None
-        state.depth = 0
-        indents: list[int] = []
-        brackets = 0
-        pending: Token | None = None
-        for tok in stream:
-            kind = tok.type
-            if kind == "_NL":
-                if brackets == 0:
-                    pending = tok
-                continue
-            if not indents:
-                # The first token fixes the base indentation (column 0 for a file chunk).
-                indents.append(tok.column - 1)
-                pending = None
-            elif pending is not None:
-                yield pending
-                width = _indent_width(pending.value[pending.value.rfind("\n") + 1 :])
-                if width > indents[-1]:
-                    indents.append(width)
-                    yield Token.new_borrow_pos("_INDENT", "", tok)
-                else:
-                    while len(indents) > 1 and width < indents[-1]:
-                        indents.pop()
-                        yield Token.new_borrow_pos("_DEDENT", "", tok)
-                    if width != indents[-1]:
-                        raise ASLSyntaxError(
-                            "this line's indentation does not line up with any enclosing block",
-                            _token_span(state.filename, tok),
-                        )
-                pending = None
-            if kind in _OPENERS:
-                brackets += 1
-            elif kind in _CLOSERS and brackets:
+def _layout(tokens: Iterator[Token], state: _ParseState) -> Iterator[Token]:
+    """Turn line starts (``_NL``) into ``_NL``/``_INDENT``/``_DEDENT``, drop line starts
+    inside brackets, and retype an adjacent ``<`` as ``SLICE_LT``."""
+    state.last = None
+    state.depth = 0
+    indents: list[int] = []
+    brackets = 0
+    pending: Token | None = None
+    new = Token.new_borrow_pos
+    for tok in tokens:
+        kind = tok.type
+        if kind == "_NL":
+            if brackets == 0:
+                pending = tok
+            continue
+        if not indents:
+            # The first token fixes the base indentation (column 0 for a file chunk).
+            indents.append(tok.column - 1)
+            pending = None
+        elif pending is not None:
+            yield pending
+            width = _indent_width(pending.value[pending.value.rfind("\n") + 1 :])
+            if width > indents[-1]:
+                indents.append(width)
+                yield new("_INDENT", "", tok)
+            else:
+                while len(indents) > 1 and width < indents[-1]:
+                    indents.pop()
+                    yield new("_DEDENT", "", tok)
+                if width != indents[-1]:
+                    raise ASLSyntaxError(
+                        "this line's indentation does not line up with any enclosing block",
+                        _token_span(state.filename, tok),
+                    )
+            pending = None
+        if kind in _OPENERS:
+            brackets += 1
+        elif kind in _CLOSERS:
+            if brackets:
                 brackets -= 1
-            elif kind == "LT" and state.last is not None:
-                prev = state.last
-                if prev.type in _SLICE_AFTER and prev.end_pos == tok.start_pos:
-                    tok = Token.new_borrow_pos("SLICE_LT", tok.value, tok)
-            state.last = tok
-            state.depth = len(indents)
-            yield tok
-        if indents:
-            last = state.last
-            yield _end_token("_NL", last)
-            for _ in indents[1:]:
-                yield _end_token("_DEDENT", last)
+        elif kind == "LT":
+            prev = state.last
+            if prev is not None and prev.type in _SLICE_AFTER and prev.end_pos == tok.start_pos:
+                tok = new("SLICE_LT", tok.value, tok)
+        state.last = tok
+        state.depth = len(indents)
+        yield tok
+    if indents:
+        last = state.last
+        yield _end_token("_NL", last)
+        for _ in indents[1:]:
+            yield _end_token("_DEDENT", last)
+
+
+#: The regular terminals of grammar.lark, in the order the scanner tries them.
+_REGEX_TERMINALS = ("_NL", "WS", "COMMENT", "BLOCK_COMMENT", "STRING", "BITLIT", "INT", "NAME")
+_SKIPPED = frozenset({"WS", "COMMENT"})
+
+
+class _Lexer(Lexer):
+    """The tokenizer, built from the terminals of ``grammar.lark``.
+
+    One compiled alternation tries the regular terminals in :data:`_REGEX_TERMINALS`
+    order, then every literal terminal longest first; a name that spells a keyword becomes
+    that keyword's terminal. Spaces and comments are dropped (block comments still count
+    their lines). The layout pass (:func:`_layout`) runs on its output. A character no
+    terminal accepts is an :class:`ASLSyntaxError` (with a specific message for an
+    unterminated string or bit string).
+    """
+
+    def __init__(self, lexer_conf):
+        keywords: dict[str, str] = {}
+        literals: dict[str, str] = {}
+        regexes: dict[str, str] = {}
+        for term in lexer_conf.terminals:
+            if isinstance(term.pattern, PatternStr):
+                value = term.pattern.value
+                (keywords if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", value) else literals)[value] = term.name
+            else:
+                regexes[term.name] = term.pattern.to_regexp()
+        if set(regexes) != set(_REGEX_TERMINALS):
+            raise ValueError(f"grammar.lark's regular terminals changed: {sorted(regexes)}")
+        # Spaces before a token are matched as a prefix rather than as a token of their own
+        # (WS still names them for trailing spaces), which halves the number of matches.
+        alternatives = [f"(?P<{name}>{regexes[name]})" for name in _REGEX_TERMINALS if name != "WS"]
+        ordered = sorted(literals, key=len, reverse=True)
+        alternatives.append("(?P<LITERAL>" + "|".join(re.escape(v) for v in ordered) + ")")
+        alternatives.append(r"(?P<WS>\Z)")
+        self.match = re.compile(f"(?:{regexes['WS']})?(?:" + "|".join(alternatives) + ")").match
+        self.keywords = keywords
+        self.literals = literals
+
+    def lex(self, text: str) -> Iterator[Token]:  # type: ignore[override]
+        return _layout(self.scan(text), _STATE)
+
+    def scan(self, text: str) -> Iterator[Token]:
+        """The raw tokens of ``text``, line starts included, without layout."""
+        match, keywords, literals = self.match, self.keywords, self.literals
+        new = Token._future_new
+        pos, line, line_start, size = 0, 1, 0, len(text)
+        while pos < size:
+            m = match(text, pos)
+            if m is None:
+                while text[pos] in " \t\f":
+                    pos += 1
+                raise _bad_character(text, line, pos - line_start + 1, _STATE.filename)
+            kind = m.lastgroup
+            end = m.end()
+            if kind in _SKIPPED:
+                pos = end
+                continue
+            value = m.group(kind)
+            pos = end - len(value)
+            if kind == "_NL" or kind == "BLOCK_COMMENT":
+                breaks = value.count("\n")
+                if kind == "_NL":
+                    last = value.rfind("\n")
+                    yield new("_NL", value, pos, line, pos - line_start + 1, line + breaks, len(value) - last, end)
+                if breaks:
+                    line += breaks
+                    line_start = pos + value.rfind("\n") + 1
+                pos = end
+                continue
+            if kind == "NAME":
+                kind = keywords.get(value, "NAME")
+            elif kind == "LITERAL":
+                kind = literals[value]
+            col = pos - line_start + 1
+            yield new(kind, value, pos, line, col, line, col + end - pos, end)
+            pos = end
 
 
 def _end_token(kind: str, last: Token) -> Token:
@@ -630,26 +703,37 @@ _LOCK = threading.RLock()
 _LARK: Lark | None = None
 
 
-def build_lark(*, strict: bool = False, cache: bool | str = True) -> Lark:
-    """Build a Lark parser for ``grammar.lark`` (LALR, basic lexer, layout post-lexer).
+def build_lark(*, strict: bool = False, cache: bool | str = True, lexer: str = "custom") -> Lark:
+    """Build a Lark parser for ``grammar.lark`` (LALR, this module's lexer and layout pass).
 
-    ``strict=True`` makes Lark reject any grammar conflict or terminal collision (tests use
-    it). The parser returns Lark trees (the AST callbacks run afterwards); it shares the
+    ``strict=True`` makes Lark reject any grammar conflict; with ``lexer="basic"`` (Lark's
+    own lexer, used only to check the grammar) it also rejects terminal collisions. Tests
+    use both. The parser returns Lark trees (the AST callbacks run afterwards); it shares the
     post-lexer's per-parse state with this module, so only use it through the functions
     below (or for grammar checks).
     """
     return Lark(
         GRAMMAR_PATH.read_text(encoding="utf-8"),
         parser="lalr",
-        lexer="basic",
+        lexer=_Lexer if lexer == "custom" else lexer,
         start=_START_SYMBOLS,
-        postlex=_Layout(_STATE),
         transformer=_BUILD,
         keep_all_tokens=True,
         maybe_placeholders=False,
         strict=strict,
         cache=cache,
     )
+
+
+_SCANNER: _Lexer | None = None
+
+
+def _scanner() -> _Lexer:
+    """A tokenizer of its own (Lark keeps the parser's one private)."""
+    global _SCANNER
+    if _SCANNER is None:
+        _SCANNER = _Lexer(_lark().lexer_conf)
+    return _SCANNER
 
 
 def _lark() -> Lark:
@@ -833,33 +917,33 @@ def _from_unexpected_token(err: UnexpectedToken, filename: str) -> ASLSyntaxErro
     return ASLSyntaxError(f"unexpected {_describe_token(tok)}; expected {_expected_phrase(expected)}", at)
 
 
-def _from_unexpected_characters(err: UnexpectedCharacters, text: str, filename: str) -> ASLSyntaxError:
-    line_text = text.split("\n")[err.line - 1] if err.line >= 1 else ""
-    rest = line_text[err.column - 1 :]
-    ch = rest[:1] or text[err.pos_in_stream : err.pos_in_stream + 1]
-    at = Span(filename, err.line, err.column, err.line, err.column + 1)
+def _bad_character(text: str, line: int, column: int, filename: str) -> ASLSyntaxError:
+    """The error for a character that starts no token, at ``line``:``column``."""
+    line_text = text.split("\n")[line - 1] if line >= 1 else ""
+    rest = line_text[column - 1 :]
+    ch = rest[:1]
+    at = Span(filename, line, column, line, column + 1)
     if ch == "'":
         close = rest.find("'", 1)
         if close < 0:
             return ASLSyntaxError("unterminated bit string: no closing \"'\" on this line", at)
         for i, c in enumerate(rest[1:close], start=1):
             if c not in "01x ":
-                bad = Span(filename, err.line, err.column + i, err.line, err.column + i + 1)
+                bad = Span(filename, line, column + i, line, column + i + 1)
                 return ASLSyntaxError(
                     f"'{c}' cannot appear in a bit string (only 0, 1, x and spaces can)", bad
                 )
     if ch == '"':
         return ASLSyntaxError("unterminated string: no closing '\"' on this line", at)
-    shown = repr(ch) if ch.isprintable() and ch != "'" else repr(ch)
-    return ASLSyntaxError(f"unexpected character {shown}", at)
+    return ASLSyntaxError(f"unexpected character {ch!r}", at)
 
 
 def _bracket_problem(text: str, filename: str) -> ASLSyntaxError | None:
     """A closing bracket without its opener, or an opener never closed, in ``text``."""
     stack: list[Token] = []
     try:
-        tokens = list(_lark().lex(text, dont_ignore=False))
-    except (UnexpectedInput, ASLError):
+        tokens = list(_scanner().scan(text))
+    except ASLError:
         return None
     for tok in tokens:
         if tok.type in _OPENERS:
@@ -899,7 +983,7 @@ def _run(text: str, filename: str, start: str):
             if isinstance(err, UnexpectedToken):
                 found = _from_unexpected_token(err, filename)
             elif isinstance(err, UnexpectedCharacters):
-                found = _from_unexpected_characters(err, text, filename)
+                found = _bad_character(text, err.line, err.column, filename)
             elif isinstance(err, UnexpectedEOF):
                 found = ASLSyntaxError("unexpected end of the text", _after_last(filename))
             else:
