@@ -233,8 +233,7 @@ class Program:
         self.constants: dict[str, tuple[Any, TypeDesc]] = {
             name: (self.const_value(name), self.type_desc(t)) for name, (t, _d) in checked.consts.items()}
         self._names_by_type = self._reverse_names()
-        self._snippet_slots: dict = {}
-        self._snippet_types: dict = {}
+        self._snippets: dict = {}
 
     def _check_rule(self, rule: UndefinedRule) -> None:
         errs = []
@@ -376,23 +375,38 @@ class Program:
         except RecursionError:
             raise ASLRuntimeError("the evaluation nested too deeply for Python (lower recursion_limit)") from None
 
-    def _snippet(self, node: Any) -> None:
-        errs = check_snippet(self.checked, node, self._snippet_slots, self._snippet_types)
+    def _compiled_snippet(self, code: Any, instrumented: bool, statements: bool) -> tuple[Any, dict, Any]:
+        key = (code, instrumented, statements) if isinstance(code, str) else None
+        hit = self._snippets.get(key) if key is not None else None
+        if hit is not None:
+            return hit
+        node = code
+        if isinstance(code, str):
+            from .parser import parse_expression, parse_statements
+
+            node = parse_statements(code) if statements else parse_expression(code)
+        slots: dict = {}
+        errs = check_snippet(self.checked, node, slots, {})
         if errs:
             raise ErrorList(errs)
+        comp = _Compiler(self, instrumented, self._form(instrumented))
+        comp.snippet_slots = slots
+        closure = comp.block(node) if statements else comp.expr(node, None)
+        result = (closure, slots, node)
+        if key is not None:
+            if len(self._snippets) > 1000:
+                self._snippets.clear()
+            self._snippets[key] = result
+        return result
 
     def evaluate(self, expr: str | ast.Expr, world: Any, *, instrumented: bool = False,
                  step_limit: int = DEFAULT_STEP_LIMIT, recursion_limit: int = DEFAULT_RECURSION_LIMIT,
                  globals: dict | None = None) -> Any:
-        """The value of one expression (text or AST) evaluated against this program."""
-        if isinstance(expr, str):
-            from .parser import parse_expression
-
-            expr = parse_expression(expr)
-        self._snippet(expr)
-        closure = _Compiler(self, instrumented, self._form(instrumented)).expr(expr, None)
+        """The value of one expression (text or AST) evaluated against this program.
+        Text is parsed, checked and compiled once per program (cached)."""
+        closure, slots, _node = self._compiled_snippet(expr, instrumented, False)
         rt = self._runtime(world, instrumented, step_limit, recursion_limit, globals)
-        frame = [None] * max(1, len(self._snippet_slots))
+        frame = [None] * max(1, len(slots))
         return self._guard(lambda: closure(frame, rt))
 
     def static_type(self, expr: ast.Expr) -> T:
@@ -402,24 +416,16 @@ class Program:
     def run_statements(self, stmts: str | tuple, world: Any, *, instrumented: bool = False,
                        step_limit: int = DEFAULT_STEP_LIMIT, recursion_limit: int = DEFAULT_RECURSION_LIMIT,
                        globals: dict | None = None) -> dict:
-        """Run top-level statements; return ``{variable: value}`` for every variable they
-        assign or declare, in order of appearance."""
-        if isinstance(stmts, str):
-            from .parser import parse_statements
-
-            stmts = parse_statements(stmts)
-        before = set(self._snippet_slots)
-        self._snippet(stmts)
-        comp = _Compiler(self, instrumented, self._form(instrumented))
-        body = comp.block(stmts)
+        """Run top-level statements in a fresh scope; return ``{variable: value}`` for every
+        variable they assign or declare, in order of first appearance."""
+        body, slots, node = self._compiled_snippet(stmts, instrumented, True)
         rt = self._runtime(world, instrumented, step_limit, recursion_limit, globals)
-        frame = [None] * max(1, len(self._snippet_slots))
+        frame = [None] * max(1, len(slots))
         self._guard(lambda: body(frame, rt))
-        names = [n for n in _assigned_names(stmts) if n in self._snippet_slots or n not in before]
         out = {}
-        for n in names:
-            if n in self._snippet_slots:
-                out[n] = frame[self._snippet_slots[n]]
+        for n in _assigned_names(node):
+            if n in slots:
+                out[n] = frame[slots[n]]
             elif n in rt.globals:
                 out[n] = rt.globals[n]
         return out
@@ -509,6 +515,7 @@ class _Compiler:
         self.instr = instrumented
         self.form = form
         self.func: FuncInfo | None = None
+        self.snippet_slots: dict = {}
 
     def compile_all(self) -> None:
         for info in self.p.all_funcs():
@@ -942,7 +949,7 @@ class _Compiler:
         return impdef_stmt
 
     def func_slots(self) -> dict:
-        return self.func.slots if self.func is not None else self.program._snippet_slots
+        return self.func.slots if self.func is not None else self.snippet_slots
 
     # ---- assignment targets ---------------------------------------------------------
     def store(self, t: Any) -> Any:
