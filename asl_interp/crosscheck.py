@@ -1,0 +1,558 @@
+"""Cross-checking a hand-written model of a spec function against the spec itself.
+
+In: a loaded spec, a call (``"CheckVFPEnabled(TRUE)"``), a profile, fixed state, and a
+*model*: a plain Python function, the kind an emulator or hypervisor author writes.
+Out: a :class:`CrossCheckResult`: agreement over every state the exploration covers, or the
+disagreements, each with a minimal state, the spec's outcome and decisive lines, and the
+model's answer.
+
+The model
+---------
+``model(fields) -> outcome``. ``fields`` is a read-only mapping:
+
+- register fields by name, ``fields["HCR_EL2.TGE"]``, ``fields["PSTATE.EL"]``,
+  ``fields["FPEXC.EN"]`` (a view and its storage name the same bits: ``FPEXC32_EL2.EN`` works
+  too), a whole register as ``fields["CPTR_EL2"]``: unsigned integers (``PSTATE.EL`` is 1 at
+  EL1, ``CPACR.cp10`` is 3 for ``'11'``);
+- profile facts by the key the spec asks them with, ``fields["HaveEL(EL2)"]``,
+  ``fields["HaveAArch32EL(EL1)"]``: booleans (or the answer's value).
+
+Reads are tracked: a field the spec's path did not read is enumerated over all its values
+(a field wider than 8 bits must be fixed with ``--set``). ``fields.get(name, default)`` and
+``name in fields`` work as for a dict (``in`` is true for every known name).
+
+The outcome the model returns is one of:
+
+- ``"permitted"`` (the call returns: the access is allowed);
+- a dict with any of the keys ``el`` (``"EL2"`` or ``2``), ``state`` (``"AArch64"`` or
+  ``"AArch32"``), ``mode`` (AArch32 mode: ``"Undef"``, ``"Hyp"``), ``ec`` (exception class,
+  an integer, e.g. ``0x07``), ``exception`` (``"Exception_AdvSIMDFPAccessTrap"``; the
+  ``Exception_`` prefix may be left out), ``undefined`` (True when the exception comes through
+  UNDEFINED): an exception whose given attributes must all match the spec's;
+- a tuple ``(el, ec)``, ``(el, "Undef")`` (mode) or ``(el,)``: shorthand for the dict.
+
+A model that raises, returns anything else, or reads an unknown name is an error pointing
+at the model's own line (``file:line``), with a suggestion for a misspelt name.
+
+Guarantees: every leaf of the exploration is checked against the model with every
+combination of the fields the model reads beyond the path's own; the disagreement reported per
+(spec path, model answer) is the one with the fewest fields.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import inspect
+import itertools
+import traceback
+from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from .errors import ASLError, Span, StateError, UsageError, suggest
+from .explore import (
+    DEFAULT_MAX_PATHS,
+    DecisionTable,
+    Leaf,
+    explore,
+    outcome_json,
+    outcome_key,
+    outcome_text,
+    relpath,
+    show_value,
+    step_line,
+    _step_json,
+    _json_value,
+)
+from .machine import Outcome, PathStep, Profile, resolve_state
+
+__all__ = ["CrossCheckResult", "Disagreement", "ModelError", "crosscheck", "load_model", "normalise_outcome"]
+
+#: Widest field a model may read without the exploration fixing it, in bits.
+MAX_MODEL_BITS = 8
+#: Most combinations of model-only fields tried per leaf.
+MAX_COMBINATIONS = 4096
+
+
+class ModelError(ASLError):
+    """The model is broken: it raised, returned something that is not an outcome, or read a
+    name that is neither a register field nor a profile fact."""
+
+    phase = "usage"
+
+
+@attrs.define(frozen=True, slots=True)
+class Disagreement:
+    """One kind of difference (a spec outcome against a model answer): a minimal ``state``
+    (name -> value: the open fields the spec path read and the fields the model read; the
+    fixed state is the table's), the spec's ``outcome`` and ``decisive`` steps, the ``model``'s
+    answer (normalised dict, see :func:`normalise_outcome`) and ``count``, the number of
+    checked states that differ this way."""
+
+    state: dict[str, Any]
+    outcome: Outcome
+    decisive: tuple[PathStep, ...]
+    model: dict[str, Any]
+    count: int = 1
+
+
+@attrs.define(slots=True)
+class CrossCheckResult:
+    """``agrees`` over ``states`` checked states on ``paths`` spec paths; otherwise the
+    ``disagreements`` (one per spec path and model answer, minimal state first)."""
+
+    agrees: bool
+    model_name: str
+    paths: int
+    states: int
+    table: DecisionTable
+    disagreements: list[Disagreement]
+    model_reads: list[str]
+
+
+# ======================================================================================
+# Loading and calling the model
+# ======================================================================================
+
+
+def load_model(spec_text: str) -> Callable[[Mapping[str, Any]], Any]:
+    """``FILE.py:FUNCTION`` -> the function. Unreadable files, Python errors in them and
+    missing functions are UsageErrors naming the file (and line)."""
+    path_text, colon, name = spec_text.rpartition(":")
+    if not colon or not path_text or not name:
+        raise UsageError(f"--model {spec_text!r}: write FILE.py:FUNCTION")
+    path = Path(path_text)
+    if not path.is_file():
+        raise UsageError(f"--model: {path_text} does not exist")
+    module_name = f"_asl_interp_model_{abs(hash(str(path.resolve())))}"
+    loader_spec = importlib.util.spec_from_file_location(module_name, path)
+    if loader_spec is None or loader_spec.loader is None:
+        raise UsageError(f"--model: cannot load {path_text} as Python")
+    module = importlib.util.module_from_spec(loader_spec)
+    try:
+        loader_spec.loader.exec_module(module)
+    except SyntaxError as err:
+        raise ModelError(f"the model file is not valid Python: {err.msg}",
+                         Span(str(path), err.lineno or 1, err.offset or 1)) from None
+    except Exception as err:  # noqa: BLE001 - any error while importing the user's file
+        raise _model_raised(err, str(path), "while loading the model") from None
+    fn = getattr(module, name, None)
+    if not callable(fn):
+        names = [n for n, v in vars(module).items() if callable(v) and not n.startswith("_")
+                 and getattr(v, "__module__", None) == module_name]
+        hint = suggest(name, names)
+        raise UsageError(f"--model: {path_text} defines no function '{name}'" + (f"; {hint}" if hint else ""),
+                         notes=(f"functions there: {', '.join(sorted(names)) or '(none)'}",))
+    return fn
+
+
+def _model_file(model: Callable) -> str | None:
+    try:
+        return inspect.getsourcefile(model)
+    except TypeError:
+        return None
+
+
+def _model_span(model: Callable) -> Span | None:
+    file = _model_file(model)
+    try:
+        line = inspect.getsourcelines(model)[1]
+    except (OSError, TypeError):
+        return None
+    return Span(file, line, 1) if file else None
+
+
+def _model_raised(err: BaseException, file: str | None, what: str) -> ModelError:
+    frames = traceback.extract_tb(err.__traceback__)
+    inside = [f for f in frames if file is not None and Path(f.filename).resolve() == Path(file).resolve()]
+    frame = inside[-1] if inside else (frames[-1] if frames else None)
+    span = Span(frame.filename, frame.lineno or 1, 1) if frame else None
+    return ModelError(f"the model raised {type(err).__name__} {what}: {err}", span)
+
+
+class _Need(Exception):  # noqa: N818 - control flow: the model read a field not yet given
+    def __init__(self, name: str, storage: str, mask: int, shift: int, width: int):
+        super().__init__(name)
+        self.name, self.storage, self.mask, self.shift, self.width = name, storage, mask, shift, width
+
+
+class _UnknownName(Exception):  # noqa: N818 - carries a clean message out of the model
+    def __init__(self, message: str, span: Span | None):
+        super().__init__(message)
+        self.message, self.span = message, span
+
+
+class Fields(Mapping[str, Any]):
+    """The mapping a model reads: register fields and profile facts, reads recorded.
+
+    ``bits`` is the state known for this check (storage -> (mask, value)); ``facts`` the
+    profile's answers (and the leaf's open answers). Reading bits not in ``bits`` raises an
+    internal request so the checker can enumerate them.
+    """
+
+    def __init__(self, spec: Any, bits: Mapping[str, tuple[int, int]], facts: Mapping[str, Any], model_file: str | None):
+        self._spec = spec
+        self._bits = bits
+        self._facts = facts
+        self._file = model_file
+        self.read: dict[str, Any] = {}
+
+    def _lookup(self, name: str) -> tuple[str, int, int, int]:
+        if not isinstance(name, str):
+            raise self._unknown(f"the model asked for {name!r}: names are strings like \"HCR_EL2.TGE\"")
+        reg_name, dot, field = name.partition(".")
+        model = self._spec.model
+        if reg_name not in model.registers:
+            hint = suggest(reg_name if dot else name, list(model.registers) + list(self._facts))
+            raise self._unknown(f"the model reads '{name}', which is neither a register field nor a profile fact"
+                                + (f"; {hint}" if hint else ""))
+        reg = model.registers[reg_name]
+        if dot:
+            fld = reg.fields.get(field)
+            if fld is None:
+                hint = suggest(field, list(reg.fields))
+                raise self._unknown(f"the model reads '{name}': register {reg_name} has no field '{field}'"
+                                    + (f"; {hint}" if hint else ""))
+            high, low = fld.high, fld.low
+        else:
+            high, low = reg.width - 1, 0
+        view = model.views[reg_name]
+        shift = low + view.offset
+        return view.storage, ((1 << (high - low + 1)) - 1) << shift, shift, high - low + 1
+
+    def _unknown(self, message: str) -> _UnknownName:
+        frame = inspect.currentframe()
+        span = None
+        while frame is not None:
+            if self._file and Path(frame.f_code.co_filename).resolve() == Path(self._file).resolve():
+                span = Span(frame.f_code.co_filename, frame.f_lineno, 1)
+                break
+            frame = frame.f_back
+        return _UnknownName(message, span)
+
+    def __getitem__(self, name: str) -> Any:
+        if isinstance(name, str) and name in self._facts:
+            value = self._facts[name]
+            self.read[name] = value
+            return value
+        storage, mask, shift, width = self._lookup(name)
+        known_mask, value = self._bits.get(storage, (0, 0))
+        if known_mask & mask != mask:
+            raise _Need(name, storage, mask & ~known_mask, shift, width)
+        result = (value & mask) >> shift
+        self.read[name] = result
+        return result
+
+    def get(self, name: str, default: Any = None) -> Any:
+        return self[name]
+
+    def __contains__(self, name: object) -> bool:
+        if not isinstance(name, str):
+            return False
+        if name in self._facts:
+            return True
+        reg_name, dot, field = name.partition(".")
+        reg = self._spec.model.registers.get(reg_name)
+        return reg is not None and (not dot or field in reg.fields)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(list(self._facts))
+
+    def __len__(self) -> int:
+        return len(self._facts)
+
+
+_OUTCOME_KEYS = {"el", "state", "mode", "ec", "exception", "undefined"}
+
+
+def normalise_outcome(value: Any) -> dict[str, Any] | None:
+    """A model's answer as ``{"kind": "returned"}`` or ``{"kind": "exception", ...}`` with
+    ``target_el``/``target_state``/``mode``/``ec``/``exception``/``via_undefined`` as given;
+    None when it is not one of the documented forms."""
+    if isinstance(value, str):
+        return {"kind": "returned"} if value.strip().lower() in ("permitted", "returned") else None
+    if isinstance(value, tuple):
+        if not 1 <= len(value) <= 2:
+            return None
+        d: dict[str, Any] = {"el": value[0]}
+        if len(value) == 2:
+            if isinstance(value[1], int) and not isinstance(value[1], bool):
+                d["ec"] = value[1]
+            elif isinstance(value[1], str):
+                d["exception" if value[1].startswith("Exception_") else "mode"] = value[1]
+            else:
+                return None
+        value = d
+    if not isinstance(value, dict) or not value or set(value) - _OUTCOME_KEYS:
+        return None
+    out: dict[str, Any] = {"kind": "exception"}
+    if "el" in value:
+        el = value["el"]
+        if isinstance(el, int) and not isinstance(el, bool) and 0 <= el <= 3:
+            out["target_el"] = f"EL{el}"
+        elif isinstance(el, str) and el.upper() in ("EL0", "EL1", "EL2", "EL3"):
+            out["target_el"] = el.upper()
+        else:
+            return None
+    if "state" in value:
+        if value["state"] not in ("AArch64", "AArch32"):
+            return None
+        out["target_state"] = value["state"]
+    if "mode" in value:
+        if not isinstance(value["mode"], str):
+            return None
+        out["mode"] = value["mode"].removeprefix("M32_")
+    if "ec" in value:
+        if not isinstance(value["ec"], int) or isinstance(value["ec"], bool):
+            return None
+        out["ec"] = value["ec"]
+    if "exception" in value:
+        if not isinstance(value["exception"], str):
+            return None
+        exc = value["exception"]
+        out["exception"] = exc if exc.startswith("Exception_") else f"Exception_{exc}"
+    if "undefined" in value:
+        if not isinstance(value["undefined"], bool):
+            return None
+        out["via_undefined"] = value["undefined"]
+    return out
+
+
+def _matches(model_out: Mapping[str, Any], outcome: Outcome) -> bool:
+    spec_out = outcome_json(outcome)
+    if model_out["kind"] != spec_out["kind"]:
+        return False
+    return all(spec_out.get(k) == v for k, v in model_out.items() if k != "kind")
+
+
+def model_text(model_out: Mapping[str, Any]) -> str:
+    """The model's answer in words."""
+    if model_out["kind"] == "returned":
+        return "permitted (returns)"
+    parts = []
+    if "target_el" in model_out:
+        parts.append(f"exception to {model_out['target_el']}")
+    else:
+        parts.append("exception")
+    for key, label in (("target_state", ""), ("mode", "mode "), ("exception", "")):
+        if key in model_out:
+            parts.append(f"{label}{model_out[key]}")
+    if "ec" in model_out:
+        parts.append(f"class 0x{model_out['ec']:02X}")
+    if model_out.get("via_undefined"):
+        parts.append("via UNDEFINED")
+    return ", ".join(parts)
+
+
+# ======================================================================================
+# The check
+# ======================================================================================
+
+
+def _leaf_bits(leaf: Leaf) -> list[dict[str, tuple[int, int]]]:
+    """The concrete storage states of a leaf's open state (each class member), as
+    storage -> (mask, value); at most MAX_COMBINATIONS."""
+    parts = [(var.key, var.mask, sorted(cls)) for var, cls in leaf.choices.items() if var.kind == "state"]
+    out = []
+    for combo in itertools.islice(itertools.product(*(p[2] for p in parts)), MAX_COMBINATIONS):
+        bits: dict[str, tuple[int, int]] = {}
+        for (key, mask, _cls), value in zip(parts, combo):
+            m, v = bits.get(key, (0, 0))
+            bits[key] = (m | mask, v | (value & mask))
+        out.append(bits)
+    return out
+
+
+def _fixed_bits(spec: Any, profile: Profile, fixed: Mapping[str, Any]) -> dict[str, tuple[int, int]]:
+    bits: dict[str, tuple[int, int]] = {}
+    writes = resolve_state(profile.state, spec.model, spec.constants) + resolve_state(fixed, spec.model, spec.constants)
+    for w in writes:
+        view = spec.model.views[w.register]
+        shift = w.low + view.offset
+        mask = ((1 << (w.high - w.low + 1)) - 1) << shift
+        m, v = bits.get(view.storage, (0, 0))
+        bits[view.storage] = (m | mask, (v & ~mask) | ((w.value << shift) & mask))
+    return bits
+
+
+def _merge_bits(a: Mapping[str, tuple[int, int]], b: Mapping[str, tuple[int, int]]) -> dict[str, tuple[int, int]]:
+    out = dict(a)
+    for key, (m, v) in b.items():
+        m0, v0 = out.get(key, (0, 0))
+        out[key] = (m0 | m, (v0 & ~m) | (v & m))
+    return out
+
+
+def crosscheck(spec: Any, call: str, model: Callable[[Mapping[str, Any]], Any], *,
+               profile: str | Path | Profile = "default", fixed: Mapping[str, Any] | None = None,
+               vary: Any = (), max_paths: int = DEFAULT_MAX_PATHS, coverage: bool = False,
+               model_name: str | None = None) -> CrossCheckResult:
+    """Explore ``call`` and ask ``model`` about every state covered (see the module
+    docstring for the model's contract). Raises :class:`ModelError` for a broken model."""
+    from .api import load_profile
+
+    prof = profile if isinstance(profile, Profile) else load_profile(profile)
+    fixed = dict(fixed or {})
+    table = explore(spec, call, profile=prof, fixed=fixed, vary=vary, max_paths=max_paths, coverage=coverage)
+    base = _fixed_bits(spec, prof, fixed)
+    model_file = _model_file(model)
+    name = model_name or getattr(model, "__name__", "model")
+    found: dict[tuple, tuple[int, Disagreement]] = {}
+    counts: dict[tuple, int] = {}
+    reads: dict[str, None] = {}
+    checked = 0
+    for leaf in table.leaves:
+        facts = dict(prof.impdef)
+        for var, value in leaf.choices.items():
+            if var.kind == "impdef":
+                facts[var.key] = value
+        for leaf_bits in _leaf_bits(leaf):
+            for bits, answer, read in _ask_all(spec, model, _merge_bits(base, leaf_bits), facts, model_file):
+                checked += 1
+                reads.update(dict.fromkeys(read))
+                if _matches(answer, leaf.outcome):
+                    continue
+                state = _state_of(spec, leaf, bits, read)
+                key = (outcome_key(leaf.outcome), tuple(sorted(answer.items())))
+                counts[key] = counts.get(key, 0) + 1
+                size = (len(leaf.fields), len(state))
+                if key not in found or size < found[key][0]:
+                    found[key] = (size, Disagreement(state, leaf.outcome, leaf.decisive, answer))
+    disagreements = [attrs.evolve(d, count=counts[key]) for key, (_n, d) in found.items()]
+    return CrossCheckResult(not disagreements, name, table.paths, checked, table, disagreements, list(reads))
+
+
+def _ask_all(spec: Any, model: Callable, bits: dict[str, tuple[int, int]], facts: Mapping[str, Any],
+             model_file: str | None):
+    """Call the model on ``bits``, enumerating every field it reads beyond them; yields
+    (bits used, normalised answer, names read)."""
+    stack = [bits]
+    count = 0
+    while stack:
+        current = stack.pop()
+        fields = Fields(spec, current, facts, model_file)
+        try:
+            answer = model(fields)
+        except _Need as need:
+            width = bin(need.mask).count("1")
+            if width > MAX_MODEL_BITS:
+                raise ModelError(f"the model reads {need.name}, which the spec path does not read and which is "
+                                 f"{need.width} bits wide: fix it with --set", _need_span(need, model_file)) from None
+            for i in reversed(range(1 << width)):
+                value = _spread(i, need.mask)
+                m, v = current.get(need.storage, (0, 0))
+                stack.append({**current, need.storage: (m | need.mask, v | value)})
+            continue
+        except _UnknownName as err:
+            raise ModelError(err.message, err.span) from None
+        except Exception as err:  # noqa: BLE001 - the user's model may raise anything
+            raise _model_raised(err, model_file, "") from None
+        norm = normalise_outcome(answer)
+        if norm is None:
+            raise ModelError(
+                f"the model returned {answer!r}, which is not an outcome",
+                _model_span(model),
+                notes=("note: return \"permitted\", a dict such as {\"el\": \"EL2\", \"ec\": 0x07} "
+                       "(keys el, state, mode, ec, exception, undefined) or a tuple (el, ec)",
+                       f"note: for the state {fields.read}"))
+        count += 1
+        if count > MAX_COMBINATIONS:
+            raise ModelError(f"the model reads more fields than can be enumerated ({MAX_COMBINATIONS} combinations)",
+                             _model_span(model))
+        yield current, norm, dict(fields.read)
+
+
+def _need_span(need: _Need, model_file: str | None) -> Span | None:
+    tb = need.__traceback__
+    frames = traceback.extract_tb(tb) if tb else []
+    for f in reversed(frames):
+        if model_file and Path(f.filename).resolve() == Path(model_file).resolve():
+            return Span(f.filename, f.lineno or 1, 1)
+    return None
+
+
+def _spread(index: int, mask: int) -> int:
+    out, i = 0, 0
+    for b in range(mask.bit_length()):
+        if mask >> b & 1:
+            if index >> i & 1:
+                out |= 1 << b
+            i += 1
+    return out
+
+
+def _state_of(spec: Any, leaf: Leaf, bits: Mapping[str, tuple[int, int]], model_read: Mapping[str, Any]) -> dict[str, Any]:
+    """The fields the path read (open ones at this state's value) and what the model read."""
+    state: dict[str, Any] = {}
+    for r in leaf.reads:
+        if r.name not in leaf.explored:
+            continue
+        view = spec.model.views[r.register]
+        shift = r.low + view.offset
+        mask = ((1 << (r.high - r.low + 1)) - 1) << shift
+        m, v = bits.get(view.storage, (0, 0))
+        state[r.name] = (v & mask) >> shift if m & mask == mask else r.value
+    for name, values in leaf.fields.items():
+        if name not in state and name in leaf.explored:
+            state[name] = min(values, key=str)
+    for name, value in model_read.items():
+        if name not in state:
+            state[name] = value
+    return state
+
+
+# ======================================================================================
+# Rendering
+# ======================================================================================
+
+
+def render_crosscheck(result: CrossCheckResult) -> str:
+    """Agreement with the count, or each disagreement: state, spec outcome with its decisive
+    lines, the model's answer."""
+    table = result.table
+    head = f"{table.call} on profile {table.profile}" + (
+        " with " + ", ".join(f"{k}={v}" for k, v in table.fixed.items()) if table.fixed else "")
+    if result.agrees:
+        return (f"{head}\nagrees: model {result.model_name} matches the spec on all {result.paths} paths "
+                f"({result.states} states checked; the model read {', '.join(result.model_reads) or 'nothing'})")
+    out = [head, f"disagrees: model {result.model_name} differs from the spec in "
+                 f"{len(result.disagreements)} case{'s' if len(result.disagreements) != 1 else ''} "
+                 f"({result.states} states checked on {result.paths} paths)"]
+    for i, d in enumerate(result.disagreements, 1):
+        out.append("")
+        more = f"  (and {d.count - 1} more state{'s' if d.count != 2 else ''} like it)" if d.count > 1 else ""
+        out.append(f"[{i}] state: " + ("  ".join(f"{k}={_show(table, k, v)}" for k, v in d.state.items())
+                                      or "(the fixed state)") + more)
+        out.append(f"    spec:  {outcome_text(d.outcome)}")
+        for step in d.decisive:
+            out.append(f"             {step_line(step, table.spec_root)}")
+        out.append(f"    model: {model_text(d.model)}")
+    return "\n".join(out)
+
+
+def _show(table: DecisionTable, name: str, value: Any) -> str:
+    return show_value(name, value, table.widths, table.names)
+
+
+def crosscheck_json(result: CrossCheckResult) -> dict[str, Any]:
+    """The JSON form of a cross-check."""
+    root = result.table.spec_root
+    return {
+        "agrees": result.agrees,
+        "model": result.model_name,
+        "call": result.table.call,
+        "profile": result.table.profile,
+        "paths": result.paths,
+        "states": result.states,
+        "model_reads": result.model_reads,
+        "disagreements": [
+            {"state": {k: _json_value(v) for k, v in d.state.items()},
+             "spec": outcome_json(d.outcome),
+             "decisive": [_step_json(s, root) for s in d.decisive],
+             "model": d.model, "states": d.count}
+            for d in result.disagreements
+        ],
+    }
+

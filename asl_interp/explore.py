@@ -1,0 +1,1301 @@
+"""Exploring the spec: decision tables, property checks and the machinery crosscheck uses.
+
+In: a loaded :class:`~asl_interp.api.Spec`, a call written in ASL (``"CheckVFPEnabled(TRUE)"``),
+a profile, and *fixed* state (a state mapping as :meth:`Spec.run` takes it). Everything else
+the evaluation examines is left open.
+Out: a :class:`DecisionTable`: one :class:`Row` per path through the spec, each giving the
+fields that path read with the set of values that lead down it, the outcome (the shape of
+``run --json``'s ``outcome``) and the decisive lines; plus the infeasible paths (a spec
+``assert`` failed: the state was inconsistent) and, on request, line coverage.
+
+How it works (re-execution depth-first search):
+
+- Each run evaluates the call against an :class:`ExploreMachine`: the profile's state, the
+  fixed state, and the choices made so far on the current branch of the search tree.
+- When the evaluation examines bits nobody set, the machine's unset hook raises
+  :class:`Branch` naming the still-unknown bits of the storage register (views such as
+  ``FPEXC``/``FPEXC32_EL2`` share storage, so they are one variable). The search re-runs the
+  call once per value of those bits. IMPLEMENTATION DEFINED answers the profile leaves open
+  (or that ``vary`` names) and CONSTRAINED UNPREDICTABLE choices the profile leaves open branch
+  the same way: booleans over FALSE/TRUE, enumerations over their members, small bit vectors
+  over all values, ``ConstrainUnpredictable`` over the members a spec ``assert c IN {...}``
+  right after the call permits (all members when the spec says nothing).
+- A run that ends (returns, or reaches an exception-entry boundary) is a *leaf*: a full
+  assignment to everything the path examined. A run ending in a failed spec ``assert`` is an
+  *infeasible* leaf. Any other error is the user's (a bad call, a profile typo) and is raised.
+- Leaves with the same path (branch sites and their values), the same fields read and the same
+  outcome are merged into rows. Merging only ever joins leaves that differ in one field and
+  agree on all others, so every row is an exact product of value sets: every state matching a
+  row's value sets takes that row's path.
+
+Guarantees: the leaves partition the state space (each full state of the examined fields
+follows exactly one leaf); the search stops with :class:`ExplorationLimit` (a clean error)
+after ``max_paths`` leaves or when one read would branch over more than ``2**max_branch_bits``
+values; a World exception is never swallowed by the evaluator (its contract), so a branch
+request always reaches the search.
+
+Public API: :func:`explore`, :func:`check_independent`, :func:`check_property`, the result
+classes :class:`DecisionTable`, :class:`Row`, :class:`Infeasible`, :class:`PropertyResult`,
+:class:`Counterexample`, and :func:`parse_assignments` (``NAME=VALUE`` options).
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from . import ast
+from .errors import ASLError, ASLRuntimeError, ProfileError, Span, StateError, UsageError, source_line, suggest
+from .machine import Machine, Outcome, PathStep, Profile, resolve_state
+from .world import Read, TypeDesc
+
+__all__ = [
+    "Counterexample",
+    "DecisionTable",
+    "ExplorationLimit",
+    "ExploreMachine",
+    "Infeasible",
+    "Leaf",
+    "PropertyResult",
+    "Row",
+    "Var",
+    "check_independent",
+    "check_property",
+    "explore",
+    "parse_assignments",
+]
+
+#: Default guard: leaves (complete paths) before the search stops.
+DEFAULT_MAX_PATHS = 20000
+#: Default guard: the widest unset read the search will branch over, in bits.
+DEFAULT_MAX_BRANCH_BITS = 8
+
+
+class ExplorationLimit(ASLError):
+    """The exploration would exceed a configured limit (paths, or one read's width)."""
+
+    phase = "runtime"
+
+
+# ======================================================================================
+# Variables and choices
+# ======================================================================================
+
+
+@attrs.define(frozen=True, slots=True)
+class Var:
+    """One open question the search branches on.
+
+    ``kind`` is ``"state"`` (``key`` = storage register, ``mask`` = the bits, in storage
+    positions), ``"impdef"`` (``key`` = the IMPLEMENTATION_DEFINED key) or ``"constraint"``
+    (``key`` = the Unpredictable member).
+    """
+
+    kind: str
+    key: str
+    mask: int = 0
+
+    def label(self) -> str:
+        if self.kind == "state":
+            return f"{self.key}<{_mask_text(self.mask)}>"
+        if self.kind == "constraint":
+            return f"ConstrainUnpredictable({self.key})"
+        return self.key
+
+
+def _mask_text(mask: int) -> str:
+    bits = [b for b in range(mask.bit_length()) if mask >> b & 1]
+    if not bits:
+        return ""
+    hi, lo = max(bits), min(bits)
+    return f"{hi}:{lo}" if hi != lo else str(hi)
+
+
+def _runs_of(mask: int) -> list[tuple[int, int]]:
+    """Contiguous bit runs ``(high, low)`` of ``mask``."""
+    out = []
+    b = 0
+    while mask >> b:
+        if mask >> b & 1:
+            lo = b
+            while mask >> (b + 1) & 1:
+                b += 1
+            out.append((b, lo))
+        b += 1
+    return out
+
+
+def _spread(index: int, mask: int) -> int:
+    """The ``index``-th value of the bits in ``mask`` (bits of ``index`` placed in order)."""
+    out, i = 0, 0
+    for b in range(mask.bit_length()):
+        if mask >> b & 1:
+            if index >> i & 1:
+                out |= 1 << b
+            i += 1
+    return out
+
+
+class ExploreMachine(Machine):
+    """A :class:`~asl_interp.machine.Machine` whose open questions raise :class:`Branch`
+    unless ``choices`` (``Var -> value``) already answers them.
+
+    A state choice is a *class*: a frozenset of values of the variable's bits (in storage
+    position) that every read so far treated alike. A read whose spec site only compares the
+    value with constants (``PSTATE.M == M32_Monitor``, ``PSTATE.EL IN {EL0, EL1}``, a ``case``
+    subject) splits the values by the answers those comparisons give; any other use splits
+    them into single values. The run uses the smallest member of each class.
+
+    ``vary`` names IMPLEMENTATION_DEFINED keys to treat as open even when the profile answers
+    them; ``permitted`` gives, per Unpredictable member, the Constraint members to branch over;
+    ``sites`` maps a read's span to the comparisons its value meets (None: any other use).
+    """
+
+    def __init__(self, model, profile: Profile, choices: Mapping[Var, Any], *, constants=None,
+                 trace: bool = False, vary: Iterable[str] = (), permitted: Callable[[str], list[str]] | None = None,
+                 enums: Mapping[str, Sequence[str]] | None = None, max_branch_bits: int = DEFAULT_MAX_BRANCH_BITS,
+                 sites: Mapping[Span, Any] | None = None):
+        self.choices = dict(choices)
+        self.vary = set(vary)
+        self.permitted = permitted
+        self.enums = enums or {}
+        self.max_branch_bits = max_branch_bits
+        self.sites = sites or {}
+        self.choice_marks = 0
+        #: Alternatives not taken by this run: (choices so far + the alternative), to explore.
+        self.pending: list[dict[Var, Any]] = []
+        #: Per decided branch (in order): (whether it examined state, whether an open answer
+        #: was given since the previous branch).
+        self.decisive_flags: list[tuple[bool, bool]] = []
+        #: Per storage: the state variables whose class still has several members.
+        self.classes: dict[str, list[Var]] = {}
+        super().__init__(model, profile, unset=self._open_read, on_missing_impdef=self._open_impdef,
+                         constants=constants, trace=trace)
+
+    def apply_choices(self) -> None:
+        """Write each state class's smallest member into storage (before the run)."""
+        for var, cls in self.choices.items():
+            if var.kind == "state":
+                value = min(cls)
+                for high, low in _runs_of(var.mask):
+                    self._store(var.key, high, low, (value >> low) & ((1 << (high - low + 1)) - 1))
+                if len(cls) > 1:
+                    self.classes.setdefault(var.key, []).append(var)
+
+    # ---- open questions -----------------------------------------------------------------
+    def _split(self, values: Iterable[int], known: int, shift: int, width: int, span: Span | None) -> list[frozenset]:
+        """``values`` (storage-positioned) split by what the read at ``span`` can tell apart;
+        ``known`` is the rest of the read's bits, already in position."""
+        tests = self.sites.get(span) if span is not None else None
+        groups: dict[Any, set[int]] = {}
+        for v in values:
+            read = ((v | known) >> shift) & ((1 << width) - 1)
+            sig = read if tests is None else tuple(t(read) for t in tests)
+            groups.setdefault(sig, set()).add(v)
+        return sorted((frozenset(g) for g in groups.values()), key=min)
+
+    def _open_read(self, register: str, field: str | None, high: int, low: int, span: Span | None) -> int:
+        view = self.model.views[register]
+        storage = view.storage
+        missing = known = 0
+        for b in range(low + view.offset, high + view.offset + 1):
+            if self.is_set(storage, b, b):
+                known |= (self.peek(storage, b, b) or 0) << b
+            else:
+                missing |= 1 << b
+        width = bin(missing).count("1")
+        if width > self.max_branch_bits:
+            name = f"{register}.{field}" if field else f"{register}<{high}:{low}>"
+            raise ExplorationLimit(
+                f"exploring would branch over all {2 ** width} values of {name} ({width} unset bits)",
+                span, notes=("note: fix it with --set (or fixed=...), or raise the limit with --max-branch-bits",))
+        parts = self._split((_spread(i, missing) for i in range(1 << width)), known, low + view.offset,
+                            high - low + 1, span)
+        var = Var("state", storage, missing)
+        self._fork(var, parts)
+        if len(parts[0]) > 1:
+            self.classes.setdefault(storage, []).append(var)
+        shift = low + view.offset
+        return ((min(parts[0]) | known) >> shift) & ((1 << (high - low + 1)) - 1)
+
+    def _fork(self, var: Var, parts: Sequence[Any]) -> None:
+        """Take ``parts[0]`` in this run; queue every other part as a run of its own."""
+        for part in parts[1:]:
+            self.pending.append({**self.choices, var: part})
+        self.choices[var] = parts[0]
+
+    def read_bits(self, register: str, high: int, low: int, span: Span | None) -> int:
+        open_vars = self.classes.get(self.model.views[register].storage) if self.classes else None
+        if open_vars:
+            view = self.model.views[register]
+            shift = low + view.offset
+            mask = ((1 << (high - low + 1)) - 1) << shift
+            for var in open_vars:
+                if var.mask & mask:
+                    cls = self.choices[var]
+                    others = self._known_bits(view.storage, mask & ~var.mask)
+                    parts = self._split(cls, others, shift, high - low + 1, span) if var.mask & mask == var.mask \
+                        else sorted((frozenset(g) for g in _group_by(cls, mask)), key=min)
+                    if len(parts) > 1:
+                        self._fork(var, parts)
+        return super().read_bits(register, high, low, span)
+
+    def _known_bits(self, storage: str, mask: int) -> int:
+        out = 0
+        for b in range(mask.bit_length()):
+            if mask >> b & 1 and self.is_set(storage, b, b):
+                out |= (self.peek(storage, b, b) or 0) << b
+        return out
+
+    def _open_impdef(self, key: str, typ: TypeDesc, span: Span | None) -> Any:
+        var = Var("impdef", key)
+        if var not in self.choices:
+            self._fork(var, self._domain(typ, f"IMPLEMENTATION_DEFINED \"{key}\"", span))
+        self.choice_marks += 1
+        return self.choices[var]
+
+    def _domain(self, typ: TypeDesc, what: str, span: Span | None) -> list[Any]:
+        if typ.kind == "boolean":
+            return [False, True]
+        if typ.kind == "enum":
+            return list(typ.members)
+        if typ.kind == "bits" and typ.width is not None and typ.width <= self.max_branch_bits:
+            return list(range(1 << typ.width))
+        raise ExplorationLimit(f"cannot explore every value of {what} ({typ})", span,
+                               notes=("note: answer it in the profile",))
+
+    def impdef(self, key: str, typ: TypeDesc, span: Span | None) -> Any:
+        if key in self.vary and key in self.profile.impdef:
+            value = self._open_impdef(key, typ, span)
+            self.impdefs.append((key, value, span))
+            return value
+        return super().impdef(key, typ, span)
+
+    def constrain_unpredictable(self, which: str, span: Span | None) -> str:
+        if which in self.profile.constrained and which not in self.vary:
+            return super().constrain_unpredictable(which, span)
+        var = Var("constraint", which)
+        if var not in self.choices:
+            members = self.permitted(which) if self.permitted else list(self.enums.get("Constraint", ()))
+            if not members:
+                raise ProfileError(f"no Constraint members are known to explore ConstrainUnpredictable({which})", span)
+            self._fork(var, members)
+        self.choice_marks += 1
+        choice = self.choices[var]
+        self.constraints.append((which, choice, span))
+        return choice
+
+    def on_branch(self, span: Span, condition: str, value: Any, reads: list[Read]) -> None:
+        super().on_branch(span, condition, value, reads)
+        self.decisive_flags.append((bool(reads), self.choice_marks > 0))
+        self.choice_marks = 0
+
+
+def _group_by(values: Iterable[int], mask: int) -> list[set[int]]:
+    groups: dict[int, set[int]] = {}
+    for v in values:
+        groups.setdefault(v & mask, set()).add(v)
+    return list(groups.values())
+
+
+# ======================================================================================
+# Results
+# ======================================================================================
+
+
+@attrs.define(frozen=True, slots=True)
+class Leaf:
+    """One complete run: ``choices`` (every open value it used; a state class stands for all
+    its members), ``outcome`` (None for an infeasible run), ``fields`` (display name -> the
+    frozenset of values the leaf covers: each field read, plus every open IMPLEMENTATION_DEFINED
+    answer and CONSTRAINED UNPREDICTABLE choice), ``decisive`` (the decisive branch steps),
+    ``error`` (the failed assertion), ``explored`` (the names whose values were open)."""
+
+    choices: dict[Var, Any]
+    outcome: Outcome | None
+    fields: dict[str, frozenset]
+    decisive: tuple[PathStep, ...]
+    reads: tuple[Read, ...] = ()
+    error: ASLError | None = None
+    explored: frozenset[str] = frozenset()
+
+
+@attrs.define(frozen=True, slots=True)
+class Row:
+    """One path of a decision table: ``fields`` (name -> sorted tuple of the values that take
+    this path; each is exactly the set, and the row is their product), ``outcome``, the
+    ``decisive`` branch steps and ``leaves`` (how many concrete leaves it merges)."""
+
+    fields: dict[str, tuple[Any, ...]]
+    outcome: Outcome
+    decisive: tuple[PathStep, ...]
+    leaves: int
+    explored: frozenset[str] = frozenset()
+
+    def outcome_json(self) -> dict[str, Any]:
+        """The outcome, shaped as ``run --json``'s ``outcome`` object."""
+        return outcome_json(self.outcome)
+
+
+@attrs.define(frozen=True, slots=True)
+class Infeasible:
+    """Infeasible paths ending at one failed assertion: where, the message, how many leaves,
+    and one example of the state (name -> value)."""
+
+    span: Span | None
+    message: str
+    count: int
+    example: dict[str, Any]
+
+
+@attrs.define(slots=True)
+class DecisionTable:
+    """Everything one exploration found. ``rows`` in the order first reached; ``leaves`` the
+    concrete feasible runs (``infeasible_leaves`` the others); ``widths`` each state field's
+    bit width (for printing); ``coverage`` per file: (lines run, lines never run), when
+    asked."""
+
+    call: str
+    profile: str
+    fixed: dict[str, Any]
+    rows: list[Row]
+    infeasible: list[Infeasible]
+    leaves: list[Leaf]
+    infeasible_leaves: list[Leaf]
+    runs: int
+    seconds: float
+    widths: dict[str, int]
+    spec_root: Path
+    names: dict[str, dict[int, str]] = attrs.field(factory=dict)
+    coverage: dict[str, tuple[list[int], list[int]]] | None = None
+
+    @property
+    def paths(self) -> int:
+        """Rows (distinct paths)."""
+        return len(self.rows)
+
+    @property
+    def states(self) -> int:
+        """Concrete states covered (feasible): the product of each row's value sets, summed."""
+        return sum(row.leaves for row in self.rows)
+
+
+def outcome_json(outcome: Outcome) -> dict[str, Any]:
+    """``run --json``'s ``outcome`` object for ``outcome`` (plus ``value`` for functions)."""
+    out = dict(outcome.to_json()["outcome"])
+    if outcome.kind == "returned" and outcome.value is not None:
+        out["value"] = _json_value(outcome.value)
+    return out
+
+
+def outcome_text(outcome: Outcome) -> str:
+    """The outcome in words (a function's value in ASL notation)."""
+    if outcome.kind == "returned" and outcome.value is not None:
+        v = outcome.value
+        return "returned " + ("TRUE" if v is True else "FALSE" if v is False else str(_json_value(v)))
+    return outcome.summary()
+
+
+def outcome_key(outcome: Outcome) -> tuple:
+    """What makes two outcomes the same outcome (the fields of ``outcome_json``)."""
+    o = outcome
+    return (o.kind, o.target_el, o.target_state, o.mode, o.exception, o.ec, o.vector_offset, o.via_undefined,
+            repr(o.value) if o.kind == "returned" else None)
+
+
+def _json_value(v: Any) -> Any:
+    if v is None or isinstance(v, bool | int | str):
+        return v
+    return str(v)
+
+
+# ======================================================================================
+# The search
+# ======================================================================================
+
+
+@attrs.define(slots=True)
+class _Node:
+    """A branching point of the search tree: ``var`` and one child per value."""
+
+    var: Var
+    children: dict[Any, Any]
+
+
+def parse_assignments(items: Sequence[str], option: str = "--set") -> dict[str, str]:
+    """``["PSTATE.EL=EL1", "HCR_EL2.TGE=0"]`` -> a state mapping. A missing ``=`` is a
+    UsageError naming the option."""
+    out: dict[str, str] = {}
+    for item in items:
+        name, eq, value = item.partition("=")
+        if not eq or not name.strip() or not value.strip():
+            raise UsageError(f"{option} {item!r}: write NAME=VALUE (e.g. PSTATE.EL=EL1, HCR_EL2.TGE=0)")
+        out[name.strip()] = value.strip()
+    return out
+
+
+def _walk(node: Any):
+    """Every AST node under ``node`` (depth first)."""
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if isinstance(n, tuple | list):
+            stack.extend(n)
+        elif isinstance(n, ast.Node):
+            yield n
+            for a in attrs.fields(type(n)):
+                if a.name != "span":
+                    stack.append(getattr(n, a.name))
+
+
+@attrs.define(slots=True)
+class _SpecFacts:
+    """What exploration needs to know about a spec's text: the lines holding asserts, the
+    lines holding statements (for coverage), and per Unpredictable member the Constraint
+    members an ``assert c IN {...}`` after the ``ConstrainUnpredictable`` call permits."""
+
+    assert_lines: set[tuple[str, int]]
+    stmt_lines: dict[str, set[int]]
+    permitted_by_function: dict[str, list[str]]
+    constraint_members: list[str]
+    constraint_sites: dict[str, list[str]]
+    read_sites: dict[Span, list[Callable[[int], bool]]]
+    value_names: dict[str, dict[int, str]] = attrs.field(factory=dict)
+
+
+_FACTS: dict[int, _SpecFacts] = {}
+
+
+def _spec_facts(spec: Any) -> _SpecFacts:
+    cached = _FACTS.get(id(spec))
+    if cached is not None:
+        return cached
+    assert_lines: set[tuple[str, int]] = set()
+    stmt_lines: dict[str, set[int]] = {}
+    members: list[str] = []
+    wrapper_permits: dict[str, list[str]] = {}
+    sites: dict[str, list[str]] = {}
+    for module in spec.modules:
+        for decl in module.decls:
+            if isinstance(decl, ast.EnumDecl) and decl.name == "Constraint":
+                members = list(decl.members)
+    for module in spec.modules:
+        for decl in module.decls:
+            body = getattr(decl, "body", None)
+            if not body:
+                continue
+            permits = _assert_in_after_constrain(body)
+            if permits is not None and isinstance(decl, ast.FuncDef):
+                wrapper_permits[decl.name] = permits
+            for node in _walk(body):
+                if isinstance(node, ast.Stmt) and node.span is not None:
+                    stmt_lines.setdefault(node.span.file, set()).add(node.span.line)
+                    if isinstance(node, ast.Assert):
+                        assert_lines.add((node.span.file, node.span.line))
+    # Which wrapper each Unpredictable member is passed to (ConstrainUnpredictableBool(X)).
+    for module in spec.modules:
+        for node in _walk(module.decls):
+            if isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Var):
+                arg = node.args[0].name
+                if arg.startswith("Unpredictable_"):
+                    if node.name in wrapper_permits:
+                        sites.setdefault(arg, []).extend(wrapper_permits[node.name])
+                    elif node.name == "ConstrainUnpredictable":
+                        sites.setdefault(arg, []).extend(members)
+    names: dict[str, dict[int, str]] = {}
+    facts = _SpecFacts(assert_lines, stmt_lines, wrapper_permits, members, sites, _read_sites(spec, names), names)
+    _FACTS[id(spec)] = facts
+    return facts
+
+
+def _children(node: ast.Node):
+    for a in attrs.fields(type(node)):
+        if a.name == "span":
+            continue
+        value = getattr(node, a.name)
+        items = value if isinstance(value, tuple | list) else (value,)
+        for item in items:
+            if isinstance(item, ast.Node):
+                yield item
+
+
+def _read_sites(spec: Any, names: dict[str, dict[int, str]]) -> dict[Span, list[Callable[[int], bool]]]:
+    """Spans of field reads whose value only meets comparisons with constants, mapped to
+    those comparisons (each a test of the read value): ``X == C``, ``X != C``,
+    ``X IN {C, '1x'}``, ``case X of when ...``. Fills ``names``: for ``REG.FIELD`` compared
+    with named constants (``PSTATE.EL == EL0``), value -> constant name, for printing."""
+    constants = spec.constants
+    out: dict[Span, list[Callable[[int], bool]]] = {}
+
+    def name_values(node: Any, others: Sequence[Any]) -> None:
+        if isinstance(node, ast.Field) and isinstance(node.base, ast.Var):
+            for e in others:
+                e = getattr(e, "expr", e)
+                if isinstance(e, ast.Var) and e.name in constants:
+                    value, typ = constants[e.name]
+                    if getattr(typ, "kind", None) == "bits":
+                        names.setdefault(f"{node.base.name}.{node.field}", {})[int(value)] = e.name
+
+    def const_test(e: Any) -> Callable[[int], bool] | None:
+        if isinstance(e, ast.ExprPattern):
+            e = e.expr
+        if isinstance(e, ast.BitsLit):
+            c = int(e.bits.replace(" ", "") or "0", 2)
+            return lambda v, c=c: v == c
+        if isinstance(e, ast.MaskLit | ast.MaskPattern):
+            text = (e.mask if hasattr(e, "mask") else "").replace(" ", "")
+            care = int("".join("0" if ch == "x" else "1" for ch in text) or "0", 2)
+            want = int("".join("1" if ch == "1" else "0" for ch in text) or "0", 2)
+            return lambda v, care=care, want=want: v & care == want
+        if isinstance(e, ast.Var) and e.name in constants:
+            value, typ = constants[e.name]
+            if getattr(typ, "kind", None) == "bits":
+                c = int(value)
+                return lambda v, c=c: v == c
+        return None
+
+    def record(node: Any, tests: list) -> None:
+        if node.span is not None and isinstance(node, ast.Field | ast.SliceExpr) and None not in tests and tests:
+            out[node.span] = tests
+
+    for module in spec.modules:
+        for parent in _walk(module.decls):
+            if isinstance(parent, ast.Binop) and parent.op in ("==", "!="):
+                for side, other in ((parent.left, parent.right), (parent.right, parent.left)):
+                    record(side, [const_test(other)])
+                    name_values(side, [other])
+            elif isinstance(parent, ast.In):
+                record(parent.expr, [const_test(p) for p in parent.patterns])
+                name_values(parent.expr, parent.patterns)
+            elif isinstance(parent, ast.Case):
+                record(parent.subject, [const_test(p) for w in parent.whens for p in w.patterns])
+    return out
+
+
+def _assert_in_after_constrain(body: Sequence[ast.Stmt]) -> list[str] | None:
+    """For ``c = ConstrainUnpredictable(which); assert c IN {A, B};`` the members A, B."""
+    var = None
+    for stmt in body:
+        if isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Call) \
+                and stmt.value.name == "ConstrainUnpredictable" and isinstance(stmt.target, ast.Var):
+            var = stmt.target.name
+        elif var and isinstance(stmt, ast.Assert) and isinstance(stmt.cond, ast.In) \
+                and isinstance(stmt.cond.expr, ast.Var) and stmt.cond.expr.name == var:
+            names = []
+            for pat in stmt.cond.patterns:
+                expr = getattr(pat, "expr", None)
+                if not isinstance(expr, ast.Var):
+                    return None
+                names.append(expr.name)
+            return names
+    return None
+
+
+def _is_assertion(err: ASLError, facts: _SpecFacts) -> bool:
+    """Whether a run-time error is a failed spec assertion: raised at an ``assert`` line, or
+    by a boundary primitive standing in for an assertion of untranscribed pseudocode (its
+    message says so: ``... (AArch32.WriteMode asserts it is)``)."""
+    if not isinstance(err, ASLRuntimeError):
+        return False
+    if err.span is not None and (err.span.file, err.span.line) in facts.assert_lines:
+        return True
+    return err.message.startswith("assertion failed") or "asserts" in err.message
+
+
+class _Progress:
+    """Progress on stderr: only when stderr is a terminal, or once a second has passed."""
+
+    def __init__(self, enabled: bool):
+        self.enabled = enabled
+        self.start = time.monotonic()
+        self.last = 0.0
+        self.shown = False
+
+    def tick(self, leaves: int, runs: int) -> None:
+        if not self.enabled:
+            return
+        now = time.monotonic()
+        if now - self.last < 0.25 or (now - self.start < 1.0 and not sys.stderr.isatty()):
+            return
+        self.last = now
+        self.shown = True
+        sys.stderr.write(f"\rexploring: {leaves} paths, {runs} runs, {now - self.start:.1f}s ")
+        sys.stderr.flush()
+
+    def done(self) -> None:
+        if self.shown:
+            sys.stderr.write("\r" + " " * 60 + "\r")
+            sys.stderr.flush()
+
+
+def explore(spec: Any, call: str, *, profile: str | Path | Profile = "default",
+            fixed: Mapping[str, Any] | None = None, vary: Iterable[str] | bool = (),
+            coverage: bool = False, max_paths: int = DEFAULT_MAX_PATHS,
+            max_branch_bits: int = DEFAULT_MAX_BRANCH_BITS, progress: bool = False) -> DecisionTable:
+    """Every distinct outcome of ``call`` over all the state its evaluation reads.
+
+    ``fixed``: state mapping (keys as :meth:`Spec.run`'s ``state``) the exploration keeps;
+    ``vary``: IMPLEMENTATION_DEFINED keys to explore although the profile answers them
+    (``True``: every boolean answer the evaluation asks for); ``coverage``: record executed
+    lines. Raises :class:`ExplorationLimit` past ``max_paths`` leaves, and the usual
+    ``ASLError``s for a bad call, state or profile.
+    """
+    from .api import load_profile
+
+    prof = profile if isinstance(profile, Profile) else load_profile(profile)
+    fixed = dict(fixed or {})
+    resolve_state(fixed, spec.model, spec.constants)  # bad names and values fail here, once
+    if vary is True:
+        vary_keys = {k for k, v in prof.impdef.items() if isinstance(v, bool)}
+    else:
+        vary_keys = set(vary or ())
+        unknown = sorted(k for k in vary_keys if k not in prof.impdef)
+        if unknown:
+            hint = suggest(unknown[0], list(prof.impdef))
+            raise UsageError(f"--vary-profile: profile '{prof.name}' has no answer \"{unknown[0]}\" to vary"
+                             + (f"; {hint}" if hint else ""))
+    facts = _spec_facts(spec)
+    enums = getattr(spec.program, "enums", {}) or {}
+
+    def permitted(which: str) -> list[str]:
+        members = facts.constraint_sites.get(which)
+        if members:
+            return list(dict.fromkeys(members))
+        return list(facts.constraint_members or enums.get("Constraint", ()))
+
+    start = time.monotonic()
+    meter = _Progress(progress)
+    leaves: list[Leaf] = []
+    bad: list[Leaf] = []
+    executed: dict[str, set[int]] = {}
+    runs = 0
+    call_expr = _parse_call(spec, call)
+    stack: list[dict[Var, Any]] = [{}]
+    try:
+        while stack:
+            choices = stack.pop()
+            machine = ExploreMachine(spec.model, prof, choices, constants=spec.constants, trace=coverage,
+                                     vary=vary_keys, permitted=permitted, enums=enums,
+                                     max_branch_bits=max_branch_bits, sites=facts.read_sites)
+            if fixed:
+                machine.apply_state(fixed)
+            machine.apply_choices()
+            runs += 1
+            try:
+                outcome = _run(spec, machine, call_expr)
+            except ASLRuntimeError as err:
+                if not _is_assertion(err, facts):
+                    raise
+                bad.append(_leaf(machine, machine.choices, None, err))
+            else:
+                leaves.append(_leaf(machine, machine.choices, outcome, None))
+                if len(leaves) > max_paths:
+                    raise ExplorationLimit(
+                        f"exploring {call} passed the limit of {max_paths} paths",
+                        notes=("note: fix more state with --set (fixed=...), or raise --max-paths",))
+            finally:
+                if coverage:
+                    for span in machine.lines:
+                        executed.setdefault(span.file, set()).add(span.line)
+            stack.extend(reversed(machine.pending))
+            meter.tick(len(leaves), runs)
+    finally:
+        meter.done()
+
+    widths = _field_widths(spec, leaves + bad)
+    table = DecisionTable(
+        call=call, profile=prof.name, fixed=fixed, rows=_merge(leaves), infeasible=_infeasible(bad),
+        leaves=leaves, infeasible_leaves=bad, runs=runs, seconds=time.monotonic() - start,
+        widths=widths, spec_root=Path(spec.path), names=facts.value_names,
+    )
+    if coverage:
+        table.coverage = {
+            f: (sorted(executed.get(f, set()) & lines), sorted(lines - executed.get(f, set())))
+            for f, lines in sorted(facts.stmt_lines.items())
+        }
+    return table
+
+
+def _parse_call(spec: Any, call: str) -> ast.Expr:
+    """The call, parsed once (a UsageError when it is not an ASL expression)."""
+    from .parser import parse_expression
+
+    if not isinstance(call, str) or not call.strip():
+        raise UsageError("give the call to explore as ASL text, e.g. 'CheckVFPEnabled(TRUE)'")
+    try:
+        return parse_expression(call.strip(), "<call>")
+    except ASLError as err:
+        raise UsageError(f"not an ASL call: {call!r}: {err.message}") from None
+
+
+def _run(spec: Any, machine: Machine, expr: ast.Expr) -> Outcome:
+    """:meth:`Spec.run_on` for an already parsed call (exploration runs one call many times)."""
+    from .machine import ExceptionEntry
+    from .world import EvaluationEnded
+
+    try:
+        if isinstance(expr, ast.Call) and spec._is_procedure(expr):
+            spec.program.run_statements((ast.CallStmt(expr, span=expr.span),), machine, instrumented=True)
+            value = None
+        else:
+            value = spec.program.evaluate(expr, machine, instrumented=True)
+    except EvaluationEnded as end:
+        outcome = end.outcome
+        return machine.outcome(outcome) if isinstance(outcome, ExceptionEntry) else outcome
+    return machine.outcome(value=value)
+
+
+def _leaf(machine: ExploreMachine, choices: dict[Var, Any], outcome: Outcome | None, err: ASLError | None) -> Leaf:
+    from .machine import first_reads
+
+    reads = outcome.reads if outcome is not None else first_reads(machine.reads)
+    fields: dict[str, frozenset] = {}
+    explored: set[str] = set()
+    by_storage: dict[str, list[tuple[Var, Any]]] = {}
+    for var, cls in choices.items():
+        if var.kind == "state":
+            by_storage.setdefault(var.key, []).append((var, cls))
+    views = machine.model.views
+    for r in reads:
+        view = views[r.register]
+        values = frozenset((r.value,))
+        candidates = by_storage.get(view.storage)
+        if not candidates:
+            fields[r.name] = values
+            continue
+        shift = r.low + view.offset
+        mask = ((1 << (r.high - r.low + 1)) - 1) << shift
+        for var, cls in candidates:
+            if var.mask & mask:
+                explored.add(r.name)
+                if var.mask & mask == mask and len(cls) > 1:
+                    values = frozenset((v & mask) >> shift for v in cls)
+        fields[r.name] = values
+    for key, value, _span in machine.impdefs:
+        if Var("impdef", key) in choices:
+            fields.setdefault(key, frozenset([value]))
+            explored.add(key)
+    for which, choice, _span in machine.constraints:
+        if Var("constraint", which) in choices:
+            name = f"ConstrainUnpredictable({which})"
+            fields.setdefault(name, frozenset([choice]))
+            explored.add(name)
+    decisive = _decisive(machine, by_storage)
+    return Leaf(choices, outcome, fields, tuple(decisive), tuple(reads), err, frozenset(explored))
+
+
+def _decisive(machine: ExploreMachine, by_storage: Mapping[str, list[tuple[Var, Any]]]) -> list[PathStep]:
+    """The branch steps that examined open state or an open answer, one per source line
+    (when nothing was open: every step that examined state)."""
+    def open_read(r: Read) -> bool:
+        view = machine.model.views[r.register]
+        mask = ((1 << (r.high - r.low + 1)) - 1) << (r.low + view.offset)
+        return any(var.mask & mask for var, _cls in by_storage.get(view.storage, ()))
+
+    steps = list(zip(machine.path, machine.decisive_flags))
+    chosen = [st for st, (examined, answered) in ((st, flag) for st, flag in steps)
+              if answered or (examined and any(open_read(r) for r in st.reads))]
+    if not chosen:
+        chosen = [st for st, (examined, _answered) in steps if examined]
+    seen: set[tuple[str, int]] = set()
+    out = []
+    for step in chosen:
+        key = (step.span.file, step.span.line)
+        if key not in seen:
+            seen.add(key)
+            out.append(step)
+    return out
+
+
+def _size(fields: Mapping[str, Iterable[Any]]) -> int:
+    n = 1
+    for values in fields.values():
+        n *= len(tuple(values))
+    return n
+
+
+def _field_widths(spec: Any, leaves: Sequence[Leaf]) -> dict[str, int]:
+    widths: dict[str, int] = {}
+    for leaf in leaves:
+        for r in leaf.reads:
+            widths[r.name] = r.high - r.low + 1
+    return widths
+
+
+def _path_key(outcome: Outcome) -> tuple:
+    return tuple((s.span, s.value) for s in outcome.path)
+
+
+def _merge(leaves: Sequence[Leaf]) -> list[Row]:
+    """Rows: leaves grouped by (path, fields read, outcome), each group merged into exact
+    products (cubes) one field at a time."""
+    groups: dict[tuple, list[Leaf]] = {}
+    for leaf in leaves:
+        assert leaf.outcome is not None
+        key = (_path_key(leaf.outcome), tuple(leaf.fields), outcome_key(leaf.outcome))
+        groups.setdefault(key, []).append(leaf)
+    rows: list[Row] = []
+    for group in groups.values():
+        names = list(group[0].fields)
+        cubes = [dict(leaf.fields) for leaf in group]
+        for name in reversed(names):
+            merged: dict[tuple, dict[str, frozenset]] = {}
+            for cube in cubes:
+                rest = tuple((n, cube[n]) for n in names if n != name)
+                if rest in merged:
+                    merged[rest][name] = merged[rest][name] | cube[name]
+                else:
+                    merged[rest] = dict(cube)
+            cubes = list(merged.values())
+        first = group[0]
+        for cube in cubes:
+            rows.append(Row({n: tuple(sorted(cube[n], key=_sort_key)) for n in names}, first.outcome,
+                            first.decisive, _size(cube), first.explored))
+    return rows
+
+
+def _sort_key(v: Any) -> tuple:
+    return (str(type(v)), v if isinstance(v, int | str) else str(v))
+
+
+def _infeasible(bad: Sequence[Leaf]) -> list[Infeasible]:
+    groups: dict[tuple, list[Leaf]] = {}
+    for leaf in bad:
+        assert leaf.error is not None
+        span = leaf.error.span
+        groups.setdefault((span.file, span.line, span.col, leaf.error.message) if span else (leaf.error.message,),
+                          []).append(leaf)
+    return [Infeasible(g[0].error.span, g[0].error.message, sum(_size(x.fields) for x in g),
+                       {k: min(v, key=_sort_key) for k, v in g[0].fields.items()})
+            for g in groups.values()]
+
+
+# ======================================================================================
+# Property checks
+# ======================================================================================
+
+
+@attrs.define(frozen=True, slots=True)
+class Counterexample:
+    """Two states (name -> value) and what the spec does in each: ``outcomes`` and the
+    ``decisive`` steps of each path; ``diverge`` is the first step where the paths part."""
+
+    states: tuple[dict[str, Any], dict[str, Any]]
+    outcomes: tuple[Outcome, Outcome]
+    decisive: tuple[tuple[PathStep, ...], tuple[PathStep, ...]]
+    diverge: PathStep | None = None
+
+
+@attrs.define(slots=True)
+class PropertyResult:
+    """``holds`` over ``paths`` rows (``states`` concrete states) of ``table``; otherwise
+    ``counterexample`` (two states for independence checks, the same state twice for
+    predicates) says why. ``description`` is the property in words."""
+
+    holds: bool
+    description: str
+    paths: int
+    states: int
+    table: DecisionTable
+    counterexample: Counterexample | None = None
+
+
+def resolve_field(spec: Any, name: str) -> tuple[str, int, str]:
+    """``REG`` or ``REG.FIELD`` (any view name) -> (storage register, storage mask, the name
+    normalised). Unknown names are StateErrors with a suggestion."""
+    reg_name, dot, field = name.partition(".")
+    reg = spec.model.register(reg_name.strip())
+    if dot:
+        fld = spec.model.field(reg.name, field.strip())
+        high, low, norm = fld.high, fld.low, f"{reg.name}.{fld.name}"
+    else:
+        high, low, norm = reg.width - 1, 0, reg.name
+    view = spec.model.views[reg.name]
+    mask = ((1 << (high - low + 1)) - 1) << (low + view.offset)
+    return view.storage, mask, norm
+
+
+def _state_parts(leaf: Leaf) -> list[tuple[str, int, frozenset]]:
+    return [(v.key, v.mask, cls) for v, cls in leaf.choices.items() if v.kind == "state"]
+
+
+def _meet(a: Leaf, b: Leaf, storage: str, fmask: int) -> dict[tuple[str, int], frozenset] | None:
+    """Whether ``a`` and ``b`` share a state outside the field (storage, fmask): None when
+    they cannot, else per state variable of ``a`` the values of ``a``'s class that fit
+    ``b`` (outside the field)."""
+    out: dict[tuple[str, int], frozenset] = {}
+    for var, value in a.choices.items():
+        if var.kind != "state" and var in b.choices and b.choices[var] != value:
+            return None
+    parts_b = _state_parts(b)
+    for key, mask, cls in _state_parts(a):
+        keep = mask & ~fmask if key == storage else mask
+        fit = set(cls)
+        for key_b, mask_b, cls_b in parts_b:
+            common = keep & mask_b if key_b == key else 0
+            if common:
+                allowed = {w & common for w in cls_b}
+                fit = {v for v in fit if v & common in allowed}
+        if not fit:
+            return None
+        out[(key, mask)] = frozenset(fit)
+    return out
+
+
+def _touches(leaf: Leaf, storage: str, fmask: int) -> bool:
+    return any(v.kind == "state" and v.key == storage and v.mask & fmask for v in leaf.choices)
+
+
+def check_independent(spec: Any, call: str, field: str, *, profile: str | Path | Profile = "default",
+                      where: Mapping[str, Any] | None = None, vary: Iterable[str] | bool = (),
+                      max_paths: int = DEFAULT_MAX_PATHS) -> PropertyResult:
+    """Whether the outcome of ``call`` is independent of ``field`` (``REG`` for all its fields
+    or ``REG.FIELD``; views share storage, so ``FPEXC`` and ``FPEXC32_EL2`` are the same
+    state) over every state matching ``where``. A counterexample is two states differing only
+    in ``field`` with different outcomes (the pair that reads the fewest fields)."""
+    storage, fmask, norm = resolve_field(spec, field)
+    where = dict(where or {})
+    for w_write in resolve_state(where, spec.model, spec.constants):
+        view = spec.model.views[w_write.register]
+        w_mask = ((1 << (w_write.high - w_write.low + 1)) - 1) << (w_write.low + view.offset)
+        if view.storage == storage and w_mask & fmask:
+            raise UsageError(f"--where {w_write.key} fixes bits of {norm}, the field the property varies")
+    table = explore(spec, call, profile=profile, fixed=where, vary=vary, max_paths=max_paths)
+    desc = f"{call} is independent of {norm}" + (f" where {_where_text(where)}" if where else "")
+    states = sum(_size(leaf.fields) for leaf in table.leaves)
+    best: tuple[int, Leaf, Leaf] | None = None
+    for a in table.leaves:
+        if not _touches(a, storage, fmask):
+            continue
+        ka = outcome_key(a.outcome)
+        for b in table.leaves:
+            if b is a or outcome_key(b.outcome) == ka:
+                continue
+            if _meet(a, b, storage, fmask) is not None and _meet(b, a, storage, fmask) is not None:
+                size = len(a.fields) + len(b.fields)
+                if best is None or size < best[0]:
+                    best = (size, a, b)
+    if best is None:
+        return PropertyResult(True, desc, table.paths, states, table)
+    _n, a, b = best
+    sa, sb = _pair_states(spec, a, b, storage, fmask)
+    cx = Counterexample((sa, sb), (a.outcome, b.outcome), (a.decisive, b.decisive), _diverge(a.outcome, b.outcome))
+    return PropertyResult(False, desc, table.paths, states, table, cx)
+
+
+def _where_text(where: Mapping[str, Any]) -> str:
+    return ", ".join(f"{k}={v}" for k, v in where.items())
+
+
+def _pair_states(spec: Any, a: Leaf, b: Leaf, storage: str, fmask: int) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Two concrete states, one on each leaf, equal outside the field: the storage values
+    both fit (smallest members), shown by the names each path read."""
+    fit_a = _meet(a, b, storage, fmask) or {}
+    fit_b = _meet(b, a, storage, fmask) or {}
+    bits: dict[str, int] = {}
+    for (key, mask), cls in fit_a.items():
+        bits[key] = bits.get(key, 0) | (min(cls) & mask & ~(fmask if key == storage else 0))
+    for (key, mask), cls in fit_b.items():
+        keep = mask & ~(fmask if key == storage else 0)
+        if key in bits:
+            # Outside the field both fit: take a's value where both know the bits.
+            bits[key] |= min(cls) & keep & ~_mask_of(fit_a, key)
+        else:
+            bits[key] = min(cls) & keep
+    out = []
+    for own, fit in ((a, fit_a), (b, fit_b)):
+        field_bits = 0
+        for (key, mask), cls in fit.items():
+            if key == storage:
+                field_bits |= min(cls) & mask & fmask
+        state: dict[str, Any] = {}
+        for leaf in (own, b if own is a else a):
+            for r in leaf.reads:
+                if r.name in state:
+                    continue
+                view = spec.model.views[r.register]
+                shift = r.low + view.offset
+                mask = ((1 << (r.high - r.low + 1)) - 1) << shift
+                if view.storage == storage and mask & fmask and leaf is not own:
+                    continue
+                if view.storage in bits or (view.storage == storage and field_bits):
+                    value = bits.get(view.storage, 0)
+                    if view.storage == storage:
+                        value = (value & ~fmask) | field_bits
+                    known = _mask_of(fit_a, view.storage) | _mask_of(fit_b, view.storage)
+                    state[r.name] = (value & mask) >> shift if known & mask == mask else r.value
+                else:
+                    state[r.name] = r.value
+        for leaf in (own, b if own is a else a):
+            for name, values in leaf.fields.items():
+                if name not in state:
+                    state[name] = min(values, key=_sort_key)
+        out.append(state)
+    return out[0], out[1]
+
+
+def _mask_of(fit: Mapping[tuple[str, int], frozenset], key: str) -> int:
+    m = 0
+    for (k, mask) in fit:
+        if k == key:
+            m |= mask
+    return m
+
+
+def _diverge(a: Outcome, b: Outcome) -> PathStep | None:
+    for sa, sb in zip(a.path, b.path):
+        if sa.span != sb.span or repr(sa.value) != repr(sb.value):
+            return sa
+    return None
+
+
+def _concrete(fields: Mapping[str, Iterable[Any]], limit: int = 4096):
+    """Every concrete state of a leaf's value sets (at most ``limit``)."""
+    import itertools
+
+    names = list(fields)
+    for i, combo in enumerate(itertools.product(*(sorted(fields[n], key=_sort_key) for n in names))):
+        if i >= limit:
+            return
+        yield dict(zip(names, combo))
+
+
+def check_property(spec: Any, call: str, predicate: Callable[[Mapping[str, Any], Outcome], bool], *,
+                   profile: str | Path | Profile = "default", fixed: Mapping[str, Any] | None = None,
+                   vary: Iterable[str] | bool = (), description: str = "the predicate",
+                   max_paths: int = DEFAULT_MAX_PATHS) -> PropertyResult:
+    """Whether ``predicate(state, outcome)`` holds on every state the exploration covers:
+    ``state`` maps each field the path read (and each open answer) to one value, ``outcome``
+    is the :class:`~asl_interp.machine.Outcome`. The counterexample (when it fails) holds the
+    first failing state (twice)."""
+    table = explore(spec, call, profile=profile, fixed=fixed, vary=vary, max_paths=max_paths)
+    states = 0
+    for leaf in table.leaves:
+        for state in _concrete(leaf.fields):
+            states += 1
+            if not predicate(state, leaf.outcome):
+                cx = Counterexample((state, state), (leaf.outcome, leaf.outcome), (leaf.decisive, leaf.decisive))
+                return PropertyResult(False, description, table.paths, states, table, cx)
+    return PropertyResult(True, description, table.paths, states, table)
+
+
+# ======================================================================================
+# Rendering (the CLI prints these; tests read them)
+# ======================================================================================
+
+
+def relpath(file: str, root: Path) -> str:
+    """``file`` relative to the spec folder when inside it."""
+    try:
+        return str(Path(file).resolve().relative_to(root.resolve()))
+    except ValueError:
+        return file
+
+
+def show_value(name: str, value: Any, widths: Mapping[str, int], names: Mapping[str, Mapping[int, str]] | None = None) -> str:
+    """A value as ASL writes it: bits as ``'01'`` (or the constant the spec compares the
+    field with, ``EL1``), booleans TRUE/FALSE, members by name, wide bits in hex."""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if names and isinstance(value, int) and value in names.get(name, {}):
+        return names[name][value]
+    if isinstance(value, int) and name in widths:
+        if widths[name] > 8:
+            return f"0x{value:X}"
+        return "'" + format(value, f"0{widths[name]}b") + "'"
+    return str(value)
+
+
+def show_values(name: str, values: Sequence[Any], widths: Mapping[str, int],
+                names: Mapping[str, Mapping[int, str]] | None = None) -> str:
+    """A row's value set: one value, ``any`` (every value of the field), or ``{a, b}``."""
+    if len(values) == 1:
+        return show_value(name, values[0], widths, names)
+    if name in widths and len(values) == 1 << widths[name]:
+        return "any"
+    if values and all(isinstance(v, bool) for v in values) and len(values) == 2:
+        return "any"
+    if len(values) > 8 and name in widths:
+        rest = (1 << widths[name]) - len(values)
+        if rest <= 4:
+            missing = sorted(set(range(1 << widths[name])) - set(values))
+            return "any but " + ", ".join(show_value(name, v, widths, names) for v in missing)
+    return "{" + ", ".join(show_value(name, v, widths, names) for v in values) + "}"
+
+
+def step_line(step: PathStep, root: Path) -> str:
+    """``file:line  source text``."""
+    return f"{relpath(step.span.file, root)}:{step.span.line}  {step.text}"
+
+
+def render_table(table: DecisionTable) -> str:
+    """The human form: rows grouped by outcome, then the infeasible paths (and coverage)."""
+    out = [f"{table.call} on profile {table.profile}"
+           + (f" with {_where_text(table.fixed)}" if table.fixed else "")
+           + f": {table.paths} paths, {table.states} states, "
+           + f"{sum(i.count for i in table.infeasible)} infeasible ({table.runs} runs, {table.seconds:.2f}s)"]
+    groups: dict[tuple, list[Row]] = {}
+    for row in table.rows:
+        groups.setdefault(outcome_key(row.outcome), []).append(row)
+    n = 0
+    for rows in groups.values():
+        out.append("")
+        summary = outcome_text(rows[0].outcome)
+        out.append(f"== {summary}  ({len(rows)} path{'s' if len(rows) != 1 else ''})")
+        for row in rows:
+            n += 1
+            fields = "  ".join(f"{k}={show_values(k, v, table.widths, table.names)}" for k, v in row.fields.items()
+                               if k in row.explored)
+            out.append(f"  [{n}] {fields or '(no open state)'}")
+            fixed = "  ".join(f"{k}={show_values(k, v, table.widths, table.names)}" for k, v in row.fields.items()
+                              if k not in row.explored)
+            if fixed:
+                out.append(f"      reads as fixed: {fixed}")
+            for step in row.decisive:
+                out.append(f"        {step_line(step, table.spec_root)}")
+    if table.infeasible:
+        out.append("")
+        out.append("== infeasible (a spec assertion fails: the state is inconsistent)")
+        for inf in table.infeasible:
+            where = f"{relpath(inf.span.file, table.spec_root)}:{inf.span.line}" if inf.span else "?"
+            text = (source_line(inf.span) or "").strip() if inf.span else ""
+            out.append(f"  {where}  {text}  ({inf.count} state{'s' if inf.count != 1 else ''})")
+    if table.coverage is not None:
+        out.append("")
+        out.append(render_coverage(table))
+    return "\n".join(out)
+
+
+def render_coverage(table: DecisionTable) -> str:
+    """Per file: statement lines run on some path, and the lines no path ran."""
+    out = ["coverage (statement lines run on at least one path):"]
+    for file, (ran, never) in (table.coverage or {}).items():
+        total = len(ran) + len(never)
+        out.append(f"  {relpath(file, table.spec_root)}: {len(ran)}/{total}"
+                   + (f"; never run: {_line_ranges(never)}" if never else ""))
+    return "\n".join(out)
+
+
+def _line_ranges(lines: Sequence[int]) -> str:
+    parts, start, prev = [], None, None
+    for ln in lines:
+        if start is None:
+            start = prev = ln
+        elif ln == prev + 1:
+            prev = ln
+        else:
+            parts.append(f"{start}-{prev}" if start != prev else str(start))
+            start = prev = ln
+    if start is not None:
+        parts.append(f"{start}-{prev}" if start != prev else str(start))
+    return ", ".join(parts)
+
+
+def table_json(table: DecisionTable) -> dict[str, Any]:
+    """The JSON form of a decision table."""
+    root = table.spec_root
+    data: dict[str, Any] = {
+        "call": table.call,
+        "profile": table.profile,
+        "fixed": {k: _json_value(v) for k, v in table.fixed.items()},
+        "paths": table.paths,
+        "states": table.states,
+        "runs": table.runs,
+        "rows": [
+            {
+                "outcome": row.outcome_json(),
+                "fields": {k: [_json_value(v) for v in vals] for k, vals in row.fields.items()},
+                "states": row.leaves,
+                "decisive": [_step_json(s, root) for s in row.decisive],
+            }
+            for row in table.rows
+        ],
+        "infeasible": [
+            {"file": relpath(i.span.file, root) if i.span else None, "line": i.span.line if i.span else None,
+             "message": i.message, "states": i.count,
+             "example": {k: _json_value(v) for k, v in i.example.items()}}
+            for i in table.infeasible
+        ],
+    }
+    if table.coverage is not None:
+        data["coverage"] = {relpath(f, root): {"ran": ran, "never": never} for f, (ran, never) in table.coverage.items()}
+    return data
+
+
+def _step_json(step: PathStep, root: Path) -> dict[str, Any]:
+    return {"file": relpath(step.span.file, root), "line": step.span.line, "text": step.text,
+            "value": _json_value(step.value), "reads": [r.name for r in step.reads]}
+
+
+def table_csv(table: DecisionTable) -> str:
+    """CSV: one line per row; outcome columns, one column per field (values joined by ``|``,
+    empty when the path does not read it) and the decisive lines."""
+    import csv
+    import io
+
+    names: list[str] = []
+    for row in table.rows:
+        for n in row.fields:
+            if n not in names:
+                names.append(n)
+    cols = ["row", "kind", "target_el", "target_state", "mode", "exception", "ec", "via_undefined", "value"]
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(cols + names + ["states", "decisive"])
+    for i, row in enumerate(table.rows, 1):
+        o = row.outcome_json()
+        base = [i] + [_csv(o.get(c)) for c in cols[1:]]
+        vals = ["|".join(show_value(n, v, table.widths, table.names) for v in row.fields[n]) if n in row.fields else "" for n in names]
+        dec = "; ".join(f"{relpath(s.span.file, table.spec_root)}:{s.span.line}" for s in row.decisive)
+        w.writerow(base + vals + [row.leaves, dec])
+    return buf.getvalue()
+
+
+def _csv(v: Any) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, bool):
+        return "TRUE" if v else "FALSE"
+    return str(v)
+
+
+def render_property(result: PropertyResult, field: str | None = None) -> str:
+    """``holds on all N paths`` or the counterexample with each state's decisive lines."""
+    table = result.table
+    if result.holds:
+        return (f"holds: {result.description}, on all {result.paths} paths "
+                f"({result.states} states, profile {table.profile})")
+    cx = result.counterexample
+    assert cx is not None
+    out = [f"counterexample: {result.description} does not hold (profile {table.profile})"]
+    for i in range(2 if cx.states[0] != cx.states[1] else 1):
+        out.append("")
+        out.append(f"state {'AB'[i]}: " + "  ".join(f"{k}={show_value(k, v, table.widths, table.names)}" for k, v in cx.states[i].items()))
+        out.append(f"  outcome: {outcome_text(cx.outcomes[i])}")
+        for step in cx.decisive[i]:
+            mark = "  <- paths part here" if cx.diverge is not None and step.span == cx.diverge.span else ""
+            out.append(f"    {step_line(step, table.spec_root)}{mark}")
+    return "\n".join(out)
+
+
+def property_json(result: PropertyResult) -> dict[str, Any]:
+    """The JSON form of a property result."""
+    root = result.table.spec_root
+    data: dict[str, Any] = {"holds": result.holds, "property": result.description, "paths": result.paths,
+                            "states": result.states, "profile": result.table.profile}
+    cx = result.counterexample
+    if cx is not None:
+        data["counterexample"] = [
+            {"state": {k: _json_value(v) for k, v in cx.states[i].items()},
+             "outcome": outcome_json(cx.outcomes[i]),
+             "decisive": [_step_json(s, root) for s in cx.decisive[i]]}
+            for i in range(2)
+        ]
+        if cx.diverge is not None:
+            data["diverge"] = _step_json(cx.diverge, root)
+    return data

@@ -1,0 +1,38 @@
+// The explorer's hand-made cases over CTL/CTLV. Not Arm text. Each function returns an
+// integer or boolean, so its outcome is its value.
+
+// Decide(): an enable bit, then a case with a mask arm; TRAP is read through the view.
+integer Decide()
+    if CTL.EN == '0' then
+        return 0;
+    case CTL.MODE of
+        when '00'
+            return 1;
+        when '1x'
+            return 2;
+        otherwise
+            if CTLV.TRAP == '1' then return 3;
+    return 4;
+
+// Consistent(): states with MODE '11' and TRAP set are inconsistent (the assert fails).
+integer Consistent()
+    assert !(CTL.MODE == '11' && CTL.TRAP == '1');
+    return UInt(CTL.MODE);
+
+// Gated(): an IMPLEMENTATION_DEFINED answer decides whether EN is read at all.
+integer Gated()
+    if HaveFeature() && CTL.EN == '1' then
+        return 1;
+    return 0;
+
+// Reserved(): MODE '10' is reserved and CONSTRAINED UNPREDICTABLE.
+boolean Reserved()
+    case CTL.MODE of
+        when '10'
+            return ConstrainUnpredictableBool(Unpredictable_RESMODE);
+        otherwise
+            return CTL.MODE == '11';
+
+// Equal(): one path, two outcomes, neither a product of value sets.
+boolean Equal()
+    return CTL.EN == CTL.TRAP;

@@ -1,0 +1,176 @@
+"""Decision tables (asl_interp.explore) of small hand-made ASL functions, checked against
+brute force: every state of the tiny register model (tests/explore/spec: CTL and its view
+CTLV), every answer to the open IMPLEMENTATION_DEFINED question and every permitted
+CONSTRAINED UNPREDICTABLE choice is run on its own, and must fall in exactly one row of the
+table, with that row's outcome and the fields that run read.
+"""
+
+import itertools
+from pathlib import Path
+
+import attrs
+import pytest
+
+from asl_interp.api import load_profile, load_spec
+from asl_interp.errors import ASLRuntimeError, StateError, UsageError
+from asl_interp.explore import ExplorationLimit, explore, render_table, table_csv, table_json
+
+HERE = Path(__file__).resolve().parent / "explore"
+PROFILE = str(HERE / "profile.toml")
+CALLS = ["Decide()", "Consistent()", "Gated()", "Reserved()", "Equal()"]
+OPEN_CHOICE = "ConstrainUnpredictable(Unpredictable_RESMODE)"
+
+
+@pytest.fixture(scope="module")
+def spec():
+    return load_spec(HERE / "spec")
+
+
+def field_value(spec, ctl, name):
+    """The value of ``REG.FIELD`` when CTL holds ``ctl`` (views read the same bits)."""
+    reg, _, fld = name.partition(".")
+    f = spec.model.field(reg, fld)
+    offset = spec.model.views[reg].offset
+    return (ctl >> (f.low + offset)) & ((1 << f.width) - 1)
+
+
+def brute_force(spec, call):
+    """Every (CTL<3:0>, Feature, RESMODE choice): the outcome value, or None if an assert fails,
+    and the names of the fields the run read."""
+    base = load_profile(PROFILE)
+    results = []
+    for ctl, feature, choice in itertools.product(range(16), (False, True), ("Constraint_TRUE", "Constraint_FALSE")):
+        prof = attrs.evolve(base, impdef={**base.impdef, "Feature": feature},
+                            constrained={**base.constrained, "Unpredictable_RESMODE": choice})
+        answers = {"Feature": feature, OPEN_CHOICE: choice}
+        try:
+            out = spec.run(call, profile=prof, state={"CTL<3:0>": ctl})
+        except ASLRuntimeError as err:
+            assert err.message.startswith("assertion failed"), err.message
+            results.append((ctl, answers, None, None))
+            continue
+        results.append((ctl, answers, out.value, [r.name for r in out.reads]))
+    return results
+
+
+def matches(spec, row_fields, ctl, answers):
+    for name, values in row_fields.items():
+        value = answers[name] if name in answers else field_value(spec, ctl, name)
+        if value not in values:
+            return False
+    return True
+
+
+@pytest.mark.parametrize("call", CALLS)
+def test_every_state_falls_in_exactly_one_row_with_the_brute_force_outcome(spec, call):
+    table = explore(spec, call, profile=PROFILE)
+    for ctl, answers, value, reads in brute_force(spec, call):
+        rows = [row for row in table.rows if matches(spec, row.fields, ctl, answers)]
+        if value is None:
+            assert rows == [], f"CTL={ctl:04b} {answers}: an infeasible state is in a row"
+            continue
+        assert len(rows) == 1, f"CTL={ctl:04b} {answers}: in {len(rows)} rows"
+        (row,) = rows
+        assert row.outcome.value == value
+        # The row names exactly the fields the run of that state reads.
+        assert [n for n in row.fields if "(" not in n and n != "Feature"] == reads
+
+
+@pytest.mark.parametrize("call", CALLS)
+def test_rows_count_states_and_only_merge_whole_products(spec, call):
+    table = explore(spec, call, profile=PROFILE)
+    feasible = sum(1 for *_x, v, _r in brute_force(spec, call) if v is not None)
+    # Each row stands for the product of its value sets; over the fields each path reads,
+    # the rows cover the feasible states exactly once (checked above), so their sizes add up
+    # to the number of distinct (read fields) states.
+    assert table.states == sum(row.leaves for row in table.rows)
+    assert table.states <= feasible
+
+
+def test_decide_table(spec):
+    """Decide(): EN='0' returns 0 whatever else; the case's mask arm '1x' takes both values
+    of MODE as one row; TRAP is read through the CTLV view only in the otherwise arm."""
+    table = explore(spec, "Decide()", profile=PROFILE)
+    by_value = {row.outcome.value: row.fields for row in table.rows}
+    assert by_value[0] == {"CTL.EN": (0,)}
+    assert by_value[1] == {"CTL.EN": (1,), "CTL.MODE": (0,)}
+    assert by_value[2] == {"CTL.EN": (1,), "CTL.MODE": (2, 3)}
+    assert by_value[3] == {"CTL.EN": (1,), "CTL.MODE": (1,), "CTLV.TRAP": (1,)}
+    assert by_value[4] == {"CTL.EN": (1,), "CTL.MODE": (1,), "CTLV.TRAP": (0,)}
+    assert table.infeasible == []
+
+
+def test_fixed_state_is_kept_and_views_share_it(spec):
+    """Fixing CTLV.TRAP (the view) fixes CTL's bit 3: no row varies it."""
+    table = explore(spec, "Decide()", profile=PROFILE, fixed={"CTLV.TRAP": 1, "CTL.EN": 1})
+    assert sorted(row.outcome.value for row in table.rows) == [1, 2, 3]
+    for row in table.rows:
+        assert row.fields.get("CTLV.TRAP", (1,)) == (1,)
+        assert "CTL.EN" not in row.explored
+
+
+def test_failed_assert_is_infeasible_not_a_row(spec):
+    table = explore(spec, "Consistent()", profile=PROFILE)
+    assert sorted(row.outcome.value for row in table.rows) == [0, 1, 2, 3]
+    (inf,) = table.infeasible
+    assert inf.span.line == 19 and inf.span.file.endswith("cases.asl")
+    assert inf.example["CTL.MODE"] == 3 and inf.example["CTL.TRAP"] == 1
+    assert "infeasible" in render_table(table) and "cases.asl:19" in render_table(table)
+
+
+def test_open_impdef_and_constraint_are_branched(spec):
+    gated = explore(spec, "Gated()", profile=PROFILE)
+    assert {(r.fields.get("Feature"), r.fields.get("CTL.EN"), r.outcome.value) for r in gated.rows} == {
+        ((False,), None, 0), ((True,), (0,), 0), ((True,), (1,), 1)}
+    reserved = explore(spec, "Reserved()", profile=PROFILE)
+    choices = {r.fields.get(OPEN_CHOICE) for r in reserved.rows} - {None}
+    # Only the members the spec's assert permits are explored.
+    assert choices == {("Constraint_TRUE",), ("Constraint_FALSE",)}
+    assert reserved.infeasible == []
+
+
+def test_vary_profile_opens_an_answered_question(spec):
+    answered = str(HERE / "profile-feature.toml")
+    assert {r.outcome.value for r in explore(spec, "Gated()", profile=answered, fixed={"CTL.EN": 0}).rows} == {0}
+    varied = explore(spec, "Gated()", profile=answered, vary=["Feature"])
+    assert {r.fields["Feature"] for r in varied.rows} == {(False,), (True,)}
+    assert {r.outcome.value for r in explore(spec, "Gated()", profile=answered, vary=True).rows} == {0, 1}
+    with pytest.raises(UsageError, match="Featur"):
+        explore(spec, "Gated()", profile=answered, vary=["Featur"])
+
+
+def test_equal_rows_are_exact_products(spec):
+    """EN == TRAP: one path, two outcomes, and neither outcome's states form a product."""
+    table = explore(spec, "Equal()", profile=PROFILE)
+    assert len(table.rows) == 4
+    assert all(len(v) == 1 for row in table.rows for v in row.fields.values())
+
+
+def test_json_and_csv_forms(spec):
+    table = explore(spec, "Decide()", profile=PROFILE)
+    data = table_json(table)
+    assert data["paths"] == 5 and data["states"] == table.states
+    assert {r["outcome"]["value"] for r in data["rows"]} == {0, 1, 2, 3, 4}
+    assert data["rows"][0]["decisive"][0]["file"] == "cases.asl"
+    lines = table_csv(table).splitlines()
+    assert lines[0].startswith("row,kind,") and "CTL.MODE" in lines[0]
+    assert len(lines) == 6
+    assert any("'10'|'11'" in line for line in lines)
+
+
+def test_coverage_lists_lines_run_and_never_run(spec):
+    table = explore(spec, "Decide()", profile=PROFILE, coverage=True)
+    ran, never = table.coverage[str(HERE / "spec" / "cases.asl")]
+    assert {6, 7, 8, 10, 12, 14, 15} <= set(ran)
+    assert 19 in never and 6 not in never
+
+
+def test_limits_and_bad_input_are_clean_errors(spec):
+    with pytest.raises(ExplorationLimit, match="limit of 2 paths"):
+        explore(spec, "Decide()", profile=PROFILE, max_paths=2)
+    with pytest.raises(ExplorationLimit, match="CTL.MODE"):
+        explore(spec, "Decide()", profile=PROFILE, fixed={"CTL.EN": 1}, max_branch_bits=1)
+    with pytest.raises(StateError, match="did you mean 'MODE'"):
+        explore(spec, "Decide()", profile=PROFILE, fixed={"CTL.MOD": 1})
+    with pytest.raises(UsageError, match="not an ASL call"):
+        explore(spec, "Decide(", profile=PROFILE)
