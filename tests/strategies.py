@@ -7,13 +7,13 @@ What "expressible" means here (each rule is a property of classic ASL text, not 
 - identifiers are never keywords (nor a keyword in another case: ``If``, ``true``);
 - integer literals are non-negative (``-1`` is ``Unop('-', IntLit(1))``); bit strings hold
   only ``0``/``1``; masks hold at least one ``x`` (else they would read back as bit
-  strings), and a mask in an expression is the right operand of ``==``/``!=``; strings hold
-  no ``"`` and no line breaks;
-- tuples have at least two elements; ``Discard`` (``-``) appears only inside a tuple
-  assignment target;
-- ``Fields`` bases are names; ``SliceExpr`` bases are names, fields, accessors or calls;
-  ``Field`` bases are names, fields or accessors; ``Index`` names are plain identifiers;
-  ``Call`` names may be qualified (``AArch64.Foo``);
+  strings); strings hold no ``"`` and no line breaks;
+- tuples have at least two elements; ``Discard`` (``-``) appears only as a tuple element;
+- ``Fields`` bases are names; ``Field`` and ``SliceExpr`` bases are postfix expressions
+  (names, fields, accessors, calls, slices) or, parenthesised, literals and operator
+  expressions; ``Call``, ``Index``, getter and setter names may be qualified
+  (``AArch64.Foo``);
+- patterns are literals, masks and (dotted) names;
 - bodies of ``if``/``elsif``/``else``/loops/functions are non-empty; ``when`` and
   ``otherwise`` bodies may be empty;
 - ``ArrayType`` appears only as the type of a global (``array bits(64) _R[0..30];``);
@@ -141,6 +141,7 @@ def literals() -> st.SearchStrategy[ast.Expr]:
     return st.one_of(
         int_literals(),
         bits_literals(),
+        st.builds(ast.MaskLit, masks()),
         st.builds(ast.StrLit, strings()),
         st.builds(ast.BoolLit, st.booleans()),
     )
@@ -153,13 +154,14 @@ def names() -> st.SearchStrategy[ast.Expr]:
 
 @functools.cache
 def _field_bases(depth: int) -> st.SearchStrategy[ast.Expr]:
+    """Bases that may be assigned through: names, fields and accessors."""
     base = names()
     if depth <= 0:
         return base
     return st.one_of(
         base,
         st.builds(ast.Field, st.deferred(lambda: _field_bases(depth - 1)), identifiers()),
-        st.builds(ast.Index, identifiers(), _tuples(expressions(depth - 1), 0, 2)),
+        st.builds(ast.Index, qualified_names(), _tuples(expressions(depth - 1), 0, 2)),
     )
 
 
@@ -170,10 +172,12 @@ def _slices(depth: int) -> st.SearchStrategy[ast.Slice]:
 
 
 @functools.cache
-def _slice_bases(depth: int) -> st.SearchStrategy[ast.Expr]:
+def _postfix_bases(depth: int) -> st.SearchStrategy[ast.Expr]:
+    """Bases of ``.field`` and ``<slice>`` in a value: anything, parenthesised if need be."""
     return st.one_of(
         _field_bases(depth),
         st.builds(ast.Call, qualified_names(), _tuples(expressions(depth), 0, 2)),
+        expressions(depth),
     )
 
 
@@ -186,28 +190,32 @@ def expressions(depth: int = 2) -> st.SearchStrategy[ast.Expr]:
     sub = st.deferred(lambda: expressions(depth - 1))
     return st.one_of(
         leaves,
-        st.builds(ast.Field, _field_bases(depth - 1), identifiers()),
+        st.builds(ast.Field, _postfix_bases(depth - 1), identifiers()),
         st.builds(ast.Fields, names(), _tuples(identifiers(), 1, 3)),
-        st.builds(ast.SliceExpr, _slice_bases(depth - 1), _tuples(_slices(depth - 1), 1, 2)),
-        st.builds(ast.Index, identifiers(), _tuples(sub, 0, 2)),
+        st.builds(ast.SliceExpr, _postfix_bases(depth - 1), _tuples(_slices(depth - 1), 1, 2)),
+        st.builds(ast.Index, qualified_names(), _tuples(sub, 0, 2)),
         st.builds(ast.Call, qualified_names(), _tuples(sub, 0, 3)),
         st.builds(ast.Unop, st.sampled_from(UNARY_OPS), sub),
         st.builds(ast.Binop, st.sampled_from(BINARY_OPS), sub, sub),
-        st.builds(ast.Binop, st.sampled_from(("==", "!=")), sub, st.builds(ast.MaskLit, masks())),
         st.builds(ast.In, sub, _tuples(patterns(), 1, 3)),
         st.builds(ast.IfExpr, sub, sub, sub),
         st.builds(ast.Unknown, types()),
         st.builds(ast.ImpDef, types(), st.one_of(st.none(), strings())),
-        st.builds(ast.TupleExpr, _tuples(sub, 2, 3)),
+        st.builds(ast.TupleExpr, _tuples(st.one_of(sub, st.builds(ast.Discard)), 2, 3)),
     )
 
 
 @functools.cache
 def patterns() -> st.SearchStrategy[ast.Pattern]:
-    """A ``when``/``IN`` pattern: a mask, a literal or a constant name."""
+    """A ``when``/``IN`` pattern: a mask, a literal or a (dotted) constant name."""
+    dotted = st.builds(ast.Field, names(), identifiers())
     return st.one_of(
         st.builds(ast.MaskPattern, masks()),
-        st.builds(ast.ExprPattern, st.one_of(int_literals(), bits_literals(), st.builds(ast.BoolLit, st.booleans()), names())),
+        st.builds(
+            ast.ExprPattern,
+            st.one_of(int_literals(), bits_literals(), st.builds(ast.BoolLit, st.booleans()),
+                      st.builds(ast.StrLit, strings()), names(), dotted),
+        ),
     )
 
 
@@ -220,7 +228,7 @@ def targets(depth: int = 1) -> st.SearchStrategy[ast.Expr]:
         st.builds(ast.Field, _field_bases(depth), identifiers()),
         st.builds(ast.Fields, names(), _tuples(identifiers(), 1, 3)),
         st.builds(ast.SliceExpr, _field_bases(depth), _tuples(_slices(depth), 1, 2)),
-        st.builds(ast.Index, identifiers(), _tuples(expressions(depth), 0, 2)),
+        st.builds(ast.Index, qualified_names(), _tuples(expressions(depth), 0, 2)),
     )
     return st.one_of(single, tuple_targets(depth))
 
@@ -306,8 +314,8 @@ def declarations(depth: int = 2) -> st.SearchStrategy[ast.Decl]:
     body = st.one_of(st.none(), bodies(depth))
     return st.one_of(
         st.builds(ast.FuncDef, qualified_names(), params(), st.one_of(st.none(), result_types()), body),
-        st.builds(ast.GetterDef, identifiers(), params(2), types(), body),
-        st.builds(ast.SetterDef, identifiers(), params(2), st.builds(ast.Param, types(), identifiers()), body),
+        st.builds(ast.GetterDef, qualified_names(), params(2), types(), body),
+        st.builds(ast.SetterDef, qualified_names(), params(2), st.builds(ast.Param, types(), identifiers()), body),
         st.builds(ast.EnumDecl, identifiers(), _tuples(identifiers(), 1, 4)),
         st.builds(ast.RecordDecl, identifiers(), params(3).filter(bool)),
         st.builds(ast.TypeDecl, identifiers()),

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 
-from asl_interp import ast
+from asl_interp import ast, parser
 from asl_interp.formatter import format_decl, format_expr, format_module, format_stmt, format_type
 
 from conftest import REFERENCE, REPO, SHARED, SHARED_ABSENT
@@ -239,10 +239,6 @@ def test_every_generated_tree_formats(m):
 # --------------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def parser():
-    return pytest.importorskip("asl_interp.parser", reason="asl_interp/parser.py is not written yet")
-
 #: The folder of deliberately malformed files (each one a syntax mistake with its golden
 #: diagnostic, see test_diagnostics.py); every other .asl file the project ships must parse.
 MALFORMED = REPO / "tests" / "golden" / "syntax"
@@ -260,7 +256,7 @@ def shipped_asl_files() -> list[Path]:
 SHARED_FILES = [REFERENCE, SHARED / "bench" / "fpcheck_loop.asl"]
 
 
-def assert_round_trip(parser, text: str, filename: str) -> None:
+def assert_round_trip(text: str, filename: str) -> None:
     tree = parser.parse(text, filename)
     canonical = format_module(tree)
     again = parser.parse(canonical, filename + " (formatted)")
@@ -269,8 +265,8 @@ def assert_round_trip(parser, text: str, filename: str) -> None:
 
 
 @pytest.mark.parametrize("path", shipped_asl_files(), ids=lambda p: str(p.relative_to(REPO)))
-def test_shipped_files_round_trip(parser, path):
-    assert_round_trip(parser, path.read_text(encoding="utf-8"), str(path))
+def test_shipped_files_round_trip(path):
+    assert_round_trip(path.read_text(encoding="utf-8"), str(path))
 
 
 def test_the_transcribed_sources_are_among_the_round_tripped_files():
@@ -279,15 +275,15 @@ def test_the_transcribed_sources_are_among_the_round_tripped_files():
 
 
 @pytest.mark.parametrize("path", SHARED_FILES, ids=lambda p: p.name)
-def test_shared_texts_round_trip(parser, path):
+def test_shared_texts_round_trip(path):
     if not path.is_file():
         pytest.skip(SHARED_ABSENT)
-    assert_round_trip(parser, path.read_text(encoding="utf-8"), str(path))
+    assert_round_trip(path.read_text(encoding="utf-8"), str(path))
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(modules())
-def test_generated_modules_round_trip(parser, m):
+def test_generated_modules_round_trip(m):
     canonical = format_module(m)
     tree = parser.parse(canonical, "generated.asl")
     assert ast.dump(tree) == ast.dump(m)
@@ -296,13 +292,13 @@ def test_generated_modules_round_trip(parser, m):
 
 @settings(max_examples=150, deadline=None)
 @given(expressions(3))
-def test_generated_expressions_round_trip(parser, e):
+def test_generated_expressions_round_trip(e):
     assert ast.dump(parser.parse_expression(format_expr(e))) == ast.dump(e)
 
 
 @settings(max_examples=100, deadline=None)
 @given(statements(2))
-def test_generated_statements_round_trip(parser, s):
+def test_generated_statements_round_trip(s):
     parsed = parser.parse_statements(format_stmt(s))
     assert ast.dump(parsed) == ast.dump((s,))
 
@@ -312,7 +308,7 @@ def test_generated_statements_round_trip(parser, s):
 # --------------------------------------------------------------------------------------
 
 
-def test_fmt_command_prints_the_canonical_form(parser, tmp_path, capsys):
+def test_fmt_command_prints_the_canonical_form(tmp_path, capsys):
     from asl_interp.cli import main
 
     src = tmp_path / "f.asl"
@@ -327,7 +323,7 @@ def test_fmt_command_prints_the_canonical_form(parser, tmp_path, capsys):
     assert out == "boolean F(bits(2) el)\n    if el IN {'00', '01'} then\n        return TRUE;\n    return el == '11';\n"
 
 
-def test_fmt_command_reports_syntax_errors_with_position_and_exit_2(parser, tmp_path, capsys):
+def test_fmt_command_reports_syntax_errors_with_position_and_exit_2(tmp_path, capsys):
     from asl_interp.cli import main
 
     src = tmp_path / "bad.asl"
