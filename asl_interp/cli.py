@@ -197,7 +197,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     import json
 
     from .api import load_spec
-    from .report import prepare_run, render_run, run_json
+    from .report import prepare_run, render_run, run_json, write
 
     spec = load_spec(args.spec)
     prepared = prepare_run(spec, args.call, profile=args.profile, state=args.state, sets=args.sets,
@@ -224,9 +224,9 @@ def _add_profiles(p: argparse.ArgumentParser) -> None:
 
 @_add_profiles
 def _cmd_profiles(args: argparse.Namespace) -> int:
-    from .report import render_profiles
+    from .report import render_profiles, write
 
-    print(render_profiles())
+    write(render_profiles())
     return 0
 
 
@@ -245,9 +245,9 @@ def _add_registers(p: argparse.ArgumentParser) -> None:
 @_add_registers
 def _cmd_registers(args: argparse.Namespace) -> int:
     from .api import load_spec
-    from .report import render_registers
+    from .report import render_registers, write
 
-    print(render_registers(load_spec(args.spec).model, args.name))
+    write(render_registers(load_spec(args.spec).model, args.name))
     return 0
 
 

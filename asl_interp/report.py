@@ -49,6 +49,7 @@ __all__ = [
     "run_json",
     "render_profiles",
     "render_registers",
+    "write",
 ]
 
 #: The file name a CALL given on the command line is parsed (and reported) under.
@@ -73,6 +74,19 @@ _EXCEPTION_WORDS = {
     "Exception_SVEAccessTrap": "SVE access trap",
     "Exception_Uncategorized": "Uncategorized exception",
 }
+
+
+def write(text: str) -> None:
+    """Print ``text`` and a newline on stdout; characters the terminal's encoding cannot show
+    (``→``, ``≡`` on an ASCII terminal) are replaced rather than raising."""
+    import sys
+
+    encoding = getattr(sys.stdout, "encoding", None) or "utf-8"
+    try:
+        text.encode(encoding)
+    except (UnicodeEncodeError, LookupError):
+        text = text.encode(encoding, errors="replace").decode(encoding, errors="replace")
+    print(text)
 
 
 # ======================================================================================
@@ -543,7 +557,8 @@ def render_profiles() -> str:
     for name in names:
         with _as_usage():
             prof = load_profile(name)
-        out.append(f"{name:<{width}}  {prof.description}")
+        out.extend(textwrap.wrap(prof.description, _COLUMNS, initial_indent=f"{name:<{width}}  ",
+                                 subsequent_indent=" " * (width + 2), break_on_hyphens=False))
     return "\n".join(out)
 
 

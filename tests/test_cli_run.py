@@ -460,5 +460,27 @@ def test_readme_profiles_block_matches(capsys):
     assert main(["profiles"]) == 0
     assert capsys.readouterr().out == shown.group(1)
     # and the descriptions are the profiles' own
+    flat = " ".join(shown.group(1).split())
     for name in profile_names():
-        assert load_profile(name).description in shown.group(1)
+        assert " ".join(load_profile(name).description.split()) in flat
+
+
+def test_readme_json_outcome_and_examples_match(capsys, monkeypatch):
+    """The JSON outcome, the --set example's first line and the error example shown in the
+    README are what the commands print."""
+    text = _readme_blocks()
+    monkeypatch.chdir(REPO)
+    shown = re.search(r"<!-- json-outcome -->\n```json\n(.*?)```\n", text, re.S)
+    assert shown, "README.md has no <!-- json-outcome --> block"
+    example = re.search(r"\n    asl-interp run (--state \S+ --set \S+) '([^']+)'\n\nprints `([^`]+)` first", text)
+    assert example
+    argv = example.group(1).split()
+    data = run_json(capsys, example.group(2), None, *argv)
+    assert json.loads(shown.group(1)) == {"outcome": data["outcome"]}
+    rc, out, _ = run(capsys, *argv, example.group(2))
+    assert out.splitlines()[0] == example.group(3)
+
+    error = re.search(r"\n    \$ asl-interp run (.*) '([^']+)'\n    (error: .*)\n", text)
+    assert error
+    rc, _, err = run(capsys, *error.group(1).split(), error.group(2))
+    assert rc == 2 and err.splitlines()[0] == error.group(3)

@@ -1,0 +1,132 @@
+"""``asl-interp profiles`` and ``asl-interp registers``: what the model knows, as the user
+sees it. Expectations are computed from the bundled profiles and registers.toml, so the
+tests follow the data rather than repeat it; the README's shown outputs are checked too."""
+
+import re
+
+import pytest
+
+from asl_interp.api import load_spec
+from asl_interp.cli import main
+from asl_interp.machine import load_profile, profile_names
+
+from conftest import REPO, SOURCES
+
+
+def cli(capsys, *argv):
+    try:
+        rc = main(list(argv))
+    except SystemExit as exc:
+        rc = exc.code
+    captured = capsys.readouterr()
+    return rc, captured.out, captured.err
+
+
+@pytest.fixture(scope="module")
+def model():
+    return load_spec("armv8.6").model
+
+
+# --------------------------------------------------------------------------------------
+# profiles
+# --------------------------------------------------------------------------------------
+
+
+def test_profiles_lists_every_bundled_profile_with_its_description(capsys):
+    rc, out, err = cli(capsys, "profiles")
+    assert (rc, err) == (0, "")
+    names = profile_names()
+    assert len(names) >= 2
+    starts = [line.split()[0] for line in out.splitlines() if not line.startswith(" ")]
+    assert starts == names
+    flat = " ".join(out.split())
+    for name in names:
+        assert f"{name} {' '.join(load_profile(name).description.split())}" in flat
+    assert max(len(line) for line in out.splitlines()) <= 100
+
+
+def test_profiles_takes_no_arguments(capsys):
+    rc, _, err = cli(capsys, "profiles", "extra")
+    assert rc == 2 and "unrecognized arguments" in err
+
+
+# --------------------------------------------------------------------------------------
+# registers
+# --------------------------------------------------------------------------------------
+
+
+def test_registers_lists_every_register_with_its_width(capsys, model):
+    rc, out, err = cli(capsys, "registers")
+    assert (rc, err) == (0, "")
+    heads = {line.split()[0]: line for line in out.splitlines() if not line.startswith(" ")}
+    assert set(heads) == set(model.registers)
+    for name, reg in model.registers.items():
+        assert re.match(rf"{re.escape(name)}\s+{reg.width} bits", heads[name])
+        view = model.views[name]
+        if view.storage != name:
+            assert f"≡ {view.storage}[{view.offset + reg.width - 1}:{view.offset}]" in heads[name]
+    assert max(len(line) for line in out.splitlines()) <= 100
+
+
+def test_register_detail_shows_fields_and_shared_storage(capsys, model):
+    rc, out, _ = cli(capsys, "registers", "FPEXC")
+    assert rc == 0
+    lines = out.splitlines()
+    assert lines[0] == f"FPEXC: {model.registers['FPEXC'].width} bits"
+    assert "  FPEXC ≡ FPEXC32_EL2[31:0]" in lines
+    for fld in model.registers["FPEXC"].fields.values():
+        pos = f"[{fld.high}]" if fld.high == fld.low else f"[{fld.high}:{fld.low}]"
+        assert any(re.fullmatch(rf"\s+{fld.name}\s+{re.escape(pos)}\s+{fld.width} bits?", x) for x in lines), fld
+
+
+def test_storage_register_names_its_views(capsys):
+    """FPEXC32_EL2 is the storage; FPEXC is a view of it. HCR2 is the top half of HCR_EL2."""
+    rc, out, _ = cli(capsys, "registers", "FPEXC32_EL2")
+    assert rc == 0 and "  FPEXC ≡ FPEXC32_EL2[31:0]" in out.splitlines()
+    rc, out, _ = cli(capsys, "registers", "HCR_EL2")
+    assert "  HCR ≡ HCR_EL2[31:0]" in out.splitlines() and "  HCR2 ≡ HCR_EL2[63:32]" in out.splitlines()
+
+
+def test_overlapping_layouts_are_both_shown(capsys, model):
+    """CPTR_EL2 carries both HCR_EL2.E2H layouts over one storage: TFP and FPEN."""
+    rc, out, _ = cli(capsys, "registers", "CPTR_EL2")
+    fields = model.registers["CPTR_EL2"].fields
+    assert re.search(rf"\n\s+TFP\s+\[{fields['TFP'].high}\]", out)
+    assert re.search(rf"\n\s+FPEN\s+\[{fields['FPEN'].high}:{fields['FPEN'].low}\]", out)
+
+
+def test_unknown_register_suggests(capsys):
+    rc, out, err = cli(capsys, "registers", "FPEX")
+    assert (rc, out) == (2, "")
+    assert err.splitlines()[0] == "error: unknown register 'FPEX'; did you mean 'FPEXC'?"
+    rc, _, err = cli(capsys, "registers", "hcr_el2")
+    assert rc == 2 and "did you mean 'HCR_EL2'?" in err
+
+
+def test_registers_of_a_spec_folder_and_an_unknown_spec(capsys):
+    rc, out, _ = cli(capsys, "registers", "--spec", str(SOURCES / "armv8.6"), "PSTATE")
+    assert rc == 0 and out.startswith("PSTATE: ")
+    rc, _, err = cli(capsys, "registers", "--spec", "armv9.9")
+    assert rc == 2 and "unknown spec version 'armv9.9'" in err and "Traceback" not in err
+
+
+def test_readme_registers_block_matches(capsys):
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    shown = re.search(r"<!-- registers-output -->\n```text\n\$ asl-interp (.*?)\n(.*?)```\n", text, re.S)
+    assert shown, "README.md has no <!-- registers-output --> block"
+    rc, out, _ = cli(capsys, *shown.group(1).split())
+    assert rc == 0 and out == shown.group(2)
+
+
+@pytest.mark.parametrize("argv", [["registers", "FPEXC"], ["run", "--state", str(REPO / "examples" / "aarch32-guest-vfp.toml"),
+                                                          "CheckVFPEnabled(TRUE)"]])
+def test_ascii_terminal_gets_replacements_not_a_traceback(monkeypatch, argv):
+    import io
+    import sys
+
+    raw = io.BytesIO()
+    monkeypatch.setattr(sys, "stdout", io.TextIOWrapper(raw, encoding="ascii"))
+    assert main(argv) == 0
+    sys.stdout.flush()
+    text = raw.getvalue().decode("ascii")
+    assert "?" in text and len(text.splitlines()) > 3
