@@ -9,6 +9,8 @@ declaration, which keeps statement tests short.
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -253,8 +255,18 @@ def test_empty_file_is_an_empty_module():
 
 
 def test_grammar_builds_under_strict_mode():
-    lark = parser.build_lark(strict=True, cache=False)
-    assert lark.options.parser == "lalr"
+    # Lark's own lexer under strict mode also rejects colliding terminals.
+    checked = parser.build_lark(strict=True, cache=False, lexer="basic")
+    assert checked.options.parser == "lalr"
+    used = parser.build_lark(strict=True, cache=False)
+    assert ast.dump(used.parse("x = 1;\n", start="statements")) == "[(Assign (Var 'x') (IntLit 1 False))]"
+
+
+def test_parse_benchmark_runs_in_quick_mode():
+    script = Path(__file__).resolve().parent.parent / "benchmarks" / "parse.py"
+    done = subprocess.run([sys.executable, str(script), "--quick"], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "parse to AST" in done.stdout and "build parser, cached" in done.stdout
 
 
 def test_grammar_cache_makes_construction_cheaper(tmp_path):
