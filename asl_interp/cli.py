@@ -297,3 +297,147 @@ def _cmd_eval(args: argparse.Namespace) -> int:
     for name, value in program.run_statements(stmts, world).items():
         print(f"{name} = {show(value)}")
     return 0
+
+
+# --------------------------------------------------------------------------------------
+# explore, check-property, crosscheck (asl_interp.explore, asl_interp.crosscheck)
+# --------------------------------------------------------------------------------------
+
+
+def _explore_common(p: argparse.ArgumentParser, *, state: bool = True) -> None:
+    """Options shared by explore, check-property and crosscheck."""
+    p.add_argument("call", metavar="CALL", help="an ASL call, e.g. 'CheckVFPEnabled(TRUE)'")
+    p.add_argument("--spec", default="armv8.6", metavar="VERSION|DIR",
+                   help="a bundled spec version (default: armv8.6) or a spec folder")
+    p.add_argument("--profile", metavar="NAME|FILE",
+                   help="implementation profile; default: the state file's, else 'default'")
+    if state:
+        p.add_argument("--state", metavar="FILE.toml", help="fixed state from a state file ([registers] table)")
+        p.add_argument("--set", dest="sets", action="append", default=[], metavar="NAME=VALUE",
+                       help="fix REG, REG.FIELD or PSTATE.FIELD (after --state; repeatable); everything not "
+                            "fixed is explored")
+    p.add_argument("--vary-profile", dest="vary", action="append", nargs="?", const="*", metavar="KEY",
+                   help="also explore the profile's answer KEY (e.g. 'HaveEL(EL2)'; repeatable); without KEY, "
+                        "every boolean answer the evaluation asks for")
+    p.add_argument("--max-paths", type=int, default=None, metavar="N",
+                   help="stop with an error after N paths (default 20000)")
+    p.add_argument("--json", action="store_true", help="print one JSON object instead of text")
+
+
+def _explore_inputs(args: argparse.Namespace) -> tuple:
+    """(spec, profile name or path, fixed state, vary, max_paths) from the shared options."""
+    from .api import load_spec
+    from .errors import UsageError
+    from .explore import DEFAULT_MAX_PATHS, parse_assignments
+    from .machine import load_state_file
+
+    spec = load_spec(args.spec)
+    fixed: dict = {}
+    profile = args.profile
+    if getattr(args, "state", None):
+        state_file = load_state_file(args.state)
+        fixed.update(state_file.registers)
+        profile = profile or state_file.profile
+    fixed.update(parse_assignments(getattr(args, "sets", []) or []))
+    vary: object = ()
+    if args.vary:
+        vary = True if "*" in args.vary else list(args.vary)
+    max_paths = DEFAULT_MAX_PATHS if args.max_paths is None else args.max_paths
+    if max_paths < 1:
+        raise UsageError(f"--max-paths {max_paths}: give a positive number of paths")
+    return spec, profile or "default", fixed, vary, max_paths
+
+
+@command("explore", help="Every distinct outcome of a call over all the state it reads: a decision table.")
+def _add_explore(p: argparse.ArgumentParser) -> None:
+    _explore_common(p)
+    p.add_argument("--csv", action="store_true", help="print the table as CSV (one line per path)")
+    p.add_argument("--coverage", action="store_true",
+                   help="also report, per file, the spec lines run on some path and those no path ran")
+    p.add_argument("--max-branch-bits", type=int, default=None, metavar="N",
+                   help="widest unset field to branch over, in bits (default 8)")
+
+
+@_add_explore
+def _cmd_explore(args: argparse.Namespace) -> int:
+    import json
+
+    from .errors import UsageError
+    from .explore import DEFAULT_MAX_BRANCH_BITS, explore, render_table, table_csv, table_json
+
+    if args.json and args.csv:
+        raise UsageError("--json and --csv: choose one output format")
+    spec, profile, fixed, vary, max_paths = _explore_inputs(args)
+    bits = DEFAULT_MAX_BRANCH_BITS if args.max_branch_bits is None else args.max_branch_bits
+    if not 1 <= bits <= 16:
+        raise UsageError(f"--max-branch-bits {bits}: give 1 to 16")
+    table = explore(spec, args.call, profile=profile, fixed=fixed, vary=vary, coverage=args.coverage,
+                    max_paths=max_paths, max_branch_bits=bits, progress=True)
+    if args.json:
+        print(json.dumps(table_json(table), indent=2))
+    elif args.csv:
+        sys.stdout.write(table_csv(table))
+    else:
+        print(render_table(table))
+    return 0
+
+
+@command("check-property", help="Check that a call's outcome does not depend on a field (exit 1 with a counterexample).")
+def _add_check_property(p: argparse.ArgumentParser) -> None:
+    _explore_common(p, state=False)
+    p.add_argument("--independent-of", dest="field", required=True, metavar="FIELD",
+                   help="REG (all its fields) or REG.FIELD; views share storage (FPEXC is FPEXC32_EL2)")
+    p.add_argument("--where", action="append", default=[], metavar="FIELD=VALUE",
+                   help="only states with this value (repeatable)")
+
+
+@_add_check_property
+def _cmd_check_property(args: argparse.Namespace) -> int:
+    import json
+
+    from .explore import check_independent, parse_assignments, property_json, render_property
+
+    spec, profile, _fixed, vary, max_paths = _explore_inputs(args)
+    where = parse_assignments(args.where, "--where")
+    result = check_independent(spec, args.call, args.field, profile=profile, where=where, vary=vary,
+                               max_paths=max_paths)
+    if args.json:
+        print(json.dumps(property_json(result), indent=2))
+    else:
+        print(render_property(result))
+    return 0 if result.holds else 1
+
+
+@command("crosscheck", help="Compare a hand-written Python model with the spec on every path (exit 1 on differences).")
+def _add_crosscheck(p: argparse.ArgumentParser) -> None:
+    _explore_common(p)
+    p.add_argument("--model", required=True, metavar="FILE.py:FUNCTION",
+                   help="the model: a function from a mapping of fields to an outcome (see asl_interp/crosscheck.py)")
+    p.add_argument("--coverage", action="store_true",
+                   help="also report, per file, the spec lines run on some path and those no path ran")
+
+
+@_add_crosscheck
+def _cmd_crosscheck(args: argparse.Namespace) -> int:
+    import json
+
+    from .crosscheck import crosscheck, crosscheck_json, load_model, render_crosscheck
+    from .explore import render_coverage
+
+    spec, profile, fixed, vary, max_paths = _explore_inputs(args)
+    model = load_model(args.model)
+    result = crosscheck(spec, args.call, model, profile=profile, fixed=fixed, vary=vary, max_paths=max_paths,
+                        coverage=args.coverage, model_name=args.model)
+    if args.json:
+        data = crosscheck_json(result)
+        if args.coverage:
+            from .explore import table_json
+
+            data["coverage"] = table_json(result.table).get("coverage")
+        print(json.dumps(data, indent=2))
+    else:
+        print(render_crosscheck(result))
+        if args.coverage:
+            print()
+            print(render_coverage(result.table))
+    return 0 if result.agrees else 1
