@@ -1,0 +1,157 @@
+"""Run benchmark: calls per second of the FP/SIMD checks, against a hand-written baseline.
+
+Workload: ``CheckFPAdvSIMDEnabled64()`` and ``CheckVFPEnabled(TRUE)`` over a fixed list of
+consistent register states (``common.consistent_states``, ``default`` profile). Every state's
+answer from the evaluator (instrumented, through ``Spec.run``), from the evaluator's fast
+form, from the generated code and from the baseline (``baseline.py``) must agree, or the
+script fails.
+
+Rows (each the median of several timed passes over all states, in one process):
+- baseline: the hand-written Python decision over a dict of fields;
+- codegen on a lean World: generated code, a World that holds plain storage and the
+  profile's answers and records nothing (what an emulator embedding asl-interp would use);
+- codegen on Machine: generated code against the project's Machine (every read recorded);
+- evaluator fast / instrumented on Machine: ``Program.call`` (closures);
+- Spec.run: the public one-call API (machine set-up from state, instrumented run, Outcome).
+Machines are built before the timed region except in the Spec.run row.
+
+    python benchmarks/run.py [--quick] [--states N] [--repeat R]
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import baseline  # noqa: E402
+from common import consistent_states, fail, median_time, outcome_key, parser, repeats, run_fast, run_program, table  # noqa: E402
+
+CALLS = [("CheckFPAdvSIMDEnabled64", (), "CheckFPAdvSIMDEnabled64()"),
+         ("CheckVFPEnabled", (True,), "CheckVFPEnabled(TRUE)")]
+
+
+def lean_world_class():
+    """A Machine that reads and writes plain storage and records nothing (the profile's
+    answers and the exception boundary work as in Machine; unset bits read as zero)."""
+    from asl_interp.machine import Machine
+
+    class LeanWorld(Machine):
+        def __init__(self, spec, profile, state):
+            super().__init__(spec.model, profile, unset="zero", constants=spec.constants)
+            self.apply_state(state)
+            self._where = {r: (v.storage, v.offset) for r, v in spec.model.views.items()}
+
+        def read_bits(self, register, high, low, span):
+            st, off = self._where[register]
+            return (self._value[st] >> (low + off)) & ((1 << (high - low + 1)) - 1)
+
+        def write_bits(self, register, high, low, value, span):
+            st, off = self._where[register]
+            m = ((1 << (high - low + 1)) - 1) << (low + off)
+            self._value[st] = (self._value[st] & ~m) | ((value << (low + off)) & m)
+
+    return LeanWorld
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = parser("Calls per second of the FP/SIMD checks against a hand-written baseline.")
+    p.add_argument("--states", type=int, default=None, help="number of states (default 300; --quick 20)")
+    args = p.parse_args(argv)
+    n_states = args.states or (20 if args.quick else 300)
+    rep = repeats(args, full=5, quick=1)
+
+    from asl_interp.api import load_profile, load_spec
+    from asl_interp.codegen import compile_fast
+    from asl_interp.world import EvaluationEnded
+
+    spec = load_spec("armv8.6")
+    fast = compile_fast(spec.program.checked, undefined=spec.program.undefined)
+    profile = load_profile("default")
+    states = consistent_states(n_states)
+    flat = [baseline.fields_of(s) for s in states]
+    LeanWorld = lean_world_class()
+
+    # ---- agreement: every state, every form --------------------------------------------
+    for s, f in zip(states, flat):
+        for name, cargs, text in CALLS:
+            want = baseline.fp_access_64(f) if name == "CheckFPAdvSIMDEnabled64" else baseline.vfp_access_32(f, True)
+            got = {
+                "Spec.run": outcome_key(spec.run(text, profile=profile, state=s)),
+                "evaluator fast": outcome_key(run_program(spec.program, spec.machine(profile, s), name, cargs)),
+                "codegen": outcome_key(run_fast(fast, spec.machine(profile, s), name, cargs)),
+            }
+            got["codegen, lean World"] = outcome_key(run_fast(fast, LeanWorld(spec, profile, s), name, cargs))
+            for form, out in got.items():
+                if out != want:
+                    fail(f"{text} on {s}: {form} says {out}, the baseline says {want}")
+
+    # ---- timing ------------------------------------------------------------------------
+    ncalls = len(states) * len(CALLS)
+
+    def run_baseline():
+        for f in flat:
+            baseline.fp_access_64(f)
+            baseline.vfp_access_32(f, True)
+
+    def timed_machines(call):
+        def once():
+            machines = [spec.machine(profile, s) for s in states]
+            t = median_time(lambda: [call(m, name, cargs) for m in machines for name, cargs, _ in CALLS], 1)[0]
+            return t
+        return once
+
+    def call_fast(m, name, cargs):
+        try:
+            fast.call(name, cargs, m)
+        except EvaluationEnded:
+            pass
+
+    def call_eval(instrumented):
+        def call(m, name, cargs):
+            try:
+                spec.program.call(name, cargs, m, instrumented=instrumented)
+            except EvaluationEnded:
+                pass
+        return call
+
+    def run_lean():
+        worlds = [LeanWorld(spec, profile, s) for s in states]
+        import time
+        t0 = time.perf_counter()
+        for w in worlds:
+            for name, cargs, _ in CALLS:
+                try:
+                    fast.call(name, cargs, w)
+                except EvaluationEnded:
+                    pass
+        return time.perf_counter() - t0
+
+    def run_api():
+        for s in states:
+            for _name, _cargs, text in CALLS:
+                spec.run(text, profile=profile, state=s)
+
+    t_base, _ = median_time(run_baseline, rep)
+    rows = [("baseline (hand-written Python)", t_base)]
+    rows.append(("codegen, lean World", _median_of(run_lean, rep)))
+    rows.append(("codegen, Machine", _median_of(timed_machines(call_fast), rep)))
+    rows.append(("evaluator fast form, Machine", _median_of(timed_machines(call_eval(False)), rep)))
+    rows.append(("evaluator instrumented, Machine", _median_of(timed_machines(call_eval(True)), rep)))
+    rows.append(("Spec.run (set-up + instrumented)", median_time(run_api, rep)[0]))
+    out = [[label, ncalls / t, t / t_base] for label, t in rows]
+    print(table(f"run: {len(states)} states x {len(CALLS)} checks = {ncalls} calls, median of {rep}; "
+                "every form agrees with the baseline on every state",
+                ["form", "calls/s", "x baseline time"], out))
+    return 0
+
+
+def _median_of(fn, rep):
+    import statistics
+
+    return statistics.median(fn() for _ in range(rep))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
