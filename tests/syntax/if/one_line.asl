@@ -20,3 +20,9 @@ Mixed()
         a = 3;
 // expect: [(If (Var 'c') [(Assign (Var 'a') (IntLit 1 False))]
 // expect:   [(Elsif (Var 'd') [(Assign (Var 'a') (IntLit 2 False))])] [(Assign (Var 'a') (IntLit 3 False))])]
+
+AllOnOneLine()
+    if a then x = 1; elsif b then x = 2; else x = 3;
+    if a then x = 1; elsif b then x = 2;
+// expect: [(If (Var 'a') [(Assign (Var 'x') (IntLit 1 False))] [(Elsif (Var 'b') [(Assign (Var 'x') (IntLit 2 False))])] [(Assign (Var 'x') (IntLit 3 False))])
+// expect:  (If (Var 'a') [(Assign (Var 'x') (IntLit 1 False))] [(Elsif (Var 'b') [(Assign (Var 'x') (IntLit 2 False))])] -)]
