@@ -101,7 +101,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 # --------------------------------------------------------------------------------------
 
 
-@command("fmt", help="Print an ASL file in canonical form (exit 2 on syntax errors).")
+@command("fmt", help="Print an ASL file in canonical form; comments are not kept (exit 2 on syntax errors).")
 def _add_fmt(p: argparse.ArgumentParser) -> None:
     p.add_argument("file", metavar="FILE", help="the .asl file to format")
 

@@ -17,9 +17,12 @@ Guarantees:
 - Round trip: for every tree the concrete syntax can express,
   ``dump(parse(format_module(m))) == dump(m)``, and formatting is idempotent on text:
   ``format_module(parse(format_module(m))) == format_module(m)``.
-- Parentheses are added exactly where precedence needs them (the table below mirrors the
-  one at the top of ``grammar.lark``), and around the operands whose extent the grammar
-  leaves open (``if ... then ... else`` and ``T UNKNOWN`` used as an operand).
+- Parentheses are added where precedence needs them (the table below mirrors the one at
+  the top of ``grammar.lark``) and, for the reader, in three more places: between mixed
+  ``&&`` and ``||``, around a conditional expression used as an operand or condition, and
+  around a unary operand of a unary operator (``-(-x)``).
+- Comments and blank lines are not part of the AST, so they are not reproduced (except the
+  marker of an empty case arm, below).
 - A ``when`` or ``otherwise`` arm with an empty body prints as the arm followed by the
   comment line ``// (empty)``: the parser reads a comment-only arm as an empty body, which is
   also how the Arm ARM writes "do nothing here".
@@ -143,6 +146,8 @@ def format_decl(d: ast.Decl) -> str:
     if isinstance(d, ast.ConstDecl):
         return f"constant {_declarator(d.type, d.name)} = {format_expr(d.value)};"
     if isinstance(d, ast.GlobalDecl):
+        if isinstance(d.type, ast.ArrayType) and d.init is not None:
+            raise ValueError(f"the array {d.name} cannot have an initial value")
         init = "" if d.init is None else f" = {format_expr(d.init)}"
         return f"{_declarator(d.type, d.name)}{init};"
     raise ValueError(f"not a declaration: {type(d).__name__}")
