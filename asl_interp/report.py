@@ -13,7 +13,7 @@ Guarantees:
   field in ``--set``, a bad value or width, an unreadable or malformed ``--state`` file, an
   unknown or malformed profile. Errors found while the spec runs (a never-set field, a
   missing profile answer, an assertion) keep their own phase (exit status 1).
-- The CALL is parsed under the file name ``CALL``, so a syntax error or an unknown function
+- The CALL is parsed under the file name ``<call>``, so a syntax error or an unknown function
   is reported with a caret into the CALL text; an unknown function suggests entry points.
 - Spec file names are printed relative to the spec folder; source lines are the spec's own.
 - Nothing here decides an outcome: the text only reports what the evaluation recorded.
@@ -52,8 +52,10 @@ __all__ = [
     "write",
 ]
 
-#: The file name a CALL given on the command line is parsed (and reported) under.
-CALL_FILE = "CALL"
+#: The file name a CALL given on the command line is parsed (and reported) under: the same
+#: name :meth:`asl_interp.api.Spec.run_on` gives it, so every diagnostic about the CALL text
+#: (syntax, unknown function, argument count or type) names it the same way.
+CALL_FILE = "<call>"
 
 #: AArch32 modes as Outcome.mode names them, in the Arm ARM's words.
 _MODE_WORDS = {

@@ -326,15 +326,38 @@ def test_malformed_call_points_into_the_call_text(capsys):
     rc, out, err = run(capsys, "--state", str(EXAMPLE), "CheckVFPEnabled(TRUE")
     assert (rc, out) == (2, "")
     first, quoted, caret = err.splitlines()[:3]
-    assert first.startswith("CALL:1:") and "error:" in first
+    assert first.startswith("<call>:1:") and "error:" in first
     assert quoted.strip() == "CheckVFPEnabled(TRUE" and caret.strip().startswith("^")
 
 
 def test_unknown_function_suggests_entry_points(capsys):
     rc, _, err = run(capsys, "CheckVFPEnable(TRUE)")
     assert rc == 2
-    assert err.splitlines()[0] == "CALL:1:1: error: unknown function 'CheckVFPEnable' in CALL; did you mean 'CheckVFPEnabled'?"
+    assert err.splitlines()[0] == "<call>:1:1: error: unknown function 'CheckVFPEnable' in CALL; did you mean 'CheckVFPEnabled'?"
     assert all(e in err for e in load_spec().entry_points)
+
+
+def test_call_with_wrong_arguments_is_a_static_error(capsys):
+    rc, _, err = run(capsys, "CheckVFPEnabled()")
+    assert rc == 2 and err.startswith("<call>:1:") and "takes 1 argument" in err
+    rc, _, err = run(capsys, "CheckVFPEnabled(3)")
+    assert rc == 2 and err.startswith("<call>:1:17:") and "boolean" in err
+
+
+def test_state_file_names_its_profile_and_profile_option_wins(capsys, tmp_path):
+    """Under v8.1-vhe, E2H=1 TGE=1 at EL0 with CPTR_EL2.FPEN='01' traps to EL2; under the
+    default profile (no VHE) CPTR_EL2 is read in its E2H=0 layout (TFP=0) and nothing traps."""
+    vhe = aarch64("EL0", **{"HCR_EL2.E2H": 1, "HCR_EL2.TGE": 1, "CPTR_EL2.FPEN": "'01'"})
+    del vhe["CPTR_EL2.TFP"]
+    lines = ['profile = "v8.1-vhe"', "[registers]"] + [f'"{k}" = "{v}"' if isinstance(v, str) else f'"{k}" = {v}'
+                                                     for k, v in vhe.items()]
+    path = tmp_path / "vhe.toml"
+    path.write_text("\n".join(lines) + "\n")
+    data = run_json(capsys, "CheckFPAdvSIMDEnabled64()", None, "--state", str(path))
+    assert data["profile"] == "v8.1-vhe" and (data["outcome"]["target_el"], data["outcome"]["ec"]) == ("EL2", 0x07)
+    data = run_json(capsys, "CheckFPAdvSIMDEnabled64()", None, "--state", str(path), "--profile", "default",
+                    "--unset", "zero")
+    assert data["profile"] == "default" and data["outcome"]["kind"] == "returned"
 
 
 def test_call_that_is_not_a_call(capsys):
