@@ -58,6 +58,7 @@ class _ParseState:
     def __init__(self) -> None:
         self.filename = "<input>"
         self.last: Token | None = None  # the last real (non-layout) token handed on
+        self.before: Token | None = None  # the real token before ``last``
         self.depth = 0  # how many indentation levels are open (1: top level)
 
 
@@ -71,7 +72,7 @@ def _indent_width(text: str) -> int:
 def _layout(tokens: Iterator[Token], state: _ParseState) -> Iterator[Token]:
     """Turn line starts (``_NL``) into ``_NL``/``_INDENT``/``_DEDENT``, drop line starts
     inside brackets, and retype an adjacent ``<`` as ``SLICE_LT``."""
-    state.last = None
+    state.last = state.before = None
     state.depth = 0
     indents: list[int] = []
     brackets = 0
@@ -112,6 +113,7 @@ def _layout(tokens: Iterator[Token], state: _ParseState) -> Iterator[Token]:
             prev = state.last
             if prev is not None and prev.type in _SLICE_AFTER and prev.end_pos == tok.start_pos:
                 tok = new("SLICE_LT", tok.value, tok)
+        state.before = state.last
         state.last = tok
         state.depth = len(indents)
         yield tok
@@ -855,12 +857,30 @@ def _describe_token(tok: Token) -> str:
     return f"'{tok.value}'"
 
 
+_BINARY_OPERATORS = frozenset(_PRECEDENCE)
+_POSTFIX = frozenset({"LPAR", "LSQB", "DOT", "DOTLT", "SLICE_LT"})
+_STATEMENT_STARTS = frozenset({"RETURN", "ASSERT", "UNDEFINED"})
+_DEFINITION_STARTS = frozenset({"ENUMERATION", "TYPE", "ARRAY", "CONSTANT"})
+
+#: What to say when a keyword turns up where a statement should start.
+_MISPLACED = {
+    "ELSE": "'else' must line up with an 'if' (or end a one-line 'if')",
+    "ELSIF": "'elsif' must line up with an 'if' (or continue a one-line 'if')",
+    "WHEN": "'when' arms belong in a 'case ... of' block, one indentation level in",
+    "OTHERWISE": "'otherwise' belongs in a 'case ... of' block, after its 'when' arms",
+    "UNTIL": "'until' must line up with its 'repeat'",
+}
+
+
 def _expected_phrase(expected: Iterable[str]) -> str:
     names = set(expected)
     parts: list[str] = []
     if _EXPR_STARTS <= names:
         parts.append("an expression")
         names -= _EXPR_STARTS | {"MINUS", "BANG", "NOT", "STRING", "TRUE", "FALSE", "BITS", "IF"}
+    if len(names & _BINARY_OPERATORS) >= 5:
+        parts.append("an operator")
+        names -= _BINARY_OPERATORS | _POSTFIX | {"UNKNOWN", "IMPLEMENTATION_DEFINED"}
     described = sorted({_describe(n) for n in names if n not in ("WS", "COMMENT", "BLOCK_COMMENT")})
     parts.extend(described)
     if not parts:
@@ -906,6 +926,23 @@ def _from_unexpected_token(err: UnexpectedToken, filename: str) -> ASLSyntaxErro
         return ASLSyntaxError("expected ';' at the end of the statement", at)
     if "GT" in expected and "SLICE_LT" not in expected and not _EXPR_STARTS <= expected:
         return ASLSyntaxError(f"expected '>' to close the bit slice, found {_describe_token(tok)}", at)
+    if _STATEMENT_STARTS <= expected and tok.type not in _LAYOUT_WORDS:
+        if tok.type in _MISPLACED:
+            return ASLSyntaxError(_MISPLACED[tok.type], at)
+        return ASLSyntaxError(f"expected a statement, found {_describe_token(tok)}", at)
+    before = _STATE.before
+    if tok.type == "EQUAL" and _STATE.depth <= 1 and before is not None and before.column == 1:
+        return ASLSyntaxError(
+            "an assignment cannot stand at the top level; statements belong in the indented "
+            "body of a definition (a global variable needs its type: 'T name = value;')",
+            at,
+        )
+    if _DEFINITION_STARTS <= expected and not layout:
+        return ASLSyntaxError(
+            f"expected a definition (function, procedure, accessor, type, constant or global "
+            f"variable), found {_describe_token(tok)}; statements belong in an indented body",
+            at,
+        )
     if layout and "_INDENT" in expected:
         if _STATE.depth <= 1:
             return ASLSyntaxError(

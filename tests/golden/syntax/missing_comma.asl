@@ -1,0 +1,3 @@
+// Arguments are separated by commas.
+Check()
+    AArch64.TakeException(EL2 exception);

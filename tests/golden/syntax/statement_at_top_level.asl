@@ -1,0 +1,2 @@
+// Statements go inside a definition's indented body.
+x = 1;
