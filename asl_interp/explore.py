@@ -12,16 +12,19 @@ How it works (re-execution depth-first search):
 
 - Each run evaluates the call against an :class:`ExploreMachine`: the profile's state, the
   fixed state, and the choices made so far on the current branch of the search tree.
-- When the evaluation examines bits nobody set, the machine's unset hook raises
-  :class:`Branch` naming the still-unknown bits of the storage register (views such as
-  ``FPEXC``/``FPEXC32_EL2`` share storage, so they are one variable). The search re-runs the
-  call once per value of those bits. IMPLEMENTATION DEFINED answers the profile leaves open
-  (or that ``vary`` names) and CONSTRAINED UNPREDICTABLE choices the profile leaves open branch
-  the same way: booleans over FALSE/TRUE, enumerations over their members, small bit vectors
-  over all values, ``ConstrainUnpredictable`` over the members a spec ``assert c IN {...}``
-  right after the call permits (all members when the spec says nothing).
-- A run that ends (returns, or reaches an exception-entry boundary) is a *leaf*: a full
-  assignment to everything the path examined. A run ending in a failed spec ``assert`` is an
+- When the evaluation examines bits nobody set, the machine's unset hook splits their values
+  into classes the reading spec line can tell apart (the line only compares the field with
+  constants: ``PSTATE.M == M32_Monitor`` gives two classes, ``case ... when '1x'`` one per
+  arm; any other use gives one class per value), continues the run with the first class and
+  queues one run per other class. Views such as ``FPEXC``/``FPEXC32_EL2`` share storage, so
+  they are one variable. A later read that tells members of a class apart splits it the same
+  way. IMPLEMENTATION DEFINED answers the profile leaves open (or that ``vary`` names) and
+  CONSTRAINED UNPREDICTABLE choices the profile leaves open branch the same way: booleans over
+  FALSE/TRUE, enumerations over their members, small bit vectors over all values,
+  ``ConstrainUnpredictable`` over the members a spec ``assert c IN {...}`` right after the
+  call permits (all members when the spec says nothing).
+- A run that ends (returns, or reaches an exception-entry boundary) is a *leaf*: value sets
+  for everything the path examined. A run ending in a failed spec ``assert`` is an
   *infeasible* leaf. Any other error is the user's (a bad call, a profile typo) and is raised.
 - Leaves with the same path (branch sites and their values), the same fields read and the same
   outcome are merged into rows. Merging only ever joins leaves that differ in one field and
@@ -31,8 +34,7 @@ How it works (re-execution depth-first search):
 Guarantees: the leaves partition the state space (each full state of the examined fields
 follows exactly one leaf); the search stops with :class:`ExplorationLimit` (a clean error)
 after ``max_paths`` leaves or when one read would branch over more than ``2**max_branch_bits``
-values; a World exception is never swallowed by the evaluator (its contract), so a branch
-request always reaches the search.
+values; the evaluator never swallows a World's exceptions (its contract).
 
 Public API: :func:`explore`, :func:`check_independent`, :func:`check_property`, the result
 classes :class:`DecisionTable`, :class:`Row`, :class:`Infeasible`, :class:`PropertyResult`,
@@ -958,7 +960,10 @@ def check_independent(spec: Any, call: str, field: str, *, profile: str | Path |
     or ``REG.FIELD``; views share storage, so ``FPEXC`` and ``FPEXC32_EL2`` are the same
     state) over every state matching ``where``. A counterexample is two states differing only
     in ``field`` with different outcomes (the pair that reads the fewest fields)."""
-    storage, fmask, norm = resolve_field(spec, field)
+    try:
+        storage, fmask, norm = resolve_field(spec, field)
+    except StateError as err:
+        raise UsageError(f"--independent-of {field}: {err.message}") from None
     where = dict(where or {})
     for w_write in resolve_state(where, spec.model, spec.constants):
         view = spec.model.views[w_write.register]

@@ -1,0 +1,130 @@
+"""Cross-checks (asl_interp.crosscheck): hand-written models against the Armv8.6 text.
+
+The KVM question: a Non-secure AArch32 guest at EL1 under an AArch64 hypervisor
+(HCR_EL2.RW = 0) with CP10 enabled in its CPACR. AArch32.CheckAdvSIMDOrFPEnabled tests
+``FPEXC.EN`` (aarch32/exceptions/traps.asl:43) before AArch32.CheckFPAdvSIMDTrap looks at
+CPTR_EL2.TFP, so "CPTR_EL2.TFP=1 traps the guest's VFP access to EL2" holds only when
+FPEXC.EN is 1.
+"""
+
+from pathlib import Path
+
+import pytest
+
+from asl_interp.api import load_spec
+from asl_interp.crosscheck import ModelError, crosscheck, load_model, normalise_outcome, render_crosscheck
+from asl_interp.errors import UsageError
+
+from conftest import REPO
+
+KVM = REPO / "examples" / "models" / "kvm_vfp.py"
+QEMU = REPO / "examples" / "models" / "qemu_fp.py"
+BROKEN = Path(__file__).resolve().parent / "explore" / "models" / "broken.py"
+
+AARCH32_GUEST = {"SCR_EL3.NS": 1, "SCR_EL3.RW": 1, "HCR_EL2.RW": 0, "HCR_EL2.TGE": 0, "HCR_EL2.E2H": 0,
+                 "PSTATE.EL": "EL1", "PSTATE.nRW": 1, "CPACR.cp10": "0b11", "CPTR_EL3.TFP": 0}
+AARCH64_NS = {"SCR_EL3.NS": 1, "SCR_EL3.RW": 1, "HCR_EL2.RW": 1, "HCR_EL2.E2H": 0, "HCR_EL2.TGE": 0,
+              "PSTATE.nRW": 0}
+
+
+@pytest.fixture(scope="module")
+def spec():
+    return load_spec("armv8.6")
+
+
+def test_naive_kvm_model_differs_where_fpexc_en_is_0(spec):
+    result = crosscheck(spec, "CheckVFPEnabled(TRUE)", load_model(f"{KVM}:naive"), fixed=AARCH32_GUEST)
+    assert not result.agrees
+    assert result.disagreements
+    for d in result.disagreements:
+        assert d.state["FPEXC.EN"] == 0
+        assert (d.outcome.target_el, d.outcome.mode, d.outcome.via_undefined) == ("EL1", "Undef", True)
+        first = d.decisive[0]
+        assert first.span.file.endswith("aarch32/exceptions/traps.asl") and first.span.line == 43
+        assert "FPEXC.EN == '0'" in first.text
+    answers = {(d.model.get("target_el"), d.model["kind"]) for d in result.disagreements}
+    assert answers == {("EL2", "exception"), (None, "returned")}
+    text = render_crosscheck(result)
+    assert "disagrees" in text and "aarch32/exceptions/traps.asl:43" in text and "FPEXC.EN='0'" in text
+
+
+def test_corrected_kvm_model_agrees(spec):
+    result = crosscheck(spec, "CheckVFPEnabled(TRUE)", load_model(f"{KVM}:corrected"), fixed=AARCH32_GUEST)
+    assert result.agrees, render_crosscheck(result)
+    assert result.states >= 8 and result.paths >= 3
+    assert set(result.model_reads) == {"FPEXC.EN", "CPTR_EL2.TFP"}
+
+
+def test_fpexc32_el2_view_name_works_in_a_model(spec):
+    def corrected_via_storage_name(fields):
+        if fields["FPEXC32_EL2.EN"] == 0:
+            return {"el": "EL1", "mode": "Undef"}
+        return ("EL2", 0x07) if fields["CPTR_EL2.TFP"] else "permitted"
+
+    assert crosscheck(spec, "CheckVFPEnabled(TRUE)", corrected_via_storage_name, fixed=AARCH32_GUEST).agrees
+
+
+def test_model_fields_the_spec_does_not_read_are_enumerated(spec):
+    """The spec never reads HCR_EL2.FMO here; a model that returns something else when it is
+    set is caught (both values of FMO are tried)."""
+    def fmo_matters(fields):
+        if fields["HCR_EL2.FMO"] == 1:
+            return "permitted"
+        return load_model(f"{KVM}:corrected")(fields)
+
+    result = crosscheck(spec, "CheckVFPEnabled(TRUE)", fmo_matters, fixed=AARCH32_GUEST)
+    assert not result.agrees
+    assert all(d.state["HCR_EL2.FMO"] == 1 for d in result.disagreements)
+
+
+def test_profile_facts_are_readable(spec):
+    result = crosscheck(spec, "CheckVFPEnabled(TRUE)", load_model(f"{BROKEN}:reads_profile_fact"), fixed=AARCH32_GUEST)
+    assert result.agrees, render_crosscheck(result)
+    assert "HaveEL(EL2)" in result.model_reads
+
+
+def test_emulator_model_agrees_and_its_buggy_twin_is_caught(spec):
+    good = crosscheck(spec, "CheckFPAdvSIMDEnabled64()", load_model(f"{QEMU}:fp_exception_el"), fixed=AARCH64_NS)
+    assert good.agrees, render_crosscheck(good)
+    bad = crosscheck(spec, "CheckFPAdvSIMDEnabled64()", load_model(f"{QEMU}:fp_exception_el_buggy"), fixed=AARCH64_NS)
+    assert not bad.agrees
+    for d in bad.disagreements:
+        assert d.state["PSTATE.EL"] == 0 and d.state["CPACR_EL1.FPEN"] == 0b01
+        assert (d.outcome.target_el, d.outcome.ec) == ("EL1", 0x07)
+        assert any("when '01' disabled = PSTATE.EL == EL0;" in s.text for s in d.decisive)
+
+
+def test_outcome_forms():
+    assert normalise_outcome("permitted") == {"kind": "returned"}
+    assert normalise_outcome(("EL2", 7)) == {"kind": "exception", "target_el": "EL2", "ec": 7}
+    assert normalise_outcome((1, "Undef")) == {"kind": "exception", "target_el": "EL1", "mode": "Undef"}
+    assert normalise_outcome({"el": 3, "exception": "AdvSIMDFPAccessTrap"}) == {
+        "kind": "exception", "target_el": "EL3", "exception": "Exception_AdvSIMDFPAccessTrap"}
+    for bad in (42, "maybe", {"el": "EL9"}, {"colour": 1}, ("EL1", 2.5), (), {"ec": "7"}):
+        assert normalise_outcome(bad) is None
+
+
+@pytest.mark.parametrize("name, message, line", [
+    ("raises", "the model raised ZeroDivisionError", 7),
+    ("malformed", "the model returned 42, which is not an outcome", 10),
+    ("bad_key", "which is not an outcome", 14),
+    ("misspelt_field", "register FPEXC has no field 'ENN'; did you mean 'EN'?", 19),
+    ("unknown_register", "did you mean 'FPEXC'", 23),
+    ("wide_field", "HSR, which the spec path does not read", 27),
+])
+def test_broken_models_point_into_the_model(spec, name, message, line):
+    with pytest.raises(ModelError) as info:
+        crosscheck(spec, "CheckVFPEnabled(TRUE)", load_model(f"{BROKEN}:{name}"), fixed=AARCH32_GUEST)
+    err = info.value
+    assert message in err.message
+    assert err.span is not None and Path(err.span.file).name == "broken.py" and err.span.line == line
+    assert f"broken.py:{line}:" in err.render()
+
+
+def test_bad_model_options():
+    with pytest.raises(UsageError, match="FILE.py:FUNCTION"):
+        load_model("no-colon")
+    with pytest.raises(UsageError, match="does not exist"):
+        load_model("missing.py:f")
+    with pytest.raises(UsageError, match="did you mean 'naive'"):
+        load_model(f"{KVM}:naiv")

@@ -1,0 +1,109 @@
+"""Property checks (asl_interp.explore.check_independent / check_property).
+
+"Does FPEXC32_EL2 affect execution in AArch64 state?" CheckFPAdvSIMDEnabled64 never reads
+FPEXC/FPEXC32_EL2 (AArch64.CheckFPAdvSIMDEnabled checks CPACR_EL1, CPTR_EL2, CPTR_EL3), so the
+property holds on every path, with or without restricting the state. The AArch32 check does
+read it: AArch32.CheckAdvSIMDOrFPEnabled's ``if fpexc_check && FPEXC.EN == '0' then
+UNDEFINED;`` (aarch32/exceptions/traps.asl:43) is where two states differing only in EN part.
+"""
+
+from pathlib import Path
+
+import pytest
+
+from asl_interp.api import load_spec
+from asl_interp.errors import StateError, UsageError
+from asl_interp.explore import check_independent, check_property, property_json, render_property
+
+TINY = Path(__file__).resolve().parent / "explore"
+
+
+@pytest.fixture(scope="module")
+def spec():
+    return load_spec("armv8.6")
+
+
+@pytest.fixture(scope="module")
+def tiny():
+    return load_spec(TINY / "spec")
+
+
+@pytest.mark.parametrize("field", ["FPEXC32_EL2", "FPEXC", "FPEXC32_EL2.EN"])
+@pytest.mark.parametrize("where", [{}, {"PSTATE.nRW": 0}, {"PSTATE.nRW": 0, "PSTATE.EL": "EL1"}])
+def test_fpexc_does_not_affect_aarch64_checks(spec, field, where):
+    result = check_independent(spec, "CheckFPAdvSIMDEnabled64()", field, where=where)
+    assert result.holds, render_property(result)
+    assert result.paths > 0 and result.counterexample is None
+    assert render_property(result).startswith("holds:")
+
+
+def test_fpexc_en_decides_the_aarch32_vfp_check(spec):
+    result = check_independent(spec, "CheckVFPEnabled(TRUE)", "FPEXC32_EL2.EN")
+    assert not result.holds
+    cx = result.counterexample
+    a, b = cx.states
+    # Two states that differ only in EN (seen through the FPEXC view the spec reads).
+    assert {a["FPEXC.EN"], b["FPEXC.EN"]} == {0, 1}
+    common = set(a) & set(b) - {"FPEXC.EN"}
+    assert all(a[k] == b[k] for k in common)
+    assert cx.outcomes[0].to_json()["outcome"] != cx.outcomes[1].to_json()["outcome"]
+    assert cx.diverge.span.file.endswith("aarch32/exceptions/traps.asl") and cx.diverge.span.line == 43
+    assert "FPEXC.EN == '0'" in cx.diverge.text
+    for steps in cx.decisive:
+        assert any(s.span.line == 43 and s.span.file.endswith("aarch32/exceptions/traps.asl") for s in steps)
+    text = render_property(result)
+    assert text.startswith("counterexample:") and "traps.asl:43" in text and "<- paths part here" in text
+    data = property_json(result)
+    assert data["holds"] is False and data["diverge"]["line"] == 43
+    assert len(data["counterexample"]) == 2
+
+
+def test_the_view_name_is_the_same_state(spec):
+    """FPEXC.EN and FPEXC32_EL2.EN are one bit: fixing one while varying the other is refused."""
+    with pytest.raises(UsageError, match="fixes bits of FPEXC32_EL2.EN"):
+        check_independent(spec, "CheckVFPEnabled(TRUE)", "FPEXC32_EL2.EN", where={"FPEXC.EN": 1})
+
+
+def test_fpexc_en_irrelevant_when_the_check_is_off(spec):
+    """CheckVFPEnabled(FALSE) passes fpexc_check = FALSE: FPEXC.EN is never examined."""
+    result = check_independent(spec, "CheckVFPEnabled(FALSE)", "FPEXC.EN",
+                               where={"PSTATE.EL": "EL1", "PSTATE.nRW": 1, "SCR_EL3.NS": 1})
+    assert result.holds, render_property(result)
+
+
+def test_tiny_independence(tiny):
+    profile = str(TINY / "profile.toml")
+    assert check_independent(tiny, "Decide()", "CTL.SPARE", profile=profile).holds
+    held = check_independent(tiny, "Decide()", "CTLV.TRAP", profile=profile, where={"CTL.MODE": "'00'"})
+    assert held.holds
+    broken = check_independent(tiny, "Decide()", "CTL.TRAP", profile=profile)
+    assert not broken.holds
+    a, b = broken.counterexample.states
+    assert {a["CTLV.TRAP"], b["CTLV.TRAP"]} == {0, 1} and a["CTL.MODE"] == b["CTL.MODE"] == 1
+    assert {o.value for o in broken.counterexample.outcomes} == {3, 4}
+
+
+def test_general_predicate(spec, tiny):
+    profile = str(TINY / "profile.toml")
+    ok = check_property(tiny, "Decide()", lambda state, out: out.value == 0 or state["CTL.EN"] == 1, profile=profile)
+    assert ok.holds and ok.states > 0
+    bad = check_property(tiny, "Decide()", lambda state, out: out.value < 3, profile=profile,
+                         description="Decide() < 3")
+    assert not bad.holds
+    state = bad.counterexample.states[0]
+    assert state["CTL.MODE"] == 1 and bad.counterexample.outcomes[0].value >= 3
+    # On the spec: from EL1 in AArch64 with EL2 not trapping, nothing goes to EL3 unless CPTR_EL3.TFP is set.
+    fixed = {"PSTATE.EL": "EL1", "PSTATE.nRW": 0, "SCR_EL3.NS": 1, "SCR_EL3.RW": 1, "HCR_EL2.RW": 1,
+             "HCR_EL2.E2H": 0, "HCR_EL2.TGE": 0}
+    el3 = check_property(spec, "CheckFPAdvSIMDEnabled64()",
+                         lambda s, o: o.target_el != "EL3" or s.get("CPTR_EL3.TFP") == 1, fixed=fixed)
+    assert el3.holds
+
+
+def test_bad_field_names_are_usage_errors(spec):
+    with pytest.raises(UsageError, match="did you mean 'FPEXC'"):
+        check_independent(spec, "CheckVFPEnabled(TRUE)", "FPEXCC.EN")
+    with pytest.raises(UsageError, match="no field 'ENN'"):
+        check_independent(spec, "CheckVFPEnabled(TRUE)", "FPEXC.ENN")
+    with pytest.raises(StateError):
+        check_independent(spec, "CheckVFPEnabled(TRUE)", "FPEXC.EN", where={"PSTATE.ELL": 1})
