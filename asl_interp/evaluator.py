@@ -565,8 +565,22 @@ class _Compiler:
         return observed
 
     def s_Assign(self, s: ast.Assign) -> Any:
-        store = self.store(s.target)
         val = self.value_copy(s.value)
+        check = self._width_check(self.p.types.get(s.target, T("any")), s.value, None)
+        r = self.p.res.get(s.target)
+        if isinstance(s.target, ast.Var) and r is not None and r.kind == "local" and check is None:
+            slot = r.slot
+
+            def assign_local(l, rt):
+                l[slot] = val(l, rt)
+            return assign_local
+        store = self.store(s.target)
+        if check is not None:
+            def assign_checked(l, rt):
+                v = val(l, rt)
+                check(l, rt, v)
+                store(l, rt, v)
+            return assign_checked
 
         def assign(l, rt):
             store(l, rt, val(l, rt))
@@ -1240,6 +1254,8 @@ class _Compiler:
 
                 def slice1(l, rt):
                     b = base(l, rt)
+                    if type(b) is Bits and h < b.n:
+                        return Bits(w, (b.v >> lo_) & mask)
                     if h >= b.n:
                         raise ASLRuntimeError(f"slice <{h}:{lo_}> is out of range for bits({b.n})", span)
                     return Bits(w, b.read(h, lo_, span))

@@ -185,6 +185,8 @@ class World:
 # An in-memory World (tests, ``asl-interp eval``)
 # ======================================================================================
 
+from .errors import ProfileError, StateError  # noqa: E402 - used only by MemoryWorld
+
 
 class MemoryWorld(World):
     """A World whose machine state is a dict of register values (ints), for tests and
@@ -221,10 +223,9 @@ class MemoryWorld(World):
         self.lines: list[Span] = []
         self.branches: list[tuple[Span, str, Any, list[Read]]] = []
         self.undefined: list[Span | None] = []
+        self._fields: dict[tuple[str, int, int], str | None] = {}
 
     def _reg(self, register: str, high: int, low: int, span: Span | None) -> RegisterDef:
-        from .errors import StateError
-
         rd = self.register_model.registers.get(register)
         if rd is None:
             raise StateError(f"unknown register '{register}'", span)
@@ -232,15 +233,19 @@ class MemoryWorld(World):
             raise StateError(f"bits {high}:{low} are outside {register} (bits({rd.width}))", span)
         return rd
 
-    def read_bits(self, register: str, high: int, low: int, span: Span | None) -> int:
-        from .errors import StateError
+    def _field(self, register: str, high: int, low: int) -> str | None:
+        key = (register, high, low)
+        if key not in self._fields:
+            rd = self.register_model.registers[register]
+            self._fields[key] = next((f.name for f in rd.fields.values() if f.high == high and f.low == low), None)
+        return self._fields[key]
 
-        rd = self._reg(register, high, low, span)
+    def read_bits(self, register: str, high: int, low: int, span: Span | None) -> int:
+        self._reg(register, high, low, span)
         if register not in self.registers and self.strict:
             raise StateError(f"{register} is read but has no value", span)
         value = (self.registers.get(register, 0) >> low) & ((1 << (high - low + 1)) - 1)
-        field = next((f.name for f in rd.fields.values() if f.high == high and f.low == low), None)
-        self.reads.append(Read(register, field, high, low, value, span))
+        self.reads.append(Read(register, self._field(register, high, low), high, low, value, span))
         return value
 
     def write_bits(self, register: str, high: int, low: int, value: int, span: Span | None) -> None:
@@ -261,16 +266,12 @@ class MemoryWorld(World):
         return 0
 
     def impdef(self, key: str, typ: TypeDesc, span: Span | None) -> Any:
-        from .errors import ProfileError
-
         self.asked.append(key)
         if key not in self.impdefs:
             raise ProfileError(f"no answer for IMPLEMENTATION_DEFINED {key!r} ({typ})", span)
         return self.impdefs[key]
 
     def constrain_unpredictable(self, which: str, span: Span | None) -> str:
-        from .errors import ProfileError
-
         self.asked.append(which)
         if which not in self.constraints:
             raise ProfileError(f"no choice for ConstrainUnpredictable({which})", span)

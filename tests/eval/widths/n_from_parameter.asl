@@ -27,3 +27,11 @@ bits(N) ThisAddr()
 // expect-error: Compare('01', '001') ~ cannot compare bits(2) with bits(3)
 // expect: ThisAddr() == Zeros(32)
 // expect: ThisAddr() == Zeros(64)
+
+bits(4) Store(bits(N) v)
+    bits(4) x;
+    x = v;
+    return x;
+
+// expect: Store('1010') == '1010'
+// expect-error: Store('10') ~ a bits(2) value cannot be stored in a bits(4)
