@@ -210,6 +210,27 @@ def test_aarch32_hyp_mode_names_the_mode(capsys):
 
 
 # --------------------------------------------------------------------------------------
+# Every case of test_scenarios.py, through the command line
+# --------------------------------------------------------------------------------------
+
+
+def _scenario_cases():
+    from test_scenarios import CASES
+
+    return CASES
+
+
+@pytest.mark.parametrize("call, profile, state, expected", _scenario_cases(),
+                         ids=[f"{c[0]}-{i}" for i, c in enumerate(_scenario_cases())])
+def test_command_line_gives_the_scenario_outcomes(capsys, call, profile, state, expected):
+    """``run --json`` with the case's state as --set options gives the case's outcome."""
+    data = run_json(capsys, call, state, "--profile", profile)
+    o = data["outcome"]
+    assert (o["kind"], o["target_el"], o["target_state"], o["mode"], o["exception"], o["ec"],
+            o["via_undefined"]) == expected
+
+
+# --------------------------------------------------------------------------------------
 # --trace, --unset, --profile FILE, --spec DIR
 # --------------------------------------------------------------------------------------
 
