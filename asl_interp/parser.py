@@ -12,11 +12,11 @@ Guarantees:
 - Every parsed text is registered with :func:`errors.remember_source`, so diagnostics can
   quote it.
 - The Lark parser is built once per process (and Lark's grammar cache makes that cheap).
-  Parsing is serialised by a lock, because the post-lexer and the callbacks keep per-parse
+  Parsing is serialised by a lock, because the layout pass and the callbacks keep per-parse
   state (file name, indentation).
 
-Layout rules (:func:`_layout`, run on the tokens of :class:`_Lexer`): a line start is a ``_NL`` token; blank and
-comment-only lines are merged into the next line start; inside ``()``, ``[]`` and ``{}``
+Layout rules (:func:`_layout`, run on the tokens of :class:`_Lexer`): a line start is a
+``_NL`` token; blank and comment-only lines are merged into the next line start; inside ``()``, ``[]`` and ``{}``
 line starts are dropped (continuation lines); a deeper line start adds ``_INDENT``, a
 shallower one one ``_DEDENT`` per closed block and must line up with an enclosing block. A
 tab advances to the next multiple of 8 columns. A ``<`` written directly after a name, ``)``,
@@ -44,7 +44,7 @@ _START_SYMBOLS = ["start", "statements", "expression"]
 
 
 # ======================================================================================
-# Post-lexer: indentation, continuation lines, slice '<'
+# Tokenizer and layout: indentation, continuation lines, slice '<'
 # ======================================================================================
 
 _OPENERS = {"LPAR": "RPAR", "LSQB": "RSQB", "LBRACE": "RBRACE"}
@@ -53,7 +53,7 @@ _SLICE_AFTER = {"NAME", "RPAR", "RSQB", "GT"}
 
 
 class _ParseState:
-    """Per-parse state shared by the post-lexer, the callbacks and the error translator."""
+    """Per-parse state shared by the layout pass, the callbacks and the error translator."""
 
     def __init__(self) -> None:
         self.filename = "<input>"
@@ -319,7 +319,7 @@ def _embedded(cls):
 @_embedded
 class _Build:
     """Embedded Lark callbacks. Each method is named after a rule or alias of the grammar;
-    ``meta`` is the raw child list (positions), ``children`` the values."""
+    ``raw`` is the full child list (for positions), ``children`` the values."""
 
     def __init__(self, state: _ParseState):
         self.state = state
@@ -345,13 +345,13 @@ class _Build:
 
     # -- entry points --------------------------------------------------------------------
 
-    def start(self, meta, children):
+    def start(self, raw, children):
         return tuple(children)
 
-    def statements(self, meta, children):
+    def statements(self, raw, children):
         return tuple(children)
 
-    def expression(self, meta, children):
+    def expression(self, raw, children):
         return children[0]
 
     # -- declarations --------------------------------------------------------------------
@@ -361,221 +361,221 @@ class _Build:
         params = tuple(c for c in children[:-1] if isinstance(c, ast.Param))
         return params, (tuple(body) if body is not None else None)
 
-    def no_body(self, meta, children):
+    def no_body(self, raw, children):
         return None
 
-    def func_def(self, meta, children):
+    def func_def(self, raw, children):
         result, qname = children[0], children[1]
         params, body = self._params_and_body(children[2:])
-        return ast.FuncDef(qname.name, params, result, body, span=self._span(meta))
+        return ast.FuncDef(qname.name, params, result, body, span=self._span(raw))
 
-    def proc_def(self, meta, children):
+    def proc_def(self, raw, children):
         qname = children[0]
         params, body = self._params_and_body(children[1:])
-        return ast.FuncDef(qname.name, params, None, body, span=self._span(meta))
+        return ast.FuncDef(qname.name, params, None, body, span=self._span(raw))
 
-    def getter_def(self, meta, children):
+    def getter_def(self, raw, children):
         result, qname = children[0], children[1]
         params, body = self._params_and_body(children[2:])
-        return ast.GetterDef(qname.name, params, result, body, span=self._span(meta))
+        return ast.GetterDef(qname.name, params, result, body, span=self._span(raw))
 
-    def setter_def(self, meta, children):
+    def setter_def(self, raw, children):
         qname = children[0]
         params, body = self._params_and_body(children[1:])
-        return ast.SetterDef(qname.name, params[:-1], params[-1], body, span=self._span(meta))
+        return ast.SetterDef(qname.name, params[:-1], params[-1], body, span=self._span(raw))
 
-    def tuple_type(self, meta, children):
-        return ast.TupleType(tuple(children), span=self._span(meta))
+    def tuple_type(self, raw, children):
+        return ast.TupleType(tuple(children), span=self._span(raw))
 
-    def param(self, meta, children):
-        return ast.Param(children[0], str(children[1]), span=self._span(meta))
+    def param(self, raw, children):
+        return ast.Param(children[0], str(children[1]), span=self._span(raw))
 
-    def enum_decl(self, meta, children):
-        return ast.EnumDecl(str(children[0]), tuple(str(c) for c in children[1:]), span=self._span(meta))
+    def enum_decl(self, raw, children):
+        return ast.EnumDecl(str(children[0]), tuple(str(c) for c in children[1:]), span=self._span(raw))
 
-    def record_decl(self, meta, children):
-        return ast.RecordDecl(str(children[0]), tuple(children[1:]), span=self._span(meta))
+    def record_decl(self, raw, children):
+        return ast.RecordDecl(str(children[0]), tuple(children[1:]), span=self._span(raw))
 
-    def type_decl(self, meta, children):
-        return ast.TypeDecl(str(children[0]), span=self._span(meta))
+    def type_decl(self, raw, children):
+        return ast.TypeDecl(str(children[0]), span=self._span(raw))
 
-    def type_alias(self, meta, children):
-        return ast.TypeAlias(str(children[0]), children[1], span=self._span(meta))
+    def type_alias(self, raw, children):
+        return ast.TypeAlias(str(children[0]), children[1], span=self._span(raw))
 
-    def const_decl(self, meta, children):
-        return ast.ConstDecl(children[0], str(children[1]), children[2], span=self._span(meta))
+    def const_decl(self, raw, children):
+        return ast.ConstDecl(children[0], str(children[1]), children[2], span=self._span(raw))
 
-    def global_decl(self, meta, children):
-        return ast.GlobalDecl(children[0], str(children[1]), span=self._span(meta))
+    def global_decl(self, raw, children):
+        return ast.GlobalDecl(children[0], str(children[1]), span=self._span(raw))
 
-    def global_init(self, meta, children):
-        return ast.GlobalDecl(children[0], str(children[1]), children[2], span=self._span(meta))
+    def global_init(self, raw, children):
+        return ast.GlobalDecl(children[0], str(children[1]), children[2], span=self._span(raw))
 
-    def array_decl(self, meta, children):
+    def array_decl(self, raw, children):
         element, name, low, high = children
-        span = self._span(meta)
+        span = self._span(raw)
         return ast.GlobalDecl(ast.ArrayType(element, low, high, span=span), str(name), span=span)
 
     # -- types ---------------------------------------------------------------------------
 
-    def type_name(self, meta, children):
-        return ast.TypeName(str(children[0]), span=self._span(meta))
+    def type_name(self, raw, children):
+        return ast.TypeName(str(children[0]), span=self._span(raw))
 
-    def bits_type(self, meta, children):
-        return ast.BitsType(children[0], span=self._span(meta))
+    def bits_type(self, raw, children):
+        return ast.BitsType(children[0], span=self._span(raw))
 
     # -- statements ----------------------------------------------------------------------
 
-    def block(self, meta, children):
+    def block(self, raw, children):
         return _Stmts(children)
 
-    def suite(self, meta, children):
+    def suite(self, raw, children):
         return children[0]
 
-    def atom(self, meta, children):
+    def atom(self, raw, children):
         return children[0]
 
-    def inline(self, meta, children):
+    def inline(self, raw, children):
         return _Stmts(children)
 
-    def empty_body(self, meta, children):
+    def empty_body(self, raw, children):
         return _Stmts()
 
-    def assign(self, meta, children):
-        return ast.Assign(children[0], children[1], span=self._span(meta))
+    def assign(self, raw, children):
+        return ast.Assign(children[0], children[1], span=self._span(raw))
 
-    def call_stmt(self, meta, children):
+    def call_stmt(self, raw, children):
         target = children[0]
         if not isinstance(target, ast.Call):
             raise ASLSyntaxError(
                 "a statement must be an assignment (with '=') or a procedure call",
-                target.span or self._span(meta),
+                target.span or self._span(raw),
             )
-        return ast.CallStmt(target, span=self._span(meta))
+        return ast.CallStmt(target, span=self._span(raw))
 
-    def var_decl(self, meta, children):
-        return ast.VarDecl(children[0], tuple(str(c) for c in children[1:]), span=self._span(meta))
+    def var_decl(self, raw, children):
+        return ast.VarDecl(children[0], tuple(str(c) for c in children[1:]), span=self._span(raw))
 
-    def var_init(self, meta, children):
-        return ast.VarDecl(children[0], (str(children[1]),), children[2], span=self._span(meta))
+    def var_init(self, raw, children):
+        return ast.VarDecl(children[0], (str(children[1]),), children[2], span=self._span(raw))
 
-    def const_local(self, meta, children):
-        return ast.VarDecl(children[0], (str(children[1]),), children[2], True, span=self._span(meta))
+    def const_local(self, raw, children):
+        return ast.VarDecl(children[0], (str(children[1]),), children[2], True, span=self._span(raw))
 
-    def return_stmt(self, meta, children):
-        return ast.Return(children[0] if children else None, span=self._span(meta))
+    def return_stmt(self, raw, children):
+        return ast.Return(children[0] if children else None, span=self._span(raw))
 
-    def assert_stmt(self, meta, children):
-        return ast.Assert(children[0], span=self._span(meta))
+    def assert_stmt(self, raw, children):
+        return ast.Assert(children[0], span=self._span(raw))
 
-    def undefined_stmt(self, meta, children):
-        return ast.Undefined(span=self._span(meta))
+    def undefined_stmt(self, raw, children):
+        return ast.Undefined(span=self._span(raw))
 
-    def unpredictable_stmt(self, meta, children):
-        return ast.Unpredictable(span=self._span(meta))
+    def unpredictable_stmt(self, raw, children):
+        return ast.Unpredictable(span=self._span(raw))
 
-    def see_stmt(self, meta, children):
-        return ast.See(children[0][1:-1], span=self._span(meta))
+    def see_stmt(self, raw, children):
+        return ast.See(children[0][1:-1], span=self._span(raw))
 
-    def impdef_stmt(self, meta, children):
-        return ast.ImpDefStmt(children[0][1:-1], span=self._span(meta))
+    def impdef_stmt(self, raw, children):
+        return ast.ImpDefStmt(children[0][1:-1], span=self._span(raw))
 
-    def if_stmt(self, meta, children):
+    def if_stmt(self, raw, children):
         cond, then = children[0], children[1]
         elsifs = tuple(c for c in children[2:] if isinstance(c, ast.Elsif))
         orelse = next((tuple(c) for c in children[2:] if isinstance(c, _Else)), None)
-        return ast.If(cond, tuple(then), elsifs, orelse, span=self._span(meta))
+        return ast.If(cond, tuple(then), elsifs, orelse, span=self._span(raw))
 
-    def elsif_clause(self, meta, children):
-        return ast.Elsif(children[0], tuple(children[1]), span=self._span(meta))
+    def elsif_clause(self, raw, children):
+        return ast.Elsif(children[0], tuple(children[1]), span=self._span(raw))
 
-    def else_clause(self, meta, children):
+    def else_clause(self, raw, children):
         return _Else(children[0])
 
     else_inline = else_clause
 
-    def case_stmt(self, meta, children):
+    def case_stmt(self, raw, children):
         subject = children[0]
         whens = tuple(c for c in children[1:] if isinstance(c, ast.When))
         otherwise = next((tuple(c) for c in children[1:] if isinstance(c, _Else)), None)
-        return ast.Case(subject, whens, otherwise, span=self._span(meta))
+        return ast.Case(subject, whens, otherwise, span=self._span(raw))
 
-    def when_arm(self, meta, children):
+    def when_arm(self, raw, children):
         patterns = tuple(_pattern(c) for c in children[:-1])
-        return ast.When(patterns, tuple(children[-1]), span=self._span(meta))
+        return ast.When(patterns, tuple(children[-1]), span=self._span(raw))
 
-    def otherwise_arm(self, meta, children):
+    def otherwise_arm(self, raw, children):
         return _Else(children[0])
 
-    def for_stmt(self, meta, children):
+    def for_stmt(self, raw, children):
         name, start, direction, stop, body = children
-        return ast.For(str(name), start, stop, direction == "downto", tuple(body), span=self._span(meta))
+        return ast.For(str(name), start, stop, direction == "downto", tuple(body), span=self._span(raw))
 
-    def while_stmt(self, meta, children):
-        return ast.While(children[0], tuple(children[1]), span=self._span(meta))
+    def while_stmt(self, raw, children):
+        return ast.While(children[0], tuple(children[1]), span=self._span(raw))
 
-    def repeat_stmt(self, meta, children):
-        return ast.Repeat(tuple(children[0]), children[1], span=self._span(meta))
+    def repeat_stmt(self, raw, children):
+        return ast.Repeat(tuple(children[0]), children[1], span=self._span(raw))
 
     # -- expressions ---------------------------------------------------------------------
 
-    def if_expr(self, meta, children):
-        span = self._span(meta)
+    def if_expr(self, raw, children):
+        span = self._span(raw)
         result = children[-1]
         pairs = children[:-1]
         for i in range(len(pairs) - 2, -1, -2):
             result = ast.IfExpr(pairs[i], pairs[i + 1], result, span=span)
         return result
 
-    def binexpr(self, meta, children):
+    def binexpr(self, raw, children):
         return _climb(children, self.state.filename)
 
     slice_bound = binexpr
 
-    def pattern_set(self, meta, children):
+    def pattern_set(self, raw, children):
         patterns = _PatternSet(_pattern(c) for c in children)
-        patterns.end = _end_of(meta[-1])
+        patterns.end = _end_of(raw[-1])
         return patterns
 
-    def unop(self, meta, children):
+    def unop(self, raw, children):
         op, operand = children
-        return ast.Unop(str(op), operand, span=self._span(meta))
+        return ast.Unop(str(op), operand, span=self._span(raw))
 
-    def qualname(self, meta, children):
+    def qualname(self, raw, children):
         return _QName(children)
 
-    def name_ref(self, meta, children):
+    def name_ref(self, raw, children):
         tokens = children[0].tokens
         expr: ast.Expr = ast.Var(str(tokens[0]), span=self._tspan(tokens[0]))
         for tok in tokens[1:]:
             expr = ast.Field(expr, str(tok), span=self._join(tokens[0], tok))
         return expr
 
-    def call(self, meta, children):
-        return ast.Call(children[0].name, tuple(children[1:]), span=self._span(meta))
+    def call(self, raw, children):
+        return ast.Call(children[0].name, tuple(children[1:]), span=self._span(raw))
 
-    def index(self, meta, children):
-        return ast.Index(children[0].name, tuple(children[1:]), span=self._span(meta))
+    def index(self, raw, children):
+        return ast.Index(children[0].name, tuple(children[1:]), span=self._span(raw))
 
-    def field(self, meta, children):
-        return ast.Field(children[0], str(children[1]), span=self._span(meta))
+    def field(self, raw, children):
+        return ast.Field(children[0], str(children[1]), span=self._span(raw))
 
-    def slice(self, meta, children):
+    def slice(self, raw, children):
         items = _strip_tokens(children)
-        return ast.SliceExpr(items[0], tuple(items[1:]), span=self._span(meta))
+        return ast.SliceExpr(items[0], tuple(items[1:]), span=self._span(raw))
 
-    def fields(self, meta, children):
+    def fields(self, raw, children):
         names = tuple(str(c) for c in children[1:] if isinstance(c, Token) and c.type == "NAME")
-        return ast.Fields(children[0], names, span=self._span(meta))
+        return ast.Fields(children[0], names, span=self._span(raw))
 
-    def slice_index(self, meta, children):
-        return ast.SliceIndex(children[0], span=self._span(meta))
+    def slice_index(self, raw, children):
+        return ast.SliceIndex(children[0], span=self._span(raw))
 
-    def slice_range(self, meta, children):
+    def slice_range(self, raw, children):
         high, low = _strip_tokens(children)
-        return ast.SliceRange(high, low, span=self._span(meta))
+        return ast.SliceRange(high, low, span=self._span(raw))
 
-    def int_lit(self, meta, children):
+    def int_lit(self, raw, children):
         tok = children[0]
         text = str(tok)
         try:
@@ -584,26 +584,26 @@ class _Build:
             raise ASLSyntaxError("this number is too long", self._tspan(tok)) from None
         return ast.IntLit(value, text.startswith("0x"), span=self._tspan(tok))
 
-    def bits_lit(self, meta, children):
+    def bits_lit(self, raw, children):
         tok = children[0]
         digits = tok[1:-1].replace(" ", "")
         if "x" in digits:
             return ast.MaskLit(digits, span=self._tspan(tok))
         return ast.BitsLit(digits, span=self._tspan(tok))
 
-    def str_lit(self, meta, children):
+    def str_lit(self, raw, children):
         return ast.StrLit(children[0][1:-1], span=self._tspan(children[0]))
 
-    def true_lit(self, meta, children):
-        return ast.BoolLit(True, span=self._span(meta))
+    def true_lit(self, raw, children):
+        return ast.BoolLit(True, span=self._span(raw))
 
-    def false_lit(self, meta, children):
-        return ast.BoolLit(False, span=self._span(meta))
+    def false_lit(self, raw, children):
+        return ast.BoolLit(False, span=self._span(raw))
 
-    def tuple_expr(self, meta, children):
-        return ast.TupleExpr(tuple(children), span=self._span(meta))
+    def tuple_expr(self, raw, children):
+        return ast.TupleExpr(tuple(children), span=self._span(raw))
 
-    def discard(self, meta, children):
+    def discard(self, raw, children):
         return ast.Discard(span=self._tspan(children[0]))
 
     def _type_of_value(self, raw, children) -> tuple[ast.Type, list]:
@@ -615,14 +615,14 @@ class _Build:
         close = next(t for t in raw if isinstance(t, Token) and t.type == "RPAR")
         return ast.BitsType(children[0], span=self._join(first, close)), children[1:]
 
-    def unknown(self, meta, children):
-        vtype, _rest = self._type_of_value(meta, children)
-        return ast.Unknown(vtype, span=self._span(meta))
+    def unknown(self, raw, children):
+        vtype, _rest = self._type_of_value(raw, children)
+        return ast.Unknown(vtype, span=self._span(raw))
 
-    def impdef(self, meta, children):
-        vtype, rest = self._type_of_value(meta, children)
+    def impdef(self, raw, children):
+        vtype, rest = self._type_of_value(raw, children)
         key = rest[0][1:-1] if rest else None
-        return ast.ImpDef(vtype, key, span=self._span(meta))
+        return ast.ImpDef(vtype, key, span=self._span(raw))
 
 
 class _PatternSet(tuple):
@@ -710,9 +710,10 @@ def build_lark(*, strict: bool = False, cache: bool | str = True, lexer: str = "
 
     ``strict=True`` makes Lark reject any grammar conflict; with ``lexer="basic"`` (Lark's
     own lexer, used only to check the grammar) it also rejects terminal collisions. Tests
-    use both. The parser returns Lark trees (the AST callbacks run afterwards); it shares the
-    post-lexer's per-parse state with this module, so only use it through the functions
-    below (or for grammar checks).
+    use both. ``cache`` is Lark's grammar cache (``True``: a file in the temporary folder;
+    a string: that file). The parser's embedded callbacks build AST nodes directly; they
+    and the layout pass share this module's per-parse state, so use the parser through the
+    functions below (or for grammar checks) only.
     """
     return Lark(
         GRAMMAR_PATH.read_text(encoding="utf-8"),
@@ -739,6 +740,7 @@ def _scanner() -> _Lexer:
 
 
 def _lark() -> Lark:
+    """The process-wide parser, built on first use."""
     global _LARK
     if _LARK is None:
         with _LOCK:
