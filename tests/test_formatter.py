@@ -8,10 +8,12 @@ the project ships, the shared reference texts, and generated trees.
 from __future__ import annotations
 
 from pathlib import Path
+
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 
 from asl_interp import ast, parser
+from asl_interp.cli import main
 from asl_interp.formatter import format_decl, format_expr, format_module, format_stmt, format_type
 
 from conftest import REFERENCE, REPO, SHARED, SHARED_ABSENT
@@ -229,9 +231,13 @@ def test_generator_produces_every_node_class():
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(modules())
-def test_every_generated_tree_formats(m):
+def test_generated_trees_print_in_the_canonical_layout(m):
     text = format_module(m)
     assert text == "" or text.endswith("\n")
+    for line in text.splitlines():
+        indent = len(line) - len(line.lstrip(" "))
+        assert indent % 4 == 0 and "\t" not in line and line == line.rstrip(), repr(line)
+    assert "\n\n\n" not in text
 
 
 # --------------------------------------------------------------------------------------
@@ -309,8 +315,6 @@ def test_generated_statements_round_trip(s):
 
 
 def test_fmt_command_prints_the_canonical_form(tmp_path, capsys):
-    from asl_interp.cli import main
-
     src = tmp_path / "f.asl"
     src.write_text(
         "// a comment that goes away\n"
@@ -324,8 +328,6 @@ def test_fmt_command_prints_the_canonical_form(tmp_path, capsys):
 
 
 def test_fmt_command_reports_syntax_errors_with_position_and_exit_2(tmp_path, capsys):
-    from asl_interp.cli import main
-
     src = tmp_path / "bad.asl"
     src.write_text("boolean F()\n    return (TRUE;\n")
     assert main(["fmt", str(src)]) == 2
@@ -337,8 +339,6 @@ def test_fmt_command_reports_syntax_errors_with_position_and_exit_2(tmp_path, ca
 
 
 def test_fmt_command_reports_an_unreadable_file_with_exit_2(tmp_path, capsys):
-    from asl_interp.cli import main
-
     missing = tmp_path / "missing.asl"
     assert main(["fmt", str(missing)]) == 2
     err = capsys.readouterr().err
