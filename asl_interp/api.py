@@ -50,7 +50,7 @@ from .machine import (
 )
 from .world import EvaluationEnded
 
-__all__ = ["Spec", "load_spec", "load_profile", "spec_versions"]
+__all__ = ["Spec", "load_spec", "load_profile", "spec_versions", "check_profile"]
 
 _SPEC_KEYS = {"name", "description", "entry_points", "boundary", "undefined"}
 
@@ -78,6 +78,7 @@ class Spec:
                 on_unknown: Any = None) -> Machine:
         """A fresh :class:`Machine` for this spec: the profile's state, then ``state``."""
         prof = profile if isinstance(profile, Profile) else load_profile(profile)
+        check_profile(self, prof)
         machine = Machine(self.model, prof, unset=unset, on_missing_impdef=on_missing_impdef,
                           on_unknown=on_unknown, constants=self.constants, trace=trace)
         if isinstance(state, StateFile):
@@ -223,10 +224,16 @@ def _constants_of(program: Any) -> Constants:
 
 
 def check_profile(spec: Spec, profile: Profile) -> None:
-    """Raise ProfileError when a profile's choices name Constraint members the spec does not
-    declare (a typo would otherwise only show when that case is reached)."""
-    members = set(getattr(spec.program, "enums", {}).get("Constraint", ()))
+    """Raise ProfileError when a profile's CONSTRAINED UNPREDICTABLE table names an
+    Unpredictable or Constraint member the spec's sources do not declare (a typo would
+    otherwise only show when that case is reached, or never)."""
+    enums = spec.program.enums
+    cases, members = set(enums.get("Unpredictable", ())), set(enums.get("Constraint", ()))
     for which, choice in profile.constrained.items():
+        if cases and which not in cases:
+            hint = suggest(which, sorted(cases))
+            raise ProfileError(f"{profile.path}: constrained_unpredictable.{which}: the {spec.name} sources have "
+                               "no such Unpredictable member" + (f"; {hint}" if hint else ""))
         if members and choice not in members:
             hint = suggest(choice, sorted(members))
             raise ProfileError(f"{profile.path}: constrained_unpredictable.{which} = {choice!r} is not a Constraint member"

@@ -367,3 +367,48 @@ def test_exception_class_comes_from_the_transcribed_asl(tmp_path):
     out = edited.run("CheckFPAdvSIMDEnabled64()", state=aarch64("EL1", tfp=1))
     assert (out.target_el, out.ec) == ("EL2", 0x17)
     assert load_spec("armv8.6").run("CheckFPAdvSIMDEnabled64()", state=aarch64("EL1", tfp=1)).ec == 0x07
+
+
+# --------------------------------------------------------------------------------------
+# The API's own errors
+# --------------------------------------------------------------------------------------
+
+
+def test_load_spec_is_cached(spec):
+    assert load_spec("armv8.6") is spec
+    assert load_spec(SOURCES / "armv8.6") is spec
+
+
+def test_unknown_spec_version_suggests():
+    from asl_interp.errors import UsageError
+
+    with pytest.raises(UsageError, match="unknown spec version 'armv8.5'; did you mean 'armv8.6'"):
+        load_spec("armv8.5")
+    with pytest.raises(UsageError, match="has no spec.toml"):
+        load_spec(REPO / "examples")
+
+
+def test_bad_call_text_is_a_usage_error(spec):
+    from asl_interp.errors import UsageError
+
+    with pytest.raises(UsageError, match="not an ASL call"):
+        spec.run("CheckVFPEnabled(TRUE", state=A64_EL1)
+    with pytest.raises(UsageError, match="give the call"):
+        spec.run("  ", state=A64_EL1)
+
+
+def test_a_function_call_returns_its_value(spec):
+    """Not only procedures: ``HaveEL(EL2)`` is answered by the profile."""
+    out = spec.run("HaveEL(EL2)", profile="no-el2")
+    assert (out.kind, out.value) == ("returned", False)
+
+
+@pytest.mark.parametrize("line, message", [
+    ('Unpredictable_RESCPACR = "Constraint_TRUTH"', r"'Constraint_TRUTH' is not a Constraint member; did you mean 'Constraint_TRUE'"),
+    ('Unpredictable_RESCPACER = "Constraint_TRUE"', r"no such Unpredictable member; did you mean 'Unpredictable_RESCPACR'"),
+])
+def test_profile_choices_are_checked_against_the_sources(spec, tmp_path, line, message):
+    p = tmp_path / "typo.toml"
+    p.write_text(f'description = "typo"\nextends = "default"\n[constrained_unpredictable]\n{line}\n')
+    with pytest.raises(ProfileError, match=message):
+        spec.run("CheckFPAdvSIMDEnabled64()", profile=str(p), state=A64_EL1)
