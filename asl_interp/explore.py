@@ -1142,8 +1142,8 @@ def render_table(table: DecisionTable) -> str:
     """The human form: rows grouped by outcome, then the infeasible paths (and coverage)."""
     out = [f"{table.call} on profile {table.profile}"
            + (f" with {_where_text(table.fixed)}" if table.fixed else "")
-           + f": {table.paths} paths, {table.states} states, "
-           + f"{sum(i.count for i in table.infeasible)} infeasible ({table.runs} runs, {table.seconds:.2f}s)"]
+           + f": {_plural(table.paths, 'path')}, {_plural(table.states, 'state')}, "
+           + f"{sum(i.count for i in table.infeasible)} infeasible ({_plural(table.runs, 'run')}, {table.seconds:.2f}s)"]
     groups: dict[tuple, list[Row]] = {}
     for row in table.rows:
         groups.setdefault(outcome_key(row.outcome), []).append(row)
@@ -1174,6 +1174,10 @@ def render_table(table: DecisionTable) -> str:
         out.append("")
         out.append(render_coverage(table))
     return "\n".join(out)
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 def render_coverage(table: DecisionTable) -> str:

@@ -1,0 +1,117 @@
+"""The explore, check-property and crosscheck commands: output forms, exit statuses and
+clean errors (never a traceback) for bad options and bad models."""
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from asl_interp.cli import main
+
+from conftest import REPO
+
+TINY = Path(__file__).resolve().parent / "explore"
+TINY_ARGS = ["--spec", str(TINY / "spec"), "--profile", str(TINY / "profile.toml")]
+KVM = REPO / "examples" / "models" / "kvm_vfp.py"
+GUEST = ["--set", "SCR_EL3.NS=1", "--set", "SCR_EL3.RW=1", "--set", "HCR_EL2.RW=0", "--set", "HCR_EL2.TGE=0",
+         "--set", "HCR_EL2.E2H=0", "--set", "PSTATE.EL=EL1", "--set", "PSTATE.nRW=1", "--set", "CPACR.cp10=0b11",
+         "--set", "CPTR_EL3.TFP=0"]
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    assert "Traceback" not in out + err
+    return code, out, err
+
+
+def test_explore_text_groups_rows_by_outcome(capsys):
+    code, out, _ = run(capsys, "explore", "Decide()", *TINY_ARGS)
+    assert code == 0
+    assert out.startswith("Decide() on profile profile: 5 paths")
+    assert "== returned 2  (1 path)" in out
+    assert "CTL.EN='1'  CTL.MODE={'10', '11'}" in out
+    assert "cases.asl:11  when '1x'" in out
+
+
+def test_explore_json_and_csv(capsys):
+    code, out, _ = run(capsys, "explore", "Decide()", *TINY_ARGS, "--json")
+    assert code == 0
+    data = json.loads(out)
+    assert data["paths"] == 5 and {r["outcome"]["kind"] for r in data["rows"]} == {"returned"}
+    code, out, _ = run(capsys, "explore", "Decide()", *TINY_ARGS, "--csv")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert code == 0 and len(rows) == 5 and {r["value"] for r in rows} == {"0", "1", "2", "3", "4"}
+    code, _, err = run(capsys, "explore", "Decide()", *TINY_ARGS, "--csv", "--json")
+    assert code == 2 and "choose one output format" in err
+
+
+def test_explore_set_vary_and_coverage(capsys):
+    code, out, _ = run(capsys, "explore", "Decide()", *TINY_ARGS, "--set", "CTL.EN=0", "--coverage")
+    assert code == 0 and "1 path," in out and "coverage" in out and "cases.asl:" in out
+    code, out, _ = run(capsys, "explore", "Gated()", "--spec", str(TINY / "spec"),
+                       "--profile", str(TINY / "profile-feature.toml"), "--vary-profile", "Feature")
+    assert code == 0 and "Feature=FALSE" in out and "Feature=TRUE" in out
+
+
+def test_explore_the_spec_from_a_state_file(capsys):
+    code, out, _ = run(capsys, "explore", "CheckVFPEnabled(TRUE)", "--state",
+                       str(REPO / "examples" / "aarch32-guest-vfp.toml"))
+    assert code == 0
+    assert ": 1 path," in out and "exception to EL1 (AArch32, Undef mode)" in out
+
+
+@pytest.mark.parametrize("argv, status, message", [
+    (["--set", "CTL.EN"], 2, "write NAME=VALUE"),
+    (["--set", "CTL.MOD=1"], 1, "did you mean 'MODE'"),
+    (["--max-paths", "0"], 2, "positive number"),
+    (["--max-paths", "2"], 1, "limit of 2 paths"),
+    (["--max-branch-bits", "99"], 2, "give 1 to 16"),
+    (["--vary-profile", "Featur"], 2, "no answer \"Featur\""),
+])
+def test_explore_bad_options_are_clean_errors(capsys, argv, status, message):
+    code, _, err = run(capsys, "explore", "Decide()", *TINY_ARGS, *argv)
+    assert code == status and message in err
+
+
+def test_explore_bad_call(capsys):
+    code, _, err = run(capsys, "explore", "Decide(", *TINY_ARGS)
+    assert code == 2 and "not an ASL call" in err
+
+
+def test_check_property_holds_and_fails(capsys):
+    code, out, _ = run(capsys, "check-property", "CheckFPAdvSIMDEnabled64()", "--independent-of", "FPEXC32_EL2",
+                       "--where", "PSTATE.nRW=0")
+    assert code == 0 and out.startswith("holds:") and "on all" in out
+    code, out, _ = run(capsys, "check-property", "CheckVFPEnabled(TRUE)", "--independent-of", "FPEXC32_EL2.EN",
+                       "--json")
+    data = json.loads(out)
+    assert code == 1 and data["holds"] is False and data["diverge"]["file"] == "aarch32/exceptions/traps.asl"
+    code, _, err = run(capsys, "check-property", "Decide()", *TINY_ARGS, "--independent-of", "CTL.NOPE")
+    assert code == 2 and "no field 'NOPE'" in err
+    code, _, err = run(capsys, "check-property", "Decide()", *TINY_ARGS, "--independent-of", "CTL.EN",
+                       "--where", "CTL.MODE")
+    assert code == 2 and "--where" in err
+
+
+def test_crosscheck_kvm_models(capsys):
+    code, out, _ = run(capsys, "crosscheck", "CheckVFPEnabled(TRUE)", "--model", f"{KVM}:naive", *GUEST)
+    assert code == 1
+    assert "disagrees" in out and "aarch32/exceptions/traps.asl:43  if fpexc_check && FPEXC.EN == '0'" in out
+    code, out, _ = run(capsys, "crosscheck", "CheckVFPEnabled(TRUE)", "--model", f"{KVM}:corrected", *GUEST,
+                       "--json", "--coverage")
+    data = json.loads(out)
+    assert code == 0 and data["agrees"] is True and data["states"] > 0 and "coverage" in data
+
+
+@pytest.mark.parametrize("model, message", [
+    (f"{TINY}/models/broken.py:raises", "broken.py:7:"),
+    (f"{TINY}/models/broken.py:misspelt_field", "did you mean 'EN'?"),
+    (f"{TINY}/models/broken.py:nothing_here", "defines no function 'nothing_here'"),
+    ("nowhere.py:f", "does not exist"),
+])
+def test_crosscheck_bad_models(capsys, model, message):
+    code, _, err = run(capsys, "crosscheck", "CheckVFPEnabled(TRUE)", "--model", model, *GUEST)
+    assert code == 2 and message in err
