@@ -7,6 +7,7 @@ the project ships, the shared reference texts, and generated trees.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,7 @@ from asl_interp.cli import main
 from asl_interp.formatter import format_decl, format_expr, format_module, format_stmt, format_type
 
 from conftest import REFERENCE, REPO, SHARED, SHARED_ABSENT
-from strategies import classes_in, expressions, modules, statements
+from strategies import KEYWORDS, classes_in, expressions, modules, statements
 
 A = ast
 
@@ -285,6 +286,19 @@ def test_shared_texts_round_trip(path):
     if not path.is_file():
         pytest.skip(SHARED_ABSENT)
     assert_round_trip(path.read_text(encoding="utf-8"), str(path))
+
+
+def test_empty_case_arms_read_back_as_empty_bodies():
+    s = A.Case(A.Var("x"), (A.When((A.MaskPattern("1x"),), ()), A.When((A.ExprPattern(A.BitsLit("00")),), (A.Undefined(),))), ())
+    assert ast.dump(parser.parse_statements(format_stmt(s))) == ast.dump((s,))
+
+
+def test_generated_identifiers_avoid_every_keyword_of_the_grammar():
+    grammar = (REPO / "asl_interp" / "grammar.lark").read_text(encoding="utf-8")
+    code = "\n".join(line.split("//")[0] for line in grammar.splitlines())
+    words = set(re.findall(r'"([A-Za-z_][A-Za-z0-9_]*)"', code))
+    assert words, "no keywords found in grammar.lark"
+    assert {w.lower() for w in words} <= KEYWORDS
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
