@@ -24,12 +24,17 @@ Public API
     while the condition was evaluated. The fast form makes none of these calls.
 
 ``Program.evaluate(text_or_ast, world, **same options)``
-    Evaluates an expression (``"CheckVFPEnabled(TRUE)"`` or an :class:`ast.Expr`) against
-    the program's declarations.
+    Evaluates an expression (``"HaveEL(EL2) && UInt(EL3) == 3"`` or an :class:`ast.Expr`)
+    against the program's declarations, in a fresh top-level scope. Text is parsed, checked
+    and compiled once per program and cached. A procedure call has no value: run it as a
+    statement (``run_statements("CheckVFPEnabled(TRUE);", world)``).
 
-``Program.run_statements(text, world, **options) -> dict``
-    Runs statements at top level and returns each assigned variable's value, in the order of
-    first assignment (``asl-interp eval "x = 3; y = x + 1;"``).
+``Program.run_statements(text_or_stmts, world, **options) -> dict``
+    Runs statements in a fresh top-level scope and returns each variable they assign or
+    declare, in order of first appearance (``asl-interp eval "x = 3; y = x + 1;"``).
+
+``Program.call_in(rt, name, args, n, span)``
+    For primitives only (through ``ctx.call``): a call inside a running evaluation.
 
 ``Program.constants``: name -> ``(value, TypeDesc)``; ``Program.enums``: enum -> members;
 ``Program.records``: record -> field names; ``Program.functions``: name -> signatures.
@@ -41,7 +46,11 @@ Semantics notes
   when examined. Before any register write, live lazy values are read in full, so they keep
   the value they had (value semantics).
 - ASL globals that are not registers are evaluation state: each ``call`` starts from their
-  initial values unless a ``globals`` dict (kept by the caller between calls) is passed.
+  initial values unless a ``globals`` dict (kept by the caller between calls, first made by
+  ``Program.initial_globals()``) is passed.
+- Records and arrays have value semantics: they are copied when assigned from storage,
+  passed as arguments and handed to primitives.
+- ``case`` with no matching ``when`` and no ``otherwise`` is a run-time error.
 - Locals declared without an initial value start at the type's base value (zeros, FALSE, 0,
   the first enumeration member, records of base values).
 - ``UNKNOWN`` asks ``world.unknown``; ``IMPLEMENTATION_DEFINED`` asks ``world.impdef`` with
@@ -105,7 +114,7 @@ class _Runtime:
         self.world = world
         self.program = program
         self.funcs = funcs
-        self.globals = globals_ if globals_ is not None else program._initial_globals()
+        self.globals = globals_ if globals_ is not None else program.initial_globals()
         self.steps = 0
         self.step_limit = step_limit
         self.depth = 0
@@ -258,7 +267,8 @@ class Program:
             comp.compile_all()
         return form
 
-    def _initial_globals(self) -> dict:
+    def initial_globals(self) -> dict:
+        """Fresh values of the ASL globals that are not registers (name -> value)."""
         g = {}
         for name, (t, d) in self.checked.globals.items():
             if name in self.register_model.registers:

@@ -232,7 +232,7 @@ def test_globals_start_fresh_unless_the_caller_keeps_them():
     prog = program("integer counter = 10;\ninteger Bump()\n    counter = counter + 1;\n    return counter;\n")
     assert prog.call("Bump", [], MemoryWorld()) == 11
     assert prog.call("Bump", [], MemoryWorld()) == 11
-    kept: dict = prog._initial_globals()
+    kept: dict = prog.initial_globals()
     assert prog.call("Bump", [], MemoryWorld(), globals=kept) == 11
     assert prog.call("Bump", [], MemoryWorld(), globals=kept) == 12
 
