@@ -380,16 +380,22 @@ def _fit(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
+def _decision(step: PathStep) -> list[str]:
+    """``condition → value``, wrapped to the report's width."""
+    return textwrap.wrap(f"{step.condition} → {_show_value(step.value)}", _COLUMNS, initial_indent=" " * 6,
+                         subsequent_indent=" " * 8, break_on_hyphens=False)
+
+
 def _render_group(spec: Any, group: list[PathStep], shown: set[int] | None = None) -> list[str]:
     """One spec line's decisions; reads whose ids are in ``shown`` (already printed under
     an inner decision) are left out, and the ids printed are added to it."""
     first = group[0]
     where = _where(spec, first.span)
     lines = [_fit(f"  {where}  {first.text}", _COLUMNS)]
-    lines.append(f"      {first.condition} → {_show_value(first.value)}")
+    lines.extend(_decision(first))
     last = group[-1]
     if last is not first and last.value != first.value:
-        lines.append(f"      {last.condition} → {_show_value(last.value)}")
+        lines.extend(_decision(last))
     seen: set[tuple[str, int]] = set()
     for step in group:
         for r in step.reads:

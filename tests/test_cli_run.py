@@ -247,6 +247,7 @@ def test_trace_lists_every_executed_line(capsys):
     rc, plain, _ = run(capsys, "--state", str(EXAMPLE), "CheckVFPEnabled(TRUE)")
     rc, out, _ = run(capsys, "--state", str(EXAMPLE), "--trace", "CheckVFPEnabled(TRUE)")
     assert "Executed lines" in out and "Executed lines" not in plain
+    assert max(len(x) for x in out.splitlines()) <= 100
     assert len(out.splitlines()) > len(plain.splitlines()) + len(traced["lines"])
 
 
