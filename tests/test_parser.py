@@ -9,6 +9,7 @@ declaration, which keeps statement tests short.
 
 from __future__ import annotations
 
+import pickle
 import subprocess
 import sys
 import time
@@ -116,6 +117,21 @@ def test_reference_file_every_node_has_a_full_span(reference_text):
         assert span.file == "ref.asl"
         assert span.end_line is not None and span.end_col is not None
         assert (span.end_line, span.end_col) >= (span.line, span.col), (type(node).__name__, span)
+
+
+def test_reference_ast_holds_only_plain_tuples_and_strings(reference_text):
+    """The AST contract: children are tuples; names and texts are plain ``str`` (no Lark
+    tokens leak in), so trees pickle and compare cleanly."""
+    module = parser.parse(reference_text, "ref.asl")
+    for node in _walk(module, []):
+        for f in attrs.fields(type(node)):
+            value = getattr(node, f.name)
+            if isinstance(value, tuple):
+                assert type(value) is tuple, (type(node).__name__, f.name)
+                assert all(type(v) is str for v in value if isinstance(v, str))
+            elif isinstance(value, str):
+                assert type(value) is str, (type(node).__name__, f.name)
+    assert ast.dump(pickle.loads(pickle.dumps(module))) == ast.dump(module)
 
 
 def test_bench_workload_parses():
