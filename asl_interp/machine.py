@@ -871,8 +871,12 @@ class Machine(World):
                     storage: str, mask: int, shift: int) -> None:
         missing = mask & ~self._known[storage]
         if self.unset == "error":
+            notes = ["note: set it in the state, or choose the unset policy 'zero'"]
+            if storage != register:
+                notes.append(f"note: {register} is {storage}<{self.model.registers[register].width - 1 + shift - low}:"
+                             f"{shift - low}>: setting either name sets these bits")
             raise StateError(self._unset_message(register, field, high, low, missing >> shift), span,
-                             notes=(f"note: set it in the state, or choose the unset policy 'zero'",))
+                             notes=tuple(notes))
         if self.unset == "zero":
             supplied = 0
         else:

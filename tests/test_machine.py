@@ -294,3 +294,10 @@ def test_instruction_properties_from_the_profile(machine, model, tmp_path):
     with pytest.raises(ProfileError, match=r"no \[instruction\] length") as info:
         bare.instruction("length", SPAN)
     assert info.value.span == SPAN
+
+
+def test_unset_read_through_a_view_names_its_storage(machine):
+    with pytest.raises(StateError) as info:
+        machine.read_bits("HCR2", 2, 2, SPAN)
+    assert info.value.message == "HCR2<2:2> was never set, and the spec reads it here"
+    assert "note: HCR2 is HCR_EL2<63:32>: setting either name sets these bits" in info.value.notes

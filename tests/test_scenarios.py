@@ -412,3 +412,37 @@ def test_profile_choices_are_checked_against_the_sources(spec, tmp_path, line, m
     p.write_text(f'description = "typo"\nextends = "default"\n[constrained_unpredictable]\n{line}\n')
     with pytest.raises(ProfileError, match=message):
         spec.run("CheckFPAdvSIMDEnabled64()", profile=str(p), state=A64_EL1)
+
+
+# --------------------------------------------------------------------------------------
+# Every shipped profile answers what the checks ask
+# --------------------------------------------------------------------------------------
+
+PROFILE_STATES = {
+    # AArch64 EL1 and an AArch32 guest at EL1 (EL3, when present, uses AArch64).
+    "aarch64": [{"PSTATE.EL": "EL1", "PSTATE.nRW": 0, "SCR_EL3.NS": 1, "SCR_EL3.RW": 1, "HCR_EL2.RW": 1},
+                {"PSTATE.EL": "EL1", "PSTATE.nRW": 1, "PSTATE.M": "M32_Svc", "SCR_EL3.NS": 1, "SCR_EL3.RW": 1}],
+    # Every EL uses AArch32: a Non-secure guest at EL1 and the hypervisor in Hyp mode.
+    "aarch32": [{"PSTATE.EL": "EL1", "PSTATE.nRW": 1, "PSTATE.M": "M32_Svc", "SCR.NS": 1, "SCR_EL3.NS": 1},
+                {"PSTATE.EL": "EL2", "PSTATE.nRW": 1, "PSTATE.M": "M32_Hyp", "SCR.NS": 1, "SCR_EL3.NS": 1}],
+}
+
+
+@pytest.mark.parametrize("profile", ["default", "v8.1-vhe", "v8.4-sel2", "aarch32-only", "no-el3", "no-el2"])
+def test_every_profile_answers_every_entry_point(spec, profile):
+    """Run each entry point (state not given reads as zero) on each profile: none may stop
+    on a missing IMPLEMENTATION_DEFINED answer or CONSTRAINED UNPREDICTABLE choice."""
+    states = PROFILE_STATES["aarch32" if profile == "aarch32-only" else "aarch64"]
+    calls = ["CheckVFPEnabled(TRUE)", "CheckVFPEnabled(FALSE)", "CheckAdvSIMDEnabled()",
+             "CheckAdvSIMDOrVFPEnabled(TRUE, TRUE)", "CheckCryptoEnabled32()"]
+    if profile != "aarch32-only":
+        calls += ["CheckFPAdvSIMDEnabled64()", "CheckSVEEnabled()"]
+    kinds = set()
+    for state in states:
+        for call in calls:
+            if state["PSTATE.nRW"] == 0 and not call.endswith("64()") and call != "CheckSVEEnabled()":
+                continue
+            if state["PSTATE.nRW"] == 1 and (call.endswith("64()") or call == "CheckSVEEnabled()"):
+                continue
+            kinds.add(spec.run(call, profile=profile, state=state, unset="zero").kind)
+    assert kinds <= {"returned", "exception"} and kinds
