@@ -134,6 +134,14 @@ def test_reference_ast_holds_only_plain_tuples_and_strings(reference_text):
     assert ast.dump(pickle.loads(pickle.dumps(module))) == ast.dump(module)
 
 
+def test_recent_arm_arm_text_parses_too():
+    recent = SHARED / "spec" / "armarm-2025-fp-checks.asl"
+    if not recent.is_file():
+        pytest.skip(SHARED_ABSENT)
+    module = parser.parse_file(recent)
+    assert any(getattr(d, "name", "") == "AArch64.CheckFPEnabled" for d in module.decls)
+
+
 def test_bench_workload_parses():
     if not BENCH.is_file():
         pytest.skip(SHARED_ABSENT)
