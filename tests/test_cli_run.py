@@ -209,6 +209,17 @@ def test_aarch32_hyp_mode_names_the_mode(capsys):
     assert out.splitlines()[0] == "Advanced SIMD/FP access trap → exception in AArch32 Hyp mode at EL2, EC 0x07"
 
 
+def test_vhe_host_example_state_file(capsys):
+    """examples/vhe-host-el0.toml names the v8.1-vhe profile: CPTR_EL2.FPEN = 01 traps EL0
+    to EL2; CPACR_EL1 and FPEXC32_EL2 are set but never read."""
+    data = run_json(capsys, "CheckFPAdvSIMDEnabled64()", None, "--state", str(REPO / "examples" / "vhe-host-el0.toml"))
+    assert data["profile"] == "v8.1-vhe"
+    assert (data["outcome"]["target_el"], data["outcome"]["exception"], data["outcome"]["ec"]) == (
+        "EL2", "Exception_AdvSIMDFPAccessTrap", 0x07)
+    names = [r["name"] for r in data["reads"]]
+    assert "CPTR_EL2.FPEN" in names and "CPACR_EL1.FPEN" not in names and "FPEXC32_EL2.EN" not in names
+
+
 # --------------------------------------------------------------------------------------
 # Every case of test_scenarios.py, through the command line
 # --------------------------------------------------------------------------------------
