@@ -290,8 +290,9 @@ def _cmd_eval(args: argparse.Namespace) -> int:
     if ";" not in code:
         expr = parse_expression(code, "<eval>")
         value = program.evaluate(expr, world)
-        typ = program.static_type(expr)
-        print(show_string(value) if typ.kind == "string" else show(value))
+        if value is not None:  # None: a procedure call, which has no value to print
+            typ = program.static_type(expr)
+            print(show_string(value) if typ.kind == "string" else show(value))
         return 0
     stmts = parse_statements(code, "<eval>")
     for name, value in program.run_statements(stmts, world).items():
