@@ -234,6 +234,9 @@ def check_snippet(program: CheckedProgram, node: Any, slots: dict, types: dict) 
     scope.types = types
     if isinstance(node, tuple):
         chk.block(node, scope)
+    elif isinstance(node, ast.Call):
+        # a call typed as an expression may be a procedure (``CheckVFPEnabled(TRUE)``)
+        program.types[node] = chk.call(node, scope, None, stmt=True)
     else:
         chk.expr(node, scope, None)
     return chk.err

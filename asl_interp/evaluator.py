@@ -26,8 +26,8 @@ Public API
 ``Program.evaluate(text_or_ast, world, **same options)``
     Evaluates an expression (``"HaveEL(EL2) && UInt(EL3) == 3"`` or an :class:`ast.Expr`)
     against the program's declarations, in a fresh top-level scope. Text is parsed, checked
-    and compiled once per program and cached. A procedure call has no value: run it as a
-    statement (``run_statements("CheckVFPEnabled(TRUE);", world)``).
+    and compiled once per program and cached. A call of a procedure
+    (``"CheckVFPEnabled(TRUE)"``) runs it and gives None.
 
 ``Program.run_statements(text_or_stmts, world, **options) -> dict``
     Runs statements in a fresh top-level scope and returns each variable they assign or
@@ -741,7 +741,7 @@ class _Compiler:
                 v = subj(l, rt)
                 reads = list(w.read_log()[start:])
                 for text, m, b, sp in tests:
-                    hit = m(v)
+                    hit = m(v, l, rt)
                     w.on_branch(sp, text, hit, reads)
                     if hit:
                         return b(l, rt)
@@ -771,7 +771,7 @@ class _Compiler:
         def case_lin(l, rt):
             v = subj(l, rt)
             for m, b in tests_f:
-                if m(v):
+                if m(v, l, rt):
                     return b(l, rt)
             if otherwise is not None:
                 return otherwise(l, rt)
@@ -800,7 +800,8 @@ class _Compiler:
         return _NOCONST
 
     def matcher(self, p: Any, st: T) -> Any:
-        """A predicate ``m(value) -> bool`` for one pattern."""
+        """A predicate ``m(value, l, rt) -> bool`` for one pattern (a pattern that is not a
+        literal, constant or member is evaluated in the frame each time)."""
         if isinstance(p, ast.MaskPattern):
             mask = p.mask
             width = len(mask)
@@ -808,7 +809,7 @@ class _Compiler:
             want = int(mask.replace("x", "0"), 2) if mask else 0
             span = p.span
 
-            def mask_match(v):
+            def mask_match(v, l, rt):
                 if v.n != width:
                     raise ASLRuntimeError(f"the mask '{mask}' has {width} bits but the value has {v.n}", span)
                 return (v.v & care) == want
@@ -819,19 +820,24 @@ class _Compiler:
                 n, cv = c.n, c.v
                 span = p.span
 
-                def bits_match(v):
+                def bits_match(v, l, rt):
                     if v.n != n:
                         raise ASLRuntimeError(f"cannot compare bits({v.n}) with bits({n})", span)
                     return v.v == cv
                 return bits_match
-            return lambda v: v == c
+            return lambda v, l, rt: v == c
         ev = self.expr(p.expr, None)
         span = p.span
+        bitsy = st.kind == "bits"
 
-        def dyn_match(v):
-            # a pattern that is not constant: evaluated without a frame (constants only)
-            raise ASLRuntimeError("case patterns must be literals, constants or enumeration members", span)
-        return dyn_match if ev is None else dyn_match
+        def dyn_match(v, l, rt):
+            w = ev(l, rt)
+            if bitsy:
+                if v.n != w.n:
+                    raise ASLRuntimeError(f"cannot compare bits({v.n}) with bits({w.n})", span)
+                return v.v == w.v
+            return v == w
+        return dyn_match
 
     def s_For(self, s: ast.For) -> Any:
         slot = self.func_slots()[s.var]
@@ -1504,7 +1510,7 @@ class _Compiler:
         def in_any(l, rt):
             v = x(l, rt)
             for m in ms:
-                if m(v):
+                if m(v, l, rt):
                     return True
             return False
         return in_any

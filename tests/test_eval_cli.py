@@ -60,3 +60,9 @@ def test_runtime_error_exits_1(capsys, tmp_path):
 def test_unreadable_source_is_a_usage_error(capsys, tmp_path):
     code, _out, err = run(capsys, "1", "--source", str(tmp_path / "missing.asl"))
     assert code == 2 and "missing.asl" in err
+
+
+def test_procedure_call_prints_nothing(capsys, tmp_path):
+    src = tmp_path / "lib.asl"
+    src.write_text("Nothing()\n    return;\n")
+    assert run(capsys, "Nothing()", "--source", str(src)) == (0, "", "")

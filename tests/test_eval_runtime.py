@@ -241,3 +241,10 @@ def test_evaluate_and_run_statements():
     prog = program("integer Sq(integer x)\n    return x * x;\n")
     assert prog.evaluate("Sq(7) + 1", MemoryWorld()) == 50
     assert prog.run_statements("a = Sq(3); b = a + 1;", MemoryWorld()) == {"a": 9, "b": 10}
+
+
+def test_evaluate_runs_a_procedure_call_given_as_text():
+    prog = program("// register: LOG 8\nSet(bits(8) v)\n    LOG = v;\n")
+    world = MemoryWorld(prog.register_model)
+    assert prog.evaluate("Set('00000011')", world) is None
+    assert world.registers == {"LOG": 3}

@@ -16,3 +16,14 @@ boolean IsEven(bits(3) v)
 // expect: IsEven('110') && !IsEven('111')
 // expect: '101' IN {'1x1', '000'}
 // expect: !('100' IN {'1x1', '000'})
+
+boolean InVariables(bits(2) x, bits(2) a, bits(2) b)
+    return x IN {a, b, '11'};
+
+integer CaseOnVariable(integer x, integer y)
+    case x of
+        when y return 1;
+        otherwise return 0;
+
+// expect: InVariables('01', '00', '01') && InVariables('11', '00', '01') && !InVariables('10', '00', '01')
+// expect: CaseOnVariable(3, 3) == 1 && CaseOnVariable(3, 4) == 0
