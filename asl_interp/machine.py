@@ -636,7 +636,9 @@ class UnknownUse:
 
 @attrs.define(frozen=True, slots=True)
 class ExceptionEntry:
-    """What a boundary primitive learned about an exception entry."""
+    """What a boundary primitive learned about an exception entry. The primitive raises
+    ``EvaluationEnded(entry)``; :meth:`Machine.outcome` turns it into an :class:`Outcome`
+    carrying the machine's records (reads, path, unknowns...)."""
 
     target_el: str
     target_state: str

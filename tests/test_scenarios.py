@@ -446,3 +446,44 @@ def test_every_profile_answers_every_entry_point(spec, profile):
                 continue
             kinds.add(spec.run(call, profile=profile, state=state, unset="zero").kind)
     assert kinds <= {"returned", "exception"} and kinds
+
+
+# --------------------------------------------------------------------------------------
+# The boundary primitives
+# --------------------------------------------------------------------------------------
+
+
+def test_boundary_needs_a_machine_world(spec):
+    """The outcome is a machine-layer record: another World gets a clean run-time error."""
+    from asl_interp.errors import ASLRuntimeError
+    from asl_interp.values import Bits
+    from asl_interp.world import MemoryWorld
+
+    world = MemoryWorld(spec.model.register_model)
+    with pytest.raises(ASLRuntimeError, match=r"AArch32.EnterMode\(\) needs the machine layer"):
+        spec.program.call("AArch32.EnterMode", [Bits(5, 0b11011), Bits(32, 0), 4, 4], world)
+
+
+def test_enter_mode_takes_the_el_from_elfromm32(spec):
+    """AArch32.EnterMode(M32_Undef, ...) at EL3-in-AArch32 Secure state: ELFromM32 says the
+    Undefined mode is an EL3 mode (``HaveEL(EL3) && HighestELUsingAArch32() && SCR.NS ==
+    '0'``), so the same call reports EL3 - the Exception level is the spec's answer."""
+    from asl_interp.values import Bits
+    from asl_interp.world import EvaluationEnded
+
+    m = spec.machine("aarch32-only", {"SCR.NS": 0, "PSTATE.nRW": 1, "PSTATE.EL": "EL3", "PSTATE.M": "M32_Svc"})
+    with pytest.raises(EvaluationEnded) as info:
+        spec.program.call("AArch32.EnterMode", [Bits(5, 0b11011), Bits(32, 0), 4, 4], m)
+    out = m.outcome(info.value.outcome)
+    assert (out.target_el, out.mode, out.target_state, out.boundary) == ("EL3", "Undef", "AArch32", "AArch32.EnterMode")
+    assert "SCR.NS" in [r.name for r in out.reads]
+
+
+def test_instruction_properties_reach_the_syndrome(spec, tmp_path):
+    """ConditionSyndrome() reports AArch32.CurrentCond() (the profile's [instruction]
+    condition) in ISS<23:20>, and ThisInstrLength() decides IL in AArch64.ExceptionClass."""
+    p = tmp_path / "cond.toml"
+    p.write_text('description = "a conditional (NE) 16-bit instruction"\nextends = "default"\n'
+                 '[instruction]\ncondition = "0b0001"\nlength = 16\n')
+    out = spec.run("CheckVFPEnabled(TRUE)", profile=str(p), state=aarch32_guest(en=1, tfp=1, **{"PSTATE.Z": 0}))
+    assert out.ec == 0x07 and (out.iss >> 20) == 0b10001 and out.il == 0
