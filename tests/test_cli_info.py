@@ -1,6 +1,7 @@
 """``asl-interp profiles`` and ``asl-interp registers``: what the model knows, as the user
 sees it. Expectations are computed from the bundled profiles and registers.toml, so the
-tests follow the data rather than repeat it; the README's shown outputs are checked too."""
+tests follow the data rather than repeat it. (The README's shown outputs are checked in
+test_cli_run.py.)"""
 
 import re
 
@@ -108,14 +109,6 @@ def test_registers_of_a_spec_folder_and_an_unknown_spec(capsys):
     assert rc == 0 and out.startswith("PSTATE: ")
     rc, _, err = cli(capsys, "registers", "--spec", "armv9.9")
     assert rc == 2 and "unknown spec version 'armv9.9'" in err and "Traceback" not in err
-
-
-def test_readme_registers_block_matches(capsys):
-    text = (REPO / "README.md").read_text(encoding="utf-8")
-    shown = re.search(r"<!-- registers-output -->\n```text\n\$ asl-interp (.*?)\n(.*?)```\n", text, re.S)
-    assert shown, "README.md has no <!-- registers-output --> block"
-    rc, out, _ = cli(capsys, *shown.group(1).split())
-    assert rc == 0 and out == shown.group(2)
 
 
 @pytest.mark.parametrize("argv", [["registers", "FPEXC"], ["run", "--state", str(REPO / "examples" / "aarch32-guest-vfp.toml"),

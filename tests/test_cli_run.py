@@ -479,9 +479,25 @@ def test_module_entry_point_runs_the_example(tmp_path):
     assert outcome(json.loads(proc.stdout)) == UNDEF_AT_EL1
 
 
+UPDATE = os.environ.get("ASL_UPDATE_GOLDEN") == "1"
+README = REPO / "README.md"
+
+
 def _readme_blocks():
-    text = (REPO / "README.md").read_text(encoding="utf-8")
-    return text
+    return README.read_text(encoding="utf-8")
+
+
+def readme_block(marker, lang, actual):
+    """Check that the README's fenced block after ``<!-- marker -->`` is ``actual``; with
+    ASL_UPDATE_GOLDEN=1, rewrite the block instead (the README's outputs are golden files)."""
+    text = _readme_blocks()
+    m = re.search(rf"<!-- {marker} -->\n```{lang}\n(.*?)```\n", text, re.S)
+    assert m, f"README.md has no <!-- {marker} --> block"
+    if UPDATE:
+        README.write_text(text[:m.start(1)] + actual + text[m.end(1):], encoding="utf-8")
+        return
+    assert m.group(1) == actual, (f"README.md's {marker} block differs from what the command prints; "
+                                  "regenerate: ASL_UPDATE_GOLDEN=1 python -m pytest -q tests/test_cli_run.py -k readme")
 
 
 def test_readme_starts_with_the_main_and_test_commands():
@@ -494,31 +510,29 @@ def test_readme_starts_with_the_main_and_test_commands():
 
 
 def test_readme_shows_what_the_main_command_prints(capsys, monkeypatch):
-    """The output shown under "What it answers" is what the main command prints now."""
-    text = _readme_blocks()
-    lines = text.splitlines()
+    """The output shown under "What the main command answers" is what it prints now."""
+    lines = _readme_blocks().splitlines()
     command = lines[lines.index("<!-- main-command -->") + 1].strip()
-    asl = command.split("asl-interp ", 1)[1]
-    m = re.fullmatch(r"run --state (\S+) '([^']+)'", asl)
-    assert m, asl
-    shown = re.search(r"<!-- main-output -->\n```text\n(.*?)```\n", text, re.S)
-    assert shown, "README.md has no <!-- main-output --> block"
+    m = re.fullmatch(r".*&& \S*asl-interp run --state (\S+) '([^']+)'", command)
+    assert m, command
     monkeypatch.chdir(REPO)
     rc, out, err = run(capsys, "--state", m.group(1), m.group(2))
     assert (rc, err) == (0, "")
-    assert out == shown.group(1)
+    readme_block("main-output", "text", out)
 
 
-def test_readme_profiles_block_matches(capsys):
-    text = _readme_blocks()
-    shown = re.search(r"<!-- profiles-output -->\n```text\n(.*?)```\n", text, re.S)
-    assert shown, "README.md has no <!-- profiles-output --> block"
+def test_readme_profiles_and_registers_blocks(capsys):
     assert main(["profiles"]) == 0
-    assert capsys.readouterr().out == shown.group(1)
-    # and the descriptions are the profiles' own
-    flat = " ".join(shown.group(1).split())
+    out = capsys.readouterr().out
+    readme_block("profiles-output", "text", out)
+    flat = " ".join(out.split())
     for name in profile_names():
         assert " ".join(load_profile(name).description.split()) in flat
+
+    shown = re.search(r"<!-- registers-output -->\n```text\n\$ asl-interp (.*?)\n", _readme_blocks())
+    assert shown, "README.md's registers block starts with the command it shows"
+    assert main(shown.group(1).split()) == 0
+    readme_block("registers-output", "text", f"$ asl-interp {shown.group(1)}\n" + capsys.readouterr().out)
 
 
 def test_readme_json_outcome_and_examples_match(capsys, monkeypatch):
@@ -526,13 +540,11 @@ def test_readme_json_outcome_and_examples_match(capsys, monkeypatch):
     README are what the commands print."""
     text = _readme_blocks()
     monkeypatch.chdir(REPO)
-    shown = re.search(r"<!-- json-outcome -->\n```json\n(.*?)```\n", text, re.S)
-    assert shown, "README.md has no <!-- json-outcome --> block"
     example = re.search(r"\n    asl-interp run (--state \S+ --set \S+) '([^']+)'\n\nprints `([^`]+)` first", text)
     assert example
     argv = example.group(1).split()
     data = run_json(capsys, example.group(2), None, *argv)
-    assert json.loads(shown.group(1)) == {"outcome": data["outcome"]}
+    readme_block("json-outcome", "json", json.dumps({"outcome": data["outcome"]}, indent=2, ensure_ascii=False) + "\n")
     rc, out, _ = run(capsys, *argv, example.group(2))
     assert out.splitlines()[0] == example.group(3)
 
