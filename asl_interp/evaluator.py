@@ -978,6 +978,17 @@ class _Compiler:
             raise ASLRuntimeError(f'IMPLEMENTATION_DEFINED "{text}" as a statement is not modelled', span)
         return impdef_stmt
 
+    def always_set(self) -> int:
+        """Slots below this number always hold a value (parameters and width variables, set
+        on entry); reads of the others check for a variable not yet assigned."""
+        f = self.func
+        if f is None:
+            return 0
+        n = len(f.params)
+        for v in list(f.width_from_param) + ([f.ctx_width] if f.ctx_width else []):
+            n = max(n, f.slots[v] + 1)
+        return n
+
     def func_slots(self) -> dict:
         return self.func.slots if self.func is not None else self.snippet_slots
 
@@ -1206,7 +1217,16 @@ class _Compiler:
         k = r.kind
         if k == "local":
             slot = r.slot
-            return lambda l, rt: l[slot]
+            if slot < self.always_set():
+                return lambda l, rt: l[slot]
+            name, span = e.name, e.span
+
+            def local_checked(l, rt):
+                v = l[slot]
+                if v is None:
+                    raise ASLRuntimeError(f"'{name}' is read before any value was assigned to it", span)
+                return v
+            return local_checked
         if k in ("const", "enum"):
             v = self.program.const_value(r.name) if k == "const" else r.name
             return lambda l, rt: v

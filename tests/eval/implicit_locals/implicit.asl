@@ -22,3 +22,11 @@ integer Route(boolean b)
 // expect: !Disabled('11', TRUE)
 // expect: Route(TRUE) == 0x400
 // expect: Route(FALSE) == 0x414
+
+integer Unset(boolean b)
+    if b then
+        x = 1;
+    return x;
+
+// expect: Unset(TRUE) == 1
+// expect-error: Unset(FALSE) ~ 'x' is read before any value was assigned to it
