@@ -301,6 +301,9 @@ def test_grammar_cache_makes_construction_cheaper(tmp_path):
     parser.build_lark(cache=cache)  # writes the cache file
     assert Path(cache).is_file()
     start = time.perf_counter()
-    parser.build_lark(cache=cache)
+    from_cache = parser.build_lark(cache=cache)
     cached = time.perf_counter() - start
     assert cached < uncached
+    assert ast.dump(from_cache.parse("x = y<1:0>;\n", start="statements")) == (
+        "[(Assign (Var 'x') (SliceExpr (Var 'y') [(SliceRange (IntLit 1 False) (IntLit 0 False))]))]"
+    )
