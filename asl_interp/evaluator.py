@@ -171,8 +171,11 @@ class _Func:
             raise ASLRuntimeError(f"recursion limit ({rt.depth_limit} nested calls) exceeded in a call of {self.name}",
                                   span)
         try:
-            rt.ret = None
-            self.body(l, rt)
+            if not self.body(l, rt):
+                if self.info.result is not None:
+                    raise ASLRuntimeError(f"{self.name} ended without returning a value",
+                                          self.info.decl.span if self.info.decl is not None else span)
+                return None
         except ASLError as err:
             _add_frame(err, self.name, span)
             raise

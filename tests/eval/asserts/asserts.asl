@@ -14,3 +14,10 @@ integer Never(integer x)
 // expect-error: Checked(50) ~ assertion failed: x > 0 && x < 10
 // expect: Never(1) == 1
 // expect-error: Never(2) ~ Unreachable() was reached
+
+integer Falls(integer x)
+    if x > 0 then
+        return x;
+
+// expect: Falls(2) == 2
+// expect-error: Falls(0) ~ Falls ended without returning a value
