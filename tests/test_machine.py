@@ -301,3 +301,15 @@ def test_unset_read_through_a_view_names_its_storage(machine):
         machine.read_bits("HCR2", 2, 2, SPAN)
     assert info.value.message == "HCR2<2:2> was never set, and the spec reads it here"
     assert "note: HCR2 is HCR_EL2<63:32>: setting either name sets these bits" in info.value.notes
+
+
+def test_unknown_hook_replaces_the_policy_and_is_recorded(model):
+    m = Machine(model, load_profile("default"), on_unknown=lambda typ, span: True if typ.kind == "boolean" else 0)
+    assert m.unknown(TypeDesc("boolean"), SPAN) is True
+    assert [(u.type, u.value, u.span) for u in m.unknowns] == [("boolean", True, SPAN)]
+
+
+def test_write_bits_records_and_is_visible(machine):
+    machine.write_bits("HSR", 31, 26, 0x07, SPAN)
+    assert machine.peek("HSR", 31, 26) == 0x07 and machine.peek("HSR") is None
+    assert machine.writes == [("HSR", 31, 26, 0x07, SPAN)]

@@ -487,3 +487,39 @@ def test_instruction_properties_reach_the_syndrome(spec, tmp_path):
                  '[instruction]\ncondition = "0b0001"\nlength = 16\n')
     out = spec.run("CheckVFPEnabled(TRUE)", profile=str(p), state=aarch32_guest(en=1, tfp=1, **{"PSTATE.Z": 0}))
     assert out.ec == 0x07 and (out.iss >> 20) == 0b10001 and out.il == 0
+
+
+# --------------------------------------------------------------------------------------
+# The profile decides
+# --------------------------------------------------------------------------------------
+
+SECURE_EL1 = {"SCR_EL3.NS": 0, "SCR_EL3.EEL2": 1, "SCR_EL3.RW": 1, "HCR_EL2.RW": 1, "HCR_EL2.TGE": 0,
+              "HCR_EL2.E2H": 0, "PSTATE.EL": "EL1", "PSTATE.nRW": 0, "CPACR_EL1.FPEN": "'11'",
+              "CPTR_EL2.TFP": 1, "CPTR_EL3.TFP": 0}
+
+
+@pytest.mark.parametrize("profile, expected", [("default", ("returned", None)), ("v8.4-sel2", ("exception", "EL2"))])
+def test_secure_el2_only_where_implemented(spec, profile, expected):
+    """Secure EL1 with SCR_EL3.EEL2=1 and CPTR_EL2.TFP=1: EL2Enabled() is
+    ``HaveEL(EL2) && (!HaveEL(EL3) || SCR_EL3.NS == '1' || IsSecureEL2Enabled())``, and
+    IsSecureEL2Enabled() needs HaveSecureEL2Ext() = HasArchVersion(ARMv8p4). Armv8.0 ignores
+    CPTR_EL2 in Secure state; Armv8.4 with Secure EL2 traps to EL2."""
+    out = spec.run("CheckFPAdvSIMDEnabled64()", profile=profile, state=SECURE_EL1)
+    assert (out.kind, out.target_el) == expected
+
+
+def test_without_el2_cptr_el2_is_not_consulted(spec):
+    """no-el2: HaveEL(EL2) is FALSE, so EL2Enabled() is FALSE and CPTR_EL2 is never read."""
+    out = spec.run("CheckFPAdvSIMDEnabled64()", profile="no-el2", state=aarch64("EL1", tfp=1))
+    assert out.kind == "returned"
+    assert not any(r.register == "CPTR_EL2" for r in out.reads)
+
+
+def test_without_el3_cptr_el3_is_not_consulted(spec):
+    """no-el3: ``if HaveEL(EL3) then`` guards the CPTR_EL3 check; SCR_EL3 is not read
+    either (EL2Enabled() is TRUE by ``!HaveEL(EL3)``)."""
+    out = spec.run("CheckFPAdvSIMDEnabled64()", profile="no-el3",
+                   state={"PSTATE.EL": "EL1", "PSTATE.nRW": 0, "HCR_EL2.E2H": 0, "HCR_EL2.TGE": 0, "CPACR_EL1.FPEN": "'11'",
+                          "CPTR_EL2.TFP": 0})
+    assert out.kind == "returned"
+    assert not any(r.register in ("CPTR_EL3", "SCR_EL3") for r in out.reads)
