@@ -289,12 +289,14 @@ def _exception_words(name: str | None) -> str | None:
 
 
 def outcome_line(out: Outcome) -> str:
-    """The outcome in one line, e.g. ``permitted: returned normally``,
+    """The outcome in one line, e.g. ``permitted: returned normally`` (a procedure),
+    ``returned TRUE`` (a function),
     ``UNDEFINED → Undefined Instruction exception in AArch32 Undefined mode at EL1`` or
     ``Advanced SIMD/FP access trap → exception to EL2 in AArch64, EC 0x07``."""
     if out.kind != "exception":
-        value = "" if out.value is None else f" (value {_show_value(out.value)})"
-        return f"permitted: returned normally{value}"
+        if out.value is not None:
+            return f"returned {_show_value(out.value)}"
+        return "permitted: returned normally"
     if out.target_state == "AArch32" and out.mode:
         where = f"in AArch32 {_MODE_WORDS.get(out.mode, out.mode)} mode at {out.target_el}"
     else:
@@ -310,11 +312,12 @@ def outcome_line(out: Outcome) -> str:
 
 
 def _show_value(value: Any) -> str:
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
+    """A value as ASL writes it (``TRUE``, ``'01'``, ``(TRUE, '01')``)."""
+    from .values import show
+
     if value is None:
         return "-"
-    return str(value)
+    return show(value)
 
 
 def _bits(value: int, width: int) -> str:
@@ -525,13 +528,16 @@ def render_run(spec: Any, out: Outcome, *, call: str, profile: Profile, trace: b
 def run_json(spec: Any, out: Outcome, *, call: str, profile: Profile, trace: bool = False) -> dict[str, Any]:
     """The ``--json`` object: :meth:`Outcome.to_json` (``outcome``, ``reads``, ``path``,
     ``unknowns``) with spec file names relative to the spec folder, plus ``call``, ``spec``,
-    ``profile``, ``il``/``iss`` in ``outcome``, each read's ``storage`` (or null), and
-    ``lines`` (``{file, line, text}``) when ``trace``."""
+    ``profile``; in ``outcome`` also ``il``, ``iss``, ``boundary``, ``summary`` (the outcome
+    line) and ``value`` (what a function returned, as ASL writes it, else null); each read's
+    ``storage`` (or null); each path step's ``decisive``; and ``lines`` (``{file, line,
+    text}``) when ``trace``."""
     data = out.to_json()
     data["outcome"]["il"] = out.il
     data["outcome"]["iss"] = out.iss
     data["outcome"]["boundary"] = out.boundary
     data["outcome"]["summary"] = outcome_line(out)
+    data["outcome"]["value"] = None if out.value is None else _show_value(out.value)
     for key in ("reads", "path", "unknowns"):
         for item in data[key]:
             if item.get("file"):

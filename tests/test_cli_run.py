@@ -182,6 +182,16 @@ def test_aarch64_permitted_says_returned(capsys):
     assert data["outcome"]["kind"] == "returned" and data["outcome"]["target_el"] is None
 
 
+def test_a_function_call_reports_its_value(capsys):
+    """Any function of the spec can be run; a function's result is reported as ASL writes it
+    (here the default profile's answer to HaveEL(EL2))."""
+    answer = load_profile("default").impdef["HaveEL(EL2)"]
+    rc, out, _ = run(capsys, "HaveEL(EL2)")
+    assert rc == 0 and out.splitlines()[0] == f"returned {'TRUE' if answer else 'FALSE'}"
+    data = run_json(capsys, "HaveEL(EL2)")
+    assert data["outcome"]["kind"] == "returned" and data["outcome"]["value"] == ("TRUE" if answer else "FALSE")
+
+
 def test_tge_routes_el0_cpacr_trap_to_el2_uncategorized(capsys):
     data = run_json(capsys, "CheckFPAdvSIMDEnabled64()", aarch64("EL0", fpen="'00'", **{"HCR_EL2.TGE": 1}))
     assert (data["outcome"]["target_el"], data["outcome"]["target_state"], data["outcome"]["exception"],
