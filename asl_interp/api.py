@@ -205,6 +205,7 @@ def _build_spec(folder: Path) -> Spec:
     rule = meta.get("undefined")
     undefined = UndefinedRule(**rule) if rule else None
     program = compile_program(modules, model.register_model, undefined=undefined)
+    _check_spec_names(folder / "spec.toml", meta, program)
     return Spec(
         name=str(meta.get("name", folder.name)),
         path=folder,
@@ -216,6 +217,22 @@ def _build_spec(folder: Path) -> Spec:
         program=program,
         constants=_constants_of(program),
     )
+
+
+def _check_spec_names(path: Path, meta: Mapping[str, Any], program: Any) -> None:
+    """Every entry point names a function of the program; every boundary function is
+    declared without a body and has a primitive to record the outcome."""
+    from . import primitives
+
+    for sig in meta.get("entry_points", []):
+        name = str(sig).split("(")[0].strip()
+        if name not in program.functions:
+            hint = suggest(name, list(program.functions))
+            raise UsageError(f"{path}: entry point {name} is not defined by the sources" + (f"; {hint}" if hint else ""))
+    for name in meta.get("boundary", []):
+        if name not in program.functions or name not in primitives.REGISTRY:
+            raise UsageError(f"{path}: boundary function {name} must be declared in the sources and "
+                             "implemented by a primitive that records the outcome")
 
 
 def _constants_of(program: Any) -> Constants:

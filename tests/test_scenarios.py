@@ -523,3 +523,20 @@ def test_without_el3_cptr_el3_is_not_consulted(spec):
                           "CPTR_EL2.TFP": 0})
     assert out.kind == "returned"
     assert not any(r.register in ("CPTR_EL3", "SCR_EL3") for r in out.reads)
+
+
+@pytest.mark.parametrize("edit, message", [
+    (('"CheckSVEEnabled()",', '"CheckSVEEnabld()",'), r"entry point CheckSVEEnabld is not defined by the sources; did you mean 'CheckSVEEnabled'"),
+    (('"AArch32.EnterMode",', '"AArch32.EnterModes",'), r"boundary function AArch32.EnterModes must be declared"),
+])
+def test_spec_toml_names_are_checked(tmp_path, edit, message):
+    from asl_interp.errors import UsageError
+
+    copy = tmp_path / "armv8.6-bad"
+    shutil.copytree(SOURCES / "armv8.6", copy)
+    meta = copy / "spec.toml"
+    text = meta.read_text()
+    assert edit[0] in text
+    meta.write_text(text.replace(edit[0], edit[1]))
+    with pytest.raises(UsageError, match=message):
+        load_spec(copy)
