@@ -18,8 +18,10 @@ The model
   ``fields["HaveAArch32EL(EL1)"]``: booleans (or the answer's value).
 
 Reads are tracked: a field the spec's path did not read is enumerated over all its values
-(a field wider than 8 bits must be fixed with ``--set``). ``fields.get(name, default)`` and
-``name in fields`` work as for a dict (``in`` is true for every known name).
+(a field wider than 8 bits must be fixed with ``--set``). ``name in fields`` is true for
+every register field and profile fact; ``fields.get(name)`` is ``fields[name]`` (an unknown
+name is an error even there: a typo must not pass silently); iterating gives the profile
+facts.
 
 The outcome the model returns is one of:
 
@@ -61,6 +63,7 @@ from .explore import (
     outcome_key,
     outcome_text,
     relpath,
+    show_name,
     show_value,
     step_line,
     _step_json,
@@ -523,7 +526,7 @@ def render_crosscheck(result: CrossCheckResult) -> str:
     for i, d in enumerate(result.disagreements, 1):
         out.append("")
         more = f"  (and {d.count - 1} more state{'s' if d.count != 2 else ''} like it)" if d.count > 1 else ""
-        out.append(f"[{i}] state: " + ("  ".join(f"{k}={_show(table, k, v)}" for k, v in d.state.items())
+        out.append(f"[{i}] state: " + ("  ".join(f"{show_name(k)}={_show(table, k, v)}" for k, v in d.state.items())
                                       or "(the fixed state)") + more)
         out.append(f"    spec:  {outcome_text(d.outcome)}")
         for step in d.decisive:

@@ -1041,7 +1041,9 @@ def _pair_states(spec: Any, a: Leaf, b: Leaf, storage: str, fmask: int) -> tuple
                 if name not in state:
                     state[name] = min(values, key=_sort_key)
         out.append(state)
-    return out[0], out[1]
+    first, second = out
+    second = {**{k: second[k] for k in first if k in second}, **second}
+    return first, second
 
 
 def _mask_of(fit: Mapping[tuple[str, int], frozenset], key: str) -> int:
@@ -1116,6 +1118,11 @@ def show_value(name: str, value: Any, widths: Mapping[str, int], names: Mapping[
     return str(value)
 
 
+def show_name(name: str) -> str:
+    """A field or answer name for printing: quoted when it holds spaces (keyed answers)."""
+    return f'"{name}"' if " " in name else name
+
+
 def show_values(name: str, values: Sequence[Any], widths: Mapping[str, int],
                 names: Mapping[str, Mapping[int, str]] | None = None) -> str:
     """A row's value set: one value, ``any`` (every value of the field), or ``{a, b}``."""
@@ -1154,8 +1161,8 @@ def render_table(table: DecisionTable) -> str:
         out.append(f"== {summary}  ({len(rows)} path{'s' if len(rows) != 1 else ''})")
         for row in rows:
             n += 1
-            fields = "  ".join(f"{k}={show_values(k, v, table.widths, table.names)}" for k, v in row.fields.items()
-                               if k in row.explored)
+            fields = "  ".join(f"{show_name(k)}={show_values(k, v, table.widths, table.names)}"
+                               for k, v in row.fields.items() if k in row.explored)
             out.append(f"  [{n}] {fields or '(no open state)'}")
             fixed = "  ".join(f"{k}={show_values(k, v, table.widths, table.names)}" for k, v in row.fields.items()
                               if k not in row.explored)
@@ -1169,7 +1176,8 @@ def render_table(table: DecisionTable) -> str:
         for inf in table.infeasible:
             where = f"{relpath(inf.span.file, table.spec_root)}:{inf.span.line}" if inf.span else "?"
             text = (source_line(inf.span) or "").strip() if inf.span else ""
-            out.append(f"  {where}  {text}  ({inf.count} state{'s' if inf.count != 1 else ''})")
+            out.append(f"  {where}  {text}  ({_plural(inf.count, 'state')})")
+            out.append(f"      {inf.message}")
     if table.coverage is not None:
         out.append("")
         out.append(render_coverage(table))
@@ -1284,7 +1292,8 @@ def render_property(result: PropertyResult, field: str | None = None) -> str:
     out = [f"counterexample: {result.description} does not hold (profile {table.profile})"]
     for i in range(2 if cx.states[0] != cx.states[1] else 1):
         out.append("")
-        out.append(f"state {'AB'[i]}: " + "  ".join(f"{k}={show_value(k, v, table.widths, table.names)}" for k, v in cx.states[i].items()))
+        out.append(f"state {'AB'[i]}: " + "  ".join(f"{show_name(k)}={show_value(k, v, table.widths, table.names)}"
+                                                    for k, v in cx.states[i].items()))
         out.append(f"  outcome: {outcome_text(cx.outcomes[i])}")
         for step in cx.decisive[i]:
             mark = "  <- paths part here" if cx.diverge is not None and step.span == cx.diverge.span else ""

@@ -128,3 +128,11 @@ def test_bad_model_options():
         load_model("missing.py:f")
     with pytest.raises(UsageError, match="did you mean 'naive'"):
         load_model(f"{KVM}:naiv")
+
+
+def test_varied_profile_facts_reach_the_model(spec):
+    """With HaveEL(EL2) explored, the model is asked under both answers and still agrees."""
+    result = crosscheck(spec, "CheckVFPEnabled(TRUE)", load_model(f"{BROKEN}:reads_profile_fact"),
+                        fixed=AARCH32_GUEST, vary=["HaveEL(EL2)"])
+    assert result.agrees, render_crosscheck(result)
+    assert {r.fields.get("HaveEL(EL2)") for r in result.table.rows} == {(False,), (True,)}
