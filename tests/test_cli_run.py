@@ -423,6 +423,21 @@ def test_bad_state_files_name_the_file(capsys, tmp_path, content, words):
     assert str(path) in err and words in err
 
 
+@pytest.mark.parametrize("content, words", [
+    ('description = "x"\n[implementation_defined\n', "not valid TOML"),
+    ('description = "x"\nimplementation_defind = 1\n', "did you mean 'implementation_defined'"),
+    ('[implementation_defined]\n"HaveEL(EL2)" = true\n', "missing 'description'"),
+    ('description = "x"\nextends = "defualt"\n', "did you mean 'default'"),
+    ('description = "x"\nextends = "default"\n[state]\n"HCR_EL2.TEG" = 1\n', "TGE"),
+])
+def test_bad_profile_files_are_usage_errors(capsys, tmp_path, content, words):
+    path = tmp_path / "prof.toml"
+    path.write_text(content)
+    rc, out, err = run(capsys, "--state", str(EXAMPLE), "--profile", str(path), "CheckVFPEnabled(TRUE)")
+    assert (rc, out) == (2, "")
+    assert words in err and "Traceback" not in err
+
+
 def test_bad_unset_and_bad_spec(capsys):
     rc, _, err = run(capsys, "--unset", "maybe", "CheckVFPEnabled(TRUE)")
     assert rc == 2 and "--unset" in err and "'zero'" in err
