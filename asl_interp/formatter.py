@@ -187,8 +187,16 @@ def format_pattern(p: ast.Pattern) -> str:
     if isinstance(p, ast.MaskPattern):
         return f"'{p.mask}'"
     if isinstance(p, ast.ExprPattern):
+        if not _is_pattern_expr(p.expr):
+            raise ValueError(f"a pattern is a literal or a (dotted) name, not {type(p.expr).__name__}")
         return format_expr(p.expr)
     raise ValueError(f"not a pattern: {type(p).__name__}")
+
+
+def _is_pattern_expr(e: ast.Expr) -> bool:
+    if isinstance(e, ast.Field):
+        return _is_pattern_expr(e.base) and not isinstance(e.base, (ast.IntLit, ast.BitsLit, ast.StrLit, ast.BoolLit))
+    return isinstance(e, (ast.IntLit, ast.BitsLit, ast.StrLit, ast.BoolLit, ast.Var))
 
 
 # --------------------------------------------------------------------------------------

@@ -205,6 +205,11 @@ def test_trees_the_syntax_cannot_express_are_refused(node, complaint):
         format_expr(node)
 
 
+def test_a_pattern_that_is_not_a_literal_or_a_name_is_refused():
+    with pytest.raises(ValueError, match="literal or a"):
+        format_expr(A.In(A.Var("x"), (A.ExprPattern(A.Binop("+", A.Var("a"), A.IntLit(1))),)))
+
+
 def test_empty_bodies_outside_case_arms_are_refused():
     with pytest.raises(ValueError, match="empty"):
         format_stmt(A.If(A.Var("c"), ()))
