@@ -598,7 +598,8 @@ def _sharing(model: MachineModel, name: str) -> list[str]:
 
 
 def render_registers(model: MachineModel, name: str | None = None) -> str:
-    """Without ``name``: one line per register (width, shared storage, fields). With
+    """Without ``name``: each register's width and shared storage, then its fields with
+    their bit positions (``EN[30]``), high bit first. With
     ``name``: that register's fields, high bit first, and the names sharing its storage.
     An unknown name is a UsageError with a suggestion."""
     if name is None:
@@ -609,7 +610,7 @@ def render_registers(model: MachineModel, name: str | None = None) -> str:
             share = ""
             if view.storage != reg.name:
                 share = f" ≡ {view.storage}{_positions(view.offset + reg.width - 1, view.offset)}"
-            fields = " ".join(f.name for f in _fields_high_first(reg.fields.values()))
+            fields = " ".join(f"{f.name}{_positions(f.high, f.low)}" for f in _fields_high_first(reg.fields.values()))
             out.append(f"{reg.name:<{width}}  {reg.width:>2} bits{share}")
             if fields:
                 out.append(f"{'':<{width}}    {fields}")

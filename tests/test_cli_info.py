@@ -66,6 +66,13 @@ def test_registers_lists_every_register_with_its_width(capsys, model):
         view = model.views[name]
         if view.storage != name:
             assert f"≡ {view.storage}[{view.offset + reg.width - 1}:{view.offset}]" in heads[name]
+    # the fields, with their positions, follow each register's line
+    blocks = re.split(r"\n(?=\S)", out)
+    for block in blocks:
+        name = block.split()[0]
+        for fld in model.registers[name].fields.values():
+            pos = f"[{fld.high}]" if fld.high == fld.low else f"[{fld.high}:{fld.low}]"
+            assert f" {fld.name}{pos}" in block, (name, fld.name)
     assert max(len(line) for line in out.splitlines()) <= 100
 
 
