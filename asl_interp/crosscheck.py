@@ -417,7 +417,7 @@ def crosscheck(spec: Any, call: str, model: Callable[[Mapping[str, Any]], Any], 
                 reads.update(dict.fromkeys(read))
                 if _matches(answer, leaf.outcome):
                     continue
-                state = _state_of(spec, leaf, bits, read)
+                state = _state_of(spec, leaf, bits, read, _any_fields(table, leaf))
                 key = (outcome_key(leaf.outcome), tuple(sorted(answer.items())))
                 counts[key] = counts.get(key, 0) + 1
                 size = (len(leaf.fields), len(state))
@@ -486,11 +486,35 @@ def _spread(index: int, mask: int) -> int:
     return out
 
 
-def _state_of(spec: Any, leaf: Leaf, bits: Mapping[str, tuple[int, int]], model_read: Mapping[str, Any]) -> dict[str, Any]:
-    """The fields the path read (open ones at this state's value) and what the model read."""
+def _any_fields(table: DecisionTable, leaf: Leaf) -> set[str]:
+    """Open fields that take every value in the row holding ``leaf``: they do not matter."""
+    key = outcome_key(leaf.outcome)
+    path = [(s.span, s.value) for s in leaf.outcome.path]
+    for row in table.rows:
+        if outcome_key(row.outcome) != key or list(row.fields) != list(leaf.fields):
+            continue
+        if not all(leaf.fields[n] <= set(v) for n, v in row.fields.items()):
+            continue
+        if [(s.span, s.value) for s in row.outcome.path] != path:
+            continue
+        full = set()
+        for name, values in row.fields.items():
+            width = table.widths.get(name)
+            if width is not None and len(values) == 1 << width:
+                full.add(name)
+            elif values and all(isinstance(v, bool) for v in values) and len(values) == 2:
+                full.add(name)
+        return full
+    return set()
+
+
+def _state_of(spec: Any, leaf: Leaf, bits: Mapping[str, tuple[int, int]], model_read: Mapping[str, Any],
+              irrelevant: set[str] = frozenset()) -> dict[str, Any]:
+    """The open fields the path read that matter (at this state's value) and what the model
+    read."""
     state: dict[str, Any] = {}
     for r in leaf.reads:
-        if r.name not in leaf.explored:
+        if r.name not in leaf.explored or (r.name in irrelevant and r.name not in model_read):
             continue
         view = spec.model.views[r.register]
         shift = r.low + view.offset
@@ -498,7 +522,7 @@ def _state_of(spec: Any, leaf: Leaf, bits: Mapping[str, tuple[int, int]], model_
         m, v = bits.get(view.storage, (0, 0))
         state[r.name] = (v & mask) >> shift if m & mask == mask else r.value
     for name, values in leaf.fields.items():
-        if name not in state and name in leaf.explored:
+        if name not in state and name in leaf.explored and name not in irrelevant:
             state[name] = min(values, key=str)
     for name, value in model_read.items():
         if name not in state:
