@@ -211,8 +211,13 @@ def prepare_run(spec: Any, call: str, *, profile: str | None = None, state: str 
     if state is not None:
         with _as_usage("--state: "):
             state_file = load_state_file(state)
-    chosen = profile if profile is not None else (state_file.profile if state_file and state_file.profile else "default")
-    with _as_usage("--profile: " if profile is not None else f"profile named by {state}: "):
+    if profile is not None:
+        chosen, where = profile, "--profile: "
+    elif state_file is not None and state_file.profile:
+        chosen, where = state_file.profile, f"{state}, key profile: "
+    else:
+        chosen, where = "default", "the default profile: "
+    with _as_usage(where):
         prof = load_profile(chosen)
     parsed = parse_call(spec, call)
     if state_file is not None:

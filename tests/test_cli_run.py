@@ -413,6 +413,7 @@ def test_call_that_is_not_a_call(capsys):
     ("[registers\n", "not valid TOML"),
     ('[registers]\n"HCR_EL2.TEG" = 1\n', "did you mean 'TGE'"),
     ('regsters = 1\n', "unknown top-level key"),
+    ('profile = "v8.1-vh"\n[registers]\n', "key profile: unknown profile 'v8.1-vh'; did you mean 'v8.1-vhe'?"),
 ])
 def test_bad_state_files_name_the_file(capsys, tmp_path, content, words):
     path = tmp_path / "state.toml"
