@@ -8,7 +8,8 @@ Guarantees:
   Python exception). :func:`parse` reports every syntax error of a file, not just the first:
   the file is cut into top-level chunks (a chunk starts at each line that begins in column 0
   with code other than a closing bracket) and each chunk is parsed on its own, keeping its
-  true line numbers; a chunk contributes at most one error (its first).
+  true line numbers; after an error, parsing resumes at the definition's next statement
+  at body level, so a definition can report several errors.
 - Every parsed text is registered with :func:`errors.remember_source`, so diagnostics can
   quote it.
 - The Lark parser is built once per process (and Lark's grammar cache makes that cheap).
@@ -60,6 +61,7 @@ class _ParseState:
         self.last: Token | None = None  # the last real (non-layout) token handed on
         self.before: Token | None = None  # the real token before ``last``
         self.depth = 0  # how many indentation levels are open (1: top level)
+        self.start = "start"  # the grammar's start symbol for this parse
 
 
 def _indent_width(text: str) -> int:
@@ -756,13 +758,16 @@ def _lark() -> Lark:
 _SKIP_RE = re.compile(r'"[^"\n]*"|\'[^\'\n]*\'|//[^\n]*|/\*.*?\*/|/\*', re.S)
 
 
-def _chunks(text: str, filename: str) -> tuple[str, list[tuple[int, int]], list[ASLSyntaxError]]:
+def _chunks(
+    text: str, filename: str
+) -> tuple[str, list[tuple[int, int]], list[ASLSyntaxError], dict[int, int]]:
     """Split ``text`` into top-level chunks.
 
     Returns the text to parse (an unterminated ``/*`` comment and everything after it
     blanked out, line structure kept), the chunks as ``(first_line, last_line)`` pairs
-    (0-based, inclusive), and the errors found on the way: an unterminated comment, and
-    code before the first definition that does not start in column 0 (that code is skipped).
+    (0-based, inclusive), the errors found on the way (an unterminated comment; code before
+    the first definition that does not start in column 0, which is skipped), and the
+    indentation of every line that holds code (not blank, not only a comment).
     """
     errors: list[ASLSyntaxError] = []
     # Character ranges covered by block comments.
@@ -784,6 +789,7 @@ def _chunks(text: str, filename: str) -> tuple[str, list[tuple[int, int]], list[
         comments.append((m.start(), m.end()))
     lines = text.split("\n")
     starts: list[int] = []
+    code_indent: dict[int, int] = {}
     offset = 0
     ci = 0
     skipping = False
@@ -796,6 +802,7 @@ def _chunks(text: str, filename: str) -> tuple[str, list[tuple[int, int]], list[
         offset += len(line) + 1
         if in_comment or not stripped or stripped.startswith("//"):
             continue
+        code_indent[number] = _indent_width(line[:indent])
         if indent:
             if not starts and not skipping:
                 errors.append(
@@ -810,7 +817,51 @@ def _chunks(text: str, filename: str) -> tuple[str, list[tuple[int, int]], list[
             continue
         starts.append(number)
     pairs = [(s, e - 1) for s, e in zip(starts, starts[1:] + [len(lines)])]
-    return text, pairs, errors
+    return text, pairs, errors, code_indent
+
+
+#: Words that continue a statement begun on an earlier line: never a place to resume.
+_CONTINUATION_WORDS = ("else", "elsif", "when", "otherwise", "until", ")", "]", "}")
+
+
+def _later_errors(
+    lines: list[str], first: int, last: int, error: ASLSyntaxError, code_indent: dict[int, int], filename: str
+) -> list[ASLSyntaxError]:
+    """Further errors in the definition on lines ``first..last`` after ``error``.
+
+    Parsing resumes, as a list of statements, at the next line that starts a statement at
+    the body's own indentation (not a continuation such as ``else`` or ``when``), and
+    repeats after each error found. Lines between an error and the resumption point are
+    not checked.
+    """
+    body = [n for n in range(first + 1, last + 1) if n in code_indent]
+    if not body or error.span is None:
+        return []
+    level = code_indent[body[0]]
+    found: list[ASLSyntaxError] = []
+    after = error.span.line  # 0-based index of the line after the error
+    while True:
+        resume = next(
+            (
+                n
+                for n in body
+                if n >= after
+                and code_indent[n] == level
+                and not lines[n].lstrip().startswith(_CONTINUATION_WORDS)
+            ),
+            None,
+        )
+        if resume is None:
+            return found
+        text = "\n" * resume + "\n".join(lines[resume : last + 1])
+        try:
+            _run(text, filename, "statements")
+            return found
+        except ASLSyntaxError as err:
+            found.append(err)
+            if err.span is None:
+                return found
+            after = max(err.span.line, resume + 1)
 
 
 # ======================================================================================
@@ -933,7 +984,8 @@ def _from_unexpected_token(err: UnexpectedToken, filename: str) -> ASLSyntaxErro
             return ASLSyntaxError(_MISPLACED[tok.type], at)
         return ASLSyntaxError(f"expected a statement, found {_describe_token(tok)}", at)
     before = _STATE.before
-    if tok.type == "EQUAL" and _STATE.depth <= 1 and before is not None and before.column == 1:
+    top_level = _STATE.start == "start" and _STATE.depth <= 1
+    if tok.type == "EQUAL" and top_level and before is not None and before.column == 1:
         return ASLSyntaxError(
             "an assignment cannot stand at the top level; statements belong in the indented "
             "body of a definition (a global variable needs its type: 'T name = value;')",
@@ -946,7 +998,7 @@ def _from_unexpected_token(err: UnexpectedToken, filename: str) -> ASLSyntaxErro
             at,
         )
     if layout and "_INDENT" in expected:
-        if _STATE.depth <= 1:
+        if _STATE.depth <= 1 and _STATE.start == "start":
             return ASLSyntaxError(
                 "expected the indented body of the definition on the next line "
                 "(or ';' to declare it without a body)",
@@ -1013,6 +1065,7 @@ def _run(text: str, filename: str, start: str):
     lark = _lark()
     with _LOCK:
         _STATE.filename = filename
+        _STATE.start = start
         _STATE.last = None
         try:
             return lark.parse(text, start=start)
@@ -1036,12 +1089,14 @@ def _run(text: str, filename: str, start: str):
 def parse(text: str, filename: str) -> ast.Module:
     """Parse a whole ASL source file.
 
-    Raises :class:`ErrorList` holding one :class:`ASLSyntaxError` per broken top-level
-    definition (in file order) when the text is not classic ASL.
+    Raises :class:`ErrorList` holding every :class:`ASLSyntaxError` found (in file order)
+    when the text is not classic ASL: the first error of each broken top-level definition,
+    and further ones found by resuming at the definition's next statement (see
+    :func:`_later_errors`).
     """
     remember_source(filename, text)
     clean = text.replace("\r\n", "\n").replace("\r", "\n")
-    clean, ranges, errors = _chunks(clean, filename)
+    clean, ranges, errors, code_indent = _chunks(clean, filename)
     lines = clean.split("\n")
     decls: list[ast.Decl] = []
     for first, last in ranges:
@@ -1050,6 +1105,7 @@ def parse(text: str, filename: str) -> ast.Module:
             decls.extend(_run(chunk, filename, "start"))
         except ASLSyntaxError as err:
             errors.append(err)
+            errors.extend(_later_errors(lines, first, last, err, code_indent, filename))
     if errors:
         errors.sort(key=lambda e: (e.span.line, e.span.col) if e.span else (0, 0))
         raise ErrorList(errors)

@@ -258,6 +258,26 @@ def test_every_broken_definition_is_reported():
     ]
 
 
+def test_parsing_resumes_at_the_next_statement_of_a_broken_definition():
+    text = (
+        "f()\n"
+        "    if a then\n"
+        "        x = 1\n"  # error 1
+        "    else\n"  # continues the if: not a place to resume
+        "        y = 2;\n"
+        "    /* z = ;\n"  # inside a comment: not checked
+        "    */\n"
+        "    w = ;\n"  # error 2
+        "    return;\n"
+    )
+    with pytest.raises(ErrorList) as info:
+        parser.parse(text, "resume.asl")
+    assert [(e.span.line, e.message) for e in info.value.errors] == [
+        (3, "expected ';' at the end of the statement"),
+        (8, "unexpected ';'; expected an expression"),
+    ]
+
+
 def test_closing_bracket_in_column_0_continues_the_definition():
     module = parser.parse("type P is (\n    bit a,\n    bit b\n)\nfoo()\n    return;\n", "p.asl")
     assert [type(d).__name__ for d in module.decls] == ["RecordDecl", "FuncDef"]
