@@ -820,6 +820,9 @@ def _chunks(
     return text, pairs, errors, code_indent
 
 
+#: At most this many further errors per definition (each costs a parse of the rest).
+_MAX_LATER_ERRORS = 20
+
 #: Words that continue a statement begun on an earlier line: never a place to resume.
 _CONTINUATION_WORDS = ("else", "elsif", "when", "otherwise", "until", ")", "]", "}")
 
@@ -831,8 +834,8 @@ def _later_errors(
 
     Parsing resumes, as a list of statements, at the next line that starts a statement at
     the body's own indentation (not a continuation such as ``else`` or ``when``), and
-    repeats after each error found. Lines between an error and the resumption point are
-    not checked.
+    repeats after each error found (up to :data:`_MAX_LATER_ERRORS`). Lines between an
+    error and the resumption point are not checked.
     """
     body = [n for n in range(first + 1, last + 1) if n in code_indent]
     if not body or error.span is None:
@@ -840,7 +843,7 @@ def _later_errors(
     level = code_indent[body[0]]
     found: list[ASLSyntaxError] = []
     after = error.span.line  # 0-based index of the line after the error
-    while True:
+    while len(found) < _MAX_LATER_ERRORS:
         resume = next(
             (
                 n
@@ -862,6 +865,7 @@ def _later_errors(
             if err.span is None:
                 return found
             after = max(err.span.line, resume + 1)
+    return found
 
 
 # ======================================================================================
