@@ -42,7 +42,7 @@ from typing import Any
 import attrs
 
 from . import ast
-from .errors import ASLError, ASLStaticError, Span, suggest
+from .errors import ASLError, ASLStaticError, suggest
 from .world import RegisterModel
 
 # ======================================================================================
@@ -897,6 +897,7 @@ class _Checker:
 
     @property
     def _arg_widths(self) -> dict:
+        """Call node -> the static types of its arguments (for result-width substitution)."""
         d = getattr(self, "_argw", None)
         if d is None:
             d = self._argw = {}
@@ -1140,8 +1141,3 @@ def _counts(infos: list, node: Any) -> str:
 def _hint(name: str, pool: list) -> str:
     s = suggest(name, pool)
     return f"; {s}" if s else ""
-
-
-def span_of(node: Any) -> Span | None:
-    """The span of ``node`` (None for hand-built nodes)."""
-    return getattr(node, "span", None)
