@@ -110,7 +110,6 @@ class Spec:
             return outcome
         return machine.outcome(value=value)
 
-
     def _is_procedure(self, call: ast.Call) -> bool:
         infos = self.program.checked.funcs.get(call.name, ())
         return any(f.kind == "func" and f.result is None and len(f.params) == len(call.args) for f in infos)
@@ -126,7 +125,7 @@ def _parse_call(text: str) -> ast.Expr:
     try:
         return parse_expression(text.strip(), "<call>")
     except ASLError as err:
-        raise UsageError(f"not an ASL call: {text!r}: {err.message}") from None
+        raise UsageError(f"not an ASL call: {err.message}", err.span) from None
 
 
 def spec_versions() -> list[str]:
