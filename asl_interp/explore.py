@@ -168,14 +168,12 @@ class ExploreMachine(Machine):
         self.enums = enums or {}
         self.max_branch_bits = max_branch_bits
         self.sites = sites or {}
-        self.choice_marks = 0
         #: Alternatives not taken by this run: (choices so far + the alternative), to explore.
         self.pending: list[dict[Var, Any]] = []
-        #: Per decided branch (in order): (whether it examined state, whether an open answer
-        #: was given since the previous branch).
-        self.decisive_flags: list[tuple[bool, bool]] = []
+
         #: Per storage: the state variables whose class still has several members.
         self.classes: dict[str, list[Var]] = {}
+
         super().__init__(model, profile, unset=self._open_read, on_missing_impdef=self._open_impdef,
                          constants=constants, trace=trace)
 
@@ -258,7 +256,6 @@ class ExploreMachine(Machine):
         var = Var("impdef", key)
         if var not in self.choices:
             self._fork(var, self._domain(typ, f"IMPLEMENTATION_DEFINED \"{key}\"", span))
-        self.choice_marks += 1
         return self.choices[var]
 
     def _domain(self, typ: TypeDesc, what: str, span: Span | None) -> list[Any]:
@@ -287,15 +284,10 @@ class ExploreMachine(Machine):
             if not members:
                 raise ProfileError(f"no Constraint members are known to explore ConstrainUnpredictable({which})", span)
             self._fork(var, members)
-        self.choice_marks += 1
         choice = self.choices[var]
         self.constraints.append((which, choice, span))
         return choice
 
-    def on_branch(self, span: Span, condition: str, value: Any, reads: list[Read]) -> None:
-        super().on_branch(span, condition, value, reads)
-        self.decisive_flags.append((bool(reads), self.choice_marks > 0))
-        self.choice_marks = 0
 
 
 def _group_by(values: Iterable[int], mask: int) -> list[set[int]]:
@@ -315,8 +307,10 @@ class Leaf:
     """One complete run: ``choices`` (every open value it used; a state class stands for all
     its members), ``outcome`` (None for an infeasible run), ``fields`` (display name -> the
     frozenset of values the leaf covers: each field read, plus every open IMPLEMENTATION_DEFINED
-    answer and CONSTRAINED UNPREDICTABLE choice), ``decisive`` (the decisive branch steps),
-    ``error`` (the failed assertion), ``explored`` (the names whose values were open)."""
+    answer and CONSTRAINED UNPREDICTABLE choice), ``decisive`` (the decisive branch steps: where
+    another path of the same exploration went the other way), ``error`` (the failed
+    assertion), ``explored`` (the names whose values were open), ``path`` (every decided
+    branch)."""
 
     choices: dict[Var, Any]
     outcome: Outcome | None
@@ -325,6 +319,7 @@ class Leaf:
     reads: tuple[Read, ...] = ()
     error: ASLError | None = None
     explored: frozenset[str] = frozenset()
+    path: tuple[PathStep, ...] = ()
 
 
 @attrs.define(frozen=True, slots=True)
@@ -709,6 +704,7 @@ def explore(spec: Any, call: str, *, profile: str | Path | Profile = "default",
     finally:
         meter.done()
 
+    leaves, bad = _with_decisive(leaves, bad)
     widths = _field_widths(spec, leaves + bad)
     table = DecisionTable(
         call=call, profile=prof.name, fixed=fixed, rows=_merge(leaves), infeasible=_infeasible(bad),
@@ -787,31 +783,40 @@ def _leaf(machine: ExploreMachine, choices: dict[Var, Any], outcome: Outcome | N
             name = f"ConstrainUnpredictable({which})"
             fields.setdefault(name, frozenset([choice]))
             explored.add(name)
-    decisive = _decisive(machine, by_storage)
-    return Leaf(choices, outcome, fields, tuple(decisive), tuple(reads), err, frozenset(explored))
+    return Leaf(choices, outcome, fields, (), tuple(reads), err, frozenset(explored), tuple(machine.path))
 
 
-def _decisive(machine: ExploreMachine, by_storage: Mapping[str, list[tuple[Var, Any]]]) -> list[PathStep]:
-    """The branch steps that examined open state or an open answer, one per source line
-    (when nothing was open: every step that examined state)."""
-    def open_read(r: Read) -> bool:
-        view = machine.model.views[r.register]
-        mask = ((1 << (r.high - r.low + 1)) - 1) << (r.low + view.offset)
-        return any(var.mask & mask for var, _cls in by_storage.get(view.storage, ()))
+def _with_decisive(leaves: list[Leaf], bad: list[Leaf]) -> tuple[list[Leaf], list[Leaf]]:
+    """Fill each leaf's decisive steps: the branches where some other path of the
+    exploration, identical up to that branch, went the other way (control flow between
+    branches is fixed, so equal prefixes reach the same next branch). One step per source
+    line. When nothing was open (a single path), every branch that examined state."""
+    trie: dict = {}
+    for leaf in leaves + bad:
+        node = trie
+        for step in leaf.path:
+            node = node.setdefault(step.span, {}).setdefault(step.value, {})
 
-    steps = list(zip(machine.path, machine.decisive_flags))
-    chosen = [st for st, (examined, answered) in ((st, flag) for st, flag in steps)
-              if answered or (examined and any(open_read(r) for r in st.reads))]
-    if not chosen:
-        chosen = [st for st, (examined, _answered) in steps if examined]
-    seen: set[tuple[str, int]] = set()
-    out = []
-    for step in chosen:
-        key = (step.span.file, step.span.line)
-        if key not in seen:
-            seen.add(key)
-            out.append(step)
-    return out
+    def mark(leaf: Leaf) -> Leaf:
+        chosen = []
+        node = trie
+        for step in leaf.path:
+            arms = node[step.span]
+            if len(arms) > 1:
+                chosen.append(step)
+            node = arms[step.value]
+        if not chosen and len(leaves) + len(bad) == 1:
+            chosen = [step for step in leaf.path if step.reads]
+        seen: set[tuple[str, int]] = set()
+        out = []
+        for step in chosen:
+            key = (step.span.file, step.span.line)
+            if key not in seen:
+                seen.add(key)
+                out.append(step)
+        return attrs.evolve(leaf, decisive=tuple(out))
+
+    return [mark(x) for x in leaves], [mark(x) for x in bad]
 
 
 def _size(fields: Mapping[str, Iterable[Any]]) -> int:
