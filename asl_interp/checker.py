@@ -125,8 +125,9 @@ class FuncInfo:
     (a setter's last parameter is the assigned value). ``params``: ``(name, T)`` in order.
     ``primitive``: the registry entry when the body is Python. ``slots``: local name ->
     slot index (parameters first, in order). ``width_from_param``: width variable ->
-    parameter index it is taken from; ``ctx_width``: the width variable the caller's context
-    supplies, or None.
+    parameter index it is taken from; ``same_width``: ``(index, variable)`` for further
+    parameters declared with an already bound width (their widths must agree);
+    ``ctx_width``: the width variable the caller's context supplies, or None.
     """
 
     name: str
@@ -139,6 +140,7 @@ class FuncInfo:
     width_from_param: dict = attrs.field(factory=dict)
     ctx_width: str | None = None
     file: str = ""
+    same_width: list = attrs.field(factory=list)  # (param index, width variable bound earlier)
 
     @property
     def signature(self) -> str:
@@ -392,9 +394,11 @@ class _Checker:
                 for v in _vars_in(pt.width):
                     if v not in pnames and v not in self.p.consts and v not in info.slots:
                         scope.define(v, INT)
-                    if isinstance(pt.width, ast.Var) and pt.width.name == v and v not in pnames \
-                            and v not in info.width_from_param:
-                        info.width_from_param[v] = i
+                    if isinstance(pt.width, ast.Var) and pt.width.name == v and v not in pnames:
+                        if v not in info.width_from_param:
+                            info.width_from_param[v] = i
+                        else:
+                            info.same_width.append((i, v))
         if isinstance(result_type, ast.BitsType):
             for v in _vars_in(result_type.width):
                 if v in pnames or v in self.p.consts or v in info.width_from_param:
@@ -884,6 +888,12 @@ class _Checker:
             for a, at, (pn, pt) in zip(args, ats, f.params):
                 if not compatible(pt, at):
                     self.error(f"argument '{pn}' of {f.name} has type {pt} but the value has type {at}", a)
+            for i, v in f.same_width:
+                j = f.width_from_param[v]
+                wi, wj = ats[i].width, ats[j].width
+                if ats[i].kind == ats[j].kind == "bits" and wi is not None and wj is not None and wi != wj:
+                    self.error(f"arguments '{f.params[j][0]}' and '{f.params[i][0]}' of {f.name} must have "
+                               f"the same width ({v}), not {wj} and {wi}", args[i])
             self._arg_widths[node] = ats
             return f
         ats = [self.expr(a, scope, None) for a in args]

@@ -140,7 +140,7 @@ class _Func:
     """A compiled function: ``invoke(rt, args, n, span)``; ``body`` is filled in after
     every function exists, so calls can be compiled before their callees."""
 
-    __slots__ = ("info", "nslots", "body", "prim", "wparams", "ctx_slot", "name", "result_check")
+    __slots__ = ("info", "nslots", "body", "prim", "wparams", "wsame", "ctx_slot", "name", "result_check")
 
     def __init__(self, info: FuncInfo):
         self.info = info
@@ -149,6 +149,7 @@ class _Func:
         self.body = None
         self.prim = info.primitive.fn if info.primitive is not None else None
         self.wparams = [(info.slots[v], i) for v, i in info.width_from_param.items()]
+        self.wsame = [(i, info.slots[v], info.params[i][0], v) for i, v in info.same_width]
         self.ctx_slot = info.slots[info.ctx_width] if info.ctx_width else None
         self.result_check = None
 
@@ -163,6 +164,10 @@ class _Func:
         l[: len(args)] = args
         for slot, i in self.wparams:
             l[slot] = args[i].n
+        for i, slot, pname, var in self.wsame:
+            if args[i].n != l[slot]:
+                raise ASLRuntimeError(f"argument '{pname}' of {self.name} is bits({args[i].n}) but {var} is {l[slot]}",
+                                      span)
         if self.ctx_slot is not None:
             l[self.ctx_slot] = n
         rt.depth += 1

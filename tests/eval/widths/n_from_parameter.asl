@@ -35,3 +35,16 @@ bits(4) Store(bits(N) v)
 
 // expect: Store('1010') == '1010'
 // expect-error: Store('10') ~ a bits(2) value cannot be stored in a bits(4)
+
+bits(N) Both(bits(N) a, bits(N) b)
+    return a OR b;
+
+bits(n) Dyn(integer n)
+    return Zeros(n);
+
+integer Three()
+    return 3;
+
+// expect: Both('1000', '0001') == '1001'
+// expect: Dyn(2) == '00'
+// expect-error: Both(Dyn(Three()), '0001') ~ argument 'b' of Both is bits(4) but N is 3
