@@ -31,12 +31,10 @@ Run-time errors (failed ``assert``, ``Unreachable()``, runaway recursion) are
 from __future__ import annotations
 
 import hashlib
-from typing import Any
+from typing import Any, NamedTuple
 
 import attrs
 
-from . import ast
-from .checker import BITS, BOOL, INT, CheckedProgram, FuncInfo, T
 from .errors import ASLRuntimeError, Span, UsageError
 from .values import Array, Bits, LazyBits, Record, copy_value, show
 
@@ -46,6 +44,50 @@ __all__ = ["CodegenUnsupported", "FastProgram", "FlatWorld", "compile_fast", "fl
 
 #: Bumped whenever the generated code's shape changes (part of the on-disk cache key).
 GENERATOR_VERSION = "codegen-1"
+
+
+def _load_front() -> None:
+    """Import the front end (AST, checker) on first generation: running generated code
+    (a warm start from the cache) does not need it."""
+    global ast, BITS, BOOL, INT, T, FuncInfo, CheckedProgram
+    from . import ast
+    from .checker import BITS, BOOL, INT, CheckedProgram, FuncInfo, T
+
+
+class Sig:
+    """A generated function's signature as the run time needs it (picklable, no AST)."""
+
+    __slots__ = ("name", "kind", "params", "result", "width_from_param", "ctx_width")
+
+    def __init__(self, name: str, kind: str, params: list, result: Any, width_from_param: dict, ctx_width: Any):
+        self.name = name
+        self.kind = kind
+        self.params = params
+        self.result = result
+        self.width_from_param = width_from_param
+        self.ctx_width = ctx_width
+
+    def __getstate__(self) -> tuple:
+        return tuple(getattr(self, k) for k in self.__slots__)
+
+    def __setstate__(self, state: tuple) -> None:
+        for k, v in zip(self.__slots__, state):
+            setattr(self, k, v)
+
+
+class TInfo(NamedTuple):
+    """A static type as the run time needs it: kind, width, name, element types."""
+
+    kind: str
+    width: int | None = None
+    name: str | None = None
+    elems: tuple = ()
+
+
+def _tinfo(t: Any) -> TInfo | None:
+    if t is None:
+        return None
+    return TInfo(t.kind, t.width, t.name, tuple(_tinfo(e) for e in t.elems))
 
 
 class CodegenUnsupported(Exception):
@@ -1086,8 +1128,11 @@ class _FuncGen:
 
 def _walk(value: Any):
     """Every AST node under ``value`` (a node or a tuple of nodes), parents first."""
+    if "ast" not in globals():
+        _load_front()
     if isinstance(value, tuple):
         for item in value:
+
             yield from _walk(item)
     elif isinstance(value, ast.Node):
         yield value
@@ -1180,9 +1225,12 @@ class FastProgram:
     """A checked program compiled to Python. Not thread-safe: one evaluation at a time
     per program (the World is bound to the generated module while a call runs)."""
 
-    def __init__(self, checked: CheckedProgram, source: str, ns: dict[str, Any], gen_names: dict[str, FuncInfo],
+    def __init__(self, generated: Generated, ns: dict[str, Any]):
+        self.generated = generated
+        self._init(generated.source, ns, generated.infos, generated.direct, generated.uses_lazy, generated.obj_params)
+
+    def _init(self, source: str, ns: dict[str, Any], gen_names: dict[str, FuncInfo],
                  direct: bool = False, uses_lazy: bool = False, obj_params: dict[str, list[str]] | None = None):
-        self.checked = checked
         self.direct = direct
         self.uses_lazy = uses_lazy
         self._obj_params = {id(info): set((obj_params or {}).get(pyname, ())) for pyname, info in gen_names.items()}
@@ -1249,7 +1297,12 @@ class FastProgram:
         try:
             return self._invoke(info, fn, args, n)
         except RecursionError:
-            raise ASLRuntimeError(f"recursion too deep in {name}") from None
+            raise ASLRuntimeError("the evaluation nested too deeply for Python") from None
+        except UnboundLocalError as err:
+            var = str(err).split("'")[1] if "'" in str(err) else "?"
+            raise ASLRuntimeError(f"'{var[2:] if var.startswith('v_') else var}' is read before any value "
+                                  "was assigned to it") from None
+
         finally:
             self._depth -= 1
             if saved is not None:
@@ -1307,10 +1360,11 @@ class FastProgram:
         if isinstance(e, ast.Unop) and e.op == "-" and isinstance(e.operand, ast.IntLit):
             return -e.operand.value
         if isinstance(e, ast.Var):
-            if e.name in self.checked.members:
+            if e.name in self.generated.members:
                 return e.name
-            if e.name in self.checked.consts:
-                t, _ = self.checked.consts[e.name]
+            if e.name in self.generated.consts:
+                t = self.generated.consts[e.name]
+
                 v = self._ns[f"C_{e.name}"]
                 return Bits(t.width, v) if t.kind == "bits" else v
         raise UsageError("call arguments must be literals, constants or enumeration members", getattr(e, "span", None))
@@ -1351,12 +1405,12 @@ world: World, lazies: list):
     return write_bits
 
 
-def _literal_namer(checked: CheckedProgram, ns: dict[str, Any]):
+def _literal_namer(consts: dict[str, T], ns: dict[str, Any]):
     """``literal(type_key, value)``: how a keyless IMPLEMENTATION_DEFINED key shows an
     argument (as the evaluator does): the one constant of that type holding the value, else
     the value as ASL writes it."""
     names: dict[tuple, list[str]] = {}
-    for cname, (t, _d) in checked.consts.items():
+    for cname, t in consts.items():
         v = ns.get(f"C_{cname}")
         if t.kind == "bits" and t.width is not None:
             names.setdefault((("bits", t.width), v), []).append(cname)
@@ -1392,9 +1446,9 @@ def _to_value(value: Any, t: T | None, n: int | None, info: FuncInfo) -> Any:
 
 
 def _make_prim(ns: dict[str, Any]):
-    from .primitives import PrimContext
-
     def prim(entry: Any, span: Any, n: Any, *args: Any) -> Any:
+        from .primitives import PrimContext
+
         return entry.fn(PrimContext(ns["_rt"], span, n), *args)
 
     return prim
@@ -1414,6 +1468,43 @@ def compile_fast(checked: CheckedProgram, *, undefined: Any = None,
     That is safe only for a World that records nothing and has every bit set, which is what
     a FlatWorld is; the program refuses any other World.
     """
+    return build_program(generate(checked, undefined=undefined, views=views))
+
+
+@attrs.define(eq=False)
+class Generated:
+    """What generation produces, picklable (the on-disk cache stores it): the module text,
+    the objects it refers to by name (spans, type descriptions, strings; primitives as
+    :class:`PrimRef`), the generated functions' signatures (FuncInfo without AST or
+    primitive), constant types, enumeration members and the variant flags."""
+
+    source: str
+    objects: dict
+    infos: dict
+    consts: dict
+    members: frozenset
+    direct: bool = False
+    uses_lazy: bool = False
+    obj_params: dict = attrs.field(factory=dict)
+
+
+@attrs.define(frozen=True)
+class PrimRef:
+    """A primitive named by its registry position (``primitives.REGISTRY[name][index]``)."""
+
+    name: str
+    index: int
+
+    def resolve(self) -> Any:
+        from . import primitives
+
+        return primitives.REGISTRY[self.name][self.index]
+
+
+def generate(checked: CheckedProgram, *, undefined: Any = None,
+             views: dict[str, tuple[str, int]] | None = None) -> Generated:
+    """The generation half of :func:`compile_fast` (same arguments and errors)."""
+    _load_front()
     if checked.errors:
         raise CodegenUnsupported("the program has static errors")
     gen = _Gen(checked, undefined, views)
@@ -1422,15 +1513,22 @@ def compile_fast(checked: CheckedProgram, *, undefined: Any = None,
         raise CodegenUnsupported("direct storage access with lazy whole-register values")
     obj_params = {name: sorted(gen.obj_vars[id(info)] & {n for n, _ in info.params})
                   for name, info in gen.infos.items()}
-    return build_program(checked, source, gen.ns, dict(gen.infos), direct=views is not None,
-                         uses_lazy=gen.uses_lazy, obj_params=obj_params)
+    objects = {}
+    for k, v in gen.ns.items():
+        if type(v).__name__ == "PrimEntry":
+            from . import primitives
+
+            v = PrimRef(v.name, primitives.REGISTRY[v.name].index(v))
+        objects[k] = v
+    infos = {name: Sig(i.name, i.kind, [(n, _tinfo(t)) for n, t in i.params], _tinfo(i.result),
+                       dict(i.width_from_param), i.ctx_width)
+             for name, i in gen.infos.items()}
+    return Generated(source, objects, infos, {n: _tinfo(t) for n, (t, _d) in checked.consts.items()},
+                     frozenset(checked.members), views is not None, gen.uses_lazy, obj_params)
 
 
-def build_program(checked: CheckedProgram, source: str, objects: dict[str, Any], gen_names: dict[str, FuncInfo],
-                  direct: bool = False, uses_lazy: bool = False,
-                  obj_params: dict[str, list[str]] | None = None) -> FastProgram:
-    """Execute generated ``source`` with its ``objects`` (spans, primitives, type
-    descriptions) and wrap it (used by :func:`compile_fast` and by the on-disk cache)."""
+def build_program(generated: Generated) -> FastProgram:
+    """Execute generated code with its objects and wrap it as a :class:`FastProgram`."""
     ns: dict[str, Any] = {
         "_Bits": Bits, "_LazyBits": LazyBits, "_Record": Record, "_Array": Array, "_copy": copy_value,
         "_rt_error": _rt_error, "_sint": _sint, "_div": _div, "_mod": _mod,
@@ -1447,11 +1545,12 @@ def build_program(checked: CheckedProgram, source: str, objects: dict[str, Any],
 
     ns["_unpredictable"] = unpredictable
     ns["_prim"] = _make_prim(ns)
-    ns.update(objects)
-    code = compile(source, "<asl-codegen>", "exec")
+    for k, v in generated.objects.items():
+        ns[k] = v.resolve() if isinstance(v, PrimRef) else v
+    code = compile(generated.source, "<asl-codegen>", "exec")
     exec(code, ns)  # noqa: S102 - the text is ours, generated from the checked program
-    ns["_literal"] = _literal_namer(checked, ns)
-    return FastProgram(checked, source, ns, gen_names, direct, uses_lazy, obj_params or {})
+    ns["_literal"] = _literal_namer(generated.consts, ns)
+    return FastProgram(generated, ns)
 
 
 # ======================================================================================

@@ -1,0 +1,79 @@
+"""Every benchmark script runs in ``--quick`` mode, exits 0 and prints its tables.
+
+Smoke only (STYLE.md: benchmarks never assert a time): a script that crashes, finds a wrong
+result (they exit 1 on any disagreement) or stops printing its table fails here.
+benchmarks/parse.py and benchmarks/explore.py belong to other engineers and are included
+when present.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+BENCH = REPO / "benchmarks"
+SHARED_BENCH = REPO.parent / "shared" / "bench" / "fpcheck_loop.asl"
+
+# script -> phrases its quick output must contain
+EXPECTED = {
+    "load.py": ["load, in-process phases", "load, fresh process", "warm (cache present)", "cold (no cache)"],
+    "run.py": ["every form agrees with the baseline", "baseline (hand-written Python)", "codegen, Machine",
+               "evaluator fast form, Machine", "Spec.run"],
+    "loop.py": ["loop, in-process", "codegen, direct storage", "loop, whole process", "vs ASLi 180k/s"],
+    "parse.py": [],
+    "explore.py": [],
+}
+
+
+def _scripts() -> list[str]:
+    return [name for name in EXPECTED if (BENCH / name).is_file()]
+
+
+def _run(name: str, tmp_path: Path) -> subprocess.CompletedProcess:
+    env = dict(os.environ, ASL_INTERP_CACHE=str(tmp_path / "cache"), PYTHONPATH=str(REPO))
+    return subprocess.run([sys.executable, str(BENCH / name), "--quick"], capture_output=True, text=True,
+                          env=env, cwd=REPO, timeout=300, check=False)
+
+
+@pytest.mark.parametrize("name", _scripts())
+def test_benchmark_quick_mode(name: str, tmp_path: Path):
+    if name == "loop.py" and not SHARED_BENCH.is_file():
+        done = _run(name, tmp_path)
+        assert done.returncode == 0, done.stderr
+        assert "skipped" in done.stdout
+        return
+    done = _run(name, tmp_path)
+    assert done.returncode == 0, f"{name} --quick failed:\n{done.stdout}\n{done.stderr}"
+    assert "Traceback" not in done.stderr
+    assert done.stdout.strip(), f"{name} --quick printed nothing"
+    for phrase in EXPECTED[name]:
+        assert phrase in done.stdout, f"{name} --quick did not print {phrase!r}:\n{done.stdout}"
+    if EXPECTED[name]:
+        assert "---" in done.stdout  # our tables have a rule under the header
+
+
+def test_our_three_benchmarks_exist():
+    assert {"load.py", "run.py", "loop.py"} <= set(_scripts())
+
+
+def test_baseline_fails_loudly_on_disagreement(tmp_path: Path):
+    """run.py exits 1 when the baseline and the evaluator disagree: checked by running it
+    with a baseline whose answer is deliberately wrong."""
+    wrong = tmp_path / "bench"
+    wrong.mkdir()
+    for f in ("run.py", "common.py"):
+        (wrong / f).write_text((BENCH / f).read_text(encoding="utf-8"), encoding="utf-8")
+    base = (BENCH / "baseline.py").read_text(encoding="utf-8")
+    (wrong / "baseline.py").write_text(base.replace('RETURNED = ("returned", None, None, None, None, None)',
+                                                    'RETURNED = ("returned", "EL9", None, None, None, None)'),
+                                       encoding="utf-8")
+    env = dict(os.environ, ASL_INTERP_CACHE="off", PYTHONPATH=str(REPO))
+    done = subprocess.run([sys.executable, str(wrong / "run.py"), "--quick"], capture_output=True, text=True,
+                          env=env, cwd=REPO, timeout=300, check=False)
+    assert done.returncode == 1
+    assert "FAILED" in done.stderr and "the baseline says" in done.stderr

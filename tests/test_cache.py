@@ -1,0 +1,112 @@
+"""The on-disk cache (asl_interp.cache): same results as a cold load, keyed by every input.
+
+Each test points ``ASL_INTERP_CACHE`` at its own temporary folder.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from asl_interp import cache
+from asl_interp.api import load_spec as api_load_spec
+from asl_interp.errors import ErrorList
+
+REPO = Path(__file__).resolve().parent.parent
+SPEC = REPO / "asl_sources" / "armv8.6"
+LOOP = REPO.parent / "shared" / "bench" / "fpcheck_loop.asl"
+LOOP_REGISTERS = REPO / "benchmarks" / "registers-fpcheck-loop.toml"
+
+STATE = {"PSTATE.EL": "EL1", "PSTATE.nRW": 0, "SCR_EL3.NS": 1, "SCR_EL3.RW": 1, "HCR_EL2.RW": 1,
+         "HCR_EL2.TGE": 0, "HCR_EL2.E2H": 0, "CPACR_EL1.FPEN": "'01'", "CPTR_EL2.TFP": 1, "CPTR_EL3.TFP": 0}
+
+
+@pytest.fixture
+def cache_folder(tmp_path, monkeypatch):
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("ASL_INTERP_CACHE", str(folder))
+    return folder
+
+
+def _entries(folder: Path) -> list[Path]:
+    return sorted(folder.glob("*.pickle")) if folder.is_dir() else []
+
+
+def test_warm_load_gives_the_same_answers_as_a_cold_one(cache_folder, monkeypatch):
+    reference = api_load_spec("armv8.6")
+    cold = cache.load_spec("armv8.6")
+    assert len(_entries(cache_folder)) == 1
+    import asl_interp.parser
+
+    def no_parsing(*_a, **_k):
+        raise AssertionError("a warm load must not parse")
+
+    monkeypatch.setattr(asl_interp.parser, "parse_paths", no_parsing)
+    warm = cache.load_spec("armv8.6")
+    for spec in (cold, warm):
+        got = spec.run("CheckFPAdvSIMDEnabled64()", state=STATE)
+        want = reference.run("CheckFPAdvSIMDEnabled64()", state=STATE)
+        assert got.to_json() == want.to_json()
+        assert (got.kind, got.target_el, got.ec) == ("exception", "EL2", 7)
+    assert warm.entry_points == reference.entry_points and warm.constants.keys() == reference.constants.keys()
+
+
+def test_a_corrupt_entry_is_a_miss_and_is_rewritten(cache_folder):
+    cache.load_spec("armv8.6")
+    (entry,) = _entries(cache_folder)
+    entry.write_bytes(b"not a pickle")
+    spec = cache.load_spec("armv8.6")
+    assert spec.run("CheckFPAdvSIMDEnabled64()", state=STATE).target_el == "EL2"
+    assert entry.read_bytes() != b"not a pickle"
+
+
+def test_changing_a_source_changes_the_key(cache_folder, tmp_path):
+    copy = tmp_path / "spec"
+    shutil.copytree(SPEC, copy)
+    first = cache.input_key(sorted(copy.rglob("*.asl")), "spec")
+    target = copy / "shared" / "functions" / "registers.asl"
+    target.write_text(target.read_text(encoding="utf-8") + "\n// a comment\n", encoding="utf-8")
+    assert cache.input_key(sorted(copy.rglob("*.asl")), "spec") != first
+    cache.load_spec(copy)
+    cache.load_spec(SPEC)
+    assert len(_entries(cache_folder)) == 2
+
+
+def test_errors_are_raised_and_never_cached(cache_folder, tmp_path):
+    copy = tmp_path / "spec"
+    shutil.copytree(SPEC, copy)
+    (copy / "broken.asl").write_text("integer F()\n    return ;;\n", encoding="utf-8")
+    with pytest.raises(ErrorList):
+        cache.load_spec(copy)
+    assert _entries(cache_folder) == []
+
+
+def test_off_writes_nothing(tmp_path, monkeypatch):
+    monkeypatch.setenv("ASL_INTERP_CACHE", "off")
+    assert cache.cache_dir() is None
+    spec = cache.load_spec("armv8.6")
+    assert spec.run("CheckFPAdvSIMDEnabled64()", state=STATE).ec == 7
+    assert cache.clear() == 0
+
+
+def test_clear_removes_entries(cache_folder):
+    cache.load_spec("armv8.6")
+    assert cache.clear() == 1
+    assert _entries(cache_folder) == []
+
+
+def test_generated_code_from_the_cache_runs_the_loop(cache_folder):
+    if not LOOP.is_file():
+        pytest.skip("../shared/bench/fpcheck_loop.asl is not beside this checkout")
+    from asl_interp.codegen import FlatWorld
+
+    results = []
+    for _ in range(2):  # cold, then warm
+        fast, model, views = cache.load_fast([LOOP], LOOP_REGISTERS, direct=True)
+        results.append(fast.call("Bench", (2, 1000), FlatWorld(model, views)))
+    assert len(_entries(cache_folder)) == 1
+    assert results[0] == results[1]
+    fast, model, views = cache.load_fast([LOOP], LOOP_REGISTERS, direct=False)
+    assert fast.call("Bench", (2, 1000), FlatWorld(model, views)) == results[0]
