@@ -140,7 +140,7 @@ class _Func:
     """A compiled function: ``invoke(rt, args, n, span)``; ``body`` is filled in after
     every function exists, so calls can be compiled before their callees."""
 
-    __slots__ = ("info", "nslots", "body", "prim", "wparams", "wsame", "ctx_slot", "name", "result_check")
+    __slots__ = ("info", "nslots", "body", "prim", "wparams", "wsame", "ctx_slot", "name")
 
     def __init__(self, info: FuncInfo):
         self.info = info
@@ -151,7 +151,6 @@ class _Func:
         self.wparams = [(info.slots[v], i) for v, i in info.width_from_param.items()]
         self.wsame = [(i, info.slots[v], info.params[i][0], v) for i, v in info.same_width]
         self.ctx_slot = info.slots[info.ctx_width] if info.ctx_width else None
-        self.result_check = None
 
     def invoke(self, rt: _Runtime, args: list, n: Any, span: Any) -> Any:
         rt.steps += 1
@@ -296,7 +295,7 @@ class Program:
         return self._const_values[name]
 
     def _const_expr(self, e: Any) -> Any:
-        closure = _Compiler(self, False, self._fast if hasattr(self, "_fast") else {}).expr(e, None)
+        closure = _Compiler(self, False, self._fast if hasattr(self, "_fast") else {}).expr(e)
         rt = _Runtime(self, None, {}, DEFAULT_STEP_LIMIT, DEFAULT_RECURSION_LIMIT, {})
         return closure([], rt)
 
@@ -360,9 +359,9 @@ class Program:
              globals: dict | None = None) -> Any:
         """Call ASL function ``name`` with ``args`` (see the module docstring)."""
         rt = self._runtime(world, instrumented, step_limit, recursion_limit, globals)
-        return self._guard(lambda: self.call_in(rt, name, tuple(args), n, None, top=True))
+        return self._guard(lambda: self.call_in(rt, name, tuple(args), n, None))
 
-    def call_in(self, rt: _Runtime, name: str, args: tuple, n: int | None, span: Any, top: bool = False) -> Any:
+    def call_in(self, rt: _Runtime, name: str, args: tuple, n: int | None, span: Any) -> Any:
         """Call ``name`` inside a running evaluation (primitives use this via ctx.call)."""
         infos = self.checked.funcs.get(name)
         if not infos:
@@ -409,7 +408,7 @@ class Program:
             raise ErrorList(errs)
         comp = _Compiler(self, instrumented, self._form(instrumented))
         comp.snippet_slots = slots
-        closure = comp.block(node) if statements else comp.expr(node, None)
+        closure = comp.block(node) if statements else comp.expr(node)
         result = (closure, slots, node)
         if key is not None:
             if len(self._snippets) > 1000:
@@ -639,7 +638,7 @@ class _Compiler:
 
     def _base(self, t: T, typ_ast: Any) -> Any:
         if t.kind == "bits" and t.width is None and isinstance(typ_ast, ast.BitsType):
-            w = self.expr(typ_ast.width, None)
+            w = self.expr(typ_ast.width)
 
             def base_bits(l, rt):
                 n = w(l, rt)
@@ -668,7 +667,7 @@ class _Compiler:
                     raise self.error(f"a bits({v.n}) value cannot be stored in a bits({want})", e)
             return check_const
         if isinstance(typ_ast, ast.BitsType):
-            w = self.expr(typ_ast.width, None)
+            w = self.expr(typ_ast.width)
 
             def check_dyn(l, rt, v):
                 n = w(l, rt)
@@ -678,7 +677,7 @@ class _Compiler:
         return None
 
     def s_CallStmt(self, s: ast.CallStmt) -> Any:
-        c = self.expr(s.call, None)
+        c = self.expr(s.call)
 
         def callstmt(l, rt):
             c(l, rt)
@@ -700,9 +699,9 @@ class _Compiler:
         return observed
 
     def s_If(self, s: ast.If) -> Any:
-        arms = [(self.branch(s.cond, self.expr(s.cond, None)), self.block(s.then))]
+        arms = [(self.branch(s.cond, self.expr(s.cond)), self.block(s.then))]
         for ei in s.elsifs:
-            arms.append((self.branch(ei.cond, self.expr(ei.cond, None)), self.block(ei.body)))
+            arms.append((self.branch(ei.cond, self.expr(ei.cond)), self.block(ei.body)))
         orelse = self.block(s.orelse) if s.orelse is not None else None
         if len(arms) == 1:
             (c, t), = arms
@@ -730,7 +729,7 @@ class _Compiler:
         return ifn
 
     def s_Case(self, s: ast.Case) -> Any:
-        subj = self.expr(s.subject, None)
+        subj = self.expr(s.subject)
         st = self.p.types.get(s.subject, INT)
         otherwise = self.block(s.otherwise) if s.otherwise is not None else None
         arms = []
@@ -834,7 +833,7 @@ class _Compiler:
                     return v.v == cv
                 return bits_match
             return lambda v, l, rt: v == c
-        ev = self.expr(p.expr, None)
+        ev = self.expr(p.expr)
         span = p.span
         bitsy = st.kind == "bits"
 
@@ -849,7 +848,7 @@ class _Compiler:
 
     def s_For(self, s: ast.For) -> Any:
         slot = self.func_slots()[s.var]
-        start, stop, body = self.expr(s.start, None), self.expr(s.stop, None), self.block(s.body)
+        start, stop, body = self.expr(s.start), self.expr(s.stop), self.block(s.body)
         down = s.down
         span = s.span
 
@@ -870,7 +869,7 @@ class _Compiler:
         raise ASLRuntimeError(f"step limit ({rt.step_limit} calls and loop iterations) exceeded by this loop", span)
 
     def s_While(self, s: ast.While) -> Any:
-        cond = self.branch(s.cond, self.expr(s.cond, None))
+        cond = self.branch(s.cond, self.expr(s.cond))
         body = self.block(s.body)
         span = s.span
 
@@ -885,7 +884,7 @@ class _Compiler:
         return while_loop
 
     def s_Repeat(self, s: ast.Repeat) -> Any:
-        cond = self.branch(s.cond, self.expr(s.cond, None))
+        cond = self.branch(s.cond, self.expr(s.cond))
         body = self.block(s.body)
         span = s.span
 
@@ -932,7 +931,7 @@ class _Compiler:
         return retc
 
     def s_Assert(self, s: ast.Assert) -> Any:
-        cond = self.expr(s.cond, None)
+        cond = self.expr(s.cond)
         text = source_text(s.cond)
         span = s.span
 
@@ -1035,7 +1034,7 @@ class _Compiler:
                     rt.write(reg, hi, lo, v.v, span)
                 return store_regfield
             if r.kind == "recfield":
-                base = self.expr(t.base, None)
+                base = self.expr(t.base)
                 name = r.name
 
                 def store_recfield(l, rt, v):
@@ -1075,7 +1074,7 @@ class _Compiler:
 
     def _store_array(self, t: ast.Index, r: Any) -> Any:
         get_arr = self._array(r)
-        idx = self.expr(t.args[0], None)
+        idx = self.expr(t.args[0])
         span = t.span
 
         def store_elem(l, rt, v):
@@ -1144,7 +1143,7 @@ class _Compiler:
 
     def _rmw(self, base: Any, items: list, node: Any) -> Any:
         """Read-modify-write of bit ranges ``items`` of a non-register base."""
-        load = self.expr(base, None)
+        load = self.expr(base)
         st = self.store(base)
         bounds = [self._bound_pair(h, lo_) for h, lo_ in items]
         span = node.span
@@ -1177,20 +1176,21 @@ class _Compiler:
             c = self.p_fold(x)
             if c is not None:
                 return lambda l, rt: c
-            return self.expr(x, None)
+            return self.expr(x)
         return as_closure(h), as_closure(lo_)
 
     # ---- expressions ----------------------------------------------------------------
     def value_copy(self, e: Any) -> Any:
         """``expr(e)``, copying records/arrays when ``e`` names existing storage."""
-        c = self.expr(e, None)
+        c = self.expr(e)
         t = self.p.types.get(e)
         if t is not None and t.kind in ("record", "array", "tuple", "any") and \
                 not isinstance(e, (ast.Call, ast.TupleExpr, ast.Unknown, ast.ImpDef)):
             return lambda l, rt: copy_value(c(l, rt))
         return c
 
-    def expr(self, e: Any, _unused: Any) -> Any:
+    def expr(self, e: Any) -> Any:
+        """The closure ``f(l, rt) -> value`` of expression ``e``."""
         return getattr(self, "e_" + type(e).__name__)(e)
 
     def e_IntLit(self, e):
@@ -1251,7 +1251,7 @@ class _Compiler:
         if r.kind == "regfield":
             reg, hi, lo, span, w = r.name, r.hi, r.lo, e.span, r.hi - r.lo + 1
             return lambda l, rt: Bits(w, rt.world.read_bits(reg, hi, lo, span))
-        base = self.expr(e.base, None)
+        base = self.expr(e.base)
         if r.kind == "recfield":
             name = r.name
             return lambda l, rt: base(l, rt).fields[name]
@@ -1261,7 +1261,7 @@ class _Compiler:
         raise self.error(f"field '{e.field}' has no known layout", e)
 
     def e_Fields(self, e: ast.Fields):
-        parts = [self.expr(f, None) for f in self.p.parts[e]]
+        parts = [self.expr(f) for f in self.p.parts[e]]
 
         def fields(l, rt):
             n = v = 0
@@ -1292,7 +1292,7 @@ class _Compiler:
                     if h >= rw:
                         raise self.error(f"slice <{h}:{lo_}> is out of range for {reg} (bits({rw}))", e)
                     return lambda l, rt: Bits(w, rt.world.read_bits(reg, h, lo_, span))
-                base = self.expr(e.base, None)
+                base = self.expr(e.base)
                 if is_int:
                     return lambda l, rt: Bits(w, (base(l, rt) >> lo_) & mask)
 
@@ -1307,7 +1307,7 @@ class _Compiler:
             bounds = [self._bound_pair(h, lo_) for h, lo_ in consts]
         else:
             bounds = [self._bound_pair(h, lo_) for h, lo_ in items]
-        base = self.expr(e.base, None)
+        base = self.expr(e.base)
 
         def slicen(l, rt):
             b = base(l, rt)
@@ -1328,7 +1328,7 @@ class _Compiler:
         r = self.p.res[e]
         if r.kind == "array":
             get_arr = self._array(r)
-            idx = self.expr(e.args[0], None)
+            idx = self.expr(e.args[0])
             span = e.span
             name = e.name
 
@@ -1356,7 +1356,7 @@ class _Compiler:
             nget = None
             nconst = ctx
         else:
-            nget = self.expr(ctx, None)
+            nget = self.expr(ctx)
         invoke = f.invoke
         if ctx is not None and nget is None:
             n0 = nconst
@@ -1375,7 +1375,7 @@ class _Compiler:
         return lambda l, rt: invoke(rt, [a(l, rt) for a in argc], nget(l, rt), span)
 
     def e_Unop(self, e: ast.Unop):
-        x = self.expr(e.operand, None)
+        x = self.expr(e.operand)
         if e.op == "!":
             return lambda l, rt: not x(l, rt)
         if e.op == "-":
@@ -1393,7 +1393,7 @@ class _Compiler:
         span = e.span
         if op in ("&&", "||"):
             return self._logic(e)
-        a, b = self.expr(e.left, None), self.expr(e.right, None)
+        a, b = self.expr(e.left), self.expr(e.right)
         bitsy = lt.kind == "bits" or rtp.kind == "bits"
         if op in ("==", "!="):
             eq = op == "=="
@@ -1493,7 +1493,7 @@ class _Compiler:
         raise self.error(f"unknown operator '{op}'", e)
 
     def _logic(self, e: ast.Binop) -> Any:
-        a, b = self.expr(e.left, None), self.expr(e.right, None)
+        a, b = self.expr(e.left), self.expr(e.right)
         if self.instr:
             # a decision taken by the left operand alone (short-circuit) is a branch of its own
             span, text, decisive = e.left.span, source_text(e.left), e.op == "||"
@@ -1512,7 +1512,7 @@ class _Compiler:
         return lambda l, rt: a(l, rt) or b(l, rt)
 
     def e_In(self, e: ast.In):
-        x = self.expr(e.expr, None)
+        x = self.expr(e.expr)
         st = self.p.types.get(e.expr, INT)
         consts = [self.const_pattern(p) for p in e.patterns]
         if all(c is not _NOCONST for c in consts):
@@ -1544,14 +1544,14 @@ class _Compiler:
         return in_any
 
     def e_IfExpr(self, e: ast.IfExpr):
-        c = self.branch(e.cond, self.expr(e.cond, None))
-        t, f = self.expr(e.then, None), self.expr(e.orelse, None)
+        c = self.branch(e.cond, self.expr(e.cond))
+        t, f = self.expr(e.then), self.expr(e.orelse)
         return lambda l, rt: t(l, rt) if c(l, rt) else f(l, rt)
 
     def _typedesc_getter(self, typ: Any) -> Any:
         t = self.p.types[typ]
         if t.kind == "bits" and t.width is None and isinstance(typ, ast.BitsType):
-            w = self.expr(typ.width, None)
+            w = self.expr(typ.width)
             return lambda l, rt: TypeDesc("bits", width=w(l, rt))
         td = self.program.type_desc(t)
         return lambda l, rt: td
