@@ -53,21 +53,20 @@ from typing import Any
 
 import attrs
 
-from .errors import ASLError, Span, StateError, UsageError, suggest
+from .errors import ASLError, Span, UsageError, suggest
 from .explore import (
     DEFAULT_MAX_PATHS,
     DecisionTable,
     Leaf,
     explore,
+    json_value,
     outcome_json,
     outcome_key,
     outcome_text,
-    relpath,
     show_name,
     show_value,
+    step_json,
     step_line,
-    _step_json,
-    _json_value,
 )
 from .machine import Outcome, PathStep, Profile, resolve_state
 
@@ -575,9 +574,9 @@ def crosscheck_json(result: CrossCheckResult) -> dict[str, Any]:
         "states": result.states,
         "model_reads": result.model_reads,
         "disagreements": [
-            {"state": {k: _json_value(v) for k, v in d.state.items()},
+            {"state": {k: json_value(v) for k, v in d.state.items()},
              "spec": outcome_json(d.outcome),
-             "decisive": [_step_json(s, root) for s in d.decisive],
+             "decisive": [step_json(s, root) for s in d.decisive],
              "model": d.model, "states": d.count}
             for d in result.disagreements
         ],

@@ -386,7 +386,7 @@ def outcome_json(outcome: Outcome) -> dict[str, Any]:
     """``run --json``'s ``outcome`` object for ``outcome`` (plus ``value`` for functions)."""
     out = dict(outcome.to_json()["outcome"])
     if outcome.kind == "returned" and outcome.value is not None:
-        out["value"] = _json_value(outcome.value)
+        out["value"] = json_value(outcome.value)
     return out
 
 
@@ -394,7 +394,7 @@ def outcome_text(outcome: Outcome) -> str:
     """The outcome in words (a function's value in ASL notation)."""
     if outcome.kind == "returned" and outcome.value is not None:
         v = outcome.value
-        return "returned " + ("TRUE" if v is True else "FALSE" if v is False else str(_json_value(v)))
+        return "returned " + ("TRUE" if v is True else "FALSE" if v is False else str(json_value(v)))
     return outcome.summary()
 
 
@@ -405,7 +405,9 @@ def outcome_key(outcome: Outcome) -> tuple:
             repr(o.value) if o.kind == "returned" else None)
 
 
-def _json_value(v: Any) -> Any:
+def json_value(v: Any) -> Any:
+    """A value as JSON can hold it (ASL values other than booleans, integers and strings as
+    their printed form)."""
     if v is None or isinstance(v, bool | int | str):
         return v
     return str(v)
@@ -1224,23 +1226,23 @@ def table_json(table: DecisionTable) -> dict[str, Any]:
     data: dict[str, Any] = {
         "call": table.call,
         "profile": table.profile,
-        "fixed": {k: _json_value(v) for k, v in table.fixed.items()},
+        "fixed": {k: json_value(v) for k, v in table.fixed.items()},
         "paths": table.paths,
         "states": table.states,
         "runs": table.runs,
         "rows": [
             {
                 "outcome": row.outcome_json(),
-                "fields": {k: [_json_value(v) for v in vals] for k, vals in row.fields.items()},
+                "fields": {k: [json_value(v) for v in vals] for k, vals in row.fields.items()},
                 "states": row.leaves,
-                "decisive": [_step_json(s, root) for s in row.decisive],
+                "decisive": [step_json(s, root) for s in row.decisive],
             }
             for row in table.rows
         ],
         "infeasible": [
             {"file": relpath(i.span.file, root) if i.span else None, "line": i.span.line if i.span else None,
              "message": i.message, "states": i.count,
-             "example": {k: _json_value(v) for k, v in i.example.items()}}
+             "example": {k: json_value(v) for k, v in i.example.items()}}
             for i in table.infeasible
         ],
     }
@@ -1249,9 +1251,11 @@ def table_json(table: DecisionTable) -> dict[str, Any]:
     return data
 
 
-def _step_json(step: PathStep, root: Path) -> dict[str, Any]:
+def step_json(step: PathStep, root: Path) -> dict[str, Any]:
+    """A decided branch as JSON: file (relative to the spec folder), line, source text,
+    value and the fields its condition read."""
     return {"file": relpath(step.span.file, root), "line": step.span.line, "text": step.text,
-            "value": _json_value(step.value), "reads": [r.name for r in step.reads]}
+            "value": json_value(step.value), "reads": [r.name for r in step.reads]}
 
 
 def table_csv(table: DecisionTable) -> str:
@@ -1314,11 +1318,11 @@ def property_json(result: PropertyResult) -> dict[str, Any]:
     cx = result.counterexample
     if cx is not None:
         data["counterexample"] = [
-            {"state": {k: _json_value(v) for k, v in cx.states[i].items()},
+            {"state": {k: json_value(v) for k, v in cx.states[i].items()},
              "outcome": outcome_json(cx.outcomes[i]),
-             "decisive": [_step_json(s, root) for s in cx.decisive[i]]}
+             "decisive": [step_json(s, root) for s in cx.decisive[i]]}
             for i in range(2)
         ]
         if cx.diverge is not None:
-            data["diverge"] = _step_json(cx.diverge, root)
+            data["diverge"] = step_json(cx.diverge, root)
     return data
