@@ -174,3 +174,25 @@ def test_limits_and_bad_input_are_clean_errors(spec):
         explore(spec, "Decide()", profile=PROFILE, fixed={"CTL.MOD": 1})
     with pytest.raises(UsageError, match="not an ASL call"):
         explore(spec, "Decide(", profile=PROFILE)
+
+
+def test_progress_goes_to_stderr_only_after_a_second(spec, capsys, monkeypatch):
+    import asl_interp.explore as explore_module
+
+    explore(spec, "Decide()", profile=PROFILE, progress=True)
+    assert capsys.readouterr().err == ""  # fast, and stderr is not a terminal here
+    clock = iter(range(0, 10_000))
+    monkeypatch.setattr(explore_module.time, "monotonic", lambda: float(next(clock)))
+    explore(spec, "Decide()", profile=PROFILE, progress=True)
+    err = capsys.readouterr().err
+    assert "exploring: " in err and " paths, " in err
+    assert err.endswith("\r")  # the progress line is cleared at the end
+    explore(spec, "Decide()", profile=PROFILE, progress=False)
+    assert capsys.readouterr().err == ""
+
+
+def test_unknown_call_is_a_static_error(spec):
+    from asl_interp.errors import ASLError
+
+    with pytest.raises(ASLError, match="undefined function 'Nope'"):
+        explore(spec, "Nope()", profile=PROFILE)
