@@ -686,7 +686,7 @@ def explore(spec: Any, call: str, *, profile: str | Path | Profile = "default",
             machine.apply_choices()
             runs += 1
             try:
-                outcome = _run(spec, machine, call_expr)
+                outcome = _run(spec, machine, call_expr, call.strip())
             except ASLRuntimeError as err:
                 if not _is_assertion(err, facts):
                     raise
@@ -733,17 +733,18 @@ def _parse_call(spec: Any, call: str) -> ast.Expr:
         raise UsageError(f"not an ASL call: {call!r}: {err.message}") from None
 
 
-def _run(spec: Any, machine: Machine, expr: ast.Expr) -> Outcome:
-    """:meth:`Spec.run_on` for an already parsed call (exploration runs one call many times)."""
+def _run(spec: Any, machine: Machine, expr: ast.Expr, text: str) -> Outcome:
+    """:meth:`Spec.run_on` for an already parsed call. The evaluator compiles a text snippet
+    once and caches it, so the call is passed as text (``text;`` for a procedure)."""
     from .machine import ExceptionEntry
     from .world import EvaluationEnded
 
     try:
         if isinstance(expr, ast.Call) and spec._is_procedure(expr):
-            spec.program.run_statements((ast.CallStmt(expr, span=expr.span),), machine, instrumented=True)
+            spec.program.run_statements(text + ";", machine, instrumented=True)
             value = None
         else:
-            value = spec.program.evaluate(expr, machine, instrumented=True)
+            value = spec.program.evaluate(text, machine, instrumented=True)
     except EvaluationEnded as end:
         outcome = end.outcome
         return machine.outcome(outcome) if isinstance(outcome, ExceptionEntry) else outcome
