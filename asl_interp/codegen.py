@@ -143,6 +143,10 @@ class _Gen:
         self.undefined = undefined
         self.views = views
         self.uses_lazy = False
+        self.profile = None
+        self.profile_answer = None
+        self.reference: Any = None
+        self.pure: set[int] = set()
         self.ns: dict[str, Any] = {}
         self.names: dict[int, str] = {}          # id(FuncInfo) -> python name
         self.infos: dict[str, FuncInfo] = {}
@@ -251,6 +255,70 @@ class _Gen:
 
     def is_asl(self, f: FuncInfo | None) -> bool:
         return f is not None and id(f) in self.names
+
+    # ---- specialisation to a profile --------------------------------------------------
+    def purity(self) -> None:
+        """``self.pure``: ids of the ASL functions whose value depends only on their
+        arguments and the profile's IMPLEMENTATION_DEFINED answers (no machine state, no
+        globals, no UNKNOWN, no other World call), to a fixed point over calls."""
+        impure_direct = set()
+        calls: dict[int, set[int]] = {}
+        for info in self.infos.values():
+            me = id(info)
+            calls[me] = set()
+            for node in _walk(info.decl.body):
+                res = self.p.res.get(node)
+                if isinstance(node, (ast.Unknown, ast.Undefined, ast.Unpredictable, ast.See, ast.ImpDefStmt)):
+                    impure_direct.add(me)
+                elif isinstance(node, ast.ImpDef) and node.key is None and any(
+                        t.kind not in ("enum", "bits", "boolean", "integer") for _, t in info.params):
+                    impure_direct.add(me)
+                elif res is not None and res.kind in ("reg", "regfield", "global", "array", "anyfield"):
+                    impure_direct.add(me)
+                elif res is not None and res.kind in ("call", "getter", "setter") and res.func is not None:
+                    f = res.func
+                    if self.is_asl(f):
+                        calls[me].add(id(f))
+                    elif f.primitive is None or f.primitive.signature is None:
+                        impure_direct.add(me)
+        pure = {k for k in calls if k not in impure_direct}
+        changed = True
+        while changed:
+            changed = False
+            for k in list(pure):
+                if not calls[k] <= pure:
+                    pure.discard(k)
+                    changed = True
+        self.pure = pure
+
+    def fold_call(self, f: FuncInfo, e: Any) -> str | None:
+        """The value of a call to a pure function with constant arguments, as Python text,
+        computed now under the profile's answers; None when it cannot be folded."""
+        if self.profile is None or id(f) not in self.pure or self.reference is None:
+            return None
+        if f.result is None or f.result.kind not in ("boolean", "integer", "bits", "enum") or _is_obj(f.result):
+            return None
+        if f.ctx_width or f.width_from_param:
+            return None
+        args = []
+        for a in e.args:
+            try:
+                args.append(self.reference.constant_value(a))
+            except UsageError:
+                return None
+        try:
+            value = self.reference.call(f.name, tuple(args), _AnswerWorld(self.profile_answer))
+        except Exception:  # noqa: BLE001 - anything but a value means: do not fold
+            return None
+        if isinstance(value, bool):
+            return "True" if value else "False"
+        if isinstance(value, Bits):
+            return str(value.v)
+        if isinstance(value, int):
+            return str(value)
+        if isinstance(value, str):
+            return repr(value)
+        return None
 
 
 class _FuncGen:
@@ -1052,6 +1120,10 @@ class _FuncGen:
         prim = f.primitive is not None and (f.decl is None or f.decl.body is None)
         if prim:
             return self.prim_call(f, e, stmt, obj)
+        if not stmt and not obj:
+            folded = self.g.fold_call(f, e)
+            if folded is not None:
+                return folded
         args = self.args(f, e.args, e)
         code = self.invoke(f, args, e, self.width_args(f, e.args, e))
         robj = self.g.obj_result[id(f)]
@@ -1240,6 +1312,8 @@ class FastProgram:
         for pyname, info in gen_names.items():
             self._by_name.setdefault(info.name, []).append((info, ns[pyname]))
         self._depth = 0
+        self._profile_ok: Any = None
+
 
     @property
     def source_hash(self) -> str:
@@ -1253,7 +1327,16 @@ class FastProgram:
     def bind(self, world: World) -> None:
         """Make ``world`` the World of the generated code (done by :meth:`call`)."""
         ns = self._ns
+        answers = self.generated.profile_answers
+        if answers is not None:
+            profile = getattr(world, "profile", None)
+            if profile is not self._profile_ok:
+                if getattr(profile, "impdef", None) != answers:
+                    raise UsageError("this program was specialised to a profile, and this World's profile "
+                                     "answers differently (or it has none)")
+                self._profile_ok = profile
         if self.direct:
+
             if not isinstance(world, FlatWorld):
                 raise UsageError("this program was generated for direct storage access: run it on a FlatWorld")
             ns["_R"] = world.storage
@@ -1446,16 +1529,21 @@ def _to_value(value: Any, t: T | None, n: int | None, info: FuncInfo) -> Any:
 
 
 def _make_prim(ns: dict[str, Any]):
-    def prim(entry: Any, span: Any, n: Any, *args: Any) -> Any:
-        from .primitives import PrimContext
+    context: list = []
 
-        return entry.fn(PrimContext(ns["_rt"], span, n), *args)
+    def prim(entry: Any, span: Any, n: Any, *args: Any) -> Any:
+        if not context:
+            from .primitives import PrimContext
+
+            context.append(PrimContext)
+        return entry.fn(context[0](ns["_rt"], span, n), *args)
 
     return prim
 
 
+
 def compile_fast(checked: CheckedProgram, *, undefined: Any = None,
-                 views: dict[str, tuple[str, int]] | None = None) -> FastProgram:
+                 views: dict[str, tuple[str, int]] | None = None, profile: Any = None) -> FastProgram:
     """Generate Python for every ASL function of ``checked`` and compile it.
 
     ``undefined``: the spec version's UNDEFINED rule (any object with ``selector``,
@@ -1467,8 +1555,16 @@ def compile_fast(checked: CheckedProgram, *, undefined: Any = None,
     and writes become operations on the FlatWorld's ``storage`` dict instead of World calls.
     That is safe only for a World that records nothing and has every bit set, which is what
     a FlatWorld is; the program refuses any other World.
+
+    ``profile``: specialise to an implementation profile (an object with an ``impdef``
+    mapping of raw answers, as :class:`~asl_interp.machine.Profile`): a call of a *pure*
+    function (its value depends only on its arguments and IMPLEMENTATION_DEFINED answers:
+    ``HaveEL(EL2)``, ``HaveVirtHostExt()``, ``HighestELUsingAArch32()``) with constant
+    arguments is computed once, now, and becomes a constant. Results and outcomes stay
+    identical; the World is then not asked those questions (so a Machine's ``impdefs`` log
+    lacks them). The program refuses a World whose profile answers differently.
     """
-    return build_program(generate(checked, undefined=undefined, views=views))
+    return build_program(generate(checked, undefined=undefined, views=views, profile=profile))
 
 
 @attrs.define(eq=False)
@@ -1486,6 +1582,52 @@ class Generated:
     direct: bool = False
     uses_lazy: bool = False
     obj_params: dict = attrs.field(factory=dict)
+    profile_answers: dict | None = None
+
+
+@attrs.define(frozen=True)
+class _NoFold(Exception):
+    """Raised by the answers-only World: this call needs more than the profile."""
+
+
+class _AnswerWorld(World):
+    """A World that only answers IMPLEMENTATION_DEFINED questions (used for folding)."""
+
+    def __init__(self, answer: Any):
+        self.answer = answer
+
+    def read_bits(self, register: str, high: int, low: int, span: Span | None) -> int:
+        raise _NoFold(register)
+
+    def write_bits(self, register: str, high: int, low: int, value: int, span: Span | None) -> None:
+        raise _NoFold(register)
+
+    def unknown(self, typ: TypeDesc, span: Span | None) -> Any:
+        raise _NoFold("UNKNOWN")
+
+    def impdef(self, key: str, typ: TypeDesc, span: Span | None) -> Any:
+        return self.answer(key, typ)
+
+    def constrain_unpredictable(self, which: str, span: Span | None) -> str:
+        raise _NoFold(which)
+
+
+def _profile_answerer(profile: Any, reference: Any):
+    """``answer(key, TypeDesc)``: the profile's answer, typed (raises _NoFold if absent)."""
+    from .machine import typed_answer
+
+    constants = {}
+    for name, t in reference.generated.consts.items():
+        v = reference._ns.get(f"C_{name}")
+        if t.kind == "bits":
+            constants[name] = (Bits(t.width, v), TypeDesc("bits", width=t.width))
+
+    def answer(key: str, typ: TypeDesc) -> Any:
+        if key not in profile.impdef:
+            raise _NoFold(key)
+        return typed_answer(profile.impdef[key], typ, key, constants)
+
+    return answer
 
 
 @attrs.define(frozen=True)
@@ -1502,12 +1644,17 @@ class PrimRef:
 
 
 def generate(checked: CheckedProgram, *, undefined: Any = None,
-             views: dict[str, tuple[str, int]] | None = None) -> Generated:
+             views: dict[str, tuple[str, int]] | None = None, profile: Any = None) -> Generated:
     """The generation half of :func:`compile_fast` (same arguments and errors)."""
     _load_front()
     if checked.errors:
         raise CodegenUnsupported("the program has static errors")
     gen = _Gen(checked, undefined, views)
+    if profile is not None:
+        gen.reference = build_program(generate(checked, undefined=undefined))
+        gen.profile = profile
+        gen.profile_answer = _profile_answerer(profile, gen.reference)
+        gen.purity()
     source = gen.run()
     if gen.uses_lazy and views is not None:
         raise CodegenUnsupported("direct storage access with lazy whole-register values")
@@ -1524,7 +1671,8 @@ def generate(checked: CheckedProgram, *, undefined: Any = None,
                        dict(i.width_from_param), i.ctx_width)
              for name, i in gen.infos.items()}
     return Generated(source, objects, infos, {n: _tinfo(t) for n, (t, _d) in checked.consts.items()},
-                     frozenset(checked.members), views is not None, gen.uses_lazy, obj_params)
+                     frozenset(checked.members), views is not None, gen.uses_lazy, obj_params,
+                     dict(profile.impdef) if profile is not None else None)
 
 
 def build_program(generated: Generated) -> FastProgram:

@@ -10,6 +10,7 @@ Rows (each the median of several timed passes over all states, in one process):
 - baseline: the hand-written Python decision over a dict of fields;
 - codegen on a lean World: generated code, a World that holds plain storage and the
   profile's answers and records nothing (what an emulator embedding asl-interp would use);
+  "specialised": generated for the profile (pure calls such as ``HaveEL(EL3)`` folded);
 - codegen on Machine: generated code against the project's Machine (every read recorded);
 - evaluator fast / instrumented on Machine: ``Program.call`` (closures);
 - Spec.run: the public one-call API (machine set-up from state, instrumented run, Outcome).
@@ -21,6 +22,7 @@ Machines are built before the timed region except in the Spec.run row.
 from __future__ import annotations
 
 import sys
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -67,8 +69,9 @@ def main(argv: list[str] | None = None) -> int:
     from asl_interp.world import EvaluationEnded
 
     spec = load_spec("armv8.6")
-    fast = compile_fast(spec.program.checked, undefined=spec.program.undefined)
     profile = load_profile("default")
+    fast = compile_fast(spec.program.checked, undefined=spec.program.undefined)
+    special = compile_fast(spec.program.checked, undefined=spec.program.undefined, profile=profile)
     states = consistent_states(n_states)
     flat = [baseline.fields_of(s) for s in states]
     LeanWorld = lean_world_class()
@@ -81,8 +84,11 @@ def main(argv: list[str] | None = None) -> int:
                 "Spec.run": outcome_key(spec.run(text, profile=profile, state=s)),
                 "evaluator fast": outcome_key(run_program(spec.program, spec.machine(profile, s), name, cargs)),
                 "codegen": outcome_key(run_fast(fast, spec.machine(profile, s), name, cargs)),
+                "codegen specialised": outcome_key(run_fast(special, spec.machine(profile, s), name, cargs)),
             }
             got["codegen, lean World"] = outcome_key(run_fast(fast, LeanWorld(spec, profile, s), name, cargs))
+            got["codegen specialised, lean World"] = outcome_key(run_fast(special, LeanWorld(spec, profile, s), name,
+                                                                          cargs))
             for form, out in got.items():
                 if out != want:
                     fail(f"{text} on {s}: {form} says {out}, the baseline says {want}")
@@ -102,11 +108,13 @@ def main(argv: list[str] | None = None) -> int:
             return t
         return once
 
-    def call_fast(m, name, cargs):
-        try:
-            fast.call(name, cargs, m)
-        except EvaluationEnded:
-            pass
+    def call_with(program):
+        def call(m, name, cargs):
+            try:
+                program.call(name, cargs, m)
+            except EvaluationEnded:
+                pass
+        return call
 
     def call_eval(instrumented):
         def call(m, name, cargs):
@@ -116,17 +124,18 @@ def main(argv: list[str] | None = None) -> int:
                 pass
         return call
 
-    def run_lean():
-        worlds = [LeanWorld(spec, profile, s) for s in states]
-        import time
-        t0 = time.perf_counter()
-        for w in worlds:
-            for name, cargs, _ in CALLS:
-                try:
-                    fast.call(name, cargs, w)
-                except EvaluationEnded:
-                    pass
-        return time.perf_counter() - t0
+    def lean(program):
+        def once():
+            worlds = [LeanWorld(spec, profile, s) for s in states]
+            t0 = time.perf_counter()
+            for w in worlds:
+                for name, cargs, _ in CALLS:
+                    try:
+                        program.call(name, cargs, w)
+                    except EvaluationEnded:
+                        pass
+            return time.perf_counter() - t0
+        return once
 
     def run_api():
         for s in states:
@@ -135,8 +144,10 @@ def main(argv: list[str] | None = None) -> int:
 
     t_base, _ = median_time(run_baseline, rep)
     rows = [("baseline (hand-written Python)", t_base)]
-    rows.append(("codegen, lean World", _median_of(run_lean, rep)))
-    rows.append(("codegen, Machine", _median_of(timed_machines(call_fast), rep)))
+    rows.append(("codegen specialised to profile, lean World", _median_of(lean(special), rep)))
+    rows.append(("codegen, lean World", _median_of(lean(fast), rep)))
+    rows.append(("codegen specialised to profile, Machine", _median_of(timed_machines(call_with(special)), rep)))
+    rows.append(("codegen, Machine", _median_of(timed_machines(call_with(fast)), rep)))
     rows.append(("evaluator fast form, Machine", _median_of(timed_machines(call_eval(False)), rep)))
     rows.append(("evaluator instrumented, Machine", _median_of(timed_machines(call_eval(True)), rep)))
     rows.append(("Spec.run (set-up + instrumented)", median_time(run_api, rep)[0]))

@@ -230,3 +230,44 @@ def test_evaluate_accepts_constant_arguments_only(spec, fast):
         fast.evaluate("CheckVFPEnabled(PSTATE.EL == EL1)", m)
     with pytest.raises(UsageError):
         fast.evaluate("NoSuchFunction()", m)
+
+
+# ---- specialisation to a profile -------------------------------------------------------------
+
+@pytest.mark.parametrize("profile", ["default", "v8.1-vhe", "no-el3"])
+def test_profile_specialised_program_agrees(spec, profile):
+    """Folding pure calls (HaveEL(EL3), HaveVirtHostExt()...) under the profile's answers
+    changes nothing a run reports: same outcome, reads, writes and UNKNOWNs."""
+    from asl_interp.api import load_profile
+
+    prof = load_profile(profile)
+    special = compile_fast(spec.program.checked, undefined=spec.program.undefined, profile=prof)
+    for state in consistent_states(40, seed=3):
+        for name, args in ENTRY_CALLS:
+            m1, m2 = spec.machine(prof, state, unset="zero"), spec.machine(prof, state, unset="zero")
+            ref = _observe(lambda: spec.program.call(name, args, m1, instrumented=True), m1, True)
+            got = _observe(lambda: special.call(name, args, m2), m2, True)
+            assert got[:3] == ref[:3] and got[4:] == ref[4:], f"{profile} {name}{args} on {state}"
+
+
+def test_specialisation_folds_profile_questions(spec, fast):
+    import re
+
+    from asl_interp.api import load_profile
+
+    special = compile_fast(spec.program.checked, undefined=spec.program.undefined, profile=load_profile("default"))
+    asks = re.compile(r"_HaveEL\(\d\)|_HaveVirtHostExt\(\)|_HighestELUsingAArch32\(\)")
+
+    def call_sites(source):
+        return [line for line in source.splitlines() if asks.search(line) and not line.startswith("def ")]
+
+    assert call_sites(fast.source)
+    assert not call_sites(special.source)
+
+
+def test_specialised_program_refuses_another_profile(spec):
+    from asl_interp.api import load_profile
+
+    special = compile_fast(spec.program.checked, undefined=spec.program.undefined, profile=load_profile("default"))
+    with pytest.raises(UsageError, match="specialised"):
+        special.call("CheckFPAdvSIMDEnabled64", (), spec.machine("v8.1-vhe", consistent_states(1)[0]))
