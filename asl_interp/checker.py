@@ -330,9 +330,13 @@ class _Checker:
                 else:
                     info.primitive = entry
         # pass 2: constant and global initialisers, then bodies
+        self._check_constant_cycles()
         for name, (t, d) in self.p.consts.items():
+            if name in self._cyclic:
+                continue
             vt = self.expr(d.value, top, t)
             self.expect(t, vt, d.value, f"constant '{name}'")
+            self._const_only(d.value, name)
         for name, (t, d) in self.p.globals.items():
             if isinstance(d, ast.GlobalDecl) and d.init is not None:
                 vt = self.expr(d.init, top, t)
@@ -342,6 +346,51 @@ class _Checker:
                 self._check_body(info)
         self.err.sort(key=lambda e: (e.span.file, e.span.line, e.span.col) if e.span else ("", 0, 0))
         return self.p
+
+    def _check_constant_cycles(self) -> None:
+        """A constant defined in terms of itself (directly or not) is an error."""
+        self._cyclic: set[str] = set()
+        deps = {n: [v for v in _all_vars(d.value) if v in self.p.consts] for n, (_t, d) in self.p.consts.items()}
+        state: dict[str, int] = {}
+
+        def visit(n: str, path: list[str]) -> None:
+            if state.get(n) == 2:
+                return
+            if state.get(n) == 1:
+                cycle = path[path.index(n):]
+                for c in cycle:
+                    if c not in self._cyclic:
+                        self._cyclic.add(c)
+                self.error(f"constant '{n}' is defined in terms of itself ({' -> '.join(cycle + [n])})",
+                           self.p.consts[n][1])
+                return
+            state[n] = 1
+            for m in deps[n]:
+                visit(m, path + [n])
+            state[n] = 2
+
+        for n in deps:
+            visit(n, [])
+
+    def _const_only(self, e: Any, name: str) -> None:
+        """A constant's value may use literals, constants, members, operators and primitives
+        only: nothing that needs machine state or a run-time choice."""
+        bad = None
+        for node in _walk(e):
+            if isinstance(node, (ast.Unknown, ast.ImpDef, ast.Index)):
+                bad = node
+            elif isinstance(node, ast.Call):
+                r = self.p.res.get(node)
+                if r is not None and r.func is not None and (r.func.primitive is None
+                                                             or r.func.primitive.signature is None):
+                    bad = node  # only the standard library's primitives are pure
+            elif isinstance(node, ast.Var):
+                r = self.p.res.get(node)
+                if r is not None and r.kind in ("reg", "global"):
+                    bad = node
+            if bad is not None:
+                self.error(f"the value of constant '{name}' must be computable without running the machine", bad)
+                return
 
     def _unique_type(self, d: Any) -> None:
         if d.name in self.p.enums or d.name in self.p.records or d.name in self.p.abstract:
@@ -478,9 +527,14 @@ class _Checker:
             return e.value
         if isinstance(e, ast.Var) and e.name in self.p.consts:
             t, d = self.p.consts[e.name]
-            if t.kind == "integer":
+            folding = self.__dict__.setdefault("_folding", set())
+            if t.kind != "integer" or e.name in folding:
+                return None  # a cycle is reported by _check_constant_cycles
+            folding.add(e.name)
+            try:
                 return self.fold(d.value)
-            return None
+            finally:
+                folding.discard(e.name)
         if isinstance(e, ast.Binop) and e.op in ("+", "-", "*"):
             a, b = self.fold(e.left), self.fold(e.right)
             if a is None or b is None:
@@ -1151,3 +1205,23 @@ def _counts(infos: list, node: Any) -> str:
 def _hint(name: str, pool: list) -> str:
     s = suggest(name, pool)
     return f"; {s}" if s else ""
+
+
+def _walk(node: Any):
+    """Every AST node under ``node`` (itself included)."""
+    yield node
+    if isinstance(node, ast.Node):
+        for f in attrs.fields(type(node)):
+            if f.name == "span":
+                continue
+            v = getattr(node, f.name)
+            if isinstance(v, ast.Node):
+                yield from _walk(v)
+            elif isinstance(v, tuple):
+                for x in v:
+                    if isinstance(x, ast.Node):
+                        yield from _walk(x)
+
+
+def _all_vars(e: Any) -> list[str]:
+    return [n.name for n in _walk(e) if isinstance(n, ast.Var)]

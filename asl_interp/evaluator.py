@@ -381,8 +381,11 @@ class Program:
         return rt.funcs[f].invoke(rt, [copy_value(a) for a in args], n, span)
 
     def _guard(self, thunk: Any) -> Any:
+        """Run an evaluation: Python's recursion limit raised for its duration (each ASL
+        call nests several closures), ASL call stacks attached to errors."""
         old = sys.getrecursionlimit()
-        if old < _MIN_PY_RECURSION:
+        raised = old < _MIN_PY_RECURSION
+        if raised:
             sys.setrecursionlimit(_MIN_PY_RECURSION)
         try:
             return thunk()
@@ -391,6 +394,9 @@ class Program:
             raise
         except RecursionError:
             raise ASLRuntimeError("the evaluation nested too deeply for Python (lower recursion_limit)") from None
+        finally:
+            if raised:
+                sys.setrecursionlimit(old)
 
     def _compiled_snippet(self, code: Any, instrumented: bool, statements: bool) -> tuple[Any, dict, Any]:
         key = (code, instrumented, statements) if isinstance(code, str) else None
