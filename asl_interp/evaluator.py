@@ -1156,7 +1156,11 @@ class _Compiler:
 
         def store_bits(l, rt, v):
             cur = load(l, rt)
-            n, val = cur.n, cur.v
+            n = cur.n
+            lazy = isinstance(cur, LazyBits)
+            # a lazy register value stays lazy: the written bits become known, no read
+            val, known = (cur.cache, cur.known) if lazy else (cur.v, 0)
+            vv = v.v
             shift = v.n
             total = 0
             for hb, lb in bounds:
@@ -1169,10 +1173,11 @@ class _Compiler:
                 if shift < 0:
                     break
                 m = ((1 << w) - 1) << lo_
-                val = (val & ~m) | (((v.v >> shift) << lo_) & m)
+                val = (val & ~m) | (((vv >> shift) << lo_) & m)
+                known |= m
             if total != v.n:
                 raise ASLRuntimeError(f"a bits({v.n}) value cannot be written to a {total}-bit slice", span)
-            st(l, rt, Bits(n, val))
+            st(l, rt, cur.patched(known, val) if lazy else Bits(n, val))
         return store_bits
 
     def _bound_pair(self, h: Any, lo_: Any) -> tuple:

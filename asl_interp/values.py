@@ -111,9 +111,19 @@ class LazyBits(Bits):
         if lo <= top:
             real = ((1 << (top - lo + 1)) - 1) << lo
             if real & ~self.known:
-                got = self.world.read_bits(self.register, self.lo + top, self.lo + lo, span or self.span)
-                self.cache = (self.cache & ~real) | ((got << lo) & real)
-                self.known |= real
+                # read each run of not-yet-known bits, most significant first
+                b = top
+                while b >= lo:
+                    if (self.known >> b) & 1:
+                        b -= 1
+                        continue
+                    end = b
+                    while b >= lo and not (self.known >> b) & 1:
+                        b -= 1
+                    got = self.world.read_bits(self.register, self.lo + end, self.lo + b + 1, span or self.span)
+                    run = ((1 << (end - b)) - 1) << (b + 1)
+                    self.cache = (self.cache & ~run) | ((got << (b + 1)) & run)
+                    self.known |= run
         return (self.cache & want) >> lo
 
     def extended(self, n: int) -> LazyBits:
@@ -121,6 +131,13 @@ class LazyBits(Bits):
         other = LazyBits(self.world, self.register, self.lo, min(self.src, self.n), n, self.span, self.registry)
         other.known = self.known
         other.cache = self.cache
+        return other
+
+    def patched(self, known: int, cache: int) -> LazyBits:
+        """A copy whose bits in mask ``known`` are ``cache``'s (assigned, so never read)."""
+        other = LazyBits(self.world, self.register, self.lo, self.src, self.n, self.span, self.registry)
+        other.known = known
+        other.cache = cache & known
         return other
 
     def freeze(self) -> None:

@@ -43,3 +43,15 @@ boolean CopyThenWrite()
 // expect-reads: UInt(Copy()) ~ SCR_EL3<63:0>
 // expect-reads: Copy()<10> == '1' ~ SCR_EL3.RW
 // expect: CopyThenWrite()
+
+SCRType Patched()
+    r = SCR_GEN[];
+    r.IRQ = '1';
+    r<63:32> = Ones(32);
+    return r;
+
+// expect: Patched().IRQ == '1' && Patched().NS == '1'
+// expect-reads: Patched().IRQ == '1' ~ none
+// expect-reads: Patched()<63:62> == '11' ~ none
+// expect-reads: Patched().NS ~ SCR_EL3.NS
+// expect-reads: UInt(Patched()) ~ SCR_EL3<31:2>, SCR_EL3.NS
