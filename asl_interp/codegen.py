@@ -753,8 +753,7 @@ class _FuncGen:
         bt = self.t(base)
         m = _mask(hi - lo + 1) << lo
         if self.lazy(base):
-            cur = f"{self.ex_obj(base)}"
-            new = f"_Bits({self.width(bt)}, ({cur}.v & ~{m}) | (({piece}) << {lo}))"
+            new = f"_patch({self.ex_obj(base)}, {m}, ({piece}) << {lo})"
         else:
             new = f"({self.ex(base)} & ~{m}) | (({piece}) << {lo})"
         self.store(base, new, bt, lv, converted=True)
@@ -1284,6 +1283,14 @@ def _slice(v: Any, hi: int, lo: int, span: Any) -> int:
     return (v >> lo) & ((1 << (hi - lo + 1)) - 1)
 
 
+def _patch(cur: Bits, mask: int, bits: int) -> Bits:
+    """``cur`` with the bits in ``mask`` replaced by ``bits``; a lazy register value stays
+    lazy (the assigned bits become known and are never read), as in the evaluator."""
+    if isinstance(cur, LazyBits):
+        return cur.patched(cur.known | mask, (cur.cache & ~mask) | bits)
+    return Bits(cur.n, (cur.v & ~mask) | bits)
+
+
 def _ext_error(span: Any) -> int:
     raise ASLRuntimeError("ZeroExtend: cannot extend to a narrower width", span)
 
@@ -1369,14 +1376,17 @@ class FastProgram:
         """Run ASL function ``name`` (overload by argument count) with ``args`` (values.py
         conventions) against ``world``; return its value (values.py conventions)."""
         info, fn = self._pick(name, args)
-        outer = self._depth == 0
-        saved = None if outer else (self._ns["_W"], self._ns["_rb"], self._ns["_wb"], self._ns["_rt"])
-        if outer:
-            self._ns["_LZ"] = []
-        self.bind(world)
-        if outer:
-            self._ns["_reset_globals"]()
+        ns = self._ns
+        saved = None
+        if self._depth == 0:
+            ns["_LZ"] = []
+            self.bind(world)
+            ns["_reset_globals"]()
+        elif world is not ns["_W"]:
+            saved = (ns["_W"], ns["_rb"], ns["_wb"], ns["_rt"])
+            self.bind(world)
         self._depth += 1
+
         try:
             return self._invoke(info, fn, args, n)
         except RecursionError:
@@ -1680,7 +1690,8 @@ def build_program(generated: Generated) -> FastProgram:
     ns: dict[str, Any] = {
         "_Bits": Bits, "_LazyBits": LazyBits, "_Record": Record, "_Array": Array, "_copy": copy_value,
         "_rt_error": _rt_error, "_sint": _sint, "_div": _div, "_mod": _mod,
-        "_slice": _slice, "_ext_error": _ext_error, "_from_world": _from_world, "_show": show,
+        "_slice": _slice, "_ext_error": _ext_error, "_from_world": _from_world, "_show": show, "_patch": _patch,
+
         "_W": None, "_rb": None, "_wb": None, "_rt": None, "_LZ": [],
 
     }
