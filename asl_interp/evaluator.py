@@ -13,7 +13,7 @@ Public API
     time, so running does no per-node type dispatch and no name lookups.
 
 ``Program.call(name, args, world, *, instrumented=False, n=None, step_limit=..., recursion_limit=..., globals=None)``
-    Calls the ASL function ``name`` (overload chosen by the number of ``args``; ``args`` are
+    Calls the ASL function ``name`` (overload chosen by the number and types of ``args``; ``args`` are
     values.py values; ``n`` is the result width for a ``bits(N)`` function that takes it from
     context) and returns its value (None for a procedure). ``instrumented=True`` runs the
     second compiled form, which calls ``world.on_line(span)`` before each statement and
@@ -42,9 +42,13 @@ Public API
 Semantics notes
 ---------------
 - Machine state is only ever reached through ``world.read_bits``/``write_bits``. A register
-  read as a whole is a :class:`~asl_interp.values.LazyBits`; it is read (field-precisely) only
-  when examined. Before any register write, live lazy values are read in full, so they keep
-  the value they had (value semantics).
+  read as a whole is a :class:`~asl_interp.values.LazyBits`; it is read (field-precisely, at
+  the span that examines it) only when examined; assigning a field or slice of such a value
+  keeps it lazy. Before any register write, the not-yet-read bits of live lazy values are
+  read, so they keep the value they had (value semantics).
+- Reading a local that no executed statement has assigned is a run-time error; so is a
+  function ending without ``return``, and arguments declared with the same ``bits(N)`` that
+  differ in width.
 - ASL globals that are not registers are evaluation state: each ``call`` starts from their
   initial values unless a ``globals`` dict (kept by the caller between calls, first made by
   ``Program.initial_globals()``) is passed.
