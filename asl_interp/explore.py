@@ -235,12 +235,18 @@ class ExploreMachine(Machine):
             view = self.model.views[register]
             shift = low + view.offset
             mask = ((1 << (high - low + 1)) - 1) << shift
+            # The spec line's comparisons may only merge values when the rest of the read is
+            # known; beside unset bits or another open class, split by the bits read.
+            overlapping = [v for v in open_vars if v.mask & mask and len(self.choices[v]) > 1]
+            complete = len(overlapping) == 1 and self.is_set(register, high, low)
             for var in open_vars:
                 if var.mask & mask:
                     cls = self.choices[var]
-                    others = self._known_bits(view.storage, mask & ~var.mask)
-                    parts = self._split(cls, others, shift, high - low + 1, span) if var.mask & mask == var.mask \
-                        else sorted((frozenset(g) for g in _group_by(cls, mask)), key=min)
+                    if complete and var.mask & mask == var.mask:
+                        others = self._known_bits(view.storage, mask & ~var.mask)
+                        parts = self._split(cls, others, shift, high - low + 1, span)
+                    else:
+                        parts = sorted((frozenset(g) for g in _group_by(cls, mask)), key=min)
                     if len(parts) > 1:
                         self._fork(var, parts)
         return super().read_bits(register, high, low, span)
@@ -325,8 +331,9 @@ class Leaf:
 @attrs.define(frozen=True, slots=True)
 class Row:
     """One path of a decision table: ``fields`` (name -> sorted tuple of the values that take
-    this path; each is exactly the set, and the row is their product), ``outcome``, the
-    ``decisive`` branch steps and ``leaves`` (how many concrete leaves it merges)."""
+    this path; every state whose fields all hold one of their listed values takes it),
+    ``outcome``, the ``decisive`` branch steps and ``leaves`` (how many states of the open
+    bits it stands for)."""
 
     fields: dict[str, tuple[Any, ...]]
     outcome: Outcome
@@ -764,19 +771,23 @@ def _leaf(machine: ExploreMachine, choices: dict[Var, Any], outcome: Outcome | N
     views = machine.model.views
     for r in reads:
         view = views[r.register]
-        values = frozenset((r.value,))
         candidates = by_storage.get(view.storage)
         if not candidates:
-            fields[r.name] = values
+            fields[r.name] = frozenset((r.value,))
             continue
         shift = r.low + view.offset
         mask = ((1 << (r.high - r.low + 1)) - 1) << shift
-        for var, cls in candidates:
-            if var.mask & mask:
-                explored.add(r.name)
-                if var.mask & mask == mask and len(cls) > 1:
-                    values = frozenset((v & mask) >> shift for v in cls)
-        fields[r.name] = values
+        overlapping = [(var, cls) for var, cls in candidates if var.mask & mask]
+        if overlapping:
+            explored.add(r.name)
+        # Every value the read stands for: its fixed bits, and each open class's members.
+        covered = 0
+        for var, _cls in overlapping:
+            covered |= var.mask
+        combos = {(r.value << shift) & mask & ~covered}
+        for var, cls in overlapping:
+            combos = {c | (v & var.mask & mask) for c in combos for v in cls}
+        fields[r.name] = frozenset((c & mask) >> shift for c in combos)
     for key, value, _span in machine.impdefs:
         if Var("impdef", key) in choices:
             fields.setdefault(key, frozenset([value]))
@@ -822,10 +833,12 @@ def _with_decisive(leaves: list[Leaf], bad: list[Leaf]) -> tuple[list[Leaf], lis
     return [mark(x) for x in leaves], [mark(x) for x in bad]
 
 
-def _size(fields: Mapping[str, Iterable[Any]]) -> int:
+def leaf_states(leaf: Leaf) -> int:
+    """How many states of the open bits a leaf stands for (its classes' sizes multiplied)."""
     n = 1
-    for values in fields.values():
-        n *= len(tuple(values))
+    for var, value in leaf.choices.items():
+        if var.kind == "state":
+            n *= len(value)
     return n
 
 
@@ -852,20 +865,22 @@ def _merge(leaves: Sequence[Leaf]) -> list[Row]:
     rows: list[Row] = []
     for group in groups.values():
         names = list(group[0].fields)
-        cubes = [dict(leaf.fields) for leaf in group]
+        cubes = [(dict(leaf.fields), leaf_states(leaf)) for leaf in group]
         for name in reversed(names):
-            merged: dict[tuple, dict[str, frozenset]] = {}
-            for cube in cubes:
+            merged: dict[tuple, tuple[dict[str, frozenset], int]] = {}
+            for cube, count in cubes:
                 rest = tuple((n, cube[n]) for n in names if n != name)
                 if rest in merged:
-                    merged[rest][name] = merged[rest][name] | cube[name]
+                    into, total = merged[rest]
+                    into[name] = into[name] | cube[name]
+                    merged[rest] = (into, total + count)
                 else:
-                    merged[rest] = dict(cube)
+                    merged[rest] = (dict(cube), count)
             cubes = list(merged.values())
         first = group[0]
-        for cube in cubes:
+        for cube, count in cubes:
             rows.append(Row({n: tuple(sorted(cube[n], key=_sort_key)) for n in names}, first.outcome,
-                            first.decisive, _size(cube), first.explored))
+                            first.decisive, count, first.explored))
     return rows
 
 
@@ -880,7 +895,7 @@ def _infeasible(bad: Sequence[Leaf]) -> list[Infeasible]:
         span = leaf.error.span
         groups.setdefault((span.file, span.line, span.col, leaf.error.message) if span else (leaf.error.message,),
                           []).append(leaf)
-    return [Infeasible(g[0].error.span, g[0].error.message, sum(_size(x.fields) for x in g),
+    return [Infeasible(g[0].error.span, g[0].error.message, sum(leaf_states(x) for x in g),
                        {k: min(v, key=_sort_key) for k, v in g[0].fields.items()})
             for g in groups.values()]
 
@@ -980,7 +995,7 @@ def check_independent(spec: Any, call: str, field: str, *, profile: str | Path |
             raise UsageError(f"--where {w_write.key} fixes bits of {norm}, the field the property varies")
     table = explore(spec, call, profile=profile, fixed=where, vary=vary, max_paths=max_paths)
     desc = f"{call} is independent of {norm}" + (f" where {_where_text(where)}" if where else "")
-    states = sum(_size(leaf.fields) for leaf in table.leaves)
+    states = sum(leaf_states(leaf) for leaf in table.leaves)
     best: tuple[int, Leaf, Leaf] | None = None
     for a in table.leaves:
         if not _touches(a, storage, fmask):

@@ -17,7 +17,7 @@ from asl_interp.explore import ExplorationLimit, explore, render_table, table_cs
 
 HERE = Path(__file__).resolve().parent / "explore"
 PROFILE = str(HERE / "profile.toml")
-CALLS = ["Decide()", "Consistent()", "Gated()", "Reserved()", "Equal()"]
+CALLS = ["Decide()", "Consistent()", "Gated()", "Reserved()", "Equal()", "Overlap()", "TwoClasses()"]
 OPEN_CHOICE = "ConstrainUnpredictable(Unpredictable_RESMODE)"
 
 
@@ -27,11 +27,18 @@ def spec():
 
 
 def field_value(spec, ctl, name):
-    """The value of ``REG.FIELD`` when CTL holds ``ctl`` (views read the same bits)."""
-    reg, _, fld = name.partition(".")
-    f = spec.model.field(reg, fld)
+    """The value of ``REG.FIELD`` or ``REG<hi:lo>`` when CTL holds ``ctl`` (views read the
+    same bits)."""
+    if "<" in name:
+        reg, _, bits = name.partition("<")
+        high, _, low = bits.rstrip(">").partition(":")
+        high, low = int(high), int(low or high)
+    else:
+        reg, _, fld = name.partition(".")
+        f = spec.model.field(reg, fld)
+        high, low = f.high, f.low
     offset = spec.model.views[reg].offset
-    return (ctl >> (f.low + offset)) & ((1 << f.width) - 1)
+    return (ctl >> (low + offset)) & ((1 << (high - low + 1)) - 1)
 
 
 def brute_force(spec, call):

@@ -36,3 +36,18 @@ boolean Reserved()
 // Equal(): one path, two outcomes, neither a product of value sets.
 boolean Equal()
     return CTL.EN == CTL.TRAP;
+
+// Overlap(): bit 1 is read first at a line that cannot tell its values apart, then MODE
+// (bits 2:1) is compared whole: the explorer must not merge the values of bit 1 there.
+integer Overlap()
+    if CTL<1> IN {'x'} then
+        if CTL.MODE == '11' then
+            return 1;
+    return 0;
+
+// TwoClasses(): both bits of MODE read apart first, then together.
+integer TwoClasses()
+    if CTL<1> IN {'x'} && CTL<2> IN {'x'} then
+        if CTL.MODE == '11' then
+            return 1;
+    return 0;
