@@ -280,6 +280,12 @@ class Program:
 
     def initial_globals(self) -> dict:
         """Fresh values of the ASL globals that are not registers (name -> value)."""
+        proto = self.__dict__.get("_globals_proto")
+        if proto is None:
+            proto = self._globals_proto = self._compute_globals()
+        return {k: copy_value(v) for k, v in proto.items()}
+
+    def _compute_globals(self) -> dict:
         g = {}
         for name, (t, d) in self.checked.globals.items():
             if name in self.register_model.registers:
