@@ -390,19 +390,26 @@ class DecisionTable:
 
 
 def outcome_json(outcome: Outcome) -> dict[str, Any]:
-    """``run --json``'s ``outcome`` object for ``outcome`` (plus ``value`` for functions)."""
+    """``run --json``'s ``outcome`` object for ``outcome``: kind, target_el, target_state,
+    mode, exception, ec, vector_offset, via_undefined, il, iss, boundary, summary and value
+    (as ASL writes it, or null)."""
+    from .report import outcome_line
+    from .values import show
+
     out = dict(outcome.to_json()["outcome"])
-    if outcome.kind == "returned" and outcome.value is not None:
-        out["value"] = json_value(outcome.value)
+    out["il"] = outcome.il
+    out["iss"] = outcome.iss
+    out["boundary"] = outcome.boundary
+    out["summary"] = outcome_line(outcome)
+    out["value"] = None if outcome.value is None else show(outcome.value)
     return out
 
 
 def outcome_text(outcome: Outcome) -> str:
-    """The outcome in words (a function's value in ASL notation)."""
-    if outcome.kind == "returned" and outcome.value is not None:
-        v = outcome.value
-        return "returned " + ("TRUE" if v is True else "FALSE" if v is False else str(json_value(v)))
-    return outcome.summary()
+    """The outcome in words, as ``run`` says it."""
+    from .report import outcome_line
+
+    return outcome_line(outcome)
 
 
 def outcome_key(outcome: Outcome) -> tuple:

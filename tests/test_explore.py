@@ -157,7 +157,8 @@ def test_json_and_csv_forms(spec):
     table = explore(spec, "Decide()", profile=PROFILE)
     data = table_json(table)
     assert data["paths"] == 5 and data["states"] == table.states
-    assert {r["outcome"]["value"] for r in data["rows"]} == {0, 1, 2, 3, 4}
+    assert {r["outcome"]["value"] for r in data["rows"]} == {"0", "1", "2", "3", "4"}
+    assert data["rows"][0]["outcome"]["summary"].startswith("returned ")
     assert data["rows"][0]["decisive"][0]["file"] == "cases.asl"
     lines = table_csv(table).splitlines()
     assert lines[0].startswith("row,kind,") and "CTL.MODE" in lines[0]
