@@ -67,6 +67,7 @@ from .explore import (
     show_value,
     step_json,
     step_line,
+    where_text,
 )
 from .machine import Outcome, PathStep, Profile, resolve_state
 
@@ -538,8 +539,7 @@ def render_crosscheck(result: CrossCheckResult) -> str:
     """Agreement with the count, or each disagreement: state, spec outcome with its decisive
     lines, the model's answer."""
     table = result.table
-    head = f"{table.call} on profile {table.profile}" + (
-        " with " + ", ".join(f"{k}={v}" for k, v in table.fixed.items()) if table.fixed else "")
+    head = f"{table.call} on profile {table.profile}" + (" with " + where_text(table.fixed) if table.fixed else "")
     if result.agrees:
         return (f"{head}\nagrees: model {result.model_name} matches the spec on all {result.paths} paths "
                 f"({result.states} states checked; the model read {', '.join(result.model_reads) or 'nothing'})")

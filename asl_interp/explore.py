@@ -1001,7 +1001,7 @@ def check_independent(spec: Any, call: str, field: str, *, profile: str | Path |
         if view.storage == storage and w_mask & fmask:
             raise UsageError(f"--where {w_write.key} fixes bits of {norm}, the field the property varies")
     table = explore(spec, call, profile=profile, fixed=where, vary=vary, max_paths=max_paths)
-    desc = f"{call} is independent of {norm}" + (f" where {_where_text(where)}" if where else "")
+    desc = f"{call} is independent of {norm}" + (f" where {where_text(where)}" if where else "")
     states = sum(leaf_states(leaf) for leaf in table.leaves)
     best: tuple[int, Leaf, Leaf] | None = None
     for a in table.leaves:
@@ -1023,8 +1023,20 @@ def check_independent(spec: Any, call: str, field: str, *, profile: str | Path |
     return PropertyResult(False, desc, table.paths, states, table, cx)
 
 
-def _where_text(where: Mapping[str, Any]) -> str:
-    return ", ".join(f"{k}={v}" for k, v in where.items())
+def where_text(where: Mapping[str, Any]) -> str:
+    """State as ``NAME=VALUE, ...`` (nested tables from state files flattened)."""
+    return ", ".join(f"{k}={v}" for k, v in _flat(where))
+
+
+def _flat(mapping: Mapping[str, Any], prefix: str = "") -> list[tuple[str, Any]]:
+    out: list[tuple[str, Any]] = []
+    for key, value in mapping.items():
+        name = f"{prefix}.{key}" if prefix else str(key)
+        if isinstance(value, Mapping):
+            out.extend(_flat(value, name))
+        else:
+            out.append((name, value))
+    return out
 
 
 def _pair_states(spec: Any, a: Leaf, b: Leaf, storage: str, fmask: int) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -1178,7 +1190,7 @@ def step_line(step: PathStep, root: Path) -> str:
 def render_table(table: DecisionTable) -> str:
     """The human form: rows grouped by outcome, then the infeasible paths (and coverage)."""
     out = [f"{table.call} on profile {table.profile}"
-           + (f" with {_where_text(table.fixed)}" if table.fixed else "")
+           + (f" with {where_text(table.fixed)}" if table.fixed else "")
            + f": {_plural(table.paths, 'path')}, {_plural(table.states, 'state')}, "
            + f"{sum(i.count for i in table.infeasible)} infeasible ({_plural(table.runs, 'run')}, {table.seconds:.2f}s)"]
     groups: dict[tuple, list[Row]] = {}
@@ -1249,7 +1261,7 @@ def table_json(table: DecisionTable) -> dict[str, Any]:
     data: dict[str, Any] = {
         "call": table.call,
         "profile": table.profile,
-        "fixed": {k: json_value(v) for k, v in table.fixed.items()},
+        "fixed": {k: json_value(v) for k, v in _flat(table.fixed)},
         "paths": table.paths,
         "states": table.states,
         "runs": table.runs,

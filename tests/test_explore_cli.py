@@ -60,7 +60,8 @@ def test_explore_the_spec_from_a_state_file(capsys):
     code, out, _ = run(capsys, "explore", "CheckVFPEnabled(TRUE)", "--state",
                        str(REPO / "examples" / "aarch32-guest-vfp.toml"))
     assert code == 0
-    assert ": 1 path," in out and "exception to EL1 (AArch32, Undef mode)" in out
+    assert ": 1 path," in out and "Undefined Instruction exception in AArch32 Undefined mode at EL1" in out
+    assert "with SCR_EL3.NS=1, SCR_EL3.RW=1, HCR_EL2.TGE=0" in out
 
 
 @pytest.mark.parametrize("argv, status, message", [
