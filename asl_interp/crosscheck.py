@@ -46,6 +46,7 @@ from __future__ import annotations
 import importlib.util
 import inspect
 import itertools
+import sys
 import traceback
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
@@ -151,6 +152,15 @@ def load_model(spec_text: str) -> Callable[[Mapping[str, Any]], Any]:
     return fn
 
 
+def _span_at(file: str, line: int) -> Span:
+    """A span at the first non-blank character of ``file``'s line ``line``."""
+    import linecache
+
+    text = linecache.getline(file, line)
+    col = len(text) - len(text.lstrip()) + 1 if text.strip() else 1
+    return Span(file, line, col)
+
+
 def _model_file(model: Callable) -> str | None:
     try:
         return inspect.getsourcefile(model)
@@ -164,15 +174,15 @@ def _model_span(model: Callable) -> Span | None:
         line = inspect.getsourcelines(model)[1]
     except (OSError, TypeError):
         return None
-    return Span(file, line, 1) if file else None
+    return _span_at(file, line) if file else None
 
 
 def _model_raised(err: BaseException, file: str | None, what: str) -> ModelError:
     frames = traceback.extract_tb(err.__traceback__)
     inside = [f for f in frames if file is not None and Path(f.filename).resolve() == Path(file).resolve()]
     frame = inside[-1] if inside else (frames[-1] if frames else None)
-    span = Span(frame.filename, frame.lineno or 1, 1) if frame else None
-    return ModelError(f"the model raised {type(err).__name__} {what}: {err}", span)
+    span = _span_at(frame.filename, frame.lineno or 1) if frame else None
+    return ModelError(f"the model raised {type(err).__name__}{' ' + what if what else ''}: {err}", span)
 
 
 class _Need(Exception):  # noqa: N818 - control flow: the model read a field not yet given
@@ -230,7 +240,7 @@ class Fields(Mapping[str, Any]):
         span = None
         while frame is not None:
             if self._file and Path(frame.f_code.co_filename).resolve() == Path(self._file).resolve():
-                span = Span(frame.f_code.co_filename, frame.f_lineno, 1)
+                span = _span_at(frame.f_code.co_filename, frame.f_lineno)
                 break
             frame = frame.f_back
         return _UnknownName(message, span)
@@ -456,10 +466,10 @@ def _ask_all(spec: Any, model: Callable, bits: dict[str, tuple[int, int]], facts
         if norm is None:
             raise ModelError(
                 f"the model returned {answer!r}, which is not an outcome",
-                _model_span(model),
+                _return_span(model, Fields(spec, current, facts, model_file)) or _model_span(model),
                 notes=("note: return \"permitted\", a dict such as {\"el\": \"EL2\", \"ec\": 0x07} "
-                       "(keys el, state, mode, ec, exception, undefined) or a tuple (el, ec)",
-                       f"note: for the state {fields.read}"))
+                       "(keys el, state, mode, ec, exception, undefined) or a tuple (el, ec)",)
+                + ((f"note: the model had read {fields.read}",) if fields.read else ()))
         count += 1
         if count > MAX_COMBINATIONS:
             raise ModelError(f"the model reads more fields than can be enumerated ({MAX_COMBINATIONS} combinations)",
@@ -467,12 +477,32 @@ def _ask_all(spec: Any, model: Callable, bits: dict[str, tuple[int, int]], facts
         yield current, norm, dict(fields.read)
 
 
+def _return_span(model: Callable, fields: Fields) -> Span | None:
+    """Where the model returned: call it again (same state) watching its frame return."""
+    code = getattr(model, "__code__", None)
+    where: list[Span] = []
+
+    def watch(frame, event, _arg):
+        if event == "return" and frame.f_code is code:
+            where.append(_span_at(frame.f_code.co_filename, frame.f_lineno))
+
+    previous = sys.getprofile()
+    sys.setprofile(watch)
+    try:
+        model(fields)
+    except Exception:  # noqa: BLE001 - it returned before; the first report stands
+        return None
+    finally:
+        sys.setprofile(previous)
+    return where[-1] if where else None
+
+
 def _need_span(need: _Need, model_file: str | None) -> Span | None:
     tb = need.__traceback__
     frames = traceback.extract_tb(tb) if tb else []
     for f in reversed(frames):
         if model_file and Path(f.filename).resolve() == Path(model_file).resolve():
-            return Span(f.filename, f.lineno or 1, 1)
+            return _span_at(f.filename, f.lineno or 1)
     return None
 
 

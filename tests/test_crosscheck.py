@@ -106,8 +106,8 @@ def test_outcome_forms():
 
 @pytest.mark.parametrize("name, message, line", [
     ("raises", "the model raised ZeroDivisionError", 7),
-    ("malformed", "the model returned 42, which is not an outcome", 10),
-    ("bad_key", "which is not an outcome", 14),
+    ("malformed", "the model returned 42, which is not an outcome", 11),
+    ("bad_key", "which is not an outcome", 15),
     ("misspelt_field", "register FPEXC has no field 'ENN'; did you mean 'EN'?", 19),
     ("unknown_register", "did you mean 'FPEXC'", 23),
     ("wide_field", "HSR, which the spec path does not read", 27),
@@ -136,3 +136,16 @@ def test_varied_profile_facts_reach_the_model(spec):
                         fixed=AARCH32_GUEST, vary=["HaveEL(EL2)"])
     assert result.agrees, render_crosscheck(result)
     assert {r.fields.get("HaveEL(EL2)") for r in result.table.rows} == {(False,), (True,)}
+
+
+def test_model_files_that_do_not_load(tmp_path):
+    bad = tmp_path / "bad.py"
+    bad.write_text("def model(fields)\n    return 'permitted'\n")
+    with pytest.raises(ModelError) as info:
+        load_model(f"{bad}:model")
+    assert info.value.span.line == 1 and "not valid Python" in info.value.message
+    boom = tmp_path / "boom.py"
+    boom.write_text("import math\n\nVALUE = math.nope\n")
+    with pytest.raises(ModelError) as info:
+        load_model(f"{boom}:model")
+    assert info.value.span.line == 3 and "while loading the model" in info.value.message
