@@ -816,13 +816,13 @@ def _with_decisive(leaves: list[Leaf], bad: list[Leaf]) -> tuple[list[Leaf], lis
     for leaf in leaves + bad:
         node = trie
         for step in leaf.path:
-            node = node.setdefault(step.span, {}).setdefault(step.value, {})
+            node = node.setdefault(id(step.span), {}).setdefault(step.value, {})
 
     def mark(leaf: Leaf) -> Leaf:
         chosen = []
         node = trie
         for step in leaf.path:
-            arms = node[step.span]
+            arms = node[id(step.span)]
             if len(arms) > 1:
                 chosen.append(step)
             node = arms[step.value]
@@ -858,7 +858,9 @@ def _field_widths(spec: Any, leaves: Sequence[Leaf]) -> dict[str, int]:
 
 
 def _path_key(outcome: Outcome) -> tuple:
-    return tuple((s.span, s.value) for s in outcome.path)
+    # Spans are the AST nodes' own objects, shared by every run: identity is enough (and
+    # much cheaper than hashing their fields).
+    return tuple((id(s.span), s.value) for s in outcome.path)
 
 
 def _merge(leaves: Sequence[Leaf]) -> list[Row]:
