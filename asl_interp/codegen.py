@@ -57,15 +57,18 @@ def _load_front() -> None:
 class Sig:
     """A generated function's signature as the run time needs it (picklable, no AST)."""
 
-    __slots__ = ("name", "kind", "params", "result", "width_from_param", "ctx_width")
+    __slots__ = ("name", "kind", "params", "result", "width_from_param", "ctx_width", "result_wvar", "same_width")
 
-    def __init__(self, name: str, kind: str, params: list, result: Any, width_from_param: dict, ctx_width: Any):
+    def __init__(self, name: str, kind: str, params: list, result: Any, width_from_param: dict, ctx_width: Any,
+                 result_wvar: str | None = None, same_width: tuple = ()):
         self.name = name
         self.kind = kind
         self.params = params
         self.result = result
         self.width_from_param = width_from_param
         self.ctx_width = ctx_width
+        self.result_wvar = result_wvar
+        self.same_width = same_width  # (index, name, width variable, index it comes from)
 
     def __getstate__(self) -> tuple:
         return tuple(getattr(self, k) for k in self.__slots__)
@@ -514,12 +517,36 @@ class _FuncGen:
         m(s, lv)
 
     def s_Assign(self, s: ast.Assign, lv: int) -> None:
+        tt = self.p.types.get(s.target)
+        if tt is not None:
+            self.width_check(tt, s.value, lv)
         self.assign(s.target, s.value, lv)
+
+    def width_check(self, t: T, value: Any, lv: int) -> None:
+        """Where the widths of a stored value and its destination are known only at run
+        time, check them there (as the evaluator does)."""
+        vt = self.p.types.get(value)
+        if t.kind != "bits" or vt is None or vt.kind != "bits":
+            return
+        if t.width is not None and vt.width is not None:
+            return
+        if t.width is None and t.wexpr is None:
+            return
+        wt, wv = self.width(t, value), self.width_of(value)
+        if wv is None:
+            raise CodegenUnsupported(f"cannot tell the width of the value stored at {value.span}")
+        if wt == wv:
+            return
+        self.emit(lv, f"if {wv} != {wt}:")
+        self.emit(lv + 1, f"raise _rt_error('a bits(' + str({wv}) + ') value cannot be stored in a bits(' + "
+                          f"str({wt}) + ')', {self.g.span(value)})")
+
 
     def s_VarDecl(self, s: ast.VarDecl, lv: int) -> None:
         t = self.rtype(s.type)
         obj = s.names[0] in self.objs
         if s.init is not None:
+            self.width_check(t, s.init, lv)
             value = self.convert(s.init, t, obj)
         else:
             value = self.default(t, s, obj)
@@ -597,7 +624,44 @@ class _FuncGen:
         if s.value is None:
             self.emit(lv, "return None")
             return
-        self.emit(lv, f"return {self.convert(s.value, self.info.result, self.g.obj_result[id(self.info)])}")
+        r = self.info.result
+        code = self.convert(s.value, r, self.g.obj_result[id(self.info)])
+        if r is not None and r.kind == "bits" and r.width is None:
+            vw = self.width_of(s.value)
+            rw = self.width(r, s)
+            if vw is None:
+                raise CodegenUnsupported(f"cannot tell the width of the value returned at {s.span}")
+            if vw != rw:
+                self.emit(lv, f"if {vw} != {rw}:")
+                self.emit(lv + 1, f"raise _rt_error({self.info.name + ' returns bits('!r} + str({rw}) + "
+                                  f"') but this value is bits(' + str({vw}) + ')', {self.g.span(s)})")
+        self.emit(lv, f"return {code}")
+
+    def width_of(self, e: Any) -> str | None:
+        """Python text of the width of bits expression ``e``, or None when unknown here."""
+        t = self.t(e)
+        if t.kind == "bits" and t.width is not None:
+            return str(t.width)
+        if t.kind == "bits" and t.wexpr is not None:
+            return f"({self.ex(t.wexpr)})"
+        if isinstance(e, ast.SliceExpr):
+            parts = []
+            for sl in e.slices:
+                if isinstance(sl, ast.SliceIndex):
+                    parts.append("1")
+                else:
+                    parts.append(f"(({self.ex(sl.high)}) - ({self.ex(sl.low)}) + 1)")
+            return "(" + " + ".join(parts) + ")"
+        if isinstance(e, ast.Binop) and e.op == ":":
+            a, b = self.width_of(e.left), self.width_of(e.right)
+            return None if a is None or b is None else f"({a} + {b})"
+        if isinstance(e, ast.Binop) and e.op in ("AND", "OR", "EOR", "+", "-"):
+            return self.width_of(e.left) or self.width_of(e.right)
+        if isinstance(e, ast.Unop) and e.op == "NOT":
+            return self.width_of(e.operand)
+        if isinstance(e, ast.IfExpr):
+            return self.width_of(e.then)
+        return None
 
     def s_Assert(self, s: ast.Assert, lv: int) -> None:
         self.emit(lv, f"if not ({self.ex(s.cond)}):")
@@ -719,7 +783,13 @@ class _FuncGen:
                 self.store(part, f"(({tmp} >> {shift}) & {_mask(w)})", BITS(w), lv, converted=True)
             return
         if isinstance(target, ast.SliceExpr):
-            ranges = self.const_slices(target)
+            try:
+                ranges = self.const_slices(target)
+            except CodegenUnsupported:
+                if len(target.slices) != 1:
+                    raise
+                self.store_dynamic_slice(target, code, lv)
+                return
             tmp = self.new_tmp()
             self.emit(lv, f"{tmp} = {code}")
             shift = sum(hi - lo + 1 for hi, lo in ranges)
@@ -747,6 +817,34 @@ class _FuncGen:
             self.emit(lv, call)
             return
         raise CodegenUnsupported(f"assignment to {type(target).__name__}")
+
+    def store_dynamic_slice(self, target: ast.SliceExpr, code: str, lv: int) -> None:
+        """``base<hi:lo> = code`` with bounds known only at run time."""
+        sl = target.slices[0]
+        hi, lo = self.new_tmp(), self.new_tmp()
+        if isinstance(sl, ast.SliceRange):
+            self.emit(lv, f"{hi} = {self.ex(sl.high)}")
+            self.emit(lv, f"{lo} = {self.ex(sl.low)}")
+        else:
+            self.emit(lv, f"{hi} = {lo} = {self.ex(sl.index)}")
+        base = target.base
+        bres = self.p.res.get(base)
+        sp = self.g.span(target)
+        if isinstance(base, ast.Var) and bres is not None and bres.kind == "reg":
+            self.emit(lv, f"_wb({bres.name!r}, {hi}, {lo}, {code}, {sp})")
+            return
+        bt = self.t(base)
+        w = self.width(bt, base)
+        cur = self.ex_obj(base) if self.lazy(base) else self.ex(base)
+        self.emit(lv, f"if {lo} < 0 or {hi} < {lo} or {hi} >= {w}:")
+        self.emit(lv + 1, f"raise _rt_error('slice <' + str({hi}) + ':' + str({lo}) + '> is out of range for bits(' + "
+                          f"str({w}) + ')', {sp})")
+        m = f"(((1 << ({hi} - {lo} + 1)) - 1) << {lo})"
+        if self.lazy(base):
+            new = f"_patch({cur}, {m}, ({code}) << {lo})"
+        else:
+            new = f"({cur} & ~{m}) | (({code}) << {lo})"
+        self.store(base, new, bt, lv, converted=True)
 
     def update_bits(self, base: Any, hi: int, lo: int, piece: str, lv: int) -> None:
         """``base<hi:lo> = piece`` for a base held in a local or a record field."""
@@ -861,9 +959,15 @@ class _FuncGen:
     def e_Var(self, e: ast.Var, obj: bool = False) -> str:
         res = self.p.res.get(e)
         if res is None:
+            # a width variable written in a signature (bits(N)): the function's local N
+            if self.info is not None and e.name in self.info.slots:
+                return f"v_{e.name}"
+            if e.name in self.g.literal_consts:
+                return self.g.literal_consts[e.name]
             raise CodegenUnsupported(f"unresolved name {e.name}")
         t = self.t(e)
         k = res.kind
+
         if k == "local":
             code = f"v_{e.name}"
         elif k == "const":
@@ -936,8 +1040,9 @@ class _FuncGen:
                 lo = tmp
             if isinstance(base, ast.Var) and res is not None and res.kind == "reg":
                 return f"_rb({res.name!r}, {hi}, {lo}, {self.g.span(e)})"
-            b = self.ex_obj(base) if self.lazy(base) else self.ex(base)
-            return f"_slice({b}, {hi}, {lo}, {self.g.span(e)})"
+            if self.lazy(base):
+                return f"_slice({self.ex_obj(base)}, {hi}, {lo}, None, {self.g.span(e)})"
+            return f"_slice({self.ex(base)}, {hi}, {lo}, {self.base_width(base, bt)}, {self.g.span(e)})"
         if isinstance(base, ast.Var) and res is not None and res.kind == "reg":
             for hi, lo in ranges:
                 pieces.append((self.rd(res.name, hi, lo, e), hi - lo + 1))
@@ -950,6 +1055,18 @@ class _FuncGen:
                 raise CodegenUnsupported("several slices of a register-layout value")
             hi, lo = ranges[0]
             return f"{b}.read({hi}, {lo}, {self.g.span(e)})"
+        elif bt.kind == "bits" and bt.width is None:
+            b = self.ex(base)
+            w = self.base_width(base, bt)
+            if len(ranges) > 1 and not b.isidentifier():
+                tmp = self.new_tmp()
+                b = f"({tmp} := {b})"
+                first_b, rest_b = b, tmp
+            else:
+                first_b = rest_b = b
+            for k, (hi, lo) in enumerate(ranges):
+                pieces.append((f"_slice({first_b if k == 0 else rest_b}, {hi}, {lo}, {w}, {self.g.span(e)})",
+                               hi - lo + 1))
         else:
             b = self.ex(base)
             if len(ranges) > 1 and not b.isidentifier():
@@ -967,6 +1084,15 @@ class _FuncGen:
         for piece, w in pieces:
             code = piece if code is None else f"(({code}) << {w}) | {piece}"
         return code
+
+    def base_width(self, base: Any, bt: T) -> str:
+        """The width a slice's base is checked against: None for an integer."""
+        if bt.kind == "integer":
+            return "None"
+        w = self.width_of(base)
+        if w is None:
+            raise CodegenUnsupported(f"width of a sliced value not known at {base.span}")
+        return w
 
     def e_Index(self, e: ast.Index) -> str:
         res = self.p.res.get(e)
@@ -994,13 +1120,20 @@ class _FuncGen:
             return f"({self.ex(e.left)} {'and' if op == '&&' else 'or'} {self.ex(e.right)})"
         lt, rt = self.t(e.left), self.t(e.right)
         if op in ("==", "!="):
-            if lt.kind == "bits" and rt.kind == "bits" or lt.kind != "record":
+            if lt.kind == "bits" and rt.kind == "bits" and (lt.width is None or rt.width is None):
+                wl, wr = self.width_of(e.left), self.width_of(e.right)
+                if wl is None or wr is None:
+                    raise CodegenUnsupported(f"comparison of bits of unknown widths at {e.span}")
+                return f"_eqw({self.ex(e.left)}, {self.ex(e.right)}, {wl}, {wr}, {op == '=='}, {self.g.span(e)})"
+            if lt.kind != "record":
                 return f"({self.ex(e.left)} {op} {self.ex(e.right)})"
             raise CodegenUnsupported("comparison of records")
         if op in ("<", "<=", ">", ">="):
             return f"({self.ex(e.left)} {op} {self.ex(e.right)})"
         if op == ":":
-            rw = self.width(rt, e.right)
+            rw = self.width_of(e.right)
+            if rw is None:
+                raise CodegenUnsupported(f"width of the right operand of ':' not known at {e.span}")
             return f"(({self.ex(e.left)} << {rw}) | {self.ex(e.right)})"
         if op in ("AND", "OR", "EOR"):
             if lt.kind == "boolean":
@@ -1044,6 +1177,11 @@ class _FuncGen:
 
     def e_Unknown(self, e: ast.Unknown) -> str:
         t = self.t(e)
+        if t.kind == "bits" and t.width is None:
+            tmp = self.new_tmp()
+            td = f"({tmp} := _TypeDesc('bits', width={self.width(t, e)}))"
+            return (f"_from_world({td}, _W.unknown({tmp}, {self.g.span(e)}), str({tmp}) + ' UNKNOWN', "
+                    f"{self.g.span(e)})")
         td = self.g.obj(self.g.typedesc(t), "TD")
         what = self.g.obj(f"{self.g.ns[td]} UNKNOWN", "WH")
         return f"_from_world({td}, _W.unknown({td}, {self.g.span(e)}), {what}, {self.g.span(e)})"
@@ -1094,8 +1232,19 @@ class _FuncGen:
             elif prim and at.kind == "record":
                 out.append(f"_copy({self.ex(a)})")
             else:
-                pn = f.params[len(out)][0]
-                out.append(self.convert(a, pt, prim is False and pn in self.g.obj_vars.get(id(f), ())))
+                i = len(out)
+                pn = f.params[i][0]
+                code = self.convert(a, pt, prim is False and pn in self.g.obj_vars.get(id(f), ()))
+                var = pt.wexpr.name if pt.kind == "bits" and isinstance(pt.wexpr, ast.Var) else None
+                j = f.width_from_param.get(var) if var is not None else None
+                if j is not None and j != i:
+                    have, want = self.width_of(a), self.width_of(args[j])
+                    if have is None or want is None:
+                        raise CodegenUnsupported(f"cannot check the width of argument '{pn}' at {a.span}")
+                    if have != want:
+                        code = (f"_argw({code}, {have}, {want}, {pn!r}, {f.name!r}, {var!r}, "
+                                f"{self.g.span(node)})")
+                out.append(code)
         return out
 
     def width_args(self, f: FuncInfo, args: tuple, node: Any) -> list[str]:
@@ -1214,6 +1363,17 @@ def _walk(value: Any):
                     yield from _walk(child)
 
 
+def _same_width(info: Any) -> tuple:
+    """Parameters whose ``bits(N)`` must match the width N takes from another parameter."""
+    out = []
+    for i, (pn, pt) in enumerate(info.params):
+        var = pt.wexpr.name if pt.kind == "bits" and isinstance(pt.wexpr, ast.Var) else None
+        j = info.width_from_param.get(var) if var is not None else None
+        if j is not None and j != i:
+            out.append((i, pn, var, j))
+    return tuple(out)
+
+
 def _is_literal(text: str) -> bool:
     return text in ("True", "False") or text.lstrip("-").isdigit()
 
@@ -1272,14 +1432,16 @@ def _from_world(td: TypeDesc, v: Any, what: str, span: Any) -> Any:
     return v
 
 
-def _slice(v: Any, hi: int, lo: int, span: Any) -> int:
-    if hi < lo or lo < 0:
-        raise ASLRuntimeError(f"slice <{hi}:{lo}> is out of range", span)
+def _slice(v: Any, hi: int, lo: int, width: int | None, span: Any) -> int:
+    """Bits ``hi:lo`` of ``v`` (an int of ``width`` bits, an integer when ``width`` is None,
+    or a Bits), range-checked as the evaluator does."""
     if isinstance(v, Bits):
-        if hi >= v.n:
-            raise ASLRuntimeError(f"slice <{hi}:{lo}> is out of range for bits({v.n})", span)
+        width = v.n
+    if hi < lo or lo < 0 or (width is not None and hi >= width):
+        raise ASLRuntimeError(f"slice <{hi}:{lo}> is out of range for "
+                              f"{'an integer' if width is None else f'bits({width})'}", span)
+    if isinstance(v, Bits):
         return v.read(hi, lo, span)
-
     return (v >> lo) & ((1 << (hi - lo + 1)) - 1)
 
 
@@ -1289,6 +1451,20 @@ def _patch(cur: Bits, mask: int, bits: int) -> Bits:
     if isinstance(cur, LazyBits):
         return cur.patched(cur.known | mask, (cur.cache & ~mask) | bits)
     return Bits(cur.n, (cur.v & ~mask) | bits)
+
+
+def _eqw(a: int, b: int, wa: int, wb: int, eq: bool, span: Any) -> bool:
+    """``a == b`` (or ``!=``) of bits whose widths are known only at run time."""
+    if wa != wb:
+        raise ASLRuntimeError(f"cannot compare bits({wa}) with bits({wb})", span)
+    return (a == b) == eq
+
+
+def _argw(v: Any, have: int, want: int, pname: str, fname: str, var: str, span: Any) -> Any:
+    """An argument whose width must equal another's (both ``bits(N)``), checked."""
+    if have != want:
+        raise ASLRuntimeError(f"argument '{pname}' of {fname} is bits({have}) but {var} is {want}", span)
+    return v
 
 
 def _ext_error(span: Any) -> int:
@@ -1419,15 +1595,25 @@ class FastProgram:
                         widths[v] = a.n
             else:
                 pyargs.append(copy_value(a))
+        for i, pn, var, j in getattr(info, "same_width", ()):
+            if args[i].n != args[j].n:
+                raise ASLRuntimeError(f"argument '{pn}' of {info.name} is bits({args[i].n}) but {var} is {args[j].n}")
         for v in _width_params(info):
             if v in widths:
+
                 pyargs.append(widths[v])
             elif v == info.ctx_width:
                 if n is None:
-                    raise UsageError(f"{info.name} needs the result width N")
+                    raise UsageError(f"{info.name} returns bits(N) with N from the context: pass n=")
                 pyargs.append(n)
         value = fn(*pyargs)
-        return _to_value(value, info.result, n, info)
+        wvar = getattr(info, "result_wvar", None)
+        if wvar is not None and wvar not in widths:
+            for (pn, _pt), a in zip(info.params, args):
+                if pn == wvar:
+                    widths[wvar] = a
+        return _to_value(value, info.result, widths.get(wvar, n) if wvar else n, info)
+
 
     def evaluate(self, text: str, world: World) -> Any:
         """Run a call written in ASL (``"CheckVFPEnabled(TRUE)"``): the arguments may be
@@ -1678,8 +1864,11 @@ def generate(checked: CheckedProgram, *, undefined: Any = None,
             v = PrimRef(v.name, primitives.REGISTRY[v.name].index(v))
         objects[k] = v
     infos = {name: Sig(i.name, i.kind, [(n, _tinfo(t)) for n, t in i.params], _tinfo(i.result),
-                       dict(i.width_from_param), i.ctx_width)
+                       dict(i.width_from_param), i.ctx_width,
+                       i.result.wexpr.name if i.result is not None and isinstance(i.result.wexpr, ast.Var) else None,
+                       _same_width(i))
              for name, i in gen.infos.items()}
+
     return Generated(source, objects, infos, {n: _tinfo(t) for n, (t, _d) in checked.consts.items()},
                      frozenset(checked.members), views is not None, gen.uses_lazy, obj_params,
                      dict(profile.impdef) if profile is not None else None)
@@ -1691,6 +1880,10 @@ def build_program(generated: Generated) -> FastProgram:
         "_Bits": Bits, "_LazyBits": LazyBits, "_Record": Record, "_Array": Array, "_copy": copy_value,
         "_rt_error": _rt_error, "_sint": _sint, "_div": _div, "_mod": _mod,
         "_slice": _slice, "_ext_error": _ext_error, "_from_world": _from_world, "_show": show, "_patch": _patch,
+        "_TypeDesc": TypeDesc, "_eqw": _eqw, "_argw": _argw,
+
+
+
 
         "_W": None, "_rb": None, "_wb": None, "_rt": None, "_LZ": [],
 

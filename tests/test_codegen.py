@@ -216,7 +216,7 @@ def test_unsupported_constructs_are_refused_at_compile_time():
     """A construct the generator cannot express is a CodegenUnsupported, not a wrong run."""
     from asl_interp.checker import check_program
 
-    module = parse("integer F(integer n)\n    bits(n) x = bits(n) UNKNOWN;\n    return UInt(x);\n", "<dyn>")
+    module = parse("type R is (integer a)\n\nboolean F()\n    R x;\n    R y;\n    return x == y;\n", "<rec>")
     checked = check_program([module], None)
     if checked.errors:
         pytest.skip("the checker rejects the probe program")
