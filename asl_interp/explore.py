@@ -1005,18 +1005,25 @@ def check_independent(spec: Any, call: str, field: str, *, profile: str | Path |
     table = explore(spec, call, profile=profile, fixed=where, vary=vary, max_paths=max_paths)
     desc = f"{call} is independent of {norm}" + (f" where {where_text(where)}" if where else "")
     states = sum(leaf_states(leaf) for leaf in table.leaves)
+    # The pair reading the fewest fields: both lists by size, so the bound prunes early.
     best: tuple[int, Leaf, Leaf] | None = None
-    for a in table.leaves:
+    by_size = sorted(table.leaves, key=lambda leaf: len(leaf.fields))
+    keys = {id(leaf): outcome_key(leaf.outcome) for leaf in by_size}
+    smallest = len(by_size[0].fields) if by_size else 0
+    for a in by_size:
+        if best is not None and len(a.fields) + smallest >= best[0]:
+            break
         if not _touches(a, storage, fmask):
             continue
-        ka = outcome_key(a.outcome)
-        for b in table.leaves:
-            if b is a or outcome_key(b.outcome) == ka:
+        ka = keys[id(a)]
+        for b in by_size:
+            size = len(a.fields) + len(b.fields)
+            if best is not None and size >= best[0]:
+                break
+            if b is a or keys[id(b)] == ka:
                 continue
             if _meet(a, b, storage, fmask) is not None and _meet(b, a, storage, fmask) is not None:
-                size = len(a.fields) + len(b.fields)
-                if best is None or size < best[0]:
-                    best = (size, a, b)
+                best = (size, a, b)
     if best is None:
         return PropertyResult(True, desc, table.paths, states, table)
     _n, a, b = best
