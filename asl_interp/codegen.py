@@ -150,6 +150,7 @@ class _Gen:
         self.profile_answer = None
         self.reference: Any = None
         self.pure: set[int] = set()
+        self.tables: dict[int, dict] = {}
         self.ns: dict[str, Any] = {}
         self.names: dict[int, str] = {}          # id(FuncInfo) -> python name
         self.infos: dict[str, FuncInfo] = {}
@@ -293,6 +294,45 @@ class _Gen:
                     pure.discard(k)
                     changed = True
         self.pure = pure
+
+    def tabulate(self) -> None:
+        """``self.tables``: for each pure function whose parameters range over a small
+        finite set (bits up to 4 wide, booleans, enumerations) and whose result is a plain
+        value, its value for every argument, computed now under the profile's answers."""
+        for info in self.infos.values():
+            if id(info) not in self.pure or not info.params or info.kind != "func":
+                continue
+            r = info.result
+            if r is None or r.kind not in ("boolean", "integer", "bits", "enum") or _is_obj(r):
+                continue
+            if info.ctx_width or info.width_from_param:
+                continue
+            domains = []
+            for _n, t in info.params:
+                if t.kind == "boolean":
+                    domains.append([(False, False), (True, True)])
+                elif t.kind == "bits" and t.width is not None and t.width <= 4:
+                    domains.append([(v, Bits(t.width, v)) for v in range(1 << t.width)])
+                elif t.kind == "enum":
+                    domains.append([(m, m) for m in self.p.enums[t.name]])
+                else:
+                    break
+            else:
+                import itertools
+
+                combos = list(itertools.product(*domains))
+                if len(combos) > 64:
+                    continue
+                table = {}
+                try:
+                    for combo in combos:
+                        value = self.reference.call(info.name, tuple(v for _k, v in combo),
+                                                    _AnswerWorld(self.profile_answer))
+                        key = combo[0][0] if len(combo) == 1 else tuple(k for k, _v in combo)
+                        table[key] = value.v if isinstance(value, Bits) else value
+                except Exception:  # noqa: BLE001 - a combination that needs more: no table
+                    continue
+                self.tables[id(info)] = table
 
     def fold_call(self, f: FuncInfo, e: Any) -> str | None:
         """The value of a call to a pure function with constant arguments, as Python text,
@@ -485,6 +525,11 @@ class _FuncGen:
     def function(self, pyname: str) -> list[str]:
         info = self.info
         params = [f"v_{n}" for n, _ in info.params] + [f"v_{w}" for w in _width_params(info)]
+        table = self.g.tables.get(id(info))
+        if table is not None:
+            key = params[0] if len(params) == 1 else "(" + ", ".join(params) + ")"
+            return [f"def {pyname}({', '.join(params)}):  # {info.signature}: a table under the profile",
+                    f"    return {self.g.obj(table, 'TB')}[{key}]"]
         self.emit_block(info.decl.body, 1)
         lines = [f"def {pyname}({', '.join(params)}):  # {info.signature}"]
         if self.assigned_globals:
@@ -560,14 +605,28 @@ class _FuncGen:
         self.emit(lv, self.call(s.call, stmt=True))
 
     def s_If(self, s: ast.If, lv: int) -> None:
-        self.emit(lv, f"if {self.ex(s.cond)}:")
-        self.emit_block(s.then, lv + 1)
-        for ei in s.elsifs:
-            self.emit(lv, f"elif {self.ex(ei.cond)}:")
-            self.emit_block(ei.body, lv + 1)
+        arms = [(s.cond, s.then)] + [(ei.cond, ei.body) for ei in s.elsifs]
+        first = True
+        for cond, body in arms:
+            c = _unparen(self.ex(cond))
+            if c == "False":
+                continue  # a constant-false arm never runs (its condition has no effects)
+            if c == "True":
+                if first:
+                    self.emit_block(body, lv)
+                else:
+                    self.emit(lv, "else:")
+                    self.emit_block(body, lv + 1)
+                return
+            self.emit(lv, f"{'if' if first else 'elif'} {c}:")
+            self.emit_block(body, lv + 1)
+            first = False
         if s.orelse is not None:
-            self.emit(lv, "else:")
-            self.emit_block(s.orelse, lv + 1)
+            if first:
+                self.emit_block(s.orelse, lv)
+            else:
+                self.emit(lv, "else:")
+                self.emit_block(s.orelse, lv + 1)
 
     def s_Case(self, s: ast.Case, lv: int) -> None:
         st = self.t(s.subject)
@@ -1109,6 +1168,9 @@ class _FuncGen:
     def e_Unop(self, e: ast.Unop) -> str:
         a = self.ex(e.operand)
         if e.op == "!":
+            inner = _unparen(a)
+            if inner in ("True", "False"):
+                return "False" if inner == "True" else "True"
             return f"(not {a})"
         if e.op == "-":
             return f"(-{a})"
@@ -1117,7 +1179,13 @@ class _FuncGen:
     def e_Binop(self, e: ast.Binop) -> str:
         op = e.op
         if op in ("&&", "||"):
-            return f"({self.ex(e.left)} {'and' if op == '&&' else 'or'} {self.ex(e.right)})"
+            a = _unparen(self.ex(e.left))
+            # a constant left operand decides alone or leaves the right one (short-circuit
+            # order is kept: a constant right operand never drops the left's evaluation)
+            if a in ("True", "False"):
+                decides = (a == "False") if op == "&&" else (a == "True")
+                return a if decides else self.ex(e.right)
+            return f"({a} {'and' if op == '&&' else 'or'} {self.ex(e.right)})"
         lt, rt = self.t(e.left), self.t(e.right)
         if op in ("==", "!="):
             if lt.kind == "bits" and rt.kind == "bits" and (lt.width is None or rt.width is None):
@@ -1374,7 +1442,30 @@ def _same_width(info: Any) -> tuple:
     return tuple(out)
 
 
+def _unparen(text: str) -> str:
+    """``text`` without parentheses that enclose all of it."""
+    while text.startswith("(") and text.endswith(")"):
+        depth = 0
+        quote = None
+        for k, ch in enumerate(text):
+            if quote is not None:
+                if ch == quote and text[k - 1] != "\\":
+                    quote = None
+                continue
+            if ch in "'\"":
+                quote = ch
+                continue
+            depth += ch == "("
+            depth -= ch == ")"
+            if depth == 0 and k != len(text) - 1:
+                return text
+        text = text[1:-1]
+    return text
+
+
+
 def _is_literal(text: str) -> bool:
+
     return text in ("True", "False") or text.lstrip("-").isdigit()
 
 
@@ -1851,6 +1942,8 @@ def generate(checked: CheckedProgram, *, undefined: Any = None,
         gen.profile = profile
         gen.profile_answer = _profile_answerer(profile, gen.reference)
         gen.purity()
+        gen.tabulate()
+
     source = gen.run()
     if gen.uses_lazy and views is not None:
         raise CodegenUnsupported("direct storage access with lazy whole-register values")
