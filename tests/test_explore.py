@@ -10,6 +10,8 @@ from pathlib import Path
 
 import attrs
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from asl_interp.api import load_profile, load_spec
 from asl_interp.errors import ASLRuntimeError, StateError, UsageError
@@ -204,3 +206,32 @@ def test_unknown_call_is_a_static_error(spec):
 
     with pytest.raises(ASLError, match="undefined function 'Nope'"):
         explore(spec, "Nope()", profile=PROFILE)
+
+
+FIXABLE = {"CTL.EN": 1, "CTL.MODE": 2, "CTLV.TRAP": 1}
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(call=st.sampled_from(CALLS), fixed=st.dictionaries(st.sampled_from(sorted(FIXABLE)), st.integers(0, 3)))
+def test_fixed_state_tables_agree_with_brute_force(spec, call, fixed):
+    """With any part of the state fixed, the table covers exactly the states that agree with
+    it, each in one row with the brute-force outcome."""
+    fixed = {k: v & ((1 << FIXABLE[k]) - 1) for k, v in fixed.items()}
+    table = explore(spec, call, profile=PROFILE, fixed=fixed)
+    for ctl, answers, value, _reads in brute_force_cached(spec, call):
+        if any(field_value(spec, ctl, k) != v for k, v in fixed.items()):
+            continue
+        rows = [row for row in table.rows if matches(spec, row.fields, ctl, answers)]
+        if value is None:
+            assert rows == []
+        else:
+            assert [row.outcome.value for row in rows] == [value]
+
+
+_BRUTE: dict = {}
+
+
+def brute_force_cached(spec, call):
+    if call not in _BRUTE:
+        _BRUTE[call] = brute_force(spec, call)
+    return _BRUTE[call]
