@@ -12,11 +12,30 @@ vector whose width is static is a plain ``int`` (masks are computed at generatio
 small pure primitives (``UInt``, ``ZeroExtend``, ``IsZero``...) are inlined; locals are Python
 locals; ASL globals are module globals of the generated code.
 
-Guarantees (what stays the same as the evaluator):
+Public API:
+- ``compile_fast(checked, *, undefined=None, views=None, profile=None) -> FastProgram``;
+  ``generate(...)`` -> :class:`Generated` (picklable: what the on-disk cache stores) and
+  ``build_program(generated) -> FastProgram`` are its two halves.
+- ``FastProgram.call(name, args, world, *, n=None)``, ``FastProgram.evaluate(text, world)``
+  (a call whose arguments are literals, constants or enumeration members),
+  ``FastProgram.source`` (the generated text), ``FastProgram.functions()``.
+- :class:`FlatWorld` (plain storage, records nothing) and :func:`flat_views`.
+
+Variants: ``views`` gives the *direct-storage* variant (constant-range register accesses
+become dict operations on a :class:`FlatWorld`'s storage); ``profile`` *specialises* to an
+implementation profile (pure calls with constant arguments are computed while generating,
+pure functions of small finite domains become tables; the World is then not asked those
+questions, and the program refuses a World of another profile).
+
+Guarantees (what stays the same as the evaluator's fast form):
 - Every machine access goes through ``world.read_bits``/``world.write_bits`` with the same
-  registers, bit ranges and spans; a whole register that only flows into a value of a
-  register-layout type (``SCRType``) or into a primitive stays a lazy
-  :class:`~asl_interp.values.LazyBits`, so only the bits examined are read.
+  registers, bit ranges and spans (except in the direct-storage variant, which needs a
+  FlatWorld); a whole register that flows into a local, a result, a parameter or a
+  primitive stays a lazy :class:`~asl_interp.values.LazyBits` (found by a flow analysis), so
+  only the bits examined are read; assigning some of its bits keeps it lazy.
+- Widths known only at run time are checked where the evaluator checks them (stores,
+  returns, comparisons, slices, ``bits(N)`` arguments), with the same messages.
+
 - UNKNOWN, IMPLEMENTATION_DEFINED, ``ConstrainUnpredictable`` and ``UNDEFINED`` reach the
   World exactly as in the evaluator; ``EvaluationEnded`` passes through untouched.
 - Nothing is observed: no ``on_line``/``on_branch`` events (use the evaluator's instrumented
@@ -25,7 +44,9 @@ Guarantees (what stays the same as the evaluator):
   time, never a wrong answer at run time; callers then use the evaluator.
 
 Run-time errors (failed ``assert``, ``Unreachable()``, runaway recursion) are
-``ASLRuntimeError``s at the offending span.
+``ASLRuntimeError``s at the offending span, with the evaluator's messages; unlike the
+evaluator's, they carry no ASL call stack, and there is no step limit (use the evaluator
+for untrusted, possibly non-terminating ASL).
 """
 
 from __future__ import annotations
@@ -537,6 +558,9 @@ class _FuncGen:
         if self.g.views is not None and any("R[" in line for line in self.out):
             lines.append("    R = _R")
         body = self.out or ["    pass"]
+        last = body[-1]
+        if last.startswith("    ") and not last.startswith("     ") and last.strip().startswith(("return", "raise")):
+            return lines + body
         if info.result is None or info.kind == "setter":
             body.append("    return None")
         else:
@@ -1573,21 +1597,17 @@ class FastProgram:
 
     def __init__(self, generated: Generated, ns: dict[str, Any]):
         self.generated = generated
-        self._init(generated.source, ns, generated.infos, generated.direct, generated.uses_lazy, generated.obj_params)
-
-    def _init(self, source: str, ns: dict[str, Any], gen_names: dict[str, FuncInfo],
-                 direct: bool = False, uses_lazy: bool = False, obj_params: dict[str, list[str]] | None = None):
-        self.direct = direct
-        self.uses_lazy = uses_lazy
-        self._obj_params = {id(info): set((obj_params or {}).get(pyname, ())) for pyname, info in gen_names.items()}
-        self.source = source
+        self.direct = generated.direct
+        self.uses_lazy = generated.uses_lazy
+        self.source = generated.source
         self._ns = ns
-        self._by_name: dict[str, list[tuple[FuncInfo, Any]]] = {}
-        for pyname, info in gen_names.items():
-            self._by_name.setdefault(info.name, []).append((info, ns[pyname]))
+        self._obj_params = {id(sig): set(generated.obj_params.get(pyname, ()))
+                            for pyname, sig in generated.infos.items()}
+        self._by_name: dict[str, list[tuple[Sig, Any]]] = {}
+        for pyname, sig in generated.infos.items():
+            self._by_name.setdefault(sig.name, []).append((sig, ns[pyname]))
         self._depth = 0
         self._profile_ok: Any = None
-
 
     @property
     def source_hash(self) -> str:
@@ -1610,8 +1630,8 @@ class FastProgram:
                                      "answers differently (or it has none)")
                 self._profile_ok = profile
         if self.direct:
-
             if not isinstance(world, FlatWorld):
+
                 raise UsageError("this program was generated for direct storage access: run it on a FlatWorld")
             ns["_R"] = world.storage
         ns["_W"] = world
