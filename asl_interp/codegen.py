@@ -708,7 +708,12 @@ class _FuncGen:
             self.emit(lv, "return None")
             return
         r = self.info.result
-        code = self.convert(s.value, r, self.g.obj_result[id(self.info)])
+        res = self.p.res.get(s.value)
+        # a local (not a parameter) dies here, so its record can be returned without a copy
+        fresh = (isinstance(s.value, ast.Var) and res is not None and res.kind == "local"
+                 and s.value.name not in {n for n, _ in self.info.params})
+        code = self.convert(s.value, r, self.g.obj_result[id(self.info)], fresh=fresh)
+
         if r is not None and r.kind == "bits" and r.width is None:
             vw = self.width_of(s.value)
             rw = self.width(r, s)
@@ -982,15 +987,17 @@ class _FuncGen:
         """``e`` as a value (ints for bits) for a destination of type ``dst``."""
         return self.convert(e, dst, False)
 
-    def convert(self, e: Any, dst: T | None, obj: bool) -> str:
+    def convert(self, e: Any, dst: T | None, obj: bool, fresh: bool = False) -> str:
         """``e`` for a destination of type ``dst`` that holds ``Bits`` objects when ``obj``
-        (copied when it is a record, an array or a tuple holding them)."""
+        (copied when it is a record, an array or a tuple holding them, unless ``fresh``: the
+        destination may share a variable's value because neither changes it afterwards)."""
+
         src = self.t(e)
         if obj and src.kind == "bits":
             return self.ex_obj(e, dst)
         code = self.ex(e)
         if src.kind in ("record", "array") or (src.kind == "tuple" and any(x.kind in ("record", "array") for x in src.elems)):
-            if not isinstance(e, (ast.Call, ast.Index)):
+            if not isinstance(e, (ast.Call, ast.Index)) and not (fresh and isinstance(e, ast.Var)):
                 return f"_copy({code})"
         return code
 
@@ -1608,6 +1615,7 @@ class FastProgram:
             self._by_name.setdefault(sig.name, []).append((sig, ns[pyname]))
         self._depth = 0
         self._profile_ok: Any = None
+        self._cands: dict[tuple[str, int], list] = {}
 
     @property
     def source_hash(self) -> str:
@@ -1652,12 +1660,19 @@ class FastProgram:
         return cands[0]
 
     def _pick(self, name: str, args: tuple | list) -> tuple[FuncInfo, Any]:
-        """The overload of ``name`` that ``args`` (values.py values) fit."""
-        cands = [c for c in self._by_name.get(name, ()) if len(c[0].params) == len(args) and c[0].kind == "func"]
+        """The overload of ``name`` that ``args`` (values.py values) fit; UsageError if none."""
+        cands = self._cands.get((name, len(args)))
+        if cands is None:
+            cands = [c for c in self._by_name.get(name, ()) if len(c[0].params) == len(args) and c[0].kind == "func"]
+            self._cands[(name, len(args))] = cands
         for info, fn in cands:
             if all(_fits(pt, a) for (_, pt), a in zip(info.params, args)):
                 return info, fn
-        return self._lookup(name, len(args))
+        info, _fn = self._lookup(name, len(args))
+        for (pn, pt), a in zip(info.params, args):
+            if not _fits(pt, a):
+                raise UsageError(f"argument '{pn}' of {name} must be a {_tstr(pt)}, not {show(a)}")
+        raise UsageError(f"no overload of {name} takes these arguments")
 
     def call(self, name: str, args: tuple | list, world: World, *, n: int | None = None) -> Any:
         """Run ASL function ``name`` (overload by argument count) with ``args`` (values.py
@@ -1700,7 +1715,6 @@ class FastProgram:
                 if not isinstance(a, Bits):
                     raise UsageError(f"argument {pn} of {info.name} must be bits, not {a!r}")
                 pyargs.append(a if pn in self._obj_params.get(id(info), ()) else a.v)
-
                 for v, idx in info.width_from_param.items():
                     if idx == i:
                         widths[v] = a.n
@@ -1711,7 +1725,6 @@ class FastProgram:
                 raise ASLRuntimeError(f"argument '{pn}' of {info.name} is bits({args[i].n}) but {var} is {args[j].n}")
         for v in _width_params(info):
             if v in widths:
-
                 pyargs.append(widths[v])
             elif v == info.ctx_width:
                 if n is None:
@@ -1758,6 +1771,15 @@ class FastProgram:
                 v = self._ns[f"C_{e.name}"]
                 return Bits(t.width, v) if t.kind == "bits" else v
         raise UsageError("call arguments must be literals, constants or enumeration members", getattr(e, "span", None))
+
+
+def _tstr(t: Any) -> str:
+    """A run-time type as ASL writes it."""
+    if t.kind == "bits":
+        return f"bits({t.width})" if t.width is not None else "bits(N)"
+    if t.kind in ("enum", "record"):
+        return str(t.name)
+    return t.kind
 
 
 def _fits(t: T, v: Any) -> bool:
