@@ -1705,7 +1705,17 @@ class FastProgram:
 
     def call_in(self, rt: Any, name: str, args: tuple, n: int | None, span: Any) -> Any:
         """For primitives (``PrimContext.call``): call ``name`` within the running evaluation."""
+        if self._depth and rt.world is self._ns["_W"]:
+            cands = self._cands.get((name, len(args)))
+            if cands is not None and len(cands) == 1:
+                info, fn = cands[0]
+                self._depth += 1
+                try:
+                    return self._invoke(info, fn, args, n)
+                finally:
+                    self._depth -= 1
         return self.call(name, args, rt.world, n=n)
+
 
     def _invoke(self, info: FuncInfo, fn: Any, args: Any, n: int | None) -> Any:
         pyargs = []
