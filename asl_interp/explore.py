@@ -102,21 +102,6 @@ class Var:
     key: str
     mask: int = 0
 
-    def label(self) -> str:
-        if self.kind == "state":
-            return f"{self.key}<{_mask_text(self.mask)}>"
-        if self.kind == "constraint":
-            return f"ConstrainUnpredictable({self.key})"
-        return self.key
-
-
-def _mask_text(mask: int) -> str:
-    bits = [b for b in range(mask.bit_length()) if mask >> b & 1]
-    if not bits:
-        return ""
-    hi, lo = max(bits), min(bits)
-    return f"{hi}:{lo}" if hi != lo else str(hi)
-
 
 def _runs_of(mask: int) -> list[tuple[int, int]]:
     """Contiguous bit runs ``(high, low)`` of ``mask``."""
@@ -474,20 +459,22 @@ class _SpecFacts:
 
     assert_lines: set[tuple[str, int]]
     stmt_lines: dict[str, set[int]]
-    permitted_by_function: dict[str, list[str]]
     constraint_members: list[str]
     constraint_sites: dict[str, list[str]]
     read_sites: dict[Span, list[Callable[[int], bool]]]
     value_names: dict[str, dict[int, str]] = attrs.field(factory=dict)
 
 
-_FACTS: dict[int, _SpecFacts] = {}
+#: Per loaded spec (by identity, checked through a weak reference): its facts.
+_FACTS: dict[int, tuple[Any, _SpecFacts]] = {}
 
 
 def _spec_facts(spec: Any) -> _SpecFacts:
+    import weakref
+
     cached = _FACTS.get(id(spec))
-    if cached is not None:
-        return cached
+    if cached is not None and cached[0]() is spec:
+        return cached[1]
     assert_lines: set[tuple[str, int]] = set()
     stmt_lines: dict[str, set[int]] = {}
     members: list[str] = []
@@ -521,20 +508,13 @@ def _spec_facts(spec: Any) -> _SpecFacts:
                     elif node.name == "ConstrainUnpredictable":
                         sites.setdefault(arg, []).extend(members)
     names: dict[str, dict[int, str]] = {}
-    facts = _SpecFacts(assert_lines, stmt_lines, wrapper_permits, members, sites, _read_sites(spec, names), names)
-    _FACTS[id(spec)] = facts
+    facts = _SpecFacts(assert_lines, stmt_lines, members, sites, _read_sites(spec, names), names)
+    try:
+        ref: Any = weakref.ref(spec)
+    except TypeError:  # an object without weak references: keep it alive with its facts
+        ref = lambda spec=spec: spec  # noqa: E731
+    _FACTS[id(spec)] = (ref, facts)
     return facts
-
-
-def _children(node: ast.Node):
-    for a in attrs.fields(type(node)):
-        if a.name == "span":
-            continue
-        value = getattr(node, a.name)
-        items = value if isinstance(value, tuple | list) else (value,)
-        for item in items:
-            if isinstance(item, ast.Node):
-                yield item
 
 
 def _read_sites(spec: Any, names: dict[str, dict[int, str]]) -> dict[Span, list[Callable[[int], bool]]]:
