@@ -1397,6 +1397,9 @@ class _FuncGen:
             cw = self.p.ctxw.get(e)
             if cw is not None:
                 n = str(cw) if isinstance(cw, int) else f"({self.ex(cw)})"
+        if name == "ZeroExtend" and f.decl is None and n_args == 1 and n != "None" and (obj or stmt):
+            # what the primitive does, without its call context: a lazy value stays lazy
+            return f"_zext({args[0]}, {n}, {self.g.span(e)})"
         entry = self.g.obj(f.primitive, "P")
         code = f"_prim({entry}, {self.g.span(e)}, {n}{''.join(', ' + a for a in args)})"
         rt = f.result
@@ -1451,7 +1454,6 @@ def _walk(value: Any):
         _load_front()
     if isinstance(value, tuple):
         for item in value:
-
             yield from _walk(item)
     elif isinstance(value, ast.Node):
         yield value
@@ -1496,7 +1498,6 @@ def _unparen(text: str) -> str:
 
 
 def _is_literal(text: str) -> bool:
-
     return text in ("True", "False") or text.lstrip("-").isdigit()
 
 
@@ -1589,6 +1590,15 @@ def _argw(v: Any, have: int, want: int, pname: str, fname: str, var: str, span: 
     return v
 
 
+def _zext(x: Bits, n: int, span: Any) -> Bits:
+    """``ZeroExtend(x)`` to ``n`` bits as the primitive does it (a LazyBits stays lazy)."""
+    if n < x.n:
+        raise ASLRuntimeError(f"ZeroExtend: cannot extend bits({x.n}) to the narrower bits({n})", span)
+    if isinstance(x, LazyBits):
+        return x.extended(n)
+    return Bits(n, x.v)
+
+
 def _ext_error(span: Any) -> int:
     raise ASLRuntimeError("ZeroExtend: cannot extend to a narrower width", span)
 
@@ -1616,6 +1626,7 @@ class FastProgram:
         self._depth = 0
         self._profile_ok: Any = None
         self._cands: dict[tuple[str, int], list] = {}
+        ns["_program"] = self
 
     @property
     def source_hash(self) -> str:
@@ -1639,13 +1650,12 @@ class FastProgram:
                 self._profile_ok = profile
         if self.direct:
             if not isinstance(world, FlatWorld):
-
                 raise UsageError("this program was generated for direct storage access: run it on a FlatWorld")
             ns["_R"] = world.storage
         ns["_W"] = world
         ns["_rb"] = world.read_bits
-        ns["_wb"] = _freezing_writer(world, ns["_LZ"]) if self.uses_lazy else world.write_bits
-        ns["_rt"] = _Rt(world, self)
+        ns["_wb"] = ns["_freezing_wb"] if self.uses_lazy else world.write_bits
+        ns["_rt"] = None  # made when a primitive first needs it
 
     def entry(self, name: str, nargs: int) -> Any:
         """The generated Python function for ASL function ``name`` with ``nargs`` arguments
@@ -1808,13 +1818,12 @@ def _fits(t: T, v: Any) -> bool:
     return True
 
 
-def _freezing_writer(
-world: World, lazies: list):
-    """``world.write_bits`` preceded by reading in full every live lazy register value
-    (value semantics, as the evaluator does)."""
-    write = world.write_bits
+def _freezing_writer(ns: dict[str, Any]):
+    """The bound World's ``write_bits`` preceded by reading in full every live lazy
+    register value of this evaluation (value semantics, as the evaluator does)."""
 
     def write_bits(register: str, high: int, low: int, value: int, span: Any) -> None:
+        lazies = ns["_LZ"]
         if lazies:
             refs = list(lazies)
             lazies.clear()
@@ -1822,7 +1831,7 @@ world: World, lazies: list):
                 z = ref()
                 if z is not None:
                     z.freeze()
-        write(register, high, low, value, span)
+        ns["_W"].write_bits(register, high, low, value, span)
 
     return write_bits
 
@@ -1875,11 +1884,12 @@ def _make_prim(ns: dict[str, Any]):
             from .primitives import PrimContext
 
             context.append(PrimContext)
-        return entry.fn(context[0](ns["_rt"], span, n), *args)
+        rt = ns["_rt"]
+        if rt is None:
+            rt = ns["_rt"] = _Rt(ns["_W"], ns["_program"])
+        return entry.fn(context[0](rt, span, n), *args)
 
     return prim
-
-
 
 def compile_fast(checked: CheckedProgram, *, undefined: Any = None,
                  views: dict[str, tuple[str, int]] | None = None, profile: Any = None) -> FastProgram:
@@ -2025,7 +2035,8 @@ def build_program(generated: Generated) -> FastProgram:
         "_Bits": Bits, "_LazyBits": LazyBits, "_Record": Record, "_Array": Array, "_copy": copy_value,
         "_rt_error": _rt_error, "_sint": _sint, "_div": _div, "_mod": _mod,
         "_slice": _slice, "_ext_error": _ext_error, "_from_world": _from_world, "_show": show, "_patch": _patch,
-        "_TypeDesc": TypeDesc, "_eqw": _eqw, "_argw": _argw,
+        "_TypeDesc": TypeDesc, "_eqw": _eqw, "_argw": _argw, "_zext": _zext,
+
 
 
 
@@ -2042,6 +2053,7 @@ def build_program(generated: Generated) -> FastProgram:
 
     ns["_unpredictable"] = unpredictable
     ns["_prim"] = _make_prim(ns)
+    ns["_freezing_wb"] = _freezing_writer(ns)
     for k, v in generated.objects.items():
         ns[k] = v.resolve() if isinstance(v, PrimRef) else v
     code = compile(generated.source, "<asl-codegen>", "exec")
