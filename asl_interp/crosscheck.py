@@ -45,7 +45,6 @@ from __future__ import annotations
 
 import importlib.util
 import inspect
-import itertools
 import sys
 import traceback
 from collections.abc import Callable, Iterator, Mapping
@@ -185,10 +184,13 @@ def _model_raised(err: BaseException, file: str | None, what: str) -> ModelError
     return ModelError(f"the model raised {type(err).__name__}{' ' + what if what else ''}: {err}", span)
 
 
-class _Need(Exception):  # noqa: N818 - control flow: the model read a field not yet given
-    def __init__(self, name: str, storage: str, mask: int, shift: int, width: int):
+class _Need(Exception):  # noqa: N818 - control flow: the model read bits not yet given
+    """The model read ``name``; bits ``mask`` of ``storage`` must be tried at each of
+    ``values`` (storage-positioned); ``width`` is the field's width (for messages)."""
+
+    def __init__(self, name: str, storage: str, mask: int, values: list[int], width: int):
         super().__init__(name)
-        self.name, self.storage, self.mask, self.shift, self.width = name, storage, mask, shift, width
+        self.name, self.storage, self.mask, self.values, self.width = name, storage, mask, values, width
 
 
 class _UnknownName(Exception):  # noqa: N818 - carries a clean message out of the model
@@ -200,14 +202,18 @@ class _UnknownName(Exception):  # noqa: N818 - carries a clean message out of th
 class Fields(Mapping[str, Any]):
     """The mapping a model reads: register fields and profile facts, reads recorded.
 
-    ``bits`` is the state known for this check (storage -> (mask, value)); ``facts`` the
-    profile's answers (and the leaf's open answers). Reading bits not in ``bits`` raises an
-    internal request so the checker can enumerate them.
+    ``bits`` is the state known for this check (storage -> (mask, value)); ``classes`` the
+    leaf's open value classes (storage -> [(mask, members)]) not yet pinned to one member;
+    ``facts`` the profile's answers (and the leaf's open answers). Reading bits not in
+    ``bits`` raises an internal request so the checker can enumerate them (a class's members,
+    or every value of bits the path never read).
     """
 
-    def __init__(self, spec: Any, bits: Mapping[str, tuple[int, int]], facts: Mapping[str, Any], model_file: str | None):
+    def __init__(self, spec: Any, bits: Mapping[str, tuple[int, int]], facts: Mapping[str, Any], model_file: str | None,
+                 classes: Mapping[str, list[tuple[int, list[int]]]] | None = None):
         self._spec = spec
         self._bits = bits
+        self._classes = classes or {}
         self._facts = facts
         self._file = model_file
         self.read: dict[str, Any] = {}
@@ -253,7 +259,14 @@ class Fields(Mapping[str, Any]):
         storage, mask, shift, width = self._lookup(name)
         known_mask, value = self._bits.get(storage, (0, 0))
         if known_mask & mask != mask:
-            raise _Need(name, storage, mask & ~known_mask, shift, width)
+            for cmask, members in self._classes.get(storage, ()):
+                if cmask & mask & ~known_mask:
+                    raise _Need(name, storage, cmask, members, width)
+            missing = mask & ~known_mask
+            n = bin(missing).count("1")
+            if n > MAX_MODEL_BITS:
+                raise _Need(name, storage, missing, [], width)
+            raise _Need(name, storage, missing, [_spread(i, missing) for i in range(1 << n)], width)
         result = (value & mask) >> shift
         self.read[name] = result
         return result
@@ -364,18 +377,21 @@ def model_text(model_out: Mapping[str, Any]) -> str:
 # ======================================================================================
 
 
-def _leaf_bits(leaf: Leaf) -> list[dict[str, tuple[int, int]]]:
-    """The concrete storage states of a leaf's open state (each class member), as
-    storage -> (mask, value); at most MAX_COMBINATIONS."""
-    parts = [(var.key, var.mask, sorted(cls)) for var, cls in leaf.choices.items() if var.kind == "state"]
-    out = []
-    for combo in itertools.islice(itertools.product(*(p[2] for p in parts)), MAX_COMBINATIONS):
-        bits: dict[str, tuple[int, int]] = {}
-        for (key, mask, _cls), value in zip(parts, combo):
-            m, v = bits.get(key, (0, 0))
-            bits[key] = (m | mask, v | (value & mask))
-        out.append(bits)
-    return out
+def _leaf_bits(leaf: Leaf) -> tuple[dict[str, tuple[int, int]], dict[str, list[tuple[int, list[int]]]]]:
+    """A leaf's open state: the bits pinned to one value (storage -> (mask, value)) and the
+    classes of several members (storage -> [(mask, members)]), enumerated only if the model
+    reads them."""
+    bits: dict[str, tuple[int, int]] = {}
+    classes: dict[str, list[tuple[int, list[int]]]] = {}
+    for var, cls in leaf.choices.items():
+        if var.kind != "state":
+            continue
+        if len(cls) == 1:
+            m, v = bits.get(var.key, (0, 0))
+            bits[var.key] = (m | var.mask, v | (next(iter(cls)) & var.mask))
+        else:
+            classes.setdefault(var.key, []).append((var.mask, sorted(cls)))
+    return bits, classes
 
 
 def _fixed_bits(spec: Any, profile: Profile, fixed: Mapping[str, Any]) -> dict[str, tuple[int, int]]:
@@ -421,42 +437,41 @@ def crosscheck(spec: Any, call: str, model: Callable[[Mapping[str, Any]], Any], 
         for var, value in leaf.choices.items():
             if var.kind == "impdef":
                 facts[var.key] = value
-        for leaf_bits in _leaf_bits(leaf):
-            for bits, answer, read in _ask_all(spec, model, _merge_bits(base, leaf_bits), facts, model_file):
-                checked += 1
-                reads.update(dict.fromkeys(read))
-                if _matches(answer, leaf.outcome):
-                    continue
-                state = _state_of(spec, leaf, bits, read, _any_fields(table, leaf))
-                key = (outcome_key(leaf.outcome), tuple(sorted(answer.items())))
-                counts[key] = counts.get(key, 0) + 1
-                size = (len(leaf.fields), len(state))
-                if key not in found or size < found[key][0]:
-                    found[key] = (size, Disagreement(state, leaf.outcome, leaf.decisive, answer))
+        pinned, classes = _leaf_bits(leaf)
+        for bits, answer, read in _ask_all(spec, model, _merge_bits(base, pinned), classes, facts, model_file):
+            checked += 1
+            reads.update(dict.fromkeys(read))
+            if _matches(answer, leaf.outcome):
+                continue
+            state = _state_of(spec, leaf, bits, read, _any_fields(table, leaf))
+            key = (outcome_key(leaf.outcome), tuple(sorted(answer.items())))
+            counts[key] = counts.get(key, 0) + 1
+            size = (len(leaf.fields), len(state))
+            if key not in found or size < found[key][0]:
+                found[key] = (size, Disagreement(state, leaf.outcome, leaf.decisive, answer))
     disagreements = [attrs.evolve(d, count=counts[key]) for key, (_n, d) in found.items()]
     return CrossCheckResult(not disagreements, name, table.paths, checked, table, disagreements, list(reads))
 
 
-def _ask_all(spec: Any, model: Callable, bits: dict[str, tuple[int, int]], facts: Mapping[str, Any],
-             model_file: str | None):
-    """Call the model on ``bits``, enumerating every field it reads beyond them; yields
-    (bits used, normalised answer, names read)."""
+def _ask_all(spec: Any, model: Callable, bits: dict[str, tuple[int, int]],
+             classes: Mapping[str, list[tuple[int, list[int]]]], facts: Mapping[str, Any], model_file: str | None):
+    """Call the model on ``bits``, enumerating every field it reads beyond them (members of
+    the leaf's open classes, or every value of bits the path never read); yields (bits used,
+    normalised answer, names read)."""
     stack = [bits]
     count = 0
     while stack:
         current = stack.pop()
-        fields = Fields(spec, current, facts, model_file)
+        fields = Fields(spec, current, facts, model_file, classes)
         try:
             answer = model(fields)
         except _Need as need:
-            width = bin(need.mask).count("1")
-            if width > MAX_MODEL_BITS:
+            if not need.values:
                 raise ModelError(f"the model reads {need.name}, which the spec path does not read and which is "
                                  f"{need.width} bits wide: fix it with --set", _need_span(need, model_file)) from None
-            for i in reversed(range(1 << width)):
-                value = _spread(i, need.mask)
-                m, v = current.get(need.storage, (0, 0))
-                stack.append({**current, need.storage: (m | need.mask, v | value)})
+            m, v = current.get(need.storage, (0, 0))
+            for value in reversed(need.values):
+                stack.append({**current, need.storage: (m | need.mask, v | (value & need.mask))})
             continue
         except _UnknownName as err:
             raise ModelError(err.message, err.span) from None

@@ -567,6 +567,7 @@ def _read_sites(spec: Any, names: dict[str, dict[int, str]]) -> dict[Span, list[
                 name_values(parent.expr, parent.patterns)
             elif isinstance(parent, ast.Case):
                 record(parent.subject, [const_test(p) for w in parent.whens for p in w.patterns])
+                name_values(parent.subject, [p for w in parent.whens for p in w.patterns])
     return out
 
 

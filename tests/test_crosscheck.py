@@ -149,3 +149,19 @@ def test_model_files_that_do_not_load(tmp_path):
     with pytest.raises(ModelError) as info:
         load_model(f"{boom}:model")
     assert info.value.span.line == 3 and "while loading the model" in info.value.message
+
+
+def test_members_of_a_value_class_are_tried_when_the_model_reads_them(spec):
+    """The spec only asks whether PSTATE.M is Monitor (IsSecure), so the other 31 values of M
+    share one path; a model that treats Abort mode (0b10111) differently is still caught."""
+    corrected = load_model(f"{KVM}:corrected")
+
+    def abort_mode_differs(fields):
+        if fields["PSTATE.M"] == 0b10111:
+            return "permitted"
+        return corrected(fields)
+
+    result = crosscheck(spec, "CheckVFPEnabled(TRUE)", abort_mode_differs, fixed=AARCH32_GUEST)
+    assert not result.agrees
+    assert {d.state["PSTATE.M"] for d in result.disagreements} == {0b10111}
+    assert crosscheck(spec, "CheckVFPEnabled(TRUE)", corrected, fixed=AARCH32_GUEST).states < result.states
