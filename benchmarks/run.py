@@ -155,7 +155,48 @@ def main(argv: list[str] | None = None) -> int:
     print(table(f"run: {len(states)} states x {len(CALLS)} checks = {ncalls} calls, median of {rep}; "
                 "every form agrees with the baseline on every state",
                 ["form", "calls/s", "x baseline time"], out))
+    print()
+    print(split_by_outcome(states, flat, special, spec, profile, LeanWorld, rep))
     return 0
+
+
+def split_by_outcome(states, flat, program, spec, profile, LeanWorld, rep):
+    """The specialised generated code against the baseline, separately on the calls that
+    return (access permitted) and on those that take an exception."""
+    from asl_interp.world import EvaluationEnded
+
+    groups: dict[str, list] = {"returns": [], "takes an exception": []}
+    for s, f in zip(states, flat):
+        for name, cargs, _text in CALLS:
+            want = baseline.fp_access_64(f) if name == "CheckFPAdvSIMDEnabled64" else baseline.vfp_access_32(f, True)
+            groups["returns" if want[0] == "returned" else "takes an exception"].append((s, f, name, cargs))
+    rows = []
+    for label, items in groups.items():
+        if not items:
+            continue
+
+        def base_once(items=items):
+            for _s, f, name, _c in items:
+                if name == "CheckFPAdvSIMDEnabled64":
+                    baseline.fp_access_64(f)
+                else:
+                    baseline.vfp_access_32(f, True)
+
+        def gen_once(items=items):
+            worlds = [(LeanWorld(spec, profile, s), name, c) for s, _f, name, c in items]
+            t0 = time.perf_counter()
+            for w, name, c in worlds:
+                try:
+                    program.call(name, c, w)
+                except EvaluationEnded:
+                    pass
+            return time.perf_counter() - t0
+
+        tb = median_time(base_once, rep)[0]
+        tg = _median_of(gen_once, rep)
+        rows.append([label, len(items), 1e6 * tb / len(items), 1e6 * tg / len(items), tg / tb])
+    return table("run, by outcome: codegen specialised to profile (lean World) vs the baseline",
+                 ["calls that", "calls", "baseline us/call", "codegen us/call", "x baseline"], rows)
 
 
 def _median_of(fn, rep):
