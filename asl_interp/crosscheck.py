@@ -157,7 +157,11 @@ def _span_at(file: str, line: int) -> Span:
 
     text = linecache.getline(file, line)
     col = len(text) - len(text.lstrip()) + 1 if text.strip() else 1
-    return Span(file, line, col)
+    try:
+        shown = str(Path(file).resolve().relative_to(Path.cwd()))
+    except ValueError:
+        shown = file
+    return Span(shown, line, col)
 
 
 def _model_file(model: Callable) -> str | None:
