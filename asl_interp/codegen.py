@@ -51,7 +51,6 @@ for untrusted, possibly non-terminating ASL).
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any, NamedTuple
 
 import attrs
@@ -1628,11 +1627,6 @@ class FastProgram:
         self._cands: dict[tuple[str, int], list] = {}
         ns["_program"] = self
 
-    @property
-    def source_hash(self) -> str:
-        """SHA-256 of the generated text."""
-        return hashlib.sha256(self.source.encode()).hexdigest()
-
     def functions(self) -> list[str]:
         """Names of the ASL functions with generated bodies."""
         return sorted(self._by_name)
@@ -1656,12 +1650,6 @@ class FastProgram:
         ns["_rb"] = world.read_bits
         ns["_wb"] = ns["_freezing_wb"] if self.uses_lazy else world.write_bits
         ns["_rt"] = None  # made when a primitive first needs it
-
-    def entry(self, name: str, nargs: int) -> Any:
-        """The generated Python function for ASL function ``name`` with ``nargs`` arguments
-        (values in the fast representation: ints for bits). For benchmarks and tests that
-        call the generated code directly after :meth:`bind`; raises UsageError if absent."""
-        return self._lookup(name, nargs)[1]
 
     def _lookup(self, name: str, nargs: int) -> tuple[FuncInfo, Any]:
         cands = [c for c in self._by_name.get(name, ()) if len(c[0].params) == nargs and c[0].kind == "func"]
