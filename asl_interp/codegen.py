@@ -894,7 +894,8 @@ class _FuncGen:
             return
         if isinstance(target, ast.Index):
             if res is not None and res.kind == "array" and res.name in self.g.array_low:
-                self.emit(lv, f"G_{res.name}.items[{self.ex(target.args[0])} - {self.g.array_low[res.name]}] = {code}")
+                self.emit(lv, f"_aset(G_{res.name}, {self.ex(target.args[0])}, {code}, {res.name!r}, "
+                              f"{self.g.span(target)})")
                 return
             if res is None or res.kind != "setter":
                 raise CodegenUnsupported("assignment to an array element")
@@ -1174,6 +1175,12 @@ class _FuncGen:
             code = piece if code is None else f"(({code}) << {w}) | {piece}"
         return code
 
+    def is_prim_call(self, e: Any) -> bool:
+        """Whether ``e`` calls a primitive (whose Bits result knows its own width)."""
+        res = self.p.res.get(e)
+        return (isinstance(e, (ast.Call, ast.Index)) and res is not None and res.func is not None
+                and not self.g.is_asl(res.func))
+
     def base_width(self, base: Any, bt: T) -> str:
         """The width a slice's base is checked against: None for an integer."""
         if bt.kind == "integer":
@@ -1188,8 +1195,7 @@ class _FuncGen:
         if res is not None and res.kind == "getter":
             return self.call(e)
         if res is not None and res.kind == "array" and res.name in self.g.array_low:
-            low = self.g.array_low[res.name]
-            return f"G_{res.name}.items[{self.ex(e.args[0])} - {low}]"
+            return f"_aget(G_{res.name}, {self.ex(e.args[0])}, {res.name!r}, {self.g.span(e)})"
         raise CodegenUnsupported(f"array access at {e.span}")
 
     def e_Call(self, e: ast.Call) -> str:
@@ -1220,6 +1226,9 @@ class _FuncGen:
         if op in ("==", "!="):
             if lt.kind == "bits" and rt.kind == "bits" and (lt.width is None or rt.width is None):
                 wl, wr = self.width_of(e.left), self.width_of(e.right)
+                if (wl is None and self.is_prim_call(e.left)) or (wr is None and self.is_prim_call(e.right)):
+                    # a primitive's result carries its width: compare as Bits objects
+                    return f"_eqb({self.ex_obj(e.left)}, {self.ex_obj(e.right)}, {op == '=='}, {self.g.span(e)})"
                 if wl is None or wr is None:
                     raise CodegenUnsupported(f"comparison of bits of unknown widths at {e.span}")
                 return f"_eqw({self.ex(e.left)}, {self.ex(e.right)}, {wl}, {wr}, {op == '=='}, {self.g.span(e)})"
@@ -1247,6 +1256,8 @@ class _FuncGen:
             return code
         if op == "*":
             return f"({self.ex(e.left)} * {self.ex(e.right)})"
+        if op == "/":
+            return f"_exactdiv({self.ex(e.left)}, {self.ex(e.right)}, {self.g.span(e)})"
         if op in ("DIV", "MOD"):
             k = _fold(self.p, e.right)
             if k:
@@ -1535,6 +1546,38 @@ def _mod(a: int, b: int, span: Any) -> int:
     if b == 0:
         raise ASLRuntimeError("division by zero in 'MOD'", span)
     return a % b
+
+
+def _eqb(a: Bits, b: Bits, eq: bool, span: Any) -> bool:
+    """``a == b`` (or ``!=``) of Bits objects, widths checked as the evaluator does."""
+    if a.n != b.n:
+        raise ASLRuntimeError(f"cannot compare bits({a.n}) with bits({b.n})", span)
+    return (a.v == b.v) == eq
+
+
+def _exactdiv(a: int, b: int, span: Any) -> int:
+    """ASL's ``/`` on integers: exact division only."""
+    if b == 0:
+        raise ASLRuntimeError("division by zero in '/'", span)
+    if a % b:
+        raise ASLRuntimeError(f"{a} / {b} is not an integer", span)
+    return a // b
+
+
+def _aget(arr: Array, i: int, name: str, span: Any) -> Any:
+    """``name[i]`` with the evaluator's bounds check."""
+    k = i - arr.low
+    if not 0 <= k < len(arr.items):
+        raise ASLRuntimeError(f"index {i} is outside {name}[{arr.low}..{arr.low + len(arr.items) - 1}]", span)
+    return arr.items[k]
+
+
+def _aset(arr: Array, i: int, value: Any, name: str, span: Any) -> None:
+    """``name[i] = value`` with the evaluator's bounds check."""
+    k = i - arr.low
+    if not 0 <= k < len(arr.items):
+        raise ASLRuntimeError(f"index {i} is outside {name}[{arr.low}..{arr.low + len(arr.items) - 1}]", span)
+    arr.items[k] = value
 
 
 def _from_world(td: TypeDesc, v: Any, what: str, span: Any) -> Any:
@@ -2023,7 +2066,8 @@ def build_program(generated: Generated) -> FastProgram:
         "_Bits": Bits, "_LazyBits": LazyBits, "_Record": Record, "_Array": Array, "_copy": copy_value,
         "_rt_error": _rt_error, "_sint": _sint, "_div": _div, "_mod": _mod,
         "_slice": _slice, "_ext_error": _ext_error, "_from_world": _from_world, "_show": show, "_patch": _patch,
-        "_TypeDesc": TypeDesc, "_eqw": _eqw, "_argw": _argw, "_zext": _zext,
+        "_TypeDesc": TypeDesc, "_eqw": _eqw, "_argw": _argw, "_zext": _zext, "_exactdiv": _exactdiv,
+        "_aget": _aget, "_aset": _aset, "_eqb": _eqb,
 
 
 

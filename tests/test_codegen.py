@@ -303,3 +303,49 @@ def test_any_state_agrees(spec, fast, state, profile, call):
     ref = _observe(lambda: spec.program.call(name, args, m1), m1)
     got = _observe(lambda: fast.call(name, args, m2), m2)
     assert got == ref
+
+
+def _probe_outcomes(case, program, fast, name):
+    outs = []
+    for runner in (lambda w: program.call(name, (), w), lambda w: fast.call(name, (), w)):
+        world = case.world()
+        try:
+            value = ("value", repr(runner(world)))
+        except ASLError as err:
+            value = ("error", err.message)
+        except EvaluationEnded as stop:
+            value = ("ended", repr(stop.outcome))
+        outs.append((value, [r.name for r in world.reads], list(world.writes), len(world.unknowns)))
+    return outs
+
+
+@pytest.mark.parametrize("path", CASES, ids=[str(p.relative_to(CASES_DIR)) for p in CASES])
+def test_eval_case_expressions_agree(path: Path):
+    """Every expression written in a case's ``// expect`` lines, wrapped in a probe function
+    (``boolean CodegenProbe() return <expr>;`` for ``expect``, an assignment to a local
+    otherwise) and run by both backends: same value or error, reads, writes, UNKNOWNs."""
+    from asl_interp.evaluator import compile_program
+    from test_eval_cases import Case
+
+    case = Case(path)
+    text = path.read_text(encoding="utf-8")
+    compared = 0
+    for kind, rest in case.expectations():
+        expr, _, _ = rest.partition(" ~ ")
+        if kind == "expect":
+            probe = f"\n\nboolean CodegenProbe()\n    return {expr};\n"
+        else:
+            probe = f"\n\nCodegenProbe()\n    codegen_probe_value = {expr};\n"
+        try:
+            module = parse(text + probe, case.rel)
+            program = compile_program([module], case.model, undefined=case.program.undefined)
+        except ASLError:
+            continue  # e.g. a bits(N) call whose width only its original context gave
+        try:
+            fast = compile_fast(program.checked, undefined=program.undefined)
+        except CodegenUnsupported:
+            continue  # refused at compile time, as the contract allows (counted below)
+        outs = _probe_outcomes(case, program, fast, "CodegenProbe")
+        assert outs[0] == outs[1], f"{case.rel}: {kind}: {expr}"
+        compared += 1
+    assert compared, f"{case.rel}: no expectation could be probed"
