@@ -205,9 +205,9 @@ def _cmd_run(args: argparse.Namespace) -> int:
     outcome = spec.run_on(prepared.machine, args.call)
     if args.json:
         data = run_json(spec, outcome, call=args.call, profile=prepared.profile, trace=args.trace)
-        print(json.dumps(data, indent=2))
+        write(json.dumps(data, indent=2))
     else:
-        print(render_run(spec, outcome, call=args.call, profile=prepared.profile, trace=args.trace,
+        write(render_run(spec, outcome, call=args.call, profile=prepared.profile, trace=args.trace,
                          log=prepared.machine.reads))
     return 0
 
