@@ -217,6 +217,28 @@ def static_check(modules: list, register_model: RegisterModel | None = None) -> 
     return list(check_program(modules, register_model).errors)
 
 
+def check_in_context(modules: list, context: list, register_model: RegisterModel | None) -> list[ASLError]:
+    """Static errors of ``modules`` (a user's own ASL) checked together with ``context``
+    (a spec version's sources) and that version's register model.
+
+    A declaration of ``modules`` replaces the context's declaration of the same kind, name
+    and parameter types, so a user can check their own transcription of a spec function in
+    place of the bundled one; every other context definition stays available to call."""
+    from .formatter import format_type
+
+    def key(decl: ast.Decl) -> tuple:
+        params = getattr(decl, "params", None)
+        if params is None:
+            return ("name", getattr(decl, "name", None))
+        return (type(decl).__name__, decl.name, tuple(format_type(p.type) for p in params))
+
+    mine = {key(d) for m in modules for d in m.decls}
+    kept = [
+        attrs.evolve(m, decls=tuple(d for d in m.decls if key(d) not in mine)) for m in context
+    ]
+    return static_check(list(modules) + kept, register_model)
+
+
 def check_program(modules: list, register_model: RegisterModel | None = None) -> CheckedProgram:
     """Check ``modules`` together and return the annotated :class:`CheckedProgram`
     (whose ``errors`` the caller must look at: the compiler refuses a program with any)."""

@@ -137,6 +137,12 @@ def _add_check(p: argparse.ArgumentParser) -> None:
         action="store_true",
         help="when everything parses, also run the static checks (names, types, widths)",
     )
+    p.add_argument(
+        "--spec",
+        metavar="VERSION|DIR",
+        help="with --static: check against this spec version's definitions and register model "
+        "(e.g. armv8.6); a definition in PATH replaces the spec's one of the same signature",
+    )
 
 
 @_add_check
@@ -156,8 +162,17 @@ def _cmd_check(args: argparse.Namespace) -> int:
             from .checker import static_check
         except ImportError as err:
             raise UsageError(f"--static is not available: the static checker cannot be loaded ({err})") from None
-        errors = list(static_check(modules))
+        if args.spec:
+            from .api import load_spec
+            from .checker import check_in_context
+
+            spec = load_spec(args.spec)
+            errors = check_in_context(modules, spec.modules, spec.model.register_model)
+        else:
+            errors = list(static_check(modules))
         kind = "static"
+    elif args.spec and not args.static:
+        raise UsageError("--spec goes with --static (it says what to check the files against)")
     for err in errors:
         print(err.render(), file=sys.stderr)
     files = len(modules) + len({e.span.file for e in errors if e.span is not None} - {m.filename for m in modules})
