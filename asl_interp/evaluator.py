@@ -62,8 +62,8 @@ Semantics notes
   (arguments named by the one constant or enumeration member of their type holding that
   value, else printed as ASL literals). ``UNDEFINED`` calls ``world.on_undefined(span)`` and
   then the rule's fault routine (a run-time error when there is no rule, or if the routine
-  returns). ``UNPREDICTABLE`` calls ``world.on_unpredictable(span)`` when the World has such a
-  method (it may end the evaluation), and is otherwise a run-time error.
+  returns). ``UNPREDICTABLE`` calls ``world.on_unpredictable(span)`` (which may end the
+  evaluation with an outcome) and is otherwise a run-time error.
 - Limits: ``step_limit`` counts function calls and loop iterations (default
   :data:`DEFAULT_STEP_LIMIT`); ``recursion_limit`` counts nested ASL calls (default
   :data:`DEFAULT_RECURSION_LIMIT`). Exceeding either is an ASLRuntimeError.
@@ -981,9 +981,7 @@ class _Compiler:
         span = s.span
 
         def unpredictable(l, rt):
-            hook = getattr(rt.world, "on_unpredictable", None)
-            if hook is not None:
-                hook(span)
+            rt.world.on_unpredictable(span)
             raise ASLRuntimeError("UNPREDICTABLE reached (the World made no choice)", span)
         return unpredictable
 

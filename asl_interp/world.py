@@ -167,6 +167,11 @@ class World:
     def on_undefined(self, span: Span | None) -> None:
         """``UNDEFINED`` at ``span`` is about to call the spec version's fault routine."""
 
+    def on_unpredictable(self, span: Span | None) -> None:
+        """``UNPREDICTABLE`` was reached at ``span``. The spec gives no behaviour to run, so
+        the evaluation then stops with a runtime error; a World that models a particular
+        choice records it here by raising :class:`EvaluationEnded` with an outcome."""
+
     # ---- observation (instrumented form only) ----------------------------------------
     def on_line(self, span: Span) -> None:
         """A statement at ``span`` is about to run."""

@@ -248,3 +248,22 @@ def test_evaluate_runs_a_procedure_call_given_as_text():
     world = MemoryWorld(prog.register_model)
     assert prog.evaluate("Set('00000011')", world) is None
     assert world.registers == {"LOG": 3}
+
+
+def test_unpredictable_stops_with_an_error_unless_the_world_records_an_outcome():
+    """UNPREDICTABLE gives no behaviour to run: a runtime error at the statement, after the
+    World's on_unpredictable hook had the chance to end the evaluation with an outcome."""
+    prog = program("integer F(integer x)\n    if x > 1 then\n        UNPREDICTABLE;\n    return x;\n")
+    with pytest.raises(ASLRuntimeError) as info:
+        prog.call("F", [2], MemoryWorld(prog.register_model))
+    assert "UNPREDICTABLE reached" in info.value.message
+    assert (info.value.span.line, info.value.span.col) == (3, 9)
+
+    class Choosing(MemoryWorld):
+        def on_unpredictable(self, span):
+            raise EvaluationEnded(("unpredictable", span.line))
+
+    with pytest.raises(EvaluationEnded) as ended:
+        prog.call("F", [2], Choosing(prog.register_model))
+    assert ended.value.outcome == ("unpredictable", 3)
+    assert prog.call("F", [1], MemoryWorld(prog.register_model)) == 1
