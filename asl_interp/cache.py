@@ -16,11 +16,15 @@ Guarantees:
   entry rewritten. Writing is atomic (temporary file, then rename); a cache folder that
   cannot be written only costs the next start its speed.
 - Errors in the sources are raised exactly as a cold load raises them and are never cached.
-- The cache folder is ``$ASL_INTERP_CACHE`` if set, else ``$XDG_CACHE_HOME/asl-interp``,
-  else ``~/.cache/asl-interp``. ``ASL_INTERP_CACHE=off`` disables the cache.
+- The cache folder is ``$ASL_INTERP_CACHE`` if set, else ``$XDG_CACHE_HOME/asl-interp``
+  (when that is an absolute path), else ``~/.cache/asl-interp``. ``ASL_INTERP_CACHE=off``
+  disables the cache. A folder that cannot be made or written (read-only home in CI, a file
+  in the way) is never an error: loads work as without a cache.
 
-Integration: ``asl_interp.api.load_spec`` does not use this module yet; the one-line change
-is to make ``api.load_spec`` call ``cache.load_spec(folder)`` in place of ``_build_spec``.
+Integration: :func:`asl_interp.api.load_spec` loads every spec through :func:`load_checked`,
+so the cache is on for every user of the API and the command line. This module does not
+import :mod:`asl_interp.api` at module level; :func:`load_spec` is a thin compatibility
+wrapper around :func:`asl_interp.api.build_spec`.
 """
 
 from __future__ import annotations
@@ -35,20 +39,25 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-__all__ = ["cache_dir", "compiler_hash", "input_key", "load_spec", "load_fast", "clear"]
+__all__ = ["cache_dir", "compiler_hash", "input_key", "load_checked", "load_spec", "load_fast", "clear"]
 
 _PACKAGE = Path(__file__).resolve().parent
 _FORMAT = "asl-interp-cache-1"
 
 
 def cache_dir() -> Path | None:
-    """The cache folder, or None when caching is off."""
-    env = os.environ.get("ASL_INTERP_CACHE")
+    """The cache folder, or None when caching is off (``ASL_INTERP_CACHE=off``, or no home
+    folder to put it in). The folder need not exist; it is made on the first write."""
+    env = os.environ.get("ASL_INTERP_CACHE", "").strip()
     if env:
-        return None if env.lower() == "off" else Path(env)
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    base = Path(xdg) if xdg else Path.home() / ".cache"
-    return base / "asl-interp"
+        return None if env.lower() == "off" else Path(env).expanduser()
+    xdg = os.environ.get("XDG_CACHE_HOME", "").strip()
+    if xdg and Path(xdg).is_absolute():  # the XDG spec says a relative value is ignored
+        return Path(xdg) / "asl-interp"
+    try:
+        return Path.home() / ".cache" / "asl-interp"
+    except RuntimeError:  # no $HOME and no password entry: nowhere sensible to cache
+        return None
 
 
 _COMPILER_HASH: str | None = None
@@ -154,50 +163,46 @@ def _write(key: str, value: Any) -> None:
 # ---- spec versions ------------------------------------------------------------------------
 
 
-def load_spec(version: str | Path = "armv8.6", *, use_cache: bool = True) -> Any:
-    """:func:`asl_interp.api.load_spec` through the cache: the same :class:`~asl_interp.api.Spec`,
-    built from cached parsed modules, machine model and checked program when they exist."""
-    from . import api
-    from .errors import ErrorList, UsageError
+def load_checked(files: Iterable[str | Path], registers: str | Path, *, use_cache: bool = True) -> tuple[Any, Any, Any]:
+    """The parsed modules of ``files``, the machine model of ``registers`` and the checked
+    program, from the cache when an entry for exactly these inputs exists. Raises ErrorList
+    (syntax, static) exactly as a cold build does; an error is never cached.
 
-    folder = api._spec_folder(version)
-    meta = api._read_spec_toml(folder)
-    files = sorted(p for p in folder.rglob("*.asl"))
-    if not files:
-        raise UsageError(f"{folder} holds no .asl files")
-    key = input_key(files + [folder / "spec.toml", folder / "registers.toml"], "spec")
+    This is the one place a spec's front end runs: :func:`asl_interp.api.load_spec` calls it."""
+    files = [Path(p) for p in files]
+    key = input_key(files + [Path(registers)], "spec")
     entry = _read(key) if use_cache else None
     if entry is None:
-        from .checker import check_program
-        from .machine import load_machine_model
-        from .parser import parse_paths
-
-        modules, errors = parse_paths(files)
-        if errors:
-            raise ErrorList(list(errors))
-        model = load_machine_model(folder / "registers.toml", modules)
-        checked = check_program(modules, model.register_model)
-        if checked.errors:
-            raise ErrorList(list(checked.errors))
-        entry = (modules, model, checked)
+        entry = _build_checked(files, registers)
         if use_cache:
             _write(key, entry)
-    modules, model, checked = entry
-    from .evaluator import Program, UndefinedRule
+    return entry
 
-    rule = meta.get("undefined")
-    program = Program(checked, model.register_model, UndefinedRule(**rule) if rule else None)
-    return api.Spec(
-        name=str(meta.get("name", folder.name)),
-        path=folder,
-        description=str(meta.get("description", "")),
-        entry_points=list(meta.get("entry_points", [])),
-        boundary=list(meta.get("boundary", [])),
-        modules=list(modules),
-        model=model,
-        program=program,
-        constants=api._constants_of(program),
-    )
+
+def _build_checked(files: list[Path], registers: str | Path) -> tuple[Any, Any, Any]:
+    from .checker import check_program
+    from .errors import ErrorList
+    from .machine import load_machine_model
+    from .parser import parse_paths
+
+    modules, errors = parse_paths(files)
+    if errors:
+        raise ErrorList(list(errors))
+    model = load_machine_model(registers, modules)
+    checked = check_program(modules, model.register_model)
+    if checked.errors:
+        raise ErrorList(list(checked.errors))
+    return modules, model, checked
+
+
+def load_spec(version: str | Path = "armv8.6", *, use_cache: bool = True) -> Any:
+    """Kept for callers of the first version of this module (``benchmarks/load.py``): the same
+    as ``asl_interp.api.build_spec(version, use_cache=use_cache)``, a fresh
+    :class:`~asl_interp.api.Spec` that is not memoised in the process. New code calls
+    :func:`asl_interp.api.load_spec`, which loads through :func:`load_checked`."""
+    from .api import build_spec
+
+    return build_spec(version, use_cache=use_cache)
 
 
 # ---- generated-code programs --------------------------------------------------------------
@@ -219,19 +224,9 @@ def load_fast(asl_files: Iterable[str | Path], registers: str | Path, *, undefin
     key = input_key(files + [Path(registers)], f"fast undefined={_rule_text(undefined)} direct={direct}")
     entry = _read(key) if use_cache else None
     if entry is None:
-        from .checker import check_program
         from .codegen import flat_views, generate
-        from .errors import ErrorList
-        from .machine import load_machine_model
-        from .parser import parse_paths
 
-        modules, errors = parse_paths(files)
-        if errors:
-            raise ErrorList(list(errors))
-        model = load_machine_model(registers, modules)
-        checked = check_program(modules, model.register_model)
-        if checked.errors:
-            raise ErrorList(list(checked.errors))
+        modules, model, checked = _build_checked(files, registers)
         views = flat_views(model.register_model, model.views)
         entry = (generate(checked, undefined=undefined, views=views if direct else None), model.register_model, views)
         if use_cache:

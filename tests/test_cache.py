@@ -110,3 +110,55 @@ def test_generated_code_from_the_cache_runs_the_loop(cache_folder):
     assert results[0] == results[1]
     fast, model, views = cache.load_fast([LOOP], LOOP_REGISTERS, direct=False)
     assert fast.call("Bench", (2, 1000), FlatWorld(model, views)) == results[0]
+
+
+def test_the_api_loads_through_the_cache(cache_folder, monkeypatch):
+    from asl_interp import api
+
+    monkeypatch.setattr(api, "_CACHE", {})
+    api.load_spec("armv8.6")
+    assert len(_entries(cache_folder)) == 1
+    import asl_interp.parser
+
+    def no_parsing(*_a, **_k):
+        raise AssertionError("a warm load must not parse")
+
+    monkeypatch.setattr(asl_interp.parser, "parse_paths", no_parsing)
+    monkeypatch.setattr(api, "_CACHE", {})
+    warm = api.load_spec("armv8.6")
+    assert warm.run("CheckFPAdvSIMDEnabled64()", state=STATE).ec == 7
+
+
+def test_api_errors_render_cleanly_and_are_never_cached(cache_folder, tmp_path, monkeypatch):
+    from asl_interp import api
+    from asl_interp.errors import ASLError
+
+    copy = tmp_path / "spec"
+    shutil.copytree(SPEC, copy)
+    (copy / "broken.asl").write_text("integer F()\n    return ;;\n", encoding="utf-8")
+    monkeypatch.setattr(api, "_CACHE", {})
+    for _ in range(2):  # the second load must not find a cached failure, nor a cached success
+        with pytest.raises(ASLError) as err:
+            api.load_spec(copy)
+        text = err.value.render()
+        assert "broken.asl:2:" in text and "error:" in text and "Traceback" not in text
+    assert _entries(cache_folder) == []
+
+
+def test_an_unwritable_cache_folder_only_costs_speed(tmp_path, monkeypatch):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("in the way", encoding="utf-8")
+    monkeypatch.setenv("ASL_INTERP_CACHE", str(blocker / "cache"))  # cannot be made: a file is in the way
+    spec = cache.load_spec("armv8.6")
+    assert spec.run("CheckFPAdvSIMDEnabled64()", state=STATE).ec == 7
+
+
+def test_the_cache_folder_follows_xdg_then_home(tmp_path, monkeypatch):
+    monkeypatch.delenv("ASL_INTERP_CACHE", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert cache.cache_dir() == tmp_path / "xdg" / "asl-interp"
+    monkeypatch.setenv("XDG_CACHE_HOME", "relative/ignored")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert cache.cache_dir() == tmp_path / "home" / ".cache" / "asl-interp"
+    monkeypatch.setenv("ASL_INTERP_CACHE", "OFF")
+    assert cache.cache_dir() is None
