@@ -18,7 +18,8 @@ Typical use::
 Guarantees:
 - :func:`load_spec` parses every ``.asl`` file under the version folder, reads
   ``spec.toml`` and ``registers.toml``, builds the register model and compiles the program
-  once per process and folder (cached); mistakes are ``ASLError``s (syntax, static, state,
+  once per process and folder, the front end's work taken from the on-disk cache
+  (:mod:`asl_interp.cache`) when present; mistakes are ``ASLError``s (syntax, static, state,
   usage), never tracebacks.
 - :meth:`Spec.run` always runs the instrumented program, so ``path`` is filled; ``lines``
   only when ``trace=True``. State is applied over the profile's default state.
@@ -50,7 +51,7 @@ from .machine import (
 )
 from .world import EvaluationEnded
 
-__all__ = ["Spec", "load_spec", "load_profile", "spec_versions", "check_profile"]
+__all__ = ["Spec", "load_spec", "build_spec", "load_profile", "spec_versions", "check_profile"]
 
 _SPEC_KEYS = {"name", "description", "entry_points", "boundary", "undefined"}
 
@@ -137,17 +138,25 @@ def spec_versions() -> list[str]:
 _CACHE: dict[Path, Spec] = {}
 
 
-def load_spec(version: str | Path = "armv8.6") -> Spec:
+def load_spec(version: str | Path = "armv8.6", *, use_cache: bool = True) -> Spec:
     """Load (once per process and folder) the spec version ``version``: a bundled name
     (``"armv8.6"``) or the path of a folder holding ``spec.toml``, ``registers.toml`` and
-    ``.asl`` files (searched recursively)."""
+    ``.asl`` files (searched recursively). The front end's work (parsing, machine model,
+    checking) comes from the on-disk cache (:mod:`asl_interp.cache`) when it holds an entry
+    for exactly these files; ``use_cache=False`` or ``ASL_INTERP_CACHE=off`` bypasses it."""
     folder = _spec_folder(version)
     cached = _CACHE.get(folder)
     if cached is not None:
         return cached
-    spec = _build_spec(folder)
+    spec = _build_spec(folder, use_cache=use_cache)
     _CACHE[folder] = spec
     return spec
+
+
+def build_spec(version: str | Path = "armv8.6", *, use_cache: bool = True) -> Spec:
+    """A freshly built :class:`Spec` for ``version`` (not memoised in the process, unlike
+    :func:`load_spec`), through the on-disk cache unless ``use_cache`` is false."""
+    return _build_spec(_spec_folder(version), use_cache=use_cache)
 
 
 def load_profile(name_or_path: str | Path) -> Profile:
@@ -187,23 +196,18 @@ def _read_spec_toml(folder: Path) -> dict[str, Any]:
     return data
 
 
-def _build_spec(folder: Path) -> Spec:
-    from .evaluator import UndefinedRule, compile_program
-    from .parser import parse_paths
+def _build_spec(folder: Path, *, use_cache: bool = True) -> Spec:
+    from .cache import load_checked
+    from .evaluator import Program, UndefinedRule
 
     meta = _read_spec_toml(folder)
     files = sorted(p for p in folder.rglob("*.asl"))
     if not files:
         raise UsageError(f"{folder} holds no .asl files")
-    modules, errors = parse_paths(files)
-    if errors:
-        from .errors import ErrorList
-
-        raise ErrorList(list(errors))
-    model = load_machine_model(folder / "registers.toml", modules)
+    modules, model, checked = load_checked(files, folder / "registers.toml", use_cache=use_cache)
     rule = meta.get("undefined")
     undefined = UndefinedRule(**rule) if rule else None
-    program = compile_program(modules, model.register_model, undefined=undefined)
+    program = Program(checked, model.register_model, undefined)
     _check_spec_names(folder / "spec.toml", meta, program)
     return Spec(
         name=str(meta.get("name", folder.name)),
