@@ -52,18 +52,43 @@ from .values import Bits, LazyBits, bits
 
 @attrs.define(eq=False, slots=True)
 class PrimEntry:
-    """One registered primitive. ``params``: ``[(ast.Type, name)]`` (empty list and
-    ``result`` None until the signature is parsed; ``signature`` None for entries that
-    implement a bodyless declaration)."""
+    """One registered primitive. ``params``: ``[(ast.Type, name)]``; ``result``: the result
+    ``ast.Type`` (None for procedures); ``nparams``: the argument count (None: any). For an
+    entry with a ``signature`` these three come from parsing it, which happens on first use
+    of any of them (not at import: importing this module must not load the parser);
+    ``signature`` is None for entries that implement a bodyless declaration, whose ``params``
+    stay empty and ``result`` None."""
 
     name: str
     fn: Callable
     signature: str | None
     doc: str
-    nparams: int | None = None
-    params: list = attrs.field(factory=list)
-    result: Any = None
+    _nparams: int | None = None
+    _params: list = attrs.field(factory=list)
+    _result: Any = None
     kind: str = "func"
+    _parsed: bool = False
+
+    def _ensure_parsed(self) -> None:
+        if not self._parsed:
+            if self.signature is not None:
+                _parse_signature(self)
+            self._parsed = True
+
+    @property
+    def nparams(self) -> int | None:
+        self._ensure_parsed()
+        return self._nparams
+
+    @property
+    def params(self) -> list:
+        self._ensure_parsed()
+        return self._params
+
+    @property
+    def result(self) -> Any:
+        self._ensure_parsed()
+        return self._result
 
 
 REGISTRY: dict[str, list[PrimEntry]] = {}
@@ -73,9 +98,10 @@ def primitive(name: str, signature: str | None = None, *, nparams: int | None = 
     """Register the decorated ``fn(ctx, *args)`` as the primitive ``name``.
 
     ``signature``: classic ASL (``"bits(N) Zeros()"``) for standard-library functions
-    usable without a declaration; None for bodies of bodyless ASL declarations, which then
-    match by name and ``nparams`` (None: any argument count). ``kind``: ``"func"``,
-    ``"getter"`` or ``"setter"`` (for bodyless ``T X[...]`` declarations).
+    usable without a declaration, parsed on first use of the entry's ``params``, ``result``
+    or ``nparams``; None for bodies of bodyless ASL declarations, which then match by name
+    and ``nparams`` (None: any argument count). ``kind``: ``"func"``, ``"getter"`` or
+    ``"setter"`` (for bodyless ``T X[...]`` declarations).
     """
 
     def wrap(fn: Callable) -> Callable:
@@ -83,8 +109,6 @@ def primitive(name: str, signature: str | None = None, *, nparams: int | None = 
         if not doc:
             raise ValueError(f"primitive {name} needs a one-line docstring saying why it is not ASL")
         entry = PrimEntry(name, fn, signature, doc[0], nparams=nparams, kind=kind)
-        if signature is not None:
-            _parse_signature(entry)
         REGISTRY.setdefault(name, []).append(entry)
         return fn
 
@@ -99,9 +123,9 @@ def _parse_signature(entry: PrimEntry) -> None:
     (decl,) = module.decls
     if not isinstance(decl, ast.FuncDef) or decl.name != entry.name:
         raise ValueError(f"primitive {entry.name}: signature must declare {entry.name}")
-    entry.params = [(p.type, p.name) for p in decl.params]
-    entry.result = decl.result
-    entry.nparams = len(decl.params)
+    entry._params = [(p.type, p.name) for p in decl.params]
+    entry._result = decl.result
+    entry._nparams = len(decl.params)
 
 
 def lookup(name: str, nparams: int, kind: str = "func") -> PrimEntry | None:
