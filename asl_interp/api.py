@@ -53,6 +53,9 @@ from .world import EvaluationEnded
 
 __all__ = ["Spec", "load_spec", "build_spec", "load_profile", "spec_versions", "check_profile"]
 
+#: The file name a call's text is parsed, traced and reported under (``<call>:1:5``).
+CALL_FILE = "<call>"
+
 _SPEC_KEYS = {"name", "description", "entry_points", "boundary", "undefined"}
 
 
@@ -73,6 +76,7 @@ class Spec:
     model: MachineModel
     program: Any
     constants: Constants
+    _call_kinds: dict[str, bool] = attrs.field(factory=dict, repr=False)
 
     def machine(self, profile: str | Path | Profile = "default", state: Mapping[str, Any] | StateFile | None = None,
                 *, unset: Any = "error", trace: bool = False, on_missing_impdef: Any = None,
@@ -96,14 +100,19 @@ class Spec:
         return self.run_on(machine, call)
 
     def run_on(self, machine: Machine, call: str) -> Outcome:
-        """Evaluate ``call`` against a machine the caller built (exploration, hooks)."""
-        expr = _parse_call(call)
+        """Evaluate ``call`` against a machine the caller built (exploration, hooks).
+
+        The call text is parsed here once per spec (to tell a procedure call from an
+        expression and to turn a syntax error into a UsageError); the evaluator then parses,
+        checks and compiles it once per program and reuses it on every later run."""
+        procedure = self.is_procedure_call(call)
+        text = call.strip()
         try:
-            if isinstance(expr, ast.Call) and self._is_procedure(expr):
-                self.program.run_statements((ast.CallStmt(expr, span=expr.span),), machine, instrumented=True)
+            if procedure:
+                self.program.run_statements(text + ";", machine, instrumented=True, filename=CALL_FILE)
                 value = None
             else:
-                value = self.program.evaluate(expr, machine, instrumented=True)
+                value = self.program.evaluate(text, machine, instrumented=True, filename=CALL_FILE)
         except EvaluationEnded as end:
             outcome = end.outcome
             if isinstance(outcome, ExceptionEntry):
@@ -111,8 +120,16 @@ class Spec:
             return outcome
         return machine.outcome(value=value)
 
-    def _is_procedure(self, call: ast.Call) -> bool:
-        infos = self.program.checked.funcs.get(call.name, ())
+    def is_procedure_call(self, call: str | ast.Expr) -> bool:
+        """Whether ``call`` (ASL text or a parsed expression) calls a procedure of this spec
+        (a function without a result, run as a statement) rather than being an expression
+        with a value. Text is parsed once per spec; a syntax error is a UsageError."""
+        if isinstance(call, str):
+            known = self._call_kinds.get(call)
+            if known is None:
+                known = self._call_kinds[call] = self.is_procedure_call(_parse_call(call))
+            return known
+        infos = self.program.checked.funcs.get(call.name, ()) if isinstance(call, ast.Call) else ()
         return any(f.kind == "func" and f.result is None and len(f.params) == len(call.args) for f in infos)
 
 
@@ -124,7 +141,7 @@ def _parse_call(text: str) -> ast.Expr:
     if not isinstance(text, str) or not text.strip():
         raise UsageError("give the call to run as ASL text, e.g. 'CheckVFPEnabled(TRUE)'")
     try:
-        return parse_expression(text.strip(), "<call>")
+        return parse_expression(text.strip(), CALL_FILE)
     except ASLError as err:
         raise UsageError(f"not an ASL call: {err.message}", err.span) from None
 

@@ -408,8 +408,9 @@ class Program:
             if raised:
                 sys.setrecursionlimit(old)
 
-    def _compiled_snippet(self, code: Any, instrumented: bool, statements: bool) -> tuple[Any, dict, Any]:
-        key = (code, instrumented, statements) if isinstance(code, str) else None
+    def _compiled_snippet(self, code: Any, instrumented: bool, statements: bool,
+                          filename: str | None = None) -> tuple[Any, dict, Any]:
+        key = (code, instrumented, statements, filename) if isinstance(code, str) else None
         hit = self._snippets.get(key) if key is not None else None
         if hit is not None:
             return hit
@@ -417,7 +418,10 @@ class Program:
         if isinstance(code, str):
             from .parser import parse_expression, parse_statements
 
-            node = parse_statements(code) if statements else parse_expression(code)
+            if filename is None:
+                node = parse_statements(code) if statements else parse_expression(code)
+            else:
+                node = parse_statements(code, filename) if statements else parse_expression(code, filename)
         slots: dict = {}
         errs = check_snippet(self.checked, node, slots, {})
         if errs:
@@ -434,10 +438,11 @@ class Program:
 
     def evaluate(self, expr: str | ast.Expr, world: Any, *, instrumented: bool = False,
                  step_limit: int = DEFAULT_STEP_LIMIT, recursion_limit: int = DEFAULT_RECURSION_LIMIT,
-                 globals: dict | None = None) -> Any:
+                 globals: dict | None = None, filename: str | None = None) -> Any:
         """The value of one expression (text or AST) evaluated against this program.
-        Text is parsed, checked and compiled once per program (cached)."""
-        closure, slots, _node = self._compiled_snippet(expr, instrumented, False)
+        Text is parsed, checked and compiled once per program (cached); ``filename`` is the
+        name its diagnostics and trace give it (default ``<expr>``)."""
+        closure, slots, _node = self._compiled_snippet(expr, instrumented, False, filename)
         rt = self._runtime(world, instrumented, step_limit, recursion_limit, globals)
         frame = [None] * max(1, len(slots))
         return self._guard(lambda: closure(frame, rt))
@@ -448,10 +453,11 @@ class Program:
 
     def run_statements(self, stmts: str | tuple, world: Any, *, instrumented: bool = False,
                        step_limit: int = DEFAULT_STEP_LIMIT, recursion_limit: int = DEFAULT_RECURSION_LIMIT,
-                       globals: dict | None = None) -> dict:
+                       globals: dict | None = None, filename: str | None = None) -> dict:
         """Run top-level statements in a fresh scope; return ``{variable: value}`` for every
-        variable they assign or declare, in order of first appearance."""
-        body, slots, node = self._compiled_snippet(stmts, instrumented, True)
+        variable they assign or declare, in order of first appearance. Text is compiled once
+        per program, as for :meth:`evaluate` (``filename`` default ``<stmt>``)."""
+        body, slots, node = self._compiled_snippet(stmts, instrumented, True, filename)
         rt = self._runtime(world, instrumented, step_limit, recursion_limit, globals)
         frame = [None] * max(1, len(slots))
         self._guard(lambda: body(frame, rt))

@@ -668,7 +668,7 @@ def explore(spec: Any, call: str, *, profile: str | Path | Profile = "default",
     bad: list[Leaf] = []
     executed: dict[str, set[int]] = {}
     runs = 0
-    call_expr = _parse_call(spec, call)
+    _parse_call(spec, call)  # a UsageError in explore's words before any run
     stack: list[dict[Var, Any]] = [{}]
     try:
         while stack:
@@ -681,7 +681,7 @@ def explore(spec: Any, call: str, *, profile: str | Path | Profile = "default",
             machine.apply_choices()
             runs += 1
             try:
-                outcome = _run(spec, machine, call_expr, call.strip())
+                outcome = spec.run_on(machine, call)
             except ASLRuntimeError as err:
                 if not _is_assertion(err, facts):
                     raise
@@ -726,24 +726,6 @@ def _parse_call(spec: Any, call: str) -> ast.Expr:
         return parse_expression(call.strip(), "<call>")
     except ASLError as err:
         raise UsageError(f"not an ASL call: {call!r}: {err.message}") from None
-
-
-def _run(spec: Any, machine: Machine, expr: ast.Expr, text: str) -> Outcome:
-    """:meth:`Spec.run_on` for an already parsed call. The evaluator compiles a text snippet
-    once and caches it, so the call is passed as text (``text;`` for a procedure)."""
-    from .machine import ExceptionEntry
-    from .world import EvaluationEnded
-
-    try:
-        if isinstance(expr, ast.Call) and spec._is_procedure(expr):
-            spec.program.run_statements(text + ";", machine, instrumented=True)
-            value = None
-        else:
-            value = spec.program.evaluate(text, machine, instrumented=True)
-    except EvaluationEnded as end:
-        outcome = end.outcome
-        return machine.outcome(outcome) if isinstance(outcome, ExceptionEntry) else outcome
-    return machine.outcome(value=value)
 
 
 def _leaf(machine: ExploreMachine, choices: dict[Var, Any], outcome: Outcome | None, err: ASLError | None) -> Leaf:

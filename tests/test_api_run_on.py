@@ -1,0 +1,42 @@
+"""Spec.run_on reuses the evaluator's compiled form of a call text instead of re-parsing it."""
+
+from __future__ import annotations
+
+import pytest
+
+import asl_interp.parser
+from asl_interp.api import load_spec
+from asl_interp.errors import UsageError
+
+STATE = {"PSTATE.EL": "EL1", "PSTATE.nRW": 0, "SCR_EL3.NS": 1, "SCR_EL3.RW": 1, "HCR_EL2.RW": 1,
+         "HCR_EL2.TGE": 0, "HCR_EL2.E2H": 0, "CPACR_EL1.FPEN": "'01'", "CPTR_EL2.TFP": 1, "CPTR_EL3.TFP": 0}
+
+
+def _forbid_parsing(monkeypatch):
+    def no_parsing(*_a, **_k):
+        raise AssertionError("a call text already run must not be parsed again")
+
+    for name in ("parse_expression", "parse_statements"):
+        monkeypatch.setattr(asl_interp.parser, name, no_parsing)
+
+
+@pytest.mark.parametrize("call", ["CheckFPAdvSIMDEnabled64()", "HaveEL(EL2)"])
+def test_a_second_run_of_the_same_call_is_not_parsed_again(call, monkeypatch):
+    spec = load_spec("armv8.6")
+    first = spec.run_on(spec.machine(state=STATE), call)
+    _forbid_parsing(monkeypatch)
+    again = spec.run_on(spec.machine(state=STATE), call)
+    assert again.to_json() == first.to_json()
+
+
+def test_procedure_calls_are_told_from_expressions():
+    spec = load_spec("armv8.6")
+    assert spec.is_procedure_call("CheckFPAdvSIMDEnabled64()")
+    assert not spec.is_procedure_call("HaveEL(EL2)")
+    assert spec.run("CheckFPAdvSIMDEnabled64()", state=STATE).ec == 7
+    assert spec.run("HaveEL(EL2)", state=STATE).value is True
+
+
+def test_a_call_that_is_not_asl_is_a_usage_error():
+    with pytest.raises(UsageError, match="not an ASL call"):
+        load_spec("armv8.6").is_procedure_call("CheckFPAdvSIMDEnabled64(")
