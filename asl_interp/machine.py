@@ -61,6 +61,7 @@ fields). Keys: ``REG`` (the whole register), ``REG.FIELD``, ``REG<hi:lo>``, or n
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -513,12 +514,18 @@ def profile_names(folder: Path | None = None) -> list[str]:
     return sorted(p.stem for p in folder.glob("*.toml"))
 
 
-def _profile_path(name_or_path: str | Path, folder: Path) -> Path:
+def _profile_path(name_or_path: str | Path, folder: Path, base: Path | None = None) -> Path:
+    """The file of a profile: a bundled name is looked up in ``folder``; a path (it has a
+    ``/`` or ends in ``.toml``) is taken as given, except that a relative path in another
+    profile's ``extends`` is relative to that profile's own folder ``base`` (so a profile
+    and the one it extends can move together), not to the working folder."""
     text = str(name_or_path)
     if isinstance(name_or_path, Path) or "/" in text or text.endswith(".toml"):
         path = Path(text)
+        if base is not None and not path.is_absolute():
+            path = Path(os.path.normpath(base / path))  # normalised, so 'extends' loops are seen
         if not path.is_file():
-            raise ProfileError(f"profile file {text} does not exist")
+            raise ProfileError(f"profile file {path if base is not None else text} does not exist")
         return path
     path = folder / f"{text}.toml"
     if not path.is_file():
@@ -564,7 +571,7 @@ def _load_profile(path: Path, folder: Path, seen: tuple[str, ...]) -> Profile:
             raise ProfileError(f"{where}: '{key}' must be a string")
 
     if "extends" in data:
-        base = _load_profile(_profile_path(data["extends"], folder), folder, seen + (where,))
+        base = _load_profile(_profile_path(data["extends"], folder, path.parent), folder, seen + (where,))
         impdef, constrained = dict(base.impdef), dict(base.constrained)
         policy, instruction, state = base.unknown_policy, dict(base.instruction), dict(base.state)
     else:

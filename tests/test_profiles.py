@@ -92,3 +92,20 @@ def test_extends_loop(tmp_path):
 def test_missing_profile_file():
     with pytest.raises(ProfileError, match="does not exist"):
         load_profile("/nonexistent/p.toml")
+
+
+def test_extends_a_file_relative_to_the_extending_profile(tmp_path, monkeypatch):
+    folder = tmp_path / "profiles"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "base.toml").write_text('description = "base"\nextends = "default"\n'
+                                      '[implementation_defined]\n"HaveEL(EL2)" = false\n')
+    (folder / "sub" / "mine.toml").write_text('description = "mine"\nextends = "../base.toml"\n')
+    (folder / "mine.toml").write_text('description = "mine"\nextends = "base.toml"\n')
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    for path in (folder / "mine.toml", folder / "sub" / "mine.toml"):
+        assert load_profile(str(path)).impdef["HaveEL(EL2)"] is False
+    (folder / "broken.toml").write_text('description = "x"\nextends = "absent.toml"\n')
+    with pytest.raises(ProfileError, match=r"profile file .*profiles/absent.toml does not exist"):
+        load_profile(str(folder / "broken.toml"))
