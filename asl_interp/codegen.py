@@ -55,7 +55,7 @@ from typing import Any, NamedTuple
 
 import attrs
 
-from .errors import ASLRuntimeError, Span, UsageError
+from .errors import ASLAssertionError, ASLRuntimeError, Span, UsageError
 from .values import Array, Bits, LazyBits, Record, copy_value, show
 
 from .world import TypeDesc, World
@@ -124,6 +124,10 @@ class CodegenUnsupported(Exception):
 
 def _rt_error(message: str, span: Span | None) -> ASLRuntimeError:
     return ASLRuntimeError(message, span)
+
+
+def _assert_error(message: str, span: Span | None) -> ASLAssertionError:
+    return ASLAssertionError(message, span)
 
 
 def _sint(v: int, n: int) -> int:
@@ -755,7 +759,7 @@ class _FuncGen:
         from .evaluator import source_text
 
         msg = f"assertion failed: {source_text(s.cond)}"
-        self.emit(lv + 1, f"raise _rt_error({msg!r}, {self.g.span(s)})")
+        self.emit(lv + 1, f"raise _assert_error({msg!r}, {self.g.span(s)})")
 
     def s_Undefined(self, s: ast.Undefined, lv: int) -> None:
         rule = self.g.undefined
@@ -2064,7 +2068,7 @@ def build_program(generated: Generated) -> FastProgram:
     """Execute generated code with its objects and wrap it as a :class:`FastProgram`."""
     ns: dict[str, Any] = {
         "_Bits": Bits, "_LazyBits": LazyBits, "_Record": Record, "_Array": Array, "_copy": copy_value,
-        "_rt_error": _rt_error, "_sint": _sint, "_div": _div, "_mod": _mod,
+        "_rt_error": _rt_error, "_assert_error": _assert_error, "_sint": _sint, "_div": _div, "_mod": _mod,
         "_slice": _slice, "_ext_error": _ext_error, "_from_world": _from_world, "_show": show, "_patch": _patch,
         "_TypeDesc": TypeDesc, "_eqw": _eqw, "_argw": _argw, "_zext": _zext, "_exactdiv": _exactdiv,
         "_aget": _aget, "_aset": _aset, "_eqb": _eqb,

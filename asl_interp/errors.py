@@ -97,6 +97,12 @@ class ASLRuntimeError(ASLError):
     phase = "runtime"
 
 
+class ASLAssertionError(ASLRuntimeError):
+    """A spec assertion failed: an ASL ``assert`` whose condition is FALSE, or a primitive
+    standing in for untranscribed pseudocode whose assertion does not hold. The state is
+    one the spec rules out (exploration counts such paths as infeasible, not as bugs)."""
+
+
 class UsageError(ASLError):
     """A bad command-line option, argument or API argument."""
 

@@ -81,7 +81,7 @@ import attrs
 
 from . import ast
 from .checker import BOOL, INT, CheckedProgram, FuncInfo, T, check_program, check_snippet
-from .errors import ASLError, ASLRuntimeError, ErrorList, Span, UsageError, source_line
+from .errors import ASLAssertionError, ASLError, ASLRuntimeError, ErrorList, Span, UsageError, source_line
 from .primitives import PrimContext
 from .values import Array, Bits, LazyBits, Record, copy_value, show
 from .world import RegisterModel, TypeDesc
@@ -959,7 +959,7 @@ class _Compiler:
 
         def check(l, rt):
             if not cond(l, rt):
-                raise ASLRuntimeError(f"assertion failed: {text}", span)
+                raise ASLAssertionError(f"assertion failed: {text}", span)
         return check
 
     def s_Undefined(self, s: Any) -> Any:

@@ -52,7 +52,7 @@ from typing import Any
 import attrs
 
 from . import ast
-from .errors import ASLError, ASLRuntimeError, ProfileError, Span, StateError, UsageError, source_line, suggest
+from .errors import ASLAssertionError, ASLError, ASLRuntimeError, ProfileError, Span, StateError, UsageError, source_line, suggest
 from .machine import Machine, Outcome, PathStep, Profile, resolve_state
 from .world import Read, TypeDesc
 
@@ -453,11 +453,9 @@ def _walk(node: Any):
 
 @attrs.define(slots=True)
 class _SpecFacts:
-    """What exploration needs to know about a spec's text: the lines holding asserts, the
-    lines holding statements (for coverage), and per Unpredictable member the Constraint
+    """What exploration needs to know about a spec's text: the lines holding statements (for coverage), and per Unpredictable member the Constraint
     members an ``assert c IN {...}`` after the ``ConstrainUnpredictable`` call permits."""
 
-    assert_lines: set[tuple[str, int]]
     stmt_lines: dict[str, set[int]]
     constraint_members: list[str]
     constraint_sites: dict[str, list[str]]
@@ -475,7 +473,6 @@ def _spec_facts(spec: Any) -> _SpecFacts:
     cached = _FACTS.get(id(spec))
     if cached is not None and cached[0]() is spec:
         return cached[1]
-    assert_lines: set[tuple[str, int]] = set()
     stmt_lines: dict[str, set[int]] = {}
     members: list[str] = []
     wrapper_permits: dict[str, list[str]] = {}
@@ -495,8 +492,6 @@ def _spec_facts(spec: Any) -> _SpecFacts:
             for node in _walk(body):
                 if isinstance(node, ast.Stmt) and node.span is not None:
                     stmt_lines.setdefault(node.span.file, set()).add(node.span.line)
-                    if isinstance(node, ast.Assert):
-                        assert_lines.add((node.span.file, node.span.line))
     # Which wrapper each Unpredictable member is passed to (ConstrainUnpredictableBool(X)).
     for module in spec.modules:
         for node in _walk(module.decls):
@@ -508,7 +503,7 @@ def _spec_facts(spec: Any) -> _SpecFacts:
                     elif node.name == "ConstrainUnpredictable":
                         sites.setdefault(arg, []).extend(members)
     names: dict[str, dict[int, str]] = {}
-    facts = _SpecFacts(assert_lines, stmt_lines, members, sites, _read_sites(spec, names), names)
+    facts = _SpecFacts(stmt_lines, members, sites, _read_sites(spec, names), names)
     try:
         ref: Any = weakref.ref(spec)
     except TypeError:  # an object without weak references: keep it alive with its facts
@@ -588,17 +583,6 @@ def _assert_in_after_constrain(body: Sequence[ast.Stmt]) -> list[str] | None:
                 names.append(expr.name)
             return names
     return None
-
-
-def _is_assertion(err: ASLError, facts: _SpecFacts) -> bool:
-    """Whether a run-time error is a failed spec assertion: raised at an ``assert`` line, or
-    by a boundary primitive standing in for an assertion of untranscribed pseudocode (its
-    message says so: ``... (AArch32.WriteMode asserts it is)``)."""
-    if not isinstance(err, ASLRuntimeError):
-        return False
-    if err.span is not None and (err.span.file, err.span.line) in facts.assert_lines:
-        return True
-    return err.message.startswith("assertion failed") or "asserts" in err.message
 
 
 class _Progress:
@@ -683,7 +667,7 @@ def explore(spec: Any, call: str, *, profile: str | Path | Profile = "default",
             try:
                 outcome = spec.run_on(machine, call)
             except ASLRuntimeError as err:
-                if not _is_assertion(err, facts):
+                if not isinstance(err, ASLAssertionError):  # a failed spec assertion: an infeasible path
                     raise
                 bad.append(_leaf(machine, machine.choices, None, err))
             else:

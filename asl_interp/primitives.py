@@ -158,6 +158,13 @@ class PrimContext:
 
         return ASLRuntimeError(message, self.span)
 
+    def assertion_failed(self, message: str) -> Exception:
+        """An :class:`~asl_interp.errors.ASLAssertionError` at the call site (the caller
+        raises it): for a primitive standing in for pseudocode whose ``assert`` fails."""
+        from .errors import ASLAssertionError
+
+        return ASLAssertionError(message, self.span)
+
 
 # ======================================================================================
 # The ASL standard library
@@ -505,7 +512,7 @@ def _mode_name(machine: Any, mode: Bits) -> str:
 def _el_of_mode(ctx: PrimContext, mode: Bits) -> str:
     valid, el = ctx.call("ELFromM32", mode)
     if not valid:
-        raise ctx.error(f"ELFromM32 says mode '{mode.v:0{mode.n}b}' is not valid here (AArch32.WriteMode asserts it is)")
+        raise ctx.assertion_failed(f"ELFromM32 says mode '{mode.v:0{mode.n}b}' is not valid here (AArch32.WriteMode asserts it is)")
     return _el_name(el)
 
 
