@@ -17,6 +17,7 @@ Guarantees:
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 import attrs
@@ -160,16 +161,44 @@ def render(err: ASLError) -> str:
     return "\n".join(out)
 
 
-def suggest(name: str, candidates: list[str] | set[str] | tuple[str, ...]) -> str:
-    """A ``did you mean ...?`` phrase for ``name`` from ``candidates``, or ``""``."""
+def edit_distance(a: str, b: str) -> int:
+    """Edits turning ``a`` into ``b``, ignoring case: inserting, deleting or changing a letter,
+    or swapping two neighbouring letters, each count as one."""
+    a, b = a.lower(), b.lower()
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        cur = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = 0 if a[i - 1] == b[j - 1] else 1
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                cur[j] = min(cur[j], prev2[j - 2] + 1)
+        prev2, prev = prev, cur
+    return prev[len(b)]
+
+
+def suggest(name: str, candidates: Iterable[str]) -> str:
+    """A ``did you mean ...?`` phrase for ``name`` from ``candidates``, or ``""``: the one
+    suggester of asl-interp (every "unknown X" message uses it).
+
+    The candidates fewest edits away (:func:`edit_distance`, at most a third of the name's
+    length, at least one), and among equals those with the same letters (``TEG`` -> ``TGE``,
+    not ``TWE`` or ``TEA``); when none is that close, up to three similar names by
+    :func:`difflib.get_close_matches`; at most three are named, in alphabetical order for
+    the first rule and by similarity for the second."""
     import difflib
 
-    pool = sorted(set(candidates))
-    close = difflib.get_close_matches(name, pool, n=3, cutoff=0.6)
-    if not close:
-        lowered = {c.lower(): c for c in pool}
-        if name.lower() in lowered:
-            close = [lowered[name.lower()]]
+    pool = sorted({c for c in candidates if isinstance(c, str)})
+    limit = max(1, len(name) // 3)
+    scored = [(d, c) for c in pool if (d := edit_distance(name, c)) <= limit]
+    if scored:
+        best = min(d for d, _ in scored)
+        close = [c for d, c in scored if d == best]
+        same_letters = [c for c in close if sorted(c.lower()) == sorted(name.lower())]
+        close = (same_letters or close)[:3]
+    else:
+        close = difflib.get_close_matches(name, pool, n=3, cutoff=0.6)
     if not close:
         return ""
     if len(close) == 1:

@@ -38,7 +38,6 @@ from .world import Read
 __all__ = [
     "CALL_FILE",
     "PreparedRun",
-    "nearest",
     "check_state_name",
     "parse_set_option",
     "parse_call",
@@ -118,11 +117,11 @@ def check_state_name(model: MachineModel, name: str, option: str) -> None:
     register, field, high = m.group(1), m.group(2), m.group(3)
     reg = model.registers.get(register)
     if reg is None:
-        hint = nearest(register, list(model.registers))
+        hint = suggest(register, list(model.registers))
         raise UsageError(f"unknown register '{register}' in {option}" + (f"; {hint}" if hint else ""),
                          notes=("note: `asl-interp registers` lists the registers the model knows",))
     if field is not None and field not in reg.fields:
-        hint = nearest(field, list(reg.fields))
+        hint = suggest(field, list(reg.fields))
         notes = ()
         if not hint:
             fields = ", ".join(sorted(reg.fields)) or "none (set bits as REG<high:low>)"
@@ -134,40 +133,6 @@ def check_state_name(model: MachineModel, name: str, option: str) -> None:
         low = m.group(4) if m.group(4) is not None else high
         if int(high) < int(low) or int(high) >= reg.width:
             raise UsageError(f"bits {high}:{low} are outside {register} ({reg.width} bits, {reg.width - 1}:0) in {option}")
-
-
-def _distance(a: str, b: str) -> int:
-    """Edit distance where swapping two neighbouring letters counts as one edit."""
-    a, b = a.lower(), b.lower()
-    prev2: list[int] = []
-    prev = list(range(len(b) + 1))
-    for i in range(1, len(a) + 1):
-        cur = [i] + [0] * len(b)
-        for j in range(1, len(b) + 1):
-            cost = 0 if a[i - 1] == b[j - 1] else 1
-            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
-            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
-                cur[j] = min(cur[j], prev2[j - 2] + 1)
-        prev2, prev = prev, cur
-    return prev[len(b)]
-
-
-def nearest(name: str, candidates: Sequence[str]) -> str:
-    """A ``did you mean ...?`` phrase naming the candidates closest to ``name``: fewest edits
-    (a swap of neighbouring letters is one), and among equals those with the same letters
-    (``TEG`` -> ``TGE``, not ``TEA``); falls back to :func:`errors.suggest`; ``""`` if none."""
-    limit = max(1, len(name) // 3)
-    scored = [(d, c) for c in set(candidates) if (d := _distance(name, c)) <= limit]
-    if not scored:
-        return suggest(name, list(candidates))
-    best = min(d for d, _ in scored)
-    close = sorted(c for d, c in scored if d == best)
-    same_letters = [c for c in close if sorted(c.lower()) == sorted(name.lower())]
-    close = same_letters or close
-    if len(close) == 1:
-        return f"did you mean '{close[0]}'?"
-    shown = close[:3]
-    return "did you mean " + ", ".join(f"'{c}'" for c in shown[:-1]) + f" or '{shown[-1]}'?"
 
 
 @contextmanager
@@ -271,7 +236,7 @@ def parse_call(spec: Any, text: str) -> ast.Expr:
                              notes=entries)
     known = _defined_functions(spec)
     if expr.name not in known:
-        hint = nearest(expr.name, entry_names) or nearest(expr.name, sorted(known))
+        hint = suggest(expr.name, entry_names) or suggest(expr.name, sorted(known))
         span = expr.span
         if span is not None:
             span = Span(span.file, span.line, span.col, span.line, span.col + len(expr.name))
@@ -622,7 +587,7 @@ def render_registers(model: MachineModel, name: str | None = None) -> str:
         return "\n".join(_wrap_fields(out))
     reg = model.registers.get(name)
     if reg is None:
-        hint = nearest(name, list(model.registers))
+        hint = suggest(name, list(model.registers))
         raise UsageError(f"unknown register '{name}'" + (f"; {hint}" if hint else ""),
                          notes=("note: `asl-interp registers` lists every register the model knows",))
     out = [f"{reg.name}: {reg.width} bits"]
