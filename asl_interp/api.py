@@ -215,7 +215,10 @@ def _read_spec_toml(folder: Path) -> dict[str, Any]:
 
 def _build_spec(folder: Path, *, use_cache: bool = True) -> Spec:
     from .cache import load_checked
+    from .errors import register_spec_root
     from .evaluator import Program, UndefinedRule
+
+    register_spec_root(folder)
 
     meta = _read_spec_toml(folder)
     files = sorted(p for p in folder.rglob("*.asl"))

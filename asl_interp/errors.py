@@ -11,12 +11,17 @@ Guarantees:
 - Every error a user can cause is an :class:`ASLError` (or subclass) with a phase
   (``syntax``, ``static``, ``runtime``, ``usage``, ``state``, ``profile``); the command line
   renders it and exits non-zero. A Python traceback reaching the user is a bug.
+- A file is named by :func:`display_path`: the shortest of its name as given, its path from
+  the parent of the spec version folder holding it (``armv8.6/aarch32/functions.asl``) and
+  its path from the working folder; the caret block reads the real file.
 - Source lines are looked up in a registry that the parser fills (:func:`remember_source`);
   files not in it are read from disk; when neither works the caret block is left out.
 """
 
 from __future__ import annotations
 
+import functools
+import os
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -34,7 +39,46 @@ class Span:
     end_col: int | None = None
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}:{self.col}"
+        return f"{display_path(self.file)}:{self.line}:{self.col}"
+
+
+#: Folders of loaded spec versions (resolved); see :func:`display_path`.
+_SPEC_ROOTS: list[Path] = []
+
+
+def register_spec_root(folder: str | Path) -> None:
+    """Say that ``folder`` is a spec version folder, so diagnostics about its files name them
+    from its parent (``armv8.6/aarch32/exceptions/traps.asl``)."""
+    root = Path(folder).resolve()
+    if root not in _SPEC_ROOTS:
+        _SPEC_ROOTS.append(root)
+        _display_path.cache_clear()
+
+
+def display_path(file: str) -> str:
+    """How a diagnostic names a source file (the one rule for every ``file:line:col``).
+
+    The shortest of: the name as given; the path relative to the parent of the spec version
+    folder that holds the file (``armv8.6/aarch32/exceptions/traps.asl``); the path relative
+    to the working folder when the file lies inside it. Names in angle brackets
+    (``<call>``) are kept. A :class:`Span` keeps the file's real path, so the caret block
+    still finds its line."""
+    if not file or file.startswith("<"):
+        return file
+    return _display_path(file, os.getcwd(), tuple(_SPEC_ROOTS))
+
+
+@functools.lru_cache(maxsize=4096)
+def _display_path(file: str, cwd: str, roots: tuple[Path, ...]) -> str:
+    shown = [file]
+    try:
+        path = Path(cwd, file).resolve()
+    except (OSError, RuntimeError):
+        return file
+    for base in (*(r.parent for r in roots if path.is_relative_to(r)), Path(cwd).resolve()):
+        if path.is_relative_to(base):
+            shown.append(path.relative_to(base).as_posix())
+    return min(shown, key=len)
 
 
 _SOURCES: dict[str, str] = {}
