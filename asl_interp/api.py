@@ -46,7 +46,6 @@ from .machine import (
     Outcome,
     Profile,
     StateFile,
-    load_machine_model,
     load_profile as _load_profile,
 )
 from .world import EvaluationEnded
@@ -105,6 +104,8 @@ class Spec:
         The call text is parsed here once per spec (to tell a procedure call from an
         expression and to turn a syntax error into a UsageError); the evaluator then parses,
         checks and compiles it once per program and reuses it on every later run."""
+        if not isinstance(call, str):
+            _parse_call(call)  # raises the UsageError for anything but text
         procedure = self.is_procedure_call(call)
         text = call.strip()
         try:
@@ -127,7 +128,10 @@ class Spec:
         if isinstance(call, str):
             known = self._call_kinds.get(call)
             if known is None:
-                known = self._call_kinds[call] = self.is_procedure_call(_parse_call(call))
+                known = self.is_procedure_call(_parse_call(call))
+                if len(self._call_kinds) > 1000:
+                    self._call_kinds.clear()
+                self._call_kinds[call] = known
             return known
         infos = self.program.checked.funcs.get(call.name, ()) if isinstance(call, ast.Call) else ()
         return any(f.kind == "func" and f.result is None and len(f.params) == len(call.args) for f in infos)

@@ -40,3 +40,10 @@ def test_procedure_calls_are_told_from_expressions():
 def test_a_call_that_is_not_asl_is_a_usage_error():
     with pytest.raises(UsageError, match="not an ASL call"):
         load_spec("armv8.6").is_procedure_call("CheckFPAdvSIMDEnabled64(")
+
+
+@pytest.mark.parametrize("call", [None, 3, "", "   "])
+def test_a_call_that_is_not_text_is_a_usage_error(call):
+    spec = load_spec("armv8.6")
+    with pytest.raises(UsageError, match="give the call to run as ASL text"):
+        spec.run_on(spec.machine(state=STATE), call)
