@@ -27,11 +27,14 @@ Public API
     Evaluates an expression (``"HaveEL(EL2) && UInt(EL3) == 3"`` or an :class:`ast.Expr`)
     against the program's declarations, in a fresh top-level scope. Text is parsed, checked
     and compiled once per program and cached. A call of a procedure
-    (``"CheckVFPEnabled(TRUE)"``) runs it and gives None.
+    (``"CheckVFPEnabled(TRUE)"``) runs it and gives None. ``filename=`` names the text in
+    diagnostics and traces (default ``<expr>``; :meth:`asl_interp.api.Spec.run_on` uses
+    ``<call>``), and is part of the cache key.
 
 ``Program.run_statements(text_or_stmts, world, **options) -> dict``
     Runs statements in a fresh top-level scope and returns each variable they assign or
     declare, in order of first appearance (``asl-interp eval "x = 3; y = x + 1;"``).
+    Text is cached as for ``evaluate``; ``filename=`` defaults to ``<stmt>``.
 
 ``Program.call_in(rt, name, args, n, span)``
     For primitives only (through ``ctx.call``): a call inside a running evaluation.
