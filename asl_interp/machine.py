@@ -312,7 +312,11 @@ def parse_bits_value(value: Any, width: int, what: str, constants: Constants | N
             raise error(f"{what} is {width} bits wide; {text} has {len(digits)} bits")
         return int(digits, 2)
     if re.fullmatch(r"0[bB][01_]+|0[xX][0-9a-fA-F_]+|\d[\d_]*", text):
-        return parse_bits_value(int(text, 0), width, what, constants, error)
+        number = int(text, 0) if text[:2].lower() in ("0b", "0x") else int(text.replace("_", ""), 10)
+        if re.fullmatch(r"[01]{2,}", text) and not number < (1 << width):
+            raise error(f"{what} is {width} bits wide; {text} is read as the decimal number {number}, which does "
+                        f"not fit (0..{(1 << width) - 1}); for a bit string write \"'{text}'\" or 0b{text}")
+        return parse_bits_value(number, width, what, constants, error)
     if text in ("TRUE", "FALSE"):
         return parse_bits_value(text == "TRUE", width, what, constants, error)
     if text in constants:
@@ -399,11 +403,50 @@ def resolve_state(state: Mapping[str, Any], model: MachineModel, constants: Cons
     for key, value in _flatten(state):
         try:
             writes.append(_resolve_one(key, value, model, constants))
+            check_state_conflicts(writes, model)
         except StateError as err:
             if origin:
                 err = StateError(f"{origin}: {err.message}", err.span, err.notes)
             raise err from None
     return writes
+
+
+def check_state_conflicts(writes: Sequence[StateWrite], model: MachineModel) -> None:
+    """Raise StateError when the last of ``writes`` gives bits of storage that an earlier write
+    under another name (an alias such as ``FPEXC`` for ``FPEXC32_EL2<31:0>``, a field inside a
+    whole register) gave a different value: within one state file or one command line the
+    order of keys must not decide the state. Writes under the same name, or agreeing ones,
+    are fine."""
+    if len(writes) < 2:
+        return
+    last = writes[-1]
+    storage, mask, value = _storage_bits(last, model)
+    for earlier in writes[:-1]:
+        if earlier.key == last.key:
+            continue
+        e_storage, e_mask, e_value = _storage_bits(earlier, model)
+        overlap = mask & e_mask
+        if e_storage == storage and overlap and (value & overlap) != (e_value & overlap):
+            shift = (overlap & -overlap).bit_length() - 1
+            high = overlap.bit_length() - 1
+            raise StateError(
+                f"{earlier.key} and {last.key} both set {storage}<{high}:{shift}>, to different values "
+                f"({earlier.key} = {_bit_text(e_value & overlap, shift, high)}, "
+                f"{last.key} = {_bit_text(value & overlap, shift, high)}); give the bits once",
+                notes=(f"note: these names share storage: `asl-interp registers {storage}` shows how",),
+            )
+
+
+def _storage_bits(w: StateWrite, model: MachineModel) -> tuple[str, int, int]:
+    """``(storage, mask, value)`` of one write, positioned in its storage register."""
+    view = model.views[w.register]
+    shift = w.low + view.offset
+    mask = ((1 << (w.high - w.low + 1)) - 1) << shift
+    return view.storage, mask, (w.value << shift) & mask
+
+
+def _bit_text(value: int, low: int, high: int) -> str:
+    return "'" + format(value >> low, f"0{high - low + 1}b") + "'"
 
 
 def _resolve_one(key: str, value: Any, model: MachineModel, constants: Constants | None) -> StateWrite:
@@ -909,6 +952,8 @@ class Machine(World):
             name = ", ".join(f"{register}.{n}" for n in chosen) if chosen else f"{register}<{high}:{low}>"
             if chosen and (high, low) != (self.model.registers[register].width - 1, 0):
                 name += f" (in {register}<{high}:{low}>)"
+        if field is None and len(chosen) > 1:
+            return f"{name} were never set, and the spec reads them here"
         return f"{name} was never set, and the spec reads it here"
 
     def write_bits(self, register: str, high: int, low: int, value: int, span: Span | None) -> None:

@@ -32,7 +32,8 @@ import attrs
 
 from . import ast
 from .errors import ASLError, ASLStaticError, ErrorList, Span, UsageError, source_line, suggest
-from .machine import Machine, MachineModel, Outcome, PathStep, Profile, StateFile, load_state_file
+from .machine import (Machine, MachineModel, Outcome, PathStep, Profile, StateFile, StateWrite,
+                      check_state_conflicts, load_state_file)
 from .world import Read
 
 __all__ = [
@@ -190,15 +191,20 @@ def prepare_run(spec: Any, call: str, *, profile: str | None = None, state: str 
             check_state_name(spec.model, key, state_file.path)
     with _as_usage():
         machine = spec.machine(prof, state_file, unset=unset, trace=trace)
+    set_writes: list[StateWrite] = []
     for text in sets:
         name, value = parse_set_option(text)
         option = f"--set {text}"
         check_state_name(spec.model, name, option)
         with _as_usage():
             try:
-                machine.apply_state({name: value})
+                set_writes.extend(machine.apply_state({name: value}))
             except ASLError as err:
                 raise type(err)(f"bad value in {option}: {err.message}", err.span, err.notes) from None
+            try:
+                check_state_conflicts(set_writes, spec.model)
+            except ASLError as err:
+                raise type(err)(f"--set: {err.message}", err.span, err.notes) from None
     return PreparedRun(machine, prof, state_file, parsed)
 
 

@@ -578,3 +578,20 @@ def test_readme_json_outcome_and_examples_match(capsys, monkeypatch):
     assert error
     rc, _, err = run(capsys, *error.group(1).split(), error.group(2))
     assert rc == 2 and err.splitlines()[0] == error.group(3)
+
+
+def test_contradictory_aliases_in_one_state_file_are_a_usage_error(capsys, tmp_path):
+    state = tmp_path / "s.toml"
+    state.write_text(EXAMPLE.read_text(encoding="utf-8").replace("[registers]\n", "[registers]\nFPEXC.EN = 1\n"),
+                     encoding="utf-8")
+    rc, out, err = run(capsys, "--state", str(state), "CheckVFPEnabled(TRUE)")
+    assert rc == 2 and out == ""
+    assert "FPEXC.EN and FPEXC32_EL2.EN both set FPEXC32_EL2<30:30>, to different values" in err
+
+
+def test_contradictory_aliases_in_set_options_are_a_usage_error_but_set_may_override_state(capsys):
+    rc, out, err = run(capsys, "--state", str(EXAMPLE), "--set", "FPEXC.EN=1", "--set", "FPEXC32_EL2.EN=0",
+                       "CheckVFPEnabled(TRUE)")
+    assert rc == 2 and "error: --set: FPEXC.EN and FPEXC32_EL2.EN both set" in err
+    data = run_json(capsys, "CheckVFPEnabled(TRUE)", {}, "--state", str(EXAMPLE), "--set", "FPEXC.EN=1")
+    assert outcome(data) == TRAP_TO_EL2

@@ -363,3 +363,9 @@ def test_writes_through_any_name_read_back_through_every_name(model, writes):
                 assert m.read_bits(reg, bit, bit, None) == ref[storage] >> pos & 1
             else:
                 assert not m.is_set(reg, bit, bit)
+
+
+def test_unset_read_of_several_fields_says_were(machine):
+    with pytest.raises(StateError, match=r"CPACR_EL1\.TTA, CPACR_EL1\.FPEN, CPACR_EL1\.ZEN were never set, "
+                                         r"and the spec reads them here"):
+        machine.read_bits("CPACR_EL1", 31, 0, SPAN)

@@ -121,3 +121,32 @@ def test_example_state_files_resolve(model):
     for f in files:
         sf = load_state_file(f)
         assert resolve_state(sf.registers, model, CONSTANTS, origin=str(f))
+
+
+def test_two_names_for_the_same_bits_with_different_values_is_an_error(model):
+    """FPEXC is FPEXC32_EL2<31:0>: a state file giving FPEXC32_EL2.EN = 0 and FPEXC.EN = 1
+    would otherwise mean whichever line came last."""
+    with pytest.raises(StateError, match=r"^s.toml: FPEXC32_EL2.EN and FPEXC.EN both set FPEXC32_EL2<30:30>, "
+                                         r"to different values \(FPEXC32_EL2.EN = '0', FPEXC.EN = '1'\)"):
+        resolve_state({"FPEXC32_EL2.EN": 0, "FPEXC.EN": 1}, model, CONSTANTS, origin="s.toml")
+
+
+def test_a_field_inside_a_whole_register_value_must_agree(model):
+    with pytest.raises(StateError, match=r"CPACR and CPACR.cp10 both set"):
+        resolve_state({"CPACR": 0, "CPACR.cp10": "'11'"}, model, CONSTANTS)
+
+
+def test_two_names_agreeing_are_fine(model):
+    writes = resolve_state({"FPEXC32_EL2.EN": 1, "FPEXC.EN": 1, "CPACR": 0, "CPACR.cp10": 0}, model, CONSTANTS)
+    assert len(writes) == 4
+
+
+@pytest.mark.parametrize("text", ["11", "0011"])
+def test_a_decimal_that_looks_like_bits_gets_a_hint(model, text):
+    with pytest.raises(StateError, match=rf"{text} is read as the decimal number 11, which does not fit \(0..3\); "
+                                         rf"for a bit string write \"'{text}'\" or 0b{text}"):
+        resolve_state({"CPACR.cp10": text}, model, CONSTANTS)
+
+
+def test_decimal_with_leading_zeros_that_fits_is_a_number(model):
+    assert one(model, "CPACR.cp10", "01") == ("CPACR", 21, 20, 1)
