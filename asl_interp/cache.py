@@ -18,7 +18,8 @@ Guarantees:
 - Errors in the sources are raised exactly as a cold load raises them and are never cached.
 - The cache folder is ``$ASL_INTERP_CACHE`` if set, else ``$XDG_CACHE_HOME/asl-interp``
   (when that is an absolute path), else ``~/.cache/asl-interp``. ``ASL_INTERP_CACHE=off``
-  disables the cache. A folder that cannot be made or written (read-only home in CI, a file
+  disables the cache. The folder keeps the :data:`MAX_ENTRIES` most recently used entries.
+  A folder that cannot be made or written (read-only home in CI, a file
   in the way) is never an error: loads work as without a cache.
 
 Integration: :func:`asl_interp.api.load_spec` loads every spec through :func:`load_checked`,
@@ -129,6 +130,10 @@ def _read(key: str) -> Any:
     except OSError:
         return None
     try:
+        os.utime(path)  # recently used: kept by _prune
+    except OSError:
+        pass
+    try:
         old = sys.getrecursionlimit()
         sys.setrecursionlimit(max(old, 20000))
         try:
@@ -156,8 +161,30 @@ def _write(key: str, value: Any) -> None:
         with os.fdopen(fd, "wb") as f:
             f.write(buf.getvalue())
         os.replace(tmp, folder / f"{key}.pickle")
+        _prune(folder)
     except (OSError, pickle.PicklingError, RecursionError, TypeError, AttributeError):
         return
+
+
+#: Entries kept in the cache folder; older ones (least recently used) are removed on write.
+MAX_ENTRIES = 32
+
+
+def _prune(folder: Path) -> None:
+    """Keep the :data:`MAX_ENTRIES` most recently used entries: each change to asl-interp's
+    code or to a spec's files makes new keys, and the folder must not grow without end."""
+    entries = []
+    for entry in folder.glob("*.pickle"):
+        try:
+            entries.append((entry.stat().st_mtime, entry))
+        except OSError:
+            continue
+    entries.sort(reverse=True)
+    for _mtime, entry in entries[MAX_ENTRIES:]:
+        try:
+            entry.unlink()
+        except OSError:
+            pass
 
 
 # ---- spec versions ------------------------------------------------------------------------

@@ -17,3 +17,13 @@ def reference_text() -> str:
     if not REFERENCE.is_file():
         pytest.skip(SHARED_ABSENT)
     return REFERENCE.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _session_cache(tmp_path_factory):
+    """The on-disk cache (asl_interp.cache) of this test session lives in its own temporary
+    folder (inherited by the command-line subprocesses), so tests neither read a user's
+    cache nor leave entries for copied spec folders in ~/.cache."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("ASL_INTERP_CACHE", str(tmp_path_factory.mktemp("asl-interp-cache")))
+        yield
