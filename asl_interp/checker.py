@@ -36,7 +36,10 @@ given.
 
 from __future__ import annotations
 
+import contextlib
 import re
+import sys
+from collections.abc import Iterator
 from typing import Any
 
 import attrs
@@ -208,6 +211,37 @@ class CheckedProgram:
 
 _REGISTER_LIKE = re.compile(r"^_?[A-Z][A-Z0-9_]*$")
 
+#: Python's recursion limit while a phase walks an AST. Each level of an expression costs a
+#: few Python frames, so Python's default (1000) would stop at a chain of ~300 operators;
+#: with this limit the phases handle chains of several thousand terms, and a deeper one is
+#: the static error :func:`too_deep` instead of a RecursionError.
+DEEP_RECURSION = 30_000
+
+#: The message for an expression too deep even for :data:`DEEP_RECURSION`.
+TOO_DEEP = "expression nested too deeply: split it into several statements"
+
+
+@contextlib.contextmanager
+def deep_recursion() -> Iterator[None]:
+    """Raise Python's recursion limit to at least :data:`DEEP_RECURSION` for the ``with``
+    body (the checker, the evaluator's compiler, the code generator and the formatter all
+    recurse once per level of an expression); restore it afterwards."""
+    old = sys.getrecursionlimit()
+    raised = old < DEEP_RECURSION
+    if raised:
+        sys.setrecursionlimit(DEEP_RECURSION)
+    try:
+        yield
+    finally:
+        if raised:
+            sys.setrecursionlimit(old)
+
+
+def too_deep(node: Any) -> ASLStaticError:
+    """The error for a RecursionError met while walking ``node`` (the outermost statement or
+    declaration being processed): a static error at its span."""
+    return ASLStaticError(TOO_DEEP, getattr(node, "span", None))
+
 
 def static_check(modules: list, register_model: RegisterModel | None = None) -> list[ASLError]:
     """Every static error of the program made of ``modules`` (empty when it is clean).
@@ -241,8 +275,11 @@ def check_in_context(modules: list, context: list, register_model: RegisterModel
 
 def check_program(modules: list, register_model: RegisterModel | None = None) -> CheckedProgram:
     """Check ``modules`` together and return the annotated :class:`CheckedProgram`
-    (whose ``errors`` the caller must look at: the compiler refuses a program with any)."""
-    return _Checker(modules, register_model).run()
+    (whose ``errors`` the caller must look at: the compiler refuses a program with any).
+    An expression nested too deeply to walk is one such error (:data:`TOO_DEEP`) at its
+    statement or declaration."""
+    with deep_recursion():
+        return _Checker(modules, register_model).run()
 
 
 def check_snippet(program: CheckedProgram, node: Any, slots: dict, types: dict) -> list[ASLError]:
@@ -256,13 +293,17 @@ def check_snippet(program: CheckedProgram, node: Any, slots: dict, types: dict) 
     chk.err = []
     scope = _Scope(None, slots)
     scope.types = types
-    if isinstance(node, tuple):
-        chk.block(node, scope)
-    elif isinstance(node, ast.Call):
-        # a call typed as an expression may be a procedure (``CheckVFPEnabled(TRUE)``)
-        program.types[node] = chk.call(node, scope, None, stmt=True)
-    else:
-        chk.expr(node, scope, None)
+    with deep_recursion():
+        if isinstance(node, tuple):
+            chk.block(node, scope)
+        elif isinstance(node, ast.Call):
+            # a call typed as an expression may be a procedure (``CheckVFPEnabled(TRUE)``)
+            try:
+                program.types[node] = chk.call(node, scope, None, stmt=True)
+            except RecursionError:
+                chk.err.append(too_deep(node))
+        else:
+            chk.top_expr(node, scope, None)
     return chk.err
 
 
@@ -356,13 +397,16 @@ class _Checker:
         for name, (t, d) in self.p.consts.items():
             if name in self._cyclic:
                 continue
-            vt = self.expr(d.value, top, t)
+            vt = self.top_expr(d.value, top, t, d)
+            if vt is None:
+                continue
             self.expect(t, vt, d.value, f"constant '{name}'")
             self._const_only(d.value, name)
         for name, (t, d) in self.p.globals.items():
             if isinstance(d, ast.GlobalDecl) and d.init is not None:
-                vt = self.expr(d.init, top, t)
-                self.expect(t, vt, d.init, f"global '{name}'")
+                vt = self.top_expr(d.init, top, t, d)
+                if vt is not None:
+                    self.expect(t, vt, d.init, f"global '{name}'")
         for info in list(self.p.all_funcs()):
             if info.decl is not None and info.decl.body is not None:
                 self._check_body(info)
@@ -588,7 +632,19 @@ class _Checker:
 
     def stmt(self, s: Any, scope: _Scope) -> None:
         m = getattr(self, "s_" + type(s).__name__)
-        m(s, scope)
+        try:
+            m(s, scope)
+        except RecursionError:
+            self.err.append(too_deep(s))
+
+    def top_expr(self, e: Any, scope: _Scope, expected: T | None, where: Any = None) -> T | None:
+        """:meth:`expr` for an expression that is not inside a statement; None (and a
+        :data:`TOO_DEEP` error at ``where``, else at ``e``) when it is nested too deeply."""
+        try:
+            return self.expr(e, scope, expected)
+        except RecursionError:
+            self.err.append(too_deep(where if where is not None else e))
+            return None
 
     def s_Assign(self, s: ast.Assign, scope: _Scope) -> None:
         self.assign(s.target, s.value, scope, s)
@@ -1230,19 +1286,23 @@ def _hint(name: str, pool: list) -> str:
 
 
 def _walk(node: Any):
-    """Every AST node under ``node`` (itself included)."""
-    yield node
-    if isinstance(node, ast.Node):
-        for f in attrs.fields(type(node)):
-            if f.name == "span":
-                continue
-            v = getattr(node, f.name)
-            if isinstance(v, ast.Node):
-                yield from _walk(v)
-            elif isinstance(v, tuple):
-                for x in v:
-                    if isinstance(x, ast.Node):
-                        yield from _walk(x)
+    """Every AST node under ``node`` (itself included), parents before children, in field
+    order. Iterative, so any depth of nesting is fine."""
+    stack = [node]
+    while stack:
+        node = stack.pop()
+        yield node
+        if isinstance(node, ast.Node):
+            children = []
+            for f in attrs.fields(type(node)):
+                if f.name == "span":
+                    continue
+                v = getattr(node, f.name)
+                if isinstance(v, ast.Node):
+                    children.append(v)
+                elif isinstance(v, tuple):
+                    children.extend(x for x in v if isinstance(x, ast.Node))
+            stack.extend(reversed(children))
 
 
 def _all_vars(e: Any) -> list[str]:

@@ -51,6 +51,7 @@ for untrusted, possibly non-terminating ASL).
 
 from __future__ import annotations
 
+import sys
 from typing import Any, NamedTuple
 
 import attrs
@@ -62,6 +63,10 @@ from .world import TypeDesc, World
 
 __all__ = ["CodegenUnsupported", "FastProgram", "FlatWorld", "compile_fast", "flat_views", "GENERATOR_VERSION"]
 
+#: Python's recursion limit while compiling generated text (its compiler recurses once per
+#: level of a nested expression).
+_COMPILE_RECURSION = 30_000
+
 #: Bumped whenever the generated code's shape changes (part of the on-disk cache key).
 GENERATOR_VERSION = "codegen-1"
 
@@ -69,9 +74,9 @@ GENERATOR_VERSION = "codegen-1"
 def _load_front() -> None:
     """Import the front end (AST, checker) on first generation: running generated code
     (a warm start from the cache) does not need it."""
-    global ast, BITS, BOOL, INT, T, FuncInfo, CheckedProgram
+    global ast, BITS, BOOL, INT, T, FuncInfo, CheckedProgram, deep_recursion
     from . import ast
-    from .checker import BITS, BOOL, INT, CheckedProgram, FuncInfo, T
+    from .checker import BITS, BOOL, INT, CheckedProgram, FuncInfo, T, deep_recursion
 
 
 class Sig:
@@ -1254,7 +1259,11 @@ class _FuncGen:
             return f"({self.ex(e.left)} {py} {self.ex(e.right)})"
         if op in ("+", "-"):
             et = self.t(e)
-            code = f"({self.ex(e.left)} {op} {self.ex(e.right)})"
+            left = self.ex(e.left)
+            if et.kind == "integer" and isinstance(e.left, ast.Binop) and e.left.op in ("+", "-") \
+                    and self.t(e.left).kind == "integer":
+                left = left[1:-1]  # "(a + b)" from just below: a chain stays flat for Python's parser
+            code = f"({left} {op} {self.ex(e.right)})"
             if et.kind == "bits":
                 return f"({code} & {self.mask(et, e)})"
             return code
@@ -1466,16 +1475,20 @@ def _walk(value: Any):
     """Every AST node under ``value`` (a node or a tuple of nodes), parents first."""
     if "ast" not in globals():
         _load_front()
-    if isinstance(value, tuple):
-        for item in value:
-            yield from _walk(item)
-    elif isinstance(value, ast.Node):
-        yield value
-        for f in attrs.fields(type(value)):
-            if f.name != "span":
-                child = getattr(value, f.name)
-                if isinstance(child, (ast.Node, tuple)):
-                    yield from _walk(child)
+    stack = [value]  # iterative, so any depth of nesting is fine
+    while stack:
+        value = stack.pop()
+        if isinstance(value, tuple):
+            stack.extend(reversed(value))
+        elif isinstance(value, ast.Node):
+            yield value
+            children = []
+            for f in attrs.fields(type(value)):
+                if f.name != "span":
+                    child = getattr(value, f.name)
+                    if isinstance(child, (ast.Node, tuple)):
+                        children.append(child)
+            stack.extend(reversed(children))
 
 
 def _same_width(info: Any) -> tuple:
@@ -2033,6 +2046,15 @@ def generate(checked: CheckedProgram, *, undefined: Any = None,
     _load_front()
     if checked.errors:
         raise CodegenUnsupported("the program has static errors")
+    with deep_recursion():
+        try:
+            return _generate(checked, undefined, views, profile)
+        except RecursionError:
+            raise CodegenUnsupported("an expression is nested too deeply to generate Python for it") from None
+
+
+def _generate(checked: CheckedProgram, undefined: Any, views: dict[str, tuple[str, int]] | None,
+              profile: Any) -> Generated:
     gen = _Gen(checked, undefined, views)
     if profile is not None:
         gen.reference = build_program(generate(checked, undefined=undefined))
@@ -2092,7 +2114,14 @@ def build_program(generated: Generated) -> FastProgram:
     ns["_freezing_wb"] = _freezing_writer(ns)
     for k, v in generated.objects.items():
         ns[k] = v.resolve() if isinstance(v, PrimRef) else v
-    code = compile(generated.source, "<asl-codegen>", "exec")
+    old = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(old, _COMPILE_RECURSION))  # Python's compiler recurses per nesting level
+    try:
+        code = compile(generated.source, "<asl-codegen>", "exec")
+    except (RecursionError, SyntaxError, MemoryError) as err:
+        raise CodegenUnsupported(f"Python cannot compile the generated code ({err})") from None
+    finally:
+        sys.setrecursionlimit(old)
     exec(code, ns)  # noqa: S102 - the text is ours, generated from the checked program
     ns["_literal"] = _literal_namer(generated.consts, ns)
     return FastProgram(generated, ns)

@@ -83,7 +83,7 @@ from typing import Any
 import attrs
 
 from . import ast
-from .checker import BOOL, INT, CheckedProgram, FuncInfo, T, check_program, check_snippet
+from .checker import BOOL, INT, CheckedProgram, FuncInfo, T, check_program, check_snippet, deep_recursion, too_deep
 from .errors import ASLAssertionError, ASLError, ASLRuntimeError, ErrorList, Span, UsageError, source_line
 from .primitives import PrimContext
 from .values import Array, Bits, LazyBits, Record, copy_value, show
@@ -278,7 +278,8 @@ class Program:
             form = {}
             self._forms[instrumented] = form
             comp = _Compiler(self, instrumented, form)
-            comp.compile_all()
+            with deep_recursion():
+                comp.compile_all()
         return form
 
     def initial_globals(self) -> dict:
@@ -308,9 +309,13 @@ class Program:
         return self._const_values[name]
 
     def _const_expr(self, e: Any) -> Any:
-        closure = _Compiler(self, False, self._fast if hasattr(self, "_fast") else {}).expr(e)
-        rt = _Runtime(self, None, {}, DEFAULT_STEP_LIMIT, DEFAULT_RECURSION_LIMIT, {})
-        return closure([], rt)
+        with deep_recursion():
+            try:
+                closure = _Compiler(self, False, self._fast if hasattr(self, "_fast") else {}).expr(e)
+                rt = _Runtime(self, None, {}, DEFAULT_STEP_LIMIT, DEFAULT_RECURSION_LIMIT, {})
+                return closure([], rt)
+            except RecursionError:
+                raise too_deep(e) from None
 
     def base_value(self, t: T, typ_ast: Any = None, width: int | None = None) -> Any:
         """The value a variable of type ``t`` starts with when declared without one."""
@@ -431,7 +436,11 @@ class Program:
             raise ErrorList(errs)
         comp = _Compiler(self, instrumented, self._form(instrumented))
         comp.snippet_slots = slots
-        closure = comp.block(node) if statements else comp.expr(node)
+        with deep_recursion():
+            try:
+                closure = comp.block(node) if statements else comp.expr(node)
+            except RecursionError:
+                raise too_deep(node) from None
         result = (closure, slots, node)
         if key is not None:
             if len(self._snippets) > 1000:
@@ -596,7 +605,10 @@ class _Compiler:
         return run
 
     def stmt(self, s: Any) -> Any:
-        inner = getattr(self, "s_" + type(s).__name__)(s)
+        try:
+            inner = getattr(self, "s_" + type(s).__name__)(s)
+        except RecursionError:
+            raise too_deep(s) from None
         if not self.instr or s.span is None:
             return inner
         span = s.span

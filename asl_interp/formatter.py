@@ -40,6 +40,10 @@ without spaces, every other binary operator with one space each side.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+from typing import Any
+
 from . import ast
 
 INDENT = "    "
@@ -103,6 +107,32 @@ _TIGHT_IN_SLICE = {"+", "-", "*"}
 # Public API
 # --------------------------------------------------------------------------------------
 
+_entered = 0  # public functions active (only the outermost guards the recursion)
+
+
+def _guarded(fn: Callable[..., str]) -> Callable[..., str]:
+    """Run a public formatting function with Python's recursion limit raised (the printer
+    recurses once per level of an expression); an expression too deep even for that is the
+    checker's "nested too deeply" static error at the outermost node formatted."""
+
+    @functools.wraps(fn)
+    def guarded(node: Any, *args: Any) -> str:
+        global _entered
+        if _entered:
+            return fn(node, *args)
+        from .checker import deep_recursion, too_deep
+
+        _entered += 1
+        try:
+            with deep_recursion():
+                return fn(node, *args)
+        except RecursionError:
+            raise too_deep(node) from None
+        finally:
+            _entered -= 1
+
+    return guarded
+
 
 def format_module(m: ast.Module) -> str:
     """The whole file: declarations in order, ending with a newline.
@@ -113,7 +143,7 @@ def format_module(m: ast.Module) -> str:
     out: list[str] = []
     previous_one_line = None
     for decl in m.decls:
-        text = format_decl(decl)
+        text = format_decl(decl)  # guarded: a too deep expression is an error at its declaration
         one_line = "\n" not in text
         if out and not (one_line and previous_one_line):
             out.append("")
@@ -122,6 +152,7 @@ def format_module(m: ast.Module) -> str:
     return "\n".join(out) + "\n" if out else ""
 
 
+@_guarded
 def format_decl(d: ast.Decl) -> str:
     """One top-level declaration, without a trailing newline."""
     if isinstance(d, ast.FuncDef):
@@ -153,12 +184,14 @@ def format_decl(d: ast.Decl) -> str:
     raise ValueError(f"not a declaration: {type(d).__name__}")
 
 
+@_guarded
 def format_stmt(s: ast.Stmt, indent: int = 0) -> str:
     """One statement at ``indent`` levels (4 spaces each), possibly several lines, without
     a trailing newline."""
     return "\n".join(_stmt_lines(s, indent))
 
 
+@_guarded
 def format_expr(e: ast.Expr) -> str:
     """An expression as it appears where any expression is allowed (right of ``=``)."""
     if isinstance(e, ast.IfExpr):
