@@ -97,6 +97,8 @@ class MachineModel:
     views: dict[str, View]
     storage_widths: dict[str, int]
     source: str = "<registers>"
+    questions: SpecQuestions | None = None
+    checked_profiles: set[tuple[str, frozenset[str]]] = attrs.field(factory=set, eq=False, repr=False)
 
     @property
     def registers(self) -> dict[str, RegisterDef]:
@@ -130,6 +132,102 @@ class MachineModel:
     def fields_over(self, register: str, high: int, low: int) -> list[str]:
         """Names of the fields of ``register`` overlapping bits ``high:low``."""
         return [f.name for f in self.registers[register].fields.values() if f.low <= high and f.high >= low]
+
+
+@attrs.define(frozen=True, slots=True)
+class SpecQuestions:
+    """What a profile can be asked by the loaded sources: the ``keyed`` IMPLEMENTATION_DEFINED
+    strings; for each function containing a keyless IMPLEMENTATION_DEFINED, the arguments
+    each parameter can show in a key (``None``: any integer); and ``unpredictable_sites``,
+    the one source line naming each Unpredictable member (its call site), where unique."""
+
+    keyed: frozenset[str]
+    keyless: dict[str, tuple[tuple[str, ...] | None, ...]]
+    unpredictable_sites: dict[str, Span]
+
+    def all_keys(self) -> list[str]:
+        """Every key a profile may answer (keyless ones with integer parameters left out)."""
+        import itertools
+
+        keys = sorted(self.keyed)
+        for name, params in self.keyless.items():
+            if any(p is None for p in params):
+                continue
+            keys.extend(f"{name}({', '.join(args)})" for args in itertools.product(*params))  # type: ignore[arg-type]
+        return keys
+
+    def asks(self, key: str) -> bool:
+        """Whether the sources can ask the IMPLEMENTATION_DEFINED question ``key``."""
+        if key in self.keyed:
+            return True
+        m = re.fullmatch(r"([A-Za-z_][A-Za-z0-9_.]*)\((.*)\)", key)
+        if not m or m.group(1) not in self.keyless:
+            return False
+        params = self.keyless[m.group(1)]
+        args = [a.strip() for a in m.group(2).split(",")] if m.group(2).strip() else []
+        if len(args) != len(params):
+            return False
+        return all(re.fullmatch(r"-?\d+", a) if p is None else a in p for a, p in zip(args, params))
+
+
+def _nodes(node: Any) -> Iterable[Any]:
+    """``node`` and every AST node below it."""
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if isinstance(n, tuple | list):
+            stack.extend(n)
+        elif isinstance(n, ast.Node):
+            yield n
+            stack.extend(getattr(n, f.name) for f in attrs.fields(type(n)) if f.name != "span")
+
+
+def spec_questions(modules: Sequence[ast.Module]) -> SpecQuestions:
+    """The :class:`SpecQuestions` of parsed sources. A keyless key shows each argument as the
+    evaluator does: the one constant or enumeration member of the parameter's type holding
+    it (``HaveEL(EL2)``, ``HasArchVersion(ARMv8p1)``), else a literal."""
+    enums: dict[str, tuple[str, ...]] = {}
+    consts: dict[int, dict[str, str]] = {}  # width -> name -> bit string
+    for module in modules:
+        for decl in module.decls:
+            if isinstance(decl, ast.EnumDecl):
+                enums[decl.name] = decl.members
+            elif (isinstance(decl, ast.ConstDecl) and isinstance(decl.type, ast.BitsType)
+                  and isinstance(decl.type.width, ast.IntLit) and isinstance(decl.value, ast.BitsLit)):
+                consts.setdefault(decl.type.width.value, {})[decl.name] = decl.value.bits.replace(" ", "")
+
+    def arguments(t: ast.Type) -> tuple[str, ...] | None:
+        if isinstance(t, ast.TypeName) and t.name == "boolean":
+            return ("TRUE", "FALSE")
+        if isinstance(t, ast.TypeName) and t.name in enums:
+            return enums[t.name]
+        if isinstance(t, ast.BitsType) and isinstance(t.width, ast.IntLit) and t.width.value <= 8:
+            width = t.width.value
+            named = consts.get(width, {})
+            out = []
+            for v in range(1 << width):
+                text = format(v, f"0{width}b")
+                holders = [n for n, b in named.items() if b == text]
+                out.append(holders[0] if len(holders) == 1 else f"'{text}'")
+            return tuple(out)
+        return None
+
+    keyed: set[str] = set()
+    keyless: dict[str, tuple[tuple[str, ...] | None, ...]] = {}
+    sites: dict[str, list[Span]] = {}
+    members = set(enums.get("Unpredictable", ()))
+    for module in modules:
+        for decl in module.decls:
+            for n in _nodes(decl):
+                if isinstance(n, ast.ImpDef):
+                    if n.key is not None:
+                        keyed.add(n.key)
+                    elif isinstance(decl, ast.FuncDef | ast.GetterDef):
+                        keyless[decl.name] = tuple(arguments(p.type) for p in decl.params)
+                elif isinstance(n, ast.Var) and n.name in members and n.span is not None:
+                    sites.setdefault(n.name, []).append(n.span)
+    unique = {name: spans[0] for name, spans in sites.items() if len(spans) == 1}
+    return SpecQuestions(frozenset(keyed), keyless, unique)
 
 
 _BITS_RANGE = re.compile(r"^\s*(\d+)\s*(?::\s*(\d+)\s*)?$")
@@ -276,7 +374,10 @@ def build_machine_model(data: Mapping[str, Any], modules: Sequence[ast.Module] =
         types[tname] = reg
 
     widths = {name: reg.width for name, reg in registers.items() if views[name].storage == name}
-    return MachineModel(RegisterModel(registers, types), views, widths, source)
+    questions = spec_questions(modules) if modules else None
+    if questions is not None and not questions.keyed and not questions.keyless:
+        questions = None  # a register model for a few records only (tests): nothing to check against
+    return MachineModel(RegisterModel(registers, types), views, widths, source, questions)
 
 
 # ======================================================================================
@@ -542,6 +643,7 @@ class Profile:
     unknown_policy: str = "fixed"
     instruction: dict[str, Any] = attrs.field(factory=dict)
     state: dict[str, Any] = attrs.field(factory=dict)
+    impdef_sources: dict[str, str] = attrs.field(factory=dict)  # key -> file that gave the answer
 
 
 def profiles_dir() -> Path:
@@ -616,9 +718,11 @@ def _load_profile(path: Path, folder: Path, seen: tuple[str, ...]) -> Profile:
     if "extends" in data:
         base = _load_profile(_profile_path(data["extends"], folder, path.parent), folder, seen + (where,))
         impdef, constrained = dict(base.impdef), dict(base.constrained)
+        impdef_sources = dict(base.impdef_sources)
         policy, instruction, state = base.unknown_policy, dict(base.instruction), dict(base.state)
     else:
         impdef, constrained, policy, instruction, state = {}, {}, "fixed", {}, {}
+        impdef_sources = {}
     if "description" not in data:
         raise ProfileError(f"{where}: missing 'description' (one line saying what implementation this is)")
 
@@ -626,6 +730,7 @@ def _load_profile(path: Path, folder: Path, seen: tuple[str, ...]) -> Profile:
         if isinstance(value, dict | list) or isinstance(value, float):
             raise ProfileError(f"{where}: implementation_defined.\"{key}\": an answer is a boolean, integer or string, not {value!r}")
         impdef[key] = value
+        impdef_sources[key] = where
     for key, value in data.get("constrained_unpredictable", {}).items():
         if not key.startswith("Unpredictable_"):
             raise ProfileError(f"{where}: constrained_unpredictable.{key}: keys are Unpredictable members (Unpredictable_...)")
@@ -652,7 +757,32 @@ def _load_profile(path: Path, folder: Path, seen: tuple[str, ...]) -> Profile:
         instruction[key] = value
     state.update(data.get("state", {}))
     name = path.stem
-    return Profile(name, where, data["description"], impdef, constrained, policy, instruction, state)
+    return Profile(name, where, data["description"], impdef, constrained, policy, instruction, state, impdef_sources)
+
+
+def check_profile_questions(model: MachineModel, profile: Profile) -> None:
+    """Raise ProfileError, naming the file and key with the nearest question, when an
+    ``[implementation_defined]`` key of ``profile`` is not a question the sources behind
+    ``model`` can ask (a misspelt key would otherwise be ignored and the inherited or
+    missing answer used instead). No check when the model was built from sources that ask
+    no IMPLEMENTATION_DEFINED question (``model.questions`` is None)."""
+    questions = model.questions
+    if questions is None:
+        return
+    token = (profile.path, frozenset(profile.impdef))
+    if token in model.checked_profiles:
+        return
+    for key in profile.impdef:
+        if not questions.asks(key):
+            where = profile.impdef_sources.get(key, profile.path)
+            hint = suggest(key, questions.all_keys())
+            raise ProfileError(
+                f"{where}: implementation_defined.\"{key}\" is not a question the spec's sources ask"
+                + (f"; {hint}" if hint else ""),
+                notes=("note: keys are a keyed IMPLEMENTATION_DEFINED string, or the enclosing function "
+                       "and its arguments of a keyless one, e.g. \"HaveEL(EL2)\"",),
+            )
+    model.checked_profiles.add(token)
 
 
 # ======================================================================================
@@ -681,6 +811,29 @@ class UnknownUse:
 
     type: str
     value: Any
+    span: Span | None
+
+
+@attrs.define(frozen=True, slots=True)
+class ChoiceUse:
+    """One CONSTRAINED UNPREDICTABLE choice the evaluation took: ``ConstrainUnpredictable``
+    asked about ``unpredictable`` (an Unpredictable member) at ``span`` and ``source`` (the
+    profile, ``"profile default"``) chose ``constraint`` (a Constraint member)."""
+
+    unpredictable: str
+    constraint: str
+    source: str
+    span: Span | None
+
+
+@attrs.define(frozen=True, slots=True)
+class ImpdefUse:
+    """One IMPLEMENTATION_DEFINED question the evaluation asked (``key``, as the profile
+    spells it) at ``span``, and the ``value`` ``source`` gave."""
+
+    key: str
+    value: Any
+    source: str
     span: Span | None
 
 
@@ -714,7 +867,10 @@ class Outcome:
     ``boundary`` (the ASL function that ended the evaluation). Always: ``via_undefined``,
     ``reads`` (each field once, first read, in order), ``path`` (decided branches),
     ``unknowns``, ``lines`` (executed statements, when traced), ``value`` (the returned
-    value, for functions).
+    value, for functions), ``choices`` (the CONSTRAINED UNPREDICTABLE choices taken, in
+    order, :class:`ChoiceUse`), ``impdefs`` (the IMPLEMENTATION_DEFINED questions asked, in
+    order, :class:`ImpdefUse`) and ``warnings`` (sentences about the given state, e.g. that
+    the spec's own functions call it inconsistent; the caller fills them in).
     """
 
     kind: str
@@ -733,10 +889,15 @@ class Outcome:
     unknowns: tuple[UnknownUse, ...] = ()
     lines: tuple[Span, ...] = ()
     value: Any = None
+    choices: tuple[ChoiceUse, ...] = ()
+    impdefs: tuple[ImpdefUse, ...] = ()
+    warnings: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-ready dict: ``outcome`` {kind, target_el, target_state, mode, exception, ec,
-        vector_offset, via_undefined}, ``reads``, ``path`` and ``unknowns``."""
+        vector_offset, via_undefined}, ``reads``, ``path``, ``unknowns``, ``choices``
+        ({unpredictable, constraint, source, file, line}), ``impdefs`` ({key, value, source,
+        file, line}) and ``warnings``."""
         return {
             "outcome": {
                 "kind": self.kind,
@@ -762,6 +923,15 @@ class Outcome:
             "unknowns": [
                 {**_span_json(u.span), "type": u.type, "value": _json_value(u.value)} for u in self.unknowns
             ],
+            "choices": [
+                {"unpredictable": c.unpredictable, "constraint": c.constraint, "source": c.source, **_span_json(c.span)}
+                for c in self.choices
+            ],
+            "impdefs": [
+                {"key": i.key, "value": _json_value(i.value), "source": i.source, **_span_json(i.span)}
+                for i in self.impdefs
+            ],
+            "warnings": list(self.warnings),
         }
 
     def summary(self) -> str:
@@ -863,10 +1033,14 @@ class Machine(World):
         self.unknowns: list[UnknownUse] = []
         self.impdefs: list[tuple[str, Any, Span | None]] = []
         self.constraints: list[tuple[str, str, Span | None]] = []
+        self.impdef_sources: dict[int, str] = {}  # index in impdefs -> who answered
+        self.constraint_sources: dict[int, str] = {}  # index in constraints -> who chose
+        self.warnings: list[str] = []
         self.effects: list[tuple[str, Span | None]] = []
         self.path: list[PathStep] = []
         self.lines: list[Span] = []
         self.via_undefined = False
+        check_profile_questions(model, profile)
         self.apply_state(profile.state, origin=f"profile {profile.name} [state]")
 
     # ---- state -------------------------------------------------------------------------
@@ -982,14 +1156,17 @@ class Machine(World):
         if key in self.profile.impdef:
             value = typed_answer(self.profile.impdef[key], typ,
                                  f"{self.profile.path}: implementation_defined.\"{key}\"", self.constants)
+            source = f"profile {self.profile.name}"
         elif self.on_missing_impdef is not None:
             value = self.on_missing_impdef(key, typ, span)
+            source = "the caller (not in the profile)"
         else:
             raise ProfileError(
                 f"profile '{self.profile.name}' has no answer for IMPLEMENTATION_DEFINED \"{key}\" ({typ})",
                 span,
                 notes=(f"note: add it to {self.profile.path} under [implementation_defined]: \"{key}\" = ...",),
             )
+        self.impdef_sources[len(self.impdefs)] = source
         self.impdefs.append((key, value, span))
         return value
 
@@ -1001,6 +1178,7 @@ class Machine(World):
                 span,
                 notes=(f"note: add it to {self.profile.path} under [constrained_unpredictable]: {which} = \"Constraint_...\"",),
             )
+        self.constraint_sources[len(self.constraints)] = f"profile {self.profile.name}"
         self.constraints.append((which, choice, span))
         return choice
 
@@ -1031,6 +1209,12 @@ class Machine(World):
         self.effects.append((name, span))
 
     # ---- outcomes -----------------------------------------------------------------------
+    def _unpredictable_site(self, which: str, span: Span | None) -> Span | None:
+        """The spec line naming ``which`` (the call site of the CONSTRAINED UNPREDICTABLE
+        case) when the sources name it once, else where ConstrainUnpredictable was asked."""
+        questions = self.model.questions
+        return questions.unpredictable_sites.get(which, span) if questions is not None else span
+
     def outcome(self, entry: ExceptionEntry | None = None, value: Any = None) -> Outcome:
         """The :class:`Outcome` so far: an exception entry, or a return with ``value``."""
         common = dict(
@@ -1039,6 +1223,12 @@ class Machine(World):
             path=tuple(self.path),
             unknowns=tuple(self.unknowns),
             lines=tuple(self.lines),
+            choices=tuple(ChoiceUse(which, choice, self.constraint_sources.get(i, "exploration"),
+                                    self._unpredictable_site(which, span))
+                          for i, (which, choice, span) in enumerate(self.constraints)),
+            impdefs=tuple(ImpdefUse(key, value, self.impdef_sources.get(i, "exploration"), span)
+                          for i, (key, value, span) in enumerate(self.impdefs)),
+            warnings=tuple(self.warnings),
         )
         if entry is None:
             return Outcome("returned", value=value, **common)

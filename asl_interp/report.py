@@ -493,6 +493,12 @@ def render_run(spec: Any, out: Outcome, *, call: str, profile: Profile, trace: b
         for u in out.unknowns:
             lines.append(f"  {_where(spec, u.span)}  {u.type} UNKNOWN → {_show_value(u.value)}")
 
+    if out.choices:
+        lines.append("")
+        lines.append("CONSTRAINED UNPREDICTABLE choices taken:")
+        for c in out.choices:
+            lines.append(f"  {_where(spec, c.span)}  ConstrainUnpredictable({c.unpredictable}) → {c.constraint} ({c.source})")
+
     if trace:
         lines.append("")
         lines.append(f"Executed lines ({len(out.lines)}):")
@@ -514,7 +520,7 @@ def run_json(spec: Any, out: Outcome, *, call: str, profile: Profile, trace: boo
     data["outcome"]["boundary"] = out.boundary
     data["outcome"]["summary"] = outcome_line(out)
     data["outcome"]["value"] = None if out.value is None else _show_value(out.value)
-    for key in ("reads", "path", "unknowns"):
+    for key in ("reads", "path", "unknowns", "choices", "impdefs"):
         for item in data[key]:
             if item.get("file"):
                 item["file"] = _rel(spec, item["file"])

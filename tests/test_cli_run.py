@@ -595,3 +595,29 @@ def test_contradictory_aliases_in_set_options_are_a_usage_error_but_set_may_over
     assert rc == 2 and "error: --set: FPEXC.EN and FPEXC32_EL2.EN both set" in err
     data = run_json(capsys, "CheckVFPEnabled(TRUE)", {}, "--state", str(EXAMPLE), "--set", "FPEXC.EN=1")
     assert outcome(data) == TRAP_TO_EL2
+
+
+def test_constrained_unpredictable_choice_is_reported(capsys):
+    """CPACR.cp10 == '10' is reserved: the outcome rests on the profile's choice for
+    Unpredictable_RESCPACR, which run must say (text and --json)."""
+    state = aarch32_guest(**{"CPACR.cp10": "0b10"})
+    data = run_json(capsys, "CheckVFPEnabled(TRUE)", state)
+    assert outcome(data) == UNDEF_AT_EL1
+    line = spec_line("aarch32/exceptions/traps.asl", "Unpredictable_RESCPACR")
+    assert data["choices"] == [{"unpredictable": "Unpredictable_RESCPACR", "constraint": "Constraint_TRUE",
+                                "source": "profile default", "file": "aarch32/exceptions/traps.asl", "line": line}]
+    rc, out, _ = run(capsys, *sets(state), "CheckVFPEnabled(TRUE)")
+    assert rc == 0
+    assert "CONSTRAINED UNPREDICTABLE choices taken:" in out
+    assert (f"aarch32/exceptions/traps.asl:{line}  ConstrainUnpredictable(Unpredictable_RESCPACR) → "
+            "Constraint_TRUE (profile default)") in out
+
+
+def test_no_choice_no_choices_section_and_impdefs_are_listed(capsys):
+    data = run_json(capsys, "CheckVFPEnabled(TRUE)", aarch32_guest())
+    assert data["choices"] == []
+    asked = {i["key"]: i["value"] for i in data["impdefs"]}
+    assert asked["HaveEL(EL3)"] is True and asked["HaveEL(EL2)"] is True
+    assert all(i["source"] == "profile default" and i["file"] and i["line"] for i in data["impdefs"])
+    rc, out, _ = run(capsys, *sets(aarch32_guest()), "CheckVFPEnabled(TRUE)")
+    assert rc == 0 and "CONSTRAINED UNPREDICTABLE" not in out

@@ -109,3 +109,53 @@ def test_extends_a_file_relative_to_the_extending_profile(tmp_path, monkeypatch)
     (folder / "broken.toml").write_text('description = "x"\nextends = "absent.toml"\n')
     with pytest.raises(ProfileError, match=r"profile file .*profiles/absent.toml does not exist"):
         load_profile(str(folder / "broken.toml"))
+
+
+# ---- [implementation_defined] keys are questions the loaded spec can ask (QA F5) ----------
+
+@pytest.fixture(scope="module")
+def spec():
+    from asl_interp.api import load_spec
+
+    return load_spec("armv8.6")
+
+
+@pytest.mark.parametrize("name", SHIPPED)
+def test_every_shipped_answer_is_a_question_the_spec_asks(spec, name):
+    questions = spec.model.questions
+    assert all(questions.asks(key) for key in load_profile(name).impdef)
+
+
+@pytest.mark.parametrize("key, hint", [
+    ("HavEL(EL2)", "did you mean 'HaveEL(EL2)'?"),
+    ("HaveEL(EL4)", "did you mean"),
+    ("HaveEL(EL2, EL3)", "did you mean"),
+    ("Have SVE isa", "did you mean 'Have SVE ISA'?"),
+    ("HasArchVersion(ARMv8p9)", "did you mean"),
+])
+def test_misspelt_impdef_key_is_an_error_naming_file_key_and_nearest(spec, tmp_path, key, hint):
+    """A typo would otherwise be ignored, leaving the inherited answer in force."""
+    p = tmp_path / "typo.toml"
+    p.write_text(f'description = "d"\nextends = "default"\n[implementation_defined]\n"{key}" = false\n')
+    with pytest.raises(ProfileError) as info:
+        spec.machine(load_profile(str(p)))
+    message = info.value.message
+    assert message.startswith(f"{p}: implementation_defined.\"{key}\" is not a question the spec's sources ask")
+    assert hint in message
+
+
+def test_a_bad_key_inherited_from_a_parent_names_the_parent(spec, tmp_path):
+    parent = tmp_path / "parent.toml"
+    parent.write_text('description = "p"\nextends = "default"\n[implementation_defined]\n"HaveAArch32EL(EL9)" = true\n')
+    child = tmp_path / "child.toml"
+    child.write_text('description = "c"\nextends = "parent.toml"\n')
+    with pytest.raises(ProfileError, match=rf"^{parent}: implementation_defined.\"HaveAArch32EL\(EL9\)\""):
+        spec.machine(load_profile(str(child)))
+
+
+def test_questions_come_from_the_sources(spec):
+    questions = spec.model.questions
+    assert {"Have SVE ISA", "Secure-only implementation"} <= questions.keyed
+    assert questions.keyless["HaveEL"] == (("EL0", "EL1", "EL2", "EL3"),)
+    assert questions.keyless["HaveAnyAArch32"] == ()
+    assert questions.asks("HasArchVersion(ARMv8p6)") and not questions.asks("HasArchVersion(EL2)")
