@@ -6,7 +6,8 @@ Exit statuses, the same for every command unless its help says otherwise:
 - 0: the job completed (for ``run``: whatever the architectural outcome);
 - 1: the ASL evaluation failed (assertion, unset state read, missing profile answer), or a
   checking command (``check``, ``check-property``, ``crosscheck``) found problems;
-- 2: usage errors, unreadable files, syntax and static errors.
+- 2: usage errors, unreadable files, syntax and static errors;
+- 70: an internal error (a bug in asl-interp), reported in one line.
 
 Guarantees: every :class:`~asl_interp.errors.ASLError` is rendered through
 :func:`~asl_interp.errors.render`; no Python traceback reaches the user for a mistake of
@@ -17,10 +18,15 @@ below; the work itself lives in the phase modules.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 
 from .errors import ASLError
+
+#: Exit status when something other than an ASLError escapes a command: a bug in asl-interp
+#: (EX_SOFTWARE). ``ASL_INTERP_DEBUG=1`` lets the exception and its traceback through instead.
+EXIT_INTERNAL = 70
 
 #: Exit status for each error phase when an ASLError escapes a command.
 EXIT_FOR_PHASE = {
@@ -89,6 +95,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except Exception as err:  # noqa: BLE001 - last resort: a bug of ours, not a traceback for the user
+        if os.environ.get("ASL_INTERP_DEBUG"):
+            raise
+        print(f"asl-interp: internal error: {type(err).__name__}: {err} — please report this "
+              f"(run with ASL_INTERP_DEBUG=1 for the traceback)", file=sys.stderr)
+        return EXIT_INTERNAL
 
 
 # ======================================================================================
@@ -147,15 +159,18 @@ def _add_check(p: argparse.ArgumentParser) -> None:
 
 @_add_check
 def _cmd_check(args: argparse.Namespace) -> int:
-    from pathlib import Path
-
     from .errors import UsageError
     from .parser import parse_paths
 
-    for raw in args.paths:
-        if not Path(raw).exists():
-            raise UsageError(f"no such file or folder: {raw}")
-    modules, errors = parse_paths(args.paths)
+    files = _asl_files(args.paths)
+    modules, errors = [], []
+    broken: set[str] = set()  # files with a syntax error (or unreadable), by the name given
+    for file in files:
+        parsed, found = parse_paths([file])
+        modules.extend(parsed)
+        errors.extend(found)
+        if found:
+            broken.add(str(file))
     kind = "syntax"
     if not errors and args.static:
         try:
@@ -171,18 +186,43 @@ def _cmd_check(args: argparse.Namespace) -> int:
         else:
             errors = list(static_check(modules))
         kind = "static"
+        broken = {e.span.file for e in errors if e.span is not None}
     elif args.spec and not args.static:
         raise UsageError("--spec goes with --static (it says what to check the files against)")
     for err in errors:
         print(err.render(), file=sys.stderr)
-    files = len(modules) + len({e.span.file for e in errors if e.span is not None} - {m.filename for m in modules})
-    noun = "file" if files == 1 else "files"
     if errors:
-        print(f"{len(errors)} {kind} error{'s' if len(errors) != 1 else ''} in {files} {noun}")
+        count = max(len(broken), 1)
+        print(f"{len(errors)} {kind} error{'s' if len(errors) != 1 else ''} in {count} "
+              f"file{'s' if count != 1 else ''}")
         return 1
     checked = "parsed and checked" if args.static else "parsed"
-    print(f"{files} {noun} {checked}, no errors")
+    print(f"{len(files)} file{'s' if len(files) != 1 else ''} {checked}, no errors")
     return 0
+
+
+def _asl_files(paths: Sequence[str]) -> list:
+    """The files ``check`` reads: each PATH that is a file, and the ``*.asl`` files below each
+    folder (sorted), each file once however often it is named. A missing PATH, or a folder
+    holding no .asl file (a mistyped folder must not pass), is a UsageError."""
+    from pathlib import Path
+
+    from .errors import UsageError
+
+    files: dict = {}
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found = sorted(p for p in path.rglob("*.asl") if p.is_file())
+            if not found:
+                raise UsageError(f"no .asl files in {raw}")
+        elif path.exists():
+            found = [path]
+        else:
+            raise UsageError(f"no such file or folder: {raw}")
+        for file in found:
+            files.setdefault(file.resolve(), file)
+    return list(files.values())
 
 
 # --------------------------------------------------------------------------------------
@@ -341,20 +381,23 @@ def _explore_common(p: argparse.ArgumentParser, *, state: bool = True) -> None:
 
 
 def _explore_inputs(args: argparse.Namespace) -> tuple:
-    """(spec, profile name or path, fixed state, vary, max_paths) from the shared options."""
+    """(spec, profile name or path, fixed state, vary, max_paths) from the shared options.
+    The CALL, ``--state`` and ``--set`` are checked as ``run`` checks them (usage errors
+    naming the option, with suggestions; the CALL with a caret)."""
     from .api import load_spec
     from .errors import UsageError
-    from .explore import DEFAULT_MAX_PATHS, parse_assignments
-    from .machine import load_state_file
+    from .explore import DEFAULT_MAX_PATHS
+    from .report import load_state_option, parse_call, state_options
 
     spec = load_spec(args.spec)
+    parse_call(spec, args.call)
     fixed: dict = {}
     profile = args.profile
     if getattr(args, "state", None):
-        state_file = load_state_file(args.state)
+        state_file = load_state_option(spec, args.state)
         fixed.update(state_file.registers)
         profile = profile or state_file.profile
-    fixed.update(parse_assignments(getattr(args, "sets", []) or []))
+    fixed.update(state_options(spec, getattr(args, "sets", []) or []))
     vary: object = ()
     if args.vary:
         vary = True if "*" in args.vary else list(args.vary)
@@ -380,6 +423,7 @@ def _cmd_explore(args: argparse.Namespace) -> int:
 
     from .errors import UsageError
     from .explore import DEFAULT_MAX_BRANCH_BITS, explore, render_table, table_csv, table_json
+    from .report import write
 
     if args.json and args.csv:
         raise UsageError("--json and --csv: choose one output format")
@@ -390,11 +434,11 @@ def _cmd_explore(args: argparse.Namespace) -> int:
     table = explore(spec, args.call, profile=profile, fixed=fixed, vary=vary, coverage=args.coverage,
                     max_paths=max_paths, max_branch_bits=bits, progress=True)
     if args.json:
-        print(json.dumps(table_json(table), indent=2))
+        write(json.dumps(table_json(table), indent=2))
     elif args.csv:
-        sys.stdout.write(table_csv(table))
+        write(table_csv(table).removesuffix("\n"))
     else:
-        print(render_table(table))
+        write(render_table(table))
     return 0
 
 
@@ -411,16 +455,17 @@ def _add_check_property(p: argparse.ArgumentParser) -> None:
 def _cmd_check_property(args: argparse.Namespace) -> int:
     import json
 
-    from .explore import check_independent, parse_assignments, property_json, render_property
+    from .explore import check_independent, property_json, render_property
+    from .report import state_options, write
 
     spec, profile, _fixed, vary, max_paths = _explore_inputs(args)
-    where = parse_assignments(args.where, "--where")
+    where = state_options(spec, args.where, "--where")
     result = check_independent(spec, args.call, args.field, profile=profile, where=where, vary=vary,
                                max_paths=max_paths)
     if args.json:
-        print(json.dumps(property_json(result), indent=2))
+        write(json.dumps(property_json(result), indent=2))
     else:
-        print(render_property(result))
+        write(render_property(result))
     return 0 if result.holds else 1
 
 
@@ -439,6 +484,7 @@ def _cmd_crosscheck(args: argparse.Namespace) -> int:
 
     from .crosscheck import crosscheck, crosscheck_json, load_model, render_crosscheck
     from .explore import render_coverage
+    from .report import write
 
     spec, profile, fixed, vary, max_paths = _explore_inputs(args)
     model = load_model(args.model)
@@ -450,10 +496,10 @@ def _cmd_crosscheck(args: argparse.Namespace) -> int:
             from .explore import table_json
 
             data["coverage"] = table_json(result.table).get("coverage")
-        print(json.dumps(data, indent=2))
+        write(json.dumps(data, indent=2))
     else:
-        print(render_crosscheck(result))
+        write(render_crosscheck(result))
         if args.coverage:
-            print()
-            print(render_coverage(result.table))
+            write("")
+            write(render_coverage(result.table))
     return 0 if result.agrees else 1

@@ -33,8 +33,10 @@ The outcome the model returns is one of:
   UNDEFINED): an exception whose given attributes must all match the spec's;
 - a tuple ``(el, ec)``, ``(el, "Undef")`` (mode) or ``(el,)``: shorthand for the dict.
 
-A model that raises, returns anything else, or reads an unknown name is an error pointing
-at the model's own line (``file:line``), with a suggestion for a misspelt name.
+A model that raises (or exits), cannot be called with one argument, returns anything else,
+answers with a name the spec does not know (``"mode": "Undf"``) or reads an unknown name is
+an error pointing at the model's own line (``file:line``), with a suggestion for a misspelt
+name.
 
 Guarantees: every leaf of the exploration is checked against the model with every
 combination of the fields the model reads beyond the path's own; the disagreement reported per
@@ -139,7 +141,9 @@ def load_model(spec_text: str) -> Callable[[Mapping[str, Any]], Any]:
     except SyntaxError as err:
         raise ModelError(f"the model file is not valid Python: {err.msg}",
                          Span(str(path), err.lineno or 1, err.offset or 1)) from None
-    except Exception as err:  # noqa: BLE001 - any error while importing the user's file
+    except KeyboardInterrupt:
+        raise
+    except BaseException as err:  # noqa: BLE001 - any error (or exit) while importing the user's file
         raise _model_raised(err, str(path), "while loading the model") from None
     fn = getattr(module, name, None)
     if not callable(fn):
@@ -185,7 +189,55 @@ def _model_raised(err: BaseException, file: str | None, what: str) -> ModelError
     inside = [f for f in frames if file is not None and Path(f.filename).resolve() == Path(file).resolve()]
     frame = inside[-1] if inside else (frames[-1] if frames else None)
     span = _span_at(frame.filename, frame.lineno or 1) if frame else None
+    if isinstance(err, SystemExit):
+        return ModelError(f"the model exited (SystemExit {err.code!r}){' ' + what if what else ''}", span,
+                          notes=("note: a model returns its answer; it must not call sys.exit() or raise SystemExit",))
     return ModelError(f"the model raised {type(err).__name__}{' ' + what if what else ''}: {err}", span)
+
+
+def _check_signature(model: Callable, name: str) -> None:
+    """A ModelError at the model's ``def`` unless it can be called with one argument."""
+    try:
+        signature = inspect.signature(model)
+    except (TypeError, ValueError):  # a builtin or other callable without a signature: just call it
+        return
+    try:
+        signature.bind(None)
+    except TypeError:
+        raise ModelError(f"the model {name}{signature} cannot be called with one argument: a model takes the "
+                         "mapping of fields, e.g. def model(fields):", _model_span(model)) from None
+
+
+def _misspelt(answer: Any, spec: Any) -> str | None:
+    """What is wrong with a name in the model's answer that the spec does not know (an
+    ``el``, ``state``, AArch32 ``mode`` or ``exception``), with a suggestion; None when every
+    name is known (or the answer has none)."""
+    value = answer
+    if isinstance(value, tuple) and 1 <= len(value) <= 2:
+        value = {"el": value[0]}
+        if len(answer) == 2 and isinstance(answer[1], str):
+            value["exception" if answer[1].startswith("Exception_") else "mode"] = answer[1]
+    if not isinstance(value, dict):
+        return None
+    modes = sorted(n.removeprefix("M32_") for n in spec.constants if n.startswith("M32_"))
+    exceptions = list((getattr(spec.program, "enums", {}) or {}).get("Exception", ()))
+    known = {
+        "el": ["EL0", "EL1", "EL2", "EL3"],
+        "state": ["AArch64", "AArch32"],
+        "mode": modes,
+        "exception": exceptions + [e.removeprefix("Exception_") for e in exceptions],
+    }
+    for key, names in known.items():
+        given = value.get(key)
+        if not isinstance(given, str) or not names:
+            continue
+        text = given.removeprefix("M32_") if key == "mode" else given
+        if key == "el":
+            text = text.upper()
+        if text not in names:
+            hint = suggest(text, names)
+            return f"the model answered {key} {given!r}, which the spec does not know" + (f"; {hint}" if hint else "")
+    return None
 
 
 class _Need(Exception):  # noqa: N818 - control flow: the model read bits not yet given
@@ -428,10 +480,11 @@ def crosscheck(spec: Any, call: str, model: Callable[[Mapping[str, Any]], Any], 
 
     prof = profile if isinstance(profile, Profile) else load_profile(profile)
     fixed = dict(fixed or {})
+    name = model_name or getattr(model, "__name__", "model")
+    _check_signature(model, getattr(model, "__name__", name))
     table = explore(spec, call, profile=prof, fixed=fixed, vary=vary, max_paths=max_paths, coverage=coverage)
     base = _fixed_bits(spec, prof, fixed)
     model_file = _model_file(model)
-    name = model_name or getattr(model, "__name__", "model")
     found: dict[tuple, tuple[int, Disagreement]] = {}
     counts: dict[tuple, int] = {}
     reads: dict[str, None] = {}
@@ -479,8 +532,14 @@ def _ask_all(spec: Any, model: Callable, bits: dict[str, tuple[int, int]],
             continue
         except _UnknownName as err:
             raise ModelError(err.message, err.span) from None
-        except Exception as err:  # noqa: BLE001 - the user's model may raise anything
+        except KeyboardInterrupt:
+            raise
+        except BaseException as err:  # noqa: BLE001 - the user's model may raise anything, or exit
             raise _model_raised(err, model_file, "") from None
+        problem = _misspelt(answer, spec)
+        if problem:
+            raise ModelError(problem, _return_span(model, Fields(spec, current, facts, model_file))
+                             or _model_span(model))
         norm = normalise_outcome(answer)
         if norm is None:
             raise ModelError(
@@ -509,7 +568,9 @@ def _return_span(model: Callable, fields: Fields) -> Span | None:
     sys.setprofile(watch)
     try:
         model(fields)
-    except Exception:  # noqa: BLE001 - it returned before; the first report stands
+    except KeyboardInterrupt:
+        raise
+    except BaseException:  # noqa: BLE001 - it returned before; the first report stands
         return None
     finally:
         sys.setprofile(previous)

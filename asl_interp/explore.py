@@ -146,8 +146,9 @@ class ExploreMachine(Machine):
     def __init__(self, model, profile: Profile, choices: Mapping[Var, Any], *, constants=None,
                  trace: bool = False, vary: Iterable[str] = (), permitted: Callable[[str], list[str]] | None = None,
                  enums: Mapping[str, Sequence[str]] | None = None, max_branch_bits: int = DEFAULT_MAX_BRANCH_BITS,
-                 sites: Mapping[Span, Any] | None = None):
+                 sites: Mapping[Span, Any] | None = None, fix_option: str = "--set"):
         self.choices = dict(choices)
+        self.fix_option = fix_option
         self.vary = set(vary)
         self.permitted = permitted
         self.enums = enums or {}
@@ -198,7 +199,8 @@ class ExploreMachine(Machine):
             name = f"{register}.{field}" if field else f"{register}<{high}:{low}>"
             raise ExplorationLimit(
                 f"exploring would branch over all {2 ** width} values of {name} ({width} unset bits)",
-                span, notes=("note: fix it with --set (or fixed=...), or raise the limit with --max-branch-bits",))
+                span, notes=(f"note: fix it with {self.fix_option}"
+                             + (", or raise the limit with --max-branch-bits" if self.fix_option == "--set" else ""),))
         parts = self._split((_spread(i, missing) for i in range(1 << width)), known, low + view.offset,
                             high - low + 1, span)
         var = Var("state", storage, missing)
@@ -614,13 +616,15 @@ class _Progress:
 def explore(spec: Any, call: str, *, profile: str | Path | Profile = "default",
             fixed: Mapping[str, Any] | None = None, vary: Iterable[str] | bool = (),
             coverage: bool = False, max_paths: int = DEFAULT_MAX_PATHS,
-            max_branch_bits: int = DEFAULT_MAX_BRANCH_BITS, progress: bool = False) -> DecisionTable:
+            max_branch_bits: int = DEFAULT_MAX_BRANCH_BITS, progress: bool = False,
+            fix_option: str = "--set") -> DecisionTable:
     """Every distinct outcome of ``call`` over all the state its evaluation reads.
 
     ``fixed``: state mapping (keys as :meth:`Spec.run`'s ``state``) the exploration keeps;
     ``vary``: IMPLEMENTATION_DEFINED keys to explore although the profile answers them
     (``True``: every boolean answer the evaluation asks for); ``coverage``: record executed
-    lines. Raises :class:`ExplorationLimit` past ``max_paths`` leaves, and the usual
+    lines; ``fix_option``: the command-line option a limit's note tells the user to fix
+    state with. Raises :class:`ExplorationLimit` past ``max_paths`` leaves, and the usual
     ``ASLError``s for a bad call, state or profile.
     """
     from .api import load_profile
@@ -659,7 +663,8 @@ def explore(spec: Any, call: str, *, profile: str | Path | Profile = "default",
             choices = stack.pop()
             machine = ExploreMachine(spec.model, prof, choices, constants=spec.constants, trace=coverage,
                                      vary=vary_keys, permitted=permitted, enums=enums,
-                                     max_branch_bits=max_branch_bits, sites=facts.read_sites)
+                                     max_branch_bits=max_branch_bits, sites=facts.read_sites,
+                                     fix_option=fix_option)
             if fixed:
                 machine.apply_state(fixed)
             machine.apply_choices()
@@ -675,7 +680,7 @@ def explore(spec: Any, call: str, *, profile: str | Path | Profile = "default",
                 if len(leaves) > max_paths:
                     raise ExplorationLimit(
                         f"exploring {call} passed the limit of {max_paths} paths",
-                        notes=("note: fix more state with --set (fixed=...), or raise --max-paths",))
+                        notes=(f"note: fix more state with {fix_option}, or raise --max-paths",))
             finally:
                 if coverage:
                     for span in machine.lines:
@@ -949,7 +954,7 @@ def check_independent(spec: Any, call: str, field: str, *, profile: str | Path |
         w_mask = ((1 << (w_write.high - w_write.low + 1)) - 1) << (w_write.low + view.offset)
         if view.storage == storage and w_mask & fmask:
             raise UsageError(f"--where {w_write.key} fixes bits of {norm}, the field the property varies")
-    table = explore(spec, call, profile=profile, fixed=where, vary=vary, max_paths=max_paths)
+    table = explore(spec, call, profile=profile, fixed=where, vary=vary, max_paths=max_paths, fix_option="--where")
     desc = f"{call} is independent of {norm}" + (f" where {where_text(where)}" if where else "")
     states = sum(leaf_states(leaf) for leaf in table.leaves)
     # The pair reading the fewest fields: both lists by size, so the bound prunes early.

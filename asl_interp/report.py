@@ -34,6 +34,7 @@ from . import ast
 from .errors import ASLError, ASLStaticError, ErrorList, Span, UsageError, source_line, suggest
 from .machine import (Machine, MachineModel, Outcome, PathStep, Profile, StateFile, StateWrite,
                       check_state_conflicts, load_state_file)
+from .consistency import state_consistency
 from .world import Read
 
 __all__ = [
@@ -205,6 +206,7 @@ def prepare_run(spec: Any, call: str, *, profile: str | None = None, state: str 
                 check_state_conflicts(set_writes, spec.model)
             except ASLError as err:
                 raise type(err)(f"--set: {err.message}", err.span, err.notes) from None
+    machine.warnings.extend(state_consistency(spec, machine))
     return PreparedRun(machine, prof, state_file, parsed)
 
 
@@ -470,6 +472,9 @@ def render_run(spec: Any, out: Outcome, *, call: str, profile: Profile, trace: b
     if out.kind == "exception":
         lines.extend(_exception_details(out))
     lines.append(f"  ({call.strip()}; spec {spec.name}, profile {profile.name})")
+    for warning in out.warnings:
+        lines.extend(textwrap.wrap(f"warning: inconsistent state: {warning}", _COLUMNS, subsequent_indent="  ",
+                                   break_on_hyphens=False))
 
     lines.append("")
     if trace:

@@ -118,15 +118,28 @@ def test_registers_of_a_spec_folder_and_an_unknown_spec(capsys):
     assert rc == 2 and "unknown spec version 'armv9.9'" in err and "Traceback" not in err
 
 
-@pytest.mark.parametrize("argv", [["registers", "FPEXC"], ["run", "--state", str(REPO / "examples" / "aarch32-guest-vfp.toml"),
-                                                          "CheckVFPEnabled(TRUE)"]])
-def test_ascii_terminal_gets_replacements_not_a_traceback(monkeypatch, argv):
+_GUEST_STATE = ["--state", str(REPO / "examples" / "aarch32-guest-vfp.toml")]
+_A64_EL1 = ["--set", "PSTATE.EL=EL1", "--set", "PSTATE.nRW=0"]
+
+
+@pytest.mark.parametrize("argv, status", [
+    (["registers", "FPEXC"], 0),
+    (["run", *_GUEST_STATE, "CheckVFPEnabled(TRUE)"], 0),
+    (["explore", "CheckFPAdvSIMDEnabled64()", *_A64_EL1], 0),
+    (["check-property", "CheckVFPEnabled(TRUE)", "--independent-of", "FPEXC.EN", "--where", "PSTATE.EL=EL1",
+      "--where", "PSTATE.nRW=1"], 1),
+    (["crosscheck", "CheckFPAdvSIMDEnabled64()", "--model",
+      f"{REPO / 'examples' / 'models' / 'qemu_fp.py'}:fp_exception_el", *_A64_EL1, "--coverage"], 1),
+    (["crosscheck", "CheckVFPEnabled(TRUE)", "--model", f"{REPO / 'examples' / 'models' / 'kvm_vfp.py'}:naive",
+      *_GUEST_STATE, "--set", "CPTR_EL2.TFP=0"], 1),
+])
+def test_ascii_terminal_gets_replacements_not_a_traceback(monkeypatch, argv, status):
     import io
     import sys
 
     raw = io.BytesIO()
     monkeypatch.setattr(sys, "stdout", io.TextIOWrapper(raw, encoding="ascii"))
-    assert main(argv) == 0
+    assert main(argv) == status
     sys.stdout.flush()
     text = raw.getvalue().decode("ascii")
     assert "?" in text and len(text.splitlines()) > 3

@@ -621,3 +621,14 @@ def test_no_choice_no_choices_section_and_impdefs_are_listed(capsys):
     assert all(i["source"] == "profile default" and i["file"] and i["line"] for i in data["impdefs"])
     rc, out, _ = run(capsys, *sets(aarch32_guest()), "CheckVFPEnabled(TRUE)")
     assert rc == 0 and "CONSTRAINED UNPREDICTABLE" not in out
+
+
+def test_inconsistent_state_gets_a_warning_and_keeps_the_exit_status(capsys):
+    state = aarch32_guest(**{"PSTATE.EL": "EL3", "PSTATE.M": "M32_Monitor"})
+    rc, out, err = run(capsys, *sets(state), "CheckVFPEnabled(TRUE)")
+    assert rc == 0
+    assert "warning: inconsistent state: PSTATE.M is M32_Monitor ('10110'), which the spec's" in out
+    data = run_json(capsys, "CheckVFPEnabled(TRUE)", state)
+    assert len(data["warnings"]) == 2 and "ELUsingAArch32(PSTATE.EL) is FALSE at EL3" in data["warnings"][1]
+    consistent = run_json(capsys, "CheckVFPEnabled(TRUE)", aarch32_guest())
+    assert consistent["warnings"] == []

@@ -1,0 +1,195 @@
+"""Mistakes on the command line, the same way in every command: option errors are usage
+errors (exit 2) naming the option with a suggestion, as ``run --set`` gives them; a bad CALL
+gets ``<call>:1:N`` and a caret; a misbehaving model is a model error at the model's line;
+``check`` refuses a folder with nothing to check and counts files honestly; and anything
+else that escapes a command is one line saying "internal error" (exit 70), never a
+traceback, unless ASL_INTERP_DEBUG asks for it."""
+
+from pathlib import Path
+
+import pytest
+
+from asl_interp import cli
+from asl_interp.cli import main
+
+from conftest import REPO
+
+MODELS = Path(__file__).resolve().parent / "explore" / "models" / "misbehaving.py"
+A64_EL1 = ["--set", "PSTATE.EL=EL1", "--set", "PSTATE.nRW=0"]
+QEMU = f"{REPO / 'examples' / 'models' / 'qemu_fp.py'}:fp_exception_el"
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    assert "Traceback" not in out + err
+    return code, out, err
+
+
+# The same mistaken assignment through each command that takes state.
+def _with_state(command: str, assignment: str, call: str = "CheckVFPEnabled(TRUE)") -> list[str]:
+    if command == "run":
+        return ["run", call, "--set", assignment]
+    if command == "explore":
+        return ["explore", call, "--set", assignment]
+    if command == "crosscheck":
+        return ["crosscheck", call, "--model", QEMU, "--set", assignment]
+    return ["check-property", call, "--independent-of", "FPEXC.EN", "--where", assignment]
+
+
+OPTION = {"run": "--set", "explore": "--set", "crosscheck": "--set", "check-property": "--where"}
+COMMANDS = list(OPTION)
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+@pytest.mark.parametrize("assignment, message", [
+    ("PSTATE.EL=EL9", "error: bad value in {option} PSTATE.EL=EL9: PSTATE.EL: 'EL9' is not a value or a known "
+                      "constant; did you mean 'EL"),
+    ("FOO.EL=1", "error: unknown register 'FOO' in {option} FOO.EL=1"),
+    ("HCR_EL2.TEG=1", "error: unknown field 'TEG' of HCR_EL2 in {option} HCR_EL2.TEG=1; did you mean 'TGE'?"),
+    ("CPACR.cp10=0b111", "error: bad value in {option} CPACR.cp10=0b111: "),
+    ("PSTATE.EL", "error: {option} PSTATE.EL: write NAME=VALUE"),
+])
+def test_state_option_mistakes_are_usage_errors_naming_the_option(capsys, command, assignment, message):
+    code, out, err = run(capsys, *_with_state(command, assignment))
+    assert code == 2 and out == ""
+    assert err.startswith(message.format(option=OPTION[command]))
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+@pytest.mark.parametrize("assignment", ["PSTATE=1", "PSTATE<3:2>=1"])
+def test_a_whole_pstate_write_is_refused(capsys, command, assignment):
+    """PSTATE's bit packing is this tool's, not the architecture's: only fields may be set."""
+    code, out, err = run(capsys, *_with_state(command, assignment))
+    assert code == 2 and out == ""
+    assert f"error: {OPTION[command]} {assignment}: PSTATE has no architectural bit layout" in err
+    assert "PSTATE.FIELD" in err
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+@pytest.mark.parametrize("call, rendered", [
+    ("", "<call>:1:1: error: expected an expression, found nothing\n    \n    ^\n"),
+    ("CheckVFPEnabled(TRUE", "<call>:1:16: error: '(' is never closed\n    CheckVFPEnabled(TRUE\n"
+                             "                   ^\n"),
+])
+def test_a_bad_call_has_a_location_and_a_caret_in_every_command(capsys, command, call, rendered):
+    code, out, err = run(capsys, *_with_state(command, "PSTATE.EL=EL1", call=call))
+    assert code == 2 and out == "" and err == rendered
+
+
+def test_an_unknown_function_is_named_with_a_suggestion_in_explore(capsys):
+    code, _, err = run(capsys, "explore", "CheckVFPEnable(TRUE)")
+    assert code == 2 and err.startswith("<call>:1:1: error: unknown function 'CheckVFPEnable' in CALL; "
+                                        "did you mean 'CheckVFPEnabled'?\n    CheckVFPEnable(TRUE)\n    ^^^^")
+
+
+def test_path_limit_notes_name_the_command_line_option(capsys):
+    code, _, err = run(capsys, "explore", "CheckVFPEnabled(TRUE)", "--max-paths", "1")
+    assert code == 1 and "note: fix more state with --set, or raise --max-paths" in err
+    assert "fixed=" not in err
+    code, _, err = run(capsys, "check-property", "CheckVFPEnabled(TRUE)", "--independent-of", "FPEXC.EN",
+                       "--max-paths", "1")
+    assert code == 1 and "note: fix more state with --where, or raise --max-paths" in err
+
+
+# --------------------------------------------------------------------------------------
+# crosscheck: models that misbehave
+# --------------------------------------------------------------------------------------
+
+
+def _model_line(name: str) -> int:
+    """The line of ``MODELS`` holding ``text``."""
+    lines = MODELS.read_text(encoding="utf-8").splitlines()
+    return next(i for i, line in enumerate(lines, 1) if name in line)
+
+
+@pytest.mark.parametrize("name, message, at", [
+    ("exits", "the model exited (SystemExit 0)", "sys.exit(0)"),
+    ("raises_system_exit", "the model exited (SystemExit 3)", "raise SystemExit(3)"),
+    ("raises_base_exception", "the model raised Stop: stop", 'raise Stop("stop")'),
+    ("no_arguments", "the model no_arguments() cannot be called with one argument", "def no_arguments"),
+    ("two_arguments", "the model two_arguments(fields, extra) cannot be called with one argument",
+     "def two_arguments"),
+    ("misspelt_mode", "the model answered mode 'Undf', which the spec does not know; did you mean 'Undef'?",
+     '"mode": "Undf"'),
+    ("misspelt_state", "answered state 'Aarch64', which the spec does not know; did you mean 'AArch64'?",
+     '"Aarch64"'),
+    ("misspelt_exception", "answered exception 'Exception_AdvSIMDFPAcessTrap', which the spec does not know; "
+                           "did you mean 'Exception_AdvSIMDFPAccessTrap'?", "AcessTrap"),
+    ("misspelt_el", "answered el 'EL4', which the spec does not know", '"EL4"'),
+])
+def test_a_misbehaving_model_is_a_model_error_at_its_own_line(capsys, name, message, at):
+    code, out, err = run(capsys, "crosscheck", "CheckFPAdvSIMDEnabled64()", "--model", f"{MODELS}:{name}",
+                         *A64_EL1)
+    assert code == 2 and out == ""
+    assert f"misbehaving.py:{_model_line(at)}:" in err.splitlines()[0]
+    assert message in err.splitlines()[0]
+
+
+def test_a_model_file_that_exits_while_loading(capsys, tmp_path):
+    model = tmp_path / "exits.py"
+    model.write_text("import sys\nsys.exit('no model today')\n", encoding="utf-8")
+    code, out, err = run(capsys, "crosscheck", "CheckFPAdvSIMDEnabled64()", "--model", f"{model}:f", *A64_EL1)
+    assert code == 2 and out == ""
+    assert "exits.py:2:1: error: the model exited (SystemExit 'no model today') while loading the model" in err
+
+
+# --------------------------------------------------------------------------------------
+# check
+# --------------------------------------------------------------------------------------
+
+
+def test_check_refuses_a_folder_without_asl_files(capsys, tmp_path):
+    (tmp_path / "notes.txt").write_text("not ASL\n", encoding="utf-8")
+    code, out, err = run(capsys, "check", str(tmp_path))
+    assert code == 2 and out == "" and err == f"error: no .asl files in {tmp_path}\n"
+
+
+def test_check_counts_the_files_that_have_errors(capsys, tmp_path):
+    (tmp_path / "b1.asl").write_text("integer F()\n    return 1 +;\n", encoding="utf-8")
+    (tmp_path / "b2.asl").write_text("integer G()\n    return 1 +;\n    return 2 +;\n", encoding="utf-8")
+    (tmp_path / "b3.asl").write_text("integer H()\n    if x y;\n", encoding="utf-8")
+    (tmp_path / "good.asl").write_text("integer K()\n    return 1;\n", encoding="utf-8")
+    (tmp_path / "binary.asl").write_bytes(b"\xff\xfe\x00")
+    files = [str(tmp_path / n) for n in ("b1.asl", "b2.asl", "b3.asl", "good.asl")]
+    code, out, err = run(capsys, "check", *files)
+    assert code == 1 and err.count(": error: ") == 4
+    assert out == "4 syntax errors in 3 files\n"
+    code, out, err = run(capsys, "check", str(tmp_path / "good.asl"), str(tmp_path / "binary.asl"))
+    assert code == 1 and "is not UTF-8 text" in err and out == "1 syntax error in 1 file\n"
+
+
+def test_check_reads_a_file_named_twice_once(capsys, tmp_path):
+    (tmp_path / "f.asl").write_text("integer F()\n    return 1;\n", encoding="utf-8")
+    same = [str(tmp_path / "f.asl"), str(tmp_path / "." / "f.asl"), str(tmp_path)]
+    code, out, err = run(capsys, "check", "--static", *same)
+    assert (code, out, err) == (0, "1 file parsed and checked, no errors\n", "")
+
+
+# --------------------------------------------------------------------------------------
+# the last resort
+# --------------------------------------------------------------------------------------
+
+
+def _broken_command(monkeypatch):
+    def explode(args):
+        return {}["no such key"]
+
+    help_text, add, _run = cli._COMMANDS["profiles"]
+    monkeypatch.setitem(cli._COMMANDS, "profiles", (help_text, add, explode))
+
+
+def test_an_internal_error_is_one_line_and_exit_70(capsys, monkeypatch):
+    monkeypatch.delenv("ASL_INTERP_DEBUG", raising=False)
+    _broken_command(monkeypatch)
+    code, out, err = run(capsys, "profiles")
+    assert code == cli.EXIT_INTERNAL == 70 and out == ""
+    assert err == ("asl-interp: internal error: KeyError: 'no such key' — please report this "
+                   "(run with ASL_INTERP_DEBUG=1 for the traceback)\n")
+
+
+def test_asl_interp_debug_lets_the_internal_error_through(monkeypatch):
+    monkeypatch.setenv("ASL_INTERP_DEBUG", "1")
+    _broken_command(monkeypatch)
+    with pytest.raises(KeyError, match="no such key"):
+        main(["profiles"])
