@@ -315,44 +315,107 @@ def _cmd_registers(args: argparse.Namespace) -> int:
 def _add_eval(p: argparse.ArgumentParser) -> None:
     p.add_argument("code", metavar="CODE",
                    help="an expression (\"UInt('1010') + 3\") or statements (\"x = 3; y = x + 1;\")")
-    p.add_argument("--source", action="append", default=[], metavar="FILE",
+    p.add_argument("--source", action="append", default=[], metavar="FILE|DIR",
                    help="an .asl file (or a folder of them) whose functions and constants CODE may use; "
-                        "a folder with a registers.toml also gives the register model (registers read as zero)")
+                        "a spec folder (with spec.toml, e.g. asl_sources/armv8.6) also gives its registers, "
+                        "read from the machine state the options below set up, as for `run`")
+    p.add_argument("--profile", metavar="NAME|FILE",
+                   help="with a spec folder: implementation profile; default: the state file's, else 'default'")
+    p.add_argument("--state", metavar="FILE.toml", help="with a spec folder: register state file ([registers] table)")
+    p.add_argument("--set", dest="sets", action="append", default=[], metavar="NAME=VALUE",
+                   help="with a spec folder: set REG, REG.FIELD or PSTATE.FIELD (after --state; repeatable)")
+    p.add_argument("--unset", choices=("error", "zero"), default=None,
+                   help="reading a register field that was never set: an error naming it (default) or zero")
+
+
+#: Added to "unknown name" errors for register-like names when eval has no register model.
+_EVAL_NO_MACHINE = ("note: registers and PSTATE are machine state: give --source with a spec folder "
+                    "(e.g. --source asl_sources/armv8.6, with --state/--set) or use `asl-interp run`")
 
 
 @_add_eval
 def _cmd_eval(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from .errors import ErrorList
+    from .errors import ErrorList, UsageError
     from .evaluator import compile_program
     from .parser import parse_expression, parse_paths, parse_statements
+    from .report import outcome_line, write
     from .values import show, show_string
-    from .world import MemoryWorld, RegisterModel
+    from .world import EvaluationEnded, MemoryWorld, RegisterModel
 
-    modules, errors = parse_paths(args.source) if args.source else ([], [])
+    spec_dirs = [s for s in args.source if (Path(s) / "spec.toml").is_file()]
+    if len(spec_dirs) > 1:
+        raise UsageError(f"--source: give one spec folder, not {len(spec_dirs)} ({', '.join(spec_dirs)})")
+    others = [s for s in args.source if s not in spec_dirs]
+    modules, errors = parse_paths(others) if others else ([], [])
     if errors:
         raise ErrorList(list(errors))
-    model = RegisterModel()
-    for src in args.source:
-        if (Path(src) / "registers.toml").is_file():
-            from .machine import load_machine_model
+    machine = None
+    if spec_dirs:
+        from .api import load_spec
+        from .report import prepare_run
 
-            model = load_machine_model(Path(src) / "registers.toml", modules).register_model
-    program = compile_program(modules, model)
-    world = MemoryWorld(model)
+        spec = load_spec(spec_dirs[0])
+        model = spec.model.register_model
+        program = spec.program
+        if modules:
+            program = compile_program(spec.modules + modules, model, undefined=spec.program.undefined)
+        # prepare_run builds run's Machine together with a CALL, which it only parses; eval's
+        # CODE is not one, so the spec's first function stands in for it.
+        stand_in = (spec.entry_points or sorted(spec.program.functions))[0].split("(")[0] + "()"
+        machine = prepare_run(spec, stand_in, profile=args.profile, state=args.state, sets=args.sets,
+                              unset=args.unset or "error").machine
+        world = machine
+    else:
+        given = [opt for opt, v in (("--profile", args.profile), ("--state", args.state), ("--set", args.sets)) if v]
+        if given:
+            raise UsageError(f"{given[0]} needs a spec folder to set machine state in: "
+                             "add --source <spec folder>, e.g. --source asl_sources/armv8.6")
+        model = RegisterModel()
+        for src in others:
+            if (Path(src) / "registers.toml").is_file():
+                from .machine import load_machine_model
+
+                model = load_machine_model(Path(src) / "registers.toml", modules).register_model
+        try:
+            program = compile_program(modules, model)
+        except ErrorList as err:
+            raise _hint_machine_state(err, model) from None
+        world = MemoryWorld(model, strict=(args.unset or "error") == "error")
     code = args.code.strip()
-    if ";" not in code:
-        expr = parse_expression(code, "<eval>")
-        value = program.evaluate(expr, world)
-        if value is not None:  # None: a procedure call, which has no value to print
-            typ = program.static_type(expr)
-            print(show_string(value) if typ.kind == "string" else show(value))
-        return 0
-    stmts = parse_statements(code, "<eval>")
-    for name, value in program.run_statements(stmts, world).items():
-        print(f"{name} = {show(value)}")
+    statements = ";" in code
+    node = parse_statements(code, "<eval>") if statements else parse_expression(code, "<eval>")
+    try:
+        if not statements:
+            value = program.evaluate(node, world)
+            if value is not None:  # None: a procedure call, which has no value to print
+                typ = program.static_type(node)
+                write(show_string(value) if typ.kind == "string" else show(value))
+            return 0
+        for name, value in program.run_statements(node, world).items():
+            write(f"{name} = {show(value)}")
+    except ErrorList as err:
+        raise _hint_machine_state(err, model) from None
+    except EvaluationEnded as end:  # a boundary function ended the evaluation: say how, as run does
+        outcome = end.outcome
+        if machine is not None and not hasattr(outcome, "kind"):
+            outcome = machine.outcome(outcome)
+        write(outcome_line(outcome))
     return 0
+
+
+def _hint_machine_state(err: ASLError, model: object) -> ASLError:
+    """``err`` with :data:`_EVAL_NO_MACHINE` added to each "unknown name 'PSTATE'"-like error
+    when there is no register model (eval without a spec folder)."""
+    import re
+
+    if getattr(model, "registers", None):
+        return err
+    for e in getattr(err, "errors", [err]):
+        if re.fullmatch(r"unknown name '_?[A-Z][A-Z0-9_]*'", e.message or ""):
+            e.notes = tuple(e.notes) + (_EVAL_NO_MACHINE,)
+    return err
 
 
 # --------------------------------------------------------------------------------------
