@@ -49,9 +49,10 @@ Semantics notes
   the span that examines it) only when examined; assigning a field or slice of such a value
   keeps it lazy. Before any register write, the not-yet-read bits of live lazy values are
   read, so they keep the value they had (value semantics).
-- Reading a local that no executed statement has assigned is a run-time error; so is a
-  function ending without ``return``, and arguments declared with the same ``bits(N)`` that
-  differ in width.
+- Reading a local that no executed statement has assigned is a run-time error; so is
+  reading a non-register global declared without a value (a scalar, or an element of an
+  array of scalars) before anything assigned it, a function ending without ``return``,
+  and arguments declared with the same ``bits(N)`` that differ in width.
 - ASL globals that are not registers are evaluation state: each ``call`` starts from their
   initial values unless a ``globals`` dict (kept by the caller between calls, first made by
   ``Program.initial_globals()``) is passed.
@@ -93,6 +94,9 @@ DEFAULT_STEP_LIMIT = 10_000_000
 DEFAULT_RECURSION_LIMIT = 400
 
 _MIN_PY_RECURSION = 30_000
+
+#: Types whose globals start unassigned (see Program._unassigned).
+_SCALAR_KINDS = ("bits", "integer", "boolean", "enum", "string")
 
 
 @attrs.define(frozen=True)
@@ -297,8 +301,20 @@ class Program:
             if d.init is not None:
                 g[name] = copy_value(self._const_expr(d.init))
             else:
-                g[name] = self.base_value(t, d.type)
+                g[name] = self._unassigned(t, d.type)
         return g
+
+    def _unassigned(self, t: T, typ_ast: Any) -> Any:
+        """The value of a global declared without one: None (reading it is a run-time error
+        naming the global, as for a local) for a scalar, an array of None for an array of
+        scalars; a record or tuple starts from base values (its fields are assigned one by
+        one)."""
+        if t.kind in _SCALAR_KINDS:
+            return None
+        if t.kind == "array" and isinstance(typ_ast, ast.ArrayType) and t.elems[0].kind in _SCALAR_KINDS:
+            lo, hi = self._const_expr(typ_ast.low), self._const_expr(typ_ast.high)
+            return Array(lo, [None] * (hi - lo + 1))
+        return self.base_value(t, typ_ast)
 
     def const_value(self, name: str) -> Any:
         """The value of the ASL constant ``name``."""
@@ -1279,8 +1295,14 @@ class _Compiler:
             v = self.program.const_value(r.name) if k == "const" else r.name
             return lambda l, rt: v
         if k == "global":
-            name = r.name
-            return lambda l, rt: rt.globals[name]
+            name, span = r.name, e.span
+
+            def global_checked(l, rt):
+                v = rt.globals[name]
+                if v is None:
+                    raise ASLRuntimeError(f"global '{name}' is read before any value was assigned to it", span)
+                return v
+            return global_checked
         if k == "reg":
             reg, width, span = r.name, self.model.registers[r.name].width, e.span
             return lambda l, rt: rt.lazy(reg, width, span)
@@ -1377,7 +1399,10 @@ class _Compiler:
                 i = idx(l, rt) - arr.low
                 if not 0 <= i < len(arr.items):
                     raise ASLRuntimeError(f"index {i + arr.low} is outside {name}[{arr.low}..{arr.low + len(arr.items) - 1}]", span)
-                return arr.items[i]
+                v = arr.items[i]
+                if v is None:
+                    raise ASLRuntimeError(f"{name}[{i + arr.low}] is read before any value was assigned to it", span)
+                return v
             return elem
         return self._call(r.func, e.args, e)
 

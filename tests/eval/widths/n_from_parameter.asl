@@ -13,7 +13,7 @@ bits(N) Wrong(bits(N) x)
 boolean Compare(bits(N) a, bits(M) b)
     return a == b;
 
-bits(64) PC;
+bits(64) PC = Zeros(64);
 
 bits(N) ThisAddr()
     assert N == 64 || N == 32;
