@@ -42,6 +42,8 @@ __all__ = [
     "PreparedRun",
     "check_state_name",
     "parse_set_option",
+    "state_options",
+    "load_state_option",
     "parse_call",
     "prepare_run",
     "outcome_line",
@@ -99,15 +101,34 @@ def write(text: str) -> None:
 _SET_NAME = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)(?:\.([A-Za-z_][A-Za-z0-9_]*)|<\s*(\d+)\s*(?::\s*(\d+)\s*)?>)?$")
 
 
-def parse_set_option(text: str) -> tuple[str, str]:
-    """Split one ``--set NAME=VALUE`` into ``(NAME, VALUE)``, both stripped.
+def parse_set_option(text: str, option: str = "--set") -> tuple[str, str]:
+    """Split one ``--set NAME=VALUE`` (or ``option NAME=VALUE``) into ``(NAME, VALUE)``, both
+    stripped.
 
     Raises UsageError quoting the option when there is no ``=``, no name or no value."""
     name, eq, value = text.partition("=")
     name, value = name.strip(), value.strip()
     if not eq or not name or not value:
-        raise UsageError(f"--set {text}: write NAME=VALUE, e.g. --set HCR_EL2.TGE=1 or --set PSTATE.EL=EL1")
+        raise UsageError(f"{option} {text}: write NAME=VALUE, e.g. {option} HCR_EL2.TGE=1 or {option} PSTATE.EL=EL1")
     return name, value
+
+
+def state_options(spec: Any, texts: Sequence[str], option: str = "--set") -> dict[str, str]:
+    """``NAME=VALUE`` texts of ``option`` (``--set``, ``--where``) -> a state mapping, each
+    name checked by :func:`check_state_name` and each value against the name's width and the
+    spec's constants, the way ``run --set`` checks them: every mistake is a UsageError naming
+    the option, with a suggestion. Later texts override earlier ones."""
+    from .machine import resolve_state
+
+    out: dict[str, str] = {}
+    for text in texts:
+        name, value = parse_set_option(text, option)
+        where = f"{option} {text}"
+        check_state_name(spec.model, name, where)
+        with _as_usage(f"bad value in {where}: "):
+            resolve_state({name: value}, spec.model, spec.constants)
+        out[name] = value
+    return out
 
 
 def check_state_name(model: MachineModel, name: str, option: str) -> None:
@@ -117,6 +138,10 @@ def check_state_name(model: MachineModel, name: str, option: str) -> None:
     if not m:
         raise UsageError(f"{name!r} is not REGISTER, REGISTER.FIELD or REGISTER<high:low> in {option}")
     register, field, high = m.group(1), m.group(2), m.group(3)
+    if register == "PSTATE" and field is None and "PSTATE" in model.registers:
+        raise UsageError(f"{option}: PSTATE has no architectural bit layout (its packing here is this tool's); "
+                         "set its fields as PSTATE.FIELD, e.g. PSTATE.EL=EL1",
+                         notes=("note: `asl-interp registers PSTATE` lists its fields",))
     reg = model.registers.get(register)
     if reg is None:
         hint = suggest(register, list(model.registers))
@@ -174,10 +199,7 @@ def prepare_run(spec: Any, call: str, *, profile: str | None = None, state: str 
     """
     from .api import load_profile
 
-    state_file = None
-    if state is not None:
-        with _as_usage("--state: "):
-            state_file = load_state_file(state)
+    state_file = load_state_option(spec, state) if state is not None else None
     if profile is not None:
         chosen, where = profile, "--profile: "
     elif state_file is not None and state_file.profile:
@@ -187,9 +209,6 @@ def prepare_run(spec: Any, call: str, *, profile: str | None = None, state: str 
     with _as_usage(where):
         prof = load_profile(chosen)
     parsed = parse_call(spec, call)
-    if state_file is not None:
-        for key in _state_keys(state_file.registers):
-            check_state_name(spec.model, key, state_file.path)
     with _as_usage():
         machine = spec.machine(prof, state_file, unset=unset, trace=trace)
     set_writes: list[StateWrite] = []
@@ -208,6 +227,16 @@ def prepare_run(spec: Any, call: str, *, profile: str | None = None, state: str 
                 raise type(err)(f"--set: {err.message}", err.span, err.notes) from None
     machine.warnings.extend(state_consistency(spec, machine))
     return PreparedRun(machine, prof, state_file, parsed)
+
+
+def load_state_option(spec: Any, path: str) -> StateFile:
+    """The ``--state FILE`` state file, its register names checked against ``spec``'s model:
+    an unreadable or malformed file, or an unknown name in it, is a UsageError."""
+    with _as_usage("--state: "):
+        state_file = load_state_file(path)
+    for key in _state_keys(state_file.registers):
+        check_state_name(spec.model, key, state_file.path)
+    return state_file
 
 
 def _state_keys(table: Any, prefix: str = "") -> Iterator[str]:
@@ -234,9 +263,15 @@ def parse_call(spec: Any, text: str) -> ast.Expr:
     """Parse the CALL text (file name :data:`CALL_FILE`) and check that it calls a function
     the spec defines. Raises ErrorList (syntax) or ASLStaticError (not a call, unknown
     function, with a suggestion and the list of entry points)."""
+    from .errors import remember_source
     from .parser import parse_expression
 
-    expr = parse_expression(text, CALL_FILE)
+    try:
+        expr = parse_expression(text, CALL_FILE)
+    except ErrorList:
+        if not text.strip():  # an empty CALL still gets its (empty) line and a caret
+            remember_source(CALL_FILE, text + "\n")
+        raise
     entry_names = [e.split("(")[0].strip() for e in spec.entry_points]
     entries = ("note: entry points of this spec:", *(f"    {e}" for e in spec.entry_points))
     if not isinstance(expr, ast.Call):
