@@ -20,8 +20,9 @@ Layout rules (:func:`_layout`, run on the tokens of :class:`_Lexer`): a line sta
 ``_NL`` token; blank and comment-only lines are merged into the next line start; inside ``()``, ``[]`` and ``{}``
 line starts are dropped (continuation lines); a deeper line start adds ``_INDENT``, a
 shallower one one ``_DEDENT`` per closed block and must line up with an enclosing block. A
-tab advances to the next multiple of 8 columns. A ``<`` written directly after a name, ``)``,
-``]`` or ``>`` opens a bit slice (see the header of ``grammar.lark``).
+tab advances to the next multiple of 8 columns. A ``<`` written directly after a name, a
+literal, ``)``, ``]`` or ``>`` opens a bit slice (see the header of ``grammar.lark``); syntax
+errors near one say how to write a comparison or a slice instead.
 """
 
 from __future__ import annotations
@@ -50,7 +51,7 @@ _START_SYMBOLS = ["start", "statements", "expression"]
 
 _OPENERS = {"LPAR": "RPAR", "LSQB": "RSQB", "LBRACE": "RBRACE"}
 _CLOSERS = {v: k for k, v in _OPENERS.items()}
-_SLICE_AFTER = {"NAME", "RPAR", "RSQB", "GT"}
+_SLICE_AFTER = {"NAME", "RPAR", "RSQB", "GT", "INT", "BITLIT"}
 
 
 class _ParseState:
@@ -62,6 +63,9 @@ class _ParseState:
         self.before: Token | None = None  # the real token before ``last``
         self.depth = 0  # how many indentation levels are open (1: top level)
         self.start = "start"  # the grammar's start symbol for this parse
+        self.slice_after: Token | None = None  # the token a '<' was last read as a slice after
+        self.spaced_lt: Token | None = None  # the last '<' read as a comparison only for its space
+        self.slice_colon = False  # whether a ':' came after the last slice '<'
 
 
 def _indent_width(text: str) -> int:
@@ -75,6 +79,7 @@ def _layout(tokens: Iterator[Token], state: _ParseState) -> Iterator[Token]:
     """Turn line starts (``_NL``) into ``_NL``/``_INDENT``/``_DEDENT``, drop line starts
     inside brackets, and retype an adjacent ``<`` as ``SLICE_LT``."""
     state.last = state.before = None
+    state.slice_after = state.spaced_lt = None
     state.depth = 0
     indents: list[int] = []
     brackets = 0
@@ -111,10 +116,16 @@ def _layout(tokens: Iterator[Token], state: _ParseState) -> Iterator[Token]:
         elif kind in _CLOSERS:
             if brackets:
                 brackets -= 1
+        elif kind == "COLON":
+            state.slice_colon = True
         elif kind == "LT":
             prev = state.last
-            if prev is not None and prev.type in _SLICE_AFTER and prev.end_pos == tok.start_pos:
-                tok = new("SLICE_LT", tok.value, tok)
+            if prev is not None and prev.type in _SLICE_AFTER:
+                if prev.end_pos == tok.start_pos:
+                    state.slice_after, state.slice_colon = prev, False
+                    tok = new("SLICE_LT", tok.value, tok)
+                else:
+                    state.spaced_lt = tok
         state.before = state.last
         state.last = tok
         state.depth = len(indents)
@@ -982,7 +993,13 @@ def _from_unexpected_token(err: UnexpectedToken, filename: str) -> ASLSyntaxErro
     if "SEMICOLON" in expected and (layout or tok.type in ("NAME", "IF", "RETURN", "ASSERT")):
         return ASLSyntaxError("expected ';' at the end of the statement", at)
     if "GT" in expected and "SLICE_LT" not in expected and not _EXPR_STARTS <= expected:
-        return ASLSyntaxError(f"expected '>' to close the bit slice, found {_describe_token(tok)}", at)
+        message = f"expected '>' to close the bit slice, found {_describe_token(tok)}"
+        opened = _STATE.slice_after
+        if opened is not None and not _STATE.slice_colon:  # no ':' yet: perhaps meant as a comparison
+            after = {"NAME": "a name", "RPAR": "')'", "RSQB": "']'", "GT": "'>'"}.get(opened.type, "a literal")
+            message += (f"; a '<' written directly after {after} opens a bit slice: write 'a < b' with "
+                        f"spaces for a comparison")
+        return ASLSyntaxError(message, at)
     if _STATEMENT_STARTS <= expected and tok.type not in _LAYOUT_WORDS:
         if tok.type in _MISPLACED:
             return ASLSyntaxError(_MISPLACED[tok.type], at)
@@ -1009,7 +1026,22 @@ def _from_unexpected_token(err: UnexpectedToken, filename: str) -> ASLSyntaxErro
                 at,
             )
         return ASLSyntaxError("expected an indented block on the next line", at)
-    return ASLSyntaxError(f"unexpected {_describe_token(tok)}; expected {_expected_phrase(expected)}", at)
+    return ASLSyntaxError(f"unexpected {_describe_token(tok)}; expected {_expected_phrase(expected)}"
+                          + _hint(tok, expected, layout), at)
+
+
+def _hint(tok: Token, expected: set[str], layout: bool) -> str:
+    """A likely cause of an unexpected token, as a clause to append to the message."""
+    last = _STATE.last if layout else _STATE.before
+    if last is None or not _EXPR_STARTS <= expected:
+        return ""
+    if layout and last.type in _BINARY_OPERATORS:
+        return ("; an expression goes on to the next line only inside brackets: continue a "
+                "condition over several lines inside ( )")
+    lt = _STATE.spaced_lt
+    if last.type == "GT" and lt is not None and lt.line == last.line and lt.start_pos < last.start_pos:
+        return "; a bit slice is written directly after its operand, with no space before '<': 'x<3:0>'"
+    return ""
 
 
 def _bad_character(text: str, line: int, column: int, filename: str) -> ASLSyntaxError:

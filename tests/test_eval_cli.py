@@ -22,6 +22,9 @@ def run(capsys, *argv):
     ("ZeroExtend('1', 4)", "'0001'"),
     ("(1, '0')", "(1, '0')"),
     ('"text"', '"text"'),
+    ("'1010'<3:1>", "'101'"),
+    ("5<3:0>", "'0101'"),
+    ("(1 + 2)<1:0>", "'11'"),
 ])
 def test_expression_values(capsys, expr, printed):
     assert run(capsys, expr) == (0, printed + "\n", "")

@@ -1,0 +1,4 @@
+boolean Less(integer a, integer b)
+    if a<b then
+        return TRUE;
+    return FALSE;

@@ -1,0 +1,2 @@
+bits(4) Low(bits(8) x)
+    return x <3:0>;
