@@ -98,6 +98,9 @@ class MachineModel:
     storage_widths: dict[str, int]
     source: str = "<registers>"
     questions: SpecQuestions | None = None
+    #: register -> field -> the layout it belongs to (``"HCR_EL2.E2H == '1'"``), for
+    #: registers whose fields depend on a control; fields not named are in every layout
+    layouts: dict[str, dict[str, str]] = attrs.field(factory=dict)
     checked_profiles: set[tuple[str, frozenset[str]]] = attrs.field(factory=set, eq=False, repr=False)
 
     @property
@@ -232,7 +235,7 @@ def spec_questions(modules: Sequence[ast.Module]) -> SpecQuestions:
 
 _BITS_RANGE = re.compile(r"^\s*(\d+)\s*(?::\s*(\d+)\s*)?$")
 _STORAGE_REF = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*<\s*(\d+)\s*:\s*(\d+)\s*>\s*$")
-_REGISTER_KEYS = {"width", "storage", "record", "fields", "note"}
+_REGISTER_KEYS = {"width", "storage", "record", "fields", "note", "layouts"}
 
 
 def _model_error(source: str, message: str) -> StateError:
@@ -304,6 +307,7 @@ def build_machine_model(data: Mapping[str, Any], modules: Sequence[ast.Module] =
 
     registers: dict[str, RegisterDef] = {}
     storage_of: dict[str, tuple[str, int, int]] = {}
+    layouts: dict[str, dict[str, str]] = {}
     for name, spec in regs_in.items():
         where = f"registers.{name}"
         if not isinstance(spec, dict):
@@ -349,6 +353,20 @@ def build_machine_model(data: Mapping[str, Any], modules: Sequence[ast.Module] =
             if fld.high >= width:
                 raise _model_error(source, f"{where}.fields.{fld.name}: bit {fld.high} is outside a {width}-bit register")
         registers[name] = RegisterDef(name, width, fields)
+        layouts_in = spec.get("layouts", {})
+        if not isinstance(layouts_in, dict):
+            raise _model_error(source, f"{where}.layouts must be a table: layout -> [field names]")
+        for layout, members in layouts_in.items():
+            if not isinstance(members, list) or not all(isinstance(m, str) for m in members):
+                raise _model_error(source, f"{where}.layouts.\"{layout}\" must be a list of field names")
+            for member in members:
+                if member not in fields:
+                    hint = suggest(member, list(fields))
+                    raise _model_error(source, f"{where}.layouts.\"{layout}\": no field '{member}'"
+                                       + (f"; {hint}" if hint else ""))
+                if member in layouts.get(name, {}):
+                    raise _model_error(source, f"{where}.layouts: field {member} is in two layouts")
+                layouts.setdefault(name, {})[member] = layout
 
     views: dict[str, View] = {}
     for name, reg in registers.items():
@@ -377,7 +395,7 @@ def build_machine_model(data: Mapping[str, Any], modules: Sequence[ast.Module] =
     questions = spec_questions(modules) if modules else None
     if questions is not None and not questions.keyed and not questions.keyless:
         questions = None  # a register model for a few records only (tests): nothing to check against
-    return MachineModel(RegisterModel(registers, types), views, widths, source, questions)
+    return MachineModel(RegisterModel(registers, types), views, widths, source, questions, layouts)
 
 
 # ======================================================================================

@@ -647,8 +647,12 @@ def render_registers(model: MachineModel, name: str | None = None) -> str:
     if reg.fields:
         out.append("  fields:")
         fw = max(len(f.name) for f in reg.fields.values())
+        layouts = model.layouts.get(reg.name, {})
         for f in _fields_high_first(reg.fields.values()):
-            out.append(f"    {f.name:<{fw}}  {_positions(f.high, f.low):<8} {f.width} bit{'s' if f.width != 1 else ''}")
+            line = f"    {f.name:<{fw}}  {_positions(f.high, f.low):<8} {f.width} bit{'s' if f.width != 1 else ''}"
+            if layouts:
+                line = f"{line:<{fw + 25}} {f'only when {layouts[f.name]}' if f.name in layouts else 'in every layout'}"
+            out.append(line)
     else:
         out.append(f"  no named fields (set bits as {reg.name}<high:low>)")
     return "\n".join(out)

@@ -101,6 +101,12 @@ def test_overlapping_layouts_are_both_shown(capsys, model):
     fields = model.registers["CPTR_EL2"].fields
     assert re.search(rf"\n\s+TFP\s+\[{fields['TFP'].high}\]", out)
     assert re.search(rf"\n\s+FPEN\s+\[{fields['FPEN'].high}:{fields['FPEN'].low}\]", out)
+    # ...and each says which layout it belongs to (registers.toml's `layouts`)
+    assert re.search(r"\n\s+TFP\s+\[10\]\s+1 bit\s+only when HCR_EL2.E2H == '0'\n", out)
+    assert re.search(r"\n\s+FPEN\s+\[21:20\]\s+2 bits\s+only when HCR_EL2.E2H == '1' \(FEAT_VHE\)\n", out)
+    assert re.search(r"\n\s+TCPAC\s+\[31\]\s+1 bit\s+in every layout\n", out)
+    rc, out, _ = cli(capsys, "registers", "FPEXC")
+    assert rc == 0 and "layout" not in out
 
 
 def test_unknown_register_suggests(capsys):

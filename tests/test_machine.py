@@ -273,6 +273,14 @@ def test_model_errors_name_file_and_key():
         build_machine_model({"registers": {"A": {"width": 32, "feilds": {}}}}, source="r.toml")
     with pytest.raises(StateError, match="no record 'ProcState'"):
         build_machine_model({"registers": {"PSTATE": {"record": "ProcState"}}})
+    a = {"width": 32, "fields": {"X": 1, "Y": 2}}
+    with pytest.raises(StateError, match=r"r.toml: registers.A.layouts.\"E\": no field 'Z'"):
+        build_machine_model({"registers": {"A": {**a, "layouts": {"E": ["X", "Z"]}}}}, source="r.toml")
+    with pytest.raises(StateError, match=r"registers.A.layouts: field X is in two layouts"):
+        build_machine_model({"registers": {"A": {**a, "layouts": {"E": ["X"], "F": ["X"]}}}}, source="r.toml")
+    with pytest.raises(StateError, match=r"must be a list of field names"):
+        build_machine_model({"registers": {"A": {**a, "layouts": {"E": "X"}}}}, source="r.toml")
+    assert build_machine_model({"registers": {"A": {**a, "layouts": {"E": ["Y"]}}}}).layouts == {"A": {"Y": "E"}}
 
 
 def test_procstate_from_the_transcribed_sources():
