@@ -38,7 +38,8 @@ values; the evaluator never swallows a World's exceptions (its contract).
 
 Public API: :func:`explore`, :func:`check_independent`, :func:`check_property`, the result
 classes :class:`DecisionTable`, :class:`Row`, :class:`Infeasible`, :class:`PropertyResult`,
-:class:`Counterexample`, and :func:`parse_assignments` (``NAME=VALUE`` options).
+:class:`Counterexample`. (``NAME=VALUE`` options are read by
+:func:`asl_interp.report.state_options`, as ``run`` reads them.)
 """
 
 from __future__ import annotations
@@ -69,7 +70,6 @@ __all__ = [
     "check_independent",
     "check_property",
     "explore",
-    "parse_assignments",
 ]
 
 #: Default guard: leaves (complete paths) before the search stops.
@@ -425,18 +425,6 @@ class _Node:
 
     var: Var
     children: dict[Any, Any]
-
-
-def parse_assignments(items: Sequence[str], option: str = "--set") -> dict[str, str]:
-    """``["PSTATE.EL=EL1", "HCR_EL2.TGE=0"]`` -> a state mapping. A missing ``=`` is a
-    UsageError naming the option."""
-    out: dict[str, str] = {}
-    for item in items:
-        name, eq, value = item.partition("=")
-        if not eq or not name.strip() or not value.strip():
-            raise UsageError(f"{option} {item!r}: write NAME=VALUE (e.g. PSTATE.EL=EL1, HCR_EL2.TGE=0)")
-        out[name.strip()] = value.strip()
-    return out
 
 
 def _walk(node: Any):
