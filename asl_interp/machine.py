@@ -57,6 +57,10 @@ TOML integers and booleans (``true`` = 1, 1-bit fields only), and constant names
 loaded ASL (``EL1``, ``M32_Svc`` must have the field's width; ``TRUE``/``FALSE`` for 1-bit
 fields). Keys: ``REG`` (the whole register), ``REG.FIELD``, ``REG<hi:lo>``, or nested tables
 (``[registers.PSTATE]`` with ``EL = "EL1"``; TOML's unquoted dotted keys nest the same way).
+Within one state mapping (one state file, one set of ``--set`` options) two names for the
+same bits (``FPEXC.EN`` and ``FPEXC32_EL2.EN``, or ``CPACR`` and ``CPACR.cp10``) must give
+them the same value (:func:`check_state_conflicts`); a later mapping overrides an earlier one
+(profile ``[state]``, then the state file, then ``--set``).
 """
 
 from __future__ import annotations

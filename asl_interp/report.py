@@ -194,7 +194,9 @@ def prepare_run(spec: Any, call: str, *, profile: str | None = None, state: str 
 
     ``spec`` is a loaded :class:`~asl_interp.api.Spec`. ``profile`` is a bundled name or a
     file; when None, the state file's ``profile`` key, else ``"default"``. ``state`` is a
-    state file's path; ``sets`` are the ``NAME=VALUE`` texts, applied in order after it.
+    state file's path; ``sets`` are the ``NAME=VALUE`` texts, applied in order after it
+    (a ``--set`` overrides the file; two ``--set`` names for the same bits must agree). The
+    machine's ``warnings`` get :func:`~asl_interp.consistency.state_consistency`'s findings.
     Raises UsageError for every mistake in these options (see the module docstring).
     """
     from .api import load_profile
