@@ -279,7 +279,12 @@ def check_program(modules: list, register_model: RegisterModel | None = None) ->
     An expression nested too deeply to walk is one such error (:data:`TOO_DEEP`) at its
     statement or declaration."""
     with deep_recursion():
-        return _Checker(modules, register_model).run()
+        checker = _Checker(modules, register_model)
+        try:
+            return checker.run()
+        except RecursionError:  # outside any statement or initialiser (a type's width, say)
+            checker.err.append(ASLStaticError(TOO_DEEP, None))
+            return checker.p
 
 
 def check_snippet(program: CheckedProgram, node: Any, slots: dict, types: dict) -> list[ASLError]:

@@ -77,3 +77,13 @@ def test_too_deep_eval_expression_is_a_static_error(capsys):
     assert cli.main(["eval", "+".join(["1"] * 30000)]) == 2
     err = capsys.readouterr().err
     assert err.startswith(f"<eval>:1:1: error: {TOO_DEEP}\n")
+
+
+def test_recursion_outside_any_statement_is_still_a_static_error(monkeypatch):
+    from asl_interp import checker
+
+    def too_deep_everywhere(self):
+        raise RecursionError
+    monkeypatch.setattr(checker._Checker, "_check_constant_cycles", too_deep_everywhere)
+    checked = check_program([module("integer", "1")], RegisterModel())
+    assert [e.message for e in checked.errors] == [TOO_DEEP]
