@@ -252,6 +252,11 @@ class _Gen:
                     raise CodegenUnsupported(f"array {name} with bounds known only at run time")
                 self.array_low[name] = low
                 init = f"_Array({low}, [{fg.default(t.elems[0], d)} for _ in range({high - low + 1})])"
+            elif d.init is None and t.kind in ("bits", "integer", "boolean", "enum", "string"):
+                # Unset until assigned, as in the evaluator: reading it first raises
+                # NameError, which FastProgram.call reports as the evaluator does.
+                body.append(f"    _NS.pop('G_{name}', None)")
+                continue
             else:
                 init = fg.convert_to(d.init, t) if d.init is not None else fg.default(t, d)
             body.append(f"    G_{name} = {init}")
@@ -1755,6 +1760,11 @@ class FastProgram:
             var = str(err).split("'")[1] if "'" in str(err) else "?"
             raise ASLRuntimeError(f"'{var[2:] if var.startswith('v_') else var}' is read before any value "
                                   "was assigned to it") from None
+        except NameError as err:
+            var = getattr(err, "name", None) or ""
+            if not var.startswith("G_"):
+                raise
+            raise ASLRuntimeError(f"global '{var[2:]}' is read before any value was assigned to it") from None
 
         finally:
             self._depth -= 1
@@ -2110,6 +2120,7 @@ def build_program(generated: Generated) -> FastProgram:
         raise ASLRuntimeError("UNPREDICTABLE reached (the World made no choice)", span)
 
     ns["_unpredictable"] = unpredictable
+    ns["_NS"] = ns  # _reset_globals unsets globals declared without a value
     ns["_prim"] = _make_prim(ns)
     ns["_freezing_wb"] = _freezing_writer(ns)
     for k, v in generated.objects.items():

@@ -349,3 +349,26 @@ def test_eval_case_expressions_agree(path: Path):
         assert outs[0] == outs[1], f"{case.rel}: {kind}: {expr}"
         compared += 1
     assert compared, f"{case.rel}: no expectation could be probed"
+
+
+def test_unassigned_global_is_an_error_in_both_backends():
+    """A global declared without a value is unset until assigned: the generated code reports
+    reading it first exactly as the evaluator does, instead of a silent zero."""
+    from asl_interp.checker import check_program
+    from asl_interp.codegen import compile_fast
+    from asl_interp.errors import ASLRuntimeError
+    from asl_interp.evaluator import compile_program
+    from asl_interp.parser import parse
+    from asl_interp.world import MemoryWorld, RegisterModel
+
+    src = ("bits(8) G;\ninteger K;\nbits(8) ReadG()\n    return G;\n"
+           "integer SetThenRead()\n    K = 5;\n    return K + 1;\n")
+    modules = [parse(src, "globals.asl")]
+    fast = compile_fast(check_program(modules, RegisterModel()))
+    slow = compile_program(modules, RegisterModel())
+    for prog in (fast, slow):
+        world = MemoryWorld(RegisterModel())
+        assert prog.call("SetThenRead", [], world) == 6
+        with pytest.raises(ASLRuntimeError) as info:
+            prog.call("ReadG", [], MemoryWorld(RegisterModel()))
+        assert info.value.message == "global 'G' is read before any value was assigned to it"
