@@ -424,7 +424,8 @@ def _machine_of(ctx: PrimContext, what: str):
     from .machine import Machine
 
     if not isinstance(ctx.world, Machine):
-        raise ctx.error(f"{what} needs the machine layer (a Machine world) to answer")
+        raise ctx.error(f"{what} is answered by a spec version's machine model and profile: "
+                        "evaluate it with --source <spec folder> (eval) or asl-interp run")
     return ctx.world
 
 

@@ -460,7 +460,7 @@ def test_boundary_needs_a_machine_world(spec):
     from asl_interp.world import MemoryWorld
 
     world = MemoryWorld(spec.model.register_model)
-    with pytest.raises(ASLRuntimeError, match=r"AArch32.EnterMode\(\) needs the machine layer"):
+    with pytest.raises(ASLRuntimeError, match=r"AArch32.EnterMode\(\) is answered by a spec version's machine model and profile"):
         spec.program.call("AArch32.EnterMode", [Bits(5, 0b11011), Bits(32, 0), 4, 4], world)
 
 
