@@ -450,17 +450,17 @@ def _explore_inputs(args: argparse.Namespace) -> tuple:
     from .api import load_spec
     from .errors import UsageError
     from .explore import DEFAULT_MAX_PATHS
-    from .report import load_state_option, parse_call, state_options
+    from .report import load_state_option, override_state, parse_call, state_options
 
     spec = load_spec(args.spec)
     parse_call(spec, args.call)
-    fixed: dict = {}
+    base: dict = {}
     profile = args.profile
     if getattr(args, "state", None):
         state_file = load_state_option(spec, args.state)
-        fixed.update(state_file.registers)
+        base = state_file.registers
         profile = profile or state_file.profile
-    fixed.update(state_options(spec, getattr(args, "sets", []) or []))
+    fixed = override_state(spec, base, state_options(spec, getattr(args, "sets", []) or []))
     vary: object = ()
     if args.vary:
         vary = True if "*" in args.vary else list(args.vary)

@@ -44,6 +44,7 @@ __all__ = [
     "parse_set_option",
     "state_options",
     "load_state_option",
+    "override_state",
     "parse_call",
     "prepare_run",
     "outcome_line",
@@ -229,6 +230,61 @@ def prepare_run(spec: Any, call: str, *, profile: str | None = None, state: str 
                 raise type(err)(f"--set: {err.message}", err.span, err.notes) from None
     machine.warnings.extend(state_consistency(spec, machine))
     return PreparedRun(machine, prof, state_file, parsed)
+
+
+def override_state(spec: Any, base: Any, sets: Any) -> dict[str, Any]:
+    """One state mapping from a state file's ``[registers]`` table (``base``) and ``--set``
+    assignments (``sets``) that override it, as ``run`` applies them one after the other:
+    a base entry whose bits a ``--set`` also gives (under any name sharing the storage:
+    ``--set FPEXC.EN=1`` after ``FPEXC32_EL2.EN = 0``) is dropped, or, when only some of its
+    bits are given again, kept as ``REG<high:low>`` slices of the rest. Both are already
+    checked; the keys of ``base`` come out dotted (``PSTATE.EL``)."""
+    from .machine import resolve_state
+
+    def storage_bits(name: str, value: Any) -> tuple[Any, str, int]:
+        (w,) = resolve_state({name: value}, spec.model, spec.constants)
+        view = spec.model.views[w.register]
+        return w, view.storage, ((1 << (w.high - w.low + 1)) - 1) << (w.low + view.offset)
+
+    given: dict[str, int] = {}
+    for name, value in sets.items():
+        _w, storage, mask = storage_bits(name, value)
+        given[storage] = given.get(storage, 0) | mask
+    out: dict[str, Any] = {}
+    for name, value in _flat_items(base):
+        w, storage, mask = storage_bits(name, value)
+        covered = mask & given.get(storage, 0)
+        if not covered:
+            out[name] = value
+            continue
+        offset = spec.model.views[w.register].offset
+        keep = [b for b in range(w.low, w.high + 1) if not (covered >> (b + offset)) & 1]
+        for run in _runs(keep):
+            high, low = run[-1], run[0]
+            bits = (w.value >> (low - w.low)) & ((1 << (high - low + 1)) - 1)
+            out[f"{w.register}<{high}:{low}>"] = "'" + format(bits, f"0{high - low + 1}b") + "'"
+    out.update(sets)
+    return out
+
+
+def _flat_items(table: Any, prefix: str = "") -> Iterator[tuple[str, Any]]:
+    for key, value in table.items():
+        full = f"{prefix}.{key}" if prefix else str(key)
+        if isinstance(value, dict):
+            yield from _flat_items(value, full)
+        else:
+            yield full, value
+
+
+def _runs(bits: list[int]) -> list[list[int]]:
+    """Consecutive bit numbers grouped: [0, 1, 3] -> [[0, 1], [3]]."""
+    out: list[list[int]] = []
+    for b in bits:
+        if out and out[-1][-1] == b - 1:
+            out[-1].append(b)
+        else:
+            out.append([b])
+    return out
 
 
 def load_state_option(spec: Any, path: str) -> StateFile:

@@ -193,3 +193,36 @@ def test_asl_interp_debug_lets_the_internal_error_through(monkeypatch):
     _broken_command(monkeypatch)
     with pytest.raises(KeyError, match="no such key"):
         main(["profiles"])
+
+
+# --------------------------------------------------------------------------------------
+# --set after --state, in explore and crosscheck as in run
+# --------------------------------------------------------------------------------------
+
+
+def test_set_overrides_the_state_file_under_any_name_sharing_its_storage(capsys):
+    """The example state file gives FPEXC32_EL2.EN = 0; --set FPEXC.EN=1 (the same bit) is
+    the question asked again with EN set, as for run - not a contradiction."""
+    state = ["--state", str(REPO / "examples" / "aarch32-guest-vfp.toml")]
+    code, out, err = run(capsys, "explore", "CheckVFPEnabled(TRUE)", *state, "--set", "FPEXC.EN=1")
+    assert code == 0 and err == ""
+    header = out.splitlines()[0]
+    assert "FPEXC.EN=1" in header and "FPEXC32_EL2.EN" not in header
+    assert "Advanced SIMD/FP access trap → exception to EL2 in AArch64, EC 0x07" in out
+    code, out, _ = run(capsys, "run", "CheckVFPEnabled(TRUE)", *state, "--set", "FPEXC.EN=1")
+    assert code == 0 and out.startswith("Advanced SIMD/FP access trap → exception to EL2 in AArch64, EC 0x07")
+
+
+def test_a_partly_overridden_state_entry_keeps_its_other_bits():
+    from asl_interp.api import load_spec
+    from asl_interp.report import override_state
+
+    spec = load_spec("armv8.6")
+    cp10 = spec.model.registers["CPACR"].fields["cp10"]
+    width = spec.model.registers["CPACR"].width
+    merged = override_state(spec, {"CPACR": hex((1 << width) - 1)}, {"CPACR.cp10": "0b00"})
+    assert merged == {
+        f"CPACR<{cp10.low - 1}:0>": "'" + "1" * cp10.low + "'",
+        f"CPACR<{width - 1}:{cp10.high + 1}>": "'" + "1" * (width - 1 - cp10.high) + "'",
+        "CPACR.cp10": "0b00",
+    }
