@@ -478,6 +478,9 @@ def _add_explore(p: argparse.ArgumentParser) -> None:
                    help="also report, per file, the spec lines run on some path and those no path ran")
     p.add_argument("--max-branch-bits", type=int, default=None, metavar="N",
                    help="widest unset field to branch over, in bits (default 8)")
+    p.add_argument("--consistent", action="store_true",
+                   help="drop runs whose state the spec's own functions call inconsistent (HaveEL, ELFromM32, "
+                        "ELUsingAArch32 against PSTATE)")
 
 
 @_add_explore
@@ -495,7 +498,7 @@ def _cmd_explore(args: argparse.Namespace) -> int:
     if not 1 <= bits <= 16:
         raise UsageError(f"--max-branch-bits {bits}: give 1 to 16")
     table = explore(spec, args.call, profile=profile, fixed=fixed, vary=vary, coverage=args.coverage,
-                    max_paths=max_paths, max_branch_bits=bits, progress=True)
+                    max_paths=max_paths, max_branch_bits=bits, progress=True, consistent=args.consistent)
     if args.json:
         write(json.dumps(table_json(table), indent=2))
     elif args.csv:

@@ -27,6 +27,7 @@ from typing import Any
 from .errors import ASLError
 from .machine import Machine
 from .values import Bits
+from .world import Read
 
 __all__ = ["state_consistency"]
 
@@ -43,13 +44,17 @@ def _probe(machine: Machine) -> Machine:
     return probe
 
 
-def _call(spec: Any, machine: Machine, name: str, *args: Any) -> Any:
+def _call(spec: Any, machine: Machine, reads: list[Read] | None, name: str, *args: Any) -> Any:
     if name not in spec.program.functions:
         raise _Skip(name)
+    probe = _probe(machine)
     try:
-        return spec.program.call(name, list(args), _probe(machine))
+        return spec.program.call(name, list(args), probe)
     except ASLError as err:
         raise _Skip(name) from err
+    finally:
+        if reads is not None:
+            reads.extend(probe.reads)
 
 
 def _name(spec: Any, value: int, width: int) -> str:
@@ -60,9 +65,10 @@ def _name(spec: Any, value: int, width: int) -> str:
     return f"{names[0]} ({bits})" if len(names) == 1 else bits
 
 
-def state_consistency(spec: Any, machine: Machine) -> list[str]:
+def state_consistency(spec: Any, machine: Machine, reads: list[Read] | None = None) -> list[str]:
     """Sentences naming each way ``machine``'s state contradicts the spec's own functions
-    (see the module docstring); ``[]`` when none is found or none could be checked."""
+    (see the module docstring); ``[]`` when none is found or none could be checked. When
+    ``reads`` is a list, every read the checks made is appended to it (besides PSTATE's)."""
     model = machine.model
     if "PSTATE" not in model.registers:
         return []
@@ -78,14 +84,14 @@ def state_consistency(spec: Any, machine: Machine) -> list[str]:
     if el is not None:
         el_name = _name(spec, el, 2)
         try:
-            if not _call(spec, machine, "HaveEL", Bits(2, el)):
+            if not _call(spec, machine, reads, "HaveEL", Bits(2, el)):
                 return [f"PSTATE.EL is {el_name}, but the spec's HaveEL(PSTATE.EL) is FALSE on {profile}: "
                         "that Exception level is not implemented"]
         except _Skip:
             pass
     if nrw == 1 and mode is not None:
         try:
-            valid, mode_el = _call(spec, machine, "ELFromM32", Bits(5, mode))
+            valid, mode_el = _call(spec, machine, reads, "ELFromM32", Bits(5, mode))
             if not valid:
                 warnings.append(f"PSTATE.M is {_name(spec, mode, 5)}, which the spec's ELFromM32(PSTATE.M) says is "
                                 f"not a valid AArch32 mode here ({profile})")
@@ -96,7 +102,7 @@ def state_consistency(spec: Any, machine: Machine) -> list[str]:
             pass
     if el is not None and el != 0 and nrw is not None:
         try:
-            aarch32 = _call(spec, machine, "ELUsingAArch32", Bits(2, el))
+            aarch32 = _call(spec, machine, reads, "ELUsingAArch32", Bits(2, el))
             if bool(aarch32) != (nrw == 1):
                 state, other = ("AArch32", "TRUE") if aarch32 else ("AArch64", "FALSE")
                 warnings.append(f"PSTATE.nRW is '{nrw}' ({'AArch32' if nrw else 'AArch64'}), but the spec's "

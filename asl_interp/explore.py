@@ -53,6 +53,7 @@ from typing import Any
 import attrs
 
 from . import ast
+from .consistency import state_consistency
 from .errors import ASLAssertionError, ASLError, ASLRuntimeError, ProfileError, Span, StateError, UsageError, source_line, suggest
 from .machine import Machine, Outcome, PathStep, Profile, resolve_state
 from .world import Read, TypeDesc
@@ -364,6 +365,7 @@ class DecisionTable:
     spec_root: Path
     names: dict[str, dict[int, str]] = attrs.field(factory=dict)
     coverage: dict[str, tuple[list[int], list[int]]] | None = None
+    inconsistent: int = 0  # runs dropped by ``consistent=True``
 
     @property
     def paths(self) -> int:
@@ -605,15 +607,17 @@ def explore(spec: Any, call: str, *, profile: str | Path | Profile = "default",
             fixed: Mapping[str, Any] | None = None, vary: Iterable[str] | bool = (),
             coverage: bool = False, max_paths: int = DEFAULT_MAX_PATHS,
             max_branch_bits: int = DEFAULT_MAX_BRANCH_BITS, progress: bool = False,
-            fix_option: str = "--set") -> DecisionTable:
+            fix_option: str = "--set", consistent: bool = False) -> DecisionTable:
     """Every distinct outcome of ``call`` over all the state its evaluation reads.
 
     ``fixed``: state mapping (keys as :meth:`Spec.run`'s ``state``) the exploration keeps;
     ``vary``: IMPLEMENTATION_DEFINED keys to explore although the profile answers them
     (``True``: every boolean answer the evaluation asks for); ``coverage``: record executed
     lines; ``fix_option``: the command-line option a limit's note tells the user to fix
-    state with. Raises :class:`ExplorationLimit` past ``max_paths`` leaves, and the usual
-    ``ASLError``s for a bad call, state or profile.
+    state with; ``consistent``: drop each run whose state the spec's own functions call
+    inconsistent (:func:`~asl_interp.consistency.state_consistency`, on the state the run
+    decided; counted in ``DecisionTable.inconsistent``). Raises :class:`ExplorationLimit`
+    past ``max_paths`` leaves, and the usual ``ASLError``s for a bad call, state or profile.
     """
     from .api import load_profile
 
@@ -643,7 +647,7 @@ def explore(spec: Any, call: str, *, profile: str | Path | Profile = "default",
     leaves: list[Leaf] = []
     bad: list[Leaf] = []
     executed: dict[str, set[int]] = {}
-    runs = 0
+    runs = dropped = 0
     _parse_call(spec, call)  # a UsageError in explore's words before any run
     stack: list[dict[Var, Any]] = [{}]
     try:
@@ -664,7 +668,10 @@ def explore(spec: Any, call: str, *, profile: str | Path | Profile = "default",
                     raise
                 bad.append(_leaf(machine, machine.choices, None, err))
             else:
-                leaves.append(_leaf(machine, machine.choices, outcome, None))
+                if consistent and _inconsistent(spec, machine):
+                    dropped += 1
+                else:
+                    leaves.append(_leaf(machine, machine.choices, outcome, None))
                 if len(leaves) > max_paths:
                     raise ExplorationLimit(
                         f"exploring {call} passed the limit of {max_paths} paths",
@@ -683,7 +690,7 @@ def explore(spec: Any, call: str, *, profile: str | Path | Profile = "default",
     table = DecisionTable(
         call=call, profile=prof.name, fixed=fixed, rows=_merge(leaves), infeasible=_infeasible(bad),
         leaves=leaves, infeasible_leaves=bad, runs=runs, seconds=time.monotonic() - start,
-        widths=widths, spec_root=Path(spec.path), names=facts.value_names,
+        widths=widths, spec_root=Path(spec.path), names=facts.value_names, inconsistent=dropped,
     )
     if coverage:
         table.coverage = {
@@ -691,6 +698,28 @@ def explore(spec: Any, call: str, *, profile: str | Path | Profile = "default",
             for f, lines in sorted(facts.stmt_lines.items())
         }
     return table
+
+
+def _inconsistent(spec: Any, machine: ExploreMachine) -> bool:
+    """Whether the state a run decided is inconsistent by the spec's own functions, for every
+    state the run stands for: a check that read a field the run holds as a class of several
+    values (or PSTATE.EL/nRW/M so held) does not drop it."""
+    used: list[Read] = []
+    if not state_consistency(spec, machine, used):
+        return False
+    pstate = spec.model.registers.get("PSTATE")
+    for name in ("EL", "nRW", "M"):
+        if pstate is not None and name in pstate.fields:
+            f = pstate.fields[name]
+            used.append(Read("PSTATE", name, f.high, f.low, 0, None))
+    views = spec.model.views
+    for r in used:
+        view = views[r.register]
+        mask = ((1 << (r.high - r.low + 1)) - 1) << (r.low + view.offset)
+        for var, cls in machine.choices.items():
+            if var.kind == "state" and var.key == view.storage and var.mask & mask and len(cls) > 1:
+                return False
+    return True
 
 
 def _parse_call(spec: Any, call: str) -> ast.Expr:
@@ -1141,7 +1170,8 @@ def render_table(table: DecisionTable) -> str:
     out = [f"{table.call} on profile {table.profile}"
            + (f" with {where_text(table.fixed)}" if table.fixed else "")
            + f": {_plural(table.paths, 'path')}, {_plural(table.states, 'state')}, "
-           + f"{sum(i.count for i in table.infeasible)} infeasible ({_plural(table.runs, 'run')}, {table.seconds:.2f}s)"]
+           + f"{sum(i.count for i in table.infeasible)} infeasible ({_plural(table.runs, 'run')}, {table.seconds:.2f}s)"
+           + (f"; {_plural(table.inconsistent, 'inconsistent run')} dropped (--consistent)" if table.inconsistent else "")]
     groups: dict[tuple, list[Row]] = {}
     for row in table.rows:
         groups.setdefault(outcome_key(row.outcome), []).append(row)

@@ -58,3 +58,24 @@ def test_checks_needing_unset_fields_are_skipped(spec):
     machine = spec.machine("default", {"PSTATE.EL": "EL1", "PSTATE.nRW": 0})
     assert state_consistency(spec, machine) == []  # SCR_EL3.RW etc. unset: ELUsingAArch32 not run
     assert state_consistency(spec, spec.machine("default", {})) == []
+
+
+def test_explore_consistent_drops_only_runs_the_spec_calls_inconsistent(spec):
+    from asl_interp.explore import explore
+
+    fixed = {"PSTATE.nRW": 1}
+    every = explore(spec, "CheckVFPEnabled(TRUE)", fixed=fixed)
+    kept = explore(spec, "CheckVFPEnabled(TRUE)", fixed=fixed, consistent=True)
+    assert every.inconsistent == 0 and kept.inconsistent > 0
+    assert len(kept.leaves) + kept.inconsistent == len(every.leaves)
+    at_el3 = [leaf for leaf in every.leaves if leaf.fields.get("PSTATE.EL") == frozenset({0b11})]
+    assert at_el3  # AArch32 at EL3 on `default` (EL3 is AArch64 there): all dropped
+    assert not [leaf for leaf in kept.leaves if leaf.fields.get("PSTATE.EL") == frozenset({0b11})]
+
+
+def test_explore_consistent_option(capsys):
+    from asl_interp.cli import main
+
+    assert main(["explore", "CheckVFPEnabled(TRUE)", "--set", "PSTATE.nRW=1", "--consistent"]) == 0
+    first = capsys.readouterr().out.splitlines()[0]
+    assert "inconsistent runs dropped (--consistent)" in first
