@@ -57,7 +57,7 @@ from typing import Any, NamedTuple
 import attrs
 
 from .errors import ASLAssertionError, ASLRuntimeError, Span, UsageError
-from .values import Array, Bits, LazyBits, Record, copy_value, show
+from .values import Array, Bits, LazyBits, Record, copy_value, fits_type, show
 
 from .world import TypeDesc, World
 
@@ -1729,11 +1729,11 @@ class FastProgram:
             cands = [c for c in self._by_name.get(name, ()) if len(c[0].params) == len(args) and c[0].kind == "func"]
             self._cands[(name, len(args))] = cands
         for info, fn in cands:
-            if all(_fits(pt, a) for (_, pt), a in zip(info.params, args)):
+            if all(fits_type(pt, a) for (_, pt), a in zip(info.params, args)):
                 return info, fn
         info, _fn = self._lookup(name, len(args))
         for (pn, pt), a in zip(info.params, args):
-            if not _fits(pt, a):
+            if not fits_type(pt, a):
                 raise UsageError(f"argument '{pn}' of {name} must be a {_tstr(pt)}, not {show(a)}")
         raise UsageError(f"no overload of {name} takes these arguments")
 
@@ -1858,22 +1858,6 @@ def _tstr(t: Any) -> str:
     if t.kind in ("enum", "record"):
         return str(t.name)
     return t.kind
-
-
-def _fits(t: T, v: Any) -> bool:
-    """Whether a value (values.py conventions) fits static type ``t``."""
-    k = t.kind
-    if k == "boolean":
-        return isinstance(v, bool)
-    if k == "integer":
-        return isinstance(v, int) and not isinstance(v, bool)
-    if k == "bits":
-        return isinstance(v, Bits) and (t.width is None or v.n == t.width)
-    if k in ("enum", "string"):
-        return isinstance(v, str)
-    if k == "record":
-        return isinstance(v, Record) and v.type == t.name
-    return True
 
 
 def _freezing_writer(ns: dict[str, Any]):

@@ -87,7 +87,7 @@ from . import ast
 from .checker import BOOL, INT, CheckedProgram, FuncInfo, T, check_program, check_snippet, deep_recursion, too_deep
 from .errors import ASLAssertionError, ASLError, ASLRuntimeError, ErrorList, Span, UsageError, source_line
 from .primitives import PrimContext
-from .values import Array, Bits, LazyBits, Record, copy_value, show
+from .values import Array, Bits, LazyBits, Record, copy_value, fits_type, show
 from .world import RegisterModel, TypeDesc
 
 DEFAULT_STEP_LIMIT = 10_000_000
@@ -402,13 +402,13 @@ class Program:
             raise UsageError(f"no function '{name}' in the program")
         cands = [f for f in infos if len(f.params) == len(args)]
         if len(cands) > 1:
-            cands = [f for f in cands if all(_fits(pt, a) for (_, pt), a in zip(f.params, args))]
+            cands = [f for f in cands if all(fits_type(pt, a) for (_, pt), a in zip(f.params, args))]
         if not cands:
             raise UsageError(f"{name} takes " + " or ".join(sorted({str(len(f.params)) for f in infos}))
                              + f" argument(s), not {len(args)}")
         f = cands[0]
         for (pn, pt), a in zip(f.params, args):
-            if not _fits(pt, a):
+            if not fits_type(pt, a):
                 raise UsageError(f"argument '{pn}' of {name} must be a {pt}, not {show(a)}")
         if f.ctx_width and n is None:
             raise UsageError(f"{name} returns bits(N) with N from the context: pass n=")
@@ -547,22 +547,6 @@ def _hashable(v: Any) -> Any:
         return v
     except TypeError:
         return id(v)
-
-
-def _fits(t: T, v: Any) -> bool:
-    """Whether a Python value passed by an API caller fits static type ``t``."""
-    k = t.kind
-    if k == "boolean":
-        return isinstance(v, bool)
-    if k == "integer":
-        return isinstance(v, int) and not isinstance(v, bool)
-    if k == "bits":
-        return isinstance(v, Bits) and (t.width is None or v.n == t.width)
-    if k in ("enum", "string"):
-        return isinstance(v, str)
-    if k == "record":
-        return isinstance(v, Record) and v.type == t.name
-    return True
 
 
 # ======================================================================================

@@ -171,6 +171,24 @@ class Record:
         return f"Record({self.type}, {self.fields!r})"
 
 
+def fits_type(t: Any, v: Any) -> bool:
+    """Whether a value in this module's conventions fits a static type ``t`` (anything with
+    the checker's ``kind``/``width``/``name``): the test both backends use to choose an
+    overload for, and to check, values an API caller passes in."""
+    k = t.kind
+    if k == "boolean":
+        return isinstance(v, bool)
+    if k == "integer":
+        return isinstance(v, int) and not isinstance(v, bool)
+    if k == "bits":
+        return isinstance(v, Bits) and (t.width is None or v.n == t.width)
+    if k in ("enum", "string"):
+        return isinstance(v, str)
+    if k == "record":
+        return isinstance(v, Record) and v.type == t.name
+    return True
+
+
 class Array:
     """An ASL array: ``items`` indexed from ``low``."""
 
