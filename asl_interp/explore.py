@@ -1244,6 +1244,7 @@ def table_json(table: DecisionTable) -> dict[str, Any]:
         "paths": table.paths,
         "states": table.states,
         "runs": table.runs,
+        "inconsistent": table.inconsistent,
         "rows": [
             {
                 "outcome": row.outcome_json(),

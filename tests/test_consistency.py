@@ -3,6 +3,8 @@ ELFromM32(PSTATE.M) against PSTATE.EL in AArch32 state, ELUsingAArch32(PSTATE.EL
 PSTATE.nRW. Checks that lack a field or an answer are skipped, and the evaluation's own
 records are not touched."""
 
+import json
+
 import pytest
 
 from asl_interp.api import load_spec
@@ -79,3 +81,6 @@ def test_explore_consistent_option(capsys):
     assert main(["explore", "CheckVFPEnabled(TRUE)", "--set", "PSTATE.nRW=1", "--consistent"]) == 0
     first = capsys.readouterr().out.splitlines()[0]
     assert "inconsistent runs dropped (--consistent)" in first
+    assert main(["explore", "CheckVFPEnabled(TRUE)", "--set", "PSTATE.nRW=1", "--consistent", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["inconsistent"] > 0 and f"{data['inconsistent']} inconsistent runs dropped" in first
