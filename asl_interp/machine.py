@@ -914,12 +914,15 @@ class Outcome:
     choices: tuple[ChoiceUse, ...] = ()
     impdefs: tuple[ImpdefUse, ...] = ()
     warnings: tuple[str, ...] = ()
+    #: Fields read before anything set them and given zero by the ``zero`` unset policy.
+    defaulted: tuple[Read, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-ready dict: ``outcome`` {kind, target_el, target_state, mode, exception, ec,
         vector_offset, via_undefined}, ``reads``, ``path``, ``unknowns``, ``choices``
         ({unpredictable, constraint, source, file, line}), ``impdefs`` ({key, value, source,
-        file, line}) and ``warnings``."""
+        file, line}), ``warnings`` and ``defaulted`` (fields never set that the ``zero``
+        unset policy read as zero)."""
         return {
             "outcome": {
                 "kind": self.kind,
@@ -954,6 +957,7 @@ class Outcome:
                 for i in self.impdefs
             ],
             "warnings": list(self.warnings),
+            "defaulted": [_read_json(r) for r in self.defaulted],
         }
 
     def summary(self) -> str:
@@ -1251,6 +1255,7 @@ class Machine(World):
             impdefs=tuple(ImpdefUse(key, value, self.impdef_sources.get(i, "exploration"), span)
                           for i, (key, value, span) in enumerate(self.impdefs)),
             warnings=tuple(self.warnings),
+            defaulted=first_reads(self.defaulted) if self.unset == "zero" else (),
         )
         if entry is None:
             return Outcome("returned", value=value, **common)

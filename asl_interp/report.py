@@ -568,6 +568,10 @@ def render_run(spec: Any, out: Outcome, *, call: str, profile: Profile, trace: b
     for warning in out.warnings:
         lines.extend(textwrap.wrap(f"warning: inconsistent state: {warning}", _COLUMNS, subsequent_indent="  ",
                                    break_on_hyphens=False))
+    if out.defaulted:
+        names = ", ".join(r.name for r in out.defaulted)
+        lines.extend(textwrap.wrap(f"warning: never set, read as zero (--unset zero): {names}", _COLUMNS,
+                                   subsequent_indent="  ", break_on_hyphens=False))
 
     lines.append("")
     if trace:

@@ -632,3 +632,25 @@ def test_inconsistent_state_gets_a_warning_and_keeps_the_exit_status(capsys):
     assert len(data["warnings"]) == 2 and "ELUsingAArch32(PSTATE.EL) is FALSE at EL3" in data["warnings"][1]
     consistent = run_json(capsys, "CheckVFPEnabled(TRUE)", aarch32_guest())
     assert consistent["warnings"] == []
+
+
+def test_unset_zero_names_every_field_it_read_as_zero(capsys):
+    """--unset zero must not hide which answers rest on invented zeros: with only PSTATE set,
+    SCR_EL3.NS = 0 makes the PE Secure (so EL2 is not enabled) and CPACR_EL1.FPEN = 00 traps
+    to EL1. Both fields are named in a warning and listed under 'defaulted' in --json."""
+    argv = ["run", "--unset", "zero", "--set", "PSTATE.EL=EL1", "--set", "PSTATE.nRW=0", "CheckFPAdvSIMDEnabled64()"]
+    assert main(argv) == 0
+    text = capsys.readouterr().out
+    assert "warning: never set, read as zero (--unset zero): SCR_EL3.NS, CPACR_EL1.FPEN" in text
+    assert main(argv[:-1] + ["--json", argv[-1]]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert [r["name"] for r in data["defaulted"]] == ["SCR_EL3.NS", "CPACR_EL1.FPEN"]
+    assert all(r["value"] == 0 for r in data["defaulted"])
+
+
+def test_fully_set_state_reports_nothing_defaulted(capsys):
+    assert main(["run", "--state", str(REPO / "examples" / "aarch32-guest-vfp.toml"), "--json",
+                 "CheckVFPEnabled(TRUE)"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["defaulted"] == []
+    assert "never set" not in json.dumps(data)

@@ -259,7 +259,7 @@ def test_outcome_reads_each_field_once_in_order(machine):
     js = machine.outcome().to_json()
     assert [r["name"] for r in js["reads"]] == ["SCR_EL3.NS", "HCR_EL2.TGE"]
     assert js["reads"][0]["bits"] == "1" and js["reads"][0]["line"] == 7
-    assert set(js) == {"outcome", "reads", "path", "unknowns", "choices", "impdefs", "warnings"}
+    assert set(js) == {"outcome", "reads", "path", "unknowns", "choices", "impdefs", "warnings", "defaulted"}
     assert set(js["outcome"]) == {"kind", "target_el", "target_state", "mode", "exception", "ec",
                                    "vector_offset", "via_undefined"}
 
