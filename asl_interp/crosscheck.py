@@ -60,6 +60,7 @@ from .explore import (
     DEFAULT_MAX_PATHS,
     DecisionTable,
     Leaf,
+    spread_bits,
     explore,
     json_value,
     outcome_json,
@@ -322,7 +323,7 @@ class Fields(Mapping[str, Any]):
             n = bin(missing).count("1")
             if n > MAX_MODEL_BITS:
                 raise _Need(name, storage, missing, [], width)
-            raise _Need(name, storage, missing, [_spread(i, missing) for i in range(1 << n)], width)
+            raise _Need(name, storage, missing, [spread_bits(i, missing) for i in range(1 << n)], width)
         result = (value & mask) >> shift
         self.read[name] = result
         return result
@@ -584,16 +585,6 @@ def _need_span(need: _Need, model_file: str | None) -> Span | None:
         if model_file and Path(f.filename).resolve() == Path(model_file).resolve():
             return _span_at(f.filename, f.lineno or 1)
     return None
-
-
-def _spread(index: int, mask: int) -> int:
-    out, i = 0, 0
-    for b in range(mask.bit_length()):
-        if mask >> b & 1:
-            if index >> i & 1:
-                out |= 1 << b
-            i += 1
-    return out
 
 
 def _any_fields(table: DecisionTable, leaf: Leaf) -> set[str]:

@@ -55,7 +55,7 @@ import attrs
 from . import ast
 from .consistency import state_consistency
 from .errors import ASLAssertionError, ASLError, ASLRuntimeError, ProfileError, Span, StateError, UsageError, source_line, suggest
-from .machine import Machine, Outcome, PathStep, Profile, resolve_state
+from .machine import Machine, Outcome, PathStep, Profile, flatten_state, resolve_state
 from .world import Read, TypeDesc
 
 __all__ = [
@@ -118,7 +118,7 @@ def _runs_of(mask: int) -> list[tuple[int, int]]:
     return out
 
 
-def _spread(index: int, mask: int) -> int:
+def spread_bits(index: int, mask: int) -> int:
     """The ``index``-th value of the bits in ``mask`` (bits of ``index`` placed in order)."""
     out, i = 0, 0
     for b in range(mask.bit_length()):
@@ -202,7 +202,7 @@ class ExploreMachine(Machine):
                 f"exploring would branch over all {2 ** width} values of {name} ({width} unset bits)",
                 span, notes=(f"note: fix it with {self.fix_option}"
                              + (", or raise the limit with --max-branch-bits" if self.fix_option == "--set" else ""),))
-        parts = self._split((_spread(i, missing) for i in range(1 << width)), known, low + view.offset,
+        parts = self._split((spread_bits(i, missing) for i in range(1 << width)), known, low + view.offset,
                             high - low + 1, span)
         var = Var("state", storage, missing)
         self._fork(var, parts)
@@ -1003,18 +1003,7 @@ def check_independent(spec: Any, call: str, field: str, *, profile: str | Path |
 
 def where_text(where: Mapping[str, Any]) -> str:
     """State as ``NAME=VALUE, ...`` (nested tables from state files flattened)."""
-    return ", ".join(f"{k}={v}" for k, v in _flat(where))
-
-
-def _flat(mapping: Mapping[str, Any], prefix: str = "") -> list[tuple[str, Any]]:
-    out: list[tuple[str, Any]] = []
-    for key, value in mapping.items():
-        name = f"{prefix}.{key}" if prefix else str(key)
-        if isinstance(value, Mapping):
-            out.extend(_flat(value, name))
-        else:
-            out.append((name, value))
-    return out
+    return ", ".join(f"{k}={v}" for k, v in flatten_state(where))
 
 
 def _pair_states(spec: Any, a: Leaf, b: Leaf, storage: str, fmask: int) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -1240,7 +1229,7 @@ def table_json(table: DecisionTable) -> dict[str, Any]:
     data: dict[str, Any] = {
         "call": table.call,
         "profile": table.profile,
-        "fixed": {k: json_value(v) for k, v in _flat(table.fixed)},
+        "fixed": {k: json_value(v) for k, v in flatten_state(table.fixed)},
         "paths": table.paths,
         "states": table.states,
         "runs": table.runs,

@@ -507,12 +507,14 @@ class StateWrite:
 _KEY = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(?:\.\s*([A-Za-z_][A-Za-z0-9_]*)|<\s*(\d+)\s*(?::\s*(\d+)\s*)?>)?\s*$")
 
 
-def _flatten(mapping: Mapping[str, Any], prefix: str = "") -> list[tuple[str, Any]]:
+def flatten_state(mapping: Mapping[str, Any], prefix: str = "") -> list[tuple[str, Any]]:
+    """A state mapping as ``(NAME, value)`` pairs, nested tables joined with dots
+    (``{"HCR_EL2": {"TGE": 1}}`` -> ``("HCR_EL2.TGE", 1)``)."""
     out: list[tuple[str, Any]] = []
     for key, value in mapping.items():
         full = f"{prefix}.{key}" if prefix else str(key)
         if isinstance(value, Mapping):
-            out.extend(_flatten(value, full))
+            out.extend(flatten_state(value, full))
         else:
             out.append((full, value))
     return out
@@ -523,7 +525,7 @@ def resolve_state(state: Mapping[str, Any], model: MachineModel, constants: Cons
     """Resolve user state (keys ``REG``, ``REG.FIELD``, ``REG<hi:lo>`` or nested tables) to
     bit writes, in the order given. ``origin`` (a file name) prefixes error messages."""
     writes = []
-    for key, value in _flatten(state):
+    for key, value in flatten_state(state):
         try:
             writes.append(_resolve_one(key, value, model, constants))
             check_state_conflicts(writes, model)
