@@ -59,7 +59,7 @@ import attrs
 from .errors import ASLAssertionError, ASLRuntimeError, Span, UsageError
 from .values import Array, Bits, LazyBits, Record, copy_value, fits_type, show
 
-from .world import TypeDesc, World
+from .world import TypeDesc, World, checked_answer
 
 __all__ = ["CodegenUnsupported", "FastProgram", "FlatWorld", "compile_fast", "flat_views", "GENERATOR_VERSION"]
 
@@ -1602,23 +1602,6 @@ def _aset(arr: Array, i: int, value: Any, name: str, span: Any) -> None:
     arr.items[k] = value
 
 
-def _from_world(td: TypeDesc, v: Any, what: str, span: Any) -> Any:
-    """A World's answer checked against its type; bits become plain ints."""
-    if td.kind == "bits":
-        if isinstance(v, Bits):
-            return v.v
-        if not isinstance(v, int) or isinstance(v, bool) or not 0 <= v < (1 << td.width):
-            raise ASLRuntimeError(f"the World answered {v!r} for {what}, which is not a {td}", span)
-        return v
-    if td.kind == "boolean" and not isinstance(v, bool):
-        raise ASLRuntimeError(f"the World answered {v!r} for {what}, which is not a boolean", span)
-    if td.kind == "integer" and (not isinstance(v, int) or isinstance(v, bool)):
-        raise ASLRuntimeError(f"the World answered {v!r} for {what}, which is not an integer", span)
-    if td.kind == "enum" and v not in td.members:
-        raise ASLRuntimeError(f"the World answered {v!r} for {what}, which is not a member of {td.name}", span)
-    return v
-
-
 def _slice(v: Any, hi: int, lo: int, width: int | None, span: Any) -> int:
     """Bits ``hi:lo`` of ``v`` (an int of ``width`` bits, an integer when ``width`` is None,
     or a Bits), range-checked as the evaluator does."""
@@ -2085,7 +2068,7 @@ def build_program(generated: Generated) -> FastProgram:
     ns: dict[str, Any] = {
         "_Bits": Bits, "_LazyBits": LazyBits, "_Record": Record, "_Array": Array, "_copy": copy_value,
         "_rt_error": _rt_error, "_assert_error": _assert_error, "_sint": _sint, "_div": _div, "_mod": _mod,
-        "_slice": _slice, "_ext_error": _ext_error, "_from_world": _from_world, "_show": show, "_patch": _patch,
+        "_slice": _slice, "_ext_error": _ext_error, "_from_world": checked_answer, "_show": show, "_patch": _patch,
         "_TypeDesc": TypeDesc, "_eqw": _eqw, "_argw": _argw, "_zext": _zext, "_exactdiv": _exactdiv,
         "_aget": _aget, "_aset": _aset, "_eqb": _eqb,
 

@@ -88,7 +88,7 @@ from .checker import BOOL, INT, CheckedProgram, FuncInfo, T, check_program, chec
 from .errors import ASLAssertionError, ASLError, ASLRuntimeError, ErrorList, Span, UsageError, source_line
 from .primitives import PrimContext
 from .values import Array, Bits, LazyBits, Record, copy_value, fits_type, show
-from .world import RegisterModel, TypeDesc
+from .world import RegisterModel, TypeDesc, checked_answer
 
 DEFAULT_STEP_LIMIT = 10_000_000
 DEFAULT_RECURSION_LIMIT = 400
@@ -1605,20 +1605,11 @@ class _Compiler:
         td = self.program.type_desc(t)
         return lambda l, rt: td
 
-    def _from_world(self, td: TypeDesc, v: Any, what: str, span: Any) -> Any:
-        if td.kind == "bits":
-            if isinstance(v, Bits):
-                return v
-            if not isinstance(v, int) or isinstance(v, bool) or not 0 <= v < (1 << td.width):
-                raise ASLRuntimeError(f"the World answered {v!r} for {what}, which is not a {td}", span)
-            return Bits(td.width, v)
-        if td.kind == "boolean" and not isinstance(v, bool):
-            raise ASLRuntimeError(f"the World answered {v!r} for {what}, which is not a boolean", span)
-        if td.kind == "integer" and (not isinstance(v, int) or isinstance(v, bool)):
-            raise ASLRuntimeError(f"the World answered {v!r} for {what}, which is not an integer", span)
-        if td.kind == "enum" and v not in td.members:
-            raise ASLRuntimeError(f"the World answered {v!r} for {what}, which is not a member of {td.name}", span)
-        return v
+    @staticmethod
+    def _from_world(td: TypeDesc, v: Any, what: str, span: Any) -> Any:
+        """A World's answer checked against its type (:func:`world.checked_answer`), bits as Bits."""
+        v = checked_answer(td, v, what, span)
+        return Bits(td.width, v) if td.kind == "bits" else v
 
     def e_Unknown(self, e: ast.Unknown):
         td_get = self._typedesc_getter(e.type)

@@ -33,6 +33,7 @@ from typing import Any
 import attrs
 
 from .errors import Span
+from .values import Bits
 
 
 @attrs.define(frozen=True, slots=True)
@@ -123,6 +124,30 @@ class EvaluationEnded(Exception):  # noqa: N818 - control flow, not an error
     def __init__(self, outcome: Any):
         super().__init__(outcome)
         self.outcome = outcome
+
+
+def checked_answer(typ: TypeDesc, value: Any, what: str, span: Span | None) -> Any:
+    """A World's answer (UNKNOWN, IMPLEMENTATION_DEFINED) validated against ``typ``, for both
+    backends: bits come back as a plain ``int`` (a ``values.Bits`` is unwrapped), anything
+    that does not fit is an ASLRuntimeError naming ``what``."""
+    from .errors import ASLRuntimeError
+
+    def wrong(kind: str) -> ASLRuntimeError:
+        return ASLRuntimeError(f"the World answered {value!r} for {what}, which is not {kind}", span)
+
+    if typ.kind == "bits":
+        if isinstance(value, Bits):
+            value = value.v
+        if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value < (1 << (typ.width or 0)):
+            raise wrong(f"a {typ}")
+        return value
+    if typ.kind == "boolean" and not isinstance(value, bool):
+        raise wrong("a boolean")
+    if typ.kind == "integer" and (not isinstance(value, int) or isinstance(value, bool)):
+        raise wrong("an integer")
+    if typ.kind == "enum" and value not in typ.members:
+        raise wrong(f"a member of {typ.name}")
+    return value
 
 
 class World:

@@ -372,3 +372,25 @@ def test_unassigned_global_is_an_error_in_both_backends():
         with pytest.raises(ASLRuntimeError) as info:
             prog.call("ReadG", [], MemoryWorld(RegisterModel()))
         assert info.value.message == "global 'G' is read before any value was assigned to it"
+
+
+@pytest.mark.parametrize("answer, kind", [(5, "a bits(2)"), ("yes", "a bits(2)"), (True, "a bits(2)")])
+def test_a_world_answer_of_the_wrong_type_is_refused_by_both_backends(answer, kind):
+    """An IMPLEMENTATION_DEFINED answer that does not fit its type is a runtime error naming
+    the question, never a value silently used."""
+    from asl_interp.checker import check_program
+    from asl_interp.codegen import compile_fast
+    from asl_interp.errors import ASLRuntimeError
+    from asl_interp.evaluator import compile_program
+    from asl_interp.parser import parse
+    from asl_interp.values import Bits
+    from asl_interp.world import MemoryWorld, RegisterModel
+
+    src = 'bits(2) Mode()\n    return bits(2) IMPLEMENTATION_DEFINED "reset mode";\n'
+    modules = [parse(src, "impdef.asl")]
+    for prog in (compile_fast(check_program(modules, RegisterModel())), compile_program(modules, RegisterModel())):
+        assert prog.call("Mode", [], MemoryWorld(RegisterModel(), impdefs={"reset mode": 2})) == Bits(2, 2)
+        with pytest.raises(ASLRuntimeError) as info:
+            prog.call("Mode", [], MemoryWorld(RegisterModel(), impdefs={"reset mode": answer}))
+        assert info.value.message.startswith(f"the World answered {answer!r} for ")
+        assert info.value.message.endswith(f"which is not {kind}")
