@@ -57,7 +57,7 @@ from typing import Any, NamedTuple
 import attrs
 
 from .errors import ASLAssertionError, ASLRuntimeError, Span, UsageError
-from .values import Array, Bits, LazyBits, Record, copy_value, fits_type, show
+from .values import Array, Bits, LazyBits, Record, copy_value, fits_type, freeze_overlapping, show
 
 from .world import TypeDesc, World, checked_answer
 
@@ -68,7 +68,7 @@ __all__ = ["CodegenUnsupported", "FastProgram", "FlatWorld", "compile_fast", "fl
 _COMPILE_RECURSION = 30_000
 
 #: Bumped whenever the generated code's shape changes (part of the on-disk cache key).
-GENERATOR_VERSION = "codegen-1"
+GENERATOR_VERSION = "codegen-2"
 
 
 def _load_front() -> None:
@@ -1844,18 +1844,15 @@ def _tstr(t: Any) -> str:
 
 
 def _freezing_writer(ns: dict[str, Any]):
-    """The bound World's ``write_bits`` preceded by reading in full every live lazy
-    register value of this evaluation (value semantics, as the evaluator does)."""
+    """The bound World's ``write_bits`` preceded by reading, in every live lazy register
+    value of this evaluation over the same storage, the bits the write changes (value
+    semantics, as the evaluator does: :func:`values.freeze_overlapping`)."""
+    storage = ns["_STORAGE"]
 
     def write_bits(register: str, high: int, low: int, value: int, span: Any) -> None:
         lazies = ns["_LZ"]
         if lazies:
-            refs = list(lazies)
-            lazies.clear()
-            for ref in refs:
-                z = ref()
-                if z is not None:
-                    z.freeze()
+            freeze_overlapping(lazies, storage, register, high, low)
         ns["_W"].write_bits(register, high, low, value, span)
 
     return write_bits
@@ -1957,6 +1954,8 @@ class Generated:
     uses_lazy: bool = False
     obj_params: dict = attrs.field(factory=dict)
     profile_answers: dict | None = None
+    #: RegisterModel.storage: which registers share storage, for lazy values' value semantics.
+    storage: dict = attrs.field(factory=dict)
 
 
 @attrs.define(frozen=True)
@@ -2060,7 +2059,8 @@ def _generate(checked: CheckedProgram, undefined: Any, views: dict[str, tuple[st
 
     return Generated(source, objects, infos, {n: _tinfo(t) for n, (t, _d) in checked.consts.items()},
                      frozenset(checked.members), views is not None, gen.uses_lazy, obj_params,
-                     dict(profile.impdef) if profile is not None else None)
+                     dict(profile.impdef) if profile is not None else None,
+                     dict(checked.register_model.storage) if checked.register_model is not None else {})
 
 
 def build_program(generated: Generated) -> FastProgram:
@@ -2089,6 +2089,7 @@ def build_program(generated: Generated) -> FastProgram:
     ns["_unpredictable"] = unpredictable
     ns["_NS"] = ns  # _reset_globals unsets globals declared without a value
     ns["_prim"] = _make_prim(ns)
+    ns["_STORAGE"] = generated.storage
     ns["_freezing_wb"] = _freezing_writer(ns)
     for k, v in generated.objects.items():
         ns[k] = v.resolve() if isinstance(v, PrimRef) else v

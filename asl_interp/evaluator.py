@@ -87,7 +87,7 @@ from . import ast
 from .checker import BOOL, INT, CheckedProgram, FuncInfo, T, check_program, check_snippet, deep_recursion, too_deep
 from .errors import ASLAssertionError, ASLError, ASLRuntimeError, ErrorList, Span, UsageError, source_line
 from .primitives import PrimContext
-from .values import Array, Bits, LazyBits, Record, copy_value, fits_type, show
+from .values import Array, Bits, LazyBits, Record, copy_value, fits_type, freeze_overlapping, show
 from .world import RegisterModel, TypeDesc, checked_answer
 
 DEFAULT_STEP_LIMIT = 10_000_000
@@ -138,12 +138,7 @@ class _Runtime:
 
     def write(self, reg: str, hi: int, lo: int, value: int, span: Any) -> None:
         if self.lazies:
-            refs = list(self.lazies)
-            self.lazies.clear()
-            for ref in refs:
-                z = ref()
-                if z is not None:
-                    z.freeze()
+            freeze_overlapping(self.lazies, self.program.register_model.storage, reg, hi, lo)
         self.world.write_bits(reg, hi, lo, value, span)
 
 

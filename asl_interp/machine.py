@@ -399,7 +399,8 @@ def build_machine_model(data: Mapping[str, Any], modules: Sequence[ast.Module] =
     questions = spec_questions(modules) if modules else None
     if questions is not None and not questions.keyed and not questions.keyless:
         questions = None  # a register model for a few records only (tests): nothing to check against
-    return MachineModel(RegisterModel(registers, types), views, widths, source, questions, layouts)
+    storage = {name: (v.storage, v.offset) for name, v in views.items() if (v.storage, v.offset) != (name, 0)}
+    return MachineModel(RegisterModel(registers, types, storage), views, widths, source, questions, layouts)
 
 
 # ======================================================================================

@@ -149,6 +149,31 @@ class LazyBits(Bits):
         return f"LazyBits({self.register}<{self.lo + self.src - 1}:{self.lo}>, n={self.n})"
 
 
+def freeze_overlapping(registry: list, storage: dict[str, tuple[str, int]], register: str,
+                       high: int, low: int) -> None:
+    """Value semantics for lazy register values, just before bits ``high:low`` of
+    ``register`` are written: every live value in ``registry`` (weak references) over the
+    same storage reads, now, exactly the bits the write is about to change; its other bits
+    stay unread, and values over other storage are untouched. ``storage`` maps a register to
+    ``(storage, offset)`` (absent: its own storage, offset 0). Dead references are dropped."""
+    st, off = storage.get(register, (register, 0))
+    w_lo, w_hi = low + off, high + off
+    alive = []
+    for ref in registry:
+        z = ref()
+        if z is None:
+            continue
+        alive.append(ref)
+        zst, zoff = storage.get(z.register, (z.register, 0))
+        if zst != st:
+            continue
+        base = zoff + z.lo  # storage bit of the value's bit 0
+        lo_i, hi_i = max(w_lo - base, 0), min(w_hi - base, z.src - 1, z.n - 1)
+        if lo_i <= hi_i:
+            z.read(hi_i, lo_i)
+    registry[:] = alive
+
+
 class Record:
     """A value of an ASL record type: ``type`` name and ``fields`` (name -> value)."""
 

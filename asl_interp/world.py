@@ -91,10 +91,15 @@ class RegisterModel:
     ``types``: register-layout types by type name, each naming the register whose field
     layout a value of that type has (``SCRType`` -> ``SCR_EL3``, ``CPACRType`` ->
     ``CPACR_EL1``). A value of such a type is ``bits(width)`` whose fields can be read by name.
+    ``storage``: for a register that shares storage with another, ``(storage, offset)``:
+    its bit 0 is bit ``offset`` of ``storage`` (``HCR2`` -> ``("HCR_EL2", 32)``). A register
+    not listed is its own storage. The evaluator uses it to know which writes change the bits
+    of a whole-register value it still holds unread.
     """
 
     registers: dict[str, RegisterDef] = attrs.field(factory=dict)
     types: dict[str, str] = attrs.field(factory=dict)
+    storage: dict[str, tuple[str, int]] = attrs.field(factory=dict)
 
 
 @attrs.define(frozen=True, slots=True)
