@@ -893,8 +893,8 @@ class Outcome:
     ``reads`` (each field once, first read, in order), ``path`` (decided branches),
     ``unknowns``, ``lines`` (executed statements, when traced), ``value`` (the returned
     value, for functions), ``choices`` (the CONSTRAINED UNPREDICTABLE choices taken, in
-    order, :class:`ChoiceUse`), ``impdefs`` (the IMPLEMENTATION_DEFINED questions asked, in
-    order, :class:`ImpdefUse`) and ``warnings`` (sentences about the given state, e.g. that
+    order, :class:`ChoiceUse`), ``impdefs`` (the IMPLEMENTATION_DEFINED questions asked, each
+    once, in the order first asked, :class:`ImpdefUse`) and ``warnings`` (sentences about the given state, e.g. that
     the spec's own functions call it inconsistent; the caller fills them in).
     """
 
@@ -1061,6 +1061,7 @@ class Machine(World):
         self.defaulted: list[Read] = []
         self.unknowns: list[UnknownUse] = []
         self.impdefs: list[tuple[str, Any, Span | None]] = []
+        self._answered: dict[tuple[str, TypeDesc], tuple[Any]] = {}
         self.constraints: list[tuple[str, str, Span | None]] = []
         self.impdef_sources: dict[int, str] = {}  # index in impdefs -> who answered
         self.constraint_sources: dict[int, str] = {}  # index in constraints -> who chose
@@ -1182,6 +1183,11 @@ class Machine(World):
         return value
 
     def impdef(self, key: str, typ: TypeDesc, span: Span | None) -> Any:
+        # The same question gets the same answer for the whole evaluation; it is recorded
+        # (and the profile's text converted) once, where it was first asked.
+        asked = self._answered.get((key, typ))
+        if asked is not None:
+            return asked[0]
         if key in self.profile.impdef:
             value = typed_answer(self.profile.impdef[key], typ,
                                  f"{self.profile.path}: implementation_defined.\"{key}\"", self.constants)
@@ -1197,6 +1203,7 @@ class Machine(World):
             )
         self.impdef_sources[len(self.impdefs)] = source
         self.impdefs.append((key, value, span))
+        self._answered[(key, typ)] = (value,)
         return value
 
     def constrain_unpredictable(self, which: str, span: Span | None) -> str:

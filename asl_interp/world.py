@@ -140,17 +140,20 @@ def checked_answer(typ: TypeDesc, value: Any, what: str, span: Span | None) -> A
     def wrong(kind: str) -> ASLRuntimeError:
         return ASLRuntimeError(f"the World answered {value!r} for {what}, which is not {kind}", span)
 
-    if typ.kind == "bits":
+    kind = typ.kind
+    if kind == "boolean":  # the common case (HaveEL(...)) first
+        if isinstance(value, bool):
+            return value
+        raise wrong("a boolean")
+    if kind == "bits":
         if isinstance(value, Bits):
             value = value.v
         if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value < (1 << (typ.width or 0)):
             raise wrong(f"a {typ}")
         return value
-    if typ.kind == "boolean" and not isinstance(value, bool):
-        raise wrong("a boolean")
-    if typ.kind == "integer" and (not isinstance(value, int) or isinstance(value, bool)):
+    if kind == "integer" and (not isinstance(value, int) or isinstance(value, bool)):
         raise wrong("an integer")
-    if typ.kind == "enum" and value not in typ.members:
+    if kind == "enum" and value not in typ.members:
         raise wrong(f"a member of {typ.name}")
     return value
 

@@ -654,3 +654,15 @@ def test_fully_set_state_reports_nothing_defaulted(capsys):
     data = json.loads(capsys.readouterr().out)
     assert data["defaulted"] == []
     assert "never set" not in json.dumps(data)
+
+
+def test_each_implementation_defined_question_is_listed_once(capsys):
+    """HaveEL(EL3) is asked many times on one path; the answer is the same each time, so
+    --json lists each question once, in the order first asked, with the profile as source."""
+    assert main(["run", "--state", str(REPO / "examples" / "aarch32-guest-vfp.toml"), "--json",
+                 "CheckVFPEnabled(TRUE)"]) == 0
+    impdefs = json.loads(capsys.readouterr().out)["impdefs"]
+    keys = [i["key"] for i in impdefs]
+    assert len(keys) == len(set(keys))
+    assert {"HaveEL(EL2)", "HaveEL(EL3)"} <= set(keys)
+    assert all(i["source"] == "profile default" for i in impdefs)
