@@ -19,12 +19,10 @@ from asl_interp.cli import main
 from asl_interp.machine import load_profile, profile_names
 
 from conftest import REPO, SOURCES
+from states import aarch32_guest, aarch64
 
 EXAMPLE = REPO / "examples" / "aarch32-guest-vfp.toml"
 SPEC_DIR = SOURCES / "armv8.6"
-NONSECURE = {"SCR_EL3.NS": 1, "SCR_EL3.RW": 1, "HCR_EL2.TGE": 0, "HCR_EL2.E2H": 0, "CPTR_EL3.TFP": 0}
-
-
 def run(capsys, *argv):
     """``asl-interp run ARGV...`` in-process: (exit status, stdout, stderr)."""
     try:
@@ -41,23 +39,6 @@ def sets(state):
     for name, value in state.items():
         out += ["--set", f"{name}={value}"]
     return out
-
-
-def aarch32_guest(el="EL1", en=0, tfp=1, **more):
-    """A Non-secure AArch32 guest (EL1 Supervisor or EL0 User) under an AArch64 hypervisor."""
-    mode = {"EL1": "M32_Svc", "EL0": "M32_User"}[el]
-    state = {**NONSECURE, "HCR_EL2.RW": 0, "PSTATE.EL": el, "PSTATE.nRW": 1, "PSTATE.M": mode, "PSTATE.T": 0,
-             "CPACR.cp10": "'11'", "CPACR.ASEDIS": 0, "FPEXC32_EL2.EN": en, "CPTR_EL2.TFP": tfp}
-    state.update(more)
-    return state
-
-
-def aarch64(el="EL1", fpen="'11'", tfp=0, **more):
-    """A Non-secure AArch64 PE at ``el``."""
-    state = {**NONSECURE, "HCR_EL2.RW": 1, "PSTATE.EL": el, "PSTATE.nRW": 0, "CPACR_EL1.FPEN": fpen,
-             "CPTR_EL2.TFP": tfp}
-    state.update(more)
-    return state
 
 
 def run_json(capsys, call, state=None, *extra):

@@ -18,31 +18,11 @@ from asl_interp.errors import ProfileError, StateError
 from asl_interp.machine import load_state_file
 
 from conftest import REPO, SOURCES
-
-NONSECURE = {"SCR_EL3.NS": 1, "SCR_EL3.RW": 1, "HCR_EL2.TGE": 0, "HCR_EL2.E2H": 0, "CPTR_EL3.TFP": 0}
-
+from states import aarch32_guest, aarch64
 
 @pytest.fixture(scope="module")
 def spec():
     return load_spec("armv8.6")
-
-
-def aarch32_guest(el="EL1", en=0, tfp=1, **more):
-    """A Non-secure AArch32 guest under an AArch64 hypervisor (HCR_EL2.RW=0), at EL1 in
-    Supervisor mode or at EL0 in User mode, CPACR fully enabling CP10/CP11."""
-    mode = {"EL1": "M32_Svc", "EL0": "M32_User"}[el]
-    state = {**NONSECURE, "HCR_EL2.RW": 0, "PSTATE.EL": el, "PSTATE.nRW": 1, "PSTATE.M": mode, "PSTATE.T": 0,
-             "CPACR.cp10": "'11'", "CPACR.ASEDIS": 0, "FPEXC32_EL2.EN": en, "CPTR_EL2.TFP": tfp}
-    state.update(more)
-    return state
-
-
-def aarch64(el="EL1", fpen="'11'", tfp=0, **more):
-    """A Non-secure AArch64 PE (HCR_EL2.RW=1: EL1 in AArch64) at ``el``."""
-    state = {**NONSECURE, "HCR_EL2.RW": 1, "PSTATE.EL": el, "PSTATE.nRW": 0, "CPACR_EL1.FPEN": fpen,
-             "CPTR_EL2.TFP": tfp}
-    state.update(more)
-    return state
 
 
 def outcome_of(out):
