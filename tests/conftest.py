@@ -1,5 +1,6 @@
 """Shared fixtures: where the repository, its bundled sources and ../shared/ are."""
 
+import os
 from pathlib import Path
 
 import pytest
@@ -27,3 +28,18 @@ def _session_cache(tmp_path_factory):
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("ASL_INTERP_CACHE", str(tmp_path_factory.mktemp("asl-interp-cache")))
         yield
+
+
+#: ``ASL_UPDATE_GOLDEN=1`` rewrites golden files (and the README's shown outputs) from what the
+#: code produces now, instead of comparing with them.
+UPDATE_GOLDEN = os.environ.get("ASL_UPDATE_GOLDEN") == "1"
+
+
+def assert_golden(source: Path, rendered: str) -> None:
+    """``rendered`` must equal ``source``'s ``.expected`` file beside it (rewritten instead
+    under ASL_UPDATE_GOLDEN=1)."""
+    expected_path = source.with_suffix(".expected")
+    if UPDATE_GOLDEN:
+        expected_path.write_text(rendered, encoding="utf-8")
+    assert expected_path.is_file(), f"missing {expected_path.name}: run with ASL_UPDATE_GOLDEN=1"
+    assert rendered == expected_path.read_text(encoding="utf-8")

@@ -11,7 +11,6 @@ and review the diff before committing.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -21,10 +20,10 @@ from asl_interp.errors import ASLStaticError, ErrorList
 from asl_interp.evaluator import compile_program
 from asl_interp.parser import parse
 from eval_support import model_from
+from conftest import assert_golden
 
 GOLDEN = Path(__file__).parent / "golden" / "static"
 CASES = sorted(GOLDEN.glob("*.asl"))
-UPDATE = os.environ.get("ASL_UPDATE_GOLDEN") == "1"
 
 
 def _errors(text: str, name: str = "t.asl", model=None):
@@ -45,11 +44,7 @@ def _render(path: Path) -> str:
 @pytest.mark.parametrize("path", CASES, ids=[p.stem for p in CASES])
 def test_golden_static_diagnostic(path: Path):
     rendered = _render(path)
-    expected_path = path.with_suffix(".expected")
-    if UPDATE:
-        expected_path.write_text(rendered, encoding="utf-8")
-    assert expected_path.is_file(), f"missing {expected_path.name}: run with ASL_UPDATE_GOLDEN=1"
-    assert rendered == expected_path.read_text(encoding="utf-8")
+    assert_golden(path, rendered)
 
 
 def test_every_undefined_call_site_is_listed():

@@ -18,7 +18,7 @@ from asl_interp.api import load_spec
 from asl_interp.cli import main
 from asl_interp.machine import load_profile, profile_names
 
-from conftest import REPO, SOURCES
+from conftest import REPO, SOURCES, UPDATE_GOLDEN
 from states import aarch32_guest, aarch64
 
 EXAMPLE = REPO / "examples" / "aarch32-guest-vfp.toml"
@@ -486,7 +486,6 @@ def test_module_entry_point_runs_the_example(tmp_path):
     assert outcome(json.loads(proc.stdout)) == UNDEF_AT_EL1
 
 
-UPDATE = os.environ.get("ASL_UPDATE_GOLDEN") == "1"
 README = REPO / "README.md"
 
 
@@ -500,7 +499,7 @@ def readme_block(marker, lang, actual):
     text = _readme_blocks()
     m = re.search(rf"<!-- {marker} -->\n```{lang}\n(.*?)```\n", text, re.S)
     assert m, f"README.md has no <!-- {marker} --> block"
-    if UPDATE:
+    if UPDATE_GOLDEN:
         README.write_text(text[:m.start(1)] + actual + text[m.end(1):], encoding="utf-8")
         return
     assert m.group(1) == actual, (f"README.md's {marker} block differs from what the command prints; "

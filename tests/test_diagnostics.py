@@ -12,7 +12,6 @@ and review the diff before committing.
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
@@ -20,10 +19,10 @@ import pytest
 
 from asl_interp import cli, parser
 from asl_interp.errors import ASLSyntaxError, ErrorList
+from conftest import assert_golden
 
 GOLDEN = Path(__file__).parent / "golden" / "syntax"
 CASES = sorted(GOLDEN.glob("*.asl"))
-UPDATE = os.environ.get("ASL_UPDATE_GOLDEN") == "1"
 ASL_UPPERCASE_WORDS = {"IN", "UNKNOWN", "IMPLEMENTATION_DEFINED", "SEE", "UNDEFINED", "UNPREDICTABLE", "DIV", "MOD"}
 
 
@@ -39,11 +38,7 @@ def _render(path: Path) -> str:
 @pytest.mark.parametrize("path", CASES, ids=[p.stem for p in CASES])
 def test_golden_diagnostic(path: Path):
     rendered = _render(path)
-    expected_path = path.with_suffix(".expected")
-    if UPDATE:
-        expected_path.write_text(rendered, encoding="utf-8")
-    assert expected_path.is_file(), f"missing {expected_path.name}: run with ASL_UPDATE_GOLDEN=1"
-    assert rendered == expected_path.read_text(encoding="utf-8")
+    assert_golden(path, rendered)
 
 
 def test_at_least_eight_distinct_mistakes_have_golden_files():

@@ -8,7 +8,6 @@ Regenerate with ``ASL_UPDATE_GOLDEN=1 python -m pytest -q tests/test_eval_runtim
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -20,10 +19,10 @@ from asl_interp.parser import parse
 from asl_interp.values import Bits, Record
 from asl_interp.world import EvaluationEnded, MemoryWorld
 from eval_support import directives, model_from
+from conftest import assert_golden
 
 GOLDEN = Path(__file__).parent / "golden" / "runtime"
 CASES = sorted(GOLDEN.glob("*.asl"))
-UPDATE = os.environ.get("ASL_UPDATE_GOLDEN") == "1"
 
 
 def program(text: str, name: str = "t.asl", undefined=None):
@@ -47,11 +46,7 @@ def _render(path: Path) -> str:
 def test_golden_runtime_diagnostic(path: Path):
     rendered = _render(path)
     assert "Traceback" not in rendered
-    expected_path = path.with_suffix(".expected")
-    if UPDATE:
-        expected_path.write_text(rendered, encoding="utf-8")
-    assert expected_path.is_file(), f"missing {expected_path.name}: run with ASL_UPDATE_GOLDEN=1"
-    assert rendered == expected_path.read_text(encoding="utf-8")
+    assert_golden(path, rendered)
 
 
 def test_runtime_error_carries_the_asl_call_stack():
