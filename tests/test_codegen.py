@@ -191,16 +191,7 @@ def test_eval_cases_agree(path: Path):
         pytest.skip(f"{case.rel}: no calls with literal arguments to compare")
     for call in calls:
         args = tuple(_arg(case, fast, a) for a in call.args)
-        outs = []
-        for runner in (lambda w: case.program.call(call.name, args, w), lambda w: fast.call(call.name, args, w)):
-            world = case.world()
-            try:
-                value = ("value", repr(runner(world)))
-            except ASLError as err:
-                value = ("error", err.message)
-            except EvaluationEnded as stop:
-                value = ("ended", repr(stop.outcome))
-            outs.append((value, [r.name for r in world.reads], list(world.writes), len(world.unknowns)))
+        outs = _probe_outcomes(case, case.program, fast, call.name, args)
         assert outs[0] == outs[1], f"{case.rel}: {call.name}{args}"
 
 
@@ -305,9 +296,11 @@ def test_any_state_agrees(spec, fast, state, profile, call):
     assert got == ref
 
 
-def _probe_outcomes(case, program, fast, name):
+def _probe_outcomes(case, program, fast, name, args=()):
+    """The same call through the evaluator and the generated code: its value (or error, or
+    ended outcome), the reads, writes and UNKNOWN count each made."""
     outs = []
-    for runner in (lambda w: program.call(name, (), w), lambda w: fast.call(name, (), w)):
+    for runner in (lambda w: program.call(name, args, w), lambda w: fast.call(name, args, w)):
         world = case.world()
         try:
             value = ("value", repr(runner(world)))
