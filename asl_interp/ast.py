@@ -574,6 +574,20 @@ def _dump_into(value: Any, out: list[str]) -> None:
         out.append(repr(value))
 
 
+def walk(root: Any):
+    """Every node under ``root`` (a node, or a tuple or list of nodes), parents before their
+    children, children in field order; ``root`` itself too when it is a node. Iterative, so
+    any depth of nesting is fine."""
+    stack = [root]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, tuple | list):
+            stack.extend(reversed(value))
+        elif isinstance(value, Node):
+            yield value
+            stack.extend(reversed([getattr(value, f.name) for f in attrs.fields(type(value)) if f.name != "span"]))
+
+
 def node_classes() -> list[type[Node]]:
     """Every concrete node class (leaves of the hierarchy), for generators and tests."""
     bases = {Node, Type, Expr, Pattern, Stmt, Decl, Slice}

@@ -447,7 +447,7 @@ class _Checker:
         """A constant's value may use literals, constants, members, operators and primitives
         only: nothing that needs machine state or a run-time choice."""
         bad = None
-        for node in _walk(e):
+        for node in ast.walk(e):
             if isinstance(node, (ast.Unknown, ast.ImpDef, ast.Index)):
                 bad = node
             elif isinstance(node, ast.Call):
@@ -1290,25 +1290,5 @@ def _hint(name: str, pool: list) -> str:
     return f"; {s}" if s else ""
 
 
-def _walk(node: Any):
-    """Every AST node under ``node`` (itself included), parents before children, in field
-    order. Iterative, so any depth of nesting is fine."""
-    stack = [node]
-    while stack:
-        node = stack.pop()
-        yield node
-        if isinstance(node, ast.Node):
-            children = []
-            for f in attrs.fields(type(node)):
-                if f.name == "span":
-                    continue
-                v = getattr(node, f.name)
-                if isinstance(v, ast.Node):
-                    children.append(v)
-                elif isinstance(v, tuple):
-                    children.extend(x for x in v if isinstance(x, ast.Node))
-            stack.extend(reversed(children))
-
-
 def _all_vars(e: Any) -> list[str]:
-    return [n.name for n in _walk(e) if isinstance(n, ast.Var)]
+    return [n.name for n in ast.walk(e) if isinstance(n, ast.Var)]

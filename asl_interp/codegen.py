@@ -288,7 +288,7 @@ class _Gen:
             changed = False
             for info in self.infos.values():
                 fg = _FuncGen(self, info)
-                for node in _walk(info.decl.body):
+                for node in ast.walk(info.decl.body):
                     changed |= fg.flow(node)
 
     def is_asl(self, f: FuncInfo | None) -> bool:
@@ -304,7 +304,7 @@ class _Gen:
         for info in self.infos.values():
             me = id(info)
             calls[me] = set()
-            for node in _walk(info.decl.body):
+            for node in ast.walk(info.decl.body):
                 res = self.p.res.get(node)
                 if isinstance(node, (ast.Unknown, ast.Undefined, ast.Unpredictable, ast.See, ast.ImpDefStmt)):
                     impure_direct.add(me)
@@ -1474,26 +1474,6 @@ class _FuncGen:
 # ======================================================================================
 # Static helpers
 # ======================================================================================
-
-
-def _walk(value: Any):
-    """Every AST node under ``value`` (a node or a tuple of nodes), parents first."""
-    if "ast" not in globals():
-        _load_front()
-    stack = [value]  # iterative, so any depth of nesting is fine
-    while stack:
-        value = stack.pop()
-        if isinstance(value, tuple):
-            stack.extend(reversed(value))
-        elif isinstance(value, ast.Node):
-            yield value
-            children = []
-            for f in attrs.fields(type(value)):
-                if f.name != "span":
-                    child = getattr(value, f.name)
-                    if isinstance(child, (ast.Node, tuple)):
-                        children.append(child)
-            stack.extend(reversed(children))
 
 
 def _same_width(info: Any) -> tuple:

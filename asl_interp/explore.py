@@ -429,20 +429,6 @@ class _Node:
     children: dict[Any, Any]
 
 
-def _walk(node: Any):
-    """Every AST node under ``node`` (depth first)."""
-    stack = [node]
-    while stack:
-        n = stack.pop()
-        if isinstance(n, tuple | list):
-            stack.extend(n)
-        elif isinstance(n, ast.Node):
-            yield n
-            for a in attrs.fields(type(n)):
-                if a.name != "span":
-                    stack.append(getattr(n, a.name))
-
-
 @attrs.define(slots=True)
 class _SpecFacts:
     """What exploration needs to know about a spec's text: the lines holding statements (for coverage), and per Unpredictable member the Constraint
@@ -481,12 +467,12 @@ def _spec_facts(spec: Any) -> _SpecFacts:
             permits = _assert_in_after_constrain(body)
             if permits is not None and isinstance(decl, ast.FuncDef):
                 wrapper_permits[decl.name] = permits
-            for node in _walk(body):
+            for node in ast.walk(body):
                 if isinstance(node, ast.Stmt) and node.span is not None:
                     stmt_lines.setdefault(node.span.file, set()).add(node.span.line)
     # Which wrapper each Unpredictable member is passed to (ConstrainUnpredictableBool(X)).
     for module in spec.modules:
-        for node in _walk(module.decls):
+        for node in ast.walk(module.decls):
             if isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Var):
                 arg = node.args[0].name
                 if arg.startswith("Unpredictable_"):
@@ -544,7 +530,7 @@ def _read_sites(spec: Any, names: dict[str, dict[int, str]]) -> dict[Span, list[
             out[node.span] = tests
 
     for module in spec.modules:
-        for parent in _walk(module.decls):
+        for parent in ast.walk(module.decls):
             if isinstance(parent, ast.Binop) and parent.op in ("==", "!="):
                 for side, other in ((parent.left, parent.right), (parent.right, parent.left)):
                     record(side, [const_test(other)])

@@ -177,18 +177,6 @@ class SpecQuestions:
         return all(re.fullmatch(r"-?\d+", a) if p is None else a in p for a, p in zip(args, params))
 
 
-def _nodes(node: Any) -> Iterable[Any]:
-    """``node`` and every AST node below it."""
-    stack = [node]
-    while stack:
-        n = stack.pop()
-        if isinstance(n, tuple | list):
-            stack.extend(n)
-        elif isinstance(n, ast.Node):
-            yield n
-            stack.extend(getattr(n, f.name) for f in attrs.fields(type(n)) if f.name != "span")
-
-
 def spec_questions(modules: Sequence[ast.Module]) -> SpecQuestions:
     """The :class:`SpecQuestions` of parsed sources. A keyless key shows each argument as the
     evaluator does: the one constant or enumeration member of the parameter's type holding
@@ -225,7 +213,7 @@ def spec_questions(modules: Sequence[ast.Module]) -> SpecQuestions:
     members = set(enums.get("Unpredictable", ()))
     for module in modules:
         for decl in module.decls:
-            for n in _nodes(decl):
+            for n in ast.walk(decl):
                 if isinstance(n, ast.ImpDef):
                     if n.key is not None:
                         keyed.add(n.key)

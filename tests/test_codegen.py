@@ -163,10 +163,8 @@ CASES = sorted(CASES_DIR.rglob("*.asl"))
 
 def _constant_calls(expr: ast.Expr, names: set[str]) -> list[ast.Call]:
     """Calls in ``expr`` to functions the case defines whose arguments are literals."""
-    from asl_interp.codegen import _walk
-
     out = []
-    for node in _walk(expr):
+    for node in ast.walk(expr):
         if isinstance(node, ast.Call) and node.name in names and all(
                 isinstance(a, (ast.IntLit, ast.BitsLit, ast.BoolLit, ast.Var)) for a in node.args):
             out.append(node)

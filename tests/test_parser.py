@@ -44,17 +44,6 @@ def _expectations(text: str) -> list[tuple[int, str]]:
     return found
 
 
-def _walk(node, out: list) -> list:
-    if isinstance(node, ast.Node):
-        out.append(node)
-        for f in attrs.fields(type(node)):
-            _walk(getattr(node, f.name), out)
-    elif isinstance(node, tuple):
-        for item in node:
-            _walk(item, out)
-    return out
-
-
 # --------------------------------------------------------------------------------------
 # One test per construct file
 # --------------------------------------------------------------------------------------
@@ -109,7 +98,7 @@ def test_reference_file_parses_unmodified(reference_text):
 
 def test_reference_file_every_node_has_a_full_span(reference_text):
     module = parser.parse(reference_text, "ref.asl")
-    nodes = _walk(module, [])
+    nodes = list(ast.walk(module))
     assert len(nodes) > 2000
     for node in nodes:
         span = node.span
@@ -123,7 +112,7 @@ def test_reference_ast_holds_only_plain_tuples_and_strings(reference_text):
     """The AST contract: children are tuples; names and texts are plain ``str`` (no Lark
     tokens leak in), so trees pickle and compare cleanly."""
     module = parser.parse(reference_text, "ref.asl")
-    for node in _walk(module, []):
+    for node in list(ast.walk(module)):
         for f in attrs.fields(type(node)):
             value = getattr(node, f.name)
             if isinstance(value, tuple):
