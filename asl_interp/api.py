@@ -76,6 +76,7 @@ class Spec:
     program: Any
     constants: Constants
     _call_kinds: dict[str, bool] = attrs.field(factory=dict, repr=False)
+    _deciders: dict[tuple, Any] = attrs.field(factory=dict, repr=False)
 
     def machine(self, profile: str | Path | Profile = "default", state: Mapping[str, Any] | StateFile | None = None,
                 *, unset: Any = "error", trace: bool = False, on_missing_impdef: Any = None,
@@ -120,6 +121,24 @@ class Spec:
                 outcome = machine.outcome(outcome)
             return outcome
         return machine.outcome(value=value)
+
+    def decider(self, call: str, profile: str | Path | Profile = "default") -> Any:
+        """The fast form of ``run`` for ``call`` on ``profile``: a
+        :class:`~asl_interp.decider.Decider` (the spec compiled into a decision tree for
+        this profile; built once per process, then from the on-disk cache). Its
+        ``decide(registers)`` takes whole-register values, its ``run(state)`` what
+        :meth:`run` takes."""
+        from .decider import build_decider
+
+        prof = profile if isinstance(profile, Profile) else load_profile(profile)
+        check_profile(self, prof)
+        key = (call.strip() if isinstance(call, str) else call, prof.path, repr(prof))
+        if not isinstance(call, str):
+            _parse_call(call)
+        got = self._deciders.get(key)
+        if got is None:
+            got = self._deciders[key] = build_decider(self, call, prof)
+        return got
 
     def is_procedure_call(self, call: str | ast.Expr) -> bool:
         """Whether ``call`` (ASL text or a parsed expression) calls a procedure of this spec

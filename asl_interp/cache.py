@@ -40,7 +40,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-__all__ = ["cache_dir", "compiler_hash", "input_key", "load_checked", "load_spec", "load_fast", "clear"]
+__all__ = ["cache_dir", "compiler_hash", "input_key", "load_checked", "load_spec", "load_fast", "clear",
+           "read_entry", "write_entry"]
 
 _PACKAGE = Path(__file__).resolve().parent
 _FORMAT = "asl-interp-cache-1"
@@ -164,6 +165,17 @@ def _write(key: str, value: Any) -> None:
         _prune(folder)
     except (OSError, pickle.PicklingError, RecursionError, TypeError, AttributeError):
         return
+
+
+def read_entry(key: str) -> Any:
+    """The value cached under ``key`` (from :func:`input_key` or a hash including it), or
+    None on a miss (absent, unreadable, corrupt, or caching off)."""
+    return _read(key)
+
+
+def write_entry(key: str, value: Any) -> None:
+    """Cache ``value`` under ``key``; a folder that cannot be written is not an error."""
+    _write(key, value)
 
 
 #: Entries kept in the cache folder; older ones (least recently used) are removed on write.

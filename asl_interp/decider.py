@@ -1,0 +1,362 @@
+"""The fast form of ``run``: one call on one profile, compiled from the spec into a Python
+decision tree.
+
+In: a loaded :class:`~asl_interp.api.Spec`, a call written in ASL
+(``"CheckVFPEnabled(TRUE)"``) and a profile. Out: a :class:`Decider`, whose
+:meth:`Decider.decide` takes register values (storage register name -> ``int``, the whole
+register, e.g. ``{"PSTATE": ..., "CPACR_EL1": ..., "FPEXC32_EL2": ...}``) and returns the
+:class:`~asl_interp.machine.Outcome` the spec gives for them, and whose :meth:`Decider.run`
+takes a state mapping as :meth:`Spec.run <asl_interp.api.Spec.run>` does.
+
+How it is built: the spec's own text is run over every path with
+:func:`~asl_interp.explore.explore` (the instrumented evaluator, the profile's fixed
+answers, every other bit open). Its leaves partition the state space: each is a product of
+value classes of open storage bits and has one outcome. The leaves are arranged into a tree
+(at each node, dispatch on a variable every remaining leaf examined, first the one the spec
+reads first) and the tree is written out as one Python function of nested ``if``s over
+masked register values, compiled once. That is the residual program of the spec for this
+profile and call: what partial evaluation with every call inlined and every profile answer
+folded would leave, obtained by running the evaluator rather than by a second
+implementation of ASL's semantics.
+
+Guarantees:
+- :meth:`Decider.decide` gives, for every complete register state, the outcome fields
+  ``Spec.run`` gives (kind, target EL, state, mode, exception, EC, IL, ISS, vector offset,
+  via_undefined, value, UNKNOWN uses, IMPLEMENTATION DEFINED answers, CONSTRAINED
+  UNPREDICTABLE choices) and its branch path, each step with the condition's value but
+  without read values; ``reads`` is empty (nothing is recorded; use :meth:`Decider.run` or
+  ``Spec.run`` for that). Where ``Spec.run`` fails a spec ``assert`` (an inconsistent state),
+  ``decide`` raises the same :class:`~asl_interp.errors.ASLAssertionError`.
+- Only the bits the paths examine are read from ``registers``; bits the profile's ``[state]``
+  sets are the profile's (they are part of the implementation, as in ``explore``). A register
+  a path needs but ``registers`` lacks, or a value that is not an ``int``, is a
+  :class:`~asl_interp.errors.StateError` naming it.
+- :meth:`Decider.run` gives what ``Spec.run`` gives (``reads`` and each path step's reads
+  filled from the state), and runs ``Spec.run`` itself whenever the fast form could differ:
+  a bit the path examines is not set (so the unset policy decides), or the state overrides
+  the profile's ``[state]``.
+- Building fails cleanly (:class:`DeciderUnsupported`, an ``ASLError``) when the profile
+  leaves an IMPLEMENTATION DEFINED answer or a CONSTRAINED UNPREDICTABLE choice open, or
+  when the exploration passes ``max_paths`` leaves or a read too wide to branch over.
+
+Cost: building takes one exploration (``benchmarks/explore.py``: well under a second per
+entry point on the default profile), once per process, then from the on-disk cache
+(:mod:`asl_interp.cache`) keyed by the spec's files, asl-interp's code, the profile and the
+call. Public API: :func:`build_decider` (``Spec.decider`` calls it), :class:`Decider`,
+:class:`DeciderUnsupported`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from .errors import ASLAssertionError, ASLError, ProfileError, StateError
+from .machine import Outcome, PathStep, Profile, resolve_state
+from .world import Read
+
+__all__ = ["Decider", "DeciderUnsupported", "build_decider", "DECIDER_VERSION"]
+
+#: Bumped whenever the generated tree's shape changes (part of the on-disk cache key).
+DECIDER_VERSION = "decider-1"
+
+#: Leaves (paths) past which a decider is not built: its source would be too large to be fast.
+DEFAULT_MAX_PATHS = 5000
+
+
+class DeciderUnsupported(ASLError):
+    """This call on this profile cannot be compiled into a decision tree (an open profile
+    answer, too many paths, a read too wide to branch over)."""
+
+    phase = "runtime"
+
+
+@attrs.define(frozen=True, slots=True)
+class _Leaf:
+    """What the tree needs of one explored leaf (picklable, small): the open variables and
+    classes (``(storage, mask) -> frozenset``), the outcome to give (``None`` for a failed
+    assertion, then ``error``), the reads and path steps in order (for :meth:`Decider.run`)."""
+
+    classes: dict[tuple[str, int], frozenset]
+    outcome: Outcome | None
+    error: ASLAssertionError | None
+    reads: tuple[Read, ...]
+    path: tuple[PathStep, ...]
+
+
+@attrs.define(slots=True, eq=False)
+class Decider:
+    """One call on one profile, compiled (see the module docstring).
+
+    ``call``/``profile`` say what it decides; ``source`` is the generated Python text;
+    ``registers`` the storage registers some path reads; ``leaves`` how many paths.
+    """
+
+    call: str
+    profile: str
+    source: str
+    registers: tuple[str, ...]
+    leaves: int
+    _spec: Any = attrs.field(repr=False)
+    _profile_obj: Profile = attrs.field(repr=False)
+    _table: tuple[_Leaf, ...] = attrs.field(repr=False)
+    _fn: Any = attrs.field(repr=False)
+    _which: Any = attrs.field(repr=False)
+    _profile_bits: dict[str, int] = attrs.field(repr=False)
+
+    def decide(self, registers: Mapping[str, int]) -> Outcome:
+        """The outcome for whole-register values ``registers`` (storage name -> int)."""
+        try:
+            return self._fn(registers)
+        except (KeyError, TypeError) as err:
+            raise self._input_error(registers, err) from None
+
+    __call__ = decide
+
+    def run(self, state: Mapping[str, Any] | None = None, *, unset: Any = "error") -> Outcome:
+        """What :meth:`Spec.run` gives for ``state`` (keys and values as it takes them), the
+        fields read and each path step's reads filled in from the state."""
+        machine = self._spec.machine(self._profile_obj, state, unset=unset)
+        values, known = machine._value, machine._known
+        if state and self._touches_profile_state(state):
+            return self._spec.run_on(machine, self.call)
+        try:
+            leaf = self._table[self._which[id(self._fn(values))]]
+        except ASLAssertionError:
+            leaf = None
+        if leaf is None or any(known[storage] & mask != mask for (storage, mask) in leaf.classes):
+            # unset bits (the unset policy decides) or a failed assertion (its state may be
+            # unset too): the instrumented run says it in its own words
+            return self._spec.run_on(machine, self.call)
+
+        def refill(reads: Sequence[Read]) -> tuple[Read, ...]:
+            return tuple(attrs.evolve(r, value=_read_value(self._spec, values, r)) for r in reads)
+
+        return attrs.evolve(leaf.outcome, reads=refill(leaf.reads),
+                            path=tuple(attrs.evolve(s, reads=refill(s.reads)) for s in leaf.path))
+
+    def registers_from(self, state: Mapping[str, Any]) -> dict[str, int]:
+        """Whole-register values for ``decide`` from a state mapping as ``Spec.run`` takes
+        it (``{"PSTATE.EL": "EL1", "FPEXC.EN": 0, ...}``); unset bits are zero."""
+        machine = self._spec.machine(self._profile_obj, state)
+        return dict(machine._value)
+
+    def _touches_profile_state(self, state: Mapping[str, Any]) -> bool:
+        if not self._profile_bits:
+            return False
+        model = self._spec.model
+        for w in resolve_state(state, model, self._spec.constants):
+            view = model.views[w.register]
+            mask = ((1 << (w.high - w.low + 1)) - 1) << (w.low + view.offset)
+            if self._profile_bits.get(view.storage, 0) & mask:
+                return True
+        return False
+
+    def _input_error(self, registers: Any, err: Exception) -> StateError:
+        if not isinstance(registers, Mapping):
+            return StateError(f"decide() takes a mapping of register name -> int, not {type(registers).__name__}")
+        missing = [r for r in self.registers if r not in registers]
+        bad = [r for r in self.registers if r in registers and not isinstance(registers[r], int)]
+        if bad:
+            return StateError(f"register {bad[0]} is given as {registers[bad[0]]!r}; decide() takes whole-register "
+                              "values as int")
+        if isinstance(err, KeyError) and missing:
+            return StateError(f"no value for register {err.args[0] if err.args else missing[0]}; this decision "
+                              f"reads {', '.join(self.registers)} (see Decider.registers)")
+        return StateError(f"decide(): {type(err).__name__}: {err}")
+
+
+def _fresh(err: ASLAssertionError | None) -> ASLAssertionError:
+    assert err is not None
+    return ASLAssertionError(err.message, err.span, notes=err.notes)
+
+
+def _read_value(spec: Any, values: Mapping[str, int], r: Read) -> int:
+    view = spec.model.views[r.register]
+    return (values[view.storage] >> (r.low + view.offset)) & ((1 << (r.high - r.low + 1)) - 1)
+
+
+# ======================================================================================
+# Building
+# ======================================================================================
+
+
+def build_decider(spec: Any, call: str, profile: str | Path | Profile = "default", *,
+                  max_paths: int = DEFAULT_MAX_PATHS, use_cache: bool = True) -> Decider:
+    """Compile ``call`` on ``profile`` into a :class:`Decider` (from the on-disk cache when
+    an entry for exactly these inputs exists)."""
+    from . import cache
+    from .api import load_profile
+
+    prof = profile if isinstance(profile, Profile) else load_profile(profile)
+    key = _cache_key(spec, call, prof, max_paths)
+    built = cache.read_entry(key) if use_cache else None
+    if not (isinstance(built, tuple) and len(built) == 3):
+        built = _explore_tree(spec, call, prof, max_paths)
+        if use_cache:
+            cache.write_entry(key, built)
+    source, table, registers = built
+    fn, which = _compile(source, table)
+    return Decider(call=call.strip(), profile=prof.name, source=source, registers=registers, leaves=len(table),
+                   spec=spec, profile_obj=prof, table=table, fn=fn, which=which,
+                   profile_bits=_profile_bits(spec, prof))
+
+
+def _cache_key(spec: Any, call: str, prof: Profile, max_paths: int) -> str:
+    from .cache import input_key
+
+    files = sorted(Path(spec.path).rglob("*.asl")) + [Path(spec.path) / "registers.toml", Path(spec.path) / "spec.toml"]
+    base = input_key([f for f in files if f.is_file()], "decider")
+    h = hashlib.sha256(f"{DECIDER_VERSION}\n{base}\n{call.strip()}\n{max_paths}\n".encode())
+    h.update(repr((prof.name, sorted(prof.impdef.items(), key=repr), sorted(prof.constrained.items()),
+                   prof.unknown_policy, sorted(prof.instruction.items(), key=repr),
+                   sorted(prof.state.items(), key=repr))).encode())
+    return h.hexdigest()
+
+
+def _profile_bits(spec: Any, prof: Profile) -> dict[str, int]:
+    """Storage bits the profile's ``[state]`` sets."""
+    out: dict[str, int] = {}
+    for w in resolve_state(prof.state, spec.model, spec.constants):
+        view = spec.model.views[w.register]
+        out[view.storage] = out.get(view.storage, 0) | (((1 << (w.high - w.low + 1)) - 1) << (w.low + view.offset))
+    return out
+
+
+def _explore_tree(spec: Any, call: str, prof: Profile, max_paths: int) -> tuple[str, tuple[_Leaf, ...], tuple[str, ...]]:
+    from .explore import ExplorationLimit, explore
+
+    try:
+        table = explore(spec, call, profile=prof, max_paths=max_paths, fix_option="a fixed value")
+    except ExplorationLimit as err:
+        raise DeciderUnsupported(f"cannot compile {call.strip()} on profile '{prof.name}': {err.message}",
+                                 err.span, notes=err.notes) from None
+    leaves = []
+    for leaf in list(table.leaves) + list(table.infeasible_leaves):
+        classes = {}
+        for var, cls in leaf.choices.items():
+            if var.kind == "impdef":
+                raise ProfileError(f"profile '{prof.name}' has no answer for IMPLEMENTATION_DEFINED \"{var.key}\", "
+                                   f"which {call.strip()} asks for; the fast form needs every answer fixed",
+                                   notes=(f"note: add it to {prof.path} under [implementation_defined]",))
+            if var.kind == "constraint":
+                raise ProfileError(f"profile '{prof.name}' has no choice for ConstrainUnpredictable({var.key}), "
+                                   f"which {call.strip()} asks for; the fast form needs every choice fixed",
+                                   notes=(f"note: add it to {prof.path} under [constrained_unpredictable]",))
+            classes[(var.key, var.mask)] = cls
+        outcome = None
+        if leaf.outcome is not None:
+            outcome = leaf.outcome
+        leaves.append(_Leaf(classes, outcome, leaf.error, tuple(leaf.reads), tuple(leaf.path)))
+    source = _Writer(leaves).function()
+    registers = tuple(sorted({storage for leaf in leaves for (storage, _mask) in leaf.classes}))
+    return source, tuple(leaves), registers
+
+
+class _Writer:
+    """Writes the decision tree of ``leaves`` as Python source: a function ``decide(st)``
+    returning ``_A[i]`` (leaf ``i``'s outcome) or ``_fail(i)`` (leaf ``i`` failed a spec
+    assertion; ``-1``: no leaf, which the exploration's partition rules out)."""
+
+    def __init__(self, leaves: Sequence[_Leaf]):
+        self.leaves = leaves
+        self.lines: list[str] = []
+        self.consts: list[frozenset] = []
+        self.nlocals = 0
+
+    def function(self) -> str:
+        self.lines = ["def decide(st, _A=_A, _fail=_fail):"]
+        self.node(list(range(len(self.leaves))), {}, 1)
+        head = [f"_K{i} = frozenset({sorted(k)!r})" for i, k in enumerate(self.consts)]
+        return "\n".join(head + self.lines) + "\n"
+
+    def emit(self, level: int, text: str) -> None:
+        self.lines.append("    " * level + text)
+
+    def node(self, ids: list[int], bound: dict[str, str], level: int) -> None:
+        if len(ids) == 1:
+            i = ids[0]
+            self.emit(level, f"return _A[{i}]" if self.leaves[i].outcome is not None else f"return _fail({i})")
+            return
+        var, parts = self.split(ids)
+        storage, mask = var
+        bound = dict(bound)
+        if storage not in bound:
+            name = f"s{self.nlocals}"
+            self.nlocals += 1
+            self.emit(level, f"{name} = st[{storage!r}]")
+            bound[storage] = name
+        x = f"x{self.nlocals}"
+        self.nlocals += 1
+        self.emit(level, f"{x} = {bound[storage]} & {mask:#x}")
+        complete = sum(len(values) for values, _ in parts) == 1 << bin(mask).count("1")
+        parts.sort(key=lambda p: (len(p[0]), min(p[0])))
+        for k, (values, members) in enumerate(parts):
+            if complete and k == len(parts) - 1:
+                self.emit(level, "else:")
+            else:
+                self.emit(level, f"{'if' if k == 0 else 'elif'} {self.test(x, values)}:")
+            self.node(members, bound, level + 1)
+        if not complete:
+            self.emit(level, "return _fail(-1)")
+
+    def split(self, ids: list[int]) -> tuple[tuple[str, int], list[tuple[frozenset, list[int]]]]:
+        """The variable to test next and its parts (values, leaves): the first variable (in
+        the order the spec read them) that every leaf here examined and whose classes fall
+        into more than one group of overlapping classes. A class may have been split
+        differently in different subtrees of the search, so the groups (the coarsest split
+        the leaves allow) are tested first and the classes refined further down."""
+        first = self.leaves[ids[0]].classes
+        for var in first:
+            if not all(var in self.leaves[i].classes for i in ids[1:]):
+                continue
+            parts: list[tuple[set, list[int]]] = []
+            for i in ids:
+                cls = self.leaves[i].classes[var]
+                hit = [p for p in parts if p[0] & cls]
+                merged: tuple[set, list[int]] = (set(cls), [i])
+                for p in hit:
+                    merged[0].update(p[0])
+                    merged[1].extend(p[1])
+                    parts.remove(p)
+                parts.append(merged)
+            if len(parts) > 1:
+                return var, [(frozenset(v), sorted(m)) for v, m in parts]
+        raise DeciderUnsupported("the explored paths do not form a decision tree (no variable tells them "
+                                 "apart); this is a bug in asl-interp")
+
+    def test(self, x: str, cls: frozenset) -> str:
+        if len(cls) == 1:
+            return f"{x} == {next(iter(cls)):#x}"
+        if len(cls) <= 4:
+            return f"{x} in ({', '.join(f'{v:#x}' for v in sorted(cls))})"
+        self.consts.append(cls)
+        return f"{x} in _K{len(self.consts) - 1}"
+
+
+def _compile(source: str, table: Sequence[_Leaf]) -> tuple[Any, dict[int, int]]:
+    """The generated tree as a function ``decide(st) -> Outcome`` (bound to each leaf's
+    outcome; an assertion failure raised), and the leaf index of each outcome object."""
+    answers = tuple(_lean(leaf) for leaf in table)
+    failed = {i: leaf.error for i, leaf in enumerate(table) if leaf.outcome is None}
+
+    def fail(index: int) -> None:
+        if index in failed:
+            raise _fresh(failed[index])
+        raise StateError("these register values are outside every explored path (a bug in asl-interp)")
+
+    ns: dict[str, Any] = {"_A": answers, "_fail": fail}
+    exec(compile(source, "<decision tree>", "exec"), ns)  # noqa: S102 - our own generated text
+    return ns["decide"], {id(a): i for i, a in enumerate(answers) if a is not None}
+
+
+def _lean(leaf: _Leaf) -> Outcome | None:
+    """The outcome ``decide`` gives for a leaf: nothing recorded that depends on the values."""
+    if leaf.outcome is None:
+        return None
+    return attrs.evolve(leaf.outcome, reads=(), path=tuple(attrs.evolve(s, reads=()) for s in leaf.path),
+                        lines=(), defaulted=())

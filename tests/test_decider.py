@@ -1,0 +1,210 @@
+"""The fast form of run (asl_interp.decider): a call on a profile compiled from the spec into
+a decision tree must give exactly what Spec.run gives, on every path, and fail cleanly."""
+
+import random
+
+import attrs
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from asl_interp import cache
+from asl_interp.api import load_profile, load_spec
+from asl_interp.decider import Decider, DeciderUnsupported, build_decider
+from asl_interp.errors import ASLAssertionError, ProfileError, StateError, UsageError
+
+from states import aarch32_guest, aarch64
+
+SPEC = load_spec("armv8.6")
+
+ENTRY_CALLS = ["CheckFPAdvSIMDEnabled64()", "CheckSVEEnabled()", "CheckVFPEnabled(TRUE)", "CheckVFPEnabled(FALSE)",
+               "CheckAdvSIMDEnabled()", "CheckAdvSIMDOrVFPEnabled(TRUE, FALSE)", "CheckCryptoEnabled32()"]
+
+#: Every entry point on the small profiles; the two cheapest on the large ones (their full
+#: explorations take seconds each; benchmarks/explore.py times them).
+CASES = ([("default", c) for c in ENTRY_CALLS]
+         + [(p, c) for p in ("no-el2", "no-el3") for c in ENTRY_CALLS]
+         + [(p, c) for p in ("aarch32-only", "v8.1-vhe", "v8.4-sel2")
+            for c in ("CheckFPAdvSIMDEnabled64()", "CheckSVEEnabled()")])
+
+
+def decided(out):
+    """Everything decide() promises to give as Spec.run gives it."""
+    return (out.kind, out.target_el, out.target_state, out.mode, out.exception, out.ec, out.il, out.iss,
+            out.vector_offset, out.boundary, out.via_undefined, repr(out.value), out.unknowns, out.impdefs,
+            out.choices, [(s.span, s.condition, s.value) for s in out.path])
+
+
+def widths():
+    return SPEC.model.storage_widths
+
+
+def leaf_registers(decider: Decider, leaf, rng: random.Random, pick) -> dict[str, int]:
+    """Whole-register values on ``leaf``'s path: each examined variable a member of its
+    class (``pick``), every other bit random (no path reads it)."""
+    regs = {r: rng.getrandbits(widths()[r]) for r in decider.registers}
+    for (storage, mask), cls in leaf.classes.items():
+        regs[storage] = (regs[storage] & ~mask) | pick(cls)
+    return regs
+
+
+def spec_outcome(call, profile, regs):
+    """Spec.run on whole-register state; the assertion error instead when a spec assert fails."""
+    try:
+        return SPEC.run(call, profile=profile, state=regs)
+    except ASLAssertionError as err:
+        return err
+
+
+@pytest.mark.parametrize(("profile", "call"), CASES)
+def test_every_path_agrees_with_spec_run(profile, call):
+    decider = SPEC.decider(call, profile)
+    rng = random.Random(f"{profile}/{call}")
+    assert decider.leaves == len(decider._table) > 1
+    for k, leaf in enumerate(decider._table):
+        regs = leaf_registers(decider, leaf, rng, (min, max)[k % 2])  # both ends of the classes
+        want = spec_outcome(call, profile, regs)
+        if isinstance(want, ASLAssertionError):
+            with pytest.raises(ASLAssertionError) as got:
+                decider.decide(regs)
+            assert (got.value.message, got.value.span) == (want.message, want.span)
+            continue
+        assert decided(decider.decide(regs)) == decided(want), (profile, call, regs)
+        assert decider.run(regs) == want
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_random_whole_registers(data):
+    call = data.draw(st.sampled_from(["CheckFPAdvSIMDEnabled64()", "CheckVFPEnabled(TRUE)", "CheckAdvSIMDEnabled()"]))
+    decider = SPEC.decider(call, "default")
+    regs = {r: data.draw(st.integers(0, (1 << widths()[r]) - 1), label=r) for r in decider.registers}
+    want = spec_outcome(call, "default", regs)
+    if isinstance(want, ASLAssertionError):
+        with pytest.raises(ASLAssertionError):
+            decider.decide(regs)
+    else:
+        assert decided(decider.decide(regs)) == decided(want)
+
+
+@pytest.mark.parametrize(("state", "call"), [
+    (aarch32_guest(en=0, tfp=1), "CheckVFPEnabled(TRUE)"),   # UNDEFINED at EL1: FPEXC.EN first
+    (aarch32_guest(en=1, tfp=1), "CheckVFPEnabled(TRUE)"),   # then CPTR_EL2.TFP: EL2, EC 0x07
+    (aarch32_guest(en=1, tfp=0), "CheckVFPEnabled(TRUE)"),
+    (aarch64(el="EL1", fpen="'00'"), "CheckFPAdvSIMDEnabled64()"),
+    (aarch64(el="EL0", fpen="'01'", tfp=1), "CheckFPAdvSIMDEnabled64()"),
+])
+def test_run_with_a_state_mapping_is_spec_run(state, call):
+    want = SPEC.run(call, state=state)
+    assert SPEC.decider(call).run(state) == want
+    regs = SPEC.decider(call).registers_from(state)
+    assert decided(SPEC.decider(call).decide(regs)) == decided(want)
+
+
+def test_the_aarch32_guest_question():
+    out = SPEC.decider("CheckVFPEnabled(TRUE)").run(aarch32_guest(en=0, tfp=1))
+    assert (out.kind, out.target_el, out.target_state, out.mode) == ("exception", "EL1", "AArch32", "Undef")
+    deciding = [s for s in out.path if s.span.file.endswith("aarch32/exceptions/traps.asl") and s.span.line == 43]
+    assert [s.value for s in deciding] == [True]
+    assert "CPTR_EL2.TFP" not in {r.name for r in out.reads}
+
+
+def test_decide_records_nothing_that_depends_on_the_values():
+    decider = SPEC.decider("CheckVFPEnabled(TRUE)")
+    out = decider.decide(decider.registers_from(aarch32_guest(en=1, tfp=1)))
+    assert out.reads == () and all(step.reads == () for step in out.path)
+    assert (out.target_el, out.ec) == ("EL2", 0x07)
+
+
+def test_unset_field_reported_as_spec_run_reports_it():
+    decider = SPEC.decider("CheckFPAdvSIMDEnabled64()")
+    with pytest.raises(StateError) as fast:
+        decider.run({"PSTATE.EL": "EL1"})
+    with pytest.raises(StateError) as slow:
+        SPEC.run("CheckFPAdvSIMDEnabled64()", state={"PSTATE.EL": "EL1"})
+    assert str(fast.value) == str(slow.value) and "SCR_EL3.NS was never set" in str(fast.value)
+
+
+def test_unset_zero_policy_is_honoured():
+    state = {"PSTATE.EL": "EL1"}
+    decider = SPEC.decider("CheckFPAdvSIMDEnabled64()")
+    assert decider.run(state, unset="zero") == SPEC.run("CheckFPAdvSIMDEnabled64()", state=state, unset="zero")
+
+
+def test_state_overriding_the_profile_state_runs_the_spec():
+    # the default profile's [state] sets _PC; a user value for it must not be ignored
+    state = {**aarch64(el="EL1", fpen="'00'"), "_PC": 0x1000}
+    assert SPEC.decider("CheckFPAdvSIMDEnabled64()").run(state) == SPEC.run("CheckFPAdvSIMDEnabled64()", state=state)
+
+
+@pytest.mark.parametrize(("registers", "message"), [
+    ({}, "no value for register PSTATE; this decision reads CPACR_EL1, CPTR_EL2, CPTR_EL3, HCR_EL2, PSTATE, "
+         "SCR_EL3 (see Decider.registers)"),
+    ({"PSTATE": "EL1"}, "register PSTATE is given as 'EL1'; decide() takes whole-register values as int"),
+    ("PSTATE=0", "decide() takes a mapping of register name -> int, not str"),
+])
+def test_bad_register_values(registers, message):
+    with pytest.raises(StateError) as err:
+        SPEC.decider("CheckFPAdvSIMDEnabled64()").decide(registers)
+    assert err.value.message == message
+
+
+def test_profile_leaving_a_question_open():
+    prof = load_profile("default")
+    impdef = {k: v for k, v in prof.impdef.items() if k != "FPEXC.EN value when TGE==1 and RW==0"}
+    with pytest.raises(ProfileError) as err:
+        SPEC.decider("CheckVFPEnabled(TRUE)", attrs.evolve(prof, impdef=impdef))
+    assert '"FPEXC.EN value when TGE==1 and RW==0"' in err.value.message
+    assert "the fast form needs every answer fixed" in err.value.message
+    choices = {k: v for k, v in prof.constrained.items() if k != "Unpredictable_RESCPACR"}
+    with pytest.raises(ProfileError) as err:
+        SPEC.decider("CheckVFPEnabled(TRUE)", attrs.evolve(prof, constrained=choices))
+    assert "ConstrainUnpredictable(Unpredictable_RESCPACR)" in err.value.message
+
+
+def test_bad_call():
+    with pytest.raises(UsageError) as err:
+        SPEC.decider("CheckVFPEnabled(")
+    assert "'(' is never closed" in err.value.message
+
+
+def test_too_many_paths():
+    with pytest.raises(DeciderUnsupported) as err:
+        build_decider(SPEC, "CheckVFPEnabled(TRUE)", "default", max_paths=10, use_cache=False)
+    assert err.value.message.startswith("cannot compile CheckVFPEnabled(TRUE) on profile 'default': exploring")
+
+
+def test_built_once_per_process_then_from_disk(monkeypatch, tmp_path):
+    monkeypatch.setenv("ASL_INTERP_CACHE", str(tmp_path))
+    first = build_decider(SPEC, "CheckFPAdvSIMDEnabled64()", "no-el2")
+    assert list(tmp_path.glob("*.pickle"))
+
+    def no_exploring(*args, **kwargs):
+        raise AssertionError("explored again although the cache holds this decider")
+
+    monkeypatch.setattr("asl_interp.decider._explore_tree", no_exploring)
+    again = build_decider(SPEC, "CheckFPAdvSIMDEnabled64()", "no-el2")
+    assert again.source == first.source and again.registers == first.registers
+    state = aarch64(el="EL0", fpen="'01'")
+    assert again.run(state) == SPEC.run("CheckFPAdvSIMDEnabled64()", profile="no-el2", state=state)
+    assert SPEC.decider("CheckFPAdvSIMDEnabled64()", "default") is SPEC.decider("CheckFPAdvSIMDEnabled64()")
+
+
+def test_corrupt_cache_entry_is_rebuilt(monkeypatch, tmp_path):
+    monkeypatch.setenv("ASL_INTERP_CACHE", str(tmp_path))
+    build_decider(SPEC, "CheckFPAdvSIMDEnabled64()", "no-el3")
+    for entry in tmp_path.glob("*.pickle"):
+        entry.write_bytes(b"not a pickle")
+    rebuilt = build_decider(SPEC, "CheckFPAdvSIMDEnabled64()", "no-el3")
+    assert decided(rebuilt.run(aarch64())) == decided(SPEC.run("CheckFPAdvSIMDEnabled64()", profile="no-el3",
+                                                                 state=aarch64()))
+    assert cache.read_entry("0" * 64) is None
+
+
+def test_source_is_a_tree_over_masked_registers():
+    decider = SPEC.decider("CheckFPAdvSIMDEnabled64()")
+    lines = decider.source.splitlines()
+    assert lines[0].startswith("def decide(st")
+    assert lines[1].strip() == "s0 = st['PSTATE']"   # the spec reads PSTATE.EL first
+    assert lines[2].strip() == "x1 = s0 & 0x30000"   # PSTATE.EL is bits 17:16 of its storage
+    assert sum(line.strip().startswith(("return _A[", "return _fail(")) for line in lines) == decider.leaves
