@@ -62,7 +62,7 @@ from .world import Read
 __all__ = ["Decider", "DeciderUnsupported", "build_decider", "DECIDER_VERSION"]
 
 #: Bumped whenever the generated tree's shape changes (part of the on-disk cache key).
-DECIDER_VERSION = "decider-1"
+DECIDER_VERSION = "decider-3"
 
 #: Leaves (paths) past which a decider is not built: its source would be too large to be fast.
 DEFAULT_MAX_PATHS = 5000
@@ -101,21 +101,18 @@ class Decider:
     source: str
     registers: tuple[str, ...]
     leaves: int
+    #: ``decide(registers) -> Outcome``: the outcome for whole-register values ``registers``
+    #: (storage name -> int); the generated function itself, so a call costs one Python call.
+    decide: Any = attrs.field(repr=False)
     _spec: Any = attrs.field(repr=False)
     _profile_obj: Profile = attrs.field(repr=False)
     _table: tuple[_Leaf, ...] = attrs.field(repr=False)
-    _fn: Any = attrs.field(repr=False)
     _which: Any = attrs.field(repr=False)
     _profile_bits: dict[str, int] = attrs.field(repr=False)
 
-    def decide(self, registers: Mapping[str, int]) -> Outcome:
-        """The outcome for whole-register values ``registers`` (storage name -> int)."""
-        try:
-            return self._fn(registers)
-        except (KeyError, TypeError) as err:
-            raise self._input_error(registers, err) from None
-
-    __call__ = decide
+    def __call__(self, registers: Mapping[str, int]) -> Outcome:
+        """The same as :attr:`decide`."""
+        return self.decide(registers)
 
     def run(self, state: Mapping[str, Any] | None = None, *, unset: Any = "error") -> Outcome:
         """What :meth:`Spec.run` gives for ``state`` (keys and values as it takes them), the
@@ -125,7 +122,7 @@ class Decider:
         if state and self._touches_profile_state(state):
             return self._spec.run_on(machine, self.call)
         try:
-            leaf = self._table[self._which[id(self._fn(values))]]
+            leaf = self._table[self._which[id(self.decide(values))]]
         except ASLAssertionError:
             leaf = None
         if leaf is None or any(known[storage] & mask != mask for (storage, mask) in leaf.classes):
@@ -156,18 +153,19 @@ class Decider:
                 return True
         return False
 
-    def _input_error(self, registers: Any, err: Exception) -> StateError:
-        if not isinstance(registers, Mapping):
-            return StateError(f"decide() takes a mapping of register name -> int, not {type(registers).__name__}")
-        missing = [r for r in self.registers if r not in registers]
-        bad = [r for r in self.registers if r in registers and not isinstance(registers[r], int)]
-        if bad:
-            return StateError(f"register {bad[0]} is given as {registers[bad[0]]!r}; decide() takes whole-register "
-                              "values as int")
-        if isinstance(err, KeyError) and missing:
-            return StateError(f"no value for register {err.args[0] if err.args else missing[0]}; this decision "
-                              f"reads {', '.join(self.registers)} (see Decider.registers)")
-        return StateError(f"decide(): {type(err).__name__}: {err}")
+def _input_error(names: Sequence[str], registers: Any, err: Exception) -> StateError:
+    """The StateError for register values ``decide`` cannot use (``names``: the registers it reads)."""
+    if not isinstance(registers, Mapping):
+        return StateError(f"decide() takes a mapping of register name -> int, not {type(registers).__name__}")
+    bad = [r for r in names if r in registers and not isinstance(registers[r], int)]
+    if bad:
+        return StateError(f"register {bad[0]} is given as {registers[bad[0]]!r}; decide() takes whole-register "
+                          "values as int")
+    missing = [r for r in names if r not in registers]
+    if isinstance(err, KeyError) and missing:
+        return StateError(f"no value for register {err.args[0] if err.args else missing[0]}; this decision "
+                          f"reads {', '.join(names)} (see Decider.registers)")
+    return StateError(f"decide(): {type(err).__name__}: {err}")
 
 
 def _fresh(err: ASLAssertionError | None) -> ASLAssertionError:
@@ -200,9 +198,9 @@ def build_decider(spec: Any, call: str, profile: str | Path | Profile = "default
         if use_cache:
             cache.write_entry(key, built)
     source, table, registers = built
-    fn, which = _compile(source, table)
+    fn, which = _compile(source, table, lambda st, err: _input_error(registers, st, err))
     return Decider(call=call.strip(), profile=prof.name, source=source, registers=registers, leaves=len(table),
-                   spec=spec, profile_obj=prof, table=table, fn=fn, which=which,
+                   decide=fn, spec=spec, profile_obj=prof, table=table, which=which,
                    profile_bits=_profile_bits(spec, prof))
 
 
@@ -252,25 +250,47 @@ def _explore_tree(spec: Any, call: str, prof: Profile, max_paths: int) -> tuple[
         if leaf.outcome is not None:
             outcome = leaf.outcome
         leaves.append(_Leaf(classes, outcome, leaf.error, tuple(leaf.reads), tuple(leaf.path)))
-    source = _Writer(leaves).function()
+    source = _Writer(leaves, _names(spec, leaves)).function()
     registers = tuple(sorted({storage for leaf in leaves for (storage, _mask) in leaf.classes}))
     return source, tuple(leaves), registers
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _names(spec: Any, leaves: Sequence[_Leaf]) -> dict[tuple[str, int], str]:
+    """For each open variable, the fields the spec read it through (``PSTATE.EL``), for the
+    generated text's comments."""
+    names: dict[tuple[str, int], dict[str, None]] = {}
+    views = spec.model.views
+    for leaf in leaves:
+        for r in leaf.reads:
+            view = views[r.register]
+            rmask = ((1 << (r.high - r.low + 1)) - 1) << (r.low + view.offset)
+            for var in leaf.classes:
+                if var[0] == view.storage and var[1] & rmask:
+                    names.setdefault(var, {})[r.name] = None
+    return {var: ", ".join(found) for var, found in names.items()}
 
 
 class _Writer:
     """Writes the decision tree of ``leaves`` as Python source: a function ``decide(st)``
     returning ``_A[i]`` (leaf ``i``'s outcome) or ``_fail(i)`` (leaf ``i`` failed a spec
-    assertion; ``-1``: no leaf, which the exploration's partition rules out)."""
+    assertion; ``-1``: no leaf, which the exploration's partition rules out); a missing or
+    non-``int`` register value raises ``_bad(st, err)`` (a StateError)."""
 
-    def __init__(self, leaves: Sequence[_Leaf]):
+    def __init__(self, leaves: Sequence[_Leaf], names: Mapping[tuple[str, int], str]):
         self.leaves = leaves
+        self.names = names
         self.lines: list[str] = []
         self.consts: list[frozenset] = []
         self.nlocals = 0
 
     def function(self) -> str:
-        self.lines = ["def decide(st, _A=_A, _fail=_fail):"]
-        self.node(list(range(len(self.leaves))), {}, 1)
+        self.lines = ["def decide(st, _A=_A, _fail=_fail, _bad=_bad):", "    try:"]
+        self.node(list(range(len(self.leaves))), {}, 2)
+        self.lines += ["    except (KeyError, TypeError) as err:", "        raise _bad(st, err) from None"]
         head = [f"_K{i} = frozenset({sorted(k)!r})" for i, k in enumerate(self.consts)]
         return "\n".join(head + self.lines) + "\n"
 
@@ -280,7 +300,11 @@ class _Writer:
     def node(self, ids: list[int], bound: dict[str, str], level: int) -> None:
         if len(ids) == 1:
             i = ids[0]
-            self.emit(level, f"return _A[{i}]" if self.leaves[i].outcome is not None else f"return _fail({i})")
+            leaf = self.leaves[i]
+            if leaf.outcome is not None:
+                self.emit(level, f"return _A[{i}]  # {_one_line(leaf.outcome.summary())}")
+            else:
+                self.emit(level, f"return _fail({i})  # a spec assert fails: {_one_line(leaf.error.message if leaf.error else '')}")
             return
         var, parts = self.split(ids)
         storage, mask = var
@@ -292,7 +316,7 @@ class _Writer:
             bound[storage] = name
         x = f"x{self.nlocals}"
         self.nlocals += 1
-        self.emit(level, f"{x} = {bound[storage]} & {mask:#x}")
+        self.emit(level, f"{x} = {bound[storage]} & {mask:#x}  # {self.names.get(var, storage)}")
         complete = sum(len(values) for values, _ in parts) == 1 << bin(mask).count("1")
         parts.sort(key=lambda p: (len(p[0]), min(p[0])))
         for k, (values, members) in enumerate(parts):
@@ -338,7 +362,7 @@ class _Writer:
         return f"{x} in _K{len(self.consts) - 1}"
 
 
-def _compile(source: str, table: Sequence[_Leaf]) -> tuple[Any, dict[int, int]]:
+def _compile(source: str, table: Sequence[_Leaf], bad: Any) -> tuple[Any, dict[int, int]]:
     """The generated tree as a function ``decide(st) -> Outcome`` (bound to each leaf's
     outcome; an assertion failure raised), and the leaf index of each outcome object."""
     answers = tuple(_lean(leaf) for leaf in table)
@@ -349,7 +373,7 @@ def _compile(source: str, table: Sequence[_Leaf]) -> tuple[Any, dict[int, int]]:
             raise _fresh(failed[index])
         raise StateError("these register values are outside every explored path (a bug in asl-interp)")
 
-    ns: dict[str, Any] = {"_A": answers, "_fail": fail}
+    ns: dict[str, Any] = {"_A": answers, "_fail": fail, "_bad": bad}
     exec(compile(source, "<decision tree>", "exec"), ns)  # noqa: S102 - our own generated text
     return ns["decide"], {id(a): i for i, a in enumerate(answers) if a is not None}
 

@@ -8,6 +8,9 @@ script fails.
 
 Rows (each the median of several timed passes over all states, in one process):
 - baseline: the hand-written Python decision over a dict of fields;
+- decider (the fast form of run): ``Spec.decider(call, profile).decide(registers)``, the spec
+  compiled for the profile into a Python decision tree (``asl_interp/decider.py``), over a dict
+  of whole-register values built before the timed region, as the baseline's dict is;
 - codegen on a lean World: generated code, a World that holds plain storage and the
   profile's answers and records nothing (what an emulator embedding asl-interp would use);
   "specialised": generated for the profile (pure calls such as ``HaveEL(EL3)`` folded);
@@ -74,6 +77,8 @@ def main(argv: list[str] | None = None) -> int:
     special = compile_fast(spec.program.checked, undefined=spec.program.undefined, profile=profile)
     states = consistent_states(n_states)
     flat = [baseline.fields_of(s) for s in states]
+    deciders = {name: spec.decider(text, profile) for name, _cargs, text in CALLS}
+    registers = [deciders[CALLS[0][0]].registers_from(s) for s in states]
     LeanWorld = lean_world_class()
 
     # ---- agreement: every state, every form --------------------------------------------
@@ -86,6 +91,7 @@ def main(argv: list[str] | None = None) -> int:
                 "codegen": outcome_key(run_fast(fast, spec.machine(profile, s), name, cargs)),
                 "codegen specialised": outcome_key(run_fast(special, spec.machine(profile, s), name, cargs)),
             }
+            got["decider"] = outcome_key(deciders[name].decide(deciders[name].registers_from(s)))
             got["codegen, lean World"] = outcome_key(run_fast(fast, LeanWorld(spec, profile, s), name, cargs))
             got["codegen specialised, lean World"] = outcome_key(run_fast(special, LeanWorld(spec, profile, s), name,
                                                                           cargs))
@@ -100,6 +106,12 @@ def main(argv: list[str] | None = None) -> int:
         for f in flat:
             baseline.fp_access_64(f)
             baseline.vfp_access_32(f, True)
+
+    def run_decider():
+        fp64, vfp = deciders["CheckFPAdvSIMDEnabled64"].decide, deciders["CheckVFPEnabled"].decide
+        for r in registers:
+            fp64(r)
+            vfp(r)
 
     def timed_machines(call):
         def once():
@@ -144,6 +156,7 @@ def main(argv: list[str] | None = None) -> int:
 
     t_base, _ = median_time(run_baseline, rep)
     rows = [("baseline (hand-written Python)", t_base)]
+    rows.append(("decider: the spec compiled for the profile (fast form)", median_time(run_decider, rep)[0]))
     rows.append(("codegen specialised to profile, lean World", _median_of(lean(special), rep)))
     rows.append(("codegen, lean World", _median_of(lean(fast), rep)))
     rows.append(("codegen specialised to profile, Machine", _median_of(timed_machines(call_with(special)), rep)))
@@ -156,13 +169,13 @@ def main(argv: list[str] | None = None) -> int:
                 "every form agrees with the baseline on every state",
                 ["form", "calls/s", "x baseline time"], out))
     print()
-    print(split_by_outcome(states, flat, special, spec, profile, LeanWorld, rep))
+    print(split_by_outcome(states, flat, registers, deciders, special, spec, profile, LeanWorld, rep))
     return 0
 
 
-def split_by_outcome(states, flat, program, spec, profile, LeanWorld, rep):
-    """The specialised generated code against the baseline, separately on the calls that
-    return (access permitted) and on those that take an exception."""
+def split_by_outcome(states, flat, registers, deciders, program, spec, profile, LeanWorld, rep):
+    """The decider and the specialised generated code against the baseline, separately on the
+    calls that return (access permitted) and on those that take an exception."""
     from asl_interp.world import EvaluationEnded
 
     groups: dict[str, list] = {"returns": [], "takes an exception": []}
@@ -170,6 +183,7 @@ def split_by_outcome(states, flat, program, spec, profile, LeanWorld, rep):
         for name, cargs, _text in CALLS:
             want = baseline.fp_access_64(f) if name == "CheckFPAdvSIMDEnabled64" else baseline.vfp_access_32(f, True)
             groups["returns" if want[0] == "returned" else "takes an exception"].append((s, f, name, cargs))
+    regs_of = {id(s): r for s, r in zip(states, registers)}
     rows = []
     for label, items in groups.items():
         if not items:
@@ -192,11 +206,18 @@ def split_by_outcome(states, flat, program, spec, profile, LeanWorld, rep):
                     pass
             return time.perf_counter() - t0
 
+        def decide_once(items=items):
+            for s, _f, name, _c in items:
+                deciders[name].decide(regs_of[id(s)])
+
         tb = median_time(base_once, rep)[0]
+        td = median_time(decide_once, rep)[0]
         tg = _median_of(gen_once, rep)
-        rows.append([label, len(items), 1e6 * tb / len(items), 1e6 * tg / len(items), tg / tb])
-    return table("run, by outcome: codegen specialised to profile (lean World) vs the baseline",
-                 ["calls that", "calls", "baseline us/call", "codegen us/call", "x baseline"], rows)
+        n = len(items)
+        rows.append([label, n, 1e6 * tb / n, 1e6 * td / n, td / tb, 1e6 * tg / n, tg / tb])
+    return table("run, by outcome: the decider and codegen specialised to profile (lean World) vs the baseline",
+                 ["calls that", "calls", "baseline us/call", "decider us/call", "x baseline", "codegen us/call",
+                  "x baseline"], rows)
 
 
 def _median_of(fn, rep):

@@ -22,7 +22,8 @@ SHARED_BENCH = REPO.parent / "shared" / "bench" / "fpcheck_loop.asl"
 # script -> phrases its quick output must contain
 EXPECTED = {
     "load.py": ["load, in-process phases", "load, fresh process", "warm (cache present)", "cold (no cache)"],
-    "run.py": ["every form agrees with the baseline", "baseline (hand-written Python)", "codegen, Machine",
+    "run.py": ["every form agrees with the baseline", "baseline (hand-written Python)",
+               "decider: the spec compiled for the profile (fast form)", "decider us/call", "codegen, Machine",
                "evaluator fast form, Machine", "Spec.run", "run, by outcome", "takes an exception"],
     "loop.py": ["loop, in-process", "codegen, direct storage", "loop, whole process", "vs ASLi 180k/s"],
     "parse.py": [],

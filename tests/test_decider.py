@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from asl_interp import cache
+from conftest import REPO
 from asl_interp.api import load_profile, load_spec
 from asl_interp.decider import Decider, DeciderUnsupported, build_decider
 from asl_interp.errors import ASLAssertionError, ProfileError, StateError, UsageError
@@ -205,6 +206,17 @@ def test_source_is_a_tree_over_masked_registers():
     decider = SPEC.decider("CheckFPAdvSIMDEnabled64()")
     lines = decider.source.splitlines()
     assert lines[0].startswith("def decide(st")
-    assert lines[1].strip() == "s0 = st['PSTATE']"   # the spec reads PSTATE.EL first
-    assert lines[2].strip() == "x1 = s0 & 0x30000"   # PSTATE.EL is bits 17:16 of its storage
+    assert lines[2].strip() == "s0 = st['PSTATE']"   # the spec reads PSTATE.EL first
+    assert lines[3].strip() == "x1 = s0 & 0x30000  # PSTATE.EL"   # bits 17:16 of PSTATE's storage
+    assert any(line.strip().startswith("return _A[") and line.endswith("]  # returned (no exception)")
+               for line in lines)
     assert sum(line.strip().startswith(("return _A[", "return _fail(")) for line in lines) == decider.leaves
+
+
+def test_readme_example(capsys):
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    start = readme.index("```python\n", readme.index("The **decider**")) + len("```python\n")
+    exec(readme[start:readme.index("```", start)], {})  # noqa: S102 - the README's own example
+    printed = capsys.readouterr().out.splitlines()
+    assert printed[0] == printed[1] == "exception to EL1 (AArch32, Undef mode), vector offset 0x4, via UNDEFINED"
+    assert printed[2].startswith("def decide(st")
