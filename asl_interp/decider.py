@@ -56,7 +56,7 @@ from typing import Any
 import attrs
 
 from .errors import ASLAssertionError, ASLError, ProfileError, StateError
-from .machine import Outcome, PathStep, Profile, resolve_state
+from .machine import Outcome, PathStep, Profile, StateFile, resolve_state
 from .world import Read
 
 __all__ = ["Decider", "DeciderUnsupported", "build_decider", "DECIDER_VERSION"]
@@ -69,8 +69,9 @@ DEFAULT_MAX_PATHS = 5000
 
 
 class DeciderUnsupported(ASLError):
-    """This call on this profile cannot be compiled into a decision tree (an open profile
-    answer, too many paths, a read too wide to branch over)."""
+    """This call on this profile cannot be compiled into a decision tree: too many paths, or
+    a read too wide to branch over. (A profile that leaves a question open is a
+    :class:`~asl_interp.errors.ProfileError`.)"""
 
     phase = "runtime"
 
@@ -114,11 +115,13 @@ class Decider:
         """The same as :attr:`decide`."""
         return self.decide(registers)
 
-    def run(self, state: Mapping[str, Any] | None = None, *, unset: Any = "error") -> Outcome:
-        """What :meth:`Spec.run` gives for ``state`` (keys and values as it takes them), the
-        fields read and each path step's reads filled in from the state."""
+    def run(self, state: Mapping[str, Any] | StateFile | None = None, *, unset: Any = "error") -> Outcome:
+        """What :meth:`Spec.run` gives for ``state`` (a mapping or state file, as it takes
+        them), the fields read and each path step's reads filled in from the state."""
         machine = self._spec.machine(self._profile_obj, state, unset=unset)
-        values, known = machine._value, machine._known
+        values, known = machine.storage()
+        if isinstance(state, StateFile):
+            state = state.registers
         if state and self._touches_profile_state(state):
             return self._spec.run_on(machine, self.call)
         try:
@@ -139,8 +142,7 @@ class Decider:
     def registers_from(self, state: Mapping[str, Any]) -> dict[str, int]:
         """Whole-register values for ``decide`` from a state mapping as ``Spec.run`` takes
         it (``{"PSTATE.EL": "EL1", "FPEXC.EN": 0, ...}``); unset bits are zero."""
-        machine = self._spec.machine(self._profile_obj, state)
-        return dict(machine._value)
+        return self._spec.machine(self._profile_obj, state).storage()[0]
 
     def _touches_profile_state(self, state: Mapping[str, Any]) -> bool:
         if not self._profile_bits:
@@ -152,6 +154,7 @@ class Decider:
             if self._profile_bits.get(view.storage, 0) & mask:
                 return True
         return False
+
 
 def _input_error(names: Sequence[str], registers: Any, err: Exception) -> StateError:
     """The StateError for register values ``decide`` cannot use (``names``: the registers it reads)."""

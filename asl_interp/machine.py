@@ -1090,6 +1090,11 @@ class Machine(World):
         storage, mask, _ = self._locate(register, high, low)
         return self._known[storage] & mask == mask
 
+    def storage(self) -> tuple[dict[str, int], dict[str, int]]:
+        """Copies of the storage: each storage register's value, and which of its bits are set
+        (a mask); unset bits read as zero in the values."""
+        return dict(self._value), dict(self._known)
+
     def peek(self, register: str, high: int | None = None, low: int | None = None) -> int | None:
         """Bits of a register without recording a read (None when any bit is unset)."""
         reg = self.model.register(register)

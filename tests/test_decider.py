@@ -26,7 +26,9 @@ ENTRY_CALLS = ["CheckFPAdvSIMDEnabled64()", "CheckSVEEnabled()", "CheckVFPEnable
 CASES = ([("default", c) for c in ENTRY_CALLS]
          + [(p, c) for p in ("no-el2", "no-el3") for c in ENTRY_CALLS]
          + [(p, c) for p in ("aarch32-only", "v8.1-vhe", "v8.4-sel2")
-            for c in ("CheckFPAdvSIMDEnabled64()", "CheckSVEEnabled()")])
+            for c in ("CheckFPAdvSIMDEnabled64()", "CheckSVEEnabled()")]
+         # functions with a value: the value is part of each leaf's outcome
+         + [("default", "ELUsingAArch32(EL1)"), ("default", "UInt(PSTATE.EL)"), ("v8.1-vhe", "IsInHost()")])
 
 
 def decided(out):
@@ -102,12 +104,27 @@ def test_run_with_a_state_mapping_is_spec_run(state, call):
     assert decided(SPEC.decider(call).decide(regs)) == decided(want)
 
 
+def test_a_call_that_reads_no_state_is_one_leaf():
+    decider = SPEC.decider("HaveEL(EL2)", "no-el2")
+    assert (decider.leaves, decider.registers) == (1, ())
+    assert decider.decide({}).value is False and SPEC.decider("HaveEL(EL2)").decide({}).value is True
+
+
 def test_the_aarch32_guest_question():
     out = SPEC.decider("CheckVFPEnabled(TRUE)").run(aarch32_guest(en=0, tfp=1))
     assert (out.kind, out.target_el, out.target_state, out.mode) == ("exception", "EL1", "AArch32", "Undef")
     deciding = [s for s in out.path if s.span.file.endswith("aarch32/exceptions/traps.asl") and s.span.line == 43]
     assert [s.value for s in deciding] == [True]
     assert "CPTR_EL2.TFP" not in {r.name for r in out.reads}
+
+
+def test_run_takes_a_state_file():
+    from asl_interp.machine import load_state_file
+
+    state = load_state_file(REPO / "examples" / "aarch32-guest-vfp.toml")
+    decider = SPEC.decider("CheckVFPEnabled(TRUE)", state.profile or "default")
+    assert decider.run(state) == SPEC.run("CheckVFPEnabled(TRUE)", profile=state.profile or "default", state=state)
+    assert decider.run(state).mode == "Undef"
 
 
 def test_decide_records_nothing_that_depends_on_the_values():

@@ -114,6 +114,17 @@ def test_hcr2_is_the_top_half_of_hcr_el2(machine):
     assert machine.read_bits("HCR_EL2", 27, 27, SPAN) == 1
 
 
+def test_storage_gives_values_and_set_bits_by_storage_register(machine):
+    """FPEXC.EN lands in FPEXC32_EL2's storage, HCR2 in the top half of HCR_EL2's; the copies
+    are the caller's to change."""
+    machine.apply_state({"FPEXC.EN": 1, "HCR2<2:2>": 1})
+    values, known = machine.storage()
+    assert (values["FPEXC32_EL2"], known["FPEXC32_EL2"]) == (1 << 30, 1 << 30)
+    assert (values["HCR_EL2"], known["HCR_EL2"]) == (1 << 34, 1 << 34)
+    values["FPEXC32_EL2"] = 0
+    assert machine.storage()[0]["FPEXC32_EL2"] == 1 << 30
+
+
 def test_cptr_el2_both_layouts_one_storage(machine):
     """CPTR_EL2.FPEN (E2H=1 layout) and HCPTR share bits with TFP/TCP10 (E2H=0 layout)."""
     machine.apply_state({"CPTR_EL2.FPEN": "'01'", "CPTR_EL2.TFP": 1})
