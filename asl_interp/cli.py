@@ -268,6 +268,38 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 
 # --------------------------------------------------------------------------------------
+# compile
+# --------------------------------------------------------------------------------------
+
+
+@command("compile", help="Print the decision tree a call compiles to on a profile: the fast form of run, "
+                         "as Python (see Spec.decider).")
+def _add_compile(p: argparse.ArgumentParser) -> None:
+    p.add_argument("call", metavar="CALL", help="the call, in ASL, e.g. 'CheckVFPEnabled(TRUE)'")
+    p.add_argument("--spec", default="armv8.6", metavar="VERSION|DIR",
+                   help="a bundled spec version (default: armv8.6) or a spec folder")
+    p.add_argument("--profile", default="default", metavar="NAME|FILE",
+                   help="implementation profile (see `asl-interp profiles`); default: 'default'")
+
+
+@_add_compile
+def _cmd_compile(args: argparse.Namespace) -> int:
+    from .api import load_spec
+    from .report import write
+
+    spec = load_spec(args.spec)
+    decider = spec.decider(args.call, args.profile)
+    write(f"# {decider.call} on profile {decider.profile} ({spec.name}), compiled by asl-interp from the spec's "
+          f"own text: {decider.leaves} leaves.\n"
+          f"# decide(st) takes whole-register values by storage register: "
+          f"{', '.join(decider.registers) or 'none'}.\n"
+          "# _A[i] is leaf i's Outcome (in words after it); _fail(i) raises the spec assertion leaf i fails.\n"
+          f"# From Python: load_spec({spec.name!r}).decider({decider.call!r}, {decider.profile!r}).decide(st)\n")
+    write(decider.source.rstrip("\n"))
+    return 0
+
+
+# --------------------------------------------------------------------------------------
 # profiles
 # --------------------------------------------------------------------------------------
 

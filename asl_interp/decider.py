@@ -62,7 +62,7 @@ from .world import Read
 __all__ = ["Decider", "DeciderUnsupported", "build_decider", "DECIDER_VERSION"]
 
 #: Bumped whenever the generated tree's shape changes (part of the on-disk cache key).
-DECIDER_VERSION = "decider-3"
+DECIDER_VERSION = "decider-4"
 
 #: Leaves (paths) past which a decider is not built: its source would be too large to be fast.
 DEFAULT_MAX_PATHS = 5000
@@ -94,7 +94,8 @@ class Decider:
     """One call on one profile, compiled (see the module docstring).
 
     ``call``/``profile`` say what it decides; ``source`` is the generated Python text;
-    ``registers`` the storage registers some path reads; ``leaves`` how many paths.
+    ``registers`` the storage registers some path reads; ``leaves`` how many leaves the tree
+    has (one per run of the exploration, ``explore``'s "runs"; its "paths" merge them).
     """
 
     call: str
@@ -262,6 +263,14 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
+def outcome_line(outcome: Outcome) -> str:
+    """The outcome in ``run``'s words (``permitted: returned normally``, ``returned TRUE``,
+    ``Advanced SIMD/FP access trap → exception to EL2 in AArch64, EC 0x07``)."""
+    from .report import outcome_line as words
+
+    return words(outcome)
+
+
 def _names(spec: Any, leaves: Sequence[_Leaf]) -> dict[tuple[str, int], str]:
     """For each open variable, the fields the spec read it through (``PSTATE.EL``), for the
     generated text's comments."""
@@ -305,7 +314,7 @@ class _Writer:
             i = ids[0]
             leaf = self.leaves[i]
             if leaf.outcome is not None:
-                self.emit(level, f"return _A[{i}]  # {_one_line(leaf.outcome.summary())}")
+                self.emit(level, f"return _A[{i}]  # {_one_line(outcome_line(leaf.outcome))}")
             else:
                 self.emit(level, f"return _fail({i})  # a spec assert fails: {_one_line(leaf.error.message if leaf.error else '')}")
             return

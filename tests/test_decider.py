@@ -225,7 +225,7 @@ def test_source_is_a_tree_over_masked_registers():
     assert lines[0].startswith("def decide(st")
     assert lines[2].strip() == "s0 = st['PSTATE']"   # the spec reads PSTATE.EL first
     assert lines[3].strip() == "x1 = s0 & 0x30000  # PSTATE.EL"   # bits 17:16 of PSTATE's storage
-    assert any(line.strip().startswith("return _A[") and line.endswith("]  # returned (no exception)")
+    assert any(line.strip().startswith("return _A[") and line.endswith("]  # permitted: returned normally")
                for line in lines)
     assert sum(line.strip().startswith(("return _A[", "return _fail(")) for line in lines) == decider.leaves
 

@@ -1,0 +1,71 @@
+"""``asl-interp compile CALL``: the decision tree a call compiles to on a profile, printed as
+the Python the decider runs, with clean errors for bad calls and open profile questions."""
+
+from asl_interp.api import load_spec
+from asl_interp.cli import main
+
+from conftest import REPO, SOURCES
+
+
+def cli(capsys, *argv):
+    try:
+        rc = main(list(argv))
+    except SystemExit as exc:
+        rc = exc.code
+    captured = capsys.readouterr()
+    return rc, captured.out, captured.err
+
+
+def test_prints_the_deciders_tree_under_a_header(capsys):
+    rc, out, err = cli(capsys, "compile", "CheckVFPEnabled(TRUE)", "--profile", "no-el2")
+    assert (rc, err) == (0, "")
+    decider = load_spec("armv8.6").decider("CheckVFPEnabled(TRUE)", "no-el2")
+    header, tree = out.split("\n\n", 1)
+    assert tree == decider.source
+    assert header.splitlines()[0] == (f"# CheckVFPEnabled(TRUE) on profile no-el2 (armv8.6), compiled by asl-interp "
+                                      f"from the spec's own text: {decider.leaves} leaves.")
+    assert f"storage register: {', '.join(decider.registers)}." in header
+    compile(tree, "<printed tree>", "exec")  # the printed text is the Python that runs
+    assert "# FPEXC.EN" in tree and "# permitted: returned normally" in tree
+
+
+def test_default_profile_and_a_call_with_a_value(capsys):
+    rc, out, _ = cli(capsys, "compile", "ELUsingAArch32(EL1)")
+    assert rc == 0 and "on profile default (armv8.6)" in out
+    assert "# SCR_EL3.RW" in out and "# returned TRUE" in out
+
+
+def test_bad_call_is_a_usage_error(capsys):
+    rc, out, err = cli(capsys, "compile", "CheckVFPEnabled(")
+    assert (rc, out) == (2, "")
+    assert err == "error: not an ASL call: 'CheckVFPEnabled(': '(' is never closed\n"
+
+
+def test_unknown_function_points_at_the_call(capsys):
+    rc, _, err = cli(capsys, "compile", "CheckVPFEnabled(TRUE)")
+    assert rc == 2
+    assert err.startswith("<call>:1:1: error: call to undefined function 'CheckVPFEnabled'")
+
+
+def test_profile_leaving_a_question_open(capsys, tmp_path):
+    text = (SOURCES / "profiles" / "default.toml").read_text(encoding="utf-8")
+    line = '"FPEXC.EN value when TGE==1 and RW==0" = "\'1\'"\n'
+    assert line in text
+    profile = tmp_path / "open.toml"
+    profile.write_text(text.replace(line, ""), encoding="utf-8")
+    rc, out, err = cli(capsys, "compile", "CheckVFPEnabled(TRUE)", "--profile", str(profile))
+    assert (rc, out) == (1, "")
+    assert "has no answer for IMPLEMENTATION_DEFINED \"FPEXC.EN value when TGE==1 and RW==0\"" in err
+    assert "the fast form needs every answer fixed" in err and "Traceback" not in err
+
+
+def test_readme_excerpt_is_real_output(capsys):
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    start = readme.index("```text\n", readme.index("### `compile`")) + len("```text\n")
+    shown = readme[start:readme.index("```", start)].splitlines()
+    assert shown[0] == "$ asl-interp compile 'CheckVFPEnabled(TRUE)'"
+    rc, out, _ = cli(capsys, "compile", "CheckVFPEnabled(TRUE)")
+    printed = out.splitlines()
+    assert rc == 0 and shown[1:3] == printed[:2]
+    body = [line for line in shown[3:] if line != "..."]
+    assert body and all(line in printed for line in body)
