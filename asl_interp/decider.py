@@ -35,9 +35,11 @@ Guarantees:
   filled from the state), and runs ``Spec.run`` itself whenever the fast form could differ:
   a bit the path examines is not set (so the unset policy decides), or the state overrides
   the profile's ``[state]``.
-- Building fails cleanly (:class:`DeciderUnsupported`, an ``ASLError``) when the profile
-  leaves an IMPLEMENTATION DEFINED answer or a CONSTRAINED UNPREDICTABLE choice open, or
-  when the exploration passes ``max_paths`` leaves or a read too wide to branch over.
+- Building fails cleanly: a :class:`~asl_interp.errors.ProfileError` naming the question
+  when the profile leaves an IMPLEMENTATION DEFINED answer or a CONSTRAINED UNPREDICTABLE
+  choice open; :class:`DeciderUnsupported` (an ``ASLError``) when the exploration passes
+  ``max_paths`` leaves or meets a read too wide to branch over; the usual errors for a bad
+  call.
 
 Cost: building takes one exploration (``benchmarks/explore.py``: well under a second per
 entry point on the default profile), once per process, then from the on-disk cache

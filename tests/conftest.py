@@ -43,3 +43,15 @@ def assert_golden(source: Path, rendered: str) -> None:
         expected_path.write_text(rendered, encoding="utf-8")
     assert expected_path.is_file(), f"missing {expected_path.name}: run with ASL_UPDATE_GOLDEN=1"
     assert rendered == expected_path.read_text(encoding="utf-8")
+
+
+def cli(capsys, *argv):
+    """Run the command line in-process: ``(exit status, stdout, stderr)``."""
+    from asl_interp.cli import main
+
+    try:
+        rc = main(list(argv))
+    except SystemExit as exc:
+        rc = exc.code
+    captured = capsys.readouterr()
+    return rc, captured.out, captured.err

@@ -2,18 +2,8 @@
 the Python the decider runs, with clean errors for bad calls and open profile questions."""
 
 from asl_interp.api import load_spec
-from asl_interp.cli import main
 
-from conftest import REPO, SOURCES
-
-
-def cli(capsys, *argv):
-    try:
-        rc = main(list(argv))
-    except SystemExit as exc:
-        rc = exc.code
-    captured = capsys.readouterr()
-    return rc, captured.out, captured.err
+from conftest import REPO, SOURCES, cli
 
 
 def test_prints_the_deciders_tree_under_a_header(capsys):

@@ -11,16 +11,7 @@ from asl_interp.api import load_spec
 from asl_interp.cli import main
 from asl_interp.machine import load_profile, profile_names
 
-from conftest import REPO, SOURCES
-
-
-def cli(capsys, *argv):
-    try:
-        rc = main(list(argv))
-    except SystemExit as exc:
-        rc = exc.code
-    captured = capsys.readouterr()
-    return rc, captured.out, captured.err
+from conftest import REPO, SOURCES, cli
 
 
 @pytest.fixture(scope="module")
