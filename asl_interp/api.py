@@ -130,11 +130,11 @@ class Spec:
         :meth:`run` takes."""
         from .decider import build_decider
 
+        if not isinstance(call, str):
+            _parse_call(call)  # raises the UsageError for anything but text
         prof = profile if isinstance(profile, Profile) else load_profile(profile)
         check_profile(self, prof)
-        key = (call.strip() if isinstance(call, str) else call, prof.path, repr(prof))
-        if not isinstance(call, str):
-            _parse_call(call)
+        key = (call.strip(), prof.path, repr(prof))
         got = self._deciders.get(key)
         if got is None:
             got = self._deciders[key] = build_decider(self, call, prof)

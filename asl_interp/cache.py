@@ -121,7 +121,9 @@ class _Unpickler(pickle.Unpickler):
         return primitives.REGISTRY[name][index]
 
 
-def _read(key: str) -> Any:
+def read_entry(key: str) -> Any:
+    """The value cached under ``key`` (from :func:`input_key` or a hash including it), or
+    None on a miss (absent, unreadable, corrupt, or caching off)."""
     folder = cache_dir()
     if folder is None:
         return None
@@ -145,7 +147,8 @@ def _read(key: str) -> Any:
         return None
 
 
-def _write(key: str, value: Any) -> None:
+def write_entry(key: str, value: Any) -> None:
+    """Cache ``value`` under ``key``; a folder that cannot be written is not an error."""
     folder = cache_dir()
     if folder is None:
         return
@@ -165,17 +168,6 @@ def _write(key: str, value: Any) -> None:
         _prune(folder)
     except (OSError, pickle.PicklingError, RecursionError, TypeError, AttributeError):
         return
-
-
-def read_entry(key: str) -> Any:
-    """The value cached under ``key`` (from :func:`input_key` or a hash including it), or
-    None on a miss (absent, unreadable, corrupt, or caching off)."""
-    return _read(key)
-
-
-def write_entry(key: str, value: Any) -> None:
-    """Cache ``value`` under ``key``; a folder that cannot be written is not an error."""
-    _write(key, value)
 
 
 #: Entries kept in the cache folder; older ones (least recently used) are removed on write.
@@ -210,11 +202,11 @@ def load_checked(files: Iterable[str | Path], registers: str | Path, *, use_cach
     This is the one place a spec's front end runs: :func:`asl_interp.api.load_spec` calls it."""
     files = [Path(p) for p in files]
     key = input_key(files + [Path(registers)], "spec")
-    entry = _read(key) if use_cache else None
+    entry = read_entry(key) if use_cache else None
     if entry is None:
         entry = _build_checked(files, registers)
         if use_cache:
-            _write(key, entry)
+            write_entry(key, entry)
     return entry
 
 
@@ -261,7 +253,7 @@ def load_fast(asl_files: Iterable[str | Path], registers: str | Path, *, undefin
 
     files = [Path(p) for p in asl_files]
     key = input_key(files + [Path(registers)], f"fast undefined={_rule_text(undefined)} direct={direct}")
-    entry = _read(key) if use_cache else None
+    entry = read_entry(key) if use_cache else None
     if entry is None:
         from .codegen import flat_views, generate
 
@@ -269,7 +261,7 @@ def load_fast(asl_files: Iterable[str | Path], registers: str | Path, *, undefin
         views = flat_views(model.register_model, model.views)
         entry = (generate(checked, undefined=undefined, views=views if direct else None), model.register_model, views)
         if use_cache:
-            _write(key, entry)
+            write_entry(key, entry)
     generated, register_model, views = entry
     return build_program(generated), register_model, views
 

@@ -168,10 +168,10 @@ def test_the_folder_keeps_only_the_most_recently_used_entries(cache_folder, monk
     import os
 
     monkeypatch.setattr(cache, "MAX_ENTRIES", 2)
-    cache._write("old", ("entry", 0))
-    cache._write("used", ("entry", 1))
+    cache.write_entry("old", ("entry", 0))
+    cache.write_entry("used", ("entry", 1))
     os.utime(cache_folder / "old.pickle", (2_000_000, 2_000_000))
     os.utime(cache_folder / "used.pickle", (1_000_000, 1_000_000))
-    assert cache._read("used") == ("entry", 1)  # a hit marks it recently used
-    cache._write("new", ("entry", 2))
+    assert cache.read_entry("used") == ("entry", 1)  # a hit marks it recently used
+    cache.write_entry("new", ("entry", 2))
     assert [p.stem for p in _entries(cache_folder)] == ["new", "used"]

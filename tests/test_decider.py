@@ -205,7 +205,11 @@ def test_built_once_per_process_then_from_disk(monkeypatch, tmp_path):
     assert again.source == first.source and again.registers == first.registers
     state = aarch64(el="EL0", fpen="'01'")
     assert again.run(state) == SPEC.run("CheckFPAdvSIMDEnabled64()", profile="no-el2", state=state)
-    assert SPEC.decider("CheckFPAdvSIMDEnabled64()", "default") is SPEC.decider("CheckFPAdvSIMDEnabled64()")
+
+
+def test_spec_keeps_one_decider_per_call_and_profile():
+    assert SPEC.decider("CheckFPAdvSIMDEnabled64()", "default") is SPEC.decider(" CheckFPAdvSIMDEnabled64() ")
+    assert SPEC.decider("CheckFPAdvSIMDEnabled64()", "no-el2") is not SPEC.decider("CheckFPAdvSIMDEnabled64()")
 
 
 def test_corrupt_cache_entry_is_rebuilt(monkeypatch, tmp_path):
