@@ -64,7 +64,7 @@ from .world import Read
 __all__ = ["Decider", "DeciderUnsupported", "build_decider", "DECIDER_VERSION"]
 
 #: Bumped whenever the generated tree's shape changes (part of the on-disk cache key).
-DECIDER_VERSION = "decider-4"
+DECIDER_VERSION = "decider-5"
 
 #: Leaves (paths) past which a decider is not built: its source would be too large to be fast.
 DEFAULT_MAX_PATHS = 5000
@@ -328,16 +328,24 @@ class _Writer:
             self.nlocals += 1
             self.emit(level, f"{name} = st[{storage!r}]")
             bound[storage] = name
-        x = f"x{self.nlocals}"
-        self.nlocals += 1
-        self.emit(level, f"{x} = {bound[storage]} & {mask:#x}  # {self.names.get(var, storage)}")
+        name = self.names.get(var, storage)
         complete = sum(len(values) for values, _ in parts) == 1 << bin(mask).count("1")
         parts.sort(key=lambda p: (len(p[0]), min(p[0])))
+        if complete and len(parts) == 2:
+            # one test, on the masked value itself: `if not s & m` / `if s & m` / `== v`
+            self.emit(level, f"if {self.test(f'{bound[storage]} & {mask:#x}', parts[0][0], mask)}:  # {name}")
+            self.node(parts[0][1], bound, level + 1)
+            self.emit(level, "else:")
+            self.node(parts[1][1], bound, level + 1)
+            return
+        x = f"x{self.nlocals}"
+        self.nlocals += 1
+        self.emit(level, f"{x} = {bound[storage]} & {mask:#x}  # {name}")
         for k, (values, members) in enumerate(parts):
             if complete and k == len(parts) - 1:
                 self.emit(level, "else:")
             else:
-                self.emit(level, f"{'if' if k == 0 else 'elif'} {self.test(x, values)}:")
+                self.emit(level, f"{'if' if k == 0 else 'elif'} {self.test(x, values, mask)}:")
             self.node(members, bound, level + 1)
         if not complete:
             self.emit(level, "return _fail(-1)")
@@ -367,13 +375,20 @@ class _Writer:
         raise DeciderUnsupported("the explored paths do not form a decision tree (no variable tells them "
                                  "apart); this is a bug in asl-interp")
 
-    def test(self, x: str, cls: frozenset) -> str:
+    def test(self, x: str, cls: frozenset, mask: int) -> str:
+        """Python for "``x`` (a name, or ``s & m``: masked by ``mask``) is in ``cls``"."""
+        px = f"({x})" if " " in x else x
         if len(cls) == 1:
-            return f"{x} == {next(iter(cls)):#x}"
+            value = next(iter(cls))
+            if value == 0:
+                return f"not {x}"
+            if value == mask:
+                return x if mask & (mask - 1) == 0 else f"{px} == {value:#x}"
+            return f"{px} == {value:#x}"
         if len(cls) <= 4:
-            return f"{x} in ({', '.join(f'{v:#x}' for v in sorted(cls))})"
+            return f"{px} in ({', '.join(f'{v:#x}' for v in sorted(cls))})"
         self.consts.append(cls)
-        return f"{x} in _K{len(self.consts) - 1}"
+        return f"{px} in _K{len(self.consts) - 1}"
 
 
 def _compile(source: str, table: Sequence[_Leaf], bad: Any) -> tuple[Any, dict[int, int]]:

@@ -189,12 +189,18 @@ def split_by_outcome(states, flat, registers, deciders, program, spec, profile, 
         if not items:
             continue
 
-        def base_once(items=items):
-            for _s, f, name, _c in items:
-                if name == "CheckFPAdvSIMDEnabled64":
-                    baseline.fp_access_64(f)
-                else:
-                    baseline.vfp_access_32(f, True)
+        # each side's (function, argument) pairs, looked up before the timed region
+        base_calls = [(baseline.fp_access_64 if name == "CheckFPAdvSIMDEnabled64" else baseline.vfp_access_32, f)
+                      for _s, f, name, _c in items]  # vfp_access_32's fpexc_check defaults to TRUE
+        decide_calls = [(deciders[name].decide, regs_of[id(s)]) for s, _f, name, _c in items]
+
+        def base_once(calls=base_calls):
+            for fn, arg in calls:
+                fn(arg)
+
+        def decide_once(calls=decide_calls):
+            for fn, arg in calls:
+                fn(arg)
 
         def gen_once(items=items):
             worlds = [(LeanWorld(spec, profile, s), name, c) for s, _f, name, c in items]
@@ -205,10 +211,6 @@ def split_by_outcome(states, flat, registers, deciders, program, spec, profile, 
                 except EvaluationEnded:
                     pass
             return time.perf_counter() - t0
-
-        def decide_once(items=items):
-            for s, _f, name, _c in items:
-                deciders[name].decide(regs_of[id(s)])
 
         tb = median_time(base_once, rep)[0]
         td = median_time(decide_once, rep)[0]
