@@ -46,7 +46,9 @@ Guarantees (what stays the same as the evaluator's fast form):
 Run-time errors (failed ``assert``, ``Unreachable()``, runaway recursion) are
 ``ASLRuntimeError``s at the offending span, with the evaluator's messages; unlike the
 evaluator's, they carry no ASL call stack, and there is no step limit (use the evaluator
-for untrusted, possibly non-terminating ASL).
+for untrusted, possibly non-terminating ASL). Reading a global never assigned is the
+evaluator's error too (an array element's at its span; a scalar global's, found as a
+Python NameError, without a position).
 """
 
 from __future__ import annotations
@@ -68,7 +70,7 @@ __all__ = ["CodegenUnsupported", "FastProgram", "FlatWorld", "compile_fast", "fl
 _COMPILE_RECURSION = 30_000
 
 #: Bumped whenever the generated code's shape changes (part of the on-disk cache key).
-GENERATOR_VERSION = "codegen-2"
+GENERATOR_VERSION = "codegen-3"
 
 
 def _load_front() -> None:
@@ -251,7 +253,10 @@ class _Gen:
                 if low is None or high is None:
                     raise CodegenUnsupported(f"array {name} with bounds known only at run time")
                 self.array_low[name] = low
-                init = f"_Array({low}, [{fg.default(t.elems[0], d)} for _ in range({high - low + 1})])"
+                # elements of scalars start unset, as in the evaluator (_aget reports reading one)
+                elem = t.elems[0]
+                fill = "None" if elem.kind in ("bits", "integer", "boolean", "enum", "string") else fg.default(elem, d)
+                init = f"_Array({low}, [{fill} for _ in range({high - low + 1})])"
             elif d.init is None and t.kind in ("bits", "integer", "boolean", "enum", "string"):
                 # Unset until assigned, as in the evaluator: reading it first raises
                 # NameError, which FastProgram.call reports as the evaluator does.
@@ -1567,11 +1572,14 @@ def _exactdiv(a: int, b: int, span: Any) -> int:
 
 
 def _aget(arr: Array, i: int, name: str, span: Any) -> Any:
-    """``name[i]`` with the evaluator's bounds check."""
+    """``name[i]`` with the evaluator's bounds check; an element never assigned is an error."""
     k = i - arr.low
     if not 0 <= k < len(arr.items):
         raise ASLRuntimeError(f"index {i} is outside {name}[{arr.low}..{arr.low + len(arr.items) - 1}]", span)
-    return arr.items[k]
+    value = arr.items[k]
+    if value is None:
+        raise ASLRuntimeError(f"{name}[{i}] is read before any value was assigned to it", span)
+    return value
 
 
 def _aset(arr: Array, i: int, value: Any, name: str, span: Any) -> None:
