@@ -64,7 +64,7 @@ from .world import Read
 __all__ = ["Decider", "DeciderUnsupported", "build_decider", "DECIDER_VERSION"]
 
 #: Bumped whenever the generated tree's shape changes (part of the on-disk cache key).
-DECIDER_VERSION = "decider-5"
+DECIDER_VERSION = "decider-6"
 
 #: Leaves (paths) past which a decider is not built: its source would be too large to be fast.
 DEFAULT_MAX_PATHS = 5000
@@ -240,6 +240,9 @@ def _explore_tree(spec: Any, call: str, prof: Profile, max_paths: int) -> tuple[
         raise DeciderUnsupported(f"cannot compile {call.strip()} on profile '{prof.name}': {err.message}",
                                  err.span, notes=err.notes) from None
     leaves = []
+    # Leaves share most of their branch steps (every path starts alike): one object per
+    # distinct step keeps the cached tree small and quick to load.
+    pool: dict[PathStep, PathStep] = {}
     for leaf in list(table.leaves) + list(table.infeasible_leaves):
         classes = {}
         for var, cls in leaf.choices.items():
@@ -253,9 +256,10 @@ def _explore_tree(spec: Any, call: str, prof: Profile, max_paths: int) -> tuple[
                                    notes=(f"note: add it to {prof.path} under [constrained_unpredictable]",))
             classes[(var.key, var.mask)] = cls
         outcome = None
-        if leaf.outcome is not None:
-            outcome = leaf.outcome
-        leaves.append(_Leaf(classes, outcome, leaf.error, tuple(leaf.reads), tuple(leaf.path)))
+        if leaf.outcome is not None:  # its reads and path are kept once, in the _Leaf
+            outcome = attrs.evolve(leaf.outcome, reads=(), path=(), lines=(), defaulted=())
+        leaves.append(_Leaf(classes, outcome, leaf.error, tuple(leaf.reads),
+                            tuple(pool.setdefault(step, step) for step in leaf.path)))
     source = _Writer(leaves, _names(spec, leaves)).function()
     registers = tuple(sorted({storage for leaf in leaves for (storage, _mask) in leaf.classes}))
     return source, tuple(leaves), registers
@@ -394,7 +398,8 @@ class _Writer:
 def _compile(source: str, table: Sequence[_Leaf], bad: Any) -> tuple[Any, dict[int, int]]:
     """The generated tree as a function ``decide(st) -> Outcome`` (bound to each leaf's
     outcome; an assertion failure raised), and the leaf index of each outcome object."""
-    answers = tuple(_lean(leaf) for leaf in table)
+    lean_steps: dict[int, PathStep] = {}
+    answers = tuple(_lean(leaf, lean_steps) for leaf in table)
     failed = {i: leaf.error for i, leaf in enumerate(table) if leaf.outcome is None}
 
     def fail(index: int) -> None:
@@ -407,9 +412,15 @@ def _compile(source: str, table: Sequence[_Leaf], bad: Any) -> tuple[Any, dict[i
     return ns["decide"], {id(a): i for i, a in enumerate(answers) if a is not None}
 
 
-def _lean(leaf: _Leaf) -> Outcome | None:
-    """The outcome ``decide`` gives for a leaf: nothing recorded that depends on the values."""
+def _lean(leaf: _Leaf, steps: dict[int, PathStep]) -> Outcome | None:
+    """The outcome ``decide`` gives for a leaf: nothing recorded that depends on the values.
+    ``steps`` memoises each (shared) branch step without its reads."""
     if leaf.outcome is None:
         return None
-    return attrs.evolve(leaf.outcome, reads=(), path=tuple(attrs.evolve(s, reads=()) for s in leaf.path),
-                        lines=(), defaulted=())
+    path = []
+    for s in leaf.path:
+        lean = steps.get(id(s))
+        if lean is None:
+            lean = steps[id(s)] = PathStep(s.span, s.condition, s.value, ())
+        path.append(lean)
+    return attrs.evolve(leaf.outcome, path=tuple(path))
