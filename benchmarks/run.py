@@ -170,7 +170,24 @@ def main(argv: list[str] | None = None) -> int:
                 ["form", "calls/s", "x baseline time"], out))
     print()
     print(split_by_outcome(states, flat, registers, deciders, special, spec, profile, LeanWorld, rep))
+    print()
+    print(decider_builds(spec, profile, 1 if args.quick else 3))
     return 0
+
+
+def decider_builds(spec, profile, rep):
+    """What the decider costs before its first call: cold (explore + write the tree; no
+    cache) and warm (from the on-disk cache), per call."""
+    from asl_interp.decider import build_decider
+
+    rows = []
+    for _name, _cargs, text in CALLS:
+        cold, built = median_time(lambda text=text: build_decider(spec, text, profile, use_cache=False), rep)
+        build_decider(spec, text, profile)  # the cache entry the warm figure reads
+        warm, _ = median_time(lambda text=text: build_decider(spec, text, profile), rep)
+        rows.append([text, built.leaves, 1e3 * cold, 1e3 * warm])
+    return table(f"decider build (profile {profile.name}), median of {rep}",
+                 ["call", "leaves", "cold ms (explore + tree)", "warm ms (disk cache)"], rows)
 
 
 def split_by_outcome(states, flat, registers, deciders, program, spec, profile, LeanWorld, rep):

@@ -23,7 +23,7 @@ SHARED_BENCH = REPO.parent / "shared" / "bench" / "fpcheck_loop.asl"
 EXPECTED = {
     "load.py": ["load, in-process phases", "load, fresh process", "warm (cache present)", "cold (no cache)"],
     "run.py": ["every form agrees with the baseline", "baseline (hand-written Python)",
-               "decider: the spec compiled for the profile (fast form)", "decider us/call", "codegen, Machine",
+               "decider: the spec compiled for the profile (fast form)", "decider us/call", "decider build", "codegen, Machine",
                "evaluator fast form, Machine", "Spec.run", "run, by outcome", "takes an exception"],
     "loop.py": ["loop, in-process", "codegen, direct storage", "loop, whole process", "vs ASLi 180k/s"],
     "parse.py": [],
