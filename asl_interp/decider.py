@@ -33,8 +33,8 @@ Guarantees:
   :class:`~asl_interp.errors.StateError` naming it.
 - :meth:`Decider.run` gives what ``Spec.run`` gives (``reads`` and each path step's reads
   filled from the state), and runs ``Spec.run`` itself whenever the fast form could differ:
-  a bit the path examines is not set (so the unset policy decides), or the state overrides
-  the profile's ``[state]``.
+  a bit the path examines is not set (so the unset policy decides), or the state gives a bit
+  the profile's ``[state]`` sets another value.
 - Building fails cleanly: a :class:`~asl_interp.errors.ProfileError` naming the question
   when the profile leaves an IMPLEMENTATION DEFINED answer or a CONSTRAINED UNPREDICTABLE
   choice open; :class:`DeciderUnsupported` (an ``ASLError``) when the exploration passes
@@ -58,7 +58,7 @@ from typing import Any
 import attrs
 
 from .errors import ASLAssertionError, ASLError, ProfileError, StateError
-from .machine import Outcome, PathStep, Profile, StateFile, resolve_state
+from .machine import Outcome, PathStep, Profile, StateFile
 from .world import Read
 
 __all__ = ["Decider", "DeciderUnsupported", "build_decider", "DECIDER_VERSION"]
@@ -112,7 +112,8 @@ class Decider:
     _profile_obj: Profile = attrs.field(repr=False)
     _table: tuple[_Leaf, ...] = attrs.field(repr=False)
     _which: Any = attrs.field(repr=False)
-    _profile_bits: dict[str, int] = attrs.field(repr=False)
+    #: storage -> (bits the profile's [state] sets, their values): what the tree assumes
+    _profile_state: dict[str, tuple[int, int]] = attrs.field(repr=False)
 
     def __call__(self, registers: Mapping[str, int]) -> Outcome:
         """The same as :attr:`decide`."""
@@ -123,9 +124,8 @@ class Decider:
         them), the fields read and each path step's reads filled in from the state."""
         machine = self._spec.machine(self._profile_obj, state, unset=unset)
         values, known = machine.storage()
-        if isinstance(state, StateFile):
-            state = state.registers
-        if state and self._touches_profile_state(state):
+        if any(values[storage] & mask != value for storage, (mask, value) in self._profile_state.items()):
+            # the state changes bits the profile's [state] sets, which the tree takes as given
             return self._spec.run_on(machine, self.call)
         try:
             leaf = self._table[self._which[id(self.decide(values))]]
@@ -135,29 +135,23 @@ class Decider:
             # unset bits (the unset policy decides) or a failed assertion (its state may be
             # unset too): the instrumented run says it in its own words
             return self._spec.run_on(machine, self.call)
+        views = self._spec.model.views
 
         def refill(reads: Sequence[Read]) -> tuple[Read, ...]:
-            return tuple(attrs.evolve(r, value=_read_value(self._spec, values, r)) for r in reads)
+            out = []
+            for r in reads:
+                view = views[r.register]
+                value = (values[view.storage] >> (r.low + view.offset)) & ((1 << (r.high - r.low + 1)) - 1)
+                out.append(Read(r.register, r.field, r.high, r.low, value, r.span))
+            return tuple(out)
 
-        return attrs.evolve(leaf.outcome, reads=refill(leaf.reads),
-                            path=tuple(attrs.evolve(s, reads=refill(s.reads)) for s in leaf.path))
+        path = tuple(PathStep(s.span, s.condition, s.value, refill(s.reads)) if s.reads else s for s in leaf.path)
+        return attrs.evolve(leaf.outcome, reads=refill(leaf.reads), path=path)
 
     def registers_from(self, state: Mapping[str, Any]) -> dict[str, int]:
         """Whole-register values for ``decide`` from a state mapping as ``Spec.run`` takes
         it (``{"PSTATE.EL": "EL1", "FPEXC.EN": 0, ...}``); unset bits are zero."""
         return self._spec.machine(self._profile_obj, state).storage()[0]
-
-    def _touches_profile_state(self, state: Mapping[str, Any]) -> bool:
-        if not self._profile_bits:
-            return False
-        model = self._spec.model
-        for w in resolve_state(state, model, self._spec.constants):
-            view = model.views[w.register]
-            mask = ((1 << (w.high - w.low + 1)) - 1) << (w.low + view.offset)
-            if self._profile_bits.get(view.storage, 0) & mask:
-                return True
-        return False
-
 
 def _input_error(names: Sequence[str], registers: Any, err: Exception) -> StateError:
     """The StateError for register values ``decide`` cannot use (``names``: the registers it reads)."""
@@ -177,11 +171,6 @@ def _input_error(names: Sequence[str], registers: Any, err: Exception) -> StateE
 def _fresh(err: ASLAssertionError | None) -> ASLAssertionError:
     assert err is not None
     return ASLAssertionError(err.message, err.span, notes=err.notes)
-
-
-def _read_value(spec: Any, values: Mapping[str, int], r: Read) -> int:
-    view = spec.model.views[r.register]
-    return (values[view.storage] >> (r.low + view.offset)) & ((1 << (r.high - r.low + 1)) - 1)
 
 
 # ======================================================================================
@@ -207,7 +196,7 @@ def build_decider(spec: Any, call: str, profile: str | Path | Profile = "default
     fn, which = _compile(source, table, lambda st, err: _input_error(registers, st, err))
     return Decider(call=call.strip(), profile=prof.name, source=source, registers=registers, leaves=len(table),
                    decide=fn, spec=spec, profile_obj=prof, table=table, which=which,
-                   profile_bits=_profile_bits(spec, prof))
+                   profile_state=_profile_state(spec, prof))
 
 
 def _cache_key(spec: Any, call: str, prof: Profile, max_paths: int) -> str:
@@ -222,13 +211,10 @@ def _cache_key(spec: Any, call: str, prof: Profile, max_paths: int) -> str:
     return h.hexdigest()
 
 
-def _profile_bits(spec: Any, prof: Profile) -> dict[str, int]:
-    """Storage bits the profile's ``[state]`` sets."""
-    out: dict[str, int] = {}
-    for w in resolve_state(prof.state, spec.model, spec.constants):
-        view = spec.model.views[w.register]
-        out[view.storage] = out.get(view.storage, 0) | (((1 << (w.high - w.low + 1)) - 1) << (w.low + view.offset))
-    return out
+def _profile_state(spec: Any, prof: Profile) -> dict[str, tuple[int, int]]:
+    """Storage register -> (the bits the profile's ``[state]`` sets, their values)."""
+    values, known = spec.machine(prof).storage()
+    return {storage: (mask, values[storage] & mask) for storage, mask in known.items() if mask}
 
 
 def _explore_tree(spec: Any, call: str, prof: Profile, max_paths: int) -> tuple[str, tuple[_Leaf, ...], tuple[str, ...]]:

@@ -149,10 +149,19 @@ def test_unset_zero_policy_is_honoured():
     assert decider.run(state, unset="zero") == SPEC.run("CheckFPAdvSIMDEnabled64()", state=state, unset="zero")
 
 
-def test_state_overriding_the_profile_state_runs_the_spec():
-    # the default profile's [state] sets _PC; a user value for it must not be ignored
-    state = {**aarch64(el="EL1", fpen="'00'"), "_PC": 0x1000}
-    assert SPEC.decider("CheckFPAdvSIMDEnabled64()").run(state) == SPEC.run("CheckFPAdvSIMDEnabled64()", state=state)
+@pytest.mark.parametrize("pc", [0x1000, 0x0])
+def test_state_overriding_the_profile_state_runs_the_spec(pc, monkeypatch):
+    # the default profile's [state] sets _PC = 0x0; another value must not be ignored, and
+    # only another value makes run() hand over to Spec.run
+    state = {**aarch64(el="EL1", fpen="'00'"), "_PC": pc}
+    decider = SPEC.decider("CheckFPAdvSIMDEnabled64()")
+    want = SPEC.run("CheckFPAdvSIMDEnabled64()", state=state)
+    handed_over = []
+    real = type(SPEC).run_on
+    monkeypatch.setattr(type(SPEC), "run_on", lambda spec, machine, call: handed_over.append(call)
+                        or real(spec, machine, call))
+    assert decider.run(state) == want
+    assert handed_over == (["CheckFPAdvSIMDEnabled64()"] if pc else [])
 
 
 @pytest.mark.parametrize(("registers", "message"), [
