@@ -300,6 +300,62 @@ def _cmd_compile(args: argparse.Namespace) -> int:
 
 
 # --------------------------------------------------------------------------------------
+# sweep
+# --------------------------------------------------------------------------------------
+
+
+@command("sweep", help="Run a call for every state in a JSON Lines file (one state object per line) with the "
+                       "fast form of run; one outcome per line, then a tally.")
+def _add_sweep(p: argparse.ArgumentParser) -> None:
+    p.add_argument("call", metavar="CALL", help="the call, in ASL, e.g. 'CheckVFPEnabled(TRUE)'")
+    p.add_argument("states", metavar="FILE.jsonl",
+                   help="one JSON object per line, keys and values as a state file's [registers] "
+                        "(e.g. {\"PSTATE.EL\": \"EL1\", \"FPEXC.EN\": 0}); - reads standard input")
+    p.add_argument("--spec", default="armv8.6", metavar="VERSION|DIR",
+                   help="a bundled spec version (default: armv8.6) or a spec folder")
+    p.add_argument("--profile", default="default", metavar="NAME|FILE",
+                   help="implementation profile (see `asl-interp profiles`); default: 'default'")
+    p.add_argument("--unset", choices=("error", "zero"), default="error",
+                   help="reading a field a line never set: an error for that line (default) or zero")
+    p.add_argument("--json", action="store_true", help="print one JSON object per state line, and no tally")
+
+
+@_add_sweep
+def _cmd_sweep(args: argparse.Namespace) -> int:
+    import json
+
+    from .api import load_profile, load_spec
+    from .errors import UsageError
+    from .report import _as_usage, write
+    from .sweep import render_sweep_line, render_tally, sweep, sweep_json
+
+    spec = load_spec(args.spec)
+    with _as_usage("--profile: "):
+        profile = load_profile(args.profile)
+    if args.states == "-":
+        source, lines = "<stdin>", sys.stdin.read().splitlines()
+    else:
+        try:
+            with open(args.states, encoding="utf-8") as f:
+                source, lines = args.states, f.read().splitlines()
+        except (OSError, UnicodeDecodeError) as err:
+            raise UsageError(f"cannot read {args.states}: {err}") from None
+    results = []
+    status = 0
+    for result in sweep(spec, args.call, lines, source=source, profile=profile, unset=args.unset):
+        results.append(result)
+        if result.error is not None:
+            status = max(status, EXIT_FOR_PHASE.get(result.error.phase, 1))
+            if not args.json:
+                print(render_sweep_line(result, source), file=sys.stderr)
+                continue
+        write(json.dumps(sweep_json(result)) if args.json else render_sweep_line(result, source))
+    if not args.json:
+        write(render_tally(results))
+    return status
+
+
+# --------------------------------------------------------------------------------------
 # profiles
 # --------------------------------------------------------------------------------------
 

@@ -35,6 +35,22 @@ def _session_cache(tmp_path_factory):
 UPDATE_GOLDEN = os.environ.get("ASL_UPDATE_GOLDEN") == "1"
 
 
+def readme_block(marker: str, lang: str, actual: str) -> None:
+    """Check that README.md's fenced block after ``<!-- marker -->`` is ``actual``; with
+    ASL_UPDATE_GOLDEN=1, rewrite the block instead (the README's outputs are golden files)."""
+    import re
+
+    readme = REPO / "README.md"
+    text = readme.read_text(encoding="utf-8")
+    m = re.search(rf"<!-- {marker} -->\n```{lang}\n(.*?)```\n", text, re.S)
+    assert m, f"README.md has no <!-- {marker} --> block"
+    if UPDATE_GOLDEN:
+        readme.write_text(text[:m.start(1)] + actual + text[m.end(1):], encoding="utf-8")
+        return
+    assert m.group(1) == actual, (f"README.md's {marker} block differs from what the command prints; "
+                                  "regenerate: ASL_UPDATE_GOLDEN=1 python -m pytest -q tests -k readme")
+
+
 def assert_golden(source: Path, rendered: str) -> None:
     """``rendered`` must equal ``source``'s ``.expected`` file beside it (rewritten instead
     under ASL_UPDATE_GOLDEN=1)."""

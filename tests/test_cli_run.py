@@ -18,7 +18,7 @@ from asl_interp.api import load_spec
 from asl_interp.cli import main
 from asl_interp.machine import load_profile, profile_names
 
-from conftest import REPO, SOURCES, UPDATE_GOLDEN
+from conftest import REPO, SOURCES, readme_block
 from states import aarch32_guest, aarch64
 
 EXAMPLE = REPO / "examples" / "aarch32-guest-vfp.toml"
@@ -491,19 +491,6 @@ README = REPO / "README.md"
 
 def _readme_blocks():
     return README.read_text(encoding="utf-8")
-
-
-def readme_block(marker, lang, actual):
-    """Check that the README's fenced block after ``<!-- marker -->`` is ``actual``; with
-    ASL_UPDATE_GOLDEN=1, rewrite the block instead (the README's outputs are golden files)."""
-    text = _readme_blocks()
-    m = re.search(rf"<!-- {marker} -->\n```{lang}\n(.*?)```\n", text, re.S)
-    assert m, f"README.md has no <!-- {marker} --> block"
-    if UPDATE_GOLDEN:
-        README.write_text(text[:m.start(1)] + actual + text[m.end(1):], encoding="utf-8")
-        return
-    assert m.group(1) == actual, (f"README.md's {marker} block differs from what the command prints; "
-                                  "regenerate: ASL_UPDATE_GOLDEN=1 python -m pytest -q tests/test_cli_run.py -k readme")
 
 
 def test_readme_starts_with_the_main_and_test_commands():

@@ -1,0 +1,134 @@
+"""``asl-interp sweep CALL FILE.jsonl``: every state line gets the outcome ``run`` gives it
+(through the decider), bad lines are reported at their line and do not stop the others, and
+the exit status says the worst that happened."""
+
+import io
+import json
+
+import pytest
+
+from asl_interp.api import load_spec
+from asl_interp.explore import outcome_json
+
+from conftest import REPO, SOURCES, cli, readme_block
+from states import aarch32_guest, aarch64
+
+SPEC = load_spec("armv8.6")
+GUEST_STATES = REPO / "examples" / "guest-states.jsonl"
+
+STATES = [aarch32_guest(en=0, tfp=1), aarch32_guest(en=1, tfp=1), aarch32_guest(el="EL0", en=1, tfp=0),
+          aarch64(el="EL0", fpen="'01'", tfp=1)]
+#: AArch64 states set no CPACR.ASEDIS, which CheckVFPEnabled reads at an AArch64 EL1 or EL2
+STATES_64 = STATES + [aarch64(el="EL1", fpen="'00'"), aarch64(el="EL2", tfp=1)]
+
+
+def write_lines(tmp_path, lines, name="states.jsonl"):
+    path = tmp_path / name
+    path.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(("call", "states"), [("CheckVFPEnabled(TRUE)", STATES),
+                                              ("CheckFPAdvSIMDEnabled64()", STATES_64)])
+def test_every_line_gets_the_outcome_run_gives(capsys, tmp_path, call, states):
+    path = write_lines(tmp_path, [json.dumps(s) for s in states])
+    rc, out, err = cli(capsys, "sweep", call, str(path), "--json")
+    assert (rc, err) == (0, "")
+    got = [json.loads(line) for line in out.splitlines()]
+    assert [g["line"] for g in got] == list(range(1, len(states) + 1))
+    assert [g["outcome"] for g in got] == [outcome_json(SPEC.run(call, state=s)) for s in states]
+
+
+def test_text_output_and_tally(capsys, tmp_path):
+    path = write_lines(tmp_path, [json.dumps(STATES[0]), "", json.dumps(STATES[1]), json.dumps(STATES[0])])
+    rc, out, err = cli(capsys, "sweep", "CheckVFPEnabled(TRUE)", str(path))
+    assert (rc, err) == (0, "")
+    undef = "UNDEFINED → Undefined Instruction exception in AArch32 Undefined mode at EL1"
+    trap = "Advanced SIMD/FP access trap → exception to EL2 in AArch64, EC 0x07"
+    assert out.splitlines() == [f"{path}:1: {undef}", f"{path}:3: {trap}", f"{path}:4: {undef}",
+                                "3 states, 0 errors:", f"  2  {undef}", f"  1  {trap}"]
+
+
+def test_readme_example(capsys, monkeypatch):
+    monkeypatch.chdir(REPO)
+    rc, out, err = cli(capsys, "sweep", "CheckVFPEnabled(TRUE)", "examples/guest-states.jsonl")
+    assert (rc, err) == (0, "")
+    readme_block("sweep-output", "text", "$ asl-interp sweep 'CheckVFPEnabled(TRUE)' examples/guest-states.jsonl\n"
+                 + out)
+    for number, line in enumerate(GUEST_STATES.read_text(encoding="utf-8").splitlines(), start=1):
+        want = SPEC.run("CheckVFPEnabled(TRUE)", state=json.loads(line))
+        assert f"guest-states.jsonl:{number}: {outcome_json(want)['summary']}" in out
+
+
+def test_bad_lines_are_reported_and_the_rest_still_run(capsys, tmp_path):
+    lines = [json.dumps(STATES[1]),
+             '{"PSTATE.EL": EL1}',                          # not JSON
+             "[1, 2]",                                      # not an object
+             '{"PSTATE.EL": "EL1", "FPEXC.ENN": 1}',        # unknown field
+             '{"PSTATE.EL": "EL1", "FPEXC.EN": 5}',         # bad value
+             '{"PSTATE.EL": "EL1"}',                        # CPACR.ASEDIS is read but never set
+             json.dumps(STATES[0])]
+    path = write_lines(tmp_path, lines)
+    rc, out, err = cli(capsys, "sweep", "CheckVFPEnabled(TRUE)", str(path))
+    assert rc == 2
+    assert [line.split(": ", 1)[0] for line in out.splitlines()[:2]] == [f"{path}:1", f"{path}:7"]
+    assert out.splitlines()[2] == "7 states, 5 errors:"
+    errors = [line for line in err.splitlines() if line.startswith(str(path))]
+    assert errors[0] == f"{path}:2:15: error: not a JSON object: Expecting value (column 15)"
+    assert errors[1] == f"{path}:3:1: error: a state is a JSON object of register names and values, not list"
+    assert errors[2] == f"{path}:4:22: error: register FPEXC has no field 'ENN'; did you mean 'EN'?"
+    assert errors[3].startswith(f"{path}:5:22: error: ") and "FPEXC.EN" in errors[3]
+    assert errors[4].startswith(f"{path}:6: ") and "CPACR.ASEDIS was never set, and the spec reads it here" in errors[4]
+    assert "Traceback" not in err
+
+
+def test_only_failed_evaluations_exit_1_and_json_carries_the_phase(capsys, tmp_path):
+    path = write_lines(tmp_path, ['{"PSTATE.EL": "EL1"}', json.dumps(STATES[0])])
+    rc, out, err = cli(capsys, "sweep", "CheckVFPEnabled(TRUE)", str(path), "--json")
+    assert (rc, err) == (1, "")
+    first, second = (json.loads(line) for line in out.splitlines())
+    assert (first["line"], first["phase"]) == (1, "state") and "was never set" in first["error"]
+    assert second["outcome"]["mode"] == "Undef"
+
+
+def test_unset_zero(capsys, tmp_path):
+    state = {"PSTATE.EL": "EL1"}
+    path = write_lines(tmp_path, [json.dumps(state)])
+    rc, out, _ = cli(capsys, "sweep", "CheckVFPEnabled(TRUE)", str(path), "--unset", "zero", "--json")
+    assert rc == 0
+    want = SPEC.run("CheckVFPEnabled(TRUE)", state=state, unset="zero")
+    assert json.loads(out)["outcome"] == outcome_json(want)
+
+
+def test_standard_input(capsys, monkeypatch):
+    monkeypatch.setattr("sys.stdin", io.StringIO(json.dumps(STATES[1]) + "\n"))
+    rc, out, _ = cli(capsys, "sweep", "CheckVFPEnabled(TRUE)", "-")
+    assert rc == 0 and out.startswith("<stdin>:1: Advanced SIMD/FP access trap")
+
+
+def test_profile_option(capsys, tmp_path):
+    path = write_lines(tmp_path, [json.dumps(aarch64(el="EL0", fpen="'01'"))])
+    rc, out, _ = cli(capsys, "sweep", "CheckFPAdvSIMDEnabled64()", str(path), "--profile", "no-el3", "--json")
+    assert rc == 0
+    want = SPEC.run("CheckFPAdvSIMDEnabled64()", profile="no-el3", state=aarch64(el="EL0", fpen="'01'"))
+    assert json.loads(out)["outcome"] == outcome_json(want)
+
+
+@pytest.mark.parametrize(("argv", "status", "message"), [
+    (["CheckVFPEnabled(TRUE)", "no-such-file.jsonl"], 2, "error: cannot read no-such-file.jsonl"),
+    (["CheckVFPEnabled(TRUE)", str(GUEST_STATES), "--profile", "nope"], 2, "error: --profile: unknown profile 'nope'"),
+    (["CheckVFPEnabled(", str(GUEST_STATES)], 2, "error: not an ASL call: 'CheckVFPEnabled(': '(' is never closed"),
+])
+def test_usage_errors(capsys, argv, status, message):
+    rc, out, err = cli(capsys, "sweep", *argv)
+    assert (rc, out) == (status, "")
+    assert err.startswith(message)
+
+
+def test_profile_leaving_a_question_open(capsys, tmp_path):
+    text = (SOURCES / "profiles" / "default.toml").read_text(encoding="utf-8")
+    profile = tmp_path / "open.toml"
+    profile.write_text(text.replace('"FPEXC.EN value when TGE==1 and RW==0" = "\'1\'"\n', ""), encoding="utf-8")
+    rc, out, err = cli(capsys, "sweep", "CheckVFPEnabled(TRUE)", str(GUEST_STATES), "--profile", str(profile))
+    assert (rc, out) == (1, "")
+    assert "the fast form needs every answer fixed" in err
