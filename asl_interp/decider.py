@@ -106,7 +106,9 @@ class Decider:
     registers: tuple[str, ...]
     leaves: int
     #: ``decide(registers) -> Outcome``: the outcome for whole-register values ``registers``
-    #: (storage name -> int); the generated function itself, so a call costs one Python call.
+    #: (storage name -> int; only the bits the path examines are looked at, so bits beyond a
+    #: register's width are ignored); the generated function itself, so a call costs one
+    #: Python call.
     decide: Any = attrs.field(repr=False)
     _spec: Any = attrs.field(repr=False)
     _profile_obj: Profile = attrs.field(repr=False)
@@ -152,6 +154,7 @@ class Decider:
         """Whole-register values for ``decide`` from a state mapping as ``Spec.run`` takes
         it (``{"PSTATE.EL": "EL1", "FPEXC.EN": 0, ...}``); unset bits are zero."""
         return self._spec.machine(self._profile_obj, state).storage()[0]
+
 
 def _input_error(names: Sequence[str], registers: Any, err: Exception) -> StateError:
     """The StateError for register values ``decide`` cannot use (``names``: the registers it reads)."""
