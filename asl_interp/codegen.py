@@ -253,7 +253,7 @@ class _Gen:
                 if low is None or high is None:
                     raise CodegenUnsupported(f"array {name} with bounds known only at run time")
                 self.array_low[name] = low
-                # elements of scalars start unset, as in the evaluator (_aget reports reading one)
+                # elements of scalars start unset, as in the evaluator (Array.get reports reading one)
                 elem = t.elems[0]
                 fill = "None" if elem.kind in ("bits", "integer", "boolean", "enum", "string") else fg.default(elem, d)
                 init = f"_Array({low}, [{fill} for _ in range({high - low + 1})])"
@@ -1571,25 +1571,6 @@ def _exactdiv(a: int, b: int, span: Any) -> int:
     return a // b
 
 
-def _aget(arr: Array, i: int, name: str, span: Any) -> Any:
-    """``name[i]`` with the evaluator's bounds check; an element never assigned is an error."""
-    k = i - arr.low
-    if not 0 <= k < len(arr.items):
-        raise ASLRuntimeError(f"index {i} is outside {name}[{arr.low}..{arr.low + len(arr.items) - 1}]", span)
-    value = arr.items[k]
-    if value is None:
-        raise ASLRuntimeError(f"{name}[{i}] is read before any value was assigned to it", span)
-    return value
-
-
-def _aset(arr: Array, i: int, value: Any, name: str, span: Any) -> None:
-    """``name[i] = value`` with the evaluator's bounds check."""
-    k = i - arr.low
-    if not 0 <= k < len(arr.items):
-        raise ASLRuntimeError(f"index {i} is outside {name}[{arr.low}..{arr.low + len(arr.items) - 1}]", span)
-    arr.items[k] = value
-
-
 def _slice(v: Any, hi: int, lo: int, width: int | None, span: Any) -> int:
     """Bits ``hi:lo`` of ``v`` (an int of ``width`` bits, an integer when ``width`` is None,
     or a Bits), range-checked as the evaluator does."""
@@ -2058,7 +2039,7 @@ def build_program(generated: Generated) -> FastProgram:
         "_rt_error": _rt_error, "_assert_error": _assert_error, "_sint": _sint, "_div": _div, "_mod": _mod,
         "_slice": _slice, "_ext_error": _ext_error, "_from_world": checked_answer, "_show": show, "_patch": _patch,
         "_TypeDesc": TypeDesc, "_eqw": _eqw, "_argw": _argw, "_zext": _zext, "_exactdiv": _exactdiv,
-        "_aget": _aget, "_aset": _aset, "_eqb": _eqb,
+        "_aget": Array.get, "_aset": Array.set, "_eqb": _eqb,
 
 
 

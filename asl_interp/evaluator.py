@@ -1107,12 +1107,10 @@ class _Compiler:
         idx = self.expr(t.args[0])
         span = t.span
 
+        name = t.name
+
         def store_elem(l, rt, v):
-            arr = get_arr(l, rt)
-            i = idx(l, rt) - arr.low
-            if not 0 <= i < len(arr.items):
-                raise ASLRuntimeError(f"index {i + arr.low} is outside {t.name}[{arr.low}..{arr.low + len(arr.items) - 1}]", span)
-            arr.items[i] = v
+            get_arr(l, rt).set(idx(l, rt), v, name, span)
         return store_elem
 
     def _array(self, r: Any) -> Any:
@@ -1374,14 +1372,7 @@ class _Compiler:
             name = e.name
 
             def elem(l, rt):
-                arr = get_arr(l, rt)
-                i = idx(l, rt) - arr.low
-                if not 0 <= i < len(arr.items):
-                    raise ASLRuntimeError(f"index {i + arr.low} is outside {name}[{arr.low}..{arr.low + len(arr.items) - 1}]", span)
-                v = arr.items[i]
-                if v is None:
-                    raise ASLRuntimeError(f"{name}[{i + arr.low}] is read before any value was assigned to it", span)
-                return v
+                return get_arr(l, rt).get(idx(l, rt), name, span)
             return elem
         return self._call(r.func, e.args, e)
 

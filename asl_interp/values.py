@@ -35,6 +35,8 @@ from __future__ import annotations
 import weakref
 from typing import Any
 
+from .errors import ASLRuntimeError
+
 
 class Bits:
     """A bit vector of known width ``n`` and value ``v`` (``0 <= v < 2**n``). Immutable."""
@@ -225,6 +227,25 @@ class Array:
 
     def copy(self) -> Array:
         return Array(self.low, [copy_value(x) for x in self.items])
+
+    def _offset(self, index: int, name: str, span: Any) -> int:
+        k = index - self.low
+        if not 0 <= k < len(self.items):
+            raise ASLRuntimeError(f"index {index} is outside {name}[{self.low}..{self.low + len(self.items) - 1}]",
+                                  span)
+        return k
+
+    def get(self, index: int, name: str, span: Any) -> Any:
+        """``name[index]``: a run-time error at ``span`` outside the bounds, or when nothing
+        was ever assigned to that element (an array of scalars starts with ``None`` items)."""
+        value = self.items[self._offset(index, name, span)]
+        if value is None:
+            raise ASLRuntimeError(f"{name}[{index}] is read before any value was assigned to it", span)
+        return value
+
+    def set(self, index: int, value: Any, name: str, span: Any) -> None:
+        """``name[index] = value``, with the bounds checked as :meth:`get` checks them."""
+        self.items[self._offset(index, name, span)] = value
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Array) and self.low == other.low and self.items == other.items
