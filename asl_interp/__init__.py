@@ -1,9 +1,11 @@
 """asl-interp: run the Arm ARM's own ASL pseudocode against register state.
 
-Phases, one module each, data flowing one way:
-text -> ``parser`` (Lark grammar ``grammar.lark``) -> ``ast`` -> ``checker`` -> compiled
-program (``evaluator``) -> result, with machine state behind the ``world`` interface
-(implemented by ``machine``). ``errors`` holds the one error family; ``cli`` the commands.
+One folder per phase, data flowing one way (each imports only from the folders before it):
+``syntax`` (text -> AST) -> ``lib`` (values, primitives, the World interface) -> ``static``
+(the checker) -> ``backend`` (running a checked program) -> ``machine`` (registers, profiles,
+state, outcomes: the World every run uses) -> ``analysis`` (exploration, cross-checks,
+deciders, sweeps) -> ``app`` (the Python API and the commands). ``errors`` holds the one
+error family and ``cache`` the on-disk cache; both import nothing of the package.
 """
 
 from pathlib import Path

@@ -153,9 +153,9 @@ def outcome_key(out: Any) -> tuple:
 
 def run_fast(fast: Any, machine: Any, name: str, args: tuple) -> Any:
     """Run ``name(args)`` on the generated-code program against ``machine`` and make its
-    Outcome the way :meth:`asl_interp.api.Spec.run_on` does."""
-    from asl_interp.machine import ExceptionEntry
-    from asl_interp.world import EvaluationEnded
+    Outcome the way :meth:`asl_interp.app.api.Spec.run_on` does."""
+    from asl_interp.lib.world import EvaluationEnded
+    from asl_interp.lib.world import ExceptionEntry
 
     try:
         value = fast.call(name, args, machine)
@@ -169,8 +169,8 @@ def run_fast(fast: Any, machine: Any, name: str, args: tuple) -> Any:
 
 def run_program(program: Any, machine: Any, name: str, args: tuple, instrumented: bool = False) -> Any:
     """The same with the evaluator's compiled program (its fast form by default)."""
-    from asl_interp.machine import ExceptionEntry
-    from asl_interp.world import EvaluationEnded
+    from asl_interp.lib.world import EvaluationEnded
+    from asl_interp.lib.world import ExceptionEntry
 
     try:
         value = program.call(name, args, machine, instrumented=instrumented)

@@ -21,10 +21,10 @@ import re
 
 from common import fail, median_time, parser, repeats, table
 
-from asl_interp.api import load_spec
+from asl_interp.analysis.explore import explore
+from asl_interp.app.api import load_spec
 from asl_interp.errors import ASLError
-from asl_interp.explore import explore
-from asl_interp.machine import profile_names
+from asl_interp.machine.profile import profile_names
 
 _SIGNATURE = re.compile(r"^\s*([A-Za-z_][\w.]*)\s*\((.*)\)\s*$")
 

@@ -27,15 +27,15 @@ from common import ROOT, SPEC_DIR, fail, median_time, parser, repeats, table  # 
 
 
 def child() -> None:
-    """In a fresh process: imports, then ``cache.load_spec`` (which honours
+    """In a fresh process: imports, then ``build_spec`` (which honours
     ``ASL_INTERP_CACHE``); prints JSON timings."""
     t0 = time.perf_counter()
-    import asl_interp.api  # noqa: F401
-    import asl_interp.evaluator  # noqa: F401
-    from asl_interp import cache
+    import asl_interp.app.api  # noqa: F401
+    import asl_interp.backend.evaluator  # noqa: F401
+    from asl_interp.app.api import build_spec
 
     t1 = time.perf_counter()
-    spec = cache.load_spec(SPEC_DIR)
+    spec = build_spec(SPEC_DIR)
     t2 = time.perf_counter()
     print(json.dumps({"imports": t1 - t0, "load": t2 - t1, "functions": len(spec.program.functions)}))
 
@@ -60,11 +60,11 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     rep = repeats(args, full=5, quick=1)
 
-    from asl_interp.checker import check_program
-    from asl_interp.codegen import compile_fast
-    from asl_interp.evaluator import Program, UndefinedRule
-    from asl_interp.machine import load_machine_model
-    from asl_interp.parser import parse_paths
+    from asl_interp.backend.codegen import compile_fast
+    from asl_interp.backend.evaluator import Program, UndefinedRule
+    from asl_interp.machine.model import load_machine_model
+    from asl_interp.static.checker import check_program
+    from asl_interp.syntax.parser import parse_paths
 
     files = sorted(SPEC_DIR.rglob("*.asl"))
     rule = UndefinedRule("UsingAArch32", "AArch32.UndefinedFault", "AArch64.UndefinedFault")

@@ -39,10 +39,10 @@ def child(mode: str, outer: int, inner: int) -> None:
     """Run in a fresh process: load, run Bench(outer, inner), print JSON timings."""
     t0 = time.perf_counter()
     if mode == "evaluator":
-        from asl_interp.codegen import FlatWorld, flat_views
-        from asl_interp.evaluator import compile_program
-        from asl_interp.machine import load_machine_model
-        from asl_interp.parser import parse_file
+        from asl_interp.backend.codegen import FlatWorld, flat_views
+        from asl_interp.backend.evaluator import compile_program
+        from asl_interp.machine.model import load_machine_model
+        from asl_interp.syntax.parser import parse_file
 
         module = parse_file(WORKLOAD)
         model = load_machine_model(REGISTERS, [module])
@@ -51,10 +51,10 @@ def child(mode: str, outer: int, inner: int) -> None:
         t1 = time.perf_counter()
         result = program.call("Bench", [outer, inner], world)
     else:
-        from asl_interp import cache
-        from asl_interp.codegen import FlatWorld
+        from asl_interp.app.loading import load_fast
+        from asl_interp.backend.codegen import FlatWorld
 
-        fast, register_model, views = cache.load_fast([WORKLOAD], REGISTERS, direct=True)
+        fast, register_model, views = load_fast([WORKLOAD], REGISTERS, direct=True)
         world = FlatWorld(register_model, views)
         t1 = time.perf_counter()
         result = fast.call("Bench", (outer, inner), world)
@@ -89,11 +89,11 @@ def main(argv: list[str] | None = None) -> int:
     iterations = outer * inner
     rep = repeats(args, full=5, quick=1)
 
-    from asl_interp.checker import check_program
-    from asl_interp.codegen import FlatWorld, compile_fast, flat_views
-    from asl_interp.evaluator import compile_program
-    from asl_interp.machine import load_machine_model
-    from asl_interp.parser import parse_file
+    from asl_interp.backend.codegen import FlatWorld, compile_fast, flat_views
+    from asl_interp.backend.evaluator import compile_program
+    from asl_interp.machine.model import load_machine_model
+    from asl_interp.static.checker import check_program
+    from asl_interp.syntax.parser import parse_file
 
     module = parse_file(WORKLOAD)
     model = load_machine_model(REGISTERS, [module])

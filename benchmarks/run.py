@@ -40,7 +40,7 @@ CALLS = [("CheckFPAdvSIMDEnabled64", (), "CheckFPAdvSIMDEnabled64()"),
 def lean_world_class():
     """A Machine that reads and writes plain storage and records nothing (the profile's
     answers and the exception boundary work as in Machine; unset bits read as zero)."""
-    from asl_interp.machine import Machine
+    from asl_interp.machine.machine import Machine
 
     class LeanWorld(Machine):
         def __init__(self, spec, profile, state):
@@ -67,9 +67,9 @@ def main(argv: list[str] | None = None) -> int:
     n_states = args.states or (20 if args.quick else 300)
     rep = repeats(args, full=5, quick=1)
 
-    from asl_interp.api import load_profile, load_spec
-    from asl_interp.codegen import compile_fast
-    from asl_interp.world import EvaluationEnded
+    from asl_interp.app.api import load_profile, load_spec
+    from asl_interp.backend.codegen import compile_fast
+    from asl_interp.lib.world import EvaluationEnded
 
     spec = load_spec("armv8.6")
     profile = load_profile("default")
@@ -178,7 +178,7 @@ def main(argv: list[str] | None = None) -> int:
 def decider_builds(spec, profile, rep):
     """What the decider costs before its first call: cold (explore + write the tree; no
     cache) and warm (from the on-disk cache), per call."""
-    from asl_interp.decider import build_decider
+    from asl_interp.analysis.decider import build_decider
 
     rows = []
     for _name, _cargs, text in CALLS:
@@ -193,7 +193,7 @@ def decider_builds(spec, profile, rep):
 def split_by_outcome(states, flat, registers, deciders, program, spec, profile, LeanWorld, rep):
     """The decider and the specialised generated code against the baseline, separately on the
     calls that return (access permitted) and on those that take an exception."""
-    from asl_interp.world import EvaluationEnded
+    from asl_interp.lib.world import EvaluationEnded
 
     groups: dict[str, list] = {"returns": [], "takes an exception": []}
     for s, f in zip(states, flat):

@@ -63,7 +63,7 @@ def assert_golden(source: Path, rendered: str) -> None:
 
 def cli(capsys, *argv):
     """Run the command line in-process: ``(exit status, stdout, stderr)``."""
-    from asl_interp.cli import main
+    from asl_interp.app.cli import main
 
     try:
         rc = main(list(argv))

@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from asl_interp.world import FieldDef, RegisterDef, RegisterModel
+from asl_interp.lib.world import FieldDef, RegisterDef, RegisterModel
 
 
 def directives(text: str, kinds: set[str]) -> list[tuple[str, str]]:

@@ -1,6 +1,6 @@
 """Hypothesis strategies for well-formed ASTs of classic ASL.
 
-In: nothing but a depth bound. Out: trees of :mod:`asl_interp.ast` nodes that the
+In: nothing but a depth bound. Out: trees of :mod:`asl_interp.syntax.ast` nodes that the
 concrete syntax can express, so that ``parse(format(tree))`` gives the same tree back.
 
 What "expressible" means here (each rule is a property of classic ASL text, not a taste):
@@ -34,7 +34,7 @@ from typing import Any
 import attrs
 from hypothesis import strategies as st
 
-from asl_interp import ast
+from asl_interp.syntax import ast
 
 #: Words that are never identifiers in classic ASL (compared case-insensitively, so that
 #: no generated name collides with a keyword whatever case the grammar gives it).

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-import asl_interp.parser
-from asl_interp.api import load_spec
+import asl_interp.syntax.parser
+from asl_interp.app.api import load_spec
 from asl_interp.errors import UsageError
 
 STATE = {"PSTATE.EL": "EL1", "PSTATE.nRW": 0, "SCR_EL3.NS": 1, "SCR_EL3.RW": 1, "HCR_EL2.RW": 1,
@@ -17,7 +17,7 @@ def _forbid_parsing(monkeypatch):
         raise AssertionError("a call text already run must not be parsed again")
 
     for name in ("parse_expression", "parse_statements"):
-        monkeypatch.setattr(asl_interp.parser, name, no_parsing)
+        monkeypatch.setattr(asl_interp.syntax.parser, name, no_parsing)
 
 
 @pytest.mark.parametrize("call", ["CheckFPAdvSIMDEnabled64()", "HaveEL(EL2)"])

@@ -9,15 +9,15 @@ from types import SimpleNamespace
 
 import pytest
 
-from asl_interp import primitives
-from asl_interp.api import Spec, load_spec
-from asl_interp.codegen import compile_fast
+from asl_interp.analysis.explore import explore
+from asl_interp.app.api import Spec, load_spec
+from asl_interp.backend.codegen import compile_fast
+from asl_interp.backend.evaluator import compile_program
 from asl_interp.errors import ASLAssertionError, ASLRuntimeError, Span
-from asl_interp.evaluator import compile_program
-from asl_interp.explore import explore
-from asl_interp.parser import parse
-from asl_interp.values import bits
-from asl_interp.world import MemoryWorld
+from asl_interp.lib import primitives
+from asl_interp.lib.values import bits
+from asl_interp.lib.world import MemoryWorld
+from asl_interp.syntax.parser import parse
 
 SOURCE = """\
 integer A(integer x)

@@ -1,7 +1,7 @@
 """The AST contract: identity equality, spans outside repr and dump."""
 
-from asl_interp import ast
 from asl_interp.errors import ASLSyntaxError, Span, remember_source
+from asl_interp.syntax import ast
 
 
 def test_dump_ignores_spans_and_filenames():

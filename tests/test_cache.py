@@ -11,7 +11,9 @@ from pathlib import Path
 import pytest
 
 from asl_interp import cache
-from asl_interp.api import load_spec as api_load_spec
+from asl_interp.app.api import build_spec
+from asl_interp.app.api import load_spec as api_load_spec
+from asl_interp.app.loading import load_fast
 from asl_interp.errors import ErrorList
 
 REPO = Path(__file__).resolve().parent.parent
@@ -36,15 +38,15 @@ def _entries(folder: Path) -> list[Path]:
 
 def test_warm_load_gives_the_same_answers_as_a_cold_one(cache_folder, monkeypatch):
     reference = api_load_spec("armv8.6")
-    cold = cache.load_spec("armv8.6")
+    cold = build_spec("armv8.6")
     assert len(_entries(cache_folder)) == 1
-    import asl_interp.parser
+    import asl_interp.syntax.parser
 
     def no_parsing(*_a, **_k):
         raise AssertionError("a warm load must not parse")
 
-    monkeypatch.setattr(asl_interp.parser, "parse_paths", no_parsing)
-    warm = cache.load_spec("armv8.6")
+    monkeypatch.setattr(asl_interp.syntax.parser, "parse_paths", no_parsing)
+    warm = build_spec("armv8.6")
     for spec in (cold, warm):
         got = spec.run("CheckFPAdvSIMDEnabled64()", state=STATE)
         want = reference.run("CheckFPAdvSIMDEnabled64()", state=STATE)
@@ -54,10 +56,10 @@ def test_warm_load_gives_the_same_answers_as_a_cold_one(cache_folder, monkeypatc
 
 
 def test_a_corrupt_entry_is_a_miss_and_is_rewritten(cache_folder):
-    cache.load_spec("armv8.6")
+    build_spec("armv8.6")
     (entry,) = _entries(cache_folder)
     entry.write_bytes(b"not a pickle")
-    spec = cache.load_spec("armv8.6")
+    spec = build_spec("armv8.6")
     assert spec.run("CheckFPAdvSIMDEnabled64()", state=STATE).target_el == "EL2"
     assert entry.read_bytes() != b"not a pickle"
 
@@ -69,8 +71,8 @@ def test_changing_a_source_changes_the_key(cache_folder, tmp_path):
     target = copy / "shared" / "functions" / "registers.asl"
     target.write_text(target.read_text(encoding="utf-8") + "\n// a comment\n", encoding="utf-8")
     assert cache.input_key(sorted(copy.rglob("*.asl")), "spec") != first
-    cache.load_spec(copy)
-    cache.load_spec(SPEC)
+    build_spec(copy)
+    build_spec(SPEC)
     assert len(_entries(cache_folder)) == 2
 
 
@@ -79,20 +81,20 @@ def test_errors_are_raised_and_never_cached(cache_folder, tmp_path):
     shutil.copytree(SPEC, copy)
     (copy / "broken.asl").write_text("integer F()\n    return ;;\n", encoding="utf-8")
     with pytest.raises(ErrorList):
-        cache.load_spec(copy)
+        build_spec(copy)
     assert _entries(cache_folder) == []
 
 
 def test_off_writes_nothing(tmp_path, monkeypatch):
     monkeypatch.setenv("ASL_INTERP_CACHE", "off")
     assert cache.cache_dir() is None
-    spec = cache.load_spec("armv8.6")
+    spec = build_spec("armv8.6")
     assert spec.run("CheckFPAdvSIMDEnabled64()", state=STATE).ec == 7
     assert cache.clear() == 0
 
 
 def test_clear_removes_entries(cache_folder):
-    cache.load_spec("armv8.6")
+    build_spec("armv8.6")
     assert cache.clear() == 1
     assert _entries(cache_folder) == []
 
@@ -100,37 +102,37 @@ def test_clear_removes_entries(cache_folder):
 def test_generated_code_from_the_cache_runs_the_loop(cache_folder):
     if not LOOP.is_file():
         pytest.skip("../shared/bench/fpcheck_loop.asl is not beside this checkout")
-    from asl_interp.codegen import FlatWorld
+    from asl_interp.backend.codegen import FlatWorld
 
     results = []
     for _ in range(2):  # cold, then warm
-        fast, model, views = cache.load_fast([LOOP], LOOP_REGISTERS, direct=True)
+        fast, model, views = load_fast([LOOP], LOOP_REGISTERS, direct=True)
         results.append(fast.call("Bench", (2, 1000), FlatWorld(model, views)))
     assert len(_entries(cache_folder)) == 1
     assert results[0] == results[1]
-    fast, model, views = cache.load_fast([LOOP], LOOP_REGISTERS, direct=False)
+    fast, model, views = load_fast([LOOP], LOOP_REGISTERS, direct=False)
     assert fast.call("Bench", (2, 1000), FlatWorld(model, views)) == results[0]
 
 
 def test_the_api_loads_through_the_cache(cache_folder, monkeypatch):
-    from asl_interp import api
+    from asl_interp.app import api
 
     monkeypatch.setattr(api, "_CACHE", {})
     api.load_spec("armv8.6")
     assert len(_entries(cache_folder)) == 1
-    import asl_interp.parser
+    import asl_interp.syntax.parser
 
     def no_parsing(*_a, **_k):
         raise AssertionError("a warm load must not parse")
 
-    monkeypatch.setattr(asl_interp.parser, "parse_paths", no_parsing)
+    monkeypatch.setattr(asl_interp.syntax.parser, "parse_paths", no_parsing)
     monkeypatch.setattr(api, "_CACHE", {})
     warm = api.load_spec("armv8.6")
     assert warm.run("CheckFPAdvSIMDEnabled64()", state=STATE).ec == 7
 
 
 def test_api_errors_render_cleanly_and_are_never_cached(cache_folder, tmp_path, monkeypatch):
-    from asl_interp import api
+    from asl_interp.app import api
     from asl_interp.errors import ASLError
 
     copy = tmp_path / "spec"
@@ -149,7 +151,7 @@ def test_an_unwritable_cache_folder_only_costs_speed(tmp_path, monkeypatch):
     blocker = tmp_path / "a-file"
     blocker.write_text("in the way", encoding="utf-8")
     monkeypatch.setenv("ASL_INTERP_CACHE", str(blocker / "cache"))  # cannot be made: a file is in the way
-    spec = cache.load_spec("armv8.6")
+    spec = build_spec("armv8.6")
     assert spec.run("CheckFPAdvSIMDEnabled64()", state=STATE).ec == 7
 
 

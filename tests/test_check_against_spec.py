@@ -2,7 +2,7 @@
 bundled spec version (its definitions and register model), their definitions replacing the
 spec's ones of the same signature."""
 
-from asl_interp.cli import main
+from asl_interp.app.cli import main
 
 TRAP_WITH_SLIP = """\
 // A user's transcription of AArch64.CheckFPAdvSIMDTrap(), with a misspelt field.

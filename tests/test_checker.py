@@ -14,13 +14,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from asl_interp.checker import check_program, static_check
-from asl_interp.errors import ASLStaticError, ErrorList
-from asl_interp.evaluator import compile_program
-from asl_interp.parser import parse
-from eval_support import model_from
 from conftest import assert_golden
+from eval_support import model_from
+
+from asl_interp.backend.evaluator import compile_program
+from asl_interp.errors import ASLStaticError, ErrorList
+from asl_interp.static.checker import check_program, static_check
+from asl_interp.syntax.parser import parse
 
 GOLDEN = Path(__file__).parent / "golden" / "static"
 CASES = sorted(GOLDEN.glob("*.asl"))
@@ -113,8 +113,8 @@ def test_errors_from_several_modules_are_reported_together():
 
 
 def test_the_shipped_spec_checks_clean_with_its_register_model():
-    from asl_interp.machine import load_machine_model
-    from asl_interp.parser import parse_paths
+    from asl_interp.machine.model import load_machine_model
+    from asl_interp.syntax.parser import parse_paths
 
     folder = Path(__file__).resolve().parent.parent / "asl_sources" / "armv8.6"
     modules, errors = parse_paths(sorted(folder.rglob("*.asl")))

@@ -1,9 +1,9 @@
 """``asl-interp compile CALL``: the decision tree a call compiles to on a profile, printed as
 the Python the decider runs, with clean errors for bad calls and open profile questions."""
 
-from asl_interp.api import load_spec
-
 from conftest import REPO, SOURCES, cli
+
+from asl_interp.app.api import load_spec
 
 
 def test_prints_the_deciders_tree_under_a_header(capsys):

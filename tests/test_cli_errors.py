@@ -8,11 +8,10 @@ traceback, unless ASL_INTERP_DEBUG asks for it."""
 from pathlib import Path
 
 import pytest
-
-from asl_interp import cli
-from asl_interp.cli import main
-
 from conftest import REPO
+
+from asl_interp.app import cli
+from asl_interp.app.cli import main
 
 MODELS = Path(__file__).resolve().parent / "explore" / "models" / "misbehaving.py"
 A64_EL1 = ["--set", "PSTATE.EL=EL1", "--set", "PSTATE.nRW=0"]
@@ -214,8 +213,8 @@ def test_set_overrides_the_state_file_under_any_name_sharing_its_storage(capsys)
 
 
 def test_a_partly_overridden_state_entry_keeps_its_other_bits():
-    from asl_interp.api import load_spec
-    from asl_interp.report import override_state
+    from asl_interp.app.api import load_spec
+    from asl_interp.app.report import override_state
 
     spec = load_spec("armv8.6")
     cp10 = spec.model.registers["CPACR"].fields["cp10"]

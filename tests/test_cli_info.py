@@ -6,12 +6,11 @@ test_cli_run.py.)"""
 import re
 
 import pytest
-
-from asl_interp.api import load_spec
-from asl_interp.cli import main
-from asl_interp.machine import load_profile, profile_names
-
 from conftest import REPO, SOURCES, cli
+
+from asl_interp.app.api import load_spec
+from asl_interp.app.cli import main
+from asl_interp.machine.profile import load_profile, profile_names
 
 
 @pytest.fixture(scope="module")

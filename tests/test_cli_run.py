@@ -1,7 +1,7 @@
 """``asl-interp run 'CALL'``: the scenarios of test_scenarios.py asked through the command
 line, in both output forms, with the exit statuses and every error path a user can hit.
 
-Runs call :func:`asl_interp.cli.main` in-process (the spec is compiled once per process);
+Runs call :func:`asl_interp.app.cli.main` in-process (the spec is compiled once per process);
 one test runs ``python -m asl_interp`` as a subprocess. The README's main command and the
 output it shows are checked against what the command prints.
 """
@@ -13,13 +13,12 @@ import subprocess
 import sys
 
 import pytest
-
-from asl_interp.api import load_spec
-from asl_interp.cli import main
-from asl_interp.machine import load_profile, profile_names
-
 from conftest import REPO, SOURCES, readme_block
 from states import aarch32_guest, aarch64
+
+from asl_interp.app.api import load_spec
+from asl_interp.app.cli import main
+from asl_interp.machine.profile import load_profile, profile_names
 
 EXAMPLE = REPO / "examples" / "aarch32-guest-vfp.toml"
 SPEC_DIR = SOURCES / "armv8.6"

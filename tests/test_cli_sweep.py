@@ -6,12 +6,11 @@ import io
 import json
 
 import pytest
-
-from asl_interp.api import load_spec
-from asl_interp.explore import outcome_json
-
 from conftest import REPO, SOURCES, cli, readme_block
 from states import aarch32_guest, aarch64
+
+from asl_interp.analysis.explore import outcome_json
+from asl_interp.app.api import load_spec
 
 SPEC = load_spec("armv8.6")
 GUEST_STATES = REPO / "examples" / "guest-states.jsonl"

@@ -1,13 +1,13 @@
 """Completeness of asl_sources/armv8.6/: the call closure of the entry points is all there.
 
-Every file is parsed with the project parser (``asl_interp.parser.parse_file``). From the
+Every file is parsed with the project parser (``asl_interp.syntax.parser.parse_file``). From the
 entry points spec.toml names, and from the fault routines its ``[undefined]`` rule gives
 (every ``UNDEFINED`` statement leads to them), the test follows calls (``Call``,
 ``CallStmt``) and accessor uses (``Index``) and requires of every function it reaches:
 
 - it is defined with a body in the ASL, or
 - it has no ASL body (bodyless declaration, or no declaration at all: the ASL standard
-  library) and the primitives registry of ``asl_interp.primitives`` implements it.
+  library) and the primitives registry of ``asl_interp.lib.primitives`` implements it.
 
 It also checks that every bodyless declaration has a primitive (the evaluator refuses to
 load one without), that the boundary functions are bodyless, that every ``Index`` name is an
@@ -22,9 +22,9 @@ from pathlib import Path
 
 import attrs
 import pytest
-
-from asl_interp import ast
 from conftest import SOURCES
+
+from asl_interp.syntax import ast
 
 VERSION_DIR = SOURCES / "armv8.6"
 ASL_FILES = sorted(VERSION_DIR.rglob("*.asl"))
@@ -41,7 +41,7 @@ def _rel(path: Path) -> str:
 
 def _parse(path: Path) -> ast.Module:
     from asl_interp.errors import ASLError
-    from asl_interp.parser import parse_file
+    from asl_interp.syntax.parser import parse_file
 
     try:
         return parse_file(path)
@@ -59,9 +59,9 @@ def modules() -> list[ast.Module]:
 def _primitive_names() -> set[str]:
     """The ASL names the evaluator's primitives registry implements."""
     try:
-        from asl_interp import primitives
+        from asl_interp.lib import primitives
     except ImportError as err:
-        pytest.fail(f"asl_interp.primitives (the evaluator's registry) cannot be imported: {err}")
+        pytest.fail(f"asl_interp.lib.primitives (the evaluator's registry) cannot be imported: {err}")
     return set(primitives.REGISTRY)
 
 
@@ -201,7 +201,7 @@ def test_spec_toml_names_the_version_and_its_undefined_rule():
 
 
 def test_entry_points_are_defined_with_their_signatures(modules):
-    from asl_interp.parser import parse
+    from asl_interp.syntax.parser import parse
 
     program = Program.of(modules)
     for sig in SPEC["entry_points"]:
@@ -294,7 +294,7 @@ _LIBRARY = {"UInt", "Zeros", "ZeroExtend", "Unreachable"}
 
 
 def _copy_and_parse(tmp_path: Path, edits: dict[str, tuple[str, str]]) -> Program:
-    from asl_interp.parser import parse_file
+    from asl_interp.syntax.parser import parse_file
 
     target = tmp_path / "armv8.6"
     shutil.copytree(VERSION_DIR, target)

@@ -1,4 +1,4 @@
-"""The generated-Python backend (asl_interp.codegen) gives what the evaluator gives.
+"""The generated-Python backend (asl_interp.backend.codegen) gives what the evaluator gives.
 
 Differential tests: the same calls, on the same state, through the evaluator (instrumented
 and fast forms) and through the generated code must end the same way (value or exception
@@ -15,13 +15,13 @@ from pathlib import Path
 
 import pytest
 
-from asl_interp import ast
-from asl_interp.api import load_spec
-from asl_interp.codegen import CodegenUnsupported, FlatWorld, compile_fast, flat_views
+from asl_interp.app.api import load_spec
+from asl_interp.backend.codegen import CodegenUnsupported, FlatWorld, compile_fast, flat_views
 from asl_interp.errors import ASLError, UsageError
-from asl_interp.machine import load_machine_model
-from asl_interp.parser import parse, parse_expression, parse_file
-from asl_interp.world import EvaluationEnded
+from asl_interp.lib.world import EvaluationEnded
+from asl_interp.machine.model import load_machine_model
+from asl_interp.syntax import ast
+from asl_interp.syntax.parser import parse, parse_expression, parse_file
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "benchmarks"))
@@ -116,8 +116,8 @@ def test_the_generated_text_is_python_per_function(fast):
 def loop():
     if not LOOP.is_file():
         pytest.skip("../shared/bench/fpcheck_loop.asl is not beside this checkout")
-    from asl_interp.checker import check_program
-    from asl_interp.evaluator import compile_program
+    from asl_interp.backend.evaluator import compile_program
+    from asl_interp.static.checker import check_program
 
     module = parse_file(LOOP)
     model = load_machine_model(LOOP_REGISTERS, [module])
@@ -202,7 +202,7 @@ def _arg(case, fast, a):
 
 def test_unsupported_constructs_are_refused_at_compile_time():
     """A construct the generator cannot express is a CodegenUnsupported, not a wrong run."""
-    from asl_interp.checker import check_program
+    from asl_interp.static.checker import check_program
 
     module = parse("type R is (integer a)\n\nboolean F()\n    R x;\n    R y;\n    return x == y;\n", "<rec>")
     checked = check_program([module], None)
@@ -226,7 +226,7 @@ def test_evaluate_accepts_constant_arguments_only(spec, fast):
 def test_profile_specialised_program_agrees(spec, profile):
     """Folding pure calls (HaveEL(EL3), HaveVirtHostExt()...) under the profile's answers
     changes nothing a run reports: same outcome, reads, writes and UNKNOWNs."""
-    from asl_interp.api import load_profile
+    from asl_interp.app.api import load_profile
 
     prof = load_profile(profile)
     special = compile_fast(spec.program.checked, undefined=spec.program.undefined, profile=prof)
@@ -241,7 +241,7 @@ def test_profile_specialised_program_agrees(spec, profile):
 def test_specialisation_folds_profile_questions(spec, fast):
     import re
 
-    from asl_interp.api import load_profile
+    from asl_interp.app.api import load_profile
 
     special = compile_fast(spec.program.checked, undefined=spec.program.undefined, profile=load_profile("default"))
     asks = re.compile(r"_HaveEL\(\d\)|_HaveVirtHostExt\(\)|_HighestELUsingAArch32\(\)")
@@ -254,7 +254,7 @@ def test_specialisation_folds_profile_questions(spec, fast):
 
 
 def test_specialised_program_refuses_another_profile(spec):
-    from asl_interp.api import load_profile
+    from asl_interp.app.api import load_profile
 
     special = compile_fast(spec.program.checked, undefined=spec.program.undefined, profile=load_profile("default"))
     with pytest.raises(UsageError, match="specialised"):
@@ -315,8 +315,9 @@ def test_eval_case_expressions_agree(path: Path):
     """Every expression written in a case's ``// expect`` lines, wrapped in a probe function
     (``boolean CodegenProbe() return <expr>;`` for ``expect``, an assignment to a local
     otherwise) and run by both backends: same value or error, reads, writes, UNKNOWNs."""
-    from asl_interp.evaluator import compile_program
     from test_eval_cases import Case
+
+    from asl_interp.backend.evaluator import compile_program
 
     case = Case(path)
     text = path.read_text(encoding="utf-8")
@@ -345,12 +346,12 @@ def test_eval_case_expressions_agree(path: Path):
 def test_unassigned_global_is_an_error_in_both_backends():
     """A global declared without a value is unset until assigned: the generated code reports
     reading it first exactly as the evaluator does, instead of a silent zero."""
-    from asl_interp.checker import check_program
-    from asl_interp.codegen import compile_fast
+    from asl_interp.backend.codegen import compile_fast
+    from asl_interp.backend.evaluator import compile_program
     from asl_interp.errors import ASLRuntimeError
-    from asl_interp.evaluator import compile_program
-    from asl_interp.parser import parse
-    from asl_interp.world import MemoryWorld, RegisterModel
+    from asl_interp.lib.world import MemoryWorld, RegisterModel
+    from asl_interp.static.checker import check_program
+    from asl_interp.syntax.parser import parse
 
     src = ("bits(8) G;\ninteger K;\nbits(8) ReadG()\n    return G;\n"
            "integer SetThenRead()\n    K = 5;\n    return K + 1;\n")
@@ -369,13 +370,13 @@ def test_unassigned_global_is_an_error_in_both_backends():
 def test_a_world_answer_of_the_wrong_type_is_refused_by_both_backends(answer, kind):
     """An IMPLEMENTATION_DEFINED answer that does not fit its type is a runtime error naming
     the question, never a value silently used."""
-    from asl_interp.checker import check_program
-    from asl_interp.codegen import compile_fast
+    from asl_interp.backend.codegen import compile_fast
+    from asl_interp.backend.evaluator import compile_program
     from asl_interp.errors import ASLRuntimeError
-    from asl_interp.evaluator import compile_program
-    from asl_interp.parser import parse
-    from asl_interp.values import Bits
-    from asl_interp.world import MemoryWorld, RegisterModel
+    from asl_interp.lib.values import Bits
+    from asl_interp.lib.world import MemoryWorld, RegisterModel
+    from asl_interp.static.checker import check_program
+    from asl_interp.syntax.parser import parse
 
     src = 'bits(2) Mode()\n    return bits(2) IMPLEMENTATION_DEFINED "reset mode";\n'
     modules = [parse(src, "impdef.asl")]

@@ -1,4 +1,4 @@
-"""State consistency by the spec's own functions (asl_interp.consistency): HaveEL(PSTATE.EL),
+"""State consistency by the spec's own functions (asl_interp.analysis.consistency): HaveEL(PSTATE.EL),
 ELFromM32(PSTATE.M) against PSTATE.EL in AArch32 state, ELUsingAArch32(PSTATE.EL) against
 PSTATE.nRW. Checks that lack a field or an answer are skipped, and the evaluation's own
 records are not touched."""
@@ -6,12 +6,11 @@ records are not touched."""
 import json
 
 import pytest
-
-from asl_interp.api import load_spec
-from asl_interp.consistency import state_consistency
-from asl_interp.machine import load_state_file
-
 from conftest import REPO
+
+from asl_interp.analysis.consistency import state_consistency
+from asl_interp.app.api import load_spec
+from asl_interp.machine.state import load_state_file
 
 GUEST = REPO / "examples" / "aarch32-guest-vfp.toml"
 
@@ -63,7 +62,7 @@ def test_checks_needing_unset_fields_are_skipped(spec):
 
 
 def test_explore_consistent_drops_only_runs_the_spec_calls_inconsistent(spec):
-    from asl_interp.explore import explore
+    from asl_interp.analysis.explore import explore
 
     fixed = {"PSTATE.nRW": 1}
     every = explore(spec, "CheckVFPEnabled(TRUE)", fixed=fixed)
@@ -76,7 +75,7 @@ def test_explore_consistent_drops_only_runs_the_spec_calls_inconsistent(spec):
 
 
 def test_explore_consistent_option(capsys):
-    from asl_interp.cli import main
+    from asl_interp.app.cli import main
 
     assert main(["explore", "CheckVFPEnabled(TRUE)", "--set", "PSTATE.nRW=1", "--consistent"]) == 0
     first = capsys.readouterr().out.splitlines()[0]

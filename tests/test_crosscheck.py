@@ -1,4 +1,4 @@
-"""Cross-checks (asl_interp.crosscheck): hand-written models against the Armv8.6 text.
+"""Cross-checks (asl_interp.analysis.crosscheck): hand-written models against the Armv8.6 text.
 
 The KVM question: a Non-secure AArch32 guest at EL1 under an AArch64 hypervisor
 (HCR_EL2.RW = 0) with CP10 enabled in its CPACR. AArch32.CheckAdvSIMDOrFPEnabled tests
@@ -10,12 +10,11 @@ FPEXC.EN is 1.
 from pathlib import Path
 
 import pytest
-
-from asl_interp.api import load_spec
-from asl_interp.crosscheck import ModelError, crosscheck, load_model, normalise_outcome, render_crosscheck
-from asl_interp.errors import UsageError
-
 from conftest import REPO
+
+from asl_interp.analysis.crosscheck import ModelError, crosscheck, load_model, normalise_outcome, render_crosscheck
+from asl_interp.app.api import load_spec
+from asl_interp.errors import UsageError
 
 KVM = REPO / "examples" / "models" / "kvm_vfp.py"
 QEMU = REPO / "examples" / "models" / "qemu_fp.py"

@@ -1,20 +1,19 @@
-"""The fast form of run (asl_interp.decider): a call on a profile compiled from the spec into
+"""The fast form of run (asl_interp.analysis.decider): a call on a profile compiled from the spec into
 a decision tree must give exactly what Spec.run gives, on every path, and fail cleanly."""
 
 import random
 
 import attrs
 import pytest
+from conftest import REPO
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from states import aarch32_guest, aarch64
 
 from asl_interp import cache
-from conftest import REPO
-from asl_interp.api import load_profile, load_spec
-from asl_interp.decider import Decider, DeciderUnsupported, build_decider
+from asl_interp.analysis.decider import Decider, DeciderUnsupported, build_decider
+from asl_interp.app.api import load_profile, load_spec
 from asl_interp.errors import ASLAssertionError, ProfileError, StateError, UsageError
-
-from states import aarch32_guest, aarch64
 
 SPEC = load_spec("armv8.6")
 
@@ -119,7 +118,7 @@ def test_the_aarch32_guest_question():
 
 
 def test_run_takes_a_state_file():
-    from asl_interp.machine import load_state_file
+    from asl_interp.machine.state import load_state_file
 
     state = load_state_file(REPO / "examples" / "aarch32-guest-vfp.toml")
     decider = SPEC.decider("CheckVFPEnabled(TRUE)", state.profile or "default")
@@ -209,7 +208,7 @@ def test_built_once_per_process_then_from_disk(monkeypatch, tmp_path):
     def no_exploring(*args, **kwargs):
         raise AssertionError("explored again although the cache holds this decider")
 
-    monkeypatch.setattr("asl_interp.decider._explore_tree", no_exploring)
+    monkeypatch.setattr("asl_interp.analysis.decider._explore_tree", no_exploring)
     again = build_decider(SPEC, "CheckFPAdvSIMDEnabled64()", "no-el2")
     assert again.source == first.source and again.registers == first.registers
     state = aarch64(el="EL0", fpen="'01'")

@@ -10,13 +10,14 @@ import sys
 
 import pytest
 
-from asl_interp import cli
-from asl_interp.checker import TOO_DEEP, check_program, static_check
-from asl_interp.codegen import compile_fast
-from asl_interp.evaluator import compile_program
-from asl_interp.formatter import format_module
-from asl_interp.parser import parse
-from asl_interp.world import MemoryWorld, RegisterModel
+from asl_interp.app import cli
+from asl_interp.backend.codegen import compile_fast
+from asl_interp.backend.evaluator import compile_program
+from asl_interp.lib.world import MemoryWorld, RegisterModel
+from asl_interp.static.checker import check_program, static_check
+from asl_interp.syntax.depth import TOO_DEEP
+from asl_interp.syntax.formatter import format_module
+from asl_interp.syntax.parser import parse
 
 CHAINS = {
     "plus": ("integer", " + ".join(["1"] * 1000), 1000),
@@ -80,7 +81,7 @@ def test_too_deep_eval_expression_is_a_static_error(capsys):
 
 
 def test_recursion_outside_any_statement_is_still_a_static_error(monkeypatch):
-    from asl_interp import checker
+    from asl_interp.static import checker
 
     def too_deep_everywhere(self):
         raise RecursionError

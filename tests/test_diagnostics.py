@@ -16,10 +16,11 @@ import re
 from pathlib import Path
 
 import pytest
-
-from asl_interp import cli, parser
-from asl_interp.errors import ASLSyntaxError, ErrorList
 from conftest import assert_golden
+
+from asl_interp.app import cli
+from asl_interp.errors import ASLSyntaxError, ErrorList
+from asl_interp.syntax import parser
 
 GOLDEN = Path(__file__).parent / "golden" / "syntax"
 CASES = sorted(GOLDEN.glob("*.asl"))

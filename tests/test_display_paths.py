@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from asl_interp.api import load_spec
+from asl_interp.app.api import load_spec
 from asl_interp.errors import ASLError, Span, display_path
 
 REPO = Path(__file__).resolve().parent.parent

@@ -26,13 +26,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from asl_interp.errors import ASLError
-from asl_interp.evaluator import UndefinedRule, compile_program
-from asl_interp.parser import parse
-from asl_interp.values import Bits, show
-from asl_interp.world import MemoryWorld
 from eval_support import directives, model_from
+
+from asl_interp.backend.evaluator import UndefinedRule, compile_program
+from asl_interp.errors import ASLError
+from asl_interp.lib.values import Bits, show
+from asl_interp.lib.world import MemoryWorld
+from asl_interp.syntax.parser import parse
 
 CASES_DIR = Path(__file__).parent / "eval"
 CASES = sorted(CASES_DIR.rglob("*.asl"))
@@ -102,11 +102,11 @@ def _check(case: Case, kind: str, rest: str) -> str | None:
             return f"{expr}: raised {err.render()}"
         if value is not True:
             detail = ""
-            from asl_interp.parser import parse_expression
+            from asl_interp.syntax.parser import parse_expression
 
             tree = parse_expression(expr)
             if getattr(tree, "op", None) == "==":
-                from asl_interp.formatter import format_expr
+                from asl_interp.syntax.formatter import format_expr
 
                 left = case.program.evaluate(tree.left, case.world())
                 detail = f" ({format_expr(tree.left)} is {show(left)})"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from asl_interp import cli
+from asl_interp.app import cli
 
 
 def run(capsys, *argv):

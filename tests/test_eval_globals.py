@@ -3,18 +3,18 @@ something assigns it -- reading it first is a run-time error naming it (as for a
 never a silent zero. Elements of an array of scalars are tracked one by one. Register-backed
 globals (``ProcState PSTATE;`` with a register model) stay machine state.
 
-The generated-code backend (asl_interp.codegen) must say the same: every case below runs
+The generated-code backend (asl_interp.backend.codegen) must say the same: every case below runs
 through both backends.)"""
 
 from __future__ import annotations
 
 import pytest
 
+from asl_interp.backend.evaluator import Program, compile_program
 from asl_interp.errors import ASLRuntimeError
-from asl_interp.evaluator import Program, compile_program
-from asl_interp.parser import parse
-from asl_interp.values import Bits
-from asl_interp.world import FieldDef, MemoryWorld, RegisterDef, RegisterModel
+from asl_interp.lib.values import Bits
+from asl_interp.lib.world import FieldDef, MemoryWorld, RegisterDef, RegisterModel
+from asl_interp.syntax.parser import parse
 
 SOURCE = """\
 bits(64) G;
@@ -58,8 +58,8 @@ def program(request):
     modules = [parse(SOURCE, "globals.asl")]
     if request.param == "evaluator":
         return compile_program(modules, RegisterModel())
-    from asl_interp.checker import check_program
-    from asl_interp.codegen import compile_fast
+    from asl_interp.backend.codegen import compile_fast
+    from asl_interp.static.checker import check_program
 
     return compile_fast(check_program(modules, RegisterModel()))
 
@@ -107,7 +107,7 @@ def test_register_backed_global_is_machine_state():
 
 
 def test_eval_command_reports_the_unassigned_global(capsys, tmp_path):
-    from asl_interp import cli
+    from asl_interp.app import cli
 
     src = tmp_path / "globals.asl"
     src.write_text(SOURCE)

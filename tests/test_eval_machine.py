@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from asl_interp import cli
+from asl_interp.app import cli
 
 REPO = Path(__file__).resolve().parent.parent
 SPEC = str(REPO / "asl_sources" / "armv8.6")

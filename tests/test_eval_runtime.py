@@ -11,15 +11,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from asl_interp import primitives
-from asl_interp.errors import ASLError, ASLRuntimeError, ErrorList, ProfileError, UsageError
-from asl_interp.evaluator import UndefinedRule, compile_program
-from asl_interp.parser import parse
-from asl_interp.values import Bits, Record
-from asl_interp.world import EvaluationEnded, MemoryWorld
-from eval_support import directives, model_from
 from conftest import assert_golden
+from eval_support import directives, model_from
+
+from asl_interp.backend.evaluator import UndefinedRule, compile_program
+from asl_interp.errors import ASLError, ASLRuntimeError, ErrorList, ProfileError, UsageError
+from asl_interp.lib import primitives
+from asl_interp.lib.values import Bits, Record
+from asl_interp.lib.world import EvaluationEnded, MemoryWorld
+from asl_interp.syntax.parser import parse
 
 GOLDEN = Path(__file__).parent / "golden" / "runtime"
 CASES = sorted(GOLDEN.glob("*.asl"))

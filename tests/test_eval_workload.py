@@ -4,11 +4,11 @@
 from __future__ import annotations
 
 import pytest
-
-from asl_interp.evaluator import compile_program
-from asl_interp.parser import parse_file
-from asl_interp.world import FieldDef, MemoryWorld, RegisterDef, RegisterModel
 from conftest import SHARED, SHARED_ABSENT
+
+from asl_interp.backend.evaluator import compile_program
+from asl_interp.lib.world import FieldDef, MemoryWorld, RegisterDef, RegisterModel
+from asl_interp.syntax.parser import parse_file
 
 WORKLOAD = SHARED / "bench" / "fpcheck_loop.asl"
 

@@ -1,4 +1,4 @@
-"""Decision tables (asl_interp.explore) of small hand-made ASL functions, checked against
+"""Decision tables (asl_interp.analysis.explore) of small hand-made ASL functions, checked against
 brute force: every state of the tiny register model (tests/explore/spec: CTL and its view
 CTLV), every answer to the open IMPLEMENTATION_DEFINED question and every permitted
 CONSTRAINED UNPREDICTABLE choice is run on its own, and must fall in exactly one row of the
@@ -13,9 +13,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from asl_interp.api import load_profile, load_spec
+from asl_interp.analysis.explore import ExplorationLimit, explore, render_table, table_csv, table_json
+from asl_interp.app.api import load_profile, load_spec
 from asl_interp.errors import ASLRuntimeError, StateError, UsageError
-from asl_interp.explore import ExplorationLimit, explore, render_table, table_csv, table_json
 
 HERE = Path(__file__).resolve().parent / "explore"
 PROFILE = str(HERE / "profile.toml")
@@ -187,7 +187,7 @@ def test_limits_and_bad_input_are_clean_errors(spec):
 
 
 def test_progress_goes_to_stderr_only_after_a_second(spec, capsys, monkeypatch):
-    import asl_interp.explore as explore_module
+    import asl_interp.analysis.explore as explore_module
 
     explore(spec, "Decide()", profile=PROFILE, progress=True)
     assert capsys.readouterr().err == ""  # fast, and stderr is not a terminal here

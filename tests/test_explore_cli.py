@@ -7,10 +7,9 @@ import json
 from pathlib import Path
 
 import pytest
-
-from asl_interp.cli import main
-
 from conftest import REPO
+
+from asl_interp.app.cli import main
 
 TINY = Path(__file__).resolve().parent / "explore"
 TINY_ARGS = ["--spec", str(TINY / "spec"), "--profile", str(TINY / "profile.toml")]

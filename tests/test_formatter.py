@@ -11,14 +11,13 @@ import re
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, Phase, given, settings
-
-from asl_interp import ast, parser
-from asl_interp.cli import main
-from asl_interp.formatter import format_decl, format_expr, format_module, format_stmt, format_type
-
 from conftest import REFERENCE, REPO, SHARED, SHARED_ABSENT
+from hypothesis import HealthCheck, Phase, given, settings
 from strategies import KEYWORDS, classes_in, expressions, modules, statements
+
+from asl_interp.app.cli import main
+from asl_interp.syntax import ast, parser
+from asl_interp.syntax.formatter import format_decl, format_expr, format_module, format_stmt, format_type
 
 A = ast
 
@@ -299,7 +298,7 @@ def test_empty_case_arms_read_back_as_empty_bodies():
 
 
 def test_generated_identifiers_avoid_every_keyword_of_the_grammar():
-    grammar = (REPO / "asl_interp" / "grammar.lark").read_text(encoding="utf-8")
+    grammar = (REPO / "asl_interp" / "syntax" / "grammar.lark").read_text(encoding="utf-8")
     code = "\n".join(line.split("//")[0] for line in grammar.splitlines())
     words = set(re.findall(r'"([A-Za-z_][A-Za-z0-9_]*)"', code))
     assert words, "no keywords found in grammar.lark"

@@ -9,12 +9,12 @@ unread (so an unset field elsewhere is never reported because of it). Both backe
 
 import pytest
 
-from asl_interp.checker import check_program
-from asl_interp.codegen import compile_fast
-from asl_interp.evaluator import compile_program
-from asl_interp.parser import parse
-from asl_interp.values import Bits
-from asl_interp.world import FieldDef, MemoryWorld, RegisterDef, RegisterModel
+from asl_interp.backend.codegen import compile_fast
+from asl_interp.backend.evaluator import compile_program
+from asl_interp.lib.values import Bits
+from asl_interp.lib.world import FieldDef, MemoryWorld, RegisterDef, RegisterModel
+from asl_interp.static.checker import check_program
+from asl_interp.syntax.parser import parse
 
 SRC = """\
 bits(1) KeepOldTGE()

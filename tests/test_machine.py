@@ -6,15 +6,16 @@ record (the parsed sources give the same record), so they need no parser or eval
 """
 
 import pytest
+from conftest import SOURCES
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from asl_interp import ast
 from asl_interp.errors import ProfileError, Span, StateError
-from asl_interp.machine import Machine, build_machine_model, load_machine_model, load_profile
-from asl_interp.world import TypeDesc
-
-from conftest import SOURCES
+from asl_interp.lib.world import TypeDesc
+from asl_interp.machine.machine import Machine
+from asl_interp.machine.model import build_machine_model, load_machine_model
+from asl_interp.machine.profile import load_profile
+from asl_interp.syntax import ast
 
 REGISTERS = SOURCES / "armv8.6" / "registers.toml"
 
@@ -296,7 +297,7 @@ def test_model_errors_name_file_and_key():
 
 def test_procstate_from_the_transcribed_sources():
     """Loaded with the real sources, PSTATE's layout comes from their ``type ProcState``."""
-    from asl_interp.parser import parse_paths
+    from asl_interp.syntax.parser import parse_paths
 
     modules, errors = parse_paths(sorted((SOURCES / "armv8.6").rglob("*.asl")))
     assert not errors

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from conftest import REFERENCE
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from asl_interp import parser
 from asl_interp.errors import ASLError
-
-from conftest import REFERENCE
+from asl_interp.syntax import parser
 
 HERE = Path(__file__).parent
 SEEDS = [p.read_text(encoding="utf-8") for p in sorted((HERE / "syntax").rglob("*.asl"))]

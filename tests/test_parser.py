@@ -17,11 +17,11 @@ from pathlib import Path
 
 import attrs
 import pytest
-
-from asl_interp import ast, errors, parser
-from asl_interp.errors import ASLSyntaxError, ErrorList, UsageError
-
 from conftest import REFERENCE, SHARED, SHARED_ABSENT
+
+from asl_interp import errors
+from asl_interp.errors import ASLSyntaxError, ErrorList, UsageError
+from asl_interp.syntax import ast, parser
 
 SYNTAX = Path(__file__).parent / "syntax"
 CASES = sorted(SYNTAX.rglob("*.asl"))

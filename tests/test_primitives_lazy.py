@@ -6,14 +6,15 @@ import subprocess
 import sys
 from pathlib import Path
 
-from asl_interp import ast, primitives
+from asl_interp.lib import primitives
+from asl_interp.syntax import ast
 
 REPO = Path(__file__).resolve().parent.parent
 
 
 def test_importing_the_api_does_not_load_the_parser():
-    code = ("import sys, asl_interp.api, asl_interp.primitives; "
-            "print(sorted(m for m in ('lark', 'asl_interp.parser') if m in sys.modules))")
+    code = ("import sys, asl_interp.app.api, asl_interp.lib.primitives; "
+            "print(sorted(m for m in ('lark', 'asl_interp.syntax.parser') if m in sys.modules))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True)
     assert done.stdout.strip() == "[]"
 

@@ -4,7 +4,7 @@ are ProfileErrors naming the file and key."""
 import pytest
 
 from asl_interp.errors import ProfileError
-from asl_interp.machine import load_profile, profile_names
+from asl_interp.machine.profile import load_profile, profile_names
 
 SHIPPED = ["default", "v8.1-vhe", "v8.4-sel2", "aarch32-only", "no-el3", "no-el2"]
 
@@ -115,7 +115,7 @@ def test_extends_a_file_relative_to_the_extending_profile(tmp_path, monkeypatch)
 
 @pytest.fixture(scope="module")
 def spec():
-    from asl_interp.api import load_spec
+    from asl_interp.app.api import load_spec
 
     return load_spec("armv8.6")
 

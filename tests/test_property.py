@@ -1,4 +1,4 @@
-"""Property checks (asl_interp.explore.check_independent / check_property).
+"""Property checks (asl_interp.analysis.explore.check_independent / check_property).
 
 "Does FPEXC32_EL2 affect execution in AArch64 state?" CheckFPAdvSIMDEnabled64 never reads
 FPEXC/FPEXC32_EL2 (AArch64.CheckFPAdvSIMDEnabled checks CPACR_EL1, CPTR_EL2, CPTR_EL3), so the
@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from asl_interp.api import load_spec
+from asl_interp.analysis.explore import check_independent, check_property, property_json, render_property
+from asl_interp.app.api import load_spec
 from asl_interp.errors import StateError, UsageError
-from asl_interp.explore import check_independent, check_property, property_json, render_property
 
 TINY = Path(__file__).resolve().parent / "explore"
 

@@ -12,13 +12,13 @@ so a scenario that read anything unset would fail rather than pass on a made-up 
 import shutil
 
 import pytest
-
-from asl_interp.api import load_spec
-from asl_interp.errors import ProfileError, StateError
-from asl_interp.machine import load_state_file
-
 from conftest import REPO, SOURCES
 from states import aarch32_guest, aarch64
+
+from asl_interp.app.api import load_spec
+from asl_interp.errors import ProfileError, StateError
+from asl_interp.machine.state import load_state_file
+
 
 @pytest.fixture(scope="module")
 def spec():
@@ -436,8 +436,8 @@ def test_every_profile_answers_every_entry_point(spec, profile):
 def test_boundary_needs_a_machine_world(spec):
     """The outcome is a machine-layer record: another World gets a clean run-time error."""
     from asl_interp.errors import ASLRuntimeError
-    from asl_interp.values import Bits
-    from asl_interp.world import MemoryWorld
+    from asl_interp.lib.values import Bits
+    from asl_interp.lib.world import MemoryWorld
 
     world = MemoryWorld(spec.model.register_model)
     with pytest.raises(ASLRuntimeError, match=r"AArch32.EnterMode\(\) is answered by a spec version's machine model and profile"):
@@ -448,8 +448,8 @@ def test_enter_mode_takes_the_el_from_elfromm32(spec):
     """AArch32.EnterMode(M32_Undef, ...) at EL3-in-AArch32 Secure state: ELFromM32 says the
     Undefined mode is an EL3 mode (``HaveEL(EL3) && HighestELUsingAArch32() && SCR.NS ==
     '0'``), so the same call reports EL3 - the Exception level is the spec's answer."""
-    from asl_interp.values import Bits
-    from asl_interp.world import EvaluationEnded
+    from asl_interp.lib.values import Bits
+    from asl_interp.lib.world import EvaluationEnded
 
     m = spec.machine("aarch32-only", {"SCR.NS": 0, "PSTATE.nRW": 1, "PSTATE.EL": "EL3", "PSTATE.M": "M32_Svc"})
     with pytest.raises(EvaluationEnded) as info:

@@ -1,13 +1,13 @@
 """User state: names, values, widths, state files, and the errors for each mistake."""
 
 import pytest
-
-from asl_interp.errors import StateError
-from asl_interp.machine import load_machine_model, load_state_file, resolve_state
-from asl_interp.world import TypeDesc
-
 from conftest import REPO
 from test_machine import REGISTERS, procstate_module
+
+from asl_interp.errors import StateError
+from asl_interp.lib.world import TypeDesc
+from asl_interp.machine.model import load_machine_model
+from asl_interp.machine.state import load_state_file, resolve_state
 
 CONSTANTS = {
     "EL0": (0b00, TypeDesc("bits", 2)), "EL1": (0b01, TypeDesc("bits", 2)),

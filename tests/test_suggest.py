@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from asl_interp.api import load_spec
+from asl_interp.app.api import load_spec
 from asl_interp.errors import StateError, edit_distance, suggest
 
 HCR_FIELDS = ["TWE", "TGE", "TEA", "TWI", "E2H", "RW"]

@@ -34,8 +34,6 @@ import shutil
 from pathlib import Path
 
 import attrs
-import pytest
-
 from conftest import SOURCES
 
 VERSION_DIR = SOURCES / "armv8.6"

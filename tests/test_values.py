@@ -6,9 +6,9 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from asl_interp.evaluator import compile_program
-from asl_interp.values import Bits, LazyBits, Record, bits, bits_from_str, copy_value, show
-from asl_interp.world import FieldDef, MemoryWorld, RegisterDef, RegisterModel
+from asl_interp.backend.evaluator import compile_program
+from asl_interp.lib.values import Bits, LazyBits, Record, bits, bits_from_str, copy_value, show
+from asl_interp.lib.world import FieldDef, MemoryWorld, RegisterDef, RegisterModel
 
 PROGRAM = compile_program([], None)
 WORLD = MemoryWorld()
@@ -119,7 +119,7 @@ def test_out_of_range_slice_is_a_runtime_error():
 
     from asl_interp.errors import ASLRuntimeError
 
-    prog = compile_program([__import__("asl_interp.parser", fromlist=["parse"]).parse(
+    prog = compile_program([__import__("asl_interp.syntax.parser", fromlist=["parse"]).parse(
         "bit B(bits(4) x, integer i)\n    return x<i>;\n", "t.asl")], None)
     with pytest.raises(ASLRuntimeError, match="out of range"):
         prog.call("B", [Bits(4, 0), 4], MemoryWorld())

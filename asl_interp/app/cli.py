@@ -22,7 +22,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 
-from .errors import ASLError
+from ..errors import ASLError
 
 #: Exit status when something other than an ASLError escapes a command: a bug in asl-interp
 #: (EX_SOFTWARE). ``ASL_INTERP_DEBUG=1`` lets the exception and its traceback through instead.
@@ -122,15 +122,15 @@ def _add_fmt(p: argparse.ArgumentParser) -> None:
 def _cmd_fmt(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from .errors import UsageError
+    from ..errors import UsageError
 
     try:
         text = Path(args.file).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as err:
         raise UsageError(f"cannot read {args.file}: {getattr(err, 'strerror', None) or err}") from None
 
-    from .formatter import format_module
-    from .parser import parse
+    from ..syntax.formatter import format_module
+    from ..syntax.parser import parse
 
     sys.stdout.write(format_module(parse(text, args.file)))
     return 0
@@ -159,8 +159,8 @@ def _add_check(p: argparse.ArgumentParser) -> None:
 
 @_add_check
 def _cmd_check(args: argparse.Namespace) -> int:
-    from .errors import UsageError
-    from .parser import parse_paths
+    from ..errors import UsageError
+    from ..syntax.parser import parse_paths
 
     files = _asl_files(args.paths)
     modules, errors = [], []
@@ -174,12 +174,12 @@ def _cmd_check(args: argparse.Namespace) -> int:
     kind = "syntax"
     if not errors and args.static:
         try:
-            from .checker import static_check
+            from ..static.checker import static_check
         except ImportError as err:
             raise UsageError(f"--static is not available: the static checker cannot be loaded ({err})") from None
         if args.spec:
+            from ..static.checker import check_in_context
             from .api import load_spec
-            from .checker import check_in_context
 
             spec = load_spec(args.spec)
             errors = check_in_context(modules, spec.modules, spec.model.register_model)
@@ -207,7 +207,7 @@ def _asl_files(paths: Sequence[str]) -> list:
     holding no .asl file (a mistyped folder must not pass), is a UsageError."""
     from pathlib import Path
 
-    from .errors import UsageError
+    from ..errors import UsageError
 
     files: dict = {}
     for raw in paths:
@@ -324,10 +324,10 @@ def _add_sweep(p: argparse.ArgumentParser) -> None:
 def _cmd_sweep(args: argparse.Namespace) -> int:
     import json
 
+    from ..analysis.sweep import render_sweep_line, render_tally, sweep, sweep_json
+    from ..errors import UsageError
     from .api import load_profile, load_spec
-    from .errors import UsageError
     from .report import _as_usage, write
-    from .sweep import render_sweep_line, render_tally, sweep, sweep_json
 
     spec = load_spec(args.spec)
     with _as_usage("--profile: "):
@@ -425,12 +425,13 @@ _EVAL_NO_MACHINE = ("note: registers and PSTATE are machine state: give --source
 def _cmd_eval(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from .errors import ErrorList, UsageError
-    from .evaluator import compile_program
-    from .parser import parse_expression, parse_paths, parse_statements
-    from .report import outcome_line, write
-    from .values import show, show_string
-    from .world import EvaluationEnded, MemoryWorld, RegisterModel
+    from ..backend.evaluator import compile_program
+    from ..errors import ErrorList, UsageError
+    from ..lib.values import show, show_string
+    from ..lib.world import EvaluationEnded, MemoryWorld, RegisterModel
+    from ..machine.outcome import outcome_line
+    from ..syntax.parser import parse_expression, parse_paths, parse_statements
+    from .report import write
 
     spec_dirs = [s for s in args.source if (Path(s) / "spec.toml").is_file()]
     if len(spec_dirs) > 1:
@@ -463,7 +464,7 @@ def _cmd_eval(args: argparse.Namespace) -> int:
         model = RegisterModel()
         for src in others:
             if (Path(src) / "registers.toml").is_file():
-                from .machine import load_machine_model
+                from ..machine.model import load_machine_model
 
                 model = load_machine_model(Path(src) / "registers.toml", modules).register_model
         try:
@@ -507,7 +508,7 @@ def _hint_machine_state(err: ASLError, model: object) -> ASLError:
 
 
 # --------------------------------------------------------------------------------------
-# explore, check-property, crosscheck (asl_interp.explore, asl_interp.crosscheck)
+# explore, check-property, crosscheck (asl_interp.analysis.explore, asl_interp.analysis.crosscheck)
 # --------------------------------------------------------------------------------------
 
 
@@ -535,9 +536,9 @@ def _explore_inputs(args: argparse.Namespace) -> tuple:
     """(spec, profile name or path, fixed state, vary, max_paths) from the shared options.
     The CALL, ``--state`` and ``--set`` are checked as ``run`` checks them (usage errors
     naming the option, with suggestions; the CALL with a caret)."""
+    from ..analysis.explore import DEFAULT_MAX_PATHS
+    from ..errors import UsageError
     from .api import load_spec
-    from .errors import UsageError
-    from .explore import DEFAULT_MAX_PATHS
     from .report import load_state_option, override_state, parse_call, state_options
 
     spec = load_spec(args.spec)
@@ -575,8 +576,8 @@ def _add_explore(p: argparse.ArgumentParser) -> None:
 def _cmd_explore(args: argparse.Namespace) -> int:
     import json
 
-    from .errors import UsageError
-    from .explore import DEFAULT_MAX_BRANCH_BITS, explore, render_table, table_csv, table_json
+    from ..analysis.explore import DEFAULT_MAX_BRANCH_BITS, explore, render_table, table_csv, table_json
+    from ..errors import UsageError
     from .report import write
 
     if args.json and args.csv:
@@ -609,7 +610,7 @@ def _add_check_property(p: argparse.ArgumentParser) -> None:
 def _cmd_check_property(args: argparse.Namespace) -> int:
     import json
 
-    from .explore import check_independent, property_json, render_property
+    from ..analysis.explore import check_independent, property_json, render_property
     from .report import state_options, write
 
     spec, profile, _fixed, vary, max_paths = _explore_inputs(args)
@@ -636,8 +637,8 @@ def _add_crosscheck(p: argparse.ArgumentParser) -> None:
 def _cmd_crosscheck(args: argparse.Namespace) -> int:
     import json
 
-    from .crosscheck import crosscheck, crosscheck_json, load_model, render_crosscheck
-    from .explore import render_coverage
+    from ..analysis.crosscheck import crosscheck, crosscheck_json, load_model, render_crosscheck
+    from ..analysis.explore import render_coverage
     from .report import write
 
     spec, profile, fixed, vary, max_paths = _explore_inputs(args)
@@ -647,7 +648,7 @@ def _cmd_crosscheck(args: argparse.Namespace) -> int:
     if args.json:
         data = crosscheck_json(result)
         if args.coverage:
-            from .explore import table_json
+            from ..analysis.explore import table_json
 
             data["coverage"] = table_json(result.table).get("coverage")
         write(json.dumps(data, indent=2))

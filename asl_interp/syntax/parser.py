@@ -1,4 +1,4 @@
-"""The front end: classic ASL text -> :mod:`asl_interp.ast`.
+"""The front end: classic ASL text -> :mod:`asl_interp.syntax.ast`.
 
 In: source text (and the name to report it under). Out: an :class:`ast.Module` (or a tuple
 of statements, or one expression) whose every node carries a :class:`Span`.
@@ -36,8 +36,8 @@ from lark import Lark, Token
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 from lark.lexer import Lexer, PatternStr
 
+from ..errors import ASLError, ASLSyntaxError, ErrorList, Span, UsageError, remember_source
 from . import ast
-from .errors import ASLError, ASLSyntaxError, ErrorList, Span, UsageError, remember_source
 
 __all__ = ["parse", "parse_file", "parse_expression", "parse_statements", "parse_paths", "build_lark"]
 

@@ -2,14 +2,14 @@
 
 In: a spec version (a folder of ASL sources with ``spec.toml`` and ``registers.toml``,
 bundled ones by name), an implementation profile (bundled name or path), register state (a
-mapping, see :mod:`asl_interp.machine`) and a call written in ASL (``"CheckVFPEnabled(TRUE)"``).
-Out: an :class:`~asl_interp.machine.Outcome`: whether the call returned or which exception
+mapping, see :mod:`asl_interp.machine.state`) and a call written in ASL (``"CheckVFPEnabled(TRUE)"``).
+Out: an :class:`~asl_interp.machine.outcome.Outcome`: whether the call returned or which exception
 it took (target Exception level, Execution state, AArch32 mode, Exception, class, vector
 offset), with the fields it read, the branches that decided it and the UNKNOWN values used.
 
 Typical use::
 
-    from asl_interp.api import load_spec
+    from asl_interp.app.api import load_spec
     spec = load_spec("armv8.6")
     out = spec.run("CheckVFPEnabled(TRUE)", profile="default",
                    state={"PSTATE.EL": "EL1", "FPEXC32_EL2.EN": 0, ...})
@@ -36,19 +36,15 @@ from typing import Any
 
 import attrs
 
-from . import ast, sources_root
-from .errors import ProfileError, UsageError, suggest
-from .machine import (
-    Constants,
-    ExceptionEntry,
-    Machine,
-    MachineModel,
-    Outcome,
-    Profile,
-    StateFile,
-    load_profile as _load_profile,
-)
-from .world import EvaluationEnded
+from .. import sources_root
+from ..errors import ProfileError, UsageError, suggest
+from ..lib.world import EvaluationEnded, ExceptionEntry
+from ..machine.machine import Machine
+from ..machine.model import MachineModel
+from ..machine.outcome import Outcome
+from ..machine.profile import Profile, load_profile
+from ..machine.state import Constants, StateFile
+from ..syntax import ast
 
 __all__ = ["Spec", "load_spec", "build_spec", "load_profile", "spec_versions", "check_profile"]
 
@@ -124,11 +120,11 @@ class Spec:
 
     def decider(self, call: str, profile: str | Path | Profile = "default") -> Any:
         """The fast form of ``run`` for ``call`` on ``profile``: a
-        :class:`~asl_interp.decider.Decider` (the spec compiled into a decision tree for
+        :class:`~asl_interp.analysis.decider.Decider` (the spec compiled into a decision tree for
         this profile; built once per process, then from the on-disk cache). Its
         ``decide(registers)`` takes whole-register values, its ``run(state)`` what
         :meth:`run` takes."""
-        from .decider import build_decider
+        from ..analysis.decider import build_decider
 
         if not isinstance(call, str):
             _parse_call(call)  # raises the UsageError for anything but text
@@ -158,8 +154,8 @@ class Spec:
 
 def _parse_call(text: str) -> ast.Expr:
     """``text`` as an ASL expression (usually a call); UsageError when it is not one."""
-    from .errors import ASLError
-    from .parser import parse_expression
+    from ..errors import ASLError
+    from ..syntax.parser import parse_expression
 
     if not isinstance(text, str) or not text.strip():
         raise UsageError("give the call to run as ASL text, e.g. 'CheckVFPEnabled(TRUE)'")
@@ -199,12 +195,6 @@ def build_spec(version: str | Path = "armv8.6", *, use_cache: bool = True) -> Sp
     return _build_spec(_spec_folder(version), use_cache=use_cache)
 
 
-def load_profile(name_or_path: str | Path) -> Profile:
-    """Load an implementation profile: a bundled name (``"default"``, ``"v8.1-vhe"``, ...)
-    or a path to a ``.toml`` file. Raises ProfileError for unknown names or bad files."""
-    return _load_profile(name_or_path)
-
-
 def _spec_folder(version: str | Path) -> Path:
     text = str(version)
     if isinstance(version, Path) or "/" in text or Path(text).is_dir() and not (sources_root() / text).is_dir():
@@ -237,9 +227,9 @@ def _read_spec_toml(folder: Path) -> dict[str, Any]:
 
 
 def _build_spec(folder: Path, *, use_cache: bool = True) -> Spec:
-    from .cache import load_checked
-    from .errors import register_spec_root
-    from .evaluator import Program, UndefinedRule
+    from ..backend.evaluator import Program, UndefinedRule
+    from ..errors import register_spec_root
+    from .loading import load_checked
 
     register_spec_root(folder)
 
@@ -268,7 +258,7 @@ def _build_spec(folder: Path, *, use_cache: bool = True) -> Spec:
 def _check_spec_names(path: Path, meta: Mapping[str, Any], program: Any) -> None:
     """Every entry point names a function of the program; every boundary function is
     declared without a body and has a primitive to record the outcome."""
-    from . import primitives
+    from ..lib import primitives
 
     for sig in meta.get("entry_points", []):
         name = str(sig).split("(")[0].strip()

@@ -28,7 +28,7 @@ from typing import Any
 
 import attrs
 
-from .errors import Span
+from ..errors import Span
 
 
 def _node(cls):

@@ -1,6 +1,6 @@
 """Is the given state one the spec itself allows? Checked by the spec's own functions.
 
-In: a loaded :class:`~asl_interp.api.Spec` and a :class:`~asl_interp.machine.Machine` holding
+In: a loaded :class:`~asl_interp.app.api.Spec` and a :class:`~asl_interp.machine.machine.Machine` holding
 the state (profile state, state file, ``--set``), before the evaluation.
 Out: :func:`state_consistency`, a list of sentences, one per contradiction (empty: none
 found).
@@ -24,10 +24,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from .errors import ASLError
-from .machine import Machine
-from .values import Bits
-from .world import Read
+from ..errors import ASLError
+from ..lib.values import Bits
+from ..lib.world import Read
+from ..machine.machine import Machine
 
 __all__ = ["state_consistency"]
 

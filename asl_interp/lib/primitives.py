@@ -1,6 +1,6 @@
 """Primitives: the few ASL functions whose behaviour is Python, and their registry.
 
-In: calls from compiled ASL. Out: values (see :mod:`asl_interp.values`).
+In: calls from compiled ASL. Out: values (see :mod:`asl_interp.lib.values`).
 
 The registry
 ------------
@@ -27,7 +27,7 @@ The context object
 Every primitive gets a :class:`PrimContext` first, then its arguments (values.py values,
 already copied):
 
-- ``ctx.world``: the :class:`~asl_interp.world.World` of this evaluation;
+- ``ctx.world``: the :class:`~asl_interp.lib.world.World` of this evaluation;
 - ``ctx.span``: the call site (for errors and World events);
 - ``ctx.n``: the result width ``N`` the call's context gives, for signatures whose result is
   ``bits(N)`` with ``N`` not a parameter (``Zeros()``); otherwise ``None``;
@@ -90,6 +90,11 @@ class PrimEntry:
         self._ensure_parsed()
         return self._result
 
+    def __reduce__(self) -> tuple:
+        """Pickled by its place in :data:`REGISTRY`, never by value: a cached program names
+        the primitives it uses, and the Python of each comes from this module."""
+        return (registered, (self.name, REGISTRY[self.name].index(self)))
+
 
 REGISTRY: dict[str, list[PrimEntry]] = {}
 
@@ -116,8 +121,8 @@ def primitive(name: str, signature: str | None = None, *, nparams: int | None = 
 
 
 def _parse_signature(entry: PrimEntry) -> None:
-    from . import ast
-    from .parser import parse
+    from ..syntax import ast
+    from ..syntax.parser import parse
 
     module = parse(entry.signature + ";\n", f"<primitive {entry.name}>")
     (decl,) = module.decls
@@ -126,6 +131,11 @@ def _parse_signature(entry: PrimEntry) -> None:
     entry._params = [(p.type, p.name) for p in decl.params]
     entry._result = decl.result
     entry._nparams = len(decl.params)
+
+
+def registered(name: str, index: int) -> PrimEntry:
+    """The ``index``-th entry registered under ``name`` (how a pickled entry is found again)."""
+    return REGISTRY[name][index]
 
 
 def lookup(name: str, nparams: int, kind: str = "func") -> PrimEntry | None:
@@ -154,14 +164,14 @@ class PrimContext:
 
     def error(self, message: str) -> Exception:
         """A run-time error at the call site (the caller raises it)."""
-        from .errors import ASLRuntimeError
+        from ..errors import ASLRuntimeError
 
         return ASLRuntimeError(message, self.span)
 
     def assertion_failed(self, message: str) -> Exception:
         """An :class:`~asl_interp.errors.ASLAssertionError` at the call site (the caller
         raises it): for a primitive standing in for pseudocode whose ``assert`` fails."""
-        from .errors import ASLAssertionError
+        from ..errors import ASLAssertionError
 
         return ASLAssertionError(message, self.span)
 
@@ -406,8 +416,8 @@ def _constrain_unpredictable(ctx, which):
 # ======================================================================================
 # Implementation-provided functions and the exception-entry boundary
 # ======================================================================================
-# Owned by the machine layer (asl_interp/machine.py); everything above is the evaluator's.
-# These implement bodyless declarations of the spec version's sources:
+# These implement bodyless declarations of the spec version's sources, and reach the machine
+# only through the World interface:
 # - functions whose result the implementation or the instruction being executed provides
 #   (answered from the Machine's profile, [instruction] table);
 # - non-architectural effects (recorded, no state change);
@@ -416,37 +426,28 @@ def _constrain_unpredictable(ctx, which):
 #   ``world.EvaluationEnded(ExceptionEntry)``. What they report comes from the spec's own
 #   ASL run through ``ctx.call``: the Exception level of an AArch32 mode from ``ELFromM32``,
 #   the exception class from ``AArch64.ExceptionClass`` / ``AArch32.ExceptionClass``.
-# They need a :class:`~asl_interp.machine.Machine` as the World; any other World gets a
-# run-time error naming the function.
-
-
-def _machine_of(ctx: PrimContext, what: str):
-    from .machine import Machine
-
-    if not isinstance(ctx.world, Machine):
-        raise ctx.error(f"{what} is answered by a spec version's machine model and profile: "
-                        "evaluate it with --source <spec folder> (eval) or asl-interp run")
-    return ctx.world
+# The boundary needs a World that knows the spec's constants (``world.constants``, as the
+# Machine does); any other World gets a run-time error naming the function.
 
 
 @primitive("AArch32.CurrentCond", nparams=0)
 def _current_cond(ctx):
     """The condition of the instruction being executed comes from its encoding, which the
     spec does not model: the profile's [instruction].condition."""
-    return Bits(4, _machine_of(ctx, "AArch32.CurrentCond()").instruction("condition", ctx.span))
+    return Bits(4, ctx.world.instruction("condition", ctx.span))
 
 
 @primitive("ThisInstrLength", nparams=0)
 def _this_instr_length(ctx):
     """The length of the instruction being executed is a property of the instruction
     stream: the profile's [instruction].length (16 or 32)."""
-    return _machine_of(ctx, "ThisInstrLength()").instruction("length", ctx.span)
+    return ctx.world.instruction("length", ctx.span)
 
 
 @primitive("ThisInstr", nparams=0)
 def _this_instr(ctx):
     """The encoding of the instruction being executed: the profile's [instruction].encoding."""
-    return Bits(32, _machine_of(ctx, "ThisInstr()").instruction("encoding", ctx.span))
+    return Bits(32, ctx.world.instruction("encoding", ctx.span))
 
 
 @primitive("D", nparams=1, kind="getter")
@@ -455,15 +456,12 @@ def _d_getter(ctx, n):
     [instruction].d_registers value."""
     if not 0 <= n <= 31:
         raise ctx.error(f"D[{n}]: there are 32 D registers, D[0] to D[31]")
-    return Bits(64, _machine_of(ctx, "D[]").instruction("d_registers", ctx.span))
+    return Bits(64, ctx.world.instruction("d_registers", ctx.span))
 
 
 def _effect(name: str):
     def fn(ctx, *args):
-        from .machine import Machine
-
-        if isinstance(ctx.world, Machine):
-            ctx.world.record_effect(name, ctx.span)
+        ctx.world.record_effect(name, ctx.span)
 
     return fn
 
@@ -472,6 +470,14 @@ for _name, _nparams in (("SynchronizeContext", 0), ("EndOfInstruction", 0), ("Br
     _fn = _effect(_name)
     _fn.__doc__ = f"{_name} has no architectural effect on the state these checks model: recorded, nothing else."
     primitive(_name, nparams=_nparams)(_fn)
+
+
+def _constants_of(ctx: PrimContext, what: str) -> Any:
+    """The World, when it knows the spec's constants (the Machine); else a run-time error."""
+    if not hasattr(ctx.world, "constants"):
+        raise ctx.error(f"{what} is answered by a spec version's machine model and profile: "
+                        "evaluate it with --source <spec folder> (eval) or asl-interp run")
+    return ctx.world
 
 
 def _el_name(el: Bits) -> str:
@@ -493,9 +499,8 @@ def _end(ctx: PrimContext, entry: Any) -> None:
 def _take_exception(ctx, target_el, exception, preferred_exception_return, vect_offset):
     """Exception entry is the boundary of what is run: record where the exception goes (its
     class from the ASL AArch64.ExceptionClass) and end the evaluation."""
-    from .machine import ExceptionEntry
+    from .world import ExceptionEntry
 
-    _machine_of(ctx, "AArch64.TakeException()")
     exceptype = exception.fields["exceptype"]
     ec, il = ctx.call("AArch64.ExceptionClass", exceptype, target_el)
     _end(ctx, ExceptionEntry(target_el=_el_name(target_el), target_state="AArch64", mode=None,
@@ -521,9 +526,9 @@ def _el_of_mode(ctx: PrimContext, mode: Bits) -> str:
 def _enter_mode(ctx, target_mode, preferred_exception_return, lr_offset, vect_offset):
     """Exception entry is the boundary of what is run: record the AArch32 mode entered (its
     Exception level from the ASL ELFromM32) and end the evaluation."""
-    from .machine import ExceptionEntry
+    from .world import ExceptionEntry
 
-    machine = _machine_of(ctx, "AArch32.EnterMode()")
+    machine = _constants_of(ctx, "AArch32.EnterMode()")
     _end(ctx, ExceptionEntry(target_el=_el_of_mode(ctx, target_mode), target_state="AArch32",
                              mode=_mode_name(machine, target_mode), exception=None, ec=None, il=None,
                              iss=None, vector_offset=int(vect_offset), boundary="AArch32.EnterMode"))
@@ -534,9 +539,9 @@ def _enter_hyp_mode(ctx, exception, preferred_exception_return, vect_offset):
     """Exception entry is the boundary of what is run: record the entry to Hyp mode (its
     Exception level from the ASL ELFromM32(M32_Hyp), its class from the ASL
     AArch32.ExceptionClass) and end the evaluation."""
-    from .machine import ExceptionEntry
+    from .world import ExceptionEntry
 
-    machine = _machine_of(ctx, "AArch32.EnterHypMode()")
+    machine = _constants_of(ctx, "AArch32.EnterHypMode()")
     if "M32_Hyp" not in machine.constants:
         raise ctx.error("AArch32.EnterHypMode(): the sources declare no constant M32_Hyp")
     value, typ = machine.constants["M32_Hyp"]

@@ -1,8 +1,8 @@
 """Static checking: resolve every name, overload and width of a whole program before it runs.
 
 In: every loaded :class:`ast.Module` at once (order does not matter: declarations are
-global), optionally a :class:`~asl_interp.world.RegisterModel`, and the primitive registry
-(:mod:`asl_interp.primitives`).
+global), optionally a :class:`~asl_interp.lib.world.RegisterModel`, and the primitive registry
+(:mod:`asl_interp.lib.primitives`).
 Out: :func:`check_program` gives a :class:`CheckedProgram` (declaration tables plus side
 tables keyed by AST node: the static type of every expression, what each name, call, index
 and field resolves to, and the result width a ``bits(N)`` function takes from its context);
@@ -36,17 +36,15 @@ given.
 
 from __future__ import annotations
 
-import contextlib
 import re
-import sys
-from collections.abc import Iterator
 from typing import Any
 
 import attrs
 
-from . import ast
-from .errors import ASLError, ASLStaticError, suggest
-from .world import RegisterModel
+from ..errors import ASLError, ASLStaticError, suggest
+from ..lib.world import RegisterModel
+from ..syntax import ast
+from ..syntax.depth import TOO_DEEP, deep_recursion, too_deep
 
 # ======================================================================================
 # Static types
@@ -211,38 +209,6 @@ class CheckedProgram:
 
 _REGISTER_LIKE = re.compile(r"^_?[A-Z][A-Z0-9_]*$")
 
-#: Python's recursion limit while a phase walks an AST. Each level of an expression costs a
-#: few Python frames, so Python's default (1000) would stop at a chain of ~300 operators;
-#: with this limit the phases handle chains of several thousand terms, and a deeper one is
-#: the static error :func:`too_deep` instead of a RecursionError.
-DEEP_RECURSION = 30_000
-
-#: The message for an expression too deep even for :data:`DEEP_RECURSION`.
-TOO_DEEP = "expression nested too deeply: split it into several statements"
-
-
-@contextlib.contextmanager
-def deep_recursion() -> Iterator[None]:
-    """Raise Python's recursion limit to at least :data:`DEEP_RECURSION` for the ``with``
-    body (the checker, the evaluator's compiler, the code generator and the formatter all
-    recurse once per level of an expression); restore it afterwards."""
-    old = sys.getrecursionlimit()
-    raised = old < DEEP_RECURSION
-    if raised:
-        sys.setrecursionlimit(DEEP_RECURSION)
-    try:
-        yield
-    finally:
-        if raised:
-            sys.setrecursionlimit(old)
-
-
-def too_deep(node: Any) -> ASLStaticError:
-    """The error for a RecursionError met while walking ``node`` (the outermost statement or
-    declaration being processed): a static error at its span."""
-    return ASLStaticError(TOO_DEEP, getattr(node, "span", None))
-
-
 def static_check(modules: list, register_model: RegisterModel | None = None) -> list[ASLError]:
     """Every static error of the program made of ``modules`` (empty when it is clean).
 
@@ -258,7 +224,7 @@ def check_in_context(modules: list, context: list, register_model: RegisterModel
     A declaration of ``modules`` replaces the context's declaration of the same kind, name
     and parameter types, so a user can check their own transcription of a spec function in
     place of the bundled one; every other context definition stays available to call."""
-    from .formatter import format_type
+    from ..syntax.formatter import format_type
 
     def key(decl: ast.Decl) -> tuple:
         params = getattr(decl, "params", None)
@@ -348,7 +314,7 @@ class _Checker:
 
     # ---- pass 1: declarations -------------------------------------------------------
     def run(self) -> CheckedProgram:
-        from . import primitives
+        from ..lib import primitives
 
         decls = [d for m in self.p.modules for d in m.decls]
         for d in decls:

@@ -32,7 +32,7 @@ from typing import Any
 
 import attrs
 
-from .errors import Span
+from ..errors import Span
 from .values import Bits
 
 
@@ -119,6 +119,23 @@ class Read:
         return f"{self.register}.{self.field}" if self.field else f"{self.register}<{self.high}:{self.low}>"
 
 
+@attrs.define(frozen=True, slots=True)
+class ExceptionEntry:
+    """What a boundary primitive learned about an exception entry. The primitive raises
+    ``EvaluationEnded(entry)``; :meth:`Machine.outcome` turns it into an :class:`Outcome`
+    carrying the machine's records (reads, path, unknowns...)."""
+
+    target_el: str
+    target_state: str
+    mode: str | None
+    exception: str | None
+    ec: int | None
+    il: int | None
+    iss: int | None
+    vector_offset: int
+    boundary: str
+
+
 class EvaluationEnded(Exception):  # noqa: N818 - control flow, not an error
     """Raised (by a boundary primitive) to end the evaluation with an architectural outcome.
 
@@ -135,7 +152,7 @@ def checked_answer(typ: TypeDesc, value: Any, what: str, span: Span | None) -> A
     """A World's answer (UNKNOWN, IMPLEMENTATION_DEFINED) validated against ``typ``, for both
     backends: bits come back as a plain ``int`` (a ``values.Bits`` is unwrapped), anything
     that does not fit is an ASLRuntimeError naming ``what``."""
-    from .errors import ASLRuntimeError
+    from ..errors import ASLRuntimeError
 
     def wrong(kind: str) -> ASLRuntimeError:
         return ASLRuntimeError(f"the World answered {value!r} for {what}, which is not {kind}", span)
@@ -205,6 +222,19 @@ class World:
         the evaluation then stops with a runtime error; a World that models a particular
         choice records it here by raising :class:`EvaluationEnded` with an outcome."""
 
+    # ---- what the spec declares without a body and a machine answers ------------------
+    def instruction(self, key: str, span: Span | None) -> Any:
+        """A property of the instruction being executed (``condition``, ``length``,
+        ``encoding``, ``d_registers``): the spec does not model the instruction stream."""
+        from ..errors import ASLRuntimeError
+
+        raise ASLRuntimeError("the instruction being executed is described by a spec version's profile: "
+                              "evaluate this with --source <spec folder> (eval) or asl-interp run", span)
+
+    def record_effect(self, name: str, span: Span | None) -> None:
+        """A call of ``name``, an effect outside the architectural state modelled here
+        (``SynchronizeContext``, ``EndOfInstruction``, ...), happened at ``span``."""
+
     # ---- observation (instrumented form only) ----------------------------------------
     def on_line(self, span: Span) -> None:
         """A statement at ``span`` is about to run."""
@@ -223,7 +253,7 @@ class World:
 # An in-memory World (tests, ``asl-interp eval``)
 # ======================================================================================
 
-from .errors import ProfileError, StateError  # noqa: E402 - used only by MemoryWorld
+from ..errors import ProfileError, StateError
 
 
 class MemoryWorld(World):

@@ -1,15 +1,15 @@
 """The fast form of ``run``: one call on one profile, compiled from the spec into a Python
 decision tree.
 
-In: a loaded :class:`~asl_interp.api.Spec`, a call written in ASL
+In: a loaded :class:`~asl_interp.app.api.Spec`, a call written in ASL
 (``"CheckVFPEnabled(TRUE)"``) and a profile. Out: a :class:`Decider`, whose
 :meth:`Decider.decide` takes register values (storage register name -> ``int``, the whole
 register, e.g. ``{"PSTATE": ..., "CPACR_EL1": ..., "FPEXC32_EL2": ...}``) and returns the
-:class:`~asl_interp.machine.Outcome` the spec gives for them, and whose :meth:`Decider.run`
-takes a state mapping as :meth:`Spec.run <asl_interp.api.Spec.run>` does.
+:class:`~asl_interp.machine.outcome.Outcome` the spec gives for them, and whose :meth:`Decider.run`
+takes a state mapping as :meth:`Spec.run <asl_interp.app.api.Spec.run>` does.
 
 How it is built: the spec's own text is run over every path with
-:func:`~asl_interp.explore.explore` (the instrumented evaluator, the profile's fixed
+:func:`~asl_interp.analysis.explore.explore` (the instrumented evaluator, the profile's fixed
 answers, every other bit open). Its leaves partition the state space: each is a product of
 value classes of open storage bits and has one outcome. The leaves are arranged into a tree
 (at each node, dispatch on a variable every remaining leaf examined, first the one the spec
@@ -57,9 +57,11 @@ from typing import Any
 
 import attrs
 
-from .errors import ASLAssertionError, ASLError, ProfileError, StateError
-from .machine import Outcome, PathStep, Profile, StateFile
-from .world import Read
+from ..errors import ASLAssertionError, ASLError, ProfileError, StateError
+from ..lib.world import Read
+from ..machine.outcome import Outcome, PathStep
+from ..machine.profile import Profile
+from ..machine.state import StateFile
 
 __all__ = ["Decider", "DeciderUnsupported", "build_decider", "DECIDER_VERSION"]
 
@@ -185,8 +187,8 @@ def build_decider(spec: Any, call: str, profile: str | Path | Profile = "default
                   max_paths: int = DEFAULT_MAX_PATHS, use_cache: bool = True) -> Decider:
     """Compile ``call`` on ``profile`` into a :class:`Decider` (from the on-disk cache when
     an entry for exactly these inputs exists)."""
-    from . import cache
-    from .api import load_profile
+    from .. import cache
+    from ..machine.profile import load_profile
 
     prof = profile if isinstance(profile, Profile) else load_profile(profile)
     key = _cache_key(spec, call, prof, max_paths)
@@ -203,7 +205,7 @@ def build_decider(spec: Any, call: str, profile: str | Path | Profile = "default
 
 
 def _cache_key(spec: Any, call: str, prof: Profile, max_paths: int) -> str:
-    from .cache import input_key
+    from ..cache import input_key
 
     files = sorted(Path(spec.path).rglob("*.asl")) + [Path(spec.path) / "registers.toml", Path(spec.path) / "spec.toml"]
     base = input_key([f for f in files if f.is_file()], "decider")
@@ -261,7 +263,7 @@ def _one_line(text: str) -> str:
 def outcome_line(outcome: Outcome) -> str:
     """The outcome in ``run``'s words (``permitted: returned normally``, ``returned TRUE``,
     ``Advanced SIMD/FP access trap → exception to EL2 in AArch64, EC 0x07``)."""
-    from .report import outcome_line as words
+    from ..machine.outcome import outcome_line as words
 
     return words(outcome)
 

@@ -1,15 +1,15 @@
 """Many states, one call: ``asl-interp sweep``, the fast form of ``run`` over a file of states.
 
-In: a loaded :class:`~asl_interp.api.Spec`, a call written in ASL, a profile, and states as
+In: a loaded :class:`~asl_interp.app.api.Spec`, a call written in ASL, a profile, and states as
 JSON Lines: one JSON object per line, its keys and values as a state file's ``[registers]``
 table takes them (``{"PSTATE.EL": "EL1", "FPEXC.EN": 0, "CPACR_EL1": "0x300000"}``). Blank
 lines are skipped.
 Out: one :class:`SweepResult` per state line: its line number and the
-:class:`~asl_interp.machine.Outcome`, or the error that line gave. A bad line does not stop
+:class:`~asl_interp.machine.outcome.Outcome`, or the error that line gave. A bad line does not stop
 the others.
 
 How: every state goes through :meth:`Spec.decider(call, profile).run(state)
-<asl_interp.decider.Decider.run>`: the spec compiled for the profile into a decision tree,
+<asl_interp.analysis.decider.Decider.run>`: the spec compiled for the profile into a decision tree,
 which hands over to ``Spec.run`` whenever the tree could differ (an unset bit on the path, a
 state changing the profile's ``[state]``). So each line gets the outcome ``asl-interp run``
 gives for that state, at about 0.2 ms a state where ``Spec.run`` takes 0.7-1.2 ms, after the
@@ -30,8 +30,10 @@ from typing import Any
 
 import attrs
 
-from .errors import ASLError, Span, UsageError, display_path
-from .machine import Outcome, Profile, resolve_state
+from ..errors import ASLError, Span, UsageError, display_path
+from ..machine.outcome import Outcome
+from ..machine.profile import Profile
+from ..machine.state import resolve_state
 
 __all__ = ["SweepResult", "sweep", "render_sweep_line", "render_tally", "sweep_json"]
 
@@ -93,7 +95,7 @@ def _key_span(spec: Any, state: dict, text: str, where: Span) -> Span:
 def render_sweep_line(result: SweepResult, source: str) -> str:
     """``states.jsonl:3: <the outcome in run's words>``, or the line's error (its own
     rendering, after the line's position when the error points elsewhere)."""
-    from .report import outcome_line
+    from ..machine.outcome import outcome_line
 
     if result.outcome is not None:
         return f"{display_path(source)}:{result.line}: {outcome_line(result.outcome)}"
@@ -107,7 +109,7 @@ def render_sweep_line(result: SweepResult, source: str) -> str:
 
 def render_tally(results: list[SweepResult]) -> str:
     """How many states gave each outcome, most frequent first, and how many lines failed."""
-    from .report import outcome_line
+    from ..machine.outcome import outcome_line
 
     outcomes = Counter(outcome_line(r.outcome) for r in results if r.outcome is not None)
     errors = sum(1 for r in results if r.error is not None)

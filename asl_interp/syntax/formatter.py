@@ -1,6 +1,6 @@
 """The formatter: prints an AST back as canonical classic ASL.
 
-In: nodes of :mod:`asl_interp.ast` as the parser builds them (spans are ignored).
+In: nodes of :mod:`asl_interp.syntax.ast` as the parser builds them (spans are ignored).
 Out: text in the Arm ARM's style: 4-space indentation, block forms for every compound
 statement (``if c then`` on its own line, the body indented below), one statement per line
 except in ``case`` arms, every list on one line. A ``when``/``otherwise`` arm whose body is
@@ -120,7 +120,7 @@ def _guarded(fn: Callable[..., str]) -> Callable[..., str]:
         global _entered
         if _entered:
             return fn(node, *args)
-        from .checker import deep_recursion, too_deep
+        from .depth import deep_recursion, too_deep
 
         _entered += 1
         try:
@@ -200,7 +200,7 @@ def format_expr(e: ast.Expr) -> str:
 
 
 def format_type(t: ast.Type) -> str:
-    """A type. An :class:`~asl_interp.ast.ArrayType` has no spelling without the name it
+    """A type. An :class:`~asl_interp.syntax.ast.ArrayType` has no spelling without the name it
     declares; it is printed by the declaration that holds it."""
     if isinstance(t, ast.TypeName):
         return t.name

@@ -1,9 +1,9 @@
 """What ``asl-interp run``, ``profiles`` and ``registers`` read from options and print.
 
-In: a loaded :class:`~asl_interp.api.Spec`, the command-line options as the user wrote them
+In: a loaded :class:`~asl_interp.app.api.Spec`, the command-line options as the user wrote them
 (``--profile``, ``--state FILE``, ``--set NAME=VALUE``, the CALL text), and afterwards the
-:class:`~asl_interp.machine.Outcome` of a run.
-Out: a ready :class:`~asl_interp.machine.Machine` and the parsed call (:func:`prepare_run`),
+:class:`~asl_interp.machine.outcome.Outcome` of a run.
+Out: a ready :class:`~asl_interp.machine.machine.Machine` and the parsed call (:func:`prepare_run`),
 then text for a terminal (:func:`render_run`, :func:`render_profiles`,
 :func:`render_registers`) or a JSON-ready dict (:func:`run_json`).
 
@@ -30,12 +30,15 @@ from typing import Any
 
 import attrs
 
-from . import ast
-from .errors import ASLError, ASLStaticError, ErrorList, Span, UsageError, source_line, suggest
-from .machine import (Machine, MachineModel, Outcome, PathStep, Profile, StateFile, StateWrite,
-                      check_state_conflicts, load_state_file)
-from .consistency import state_consistency
-from .world import Read
+from ..analysis.consistency import state_consistency
+from ..errors import ASLError, ASLStaticError, ErrorList, Span, UsageError, source_line, suggest
+from ..lib.world import Read
+from ..machine.machine import Machine
+from ..machine.model import MachineModel
+from ..machine.outcome import Outcome, PathStep, outcome_line, show_value
+from ..machine.profile import Profile
+from ..machine.state import StateFile, StateWrite, check_state_conflicts, load_state_file
+from ..syntax import ast
 
 __all__ = [
     "CALL_FILE",
@@ -47,7 +50,6 @@ __all__ = [
     "override_state",
     "parse_call",
     "prepare_run",
-    "outcome_line",
     "decisive",
     "render_run",
     "run_json",
@@ -57,30 +59,9 @@ __all__ = [
 ]
 
 #: The file name a CALL given on the command line is parsed (and reported) under: the same
-#: name :meth:`asl_interp.api.Spec.run_on` gives it, so every diagnostic about the CALL text
+#: name :meth:`asl_interp.app.api.Spec.run_on` gives it, so every diagnostic about the CALL text
 #: (syntax, unknown function, argument count or type) names it the same way.
 CALL_FILE = "<call>"
-
-#: AArch32 modes as Outcome.mode names them, in the Arm ARM's words.
-_MODE_WORDS = {
-    "Undef": "Undefined",
-    "Svc": "Supervisor",
-    "Abort": "Abort",
-    "Hyp": "Hyp",
-    "Monitor": "Monitor",
-    "IRQ": "IRQ",
-    "FIQ": "FIQ",
-    "System": "System",
-    "User": "User",
-}
-
-#: Exception enumeration members in words; others are printed by their member name.
-_EXCEPTION_WORDS = {
-    "Exception_AdvSIMDFPAccessTrap": "Advanced SIMD/FP access trap",
-    "Exception_SVEAccessTrap": "SVE access trap",
-    "Exception_Uncategorized": "Uncategorized exception",
-}
-
 
 def write(text: str) -> None:
     """Print ``text`` and a newline on stdout; characters the terminal's encoding cannot show
@@ -119,7 +100,7 @@ def state_options(spec: Any, texts: Sequence[str], option: str = "--set") -> dic
     name checked by :func:`check_state_name` and each value against the name's width and the
     spec's constants, the way ``run --set`` checks them: every mistake is a UsageError naming
     the option, with a suggestion. Later texts override earlier ones."""
-    from .machine import resolve_state
+    from ..machine.state import resolve_state
 
     out: dict[str, str] = {}
     for text in texts:
@@ -193,11 +174,11 @@ def prepare_run(spec: Any, call: str, *, profile: str | None = None, state: str 
                 sets: Sequence[str] = (), unset: str = "error", trace: bool = False) -> PreparedRun:
     """Build the machine and parse the call for ``asl-interp run`` (and commands like it).
 
-    ``spec`` is a loaded :class:`~asl_interp.api.Spec`. ``profile`` is a bundled name or a
+    ``spec`` is a loaded :class:`~asl_interp.app.api.Spec`. ``profile`` is a bundled name or a
     file; when None, the state file's ``profile`` key, else ``"default"``. ``state`` is a
     state file's path; ``sets`` are the ``NAME=VALUE`` texts, applied in order after it
     (a ``--set`` overrides the file; two ``--set`` names for the same bits must agree). The
-    machine's ``warnings`` get :func:`~asl_interp.consistency.state_consistency`'s findings.
+    machine's ``warnings`` get :func:`~asl_interp.analysis.consistency.state_consistency`'s findings.
     Raises UsageError for every mistake in these options (see the module docstring).
     """
     from .api import load_profile
@@ -239,7 +220,7 @@ def override_state(spec: Any, base: Any, sets: Any) -> dict[str, Any]:
     ``--set FPEXC.EN=1`` after ``FPEXC32_EL2.EN = 0``) is dropped, or, when only some of its
     bits are given again, kept as ``REG<high:low>`` slices of the rest. Both are already
     checked; the keys of ``base`` come out dotted (``PSTATE.EL``)."""
-    from .machine import resolve_state
+    from ..machine.state import resolve_state
 
     def storage_bits(name: str, value: Any) -> tuple[Any, str, int]:
         (w,) = resolve_state({name: value}, spec.model, spec.constants)
@@ -321,8 +302,8 @@ def parse_call(spec: Any, text: str) -> ast.Expr:
     """Parse the CALL text (file name :data:`CALL_FILE`) and check that it calls a function
     the spec defines. Raises ErrorList (syntax) or ASLStaticError (not a call, unknown
     function, with a suggestion and the list of entry points)."""
-    from .errors import remember_source
-    from .parser import parse_expression
+    from ..errors import remember_source
+    from ..syntax.parser import parse_expression
 
     try:
         expr = parse_expression(text, CALL_FILE)
@@ -349,46 +330,6 @@ def parse_call(spec: Any, text: str) -> ast.Expr:
 # ======================================================================================
 # Outcome -> words
 # ======================================================================================
-
-
-def _exception_words(name: str | None) -> str | None:
-    if name is None:
-        return None
-    if name in _EXCEPTION_WORDS:
-        return _EXCEPTION_WORDS[name]
-    return f"{name} exception"
-
-
-def outcome_line(out: Outcome) -> str:
-    """The outcome in one line, e.g. ``permitted: returned normally`` (a procedure),
-    ``returned TRUE`` (a function),
-    ``UNDEFINED → Undefined Instruction exception in AArch32 Undefined mode at EL1`` or
-    ``Advanced SIMD/FP access trap → exception to EL2 in AArch64, EC 0x07``."""
-    if out.kind != "exception":
-        if out.value is not None:
-            return f"returned {_show_value(out.value)}"
-        return "permitted: returned normally"
-    if out.target_state == "AArch32" and out.mode:
-        where = f"in AArch32 {_MODE_WORDS.get(out.mode, out.mode)} mode at {out.target_el}"
-    else:
-        where = f"to {out.target_el} in {out.target_state}"
-    what = _exception_words(out.exception)
-    if out.via_undefined:
-        line = f"UNDEFINED → {what or 'Undefined Instruction exception'} {where}"
-    else:
-        line = f"{what or 'exception'} → exception {where}"
-    if out.ec is not None:
-        line += f", EC 0x{out.ec:02X}"
-    return line
-
-
-def _show_value(value: Any) -> str:
-    """A value as ASL writes it (``TRUE``, ``'01'``, ``(TRUE, '01')``)."""
-    from .values import show
-
-    if value is None:
-        return "-"
-    return show(value)
 
 
 def _bits(value: int, width: int) -> str:
@@ -456,7 +397,7 @@ def _fit(text: str, width: int) -> str:
 
 def _decision(step: PathStep) -> list[str]:
     """``condition → value``, wrapped to the report's width."""
-    return textwrap.wrap(f"{step.condition} → {_show_value(step.value)}", _COLUMNS, initial_indent=" " * 6,
+    return textwrap.wrap(f"{step.condition} → {show_value(step.value)}", _COLUMNS, initial_indent=" " * 6,
                          subsequent_indent=" " * 8, break_on_hyphens=False)
 
 
@@ -593,7 +534,7 @@ def render_run(spec: Any, out: Outcome, *, call: str, profile: Profile, trace: b
         lines.append("")
         lines.append("UNKNOWN values used:")
         for u in out.unknowns:
-            lines.append(f"  {_where(spec, u.span)}  {u.type} UNKNOWN → {_show_value(u.value)}")
+            lines.append(f"  {_where(spec, u.span)}  {u.type} UNKNOWN → {show_value(u.value)}")
 
     if out.choices:
         lines.append("")
@@ -621,7 +562,7 @@ def run_json(spec: Any, out: Outcome, *, call: str, profile: Profile, trace: boo
     data["outcome"]["iss"] = out.iss
     data["outcome"]["boundary"] = out.boundary
     data["outcome"]["summary"] = outcome_line(out)
-    data["outcome"]["value"] = None if out.value is None else _show_value(out.value)
+    data["outcome"]["value"] = None if out.value is None else show_value(out.value)
     for key in ("reads", "path", "unknowns", "choices", "impdefs"):
         for item in data[key]:
             if item.get("file"):
@@ -644,8 +585,8 @@ def run_json(spec: Any, out: Outcome, *, call: str, profile: Profile, trace: boo
 
 def render_profiles() -> str:
     """Each bundled profile: its name and one-line description (and what it extends)."""
+    from ..machine.profile import profile_names, profiles_dir
     from .api import load_profile
-    from .machine import profile_names, profiles_dir
 
     names = profile_names()
     if not names:

@@ -35,7 +35,7 @@ from __future__ import annotations
 import weakref
 from typing import Any
 
-from .errors import ASLRuntimeError
+from ..errors import ASLRuntimeError
 
 
 class Bits:

@@ -1,8 +1,8 @@
 """The evaluator: compiles a checked ASL program once into Python closures, then runs it.
 
-In: parsed modules, a :class:`~asl_interp.world.RegisterModel`, optionally an
-:class:`UndefinedRule`; at run time a :class:`~asl_interp.world.World`.
-Out: values (:mod:`asl_interp.values`), effects through the World, or errors.
+In: parsed modules, a :class:`~asl_interp.lib.world.RegisterModel`, optionally an
+:class:`UndefinedRule`; at run time a :class:`~asl_interp.lib.world.World`.
+Out: values (:mod:`asl_interp.lib.values`), effects through the World, or errors.
 
 Public API
 ----------
@@ -28,7 +28,7 @@ Public API
     against the program's declarations, in a fresh top-level scope. Text is parsed, checked
     and compiled once per program and cached. A call of a procedure
     (``"CheckVFPEnabled(TRUE)"``) runs it and gives None. ``filename=`` names the text in
-    diagnostics and traces (default ``<expr>``; :meth:`asl_interp.api.Spec.run_on` uses
+    diagnostics and traces (default ``<expr>``; :meth:`asl_interp.app.api.Spec.run_on` uses
     ``<call>``), and is part of the cache key.
 
 ``Program.run_statements(text_or_stmts, world, **options) -> dict``
@@ -45,7 +45,7 @@ Public API
 Semantics notes
 ---------------
 - Machine state is only ever reached through ``world.read_bits``/``write_bits``. A register
-  read as a whole is a :class:`~asl_interp.values.LazyBits`; it is read (field-precisely, at
+  read as a whole is a :class:`~asl_interp.lib.values.LazyBits`; it is read (field-precisely, at
   the span that examines it) only when examined; assigning a field or slice of such a value
   keeps it lazy. Before any register write, the not-yet-read bits of live lazy values are
   read, so they keep the value they had (value semantics).
@@ -83,12 +83,13 @@ from typing import Any
 
 import attrs
 
-from . import ast
-from .checker import BOOL, INT, CheckedProgram, FuncInfo, T, check_program, check_snippet, deep_recursion, too_deep
-from .errors import ASLAssertionError, ASLError, ASLRuntimeError, ErrorList, Span, UsageError, source_line
-from .primitives import PrimContext
-from .values import Array, Bits, LazyBits, Record, copy_value, fits_type, freeze_overlapping, show
-from .world import RegisterModel, TypeDesc, checked_answer
+from ..errors import ASLAssertionError, ASLError, ASLRuntimeError, ErrorList, Span, UsageError, source_line
+from ..lib.primitives import PrimContext
+from ..lib.values import Array, Bits, LazyBits, Record, copy_value, fits_type, freeze_overlapping, show
+from ..lib.world import RegisterModel, TypeDesc, checked_answer
+from ..static.checker import BOOL, INT, CheckedProgram, FuncInfo, T, check_program, check_snippet
+from ..syntax import ast
+from ..syntax.depth import deep_recursion, too_deep
 
 DEFAULT_STEP_LIMIT = 10_000_000
 DEFAULT_RECURSION_LIMIT = 400
@@ -435,7 +436,7 @@ class Program:
             return hit
         node = code
         if isinstance(code, str):
-            from .parser import parse_expression, parse_statements
+            from ..syntax.parser import parse_expression, parse_statements
 
             if filename is None:
                 node = parse_statements(code) if statements else parse_expression(code)
@@ -1163,7 +1164,7 @@ class _Compiler:
         c = self.const_of(e)
         if isinstance(c, int) and not isinstance(c, bool):
             return c
-        from .checker import _Checker
+        from ..static.checker import _Checker
 
         chk = _Checker.__new__(_Checker)
         chk.p = self.p
@@ -1676,7 +1677,7 @@ def source_text(node: Any) -> str:
             text = " ".join(" ".join(x.split()) for x in lines).strip()
             if _balanced(text):
                 return text
-    from .formatter import format_expr
+    from ..syntax.formatter import format_expr
 
     return format_expr(node)
 

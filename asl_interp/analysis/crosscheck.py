@@ -55,12 +55,14 @@ from typing import Any
 
 import attrs
 
-from .errors import ASLError, Span, UsageError, suggest
+from ..errors import ASLError, Span, UsageError, suggest
+from ..machine.outcome import Outcome, PathStep
+from ..machine.profile import Profile
+from ..machine.state import resolve_state
 from .explore import (
     DEFAULT_MAX_PATHS,
     DecisionTable,
     Leaf,
-    spread_bits,
     explore,
     json_value,
     outcome_json,
@@ -68,11 +70,11 @@ from .explore import (
     outcome_text,
     show_name,
     show_value,
+    spread_bits,
     step_json,
     step_line,
     where_text,
 )
-from .machine import Outcome, PathStep, Profile, resolve_state
 
 __all__ = ["CrossCheckResult", "Disagreement", "ModelError", "crosscheck", "load_model", "normalise_outcome"]
 
@@ -477,7 +479,7 @@ def crosscheck(spec: Any, call: str, model: Callable[[Mapping[str, Any]], Any], 
                model_name: str | None = None) -> CrossCheckResult:
     """Explore ``call`` and ask ``model`` about every state covered (see the module
     docstring for the model's contract). Raises :class:`ModelError` for a broken model."""
-    from .api import load_profile
+    from ..machine.profile import load_profile
 
     prof = profile if isinstance(profile, Profile) else load_profile(profile)
     fixed = dict(fixed or {})

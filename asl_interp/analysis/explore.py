@@ -1,6 +1,6 @@
 """Exploring the spec: decision tables, property checks and the machinery crosscheck uses.
 
-In: a loaded :class:`~asl_interp.api.Spec`, a call written in ASL (``"CheckVFPEnabled(TRUE)"``),
+In: a loaded :class:`~asl_interp.app.api.Spec`, a call written in ASL (``"CheckVFPEnabled(TRUE)"``),
 a profile, and *fixed* state (a state mapping as :meth:`Spec.run` takes it). Everything else
 the evaluation examines is left open.
 Out: a :class:`DecisionTable`: one :class:`Row` per path through the spec, each giving the
@@ -39,7 +39,7 @@ values; the evaluator never swallows a World's exceptions (its contract).
 Public API: :func:`explore`, :func:`check_independent`, :func:`check_property`, the result
 classes :class:`DecisionTable`, :class:`Row`, :class:`Infeasible`, :class:`PropertyResult`,
 :class:`Counterexample`. (``NAME=VALUE`` options are read by
-:func:`asl_interp.report.state_options`, as ``run`` reads them.)
+:func:`asl_interp.app.report.state_options`, as ``run`` reads them.)
 """
 
 from __future__ import annotations
@@ -52,11 +52,24 @@ from typing import Any
 
 import attrs
 
-from . import ast
+from ..errors import (
+    ASLAssertionError,
+    ASLError,
+    ASLRuntimeError,
+    ProfileError,
+    Span,
+    StateError,
+    UsageError,
+    source_line,
+    suggest,
+)
+from ..lib.world import Read, TypeDesc
+from ..machine.machine import Machine
+from ..machine.outcome import Outcome, PathStep
+from ..machine.profile import Profile
+from ..machine.state import flatten_state, resolve_state
+from ..syntax import ast
 from .consistency import state_consistency
-from .errors import ASLAssertionError, ASLError, ASLRuntimeError, ProfileError, Span, StateError, UsageError, source_line, suggest
-from .machine import Machine, Outcome, PathStep, Profile, flatten_state, resolve_state
-from .world import Read, TypeDesc
 
 __all__ = [
     "Counterexample",
@@ -130,7 +143,7 @@ def spread_bits(index: int, mask: int) -> int:
 
 
 class ExploreMachine(Machine):
-    """A :class:`~asl_interp.machine.Machine` whose open questions raise :class:`Branch`
+    """A :class:`~asl_interp.machine.machine.Machine` whose open questions raise :class:`Branch`
     unless ``choices`` (``Var -> value``) already answers them.
 
     A state choice is a *class*: a frozenset of values of the variable's bits (in storage
@@ -382,8 +395,8 @@ def outcome_json(outcome: Outcome) -> dict[str, Any]:
     """``run --json``'s ``outcome`` object for ``outcome``: kind, target_el, target_state,
     mode, exception, ec, vector_offset, via_undefined, il, iss, boundary, summary and value
     (as ASL writes it, or null)."""
-    from .report import outcome_line
-    from .values import show
+    from ..lib.values import show
+    from ..machine.outcome import outcome_line
 
     out = dict(outcome.to_json()["outcome"])
     out["il"] = outcome.il
@@ -396,7 +409,7 @@ def outcome_json(outcome: Outcome) -> dict[str, Any]:
 
 def outcome_text(outcome: Outcome) -> str:
     """The outcome in words, as ``run`` says it."""
-    from .report import outcome_line
+    from ..machine.outcome import outcome_line
 
     return outcome_line(outcome)
 
@@ -601,11 +614,11 @@ def explore(spec: Any, call: str, *, profile: str | Path | Profile = "default",
     (``True``: every boolean answer the evaluation asks for); ``coverage``: record executed
     lines; ``fix_option``: the command-line option a limit's note tells the user to fix
     state with; ``consistent``: drop each run whose state the spec's own functions call
-    inconsistent (:func:`~asl_interp.consistency.state_consistency`, on the state the run
+    inconsistent (:func:`~asl_interp.analysis.consistency.state_consistency`, on the state the run
     decided; counted in ``DecisionTable.inconsistent``). Raises :class:`ExplorationLimit`
     past ``max_paths`` leaves, and the usual ``ASLError``s for a bad call, state or profile.
     """
-    from .api import load_profile
+    from ..machine.profile import load_profile
 
     prof = profile if isinstance(profile, Profile) else load_profile(profile)
     fixed = dict(fixed or {})
@@ -710,7 +723,7 @@ def _inconsistent(spec: Any, machine: ExploreMachine) -> bool:
 
 def _parse_call(spec: Any, call: str) -> ast.Expr:
     """The call, parsed once (a UsageError when it is not an ASL expression)."""
-    from .parser import parse_expression
+    from ..syntax.parser import parse_expression
 
     if not isinstance(call, str) or not call.strip():
         raise UsageError("give the call to explore as ASL text, e.g. 'CheckVFPEnabled(TRUE)'")
@@ -721,7 +734,7 @@ def _parse_call(spec: Any, call: str) -> ast.Expr:
 
 
 def _leaf(machine: ExploreMachine, choices: dict[Var, Any], outcome: Outcome | None, err: ASLError | None) -> Leaf:
-    from .machine import first_reads
+    from ..machine.outcome import first_reads
 
     reads = outcome.reads if outcome is not None else first_reads(machine.reads)
     fields: dict[str, frozenset] = {}
@@ -1073,7 +1086,7 @@ def check_property(spec: Any, call: str, predicate: Callable[[Mapping[str, Any],
                    max_paths: int = DEFAULT_MAX_PATHS) -> PropertyResult:
     """Whether ``predicate(state, outcome)`` holds on every state the exploration covers:
     ``state`` maps each field the path read (and each open answer) to one value, ``outcome``
-    is the :class:`~asl_interp.machine.Outcome`. The counterexample (when it fails) holds the
+    is the :class:`~asl_interp.machine.outcome.Outcome`. The counterexample (when it fails) holds the
     first failing state (twice)."""
     table = explore(spec, call, profile=profile, fixed=fixed, vary=vary, max_paths=max_paths)
     states = 0

@@ -1,0 +1,5 @@
+"""What is computed over many runs: ``explore`` (decision tables, property checks),
+``crosscheck`` (hand-written models against the spec), ``decider`` (a call on a profile
+compiled to a decision tree), ``sweep`` (many states through the decider) and
+``consistency`` (the spec's own checks of a state).
+"""

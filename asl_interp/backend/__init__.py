@@ -1,0 +1,3 @@
+"""Running a checked program: ``evaluator`` (Python closures, fast and instrumented forms)
+and ``codegen`` (generated Python).
+"""

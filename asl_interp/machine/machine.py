@@ -1,0 +1,300 @@
+"""The ``Machine``: the :class:`~asl_interp.lib.world.World` every run evaluates against.
+
+In: a :class:`~asl_interp.machine.model.MachineModel`, a
+:class:`~asl_interp.machine.profile.Profile` and state writes.
+Out: answers to the backend's reads, writes and questions, and the
+:class:`~asl_interp.machine.outcome.Outcome` of the evaluation (:meth:`Machine.outcome`).
+
+Guarantees:
+- Storage is per *storage register*: a write through one name is seen through every other
+  that shares its storage.
+- Every bit knows whether it was set. Reading a bit that was never set is a ``StateError``
+  naming the field and the spec line that read it, unless the caller chose a policy
+  (``unset="zero"`` or a hook, see :class:`Machine`).
+- Every read is recorded (:class:`~asl_interp.lib.world.Read`, with its span) in order; every
+  UNKNOWN value used, every IMPLEMENTATION_DEFINED answer and CONSTRAINED UNPREDICTABLE
+  choice given, every decided branch (instrumented runs) too.
+- A profile that lacks an answer the evaluation needs is a ``ProfileError`` naming the key
+  and the spec line asking, never a silent default.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from ..errors import ProfileError, Span, StateError, suggest
+from ..lib.world import ExceptionEntry, Read, TypeDesc, World
+from .model import MachineModel
+from .outcome import ChoiceUse, ImpdefUse, Outcome, PathStep, UnknownUse, first_reads
+from .profile import Profile, check_profile_questions
+from .state import Constants, StateWrite, resolve_state, typed_answer
+
+#: ``on_unset(register, field_name_or_None, high, low, span) -> int``: a value for bits
+#: high:low of a register read before it was set (bits already set keep their value), or
+#: raise (exploration raises to branch).
+UnsetHook = Callable[[str, "str | None", int, int, "Span | None"], int]
+#: ``on_missing_impdef(key, TypeDesc, span) -> value``: an answer the profile lacks, or raise.
+ImpdefHook = Callable[[str, TypeDesc, "Span | None"], Any]
+#: ``on_unknown(TypeDesc, span) -> value``: replaces the profile's UNKNOWN policy.
+UnknownHook = Callable[[TypeDesc, "Span | None"], Any]
+
+
+class Machine(World):
+    """Register state plus a profile, behind the World interface.
+
+    ``unset`` says what reading a never-set bit does: ``"error"`` (StateError naming the
+    field and the spec line), ``"zero"`` (reads 0, recorded in :attr:`defaulted`) or a
+    hook ``(register, field, high, low, span) -> int`` (see :data:`UnsetHook`; the value is
+    stored, so later reads agree). ``on_missing_impdef`` answers IMPLEMENTATION_DEFINED
+    questions the profile lacks (default: ProfileError). ``on_unknown`` replaces the UNKNOWN
+    policy. ``constants`` lets state values name ASL constants (``EL1``). ``trace`` records
+    executed lines (instrumented runs).
+    """
+
+    def __init__(self, model: MachineModel, profile: Profile, *, unset: str | UnsetHook = "error",
+                 on_missing_impdef: ImpdefHook | None = None, on_unknown: UnknownHook | None = None,
+                 constants: Constants | None = None, trace: bool = False):
+        if not callable(unset) and unset not in ("error", "zero"):
+            raise StateError(f"unset policy must be 'error', 'zero' or a function, not {unset!r}")
+        self.model = model
+        self.register_model = model.register_model
+        self.profile = profile
+        self.unset = unset
+        self.on_missing_impdef = on_missing_impdef
+        self.on_unknown = on_unknown
+        self.constants = constants or {}
+        self.trace = trace
+        self._value: dict[str, int] = dict.fromkeys(model.storage_widths, 0)
+        self._known: dict[str, int] = dict.fromkeys(model.storage_widths, 0)
+        self.reads: list[Read] = []
+        self.writes: list[tuple[str, int, int, int, Span | None]] = []
+        self.defaulted: list[Read] = []
+        self.unknowns: list[UnknownUse] = []
+        self.impdefs: list[tuple[str, Any, Span | None]] = []
+        self._answered: dict[tuple[str, TypeDesc], tuple[Any]] = {}
+        self.constraints: list[tuple[str, str, Span | None]] = []
+        self.impdef_sources: dict[int, str] = {}  # index in impdefs -> who answered
+        self.constraint_sources: dict[int, str] = {}  # index in constraints -> who chose
+        self.warnings: list[str] = []
+        self.effects: list[tuple[str, Span | None]] = []
+        self.path: list[PathStep] = []
+        self.lines: list[Span] = []
+        self.via_undefined = False
+        check_profile_questions(model, profile)
+        self.apply_state(profile.state, origin=f"profile {profile.name} [state]")
+
+    # ---- state -------------------------------------------------------------------------
+    def apply_state(self, state: Mapping[str, Any], origin: str | None = None) -> list[StateWrite]:
+        """Resolve and apply user state (see :func:`resolve_state`); later keys win."""
+        writes = resolve_state(state, self.model, self.constants, origin)
+        for w in writes:
+            self._store(w.register, w.high, w.low, w.value)
+        return writes
+
+    def _locate(self, register: str, high: int, low: int) -> tuple[str, int, int]:
+        view = self.model.views.get(register)
+        if view is None:
+            hint = suggest(register, list(self.model.views))
+            raise StateError(f"unknown register '{register}'" + (f"; {hint}" if hint else ""))
+        width = self.model.registers[register].width
+        if not 0 <= low <= high < width:
+            raise StateError(f"bits {high}:{low} are outside {register} ({width} bits)")
+        mask = ((1 << (high - low + 1)) - 1) << (low + view.offset)
+        return view.storage, mask, low + view.offset
+
+    def _store(self, register: str, high: int, low: int, value: int) -> None:
+        storage, mask, shift = self._locate(register, high, low)
+        self._value[storage] = (self._value[storage] & ~mask) | ((value << shift) & mask)
+        self._known[storage] |= mask
+
+    def is_set(self, register: str, high: int, low: int) -> bool:
+        """Whether every bit ``high:low`` of ``register`` has a value."""
+        storage, mask, _ = self._locate(register, high, low)
+        return self._known[storage] & mask == mask
+
+    def storage(self) -> tuple[dict[str, int], dict[str, int]]:
+        """Copies of the storage: each storage register's value, and which of its bits are set
+        (a mask); unset bits read as zero in the values."""
+        return dict(self._value), dict(self._known)
+
+    def peek(self, register: str, high: int | None = None, low: int | None = None) -> int | None:
+        """Bits of a register without recording a read (None when any bit is unset)."""
+        reg = self.model.register(register)
+        high = reg.width - 1 if high is None else high
+        low = 0 if low is None else low
+        if not self.is_set(register, high, low):
+            return None
+        storage, mask, shift = self._locate(register, high, low)
+        return (self._value[storage] & mask) >> shift
+
+    # ---- World: machine state -------------------------------------------------------------
+    def read_bits(self, register: str, high: int, low: int, span: Span | None) -> int:
+        storage, mask, shift = self._locate(register, high, low)
+        known = self._known[storage]
+        field = self.model.field_named(register, high, low)
+        if known & mask != mask:
+            self._fill_unset(register, field, high, low, span, storage, mask, shift)
+        value = (self._value[storage] & mask) >> shift
+        self.reads.append(Read(register, field, high, low, value, span))
+        return value
+
+    def _fill_unset(self, register: str, field: str | None, high: int, low: int, span: Span | None,
+                    storage: str, mask: int, shift: int) -> None:
+        missing = mask & ~self._known[storage]
+        if self.unset == "error":
+            notes = ["note: set it in the state, or choose the unset policy 'zero'"]
+            if storage != register:
+                notes.append(f"note: {register} is {storage}<{self.model.registers[register].width - 1 + shift - low}:"
+                             f"{shift - low}>: setting either name sets these bits")
+            raise StateError(self._unset_message(register, field, high, low, missing >> shift), span,
+                             notes=tuple(notes))
+        if self.unset == "zero":
+            supplied = 0
+        else:
+            supplied = self.unset(register, field, high, low, span)  # type: ignore[operator]
+            width = high - low + 1
+            if not isinstance(supplied, int) or isinstance(supplied, bool) or not 0 <= supplied < (1 << width):
+                raise StateError(f"the unset-state hook gave {supplied!r} for {register}<{high}:{low}>, not a {width}-bit value", span)
+        self._value[storage] = (self._value[storage] & ~missing) | ((supplied << shift) & missing)
+        self._known[storage] |= missing
+        self.defaulted.append(Read(register, field, high, low, supplied, span))
+
+    def _unset_message(self, register: str, field: str | None, high: int, low: int, missing: int) -> str:
+        if field is not None:
+            name = f"{register}.{field}"
+        else:
+            bits = [b + low for b in range(high - low + 1) if missing >> b & 1]
+            names = self.model.fields_over(register, max(bits), min(bits))
+            exact = [n for n in names if self.model.registers[register].fields[n].low >= min(bits)
+                     and self.model.registers[register].fields[n].high <= max(bits)]
+            chosen = exact or names
+            name = ", ".join(f"{register}.{n}" for n in chosen) if chosen else f"{register}<{high}:{low}>"
+            if chosen and (high, low) != (self.model.registers[register].width - 1, 0):
+                name += f" (in {register}<{high}:{low}>)"
+        if field is None and len(chosen) > 1:
+            return f"{name} were never set, and the spec reads them here"
+        return f"{name} was never set, and the spec reads it here"
+
+    def write_bits(self, register: str, high: int, low: int, value: int, span: Span | None) -> None:
+        self._store(register, high, low, value)
+        self.writes.append((register, high, low, value, span))
+
+    def read_log(self) -> list[Read]:
+        return self.reads
+
+    # ---- World: choices -----------------------------------------------------------------
+    def unknown(self, typ: TypeDesc, span: Span | None) -> Any:
+        if self.on_unknown is not None:
+            value = self.on_unknown(typ, span)
+        elif typ.kind == "boolean":
+            value = False
+        elif typ.kind in ("bits", "integer"):
+            value = 0
+        elif typ.kind == "enum":
+            value = typ.members[0]
+        else:
+            value = ""
+        self.unknowns.append(UnknownUse(str(typ), value, span))
+        return value
+
+    def impdef(self, key: str, typ: TypeDesc, span: Span | None) -> Any:
+        # The same question gets the same answer for the whole evaluation; it is recorded
+        # (and the profile's text converted) once, where it was first asked.
+        asked = self._answered.get((key, typ))
+        if asked is not None:
+            return asked[0]
+        if key in self.profile.impdef:
+            value = typed_answer(self.profile.impdef[key], typ,
+                                 f"{self.profile.path}: implementation_defined.\"{key}\"", self.constants)
+            source = f"profile {self.profile.name}"
+        elif self.on_missing_impdef is not None:
+            value = self.on_missing_impdef(key, typ, span)
+            source = "the caller (not in the profile)"
+        else:
+            raise ProfileError(
+                f"profile '{self.profile.name}' has no answer for IMPLEMENTATION_DEFINED \"{key}\" ({typ})",
+                span,
+                notes=(f"note: add it to {self.profile.path} under [implementation_defined]: \"{key}\" = ...",),
+            )
+        self.impdef_sources[len(self.impdefs)] = source
+        self.impdefs.append((key, value, span))
+        self._answered[(key, typ)] = (value,)
+        return value
+
+    def constrain_unpredictable(self, which: str, span: Span | None) -> str:
+        choice = self.profile.constrained.get(which)
+        if choice is None:
+            raise ProfileError(
+                f"profile '{self.profile.name}' has no choice for ConstrainUnpredictable({which})",
+                span,
+                notes=(f"note: add it to {self.profile.path} under [constrained_unpredictable]: {which} = \"Constraint_...\"",),
+            )
+        self.constraint_sources[len(self.constraints)] = f"profile {self.profile.name}"
+        self.constraints.append((which, choice, span))
+        return choice
+
+    # ---- World: events ----------------------------------------------------------------------
+    def on_undefined(self, span: Span | None) -> None:
+        self.via_undefined = True
+
+    def on_line(self, span: Span) -> None:
+        if self.trace:
+            self.lines.append(span)
+
+    def on_branch(self, span: Span, condition: str, value: Any, reads: list[Read]) -> None:
+        self.path.append(PathStep(span, condition, value, tuple(reads)))
+
+    def instruction(self, key: str, span: Span | None) -> Any:
+        """The profile's ``[instruction]`` property ``key`` (condition, length, encoding,
+        d_registers), or a ProfileError naming it and the spec line asking."""
+        if key not in self.profile.instruction:
+            raise ProfileError(
+                f"profile '{self.profile.name}' has no [instruction] {key}, and the spec asks for it here",
+                span,
+                notes=(f"note: add it to {self.profile.path} under [instruction]: {key} = ...",),
+            )
+        return self.profile.instruction[key]
+
+    def record_effect(self, name: str, span: Span | None) -> None:
+        """A non-architectural effect (SynchronizeContext, BranchTo, ...) was called."""
+        self.effects.append((name, span))
+
+    # ---- outcomes -----------------------------------------------------------------------
+    def _unpredictable_site(self, which: str, span: Span | None) -> Span | None:
+        """The spec line naming ``which`` (the call site of the CONSTRAINED UNPREDICTABLE
+        case) when the sources name it once, else where ConstrainUnpredictable was asked."""
+        questions = self.model.questions
+        return questions.unpredictable_sites.get(which, span) if questions is not None else span
+
+    def outcome(self, entry: ExceptionEntry | None = None, value: Any = None) -> Outcome:
+        """The :class:`Outcome` so far: an exception entry, or a return with ``value``."""
+        common = dict(
+            via_undefined=self.via_undefined,
+            reads=first_reads(self.reads),
+            path=tuple(self.path),
+            unknowns=tuple(self.unknowns),
+            lines=tuple(self.lines),
+            choices=tuple(ChoiceUse(which, choice, self.constraint_sources.get(i, "exploration"),
+                                    self._unpredictable_site(which, span))
+                          for i, (which, choice, span) in enumerate(self.constraints)),
+            impdefs=tuple(ImpdefUse(key, value, self.impdef_sources.get(i, "exploration"), span)
+                          for i, (key, value, span) in enumerate(self.impdefs)),
+            warnings=tuple(self.warnings),
+            defaulted=first_reads(self.defaulted) if self.unset == "zero" else (),
+        )
+        if entry is None:
+            return Outcome("returned", value=value, **common)
+        return Outcome(
+            "exception",
+            target_el=entry.target_el,
+            target_state=entry.target_state,
+            mode=entry.mode,
+            exception=entry.exception,
+            ec=entry.ec,
+            il=entry.il,
+            iss=entry.iss,
+            vector_offset=entry.vector_offset,
+            boundary=entry.boundary,
+            **common,
+        )

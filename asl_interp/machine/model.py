@@ -1,0 +1,338 @@
+"""The register model of a spec version: names, widths, fields and shared storage.
+
+In: a register description (``asl_sources/<version>/registers.toml``, format documented in
+that file) plus the parsed ASL modules (PSTATE's fields come from the ASL record
+``type ProcState is (...)``; the IMPLEMENTATION DEFINED questions the text can ask come from
+its declarations).
+Out: :class:`MachineModel` (:func:`load_machine_model`, :func:`build_machine_model`): the
+static :class:`~asl_interp.lib.world.RegisterModel` the checker and the backend read, plus the
+storage sharing between names (:class:`View`).
+
+Guarantees: storage is per *storage register*: a register declared as a view (``FPEXC`` is
+``FPEXC32_EL2<31:0>``) names bits of the register it views. A malformed description is a
+``StateError`` naming the file and the entry.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from ..errors import Span, StateError, suggest
+from ..lib.world import FieldDef, RegisterDef, RegisterModel
+from ..syntax import ast
+
+
+@attrs.define(frozen=True, slots=True)
+class View:
+    """Where a register's bits live: bits ``offset + width - 1 .. offset`` of ``storage``."""
+
+    storage: str
+    offset: int
+
+
+@attrs.define(slots=True)
+class MachineModel:
+    """The registers of one spec version: the evaluator's :class:`RegisterModel` plus the
+    storage sharing between names (``views``: register -> :class:`View`; a register that is
+    its own storage views itself at offset 0) and the widths of the storages."""
+
+    register_model: RegisterModel
+    views: dict[str, View]
+    storage_widths: dict[str, int]
+    source: str = "<registers>"
+    questions: SpecQuestions | None = None
+    #: register -> field -> the layout it belongs to (``"HCR_EL2.E2H == '1'"``), for
+    #: registers whose fields depend on a control; fields not named are in every layout
+    layouts: dict[str, dict[str, str]] = attrs.field(factory=dict)
+    checked_profiles: set[tuple[str, frozenset[str]]] = attrs.field(factory=set, eq=False, repr=False)
+
+    @property
+    def registers(self) -> dict[str, RegisterDef]:
+        return self.register_model.registers
+
+    def register(self, name: str) -> RegisterDef:
+        """The register ``name``, or a StateError with a suggestion."""
+        reg = self.registers.get(name)
+        if reg is None:
+            hint = suggest(name, list(self.registers))
+            raise StateError(f"unknown register '{name}'" + (f"; {hint}" if hint else ""))
+        return reg
+
+    def field(self, register: str, name: str) -> FieldDef:
+        """The field ``register.name``, or a StateError with a suggestion."""
+        reg = self.register(register)
+        fld = reg.fields.get(name)
+        if fld is None:
+            hint = suggest(name, list(reg.fields))
+            raise StateError(f"register {register} has no field '{name}'" + (f"; {hint}" if hint else ""))
+        return fld
+
+    def field_named(self, register: str, high: int, low: int) -> str | None:
+        """The name of the field that is exactly bits ``high:low`` of ``register`` (the
+        first declared one when several names share the bits), else ``None``."""
+        for fld in self.registers[register].fields.values():
+            if fld.high == high and fld.low == low:
+                return fld.name
+        return None
+
+    def fields_over(self, register: str, high: int, low: int) -> list[str]:
+        """Names of the fields of ``register`` overlapping bits ``high:low``."""
+        return [f.name for f in self.registers[register].fields.values() if f.low <= high and f.high >= low]
+
+
+@attrs.define(frozen=True, slots=True)
+class SpecQuestions:
+    """What a profile can be asked by the loaded sources: the ``keyed`` IMPLEMENTATION_DEFINED
+    strings; for each function containing a keyless IMPLEMENTATION_DEFINED, the arguments
+    each parameter can show in a key (``None``: any integer); and ``unpredictable_sites``,
+    the one source line naming each Unpredictable member (its call site), where unique."""
+
+    keyed: frozenset[str]
+    keyless: dict[str, tuple[tuple[str, ...] | None, ...]]
+    unpredictable_sites: dict[str, Span]
+
+    def all_keys(self) -> list[str]:
+        """Every key a profile may answer (keyless ones with integer parameters left out)."""
+        import itertools
+
+        keys = sorted(self.keyed)
+        for name, params in self.keyless.items():
+            if any(p is None for p in params):
+                continue
+            keys.extend(f"{name}({', '.join(args)})" for args in itertools.product(*params))  # type: ignore[arg-type]
+        return keys
+
+    def asks(self, key: str) -> bool:
+        """Whether the sources can ask the IMPLEMENTATION_DEFINED question ``key``."""
+        if key in self.keyed:
+            return True
+        m = re.fullmatch(r"([A-Za-z_][A-Za-z0-9_.]*)\((.*)\)", key)
+        if not m or m.group(1) not in self.keyless:
+            return False
+        params = self.keyless[m.group(1)]
+        args = [a.strip() for a in m.group(2).split(",")] if m.group(2).strip() else []
+        if len(args) != len(params):
+            return False
+        return all(re.fullmatch(r"-?\d+", a) if p is None else a in p for a, p in zip(args, params))
+
+
+def spec_questions(modules: Sequence[ast.Module]) -> SpecQuestions:
+    """The :class:`SpecQuestions` of parsed sources. A keyless key shows each argument as the
+    evaluator does: the one constant or enumeration member of the parameter's type holding
+    it (``HaveEL(EL2)``, ``HasArchVersion(ARMv8p1)``), else a literal."""
+    enums: dict[str, tuple[str, ...]] = {}
+    consts: dict[int, dict[str, str]] = {}  # width -> name -> bit string
+    for module in modules:
+        for decl in module.decls:
+            if isinstance(decl, ast.EnumDecl):
+                enums[decl.name] = decl.members
+            elif (isinstance(decl, ast.ConstDecl) and isinstance(decl.type, ast.BitsType)
+                  and isinstance(decl.type.width, ast.IntLit) and isinstance(decl.value, ast.BitsLit)):
+                consts.setdefault(decl.type.width.value, {})[decl.name] = decl.value.bits.replace(" ", "")
+
+    def arguments(t: ast.Type) -> tuple[str, ...] | None:
+        if isinstance(t, ast.TypeName) and t.name == "boolean":
+            return ("TRUE", "FALSE")
+        if isinstance(t, ast.TypeName) and t.name in enums:
+            return enums[t.name]
+        if isinstance(t, ast.BitsType) and isinstance(t.width, ast.IntLit) and t.width.value <= 8:
+            width = t.width.value
+            named = consts.get(width, {})
+            out = []
+            for v in range(1 << width):
+                text = format(v, f"0{width}b")
+                holders = [n for n, b in named.items() if b == text]
+                out.append(holders[0] if len(holders) == 1 else f"'{text}'")
+            return tuple(out)
+        return None
+
+    keyed: set[str] = set()
+    keyless: dict[str, tuple[tuple[str, ...] | None, ...]] = {}
+    sites: dict[str, list[Span]] = {}
+    members = set(enums.get("Unpredictable", ()))
+    for module in modules:
+        for decl in module.decls:
+            for n in ast.walk(decl):
+                if isinstance(n, ast.ImpDef):
+                    if n.key is not None:
+                        keyed.add(n.key)
+                    elif isinstance(decl, ast.FuncDef | ast.GetterDef):
+                        keyless[decl.name] = tuple(arguments(p.type) for p in decl.params)
+                elif isinstance(n, ast.Var) and n.name in members and n.span is not None:
+                    sites.setdefault(n.name, []).append(n.span)
+    unique = {name: spans[0] for name, spans in sites.items() if len(spans) == 1}
+    return SpecQuestions(frozenset(keyed), keyless, unique)
+
+
+_BITS_RANGE = re.compile(r"^\s*(\d+)\s*(?::\s*(\d+)\s*)?$")
+_STORAGE_REF = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*<\s*(\d+)\s*:\s*(\d+)\s*>\s*$")
+_REGISTER_KEYS = {"width", "storage", "record", "fields", "note", "layouts"}
+
+
+def _model_error(source: str, message: str) -> StateError:
+    return StateError(f"{source}: {message}")
+
+
+def _bit_range(value: Any, where: str, source: str) -> tuple[int, int]:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value, value
+    if isinstance(value, str):
+        m = _BITS_RANGE.match(value)
+        if m:
+            high = int(m.group(1))
+            low = int(m.group(2)) if m.group(2) is not None else high
+            if high >= low:
+                return high, low
+    raise _model_error(source, f"{where}: a field position is a bit number or \"high:low\", not {value!r}")
+
+
+def record_fields(modules: Iterable[ast.Module], record: str) -> list[tuple[str, int]]:
+    """Names and widths of the fields of the ASL record ``record`` (``type R is (...)``),
+    in declaration order. Every field must be ``bits(<integer literal>)`` or ``bit``."""
+    for module in modules:
+        for decl in module.decls:
+            if isinstance(decl, ast.RecordDecl) and decl.name == record:
+                out = []
+                for param in decl.fields:
+                    t = param.type
+                    if isinstance(t, ast.BitsType) and isinstance(t.width, ast.IntLit):
+                        out.append((param.name, t.width.value))
+                    elif isinstance(t, ast.TypeName) and t.name == "bit":
+                        out.append((param.name, 1))
+                    else:
+                        raise StateError(
+                            f"field {param.name} of record {record} is not bits(<constant>): "
+                            "it cannot be machine state",
+                            param.span,
+                        )
+                return out
+    raise StateError(f"the loaded ASL sources declare no record '{record}' (needed for the register model)")
+
+
+def load_machine_model(path: str | Path, modules: Sequence[ast.Module] = ()) -> MachineModel:
+    """Read a ``registers.toml`` (format in its header) into a :class:`MachineModel`.
+
+    ``modules`` are the parsed ASL sources; a register with ``record = "R"`` takes its fields
+    from the ASL record ``R``: names and widths as declared, packed from bit 0 upwards in
+    declaration order. Malformed descriptions raise ``StateError`` naming the file and key.
+    """
+    path = Path(path)
+    source = str(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as err:
+        raise StateError(f"cannot read the register description {source}: {err.strerror or err}") from None
+    except tomllib.TOMLDecodeError as err:
+        raise StateError(f"{source}: not valid TOML: {err}") from None
+    return build_machine_model(data, modules, source)
+
+
+def build_machine_model(data: Mapping[str, Any], modules: Sequence[ast.Module] = (), source: str = "<registers>") -> MachineModel:
+    """:func:`load_machine_model` from already-decoded TOML data."""
+    unknown_top = set(data) - {"registers", "types"}
+    if unknown_top:
+        raise _model_error(source, f"unknown top-level key(s): {', '.join(sorted(unknown_top))}")
+    regs_in = data.get("registers", {})
+    if not isinstance(regs_in, dict):
+        raise _model_error(source, "'registers' must be a table of registers")
+
+    registers: dict[str, RegisterDef] = {}
+    storage_of: dict[str, tuple[str, int, int]] = {}
+    layouts: dict[str, dict[str, str]] = {}
+    for name, spec in regs_in.items():
+        where = f"registers.{name}"
+        if not isinstance(spec, dict):
+            raise _model_error(source, f"{where} must be a table")
+        extra = set(spec) - _REGISTER_KEYS
+        if extra:
+            raise _model_error(source, f"{where}: unknown key(s) {', '.join(sorted(extra))}")
+        fields: dict[str, FieldDef] = {}
+        if "record" in spec:
+            pos = 0
+            for fname, width in record_fields(modules, spec["record"]):
+                fields[fname] = FieldDef(fname, pos + width - 1, pos)
+                pos += width
+            width = pos
+        else:
+            width = None
+        fields_in = spec.get("fields", {})
+        if not isinstance(fields_in, dict):
+            raise _model_error(source, f"{where}.fields must be a table")
+        for fname, rng in fields_in.items():
+            high, low = _bit_range(rng, f"{where}.fields.{fname}", source)
+            fields[fname] = FieldDef(fname, high, low)
+        if "storage" in spec:
+            m = _STORAGE_REF.match(str(spec["storage"]))
+            if not m:
+                raise _model_error(source, f"{where}.storage must look like \"OTHER<high:low>\", not {spec['storage']!r}")
+            high, low = int(m.group(2)), int(m.group(3))
+            storage_of[name] = (m.group(1), high, low)
+            view_width = high - low + 1
+            if width is not None and width != view_width:
+                raise _model_error(source, f"{where}: width {width} but storage {spec['storage']} is {view_width} bits")
+            width = view_width
+        if "width" in spec:
+            w = spec["width"]
+            if not isinstance(w, int) or isinstance(w, bool) or w <= 0:
+                raise _model_error(source, f"{where}.width must be a positive integer")
+            if width is not None and width != w:
+                raise _model_error(source, f"{where}: width {w} disagrees with its storage or record ({width})")
+            width = w
+        if width is None:
+            raise _model_error(source, f"{where}: give a width, a storage or a record")
+        for fld in fields.values():
+            if fld.high >= width:
+                raise _model_error(source, f"{where}.fields.{fld.name}: bit {fld.high} is outside a {width}-bit register")
+        registers[name] = RegisterDef(name, width, fields)
+        layouts_in = spec.get("layouts", {})
+        if not isinstance(layouts_in, dict):
+            raise _model_error(source, f"{where}.layouts must be a table: layout -> [field names]")
+        for layout, members in layouts_in.items():
+            if not isinstance(members, list) or not all(isinstance(m, str) for m in members):
+                raise _model_error(source, f"{where}.layouts.\"{layout}\" must be a list of field names")
+            for member in members:
+                if member not in fields:
+                    hint = suggest(member, list(fields))
+                    raise _model_error(source, f"{where}.layouts.\"{layout}\": no field '{member}'"
+                                       + (f"; {hint}" if hint else ""))
+                if member in layouts.get(name, {}):
+                    raise _model_error(source, f"{where}.layouts: field {member} is in two layouts")
+                layouts.setdefault(name, {})[member] = layout
+
+    views: dict[str, View] = {}
+    for name, reg in registers.items():
+        if name not in storage_of:
+            views[name] = View(name, 0)
+    for name, (target, high, low) in storage_of.items():
+        if target not in registers:
+            hint = suggest(target, list(registers))
+            raise _model_error(source, f"registers.{name}.storage names unknown register '{target}'" + (f"; {hint}" if hint else ""))
+        if target in storage_of:
+            raise _model_error(source, f"registers.{name}.storage: {target} is itself a view; name its storage")
+        if high >= registers[target].width:
+            raise _model_error(source, f"registers.{name}.storage: bit {high} is outside {target} ({registers[target].width} bits)")
+        views[name] = View(target, low)
+
+    types_in = data.get("types", {})
+    if not isinstance(types_in, dict):
+        raise _model_error(source, "'types' must be a table")
+    types: dict[str, str] = {}
+    for tname, reg in types_in.items():
+        if reg not in registers:
+            raise _model_error(source, f"types.{tname} names unknown register '{reg}'")
+        types[tname] = reg
+
+    widths = {name: reg.width for name, reg in registers.items() if views[name].storage == name}
+    questions = spec_questions(modules) if modules else None
+    if questions is not None and not questions.keyed and not questions.keyless:
+        questions = None  # a register model for a few records only (tests): nothing to check against
+    storage = {name: (v.storage, v.offset) for name, v in views.items() if (v.storage, v.offset) != (name, 0)}
+    return MachineModel(RegisterModel(registers, types, storage), views, widths, source, questions, layouts)
+
+

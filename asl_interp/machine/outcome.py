@@ -1,0 +1,265 @@
+"""What one evaluation did: :class:`Outcome` and the records it carries.
+
+In: what the :class:`~asl_interp.machine.machine.Machine` recorded during an evaluation.
+Out: :class:`Outcome` (where the exception went, what was read, which branches decided it,
+which UNKNOWN values, IMPLEMENTATION DEFINED answers and CONSTRAINED UNPREDICTABLE choices
+were used), its JSON form (:meth:`Outcome.to_json`) and its one-line wording
+(:func:`outcome_line`): the one place an outcome is put into words.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import attrs
+
+from ..errors import Span, source_line
+from ..lib.values import show
+from ..lib.world import Read
+
+
+@attrs.define(frozen=True, slots=True)
+class PathStep:
+    """A decided branch: where, its condition text, what it evaluated to, the reads it made."""
+
+    span: Span
+    condition: str
+    value: Any
+    reads: tuple[Read, ...]
+
+    @property
+    def text(self) -> str:
+        line = source_line(self.span)
+        return line.strip() if line is not None else self.condition
+
+
+@attrs.define(frozen=True, slots=True)
+class UnknownUse:
+    """One ``T UNKNOWN`` value the evaluation used."""
+
+    type: str
+    value: Any
+    span: Span | None
+
+
+@attrs.define(frozen=True, slots=True)
+class ChoiceUse:
+    """One CONSTRAINED UNPREDICTABLE choice the evaluation took: ``ConstrainUnpredictable``
+    asked about ``unpredictable`` (an Unpredictable member) at ``span`` and ``source`` (the
+    profile, ``"profile default"``) chose ``constraint`` (a Constraint member)."""
+
+    unpredictable: str
+    constraint: str
+    source: str
+    span: Span | None
+
+
+@attrs.define(frozen=True, slots=True)
+class ImpdefUse:
+    """One IMPLEMENTATION_DEFINED question the evaluation asked (``key``, as the profile
+    spells it) at ``span``, and the ``value`` ``source`` gave."""
+
+    key: str
+    value: Any
+    source: str
+    span: Span | None
+
+
+@attrs.define(frozen=True, slots=True)
+class Outcome:
+    """What one evaluation did.
+
+    ``kind`` is ``"returned"`` (the call returned: access permitted) or ``"exception"`` (an
+    exception-entry boundary was reached). For exceptions: ``target_el`` (``"EL2"``),
+    ``target_state`` (``"AArch64"``/``"AArch32"``), ``mode`` (AArch32 mode name such as
+    ``"Undef"``, ``"Hyp"``; None for AArch64), ``exception`` (the Exception member of the
+    record passed, None when the call has none), ``ec``/``il``/``iss`` (from the spec's own
+    ExceptionClass; None when not applicable), ``vector_offset`` (as passed at the call),
+    ``boundary`` (the ASL function that ended the evaluation). Always: ``via_undefined``,
+    ``reads`` (each field once, first read, in order), ``path`` (decided branches),
+    ``unknowns``, ``lines`` (executed statements, when traced), ``value`` (the returned
+    value, for functions), ``choices`` (the CONSTRAINED UNPREDICTABLE choices taken, in
+    order, :class:`ChoiceUse`), ``impdefs`` (the IMPLEMENTATION_DEFINED questions asked, each
+    once, in the order first asked, :class:`ImpdefUse`) and ``warnings`` (sentences about the given state, e.g. that
+    the spec's own functions call it inconsistent; the caller fills them in).
+    """
+
+    kind: str
+    target_el: str | None = None
+    target_state: str | None = None
+    mode: str | None = None
+    exception: str | None = None
+    ec: int | None = None
+    il: int | None = None
+    iss: int | None = None
+    vector_offset: int | None = None
+    boundary: str | None = None
+    via_undefined: bool = False
+    reads: tuple[Read, ...] = ()
+    path: tuple[PathStep, ...] = ()
+    unknowns: tuple[UnknownUse, ...] = ()
+    lines: tuple[Span, ...] = ()
+    value: Any = None
+    choices: tuple[ChoiceUse, ...] = ()
+    impdefs: tuple[ImpdefUse, ...] = ()
+    warnings: tuple[str, ...] = ()
+    #: Fields read before anything set them and given zero by the ``zero`` unset policy.
+    defaulted: tuple[Read, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-ready dict: ``outcome`` {kind, target_el, target_state, mode, exception, ec,
+        vector_offset, via_undefined}, ``reads``, ``path``, ``unknowns``, ``choices``
+        ({unpredictable, constraint, source, file, line}), ``impdefs`` ({key, value, source,
+        file, line}), ``warnings`` and ``defaulted`` (fields never set that the ``zero``
+        unset policy read as zero)."""
+        return {
+            "outcome": {
+                "kind": self.kind,
+                "target_el": self.target_el,
+                "target_state": self.target_state,
+                "mode": self.mode,
+                "exception": self.exception,
+                "ec": self.ec,
+                "vector_offset": self.vector_offset,
+                "via_undefined": self.via_undefined,
+            },
+            "reads": [_read_json(r) for r in self.reads],
+            "path": [
+                {
+                    **_span_json(step.span),
+                    "text": step.text,
+                    "condition": step.condition,
+                    "value": _json_value(step.value),
+                    "reads": [r.name for r in step.reads],
+                }
+                for step in self.path
+            ],
+            "unknowns": [
+                {**_span_json(u.span), "type": u.type, "value": _json_value(u.value)} for u in self.unknowns
+            ],
+            "choices": [
+                {"unpredictable": c.unpredictable, "constraint": c.constraint, "source": c.source, **_span_json(c.span)}
+                for c in self.choices
+            ],
+            "impdefs": [
+                {"key": i.key, "value": _json_value(i.value), "source": i.source, **_span_json(i.span)}
+                for i in self.impdefs
+            ],
+            "warnings": list(self.warnings),
+            "defaulted": [_read_json(r) for r in self.defaulted],
+        }
+
+    def summary(self) -> str:
+        """One line in words: ``exception to EL2 (AArch64), class 0x07 ...`` or ``returned``."""
+        if self.kind != "exception":
+            return "returned (no exception)"
+        where = f"{self.target_el} ({self.target_state}" + (f", {self.mode} mode" if self.mode else "") + ")"
+        parts = [f"exception to {where}"]
+        if self.exception:
+            parts.append(self.exception)
+        if self.ec is not None:
+            parts.append(f"class 0x{self.ec:02X}")
+        parts.append(f"vector offset 0x{self.vector_offset:X}")
+        if self.via_undefined:
+            parts.append("via UNDEFINED")
+        return ", ".join(parts)
+
+
+def _span_json(span: Span | None) -> dict[str, Any]:
+    return {"file": span.file if span else None, "line": span.line if span else None}
+
+
+def _json_value(value: Any) -> Any:
+    if value is None or isinstance(value, bool | int | str | float):
+        return value
+    return str(value)
+
+
+def _read_json(r: Read) -> dict[str, Any]:
+    width = r.high - r.low + 1
+    return {
+        "name": r.name,
+        "register": r.register,
+        "field": r.field,
+        "high": r.high,
+        "low": r.low,
+        "value": r.value,
+        "bits": format(r.value, f"0{width}b"),
+        **_span_json(r.span),
+    }
+
+
+def first_reads(reads: Iterable[Read]) -> tuple[Read, ...]:
+    """Each field once (its first read), in order."""
+    seen: set[tuple[str, int, int]] = set()
+    out = []
+    for r in reads:
+        key = (r.register, r.high, r.low)
+        if key not in seen:
+            seen.add(key)
+            out.append(r)
+    return tuple(out)
+
+
+# ======================================================================================
+# In words
+# ======================================================================================
+
+#: AArch32 modes as Outcome.mode names them, in the Arm ARM's words.
+_MODE_WORDS = {
+    "Undef": "Undefined",
+    "Svc": "Supervisor",
+    "Abort": "Abort",
+    "Hyp": "Hyp",
+    "Monitor": "Monitor",
+    "IRQ": "IRQ",
+    "FIQ": "FIQ",
+    "System": "System",
+    "User": "User",
+}
+
+#: Exception enumeration members in words; others are printed by their member name.
+_EXCEPTION_WORDS = {
+    "Exception_AdvSIMDFPAccessTrap": "Advanced SIMD/FP access trap",
+    "Exception_SVEAccessTrap": "SVE access trap",
+    "Exception_Uncategorized": "Uncategorized exception",
+}
+
+
+def _exception_words(name: str | None) -> str | None:
+    if name is None:
+        return None
+    if name in _EXCEPTION_WORDS:
+        return _EXCEPTION_WORDS[name]
+    return f"{name} exception"
+
+
+def outcome_line(out: Outcome) -> str:
+    """The outcome in one line, e.g. ``permitted: returned normally`` (a procedure),
+    ``returned TRUE`` (a function),
+    ``UNDEFINED → Undefined Instruction exception in AArch32 Undefined mode at EL1`` or
+    ``Advanced SIMD/FP access trap → exception to EL2 in AArch64, EC 0x07``."""
+    if out.kind != "exception":
+        if out.value is not None:
+            return f"returned {show_value(out.value)}"
+        return "permitted: returned normally"
+    if out.target_state == "AArch32" and out.mode:
+        where = f"in AArch32 {_MODE_WORDS.get(out.mode, out.mode)} mode at {out.target_el}"
+    else:
+        where = f"to {out.target_el} in {out.target_state}"
+    what = _exception_words(out.exception)
+    if out.via_undefined:
+        line = f"UNDEFINED → {what or 'Undefined Instruction exception'} {where}"
+    else:
+        line = f"{what or 'exception'} → exception {where}"
+    if out.ec is not None:
+        line += f", EC 0x{out.ec:02X}"
+    return line
+
+
+def show_value(value: Any) -> str:
+    """A value as ASL writes it (``TRUE``, ``'01'``, ``(TRUE, '01')``)."""
+    if value is None:
+        return "-"
+    return show(value)

@@ -1,0 +1,217 @@
+"""Implementation profiles: the answers a spec leaves to the implementation.
+
+In: ``asl_sources/profiles/<name>.toml`` or a path (:func:`load_profile`).
+Out: :class:`Profile`, validated when loaded; :func:`check_profile_questions` checks its
+answers against the questions a spec version can ask.
+
+Profile format (TOML; every table optional except ``description``)::
+
+    description = "one line"        # required
+    extends = "default"             # optional: start from that profile, override below
+
+    [implementation_defined]        # answers keyed exactly as the evaluator asks:
+    "HaveEL(EL2)" = true            #   keyless: enclosing function and its arguments
+    "Have SVE ISA" = false          #   keyed: the string of T IMPLEMENTATION_DEFINED "key"
+    "FPEXC.EN value when TGE==1 and RW==0" = "'1'"   # bits: '0101', 0b.., 0x.., integer
+
+    [constrained_unpredictable]     # ConstrainUnpredictable(which) -> Constraint member
+    Unpredictable_RESCPACR = "Constraint_TRUE"
+
+    [unknown]
+    policy = "fixed"                # the only policy: bits zeros, FALSE, 0, first member, ""
+
+    [instruction]                   # the instruction being executed (never decides whether
+    condition = "'1110'"            #   an FP/SIMD access is permitted or where it goes)
+    length = 32                     # AArch32.CurrentCond(), ThisInstrLength(), ThisInstr(),
+    encoding = "0x00000000"         #   and the value every D[n] reads as
+    d_registers = "0x0"
+
+    [state]                         # state applied before the caller's (same syntax as a
+    _PC = "0x0"                     #   state file's [registers] table)
+
+Guarantees: a profile that lacks an answer the evaluation needs is a ``ProfileError`` naming
+the key and the spec line asking (raised by the Machine), never a silent default.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from ..errors import ProfileError, suggest
+from ..lib.world import TypeDesc
+from .model import MachineModel
+from .state import Constants, parse_bits_value, typed_answer
+
+_PROFILE_KEYS = {"description", "extends", "implementation_defined", "constrained_unpredictable",
+                 "unknown", "instruction", "state"}
+_INSTRUCTION_KEYS = {"condition", "length", "encoding", "d_registers"}
+UNKNOWN_POLICIES = ("fixed",)
+
+
+@attrs.define(frozen=True, slots=True)
+class Profile:
+    """An implementation: answers to IMPLEMENTATION_DEFINED questions (``impdef``, keyed as
+    the evaluator asks), CONSTRAINED UNPREDICTABLE choices (``constrained``: Unpredictable
+    member -> Constraint member), the UNKNOWN policy, the current instruction's properties
+    (``instruction``: condition, length, encoding, d_registers) and default ``state``."""
+
+    name: str
+    path: str
+    description: str
+    impdef: dict[str, Any]
+    constrained: dict[str, str]
+    unknown_policy: str = "fixed"
+    instruction: dict[str, Any] = attrs.field(factory=dict)
+    state: dict[str, Any] = attrs.field(factory=dict)
+    impdef_sources: dict[str, str] = attrs.field(factory=dict)  # key -> file that gave the answer
+
+    def answer(self, key: str, typ: TypeDesc, constants: Constants | None = None) -> Any:
+        """The answer to the IMPLEMENTATION_DEFINED question ``key`` as a value of ASL type
+        ``typ`` (a ProfileError when it does not fit); a KeyError when the profile has none."""
+        return typed_answer(self.impdef[key], typ, key, constants)
+
+
+def profiles_dir() -> Path:
+    """The folder of bundled profiles."""
+    from .. import sources_root
+
+    return sources_root() / "profiles"
+
+
+def profile_names(folder: Path | None = None) -> list[str]:
+    """Names of the bundled profiles."""
+    folder = folder or profiles_dir()
+    return sorted(p.stem for p in folder.glob("*.toml"))
+
+
+def _profile_path(name_or_path: str | Path, folder: Path, base: Path | None = None) -> Path:
+    """The file of a profile: a bundled name is looked up in ``folder``; a path (it has a
+    ``/`` or ends in ``.toml``) is taken as given, except that a relative path in another
+    profile's ``extends`` is relative to that profile's own folder ``base`` (so a profile
+    and the one it extends can move together), not to the working folder."""
+    text = str(name_or_path)
+    if isinstance(name_or_path, Path) or "/" in text or text.endswith(".toml"):
+        path = Path(text)
+        if base is not None and not path.is_absolute():
+            path = Path(os.path.normpath(base / path))  # normalised, so 'extends' loops are seen
+        if not path.is_file():
+            raise ProfileError(f"profile file {path if base is not None else text} does not exist")
+        return path
+    path = folder / f"{text}.toml"
+    if not path.is_file():
+        hint = suggest(text, profile_names(folder))
+        raise ProfileError(
+            f"unknown profile '{text}'" + (f"; {hint}" if hint else ""),
+            notes=(f"bundled profiles: {', '.join(profile_names(folder))}",),
+        )
+    return path
+
+
+def load_profile(name_or_path: str | Path, folder: Path | None = None) -> Profile:
+    """Load a profile by bundled name (``"default"``) or path, validating every key.
+
+    Raises ProfileError naming the file and key for unknown keys, bad types or values, or
+    an unknown profile name (with a suggestion).
+    """
+    folder = folder or profiles_dir()
+    return _load_profile(_profile_path(name_or_path, folder), folder, ())
+
+
+def _load_profile(path: Path, folder: Path, seen: tuple[str, ...]) -> Profile:
+    where = str(path)
+    if where in seen:
+        raise ProfileError(f"{where}: 'extends' loops: {' -> '.join(seen + (where,))}")
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as err:
+        raise ProfileError(f"cannot read profile {where}: {err.strerror or err}") from None
+    except tomllib.TOMLDecodeError as err:
+        raise ProfileError(f"{where}: not valid TOML: {err}") from None
+
+    extra = set(data) - _PROFILE_KEYS
+    if extra:
+        key = sorted(extra)[0]
+        hint = suggest(key, sorted(_PROFILE_KEYS))
+        raise ProfileError(f"{where}: unknown key '{key}'" + (f"; {hint}" if hint else ""))
+    for key in ("implementation_defined", "constrained_unpredictable", "unknown", "instruction", "state"):
+        if key in data and not isinstance(data[key], dict):
+            raise ProfileError(f"{where}: '{key}' must be a table")
+    for key in ("description", "extends"):
+        if key in data and not isinstance(data[key], str):
+            raise ProfileError(f"{where}: '{key}' must be a string")
+
+    if "extends" in data:
+        base = _load_profile(_profile_path(data["extends"], folder, path.parent), folder, seen + (where,))
+        impdef, constrained = dict(base.impdef), dict(base.constrained)
+        impdef_sources = dict(base.impdef_sources)
+        policy, instruction, state = base.unknown_policy, dict(base.instruction), dict(base.state)
+    else:
+        impdef, constrained, policy, instruction, state = {}, {}, "fixed", {}, {}
+        impdef_sources = {}
+    if "description" not in data:
+        raise ProfileError(f"{where}: missing 'description' (one line saying what implementation this is)")
+
+    for key, value in data.get("implementation_defined", {}).items():
+        if isinstance(value, dict | list) or isinstance(value, float):
+            raise ProfileError(f"{where}: implementation_defined.\"{key}\": an answer is a boolean, integer or string, not {value!r}")
+        impdef[key] = value
+        impdef_sources[key] = where
+    for key, value in data.get("constrained_unpredictable", {}).items():
+        if not key.startswith("Unpredictable_"):
+            raise ProfileError(f"{where}: constrained_unpredictable.{key}: keys are Unpredictable members (Unpredictable_...)")
+        if not isinstance(value, str) or not value.startswith("Constraint_"):
+            raise ProfileError(f"{where}: constrained_unpredictable.{key}: the choice is a Constraint member (\"Constraint_TRUE\", ...), not {value!r}")
+        constrained[key] = value
+    unknown = data.get("unknown", {})
+    if set(unknown) - {"policy"}:
+        raise ProfileError(f"{where}: unknown key(s) in [unknown]: {', '.join(sorted(set(unknown) - {'policy'}))}")
+    if "policy" in unknown:
+        if unknown["policy"] not in UNKNOWN_POLICIES:
+            raise ProfileError(f"{where}: unknown.policy must be one of {', '.join(UNKNOWN_POLICIES)}, not {unknown['policy']!r}")
+        policy = unknown["policy"]
+    instr = data.get("instruction", {})
+    for key, value in instr.items():
+        if key not in _INSTRUCTION_KEYS:
+            hint = suggest(key, sorted(_INSTRUCTION_KEYS))
+            raise ProfileError(f"{where}: unknown key instruction.{key}" + (f"; {hint}" if hint else ""))
+        width = {"condition": 4, "encoding": 32, "d_registers": 64}.get(key)
+        if width is not None:
+            value = parse_bits_value(value, width, f"{where}: instruction.{key}", error=ProfileError)
+        elif not isinstance(value, int) or isinstance(value, bool) or value not in (16, 32):
+            raise ProfileError(f"{where}: instruction.length is 16 or 32, not {value!r}")
+        instruction[key] = value
+    state.update(data.get("state", {}))
+    name = path.stem
+    return Profile(name, where, data["description"], impdef, constrained, policy, instruction, state, impdef_sources)
+
+
+def check_profile_questions(model: MachineModel, profile: Profile) -> None:
+    """Raise ProfileError, naming the file and key with the nearest question, when an
+    ``[implementation_defined]`` key of ``profile`` is not a question the sources behind
+    ``model`` can ask (a misspelt key would otherwise be ignored and the inherited or
+    missing answer used instead). No check when the model was built from sources that ask
+    no IMPLEMENTATION_DEFINED question (``model.questions`` is None)."""
+    questions = model.questions
+    if questions is None:
+        return
+    token = (profile.path, frozenset(profile.impdef))
+    if token in model.checked_profiles:
+        return
+    for key in profile.impdef:
+        if not questions.asks(key):
+            where = profile.impdef_sources.get(key, profile.path)
+            hint = suggest(key, questions.all_keys())
+            raise ProfileError(
+                f"{where}: implementation_defined.\"{key}\" is not a question the spec's sources ask"
+                + (f"; {hint}" if hint else ""),
+                notes=("note: keys are a keyed IMPLEMENTATION_DEFINED string, or the enclosing function "
+                       "and its arguments of a keyless one, e.g. \"HaveEL(EL2)\"",),
+            )
+    model.checked_profiles.add(token)
+
+
