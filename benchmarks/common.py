@@ -151,26 +151,10 @@ def outcome_key(out: Any) -> tuple:
     return (out.kind, out.target_el, out.target_state, out.mode, out.exception, out.ec)
 
 
-def run_fast(fast: Any, machine: Any, name: str, args: tuple) -> Any:
-    """Run ``name(args)`` on the generated-code program against ``machine`` and make its
-    Outcome the way :meth:`asl_interp.app.api.Spec.run_on` does."""
-    from asl_interp.lib.world import EvaluationEnded
-    from asl_interp.lib.world import ExceptionEntry
-
-    try:
-        value = fast.call(name, args, machine)
-    except EvaluationEnded as end:
-        outcome = end.outcome
-        if isinstance(outcome, ExceptionEntry):
-            outcome = machine.outcome(outcome)
-        return outcome
-    return machine.outcome(value=value)
-
-
 def run_program(program: Any, machine: Any, name: str, args: tuple, instrumented: bool = False) -> Any:
-    """The same with the evaluator's compiled program (its fast form by default)."""
-    from asl_interp.lib.world import EvaluationEnded
-    from asl_interp.lib.world import ExceptionEntry
+    """Run ``name(args)`` on ``program`` (its fast form by default) against ``machine`` and
+    make its Outcome the way :meth:`asl_interp.app.api.Spec.run_on` does."""
+    from asl_interp.lib.world import EvaluationEnded, ExceptionEntry
 
     try:
         value = program.call(name, args, machine, instrumented=instrumented)

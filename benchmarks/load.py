@@ -2,7 +2,7 @@
 
 Rows:
 - in this process (imports done, median): each phase of a cold load (parse, register model,
-  static check, the evaluator's closures, the generated code);
+  static check, generating the forms);
 - a fresh process (subprocess), cold: no on-disk cache (``ASL_INTERP_CACHE=off``), the time
   of ``load_spec`` inside the child and the child's whole wall time;
 - a fresh process, warm: the same with the on-disk cache present (``asl_interp.cache``).
@@ -31,7 +31,7 @@ def child() -> None:
     ``ASL_INTERP_CACHE``); prints JSON timings."""
     t0 = time.perf_counter()
     import asl_interp.app.api  # noqa: F401
-    import asl_interp.backend.evaluator  # noqa: F401
+    import asl_interp.backend.program  # noqa: F401
     from asl_interp.app.api import build_spec
 
     t1 = time.perf_counter()
@@ -60,8 +60,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     rep = repeats(args, full=5, quick=1)
 
-    from asl_interp.backend.codegen import compile_fast
-    from asl_interp.backend.evaluator import Program, UndefinedRule
+    from asl_interp.backend.codegen import generate
+    from asl_interp.backend.program import UndefinedRule
     from asl_interp.machine.model import load_machine_model
     from asl_interp.static.checker import check_program
     from asl_interp.syntax.parser import parse_paths
@@ -75,14 +75,14 @@ def main(argv: list[str] | None = None) -> int:
     t_check, checked = median_time(lambda: check_program(modules, model.register_model), rep)
     if checked.errors:
         fail(f"the armv8.6 sources do not check: {checked.errors[0].render()}")
-    t_closures, _ = median_time(lambda: Program(checked, model.register_model, rule), rep)
-    t_codegen, _ = median_time(lambda: compile_fast(checked, undefined=rule), rep)
+    t_fast, _ = median_time(lambda: generate(checked, undefined=rule), rep)
+    t_instr, _ = median_time(lambda: generate(checked, undefined=rule, branches=True), rep)
     rows = [["parse (" + str(len(files)) + " files)", 1000 * t_parse],
             ["register model", 1000 * t_model],
             ["static check", 1000 * t_check],
-            ["evaluator closures", 1000 * t_closures],
-            ["generated code (codegen)", 1000 * t_codegen],
-            ["cold load = parse + model + check + closures", 1000 * (t_parse + t_model + t_check + t_closures)]]
+            ["generate the fast form", 1000 * t_fast],
+            ["generate the instrumented form (branches)", 1000 * t_instr],
+            ["cold load = parse + model + check", 1000 * (t_parse + t_model + t_check)]]
     print(table(f"load, in-process phases (imports done), median of {rep}", ["phase", "ms"], rows))
     print()
 

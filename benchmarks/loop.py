@@ -6,11 +6,11 @@ classic OCaml interpreter ~92k/s, ASLi 2.0 ~180k/s. Its four registers are decla
 project's way in ``registers-fpcheck-loop.toml``. The result must be 131321050128.
 
 Rows:
-- in-process (after loading): the evaluator's fast form (closures), the generated code
-  through World calls, and the generated code's direct-storage variant (a FlatWorld);
-- whole process (a fresh ``python`` per run, start-up, imports and loading included): the
-  evaluator (parse, check, compile, run), the generated code cold (no on-disk cache) and
-  warm (the cache holds the generated text), each with its ratio to the three OCaml figures.
+- in-process (after loading): the generated code through World calls, and its
+  direct-storage variant (a FlatWorld);
+- whole process (a fresh ``python`` per run, start-up, imports and loading included): cold
+  (no on-disk cache) and warm (the cache holds the generated text), each with its ratio to
+  the three OCaml figures.
 
     python benchmarks/loop.py [--quick] [--repeat R]
 """
@@ -36,28 +36,17 @@ PEERS = [("ASLRef (OCaml)", 43_000), ("classic ASL interpreter (OCaml)", 92_000)
 
 
 def child(mode: str, outer: int, inner: int) -> None:
-    """Run in a fresh process: load, run Bench(outer, inner), print JSON timings."""
+    """Run in a fresh process: load (through the on-disk cache unless it is off), run
+    Bench(outer, inner) in the direct-storage variant, print JSON timings."""
     t0 = time.perf_counter()
-    if mode == "evaluator":
-        from asl_interp.backend.codegen import FlatWorld, flat_views
-        from asl_interp.backend.evaluator import compile_program
-        from asl_interp.machine.model import load_machine_model
-        from asl_interp.syntax.parser import parse_file
+    from asl_interp.app.loading import load_program
+    from asl_interp.backend.runtime import FlatWorld, flat_views
 
-        module = parse_file(WORKLOAD)
-        model = load_machine_model(REGISTERS, [module])
-        program = compile_program([module], model.register_model)
-        world = FlatWorld(model.register_model, flat_views(model.register_model, model.views))
-        t1 = time.perf_counter()
-        result = program.call("Bench", [outer, inner], world)
-    else:
-        from asl_interp.app.loading import load_fast
-        from asl_interp.backend.codegen import FlatWorld
-
-        fast, register_model, views = load_fast([WORKLOAD], REGISTERS, direct=True)
-        world = FlatWorld(register_model, views)
-        t1 = time.perf_counter()
-        result = fast.call("Bench", (outer, inner), world)
+    program, model, _modules = load_program([WORKLOAD], REGISTERS, direct=True)
+    world = FlatWorld(model.register_model, flat_views(model.register_model, model.views))
+    program.module()
+    t1 = time.perf_counter()
+    result = program.call("Bench", (outer, inner), world)
     t2 = time.perf_counter()
     print(json.dumps({"result": result, "load": t1 - t0, "run": t2 - t1}))
 
@@ -75,7 +64,7 @@ def whole_process(mode: str, outer: int, inner: int, cache_env: str) -> tuple[fl
 
 def main(argv: list[str] | None = None) -> int:
     p = parser("The shared loop workload, in-process and whole-process, against the OCaml figures.")
-    p.add_argument("--child", choices=["evaluator", "codegen"], help=argparse_hidden())
+    p.add_argument("--child", choices=["codegen"], help=argparse_hidden())
     p.add_argument("--size", default=None, help=argparse_hidden())
     args = p.parse_args(argv)
     if args.child:
@@ -89,28 +78,24 @@ def main(argv: list[str] | None = None) -> int:
     iterations = outer * inner
     rep = repeats(args, full=5, quick=1)
 
-    from asl_interp.backend.codegen import FlatWorld, compile_fast, flat_views
-    from asl_interp.backend.evaluator import compile_program
+    from asl_interp.backend.program import compile_program
+    from asl_interp.backend.runtime import FlatWorld, flat_views
     from asl_interp.machine.model import load_machine_model
-    from asl_interp.static.checker import check_program
     from asl_interp.syntax.parser import parse_file
 
     module = parse_file(WORKLOAD)
     model = load_machine_model(REGISTERS, [module])
     views = flat_views(model.register_model, model.views)
     program = compile_program([module], model.register_model)
-    checked = check_program([module], model.register_model)
-    through_world = compile_fast(checked)
-    direct = compile_fast(checked, views=views)
+    direct = compile_program([module], model.register_model, views=views)
 
     def world():
         return FlatWorld(model.register_model, views)
 
     want = EXPECTED if (outer, inner) == (100, 1000) else program.call("Bench", [outer, inner], world())
     forms = [
-        ("evaluator fast form (closures)", lambda: program.call("Bench", [outer, inner], world())),
-        ("codegen, World calls", lambda: through_world.call("Bench", (outer, inner), world())),
-        ("codegen, direct storage", lambda: direct.call("Bench", (outer, inner), world())),
+        ("generated code, World calls", lambda: program.call("Bench", (outer, inner), world())),
+        ("generated code, direct storage", lambda: direct.call("Bench", (outer, inner), world())),
     ]
     rows = []
     for label, fn in forms:
@@ -125,9 +110,8 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         whole_process("codegen", 1, 1, tmp)  # fill the cache
         runs = [
-            ("evaluator: parse+check+compile+run", "evaluator", "off"),
-            ("codegen, cold (no cache)", "codegen", "off"),
-            ("codegen, warm (cached generated code)", "codegen", tmp),
+            ("cold (no cache): parse, check, generate, run", "codegen", "off"),
+            ("warm (cached generated code)", "codegen", tmp),
         ]
         prows = []
         for label, mode, env in runs:

@@ -2,20 +2,18 @@
 
 Workload: ``CheckFPAdvSIMDEnabled64()`` and ``CheckVFPEnabled(TRUE)`` over a fixed list of
 consistent register states (``common.consistent_states``, ``default`` profile). Every state's
-answer from the evaluator (instrumented, through ``Spec.run``), from the evaluator's fast
-form, from the generated code and from the baseline (``baseline.py``) must agree, or the
-script fails.
+answer from ``Spec.run``, from each generated form, from the decider and from the baseline
+(``baseline.py``) must agree, or the script fails.
 
 Rows (each the median of several timed passes over all states, in one process):
 - baseline: the hand-written Python decision over a dict of fields;
 - decider (the fast form of run): ``Spec.decider(call, profile).decide(registers)``, the spec
   compiled for the profile into a Python decision tree (``asl_interp/decider.py``), over a dict
   of whole-register values built before the timed region, as the baseline's dict is;
-- codegen on a lean World: generated code, a World that holds plain storage and the
+- fast form on a lean World: the generated code, a World that holds plain storage and the
   profile's answers and records nothing (what an emulator embedding asl-interp would use);
-  "specialised": generated for the profile (pure calls such as ``HaveEL(EL3)`` folded);
-- codegen on Machine: generated code against the project's Machine (every read recorded);
-- evaluator fast / instrumented on Machine: ``Program.call`` (closures);
+- fast form / instrumented form on Machine: ``Program.call`` against the project's Machine
+  (every read recorded; the instrumented form also reports every branch);
 - Spec.run: the public one-call API (machine set-up from state, instrumented run, Outcome).
 Machines are built before the timed region except in the Spec.run row.
 
@@ -31,7 +29,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import baseline  # noqa: E402
-from common import consistent_states, fail, median_time, outcome_key, parser, repeats, run_fast, run_program, table  # noqa: E402
+from common import consistent_states, fail, median_time, outcome_key, parser, repeats, run_program, table  # noqa: E402
 
 CALLS = [("CheckFPAdvSIMDEnabled64", (), "CheckFPAdvSIMDEnabled64()"),
          ("CheckVFPEnabled", (True,), "CheckVFPEnabled(TRUE)")]
@@ -68,13 +66,11 @@ def main(argv: list[str] | None = None) -> int:
     rep = repeats(args, full=5, quick=1)
 
     from asl_interp.app.api import load_profile, load_spec
-    from asl_interp.backend.codegen import compile_fast
     from asl_interp.lib.world import EvaluationEnded
 
     spec = load_spec("armv8.6")
     profile = load_profile("default")
-    fast = compile_fast(spec.program.checked, undefined=spec.program.undefined)
-    special = compile_fast(spec.program.checked, undefined=spec.program.undefined, profile=profile)
+    fast = spec.program
     states = consistent_states(n_states)
     flat = [baseline.fields_of(s) for s in states]
     deciders = {name: spec.decider(text, profile) for name, _cargs, text in CALLS}
@@ -87,14 +83,11 @@ def main(argv: list[str] | None = None) -> int:
             want = baseline.fp_access_64(f) if name == "CheckFPAdvSIMDEnabled64" else baseline.vfp_access_32(f, True)
             got = {
                 "Spec.run": outcome_key(spec.run(text, profile=profile, state=s)),
-                "evaluator fast": outcome_key(run_program(spec.program, spec.machine(profile, s), name, cargs)),
-                "codegen": outcome_key(run_fast(fast, spec.machine(profile, s), name, cargs)),
-                "codegen specialised": outcome_key(run_fast(special, spec.machine(profile, s), name, cargs)),
+                "fast form": outcome_key(run_program(fast, spec.machine(profile, s), name, cargs)),
+                "instrumented form": outcome_key(run_program(fast, spec.machine(profile, s), name, cargs, True)),
             }
             got["decider"] = outcome_key(deciders[name].decide(deciders[name].registers_from(s)))
-            got["codegen, lean World"] = outcome_key(run_fast(fast, LeanWorld(spec, profile, s), name, cargs))
-            got["codegen specialised, lean World"] = outcome_key(run_fast(special, LeanWorld(spec, profile, s), name,
-                                                                          cargs))
+            got["fast form, lean World"] = outcome_key(run_program(fast, LeanWorld(spec, profile, s), name, cargs))
             for form, out in got.items():
                 if out != want:
                     fail(f"{text} on {s}: {form} says {out}, the baseline says {want}")
@@ -119,14 +112,6 @@ def main(argv: list[str] | None = None) -> int:
             t = median_time(lambda: [call(m, name, cargs) for m in machines for name, cargs, _ in CALLS], 1)[0]
             return t
         return once
-
-    def call_with(program):
-        def call(m, name, cargs):
-            try:
-                program.call(name, cargs, m)
-            except EvaluationEnded:
-                pass
-        return call
 
     def call_eval(instrumented):
         def call(m, name, cargs):
@@ -157,19 +142,16 @@ def main(argv: list[str] | None = None) -> int:
     t_base, _ = median_time(run_baseline, rep)
     rows = [("baseline (hand-written Python)", t_base)]
     rows.append(("decider: the spec compiled for the profile (fast form)", median_time(run_decider, rep)[0]))
-    rows.append(("codegen specialised to profile, lean World", _median_of(lean(special), rep)))
-    rows.append(("codegen, lean World", _median_of(lean(fast), rep)))
-    rows.append(("codegen specialised to profile, Machine", _median_of(timed_machines(call_with(special)), rep)))
-    rows.append(("codegen, Machine", _median_of(timed_machines(call_with(fast)), rep)))
-    rows.append(("evaluator fast form, Machine", _median_of(timed_machines(call_eval(False)), rep)))
-    rows.append(("evaluator instrumented, Machine", _median_of(timed_machines(call_eval(True)), rep)))
+    rows.append(("fast form, lean World", _median_of(lean(fast), rep)))
+    rows.append(("fast form, Machine", _median_of(timed_machines(call_eval(False)), rep)))
+    rows.append(("instrumented form, Machine", _median_of(timed_machines(call_eval(True)), rep)))
     rows.append(("Spec.run (set-up + instrumented)", median_time(run_api, rep)[0]))
     out = [[label, ncalls / t, t / t_base] for label, t in rows]
     print(table(f"run: {len(states)} states x {len(CALLS)} checks = {ncalls} calls, median of {rep}; "
                 "every form agrees with the baseline on every state",
                 ["form", "calls/s", "x baseline time"], out))
     print()
-    print(split_by_outcome(states, flat, registers, deciders, special, spec, profile, LeanWorld, rep))
+    print(split_by_outcome(states, flat, registers, deciders, fast, spec, profile, LeanWorld, rep))
     print()
     print(decider_builds(spec, profile, 1 if args.quick else 3))
     return 0
@@ -191,8 +173,8 @@ def decider_builds(spec, profile, rep):
 
 
 def split_by_outcome(states, flat, registers, deciders, program, spec, profile, LeanWorld, rep):
-    """The decider and the specialised generated code against the baseline, separately on the
-    calls that return (access permitted) and on those that take an exception."""
+    """The decider and the fast form of the generated code against the baseline, separately on
+    the calls that return (access permitted) and on those that take an exception."""
     from asl_interp.lib.world import EvaluationEnded
 
     groups: dict[str, list] = {"returns": [], "takes an exception": []}
@@ -234,8 +216,8 @@ def split_by_outcome(states, flat, registers, deciders, program, spec, profile, 
         tg = _median_of(gen_once, rep)
         n = len(items)
         rows.append([label, n, 1e6 * tb / n, 1e6 * td / n, td / tb, 1e6 * tg / n, tg / tb])
-    return table("run, by outcome: the decider and codegen specialised to profile (lean World) vs the baseline",
-                 ["calls that", "calls", "baseline us/call", "decider us/call", "x baseline", "codegen us/call",
+    return table("run, by outcome: the decider and the fast form (lean World) vs the baseline",
+                 ["calls that", "calls", "baseline us/call", "decider us/call", "x baseline", "fast form us/call",
                   "x baseline"], rows)
 
 

@@ -11,8 +11,7 @@ import pytest
 
 from asl_interp.analysis.explore import explore
 from asl_interp.app.api import Spec, load_spec
-from asl_interp.backend.codegen import compile_fast
-from asl_interp.backend.evaluator import compile_program
+from asl_interp.backend.program import compile_program
 from asl_interp.errors import ASLAssertionError, ASLRuntimeError, Span
 from asl_interp.lib import primitives
 from asl_interp.lib.values import bits
@@ -41,16 +40,6 @@ def test_a_failed_assert_is_an_assertion_error_in_the_evaluator():
     assert info.value.message == "assertion failed: x > 1" and info.value.phase == "runtime"
     with pytest.raises(ASLRuntimeError) as other:
         _program().call("D", [0], MemoryWorld())
-    assert not isinstance(other.value, ASLAssertionError)
-
-
-def test_a_failed_assert_is_an_assertion_error_in_generated_code():
-    fast = compile_fast(_program().checked)
-    with pytest.raises(ASLAssertionError) as info:
-        fast.call("A", (0,), MemoryWorld())
-    assert info.value.message == "assertion failed: x > 1"
-    with pytest.raises(ASLRuntimeError) as other:
-        fast.call("D", (0,), MemoryWorld())
     assert not isinstance(other.value, ASLAssertionError)
 
 

@@ -23,9 +23,9 @@ SHARED_BENCH = REPO.parent / "shared" / "bench" / "fpcheck_loop.asl"
 EXPECTED = {
     "load.py": ["load, in-process phases", "load, fresh process", "warm (cache present)", "cold (no cache)"],
     "run.py": ["every form agrees with the baseline", "baseline (hand-written Python)",
-               "decider: the spec compiled for the profile (fast form)", "decider us/call", "decider build", "codegen, Machine",
-               "evaluator fast form, Machine", "Spec.run", "run, by outcome", "takes an exception"],
-    "loop.py": ["loop, in-process", "codegen, direct storage", "loop, whole process", "vs ASLi 180k/s"],
+               "decider: the spec compiled for the profile (fast form)", "decider us/call", "decider build",
+               "fast form, Machine", "instrumented form, Machine", "Spec.run", "run, by outcome", "takes an exception"],
+    "loop.py": ["loop, in-process", "direct storage", "loop, whole process"],
     "parse.py": [],
     "explore.py": [],
 }
@@ -63,7 +63,7 @@ def test_our_three_benchmarks_exist():
 
 
 def test_baseline_fails_loudly_on_disagreement(tmp_path: Path):
-    """run.py exits 1 when the baseline and the evaluator disagree: checked by running it
+    """run.py exits 1 when the baseline and the spec disagree: checked by running it
     with a baseline whose answer is deliberately wrong."""
     wrong = tmp_path / "bench"
     wrong.mkdir()

@@ -13,7 +13,7 @@ import pytest
 from asl_interp import cache
 from asl_interp.app.api import build_spec
 from asl_interp.app.api import load_spec as api_load_spec
-from asl_interp.app.loading import load_fast
+from asl_interp.app.loading import load_program
 from asl_interp.errors import ErrorList
 
 REPO = Path(__file__).resolve().parent.parent
@@ -102,16 +102,17 @@ def test_clear_removes_entries(cache_folder):
 def test_generated_code_from_the_cache_runs_the_loop(cache_folder):
     if not LOOP.is_file():
         pytest.skip("../shared/bench/fpcheck_loop.asl is not beside this checkout")
-    from asl_interp.backend.codegen import FlatWorld
+    from asl_interp.backend.runtime import FlatWorld, flat_views
 
     results = []
     for _ in range(2):  # cold, then warm
-        fast, model, views = load_fast([LOOP], LOOP_REGISTERS, direct=True)
-        results.append(fast.call("Bench", (2, 1000), FlatWorld(model, views)))
-    assert len(_entries(cache_folder)) == 1
+        program, model, _modules = load_program([LOOP], LOOP_REGISTERS, direct=True)
+        results.append(program.call("Bench", (2, 1000), FlatWorld(model.register_model,
+                                                                    flat_views(model.register_model, model.views))))
+    assert len(_entries(cache_folder)) == 2  # the checked program and the generated fast form
     assert results[0] == results[1]
-    fast, model, views = load_fast([LOOP], LOOP_REGISTERS, direct=False)
-    assert fast.call("Bench", (2, 1000), FlatWorld(model, views)) == results[0]
+    program, model, _modules = load_program([LOOP], LOOP_REGISTERS, direct=False)
+    assert program.call("Bench", (2, 1000), FlatWorld(model.register_model)) == results[0]
 
 
 def test_the_api_loads_through_the_cache(cache_folder, monkeypatch):

@@ -17,7 +17,7 @@ import pytest
 from conftest import assert_golden
 from eval_support import model_from
 
-from asl_interp.backend.evaluator import compile_program
+from asl_interp.backend.program import compile_program
 from asl_interp.errors import ASLStaticError, ErrorList
 from asl_interp.static.checker import check_program, static_check
 from asl_interp.syntax.parser import parse

@@ -11,8 +11,7 @@ import sys
 import pytest
 
 from asl_interp.app import cli
-from asl_interp.backend.codegen import compile_fast
-from asl_interp.backend.evaluator import compile_program
+from asl_interp.backend.program import compile_program
 from asl_interp.lib.world import MemoryWorld, RegisterModel
 from asl_interp.static.checker import check_program, static_check
 from asl_interp.syntax.depth import TOO_DEEP
@@ -42,13 +41,6 @@ def test_thousand_term_chains_check_compile_and_run(name):
     text = format_module(m)
     assert format_module(parse(text, "again.asl")) == text
     assert sys.getrecursionlimit() == limit  # every phase puts Python's limit back
-
-
-@pytest.mark.parametrize("name", ["plus", "minus", "and", "not"])
-def test_thousand_term_chains_through_generated_code(name):
-    typ, expr, want = CHAINS[name]
-    fast = compile_fast(check_program([module(typ, expr)], RegisterModel()))
-    assert fast.call("F", [], MemoryWorld(RegisterModel())) == want
 
 
 def test_cli_check_static_eval_and_compiled_call(capsys, tmp_path):

@@ -28,7 +28,7 @@ from pathlib import Path
 import pytest
 from eval_support import directives, model_from
 
-from asl_interp.backend.evaluator import UndefinedRule, compile_program
+from asl_interp.backend.program import UndefinedRule, compile_program
 from asl_interp.errors import ASLError
 from asl_interp.lib.values import Bits, show
 from asl_interp.lib.world import MemoryWorld

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from asl_interp.backend.evaluator import Program, compile_program
+from asl_interp.backend.program import Program, compile_program
 from asl_interp.errors import ASLRuntimeError
 from asl_interp.lib.values import Bits
 from asl_interp.lib.world import FieldDef, MemoryWorld, RegisterDef, RegisterModel
@@ -53,15 +53,25 @@ bits(64) ReadH()
 """
 
 
-@pytest.fixture(scope="module", params=["evaluator", "generated code"])
+@pytest.fixture(scope="module", params=[False, True], ids=["fast form", "instrumented form"])
 def program(request):
     modules = [parse(SOURCE, "globals.asl")]
-    if request.param == "evaluator":
-        return compile_program(modules, RegisterModel())
-    from asl_interp.backend.codegen import compile_fast
-    from asl_interp.static.checker import check_program
+    prog = compile_program(modules, RegisterModel())
+    prog.module(request.param)  # the form the calls below run: made first, so its globals are used
+    return _Form(prog, request.param)
 
-    return compile_fast(check_program(modules, RegisterModel()))
+
+class _Form:
+    """A program called in one form."""
+
+    def __init__(self, prog, instrumented):
+        self.prog, self.instrumented = prog, instrumented
+
+    def call(self, name, args, world, **kw):
+        return self.prog.call(name, args, world, instrumented=self.instrumented, **kw)
+
+    def initial_globals(self):
+        return self.prog.initial_globals()
 
 
 def call(program, name, *args):

@@ -14,7 +14,7 @@ import pytest
 from conftest import assert_golden
 from eval_support import directives, model_from
 
-from asl_interp.backend.evaluator import UndefinedRule, compile_program
+from asl_interp.backend.program import UndefinedRule, compile_program
 from asl_interp.errors import ASLError, ASLRuntimeError, ErrorList, ProfileError, UsageError
 from asl_interp.lib import primitives
 from asl_interp.lib.values import Bits, Record

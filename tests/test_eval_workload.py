@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from conftest import SHARED, SHARED_ABSENT
 
-from asl_interp.backend.evaluator import compile_program
+from asl_interp.backend.program import compile_program
 from asl_interp.lib.world import FieldDef, MemoryWorld, RegisterDef, RegisterModel
 from asl_interp.syntax.parser import parse_file
 

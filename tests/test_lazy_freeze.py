@@ -9,11 +9,9 @@ unread (so an unset field elsewhere is never reported because of it). Both backe
 
 import pytest
 
-from asl_interp.backend.codegen import compile_fast
-from asl_interp.backend.evaluator import compile_program
+from asl_interp.backend.program import compile_program
 from asl_interp.lib.values import Bits
 from asl_interp.lib.world import FieldDef, MemoryWorld, RegisterDef, RegisterModel
-from asl_interp.static.checker import check_program
 from asl_interp.syntax.parser import parse
 
 SRC = """\
@@ -48,10 +46,21 @@ def _model() -> RegisterModel:
 def _programs():
     model = _model()
     modules = [parse(SRC, "lazy.asl")]
-    return [compile_program(modules, model), compile_fast(check_program(modules, model))]
+    prog = compile_program(modules, model)
+    return [_Form(prog, False), _Form(prog, True)]
 
 
-@pytest.mark.parametrize("backend", [0, 1], ids=["evaluator", "codegen"])
+class _Form:
+    """A program called in one form."""
+
+    def __init__(self, prog, instrumented):
+        self.prog, self.instrumented = prog, instrumented
+
+    def call(self, name, args, world):
+        return self.prog.call(name, args, world, instrumented=self.instrumented)
+
+
+@pytest.mark.parametrize("backend", [0, 1], ids=["fast form", "instrumented form"])
 def test_a_write_reads_only_the_bits_it_changes_in_a_held_copy(backend):
     prog = _programs()[backend]
     world = MemoryWorld(_model(), {"HCR_EL2": 0, "SCR_EL3": 0})
@@ -59,7 +68,7 @@ def test_a_write_reads_only_the_bits_it_changes_in_a_held_copy(backend):
     assert [(r.register, r.high, r.low) for r in world.reads] == [("HCR_EL2", 27, 27)]
 
 
-@pytest.mark.parametrize("backend", [0, 1], ids=["evaluator", "codegen"])
+@pytest.mark.parametrize("backend", [0, 1], ids=["fast form", "instrumented form"])
 def test_a_write_to_another_register_reads_nothing_from_a_held_copy(backend):
     prog = _programs()[backend]
     world = MemoryWorld(_model(), {"HCR_EL2": 1 << 27, "SCR_EL3": 0})
@@ -67,7 +76,7 @@ def test_a_write_to_another_register_reads_nothing_from_a_held_copy(backend):
     assert [(r.register, r.high, r.low) for r in world.reads] == [("HCR_EL2", 27, 27)]
 
 
-@pytest.mark.parametrize("backend", [0, 1], ids=["evaluator", "codegen"])
+@pytest.mark.parametrize("backend", [0, 1], ids=["fast form", "instrumented form"])
 def test_a_write_through_a_view_reads_the_shared_bits_first(backend):
     prog = _programs()[backend]
     world = MemoryWorld(_model(), {"HCR_EL2": 0, "HCR2": 0, "SCR_EL3": 0})

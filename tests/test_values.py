@@ -6,7 +6,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from asl_interp.backend.evaluator import compile_program
+from asl_interp.backend.program import compile_program
 from asl_interp.lib.values import Bits, LazyBits, Record, bits, bits_from_str, copy_value, show
 from asl_interp.lib.world import FieldDef, MemoryWorld, RegisterDef, RegisterModel
 

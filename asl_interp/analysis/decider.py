@@ -9,14 +9,14 @@ register, e.g. ``{"PSTATE": ..., "CPACR_EL1": ..., "FPEXC32_EL2": ...}``) and re
 takes a state mapping as :meth:`Spec.run <asl_interp.app.api.Spec.run>` does.
 
 How it is built: the spec's own text is run over every path with
-:func:`~asl_interp.analysis.explore.explore` (the instrumented evaluator, the profile's fixed
+:func:`~asl_interp.analysis.explore.explore` (the instrumented form of the generated code, the profile's fixed
 answers, every other bit open). Its leaves partition the state space: each is a product of
 value classes of open storage bits and has one outcome. The leaves are arranged into a tree
 (at each node, dispatch on a variable every remaining leaf examined, first the one the spec
 reads first) and the tree is written out as one Python function of nested ``if``s over
 masked register values, compiled once. That is the residual program of the spec for this
 profile and call: what partial evaluation with every call inlined and every profile answer
-folded would leave, obtained by running the evaluator rather than by a second
+folded would leave, obtained by running the spec text rather than by a second
 implementation of ASL's semantics.
 
 Guarantees:

@@ -34,7 +34,7 @@ How it works (re-execution depth-first search):
 Guarantees: the leaves partition the state space (each full state of the examined fields
 follows exactly one leaf); the search stops with :class:`ExplorationLimit` (a clean error)
 after ``max_paths`` leaves or when one read would branch over more than ``2**max_branch_bits``
-values; the evaluator never swallows a World's exceptions (its contract).
+values; the generated code never swallows a World's exceptions (its contract).
 
 Public API: :func:`explore`, :func:`check_independent`, :func:`check_property`, the result
 classes :class:`DecisionTable`, :class:`Row`, :class:`Infeasible`, :class:`PropertyResult`,

@@ -58,7 +58,7 @@ _SPEC_KEYS = {"name", "description", "entry_points", "boundary", "undefined"}
 class Spec:
     """One loaded spec version: its modules, register model, compiled program and metadata.
 
-    ``program`` is the evaluator's compiled program; ``constants`` maps ASL constant names
+    ``program`` is the checked program, ready to run (:class:`~asl_interp.backend.program.Program`); ``constants`` maps ASL constant names
     to ``(value, TypeDesc)`` for state values (``EL1``, ``M32_Svc``).
     """
 
@@ -99,7 +99,7 @@ class Spec:
         """Evaluate ``call`` against a machine the caller built (exploration, hooks).
 
         The call text is parsed here once per spec (to tell a procedure call from an
-        expression and to turn a syntax error into a UsageError); the evaluator then parses,
+        expression and to turn a syntax error into a UsageError); the program then parses,
         checks and compiles it once per program and reuses it on every later run."""
         if not isinstance(call, str):
             _parse_call(call)  # raises the UsageError for anything but text
@@ -107,10 +107,11 @@ class Spec:
         text = call.strip()
         try:
             if procedure:
-                self.program.run_statements(text + ";", machine, instrumented=True, filename=CALL_FILE)
+                self.program.run_statements(text + ";", machine, instrumented=True, lines=machine.trace,
+                                             filename=CALL_FILE)
                 value = None
             else:
-                value = self.program.evaluate(text, machine, instrumented=True, filename=CALL_FILE)
+                value = self.program.evaluate(text, machine, instrumented=True, lines=machine.trace, filename=CALL_FILE)
         except EvaluationEnded as end:
             outcome = end.outcome
             if isinstance(outcome, ExceptionEntry):
@@ -227,9 +228,9 @@ def _read_spec_toml(folder: Path) -> dict[str, Any]:
 
 
 def _build_spec(folder: Path, *, use_cache: bool = True) -> Spec:
-    from ..backend.evaluator import Program, UndefinedRule
+    from ..backend.program import UndefinedRule
     from ..errors import register_spec_root
-    from .loading import load_checked
+    from .loading import load_program
 
     register_spec_root(folder)
 
@@ -237,10 +238,9 @@ def _build_spec(folder: Path, *, use_cache: bool = True) -> Spec:
     files = sorted(p for p in folder.rglob("*.asl"))
     if not files:
         raise UsageError(f"{folder} holds no .asl files")
-    modules, model, checked = load_checked(files, folder / "registers.toml", use_cache=use_cache)
     rule = meta.get("undefined")
     undefined = UndefinedRule(**rule) if rule else None
-    program = Program(checked, model.register_model, undefined)
+    program, model, modules = load_program(files, folder / "registers.toml", undefined=undefined, use_cache=use_cache)
     _check_spec_names(folder / "spec.toml", meta, program)
     return Spec(
         name=str(meta.get("name", folder.name)),

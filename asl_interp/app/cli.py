@@ -425,7 +425,7 @@ _EVAL_NO_MACHINE = ("note: registers and PSTATE are machine state: give --source
 def _cmd_eval(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from ..backend.evaluator import compile_program
+    from ..backend.program import compile_program
     from ..errors import ErrorList, UsageError
     from ..lib.values import show, show_string
     from ..lib.world import EvaluationEnded, MemoryWorld, RegisterModel

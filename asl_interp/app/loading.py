@@ -2,7 +2,8 @@
 
 In: the files of a program (``.asl`` sources and ``registers.toml``).
 Out: :func:`load_checked` gives the parsed modules, the machine model and the checked program;
-:func:`load_fast` the generated-code program. Either comes from the cache
+:func:`load_program` a ready :class:`~asl_interp.backend.program.Program`. Either comes from
+the cache
 (:mod:`asl_interp.cache`) when an entry for exactly those inputs exists, else is built and
 stored.
 
@@ -24,11 +25,12 @@ from ..cache import input_key, read_entry, write_entry
 def load_checked(files: Iterable[str | Path], registers: str | Path, *, use_cache: bool = True) -> tuple[Any, Any, Any]:
     """The parsed modules of ``files``, the machine model of ``registers`` and the checked
     program, from the cache when an entry for exactly these inputs exists. Raises ErrorList
-    (syntax, static) exactly as a cold build does; an error is never cached.
-
-    This is the one place a spec's front end runs: :func:`asl_interp.app.api.load_spec` calls it."""
+    (syntax, static) exactly as a cold build does; an error is never cached."""
     files = [Path(p) for p in files]
-    key = input_key(files + [Path(registers)], "spec")
+    return _checked(files, registers, input_key(files + [Path(registers)], "spec"), use_cache)
+
+
+def _checked(files: list[Path], registers: str | Path, key: str, use_cache: bool) -> tuple[Any, Any, Any]:
     entry = read_entry(key) if use_cache else None
     if entry is None:
         entry = _build_checked(files, registers)
@@ -53,35 +55,35 @@ def _build_checked(files: list[Path], registers: str | Path) -> tuple[Any, Any, 
     return modules, model, checked
 
 
-# ---- generated-code programs --------------------------------------------------------------
+def load_program(files: Iterable[str | Path], registers: str | Path, *, undefined: Any = None, direct: bool = False,
+                 use_cache: bool = True) -> tuple[Any, Any, list]:
+    """``(program, machine model, modules)`` for the ASL ``files`` with the register model
+    ``registers`` (a ``registers.toml``): a :class:`~asl_interp.backend.program.Program`
+    whose generated code, like the front end's work, comes from the cache when it holds it.
+
+    ``undefined``: the spec version's UNDEFINED rule. ``direct``: the direct-storage variant,
+    which runs on a :class:`~asl_interp.backend.runtime.FlatWorld` built with
+    ``flat_views(model.register_model, model.views)``.
+    This is the one place a program is loaded: :func:`asl_interp.app.api.load_spec` calls it."""
+    from ..backend.program import Program
+    from ..backend.runtime import flat_views
+
+    files = [Path(p) for p in files]
+    key = input_key(files + [Path(registers)], "spec")
+    modules, model, checked = _checked(files, registers, key, use_cache)
+    views = flat_views(model.register_model, model.views) if direct else None
+    store = _store(f"{key} undefined={_rule_text(undefined)} direct={direct}") if use_cache else None
+    return Program(checked, model.register_model, undefined, views=views, store=store), model, list(modules)
 
 
-def load_fast(asl_files: Iterable[str | Path], registers: str | Path, *, undefined: Any = None,
-              direct: bool = False, use_cache: bool = True) -> tuple[Any, Any, dict]:
-    """The generated-code program of ``asl_files`` with the register model ``registers``
-    (a ``registers.toml``), that :class:`~asl_interp.lib.world.RegisterModel`, and its storage
-    views (register -> ``(storage, offset)``, for a :class:`~asl_interp.backend.codegen.FlatWorld`).
+def _store(base: str) -> tuple[Any, Any]:
+    """``(read, write)`` of generated modules in the on-disk cache, one entry per form."""
+    import hashlib
 
-    ``direct``: the direct-storage variant for a :class:`~asl_interp.backend.codegen.FlatWorld`
-    (see :func:`asl_interp.backend.codegen.compile_fast`). A warm start reads the generated text
-    and runs it: no parsing, no checking, no generation.
-    """
-    from ..backend.codegen import build_program
+    def key(options: tuple) -> str:
+        return hashlib.sha256(f"generated {base} {options}".encode()).hexdigest()
 
-    files = [Path(p) for p in asl_files]
-    key = input_key(files + [Path(registers)], f"fast undefined={_rule_text(undefined)} direct={direct}")
-    entry = read_entry(key) if use_cache else None
-    if entry is None:
-        from ..backend.codegen import flat_views, generate
-
-        modules, model, checked = _build_checked(files, registers)
-        views = flat_views(model.register_model, model.views)
-        entry = (generate(checked, undefined=undefined, views=views if direct else None), model.register_model, views)
-        if use_cache:
-            write_entry(key, entry)
-    generated, register_model, views = entry
-    return build_program(generated), register_model, views
-
+    return (lambda options: read_entry(key(options))), (lambda options, generated: write_entry(key(options), generated))
 
 
 def _rule_text(rule: Any) -> str:

@@ -1,4 +1,4 @@
-"""Run-time values of ASL, as the evaluator and the primitives exchange them.
+"""Run-time values of ASL, as the generated code and the primitives exchange them.
 
 In: nothing (this module only defines value classes and small helpers).
 Out: the value representation every phase after the checker uses:
@@ -14,7 +14,7 @@ ASL type               Python value
                        reads the machine only for the bits that are examined.
 enumeration member     ``str``: the member name (``"EL0"`` is not one; ``"InstrSet_A64"`` is)
 record                 :class:`Record`: ``.type`` the record type name, ``.fields`` a dict.
-                       Mutable in place, so the evaluator copies it on assignment, argument
+                       Mutable in place, so the generated code copies it on assignment, argument
                        passing and field-of-record reads (value semantics).
 tuple                  ``tuple``
 array                  :class:`Array` (mutable list of elements with an index base)
@@ -81,10 +81,10 @@ class LazyBits(Bits):
 
     Reading goes through ``world.read_bits`` for exactly the bits asked for (bits above
     ``src`` are zeros and read nothing). Ranges already read are remembered, so the same
-    field examined twice is read once. ``freeze()`` reads every bit (the evaluator calls it
+    field examined twice is read once. ``freeze()`` reads every bit (the generated code calls it
     before any register is written while this value is alive: value semantics); to find the
     live values, each one adds a weak reference to itself to ``registry`` (a list the
-    evaluator owns), and so do the values :meth:`extended` makes from it.
+    generated code owns), and so do the values :meth:`extended` makes from it.
     """
 
     __slots__ = ("world", "register", "lo", "src", "span", "known", "cache", "registry", "__weakref__")

@@ -1,6 +1,6 @@
-"""The one narrow interface between the evaluator and everything outside the ASL program.
+"""The one narrow interface between a running program and everything outside the ASL text.
 
-In: the evaluator calls a :class:`World` for every effect the spec text cannot decide by
+In: the generated code calls a :class:`World` for every effect the spec text cannot decide by
 itself: reads and writes of machine state (registers, register fields, PSTATE), UNKNOWN
 values, IMPLEMENTATION_DEFINED answers, CONSTRAINED UNPREDICTABLE choices, and observation
 events (lines, branches) when an instrumented program runs.
@@ -9,17 +9,17 @@ evaluation (:class:`EvaluationEnded` for an architectural outcome, ``ASLError`` 
 for user mistakes, anything else is a bug).
 
 Guarantees and rules:
-- The evaluator never stores machine state itself. A name that the :class:`RegisterModel`
+- A running program never stores machine state itself. A name that the :class:`RegisterModel`
   knows is machine state, whether or not the ASL text also declares it as a global
   (``ProcState PSTATE;``); every access goes through :meth:`World.read_bits` /
   :meth:`World.write_bits` with constant or computed bit positions.
 - Reads are field-precise: the World records (and may refuse, for unset state) exactly the
   bits examined. A whole-register value that only flows (``ZeroExtend(SCR_EL3)``) is not a
-  read until its bits are examined; keeping it lazy is the evaluator's job.
-- The evaluator does not swallow exceptions a World raises; exploration relies on raising
+  read until its bits are examined; keeping it lazy is the generated code's job.
+- The generated code does not swallow exceptions a World raises; exploration relies on raising
   from :meth:`read_bits` to branch on a field's value.
 
-Value conventions (the World and the evaluator's primitives exchange these):
+Value conventions (the World, the generated code and the primitives exchange these):
 - ``boolean``: ``bool``; ``integer``: ``int``; ``bits(N)``: an ``int`` in ``0 .. 2**N-1``
   with ``N`` passed alongside; enumeration members: the member name ``str``;
   ``string``: ``str``.
@@ -72,7 +72,7 @@ class FieldDef:
 
 @attrs.define(frozen=True, slots=True)
 class RegisterDef:
-    """A register as the evaluator sees it at compile time.
+    """A register as the checker and the code generator see it.
 
     ``fields`` maps field name to :class:`FieldDef`. Several fields may overlap when a
     register has several layouts over one storage (CPTR_EL2: TFP at 10 and FPEN at 21:20).
@@ -93,7 +93,7 @@ class RegisterModel:
     ``CPACR_EL1``). A value of such a type is ``bits(width)`` whose fields can be read by name.
     ``storage``: for a register that shares storage with another, ``(storage, offset)``:
     its bit 0 is bit ``offset`` of ``storage`` (``HCR2`` -> ``("HCR_EL2", 32)``). A register
-    not listed is its own storage. The evaluator uses it to know which writes change the bits
+    not listed is its own storage. The generated code uses it to know which writes change the bits
     of a whole-register value it still holds unread.
     """
 
@@ -140,7 +140,7 @@ class EvaluationEnded(Exception):  # noqa: N818 - control flow, not an error
     """Raised (by a boundary primitive) to end the evaluation with an architectural outcome.
 
     ``outcome`` is whatever the machine layer records (an ``Outcome`` object). The
-    evaluator lets it through untouched.
+    generated code lets it through untouched.
     """
 
     def __init__(self, outcome: Any):
@@ -245,7 +245,7 @@ class World:
         ``reads`` the machine state read while evaluating it."""
 
     def read_log(self) -> list[Read]:
-        """Every read recorded so far, in order (the evaluator slices it for branches)."""
+        """Every read recorded so far, in order (the generated code slices it for branches; the same list object every time)."""
         return []
 
 

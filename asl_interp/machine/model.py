@@ -38,7 +38,7 @@ class View:
 
 @attrs.define(slots=True)
 class MachineModel:
-    """The registers of one spec version: the evaluator's :class:`RegisterModel` plus the
+    """The registers of one spec version: the backend's :class:`RegisterModel` plus the
     storage sharing between names (``views``: register -> :class:`View`; a register that is
     its own storage views itself at offset 0) and the widths of the storages."""
 
@@ -124,7 +124,7 @@ class SpecQuestions:
 
 def spec_questions(modules: Sequence[ast.Module]) -> SpecQuestions:
     """The :class:`SpecQuestions` of parsed sources. A keyless key shows each argument as the
-    evaluator does: the one constant or enumeration member of the parameter's type holding
+    generated code does: the one constant or enumeration member of the parameter's type holding
     it (``HaveEL(EL2)``, ``HasArchVersion(ARMv8p1)``), else a literal."""
     enums: dict[str, tuple[str, ...]] = {}
     consts: dict[int, dict[str, str]] = {}  # width -> name -> bit string

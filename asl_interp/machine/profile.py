@@ -9,7 +9,7 @@ Profile format (TOML; every table optional except ``description``)::
     description = "one line"        # required
     extends = "default"             # optional: start from that profile, override below
 
-    [implementation_defined]        # answers keyed exactly as the evaluator asks:
+    [implementation_defined]        # answers keyed exactly as the spec asks:
     "HaveEL(EL2)" = true            #   keyless: enclosing function and its arguments
     "Have SVE ISA" = false          #   keyed: the string of T IMPLEMENTATION_DEFINED "key"
     "FPEXC.EN value when TGE==1 and RW==0" = "'1'"   # bits: '0101', 0b.., 0x.., integer
@@ -56,7 +56,7 @@ UNKNOWN_POLICIES = ("fixed",)
 @attrs.define(frozen=True, slots=True)
 class Profile:
     """An implementation: answers to IMPLEMENTATION_DEFINED questions (``impdef``, keyed as
-    the evaluator asks), CONSTRAINED UNPREDICTABLE choices (``constrained``: Unpredictable
+    the spec asks), CONSTRAINED UNPREDICTABLE choices (``constrained``: Unpredictable
     member -> Constraint member), the UNKNOWN policy, the current instruction's properties
     (``instruction``: condition, length, encoding, d_registers) and default ``state``."""
 

@@ -209,6 +209,30 @@ class CheckedProgram:
 
 _REGISTER_LIKE = re.compile(r"^_?[A-Z][A-Z0-9_]*$")
 
+def fold(consts: dict, e: Any, _seen: frozenset = frozenset()) -> int | None:
+    """The value of a constant integer expression (literals, integer constants, ``+ - *``
+    and negation), or None. ``consts``: name -> ``(T, ConstDecl)`` (``CheckedProgram.consts``).
+    The one constant folding of asl-interp: the checker's widths and the generated code's
+    slices and masks both come from it. A constant defined through itself folds to None (the
+    checker reports the cycle)."""
+    if isinstance(e, ast.IntLit):
+        return e.value
+    if isinstance(e, ast.Var) and e.name in consts:
+        t, d = consts[e.name]
+        if t.kind != "integer" or e.name in _seen:
+            return None
+        return fold(consts, d.value, _seen | {e.name})
+    if isinstance(e, ast.Binop) and e.op in ("+", "-", "*"):
+        a, b = fold(consts, e.left, _seen), fold(consts, e.right, _seen)
+        if a is None or b is None:
+            return None
+        return a + b if e.op == "+" else a - b if e.op == "-" else a * b
+    if isinstance(e, ast.Unop) and e.op == "-":
+        a = fold(consts, e.operand, _seen)
+        return None if a is None else -a
+    return None
+
+
 def static_check(modules: list, register_model: RegisterModel | None = None) -> list[ASLError]:
     """Every static error of the program made of ``modules`` (empty when it is clean).
 
@@ -558,29 +582,7 @@ class _Checker:
         return ANY
 
     def fold(self, e: Any) -> int | None:
-        """The value of a constant integer expression (literals, integer constants, + - *),
-        or None."""
-        if isinstance(e, ast.IntLit):
-            return e.value
-        if isinstance(e, ast.Var) and e.name in self.p.consts:
-            t, d = self.p.consts[e.name]
-            folding = self.__dict__.setdefault("_folding", set())
-            if t.kind != "integer" or e.name in folding:
-                return None  # a cycle is reported by _check_constant_cycles
-            folding.add(e.name)
-            try:
-                return self.fold(d.value)
-            finally:
-                folding.discard(e.name)
-        if isinstance(e, ast.Binop) and e.op in ("+", "-", "*"):
-            a, b = self.fold(e.left), self.fold(e.right)
-            if a is None or b is None:
-                return None
-            return a + b if e.op == "+" else a - b if e.op == "-" else a * b
-        if isinstance(e, ast.Unop) and e.op == "-":
-            a = self.fold(e.operand)
-            return None if a is None else -a
-        return None
+        return fold(self.p.consts, e)
 
     def expect(self, want: T, got: T, node: Any, what: str) -> None:
         if not compatible(want, got):

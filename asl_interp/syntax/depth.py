@@ -27,7 +27,7 @@ TOO_DEEP = "expression nested too deeply: split it into several statements"
 @contextlib.contextmanager
 def deep_recursion() -> Iterator[None]:
     """Raise Python's recursion limit to at least :data:`DEEP_RECURSION` for the ``with``
-    body (the checker, the evaluator's compiler, the code generator and the formatter all
+    body (the checker, the code generator and the formatter all
     recurse once per level of an expression); restore it afterwards."""
     old = sys.getrecursionlimit()
     raised = old < DEEP_RECURSION

@@ -44,6 +44,7 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
+from ..errors import Span, source_line
 from . import ast
 
 INDENT = "    "
@@ -538,3 +539,48 @@ def _slice_bound(e: ast.Expr) -> str:
     if isinstance(e, (ast.In, ast.IfExpr)) or (isinstance(e, ast.Binop) and _precedence(e.op) < _ADDITIVE):
         text = f"({text})"
     return f"({text})" if text.endswith(">") else text
+
+
+# ======================================================================================
+# The source text of a node (conditions in traces and branch reports)
+# ======================================================================================
+
+
+def source_text(node: Any) -> str:
+    """The source text a node spans, with line breaks and runs of spaces collapsed; the
+    formatter's rendering when the source is not available."""
+    span: Span | None = getattr(node, "span", None)
+    if span is not None and span.end_line is not None and span.end_col is not None:
+        lines = []
+        for ln in range(span.line, span.end_line + 1):
+            text = source_line(Span(span.file, ln, 1))
+            if text is None:
+                lines = None
+                break
+            start = span.col - 1 if ln == span.line else 0
+            end = span.end_col - 1 if ln == span.end_line else len(text)
+            lines.append(text[start:end])
+        if lines:
+            text = " ".join(" ".join(x.split()) for x in lines).strip()
+            if _balanced(text):
+                return text
+    return format_expr(node)
+
+
+def _balanced(text: str) -> bool:
+    depth = 0
+    for ch in text:
+        if ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth -= 1
+            if depth < 0:
+                return False
+    return depth == 0
+
+
+def pattern_text(p: Any) -> str:
+    """A pattern as written (``'x0'``, ``EL2``)."""
+    if isinstance(p, ast.MaskPattern):
+        return f"'{p.mask}'"
+    return source_text(p.expr)

@@ -1,0 +1,722 @@
+"""What generated code runs on: its helpers, its run-time errors, and the loaded module.
+
+In: a :class:`~asl_interp.backend.codegen.Generated` (Python source plus the objects it names)
+and, at each evaluation, a :class:`~asl_interp.lib.world.World`.
+Out: :class:`Module`, the executed source with its World bound while an evaluation runs:
+:meth:`Module.run` calls an ASL function (or a compiled snippet) and returns its value in the
+:mod:`asl_interp.lib.values` conventions.
+
+Guarantees:
+- Every run-time check the generated code makes, and its message, is written here once
+  (slices, widths, division, extension, limits, unassigned variables); the generator only
+  decides where to call them.
+- An evaluation is bounded: ``step_limit`` counts ASL function calls and loop iterations,
+  ``recursion_limit`` nested ASL calls; going over either is an ``ASLRuntimeError`` at the
+  call or loop that did it.
+- Run-time errors carry the ASL call stack (function, file:line:col, innermost first) as
+  notes, rebuilt from the Python traceback of the generated functions; exceptions a World
+  raises (``EvaluationEnded``, exploration signals, ``StateError``) pass through, ASL errors
+  among them with the call stack added.
+- A read of a local or global that no executed statement assigned is an ``ASLRuntimeError``
+  naming the variable at the reading expression.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+from ..errors import ASLAssertionError, ASLError, ASLRuntimeError, Span, StateError, UsageError
+from ..lib.values import Array, Bits, LazyBits, Record, copy_value, fits_type, freeze_overlapping, show
+from ..lib.world import TypeDesc, World, checked_answer
+
+DEFAULT_STEP_LIMIT = 10_000_000
+DEFAULT_RECURSION_LIMIT = 400
+
+#: Python's recursion limit while generated code runs (and while Python compiles it: its
+#: compiler recurses once per nesting level of an expression).
+PY_RECURSION = 30_000
+
+
+# ======================================================================================
+# Run-time errors: every message the generated code can raise
+# ======================================================================================
+
+
+def rt_error(message: str, span: Span | None) -> ASLRuntimeError:
+    return ASLRuntimeError(message, span)
+
+
+def assert_error(message: str, span: Span | None) -> ASLAssertionError:
+    return ASLAssertionError(message, span)
+
+
+def no_return(name: str, span: Span | None) -> ASLRuntimeError:
+    return ASLRuntimeError(f"{name} ended without returning a value", span)
+
+
+def unassigned(name: str, span: Span | None) -> ASLRuntimeError:
+    return ASLRuntimeError(f"'{name}' is read before any value was assigned to it", span)
+
+
+def unassigned_global(name: str, span: Span | None) -> ASLRuntimeError:
+    return ASLRuntimeError(f"global '{name}' is read before any value was assigned to it", span)
+
+
+def no_case_arm(value: Any, span: Span | None) -> ASLRuntimeError:
+    return ASLRuntimeError(f"no 'when' arm of this case matches {show(value)} and there is no 'otherwise'", span)
+
+
+def store_width(have: int, want: int, span: Span | None) -> ASLRuntimeError:
+    return ASLRuntimeError(f"a bits({have}) value cannot be stored in a bits({want})", span)
+
+
+def return_width(name: str, want: int, have: int, span: Span | None) -> ASLRuntimeError:
+    return ASLRuntimeError(f"{name} returns bits({want}) but this value is bits({have})", span)
+
+
+def slice_range(hi: int, lo: int, width: int | None, span: Span | None) -> ASLRuntimeError:
+    what = "an integer" if width is None else f"bits({width})"
+    return ASLRuntimeError(f"slice <{hi}:{lo}> is out of range for {what}", span)
+
+
+def steps_loop(limit: int, span: Span | None) -> ASLRuntimeError:
+    return ASLRuntimeError(f"step limit ({limit} calls and loop iterations) exceeded by this loop", span)
+
+
+def undefined_no_rule(span: Span | None) -> ASLRuntimeError:
+    return ASLRuntimeError("UNDEFINED reached, and no UNDEFINED rule was given for this spec version", span)
+
+
+def undefined_returned(routine: str, selector: str, span: Span | None) -> ASLRuntimeError:
+    return ASLRuntimeError(f"the UNDEFINED fault routine {routine} (chosen by {selector}()) returned", span)
+
+
+def see(text: str, span: Span | None) -> ASLRuntimeError:
+    return ASLRuntimeError(f'SEE "{text}": this encoding belongs to another instruction', span)
+
+
+def impdef_statement(text: str, span: Span | None) -> ASLRuntimeError:
+    return ASLRuntimeError(f"IMPLEMENTATION_DEFINED {text}", span)
+
+
+def not_supported_unknown(typ: Any, span: Span | None) -> ASLRuntimeError:
+    return ASLRuntimeError(f"{typ} UNKNOWN is not supported", span)
+
+
+def negative_width(n: int, span: Span | None) -> ASLRuntimeError:
+    return ASLRuntimeError(f"negative width {n}", span)
+
+
+class LimitExceeded(Exception):  # noqa: N818 - turned into an ASLRuntimeError by Module.run
+    """Raised by a generated function's prologue: this call goes over the step or the
+    recursion limit. :meth:`Module.run` reports it at the call site, found in the traceback."""
+
+    def __init__(self, kind: str):
+        super().__init__(kind)
+        self.kind = kind
+
+
+# ======================================================================================
+# Helpers the generated code calls (the hot paths are inlined by the generator)
+# ======================================================================================
+
+
+def fail(err: Exception) -> Any:
+    """Raise ``err`` (for an error an expression must raise)."""
+    raise err
+
+
+def sint(v: int, n: int) -> int:
+    return v - (1 << n) if n and v >> (n - 1) else v
+
+
+def div(a: int, b: int, span: Any) -> int:
+    if b == 0:
+        raise ASLRuntimeError("division by zero in 'DIV'", span)
+    return a // b
+
+
+def mod(a: int, b: int, span: Any) -> int:
+    if b == 0:
+        raise ASLRuntimeError("division by zero in 'MOD'", span)
+    return a % b
+
+
+def exactdiv(a: int, b: int, span: Any) -> int:
+    """ASL's ``/`` on integers: exact division only."""
+    if b == 0:
+        raise ASLRuntimeError("division by zero in '/'", span)
+    if a % b:
+        raise ASLRuntimeError(f"{a} / {b} is not an integer", span)
+    return a // b
+
+
+def eqb(a: Bits, b: Bits, eq: bool, span: Any) -> bool:
+    """``a == b`` (or ``!=``) of Bits objects, widths checked."""
+    if a.n != b.n:
+        raise ASLRuntimeError(f"cannot compare bits({a.n}) with bits({b.n})", span)
+    return (a.v == b.v) == eq
+
+
+def eqw(a: int, b: int, wa: int, wb: int, eq: bool, span: Any) -> bool:
+    """``a == b`` (or ``!=``) of bits whose widths are known only at run time."""
+    if wa != wb:
+        raise ASLRuntimeError(f"cannot compare bits({wa}) with bits({wb})", span)
+    return (a == b) == eq
+
+
+def masked(v: int, width: int, mask: str, span: Any) -> bool:
+    """Whether ``v`` (bits of ``width``) matches the bit mask ``mask`` (``'1x0'``)."""
+    if width != len(mask):
+        raise ASLRuntimeError(f"the mask '{mask}' has {len(mask)} bits but the value has {width}", span)
+    care = int("".join("0" if c == "x" else "1" for c in mask), 2) if mask else 0
+    want = int(mask.replace("x", "0"), 2) if mask else 0
+    return v & care == want
+
+
+def slice_bits(v: Any, hi: int, lo: int, width: int | None, span: Any) -> int:
+    """Bits ``hi:lo`` of ``v`` (an int of ``width`` bits, an integer when ``width`` is None,
+    or a Bits), range-checked."""
+    if isinstance(v, Bits):
+        width = v.n
+    if hi < lo or lo < 0 or (width is not None and hi >= width):
+        raise slice_range(hi, lo, width, span)
+    if isinstance(v, Bits):
+        return v.read(hi, lo, span)
+    return (v >> lo) & ((1 << (hi - lo + 1)) - 1)
+
+
+def check_slice(hi: int, lo: int, width: int, span: Any) -> None:
+    """A slice ``<hi:lo>`` being assigned, range-checked against a ``width``-bit value."""
+    if lo < 0 or hi < lo or hi >= width:
+        raise slice_range(hi, lo, width, span)
+
+
+def patch(cur: Bits, mask: int, bits: int) -> Bits:
+    """``cur`` with the bits in ``mask`` replaced by ``bits``; a lazy register value stays
+    lazy (the assigned bits become known and are never read)."""
+    if isinstance(cur, LazyBits):
+        return cur.patched(cur.known | mask, (cur.cache & ~mask) | bits)
+    return Bits(cur.n, (cur.v & ~mask) | bits)
+
+
+def argw(v: Any, have: int, want: int, pname: str, fname: str, var: str, span: Any) -> Any:
+    """An argument whose width must equal another's (both ``bits(N)``), checked."""
+    if have != want:
+        raise ASLRuntimeError(f"argument '{pname}' of {fname} is bits({have}) but {var} is {want}", span)
+    return v
+
+
+def zext(x: Bits, n: int, span: Any) -> Bits:
+    """``ZeroExtend(x)`` to ``n`` bits as the primitive does it (a LazyBits stays lazy)."""
+    if n < x.n:
+        raise ASLRuntimeError(f"ZeroExtend: cannot extend bits({x.n}) to the narrower bits({n})", span)
+    if isinstance(x, LazyBits):
+        return x.extended(n)
+    return Bits(n, x.v)
+
+
+def ext_error(span: Any) -> int:
+    raise ASLRuntimeError("ZeroExtend: cannot extend to a narrower width", span)
+
+
+def store_checked(v: int, have: int, want: int, span: Any) -> int:
+    """A bits value stored where the widths are known only at run time, checked."""
+    if have != want:
+        raise store_width(have, want, span)
+    return v
+
+
+def from_world(td: TypeDesc, v: Any, what: str, span: Any) -> Any:
+    """A World's answer (UNKNOWN, IMPLEMENTATION_DEFINED) checked against its type."""
+    return checked_answer(td, v, what, span)
+
+
+def bits_desc(width: int, span: Any) -> TypeDesc:
+    if width < 0:
+        raise negative_width(width, span)
+    return TypeDesc("bits", width=width)
+
+
+def tstr(t: Any) -> str:
+    """A run-time type as ASL writes it."""
+    if t.kind == "bits":
+        return f"bits({t.width})" if t.width is not None else "bits(N)"
+    if t.kind in ("enum", "record"):
+        return str(t.name)
+    return t.kind
+
+
+HELPERS = {
+    "_Bits": Bits, "_LazyBits": LazyBits, "_Record": Record, "_Array": Array, "_copy": copy_value,
+    "_show": show, "_TypeDesc": TypeDesc, "_aget": Array.get, "_aset": Array.set,
+    "_rt_error": rt_error, "_assert_error": assert_error, "_no_return": no_return, "_no_arm": no_case_arm,
+    "_store_width": store_width, "_return_width": return_width, "_steps_loop": steps_loop,
+    "_undefined_no_rule": undefined_no_rule, "_undefined_returned": undefined_returned, "_see": see,
+    "_impdef_stmt": impdef_statement, "_unknown_unsupported": not_supported_unknown, "_negative_width": negative_width,
+    "_Limit": LimitExceeded, "_sint": sint, "_div": div, "_mod": mod, "_exactdiv": exactdiv, "_eqb": eqb,
+    "_eqw": eqw, "_masked": masked, "_slice": slice_bits, "_check_slice": check_slice, "_patch": patch,
+    "_argw": argw, "_zext": zext, "_ext_error": ext_error, "_store_checked": store_checked,
+    "_from_world": from_world, "_bits_desc": bits_desc, "_fail": fail,
+}
+
+
+# ======================================================================================
+# The loaded module
+# ======================================================================================
+
+
+class _Rt:
+    """What :class:`~asl_interp.lib.primitives.PrimContext` expects as its run-time: the
+    world and a program offering ``call_in``."""
+
+    __slots__ = ("world", "program")
+
+    def __init__(self, world: World, program: Any):
+        self.world = world
+        self.program = program
+
+
+class Module:
+    """A :class:`~asl_interp.backend.codegen.Generated` executed: its functions, ready to run
+    against a World. Not thread-safe: one evaluation at a time (the World is bound to the
+    module's namespace while it runs); a nested evaluation against another World (a
+    primitive calling back, or a caller evaluating inside a World hook) saves and restores
+    the binding."""
+
+    def __init__(self, generated: Any, program: Any):
+        self.generated = generated
+        self.program = program
+        self.filename = generated.filename
+        ns: dict[str, Any] = dict(HELPERS)
+        ns.update({"_W": None, "_rb": None, "_wb": None, "_rt": None, "_LZ": [], "_RL": [],
+                   "_STEPS": DEFAULT_STEP_LIMIT, "_SLIM": DEFAULT_STEP_LIMIT, "_DEPTH": 0, "_DMAX": DEFAULT_RECURSION_LIMIT})
+        ns["_NS"] = ns
+        ns["_STORAGE"] = generated.storage
+        ns["_prim"] = self._prim
+        ns["_unpredictable"] = self._unpredictable
+        ns["_literal"] = _literal_namer(generated.consts, ns)
+        ns.update(generated.objects)
+        self.ns = ns
+        self._exec(generated.source)
+        self.functions: dict[str, list[tuple[Any, Any]]] = {}
+        for pyname, sig in generated.infos.items():
+            self.functions.setdefault(sig.name, []).append((sig, ns[pyname]))
+        self.busy = 0
+        self._cands: dict[tuple[str, int], list] = {}
+
+    def _exec(self, source: str) -> None:
+        old = sys.getrecursionlimit()
+        sys.setrecursionlimit(max(old, PY_RECURSION))
+        try:
+            code = compile(source, self.filename, "exec")
+        except (RecursionError, MemoryError) as err:
+            raise ASLRuntimeError(f"Python cannot compile the generated code ({type(err).__name__}): "
+                                  "an expression is nested too deeply") from None
+        finally:
+            sys.setrecursionlimit(old)
+        exec(code, self.ns)  # noqa: S102 - the text is ours, generated from the checked program
+
+    def add(self, snippet: Any) -> Any:
+        """Execute a generated snippet (:meth:`~asl_interp.backend.codegen.Generator.snippet`)
+        in this module and return its function."""
+        self.ns.update(snippet.objects)
+        self.generated.call_sites.update(snippet.call_sites)
+        self.generated.reads_at.update(snippet.reads_at)
+        self._exec(snippet.source)
+        return self.ns[snippet.name]
+
+    # ---- binding a World --------------------------------------------------------------
+    def _bind(self, world: World) -> None:
+        ns = self.ns
+        if self.generated.direct:
+            storage = getattr(world, "storage", None)
+            if not isinstance(storage, dict) or getattr(world, "views", None) is None:
+                raise UsageError("this program was generated for direct storage access: run it on a FlatWorld")
+            ns["_R"] = storage
+        ns["_W"] = world
+        ns["_rb"] = world.read_bits
+        ns["_wb"] = self._freezing_write if self.generated.uses_lazy else world.write_bits
+        ns["_rt"] = None
+        if self.generated.branches:
+            log = world.read_log()
+            on_branch = world.on_branch
+
+            def branch(span: Any, text: str, start: int, v: Any) -> Any:
+                on_branch(span, text, v, log[start:])
+                return v
+
+            def arm(span: Any, text: str, reads: list, v: Any) -> Any:
+                on_branch(span, text, v, reads)
+                return v
+
+            def short(span: Any, text: str, start: int, v: Any, decisive: bool) -> Any:
+                if v == decisive:
+                    on_branch(span, text, v, log[start:])
+                return v
+
+            ns["_RL"] = log
+            ns["_B"] = branch
+            ns["_C"] = arm
+            ns["_SC"] = short
+        if self.generated.lines:
+            ns["_L"] = world.on_line
+
+    def _freezing_write(self, register: str, high: int, low: int, value: int, span: Any) -> None:
+        """The bound World's ``write_bits`` preceded by reading, in every live lazy register
+        value of this evaluation over the same storage, the bits the write changes (value
+        semantics: :func:`~asl_interp.lib.values.freeze_overlapping`)."""
+        ns = self.ns
+        if ns["_LZ"]:
+            freeze_overlapping(ns["_LZ"], ns["_STORAGE"], register, high, low)
+        ns["_W"].write_bits(register, high, low, value, span)
+
+    def _prim(self, entry: Any, span: Any, n: Any, *args: Any) -> Any:
+        from ..lib.primitives import PrimContext
+
+        ns = self.ns
+        rt = ns["_rt"]
+        if rt is None:
+            rt = ns["_rt"] = _Rt(ns["_W"], self.program)
+        return entry.fn(PrimContext(rt, span, n), *args)
+
+    def _unpredictable(self, span: Any) -> None:
+        self.ns["_W"].on_unpredictable(span)
+        raise ASLRuntimeError("UNPREDICTABLE reached (the World made no choice)", span)
+
+    # ---- running ------------------------------------------------------------------------
+    def run(self, thunk: Any, world: World, *, step_limit: int = DEFAULT_STEP_LIMIT,
+            recursion_limit: int = DEFAULT_RECURSION_LIMIT, globals: dict | None = None) -> Any:
+        """Run ``thunk()`` (which calls into this module) against ``world``: a fresh
+        evaluation (globals reset, or taken from and written back to ``globals``), or, when
+        this module is already running, a nested one that continues the current counters."""
+        ns = self.ns
+        if step_limit <= 0 or recursion_limit <= 0:
+            raise UsageError("step_limit and recursion_limit must be positive")
+        if self.busy:
+            if world is ns["_W"]:
+                return thunk()
+            saved = {k: ns.get(k) for k in ("_W", "_rb", "_wb", "_rt", "_RL", "_B", "_C", "_SC", "_L", "_R")}
+            self._bind(world)
+            try:
+                return thunk()
+            finally:
+                ns.update(saved)
+        self._bind(world)
+        ns["_LZ"] = []
+        ns["_reset_globals"]()
+        if globals is not None:
+            self._load_globals(globals)
+        ns["_STEPS"] = ns["_SLIM"] = step_limit
+        ns["_DEPTH"] = 0
+        ns["_DMAX"] = recursion_limit
+        old = sys.getrecursionlimit()
+        raised = old < PY_RECURSION
+        if raised:
+            sys.setrecursionlimit(PY_RECURSION)
+        self.busy = 1
+        try:
+            return thunk()
+        except ASLError as err:
+            self._add_stack(err, err.__traceback__)
+            raise
+        except LimitExceeded as exc:
+            raise self._limit_error(exc, step_limit, recursion_limit) from None
+        except RecursionError:
+            raise ASLRuntimeError("the evaluation nested too deeply for Python (lower recursion_limit)") from None
+        except UnboundLocalError as exc:
+            raise self._unassigned(exc, False) from None
+        except NameError as exc:
+            if not (getattr(exc, "name", None) or "").startswith("G_"):
+                raise
+            raise self._unassigned(exc, True) from None
+        finally:
+            self.busy = 0
+            if raised:
+                sys.setrecursionlimit(old)
+            if globals is not None:
+                self._save_globals(globals)
+            ns["_W"] = ns["_rb"] = ns["_wb"] = ns["_rt"] = None
+            ns["_LZ"] = []
+
+    def call(self, name: str, args: tuple | list, n: int | None = None) -> Any:
+        """Call ASL function ``name`` (the overload ``args`` fit; values.py conventions) inside
+        :meth:`run`; the result in values.py conventions."""
+        sig, fn = self.pick(name, args)
+        return self.invoke(sig, fn, args, n)
+
+    def call_primitive(self, entry: Any, args: tuple, n: int | None) -> Any:
+        """Call a primitive directly (a bodyless function called by name), inside :meth:`run`."""
+        return self._prim(entry, None, n, *args)
+
+    def pick(self, name: str, args: tuple | list) -> tuple[Any, Any]:
+        """The overload of ``name`` that ``args`` (values.py values) fit; UsageError if none."""
+        cands = self._cands.get((name, len(args)))
+        if cands is None:
+            cands = [c for c in self.functions.get(name, ()) if len(c[0].params) == len(args) and c[0].kind == "func"]
+            self._cands[(name, len(args))] = cands
+        for sig, fn in cands:
+            if all(fits_type(pt, a) for (_, pt), a in zip(sig.params, args)):
+                return sig, fn
+        if not cands:
+            counts = sorted({str(len(s.params)) for s, _ in self.functions.get(name, ()) if s.kind == "func"})
+            if not counts:
+                raise UsageError(f"no function '{name}' in the program")
+            raise UsageError(f"{name} takes {' or '.join(counts)} argument(s), not {len(args)}")
+        sig = cands[0][0]
+        for (pn, pt), a in zip(sig.params, args):
+            if not fits_type(pt, a):
+                raise UsageError(f"argument '{pn}' of {name} must be a {tstr(pt)}, not {show(a)}")
+        raise UsageError(f"no overload of {name} takes these arguments")
+
+    def invoke(self, sig: Any, fn: Any, args: Any, n: int | None) -> Any:
+        """Convert ``args`` to the generated code's representation, call, convert back."""
+        pyargs = []
+        widths: dict[str, int] = {}
+        obj_params = sig.obj_params
+        for i, (a, (pn, pt)) in enumerate(zip(args, sig.params)):
+            if pt.kind == "bits":
+                pyargs.append(a if pn in obj_params else a.v)
+                for v, idx in sig.width_from_param.items():
+                    if idx == i:
+                        widths[v] = a.n
+            else:
+                pyargs.append(copy_value(a))
+        for i, pn, var, j in sig.same_width:
+            if args[i].n != args[j].n:
+                raise ASLRuntimeError(f"argument '{pn}' of {sig.name} is bits({args[i].n}) but {var} is {args[j].n}")
+        for v in sig.width_params:
+            if v in widths:
+                pyargs.append(widths[v])
+            else:
+                if n is None:
+                    raise UsageError(f"{sig.name} returns bits(N) with N from the context: pass n=")
+                pyargs.append(n)
+        value = fn(*pyargs)
+        wvar = sig.result_wvar
+        if wvar is not None and wvar not in widths:
+            for (pn, _pt), a in zip(sig.params, args):
+                if pn == wvar:
+                    widths[wvar] = a
+        return to_value(value, sig.result, widths.get(wvar, n) if wvar else n, sig.name)
+
+    # ---- globals ----------------------------------------------------------------------------
+    def initial_globals(self) -> dict:
+        """Fresh values of the ASL globals that are not registers (name -> value in the
+        generated code's representation; a global with no value yet is absent)."""
+        self.ns["_reset_globals"]()
+        out: dict = {}
+        self._save_globals(out)
+        return out
+
+    def _load_globals(self, values: dict) -> None:
+        ns = self.ns
+        for name in self.generated.globals:
+            if name in values:
+                ns["G_" + name] = values[name]
+            else:
+                ns.pop("G_" + name, None)
+
+    def _save_globals(self, values: dict) -> None:
+        ns = self.ns
+        for name in self.generated.globals:
+            if "G_" + name in ns:
+                values[name] = ns["G_" + name]
+            else:
+                values.pop(name, None)
+
+    # ---- errors: the ASL call stack from the Python traceback ---------------------------------
+    def _mine(self, code: Any) -> bool:
+        return code.co_filename == self.filename or code.co_filename.startswith(self.filename + "#")
+
+    def _frames(self, tb: Any) -> list[tuple[str, tuple[str, int]]]:
+        """``(ASL function, (file, line) of the generated code)`` of each generated ASL
+        function in ``tb``, innermost first."""
+        names = self.generated.asl_names
+        out = []
+        while tb is not None:
+            code = tb.tb_frame.f_code
+            if code.co_name in names and self._mine(code):
+                out.append((names[code.co_name], (code.co_filename, tb.tb_lineno)))
+            tb = tb.tb_next
+        out.reverse()
+        return out
+
+    def _call_site(self, where: tuple[str, int], callee: str | None) -> Span | None:
+        sites = self.generated.call_sites.get(where, ())
+        for name, span in sites:
+            if name == callee:
+                return span
+        return sites[0][1] if sites else None
+
+    def _add_stack(self, err: ASLError, tb: Any, frames: list | None = None) -> None:
+        """Attach the ASL call stack (innermost first) to ``err`` as notes."""
+        if getattr(err, "asl_stack_done", False):
+            return
+        frames = self._frames(tb) if frames is None else frames
+        err.asl_stack_done = True  # type: ignore[attr-defined]
+        if not frames:
+            return
+        entries = []
+        where = err.span
+        for k, (name, _line) in enumerate(frames):
+            entries.append(f"    {name}" + (f" at {where}" if where is not None else ""))
+            if k + 1 < len(frames):
+                where = self._call_site(frames[k + 1][1], name)
+        lines = ["ASL call stack (innermost first):"]
+        i = 0
+        while i < len(entries):
+            j = i
+            while j + 1 < len(entries) and entries[j + 1] == entries[i]:
+                j += 1
+            lines.append(entries[i] if j == i else f"{entries[i]} ({j - i + 1} times)")
+            i = j + 1
+        err.notes = tuple(err.notes) + tuple(lines)
+
+    def _limit_error(self, exc: LimitExceeded, step_limit: int, recursion_limit: int) -> ASLRuntimeError:
+        """A limit was exceeded on entry to the innermost generated function: the error is
+        at its call site in the caller, and the call stack starts there."""
+        frames = self._frames(exc.__traceback__)
+        callee = frames[0][0] if frames else "?"
+        span = self._call_site(frames[1][1], callee) if len(frames) > 1 else None
+        if exc.kind == "steps":
+            msg = f"step limit ({step_limit} calls and loop iterations) exceeded in a call of {callee}"
+        else:
+            msg = f"recursion limit ({recursion_limit} nested calls) exceeded in a call of {callee}"
+        err = ASLRuntimeError(msg, span)
+        self._add_stack(err, None, frames[1:])
+        return err
+
+    def _unassigned(self, exc: NameError, is_global: bool) -> ASLRuntimeError:
+        """A Python local (``v_x``) or module global (``G_x``) read unbound: the ASL error
+        at the expression that read it."""
+        if is_global:
+            var = exc.name[2:]
+        else:
+            text = str(exc)
+            var = text.split("'")[1] if "'" in text else "?"
+            var = var[2:] if var.startswith("v_") else var
+        frames = self._frames(exc.__traceback__)
+        tb = exc.__traceback__
+        where = None
+        while tb is not None:
+            if self._mine(tb.tb_frame.f_code):
+                where = (tb.tb_frame.f_code.co_filename, tb.tb_lineno)
+            tb = tb.tb_next
+        span = self.generated.reads_at.get(where, {}).get(var) if where is not None else None
+        err = unassigned_global(var, span) if is_global else unassigned(var, span)
+        self._add_stack(err, None, frames)
+        return err
+
+
+def to_value(value: Any, t: Any, n: int | None, name: str) -> Any:
+    """A generated function's result in the values.py conventions (bits as ``Bits``)."""
+    if t is None or value is None:
+        return value
+    if t.kind == "bits":
+        if isinstance(value, Bits):
+            return value
+        w = t.width if t.width is not None else n
+        if w is None:
+            raise UsageError(f"the result width of {name} is not known")
+        return Bits(w, value)
+    if t.kind == "tuple":
+        return tuple(to_value(v, et, None, name) for v, et in zip(value, t.elems))
+    return value
+
+
+def _literal_namer(consts: dict, ns: dict[str, Any]):
+    """``literal(type_key, value)``: how a keyless IMPLEMENTATION_DEFINED key shows an
+    argument: the one constant of that type holding the value, else the value as ASL writes
+    it."""
+    names: dict[tuple, list[str]] = {}
+
+    def index() -> None:
+        for cname, t in consts.items():
+            v = ns.get(f"C_{cname}")
+            if t.kind == "bits" and t.width is not None:
+                names.setdefault((("bits", t.width), v), []).append(cname)
+            elif t.kind in ("boolean", "integer"):
+                names.setdefault((t.kind, v), []).append(cname)
+
+    def literal(tkey: Any, v: Any) -> str:
+        if not names and consts:
+            index()
+        found = names.get((tkey, v), [])
+        if len(found) == 1:
+            return found[0]
+        if tkey == "boolean":
+            return "TRUE" if v else "FALSE"
+        if tkey == "integer":
+            return str(v)
+        return "'" + format(v, f"0{tkey[1]}b") + "'" if tkey[1] else "''"
+
+    return literal
+
+
+# ======================================================================================
+# A World of plain storage
+# ======================================================================================
+
+
+def flat_views(register_model: Any, views: dict[str, Any] | None = None) -> dict[str, tuple[str, int]]:
+    """Register -> ``(storage, offset)``: from a MachineModel's ``views`` when given
+    (``View`` objects with ``storage`` and ``offset``), else every register is its own
+    storage."""
+    if views:
+        return {r: (v.storage, v.offset) for r, v in views.items()}
+    return {r: (r, 0) for r in register_model.registers}
+
+
+class FlatWorld(World):
+    """The lightest World: register storage in a dict of ints, every bit set (zero unless
+    given), nothing recorded, no IMPLEMENTATION_DEFINED answers (asking is a ProfileError),
+    UNKNOWN values are zeros/FALSE/0/the first member.
+
+    ``storage`` maps storage register -> value; a register that views another
+    (``views``: name -> ``(storage, offset)``) reads and writes the bits of its storage.
+    For workloads (benchmarks, the loop) that need no profile and no observation; the
+    direct-storage variant of the generated code runs only on it.
+    """
+
+    def __init__(self, register_model: Any, views: dict[str, tuple[str, int]] | None = None,
+                 values: dict[str, int] | None = None):
+        self.register_model = register_model
+        self.views = views or flat_views(register_model)
+        self.storage: dict[str, int] = {st: 0 for st, _ in self.views.values()}
+        for name, value in (values or {}).items():
+            w = register_model.registers[name].width
+            self.write_bits(name, w - 1, 0, value, None)
+
+    def _place(self, register: str, high: int, low: int) -> tuple[str, int, int]:
+        view = self.views.get(register)
+        if view is None:
+            raise StateError(f"unknown register '{register}'")
+        return view[0], low + view[1], high - low + 1
+
+    def read_bits(self, register: str, high: int, low: int, span: Span | None) -> int:
+        st, sh, w = self._place(register, high, low)
+        return (self.storage[st] >> sh) & ((1 << w) - 1)
+
+    def write_bits(self, register: str, high: int, low: int, value: int, span: Span | None) -> None:
+        st, sh, w = self._place(register, high, low)
+        m = ((1 << w) - 1) << sh
+        self.storage[st] = (self.storage[st] & ~m) | ((value << sh) & m)
+
+    def unknown(self, typ: TypeDesc, span: Span | None) -> Any:
+        if typ.kind == "boolean":
+            return False
+        if typ.kind == "enum":
+            return typ.members[0]
+        return "" if typ.kind == "string" else 0
+
+    def impdef(self, key: str, typ: TypeDesc, span: Span | None) -> Any:
+        from ..errors import ProfileError
+
+        raise ProfileError(f"a FlatWorld has no answer for IMPLEMENTATION_DEFINED \"{key}\"", span)
+
+    def constrain_unpredictable(self, which: str, span: Span | None) -> str:
+        from ..errors import ProfileError
+
+        raise ProfileError(f"a FlatWorld has no choice for ConstrainUnpredictable({which})", span)
