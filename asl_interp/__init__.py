@@ -8,11 +8,13 @@ deciders, sweeps) -> ``app`` (the Python API and the commands). ``errors`` holds
 error family and ``cache`` the on-disk cache; both import nothing of the package.
 """
 
+import functools
 from pathlib import Path
 
 __version__ = "0.1.0"
 
 
+@functools.cache
 def sources_root() -> Path:
     """The folder of bundled ASL sources: inside the installed package, or the checkout's
     top-level ``asl_sources/`` when running from a source tree."""

@@ -191,6 +191,7 @@ class Generator:
         self.infos: dict[str, FuncInfo] = {}
         self.spans: dict[tuple, str] = {}
         self.texts: dict[str, str] = {}
+        self.tds: dict[TypeDesc, str] = {}
         k = 0
         for info in p.all_funcs():
             if info.decl is None or info.decl.body is None:
@@ -334,6 +335,7 @@ class Generator:
         self.ns = {}
         self.spans = {}
         self.texts = {}
+        self.tds = {}
         filename = f"{self.filename}#{k}"
         fg = _FuncGen(self, None)
         fg.top_slots = slots
@@ -1455,7 +1457,10 @@ class _FuncGen:
         error names it."""
         td = self.g.typedesc(t)
         if td is not None:
-            return self.g.obj(td, "TD"), repr(str(td))
+            name = self.g.tds.get(td)
+            if name is None:
+                name = self.g.tds[td] = self.g.obj(td, "TD")
+            return name, repr(str(td))
         if t.kind == "bits" and isinstance(typ, ast.BitsType):
             tmp = self.new_tmp()
             return f"({tmp} := _bits_desc({self.ex(typ.width)}, {self.g.span(e)}))", f"str({tmp})"
@@ -1471,17 +1476,11 @@ class _FuncGen:
         return f"_from_world(({tmp} := {td}), _W.unknown({tmp}, {sp}), {shown} + ' UNKNOWN', {sp})"
 
     def e_ImpDef(self, e: ast.ImpDef) -> str:
-        t = self.t(e)
-        td, _shown = self.typedesc(t, e.type, e)
+        td, _shown = self.typedesc(self.t(e), e.type, e)
         sp = self.g.span(e)
-        tmp = self.new_tmp()
         if e.key is not None:
-            what = self.g.text(f'IMPLEMENTATION_DEFINED "{e.key}"')
-            return f"_from_world(({tmp} := {td}), _W.impdef({e.key!r}, {tmp}, {sp}), {what}, {sp})"
-        key = self.impdef_key(e)
-        k = self.new_tmp()
-        return (f"_from_world(({tmp} := {td}), _W.impdef(({k} := {key}), {tmp}, {sp}), "
-                f"'IMPLEMENTATION_DEFINED ' + {k}, {sp})")
+            return f"_imp({e.key!r}, {td}, {sp}, {self.g.text(f'IMPLEMENTATION_DEFINED {chr(34)}{e.key}{chr(34)}')})"
+        return f"_imp({self.impdef_key(e)}, {td}, {sp}, None)"
 
     def impdef_key(self, e: Any) -> str:
         """The key of a keyless IMPLEMENTATION_DEFINED: the enclosing function and its
@@ -1502,6 +1501,8 @@ class _FuncGen:
                 parts.append(f"_show(v_{n})")
         if not parts:
             return repr(f"{info.name}()")
+        if len(parts) == 1:
+            return f"{info.name + '('!r} + {parts[0]} + ')'"
         return f"{info.name + '('!r} + ', '.join(({', '.join(parts)},)) + ')'"
 
     def e_TupleExpr(self, e: ast.TupleExpr) -> str:

@@ -27,6 +27,7 @@ import sys
 from typing import Any
 
 from ..errors import ASLAssertionError, ASLError, ASLRuntimeError, Span, StateError, UsageError
+from ..lib.primitives import PrimContext
 from ..lib.values import Array, Bits, LazyBits, Record, copy_value, fits_type, freeze_overlapping, show
 from ..lib.world import TypeDesc, World, checked_answer
 
@@ -337,6 +338,20 @@ class Module:
             ns["_R"] = storage
         ns["_W"] = world
         ns["_rb"] = world.read_bits
+        answers: dict = {}
+        ask = world.impdef
+
+        def impdef(key: str, td: TypeDesc, span: Any, what: str | None) -> Any:
+            # the same question has the same answer for the whole evaluation: the World is
+            # asked once (and records it once); a site of another type asks again
+            hit = answers.get(key)
+            if hit is not None and hit[0] is td:
+                return hit[1]
+            v = checked_answer(td, ask(key, td, span), what or f"IMPLEMENTATION_DEFINED {key}", span)
+            answers[key] = (td, v)
+            return v
+
+        ns["_imp"] = impdef
         ns["_wb"] = self._freezing_write if self.generated.uses_lazy else world.write_bits
         ns["_rt"] = None
         if self.generated.branches:
@@ -373,8 +388,6 @@ class Module:
         ns["_W"].write_bits(register, high, low, value, span)
 
     def _prim(self, entry: Any, span: Any, n: Any, *args: Any) -> Any:
-        from ..lib.primitives import PrimContext
-
         ns = self.ns
         rt = ns["_rt"]
         if rt is None:
@@ -397,7 +410,7 @@ class Module:
         if self.busy:
             if world is ns["_W"]:
                 return thunk()
-            saved = {k: ns.get(k) for k in ("_W", "_rb", "_wb", "_rt", "_RL", "_B", "_C", "_SC", "_L", "_R")}
+            saved = {k: ns.get(k) for k in ("_W", "_rb", "_wb", "_rt", "_imp", "_RL", "_B", "_C", "_SC", "_L", "_R")}
             self._bind(world)
             try:
                 return thunk()
@@ -640,17 +653,26 @@ def _literal_namer(consts: dict, ns: dict[str, Any]):
             elif t.kind in ("boolean", "integer"):
                 names.setdefault((t.kind, v), []).append(cname)
 
+    made: dict[tuple, str] = {}
+
     def literal(tkey: Any, v: Any) -> str:
+        text = made.get((tkey, v))
+        if text is not None:
+            return text
         if not names and consts:
             index()
         found = names.get((tkey, v), [])
         if len(found) == 1:
-            return found[0]
-        if tkey == "boolean":
-            return "TRUE" if v else "FALSE"
-        if tkey == "integer":
-            return str(v)
-        return "'" + format(v, f"0{tkey[1]}b") + "'" if tkey[1] else "''"
+            text = found[0]
+        elif tkey == "boolean":
+            text = "TRUE" if v else "FALSE"
+        elif tkey == "integer":
+            text = str(v)
+        else:
+            text = "'" + format(v, f"0{tkey[1]}b") + "'" if tkey[1] else "''"
+        if len(made) < 4096:
+            made[(tkey, v)] = text
+        return text
 
     return literal
 

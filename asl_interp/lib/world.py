@@ -28,7 +28,7 @@ Value conventions (the World, the generated code and the primitives exchange the
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 import attrs
 
@@ -102,10 +102,10 @@ class RegisterModel:
     storage: dict[str, tuple[str, int]] = attrs.field(factory=dict)
 
 
-@attrs.define(frozen=True, slots=True)
-class Read:
+class Read(NamedTuple):
     """One examined piece of machine state: ``register.field`` (or ``register<hi:lo>``
-    when no named field covers the bits), its value and the spec line that read it."""
+    when no named field covers the bits), its value and the spec line that read it.
+    (A named tuple: a run makes many, and they must be cheap to make.)"""
 
     register: str
     field: str | None

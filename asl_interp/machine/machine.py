@@ -93,6 +93,12 @@ class Machine(World):
         return writes
 
     def _locate(self, register: str, high: int, low: int) -> tuple[str, int, int]:
+        """``(storage, mask, shift)`` of bits ``high:low`` of ``register`` (a StateError for
+        an unknown register or bits outside it)."""
+        memo = self.model.memo
+        hit = memo.get((register, high, low))
+        if hit is not None:
+            return hit[0], hit[1], hit[2]
         view = self.model.views.get(register)
         if view is None:
             hint = suggest(register, list(self.model.views))
@@ -101,6 +107,8 @@ class Machine(World):
         if not 0 <= low <= high < width:
             raise StateError(f"bits {high}:{low} are outside {register} ({width} bits)")
         mask = ((1 << (high - low + 1)) - 1) << (low + view.offset)
+        memo[(register, high, low)] = (view.storage, mask, low + view.offset,
+                                       self.model.field_named(register, high, low))
         return view.storage, mask, low + view.offset
 
     def _store(self, register: str, high: int, low: int, value: int) -> None:
@@ -130,10 +138,12 @@ class Machine(World):
 
     # ---- World: machine state -------------------------------------------------------------
     def read_bits(self, register: str, high: int, low: int, span: Span | None) -> int:
-        storage, mask, shift = self._locate(register, high, low)
-        known = self._known[storage]
-        field = self.model.field_named(register, high, low)
-        if known & mask != mask:
+        where = self.model.memo.get((register, high, low))
+        if where is None:
+            self._locate(register, high, low)
+            where = self.model.memo[(register, high, low)]
+        storage, mask, shift, field = where
+        if self._known[storage] & mask != mask:
             self._fill_unset(register, field, high, low, span, storage, mask, shift)
         value = (self._value[storage] & mask) >> shift
         self.reads.append(Read(register, field, high, low, value, span))

@@ -51,6 +51,9 @@ class MachineModel:
     #: registers whose fields depend on a control; fields not named are in every layout
     layouts: dict[str, dict[str, str]] = attrs.field(factory=dict)
     checked_profiles: set[tuple[str, frozenset[str]]] = attrs.field(factory=set, eq=False, repr=False)
+    #: memos of work done again and again on the same inputs: resolved state mappings, and
+    #: where each (register, high, low) read or written lives
+    memo: dict = attrs.field(factory=dict, eq=False, repr=False)
 
     @property
     def registers(self) -> dict[str, RegisterDef]:

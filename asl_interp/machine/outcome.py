@@ -10,7 +10,7 @@ were used), its JSON form (:meth:`Outcome.to_json`) and its one-line wording
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, NamedTuple
 
 import attrs
 
@@ -19,9 +19,9 @@ from ..lib.values import show
 from ..lib.world import Read
 
 
-@attrs.define(frozen=True, slots=True)
-class PathStep:
-    """A decided branch: where, its condition text, what it evaluated to, the reads it made."""
+class PathStep(NamedTuple):
+    """A decided branch: where, its condition text, what it evaluated to, the reads it made.
+    (A named tuple: a run makes one per branch, and they must be cheap to make.)"""
 
     span: Span
     condition: str

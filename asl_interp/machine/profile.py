@@ -69,6 +69,8 @@ class Profile:
     instruction: dict[str, Any] = attrs.field(factory=dict)
     state: dict[str, Any] = attrs.field(factory=dict)
     impdef_sources: dict[str, str] = attrs.field(factory=dict)  # key -> file that gave the answer
+    #: the files this profile was read from (itself and what it extends)
+    files: tuple[str, ...] = ()
 
     def answer(self, key: str, typ: TypeDesc, constants: Constants | None = None) -> Any:
         """The answer to the IMPLEMENTATION_DEFINED question ``key`` as a value of ASL type
@@ -112,14 +114,41 @@ def _profile_path(name_or_path: str | Path, folder: Path, base: Path | None = No
     return path
 
 
+#: Loaded profiles: (file, folder) -> (the files it was read from with their sizes and times,
+#: the Profile). A profile is read again when any of its files changed.
+_LOADED: dict[tuple[str, str], tuple[tuple, Profile]] = {}
+
+
 def load_profile(name_or_path: str | Path, folder: Path | None = None) -> Profile:
     """Load a profile by bundled name (``"default"``) or path, validating every key.
 
     Raises ProfileError naming the file and key for unknown keys, bad types or values, or
-    an unknown profile name (with a suggestion).
+    an unknown profile name (with a suggestion). A profile already loaded in this process,
+    none of whose files changed since, is the same object again: treat profiles as values
+    (``attrs.evolve`` makes a changed copy).
     """
     folder = folder or profiles_dir()
-    return _load_profile(_profile_path(name_or_path, folder), folder, ())
+    path = _profile_path(name_or_path, folder)
+    key = (str(path), str(folder))
+    hit = _LOADED.get(key)
+    if hit is not None and hit[0] == _stamps(hit[1].files):
+        return hit[1]
+    profile = _load_profile(path, folder, ())
+    if len(_LOADED) > 256:
+        _LOADED.clear()
+    _LOADED[key] = (_stamps(profile.files), profile)
+    return profile
+
+
+def _stamps(files: tuple[str, ...]) -> tuple:
+    out = []
+    for f in files:
+        try:
+            st = os.stat(f)
+        except OSError:
+            return ()
+        out.append((st.st_mtime_ns, st.st_size))
+    return tuple(out)
 
 
 def _load_profile(path: Path, folder: Path, seen: tuple[str, ...]) -> Profile:
@@ -150,9 +179,11 @@ def _load_profile(path: Path, folder: Path, seen: tuple[str, ...]) -> Profile:
         impdef, constrained = dict(base.impdef), dict(base.constrained)
         impdef_sources = dict(base.impdef_sources)
         policy, instruction, state = base.unknown_policy, dict(base.instruction), dict(base.state)
+        files = base.files + (where,)
     else:
         impdef, constrained, policy, instruction, state = {}, {}, "fixed", {}, {}
         impdef_sources = {}
+        files = (where,)
     if "description" not in data:
         raise ProfileError(f"{where}: missing 'description' (one line saying what implementation this is)")
 
@@ -187,7 +218,8 @@ def _load_profile(path: Path, folder: Path, seen: tuple[str, ...]) -> Profile:
         instruction[key] = value
     state.update(data.get("state", {}))
     name = path.stem
-    return Profile(name, where, data["description"], impdef, constrained, policy, instruction, state, impdef_sources)
+    return Profile(name, where, data["description"], impdef, constrained, policy, instruction, state, impdef_sources,
+                   files)
 
 
 def check_profile_questions(model: MachineModel, profile: Profile) -> None:

@@ -151,8 +151,17 @@ def resolve_state(state: Mapping[str, Any], model: MachineModel, constants: Cons
                   origin: str | None = None) -> list[StateWrite]:
     """Resolve user state (keys ``REG``, ``REG.FIELD``, ``REG<hi:lo>`` or nested tables) to
     bit writes, in the order given. ``origin`` (a file name) prefixes error messages."""
+    items = flatten_state(state)
+    try:
+        memo_key = ("state", id(constants), origin, tuple(items))
+        hash(memo_key)
+    except TypeError:  # a value that is not hashable: resolve it every time
+        memo_key = None
+    hit = model.memo.get(memo_key) if memo_key is not None else None
+    if hit is not None:
+        return list(hit)
     writes = []
-    for key, value in flatten_state(state):
+    for key, value in items:
         try:
             writes.append(_resolve_one(key, value, model, constants))
             check_state_conflicts(writes, model)
@@ -160,6 +169,10 @@ def resolve_state(state: Mapping[str, Any], model: MachineModel, constants: Cons
             if origin:
                 err = StateError(f"{origin}: {err.message}", err.span, err.notes)
             raise err from None
+    if memo_key is not None:
+        if len(model.memo) > 4096:
+            model.memo.clear()
+        model.memo[memo_key] = tuple(writes)
     return writes
 
 
