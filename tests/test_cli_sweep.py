@@ -65,7 +65,7 @@ def test_bad_lines_are_reported_and_the_rest_still_run(capsys, tmp_path):
              "[1, 2]",                                      # not an object
              '{"PSTATE.EL": "EL1", "FPEXC.ENN": 1}',        # unknown field
              '{"PSTATE.EL": "EL1", "FPEXC.EN": 5}',         # bad value
-             '{"PSTATE.EL": "EL1"}',                        # CPACR.ASEDIS is read but never set
+             '{"PSTATE.EL": "EL1"}',                        # SCR_EL3.NS is examined but never set
              json.dumps(STATES[0])]
     path = write_lines(tmp_path, lines)
     rc, out, err = cli(capsys, "sweep", "CheckVFPEnabled(TRUE)", str(path))
@@ -77,7 +77,7 @@ def test_bad_lines_are_reported_and_the_rest_still_run(capsys, tmp_path):
     assert errors[1] == f"{path}:3:1: error: a state is a JSON object of register names and values, not list"
     assert errors[2] == f"{path}:4:22: error: register FPEXC has no field 'ENN'; did you mean 'EN'?"
     assert errors[3].startswith(f"{path}:5:22: error: ") and "FPEXC.EN" in errors[3]
-    assert errors[4].startswith(f"{path}:6: ") and "CPACR.ASEDIS was never set, and the spec reads it here" in errors[4]
+    assert errors[4].startswith(f"{path}:6: ") and "SCR_EL3.NS was never set, and the spec reads it here" in errors[4]
     assert "Traceback" not in err
 
 

@@ -50,7 +50,8 @@ def test_naive_kvm_model_differs_where_fpexc_en_is_0(spec):
 def test_corrected_kvm_model_agrees(spec):
     result = crosscheck(spec, "CheckVFPEnabled(TRUE)", load_model(f"{KVM}:corrected"), fixed=AARCH32_GUEST)
     assert result.agrees, render_crosscheck(result)
-    assert result.states >= 8 and result.paths >= 3
+    # CPACR.ASEDIS is read, but with advsimd FALSE never examined: it splits nothing
+    assert (result.states, result.paths) == (5, 5)
     assert set(result.model_reads) == {"FPEXC.EN", "CPTR_EL2.TFP"}
 
 

@@ -54,7 +54,7 @@ def _call(spec: Any, machine: Machine, reads: list[Read] | None, name: str, *arg
         raise _Skip(name) from err
     finally:
         if reads is not None:
-            reads.extend(probe.reads)
+            reads.extend(probe.final_reads())
 
 
 def _name(spec: Any, value: int, width: int) -> str:

@@ -145,12 +145,16 @@ class Decider:
             out = []
             for r in reads:
                 view = views[r.register]
-                value = (values[view.storage] >> (r.low + view.offset)) & ((1 << (r.high - r.low + 1)) - 1)
+                shift, width = r.low + view.offset, r.high - r.low + 1
+                mask = ((1 << width) - 1) << shift
+                # bits this state leaves unset were only copied on this path: unknown, as in Spec.run
+                value = (values[view.storage] & mask) >> shift if known[view.storage] & mask == mask else None
                 out.append(Read(r.register, r.field, r.high, r.low, value, r.span))
             return tuple(out)
 
         path = tuple(PathStep(s.span, s.condition, s.value, refill(s.reads)) if s.reads else s for s in leaf.path)
-        return attrs.evolve(leaf.outcome, reads=refill(leaf.reads), path=path)
+        reads = refill(leaf.reads)
+        return attrs.evolve(leaf.outcome, reads=reads, path=path, copied=tuple(r for r in reads if r.value is None))
 
     def registers_from(self, state: Mapping[str, Any]) -> dict[str, int]:
         """Whole-register values for ``decide`` from a state mapping as ``Spec.run`` takes

@@ -174,7 +174,7 @@ class ExploreMachine(Machine):
         #: Per storage: the state variables whose class still has several members.
         self.classes: dict[str, list[Var]] = {}
 
-        super().__init__(model, profile, unset=self._open_read, on_missing_impdef=self._open_impdef,
+        super().__init__(model, profile, unset=self._supply, on_missing_impdef=self._open_impdef,
                          constants=constants, trace=trace)
 
     def apply_choices(self) -> None:
@@ -199,15 +199,11 @@ class ExploreMachine(Machine):
             groups.setdefault(sig, set()).add(v)
         return sorted((frozenset(g) for g in groups.values()), key=min)
 
-    def _open_read(self, register: str, field: str | None, high: int, low: int, span: Span | None) -> int:
-        view = self.model.views[register]
-        storage = view.storage
-        missing = known = 0
-        for b in range(low + view.offset, high + view.offset + 1):
-            if self.is_set(storage, b, b):
-                known |= (self.peek(storage, b, b) or 0) << b
-            else:
-                missing |= 1 << b
+    def _supply(self, origin: Any) -> int:
+        """The unset bits of a read the spec now examines: split into the classes its spec
+        line can tell apart, continue with the first, queue a run for each other."""
+        register, field, high, low, span = origin.register, origin.field, origin.high, origin.low, origin.span
+        missing, known, shift = origin.missing, origin.known, origin.shift
         width = bin(missing).count("1")
         if width > self.max_branch_bits:
             name = f"{register}.{field}" if field else f"{register}<{high}:{low}>"
@@ -215,13 +211,11 @@ class ExploreMachine(Machine):
                 f"exploring would branch over all {2 ** width} values of {name} ({width} unset bits)",
                 span, notes=(f"note: fix it with {self.fix_option}"
                              + (", or raise the limit with --max-branch-bits" if self.fix_option == "--set" else ""),))
-        parts = self._split((spread_bits(i, missing) for i in range(1 << width)), known, low + view.offset,
-                            high - low + 1, span)
-        var = Var("state", storage, missing)
+        parts = self._split((spread_bits(i, missing) for i in range(1 << width)), known, shift, high - low + 1, span)
+        var = Var("state", origin.storage, missing)
         self._fork(var, parts)
         if len(parts[0]) > 1:
-            self.classes.setdefault(storage, []).append(var)
-        shift = low + view.offset
+            self.classes.setdefault(origin.storage, []).append(var)
         return ((min(parts[0]) | known) >> shift) & ((1 << (high - low + 1)) - 1)
 
     def _fork(self, var: Var, parts: Sequence[Any]) -> None:
@@ -736,7 +730,7 @@ def _parse_call(spec: Any, call: str) -> ast.Expr:
 def _leaf(machine: ExploreMachine, choices: dict[Var, Any], outcome: Outcome | None, err: ASLError | None) -> Leaf:
     from ..machine.outcome import first_reads
 
-    reads = outcome.reads if outcome is not None else first_reads(machine.reads)
+    reads = outcome.reads if outcome is not None else first_reads(machine.final_reads())
     fields: dict[str, frozenset] = {}
     explored: set[str] = set()
     by_storage: dict[str, list[tuple[Var, Any]]] = {}
@@ -745,6 +739,8 @@ def _leaf(machine: ExploreMachine, choices: dict[Var, Any], outcome: Outcome | N
             by_storage.setdefault(var.key, []).append((var, cls))
     views = machine.model.views
     for r in reads:
+        if r.value is None:  # read while unset and only copied: it decides nothing here
+            continue
         view = views[r.register]
         candidates = by_storage.get(view.storage)
         if not candidates:
@@ -772,7 +768,7 @@ def _leaf(machine: ExploreMachine, choices: dict[Var, Any], outcome: Outcome | N
             name = f"ConstrainUnpredictable({which})"
             fields.setdefault(name, frozenset([choice]))
             explored.add(name)
-    return Leaf(choices, outcome, fields, (), tuple(reads), err, frozenset(explored), tuple(machine.path))
+    return Leaf(choices, outcome, fields, (), tuple(reads), err, frozenset(explored), machine.final_path())
 
 
 def _with_decisive(leaves: list[Leaf], bad: list[Leaf]) -> tuple[list[Leaf], list[Leaf]]:

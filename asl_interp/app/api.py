@@ -38,6 +38,7 @@ import attrs
 
 from .. import sources_root
 from ..errors import ProfileError, UsageError, suggest
+from ..lib.values import settled
 from ..lib.world import EvaluationEnded, ExceptionEntry
 from ..machine.machine import Machine
 from ..machine.model import MachineModel
@@ -112,6 +113,7 @@ class Spec:
                 value = None
             else:
                 value = self.program.evaluate(text, machine, instrumented=True, lines=machine.trace, filename=CALL_FILE)
+                value = settled(value)  # handing the value out examines it
         except EvaluationEnded as end:
             outcome = end.outcome
             if isinstance(outcome, ExceptionEntry):

@@ -263,7 +263,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
         write(json.dumps(data, indent=2))
     else:
         write(render_run(spec, outcome, call=args.call, profile=prepared.profile, trace=args.trace,
-                         log=prepared.machine.reads))
+                         log=prepared.machine.final_reads()))
     return 0
 
 

@@ -54,7 +54,7 @@ class Bits:
         return hash((self.n, self.v))
 
     def __int__(self) -> int:
-        return self.v
+        return int(self.v)
 
     def __repr__(self) -> str:
         return f"Bits({self.n}, {format(self.v, f'0{self.n}b') if self.n else ''!r})"
@@ -74,6 +74,150 @@ def bits_from_str(text: str) -> Bits:
     """``'1010'`` (without quotes, spaces allowed) as a ``Bits``."""
     text = text.replace(" ", "")
     return Bits(len(text), int(text, 2) if text else 0)
+
+
+class Unset(int):
+    """Bits of machine state that nobody set, carried without being examined.
+
+    The int value holds the known bits (the unknown ones are 0); ``mask`` marks the unknown
+    bits; ``parts`` says where each run of them comes from: ``(lo, width, origin, origin_lo)``
+    means bits ``lo + width - 1 .. lo`` of this value are bits ``origin_lo + width - 1 ..
+    origin_lo`` of ``origin``, the read that found them unset (an object of the World's with a
+    method ``value()`` giving that read's bits once they are decided).
+
+    Copying keeps a value unexamined: ``&`` and ``|`` with known bits, shifts by a known
+    amount, concatenation (an ``|`` of values whose unknown bits do not overlap), ``+ 0``. Any
+    other use examines it: comparing, testing its truth, hashing, indexing, arithmetic,
+    formatting. Examining asks each origin for its bits (``origin.value()``): exploration
+    decides them there (the branch the spec takes depends on them), a run without them
+    raises the error naming the field that was never set; the operation then runs on the
+    plain int. So bits that only flow from one register into another (an SPSR, an ELR, the
+    PC) never decide anything and are reported as unknown in the state they reach.
+    """
+
+    def __new__(cls, known: int, mask: int, parts: tuple) -> Any:
+        if not mask:
+            return int(known)
+        self = int.__new__(cls, known)
+        self.mask = mask
+        self.parts = parts
+        return self
+
+    def resolved(self) -> int:
+        """The plain int: every unknown bit asked of its origin (which may raise)."""
+        v = int.__int__(self)
+        for lo, w, origin, olo in self.parts:
+            v |= ((origin.value() >> olo) & ((1 << w) - 1)) << lo
+        return v
+
+    def __repr__(self) -> str:
+        known = int.__int__(self)
+        width = max(self.mask.bit_length(), known.bit_length(), 1)
+        return "Unset('" + "".join("?" if self.mask >> b & 1 else str(known >> b & 1)
+                                   for b in range(width - 1, -1, -1)) + "')"
+
+    # ---- copying ----------------------------------------------------------------------------
+    def __and__(self, other: Any) -> Any:
+        if isinstance(other, Unset):
+            return self.resolved() & other.resolved()
+        if not isinstance(other, int):
+            return NotImplemented
+        return Unset(int.__int__(self) & other, self.mask & other, _restrict(self.parts, other))
+
+    __rand__ = __and__
+
+    def __or__(self, other: Any) -> Any:
+        if isinstance(other, Unset):
+            if self.mask & other.mask:
+                return self.resolved() | other.resolved()
+            ones = int.__int__(self) | int.__int__(other)
+            return Unset(ones, (self.mask | other.mask) & ~ones,
+                         _restrict(self.parts, ~int.__int__(other)) + _restrict(other.parts, ~int.__int__(self)))
+        if not isinstance(other, int):
+            return NotImplemented
+        return Unset(int.__int__(self) | other, self.mask & ~other, _restrict(self.parts, ~other))
+
+    __ror__ = __or__
+
+    def __lshift__(self, k: Any) -> Any:
+        if isinstance(k, Unset) or not isinstance(k, int):
+            return int.__lshift__(self.resolved(), int(k))
+        return Unset(int.__int__(self) << k, self.mask << k, tuple((lo + k, w, o, olo) for lo, w, o, olo in self.parts))
+
+    def __rshift__(self, k: Any) -> Any:
+        if isinstance(k, Unset) or not isinstance(k, int):
+            return int.__rshift__(self.resolved(), int(k))
+        parts = []
+        for lo, w, o, olo in self.parts:
+            lo -= k
+            if lo < 0:
+                w += lo
+                olo -= lo
+                lo = 0
+            if w > 0:
+                parts.append((lo, w, o, olo))
+        return Unset(int.__int__(self) >> k, self.mask >> k, tuple(parts))
+
+    def __add__(self, other: Any) -> Any:
+        if type(other) is int and other == 0:
+            return self
+        return int.__add__(self.resolved(), int(other))
+
+    __radd__ = __add__
+
+
+def settled(v: Any) -> Any:
+    """``v`` with every :class:`Unset` inside it examined (bits of a ``Bits``, tuple items,
+    record fields, array items): what a value handed out of an evaluation must be."""
+    if isinstance(v, Unset):
+        return v.resolved()
+    if isinstance(v, Bits) and isinstance(v.v, Unset):
+        return Bits(v.n, v.v.resolved())
+    if isinstance(v, tuple):
+        return tuple(settled(x) for x in v)
+    if isinstance(v, Record):
+        return Record(v.type, {k: settled(x) for k, x in v.fields.items()})
+    if isinstance(v, Array):
+        return Array(v.low, [settled(x) for x in v.items])
+    return v
+
+
+def _restrict(parts: tuple, keep: int) -> tuple:
+    """``parts`` cut to the bits set in ``keep``."""
+    out = []
+    for lo, w, o, olo in parts:
+        b = lo
+        end = lo + w
+        while b < end:
+            if keep >> b & 1:
+                start = b
+                while b < end and keep >> b & 1:
+                    b += 1
+                out.append((start, b - start, o, olo + start - lo))
+            else:
+                b += 1
+    return tuple(out)
+
+
+def _examining(name: str) -> Any:
+    base = getattr(int, name)
+
+    def method(self: Unset, *args: Any) -> Any:
+        return base(self.resolved(), *(a.resolved() if isinstance(a, Unset) else a for a in args))
+
+    method.__name__ = name
+    return method
+
+
+for _name in ("__eq__", "__ne__", "__lt__", "__le__", "__gt__", "__ge__", "__hash__", "__bool__", "__index__",
+              "__int__", "__float__", "__format__", "__str__", "__sub__", "__rsub__", "__mul__", "__rmul__",
+              "__floordiv__", "__rfloordiv__", "__mod__", "__rmod__", "__pow__", "__rpow__", "__truediv__",
+              "__rtruediv__", "__divmod__", "__rdivmod__", "__neg__", "__pos__", "__abs__", "__invert__", "__xor__",
+              "__rxor__", "__rlshift__", "__rrshift__", "__round__", "__trunc__", "__floor__", "__ceil__",
+              "bit_length", "bit_count", "to_bytes", "conjugate", "as_integer_ratio", "__reduce__",
+              "__getnewargs__"):
+    setattr(Unset, _name, _examining(_name))
+del _name
 
 
 class LazyBits(Bits):

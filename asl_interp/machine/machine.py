@@ -23,7 +23,10 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+import attrs
+
 from ..errors import ProfileError, Span, StateError, suggest
+from ..lib.values import Unset, _restrict, settled
 from ..lib.world import ExceptionEntry, Read, TypeDesc, World
 from .model import MachineModel
 from .outcome import ChoiceUse, ImpdefUse, Outcome, PathStep, UnknownUse, first_reads
@@ -43,10 +46,14 @@ UnknownHook = Callable[[TypeDesc, "Span | None"], Any]
 class Machine(World):
     """Register state plus a profile, behind the World interface.
 
-    ``unset`` says what reading a never-set bit does: ``"error"`` (StateError naming the
-    field and the spec line), ``"zero"`` (reads 0, recorded in :attr:`defaulted`) or a
-    hook ``(register, field, high, low, span) -> int`` (see :data:`UnsetHook`; the value is
-    stored, so later reads agree). ``on_missing_impdef`` answers IMPLEMENTATION_DEFINED
+    Reading bits nobody set gives an :class:`~asl_interp.lib.values.Unset` value: the text may
+    copy it (into an SPSR, an ELR, the PC) without deciding anything, and those bits are
+    reported as unknown where they end up (:attr:`copied`, and the state after the run).
+    ``unset`` says what *examining* such bits does (comparing them, testing them, using them
+    in arithmetic): ``"error"`` (StateError naming the field and the spec line that read
+    it), or a hook ``(register, field, high, low, span) -> int`` (see :data:`UnsetHook`;
+    the value is stored, so later reads agree). ``"zero"`` instead reads never-set bits as
+    0 at once (recorded in :attr:`defaulted`). ``on_missing_impdef`` answers IMPLEMENTATION_DEFINED
     questions the profile lacks (default: ProfileError). ``on_unknown`` replaces the UNKNOWN
     policy. ``constants`` lets state values name ASL constants (``EL1``). ``trace`` records
     executed lines (instrumented runs).
@@ -70,6 +77,10 @@ class Machine(World):
         self.reads: list[Read] = []
         self.writes: list[tuple[str, int, int, int, Span | None]] = []
         self.defaulted: list[Read] = []
+        #: the reads that found bits unset, in order (decided or not)
+        self.unset_reads: list[UnsetRead] = []
+        #: storage -> (mask, parts): bits a write gave an Unset value, in storage position
+        self._copies: dict[str, tuple[int, tuple]] = {}
         self.unknowns: list[UnknownUse] = []
         self.impdefs: list[tuple[str, Any, Span | None]] = []
         self._answered: dict[tuple[str, TypeDesc], tuple[Any]] = {}
@@ -143,15 +154,42 @@ class Machine(World):
             self._locate(register, high, low)
             where = self.model.memo[(register, high, low)]
         storage, mask, shift, field = where
-        if self._known[storage] & mask != mask:
-            self._fill_unset(register, field, high, low, span, storage, mask, shift)
+        known = self._known[storage]
+        if known & mask != mask:
+            if self.unset == "zero":
+                self._fill_unset(register, field, high, low, span, storage, mask & ~known, shift)
+            else:
+                return self._unset_read(register, field, high, low, span, storage, mask, shift)
         value = (self._value[storage] & mask) >> shift
+        copies = self._copies.get(storage)
+        if copies is not None and copies[0] & mask:
+            value = Unset(value & ~(copies[0] >> shift), (copies[0] & mask) >> shift,
+                          _shifted(_restrict(copies[1], mask), -shift))
+            if not isinstance(value, Unset):  # pragma: no cover - the mask above is never empty
+                self.reads.append(Read(register, field, high, low, value, span))
+            return value
         self.reads.append(Read(register, field, high, low, value, span))
         return value
 
-    def _fill_unset(self, register: str, field: str | None, high: int, low: int, span: Span | None,
-                    storage: str, mask: int, shift: int) -> None:
+    def _unset_read(self, register: str, field: str | None, high: int, low: int, span: Span | None,
+                    storage: str, mask: int, shift: int) -> Unset:
+        """A read that found some bits unset: an Unset value, decided only if examined."""
         missing = mask & ~self._known[storage]
+        origin = UnsetRead(self, register, field, high, low, span, storage, missing, shift,
+                           self._value[storage] & mask & ~missing)
+        self.unset_reads.append(origin)
+        self.reads.append(origin)  # in the log at the place it was read, decided or not
+        rel = missing >> shift
+        known = (origin.known >> shift)
+        return Unset(known, rel, tuple((lo, w, origin, lo) for lo, w in _runs(rel)))
+
+    def decide(self, origin: UnsetRead) -> int:
+        """The bits of a read that found them unset, now that the spec examines them: an error
+        naming the field (``unset="error"``), or the hook's value (stored, so later reads
+        agree, for the bits no write has given a value since). Recorded as a read at the
+        spec line that read them."""
+        register, field, high, low, span = origin.register, origin.field, origin.high, origin.low, origin.span
+        storage, missing, shift = origin.storage, origin.missing, origin.shift
         if self.unset == "error":
             notes = ["note: set it in the state, or choose the unset policy 'zero'"]
             if storage != register:
@@ -159,16 +197,48 @@ class Machine(World):
                              f"{shift - low}>: setting either name sets these bits")
             raise StateError(self._unset_message(register, field, high, low, missing >> shift), span,
                              notes=tuple(notes))
-        if self.unset == "zero":
-            supplied = 0
-        else:
-            supplied = self.unset(register, field, high, low, span)  # type: ignore[operator]
-            width = high - low + 1
-            if not isinstance(supplied, int) or isinstance(supplied, bool) or not 0 <= supplied < (1 << width):
-                raise StateError(f"the unset-state hook gave {supplied!r} for {register}<{high}:{low}>, not a {width}-bit value", span)
-        self._value[storage] = (self._value[storage] & ~missing) | ((supplied << shift) & missing)
+        supplied = self._supply(origin)
+        width = high - low + 1
+        if not isinstance(supplied, int) or isinstance(supplied, bool) or not 0 <= supplied < (1 << width):
+            raise StateError(f"the unset-state hook gave {supplied!r} for {register}<{high}:{low}>, "
+                             f"not a {width}-bit value", span)
+        still = missing & ~self._known[storage]
+        self._value[storage] = (self._value[storage] & ~still) | ((supplied << shift) & still)
+        self._known[storage] |= still
+        value = (origin.known | ((supplied << shift) & missing)) >> shift
+        self.defaulted.append(Read(register, field, high, low, value, span))
+        return value
+
+    def _supply(self, origin: UnsetRead) -> int:
+        """The value of a read's unset bits when examined (``unset`` hook)."""
+        return self.unset(origin.register, origin.field, origin.high, origin.low, origin.span)  # type: ignore[operator]
+
+    def _fill_unset(self, register: str, field: str | None, high: int, low: int, span: Span | None,
+                    storage: str, missing: int, shift: int) -> None:
+        """``unset="zero"``: the never-set bits of a read become 0 at once."""
         self._known[storage] |= missing
-        self.defaulted.append(Read(register, field, high, low, supplied, span))
+        self._value[storage] &= ~missing
+        self.defaulted.append(Read(register, field, high, low, 0, span))
+
+    @property
+    def copied(self) -> list[Read]:
+        """The reads of unset bits that the spec only copied (never examined): their
+        values are unknown wherever they went (``value`` None)."""
+        return [o.as_read() for o in self.unset_reads if o.decided is None]
+
+    def final_reads(self) -> list[Read]:
+        """Every read in order, each :class:`UnsetRead` as the Read it became (``value``
+        None when the spec only copied its bits)."""
+        return [r if type(r) is Read else r.as_read() for r in self.reads]
+
+    def final_path(self) -> tuple[PathStep, ...]:
+        """The decided branches, their reads as :meth:`final_reads` gives them."""
+        if not self.unset_reads:
+            return tuple(self.path)
+        return tuple(s if all(type(r) is Read for r in s.reads)
+                     else PathStep(s.span, s.condition, s.value, tuple(r if type(r) is Read else r.as_read()
+                                                                       for r in s.reads))
+                     for s in self.path)
 
     def _unset_message(self, register: str, field: str | None, high: int, low: int, missing: int) -> str:
         if field is not None:
@@ -187,7 +257,20 @@ class Machine(World):
         return f"{name} was never set, and the spec reads it here"
 
     def write_bits(self, register: str, high: int, low: int, value: int, span: Span | None) -> None:
-        self._store(register, high, low, value)
+        storage, mask, shift = self._locate(register, high, low)
+        copies = self._copies.get(storage)
+        if copies is not None and copies[0] & mask:
+            rest = copies[0] & ~mask
+            self._copies[storage] = (rest, _restrict(copies[1], rest))
+        if isinstance(value, Unset):
+            added = (value.mask << shift) & mask
+            have = self._copies.get(storage, (0, ()))
+            self._copies[storage] = (have[0] | added, have[1] + _restrict(_shifted(value.parts, shift), added))
+            value_bits = int.__int__(value)
+        else:
+            value_bits = value
+        self._value[storage] = (self._value[storage] & ~mask) | ((value_bits << shift) & mask)
+        self._known[storage] |= mask
         self.writes.append((register, high, low, value, span))
 
     def read_log(self) -> list[Read]:
@@ -281,8 +364,9 @@ class Machine(World):
         """The :class:`Outcome` so far: an exception entry, or a return with ``value``."""
         common = dict(
             via_undefined=self.via_undefined,
-            reads=first_reads(self.reads),
-            path=tuple(self.path),
+            reads=first_reads(self.final_reads()),
+            path=self.final_path(),
+            copied=first_reads(self.copied),
             unknowns=tuple(self.unknowns),
             lines=tuple(self.lines),
             choices=tuple(ChoiceUse(which, choice, self.constraint_sources.get(i, "exploration"),
@@ -294,7 +378,8 @@ class Machine(World):
             defaulted=first_reads(self.defaulted) if self.unset == "zero" else (),
         )
         if entry is None:
-            return Outcome("returned", value=value, **common)
+            return Outcome("returned", value=settled(value), **common)
+        entry = attrs.evolve(entry, **{f: settled(getattr(entry, f)) for f in ("ec", "il", "iss", "vector_offset")})
         return Outcome(
             "exception",
             target_el=entry.target_el,
@@ -308,3 +393,63 @@ class Machine(World):
             boundary=entry.boundary,
             **common,
         )
+
+
+class UnsetRead:
+    """A read that found bits unset: the origin of the :class:`~asl_interp.lib.values.Unset`
+    value it gave. ``missing`` and ``known`` are the read's unset bits and the value of its
+    other bits, in storage position, as they were when it read them; ``decided`` is the
+    read's value once the spec examined it (None while it is only copied)."""
+
+    __slots__ = ("machine", "register", "field", "high", "low", "span", "storage", "missing", "shift", "known",
+                 "decided")
+
+    def __init__(self, machine: Machine, register: str, field: str | None, high: int, low: int, span: Span | None,
+                 storage: str, missing: int, shift: int, known: int):
+        self.machine = machine
+        self.register, self.field, self.high, self.low, self.span = register, field, high, low, span
+        self.storage, self.missing, self.shift, self.known = storage, missing, shift, known
+        self.decided: int | None = None
+
+    def value(self) -> int:
+        """The read's bits, decided by the machine the first time they are examined."""
+        if self.decided is None:
+            self.decided = self.machine.decide(self)
+        return self.decided
+
+    @property
+    def name(self) -> str:
+        return f"{self.register}.{self.field}" if self.field else f"{self.register}<{self.high}:{self.low}>"
+
+    def as_read(self) -> Read:
+        """This read as a :class:`~asl_interp.lib.world.Read` (``value`` None until decided)."""
+        return Read(self.register, self.field, self.high, self.low, self.decided, self.span)
+
+
+def _runs(mask: int) -> list[tuple[int, int]]:
+    """``(lo, width)`` of each run of set bits in ``mask``."""
+    out = []
+    b = 0
+    while mask >> b:
+        if mask >> b & 1:
+            lo = b
+            while mask >> b & 1:
+                b += 1
+            out.append((lo, b - lo))
+        else:
+            b += 1
+    return out
+
+
+def _shifted(parts: tuple, k: int) -> tuple:
+    """Unset parts moved ``k`` bits up (down when negative), cut at bit 0."""
+    out = []
+    for lo, w, o, olo in parts:
+        lo += k
+        if lo < 0:
+            w += lo
+            olo -= lo
+            lo = 0
+        if w > 0:
+            out.append((lo, w, o, olo))
+    return tuple(out)

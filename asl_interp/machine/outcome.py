@@ -106,13 +106,17 @@ class Outcome:
     warnings: tuple[str, ...] = ()
     #: Fields read before anything set them and given zero by the ``zero`` unset policy.
     defaulted: tuple[Read, ...] = ()
+    #: Fields read while unset and only copied, never examined (``value`` None): their bits
+    #: are unknown wherever the spec put them.
+    copied: tuple[Read, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-ready dict: ``outcome`` {kind, target_el, target_state, mode, exception, ec,
         vector_offset, via_undefined}, ``reads``, ``path``, ``unknowns``, ``choices``
         ({unpredictable, constraint, source, file, line}), ``impdefs`` ({key, value, source,
-        file, line}), ``warnings`` and ``defaulted`` (fields never set that the ``zero``
-        unset policy read as zero)."""
+        file, line}), ``warnings``, ``defaulted`` (fields never set that the ``zero`` unset
+        policy read as zero) and ``copied`` (fields never set that the spec only copied: a
+        read's ``value`` is null and its ``bits`` question marks)."""
         return {
             "outcome": {
                 "kind": self.kind,
@@ -148,6 +152,7 @@ class Outcome:
             ],
             "warnings": list(self.warnings),
             "defaulted": [_read_json(r) for r in self.defaulted],
+            "copied": [_read_json(r) for r in self.copied],
         }
 
     def summary(self) -> str:
@@ -185,7 +190,7 @@ def _read_json(r: Read) -> dict[str, Any]:
         "high": r.high,
         "low": r.low,
         "value": r.value,
-        "bits": format(r.value, f"0{width}b"),
+        "bits": "?" * width if r.value is None else format(r.value, f"0{width}b"),
         **_span_json(r.span),
     }
 
