@@ -277,7 +277,7 @@ def _graphviz_svg(tree: Tree) -> str | None:
     def label(*lines: str) -> Any:
         # Each line left-justified (\l), long ones wrapped; backslashes in the text are
         # literal; no HTML labels.
-        wrapped = [part for line in lines if line for part in textwrap.wrap(line, 44, break_on_hyphens=False)]
+        wrapped = [part for line in lines if line for part in textwrap.wrap(line, 34, break_on_hyphens=False)]
         return graphviz.nohtml("".join(esc(line) + "\\l" for line in wrapped))
 
     g = graphviz.Digraph(graph_attr={"rankdir": "LR", "nodesep": "0.12", "ranksep": "0.35", "bgcolor": "transparent"},

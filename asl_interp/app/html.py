@@ -49,7 +49,7 @@ from ..analysis.explore import (
     show_values,
     where_text,
 )
-from ..errors import Span, UsageError, source_line
+from ..errors import Span, UsageError, display_path, source_line
 from ..lib.world import Read
 from ..machine.outcome import Outcome, PathStep, outcome_line
 from ..machine.outcome import show_value as show_asl
@@ -276,11 +276,15 @@ def _state_question(path: str | None) -> dict[str, str] | None:
         description = load_state_file(path).description
     except ASLError:  # the command has read this file already; here it is only shown
         description = ""
-    return {"path": path, "description": description, "comment": "\n".join(comment).strip()}
+    return {"path": display_path(path), "description": description, "comment": "\n".join(comment).strip()}
 
 
 def _facts(spec: Any, call: str, profile: str, extra: Sequence[tuple[str, str]] = ()) -> list[tuple[str, str]]:
-    return [("call", call.strip()), ("spec", f"{spec.name} ({spec.path})"), ("profile", profile), *extra]
+    try:
+        folder = Path(spec.path).resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except (ValueError, OSError):
+        folder = str(spec.path)
+    return [("call", call.strip()), ("spec", f"{spec.name} ({folder})"), ("profile", profile), *extra]
 
 
 # ======================================================================================
@@ -358,7 +362,7 @@ def run_page(spec: Any, out: Outcome, *, call: str, profile: Profile, state: str
                      "text": f"\"{i.key}\" → {show_asl(i.value)} ({i.source})"} for i in out.impdefs],
     }
     reached = src.functions(_step_lines(out))
-    extra = [("state file", state)] if state else []
+    extra = [("state file", display_path(state))] if state else []
     if sets:
         extra.append(("--set", "  ".join(sets)))
     return _render({
@@ -564,7 +568,7 @@ def _exploration_page(spec: Any, src: _Source, table: DecisionTable, *, state: s
     }
     extra = [("fixed", where_text(table.fixed) or "nothing (every field the call reads is explored)")]
     if state:
-        extra.insert(0, ("state file", state))
+        extra.insert(0, ("state file", display_path(state)))
     return _render({
         "kind": kind,
         "title": title,

@@ -49,6 +49,7 @@
   function showTab(name) {
     all('.tabs button').forEach(function (b) { b.classList.toggle('active', b.dataset.tab === name); });
     all('.panel').forEach(function (p) { p.hidden = p.id !== 'panel-' + name; });
+    document.body.classList.toggle('tab-diagram', name === 'diagram');
     if (name === 'diagram' && diagram && !diagramShown) {
       diagramShown = true;
       var svg = diagram.querySelector('svg');
@@ -136,6 +137,13 @@
       }
     });
   });
+
+  var showFixed = byId('show-fixed');
+  if (showFixed) {
+    showFixed.addEventListener('change', function () {
+      byId('decisions').classList.toggle('show-fixed', showFixed.checked);
+    });
+  }
 
   // Filters: by outcome and by field value. A row that does not read a field matches every value.
   var outcomeFilter = byId('f-outcome');
