@@ -132,8 +132,9 @@ def test_explore_page_table_rows_paths_and_filters(tiny):
     assert by_id["row-5"] == [["'1'"], ["'10'", "'11'"], None]
     # Each row's path: the lines it ran and its decisive lines, with the value and the reads.
     path = page.data["paths"]["row-5"]
+    lines = {page.data["lines"][n] for n in path["lines"]}
     ran = {page.line("cases.asl", n)["id"] for n in (6, 8, 11, 12)}
-    assert ran <= set(path["lines"]) and page.line("cases.asl", 7)["id"] not in path["lines"]
+    assert ran <= lines and page.line("cases.asl", 7)["id"] not in lines
     notes = dict(path["dec"])
     assert notes[page.line("cases.asl", 11)["id"]] == "CTL.MODE matches '1x' → TRUE  · CTL.MODE={'10', '11'}"
     # Every path's diagram trail ends at the leaf naming its row.

@@ -142,6 +142,8 @@ class _Source:
         for file in sorted(self.funcs):  # ids do not depend on the order lines are asked for
             self.funcs[file].sort()
             self.file_index(file)
+        self.line_ids: list[str] = []
+        self._line_numbers: dict[str, int] = {}
         self.marks: dict[tuple[str, int], set[str]] = {}
         self.notes: dict[tuple[str, int], list[dict[str, str]]] = {}
 
@@ -156,6 +158,15 @@ class _Source:
         if span is None or not span.file or span.file.startswith("<"):
             return None
         return f"L{self.file_index(span.file)}-{span.line}"
+
+    def line_number(self, lid: str) -> int:
+        """``lid``'s index in :attr:`line_ids` (the page's script names lines by index: the
+        lines of thousands of paths would otherwise repeat the ids many times)."""
+        n = self._line_numbers.get(lid)
+        if n is None:
+            n = self._line_numbers[lid] = len(self.line_ids)
+            self.line_ids.append(lid)
+        return n
 
     def where(self, span: Span | None) -> str:
         if span is None or not span.file:
@@ -375,7 +386,7 @@ def run_page(spec: Any, out: Outcome, *, call: str, profile: Profile, state: str
         "unreached": [],
         "exploration": None,
         "result": None,
-        "data": {"paths": {}, "rows": [], "preselect": None},
+        "data": {"paths": {}, "rows": [], "lines": []},
     })
 
 
@@ -579,16 +590,17 @@ def _exploration_page(spec: Any, src: _Source, table: DecisionTable, *, state: s
         "unreached": [src.render(fn, len(reached) + n) for n, fn in enumerate(unreached)],
         "exploration": exploration,
         "result": result,
-        "data": {"paths": paths, "rows": rows_data, "preselect": None},
+        "data": {"paths": paths, "rows": rows_data, "lines": src.line_ids},
     })
 
 
 def _path_data(src: _Source, outcome: Outcome, steps: Sequence[PathStep], fields: Mapping[str, Sequence[Any]],
                widths: Mapping[str, int], names: Any, label: str, nodes: Sequence[str]) -> dict[str, Any]:
-    """What the script needs to show one path: the ids of the lines it ran, its decisive
+    """What the script needs to show one path: the lines it ran (indices into the page's
+    line ids), its decisive
     steps (line id, the condition's value and the fields it read, with the values that take
     this path), the diagram nodes it passes and a label."""
-    lines = list(dict.fromkeys(lid for lid in (src.line_id(s) for s in _step_lines(outcome)) if lid))
+    lines = [src.line_number(lid) for lid in dict.fromkeys(src.line_id(s) for s in _step_lines(outcome)) if lid]
     dec = []
     for step in steps:
         lid = src.line_id(step.span)

@@ -84,8 +84,8 @@
     var path = data.paths[pid];
     clearSelection();
     if (!path) { return; }
-    path.lines.forEach(function (id) {
-      var tr = byId(id);
+    path.lines.forEach(function (n) {
+      var tr = byId(data.lines[n]);
       if (tr) {
         tr.classList.add('sel');
         var fn = tr.closest('details.fn');
