@@ -245,6 +245,21 @@ def _add_run(p: argparse.ArgumentParser) -> None:
                    help="reading a field that was never set: an error naming it (default) or zero")
     p.add_argument("--json", action="store_true", help="print one JSON object instead of text")
     p.add_argument("--trace", action="store_true", help="also list every spec line executed")
+    _add_html(p)
+
+
+def _add_html(p: argparse.ArgumentParser) -> None:
+    """``--html FILE`` (run, explore, check-property, crosscheck; see asl_interp/app/html.py)."""
+    p.add_argument("--html", metavar="FILE",
+                   help="also write one self-contained HTML page (spec source with the deciding lines marked, "
+                        "outcome, decision table and diagram) to FILE")
+
+
+def _wrote_html(path: str, page: str) -> None:
+    from .html import write_page
+
+    write_page(path, page)
+    print(f"asl-interp: wrote {path}", file=sys.stderr)
 
 
 @_add_run
@@ -254,10 +269,20 @@ def _cmd_run(args: argparse.Namespace) -> int:
     from .api import load_spec
     from .report import prepare_run, render_run, run_json, write
 
+    if args.html:
+        from .html import check_target
+
+        check_target(args.html)
     spec = load_spec(args.spec)
+    # The page marks every executed line, so --html runs traced (the text stays as without --trace).
     prepared = prepare_run(spec, args.call, profile=args.profile, state=args.state, sets=args.sets,
-                           unset=args.unset, trace=args.trace)
+                           unset=args.unset, trace=args.trace or bool(args.html))
     outcome = spec.run_on(prepared.machine, args.call)
+    if args.html:
+        from .html import run_page
+
+        _wrote_html(args.html, run_page(spec, outcome, call=args.call, profile=prepared.profile, state=args.state,
+                                        sets=args.sets, log=prepared.machine.reads))
     if args.json:
         data = run_json(spec, outcome, call=args.call, profile=prepared.profile, trace=args.trace)
         write(json.dumps(data, indent=2))
@@ -530,6 +555,7 @@ def _explore_common(p: argparse.ArgumentParser, *, state: bool = True) -> None:
     p.add_argument("--max-paths", type=int, default=None, metavar="N",
                    help="stop with an error after N paths (default 20000)")
     p.add_argument("--json", action="store_true", help="print one JSON object instead of text")
+    _add_html(p)
 
 
 def _explore_inputs(args: argparse.Namespace) -> tuple:
@@ -541,6 +567,10 @@ def _explore_inputs(args: argparse.Namespace) -> tuple:
     from .api import load_spec
     from .report import load_state_option, override_state, parse_call, state_options
 
+    if args.html:
+        from .html import check_target
+
+        check_target(args.html)
     spec = load_spec(args.spec)
     parse_call(spec, args.call)
     base: dict = {}
@@ -586,8 +616,17 @@ def _cmd_explore(args: argparse.Namespace) -> int:
     bits = DEFAULT_MAX_BRANCH_BITS if args.max_branch_bits is None else args.max_branch_bits
     if not 1 <= bits <= 16:
         raise UsageError(f"--max-branch-bits {bits}: give 1 to 16")
-    table = explore(spec, args.call, profile=profile, fixed=fixed, vary=vary, coverage=args.coverage,
+    # The page shows each row's lines and the lines no path ran: --html explores with coverage.
+    table = explore(spec, args.call, profile=profile, fixed=fixed, vary=vary, coverage=args.coverage or bool(args.html),
                     max_paths=max_paths, max_branch_bits=bits, progress=True, consistent=args.consistent)
+    if args.html:
+        import attrs
+
+        from .html import explore_page
+
+        _wrote_html(args.html, explore_page(spec, table, state=args.state))
+        if not args.coverage:
+            table = attrs.evolve(table, coverage=None)
     if args.json:
         write(json.dumps(table_json(table), indent=2))
     elif args.csv:
@@ -616,7 +655,11 @@ def _cmd_check_property(args: argparse.Namespace) -> int:
     spec, profile, _fixed, vary, max_paths = _explore_inputs(args)
     where = state_options(spec, args.where, "--where")
     result = check_independent(spec, args.call, args.field, profile=profile, where=where, vary=vary,
-                               max_paths=max_paths)
+                               max_paths=max_paths, coverage=bool(args.html))
+    if args.html:
+        from .html import property_page
+
+        _wrote_html(args.html, property_page(spec, result))
     if args.json:
         write(json.dumps(property_json(result), indent=2))
     else:
@@ -644,7 +687,11 @@ def _cmd_crosscheck(args: argparse.Namespace) -> int:
     spec, profile, fixed, vary, max_paths = _explore_inputs(args)
     model = load_model(args.model)
     result = crosscheck(spec, args.call, model, profile=profile, fixed=fixed, vary=vary, max_paths=max_paths,
-                        coverage=args.coverage, model_name=args.model)
+                        coverage=args.coverage or bool(args.html), model_name=args.model)
+    if args.html:
+        from .html import crosscheck_page
+
+        _wrote_html(args.html, crosscheck_page(spec, result, state=args.state))
     if args.json:
         data = crosscheck_json(result)
         if args.coverage:
