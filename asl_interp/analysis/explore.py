@@ -609,12 +609,11 @@ def explore(spec: Any, call: str, *, profile: str | Path | Profile = "default",
     lines; ``fix_option``: the command-line option a limit's note tells the user to fix
     state with; ``consistent``: drop each run whose state the spec's own functions call
     inconsistent (:func:`~asl_interp.analysis.consistency.state_consistency`, on the state the run
-    decided; counted in ``DecisionTable.inconsistent``). Raises :class:`ExplorationLimit`
+    decided; counted in ``DecisionTable.inconsistent``), whether it completed or failed a spec
+    assertion. Raises :class:`ExplorationLimit`
     past ``max_paths`` leaves, and the usual ``ASLError``s for a bad call, state or profile.
     """
-    from ..machine.profile import load_profile
-
-    prof = profile if isinstance(profile, Profile) else load_profile(profile)
+    prof = spec.profile(profile)
     fixed = dict(fixed or {})
     resolve_state(fixed, spec.model, spec.constants)  # bad names and values fail here, once
     if vary is True:

@@ -43,7 +43,7 @@ from ..lib.world import EvaluationEnded, ExceptionEntry
 from ..machine.machine import Machine
 from ..machine.model import MachineModel
 from ..machine.outcome import Outcome
-from ..machine.profile import Profile, load_profile
+from ..machine.profile import Profile, load_profile, profiles_dir
 from ..machine.state import Constants, StateFile
 from ..syntax import ast
 
@@ -72,14 +72,22 @@ class Spec:
     model: MachineModel
     program: Any
     constants: Constants
+    #: The folder of this version's bundled profiles (``<version>/profiles``; a spec folder
+    #: without one uses armv8.6's).
+    profiles_dir: Path = attrs.field(factory=profiles_dir)
     _call_kinds: dict[str, bool] = attrs.field(factory=dict, repr=False)
     _deciders: dict[tuple, Any] = attrs.field(factory=dict, repr=False)
+
+    def profile(self, profile: str | Path | Profile = "default") -> Profile:
+        """``profile`` as a :class:`Profile`: a name of one of this version's bundled profiles
+        (``asl-interp profiles --spec VERSION``) or a profile file's path."""
+        return profile if isinstance(profile, Profile) else load_profile(profile, self.profiles_dir)
 
     def machine(self, profile: str | Path | Profile = "default", state: Mapping[str, Any] | StateFile | None = None,
                 *, unset: Any = "error", trace: bool = False, on_missing_impdef: Any = None,
                 on_unknown: Any = None) -> Machine:
         """A fresh :class:`Machine` for this spec: the profile's state, then ``state``."""
-        prof = profile if isinstance(profile, Profile) else load_profile(profile)
+        prof = self.profile(profile)
         check_profile(self, prof)
         machine = Machine(self.model, prof, unset=unset, on_missing_impdef=on_missing_impdef,
                           on_unknown=on_unknown, constants=self.constants, trace=trace)
@@ -131,7 +139,7 @@ class Spec:
 
         if not isinstance(call, str):
             _parse_call(call)  # raises the UsageError for anything but text
-        prof = profile if isinstance(profile, Profile) else load_profile(profile)
+        prof = self.profile(profile)
         check_profile(self, prof)
         key = (call.strip(), prof.path, repr(prof))
         got = self._deciders.get(key)
@@ -254,6 +262,7 @@ def _build_spec(folder: Path, *, use_cache: bool = True) -> Spec:
         model=model,
         program=program,
         constants=_constants_of(program),
+        profiles_dir=folder / "profiles" if (folder / "profiles").is_dir() else profiles_dir(),
     )
 
 

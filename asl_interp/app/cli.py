@@ -351,12 +351,12 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
 
     from ..analysis.sweep import render_sweep_line, render_tally, sweep, sweep_json
     from ..errors import UsageError
-    from .api import load_profile, load_spec
+    from .api import load_spec
     from .report import _as_usage, write
 
     spec = load_spec(args.spec)
     with _as_usage("--profile: "):
-        profile = load_profile(args.profile)
+        profile = spec.profile(args.profile)
     if args.states == "-":
         source, lines = "<stdin>", sys.stdin.read().splitlines()
     else:
@@ -385,16 +385,19 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
 # --------------------------------------------------------------------------------------
 
 
-@command("profiles", help="List the bundled implementation profiles, one line each.")
+@command("profiles", help="List a spec version's bundled implementation profiles, one line each.")
 def _add_profiles(p: argparse.ArgumentParser) -> None:
-    del p  # no options
+    p.add_argument("--spec", default="armv8.6", metavar="VERSION|DIR",
+                   help="a bundled spec version (default: armv8.6) or a spec folder: each version has its own "
+                        "profiles, and profiles of the same name describe the same implementation")
 
 
 @_add_profiles
 def _cmd_profiles(args: argparse.Namespace) -> int:
+    from .api import load_spec
     from .report import render_profiles, write
 
-    write(render_profiles())
+    write(render_profiles(load_spec(args.spec)))
     return 0
 
 

@@ -181,8 +181,6 @@ def prepare_run(spec: Any, call: str, *, profile: str | None = None, state: str 
     machine's ``warnings`` get :func:`~asl_interp.analysis.consistency.state_consistency`'s findings.
     Raises UsageError for every mistake in these options (see the module docstring).
     """
-    from .api import load_profile
-
     state_file = load_state_option(spec, state) if state is not None else None
     if profile is not None:
         chosen, where = profile, "--profile: "
@@ -191,7 +189,7 @@ def prepare_run(spec: Any, call: str, *, profile: str | None = None, state: str 
     else:
         chosen, where = "default", "the default profile: "
     with _as_usage(where):
-        prof = load_profile(chosen)
+        prof = spec.profile(chosen)
     parsed = parse_call(spec, call)
     with _as_usage():
         machine = spec.machine(prof, state_file, unset=unset, trace=trace)
@@ -583,19 +581,19 @@ def run_json(spec: Any, out: Outcome, *, call: str, profile: Profile, trace: boo
 # ======================================================================================
 
 
-def render_profiles() -> str:
-    """Each bundled profile: its name and one-line description (and what it extends)."""
-    from ..machine.profile import profile_names, profiles_dir
-    from .api import load_profile
+def render_profiles(spec: Any) -> str:
+    """Each profile bundled with ``spec`` (a loaded spec version): its name and one-line
+    description."""
+    from ..machine.profile import profile_names
 
-    names = profile_names()
+    names = profile_names(spec.profiles_dir)
     if not names:
-        raise UsageError(f"no profiles found in {profiles_dir()}")
+        raise UsageError(f"no profiles found in {spec.profiles_dir}")
     width = max(len(n) for n in names)
     out = []
     for name in names:
         with _as_usage():
-            prof = load_profile(name)
+            prof = spec.profile(name)
         out.extend(textwrap.wrap(prof.description, _COLUMNS, initial_indent=f"{name:<{width}}  ",
                                  subsequent_indent=" " * (width + 2), break_on_hyphens=False))
     return "\n".join(out)
