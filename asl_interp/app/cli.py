@@ -435,6 +435,9 @@ def _add_eval(p: argparse.ArgumentParser) -> None:
                    help="an .asl file (or a folder of them) whose functions and constants CODE may use; "
                         "a spec folder (with spec.toml, e.g. asl_sources/armv8.6) also gives its registers, "
                         "read from the machine state the options below set up, as for `run`")
+    p.add_argument("--spec", metavar="VERSION|DIR",
+                   help="a bundled spec version (e.g. armv8.6, armarm-2025) or spec folder: the same as giving "
+                        "its folder as --source")
     p.add_argument("--profile", metavar="NAME|FILE",
                    help="with a spec folder: implementation profile; default: the state file's, else 'default'")
     p.add_argument("--state", metavar="FILE.toml", help="with a spec folder: register state file ([registers] table)")
@@ -462,8 +465,12 @@ def _cmd_eval(args: argparse.Namespace) -> int:
     from .report import write
 
     spec_dirs = [s for s in args.source if (Path(s) / "spec.toml").is_file()]
+    if args.spec:
+        from .api import load_spec
+
+        spec_dirs.append(str(load_spec(args.spec).path))
     if len(spec_dirs) > 1:
-        raise UsageError(f"--source: give one spec folder, not {len(spec_dirs)} ({', '.join(spec_dirs)})")
+        raise UsageError(f"--source, --spec: give one spec folder, not {len(spec_dirs)} ({', '.join(spec_dirs)})")
     others = [s for s in args.source if s not in spec_dirs]
     modules, errors = parse_paths(others) if others else ([], [])
     if errors:
