@@ -772,22 +772,36 @@ def _leaf(machine: ExploreMachine, choices: dict[Var, Any], outcome: Outcome | N
 
 def _with_decisive(leaves: list[Leaf], bad: list[Leaf]) -> tuple[list[Leaf], list[Leaf]]:
     """Fill each leaf's decisive steps: the branches where some other path of the
-    exploration, identical up to that branch, went the other way (control flow between
-    branches is fixed, so equal prefixes reach the same next branch). One step per source
-    line. When nothing was open (a single path), every branch that examined state."""
+    exploration, identical up to that branch, went the other way. One step per source line.
+    When nothing was open (a single path), every branch that examined state.
+
+    Paths also part where a short-circuit ends a condition early: the evaluator records a
+    step for the left operand of ``&&``/``||`` only when it decides the result, so one path
+    has that step and another goes straight on to the branches the right operand evaluates.
+    Where paths with the same prefix reach different branches next, the first step of each
+    that reads state on one of the lines involved is decisive."""
     trie: dict = {}
+    spans: dict[int, Any] = {}
     for leaf in leaves + bad:
         node = trie
         for step in leaf.path:
+            spans[id(step.span)] = step.span
             node = node.setdefault(id(step.span), {}).setdefault(step.value, {})
 
     def mark(leaf: Leaf) -> Leaf:
         chosen = []
         node = trie
+        parted: set[tuple[str, int]] = set()  # lines where this path and another parted
         for step in leaf.path:
             arms = node[id(step.span)]
+            line = (step.span.file, step.span.line)
             if len(arms) > 1:
                 chosen.append(step)
+            elif len(node) > 1:
+                parted |= {(spans[k].file, spans[k].line) for k in node}
+            if step.reads and line in parted and (not chosen or chosen[-1] is not step):
+                chosen.append(step)
+                parted.discard(line)
             node = arms[step.value]
         if not chosen and len(leaves) + len(bad) == 1:
             chosen = [step for step in leaf.path if step.reads]
