@@ -549,6 +549,10 @@ def _outcome_words(outcome: Outcome | None, error: ASLError | None, root: Any) -
     return f"assertion failed{where}: {error.message if error else '?'}"
 
 
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
 def render_diff(result: DiffResult) -> str:
     """The human form: a header, then one block per differing class (or the agreement)."""
     a, b = result.sides
@@ -557,12 +561,12 @@ def render_diff(result: DiffResult) -> str:
     head = (f"{result.call}: {a.name} (profile {a.profile}) -> {b.name} (profile {b.profile})"
             + (f" with {fixed}" if fixed else ""))
     scope = "all states" if result.all_states else "consistent states"
-    sizes = (f"{a.name}: {a.table.paths} paths, {b.name}: {b.table.paths} paths; {scope}; "
-             f"{result.seconds:.2f}s")
+    sizes = f"{a.name}: {_plural(a.table.paths, 'path')}, {b.name}: {_plural(b.table.paths, 'path')}; {scope}"
     if not result.classes:
         return f"{head}\nno state differs ({sizes})"
     total = sum(c.states for c in result.classes)
-    out = [head, f"{len(result.classes)} class{'es' if len(result.classes) != 1 else ''} of states differ "
+    n = len(result.classes)
+    out = [head, f"{n} class{'es' if n != 1 else ''} of states differ{'s' if n == 1 else ''} "
                  f"({total} state{'s' if total != 1 else ''}; {sizes})"]
     widths, names = _widths(result.sides), _names(result.sides)
     label = max(len(a.name), len(b.name)) + 1
@@ -585,7 +589,7 @@ def render_diff(result: DiffResult) -> str:
 
 def diff_json(result: DiffResult) -> dict[str, Any]:
     """The JSON form: ``call``, ``from``/``to`` ({spec, profile, paths, fixed}), ``fixed``,
-    ``differs``, ``classes``: [{states, state, open, only, from, to}], each side {outcome (the shape
+    ``all_states``, ``seconds``, ``differs``, ``classes``: [{states, state, open, only, from, to}], each side {outcome (the shape
     of ``run --json``'s, or null), error ({file, line, message} of a failed assertion, or
     null), decisive: [{file, line, text, value, reads}]}."""
     def side_json(side: Side) -> dict[str, Any]:
@@ -610,6 +614,7 @@ def diff_json(result: DiffResult) -> dict[str, Any]:
         "to": side_json(b),
         "fixed": {k: json_value(v) for k, v in flatten_state(result.fixed)},
         "all_states": result.all_states,
+        "seconds": round(result.seconds, 3),
         "differs": result.differs,
         "classes": [
             {"states": cls.states, "state": {k: json_value(v) for k, v in cls.state.items()},

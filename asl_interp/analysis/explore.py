@@ -779,30 +779,35 @@ def _with_decisive(leaves: list[Leaf], bad: list[Leaf]) -> tuple[list[Leaf], lis
     step for the left operand of ``&&``/``||`` only when it decides the result, so one path
     has that step and another goes straight on to the branches the right operand evaluates.
     Where paths with the same prefix reach different branches next, the first step of each
-    that reads state on one of the lines involved is decisive."""
+    from there on that reads state on one of the lines involved is decisive (the condition
+    whose short-circuit sent the other path away), else the first that reads state at all."""
     trie: dict = {}
-    spans: dict[int, Any] = {}
+    lines: dict[int, tuple[str, int]] = {}
     for leaf in leaves + bad:
         node = trie
         for step in leaf.path:
-            spans[id(step.span)] = step.span
+            lines[id(step.span)] = (step.span.file, step.span.line)
             node = node.setdefault(id(step.span), {}).setdefault(step.value, {})
 
+    def after_parting(path: tuple[PathStep, ...], i: int, parted: set[tuple[str, int]]) -> int | None:
+        """The step from ``i`` on that the parting at ``i`` marks (see above), or None."""
+        reading = [j for j in range(i, len(path)) if path[j].reads]
+        on_line = [j for j in reading if (path[j].span.file, path[j].span.line) in parted]
+        return (on_line or reading or [None])[0]
+
     def mark(leaf: Leaf) -> Leaf:
-        chosen = []
+        chosen_at: set[int] = set()
         node = trie
-        parted: set[tuple[str, int]] = set()  # lines where this path and another parted
-        for step in leaf.path:
+        for i, step in enumerate(leaf.path):
             arms = node[id(step.span)]
-            line = (step.span.file, step.span.line)
             if len(arms) > 1:
-                chosen.append(step)
+                chosen_at.add(i)
             elif len(node) > 1:
-                parted |= {(spans[k].file, spans[k].line) for k in node}
-            if step.reads and line in parted and (not chosen or chosen[-1] is not step):
-                chosen.append(step)
-                parted.discard(line)
+                j = after_parting(leaf.path, i, {lines[k] for k in node})
+                if j is not None:
+                    chosen_at.add(j)
             node = arms[step.value]
+        chosen = [leaf.path[i] for i in sorted(chosen_at)]
         if not chosen and len(leaves) + len(bad) == 1:
             chosen = [step for step in leaf.path if step.reads]
         seen: set[tuple[str, int]] = set()
