@@ -233,7 +233,7 @@ def _outcome_key(leaf: Leaf) -> tuple:
     return tuple(key)
 
 
-def _cube(side: int, leaf: Leaf, spec: Any, canon: dict[tuple[int, str], dict[int, int]]) -> _Cube:
+def _cube(side: int, leaf: Leaf, canon: dict[tuple[int, str], dict[int, int]]) -> _Cube:
     regs: dict[str, list[tuple[int, frozenset[int]]]] = {}
     answers: dict[tuple[str, str], frozenset] = {}
     bits: dict[tuple[str, int], int] = {}
@@ -245,16 +245,15 @@ def _cube(side: int, leaf: Leaf, spec: Any, canon: dict[tuple[int, str], dict[in
         mask = _move(var.mask, mapping)
         values = frozenset(_move(v, mapping) for v in cls)
         regs.setdefault(var.key, []).append((mask, values))
+        ones = zeros = 0  # the bits some value has set, and has clear
+        for v in values:
+            ones |= v
+            zeros |= ~v
+        fixed = mask & ~(ones & zeros)
         b = 0
-        while mask >> b:
-            if mask >> b & 1:
-                allowed = 0
-                for v in values:
-                    allowed |= 2 if v >> b & 1 else 1
-                    if allowed == 3:
-                        break
-                if allowed != 3:
-                    bits[(var.key, b)] = allowed
+        while fixed >> b:
+            if fixed >> b & 1:
+                bits[(var.key, b)] = 2 if ones >> b & 1 else 1
             b += 1
     return _Cube(side, leaf, regs, answers, _outcome_key(leaf), bits)
 
@@ -415,8 +414,8 @@ def diff_specs(a: Any, b: Any, call: str, *, profile_a: Any = "default", profile
                 consistent=not all_states)
         for spec, p, f in zip(specs, prof, per_fixed))
     canon = _canonical_bits(a, b)
-    cubes = [[_cube(side, leaf, spec, canon) for leaf in table.leaves + table.infeasible_leaves]
-             for side, (spec, table) in enumerate(zip(specs, tables))]
+    cubes = [[_cube(side, leaf, canon) for leaf in table.leaves + table.infeasible_leaves]
+             for side, table in enumerate(tables)]
     sides = tuple(Side(spec, p.name, f, t) for spec, p, f, t in zip(specs, prof, per_fixed, tables))
     classes, pair_class = _classes(sides, _pairs(cubes[0], cubes[1]), canon)
     return DiffResult(call, sides, dict(fixed or {}), only_fixed, classes, time.monotonic() - start, all_states,

@@ -723,7 +723,8 @@ def _cmd_crosscheck(args: argparse.Namespace) -> int:
 
 
 @command("diff", help="Compare a call between two spec versions: every class of states whose outcome differs, "
-                      "with both outcomes and both decisive paths (exit 1 when some state differs).")
+                      "with both outcomes and both decisive paths (exit 0: no state differs; 1: some do; 2: a "
+                      "mistake in the command, or an exploration that cannot finish).")
 def _add_diff(p: argparse.ArgumentParser) -> None:
     p.add_argument("call", metavar="CALL", help="an ASL call both versions define, e.g. 'CheckVFPEnabled(TRUE)'")
     p.add_argument("--from", dest="from_spec", default="armv8.6", metavar="VERSION|DIR",
