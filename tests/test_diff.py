@@ -380,3 +380,30 @@ def test_usage_errors_exit_2(capsys, args, message):
 def test_a_call_only_one_version_defines_exits_2(capsys):
     rc, _, err = cli(capsys, "diff", "CheckSMEEnabled()")
     assert rc == 2 and "unknown function 'CheckSMEEnabled'" in err
+
+
+def test_a_field_name_means_the_same_bits_in_both_register_models(specs):
+    """diff compares registers bit by bit: every register both models have has the same
+    width, storage and fields at the same positions; PSTATE (a record) is compared by name."""
+    old, new = (spec.model for spec in specs)
+    assert old.records == new.records == {"PSTATE"}
+    for name, reg in old.registers.items():
+        if name in old.records:
+            continue
+        other = new.registers[name]
+        assert (other.width, old.views[name]) == (reg.width, new.views[name]), name
+        for field, f in reg.fields.items():
+            assert (other.fields[field].high, other.fields[field].low) == (f.high, f.low), f"{name}.{field}"
+
+
+def test_the_2025_registers_and_fields_are_where_registers_entry_md_puts_them(specs):
+    model = specs[1].model
+    where = {("SMCR_EL1", "FA64"): (31, 31), ("SMCR_EL2", "FA64"): (31, 31), ("SMCR_EL3", "FA64"): (31, 31),
+             ("SMCR_EL1", "LEN"): (3, 0), ("EDSCR", "SDD"): (16, 16), ("CPTR_EL3", "ESM"): (12, 12),
+             ("CPTR_EL2", "TSM"): (12, 12), ("CPTR_EL2", "SMEN"): (25, 24), ("CPACR_EL1", "SMEN"): (25, 24),
+             ("SCR_EL3", "NSE"): (62, 62)}
+    for (reg, field), bits in where.items():
+        f = model.registers[reg].fields[field]
+        assert (f.high, f.low) == bits, f"{reg}.{field}"
+    assert {"SM", "ZA"} <= set(model.registers["PSTATE"].fields)
+    assert model.registers["SMCR_EL1"].width == 64
