@@ -9,15 +9,27 @@ REPO = Path(__file__).resolve().parent.parent
 SOURCES = REPO / "asl_sources"
 SHARED = REPO.parent / "shared"
 REFERENCE = SHARED / "spec" / "armv8.6-fp-checks.asl"
+REFERENCE_2025 = SHARED / "spec" / "armarm-2025-fp-checks.asl"
 SHARED_ABSENT = "../shared/ is not beside this checkout (a fresh clone); the reference spec text is not available"
+
+
+def read_reference(path: Path) -> str:
+    """A reference text of ../shared/spec (skips the test when ../shared is absent)."""
+    if not path.is_file():
+        pytest.skip(SHARED_ABSENT)
+    return path.read_text(encoding="utf-8")
 
 
 @pytest.fixture
 def reference_text() -> str:
     """The Armv8.6 reference text the project transcribes (skips when ../shared is absent)."""
-    if not REFERENCE.is_file():
-        pytest.skip(SHARED_ABSENT)
-    return REFERENCE.read_text(encoding="utf-8")
+    return read_reference(REFERENCE)
+
+
+@pytest.fixture
+def reference_2025() -> str:
+    """The 2025 Arm ARM reference text (skips when ../shared is absent)."""
+    return read_reference(REFERENCE_2025)
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -28,6 +28,7 @@ EXPECTED = {
     "loop.py": ["loop, in-process", "direct storage", "loop, whole process"],
     "parse.py": [],
     "explore.py": [],
+    "diff.py": ["explore on both versions", "2025 / 8.6", "diff armv8.6 -> armarm-2025", "slowest diff"],
 }
 
 

@@ -38,7 +38,7 @@ def test_unknown_function_points_at_the_call(capsys):
 
 
 def test_profile_leaving_a_question_open(capsys, tmp_path):
-    text = (SOURCES / "profiles" / "default.toml").read_text(encoding="utf-8")
+    text = (SOURCES / "armv8.6" / "profiles" / "default.toml").read_text(encoding="utf-8")
     line = '"FPEXC.EN value when TGE==1 and RW==0" = "\'1\'"\n'
     assert line in text
     profile = tmp_path / "open.toml"

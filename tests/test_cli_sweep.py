@@ -125,7 +125,7 @@ def test_usage_errors(capsys, argv, status, message):
 
 
 def test_profile_leaving_a_question_open(capsys, tmp_path):
-    text = (SOURCES / "profiles" / "default.toml").read_text(encoding="utf-8")
+    text = (SOURCES / "armv8.6" / "profiles" / "default.toml").read_text(encoding="utf-8")
     profile = tmp_path / "open.toml"
     profile.write_text(text.replace('"FPEXC.EN value when TGE==1 and RW==0" = "\'1\'"\n', ""), encoding="utf-8")
     rc, out, err = cli(capsys, "sweep", "CheckVFPEnabled(TRUE)", str(GUEST_STATES), "--profile", str(profile))

@@ -1,4 +1,5 @@
-"""Completeness of asl_sources/armv8.6/: the call closure of the entry points is all there.
+"""Completeness of asl_sources/armv8.6/ and asl_sources/armarm-2025/: the call closure of the
+entry points is all there.
 
 Every file is parsed with the project parser (``asl_interp.syntax.parser.parse_file``). From the
 entry points spec.toml names, and from the fault routines its ``[undefined]`` rule gives
@@ -26,9 +27,12 @@ from conftest import SOURCES
 
 from asl_interp.syntax import ast
 
+VERSIONS = ("armv8.6", "armarm-2025")
 VERSION_DIR = SOURCES / "armv8.6"
-ASL_FILES = sorted(VERSION_DIR.rglob("*.asl"))
 SPEC = tomllib.loads((VERSION_DIR / "spec.toml").read_text(encoding="utf-8"))
+#: What each version's file headers must name (the version, its release).
+HEADER_NAMES = {"armv8.6": ("Armv8.6", "v86A-2019-12"), "armarm-2025": ("Arm ARM 2025", "DDI 0487")}
+ALL_FILES = [(v, p) for v in VERSIONS for p in sorted((SOURCES / v).rglob("*.asl"))]
 
 # The ASL the machine layer's boundary primitives run to describe an outcome (the exception
 # class reported, the Exception level an AArch32 mode belongs to): roots of the closure too.
@@ -36,7 +40,11 @@ BOUNDARY_RUNS = ("AArch64.ExceptionClass", "AArch32.ExceptionClass", "AArch32.Re
 
 
 def _rel(path: Path) -> str:
-    return path.relative_to(VERSION_DIR).as_posix()
+    return path.relative_to(SOURCES).as_posix().split("/", 1)[1]
+
+
+def _spec_toml(version: str) -> dict:
+    return tomllib.loads((SOURCES / version / "spec.toml").read_text(encoding="utf-8"))
 
 
 def _parse(path: Path) -> ast.Module:
@@ -51,9 +59,25 @@ def _parse(path: Path) -> ast.Module:
         pytest.fail(f"{_rel(path)}: parser raised {type(err).__name__}: {err}")
 
 
+_MODULES: dict[str, list[ast.Module]] = {}
+
+
+@pytest.fixture(params=VERSIONS, scope="module")
+def version(request) -> str:
+    """Each bundled spec version in turn."""
+    return request.param
+
+
 @pytest.fixture(scope="module")
-def modules() -> list[ast.Module]:
-    return [_parse(p) for p in ASL_FILES]
+def modules(version) -> list[ast.Module]:
+    if version not in _MODULES:
+        _MODULES[version] = [_parse(p) for p in sorted((SOURCES / version).rglob("*.asl"))]
+    return _MODULES[version]
+
+
+@pytest.fixture(scope="module")
+def spec_toml(version) -> dict:
+    return _spec_toml(version)
 
 
 def _primitive_names() -> set[str]:
@@ -113,15 +137,15 @@ class Program:
         return self.functions.get(name, []) + self.accessors.get(name, [])
 
 
-def _entry_names() -> list[str]:
-    return [sig.split("(")[0].strip() for sig in SPEC["entry_points"]]
+def _entry_names(spec: dict) -> list[str]:
+    return [sig.split("(")[0].strip() for sig in spec["entry_points"]]
 
 
-def _undefined_routines() -> list[str]:
-    return [SPEC["undefined"]["if_true"], SPEC["undefined"]["if_false"]]
+def _undefined_routines(spec: dict) -> list[str]:
+    return [spec["undefined"]["if_true"], spec["undefined"]["if_false"]]
 
 
-def reachable(program: Program) -> tuple[dict[str, str], list[str]]:
+def reachable(program: Program, spec: dict = SPEC) -> tuple[dict[str, str], list[str]]:
     """Names reached from the entry points -> who reached them; and problems found on the way.
 
     Calls are followed by name (every overload of a name is followed: conservative).
@@ -136,7 +160,7 @@ def reachable(program: Program) -> tuple[dict[str, str], list[str]]:
             reached[name] = why
             todo.append(name)
 
-    for name in _entry_names():
+    for name in _entry_names(spec):
         reach(name, "entry point in spec.toml")
     for name in BOUNDARY_RUNS:
         reach(name, "run by the exception-entry boundary primitives")
@@ -156,8 +180,8 @@ def reachable(program: Program) -> tuple[dict[str, str], list[str]]:
                         elif n.name not in program.arrays:
                             problems.append(f"{where}: {n.name}[...] in {name} is neither an accessor nor an array")
                     elif isinstance(n, ast.Undefined):
-                        reach(SPEC["undefined"]["selector"], f"UNDEFINED at {where} in {name}")
-                        for routine in _undefined_routines():
+                        reach(spec["undefined"]["selector"], f"UNDEFINED at {where} in {name}")
+                        for routine in _undefined_routines(spec):
                             reach(routine, f"UNDEFINED at {where} in {name}")
     return reached, problems
 
@@ -167,26 +191,27 @@ def reachable(program: Program) -> tuple[dict[str, str], list[str]]:
 # --------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("path", ASL_FILES, ids=_rel)
-def test_file_parses(path):
+@pytest.mark.parametrize(("version", "path"), ALL_FILES, ids=[f"{v}/{_rel(p)}" for v, p in ALL_FILES])
+def test_file_parses(version, path):
     module = _parse(path)
     assert module.decls, f"{_rel(path)} declares nothing"
 
 
-@pytest.mark.parametrize("path", ASL_FILES, ids=_rel)
-def test_file_has_version_and_section_header(path):
+@pytest.mark.parametrize(("version", "path"), ALL_FILES, ids=[f"{v}/{_rel(p)}" for v, p in ALL_FILES])
+def test_file_has_version_and_section_header(version, path):
     head = path.read_text(encoding="utf-8").split("// ----", 1)[0]
     assert all(line.startswith("//") for line in head.strip().splitlines()), "the header is a comment block"
-    assert "Armv8.6" in head and "v86A-2019-12" in head, f"{_rel(path)}: header must name the spec version"
+    flat = " ".join(head.replace("//", " ").split())
+    assert all(name in flat for name in HEADER_NAMES[version]), f"{_rel(path)}: header must name the spec version"
     if _rel(path) == "declarations.asl":
-        flat = " ".join(head.replace("//", " ").split())
-        assert (
-            "Declarations of names the Armv8.6 text uses but this transcription's closure does not define; "
-            "not Arm text; no logic invented" in flat
-        )
+        assert (f"Declarations of names the {'Armv8.6' if version == 'armv8.6' else '2025'} text uses but this "
+                "transcription's closure does not define; not Arm text; no logic invented") in flat
+    elif _rel(path) == "from-armv8.6.asl":
+        assert "section: none (definitions from the Armv8.6 text" in flat
     else:
         section = _rel(path).removesuffix(".asl")
-        assert f"// section: {section}\n" in head, f"{_rel(path)}: header must name the section {section}"
+        assert f"// section: {section}\n" in head or f"// section: {section} (" in head, \
+            f"{_rel(path)}: header must name the section {section}"
 
 
 def test_spec_toml_names_the_version_and_its_undefined_rule():
@@ -198,13 +223,31 @@ def test_spec_toml_names_the_version_and_its_undefined_rule():
         "if_false": "AArch64.UndefinedFault",
     }
     assert SPEC["boundary"] == ["AArch64.TakeException", "AArch32.EnterMode", "AArch32.EnterHypMode"]
+    spec_2025 = _spec_toml("armarm-2025")
+    assert spec_2025["name"] == "armarm-2025"
+    # The 2025 text's Undefined() (shared/exceptions) is this rule.
+    assert spec_2025["undefined"] == {"selector": "UsingAArch32", "if_true": "AArch32.Undefined",
+                                      "if_false": "AArch64.Undefined"}
+    assert spec_2025["boundary"] == SPEC["boundary"]
+    assert spec_2025["entry_points"][:len(SPEC["entry_points"])] == SPEC["entry_points"]
 
 
-def test_entry_points_are_defined_with_their_signatures(modules):
+def test_undefined_rule_is_the_2025_texts_undefined_function():
+    """The rule spec.toml gives the UNDEFINED statement is the body of the 2025 Undefined()."""
+    from asl_interp.syntax.formatter import format_stmt
+
+    program = Program.of([_parse(p) for p in sorted((SOURCES / "armarm-2025").rglob("*.asl"))])
+    (undefined,) = program.functions["Undefined"]
+    rule = _spec_toml("armarm-2025")["undefined"]
+    assert " ".join(" ".join(format_stmt(st) for st in undefined.body).split()) == (
+        f"if {rule['selector']}() then {rule['if_true']}(); else {rule['if_false']}();")
+
+
+def test_entry_points_are_defined_with_their_signatures(modules, spec_toml):
     from asl_interp.syntax.parser import parse
 
     program = Program.of(modules)
-    for sig in SPEC["entry_points"]:
+    for sig in spec_toml["entry_points"]:
         (declared,) = parse(sig + ";", "<spec.toml entry_points>").decls
         candidates = [
             d
@@ -215,25 +258,25 @@ def test_entry_points_are_defined_with_their_signatures(modules):
         assert candidates[0].body is not None, f"entry point {sig} has no body"
 
 
-def test_undefined_rule_names_defined_functions(modules):
+def test_undefined_rule_names_defined_functions(modules, spec_toml):
     program = Program.of(modules)
-    for name in [SPEC["undefined"]["selector"], *_undefined_routines()]:
+    for name in [spec_toml["undefined"]["selector"], *_undefined_routines(spec_toml)]:
         defs = program.functions.get(name, [])
         assert any(d.body is not None and not d.params for d in defs), f"{name}() is not defined with a body"
 
 
-def test_boundary_functions_are_bodyless_declarations(modules):
+def test_boundary_functions_are_bodyless_declarations(modules, spec_toml):
     program = Program.of(modules)
-    for name in SPEC["boundary"]:
+    for name in spec_toml["boundary"]:
         defs = program.functions.get(name, [])
         assert len(defs) == 1, f"{name}: expected exactly one declaration, found {len(defs)}"
         assert defs[0].body is None, f"{name} must be declared without a body"
         assert defs[0].span.file.endswith("declarations.asl")
 
 
-def closure_problems(program: Program, primitives: set[str]) -> list[str]:
+def closure_problems(program: Program, primitives: set[str], spec: dict = SPEC) -> list[str]:
     """What is missing from the closure, given the names the primitives implement."""
-    reached, problems = reachable(program)
+    reached, problems = reachable(program, spec)
     for name, why in sorted(reached.items()):
         defs = program.definitions(name)
         if any(d.body is not None for d in defs):
@@ -245,28 +288,41 @@ def closure_problems(program: Program, primitives: set[str]) -> list[str]:
     return problems
 
 
-def test_every_reachable_function_is_defined_or_primitive(modules):
+def test_every_reachable_function_is_defined_or_primitive(modules, spec_toml):
     program = Program.of(modules)
-    problems = closure_problems(program, _primitive_names())
+    problems = closure_problems(program, _primitive_names(), spec_toml)
     assert not problems, "\n".join(problems)
 
 
-def test_closure_reaches_the_traps_the_faults_and_the_boundary(modules):
-    reached, problems = reachable(Program.of(modules))
+#: Names each version's closure must reach: its traps, faults, boundary and (for 2025) what
+#: is new or taken from the Armv8.6 text.
+REACHED = {
+    "armv8.6": ("AArch32.CheckFPAdvSIMDTrap", "AArch32.TakeHypTrapException", "AArch64.UndefinedFault",
+                "AArch32.EnterMode", "AArch64.TakeException", "ConditionHolds", "SCR_GEN"),
+    "armarm-2025": ("AArch32.CheckFPAdvSIMDTrap", "AArch32.TakeHypTrapException", "AArch64.Undefined",
+                    "AArch32.Undefined", "AArch32.EnterMode", "AArch64.TakeException", "ConditionHolds",
+                    "SCR_GEN", "SMEAccessTrap", "IsFullA64Enabled", "EL3SDDUndef", "Halted", "IsFeatureImplemented",
+                    "EffectiveHCR_EL2_E2H", "SecurityStateAtEL", "ConstrainUnpredictableBool", "CurrentCond"),
+}
+
+
+def test_closure_reaches_the_traps_the_faults_and_the_boundary(modules, version, spec_toml):
+    reached, problems = reachable(Program.of(modules), spec_toml)
     assert not problems, "\n".join(problems)
-    for name in ("AArch32.CheckFPAdvSIMDTrap", "AArch32.TakeHypTrapException", "AArch64.UndefinedFault",
-                 "AArch32.EnterMode", "AArch64.TakeException", "ConditionHolds", "SCR_GEN"):
-        assert name in reached
+    for name in REACHED[version]:
+        assert name in reached, name
 
 
 def test_every_bodyless_declaration_has_a_primitive(modules):
+    """...or a definition with a body (the 2025 text declares ConstrainUnpredictableBool
+    without one; its body comes from the Armv8.6 text)."""
     program = Program.of(modules)
     primitives = _primitive_names()
     missing = [
         f"{d.span}: {d.name}"
         for defs in list(program.functions.values()) + list(program.accessors.values())
         for d in defs
-        if d.body is None and d.name not in primitives
+        if d.body is None and d.name not in primitives and not any(o.body is not None for o in defs)
     ]
     assert not missing, "bodyless declarations with no primitive:\n" + "\n".join(missing)
 
@@ -293,6 +349,12 @@ def test_boundary_runs_are_defined_but_not_called_by_the_transcribed_text(module
 _LIBRARY = {"UInt", "Zeros", "ZeroExtend", "Unreachable"}
 
 
+def _modules_86() -> list[ast.Module]:
+    if "armv8.6" not in _MODULES:
+        _MODULES["armv8.6"] = [_parse(p) for p in sorted(VERSION_DIR.rglob("*.asl"))]
+    return _MODULES["armv8.6"]
+
+
 def _copy_and_parse(tmp_path: Path, edits: dict[str, tuple[str, str]]) -> Program:
     from asl_interp.syntax.parser import parse_file
 
@@ -310,9 +372,9 @@ def _bodyless(program: Program) -> set[str]:
     return {d.name for defs in [*program.functions.values(), *program.accessors.values()] for d in defs if d.body is None}
 
 
-def test_closure_checker_accepts_the_shipped_sources_with_their_primitives(modules):
+def test_closure_checker_accepts_the_shipped_sources_with_their_primitives(modules, spec_toml):
     program = Program.of(modules)
-    assert closure_problems(program, _bodyless(program) | _LIBRARY) == []
+    assert closure_problems(program, _bodyless(program) | _LIBRARY, spec_toml) == []
 
 
 def test_closure_checker_catches_a_missing_definition(tmp_path):
@@ -323,8 +385,8 @@ def test_closure_checker_catches_a_missing_definition(tmp_path):
     assert problems[0].endswith("is not declared anywhere and has no primitive")
 
 
-def test_closure_checker_catches_a_bodyless_function_without_primitive(modules):
-    program = Program.of(modules)
+def test_closure_checker_catches_a_bodyless_function_without_primitive():
+    program = Program.of(_modules_86())
     problems = closure_problems(program, (_bodyless(program) | _LIBRARY) - {"ThisInstrLength"})
     assert len(problems) == 1, problems
     assert problems[0].startswith("ThisInstrLength (called at ")

@@ -68,7 +68,8 @@ def test_explore_consistent_drops_only_runs_the_spec_calls_inconsistent(spec):
     every = explore(spec, "CheckVFPEnabled(TRUE)", fixed=fixed)
     kept = explore(spec, "CheckVFPEnabled(TRUE)", fixed=fixed, consistent=True)
     assert every.inconsistent == 0 and kept.inconsistent > 0
-    assert len(kept.leaves) + kept.inconsistent == len(every.leaves)
+    assert (len(kept.leaves) + len(kept.infeasible_leaves) + kept.inconsistent
+            == len(every.leaves) + len(every.infeasible_leaves))
     at_el3 = [leaf for leaf in every.leaves if leaf.fields.get("PSTATE.EL") == frozenset({0b11})]
     assert at_el3  # AArch32 at EL3 on `default` (EL3 is AArch64 there): all dropped
     assert not [leaf for leaf in kept.leaves if leaf.fields.get("PSTATE.EL") == frozenset({0b11})]

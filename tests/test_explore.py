@@ -238,3 +238,17 @@ def brute_force_cached(spec, call):
     if call not in _BRUTE:
         _BRUTE[call] = brute_force(spec, call)
     return _BRUTE[call]
+
+
+def test_a_short_circuit_that_parts_two_paths_is_decisive_on_both():
+    """`if IsFeatureImplemented(FEAT_SME) && PSTATE.SM == '1' && !IsFullA64Enabled() then`:
+    with PSTATE.SM = 0 the left operand ends the condition (a step of its own), with 1 the
+    path goes on into IsFullA64Enabled(); both rows name line 19 as where they part."""
+    spec = load_spec("armarm-2025")
+    fixed = {"PSTATE.EL": "EL1", "PSTATE.nRW": 0, "SCR_EL3.NS": 1, "SCR_EL3.RW": 1, "HCR_EL2.RW": 1,
+             "HCR_EL2.E2H": 0, "HCR_EL2.TGE": 0, "CPACR_EL1.FPEN": 3, "CPTR_EL2.TFP": 0, "CPTR_EL3.TFP": 0}
+    table = explore(spec, "CheckFPAdvSIMDEnabled64()", profile="v9-sme", fixed=fixed)
+    assert len(table.rows) == 2
+    for row in table.rows:
+        assert [(s.span.line, s.text.split(" then")[0]) for s in row.decisive] == [
+            (19, "if IsFeatureImplemented(FEAT_SME) && PSTATE.SM == '1' && !IsFullA64Enabled()")]

@@ -159,3 +159,92 @@ def test_questions_come_from_the_sources(spec):
     assert questions.keyless["HaveEL"] == (("EL0", "EL1", "EL2", "EL3"),)
     assert questions.keyless["HaveAnyAArch32"] == ()
     assert questions.asks("HasArchVersion(ARMv8p6)") and not questions.asks("HasArchVersion(EL2)")
+
+
+# ---- profiles per spec version (issue 12) --------------------------------------------------
+
+SHIPPED_2025 = [*SHIPPED, "v9-sme", "no-e2h0"]
+#: Profiles both versions ship: each pair describes one implementation.
+SAME_NAMED = [*SHIPPED, "v9-sme"]
+
+
+@pytest.fixture(scope="module")
+def spec_2025():
+    from asl_interp.app.api import load_spec
+
+    return load_spec("armarm-2025")
+
+
+def test_each_version_has_its_own_profiles(spec, spec_2025):
+    assert spec.profiles_dir.parent.name == "armv8.6" and spec_2025.profiles_dir.parent.name == "armarm-2025"
+    assert set(profile_names(spec.profiles_dir)) == set(SAME_NAMED)
+    assert set(profile_names(spec_2025.profiles_dir)) == set(SHIPPED_2025)
+    assert spec_2025.profile("default").impdef["IsFeatureImplemented(FEAT_VHE)"] is False
+    assert "IsFeatureImplemented(FEAT_VHE)" not in spec.profile("default").impdef
+    with pytest.raises(ProfileError, match="unknown profile 'no-e2h0'"):
+        spec.profile("no-e2h0")
+
+
+@pytest.mark.parametrize("name", SHIPPED_2025)
+def test_every_2025_answer_is_a_question_the_2025_spec_asks(spec_2025, name):
+    questions = spec_2025.model.questions
+    assert all(questions.asks(key) for key in spec_2025.profile(name).impdef)
+    spec_2025.machine(name)  # and the machine accepts it
+
+
+def _ask(spec, profile, text):
+    """What the spec's own function says on ``profile`` (no state: these are profile facts)."""
+    return spec.program.evaluate(text, spec.machine(profile))
+
+
+@pytest.mark.parametrize("name", SAME_NAMED)
+def test_same_named_profiles_describe_the_same_implementation(spec, spec_2025, name):
+    """Same description, each file naming the other, and each version's own functions give
+    the same answers about the implementation."""
+    old, new = spec.profile(name), spec_2025.profile(name)
+    assert old.description == new.description
+    for prof, other in ((old, "armarm-2025"), (new, "armv8.6")):
+        text = open(prof.path, encoding="utf-8").read()
+        assert f"The same implementation as asl_sources/{other}/profiles/{name}.toml" in " ".join(
+            text.replace("#", " ").split())
+    for call in ("HaveEL(EL2)", "HaveEL(EL3)", "HighestEL()", "HaveAArch32EL(EL0)", "HaveAArch32EL(EL1)",
+                 "HaveAArch32EL(EL2)", "HaveAArch32EL(EL3)", "HaveEL(EL1)"):
+        assert _ask(spec, name, call) == _ask(spec_2025, name, call), call
+    pairs = [("HaveVirtHostExt()", "IsFeatureImplemented(FEAT_VHE)"),
+             ("HaveSecureEL2Ext()", "IsFeatureImplemented(FEAT_SEL2)"),
+             ("HaveSVE()", "IsFeatureImplemented(FEAT_SVE)"),
+             ("HighestELUsingAArch32()", "!HaveAArch64()"),
+             ("HaveAnyAArch32()", "HaveAArch32()")]
+    for call_86, call_25 in pairs:
+        assert _ask(spec, name, call_86) == _ask(spec_2025, name, call_25), (call_86, call_25)
+    for key in ("Secure-only implementation", "Condition valid for trapped T32"):
+        assert old.impdef[key] == new.impdef[key], key
+    # The moved FPEXC question: Armv8.6 fixes the Effective FPEXC.EN ('1'); the 2025 text asks
+    # whether FPEXC32_EL2.EN is used instead (no, when that value is 1).
+    assert (old.impdef["FPEXC.EN value when TGE==1 and RW==0"] == "'1'") == (
+        new.impdef["Use FPEXC32_EL2.EN value when {TGE,RW} == {1,0}"] is False)
+    assert not new.impdef["IsFeatureImplemented(FEAT_RME)"]
+
+
+@pytest.mark.parametrize("name", SHIPPED_2025)
+def test_2025_profiles_answer_the_armv86_questions_in_line_with_their_features(spec_2025, name):
+    """from-armv8.6.asl brings HighestELUsingAArch32() and HaveAnyAArch32() with it: each
+    2025 profile answers them as its IsFeatureImplemented answers say."""
+    assert _ask(spec_2025, name, "HighestELUsingAArch32()") == _ask(spec_2025, name, "!HaveAArch64()")
+    assert _ask(spec_2025, name, "HaveAnyAArch32()") == _ask(spec_2025, name, "HaveAArch32()")
+    assert _ask(spec_2025, name, "Halted()") is False
+
+
+def test_new_2025_profiles_say_what_they_claim(spec_2025):
+    sme = spec_2025.profile("v9-sme").impdef
+    assert sme["IsFeatureImplemented(FEAT_SME)"] and not sme["IsFeatureImplemented(FEAT_SME_FA64)"]
+    assert _ask(spec_2025, "v9-sme", "HaveAArch32()") is False and _ask(spec_2025, "v9-sme", "HaveAArch64()") is True
+    no_e2h0 = spec_2025.profile("no-e2h0").impdef
+    assert no_e2h0["IsFeatureImplemented(FEAT_VHE)"] and not no_e2h0["IsFeatureImplemented(FEAT_E2H0)"]
+    from asl_interp.lib.values import Bits
+
+    # HCR_EL2.E2H behaves as 1 whatever the register holds.
+    machine = spec_2025.machine("no-e2h0", {"HCR_EL2.E2H": 0})
+    assert spec_2025.program.evaluate("EffectiveHCR_EL2_E2H()", machine) == Bits(1, 1)
+    machine = spec_2025.machine("v8.1-vhe", {"HCR_EL2.E2H": 0})
+    assert spec_2025.program.evaluate("EffectiveHCR_EL2_E2H()", machine) == Bits(1, 0)

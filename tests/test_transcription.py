@@ -1,10 +1,10 @@
-"""Fidelity of asl_sources/armv8.6/ to the Armv8.6 reference text.
+"""Fidelity of asl_sources/armv8.6/ and asl_sources/armarm-2025/ to their reference texts.
 
 The transcription must keep the Arm text exactly. This test splits the reference
-(../shared/spec/armv8.6-fp-checks.asl) and every transcribed file into top-level
-definitions, tokenizes both with a small tokenizer of its own (independent of the project
-parser, so a parser bug cannot hide a transcription bug), and compares each transcribed
-definition with the reference one:
+(../shared/spec/armv8.6-fp-checks.asl, ../shared/spec/armarm-2025-fp-checks.asl) and every
+transcribed file into top-level definitions, tokenizes both with a small tokenizer of its own
+(independent of the project parser, so a parser bug cannot hide a transcription bug), and
+compares each transcribed definition with the reference one:
 
 - definitions are matched by kind, name AND parameter types (overloads are distinct);
 - tokens are compared one by one, comments and white space aside; a mismatch names the
@@ -19,9 +19,17 @@ definition with the reference one:
 - nothing outside declarations.asl is invented, and declarations.asl redefines nothing the
   reference defines.
 
+The 2025 version also holds definitions its reference lacks and its closure needs, taken from
+the Armv8.6 text: every definition of its ``from-armv8.6.asl`` must be an Armv8.6 reference
+definition, compared the same way, except lines marked ``// NOT ARMV8.6 TEXT:`` (exactly the
+ones :data:`ADDED_2025` lists); a boundary function the 2025 reference does not hold
+(AArch64.TakeException) is checked against the Armv8.6 signature.
+
 Not Arm text, and so left out on both sides: the reference's ``// ---- provenance ...``
-lines and its ``// =====`` banner blocks; each transcribed file's own header, which ends
-with a ``// ----`` line.
+lines, its ``// =====`` banner blocks and its one-line section banners
+(``// ===== AArch32 traps (J1.2.2) =====``); each transcribed file's own header, which ends
+with a ``// ----`` line. The 2025 reference's ``// provenance: J1...`` and
+``// LAYOUT RECONSTRUCTED`` lines are ordinary comments there, kept and compared.
 
 The last tests alter a copy of the transcription and check the checker reports it, so the
 checker itself is proven.
@@ -37,8 +45,15 @@ import attrs
 from conftest import SOURCES
 
 VERSION_DIR = SOURCES / "armv8.6"
+VERSION_2025 = SOURCES / "armarm-2025"
 DECLARATIONS = "declarations.asl"
 BOUNDARY = ("AArch64.TakeException", "AArch32.EnterMode", "AArch32.EnterHypMode")
+#: The 2025 version's file of definitions taken from the Armv8.6 text.
+SUPPLEMENT = "from-armv8.6.asl"
+#: The mark of a line in SUPPLEMENT that is not Armv8.6 text (a trailing comment after code).
+ADDED_MARK = "// NOT ARMV8.6 TEXT:"
+#: Every such line, by definition: the exception class of the 2025 text's SME trap.
+ADDED_2025 = {"AArch64.ExceptionClass(Exception, bits ( 2 ))": ["when Exception_SMEAccessTrap ec = 0x1D ;"]}
 
 # --------------------------------------------------------------------------------------
 # A small tokenizer: enough of classic ASL's lexical structure to compare texts.
@@ -123,7 +138,21 @@ def _is_banner_rule(line: str) -> bool:
 
 
 def _is_separator(line: str) -> bool:
-    return line.startswith("// ----")
+    """``// ---- provenance ...`` (Armv8.6 reference, file headers) and one-line section
+    banners ``// ===== title =====`` (2025 reference)."""
+    return line.startswith("// ----") or re.fullmatch(r"// ={3,} \S.* =+\s*", line) is not None
+
+
+def added_lines(text: str) -> list[tuple[int, str]]:
+    """(1-based line, line) of each line of ``text`` marked ``// NOT ARMV8.6 TEXT:`` after code."""
+    return [(i, line) for i, line in enumerate(text.splitlines(), 1)
+            if ADDED_MARK in line and not line.lstrip().startswith("//")]
+
+
+def without_added(text: str) -> str:
+    """``text`` without its marked lines (line numbers after one are one lower)."""
+    marked = {i for i, _ in added_lines(text)}
+    return "\n".join(line for i, line in enumerate(text.splitlines(), 1) if i not in marked)
 
 
 def _normalise_comment(text: str) -> str:
@@ -318,19 +347,32 @@ def _layout_difference(got: Definition, want: Definition) -> list[str]:
     return []
 
 
-def compare(version_dir: Path, reference_text: str) -> list[str]:
-    """Every fidelity problem of the transcription in ``version_dir``; empty when faithful."""
+def _definitions(text: str, name: str, problems: list[str]) -> dict[tuple, Definition]:
+    out: dict[tuple, Definition] = {}
+    for d in split_definitions(text, name):
+        if d.key in out:
+            problems.append(f"reference defines {d.label} twice (lines {out[d.key].line}, {d.line})")
+        out[d.key] = d
+    return out
+
+
+def compare(version_dir: Path, reference_text: str, *, armv86_text: str | None = None,
+            reference_name: str = "armv8.6-fp-checks.asl") -> list[str]:
+    """Every fidelity problem of the transcription in ``version_dir``; empty when faithful.
+    ``armv86_text``: the Armv8.6 reference, for a version with a SUPPLEMENT file."""
     problems: list[str] = []
-    reference = {}
-    for d in split_definitions(reference_text, "armv8.6-fp-checks.asl"):
-        if d.key in reference:
-            problems.append(f"reference defines {d.label} twice (lines {reference[d.key].line}, {d.line})")
-        reference[d.key] = d
+    reference = _definitions(reference_text, reference_name, problems)
+    armv86 = _definitions(armv86_text, "armv8.6-fp-checks.asl", problems) if armv86_text else {}
     seen: dict[tuple, Definition] = {}
+    supplement: dict[tuple, Definition] = {}
     for path in sorted(version_dir.rglob("*.asl")):
         rel = path.relative_to(version_dir).as_posix()
         is_declarations = rel == DECLARATIONS
-        for d in split_definitions(path.read_text(encoding="utf-8"), f"{version_dir.name}/{rel}"):
+        text = path.read_text(encoding="utf-8")
+        if rel == SUPPLEMENT:
+            supplement = _compare_supplement(text, f"{version_dir.name}/{rel}", armv86, problems)
+            continue
+        for d in split_definitions(text, f"{version_dir.name}/{rel}"):
             if d.key in seen:
                 problems.append(
                     f"{d.label}: {d.file}:{d.line}: defined again (first at {seen[d.key].file}:{seen[d.key].line})"
@@ -339,6 +381,8 @@ def compare(version_dir: Path, reference_text: str) -> list[str]:
             seen[d.key] = d
             want = reference.get(d.key)
             if is_declarations:
+                if want is None and d.key[1] in BOUNDARY:
+                    want = armv86.get(d.key)
                 if want is None:
                     continue
                 if d.key[1] not in BOUNDARY:
@@ -353,24 +397,60 @@ def compare(version_dir: Path, reference_text: str) -> list[str]:
             if want is None:
                 problems.append(f"{d.label}: {d.file}:{d.line}: not a definition of the reference text")
                 continue
-            diff = _first_difference(d, want)
-            if diff:
-                problems.append(diff)
-            elif d.comments != want.comments:
-                for k, (g, w) in enumerate(zip(d.comments + [""] * 99, want.comments + [""] * 99)):
-                    if g != w:
-                        problems.append(
-                            f"{d.label}: {d.file}:{d.line}: comment {k + 1} is {g!r}, the reference has {w!r}"
-                        )
-                        break
-            else:
-                problems.extend(_layout_difference(d, want))
+            problems.extend(_same_definition(d, want))
+    for key, d in supplement.items():
+        # The Armv8.6 body of what the version's own text only declares is fine; any other
+        # second definition is not.
+        other = seen.get(key)
+        if other is not None and other.tokens[-1].text != ";":
+            problems.append(f"{d.label}: {d.file}:{d.line}: defined again (first at {other.file}:{other.line})")
     for key, want in reference.items():
         if key not in seen:
             problems.append(f"{want.label}: reference line {want.line}: not transcribed")
         elif key[1] in BOUNDARY and not seen[key].file.endswith(DECLARATIONS):
             problems.append(f"{want.label}: {seen[key].file}: a boundary function belongs in {DECLARATIONS}")
     return problems
+
+
+def _same_definition(d: Definition, want: Definition) -> list[str]:
+    """Tokens, then comments, then lines: the first way ``d`` differs from ``want``."""
+    diff = _first_difference(d, want)
+    if diff:
+        return [diff]
+    if d.comments != want.comments:
+        for k, (g, w) in enumerate(zip(d.comments + [""] * 99, want.comments + [""] * 99)):
+            if g != w:
+                return [f"{d.label}: {d.file}:{d.line}: comment {k + 1} is {g!r}, the reference has {w!r}"]
+    return _layout_difference(d, want)
+
+
+def _compare_supplement(text: str, name: str, armv86: dict[tuple, Definition],
+                        problems: list[str]) -> dict[tuple, Definition]:
+    """Each definition of a SUPPLEMENT file is an Armv8.6 reference definition (its marked
+    lines aside), and the marked lines are exactly ADDED_2025. Appends what is wrong to
+    ``problems``; returns the file's definitions."""
+    seen: dict[tuple, Definition] = {}
+    stripped = without_added(text)
+    for d in split_definitions(stripped, name):
+        if d.key in seen:
+            problems.append(f"{d.label}: {d.file}:{d.line}: defined again (first at {seen[d.key].file}:{seen[d.key].line})")
+            continue
+        seen[d.key] = d
+        want = armv86.get(d.key)
+        if want is None:
+            problems.append(f"{d.label}: {d.file}:{d.line}: not a definition of the Armv8.6 reference text")
+            continue
+        problems.extend(_same_definition(d, want))
+    found: dict[str, list[str]] = {}
+    marked = {i for i, _ in added_lines(text)}
+    for d in split_definitions(text, name):
+        for i, line in enumerate(d.lines, d.extent[0]):
+            if i in marked:
+                code = line.split(ADDED_MARK)[0]
+                found.setdefault(d.label, []).append(" ".join(t.text for t in tokenize(code) if t.kind != "comment"))
+    if found != ADDED_2025:
+        problems.append(f"{name}: the lines marked {ADDED_MARK!r} are {found}, expected {ADDED_2025}")
+    return seen
 
 
 # --------------------------------------------------------------------------------------
@@ -489,3 +569,95 @@ def test_checker_catches_a_definition_transcribed_twice(tmp_path, reference_text
     assert len(problems) == 1, problems
     assert problems[0].startswith("HaveSVE(): armv8.6/shared/functions/registers.asl:")
     assert "defined again (first at armv8.6/shared/functions/extension.asl:" in problems[0]
+
+
+# --------------------------------------------------------------------------------------
+# The 2025 version
+# --------------------------------------------------------------------------------------
+
+BOUNDARY_2025_REFERENCE = ("AArch32.EnterMode", "AArch32.EnterHypMode")  # bodies in the 2025 reference
+
+
+def _compare_2025(version_dir: Path, reference_2025: str, reference_text: str) -> list[str]:
+    return compare(version_dir, reference_2025, armv86_text=reference_text, reference_name="armarm-2025-fp-checks.asl")
+
+
+def test_2025_transcription_is_faithful(reference_2025, reference_text):
+    """Every 2025 reference definition is transcribed once, token for token, comments (the
+    reconstruction marks among them) and lines kept; from-armv8.6.asl is Armv8.6 text."""
+    problems = _compare_2025(VERSION_2025, reference_2025, reference_text)
+    assert not problems, "\n".join(problems)
+
+
+def test_2025_every_reference_definition_is_accounted_for(reference_2025, reference_text):
+    reference = {d.key for d in split_definitions(reference_2025, "reference")}
+    armv86 = {d.key for d in split_definitions(reference_text, "reference")}
+    transcribed, supplement, declared = set(), set(), set()
+    for path in VERSION_2025.rglob("*.asl"):
+        for d in split_definitions(without_added(path.read_text(encoding="utf-8")), path.name):
+            {DECLARATIONS: declared, SUPPLEMENT: supplement}.get(path.name, transcribed).add(d.key)
+    assert {k for k in reference if k[1] not in BOUNDARY} == transcribed
+    assert {k[1] for k in reference & declared} == set(BOUNDARY_2025_REFERENCE)
+    assert ("function", "AArch64.TakeException", ("bits ( 2 )", "ExceptionRecord", "bits ( 64 )", "integer")) in declared & armv86
+    assert supplement <= armv86 and not supplement & reference - {("function", "ConstrainUnpredictableBool", ("Unpredictable",))}
+    # The 2025 copy declares ConstrainUnpredictableBool without a body; the body is Armv8.6's.
+    assert ("function", "ConstrainUnpredictableBool", ("Unpredictable",)) in transcribed & supplement
+    assert len(reference) > 60
+
+
+def test_2025_reconstruction_marks_are_all_kept(reference_2025):
+    """Each LAYOUT RECONSTRUCTED banner, RECONSTRUCTED note and UNVERIFIED mark of the
+    reference is a comment of the transcription, as often."""
+    text = "\n".join(p.read_text(encoding="utf-8").split("// ----", 1)[1] for p in VERSION_2025.rglob("*.asl")
+                     if p.name not in (DECLARATIONS, SUPPLEMENT))
+    body = reference_2025.split("\n// ====", 2)[2]  # after the reference's header banner block
+    for mark in ("// LAYOUT RECONSTRUCTED", "// RECONSTRUCTED:", "UNVERIFIED", "// provenance: J1."):
+        boundary_bodies = sum(chunk.count(mark) for chunk in _boundary_chunks(reference_2025))
+        assert text.count(mark) == body.count(mark) - boundary_bodies > 0, mark
+
+
+def _boundary_chunks(reference: str) -> list[str]:
+    """The reference text of the boundary definitions the transcription declares bodyless."""
+    lines = reference.splitlines()
+    out = []
+    for d in split_definitions(reference, "reference"):
+        if d.key[1] in BOUNDARY:
+            out.append("\n".join(lines[d.extent[0] - 1:d.extent[1]]))
+    return out
+
+
+def test_2025_the_only_added_line_is_the_sme_exception_class():
+    text = (VERSION_2025 / SUPPLEMENT).read_text(encoding="utf-8")
+    (line,) = [x for _, x in added_lines(text)]
+    assert line.split("//")[0].split() == ["when", "Exception_SMEAccessTrap", "ec", "=", "0x1D;"]
+
+
+def _copy_2025(tmp_path: Path) -> Path:
+    target = tmp_path / "armarm-2025"
+    shutil.copytree(VERSION_2025, target)
+    return target
+
+
+def test_2025_checker_catches_a_dropped_reconstruction_mark(tmp_path, reference_2025, reference_text):
+    copy = _copy_2025(tmp_path)
+    _edit(copy / "aarch32/exceptions.asl", "  // RECONSTRUCTED: line-split point of the parenthesised condition guessed", "")
+    problems = _compare_2025(copy, reference_2025, reference_text)
+    assert len(problems) == 1, problems
+    assert problems[0].startswith("AArch32.CheckAdvSIMDOrFPEnabled(boolean, boolean): ") and "RECONSTRUCTED" in problems[0]
+
+
+def test_2025_checker_catches_an_edit_of_the_armv86_supplement(tmp_path, reference_2025, reference_text):
+    copy = _copy_2025(tmp_path)
+    _edit(copy / SUPPLEMENT, "valid = HaveAArch32EL(EL3);", "valid = HaveAArch32EL(EL2);")
+    _edit(copy / SUPPLEMENT, "ec = 0x1D;  // NOT ARMV8.6 TEXT:", "ec = 0x1D;\n        when Exception_GPC ec = 0x1E;  // NOT ARMV8.6 TEXT:")
+    problems = _compare_2025(copy, reference_2025, reference_text)
+    assert any(p.startswith("BadMode(bits ( 5 )): ") and "'EL2' differs from the reference's 'EL3'" in p for p in problems)
+    assert any("from-armv8.6.asl: the lines marked" in p and "Exception_GPC" in p for p in problems), problems
+
+
+def test_2025_checker_catches_an_altered_token(tmp_path, reference_2025, reference_text):
+    copy = _copy_2025(tmp_path)
+    line = _edit(copy / "shared/functions.asl", "EffectiveHCR_EL2_E2H():HCR_EL2.TGE == '11'", "EffectiveHCR_EL2_E2H():HCR_EL2.TGE == '10'")
+    problems = _compare_2025(copy, reference_2025, reference_text)
+    assert len(problems) == 1, problems
+    assert problems[0].startswith(f"ELIsInHost(bits ( 2 )): armarm-2025/shared/functions.asl:{line}:")

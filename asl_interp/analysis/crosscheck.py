@@ -479,9 +479,7 @@ def crosscheck(spec: Any, call: str, model: Callable[[Mapping[str, Any]], Any], 
                model_name: str | None = None) -> CrossCheckResult:
     """Explore ``call`` and ask ``model`` about every state covered (see the module
     docstring for the model's contract). Raises :class:`ModelError` for a broken model."""
-    from ..machine.profile import load_profile
-
-    prof = profile if isinstance(profile, Profile) else load_profile(profile)
+    prof = spec.profile(profile)
     fixed = dict(fixed or {})
     name = model_name or getattr(model, "__name__", "model")
     _check_signature(model, getattr(model, "__name__", name))

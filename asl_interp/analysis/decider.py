@@ -192,9 +192,8 @@ def build_decider(spec: Any, call: str, profile: str | Path | Profile = "default
     """Compile ``call`` on ``profile`` into a :class:`Decider` (from the on-disk cache when
     an entry for exactly these inputs exists)."""
     from .. import cache
-    from ..machine.profile import load_profile
 
-    prof = profile if isinstance(profile, Profile) else load_profile(profile)
+    prof = spec.profile(profile)
     key = _cache_key(spec, call, prof, max_paths)
     built = cache.read_entry(key) if use_cache else None
     if not (isinstance(built, tuple) and len(built) == 3):

@@ -609,12 +609,11 @@ def explore(spec: Any, call: str, *, profile: str | Path | Profile = "default",
     lines; ``fix_option``: the command-line option a limit's note tells the user to fix
     state with; ``consistent``: drop each run whose state the spec's own functions call
     inconsistent (:func:`~asl_interp.analysis.consistency.state_consistency`, on the state the run
-    decided; counted in ``DecisionTable.inconsistent``). Raises :class:`ExplorationLimit`
+    decided; counted in ``DecisionTable.inconsistent``), whether it completed or failed a spec
+    assertion. Raises :class:`ExplorationLimit`
     past ``max_paths`` leaves, and the usual ``ASLError``s for a bad call, state or profile.
     """
-    from ..machine.profile import load_profile
-
-    prof = profile if isinstance(profile, Profile) else load_profile(profile)
+    prof = spec.profile(profile)
     fixed = dict(fixed or {})
     resolve_state(fixed, spec.model, spec.constants)  # bad names and values fail here, once
     if vary is True:
@@ -773,23 +772,42 @@ def _leaf(machine: ExploreMachine, choices: dict[Var, Any], outcome: Outcome | N
 
 def _with_decisive(leaves: list[Leaf], bad: list[Leaf]) -> tuple[list[Leaf], list[Leaf]]:
     """Fill each leaf's decisive steps: the branches where some other path of the
-    exploration, identical up to that branch, went the other way (control flow between
-    branches is fixed, so equal prefixes reach the same next branch). One step per source
-    line. When nothing was open (a single path), every branch that examined state."""
+    exploration, identical up to that branch, went the other way. One step per source line.
+    When nothing was open (a single path), every branch that examined state.
+
+    Paths also part where a short-circuit ends a condition early: the evaluator records a
+    step for the left operand of ``&&``/``||`` only when it decides the result, so one path
+    has that step and another goes straight on to the branches the right operand evaluates.
+    Where paths with the same prefix reach different branches next, the first step of each
+    from there on that reads state on one of the lines involved is decisive (the condition
+    whose short-circuit sent the other path away), else the first that reads state at all."""
     trie: dict = {}
+    lines: dict[int, tuple[str, int]] = {}
     for leaf in leaves + bad:
         node = trie
         for step in leaf.path:
+            lines[id(step.span)] = (step.span.file, step.span.line)
             node = node.setdefault(id(step.span), {}).setdefault(step.value, {})
 
+    def after_parting(path: tuple[PathStep, ...], i: int, parted: set[tuple[str, int]]) -> int | None:
+        """The step from ``i`` on that the parting at ``i`` marks (see above), or None."""
+        reading = [j for j in range(i, len(path)) if path[j].reads]
+        on_line = [j for j in reading if (path[j].span.file, path[j].span.line) in parted]
+        return (on_line or reading or [None])[0]
+
     def mark(leaf: Leaf) -> Leaf:
-        chosen = []
+        chosen_at: set[int] = set()
         node = trie
-        for step in leaf.path:
+        for i, step in enumerate(leaf.path):
             arms = node[id(step.span)]
             if len(arms) > 1:
-                chosen.append(step)
+                chosen_at.add(i)
+            elif len(node) > 1:
+                j = after_parting(leaf.path, i, {lines[k] for k in node})
+                if j is not None:
+                    chosen_at.add(j)
             node = arms[step.value]
+        chosen = [leaf.path[i] for i in sorted(chosen_at)]
         if not chosen and len(leaves) + len(bad) == 1:
             chosen = [step for step in leaf.path if step.reads]
         seen: set[tuple[str, int]] = set()

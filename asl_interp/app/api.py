@@ -43,11 +43,11 @@ from ..lib.world import EvaluationEnded, ExceptionEntry
 from ..machine.machine import Machine
 from ..machine.model import MachineModel
 from ..machine.outcome import Outcome
-from ..machine.profile import Profile, load_profile
+from ..machine.profile import Profile, load_profile, profiles_dir
 from ..machine.state import Constants, StateFile
 from ..syntax import ast
 
-__all__ = ["Spec", "load_spec", "build_spec", "load_profile", "spec_versions", "check_profile"]
+__all__ = ["Spec", "load_spec", "build_spec", "load_profile", "spec_versions", "check_profile", "diff"]
 
 #: The file name a call's text is parsed, traced and reported under (``<call>:1:5``).
 CALL_FILE = "<call>"
@@ -72,14 +72,22 @@ class Spec:
     model: MachineModel
     program: Any
     constants: Constants
+    #: The folder of this version's bundled profiles (``<version>/profiles``; a spec folder
+    #: without one uses armv8.6's).
+    profiles_dir: Path = attrs.field(factory=profiles_dir)
     _call_kinds: dict[str, bool] = attrs.field(factory=dict, repr=False)
     _deciders: dict[tuple, Any] = attrs.field(factory=dict, repr=False)
+
+    def profile(self, profile: str | Path | Profile = "default") -> Profile:
+        """``profile`` as a :class:`Profile`: a name of one of this version's bundled profiles
+        (``asl-interp profiles --spec VERSION``) or a profile file's path."""
+        return profile if isinstance(profile, Profile) else load_profile(profile, self.profiles_dir)
 
     def machine(self, profile: str | Path | Profile = "default", state: Mapping[str, Any] | StateFile | None = None,
                 *, unset: Any = "error", trace: bool = False, on_missing_impdef: Any = None,
                 on_unknown: Any = None) -> Machine:
         """A fresh :class:`Machine` for this spec: the profile's state, then ``state``."""
-        prof = profile if isinstance(profile, Profile) else load_profile(profile)
+        prof = self.profile(profile)
         check_profile(self, prof)
         machine = Machine(self.model, prof, unset=unset, on_missing_impdef=on_missing_impdef,
                           on_unknown=on_unknown, constants=self.constants, trace=trace)
@@ -131,7 +139,7 @@ class Spec:
 
         if not isinstance(call, str):
             _parse_call(call)  # raises the UsageError for anything but text
-        prof = profile if isinstance(profile, Profile) else load_profile(profile)
+        prof = self.profile(profile)
         check_profile(self, prof)
         key = (call.strip(), prof.path, repr(prof))
         got = self._deciders.get(key)
@@ -254,6 +262,7 @@ def _build_spec(folder: Path, *, use_cache: bool = True) -> Spec:
         model=model,
         program=program,
         constants=_constants_of(program),
+        profiles_dir=folder / "profiles" if (folder / "profiles").is_dir() else profiles_dir(),
     )
 
 
@@ -293,3 +302,26 @@ def check_profile(spec: Spec, profile: Profile) -> None:
             hint = suggest(choice, sorted(members))
             raise ProfileError(f"{profile.path}: constrained_unpredictable.{which} = {choice!r} is not a Constraint member"
                                + (f"; {hint}" if hint else ""))
+
+
+def diff(call: str, *, from_spec: str | Path = "armv8.6", to_spec: str | Path = "armarm-2025",
+         profile: str | Path | Profile = "default", from_profile: str | Path | Profile | None = None,
+         to_profile: str | Path | Profile | None = None, state: Mapping[str, Any] | None = None,
+         all_states: bool = False, vary: Any = (), max_paths: int | None = None) -> Any:
+    """What changed for ``call`` between two spec versions: a
+    :class:`~asl_interp.analysis.diff.DiffResult` listing every class of states whose outcome
+    differs (``result.classes``; ``result.differs``), each with one concrete state, both
+    outcomes and both decisive paths.
+
+    ``profile`` names the implementation in both versions (profiles of the same name describe
+    the same implementation); ``from_profile``/``to_profile`` choose each side's instead.
+    ``state`` is fixed state (as :meth:`Spec.run` takes it; each name applies to the versions
+    that have it); everything else is explored. ``all_states`` keeps the states a version's
+    consistency rules reject; ``vary`` opens profile answers (``["Halted()"]``)."""
+    from ..analysis.diff import diff_specs
+    from ..analysis.explore import DEFAULT_MAX_PATHS
+
+    a, b = load_spec(from_spec), load_spec(to_spec)
+    return diff_specs(a, b, call, profile_a=profile if from_profile is None else from_profile,
+                      profile_b=profile if to_profile is None else to_profile, fixed=state, all_states=all_states,
+                      vary=vary, max_paths=DEFAULT_MAX_PATHS if max_paths is None else max_paths)

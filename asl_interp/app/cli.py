@@ -351,12 +351,12 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
 
     from ..analysis.sweep import render_sweep_line, render_tally, sweep, sweep_json
     from ..errors import UsageError
-    from .api import load_profile, load_spec
+    from .api import load_spec
     from .report import _as_usage, write
 
     spec = load_spec(args.spec)
     with _as_usage("--profile: "):
-        profile = load_profile(args.profile)
+        profile = spec.profile(args.profile)
     if args.states == "-":
         source, lines = "<stdin>", sys.stdin.read().splitlines()
     else:
@@ -385,16 +385,19 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
 # --------------------------------------------------------------------------------------
 
 
-@command("profiles", help="List the bundled implementation profiles, one line each.")
+@command("profiles", help="List a spec version's bundled implementation profiles, one line each.")
 def _add_profiles(p: argparse.ArgumentParser) -> None:
-    del p  # no options
+    p.add_argument("--spec", default="armv8.6", metavar="VERSION|DIR",
+                   help="a bundled spec version (default: armv8.6) or a spec folder: each version has its own "
+                        "profiles, and profiles of the same name describe the same implementation")
 
 
 @_add_profiles
 def _cmd_profiles(args: argparse.Namespace) -> int:
+    from .api import load_spec
     from .report import render_profiles, write
 
-    write(render_profiles())
+    write(render_profiles(load_spec(args.spec)))
     return 0
 
 
@@ -432,6 +435,9 @@ def _add_eval(p: argparse.ArgumentParser) -> None:
                    help="an .asl file (or a folder of them) whose functions and constants CODE may use; "
                         "a spec folder (with spec.toml, e.g. asl_sources/armv8.6) also gives its registers, "
                         "read from the machine state the options below set up, as for `run`")
+    p.add_argument("--spec", metavar="VERSION|DIR",
+                   help="a bundled spec version (e.g. armv8.6, armarm-2025) or spec folder: the same as giving "
+                        "its folder as --source")
     p.add_argument("--profile", metavar="NAME|FILE",
                    help="with a spec folder: implementation profile; default: the state file's, else 'default'")
     p.add_argument("--state", metavar="FILE.toml", help="with a spec folder: register state file ([registers] table)")
@@ -459,8 +465,12 @@ def _cmd_eval(args: argparse.Namespace) -> int:
     from .report import write
 
     spec_dirs = [s for s in args.source if (Path(s) / "spec.toml").is_file()]
+    if args.spec:
+        from .api import load_spec
+
+        spec_dirs.append(str(load_spec(args.spec).path))
     if len(spec_dirs) > 1:
-        raise UsageError(f"--source: give one spec folder, not {len(spec_dirs)} ({', '.join(spec_dirs)})")
+        raise UsageError(f"--source, --spec: give one spec folder, not {len(spec_dirs)} ({', '.join(spec_dirs)})")
     others = [s for s in args.source if s not in spec_dirs]
     modules, errors = parse_paths(others) if others else ([], [])
     if errors:
@@ -705,3 +715,73 @@ def _cmd_crosscheck(args: argparse.Namespace) -> int:
             write("")
             write(render_coverage(result.table))
     return 0 if result.agrees else 1
+
+
+# --------------------------------------------------------------------------------------
+# diff (asl_interp.analysis.diff)
+# --------------------------------------------------------------------------------------
+
+
+@command("diff", help="Compare a call between two spec versions: every class of states whose outcome differs, "
+                      "with both outcomes and both decisive paths (exit 0: no state differs; 1: some do; 2: a "
+                      "mistake in the command, or an exploration that cannot finish).")
+def _add_diff(p: argparse.ArgumentParser) -> None:
+    p.add_argument("call", metavar="CALL", help="an ASL call both versions define, e.g. 'CheckVFPEnabled(TRUE)'")
+    p.add_argument("--from", dest="from_spec", default="armv8.6", metavar="VERSION|DIR",
+                   help="the older spec version (default: armv8.6)")
+    p.add_argument("--to", dest="to_spec", default="armarm-2025", metavar="VERSION|DIR",
+                   help="the newer spec version (default: armarm-2025)")
+    p.add_argument("--profile", metavar="NAME|FILE",
+                   help="the implementation, in both versions (profiles of the same name describe the same "
+                        "implementation); default: the state file's, else 'default'")
+    p.add_argument("--from-profile", metavar="NAME|FILE", help="the --from version's profile instead")
+    p.add_argument("--to-profile", metavar="NAME|FILE", help="the --to version's profile instead")
+    p.add_argument("--state", metavar="FILE.toml", help="fixed state from a state file ([registers] table)")
+    p.add_argument("--set", dest="sets", action="append", default=[], metavar="NAME=VALUE",
+                   help="fix REG, REG.FIELD or PSTATE.FIELD in the versions that have it (after --state; "
+                        "repeatable); everything not fixed is explored")
+    p.add_argument("--vary-profile", dest="vary", action="append", default=[], metavar="KEY",
+                   help="also explore the profile answer KEY, in the versions whose profile has it "
+                        "(e.g. 'Halted()': Debug state; repeatable)")
+    p.add_argument("--all-states", action="store_true",
+                   help="keep the states either version's consistency rules reject (HaveEL, ELFromM32, "
+                        "ELUsingAArch32 against PSTATE)")
+    p.add_argument("--max-paths", type=int, default=None, metavar="N",
+                   help="stop with an error after N paths in either version (default 20000)")
+    p.add_argument("--json", action="store_true", help="print one JSON object instead of text")
+
+
+@_add_diff
+def _cmd_diff(args: argparse.Namespace) -> int:
+    """Exit 0 when no state differs, 1 when some do, 2 for mistakes in the command and when
+    either version's exploration cannot finish (the message says why)."""
+    try:
+        return _diff(args)
+    except ASLError as err:
+        print(err.render(), file=sys.stderr)
+        return 2
+
+
+def _diff(args: argparse.Namespace) -> int:
+    import json
+
+    from ..analysis.diff import diff_json, diff_specs, render_diff
+    from ..analysis.explore import DEFAULT_MAX_PATHS
+    from ..errors import UsageError
+    from .api import load_spec
+    from .report import diff_state, parse_call, write
+
+    specs = (load_spec(args.from_spec), load_spec(args.to_spec))
+    if args.profile and (args.from_profile or args.to_profile):
+        raise UsageError("give --profile (both versions), or --from-profile and --to-profile")
+    for spec in specs:
+        parse_call(spec, args.call)
+    fixed, state_profile = diff_state(specs, args.state, args.sets)
+    profile = args.profile or state_profile or "default"
+    max_paths = DEFAULT_MAX_PATHS if args.max_paths is None else args.max_paths
+    if max_paths < 1:
+        raise UsageError(f"--max-paths {max_paths}: give a positive number of paths")
+    result = diff_specs(*specs, args.call, profile_a=args.from_profile or profile, profile_b=args.to_profile or profile,
+                        fixed=fixed, all_states=args.all_states, vary=args.vary, max_paths=max_paths)
+    write(json.dumps(diff_json(result), indent=2) if args.json else render_diff(result))
+    return 1 if result.differs else 0

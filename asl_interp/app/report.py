@@ -113,6 +113,53 @@ def state_options(spec: Any, texts: Sequence[str], option: str = "--set") -> dic
     return out
 
 
+def diff_state(specs: Sequence[Any], state: str | None, sets: Sequence[str]) -> tuple[dict[str, Any], str | None]:
+    """``diff``'s fixed state: a state file's ``[registers]`` then the ``--set`` texts, each
+    name applying to the versions (``specs``) whose model has it, ``--set`` overriding the
+    file in each version as for ``run``; and the state file's profile (or None). A name no
+    version has is a UsageError naming the option, with the first version's suggestion."""
+    from ..machine.state import resolve_state
+
+    base: dict[str, Any] = {}
+    profile = None
+    if state is not None:
+        with _as_usage("--state: "):
+            state_file = load_state_file(state)
+        base = dict(_flat_items(state_file.registers))
+        profile = state_file.profile
+        for key in base:
+            _name_in_some(specs, key, state_file.path)
+    sets_by_name: dict[str, str] = {}
+    for text in sets:
+        name, value = parse_set_option(text)
+        _name_in_some(specs, name, f"--set {text}")
+        sets_by_name[name] = value
+    fixed: dict[str, Any] = {}
+    for spec in specs:
+        mine = {k: v for k, v in base.items() if _has_state_name(spec.model, k)}
+        given = {k: v for k, v in sets_by_name.items() if _has_state_name(spec.model, k)}
+        for name, value in given.items():
+            with _as_usage(f"bad value in --set {name}={value}: "):
+                resolve_state({name: value}, spec.model, spec.constants)
+        with _as_usage():
+            fixed.update(override_state(spec, mine, given))
+    return fixed, profile
+
+
+def _has_state_name(model: MachineModel, name: str) -> bool:
+    try:
+        check_state_name(model, name, "")
+    except UsageError:
+        return False
+    return True
+
+
+def _name_in_some(specs: Sequence[Any], name: str, where: str) -> None:
+    """Raise the first version's UsageError for ``name`` unless some version has it."""
+    if not any(_has_state_name(spec.model, name) for spec in specs):
+        check_state_name(specs[0].model, name, where)
+
+
 def check_state_name(model: MachineModel, name: str, option: str) -> None:
     """Raise UsageError unless ``name`` (``REG``, ``REG.FIELD`` or ``REG<hi:lo>``) names
     state of ``model``; ``option`` is how the user wrote it (for the message)."""
@@ -181,8 +228,6 @@ def prepare_run(spec: Any, call: str, *, profile: str | None = None, state: str 
     machine's ``warnings`` get :func:`~asl_interp.analysis.consistency.state_consistency`'s findings.
     Raises UsageError for every mistake in these options (see the module docstring).
     """
-    from .api import load_profile
-
     state_file = load_state_option(spec, state) if state is not None else None
     if profile is not None:
         chosen, where = profile, "--profile: "
@@ -191,7 +236,7 @@ def prepare_run(spec: Any, call: str, *, profile: str | None = None, state: str 
     else:
         chosen, where = "default", "the default profile: "
     with _as_usage(where):
-        prof = load_profile(chosen)
+        prof = spec.profile(chosen)
     parsed = parse_call(spec, call)
     with _as_usage():
         machine = spec.machine(prof, state_file, unset=unset, trace=trace)
@@ -583,19 +628,19 @@ def run_json(spec: Any, out: Outcome, *, call: str, profile: Profile, trace: boo
 # ======================================================================================
 
 
-def render_profiles() -> str:
-    """Each bundled profile: its name and one-line description (and what it extends)."""
-    from ..machine.profile import profile_names, profiles_dir
-    from .api import load_profile
+def render_profiles(spec: Any) -> str:
+    """Each profile bundled with ``spec`` (a loaded spec version): its name and one-line
+    description."""
+    from ..machine.profile import profile_names
 
-    names = profile_names()
+    names = profile_names(spec.profiles_dir)
     if not names:
-        raise UsageError(f"no profiles found in {profiles_dir()}")
+        raise UsageError(f"no profiles found in {spec.profiles_dir}")
     width = max(len(n) for n in names)
     out = []
     for name in names:
         with _as_usage():
-            prof = load_profile(name)
+            prof = spec.profile(name)
         out.extend(textwrap.wrap(prof.description, _COLUMNS, initial_indent=f"{name:<{width}}  ",
                                  subsequent_indent=" " * (width + 2), break_on_hyphens=False))
     return "\n".join(out)

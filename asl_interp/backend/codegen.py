@@ -961,7 +961,7 @@ class _FuncGen:
                 ft = self.t(target)
                 if ft.kind == "bits":
                     code = f"_Bits({self.width(ft, target)}, {code})"
-                self.emit(lv, f"{self.ex(target.base)}.fields[{res.name!r}] = {code}")
+                self.emit(lv, f"{self.place(target.base)}.fields[{res.name!r}] = {code}")
             elif res.kind == "layoutfield":
                 self.update_bits(target.base, res.hi, res.lo, code, lv)
             else:
@@ -1011,6 +1011,15 @@ class _FuncGen:
             self.emit(lv, self.invoke(f, args + [code], target, []))
             return
         raise GenerationError(f"assignment to {type(target).__name__}")
+
+    def place(self, e: Any) -> str:
+        """The record ``e`` itself, to store a field into: a record field of a record field
+        (``except.syndrome`` in ``except.syndrome.iss<2:0> = ...``) is named in place, where
+        reading it as a value (``e_Field``) would give a copy."""
+        res = self.p.res.get(e)
+        if isinstance(e, ast.Field) and res is not None and res.kind == "recfield":
+            return f"{self.place(e.base)}.fields[{res.name!r}]"
+        return self.ex(e)
 
     def array_ref(self, res: Any, node: Any) -> str:
         if res.name is not None and res.name in self.p.globals:

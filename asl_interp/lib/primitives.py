@@ -431,9 +431,11 @@ def _constrain_unpredictable(ctx, which):
 
 
 @primitive("AArch32.CurrentCond", nparams=0)
+@primitive("CurrentCond", nparams=0)
 def _current_cond(ctx):
     """The condition of the instruction being executed comes from its encoding, which the
-    spec does not model: the profile's [instruction].condition."""
+    spec does not model: the profile's [instruction].condition (Armv8.6 asks
+    AArch32.CurrentCond(), the 2025 text CurrentCond())."""
     return Bits(4, ctx.world.instruction("condition", ctx.span))
 
 
@@ -485,7 +487,11 @@ def _el_name(el: Bits) -> str:
 
 
 def _syndrome(record: Any) -> int | None:
+    """The ISS an ExceptionRecord carries: its ``syndrome`` (Armv8.6: ``bits(25)``), or that
+    record's ``iss`` field (the 2025 text: ``IssType syndrome`` holds ``iss`` and ``iss2``)."""
     value = record.fields.get("syndrome") if hasattr(record, "fields") else None
+    if hasattr(value, "fields"):
+        value = value.fields.get("iss")
     return value.v if isinstance(value, Bits) else None
 
 

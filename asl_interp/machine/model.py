@@ -50,6 +50,9 @@ class MachineModel:
     #: register -> field -> the layout it belongs to (``"HCR_EL2.E2H == '1'"``), for
     #: registers whose fields depend on a control; fields not named are in every layout
     layouts: dict[str, dict[str, str]] = attrs.field(factory=dict)
+    #: registers whose fields are an ASL record's (PSTATE): their bit positions are this
+    #: tool's packing, not the architecture's, so only field names mean anything across versions
+    records: frozenset[str] = frozenset()
     checked_profiles: set[tuple[str, frozenset[str]]] = attrs.field(factory=set, eq=False, repr=False)
     #: memos of work done again and again on the same inputs: resolved state mappings, and
     #: where each (register, high, low) read or written lives
@@ -336,6 +339,7 @@ def build_machine_model(data: Mapping[str, Any], modules: Sequence[ast.Module] =
     if questions is not None and not questions.keyed and not questions.keyless:
         questions = None  # a register model for a few records only (tests): nothing to check against
     storage = {name: (v.storage, v.offset) for name, v in views.items() if (v.storage, v.offset) != (name, 0)}
-    return MachineModel(RegisterModel(registers, types, storage), views, widths, source, questions, layouts)
+    records = frozenset(name for name, spec in regs_in.items() if "record" in spec)
+    return MachineModel(RegisterModel(registers, types, storage), views, widths, source, questions, layouts, records)
 
 

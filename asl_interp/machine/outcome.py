@@ -228,6 +228,7 @@ _MODE_WORDS = {
 _EXCEPTION_WORDS = {
     "Exception_AdvSIMDFPAccessTrap": "Advanced SIMD/FP access trap",
     "Exception_SVEAccessTrap": "SVE access trap",
+    "Exception_SMEAccessTrap": "SME access trap",
     "Exception_Uncategorized": "Uncategorized exception",
 }
 
@@ -256,6 +257,11 @@ def outcome_line(out: Outcome) -> str:
     what = _exception_words(out.exception)
     if out.via_undefined:
         line = f"UNDEFINED → {what or 'Undefined Instruction exception'} {where}"
+    elif what is None and out.mode == "Undef":
+        # Entering Undefined mode without an exception record: the Undefined Instruction
+        # exception, raised by a routine the text calls (the 2025 text's AArch32.Undefined())
+        # rather than by the UNDEFINED statement.
+        line = f"Undefined Instruction exception {where}"
     else:
         line = f"{what or 'exception'} → exception {where}"
     if out.ec is not None:

@@ -1,6 +1,7 @@
 """Implementation profiles: the answers a spec leaves to the implementation.
 
-In: ``asl_sources/profiles/<name>.toml`` or a path (:func:`load_profile`).
+In: ``asl_sources/<version>/profiles/<name>.toml`` (each spec version has its own profiles:
+the questions differ) or a path (:func:`load_profile`).
 Out: :class:`Profile`, validated when loaded; :func:`check_profile_questions` checks its
 answers against the questions a spec version can ask.
 
@@ -78,11 +79,16 @@ class Profile:
         return typed_answer(self.impdef[key], typ, key, constants)
 
 
-def profiles_dir() -> Path:
-    """The folder of bundled profiles."""
+#: The spec version whose profiles a bundled name means when no folder is given.
+DEFAULT_VERSION = "armv8.6"
+
+
+def profiles_dir(version: str = DEFAULT_VERSION) -> Path:
+    """The folder of the profiles bundled with spec version ``version``. Profiles of the same
+    name in two versions describe the same implementation (each says so)."""
     from .. import sources_root
 
-    return sources_root() / "profiles"
+    return sources_root() / version / "profiles"
 
 
 def profile_names(folder: Path | None = None) -> list[str]:
@@ -120,7 +126,8 @@ _LOADED: dict[tuple[str, str], tuple[tuple, Profile]] = {}
 
 
 def load_profile(name_or_path: str | Path, folder: Path | None = None) -> Profile:
-    """Load a profile by bundled name (``"default"``) or path, validating every key.
+    """Load a profile by bundled name (``"default"``, looked up in ``folder``: a spec
+    version's ``profiles/``, by default armv8.6's) or path, validating every key.
 
     Raises ProfileError naming the file and key for unknown keys, bad types or values, or
     an unknown profile name (with a suggestion). A profile already loaded in this process,

@@ -49,19 +49,25 @@ from . import ast
 
 INDENT = "    "
 
-#: Binding strength of each binary operator, loosest first (a higher number binds tighter),
-#: mirroring the table at the top of ``grammar.lark``. Operators are left-associative except
-#: the comparisons, which do not associate at all.
+#: Binding strength of each binary operator, loosest first (a higher number binds tighter):
+#: the one precedence table of the language, which the parser's precedence climbing reads too
+#: (see the top of ``grammar.lark``). Operators are left-associative except the comparisons,
+#: which do not associate at all. ``:`` binds tighter than the comparisons and looser than
+#: arithmetic, as in ASLi (Arm's asl-interpreter, ``libASL/asl.ott``: concatenation is one of
+#: the "misc" operators that bind more tightly than comparisons and ``&&``/``||``), so that the
+#: Arm ARM's ``EffectiveHCR_EL2_E2H():HCR_EL2.TGE == '11'`` compares the two-bit
+#: concatenation. (ASLRef's ASLv0 grammar, herdtools7 ``asllib/Parser0.mly``, puts ``:`` loosest
+#: of all, which would make that line a type error.)
 BINARY_PRECEDENCE: dict[str, int] = {
-    ":": 1,
-    "&&": 2,
-    "||": 2,
-    "==": 3,
-    "!=": 3,
-    "<": 4,
-    "<=": 4,
-    ">": 4,
-    ">=": 4,
+    "&&": 1,
+    "||": 1,
+    "==": 2,
+    "!=": 2,
+    "<": 3,
+    "<=": 3,
+    ">": 3,
+    ">=": 3,
+    ":": 4,
     "+": 5,
     "-": 5,
     "EOR": 5,
@@ -76,8 +82,8 @@ BINARY_PRECEDENCE: dict[str, int] = {
     "^": 7,
 }
 
-#: ``x IN {...}`` sits at the level of the comparisons; its left operand is additive.
-IN_PRECEDENCE = 4
+#: ``x IN {...}`` sits at the level of the comparisons; its left operand is a concatenation.
+IN_PRECEDENCE = 3
 _NON_ASSOCIATIVE = {IN_PRECEDENCE}
 #: Slice bounds (``x<hi:lo>``) are additive expressions.
 _ADDITIVE = 5

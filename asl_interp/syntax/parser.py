@@ -38,6 +38,7 @@ from lark.lexer import Lexer, PatternStr
 
 from ..errors import ASLError, ASLSyntaxError, ErrorList, Span, UsageError, remember_source
 from . import ast
+from .formatter import BINARY_PRECEDENCE, IN_PRECEDENCE
 
 __all__ = ["parse", "parse_file", "parse_expression", "parse_statements", "parse_paths", "build_lark"]
 
@@ -643,16 +644,17 @@ class _PatternSet(tuple):
 
 
 #: Binding power of each binary operator (higher binds tighter); see grammar.lark's header.
-_PRECEDENCE = {
-    "COLON": 1,
-    "ANDAND": 2, "OROR": 2,
-    "EQEQ": 3, "NEQ": 3,
-    "LT": 4, "LE": 4, "GT": 4, "GE": 4, "IN": 4,
-    "PLUS": 5, "MINUS": 5, "EOR": 5, "AND": 5, "OR": 5,
-    "STAR": 6, "SLASH": 6, "DIV": 6, "MOD": 6, "SHL": 6, "SHR": 6,
-    "CARET": 7,
+#: Token type -> binding strength: the formatter's one table (BINARY_PRECEDENCE), by token.
+_OPERATOR_TEXT = {
+    "COLON": ":", "ANDAND": "&&", "OROR": "||", "EQEQ": "==", "NEQ": "!=",
+    "LT": "<", "LE": "<=", "GT": ">", "GE": ">=",
+    "PLUS": "+", "MINUS": "-", "EOR": "EOR", "AND": "AND", "OR": "OR",
+    "STAR": "*", "SLASH": "/", "DIV": "DIV", "MOD": "MOD", "SHL": "<<", "SHR": ">>",
+    "CARET": "^",
 }  # fmt: skip
-_NON_ASSOCIATIVE = 4
+_PRECEDENCE = {tok: BINARY_PRECEDENCE[text] for tok, text in _OPERATOR_TEXT.items()}
+_PRECEDENCE["IN"] = IN_PRECEDENCE
+_NON_ASSOCIATIVE = IN_PRECEDENCE
 
 
 def _climb(items: list, filename: str) -> ast.Expr:

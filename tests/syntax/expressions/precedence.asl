@@ -1,4 +1,4 @@
-// Operator precedence (loosest first): ':'; '&&' '||'; '==' '!='; comparisons and IN;
+// Operator precedence (loosest first): '&&' '||'; '==' '!='; comparisons and IN; ':';
 // '+' '-' EOR AND OR; '*' '/' DIV MOD '<<' '>>'; '^'; unary '-' '!' NOT.
 
 Precedence()
@@ -14,6 +14,8 @@ Precedence()
     j = NOT x AND y;
     k = !(a IN {EL1, EL0}) && b >= c;
     l = a + b:c;
+    m = EffectiveHCR_EL2_E2H():HCR_EL2.TGE == '11';
+    n = a:b IN {'1x'} && c:d != '00';
 // expect: [(Assign (Var 'a') (Binop '+' (Var 'x') (Binop '*' (Var 'y') (Var 'z'))))
 // expect:  (Assign (Var 'b') (Binop '-' (Binop '-' (Var 'x') (Var 'y')) (Var 'z')))
 // expect:  (Assign (Var 'c') (Binop '||' (Binop '&&' (Var 'p') (Var 'q')) (Var 'r')))
@@ -25,4 +27,6 @@ Precedence()
 // expect:  (Assign (Var 'i') (Binop '^' (Unop '-' (Var 'x')) (IntLit 2 False)))
 // expect:  (Assign (Var 'j') (Binop 'AND' (Unop 'NOT' (Var 'x')) (Var 'y')))
 // expect:  (Assign (Var 'k') (Binop '&&' (Unop '!' (In (Var 'a') [(ExprPattern (Var 'EL1')) (ExprPattern (Var 'EL0'))])) (Binop '>=' (Var 'b') (Var 'c'))))
-// expect:  (Assign (Var 'l') (Binop ':' (Binop '+' (Var 'a') (Var 'b')) (Var 'c')))]
+// expect:  (Assign (Var 'l') (Binop ':' (Binop '+' (Var 'a') (Var 'b')) (Var 'c')))
+// expect:  (Assign (Var 'm') (Binop '==' (Binop ':' (Call 'EffectiveHCR_EL2_E2H' []) (Field (Var 'HCR_EL2') 'TGE')) (BitsLit '11')))
+// expect:  (Assign (Var 'n') (Binop '&&' (In (Binop ':' (Var 'a') (Var 'b')) [(MaskPattern '1x')]) (Binop '!=' (Binop ':' (Var 'c') (Var 'd')) (BitsLit '00'))))]

@@ -1,0 +1,624 @@
+"""What changed between two spec versions: every class of states whose outcome differs.
+
+In: two loaded spec versions (:class:`~asl_interp.app.api.Spec`), a call both define
+(``"CheckVFPEnabled(TRUE)"``), a profile for each (profiles of the same name describe the
+same implementation), and fixed state (a state mapping as :meth:`Spec.run` takes it).
+Out: a :class:`DiffResult`: one :class:`DiffClass` per class of states on which the two texts
+give different outcomes, each with one concrete state, both outcomes and both decisive paths.
+
+How it works: each version is explored on its own (:func:`~asl_interp.analysis.explore.explore`),
+which partitions that version's state space into leaves, each an exact product of value
+classes (and of the open IMPLEMENTATION DEFINED answers and CONSTRAINED UNPREDICTABLE
+choices). Every pair of leaves, one per version, whose classes intersect is a set of states
+both texts were run on; where their outcomes differ, that intersection is a differing class.
+
+- *Comparing by name.* A register means the same bits in both versions (the register models
+  place every field the two share at the same position), so register state is compared bit
+  for bit. PSTATE is an ASL record whose packing is this tool's and differs between versions,
+  so its bits are compared by field name. A field only one version has (PSTATE.SM,
+  SMCR_EL1.FA64) is open in the other: a class reports it, marked with its version.
+  Questions (IMPLEMENTATION DEFINED answers, CONSTRAINED UNPREDICTABLE choices) are the same
+  question when their keys are equal.
+- *Outcomes.* Two outcomes are the same when :func:`~asl_interp.analysis.explore.outcome_key`
+  says so, except ``via_undefined``: the 2025 text calls ``AArch32.Undefined()`` where
+  Armv8.6 writes ``UNDEFINED``, and the exception taken is the same. A failed spec assertion
+  is an outcome (the text says the state cannot happen): it differs from any other outcome
+  and equals another failed assertion.
+- *Consistency.* By default each version drops the states its own consistency rules
+  (:mod:`~asl_interp.analysis.consistency`) call inconsistent, so a state either version
+  rejects has no leaf pair and is left out; ``all_states=True`` keeps them.
+- *Fixed state.* Each fixed name applies to the versions whose register model has it; a
+  name neither has is a UsageError.
+
+Guarantees: the classes are exact (every state in a reported class was run by both texts, on
+the leaf pair reported); no state that differs is missed, because the leaves of each
+exploration cover its whole (consistent) state space.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import attrs
+
+from ..errors import ASLError, StateError, UsageError, source_line
+from ..machine.outcome import Outcome, PathStep
+from ..machine.state import flatten_state, resolve_state
+from .explore import (
+    DEFAULT_MAX_PATHS,
+    DecisionTable,
+    Leaf,
+    explore,
+    json_value,
+    outcome_json,
+    outcome_key,
+    outcome_text,
+    relpath,
+    show_name,
+    show_value,
+    step_json,
+)
+
+__all__ = ["DiffClass", "DiffResult", "Side", "diff_specs", "diff_json", "render_diff"]
+
+
+@attrs.define(frozen=True, slots=True)
+class Side:
+    """One version's part of a comparison: its spec, the profile it was asked on, the fixed
+    state that applied to it and its exploration."""
+
+    spec: Any
+    profile: str
+    fixed: dict[str, Any]
+    table: DecisionTable
+
+    @property
+    def name(self) -> str:
+        """The spec version's name (``armv8.6``)."""
+        return self.spec.name
+
+
+@attrs.define(frozen=True, slots=True)
+class DiffClass:
+    """States on which the two versions disagree, all taking the same pair of paths.
+
+    ``state``: one concrete state of the class (field or question -> value), in the order
+    the texts read them, fixed fields included; ``open``: the names of ``state`` the
+    exploration chose (not fixed); ``only``: the names of ``state`` that only one version has
+    (name -> that version's name); ``outcomes`` (an :class:`Outcome`, or None for a failed
+    assertion) and ``errors`` (the failed assertion, or None) per version; ``decisive``:
+    each version's decisive branch steps; ``states``: how many states of the examined bits
+    the class covers."""
+
+    state: dict[str, Any]
+    open: frozenset[str]
+    only: dict[str, str]
+    outcomes: tuple[Outcome | None, Outcome | None]
+    errors: tuple[ASLError | None, ASLError | None]
+    decisive: tuple[tuple[PathStep, ...], tuple[PathStep, ...]]
+    states: int
+
+
+@attrs.define(slots=True)
+class DiffResult:
+    """The comparison of ``call`` between ``sides[0]`` (from) and ``sides[1]`` (to):
+    ``classes`` of differing states (empty: the versions agree on every state both ran),
+    the ``fixed`` state (``only_fixed``: names only one version has -> its name) and the time
+    taken."""
+
+    call: str
+    sides: tuple[Side, Side]
+    fixed: dict[str, Any]
+    only_fixed: dict[str, str]
+    classes: list[DiffClass]
+    seconds: float
+    all_states: bool = False
+    #: each version's leaves in canonical coordinates, and (from leaf, to leaf) -> class index
+    _cubes: tuple[list[_Cube], list[_Cube]] = attrs.field(default=((), ()), repr=False)
+    _pair_class: dict[tuple[int, int], int] = attrs.field(factory=dict, repr=False)
+    _canon: dict[tuple[int, str], dict[int, int]] = attrs.field(factory=dict, repr=False)
+
+    @property
+    def differs(self) -> bool:
+        """Whether some state's outcome differs."""
+        return bool(self.classes)
+
+    def class_of(self, state: Mapping[str, Any]) -> DiffClass | None:
+        """The class a concrete state (names and values as a state file's, together with the
+        fixed state: each name applied to the versions that have it) falls in, or None when
+        the two versions agree on it or either left it out (a state its consistency rules
+        reject). Raises StateError when the state does not decide a bit one of the two
+        paths examines."""
+        point: dict[str, tuple[int, int]] = {}  # storage -> (known mask, value), canonical
+        for side, spec in enumerate(s.spec for s in self.sides):
+            given = {**self.sides[side].fixed, **{k: v for k, v in flatten_state(state) if _has_name(spec.model, k)}}
+            for w in resolve_state(given, spec.model, spec.constants):
+                view = spec.model.views[w.register]
+                mask = ((1 << (w.high - w.low + 1)) - 1) << (w.low + view.offset)
+                mapping = self._canon.get((side, view.storage))
+                known, value = point.get(view.storage, (0, 0))
+                cmask = _move(mask, mapping)
+                cvalue = _move((w.value << (w.low + view.offset)) & mask, mapping)
+                point[view.storage] = (known | cmask, (value & ~cmask) | cvalue)
+        found = []
+        for cubes in self._cubes:
+            holders = [c for c in cubes if _holds(c, point, state)]
+            if not holders:
+                return None
+            found.append(holders[0])
+        index = self._pair_class.get((id(found[0]), id(found[1])))
+        return None if index is None else self.classes[index]
+
+
+def _holds(cube: _Cube, point: Mapping[str, tuple[int, int]], state: Mapping[str, Any]) -> bool:
+    """Whether the canonical ``point`` (and the answers ``state`` gives) lies in ``cube``."""
+    for reg, parts in cube.regs.items():
+        known, value = point.get(reg, (0, 0))
+        for mask, values in parts:
+            if known & mask != mask:
+                raise StateError(f"the state does not give {reg} bits 0x{mask & ~known:x}, which a path examines")
+            if value & mask not in values:
+                return False
+    for (kind, key), values in cube.answers.items():
+        name = key if kind == "impdef" else f"ConstrainUnpredictable({key})"
+        if name in state and state[name] not in values:
+            return False
+    return True
+
+
+# ======================================================================================
+# Canonical coordinates: the state both versions share, by name
+# ======================================================================================
+
+
+def _canonical_bits(a: Any, b: Any) -> dict[tuple[int, str], dict[int, int]]:
+    """Per (side, record register): version bit -> canonical bit. Fields named alike in the
+    two versions get the same canonical bits (the ``to`` version's positions); fields only
+    the ``from`` version has get bits above every ``to`` field."""
+    out: dict[tuple[int, str], dict[int, int]] = {}
+    for reg in (a.model.records | b.model.records):
+        fields_b = b.model.registers[reg].fields if reg in b.model.registers else {}
+        top = max((f.high + 1 for f in fields_b.values()), default=0)
+        canon: dict[str, int] = {name: f.low for name, f in fields_b.items()}
+        if reg in a.model.registers:
+            for name, f in a.model.registers[reg].fields.items():
+                if name not in canon:
+                    canon[name] = top
+                    top += f.width
+        for side, spec in enumerate((a, b)):
+            if reg not in spec.model.registers:
+                continue
+            mapping = {}
+            for name, f in spec.model.registers[reg].fields.items():
+                for bit in range(f.low, f.high + 1):
+                    mapping[bit] = canon[name] + bit - f.low
+            out[(side, reg)] = mapping
+    return out
+
+
+def _move(value: int, mapping: dict[int, int] | None) -> int:
+    if mapping is None:
+        return value
+    out = 0
+    b = 0
+    while value >> b:
+        if value >> b & 1:
+            out |= 1 << mapping[b]
+        b += 1
+    return out
+
+
+@attrs.define(slots=True, eq=False)
+class _Cube:
+    """A leaf in canonical coordinates: per register the (mask, values) classes it holds,
+    per question the answers, and what it did."""
+
+    side: int
+    leaf: Leaf
+    regs: dict[str, list[tuple[int, frozenset[int]]]]
+    answers: dict[tuple[str, str], frozenset]
+    key: tuple
+    #: (register, bit) -> the values that bit may take in this cube, as a 2-bit set
+    #: (1: 0 allowed, 2: 1 allowed); only bits the cube constrains to one value.
+    bits: dict[tuple[str, int], int]
+
+
+def _outcome_key(leaf: Leaf) -> tuple:
+    if leaf.outcome is None:
+        return ("assertion failed",)
+    key = list(outcome_key(leaf.outcome))
+    del key[7]  # via_undefined: how the text raised it, not what happened
+    return tuple(key)
+
+
+def _cube(side: int, leaf: Leaf, canon: dict[tuple[int, str], dict[int, int]]) -> _Cube:
+    regs: dict[str, list[tuple[int, frozenset[int]]]] = {}
+    answers: dict[tuple[str, str], frozenset] = {}
+    bits: dict[tuple[str, int], int] = {}
+    for var, cls in leaf.choices.items():
+        if var.kind != "state":
+            answers[(var.kind, var.key)] = frozenset([cls])
+            continue
+        mapping = canon.get((side, var.key))
+        mask = _move(var.mask, mapping)
+        values = frozenset(_move(v, mapping) for v in cls)
+        regs.setdefault(var.key, []).append((mask, values))
+        ones = zeros = 0  # the bits some value has set, and has clear
+        for v in values:
+            ones |= v
+            zeros |= ~v
+        fixed = mask & ~(ones & zeros)
+        b = 0
+        while fixed >> b:
+            if fixed >> b & 1:
+                bits[(var.key, b)] = 2 if ones >> b & 1 else 1
+            b += 1
+    return _Cube(side, leaf, regs, answers, _outcome_key(leaf), bits)
+
+
+# ======================================================================================
+# Intersecting two cubes
+# ======================================================================================
+
+
+def _solve(parts: Sequence[tuple[int, frozenset[int]]]) -> list[tuple[int, set[int]]] | None:
+    """The values of one register meeting every (mask, values) class: per group of classes
+    whose masks overlap, its union mask and the set of values over it; None when some group
+    has none."""
+    groups: list[tuple[int, list[tuple[int, frozenset[int]]]]] = []
+    for mask, values in parts:
+        joined = [g for g in groups if g[0] & mask]
+        rest = [g for g in groups if not g[0] & mask]
+        union = mask
+        members = [(mask, values)]
+        for g in joined:
+            union |= g[0]
+            members.extend(g[1])
+        groups = rest + [(union, members)]
+    out = []
+    for union, members in groups:
+        members.sort(key=lambda p: len(p[1]))
+        sols: set[int] = set(members[0][1])
+        have = members[0][0]
+        for mask, values in members[1:]:
+            common = have & mask
+            by_common: dict[int, list[int]] = {}
+            for v in values:
+                by_common.setdefault(v & common, []).append(v)
+            sols = {s | v for s in sols for v in by_common.get(s & common, ())}
+            have |= mask
+            if not sols:
+                return None
+        out.append((union, sols))
+    return out
+
+
+def _meets(a: _Cube, b: _Cube) -> bool:
+    """Whether some state lies in both cubes."""
+    for key, values in a.answers.items():
+        other = b.answers.get(key)
+        if other is not None and not values & other:
+            return False
+    for reg, parts in a.regs.items():
+        other = b.regs.get(reg)
+        if other is None:
+            continue
+        if len(parts) == 1 and len(other) == 1 and parts[0][0] == other[0][0]:
+            if not parts[0][1] & other[0][1]:
+                return False
+            continue
+        if _solve(parts + other) is None:
+            return False
+    return True
+
+
+def _pairs(a_cubes: list[_Cube], b_cubes: list[_Cube]) -> list[tuple[_Cube, _Cube]]:
+    """Every pair (a, b) with different outcomes whose cubes meet, in the order of ``a``.
+
+    The pairs are found by splitting both lists on the bit most cubes constrain (a cube that
+    allows both values goes both ways) until the lists are small, then testing every pair."""
+    found: dict[tuple[int, int], tuple[_Cube, _Cube]] = {}
+
+    def walk(xs: list[_Cube], ys: list[_Cube], used: frozenset) -> None:
+        keys = {c.key for c in xs}
+        if len(keys) == 1 and all(c.key in keys for c in ys):
+            return  # one outcome on both sides: nothing here differs
+        if len(xs) * len(ys) > 64:
+            counts: dict[tuple[str, int], int] = {}
+            for c in xs:
+                for bit in c.bits:
+                    counts[bit] = counts.get(bit, 0) + 1
+            for c in ys:
+                for bit in c.bits:
+                    counts[bit] = counts.get(bit, 0) + 1
+            best = max((bit for bit in counts if bit not in used), key=lambda bit: counts[bit], default=None)
+            if best is not None and counts[best] > 1:
+                for allowed in (1, 2):
+                    walk([c for c in xs if c.bits.get(best, 3) & allowed],
+                         [c for c in ys if c.bits.get(best, 3) & allowed], used | {best})
+                return
+        for x in xs:
+            for y in ys:
+                if x.key != y.key and (id(x), id(y)) not in found and _meets(x, y):
+                    found[(id(x), id(y))] = (x, y)
+
+    walk(a_cubes, b_cubes, frozenset())
+    order = {id(c): i for i, c in enumerate(a_cubes)}
+    border = {id(c): i for i, c in enumerate(b_cubes)}
+    return sorted(found.values(), key=lambda p: (order[id(p[0])], border[id(p[1])]))
+
+
+# ======================================================================================
+# The comparison
+# ======================================================================================
+
+
+def _split_fixed(specs: Sequence[Any], fixed: Mapping[str, Any]) -> tuple[list[dict[str, Any]], dict[str, str]]:
+    """Per version the fixed names its register model has; the names only one has (name ->
+    that version). A name neither has is a UsageError (with the first version's hint)."""
+    per: list[dict[str, Any]] = [{} for _ in specs]
+    only: dict[str, str] = {}
+    for name, value in flatten_state(fixed):
+        holders = [i for i, spec in enumerate(specs) if _has_name(spec.model, name)]
+        if not holders:
+            try:
+                resolve_state({name: value}, specs[0].model, specs[0].constants)
+            except StateError as err:
+                raise UsageError(f"{name}: {err.message} (in neither {specs[0].name} nor {specs[1].name})") from None
+            raise UsageError(f"{name}: in neither {specs[0].name} nor {specs[1].name}")
+        for i in holders:
+            per[i][name] = value
+        if len(holders) == 1:
+            only[name] = specs[holders[0]].name
+    for spec, state in zip(specs, per):
+        resolve_state(state, spec.model, spec.constants)  # bad values fail here, naming the key
+    return per, only
+
+
+def _has_name(model: Any, name: str) -> bool:
+    """Whether ``REG``, ``REG.FIELD`` or ``REG<hi:lo>`` names something of ``model``."""
+    reg, _, rest = name.partition("<")
+    reg, dot, field = reg.partition(".")
+    reg = reg.strip()
+    if reg not in model.registers:
+        return False
+    return not dot or field.strip() in model.registers[reg].fields
+
+
+def diff_specs(a: Any, b: Any, call: str, *, profile_a: Any = "default", profile_b: Any = "default",
+               fixed: Mapping[str, Any] | None = None, all_states: bool = False, vary: Iterable[str] = (),
+               max_paths: int = DEFAULT_MAX_PATHS) -> DiffResult:
+    """Compare ``call`` on spec ``a`` (profile ``profile_a``) with spec ``b`` (``profile_b``)
+    over every state that leaves ``fixed`` as given (see the module docstring).
+
+    ``vary``: IMPLEMENTATION DEFINED keys to explore although a profile answers them (each
+    in the versions whose profile has it; e.g. ``"Halted()"``); ``all_states``: keep the
+    states a version's consistency rules reject. Raises UsageError for a call either version
+    lacks, a fixed name neither has or a ``vary`` key neither profile answers; exploration
+    errors (:class:`~asl_interp.analysis.explore.ExplorationLimit`) as explore raises them."""
+    start = time.monotonic()
+    specs = (a, b)
+    prof = (a.profile(profile_a), b.profile(profile_b))
+    for spec in specs:
+        _check_call(spec, call)
+    per_fixed, only_fixed = _split_fixed(specs, dict(fixed or {}))
+    vary = list(vary)
+    for key in vary:
+        if not any(key in p.impdef for p in prof):
+            raise UsageError(f"--vary-profile: neither profile ({prof[0].name} of {a.name}, {prof[1].name} of {b.name}) "
+                             f"answers \"{key}\"")
+    tables = tuple(
+        explore(spec, call, profile=p, fixed=f, vary=[k for k in vary if k in p.impdef], max_paths=max_paths,
+                consistent=not all_states)
+        for spec, p, f in zip(specs, prof, per_fixed))
+    canon = _canonical_bits(a, b)
+    cubes = [[_cube(side, leaf, canon) for leaf in table.leaves + table.infeasible_leaves]
+             for side, table in enumerate(tables)]
+    sides = tuple(Side(spec, p.name, f, t) for spec, p, f, t in zip(specs, prof, per_fixed, tables))
+    classes, pair_class = _classes(sides, _pairs(cubes[0], cubes[1]), canon)
+    return DiffResult(call, sides, dict(fixed or {}), only_fixed, classes, time.monotonic() - start, all_states,
+                      (cubes[0], cubes[1]), pair_class, canon)
+
+
+def _check_call(spec: Any, call: str) -> None:
+    from ..syntax import ast
+    from ..syntax.parser import parse_expression
+
+    if not isinstance(call, str) or not call.strip():
+        raise UsageError("give the call to compare as ASL text, e.g. 'CheckVFPEnabled(TRUE)'")
+    try:
+        node = parse_expression(call.strip(), "<call>")
+    except ASLError as err:
+        raise UsageError(f"not an ASL call: {call!r}: {err.message}") from None
+    if isinstance(node, ast.Call) and node.name not in spec.program.functions:
+        raise UsageError(f"{spec.name} defines no function {node.name}; the call must exist in both versions")
+
+
+def _classes(sides: tuple[Side, Side], pairs: list[tuple[_Cube, _Cube]],
+             canon: dict[tuple[int, str], dict[int, int]]) -> tuple[list[DiffClass], dict[tuple[int, int], int]]:
+    """The differing pairs, grouped by (both outcomes, both decisive paths): one class each,
+    its state the first pair's, its count all of theirs; and each pair's class index."""
+    groups: dict[tuple, list] = {}
+    index: dict[tuple, int] = {}
+    pair_class: dict[tuple[int, int], int] = {}
+    for x, y in pairs:
+        key = (x.key, y.key, _steps_key(x.leaf), _steps_key(y.leaf))
+        pair_class[(id(x), id(y))] = index.setdefault(key, len(index))
+        solved = _intersection(x, y)
+        count = 1
+        for _union, sols in solved.values():
+            count *= len(sols)
+        for k in set(x.answers) | set(y.answers):
+            count *= len(x.answers.get(k, y.answers.get(k)) & y.answers.get(k, x.answers.get(k)))
+        if key in groups:
+            groups[key][1] += count
+        else:
+            groups[key] = [(x, y, solved), count]
+    out = []
+    for (x, y, solved), count in groups.values():
+        state, opened, only = _state(sides, x, y, solved, canon)
+        out.append(DiffClass(state, opened, only, (x.leaf.outcome, y.leaf.outcome), (x.leaf.error, y.leaf.error),
+                             (x.leaf.decisive, y.leaf.decisive), count))
+    return out, pair_class
+
+
+def _steps_key(leaf: Leaf) -> tuple:
+    return tuple((s.span.file, s.span.line, repr(s.value)) for s in leaf.decisive)
+
+
+def _intersection(x: _Cube, y: _Cube) -> dict[str, tuple[int, set[int]]]:
+    """Per register: the union mask of both cubes' classes and the values meeting both (one
+    group of overlapping classes per entry, keyed ``REG`` or ``REG#n``)."""
+    out: dict[str, tuple[int, set[int]]] = {}
+    for reg in set(x.regs) | set(y.regs):
+        solved = _solve(x.regs.get(reg, []) + y.regs.get(reg, []))
+        assert solved is not None  # the pair was found meeting
+        for n, group in enumerate(solved):
+            out[reg if n == 0 else f"{reg}#{n}"] = group
+    return out
+
+
+def _state(sides: tuple[Side, Side], x: _Cube, y: _Cube, solved: dict[str, tuple[int, set[int]]],
+           canon: dict[tuple[int, str], dict[int, int]]) -> tuple[dict[str, Any], frozenset[str], dict[str, str]]:
+    """One concrete state of the pair, by the names the two paths read: each read's value
+    from the smallest common values where the open classes decide its bits, else as read;
+    the names whose bits some open class holds; the names only one version has."""
+    chosen: dict[str, tuple[int, int]] = {}  # register -> (known mask, value), canonical
+    for key, (union, sols) in solved.items():
+        reg = key.split("#")[0]
+        mask, value = chosen.get(reg, (0, 0))
+        chosen[reg] = (mask | union, value | min(sols))
+    state: dict[str, Any] = {}
+    opened: set[str] = set()
+    only: dict[str, str] = {}
+    for side, cube in ((0, x), (1, y)):
+        spec = sides[side].spec
+        other = sides[1 - side].spec
+        for r in cube.leaf.reads:
+            if r.name in state:
+                continue
+            view = spec.model.views[r.register]
+            shift = r.low + view.offset
+            mask = ((1 << (r.high - r.low + 1)) - 1) << shift
+            mapping = canon.get((side, view.storage))
+            cmask = _move(mask, mapping)
+            known, value = chosen.get(view.storage, (0, 0))
+            if known & cmask:
+                opened.add(r.name)
+            if cmask and known & cmask == cmask:
+                bits = 0
+                for b in range(r.high - r.low + 1):
+                    cb = _move(1 << (shift + b), mapping)
+                    if value & cb:
+                        bits |= 1 << b
+                state[r.name] = bits
+            else:
+                state[r.name] = r.value
+            if not _has_name(other.model, r.name):
+                only[r.name] = spec.name
+        for (kind, key), values in cube.answers.items():
+            name = key if kind == "impdef" else f"ConstrainUnpredictable({key})"
+            if name not in state:
+                both = values & (x if side else y).answers.get((kind, key), values)
+                state[name] = min(both, key=lambda v: (str(type(v)), str(v)))
+                opened.add(name)
+    return state, frozenset(opened), only
+
+
+# ======================================================================================
+# Rendering
+# ======================================================================================
+
+
+def _widths(sides: tuple[Side, Side]) -> dict[str, int]:
+    return {**sides[1].table.widths, **sides[0].table.widths}
+
+
+def _names(sides: tuple[Side, Side]) -> dict[str, dict[int, str]]:
+    return {**sides[1].table.names, **sides[0].table.names}
+
+
+def _outcome_words(outcome: Outcome | None, error: ASLError | None, root: Any) -> str:
+    if outcome is not None:
+        return outcome_text(outcome)
+    span = error.span if error is not None else None
+    where = f" at {relpath(span.file, root)}:{span.line}" if span is not None else ""
+    return f"assertion failed{where}: {error.message if error else '?'}"
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def render_diff(result: DiffResult) -> str:
+    """The human form: a header, then one block per differing class (or the agreement)."""
+    a, b = result.sides
+    fixed = ", ".join(f"{k}={v}" + (f" ({result.only_fixed[k]} only)" if k in result.only_fixed else "")
+                      for k, v in flatten_state(result.fixed))
+    head = (f"{result.call}: {a.name} (profile {a.profile}) -> {b.name} (profile {b.profile})"
+            + (f" with {fixed}" if fixed else ""))
+    scope = "all states" if result.all_states else "consistent states"
+    sizes = f"{a.name}: {_plural(a.table.paths, 'path')}, {b.name}: {_plural(b.table.paths, 'path')}; {scope}"
+    if not result.classes:
+        return f"{head}\nno state differs ({sizes})"
+    total = sum(c.states for c in result.classes)
+    n = len(result.classes)
+    out = [head, f"{n} class{'es' if n != 1 else ''} of states differ{'s' if n == 1 else ''} "
+                 f"({total} state{'s' if total != 1 else ''}; {sizes})"]
+    widths, names = _widths(result.sides), _names(result.sides)
+    label = max(len(a.name), len(b.name)) + 1
+    for n, cls in enumerate(result.classes, 1):
+        out.append("")
+        shown = "  ".join(f"{show_name(k)}={show_value(k, v, widths, names)}"
+                          + (f" ({cls.only[k]} only)" if k in cls.only else "")
+                          for k, v in cls.state.items() if k in cls.open)
+        out.append(f"[{n}] {cls.states} state{'s' if cls.states != 1 else ''}, e.g. {shown or '(no open state)'}")
+        for side, (outcome, error, steps) in enumerate(zip(cls.outcomes, cls.errors, cls.decisive)):
+            root = result.sides[side].table.spec_root
+            out.append(f"    {(result.sides[side].name + ':').ljust(label)} {_outcome_words(outcome, error, root)}")
+            for step in steps:
+                out.append(f"      {relpath(step.span.file, root)}:{step.span.line}  {step.text}")
+            if error is not None and error.span is not None:
+                text = (source_line(error.span) or "").strip()
+                out.append(f"      {relpath(error.span.file, root)}:{error.span.line}  {text}")
+    return "\n".join(out)
+
+
+def diff_json(result: DiffResult) -> dict[str, Any]:
+    """The JSON form: ``call``, ``from``/``to`` ({spec, profile, paths, fixed}), ``fixed``,
+    ``all_states``, ``seconds``, ``differs``, ``classes``: [{states, state, open, only, from, to}], each side {outcome (the shape
+    of ``run --json``'s, or null), error ({file, line, message} of a failed assertion, or
+    null), decisive: [{file, line, text, value, reads}]}."""
+    def side_json(side: Side) -> dict[str, Any]:
+        return {"spec": side.name, "profile": side.profile, "paths": side.table.paths,
+                "fixed": {k: json_value(v) for k, v in flatten_state(side.fixed)}}
+
+    def outcome_side(cls: DiffClass, i: int) -> dict[str, Any]:
+        root = result.sides[i].table.spec_root
+        outcome, error = cls.outcomes[i], cls.errors[i]
+        err = None
+        if error is not None:
+            span = error.span
+            err = {"file": relpath(span.file, root) if span else None, "line": span.line if span else None,
+                   "message": error.message}
+        return {"outcome": outcome_json(outcome) if outcome is not None else None, "error": err,
+                "decisive": [step_json(s, root) for s in cls.decisive[i]]}
+
+    a, b = result.sides
+    return {
+        "call": result.call,
+        "from": side_json(a),
+        "to": side_json(b),
+        "fixed": {k: json_value(v) for k, v in flatten_state(result.fixed)},
+        "all_states": result.all_states,
+        "seconds": round(result.seconds, 3),
+        "differs": result.differs,
+        "classes": [
+            {"states": cls.states, "state": {k: json_value(v) for k, v in cls.state.items()},
+             "open": [k for k in cls.state if k in cls.open], "only": dict(cls.only),
+             "from": outcome_side(cls, 0), "to": outcome_side(cls, 1)}
+            for cls in result.classes
+        ],
+    }

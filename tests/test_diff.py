@@ -1,0 +1,409 @@
+"""asl-interp diff: what changed between Armv8.6 and the 2025 Arm ARM.
+
+Each delta case names the lines of both texts that decide it, and checks that ``diff`` reports
+exactly the classes where the texts differ and none where they agree:
+
+- FEAT_E2H0 absent: HCR_EL2.E2H behaves as 1 (2025 ``EffectiveHCR_EL2_E2H()``), so an EL1
+  guest's FP access is decided by CPTR_EL2.FPEN, not CPTR_EL2.TFP;
+- SME Streaming mode: the 2025 ``AArch64.CheckFPAdvSIMDEnabled()`` traps Advanced SIMD in
+  Streaming mode without FEAT_SME_FA64 (EC 0x1D); Armv8.6 has no such check;
+- Debug state with EDSCR.SDD: the 2025 ``EL3SDDUndef()`` makes the EL3 trap UNDEFINED;
+- the FPEXC question for HCR_EL2.{TGE,RW} = {1,0} at EL0: Armv8.6 checks FPEXC.EN, the 2025 text
+  asks whether FPEXC32_EL2.EN is used at all;
+- the AArch32-EL3 read of SCR/SCR_EL3: Armv8.6 ``EL2Enabled()`` reads SCR_EL3.NS whatever
+  EL3's Execution state, the 2025 text reads SCR.NS when EL3 uses AArch32.
+
+Two of them are also checked state by state: every state of a small space is run on both
+versions, and ``class_of`` must put exactly the states whose outcomes differ in a class.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+
+import pytest
+from conftest import cli, readme_block
+
+from asl_interp.analysis.consistency import state_consistency
+from asl_interp.analysis.diff import diff_specs, render_diff
+from asl_interp.app.api import diff, load_spec
+from asl_interp.errors import ASLAssertionError, UsageError
+
+A64_EL1_GUEST = {"PSTATE.EL": "EL1", "PSTATE.nRW": 0, "SCR_EL3.NS": 1, "SCR_EL3.RW": 1, "HCR_EL2.RW": 1,
+                 "HCR_EL2.TGE": 0}
+
+
+@pytest.fixture(scope="module")
+def specs():
+    return load_spec("armv8.6"), load_spec("armarm-2025")
+
+
+def _steps(outcome, decisive=None):
+    """(file name, line, text) of each decisive step."""
+    return [(s.span.file.rsplit("asl_sources/", 1)[1], s.span.line, s.text) for s in decisive]
+
+
+def _read_at(outcome, name):
+    """The (file, line text) of the first read of ``name`` on the path."""
+    from asl_interp.errors import source_line
+
+    (read,) = [r for r in outcome.reads if r.name == name]
+    return read.span.file.rsplit("asl_sources/", 1)[1], source_line(read.span).strip()
+
+
+def _key(outcome):
+    if outcome is None:
+        return "assertion failed"
+    return (outcome.kind, outcome.target_el, outcome.target_state, outcome.mode, outcome.exception, outcome.ec,
+            outcome.vector_offset)
+
+
+def _brute_force(specs, result, call, profiles, fixed, open_fields):
+    """Run every state of ``open_fields`` (name -> width) on both versions; each state whose
+    outcomes differ (both versions calling it consistent) must be in a class whose outcomes
+    are those, and no other state may be."""
+    names = list(open_fields)
+    checked = differing = 0
+    for combo in itertools.product(*(range(1 << w) for w in open_fields.values())):
+        state = {**fixed, **dict(zip(names, combo))}
+        keys = []
+        for spec, profile in zip(specs, profiles):
+            own = {k: v for k, v in state.items() if k.split(".")[1] in spec.model.registers[k.split(".")[0]].fields}
+            machine = spec.machine(profile, own)
+            if state_consistency(spec, machine):
+                break
+            try:
+                keys.append(_key(spec.run_on(machine, call)))
+            except ASLAssertionError:
+                keys.append("assertion failed")
+        else:
+            checked += 1
+            cls = result.class_of(state)
+            if keys[0] == keys[1]:
+                assert cls is None, (state, keys)
+            else:
+                differing += 1
+                assert cls is not None, (state, keys)
+                assert [_key(o) for o in cls.outcomes] == keys, (state, keys)
+    return checked, differing
+
+
+# --------------------------------------------------------------------------------------
+# FEAT_E2H0 absent
+# --------------------------------------------------------------------------------------
+
+E2H0_GUEST = {**A64_EL1_GUEST, "HCR_EL2.E2H": 0, "CPTR_EL3.TFP": 0, "CPACR_EL1.FPEN": 3}
+
+
+def test_feat_e2h0_absent_moves_an_el1_guest_to_cptr_el2_fpen(specs):
+    """Armv8.6 (v8.1-vhe, E2H = 0): `if CPTR_EL2.TFP == '1' then AArch64.AdvSIMDFPAccessTrap(EL2);`.
+    2025 without FEAT_E2H0: EffectiveHCR_EL2_E2H() is '1', so ELIsInHost(EL2) and
+    `case CPTR_EL2.FPEN of` decides."""
+    result = diff_specs(*specs, "CheckFPAdvSIMDEnabled64()", profile_a="v8.1-vhe", profile_b="no-e2h0",
+                        fixed=E2H0_GUEST)
+    assert result.differs and len(result.classes) == 3
+    for cls in result.classes:
+        assert cls.open == {"CPTR_EL2.TFP", "CPTR_EL2.FPEN"}
+        assert ("armv8.6/aarch64/exceptions/traps.asl", 44,
+                "if CPTR_EL2.TFP == '1' then AArch64.AdvSIMDFPAccessTrap(EL2);") in _steps(None, cls.decisive[0])
+        assert ("armarm-2025/aarch64/exceptions.asl", 55, "when 'x0' disabled = TRUE;") in _steps(None, cls.decisive[1])
+        # ... because the 2025 text's EffectiveHCR_EL2_E2H() answered '1' without reading E2H:
+        assert [i.value for i in cls.outcomes[1].impdefs if i.key == "IsFeatureImplemented(FEAT_E2H0)"] == [False]
+        assert ("armarm-2025/shared/functions.asl", "if !IsFeatureImplemented(FEAT_E2H0) then", True) in [
+            (s.span.file.rsplit("asl_sources/", 1)[1], s.text, s.value) for s in cls.outcomes[1].path]
+        assert "HCR_EL2.E2H" not in {r.name for r in cls.outcomes[1].reads}
+    first = result.classes[0]
+    assert (first.state["CPTR_EL2.TFP"], first.state["CPTR_EL2.FPEN"]) == (0, 0)
+    assert (_key(first.outcomes[0]), _key(first.outcomes[1])) == (
+        ("returned", None, None, None, None, None, None),
+        ("exception", "EL2", "AArch64", None, "Exception_AdvSIMDFPAccessTrap", 7, 0))
+
+
+def _line(span):
+    from asl_interp.errors import source_line
+
+    return source_line(span).strip()
+
+
+def test_feat_e2h0_absent_is_exact_state_by_state(specs):
+    fixed = {k: v for k, v in E2H0_GUEST.items() if k not in ("PSTATE.EL", "CPACR_EL1.FPEN")}
+    result = diff_specs(*specs, "CheckFPAdvSIMDEnabled64()", profile_a="v8.1-vhe", profile_b="no-e2h0", fixed=fixed)
+    checked, differing = _brute_force(specs, result, "CheckFPAdvSIMDEnabled64()", ("v8.1-vhe", "no-e2h0"), fixed,
+                                      {"PSTATE.EL": 2, "CPACR_EL1.FPEN": 2, "CPTR_EL2.TFP": 1, "CPTR_EL2.FPEN": 2})
+    assert checked == 128 and 0 < differing < checked
+
+
+def test_with_e2h_set_the_two_agree(specs):
+    """HCR_EL2.E2H = 1: both texts are in the host layout; nothing differs."""
+    result = diff_specs(*specs, "CheckFPAdvSIMDEnabled64()", profile_a="v8.1-vhe", profile_b="no-e2h0",
+                        fixed={**E2H0_GUEST, "HCR_EL2.E2H": 1})
+    assert not result.differs and result.classes == []
+    assert render_diff(result).splitlines()[1].startswith("no state differs")
+
+
+# --------------------------------------------------------------------------------------
+# SME Streaming mode
+# --------------------------------------------------------------------------------------
+
+SME_GUEST = {**A64_EL1_GUEST, "HCR_EL2.E2H": 0, "SCR_EL3.EEL2": 0, "CPACR_EL1.FPEN": 3, "CPTR_EL2.TFP": 0,
+             "CPTR_EL3.TFP": 0}
+
+
+def test_streaming_mode_without_fa64_traps_advanced_simd(specs):
+    """2025: `if IsFeatureImplemented(FEAT_SME) && PSTATE.SM == '1' && !IsFullA64Enabled() then`
+    `SMEAccessTrap(SMEExceptionType_Streaming, PSTATE.EL);` (EC 0x1D, ISS 1); Armv8.6 permits."""
+    result = diff_specs(*specs, "CheckFPAdvSIMDEnabled64()", profile_a="v9-sme", profile_b="v9-sme", fixed=SME_GUEST)
+    (cls,) = result.classes
+    assert cls.state["PSTATE.SM"] == 1 and cls.only == {"PSTATE.SM": "armarm-2025"}
+    assert _key(cls.outcomes[0]) == ("returned", None, None, None, None, None, None)
+    assert _key(cls.outcomes[1]) == ("exception", "EL1", "AArch64", None, "Exception_SMEAccessTrap", 0x1D, 0)
+    assert cls.outcomes[1].iss == 0b001  # SMEExceptionType_Streaming
+    assert _steps(None, cls.decisive[1]) == [
+        ("armarm-2025/aarch64/exceptions.asl", 19,
+         "if IsFeatureImplemented(FEAT_SME) && PSTATE.SM == '1' && !IsFullA64Enabled() then")]
+    assert "PSTATE.SM='1' (armarm-2025 only)" in render_diff(result)
+
+
+def test_streaming_mode_agrees_where_it_is_off_or_full_a64(specs, tmp_path):
+    result = diff_specs(*specs, "CheckFPAdvSIMDEnabled64()", profile_a="v9-sme", profile_b="v9-sme",
+                        fixed={**SME_GUEST, "PSTATE.SM": 0})
+    assert not result.differs and result.only_fixed == {"PSTATE.SM": "armarm-2025"}
+    fa64 = tmp_path / "fa64.toml"
+    fa64.write_text('description = "v9-sme with FEAT_SME_FA64"\nextends = "v9-sme"\n'
+                    '[implementation_defined]\n"IsFeatureImplemented(FEAT_SME_FA64)" = true\n')
+    result = diff_specs(*specs, "CheckFPAdvSIMDEnabled64()", profile_a="v9-sme", profile_b=str(fa64),
+                        fixed={**SME_GUEST, "SMCR_EL1.FA64": 1, "SMCR_EL2.FA64": 1, "SMCR_EL3.FA64": 1})
+    assert not result.differs
+
+
+# --------------------------------------------------------------------------------------
+# Debug state with EDSCR.SDD
+# --------------------------------------------------------------------------------------
+
+EL3_TRAP = {**A64_EL1_GUEST, "CPACR_EL1.FPEN": 3, "CPTR_EL2.TFP": 0, "CPTR_EL3.TFP": 1}
+
+
+def test_debug_state_with_sdd_makes_the_el3_trap_undefined(specs):
+    """2025: `if Halted() && EDSCR.SDD == '1' then` (EL3SDDUndef) and, at the CPTR_EL3.TFP
+    check, `if EL3SDDUndef() then UNDEFINED;`; Armv8.6:
+    `if CPTR_EL3.TFP == '1' then AArch64.AdvSIMDFPAccessTrap(EL3);`."""
+    result = diff_specs(*specs, "CheckFPAdvSIMDEnabled64()", fixed=EL3_TRAP, vary=["Halted()"])
+    (cls,) = result.classes
+    assert cls.state == {**{k: cls.state[k] for k in cls.state if k not in ("EDSCR.SDD", "Halted()")},
+                         "EDSCR.SDD": 1, "Halted()": True}
+    assert cls.only["EDSCR.SDD"] == "armarm-2025"
+    assert _key(cls.outcomes[0]) == ("exception", "EL3", "AArch64", None, "Exception_AdvSIMDFPAccessTrap", 7, 0)
+    assert _key(cls.outcomes[1]) == ("exception", "EL1", "AArch64", None, "Exception_Uncategorized", 0, 0)
+    assert cls.outcomes[1].via_undefined
+    assert ("armv8.6/aarch64/exceptions/traps.asl", 48,
+            "if CPTR_EL3.TFP == '1' then AArch64.AdvSIMDFPAccessTrap(EL3);") in _steps(None, cls.decisive[0])
+    assert _steps(None, cls.decisive[1]) == [
+        ("armarm-2025/shared/functions.asl", 121, "if Halted() && EDSCR.SDD == '1' then")]
+    steps = [(s.span.line, s.text, s.value) for s in cls.outcomes[1].path]
+    assert (64, "if CPTR_EL3.TFP == '1' then", True) in steps and (65, "if EL3SDDUndef() then", True) in steps
+
+
+def test_outside_debug_state_the_el3_trap_agrees(specs):
+    assert not diff_specs(*specs, "CheckFPAdvSIMDEnabled64()", fixed=EL3_TRAP).differs
+
+
+# --------------------------------------------------------------------------------------
+# The FPEXC question for HCR_EL2.{TGE,RW} = {1,0}
+# --------------------------------------------------------------------------------------
+
+TGE_RW_10 = {"PSTATE.EL": "EL0", "PSTATE.nRW": 1, "PSTATE.M": "M32_User", "PSTATE.T": 0, "SCR_EL3.NS": 1,
+             "SCR_EL3.RW": 1, "HCR_EL2.TGE": 1, "HCR_EL2.RW": 0, "HCR_EL2.E2H": 0, "CPACR.cp10": 3,
+             "CPACR.ASEDIS": 0}
+
+
+def test_the_fpexc_question_moved(specs):
+    """EL0 in AArch32, TGE = 1, RW = 0. Armv8.6 checks FPEXC.EN
+    (`if fpexc_check && FPEXC.EN == '0' then UNDEFINED;`); the 2025 text first asks
+    `boolean IMPLEMENTATION_DEFINED "Use FPEXC32_EL2.EN value when {TGE,RW} == {1,0}"`, and the
+    same implementation (Effective FPEXC.EN is 1) answers no, so FPEXC.EN is never read."""
+    result = diff_specs(*specs, "CheckVFPEnabled(TRUE)", fixed=TGE_RW_10)
+    assert result.differs
+    for cls in result.classes:
+        assert cls.state["FPEXC.EN"] == 0
+        assert _key(cls.outcomes[0]) == ("exception", "EL2", "AArch64", None, "Exception_Uncategorized", 0, 0)
+        assert ("armv8.6/aarch32/exceptions/traps.asl", 43,
+                "if fpexc_check && FPEXC.EN == '0' then UNDEFINED;") in _steps(None, cls.decisive[0])
+        (asked,) = [i for i in cls.outcomes[1].impdefs if i.key.startswith("Use FPEXC32_EL2.EN")]
+        assert asked.value is False and asked.span.file.endswith("armarm-2025/aarch32/exceptions.asl")
+        assert "FPEXC.EN" not in {r.name for r in cls.outcomes[1].reads}
+    assert {_key(c.outcomes[1])[0] for c in result.classes} == {"returned", "exception"}
+
+
+def test_the_fpexc_question_is_exact_state_by_state(specs):
+    result = diff_specs(*specs, "CheckVFPEnabled(TRUE)", fixed=TGE_RW_10)
+    checked, differing = _brute_force(specs, result, "CheckVFPEnabled(TRUE)", ("default", "default"), TGE_RW_10,
+                                      {"FPEXC.EN": 1, "CPTR_EL2.TFP": 1, "CPTR_EL3.TFP": 1})
+    assert (checked, differing) == (8, 4)
+
+
+def test_using_fpexc32_el2_en_the_two_agree(specs, tmp_path):
+    """A 2025 implementation that uses FPEXC32_EL2.EN there does what Armv8.6's text does."""
+    uses = tmp_path / "uses-fpexc.toml"
+    uses.write_text('description = "default, FPEXC32_EL2.EN used at EL0 with {TGE,RW} = {1,0}"\nextends = "default"\n'
+                    '[implementation_defined]\n"Use FPEXC32_EL2.EN value when {TGE,RW} == {1,0}" = true\n')
+    assert not diff_specs(*specs, "CheckVFPEnabled(TRUE)", profile_b=str(uses), fixed=TGE_RW_10).differs
+
+
+# --------------------------------------------------------------------------------------
+# The AArch32-EL3 read of SCR / SCR_EL3
+# --------------------------------------------------------------------------------------
+
+AARCH32_EL0 = {"PSTATE.EL": "EL0", "PSTATE.M": "M32_User", "PSTATE.nRW": 1, "PSTATE.T": 0, "SCR.NS": 1,
+               "HCR.TGE": 1, "CPACR.cp10": 3, "CPACR.ASEDIS": 0, "NSACR.cp10": 1, "NSACR.NSASEDIS": 0,
+               "FPEXC.EN": 0}
+
+
+def test_aarch32_el3_reads_scr_not_scr_el3(specs):
+    """aarch32-only: Armv8.6 `EL2Enabled()` reads SCR_EL3.NS (`return HaveEL(EL2) && (!HaveEL(EL3)
+    || SCR_EL3.NS == '1' || IsSecureEL2Enabled());`), a register this implementation does not
+    have; the 2025 text reads `scr_ns = SCR.NS;`. With SCR.NS = 1 and SCR_EL3.NS = 0 the
+    Undefined Instruction exception of an EL0 with HCR.TGE = 1 goes to Undefined mode (8.6) or
+    Hyp mode (2025)."""
+    result = diff_specs(*specs, "CheckVFPEnabled(TRUE)", profile_a="aarch32-only", profile_b="aarch32-only",
+                        fixed=AARCH32_EL0)
+    (cls,) = result.classes
+    assert cls.open == {"SCR_EL3.NS"} and cls.state["SCR_EL3.NS"] == 0
+    assert (cls.outcomes[0].mode, cls.outcomes[0].target_el) == ("Undef", "EL1")
+    assert (cls.outcomes[1].mode, cls.outcomes[1].target_el) == ("Hyp", "EL2")
+    assert _read_at(cls.outcomes[0], "SCR_EL3.NS") == (
+        "armv8.6/shared/functions/system.asl",
+        "return HaveEL(EL2) && (!HaveEL(EL3) || SCR_EL3.NS == '1' || IsSecureEL2Enabled());")
+    assert "SCR_EL3.NS" not in {r.name for r in cls.outcomes[1].reads}
+    # The 2025 run of the class's state, traced, runs EL2Enabled()'s SCR.NS line.
+    traced = specs[1].run("CheckVFPEnabled(TRUE)", profile="aarch32-only", trace=True,
+                          state={k: v for k, v in {**AARCH32_EL0, **cls.state}.items() if k != "SCR_EL3.NS"})
+    assert "scr_ns = SCR.NS;" in {_line(span) for span in traced.lines}
+
+
+def test_with_scr_and_scr_el3_alike_the_two_agree(specs):
+    result = diff_specs(*specs, "CheckVFPEnabled(TRUE)", profile_a="aarch32-only", profile_b="aarch32-only",
+                        fixed={**AARCH32_EL0, "SCR_EL3.NS": 1})
+    assert not result.differs
+
+
+# --------------------------------------------------------------------------------------
+# What is not a difference, and the rest of the contract
+# --------------------------------------------------------------------------------------
+
+
+def test_via_undefined_alone_is_not_a_difference(specs):
+    """The README's guest: Armv8.6 says `UNDEFINED`, 2025 calls `AArch32.Undefined()`; both
+    enter Undefined mode at EL1."""
+    guest = {"SCR_EL3.NS": 1, "SCR_EL3.RW": 1, "HCR_EL2.RW": 0, "HCR_EL2.TGE": 0, "HCR_EL2.E2H": 0,
+             "PSTATE.EL": "EL1", "PSTATE.nRW": 1, "PSTATE.M": "M32_Svc", "PSTATE.T": 0, "CPACR.cp10": 3,
+             "CPACR.ASEDIS": 0, "CPTR_EL3.TFP": 0, "FPEXC.EN": 0}
+    a, b = (spec.run("CheckVFPEnabled(TRUE)", state=guest) for spec in specs)
+    assert (a.via_undefined, b.via_undefined) == (True, False) and _key(a) == _key(b)
+    assert not diff_specs(*specs, "CheckVFPEnabled(TRUE)", fixed=guest).differs
+
+
+def test_a_failed_assertion_is_an_outcome_and_inconsistent_states_are_left_out(specs):
+    """2025 `CheckSVEEnabled()` asserts FEAT_SVE (CheckOriginalSVEEnabled); Armv8.6 traps or
+    permits. Inconsistent states (AArch32 at the AArch64-only EL3) come back with --all-states."""
+    fixed = {"PSTATE.EL": "EL1", "PSTATE.nRW": 0, "SCR_EL3.NS": 1, "SCR_EL3.RW": 1, "HCR_EL2.RW": 1,
+             "HCR_EL2.TGE": 0, "HCR_EL2.E2H": 0}
+    result = diff_specs(*specs, "CheckSVEEnabled()", fixed=fixed)
+    assert result.classes and all(c.outcomes[1] is None and c.errors[1] is not None for c in result.classes)
+    assert "assertion failed at aarch64/functions.asl:" in render_diff(result)
+    # AArch32 at EL2, which is AArch64-only on `default`: the states whose mode says so are
+    # inconsistent (those with PSTATE.M left open cannot be judged, and stay).
+    fixed = {"PSTATE.EL": "EL2", "PSTATE.nRW": 1}
+    every = diff_specs(*specs, "CheckVFPEnabled(TRUE)", fixed=fixed, all_states=True)
+    kept = diff_specs(*specs, "CheckVFPEnabled(TRUE)", fixed=fixed)
+    assert sum(c.states for c in every.classes) > sum(c.states for c in kept.classes)
+    assert all(side.table.inconsistent > 0 for side in kept.sides)
+    assert not any(side.table.inconsistent for side in every.sides)
+    assert "; all states" in render_diff(every).splitlines()[1]
+
+
+def test_fixed_names_apply_to_the_versions_that_have_them(specs):
+    with pytest.raises(UsageError, match="SMCR_EL9"):
+        diff_specs(*specs, "CheckFPAdvSIMDEnabled64()", fixed={"SMCR_EL9.FA64": 1})
+    with pytest.raises(UsageError, match="defines no function CheckSMEEnabled"):
+        diff_specs(*specs, "CheckSMEEnabled()")
+    with pytest.raises(UsageError, match="neither profile"):
+        diff_specs(*specs, "CheckFPAdvSIMDEnabled64()", vary=["Halted ()"])
+
+
+def test_api_diff_loads_the_versions(specs):
+    result = diff("CheckFPAdvSIMDEnabled64()", from_profile="v8.1-vhe", to_profile="no-e2h0", state=E2H0_GUEST)
+    assert [s.name for s in result.sides] == ["armv8.6", "armarm-2025"] and len(result.classes) == 3
+
+
+# --------------------------------------------------------------------------------------
+# The command
+# --------------------------------------------------------------------------------------
+
+README_ARGS = ["diff", "CheckFPAdvSIMDEnabled64()", "--from-profile", "v8.1-vhe", "--to-profile", "no-e2h0",
+               "--set", "PSTATE.EL=EL1", "--set", "PSTATE.nRW=0", "--set", "SCR_EL3.NS=1", "--set", "SCR_EL3.RW=1",
+               "--set", "HCR_EL2.RW=1", "--set", "HCR_EL2.TGE=0", "--set", "HCR_EL2.E2H=0",
+               "--set", "CPACR_EL1.FPEN=0b11", "--set", "CPTR_EL3.TFP=0"]
+
+
+def test_readme_diff_block(capsys):
+    rc, out, err = cli(capsys, *README_ARGS)
+    assert (rc, err) == (1, "")
+    readme_block("diff-output", "text", "$ asl-interp " + " ".join(
+        f"'{a}'" if "(" in a else a for a in README_ARGS) + "\n" + out)
+
+
+def test_exit_status_and_json(capsys):
+    rc, out, _ = cli(capsys, *README_ARGS, "--json")
+    data = json.loads(out)
+    assert rc == 1 and data["differs"] and data["from"]["spec"] == "armv8.6" and data["to"]["profile"] == "no-e2h0"
+    (first, *_rest) = data["classes"]
+    assert first["open"] == ["CPTR_EL2.TFP", "CPTR_EL2.FPEN"]
+    assert first["from"]["outcome"]["kind"] == "returned" and first["to"]["outcome"]["ec"] == 7
+    assert first["to"]["decisive"][0]["file"] == "aarch64/exceptions.asl"
+    rc, out, _ = cli(capsys, *README_ARGS, "--set", "HCR_EL2.E2H=1")
+    assert rc == 0 and "no state differs" in out
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--set", "HCR_EL2.TEG=1"], "did you mean 'TGE'"),
+    (["--profile", "default", "--from-profile", "default"], "give --profile (both versions), or --from-profile"),
+    (["--to", "armv9"], "unknown spec version 'armv9'"),
+    (["--to-profile", "no-such"], "unknown profile 'no-such'"),
+    (["--max-paths", "1"], "passed the limit of 1 paths"),
+])
+def test_usage_errors_exit_2(capsys, args, message):
+    rc, out, err = cli(capsys, "diff", "CheckFPAdvSIMDEnabled64()", *args)
+    assert rc == 2 and out == "" and message in err, err
+
+
+def test_a_call_only_one_version_defines_exits_2(capsys):
+    rc, _, err = cli(capsys, "diff", "CheckSMEEnabled()")
+    assert rc == 2 and "unknown function 'CheckSMEEnabled'" in err
+
+
+def test_a_field_name_means_the_same_bits_in_both_register_models(specs):
+    """diff compares registers bit by bit: every register both models have has the same
+    width, storage and fields at the same positions; PSTATE (a record) is compared by name."""
+    old, new = (spec.model for spec in specs)
+    assert old.records == new.records == {"PSTATE"}
+    for name, reg in old.registers.items():
+        if name in old.records:
+            continue
+        other = new.registers[name]
+        assert (other.width, old.views[name]) == (reg.width, new.views[name]), name
+        for field, f in reg.fields.items():
+            assert (other.fields[field].high, other.fields[field].low) == (f.high, f.low), f"{name}.{field}"
+
+
+def test_the_2025_registers_and_fields_are_where_registers_entry_md_puts_them(specs):
+    model = specs[1].model
+    where = {("SMCR_EL1", "FA64"): (31, 31), ("SMCR_EL2", "FA64"): (31, 31), ("SMCR_EL3", "FA64"): (31, 31),
+             ("SMCR_EL1", "LEN"): (3, 0), ("EDSCR", "SDD"): (16, 16), ("CPTR_EL3", "ESM"): (12, 12),
+             ("CPTR_EL2", "TSM"): (12, 12), ("CPTR_EL2", "SMEN"): (25, 24), ("CPACR_EL1", "SMEN"): (25, 24),
+             ("SCR_EL3", "NSE"): (62, 62)}
+    for (reg, field), bits in where.items():
+        f = model.registers[reg].fields[field]
+        assert (f.high, f.low) == bits, f"{reg}.{field}"
+    assert {"SM", "ZA"} <= set(model.registers["PSTATE"].fields)
+    assert model.registers["SMCR_EL1"].width == 64
