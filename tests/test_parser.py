@@ -12,7 +12,6 @@ from __future__ import annotations
 import pickle
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import attrs
@@ -302,17 +301,15 @@ def test_parse_benchmark_runs_in_quick_mode():
     assert "parse to AST" in done.stdout and "build parser, cached" in done.stdout
 
 
-def test_grammar_cache_makes_construction_cheaper(tmp_path):
+def test_grammar_cache_is_written_and_used(tmp_path):
+    """The grammar cache is a file Lark writes once and builds from afterwards (what it saves
+    is measured in benchmarks/parse.py, never asserted here)."""
     cache = str(tmp_path / "grammar.cache")
-    start = time.perf_counter()
-    parser.build_lark(cache=False)
-    uncached = time.perf_counter() - start
     parser.build_lark(cache=cache)  # writes the cache file
     assert Path(cache).is_file()
-    start = time.perf_counter()
+    stamp = Path(cache).stat().st_mtime_ns
     from_cache = parser.build_lark(cache=cache)
-    cached = time.perf_counter() - start
-    assert cached < uncached
+    assert Path(cache).stat().st_mtime_ns == stamp  # read, not written again
     assert ast.dump(from_cache.parse("x = y<1:0>;\n", start="statements")) == (
         "[(Assign (Var 'x') (SliceExpr (Var 'y') [(SliceRange (IntLit 1 False) (IntLit 0 False))]))]"
     )
