@@ -113,6 +113,15 @@ def test_bodyless_declarations_end_in_semicolon():
     assert format_decl(setter) == "X[integer n] = bits(width) value;"
 
 
+def test_a_getter_without_brackets_keeps_none():
+    """``integer VL`` (Armv8.6) has no parameter list: printing ``VL[]`` would change what a
+    call looks like (``VL``, not ``VL[]``)."""
+    vl = A.GetterDef("VL", None, A.TypeName("integer"), (A.Return(A.IntLit(128)),))
+    assert format_decl(vl) == "integer VL\n    return 128;"
+    assert format_decl(A.GetterDef("VL", (), A.TypeName("integer"), (A.Return(A.IntLit(128)),))) == \
+        "integer VL[]\n    return 128;"
+
+
 def test_type_declarations():
     assert format_decl(A.EnumDecl("InstrSet", ("InstrSet_A64", "InstrSet_A32"))) == "enumeration InstrSet {InstrSet_A64, InstrSet_A32};"
     record = A.RecordDecl("ExceptionRecord", (A.Param(A.TypeName("Exception"), "exceptype"), A.Param(A.BitsType(A.IntLit(25)), "syndrome")))

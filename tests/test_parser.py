@@ -95,6 +95,14 @@ def test_reference_file_parses_unmodified(reference_text):
     assert len(overloads) == 2
 
 
+def test_a_getter_without_brackets_needs_a_body():
+    """``integer VL;`` is a global declaration; only ``integer VL`` with a body is a getter."""
+    (decl,) = parser.parse("integer VL;\n", "t.asl").decls
+    assert isinstance(decl, ast.GlobalDecl)
+    (decl,) = parser.parse("integer VL\n    return 128;\n", "t.asl").decls
+    assert isinstance(decl, ast.GetterDef) and decl.params is None
+
+
 def test_reference_file_every_node_has_a_full_span(reference_text):
     module = parser.parse(reference_text, "ref.asl")
     nodes = list(ast.walk(module))
