@@ -20,6 +20,7 @@ from eval_support import model_from
 from asl_interp.backend.program import compile_program
 from asl_interp.errors import ASLStaticError, ErrorList
 from asl_interp.static.checker import check_program, static_check
+from asl_interp.syntax import ast
 from asl_interp.syntax.parser import parse
 
 GOLDEN = Path(__file__).parent / "golden" / "static"
@@ -122,3 +123,20 @@ def test_the_shipped_spec_checks_clean_with_its_register_model():
     model = load_machine_model(folder / "registers.toml", modules)
     assert static_check(modules, model.register_model) == []
     assert static_check(modules) == []
+
+
+def test_a_getter_without_brackets_is_a_call_of_its_getter():
+    text = ("integer VL\n    return 256;\n\ninteger F(boolean sve)\n"
+            "    integer vl = if sve then VL else 128;\n    return vl;\n")
+    assert _errors(text) == []
+    checked = check_program([parse(text, "t.asl")])
+    (var,) = [n for n, r in checked.res.items() if isinstance(n, ast.Var) and r.kind == "getter"]
+    assert var.name == "VL" and checked.res[var].func.bare and checked.res[var].func.signature == "integer VL"
+    assert str(checked.types[var]) == "integer"
+
+
+def test_a_local_hides_a_getter_without_brackets():
+    text = "integer VL\n    return 256;\n\ninteger F()\n    integer VL = 3;\n    return VL;\n"
+    assert _errors(text) == []
+    checked = check_program([parse(text, "t.asl")])
+    assert not [r for r in checked.res.values() if r.kind == "getter"]

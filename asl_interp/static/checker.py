@@ -32,6 +32,11 @@ capitals (``SCR_EL3``, ``HCR_EL2``, ``FPEXC``) is assumed to be a register with 
 width and any fields, and a ``type X;`` declared abstractly is compatible with everything:
 the check is conservative, so the register-dependent checks happen only when a model is
 given.
+
+Getters declared without brackets (``integer VL`` and a body) are named without them: the
+``Var`` node ``VL`` resolves, like ``VL[]`` of a bracketed getter, to a ``getter`` call (its
+result width from the context, as for any call), which the backend runs as a call with no
+arguments.
 """
 
 from __future__ import annotations
@@ -144,8 +149,16 @@ class FuncInfo:
     same_width: list = attrs.field(factory=list)  # (param index, width variable bound earlier)
 
     @property
+    def bare(self) -> bool:
+        """Whether this is a getter declared without brackets (``integer VL``), called as a
+        plain name."""
+        return self.kind == "getter" and self.decl is not None and self.decl.params is None
+
+    @property
     def signature(self) -> str:
         ps = ", ".join(f"{t} {n}" for n, t in self.params)
+        if self.bare:
+            return f"{self.result} {self.name}"
         if self.kind == "getter":
             return f"{self.result} {self.name}[{ps}]"
         if self.kind == "setter":
@@ -467,7 +480,7 @@ class _Checker:
 
     def _declare_func(self, d: Any) -> None:
         kind = {ast.FuncDef: "func", ast.GetterDef: "getter", ast.SetterDef: "setter"}[type(d)]
-        params = list(d.params) + ([d.value] if kind == "setter" else [])
+        params = list(d.params or ()) + ([d.value] if kind == "setter" else [])
         result_ast = getattr(d, "result", None)
         info = FuncInfo(d.name, kind, [], None, d, file=d.span.file if d.span else "")
         scope = _Scope(info, info.slots)
@@ -655,7 +668,8 @@ class _Checker:
 
     def _is_new_local(self, name: str, scope: _Scope) -> bool:
         return (name not in scope.types and name not in self.p.consts and name not in self.p.members
-                and name not in self.p.globals and not self._is_register(name))
+                and name not in self.p.globals and not self._is_register(name)
+                and self._bare_getter(name) is None)
 
     def _is_register(self, name: str) -> bool:
         return self.model is not None and name in self.model.registers
@@ -674,6 +688,9 @@ class _Checker:
             elif self._is_register(n):
                 self.p.res[t] = Res("reg", name=n)
                 typ = BITS(self.model.registers[n].width, layout=n)
+            elif self._bare_getter(n) is not None:
+                self.error(f"cannot assign to '{n}': it is a getter declared without brackets", t)
+                typ = ANY
             elif n in self.p.consts:
                 self.error(f"cannot assign to constant '{n}'", t)
                 typ = self.p.consts[n][0]
@@ -830,6 +847,9 @@ class _Checker:
         if n in scope.types:
             self.p.res[e] = Res("local", slot=scope.slots[n])
             return scope.types[n]
+        bare = self._bare_getter(n)
+        if bare is not None:
+            return self._bare_call(e, bare, expected)
         if self._is_register(n):
             self.p.res[e] = Res("reg", name=n)
             return BITS(self.model.registers[n].width, layout=n)
@@ -849,8 +869,20 @@ class _Checker:
         if self.model is not None:
             pool += list(self.model.registers)
         what = "unknown name" if self.model is not None else "unknown name (no register model given)"
-        self.error(f"{what} '{n}'" + _hint(n, pool), e)
+        hint = f"; '{n}' is a getter: write {n}[...]" if n in self.p.getters else _hint(n, pool)
+        self.error(f"{what} '{n}'" + hint, e)
         return ANY
+
+    def _bare_getter(self, name: str) -> FuncInfo | None:
+        """The getter ``name`` declared without brackets (``integer VL``), if there is one."""
+        return next((f for f in self.p.getters.get(name, ()) if f.bare), None)
+
+    def _bare_call(self, e: ast.Var, f: FuncInfo, expected: T | None) -> T:
+        """``VL``, a getter declared without brackets, is a call of it with no arguments,
+        resolved and typed as a bracketed getter call is (the ``Var`` is the call node)."""
+        self.p.res[e] = Res("getter", func=f)
+        self._arg_widths[e] = []
+        return self._result(f, e, expected)
 
     def e_Field(self, e: ast.Field, scope: _Scope, expected, lhs: bool = False, base_t: T | None = None):
         if base_t is not None:
@@ -957,6 +989,13 @@ class _Checker:
             return arr[1].elems[0]
         table = self.p.setters if setter else self.p.getters
         infos = table.get(n)
+        if infos and any(f.bare for f in infos):
+            infos = [f for f in infos if not f.bare]
+            if not infos:
+                self.error(f"'{n}' is a getter declared without brackets: write {n}, not {n}[...]", e)
+                for a in e.args:
+                    self.expr(a, scope, None)
+                return ANY
         if not infos:
             other = self.p.getters.get(n) if setter else self.p.setters.get(n)
             if other:
