@@ -125,6 +125,21 @@ def test_the_shipped_spec_checks_clean_with_its_register_model():
     assert static_check(modules) == []
 
 
+def test_a_write_to_an_unknown_register_is_never_a_new_local():
+    """With a register model, ``SPSR_hyp = value;`` on a name the model lacks is an error
+    naming it (in a tuple of targets too); lower-case names stay implicit locals."""
+    model = model_from("// register: SPSR_hyp 32\n")
+    text = ("F(bits(32) v)\n    SPSR_hyp = v;\n    SPSR_und = v;\n    (ELR_hyp, x) = (v, 1);\n"
+            "    disabled = TRUE;\n    include_R15 = FALSE;\n")
+    errs = _errors(text, model=model)
+    assert [(e.span.line, e.span.col) for e in errs] == [(3, 5), (4, 6)]
+    assert errs[0].message.startswith("unknown register 'SPSR_und'") and "did you mean 'SPSR_hyp'?" in errs[0].message
+    assert errs[1].message.startswith("unknown register 'ELR_hyp'")
+    # Without a model, names in capitals are assumed to be registers only when read; a write
+    # keeps today's meaning (the check needs to know which registers exist).
+    assert _errors(text) == []
+
+
 def test_a_getter_without_brackets_is_a_call_of_its_getter():
     text = ("integer VL\n    return 256;\n\ninteger F(boolean sve)\n"
             "    integer vl = if sve then VL else 128;\n    return vl;\n")

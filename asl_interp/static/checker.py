@@ -27,8 +27,10 @@ declared ``bits(N)``; otherwise, when the result is ``bits(N)``, from the caller
 type the call's value flows into). A call whose context gives no width is a static error.
 
 Registers: with a register model, any name in it is machine state (even if the ASL also
-declares a global of that name). Without one (``check --static``), an undeclared name in
-capitals (``SCR_EL3``, ``HCR_EL2``, ``FPEXC``) is assumed to be a register with unknown
+declares a global of that name), and a write to an undeclared name shaped like a register's
+(``SPSR_hyp = spsr;``: capitals first, see ``_REGISTER_LIKE``) is an unknown register, never
+a new implicit local. Without one (``check --static``), an undeclared name in capitals
+(``SCR_EL3``, ``HCR_EL2``, ``FPEXC``) that is read is assumed to be a register with unknown
 width and any fields, and a ``type X;`` declared abstractly is compatible with everything:
 the check is conservative, so the register-dependent checks happen only when a model is
 given.
@@ -220,7 +222,10 @@ class CheckedProgram:
                 yield from infos
 
 
-_REGISTER_LIKE = re.compile(r"^_?[A-Z][A-Z0-9_]*$")
+#: The shape of a register's name: capitals and digits, then ``_``-separated parts that may
+#: be lower case (``SCR_EL3``, ``HSR``, ``SPSR_hyp``, ``LR_mon``, ``_PC``). Locals in the Arm
+#: text start with a lower-case letter (``disabled``, ``route_to_el2``, ``include_R15``).
+_REGISTER_LIKE = re.compile(r"^_?[A-Z][A-Z0-9]*(?:_+[A-Za-z0-9]+)*_*$")
 
 def fold(consts: dict, e: Any, _seen: frozenset = frozenset()) -> int | None:
     """The value of a constant integer expression (literals, integer constants, ``+ - *``
@@ -637,6 +642,9 @@ class _Checker:
 
     def assign(self, target: Any, value: Any, scope: _Scope, s: Any) -> None:
         if isinstance(target, ast.Var) and self._is_new_local(target.name, scope):
+            if self._unknown_register(target):
+                self.expr(value, scope, None)
+                return
             vt = self.expr(value, scope, None)
             slot = scope.define(target.name, _strip(vt))
             self.p.res[target] = Res("local", slot=slot)
@@ -652,6 +660,8 @@ class _Checker:
                 self.error(f"cannot assign a value of type {vt} to a tuple of targets", target)
             for t_el, et in zip(target.elements, elems):
                 if isinstance(t_el, ast.Var) and self._is_new_local(t_el.name, scope):
+                    if self._unknown_register(t_el):
+                        continue
                     slot = scope.define(t_el.name, _strip(et))
                     self.p.res[t_el] = Res("local", slot=slot)
                     self.p.types[t_el] = et
@@ -670,6 +680,18 @@ class _Checker:
         return (name not in scope.types and name not in self.p.consts and name not in self.p.members
                 and name not in self.p.globals and not self._is_register(name)
                 and self._bare_getter(name) is None)
+
+    def _unknown_register(self, target: ast.Var) -> bool:
+        """With a register model, a write to an undeclared name shaped like a register's
+        (``SPSR_hyp = spsr;``) is an error naming it, never a new local variable: True (and
+        the error reported) for such a name."""
+        n = target.name
+        if self.model is None or not _REGISTER_LIKE.match(n):
+            return False
+        self.error(f"unknown register '{n}' (the register model has no such name, and a name shaped like a "
+                   f"register's is not made a new local variable)" + _hint(n, list(self.model.registers)
+                                                                         + list(self.p.globals)), target)
+        return True
 
     def _is_register(self, name: str) -> bool:
         return self.model is not None and name in self.model.registers
