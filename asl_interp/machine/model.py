@@ -24,6 +24,7 @@ from typing import Any
 import attrs
 
 from ..errors import Span, StateError, suggest
+from ..lib.primitives import lookup
 from ..lib.world import FieldDef, RegisterDef, RegisterModel
 from ..syntax import ast
 
@@ -95,8 +96,9 @@ class MachineModel:
 @attrs.define(frozen=True, slots=True)
 class SpecQuestions:
     """What a profile can be asked by the loaded sources: the ``keyed`` IMPLEMENTATION_DEFINED
-    strings; for each function containing a keyless IMPLEMENTATION_DEFINED, the arguments
-    each parameter can show in a key (``None``: any integer); and ``unpredictable_sites``,
+    strings; for each function containing a keyless IMPLEMENTATION_DEFINED (or declared
+    without a body and answered by an ``impdef`` primitive, which asks the same way), the
+    arguments each parameter can show in a key (``None``: any integer); and ``unpredictable_sites``,
     the one source line naming each Unpredictable member (its call site), where unique."""
 
     keyed: frozenset[str]
@@ -164,12 +166,17 @@ def spec_questions(modules: Sequence[ast.Module]) -> SpecQuestions:
     members = set(enums.get("Unpredictable", ()))
     for module in modules:
         for decl in module.decls:
+            if isinstance(decl, ast.FuncDef) and decl.body is None:
+                entry = lookup(decl.name, len(decl.params))
+                if entry is not None and entry.impdef:  # its primitive asks, keyed as keyless
+                    keyless[decl.name] = tuple(arguments(p.type) for p in decl.params)
+                continue
             for n in ast.walk(decl):
                 if isinstance(n, ast.ImpDef):
                     if n.key is not None:
                         keyed.add(n.key)
                     elif isinstance(decl, ast.FuncDef | ast.GetterDef):
-                        keyless[decl.name] = tuple(arguments(p.type) for p in decl.params)
+                        keyless[decl.name] = tuple(arguments(p.type) for p in decl.params or ())
                 elif isinstance(n, ast.Var) and n.name in members and n.span is not None:
                     sites.setdefault(n.name, []).append(n.span)
     unique = {name: spans[0] for name, spans in sites.items() if len(spans) == 1}
