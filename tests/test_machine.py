@@ -404,3 +404,22 @@ def test_unset_read_of_several_fields_says_were(machine):
     with pytest.raises(StateError, match=r"CPACR_EL1\.TTA, CPACR_EL1\.FPEN, CPACR_EL1\.ZEN were never set, "
                                          r"and the spec reads them here"):
         examine(machine.read_bits("CPACR_EL1", 31, 0, SPAN))
+
+
+def test_an_unpredictable_case_named_twice_is_sited_by_the_definition_that_read_last():
+    """Unpredictable_RESCPACR is named in the FP checks and in AArch32.IsFPEnabled(): the
+    choice's call site is the one in the definition whose read came last before it."""
+    from asl_interp.machine.model import spec_questions
+    from asl_interp.syntax.parser import parse
+
+    text = ("enumeration Unpredictable {Unpredictable_X, Unpredictable_Y};\n\n"
+            "boolean A()\n    x = 1;\n    return F(Unpredictable_X);\n\n"
+            "boolean B()\n    y = 2;\n    return F(Unpredictable_X) && F(Unpredictable_Y);\n")
+    questions = spec_questions([parse(text, "t.asl")])
+    site = questions.unpredictable_site
+    assert site("Unpredictable_Y", []).line == 9  # named once: that line, reads or not
+    assert site("Unpredictable_X", [Span("t.asl", 4, 5)]).line == 5
+    assert site("Unpredictable_X", [Span("t.asl", 4, 5), Span("t.asl", 8, 5)]).line == 9
+    assert site("Unpredictable_X", [Span("t.asl", 8, 5), Span("other.asl", 4, 5)]).line == 9
+    assert site("Unpredictable_X", [Span("other.asl", 4, 5)]) is None
+    assert site("Unpredictable_Z", [Span("t.asl", 4, 5)]) is None
