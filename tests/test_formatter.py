@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import REFERENCE, REPO, SHARED, SHARED_ABSENT
+from conftest import ENTRY_REFERENCE, REFERENCE, REPO, SHARED, SHARED_ABSENT
 from hypothesis import HealthCheck, Phase, given, settings
 from strategies import KEYWORDS, classes_in, expressions, modules, statements
 
@@ -273,7 +273,7 @@ def shipped_asl_files() -> list[Path]:
     return found
 
 
-SHARED_FILES = [REFERENCE, SHARED / "bench" / "fpcheck_loop.asl"]
+SHARED_FILES = [REFERENCE, ENTRY_REFERENCE, SHARED / "bench" / "fpcheck_loop.asl"]
 
 
 def assert_round_trip(text: str, filename: str) -> None:

@@ -73,6 +73,7 @@ def test_the_three_are_primitives_of_bodyless_declarations():
     assert check_program([parse(DECLS, "entry.asl")]).errors == []
     assert primitives.lookup("InsertIESBBeforeException", 1).impdef
     assert not primitives.lookup("SynchronizeErrors", 0).impdef
+    assert primitives.lookup("BranchTo", 2) is None  # the Arm text defines it: no primitive
 
 
 def test_its_keys_are_questions_a_profile_may_answer():

@@ -475,7 +475,7 @@ def _effect(name: str):
     return fn
 
 
-for _name, _nparams in (("SynchronizeContext", 0), ("EndOfInstruction", 0), ("BranchTo", 2), ("Hint_Branch", 1),
+for _name, _nparams in (("SynchronizeContext", 0), ("EndOfInstruction", 0), ("Hint_Branch", 1),
                         ("SynchronizeErrors", 0), ("TakeUnmaskedPhysicalSErrorInterrupts", 1)):
     _fn = _effect(_name)
     _fn.__doc__ = f"{_name} has no architectural effect on the state these checks model: recorded, nothing else."

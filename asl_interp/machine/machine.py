@@ -359,7 +359,7 @@ class Machine(World):
         return self.profile.instruction[key]
 
     def record_effect(self, name: str, span: Span | None) -> None:
-        """A non-architectural effect (SynchronizeContext, BranchTo, ...) was called."""
+        """A non-architectural effect (SynchronizeContext, Hint_Branch, ...) was called."""
         self.effects.append((name, span))
 
     # ---- outcomes -----------------------------------------------------------------------
