@@ -291,8 +291,8 @@ def test_impdef_answer_of_wrong_type(model, tmp_path):
 
 def test_constrained_unpredictable_choice_and_missing(machine):
     assert machine.constrain_unpredictable("Unpredictable_RESCPACR", SPAN) == "Constraint_TRUE"
-    with pytest.raises(ProfileError, match="Unpredictable_ZEROBTYPE"):
-        machine.constrain_unpredictable("Unpredictable_ZEROBTYPE", SPAN)
+    with pytest.raises(ProfileError, match="Unpredictable_SMD"):
+        machine.constrain_unpredictable("Unpredictable_SMD", SPAN)
 
 
 def test_branch_and_undefined_events(machine):
