@@ -10,6 +10,9 @@ SOURCES = REPO / "asl_sources"
 SHARED = REPO.parent / "shared"
 REFERENCE = SHARED / "spec" / "armv8.6-fp-checks.asl"
 REFERENCE_2025 = SHARED / "spec" / "armarm-2025-fp-checks.asl"
+#: The second reference text: the Armv8.6 exception entry (the closure of AArch64.TakeException,
+#: AArch32.EnterMode, AArch32.EnterHypMode and AArch32.EnterMonitorMode less what REFERENCE holds).
+ENTRY_REFERENCE = SHARED / "spec" / "armv8.6-exception-entry.asl"
 SHARED_ABSENT = "../shared/ is not beside this checkout (a fresh clone); the reference spec text is not available"
 
 
@@ -30,6 +33,13 @@ def reference_text() -> str:
 def reference_2025() -> str:
     """The 2025 Arm ARM reference text (skips when ../shared is absent)."""
     return read_reference(REFERENCE_2025)
+
+
+@pytest.fixture
+def reference_texts() -> list[tuple[str, str]]:
+    """Both Armv8.6 reference texts the project transcribes, as ``(file name, text)`` (skips
+    when ../shared is absent)."""
+    return [(path.name, read_reference(path)) for path in (REFERENCE, ENTRY_REFERENCE)]
 
 
 @pytest.fixture(scope="session", autouse=True)

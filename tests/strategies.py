@@ -315,6 +315,7 @@ def declarations(depth: int = 2) -> st.SearchStrategy[ast.Decl]:
     return st.one_of(
         st.builds(ast.FuncDef, qualified_names(), params(), st.one_of(st.none(), result_types()), body),
         st.builds(ast.GetterDef, qualified_names(), params(2), types(), body),
+        st.builds(ast.GetterDef, qualified_names(), st.none(), types(), bodies(depth)),  # `integer VL`
         st.builds(ast.SetterDef, qualified_names(), params(2), st.builds(ast.Param, types(), identifiers()), body),
         st.builds(ast.EnumDecl, identifiers(), _tuples(identifiers(), 1, 4)),
         st.builds(ast.RecordDecl, identifiers(), params(3).filter(bool)),

@@ -20,6 +20,7 @@ from eval_support import model_from
 from asl_interp.backend.program import compile_program
 from asl_interp.errors import ASLStaticError, ErrorList
 from asl_interp.static.checker import check_program, static_check
+from asl_interp.syntax import ast
 from asl_interp.syntax.parser import parse
 
 GOLDEN = Path(__file__).parent / "golden" / "static"
@@ -122,3 +123,35 @@ def test_the_shipped_spec_checks_clean_with_its_register_model():
     model = load_machine_model(folder / "registers.toml", modules)
     assert static_check(modules, model.register_model) == []
     assert static_check(modules) == []
+
+
+def test_a_write_to_an_unknown_register_is_never_a_new_local():
+    """With a register model, ``SPSR_hyp = value;`` on a name the model lacks is an error
+    naming it (in a tuple of targets too); lower-case names stay implicit locals."""
+    model = model_from("// register: SPSR_hyp 32\n")
+    text = ("F(bits(32) v)\n    SPSR_hyp = v;\n    SPSR_und = v;\n    (ELR_hyp, x) = (v, 1);\n"
+            "    disabled = TRUE;\n    include_R15 = FALSE;\n")
+    errs = _errors(text, model=model)
+    assert [(e.span.line, e.span.col) for e in errs] == [(3, 5), (4, 6)]
+    assert errs[0].message.startswith("unknown register 'SPSR_und'") and "did you mean 'SPSR_hyp'?" in errs[0].message
+    assert errs[1].message.startswith("unknown register 'ELR_hyp'")
+    # Without a model, names in capitals are assumed to be registers only when read; a write
+    # keeps today's meaning (the check needs to know which registers exist).
+    assert _errors(text) == []
+
+
+def test_a_getter_without_brackets_is_a_call_of_its_getter():
+    text = ("integer VL\n    return 256;\n\ninteger F(boolean sve)\n"
+            "    integer vl = if sve then VL else 128;\n    return vl;\n")
+    assert _errors(text) == []
+    checked = check_program([parse(text, "t.asl")])
+    (var,) = [n for n, r in checked.res.items() if isinstance(n, ast.Var) and r.kind == "getter"]
+    assert var.name == "VL" and checked.res[var].func.bare and checked.res[var].func.signature == "integer VL"
+    assert str(checked.types[var]) == "integer"
+
+
+def test_a_local_hides_a_getter_without_brackets():
+    text = "integer VL\n    return 256;\n\ninteger F()\n    integer VL = 3;\n    return VL;\n"
+    assert _errors(text) == []
+    checked = check_program([parse(text, "t.asl")])
+    assert not [r for r in checked.res.values() if r.kind == "getter"]

@@ -85,6 +85,21 @@ def test_storage_register_names_its_views(capsys):
     assert "  HCR ≡ HCR_EL2[31:0]" in out.splitlines() and "  HCR2 ≡ HCR_EL2[63:32]" in out.splitlines()
 
 
+def test_exception_entry_registers_show_their_sharing(capsys):
+    """The registers exception entry writes, with the storage the Armv8.6 mapping gives them
+    (and SCR as SCR_EL3<31:0>, which the v8.6 text needs)."""
+    expected = {"SCR_EL3": ["  SCR ≡ SCR_EL3[31:0]"], "ESR_EL2": ["  HSR ≡ ESR_EL2[31:0]"],
+                "FAR_EL2": ["  HDFAR ≡ FAR_EL2[31:0]", "  HIFAR ≡ FAR_EL2[63:32]"],
+                "SPSR_EL2": ["  SPSR_hyp ≡ SPSR_EL2[31:0]"], "ELR_EL2": ["  ELR_hyp ≡ ELR_EL2[31:0]"],
+                "VBAR_EL2": ["  HVBAR ≡ VBAR_EL2[31:0]"], "SCTLR_EL2": ["  HSCTLR ≡ SCTLR_EL2[31:0]"],
+                "HSR": ["HSR: 32 bits", "  HSR ≡ ESR_EL2[31:0]"], "SCR": ["SCR: 32 bits", "  SCR ≡ SCR_EL3[31:0]"]}
+    for name, lines in expected.items():
+        rc, out, _ = cli(capsys, "registers", name)
+        assert rc == 0 and set(lines) <= set(out.splitlines()), (name, out)
+    rc, out, _ = cli(capsys, "registers", "SPSR_EL1")
+    assert re.search(r"\n\s+BTYPE\s+\[11:10\]\s+2 bits\s+only when taken from AArch64", out)
+
+
 def test_overlapping_layouts_are_both_shown(capsys, model):
     """CPTR_EL2 carries both HCR_EL2.E2H layouts over one storage: TFP and FPEN."""
     rc, out, _ = cli(capsys, "registers", "CPTR_EL2")

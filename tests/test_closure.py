@@ -13,6 +13,12 @@ entry points spec.toml names, and from the fault routines its ``[undefined]`` ru
 It also checks that every bodyless declaration has a primitive (the evaluator refuses to
 load one without), that the boundary functions are bodyless, that every ``Index`` name is an
 accessor or an array, and that every file opens with the version/section header.
+
+Exception entry: the boundary functions stay bodyless for now, so the text of
+../shared/spec/armv8.6-exception-entry.asl is not reached from the entry points. Its closure is
+checked as it will be run: with the reference's own bodies of the boundary functions (from
+../shared/spec/armv8.6-fp-checks.asl) added to the program, and AArch32.EnterMonitorMode as a
+root too, every function reached must be defined or a primitive.
 """
 
 from __future__ import annotations
@@ -23,7 +29,7 @@ from pathlib import Path
 
 import attrs
 import pytest
-from conftest import SOURCES
+from conftest import REFERENCE, SHARED_ABSENT, SOURCES
 
 from asl_interp.syntax import ast
 
@@ -119,6 +125,7 @@ class Program:
     functions: dict[str, list[ast.FuncDef]] = attrs.Factory(dict)
     accessors: dict[str, list[ast.GetterDef | ast.SetterDef]] = attrs.Factory(dict)
     arrays: set[str] = attrs.Factory(set)
+    bare_getters: set[str] = attrs.Factory(set)  # getters declared without brackets: `VL`
 
     @classmethod
     def of(cls, modules: list[ast.Module]) -> Program:
@@ -129,6 +136,8 @@ class Program:
                     p.functions.setdefault(d.name, []).append(d)
                 elif isinstance(d, (ast.GetterDef, ast.SetterDef)):
                     p.accessors.setdefault(d.name, []).append(d)
+                    if isinstance(d, ast.GetterDef) and d.params is None:
+                        p.bare_getters.add(d.name)
                 elif isinstance(d, ast.GlobalDecl) and isinstance(d.type, ast.ArrayType):
                     p.arrays.add(d.name)
         return p
@@ -145,10 +154,14 @@ def _undefined_routines(spec: dict) -> list[str]:
     return [spec["undefined"]["if_true"], spec["undefined"]["if_false"]]
 
 
-def reachable(program: Program, spec: dict = SPEC) -> tuple[dict[str, str], list[str]]:
-    """Names reached from the entry points -> who reached them; and problems found on the way.
+def reachable(program: Program, spec: dict = SPEC, roots: tuple[str, ...] = (), *, boundary_runs: bool = True
+              ) -> tuple[dict[str, str], list[str]]:
+    """Names reached from the entry points of ``spec`` (and ``roots``, and the functions the
+    boundary primitives run unless ``boundary_runs`` is False) -> who reached them; and
+    problems found on the way.
 
-    Calls are followed by name (every overload of a name is followed: conservative).
+    Calls are followed by name (every overload of a name is followed: conservative), and so
+    are uses of a getter declared without brackets (``VL``).
     ``UNDEFINED`` and the ``[undefined]`` selector lead to the fault routines and selector.
     """
     problems: list[str] = []
@@ -162,8 +175,10 @@ def reachable(program: Program, spec: dict = SPEC) -> tuple[dict[str, str], list
 
     for name in _entry_names(spec):
         reach(name, "entry point in spec.toml")
-    for name in BOUNDARY_RUNS:
+    for name in BOUNDARY_RUNS if boundary_runs else ():
         reach(name, "run by the exception-entry boundary primitives")
+    for name in roots:
+        reach(name, "a root of the exception-entry closure")
     while todo:
         name = todo.pop()
         for d in program.definitions(name):
@@ -179,6 +194,8 @@ def reachable(program: Program, spec: dict = SPEC) -> tuple[dict[str, str], list
                             reach(n.name, f"accessed at {where} in {name}")
                         elif n.name not in program.arrays:
                             problems.append(f"{where}: {n.name}[...] in {name} is neither an accessor nor an array")
+                    elif isinstance(n, ast.Var) and n.name in program.bare_getters:
+                        reach(n.name, f"read at {where} in {name}")
                     elif isinstance(n, ast.Undefined):
                         reach(spec["undefined"]["selector"], f"UNDEFINED at {where} in {name}")
                         for routine in _undefined_routines(spec):
@@ -274,9 +291,10 @@ def test_boundary_functions_are_bodyless_declarations(modules, spec_toml):
         assert defs[0].span.file.endswith("declarations.asl")
 
 
-def closure_problems(program: Program, primitives: set[str], spec: dict = SPEC) -> list[str]:
+def closure_problems(program: Program, primitives: set[str], spec: dict = SPEC, roots: tuple[str, ...] = ()
+                     ) -> list[str]:
     """What is missing from the closure, given the names the primitives implement."""
-    reached, problems = reachable(program, spec)
+    reached, problems = reachable(program, spec, roots)
     for name, why in sorted(reached.items()):
         defs = program.definitions(name)
         if any(d.body is not None for d in defs):
@@ -327,22 +345,80 @@ def test_every_bodyless_declaration_has_a_primitive(modules):
     assert not missing, "bodyless declarations with no primitive:\n" + "\n".join(missing)
 
 
-def test_boundary_runs_are_defined_but_not_called_by_the_transcribed_text(modules):
+def test_boundary_runs_are_defined_but_not_reached_from_the_entry_points(modules, version, spec_toml):
     """The exception-class functions, AArch32.ReportHypEntry and ELFromM32 are transcribed for
-    the boundary primitives to run; in the Arm text only the boundary bodies call them."""
+    the boundary primitives to run; in the Arm text only exception entry (the boundary bodies,
+    and in Armv8.6 AArch64.ReportException, AArch32.WriteMode, ...) calls them, and the entry
+    points reach none of it while the boundary functions are bodyless."""
     program = Program.of(modules)
     for name in BOUNDARY_RUNS:
         assert any(d.body is not None for d in program.functions.get(name, [])), f"{name} has no body"
-        callers = [
-            d.name
-            for defs in program.functions.values()
-            for d in defs
-            if d.body is not None
-            for stmt in d.body
-            for n in _walk(stmt)
-            if isinstance(n, ast.Call) and n.name == name
-        ]
-        assert set(callers) <= set(BOUNDARY_RUNS), f"{name} is called by {callers}"
+    reached, _ = reachable(program, spec_toml, boundary_runs=False)
+    entry_text = ("AArch64.ReportException", "AArch32.WriteMode", "MaybeZeroSVEUppers", "VL", "BranchTo",
+                  "AArch32.EnterMonitorMode") if version == "armv8.6" else ()
+    for name in (*BOUNDARY_RUNS, *entry_text):
+        assert name not in reached, f"{name} is reached from the entry points: {reached[name]}"
+    assert "AArch64.TakeException" in reached  # the boundary itself is
+
+
+# --------------------------------------------------------------------------------------
+# Exception entry, as it will run with the reference's bodies of the boundary functions
+# --------------------------------------------------------------------------------------
+
+#: Roots of the exception-entry text besides the boundary functions: AArch32.EnterMonitorMode
+#: is transcribed with its body, and nothing calls it yet.
+ENTRY_ROOTS = ("AArch64.TakeException", "AArch32.EnterMode", "AArch32.EnterHypMode", "AArch32.EnterMonitorMode")
+
+
+@pytest.fixture(scope="module")
+def boundary_bodies() -> ast.Module:
+    """The boundary functions with their bodies, as ../shared/spec/armv8.6-fp-checks.asl
+    prints them (parsed from it; nothing else of that file)."""
+    from asl_interp.syntax.parser import parse
+
+    if not REFERENCE.is_file():
+        pytest.skip(SHARED_ABSENT)
+    module = parse(REFERENCE.read_text(encoding="utf-8"), str(REFERENCE))
+    decls = tuple(d for d in module.decls if isinstance(d, ast.FuncDef) and d.name in SPEC["boundary"])
+    assert sorted(d.name for d in decls) == sorted(SPEC["boundary"]) and all(d.body for d in decls)
+    return attrs.evolve(module, decls=decls)
+
+
+def test_exception_entry_closure_is_complete_with_the_boundary_bodies(boundary_bodies):
+    program = Program.of([*_modules_86(), boundary_bodies])
+    reached, problems = reachable(program, roots=ENTRY_ROOTS)
+    assert not problems, "\n".join(problems)
+    for name in ("GetPSRFromPSTATE", "AArch32.WriteMode", "SPSR", "R", "Rmode", "LookUpRIndex", "ExcVectorBase",
+                 "AArch64.ReportException", "ESR", "FAR", "ELR", "VBAR", "SCTLR", "S1TranslationRegime", "BranchTo",
+                 "AArch64.BranchAddr", "AddrTop", "MaybeZeroSVEUppers", "VL", "ImplementedSVEVectorLength",
+                 "AArch64.MaybeZeroRegisterUppers", "InsertIESBBeforeException", "HaveDoubleFaultExt"):
+        assert name in reached, f"{name} is not reached from exception entry"
+    problems = closure_problems(program, _primitive_names(), roots=ENTRY_ROOTS)
+    assert not problems, "\n".join(problems)
+
+
+def test_exception_entry_text_is_all_reached_from_exception_entry(boundary_bodies):
+    """Every definition of the exception-entry text is reached from the four entry functions
+    (nothing was transcribed that exception entry does not need)."""
+    modules = _modules_86()
+    program = Program.of([*modules, boundary_bodies])
+    reached, _ = reachable(program, roots=ENTRY_ROOTS)
+    entry_files = [m for m in modules if "From here on, the definitions come from the second reference" in
+                   Path(m.filename).read_text(encoding="utf-8") or _rel(Path(m.filename)) in ENTRY_ONLY_FILES]
+    assert entry_files
+    callables = (ast.FuncDef, ast.GetterDef, ast.SetterDef)
+    for module in entry_files:
+        text = Path(module.filename).read_text(encoding="utf-8")
+        begins = text.find("From here on, the definitions come from the second reference")
+        first_line = text.count("\n", 0, begins) + 1 if begins >= 0 else 0
+        for d in module.decls:
+            if isinstance(d, callables) and d.span.line > first_line:
+                assert d.name in reached, f"{d.span}: {d.name} is not reached from exception entry"
+
+
+#: Files holding only text of the exception-entry reference.
+ENTRY_ONLY_FILES = ("aarch32/functions/system.asl", "aarch32/functions/registers.asl",
+                    "aarch64/functions/registers.asl", "aarch64/functions/memory.asl")
 
 
 # The names the test below treats as primitives: the ASL standard library the text calls.

@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import REFERENCE, REPO, SHARED, SHARED_ABSENT
+from conftest import ENTRY_REFERENCE, REFERENCE, REPO, SHARED, SHARED_ABSENT
 from hypothesis import HealthCheck, Phase, given, settings
 from strategies import KEYWORDS, classes_in, expressions, modules, statements
 
@@ -111,6 +111,15 @@ def test_bodyless_declarations_end_in_semicolon():
     assert format_decl(A.GetterDef("SCR_GEN", (), A.TypeName("SCRType"), None)) == "SCRType SCR_GEN[];"
     setter = A.SetterDef("X", (A.Param(A.TypeName("integer"), "n"),), A.Param(A.BitsType(A.Var("width")), "value"), None)
     assert format_decl(setter) == "X[integer n] = bits(width) value;"
+
+
+def test_a_getter_without_brackets_keeps_none():
+    """``integer VL`` (Armv8.6) has no parameter list: printing ``VL[]`` would change what a
+    call looks like (``VL``, not ``VL[]``)."""
+    vl = A.GetterDef("VL", None, A.TypeName("integer"), (A.Return(A.IntLit(128)),))
+    assert format_decl(vl) == "integer VL\n    return 128;"
+    assert format_decl(A.GetterDef("VL", (), A.TypeName("integer"), (A.Return(A.IntLit(128)),))) == \
+        "integer VL[]\n    return 128;"
 
 
 def test_type_declarations():
@@ -264,7 +273,7 @@ def shipped_asl_files() -> list[Path]:
     return found
 
 
-SHARED_FILES = [REFERENCE, SHARED / "bench" / "fpcheck_loop.asl"]
+SHARED_FILES = [REFERENCE, ENTRY_REFERENCE, SHARED / "bench" / "fpcheck_loop.asl"]
 
 
 def assert_round_trip(text: str, filename: str) -> None:

@@ -95,6 +95,28 @@ def test_reference_file_parses_unmodified(reference_text):
     assert len(overloads) == 2
 
 
+def test_entry_reference_file_parses_unmodified(reference_texts):
+    """The exception-entry reference parses as printed, its getter written without brackets
+    (``integer VL``) included, and its 65 definitions are all there."""
+    name, text = reference_texts[1]
+    module = parser.parse(text, name)
+    assert len(module.decls) == 65
+    (vl,) = [d for d in module.decls if getattr(d, "name", "") == "VL"]
+    assert isinstance(vl, ast.GetterDef) and vl.params is None and vl.body
+    names = {d.name for d in module.decls if hasattr(d, "name")}
+    for expected in ("AArch32.EnterMonitorMode", "GetPSRFromPSTATE", "MaybeZeroSVEUppers", "_R", "SP_mon",
+                     "InsertIESBBeforeException", "Unpredictable", "BranchTo"):
+        assert expected in names
+
+
+def test_a_getter_without_brackets_needs_a_body():
+    """``integer VL;`` is a global declaration; only ``integer VL`` with a body is a getter."""
+    (decl,) = parser.parse("integer VL;\n", "t.asl").decls
+    assert isinstance(decl, ast.GlobalDecl)
+    (decl,) = parser.parse("integer VL\n    return 128;\n", "t.asl").decls
+    assert isinstance(decl, ast.GetterDef) and decl.params is None
+
+
 def test_reference_file_every_node_has_a_full_span(reference_text):
     module = parser.parse(reference_text, "ref.asl")
     nodes = list(ast.walk(module))

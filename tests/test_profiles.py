@@ -248,3 +248,72 @@ def test_new_2025_profiles_say_what_they_claim(spec_2025):
     assert spec_2025.program.evaluate("EffectiveHCR_EL2_E2H()", machine) == Bits(1, 1)
     machine = spec_2025.machine("v8.1-vhe", {"HCR_EL2.E2H": 0})
     assert spec_2025.program.evaluate("EffectiveHCR_EL2_E2H()", machine) == Bits(1, 0)
+
+
+# ---- the questions exception entry asks ----------------------------------------------------
+
+#: Each shipped profile's answer, through the text's own functions (so through the keys the
+#: text asks), to the questions of the exception-entry text.
+ENTRY_ANSWERS = {
+    "HaveSSBSExt()": False, "HaveMTEExt()": False, "HaveRASExt()": False, "HaveIESB()": False,
+    "HaveNVExt()": False, "HaveNV2Ext()": False, "HaveDoubleFaultExt()": False,
+    "InsertIESBBeforeException(EL1)": False, "InsertIESBBeforeException(EL2)": False,
+    "InsertIESBBeforeException(EL3)": False,
+    "ConstrainUnpredictableBool(Unpredictable_ZEROUPPER)": True,
+    "ConstrainUnpredictableBool(Unpredictable_SVEZEROUPPER)": False,
+    "ConstrainUnpredictableBool(Unpredictable_ZEROBTYPE)": False,
+    **{f"ImplementedSVEVectorLength({n})": 128 for n in range(128, 2049, 128)},
+}
+
+
+@pytest.mark.parametrize("name", SAME_NAMED)
+def test_exception_entry_questions_are_answered(spec, name):
+    """No MTE, IESB, NV or NV2, no SVE vector length beyond 128 and the same CONSTRAINED
+    UNPREDICTABLE choices on every armv8.6 profile; no SSBS or RAS either, except where the
+    architecture version brings them (v8.4-sel2 has RAS by Armv8.2, v9-sme both by Armv8.5)."""
+    expected = dict(ENTRY_ANSWERS)
+    if name in ("v8.4-sel2", "v9-sme"):
+        expected["HaveRASExt()"] = True
+    if name == "v9-sme":
+        expected["HaveSSBSExt()"] = True
+    for call, answer in expected.items():  # (HaveDoubleFaultExt() asks whether EL3 uses AArch32)
+        assert spec.program.evaluate(call, spec.machine(name, {"SCR_EL3.NS": 1})) == answer, (name, call)
+
+
+def _without(spec, tmp_path, needle: str):
+    """The default profile's file, less its line holding ``needle``: a profile (extending
+    nothing) that lacks that answer."""
+    lines = (spec.profiles_dir / "default.toml").read_text(encoding="utf-8").splitlines(keepends=True)
+    kept = [line for line in lines if needle not in line]
+    assert len(kept) == len(lines) - 1
+    path = tmp_path / "lacking.toml"
+    path.write_text("".join(kept), encoding="utf-8")
+    return load_profile(str(path))
+
+
+@pytest.mark.parametrize("needle, call, message", [
+    ('"Has RAS extension"', "HaveIESB()", 'no answer for IMPLEMENTATION_DEFINED "Has RAS extension" (boolean)'),
+    ('"InsertIESBBeforeException(EL2)"', "InsertIESBBeforeException(EL2)",
+     'no answer for IMPLEMENTATION_DEFINED "InsertIESBBeforeException(EL2)" (boolean)'),
+    ('"ImplementedSVEVectorLength(256)"', "ImplementedSVEVectorLength(256)",
+     'no answer for IMPLEMENTATION_DEFINED "ImplementedSVEVectorLength(256)" (integer)'),
+    ("Unpredictable_ZEROUPPER =", "ConstrainUnpredictableBool(Unpredictable_ZEROUPPER)",
+     "no choice for ConstrainUnpredictable(Unpredictable_ZEROUPPER)"),
+    ("Unpredictable_SVEZEROUPPER =", "ConstrainUnpredictableBool(Unpredictable_SVEZEROUPPER)",
+     "no choice for ConstrainUnpredictable(Unpredictable_SVEZEROUPPER)"),
+])
+def test_a_missing_exception_entry_answer_is_an_error_naming_the_key(spec, tmp_path, needle, call, message):
+    profile = _without(spec, tmp_path, needle)
+    with pytest.raises(ProfileError) as info:
+        spec.program.evaluate(call, spec.machine(profile))
+    assert message in info.value.message
+    assert str(tmp_path / "lacking.toml") in "\n".join(info.value.notes)
+
+
+def test_insert_iesb_is_a_question_of_the_sources(spec):
+    """The bodyless InsertIESBBeforeException(bits(2) el) is answered by the profile, so its
+    keys are questions a profile may answer (and a misspelt one is refused)."""
+    questions = spec.model.questions
+    assert questions.keyless["InsertIESBBeforeException"] == (("EL0", "EL1", "EL2", "EL3"),)
+    assert questions.asks("InsertIESBBeforeException(EL2)") and questions.asks("ImplementedSVEVectorLength(384)")
+    assert not questions.asks("InsertIESBBeforeException(2)")

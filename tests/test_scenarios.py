@@ -210,10 +210,10 @@ def test_every_entry_point_is_covered(spec):
 
 def hyp_guest(el="EL1", **more):
     """aarch32-only: EL3 uses AArch32 (SCR.NS=1: Non-secure), EL2 in AArch32 (HCPTR).
-    The Armv8.6 EL2Enabled() reads ``SCR_EL3.NS`` whatever state EL3 uses (only SCR_GEN[]
-    chooses between SCR and SCR_EL3), so both say Non-secure."""
+    The Armv8.6 EL2Enabled() reads ``SCR_EL3.NS`` whatever state EL3 uses; SCR is
+    SCR_EL3<31:0> in the model, so SCR.NS says it."""
     mode = {"EL1": "M32_Svc", "EL0": "M32_User", "EL2": "M32_Hyp"}[el]
-    state = {"SCR.NS": 1, "SCR_EL3.NS": 1, "HCR.TGE": 0, "PSTATE.EL": el, "PSTATE.nRW": 1, "PSTATE.M": mode, "PSTATE.T": 0,
+    state = {"SCR.NS": 1, "HCR.TGE": 0, "PSTATE.EL": el, "PSTATE.nRW": 1, "PSTATE.M": mode, "PSTATE.T": 0,
              "CPACR.cp10": "'11'", "CPACR.ASEDIS": 0, "NSACR.cp10": 1, "NSACR.NSASEDIS": 0,
              "FPEXC.EN": 1, "HCPTR.TCP10": 0, "HCPTR.TASE": 0}
     state.update(more)
@@ -228,6 +228,24 @@ def test_hcptr_trap_enters_hyp_mode(spec):
     assert _tuple(out) == ("exception", "EL2", "AArch32", "Hyp", "Exception_AdvSIMDFPAccessTrap", 0x07, False)
     assert out.vector_offset == 0x14
     assert out.iss & 0xF == 0xA  # coproc field, always 0xA for VFP
+
+
+def test_scr_and_scr_el3_are_one_storage_for_the_v86_text(spec):
+    """aarch32-only: SCR.NS alone answers EL2Enabled(), which reads SCR_EL3.NS (Armv8.6
+    shared/functions/system.asl:100, ``SCR_EL3.NS == '1'`` whatever EL3's Execution state);
+    before SCR and SCR_EL3 shared storage this state stopped at that line with "SCR_EL3.NS
+    was never set", and a state giving SCR_EL3.NS another value than SCR.NS was answered
+    with the two disagreeing. Now the two names are the same bits."""
+    out = spec.run("CheckVFPEnabled(TRUE)", profile="aarch32-only", state=hyp_guest(**{"HCPTR.TCP10": 1}))
+    assert _tuple(out) == ("exception", "EL2", "AArch32", "Hyp", "Exception_AdvSIMDFPAccessTrap", 0x07, False)
+    el2_enabled = [r for r in out.reads if r.name == "SCR_EL3.NS"]
+    assert el2_enabled and el2_enabled[0].value == 1 and el2_enabled[0].span.line == 100
+    for ns, enabled in ((1, True), (0, False)):
+        m = spec.machine("aarch32-only", {"SCR.NS": ns})
+        assert spec.program.call("EL2Enabled", [], m) is enabled
+        assert m.peek("SCR_EL3", 0, 0) == ns
+    with pytest.raises(StateError, match=r"SCR.NS and SCR_EL3.NS both set SCR_EL3<0:0>, to different values"):
+        spec.machine("aarch32-only", {"SCR.NS": 1, "SCR_EL3.NS": 0})
 
 
 def test_hcptr_trap_at_hyp_is_undefined_instruction_in_hyp(spec):

@@ -1,10 +1,11 @@
 """Fidelity of asl_sources/armv8.6/ and asl_sources/armarm-2025/ to their reference texts.
 
 The transcription must keep the Arm text exactly. This test splits the reference
-(../shared/spec/armv8.6-fp-checks.asl, ../shared/spec/armarm-2025-fp-checks.asl) and every
-transcribed file into top-level definitions, tokenizes both with a small tokenizer of its own
-(independent of the project parser, so a parser bug cannot hide a transcription bug), and
-compares each transcribed definition with the reference one:
+(../shared/spec/armv8.6-fp-checks.asl and ../shared/spec/armv8.6-exception-entry.asl, taken
+together as one set of definitions, for armv8.6; ../shared/spec/armarm-2025-fp-checks.asl)
+and every transcribed file into top-level definitions, tokenizes both with a small tokenizer
+of its own (independent of the project parser, so a parser bug cannot hide a transcription
+bug), and compares each transcribed definition with the reference one:
 
 - definitions are matched by kind, name AND parameter types (overloads are distinct);
 - tokens are compared one by one, comments and white space aside; a mismatch names the
@@ -26,10 +27,13 @@ ones :data:`ADDED_2025` lists); a boundary function the 2025 reference does not 
 (AArch64.TakeException) is checked against the Armv8.6 signature.
 
 Not Arm text, and so left out on both sides: the reference's ``// ---- provenance ...``
-lines, its ``// =====`` banner blocks and its one-line section banners
+lines, its ``// RESTORED: ...`` lines (an editor's note on how a line was restored, in the
+exception-entry reference), its ``// =====`` banner blocks and its one-line section banners
 (``// ===== AArch32 traps (J1.2.2) =====``); each transcribed file's own header, which ends
-with a ``// ----`` line. The 2025 reference's ``// provenance: J1...`` and
-``// LAYOUT RECONSTRUCTED`` lines are ordinary comments there, kept and compared.
+with a ``// ----`` line, and any note between two ``// ----`` lines (where an armv8.6 file's
+definitions from the exception-entry reference begin). The 2025 reference's
+``// provenance: J1...`` and ``// LAYOUT RECONSTRUCTED`` lines are ordinary comments there,
+kept and compared.
 
 The last tests alter a copy of the transcription and check the checker reports it, so the
 checker itself is proven.
@@ -122,10 +126,13 @@ class Definition:
 
 
 def describe(key: tuple) -> str:
-    """``AArch32.TakeHypTrapException(integer)``, ``enumeration Exception``, ..."""
+    """``AArch32.TakeHypTrapException(integer)``, ``enumeration Exception``, ``VL`` (a getter
+    declared without brackets), ..."""
     kind, name = key[0], key[1]
     if kind == "function":
         return f"{name}({', '.join(key[2])})"
+    if kind == "getter" and key[2] is None:
+        return name
     if kind == "getter":
         return f"{name}[{', '.join(key[2])}]"
     if kind == "setter":
@@ -155,6 +162,11 @@ def without_added(text: str) -> str:
     return "\n".join(line for i, line in enumerate(text.splitlines(), 1) if i not in marked)
 
 
+def _is_restored_note(line: str) -> bool:
+    """A reference's note on an edit it made (``// RESTORED: ...``): not Arm text."""
+    return line.startswith("// RESTORED:")
+
+
 def _normalise_comment(text: str) -> str:
     return " ".join(text.split())
 
@@ -168,7 +180,7 @@ def split_definitions(text: str, filename: str) -> list[Definition]:
     last ``// ----`` separator or banner) are its leading comments. Banner blocks between two
     ``// =====...`` rules and ``// ----`` lines are dropped.
     """
-    lines = text.splitlines()
+    lines = ["" if _is_restored_note(line) else line for line in text.splitlines()]
     chunks: list[tuple[int, int, int]] = []  # (leading comment start, code start, code end)
     pending: int | None = None
     in_banner = False
@@ -230,9 +242,14 @@ def _bracket_delta(line: str) -> int:
 
 
 def definition_key(code: list[Token], filename: str) -> tuple:
-    """(kind, name[, parameter types]) of a definition, from its code tokens."""
+    """(kind, name[, parameter types]) of a definition, from its code tokens. A getter
+    declared without brackets (``integer VL`` and a body) has parameter types None."""
     texts = [t.text for t in code]
     first = texts[0]
+    head = [t for t in code if t.line == code[0].line]
+    if (len(head) < len(code) and head[-1].kind == "ident" and not any(t.text in ";=[" for t in head)
+            and all(code[i - 1].text == "bits" for i, t in enumerate(head) if t.text == "(")):
+        return ("getter", head[-1].text, None)
     if first == "constant":
         return ("constant", texts[texts.index("=") - 1])
     if first in ("enumeration", "type"):
@@ -356,12 +373,21 @@ def _definitions(text: str, name: str, problems: list[str]) -> dict[tuple, Defin
     return out
 
 
-def compare(version_dir: Path, reference_text: str, *, armv86_text: str | None = None,
+def compare(version_dir: Path, reference_text: str | list[tuple[str, str]], *, armv86_text: str | None = None,
             reference_name: str = "armv8.6-fp-checks.asl") -> list[str]:
     """Every fidelity problem of the transcription in ``version_dir``; empty when faithful.
-    ``armv86_text``: the Armv8.6 reference, for a version with a SUPPLEMENT file."""
+    ``reference_text``: the reference, or several ``(file name, text)`` taken together (the
+    two Armv8.6 references). ``armv86_text``: the Armv8.6 reference, for a version with a
+    SUPPLEMENT file."""
     problems: list[str] = []
-    reference = _definitions(reference_text, reference_name, problems)
+    references = [(reference_name, reference_text)] if isinstance(reference_text, str) else reference_text
+    reference: dict[tuple, Definition] = {}
+    for name, text in references:
+        for key, d in _definitions(text, name, problems).items():
+            if key in reference:
+                first = reference[key]
+                problems.append(f"the references define {d.label} twice ({first.file}:{first.line}, {name}:{d.line})")
+            reference[key] = d
     armv86 = _definitions(armv86_text, "armv8.6-fp-checks.asl", problems) if armv86_text else {}
     seen: dict[tuple, Definition] = {}
     supplement: dict[tuple, Definition] = {}
@@ -406,7 +432,7 @@ def compare(version_dir: Path, reference_text: str, *, armv86_text: str | None =
             problems.append(f"{d.label}: {d.file}:{d.line}: defined again (first at {other.file}:{other.line})")
     for key, want in reference.items():
         if key not in seen:
-            problems.append(f"{want.label}: reference line {want.line}: not transcribed")
+            problems.append(f"{want.label}: {want.file}:{want.line}: not transcribed")
         elif key[1] in BOUNDARY and not seen[key].file.endswith(DECLARATIONS):
             problems.append(f"{want.label}: {seen[key].file}: a boundary function belongs in {DECLARATIONS}")
     return problems
@@ -458,15 +484,19 @@ def _compare_supplement(text: str, name: str, armv86: dict[tuple, Definition],
 # --------------------------------------------------------------------------------------
 
 
-def test_transcription_is_faithful(reference_text):
+def test_transcription_is_faithful(reference_texts):
     """Every reference definition is transcribed once, token for token, comments kept."""
-    problems = compare(VERSION_DIR, reference_text)
+    problems = compare(VERSION_DIR, reference_texts)
     assert not problems, "\n".join(problems)
 
 
-def test_every_reference_definition_is_accounted_for(reference_text):
-    """The reference's definitions and the transcription's non-declaration ones are the same set."""
-    reference = {d.key for d in split_definitions(reference_text, "reference")}
+def test_every_reference_definition_is_accounted_for(reference_texts):
+    """The references' definitions and the transcription's non-declaration ones are the same set."""
+    (fp_name, fp_text), (entry_name, entry_text) = reference_texts
+    fp_checks = {d.key for d in split_definitions(fp_text, fp_name)}
+    entry = {d.key for d in split_definitions(entry_text, entry_name)}
+    assert not fp_checks & entry, "the two references share no definition"
+    reference = fp_checks | entry
     transcribed = set()
     boundary = set()
     for path in VERSION_DIR.rglob("*.asl"):
@@ -478,8 +508,24 @@ def test_every_reference_definition_is_accounted_for(reference_text):
                 transcribed.add(d.key)
     assert boundary == set(BOUNDARY)
     assert {k for k in reference if k[1] not in BOUNDARY} == transcribed
-    # About 50 definitions, as the reference's README says; overloads counted apart.
-    assert len(reference) > 50
+    # About 50 definitions in the FP checks and 65 in exception entry, as the references'
+    # README says; overloads counted apart.
+    assert len(fp_checks) > 50
+    assert len(entry) == 65
+
+
+def test_entry_reference_keys(reference_texts):
+    """Overloads of exception entry are told apart, and the getter written without brackets
+    (``integer VL``) is a getter with no parameter list, not a global."""
+    _name, text = reference_texts[1]
+    keys = {d.key for d in split_definitions(text, "reference")}
+    assert ("getter", "VL", None) in keys and ("global", "vl") not in keys
+    assert ("function", "S1TranslationRegime", ("bits ( 2 )",)) in keys
+    assert ("function", "S1TranslationRegime", ()) in keys
+    assert ("setter", "ELR", ("bits ( 2 )",)) in keys and ("setter", "ELR", ()) in keys
+    assert ("getter", "SCTLR", ("bits ( 2 )",)) in keys and ("getter", "SCTLR", ()) in keys
+    assert ("array", "_R") in keys and ("global", "SP_mon") in keys and ("global", "_FFR") in keys
+    assert describe(("getter", "VL", None)) == "VL"
 
 
 def test_overloads_are_told_apart(reference_text):
@@ -506,69 +552,97 @@ def _edit(path: Path, old: str, new: str) -> int:
     return text.count("\n", 0, at) + 1
 
 
-def test_checker_catches_an_altered_bit_string(tmp_path, reference_text):
+def test_checker_catches_an_altered_bit_string(tmp_path, reference_texts):
     copy = _copy(tmp_path)
     line = _edit(copy / "aarch64/exceptions/traps.asl", "when '01' disabled", "when '10' disabled")
-    problems = compare(copy, reference_text)
+    problems = compare(copy, reference_texts)
     assert len(problems) == 1, problems
     assert problems[0].startswith("AArch64.CheckFPAdvSIMDEnabled(): ")
     assert f"aarch64/exceptions/traps.asl:{line}:" in problems[0]
     assert "'10'" in problems[0] and "'01'" in problems[0]
 
 
-def test_checker_catches_an_altered_comment(tmp_path, reference_text):
+def test_checker_catches_an_altered_comment(tmp_path, reference_texts):
     copy = _copy(tmp_path)
     _edit(copy / "aarch32/exceptions/traps.asl", "// coproc field, always 0xA", "// coproc field")
-    problems = compare(copy, reference_text)
+    problems = compare(copy, reference_texts)
     assert len(problems) == 1, problems
     assert problems[0].startswith("AArch32.CheckFPAdvSIMDTrap(boolean): ")
     assert "coproc field, always 0xA" in problems[0]
 
 
-def test_checker_catches_a_wrong_overload_parameter(tmp_path, reference_text):
+def test_checker_catches_a_wrong_overload_parameter(tmp_path, reference_texts):
     copy = _copy(tmp_path)
     _edit(copy / "aarch32/exceptions/traps.asl", "AArch32.TakeHypTrapException(integer ec)", "AArch32.TakeHypTrapException(bits(6) ec)")
-    problems = compare(copy, reference_text)
+    problems = compare(copy, reference_texts)
     assert any(p.startswith("AArch32.TakeHypTrapException(bits ( 6 )): ") and "not a definition of the reference" in p for p in problems)
     assert any(p.startswith("AArch32.TakeHypTrapException(integer): ") and "not transcribed" in p for p in problems)
 
 
-def test_checker_catches_a_missing_definition_and_a_body_on_a_boundary(tmp_path, reference_text):
+def test_checker_catches_a_missing_definition_and_a_body_on_a_boundary(tmp_path, reference_texts):
     copy = _copy(tmp_path)
     _edit(copy / "shared/functions/extension.asl", "boolean HaveSVE()", "boolean HaveSVE2()")
     decls = copy / DECLARATIONS
     text = decls.read_text(encoding="utf-8")
     decls.write_text(text.replace("integer vect_offset);", "integer vect_offset)\n    return;", 1), encoding="utf-8")
-    problems = compare(copy, reference_text)
+    problems = compare(copy, reference_texts)
     assert any(p.startswith("HaveSVE(): ") and "not transcribed" in p for p in problems)
     assert any(p.startswith("AArch64.TakeException(") and "token 'return' differs from the reference's ';'" in p for p in problems)
 
 
-def test_checker_catches_a_changed_boundary_signature(tmp_path, reference_text):
+def test_checker_catches_a_changed_boundary_signature(tmp_path, reference_texts):
     copy = _copy(tmp_path)
     _edit(copy / DECLARATIONS, "bits(32) preferred_exception_return, integer lr_offset", "bits(64) preferred_exception_return, integer lr_offset")
-    problems = compare(copy, reference_text)
+    problems = compare(copy, reference_texts)
     assert any(p.startswith("AArch32.EnterMode(") for p in problems), problems
 
 
-def test_checker_catches_a_changed_indentation(tmp_path, reference_text):
+def test_checker_catches_a_changed_indentation(tmp_path, reference_texts):
     copy = _copy(tmp_path)
     line = _edit(copy / "shared/functions/system.asl", "        return TRUE;                             // EL1", "    return TRUE;                             // EL1")
-    problems = compare(copy, reference_text)
+    problems = compare(copy, reference_texts)
     assert len(problems) == 1, problems
     assert problems[0].startswith(f"HaveEL(bits ( 2 )): armv8.6/shared/functions/system.asl:{line}: line differs in layout")
 
 
-def test_checker_catches_a_definition_transcribed_twice(tmp_path, reference_text):
+def test_checker_catches_a_definition_transcribed_twice(tmp_path, reference_texts):
     copy = _copy(tmp_path)
     sve = (copy / "shared/functions/extension.asl").read_text(encoding="utf-8")
-    have_sve = sve[sve.index("// HaveSVE()") :]
+    start = sve.index("// HaveSVE()")
+    have_sve = sve[start : sve.index("\n// ----", start)]  # up to where the entry text's part begins
     registers = copy / "shared/functions/registers.asl"
     registers.write_text(registers.read_text(encoding="utf-8") + "\n" + have_sve, encoding="utf-8")
-    problems = compare(copy, reference_text)
+    problems = compare(copy, reference_texts)
     assert len(problems) == 1, problems
     assert problems[0].startswith("HaveSVE(): armv8.6/shared/functions/registers.asl:")
     assert "defined again (first at armv8.6/shared/functions/extension.asl:" in problems[0]
+
+
+def test_checker_catches_an_altered_token_in_the_entry_text(tmp_path, reference_texts):
+    copy = _copy(tmp_path)
+    line = _edit(copy / "aarch64/functions/sve.asl", "vl = (vl + 1) * 128;", "vl = (vl + 1) * 64;")
+    problems = compare(copy, reference_texts)
+    assert len(problems) == 1, problems
+    assert problems[0].startswith(f"VL: armv8.6/aarch64/functions/sve.asl:{line}:")
+    assert "token '64' differs from the reference's '128'" in problems[0]
+
+
+def test_checker_catches_brackets_added_to_a_getter_written_without(tmp_path, reference_texts):
+    copy = _copy(tmp_path)
+    _edit(copy / "aarch64/functions/sve.asl", "integer VL\n", "integer VL[]\n")
+    problems = compare(copy, reference_texts)
+    assert any(p.startswith("VL[]: ") and "not a definition of the reference text" in p for p in problems), problems
+    assert any(p.startswith("VL: ") and "armv8.6-exception-entry.asl" in p and "not transcribed" in p
+               for p in problems), problems
+
+
+def test_checker_catches_an_entry_definition_redeclared_in_declarations(tmp_path, reference_texts):
+    copy = _copy(tmp_path)
+    decls = copy / DECLARATIONS
+    decls.write_text(decls.read_text(encoding="utf-8") + "\nSynchronizeErrors();\n", encoding="utf-8")
+    problems = compare(copy, reference_texts)
+    assert any(p.startswith("SynchronizeErrors(): armv8.6/declarations.asl:")
+               and "declarations.asl redeclares a reference definition" in p for p in problems), problems
 
 
 # --------------------------------------------------------------------------------------

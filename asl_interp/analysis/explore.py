@@ -286,7 +286,7 @@ class ExploreMachine(Machine):
                 raise ProfileError(f"no Constraint members are known to explore ConstrainUnpredictable({which})", span)
             self._fork(var, members)
         choice = self.choices[var]
-        self.constraints.append((which, choice, span))
+        self.record_choice(which, choice, span, "exploration")
         return choice
 
 

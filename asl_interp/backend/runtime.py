@@ -642,7 +642,8 @@ def to_value(value: Any, t: Any, n: int | None, name: str) -> Any:
 def _literal_namer(consts: dict, ns: dict[str, Any]):
     """``literal(type_key, value)``: how a keyless IMPLEMENTATION_DEFINED key shows an
     argument: the one constant of that type holding the value, else the value as ASL writes
-    it."""
+    it. An integer is always its number (a profile answers
+    ``ImplementedSVEVectorLength(256)``, never ``(MAX_PL)``)."""
     names: dict[tuple, list[str]] = {}
 
     def index() -> None:
@@ -650,7 +651,7 @@ def _literal_namer(consts: dict, ns: dict[str, Any]):
             v = ns.get(f"C_{cname}")
             if t.kind == "bits" and t.width is not None:
                 names.setdefault((("bits", t.width), v), []).append(cname)
-            elif t.kind in ("boolean", "integer"):
+            elif t.kind == "boolean":  # an integer is always shown as its number
                 names.setdefault((t.kind, v), []).append(cname)
 
     made: dict[tuple, str] = {}

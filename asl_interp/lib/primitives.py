@@ -21,6 +21,10 @@ The registry
   in ASL).
 - Each entry needs a one-line docstring saying why it is not ASL. Overloads of one name are
   told apart by argument count.
+- ``impdef=True`` marks a bodyless declaration whose value the Arm ARM leaves IMPLEMENTATION
+  DEFINED (``InsertIESBBeforeException``): the primitive asks the World, keyed like a keyless
+  ``IMPLEMENTATION_DEFINED`` in the function's body would be (``InsertIESBBeforeException(EL2)``),
+  and the machine layer counts that key among the questions a profile may answer.
 
 The context object
 ------------------
@@ -67,6 +71,7 @@ class PrimEntry:
     _params: list = attrs.field(factory=list)
     _result: Any = None
     kind: str = "func"
+    impdef: bool = False
     _parsed: bool = False
 
     def _ensure_parsed(self) -> None:
@@ -99,21 +104,23 @@ class PrimEntry:
 REGISTRY: dict[str, list[PrimEntry]] = {}
 
 
-def primitive(name: str, signature: str | None = None, *, nparams: int | None = None, kind: str = "func"):
+def primitive(name: str, signature: str | None = None, *, nparams: int | None = None, kind: str = "func",
+              impdef: bool = False):
     """Register the decorated ``fn(ctx, *args)`` as the primitive ``name``.
 
     ``signature``: classic ASL (``"bits(N) Zeros()"``) for standard-library functions
     usable without a declaration, parsed on first use of the entry's ``params``, ``result``
     or ``nparams``; None for bodies of bodyless ASL declarations, which then match by name
     and ``nparams`` (None: any argument count). ``kind``: ``"func"``, ``"getter"`` or
-    ``"setter"`` (for bodyless ``T X[...]`` declarations).
+    ``"setter"`` (for bodyless ``T X[...]`` declarations). ``impdef``: the declaration's value
+    is IMPLEMENTATION DEFINED and the primitive asks the World for it (module docstring).
     """
 
     def wrap(fn: Callable) -> Callable:
         doc = (fn.__doc__ or "").strip().splitlines()
         if not doc:
             raise ValueError(f"primitive {name} needs a one-line docstring saying why it is not ASL")
-        entry = PrimEntry(name, fn, signature, doc[0], nparams=nparams, kind=kind)
+        entry = PrimEntry(name, fn, signature, doc[0], nparams=nparams, kind=kind, impdef=impdef)
         REGISTRY.setdefault(name, []).append(entry)
         return fn
 
@@ -468,10 +475,43 @@ def _effect(name: str):
     return fn
 
 
-for _name, _nparams in (("SynchronizeContext", 0), ("EndOfInstruction", 0), ("BranchTo", 2), ("Hint_Branch", 1)):
+for _name, _nparams in (("SynchronizeContext", 0), ("EndOfInstruction", 0), ("Hint_Branch", 1),
+                        ("SynchronizeErrors", 0), ("TakeUnmaskedPhysicalSErrorInterrupts", 1)):
     _fn = _effect(_name)
     _fn.__doc__ = f"{_name} has no architectural effect on the state these checks model: recorded, nothing else."
     primitive(_name, nparams=_nparams)(_fn)
+
+
+def impdef_key(world: Any, name: str, args: tuple) -> str:
+    """The key a keyless IMPLEMENTATION_DEFINED question of function ``name`` has for these
+    argument values: each argument shown as the one constant of its type holding it (``EL2``;
+    the World's ``constants``, when it knows the spec's), else as ASL writes the value."""
+    constants = getattr(world, "constants", None) or {}
+
+    def shown(v: Any) -> str:
+        if isinstance(v, str):  # an enumeration member
+            return v
+        if isinstance(v, Bits):
+            names = [n for n, (cv, td) in constants.items()
+                     if td.kind == "bits" and td.width == v.n and int(cv) == v.v]
+            return names[0] if len(names) == 1 else f"'{v.v:0{v.n}b}'" if v.n else "''"
+        if isinstance(v, bool):
+            return "TRUE" if v else "FALSE"
+        return str(v)
+
+    return f"{name}({', '.join(shown(a) for a in args)})"
+
+
+@primitive("InsertIESBBeforeException", nparams=1, impdef=True)
+def _insert_iesb_before_exception(ctx, el):
+    """The Arm ARM declares it without a body and leaves it to the implementation whether
+    pending SErrors are synchronized before the branch to the handler: the profile answers it,
+    keyed InsertIESBBeforeException(EL1) and so on, like a keyless IMPLEMENTATION_DEFINED."""
+    from .world import TypeDesc, checked_answer
+
+    key = impdef_key(ctx.world, "InsertIESBBeforeException", (el,))
+    typ = TypeDesc("boolean")
+    return checked_answer(typ, ctx.world.impdef(key, typ, ctx.span), f"IMPLEMENTATION_DEFINED {key}", ctx.span)
 
 
 def _constants_of(ctx: PrimContext, what: str) -> Any:

@@ -206,7 +206,7 @@ class World:
         """The answer to ``T IMPLEMENTATION_DEFINED "key"``. A keyless one is keyed by its
         enclosing function and arguments as written in ASL, e.g. ``HaveEL(EL2)`` or
         ``HasArchVersion(ARMv8p1)`` (arguments that are constants or enumeration members are
-        named, others printed as values)."""
+        named, others printed as values; an integer is always printed as its number)."""
         raise NotImplementedError("World.impdef: subclasses answer IMPLEMENTATION_DEFINED")
 
     def constrain_unpredictable(self, which: str, span: Span | None) -> str:

@@ -87,6 +87,7 @@ class Machine(World):
         self.constraints: list[tuple[str, str, Span | None]] = []
         self.impdef_sources: dict[int, str] = {}  # index in impdefs -> who answered
         self.constraint_sources: dict[int, str] = {}  # index in constraints -> who chose
+        self.constraint_sites: dict[int, Span | None] = {}  # index in constraints -> its call site
         self.warnings: list[str] = []
         self.effects: list[tuple[str, Span | None]] = []
         self.path: list[PathStep] = []
@@ -323,9 +324,17 @@ class Machine(World):
                 span,
                 notes=(f"note: add it to {self.profile.path} under [constrained_unpredictable]: {which} = \"Constraint_...\"",),
             )
-        self.constraint_sources[len(self.constraints)] = f"profile {self.profile.name}"
-        self.constraints.append((which, choice, span))
+        self.record_choice(which, choice, span, f"profile {self.profile.name}")
         return choice
+
+    def record_choice(self, which: str, choice: str, span: Span | None, source: str) -> None:
+        """Record the choice ``choice`` for ConstrainUnpredictable(``which``) asked at ``span``,
+        made by ``source``, with the spec line that is its call site (see
+        :meth:`_unpredictable_site`), found now from the reads made so far."""
+        i = len(self.constraints)
+        self.constraint_sources[i] = source
+        self.constraint_sites[i] = self._unpredictable_site(which, span)
+        self.constraints.append((which, choice, span))
 
     # ---- World: events ----------------------------------------------------------------------
     def on_undefined(self, span: Span | None) -> None:
@@ -350,15 +359,19 @@ class Machine(World):
         return self.profile.instruction[key]
 
     def record_effect(self, name: str, span: Span | None) -> None:
-        """A non-architectural effect (SynchronizeContext, BranchTo, ...) was called."""
+        """A non-architectural effect (SynchronizeContext, Hint_Branch, ...) was called."""
         self.effects.append((name, span))
 
     # ---- outcomes -----------------------------------------------------------------------
     def _unpredictable_site(self, which: str, span: Span | None) -> Span | None:
         """The spec line naming ``which`` (the call site of the CONSTRAINED UNPREDICTABLE
-        case) when the sources name it once, else where ConstrainUnpredictable was asked."""
+        case: :meth:`SpecQuestions.unpredictable_site`, from the reads so far), else where
+        ConstrainUnpredictable was asked."""
         questions = self.model.questions
-        return questions.unpredictable_sites.get(which, span) if questions is not None else span
+        if questions is None:
+            return span
+        site = questions.unpredictable_site(which, [r.span for r in self.reads])
+        return site if site is not None else span
 
     def outcome(self, entry: ExceptionEntry | None = None, value: Any = None) -> Outcome:
         """The :class:`Outcome` so far: an exception entry, or a return with ``value``."""
@@ -370,7 +383,8 @@ class Machine(World):
             unknowns=tuple(self.unknowns),
             lines=tuple(self.lines),
             choices=tuple(ChoiceUse(which, choice, self.constraint_sources.get(i, "exploration"),
-                                    self._unpredictable_site(which, span))
+                                    self.constraint_sites[i] if i in self.constraint_sites
+                                    else self._unpredictable_site(which, span))
                           for i, (which, choice, span) in enumerate(self.constraints)),
             impdefs=tuple(ImpdefUse(key, value, self.impdef_sources.get(i, "exploration"), span)
                           for i, (key, value, span) in enumerate(self.impdefs)),

@@ -24,6 +24,7 @@ from typing import Any
 import attrs
 
 from ..errors import Span, StateError, suggest
+from ..lib.primitives import lookup
 from ..lib.world import FieldDef, RegisterDef, RegisterModel
 from ..syntax import ast
 
@@ -95,13 +96,33 @@ class MachineModel:
 @attrs.define(frozen=True, slots=True)
 class SpecQuestions:
     """What a profile can be asked by the loaded sources: the ``keyed`` IMPLEMENTATION_DEFINED
-    strings; for each function containing a keyless IMPLEMENTATION_DEFINED, the arguments
-    each parameter can show in a key (``None``: any integer); and ``unpredictable_sites``,
-    the one source line naming each Unpredictable member (its call site), where unique."""
+    strings; for each function containing a keyless IMPLEMENTATION_DEFINED (or declared
+    without a body and answered by an ``impdef`` primitive, which asks the same way), the
+    arguments each parameter can show in a key (``None``: any integer); and ``unpredictable_sites``,
+    every source line naming each Unpredictable member (its call sites), each with the span of
+    the definition around it (see :meth:`unpredictable_site`)."""
 
     keyed: frozenset[str]
     keyless: dict[str, tuple[tuple[str, ...] | None, ...]]
-    unpredictable_sites: dict[str, Span]
+    unpredictable_sites: dict[str, tuple[tuple[Span, Span], ...]]
+
+    def unpredictable_site(self, which: str, reads: Sequence[Span | None]) -> Span | None:
+        """The call site of the CONSTRAINED UNPREDICTABLE case ``which``: the one source line
+        naming it; where several lines do (``Unpredictable_RESCPACR`` in the FP checks and in
+        AArch32.IsFPEnabled()), the one in the definition that read machine state last,
+        ``reads`` being the spans of the reads so far, in order; None when that does not tell
+        (no site, or no read in any of their definitions)."""
+        sites = self.unpredictable_sites.get(which, ())
+        if len(sites) == 1:
+            return sites[0][0]
+        for span in reversed(reads):
+            if span is None:
+                continue
+            inside = [site for site, scope in sites if scope.file == span.file
+                      and scope.line <= span.line <= (scope.end_line or scope.line)]
+            if inside:
+                return inside[0]
+        return None
 
     def all_keys(self) -> list[str]:
         """Every key a profile may answer (keyless ones with integer parameters left out)."""
@@ -160,20 +181,24 @@ def spec_questions(modules: Sequence[ast.Module]) -> SpecQuestions:
 
     keyed: set[str] = set()
     keyless: dict[str, tuple[tuple[str, ...] | None, ...]] = {}
-    sites: dict[str, list[Span]] = {}
+    sites: dict[str, list[tuple[Span, Span]]] = {}
     members = set(enums.get("Unpredictable", ()))
     for module in modules:
         for decl in module.decls:
+            if isinstance(decl, ast.FuncDef) and decl.body is None:
+                entry = lookup(decl.name, len(decl.params))
+                if entry is not None and entry.impdef:  # its primitive asks, keyed as keyless
+                    keyless[decl.name] = tuple(arguments(p.type) for p in decl.params)
+                continue
             for n in ast.walk(decl):
                 if isinstance(n, ast.ImpDef):
                     if n.key is not None:
                         keyed.add(n.key)
                     elif isinstance(decl, ast.FuncDef | ast.GetterDef):
-                        keyless[decl.name] = tuple(arguments(p.type) for p in decl.params)
-                elif isinstance(n, ast.Var) and n.name in members and n.span is not None:
-                    sites.setdefault(n.name, []).append(n.span)
-    unique = {name: spans[0] for name, spans in sites.items() if len(spans) == 1}
-    return SpecQuestions(frozenset(keyed), keyless, unique)
+                        keyless[decl.name] = tuple(arguments(p.type) for p in decl.params or ())
+                elif isinstance(n, ast.Var) and n.name in members and n.span is not None and decl.span is not None:
+                    sites.setdefault(n.name, []).append((n.span, decl.span))
+    return SpecQuestions(frozenset(keyed), keyless, {name: tuple(s) for name, s in sites.items()})
 
 
 _BITS_RANGE = re.compile(r"^\s*(\d+)\s*(?::\s*(\d+)\s*)?$")

@@ -27,11 +27,18 @@ declared ``bits(N)``; otherwise, when the result is ``bits(N)``, from the caller
 type the call's value flows into). A call whose context gives no width is a static error.
 
 Registers: with a register model, any name in it is machine state (even if the ASL also
-declares a global of that name). Without one (``check --static``), an undeclared name in
-capitals (``SCR_EL3``, ``HCR_EL2``, ``FPEXC``) is assumed to be a register with unknown
+declares a global of that name), and a write to an undeclared name shaped like a register's
+(``SPSR_hyp = spsr;``: capitals first, see ``_REGISTER_LIKE``) is an unknown register, never
+a new implicit local. Without one (``check --static``), an undeclared name in capitals
+(``SCR_EL3``, ``HCR_EL2``, ``FPEXC``) that is read is assumed to be a register with unknown
 width and any fields, and a ``type X;`` declared abstractly is compatible with everything:
 the check is conservative, so the register-dependent checks happen only when a model is
 given.
+
+Getters declared without brackets (``integer VL`` and a body) are named without them: the
+``Var`` node ``VL`` resolves, like ``VL[]`` of a bracketed getter, to a ``getter`` call (its
+result width from the context, as for any call), which the backend runs as a call with no
+arguments.
 """
 
 from __future__ import annotations
@@ -144,8 +151,16 @@ class FuncInfo:
     same_width: list = attrs.field(factory=list)  # (param index, width variable bound earlier)
 
     @property
+    def bare(self) -> bool:
+        """Whether this is a getter declared without brackets (``integer VL``), called as a
+        plain name."""
+        return self.kind == "getter" and self.decl is not None and self.decl.params is None
+
+    @property
     def signature(self) -> str:
         ps = ", ".join(f"{t} {n}" for n, t in self.params)
+        if self.bare:
+            return f"{self.result} {self.name}"
         if self.kind == "getter":
             return f"{self.result} {self.name}[{ps}]"
         if self.kind == "setter":
@@ -207,7 +222,10 @@ class CheckedProgram:
                 yield from infos
 
 
-_REGISTER_LIKE = re.compile(r"^_?[A-Z][A-Z0-9_]*$")
+#: The shape of a register's name: capitals and digits, then ``_``-separated parts that may
+#: be lower case (``SCR_EL3``, ``HSR``, ``SPSR_hyp``, ``LR_mon``, ``_PC``). Locals in the Arm
+#: text start with a lower-case letter (``disabled``, ``route_to_el2``, ``include_R15``).
+_REGISTER_LIKE = re.compile(r"^_?[A-Z][A-Z0-9]*(?:_+[A-Za-z0-9]+)*_*$")
 
 def fold(consts: dict, e: Any, _seen: frozenset = frozenset()) -> int | None:
     """The value of a constant integer expression (literals, integer constants, ``+ - *``
@@ -467,7 +485,7 @@ class _Checker:
 
     def _declare_func(self, d: Any) -> None:
         kind = {ast.FuncDef: "func", ast.GetterDef: "getter", ast.SetterDef: "setter"}[type(d)]
-        params = list(d.params) + ([d.value] if kind == "setter" else [])
+        params = list(d.params or ()) + ([d.value] if kind == "setter" else [])
         result_ast = getattr(d, "result", None)
         info = FuncInfo(d.name, kind, [], None, d, file=d.span.file if d.span else "")
         scope = _Scope(info, info.slots)
@@ -624,6 +642,9 @@ class _Checker:
 
     def assign(self, target: Any, value: Any, scope: _Scope, s: Any) -> None:
         if isinstance(target, ast.Var) and self._is_new_local(target.name, scope):
+            if self._unknown_register(target):
+                self.expr(value, scope, None)
+                return
             vt = self.expr(value, scope, None)
             slot = scope.define(target.name, _strip(vt))
             self.p.res[target] = Res("local", slot=slot)
@@ -639,6 +660,8 @@ class _Checker:
                 self.error(f"cannot assign a value of type {vt} to a tuple of targets", target)
             for t_el, et in zip(target.elements, elems):
                 if isinstance(t_el, ast.Var) and self._is_new_local(t_el.name, scope):
+                    if self._unknown_register(t_el):
+                        continue
                     slot = scope.define(t_el.name, _strip(et))
                     self.p.res[t_el] = Res("local", slot=slot)
                     self.p.types[t_el] = et
@@ -655,7 +678,20 @@ class _Checker:
 
     def _is_new_local(self, name: str, scope: _Scope) -> bool:
         return (name not in scope.types and name not in self.p.consts and name not in self.p.members
-                and name not in self.p.globals and not self._is_register(name))
+                and name not in self.p.globals and not self._is_register(name)
+                and self._bare_getter(name) is None)
+
+    def _unknown_register(self, target: ast.Var) -> bool:
+        """With a register model, a write to an undeclared name shaped like a register's
+        (``SPSR_hyp = spsr;``) is an error naming it, never a new local variable: True (and
+        the error reported) for such a name."""
+        n = target.name
+        if self.model is None or not _REGISTER_LIKE.match(n):
+            return False
+        self.error(f"unknown register '{n}' (the register model has no such name, and a name shaped like a "
+                   f"register's is not made a new local variable)" + _hint(n, list(self.model.registers)
+                                                                         + list(self.p.globals)), target)
+        return True
 
     def _is_register(self, name: str) -> bool:
         return self.model is not None and name in self.model.registers
@@ -674,6 +710,9 @@ class _Checker:
             elif self._is_register(n):
                 self.p.res[t] = Res("reg", name=n)
                 typ = BITS(self.model.registers[n].width, layout=n)
+            elif self._bare_getter(n) is not None:
+                self.error(f"cannot assign to '{n}': it is a getter declared without brackets", t)
+                typ = ANY
             elif n in self.p.consts:
                 self.error(f"cannot assign to constant '{n}'", t)
                 typ = self.p.consts[n][0]
@@ -830,6 +869,9 @@ class _Checker:
         if n in scope.types:
             self.p.res[e] = Res("local", slot=scope.slots[n])
             return scope.types[n]
+        bare = self._bare_getter(n)
+        if bare is not None:
+            return self._bare_call(e, bare, expected)
         if self._is_register(n):
             self.p.res[e] = Res("reg", name=n)
             return BITS(self.model.registers[n].width, layout=n)
@@ -849,8 +891,20 @@ class _Checker:
         if self.model is not None:
             pool += list(self.model.registers)
         what = "unknown name" if self.model is not None else "unknown name (no register model given)"
-        self.error(f"{what} '{n}'" + _hint(n, pool), e)
+        hint = f"; '{n}' is a getter: write {n}[...]" if n in self.p.getters else _hint(n, pool)
+        self.error(f"{what} '{n}'" + hint, e)
         return ANY
+
+    def _bare_getter(self, name: str) -> FuncInfo | None:
+        """The getter ``name`` declared without brackets (``integer VL``), if there is one."""
+        return next((f for f in self.p.getters.get(name, ()) if f.bare), None)
+
+    def _bare_call(self, e: ast.Var, f: FuncInfo, expected: T | None) -> T:
+        """``VL``, a getter declared without brackets, is a call of it with no arguments,
+        resolved and typed as a bracketed getter call is (the ``Var`` is the call node)."""
+        self.p.res[e] = Res("getter", func=f)
+        self._arg_widths[e] = []
+        return self._result(f, e, expected)
 
     def e_Field(self, e: ast.Field, scope: _Scope, expected, lhs: bool = False, base_t: T | None = None):
         if base_t is not None:
@@ -957,6 +1011,13 @@ class _Checker:
             return arr[1].elems[0]
         table = self.p.setters if setter else self.p.getters
         infos = table.get(n)
+        if infos and any(f.bare for f in infos):
+            infos = [f for f in infos if not f.bare]
+            if not infos:
+                self.error(f"'{n}' is a getter declared without brackets: write {n}, not {n}[...]", e)
+                for a in e.args:
+                    self.expr(a, scope, None)
+                return ANY
         if not infos:
             other = self.p.getters.get(n) if setter else self.p.setters.get(n)
             if other:

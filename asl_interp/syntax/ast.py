@@ -459,10 +459,12 @@ class FuncDef(Decl):
 
 @_node
 class GetterDef(Decl):
-    """``T Name[params]``: the non-assignment form of an array-like accessor."""
+    """``T Name[params]``: the non-assignment form of an array-like accessor. ``params`` is
+    None for a getter declared without brackets (``integer VL`` and a body), which is called
+    as a plain name (``VL``), never as ``VL[]``."""
 
     name: str
-    params: tuple[Param, ...]
+    params: tuple[Param, ...] | None
     result: Type
     body: tuple[Stmt, ...] | None
 

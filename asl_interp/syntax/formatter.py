@@ -168,6 +168,8 @@ def format_decl(d: ast.Decl) -> str:
             head = f"{format_type(d.result)} {head}"
         return _with_body(head, d.body)
     if isinstance(d, ast.GetterDef):
+        if d.params is None:  # declared without brackets: `integer VL`
+            return _with_body(f"{format_type(d.result)} {d.name}", d.body)
         head = f"{format_type(d.result)} {d.name}[{_params(d.params)}]"
         return _with_body(head, d.body)
     if isinstance(d, ast.SetterDef):

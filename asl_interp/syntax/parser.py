@@ -393,6 +393,10 @@ class _Build:
         params, body = self._params_and_body(children[2:])
         return ast.GetterDef(qname.name, params, result, body, span=self._span(raw))
 
+    def bare_getter_def(self, raw, children):
+        result, qname, body = children
+        return ast.GetterDef(qname.name, None, result, tuple(body), span=self._span(raw))
+
     def setter_def(self, raw, children):
         qname = children[0]
         params, body = self._params_and_body(children[1:])

@@ -35,3 +35,16 @@ integer Dyn(bits(8) x, integer hi, integer lo)
 // expect: ('1' : '0' : '11') == '1011'
 // expect-error: Dyn('10110000', 8, 4) ~ out of range for bits(8)
 // expect-error: Dyn('10110000', 3, 4) ~ out of range
+
+// A slice whose bounds are known only at run time, passed where its width must be known
+// (AArch64.BranchAddr: SignExtend(vaddress<msbit:0>)).
+bits(16) SextLow(bits(16) v, integer msbit)
+    return SignExtend(v<msbit:0>);
+
+bits(16) ZeroUpper(bits(16) v, integer n)
+    v = ZeroExtend(v<n-1:0>);
+    return v;
+
+// expect: SextLow('0000000010000000', 7) == '1111111110000000'
+// expect: SextLow('0000000001000000', 7) == '0000000001000000'
+// expect: ZeroUpper('1111111111111111', 4) == '0000000000001111'

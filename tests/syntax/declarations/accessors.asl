@@ -8,6 +8,11 @@ bits(64) X[integer n]
     return _R[n];
 // expect: (GetterDef 'X' [(Param (TypeName 'integer') 'n')] (BitsType (IntLit 64 False)) [(Return (Index '_R' [(Var 'n')]))])
 
+// A getter declared without brackets (Armv8.6 `integer VL`): no parameter list at all.
+integer VL
+    return 128;
+// expect: (GetterDef 'VL' - (TypeName 'integer') [(Return (IntLit 128 False))])
+
 SPSR[] = bits(32) value
     _SPSR = value;
 // expect: (SetterDef 'SPSR' [] (Param (BitsType (IntLit 32 False)) 'value') [(Assign (Var '_SPSR') (Var 'value'))])

@@ -83,3 +83,51 @@ AArch32.ReportHypEntry(ExceptionRecord exception)
         ec = ec + 1;
 
     return (ec,il);
+
+// --------------------------------------------------------------------------------------
+// From here on, the definitions come from the second reference text,
+// ../shared/spec/armv8.6-exception-entry.asl (the same release and conventions; its
+// provenance and RESTORED lines are left out too).
+// The exception-entry reference names no sections: its definitions are placed where this
+// transcription understands the Armv8.x Arm ARM's pseudocode library to have them (not
+// checked against the v86A-2019-12 XML itself).
+// --------------------------------------------------------------------------------------
+
+// ExcVectorBase()
+// ===============
+
+bits(32) ExcVectorBase()
+    if SCTLR.V == '1' then  // Hivecs selected, base = 0xFFFF0000
+        return Ones(16):Zeros(16);
+    else
+        return VBAR<31:5>:Zeros(5);
+
+// AArch32.EnterMonitorMode()
+// ==========================
+// Take an exception to Monitor mode.
+
+AArch32.EnterMonitorMode(bits(32) preferred_exception_return, integer lr_offset,
+                         integer vect_offset)
+    SynchronizeContext();
+    assert HaveEL(EL3) && ELUsingAArch32(EL3);
+    from_secure = IsSecure();
+    spsr = GetPSRFromPSTATE();
+    if PSTATE.M == M32_Monitor then SCR.NS = '0';
+    AArch32.WriteMode(M32_Monitor);
+    SPSR[] = spsr;
+    R[14] = preferred_exception_return + lr_offset;
+    PSTATE.T = SCTLR.TE;                        // PSTATE.J is RES0
+    PSTATE.SS = '0';
+    PSTATE.<A,I,F> = '111';
+    PSTATE.E = SCTLR.EE;
+    PSTATE.IL = '0';
+    PSTATE.IT = '00000000';
+    if HavePANExt() then
+        if !from_secure then
+            PSTATE.PAN = '0';
+        elsif SCTLR.SPAN == '0' then
+            PSTATE.PAN = '1';
+    if HaveSSBSExt() then PSTATE.SSBS = SCTLR.DSSBS;
+    BranchTo(MVBAR<31:5>:vect_offset<4:0>, BranchType_EXCEPTION);
+
+    EndOfInstruction();

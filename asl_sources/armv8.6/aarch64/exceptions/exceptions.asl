@@ -57,3 +57,69 @@
         ec = ec + 4;
 
     return (ec,il);
+
+// --------------------------------------------------------------------------------------
+// From here on, the definitions come from the second reference text,
+// ../shared/spec/armv8.6-exception-entry.asl (the same release and conventions; its
+// provenance and RESTORED lines are left out too).
+// The exception-entry reference names no sections: its definitions are placed where this
+// transcription understands the Armv8.x Arm ARM's pseudocode library to have them (not
+// checked against the v86A-2019-12 XML itself).
+// --------------------------------------------------------------------------------------
+
+// AArch64.MaybeZeroRegisterUppers()
+// =================================
+// On taking an exception to  AArch64 from AArch32, it is CONSTRAINED UNPREDICTABLE whether the top
+// 32 bits of registers visible at any lower Exception level using AArch32 are set to zero.
+
+AArch64.MaybeZeroRegisterUppers()
+    assert UsingAArch32();         // Always called from AArch32 state before entering AArch64 state
+
+    if PSTATE.EL == EL0 && !ELUsingAArch32(EL1) then
+        first = 0;  last = 14;  include_R15 = FALSE;
+    elsif PSTATE.EL IN {EL0, EL1} && EL2Enabled() && !ELUsingAArch32(EL2) then
+        first = 0;  last = 30;  include_R15 = FALSE;
+    else
+        first = 0;  last = 30;  include_R15 = TRUE;
+
+    for n = first to last
+        if (n != 15 || include_R15) && ConstrainUnpredictableBool(Unpredictable_ZEROUPPER) then
+            _R[n]<63:32> = Zeros();
+
+    return;
+
+// AArch64.ReportException()
+// =========================
+// Report syndrome information for exception taken to AArch64 state.
+
+AArch64.ReportException(ExceptionRecord exception, bits(2) target_el)
+
+    Exception exceptype = exception.exceptype;
+
+    (ec,il) = AArch64.ExceptionClass(exceptype, target_el);
+    iss = exception.syndrome;
+
+    // IL is not valid for Data Abort exceptions without valid instruction syndrome information
+    if ec IN {0x24,0x25} && iss<24> == '0' then
+        il = '1';
+
+    ESR[target_el] = ec<5:0>:il:iss;
+
+    if exceptype IN {Exception_InstructionAbort, Exception_PCAlignment, Exception_DataAbort,
+                Exception_NV2DataAbort, Exception_NV2Watchpoint,
+                Exception_Watchpoint} then
+        FAR[target_el] = exception.vaddress;
+    else
+        FAR[target_el] = bits(64) UNKNOWN;
+
+    if target_el == EL2 then
+        if exception.ipavalid then
+            HPFAR_EL2<43:4> = exception.ipaddress<51:12>;
+            if IsSecureEL2Enabled() && IsSecure() then
+                HPFAR_EL2.NS = exception.NS;
+            else
+                HPFAR_EL2.NS = '0';
+        else
+            HPFAR_EL2<43:4> = bits(40) UNKNOWN;
+
+    return;

@@ -66,3 +66,19 @@ ExceptionRecord ExceptionSyndrome(Exception exceptype)
     r.ipaddress = Zeros();
 
     return r;
+
+// --------------------------------------------------------------------------------------
+// From here on, the definitions come from the second reference text,
+// ../shared/spec/armv8.6-exception-entry.asl (the same release and conventions; its
+// provenance and RESTORED lines are left out too).
+// The exception-entry reference names no sections: its definitions are placed where this
+// transcription understands the Armv8.x Arm ARM's pseudocode library to have them (not
+// checked against the v86A-2019-12 XML itself).
+// InsertIESBBeforeException() is placed here, with the other exception-entry helpers of
+// the shared library, as a best guess: its page's path is not known to this transcription.
+// --------------------------------------------------------------------------------------
+
+// If SCTLR_ELx.IESB is 1 when an exception is generated to ELx, any pending Unrecoverable
+// SError interrupt must be taken before executing any instructions in the exception handler.
+// However, this can be before the branch to the exception handler is made.
+boolean InsertIESBBeforeException(bits(2) el);

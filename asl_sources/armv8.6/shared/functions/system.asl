@@ -388,3 +388,81 @@ boolean BadMode(bits(5) mode)
             valid = FALSE;           // Passed an illegal mode value
     if !valid then el = bits(2) UNKNOWN;
     return (valid, el);
+
+// --------------------------------------------------------------------------------------
+// From here on, the definitions come from the second reference text,
+// ../shared/spec/armv8.6-exception-entry.asl (the same release and conventions; its
+// provenance and RESTORED lines are left out too).
+// The exception-entry reference names no sections: its definitions are placed where this
+// transcription understands the Armv8.x Arm ARM's pseudocode library to have them (not
+// checked against the v86A-2019-12 XML itself).
+// --------------------------------------------------------------------------------------
+
+type SCRType;
+
+ProcState PSTATE;
+
+SynchronizeContext();
+
+// S1TranslationRegime()
+// =====================
+// Stage 1 translation regime for the given Exception level
+
+bits(2) S1TranslationRegime(bits(2) el)
+    if el != EL0 then
+        return el;
+    elsif HaveEL(EL3) && ELUsingAArch32(EL3) && SCR.NS == '0' then
+        return EL3;
+    elsif HaveVirtHostExt() && ELIsInHost(el) then
+        return EL2;
+    else
+        return EL1;
+
+// S1TranslationRegime()
+// =====================
+// Returns the Exception level controlling the current Stage 1 translation regime. For the most
+// part this is unused in code because the system register accessors (SCTLR[], etc.) implicitly
+// return the correct value.
+
+bits(2) S1TranslationRegime()
+    return S1TranslationRegime(PSTATE.EL);
+
+// GetPSRFromPSTATE()
+// ==================
+// Return a PSR value which represents the current PSTATE
+
+bits(32) GetPSRFromPSTATE()
+    bits(32) spsr = Zeros();
+    spsr<31:28> = PSTATE.<N,Z,C,V>;
+    if HavePANExt() then spsr<22> = PSTATE.PAN;
+    spsr<20>    = PSTATE.IL;
+    if PSTATE.nRW == '1' then // AArch32 state
+        spsr<27>    = PSTATE.Q;
+        spsr<26:25> = PSTATE.IT<1:0>;
+        if HaveSSBSExt() then spsr<23> = PSTATE.SSBS;
+        if HaveDITExt() then spsr<21> = PSTATE.DIT;
+        spsr<19:16> = PSTATE.GE;
+        spsr<15:10> = PSTATE.IT<7:2>;
+        spsr<9>     = PSTATE.E;
+        spsr<8:6>   = PSTATE.<A,I,F>;                   // No PSTATE.D in AArch32 state
+        spsr<5>     = PSTATE.T;
+        assert PSTATE.M<4> == PSTATE.nRW;               // bit [4] is the discriminator
+        spsr<4:0>   = PSTATE.M;
+    else // AArch64 state
+        if HaveMTEExt() then spsr<25> = PSTATE.TCO;
+        if HaveDITExt() then spsr<24> = PSTATE.DIT;
+        if HaveUAOExt() then spsr<23> = PSTATE.UAO;
+        spsr<21>    = PSTATE.SS;
+        if HaveSSBSExt() then spsr<12> = PSTATE.SSBS;
+        if HaveBTIExt() then spsr<11:10> = PSTATE.BTYPE;
+        spsr<9:6>   = PSTATE.<D,A,I,F>;
+        spsr<4>     = PSTATE.nRW;
+        spsr<3:2>   = PSTATE.EL;
+        spsr<0>     = PSTATE.SP;
+    return spsr;
+
+// Implements the error synchronization event.
+SynchronizeErrors();
+
+// Take any pending unmasked physical SError interrupt
+TakeUnmaskedPhysicalSErrorInterrupts(boolean iesb_req);
