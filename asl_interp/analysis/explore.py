@@ -160,7 +160,7 @@ class ExploreMachine(Machine):
     def __init__(self, model, profile: Profile, choices: Mapping[Var, Any], *, constants=None,
                  trace: bool = False, vary: Iterable[str] = (), permitted: Callable[[str], list[str]] | None = None,
                  enums: Mapping[str, Sequence[str]] | None = None, max_branch_bits: int = DEFAULT_MAX_BRANCH_BITS,
-                 sites: Mapping[Span, Any] | None = None, fix_option: str = "--set"):
+                 sites: Mapping[Span, Any] | None = None, fix_option: str = "--set", observe: Iterable[str] = ()):
         self.choices = dict(choices)
         self.fix_option = fix_option
         self.vary = set(vary)
@@ -175,7 +175,7 @@ class ExploreMachine(Machine):
         self.classes: dict[str, list[Var]] = {}
 
         super().__init__(model, profile, unset=self._supply, on_missing_impdef=self._open_impdef,
-                         constants=constants, trace=trace)
+                         constants=constants, trace=trace, observe=observe)
 
     def apply_choices(self) -> None:
         """Write each state class's smallest member into storage (before the run)."""
@@ -199,19 +199,26 @@ class ExploreMachine(Machine):
             groups.setdefault(sig, set()).add(v)
         return sorted((frozenset(g) for g in groups.values()), key=min)
 
-    def _supply(self, origin: Any) -> int:
-        """The unset bits of a read the spec now examines: split into the classes its spec
-        line can tell apart, continue with the first, queue a run for each other."""
+    def _supply(self, origin: Any, want: int) -> int:
+        """The unset bits ``want`` (relative to the read) of a read the spec now examines:
+        split into the classes its spec line can tell apart (all their values when the spec
+        examines only some of the read's unset bits), continue with the first, queue a run
+        for each other."""
         register, field, high, low, span = origin.register, origin.field, origin.high, origin.low, origin.span
-        missing, known, shift = origin.missing, origin.known, origin.shift
+        shift = origin.shift
+        missing = want << shift
+        known = origin.known | (origin.decided_bits << shift)
         width = bin(missing).count("1")
         if width > self.max_branch_bits:
-            name = f"{register}.{field}" if field else f"{register}<{high}:{low}>"
+            name = f"{register}.{field}" if field else self.model.bits_name(register, low + want.bit_length() - 1,
+                                                                            low + (want & -want).bit_length() - 1)
             raise ExplorationLimit(
                 f"exploring would branch over all {2 ** width} values of {name} ({width} unset bits)",
                 span, notes=(f"note: fix it with {self.fix_option}"
                              + (", or raise the limit with --max-branch-bits" if self.fix_option == "--set" else ""),))
-        parts = self._split((spread_bits(i, missing) for i in range(1 << width)), known, shift, high - low + 1, span)
+        whole = missing == origin.missing
+        parts = self._split((spread_bits(i, missing) for i in range(1 << width)), known, shift, high - low + 1,
+                            span if whole else None)
         var = Var("state", origin.storage, missing)
         self._fork(var, parts)
         if len(parts[0]) > 1:
@@ -646,6 +653,7 @@ def explore(spec: Any, call: str, *, profile: str | Path | Profile = "default",
         while stack:
             choices = stack.pop()
             machine = ExploreMachine(spec.model, prof, choices, constants=spec.constants, trace=coverage,
+                                     observe=spec.entry,
                                      vary=vary_keys, permitted=permitted, enums=enums,
                                      max_branch_bits=max_branch_bits, sites=facts.read_sites,
                                      fix_option=fix_option)
@@ -737,7 +745,10 @@ def _leaf(machine: ExploreMachine, choices: dict[Var, Any], outcome: Outcome | N
         if var.kind == "state":
             by_storage.setdefault(var.key, []).append((var, cls))
     views = machine.model.views
-    for r in reads:
+    # a read the spec examined only some bits of has no value; the bits it examined do
+    with_value = {r.name for r in reads if r.value is not None}
+    examined = [d for d in machine.defaulted if d.name not in with_value]
+    for r in [*reads, *examined]:
         if r.value is None:  # read while unset and only copied: it decides nothing here
             continue
         view = views[r.register]

@@ -282,7 +282,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
         from .html import run_page
 
         _wrote_html(args.html, run_page(spec, outcome, call=args.call, profile=prepared.profile, state=args.state,
-                                        sets=args.sets, log=prepared.machine.reads))
+                                        sets=args.sets, log=prepared.machine.final_reads()))
     if args.json:
         data = run_json(spec, outcome, call=args.call, profile=prepared.profile, trace=args.trace)
         write(json.dumps(data, indent=2))
@@ -521,11 +521,11 @@ def _cmd_eval(args: argparse.Namespace) -> int:
             write(f"{name} = {show(value)}")
     except ErrorList as err:
         raise _hint_machine_state(err, model) from None
-    except EvaluationEnded as end:  # a boundary function ended the evaluation: say how, as run does
-        outcome = end.outcome
-        if machine is not None and not hasattr(outcome, "kind"):
-            outcome = machine.outcome(outcome)
-        write(outcome_line(outcome))
+    except EvaluationEnded as end:  # the instruction ended (an exception was taken): say how, as run does
+        if machine is None:
+            raise UsageError("the evaluation ended the instruction (EndOfInstruction()): what happened is read "
+                             "from machine state, so give a spec folder with --source") from None
+        write(outcome_line(machine.ended(end.outcome)))
     return 0
 
 

@@ -169,6 +169,12 @@ class PrimContext:
         """Call the program's ASL function ``name`` (overload chosen by argument count)."""
         return self._rt.program.call_in(self._rt, name, args, n, self.span)
 
+    def call_sites(self) -> list:
+        """The spans of the ASL calls the evaluation is inside, innermost first (the call
+        of this primitive first)."""
+        sites = getattr(self._rt, "call_sites", None)
+        return sites() if sites is not None else []
+
     def error(self, message: str) -> Exception:
         """A run-time error at the call site (the caller raises it)."""
         from ..errors import ASLRuntimeError
@@ -416,8 +422,16 @@ def _unreachable(ctx):
 
 @primitive("ConstrainUnpredictable", nparams=1)
 def _constrain_unpredictable(ctx, which):
-    """The choice is the implementation's (the World's), not something ASL can compute."""
-    return ctx.world.constrain_unpredictable(which, ctx.span)
+    """The choice is the implementation's (the World's), not something ASL can compute. It
+    is asked at the innermost call whose line names the case (``ConstrainUnpredictableBool(
+    Unpredictable_ZEROUPPER)`` in the caller, not the line inside ConstrainUnpredictableBool
+    that passes its parameter on), else at this call."""
+    from ..errors import source_line
+
+    name = str(which)
+    site = next((s for s in (ctx.span, *ctx.call_sites()) if s is not None and name in (source_line(s) or "")),
+                ctx.span)
+    return ctx.world.constrain_unpredictable(which, site)
 
 
 # ======================================================================================
@@ -470,12 +484,22 @@ def _d_getter(ctx, n):
 
 def _effect(name: str):
     def fn(ctx, *args):
-        ctx.world.record_effect(name, ctx.span)
+        ctx.world.record_effect(name, ctx.span, args)
 
     return fn
 
 
-for _name, _nparams in (("SynchronizeContext", 0), ("EndOfInstruction", 0), ("Hint_Branch", 1),
+@primitive("EndOfInstruction", nparams=0)
+def _end_of_instruction(ctx):
+    """The end of the instruction is outside the spec's own text (it declares the function
+    without a body): the evaluation stops here, and the state the text left is the answer."""
+    from .world import EvaluationEnded, InstructionEnded
+
+    ctx.world.record_effect("EndOfInstruction", ctx.span, ())
+    raise EvaluationEnded(InstructionEnded(ctx.span))
+
+
+for _name, _nparams in (("SynchronizeContext", 0), ("Hint_Branch", 1),
                         ("SynchronizeErrors", 0), ("TakeUnmaskedPhysicalSErrorInterrupts", 1)):
     _fn = _effect(_name)
     _fn.__doc__ = f"{_name} has no architectural effect on the state these checks model: recorded, nothing else."
