@@ -22,7 +22,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 
-from ..errors import ASLError
+from ..errors import ASLAssertionError, ASLError
 
 #: Exit status when something other than an ASLError escapes a command: a bug in asl-interp
 #: (EX_SOFTWARE). ``ASL_INTERP_DEBUG=1`` lets the exception and its traceback through instead.
@@ -277,7 +277,13 @@ def _cmd_run(args: argparse.Namespace) -> int:
     # The page marks every executed line, so --html runs traced (the text stays as without --trace).
     prepared = prepare_run(spec, args.call, profile=args.profile, state=args.state, sets=args.sets,
                            unset=args.unset, trace=args.trace or bool(args.html))
-    outcome = spec.run_on(prepared.machine, args.call)
+    try:
+        outcome = spec.run_on(prepared.machine, args.call)
+    except ASLAssertionError as err:
+        # The text asserts this cannot happen: an answer about the state, not a fault of the tool.
+        err.notes = (("note: the Arm text's own assertion fails: no PE can be in this state",)
+                     + tuple(f"note: {w}" for w in prepared.machine.warnings) + tuple(err.notes))
+        raise
     if args.html:
         from .html import run_page
 
