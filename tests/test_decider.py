@@ -153,7 +153,7 @@ def test_unset_field_reported_as_spec_run_reports_it():
 
 
 def test_unset_zero_policy_is_honoured():
-    state = {"PSTATE.EL": "EL1"}
+    state = {"PSTATE.EL": "EL1", "SCR_EL3.RW": 1}  # zero RW would make EL1 AArch32: entry asserts
     decider = SPEC.decider("CheckFPAdvSIMDEnabled64()")
     assert decider.run(state, unset="zero") == SPEC.run("CheckFPAdvSIMDEnabled64()", state=state, unset="zero")
 
@@ -175,7 +175,7 @@ def test_state_overriding_the_profile_state_runs_the_spec(pc, monkeypatch):
 
 @pytest.mark.parametrize(("registers", "message"), [
     ({}, "no value for register PSTATE; this decision reads CPACR_EL1, CPTR_EL2, CPTR_EL3, HCR_EL2, PSTATE, "
-         "SCR_EL3 (see Decider.registers)"),
+         "SCR_EL3, VBAR_EL1 (see Decider.registers)"),
     ({"PSTATE": "EL1"}, "register PSTATE is given as 'EL1'; decide() takes whole-register values as int"),
     ("PSTATE=0", "decide() takes a mapping of register name -> int, not str"),
 ])

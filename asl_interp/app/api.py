@@ -87,12 +87,14 @@ class Spec:
 
     def machine(self, profile: str | Path | Profile = "default", state: Mapping[str, Any] | StateFile | None = None,
                 *, unset: Any = "error", trace: bool = False, on_missing_impdef: Any = None,
-                on_unknown: Any = None) -> Machine:
-        """A fresh :class:`Machine` for this spec: the profile's state, then ``state``."""
+                on_unknown: Any = None, stop_at_entry: bool = False) -> Machine:
+        """A fresh :class:`Machine` for this spec: the profile's state, then ``state``.
+        ``stop_at_entry``: end at the call of the exception-entry routine, as a version that
+        stops there does (see :class:`~asl_interp.machine.machine.Machine`)."""
         prof = self.profile(profile)
         check_profile(self, prof)
         machine = Machine(self.model, prof, unset=unset, on_missing_impdef=on_missing_impdef, observe=self.entry,
-                          on_unknown=on_unknown, constants=self.constants, trace=trace)
+                          on_unknown=on_unknown, constants=self.constants, trace=trace, stop_at_entry=stop_at_entry)
         if isinstance(state, StateFile):
             machine.apply_state(state.registers, origin=state.path)
         elif state:

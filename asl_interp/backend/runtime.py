@@ -24,10 +24,11 @@ Guarantees:
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
 from typing import Any
 
 from ..errors import ASLAssertionError, ASLError, ASLRuntimeError, Span, StateError, UsageError, source_line
-from ..lib.primitives import PrimContext
+from ..lib.primitives import PrimContext, lookup
 from ..lib.values import Array, Bits, LazyBits, Record, copy_value, fits_type, freeze_overlapping, show
 from ..lib.world import TypeDesc, World, checked_answer
 
@@ -296,7 +297,7 @@ class _Rt:
         self.program = program
         self.module = module
 
-    def call_sites(self) -> list[Span]:
+    def call_sites(self) -> Iterator[Span]:
         """The spans of the ASL calls the running evaluation is inside, innermost first."""
         return self.module.live_call_sites()
 
@@ -414,7 +415,7 @@ class Module:
         for pyname, sig in self.generated.infos.items():
             if sig.name not in names or sig.name in self._observed:
                 continue
-            ns[pyname] = _observed(ns, ns[pyname], sig)
+            ns[pyname] = _observed(self, ns[pyname], sig)
         self._observed = self._observed | frozenset(names)
 
     def _freezing_write(self, register: str, high: int, low: int, value: int, span: Any) -> None:
@@ -582,19 +583,19 @@ class Module:
     def _mine(self, code: Any) -> bool:
         return code.co_filename == self.filename or code.co_filename.startswith(self.filename + "#")
 
-    def live_call_sites(self) -> list[Span]:
+    def live_call_sites(self) -> Iterator[Span]:
         """The call sites of the generated ASL functions on the Python stack now, innermost
-        first: in each such frame, the spans of the calls on the line it is running."""
+        first: in each such frame, the spans of the calls on the line it is running. Lazy:
+        a caller that stops at the first it wants walks no further."""
         names = self.generated.asl_names
         sites = self.generated.call_sites
-        out: list[Span] = []
         frame = sys._getframe(1)
         while frame is not None:
             code = frame.f_code
             if code.co_name in names and self._mine(code):
-                out.extend(span for _callee, span in sites.get((code.co_filename, frame.f_lineno), ()))
+                for _callee, span in sites.get((code.co_filename, frame.f_lineno), ()):
+                    yield span
             frame = frame.f_back
-        return out
 
     def _frames(self, tb: Any) -> list[tuple[str, tuple[str, int]]]:
         """``(ASL function, (file, line) of the generated code)`` of each generated ASL
@@ -689,10 +690,14 @@ def _source_text(span: Span) -> str:
     return line.strip() if line is not None else ""
 
 
-def _observed(ns: dict, fn: Any, sig: Any) -> Any:
-    """``fn`` (the generated function of ``sig``) reporting its calls (see Module._observe)."""
+def _observed(module: Module, fn: Any, sig: Any) -> Any:
+    """``fn`` (the generated function of ``sig``) reporting its calls (see Module._observe).
+    A World with ``stop_at_entry`` set ends the evaluation at the call instead, through the
+    function's boundary primitive (what a version that stops at exception entry does)."""
+    ns = module.ns
     name = sig.name
     nparams = len(sig.params)
+    boundary = lookup(name, nparams)
 
     def observed(*args: Any) -> Any:
         world = ns["_W"]
@@ -706,6 +711,8 @@ def _observed(ns: dict, fn: Any, sig: Any) -> Any:
                     a = Bits(w, a) if w is not None else a
                 values.append(copy_value(a))
             world.on_call(name, tuple(values))
+            if boundary is not None and getattr(world, "stop_at_entry", False):
+                return module._prim(boundary, next(iter(module.live_call_sites()), None), None, *values)
         return fn(*args)
 
     observed.__name__ = fn.__name__

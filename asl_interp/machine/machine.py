@@ -62,7 +62,8 @@ class Machine(World):
 
     def __init__(self, model: MachineModel, profile: Profile, *, unset: str | UnsetHook = "error",
                  on_missing_impdef: ImpdefHook | None = None, on_unknown: UnknownHook | None = None,
-                 constants: Constants | None = None, trace: bool = False, observe: Any = ()):
+                 constants: Constants | None = None, trace: bool = False, observe: Any = (),
+                 stop_at_entry: bool = False):
         if not callable(unset) and unset not in ("error", "zero"):
             raise StateError(f"unset policy must be 'error', 'zero' or a function, not {unset!r}")
         self.model = model
@@ -76,6 +77,9 @@ class Machine(World):
         #: names of functions whose calls the generated code reports (on_call): the spec
         #: version's exception-entry routines (``entry`` in spec.toml)
         self.observe: frozenset[str] = frozenset(observe)
+        #: end the evaluation at the call of an observed entry routine, through its boundary
+        #: primitive, instead of running its text (comparing with a version that stops there)
+        self.stop_at_entry = stop_at_entry
         self._value: dict[str, int] = dict.fromkeys(model.storage_widths, 0)
         self._known: dict[str, int] = dict.fromkeys(model.storage_widths, 0)
         self.reads: list[Read] = []
@@ -83,6 +87,8 @@ class Machine(World):
         self.defaulted: list[Read] = []
         #: the reads that found bits unset, in order (decided or not)
         self.unset_reads: list[UnsetRead] = []
+        self._first_unset_step = 0  # len(path) when the first of them was made
+        self._final_path: tuple | None = None  # (key, final_path()) last given
         #: storage -> (mask, parts): bits a write gave an Unset value, in storage position
         self._copies: dict[str, tuple[int, tuple]] = {}
         self.unknowns: list[UnknownUse] = []
@@ -93,7 +99,6 @@ class Machine(World):
         self.constraint_sources: dict[int, str] = {}  # index in constraints -> who chose
         self.warnings: list[str] = []
         self.effects: list[tuple[str, Span | None, tuple]] = []
-        #: calls of the observed functions (``observe``), in order: (name, arguments)
         #: the observed calls: (name, arguments, decided branches and reads before it)
         self.calls: list[tuple[str, tuple, int, int]] = []
         self.path: list[PathStep] = []
@@ -214,6 +219,8 @@ class Machine(World):
         missing = mask & ~self._known[storage]
         origin = UnsetRead(self, register, field, high, low, span, storage, missing, shift,
                            self._value[storage] & mask & ~missing)
+        if not self.unset_reads:
+            self._first_unset_step = len(self.path)
         self.unset_reads.append(origin)
         self.reads.append(origin)  # in the log at the place it was read, decided or not
         rel = missing >> shift
@@ -281,10 +288,19 @@ class Machine(World):
         """The decided branches, their reads as :meth:`final_reads` gives them."""
         if not self.unset_reads:
             return tuple(self.path)
-        return tuple(s if all(type(r) is Read for r in s.reads)
-                     else PathStep(s.span, s.condition, s.value, tuple(r if type(r) is Read else r.as_read()
-                                                                       for r in s.reads))
-                     for s in self.path)
+        key = (len(self.path), len(self.defaulted))  # nothing else changes what this gives
+        if self._final_path is not None and self._final_path[0] == key:
+            return self._final_path[1]
+        self._final_path = (key, self._final_steps())
+        return self._final_path[1]
+
+    def _final_steps(self) -> tuple[PathStep, ...]:
+        # a step before the first read of unset bits holds none of them
+        first = self._first_unset_step
+        return tuple(self.path[:first]) + tuple(
+            s if all(type(r) is Read for r in s.reads)
+            else PathStep(s.span, s.condition, s.value, tuple(r if type(r) is Read else r.as_read() for r in s.reads))
+            for s in self.path[first:])
 
     def _unset_message(self, register: str, field: str | None, high: int, low: int, missing: int) -> str:
         """What to tell the user about the unset bits ``missing`` (relative to the read of
