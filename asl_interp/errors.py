@@ -87,18 +87,25 @@ _SOURCES: dict[str, str] = {}
 def remember_source(filename: str, text: str) -> None:
     """Record the text of ``filename`` so that diagnostics can quote its lines."""
     _SOURCES[filename] = text
+    _LINES.pop(filename, None)
+
+
+#: file -> its lines, split once (source_line is asked often: report lines, choice sites)
+_LINES: dict[str, list[str]] = {}
 
 
 def source_line(span: Span) -> str | None:
     """The text of the line ``span`` starts on, or ``None`` when it cannot be found."""
-    text = _SOURCES.get(span.file)
-    if text is None:
-        try:
-            text = Path(span.file).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            return None
-        _SOURCES[span.file] = text
-    lines = text.splitlines()
+    lines = _LINES.get(span.file)
+    if lines is None:
+        text = _SOURCES.get(span.file)
+        if text is None:
+            try:
+                text = Path(span.file).read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                return None
+            _SOURCES[span.file] = text
+        lines = _LINES[span.file] = text.splitlines()
     if 1 <= span.line <= len(lines):
         return lines[span.line - 1]
     return None

@@ -95,6 +95,8 @@ def fail(message: str) -> None:
 # ======================================================================================
 
 EL_NAMES = ("EL0", "EL1", "EL2", "EL3")
+#: Vector base addresses for the states: kernel-style high addresses and low ones, 2KB aligned.
+VECTOR_BASES = (0xFFFF_8000_1001_0800, 0x0000_0000_4008_0000, 0xFFFF_0000_0000_0000, 0x0000_0000_0000_F800)
 
 
 def consistent_states(n: int, seed: int = 8) -> list[dict[str, Any]]:
@@ -106,6 +108,8 @@ def consistent_states(n: int, seed: int = 8) -> list[dict[str, Any]]:
     as EL1 allows; EL2 only Non-secure; EL2 and EL3 in AArch64), HCR_EL2.TGE is set only
     where EL1 is not running, and E2H is 0 (no VHE in Armv8.0). The trap controls (CPACR_EL1,
     CPTR_EL2, CPTR_EL3, FPEXC32_EL2, NSACR) take random values in the fields the checks read.
+    What exception entry then examines is set too: PSTATE.SP in AArch64 state and the vector
+    bases (VBAR_EL1..3, whose low halves are VBAR and HVBAR; MVBAR), 2KB-aligned.
     """
     rng = random.Random(seed)
     out = []
@@ -142,25 +146,29 @@ def consistent_states(n: int, seed: int = 8) -> list[dict[str, Any]]:
         }
         if nrw:
             state["PSTATE.M"] = "M32_User" if el == "EL0" else "M32_Svc"
+        else:
+            state["PSTATE.SP"] = 0 if el == "EL0" else rng.randint(0, 1)
+        for name in ("VBAR_EL1", "VBAR_EL2", "VBAR_EL3"):
+            state[name] = rng.choice(VECTOR_BASES)
+        state["MVBAR"] = rng.choice(VECTOR_BASES) & 0xFFFF_FFFF
         out.append(state)
     return out
 
 
 def outcome_key(out: Any) -> tuple:
-    """What a run decided, for comparisons: kind, target EL, state, mode, exception, EC."""
-    return (out.kind, out.target_el, out.target_state, out.mode, out.exception, out.ec)
+    """What a run decided, for comparisons: kind, target EL, state, mode, exception, EC, IL,
+    ISS and the vector offset."""
+    return (out.kind, out.target_el, out.target_state, out.mode, out.exception, out.ec, out.il, out.iss,
+            out.vector_offset)
 
 
 def run_program(program: Any, machine: Any, name: str, args: tuple, instrumented: bool = False) -> Any:
     """Run ``name(args)`` on ``program`` (its fast form by default) against ``machine`` and
     make its Outcome the way :meth:`asl_interp.app.api.Spec.run_on` does."""
-    from asl_interp.lib.world import EvaluationEnded, ExceptionEntry
+    from asl_interp.lib.world import EvaluationEnded
 
     try:
         value = program.call(name, args, machine, instrumented=instrumented)
     except EvaluationEnded as end:
-        outcome = end.outcome
-        if isinstance(outcome, ExceptionEntry):
-            outcome = machine.outcome(outcome)
-        return outcome
+        return machine.ended(end.outcome)
     return machine.outcome(value=value)

@@ -71,8 +71,9 @@ def test_baseline_fails_loudly_on_disagreement(tmp_path: Path):
     for f in ("run.py", "common.py"):
         (wrong / f).write_text((BENCH / f).read_text(encoding="utf-8"), encoding="utf-8")
     base = (BENCH / "baseline.py").read_text(encoding="utf-8")
-    (wrong / "baseline.py").write_text(base.replace('RETURNED = ("returned", None, None, None, None, None)',
-                                                    'RETURNED = ("returned", "EL9", None, None, None, None)'),
+    right = 'RETURNED = ("returned", None, None, None, None, None, None, None, None)'
+    assert right in base
+    (wrong / "baseline.py").write_text(base.replace(right, right.replace('"returned", None', '"returned", "EL9"')),
                                        encoding="utf-8")
     env = dict(os.environ, ASL_INTERP_CACHE="off", PYTHONPATH=str(REPO))
     done = subprocess.run([sys.executable, str(wrong / "run.py"), "--quick"], capture_output=True, text=True,

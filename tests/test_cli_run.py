@@ -56,7 +56,7 @@ def spec_line(relpath, text):
 UNDEF_AT_EL1 = {"kind": "exception", "target_el": "EL1", "target_state": "AArch32", "mode": "Undef",
                 "exception": None, "ec": None, "vector_offset": 0x04, "via_undefined": True}
 TRAP_TO_EL2 = {"kind": "exception", "target_el": "EL2", "target_state": "AArch64", "mode": None,
-               "exception": "Exception_AdvSIMDFPAccessTrap", "ec": 0x07, "vector_offset": 0x0,
+               "exception": "Exception_AdvSIMDFPAccessTrap", "ec": 0x07, "vector_offset": 0x600,
                "via_undefined": False}
 
 
@@ -192,7 +192,7 @@ def test_vhe_profile_e2h_tge_fpen_01_traps_to_el2(capsys):
 def test_aarch32_hyp_mode_names_the_mode(capsys):
     state = {"SCR.NS": 1, "SCR_EL3.NS": 1, "HCR.TGE": 0, "PSTATE.EL": "EL1", "PSTATE.nRW": 1, "PSTATE.M": "M32_Svc",
              "PSTATE.T": 0, "CPACR.cp10": "'11'", "CPACR.ASEDIS": 0, "NSACR.cp10": 1, "NSACR.NSASEDIS": 0,
-             "FPEXC.EN": 1, "HCPTR.TCP10": 1, "HCPTR.TASE": 0}
+             "FPEXC.EN": 1, "HCPTR.TCP10": 1, "HCPTR.TASE": 0, "SCR.EA": 0, "SCR.IRQ": 0, "SCR.FIQ": 0}
     data = run_json(capsys, "CheckVFPEnabled(TRUE)", state, "--profile", "aarch32-only")
     assert (data["outcome"]["mode"], data["outcome"]["target_state"], data["outcome"]["ec"]) == ("Hyp", "AArch32", 0x07)
     rc, out, _ = run(capsys, *sets(state), "--profile", "aarch32-only", "CheckVFPEnabled(TRUE)")
@@ -570,22 +570,26 @@ def test_constrained_unpredictable_choice_is_reported(capsys):
     data = run_json(capsys, "CheckVFPEnabled(TRUE)", state)
     assert outcome(data) == UNDEF_AT_EL1
     line = spec_line("aarch32/exceptions/traps.asl", "Unpredictable_RESCPACR")
-    assert data["choices"] == [{"unpredictable": "Unpredictable_RESCPACR", "constraint": "Constraint_TRUE",
-                                "source": "profile default", "file": "aarch32/exceptions/traps.asl", "line": line}]
+    assert data["choices"][0] == {"unpredictable": "Unpredictable_RESCPACR", "constraint": "Constraint_TRUE",
+                                  "source": "profile default", "file": "aarch32/exceptions/traps.asl", "line": line}
+    # then entry's: writing LR_und (R[14] in Undefined mode) may zero its upper half
+    assert [c["unpredictable"] for c in data["choices"][1:]] == ["Unpredictable_ZEROUPPER"]
     rc, out, _ = run(capsys, *sets(state), "CheckVFPEnabled(TRUE)")
     assert rc == 0
     assert "CONSTRAINED UNPREDICTABLE choices taken:" in out
-    assert (f"aarch32/exceptions/traps.asl:{line}  ConstrainUnpredictable(Unpredictable_RESCPACR) → "
-            "Constraint_TRUE (profile default)") in out
+    choice = " ".join(out.split("CONSTRAINED UNPREDICTABLE choices taken:")[1].split())
+    assert (f"aarch32/exceptions/traps.asl:{line} ConstrainUnpredictable(Unpredictable_RESCPACR) → "
+            "Constraint_TRUE (profile default)") in choice
 
 
 def test_no_choice_no_choices_section_and_impdefs_are_listed(capsys):
-    data = run_json(capsys, "CheckVFPEnabled(TRUE)", aarch32_guest())
+    permitted = aarch32_guest(en=1, tfp=0)
+    data = run_json(capsys, "CheckVFPEnabled(TRUE)", permitted)
     assert data["choices"] == []
     asked = {i["key"]: i["value"] for i in data["impdefs"]}
     assert asked["HaveEL(EL3)"] is True and asked["HaveEL(EL2)"] is True
     assert all(i["source"] == "profile default" and i["file"] and i["line"] for i in data["impdefs"])
-    rc, out, _ = run(capsys, *sets(aarch32_guest()), "CheckVFPEnabled(TRUE)")
+    rc, out, _ = run(capsys, *sets(permitted), "CheckVFPEnabled(TRUE)")
     assert rc == 0 and "CONSTRAINED UNPREDICTABLE" not in out
 
 
@@ -601,17 +605,22 @@ def test_inconsistent_state_gets_a_warning_and_keeps_the_exit_status(capsys):
 
 
 def test_unset_zero_names_every_field_it_read_as_zero(capsys):
-    """--unset zero must not hide which answers rest on invented zeros: with only PSTATE set,
-    SCR_EL3.NS = 0 makes the PE Secure (so EL2 is not enabled) and CPACR_EL1.FPEN = 00 traps
-    to EL1. Both fields are named in a warning and listed under 'defaulted' in --json."""
-    argv = ["run", "--unset", "zero", "--set", "PSTATE.EL=EL1", "--set", "PSTATE.nRW=0", "CheckFPAdvSIMDEnabled64()"]
+    """--unset zero must not hide which answers rest on invented zeros: with only PSTATE and
+    SCR_EL3.RW set, SCR_EL3.NS = 0 makes the PE Secure (so EL2 is not enabled), CPACR_EL1.FPEN
+    = 00 traps to EL1, and PSTATE.SP = 0 puts the exception at the SP_EL0 vector (offset 0x0);
+    what entry copies into SPSR_EL1 and the PC is read as zero too. Every field is named in a
+    warning and listed under 'defaulted' in --json."""
+    argv = ["run", "--unset", "zero", "--set", "PSTATE.EL=EL1", "--set", "PSTATE.nRW=0", "--set", "SCR_EL3.RW=1",
+            "CheckFPAdvSIMDEnabled64()"]
     assert main(argv) == 0
     text = capsys.readouterr().out
-    assert "warning: never set, read as zero (--unset zero): SCR_EL3.NS, CPACR_EL1.FPEN" in text
+    assert "warning: never set, read as zero (--unset zero): SCR_EL3.NS, CPACR_EL1.FPEN, PSTATE.SP, PSTATE.N," in text
     assert main(argv[:-1] + ["--json", argv[-1]]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert [r["name"] for r in data["defaulted"]] == ["SCR_EL3.NS", "CPACR_EL1.FPEN"]
+    names = [r["name"] for r in data["defaulted"]]
+    assert names[:3] == ["SCR_EL3.NS", "CPACR_EL1.FPEN", "PSTATE.SP"] and "VBAR_EL1<63:11>" in names
     assert all(r["value"] == 0 for r in data["defaulted"])
+    assert data["outcome"]["vector_offset"] == 0 and data["outcome"]["pc"] == 0
 
 
 def test_fully_set_state_reports_nothing_defaulted(capsys):

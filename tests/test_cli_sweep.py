@@ -77,7 +77,7 @@ def test_bad_lines_are_reported_and_the_rest_still_run(capsys, tmp_path):
     assert errors[1] == f"{path}:3:1: error: a state is a JSON object of register names and values, not list"
     assert errors[2] == f"{path}:4:22: error: register FPEXC has no field 'ENN'; did you mean 'EN'?"
     assert errors[3].startswith(f"{path}:5:22: error: ") and "FPEXC.EN" in errors[3]
-    assert errors[4].startswith(f"{path}:6: ") and "SCR_EL3.NS was never set, and the spec reads it here" in errors[4]
+    assert errors[4].startswith(f"{path}:6: ") and "SCR_EL3.NS was never set, and the spec examines it here" in errors[4]
     assert "Traceback" not in err
 
 
@@ -91,7 +91,7 @@ def test_only_failed_evaluations_exit_1_and_json_carries_the_phase(capsys, tmp_p
 
 
 def test_unset_zero(capsys, tmp_path):
-    state = {"PSTATE.EL": "EL1"}
+    state = {"PSTATE.EL": "EL1", "PSTATE.nRW": 1, "PSTATE.M": "M32_Svc"}  # zero SCR_EL3.RW: EL1 is AArch32
     path = write_lines(tmp_path, [json.dumps(state)])
     rc, out, _ = cli(capsys, "sweep", "CheckVFPEnabled(TRUE)", str(path), "--unset", "zero", "--json")
     assert rc == 0

@@ -10,15 +10,14 @@ entry points spec.toml names, and from the fault routines its ``[undefined]`` ru
 - it has no ASL body (bodyless declaration, or no declaration at all: the ASL standard
   library) and the primitives registry of ``asl_interp.lib.primitives`` implements it.
 
-It also checks that every bodyless declaration has a primitive (the evaluator refuses to
-load one without), that the boundary functions are bodyless, that every ``Index`` name is an
-accessor or an array, and that every file opens with the version/section header.
+It also checks that every bodyless declaration has a primitive (the program refuses to
+load one without), that every ``Index`` name is an accessor or an array, and that every file
+opens with the version/section header.
 
-Exception entry: the boundary functions stay bodyless for now, so the text of
-../shared/spec/armv8.6-exception-entry.asl is not reached from the entry points. Its closure is
-checked as it will be run: with the reference's own bodies of the boundary functions (from
-../shared/spec/armv8.6-fp-checks.asl) added to the program, and AArch32.EnterMonitorMode as a
-root too, every function reached must be defined or a primitive.
+Exception entry: in armv8.6 the entry routines (spec.toml ``entry``) run their text, so the
+text of ../shared/spec/armv8.6-exception-entry.asl is reached from the entry points, and all of
+it from the four entry routines. armarm-2025 still stops at bodyless boundary functions
+(spec.toml ``boundary``), implemented by primitives that run a little ASL of their own.
 """
 
 from __future__ import annotations
@@ -29,7 +28,7 @@ from pathlib import Path
 
 import attrs
 import pytest
-from conftest import REFERENCE, SHARED_ABSENT, SOURCES
+from conftest import SOURCES
 
 from asl_interp.syntax import ast
 
@@ -175,8 +174,10 @@ def reachable(program: Program, spec: dict = SPEC, roots: tuple[str, ...] = (), 
 
     for name in _entry_names(spec):
         reach(name, "entry point in spec.toml")
-    for name in BOUNDARY_RUNS if boundary_runs else ():
+    for name in BOUNDARY_RUNS if boundary_runs and "boundary" in spec else ():
         reach(name, "run by the exception-entry boundary primitives")
+    for name in spec.get("entry", ()):
+        reach(name, "an exception-entry routine in spec.toml")
     for name in roots:
         reach(name, "a root of the exception-entry closure")
     while todo:
@@ -239,13 +240,15 @@ def test_spec_toml_names_the_version_and_its_undefined_rule():
         "if_true": "AArch32.UndefinedFault",
         "if_false": "AArch64.UndefinedFault",
     }
-    assert SPEC["boundary"] == ["AArch64.TakeException", "AArch32.EnterMode", "AArch32.EnterHypMode"]
+    assert "boundary" not in SPEC
+    assert SPEC["entry"] == ["AArch64.TakeException", "AArch32.EnterMode", "AArch32.EnterHypMode",
+                             "AArch32.EnterMonitorMode"]
     spec_2025 = _spec_toml("armarm-2025")
     assert spec_2025["name"] == "armarm-2025"
     # The 2025 text's Undefined() (shared/exceptions) is this rule.
     assert spec_2025["undefined"] == {"selector": "UsingAArch32", "if_true": "AArch32.Undefined",
                                       "if_false": "AArch64.Undefined"}
-    assert spec_2025["boundary"] == SPEC["boundary"]
+    assert spec_2025["boundary"] == SPEC["entry"][:3]
     assert spec_2025["entry_points"][:len(SPEC["entry_points"])] == SPEC["entry_points"]
 
 
@@ -282,9 +285,16 @@ def test_undefined_rule_names_defined_functions(modules, spec_toml):
         assert any(d.body is not None and not d.params for d in defs), f"{name}() is not defined with a body"
 
 
+def test_entry_routines_run_their_text(modules, spec_toml):
+    program = Program.of(modules)
+    for name in spec_toml.get("entry", []):
+        defs = program.functions.get(name, [])
+        assert len(defs) == 1 and defs[0].body is not None, f"{name} must be defined with its body"
+
+
 def test_boundary_functions_are_bodyless_declarations(modules, spec_toml):
     program = Program.of(modules)
-    for name in spec_toml["boundary"]:
+    for name in spec_toml.get("boundary", []):
         defs = program.functions.get(name, [])
         assert len(defs) == 1, f"{name}: expected exactly one declaration, found {len(defs)}"
         assert defs[0].body is None, f"{name} must be declared without a body"
@@ -346,19 +356,22 @@ def test_every_bodyless_declaration_has_a_primitive(modules):
 
 
 def test_boundary_runs_are_defined_but_not_reached_from_the_entry_points(modules, version, spec_toml):
-    """The exception-class functions, AArch32.ReportHypEntry and ELFromM32 are transcribed for
-    the boundary primitives to run; in the Arm text only exception entry (the boundary bodies,
-    and in Armv8.6 AArch64.ReportException, AArch32.WriteMode, ...) calls them, and the entry
-    points reach none of it while the boundary functions are bodyless."""
+    """Where a version stops at boundary functions (armarm-2025), the exception-class
+    functions, AArch32.ReportHypEntry and ELFromM32 are transcribed for the boundary
+    primitives to run; the entry points reach none of them. Where the entry routines run
+    their text (armv8.6), the entry points reach all of it."""
     program = Program.of(modules)
     for name in BOUNDARY_RUNS:
         assert any(d.body is not None for d in program.functions.get(name, [])), f"{name} has no body"
     reached, _ = reachable(program, spec_toml, boundary_runs=False)
-    entry_text = ("AArch64.ReportException", "AArch32.WriteMode", "MaybeZeroSVEUppers", "VL", "BranchTo",
-                  "AArch32.EnterMonitorMode") if version == "armv8.6" else ()
-    for name in (*BOUNDARY_RUNS, *entry_text):
+    assert "AArch64.TakeException" in reached
+    if "boundary" not in spec_toml:
+        for name in (*BOUNDARY_RUNS, "AArch64.ReportException", "AArch32.WriteMode", "MaybeZeroSVEUppers", "VL",
+                     "BranchTo"):
+            assert name in reached, f"{name} is not reached from the entry points"
+        return
+    for name in BOUNDARY_RUNS:
         assert name not in reached, f"{name} is reached from the entry points: {reached[name]}"
-    assert "AArch64.TakeException" in reached  # the boundary itself is
 
 
 # --------------------------------------------------------------------------------------
@@ -370,22 +383,8 @@ def test_boundary_runs_are_defined_but_not_reached_from_the_entry_points(modules
 ENTRY_ROOTS = ("AArch64.TakeException", "AArch32.EnterMode", "AArch32.EnterHypMode", "AArch32.EnterMonitorMode")
 
 
-@pytest.fixture(scope="module")
-def boundary_bodies() -> ast.Module:
-    """The boundary functions with their bodies, as ../shared/spec/armv8.6-fp-checks.asl
-    prints them (parsed from it; nothing else of that file)."""
-    from asl_interp.syntax.parser import parse
-
-    if not REFERENCE.is_file():
-        pytest.skip(SHARED_ABSENT)
-    module = parse(REFERENCE.read_text(encoding="utf-8"), str(REFERENCE))
-    decls = tuple(d for d in module.decls if isinstance(d, ast.FuncDef) and d.name in SPEC["boundary"])
-    assert sorted(d.name for d in decls) == sorted(SPEC["boundary"]) and all(d.body for d in decls)
-    return attrs.evolve(module, decls=decls)
-
-
-def test_exception_entry_closure_is_complete_with_the_boundary_bodies(boundary_bodies):
-    program = Program.of([*_modules_86(), boundary_bodies])
+def test_exception_entry_closure_is_complete():
+    program = Program.of(_modules_86())
     reached, problems = reachable(program, roots=ENTRY_ROOTS)
     assert not problems, "\n".join(problems)
     for name in ("GetPSRFromPSTATE", "AArch32.WriteMode", "SPSR", "R", "Rmode", "LookUpRIndex", "ExcVectorBase",
@@ -397,11 +396,11 @@ def test_exception_entry_closure_is_complete_with_the_boundary_bodies(boundary_b
     assert not problems, "\n".join(problems)
 
 
-def test_exception_entry_text_is_all_reached_from_exception_entry(boundary_bodies):
+def test_exception_entry_text_is_all_reached_from_exception_entry():
     """Every definition of the exception-entry text is reached from the four entry functions
     (nothing was transcribed that exception entry does not need)."""
     modules = _modules_86()
-    program = Program.of([*modules, boundary_bodies])
+    program = Program.of(modules)
     reached, _ = reachable(program, roots=ENTRY_ROOTS)
     entry_files = [m for m in modules if "From here on, the definitions come from the second reference" in
                    Path(m.filename).read_text(encoding="utf-8") or _rel(Path(m.filename)) in ENTRY_ONLY_FILES]
@@ -422,7 +421,7 @@ ENTRY_ONLY_FILES = ("aarch32/functions/system.asl", "aarch32/functions/registers
 
 
 # The names the test below treats as primitives: the ASL standard library the text calls.
-_LIBRARY = {"UInt", "Zeros", "ZeroExtend", "Unreachable"}
+_LIBRARY = {"UInt", "Zeros", "ZeroExtend", "Unreachable", "Min", "Ones", "SignExtend"}
 
 
 def _modules_86() -> list[ast.Module]:

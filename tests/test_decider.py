@@ -2,6 +2,7 @@
 a decision tree must give exactly what Spec.run gives, on every path, and fail cleanly."""
 
 import random
+import re
 
 import attrs
 import pytest
@@ -43,10 +44,18 @@ def widths():
 
 def leaf_registers(decider: Decider, leaf, rng: random.Random, pick) -> dict[str, int]:
     """Whole-register values on ``leaf``'s path: each examined variable a member of its
-    class (``pick``), every other bit random (no path reads it)."""
+    class (``pick``), the bits the profile's [state] sets its values (decide() takes them
+    as the profile's), every other bit random (no path reads it)."""
     regs = {r: rng.getrandbits(widths()[r]) for r in decider.registers}
     for (storage, mask), cls in leaf.classes.items():
         regs[storage] = (regs[storage] & ~mask) | pick(cls)
+    return with_profile_state(decider, regs)
+
+
+def with_profile_state(decider: Decider, regs: dict[str, int]) -> dict[str, int]:
+    for storage, (mask, value) in decider._profile_state.items():
+        if storage in regs:
+            regs[storage] = (regs[storage] & ~mask) | value
     return regs
 
 
@@ -80,7 +89,8 @@ def test_every_path_agrees_with_spec_run(profile, call):
 def test_random_whole_registers(data):
     call = data.draw(st.sampled_from(["CheckFPAdvSIMDEnabled64()", "CheckVFPEnabled(TRUE)", "CheckAdvSIMDEnabled()"]))
     decider = SPEC.decider(call, "default")
-    regs = {r: data.draw(st.integers(0, (1 << widths()[r]) - 1), label=r) for r in decider.registers}
+    regs = with_profile_state(decider, {r: data.draw(st.integers(0, (1 << widths()[r]) - 1), label=r)
+                                        for r in decider.registers})
     want = spec_outcome(call, "default", regs)
     if isinstance(want, ASLAssertionError):
         with pytest.raises(ASLAssertionError):
@@ -143,7 +153,7 @@ def test_unset_field_reported_as_spec_run_reports_it():
 
 
 def test_unset_zero_policy_is_honoured():
-    state = {"PSTATE.EL": "EL1"}
+    state = {"PSTATE.EL": "EL1", "SCR_EL3.RW": 1}  # zero RW would make EL1 AArch32: entry asserts
     decider = SPEC.decider("CheckFPAdvSIMDEnabled64()")
     assert decider.run(state, unset="zero") == SPEC.run("CheckFPAdvSIMDEnabled64()", state=state, unset="zero")
 
@@ -165,7 +175,7 @@ def test_state_overriding_the_profile_state_runs_the_spec(pc, monkeypatch):
 
 @pytest.mark.parametrize(("registers", "message"), [
     ({}, "no value for register PSTATE; this decision reads CPACR_EL1, CPTR_EL2, CPTR_EL3, HCR_EL2, PSTATE, "
-         "SCR_EL3 (see Decider.registers)"),
+         "SCR_EL3, VBAR_EL1 (see Decider.registers)"),
     ({"PSTATE": "EL1"}, "register PSTATE is given as 'EL1'; decide() takes whole-register values as int"),
     ("PSTATE=0", "decide() takes a mapping of register name -> int, not str"),
 ])
@@ -248,4 +258,4 @@ def test_readme_example(capsys):
     exec(readme[start:readme.index("```", start)], {})  # noqa: S102 - the README's own example
     printed = capsys.readouterr().out.splitlines()
     assert printed[0] == printed[1] == "exception to EL1 (AArch32, Undef mode), vector offset 0x4, via UNDEFINED"
-    assert printed[2].startswith("def decide(st")
+    assert re.fullmatch(r"\d+ leaves; \d+ lines of generated Python", printed[2])

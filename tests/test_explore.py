@@ -29,18 +29,13 @@ def spec():
 
 
 def field_value(spec, ctl, name):
-    """The value of ``REG.FIELD`` or ``REG<hi:lo>`` when CTL holds ``ctl`` (views read the
-    same bits)."""
-    if "<" in name:
-        reg, _, bits = name.partition("<")
-        high, _, low = bits.rstrip(">").partition(":")
-        high, low = int(high), int(low or high)
-    else:
-        reg, _, fld = name.partition(".")
-        f = spec.model.field(reg, fld)
-        high, low = f.high, f.low
-    offset = spec.model.views[reg].offset
-    return (ctl >> (low + offset)) & ((1 << (high - low + 1)) - 1)
+    """The value of ``REG.FIELD``, ``REG<hi:lo>`` or ``REG.FIELD<hi:lo>`` when CTL holds ``ctl``
+    (views read the same bits)."""
+    from asl_interp.machine.state import resolve_state
+
+    (w,) = resolve_state({name: 0}, spec.model)
+    offset = spec.model.views[w.register].offset
+    return (ctl >> (w.low + offset)) & ((1 << (w.high - w.low + 1)) - 1)
 
 
 def brute_force(spec, call):

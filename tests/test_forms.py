@@ -23,6 +23,7 @@ from asl_interp.app.api import load_spec
 from asl_interp.backend.program import Program, compile_program
 from asl_interp.backend.runtime import FlatWorld, flat_views
 from asl_interp.errors import ASLError, UsageError
+from asl_interp.lib.values import Unset
 from asl_interp.lib.world import EvaluationEnded
 from asl_interp.machine.model import load_machine_model
 from asl_interp.syntax.parser import parse, parse_file
@@ -61,12 +62,12 @@ def _observe(run, machine):
             value = run()
             end = ("returned", repr(value))
         except EvaluationEnded as stop:
-            end = outcome_key(machine.outcome(stop.outcome))
+            end = outcome_key(machine.ended(stop.outcome))
     except ASLError as err:
         end = ("error", type(err).__name__, err.message, str(err.span), err.notes)
     return (end,
-            [(r.name, r.value, str(r.span)) for r in machine.reads],
-            [w[:4] for w in machine.writes],
+            [(r.name, r.value, str(r.span)) for r in machine.final_reads()],
+            [tuple(repr(x) if isinstance(x, Unset) else x for x in w[:4]) for w in machine.writes],
             [(k, repr(v)) for k, v, _ in machine.impdefs],
             [(u.value, str(u.span)) for u in machine.unknowns],
             machine.via_undefined)

@@ -5,6 +5,7 @@ These tests build the model from the shipped registers.toml and a hand-made ``Pr
 record (the parsed sources give the same record), so they need no parser or evaluator.
 """
 
+import attrs
 import pytest
 from conftest import SOURCES
 from hypothesis import given, settings
@@ -321,9 +322,9 @@ def test_outcome_reads_each_field_once_in_order(machine):
     assert [r["name"] for r in js["reads"]] == ["SCR_EL3.NS", "HCR_EL2.TGE"]
     assert js["reads"][0]["bits"] == "1" and js["reads"][0]["line"] == 7
     assert set(js) == {"outcome", "reads", "path", "unknowns", "choices", "impdefs", "warnings", "defaulted",
-                       "copied"}
+                       "copied", "after", "after_unknown", "from_profile"}
     assert set(js["outcome"]) == {"kind", "target_el", "target_state", "mode", "exception", "ec",
-                                   "vector_offset", "via_undefined"}
+                                   "vector_offset", "via_undefined", "pc", "vector"}
 
 
 def test_model_errors_name_file_and_key():
@@ -371,7 +372,7 @@ def test_instruction_properties_from_the_profile(machine, model, tmp_path):
 def test_unset_read_through_a_view_names_its_storage(machine):
     with pytest.raises(StateError) as info:
         examine(machine.read_bits("HCR2", 2, 2, SPAN))
-    assert info.value.message == "HCR2<2:2> was never set, and the spec reads it here"
+    assert info.value.message == "HCR2<2> was never set, and the spec examines it here"
     assert "note: HCR2 is HCR_EL2<63:32>: setting either name sets these bits" in info.value.notes
 
 
@@ -425,8 +426,9 @@ def _writes(draw):
 @given(_writes())
 def test_writes_through_any_name_read_back_through_every_name(model, writes):
     """Against a plain integer per storage: whatever is written through a view or its
-    storage reads back the same through either (bits never written stay unset)."""
-    m = Machine(model, load_profile("default"))
+    storage reads back the same through either (bits never written stay unset: the profile
+    sets no state here)."""
+    m = Machine(model, attrs.evolve(load_profile("default"), state={}))
     assert {storage for storage, _ in VIEWS.values()} == set(STORAGES)
     assert all(model.registers[r].width == w for r, w in WIDTHS.items())
     ref = dict.fromkeys(STORAGES, 0)
@@ -450,24 +452,37 @@ def test_writes_through_any_name_read_back_through_every_name(model, writes):
 
 def test_unset_read_of_several_fields_says_were(machine):
     with pytest.raises(StateError, match=r"CPACR_EL1\.TTA, CPACR_EL1\.FPEN, CPACR_EL1\.ZEN were never set, "
-                                         r"and the spec reads them here"):
+                                         r"and the spec examines them here"):
         examine(machine.read_bits("CPACR_EL1", 31, 0, SPAN))
 
 
-def test_an_unpredictable_case_named_twice_is_sited_by_the_definition_that_read_last():
-    """Unpredictable_RESCPACR is named in the FP checks and in AArch32.IsFPEnabled(): the
-    choice's call site is the one in the definition whose read came last before it."""
-    from asl_interp.machine.model import spec_questions
+def test_an_unpredictable_case_is_sited_at_the_call_naming_it():
+    """ConstrainUnpredictable is asked inside a helper (ConstrainUnpredictableBool passes its
+    parameter on): the choice is sited at the innermost call whose line names the case, the
+    helper's caller, whichever of several callers it is."""
+    from asl_interp.backend.program import compile_program
+    from asl_interp.lib.world import MemoryWorld
     from asl_interp.syntax.parser import parse
 
-    text = ("enumeration Unpredictable {Unpredictable_X, Unpredictable_Y};\n\n"
-            "boolean A()\n    x = 1;\n    return F(Unpredictable_X);\n\n"
-            "boolean B()\n    y = 2;\n    return F(Unpredictable_X) && F(Unpredictable_Y);\n")
-    questions = spec_questions([parse(text, "t.asl")])
-    site = questions.unpredictable_site
-    assert site("Unpredictable_Y", []).line == 9  # named once: that line, reads or not
-    assert site("Unpredictable_X", [Span("t.asl", 4, 5)]).line == 5
-    assert site("Unpredictable_X", [Span("t.asl", 4, 5), Span("t.asl", 8, 5)]).line == 9
-    assert site("Unpredictable_X", [Span("t.asl", 8, 5), Span("other.asl", 4, 5)]).line == 9
-    assert site("Unpredictable_X", [Span("other.asl", 4, 5)]) is None
-    assert site("Unpredictable_Z", [Span("t.asl", 4, 5)]) is None
+    text = ("enumeration Unpredictable {Unpredictable_X, Unpredictable_Y};\n"
+            "enumeration Constraint {Constraint_TRUE, Constraint_FALSE};\n\n"
+            "Constraint ConstrainUnpredictable(Unpredictable which);\n\n"
+            "boolean F(Unpredictable which)\n    c = ConstrainUnpredictable(which);\n"
+            "    return c == Constraint_TRUE;\n\n"
+            "boolean A()\n    return F(Unpredictable_X);\n\n"
+            "boolean B()\n    return F(Unpredictable_Y) && F(Unpredictable_X);\n")
+    program = compile_program([parse(text, "t.asl")], None)
+
+    class Choosing(MemoryWorld):
+        def __init__(self):
+            super().__init__()
+            self.asked = []
+
+        def constrain_unpredictable(self, which, span):
+            self.asked.append((which, span.line))
+            return "Constraint_TRUE"
+
+    for name, want in (("A", [("Unpredictable_X", 11)]), ("B", [("Unpredictable_Y", 14), ("Unpredictable_X", 14)])):
+        world = Choosing()
+        assert program.call(name, [], world) is True
+        assert world.asked == want

@@ -37,14 +37,14 @@ class _Recording(MemoryWorld):
         super().__init__(**kw)
         self.effects = []
 
-    def record_effect(self, name, span):
-        self.effects.append((name, span.line))
+    def record_effect(self, name, span, args=()):
+        self.effects.append((name, span.line, tuple(args)))
 
 
 def test_effects_are_recorded_and_the_answer_is_the_worlds(program):
     world = _Recording(impdefs={"InsertIESBBeforeException('10')": True})
     assert program.call("Entry", [Bits(2, 2)], world) is True
-    assert world.effects == [("SynchronizeErrors", 7), ("TakeUnmaskedPhysicalSErrorInterrupts", 8)]
+    assert world.effects == [("SynchronizeErrors", 7, ()), ("TakeUnmaskedPhysicalSErrorInterrupts", 8, (True,))]
     assert world.asked == ["InsertIESBBeforeException('10')"]
 
 

@@ -71,7 +71,7 @@ def test_nested_tables_are_dotted_keys(model):
         ("PSTATE.EL", "EL4", r"'EL4' is not a value or a known constant; did you mean"),
         ("PSTATE.M", "M32_Sv", r"did you mean 'M32_Svc'"),
         ("SCR_EL3<70>", 1, r"SCR_EL3 is 64 bits wide"),
-        ("SCR_EL3.NS.X", 1, r"is not REGISTER, REGISTER.FIELD or REGISTER<high:low>"),
+        ("SCR_EL3.NS.X", 1, r"is not REGISTER, REGISTER.FIELD, REGISTER<high:low> or REGISTER.FIELD<high:low>"),
     ],
 )
 def test_bad_state(model, key, value, message):

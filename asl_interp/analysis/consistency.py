@@ -37,10 +37,10 @@ class _Skip(Exception):
 
 
 def _probe(machine: Machine) -> Machine:
-    """A machine with ``machine``'s profile and state whose records start empty."""
-    probe = Machine(machine.model, machine.profile, constants=machine.constants)
-    probe._value = dict(machine._value)
-    probe._known = dict(machine._known)
+    """A machine with ``machine``'s profile and the state it started from (before anything
+    the text wrote: an exception entry changes PSTATE) whose records start empty."""
+    probe = Machine(machine.model, machine.profile, constants=machine.constants, observe=machine.observe)
+    probe._value, probe._known = machine.storage_before()
     return probe
 
 
@@ -73,6 +73,7 @@ def state_consistency(spec: Any, machine: Machine, reads: list[Read] | None = No
     if "PSTATE" not in model.registers:
         return []
     fields = model.registers["PSTATE"].fields
+    machine = _probe(machine)  # the state before the text wrote any of it
 
     def pstate(name: str) -> int | None:
         f = fields.get(name)

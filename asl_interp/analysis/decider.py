@@ -25,7 +25,11 @@ Guarantees:
   via_undefined, value, UNKNOWN uses, IMPLEMENTATION DEFINED answers, CONSTRAINED
   UNPREDICTABLE choices) and its branch path, each step with the condition's value but
   without read values; ``reads`` is empty (nothing is recorded; use :meth:`Decider.run` or
-  ``Spec.run`` for that). Where ``Spec.run`` fails a spec ``assert`` (an inconsistent state),
+  ``Spec.run`` for that). Of the state after an exception entry (``after``, ``pc``,
+  ``vector``) it gives what does not depend on the registers' values; the bits the entry
+  copies from them (SPSR from PSTATE, the PC from VBAR_ELx) it leaves unknown, listed in
+  ``after_unknown`` and ``after_copies``, as for a state that leaves them unset;
+  :meth:`Decider.run` fills them in. Where ``Spec.run`` fails a spec ``assert`` (an inconsistent state),
   ``decide`` raises the same :class:`~asl_interp.errors.ASLAssertionError`.
 - Only the bits the paths examine are read from ``registers``; bits the profile's ``[state]``
   sets are the profile's (they are part of the implementation, as in ``explore``). A register
@@ -59,6 +63,7 @@ import attrs
 
 from ..errors import ASLAssertionError, ASLError, ProfileError, StateError
 from ..lib.world import Read
+from ..machine.after import After, handler_view
 from ..machine.outcome import Outcome, PathStep
 from ..machine.profile import Profile
 from ..machine.state import StateFile
@@ -66,7 +71,7 @@ from ..machine.state import StateFile
 __all__ = ["Decider", "DeciderUnsupported", "build_decider", "DECIDER_VERSION"]
 
 #: Bumped whenever the generated tree's shape changes (part of the on-disk cache key).
-DECIDER_VERSION = "decider-6"
+DECIDER_VERSION = "decider-7"
 
 #: Leaves (paths) past which a decider is not built: its source would be too large to be fast.
 DEFAULT_MAX_PATHS = 5000
@@ -144,17 +149,37 @@ class Decider:
         def refill(reads: Sequence[Read]) -> tuple[Read, ...]:
             out = []
             for r in reads:
+                if r.written:  # the text's value, the same on the whole leaf
+                    out.append(r)
+                    continue
                 view = views[r.register]
                 shift, width = r.low + view.offset, r.high - r.low + 1
                 mask = ((1 << width) - 1) << shift
                 # bits this state leaves unset were only copied on this path: unknown, as in Spec.run
                 value = (values[view.storage] & mask) >> shift if known[view.storage] & mask == mask else None
-                out.append(Read(r.register, r.field, r.high, r.low, value, r.span))
+                out.append(r._replace(value=value))
             return tuple(out)
 
         path = tuple(PathStep(s.span, s.condition, s.value, refill(s.reads)) if s.reads else s for s in leaf.path)
         reads = refill(leaf.reads)
-        return attrs.evolve(leaf.outcome, reads=reads, path=path, copied=tuple(r for r in reads if r.value is None))
+        # the path read these bits before the text wrote them: the profile's where this state
+        # does not give them
+        from_profile = tuple(r for r in refill(leaf.outcome.from_profile)
+                             if machine.from_profile(r.register, r.high, r.low))
+        out = attrs.evolve(leaf.outcome, reads=reads, path=path, copied=tuple(r for r in reads if r.value is None),
+                           from_profile=from_profile)
+        if not out.after:
+            return out
+        # what the entry copied from bits the exploration left unset, and the bits of the
+        # registers it wrote that it left alone, are this state's
+        model = self._spec.model
+        after = After(out.after, {name: mask for name, (mask, _words) in out.after_unknown.items()},
+                      out.after_copies, out.after_written).filled(model, values, known)
+        view = handler_view(model, after, target_state=out.target_state,
+                            el=int(out.target_el[2:]) if out.target_el else None, mode=out.mode)
+        return attrs.evolve(out, ec=view.ec, il=view.il, iss=view.iss, pc=view.pc, vector_offset=view.vector_offset,
+                            vector=view.vector, after=after.values, after_unknown=after.origins(model),
+                            after_copies=after.copies)
 
     def registers_from(self, state: Mapping[str, Any]) -> dict[str, int]:
         """Whole-register values for ``decide`` from a state mapping as ``Spec.run`` takes
@@ -297,6 +322,7 @@ class _Writer:
         self.names = names
         self.lines: list[str] = []
         self.consts: list[frozenset] = []
+        self.const_ids: dict[frozenset, int] = {}
         self.nlocals = 0
 
     def function(self) -> str:
@@ -385,8 +411,10 @@ class _Writer:
             return f"{px} == {value:#x}"
         if len(cls) <= 4:
             return f"{px} in ({', '.join(f'{v:#x}' for v in sorted(cls))})"
-        self.consts.append(cls)
-        return f"{px} in _K{len(self.consts) - 1}"
+        if cls not in self.const_ids:  # one constant per distinct set
+            self.const_ids[cls] = len(self.consts)
+            self.consts.append(cls)
+        return f"{px} in _K{self.const_ids[cls]}"
 
 
 def _compile(source: str, table: Sequence[_Leaf], bad: Any) -> tuple[Any, dict[int, int]]:

@@ -24,6 +24,11 @@ both texts were run on; where their outcomes differ, that intersection is a diff
   Armv8.6 writes ``UNDEFINED``, and the exception taken is the same. A failed spec assertion
   is an outcome (the text says the state cannot happen): it differs from any other outcome
   and equals another failed assertion.
+- *Exception entry.* A version that stops at the exception-entry call (``boundary`` in its
+  spec.toml: the 2025 copy holds no AArch64.TakeException) gives where the checks send the
+  exception, not what entry then does. When the other version holds the entry text, it is
+  compared up to the same call (``explore(stop_at_entry=True)``): both outcomes are then
+  what the checks decided and the entry routine's arguments say (:attr:`DiffResult.up_to_entry`).
 - *Consistency.* By default each version drops the states its own consistency rules
   (:mod:`~asl_interp.analysis.consistency`) call inconsistent, so a state either version
   rejects has no leaf pair and is left out; ``all_states=True`` keeps them.
@@ -85,7 +90,8 @@ class DiffClass:
     """States on which the two versions disagree, all taking the same pair of paths.
 
     ``state``: one concrete state of the class (field or question -> value), in the order
-    the texts read them, fixed fields included; ``open``: the names of ``state`` the
+    the texts read them, fixed fields included (a field the paths examine only some bits of
+    shows as a pattern of them, ``"'x0'"``, as the text's own ``when 'x0'`` reads it); ``open``: the names of ``state`` the
     exploration chose (not fixed); ``only``: the names of ``state`` that only one version has
     (name -> that version's name); ``outcomes`` (an :class:`Outcome`, or None for a failed
     assertion) and ``errors`` (the failed assertion, or None) per version; ``decisive``:
@@ -115,6 +121,8 @@ class DiffResult:
     classes: list[DiffClass]
     seconds: float
     all_states: bool = False
+    #: both versions compared up to the exception-entry call (one of them stops there)
+    up_to_entry: bool = False
     #: each version's leaves in canonical coordinates, and (from leaf, to leaf) -> class index
     _cubes: tuple[list[_Cube], list[_Cube]] = attrs.field(default=((), ()), repr=False)
     _pair_class: dict[tuple[int, int], int] = attrs.field(factory=dict, repr=False)
@@ -409,9 +417,10 @@ def diff_specs(a: Any, b: Any, call: str, *, profile_a: Any = "default", profile
         if not any(key in p.impdef for p in prof):
             raise UsageError(f"--vary-profile: neither profile ({prof[0].name} of {a.name}, {prof[1].name} of {b.name}) "
                              f"answers \"{key}\"")
+    up_to_entry = any(spec.boundary for spec in specs)
     tables = tuple(
         explore(spec, call, profile=p, fixed=f, vary=[k for k in vary if k in p.impdef], max_paths=max_paths,
-                consistent=not all_states)
+                consistent=not all_states, stop_at_entry=up_to_entry)
         for spec, p, f in zip(specs, prof, per_fixed))
     canon = _canonical_bits(a, b)
     cubes = [[_cube(side, leaf, canon) for leaf in table.leaves + table.infeasible_leaves]
@@ -419,7 +428,7 @@ def diff_specs(a: Any, b: Any, call: str, *, profile_a: Any = "default", profile
     sides = tuple(Side(spec, p.name, f, t) for spec, p, f, t in zip(specs, prof, per_fixed, tables))
     classes, pair_class = _classes(sides, _pairs(cubes[0], cubes[1]), canon)
     return DiffResult(call, sides, dict(fixed or {}), only_fixed, classes, time.monotonic() - start, all_states,
-                      (cubes[0], cubes[1]), pair_class, canon)
+                      up_to_entry, (cubes[0], cubes[1]), pair_class, canon)
 
 
 def _check_call(spec: Any, call: str) -> None:
@@ -507,15 +516,19 @@ def _state(sides: tuple[Side, Side], x: _Cube, y: _Cube, solved: dict[str, tuple
             known, value = chosen.get(view.storage, (0, 0))
             if known & cmask:
                 opened.add(r.name)
-            if cmask and known & cmask == cmask:
-                bits = 0
+            if cmask and known & cmask:
+                bits, pattern = 0, []
                 for b in range(r.high - r.low + 1):
                     cb = _move(1 << (shift + b), mapping)
                     if value & cb:
                         bits |= 1 << b
-                state[r.name] = bits
-            else:
+                    pattern.append("x" if not known & cb else "1" if value & cb else "0")
+                # the bits the paths examined; a field examined only in part as a pattern ('x0')
+                state[r.name] = bits if known & cmask == cmask else "'" + "".join(reversed(pattern)) + "'"
+            elif r.value is not None:
                 state[r.name] = r.value
+            else:
+                continue  # read while unset and only copied: no value to show
             if not _has_name(other.model, r.name):
                 only[r.name] = spec.name
         for (kind, key), values in cube.answers.items():
@@ -560,6 +573,9 @@ def render_diff(result: DiffResult) -> str:
     head = (f"{result.call}: {a.name} (profile {a.profile}) -> {b.name} (profile {b.profile})"
             + (f" with {fixed}" if fixed else ""))
     scope = "all states" if result.all_states else "consistent states"
+    if result.up_to_entry:
+        scope += "; up to the exception-entry call, where " + " and ".join(
+            s.name for s in result.sides if s.spec.boundary) + " stops"
     sizes = f"{a.name}: {_plural(a.table.paths, 'path')}, {b.name}: {_plural(b.table.paths, 'path')}; {scope}"
     if not result.classes:
         return f"{head}\nno state differs ({sizes})"
@@ -588,7 +604,8 @@ def render_diff(result: DiffResult) -> str:
 
 def diff_json(result: DiffResult) -> dict[str, Any]:
     """The JSON form: ``call``, ``from``/``to`` ({spec, profile, paths, fixed}), ``fixed``,
-    ``all_states``, ``seconds``, ``differs``, ``classes``: [{states, state, open, only, from, to}], each side {outcome (the shape
+    ``all_states``, ``up_to_entry`` (compared up to the exception-entry call, where a
+    version stops), ``seconds``, ``differs``, ``classes``: [{states, state, open, only, from, to}], each side {outcome (the shape
     of ``run --json``'s, or null), error ({file, line, message} of a failed assertion, or
     null), decisive: [{file, line, text, value, reads}]}."""
     def side_json(side: Side) -> dict[str, Any]:
@@ -613,6 +630,7 @@ def diff_json(result: DiffResult) -> dict[str, Any]:
         "to": side_json(b),
         "fixed": {k: json_value(v) for k, v in flatten_state(result.fixed)},
         "all_states": result.all_states,
+        "up_to_entry": result.up_to_entry,
         "seconds": round(result.seconds, 3),
         "differs": result.differs,
         "classes": [

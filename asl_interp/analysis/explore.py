@@ -44,6 +44,8 @@ classes :class:`DecisionTable`, :class:`Row`, :class:`Infeasible`, :class:`Prope
 
 from __future__ import annotations
 
+import bisect
+
 import sys
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -160,7 +162,8 @@ class ExploreMachine(Machine):
     def __init__(self, model, profile: Profile, choices: Mapping[Var, Any], *, constants=None,
                  trace: bool = False, vary: Iterable[str] = (), permitted: Callable[[str], list[str]] | None = None,
                  enums: Mapping[str, Sequence[str]] | None = None, max_branch_bits: int = DEFAULT_MAX_BRANCH_BITS,
-                 sites: Mapping[Span, Any] | None = None, fix_option: str = "--set"):
+                 sites: Mapping[Span, Any] | None = None, fix_option: str = "--set", observe: Iterable[str] = (),
+                 stop_at_entry: bool = False):
         self.choices = dict(choices)
         self.fix_option = fix_option
         self.vary = set(vary)
@@ -175,7 +178,7 @@ class ExploreMachine(Machine):
         self.classes: dict[str, list[Var]] = {}
 
         super().__init__(model, profile, unset=self._supply, on_missing_impdef=self._open_impdef,
-                         constants=constants, trace=trace)
+                         constants=constants, trace=trace, observe=observe, stop_at_entry=stop_at_entry)
 
     def apply_choices(self) -> None:
         """Write each state class's smallest member into storage (before the run)."""
@@ -199,19 +202,26 @@ class ExploreMachine(Machine):
             groups.setdefault(sig, set()).add(v)
         return sorted((frozenset(g) for g in groups.values()), key=min)
 
-    def _supply(self, origin: Any) -> int:
-        """The unset bits of a read the spec now examines: split into the classes its spec
-        line can tell apart, continue with the first, queue a run for each other."""
+    def _supply(self, origin: Any, want: int) -> int:
+        """The unset bits ``want`` (relative to the read) of a read the spec now examines:
+        split into the classes its spec line can tell apart (all their values when the spec
+        examines only some of the read's unset bits), continue with the first, queue a run
+        for each other."""
         register, field, high, low, span = origin.register, origin.field, origin.high, origin.low, origin.span
-        missing, known, shift = origin.missing, origin.known, origin.shift
+        shift = origin.shift
+        missing = want << shift
+        known = origin.known | (origin.decided_bits << shift)
         width = bin(missing).count("1")
         if width > self.max_branch_bits:
-            name = f"{register}.{field}" if field else f"{register}<{high}:{low}>"
+            name = f"{register}.{field}" if field else self.model.bits_name(register, low + want.bit_length() - 1,
+                                                                            low + (want & -want).bit_length() - 1)
             raise ExplorationLimit(
                 f"exploring would branch over all {2 ** width} values of {name} ({width} unset bits)",
                 span, notes=(f"note: fix it with {self.fix_option}"
                              + (", or raise the limit with --max-branch-bits" if self.fix_option == "--set" else ""),))
-        parts = self._split((spread_bits(i, missing) for i in range(1 << width)), known, shift, high - low + 1, span)
+        whole = missing == origin.missing
+        parts = self._split((spread_bits(i, missing) for i in range(1 << width)), known, shift, high - low + 1,
+                            span if whole else None)
         var = Var("state", origin.storage, missing)
         self._fork(var, parts)
         if len(parts[0]) > 1:
@@ -600,7 +610,7 @@ def explore(spec: Any, call: str, *, profile: str | Path | Profile = "default",
             fixed: Mapping[str, Any] | None = None, vary: Iterable[str] | bool = (),
             coverage: bool = False, max_paths: int = DEFAULT_MAX_PATHS,
             max_branch_bits: int = DEFAULT_MAX_BRANCH_BITS, progress: bool = False,
-            fix_option: str = "--set", consistent: bool = False) -> DecisionTable:
+            fix_option: str = "--set", consistent: bool = False, stop_at_entry: bool = False) -> DecisionTable:
     """Every distinct outcome of ``call`` over all the state its evaluation reads.
 
     ``fixed``: state mapping (keys as :meth:`Spec.run`'s ``state``) the exploration keeps;
@@ -610,7 +620,9 @@ def explore(spec: Any, call: str, *, profile: str | Path | Profile = "default",
     state with; ``consistent``: drop each run whose state the spec's own functions call
     inconsistent (:func:`~asl_interp.analysis.consistency.state_consistency`, on the state the run
     decided; counted in ``DecisionTable.inconsistent``), whether it completed or failed a spec
-    assertion. Raises :class:`ExplorationLimit`
+    assertion; ``stop_at_entry``: end each run at the call of the version's exception-entry
+    routine (what a version that stops there gives; ``diff`` against such a version).
+    Raises :class:`ExplorationLimit`
     past ``max_paths`` leaves, and the usual ``ASLError``s for a bad call, state or profile.
     """
     prof = spec.profile(profile)
@@ -646,9 +658,10 @@ def explore(spec: Any, call: str, *, profile: str | Path | Profile = "default",
         while stack:
             choices = stack.pop()
             machine = ExploreMachine(spec.model, prof, choices, constants=spec.constants, trace=coverage,
+                                     observe=spec.entry,
                                      vary=vary_keys, permitted=permitted, enums=enums,
                                      max_branch_bits=max_branch_bits, sites=facts.read_sites,
-                                     fix_option=fix_option)
+                                     fix_option=fix_option, stop_at_entry=stop_at_entry)
             if fixed:
                 machine.apply_state(fixed)
             machine.apply_choices()
@@ -737,7 +750,10 @@ def _leaf(machine: ExploreMachine, choices: dict[Var, Any], outcome: Outcome | N
         if var.kind == "state":
             by_storage.setdefault(var.key, []).append((var, cls))
     views = machine.model.views
-    for r in reads:
+    # a read the spec examined only some bits of has no value; the bits it examined do
+    with_value = {r.name for r in reads if r.value is not None}
+    examined = [d for d in machine.defaulted if d.name not in with_value]
+    for r in [*reads, *examined]:
         if r.value is None:  # read while unset and only copied: it decides nothing here
             continue
         view = views[r.register]
@@ -789,21 +805,25 @@ def _with_decisive(leaves: list[Leaf], bad: list[Leaf]) -> tuple[list[Leaf], lis
             lines[id(step.span)] = (step.span.file, step.span.line)
             node = node.setdefault(id(step.span), {}).setdefault(step.value, {})
 
-    def after_parting(path: tuple[PathStep, ...], i: int, parted: set[tuple[str, int]]) -> int | None:
-        """The step from ``i`` on that the parting at ``i`` marks (see above), or None."""
-        reading = [j for j in range(i, len(path)) if path[j].reads]
-        on_line = [j for j in reading if (path[j].span.file, path[j].span.line) in parted]
-        return (on_line or reading or [None])[0]
+    def after_parting(path: tuple[PathStep, ...], reading: list[int], i: int,
+                      parted: set[tuple[str, int]]) -> int | None:
+        """The step from ``i`` on that the parting at ``i`` marks (see above), or None;
+        ``reading``: the indexes of the steps of ``path`` that read state, in order."""
+        rest = reading[bisect.bisect_left(reading, i):]
+        return next((j for j in rest if (path[j].span.file, path[j].span.line) in parted), rest[0] if rest else None)
 
     def mark(leaf: Leaf) -> Leaf:
         chosen_at: set[int] = set()
         node = trie
+        reading: list[int] | None = None
         for i, step in enumerate(leaf.path):
             arms = node[id(step.span)]
             if len(arms) > 1:
                 chosen_at.add(i)
             elif len(node) > 1:
-                j = after_parting(leaf.path, i, {lines[k] for k in node})
+                if reading is None:
+                    reading = [j for j, s in enumerate(leaf.path) if s.reads]
+                j = after_parting(leaf.path, reading, i, {lines[k] for k in node})
                 if j is not None:
                     chosen_at.add(j)
             node = arms[step.value]

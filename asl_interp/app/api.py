@@ -39,7 +39,7 @@ import attrs
 from .. import sources_root
 from ..errors import ProfileError, UsageError, suggest
 from ..lib.values import settled
-from ..lib.world import EvaluationEnded, ExceptionEntry
+from ..lib.world import EvaluationEnded
 from ..machine.machine import Machine
 from ..machine.model import MachineModel
 from ..machine.outcome import Outcome
@@ -52,7 +52,7 @@ __all__ = ["Spec", "load_spec", "build_spec", "load_profile", "spec_versions", "
 #: The file name a call's text is parsed, traced and reported under (``<call>:1:5``).
 CALL_FILE = "<call>"
 
-_SPEC_KEYS = {"name", "description", "entry_points", "boundary", "undefined"}
+_SPEC_KEYS = {"name", "description", "entry_points", "boundary", "entry", "undefined"}
 
 
 @attrs.define(slots=True)
@@ -68,6 +68,8 @@ class Spec:
     description: str
     entry_points: list[str]
     boundary: list[str]
+    #: the exception-entry routines whose calls a run observes to describe the outcome
+    entry: list[str]
     modules: list[Any]
     model: MachineModel
     program: Any
@@ -85,12 +87,14 @@ class Spec:
 
     def machine(self, profile: str | Path | Profile = "default", state: Mapping[str, Any] | StateFile | None = None,
                 *, unset: Any = "error", trace: bool = False, on_missing_impdef: Any = None,
-                on_unknown: Any = None) -> Machine:
-        """A fresh :class:`Machine` for this spec: the profile's state, then ``state``."""
+                on_unknown: Any = None, stop_at_entry: bool = False) -> Machine:
+        """A fresh :class:`Machine` for this spec: the profile's state, then ``state``.
+        ``stop_at_entry``: end at the call of the exception-entry routine, as a version that
+        stops there does (see :class:`~asl_interp.machine.machine.Machine`)."""
         prof = self.profile(profile)
         check_profile(self, prof)
-        machine = Machine(self.model, prof, unset=unset, on_missing_impdef=on_missing_impdef,
-                          on_unknown=on_unknown, constants=self.constants, trace=trace)
+        machine = Machine(self.model, prof, unset=unset, on_missing_impdef=on_missing_impdef, observe=self.entry,
+                          on_unknown=on_unknown, constants=self.constants, trace=trace, stop_at_entry=stop_at_entry)
         if isinstance(state, StateFile):
             machine.apply_state(state.registers, origin=state.path)
         elif state:
@@ -123,10 +127,7 @@ class Spec:
                 value = self.program.evaluate(text, machine, instrumented=True, lines=machine.trace, filename=CALL_FILE)
                 value = settled(value)  # handing the value out examines it
         except EvaluationEnded as end:
-            outcome = end.outcome
-            if isinstance(outcome, ExceptionEntry):
-                outcome = machine.outcome(outcome)
-            return outcome
+            return machine.ended(end.outcome)
         return machine.outcome(value=value)
 
     def decider(self, call: str, profile: str | Path | Profile = "default") -> Any:
@@ -258,6 +259,7 @@ def _build_spec(folder: Path, *, use_cache: bool = True) -> Spec:
         description=str(meta.get("description", "")),
         entry_points=list(meta.get("entry_points", [])),
         boundary=list(meta.get("boundary", [])),
+        entry=list(meta.get("entry", [])),
         modules=list(modules),
         model=model,
         program=program,
@@ -276,6 +278,10 @@ def _check_spec_names(path: Path, meta: Mapping[str, Any], program: Any) -> None
         if name not in program.functions:
             hint = suggest(name, list(program.functions))
             raise UsageError(f"{path}: entry point {name} is not defined by the sources" + (f"; {hint}" if hint else ""))
+    for name in meta.get("entry", []):
+        if name not in program.functions:
+            hint = suggest(name, list(program.functions))
+            raise UsageError(f"{path}: entry routine {name} is not defined by the sources" + (f"; {hint}" if hint else ""))
     for name in meta.get("boundary", []):
         if name not in program.functions or name not in primitives.REGISTRY:
             raise UsageError(f"{path}: boundary function {name} must be declared in the sources and "

@@ -22,7 +22,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 
-from ..errors import ASLError
+from ..errors import ASLAssertionError, ASLError
 
 #: Exit status when something other than an ASLError escapes a command: a bug in asl-interp
 #: (EX_SOFTWARE). ``ASL_INTERP_DEBUG=1`` lets the exception and its traceback through instead.
@@ -277,12 +277,18 @@ def _cmd_run(args: argparse.Namespace) -> int:
     # The page marks every executed line, so --html runs traced (the text stays as without --trace).
     prepared = prepare_run(spec, args.call, profile=args.profile, state=args.state, sets=args.sets,
                            unset=args.unset, trace=args.trace or bool(args.html))
-    outcome = spec.run_on(prepared.machine, args.call)
+    try:
+        outcome = spec.run_on(prepared.machine, args.call)
+    except ASLAssertionError as err:
+        # The text asserts this cannot happen: an answer about the state, not a fault of the tool.
+        err.notes = (("note: the Arm text's own assertion fails: no PE can be in this state",)
+                     + tuple(f"note: {w}" for w in prepared.machine.warnings) + tuple(err.notes))
+        raise
     if args.html:
         from .html import run_page
 
         _wrote_html(args.html, run_page(spec, outcome, call=args.call, profile=prepared.profile, state=args.state,
-                                        sets=args.sets, log=prepared.machine.reads))
+                                        sets=args.sets, log=prepared.machine.final_reads()))
     if args.json:
         data = run_json(spec, outcome, call=args.call, profile=prepared.profile, trace=args.trace)
         write(json.dumps(data, indent=2))
@@ -521,11 +527,11 @@ def _cmd_eval(args: argparse.Namespace) -> int:
             write(f"{name} = {show(value)}")
     except ErrorList as err:
         raise _hint_machine_state(err, model) from None
-    except EvaluationEnded as end:  # a boundary function ended the evaluation: say how, as run does
-        outcome = end.outcome
-        if machine is not None and not hasattr(outcome, "kind"):
-            outcome = machine.outcome(outcome)
-        write(outcome_line(outcome))
+    except EvaluationEnded as end:  # the instruction ended (an exception was taken): say how, as run does
+        if machine is None:
+            raise UsageError("the evaluation ended the instruction (EndOfInstruction()): what happened is read "
+                             "from machine state, so give a spec folder with --source") from None
+        write(outcome_line(machine.ended(end.outcome)))
     return 0
 
 

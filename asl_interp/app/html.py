@@ -56,7 +56,7 @@ from ..machine.outcome import show_value as show_asl
 from ..machine.profile import Profile
 from ..syntax import ast
 from .diagram import decision_tree, diagram_svg, graphviz_available
-from .report import _bits, _exception_details, _story, _storage_note, decisive
+from .report import _after_lines, _bits, _exception_details, _storage_note, _story, decisive
 
 __all__ = ["check_target", "crosscheck_page", "explore_page", "property_page", "run_page", "write_page"]
 
@@ -255,7 +255,9 @@ def _decision(step: PathStep) -> str:
 
 
 def _read_value(r: Read) -> str:
-    return _bits(r.value, r.high - r.low + 1)
+    if r.value is None:
+        return "? (never set; only copied)"
+    return _bits(r.value, r.high - r.low + 1) + (" (as the text wrote it)" if r.written else "")
 
 
 def _storage(spec: Any, r: Read) -> str:
@@ -331,7 +333,7 @@ def run_page(spec: Any, out: Outcome, *, call: str, profile: Profile, state: str
         src.note(i.span, f"IMPLEMENTATION DEFINED \"{i.key}\" → {show_asl(i.value)} ({i.source})")
 
     story = []
-    items = _story(out, log) if log is not None else [s for s in out.path if decisive(s)]
+    items = _story(out.path, log) if log is not None else [s for s in out.path if decisive(s)]
     for item in items:
         span = item.span
         entry = story[-1] if story and story[-1]["key"] == (span.file, span.line) else None
@@ -358,6 +360,8 @@ def run_page(spec: Any, out: Outcome, *, call: str, profile: Profile, state: str
         "line": outcome_line(out),
         "kind": out.kind,
         "details": [d.strip() for d in _exception_details(out)] if out.kind == "exception" else [],
+        # what the handler sees, worded as the terminal report words it
+        "after": _after_lines(spec, out)[1:] if out.after else [],
         "warnings": list(out.warnings),
         "defaulted": [r.name for r in out.defaulted],
         "story": story,

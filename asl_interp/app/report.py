@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 import textwrap
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -37,7 +38,8 @@ from ..machine.machine import Machine
 from ..machine.model import MachineModel
 from ..machine.outcome import Outcome, PathStep, outcome_line, show_value
 from ..machine.profile import Profile
-from ..machine.state import StateFile, StateWrite, check_state_conflicts, load_state_file
+from ..machine.state import STATE_KEY, StateFile, StateWrite, check_state_conflicts, key_register, load_state_file
+from ..machine.syndrome import describe as describe_syndrome
 from ..syntax import ast
 
 __all__ = [
@@ -80,7 +82,6 @@ def write(text: str) -> None:
 # Options -> machine
 # ======================================================================================
 
-_SET_NAME = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)(?:\.([A-Za-z_][A-Za-z0-9_]*)|<\s*(\d+)\s*(?::\s*(\d+)\s*)?>)?$")
 
 
 def parse_set_option(text: str, option: str = "--set") -> tuple[str, str]:
@@ -161,12 +162,18 @@ def _name_in_some(specs: Sequence[Any], name: str, where: str) -> None:
 
 
 def check_state_name(model: MachineModel, name: str, option: str) -> None:
-    """Raise UsageError unless ``name`` (``REG``, ``REG.FIELD`` or ``REG<hi:lo>``) names
-    state of ``model``; ``option`` is how the user wrote it (for the message)."""
-    m = _SET_NAME.match(name)
+    """Raise UsageError unless ``name`` (``REG``, ``REG.FIELD``, ``REG<hi:lo>`` or
+    ``REG.FIELD<hi:lo>``; ``NAME[i]`` for an element of an array of registers) names state
+    of ``model``; ``option`` is how the user wrote it (for the message)."""
+    m = STATE_KEY.match(name)
     if not m:
-        raise UsageError(f"{name!r} is not REGISTER, REGISTER.FIELD or REGISTER<high:low> in {option}")
-    register, field, high = m.group(1), m.group(2), m.group(3)
+        raise UsageError(f"{name!r} is not REGISTER, REGISTER.FIELD, REGISTER<high:low> or REGISTER.FIELD<high:low> "
+                         f"in {option}")
+    register, field, high = key_register(m), m.group(2), m.group(3)
+    base, bracket, _index = register.partition("[")
+    bounds = model.register_model.arrays.get(base) if bracket else None
+    if bounds is not None and register not in model.registers:
+        raise UsageError(f"{option}: {base} is an array of registers {base}[{bounds[0]}] to {base}[{bounds[1]}]")
     if register == "PSTATE" and field is None and "PSTATE" in model.registers:
         raise UsageError(f"{option}: PSTATE has no architectural bit layout (its packing here is this tool's); "
                          "set its fields as PSTATE.FIELD, e.g. PSTATE.EL=EL1",
@@ -187,8 +194,9 @@ def check_state_name(model: MachineModel, name: str, option: str) -> None:
                          notes=notes)
     if high is not None:
         low = m.group(4) if m.group(4) is not None else high
-        if int(high) < int(low) or int(high) >= reg.width:
-            raise UsageError(f"bits {high}:{low} are outside {register} ({reg.width} bits, {reg.width - 1}:0) in {option}")
+        what, width = (f"{register}.{field}", reg.fields[field].width) if field is not None else (register, reg.width)
+        if int(high) < int(low) or int(high) >= width:
+            raise UsageError(f"bits {high}:{low} are outside {what} ({width} bits, {width - 1}:0) in {option}")
 
 
 @contextmanager
@@ -330,7 +338,7 @@ def _state_keys(table: Any, prefix: str = "") -> Iterator[str]:
         full = f"{prefix}.{key}" if prefix else str(key)
         if isinstance(value, dict):
             yield from _state_keys(value, full)
-        elif _SET_NAME.match(full):
+        elif STATE_KEY.match(full):
             yield full
 
 
@@ -409,7 +417,97 @@ def _storage_note(model: MachineModel, r: Read) -> str:
 
 
 def _read_text(model: MachineModel, r: Read) -> str:
-    return f"{r.name} = {_bits(r.value, r.high - r.low + 1)}{_storage_note(model, r)}"
+    name = model.bits_name(r.register, r.high, r.low) if r.field is None and r.register in model.registers else r.name
+    if r.value is None:
+        return f"{name} = ? (never set; only copied){_storage_note(model, r)}"
+    written = " (as the text wrote it)" if r.written else ""
+    return f"{name} = {_bits(r.value, r.high - r.low + 1)}{_storage_note(model, r)}{written}"
+
+
+def _after_lines(spec: Any, out: Outcome) -> list[str]:
+    """The state the entry left, as its handler sees it: the PC and the vector, the syndrome
+    decoded, every other register written, PSTATE's fields; bits the text copied without a
+    value are shown as ? with where they came from."""
+    model: MachineModel = spec.model
+    lines = ["After entry (what the handler sees):"]
+
+    def shown(name: str) -> str:
+        value = out.after[name]
+        unknown, origin = out.after_unknown.get(name, (0, ""))
+        register = "_PC" if name == "PC" else name.split(".")[0]
+        if name.startswith("PSTATE."):
+            fld = model.registers["PSTATE"].fields[name.split(".", 1)[1]]
+            width = fld.width
+        elif name == "PC" and out.target_state == "AArch32":
+            width = 32
+        else:
+            width = model.registers[register].width
+        text = _bits_unknown(value, unknown, width)
+        if unknown:
+            copied = [o for o in origin.split(", ") if o != "never set"]
+            text += " (? unknown: " + "; ".join(
+                ([f"copied from {', '.join(copied)}, which no state set"] if copied else [])
+                + (["bits nothing set"] if "never set" in origin.split(", ") else [])) + ")"
+        return text
+
+    def add(text: str) -> None:
+        lines.extend(textwrap.wrap(text, _COLUMNS, initial_indent="  ", subsequent_indent="      ",
+                                   break_on_hyphens=False, break_long_words=False))
+
+    if out.pc is not None:
+        add("PC = " + (f"{out.vector} = " if out.vector else "") + shown("PC"))
+    syndrome = next((n for n in ("HSR", f"ESR_{out.target_el}") if n in out.after), None)
+    if syndrome is not None and out.ec is not None:
+        add(f"{syndrome} = {shown(syndrome)}: {describe_syndrome(out.ec, out.il, out.iss, syndrome)}")
+    pstate = [n for n in out.after if n.startswith("PSTATE.")]
+    rest = [n for n in out.after if n not in ("PC", syndrome) and not n.startswith("PSTATE.")]
+    for names, text in _grouped(rest, shown):
+        add(f"{names} = {text}")
+    if pstate:
+        # one field per cell, so a wrap never splits "NAME = value"
+        cells = [f"{n} = {shown(n)}".replace(" ", "\0") for n in pstate]
+        lines.extend(x.replace("\0", " ") for x in textwrap.wrap("  ".join(cells), _COLUMNS - 2, initial_indent="  ",
+                                                                subsequent_indent="  ", break_on_hyphens=False))
+    return lines
+
+
+def _grouped(names: Sequence[str], shown: Any) -> list[tuple[str, str]]:
+    """``(names, text)``: consecutive elements of one register array showing the same text
+    as one line (``_R[0-14,16-30]``), every other register on its own."""
+    out: list[tuple[list[str], str]] = []
+    for name in names:
+        text = shown(name)
+        m = re.fullmatch(r"(\w+)\[(\d+)\]", name)
+        if m and out and out[-1][1] == text and re.fullmatch(rf"{re.escape(m.group(1))}\[\d+\]", out[-1][0][-1]):
+            out[-1][0].append(name)
+        else:
+            out.append(([name], text))
+    result = []
+    for group, text in out:
+        if len(group) == 1:
+            result.append((group[0], text))
+            continue
+        array = group[0].split("[")[0]
+        indexes = [int(n.split("[")[1][:-1]) for n in group]
+        runs: list[list[int]] = []
+        for i in indexes:
+            if runs and i == runs[-1][-1] + 1:
+                runs[-1].append(i)
+            else:
+                runs.append([i])
+        result.append((f"{array}[{','.join(str(r[0]) if len(r) == 1 else f'{r[0]}-{r[-1]}' for r in runs)}]", text))
+    return result
+
+
+def _bits_unknown(value: int, unknown: int, width: int) -> str:
+    """A value with some bits unknown: binary with ? when narrow, else hex with ? digits."""
+    if not unknown:
+        return _bits(value, width)
+    if width <= 16:
+        return "'" + "".join("?" if unknown >> b & 1 else str(value >> b & 1) for b in range(width - 1, -1, -1)) + "'"
+    digits = (width + 3) // 4
+    return "0x" + "".join("?" if (unknown >> (4 * d)) & 0xF else f"{(value >> (4 * d)) & 0xF:X}"
+                          for d in range(digits - 1, -1, -1))
 
 
 def _line_text(span: Span) -> str:
@@ -491,14 +589,14 @@ def _exception_details(out: Outcome) -> list[str]:
     return ["  " + ", ".join(part) for part in (syndrome, entry) if part]
 
 
-def _story(out: Outcome, log: Sequence[Read]) -> list[PathStep | Read]:
-    """The decisive steps and the reads made outside any branch condition (``x = REG.F;``),
-    in the order the evaluation made them (a branch after its last read; ``log`` is the
-    machine's full read log, whose Read objects the path steps share)."""
+def _story(path: Sequence[PathStep], log: Sequence[Read]) -> list[PathStep | Read]:
+    """The decisive steps of ``path`` and the reads of ``log`` made outside any branch
+    condition (``x = REG.F;``), in the order the evaluation made them (a branch after its
+    last read; ``log`` is the machine's read log, whose Read objects the path steps share)."""
     position = {id(r): i for i, r in enumerate(log)}
-    in_branches = {id(r) for step in out.path for r in step.reads}
+    in_branches = {id(r) for step in path for r in step.reads}
     entries: list[tuple[int, PathStep | Read]] = []
-    for step in out.path:
+    for step in path:
         if decisive(step) and id(step.reads[-1]) in position:
             entries.append((position[id(step.reads[-1])], step))
     for i, r in enumerate(log):
@@ -566,14 +664,41 @@ def render_run(spec: Any, out: Outcome, *, call: str, profile: Profile, trace: b
         for group in groups:
             lines.extend(_render_group(spec, group))
     else:
-        story = _story(out, log) if log is not None else [s for s in out.path if decisive(s)]
+        steps, entry_steps = list(out.path), []
+        if out.entered_at is not None:
+            steps, entry_steps = steps[:out.entered_at[0]], steps[out.entered_at[0]:]
+            log = log[:out.entered_at[1]] if log is not None else None
+        story = _story(steps, log) if log is not None else [s for s in steps if decisive(s)]
         lines.append(f"Decisive path (lines that read machine state; --trace shows all {len(out.path)} branches):")
         lines.extend(_render_story(spec, story))
+        entry_story = [s for s in entry_steps if decisive(s)]
+        if entry_story:
+            lines.append("")
+            lines.extend(textwrap.wrap(f"Exception entry: the branches of {out.boundary} that read machine state "
+                                       f"({len(_groups(entry_story))} lines; what it copied is under After "
+                                       "entry):", _COLUMNS, subsequent_indent="  "))
+            lines.extend(_render_story(spec, entry_story))
+
+    if out.after:
+        lines.append("")
+        lines.extend(_after_lines(spec, out))
 
     lines.append("")
-    lines.append(f"Fields read ({len(out.reads)}, first read of each):")
-    for r in out.reads:
+    known = [r for r in out.reads if r.value is not None]
+    lines.append(f"Fields read ({len(known)}, first read of each):")
+    for r in known:
         lines.append(f"  {_read_text(model, r):<56} {_where(spec, r.span)}")
+    if out.copied:
+        lines.append("")
+        names = ", ".join(model.bits_name(r.register, r.high, r.low) for r in out.copied)
+        lines.extend(textwrap.wrap(f"Read while never set and only copied, so unknown where they went "
+                                   f"({len(out.copied)}): {names}", _COLUMNS, subsequent_indent="  ",
+                                   break_on_hyphens=False))
+    if out.from_profile:
+        lines.append("")
+        lines.append(f"Values from profile {profile.name}'s [state], not from your state ({len(out.from_profile)}):")
+        for r in out.from_profile:
+            lines.append(f"  {_read_text(model, r):<56} {_where(spec, r.span)}")
 
     if out.unknowns:
         lines.append("")
@@ -584,8 +709,11 @@ def render_run(spec: Any, out: Outcome, *, call: str, profile: Profile, trace: b
     if out.choices:
         lines.append("")
         lines.append("CONSTRAINED UNPREDICTABLE choices taken:")
-        for c in out.choices:
-            lines.append(f"  {_where(spec, c.span)}  ConstrainUnpredictable({c.unpredictable}) → {c.constraint} ({c.source})")
+        for c, times in Counter(out.choices).items():
+            again = f", {times} times" if times > 1 else ""
+            lines.extend(textwrap.wrap(f"{_where(spec, c.span)}  ConstrainUnpredictable({c.unpredictable}) → "
+                                       f"{c.constraint} ({c.source}{again})", _COLUMNS, initial_indent="  ",
+                                       subsequent_indent="      ", break_on_hyphens=False))
 
     if trace:
         lines.append("")
@@ -608,7 +736,7 @@ def run_json(spec: Any, out: Outcome, *, call: str, profile: Profile, trace: boo
     data["outcome"]["boundary"] = out.boundary
     data["outcome"]["summary"] = outcome_line(out)
     data["outcome"]["value"] = None if out.value is None else show_value(out.value)
-    for key in ("reads", "path", "unknowns", "choices", "impdefs"):
+    for key in ("reads", "path", "unknowns", "choices", "impdefs", "defaulted", "copied", "from_profile"):
         for item in data[key]:
             if item.get("file"):
                 item["file"] = _rel(spec, item["file"])

@@ -121,6 +121,7 @@ class Generated:
     filename: str
     call_sites: dict                 # (file, line) -> [(callee ASL name, span)]
     reads_at: dict                   # (file, line) -> {variable: span of its read}
+    stmts_at: dict = attrs.field(factory=dict)  # (file, line) -> span of the ASL statement it runs
     branches: bool = False
     lines: bool = False
     direct: bool = False
@@ -138,6 +139,7 @@ class Snippet:
     objects: dict
     call_sites: dict
     reads_at: dict
+    stmts_at: dict
 
 
 class GenerationError(Exception):
@@ -192,6 +194,7 @@ class Generator:
         self.spans: dict[tuple, str] = {}
         self.texts: dict[str, str] = {}
         self.tds: dict[TypeDesc, str] = {}
+        self.tables: dict[str, str] = {}           # register array -> its element-name table
         k = 0
         for info in p.all_funcs():
             if info.decl is None or info.decl.body is None:
@@ -206,7 +209,7 @@ class Generator:
         self.globals_init: list[tuple[str, T, Any]] = []
         model = p.register_model
         for name, (t, d) in p.globals.items():
-            if model is not None and name in model.registers:
+            if model is not None and (name in model.registers or name in model.arrays):
                 continue
             self.globals_init.append((name, t, d))
             if t.kind == "array" and isinstance(d.type, ast.ArrayType):
@@ -281,7 +284,7 @@ class Generator:
     def _module(self) -> Generated:
         chunks: list[tuple[list[str], list]] = []
         head = self.constants()
-        chunks.append((head, [None] * len(head)))
+        chunks.append((head, [None] * len(head), [None] * len(head)))
         fg = _FuncGen(self, None)
         fg.reset_globals()
         chunks.append(fg.lines_and_meta())
@@ -292,7 +295,7 @@ class Generator:
             except RecursionError:
                 raise too_deep(info.decl) from None
             chunks.append(fg.lines_and_meta())
-        source, call_sites, reads_at = self._assemble(chunks)
+        source, call_sites, reads_at, stmts_at = self._assemble(chunks)
         infos = {name: self.sig(info) for name, info in self.infos.items()}
         return Generated(
             source=source, objects=dict(self.ns), infos=infos,
@@ -300,16 +303,18 @@ class Generator:
             consts={n: _tinfo(t) for n, (t, _d) in self.p.consts.items()}, members=frozenset(self.p.members),
             globals=[n for n, _t, _d in self.globals_init],
             storage=dict(self.p.register_model.storage) if self.p.register_model is not None else {},
-            filename=self.filename, call_sites=call_sites, reads_at=reads_at, branches=self.branches,
+            filename=self.filename, call_sites=call_sites, reads_at=reads_at, stmts_at=stmts_at,
+            branches=self.branches,
             lines=self.lines_opt, direct=self.views is not None, uses_lazy=self.uses_lazy)
 
-    def _assemble(self, chunks: list, filename: str | None = None) -> tuple[str, dict, dict]:
+    def _assemble(self, chunks: list, filename: str | None = None) -> tuple[str, dict, dict, dict]:
         filename = filename or self.filename
         out: list[str] = []
         call_sites: dict = {}
         reads_at: dict = {}
-        for lines, meta in chunks:
-            for line, m in zip(lines, meta):
+        stmts_at: dict = {}
+        for lines, meta, stmts in chunks:
+            for line, m, stmt in zip(lines, meta, stmts):
                 out.append(line)
                 if m is not None:
                     calls, reads = m
@@ -317,7 +322,9 @@ class Generator:
                         call_sites[(filename, len(out))] = calls
                     if reads:
                         reads_at[(filename, len(out))] = reads
-        return "\n".join(out) + "\n", call_sites, reads_at
+                if stmt is not None:
+                    stmts_at[(filename, len(out))] = stmt
+        return "\n".join(out) + "\n", call_sites, reads_at, stmts_at
 
     def sig(self, info: FuncInfo) -> Sig:
         wvar = info.result.wexpr.name if info.result is not None and isinstance(info.result.wexpr, ast.Var) else None
@@ -345,8 +352,8 @@ class Generator:
                 fg.snippet(name, node, statements)
             except RecursionError:
                 raise too_deep(node) from None
-        source, call_sites, reads_at = self._assemble([fg.lines_and_meta()], filename)
-        return Snippet(name, source, dict(self.ns), call_sites, reads_at)
+        source, call_sites, reads_at, stmts_at = self._assemble([fg.lines_and_meta()], filename)
+        return Snippet(name, source, dict(self.ns), call_sites, reads_at, stmts_at)
 
     # ---- which values are held as Bits objects ------------------------------------------
     def analyse(self) -> None:
@@ -378,6 +385,8 @@ class _FuncGen:
         self.objs: set[str] = gen.obj_vars.get(id(info), set()) if info is not None and hasattr(gen, "obj_vars") else set()
         self.out: list[str] = []
         self.meta: list = []
+        self.stmts: list = []           # per line: the span of the ASL statement it runs
+        self.statement: Any = None      # the ASL statement being generated
         self.calls: list = []           # call sites met since the last emitted line
         self.reads: dict = {}           # variable reads met since the last emitted line
         self.tmp = 0
@@ -387,8 +396,10 @@ class _FuncGen:
         self.depth = 0                  # nesting of the expression being generated
         self.hoisted: list[str] = []    # helper functions for deep expressions (see ex)
 
-    def lines_and_meta(self) -> tuple[list[str], list]:
-        return self.out, self.meta
+    def lines_and_meta(self) -> tuple[list[str], list, list]:
+        """The generated lines, each one's calls and reads (or None), and the span of the
+        ASL statement each runs (or None)."""
+        return self.out, self.meta, self.stmts
 
     # ---- the object-or-int analysis -------------------------------------------------------
     def lazy(self, e: Any) -> bool:
@@ -404,6 +415,8 @@ class _FuncGen:
             if res.kind == "getter":
                 return self.g.obj_result.get(id(res.func), False) if self.g.is_asl(res.func) else False
             return False
+        if isinstance(e, ast.Index) and res is not None and res.kind == "regarray":
+            return True
         if isinstance(e, (ast.Call, ast.Index)) and res is not None and res.kind in ("call", "getter"):
             f = res.func
             if self.g.is_asl(f):
@@ -416,6 +429,14 @@ class _FuncGen:
     def flow(self, node: Any) -> bool:
         """One step of :meth:`Generator.analyse` at ``node``; True when something changed."""
         changed = False
+        if isinstance(node, ast.Assign) and isinstance(node.target, (ast.Index, ast.Var)):
+            res = self.p.res.get(node.target)
+            if res is not None and res.kind == "setter" and self.g.is_asl(res.func):
+                pn, pt = res.func.params[-1]
+                callee = self.g.obj_vars[id(res.func)]
+                if pt.kind == "bits" and pn not in callee and self.lazy(node.value):
+                    callee.add(pn)
+                    changed = True
         if isinstance(node, ast.Assign) and isinstance(node.target, ast.Var):
             res = self.p.res.get(node.target)
             if res is not None and res.kind == "local" and node.target.name not in self.objs \
@@ -517,6 +538,7 @@ class _FuncGen:
     # ---- emitting -----------------------------------------------------------------------
     def emit(self, level: int, text: str) -> None:
         self.out.append("    " * level + text)
+        self.stmts.append(self.statement)
         if self.calls or self.reads:
             self.meta.append((self.calls, self.reads))
             self.calls, self.reads = [], {}
@@ -557,6 +579,7 @@ class _FuncGen:
         for k, h in enumerate(self.hoisted):
             self.out.insert(n0 + k, "    " + h)
             self.meta.insert(n0 + k, None)
+            self.stmts.insert(n0 + k, None)
 
     # ---- functions -----------------------------------------------------------------------
     def _prologue(self, level: int, head: list[str], count: bool = True) -> None:
@@ -590,6 +613,7 @@ class _FuncGen:
         tail = ["    finally:", "        _DEPTH -= 1"]
         self.out = head + body + tail
         self.meta = [None] * len(head) + meta + [None] * len(tail)
+        self.stmts = [None] * len(head) + self.stmts + [None] * len(tail)
 
     def snippet(self, name: str, node: Any, statements: bool) -> None:
         """A function running ``node`` in a fresh top-level scope (see :class:`Snippet`)."""
@@ -622,6 +646,7 @@ class _FuncGen:
         head.extend("    " + h for h in self.hoisted)
         self.out = head + body
         self.meta = [None] * len(head) + meta
+        self.stmts = [None] * len(head) + self.stmts
 
     def call_is_procedure(self, node: ast.Call) -> bool:
         res = self.p.res.get(node)
@@ -643,9 +668,11 @@ class _FuncGen:
 
     # ---- statements --------------------------------------------------------------------
     def stmt(self, s: Any, lv: int) -> None:
+        outer, self.statement = self.statement, s.span
         if self.g.lines_opt and s.span is not None:
             self.emit(lv, f"_L({self.g.span(s)})")
         getattr(self, "s_" + type(s).__name__)(s, lv)
+        self.statement = outer
 
     def cond(self, e: Any, text: str | None = None) -> str:
         """A condition, reported as a decided branch when the form observes branches."""
@@ -876,12 +903,12 @@ class _FuncGen:
         if rule is None:
             self.emit(lv, f"raise _undefined_no_rule({sp})")
             return
-        sel, yes, no = (self._nullary(getattr(rule, k), s) for k in ("selector", "if_true", "if_false"))
-        self.emit(lv, f"if {sel}:")
-        self.emit(lv + 1, yes)
+        # each call is generated just before its line, so the line knows its call site
+        self.emit(lv, f"if {self._nullary(rule.selector, s)}:")
+        self.emit(lv + 1, self._nullary(rule.if_true, s))
         self.emit(lv + 1, f"raise _undefined_returned({rule.if_true!r}, {rule.selector!r}, {sp})")
         self.emit(lv, "else:")
-        self.emit(lv + 1, no)
+        self.emit(lv + 1, self._nullary(rule.if_false, s))
         self.emit(lv + 1, f"raise _undefined_returned({rule.if_false!r}, {rule.selector!r}, {sp})")
 
     def _nullary(self, name: str, node: Any) -> str:
@@ -919,6 +946,10 @@ class _FuncGen:
             return
         tt = self.target_type(target)
         obj = self.var_obj(target)
+        res = self.p.res.get(target)
+        if res is not None and res.kind == "setter" and self.g.is_asl(res.func):
+            # the setter's value parameter may hold Bits objects (a register-layout type)
+            obj = res.func.params[-1][0] in self.g.obj_vars[id(res.func)]
         code = self.convert(value, tt, obj)
         if not obj:
             code = self.stored(tt, value, code)
@@ -929,6 +960,8 @@ class _FuncGen:
             res = self.p.res.get(target)
             if res is not None and res.kind == "setter":
                 return res.func.params[-1][1]
+            if res is not None and res.kind == "regarray":
+                return BITS(self.p.register_model.arrays[target.name][2])
             if res is not None and res.kind == "array":
                 t = self.p.globals[res.name][0] if res.name in self.p.globals else self.t(target)
                 return t.elems[0] if t.kind == "array" else t
@@ -989,6 +1022,14 @@ class _FuncGen:
             shift = sum(hi - lo + 1 for hi, lo in ranges)
             base = target.base
             bres = self.p.res.get(base)
+            if isinstance(base, ast.Index) and bres is not None and bres.kind == "regarray":
+                reg = self.new_tmp()
+                self.emit(lv, f"{reg} = {self.element(base)}")
+                for hi, lo in ranges:
+                    shift -= hi - lo + 1
+                    self.emit(lv, f"_wb({reg}, {hi}, {lo}, (({tmp} >> {shift}) & {_mask(hi - lo + 1)}), "
+                                  f"{self.g.span(target)})")
+                return
             for hi, lo in ranges:
                 shift -= hi - lo + 1
                 piece = f"(({tmp} >> {shift}) & {_mask(hi - lo + 1)})"
@@ -1000,6 +1041,10 @@ class _FuncGen:
                     self.update_bits(base, hi, lo, piece, lv)
             return
         if isinstance(target, ast.Index):
+            if res is not None and res.kind == "regarray":
+                w = self.p.register_model.arrays[target.name][2]
+                self.emit(lv, f"_wb({self.element(target)}, {w - 1}, 0, {code}, {self.g.span(target)})")
+                return
             if res is not None and res.kind == "array":
                 self.emit(lv, f"_aset({self.array_ref(res, target)}, {self.ex(target.args[0])}, {code}, "
                               f"{res.name or ast_name(target)!r}, {self.g.span(target)})")
@@ -1021,6 +1066,28 @@ class _FuncGen:
             return f"{self.place(e.base)}.fields[{res.name!r}]"
         return self.ex(e)
 
+    def element(self, e: ast.Index) -> str:
+        """Python text of the register that is element ``e.args[0]`` of a register array."""
+        name = e.name
+        low, high, _w = self.p.register_model.arrays[name]
+        table = self.g.tables.get(name)
+        if table is None:
+            table = self.g.tables[name] = self.g.obj(
+                (name, low, tuple(f"{name}[{i}]" for i in range(low, high + 1))), "RA")
+        return f"_elt({table}, {self.ex(e.args[0])}, {self.g.span(e)})"
+
+    def reg_base(self, base: Any) -> tuple[str, int, Any] | None:
+        """``(register-name text, width, span node)`` when ``base`` names a register or an
+        element of a register array, else None."""
+        res = self.p.res.get(base)
+        if res is None:
+            return None
+        if isinstance(base, ast.Var) and res.kind == "reg":
+            return repr(res.name), self.reg_width(res.name), base
+        if isinstance(base, ast.Index) and res.kind == "regarray":
+            return self.element(base), self.p.register_model.arrays[base.name][2], base
+        return None
+
     def array_ref(self, res: Any, node: Any) -> str:
         if res.name is not None and res.name in self.p.globals:
             return f"G_{res.name}"
@@ -1040,7 +1107,6 @@ class _FuncGen:
                 self.emit(lv, f"{hi} = {lo} = {self.ex(sl.index)}")
             bounds.append((hi, lo))
         base = target.base
-        bres = self.p.res.get(base)
         sp = self.g.span(target)
         shift = "0"
         pieces = []
@@ -1048,11 +1114,14 @@ class _FuncGen:
             pieces.append((hi, lo, shift))
             shift = f"({shift} + {hi} - {lo} + 1)"
         pieces.reverse()
-        if isinstance(base, ast.Var) and bres is not None and bres.kind == "reg":
-            w = self.reg_width(bres.name)
+        rb = self.reg_base(base)
+        if rb is not None:
+            name, w, _node = rb
+            reg = self.new_tmp()
+            self.emit(lv, f"{reg} = {name}")
             for hi, lo, sh in pieces:
                 self.emit(lv, f"_check_slice({hi}, {lo}, {w}, {sp})")
-                self.emit(lv, f"_wb({bres.name!r}, {hi}, {lo}, ({tmp} >> {sh}) & ((1 << ({hi} - {lo} + 1)) - 1), {sp})")
+                self.emit(lv, f"_wb({reg}, {hi}, {lo}, ({tmp} >> {sh}) & ((1 << ({hi} - {lo} + 1)) - 1), {sp})")
             return
         bt = self.t(base)
         w = self.width(bt, base)
@@ -1153,6 +1222,10 @@ class _FuncGen:
         """``e`` (bits) as a ``Bits`` object, keeping whole-register values lazy."""
         t = self.t(e)
         res = self.p.res.get(e)
+        if isinstance(e, ast.Index) and res is not None and res.kind == "regarray":
+            w = self.p.register_model.arrays[e.name][2]
+            self.g.uses_lazy = True
+            return f"_LazyBits(_W, {self.element(e)}, 0, {w}, {w}, {self.g.span(e)}, _LZ)"
         if isinstance(e, ast.Var) and res is not None:
             if res.kind == "reg":
                 w = self.reg_width(res.name)
@@ -1262,9 +1335,12 @@ class _FuncGen:
         ranges = self.const_slices(e)
         sp = self.g.span(e)
         if ranges is None:
-            if isinstance(base, ast.Var) and res is not None and res.kind == "reg" and len(e.slices) == 1:
+            rb = self.reg_base(base)
+            if rb is not None and len(e.slices) == 1:
                 hi, lo = self.dyn_bounds(e.slices[0])
-                return f"_rb({res.name!r}, {hi}, {lo}, {sp})"
+                w = rb[1]
+                # the bounds are checked against the register before it is read
+                return f"_rb({rb[0]}, _checked_hi({hi}, {lo}, {w}, {sp}), {lo}, {sp})"
             if self.lazy(base):
                 b, w = self.ex_obj(base), "None"
             else:
@@ -1295,7 +1371,16 @@ class _FuncGen:
                     code = f"(({code}) << {width}) | _slice({src}, {h}, {lo_}, {w}, {sp})"
             return code
         pieces = []
-        if isinstance(base, ast.Var) and res is not None and res.kind == "reg":
+        if isinstance(base, ast.Index) and res is not None and res.kind == "regarray":
+            elt = self.element(base)
+            if len(ranges) > 1:
+                tmp = self.new_tmp()
+                first, rest = f"({tmp} := {elt})", tmp
+            else:
+                first = rest = elt
+            for k, (hi, lo) in enumerate(ranges):
+                pieces.append((f"_rb({first if k == 0 else rest}, {hi}, {lo}, {sp})", hi - lo + 1))
+        elif isinstance(base, ast.Var) and res is not None and res.kind == "reg":
             for hi, lo in ranges:
                 pieces.append((self.rd(res.name, hi, lo, e), hi - lo + 1))
         elif isinstance(base, ast.Field) and res is not None and res.kind == "regfield":
@@ -1363,6 +1448,9 @@ class _FuncGen:
         res = self.p.res.get(e)
         if res is not None and res.kind == "getter":
             return self.call(e)
+        if res is not None and res.kind == "regarray":
+            w = self.p.register_model.arrays[e.name][2]
+            return f"_rb({self.element(e)}, {w - 1}, 0, {self.g.span(e)})"
         if res is not None and res.kind == "array":
             return f"_aget({self.array_ref(res, e)}, {self.ex(e.args[0])}, {res.name or e.name!r}, {self.g.span(e)})"
         raise GenerationError(f"an index that is neither an array nor a getter at {e.span}")

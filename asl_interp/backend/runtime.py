@@ -24,10 +24,11 @@ Guarantees:
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
 from typing import Any
 
-from ..errors import ASLAssertionError, ASLError, ASLRuntimeError, Span, StateError, UsageError
-from ..lib.primitives import PrimContext
+from ..errors import ASLAssertionError, ASLError, ASLRuntimeError, Span, StateError, UsageError, source_line
+from ..lib.primitives import PrimContext, lookup
 from ..lib.values import Array, Bits, LazyBits, Record, copy_value, fits_type, freeze_overlapping, show
 from ..lib.world import TypeDesc, World, checked_answer
 
@@ -194,6 +195,23 @@ def check_slice(hi: int, lo: int, width: int, span: Any) -> None:
         raise slice_range(hi, lo, width, span)
 
 
+def checked_hi(hi: int, lo: int, width: int, span: Any) -> int:
+    """The high bound of a slice of a ``width``-bit register, range-checked (its read is
+    what comes next)."""
+    check_slice(hi, lo, width, span)
+    return hi
+
+
+def element(table: tuple, index: int, span: Any) -> str:
+    """The register that is element ``index`` of a register array: ``table`` is
+    ``(name, low, element names)``."""
+    name, low, names = table
+    k = index - low
+    if 0 <= k < len(names):
+        return names[k]
+    raise ASLRuntimeError(f"index {index} is outside {name}[{low}..{low + len(names) - 1}]", span)
+
+
 def patch(cur: Bits, mask: int, bits: int) -> Bits:
     """``cur`` with the bits in ``mask`` replaced by ``bits``; a lazy register value stays
     lazy (the assigned bits become known and are never read)."""
@@ -259,7 +277,7 @@ HELPERS = {
     "_Limit": LimitExceeded, "_sint": sint, "_div": div, "_mod": mod, "_exactdiv": exactdiv, "_eqb": eqb,
     "_eqw": eqw, "_masked": masked, "_slice": slice_bits, "_check_slice": check_slice, "_patch": patch,
     "_argw": argw, "_zext": zext, "_ext_error": ext_error, "_store_checked": store_checked,
-    "_from_world": from_world, "_bits_desc": bits_desc, "_fail": fail,
+    "_from_world": from_world, "_bits_desc": bits_desc, "_fail": fail, "_elt": element, "_checked_hi": checked_hi,
 }
 
 
@@ -270,13 +288,18 @@ HELPERS = {
 
 class _Rt:
     """What :class:`~asl_interp.lib.primitives.PrimContext` expects as its run-time: the
-    world and a program offering ``call_in``."""
+    world, a program offering ``call_in`` and ``call_sites()``."""
 
-    __slots__ = ("world", "program")
+    __slots__ = ("world", "program", "module")
 
-    def __init__(self, world: World, program: Any):
+    def __init__(self, world: World, program: Any, module: Module):
         self.world = world
         self.program = program
+        self.module = module
+
+    def call_sites(self) -> Iterator[Span]:
+        """The spans of the ASL calls the running evaluation is inside, innermost first."""
+        return self.module.live_call_sites()
 
 
 class Module:
@@ -306,6 +329,7 @@ class Module:
             self.functions.setdefault(sig.name, []).append((sig, ns[pyname]))
         self.busy = 0
         self._cands: dict[tuple[str, int], list] = {}
+        self._observed: frozenset[str] = frozenset()
 
     def _exec(self, source: str) -> None:
         old = sys.getrecursionlimit()
@@ -325,6 +349,7 @@ class Module:
         self.ns.update(snippet.objects)
         self.generated.call_sites.update(snippet.call_sites)
         self.generated.reads_at.update(snippet.reads_at)
+        self.generated.stmts_at.update(snippet.stmts_at)
         self._exec(snippet.source)
         return self.ns[snippet.name]
 
@@ -338,6 +363,9 @@ class Module:
             ns["_R"] = storage
         ns["_W"] = world
         ns["_rb"] = world.read_bits
+        observe = getattr(world, "observe", None)
+        if observe and not observe <= self._observed:
+            self._observe(observe)
         answers: dict = {}
         ask = world.impdef
 
@@ -378,6 +406,18 @@ class Module:
         if self.generated.lines:
             ns["_L"] = world.on_line
 
+    def _observe(self, names: Any) -> None:
+        """Report every call of the ASL functions ``names`` to the bound World's
+        ``on_call(name, args)``, arguments in values.py conventions, before the body runs
+        (the generated functions call each other through the module's globals, so a wrapper
+        there sees every call). A wrapper reports only to a World that observes its name."""
+        ns = self.ns
+        for pyname, sig in self.generated.infos.items():
+            if sig.name not in names or sig.name in self._observed:
+                continue
+            ns[pyname] = _observed(self, ns[pyname], sig)
+        self._observed = self._observed | frozenset(names)
+
     def _freezing_write(self, register: str, high: int, low: int, value: int, span: Any) -> None:
         """The bound World's ``write_bits`` preceded by reading, in every live lazy register
         value of this evaluation over the same storage, the bits the write changes (value
@@ -391,7 +431,7 @@ class Module:
         ns = self.ns
         rt = ns["_rt"]
         if rt is None:
-            rt = ns["_rt"] = _Rt(ns["_W"], self.program)
+            rt = ns["_rt"] = _Rt(ns["_W"], self.program, self)
         return entry.fn(PrimContext(rt, span, n), *args)
 
     def _unpredictable(self, span: Any) -> None:
@@ -543,6 +583,20 @@ class Module:
     def _mine(self, code: Any) -> bool:
         return code.co_filename == self.filename or code.co_filename.startswith(self.filename + "#")
 
+    def live_call_sites(self) -> Iterator[Span]:
+        """The call sites of the generated ASL functions on the Python stack now, innermost
+        first: in each such frame, the spans of the calls on the line it is running. Lazy:
+        a caller that stops at the first it wants walks no further."""
+        names = self.generated.asl_names
+        sites = self.generated.call_sites
+        frame = sys._getframe(1)
+        while frame is not None:
+            code = frame.f_code
+            if code.co_name in names and self._mine(code):
+                for _callee, span in sites.get((code.co_filename, frame.f_lineno), ()):
+                    yield span
+            frame = frame.f_back
+
     def _frames(self, tb: Any) -> list[tuple[str, tuple[str, int]]]:
         """``(ASL function, (file, line) of the generated code)`` of each generated ASL
         function in ``tb``, innermost first."""
@@ -571,6 +625,14 @@ class Module:
         err.asl_stack_done = True  # type: ignore[attr-defined]
         if not frames:
             return
+        read_at = getattr(err, "read_at", None)
+        if read_at is not None:
+            # bits read earlier and examined now: the error is where they are examined
+            here = self.generated.stmts_at.get(frames[0][1])
+            if here is not None and not (here.file == read_at.file
+                                         and here.line <= read_at.line <= (here.end_line or here.line)):
+                err.span = here
+                err.notes = (f"note: read at {read_at}: {_source_text(read_at)}",) + tuple(err.notes)
         entries = []
         where = err.span
         for k, (name, _line) in enumerate(frames):
@@ -621,6 +683,40 @@ class Module:
         err = unassigned_global(var, span) if is_global else unassigned(var, span)
         self._add_stack(err, None, frames)
         return err
+
+
+def _source_text(span: Span) -> str:
+    line = source_line(span)
+    return line.strip() if line is not None else ""
+
+
+def _observed(module: Module, fn: Any, sig: Any) -> Any:
+    """``fn`` (the generated function of ``sig``) reporting its calls (see Module._observe).
+    A World with ``stop_at_entry`` set ends the evaluation at the call instead, through the
+    function's boundary primitive (what a version that stops at exception entry does)."""
+    ns = module.ns
+    name = sig.name
+    nparams = len(sig.params)
+    boundary = lookup(name, nparams)
+
+    def observed(*args: Any) -> Any:
+        world = ns["_W"]
+        if name in getattr(world, "observe", ()):
+            widths = dict(zip(sig.width_params, args[nparams:]))
+            values = []
+            for a, (pn, pt) in zip(args, sig.params):
+                if pt.kind == "bits" and not isinstance(a, Bits):
+                    w = pt.width if pt.width is not None else widths.get(next(
+                        (v for v, i in sig.width_from_param.items() if sig.params[i][0] == pn), ""))
+                    a = Bits(w, a) if w is not None else a
+                values.append(copy_value(a))
+            world.on_call(name, tuple(values))
+            if boundary is not None and getattr(world, "stop_at_entry", False):
+                return module._prim(boundary, next(iter(module.live_call_sites()), None), None, *values)
+        return fn(*args)
+
+    observed.__name__ = fn.__name__
+    return observed
 
 
 def to_value(value: Any, t: Any, n: int | None, name: str) -> Any:

@@ -46,6 +46,8 @@ exploration branches).
 
 from __future__ import annotations
 
+import functools
+import itertools
 from collections.abc import Callable
 from typing import Any
 
@@ -168,6 +170,12 @@ class PrimContext:
     def call(self, name: str, *args: Any, n: int | None = None) -> Any:
         """Call the program's ASL function ``name`` (overload chosen by argument count)."""
         return self._rt.program.call_in(self._rt, name, args, n, self.span)
+
+    def call_sites(self) -> Any:
+        """The spans of the ASL calls the evaluation is inside, innermost first (the call
+        of this primitive first), as an iterator."""
+        sites = getattr(self._rt, "call_sites", None)
+        return sites() if sites is not None else iter(())
 
     def error(self, message: str) -> Exception:
         """A run-time error at the call site (the caller raises it)."""
@@ -416,8 +424,21 @@ def _unreachable(ctx):
 
 @primitive("ConstrainUnpredictable", nparams=1)
 def _constrain_unpredictable(ctx, which):
-    """The choice is the implementation's (the World's), not something ASL can compute."""
-    return ctx.world.constrain_unpredictable(which, ctx.span)
+    """The choice is the implementation's (the World's), not something ASL can compute. It
+    is asked at the innermost call whose line names the case (``ConstrainUnpredictableBool(
+    Unpredictable_ZEROUPPER)`` in the caller, not the line inside ConstrainUnpredictableBool
+    that passes its parameter on), else at this call."""
+    name = str(which)
+    site = next((s for s in itertools.chain((ctx.span,), ctx.call_sites()) if _names(s, name)), ctx.span)
+    return ctx.world.constrain_unpredictable(which, site)
+
+
+@functools.lru_cache(maxsize=4096)
+def _names(span: Any, name: str) -> bool:
+    """Whether the source line of ``span`` names ``name``."""
+    from ..errors import source_line
+
+    return span is not None and name in (source_line(span) or "")
 
 
 # ======================================================================================
@@ -430,9 +451,13 @@ def _constrain_unpredictable(ctx, which):
 # - non-architectural effects (recorded, no state change);
 # - the exception-entry boundary: AArch64.TakeException, AArch32.EnterMode and
 #   AArch32.EnterHypMode record the outcome and end the evaluation with
-#   ``world.EvaluationEnded(ExceptionEntry)``. What they report comes from the spec's own
-#   ASL run through ``ctx.call``: the Exception level of an AArch32 mode from ``ELFromM32``,
-#   the exception class from ``AArch64.ExceptionClass`` / ``AArch32.ExceptionClass``.
+#   ``world.EvaluationEnded(ExceptionEntry)``, for a spec version whose text stops there
+#   (``boundary`` in its spec.toml), or for one that holds the entry text when it is compared
+#   with such a version up to the entry call (``Machine(stop_at_entry=True)``: ``diff``).
+#   What they report comes from the spec's own ASL run through ``ctx.call``: the Exception
+#   level of an AArch32 mode from ``ELFromM32``, the exception class from
+#   ``AArch64.ExceptionClass`` / ``AArch32.ExceptionClass``. The vector offset they leave
+#   unknown: the entry text adds to the one it is called with (AArch64), or may not be held.
 # The boundary needs a World that knows the spec's constants (``world.constants``, as the
 # Machine does); any other World gets a run-time error naming the function.
 
@@ -470,12 +495,22 @@ def _d_getter(ctx, n):
 
 def _effect(name: str):
     def fn(ctx, *args):
-        ctx.world.record_effect(name, ctx.span)
+        ctx.world.record_effect(name, ctx.span, args)
 
     return fn
 
 
-for _name, _nparams in (("SynchronizeContext", 0), ("EndOfInstruction", 0), ("Hint_Branch", 1),
+@primitive("EndOfInstruction", nparams=0)
+def _end_of_instruction(ctx):
+    """The end of the instruction is outside the spec's own text (it declares the function
+    without a body): the evaluation stops here, and the state the text left is the answer."""
+    from .world import EvaluationEnded, InstructionEnded
+
+    ctx.world.record_effect("EndOfInstruction", ctx.span, ())
+    raise EvaluationEnded(InstructionEnded(ctx.span))
+
+
+for _name, _nparams in (("SynchronizeContext", 0), ("Hint_Branch", 1),
                         ("SynchronizeErrors", 0), ("TakeUnmaskedPhysicalSErrorInterrupts", 1)):
     _fn = _effect(_name)
     _fn.__doc__ = f"{_name} has no architectural effect on the state these checks model: recorded, nothing else."
@@ -551,7 +586,7 @@ def _take_exception(ctx, target_el, exception, preferred_exception_return, vect_
     ec, il = ctx.call("AArch64.ExceptionClass", exceptype, target_el)
     _end(ctx, ExceptionEntry(target_el=_el_name(target_el), target_state="AArch64", mode=None,
                              exception=exceptype, ec=int(ec), il=int(il), iss=_syndrome(exception),
-                             vector_offset=int(vect_offset), boundary="AArch64.TakeException"))
+                             vector_offset=None, boundary="AArch64.TakeException"))
 
 
 def _mode_name(machine: Any, mode: Bits) -> str:
@@ -577,7 +612,7 @@ def _enter_mode(ctx, target_mode, preferred_exception_return, lr_offset, vect_of
     machine = _constants_of(ctx, "AArch32.EnterMode()")
     _end(ctx, ExceptionEntry(target_el=_el_of_mode(ctx, target_mode), target_state="AArch32",
                              mode=_mode_name(machine, target_mode), exception=None, ec=None, il=None,
-                             iss=None, vector_offset=int(vect_offset), boundary="AArch32.EnterMode"))
+                             iss=None, vector_offset=None, boundary="AArch32.EnterMode"))
 
 
 @primitive("AArch32.EnterHypMode", nparams=3)
@@ -596,7 +631,7 @@ def _enter_hyp_mode(ctx, exception, preferred_exception_return, vect_offset):
     ec, il = ctx.call("AArch32.ExceptionClass", exceptype)
     _end(ctx, ExceptionEntry(target_el=_el_of_mode(ctx, hyp), target_state="AArch32", mode="Hyp",
                              exception=exceptype, ec=int(ec), il=int(il), iss=_syndrome(exception),
-                             vector_offset=int(vect_offset), boundary="AArch32.EnterHypMode"))
+                             vector_offset=None, boundary="AArch32.EnterHypMode"))
 
 
 @primitive("AArch32.SystemAccessTrapSyndrome", nparams=2)

@@ -83,12 +83,14 @@ class Unset(int):
     bits; ``parts`` says where each run of them comes from: ``(lo, width, origin, origin_lo)``
     means bits ``lo + width - 1 .. lo`` of this value are bits ``origin_lo + width - 1 ..
     origin_lo`` of ``origin``, the read that found them unset (an object of the World's with a
-    method ``value()`` giving that read's bits once they are decided).
+    method ``bits(lo, width)`` giving bits of that read's value, deciding them if need be, and
+    ``examine(mask)`` deciding the bits of ``mask`` at once).
 
     Copying keeps a value unexamined: ``&`` and ``|`` with known bits, shifts by a known
     amount, concatenation (an ``|`` of values whose unknown bits do not overlap), ``+ 0``. Any
     other use examines it: comparing, testing its truth, hashing, indexing, arithmetic,
-    formatting. Examining asks each origin for its bits (``origin.value()``): exploration
+    formatting. Examining asks each origin for its bits (``origin.bits(lo, width)``, only
+    the bits this value holds of it: ``address<55> == '1'`` examines one bit): exploration
     decides them there (the branch the spec takes depends on them), a run without them
     raises the error naming the field that was never set; the operation then runs on the
     plain int. So bits that only flow from one register into another (an SPSR, an ELR, the
@@ -106,8 +108,15 @@ class Unset(int):
     def resolved(self) -> int:
         """The plain int: every unknown bit asked of its origin (which may raise)."""
         v = int.__int__(self)
-        for lo, w, origin, olo in self.parts:
-            v |= ((origin.value() >> olo) & ((1 << w) - 1)) << lo
+        parts = self.parts
+        if len(parts) > 1:  # what is examined of one origin is decided at once
+            wanted: dict[Any, int] = {}
+            for _lo, w, origin, olo in parts:
+                wanted[origin] = wanted.get(origin, 0) | (((1 << w) - 1) << olo)
+            for origin, mask in wanted.items():
+                origin.examine(mask)
+        for lo, w, origin, olo in parts:
+            v |= origin.bits(olo, w) << lo
         return v
 
     def __repr__(self) -> str:

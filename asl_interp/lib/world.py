@@ -95,17 +95,29 @@ class RegisterModel:
     its bit 0 is bit ``offset`` of ``storage`` (``HCR2`` -> ``("HCR_EL2", 32)``). A register
     not listed is its own storage. The generated code uses it to know which writes change the bits
     of a whole-register value it still holds unread.
+    ``arrays``: arrays of registers the text declares as ASL globals (``array bits(64)
+    _R[0..30];``), name -> ``(low, high, width)``: element ``i`` is the register named
+    ``name[i]`` (:func:`element_name`), machine state like any other.
     """
 
     registers: dict[str, RegisterDef] = attrs.field(factory=dict)
     types: dict[str, str] = attrs.field(factory=dict)
     storage: dict[str, tuple[str, int]] = attrs.field(factory=dict)
+    arrays: dict[str, tuple[int, int, int]] = attrs.field(factory=dict)
+
+
+def element_name(array: str, index: int) -> str:
+    """The register that is element ``index`` of a register array (``_R[14]``)."""
+    return f"{array}[{index}]"
 
 
 class Read(NamedTuple):
     """One examined piece of machine state: ``register.field`` (or ``register<hi:lo>``
-    when no named field covers the bits), its value and the spec line that read it.
-    (A named tuple: a run makes many, and they must be cheap to make.)"""
+    when no named field is exactly the bits), its value and the spec line that read it;
+    ``label``, when given, names the bits instead (``PSTATE.M<4>``, bits inside a field);
+    ``written``: the text had written (some of) the bits before this read, so the value is
+    the text's, not the state's. (A named tuple: a run makes many, and they must be cheap
+    to make.)"""
 
     register: str
     field: str | None
@@ -113,9 +125,13 @@ class Read(NamedTuple):
     low: int
     value: int
     span: Span | None
+    label: str | None = None
+    written: bool = False
 
     @property
     def name(self) -> str:
+        if self.label is not None:
+            return self.label
         return f"{self.register}.{self.field}" if self.field else f"{self.register}<{self.high}:{self.low}>"
 
 
@@ -136,8 +152,17 @@ class ExceptionEntry:
     boundary: str
 
 
+@attrs.define(frozen=True, slots=True)
+class InstructionEnded:
+    """The spec's ``EndOfInstruction()`` ran at ``span``: the instruction is over, and the
+    state it left (PSTATE, the PC, the syndrome, SPSR, ELR...) is the answer."""
+
+    span: Span | None
+
+
 class EvaluationEnded(Exception):  # noqa: N818 - control flow, not an error
-    """Raised (by a boundary primitive) to end the evaluation with an architectural outcome.
+    """Raised to end the evaluation: by ``EndOfInstruction()`` (an :class:`InstructionEnded`),
+    or by a spec version's boundary primitive (an :class:`ExceptionEntry`).
 
     ``outcome`` is whatever the machine layer records (an ``Outcome`` object). The
     generated code lets it through untouched.
@@ -231,9 +256,14 @@ class World:
         raise ASLRuntimeError("the instruction being executed is described by a spec version's profile: "
                               "evaluate this with --source <spec folder> (eval) or asl-interp run", span)
 
-    def record_effect(self, name: str, span: Span | None) -> None:
+    def record_effect(self, name: str, span: Span | None, args: tuple = ()) -> None:
         """A call of ``name``, an effect outside the architectural state modelled here
-        (``SynchronizeContext``, ``EndOfInstruction``, ...), happened at ``span``."""
+        (``SynchronizeContext``, ``Hint_Branch(BranchType_EXCEPTION)``, ...), happened at
+        ``span`` with ``args``."""
+
+    def on_call(self, name: str, args: tuple) -> None:
+        """The spec called ``name`` (one of the World's ``observe`` names) with ``args``
+        (values.py conventions): observed, not decided, to describe the outcome."""
 
     # ---- observation (instrumented form only) ----------------------------------------
     def on_line(self, span: Span) -> None:

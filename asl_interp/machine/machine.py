@@ -26,8 +26,9 @@ from typing import Any
 import attrs
 
 from ..errors import ProfileError, Span, StateError, suggest
-from ..lib.values import Unset, _restrict, settled
-from ..lib.world import ExceptionEntry, Read, TypeDesc, World
+from ..lib.values import Record, Unset, _restrict, settled
+from ..lib.world import ExceptionEntry, InstructionEnded, Read, TypeDesc, World
+from .after import After, Copy, handler_view
 from .model import MachineModel
 from .outcome import ChoiceUse, ImpdefUse, Outcome, PathStep, UnknownUse, first_reads
 from .profile import Profile, check_profile_questions
@@ -61,7 +62,8 @@ class Machine(World):
 
     def __init__(self, model: MachineModel, profile: Profile, *, unset: str | UnsetHook = "error",
                  on_missing_impdef: ImpdefHook | None = None, on_unknown: UnknownHook | None = None,
-                 constants: Constants | None = None, trace: bool = False):
+                 constants: Constants | None = None, trace: bool = False, observe: Any = (),
+                 stop_at_entry: bool = False):
         if not callable(unset) and unset not in ("error", "zero"):
             raise StateError(f"unset policy must be 'error', 'zero' or a function, not {unset!r}")
         self.model = model
@@ -72,6 +74,12 @@ class Machine(World):
         self.on_unknown = on_unknown
         self.constants = constants or {}
         self.trace = trace
+        #: names of functions whose calls the generated code reports (on_call): the spec
+        #: version's exception-entry routines (``entry`` in spec.toml)
+        self.observe: frozenset[str] = frozenset(observe)
+        #: end the evaluation at the call of an observed entry routine, through its boundary
+        #: primitive, instead of running its text (comparing with a version that stops there)
+        self.stop_at_entry = stop_at_entry
         self._value: dict[str, int] = dict.fromkeys(model.storage_widths, 0)
         self._known: dict[str, int] = dict.fromkeys(model.storage_widths, 0)
         self.reads: list[Read] = []
@@ -79,6 +87,8 @@ class Machine(World):
         self.defaulted: list[Read] = []
         #: the reads that found bits unset, in order (decided or not)
         self.unset_reads: list[UnsetRead] = []
+        self._first_unset_step = 0  # len(path) when the first of them was made
+        self._final_path: tuple | None = None  # (key, final_path()) last given
         #: storage -> (mask, parts): bits a write gave an Unset value, in storage position
         self._copies: dict[str, tuple[int, tuple]] = {}
         self.unknowns: list[UnknownUse] = []
@@ -87,16 +97,30 @@ class Machine(World):
         self.constraints: list[tuple[str, str, Span | None]] = []
         self.impdef_sources: dict[int, str] = {}  # index in impdefs -> who answered
         self.constraint_sources: dict[int, str] = {}  # index in constraints -> who chose
-        self.constraint_sites: dict[int, Span | None] = {}  # index in constraints -> its call site
         self.warnings: list[str] = []
-        self.effects: list[tuple[str, Span | None]] = []
+        self.effects: list[tuple[str, Span | None, tuple]] = []
+        #: the observed calls: (name, arguments, decided branches and reads before it)
+        self.calls: list[tuple[str, tuple, int, int]] = []
         self.path: list[PathStep] = []
         self.lines: list[Span] = []
         self.via_undefined = False
         check_profile_questions(model, profile)
         self.apply_state(profile.state, origin=f"profile {profile.name} [state]")
+        #: storage -> the bits whose value is the profile's [state] one (a later state or a
+        #: write by the text takes them over), and the reads that found such bits
+        self._from_profile: dict[str, int] = {s: m for s, m in self._known.items() if m}
+        self.profile_reads: list[Read] = []
+        #: storage -> the bits the text wrote, and (value, known) before its first write
+        self._written: dict[str, int] = {}
+        self._before: dict[str, tuple[int, int]] = {}
 
     # ---- state -------------------------------------------------------------------------
+    def from_profile(self, register: str, high: int, low: int) -> bool:
+        """Whether any of bits ``high:low`` of ``register`` now hold the profile's [state]
+        value (no state given and nothing written since)."""
+        storage, mask, _shift = self._locate(register, high, low)
+        return bool(self._from_profile.get(storage, 0) & mask)
+
     def apply_state(self, state: Mapping[str, Any], origin: str | None = None) -> list[StateWrite]:
         """Resolve and apply user state (see :func:`resolve_state`); later keys win."""
         writes = resolve_state(state, self.model, self.constants, origin)
@@ -120,11 +144,14 @@ class Machine(World):
             raise StateError(f"bits {high}:{low} are outside {register} ({width} bits)")
         mask = ((1 << (high - low + 1)) - 1) << (low + view.offset)
         memo[(register, high, low)] = (view.storage, mask, low + view.offset,
-                                       self.model.field_named(register, high, low))
+                                       self.model.field_named(register, high, low),
+                                       self.model.inner_name(register, high, low))
         return view.storage, mask, low + view.offset
 
     def _store(self, register: str, high: int, low: int, value: int) -> None:
         storage, mask, shift = self._locate(register, high, low)
+        if getattr(self, "_from_profile", None) and storage in self._from_profile:
+            self._from_profile[storage] &= ~mask
         self._value[storage] = (self._value[storage] & ~mask) | ((value << shift) & mask)
         self._known[storage] |= mask
 
@@ -137,6 +164,16 @@ class Machine(World):
         """Copies of the storage: each storage register's value, and which of its bits are set
         (a mask); unset bits read as zero in the values."""
         return dict(self._value), dict(self._known)
+
+    def storage_before(self) -> tuple[dict[str, int], dict[str, int]]:
+        """:meth:`storage` as it was before the text wrote anything: each written bit as it
+        was before its first write (bits decided since, where nothing wrote, as now)."""
+        values, known = dict(self._value), dict(self._known)
+        for storage, (value, mask) in self._before.items():
+            written = self._written[storage]
+            values[storage] = (value & written) | (values[storage] & ~written)
+            known[storage] = (mask & written) | (known[storage] & ~written)
+        return values, known
 
     def peek(self, register: str, high: int | None = None, low: int | None = None) -> int | None:
         """Bits of a register without recording a read (None when any bit is unset)."""
@@ -154,7 +191,7 @@ class Machine(World):
         if where is None:
             self._locate(register, high, low)
             where = self.model.memo[(register, high, low)]
-        storage, mask, shift, field = where
+        storage, mask, shift, field, label = where
         known = self._known[storage]
         if known & mask != mask:
             if self.unset == "zero":
@@ -167,9 +204,13 @@ class Machine(World):
             value = Unset(value & ~(copies[0] >> shift), (copies[0] & mask) >> shift,
                           _shifted(_restrict(copies[1], mask), -shift))
             if not isinstance(value, Unset):  # pragma: no cover - the mask above is never empty
-                self.reads.append(Read(register, field, high, low, value, span))
+                self.reads.append(Read(register, field, high, low, value, span, label))
             return value
-        self.reads.append(Read(register, field, high, low, value, span))
+        read = Read(register, field, high, low, value, span, label,
+                    bool(self._written) and bool(self._written.get(storage, 0) & mask))
+        self.reads.append(read)
+        if self._from_profile.get(storage, 0) & mask:
+            self.profile_reads.append(read)
         return value
 
     def _unset_read(self, register: str, field: str | None, high: int, low: int, span: Span | None,
@@ -178,40 +219,49 @@ class Machine(World):
         missing = mask & ~self._known[storage]
         origin = UnsetRead(self, register, field, high, low, span, storage, missing, shift,
                            self._value[storage] & mask & ~missing)
+        if not self.unset_reads:
+            self._first_unset_step = len(self.path)
         self.unset_reads.append(origin)
         self.reads.append(origin)  # in the log at the place it was read, decided or not
         rel = missing >> shift
         known = (origin.known >> shift)
         return Unset(known, rel, tuple((lo, w, origin, lo) for lo, w in _runs(rel)))
 
-    def decide(self, origin: UnsetRead) -> int:
-        """The bits of a read that found them unset, now that the spec examines them: an error
-        naming the field (``unset="error"``), or the hook's value (stored, so later reads
-        agree, for the bits no write has given a value since). Recorded as a read at the
-        spec line that read them."""
+    def decide(self, origin: UnsetRead, want: int) -> int:
+        """The unset bits ``want`` (relative to the read) of a read that found them unset, now
+        that the spec examines them: an error naming their field (``unset="error"``), or the
+        hook's value (stored, so later reads agree, for the bits no write has given a value
+        since). Recorded as a read at the spec line that read them. Returns a value whose
+        ``want`` bits are theirs."""
         register, field, high, low, span = origin.register, origin.field, origin.high, origin.low, origin.span
-        storage, missing, shift = origin.storage, origin.missing, origin.shift
+        storage, shift = origin.storage, origin.shift
         if self.unset == "error":
             notes = ["note: set it in the state, or choose the unset policy 'zero'"]
             if storage != register:
                 notes.append(f"note: {register} is {storage}<{self.model.registers[register].width - 1 + shift - low}:"
                              f"{shift - low}>: setting either name sets these bits")
-            raise StateError(self._unset_message(register, field, high, low, missing >> shift), span,
-                             notes=tuple(notes))
-        supplied = self._supply(origin)
+            err = StateError(self._unset_message(register, field, high, low, want), span, notes=tuple(notes))
+            err.read_at = span  # examined where the run is now, perhaps elsewhere (see the run time)
+            raise err
+        supplied = self._supply(origin, want)
         width = high - low + 1
         if not isinstance(supplied, int) or isinstance(supplied, bool) or not 0 <= supplied < (1 << width):
             raise StateError(f"the unset-state hook gave {supplied!r} for {register}<{high}:{low}>, "
                              f"not a {width}-bit value", span)
-        still = missing & ~self._known[storage]
+        still = (want << shift) & ~self._known[storage]
         self._value[storage] = (self._value[storage] & ~still) | ((supplied << shift) & still)
         self._known[storage] |= still
-        value = (origin.known | ((supplied << shift) & missing)) >> shift
-        self.defaulted.append(Read(register, field, high, low, value, span))
-        return value
+        if want == origin.missing >> shift:
+            self.defaulted.append(Read(register, field, high, low, (origin.known >> shift) | (supplied & want), span,
+                                       self.model.inner_name(register, high, low)))
+        else:
+            for lo, w in _runs(want):
+                self.defaulted.append(origin.part(lo, w, (supplied >> lo) & ((1 << w) - 1)))
+        return supplied & want
 
-    def _supply(self, origin: UnsetRead) -> int:
-        """The value of a read's unset bits when examined (``unset`` hook)."""
+    def _supply(self, origin: UnsetRead, want: int) -> int:
+        """The value of a read's unset bits ``want`` when examined (``unset`` hook, asked for
+        the whole read)."""
         return self.unset(origin.register, origin.field, origin.high, origin.low, origin.span)  # type: ignore[operator]
 
     def _fill_unset(self, register: str, field: str | None, high: int, low: int, span: Span | None,
@@ -219,29 +269,44 @@ class Machine(World):
         """``unset="zero"``: the never-set bits of a read become 0 at once."""
         self._known[storage] |= missing
         self._value[storage] &= ~missing
-        self.defaulted.append(Read(register, field, high, low, 0, span))
+        self.defaulted.append(Read(register, field, high, low, 0, span, self.model.inner_name(register, high, low)))
 
     @property
     def copied(self) -> list[Read]:
         """The reads of unset bits that the spec only copied (never examined): their
         values are unknown wherever they went (``value`` None)."""
-        return [o.as_read() for o in self.unset_reads if o.decided is None]
+        return [r for o in self.unset_reads for r in o.copied_parts()]
 
     def final_reads(self) -> list[Read]:
-        """Every read in order, each :class:`UnsetRead` as the Read it became (``value``
-        None when the spec only copied its bits)."""
+        """Every read in order, each :class:`UnsetRead` as the Read it became (see
+        :meth:`UnsetRead.as_read`)."""
+        if not self.unset_reads:
+            return list(self.reads)
         return [r if type(r) is Read else r.as_read() for r in self.reads]
 
     def final_path(self) -> tuple[PathStep, ...]:
         """The decided branches, their reads as :meth:`final_reads` gives them."""
         if not self.unset_reads:
             return tuple(self.path)
-        return tuple(s if all(type(r) is Read for r in s.reads)
-                     else PathStep(s.span, s.condition, s.value, tuple(r if type(r) is Read else r.as_read()
-                                                                       for r in s.reads))
-                     for s in self.path)
+        key = (len(self.path), len(self.defaulted))  # nothing else changes what this gives
+        if self._final_path is not None and self._final_path[0] == key:
+            return self._final_path[1]
+        self._final_path = (key, self._final_steps())
+        return self._final_path[1]
+
+    def _final_steps(self) -> tuple[PathStep, ...]:
+        # a step before the first read of unset bits holds none of them
+        first = self._first_unset_step
+        return tuple(self.path[:first]) + tuple(
+            s if all(type(r) is Read for r in s.reads)
+            else PathStep(s.span, s.condition, s.value, tuple(r if type(r) is Read else r.as_read() for r in s.reads))
+            for s in self.path[first:])
 
     def _unset_message(self, register: str, field: str | None, high: int, low: int, missing: int) -> str:
+        """What to tell the user about the unset bits ``missing`` (relative to the read of
+        ``high:low``) the spec examines: the field read, else the fields they lie in, else
+        the bits themselves."""
+        chosen: list[str] = []
         if field is not None:
             name = f"{register}.{field}"
         else:
@@ -250,12 +315,17 @@ class Machine(World):
             exact = [n for n in names if self.model.registers[register].fields[n].low >= min(bits)
                      and self.model.registers[register].fields[n].high <= max(bits)]
             chosen = exact or names
-            name = ", ".join(f"{register}.{n}" for n in chosen) if chosen else f"{register}<{high}:{low}>"
-            if chosen and (high, low) != (self.model.registers[register].width - 1, 0):
-                name += f" (in {register}<{high}:{low}>)"
-        if field is None and len(chosen) > 1:
-            return f"{name} were never set, and the spec reads them here"
-        return f"{name} was never set, and the spec reads it here"
+            if chosen:
+                name = ", ".join(f"{register}.{n}" for n in chosen)
+                if (high, low) != (self.model.registers[register].width - 1, 0):
+                    name += f" (in {register}<{high}:{low}>)"
+            else:
+                name = f"{register}<{max(bits)}>" if max(bits) == min(bits) else f"{register}<{max(bits)}:{min(bits)}>"
+                if (max(bits), min(bits)) != (high, low):
+                    name += f" (of {register}<{high}:{low}>)"
+        if len(chosen) > 1:
+            return f"{name} were never set, and the spec examines them here"
+        return f"{name} was never set, and the spec examines it here"
 
     def write_bits(self, register: str, high: int, low: int, value: int, span: Span | None) -> None:
         storage, mask, shift = self._locate(register, high, low)
@@ -271,7 +341,12 @@ class Machine(World):
         else:
             value_bits = value
         self._value[storage] = (self._value[storage] & ~mask) | ((value_bits << shift) & mask)
+        if storage not in self._before:
+            self._before[storage] = (self._value[storage], self._known[storage])
         self._known[storage] |= mask
+        self._written[storage] = self._written.get(storage, 0) | mask
+        if storage in self._from_profile:
+            self._from_profile[storage] &= ~mask
         self.writes.append((register, high, low, value, span))
 
     def read_log(self) -> list[Read]:
@@ -328,12 +403,9 @@ class Machine(World):
         return choice
 
     def record_choice(self, which: str, choice: str, span: Span | None, source: str) -> None:
-        """Record the choice ``choice`` for ConstrainUnpredictable(``which``) asked at ``span``,
-        made by ``source``, with the spec line that is its call site (see
-        :meth:`_unpredictable_site`), found now from the reads made so far."""
-        i = len(self.constraints)
-        self.constraint_sources[i] = source
-        self.constraint_sites[i] = self._unpredictable_site(which, span)
+        """Record the choice ``choice`` for ConstrainUnpredictable(``which``) asked at ``span``
+        (the spec line naming the case), made by ``source``."""
+        self.constraint_sources[len(self.constraints)] = source
         self.constraints.append((which, choice, span))
 
     # ---- World: events ----------------------------------------------------------------------
@@ -358,21 +430,15 @@ class Machine(World):
             )
         return self.profile.instruction[key]
 
-    def record_effect(self, name: str, span: Span | None) -> None:
+    def record_effect(self, name: str, span: Span | None, args: tuple = ()) -> None:
         """A non-architectural effect (SynchronizeContext, Hint_Branch, ...) was called."""
-        self.effects.append((name, span))
+        self.effects.append((name, span, args))
+
+    def on_call(self, name: str, args: tuple) -> None:
+        """The spec called an observed function (an exception-entry routine)."""
+        self.calls.append((name, args, len(self.path), len(self.reads)))
 
     # ---- outcomes -----------------------------------------------------------------------
-    def _unpredictable_site(self, which: str, span: Span | None) -> Span | None:
-        """The spec line naming ``which`` (the call site of the CONSTRAINED UNPREDICTABLE
-        case: :meth:`SpecQuestions.unpredictable_site`, from the reads so far), else where
-        ConstrainUnpredictable was asked."""
-        questions = self.model.questions
-        if questions is None:
-            return span
-        site = questions.unpredictable_site(which, [r.span for r in self.reads])
-        return site if site is not None else span
-
     def outcome(self, entry: ExceptionEntry | None = None, value: Any = None) -> Outcome:
         """The :class:`Outcome` so far: an exception entry, or a return with ``value``."""
         common = dict(
@@ -380,11 +446,10 @@ class Machine(World):
             reads=first_reads(self.final_reads()),
             path=self.final_path(),
             copied=first_reads(self.copied),
+            from_profile=first_reads(self.profile_reads),
             unknowns=tuple(self.unknowns),
             lines=tuple(self.lines),
-            choices=tuple(ChoiceUse(which, choice, self.constraint_sources.get(i, "exploration"),
-                                    self.constraint_sites[i] if i in self.constraint_sites
-                                    else self._unpredictable_site(which, span))
+            choices=tuple(ChoiceUse(which, choice, self.constraint_sources.get(i, "exploration"), span)
                           for i, (which, choice, span) in enumerate(self.constraints)),
             impdefs=tuple(ImpdefUse(key, value, self.impdef_sources.get(i, "exploration"), span)
                           for i, (key, value, span) in enumerate(self.impdefs)),
@@ -408,36 +473,164 @@ class Machine(World):
             **common,
         )
 
+    def ended(self, payload: Any) -> Outcome:
+        """The :class:`Outcome` of an evaluation that an ``EvaluationEnded`` carrying
+        ``payload`` stopped: the end of the instruction (:meth:`outcome_after`) or a spec
+        version's boundary primitive (an ExceptionEntry)."""
+        if isinstance(payload, InstructionEnded):
+            return self.outcome_after(payload)
+        if isinstance(payload, ExceptionEntry):
+            return self.outcome(payload)
+        return payload
+
+    # ---- the state an exception entry left -------------------------------------------------
+    def outcome_after(self, end: InstructionEnded) -> Outcome:
+        """The :class:`Outcome` of a run the text took to ``EndOfInstruction()``: read from
+        the state it left (see :class:`Outcome`), the entry routine it called observed."""
+        base = self.outcome()
+        entry = self.calls[0] if self.calls else None
+        fields = self.model.registers["PSTATE"].fields if "PSTATE" in self.model.registers else {}
+
+        def pstate(name: str) -> int | None:
+            f = fields.get(name)
+            return None if f is None else self.peek("PSTATE", f.high, f.low)
+
+        el, nrw, mode_bits = pstate("EL"), pstate("nRW"), pstate("M")
+        aarch32 = nrw == 1
+        target_el = f"EL{el}" if el is not None else None
+        mode = self._mode_name(mode_bits) if aarch32 and mode_bits is not None else None
+        exception = None
+        if entry is not None:
+            record = next((a for a in entry[1] if isinstance(a, Record) and "exceptype" in a.fields), None)
+            exception = record.fields["exceptype"] if record is not None else None
+        after = self._after()
+        view = handler_view(self.model, after, target_state="AArch32" if aarch32 else "AArch64", el=el, mode=mode)
+        return attrs.evolve(base, kind="exception" if entry is not None else "returned", target_el=target_el,
+                            target_state="AArch32" if aarch32 else "AArch64", mode=mode, exception=exception,
+                            ec=view.ec, il=view.il, iss=view.iss, vector_offset=view.vector_offset,
+                            boundary=entry[0] if entry is not None else None, pc=view.pc, vector=view.vector,
+                            entered_at=entry[2:] if entry is not None else None,
+                            after=after.values, after_unknown=after.origins(self.model), after_copies=after.copies,
+                            after_written=after.written)
+
+    def _mode_name(self, value: int) -> str:
+        """The AArch32 mode ``value`` as its M32_ constant names it, without the prefix."""
+        for name, (v, typ) in self.constants.items():
+            if name.startswith("M32_") and typ.kind == "bits" and int(v) == value:
+                return name[len("M32_"):]
+        return f"'{value:05b}'"
+
+    def _after(self) -> After:
+        """Every register and PSTATE field written in this run, by name, with its value now:
+        unknown bits (copies of bits read while unset, or bits nothing ever set) 0 and listed."""
+        values: dict[str, int] = {}
+        unknown: dict[str, int] = {}
+        copies: dict[str, tuple[Copy, ...]] = {}
+        written: dict[str, int] = {}
+        names: list[str] = []
+        for register, high, low, _value, _span in self.writes:
+            if register == "PSTATE":
+                name = self.model.field_named(register, high, low)
+                names.extend(f"PSTATE.{n}" for n in ([name] if name else self.model.fields_over(register, high, low)))
+            else:
+                names.append(register)
+        for name in dict.fromkeys(names):
+            if name.startswith("PSTATE."):
+                fld = self.model.registers["PSTATE"].fields[name.split(".", 1)[1]]
+                register, high, low = "PSTATE", fld.high, fld.low
+            else:
+                register, high, low = name, self.model.registers[name].width - 1, 0
+            storage, mask, shift = self._locate(register, high, low)
+            shown = "PC" if name == "_PC" else name
+            values[shown] = (self._value[storage] & mask) >> shift
+            written[shown] = (self._written.get(storage, 0) & mask) >> shift
+            have = self._copies.get(storage)
+            copied = have[0] & mask if have is not None else 0
+            unset = mask & ~self._known[storage]  # bits nothing ever set (the write set others)
+            if copied or unset:
+                unknown[shown] = (copied | unset) >> shift
+                if copied:
+                    copies[shown] = tuple(Copy(lo, w, origin.register, origin.low + olo)
+                                          for lo, w, origin, olo in _shifted(_restrict(have[1], mask), -shift))
+        return After(values, unknown, copies, written)
+
 
 class UnsetRead:
     """A read that found bits unset: the origin of the :class:`~asl_interp.lib.values.Unset`
     value it gave. ``missing`` and ``known`` are the read's unset bits and the value of its
-    other bits, in storage position, as they were when it read them; ``decided`` is the
-    read's value once the spec examined it (None while it is only copied)."""
+    other bits, in storage position, as they were when it read them. The spec examines the
+    unset bits a few at a time (``address<55>`` examines one bit of the whole address):
+    ``examined`` marks those it examined so far and ``decided_bits`` holds their values, both
+    relative to the read (bit 0 is bit ``low`` of the register); the rest stay unexamined,
+    only copied."""
 
     __slots__ = ("machine", "register", "field", "high", "low", "span", "storage", "missing", "shift", "known",
-                 "decided")
+                 "examined", "decided_bits", "_read")
 
     def __init__(self, machine: Machine, register: str, field: str | None, high: int, low: int, span: Span | None,
                  storage: str, missing: int, shift: int, known: int):
         self.machine = machine
         self.register, self.field, self.high, self.low, self.span = register, field, high, low, span
         self.storage, self.missing, self.shift, self.known = storage, missing, shift, known
-        self.decided: int | None = None
+        self.examined = 0
+        self.decided_bits = 0
+        self._read: Read | None = None
+
+    def examine(self, mask: int) -> None:
+        """Decide the unset bits of ``mask`` (read-relative) not decided yet, at once."""
+        want = mask & (self.missing >> self.shift) & ~self.examined
+        if want:
+            self.decided_bits |= self.machine.decide(self, want) & want
+            self.examined |= want
+
+    def bits(self, lo: int, width: int) -> int:
+        """Bits ``lo + width - 1 .. lo`` of the read's value (read-relative), the unset ones
+        among them decided by the machine the first time they are examined."""
+        self.examine(((1 << width) - 1) << lo)
+        return (((self.known >> self.shift) | self.decided_bits) >> lo) & ((1 << width) - 1)
 
     def value(self) -> int:
-        """The read's bits, decided by the machine the first time they are examined."""
-        if self.decided is None:
-            self.decided = self.machine.decide(self)
-        return self.decided
+        """The read's whole value, every unset bit examined."""
+        return self.bits(0, self.high - self.low + 1)
+
+    @property
+    def decided(self) -> int | None:
+        """The read's value once every unset bit of it was examined; None while some are
+        only copied."""
+        if self.examined == self.missing >> self.shift:
+            return (self.known >> self.shift) | self.decided_bits
+        return None
 
     @property
     def name(self) -> str:
         return f"{self.register}.{self.field}" if self.field else f"{self.register}<{self.high}:{self.low}>"
 
     def as_read(self) -> Read:
-        """This read as a :class:`~asl_interp.lib.world.Read` (``value`` None until decided)."""
-        return Read(self.register, self.field, self.high, self.low, self.decided, self.span)
+        """This read as a :class:`~asl_interp.lib.world.Read`: its value once every unset
+        bit of it was examined, else None (what was examined of it is in the machine's
+        ``defaulted`` reads, bit by bit). The same object until more of it is examined, so
+        the reads of the path steps are the reads of the log."""
+        value = self.decided
+        if self._read is None or self._read.value != value:
+            self._read = Read(self.register, self.field, self.high, self.low, value, self.span,
+                              self.machine.model.inner_name(self.register, self.high, self.low))
+        return self._read
+
+    def copied_parts(self) -> list[Read]:
+        """The bits of this read never examined, only copied (``value`` None): the whole
+        read when none was examined, else one Read per run of them."""
+        rel_missing = self.missing >> self.shift
+        if not self.examined:
+            return [self.as_read()]
+        return [self.part(lo, w, None) for lo, w in _runs(rel_missing & ~self.examined)]
+
+    def part(self, lo: int, width: int, value: int | None) -> Read:
+        """Bits ``lo + width - 1 .. lo`` of this read (read-relative) as a Read of ``value``,
+        named as the model names those bits (``PSTATE.M<4>``)."""
+        high, low = self.low + lo + width - 1, self.low + lo
+        model = self.machine.model
+        return Read(self.register, model.field_named(self.register, high, low), high, low, value, self.span,
+                    model.bits_name(self.register, high, low))
 
 
 def _runs(mask: int) -> list[tuple[int, int]]:

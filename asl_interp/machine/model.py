@@ -23,9 +23,9 @@ from typing import Any
 
 import attrs
 
-from ..errors import Span, StateError, suggest
+from ..errors import StateError, suggest
 from ..lib.primitives import lookup
-from ..lib.world import FieldDef, RegisterDef, RegisterModel
+from ..lib.world import FieldDef, RegisterDef, RegisterModel, element_name
 from ..syntax import ast
 
 
@@ -67,6 +67,10 @@ class MachineModel:
         """The register ``name``, or a StateError with a suggestion."""
         reg = self.registers.get(name)
         if reg is None:
+            base, bracket, index = name.partition("[")
+            bounds = self.register_model.arrays.get(base) if bracket else None
+            if bounds is not None:
+                raise StateError(f"'{name}': {base} is an array of registers {base}[{bounds[0]}] to {base}[{bounds[1]}]")
             hint = suggest(name, list(self.registers))
             raise StateError(f"unknown register '{name}'" + (f"; {hint}" if hint else ""))
         return reg
@@ -88,6 +92,28 @@ class MachineModel:
                 return fld.name
         return None
 
+    def bits_name(self, register: str, high: int, low: int) -> str:
+        """How to name bits ``high:low`` of ``register``: ``REG.FIELD`` when a field is exactly
+        those bits, ``REG.FIELD<h:l>`` when they lie inside one field (``PSTATE.IT<1:0>``,
+        ``PSTATE.M<4>``), else ``REG<high:low>`` (``REG<n>`` for one bit). Each is a state key
+        naming the same bits."""
+        exact = self.field_named(register, high, low)
+        if exact is not None:
+            return f"{register}.{exact}"
+        inside = [f for f in self.registers[register].fields.values() if f.low <= low and high <= f.high]
+        if len(inside) == 1:
+            f = inside[0]
+            return f"{register}.{f.name}{_slice(high - f.low, low - f.low)}"
+        return f"{register}{_slice(high, low)}"
+
+    def inner_name(self, register: str, high: int, low: int) -> str | None:
+        """The name of bits ``high:low`` when they lie inside one field without being all of
+        it (``PSTATE.M<4>``); None otherwise (a Read then names them by field or position)."""
+        if self.field_named(register, high, low) is not None:
+            return None
+        name = self.bits_name(register, high, low)
+        return name if "." in name else None
+
     def fields_over(self, register: str, high: int, low: int) -> list[str]:
         """Names of the fields of ``register`` overlapping bits ``high:low``."""
         return [f.name for f in self.registers[register].fields.values() if f.low <= high and f.high >= low]
@@ -98,31 +124,12 @@ class SpecQuestions:
     """What a profile can be asked by the loaded sources: the ``keyed`` IMPLEMENTATION_DEFINED
     strings; for each function containing a keyless IMPLEMENTATION_DEFINED (or declared
     without a body and answered by an ``impdef`` primitive, which asks the same way), the
-    arguments each parameter can show in a key (``None``: any integer); and ``unpredictable_sites``,
-    every source line naming each Unpredictable member (its call sites), each with the span of
-    the definition around it (see :meth:`unpredictable_site`)."""
+    arguments each parameter can show in a key (``None``: any integer). (Where a CONSTRAINED
+    UNPREDICTABLE case is asked is known at run time: see the ConstrainUnpredictable
+    primitive.)"""
 
     keyed: frozenset[str]
     keyless: dict[str, tuple[tuple[str, ...] | None, ...]]
-    unpredictable_sites: dict[str, tuple[tuple[Span, Span], ...]]
-
-    def unpredictable_site(self, which: str, reads: Sequence[Span | None]) -> Span | None:
-        """The call site of the CONSTRAINED UNPREDICTABLE case ``which``: the one source line
-        naming it; where several lines do (``Unpredictable_RESCPACR`` in the FP checks and in
-        AArch32.IsFPEnabled()), the one in the definition that read machine state last,
-        ``reads`` being the spans of the reads so far, in order; None when that does not tell
-        (no site, or no read in any of their definitions)."""
-        sites = self.unpredictable_sites.get(which, ())
-        if len(sites) == 1:
-            return sites[0][0]
-        for span in reversed(reads):
-            if span is None:
-                continue
-            inside = [site for site, scope in sites if scope.file == span.file
-                      and scope.line <= span.line <= (scope.end_line or scope.line)]
-            if inside:
-                return inside[0]
-        return None
 
     def all_keys(self) -> list[str]:
         """Every key a profile may answer (keyless ones with integer parameters left out)."""
@@ -181,8 +188,6 @@ def spec_questions(modules: Sequence[ast.Module]) -> SpecQuestions:
 
     keyed: set[str] = set()
     keyless: dict[str, tuple[tuple[str, ...] | None, ...]] = {}
-    sites: dict[str, list[tuple[Span, Span]]] = {}
-    members = set(enums.get("Unpredictable", ()))
     for module in modules:
         for decl in module.decls:
             if isinstance(decl, ast.FuncDef) and decl.body is None:
@@ -196,14 +201,12 @@ def spec_questions(modules: Sequence[ast.Module]) -> SpecQuestions:
                         keyed.add(n.key)
                     elif isinstance(decl, ast.FuncDef | ast.GetterDef):
                         keyless[decl.name] = tuple(arguments(p.type) for p in decl.params or ())
-                elif isinstance(n, ast.Var) and n.name in members and n.span is not None and decl.span is not None:
-                    sites.setdefault(n.name, []).append((n.span, decl.span))
-    return SpecQuestions(frozenset(keyed), keyless, {name: tuple(s) for name, s in sites.items()})
+    return SpecQuestions(frozenset(keyed), keyless)
 
 
 _BITS_RANGE = re.compile(r"^\s*(\d+)\s*(?::\s*(\d+)\s*)?$")
 _STORAGE_REF = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*<\s*(\d+)\s*:\s*(\d+)\s*>\s*$")
-_REGISTER_KEYS = {"width", "storage", "record", "fields", "note", "layouts"}
+_REGISTER_KEYS = {"width", "storage", "record", "fields", "note", "layouts", "array"}
 
 
 def _model_error(source: str, message: str) -> StateError:
@@ -274,6 +277,7 @@ def build_machine_model(data: Mapping[str, Any], modules: Sequence[ast.Module] =
         raise _model_error(source, "'registers' must be a table of registers")
 
     registers: dict[str, RegisterDef] = {}
+    arrays: dict[str, tuple[int, int, int]] = {}
     storage_of: dict[str, tuple[str, int, int]] = {}
     layouts: dict[str, dict[str, str]] = {}
     for name, spec in regs_in.items():
@@ -320,6 +324,16 @@ def build_machine_model(data: Mapping[str, Any], modules: Sequence[ast.Module] =
         for fld in fields.values():
             if fld.high >= width:
                 raise _model_error(source, f"{where}.fields.{fld.name}: bit {fld.high} is outside a {width}-bit register")
+        if "array" in spec:
+            m = re.fullmatch(r"\s*(\d+)\s*\.\.\s*(\d+)\s*", str(spec["array"]))
+            if not m or int(m.group(1)) > int(m.group(2)):
+                raise _model_error(source, f"{where}.array must look like \"low..high\", not {spec['array']!r}")
+            if "storage" in spec or "record" in spec:
+                raise _model_error(source, f"{where}: an array has its own storage, one register per element")
+            arrays[name] = (int(m.group(1)), int(m.group(2)), width)
+            for i in range(int(m.group(1)), int(m.group(2)) + 1):
+                registers[element_name(name, i)] = RegisterDef(element_name(name, i), width, dict(fields))
+            continue
         registers[name] = RegisterDef(name, width, fields)
         layouts_in = spec.get("layouts", {})
         if not isinstance(layouts_in, dict):
@@ -365,6 +379,10 @@ def build_machine_model(data: Mapping[str, Any], modules: Sequence[ast.Module] =
         questions = None  # a register model for a few records only (tests): nothing to check against
     storage = {name: (v.storage, v.offset) for name, v in views.items() if (v.storage, v.offset) != (name, 0)}
     records = frozenset(name for name, spec in regs_in.items() if "record" in spec)
-    return MachineModel(RegisterModel(registers, types, storage), views, widths, source, questions, layouts, records)
+    return MachineModel(RegisterModel(registers, types, storage, arrays), views, widths, source, questions, layouts,
+                        records)
 
 
+def _slice(high: int, low: int) -> str:
+    """``<high:low>``, or ``<n>`` for one bit."""
+    return f"<{high}>" if high == low else f"<{high}:{low}>"

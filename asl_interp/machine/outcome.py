@@ -71,12 +71,15 @@ class Outcome:
     """What one evaluation did.
 
     ``kind`` is ``"returned"`` (the call returned: access permitted) or ``"exception"`` (an
-    exception-entry boundary was reached). For exceptions: ``target_el`` (``"EL2"``),
-    ``target_state`` (``"AArch64"``/``"AArch32"``), ``mode`` (AArch32 mode name such as
-    ``"Undef"``, ``"Hyp"``; None for AArch64), ``exception`` (the Exception member of the
-    record passed, None when the call has none), ``ec``/``il``/``iss`` (from the spec's own
-    ExceptionClass; None when not applicable), ``vector_offset`` (as passed at the call),
-    ``boundary`` (the ASL function that ended the evaluation). Always: ``via_undefined``,
+    exception was taken). When the text itself ran the entry to ``EndOfInstruction()``, the
+    exception fields are read from the state it left: ``target_el`` (``"EL2"``),
+    ``target_state`` (``"AArch64"``/``"AArch32"``) and ``mode`` (AArch32 mode name such as
+    ``"Undef"``, ``"Hyp"``; None for AArch64) from PSTATE; ``ec``/``il``/``iss`` from the
+    syndrome register it wrote (ESR_ELx, HSR; None when it wrote none); ``vector_offset`` and
+    ``pc`` from the PC it branched to; ``exception`` is the Exception member of the record
+    the entry routine was called with and ``boundary`` that routine's name (observed, not
+    decided: see ``entry`` in spec.toml). A spec version that stops at a boundary
+    primitive instead gives what the primitive recorded. Always: ``via_undefined``,
     ``reads`` (each field once, first read, in order), ``path`` (decided branches),
     ``unknowns``, ``lines`` (executed statements, when traced), ``value`` (the returned
     value, for functions), ``choices`` (the CONSTRAINED UNPREDICTABLE choices taken, in
@@ -109,6 +112,26 @@ class Outcome:
     #: Fields read while unset and only copied, never examined (``value`` None): their bits
     #: are unknown wherever the spec put them.
     copied: tuple[Read, ...] = ()
+    #: After an exception entry the text ran to its end: the PC it branched to (its known
+    #: bits; unknown ones read 0), the vector in words (``"VBAR_EL2 + 0x600"``), and every
+    #: register and PSTATE field the entry wrote, by name (``"ESR_EL2"``, ``"PSTATE.EL"``,
+    #: ``"PC"``), to its value after (unknown bits read 0).
+    #: Fields read whose values are the profile's [state] ones, not the caller's state.
+    from_profile: tuple[Read, ...] = ()
+    pc: int | None = None
+    vector: str | None = None
+    after: dict[str, int] = attrs.field(factory=dict, hash=False)
+    #: name -> (mask of its unknown bits, where the text copied them from, in words:
+    #: ``"VBAR_EL2<63:11>"``): bits read while nobody had set them, never examined.
+    after_unknown: dict[str, tuple[int, str]] = attrs.field(factory=dict, hash=False)
+    #: (decided branches, reads) before the entry routine was called: ``path[:n]`` decided
+    #: where the exception goes, ``path[n:]`` are the entry routine's own.
+    entered_at: tuple[int, int] | None = None
+    #: name -> the runs of its unknown bits that are copies of register bits read while unset
+    #: (:class:`~asl_interp.machine.after.Copy`): what a state giving those bits fills in.
+    after_copies: dict[str, tuple] = attrs.field(factory=dict, hash=False)
+    #: name -> the bits of it the entry wrote (the rest are the state's, unchanged).
+    after_written: dict[str, int] = attrs.field(factory=dict, hash=False)
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-ready dict: ``outcome`` {kind, target_el, target_state, mode, exception, ec,
@@ -127,6 +150,8 @@ class Outcome:
                 "ec": self.ec,
                 "vector_offset": self.vector_offset,
                 "via_undefined": self.via_undefined,
+                "pc": self.pc,
+                "vector": self.vector,
             },
             "reads": [_read_json(r) for r in self.reads],
             "path": [
@@ -153,6 +178,9 @@ class Outcome:
             "warnings": list(self.warnings),
             "defaulted": [_read_json(r) for r in self.defaulted],
             "copied": [_read_json(r) for r in self.copied],
+            "from_profile": [_read_json(r) for r in self.from_profile],
+            "after": dict(self.after),
+            "after_unknown": {name: {"mask": mask, "from": origin} for name, (mask, origin) in self.after_unknown.items()},
         }
 
     def summary(self) -> str:
@@ -165,7 +193,8 @@ class Outcome:
             parts.append(self.exception)
         if self.ec is not None:
             parts.append(f"class 0x{self.ec:02X}")
-        parts.append(f"vector offset 0x{self.vector_offset:X}")
+        if self.vector_offset is not None:
+            parts.append(f"vector offset 0x{self.vector_offset:X}")
         if self.via_undefined:
             parts.append("via UNDEFINED")
         return ", ".join(parts)

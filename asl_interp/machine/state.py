@@ -131,7 +131,15 @@ class StateWrite:
     value: int
 
 
-_KEY = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(?:\.\s*([A-Za-z_][A-Za-z0-9_]*)|<\s*(\d+)\s*(?::\s*(\d+)\s*)?>)?\s*$")
+#: REGISTER (an array element: NAME[i]), then .FIELD, <high:low> or .FIELD<high:low> (bits of
+#: the field); <n> is one bit.
+STATE_KEY = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*(?:\s*\[\s*\d+\s*\])?)\s*(?:\.\s*([A-Za-z_][A-Za-z0-9_]*))?"
+                  r"\s*(?:<\s*(\d+)\s*(?::\s*(\d+)\s*)?>)?\s*$")
+
+
+def key_register(m: re.Match) -> str:
+    """The register a :data:`STATE_KEY` match names (``_R[14]`` for ``_R [ 14 ]``)."""
+    return re.sub(r"\s+", "", m.group(1))
 
 
 def flatten_state(mapping: Mapping[str, Any], prefix: str = "") -> list[tuple[str, Any]]:
@@ -215,21 +223,23 @@ def _bit_text(value: int, low: int, high: int) -> str:
 
 
 def _resolve_one(key: str, value: Any, model: MachineModel, constants: Constants | None) -> StateWrite:
-    m = _KEY.match(key)
+    m = STATE_KEY.match(key)
     if not m:
-        raise StateError(f"state key {key!r} is not REGISTER, REGISTER.FIELD or REGISTER<high:low>")
-    reg = model.register(m.group(1))
+        raise StateError(f"state key {key!r} is not REGISTER, REGISTER.FIELD, REGISTER<high:low> or "
+                         "REGISTER.FIELD<high:low>")
+    reg = model.register(key_register(m))
     if m.group(2):
         fld = model.field(reg.name, m.group(2))
-        high, low, what = fld.high, fld.low, f"{reg.name}.{fld.name}"
-    elif m.group(3):
-        high = int(m.group(3))
-        low = int(m.group(4)) if m.group(4) is not None else high
-        if high < low or high >= reg.width:
-            raise StateError(f"{key}: {reg.name} is {reg.width} bits wide (bits {reg.width - 1}:0)")
-        what = f"{reg.name}<{high}:{low}>"
+        high, low, what, base, width = fld.high, fld.low, f"{reg.name}.{fld.name}", fld.low, fld.high - fld.low + 1
     else:
-        high, low, what = reg.width - 1, 0, reg.name
+        high, low, what, base, width = reg.width - 1, 0, reg.name, 0, reg.width
+    if m.group(3):
+        top = int(m.group(3))
+        bottom = int(m.group(4)) if m.group(4) is not None else top
+        if top < bottom or top >= width:
+            raise StateError(f"{key}: {what} is {width} bits wide (bits {width - 1}:0)")
+        high, low = base + top, base + bottom
+        what = f"{what}<{top}:{bottom}>"
     bits = parse_bits_value(value, high - low + 1, what, constants)
     return StateWrite(key, reg.name, high, low, bits)
 

@@ -996,7 +996,10 @@ class _Checker:
     def index(self, e: ast.Index, scope: _Scope, setter: bool) -> T:
         n = e.name
         arr = None
-        if n in scope.types and scope.types[n].kind == "array":
+        if self.model is not None and n in self.model.arrays:
+            low, high, width = self.model.arrays[n]
+            arr = Res("regarray", name=n), T("array", elems=(BITS(width),))
+        elif n in scope.types and scope.types[n].kind == "array":
             arr = Res("array", slot=scope.slots[n]), scope.types[n]
         elif n in self.p.globals and self.p.globals[n][0].kind == "array":
             arr = Res("array", name=n), self.p.globals[n][0]

@@ -131,3 +131,62 @@ AArch32.EnterMonitorMode(bits(32) preferred_exception_return, integer lr_offset,
     BranchTo(MVBAR<31:5>:vect_offset<4:0>, BranchType_EXCEPTION);
 
     EndOfInstruction();
+
+// AArch32.EnterHypMode()
+// ======================
+// Take an exception to Hyp mode.
+
+AArch32.EnterHypMode(ExceptionRecord exception, bits(32) preferred_exception_return,
+                     integer vect_offset)
+    SynchronizeContext();
+    assert HaveEL(EL2) && !IsSecure() && ELUsingAArch32(EL2);
+
+    spsr = GetPSRFromPSTATE();
+    if !(exception.exceptype IN {Exception_IRQ, Exception_FIQ}) then
+        AArch32.ReportHypEntry(exception);
+    AArch32.WriteMode(M32_Hyp);
+    SPSR[] = spsr;
+    ELR_hyp = preferred_exception_return;
+    PSTATE.T = HSCTLR.TE;                       // PSTATE.J is RES0
+    PSTATE.SS = '0';
+    if !HaveEL(EL3) || SCR_GEN[].EA == '0' then PSTATE.A = '1';
+    if !HaveEL(EL3) || SCR_GEN[].IRQ == '0' then PSTATE.I = '1';
+    if !HaveEL(EL3) || SCR_GEN[].FIQ == '0' then PSTATE.F = '1';
+    PSTATE.E = HSCTLR.EE;
+    PSTATE.IL = '0';
+    PSTATE.IT = '00000000';
+    if HaveSSBSExt() then PSTATE.SSBS = HSCTLR.DSSBS;
+    BranchTo(HVBAR<31:5>:vect_offset<4:0>, BranchType_EXCEPTION);
+
+    EndOfInstruction();
+
+// AArch32.EnterMode()
+// ===================
+// Take an exception to a mode other than Monitor and Hyp mode.
+
+AArch32.EnterMode(bits(5) target_mode, bits(32) preferred_exception_return, integer lr_offset,
+                  integer vect_offset)
+    SynchronizeContext();
+    assert ELUsingAArch32(EL1) && PSTATE.EL != EL2;
+
+    spsr = GetPSRFromPSTATE();
+    if PSTATE.M == M32_Monitor then SCR.NS = '0';
+    AArch32.WriteMode(target_mode);
+    SPSR[] = spsr;
+    R[14] = preferred_exception_return + lr_offset;
+    PSTATE.T = SCTLR.TE;                        // PSTATE.J is RES0
+    PSTATE.SS = '0';
+    if target_mode == M32_FIQ then
+        PSTATE.<A,I,F> = '111';
+    elsif target_mode IN {M32_Abort, M32_IRQ} then
+        PSTATE.<A,I> = '11';
+    else
+        PSTATE.I = '1';
+    PSTATE.E = SCTLR.EE;
+    PSTATE.IL = '0';
+    PSTATE.IT = '00000000';
+    if HavePANExt() && SCTLR.SPAN == '0' then PSTATE.PAN = '1';
+    if HaveSSBSExt() then PSTATE.SSBS = SCTLR.DSSBS;
+    BranchTo(ExcVectorBase()<31:5>:vect_offset<4:0>, BranchType_EXCEPTION);
+
+    EndOfInstruction();
