@@ -687,7 +687,7 @@ class _FuncGen:
         else:
             if t.kind == "bits" and t.width is None and isinstance(s.type, ast.BitsType):
                 w = self.new_tmp()
-                self.emit(lv, f"{w} = {self.ex(s.type.width)}")
+                self.emit(lv, f"{w} = _width({self.ex(s.type.width)}, {self.g.span(s.type)})")
                 self.emit(lv, f"if {w} < 0:")
                 self.emit(lv + 1, f"raise _negative_width({w}, {self.g.span(s.type)})")
                 value = self.default(t, s.type, obj, width=w)
@@ -1431,7 +1431,7 @@ class _FuncGen:
                 return f"({code} & {self.mask(et, e)})"
             return code
         if op == "*":
-            return f"({self.ex(e.left)} * {self.ex(e.right)})"
+            return f"_mul({self.ex(e.left)}, {self.ex(e.right)}, {self.g.span(e)})"
         if op == "/":
             return f"_exactdiv({self.ex(e.left)}, {self.ex(e.right)}, {self.g.span(e)})"
         if op in ("DIV", "MOD"):
@@ -1440,9 +1440,11 @@ class _FuncGen:
                 return f"({self.ex(e.left)} {'//' if op == 'DIV' else '%'} {k})"
             return f"_{op.lower()}({self.ex(e.left)}, {self.ex(e.right)}, {self.g.span(e)})"
         if op == "^":
-            return f"({self.ex(e.left)} ** {self.ex(e.right)})"
-        if op in ("<<", ">>"):
-            return f"({self.ex(e.left)} {op} {self.ex(e.right)})"
+            return f"_pow({self.ex(e.left)}, {self.ex(e.right)}, {self.g.span(e)})"
+        if op == "<<":
+            return f"_shl({self.ex(e.left)}, {self.ex(e.right)}, {self.g.span(e)})"
+        if op == ">>":
+            return f"({self.ex(e.left)} >> {self.ex(e.right)})"
         raise GenerationError(f"operator {op} at {e.span}")
 
     def e_In(self, e: ast.In) -> str:

@@ -27,6 +27,7 @@ import sys
 from typing import Any
 
 from ..errors import ASLAssertionError, ASLError, ASLRuntimeError, Span, StateError, UsageError
+from ..lib import limits
 from ..lib.primitives import PrimContext
 from ..lib.values import Array, Bits, LazyBits, Record, copy_value, fits_type, freeze_overlapping, show
 from ..lib.world import TypeDesc, World, checked_answer
@@ -185,7 +186,7 @@ def slice_bits(v: Any, hi: int, lo: int, width: int | None, span: Any) -> int:
         raise slice_range(hi, lo, width, span)
     if isinstance(v, Bits):
         return v.read(hi, lo, span)
-    return (v >> lo) & ((1 << (hi - lo + 1)) - 1)
+    return (v >> lo) & ((1 << limits.check_width(hi - lo + 1, span)) - 1)
 
 
 def check_slice(hi: int, lo: int, width: int, span: Any) -> None:
@@ -260,6 +261,7 @@ HELPERS = {
     "_eqw": eqw, "_masked": masked, "_slice": slice_bits, "_check_slice": check_slice, "_patch": patch,
     "_argw": argw, "_zext": zext, "_ext_error": ext_error, "_store_checked": store_checked,
     "_from_world": from_world, "_bits_desc": bits_desc, "_fail": fail,
+    "_pow": limits.power, "_shl": limits.shift_left, "_mul": limits.multiply, "_width": limits.check_width,
 }
 
 

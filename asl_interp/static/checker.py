@@ -49,6 +49,7 @@ from typing import Any
 import attrs
 
 from ..errors import ASLError, ASLStaticError, suggest
+from ..lib.limits import LIMITS
 from ..lib.world import RegisterModel
 from ..syntax import ast
 from ..syntax.depth import TOO_DEEP, deep_recursion, too_deep
@@ -354,6 +355,16 @@ class _Checker:
     def error(self, msg: str, node: Any) -> None:
         self.err.append(ASLStaticError(msg, getattr(node, "span", None)))
 
+    def wide(self, width: int | None, node: Any) -> int | None:
+        """``width`` (a statically known bit-vector width), or None after a static error when
+        it is over the ``bits`` limit (:mod:`asl_interp.lib.limits`): no phase after the
+        checker ever builds a value or a mask that wide."""
+        if width is not None and width > LIMITS.bits:
+            self.error(f"bits({width:,}) is wider than the limit of {LIMITS.bits:,} bits "
+                       "(a limit of asl-interp, raised with --limit bits=N)", node)
+            return None
+        return width
+
     # ---- pass 1: declarations -------------------------------------------------------
     def run(self) -> CheckedProgram:
         from ..lib import primitives
@@ -588,7 +599,7 @@ class _Checker:
             if w is not None:
                 if w < 0:
                     self.error(f"negative width {w}", t.width)
-                return BITS(w)
+                return BITS(self.wide(w, t.width))
             if scope is not None and not sig:
                 self.expr(t.width, scope, INT)
             return BITS(None, t.width)
@@ -958,7 +969,7 @@ class _Checker:
                 total += t.width
         self.p.res[e] = Res("fields")
         self.p.parts[e] = parts
-        return BITS(total)
+        return BITS(self.wide(total, e))
 
     def e_SliceExpr(self, e: ast.SliceExpr, scope: _Scope, expected, lhs: bool = False):
         bt = self.expr(e.base, scope, None) if not lhs else self.p.types.get(e.base) or self.expr(e.base, scope, None)
@@ -988,7 +999,7 @@ class _Checker:
                 self.error(f"slice <{hi}:{lo}> is out of range for {bt}", node)
             if total is not None:
                 total += hi - lo + 1
-        return BITS(total)
+        return BITS(self.wide(total, e))
 
     def e_Index(self, e: ast.Index, scope: _Scope, expected):
         return self.index(e, scope, setter=False)
@@ -1101,7 +1112,7 @@ class _Checker:
                 i = pnames.index(we.name)
                 args = getattr(node, "args", ())
                 if i < len(args):
-                    w = self.fold(args[i])
+                    w = self.wide(self.fold(args[i]), args[i])
                     return BITS(w, None if w is not None else args[i], t.layout)
             elif we.name == f.ctx_width and ctx is not None:
                 return ctx
@@ -1207,7 +1218,7 @@ class _Checker:
                 if t.kind not in ("bits", "any"):
                     self.error(f"':' concatenates bits, not {t}", side)
             if lt.kind == "bits" and rt.kind == "bits" and lt.width is not None and rt.width is not None:
-                return BITS(lt.width + rt.width)
+                return BITS(self.wide(lt.width + rt.width, e))
             return BITS(None)
         if op in ("AND", "OR", "EOR"):
             lt, rt = self._pair(e, scope, expected)

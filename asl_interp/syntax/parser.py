@@ -1158,17 +1158,12 @@ def parse(text: str, filename: str) -> ast.Module:
 
 
 def parse_file(path: str | Path) -> ast.Module:
-    """Read and parse one file (UTF-8). An unreadable file is a :class:`UsageError`."""
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise UsageError(f"no such file: {path}") from None
-    except UnicodeDecodeError as err:
-        raise UsageError(f"{path} is not UTF-8 text ({err.reason} at byte {err.start})") from None
-    except OSError as err:
-        raise UsageError(f"cannot read {path}: {err.strerror or err}") from None
-    return parse(text, str(path))
+    """Read and parse one file (UTF-8, a byte order mark accepted; see
+    :mod:`asl_interp.syntax.source`). An unreadable, oversized or undecodable file is a
+    :class:`UsageError` naming it."""
+    from .source import read_text
+
+    return parse(read_text(path, ""), str(path))
 
 
 def parse_statements(text: str, filename: str = "<stmt>") -> tuple[ast.Stmt, ...]:
@@ -1194,6 +1189,13 @@ def parse_expression(text: str, filename: str = "<expr>") -> ast.Expr:
         raise ErrorList([err]) from None
 
 
+def asl_files_in(folder: Path) -> list[Path]:
+    """The ``*.asl`` files below ``folder``, recursively, sorted: every such name that is not
+    a folder (a link to nothing is kept, so that reading it reports it rather than the file
+    being skipped in silence)."""
+    return sorted(p for p in folder.rglob("*.asl") if not p.is_dir())
+
+
 def parse_paths(paths: Iterable[str | Path]) -> tuple[list[ast.Module], list[ASLError]]:
     """Parse files and folders (``*.asl`` below a folder, recursively, in sorted order).
 
@@ -1204,9 +1206,9 @@ def parse_paths(paths: Iterable[str | Path]) -> tuple[list[ast.Module], list[ASL
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            files.extend(sorted(p for p in path.rglob("*.asl") if p.is_file()))
-        elif path.is_file():
-            files.append(path)
+            files.extend(asl_files_in(path))
+        elif path.exists() or path.is_symlink():
+            files.append(path)  # a device or a broken link: reading it says what is wrong
         else:
             raise UsageError(f"no such file or folder: {raw}")
     modules: list[ast.Module] = []
