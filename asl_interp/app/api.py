@@ -29,7 +29,6 @@ Guarantees:
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -38,6 +37,7 @@ import attrs
 
 from .. import sources_root
 from ..errors import ProfileError, UsageError, suggest
+from ..lib.limits import LIMITS
 from ..lib.values import settled
 from ..lib.world import EvaluationEnded, ExceptionEntry
 from ..machine.machine import Machine
@@ -92,7 +92,7 @@ class Spec:
         machine = Machine(self.model, prof, unset=unset, on_missing_impdef=on_missing_impdef,
                           on_unknown=on_unknown, constants=self.constants, trace=trace)
         if isinstance(state, StateFile):
-            machine.apply_state(state.registers, origin=state.path)
+            machine.apply_state(state.registers, origin=state.path, written=True)
         elif state:
             machine.apply_state(state)
         return machine
@@ -114,13 +114,15 @@ class Spec:
             _parse_call(call)  # raises the UsageError for anything but text
         procedure = self.is_procedure_call(call)
         text = call.strip()
+        steps = {"step_limit": LIMITS.steps, "recursion_limit": LIMITS.recursion}  # --max-steps, --limit
         try:
             if procedure:
                 self.program.run_statements(text + ";", machine, instrumented=True, lines=machine.trace,
-                                             filename=CALL_FILE)
+                                             filename=CALL_FILE, **steps)
                 value = None
             else:
-                value = self.program.evaluate(text, machine, instrumented=True, lines=machine.trace, filename=CALL_FILE)
+                value = self.program.evaluate(text, machine, instrumented=True, lines=machine.trace, filename=CALL_FILE,
+                                              **steps)
                 value = settled(value)  # handing the value out examines it
         except EvaluationEnded as end:
             outcome = end.outcome
@@ -222,36 +224,50 @@ def _spec_folder(version: str | Path) -> Path:
 
 
 def _read_spec_toml(folder: Path) -> dict[str, Any]:
+    """``spec.toml`` of ``folder``, every key checked for its type: a UsageError naming the
+    file and key otherwise."""
+    from ..lib.inputs import read_toml
+
     path = folder / "spec.toml"
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as err:
-        raise UsageError(f"{path}: not valid TOML: {err}") from None
+    data = read_toml(path, "the spec description", UsageError)
     extra = set(data) - _SPEC_KEYS
     if extra:
-        raise UsageError(f"{path}: unknown key(s) {', '.join(sorted(extra))}")
+        hint = suggest(sorted(extra)[0], sorted(_SPEC_KEYS))
+        raise UsageError(f"{path}: unknown key(s) {', '.join(sorted(extra))}" + (f"; {hint}" if hint else ""))
+    for key in ("name", "description"):
+        if key in data and not isinstance(data[key], str):
+            raise UsageError(f"{path}: '{key}' must be a string, not {data[key]!r}")
+    for key in ("entry_points", "boundary"):
+        value = data.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise UsageError(f"{path}: '{key}' must be a list of strings, not {value!r}")
     undefined = data.get("undefined")
     if undefined is not None and (not isinstance(undefined, dict)
-                                  or set(undefined) != {"selector", "if_true", "if_false"}):
-        raise UsageError(f"{path}: [undefined] needs exactly selector, if_true and if_false")
+                                  or set(undefined) != {"selector", "if_true", "if_false"}
+                                  or not all(isinstance(v, str) for v in undefined.values())):
+        raise UsageError(f"{path}: [undefined] needs exactly selector, if_true and if_false, each a function name")
     return data
 
 
 def _build_spec(folder: Path, *, use_cache: bool = True) -> Spec:
     from ..backend.program import UndefinedRule
     from ..errors import register_spec_root
+    from ..syntax.parser import asl_files_in
     from .loading import load_program
 
     register_spec_root(folder)
 
     meta = _read_spec_toml(folder)
-    files = sorted(p for p in folder.rglob("*.asl"))
+    files = asl_files_in(folder)
     if not files:
         raise UsageError(f"{folder} holds no .asl files")
+    if not (folder / "registers.toml").exists():
+        raise UsageError(f"{folder} is not a complete spec version folder: it has no registers.toml "
+                         "(the register model; see asl_sources/armv8.6/registers.toml)")
     rule = meta.get("undefined")
     undefined = UndefinedRule(**rule) if rule else None
     program, model, modules = load_program(files, folder / "registers.toml", undefined=undefined, use_cache=use_cache)
-    _check_spec_names(folder / "spec.toml", meta, program)
+    _check_spec_names(folder / "spec.toml", meta, program, modules)
     return Spec(
         name=str(meta.get("name", folder.name)),
         path=folder,
@@ -266,10 +282,19 @@ def _build_spec(folder: Path, *, use_cache: bool = True) -> Spec:
     )
 
 
-def _check_spec_names(path: Path, meta: Mapping[str, Any], program: Any) -> None:
+def _check_spec_names(path: Path, meta: Mapping[str, Any], program: Any, modules: list[Any] = ()) -> None:
     """Every entry point names a function of the program; every boundary function is
-    declared without a body and has a primitive to record the outcome."""
+    declared without a body and has a primitive to record the outcome; every type
+    ``registers.toml`` gives a register layout (``[types]``) is declared by the sources."""
     from ..lib import primitives
+
+    declared = {d.name for m in modules for d in m.decls
+                if isinstance(d, ast.TypeDecl | ast.RecordDecl | ast.EnumDecl | ast.TypeAlias)}
+    for tname in sorted(program.register_model.types) if modules else ():
+        if tname not in declared:
+            hint = suggest(tname, sorted(declared))
+            raise UsageError(f"{path.parent / 'registers.toml'}: [types] names {tname}, which the ASL sources do not "
+                             "declare" + (f"; {hint}" if hint else ""))
 
     for sig in meta.get("entry_points", []):
         name = str(sig).split("(")[0].strip()

@@ -37,7 +37,7 @@ from ..machine.machine import Machine
 from ..machine.model import MachineModel
 from ..machine.outcome import Outcome, PathStep, outcome_line, show_value
 from ..machine.profile import Profile
-from ..machine.state import StateFile, StateWrite, check_state_conflicts, load_state_file
+from ..machine.state import StateConflicts, StateFile, load_state_file, whole_register_refused
 from ..syntax import ast
 
 __all__ = [
@@ -54,6 +54,7 @@ __all__ = [
     "render_run",
     "run_json",
     "render_profiles",
+    "render_entries",
     "render_registers",
     "write",
 ]
@@ -80,18 +81,22 @@ def write(text: str) -> None:
 # Options -> machine
 # ======================================================================================
 
-_SET_NAME = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)(?:\.([A-Za-z_][A-Za-z0-9_]*)|<\s*(\d+)\s*(?::\s*(\d+)\s*)?>)?$")
+_SET_NAME = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)(?:\.([A-Za-z_][A-Za-z0-9_]*)|<([0-9]{1,9})(?::([0-9]{1,9}))?>)?$",
+                       re.ASCII)
 
 
 def parse_set_option(text: str, option: str = "--set") -> tuple[str, str]:
-    """Split one ``--set NAME=VALUE`` (or ``option NAME=VALUE``) into ``(NAME, VALUE)``, both
-    stripped.
+    """Split one ``--set NAME=VALUE`` (or ``option NAME=VALUE``) into ``(NAME, VALUE)``.
 
-    Raises UsageError quoting the option when there is no ``=``, no name or no value."""
+    Raises UsageError quoting the option when there is no ``=``, no name or no value, or
+    blanks around either (values are strict, as in state files: see
+    :mod:`asl_interp.machine.state`)."""
     name, eq, value = text.partition("=")
-    name, value = name.strip(), value.strip()
-    if not eq or not name or not value:
+    if not eq or not name.strip() or not value.strip():
         raise UsageError(f"{option} {text}: write NAME=VALUE, e.g. {option} HCR_EL2.TGE=1 or {option} PSTATE.EL=EL1")
+    if name != name.strip() or value != value.strip():
+        raise UsageError(f"{option} {text}: no blanks around the name or the value; write "
+                         f"{option} {name.strip()}={value.strip()}")
     return name, value
 
 
@@ -99,16 +104,20 @@ def state_options(spec: Any, texts: Sequence[str], option: str = "--set") -> dic
     """``NAME=VALUE`` texts of ``option`` (``--set``, ``--where``) -> a state mapping, each
     name checked by :func:`check_state_name` and each value against the name's width and the
     spec's constants, the way ``run --set`` checks them: every mistake is a UsageError naming
-    the option, with a suggestion. Later texts override earlier ones."""
-    from ..machine.state import resolve_state
+    the option, with a suggestion. A name given twice, or two names for the same bits with
+    different values, is a UsageError too (see :class:`~asl_interp.machine.state.StateConflicts`)."""
+    from ..machine.state import StateConflicts, resolve_state
 
     out: dict[str, str] = {}
+    conflicts = StateConflicts(spec.model)
     for text in texts:
         name, value = parse_set_option(text, option)
         where = f"{option} {text}"
         check_state_name(spec.model, name, where)
         with _as_usage(f"bad value in {where}: "):
-            resolve_state({name: value}, spec.model, spec.constants)
+            (write,) = resolve_state({name: value}, spec.model, spec.constants)
+        with _as_usage(f"{option}: "):
+            conflicts.add(write)
         out[name] = value
     return out
 
@@ -167,10 +176,9 @@ def check_state_name(model: MachineModel, name: str, option: str) -> None:
     if not m:
         raise UsageError(f"{name!r} is not REGISTER, REGISTER.FIELD or REGISTER<high:low> in {option}")
     register, field, high = m.group(1), m.group(2), m.group(3)
-    if register == "PSTATE" and field is None and "PSTATE" in model.registers:
-        raise UsageError(f"{option}: PSTATE has no architectural bit layout (its packing here is this tool's); "
-                         "set its fields as PSTATE.FIELD, e.g. PSTATE.EL=EL1",
-                         notes=("note: `asl-interp registers PSTATE` lists its fields",))
+    refused = whole_register_refused(model, register) if field is None else None
+    if refused:
+        raise UsageError(f"{option}: {refused}", notes=("note: `asl-interp registers PSTATE` lists its fields",))
     reg = model.registers.get(register)
     if reg is None:
         hint = suggest(register, list(model.registers))
@@ -240,18 +248,19 @@ def prepare_run(spec: Any, call: str, *, profile: str | None = None, state: str 
     parsed = parse_call(spec, call)
     with _as_usage():
         machine = spec.machine(prof, state_file, unset=unset, trace=trace)
-    set_writes: list[StateWrite] = []
+    conflicts = StateConflicts(spec.model)
     for text in sets:
         name, value = parse_set_option(text)
         option = f"--set {text}"
         check_state_name(spec.model, name, option)
         with _as_usage():
             try:
-                set_writes.extend(machine.apply_state({name: value}))
+                writes = machine.apply_state({name: value})
             except ASLError as err:
                 raise type(err)(f"bad value in {option}: {err.message}", err.span, err.notes) from None
             try:
-                check_state_conflicts(set_writes, spec.model)
+                for w in writes:
+                    conflicts.add(w)
             except ASLError as err:
                 raise type(err)(f"--set: {err.message}", err.span, err.notes) from None
     machine.warnings.extend(state_consistency(spec, machine))
@@ -644,6 +653,33 @@ def render_profiles(spec: Any) -> str:
         out.extend(textwrap.wrap(prof.description, _COLUMNS, initial_indent=f"{name:<{width}}  ",
                                  subsequent_indent=" " * (width + 2), break_on_hyphens=False))
     return "\n".join(out)
+
+
+def render_entries(spec: Any) -> str:
+    """The entry points of ``spec`` (its ``spec.toml``), each with its signature as the
+    sources declare it and where (``aarch32/functions.asl:40``), then how to run one."""
+    from ..errors import display_path
+
+    where: dict[str, str] = {}
+    for module in spec.modules:
+        for decl in module.decls:
+            if isinstance(decl, ast.FuncDef) and decl.name not in where and decl.span is not None:
+                where[decl.name] = f"{display_path(decl.span.file)}:{decl.span.line}"
+    rows = []
+    for entry in spec.entry_points:
+        name = entry.split("(")[0].strip()
+        for signature in spec.program.functions.get(name, [entry]):
+            rows.append((signature, where.get(name, "")))
+    if not rows:
+        return f"{spec.name} names no entry points (spec.toml, entry_points); any function can still be called"
+    width = max(len(sig) for sig, _ in rows)
+    head = f"Entry points of {spec.name} ({len(rows)}):"
+    example = rows[0][0].split("(")[0] + "(" + ", ".join(
+        "TRUE" if p.strip().startswith("boolean") else "..." for p in rows[0][0].partition("(")[2].rstrip(")").split(",")
+        if p.strip()) + ")"
+    return "\n".join([head] + [f"  {sig:<{width}}  {loc}".rstrip() for sig, loc in rows]
+                     + ["", f"Run one: asl-interp run --spec {spec.name} '{example}' (any other function of the "
+                            "spec can be called too)"])
 
 
 def _views_of(model: MachineModel, storage: str) -> list[str]:

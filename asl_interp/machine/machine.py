@@ -94,12 +94,14 @@ class Machine(World):
         self.lines: list[Span] = []
         self.via_undefined = False
         check_profile_questions(model, profile)
-        self.apply_state(profile.state, origin=f"profile {profile.name} [state]")
+        self.apply_state(profile.state, origin=f"profile {profile.name} [state]", written=True)
 
     # ---- state -------------------------------------------------------------------------
-    def apply_state(self, state: Mapping[str, Any], origin: str | None = None) -> list[StateWrite]:
-        """Resolve and apply user state (see :func:`resolve_state`); later keys win."""
-        writes = resolve_state(state, self.model, self.constants, origin)
+    def apply_state(self, state: Mapping[str, Any], origin: str | None = None, *,
+                    written: bool = False) -> list[StateWrite]:
+        """Resolve and apply user state (see :func:`resolve_state`, also for ``written``) over
+        what is already set."""
+        writes = resolve_state(state, self.model, self.constants, origin, written=written)
         for w in writes:
             self._store(w.register, w.high, w.low, w.value)
         return writes

@@ -37,13 +37,13 @@ the key and the spec line asking (raised by the Machine), never a silent default
 from __future__ import annotations
 
 import os
-import tomllib
 from pathlib import Path
 from typing import Any
 
 import attrs
 
 from ..errors import ProfileError, suggest
+from ..lib.inputs import read_toml
 from ..lib.world import TypeDesc
 from .model import MachineModel
 from .state import Constants, parse_bits_value, typed_answer
@@ -107,9 +107,9 @@ def _profile_path(name_or_path: str | Path, folder: Path, base: Path | None = No
         path = Path(text)
         if base is not None and not path.is_absolute():
             path = Path(os.path.normpath(base / path))  # normalised, so 'extends' loops are seen
-        if not path.is_file():
+        if not path.exists():
             raise ProfileError(f"profile file {path if base is not None else text} does not exist")
-        return path
+        return path  # a folder or a device: reading it says so
     path = folder / f"{text}.toml"
     if not path.is_file():
         hint = suggest(text, profile_names(folder))
@@ -162,12 +162,7 @@ def _load_profile(path: Path, folder: Path, seen: tuple[str, ...]) -> Profile:
     where = str(path)
     if where in seen:
         raise ProfileError(f"{where}: 'extends' loops: {' -> '.join(seen + (where,))}")
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as err:
-        raise ProfileError(f"cannot read profile {where}: {err.strerror or err}") from None
-    except tomllib.TOMLDecodeError as err:
-        raise ProfileError(f"{where}: not valid TOML: {err}") from None
+    data = read_toml(path, "the profile", ProfileError)
 
     extra = set(data) - _PROFILE_KEYS
     if extra:
