@@ -219,7 +219,9 @@ def _model_raised(err: BaseException, file: str | None, what: str) -> ModelError
     if isinstance(err, SystemExit):
         return ModelError(f"the model exited (SystemExit {err.code!r}){' ' + what if what else ''}", span,
                           notes=("note: a model returns its answer; it must not call sys.exit() or raise SystemExit",))
-    return ModelError(f"the model raised {type(err).__name__}{' ' + what if what else ''}: {err}", span)
+    detail = _short_repr(str(err))[1:-1] if str(err) else ""
+    return ModelError(f"the model raised {type(err).__name__}{' ' + what if what else ''}"
+                      + (f": {detail}" if detail else ""), span)
 
 
 def _check_signature(model: Callable, name: str) -> None:
@@ -515,7 +517,8 @@ class _ModelProcess:
         if not self._conn.poll(self.timeout):
             self._process.kill()
             self._process.join()
-            raise ModelError(f"the model did not answer within {self.timeout:g} s {doing} (--model-timeout): it "
+            who = "the model" if self.span is not None else f"the model {self.name}"
+            raise ModelError(f"{who} did not answer within {self.timeout:g} s {doing} (--model-timeout): it "
                              "loops, waits or is too slow", self.span,
                              notes=("note: each call of the model may take at most --model-timeout seconds "
                                     f"(default {DEFAULT_MODEL_TIMEOUT:g})",))

@@ -36,7 +36,7 @@ from typing import Any
 import attrs
 
 from .. import sources_root
-from ..errors import ProfileError, UsageError, suggest
+from ..errors import ProfileError, StateError, UsageError, suggest
 from ..lib.limits import LIMITS
 from ..lib.values import settled
 from ..lib.world import EvaluationEnded, ExceptionEntry
@@ -75,7 +75,7 @@ class Spec:
     #: The folder of this version's bundled profiles (``<version>/profiles``; a spec folder
     #: without one uses armv8.6's).
     profiles_dir: Path = attrs.field(factory=profiles_dir)
-    _call_kinds: dict[str, bool] = attrs.field(factory=dict, repr=False)
+    _call_kinds: dict[Any, Any] = attrs.field(factory=dict, repr=False)
     _deciders: dict[tuple, Any] = attrs.field(factory=dict, repr=False)
 
     def profile(self, profile: str | Path | Profile = "default") -> Profile:
@@ -113,11 +113,11 @@ class Spec:
         if not isinstance(call, str):
             _parse_call(call)  # raises the UsageError for anything but text
         procedure = self.is_procedure_call(call)
-        text = call.strip()
+        text = self._statement_text(call) if procedure else call.strip()
         steps = {"step_limit": LIMITS.steps, "recursion_limit": LIMITS.recursion}  # --max-steps, --limit
         try:
             if procedure:
-                self.program.run_statements(text + ";", machine, instrumented=True, lines=machine.trace,
+                self.program.run_statements(text, machine, instrumented=True, lines=machine.trace,
                                              filename=CALL_FILE, **steps)
                 value = None
             else:
@@ -148,6 +148,20 @@ class Spec:
         if got is None:
             got = self._deciders[key] = build_decider(self, call, prof)
         return got
+
+    def _statement_text(self, call: str) -> str:
+        """The procedure call ``call`` as a statement: its text up to the end of the call
+        expression, then ``;`` (a trailing ``// comment`` would otherwise swallow the ``;``)."""
+        known = self._call_kinds.get(("statement", call))
+        if known is None:
+            span = _parse_call(call).span
+            text = call.strip()
+            if span is not None and span.end_line is not None and span.end_col is not None:
+                lines = text.split("\n")
+                end = sum(len(line) + 1 for line in lines[: span.end_line - 1]) + span.end_col - 1
+                text = text[:end]
+            known = self._call_kinds[("statement", call)] = text + ";"
+        return known
 
     def is_procedure_call(self, call: str | ast.Expr) -> bool:
         """Whether ``call`` (ASL text or a parsed expression) calls a procedure of this spec
@@ -266,7 +280,11 @@ def _build_spec(folder: Path, *, use_cache: bool = True) -> Spec:
                          "(the register model; see asl_sources/armv8.6/registers.toml)")
     rule = meta.get("undefined")
     undefined = UndefinedRule(**rule) if rule else None
-    program, model, modules = load_program(files, folder / "registers.toml", undefined=undefined, use_cache=use_cache)
+    try:
+        program, model, modules = load_program(files, folder / "registers.toml", undefined=undefined,
+                                               use_cache=use_cache)
+    except StateError as err:  # a broken registers.toml is a broken spec folder, like a broken spec.toml
+        raise UsageError(err.message, err.span, err.notes) from None
     _check_spec_names(folder / "spec.toml", meta, program, modules)
     return Spec(
         name=str(meta.get("name", folder.name)),

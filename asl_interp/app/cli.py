@@ -142,7 +142,7 @@ def _common_options(p: argparse.ArgumentParser, evaluates: bool) -> None:
                        help="neither read nor write the on-disk cache (see `asl-interp cache info`)")
     group.add_argument("--limit", dest="limits", action="append", default=[], metavar="NAME=N",
                        help="raise or lower a resource limit (repeatable): bits (widest bit vector, default "
-                            "1048576), int-bits (largest integer, in bits, default 1048576), file-size (bytes of "
+                            "65536), int-bits (largest integer, in bits, default 65536), file-size (bytes of "
                             "an input file or sweep line, default 67108864), depth (nesting in state files, "
                             "profiles and sweep lines, default 64), recursion (nested ASL calls, default 400)")
     if evaluates:

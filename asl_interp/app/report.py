@@ -85,6 +85,12 @@ _SET_NAME = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)(?:\.([A-Za-z_][A-Za-z0-9_]*)|
                        re.ASCII)
 
 
+def option_text(option: str, text: str, most: int = 80) -> str:
+    """``--set NAME=VALUE`` as a message quotes it: cut short when long, so that an error
+    about a 5,000-digit value stays one readable line."""
+    return f"{option} {text}" if len(text) <= most else f"{option} {text[:most]}... ({len(text):,} characters)"
+
+
 def parse_set_option(text: str, option: str = "--set") -> tuple[str, str]:
     """Split one ``--set NAME=VALUE`` (or ``option NAME=VALUE``) into ``(NAME, VALUE)``.
 
@@ -92,11 +98,12 @@ def parse_set_option(text: str, option: str = "--set") -> tuple[str, str]:
     blanks around either (values are strict, as in state files: see
     :mod:`asl_interp.machine.state`)."""
     name, eq, value = text.partition("=")
+    where = option_text(option, text)
     if not eq or not name.strip() or not value.strip():
-        raise UsageError(f"{option} {text}: write NAME=VALUE, e.g. {option} HCR_EL2.TGE=1 or {option} PSTATE.EL=EL1")
+        raise UsageError(f"{where}: write NAME=VALUE, e.g. {option} HCR_EL2.TGE=1 or {option} PSTATE.EL=EL1")
     if name != name.strip() or value != value.strip():
-        raise UsageError(f"{option} {text}: no blanks around the name or the value; write "
-                         f"{option} {name.strip()}={value.strip()}")
+        raise UsageError(f"{where}: no blanks around the name or the value; write "
+                         + option_text(option, f"{name.strip()}={value.strip()}"))
     return name, value
 
 
@@ -112,7 +119,7 @@ def state_options(spec: Any, texts: Sequence[str], option: str = "--set") -> dic
     conflicts = StateConflicts(spec.model)
     for text in texts:
         name, value = parse_set_option(text, option)
-        where = f"{option} {text}"
+        where = option_text(option, text)
         check_state_name(spec.model, name, where)
         with _as_usage(f"bad value in {where}: "):
             (write,) = resolve_state({name: value}, spec.model, spec.constants)
@@ -251,7 +258,7 @@ def prepare_run(spec: Any, call: str, *, profile: str | None = None, state: str 
     conflicts = StateConflicts(spec.model)
     for text in sets:
         name, value = parse_set_option(text)
-        option = f"--set {text}"
+        option = option_text("--set", text)
         check_state_name(spec.model, name, option)
         with _as_usage():
             try:

@@ -9,7 +9,8 @@ Guarantees:
 - The file is read through :mod:`asl_interp.syntax.source` (size limit, UTF-8 with an
   optional byte order mark, clean errors for missing files, folders and devices).
 - Tables and arrays nest at most the ``depth`` limit (:mod:`asl_interp.lib.limits`); deeper
-  input is refused, never a RecursionError.
+  input is refused, never a RecursionError (nor, for a TOML key of very many dotted parts,
+  the quadratic memory tomllib would use).
 - A number too long for Python to convert (over 4,300 digits) is refused with a message,
   never a ValueError.
 - JSON: a key given twice in one object is an error (JSON decoders differ; the last one does
@@ -19,13 +20,14 @@ Guarantees:
 from __future__ import annotations
 
 import json
+import re
 import tomllib
 from pathlib import Path
 from typing import Any
 
 from ..errors import ASLError, Span, UsageError
 from ..syntax.source import read_text
-from .limits import check_depth
+from .limits import LIMITS, check_depth
 
 __all__ = ["read_toml", "loads_toml", "loads_json", "DuplicateKey"]
 
@@ -38,8 +40,25 @@ def read_toml(path: str | Path, what: str, error: type[ASLError] = UsageError) -
     return loads_toml(read_text(path, what, error), str(path), error)
 
 
+_QUOTED = re.compile(r'"(?:[^"\\\n]|\\.)*"|\'[^\'\n]*\'')
+
+
+def _check_dotted_keys(text: str, name: str, error: type[ASLError]) -> None:
+    """Refuse a line with more dotted key parts than the ``depth`` limit allows, before
+    tomllib sees it: it builds a key of n parts in O(n^2) memory (100,000 parts would exhaust
+    the machine)."""
+    most = LIMITS.depth
+    if text.count(".") <= most:
+        return
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.count(".") > most and _QUOTED.sub("", line).count(".") > most:
+            raise error(f"{name}:{number}: a key of more than {most} dotted parts: tables nested more than "
+                        f"{most} deep", notes=("note: raise the limit with --limit depth=N",))
+
+
 def loads_toml(text: str, name: str, error: type[ASLError] = UsageError) -> dict[str, Any]:
     """TOML ``text`` (of the file ``name``) as a dict; ``error`` naming ``name`` otherwise."""
+    _check_dotted_keys(text, name, error)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:

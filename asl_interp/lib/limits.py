@@ -12,9 +12,9 @@ The limits (:class:`Limits`; the names are those of ``--limit``):
 =============  ===========  ===============================================================
 name           default      what it bounds
 =============  ===========  ===============================================================
-``bits``       1,048,576    the width of a bit vector (``Zeros(N)``, ``Replicate``, ``:``,
+``bits``       65,536       the width of a bit vector (``Zeros(N)``, ``Replicate``, ``:``,
                             ``bits(N)`` declarations, slices); also checked statically
-``int-bits``   1,048,576    the size of an integer, in bits (about 315,000 decimal digits):
+``int-bits``   65,536       the size of an integer, in bits (about 19,700 decimal digits):
                             ``^``, ``<<``, ``*``, ``UInt`` of a wide vector
 ``file-size``  67,108,864   the bytes of one input file (ASL source, state file, profile,
                             ``spec.toml``, ``registers.toml``) or one line of a sweep file;
@@ -24,6 +24,10 @@ name           default      what it bounds
 ``steps``      10,000,000   ASL function calls and loop iterations in one evaluation
 ``recursion``  400          nested ASL calls in one evaluation
 =============  ===========  ===============================================================
+
+The defaults are far above what the Arm text needs (its widest values are a few thousand
+bits) and low enough that a loop growing a value one bit per step reaches them in well under
+a second, so no input runs for long before a limit stops it.
 
 Guarantees: every check is O(1) or linear in what it checks, and is made *before* the
 expensive operation (``2 ^ (2 ^ 40)`` is refused from the sizes of its operands, not after
@@ -50,8 +54,8 @@ __all__ = ["Limits", "LIMITS", "configure", "parse_limit", "check_width", "check
 class Limits:
     """The limits in force (see the module docstring for each)."""
 
-    bits: int = 1 << 20
-    int_bits: int = 1 << 20
+    bits: int = 1 << 16
+    int_bits: int = 1 << 16
     file_size: int = source.DEFAULT_MAX_BYTES
     depth: int = 64
     steps: int = 10_000_000

@@ -75,7 +75,7 @@ def parse_bits_value(value: Any, width: int, what: str, constants: Constants | N
         significant = digits.lstrip("0")
         if len(significant) > width // {2: 1, 16: 4, 10: 3}[base] + 2:  # cannot fit: do not even convert it
             hint = ""
-            if re.fullmatch(r"[01]{2,}", text):
+            if re.fullmatch(r"[01]{2,64}", text):
                 hint = f"; it is read as a decimal number: for a bit string write \"'{_short(text)}'\" or 0b{_short(text)}"
             raise error(f"{what} is {width} bits wide; {_short(text)} does not fit (0..{_max_text(width)}){hint}")
         number = int(digits, base)
@@ -255,8 +255,8 @@ class StateConflicts:
         name = state_name(last)
         twice = self._names.get(name)
         if twice is not None:
-            same = f"'{twice.key}'" if twice.key == last.key else f"as '{twice.key}' and as '{last.key}'"
-            raise StateError(f"{name} is given twice ({same}); give it once")
+            spellings = "" if twice.key == last.key else f" (as '{twice.key}' and as '{last.key}')"
+            raise StateError(f"{name} is given twice{spellings}; give it once")
         storage, mask, value = _storage_bits(last, self.model)
         known, values = self._bits.get(storage, (0, 0))
         overlap = mask & known

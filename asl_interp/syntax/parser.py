@@ -184,6 +184,13 @@ class _Lexer(Lexer):
         match, keywords, literals = self.match, self.keywords, self.literals
         new = Token._future_new
         pos, line, line_start, size = 0, 1, 0, len(text)
+        # A chunk of a file comes padded with one newline per line before it (so that lines
+        # number as in the file): step over all but the last at once, not through the regex,
+        # which would make a file of n broken definitions cost O(n^2).
+        padding = size - len(text.lstrip("\n"))
+        if padding > 1:
+            pos = line_start = padding - 1
+            line = padding
         while pos < size:
             m = match(text, pos)
             if m is None:
