@@ -166,8 +166,8 @@ def input_key(paths: Iterable[Path], kind: str, read: Callable[[Path], bytes] | 
     their own reader."""
     read = read or Path.read_bytes
     h = hashlib.sha256(f"{kind}\n{compiler_hash()}\n".encode())
-    for path in sorted(Path(p).resolve() for p in paths):
-        h.update(str(path).encode() + b"\0" + read(path) + b"\0")
+    for resolved, path in sorted((Path(p).resolve(), Path(p)) for p in paths):
+        h.update(str(resolved).encode() + b"\0" + read(path) + b"\0")  # read by the name given (for messages)
     return h.hexdigest()
 
 

@@ -68,6 +68,7 @@ from ..errors import ASLError, Span, UsageError, suggest
 from ..machine.outcome import Outcome, PathStep
 from ..machine.profile import Profile
 from ..machine.state import resolve_state
+from ..syntax.source import exists, is_dir, is_file
 from .explore import (
     DEFAULT_MAX_PATHS,
     DecisionTable,
@@ -143,11 +144,11 @@ def _split_model_text(spec_text: str) -> tuple[Path, str]:
     if not colon or not path_text or not name:
         raise UsageError(f"--model {spec_text!r}: write FILE.py:FUNCTION")
     path = Path(path_text)
-    if path.is_dir():
+    if is_dir(path):
         raise UsageError(f"--model: {path_text} is a folder; give a Python file, FILE.py:FUNCTION")
-    if not path.exists():
+    if not exists(path):
         raise UsageError(f"--model: {path_text} does not exist")
-    if not path.is_file():
+    if not is_file(path):
         raise UsageError(f"--model: {path_text} is not a regular file; give a Python file, FILE.py:FUNCTION")
     return path, name
 
@@ -557,7 +558,10 @@ def _serve(conn: Any, spec: Any, model: Callable | str) -> None:
     import os
     import signal
 
+    import faulthandler
+
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle; it stops this process
+    faulthandler.disable()  # a crash is reported by the parent in one line, not as a dump of frames
     try:
         os.dup2(2, 1)  # whatever the model prints goes to stderr, never into asl-interp's output
     except OSError:

@@ -46,6 +46,7 @@ from ..machine.outcome import Outcome
 from ..machine.profile import Profile, load_profile, profiles_dir
 from ..machine.state import Constants, StateFile
 from ..syntax import ast
+from ..syntax.source import exists, is_dir, is_file
 
 __all__ = ["Spec", "load_spec", "build_spec", "load_profile", "spec_versions", "check_profile", "diff"]
 
@@ -224,13 +225,13 @@ def build_spec(version: str | Path = "armv8.6", *, use_cache: bool = True) -> Sp
 
 def _spec_folder(version: str | Path) -> Path:
     text = str(version)
-    if isinstance(version, Path) or "/" in text or Path(text).is_dir() and not (sources_root() / text).is_dir():
+    if isinstance(version, Path) or "/" in text or is_dir(text) and not is_dir(sources_root() / text):
         folder = Path(text)
-        if not (folder / "spec.toml").is_file():
+        if not is_file(folder / "spec.toml"):
             raise UsageError(f"{text} is not a spec version folder (it has no spec.toml)")
         return folder.resolve()
     folder = sources_root() / text
-    if not (folder / "spec.toml").is_file():
+    if not is_file(folder / "spec.toml"):
         hint = suggest(text, spec_versions())
         raise UsageError(f"unknown spec version '{text}'" + (f"; {hint}" if hint else ""),
                          notes=(f"bundled versions: {', '.join(spec_versions())}",))
@@ -275,7 +276,7 @@ def _build_spec(folder: Path, *, use_cache: bool = True) -> Spec:
     files = asl_files_in(folder)
     if not files:
         raise UsageError(f"{folder} holds no .asl files")
-    if not (folder / "registers.toml").exists():
+    if not exists(folder / "registers.toml"):
         raise UsageError(f"{folder} is not a complete spec version folder: it has no registers.toml "
                          "(the register model; see asl_sources/armv8.6/registers.toml)")
     rule = meta.get("undefined")

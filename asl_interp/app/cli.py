@@ -345,15 +345,16 @@ def _asl_files(paths: Sequence[str]) -> list:
 
     from ..errors import UsageError
     from ..syntax.parser import asl_files_in
+    from ..syntax.source import exists, is_dir
 
     files: dict = {}
     for raw in paths:
         path = Path(raw)
-        if path.is_dir():
+        if is_dir(path):
             found = asl_files_in(path)
             if not found:
                 raise UsageError(f"no .asl files in {raw}")
-        elif path.exists() or path.is_symlink():
+        elif exists(path):
             found = [path]  # a device or a broken link: reading it reports what is wrong
         else:
             raise UsageError(f"no such file or folder: {raw}")
@@ -679,9 +680,10 @@ def _cmd_eval(args: argparse.Namespace) -> int:
     from ..lib.world import EvaluationEnded, MemoryWorld, RegisterModel
     from ..machine.outcome import outcome_line
     from ..syntax.parser import parse_expression, parse_paths, parse_statements
+    from ..syntax.source import is_file
     from .report import write
 
-    spec_dirs = [s for s in args.source if (Path(s) / "spec.toml").is_file()]
+    spec_dirs = [s for s in args.source if is_file(Path(s) / "spec.toml")]
     if args.spec:
         from .api import load_spec
 
@@ -715,7 +717,7 @@ def _cmd_eval(args: argparse.Namespace) -> int:
                              "add --source <spec folder>, e.g. --source asl_sources/armv8.6")
         model = RegisterModel()
         for src in others:
-            if (Path(src) / "registers.toml").is_file():
+            if is_file(Path(src) / "registers.toml"):
                 from ..machine.model import load_machine_model
 
                 model = load_machine_model(Path(src) / "registers.toml", modules).register_model

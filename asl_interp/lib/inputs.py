@@ -108,7 +108,9 @@ def loads_json(text: str, where: Span, error: type[ASLError] = UsageError) -> An
         raise error(f"not a JSON object: {err.msg} (column {err.colno})",
                     Span(where.file, where.line, err.colno)) from None
     except DuplicateKey as err:
-        col = text.find(json.dumps(err.key)) + 1 or 1
+        first = text.find(json.dumps(err.key))
+        again = text.find(json.dumps(err.key), first + 1) if first >= 0 else -1
+        col = (again if again >= 0 else first) + 1 or 1  # the second time it is given
         raise error(f"the key {err.key!r} is given twice in one state; give it once",
                     Span(where.file, where.line, col)) from None
     except RecursionError:

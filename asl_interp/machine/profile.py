@@ -45,6 +45,7 @@ import attrs
 from ..errors import ProfileError, suggest
 from ..lib.inputs import read_toml
 from ..lib.world import TypeDesc
+from ..syntax.source import exists, is_file
 from .model import MachineModel
 from .state import Constants, parse_bits_value, typed_answer
 
@@ -107,11 +108,11 @@ def _profile_path(name_or_path: str | Path, folder: Path, base: Path | None = No
         path = Path(text)
         if base is not None and not path.is_absolute():
             path = Path(os.path.normpath(base / path))  # normalised, so 'extends' loops are seen
-        if not path.exists():
+        if not exists(path):
             raise ProfileError(f"profile file {path if base is not None else text} does not exist")
         return path  # a folder or a device: reading it says so
     path = folder / f"{text}.toml"
-    if not path.is_file():
+    if not is_file(path):
         hint = suggest(text, profile_names(folder))
         raise ProfileError(
             f"unknown profile '{text}'" + (f"; {hint}" if hint else ""),

@@ -39,6 +39,7 @@ from lark.lexer import Lexer, PatternStr
 from ..errors import ASLError, ASLSyntaxError, ErrorList, Span, UsageError, remember_source
 from . import ast
 from .formatter import BINARY_PRECEDENCE, IN_PRECEDENCE
+from .source import exists, is_dir, read_text
 
 __all__ = ["parse", "parse_file", "parse_expression", "parse_statements", "parse_paths", "build_lark"]
 
@@ -1168,8 +1169,6 @@ def parse_file(path: str | Path) -> ast.Module:
     """Read and parse one file (UTF-8, a byte order mark accepted; see
     :mod:`asl_interp.syntax.source`). An unreadable, oversized or undecodable file is a
     :class:`UsageError` naming it."""
-    from .source import read_text
-
     return parse(read_text(path, ""), str(path))
 
 
@@ -1212,9 +1211,9 @@ def parse_paths(paths: Iterable[str | Path]) -> tuple[list[ast.Module], list[ASL
     files: list[Path] = []
     for raw in paths:
         path = Path(raw)
-        if path.is_dir():
+        if is_dir(path):
             files.extend(asl_files_in(path))
-        elif path.exists() or path.is_symlink():
+        elif exists(path):
             files.append(path)  # a device or a broken link: reading it says what is wrong
         else:
             raise UsageError(f"no such file or folder: {raw}")

@@ -23,7 +23,7 @@ from typing import BinaryIO
 
 from ..errors import ASLError, Span, UsageError
 
-__all__ = ["DEFAULT_MAX_BYTES", "max_bytes", "set_max_bytes", "open_input", "read_text", "read_bytes", "decode", "BOM"]
+__all__ = ["DEFAULT_MAX_BYTES", "max_bytes", "set_max_bytes", "is_dir", "is_file", "exists", "open_input", "read_text", "read_bytes", "decode", "BOM"]
 
 #: The default of the ``file-size`` limit (see :mod:`asl_interp.lib.limits`, which sets it).
 DEFAULT_MAX_BYTES = 64 << 20
@@ -45,40 +45,73 @@ def set_max_bytes(n: int) -> None:
     _max_bytes = n
 
 
+def is_dir(path: str | Path) -> bool:
+    """``Path.is_dir``, False (not an exception) for a name the system refuses (too long...)."""
+    try:
+        return Path(path).is_dir()
+    except (OSError, ValueError):
+        return False
+
+
+def is_file(path: str | Path) -> bool:
+    """``Path.is_file``, False for a name the system refuses."""
+    try:
+        return Path(path).is_file()
+    except (OSError, ValueError):
+        return False
+
+
+def exists(path: str | Path) -> bool:
+    """Whether ``path`` names something, a link to nothing included; False for a name the
+    system refuses (too long, a NUL in it), which reading then reports."""
+    try:
+        return Path(path).exists() or Path(path).is_symlink()
+    except (OSError, ValueError):
+        return False
+
+
 def open_input(path: str | Path, what: str, error: type[ASLError] = UsageError) -> BinaryIO:
     """``path`` opened for reading bytes (``what`` names it in messages: ``"the state
     file"``); ``error`` naming it when it is missing, a folder or cannot be opened."""
     path = Path(path)
-    label = f"{what} {path}" if what else str(path)
+    label = _short(f"{what} {path}" if what else str(path))
     try:
         info = path.stat()
     except FileNotFoundError:
         why = "it is a symbolic link to a file that does not exist" if path.is_symlink() else "no such file"
         raise error(f"cannot read {label}: {why}") from None
-    except OSError as err:
-        raise error(f"cannot read {label}: {err.strerror or err}") from None
+    except (OSError, ValueError) as err:
+        raise error(f"cannot read {label}: {_reason(err)}") from None
     if stat.S_ISDIR(info.st_mode):
         raise error(f"cannot read {label}: it is a folder, not a file")
     try:
         return open(path, "rb")  # noqa: SIM115 - the caller closes it
-    except OSError as err:
-        raise error(f"cannot read {label}: {err.strerror or err}") from None
+    except (OSError, ValueError) as err:
+        raise error(f"cannot read {label}: {_reason(err)}") from None
+
+
+def _reason(err: Exception) -> str:
+    return getattr(err, "strerror", None) or str(err)
 
 
 def read_bytes(path: str | Path, what: str, error: type[ASLError] = UsageError) -> bytes:
     """The bytes of ``path`` (``what`` names it in messages: ``"the state file"``), at most
     :func:`max_bytes` of them; ``error`` for anything that stops that."""
-    label = f"{what} {path}" if what else str(path)
+    label = _short(f"{what} {path}" if what else str(path))
     limit = _max_bytes
     with open_input(path, what, error) as f:
         try:
             data = f.read(limit + 1)
-        except OSError as err:
-            raise error(f"cannot read {label}: {err.strerror or err}") from None
+        except OSError as err:  # EISDIR from a device, EIO...
+            raise error(f"cannot read {label}: {_reason(err)}") from None
     if len(data) > limit:
         raise error(f"cannot read {label}: it is larger than the limit of {limit:,} bytes",
                     notes=("note: raise the limit with --limit file-size=N",))
     return data
+
+
+def _short(text: str, most: int = 200) -> str:
+    return text if len(text) <= most else text[:most] + f"... ({len(text):,} characters)"
 
 
 def decode(data: bytes, name: str, what: str, error: type[ASLError] = UsageError, line: int = 1,

@@ -865,6 +865,13 @@ def run_many(seed: int, count: int, workers: int = 2, kinds: dict[str, int] | No
     todo.reverse()
     results: list[Result] = []
     started = time.monotonic()
+
+    def record(result: Result) -> None:
+        results.append(result)
+        if progress and result.category in ("internal", "hang", "wrong"):
+            print(f"  finding #{result.index} {result.kind} {result.category}: {result.detail}", file=sys.stderr,
+                  flush=True)
+
     for slot in slots:
         if todo:
             slot.give(todo.pop())
@@ -876,18 +883,17 @@ def run_many(seed: int, count: int, workers: int = 2, kinds: dict[str, int] | No
             if slot.conn in ready:
                 try:
                     index, kind, category, detail, seconds = slot.conn.recv()
-                    results.append(Result(index, kind, category, detail, seconds))
+                    record(Result(index, kind, category, detail, seconds))
                 except (EOFError, OSError):  # the worker died: that input brought it down
                     kind = kind_of(seed, slot.index, kinds)
-                    results.append(Result(slot.index, kind, "internal", "the worker process died"))
+                    record(Result(slot.index, kind, "internal", "the worker process died"))
                     slot.kill()
                     slot.start()
             else:
                 kind = kind_of(seed, slot.index, kinds)
                 if now - slot.since <= TIME_LIMIT.get(kind, DEFAULT_TIME_LIMIT):
                     continue
-                results.append(Result(slot.index, kind, "hang", f"no result in {now - slot.since:.0f} s",
-                                      now - slot.since))
+                record(Result(slot.index, kind, "hang", f"no result in {now - slot.since:.0f} s", now - slot.since))
                 slot.kill()
                 slot.start()
             slot.index = None
