@@ -3,7 +3,7 @@
 A block runs when it holds something to run: ``$ asl-interp ...`` lines (their output, when
 the README shows it, must be what the command prints: ``...`` stands for lines left out,
 and timings are not compared), an ``asl-interp ...`` line on its own, or Python (executed
-as a whole, from the top folder of the checkout). A block that shows only output is checked
+as a whole, from a folder showing the checkout's). A block that shows only output is checked
 where it is made (tests/test_cli_run.py and others). A block that does not run says why in
 a ``<!-- not-run: REASON -->`` line before it; the two set-up commands at the top are
 ``.ci/run``'s and tests/test_cli_run.py's.
@@ -77,19 +77,20 @@ def _commands(text: str) -> list[tuple[str, list[str]]]:
     (ending in ``\\``) joined."""
     out: list[tuple[str, list[str]]] = []
     lines = text.splitlines()
+    prompt = "$ " if any(line.startswith("$ ") for line in lines) else ""  # a block of bare commands shows no output
     i = 0
     while i < len(lines):
         line = lines[i]
-        if not line.startswith("$ ") and not (not out and line.startswith("asl-interp ")):
+        if not line.startswith(prompt + "asl-interp ") and not (prompt and line.startswith(prompt)):
             i += 1
             continue
-        command = line[2:] if line.startswith("$ ") else line
+        command = line[len(prompt):]
         while command.endswith("\\"):
             i += 1
             command = command[:-1] + " " + lines[i].strip()
         i += 1
         shown = []
-        while i < len(lines) and not lines[i].startswith("$ "):
+        while prompt and i < len(lines) and not lines[i].startswith(prompt):
             shown.append(lines[i])
             i += 1
         while shown and not shown[-1].strip():
@@ -127,13 +128,17 @@ def _matches(shown: list[str], actual: list[str]) -> bool:
 
 
 @pytest.mark.parametrize("block", BLOCKS, ids=repr)
-def test_every_readme_block_runs_as_pasted(block, capsys, monkeypatch):
+def test_every_readme_block_runs_as_pasted(block, capsys, monkeypatch, tmp_path):
     if block.marker in SKIPPED:
         pytest.skip(f"{block.marker}: checked by tests/test_cli_run.py and run by .ci/run")
     if block.marker.startswith("<!-- not-run:"):
         assert len(block.marker) > len("<!-- not-run:  -->"), "a block that does not run says why"
         pytest.skip(block.marker)
-    monkeypatch.chdir(REPO)
+    # From a folder of its own that shows the checkout's folders: what a command writes
+    # (--html FILE) lands there, not in the checkout.
+    for name in ("examples", "asl_sources", "tests"):
+        (tmp_path / name).symlink_to(REPO / name)
+    monkeypatch.chdir(tmp_path)
     if block.lang == "python":
         exec(compile(block.text, f"README.md:{block.line}", "exec"), {"__name__": "readme"})  # noqa: S102
         capsys.readouterr()

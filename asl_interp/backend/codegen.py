@@ -1444,7 +1444,7 @@ class _FuncGen:
         if op == "<<":
             return f"_shl({self.ex(e.left)}, {self.ex(e.right)}, {self.g.span(e)})"
         if op == ">>":
-            return f"({self.ex(e.left)} >> {self.ex(e.right)})"
+            return f"_shr({self.ex(e.left)}, {self.ex(e.right)}, {self.g.span(e)})"
         raise GenerationError(f"operator {op} at {e.span}")
 
     def e_In(self, e: ast.In) -> str:
@@ -1612,7 +1612,8 @@ class _FuncGen:
                     w = self.width_of(args[0])
                     if w is None:
                         return None
-                    return f"({self.ex(args[0])} if ({self.ex(args[1])}) >= {w} else _ext_error({self.g.span(e)}))"
+                    n = f"_width({self.ex(args[1])}, {self.g.span(e)})" if self.t(e).width is None else self.ex(args[1])
+                    return f"({self.ex(args[0])} if ({n}) >= {w} else _ext_error({self.g.span(e)}))"
                 if name == "ZeroExtend":
                     t = self.t(e)
                     if t.width is not None and at.width is not None and t.width >= at.width:

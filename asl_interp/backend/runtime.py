@@ -212,6 +212,7 @@ def argw(v: Any, have: int, want: int, pname: str, fname: str, var: str, span: A
 
 def zext(x: Bits, n: int, span: Any) -> Bits:
     """``ZeroExtend(x)`` to ``n`` bits as the primitive does it (a LazyBits stays lazy)."""
+    limits.check_width(n, span)
     if n < x.n:
         raise ASLRuntimeError(f"ZeroExtend: cannot extend bits({x.n}) to the narrower bits({n})", span)
     if isinstance(x, LazyBits):
@@ -261,7 +262,8 @@ HELPERS = {
     "_eqw": eqw, "_masked": masked, "_slice": slice_bits, "_check_slice": check_slice, "_patch": patch,
     "_argw": argw, "_zext": zext, "_ext_error": ext_error, "_store_checked": store_checked,
     "_from_world": from_world, "_bits_desc": bits_desc, "_fail": fail,
-    "_pow": limits.power, "_shl": limits.shift_left, "_mul": limits.multiply, "_width": limits.check_width,
+    "_pow": limits.power, "_shl": limits.shift_left, "_shr": limits.shift_right, "_mul": limits.multiply,
+    "_width": limits.check_width,
 }
 
 

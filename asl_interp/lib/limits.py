@@ -47,7 +47,7 @@ from ..errors import ASLRuntimeError, UsageError
 from ..syntax import source
 
 __all__ = ["Limits", "LIMITS", "configure", "parse_limit", "check_width", "check_int", "power", "shift_left",
-           "multiply", "check_depth", "LIMIT_NAMES"]
+           "shift_right", "multiply", "check_depth", "LIMIT_NAMES"]
 
 
 @attrs.define(slots=True)
@@ -156,6 +156,14 @@ def shift_left(x: int, y: int, span: Any = None) -> int:
     if x and x.bit_length() + y > LIMITS.int_bits:
         raise _too_big("the shifted integer", x.bit_length() + y, "int-bits", LIMITS.int_bits, span)
     return x << y
+
+
+def shift_right(x: int, y: int, span: Any = None) -> int:
+    """``x >> y`` on integers: a negative shift is an error (as for ``<<``), not Python's
+    ValueError."""
+    if y < 0:
+        raise ASLRuntimeError(f"negative shift {y}", span)
+    return x >> y
 
 
 def multiply(x: int, y: int, span: Any = None) -> int:

@@ -404,7 +404,7 @@ def run_asl(rng: random.Random) -> tuple[str, str]:
         return classify_cli(*cli(["fmt", str(path)]))
 
     def compile_and_call():
-        from asl_interp.backend.evaluator import compile_program
+        from asl_interp.backend.program import compile_program
         from asl_interp.lib.world import MemoryWorld, RegisterModel
         from asl_interp.syntax.parser import parse_file
 
