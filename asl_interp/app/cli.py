@@ -190,7 +190,10 @@ def _apply_common(args: argparse.Namespace) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script and of ``python -m asl_interp``."""
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as done:  # --help, --version, or a usage error argparse reported: its status, returned
+        return done.code if isinstance(done.code, int) else EXIT_USAGE
     if not args.command:
         parser.print_help(sys.stderr)
         return EXIT_USAGE
@@ -783,7 +786,7 @@ def _explore_common(p: argparse.ArgumentParser, *, state: bool = True) -> None:
     p.add_argument("--vary-profile", dest="vary", action="append", nargs="?", const="*", metavar="KEY",
                    help="also explore the profile's answer KEY (e.g. 'HaveEL(EL2)'; repeatable); without KEY, "
                         "every boolean answer the evaluation asks for")
-    p.add_argument("--max-paths", type=int, default=None, metavar="N",
+    p.add_argument("--max-paths", type=_count, default=None, metavar="N",
                    help="stop with an error after N paths (default 20000)")
     p.add_argument("--json", action="store_true", help="print one JSON object instead of text")
     _add_html(p)
@@ -848,7 +851,7 @@ def _add_explore(p: argparse.ArgumentParser) -> None:
     p.add_argument("--csv", action="store_true", help="print the table as CSV (one line per path)")
     p.add_argument("--coverage", action="store_true",
                    help="also report, per file, the spec lines run on some path and those no path ran")
-    p.add_argument("--max-branch-bits", type=int, default=None, metavar="N",
+    p.add_argument("--max-branch-bits", type=_count, default=None, metavar="N",
                    help="widest unset field to branch over, in bits (default 8)")
     p.add_argument("--consistent", action="store_true",
                    help="drop runs whose state the spec's own functions call inconsistent (HaveEL, ELFromM32, "
@@ -978,7 +981,11 @@ def _cmd_crosscheck(args: argparse.Namespace) -> int:
 
 @command("diff", help="Compare a call between two spec versions: every class of states whose outcome differs, "
                       "with both outcomes and both decisive paths (exit 0: no state differs; 1: some do; 2: a "
-                      "mistake in the command, or an exploration that cannot finish).")
+                      "mistake in the command, or an exploration that cannot finish).",
+         example="asl-interp diff 'CheckFPAdvSIMDEnabled64()' --from-profile v8.1-vhe --to-profile no-e2h0 "
+                 "--set PSTATE.EL=EL1 --set HCR_EL2.E2H=0",
+         exits={0: "no state differs", 1: "some states differ",
+                2: "a mistake in the command or its files, or an exploration that cannot finish"}, evaluates=True)
 def _add_diff(p: argparse.ArgumentParser) -> None:
     p.add_argument("call", metavar="CALL", help="an ASL call both versions define, e.g. 'CheckVFPEnabled(TRUE)'")
     p.add_argument("--from", dest="from_spec", default="armv8.6", metavar="VERSION|DIR",
@@ -1000,7 +1007,7 @@ def _add_diff(p: argparse.ArgumentParser) -> None:
     p.add_argument("--all-states", action="store_true",
                    help="keep the states either version's consistency rules reject (HaveEL, ELFromM32, "
                         "ELUsingAArch32 against PSTATE)")
-    p.add_argument("--max-paths", type=int, default=None, metavar="N",
+    p.add_argument("--max-paths", type=_count, default=None, metavar="N",
                    help="stop with an error after N paths in either version (default 20000)")
     p.add_argument("--json", action="store_true", help="print one JSON object instead of text")
 

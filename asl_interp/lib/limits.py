@@ -107,7 +107,7 @@ def positive_number(text: str, what: str) -> int:
     """``text`` as a positive integer written in ASCII digits only (no sign, blanks, ``_``
     or other scripts' digits); a UsageError naming ``what`` otherwise."""
     if not (text.isascii() and text.isdigit()) or len(text) > 18 or int(text) < 1:
-        raise UsageError(f"{what}: give a positive whole number in digits 0-9, not {text!r}")
+        raise UsageError(f"{what}: give a positive number (digits 0-9 only), not {text!r}")
     return int(text)
 
 

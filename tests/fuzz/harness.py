@@ -487,7 +487,7 @@ def run_state(rng: random.Random) -> tuple[str, str]:
 
 
 def run_profile(rng: random.Random) -> tuple[str, str]:
-    profiles = sorted((REPO / "asl_sources" / "profiles").glob("*.toml"))
+    profiles = sorted((REPO / "asl_sources" / "armv8.6" / "profiles").glob("*.toml"))
     source = rng.choice(profiles).read_text(encoding="utf-8")
     r = rng.random()
     must_fail = False
