@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import os
-import pickle
 import shutil
 import stat
 from pathlib import Path
@@ -472,21 +471,13 @@ def test_an_edited_decider_is_ignored(spec, cache_folder, capsys):
 
 
 def test_no_code_runs_from_a_foreign_pickle_even_with_a_valid_digest(spec, cache_folder, tmp_path, capsys):
-    import hashlib
+    from fuzz.harness import forge_entry
 
     from asl_interp.analysis.decider import build_decider
 
     _other, mine = _deciders(spec, cache_folder)
     marker = tmp_path / "ran"
-
-    class Evil:
-        def __reduce__(self):
-            return (os.system, (f"touch {marker}",))
-
-    key = mine.name[: -len(cache.ENTRY_SUFFIX)]
-    payload = pickle.dumps(Evil())
-    header = {"key": key, "digest": hashlib.sha256(key.encode() + b"\0" + payload).hexdigest()}
-    mine.write_bytes(b"asl-interp-cache-2\n" + json.dumps(header).encode() + b"\n" + payload)
+    forge_entry(mine, marker)
     _same_answers(spec, build_decider(spec, "CheckFPAdvSIMDEnabled64()", "default"))
     assert not marker.exists()
     assert "cannot be decoded (UnpicklingError); rebuilding it" in capsys.readouterr().err

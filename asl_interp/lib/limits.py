@@ -32,8 +32,9 @@ a second, so no input runs for long before a limit stops it.
 Guarantees: every check is O(1) or linear in what it checks, and is made *before* the
 expensive operation (``2 ^ (2 ^ 40)`` is refused from the sizes of its operands, not after
 running out of memory). The checks are the one place these policies live: the primitives,
-both backends' operator sites (``^``, ``<<``, ``*``), the checker's static widths, the file
-reader (:mod:`asl_interp.syntax.source`) and the state readers all call them.
+the backend's operator sites (``^``, ``<<``, ``>>``, ``*``, runtime ``bits(N)`` declarations,
+integer slices, ``ZeroExtend``), the checker's static widths, the file reader
+(:mod:`asl_interp.syntax.source`) and the data readers (:mod:`asl_interp.lib.inputs`) all call them.
 """
 
 from __future__ import annotations

@@ -10,7 +10,9 @@ storage sharing between names (:class:`View`).
 
 Guarantees: storage is per *storage register*: a register declared as a view (``FPEXC`` is
 ``FPEXC32_EL2<31:0>``) names bits of the register it views. A malformed description is a
-``StateError`` naming the file and the entry.
+``StateError`` naming the file and the entry: among others a bit position that is negative or
+not ASCII digits, a field overlapping another in the same layout (two names for exactly the
+same bits are aliases), a name that is not an identifier, a width over the ``bits`` limit.
 """
 
 from __future__ import annotations

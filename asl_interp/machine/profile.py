@@ -31,7 +31,10 @@ Profile format (TOML; every table optional except ``description``)::
     _PC = "0x0"                     #   state file's [registers] table)
 
 Guarantees: a profile that lacks an answer the evaluation needs is a ``ProfileError`` naming
-the key and the spec line asking (raised by the Machine), never a silent default.
+the key and the spec line asking (raised by the Machine), never a silent default. The file is
+read as every input file is (:mod:`asl_interp.lib.inputs`: UTF-8, a byte order mark accepted,
+size and nesting bounded); its values are as strict as a state file's, and its ``[state]``
+sets PSTATE by field only, as a state file does.
 """
 
 from __future__ import annotations

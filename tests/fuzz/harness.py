@@ -695,6 +695,29 @@ def run_model(rng: random.Random) -> tuple[str, str]:
     return category, detail
 
 
+class _Planted:
+    """What someone who can write a cache folder might plant: a pickle that runs a command."""
+
+    def __init__(self, command: str):
+        self.command = command
+
+    def __reduce__(self):
+        return (os.system, (self.command,))
+
+
+def forge_entry(entry: Path, marker: Path) -> None:
+    """Overwrite the cache entry ``entry`` with a pickle that would ``touch marker``, under a
+    header whose key and digest are right for it (anyone can compute a SHA-256)."""
+    import pickle
+
+    from asl_interp import cache
+
+    key = entry.name[: -len(cache.ENTRY_SUFFIX)]
+    payload = pickle.dumps(_Planted(f"touch {marker}"))
+    header = {"key": key, "digest": hashlib.sha256(key.encode() + b"\0" + payload).hexdigest()}
+    entry.write_bytes(b"asl-interp-cache-2\n" + json.dumps(header).encode() + b"\n" + payload)
+
+
 def run_cache(rng: random.Random) -> tuple[str, str]:
     """Build a decider into a private cache, tamper with the entry, build again: the answers
     must be the uncached ones (or the build fails cleanly); a tampered entry never runs code."""
@@ -732,16 +755,7 @@ def run_cache(rng: random.Random) -> tuple[str, str]:
                     data[source:source + 7] = b"if     "
                 entry.write_bytes(bytes(data))
             elif how == 2:
-                import pickle
-
-                class Evil:
-                    def __reduce__(self):
-                        return (os.system, (f"touch {marker}",))
-
-                key = entry.name[: -len(cache.ENTRY_SUFFIX)]
-                payload = pickle.dumps(Evil())
-                header = {"key": key, "digest": hashlib.sha256(key.encode() + b"\0" + payload).hexdigest()}
-                entry.write_bytes(b"asl-interp-cache-2\n" + json.dumps(header).encode() + b"\n" + payload)
+                forge_entry(entry, marker)
             elif how == 3:  # another call's decider, copied over this one
                 shutil.copyfile(other, entry)
             else:
