@@ -122,6 +122,23 @@ def test_runaway_sizes_are_refused_before_the_work(capsys, code_text, limit):
 def test_a_width_the_checker_sees_is_a_static_error(capsys):
     code, _, err = run(capsys, "eval", "Ones(1000000000)")
     assert code == 2 and "bits(1,000,000,000) is wider than the limit of 65,536 bits" in err
+    code, _, err = run(capsys, "eval", "('10' : SignExtend(Zeros(1003), -1))")  # found by the fuzz harness
+    assert code == 2 and "<eval>:1:33: error: negative width -1" in err
+
+
+def test_a_slice_of_a_value_whose_width_only_the_value_knows(capsys):
+    """Replicate(x, n) is bits(M*N): the backend slices the Bits it returns (found by the fuzz
+    harness as a GenerationError)."""
+    assert run(capsys, "eval", "n = 3; x = Replicate('10', n)<4:1, 0>;")[:2] == (0, "n = 3\nx = '01010'\n")
+    code, _, err = run(capsys, "eval", "Replicate('11111111', 0)<8:3>")
+    assert code == 1 and "slice <8:3> is out of range for bits(0)" in err
+
+
+def test_integer_literals_within_the_limit_print_and_larger_ones_are_refused(capsys):
+    code, out, _ = run(capsys, "eval", "9" * 15000)  # over Python's own 4,300-digit limit
+    assert code == 0 and out.strip() == "9" * 15000
+    code, _, err = run(capsys, "eval", "0x" + "f" * 32000)  # found by the fuzz harness
+    assert code == 2 and "this integer has 128,000 bits, more than the limit of 65,536" in err
 
 
 def test_limits_are_configurable(capsys):

@@ -71,6 +71,17 @@ LIMIT_NAMES = {"bits": "bits", "int-bits": "int_bits", "file-size": "file_size",
                "steps": "steps", "recursion": "recursion"}
 
 
+def _allow_digits() -> None:
+    """Let Python print (and read) integers as long as the ``int-bits`` limit allows: by default
+    it refuses any of more than 4,300 decimal digits, which would turn a legal ASL integer into
+    a ValueError. Only ever raised, never lowered, and only where the platform has the setting."""
+    if hasattr(sys, "get_int_max_str_digits"):
+        need = int(LIMITS.int_bits * 0.30103) + 2
+        current = sys.get_int_max_str_digits()
+        if current and current < need:
+            sys.set_int_max_str_digits(need)
+
+
 def configure(**values: int) -> Limits:
     """Set some limits (by attribute name: ``configure(bits=4096, steps=1000)``) for the rest
     of the process and return :data:`LIMITS`. A value below 1 is a UsageError."""
@@ -81,6 +92,7 @@ def configure(**values: int) -> Limits:
             raise UsageError(f"limit {name}: give a positive whole number, not {value!r}")
         setattr(LIMITS, name, value)
     source.set_max_bytes(LIMITS.file_size)
+    _allow_digits()
     return LIMITS
 
 
@@ -192,12 +204,12 @@ def check_depth(data: Any, what: str, error: type = UsageError) -> None:
 
 
 def int_text(v: int) -> str:
-    """``str(v)`` for an integer of any size within the limits (Python refuses to print one of
-    more than 4,300 digits unless asked)."""
+    """``str(v)`` for an integer of any size (Python refuses to print one of more than its
+    digit limit unless asked; within the ``int-bits`` limit :func:`_allow_digits` asked)."""
     try:
         return str(v)
     except ValueError:
-        digits = int(v.bit_length() * 0.30103) + 2
-        if hasattr(sys, "set_int_max_str_digits") and 0 < sys.get_int_max_str_digits() < digits:
-            sys.set_int_max_str_digits(digits)
-        return str(v)
+        return hex(v)  # over the limits (an integer from Python, not from ASL): still shown, exactly
+
+
+_allow_digits()

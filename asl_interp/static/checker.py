@@ -357,8 +357,12 @@ class _Checker:
 
     def wide(self, width: int | None, node: Any) -> int | None:
         """``width`` (a statically known bit-vector width), or None after a static error when
-        it is over the ``bits`` limit (:mod:`asl_interp.lib.limits`): no phase after the
-        checker ever builds a value or a mask that wide."""
+        it is negative or over the ``bits`` limit (:mod:`asl_interp.lib.limits`): no phase
+        after the checker ever builds a value or a mask that wide, or shifts by a negative
+        width."""
+        if width is not None and width < 0:
+            self.error(f"negative width {width}", node)
+            return None
         if width is not None and width > LIMITS.bits:
             self.error(f"bits({width:,}) is wider than the limit of {LIMITS.bits:,} bits "
                        "(a limit of asl-interp, raised with --limit bits=N)", node)
@@ -597,8 +601,6 @@ class _Checker:
         if isinstance(t, ast.BitsType):
             w = self.fold(t.width)
             if w is not None:
-                if w < 0:
-                    self.error(f"negative width {w}", t.width)
                 return BITS(self.wide(w, t.width))
             if scope is not None and not sig:
                 self.expr(t.width, scope, INT)
@@ -856,6 +858,9 @@ class _Checker:
         return t
 
     def e_IntLit(self, e, scope, expected):
+        if e.value.bit_length() > LIMITS.int_bits:
+            self.error(f"this integer has {e.value.bit_length():,} bits, more than the limit of {LIMITS.int_bits:,} "
+                       "(a limit of asl-interp, raised with --limit int-bits=N)", e)
         return INT
 
     def e_BitsLit(self, e, scope, expected):
