@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import stat
 from pathlib import Path
@@ -537,7 +538,7 @@ def test_cache_info_clear_and_no_cache(cache_folder, capsys, tmp_path):
     assert run(capsys, *argv)[0] == 0
     code, out, _ = run(capsys, "cache", "info")
     assert code == 0 and f"cache folder: {cache_folder}" in out and "status: in use" in out
-    assert "spec myspec (13 files)  ok" in out and "generated code" in out
+    assert re.search(r"spec myspec \(\d+ files\)  ok", out) and "generated code" in out
     entries = len(list(cache_folder.glob("*.entry")))
     code, out, _ = run(capsys, "cache", "clear")
     assert code == 0 and out.startswith(f"removed {entries} entries from")
