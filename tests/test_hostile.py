@@ -554,6 +554,17 @@ def test_check_dev_null_is_an_empty_file(capsys):
     assert run(capsys, "check", "/dev/null")[:2] == (0, "1 file parsed, no errors\n")
 
 
+def test_bits_the_spec_only_copied_are_shown_as_unknown(capsys, tmp_path):
+    """A profile that does not set _PC: exception entry copies it to the ELR without examining
+    it, and run shows it as unknown (found by the fuzz harness: it was a TypeError, exit 70)."""
+    default = (SPEC_DIR / "profiles" / "default.toml").read_text(encoding="utf-8")
+    assert '_PC = "0x0"' in default
+    profile = tmp_path / "no-pc.toml"
+    profile.write_text(default.replace('_PC = "0x0"', ""), encoding="utf-8")
+    code, out, _ = run(capsys, "run", "--profile", str(profile), "--state", str(GUEST), CALL)
+    assert code == 0 and "read _PC<31:0> = unknown (never set; the spec only copied it)" in out
+
+
 def test_a_comment_after_the_call(capsys):
     code, out, _ = run(capsys, "run", "--state", str(GUEST), f"{CALL} // the guest's VFP access")
     assert code == 0 and out.startswith("UNDEFINED → Undefined Instruction exception")

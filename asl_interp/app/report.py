@@ -393,7 +393,9 @@ def parse_call(spec: Any, text: str) -> ast.Expr:
 # ======================================================================================
 
 
-def _bits(value: int, width: int) -> str:
+def _bits(value: int | None, width: int) -> str:
+    if value is None:  # a read of bits nobody set, which the spec only copied (never examined)
+        return "unknown (never set; the spec only copied it)"
     if width <= 16:
         return "'" + format(value, f"0{width}b") + "'"
     return f"0x{value:0{(width + 3) // 4}X}"
