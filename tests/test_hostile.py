@@ -135,6 +135,17 @@ def test_a_slice_of_a_value_whose_width_only_the_value_knows(capsys):
     assert code == 1 and "slice <8:3> is out of range for bits(0)" in err
 
 
+@pytest.mark.parametrize("code_text, message", [
+    ("NOT LSR('10', 1)<(1 << 62):1>", "slice <4611686018427387904:1> is out of range for bits(2)"),
+    ("LSR(NOT '1'<(1 << 62):3>, 1099511627776)", "slice <4611686018427387904:3> is out of range for bits(1)"),
+])
+def test_operations_on_a_slice_with_run_time_bounds(capsys, code_text, message):
+    """NOT, and a bits(N) argument, of a slice whose bounds are known only at run time: the
+    backend takes the width from the bounds (found by the fuzz harness as GenerationErrors)."""
+    code, _, err = run(capsys, "eval", code_text)
+    assert code == 1 and message in err
+
+
 def test_integer_literals_within_the_limit_print_and_larger_ones_are_refused(capsys):
     code, out, _ = run(capsys, "eval", "9" * 15000)  # over Python's own 4,300-digit limit
     assert code == 0 and out.strip() == "9" * 15000

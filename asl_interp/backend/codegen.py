@@ -475,6 +475,9 @@ class _FuncGen:
             return str(t.width)
         if t.wexpr is not None:
             return f"({self.ex(t.wexpr)})"
+        known = self.width_of(node) if isinstance(node, ast.Expr) else None  # a slice with run-time bounds
+        if known is not None:
+            return known
         raise GenerationError(f"width of {t} not known at {getattr(node, 'span', None)}")
 
     def mask(self, t: T, node: Any = None) -> str:
