@@ -108,7 +108,7 @@ def test_an_integer_of_many_digits_prints(capsys):
 @pytest.mark.parametrize("code_text, limit", [
     ("2^(2^40)", "int-bits"),
     ("1 << 1000000000000", "int-bits"),
-    ("Replicate('1', 100000000)", "bits"),
+    ("n = 100000000; x = Replicate('1', n);", "bits"),
     ("n = 100000000; x = ZeroExtend('1', n);", "bits"),
     ("n = 70000; x = UInt(Zeros(n));", "bits"),
     ("x = 3; x = x * x; x = x ^ 70000;", "int-bits"),
@@ -123,6 +123,8 @@ def test_runaway_sizes_are_refused_before_the_work(capsys, code_text, limit):
 def test_a_width_the_checker_sees_is_a_static_error(capsys):
     code, _, err = run(capsys, "eval", "Ones(1000000000)")
     assert code == 2 and "bits(1,000,000,000) is wider than the limit of 65,536 bits" in err
+    code, _, err = run(capsys, "eval", "Replicate('1', 100000000)")  # bits(M*N), seen from the call
+    assert code == 2 and "bits(100,000,000) is wider than the limit of 65,536 bits" in err
     code, _, err = run(capsys, "eval", "('10' : SignExtend(Zeros(1003), -1))")  # found by the fuzz harness
     assert code == 2 and "<eval>:1:33: error: negative width -1" in err
 
@@ -131,8 +133,11 @@ def test_a_slice_of_a_value_whose_width_only_the_value_knows(capsys):
     """Replicate(x, n) is bits(M*N): the backend slices the Bits it returns (found by the fuzz
     harness as a GenerationError)."""
     assert run(capsys, "eval", "n = 3; x = Replicate('10', n)<4:1, 0>;")[:2] == (0, "n = 3\nx = '01010'\n")
-    code, _, err = run(capsys, "eval", "Replicate('11111111', 0)<8:3>")
+    assert run(capsys, "eval", "n = 2; x = Replicate('10', n) + 1;")[:2] == (0, "n = 2\nx = '1011'\n")
+    code, _, err = run(capsys, "eval", "n = 0; x = Replicate('11111111', n)<8:3>;")
     assert code == 1 and "slice <8:3> is out of range for bits(0)" in err
+    code, _, err = run(capsys, "eval", "Replicate('11111111', 0)<8:3>")  # the checker sees bits(0)
+    assert code == 2 and "slice <8:3> is out of range for bits(0)" in err
 
 
 @pytest.mark.parametrize("code_text, message", [
@@ -154,10 +159,11 @@ def test_integer_literals_within_the_limit_print_and_larger_ones_are_refused(cap
 
 
 def test_limits_are_configurable(capsys):
-    assert run(capsys, "eval", "Replicate('1', 100)")[0] == 0
-    code, _, err = run(capsys, "eval", "--limit", "bits=64", "Replicate('1', 100)")
+    repeat = "n = 100; x = Replicate('1', n);"
+    assert run(capsys, "eval", repeat)[0] == 0
+    code, _, err = run(capsys, "eval", "--limit", "bits=64", repeat)
     assert code == 1 and "more than the limit of 64 bits" in err
-    assert run(capsys, "eval", "Replicate('1', 100)")[0] == 0  # back to the defaults afterwards
+    assert run(capsys, "eval", repeat)[0] == 0  # back to the defaults afterwards
     code, _, err = run(capsys, "eval", "--limit", "bitz=64", "1")
     assert code == 2 and "no limit named 'bitz'; did you mean 'bits'?" in err
     for bad in ("bits=0", "bits=-1", "bits=6_4", "bits=\uff16\uff14", "bits= 64"):

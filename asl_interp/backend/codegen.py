@@ -1268,7 +1268,7 @@ class _FuncGen:
             if isinstance(base, ast.Var) and res is not None and res.kind == "reg" and len(e.slices) == 1:
                 hi, lo = self.dyn_bounds(e.slices[0])
                 return f"_rb({res.name!r}, {hi}, {lo}, {sp})"
-            if self.lazy(base) or self.sized_by_value(base, bt):
+            if self.lazy(base):
                 b, w = self.ex_obj(base), "None"
             else:
                 b, w = self.ex(base), self.base_width(base, bt)
@@ -1314,8 +1314,8 @@ class _FuncGen:
             for k, (hi, lo) in enumerate(ranges):
                 pieces.append((f"{b if k == 0 else rest}.read({hi}, {lo}, {sp})", hi - lo + 1))
         elif bt.kind == "integer" or (bt.kind == "bits" and bt.width is None):
-            b, w = (self.ex_obj(base), "None") if self.sized_by_value(base, bt) else (self.ex(base),
-                                                                                      self.base_width(base, bt))
+            b = self.ex(base)
+            w = self.base_width(base, bt)
             if len(ranges) > 1 and not b.isidentifier():
                 tmp = self.new_tmp()
                 first_b, rest_b = f"({tmp} := {b})", tmp
@@ -1352,11 +1352,6 @@ class _FuncGen:
         res = self.p.res.get(e)
         return (isinstance(e, (ast.Call, ast.Index)) and res is not None and res.func is not None
                 and not self.g.is_asl(res.func))
-
-    def sized_by_value(self, base: Any, bt: T) -> bool:
-        """Whether a sliced ``base`` has no width the code can name (``Replicate(x, n)``'s
-        ``bits(M*N)``) but is a primitive's result, a Bits that carries its own width."""
-        return bt.kind == "bits" and self.width_of(base) is None and self.is_prim_call(base)
 
     def base_width(self, base: Any, bt: T) -> str:
         """The width a slice's base is checked against: None for an integer."""

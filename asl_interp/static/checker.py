@@ -1121,6 +1121,24 @@ class _Checker:
                     return BITS(w, None if w is not None else args[i], t.layout)
             elif we.name == f.ctx_width and ctx is not None:
                 return ctx
+        elif isinstance(we, ast.IntLit):
+            return BITS(self.wide(we.value, node), layout=t.layout)
+        elif isinstance(we, ast.Binop) and we.op in ("+", "-", "*"):
+            # bits(M*N) (Replicate), bits(N+M)...: each side seen from the call site, then
+            # folded, or a width expression of the call site's own (so the backend can name it)
+            a = self._subst(BITS(None, we.left), f, node, ctx)
+            b = self._subst(BITS(None, we.right), f, node, ctx)
+            if a.width is not None and b.width is not None:
+                v = a.width + b.width if we.op == "+" else a.width - b.width if we.op == "-" else a.width * b.width
+                return BITS(self.wide(v, node), layout=t.layout)
+            sides = [ast.IntLit(x.width, span=getattr(node, "span", None)) if x.width is not None else x.wexpr
+                     for x in (a, b)]
+            if all(x is not None for x in sides):
+                for x in sides:
+                    self.p.types.setdefault(x, INT)
+                expr = ast.Binop(we.op, sides[0], sides[1], span=getattr(node, "span", None))
+                self.p.types[expr] = INT
+                return BITS(None, expr, t.layout)
         return BITS(None, layout=t.layout)
 
     def _result(self, f: FuncInfo, node: Any, expected: T | None) -> T:
