@@ -839,6 +839,9 @@ def _worker(conn: Any, seed: int, kinds: dict[str, int]) -> None:
 
 
 class _Slot:
+    #: the process ids of every worker started (their scratch folders are removed at the end)
+    started: list[int] = []
+
     def __init__(self, context: Any, seed: int, kinds: dict[str, int]):
         self.context, self.seed, self.kinds = context, seed, kinds
         self.start()
@@ -848,6 +851,7 @@ class _Slot:
         # not a daemon: a worker must be able to start the crosscheck model's own process
         self.process = self.context.Process(target=_worker, args=(child, self.seed, self.kinds))
         self.process.start()
+        _Slot.started.append(self.process.pid)
         child.close()
         self.index: int | None = None
         self.since = 0.0
@@ -925,9 +929,8 @@ def run_many(seed: int, count: int, workers: int = 2, kinds: dict[str, int] | No
         slot.process.join(2)
         if slot.process.is_alive():
             slot.kill()
-    shutil.rmtree(Path(tempfile.gettempdir()) / f"asl-interp-fuzz-{os.getpid()}", ignore_errors=True)
-    for slot in slots:
-        shutil.rmtree(Path(tempfile.gettempdir()) / f"asl-interp-fuzz-{slot.process.pid}", ignore_errors=True)
+    for pid in [os.getpid(), *_Slot.started]:  # every worker's scratch folder, the killed ones' too
+        shutil.rmtree(Path(tempfile.gettempdir()) / f"asl-interp-fuzz-{pid}", ignore_errors=True)
     return sorted(results, key=lambda r: r.index)
 
 
@@ -962,18 +965,21 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     kinds = {k: KINDS[k] for k in args.kinds.split(",")}
     sys.path.insert(0, str(REPO))
-    if args.only is not None:
-        limit_memory()
-        res = run_one(args.seed, args.only, kinds)
-        print(f"#{res.index} {res.kind}: {res.category} {res.detail} ({res.seconds:.2f} s)")
-        return 0
-    cache_dir = tempfile.mkdtemp(prefix="asl-interp-fuzz-cache-")
+    cache_dir = tempfile.mkdtemp(prefix="asl-interp-fuzz-cache-")  # never the user's cache
     os.environ["ASL_INTERP_CACHE"] = cache_dir
-    start = time.monotonic()
-    results = run_many(args.seed, args.count, args.workers, kinds, progress=True)
-    shutil.rmtree(cache_dir, ignore_errors=True)
-    print(summary(results, time.monotonic() - start))
-    return 1 if any(r.category in ("internal", "hang", "wrong") for r in results) else 0
+    try:
+        if args.only is not None:
+            limit_memory()
+            res = run_one(args.seed, args.only, kinds)
+            print(f"#{res.index} {res.kind}: {res.category} {res.detail} ({res.seconds:.2f} s)")
+            return 0
+        start = time.monotonic()
+        results = run_many(args.seed, args.count, args.workers, kinds, progress=True)
+        print(summary(results, time.monotonic() - start))
+        return 1 if any(r.category in ("internal", "hang", "wrong") for r in results) else 0
+    finally:
+        shutil.rmtree(cache_dir, ignore_errors=True)
+        shutil.rmtree(_tmpdir(), ignore_errors=True)
 
 
 if __name__ == "__main__":
