@@ -7,39 +7,76 @@ Guarantees:
 - A key covers the SHA-256 of every input file (path and bytes), of asl-interp's own code
   (every ``.py`` file and the grammar under ``asl_interp/``: :func:`compiler_hash`) and of
   the Python version; any change to either makes a new key, so a stale entry is never used.
-- A missing, unreadable or corrupt entry is a miss. Writing is atomic (temporary file, then
-  rename); a cache folder that cannot be written only costs the next start its speed.
+- An entry cannot lie. Each file carries the key it was built for and a SHA-256 digest of
+  that key and of its own content; both are checked *before* anything in it is decoded, so a
+  copied, truncated or edited entry is never used and no code runs from it. An entry that
+  fails the check, is not a plain file owned by the current user, or can be written by
+  others, is ignored (and rebuilt) with a one-line note on stderr. Decoding a checked entry
+  builds only objects of asl-interp's own classes and plain Python data (a restricted
+  unpickler: no other function is called), as a second line of defence.
+- The cache folder must belong to the current user and be writable by no one else (it is
+  made with mode 0700); a folder that others can write is not used at all, with one note.
+- A missing or unreadable entry is a miss. Writing is atomic (temporary file, then rename);
+  a cache folder that cannot be made or written only costs the next start its speed, never
+  an error.
 - The cache folder is ``$ASL_INTERP_CACHE`` if set, else ``$XDG_CACHE_HOME/asl-interp``
-  (when that is an absolute path), else ``~/.cache/asl-interp``. ``ASL_INTERP_CACHE=off``
-  disables the cache. The folder keeps the :data:`MAX_ENTRIES` most recently used entries.
-  A folder that cannot be made or written (read-only home in CI, a file in the way) is
-  never an error: loads work as without a cache.
+  (when that is an absolute path), else ``~/.cache/asl-interp``. ``ASL_INTERP_CACHE=off`` or
+  :func:`disable` (the command line's ``--no-cache``) turns the cache off. The folder keeps
+  the :data:`MAX_ENTRIES` most recently used entries.
 
-Users: :mod:`asl_interp.app.loading` (spec versions, generated programs) and
-:mod:`asl_interp.analysis.decider` (decision trees).
+Users: :mod:`asl_interp.app.loading` (spec versions, generated programs),
+:mod:`asl_interp.analysis.decider` (decision trees) and ``asl-interp cache info|clear``.
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
+import json
 import os
 import pickle
+import stat
 import sys
 import tempfile
-from collections.abc import Iterable
+import time
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-__all__ = ["cache_dir", "compiler_hash", "input_key", "clear", "read_entry", "write_entry"]
+__all__ = ["cache_dir", "compiler_hash", "input_key", "clear", "read_entry", "write_entry", "disable", "enabled",
+           "info", "folder_problem", "ENTRY_SUFFIX"]
 
 _PACKAGE = Path(__file__).resolve().parent
-_FORMAT = "asl-interp-cache-1"
+_FORMAT = "asl-interp-cache-2"
+_MAGIC = _FORMAT.encode() + b"\n"
+
+#: The file name ending of an entry (``<key>.entry``).
+ENTRY_SUFFIX = ".entry"
+#: Endings of files earlier versions left, removed by :func:`clear`.
+_OLD_SUFFIXES = (".pickle",)
+
+_disabled = False
+_noted: set[str] = set()
+
+
+def disable(off: bool = True) -> bool:
+    """Turn the cache off (``--no-cache``), or back on with ``off=False``; return whether it
+    was off before."""
+    global _disabled
+    before, _disabled = _disabled, off
+    return before
+
+
+def enabled() -> bool:
+    """Whether the cache is in use (not disabled, and a folder to put it in)."""
+    return not _disabled and cache_dir() is not None
 
 
 def cache_dir() -> Path | None:
-    """The cache folder, or None when caching is off (``ASL_INTERP_CACHE=off``, or no home
-    folder to put it in). The folder need not exist; it is made on the first write."""
+    """The cache folder, or None when caching is off (``ASL_INTERP_CACHE=off``, :func:`disable`,
+    or no home folder to put it in). The folder need not exist; it is made on the first write."""
+    if _disabled:
+        return None
     env = os.environ.get("ASL_INTERP_CACHE", "").strip()
     if env:
         return None if env.lower() == "off" else Path(env).expanduser()
@@ -50,6 +87,63 @@ def cache_dir() -> Path | None:
         return Path.home() / ".cache" / "asl-interp"
     except RuntimeError:  # no $HOME and no password entry: nowhere sensible to cache
         return None
+
+
+def _note(key: str, message: str) -> None:
+    """One line on stderr, once per process and ``key``."""
+    if key in _noted:
+        return
+    _noted.add(key)
+    try:
+        print(f"asl-interp: note: {message}", file=sys.stderr)
+    except (OSError, ValueError):
+        pass
+
+
+def _uid() -> int | None:
+    return os.getuid() if hasattr(os, "getuid") else None
+
+
+def _unsafe(info: os.stat_result, what: str) -> str | None:
+    """Why a file or folder with this ``lstat`` cannot be trusted, or None."""
+    uid = _uid()
+    if uid is not None and info.st_uid != uid:
+        return f"{what} belongs to another user (uid {info.st_uid})"
+    if info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+        return f"others can write to {what} (mode {stat.S_IMODE(info.st_mode):04o})"
+    return None
+
+
+def folder_problem(folder: Path) -> str | None:
+    """Why the existing cache folder ``folder`` must not be used (another owner, writable by
+    others, not a folder), or None when it is fine or does not exist yet."""
+    try:
+        info = folder.lstat()
+    except FileNotFoundError:
+        return None
+    except OSError as err:
+        return f"it cannot be examined ({err.strerror or err})"
+    if stat.S_ISLNK(info.st_mode):
+        try:
+            info = folder.stat()
+        except OSError:
+            return "it is a symbolic link to nothing"
+    if not stat.S_ISDIR(info.st_mode):
+        return "it is not a folder"
+    return _unsafe(info, "it")
+
+
+def _usable_folder() -> Path | None:
+    """The cache folder when it may be used, else None (with one note saying why)."""
+    folder = cache_dir()
+    if folder is None:
+        return None
+    problem = folder_problem(folder)
+    if problem:
+        _note(f"folder {folder}", f"not using the cache folder {folder}: {problem}; every load is cold "
+                                  "(fix it, or set ASL_INTERP_CACHE to a folder of your own)")
+        return None
+    return folder
 
 
 _COMPILER_HASH: str | None = None
@@ -66,21 +160,31 @@ def compiler_hash() -> str:
     return _COMPILER_HASH
 
 
-def input_key(paths: Iterable[Path], kind: str) -> str:
-    """The cache key of ``kind`` built from ``paths`` (order does not matter)."""
+def input_key(paths: Iterable[Path], kind: str, read: Callable[[Path], bytes] | None = None) -> str:
+    """The cache key of ``kind`` built from ``paths`` (order does not matter). ``read`` gives
+    a file's bytes (default: read it); callers that must report unreadable files cleanly pass
+    their own reader."""
+    read = read or Path.read_bytes
     h = hashlib.sha256(f"{kind}\n{compiler_hash()}\n".encode())
-    for path in sorted(Path(p).resolve() for p in paths):
-        h.update(str(path).encode() + b"\0" + path.read_bytes() + b"\0")
+    for resolved, path in sorted((Path(p).resolve(), Path(p)) for p in paths):
+        h.update(str(resolved).encode() + b"\0" + read(path) + b"\0")  # read by the name given (for messages)
     return h.hexdigest()
 
 
+def _entries(folder: Path, suffixes: tuple[str, ...] = (ENTRY_SUFFIX,)) -> list[Path]:
+    try:
+        return [p for p in folder.iterdir() if p.name.endswith(suffixes)]
+    except OSError:
+        return []
+
+
 def clear() -> int:
-    """Remove every cache entry; return how many there were."""
+    """Remove every cache entry (and what older versions left); return how many there were."""
     folder = cache_dir()
     if folder is None or not folder.is_dir():
         return 0
     n = 0
-    for entry in folder.glob("*.pickle"):
+    for entry in _entries(folder, (ENTRY_SUFFIX, *_OLD_SUFFIXES, ".tmp")):
         try:
             entry.unlink()
             n += 1
@@ -89,39 +193,109 @@ def clear() -> int:
     return n
 
 
+def _digest(key: str, payload: bytes) -> str:
+    return hashlib.sha256(key.encode() + b"\0" + payload).hexdigest()
+
+
+def _split(data: bytes) -> tuple[dict[str, Any], bytes] | None:
+    """``(header, payload)`` of an entry file's bytes, or None when it is not one."""
+    if not data.startswith(_MAGIC):
+        return None
+    end = data.find(b"\n", len(_MAGIC))
+    if end < 0:
+        return None
+    try:
+        header = json.loads(data[len(_MAGIC):end])
+    except ValueError:
+        return None
+    if not isinstance(header, dict):
+        return None
+    return header, data[end + 1:]
+
+
+def _verify(path: Path, key: str) -> tuple[bytes | None, str | None]:
+    """The payload of the entry ``path`` for ``key`` and None, or None and why it is refused
+    (None, None: simply absent)."""
+    try:
+        info = path.lstat()
+    except FileNotFoundError:
+        return None, None
+    except OSError as err:
+        return None, f"it cannot be examined ({err.strerror or err})"
+    if not stat.S_ISREG(info.st_mode):
+        return None, "it is not a plain file"
+    problem = _unsafe(info, "it")
+    if problem:
+        return None, problem
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+    except OSError:
+        return None, None
+    parts = _split(data)
+    if parts is None:
+        return None, "it is not an asl-interp cache entry"
+    header, payload = parts
+    if header.get("key") != key:
+        return None, "it was built for other inputs"
+    if header.get("digest") != _digest(key, payload):
+        return None, "its content does not match its digest"
+    return payload, None
+
+
+class _Unpickler(pickle.Unpickler):
+    """Builds only asl-interp's own classes (and plain Python data, which needs no globals);
+    the one function it may call is the primitive registry's look-up by name."""
+
+    _FUNCTIONS = frozenset({("asl_interp.lib.primitives", "registered")})
+
+    def find_class(self, module: str, name: str) -> Any:
+        if module == "asl_interp" or module.startswith("asl_interp."):
+            found = super().find_class(module, name)
+            if isinstance(found, type) or (module, name) in self._FUNCTIONS:
+                return found
+        raise pickle.UnpicklingError(f"a cache entry may not build {module}.{name}")
+
+
 def read_entry(key: str) -> Any:
     """The value cached under ``key`` (from :func:`input_key` or a hash including it), or
-    None on a miss (absent, unreadable, corrupt, or caching off)."""
-    folder = cache_dir()
+    None on a miss (absent, unreadable, refused by the checks above, or caching off)."""
+    folder = _usable_folder()
     if folder is None:
         return None
-    path = folder / f"{key}.pickle"
-    try:
-        data = path.read_bytes()
-    except OSError:
+    path = folder / f"{key}{ENTRY_SUFFIX}"
+    payload, problem = _verify(path, key)
+    if problem:
+        _note(str(path), f"ignoring the cache entry {path}: {problem}; rebuilding it")
+        return None
+    if payload is None:
         return None
     try:
         os.utime(path)  # recently used: kept by _prune
     except OSError:
         pass
+    old = sys.getrecursionlimit()
     try:
-        old = sys.getrecursionlimit()
         sys.setrecursionlimit(max(old, 20000))
-        try:
-            return pickle.loads(data)
-        finally:
-            sys.setrecursionlimit(old)
-    except Exception:  # noqa: BLE001 - a corrupt entry is a miss, by contract
+        return _Unpickler(io.BytesIO(payload)).load()
+    except Exception as err:  # noqa: BLE001 - a verified entry that still cannot be decoded is a miss
+        _note(str(path), f"ignoring the cache entry {path}: it cannot be decoded ({type(err).__name__}); rebuilding it")
         return None
+    finally:
+        sys.setrecursionlimit(old)
 
 
-def write_entry(key: str, value: Any) -> None:
-    """Cache ``value`` under ``key``; a folder that cannot be written is not an error."""
-    folder = cache_dir()
+def write_entry(key: str, value: Any, kind: str = "") -> None:
+    """Cache ``value`` under ``key`` (``kind`` says what it is, for ``asl-interp cache info``);
+    a folder that cannot be written is not an error."""
+    folder = _usable_folder()
     if folder is None:
         return
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if folder_problem(folder):  # made just now by someone else, or with a loose umask
+            _usable_folder()  # says why, once
+            return
         buf = io.BytesIO()
         old = sys.getrecursionlimit()
         sys.setrecursionlimit(max(old, 20000))
@@ -129,10 +303,17 @@ def write_entry(key: str, value: Any) -> None:
             pickle.Pickler(buf, protocol=pickle.HIGHEST_PROTOCOL).dump(value)
         finally:
             sys.setrecursionlimit(old)
+        payload = buf.getvalue()
+        header = {"key": key, "digest": _digest(key, payload), "kind": kind, "size": len(payload),
+                  "made": int(time.time())}
         fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
-        with os.fdopen(fd, "wb") as f:
-            f.write(buf.getvalue())
-        os.replace(tmp, folder / f"{key}.pickle")
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(_MAGIC + json.dumps(header).encode() + b"\n" + payload)
+            os.replace(tmp, folder / f"{key}{ENTRY_SUFFIX}")
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
         _prune(folder)
     except (OSError, pickle.PicklingError, RecursionError, TypeError, AttributeError):
         return
@@ -146,7 +327,7 @@ def _prune(folder: Path) -> None:
     """Keep the :data:`MAX_ENTRIES` most recently used entries: each change to asl-interp's
     code or to a spec's files makes new keys, and the folder must not grow without end."""
     entries = []
-    for entry in folder.glob("*.pickle"):
+    for entry in _entries(folder):
         try:
             entries.append((entry.stat().st_mtime, entry))
         except OSError:
@@ -157,3 +338,37 @@ def _prune(folder: Path) -> None:
             entry.unlink()
         except OSError:
             pass
+
+
+def info() -> dict[str, Any]:
+    """What ``asl-interp cache info`` shows: the folder, whether it is used (and why not), and
+    each entry: ``kind``, ``size`` in bytes, ``used`` (seconds since the epoch) and ``ok``
+    (whether it passes the checks a load makes, content digest included)."""
+    folder = cache_dir()
+    out: dict[str, Any] = {"folder": str(folder) if folder else None, "enabled": folder is not None,
+                           "problem": None, "entries": []}
+    if _disabled:
+        out["problem"] = "turned off (--no-cache)"
+    elif folder is None:
+        out["problem"] = "turned off (ASL_INTERP_CACHE=off, or no home folder)"
+    else:
+        out["problem"] = folder_problem(folder)
+        out["enabled"] = out["problem"] is None
+    if folder is None or not folder.is_dir():
+        return out
+    for path in sorted(_entries(folder)):
+        key = path.name[: -len(ENTRY_SUFFIX)]
+        payload, problem = _verify(path, key)
+        header: dict[str, Any] = {}
+        try:
+            with open(path, "rb") as f:
+                head = f.read(4096)
+            parts = _split(head + b"\n")
+            header = parts[0] if parts else {}
+            st = path.lstat()
+            size, used = st.st_size, st.st_mtime
+        except OSError:
+            size, used = 0, 0.0
+        out["entries"].append({"key": key, "kind": str(header.get("kind", "")), "size": size, "used": used,
+                               "ok": payload is not None, "problem": problem})
+    return out

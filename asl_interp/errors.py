@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import functools
 import os
+import stat
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -82,16 +83,20 @@ def _display_path(file: str, cwd: str, roots: tuple[Path, ...]) -> str:
 
 
 _SOURCES: dict[str, str] = {}
+#: ``_SOURCES[file].splitlines()``, made once per text: rendering n errors in one file costs
+#: O(size + n), not O(size * n).
+_LINES: dict[str, list[str]] = {}
+#: Files whose text could not be read: not tried again for every error.
+_UNREADABLE: set[str] = set()
+#: The most bytes read from disk to quote a line (a diagnostic never reads a huge file).
+_MAX_QUOTED_FILE = 64 << 20
 
 
 def remember_source(filename: str, text: str) -> None:
     """Record the text of ``filename`` so that diagnostics can quote its lines."""
     _SOURCES[filename] = text
     _LINES.pop(filename, None)
-
-
-#: file -> its lines, split once (source_line is asked often: report lines, choice sites)
-_LINES: dict[str, list[str]] = {}
+    _UNREADABLE.discard(filename)
 
 
 def source_line(span: Span) -> str | None:
@@ -100,9 +105,18 @@ def source_line(span: Span) -> str | None:
     if lines is None:
         text = _SOURCES.get(span.file)
         if text is None:
+            if span.file in _UNREADABLE or span.file.startswith("<"):
+                return None
             try:
-                text = Path(span.file).read_text(encoding="utf-8")
-            except (OSError, UnicodeDecodeError):
+                if not stat.S_ISREG(os.stat(span.file).st_mode):  # a pipe or a device is not read twice
+                    raise ValueError("not a regular file")
+                with open(span.file, "rb") as f:
+                    data = f.read(_MAX_QUOTED_FILE + 1)
+                if len(data) > _MAX_QUOTED_FILE:
+                    raise ValueError("too large to quote")
+                text = data.decode("utf-8").removeprefix("\ufeff")
+            except (OSError, ValueError):
+                _UNREADABLE.add(span.file)
                 return None
             _SOURCES[span.file] = text
         lines = _LINES[span.file] = text.splitlines()
@@ -229,6 +243,11 @@ def edit_distance(a: str, b: str) -> int:
     return prev[len(b)]
 
 
+#: Names longer than this get no "did you mean" (and are never suggested): the search stays
+#: bounded whatever a user types.
+MAX_SUGGESTED = 100
+
+
 def suggest(name: str, candidates: Iterable[str]) -> str:
     """A ``did you mean ...?`` phrase for ``name`` from ``candidates``, or ``""``: the one
     suggester of asl-interp (every "unknown X" message uses it).
@@ -237,12 +256,15 @@ def suggest(name: str, candidates: Iterable[str]) -> str:
     length, at least one), and among equals those with the same letters (``TEG`` -> ``TGE``,
     not ``TWE`` or ``TEA``); when none is that close, up to three similar names by
     :func:`difflib.get_close_matches`; at most three are named, in alphabetical order for
-    the first rule and by similarity for the second."""
+    the first rule and by similarity for the second. A name longer than
+    :data:`MAX_SUGGESTED` gets no suggestion, so the search costs O(candidates) at most."""
     import difflib
 
-    pool = sorted({c for c in candidates if isinstance(c, str)})
+    if len(name) > MAX_SUGGESTED:  # no real name is that long: no search (it would cost O(len) per name)
+        return ""
+    pool = sorted({c for c in candidates if isinstance(c, str) and len(c) <= MAX_SUGGESTED})
     limit = max(1, len(name) // 3)
-    scored = [(d, c) for c in pool if (d := edit_distance(name, c)) <= limit]
+    scored = [(d, c) for c in pool if abs(len(c) - len(name)) <= limit and (d := edit_distance(name, c)) <= limit]
     if scored:
         best = min(d for d, _ in scored)
         close = [c for d, c in scored if d == best]

@@ -33,7 +33,7 @@ def cache_folder(tmp_path, monkeypatch):
 
 
 def _entries(folder: Path) -> list[Path]:
-    return sorted(folder.glob("*.pickle")) if folder.is_dir() else []
+    return sorted(folder.glob("*.entry")) if folder.is_dir() else []
 
 
 def test_warm_load_gives_the_same_answers_as_a_cold_one(cache_folder, monkeypatch):
@@ -173,8 +173,8 @@ def test_the_folder_keeps_only_the_most_recently_used_entries(cache_folder, monk
     monkeypatch.setattr(cache, "MAX_ENTRIES", 2)
     cache.write_entry("old", ("entry", 0))
     cache.write_entry("used", ("entry", 1))
-    os.utime(cache_folder / "old.pickle", (2_000_000, 2_000_000))
-    os.utime(cache_folder / "used.pickle", (1_000_000, 1_000_000))
+    os.utime(cache_folder / "old.entry", (2_000_000, 2_000_000))
+    os.utime(cache_folder / "used.entry", (1_000_000, 1_000_000))
     assert cache.read_entry("used") == ("entry", 1)  # a hit marks it recently used
     cache.write_entry("new", ("entry", 2))
     assert [p.stem for p in _entries(cache_folder)] == ["new", "used"]

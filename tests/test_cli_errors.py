@@ -174,8 +174,7 @@ def _broken_command(monkeypatch):
     def explode(args):
         return {}["no such key"]
 
-    help_text, add, _run = cli._COMMANDS["profiles"]
-    monkeypatch.setitem(cli._COMMANDS, "profiles", (help_text, add, explode))
+    monkeypatch.setattr(cli._COMMANDS["profiles"], "run", explode)
 
 
 def test_an_internal_error_is_one_line_and_exit_70(capsys, monkeypatch):

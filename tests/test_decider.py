@@ -213,7 +213,7 @@ def test_too_many_paths():
 def test_built_once_per_process_then_from_disk(monkeypatch, tmp_path):
     monkeypatch.setenv("ASL_INTERP_CACHE", str(tmp_path))
     first = build_decider(SPEC, "CheckFPAdvSIMDEnabled64()", "no-el2")
-    assert list(tmp_path.glob("*.pickle"))
+    assert list(tmp_path.glob("*.entry"))
 
     def no_exploring(*args, **kwargs):
         raise AssertionError("explored again although the cache holds this decider")
@@ -233,7 +233,7 @@ def test_spec_keeps_one_decider_per_call_and_profile():
 def test_corrupt_cache_entry_is_rebuilt(monkeypatch, tmp_path):
     monkeypatch.setenv("ASL_INTERP_CACHE", str(tmp_path))
     build_decider(SPEC, "CheckFPAdvSIMDEnabled64()", "no-el3")
-    for entry in tmp_path.glob("*.pickle"):
+    for entry in tmp_path.glob("*.entry"):
         entry.write_bytes(b"not a pickle")
     rebuilt = build_decider(SPEC, "CheckFPAdvSIMDEnabled64()", "no-el3")
     assert decided(rebuilt.run(aarch64())) == decided(SPEC.run("CheckFPAdvSIMDEnabled64()", profile="no-el3",

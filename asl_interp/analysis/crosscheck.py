@@ -38,6 +38,15 @@ answers with a name the spec does not know (``"mode": "Undf"``) or reads an unkn
 an error pointing at the model's own line (``file:line``), with a suggestion for a misspelt
 name.
 
+Containment: the model runs in a child process of its own (forked, so it sees the loaded
+spec), one call at a time, each with a time limit (``model_timeout``, the command line's
+``--model-timeout``, default :data:`DEFAULT_MODEL_TIMEOUT` seconds). Given as
+``"FILE.py:FUNCTION"`` it is also loaded there. A model that ends its process
+(``os._exit``), crashes (a signal), hangs past the limit, or raises anything at all (even
+``KeyboardInterrupt`` or ``SystemExit``) is a :class:`ModelError` pointing at the model,
+never an agreement; its ``print`` output goes to stderr, so ``--json`` stays clean. Ctrl-C
+at the terminal still stops asl-interp (and the child) as usual.
+
 Guarantees: every leaf of the exploration is checked against the model with every
 combination of the fields the model reads beyond the path's own; the disagreement reported per
 (spec path, model answer) is the one with the fewest fields.
@@ -59,6 +68,7 @@ from ..errors import ASLError, Span, UsageError, suggest
 from ..machine.outcome import Outcome, PathStep
 from ..machine.profile import Profile
 from ..machine.state import resolve_state
+from ..syntax.source import exists, is_dir, is_file
 from .explore import (
     DEFAULT_MAX_PATHS,
     DecisionTable,
@@ -80,6 +90,8 @@ __all__ = ["CrossCheckResult", "Disagreement", "ModelError", "crosscheck", "load
 
 #: Widest field a model may read without the exploration fixing it, in bits.
 MAX_MODEL_BITS = 8
+#: Seconds a model may take to load, or to answer one call, before it is stopped.
+DEFAULT_MODEL_TIMEOUT = 5.0
 #: Most combinations of model-only fields tried per leaf.
 MAX_COMBINATIONS = 4096
 
@@ -125,15 +137,28 @@ class CrossCheckResult:
 # ======================================================================================
 
 
-def load_model(spec_text: str) -> Callable[[Mapping[str, Any]], Any]:
-    """``FILE.py:FUNCTION`` -> the function. Unreadable files, Python errors in them and
-    missing functions are UsageErrors naming the file (and line)."""
+def _split_model_text(spec_text: str) -> tuple[Path, str]:
+    """``FILE.py:FUNCTION`` -> (the file, the function name); a UsageError naming the option
+    when it is not of that form or the file is not there."""
     path_text, colon, name = spec_text.rpartition(":")
     if not colon or not path_text or not name:
         raise UsageError(f"--model {spec_text!r}: write FILE.py:FUNCTION")
     path = Path(path_text)
-    if not path.is_file():
+    if is_dir(path):
+        raise UsageError(f"--model: {path_text} is a folder; give a Python file, FILE.py:FUNCTION")
+    if not exists(path):
         raise UsageError(f"--model: {path_text} does not exist")
+    if not is_file(path):
+        raise UsageError(f"--model: {path_text} is not a regular file; give a Python file, FILE.py:FUNCTION")
+    return path, name
+
+
+def load_model(spec_text: str) -> Callable[[Mapping[str, Any]], Any]:
+    """``FILE.py:FUNCTION`` -> the function, loaded in this process (:func:`crosscheck` given
+    the text loads it in the model's own process instead). Unreadable files, Python errors in
+    them and missing functions are UsageErrors naming the file (and line)."""
+    path, name = _split_model_text(spec_text)
+    path_text = spec_text.rpartition(":")[0]
     module_name = f"_asl_interp_model_{abs(hash(str(path.resolve())))}"
     loader_spec = importlib.util.spec_from_file_location(module_name, path)
     if loader_spec is None or loader_spec.loader is None:
@@ -195,7 +220,9 @@ def _model_raised(err: BaseException, file: str | None, what: str) -> ModelError
     if isinstance(err, SystemExit):
         return ModelError(f"the model exited (SystemExit {err.code!r}){' ' + what if what else ''}", span,
                           notes=("note: a model returns its answer; it must not call sys.exit() or raise SystemExit",))
-    return ModelError(f"the model raised {type(err).__name__}{' ' + what if what else ''}: {err}", span)
+    detail = _short_repr(str(err))[1:-1] if str(err) else ""
+    return ModelError(f"the model raised {type(err).__name__}{' ' + what if what else ''}"
+                      + (f": {detail}" if detail else ""), span)
 
 
 def _check_signature(model: Callable, name: str) -> None:
@@ -431,6 +458,150 @@ def model_text(model_out: Mapping[str, Any]) -> str:
     return ", ".join(parts)
 
 
+class _ModelProcess:
+    """The model in a child process of its own, asked one state at a time (see "Containment"
+    in the module docstring). A context manager: the child is started on entry and stopped
+    on exit, whatever happened."""
+
+    def __init__(self, spec: Any, model: Callable | str, timeout: float):
+        self.spec, self.model, self.timeout = spec, model, timeout
+        self.span: Span | None = None  # the model's ``def`` line, once it is loaded
+        self.name = model if isinstance(model, str) else getattr(model, "__name__", "model")
+        self._conn: Any = None
+        self._process: Any = None
+        self._local: tuple[Callable, str | None] | None = None
+
+    def __enter__(self) -> _ModelProcess:
+        import multiprocessing
+
+        if "fork" not in multiprocessing.get_all_start_methods():  # no fork (Windows): run it here, uncontained
+            fn = load_model(self.model) if isinstance(self.model, str) else self.model
+            _check_signature(fn, getattr(fn, "__name__", self.name))
+            self._local = (fn, _model_file(fn))
+            self.span = _model_span(fn)
+            return self
+        context = multiprocessing.get_context("fork")
+        self._conn, child = context.Pipe()
+        self._process = context.Process(target=_serve, args=(child, self.spec, self.model), daemon=True)
+        self._process.start()
+        child.close()
+        reply = self._receive("while loading")
+        self.span = reply[1]
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        if self._process is None:
+            return
+        try:
+            self._conn.send(None)  # asks the child to end
+        except (OSError, ValueError):
+            pass
+        self._conn.close()
+        self._process.join(0.5)
+        if self._process.is_alive():
+            self._process.kill()
+            self._process.join()
+
+    def ask(self, bits: dict[str, tuple[int, int]], classes: Mapping[str, Any], facts: Mapping[str, Any]) -> tuple:
+        """The model's reply for one state (see :func:`_answer`); a ModelError for a broken one."""
+        if self._local is not None:
+            fn, file = self._local
+            return _answer(self.spec, fn, file, bits, classes, facts)
+        try:
+            self._conn.send((bits, dict(classes), dict(facts)))
+        except (OSError, ValueError):
+            pass  # the child is gone: _receive says how
+        return self._receive("while answering")
+
+    def _receive(self, doing: str) -> tuple:
+        """The child's next reply, or the ModelError saying why there is none."""
+        if not self._conn.poll(self.timeout):
+            self._process.kill()
+            self._process.join()
+            who = "the model" if self.span is not None else f"the model {self.name}"
+            raise ModelError(f"{who} did not answer within {self.timeout:g} s {doing} (--model-timeout): it "
+                             "loops, waits or is too slow", self.span,
+                             notes=("note: each call of the model may take at most --model-timeout seconds "
+                                    f"(default {DEFAULT_MODEL_TIMEOUT:g})",))
+        try:
+            reply = self._conn.recv()
+        except (EOFError, OSError):
+            self._process.join(5)
+            raise self._ended(doing) from None
+        if reply[0] == "error":
+            _kind, message, span, notes = reply
+            raise ModelError(message, span, notes)
+        return reply
+
+    def _ended(self, doing: str) -> ModelError:
+        code = self._process.exitcode
+        if code is not None and code < 0:
+            import signal
+
+            try:
+                sig = signal.Signals(-code).name
+            except ValueError:
+                sig = str(-code)
+            what = f"the model's process was killed by signal {sig} {doing}" + (
+                " (it crashed)" if sig in ("SIGSEGV", "SIGBUS", "SIGILL", "SIGFPE", "SIGABRT") else "")
+        else:
+            what = f"the model ended its process (exit status {code}) {doing}, without an answer"
+        return ModelError(what, self.span,
+                          notes=("note: a model returns its answer; it must not call os._exit(), exit or crash "
+                                 "the process",))
+
+
+def _serve(conn: Any, spec: Any, model: Callable | str) -> None:
+    """The child process: load the model, reply ``("ready", its def span)``, then answer each
+    request ``(bits, classes, facts)`` with :func:`_answer`'s tuple or ``("error", message,
+    span, notes)``, until the parent sends None or goes away."""
+    import os
+    import signal
+
+    import faulthandler
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle; it stops this process
+    faulthandler.disable()  # a crash is reported by the parent in one line, not as a dump of frames
+    try:
+        os.dup2(2, 1)  # whatever the model prints goes to stderr, never into asl-interp's output
+    except OSError:
+        pass
+    sys.stdout = sys.stderr
+
+    def error(err: ASLError) -> tuple:
+        return ("error", err.message, err.span, tuple(err.notes))
+
+    try:
+        fn = load_model(model) if isinstance(model, str) else model
+        _check_signature(fn, getattr(fn, "__name__", str(model)))
+        file = _model_file(fn)
+        conn.send(("ready", _model_span(fn)))
+    except ASLError as err:
+        conn.send(error(err))
+        return
+    except BaseException as err:  # noqa: BLE001 - a KeyboardInterrupt raised while loading is the model's
+        conn.send(error(_model_raised(err, model if isinstance(model, str) else None, "while loading the model")))
+        return
+    while True:
+        try:
+            request = conn.recv()
+        except (EOFError, OSError):
+            return
+        if request is None:
+            return
+        try:
+            reply = _answer(spec, fn, file, *request)
+        except ASLError as err:
+            reply = error(err)
+        except BaseException as err:  # noqa: BLE001 - anything escaping _answer is still the model's doing
+            reply = error(_model_raised(err, file, ""))
+        try:
+            conn.send(reply)
+        except Exception as err:  # noqa: BLE001 - a reply that cannot be sent (pickling): say so instead
+            conn.send(("error", f"the model's answer cannot be passed back ({type(err).__name__}: {err})",
+                       None, ()))
+
+
 # ======================================================================================
 # The check
 # ======================================================================================
@@ -473,19 +644,26 @@ def _merge_bits(a: Mapping[str, tuple[int, int]], b: Mapping[str, tuple[int, int
     return out
 
 
-def crosscheck(spec: Any, call: str, model: Callable[[Mapping[str, Any]], Any], *,
+def crosscheck(spec: Any, call: str, model: Callable[[Mapping[str, Any]], Any] | str, *,
                profile: str | Path | Profile = "default", fixed: Mapping[str, Any] | None = None,
                vary: Any = (), max_paths: int = DEFAULT_MAX_PATHS, coverage: bool = False,
-               model_name: str | None = None) -> CrossCheckResult:
-    """Explore ``call`` and ask ``model`` about every state covered (see the module
-    docstring for the model's contract). Raises :class:`ModelError` for a broken model."""
+               model_name: str | None = None, model_timeout: float = DEFAULT_MODEL_TIMEOUT) -> CrossCheckResult:
+    """Explore ``call`` and ask ``model`` (a function, or ``"FILE.py:FUNCTION"`` to load) about
+    every state covered, in a child process with ``model_timeout`` seconds per call (see the
+    module docstring for the model's contract). Raises :class:`ModelError` for a broken model."""
     prof = spec.profile(profile)
     fixed = dict(fixed or {})
-    name = model_name or getattr(model, "__name__", "model")
-    _check_signature(model, getattr(model, "__name__", name))
-    table = explore(spec, call, profile=prof, fixed=fixed, vary=vary, max_paths=max_paths, coverage=coverage)
-    base = _fixed_bits(spec, prof, fixed)
-    model_file = _model_file(model)
+    name = model_name or (model if isinstance(model, str) else getattr(model, "__name__", "model"))
+    if isinstance(model, str):
+        _split_model_text(model)  # a malformed FILE.py:FUNCTION is refused before anything starts
+    with _ModelProcess(spec, model, model_timeout) as runner:  # loaded (and checked) before exploring
+        table = explore(spec, call, profile=prof, fixed=fixed, vary=vary, max_paths=max_paths, coverage=coverage)
+        base = _fixed_bits(spec, prof, fixed)
+        return _check_leaves(spec, table, prof, base, runner, name)
+
+
+def _check_leaves(spec: Any, table: DecisionTable, prof: Profile, base: dict[str, tuple[int, int]],
+                  runner: _ModelProcess, name: str) -> CrossCheckResult:
     found: dict[tuple, tuple[int, Disagreement]] = {}
     counts: dict[tuple, int] = {}
     reads: dict[str, None] = {}
@@ -496,7 +674,7 @@ def crosscheck(spec: Any, call: str, model: Callable[[Mapping[str, Any]], Any], 
             if var.kind == "impdef":
                 facts[var.key] = value
         pinned, classes = _leaf_bits(leaf)
-        for bits, answer, read in _ask_all(spec, model, _merge_bits(base, pinned), classes, facts, model_file):
+        for bits, answer, read in _ask_all(runner, _merge_bits(base, pinned), classes, facts):
             checked += 1
             reads.update(dict.fromkeys(read))
             if _matches(answer, leaf.outcome):
@@ -511,8 +689,8 @@ def crosscheck(spec: Any, call: str, model: Callable[[Mapping[str, Any]], Any], 
     return CrossCheckResult(not disagreements, name, table.paths, checked, table, disagreements, list(reads))
 
 
-def _ask_all(spec: Any, model: Callable, bits: dict[str, tuple[int, int]],
-             classes: Mapping[str, list[tuple[int, list[int]]]], facts: Mapping[str, Any], model_file: str | None):
+def _ask_all(runner: _ModelProcess, bits: dict[str, tuple[int, int]],
+             classes: Mapping[str, list[tuple[int, list[int]]]], facts: Mapping[str, Any]):
     """Call the model on ``bits``, enumerating every field it reads beyond them (members of
     the leaf's open classes, or every value of bits the path never read); yields (bits used,
     normalised answer, names read)."""
@@ -520,40 +698,59 @@ def _ask_all(spec: Any, model: Callable, bits: dict[str, tuple[int, int]],
     count = 0
     while stack:
         current = stack.pop()
-        fields = Fields(spec, current, facts, model_file, classes)
-        try:
-            answer = model(fields)
-        except _Need as need:
-            if not need.values:
-                raise ModelError(f"the model reads {need.name}, which the spec path does not read and which is "
-                                 f"{need.width} bits wide: fix it with --set", _need_span(need, model_file)) from None
-            m, v = current.get(need.storage, (0, 0))
-            for value in reversed(need.values):
-                stack.append({**current, need.storage: (m | need.mask, v | (value & need.mask))})
+        reply = runner.ask(current, classes, facts)
+        if reply[0] == "need":
+            _kind, need_name, storage, mask, values, width, span = reply
+            if not values:
+                raise ModelError(f"the model reads {need_name}, which the spec path does not read and which is "
+                                 f"{width} bits wide: fix it with --set", span)
+            m, v = current.get(storage, (0, 0))
+            for value in reversed(values):
+                stack.append({**current, storage: (m | mask, v | (value & mask))})
             continue
-        except _UnknownName as err:
-            raise ModelError(err.message, err.span) from None
-        except KeyboardInterrupt:
-            raise
-        except BaseException as err:  # noqa: BLE001 - the user's model may raise anything, or exit
-            raise _model_raised(err, model_file, "") from None
-        problem = _misspelt(answer, spec)
-        if problem:
-            raise ModelError(problem, _return_span(model, Fields(spec, current, facts, model_file))
-                             or _model_span(model))
-        norm = normalise_outcome(answer)
-        if norm is None:
-            raise ModelError(
-                f"the model returned {answer!r}, which is not an outcome",
-                _return_span(model, Fields(spec, current, facts, model_file)) or _model_span(model),
-                notes=("note: return \"permitted\", a dict such as {\"el\": \"EL2\", \"ec\": 0x07} "
-                       "(keys el, state, mode, ec, exception, undefined) or a tuple (el, ec)",)
-                + ((f"note: the model had read {fields.read}",) if fields.read else ()))
+        _kind, norm, read = reply
         count += 1
         if count > MAX_COMBINATIONS:
             raise ModelError(f"the model reads more fields than can be enumerated ({MAX_COMBINATIONS} combinations)",
-                             _model_span(model))
-        yield current, norm, dict(fields.read)
+                             runner.span)
+        yield current, norm, read
+
+
+def _answer(spec: Any, model: Callable, model_file: str | None, current: dict[str, tuple[int, int]],
+            classes: Mapping[str, list[tuple[int, list[int]]]], facts: Mapping[str, Any]) -> tuple:
+    """One call of the model, as the child process makes it: ``("answer", normalised answer,
+    names read)`` or ``("need", name, storage, mask, values, width, span)`` (it read bits not
+    yet given); a ModelError for anything wrong with the call or the answer."""
+    fields = Fields(spec, current, facts, model_file, classes)
+    try:
+        answer = model(fields)
+    except _Need as need:
+        return ("need", need.name, need.storage, need.mask, need.values, need.width, _need_span(need, model_file))
+    except _UnknownName as err:
+        raise ModelError(err.message, err.span) from None
+    except BaseException as err:  # noqa: BLE001 - the user's model may raise anything, or exit
+        raise _model_raised(err, model_file, "") from None
+    problem = _misspelt(answer, spec)
+    if problem:
+        raise ModelError(problem, _return_span(model, Fields(spec, current, facts, model_file))
+                         or _model_span(model))
+    norm = normalise_outcome(answer)
+    if norm is None:
+        raise ModelError(
+            f"the model returned {_short_repr(answer)}, which is not an outcome",
+            _return_span(model, Fields(spec, current, facts, model_file)) or _model_span(model),
+            notes=("note: return \"permitted\", a dict such as {\"el\": \"EL2\", \"ec\": 0x07} "
+                   "(keys el, state, mode, ec, exception, undefined) or a tuple (el, ec)",)
+            + ((f"note: the model had read {_short_repr(fields.read)}",) if fields.read else ()))
+    return ("answer", norm, dict(fields.read))
+
+
+def _short_repr(value: Any, most: int = 200) -> str:
+    try:
+        text = repr(value)
+    except BaseException:  # noqa: BLE001 - a model's object whose repr fails
+        return f"a {type(value).__name__} object"
+    return text if len(text) <= most else text[:most] + "..."
 
 
 def _return_span(model: Callable, fields: Fields) -> Span | None:
@@ -569,8 +766,6 @@ def _return_span(model: Callable, fields: Fields) -> Span | None:
     sys.setprofile(watch)
     try:
         model(fields)
-    except KeyboardInterrupt:
-        raise
     except BaseException:  # noqa: BLE001 - it returned before; the first report stands
         return None
     finally:

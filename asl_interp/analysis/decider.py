@@ -224,7 +224,7 @@ def build_decider(spec: Any, call: str, profile: str | Path | Profile = "default
     if not (isinstance(built, tuple) and len(built) == 3):
         built = _explore_tree(spec, call, prof, max_paths)
         if use_cache:
-            cache.write_entry(key, built)
+            cache.write_entry(key, built, f"decider {call.strip()} on {prof.name} ({spec.name})")
     source, table, registers = built
     fn, which = _compile(source, table, lambda st, err: _input_error(registers, st, err))
     return Decider(call=call.strip(), profile=prof.name, source=source, registers=registers, leaves=len(table),

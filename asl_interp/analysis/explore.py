@@ -1077,9 +1077,11 @@ def _pair_states(spec: Any, a: Leaf, b: Leaf, storage: str, fmask: int) -> tuple
                     if view.storage == storage:
                         value = (value & ~fmask) | field_bits
                     known = _mask_of(fit_a, view.storage) | _mask_of(fit_b, view.storage)
-                    state[r.name] = (value & mask) >> shift if known & mask == mask else r.value
+                    shown = (value & mask) >> shift if known & mask == mask else r.value
                 else:
-                    state[r.name] = r.value
+                    shown = r.value
+                if shown is not None:  # None: read while unset and only copied, nothing to show
+                    state[r.name] = shown
         for leaf in (own, b if own is a else a):
             for name, values in leaf.fields.items():
                 if name not in state:

@@ -26,11 +26,12 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import Any, BinaryIO
 
 import attrs
 
 from ..errors import ASLError, Span, UsageError, display_path
+from ..lib.inputs import loads_json
 from ..machine.outcome import Outcome
 from ..machine.profile import Profile
 from ..machine.state import resolve_state
@@ -47,28 +48,58 @@ class SweepResult:
     error: ASLError | None = None
 
 
-def sweep(spec: Any, call: str, lines: Iterable[str], *, source: str, profile: str | Profile = "default",
+def read_lines(stream: BinaryIO, source: str) -> Iterator[str | ASLError]:
+    """The lines of a binary ``stream`` (a sweep file, or standard input) as text, one at a time
+    (the file is never held whole): each line decoded as UTF-8 (a byte order mark accepted at
+    the start), or the UsageError saying why it cannot be (an undecodable byte, at its line
+    and column). A line longer than the ``file-size`` limit ends the reading with an error
+    there (a stream from ``/dev/zero`` stops)."""
+    from ..syntax.source import decode, max_bytes
+
+    limit = max_bytes()
+    number = 0
+    while True:
+        raw = stream.readline(limit + 1)
+        if not raw:
+            return
+        number += 1
+        if len(raw) > limit and not raw.endswith(b"\n"):
+            yield UsageError(f"line {number} is longer than the limit of {limit:,} bytes; the rest of the input "
+                             "is not read", Span(source, number, 1), notes=("note: raise it with --limit file-size=N",))
+            return
+        try:
+            text = decode(raw, source, "the line", UsageError, number, bom=number == 1)
+        except ASLError as err:
+            yield err
+            continue
+        yield text.rstrip("\r\n")
+
+
+def sweep(spec: Any, call: str, lines: Iterable[str | ASLError], *, source: str, profile: str | Profile = "default",
           unset: str = "error") -> Iterator[SweepResult]:
     """The outcome of ``call`` for each state line of ``lines`` (``source`` names them in
-    errors). The decider is built before the first line is read, so a call or profile that
-    cannot be compiled fails at once."""
+    errors; an item that is an ASLError is that line's error, see :func:`read_lines`). The
+    decider is built before the first line is read, so a call or profile that cannot be
+    compiled fails at once."""
     decider = spec.decider(call, profile)
     for number, text in enumerate(lines, start=1):
+        if isinstance(text, ASLError):
+            yield SweepResult(text.span.line if text.span is not None else number, error=text)
+            continue
         if not text.strip():
             continue
         where = Span(source, number, 1)
         try:
-            state = json.loads(text)
-        except json.JSONDecodeError as err:
-            yield SweepResult(number, error=UsageError(f"not a JSON object: {err.msg} (column {err.colno})",
-                                                       Span(source, number, err.colno)))
+            state = loads_json(text, where)
+        except ASLError as err:
+            yield SweepResult(number, error=err)
             continue
         if not isinstance(state, dict):
             yield SweepResult(number, error=UsageError(f"a state is a JSON object of register names and values, "
                                                        f"not {type(state).__name__}", where))
             continue
         try:
-            resolve_state(state, spec.model, spec.constants)
+            resolve_state(state, spec.model, spec.constants, written=True)
         except ASLError as err:
             yield SweepResult(number, error=UsageError(err.message, _key_span(spec, state, text, where), err.notes))
             continue
@@ -83,7 +114,7 @@ def _key_span(spec: Any, state: dict, text: str, where: Span) -> Span:
     start when it cannot be told)."""
     for key, value in state.items():
         try:
-            resolve_state({key: value}, spec.model, spec.constants)
+            resolve_state({key: value}, spec.model, spec.constants, written=True)
         except ASLError:
             col = text.find(json.dumps(key))
             if col >= 0:

@@ -29,7 +29,6 @@ Guarantees:
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -37,7 +36,8 @@ from typing import Any
 import attrs
 
 from .. import sources_root
-from ..errors import ProfileError, UsageError, suggest
+from ..errors import ProfileError, StateError, UsageError, suggest
+from ..lib.limits import LIMITS
 from ..lib.values import settled
 from ..lib.world import EvaluationEnded
 from ..machine.machine import Machine
@@ -46,6 +46,7 @@ from ..machine.outcome import Outcome
 from ..machine.profile import Profile, load_profile, profiles_dir
 from ..machine.state import Constants, StateFile
 from ..syntax import ast
+from ..syntax.source import exists, is_dir, is_file
 
 __all__ = ["Spec", "load_spec", "build_spec", "load_profile", "spec_versions", "check_profile", "diff"]
 
@@ -77,7 +78,7 @@ class Spec:
     #: The folder of this version's bundled profiles (``<version>/profiles``; a spec folder
     #: without one uses armv8.6's).
     profiles_dir: Path = attrs.field(factory=profiles_dir)
-    _call_kinds: dict[str, bool] = attrs.field(factory=dict, repr=False)
+    _call_kinds: dict[Any, Any] = attrs.field(factory=dict, repr=False)
     _deciders: dict[tuple, Any] = attrs.field(factory=dict, repr=False)
 
     def profile(self, profile: str | Path | Profile = "default") -> Profile:
@@ -96,7 +97,7 @@ class Spec:
         machine = Machine(self.model, prof, unset=unset, on_missing_impdef=on_missing_impdef, observe=self.entry,
                           on_unknown=on_unknown, constants=self.constants, trace=trace, stop_at_entry=stop_at_entry)
         if isinstance(state, StateFile):
-            machine.apply_state(state.registers, origin=state.path)
+            machine.apply_state(state.registers, origin=state.path, written=True)
         elif state:
             machine.apply_state(state)
         return machine
@@ -117,14 +118,16 @@ class Spec:
         if not isinstance(call, str):
             _parse_call(call)  # raises the UsageError for anything but text
         procedure = self.is_procedure_call(call)
-        text = call.strip()
+        text = self._statement_text(call) if procedure else call.strip()
+        steps = {"step_limit": LIMITS.steps, "recursion_limit": LIMITS.recursion}  # --max-steps, --limit
         try:
             if procedure:
-                self.program.run_statements(text + ";", machine, instrumented=True, lines=machine.trace,
-                                             filename=CALL_FILE)
+                self.program.run_statements(text, machine, instrumented=True, lines=machine.trace,
+                                             filename=CALL_FILE, **steps)
                 value = None
             else:
-                value = self.program.evaluate(text, machine, instrumented=True, lines=machine.trace, filename=CALL_FILE)
+                value = self.program.evaluate(text, machine, instrumented=True, lines=machine.trace, filename=CALL_FILE,
+                                              **steps)
                 value = settled(value)  # handing the value out examines it
         except EvaluationEnded as end:
             return machine.ended(end.outcome)
@@ -147,6 +150,20 @@ class Spec:
         if got is None:
             got = self._deciders[key] = build_decider(self, call, prof)
         return got
+
+    def _statement_text(self, call: str) -> str:
+        """The procedure call ``call`` as a statement: its text up to the end of the call
+        expression, then ``;`` (a trailing ``// comment`` would otherwise swallow the ``;``)."""
+        known = self._call_kinds.get(("statement", call))
+        if known is None:
+            span = _parse_call(call).span
+            text = call.strip()
+            if span is not None and span.end_line is not None and span.end_col is not None:
+                lines = text.split("\n")
+                end = sum(len(line) + 1 for line in lines[: span.end_line - 1]) + span.end_col - 1
+                text = text[:end]
+            known = self._call_kinds[("statement", call)] = text + ";"
+        return known
 
     def is_procedure_call(self, call: str | ast.Expr) -> bool:
         """Whether ``call`` (ASL text or a parsed expression) calls a procedure of this spec
@@ -209,13 +226,13 @@ def build_spec(version: str | Path = "armv8.6", *, use_cache: bool = True) -> Sp
 
 def _spec_folder(version: str | Path) -> Path:
     text = str(version)
-    if isinstance(version, Path) or "/" in text or Path(text).is_dir() and not (sources_root() / text).is_dir():
+    if isinstance(version, Path) or "/" in text or is_dir(text) and not is_dir(sources_root() / text):
         folder = Path(text)
-        if not (folder / "spec.toml").is_file():
+        if not is_file(folder / "spec.toml"):
             raise UsageError(f"{text} is not a spec version folder (it has no spec.toml)")
         return folder.resolve()
     folder = sources_root() / text
-    if not (folder / "spec.toml").is_file():
+    if not is_file(folder / "spec.toml"):
         hint = suggest(text, spec_versions())
         raise UsageError(f"unknown spec version '{text}'" + (f"; {hint}" if hint else ""),
                          notes=(f"bundled versions: {', '.join(spec_versions())}",))
@@ -223,36 +240,54 @@ def _spec_folder(version: str | Path) -> Path:
 
 
 def _read_spec_toml(folder: Path) -> dict[str, Any]:
+    """``spec.toml`` of ``folder``, every key checked for its type: a UsageError naming the
+    file and key otherwise."""
+    from ..lib.inputs import read_toml
+
     path = folder / "spec.toml"
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as err:
-        raise UsageError(f"{path}: not valid TOML: {err}") from None
+    data = read_toml(path, "the spec description", UsageError)
     extra = set(data) - _SPEC_KEYS
     if extra:
-        raise UsageError(f"{path}: unknown key(s) {', '.join(sorted(extra))}")
+        hint = suggest(sorted(extra)[0], sorted(_SPEC_KEYS))
+        raise UsageError(f"{path}: unknown key(s) {', '.join(sorted(extra))}" + (f"; {hint}" if hint else ""))
+    for key in ("name", "description"):
+        if key in data and not isinstance(data[key], str):
+            raise UsageError(f"{path}: '{key}' must be a string, not {data[key]!r}")
+    for key in ("entry_points", "boundary"):
+        value = data.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise UsageError(f"{path}: '{key}' must be a list of strings, not {value!r}")
     undefined = data.get("undefined")
     if undefined is not None and (not isinstance(undefined, dict)
-                                  or set(undefined) != {"selector", "if_true", "if_false"}):
-        raise UsageError(f"{path}: [undefined] needs exactly selector, if_true and if_false")
+                                  or set(undefined) != {"selector", "if_true", "if_false"}
+                                  or not all(isinstance(v, str) for v in undefined.values())):
+        raise UsageError(f"{path}: [undefined] needs exactly selector, if_true and if_false, each a function name")
     return data
 
 
 def _build_spec(folder: Path, *, use_cache: bool = True) -> Spec:
     from ..backend.program import UndefinedRule
     from ..errors import register_spec_root
+    from ..syntax.parser import asl_files_in
     from .loading import load_program
 
     register_spec_root(folder)
 
     meta = _read_spec_toml(folder)
-    files = sorted(p for p in folder.rglob("*.asl"))
+    files = asl_files_in(folder)
     if not files:
         raise UsageError(f"{folder} holds no .asl files")
+    if not exists(folder / "registers.toml"):
+        raise UsageError(f"{folder} is not a complete spec version folder: it has no registers.toml "
+                         "(the register model; see asl_sources/armv8.6/registers.toml)")
     rule = meta.get("undefined")
     undefined = UndefinedRule(**rule) if rule else None
-    program, model, modules = load_program(files, folder / "registers.toml", undefined=undefined, use_cache=use_cache)
-    _check_spec_names(folder / "spec.toml", meta, program)
+    try:
+        program, model, modules = load_program(files, folder / "registers.toml", undefined=undefined,
+                                               use_cache=use_cache)
+    except StateError as err:  # a broken registers.toml is a broken spec folder, like a broken spec.toml
+        raise UsageError(err.message, err.span, err.notes) from None
+    _check_spec_names(folder / "spec.toml", meta, program, modules)
     return Spec(
         name=str(meta.get("name", folder.name)),
         path=folder,
@@ -268,10 +303,19 @@ def _build_spec(folder: Path, *, use_cache: bool = True) -> Spec:
     )
 
 
-def _check_spec_names(path: Path, meta: Mapping[str, Any], program: Any) -> None:
+def _check_spec_names(path: Path, meta: Mapping[str, Any], program: Any, modules: list[Any] = ()) -> None:
     """Every entry point names a function of the program; every boundary function is
-    declared without a body and has a primitive to record the outcome."""
+    declared without a body and has a primitive to record the outcome; every type
+    ``registers.toml`` gives a register layout (``[types]``) is declared by the sources."""
     from ..lib import primitives
+
+    declared = {d.name for m in modules for d in m.decls
+                if isinstance(d, ast.TypeDecl | ast.RecordDecl | ast.EnumDecl | ast.TypeAlias)}
+    for tname in sorted(program.register_model.types) if modules else ():
+        if tname not in declared:
+            hint = suggest(tname, sorted(declared))
+            raise UsageError(f"{path.parent / 'registers.toml'}: [types] names {tname}, which the ASL sources do not "
+                             "declare" + (f"; {hint}" if hint else ""))
 
     for sig in meta.get("entry_points", []):
         name = str(sig).split("(")[0].strip()

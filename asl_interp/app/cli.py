@@ -2,12 +2,21 @@
 
 In: ``argv``. Out: text (or JSON) on stdout, diagnostics on stderr, and an exit status.
 
-Exit statuses, the same for every command unless its help says otherwise:
-- 0: the job completed (for ``run``: whatever the architectural outcome);
-- 1: the ASL evaluation failed (assertion, unset state read, missing profile answer), or a
-  checking command (``check``, ``check-property``, ``crosscheck``) found problems;
-- 2: usage errors, unreadable files, syntax and static errors;
-- 70: an internal error (a bug in asl-interp), reported in one line.
+Exit statuses, one meaning each for every command (each command's ``--help`` says what they
+mean for it, and the README lists them):
+- 0 (:data:`EXIT_OK`): the job completed (for ``run``: whatever the architectural outcome);
+- 1 (:data:`EXIT_FAILED`): the ASL evaluation failed (assertion, unset state read, missing
+  profile answer, a limit such as ``--max-steps`` reached, out of memory), or a checking
+  command (``check``, ``check-property``, ``crosscheck``) found problems;
+- 2 (:data:`EXIT_USAGE`): a mistake in the command or its input: a bad option or argument, an
+  unreadable, oversized, undecodable or malformed file, syntax and static errors, a broken
+  ``crosscheck`` model;
+- 70 (:data:`EXIT_INTERNAL`): an internal error (a bug in asl-interp), reported in one line;
+- 130 (:data:`EXIT_INTERRUPTED`): interrupted (Ctrl-C).
+
+Every command takes ``--no-cache`` (no on-disk cache: see :mod:`asl_interp.cache`) and
+``--limit NAME=N`` (:mod:`asl_interp.lib.limits`); the commands that evaluate ASL take
+``--max-steps N``.
 
 Guarantees: every :class:`~asl_interp.errors.ASLError` is rendered through
 :func:`~asl_interp.errors.render`; no Python traceback reaches the user for a mistake of
@@ -24,19 +33,32 @@ from collections.abc import Callable, Sequence
 
 from ..errors import ASLAssertionError, ASLError
 
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_USAGE = 2
 #: Exit status when something other than an ASLError escapes a command: a bug in asl-interp
 #: (EX_SOFTWARE). ``ASL_INTERP_DEBUG=1`` lets the exception and its traceback through instead.
 EXIT_INTERNAL = 70
+EXIT_INTERRUPTED = 130
 
 #: Exit status for each error phase when an ASLError escapes a command.
 EXIT_FOR_PHASE = {
-    "usage": 2,
-    "syntax": 2,
-    "static": 2,
-    "runtime": 1,
-    "state": 1,
-    "profile": 1,
+    "usage": EXIT_USAGE,
+    "syntax": EXIT_USAGE,
+    "static": EXIT_USAGE,
+    "runtime": EXIT_FAILED,
+    "state": EXIT_FAILED,
+    "profile": EXIT_FAILED,
 }
+
+#: What every command's exit statuses mean unless it says otherwise (see the module docstring).
+_EXITS = {
+    0: "done",
+    1: "the ASL evaluation failed (a failed assertion, a field read but never set, a missing profile "
+       "answer, a limit such as --max-steps reached)",
+    2: "a mistake in the command or its files (bad option, unknown name, unreadable or malformed file)",
+}
+_EXITS_TAIL = {70: "a bug in asl-interp (one line; ASL_INTERP_DEBUG=1 shows the traceback)", 130: "interrupted"}
 
 
 class _Parser(argparse.ArgumentParser):
@@ -44,19 +66,36 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str):  # type: ignore[override]
         self.print_usage(sys.stderr)
-        self.exit(2, f"{self.prog}: error: {message}\n")
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
 
 
-# Each entry: name -> (help, add_arguments, run). Commands register below.
-_COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace], int]]] = {}
+class _Command:
+    """One registered command: its help line, example, exit statuses, arguments and action."""
+
+    def __init__(self, help: str, example: str, exits: dict[int, str], evaluates: bool,
+                 add: Callable[[argparse.ArgumentParser], None]):
+        self.help, self.example, self.exits, self.evaluates, self.add = help, example, exits, evaluates, add
+        self.run: Callable[[argparse.Namespace], int] | None = None
 
 
-def command(name: str, help: str):
-    """Register ``_cmd`` under ``name``; the decorated function takes the parsed args."""
+# Commands register below, in the order ``--help`` lists them.
+_COMMANDS: dict[str, _Command] = {}
+
+
+def command(name: str, help: str, *, example: str = "", exits: dict[int, str | None] | None = None,
+            evaluates: bool = False):
+    """Register ``_cmd`` under ``name``; the decorated function takes the parsed args.
+    ``example`` is a command line shown in its ``--help``; ``exits`` what exit statuses 0, 1
+    and 2 mean for it (defaults: :data:`_EXITS`; None: the command never exits so);
+    ``evaluates``: it runs ASL (``--max-steps``)."""
 
     def wrap(add: Callable[[argparse.ArgumentParser], None]):
+        merged = {code: text for code, text in {**_EXITS, **(exits or {})}.items() if text is not None}
+        entry = _Command(help, example, merged, evaluates, add)
+        _COMMANDS[name] = entry
+
         def register(run: Callable[[argparse.Namespace], int]):
-            _COMMANDS[name] = (help, add, run)
+            entry.run = run
             return run
 
         return register
@@ -64,43 +103,132 @@ def command(name: str, help: str):
     return wrap
 
 
+def _epilog(example: str, exits: dict[int, str]) -> str:
+    """The end of a ``--help``: the example command line, then what each exit status means."""
+    import textwrap
+
+    lines = []
+    if example:
+        lines += ["example:", f"  {example}", ""]
+    lines.append("exit status:")
+    for code, text in {**exits, **_EXITS_TAIL}.items():
+        lines += textwrap.wrap(text, 96, initial_indent=f"  {code:<3}  ", subsequent_indent=" " * 7)
+    return "\n".join(lines)
+
+
+def _count(text: str) -> int:
+    """An argparse type: a positive whole number in ASCII digits (no blanks, signs, '_' or
+    other scripts' digits, which Python's int() would take)."""
+    from ..lib.limits import positive_number
+
+    try:
+        return positive_number(text, "a count")
+    except ASLError as err:
+        raise argparse.ArgumentTypeError(err.message.removeprefix("a count: ")) from None
+
+
+def _seconds(text: str) -> float:
+    """An argparse type: a positive number of seconds (``5``, ``0.5``) in ASCII digits."""
+    import re
+
+    if not re.fullmatch(r"[0-9]{1,6}(\.[0-9]{1,6})?", text, re.ASCII) or float(text) <= 0:
+        raise argparse.ArgumentTypeError(f"give a positive number of seconds, e.g. 5 or 0.5, not {text!r}")
+    return float(text)
+
+
+def _common_options(p: argparse.ArgumentParser, evaluates: bool) -> None:
+    group = p.add_argument_group("limits and cache (every command)")
+    group.add_argument("--no-cache", action="store_true",
+                       help="neither read nor write the on-disk cache (see `asl-interp cache info`)")
+    group.add_argument("--limit", dest="limits", action="append", default=[], metavar="NAME=N",
+                       help="raise or lower a resource limit (repeatable): bits (widest bit vector, default "
+                            "65536), int-bits (largest integer, in bits, default 65536), file-size (bytes of "
+                            "an input file or sweep line, default 67108864), depth (nesting in state files, "
+                            "profiles and sweep lines, default 64), recursion (nested ASL calls, default 400)")
+    if evaluates:
+        group.add_argument("--max-steps", type=_count, metavar="N",
+                           help="stop an evaluation after N ASL calls and loop iterations (default 10000000)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The top-level parser with one subparser per registered command."""
+    from .. import __version__
+
     parser = _Parser(
         prog="asl-interp",
         description="Run the Arm ARM's own ASL pseudocode against register state.",
+        epilog=_epilog("asl-interp run --state examples/aarch32-guest-vfp.toml 'CheckVFPEnabled(TRUE)'\n"
+                       "  asl-interp COMMAND --help     (each command's options, an example and its exit statuses)",
+                       _EXITS),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    parser.add_argument("--version", action="version", version=f"asl-interp {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    for name, (help_text, add, _run) in _COMMANDS.items():
-        p = sub.add_parser(name, help=help_text, description=help_text)
-        add(p)
+    for name, entry in _COMMANDS.items():
+        p = sub.add_parser(name, help=entry.help, description=entry.help, epilog=_epilog(entry.example, entry.exits),
+                           formatter_class=argparse.RawDescriptionHelpFormatter)
+        entry.add(p)
+        _common_options(p, entry.evaluates)
     return parser
+
+
+def _apply_common(args: argparse.Namespace) -> None:
+    """``--no-cache``, ``--limit`` and ``--max-steps``, for the rest of the process."""
+    from ..lib.limits import configure, parse_limit
+
+    if getattr(args, "no_cache", False):
+        from .. import cache
+
+        args.cache_was_off = cache.disable()
+    values = dict(parse_limit(text) for text in getattr(args, "limits", []) or [])
+    if getattr(args, "max_steps", None) is not None:
+        values["steps"] = args.max_steps
+    if values:
+        configure(**values)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script and of ``python -m asl_interp``."""
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as done:  # --help, --version, or a usage error argparse reported: its status, returned
+        return done.code if isinstance(done.code, int) else EXIT_USAGE
     if not args.command:
         parser.print_help(sys.stderr)
-        return 2
-    _help, _add, run = _COMMANDS[args.command]
+        return EXIT_USAGE
+    args.argv = list(sys.argv[1:] if argv is None else argv)
+    run = _COMMANDS[args.command].run
+    assert run is not None
     try:
+        _apply_common(args)
         return run(args)
     except ASLError as err:
         print(err.render(), file=sys.stderr)
-        return EXIT_FOR_PHASE.get(err.phase, 1)
+        return EXIT_FOR_PHASE.get(err.phase, EXIT_FAILED)
     except KeyboardInterrupt:
         print("asl-interp: interrupted", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
     except BrokenPipeError:
-        return 0
+        return EXIT_OK
+    except MemoryError:
+        print("error: out of memory; lower the limits (--limit bits=N, --limit int-bits=N, --max-steps N) "
+              "or give the input in smaller parts", file=sys.stderr)
+        return EXIT_FAILED
     except Exception as err:  # noqa: BLE001 - last resort: a bug of ours, not a traceback for the user
         if os.environ.get("ASL_INTERP_DEBUG"):
             raise
         print(f"asl-interp: internal error: {type(err).__name__}: {err} — please report this "
               f"(run with ASL_INTERP_DEBUG=1 for the traceback)", file=sys.stderr)
         return EXIT_INTERNAL
+    finally:  # an in-process caller (the tests) gets the defaults back
+        from ..lib.limits import reset
+
+        reset()
+        if hasattr(args, "cache_was_off"):
+            from .. import cache
+
+            cache.disable(args.cache_was_off)
 
 
 # ======================================================================================
@@ -113,27 +241,35 @@ def main(argv: Sequence[str] | None = None) -> int:
 # --------------------------------------------------------------------------------------
 
 
-@command("fmt", help="Print an ASL file in canonical form; comments are not kept (exit 2 on syntax errors).")
+@command("fmt", help="Print ASL files in canonical form; comments are not kept.",
+         example="asl-interp fmt examples/mine.asl",
+         exits={0: "every file formatted", 1: None,
+                2: "a file is missing, unreadable or has a syntax error (its errors are shown; the other files are "
+                   "still formatted)"})
 def _add_fmt(p: argparse.ArgumentParser) -> None:
-    p.add_argument("file", metavar="FILE", help="the .asl file to format")
+    p.add_argument("files", nargs="+", metavar="FILE",
+                   help="the .asl files to format, printed one after the other (with several files, each after a "
+                        "'// FILE' line)")
 
 
 @_add_fmt
 def _cmd_fmt(args: argparse.Namespace) -> int:
-    from pathlib import Path
-
-    from ..errors import UsageError
-
-    try:
-        text = Path(args.file).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as err:
-        raise UsageError(f"cannot read {args.file}: {getattr(err, 'strerror', None) or err}") from None
-
     from ..syntax.formatter import format_module
-    from ..syntax.parser import parse
+    from ..syntax.parser import parse_file
 
-    sys.stdout.write(format_module(parse(text, args.file)))
-    return 0
+    status = EXIT_OK
+    several = len(args.files) > 1
+    for number, file in enumerate(args.files):
+        try:
+            text = format_module(parse_file(file))
+        except ASLError as err:  # reported like any error; the other files are still formatted
+            print(err.render(), file=sys.stderr)
+            status = EXIT_USAGE
+            continue
+        if several:
+            sys.stdout.write(("\n" if number else "") + f"// {file}\n")
+        sys.stdout.write(text)
+    return status
 
 
 # --------------------------------------------------------------------------------------
@@ -141,7 +277,10 @@ def _cmd_fmt(args: argparse.Namespace) -> int:
 # --------------------------------------------------------------------------------------
 
 
-@command("check", help="Parse ASL files and folders and report every syntax error (exit 1 if any).")
+@command("check", help="Parse ASL files and folders and report every syntax error (exit 1 if any).",
+         example="asl-interp check --static --spec armv8.6 examples/trap.asl",
+         exits={0: "no errors", 1: "errors found (syntax, or static with --static; unreadable files count as errors)",
+                2: "a PATH that does not exist, a folder without .asl files, or a bad option"})
 def _add_check(p: argparse.ArgumentParser) -> None:
     p.add_argument("paths", nargs="+", metavar="PATH", help="an .asl file, or a folder searched for *.asl")
     p.add_argument(
@@ -208,16 +347,18 @@ def _asl_files(paths: Sequence[str]) -> list:
     from pathlib import Path
 
     from ..errors import UsageError
+    from ..syntax.parser import asl_files_in
+    from ..syntax.source import exists, is_dir
 
     files: dict = {}
     for raw in paths:
         path = Path(raw)
-        if path.is_dir():
-            found = sorted(p for p in path.rglob("*.asl") if p.is_file())
+        if is_dir(path):
+            found = asl_files_in(path)
             if not found:
                 raise UsageError(f"no .asl files in {raw}")
-        elif path.exists():
-            found = [path]
+        elif exists(path):
+            found = [path]  # a device or a broken link: reading it reports what is wrong
         else:
             raise UsageError(f"no such file or folder: {raw}")
         for file in found:
@@ -230,7 +371,9 @@ def _asl_files(paths: Sequence[str]) -> list:
 # --------------------------------------------------------------------------------------
 
 
-@command("run", help="Run an ASL call (e.g. 'CheckVFPEnabled(TRUE)') against register state; say what the spec does.")
+@command("run", help="Run an ASL call (e.g. 'CheckVFPEnabled(TRUE)') against register state; say what the spec does.",
+         example="asl-interp run --state examples/aarch32-guest-vfp.toml --set FPEXC.EN=1 'CheckVFPEnabled(TRUE)'",
+         exits={0: "the call completed, whatever its outcome (a trap, UNDEFINED, permitted)"}, evaluates=True)
 def _add_run(p: argparse.ArgumentParser) -> None:
     p.add_argument("call", metavar="CALL", help="an ASL call, e.g. 'CheckVFPEnabled(TRUE)' or 'CheckFPAdvSIMDEnabled64()'")
     p.add_argument("--spec", default="armv8.6", metavar="VERSION|DIR",
@@ -304,7 +447,11 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 
 @command("compile", help="Print the decision tree a call compiles to on a profile: the fast form of run, "
-                         "as Python (see Spec.decider).")
+                         "as Python (see Spec.decider).",
+         example="asl-interp compile 'CheckVFPEnabled(TRUE)' --profile default",
+         exits={0: "the tree is printed",
+                1: "the call cannot be compiled on the profile (an open IMPLEMENTATION DEFINED question or "
+                   "CONSTRAINED UNPREDICTABLE choice, too many paths) or its evaluation failed"}, evaluates=True)
 def _add_compile(p: argparse.ArgumentParser) -> None:
     p.add_argument("call", metavar="CALL", help="the call, in ASL, e.g. 'CheckVFPEnabled(TRUE)'")
     p.add_argument("--spec", default="armv8.6", metavar="VERSION|DIR",
@@ -336,7 +483,11 @@ def _cmd_compile(args: argparse.Namespace) -> int:
 
 
 @command("sweep", help="Run a call for every state in a JSON Lines file (one state object per line) with the "
-                       "fast form of run; one outcome per line, then a tally.")
+                       "fast form of run; one outcome per line, then a tally.",
+         example="asl-interp sweep 'CheckVFPEnabled(TRUE)' examples/guest-states.jsonl",
+         exits={0: "every line ran", 1: "the evaluation failed for some line (the others still ran)",
+                2: "some line is not a state (bad JSON, a name given twice, an unknown register or field, a bad "
+                   "value), or a mistake in the command"}, evaluates=True)
 def _add_sweep(p: argparse.ArgumentParser) -> None:
     p.add_argument("call", metavar="CALL", help="the call, in ASL, e.g. 'CheckVFPEnabled(TRUE)'")
     p.add_argument("states", metavar="FILE.jsonl",
@@ -355,8 +506,11 @@ def _add_sweep(p: argparse.ArgumentParser) -> None:
 def _cmd_sweep(args: argparse.Namespace) -> int:
     import json
 
-    from ..analysis.sweep import render_sweep_line, render_tally, sweep, sweep_json
-    from ..errors import UsageError
+    import contextlib
+    import io
+
+    from ..analysis.sweep import read_lines, render_sweep_line, render_tally, sweep, sweep_json
+    from ..syntax.source import open_input
     from .api import load_spec
     from .report import _as_usage, write
 
@@ -364,23 +518,25 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
     with _as_usage("--profile: "):
         profile = spec.profile(args.profile)
     if args.states == "-":
-        source, lines = "<stdin>", sys.stdin.read().splitlines()
+        # standard input as bytes (a text stream that has none, as in tests, is encoded back)
+        buffer = getattr(sys.stdin, "buffer", None)
+        source, stream = "<stdin>", buffer if buffer is not None else io.BytesIO(sys.stdin.read().encode())
+        closing = contextlib.nullcontext()
     else:
-        try:
-            with open(args.states, encoding="utf-8") as f:
-                source, lines = args.states, f.read().splitlines()
-        except (OSError, UnicodeDecodeError) as err:
-            raise UsageError(f"cannot read {args.states}: {err}") from None
+        source, stream = args.states, open_input(args.states, "")
+        closing = stream
     results = []
     status = 0
-    for result in sweep(spec, args.call, lines, source=source, profile=profile, unset=args.unset):
-        results.append(result)
-        if result.error is not None:
-            status = max(status, EXIT_FOR_PHASE.get(result.error.phase, 1))
-            if not args.json:
-                print(render_sweep_line(result, source), file=sys.stderr)
-                continue
-        write(json.dumps(sweep_json(result)) if args.json else render_sweep_line(result, source))
+    with closing:
+        lines = read_lines(stream, source)
+        for result in sweep(spec, args.call, lines, source=source, profile=profile, unset=args.unset):
+            results.append(result)
+            if result.error is not None:
+                status = max(status, EXIT_FOR_PHASE.get(result.error.phase, 1))
+                if not args.json:
+                    print(render_sweep_line(result, source), file=sys.stderr)
+                    continue
+            write(json.dumps(sweep_json(result)) if args.json else render_sweep_line(result, source))
     if not args.json:
         write(render_tally(results))
     return status
@@ -391,7 +547,8 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
 # --------------------------------------------------------------------------------------
 
 
-@command("profiles", help="List a spec version's bundled implementation profiles, one line each.")
+@command("profiles", help="List a spec version's bundled implementation profiles, one line each.",
+         example="asl-interp profiles --spec armv8.6", exits={1: None})
 def _add_profiles(p: argparse.ArgumentParser) -> None:
     p.add_argument("--spec", default="armv8.6", metavar="VERSION|DIR",
                    help="a bundled spec version (default: armv8.6) or a spec folder: each version has its own "
@@ -412,7 +569,8 @@ def _cmd_profiles(args: argparse.Namespace) -> int:
 # --------------------------------------------------------------------------------------
 
 
-@command("registers", help="Show the registers the model knows: widths, fields, shared storage.")
+@command("registers", help="Show the registers the model knows: widths, fields, shared storage.",
+         example="asl-interp registers FPEXC", exits={1: None, 2: "an unknown register or spec version"})
 def _add_registers(p: argparse.ArgumentParser) -> None:
     p.add_argument("name", nargs="?", metavar="NAME", help="one register to show in detail")
     p.add_argument("--spec", default="armv8.6", metavar="VERSION|DIR",
@@ -429,11 +587,73 @@ def _cmd_registers(args: argparse.Namespace) -> int:
 
 
 # --------------------------------------------------------------------------------------
+# entries
+# --------------------------------------------------------------------------------------
+
+
+@command("entries", help="List a spec version's entry points with their signatures.",
+         example="asl-interp entries --spec armv8.6", exits={1: None, 2: "an unknown spec version, or a broken spec folder"})
+def _add_entries(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--spec", default="armv8.6", metavar="VERSION|DIR",
+                   help="a bundled spec version (default: armv8.6) or a spec folder")
+
+
+@_add_entries
+def _cmd_entries(args: argparse.Namespace) -> int:
+    from .api import load_spec
+    from .report import render_entries, write
+
+    write(render_entries(load_spec(args.spec)))
+    return EXIT_OK
+
+
+# --------------------------------------------------------------------------------------
+# cache
+# --------------------------------------------------------------------------------------
+
+
+@command("cache", help="Show the on-disk cache (info) or empty it (clear).",
+         example="asl-interp cache info", exits={1: None, 2: "a bad option"})
+def _add_cache(p: argparse.ArgumentParser) -> None:
+    p.add_argument("action", choices=("info", "clear"),
+                   help="info: the folder, whether it is used and each entry; clear: remove every entry")
+
+
+@_add_cache
+def _cmd_cache(args: argparse.Namespace) -> int:
+    import time
+
+    from .. import cache
+    from .report import write
+
+    if args.action == "clear":
+        folder = cache.cache_dir()
+        n = cache.clear()
+        write(f"removed {n} entr{'y' if n == 1 else 'ies'}" + (f" from {folder}" if folder else " (the cache is off)"))
+        return EXIT_OK
+    data = cache.info()
+    write(f"cache folder: {data['folder'] or '(none)'}")
+    write("status: " + ("in use" if data["enabled"] else f"not used: {data['problem']}"))
+    entries = data["entries"]
+    total = sum(e["size"] for e in entries)
+    write(f"{len(entries)} entr{'y' if len(entries) == 1 else 'ies'}, {total / 1e6:.1f} MB "
+          f"(at most {cache.MAX_ENTRIES} are kept; the least recently used go first)")
+    for e in sorted(entries, key=lambda e: -e["used"]):
+        used = time.strftime("%Y-%m-%d %H:%M", time.localtime(e["used"]))
+        state = "ok" if e["ok"] else f"refused: {e['problem']} (rebuilt on the next load)"
+        write(f"  {e['key'][:12]}  {e['size'] / 1e3:9.1f} kB  used {used}  {e['kind'] or '(kind not recorded)'}  {state}")
+    return EXIT_OK
+
+
+# --------------------------------------------------------------------------------------
 # eval
 # --------------------------------------------------------------------------------------
 
 
-@command("eval", help="Print the value of an ASL expression, or the variables that ASL statements assign.")
+@command("eval", help="Print the value of an ASL expression, or the variables that ASL statements assign.",
+         example="asl-interp eval \"UInt('1010') + 3\"",
+         exits={2: "a mistake in the command, or a syntax or static error in CODE or a --source file"},
+         evaluates=True)
 def _add_eval(p: argparse.ArgumentParser) -> None:
     p.add_argument("code", metavar="CODE",
                    help="an expression (\"UInt('1010') + 3\") or statements (\"x = 3; y = x + 1;\")")
@@ -464,13 +684,15 @@ def _cmd_eval(args: argparse.Namespace) -> int:
 
     from ..backend.program import compile_program
     from ..errors import ErrorList, UsageError
+    from ..lib.limits import LIMITS
     from ..lib.values import show, show_string
     from ..lib.world import EvaluationEnded, MemoryWorld, RegisterModel
     from ..machine.outcome import outcome_line
     from ..syntax.parser import parse_expression, parse_paths, parse_statements
+    from ..syntax.source import is_file
     from .report import write
 
-    spec_dirs = [s for s in args.source if (Path(s) / "spec.toml").is_file()]
+    spec_dirs = [s for s in args.source if is_file(Path(s) / "spec.toml")]
     if args.spec:
         from .api import load_spec
 
@@ -504,7 +726,7 @@ def _cmd_eval(args: argparse.Namespace) -> int:
                              "add --source <spec folder>, e.g. --source asl_sources/armv8.6")
         model = RegisterModel()
         for src in others:
-            if (Path(src) / "registers.toml").is_file():
+            if is_file(Path(src) / "registers.toml"):
                 from ..machine.model import load_machine_model
 
                 model = load_machine_model(Path(src) / "registers.toml", modules).register_model
@@ -516,14 +738,15 @@ def _cmd_eval(args: argparse.Namespace) -> int:
     code = args.code.strip()
     statements = ";" in code
     node = parse_statements(code, "<eval>") if statements else parse_expression(code, "<eval>")
+    steps = {"step_limit": LIMITS.steps, "recursion_limit": LIMITS.recursion}  # --max-steps, --limit
     try:
         if not statements:
-            value = program.evaluate(node, world)
+            value = program.evaluate(node, world, **steps)
             if value is not None:  # None: a procedure call, which has no value to print
                 typ = program.static_type(node)
                 write(show_string(value) if typ.kind == "string" else show(value))
             return 0
-        for name, value in program.run_statements(node, world).items():
+        for name, value in program.run_statements(node, world, **steps).items():
             write(f"{name} = {show(value)}")
     except ErrorList as err:
         raise _hint_machine_state(err, model) from None
@@ -555,7 +778,8 @@ def _hint_machine_state(err: ASLError, model: object) -> ASLError:
 
 def _explore_common(p: argparse.ArgumentParser, *, state: bool = True) -> None:
     """Options shared by explore, check-property and crosscheck."""
-    p.add_argument("call", metavar="CALL", help="an ASL call, e.g. 'CheckVFPEnabled(TRUE)'")
+    # nargs="?": `--vary-profile CALL` must not swallow the CALL (see _call_after_vary)
+    p.add_argument("call", metavar="CALL", nargs="?", help="an ASL call, e.g. 'CheckVFPEnabled(TRUE)'")
     p.add_argument("--spec", default="armv8.6", metavar="VERSION|DIR",
                    help="a bundled spec version (default: armv8.6) or a spec folder")
     p.add_argument("--profile", metavar="NAME|FILE",
@@ -568,7 +792,7 @@ def _explore_common(p: argparse.ArgumentParser, *, state: bool = True) -> None:
     p.add_argument("--vary-profile", dest="vary", action="append", nargs="?", const="*", metavar="KEY",
                    help="also explore the profile's answer KEY (e.g. 'HaveEL(EL2)'; repeatable); without KEY, "
                         "every boolean answer the evaluation asks for")
-    p.add_argument("--max-paths", type=int, default=None, metavar="N",
+    p.add_argument("--max-paths", type=_count, default=None, metavar="N",
                    help="stop with an error after N paths (default 20000)")
     p.add_argument("--json", action="store_true", help="print one JSON object instead of text")
     _add_html(p)
@@ -583,6 +807,7 @@ def _explore_inputs(args: argparse.Namespace) -> tuple:
     from .api import load_spec
     from .report import load_state_option, override_state, parse_call, state_options
 
+    _call_after_vary(args)
     if args.html:
         from .html import check_target
 
@@ -605,13 +830,34 @@ def _explore_inputs(args: argparse.Namespace) -> tuple:
     return spec, profile or "default", fixed, vary, max_paths
 
 
-@command("explore", help="Every distinct outcome of a call over all the state it reads: a decision table.")
+def _call_after_vary(args: argparse.Namespace) -> None:
+    """``--vary-profile`` takes an optional KEY, so argparse hands it the CALL when the CALL
+    comes right after it (``explore --vary-profile 'CheckVFPEnabled(TRUE)'``). When no CALL
+    is left, the last value given to a bare ``--vary-profile`` (not ``--vary-profile=KEY``)
+    is the CALL, and that ``--vary-profile`` opens every boolean answer, as documented."""
+    from ..errors import UsageError
+
+    if args.call is not None:
+        return
+    explicit = {t.partition("=")[2] for t in args.argv if t.startswith("--vary-profile=")}
+    for i in range(len(args.vary or []) - 1, -1, -1):
+        if args.vary[i] != "*" and args.vary[i] not in explicit:
+            args.call = args.vary[i]
+            args.vary[i] = "*"
+            return
+    raise UsageError("give the CALL to run, e.g. 'CheckVFPEnabled(TRUE)'")
+
+
+@command("explore", help="Every distinct outcome of a call over all the state it reads: a decision table.",
+         example="asl-interp explore 'CheckVFPEnabled(TRUE)' --set PSTATE.EL=EL1 --set PSTATE.nRW=1 --set SCR_EL3.NS=1",
+         exits={0: "the table is printed",
+                1: "an evaluation failed, or --max-paths was reached"}, evaluates=True)
 def _add_explore(p: argparse.ArgumentParser) -> None:
     _explore_common(p)
     p.add_argument("--csv", action="store_true", help="print the table as CSV (one line per path)")
     p.add_argument("--coverage", action="store_true",
                    help="also report, per file, the spec lines run on some path and those no path ran")
-    p.add_argument("--max-branch-bits", type=int, default=None, metavar="N",
+    p.add_argument("--max-branch-bits", type=_count, default=None, metavar="N",
                    help="widest unset field to branch over, in bits (default 8)")
     p.add_argument("--consistent", action="store_true",
                    help="drop runs whose state the spec's own functions call inconsistent (HaveEL, ELFromM32, "
@@ -652,7 +898,10 @@ def _cmd_explore(args: argparse.Namespace) -> int:
     return 0
 
 
-@command("check-property", help="Check that a call's outcome does not depend on a field (exit 1 with a counterexample).")
+@command("check-property", help="Check that a call's outcome does not depend on a field (exit 1 with a counterexample).",
+         example="asl-interp check-property 'CheckFPAdvSIMDEnabled64()' --independent-of FPEXC32_EL2",
+         exits={0: "the property holds on every path", 1: "a counterexample (or an evaluation failed)"},
+         evaluates=True)
 def _add_check_property(p: argparse.ArgumentParser) -> None:
     _explore_common(p, state=False)
     p.add_argument("--independent-of", dest="field", required=True, metavar="FIELD",
@@ -683,27 +932,35 @@ def _cmd_check_property(args: argparse.Namespace) -> int:
     return 0 if result.holds else 1
 
 
-@command("crosscheck", help="Compare a hand-written Python model with the spec on every path (exit 1 on differences).")
+@command("crosscheck", help="Compare a hand-written Python model with the spec on every path (exit 1 on differences).",
+         example="asl-interp crosscheck 'CheckVFPEnabled(TRUE)' --model examples/models/kvm_vfp.py:corrected "
+                 "--set SCR_EL3.NS=1 --set PSTATE.EL=EL1 --set PSTATE.nRW=1",
+         exits={0: "the model agrees with the spec everywhere", 1: "the model disagrees (or an evaluation failed)",
+                2: "a mistake in the command, or a broken model: it raises, exits, crashes, does not answer within "
+                   "--model-timeout, or returns something that is not an outcome"}, evaluates=True)
 def _add_crosscheck(p: argparse.ArgumentParser) -> None:
     _explore_common(p)
     p.add_argument("--model", required=True, metavar="FILE.py:FUNCTION",
                    help="the model: a function from a mapping of fields to an outcome (see asl_interp/crosscheck.py)")
     p.add_argument("--coverage", action="store_true",
                    help="also report, per file, the spec lines run on some path and those no path ran")
+    p.add_argument("--model-timeout", type=_seconds, default=None, metavar="SECONDS",
+                   help="stop the model when loading it or one call takes longer (default 5); the model runs in a "
+                        "process of its own, so a model that hangs, exits or crashes is an error, never agreement")
 
 
 @_add_crosscheck
 def _cmd_crosscheck(args: argparse.Namespace) -> int:
     import json
 
-    from ..analysis.crosscheck import crosscheck, crosscheck_json, load_model, render_crosscheck
+    from ..analysis.crosscheck import DEFAULT_MODEL_TIMEOUT, crosscheck, crosscheck_json, render_crosscheck
     from ..analysis.explore import render_coverage
     from .report import write
 
     spec, profile, fixed, vary, max_paths = _explore_inputs(args)
-    model = load_model(args.model)
-    result = crosscheck(spec, args.call, model, profile=profile, fixed=fixed, vary=vary, max_paths=max_paths,
-                        coverage=args.coverage or bool(args.html), model_name=args.model)
+    timeout = DEFAULT_MODEL_TIMEOUT if args.model_timeout is None else args.model_timeout
+    result = crosscheck(spec, args.call, args.model, profile=profile, fixed=fixed, vary=vary, max_paths=max_paths,
+                        coverage=args.coverage or bool(args.html), model_name=args.model, model_timeout=timeout)
     if args.html:
         from .html import crosscheck_page
 
@@ -730,7 +987,11 @@ def _cmd_crosscheck(args: argparse.Namespace) -> int:
 
 @command("diff", help="Compare a call between two spec versions: every class of states whose outcome differs, "
                       "with both outcomes and both decisive paths (exit 0: no state differs; 1: some do; 2: a "
-                      "mistake in the command, or an exploration that cannot finish).")
+                      "mistake in the command, or an exploration that cannot finish).",
+         example="asl-interp diff 'CheckFPAdvSIMDEnabled64()' --from-profile v8.1-vhe --to-profile no-e2h0 "
+                 "--set PSTATE.EL=EL1 --set HCR_EL2.E2H=0",
+         exits={0: "no state differs", 1: "some states differ",
+                2: "a mistake in the command or its files, or an exploration that cannot finish"}, evaluates=True)
 def _add_diff(p: argparse.ArgumentParser) -> None:
     p.add_argument("call", metavar="CALL", help="an ASL call both versions define, e.g. 'CheckVFPEnabled(TRUE)'")
     p.add_argument("--from", dest="from_spec", default="armv8.6", metavar="VERSION|DIR",
@@ -752,7 +1013,7 @@ def _add_diff(p: argparse.ArgumentParser) -> None:
     p.add_argument("--all-states", action="store_true",
                    help="keep the states either version's consistency rules reject (HaveEL, ELFromM32, "
                         "ELUsingAArch32 against PSTATE)")
-    p.add_argument("--max-paths", type=int, default=None, metavar="N",
+    p.add_argument("--max-paths", type=_count, default=None, metavar="N",
                    help="stop with an error after N paths in either version (default 20000)")
     p.add_argument("--json", action="store_true", help="print one JSON object instead of text")
 

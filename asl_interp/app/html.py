@@ -255,8 +255,6 @@ def _decision(step: PathStep) -> str:
 
 
 def _read_value(r: Read) -> str:
-    if r.value is None:
-        return "? (never set; only copied)"
     return _bits(r.value, r.high - r.low + 1) + (" (as the text wrote it)" if r.written else "")
 
 

@@ -27,16 +27,25 @@ def load_checked(files: Iterable[str | Path], registers: str | Path, *, use_cach
     program, from the cache when an entry for exactly these inputs exists. Raises ErrorList
     (syntax, static) exactly as a cold build does; an error is never cached."""
     files = [Path(p) for p in files]
-    return _checked(files, registers, input_key(files + [Path(registers)], "spec"), use_cache)
+    return _checked(files, registers, input_key(files + [Path(registers)], "spec", _read_input), use_cache)
 
 
 def _checked(files: list[Path], registers: str | Path, key: str, use_cache: bool) -> tuple[Any, Any, Any]:
     entry = read_entry(key) if use_cache else None
-    if entry is None:
+    if not (isinstance(entry, tuple) and len(entry) == 3):
         entry = _build_checked(files, registers)
         if use_cache:
-            write_entry(key, entry)
+            write_entry(key, entry, f"spec {Path(registers).parent.name} ({len(files)} files)")
     return entry
+
+
+def _read_input(path: Path) -> bytes:
+    """A source file's bytes for the cache key, through the one reader of input files (so a
+    missing, oversized or unreadable file is the same clean error a cold load gives)."""
+    from ..syntax.source import read_bytes
+
+    what = "the register description" if path.name == "registers.toml" else ""
+    return read_bytes(path, what)
 
 
 def _build_checked(files: list[Path], registers: str | Path) -> tuple[Any, Any, Any]:
@@ -69,7 +78,7 @@ def load_program(files: Iterable[str | Path], registers: str | Path, *, undefine
     from ..backend.runtime import flat_views
 
     files = [Path(p) for p in files]
-    key = input_key(files + [Path(registers)], "spec")
+    key = input_key(files + [Path(registers)], "spec", _read_input)
     modules, model, checked = _checked(files, registers, key, use_cache)
     views = flat_views(model.register_model, model.views) if direct else None
     store = _store(f"{key} undefined={_rule_text(undefined)} direct={direct}") if use_cache else None
@@ -80,10 +89,19 @@ def _store(base: str) -> tuple[Any, Any]:
     """``(read, write)`` of generated modules in the on-disk cache, one entry per form."""
     import hashlib
 
+    from ..backend.codegen import Generated
+
     def key(options: tuple) -> str:
         return hashlib.sha256(f"generated {base} {options}".encode()).hexdigest()
 
-    return (lambda options: read_entry(key(options))), (lambda options, generated: write_entry(key(options), generated))
+    def read(options: tuple) -> Any:
+        entry = read_entry(key(options))
+        return entry if isinstance(entry, Generated) else None
+
+    def write(options: tuple, generated: Any) -> None:
+        write_entry(key(options), generated, f"generated code {options}")
+
+    return read, write
 
 
 def _rule_text(rule: Any) -> str:

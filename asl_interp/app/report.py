@@ -38,7 +38,14 @@ from ..machine.machine import Machine
 from ..machine.model import MachineModel
 from ..machine.outcome import Outcome, PathStep, outcome_line, show_value
 from ..machine.profile import Profile
-from ..machine.state import STATE_KEY, StateFile, StateWrite, check_state_conflicts, key_register, load_state_file
+from ..machine.state import (
+    STATE_KEY,
+    StateConflicts,
+    StateFile,
+    key_register,
+    load_state_file,
+    whole_register_refused,
+)
 from ..machine.syndrome import describe as describe_syndrome
 from ..syntax import ast
 
@@ -56,6 +63,7 @@ __all__ = [
     "render_run",
     "run_json",
     "render_profiles",
+    "render_entries",
     "render_registers",
     "write",
 ]
@@ -82,17 +90,25 @@ def write(text: str) -> None:
 # Options -> machine
 # ======================================================================================
 
+def option_text(option: str, text: str, most: int = 80) -> str:
+    """``--set NAME=VALUE`` as a message quotes it: cut short when long, so that an error
+    about a 5,000-digit value stays one readable line."""
+    return f"{option} {text}" if len(text) <= most else f"{option} {text[:most]}... ({len(text):,} characters)"
 
 
 def parse_set_option(text: str, option: str = "--set") -> tuple[str, str]:
-    """Split one ``--set NAME=VALUE`` (or ``option NAME=VALUE``) into ``(NAME, VALUE)``, both
-    stripped.
+    """Split one ``--set NAME=VALUE`` (or ``option NAME=VALUE``) into ``(NAME, VALUE)``.
 
-    Raises UsageError quoting the option when there is no ``=``, no name or no value."""
+    Raises UsageError quoting the option when there is no ``=``, no name or no value, or
+    blanks around either (values are strict, as in state files: see
+    :mod:`asl_interp.machine.state`)."""
     name, eq, value = text.partition("=")
-    name, value = name.strip(), value.strip()
-    if not eq or not name or not value:
-        raise UsageError(f"{option} {text}: write NAME=VALUE, e.g. {option} HCR_EL2.TGE=1 or {option} PSTATE.EL=EL1")
+    where = option_text(option, text)
+    if not eq or not name.strip() or not value.strip():
+        raise UsageError(f"{where}: write NAME=VALUE, e.g. {option} HCR_EL2.TGE=1 or {option} PSTATE.EL=EL1")
+    if name != name.strip() or value != value.strip():
+        raise UsageError(f"{where}: no blanks around the name or the value; write "
+                         + option_text(option, f"{name.strip()}={value.strip()}"))
     return name, value
 
 
@@ -100,16 +116,20 @@ def state_options(spec: Any, texts: Sequence[str], option: str = "--set") -> dic
     """``NAME=VALUE`` texts of ``option`` (``--set``, ``--where``) -> a state mapping, each
     name checked by :func:`check_state_name` and each value against the name's width and the
     spec's constants, the way ``run --set`` checks them: every mistake is a UsageError naming
-    the option, with a suggestion. Later texts override earlier ones."""
-    from ..machine.state import resolve_state
+    the option, with a suggestion. A name given twice, or two names for the same bits with
+    different values, is a UsageError too (see :class:`~asl_interp.machine.state.StateConflicts`)."""
+    from ..machine.state import StateConflicts, resolve_state
 
     out: dict[str, str] = {}
+    conflicts = StateConflicts(spec.model)
     for text in texts:
         name, value = parse_set_option(text, option)
-        where = f"{option} {text}"
+        where = option_text(option, text)
         check_state_name(spec.model, name, where)
         with _as_usage(f"bad value in {where}: "):
-            resolve_state({name: value}, spec.model, spec.constants)
+            (write,) = resolve_state({name: value}, spec.model, spec.constants)
+        with _as_usage(f"{option}: "):
+            conflicts.add(write)
         out[name] = value
     return out
 
@@ -165,7 +185,7 @@ def check_state_name(model: MachineModel, name: str, option: str) -> None:
     """Raise UsageError unless ``name`` (``REG``, ``REG.FIELD``, ``REG<hi:lo>`` or
     ``REG.FIELD<hi:lo>``; ``NAME[i]`` for an element of an array of registers) names state
     of ``model``; ``option`` is how the user wrote it (for the message)."""
-    m = STATE_KEY.match(name)
+    m = STATE_KEY.fullmatch(name)
     if not m:
         raise UsageError(f"{name!r} is not REGISTER, REGISTER.FIELD, REGISTER<high:low> or REGISTER.FIELD<high:low> "
                          f"in {option}")
@@ -174,10 +194,9 @@ def check_state_name(model: MachineModel, name: str, option: str) -> None:
     bounds = model.register_model.arrays.get(base) if bracket else None
     if bounds is not None and register not in model.registers:
         raise UsageError(f"{option}: {base} is an array of registers {base}[{bounds[0]}] to {base}[{bounds[1]}]")
-    if register == "PSTATE" and field is None and "PSTATE" in model.registers:
-        raise UsageError(f"{option}: PSTATE has no architectural bit layout (its packing here is this tool's); "
-                         "set its fields as PSTATE.FIELD, e.g. PSTATE.EL=EL1",
-                         notes=("note: `asl-interp registers PSTATE` lists its fields",))
+    refused = whole_register_refused(model, register) if field is None else None
+    if refused:
+        raise UsageError(f"{option}: {refused}", notes=("note: `asl-interp registers PSTATE` lists its fields",))
     reg = model.registers.get(register)
     if reg is None:
         hint = suggest(register, list(model.registers))
@@ -248,18 +267,19 @@ def prepare_run(spec: Any, call: str, *, profile: str | None = None, state: str 
     parsed = parse_call(spec, call)
     with _as_usage():
         machine = spec.machine(prof, state_file, unset=unset, trace=trace)
-    set_writes: list[StateWrite] = []
+    conflicts = StateConflicts(spec.model)
     for text in sets:
         name, value = parse_set_option(text)
-        option = f"--set {text}"
+        option = option_text("--set", text)
         check_state_name(spec.model, name, option)
         with _as_usage():
             try:
-                set_writes.extend(machine.apply_state({name: value}))
+                writes = machine.apply_state({name: value})
             except ASLError as err:
                 raise type(err)(f"bad value in {option}: {err.message}", err.span, err.notes) from None
             try:
-                check_state_conflicts(set_writes, spec.model)
+                for w in writes:
+                    conflicts.add(w)
             except ASLError as err:
                 raise type(err)(f"--set: {err.message}", err.span, err.notes) from None
     machine.warnings.extend(state_consistency(spec, machine))
@@ -385,7 +405,9 @@ def parse_call(spec: Any, text: str) -> ast.Expr:
 # ======================================================================================
 
 
-def _bits(value: int, width: int) -> str:
+def _bits(value: int | None, width: int) -> str:
+    if value is None:  # a read of bits nobody set, which the spec only copied (never examined)
+        return "? (never set; only copied)"
     if width <= 16:
         return "'" + format(value, f"0{width}b") + "'"
     return f"0x{value:0{(width + 3) // 4}X}"
@@ -418,8 +440,6 @@ def _storage_note(model: MachineModel, r: Read) -> str:
 
 def _read_text(model: MachineModel, r: Read) -> str:
     name = model.bits_name(r.register, r.high, r.low) if r.field is None and r.register in model.registers else r.name
-    if r.value is None:
-        return f"{name} = ? (never set; only copied){_storage_note(model, r)}"
     written = " (as the text wrote it)" if r.written else ""
     return f"{name} = {_bits(r.value, r.high - r.low + 1)}{_storage_note(model, r)}{written}"
 
@@ -772,6 +792,33 @@ def render_profiles(spec: Any) -> str:
         out.extend(textwrap.wrap(prof.description, _COLUMNS, initial_indent=f"{name:<{width}}  ",
                                  subsequent_indent=" " * (width + 2), break_on_hyphens=False))
     return "\n".join(out)
+
+
+def render_entries(spec: Any) -> str:
+    """The entry points of ``spec`` (its ``spec.toml``), each with its signature as the
+    sources declare it and where (``aarch32/functions.asl:40``), then how to run one."""
+    from ..errors import display_path
+
+    where: dict[str, str] = {}
+    for module in spec.modules:
+        for decl in module.decls:
+            if isinstance(decl, ast.FuncDef) and decl.name not in where and decl.span is not None:
+                where[decl.name] = f"{display_path(decl.span.file)}:{decl.span.line}"
+    rows = []
+    for entry in spec.entry_points:
+        name = entry.split("(")[0].strip()
+        for signature in spec.program.functions.get(name, [entry]):
+            rows.append((signature, where.get(name, "")))
+    if not rows:
+        return f"{spec.name} names no entry points (spec.toml, entry_points); any function can still be called"
+    width = max(len(sig) for sig, _ in rows)
+    head = f"Entry points of {spec.name} ({len(rows)}):"
+    example = rows[0][0].split("(")[0] + "(" + ", ".join(
+        "TRUE" if p.strip().startswith("boolean") else "..." for p in rows[0][0].partition("(")[2].rstrip(")").split(",")
+        if p.strip()) + ")"
+    return "\n".join([head] + [f"  {sig:<{width}}  {loc}".rstrip() for sig, loc in rows]
+                     + ["", f"Run one: asl-interp run --spec {spec.name} '{example}' (any other function of the "
+                            "spec can be called too)"])
 
 
 def _views_of(model: MachineModel, storage: str) -> list[str]:

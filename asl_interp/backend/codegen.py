@@ -496,6 +496,9 @@ class _FuncGen:
             return str(t.width)
         if t.wexpr is not None:
             return f"({self.ex(t.wexpr)})"
+        known = self.width_of(node) if isinstance(node, ast.Expr) else None  # a slice with run-time bounds
+        if known is not None:
+            return known
         raise GenerationError(f"width of {t} not known at {getattr(node, 'span', None)}")
 
     def mask(self, t: T, node: Any = None) -> str:
@@ -714,7 +717,7 @@ class _FuncGen:
         else:
             if t.kind == "bits" and t.width is None and isinstance(s.type, ast.BitsType):
                 w = self.new_tmp()
-                self.emit(lv, f"{w} = {self.ex(s.type.width)}")
+                self.emit(lv, f"{w} = _width({self.ex(s.type.width)}, {self.g.span(s.type)})")
                 self.emit(lv, f"if {w} < 0:")
                 self.emit(lv + 1, f"raise _negative_width({w}, {self.g.span(s.type)})")
                 value = self.default(t, s.type, obj, width=w)
@@ -1519,7 +1522,7 @@ class _FuncGen:
                 return f"({code} & {self.mask(et, e)})"
             return code
         if op == "*":
-            return f"({self.ex(e.left)} * {self.ex(e.right)})"
+            return f"_mul({self.ex(e.left)}, {self.ex(e.right)}, {self.g.span(e)})"
         if op == "/":
             return f"_exactdiv({self.ex(e.left)}, {self.ex(e.right)}, {self.g.span(e)})"
         if op in ("DIV", "MOD"):
@@ -1528,9 +1531,11 @@ class _FuncGen:
                 return f"({self.ex(e.left)} {'//' if op == 'DIV' else '%'} {k})"
             return f"_{op.lower()}({self.ex(e.left)}, {self.ex(e.right)}, {self.g.span(e)})"
         if op == "^":
-            return f"({self.ex(e.left)} ** {self.ex(e.right)})"
-        if op in ("<<", ">>"):
-            return f"({self.ex(e.left)} {op} {self.ex(e.right)})"
+            return f"_pow({self.ex(e.left)}, {self.ex(e.right)}, {self.g.span(e)})"
+        if op == "<<":
+            return f"_shl({self.ex(e.left)}, {self.ex(e.right)}, {self.g.span(e)})"
+        if op == ">>":
+            return f"_shr({self.ex(e.left)}, {self.ex(e.right)}, {self.g.span(e)})"
         raise GenerationError(f"operator {op} at {e.span}")
 
     def e_In(self, e: ast.In) -> str:
@@ -1698,7 +1703,8 @@ class _FuncGen:
                     w = self.width_of(args[0])
                     if w is None:
                         return None
-                    return f"({self.ex(args[0])} if ({self.ex(args[1])}) >= {w} else _ext_error({self.g.span(e)}))"
+                    n = f"_width({self.ex(args[1])}, {self.g.span(e)})" if self.t(e).width is None else self.ex(args[1])
+                    return f"({self.ex(args[0])} if ({n}) >= {w} else _ext_error({self.g.span(e)}))"
                 if name == "ZeroExtend":
                     t = self.t(e)
                     if t.width is not None and at.width is not None and t.width >= at.width:

@@ -28,6 +28,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from ..errors import ASLAssertionError, ASLError, ASLRuntimeError, Span, StateError, UsageError, source_line
+from ..lib import limits
 from ..lib.primitives import PrimContext, lookup
 from ..lib.values import Array, Bits, LazyBits, Record, copy_value, fits_type, freeze_overlapping, show
 from ..lib.world import TypeDesc, World, checked_answer
@@ -186,7 +187,7 @@ def slice_bits(v: Any, hi: int, lo: int, width: int | None, span: Any) -> int:
         raise slice_range(hi, lo, width, span)
     if isinstance(v, Bits):
         return v.read(hi, lo, span)
-    return (v >> lo) & ((1 << (hi - lo + 1)) - 1)
+    return (v >> lo) & ((1 << limits.check_width(hi - lo + 1, span)) - 1)
 
 
 def check_slice(hi: int, lo: int, width: int, span: Any) -> None:
@@ -229,6 +230,7 @@ def argw(v: Any, have: int, want: int, pname: str, fname: str, var: str, span: A
 
 def zext(x: Bits, n: int, span: Any) -> Bits:
     """``ZeroExtend(x)`` to ``n`` bits as the primitive does it (a LazyBits stays lazy)."""
+    limits.check_width(n, span)
     if n < x.n:
         raise ASLRuntimeError(f"ZeroExtend: cannot extend bits({x.n}) to the narrower bits({n})", span)
     if isinstance(x, LazyBits):
@@ -278,6 +280,8 @@ HELPERS = {
     "_eqw": eqw, "_masked": masked, "_slice": slice_bits, "_check_slice": check_slice, "_patch": patch,
     "_argw": argw, "_zext": zext, "_ext_error": ext_error, "_store_checked": store_checked,
     "_from_world": from_world, "_bits_desc": bits_desc, "_fail": fail, "_elt": element, "_checked_hi": checked_hi,
+    "_pow": limits.power, "_shl": limits.shift_left, "_shr": limits.shift_right, "_mul": limits.multiply,
+    "_width": limits.check_width,
 }
 
 

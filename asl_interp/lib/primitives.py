@@ -53,6 +53,7 @@ from typing import Any
 
 import attrs
 
+from .limits import LIMITS, check_int, check_width
 from .values import Bits, LazyBits, bits
 
 
@@ -199,20 +200,31 @@ class PrimContext:
 def _need_n(ctx: PrimContext, what: str) -> int:
     if ctx.n is None or ctx.n < 0:
         raise ctx.error(f"{what}: the result width is not known here")
-    return ctx.n
+    return _width(ctx, ctx.n, what)
+
+
+def _width(ctx: PrimContext, n: int, what: str) -> int:
+    """``n`` when a result of that width is within the ``bits`` limit, else the error."""
+    return check_width(n, ctx.span, f"the result of {what}")
 
 
 @primitive("UInt", "integer UInt(bits(N) x)")
 def _uint(ctx, x):
     """The unsigned value of a bit vector: a property of the representation."""
-    return x.v
+    return x.v if x.n <= LIMITS.int_bits else _int(ctx, x.v, "UInt")
 
 
 @primitive("SInt", "integer SInt(bits(N) x)")
 def _sint(ctx, x):
     """The two's complement value of a bit vector: a property of the representation."""
     v = x.v
-    return v - (1 << x.n) if x.n and v >> (x.n - 1) else v
+    v = v - (1 << x.n) if x.n and v >> (x.n - 1) else v
+    return v if x.n <= LIMITS.int_bits else _int(ctx, v, "SInt")
+
+
+def _int(ctx: PrimContext, v: int, what: str) -> int:
+    """``v`` when within the ``int-bits`` limit, else the error at the call."""
+    return check_int(v, ctx.span, f"the result of {what}")
 
 
 @primitive("Zeros", "bits(N) Zeros()")
@@ -226,7 +238,7 @@ def _zeros_n(ctx, n):
     """A constant bit vector of explicit width."""
     if n < 0:
         raise ctx.error(f"Zeros({n}): negative width")
-    return Bits(n, 0)
+    return Bits(_width(ctx, n, f"Zeros({n})"), 0)
 
 
 @primitive("Ones", "bits(N) Ones()")
@@ -241,10 +253,11 @@ def _ones_n(ctx, n):
     """A constant bit vector of explicit width."""
     if n < 0:
         raise ctx.error(f"Ones({n}): negative width")
-    return Bits(n, (1 << n) - 1)
+    return Bits(_width(ctx, n, f"Ones({n})"), (1 << n) - 1)
 
 
 def _extend(ctx, x, n, signed, what):
+    _width(ctx, n, what)
     if n < x.n:
         raise ctx.error(f"{what}: cannot extend bits({x.n}) to the narrower bits({n})")
     if isinstance(x, LazyBits) and not signed:
@@ -376,15 +389,16 @@ def _replicate_n(ctx, x, count):
     """Bit manipulation on the representation."""
     if count < 0:
         raise ctx.error(f"Replicate: negative count {count}")
+    _width(ctx, x.n * count, f"Replicate(bits({x.n}), {count})")
     return _repeat(x, count)
 
 
 def _repeat(x: Bits, count: int) -> Bits:
-    v = 0
-    xv = x.v
-    for _ in range(count):
-        v = (v << x.n) | xv
-    return Bits(x.n * count, v)
+    """``count`` copies of ``x``, in time linear in the result (text repetition, then one
+    base-2 conversion, which Python does in linear time)."""
+    if x.n == 0 or count == 0:
+        return Bits(0, 0)
+    return Bits(x.n * count, int(format(x.v, f"0{x.n}b") * count, 2))
 
 
 @primitive("LSL", "bits(N) LSL(bits(N) x, integer shift)")
@@ -392,7 +406,7 @@ def _lsl(ctx, x, shift):
     """Shifts on the representation."""
     if shift < 0:
         raise ctx.error(f"LSL: negative shift {shift}")
-    return bits(x.n, x.v << shift)
+    return bits(x.n, x.v << shift) if shift < x.n else Bits(x.n, 0)
 
 
 @primitive("LSR", "bits(N) LSR(bits(N) x, integer shift)")

@@ -36,6 +36,7 @@ import weakref
 from typing import Any
 
 from ..errors import ASLRuntimeError
+from .limits import int_text
 
 
 class Bits:
@@ -422,7 +423,7 @@ def show(v: Any) -> str:
     if isinstance(v, Bits):
         return "'" + (format(v.v, f"0{v.n}b") if v.n else "") + "'"
     if isinstance(v, int):
-        return str(v)
+        return int_text(v)
     if isinstance(v, str):
         return v
     if isinstance(v, tuple):

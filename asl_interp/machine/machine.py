@@ -105,7 +105,7 @@ class Machine(World):
         self.lines: list[Span] = []
         self.via_undefined = False
         check_profile_questions(model, profile)
-        self.apply_state(profile.state, origin=f"profile {profile.name} [state]")
+        self.apply_state(profile.state, origin=f"profile {profile.name} [state]", written=True)
         #: storage -> the bits whose value is the profile's [state] one (a later state or a
         #: write by the text takes them over), and the reads that found such bits
         self._from_profile: dict[str, int] = {s: m for s, m in self._known.items() if m}
@@ -121,9 +121,11 @@ class Machine(World):
         storage, mask, _shift = self._locate(register, high, low)
         return bool(self._from_profile.get(storage, 0) & mask)
 
-    def apply_state(self, state: Mapping[str, Any], origin: str | None = None) -> list[StateWrite]:
-        """Resolve and apply user state (see :func:`resolve_state`); later keys win."""
-        writes = resolve_state(state, self.model, self.constants, origin)
+    def apply_state(self, state: Mapping[str, Any], origin: str | None = None, *,
+                    written: bool = False) -> list[StateWrite]:
+        """Resolve and apply user state (see :func:`resolve_state`, also for ``written``) over
+        what is already set."""
+        writes = resolve_state(state, self.model, self.constants, origin, written=written)
         for w in writes:
             self._store(w.register, w.high, w.low, w.value)
         return writes

@@ -10,13 +10,14 @@ storage sharing between names (:class:`View`).
 
 Guarantees: storage is per *storage register*: a register declared as a view (``FPEXC`` is
 ``FPEXC32_EL2<31:0>``) names bits of the register it views. A malformed description is a
-``StateError`` naming the file and the entry.
+``StateError`` naming the file and the entry: among others a bit position that is negative or
+not ASCII digits, a field overlapping another in the same layout (two names for exactly the
+same bits are aliases), a name that is not an identifier, a width over the ``bits`` limit.
 """
 
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,7 @@ from typing import Any
 import attrs
 
 from ..errors import StateError, suggest
+from ..lib.limits import LIMITS
 from ..lib.primitives import lookup
 from ..lib.world import FieldDef, RegisterDef, RegisterModel, element_name
 from ..syntax import ast
@@ -204,9 +206,13 @@ def spec_questions(modules: Sequence[ast.Module]) -> SpecQuestions:
     return SpecQuestions(frozenset(keyed), keyless)
 
 
-_BITS_RANGE = re.compile(r"^\s*(\d+)\s*(?::\s*(\d+)\s*)?$")
-_STORAGE_REF = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*<\s*(\d+)\s*:\s*(\d+)\s*>\s*$")
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*", re.ASCII)
+_BITS_RANGE = re.compile(r"([0-9]{1,9})(?::([0-9]{1,9}))?", re.ASCII)
+_STORAGE_REF = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)<([0-9]{1,9}):([0-9]{1,9})>", re.ASCII)
 _REGISTER_KEYS = {"width", "storage", "record", "fields", "note", "layouts", "array"}
+_ARRAY = re.compile(r"([0-9]{1,9})\.\.([0-9]{1,9})", re.ASCII)
+#: The most registers one ``array`` entry makes (the text's largest is _Z[0..31]).
+_MAX_ELEMENTS = 4096
 
 
 def _model_error(source: str, message: str) -> StateError:
@@ -214,16 +220,47 @@ def _model_error(source: str, message: str) -> StateError:
 
 
 def _bit_range(value: Any, where: str, source: str) -> tuple[int, int]:
+    """A field's ``high, low`` from a bit number (``30``) or ``"high:low"`` (``"10:8"``):
+    non-negative, ASCII digits, no blanks, high not below low."""
     if isinstance(value, int) and not isinstance(value, bool):
-        return value, value
+        if value >= 0:
+            return value, value
+        raise _model_error(source, f"{where}: bit {value} is negative; bits count from 0")
     if isinstance(value, str):
-        m = _BITS_RANGE.match(value)
+        m = _BITS_RANGE.fullmatch(value)
         if m:
             high = int(m.group(1))
             low = int(m.group(2)) if m.group(2) is not None else high
             if high >= low:
                 return high, low
-    raise _model_error(source, f"{where}: a field position is a bit number or \"high:low\", not {value!r}")
+            raise _model_error(source, f"{where}: \"{value}\" has its high bit below its low bit; write \"high:low\"")
+    raise _model_error(source, f"{where}: a field position is a bit number or \"high:low\" (digits 0-9, no blanks), "
+                               f"not {value!r}")
+
+
+def _check_overlaps(source: str, register: str, fields: Mapping[str, FieldDef], layout_of: Mapping[str, str]) -> None:
+    """A StateError when two fields of ``register`` that can exist together (both in every
+    layout, or one in every layout and the other in some layout, or both in the same
+    layout) share some bits but not all: two names for exactly the same bits are aliases.
+    Sorting makes it O(n log n) per layout."""
+    common = [f for n, f in fields.items() if n not in layout_of]
+    groups: dict[str | None, list[FieldDef]] = {None: common}
+    for n, layout in layout_of.items():
+        groups.setdefault(layout, list(common)).append(fields[n])
+    for layout, members in groups.items():
+        ranges: dict[tuple[int, int], FieldDef] = {}
+        for f in members:  # two names for exactly the same bits are aliases (HCR_EL2.TPCP, TPC)
+            ranges.setdefault((f.low, f.high), f)
+        widest: FieldDef | None = None
+        for f in sorted(ranges.values(), key=lambda f: (f.low, f.high)):
+            if widest is not None and f.low <= widest.high:
+                where = f" in the layout {layout}" if layout else ""
+                raise _model_error(source, f"registers.{register}.fields: {widest.name} [{widest.high}:{widest.low}] and "
+                                           f"{f.name} [{f.high}:{f.low}] overlap{where}; a bit belongs to one field "
+                                           "(or to aliases of exactly the same bits; fields of different layouts "
+                                           "may overlap: see 'layouts')")
+            if widest is None or f.high > widest.high:
+                widest = f
 
 
 def record_fields(modules: Iterable[ast.Module], record: str) -> list[tuple[str, int]]:
@@ -256,14 +293,11 @@ def load_machine_model(path: str | Path, modules: Sequence[ast.Module] = ()) -> 
     from the ASL record ``R``: names and widths as declared, packed from bit 0 upwards in
     declaration order. Malformed descriptions raise ``StateError`` naming the file and key.
     """
+    from ..lib.inputs import read_toml
+
     path = Path(path)
     source = str(path)
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as err:
-        raise StateError(f"cannot read the register description {source}: {err.strerror or err}") from None
-    except tomllib.TOMLDecodeError as err:
-        raise StateError(f"{source}: not valid TOML: {err}") from None
+    data = read_toml(path, "the register description", StateError)
     return build_machine_model(data, modules, source)
 
 
@@ -282,6 +316,9 @@ def build_machine_model(data: Mapping[str, Any], modules: Sequence[ast.Module] =
     layouts: dict[str, dict[str, str]] = {}
     for name, spec in regs_in.items():
         where = f"registers.{name}"
+        if not _NAME.fullmatch(name):
+            raise _model_error(source, f"registers.{name!r}: a register name is letters, digits and _ (ASCII), "
+                                       "not starting with a digit")
         if not isinstance(spec, dict):
             raise _model_error(source, f"{where} must be a table")
         extra = set(spec) - _REGISTER_KEYS
@@ -300,13 +337,21 @@ def build_machine_model(data: Mapping[str, Any], modules: Sequence[ast.Module] =
         if not isinstance(fields_in, dict):
             raise _model_error(source, f"{where}.fields must be a table")
         for fname, rng in fields_in.items():
+            if not _NAME.fullmatch(fname):
+                raise _model_error(source, f"{where}.fields.{fname!r}: a field name is letters, digits and _ (ASCII), "
+                                           "not starting with a digit")
             high, low = _bit_range(rng, f"{where}.fields.{fname}", source)
+            if fname in fields:
+                raise _model_error(source, f"{where}.fields.{fname}: the record {spec['record']} already has a "
+                                           f"field {fname}; give each field once")
             fields[fname] = FieldDef(fname, high, low)
         if "storage" in spec:
-            m = _STORAGE_REF.match(str(spec["storage"]))
+            m = _STORAGE_REF.fullmatch(spec["storage"]) if isinstance(spec["storage"], str) else None
             if not m:
                 raise _model_error(source, f"{where}.storage must look like \"OTHER<high:low>\", not {spec['storage']!r}")
             high, low = int(m.group(2)), int(m.group(3))
+            if high < low:
+                raise _model_error(source, f"{where}.storage {spec['storage']}: the high bit is below the low bit")
             storage_of[name] = (m.group(1), high, low)
             view_width = high - low + 1
             if width is not None and width != view_width:
@@ -315,7 +360,10 @@ def build_machine_model(data: Mapping[str, Any], modules: Sequence[ast.Module] =
         if "width" in spec:
             w = spec["width"]
             if not isinstance(w, int) or isinstance(w, bool) or w <= 0:
-                raise _model_error(source, f"{where}.width must be a positive integer")
+                raise _model_error(source, f"{where}.width must be a positive integer, not {w!r}")
+            if w > LIMITS.bits:
+                raise _model_error(source, f"{where}.width {w} is more than the limit of {LIMITS.bits:,} bits "
+                                           "(--limit bits=N)")
             if width is not None and width != w:
                 raise _model_error(source, f"{where}: width {w} disagrees with its storage or record ({width})")
             width = w
@@ -325,9 +373,11 @@ def build_machine_model(data: Mapping[str, Any], modules: Sequence[ast.Module] =
             if fld.high >= width:
                 raise _model_error(source, f"{where}.fields.{fld.name}: bit {fld.high} is outside a {width}-bit register")
         if "array" in spec:
-            m = re.fullmatch(r"\s*(\d+)\s*\.\.\s*(\d+)\s*", str(spec["array"]))
+            m = _ARRAY.fullmatch(spec["array"]) if isinstance(spec["array"], str) else None
             if not m or int(m.group(1)) > int(m.group(2)):
                 raise _model_error(source, f"{where}.array must look like \"low..high\", not {spec['array']!r}")
+            if int(m.group(2)) - int(m.group(1)) >= _MAX_ELEMENTS:
+                raise _model_error(source, f"{where}.array: more than {_MAX_ELEMENTS} registers")
             if "storage" in spec or "record" in spec:
                 raise _model_error(source, f"{where}: an array has its own storage, one register per element")
             arrays[name] = (int(m.group(1)), int(m.group(2)), width)
@@ -350,6 +400,9 @@ def build_machine_model(data: Mapping[str, Any], modules: Sequence[ast.Module] =
                     raise _model_error(source, f"{where}.layouts: field {member} is in two layouts")
                 layouts.setdefault(name, {})[member] = layout
 
+    for name, reg in registers.items():
+        _check_overlaps(source, name, reg.fields, layouts.get(name, {}))
+
     views: dict[str, View] = {}
     for name, reg in registers.items():
         if name not in storage_of:
@@ -369,8 +422,9 @@ def build_machine_model(data: Mapping[str, Any], modules: Sequence[ast.Module] =
         raise _model_error(source, "'types' must be a table")
     types: dict[str, str] = {}
     for tname, reg in types_in.items():
-        if reg not in registers:
-            raise _model_error(source, f"types.{tname} names unknown register '{reg}'")
+        if not isinstance(reg, str) or reg not in registers:
+            hint = suggest(reg, list(registers)) if isinstance(reg, str) else ""
+            raise _model_error(source, f"types.{tname} names unknown register {reg!r}" + (f"; {hint}" if hint else ""))
         types[tname] = reg
 
     widths = {name: reg.width for name, reg in registers.items() if views[name].storage == name}

@@ -31,20 +31,24 @@ Profile format (TOML; every table optional except ``description``)::
     _PC = "0x0"                     #   state file's [registers] table)
 
 Guarantees: a profile that lacks an answer the evaluation needs is a ``ProfileError`` naming
-the key and the spec line asking (raised by the Machine), never a silent default.
+the key and the spec line asking (raised by the Machine), never a silent default. The file is
+read as every input file is (:mod:`asl_interp.lib.inputs`: UTF-8, a byte order mark accepted,
+size and nesting bounded); its values are as strict as a state file's, and its ``[state]``
+sets PSTATE by field only, as a state file does.
 """
 
 from __future__ import annotations
 
 import os
-import tomllib
 from pathlib import Path
 from typing import Any
 
 import attrs
 
 from ..errors import ProfileError, suggest
+from ..lib.inputs import read_toml
 from ..lib.world import TypeDesc
+from ..syntax.source import exists, is_file
 from .model import MachineModel
 from .state import Constants, parse_bits_value, typed_answer
 
@@ -107,11 +111,11 @@ def _profile_path(name_or_path: str | Path, folder: Path, base: Path | None = No
         path = Path(text)
         if base is not None and not path.is_absolute():
             path = Path(os.path.normpath(base / path))  # normalised, so 'extends' loops are seen
-        if not path.is_file():
+        if not exists(path):
             raise ProfileError(f"profile file {path if base is not None else text} does not exist")
-        return path
+        return path  # a folder or a device: reading it says so
     path = folder / f"{text}.toml"
-    if not path.is_file():
+    if not is_file(path):
         hint = suggest(text, profile_names(folder))
         raise ProfileError(
             f"unknown profile '{text}'" + (f"; {hint}" if hint else ""),
@@ -162,12 +166,7 @@ def _load_profile(path: Path, folder: Path, seen: tuple[str, ...]) -> Profile:
     where = str(path)
     if where in seen:
         raise ProfileError(f"{where}: 'extends' loops: {' -> '.join(seen + (where,))}")
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as err:
-        raise ProfileError(f"cannot read profile {where}: {err.strerror or err}") from None
-    except tomllib.TOMLDecodeError as err:
-        raise ProfileError(f"{where}: not valid TOML: {err}") from None
+    data = read_toml(path, "the profile", ProfileError)
 
     extra = set(data) - _PROFILE_KEYS
     if extra:

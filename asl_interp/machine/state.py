@@ -5,24 +5,28 @@ In: a mapping ``{"HCR_EL2.TGE": 1, "PSTATE": {"EL": "EL1"}, ...}`` or a state fi
 Out: bit writes (:class:`StateWrite`, :func:`resolve_state`) and typed answers
 (:func:`parse_bits_value`, :func:`typed_answer`) for profiles.
 
-State values: ``'0101'`` (exactly the field's width), ``0b0101``/``0x..``/decimal (must fit),
-TOML integers and booleans (``true`` = 1, 1-bit fields only), and constant names from the
-loaded ASL (``EL1``, ``M32_Svc`` must have the field's width; ``TRUE``/``FALSE`` for 1-bit
-fields). Keys: ``REG`` (the whole register), ``REG.FIELD``, ``REG<hi:lo>``, or nested tables
+State values: ``'0101'`` (exactly the field's width; spaces between the bits are allowed, as
+in ASL bit-string literals), ``0b0101``/``0x..``/decimal (must fit), TOML and JSON integers
+and booleans (``true`` = 1, 1-bit fields only), and constant names from the loaded ASL
+(``EL1``, ``M32_Svc`` must have the field's width; ``TRUE``/``FALSE`` for 1-bit fields).
+Values are strict, the same in state files, profiles, ``--set``, sweep lines and
+``registers.toml``: digits are ASCII ``0-9`` (no other script's digits), no blanks around a
+value, no ``_`` separators. Keys: ``REG`` (the whole register), ``REG.FIELD``, ``REG<hi:lo>`` (``PSTATE``, which has
+no architectural bit layout, by field only), or nested tables
 (``[registers.PSTATE]`` with ``EL = "EL1"``; TOML's unquoted dotted keys nest the same way).
-Within one state mapping (one state file, one set of ``--set`` options) two names for the
-same bits (``FPEXC.EN`` and ``FPEXC32_EL2.EN``, or ``CPACR`` and ``CPACR.cp10``) must give
-them the same value (:func:`check_state_conflicts`); a later mapping overrides an earlier one
-(profile ``[state]``, then the state file, then ``--set``).
+Within one state mapping (one state file, one set of ``--set`` options, one sweep line) each
+name is given once, and two names for the same bits (``FPEXC.EN`` and ``FPEXC32_EL2.EN``, or
+``CPACR`` and ``CPACR.cp10``) must give them the same value (:class:`StateConflicts`); a later
+mapping overrides an earlier one (profile ``[state]``, then the state file, then ``--set``).
 
-Guarantees: bad state (unknown register or field, bad value, wrong width) is a
-``StateError`` with a suggestion where one is close.
+Guarantees: bad state (unknown register or field, bad value, wrong width, a name given
+twice) is a ``StateError`` with a suggestion where one is close. Checking a mapping of n
+names costs O(n) (plus the work for the first conflict found).
 """
 
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -30,6 +34,7 @@ from typing import Any
 import attrs
 
 from ..errors import ProfileError, StateError, suggest
+from ..lib.inputs import read_toml
 from ..lib.world import TypeDesc
 from .model import MachineModel
 
@@ -48,25 +53,39 @@ def parse_bits_value(value: Any, width: int, what: str, constants: Constants | N
             raise error(f"{what} is {width} bits wide; a boolean only fits a 1-bit field")
         return int(value)
     if isinstance(value, int):
-        if not 0 <= value < (1 << width):
-            raise error(f"{what} is {width} bits wide; {value} does not fit (0..{(1 << width) - 1})")
+        if value < 0 or value.bit_length() > width:
+            shown = value if value.bit_length() <= 64 else f"an integer of {value.bit_length()} bits"
+            raise error(f"{what} is {width} bits wide; {shown} does not fit (0..{_max_text(width)})")
         return value
     if not isinstance(value, str):
         raise error(f"{what}: {value!r} is not a value (write '0101', 0b0101, 0x5, 5 or a constant name)")
-    text = value.strip()
+    text = value
+    if text != text.strip():
+        raise error(f"{what}: {text!r} has blanks around it; write the value alone")
     if len(text) >= 2 and text[0] == "'" and text[-1] == "'":
         digits = text[1:-1].replace(" ", "")
         if not digits or set(digits) - {"0", "1"}:
-            raise error(f"{what}: {text} is not a bit string of 0s and 1s")
+            raise error(f"{what}: {_short(text)} is not a bit string of 0s and 1s")
         if len(digits) != width:
-            raise error(f"{what} is {width} bits wide; {text} has {len(digits)} bits")
+            raise error(f"{what} is {width} bits wide; {_short(text)} has {len(digits)} bits")
         return int(digits, 2)
-    if re.fullmatch(r"0[bB][01_]+|0[xX][0-9a-fA-F_]+|\d[\d_]*", text):
-        number = int(text, 0) if text[:2].lower() in ("0b", "0x") else int(text.replace("_", ""), 10)
+    if _NUMBER.fullmatch(text):
+        base = {"0b": 2, "0x": 16}.get(text[:2].lower(), 10)
+        digits = text[2:] if base != 10 else text
+        significant = digits.lstrip("0")
+        if len(significant) > width // {2: 1, 16: 4, 10: 3}[base] + 2:  # cannot fit: do not even convert it
+            hint = ""
+            if re.fullmatch(r"[01]{2,64}", text):
+                hint = f"; it is read as a decimal number: for a bit string write \"'{_short(text)}'\" or 0b{_short(text)}"
+            raise error(f"{what} is {width} bits wide; {_short(text)} does not fit (0..{_max_text(width)}){hint}")
+        number = int(digits, base)
         if re.fullmatch(r"[01]{2,}", text) and not number < (1 << width):
             raise error(f"{what} is {width} bits wide; {text} is read as the decimal number {number}, which does "
-                        f"not fit (0..{(1 << width) - 1}); for a bit string write \"'{text}'\" or 0b{text}")
+                        f"not fit (0..{_max_text(width)}); for a bit string write \"'{text}'\" or 0b{text}")
         return parse_bits_value(number, width, what, constants, error)
+    if _LOOKS_NUMERIC.match(text):
+        raise error(f"{what}: {_quoted(text)} is not a number asl-interp reads: write 0-9 digits only (no "
+                    "'_' or other scripts' digits), 0b followed by 0s and 1s, or 0x followed by hex digits")
     if text in ("TRUE", "FALSE"):
         return parse_bits_value(text == "TRUE", width, what, constants, error)
     if text in constants:
@@ -82,7 +101,27 @@ def parse_bits_value(value: Any, width: int, what: str, constants: Constants | N
         raise error(f"{what}: {text} is a {ctype}, not a bit value")
     names = [n for n, (_v, t) in constants.items() if t.kind == "bits" and t.width == width]
     hint = suggest(text, names + ["TRUE", "FALSE"] if width == 1 else names)
-    raise error(f"{what}: {text!r} is not a value or a known constant" + (f"; {hint}" if hint else ""))
+    raise error(f"{what}: {_quoted(text)} is not a value or a known constant" + (f"; {hint}" if hint else ""))
+
+
+#: A number as users may write it: decimal, 0b binary or 0x hexadecimal, ASCII digits only.
+_NUMBER = re.compile(r"0[bB][01]+|0[xX][0-9a-fA-F]+|[0-9]+", re.ASCII)
+#: Text that starts like a number (any script's digit, a sign) but is not one of those.
+_LOOKS_NUMERIC = re.compile(r"[-+]?\d")
+
+
+def _quoted(text: str, most: int = 60) -> str:
+    """``text`` quoted for a message, cut short when long (a message stays one line)."""
+    return repr(text) if len(text) <= most else repr(text[:most]) + f"... ({len(text):,} characters)"
+
+
+def _short(text: str, most: int = 60) -> str:
+    """``text`` as it is, cut short when long."""
+    return text if len(text) <= most else text[:most] + f"... ({len(text):,} characters)"
+
+
+def _max_text(width: int) -> str:
+    return f"{(1 << width) - 1}" if width <= 64 else f"2^{width}-1"
 
 
 def typed_answer(value: Any, typ: TypeDesc, what: str, constants: Constants | None = None,
@@ -99,8 +138,8 @@ def typed_answer(value: Any, typ: TypeDesc, what: str, constants: Constants | No
     if typ.kind == "integer":
         if isinstance(value, int) and not isinstance(value, bool):
             return value
-        if isinstance(value, str) and re.fullmatch(r"-?(0[xX][0-9a-fA-F]+|\d+)", value.strip()):
-            return int(value.strip(), 0)
+        if isinstance(value, str) and re.fullmatch(r"-?(0[xX][0-9a-fA-F]{1,1000}|[0-9]{1,1000})", value, re.ASCII):
+            return int(value, 16 if value.lstrip("-")[:2] in ("0x", "0X") else 10)
         raise error(f"{what}: the spec asks for an integer, not {value!r}")
     if typ.kind == "enum":
         if isinstance(value, str) and value in typ.members:
@@ -132,36 +171,47 @@ class StateWrite:
 
 
 #: REGISTER (an array element: NAME[i]), then .FIELD, <high:low> or .FIELD<high:low> (bits of
-#: the field); <n> is one bit.
-STATE_KEY = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*(?:\s*\[\s*\d+\s*\])?)\s*(?:\.\s*([A-Za-z_][A-Za-z0-9_]*))?"
-                  r"\s*(?:<\s*(\d+)\s*(?::\s*(\d+)\s*)?>)?\s*$")
+#: the field); <n> is one bit. ASCII names and digits, no blanks (as every value is strict).
+STATE_KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_]*(?:\[[0-9]{1,9}\])?)(?:\.([A-Za-z_][A-Za-z0-9_]*))?"
+                       r"(?:<([0-9]{1,9})(?::([0-9]{1,9}))?>)?", re.ASCII)
 
 
 def key_register(m: re.Match) -> str:
-    """The register a :data:`STATE_KEY` match names (``_R[14]`` for ``_R [ 14 ]``)."""
-    return re.sub(r"\s+", "", m.group(1))
+    """The register a :data:`STATE_KEY` match names (``_R[14]``, ``HCR_EL2``)."""
+    return m.group(1)
 
 
 def flatten_state(mapping: Mapping[str, Any], prefix: str = "") -> list[tuple[str, Any]]:
     """A state mapping as ``(NAME, value)`` pairs, nested tables joined with dots
-    (``{"HCR_EL2": {"TGE": 1}}`` -> ``("HCR_EL2.TGE", 1)``)."""
+    (``{"HCR_EL2": {"TGE": 1}}`` -> ``("HCR_EL2.TGE", 1)``), in order. Iterative: any depth
+    of nesting is walked without recursion (the readers of files bound it anyway)."""
     out: list[tuple[str, Any]] = []
-    for key, value in mapping.items():
-        full = f"{prefix}.{key}" if prefix else str(key)
-        if isinstance(value, Mapping):
-            out.extend(flatten_state(value, full))
-        else:
+    stack: list[Any] = [(prefix, iter(mapping.items()))]
+    while stack:
+        base, items = stack[-1]
+        for key, value in items:
+            full = f"{base}.{key}" if base else str(key)
+            if isinstance(value, Mapping):
+                stack.append((full, iter(value.items())))
+                break
             out.append((full, value))
+        else:
+            stack.pop()
     return out
 
 
 def resolve_state(state: Mapping[str, Any], model: MachineModel, constants: Constants | None = None,
-                  origin: str | None = None) -> list[StateWrite]:
+                  origin: str | None = None, *, written: bool = False) -> list[StateWrite]:
     """Resolve user state (keys ``REG``, ``REG.FIELD``, ``REG<hi:lo>`` or nested tables) to
-    bit writes, in the order given. ``origin`` (a file name) prefixes error messages."""
+    bit writes, in the order given; each name once, and names sharing bits agreeing
+    (:class:`StateConflicts`). ``origin`` (a file name) prefixes error messages.
+    ``written``: the state is text a user wrote (a state file, a profile's ``[state]``, a
+    sweep line, ``--set``), where PSTATE is set by field only (:func:`whole_register_refused`);
+    a mapping from Python may give PSTATE whole, in this tool's packing
+    (:meth:`~asl_interp.analysis.decider.Decider.registers_from` makes such values)."""
     items = flatten_state(state)
     try:
-        memo_key = ("state", id(constants), origin, tuple(items))
+        memo_key = ("state", id(constants), origin, written, tuple(items))
         hash(memo_key)
     except TypeError:  # a value that is not hashable: resolve it every time
         memo_key = None
@@ -169,10 +219,12 @@ def resolve_state(state: Mapping[str, Any], model: MachineModel, constants: Cons
     if hit is not None:
         return list(hit)
     writes = []
+    conflicts = StateConflicts(model)
     for key, value in items:
         try:
-            writes.append(_resolve_one(key, value, model, constants))
-            check_state_conflicts(writes, model)
+            write = _resolve_one(key, value, model, constants, written)
+            conflicts.add(write)
+            writes.append(write)
         except StateError as err:
             if origin:
                 err = StateError(f"{origin}: {err.message}", err.span, err.notes)
@@ -185,29 +237,77 @@ def resolve_state(state: Mapping[str, Any], model: MachineModel, constants: Cons
 
 
 def check_state_conflicts(writes: Sequence[StateWrite], model: MachineModel) -> None:
-    """Raise StateError when the last of ``writes`` gives bits of storage that an earlier write
-    under another name (an alias such as ``FPEXC`` for ``FPEXC32_EL2<31:0>``, a field inside a
-    whole register) gave a different value: within one state file or one command line the
-    order of keys must not decide the state. Writes under the same name, or agreeing ones,
-    are fine."""
-    if len(writes) < 2:
-        return
-    last = writes[-1]
-    storage, mask, value = _storage_bits(last, model)
-    for earlier in writes[:-1]:
-        if earlier.key == last.key:
-            continue
-        e_storage, e_mask, e_value = _storage_bits(earlier, model)
-        overlap = mask & e_mask
-        if e_storage == storage and overlap and (value & overlap) != (e_value & overlap):
-            shift = (overlap & -overlap).bit_length() - 1
-            high = overlap.bit_length() - 1
-            raise StateError(
-                f"{earlier.key} and {last.key} both set {storage}<{high}:{shift}>, to different values "
-                f"({earlier.key} = {_bit_text(e_value & overlap, shift, high)}, "
-                f"{last.key} = {_bit_text(value & overlap, shift, high)}); give the bits once",
-                notes=(f"note: these names share storage: `asl-interp registers {storage}` shows how",),
-            )
+    """Raise StateError when ``writes`` (one state mapping, in order) name the same state
+    twice, or give bits of storage different values under two names (an alias such as
+    ``FPEXC`` for ``FPEXC32_EL2<31:0>``, a field inside a whole register): within one state
+    file or one command line the order of keys must not decide the state. Linear in the
+    number of writes."""
+    conflicts = StateConflicts(model)
+    for w in writes:
+        conflicts.add(w)
+
+
+class StateConflicts:
+    """The checks of :func:`check_state_conflicts`, one write at a time: :meth:`add` each write
+    of a state mapping in order; it raises at the first name given twice or first conflict.
+    Each ``add`` costs O(1) in the number of earlier writes."""
+
+    def __init__(self, model: MachineModel):
+        self.model = model
+        self._names: dict[str, StateWrite] = {}
+        self._bits: dict[str, tuple[int, int]] = {}  # storage -> (mask given so far, their values)
+        self._by_storage: dict[str, list[StateWrite]] = {}
+
+    def add(self, last: StateWrite) -> None:
+        """Check ``last`` against the writes added before it, then add it."""
+        name = state_name(last)
+        twice = self._names.get(name)
+        if twice is not None:
+            spellings = "" if twice.key == last.key else f" (as '{twice.key}' and as '{last.key}')"
+            raise StateError(f"{name} is given twice{spellings}; give it once")
+        storage, mask, value = _storage_bits(last, self.model)
+        known, values = self._bits.get(storage, (0, 0))
+        overlap = mask & known
+        if overlap and (value ^ values) & overlap:
+            for earlier in self._by_storage[storage]:
+                _e_storage, e_mask, e_value = _storage_bits(earlier, self.model)
+                clash = mask & e_mask & (value ^ e_value)
+                if clash:
+                    _conflict(earlier, last, storage, mask & e_mask, e_value, value)
+        self._names[name] = last
+        self._bits[storage] = (known | mask, (values & ~mask) | value)
+        self._by_storage.setdefault(storage, []).append(last)
+
+
+def state_name(w: StateWrite) -> str:
+    """The one spelling of the name a write was given under: ``REG``, ``REG.FIELD`` or
+    ``REG<high:low>`` (``REG<5>`` is ``REG<5:5>``, ``REG.FIELD<1:0>`` the register's bits),
+    so that a name is recognised however it was nested or written."""
+    m = STATE_KEY.fullmatch(w.key)
+    if m and m.group(3) is not None:
+        return f"{w.register}<{w.high}:{w.low}>"
+    return w.key
+
+
+def _conflict(earlier: StateWrite, last: StateWrite, storage: str, overlap: int, e_value: int, value: int) -> None:
+    shift = (overlap & -overlap).bit_length() - 1
+    high = overlap.bit_length() - 1
+    raise StateError(
+        f"{earlier.key} and {last.key} both set {storage}<{high}:{shift}>, to different values "
+        f"({earlier.key} = {_bit_text(e_value & overlap, shift, high)}, "
+        f"{last.key} = {_bit_text(value & overlap, shift, high)}); give the bits once",
+        notes=(f"note: these names share storage: `asl-interp registers {storage}` shows how",),
+    )
+
+
+def whole_register_refused(model: MachineModel, register: str) -> str | None:
+    """Why ``register`` cannot be given as a whole or by bit positions (PSTATE: its packing
+    into bits is this tool's, not the architecture's), or None. The one place this rule lives: state files,
+    profiles, ``--set``, sweep lines and the API all go through it."""
+    if register == "PSTATE" and "PSTATE" in model.registers:
+        return ("PSTATE has no architectural bit layout (its packing here is this tool's); "
+                "set its fields as PSTATE.FIELD, e.g. PSTATE.EL=EL1")
+    return None
 
 
 def _storage_bits(w: StateWrite, model: MachineModel) -> tuple[str, int, int]:
@@ -222,12 +322,17 @@ def _bit_text(value: int, low: int, high: int) -> str:
     return "'" + format(value >> low, f"0{high - low + 1}b") + "'"
 
 
-def _resolve_one(key: str, value: Any, model: MachineModel, constants: Constants | None) -> StateWrite:
-    m = STATE_KEY.match(key)
+def _resolve_one(key: str, value: Any, model: MachineModel, constants: Constants | None,
+                 written: bool = False) -> StateWrite:
+    m = STATE_KEY.fullmatch(key)
     if not m:
-        raise StateError(f"state key {key!r} is not REGISTER, REGISTER.FIELD, REGISTER<high:low> or "
+        raise StateError(f"state key {_quoted(key)} is not REGISTER, REGISTER.FIELD, REGISTER<high:low> or "
                          "REGISTER.FIELD<high:low>")
     reg = model.register(key_register(m))
+    if written and m.group(2) is None:  # the whole register, or a slice of its bits
+        refused = whole_register_refused(model, reg.name)
+        if refused:
+            raise StateError(refused, notes=("note: `asl-interp registers PSTATE` lists its fields",))
     if m.group(2):
         fld = model.field(reg.name, m.group(2))
         high, low, what, base, width = fld.high, fld.low, f"{reg.name}.{fld.name}", fld.low, fld.high - fld.low + 1
@@ -264,18 +369,12 @@ def load_state_file(path: str | Path) -> StateFile:
         "HCR_EL2.TGE" = 0             # or HCR_EL2.TGE = 0 (dotted key), or a [registers.HCR_EL2] table
         PSTATE.EL = "EL1"
 
-    Raises StateError naming the file for unreadable files, bad TOML or unknown keys. The
-    register keys themselves are checked by :func:`resolve_state` against a model.
+    Raises StateError naming the file for unreadable, oversized or non-UTF-8 files (a byte
+    order mark is accepted), bad TOML, nesting deeper than the ``depth`` limit or unknown
+    keys. The register keys themselves are checked by :func:`resolve_state` against a model.
     """
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as err:
-        raise StateError(f"cannot read the state file {path}: {err.strerror or err}") from None
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as err:
-        raise StateError(f"{path}: not valid TOML: {err}") from None
+    data = read_toml(path, "the state file", StateError)
     extra = set(data) - {"description", "profile", "registers"}
     if extra:
         hint = suggest(sorted(extra)[0], ["description", "profile", "registers"])

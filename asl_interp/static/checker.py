@@ -49,6 +49,7 @@ from typing import Any
 import attrs
 
 from ..errors import ASLError, ASLStaticError, suggest
+from ..lib.limits import LIMITS
 from ..lib.world import RegisterModel
 from ..syntax import ast
 from ..syntax.depth import TOO_DEEP, deep_recursion, too_deep
@@ -354,6 +355,20 @@ class _Checker:
     def error(self, msg: str, node: Any) -> None:
         self.err.append(ASLStaticError(msg, getattr(node, "span", None)))
 
+    def wide(self, width: int | None, node: Any) -> int | None:
+        """``width`` (a statically known bit-vector width), or None after a static error when
+        it is negative or over the ``bits`` limit (:mod:`asl_interp.lib.limits`): no phase
+        after the checker ever builds a value or a mask that wide, or shifts by a negative
+        width."""
+        if width is not None and width < 0:
+            self.error(f"negative width {width}", node)
+            return None
+        if width is not None and width > LIMITS.bits:
+            self.error(f"bits({width:,}) is wider than the limit of {LIMITS.bits:,} bits "
+                       "(a limit of asl-interp, raised with --limit bits=N)", node)
+            return None
+        return width
+
     # ---- pass 1: declarations -------------------------------------------------------
     def run(self) -> CheckedProgram:
         from ..lib import primitives
@@ -586,9 +601,7 @@ class _Checker:
         if isinstance(t, ast.BitsType):
             w = self.fold(t.width)
             if w is not None:
-                if w < 0:
-                    self.error(f"negative width {w}", t.width)
-                return BITS(w)
+                return BITS(self.wide(w, t.width))
             if scope is not None and not sig:
                 self.expr(t.width, scope, INT)
             return BITS(None, t.width)
@@ -845,6 +858,9 @@ class _Checker:
         return t
 
     def e_IntLit(self, e, scope, expected):
+        if e.value.bit_length() > LIMITS.int_bits:
+            self.error(f"this integer has {e.value.bit_length():,} bits, more than the limit of {LIMITS.int_bits:,} "
+                       "(a limit of asl-interp, raised with --limit int-bits=N)", e)
         return INT
 
     def e_BitsLit(self, e, scope, expected):
@@ -958,7 +974,7 @@ class _Checker:
                 total += t.width
         self.p.res[e] = Res("fields")
         self.p.parts[e] = parts
-        return BITS(total)
+        return BITS(self.wide(total, e))
 
     def e_SliceExpr(self, e: ast.SliceExpr, scope: _Scope, expected, lhs: bool = False):
         bt = self.expr(e.base, scope, None) if not lhs else self.p.types.get(e.base) or self.expr(e.base, scope, None)
@@ -988,7 +1004,7 @@ class _Checker:
                 self.error(f"slice <{hi}:{lo}> is out of range for {bt}", node)
             if total is not None:
                 total += hi - lo + 1
-        return BITS(total)
+        return BITS(self.wide(total, e))
 
     def e_Index(self, e: ast.Index, scope: _Scope, expected):
         return self.index(e, scope, setter=False)
@@ -1104,10 +1120,28 @@ class _Checker:
                 i = pnames.index(we.name)
                 args = getattr(node, "args", ())
                 if i < len(args):
-                    w = self.fold(args[i])
+                    w = self.wide(self.fold(args[i]), args[i])
                     return BITS(w, None if w is not None else args[i], t.layout)
             elif we.name == f.ctx_width and ctx is not None:
                 return ctx
+        elif isinstance(we, ast.IntLit):
+            return BITS(self.wide(we.value, node), layout=t.layout)
+        elif isinstance(we, ast.Binop) and we.op in ("+", "-", "*"):
+            # bits(M*N) (Replicate), bits(N+M)...: each side seen from the call site, then
+            # folded, or a width expression of the call site's own (so the backend can name it)
+            a = self._subst(BITS(None, we.left), f, node, ctx)
+            b = self._subst(BITS(None, we.right), f, node, ctx)
+            if a.width is not None and b.width is not None:
+                v = a.width + b.width if we.op == "+" else a.width - b.width if we.op == "-" else a.width * b.width
+                return BITS(self.wide(v, node), layout=t.layout)
+            sides = [ast.IntLit(x.width, span=getattr(node, "span", None)) if x.width is not None else x.wexpr
+                     for x in (a, b)]
+            if all(x is not None for x in sides):
+                for x in sides:
+                    self.p.types.setdefault(x, INT)
+                expr = ast.Binop(we.op, sides[0], sides[1], span=getattr(node, "span", None))
+                self.p.types[expr] = INT
+                return BITS(None, expr, t.layout)
         return BITS(None, layout=t.layout)
 
     def _result(self, f: FuncInfo, node: Any, expected: T | None) -> T:
@@ -1210,7 +1244,7 @@ class _Checker:
                 if t.kind not in ("bits", "any"):
                     self.error(f"':' concatenates bits, not {t}", side)
             if lt.kind == "bits" and rt.kind == "bits" and lt.width is not None and rt.width is not None:
-                return BITS(lt.width + rt.width)
+                return BITS(self.wide(lt.width + rt.width, e))
             return BITS(None)
         if op in ("AND", "OR", "EOR"):
             lt, rt = self._pair(e, scope, expected)

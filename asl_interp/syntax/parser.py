@@ -39,6 +39,7 @@ from lark.lexer import Lexer, PatternStr
 from ..errors import ASLError, ASLSyntaxError, ErrorList, Span, UsageError, remember_source
 from . import ast
 from .formatter import BINARY_PRECEDENCE, IN_PRECEDENCE
+from .source import exists, is_dir, read_text
 
 __all__ = ["parse", "parse_file", "parse_expression", "parse_statements", "parse_paths", "build_lark"]
 
@@ -184,6 +185,13 @@ class _Lexer(Lexer):
         match, keywords, literals = self.match, self.keywords, self.literals
         new = Token._future_new
         pos, line, line_start, size = 0, 1, 0, len(text)
+        # A chunk of a file comes padded with one newline per line before it (so that lines
+        # number as in the file): step over all but the last at once, not through the regex,
+        # which would make a file of n broken definitions cost O(n^2).
+        padding = size - len(text.lstrip("\n"))
+        if padding > 1:
+            pos = line_start = padding - 1
+            line = padding
         while pos < size:
             m = match(text, pos)
             if m is None:
@@ -1158,17 +1166,10 @@ def parse(text: str, filename: str) -> ast.Module:
 
 
 def parse_file(path: str | Path) -> ast.Module:
-    """Read and parse one file (UTF-8). An unreadable file is a :class:`UsageError`."""
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise UsageError(f"no such file: {path}") from None
-    except UnicodeDecodeError as err:
-        raise UsageError(f"{path} is not UTF-8 text ({err.reason} at byte {err.start})") from None
-    except OSError as err:
-        raise UsageError(f"cannot read {path}: {err.strerror or err}") from None
-    return parse(text, str(path))
+    """Read and parse one file (UTF-8, a byte order mark accepted; see
+    :mod:`asl_interp.syntax.source`). An unreadable, oversized or undecodable file is a
+    :class:`UsageError` naming it."""
+    return parse(read_text(path, ""), str(path))
 
 
 def parse_statements(text: str, filename: str = "<stmt>") -> tuple[ast.Stmt, ...]:
@@ -1194,6 +1195,13 @@ def parse_expression(text: str, filename: str = "<expr>") -> ast.Expr:
         raise ErrorList([err]) from None
 
 
+def asl_files_in(folder: Path) -> list[Path]:
+    """The ``*.asl`` files below ``folder``, recursively, sorted: every such name that is not
+    a folder (a link to nothing is kept, so that reading it reports it rather than the file
+    being skipped in silence)."""
+    return sorted(p for p in folder.rglob("*.asl") if not p.is_dir())
+
+
 def parse_paths(paths: Iterable[str | Path]) -> tuple[list[ast.Module], list[ASLError]]:
     """Parse files and folders (``*.asl`` below a folder, recursively, in sorted order).
 
@@ -1203,10 +1211,10 @@ def parse_paths(paths: Iterable[str | Path]) -> tuple[list[ast.Module], list[ASL
     files: list[Path] = []
     for raw in paths:
         path = Path(raw)
-        if path.is_dir():
-            files.extend(sorted(p for p in path.rglob("*.asl") if p.is_file()))
-        elif path.is_file():
-            files.append(path)
+        if is_dir(path):
+            files.extend(asl_files_in(path))
+        elif exists(path):
+            files.append(path)  # a device or a broken link: reading it says what is wrong
         else:
             raise UsageError(f"no such file or folder: {raw}")
     modules: list[ast.Module] = []

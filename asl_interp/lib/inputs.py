@@ -1,0 +1,128 @@
+"""Users' data files as Python data: TOML files and JSON state lines, bounded and strict.
+
+In: a TOML file (a state file, a profile, ``spec.toml``, ``registers.toml``) or one line of
+JSON (a ``sweep`` state), and the error class its mistakes are reported as.
+Out: the decoded data (dicts, lists, strings, integers, booleans), or that error naming the
+file (and the line and column where the decoder says).
+
+Guarantees:
+- The file is read through :mod:`asl_interp.syntax.source` (size limit, UTF-8 with an
+  optional byte order mark, clean errors for missing files, folders and devices).
+- Tables and arrays nest at most the ``depth`` limit (:mod:`asl_interp.lib.limits`); deeper
+  input is refused, never a RecursionError (nor, for a TOML key of very many dotted parts,
+  the quadratic memory tomllib would use).
+- A number too long for Python to convert (over 4,300 digits) is refused with a message,
+  never a ValueError.
+- JSON: a key given twice in one object is an error (JSON decoders differ; the last one does
+  not silently win), and so are ``NaN`` and ``Infinity``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from ..errors import ASLError, Span, UsageError
+from ..syntax.source import read_text
+from .limits import LIMITS, check_depth
+
+__all__ = ["read_toml", "loads_toml", "loads_json", "DuplicateKey"]
+
+#: The most digits of an integer in a data file (Python's own conversion limit).
+MAX_DIGITS = 4300
+
+
+def read_toml(path: str | Path, what: str, error: type[ASLError] = UsageError) -> dict[str, Any]:
+    """The TOML file ``path`` (``what`` names it: ``"the state file"``) as a dict."""
+    return loads_toml(read_text(path, what, error), str(path), error)
+
+
+_QUOTED = re.compile(r'"(?:[^"\\\n]|\\.)*"|\'[^\'\n]*\'')
+
+
+def _check_dotted_keys(text: str, name: str, error: type[ASLError]) -> None:
+    """Refuse a line with more dotted key parts than the ``depth`` limit allows, before
+    tomllib sees it: it builds a key of n parts in O(n^2) memory (100,000 parts would exhaust
+    the machine)."""
+    most = LIMITS.depth
+    if text.count(".") <= most:
+        return
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.count(".") > most and _QUOTED.sub("", line).count(".") > most:
+            raise error(f"{name}:{number}: a key of more than {most} dotted parts: tables nested more than "
+                        f"{most} deep", notes=("note: raise the limit with --limit depth=N",))
+
+
+def loads_toml(text: str, name: str, error: type[ASLError] = UsageError) -> dict[str, Any]:
+    """TOML ``text`` (of the file ``name``) as a dict; ``error`` naming ``name`` otherwise."""
+    _check_dotted_keys(text, name, error)
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        raise error(f"{name}: not valid TOML: {err}") from None
+    except RecursionError:
+        raise error(f"{name}: not valid TOML here: arrays or tables nested too deeply") from None
+    except ValueError as err:  # tomllib lets int()'s digit limit through
+        raise error(f"{name}: not valid TOML here: {_number_message(err)}") from None
+    check_depth(data, name, error)
+    return data
+
+
+class DuplicateKey(ValueError):
+    """A JSON object gives one key twice (raised while decoding)."""
+
+    def __init__(self, key: str):
+        super().__init__(key)
+        self.key = key
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise DuplicateKey(key)
+        out[key] = value
+    return out
+
+
+def _int(text: str) -> int:
+    if len(text.lstrip("-")) > MAX_DIGITS:
+        raise ValueError(f"a number of {len(text.lstrip('-')):,} digits is too long (at most {MAX_DIGITS:,})")
+    return int(text)
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a value here")
+
+
+def loads_json(text: str, where: Span, error: type[ASLError] = UsageError) -> Any:
+    """One JSON value from ``text`` (a line at ``where``); ``error`` at the column the decoder
+    stopped at for bad JSON, a key given twice, an over-long number, ``NaN`` or nesting
+    deeper than the ``depth`` limit."""
+    try:
+        data = json.loads(text, object_pairs_hook=_no_duplicates, parse_int=_int, parse_constant=_no_constant)
+    except json.JSONDecodeError as err:
+        raise error(f"not a JSON object: {err.msg} (column {err.colno})",
+                    Span(where.file, where.line, err.colno)) from None
+    except DuplicateKey as err:
+        first = text.find(json.dumps(err.key))
+        again = text.find(json.dumps(err.key), first + 1) if first >= 0 else -1
+        col = (again if again >= 0 else first) + 1 or 1  # the second time it is given
+        raise error(f"the key {err.key!r} is given twice in one state; give it once",
+                    Span(where.file, where.line, col)) from None
+    except RecursionError:
+        raise error("not a JSON object here: arrays or objects nested too deeply", where) from None
+    except ValueError as err:
+        raise error(f"not a state here: {_number_message(err)}", where) from None
+    check_depth(data, f"{where.file}:{where.line}", error)
+    return data
+
+
+def _number_message(err: ValueError) -> str:
+    text = str(err)
+    if "digits" in text and "limit" in text.lower() and "too long" not in text:
+        return f"a number is too long (more than {MAX_DIGITS:,} digits)"
+    return text

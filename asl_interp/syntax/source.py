@@ -1,0 +1,135 @@
+"""Reading a user's input file as text: bounded, decoded strictly, every failure a clean error.
+
+In: a path (an ``.asl`` source, a state file, a profile, ``spec.toml``, ``registers.toml``, a
+line of a sweep file) and how to name it in messages.
+Out: its text (:func:`read_text`, :func:`decode`), or an :class:`~asl_interp.errors.ASLError` of
+the class the caller gives.
+
+Guarantees:
+- At most :func:`max_bytes` bytes are read (``--limit file-size=N``, default 64 MiB): a file
+  streamed from ``/dev/zero`` or a runaway pipe stops there with an error saying so.
+- Text is UTF-8. A UTF-8 byte order mark at the start is accepted (and dropped); any other
+  undecodable byte is an error at ``file:line:col`` giving the byte's value and offset.
+- A missing path, a folder, a device or a file that cannot be opened is an error naming the
+  path and the reason (``no such file``, ``is a folder``, ``Permission denied``).
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+from typing import BinaryIO
+
+from ..errors import ASLError, Span, UsageError
+
+__all__ = ["DEFAULT_MAX_BYTES", "max_bytes", "set_max_bytes", "is_dir", "is_file", "exists", "open_input", "read_text", "read_bytes", "decode", "BOM"]
+
+#: The default of the ``file-size`` limit (see :mod:`asl_interp.lib.limits`, which sets it).
+DEFAULT_MAX_BYTES = 64 << 20
+
+#: The UTF-8 byte order mark, accepted at the start of a file.
+BOM = "\ufeff"
+
+_max_bytes = DEFAULT_MAX_BYTES
+
+
+def max_bytes() -> int:
+    """The most bytes one input file may have (the ``file-size`` limit)."""
+    return _max_bytes
+
+
+def set_max_bytes(n: int) -> None:
+    """Set the ``file-size`` limit (:func:`asl_interp.lib.limits.configure` calls this)."""
+    global _max_bytes
+    _max_bytes = n
+
+
+def is_dir(path: str | Path) -> bool:
+    """``Path.is_dir``, False (not an exception) for a name the system refuses (too long...)."""
+    try:
+        return Path(path).is_dir()
+    except (OSError, ValueError):
+        return False
+
+
+def is_file(path: str | Path) -> bool:
+    """``Path.is_file``, False for a name the system refuses."""
+    try:
+        return Path(path).is_file()
+    except (OSError, ValueError):
+        return False
+
+
+def exists(path: str | Path) -> bool:
+    """Whether ``path`` names something, a link to nothing included; False for a name the
+    system refuses (too long, a NUL in it), which reading then reports."""
+    try:
+        return Path(path).exists() or Path(path).is_symlink()
+    except (OSError, ValueError):
+        return False
+
+
+def open_input(path: str | Path, what: str, error: type[ASLError] = UsageError) -> BinaryIO:
+    """``path`` opened for reading bytes (``what`` names it in messages: ``"the state
+    file"``); ``error`` naming it when it is missing, a folder or cannot be opened."""
+    path = Path(path)
+    label = _short(f"{what} {path}" if what else str(path))
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        why = "it is a symbolic link to a file that does not exist" if path.is_symlink() else "no such file"
+        raise error(f"cannot read {label}: {why}") from None
+    except (OSError, ValueError) as err:
+        raise error(f"cannot read {label}: {_reason(err)}") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise error(f"cannot read {label}: it is a folder, not a file")
+    try:
+        return open(path, "rb")  # noqa: SIM115 - the caller closes it
+    except (OSError, ValueError) as err:
+        raise error(f"cannot read {label}: {_reason(err)}") from None
+
+
+def _reason(err: Exception) -> str:
+    return getattr(err, "strerror", None) or str(err)
+
+
+def read_bytes(path: str | Path, what: str, error: type[ASLError] = UsageError) -> bytes:
+    """The bytes of ``path`` (``what`` names it in messages: ``"the state file"``), at most
+    :func:`max_bytes` of them; ``error`` for anything that stops that."""
+    label = _short(f"{what} {path}" if what else str(path))
+    limit = _max_bytes
+    with open_input(path, what, error) as f:
+        try:
+            data = f.read(limit + 1)
+        except OSError as err:  # EISDIR from a device, EIO...
+            raise error(f"cannot read {label}: {_reason(err)}") from None
+    if len(data) > limit:
+        raise error(f"cannot read {label}: it is larger than the limit of {limit:,} bytes",
+                    notes=("note: raise the limit with --limit file-size=N",))
+    return data
+
+
+def _short(text: str, most: int = 200) -> str:
+    return text if len(text) <= most else text[:most] + f"... ({len(text):,} characters)"
+
+
+def decode(data: bytes, name: str, what: str, error: type[ASLError] = UsageError, line: int = 1,
+           bom: bool = True) -> str:
+    """``data`` (the bytes of ``name``, starting on line ``line``) decoded as UTF-8, without a
+    leading byte order mark (when ``bom``: the data starts a file); ``error`` at the line and
+    column of the first bad byte."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        before = data[: err.start]
+        row = line + before.count(b"\n")
+        col = err.start - (before.rfind(b"\n") + 1) + 1
+        raise error(f"{what or 'the file'} is not UTF-8 text: byte 0x{data[err.start]:02X} at byte offset {err.start} "
+                    f"({err.reason}); save it as UTF-8", Span(name, row, col)) from None
+    return text[1:] if bom and text.startswith(BOM) else text
+
+
+def read_text(path: str | Path, what: str, error: type[ASLError] = UsageError) -> str:
+    """The text of ``path``: :func:`read_bytes`, then :func:`decode`."""
+    return decode(read_bytes(path, what, error), os.fspath(path), what, error)
