@@ -170,3 +170,40 @@ def test_members_of_a_value_class_are_tried_when_the_model_reads_them(spec):
     assert not result.agrees
     assert {d.state["PSTATE.M"] for d in result.disagreements} == {0b10111}
     assert crosscheck(spec, "CheckVFPEnabled(TRUE)", corrected, fixed=guest).states < result.states
+
+
+def test_a_model_may_state_what_the_handler_sees(spec):
+    """The text's exception entry gives the syndrome and the vector: a model stating ``esr``
+    and ``vector_offset`` is compared with them (AArch64.TakeException adds 0x600 for a trap
+    from a lower EL using AArch32; AArch32.EnterMode branches to the base + 0x04)."""
+    assert crosscheck(spec, "CheckVFPEnabled(TRUE)", load_model(f"{KVM}:handler"), fixed=AARCH32_GUEST).agrees
+    wrong = crosscheck(spec, "CheckVFPEnabled(TRUE)", load_model(f"{KVM}:handler_wrong_vector"), fixed=AARCH32_GUEST)
+    assert not wrong.agrees
+    (d,) = wrong.disagreements
+    assert d.outcome.vector_offset == 0x600 and "vector offset 0x400" in render_crosscheck(wrong)
+
+
+def test_a_model_pc_is_compared_on_the_bits_the_spec_knows(spec):
+    """VBAR_EL2 given: the PC after the trap is VBAR_EL2 + 0x600 exactly; not given, only the
+    offset bits are known and only they are compared."""
+    vbar = 0xFFFF_8000_1180_0000
+
+    def pc_model(fields):
+        if fields["FPEXC.EN"] == 1 and fields["CPTR_EL2.TFP"] == 1:
+            return {"el": "EL2", "pc": vbar + 0x600}
+        return "permitted" if fields["FPEXC.EN"] == 1 else {"el": "EL1", "mode": "Undef"}
+
+    assert crosscheck(spec, "CheckVFPEnabled(TRUE)", pc_model, fixed={**AARCH32_GUEST, "VBAR_EL2": vbar}).agrees
+    assert not crosscheck(spec, "CheckVFPEnabled(TRUE)", pc_model,
+                          fixed={**AARCH32_GUEST, "VBAR_EL2": vbar + 0x800}).agrees
+    assert crosscheck(spec, "CheckVFPEnabled(TRUE)", pc_model, fixed=AARCH32_GUEST).agrees
+
+
+def test_a_bad_handler_value_is_refused():
+    from asl_interp.analysis.crosscheck import normalise_outcome
+
+    assert normalise_outcome({"el": 2, "esr": -1}) is None
+    assert normalise_outcome({"el": 2, "vector_offset": "0x600"}) is None
+    assert normalise_outcome({"el": 2, "il": 2}) is None
+    assert normalise_outcome({"el": 2, "pc": 0x600, "iss": 5}) == {"kind": "exception", "target_el": "EL2",
+                                                                   "pc": 0x600, "iss": 5}

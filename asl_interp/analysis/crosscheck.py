@@ -30,7 +30,11 @@ The outcome the model returns is one of:
   ``"AArch32"``), ``mode`` (AArch32 mode: ``"Undef"``, ``"Hyp"``), ``ec`` (exception class,
   an integer, e.g. ``0x07``), ``exception`` (``"Exception_AdvSIMDFPAccessTrap"``; the
   ``Exception_`` prefix may be left out), ``undefined`` (True when the exception comes through
-  UNDEFINED): an exception whose given attributes must all match the spec's;
+  UNDEFINED), and what the handler then sees, as exception entry left it: ``esr`` (the
+  syndrome register's low 32 bits: EC<31:26>, IL<25>, ISS<24:0>; ESR_ELx or HSR), ``il``,
+  ``iss``, ``vector_offset`` (0x400, 0x14, ...) and ``pc`` (compared on the bits the spec
+  knows: the vector base copied from a VBAR no state gave is not): an exception whose given
+  attributes must all match the spec's;
 - a tuple ``(el, ec)``, ``(el, "Undef")`` (mode) or ``(el,)``: shorthand for the dict.
 
 A model that raises (or exits), cannot be called with one argument, returns anything else,
@@ -376,13 +380,17 @@ class Fields(Mapping[str, Any]):
         return len(self._facts)
 
 
-_OUTCOME_KEYS = {"el", "state", "mode", "ec", "exception", "undefined"}
+_OUTCOME_KEYS = {"el", "state", "mode", "ec", "exception", "undefined", "esr", "il", "iss", "vector_offset", "pc"}
+#: What the handler sees, as the model may state it: name -> the widest value it may take.
+_HANDLER_KEYS = {"esr": (1 << 32) - 1, "il": 1, "iss": (1 << 25) - 1, "vector_offset": 0x7FF, "pc": (1 << 64) - 1}
 
 
 def normalise_outcome(value: Any) -> dict[str, Any] | None:
     """A model's answer as ``{"kind": "returned"}`` or ``{"kind": "exception", ...}`` with
-    ``target_el``/``target_state``/``mode``/``ec``/``exception``/``via_undefined`` as given;
-    None when it is not one of the documented forms."""
+    ``target_el``/``target_state``/``mode``/``ec``/``exception``/``via_undefined`` as given,
+    and what the handler sees when given: ``esr`` (the syndrome register's low 32 bits,
+    EC<31:26>:IL<25>:ISS<24:0>), ``il``, ``iss``, ``vector_offset``, ``pc``; None when it is
+    not one of the documented forms."""
     if isinstance(value, str):
         return {"kind": "returned"} if value.strip().lower() in ("permitted", "returned") else None
     if isinstance(value, tuple):
@@ -429,6 +437,12 @@ def normalise_outcome(value: Any) -> dict[str, Any] | None:
         if not isinstance(value["undefined"], bool):
             return None
         out["via_undefined"] = value["undefined"]
+    for key, most in _HANDLER_KEYS.items():
+        if key in value:
+            v = value[key]
+            if not isinstance(v, int) or isinstance(v, bool) or not 0 <= v <= most:
+                return None
+            out[key] = v
     return out
 
 
@@ -436,7 +450,24 @@ def _matches(model_out: Mapping[str, Any], outcome: Outcome) -> bool:
     spec_out = outcome_json(outcome)
     if model_out["kind"] != spec_out["kind"]:
         return False
-    return all(spec_out.get(k) == v for k, v in model_out.items() if k != "kind")
+    return all(_handler_matches(k, v, outcome) if k in _HANDLER_KEYS else spec_out.get(k) == v
+               for k, v in model_out.items() if k != "kind")
+
+
+def _handler_matches(key: str, value: int, outcome: Outcome) -> bool:
+    """Whether the model's ``key`` (what the handler sees) is the spec's. The PC is compared
+    on the bits the spec knows: the others it copied from registers no state gave (fix them,
+    e.g. VBAR_EL2, to compare them)."""
+    if key == "pc":
+        if outcome.pc is None:
+            return False
+        unknown = outcome.after_unknown.get("PC", (0, ""))[0]
+        return (outcome.pc ^ value) & ~unknown == 0
+    if key == "esr":
+        if None in (outcome.ec, outcome.il, outcome.iss):
+            return False
+        return (outcome.ec << 26) | (outcome.il << 25) | outcome.iss == value
+    return getattr(outcome, key) == value
 
 
 def model_text(model_out: Mapping[str, Any]) -> str:
@@ -455,6 +486,10 @@ def model_text(model_out: Mapping[str, Any]) -> str:
         parts.append(f"class 0x{model_out['ec']:02X}")
     if model_out.get("via_undefined"):
         parts.append("via UNDEFINED")
+    for key, label in (("esr", "syndrome"), ("il", "IL"), ("iss", "ISS"), ("vector_offset", "vector offset"),
+                       ("pc", "PC")):
+        if key in model_out:
+            parts.append(f"{label} 0x{model_out[key]:X}")
     return ", ".join(parts)
 
 
