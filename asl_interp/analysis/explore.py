@@ -822,14 +822,14 @@ def _with_decisive(leaves: list[Leaf], bad: list[Leaf]) -> tuple[list[Leaf], lis
                 chosen_at.add(i)
             elif len(node) > 1:
                 if reading is None:
-                    reading = [j for j, s in enumerate(leaf.path) if s.reads]
+                    reading = [j for j, s in enumerate(leaf.path) if s.reads_state]
                 j = after_parting(leaf.path, reading, i, {lines[k] for k in node})
                 if j is not None:
                     chosen_at.add(j)
             node = arms[step.value]
         chosen = [leaf.path[i] for i in sorted(chosen_at)]
         if not chosen and len(leaves) + len(bad) == 1:
-            chosen = [step for step in leaf.path if step.reads]
+            chosen = [step for step in leaf.path if step.reads_state]
         seen: set[tuple[str, int]] = set()
         out = []
         for step in chosen:

@@ -481,14 +481,36 @@ def _after_lines(spec: Any, out: Outcome) -> list[str]:
         add(f"{syndrome} = {shown(syndrome)}: {describe_syndrome(out.ec, out.il, out.iss, syndrome)}")
     pstate = [n for n in out.after if n.startswith("PSTATE.")]
     rest = [n for n in out.after if n not in ("PC", syndrome) and not n.startswith("PSTATE.")]
+    banked = _banked_names(spec, out)
     for names, text in _grouped(rest, shown):
-        add(f"{names} = {text}")
+        add(f"{names}{banked.get(names, '')} = {text}")
     if pstate:
         # one field per cell, so a wrap never splits "NAME = value"
         cells = [f"{n} = {shown(n)}".replace(" ", "\0") for n in pstate]
         lines.extend(x.replace("\0", " ") for x in textwrap.wrap("  ".join(cells), _COLUMNS - 2, initial_indent="  ",
                                                                 subsequent_indent="  ", break_on_hyphens=False))
     return lines
+
+
+def _banked_names(spec: Any, out: Outcome) -> dict[str, str]:
+    """For an entry to an AArch32 mode: ``_R[i]`` -> `` (R14 in Undef mode)`` for each
+    general-purpose register of that mode, by the spec's own LookUpRIndex(n, mode) (the text
+    keeps the banked registers in ``_R``); empty when the spec has no such function."""
+    mode = out.after.get("PSTATE.M")
+    if out.target_state != "AArch32" or mode is None or "LookUpRIndex" not in spec.program.functions:
+        return {}
+    from ..lib.values import Bits
+    from ..lib.world import MemoryWorld
+
+    world = MemoryWorld(spec.model.register_model)
+    names = {}
+    for n in range(15):
+        try:
+            index = spec.program.call("LookUpRIndex", [n, Bits(5, mode)], world)
+        except ASLError:
+            return {}
+        names[f"_R[{index}]"] = f" (R{n} in {out.mode} mode)"
+    return names
 
 
 def _grouped(names: Sequence[str], shown: Any) -> list[tuple[str, str]]:
@@ -537,8 +559,9 @@ def _line_text(span: Span) -> str:
 
 def decisive(step: PathStep) -> bool:
     """Whether a decided branch belongs on the decisive path: its condition read machine
-    state (the same rule the explorer uses for its decisive lines)."""
-    return bool(step.reads)
+    state as given (:attr:`PathStep.reads_state`, the rule the explorer's decisive lines
+    use too)."""
+    return step.reads_state
 
 
 def _groups(steps: Sequence[PathStep]) -> list[list[PathStep]]:

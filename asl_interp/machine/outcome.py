@@ -33,6 +33,12 @@ class PathStep(NamedTuple):
         line = source_line(self.span)
         return line.strip() if line is not None else self.condition
 
+    @property
+    def reads_state(self) -> bool:
+        """Whether the condition read machine state as it was given: a read of bits the text
+        had written itself (PSTATE after entry wrote it) does not count."""
+        return any(not r.written for r in self.reads)
+
 
 @attrs.define(frozen=True, slots=True)
 class UnknownUse:
