@@ -317,3 +317,17 @@ def test_insert_iesb_is_a_question_of_the_sources(spec):
     assert questions.keyless["InsertIESBBeforeException"] == (("EL0", "EL1", "EL2", "EL3"),)
     assert questions.asks("InsertIESBBeforeException(EL2)") and questions.asks("ImplementedSVEVectorLength(384)")
     assert not questions.asks("InsertIESBBeforeException(2)")
+
+
+def test_a_profile_may_drop_an_inherited_state_default(tmp_path):
+    """v9-sme implements SVE: default.toml's RES0-without-SVE controls are not its defaults."""
+    from asl_interp.errors import ProfileError
+    from asl_interp.machine.profile import load_profile as load
+
+    sme = load("v9-sme")
+    assert not {"CPACR_EL1.ZEN", "CPTR_EL2.TZ", "CPTR_EL2.ZEN", "CPTR_EL3.EZ"} & set(sme.state)
+    assert "SCTLR.V" in sme.state  # the rest is inherited
+    bad = tmp_path / "bad.toml"
+    bad.write_text('description = "x"\nextends = "default"\ndrop_state = ["CPTR_EL3.EX"]\n', encoding="utf-8")
+    with pytest.raises(ProfileError, match=r"drop_state names 'CPTR_EL3.EX'.*did you mean 'CPTR_EL3.EZ'"):
+        load(str(bad))

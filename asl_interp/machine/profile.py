@@ -30,6 +30,8 @@ Profile format (TOML; every table optional except ``description``)::
     [state]                         # state applied before the caller's (same syntax as a
     _PC = "0x0"                     #   state file's [registers] table)
 
+    drop_state = ["CPTR_EL3.EZ"]    # names of the extended profile's [state] not to inherit
+
 Guarantees: a profile that lacks an answer the evaluation needs is a ``ProfileError`` naming
 the key and the spec line asking (raised by the Machine), never a silent default. The file is
 read as every input file is (:mod:`asl_interp.lib.inputs`: UTF-8, a byte order mark accepted,
@@ -52,7 +54,7 @@ from ..syntax.source import exists, is_file
 from .model import MachineModel
 from .state import Constants, parse_bits_value, typed_answer
 
-_PROFILE_KEYS = {"description", "extends", "implementation_defined", "constrained_unpredictable",
+_PROFILE_KEYS = {"description", "extends", "drop_state", "implementation_defined", "constrained_unpredictable",
                  "unknown", "instruction", "state"}
 _INSTRUCTION_KEYS = {"condition", "length", "encoding", "d_registers"}
 UNKNOWN_POLICIES = ("fixed",)
@@ -222,6 +224,15 @@ def _load_profile(path: Path, folder: Path, seen: tuple[str, ...]) -> Profile:
         elif not isinstance(value, int) or isinstance(value, bool) or value not in (16, 32):
             raise ProfileError(f"{where}: instruction.length is 16 or 32, not {value!r}")
         instruction[key] = value
+    drop = data.get("drop_state", [])
+    if not isinstance(drop, list) or not all(isinstance(n, str) for n in drop):
+        raise ProfileError(f"{where}: drop_state is a list of names of the extended profile's [state]")
+    for key in drop:
+        if key not in state:
+            hint = suggest(key, list(state))
+            raise ProfileError(f"{where}: drop_state names {key!r}, which the extended profile's [state] does not "
+                               "set" + (f"; {hint}" if hint else ""))
+        del state[key]
     state.update(data.get("state", {}))
     name = path.stem
     return Profile(name, where, data["description"], impdef, constrained, policy, instruction, state, impdef_sources,
