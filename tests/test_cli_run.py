@@ -532,7 +532,7 @@ def test_readme_json_outcome_and_examples_match(capsys, monkeypatch):
     README are what the commands print."""
     text = _readme_blocks()
     monkeypatch.chdir(REPO)
-    example = re.search(r"\n    asl-interp run (--state \S+ --set \S+) '([^']+)'\n\nprints `([^`]+)` first", text)
+    example = re.search(r"\n\$ asl-interp run (--state \S+ --set \S+) '([^']+)'\n([^\n]+)\n", text)
     assert example
     argv = example.group(1).split()
     data = run_json(capsys, example.group(2), None, *argv)
