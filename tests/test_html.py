@@ -189,6 +189,42 @@ def test_check_property_and_crosscheck_pages(capsys, tmp_path):
     assert {"dis-1", "dis-2"} <= set(Page(html).data["paths"])
 
 
+#: The README's FEAT_E2H0 question: an AArch64 EL1 under a VHE host that does not set E2H.
+E2H0_DIFF = ["diff", "CheckFPAdvSIMDEnabled64()", "--from-profile", "v8.1-vhe", "--to-profile", "no-e2h0",
+             "--set", "PSTATE.EL=EL1", "--set", "PSTATE.nRW=0", "--set", "SCR_EL3.NS=1", "--set", "SCR_EL3.RW=1",
+             "--set", "HCR_EL2.RW=1", "--set", "HCR_EL2.TGE=0", "--set", "HCR_EL2.E2H=0",
+             "--set", "CPACR_EL1.FPEN=0b11", "--set", "CPTR_EL3.TFP=0"]
+
+
+def test_diff_page_shows_each_class_with_both_versions_paths(capsys, tmp_path):
+    """diff --html: the text is as without it; each differing class shows its state and both
+    versions' outcomes, and each version's path marks that version's own lines (files named
+    with their version) with the condition's value and the fields read."""
+    _, plain, _ = cli(capsys, *E2H0_DIFF)
+    rc, text, _ = cli(capsys, *E2H0_DIFF, "--html", str(tmp_path / "d.html"))
+    assert rc == 1 and text == plain
+    html = (tmp_path / "d.html").read_text(encoding="utf-8")
+    page, words = Page(html), visible_text(html)
+    assert "3 classes of states differ" in words and "armarm-2025: Advanced SIMD/FP access trap" in words
+    assert {f"class-{n}-{side}" for n in (1, 2, 3) for side in (0, 1)} <= set(page.data["paths"])
+    new = dict(page.data["paths"]["class-1-1"]["dec"])
+    line = page.line("armarm-2025/aarch64/exceptions.asl", 55)
+    assert new[line["id"]].startswith("CPTR_EL2.FPEN") and "CPTR_EL2.FPEN='x0'" in new[line["id"]]
+    assert "branch" in line["classes"]
+    old = dict(page.data["paths"]["class-1-0"]["dec"])
+    assert page.line("armv8.6/aarch64/exceptions/traps.asl", 44)["id"] in old
+    files = {v["id"]: file for (file, _n), v in page.lines.items()}
+    assert old and all(files[lid].startswith("armv8.6/") for lid in old)
+    assert all(files[lid].startswith("armarm-2025/") for lid in new)
+
+
+def test_diff_page_when_no_state_differs(capsys, tmp_path):
+    rc, _, _ = cli(capsys, "diff", "CheckFPAdvSIMDEnabled64()", "--profile", "default", "--set", "PSTATE.EL=EL3",
+                   "--set", "PSTATE.nRW=0", "--set", "CPTR_EL3.TFP=1", "--html", str(tmp_path / "d.html"))
+    words = visible_text((tmp_path / "d.html").read_text(encoding="utf-8"))
+    assert rc == 0 and "no state differs" in words
+
+
 def test_check_independent_records_coverage_on_request(tiny):
     result = check_independent(tiny, "Decide()", "CTLV.TRAP", profile=str(TINY_PROFILE), coverage=True)
     assert result.table.coverage is not None and result.table.rows[0].outcome.lines

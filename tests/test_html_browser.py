@@ -73,7 +73,7 @@ def pages() -> dict[str, Path]:
 
     ARTEFACTS.mkdir(parents=True, exist_ok=True)
     out = {name: ARTEFACTS / f"{name}.html" for name in ("run", "explore", "tiny", "tiny-plain", "property",
-                                                          "crosscheck")}
+                                                          "crosscheck", "diff")}
     _asl_interp("run", "--state", str(REPO / "examples" / "aarch32-guest-vfp.toml"), "CheckVFPEnabled(TRUE)",
                 "--html", str(out["run"]))
     _asl_interp("explore", "CheckVFPEnabled(TRUE)", *GUEST, "--html", str(out["explore"]))
@@ -88,6 +88,10 @@ def pages() -> dict[str, Path]:
     _asl_interp("crosscheck", "CheckVFPEnabled(TRUE)", "--model",
                 str(REPO / "examples" / "models" / "kvm_vfp.py") + ":naive", *GUEST, "--set", "CPACR.cp10=0b11",
                 "--html", str(out["crosscheck"]))
+    _asl_interp("diff", "CheckFPAdvSIMDEnabled64()", "--from-profile", "v8.1-vhe", "--to-profile", "no-e2h0",
+                "--set", "PSTATE.EL=EL1", "--set", "PSTATE.nRW=0", "--set", "SCR_EL3.NS=1", "--set", "SCR_EL3.RW=1",
+                "--set", "HCR_EL2.RW=1", "--set", "HCR_EL2.TGE=0", "--set", "HCR_EL2.E2H=0",
+                "--set", "CPACR_EL1.FPEN=0b11", "--set", "CPTR_EL3.TFP=0", "--html", str(out["diff"]))
     for path in out.values():
         assert path.is_file(), path
     return out
@@ -216,6 +220,21 @@ def test_counterexample_and_disagreement_paths_show_in_the_source(tab, pages):
     c = tab(pages["crosscheck"])
     c.page.click('button.show-path[data-path="dis-1"]')
     assert "seldec" in _class_list(c.line(TRAPS32, 43))
+
+
+def test_diff_page_shows_each_versions_path_in_its_own_source(tab, pages):
+    """Selecting a class's 2025 path marks the 2025 text's deciding line (and not the Armv8.6
+    one); selecting its Armv8.6 path marks the Armv8.6 line."""
+    t = tab(pages["diff"])
+    new = t.line("armarm-2025/aarch64/exceptions.asl", 55)
+    old = t.line("armv8.6/aarch64/exceptions/traps.asl", 44)
+    t.page.click('button.show-path[data-path="class-1-1"]')
+    assert "seldec" in _class_list(new) and "seldec" not in _class_list(old)
+    assert new.locator(".dyn").inner_text().startswith("CPTR_EL2.FPEN")
+    assert "selected" in t.classes('div.side[data-path="class-1-1"]')
+    t.page.click('button.show-path[data-path="class-1-0"]')
+    assert "seldec" in _class_list(old) and "seldec" not in _class_list(new)
+    t.shot("diff")
 
 
 def test_the_spec_explored_page_and_its_diagram(tab, pages):

@@ -66,7 +66,8 @@ from .explore import (
     step_json,
 )
 
-__all__ = ["DiffClass", "DiffResult", "Side", "diff_specs", "diff_json", "render_diff"]
+__all__ = ["DiffClass", "DiffResult", "Side", "class_state_text", "classes_text", "diff_head", "diff_json", "diff_specs", "fixed_text",
+           "outcome_words", "render_diff"]
 
 
 @attrs.define(frozen=True, slots=True)
@@ -553,7 +554,8 @@ def _names(sides: tuple[Side, Side]) -> dict[str, dict[int, str]]:
     return {**sides[1].table.names, **sides[0].table.names}
 
 
-def _outcome_words(outcome: Outcome | None, error: ASLError | None, root: Any) -> str:
+def outcome_words(outcome: Outcome | None, error: ASLError | None, root: Any) -> str:
+    """One version's answer for a class in words: the outcome, or the failed assertion."""
     if outcome is not None:
         return outcome_text(outcome)
     span = error.span if error is not None else None
@@ -565,11 +567,17 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
-def render_diff(result: DiffResult) -> str:
-    """The human form: a header, then one block per differing class (or the agreement)."""
+def fixed_text(result: DiffResult) -> str:
+    """The fixed state as ``NAME=VALUE, ...`` (a name only one version has says which)."""
+    return ", ".join(f"{k}={v}" + (f" ({result.only_fixed[k]} only)" if k in result.only_fixed else "")
+                     for k, v in flatten_state(result.fixed))
+
+
+def diff_head(result: DiffResult) -> tuple[str, str]:
+    """The comparison in words: what was compared (call, versions, profiles, fixed state) and
+    the size and scope of both explorations."""
     a, b = result.sides
-    fixed = ", ".join(f"{k}={v}" + (f" ({result.only_fixed[k]} only)" if k in result.only_fixed else "")
-                      for k, v in flatten_state(result.fixed))
+    fixed = fixed_text(result)
     head = (f"{result.call}: {a.name} (profile {a.profile}) -> {b.name} (profile {b.profile})"
             + (f" with {fixed}" if fixed else ""))
     scope = "all states" if result.all_states else "consistent states"
@@ -577,23 +585,40 @@ def render_diff(result: DiffResult) -> str:
         scope += "; up to the exception-entry call, where " + " and ".join(
             s.name for s in result.sides if s.spec.boundary) + " stops"
     sizes = f"{a.name}: {_plural(a.table.paths, 'path')}, {b.name}: {_plural(b.table.paths, 'path')}; {scope}"
-    if not result.classes:
-        return f"{head}\nno state differs ({sizes})"
+    return head, sizes
+
+
+def class_state_text(result: DiffResult, cls: DiffClass) -> list[str]:
+    """The open fields of a class's example state as ``NAME=VALUE`` (a name only one
+    version has says which)."""
+    widths, names = _widths(result.sides), _names(result.sides)
+    return [f"{show_name(k)}={show_value(k, v, widths, names)}" + (f" ({cls.only[k]} only)" if k in cls.only else "")
+            for k, v in cls.state.items() if k in cls.open]
+
+
+def classes_text(result: DiffResult) -> str:
+    """How many classes (and states) differ, with the explorations' sizes."""
     total = sum(c.states for c in result.classes)
     n = len(result.classes)
-    out = [head, f"{n} class{'es' if n != 1 else ''} of states differ{'s' if n == 1 else ''} "
-                 f"({total} state{'s' if total != 1 else ''}; {sizes})"]
-    widths, names = _widths(result.sides), _names(result.sides)
+    return (f"{n} class{'es' if n != 1 else ''} of states differ{'s' if n == 1 else ''} "
+            f"({total} state{'s' if total != 1 else ''}; {diff_head(result)[1]})")
+
+
+def render_diff(result: DiffResult) -> str:
+    """The human form: a header, then one block per differing class (or the agreement)."""
+    head, sizes = diff_head(result)
+    a, b = result.sides
+    if not result.classes:
+        return f"{head}\nno state differs ({sizes})"
+    out = [head, classes_text(result)]
     label = max(len(a.name), len(b.name)) + 1
     for n, cls in enumerate(result.classes, 1):
         out.append("")
-        shown = "  ".join(f"{show_name(k)}={show_value(k, v, widths, names)}"
-                          + (f" ({cls.only[k]} only)" if k in cls.only else "")
-                          for k, v in cls.state.items() if k in cls.open)
+        shown = "  ".join(class_state_text(result, cls))
         out.append(f"[{n}] {cls.states} state{'s' if cls.states != 1 else ''}, e.g. {shown or '(no open state)'}")
         for side, (outcome, error, steps) in enumerate(zip(cls.outcomes, cls.errors, cls.decisive)):
             root = result.sides[side].table.spec_root
-            out.append(f"    {(result.sides[side].name + ':').ljust(label)} {_outcome_words(outcome, error, root)}")
+            out.append(f"    {(result.sides[side].name + ':').ljust(label)} {outcome_words(outcome, error, root)}")
             for step in steps:
                 out.append(f"      {relpath(step.span.file, root)}:{step.span.line}  {step.text}")
             if error is not None and error.span is not None:

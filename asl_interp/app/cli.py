@@ -392,7 +392,7 @@ def _add_run(p: argparse.ArgumentParser) -> None:
 
 
 def _add_html(p: argparse.ArgumentParser) -> None:
-    """``--html FILE`` (run, explore, check-property, crosscheck; see asl_interp/app/html.py)."""
+    """``--html FILE`` (run, explore, check-property, crosscheck, diff; see asl_interp/app/html.py)."""
     p.add_argument("--html", metavar="FILE",
                    help="also write one self-contained HTML page (spec source with the deciding lines marked, "
                         "outcome, decision table and diagram) to FILE")
@@ -1016,6 +1016,7 @@ def _add_diff(p: argparse.ArgumentParser) -> None:
     p.add_argument("--max-paths", type=_count, default=None, metavar="N",
                    help="stop with an error after N paths in either version (default 20000)")
     p.add_argument("--json", action="store_true", help="print one JSON object instead of text")
+    _add_html(p)
 
 
 @_add_diff
@@ -1038,6 +1039,10 @@ def _diff(args: argparse.Namespace) -> int:
     from .api import load_spec
     from .report import diff_state, parse_call, write
 
+    if args.html:
+        from .html import check_target
+
+        check_target(args.html)
     specs = (load_spec(args.from_spec), load_spec(args.to_spec))
     if args.profile and (args.from_profile or args.to_profile):
         raise UsageError("give --profile (both versions), or --from-profile and --to-profile")
@@ -1050,5 +1055,9 @@ def _diff(args: argparse.Namespace) -> int:
         raise UsageError(f"--max-paths {max_paths}: give a positive number of paths")
     result = diff_specs(*specs, args.call, profile_a=args.from_profile or profile, profile_b=args.to_profile or profile,
                         fixed=fixed, all_states=args.all_states, vary=args.vary, max_paths=max_paths)
+    if args.html:
+        from .html import diff_page
+
+        _wrote_html(args.html, diff_page(result))
     write(json.dumps(diff_json(result), indent=2) if args.json else render_diff(result))
     return 1 if result.differs else 0

@@ -43,7 +43,6 @@ from ..analysis.explore import (
     PropertyResult,
     outcome_key,
     outcome_text,
-    relpath,
     show_name,
     show_value,
     show_values,
@@ -58,7 +57,7 @@ from ..syntax import ast
 from .diagram import decision_tree, diagram_svg, graphviz_available
 from .report import _after_lines, _bits, _exception_details, _storage_note, _story, decisive
 
-__all__ = ["check_target", "crosscheck_page", "explore_page", "property_page", "run_page", "write_page"]
+__all__ = ["check_target", "crosscheck_page", "diff_page", "explore_page", "property_page", "run_page", "write_page"]
 
 
 # ======================================================================================
@@ -129,16 +128,20 @@ class _Source:
     """The spec's functions by file and line, their text, and line ids (``L<file>-<line>``)
     for the page. Marks (CSS classes) and notes are added per line before rendering."""
 
-    def __init__(self, spec: Any):
-        self.root = Path(spec.path)
+    def __init__(self, *specs: Any):
+        # With several specs (diff), a file is named with its version: armv8.6/aarch32/...
+        self.roots = [(Path(spec.path).resolve(), spec.name + "/" if len(specs) > 1 else "") for spec in specs]
         self.files: dict[str, int] = {}
         self.rel: list[str] = []
+        self._relative: dict[str, str] = {}
         self.funcs: dict[str, list[tuple[int, int, str]]] = {}  # file -> (first, last, name)
-        for module in spec.modules:
-            for decl in module.decls:
-                if isinstance(decl, ast.FuncDef | ast.GetterDef | ast.SetterDef) and decl.body and decl.span:
-                    span = decl.span
-                    self.funcs.setdefault(span.file, []).append((span.line, span.end_line or span.line, decl.name))
+        for spec in specs:
+            for module in spec.modules:
+                for decl in module.decls:
+                    if isinstance(decl, ast.FuncDef | ast.GetterDef | ast.SetterDef) and decl.body and decl.span:
+                        span = decl.span
+                        self.funcs.setdefault(span.file, []).append(
+                            (span.line, span.end_line or span.line, decl.name))
         for file in sorted(self.funcs):  # ids do not depend on the order lines are asked for
             self.funcs[file].sort()
             self.file_index(file)
@@ -150,8 +153,21 @@ class _Source:
     def file_index(self, file: str) -> int:
         if file not in self.files:
             self.files[file] = len(self.rel)
-            self.rel.append(relpath(file, self.root))
+            self.rel.append(self.relative(file))
         return self.files[file]
+
+    def relative(self, file: str) -> str:
+        """``file`` relative to its spec folder (prefixed by the version with several specs)."""
+        got = self._relative.get(file)
+        if got is None:
+            got = file
+            resolved = Path(file).resolve()
+            for root, prefix in self.roots:
+                if resolved.is_relative_to(root):
+                    got = prefix + resolved.relative_to(root).as_posix()
+                    break
+            self._relative[file] = got
+        return got
 
     def line_id(self, span: Span | None) -> str | None:
         """The page id of ``span``'s line, or None for text outside the spec (the CALL)."""
@@ -173,7 +189,7 @@ class _Source:
             return "?"
         if span.file.startswith("<"):
             return f"{span.file}:{span.line}"
-        return f"{relpath(span.file, self.root)}:{span.line}"
+        return f"{self.relative(span.file)}:{span.line}"
 
     def function_at(self, file: str, line: int) -> tuple[str, int, int, str] | None:
         for first, last, name in self.funcs.get(file, ()):
@@ -492,7 +508,7 @@ def _exploration_page(spec: Any, src: _Source, table: DecisionTable, *, state: s
             for line in never:
                 src.mark(Span(file, line, 1), "never")
             total = len(ran_lines) + len(never)
-            coverage.append({"file": relpath(file, table.spec_root), "ran": len(ran_lines), "total": total,
+            coverage.append({"file": src.relative(file), "ran": len(ran_lines), "total": total,
                              "percent": round(100 * len(ran_lines) / total) if total else 100,
                              "never": [{"line": n, "lid": f"L{src.file_index(file)}-{n}"} for n in never]})
     reached = src.functions(reached_spans)
@@ -593,6 +609,82 @@ def _exploration_page(spec: Any, src: _Source, table: DecisionTable, *, state: s
         "exploration": exploration,
         "result": result,
         "data": {"paths": paths, "rows": rows_data, "lines": src.line_ids},
+    })
+
+
+# ======================================================================================
+# diff
+# ======================================================================================
+
+
+def diff_page(result: Any) -> str:
+    """The page of one ``diff``: what was compared, each class of states whose outcome
+    differs (its example state, and per version the outcome, or the failed assertion, with
+    the decisive lines, each version's path selectable into the source view), and the source
+    view of both versions' functions those paths reached (files named with their version)."""
+    from ..analysis.diff import class_state_text, classes_text, diff_head, fixed_text, outcome_words
+
+    a, b = result.sides
+    src = _Source(a.spec, b.spec)
+    widths = {**b.table.widths, **a.table.widths}
+    names = {**b.table.names, **a.table.names}
+    reached: list[Span] = []
+    paths: dict[str, Any] = {}
+    classes = []
+    for n, cls in enumerate(result.classes, 1):
+        sides = []
+        for side, (outcome, error, steps) in enumerate(zip(cls.outcomes, cls.errors, cls.decisive)):
+            version = result.sides[side].name
+            pid = f"class-{n}-{side}"
+            text = outcome_words(outcome, error, result.sides[side].table.spec_root)
+            lines = _step_lines(outcome) if outcome is not None else [s.span for s in steps]
+            failed = error.span if error is not None and error.span is not None else None
+            if failed is not None:
+                lines = [*lines, failed]
+                src.mark(failed, "dec")
+                src.note(failed, f"assertion fails ({version}, class {n})", "dec")
+            for span in lines:
+                src.mark(span, "ran")
+            for step in steps:
+                src.mark(step.span, "branch")
+            reached.extend(lines)
+            fields = {k: (v,) for k, v in cls.state.items()}
+            data = _path_data(src, outcome, steps, fields, widths, names, f"class {n}, {version}: {text}", []) \
+                if outcome is not None else {"label": f"class {n}, {version}: {text}", "nodes": [],
+                                             "lines": [src.line_number(lid) for lid in
+                                                       dict.fromkeys(src.line_id(s) for s in lines) if lid],
+                                             "dec": [[src.line_id(s.span), _decision(s)] for s in steps
+                                                     if src.line_id(s.span)]}
+            paths[pid] = data
+            steps_view = [{"where": src.where(s.span), "lid": src.line_id(s.span), "text": s.text, "part": False}
+                          for s in steps]
+            if failed is not None:
+                steps_view.append({"where": src.where(failed), "lid": src.line_id(failed),
+                                   "text": (source_line(failed) or "").strip(), "part": False})
+            sides.append({"version": version, "pid": pid, "outcome": text, "decisive": steps_view})
+        classes.append({"n": n, "states": cls.states, "state": class_state_text(result, cls), "sides": sides})
+    sizes = diff_head(result)[1]
+    summary = classes_text(result) if result.classes else f"no state differs ({sizes})"
+    functions = src.functions(reached)
+    facts = [("call", result.call.strip())]
+    for side, label in zip(result.sides, ("from", "to")):
+        facts.append((label, f"{side.name}, profile {side.profile}"))
+    facts.append(("fixed", fixed_text(result) or "nothing (every field the call reads is explored)"))
+    view = {"kind": "diff", "differs": bool(result.classes), "summary": summary, "classes": classes,
+            "seconds": f"{result.seconds:.2f}"}
+    title = f"{result.call.strip()}: {a.name} → {b.name}: " + (
+        f"{len(classes)} class{'es' if len(classes) != 1 else ''} of states differ" if classes else "no state differs")
+    return _render({
+        "kind": "diff",
+        "title": title,
+        "facts": facts,
+        "question": None,
+        "card": None,
+        "functions": [src.render(fn, n) for n, fn in enumerate(functions)],
+        "unreached": [],
+        "exploration": None,
+        "result": view,
+        "data": {"paths": paths, "rows": [], "lines": src.line_ids},
     })
 
 
