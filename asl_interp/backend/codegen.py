@@ -374,7 +374,7 @@ class Generator:
                     changed |= fg.flow(node)
 
 
-class _FuncGen:
+class _FuncGen(ast.Visitor):
     """Generates one function (or the globals initialiser, or a snippet when ``info`` is
     None)."""
 
@@ -674,7 +674,7 @@ class _FuncGen:
         outer, self.statement = self.statement, s.span
         if self.g.lines_opt and s.span is not None:
             self.emit(lv, f"_L({self.g.span(s)})")
-        getattr(self, "s_" + type(s).__name__)(s, lv)
+        self.visit(s, lv)
         self.statement = outer
 
     def cond(self, e: Any, text: str | None = None) -> str:
@@ -1210,7 +1210,7 @@ class _FuncGen:
     def ex(self, e: Any) -> str:
         self.depth += 1
         try:
-            code = getattr(self, "e_" + type(e).__name__)(e)
+            code = self.visit(e)
         finally:
             self.depth -= 1
         if self.depth and self.depth % _HOIST_DEPTH == 0 and len(code) > 2 * _HOIST_DEPTH:

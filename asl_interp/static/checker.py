@@ -346,7 +346,7 @@ class _Scope:
         return slot
 
 
-class _Checker:
+class _Checker(ast.Visitor):
     def __init__(self, modules: list, model: RegisterModel | None):
         self.p = CheckedProgram(list(modules), model)
         self.model = model
@@ -635,9 +635,8 @@ class _Checker:
             self.stmt(s, scope)
 
     def stmt(self, s: Any, scope: _Scope) -> None:
-        m = getattr(self, "s_" + type(s).__name__)
         try:
-            m(s, scope)
+            self.visit(s, scope)
         except RecursionError:
             self.err.append(too_deep(s))
 
@@ -846,16 +845,13 @@ class _Checker:
 
     # ---- expressions ----------------------------------------------------------------
     def expr(self, e: Any, scope: _Scope, expected: T | None, lhs: bool = False) -> T:
-        m = getattr(self, "e_" + type(e).__name__, None)
-        if m is None:
-            self.error(f"{type(e).__name__} cannot be used as a value", e)
-            t = ANY
-        elif lhs:
-            t = m(e, scope, expected, True)
-        else:
-            t = m(e, scope, expected)
+        t = self.visit(e, scope, expected, True) if lhs else self.visit(e, scope, expected)
         self.p.types[e] = t
         return t
+
+    def unhandled(self, node: Any, *args: Any) -> T:
+        self.error(f"{type(node).__name__} cannot be used as a value", node)
+        return ANY
 
     def e_IntLit(self, e, scope, expected):
         if e.value.bit_length() > LIMITS.int_bits:

@@ -537,6 +537,53 @@ class Module(Node):
 
 
 # --------------------------------------------------------------------------------------
+# Walking: the one dispatch on node classes
+# --------------------------------------------------------------------------------------
+
+#: The method-name prefix of each category (the first base a node class derives from wins);
+#: the helper nodes (``Param``, ``Elsif``, ``When``, ``Module``) take ``n_``.
+_PREFIXES = ((Expr, "e_"), (Stmt, "s_"), (Pattern, "p_"), (Slice, "sl_"), (Type, "t_"), (Decl, "d_"), (Node, "n_"))
+
+
+class Visitor:
+    """Base of every AST walker (the checker, the code generator, the formatter).
+
+    ``visit(node, *args)`` calls the walker's method named after the node's class with its
+    category's prefix: ``e_Binop(node, *args)`` for an expression, ``s_Assign`` for a
+    statement, ``p_`` patterns, ``sl_`` slice items, ``t_`` types, ``d_`` declarations, ``n_``
+    the helper nodes. A class without such a method goes to :meth:`unhandled`. The method of
+    each node class is looked up once per walker class and kept, so dispatch costs one
+    dictionary look-up.
+    """
+
+    __slots__ = ()
+    _methods: dict[type, Any] = {}
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls._methods = {}
+
+    def visit(self, node: Node, *args: Any) -> Any:
+        """The walker's method for ``node``'s class, applied to ``node`` and ``args``."""
+        try:
+            method = self._methods[node.__class__]
+        except KeyError:
+            method = self._methods[node.__class__] = self._method_for(node.__class__)
+        return method(self, node, *args)
+
+    @classmethod
+    def _method_for(cls, node_class: type) -> Any:
+        prefix = next((p for base, p in _PREFIXES if issubclass(node_class, base)), "n_")
+        method = getattr(cls, prefix + node_class.__name__, None)
+        return method if callable(method) else cls.unhandled
+
+    def unhandled(self, node: Any, *args: Any) -> Any:
+        """What :meth:`visit` does with a node class the walker has no method for: raise
+        ``TypeError`` (a walker that expects such nodes overrides this)."""
+        raise TypeError(f"{type(self).__name__} cannot handle a {type(node).__name__}")
+
+
+# --------------------------------------------------------------------------------------
 # Position-free projection
 # --------------------------------------------------------------------------------------
 
