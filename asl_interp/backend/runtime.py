@@ -30,7 +30,7 @@ from typing import Any
 from ..errors import ASLAssertionError, ASLError, ASLRuntimeError, Span, StateError, UsageError, source_line
 from ..lib import limits
 from ..lib.primitives import PrimContext, lookup
-from ..lib.values import Array, Bits, LazyBits, Record, copy_value, fits_type, freeze_overlapping, show
+from ..lib.values import Array, Bits, LazyBits, Record, copy_value, fits_type, freeze_overlapping, mask_bits, show
 from ..lib.world import TypeDesc, World, checked_answer
 
 DEFAULT_STEP_LIMIT = 10_000_000
@@ -173,8 +173,7 @@ def masked(v: int, width: int, mask: str, span: Any) -> bool:
     """Whether ``v`` (bits of ``width``) matches the bit mask ``mask`` (``'1x0'``)."""
     if width != len(mask):
         raise ASLRuntimeError(f"the mask '{mask}' has {len(mask)} bits but the value has {width}", span)
-    care = int("".join("0" if c == "x" else "1" for c in mask), 2) if mask else 0
-    want = int(mask.replace("x", "0"), 2) if mask else 0
+    care, want = mask_bits(mask)
     return v & care == want
 
 

@@ -114,7 +114,8 @@ class BitsLit(Expr):
 
 @_node
 class MaskLit(Expr):
-    """A bit mask ``'x1x'``: ``x`` positions match anything. Only valid where matched."""
+    """A bit mask ``'x1x'``: ``x`` positions match anything. Only valid where matched: an
+    operand of ``==`` or ``!=`` (a pattern is a :class:`MaskPattern`)."""
 
     mask: str
 
@@ -179,6 +180,15 @@ class SliceIndex(Slice):
     """A single bit position inside a bit slice: ``x<5>``."""
 
     index: Expr
+
+
+@_node
+class SliceLength(Slice):
+    """``low+:width`` inside a bit slice: ``width`` bits from bit ``low`` up (bits
+    ``low+width-1:low``)."""
+
+    low: Expr
+    width: Expr
 
 
 @_node
@@ -289,6 +299,15 @@ class ExprPattern(Pattern):
     """Any other pattern: a literal, constant or enumeration member, compared for equality."""
 
     expr: Expr
+
+
+@_node
+class RangePattern(Pattern):
+    """``low..high``: matches an integer from ``low`` to ``high`` inclusive (each bound an
+    integer literal or a (dotted) name); ``3..1`` matches nothing."""
+
+    low: Expr
+    high: Expr
 
 
 # --------------------------------------------------------------------------------------

@@ -198,6 +198,11 @@ def _category(node: Any, base: type, what: str) -> Any:
     return node
 
 
+def _is_name(e: ast.Expr) -> bool:
+    """Whether ``e`` is a (dotted) name: ``EL2``, ``Constraint.TRUE``."""
+    return isinstance(e, ast.Var) or (isinstance(e, ast.Field) and _is_name(e.base))
+
+
 def _is_pattern_expr(e: ast.Expr) -> bool:
     if isinstance(e, ast.Field):
         return _is_pattern_expr(e.base) and not isinstance(e.base, (ast.IntLit, ast.BitsLit, ast.StrLit, ast.BoolLit))
@@ -455,6 +460,12 @@ class _Printer(ast.Visitor):
             raise ValueError(f"a pattern is a literal or a (dotted) name, not {type(p.expr).__name__}")
         return format_expr(p.expr)
 
+    def p_RangePattern(self, p: ast.RangePattern) -> str:
+        for bound in (p.low, p.high):
+            if not (isinstance(bound, ast.IntLit) or _is_name(bound)):
+                raise ValueError(f"a range's bound is an integer literal or a (dotted) name, not {type(bound).__name__}")
+        return f"{format_expr(p.low)}..{format_expr(p.high)}"
+
     # ---- statements (a list of lines at ``indent`` levels) --------------------------------
     def s_Assign(self, s: ast.Assign, indent: int) -> list[str]:
         return [f"{INDENT * indent}{_expr(s.target, 0)} = {format_expr(s.value)};"]
@@ -615,6 +626,9 @@ class _Printer(ast.Visitor):
     def sl_SliceIndex(self, s: ast.SliceIndex) -> str:
         return _slice_bound(s.index)
 
+    def sl_SliceLength(self, s: ast.SliceLength) -> str:
+        return f"{_slice_bound(s.low)}+:{_slice_bound(s.width)}"
+
 
 _PRINTER = _Printer()
 
@@ -663,7 +677,9 @@ def _balanced(text: str) -> bool:
 
 
 def pattern_text(p: Any) -> str:
-    """A pattern as written (``'x0'``, ``EL2``)."""
+    """A pattern as written (``'x0'``, ``EL2``, ``0..3``)."""
     if isinstance(p, ast.MaskPattern):
         return f"'{p.mask}'"
+    if isinstance(p, ast.RangePattern):
+        return f"{source_text(p.low)}..{source_text(p.high)}"
     return source_text(p.expr)

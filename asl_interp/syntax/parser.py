@@ -118,7 +118,7 @@ def _layout(tokens: Iterator[Token], state: _ParseState) -> Iterator[Token]:
         elif kind in _CLOSERS:
             if brackets:
                 brackets -= 1
-        elif kind == "COLON":
+        elif kind == "COLON" or kind == "PLUSCOLON":
             state.slice_colon = True
         elif kind == "LT":
             prev = state.last
@@ -601,6 +601,14 @@ class _Build:
         high, low = _strip_tokens(children)
         return ast.SliceRange(high, low, span=self._span(raw))
 
+    def slice_length(self, raw, children):
+        low, width = children
+        return ast.SliceLength(low, width, span=self._span(raw))
+
+    def range_pattern(self, raw, children):
+        low, high = children
+        return ast.RangePattern(low, high, span=self._span(raw))
+
     def int_lit(self, raw, children):
         tok = children[0]
         text = str(tok)
@@ -716,7 +724,10 @@ def _climb(items: list, filename: str) -> ast.Expr:
 
 
 def _pattern(expr: ast.Expr) -> ast.Pattern:
-    """A case-arm or ``IN`` pattern: masks with ``x`` match bitwise, anything else by equality."""
+    """A case-arm or ``IN`` pattern: masks with ``x`` match bitwise, a range (already a
+    pattern) by its bounds, anything else by equality."""
+    if isinstance(expr, ast.Pattern):
+        return expr
     if isinstance(expr, ast.MaskLit):
         return ast.MaskPattern(expr.mask, span=expr.span)
     return ast.ExprPattern(expr, span=expr.span)
