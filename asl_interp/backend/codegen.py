@@ -127,6 +127,10 @@ class Generated:
     lines: bool = False
     direct: bool = False
     uses_lazy: bool = False
+    #: ``source`` compiled (as ``filename``), in :mod:`marshal`'s form, filled in when the
+    #: module is first executed: a module read from the cache runs without compiling. The
+    #: cache's key covers the Python version, which fixes this form.
+    code: bytes = b""
 
 
 @attrs.define(eq=False)
@@ -333,11 +337,12 @@ class Generator:
                    dict(info.width_from_param), _width_params(info), wvar, _same_width(info),
                    frozenset(self.obj_vars[id(info)] & {n for n, _ in info.params}))
 
-    def snippet(self, node: Any, slots: dict, types: dict, statements: bool) -> Snippet:
+    def snippet(self, node: Any, slots: dict, types: dict, statements: bool, tag: str | None = None) -> Snippet:
         """A snippet function for ``node`` (an expression, or a tuple of statements), checked
         by :func:`~asl_interp.static.checker.check_snippet` against this program with the
-        top-level ``slots`` and ``types`` it filled."""
-        k = next(_counter)
+        top-level ``slots`` and ``types`` it filled. ``tag`` (letters and digits) names it
+        instead of a number counted in this process."""
+        k = tag or next(_counter)
         name = f"_snippet_{k}"
         self.prefix = f"Z{k}_"
         self.ns = {}

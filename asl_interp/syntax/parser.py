@@ -36,10 +36,10 @@ from lark import Lark, Token
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 from lark.lexer import Lexer, PatternStr
 
-from ..errors import ASLError, ASLSyntaxError, ErrorList, Span, UsageError, remember_source
+from ..errors import ASLError, ASLSyntaxError, ErrorList, Span, remember_source
 from . import ast
 from .formatter import BINARY_PRECEDENCE, IN_PRECEDENCE
-from .source import exists, is_dir, read_text
+from .source import read_text, source_files
 
 __all__ = ["parse", "parse_file", "parse_expression", "parse_statements", "parse_paths", "build_lark"]
 
@@ -1206,28 +1206,13 @@ def parse_expression(text: str, filename: str = "<expr>") -> ast.Expr:
         raise ErrorList([err]) from None
 
 
-def asl_files_in(folder: Path) -> list[Path]:
-    """The ``*.asl`` files below ``folder``, recursively, sorted: every such name that is not
-    a folder (a link to nothing is kept, so that reading it reports it rather than the file
-    being skipped in silence)."""
-    return sorted(p for p in folder.rglob("*.asl") if not p.is_dir())
-
-
 def parse_paths(paths: Iterable[str | Path]) -> tuple[list[ast.Module], list[ASLError]]:
     """Parse files and folders (``*.asl`` below a folder, recursively, in sorted order).
 
     Returns the modules that parsed and every error found (syntax errors of each file, in
     file order). A path that does not exist raises :class:`UsageError` naming it.
     """
-    files: list[Path] = []
-    for raw in paths:
-        path = Path(raw)
-        if is_dir(path):
-            files.extend(asl_files_in(path))
-        elif exists(path):
-            files.append(path)  # a device or a broken link: reading it says what is wrong
-        else:
-            raise UsageError(f"no such file or folder: {raw}")
+    files = source_files(paths)
     modules: list[ast.Module] = []
     errors: list[ASLError] = []
     for file in files:
