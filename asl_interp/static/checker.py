@@ -79,6 +79,10 @@ class T:
     layout: str | None = None
     elems: tuple = ()
 
+    def __reduce__(self) -> tuple:
+        # a constructor call: quicker to load from the cache than attrs' slot state
+        return (T, (self.kind, self.width, self.wexpr, self.name, self.layout, self.elems))
+
     def __str__(self) -> str:
         if self.kind == "bits":
             if self.width is not None:
@@ -189,6 +193,10 @@ class Res:
     hi: int | None = None
     lo: int | None = None
     func: FuncInfo | None = None
+
+    def __reduce__(self) -> tuple:
+        # a constructor call: quicker to load from the cache than attrs' slot state
+        return (Res, (self.kind, self.name, self.slot, self.hi, self.lo, self.func))
 
 
 @attrs.define(eq=False)
