@@ -348,39 +348,36 @@ def test_generated_statements_round_trip(s):
 # --------------------------------------------------------------------------------------
 
 
-def test_fmt_command_prints_the_canonical_form(tmp_path, capsys):
+@pytest.mark.parametrize(
+    "text, canonical",
+    [
+        ("// a comment that goes away\n"
+         "boolean  F(bits(2) el)\n"
+         "    if el IN {'00','01'} then return TRUE;\n"
+         "    return   (el == '11');\n",
+         "boolean F(bits(2) el)\n    if el IN {'00', '01'} then\n        return TRUE;\n    return el == '11';\n"),
+        # `lo+:w` slices, integer ranges and masks compared with '==' / '!='
+        ("boolean  F(bits(8) x, integer n)\n"
+         "    x<n - 1 +: 2, 7,  0 +: 3> = '1111111';\n"
+         "    case n of\n"
+         "        when 0 .. 3 , Top..Max return x<2 +: 3> == '1x0';\n"
+         "    return n IN { 0..3,42 } || '1x' != x<1:0>;\n",
+         "boolean F(bits(8) x, integer n)\n"
+         "    x<n-1+:2,7,0+:3> = '1111111';\n"
+         "    case n of\n"
+         "        when 0..3, Top..Max return x<2+:3> == '1x0';\n"
+         "    return n IN {0..3, 42} || '1x' != x<1:0>;\n"),
+    ],
+)
+def test_fmt_command_prints_the_canonical_form(tmp_path, capsys, text, canonical):
     src = tmp_path / "f.asl"
-    src.write_text(
-        "// a comment that goes away\n"
-        "boolean  F(bits(2) el)\n"
-        "    if el IN {'00','01'} then return TRUE;\n"
-        "    return   (el == '11');\n"
-    )
+    src.write_text(text)
     assert main(["fmt", str(src)]) == 0
-    out = capsys.readouterr().out
-    assert out == "boolean F(bits(2) el)\n    if el IN {'00', '01'} then\n        return TRUE;\n    return el == '11';\n"
-
-
-
-def test_fmt_command_prints_lengths_ranges_and_compared_masks_canonically(tmp_path, capsys):
-    src = tmp_path / "f.asl"
-    src.write_text(
-        "boolean  F(bits(8) x, integer n)\n"
-        "    x<n - 1 +: 2, 7,  0 +: 3> = '1111111';\n"
-        "    case n of\n"
-        "        when 0 .. 3 , Top..Max return x<2 +: 3> == '1x0';\n"
-        "    return n IN { 0..3,42 } || '1x' != x<1:0>;\n"
-    )
+    assert capsys.readouterr().out == canonical
+    src.write_text(canonical)  # the canonical form is a fixed point
     assert main(["fmt", str(src)]) == 0
-    out = capsys.readouterr().out
-    assert out == ("boolean F(bits(8) x, integer n)\n"
-                   "    x<n-1+:2,7,0+:3> = '1111111';\n"
-                   "    case n of\n"
-                   "        when 0..3, Top..Max return x<2+:3> == '1x0';\n"
-                   "    return n IN {0..3, 42} || '1x' != x<1:0>;\n")
-    src.write_text(out)
-    assert main(["fmt", str(src)]) == 0
-    assert capsys.readouterr().out == out
+    assert capsys.readouterr().out == canonical
+
 
 def test_fmt_command_reports_syntax_errors_with_position_and_exit_2(tmp_path, capsys):
     src = tmp_path / "bad.asl"
