@@ -35,8 +35,8 @@ def _checked(files: list[Path], registers: str | Path | None, key: str, use_cach
     if not (isinstance(entry, tuple) and len(entry) == 3):
         entry = _build_checked(files, registers)
         if use_cache:
-            where = Path(registers).parent.name if registers is not None else "without registers"
-            write_entry(key, entry, f"spec {where} ({len(files)} files)")
+            what = f"spec {Path(registers).parent.name}" if registers is not None else "sources without registers"
+            write_entry(key, entry, f"{what} ({len(files)} files)")
     return entry
 
 
