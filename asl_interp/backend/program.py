@@ -23,7 +23,10 @@ Public API
     Evaluates an expression (``"HaveEL(EL2) && UInt(EL3) == 3"``) against the program's
     declarations, in a fresh top-level scope. A call of a procedure
     (``"CheckVFPEnabled(TRUE)"``) runs it and gives None. Text is parsed, checked and
-    generated once per program and form (cached); ``filename`` names it in diagnostics.
+    generated once per program and form (kept in the process, and in the program's ``store``
+    when it has one: the on-disk cache); ``filename`` names it in diagnostics.
+
+``Program.value_type(text, **same options)``: the static type of such an expression.
 
 ``Program.run_statements(text_or_stmts, world, **options) -> dict``
     Runs statements in a fresh top-level scope and returns each variable they assign or
