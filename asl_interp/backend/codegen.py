@@ -1395,7 +1395,9 @@ class _FuncGen(ast.Visitor):
                 rest = b
             for k, (hi, lo) in enumerate(ranges):
                 pieces.append((f"{b if k == 0 else rest}.read({hi}, {lo}, {sp})", hi - lo + 1))
-        elif bt.kind == "integer" or (bt.kind == "bits" and bt.width is None):
+        elif bt.kind == "bits" and bt.width is None:
+            # the width is known only at run time: each range is checked against it then
+            # (an integer's constant ranges were checked by the checker: masked below)
             b = self.ex(base)
             w = self.base_width(base, bt)
             if len(ranges) > 1 and not b.isidentifier():
