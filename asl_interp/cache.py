@@ -24,7 +24,8 @@ Guarantees:
   :func:`disable` (the command line's ``--no-cache``) turns the cache off. The folder keeps
   the :data:`MAX_ENTRIES` most recently used entries.
 
-Users: :mod:`asl_interp.app.loading` (spec versions, generated programs),
+Users: :mod:`asl_interp.app.loading` (spec versions, generated programs, their constants and
+snippets of text), :mod:`asl_interp.syntax.texts` (parsed CALL and eval texts),
 :mod:`asl_interp.analysis.decider` (decision trees) and ``asl-interp cache info|clear``.
 """
 
@@ -320,7 +321,9 @@ def write_entry(key: str, value: Any, kind: str = "") -> None:
 
 
 #: Entries kept in the cache folder; older ones (least recently used) are removed on write.
-MAX_ENTRIES = 32
+#: Besides a few large ones per spec version (the checked program, a module per form), each
+#: distinct CALL or eval text keeps two small ones (its parse, its compiled snippet).
+MAX_ENTRIES = 128
 
 
 def _prune(folder: Path) -> None:

@@ -42,6 +42,11 @@ class Span:
     def __str__(self) -> str:
         return f"{display_path(self.file)}:{self.line}:{self.col}"
 
+    def __reduce__(self) -> tuple:
+        # pickled as a constructor call: a cached program holds thousands of spans, and this
+        # loads in half the time of attrs' slot state
+        return (Span, (self.file, self.line, self.col, self.end_line, self.end_col))
+
 
 #: Folders of loaded spec versions (resolved); see :func:`display_path`.
 _SPEC_ROOTS: list[Path] = []

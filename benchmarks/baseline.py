@@ -6,7 +6,7 @@ Armv8.0, EL3 and EL2 implemented and using AArch64, EL1/EL0 able to use AArch32,
 Secure EL2, no SVE, CPACR.cp10 == '10' behaving as "disabled", FPEXC.EN read as 1 when
 TGE == 1 and HCR_EL2.RW == 0.
 Out: what the check does, as a tuple ``(kind, target_el, target_state, mode, exception, ec,
-il, iss, vector_offset)`` (the same shape as ``benchmarks.common.outcome_key`` of an Outcome):
+il, iss, vector_offset)`` (the same shape as ``outcome_key`` of ``tests/states.py`` of an Outcome):
 where the exception goes, its syndrome (EC, IL, ISS: the instruction is a 32-bit one, its
 condition AL, as the ``default`` profile's [instruction] says) and the offset in the vector
 table that exception entry adds (AArch64: 0x0/0x200 from the same EL on SP_EL0/SP_ELx,
@@ -33,7 +33,7 @@ def _el_of(el: str) -> int:
 
 def fields_of(state: dict[str, Any]) -> dict[str, int]:
     """The flat field dict the baseline reads, from a benchmark state (see
-    ``benchmarks.common.consistent_states``)."""
+    ``consistent_states`` of ``tests/states.py``)."""
     scr, hcr = state["SCR_EL3"], state["HCR_EL2"]
     cpacr, cptr2, cptr3 = state["CPACR_EL1"], state["CPTR_EL2"], state["CPTR_EL3"]
     return {

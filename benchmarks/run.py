@@ -1,7 +1,7 @@
 """Run benchmark: calls per second of the FP/SIMD checks, against a hand-written baseline.
 
 Workload: ``CheckFPAdvSIMDEnabled64()`` on the AArch64 states and ``CheckVFPEnabled(TRUE)`` on
-the AArch32 ones of a fixed list of consistent register states (``common.consistent_states``,
+the AArch32 ones of a fixed list of consistent register states (``consistent_states`` of ``tests/states.py``,
 ``default`` profile; a check asked in the other Execution state is a question the spec's
 exception entry rejects with a failed assertion). Every call runs to the end of exception
 entry; its answer (where the exception goes, the syndrome, the vector offset) from
@@ -32,7 +32,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import baseline  # noqa: E402
-from common import consistent_states, fail, median_time, outcome_key, parser, repeats, run_program, table  # noqa: E402
+from common import fail, median_time, parser, repeats, run_program, table  # noqa: E402
+from states import consistent_states, outcome_key  # noqa: E402
 
 #: The check a state's Execution state asks, by PSTATE.nRW (0: AArch64, 1: AArch32).
 CALLS = [("CheckFPAdvSIMDEnabled64", (), "CheckFPAdvSIMDEnabled64()"),

@@ -1,5 +1,14 @@
-"""Register states the scenario and command-line tests share, named after the machines the
-spec questions are about. Each returns a flat ``{"REG.FIELD": value}`` mapping."""
+"""Register states the tests share (and the benchmarks, which import them from here; tests
+never import from ``benchmarks/``).
+
+In: nothing (a seed for :func:`consistent_states`). Out: flat ``{"REG.FIELD": value}``
+mappings, named after the machines the spec questions are about, and :func:`outcome_key`,
+what a run decided as a tuple for comparisons."""
+
+from __future__ import annotations
+
+import random
+from typing import Any
 
 #: Non-secure, EL2 enabled and in AArch64, no TGE, no VHE layout, EL3 not trapping FP.
 NONSECURE = {"SCR_EL3.NS": 1, "SCR_EL3.RW": 1, "HCR_EL2.TGE": 0, "HCR_EL2.E2H": 0, "CPTR_EL3.TFP": 0}
@@ -35,3 +44,71 @@ def aarch64(el="EL1", fpen="'11'", tfp=0, **more):
              "SCTLR_EL1.SPAN": 1, "SCTLR_EL2.SPAN": 1}
     state.update(more)
     return state
+
+
+EL_NAMES = ("EL0", "EL1", "EL2", "EL3")
+#: Vector base addresses for the states: kernel-style high addresses and low ones, 2KB aligned.
+VECTOR_BASES = (0xFFFF_8000_1001_0800, 0x0000_0000_4008_0000, 0xFFFF_0000_0000_0000, 0x0000_0000_0000_F800)
+
+
+def consistent_states(n: int, seed: int = 8) -> list[dict[str, Any]]:
+    """``n`` register states for the ``default`` profile (Armv8.0, EL3 and EL2 in AArch64,
+    EL1/EL0 able to use AArch32), generated deterministically from ``seed``.
+
+    Consistent means: PSTATE.EL, PSTATE.nRW and PSTATE.M agree with SCR_EL3.NS/RW and
+    HCR_EL2.RW (an AArch32 EL1 only where the controls allow it; EL0 in AArch32 or AArch64
+    as EL1 allows; EL2 only Non-secure; EL2 and EL3 in AArch64), HCR_EL2.TGE is set only
+    where EL1 is not running, and E2H is 0 (no VHE in Armv8.0). The trap controls (CPACR_EL1,
+    CPTR_EL2, CPTR_EL3, FPEXC32_EL2, NSACR) take random values in the fields the checks read.
+    What exception entry then examines is set too: PSTATE.SP in AArch64 state and the vector
+    bases (VBAR_EL1..3, whose low halves are VBAR and HVBAR; MVBAR), 2KB-aligned.
+    """
+    rng = random.Random(seed)
+    out = []
+    while len(out) < n:
+        el = rng.choice(EL_NAMES)
+        ns = rng.randint(0, 1)
+        scr_rw = rng.randint(0, 1)
+        hcr_rw = rng.randint(0, 1)
+        if el == "EL2":
+            ns, scr_rw = 1, 1
+        el1_aarch32 = scr_rw == 0 or (ns == 1 and hcr_rw == 0)
+        if el in ("EL2", "EL3"):
+            nrw = 0
+        elif el == "EL1":
+            nrw = 1 if el1_aarch32 else 0
+        else:
+            nrw = 1 if el1_aarch32 else rng.randint(0, 1)
+        tge = 0 if el == "EL1" or ns == 0 else rng.randint(0, 1)
+        if tge and el == "EL0":
+            # with TGE set, EL0 runs under EL2's control: AArch64 EL2 means an AArch64 host
+            nrw = rng.randint(0, 1) if not el1_aarch32 else nrw
+        state: dict[str, Any] = {
+            "PSTATE.EL": el,
+            "PSTATE.nRW": nrw,
+            "PSTATE.T": 0,
+            "SCR_EL3": (scr_rw << 10) | ns,
+            "HCR_EL2": (hcr_rw << 31) | (tge << 27),
+            "CPACR_EL1": (rng.randint(0, 1) << 31) | (rng.randint(0, 3) << 20) | (rng.randint(0, 3) << 16),
+            "CPTR_EL2": (rng.randint(0, 1) << 31) | (rng.randint(0, 1) << 15) | (rng.randint(0, 1) << 10)
+                        | (rng.randint(0, 1) << 8),
+            "CPTR_EL3": (rng.randint(0, 1) << 31) | (rng.randint(0, 1) << 10) | (rng.randint(0, 1) << 8),
+            "FPEXC32_EL2": rng.randint(0, 1) << 30,
+            "NSACR": (rng.randint(0, 1) << 15) | (rng.randint(0, 1) << 10),
+        }
+        if nrw:
+            state["PSTATE.M"] = "M32_User" if el == "EL0" else "M32_Svc"
+        else:
+            state["PSTATE.SP"] = 0 if el == "EL0" else rng.randint(0, 1)
+        for name in ("VBAR_EL1", "VBAR_EL2", "VBAR_EL3"):
+            state[name] = rng.choice(VECTOR_BASES)
+        state["MVBAR"] = rng.choice(VECTOR_BASES) & 0xFFFF_FFFF
+        out.append(state)
+    return out
+
+
+def outcome_key(out: Any) -> tuple:
+    """What a run decided, for comparisons: kind, target EL, state, mode, exception, EC, IL,
+    ISS and the vector offset."""
+    return (out.kind, out.target_el, out.target_state, out.mode, out.exception, out.ec, out.il, out.iss,
+            out.vector_offset)

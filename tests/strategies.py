@@ -13,7 +13,8 @@ What "expressible" means here (each rule is a property of classic ASL text, not 
   (names, fields, accessors, calls, slices) or, parenthesised, literals and operator
   expressions; ``Call``, ``Index``, getter and setter names may be qualified
   (``AArch64.Foo``);
-- patterns are literals, masks and (dotted) names;
+- patterns are literals, masks, (dotted) names and integer ranges ``lo..hi`` whose bounds
+  are integer literals or (dotted) names;
 - bodies of ``if``/``elsif``/``else``/loops/functions are non-empty; ``when`` and
   ``otherwise`` bodies may be empty;
 - ``ArrayType`` appears only as the type of a global (``array bits(64) _R[0..30];``);
@@ -168,7 +169,8 @@ def _field_bases(depth: int) -> st.SearchStrategy[ast.Expr]:
 @functools.cache
 def _slices(depth: int) -> st.SearchStrategy[ast.Slice]:
     bound = expressions(depth)
-    return st.one_of(st.builds(ast.SliceIndex, bound), st.builds(ast.SliceRange, bound, bound))
+    return st.one_of(st.builds(ast.SliceIndex, bound), st.builds(ast.SliceRange, bound, bound),
+                     st.builds(ast.SliceLength, bound, bound))
 
 
 @functools.cache
@@ -207,9 +209,11 @@ def expressions(depth: int = 2) -> st.SearchStrategy[ast.Expr]:
 
 @functools.cache
 def patterns() -> st.SearchStrategy[ast.Pattern]:
-    """A ``when``/``IN`` pattern: a mask, a literal or a (dotted) constant name."""
+    """A ``when``/``IN`` pattern: a mask, a literal, a (dotted) constant name or a range."""
     dotted = st.builds(ast.Field, names(), identifiers())
+    bound = st.one_of(int_literals(), names(), dotted)
     return st.one_of(
+        st.builds(ast.RangePattern, bound, bound),
         st.builds(ast.MaskPattern, masks()),
         st.builds(
             ast.ExprPattern,

@@ -75,7 +75,8 @@ def test_baseline_fails_loudly_on_disagreement(tmp_path: Path):
     assert right in base
     (wrong / "baseline.py").write_text(base.replace(right, right.replace('"returned", None', '"returned", "EL9"')),
                                        encoding="utf-8")
-    env = dict(os.environ, ASL_INTERP_CACHE="off", PYTHONPATH=str(REPO))
+    # the copy's common.py looks for tests/ beside it: the real one is on the path instead
+    env = dict(os.environ, ASL_INTERP_CACHE="off", PYTHONPATH=os.pathsep.join([str(REPO), str(REPO / "tests")]))
     done = subprocess.run([sys.executable, str(wrong / "run.py"), "--quick"], capture_output=True, text=True,
                           env=env, cwd=REPO, timeout=300, check=False)
     assert done.returncode == 1

@@ -5,6 +5,7 @@ Each test points ``ASL_INTERP_CACHE`` at its own temporary folder.
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -32,14 +33,18 @@ def cache_folder(tmp_path, monkeypatch):
     return folder
 
 
-def _entries(folder: Path) -> list[Path]:
-    return sorted(folder.glob("*.entry")) if folder.is_dir() else []
+def _entries(folder: Path, kind: str = "") -> list[Path]:
+    """The entries in ``folder`` (those whose kind starts with ``kind``)."""
+    if not folder.is_dir():
+        return []
+    kinds = {e["key"]: e["kind"] for e in cache.info()["entries"]} if kind else {}
+    return sorted(p for p in folder.glob("*.entry") if kinds.get(p.stem, "").startswith(kind))
 
 
 def test_warm_load_gives_the_same_answers_as_a_cold_one(cache_folder, monkeypatch):
     reference = api_load_spec("armv8.6")
     cold = build_spec("armv8.6")
-    assert len(_entries(cache_folder)) == 1
+    assert len(_entries(cache_folder, "spec")) == 1  # and the constants: _entries(cache_folder, "generated")
     import asl_interp.syntax.parser
 
     def no_parsing(*_a, **_k):
@@ -57,7 +62,7 @@ def test_warm_load_gives_the_same_answers_as_a_cold_one(cache_folder, monkeypatc
 
 def test_a_corrupt_entry_is_a_miss_and_is_rewritten(cache_folder):
     build_spec("armv8.6")
-    (entry,) = _entries(cache_folder)
+    (entry,) = _entries(cache_folder, "spec")
     entry.write_bytes(b"not a pickle")
     spec = build_spec("armv8.6")
     assert spec.run("CheckFPAdvSIMDEnabled64()", state=STATE).target_el == "EL2"
@@ -73,7 +78,7 @@ def test_changing_a_source_changes_the_key(cache_folder, tmp_path):
     assert cache.input_key(sorted(copy.rglob("*.asl")), "spec") != first
     build_spec(copy)
     build_spec(SPEC)
-    assert len(_entries(cache_folder)) == 2
+    assert len(_entries(cache_folder, "spec")) == 2
 
 
 def test_errors_are_raised_and_never_cached(cache_folder, tmp_path):
@@ -95,7 +100,8 @@ def test_off_writes_nothing(tmp_path, monkeypatch):
 
 def test_clear_removes_entries(cache_folder):
     build_spec("armv8.6")
-    assert cache.clear() == 1
+    made = len(_entries(cache_folder))
+    assert made >= 1 and cache.clear() == made
     assert _entries(cache_folder) == []
 
 
@@ -120,7 +126,7 @@ def test_the_api_loads_through_the_cache(cache_folder, monkeypatch):
 
     monkeypatch.setattr(api, "_CACHE", {})
     api.load_spec("armv8.6")
-    assert len(_entries(cache_folder)) == 1
+    assert len(_entries(cache_folder, "spec")) == 1
     import asl_interp.syntax.parser
 
     def no_parsing(*_a, **_k):
@@ -178,3 +184,65 @@ def test_the_folder_keeps_only_the_most_recently_used_entries(cache_folder, monk
     assert cache.read_entry("used") == ("entry", 1)  # a hit marks it recently used
     cache.write_entry("new", ("entry", 2))
     assert [p.stem for p in _entries(cache_folder)] == ["new", "used"]
+
+
+# --------------------------------------------------------------------------------------
+# Warm start: a second `run` or `eval` of the same text needs neither the parser nor a
+# code generator (its call, constants and code all come from the cache)
+# --------------------------------------------------------------------------------------
+
+#: Runs the command line, then reports on stderr (last line, JSON) what the process used.
+_PROBE = r"""
+import json, sys
+from asl_interp.backend import codegen
+built = []
+original = codegen.Generator.__init__
+def counting(self, *args, **kwargs):
+    built.append(1)
+    original(self, *args, **kwargs)
+codegen.Generator.__init__ = counting
+from asl_interp.app.cli import main
+rc = main(sys.argv[1:])
+print(json.dumps({"rc": rc, "generators": len(built), "lark": "lark" in sys.modules,
+                  "parser": "asl_interp.syntax.parser" in sys.modules}), file=sys.stderr)
+"""
+
+_EVAL_SOURCE = """\
+integer Count(integer n)
+    integer traps = 0;
+    for i = 0 to n - 1
+        HCR_EL2.TGE = i<0>;
+        if HCR_EL2<27+:1> == '1' then traps = traps + 1;
+    return traps;
+"""
+
+
+def _probe(cache: Path, *argv: str) -> tuple[str, dict]:
+    import json
+    import subprocess
+    import sys
+
+    env = dict(os.environ, ASL_INTERP_CACHE=str(cache), PYTHONPATH=str(REPO))
+    done = subprocess.run([sys.executable, "-c", _PROBE, *argv], capture_output=True, text=True, env=env,
+                          cwd=REPO, check=False, timeout=120)
+    return done.stdout, json.loads(done.stderr.strip().splitlines()[-1])
+
+
+@pytest.mark.parametrize("command", ["run", "eval"])
+def test_a_warm_run_or_eval_neither_parses_nor_generates_and_says_the_same(command, tmp_path):
+    if command == "run":
+        argv = ["run", "CheckVFPEnabled(TRUE)", "--state", str(REPO / "examples" / "aarch32-guest-vfp.toml")]
+    else:
+        source = tmp_path / "src"
+        source.mkdir()
+        (source / "count.asl").write_text(_EVAL_SOURCE, encoding="utf-8")
+        shutil.copy(LOOP_REGISTERS, source / "registers.toml")
+        argv = ["eval", "Count(9)", "--source", str(source)]
+    cold_out, cold = _probe(tmp_path / "cache", *argv)
+    warm_out, warm = _probe(tmp_path / "cache", *argv)
+    assert cold["rc"] == warm["rc"] == 0
+    assert cold["generators"] >= 1 and cold["parser"]
+    assert (warm["generators"], warm["lark"], warm["parser"]) == (0, False, False)
+    assert warm_out == cold_out
+    if command == "eval":
+        assert warm_out == "4\n"  # i = 1, 3, 5, 7

@@ -262,3 +262,21 @@ def test_unpredictable_stops_with_an_error_unless_the_world_records_an_outcome()
         prog.call("F", [2], Choosing(prog.register_model))
     assert ended.value.outcome == ("unpredictable", 3)
     assert prog.call("F", [1], MemoryWorld(prog.register_model)) == 1
+
+
+def test_a_memory_world_that_does_not_record_gives_the_same_values_and_errors():
+    from asl_interp.errors import StateError
+
+    text = ("// register: HCR_EL2 64 E2H=34 TGE=27\n"
+            "bit F()\n    HCR_EL2.TGE = '1';\n    HCR_EL2<34> = HCR_EL2.TGE;\n    return HCR_EL2.E2H;\n")
+    prog = program(text)
+    worlds = [MemoryWorld(prog.register_model, record=record) for record in (True, False)]
+    assert [prog.evaluate("F()", w) for w in worlds] == [Bits(1, 1)] * 2
+    assert worlds[0].registers == worlds[1].registers == {"HCR_EL2": (1 << 34) | (1 << 27)}
+    assert len(worlds[0].reads) == 2 and len(worlds[0].writes) == 2
+    assert worlds[1].reads == [] and worlds[1].writes == []
+    for record in (True, False):  # a register never set, under strict, is an error either way
+        with pytest.raises(StateError, match="HCR_EL2 is read but has no value"):
+            prog.evaluate("HCR_EL2.E2H", MemoryWorld(prog.register_model, strict=True, record=record))
+        with pytest.raises(StateError, match="outside HCR_EL2"):
+            MemoryWorld(prog.register_model, record=record).read_bits("HCR_EL2", 64, 0, None)

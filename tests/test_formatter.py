@@ -171,6 +171,9 @@ def test_slices_fields_and_accessors():
     assert format_expr(nested) == "x<(y<2>)>"
     # A comparison or a concatenation inside a slice is parenthesised.
     assert format_expr(A.SliceExpr(A.Var("x"), (A.SliceIndex(A.Binop(">", A.Var("a"), A.Var("b"))),))) == "x<(a > b)>"
+    # `lo+:width`, also among other items
+    length = A.SliceLength(A.Binop("-", A.Var("n"), A.IntLit(1)), A.IntLit(2))
+    assert format_expr(A.SliceExpr(A.Var("x"), (A.SliceIndex(A.IntLit(2)), length))) == "x<2,n-1+:2>"
 
 
 def test_tuple_targets_and_discard():
@@ -216,6 +219,8 @@ def test_trees_the_syntax_cannot_express_are_refused(node, complaint):
 def test_a_pattern_that_is_not_a_literal_or_a_name_is_refused():
     with pytest.raises(ValueError, match="literal or a"):
         format_expr(A.In(A.Var("x"), (A.ExprPattern(A.Binop("+", A.Var("a"), A.IntLit(1))),)))
+    with pytest.raises(ValueError, match="range's bound is an integer literal or a"):
+        format_expr(A.In(A.Var("x"), (A.RangePattern(A.IntLit(0), A.Binop("+", A.Var("a"), A.IntLit(1))),)))
 
 
 def test_empty_bodies_outside_case_arms_are_refused():
@@ -343,17 +348,35 @@ def test_generated_statements_round_trip(s):
 # --------------------------------------------------------------------------------------
 
 
-def test_fmt_command_prints_the_canonical_form(tmp_path, capsys):
+@pytest.mark.parametrize(
+    "text, canonical",
+    [
+        ("// a comment that goes away\n"
+         "boolean  F(bits(2) el)\n"
+         "    if el IN {'00','01'} then return TRUE;\n"
+         "    return   (el == '11');\n",
+         "boolean F(bits(2) el)\n    if el IN {'00', '01'} then\n        return TRUE;\n    return el == '11';\n"),
+        # `lo+:w` slices, integer ranges and masks compared with '==' / '!='
+        ("boolean  F(bits(8) x, integer n)\n"
+         "    x<n - 1 +: 2, 7,  0 +: 3> = '1111111';\n"
+         "    case n of\n"
+         "        when 0 .. 3 , Top..Max return x<2 +: 3> == '1x0';\n"
+         "    return n IN { 0..3,42 } || '1x' != x<1:0>;\n",
+         "boolean F(bits(8) x, integer n)\n"
+         "    x<n-1+:2,7,0+:3> = '1111111';\n"
+         "    case n of\n"
+         "        when 0..3, Top..Max return x<2+:3> == '1x0';\n"
+         "    return n IN {0..3, 42} || '1x' != x<1:0>;\n"),
+    ],
+)
+def test_fmt_command_prints_the_canonical_form(tmp_path, capsys, text, canonical):
     src = tmp_path / "f.asl"
-    src.write_text(
-        "// a comment that goes away\n"
-        "boolean  F(bits(2) el)\n"
-        "    if el IN {'00','01'} then return TRUE;\n"
-        "    return   (el == '11');\n"
-    )
+    src.write_text(text)
     assert main(["fmt", str(src)]) == 0
-    out = capsys.readouterr().out
-    assert out == "boolean F(bits(2) el)\n    if el IN {'00', '01'} then\n        return TRUE;\n    return el == '11';\n"
+    assert capsys.readouterr().out == canonical
+    src.write_text(canonical)  # the canonical form is a fixed point
+    assert main(["fmt", str(src)]) == 0
+    assert capsys.readouterr().out == canonical
 
 
 def test_fmt_command_reports_syntax_errors_with_position_and_exit_2(tmp_path, capsys):

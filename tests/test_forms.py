@@ -12,7 +12,6 @@ in the tests/eval cases.
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
@@ -28,10 +27,9 @@ from asl_interp.lib.world import EvaluationEnded
 from asl_interp.machine.model import load_machine_model
 from asl_interp.syntax.parser import parse, parse_file
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO / "benchmarks"))
+from states import consistent_states, outcome_key
 
-from common import consistent_states, outcome_key  # noqa: E402
+REPO = Path(__file__).resolve().parent.parent
 
 LOOP = REPO.parent / "shared" / "bench" / "fpcheck_loop.asl"
 LOOP_REGISTERS = REPO / "benchmarks" / "registers-fpcheck-loop.toml"

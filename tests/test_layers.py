@@ -97,3 +97,27 @@ def test_no_import_cycles():
         if node not in state:
             visit(node, [node])
     assert cycles == [], "import cycles:\n" + "\n".join(cycles)
+
+
+def test_tests_never_import_from_benchmarks():
+    """Benchmarks may use the tests' helpers (``tests/states.py``); tests never use the
+    benchmarks' modules, neither by import nor by putting ``benchmarks/`` on ``sys.path``."""
+    tests = Path(__file__).resolve().parent
+    bench_modules = {p.stem for p in (tests.parent / "benchmarks").glob("*.py")}
+    found = []
+    for path in sorted(tests.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            names = []
+            if isinstance(node, ast.ImportFrom) and not node.level:
+                names = [node.module or ""]
+            elif isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            for name in names:
+                top = name.split(".")[0]
+                if top == "benchmarks" or (top in bench_modules and not (tests / f"{top}.py").is_file()):
+                    found.append(f"{path.relative_to(tests)}:{node.lineno} imports {name}")
+            if isinstance(node, ast.Call) and ast.unparse(node.func) in ("sys.path.insert", "sys.path.append") \
+                    and "benchmarks" in ast.unparse(node):
+                found.append(f"{path.relative_to(tests)}:{node.lineno} puts benchmarks/ on sys.path")
+    assert found == [], "tests importing from benchmarks/:\n" + "\n".join(found)

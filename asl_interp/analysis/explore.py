@@ -65,6 +65,7 @@ from ..errors import (
     source_line,
     suggest,
 )
+from ..lib.values import mask_bits
 from ..lib.world import Read, TypeDesc
 from ..machine.machine import Machine
 from ..machine.outcome import Outcome, PathStep
@@ -531,9 +532,7 @@ def _read_sites(spec: Any, names: dict[str, dict[int, str]]) -> dict[Span, list[
             c = int(e.bits.replace(" ", "") or "0", 2)
             return lambda v, c=c: v == c
         if isinstance(e, ast.MaskLit | ast.MaskPattern):
-            text = (e.mask if hasattr(e, "mask") else "").replace(" ", "")
-            care = int("".join("0" if ch == "x" else "1" for ch in text) or "0", 2)
-            want = int("".join("1" if ch == "1" else "0" for ch in text) or "0", 2)
+            care, want = mask_bits(e.mask)
             return lambda v, care=care, want=want: v & care == want
         if isinstance(e, ast.Var) and e.name in constants:
             value, typ = constants[e.name]

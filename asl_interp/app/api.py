@@ -184,7 +184,7 @@ class Spec:
 def _parse_call(text: str) -> ast.Expr:
     """``text`` as an ASL expression (usually a call); UsageError when it is not one."""
     from ..errors import ASLError
-    from ..syntax.parser import parse_expression
+    from ..syntax.texts import parse_expression
 
     if not isinstance(text, str) or not text.strip():
         raise UsageError("give the call to run as ASL text, e.g. 'CheckVFPEnabled(TRUE)'")
@@ -268,7 +268,7 @@ def _read_spec_toml(folder: Path) -> dict[str, Any]:
 def _build_spec(folder: Path, *, use_cache: bool = True) -> Spec:
     from ..backend.program import UndefinedRule
     from ..errors import register_spec_root
-    from ..syntax.parser import asl_files_in
+    from ..syntax.source import asl_files_in
     from .loading import load_program
 
     register_spec_root(folder)

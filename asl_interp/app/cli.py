@@ -347,7 +347,7 @@ def _asl_files(paths: Sequence[str]) -> list:
     from pathlib import Path
 
     from ..errors import UsageError
-    from ..syntax.parser import asl_files_in
+    from ..syntax.source import asl_files_in
     from ..syntax.source import exists, is_dir
 
     files: dict = {}
@@ -686,10 +686,9 @@ def _cmd_eval(args: argparse.Namespace) -> int:
     from ..errors import ErrorList, UsageError
     from ..lib.limits import LIMITS
     from ..lib.values import show, show_string
-    from ..lib.world import EvaluationEnded, MemoryWorld, RegisterModel
+    from ..lib.world import EvaluationEnded, MemoryWorld
     from ..machine.outcome import outcome_line
-    from ..syntax.parser import parse_expression, parse_paths, parse_statements
-    from ..syntax.source import is_file
+    from ..syntax.source import is_file, source_files
     from .report import write
 
     spec_dirs = [s for s in args.source if is_file(Path(s) / "spec.toml")]
@@ -700,14 +699,16 @@ def _cmd_eval(args: argparse.Namespace) -> int:
     if len(spec_dirs) > 1:
         raise UsageError(f"--source, --spec: give one spec folder, not {len(spec_dirs)} ({', '.join(spec_dirs)})")
     others = [s for s in args.source if s not in spec_dirs]
-    modules, errors = parse_paths(others) if others else ([], [])
-    if errors:
-        raise ErrorList(list(errors))
+    files = source_files(others)
     machine = None
     if spec_dirs:
+        from ..syntax.parser import parse_paths
         from .api import load_spec
         from .report import prepare_run
 
+        modules, errors = parse_paths(files)
+        if errors:
+            raise ErrorList(list(errors))
         spec = load_spec(spec_dirs[0])
         model = spec.model.register_model
         program = spec.program
@@ -724,29 +725,31 @@ def _cmd_eval(args: argparse.Namespace) -> int:
         if given:
             raise UsageError(f"{given[0]} needs a spec folder to set machine state in: "
                              "add --source <spec folder>, e.g. --source asl_sources/armv8.6")
-        model = RegisterModel()
-        for src in others:
-            if is_file(Path(src) / "registers.toml"):
-                from ..machine.model import load_machine_model
+        from .loading import load_program
 
-                model = load_machine_model(Path(src) / "registers.toml", modules).register_model
+        # the registers of the last folder that has a registers.toml
+        found = [Path(src) / "registers.toml" for src in others if is_file(Path(src) / "registers.toml")]
+        registers = found[-1] if found else None
         try:
-            program = compile_program(modules, model)
+            # through the on-disk cache: a warm eval neither parses nor checks the sources
+            program, _machine_model, _modules = load_program(files, registers)
         except ErrorList as err:
-            raise _hint_machine_state(err, model) from None
-        world = MemoryWorld(model, strict=(args.unset or "error") == "error")
+            raise _hint_machine_state(err, None if registers is None else True) from None
+        model = program.register_model
+        world = MemoryWorld(model, strict=(args.unset or "error") == "error", record=False)
     code = args.code.strip()
     statements = ";" in code
-    node = parse_statements(code, "<eval>") if statements else parse_expression(code, "<eval>")
     steps = {"step_limit": LIMITS.steps, "recursion_limit": LIMITS.recursion}  # --max-steps, --limit
     try:
+        # CODE goes to the program as text: parsed, checked and generated once, then kept in
+        # the on-disk cache with the program (a warm eval does not parse it)
         if not statements:
-            value = program.evaluate(node, world, **steps)
+            value = program.evaluate(code, world, filename="<eval>", **steps)
             if value is not None:  # None: a procedure call, which has no value to print
-                typ = program.static_type(node)
+                typ = program.value_type(code, filename="<eval>")
                 write(show_string(value) if typ.kind == "string" else show(value))
             return 0
-        for name, value in program.run_statements(node, world, **steps).items():
+        for name, value in program.run_statements(code, world, filename="<eval>", **steps).items():
             write(f"{name} = {show(value)}")
     except ErrorList as err:
         raise _hint_machine_state(err, model) from None
@@ -760,10 +763,11 @@ def _cmd_eval(args: argparse.Namespace) -> int:
 
 def _hint_machine_state(err: ASLError, model: object) -> ASLError:
     """``err`` with :data:`_EVAL_NO_MACHINE` added to each "unknown name 'PSTATE'"-like error
-    when there is no register model (eval without a spec folder)."""
+    when there is no register model (eval without a spec folder); ``model`` is the register
+    model, or True when there is one."""
     import re
 
-    if getattr(model, "registers", None):
+    if model is True or getattr(model, "registers", None):
         return err
     for e in getattr(err, "errors", [err]):
         if re.fullmatch(r"unknown name '_?[A-Z][A-Z0-9_]*'", e.message or ""):

@@ -30,12 +30,13 @@ def load_checked(files: Iterable[str | Path], registers: str | Path, *, use_cach
     return _checked(files, registers, input_key(files + [Path(registers)], "spec", _read_input), use_cache)
 
 
-def _checked(files: list[Path], registers: str | Path, key: str, use_cache: bool) -> tuple[Any, Any, Any]:
+def _checked(files: list[Path], registers: str | Path | None, key: str, use_cache: bool) -> tuple[Any, Any, Any]:
     entry = read_entry(key) if use_cache else None
     if not (isinstance(entry, tuple) and len(entry) == 3):
         entry = _build_checked(files, registers)
         if use_cache:
-            write_entry(key, entry, f"spec {Path(registers).parent.name} ({len(files)} files)")
+            what = f"spec {Path(registers).parent.name}" if registers is not None else "sources without registers"
+            write_entry(key, entry, f"{what} ({len(files)} files)")
     return entry
 
 
@@ -48,8 +49,9 @@ def _read_input(path: Path) -> bytes:
     return read_bytes(path, what)
 
 
-def _build_checked(files: list[Path], registers: str | Path) -> tuple[Any, Any, Any]:
+def _build_checked(files: list[Path], registers: str | Path | None) -> tuple[Any, Any, Any]:
     from ..errors import ErrorList
+    from ..lib.world import RegisterModel
     from ..machine.model import load_machine_model
     from ..static.checker import check_program
     from ..syntax.parser import parse_paths
@@ -57,18 +59,19 @@ def _build_checked(files: list[Path], registers: str | Path) -> tuple[Any, Any, 
     modules, errors = parse_paths(files)
     if errors:
         raise ErrorList(list(errors))
-    model = load_machine_model(registers, modules)
-    checked = check_program(modules, model.register_model)
+    model = load_machine_model(registers, modules) if registers is not None else None
+    checked = check_program(modules, model.register_model if model is not None else RegisterModel())
     if checked.errors:
         raise ErrorList(list(checked.errors))
     return modules, model, checked
 
 
-def load_program(files: Iterable[str | Path], registers: str | Path, *, undefined: Any = None, direct: bool = False,
-                 use_cache: bool = True) -> tuple[Any, Any, list]:
+def load_program(files: Iterable[str | Path], registers: str | Path | None, *, undefined: Any = None,
+                 direct: bool = False, use_cache: bool = True) -> tuple[Any, Any, list]:
     """``(program, machine model, modules)`` for the ASL ``files`` with the register model
-    ``registers`` (a ``registers.toml``): a :class:`~asl_interp.backend.program.Program`
-    whose generated code, like the front end's work, comes from the cache when it holds it.
+    ``registers`` (a ``registers.toml``; None: no registers, and the model is None): a
+    :class:`~asl_interp.backend.program.Program` whose generated code, like the front end's
+    work (and the snippets of text it runs), comes from the cache when it holds it.
 
     ``undefined``: the spec version's UNDEFINED rule. ``direct``: the direct-storage variant,
     which runs on a :class:`~asl_interp.backend.runtime.FlatWorld` built with
@@ -76,30 +79,32 @@ def load_program(files: Iterable[str | Path], registers: str | Path, *, undefine
     This is the one place a program is loaded: :func:`asl_interp.app.api.load_spec` calls it."""
     from ..backend.program import Program
     from ..backend.runtime import flat_views
+    from ..lib.world import RegisterModel
 
     files = [Path(p) for p in files]
-    key = input_key(files + [Path(registers)], "spec", _read_input)
+    key = input_key(files + ([Path(registers)] if registers is not None else []), "spec", _read_input)
     modules, model, checked = _checked(files, registers, key, use_cache)
-    views = flat_views(model.register_model, model.views) if direct else None
+    views = flat_views(model.register_model, model.views) if direct and model is not None else None
     store = _store(f"{key} undefined={_rule_text(undefined)} direct={direct}") if use_cache else None
-    return Program(checked, model.register_model, undefined, views=views, store=store), model, list(modules)
+    register_model = model.register_model if model is not None else RegisterModel()
+    return Program(checked, register_model, undefined, views=views, store=store), model, list(modules)
 
 
 def _store(base: str) -> tuple[Any, Any]:
-    """``(read, write)`` of generated modules in the on-disk cache, one entry per form."""
+    """``(read, write)`` of what a Program generates (see its ``store``) in the on-disk cache,
+    one entry per thing: a form's module, the constants, a snippet of text. The Program
+    checks the kind of what it reads."""
     import hashlib
 
-    from ..backend.codegen import Generated
+    def key(what: tuple) -> str:
+        return hashlib.sha256(f"generated {base} {what!r}".encode()).hexdigest()
 
-    def key(options: tuple) -> str:
-        return hashlib.sha256(f"generated {base} {options}".encode()).hexdigest()
+    def read(what: tuple) -> Any:
+        return read_entry(key(what))
 
-    def read(options: tuple) -> Any:
-        entry = read_entry(key(options))
-        return entry if isinstance(entry, Generated) else None
-
-    def write(options: tuple, generated: Any) -> None:
-        write_entry(key(options), generated, f"generated code {options}")
+    def write(what: tuple, value: Any) -> None:
+        kind = "generated code" if len(what) == 2 else f"generated {what[0]}"
+        write_entry(key(what), value, f"{kind} {what[1:] if what[0] == 'snippet' else what}"[:200])
 
     return read, write
 

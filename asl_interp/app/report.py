@@ -376,7 +376,7 @@ def parse_call(spec: Any, text: str) -> ast.Expr:
     the spec defines. Raises ErrorList (syntax) or ASLStaticError (not a call, unknown
     function, with a suggestion and the list of entry points)."""
     from ..errors import remember_source
-    from ..syntax.parser import parse_expression
+    from ..syntax.texts import parse_expression
 
     try:
         expr = parse_expression(text, CALL_FILE)

@@ -51,8 +51,9 @@ from typing import Any
 
 import attrs
 
+from ..lib.values import mask_bits
 from ..lib.world import TypeDesc
-from ..static.checker import BITS, CheckedProgram, FuncInfo, T, fold
+from ..static.checker import BITS, CheckedProgram, FuncInfo, T, fold, slice_bounds
 from ..syntax import ast
 from ..syntax.depth import deep_recursion, too_deep
 from ..syntax.formatter import pattern_text, source_text
@@ -126,6 +127,10 @@ class Generated:
     lines: bool = False
     direct: bool = False
     uses_lazy: bool = False
+    #: ``source`` compiled (as ``filename``), in :mod:`marshal`'s form, filled in when the
+    #: module is first executed: a module read from the cache runs without compiling. The
+    #: cache's key covers the Python version, which fixes this form.
+    code: bytes = b""
 
 
 @attrs.define(eq=False)
@@ -332,11 +337,12 @@ class Generator:
                    dict(info.width_from_param), _width_params(info), wvar, _same_width(info),
                    frozenset(self.obj_vars[id(info)] & {n for n, _ in info.params}))
 
-    def snippet(self, node: Any, slots: dict, types: dict, statements: bool) -> Snippet:
+    def snippet(self, node: Any, slots: dict, types: dict, statements: bool, tag: str | None = None) -> Snippet:
         """A snippet function for ``node`` (an expression, or a tuple of statements), checked
         by :func:`~asl_interp.static.checker.check_snippet` against this program with the
-        top-level ``slots`` and ``types`` it filled."""
-        k = next(_counter)
+        top-level ``slots`` and ``types`` it filled. ``tag`` (letters and digits) names it
+        instead of a number counted in this process."""
+        k = tag or next(_counter)
         name = f"_snippet_{k}"
         self.prefix = f"Z{k}_"
         self.ns = {}
@@ -374,7 +380,7 @@ class Generator:
                     changed |= fg.flow(node)
 
 
-class _FuncGen:
+class _FuncGen(ast.Visitor):
     """Generates one function (or the globals initialiser, or a snippet when ``info`` is
     None)."""
 
@@ -674,7 +680,7 @@ class _FuncGen:
         outer, self.statement = self.statement, s.span
         if self.g.lines_opt and s.span is not None:
             self.emit(lv, f"_L({self.g.span(s)})")
-        getattr(self, "s_" + type(s).__name__)(s, lv)
+        self.visit(s, lv)
         self.statement = outer
 
     def cond(self, e: Any, text: str | None = None) -> str:
@@ -775,7 +781,7 @@ class _FuncGen:
         for w in s.whens:
             tests = []
             for p in w.patterns:
-                test = self.match(subj, p, st)
+                test = self.match(subj, p, st, s.subject)
                 if g.branches:
                     text = g.text(f"{subj_text} matches {pattern_text(p)}")
                     test = f"_C({g.span(p if p.span is not None else s)}, {text}, {reads}, {test})"
@@ -795,16 +801,20 @@ class _FuncGen:
                 self.emit(lv, "else:")
             self.emit(lv + (0 if first else 1), f"raise _no_arm({shown}, {g.span(s)})")
 
-    def match(self, subj: str, p: Any, st: T) -> str:
+    def match(self, subj: str, p: Any, st: T, subject: Any = None) -> str:
+        """Python text of the test that ``subj`` matches pattern ``p``: ``subj`` is a name or
+        an expression, used once in the text; ``st`` is the type of the matched value and
+        ``subject`` its expression (whose width a slice with run-time bounds gives)."""
+        if isinstance(p, ast.RangePattern):
+            return f"({self.ex(p.low)} <= {subj} <= {self.ex(p.high)})"
         if isinstance(p, ast.MaskPattern):
             if st.width is not None and st.width == len(p.mask):
-                care = int("".join("0" if c == "x" else "1" for c in p.mask), 2)
-                want = int("".join("1" if c == "1" else "0" for c in p.mask), 2)
+                care, want = mask_bits(p.mask)
                 return f"({subj} & {care}) == {want}"
-            return f"_masked({subj}, {self.width(st)}, {p.mask!r}, {self.g.span(p)})"
+            return f"_masked({subj}, {self.width(st, subject)}, {p.mask!r}, {self.g.span(p)})"
         pt = self.t(p.expr)
         if st.kind == "bits" and pt.kind == "bits" and (st.width is None or pt.width is None or st.width != pt.width):
-            return f"_eqw({subj}, {self.ex(p.expr)}, {self.width(st)}, {self.width_of(p.expr) or self.width(pt)}, " \
+            return f"_eqw({subj}, {self.ex(p.expr)}, {self.width(st, subject)}, {self.width_of(p.expr) or self.width(pt)}, " \
                    f"True, {self.g.span(p)})"
         return f"{subj} == {self.convert_to(p.expr, st)}"
 
@@ -880,6 +890,8 @@ class _FuncGen:
             for sl in e.slices:
                 if isinstance(sl, ast.SliceIndex):
                     parts.append("1")
+                elif isinstance(sl, ast.SliceLength):
+                    parts.append(f"({self.ex(sl.width)})")
                 else:
                     parts.append(f"(({self.ex(sl.high)}) - ({self.ex(sl.low)}) + 1)")
             return "(" + " + ".join(parts) + ")"
@@ -1102,12 +1114,8 @@ class _FuncGen:
         self.emit(lv, f"{tmp} = {code}")
         bounds = []
         for sl in target.slices:
-            hi, lo = self.new_tmp(), self.new_tmp()
-            if isinstance(sl, ast.SliceRange):
-                self.emit(lv, f"{hi} = {self.ex(sl.high)}")
-                self.emit(lv, f"{lo} = {self.ex(sl.low)}")
-            else:
-                self.emit(lv, f"{hi} = {lo} = {self.ex(sl.index)}")
+            hi_first, lo_first, hi, lo = self.dyn_bounds(sl)
+            self.emit(lv, f"{hi_first}, {lo_first}")
             bounds.append((hi, lo))
         base = target.base
         sp = self.g.span(target)
@@ -1149,12 +1157,10 @@ class _FuncGen:
         self.store(base, new, bt, lv, converted=True)
 
     def const_slices(self, e: ast.SliceExpr) -> list[tuple[int, int]] | None:
+        """``(hi, lo)`` of each item of ``e``, when every bound is constant; else None."""
         out = []
         for sl in e.slices:
-            if isinstance(sl, ast.SliceRange):
-                hi, lo = fold(self.p.consts, sl.high), fold(self.p.consts, sl.low)
-            else:
-                hi = lo = fold(self.p.consts, sl.index)
+            hi, lo = slice_bounds(self.p.consts, sl)
             if hi is None or lo is None:
                 return None
             out.append((hi, lo))
@@ -1210,7 +1216,7 @@ class _FuncGen:
     def ex(self, e: Any) -> str:
         self.depth += 1
         try:
-            code = getattr(self, "e_" + type(e).__name__)(e)
+            code = self.visit(e)
         finally:
             self.depth -= 1
         if self.depth and self.depth % _HOIST_DEPTH == 0 and len(code) > 2 * _HOIST_DEPTH:
@@ -1340,10 +1346,10 @@ class _FuncGen:
         if ranges is None:
             rb = self.reg_base(base)
             if rb is not None and len(e.slices) == 1:
-                hi, lo = self.dyn_bounds(e.slices[0])
+                hi_first, lo_first, _hi, lo = self.dyn_bounds(e.slices[0])
                 w = rb[1]
                 # the bounds are checked against the register before it is read
-                return f"_rb({rb[0]}, _checked_hi({hi}, {lo}, {w}, {sp}), {lo}, {sp})"
+                return f"_rb({rb[0]}, _checked_hi({hi_first}, {lo_first}, {w}, {sp}), {lo}, {sp})"
             if self.lazy(base):
                 b, w = self.ex_obj(base), "None"
             else:
@@ -1357,21 +1363,12 @@ class _FuncGen:
             for k, sl in enumerate(e.slices):
                 # each slice's bounds are evaluated once, where they first appear: the
                 # first slice's in its read, a later one's in the shift that makes room for it
-                if isinstance(sl, ast.SliceRange):
-                    h, lo_ = self.new_tmp(), self.new_tmp()
-                    bind = f"({h} := {self.ex(sl.high)})", f"({lo_} := {self.ex(sl.low)})"
-                    width = f"({bind[0]} - {bind[1]} + 1)"
-                else:
-                    h = lo_ = self.new_tmp()
-                    bind = (f"({h} := {self.ex(sl.index)})", h)
-                    width = None
+                hi_first, lo_first, h, lo_ = self.dyn_bounds(sl)
                 src = first if k == 0 else rest
                 if code is None:
-                    code = f"_slice({src}, {bind[0]}, {bind[1]}, {w}, {sp})"
-                elif width is None:
-                    code = f"(({code}) << 1) | _slice({src}, {bind[0]}, {bind[1]}, {w}, {sp})"
+                    code = f"_slice({src}, {hi_first}, {lo_first}, {w}, {sp})"
                 else:
-                    code = f"(({code}) << {width}) | _slice({src}, {h}, {lo_}, {w}, {sp})"
+                    code = f"(({code}) << ({hi_first} - {lo_first} + 1)) | _slice({src}, {h}, {lo_}, {w}, {sp})"
             return code
         pieces = []
         if isinstance(base, ast.Index) and res is not None and res.kind == "regarray":
@@ -1398,7 +1395,9 @@ class _FuncGen:
                 rest = b
             for k, (hi, lo) in enumerate(ranges):
                 pieces.append((f"{b if k == 0 else rest}.read({hi}, {lo}, {sp})", hi - lo + 1))
-        elif bt.kind == "integer" or (bt.kind == "bits" and bt.width is None):
+        elif bt.kind == "bits" and bt.width is None:
+            # the width is known only at run time: each range is checked against it then
+            # (an integer's constant ranges were checked by the checker: masked below)
             b = self.ex(base)
             w = self.base_width(base, bt)
             if len(ranges) > 1 and not b.isidentifier():
@@ -1426,11 +1425,17 @@ class _FuncGen:
             code = piece if code is None else f"(({code}) << {w}) | {piece}"
         return code
 
-    def dyn_bounds(self, sl: Any) -> tuple[str, str]:
+    def dyn_bounds(self, sl: Any) -> tuple[str, str, str, str]:
+        """Python text of the bounds of a slice item known only at run time: ``(hi_first,
+        lo_first, hi, lo)``. ``hi_first`` then ``lo_first``, evaluated in that order, compute
+        the bounds (each of the item's expressions once) and bind them to ``hi`` and ``lo``,
+        names read afterwards. ``lo+:w`` is ``lo+w-1:lo``, as in :func:`slice_bounds`."""
+        hi, lo = self.new_tmp(), self.new_tmp()
         if isinstance(sl, ast.SliceRange):
-            return self.ex(sl.high), self.ex(sl.low)
-        tmp = self.new_tmp()
-        return f"({tmp} := {self.ex(sl.index)})", tmp
+            return f"({hi} := {self.ex(sl.high)})", f"({lo} := {self.ex(sl.low)})", hi, lo
+        if isinstance(sl, ast.SliceLength):
+            return f"({hi} := ({lo} := {self.ex(sl.low)}) + {self.ex(sl.width)} - 1)", lo, hi, lo
+        return f"({hi} := {self.ex(sl.index)})", hi, hi, hi
 
     def is_prim_call(self, e: Any) -> bool:
         """Whether ``e`` calls a primitive (whose Bits result knows its own width)."""
@@ -1489,7 +1494,7 @@ class _FuncGen:
         if op in ("==", "!="):
             if isinstance(e.right, ast.MaskLit) or isinstance(e.left, ast.MaskLit):
                 value, mask = (e.left, e.right) if isinstance(e.right, ast.MaskLit) else (e.right, e.left)
-                test = self.match(self.ex(value), ast.MaskPattern(mask.mask, span=mask.span), self.t(value))
+                test = self.match(self.ex(value), ast.MaskPattern(mask.mask, span=mask.span), self.t(value), value)
                 return f"({test})" if op == "==" else f"(not ({test}))"
             if lt.kind == "bits" and rt.kind == "bits" and (lt.width is None or rt.width is None):
                 wl, wr = self.width_of(e.left), self.width_of(e.right)
@@ -1546,8 +1551,8 @@ class _FuncGen:
             vals = [self.convert_to(p.expr, st) for p in e.patterns]
             return f"({subj} in ({', '.join(vals)},))"
         tmp = self.new_tmp()
-        tests = [self.match(tmp, p, st) for p in e.patterns]
-        tests[0] = tests[0].replace(tmp, f"({tmp} := {subj})", 1)
+        # the first test evaluates the value (once) and names it for the others
+        tests = [self.match(f"({tmp} := {subj})" if k == 0 else tmp, p, st, e.expr) for k, p in enumerate(e.patterns)]
         return "(" + " or ".join(tests) + ")"
 
     def e_IfExpr(self, e: ast.IfExpr) -> str:

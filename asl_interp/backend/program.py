@@ -23,7 +23,10 @@ Public API
     Evaluates an expression (``"HaveEL(EL2) && UInt(EL3) == 3"``) against the program's
     declarations, in a fresh top-level scope. A call of a procedure
     (``"CheckVFPEnabled(TRUE)"``) runs it and gives None. Text is parsed, checked and
-    generated once per program and form (cached); ``filename`` names it in diagnostics.
+    generated once per program and form (kept in the process, and in the program's ``store``
+    when it has one: the on-disk cache); ``filename`` names it in diagnostics.
+
+``Program.value_type(text, **same options)``: the static type of such an expression.
 
 ``Program.run_statements(text_or_stmts, world, **options) -> dict``
     Runs statements in a fresh top-level scope and returns each variable they assign or
@@ -43,6 +46,7 @@ are evaluation state: each call starts from their initial values unless a ``glob
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 import attrs
@@ -51,7 +55,7 @@ from ..errors import ASLError, ErrorList
 from ..lib.world import RegisterModel, TypeDesc
 from ..static.checker import BOOL, INT, CheckedProgram, T, check_program, check_snippet
 from ..syntax import ast
-from .codegen import Generator, _tinfo
+from .codegen import Generated, Generator, Snippet, _tinfo
 from .runtime import DEFAULT_RECURSION_LIMIT, DEFAULT_STEP_LIMIT, HELPERS, Module, to_value
 
 __all__ = ["DEFAULT_RECURSION_LIMIT", "DEFAULT_STEP_LIMIT", "Program", "UndefinedRule", "compile_program"]
@@ -82,9 +86,11 @@ def compile_program(modules: list, register_model: RegisterModel | None, *, unde
 class Program:
     """A checked program and its generated forms (see the module docstring for the API).
 
-    ``store``: an optional ``(read, write)`` pair of functions for the generated modules
-    (``read(options) -> Generated | None``, ``write(options, generated)``): the app layer
-    passes the on-disk cache, so a warm start runs without generating."""
+    ``store``: an optional ``(read, write)`` pair of functions keeping what is generated
+    (``read(what) -> value | None``, ``write(what, value)``, ``what`` a tuple of plain data
+    naming it): the generated module of each form, the constants, and each snippet of text
+    (with its static type). The app layer passes the on-disk cache, so that a warm start
+    neither parses nor checks nor generates. A value of the wrong kind is a miss."""
 
     def __init__(self, checked: CheckedProgram, model: RegisterModel, undefined: UndefinedRule | None, *,
                  views: dict | None = None, store: Any = None):
@@ -123,11 +129,14 @@ class Program:
         mod = self._modules.get(key)
         if mod is None:
             generated = self.store[0](key) if self.store is not None else None
-            if generated is None:
+            if not isinstance(generated, Generated):
                 generated = self._generator(key).module()
+                mod = Module(generated, self)  # compiles it (generated.code), before it is stored
                 if self.store is not None:
                     self.store[1](key, generated)
-            mod = self._modules[key] = Module(generated, self)
+            else:
+                mod = Module(generated, self)
+            self._modules[key] = mod
         return mod
 
     def _generator(self, key: tuple) -> Generator:
@@ -144,6 +153,10 @@ class Program:
     @property
     def constants(self) -> dict[str, tuple[Any, TypeDesc]]:
         """Every ASL constant: name -> ``(value, TypeDesc)`` (values.py conventions)."""
+        if self._constants is None and self.store is not None:
+            stored = self.store[0](("constants",))
+            if isinstance(stored, dict) and set(stored) == set(self.checked.consts):
+                self._constants = stored
         if self._constants is None:
             if self._modules:
                 ns = next(iter(self._modules.values())).ns
@@ -154,6 +167,8 @@ class Program:
                 exec(compile("\n".join(gen.constants()), "<asl-constants>", "exec"), ns)  # noqa: S102 - generated
             self._constants = {name: (to_value(ns[f"C_{name}"], _tinfo(t), None, name), self.type_desc(t))
                                for name, (t, _d) in self.checked.consts.items()}
+            if self.store is not None:
+                self.store[1](("constants",), self._constants)
         return self._constants
 
     def const_value(self, name: str) -> Any:
@@ -221,6 +236,12 @@ class Program:
         value = mod.run(fn, world, step_limit=step_limit, recursion_limit=recursion_limit, globals=globals)
         return value if t is None or t.kind == "bits" else to_value(value, _tinfo(t), None, "<expr>")
 
+    def value_type(self, code: str, *, instrumented: bool = False, lines: bool | None = None,
+                   filename: str | None = None) -> T | None:
+        """The static type of expression ``code`` (text, as given to :meth:`evaluate` with
+        the same options; None for a procedure call)."""
+        return self._snippet(code, instrumented, lines, False, filename)[2]
+
     def run_statements(self, stmts: str | tuple, world: Any, *, instrumented: bool = False,
                        lines: bool | None = None, step_limit: int = DEFAULT_STEP_LIMIT,
                        recursion_limit: int = DEFAULT_RECURSION_LIMIT, globals: dict | None = None,
@@ -240,20 +261,32 @@ class Program:
         hit = self._snippets.get(key) if key is not None else None
         if hit is not None:
             return hit
-        node = code
-        if isinstance(code, str):
-            from ..syntax.parser import parse_expression, parse_statements
+        # text is kept in the store with its static type: a warm start neither parses it,
+        # nor checks it, nor builds a Generator for it
+        what = ("snippet", fkey, statements, filename, code) if key is not None and self.store is not None else None
+        stored = self.store[0](what) if what is not None else None
+        if isinstance(stored, tuple) and len(stored) == 2 and isinstance(stored[0], Snippet):
+            snippet, t = stored
+        else:
+            node = code
+            if isinstance(code, str):
+                from ..syntax.texts import parse_expression, parse_statements
 
-            parse = parse_statements if statements else parse_expression
-            node = parse(code) if filename is None else parse(code, filename)
-        slots: dict = {}
-        types: dict = {}
-        errs = check_snippet(self.checked, node, slots, types)
-        if errs:
-            raise ErrorList(errs)
-        snippet = self._generator(fkey).snippet(node, slots, types, statements)
+                parse = parse_statements if statements else parse_expression
+                node = parse(code) if filename is None else parse(code, filename)
+            slots: dict = {}
+            types: dict = {}
+            errs = check_snippet(self.checked, node, slots, types)
+            if errs:
+                raise ErrorList(errs)
+            # a stored snippet is named after what it is, so that it never meets another
+            # snippet of the same name in a module
+            tag = "h" + hashlib.sha256(repr(what).encode()).hexdigest()[:16] if what is not None else None
+            snippet = self._generator(fkey).snippet(node, slots, types, statements, tag=tag)
+            t = None if statements else self.checked.types.get(node)
+            if what is not None:
+                self.store[1](what, (snippet, t))
         fn = mod.add(snippet)
-        t = None if statements else self.checked.types.get(node)
         result = (mod, fn, t)
         if key is not None:
             if len(self._snippets) > 1000:

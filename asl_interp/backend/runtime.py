@@ -23,6 +23,7 @@ Guarantees:
 
 from __future__ import annotations
 
+import marshal
 import sys
 from collections.abc import Iterator
 from typing import Any
@@ -30,7 +31,7 @@ from typing import Any
 from ..errors import ASLAssertionError, ASLError, ASLRuntimeError, Span, StateError, UsageError, source_line
 from ..lib import limits
 from ..lib.primitives import PrimContext, lookup
-from ..lib.values import Array, Bits, LazyBits, Record, copy_value, fits_type, freeze_overlapping, show
+from ..lib.values import Array, Bits, LazyBits, Record, copy_value, fits_type, freeze_overlapping, mask_bits, show
 from ..lib.world import TypeDesc, World, checked_answer
 
 DEFAULT_STEP_LIMIT = 10_000_000
@@ -173,8 +174,7 @@ def masked(v: int, width: int, mask: str, span: Any) -> bool:
     """Whether ``v`` (bits of ``width``) matches the bit mask ``mask`` (``'1x0'``)."""
     if width != len(mask):
         raise ASLRuntimeError(f"the mask '{mask}' has {len(mask)} bits but the value has {width}", span)
-    care = int("".join("0" if c == "x" else "1" for c in mask), 2) if mask else 0
-    want = int(mask.replace("x", "0"), 2) if mask else 0
+    care, want = mask_bits(mask)
     return v & care == want
 
 
@@ -327,7 +327,7 @@ class Module:
         ns["_literal"] = _literal_namer(generated.consts, ns)
         ns.update(generated.objects)
         self.ns = ns
-        self._exec(generated.source)
+        self._exec(generated.source, generated=generated)
         self.functions: dict[str, list[tuple[Any, Any]]] = {}
         for pyname, sig in generated.infos.items():
             self.functions.setdefault(sig.name, []).append((sig, ns[pyname]))
@@ -335,26 +335,37 @@ class Module:
         self._cands: dict[tuple[str, int], list] = {}
         self._observed: frozenset[str] = frozenset()
 
-    def _exec(self, source: str) -> None:
+    def _exec(self, source: str, filename: str | None = None, generated: Any = None) -> None:
+        """Run generated ``source`` in the module's namespace. ``generated``: the Generated
+        it comes from, whose compiled form is used when it has one and is recorded when not."""
+        if generated is not None and generated.code:
+            exec(marshal.loads(generated.code), self.ns)  # noqa: S102 - compiled from our generated text
+            return
         old = sys.getrecursionlimit()
         sys.setrecursionlimit(max(old, PY_RECURSION))
         try:
-            code = compile(source, self.filename, "exec")
+            code = compile(source, filename or self.filename, "exec")
         except (RecursionError, MemoryError) as err:
             raise ASLRuntimeError(f"Python cannot compile the generated code ({type(err).__name__}): "
                                   "an expression is nested too deeply") from None
         finally:
             sys.setrecursionlimit(old)
+        if generated is not None:
+            generated.code = marshal.dumps(code)
         exec(code, self.ns)  # noqa: S102 - the text is ours, generated from the checked program
 
     def add(self, snippet: Any) -> Any:
         """Execute a generated snippet (:meth:`~asl_interp.backend.codegen.Generator.snippet`)
-        in this module and return its function."""
+        in this module and return its function. Its code runs under the file name
+        ``<module's>#<snippet's name>`` (what :meth:`_mine` recognises), and the line tables it
+        brings are keyed by that name, whatever module it was generated beside (a stored
+        snippet joins a module made in another process)."""
+        fname = f"{self.filename}#{snippet.name}"
         self.ns.update(snippet.objects)
-        self.generated.call_sites.update(snippet.call_sites)
-        self.generated.reads_at.update(snippet.reads_at)
-        self.generated.stmts_at.update(snippet.stmts_at)
-        self._exec(snippet.source)
+        for mine, theirs in ((self.generated.call_sites, snippet.call_sites), (self.generated.reads_at, snippet.reads_at),
+                             (self.generated.stmts_at, snippet.stmts_at)):
+            mine.update({(fname, line): v for (_file, line), v in theirs.items()})
+        self._exec(snippet.source, fname)
         return self.ns[snippet.name]
 
     # ---- binding a World --------------------------------------------------------------

@@ -77,6 +77,15 @@ def bits_from_str(text: str) -> Bits:
     return Bits(len(text), int(text, 2) if text else 0)
 
 
+def mask_bits(mask: str) -> tuple[int, int]:
+    """``(care, want)`` of a bit mask (``'1x0'``): a value of the mask's width matches it when
+    ``value & care == want``. The one reading of a mask: the generated code, the run-time
+    check and exploration all use it."""
+    care = int("".join("0" if c == "x" else "1" for c in mask), 2) if mask else 0
+    want = int(mask.replace("x", "0"), 2) if mask else 0
+    return care, want
+
+
 class Unset(int):
     """Bits of machine state that nobody set, carried without being examined.
 

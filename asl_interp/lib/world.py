@@ -295,7 +295,8 @@ class MemoryWorld(World):
       shared between registers is not modelled: each name is its own storage.
     - Every read is recorded in ``reads`` (:class:`Read`, named by the model field covering
       exactly those bits when there is one), every write in ``writes``
-      (``(register, high, low, value)``).
+      (``(register, high, low, value)``); with ``record=False`` neither is (``eval``, which
+      shows only values, runs loops without the lists growing).
     - UNKNOWN: zero, FALSE or the first enumeration member, recorded in ``unknowns``
       (``(TypeDesc, span)``).
     - IMPLEMENTATION_DEFINED answers come from ``impdefs`` (key -> value), CONSTRAINED
@@ -308,8 +309,10 @@ class MemoryWorld(World):
 
     def __init__(self, register_model: RegisterModel | None = None, registers: dict[str, int] | None = None,
                  impdefs: dict[str, Any] | None = None, constraints: dict[str, str] | None = None,
-                 strict: bool = False):
+                 strict: bool = False, record: bool = True):
         self.register_model = register_model if register_model is not None else RegisterModel()
+        self.record = record
+        self._masks: dict[tuple[str, int, int], int] = {}  # (register, high, low) in range -> its mask
         self.registers: dict[str, int] = dict(registers or {})
         self.impdefs = dict(impdefs or {})
         self.constraints = dict(constraints or {})
@@ -323,13 +326,16 @@ class MemoryWorld(World):
         self.undefined: list[Span | None] = []
         self._fields: dict[tuple[str, int, int], str | None] = {}
 
-    def _reg(self, register: str, high: int, low: int, span: Span | None) -> RegisterDef:
+    def _mask(self, register: str, high: int, low: int, span: Span | None) -> int:
+        """The mask of ``register<high:low>`` in place (``high:low`` set); StateError unless
+        those are bits of a register of the model."""
         rd = self.register_model.registers.get(register)
         if rd is None:
             raise StateError(f"unknown register '{register}'", span)
         if not 0 <= low <= high < rd.width:
             raise StateError(f"bits {high}:{low} are outside {register} (bits({rd.width}))", span)
-        return rd
+        mask = self._masks[(register, high, low)] = ((1 << (high - low + 1)) - 1) << low
+        return mask
 
     def _field(self, register: str, high: int, low: int) -> str | None:
         key = (register, high, low)
@@ -339,19 +345,20 @@ class MemoryWorld(World):
         return self._fields[key]
 
     def read_bits(self, register: str, high: int, low: int, span: Span | None) -> int:
-        self._reg(register, high, low, span)
+        mask = self._masks.get((register, high, low)) or self._mask(register, high, low, span)
         if register not in self.registers and self.strict:
             raise StateError(f"{register} is read but has no value", span)
-        value = (self.registers.get(register, 0) >> low) & ((1 << (high - low + 1)) - 1)
-        self.reads.append(Read(register, self._field(register, high, low), high, low, value, span))
+        value = (self.registers.get(register, 0) & mask) >> low
+        if self.record:
+            self.reads.append(Read(register, self._field(register, high, low), high, low, value, span))
         return value
 
     def write_bits(self, register: str, high: int, low: int, value: int, span: Span | None) -> None:
-        self._reg(register, high, low, span)
-        mask = ((1 << (high - low + 1)) - 1) << low
+        mask = self._masks.get((register, high, low)) or self._mask(register, high, low, span)
         old = self.registers.get(register, 0)
         self.registers[register] = (old & ~mask) | ((value << low) & mask)
-        self.writes.append((register, high, low, value))
+        if self.record:
+            self.writes.append((register, high, low, value))
 
     def unknown(self, typ: TypeDesc, span: Span | None) -> Any:
         self.unknowns.append((typ, span))

@@ -53,6 +53,7 @@ from ..lib.limits import LIMITS
 from ..lib.world import RegisterModel
 from ..syntax import ast
 from ..syntax.depth import TOO_DEEP, deep_recursion, too_deep
+from ..syntax.formatter import pattern_text
 
 # ======================================================================================
 # Static types
@@ -77,6 +78,10 @@ class T:
     name: str | None = None
     layout: str | None = None
     elems: tuple = ()
+
+    def __reduce__(self) -> tuple:
+        # a constructor call: quicker to load from the cache than attrs' slot state
+        return (T, (self.kind, self.width, self.wexpr, self.name, self.layout, self.elems))
 
     def __str__(self) -> str:
         if self.kind == "bits":
@@ -189,6 +194,10 @@ class Res:
     lo: int | None = None
     func: FuncInfo | None = None
 
+    def __reduce__(self) -> tuple:
+        # a constructor call: quicker to load from the cache than attrs' slot state
+        return (Res, (self.kind, self.name, self.slot, self.hi, self.lo, self.func))
+
 
 @attrs.define(eq=False)
 class CheckedProgram:
@@ -250,6 +259,19 @@ def fold(consts: dict, e: Any, _seen: frozenset = frozenset()) -> int | None:
         a = fold(consts, e.operand, _seen)
         return None if a is None else -a
     return None
+
+
+def slice_bounds(consts: dict, sl: Any) -> tuple[int | None, int | None]:
+    """``(high, low)`` of one item of a bit slice, each None when it is not constant: ``hi:lo``;
+    ``i`` is ``i:i``; ``lo+:w`` is ``lo+w-1:lo``. The one reading of a slice item's bounds: the
+    checker's widths and range checks and the generated code's masks both come from it."""
+    if isinstance(sl, ast.SliceRange):
+        return fold(consts, sl.high), fold(consts, sl.low)
+    if isinstance(sl, ast.SliceLength):
+        lo, width = fold(consts, sl.low), fold(consts, sl.width)
+        return (None if lo is None or width is None else lo + width - 1), lo
+    index = fold(consts, sl.index)
+    return index, index
 
 
 def static_check(modules: list, register_model: RegisterModel | None = None) -> list[ASLError]:
@@ -346,7 +368,7 @@ class _Scope:
         return slot
 
 
-class _Checker:
+class _Checker(ast.Visitor):
     def __init__(self, modules: list, model: RegisterModel | None):
         self.p = CheckedProgram(list(modules), model)
         self.model = model
@@ -635,9 +657,8 @@ class _Checker:
             self.stmt(s, scope)
 
     def stmt(self, s: Any, scope: _Scope) -> None:
-        m = getattr(self, "s_" + type(s).__name__)
         try:
-            m(s, scope)
+            self.visit(s, scope)
         except RecursionError:
             self.err.append(too_deep(s))
 
@@ -658,7 +679,15 @@ class _Checker:
             if self._unknown_register(target):
                 self.expr(value, scope, None)
                 return
+            errors = len(self.err)
             vt = self.expr(value, scope, None)
+            # a new local needs a width known before it runs (the generated code sizes its
+            # uses by it); without a register model, a register's width is unknown too and
+            # is not the text's mistake
+            if (vt.kind == "bits" and vt.width is None and vt.wexpr is None and len(self.err) == errors
+                    and self.model is not None):
+                self.error(f"cannot tell the width of '{target.name}' here: the value's width is known only "
+                           f"when it runs; declare it with its width (bits(N) {target.name} = ...)", target)
             slot = scope.define(target.name, _strip(vt))
             self.p.res[target] = Res("local", slot=slot)
             self.p.types[target] = scope.types[target.name]
@@ -793,15 +822,31 @@ class _Checker:
             self.block(s.otherwise, scope)
 
     def pattern(self, p: Any, st: T, scope: _Scope) -> None:
-        if isinstance(p, ast.MaskPattern):
-            if st.kind not in ("bits", "any"):
-                self.error(f"a bit mask cannot match a value of type {st}", p)
-            elif st.width is not None and st.width != len(p.mask):
-                self.error(f"the mask '{p.mask}' has {len(p.mask)} bits but the value has {st.width}", p)
-        else:
-            pt = self.expr(p.expr, scope, st)
-            if not compatible(st, pt):
-                self.error(f"a pattern of type {pt} cannot match a value of type {st}", p)
+        """Check pattern ``p`` against a value of type ``st``."""
+        self.visit(p, st, scope)
+
+    def p_MaskPattern(self, p: ast.MaskPattern, st: T, scope: _Scope) -> None:
+        self.mask_fits(p.mask, st, p)
+
+    def mask_fits(self, mask: str, st: T, node: Any) -> None:
+        """A bit mask (a pattern, or an operand of ``==``/``!=``) against a value of type ``st``."""
+        if st.kind not in ("bits", "any"):
+            self.error(f"a bit mask cannot match a value of type {st}", node)
+        elif st.width is not None and st.width != len(mask):
+            self.error(f"the mask '{mask}' has {len(mask)} bits but the value has {st.width}", node)
+
+    def p_ExprPattern(self, p: ast.ExprPattern, st: T, scope: _Scope) -> None:
+        pt = self.expr(p.expr, scope, st)
+        if not compatible(st, pt):
+            self.error(f"a pattern of type {pt} cannot match a value of type {st}", p)
+
+    def p_RangePattern(self, p: ast.RangePattern, st: T, scope: _Scope) -> None:
+        if st.kind not in ("integer", "any"):
+            self.error(f"a range {pattern_text(p)} matches integers, not a value of type {st}", p)
+        for bound in (p.low, p.high):
+            bt = self.expr(bound, scope, INT)
+            if bt.kind not in ("integer", "any"):
+                self.error(f"the bounds of a range are integers, not {bt}", bound)
 
     def s_For(self, s: ast.For, scope: _Scope) -> None:
         self.expr(s.start, scope, INT)
@@ -846,16 +891,13 @@ class _Checker:
 
     # ---- expressions ----------------------------------------------------------------
     def expr(self, e: Any, scope: _Scope, expected: T | None, lhs: bool = False) -> T:
-        m = getattr(self, "e_" + type(e).__name__, None)
-        if m is None:
-            self.error(f"{type(e).__name__} cannot be used as a value", e)
-            t = ANY
-        elif lhs:
-            t = m(e, scope, expected, True)
-        else:
-            t = m(e, scope, expected)
+        t = self.visit(e, scope, expected, True) if lhs else self.visit(e, scope, expected)
         self.p.types[e] = t
         return t
+
+    def unhandled(self, node: Any, *args: Any) -> T:
+        self.error(f"{type(node).__name__} cannot be used as a value", node)
+        return ANY
 
     def e_IntLit(self, e, scope, expected):
         if e.value.bit_length() > LIMITS.int_bits:
@@ -873,7 +915,8 @@ class _Checker:
         return BOOL
 
     def e_MaskLit(self, e, scope, expected):
-        self.error(f"the bit mask '{e.mask}' can only be used as a pattern (in 'when' or 'IN')", e)
+        self.error(f"the bit mask '{e.mask}' can only be matched: as a pattern (in 'when' or 'IN') or compared "
+                   "with '==' or '!='", e)
         return BITS(len(e.mask))
 
     def e_Discard(self, e, scope, expected):
@@ -985,26 +1028,43 @@ class _Checker:
             self.error("cannot assign to a slice of an integer", e)
         total = 0
         for sl in e.slices:
-            if isinstance(sl, ast.SliceRange):
-                self.expr(sl.high, scope, INT)
-                self.expr(sl.low, scope, INT)
-                hi, lo = self.fold(sl.high), self.fold(sl.low)
-                node = sl.high
-            else:
-                self.expr(sl.index, scope, INT)
-                hi = lo = self.fold(sl.index)
-                node = sl.index
+            node = self.visit(sl, scope)
+            hi, lo = slice_bounds(self.p.consts, sl)
             if hi is None or lo is None:
                 total = None
                 continue
             if hi < lo:
-                self.error(f"slice <{hi}:{lo}> has its high bit below its low bit", node)
+                if isinstance(sl, ast.SliceLength):
+                    self.error(f"slice <{lo}+:{hi - lo + 1}> has no bits: its width must be at least 1", sl.width)
+                else:
+                    self.error(f"slice <{hi}:{lo}> has its high bit below its low bit", node)
                 total = None
             elif lo < 0 or (bt.kind == "bits" and bt.width is not None and hi >= bt.width):
                 self.error(f"slice <{hi}:{lo}> is out of range for {bt}", node)
             if total is not None:
                 total += hi - lo + 1
         return BITS(self.wide(total, e))
+
+    # The items of a bit slice: their operands are integers; each returns the node a range
+    # error is reported at.
+    def sl_SliceRange(self, sl: ast.SliceRange, scope: _Scope) -> Any:
+        self.slice_operand(sl.high, scope)
+        self.slice_operand(sl.low, scope)
+        return sl.high
+
+    def sl_SliceIndex(self, sl: ast.SliceIndex, scope: _Scope) -> Any:
+        self.slice_operand(sl.index, scope)
+        return sl.index
+
+    def sl_SliceLength(self, sl: ast.SliceLength, scope: _Scope) -> Any:
+        self.slice_operand(sl.low, scope)
+        self.slice_operand(sl.width, scope)
+        return sl.low
+
+    def slice_operand(self, e: Any, scope: _Scope) -> None:
+        t = self.expr(e, scope, INT)
+        if t.kind not in ("integer", "any"):
+            self.error(f"a bit position in a slice is an integer, not {t}", e)
 
     def e_Index(self, e: ast.Index, scope: _Scope, expected):
         return self.index(e, scope, setter=False)
@@ -1225,6 +1285,15 @@ class _Checker:
                 t = self.expr(side, scope, BOOL)
                 if t.kind not in ("boolean", "any"):
                     self.error(f"'{op}' needs booleans, not {t}", side)
+            return BOOL
+        if op in ("==", "!=") and (isinstance(e.left, ast.MaskLit) or isinstance(e.right, ast.MaskLit)):
+            # `bv == '11xx0'`: the mask matches as it does as a pattern
+            mask, value = (e.right, e.left) if isinstance(e.right, ast.MaskLit) else (e.left, e.right)
+            if isinstance(value, ast.MaskLit):
+                self.error("cannot compare two bit masks", e)
+                return BOOL
+            self.mask_fits(mask.mask, self.expr(value, scope, None), mask)
+            self.p.types[mask] = BITS(len(mask.mask))
             return BOOL
         if op in ("==", "!="):
             lt, rt = self._pair(e, scope, None)

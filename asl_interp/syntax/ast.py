@@ -114,7 +114,8 @@ class BitsLit(Expr):
 
 @_node
 class MaskLit(Expr):
-    """A bit mask ``'x1x'``: ``x`` positions match anything. Only valid where matched."""
+    """A bit mask ``'x1x'``: ``x`` positions match anything. Only valid where matched: an
+    operand of ``==`` or ``!=`` (a pattern is a :class:`MaskPattern`)."""
 
     mask: str
 
@@ -179,6 +180,15 @@ class SliceIndex(Slice):
     """A single bit position inside a bit slice: ``x<5>``."""
 
     index: Expr
+
+
+@_node
+class SliceLength(Slice):
+    """``low+:width`` inside a bit slice: ``width`` bits from bit ``low`` up (bits
+    ``low+width-1:low``)."""
+
+    low: Expr
+    width: Expr
 
 
 @_node
@@ -289,6 +299,15 @@ class ExprPattern(Pattern):
     """Any other pattern: a literal, constant or enumeration member, compared for equality."""
 
     expr: Expr
+
+
+@_node
+class RangePattern(Pattern):
+    """``low..high``: matches an integer from ``low`` to ``high`` inclusive (each bound an
+    integer literal or a (dotted) name); ``3..1`` matches nothing."""
+
+    low: Expr
+    high: Expr
 
 
 # --------------------------------------------------------------------------------------
@@ -534,6 +553,53 @@ class Module(Node):
 
     filename: str
     decls: tuple[Decl, ...]
+
+
+# --------------------------------------------------------------------------------------
+# Walking: the one dispatch on node classes
+# --------------------------------------------------------------------------------------
+
+#: The method-name prefix of each category (the first base a node class derives from wins);
+#: the helper nodes (``Param``, ``Elsif``, ``When``, ``Module``) take ``n_``.
+_PREFIXES = ((Expr, "e_"), (Stmt, "s_"), (Pattern, "p_"), (Slice, "sl_"), (Type, "t_"), (Decl, "d_"), (Node, "n_"))
+
+
+class Visitor:
+    """Base of every AST walker (the checker, the code generator, the formatter).
+
+    ``visit(node, *args)`` calls the walker's method named after the node's class with its
+    category's prefix: ``e_Binop(node, *args)`` for an expression, ``s_Assign`` for a
+    statement, ``p_`` patterns, ``sl_`` slice items, ``t_`` types, ``d_`` declarations, ``n_``
+    the helper nodes. A class without such a method goes to :meth:`unhandled`. The method of
+    each node class is looked up once per walker class and kept, so dispatch costs one
+    dictionary look-up.
+    """
+
+    __slots__ = ()
+    _methods: dict[type, Any] = {}
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls._methods = {}
+
+    def visit(self, node: Node, *args: Any) -> Any:
+        """The walker's method for ``node``'s class, applied to ``node`` and ``args``."""
+        try:
+            method = self._methods[node.__class__]
+        except KeyError:
+            method = self._methods[node.__class__] = self._method_for(node.__class__)
+        return method(self, node, *args)
+
+    @classmethod
+    def _method_for(cls, node_class: type) -> Any:
+        prefix = next((p for base, p in _PREFIXES if issubclass(node_class, base)), "n_")
+        method = getattr(cls, prefix + node_class.__name__, None)
+        return method if callable(method) else cls.unhandled
+
+    def unhandled(self, node: Any, *args: Any) -> Any:
+        """What :meth:`visit` does with a node class the walker has no method for: raise
+        ``TypeError`` (a walker that expects such nodes overrides this)."""
+        raise TypeError(f"{type(self).__name__} cannot handle a {type(node).__name__}")
 
 
 # --------------------------------------------------------------------------------------

@@ -162,42 +162,14 @@ def format_module(m: ast.Module) -> str:
 @_guarded
 def format_decl(d: ast.Decl) -> str:
     """One top-level declaration, without a trailing newline."""
-    if isinstance(d, ast.FuncDef):
-        head = f"{d.name}({_params(d.params)})"
-        if d.result is not None:
-            head = f"{format_type(d.result)} {head}"
-        return _with_body(head, d.body)
-    if isinstance(d, ast.GetterDef):
-        if d.params is None:  # declared without brackets: `integer VL`
-            return _with_body(f"{format_type(d.result)} {d.name}", d.body)
-        head = f"{format_type(d.result)} {d.name}[{_params(d.params)}]"
-        return _with_body(head, d.body)
-    if isinstance(d, ast.SetterDef):
-        head = f"{d.name}[{_params(d.params)}] = {_param(d.value)}"
-        return _with_body(head, d.body)
-    if isinstance(d, ast.EnumDecl):
-        return f"enumeration {d.name} {{{', '.join(d.members)}}};"
-    if isinstance(d, ast.RecordDecl):
-        return f"type {d.name} is ({_params(d.fields)})"
-    if isinstance(d, ast.TypeDecl):
-        return f"type {d.name};"
-    if isinstance(d, ast.TypeAlias):
-        return f"type {d.name} = {format_type(d.type)};"
-    if isinstance(d, ast.ConstDecl):
-        return f"constant {_declarator(d.type, d.name)} = {format_expr(d.value)};"
-    if isinstance(d, ast.GlobalDecl):
-        if isinstance(d.type, ast.ArrayType) and d.init is not None:
-            raise ValueError(f"the array {d.name} cannot have an initial value")
-        init = "" if d.init is None else f" = {format_expr(d.init)}"
-        return f"{_declarator(d.type, d.name)}{init};"
-    raise ValueError(f"not a declaration: {type(d).__name__}")
+    return _PRINTER.visit(_category(d, ast.Decl, "a declaration"))
 
 
 @_guarded
 def format_stmt(s: ast.Stmt, indent: int = 0) -> str:
     """One statement at ``indent`` levels (4 spaces each), possibly several lines, without
     a trailing newline."""
-    return "\n".join(_stmt_lines(s, indent))
+    return "\n".join(_PRINTER.visit(_category(s, ast.Stmt, "a statement"), indent))
 
 
 @_guarded
@@ -205,34 +177,30 @@ def format_expr(e: ast.Expr) -> str:
     """An expression as it appears where any expression is allowed (right of ``=``)."""
     if isinstance(e, ast.IfExpr):
         return _if_expr(e)
-    return _expr(e, 0)
+    return _expr(_category(e, ast.Expr, "an expression"), 0)
 
 
 def format_type(t: ast.Type) -> str:
     """A type. An :class:`~asl_interp.syntax.ast.ArrayType` has no spelling without the name it
     declares; it is printed by the declaration that holds it."""
-    if isinstance(t, ast.TypeName):
-        return t.name
-    if isinstance(t, ast.BitsType):
-        return f"bits({format_expr(t.width)})"
-    if isinstance(t, ast.TupleType):
-        if len(t.elements) < 2:
-            raise ValueError("a tuple type needs at least two elements")
-        return "(" + ", ".join(format_type(x) for x in t.elements) + ")"
-    if isinstance(t, ast.ArrayType):
-        raise ValueError("an array type is only printed by the declaration that names it")
-    raise ValueError(f"not a type: {type(t).__name__}")
+    return _PRINTER.visit(_category(t, ast.Type, "a type"))
 
 
 def format_pattern(p: ast.Pattern) -> str:
     """One pattern of a ``when`` arm or an ``IN`` set."""
-    if isinstance(p, ast.MaskPattern):
-        return f"'{p.mask}'"
-    if isinstance(p, ast.ExprPattern):
-        if not _is_pattern_expr(p.expr):
-            raise ValueError(f"a pattern is a literal or a (dotted) name, not {type(p.expr).__name__}")
-        return format_expr(p.expr)
-    raise ValueError(f"not a pattern: {type(p).__name__}")
+    return _PRINTER.visit(_category(p, ast.Pattern, "a pattern"))
+
+
+def _category(node: Any, base: type, what: str) -> Any:
+    """``node``, when it is of the category ``base``; else ValueError."""
+    if not isinstance(node, base):
+        raise ValueError(f"not {what}: {type(node).__name__}")
+    return node
+
+
+def _is_name(e: ast.Expr) -> bool:
+    """Whether ``e`` is a (dotted) name: ``EL2``, ``Constraint.TRUE``."""
+    return isinstance(e, ast.Var) or (isinstance(e, ast.Field) and _is_name(e.base))
 
 
 def _is_pattern_expr(e: ast.Expr) -> bool:
@@ -290,58 +258,7 @@ def _arm_block(body: tuple[ast.Stmt, ...], indent: int) -> list[str]:
 
 
 def _stmt_lines(s: ast.Stmt, indent: int) -> list[str]:
-    pad = INDENT * indent
-    if isinstance(s, ast.Assign):
-        return [f"{pad}{_expr(s.target, 0)} = {format_expr(s.value)};"]
-    if isinstance(s, ast.VarDecl):
-        if not s.names:
-            raise ValueError("a variable declaration needs a name")
-        if s.init is not None and len(s.names) != 1:
-            raise ValueError("an initialised variable declaration declares one name")
-        if s.constant and s.init is None:
-            raise ValueError("a constant needs an initial value")
-        text = ", ".join([_declarator(s.type, s.names[0]), *s.names[1:]])
-        if s.init is not None:
-            text += f" = {format_expr(s.init)}"
-        if s.constant:
-            text = "constant " + text
-        return [f"{pad}{text};"]
-    if isinstance(s, ast.CallStmt):
-        return [f"{pad}{_expr(s.call, 0)};"]
-    if isinstance(s, ast.If):
-        lines = [f"{pad}if {_cond(s.cond)} then", *_block(s.then, indent + 1, "if")]
-        for arm in s.elsifs:
-            lines.append(f"{pad}elsif {_cond(arm.cond)} then")
-            lines.extend(_block(arm.body, indent + 1, "elsif"))
-        if s.orelse is not None:
-            lines.append(f"{pad}else")
-            lines.extend(_block(s.orelse, indent + 1, "else"))
-        return lines
-    if isinstance(s, ast.Case):
-        return _case_lines(s, indent)
-    if isinstance(s, ast.For):
-        direction = "downto" if s.down else "to"
-        head = f"{pad}for {s.var} = {_cond(s.start)} {direction} {_cond(s.stop)}"
-        return [head, *_block(s.body, indent + 1, "for")]
-    if isinstance(s, ast.While):
-        return [f"{pad}while {_cond(s.cond)} do", *_block(s.body, indent + 1, "while")]
-    if isinstance(s, ast.Repeat):
-        return [f"{pad}repeat", *_block(s.body, indent + 1, "repeat"), f"{pad}until {_cond(s.cond)};"]
-    if isinstance(s, ast.Return):
-        if s.value is None:
-            return [f"{pad}return;"]
-        return [f"{pad}return {format_expr(s.value)};"]
-    if isinstance(s, ast.Assert):
-        return [f"{pad}assert {_cond(s.cond)};"]
-    if isinstance(s, ast.Undefined):
-        return [f"{pad}UNDEFINED;"]
-    if isinstance(s, ast.Unpredictable):
-        return [f"{pad}UNPREDICTABLE;"]
-    if isinstance(s, ast.See):
-        return [f"{pad}SEE {_string(s.text)};"]
-    if isinstance(s, ast.ImpDefStmt):
-        return [f"{pad}IMPLEMENTATION_DEFINED {_string(s.text)};"]
-    raise ValueError(f"not a statement: {type(s).__name__}")
+    return _PRINTER.visit(s, indent)
 
 
 _COMPOUND = (ast.If, ast.Case, ast.For, ast.While, ast.Repeat)
@@ -441,77 +358,6 @@ def _needs_parens(mine: int, op: str, parent_prec: int, parent_op: str | None, r
     return op != parent_op and {op, parent_op} == {"&&", "||"}
 
 
-def _expr(e: ast.Expr, parent_prec: int, parent_op: str | None = None, right: bool = False, tight: bool = False) -> str:
-    """``e`` as an operand of ``parent_op`` (precedence ``parent_prec``; 0 when ``e`` is not
-    an operand), on its ``right`` side or not. ``tight`` prints ``+ - *`` without spaces
-    (inside bit slices)."""
-    if isinstance(e, ast.IntLit):
-        if e.value < 0:
-            raise ValueError(f"integer literals are non-negative; got {e.value} (use Unop '-')")
-        return f"0x{e.value:X}" if e.hex else str(e.value)
-    if isinstance(e, ast.BitsLit):
-        if set(e.bits) - {"0", "1"}:
-            raise ValueError(f"a bit string holds only 0 and 1: {e.bits!r}")
-        return f"'{e.bits}'"
-    if isinstance(e, ast.MaskLit):
-        if set(e.mask) - {"0", "1", "x"} or "x" not in e.mask:
-            raise ValueError(f"a mask holds 0, 1 and at least one x: {e.mask!r}")
-        return f"'{e.mask}'"
-    if isinstance(e, ast.StrLit):
-        return _string(e.value)
-    if isinstance(e, ast.BoolLit):
-        return "TRUE" if e.value else "FALSE"
-    if isinstance(e, ast.Var):
-        return e.name
-    if isinstance(e, ast.Discard):
-        raise ValueError("'-' (Discard) is only allowed as an element of a tuple")
-    if isinstance(e, ast.Field):
-        return f"{_base(e.base)}.{e.field}"
-    if isinstance(e, ast.Fields):
-        if not e.fields:
-            raise ValueError("a multi-field selection needs at least one field")
-        return f"{_base(e.base)}.<{','.join(e.fields)}>"
-    if isinstance(e, ast.SliceExpr):
-        if not e.slices:
-            raise ValueError("a bit slice needs at least one item")
-        return f"{_base(e.base)}<{','.join(_slice(s) for s in e.slices)}>"
-    if isinstance(e, ast.Index):
-        return f"{e.name}[{_args(e.args)}]"
-    if isinstance(e, ast.Call):
-        return f"{e.name}({_args(e.args)})"
-    if isinstance(e, ast.TupleExpr):
-        if len(e.elements) < 2:
-            raise ValueError("a tuple needs at least two elements")
-        return "(" + ", ".join("-" if isinstance(x, ast.Discard) else format_expr(x) for x in e.elements) + ")"
-    if isinstance(e, ast.Unop):
-        if e.op not in ("NOT", "!", "-"):
-            raise ValueError(f"unknown unary operator {e.op!r}")
-        spelled = "NOT " if e.op == "NOT" else e.op
-        return f"{spelled}{_operand(e.operand)}"
-    if isinstance(e, ast.Binop):
-        mine = _precedence(e.op)
-        left = _expr(e.left, mine, e.op, right=False, tight=tight)
-        rhs = _expr(e.right, mine, e.op, right=True, tight=tight)
-        text = f"{left}{_spaced(e.op, tight)}{rhs}"
-        return f"({text})" if _needs_parens(mine, e.op, parent_prec, parent_op, right) else text
-    if isinstance(e, ast.In):
-        if not e.patterns:
-            raise ValueError("an IN set needs at least one pattern")
-        pats = ", ".join(format_pattern(p) for p in e.patterns)
-        text = f"{_expr(e.expr, IN_PRECEDENCE, 'IN')} IN {{{pats}}}"
-        return f"({text})" if _needs_parens(IN_PRECEDENCE, "IN", parent_prec, parent_op, right) else text
-    if isinstance(e, ast.IfExpr):
-        return f"({_if_expr(e)})" if parent_prec else _if_expr(e)
-    if isinstance(e, ast.Unknown):
-        return f"{format_type(e.type)} UNKNOWN"
-    if isinstance(e, ast.ImpDef):
-        text = f"{format_type(e.type)} IMPLEMENTATION_DEFINED"
-        if e.key is not None:
-            text += f" {_string(e.key)}"
-        return text
-    raise ValueError(f"not an expression: {type(e).__name__}")
-
-
 def _spaced(op: str, tight: bool) -> str:
     if op == ":" or (tight and op in _TIGHT_IN_SLICE):
         return op
@@ -530,23 +376,266 @@ def _base(e: ast.Expr) -> str:
     return f"({format_expr(e)})"
 
 
-def _slice(s: ast.Slice) -> str:
-    if isinstance(s, ast.SliceRange):
-        return f"{_slice_bound(s.high)}:{_slice_bound(s.low)}"
-    if isinstance(s, ast.SliceIndex):
-        return _slice_bound(s.index)
-    raise ValueError(f"not a slice item: {type(s).__name__}")
-
-
 def _slice_bound(e: ast.Expr) -> str:
     """A bound inside ``<...>``: an additive expression, printed tight (``N-1``); anything
     looser (a comparison, ``&&``, ``:``, a conditional) is parenthesised. A bound ending in
     ``>`` (a nested slice) is parenthesised too, so that it does not meet the closing ``>``
     as a ``>>`` token."""
-    text = _expr(e, 0, tight=True)
+    text = _expr(e, 0, None, False, True)
     if isinstance(e, (ast.In, ast.IfExpr)) or (isinstance(e, ast.Binop) and _precedence(e.op) < _ADDITIVE):
         text = f"({text})"
     return f"({text})" if text.endswith(">") else text
+
+
+# ======================================================================================
+# The printer: one method per node class
+# ======================================================================================
+
+
+class _Printer(ast.Visitor):
+    """Declarations (``d_``) and types (``t_``) print as one text; patterns (``p_``) and slice
+    items (``sl_``) too; statements (``s_``, with the indentation level) as a list of lines;
+    expressions (``e_``) with the context of :func:`_expr`. A node the printer has no method
+    for is a ValueError naming it."""
+
+    def unhandled(self, node: Any, *args: Any) -> str:
+        raise ValueError(f"cannot print a {type(node).__name__}")
+
+    # ---- declarations ------------------------------------------------------------------
+    def d_FuncDef(self, d: ast.FuncDef) -> str:
+        head = f"{d.name}({_params(d.params)})"
+        if d.result is not None:
+            head = f"{format_type(d.result)} {head}"
+        return _with_body(head, d.body)
+
+    def d_GetterDef(self, d: ast.GetterDef) -> str:
+        if d.params is None:  # declared without brackets: `integer VL`
+            return _with_body(f"{format_type(d.result)} {d.name}", d.body)
+        return _with_body(f"{format_type(d.result)} {d.name}[{_params(d.params)}]", d.body)
+
+    def d_SetterDef(self, d: ast.SetterDef) -> str:
+        return _with_body(f"{d.name}[{_params(d.params)}] = {_param(d.value)}", d.body)
+
+    def d_EnumDecl(self, d: ast.EnumDecl) -> str:
+        return f"enumeration {d.name} {{{', '.join(d.members)}}};"
+
+    def d_RecordDecl(self, d: ast.RecordDecl) -> str:
+        return f"type {d.name} is ({_params(d.fields)})"
+
+    def d_TypeDecl(self, d: ast.TypeDecl) -> str:
+        return f"type {d.name};"
+
+    def d_TypeAlias(self, d: ast.TypeAlias) -> str:
+        return f"type {d.name} = {format_type(d.type)};"
+
+    def d_ConstDecl(self, d: ast.ConstDecl) -> str:
+        return f"constant {_declarator(d.type, d.name)} = {format_expr(d.value)};"
+
+    def d_GlobalDecl(self, d: ast.GlobalDecl) -> str:
+        if isinstance(d.type, ast.ArrayType) and d.init is not None:
+            raise ValueError(f"the array {d.name} cannot have an initial value")
+        init = "" if d.init is None else f" = {format_expr(d.init)}"
+        return f"{_declarator(d.type, d.name)}{init};"
+
+    # ---- types and patterns --------------------------------------------------------------
+    def t_TypeName(self, t: ast.TypeName) -> str:
+        return t.name
+
+    def t_BitsType(self, t: ast.BitsType) -> str:
+        return f"bits({format_expr(t.width)})"
+
+    def t_TupleType(self, t: ast.TupleType) -> str:
+        if len(t.elements) < 2:
+            raise ValueError("a tuple type needs at least two elements")
+        return "(" + ", ".join(format_type(x) for x in t.elements) + ")"
+
+    def t_ArrayType(self, t: ast.ArrayType) -> str:
+        raise ValueError("an array type is only printed by the declaration that names it")
+
+    def p_MaskPattern(self, p: ast.MaskPattern) -> str:
+        return f"'{p.mask}'"
+
+    def p_ExprPattern(self, p: ast.ExprPattern) -> str:
+        if not _is_pattern_expr(p.expr):
+            raise ValueError(f"a pattern is a literal or a (dotted) name, not {type(p.expr).__name__}")
+        return format_expr(p.expr)
+
+    def p_RangePattern(self, p: ast.RangePattern) -> str:
+        for bound in (p.low, p.high):
+            if not (isinstance(bound, ast.IntLit) or _is_name(bound)):
+                raise ValueError(f"a range's bound is an integer literal or a (dotted) name, not {type(bound).__name__}")
+        return f"{format_expr(p.low)}..{format_expr(p.high)}"
+
+    # ---- statements (a list of lines at ``indent`` levels) --------------------------------
+    def s_Assign(self, s: ast.Assign, indent: int) -> list[str]:
+        return [f"{INDENT * indent}{_expr(s.target, 0)} = {format_expr(s.value)};"]
+
+    def s_VarDecl(self, s: ast.VarDecl, indent: int) -> list[str]:
+        if not s.names:
+            raise ValueError("a variable declaration needs a name")
+        if s.init is not None and len(s.names) != 1:
+            raise ValueError("an initialised variable declaration declares one name")
+        if s.constant and s.init is None:
+            raise ValueError("a constant needs an initial value")
+        text = ", ".join([_declarator(s.type, s.names[0]), *s.names[1:]])
+        if s.init is not None:
+            text += f" = {format_expr(s.init)}"
+        if s.constant:
+            text = "constant " + text
+        return [f"{INDENT * indent}{text};"]
+
+    def s_CallStmt(self, s: ast.CallStmt, indent: int) -> list[str]:
+        return [f"{INDENT * indent}{_expr(s.call, 0)};"]
+
+    def s_If(self, s: ast.If, indent: int) -> list[str]:
+        pad = INDENT * indent
+        lines = [f"{pad}if {_cond(s.cond)} then", *_block(s.then, indent + 1, "if")]
+        for arm in s.elsifs:
+            lines.append(f"{pad}elsif {_cond(arm.cond)} then")
+            lines.extend(_block(arm.body, indent + 1, "elsif"))
+        if s.orelse is not None:
+            lines.append(f"{pad}else")
+            lines.extend(_block(s.orelse, indent + 1, "else"))
+        return lines
+
+    def s_Case(self, s: ast.Case, indent: int) -> list[str]:
+        return _case_lines(s, indent)
+
+    def s_For(self, s: ast.For, indent: int) -> list[str]:
+        direction = "downto" if s.down else "to"
+        head = f"{INDENT * indent}for {s.var} = {_cond(s.start)} {direction} {_cond(s.stop)}"
+        return [head, *_block(s.body, indent + 1, "for")]
+
+    def s_While(self, s: ast.While, indent: int) -> list[str]:
+        return [f"{INDENT * indent}while {_cond(s.cond)} do", *_block(s.body, indent + 1, "while")]
+
+    def s_Repeat(self, s: ast.Repeat, indent: int) -> list[str]:
+        pad = INDENT * indent
+        return [f"{pad}repeat", *_block(s.body, indent + 1, "repeat"), f"{pad}until {_cond(s.cond)};"]
+
+    def s_Return(self, s: ast.Return, indent: int) -> list[str]:
+        if s.value is None:
+            return [f"{INDENT * indent}return;"]
+        return [f"{INDENT * indent}return {format_expr(s.value)};"]
+
+    def s_Assert(self, s: ast.Assert, indent: int) -> list[str]:
+        return [f"{INDENT * indent}assert {_cond(s.cond)};"]
+
+    def s_Undefined(self, s: ast.Undefined, indent: int) -> list[str]:
+        return [f"{INDENT * indent}UNDEFINED;"]
+
+    def s_Unpredictable(self, s: ast.Unpredictable, indent: int) -> list[str]:
+        return [f"{INDENT * indent}UNPREDICTABLE;"]
+
+    def s_See(self, s: ast.See, indent: int) -> list[str]:
+        return [f"{INDENT * indent}SEE {_string(s.text)};"]
+
+    def s_ImpDefStmt(self, s: ast.ImpDefStmt, indent: int) -> list[str]:
+        return [f"{INDENT * indent}IMPLEMENTATION_DEFINED {_string(s.text)};"]
+
+    # ---- expressions (context as for :func:`_expr`) ---------------------------------------
+    def e_IntLit(self, e: ast.IntLit, *context: Any) -> str:
+        if e.value < 0:
+            raise ValueError(f"integer literals are non-negative; got {e.value} (use Unop '-')")
+        return f"0x{e.value:X}" if e.hex else str(e.value)
+
+    def e_BitsLit(self, e: ast.BitsLit, *context: Any) -> str:
+        if set(e.bits) - {"0", "1"}:
+            raise ValueError(f"a bit string holds only 0 and 1: {e.bits!r}")
+        return f"'{e.bits}'"
+
+    def e_MaskLit(self, e: ast.MaskLit, *context: Any) -> str:
+        if set(e.mask) - {"0", "1", "x"} or "x" not in e.mask:
+            raise ValueError(f"a mask holds 0, 1 and at least one x: {e.mask!r}")
+        return f"'{e.mask}'"
+
+    def e_StrLit(self, e: ast.StrLit, *context: Any) -> str:
+        return _string(e.value)
+
+    def e_BoolLit(self, e: ast.BoolLit, *context: Any) -> str:
+        return "TRUE" if e.value else "FALSE"
+
+    def e_Var(self, e: ast.Var, *context: Any) -> str:
+        return e.name
+
+    def e_Discard(self, e: ast.Discard, *context: Any) -> str:
+        raise ValueError("'-' (Discard) is only allowed as an element of a tuple")
+
+    def e_Field(self, e: ast.Field, *context: Any) -> str:
+        return f"{_base(e.base)}.{e.field}"
+
+    def e_Fields(self, e: ast.Fields, *context: Any) -> str:
+        if not e.fields:
+            raise ValueError("a multi-field selection needs at least one field")
+        return f"{_base(e.base)}.<{','.join(e.fields)}>"
+
+    def e_SliceExpr(self, e: ast.SliceExpr, *context: Any) -> str:
+        if not e.slices:
+            raise ValueError("a bit slice needs at least one item")
+        return f"{_base(e.base)}<{','.join(self.visit(s) for s in e.slices)}>"
+
+    def e_Index(self, e: ast.Index, *context: Any) -> str:
+        return f"{e.name}[{_args(e.args)}]"
+
+    def e_Call(self, e: ast.Call, *context: Any) -> str:
+        return f"{e.name}({_args(e.args)})"
+
+    def e_TupleExpr(self, e: ast.TupleExpr, *context: Any) -> str:
+        if len(e.elements) < 2:
+            raise ValueError("a tuple needs at least two elements")
+        return "(" + ", ".join("-" if isinstance(x, ast.Discard) else format_expr(x) for x in e.elements) + ")"
+
+    def e_Unop(self, e: ast.Unop, *context: Any) -> str:
+        if e.op not in ("NOT", "!", "-"):
+            raise ValueError(f"unknown unary operator {e.op!r}")
+        spelled = "NOT " if e.op == "NOT" else e.op
+        return f"{spelled}{_operand(e.operand)}"
+
+    def e_Binop(self, e: ast.Binop, parent_prec: int = 0, parent_op: str | None = None, right: bool = False,
+                tight: bool = False) -> str:
+        mine = _precedence(e.op)
+        left = _expr(e.left, mine, e.op, False, tight)
+        rhs = _expr(e.right, mine, e.op, True, tight)
+        text = f"{left}{_spaced(e.op, tight)}{rhs}"
+        return f"({text})" if _needs_parens(mine, e.op, parent_prec, parent_op, right) else text
+
+    def e_In(self, e: ast.In, parent_prec: int = 0, parent_op: str | None = None, right: bool = False,
+             tight: bool = False) -> str:
+        if not e.patterns:
+            raise ValueError("an IN set needs at least one pattern")
+        pats = ", ".join(format_pattern(p) for p in e.patterns)
+        text = f"{_expr(e.expr, IN_PRECEDENCE, 'IN')} IN {{{pats}}}"
+        return f"({text})" if _needs_parens(IN_PRECEDENCE, "IN", parent_prec, parent_op, right) else text
+
+    def e_IfExpr(self, e: ast.IfExpr, parent_prec: int = 0, *context: Any) -> str:
+        return f"({_if_expr(e)})" if parent_prec else _if_expr(e)
+
+    def e_Unknown(self, e: ast.Unknown, *context: Any) -> str:
+        return f"{format_type(e.type)} UNKNOWN"
+
+    def e_ImpDef(self, e: ast.ImpDef, *context: Any) -> str:
+        text = f"{format_type(e.type)} IMPLEMENTATION_DEFINED"
+        if e.key is not None:
+            text += f" {_string(e.key)}"
+        return text
+
+    # ---- slice items -------------------------------------------------------------------
+    def sl_SliceRange(self, s: ast.SliceRange) -> str:
+        return f"{_slice_bound(s.high)}:{_slice_bound(s.low)}"
+
+    def sl_SliceIndex(self, s: ast.SliceIndex) -> str:
+        return _slice_bound(s.index)
+
+    def sl_SliceLength(self, s: ast.SliceLength) -> str:
+        return f"{_slice_bound(s.low)}+:{_slice_bound(s.width)}"
+
+
+_PRINTER = _Printer()
+
+#: ``_expr(e, parent_prec, parent_op=None, right=False, tight=False)``: ``e`` as an operand of
+#: ``parent_op`` (precedence ``parent_prec``; 0 when ``e`` is not an operand), on its ``right``
+#: side or not; ``tight`` prints ``+ - *`` without spaces (inside bit slices).
+_expr = _PRINTER.visit
 
 
 # ======================================================================================
@@ -588,7 +677,9 @@ def _balanced(text: str) -> bool:
 
 
 def pattern_text(p: Any) -> str:
-    """A pattern as written (``'x0'``, ``EL2``)."""
+    """A pattern as written (``'x0'``, ``EL2``, ``0..3``)."""
     if isinstance(p, ast.MaskPattern):
         return f"'{p.mask}'"
+    if isinstance(p, ast.RangePattern):
+        return f"{source_text(p.low)}..{source_text(p.high)}"
     return source_text(p.expr)

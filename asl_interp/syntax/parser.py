@@ -36,10 +36,10 @@ from lark import Lark, Token
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 from lark.lexer import Lexer, PatternStr
 
-from ..errors import ASLError, ASLSyntaxError, ErrorList, Span, UsageError, remember_source
+from ..errors import ASLError, ASLSyntaxError, ErrorList, Span, remember_source
 from . import ast
 from .formatter import BINARY_PRECEDENCE, IN_PRECEDENCE
-from .source import exists, is_dir, read_text
+from .source import read_text, source_files
 
 __all__ = ["parse", "parse_file", "parse_expression", "parse_statements", "parse_paths", "build_lark"]
 
@@ -118,7 +118,7 @@ def _layout(tokens: Iterator[Token], state: _ParseState) -> Iterator[Token]:
         elif kind in _CLOSERS:
             if brackets:
                 brackets -= 1
-        elif kind == "COLON":
+        elif kind == "COLON" or kind == "PLUSCOLON":
             state.slice_colon = True
         elif kind == "LT":
             prev = state.last
@@ -601,6 +601,14 @@ class _Build:
         high, low = _strip_tokens(children)
         return ast.SliceRange(high, low, span=self._span(raw))
 
+    def slice_length(self, raw, children):
+        low, width = children
+        return ast.SliceLength(low, width, span=self._span(raw))
+
+    def range_pattern(self, raw, children):
+        low, high = children
+        return ast.RangePattern(low, high, span=self._span(raw))
+
     def int_lit(self, raw, children):
         tok = children[0]
         text = str(tok)
@@ -716,7 +724,10 @@ def _climb(items: list, filename: str) -> ast.Expr:
 
 
 def _pattern(expr: ast.Expr) -> ast.Pattern:
-    """A case-arm or ``IN`` pattern: masks with ``x`` match bitwise, anything else by equality."""
+    """A case-arm or ``IN`` pattern: masks with ``x`` match bitwise, a range (already a
+    pattern) by its bounds, anything else by equality."""
+    if isinstance(expr, ast.Pattern):
+        return expr
     if isinstance(expr, ast.MaskLit):
         return ast.MaskPattern(expr.mask, span=expr.span)
     return ast.ExprPattern(expr, span=expr.span)
@@ -1195,28 +1206,13 @@ def parse_expression(text: str, filename: str = "<expr>") -> ast.Expr:
         raise ErrorList([err]) from None
 
 
-def asl_files_in(folder: Path) -> list[Path]:
-    """The ``*.asl`` files below ``folder``, recursively, sorted: every such name that is not
-    a folder (a link to nothing is kept, so that reading it reports it rather than the file
-    being skipped in silence)."""
-    return sorted(p for p in folder.rglob("*.asl") if not p.is_dir())
-
-
 def parse_paths(paths: Iterable[str | Path]) -> tuple[list[ast.Module], list[ASLError]]:
     """Parse files and folders (``*.asl`` below a folder, recursively, in sorted order).
 
     Returns the modules that parsed and every error found (syntax errors of each file, in
     file order). A path that does not exist raises :class:`UsageError` naming it.
     """
-    files: list[Path] = []
-    for raw in paths:
-        path = Path(raw)
-        if is_dir(path):
-            files.extend(asl_files_in(path))
-        elif exists(path):
-            files.append(path)  # a device or a broken link: reading it says what is wrong
-        else:
-            raise UsageError(f"no such file or folder: {raw}")
+    files = source_files(paths)
     modules: list[ast.Module] = []
     errors: list[ASLError] = []
     for file in files:

@@ -18,12 +18,14 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Iterable
 from pathlib import Path
 from typing import BinaryIO
 
 from ..errors import ASLError, Span, UsageError
 
-__all__ = ["DEFAULT_MAX_BYTES", "max_bytes", "set_max_bytes", "is_dir", "is_file", "exists", "open_input", "read_text", "read_bytes", "decode", "BOM"]
+__all__ = ["DEFAULT_MAX_BYTES", "max_bytes", "set_max_bytes", "is_dir", "is_file", "exists", "open_input", "read_text", "read_bytes", "decode", "BOM",
+           "asl_files_in", "source_files"]
 
 #: The default of the ``file-size`` limit (see :mod:`asl_interp.lib.limits`, which sets it).
 DEFAULT_MAX_BYTES = 64 << 20
@@ -133,3 +135,25 @@ def decode(data: bytes, name: str, what: str, error: type[ASLError] = UsageError
 def read_text(path: str | Path, what: str, error: type[ASLError] = UsageError) -> str:
     """The text of ``path``: :func:`read_bytes`, then :func:`decode`."""
     return decode(read_bytes(path, what, error), os.fspath(path), what, error)
+
+
+def asl_files_in(folder: Path) -> list[Path]:
+    """The ``*.asl`` files below ``folder``, recursively, sorted: every such name that is not
+    a folder (a link to nothing is kept, so that reading it reports it rather than the file
+    being skipped in silence)."""
+    return sorted(p for p in folder.rglob("*.asl") if not p.is_dir())
+
+
+def source_files(paths: Iterable[str | Path]) -> list[Path]:
+    """The ``.asl`` files that ``paths`` name: a file as given, a folder's ``*.asl`` below it
+    (recursively, sorted). A path that does not exist raises :class:`UsageError` naming it."""
+    files: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if is_dir(path):
+            files.extend(asl_files_in(path))
+        elif exists(path):
+            files.append(path)  # a device or a broken link: reading it says what is wrong
+        else:
+            raise UsageError(f"no such file or folder: {raw}")
+    return files

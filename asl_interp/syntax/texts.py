@@ -1,0 +1,58 @@
+"""Short texts (a CALL, ``eval``'s CODE) parsed through the on-disk cache.
+
+In: ASL text (one expression, or statements) and the file name diagnostics give it.
+Out: the same AST :mod:`asl_interp.syntax.parser` builds for it.
+
+Guarantees: the result, and every error, is what the parser gives: on a miss this module
+calls it, on a hit the tree was built by it from exactly this text, file name and version of
+asl-interp (the key covers all three: :func:`asl_interp.cache.compiler_hash`). A text with
+errors is never cached. A hit needs neither the parser module nor Lark, so that a warm
+``run`` or ``eval`` does not import them. Each text is parsed (or read) once per process.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from .. import cache
+from ..errors import remember_source
+from . import ast
+
+__all__ = ["parse_expression", "parse_statements"]
+
+_SEEN: dict[tuple[str, str, str], Any] = {}
+
+
+def parse_expression(text: str, filename: str = "<expr>") -> ast.Expr:
+    """:func:`asl_interp.syntax.parser.parse_expression`, through the cache. Raises ErrorList."""
+    return _parsed("expression", text, filename)
+
+
+def parse_statements(text: str, filename: str = "<stmt>") -> tuple[ast.Stmt, ...]:
+    """:func:`asl_interp.syntax.parser.parse_statements`, through the cache. Raises ErrorList."""
+    return _parsed("statements", text, filename)
+
+
+def _parsed(kind: str, text: str, filename: str) -> Any:
+    memo = (kind, text, filename)
+    node = _SEEN.get(memo)
+    if node is not None:
+        remember_source(filename, text)
+        return node
+    key = None
+    if cache.enabled():
+        key = hashlib.sha256(f"parsed {kind}\n{cache.compiler_hash()}\n{filename}\n{text}".encode()).hexdigest()
+    node = cache.read_entry(key) if key is not None else None
+    if isinstance(node, ast.Expr if kind == "expression" else tuple):
+        remember_source(filename, text)  # what a diagnostic at one of its spans shows
+    else:
+        from . import parser
+
+        node = parser.parse_expression(text, filename) if kind == "expression" else parser.parse_statements(text, filename)
+        if key is not None:
+            cache.write_entry(key, node, f"parsed {kind}")
+    if len(_SEEN) > 1000:
+        _SEEN.clear()
+    _SEEN[memo] = node
+    return node
