@@ -565,6 +565,30 @@ def _cmd_profiles(args: argparse.Namespace) -> int:
 
 
 # --------------------------------------------------------------------------------------
+# consistency (asl_interp.analysis.consistency)
+# --------------------------------------------------------------------------------------
+
+
+@command("consistency", help="List the rules a state must keep to be one a processor can be in, each with the spec "
+                             "lines or the Arm ARM statement behind it.",
+         example="asl-interp consistency --spec armv8.6", exits={1: None})
+def _add_consistency(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--spec", default="armv8.6", metavar="VERSION|DIR",
+                   help="a bundled spec version (default: armv8.6) or a spec folder: the lines cited are that "
+                        "version's")
+
+
+@_add_consistency
+def _cmd_consistency(args: argparse.Namespace) -> int:
+    from ..analysis.consistency import render_rules
+    from .api import load_spec
+    from .report import write
+
+    write(render_rules(load_spec(args.spec)))
+    return 0
+
+
+# --------------------------------------------------------------------------------------
 # registers
 # --------------------------------------------------------------------------------------
 
