@@ -132,26 +132,43 @@ def test_checks_needing_unset_fields_are_skipped(spec):
     assert state_consistency(spec, spec.machine("default", {})) == []
 
 
-def test_explore_consistent_drops_only_runs_the_spec_calls_inconsistent(spec):
-    from asl_interp.analysis.explore import explore
-
-    fixed = {"PSTATE.nRW": 1}
-    every = explore(spec, "CheckVFPEnabled(TRUE)", fixed=fixed)
-    kept = explore(spec, "CheckVFPEnabled(TRUE)", fixed=fixed, consistent=True)
-    assert every.inconsistent == 0 and kept.inconsistent > 0
-    assert (len(kept.leaves) + len(kept.infeasible_leaves) + kept.inconsistent
-            == len(every.leaves) + len(every.infeasible_leaves))
-    at_el3 = [leaf for leaf in every.leaves if leaf.fields.get("PSTATE.EL") == frozenset({0b11})]
-    assert at_el3  # AArch32 at EL3 on `default` (EL3 is AArch64 there): all dropped
-    assert not [leaf for leaf in kept.leaves if leaf.fields.get("PSTATE.EL") == frozenset({0b11})]
+def open_mode_guest():
+    """The example guest with PSTATE.M left open: 32 modes at EL1 (fast: 17 runs)."""
+    state = load_state_file(GUEST).registers
+    return {**state, "PSTATE": {k: v for k, v in state["PSTATE"].items() if k != "M"}}
 
 
-def test_explore_consistent_option(capsys):
+def test_explore_leaves_out_exactly_the_states_the_rules_reject(spec):
+    from asl_interp.analysis.explore import explore, leaf_states, render_table
+
+    every = explore(spec, "CheckVFPEnabled(TRUE)", fixed=open_mode_guest(), consistent=False)
+    kept = explore(spec, "CheckVFPEnabled(TRUE)", fixed=open_mode_guest())
+    assert every.inconsistent == 0 and every.left_out == {} and len(every.infeasible_leaves) == 1
+    assert kept.left_out == {"mode-valid": 9, "mode-el": 1, "entry-assertion shared/functions/system.asl:449": 1}
+    assert kept.infeasible_leaves == []  # the failed entry assertion is a state no processor is in
+    modes = set().union(*(leaf.fields["PSTATE.M"] for leaf in kept.leaves))
+    # FIQ, IRQ, Svc, Abort, Undef and System: the EL1 modes
+    assert sorted(modes) == [0b10001, 0b10010, 0b10011, 0b10111, 0b11011, 0b11111]
+    assert sum(leaf_states(leaf) for leaf in kept.leaves) == 6
+    assert sum(leaf_states(leaf) for leaf in every.leaves) == 16
+    text = render_table(kept).splitlines()
+    assert text[1] == ("left out: 11 paths of states no processor can be in (mode-valid 9, entry-assertion "
+                       "shared/functions/system.asl:449 1, mode-el 1; `asl-interp consistency` lists the rules, "
+                       "--all-states keeps them)")
+    assert "M32_Monitor" not in "\n".join(text) and "M32_Hyp" not in "\n".join(text)
+
+
+def test_explore_all_states_option(capsys):
     from asl_interp.app.cli import main
 
-    assert main(["explore", "CheckVFPEnabled(TRUE)", "--set", "PSTATE.nRW=1", "--consistent"]) == 0
-    first = capsys.readouterr().out.splitlines()[0]
-    assert "inconsistent runs dropped (--consistent)" in first
-    assert main(["explore", "CheckVFPEnabled(TRUE)", "--set", "PSTATE.nRW=1", "--consistent", "--json"]) == 0
+    sets = ["--state", str(GUEST), "--set", "PSTATE.M=M32_Monitor"]
+    assert main(["explore", "CheckVFPEnabled(TRUE)", *sets]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].endswith("0 paths, 0 states, 0 infeasible" + out[0].split("0 infeasible")[1])
+    assert out[1].startswith("left out: 1 path of states no processor can be in (mode-valid 1;")
+    assert main(["explore", "CheckVFPEnabled(TRUE)", *sets, "--all-states"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert ": 1 path, 1 state, 0 infeasible" in out[0] and not out[1].startswith("left out")
+    assert main(["explore", "CheckVFPEnabled(TRUE)", *sets, "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert data["inconsistent"] > 0 and f"{data['inconsistent']} inconsistent runs dropped" in first
+    assert data["consistent"] is True and data["left_out"] == {"mode-valid": 1} and data["inconsistent"] == 1
