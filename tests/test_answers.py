@@ -120,6 +120,13 @@ def test_crosscheck_leaves_out_profile_answers_the_model_read(spec, tmp_path):
     assert not result.agrees
     for d in result.disagreements:
         assert "HaveEL(EL3)" not in d.state and "HaveEL(EL3)" in d.detail
+    text = render_crosscheck(result)
+    assert text.count("HaveEL(EL3)") == 1  # once, in the header
+    assert "profile answers the model read (in every state below): HaveEL(EL3)=TRUE" in text
+    # an answer the exploration varies is part of each state
+    varied = crosscheck(spec, "CheckVFPEnabled(TRUE)", load_model(f"{model}:m"), vary=["HaveEL(EL3)"],
+                        fixed={**GUEST, "PSTATE.M": "M32_Svc", "FPEXC32_EL2.EN": 1, "CPTR_EL2.TFP": 0})
+    assert any("HaveEL(EL3)" in d.state for d in varied.disagreements)
 
 
 def test_the_counterexample_prefers_the_ordinary_state(spec):

@@ -903,6 +903,10 @@ def render_crosscheck(result: CrossCheckResult) -> str:
     out = [head, f"disagrees: model {result.model_name} differs from the spec in "
                  f"{len(result.disagreements)} case{'s' if len(result.disagreements) != 1 else ''} "
                  f"({result.states} states checked on {result.paths} paths)"]
+    facts = profile_facts(result)
+    if facts:
+        out.append("profile answers the model read (in every state below): "
+                   + "  ".join(f"{k}={_show(table, k, v)}" for k, v in facts.items()))
     for i, d in enumerate(result.disagreements, 1):
         out.append("")
         more = f"  (and {d.count - 1} more state{'s' if d.count != 2 else ''} like it)" if d.count > 1 else ""
@@ -913,6 +917,17 @@ def render_crosscheck(result: CrossCheckResult) -> str:
             out.append(f"             {step_line(step, table.spec_root)}")
         out.append(f"    model: {model_text(d.model)}")
     return "\n".join(out)
+
+
+def profile_facts(result: CrossCheckResult) -> dict[str, Any]:
+    """The profile answers the model read that the disagreements' minimal states leave out
+    (the same in every state: the profile's, not explored), by name."""
+    facts: dict[str, Any] = {}
+    for d in result.disagreements:
+        for name, value in (d.detail or {}).items():
+            if name not in d.state and name in result.model_reads and "(" in name:
+                facts.setdefault(name, value)
+    return facts
 
 
 def _show(table: DecisionTable, name: str, value: Any) -> str:

@@ -1323,8 +1323,8 @@ def minimal_names(spec: Any, states: Sequence[tuple[Mapping[str, Any], Leaf]], r
     """The names a minimal counterexample shows of ``states`` (each with its leaf): the
     ``relevant`` fields (:func:`relevant_fields`), the field the question varies
     (``storage``/``fmask``) and the :data:`CONTEXT`, each bit once (the first name holding it, in the states'
-    order), none whose bits the command line fixed (``fixed``), and no profile answer (the
-    header shows those)."""
+    order), none whose bits the command line fixed (``fixed``), and no profile answer but
+    those the exploration varied (the header shows the profile's)."""
     reads: dict[str, Read] = {}
     for _state, leaf in states:
         for r in leaf.reads:
@@ -1339,10 +1339,14 @@ def minimal_names(spec: Any, states: Sequence[tuple[Mapping[str, Any], Leaf]], r
         r = reads.get(name)
         if r is not None:
             key, mask = _read_bits(spec, r)
-        else:  # a field only the model read, or a profile answer (not register state: left out)
+        else:  # a field only the model read, or a profile answer
             try:
                 key, mask, _norm = resolve_field(spec, name)
             except (StateError, UsageError):
+                # an answer the exploration varied (--vary-profile) is part of the state;
+                # the profile's own answers are not (the header shows those)
+                if any(name in leaf.fields for _state, leaf in states):
+                    keep.add(name)
                 continue
         if key == storage and mask & fmask:
             keep.add(name)  # the varied field, always
