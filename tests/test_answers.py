@@ -143,3 +143,19 @@ def test_json_keeps_the_detail(capsys):
     assert rc == 0 and data["consistent"] is True and data["fine"] is False
     joined = [row for row in data["rows"] if "paths" in row]
     assert joined and all(len(row["paths"]) >= 2 for row in joined)
+
+
+def test_all_lists_a_counterexample_of_every_class(spec, capsys):
+    where = ["--where", "SCR_EL3.RW=1", "--where", "HCR_EL2.RW=0", "--where", "HCR_EL2.TGE=0"]
+    argv = ["check-property", "CheckVFPEnabled(TRUE)", "--independent-of", "FPEXC32_EL2.EN", *WHERE, *where]
+    rc, one = cli(capsys, *argv)
+    rc_all, every = cli(capsys, *argv, "--all")
+    assert rc == rc_all == 1 and "classes" not in one
+    assert "[1] of 2 classes: 48 pairs of paths like it" in every
+    assert "[2] of 2 classes" in every and "exception to EL2 in AArch64, EC 0x07" in every
+    # the first class is the counterexample shown without --all
+    assert one.split("\n\n", 1)[1] in every
+    rc, out = cli(capsys, *argv, "--all", "--json")
+    data = json.loads(out)
+    assert [c["pairs"] for c in data["classes"]] == [48, 48]
+    assert data["classes"][0]["counterexample"] == data["counterexample"]

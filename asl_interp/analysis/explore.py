@@ -1092,6 +1092,8 @@ class Counterexample:
     decisive: tuple[tuple[PathStep, ...], tuple[PathStep, ...]]
     diverge: PathStep | None = None
     detail: tuple[dict[str, Any], dict[str, Any]] | None = None
+    #: how many pairs of paths of this class (the pair of outcomes) there are (``--all``)
+    count: int = 1
 
 
 @attrs.define(slots=True)
@@ -1106,6 +1108,8 @@ class PropertyResult:
     states: int
     table: DecisionTable
     counterexample: Counterexample | None = None
+    #: with ``--all``: a counterexample of every other class
+    others: list[Counterexample] = attrs.field(factory=list)
 
 
 def resolve_field(spec: Any, name: str) -> tuple[str, int, str]:
@@ -1157,13 +1161,15 @@ def _touches(leaf: Leaf, storage: str, fmask: int) -> bool:
 def check_independent(spec: Any, call: str, field: str, *, profile: str | Path | Profile = "default",
                       where: Mapping[str, Any] | None = None, vary: Iterable[str] | bool = (),
                       max_paths: int = DEFAULT_MAX_PATHS, coverage: bool = False, consistent: bool = True,
-                      fine: bool = False) -> PropertyResult:
+                      fine: bool = False, every: bool = False) -> PropertyResult:
     """Whether the outcome of ``call`` is independent of ``field`` (``REG`` for all its fields
     or ``REG.FIELD``; views share storage, so ``FPEXC`` and ``FPEXC32_EL2`` are the same
     state) over every state matching ``where``. A counterexample is two states differing only
     in ``field`` with different outcomes (the pair that reads the fewest fields).
     ``coverage``, ``consistent`` (only states a processor can be in; the default) and
-    ``fine`` are as for :func:`explore`."""
+    ``fine`` are as for :func:`explore`. The counterexample shown is the most ordinary
+    (:func:`ordinary`); ``every`` (``--all``) also finds one of every other class (pair of
+    compared outcomes), in ``PropertyResult.others``, each with its count of pairs."""
     try:
         storage, fmask, norm = resolve_field(spec, field)
     except StateError as err:
@@ -1178,38 +1184,50 @@ def check_independent(spec: Any, call: str, field: str, *, profile: str | Path |
                     coverage=coverage, consistent=consistent, fine=fine)
     desc = f"{call} is independent of {norm}" + (f" where {where_text(where)}" if where else "")
     states = sum(leaf_states(leaf) for leaf in table.leaves)
-    # The most ordinary pair (see ordinary()), then the one reading the fewest fields: both
-    # lists in that order, so the bound prunes early.
-    best: tuple[tuple, Leaf, Leaf] | None = None
     # (--all-states: the fewest fields only, as before consistency was the default)
     rank = {id(leaf): ordinary(leaf) if consistent else (len(leaf.fields),) for leaf in table.leaves}
+    pairs = _pairs(table, storage, fmask, rank, every)
+    if not pairs:
+        return PropertyResult(True, desc, table.paths, states, table)
+    found = []
+    for a, b, count in pairs:
+        detail = _pair_states(spec, a, b, storage, fmask)
+        shown = detail if fine else _pair_states(spec, a, b, storage, fmask, minimal=where, leaves=table.leaves,
+                                                 same=table.same)
+        found.append(Counterexample(shown, (a.outcome, b.outcome), (a.decisive, b.decisive),
+                                    _diverge(a.outcome, b.outcome), None if shown == detail else detail, count))
+    return PropertyResult(False, desc, table.paths, states, table, found[0], found[1:])
+
+
+def _pairs(table: DecisionTable, storage: str, fmask: int, rank: Mapping[int, tuple],
+           every: bool) -> list[tuple[Leaf, Leaf, int]]:
+    """Pairs of leaves that share a state outside the field and whose compared outcomes
+    differ: the first by ``rank`` (then the fewest fields); with ``every``, the first of each
+    class (the pair of compared outcomes), with how many pairs the class has."""
     by_rank = sorted(table.leaves, key=lambda leaf: rank[id(leaf)])
     keys = {id(leaf): table.same(leaf.outcome) for leaf in by_rank}  # what is compared
+    best: dict[tuple, tuple[tuple, Leaf, Leaf]] = {}
+    counts: dict[tuple, set[frozenset[int]]] = {}
     for a in by_rank:
-        if best is not None and rank[id(a)] > best[0]:
-            break
+        if not every and best and rank[id(a)] > next(iter(best.values()))[0]:
+            break  # both lists in rank order: the bound prunes early
         if not _touches(a, storage, fmask):
             continue
         ka = keys[id(a)]
         for b in by_rank:
             key = max(rank[id(a)], rank[id(b)]) + (len(a.fields) + len(b.fields),)
-            if best is not None and key[:-1] > best[0][:-1]:
+            cls = tuple(sorted((ka, keys[id(b)]), key=repr)) if every else ()  # A/B either way round
+            have = best.get(cls)
+            if not every and have is not None and key[:-1] > have[0][:-1]:
                 break
-            if best is not None and key >= best[0]:
-                continue
-            if b is a or keys[id(b)] == ka:
+            if b is a or keys[id(b)] == ka or (not every and have is not None and key >= have[0]):
                 continue
             if _meet(a, b, storage, fmask) is not None and _meet(b, a, storage, fmask) is not None:
-                best = (key, a, b)
-    if best is None:
-        return PropertyResult(True, desc, table.paths, states, table)
-    _n, a, b = best
-    detail = _pair_states(spec, a, b, storage, fmask)
-    shown = detail if fine else _pair_states(spec, a, b, storage, fmask, minimal=where, leaves=table.leaves,
-                                             same=table.same)
-    cx = Counterexample(shown, (a.outcome, b.outcome), (a.decisive, b.decisive), _diverge(a.outcome, b.outcome),
-                        None if shown == detail else detail)
-    return PropertyResult(False, desc, table.paths, states, table, cx)
+                counts.setdefault(cls, set()).add(frozenset((id(a), id(b))))
+                if have is None or key < have[0]:
+                    best[cls] = (key, a, b)
+    ordered = sorted(best.items(), key=lambda kv: kv[1][0])
+    return [(a, b, len(counts[cls]) if every else 1) for cls, (_key, a, b) in ordered]
 
 
 def ordinary(leaf: Leaf) -> tuple[int, int, int]:
@@ -1626,14 +1644,19 @@ def render_property(result: PropertyResult, field: str | None = None) -> str:
     cx = result.counterexample
     assert cx is not None
     out = [f"counterexample: {result.description} does not hold (profile {table.profile})", *left]
-    for i in range(2 if cx.states[0] != cx.states[1] else 1):
-        out.append("")
-        out.append(f"state {'AB'[i]}: " + "  ".join(f"{show_name(k)}={show_value(k, v, table.widths, table.names)}"
-                                                    for k, v in cx.states[i].items()))
-        out.append(f"  outcome: {outcome_text(cx.outcomes[i])}")
-        for step in cx.decisive[i]:
-            mark = "  <- paths part here" if cx.diverge is not None and step.span == cx.diverge.span else ""
-            out.append(f"    {step_line(step, table.spec_root)}{mark}")
+    every = [cx, *result.others]
+    for n, one in enumerate(every, 1):
+        if result.others:
+            out.append("")
+            out.append(f"[{n}] of {len(every)} classes: {_plural(one.count, 'pair')} of paths like it")
+        for i in range(2 if one.states[0] != one.states[1] else 1):
+            out.append("")
+            out.append(f"state {'AB'[i]}: " + "  ".join(f"{show_name(k)}={show_value(k, v, table.widths, table.names)}"
+                                                        for k, v in one.states[i].items()))
+            out.append(f"  outcome: {outcome_text(one.outcomes[i])}")
+            for step in one.decisive[i]:
+                mark = "  <- paths part here" if one.diverge is not None and step.span == one.diverge.span else ""
+                out.append(f"    {step_line(step, table.spec_root)}{mark}")
     return "\n".join(out)
 
 
@@ -1643,15 +1666,20 @@ def property_json(result: PropertyResult) -> dict[str, Any]:
     data: dict[str, Any] = {"holds": result.holds, "property": result.description, "paths": result.paths,
                             "states": result.states, "profile": result.table.profile,
                             "consistent": result.table.consistent, "left_out": dict(result.table.left_out)}
+    def pair(cx: Counterexample) -> list[dict[str, Any]]:
+        return [{"state": {k: json_value(v) for k, v in cx.states[i].items()},
+                 "detail": {k: json_value(v) for k, v in (cx.detail or cx.states)[i].items()},
+                 "outcome": outcome_json(cx.outcomes[i]),
+                 "decisive": [step_json(s, root) for s in cx.decisive[i]]}
+                for i in range(2)]
+
     cx = result.counterexample
     if cx is not None:
-        data["counterexample"] = [
-            {"state": {k: json_value(v) for k, v in cx.states[i].items()},
-             "detail": {k: json_value(v) for k, v in (cx.detail or cx.states)[i].items()},
-             "outcome": outcome_json(cx.outcomes[i]),
-             "decisive": [step_json(s, root) for s in cx.decisive[i]]}
-            for i in range(2)
-        ]
+        data["counterexample"] = pair(cx)
         if cx.diverge is not None:
             data["diverge"] = step_json(cx.diverge, root)
+    if result.others:  # --all: every class, the first being the counterexample above
+        data["classes"] = [{"pairs": one.count, "counterexample": pair(one),
+                            "diverge": None if one.diverge is None else step_json(one.diverge, root)}
+                           for one in [cx, *result.others] if one is not None]
     return data

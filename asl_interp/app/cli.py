@@ -940,6 +940,8 @@ def _add_check_property(p: argparse.ArgumentParser) -> None:
                    help="REG (all its fields) or REG.FIELD; views share storage (FPEXC is FPEXC32_EL2)")
     p.add_argument("--where", action="append", default=[], metavar="FIELD=VALUE",
                    help="only states with this value (repeatable)")
+    p.add_argument("--all", dest="every", action="store_true",
+                   help="a counterexample of every class (pair of outcomes), not only the most ordinary one")
 
 
 @_add_check_property
@@ -953,7 +955,7 @@ def _cmd_check_property(args: argparse.Namespace) -> int:
     where = state_options(spec, args.where, "--where")
     result = check_independent(spec, args.call, args.field, profile=profile, where=where, vary=vary,
                                max_paths=max_paths, coverage=bool(args.html), consistent=not args.all_states,
-                               fine=args.fine)
+                               fine=args.fine, every=args.every)
     if args.html:
         from .html import property_page
 
