@@ -159,3 +159,20 @@ def test_all_lists_a_counterexample_of_every_class(spec, capsys):
     data = json.loads(out)
     assert [c["pairs"] for c in data["classes"]] == [48, 48]
     assert data["classes"][0]["counterexample"] == data["counterexample"]
+
+
+def test_a_disagreement_shows_each_bit_once(spec, tmp_path):
+    """The model reads the AArch64 names of bits the AArch32 path read under its own
+    (CPACR_EL1.FPEN is CPACR.cp10, FPEXC32_EL2.EN is FPEXC.EN): each shows once, by the name
+    the spec's path used (or, for bits only the model read, the model's)."""
+    model = tmp_path / "m.py"
+    model.write_text("def m(f):\n    en, fpen = f['FPEXC32_EL2.EN'], f['CPACR_EL1.FPEN']\n"
+                     "    if fpen == 3 and en == 1:\n        return 'permitted'\n    return ('EL2', 0x07)\n")
+    result = crosscheck(spec, "CheckVFPEnabled(TRUE)", load_model(f"{model}:m"),
+                        fixed={**GUEST, "PSTATE.M": "M32_Svc", "CPTR_EL2.TFP": 0})
+    assert not result.agrees
+    for d in result.disagreements:
+        assert "CPACR.cp10" in d.state and "CPACR_EL1.FPEN" not in d.state and "CPACR_EL1.FPEN" in d.detail
+        assert len({"FPEXC.EN", "FPEXC32_EL2.EN"} & set(d.state)) == 1  # by the path's name, or the model's
+    assert any({"FPEXC.EN", "FPEXC32_EL2.EN"} <= set(d.detail) and "FPEXC.EN" in d.state
+               for d in result.disagreements)
