@@ -27,6 +27,7 @@ AArch32 is not in AArch32 state) breaks that rule, citing the assertion's line.
 
 from __future__ import annotations
 
+import re
 import textwrap
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -199,17 +200,12 @@ def entry_state(spec: Any, call: str | None) -> tuple[str, str] | None:
     ``("AArch32", "aarch32/functions.asl:39")`` for ``CheckVFPEnabled(TRUE)``. The Arm ARM's
     pseudocode library keeps it in ``aarch32/`` (AArch32 operation) or ``aarch64/`` (AArch64
     operation), as the transcription's folders do; ``shared/`` and anything else: None."""
-    if not call:
+    # The name before the first "(" (a call is checked before it runs; parsing it here would
+    # import the parser, which a warm run does without): anything else has no entry state.
+    match = re.match(r"\s*([A-Za-z_][A-Za-z0-9_.]*)\s*\(", call or "")
+    if match is None:
         return None
-    from ..syntax.parser import parse_expression
-
-    try:
-        node = parse_expression(call.strip(), "<call>")
-    except ASLError:
-        return None
-    if not isinstance(node, ast.Call):
-        return None
-    decl = _functions(spec).get(node.name)
+    decl = _functions(spec).get(match.group(1))
     if decl is None:
         return None
     where = _relpath(spec, decl.span.file)
