@@ -597,7 +597,8 @@ def test_inconsistent_state_gets_a_warning_and_keeps_the_exit_status(capsys):
     state = aarch32_guest(**{"PSTATE.EL": "EL3", "PSTATE.M": "M32_Monitor"})
     rc, out, err = run(capsys, *sets(state), "CheckVFPEnabled(TRUE)")
     assert rc == 0
-    assert "warning: inconsistent state: PSTATE.M is M32_Monitor ('10110'), which the spec's" in out
+    assert "warning: inconsistent state: breaks mode-valid (shared/functions/system.asl:366,\n" in out
+    assert "PSTATE.M is M32_Monitor ('10110'), which ELFromM32(PSTATE.M)\n  says is not a valid" in out
     data = run_json(capsys, "CheckVFPEnabled(TRUE)", state)
     assert len(data["warnings"]) == 2 and "ELUsingAArch32(PSTATE.EL) is FALSE at EL3" in data["warnings"][1]
     consistent = run_json(capsys, "CheckVFPEnabled(TRUE)", aarch32_guest())

@@ -1,14 +1,14 @@
-"""State consistency by the spec's own functions (asl_interp.analysis.consistency): HaveEL(PSTATE.EL),
-ELFromM32(PSTATE.M) against PSTATE.EL in AArch32 state, ELUsingAArch32(PSTATE.EL) against
-PSTATE.nRW. Checks that lack a field or an answer are skipped, and the evaluation's own
-records are not touched."""
+"""State consistency by the spec's own functions (asl_interp.analysis.consistency): every rule
+with the spec line it cites (HaveEL, ELFromM32, ELUsingAArch32, UsingAArch32, EL2Enabled),
+the `consistency` listing, and the explorations that leave inconsistent states out. Checks
+that lack a field or an answer are skipped, and the evaluation's own records are not touched."""
 
 import json
 
 import pytest
 from conftest import REPO
 
-from asl_interp.analysis.consistency import state_consistency
+from asl_interp.analysis.consistency import RULES, render_rules, rule_lines, state_consistency
 from asl_interp.app.api import load_spec
 from asl_interp.machine.state import load_state_file
 
@@ -20,10 +20,10 @@ def spec():
     return load_spec("armv8.6")
 
 
-def check(spec, profile="default", **state):
+def check(spec, profile="default", call="CheckVFPEnabled(TRUE)", **state):
     machine = spec.machine(profile, load_state_file(GUEST))
     machine.apply_state({k.replace("__", "."): v for k, v in state.items()})
-    warnings = state_consistency(spec, machine)
+    warnings = state_consistency(spec, machine, call=call)
     assert machine.reads == [] and machine.impdefs == []  # the checks' reads are not the run's
     return warnings
 
@@ -32,27 +32,98 @@ def test_the_example_guest_is_consistent(spec):
     assert check(spec) == []
 
 
-def test_a_user_mode_at_el1_contradicts_elfromm32(spec):
-    (w,) = check(spec, PSTATE__M="M32_User")
-    assert w == ("PSTATE.M is M32_User ('10000'), a mode of EL0 ('00') by the spec's ELFromM32(PSTATE.M), "
-                 "but PSTATE.EL is EL1 ('01')")
+SYSTEM = REPO / "asl_sources" / "armv8.6" / "shared" / "functions" / "system.asl"
 
 
-def test_aarch32_at_el3_on_an_aarch64_el3_profile(spec):
-    """The QA case: EL3 with M32_Monitor on `default`, whose EL3 cannot use AArch32."""
-    warnings = check(spec, PSTATE__EL="EL3", PSTATE__M="M32_Monitor")
-    assert any("M32_Monitor" in w and "not a valid AArch32 mode" in w for w in warnings)
-    assert any("ELUsingAArch32(PSTATE.EL) is FALSE at EL3" in w for w in warnings)
+def line(n: int) -> str:
+    """Line ``n`` of shared/functions/system.asl, stripped: what a rule cites."""
+    return SYSTEM.read_text().splitlines()[n - 1].strip()
 
 
-def test_aarch64_el1_while_the_hypervisor_runs_el1_in_aarch32(spec):
-    (w,) = check(spec, PSTATE__nRW=0)
-    assert "PSTATE.nRW is '0' (AArch64), but the spec's ELUsingAArch32(PSTATE.EL) is TRUE at EL1" in w
+def test_every_rule_has_its_id_and_cited_lines_in_the_listing(spec):
+    text = render_rules(spec)
+    for rule in RULES:
+        assert f"\n{rule.id}" in text
+        assert rule_lines(spec, rule), rule.id  # every rule cites some line of this version
+        assert rule.asl is not None or rule.id == "entry-assertion"
+        assert rule.asl is None or rule.cites or rule.armarm
 
 
-def test_an_exception_level_the_profile_lacks(spec):
+def test_el_implemented_cites_haveel(spec):
     (w,) = check(spec, "no-el3", PSTATE__EL="EL3")
-    assert w.startswith("PSTATE.EL is EL3 ('11'), but the spec's HaveEL(PSTATE.EL) is FALSE on profile no-el3")
+    assert w == ("breaks el-implemented (shared/functions/system.asl:106): PSTATE.EL is EL3 ('11'), but "
+                 "HaveEL(PSTATE.EL) is FALSE on profile no-el3: that Exception level is not implemented")
+    assert line(106) == "boolean HaveEL(bits(2) el)"
+
+
+def test_mode_el_a_user_mode_at_el1_cites_the_when_arm_it_matched(spec):
+    (w,) = check(spec, PSTATE__M="M32_User")
+    assert w == ("breaks mode-el (shared/functions/system.asl:385): PSTATE.M is M32_User ('10000'), a mode of EL0 "
+                 "('00') by ELFromM32(PSTATE.M), but PSTATE.EL is EL1 ('01')")
+    assert line(385) == "when M32_User"
+
+
+def test_mode_valid_monitor_mode_on_an_aarch64_el3_profile(spec):
+    """The QA case: EL3 with M32_Monitor on `default`, whose EL3 cannot use AArch32."""
+    mode, state = check(spec, PSTATE__EL="EL3", PSTATE__M="M32_Monitor")
+    assert mode.startswith("breaks mode-valid (shared/functions/system.asl:366, shared/functions/system.asl:347): "
+                           "PSTATE.M is M32_Monitor ('10110'), which ELFromM32(PSTATE.M) says is not a valid")
+    assert line(366).startswith("(boolean,bits(2)) ELFromM32(") and line(347) == "when M32_Monitor"
+    assert state.startswith("breaks el-state (shared/functions/system.asl:175, shared/functions/system.asl:191): "
+                            "PSTATE.nRW is '1' (AArch32), but ELUsingAArch32(PSTATE.EL) is FALSE at EL3")
+
+
+def test_mode_valid_hyp_mode_only_in_non_secure_state(spec):
+    (mode, _state) = check(spec, PSTATE__EL="EL2", PSTATE__M="M32_Hyp", SCR_EL3__NS=0)
+    assert mode.startswith("breaks mode-valid (shared/functions/system.asl:366, shared/functions/system.asl:349, "
+                           "shared/functions/system.asl:379)")
+    assert line(349) == "when M32_Hyp" and line(379).startswith("valid = valid && (!HaveEL(EL3) || SCR_GEN[].NS")
+
+
+def test_el_state_aarch64_el1_while_the_hypervisor_runs_el1_in_aarch32(spec):
+    state, entry = check(spec, PSTATE__nRW=0)
+    assert state.startswith("breaks el-state (shared/functions/system.asl:175, shared/functions/system.asl:191): "
+                            "PSTATE.nRW is '0' (AArch64), but ELUsingAArch32(PSTATE.EL) is TRUE at EL1")
+    assert line(175) == "boolean ELUsingAArch32(bits(2) el)" and line(191).startswith("(boolean,boolean) ELStateUsing")
+    assert entry.startswith("breaks entry-state")
+
+
+def test_entry_state_an_aarch32_check_in_aarch64_state_and_back(spec):
+    (w,) = check(spec, PSTATE__nRW=0, HCR_EL2__RW=1)
+    assert w == ("breaks entry-state (shared/functions/system.asl:166): the call is AArch32 pseudocode "
+                 "(aarch32/functions.asl:39), but UsingAArch32() is FALSE: the PE is in AArch64 state")
+    (w,) = check(spec, call="CheckFPAdvSIMDEnabled64()")
+    assert w == ("breaks entry-state (shared/functions/system.asl:166): the call is AArch64 pseudocode "
+                 "(aarch64/exceptions/traps.asl:12), but UsingAArch32() is TRUE: the PE is in AArch32 state")
+    assert line(166) == "boolean UsingAArch32()"
+    assert check(spec, call="HaveEL(EL2)", PSTATE__nRW=0, HCR_EL2__RW=1) == []  # shared/: no entry state
+
+
+def test_tge_el1_no_non_secure_el1_while_tge_is_set(spec):
+    (w,) = check(spec, HCR_EL2__TGE=1)
+    assert w == ("breaks tge-el1 (shared/functions/system.asl:99): PSTATE.EL is EL1 ('01') while EL2Enabled() is "
+                 "TRUE and HCR_EL2.TGE is '1'")
+    assert line(99) == "boolean EL2Enabled()"
+    assert check(spec, HCR_EL2__TGE=1, SCR_EL3__NS=0, SCR_EL3__RW=0) == []  # Secure EL1: EL2 is not enabled
+
+
+def test_entry_assertion_lists_the_assertions_of_exception_entry(spec):
+    rule = next(r for r in RULES if r.id == "entry-assertion")
+    lines = rule_lines(spec, rule)
+    assert "shared/functions/system.asl:449" in lines
+    assert line(449) == "assert PSTATE.M<4> == PSTATE.nRW;               // bit [4] is the discriminator"
+
+
+def test_consistency_command_lists_every_rule(capsys):
+    from asl_interp.app.cli import main
+
+    assert main(["consistency"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Consistency rules of armv8.6")
+    assert [ln.split(":")[0].split(" ")[0] for ln in out.splitlines() if ln and not ln.startswith(" ")][1:] == \
+        [r.id for r in RULES]
+    assert "Arm ARM: Arm ARM (DDI 0487), HCR_EL2.TGE" in out
+    assert main(["consistency", "--spec", "nosuch"]) == 2
 
 
 def test_checks_needing_unset_fields_are_skipped(spec):
@@ -61,26 +132,43 @@ def test_checks_needing_unset_fields_are_skipped(spec):
     assert state_consistency(spec, spec.machine("default", {})) == []
 
 
-def test_explore_consistent_drops_only_runs_the_spec_calls_inconsistent(spec):
-    from asl_interp.analysis.explore import explore
-
-    fixed = {"PSTATE.nRW": 1}
-    every = explore(spec, "CheckVFPEnabled(TRUE)", fixed=fixed)
-    kept = explore(spec, "CheckVFPEnabled(TRUE)", fixed=fixed, consistent=True)
-    assert every.inconsistent == 0 and kept.inconsistent > 0
-    assert (len(kept.leaves) + len(kept.infeasible_leaves) + kept.inconsistent
-            == len(every.leaves) + len(every.infeasible_leaves))
-    at_el3 = [leaf for leaf in every.leaves if leaf.fields.get("PSTATE.EL") == frozenset({0b11})]
-    assert at_el3  # AArch32 at EL3 on `default` (EL3 is AArch64 there): all dropped
-    assert not [leaf for leaf in kept.leaves if leaf.fields.get("PSTATE.EL") == frozenset({0b11})]
+def open_mode_guest():
+    """The example guest with PSTATE.M left open: 32 modes at EL1 (fast: 17 runs)."""
+    state = load_state_file(GUEST).registers
+    return {**state, "PSTATE": {k: v for k, v in state["PSTATE"].items() if k != "M"}}
 
 
-def test_explore_consistent_option(capsys):
+def test_explore_leaves_out_exactly_the_states_the_rules_reject(spec):
+    from asl_interp.analysis.explore import explore, leaf_states, render_table
+
+    every = explore(spec, "CheckVFPEnabled(TRUE)", fixed=open_mode_guest(), consistent=False)
+    kept = explore(spec, "CheckVFPEnabled(TRUE)", fixed=open_mode_guest())
+    assert every.inconsistent == 0 and every.left_out == {} and len(every.infeasible_leaves) == 1
+    assert kept.left_out == {"mode-valid": 9, "mode-el": 1, "entry-assertion shared/functions/system.asl:449": 1}
+    assert kept.infeasible_leaves == []  # the failed entry assertion is a state no processor is in
+    modes = set().union(*(leaf.fields["PSTATE.M"] for leaf in kept.leaves))
+    # FIQ, IRQ, Svc, Abort, Undef and System: the EL1 modes
+    assert sorted(modes) == [0b10001, 0b10010, 0b10011, 0b10111, 0b11011, 0b11111]
+    assert sum(leaf_states(leaf) for leaf in kept.leaves) == 6
+    assert sum(leaf_states(leaf) for leaf in every.leaves) == 16
+    text = render_table(kept).splitlines()
+    assert text[1] == ("left out: 11 paths of states no processor can be in (mode-valid 9, entry-assertion "
+                       "shared/functions/system.asl:449 1, mode-el 1; `asl-interp consistency` lists the rules, "
+                       "--all-states keeps them)")
+    assert "M32_Monitor" not in "\n".join(text) and "M32_Hyp" not in "\n".join(text)
+
+
+def test_explore_all_states_option(capsys):
     from asl_interp.app.cli import main
 
-    assert main(["explore", "CheckVFPEnabled(TRUE)", "--set", "PSTATE.nRW=1", "--consistent"]) == 0
-    first = capsys.readouterr().out.splitlines()[0]
-    assert "inconsistent runs dropped (--consistent)" in first
-    assert main(["explore", "CheckVFPEnabled(TRUE)", "--set", "PSTATE.nRW=1", "--consistent", "--json"]) == 0
+    sets = ["--state", str(GUEST), "--set", "PSTATE.M=M32_Monitor"]
+    assert main(["explore", "CheckVFPEnabled(TRUE)", *sets]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].endswith("0 paths, 0 states, 0 infeasible" + out[0].split("0 infeasible")[1])
+    assert out[1].startswith("left out: 1 path of states no processor can be in (mode-valid 1;")
+    assert main(["explore", "CheckVFPEnabled(TRUE)", *sets, "--all-states"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert ": 1 path, 1 state, 0 infeasible" in out[0] and not out[1].startswith("left out")
+    assert main(["explore", "CheckVFPEnabled(TRUE)", *sets, "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert data["inconsistent"] > 0 and f"{data['inconsistent']} inconsistent runs dropped" in first
+    assert data["consistent"] is True and data["left_out"] == {"mode-valid": 1} and data["inconsistent"] == 1

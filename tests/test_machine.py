@@ -486,3 +486,16 @@ def test_an_unpredictable_case_is_sited_at_the_call_naming_it():
         world = Choosing()
         assert program.call(name, [], world) is True
         assert world.asked == want
+
+
+def test_storage_before_is_the_state_before_the_first_write(machine):
+    """What the consistency rules judge: the state as given, not what the text wrote over it
+    (the first write's value must not leak into the state before it)."""
+    machine.apply_state({"FPEXC32_EL2.EN": 1})
+    machine.write_bits("FPEXC32_EL2", 30, 30, 0, SPAN)
+    machine.write_bits("FPEXC32_EL2", 30, 30, 1, SPAN)
+    machine.write_bits("FPEXC32_EL2", 30, 30, 0, SPAN)
+    values, known = machine.storage_before()
+    storage, mask, _shift = machine._locate("FPEXC32_EL2", 30, 30)
+    assert values[storage] & mask == mask and known[storage] & mask == mask
+    assert machine.peek("FPEXC32_EL2", 30, 30) == 0

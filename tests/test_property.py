@@ -42,6 +42,11 @@ def test_fpexc_en_decides_the_aarch32_vfp_check(spec):
     assert not result.holds
     cx = result.counterexample
     a, b = cx.states
+    # a state a processor can be in, the one the user meant: the AArch32 guest at EL0 or EL1
+    # (before consistency was the default: EL3 in AArch64 state)
+    for state in (a, b):
+        assert state["PSTATE.nRW"] == 1 and state["PSTATE.EL"] in (0, 1)
+    assert result.table.left_out["entry-state"] > 0
     # Two states that differ only in EN (seen through the FPEXC view the spec reads).
     assert {a["FPEXC.EN"], b["FPEXC.EN"]} == {0, 1}
     common = set(a) & set(b) - {"FPEXC.EN"}

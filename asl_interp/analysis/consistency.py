@@ -1,114 +1,363 @@
-"""Is the given state one the spec itself allows? Checked by the spec's own functions.
+"""Is a state one a processor can be in? The rules, each checked by the spec's own functions.
 
-In: a loaded :class:`~asl_interp.app.api.Spec` and a :class:`~asl_interp.machine.machine.Machine` holding
-the state (profile state, state file, ``--set``), before the evaluation.
-Out: :func:`state_consistency`, a list of sentences, one per contradiction (empty: none
-found).
+In: a loaded :class:`~asl_interp.app.api.Spec`, a machine holding the state before the run
+(profile state, state file, ``--set``, or an exploration's choices) and, when there is one,
+the call (its entry point's Execution state is a rule's subject).
+Out: :data:`RULES` (every rule, with what it requires, the ASL it evaluates and what it
+cites), :func:`broken` (a :class:`Finding` per rule the state breaks, each naming the rule),
+:func:`state_consistency` (the same as sentences, for ``run``'s warnings),
+:func:`entry_assertion` (a failed assertion during exception entry as a finding) and
+:func:`render_rules` (``asl-interp consistency``).
 
-No architecture rule is written here in Python: each check evaluates an ASL function of the
-loaded sources on a copy of the state and compares its answer with PSTATE:
+No architecture rule is decided here in Python. Each rule is a few ASL statements calling the
+spec's functions (``HaveEL``, ``ELFromM32``, ``ELUsingAArch32``, ``UsingAArch32``,
+``EL2Enabled``) that assign ``ok``; the program evaluates them on a probe: a machine with the
+state as it was before the text wrote anything, whose records are its own (what ``run``
+shows is untouched). Two rules state what the Arm ARM says in words and the text has no
+function for (the Execution state of an entry point; EL1 while ``HCR_EL2.TGE`` is 1); each
+cites the statement, and their ASL still asks the spec's functions (``UsingAArch32()``,
+``EL2Enabled()``). A failed spec assertion during exception entry is the text itself saying
+the state cannot occur (:func:`entry_assertion`).
 
-- ``HaveEL(PSTATE.EL)`` must be TRUE (the current Exception level exists);
-- in AArch32 state (``PSTATE.nRW == '1'``) ``ELFromM32(PSTATE.M)`` must give
-  ``(TRUE, PSTATE.EL)`` (the mode is valid here and belongs to the current level);
-- at EL1, EL2 or EL3 ``ELUsingAArch32(PSTATE.EL)`` must equal ``PSTATE.nRW == '1'`` (the
-  current level's register width agrees with the controls above it).
-
-A check runs only when every field and IMPLEMENTATION_DEFINED answer it needs is there: the
-copy reads unset bits as errors and the profile is not extended, and a check that cannot
-finish is skipped, never guessed. The copy's reads, UNKNOWN uses and answers are its own, so
-the evaluation's records (what ``run`` shows) are untouched.
+A rule is checked only when everything it needs is there: it reads unset bits as errors and
+the profile is not extended, so a rule that cannot finish is skipped, never guessed. An
+assertion that fails inside a rule's evaluation (``UsingAArch32()`` asserts that a PE without
+AArch32 is not in AArch32 state) breaks that rule, citing the assertion's line.
 """
 
 from __future__ import annotations
 
+import re
+import textwrap
+from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
-from ..errors import ASLError
-from ..lib.values import Bits
+import attrs
+
+from ..errors import ASLAssertionError, ASLError, Span, source_line
 from ..lib.world import Read
 from ..machine.machine import Machine
+from ..syntax import ast
 
-__all__ = ["state_consistency"]
+__all__ = ["RULES", "Finding", "Rule", "broken", "entry_assertion", "entry_state", "probe_of", "render_rules",
+           "rule_lines", "state_consistency"]
+
+#: The file name the rules' ASL is evaluated under (their spans; never a spec file).
+RULE_FILE = "<consistency>"
 
 
-class _Skip(Exception):
-    """A check could not finish (a field or an answer it needs is missing)."""
+@attrs.define(frozen=True, slots=True)
+class Rule:
+    """One consistency rule: ``id`` (what warnings and headers call it), ``requires`` (in
+    words), ``asl`` (statements assigning ``ok``, evaluated on the probe; None for the entry
+    assertions, which the run itself checks), ``cites`` (``(function, text)`` pairs: the spec
+    function whose line is cited, and optionally the text of the line within it; resolved per
+    spec version by :func:`rule_lines`), ``armarm`` (the Arm ARM's statement, for a rule the
+    text has no function for) and ``entry`` (``"AArch32"``/``"AArch64"``: checked only for a
+    call of that Execution state's pseudocode)."""
+
+    id: str
+    requires: str
+    asl: str | None
+    cites: tuple[tuple[str, str | None], ...] = ()
+    armarm: str | None = None
+    entry: str | None = None
 
 
-def _probe(machine: Machine) -> Machine:
+#: Every rule, in the order they are checked (a state breaking the first is not checked
+#: further: at an Exception level that does not exist, the others have nothing to say).
+RULES: tuple[Rule, ...] = (
+    Rule("el-implemented", "the current Exception level is implemented",
+         "ok = HaveEL(PSTATE.EL);", (("HaveEL", None),)),
+    Rule("mode-valid", "in AArch32 state, PSTATE.M is a mode this PE has in the current Security state: Monitor "
+                       "only with an AArch32 EL3, Hyp only with an AArch32 EL2 and only in Non-secure state",
+         "ok = TRUE;\nif PSTATE.nRW == '1' then\n    (ok, -) = ELFromM32(PSTATE.M);",
+         (("ELFromM32", None), ("BadMode", "when M32_Monitor"), ("BadMode", "when M32_Hyp"),
+          ("ELFromM32", "valid = valid && (!HaveEL(EL3) || SCR_GEN[].NS == '1');"))),
+    Rule("mode-el", "in AArch32 state, PSTATE.M is a mode of the current Exception level: Monitor mode only at "
+                    "EL3, Hyp mode only at EL2, User mode only at EL0",
+         "ok = TRUE;\nif PSTATE.nRW == '1' then\n    (valid, el) = ELFromM32(PSTATE.M);\n    ok = !valid || el == PSTATE.EL;",
+         (("ELFromM32", "when M32_Monitor"), ("ELFromM32", "when M32_Hyp"), ("ELFromM32", "when M32_User"))),
+    Rule("el-state", "the current Exception level is in the Execution state PSTATE.nRW says, as the controls above "
+                     "it set it (an AArch32 EL1 has an AArch32 EL0; an AArch64-only EL3 is never in AArch32)",
+         "ok = ELUsingAArch32(PSTATE.EL) == (PSTATE.nRW == '1');",
+         (("ELUsingAArch32", None), ("ELStateUsingAArch32K", None))),
+    Rule("entry-state", "the call runs in its pseudocode's Execution state: an AArch32 check (the aarch32/ "
+                        "pseudocode, called by A32 and T32 instructions) in AArch32 state",
+         "ok = UsingAArch32();", (("UsingAArch32", None),),
+         armarm="Arm ARM (DDI 0487) A1.3.1, Execution state: AArch32 provides the A32 and T32 instruction sets, "
+                "AArch64 the A64 instruction set",
+         entry="AArch32"),
+    Rule("entry-state", "the call runs in its pseudocode's Execution state: an AArch64 check (the aarch64/ "
+                        "pseudocode, called by A64 instructions) in AArch64 state",
+         "ok = !UsingAArch32();", (("UsingAArch32", None),),
+         armarm="Arm ARM (DDI 0487) A1.3.1, Execution state: AArch32 provides the A32 and T32 instruction sets, "
+                "AArch64 the A64 instruction set",
+         entry="AArch64"),
+    Rule("tge-el1", "no execution at EL1 while EL2 is enabled in the current Security state and HCR_EL2.TGE is 1",
+         "ok = !(PSTATE.EL == EL1 && EL2Enabled() && HCR_EL2.TGE == '1');", (("EL2Enabled", None),),
+         armarm="Arm ARM (DDI 0487), HCR_EL2.TGE (bit [27]): when EL2 is enabled in the current Security state, "
+                "all exceptions that would be routed to EL1 are routed to EL2, and an exception return to EL1 is "
+                "treated as an illegal exception return"),
+    Rule("entry-assertion", "exception entry's own assertions hold (a run that fails one is in a state the text "
+                            "rules out)", None),
+)
+
+
+@attrs.define(frozen=True, slots=True)
+class Finding:
+    """A rule a state breaks: the ``rule``, a ``sentence`` saying how (with the values), and
+    ``where`` (the cited spec lines, or the assertion's, ``file:line``)."""
+
+    rule: Rule
+    sentence: str
+    where: tuple[str, ...] = ()
+
+    def text(self) -> str:
+        """``breaks mode-el (shared/functions/system.asl:366): PSTATE.M is ...``: run's warning."""
+        cited = ", ".join(self.where)
+        return f"breaks {self.rule.id}" + (f" ({cited})" if cited else "") + f": {self.sentence}"
+
+
+class _Skip(Exception):  # noqa: N818 - control flow: a rule could not finish
+    """A rule could not finish (a field or an answer it needs is missing)."""
+
+
+# ======================================================================================
+# Where rules and entry points are in a spec version
+# ======================================================================================
+
+
+def _functions(spec: Any) -> dict[str, ast.FuncDef]:
+    out: dict[str, ast.FuncDef] = {}
+    for module in spec.modules:
+        for decl in module.decls:
+            if isinstance(decl, ast.FuncDef) and decl.name not in out and decl.span is not None:
+                out[decl.name] = decl
+    return out
+
+
+def _relpath(spec: Any, file: str) -> str:
+    try:
+        return str(Path(file).resolve().relative_to(Path(spec.path).resolve()))
+    except ValueError:
+        return file
+
+
+def rule_lines(spec: Any, rule: Rule) -> tuple[str, ...]:
+    """``file:line`` of every spec line ``rule`` cites in ``spec`` (a function's definition,
+    or the line within it holding the cited text); the ones ``spec`` lacks are left out. For
+    the entry assertions: every ``assert`` in the exception-entry routines and what they call."""
+    if rule.id == "entry-assertion":
+        funcs = _functions(spec)
+        return tuple(f"{_relpath(spec, s.span.file)}:{s.span.line}" for s in _entry_asserts(spec, funcs))
+    return tuple(dict.fromkeys(f"{_relpath(spec, file)}:{line}" for _text, file, line in _cites(spec, rule)))
+
+
+def _cites(spec: Any, rule: Rule) -> list[tuple[str | None, str, int]]:
+    """``(cited text or None for a definition, file, line)`` of each line ``rule`` cites."""
+    funcs = _functions(spec)
+    out: list[tuple[str | None, str, int]] = []
+    for name, text in rule.cites:
+        decl = funcs.get(name)
+        if decl is None:
+            continue
+        line = decl.span.line
+        if text is not None:
+            end = max((n.span.end_line or n.span.line for n in ast.walk(decl.body) if getattr(n, "span", None)),
+                      default=line)
+            found = next((n for n in range(line, end + 1) if (source_line(Span(decl.span.file, n, 1)) or "")
+                          .strip().startswith(text)), None)
+            if found is None:
+                continue
+            line = found
+        out.append((text, decl.span.file, line))
+    return out
+
+
+def _entry_asserts(spec: Any, funcs: dict[str, ast.FuncDef]) -> list[ast.Assert]:
+    """The ``assert`` statements of the exception-entry routines (spec.toml ``entry``) and of
+    every function they call, in call order."""
+    seen: set[str] = set()
+    found: list[ast.Assert] = []
+    todo = list(getattr(spec, "entry", ()))
+    while todo:
+        name = todo.pop(0)
+        if name in seen or name not in funcs:
+            continue
+        seen.add(name)
+        for node in ast.walk(funcs[name].body):
+            if isinstance(node, ast.Assert) and node.span is not None:
+                found.append(node)
+            elif isinstance(node, ast.Call):
+                todo.append(node.name)
+    return found
+
+
+def entry_state(spec: Any, call: str | None) -> tuple[str, str] | None:
+    """The Execution state whose pseudocode defines the function ``call`` calls, and where:
+    ``("AArch32", "aarch32/functions.asl:39")`` for ``CheckVFPEnabled(TRUE)``. The Arm ARM's
+    pseudocode library keeps it in ``aarch32/`` (AArch32 operation) or ``aarch64/`` (AArch64
+    operation), as the transcription's folders do; ``shared/`` and anything else: None."""
+    # The name before the first "(" (a call is checked before it runs; parsing it here would
+    # import the parser, which a warm run does without): anything else has no entry state.
+    match = re.match(r"\s*([A-Za-z_][A-Za-z0-9_.]*)\s*\(", call or "")
+    if match is None:
+        return None
+    decl = _functions(spec).get(match.group(1))
+    if decl is None:
+        return None
+    where = _relpath(spec, decl.span.file)
+    top = Path(where).parts[0] if Path(where).parts else ""
+    state = {"aarch32": "AArch32", "aarch64": "AArch64"}.get(top)
+    return (state, f"{where}:{decl.span.line}") if state else None
+
+
+# ======================================================================================
+# Checking
+# ======================================================================================
+
+
+def probe_of(machine: Machine) -> Machine:
     """A machine with ``machine``'s profile and the state it started from (before anything
-    the text wrote: an exception entry changes PSTATE) whose records start empty."""
-    probe = Machine(machine.model, machine.profile, constants=machine.constants, observe=machine.observe)
+    the text wrote: an exception entry changes PSTATE), whose records start empty."""
+    probe = Machine(machine.model, machine.profile, constants=machine.constants, observe=machine.observe, trace=True)
     probe._value, probe._known = machine.storage_before()
     return probe
 
 
-def _call(spec: Any, machine: Machine, reads: list[Read] | None, name: str, *args: Any) -> Any:
-    if name not in spec.program.functions:
-        raise _Skip(name)
-    probe = _probe(machine)
-    try:
-        return spec.program.call(name, list(args), probe)
-    except ASLError as err:
-        raise _Skip(name) from err
-    finally:
-        if reads is not None:
-            reads.extend(probe.final_reads())
-
-
 def _name(spec: Any, value: int, width: int) -> str:
-    """``EL1`` / ``M32_Svc`` when exactly one constant of that width holds ``value``."""
+    """``EL1 ('01')`` / ``M32_Svc ('10011')`` when exactly one constant of that width holds
+    ``value``, else the bits."""
     names = [n for n, (v, t) in spec.constants.items()
              if t.kind == "bits" and t.width == width and int(v) == value]
     bits = "'" + format(value, f"0{width}b") + "'"
     return f"{names[0]} ({bits})" if len(names) == 1 else bits
 
 
-def state_consistency(spec: Any, machine: Machine, reads: list[Read] | None = None) -> list[str]:
-    """Sentences naming each way ``machine``'s state contradicts the spec's own functions
-    (see the module docstring); ``[]`` when none is found or none could be checked. When
-    ``reads`` is a list, every read the checks made is appended to it (besides PSTATE's)."""
-    model = machine.model
-    if "PSTATE" not in model.registers:
-        return []
-    fields = model.registers["PSTATE"].fields
-    machine = _probe(machine)  # the state before the text wrote any of it
+def broken(spec: Any, probe: Machine, call: str | None = None, reads: list[Read] | None = None,
+           fresh: Callable[[], Machine] | None = None) -> list[Finding]:
+    """The rules the state on ``probe`` breaks (empty: none found, or none could be checked),
+    each evaluated on a fresh copy (``fresh()``, default: ``probe`` itself each time, which
+    suits a probe made for one check). When ``reads`` is a list, every read the rules made is
+    appended to it."""
+    state = entry_state(spec, call)
+    found: list[Finding] = []
+    for rule in RULES:
+        if rule.asl is None or (rule.entry is not None and (state is None or state[0] != rule.entry)):
+            continue
+        machine = fresh() if fresh is not None else probe
+        try:
+            finding = _check(spec, rule, machine, state)
+        except _Skip:
+            continue
+        finally:
+            if reads is not None:
+                reads.extend(machine.final_reads())
+        if finding is not None:
+            found.append(finding)
+            if rule.id == "el-implemented":
+                break
+    return found
+
+
+def _check(spec: Any, rule: Rule, machine: Machine, state: tuple[str, str] | None) -> Finding | None:
+    try:
+        values = spec.program.run_statements(rule.asl, machine, instrumented=True, filename=RULE_FILE)
+    except ASLAssertionError as err:
+        where = f"{_relpath(spec, err.span.file)}:{err.span.line}" if err.span else "?"
+        text = (source_line(err.span) or "").strip() if err.span else err.message
+        return Finding(rule, f"the spec's assertion at {where} fails: {text}", (where,))
+    except ASLError as err:
+        raise _Skip(rule.id) from err
+    if values.get("ok", True):
+        return None
+    # Cite the definitions, and of the lines within them those this state went through (a
+    # `when` arm it matched, a statement it ran).
+    ran = {(s.file, s.line) for s in machine.lines} | {(s.span.file, s.span.line) for s in machine.path
+                                                       if s.value is True}
+    cited = [f"{_relpath(spec, file)}:{line}" for text, file, line in _cites(spec, rule)
+             if text is None or (file, line) in ran]
+    return Finding(rule, _sentence(spec, rule, machine, values, state), tuple(dict.fromkeys(cited)))
+
+
+def _sentence(spec: Any, rule: Rule, machine: Machine, values: dict[str, Any], state: tuple[str, str] | None) -> str:
+    """How the state breaks ``rule``, with the values the probe holds."""
+    fields = machine.model.registers["PSTATE"].fields if "PSTATE" in machine.model.registers else {}
 
     def pstate(name: str) -> int | None:
         f = fields.get(name)
         return None if f is None else machine.peek("PSTATE", f.high, f.low)
 
-    profile = f"profile {machine.profile.name}"
     el, nrw, mode = pstate("EL"), pstate("nRW"), pstate("M")
-    warnings: list[str] = []
-    if el is not None:
-        el_name = _name(spec, el, 2)
-        try:
-            if not _call(spec, machine, reads, "HaveEL", Bits(2, el)):
-                return [f"PSTATE.EL is {el_name}, but the spec's HaveEL(PSTATE.EL) is FALSE on {profile}: "
-                        "that Exception level is not implemented"]
-        except _Skip:
-            pass
-    if nrw == 1 and mode is not None:
-        try:
-            valid, mode_el = _call(spec, machine, reads, "ELFromM32", Bits(5, mode))
-            if not valid:
-                warnings.append(f"PSTATE.M is {_name(spec, mode, 5)}, which the spec's ELFromM32(PSTATE.M) says is "
-                                f"not a valid AArch32 mode here ({profile})")
-            elif el is not None and int(mode_el) != el:
-                warnings.append(f"PSTATE.M is {_name(spec, mode, 5)}, a mode of {_name(spec, int(mode_el), 2)} by the "
-                                f"spec's ELFromM32(PSTATE.M), but PSTATE.EL is {_name(spec, el, 2)}")
-        except _Skip:
-            pass
-    if el is not None and el != 0 and nrw is not None:
-        try:
-            aarch32 = _call(spec, machine, reads, "ELUsingAArch32", Bits(2, el))
-            if bool(aarch32) != (nrw == 1):
-                state, other = ("AArch32", "TRUE") if aarch32 else ("AArch64", "FALSE")
-                warnings.append(f"PSTATE.nRW is '{nrw}' ({'AArch32' if nrw else 'AArch64'}), but the spec's "
-                                f"ELUsingAArch32(PSTATE.EL) is {other} at {_name(spec, el, 2)}: by the controls "
-                                f"above it ({profile}) that level is in {state}")
-        except _Skip:
-            pass
-    return warnings
+    el_name = _name(spec, el, 2) if el is not None else "?"
+    profile = f"profile {machine.profile.name}"
+    if rule.id == "el-implemented":
+        return f"PSTATE.EL is {el_name}, but HaveEL(PSTATE.EL) is FALSE on {profile}: that Exception level is not implemented"
+    if rule.id == "mode-valid":
+        return (f"PSTATE.M is {_name(spec, mode or 0, 5)}, which ELFromM32(PSTATE.M) says is not a valid AArch32 mode "
+                f"here ({profile})")
+    if rule.id == "mode-el":
+        return (f"PSTATE.M is {_name(spec, mode or 0, 5)}, a mode of {_name(spec, int(values['el']), 2)} by "
+                f"ELFromM32(PSTATE.M), but PSTATE.EL is {el_name}")
+    if rule.id == "el-state":
+        width = "AArch64" if nrw == 0 else "AArch32"
+        other = "AArch32" if nrw == 0 else "AArch64"
+        return (f"PSTATE.nRW is '{nrw}' ({width}), but ELUsingAArch32(PSTATE.EL) is {'TRUE' if nrw == 0 else 'FALSE'} "
+                f"at {el_name}: by the controls above it ({profile}) that level is in {other}")
+    if rule.id == "entry-state":
+        assert state is not None
+        other = "AArch64" if state[0] == "AArch32" else "AArch32"
+        return (f"the call is {state[0]} pseudocode ({state[1]}), but UsingAArch32() is "
+                f"{'FALSE' if state[0] == 'AArch32' else 'TRUE'}: the PE is in {other} state")
+    if rule.id == "tge-el1":
+        return f"PSTATE.EL is {el_name} while EL2Enabled() is TRUE and HCR_EL2.TGE is '1'"
+    return "the rule's check is FALSE"  # pragma: no cover - every rule with ASL has its sentence above
+
+
+def state_consistency(spec: Any, machine: Machine, reads: list[Read] | None = None,
+                      call: str | None = None) -> list[str]:
+    """Sentences naming each rule ``machine``'s state breaks (see the module docstring;
+    ``[]`` when none is found or none could be checked), each starting ``breaks RULE (cited
+    lines):``. When ``reads`` is a list, every read the checks made is appended to it."""
+    return [f.text() for f in broken(spec, probe_of(machine), call, reads, fresh=lambda: probe_of(machine))]
+
+
+def entry_assertion(spec: Any, machine: Machine, err: ASLAssertionError) -> Finding | None:
+    """The failed assertion ``err`` as a finding of the entry-assertion rule when the run had
+    called an exception-entry routine (``machine.calls``; the version's ``entry`` in
+    spec.toml) when it failed; None for an assertion of the checks themselves."""
+    if not machine.calls:
+        return None
+    rule = next(r for r in RULES if r.id == "entry-assertion")
+    where = f"{_relpath(spec, err.span.file)}:{err.span.line}" if err.span else "?"
+    text = (source_line(err.span) or "").strip() if err.span else err.message
+    return Finding(rule, f"{machine.calls[0][0]} asserts at {where}: {text}", (where,))
+
+
+# ======================================================================================
+# Listing
+# ======================================================================================
+
+
+def render_rules(spec: Any, rules: Sequence[Rule] = RULES) -> str:
+    """Every rule as ``asl-interp consistency`` lists it: its id, what it requires, the ASL it
+    evaluates, the spec lines it cites in ``spec`` and the Arm ARM statement, if any."""
+    out = [f"Consistency rules of {spec.name} (explore, check-property, crosscheck and diff leave out the states that "
+           "break one; --all-states keeps them; run warns, naming the rule):"]
+    for rule in rules:
+        out.append("")
+        scope = f" (for {rule.entry} pseudocode)" if rule.entry else ""
+        out.append(f"{rule.id}{scope}: {rule.requires}")
+        if rule.asl:
+            first, *rest = rule.asl.splitlines()
+            out.append(f"  checks:  {first}")
+            out.extend(f"           {line}" for line in rest)
+        lines = rule_lines(spec, rule)
+        if lines:
+            label = "asserts: " if rule.id == "entry-assertion" else "spec:    "
+            out.extend(textwrap.wrap(", ".join(lines), 100, initial_indent=f"  {label}", subsequent_indent=" " * 11))
+        if rule.armarm:
+            out.extend(textwrap.wrap(rule.armarm, 100, initial_indent="  Arm ARM: ", subsequent_indent=" " * 11))
+    return "\n".join(out)

@@ -79,8 +79,11 @@ from .explore import (
     Leaf,
     explore,
     json_value,
+    left_out_text,
+    minimal_names,
+    ordinary,
     outcome_json,
-    outcome_key,
+    relevant_fields,
     outcome_text,
     show_name,
     show_value,
@@ -120,6 +123,8 @@ class Disagreement:
     decisive: tuple[PathStep, ...]
     model: dict[str, Any]
     count: int = 1
+    #: the state with every field the path and the model read (None: ``state`` is all of it)
+    detail: dict[str, Any] | None = None
 
 
 @attrs.define(slots=True)
@@ -682,17 +687,22 @@ def _merge_bits(a: Mapping[str, tuple[int, int]], b: Mapping[str, tuple[int, int
 def crosscheck(spec: Any, call: str, model: Callable[[Mapping[str, Any]], Any] | str, *,
                profile: str | Path | Profile = "default", fixed: Mapping[str, Any] | None = None,
                vary: Any = (), max_paths: int = DEFAULT_MAX_PATHS, coverage: bool = False,
-               model_name: str | None = None, model_timeout: float = DEFAULT_MODEL_TIMEOUT) -> CrossCheckResult:
+               model_name: str | None = None, model_timeout: float = DEFAULT_MODEL_TIMEOUT,
+               consistent: bool = True, fine: bool = False) -> CrossCheckResult:
     """Explore ``call`` and ask ``model`` (a function, or ``"FILE.py:FUNCTION"`` to load) about
     every state covered, in a child process with ``model_timeout`` seconds per call (see the
-    module docstring for the model's contract). Raises :class:`ModelError` for a broken model."""
+    module docstring for the model's contract). ``consistent`` and ``fine`` are
+    :func:`~asl_interp.analysis.explore.explore`'s: by default the states no processor can be
+    in are not asked about (``False``: ``--all-states``). Raises :class:`ModelError` for a
+    broken model."""
     prof = spec.profile(profile)
     fixed = dict(fixed or {})
     name = model_name or (model if isinstance(model, str) else getattr(model, "__name__", "model"))
     if isinstance(model, str):
         _split_model_text(model)  # a malformed FILE.py:FUNCTION is refused before anything starts
     with _ModelProcess(spec, model, model_timeout) as runner:  # loaded (and checked) before exploring
-        table = explore(spec, call, profile=prof, fixed=fixed, vary=vary, max_paths=max_paths, coverage=coverage)
+        table = explore(spec, call, profile=prof, fixed=fixed, vary=vary, max_paths=max_paths, coverage=coverage,
+                        consistent=consistent, fine=fine)
         base = _fixed_bits(spec, prof, fixed)
         return _check_leaves(spec, table, prof, base, runner, name)
 
@@ -715,13 +725,27 @@ def _check_leaves(spec: Any, table: DecisionTable, prof: Profile, base: dict[str
             if _matches(answer, leaf.outcome):
                 continue
             state = _state_of(spec, leaf, bits, read, _any_fields(table, leaf))
-            key = (outcome_key(leaf.outcome), tuple(sorted(answer.items())))
+            key = (table.same(leaf.outcome), tuple(sorted(answer.items())))
             counts[key] = counts.get(key, 0) + 1
-            size = (len(leaf.fields), len(state))
+            # the most ordinary state (consistent states only; see explore.ordinary), then the smallest
+            size = (*(ordinary(leaf)[:2] if table.consistent else ()), len(leaf.fields), len(state))
             if key not in found or size < found[key][0]:
-                found[key] = (size, Disagreement(state, leaf.outcome, leaf.decisive, answer))
-    disagreements = [attrs.evolve(d, count=counts[key]) for key, (_n, d) in found.items()]
+                found[key] = (size, Disagreement(state, leaf.outcome, leaf.decisive, answer), leaf, read)
+    disagreements = [attrs.evolve(_minimal(spec, table, d, leaf, read), count=counts[key])
+                     for key, (_n, d, leaf, read) in found.items()]
     return CrossCheckResult(not disagreements, name, table.paths, checked, table, disagreements, list(reads))
+
+
+def _minimal(spec: Any, table: DecisionTable, d: Disagreement, leaf: Leaf, read: Mapping[str, Any]) -> Disagreement:
+    """``d`` with its state minimal (unless ``--fine``): the fields whose change alters the
+    spec's compared outcome and the fields the model read, each bit once, no profile answer
+    (:func:`~asl_interp.analysis.explore.minimal_names`); ``detail`` keeps the whole state."""
+    if table.fine:
+        return d
+    relevant = relevant_fields(spec, leaf, table.leaves, table.same) | set(read)
+    keep = minimal_names(spec, [(d.state, leaf)], relevant, table.fixed)
+    state = {k: v for k, v in d.state.items() if k in keep}
+    return d if state == d.state else attrs.evolve(d, state=state, detail=d.state)
 
 
 def _ask_all(runner: _ModelProcess, bits: dict[str, tuple[int, int]],
@@ -819,15 +843,15 @@ def _need_span(need: _Need, model_file: str | None) -> Span | None:
 
 def _any_fields(table: DecisionTable, leaf: Leaf) -> set[str]:
     """Open fields that take every value in the row holding ``leaf``: they do not matter."""
-    key = outcome_key(leaf.outcome)
+    key = table.same(leaf.outcome)
     path = [(s.span, s.value) for s in leaf.outcome.path]
     for row in table.rows:
-        if outcome_key(row.outcome) != key or list(row.fields) != list(leaf.fields):
+        if table.same(row.outcome) != key or set(row.fields) != set(leaf.fields):
             continue
         if not all(leaf.fields[n] <= set(v) for n, v in row.fields.items()):
             continue
-        if [(s.span, s.value) for s in row.outcome.path] != path:
-            continue
+        if table.fine and [(s.span, s.value) for s in row.outcome.path] != path:
+            continue  # rows of one outcome are paths apart only with --fine
         full = set()
         for name, values in row.fields.items():
             width = table.widths.get(name)
@@ -871,12 +895,18 @@ def render_crosscheck(result: CrossCheckResult) -> str:
     lines, the model's answer."""
     table = result.table
     head = f"{table.call} on profile {table.profile}" + (" with " + where_text(table.fixed) if table.fixed else "")
+    if table.left_out:
+        head += "\n" + left_out_text(table.left_out)
     if result.agrees:
         return (f"{head}\nagrees: model {result.model_name} matches the spec on all {result.paths} paths "
                 f"({result.states} states checked; the model read {', '.join(result.model_reads) or 'nothing'})")
     out = [head, f"disagrees: model {result.model_name} differs from the spec in "
                  f"{len(result.disagreements)} case{'s' if len(result.disagreements) != 1 else ''} "
                  f"({result.states} states checked on {result.paths} paths)"]
+    facts = profile_facts(result)
+    if facts:
+        out.append("profile answers the model read (in every state below): "
+                   + "  ".join(f"{k}={_show(table, k, v)}" for k, v in facts.items()))
     for i, d in enumerate(result.disagreements, 1):
         out.append("")
         more = f"  (and {d.count - 1} more state{'s' if d.count != 2 else ''} like it)" if d.count > 1 else ""
@@ -887,6 +917,17 @@ def render_crosscheck(result: CrossCheckResult) -> str:
             out.append(f"             {step_line(step, table.spec_root)}")
         out.append(f"    model: {model_text(d.model)}")
     return "\n".join(out)
+
+
+def profile_facts(result: CrossCheckResult) -> dict[str, Any]:
+    """The profile answers the model read that the disagreements' minimal states leave out
+    (the same in every state: the profile's, not explored), by name."""
+    facts: dict[str, Any] = {}
+    for d in result.disagreements:
+        for name, value in (d.detail or {}).items():
+            if name not in d.state and name in result.model_reads and "(" in name:
+                facts.setdefault(name, value)
+    return facts
 
 
 def _show(table: DecisionTable, name: str, value: Any) -> str:
@@ -904,8 +945,11 @@ def crosscheck_json(result: CrossCheckResult) -> dict[str, Any]:
         "paths": result.paths,
         "states": result.states,
         "model_reads": result.model_reads,
+        "consistent": result.table.consistent,
+        "left_out": dict(result.table.left_out),
         "disagreements": [
             {"state": {k: json_value(v) for k, v in d.state.items()},
+             "detail": {k: json_value(v) for k, v in (d.detail or d.state).items()},
              "spec": outcome_json(d.outcome),
              "decisive": [step_json(s, root) for s in d.decisive],
              "model": d.model, "states": d.count}

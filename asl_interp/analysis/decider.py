@@ -254,7 +254,8 @@ def _explore_tree(spec: Any, call: str, prof: Profile, max_paths: int) -> tuple[
     from .explore import ExplorationLimit, explore
 
     try:
-        table = explore(spec, call, profile=prof, max_paths=max_paths, fix_option="a fixed value")
+        table = explore(spec, call, profile=prof, max_paths=max_paths, fix_option="a fixed value", consistent=False,
+                        fine=True)  # every state, each path apart: the decider answers for all of them
     except ExplorationLimit as err:
         raise DeciderUnsupported(f"cannot compile {call.strip()} on profile '{prof.name}': {err.message}",
                                  err.span, notes=err.notes) from None

@@ -398,9 +398,11 @@ def _has_name(model: Any, name: str) -> bool:
 
 def diff_specs(a: Any, b: Any, call: str, *, profile_a: Any = "default", profile_b: Any = "default",
                fixed: Mapping[str, Any] | None = None, all_states: bool = False, vary: Iterable[str] = (),
-               max_paths: int = DEFAULT_MAX_PATHS) -> DiffResult:
+               max_paths: int = DEFAULT_MAX_PATHS, fine: bool = False) -> DiffResult:
     """Compare ``call`` on spec ``a`` (profile ``profile_a``) with spec ``b`` (``profile_b``)
-    over every state that leaves ``fixed`` as given (see the module docstring).
+    over every state that leaves ``fixed`` as given (see the module docstring). ``fine``:
+    keep paths apart whose outcomes differ in anything (``--fine``), rather than merge the
+    paths of one compared outcome (:func:`~asl_interp.analysis.explore.explore`'s ``fine``).
 
     ``vary``: IMPLEMENTATION DEFINED keys to explore although a profile answers them (each
     in the versions whose profile has it; e.g. ``"Halted()"``); ``all_states``: keep the
@@ -421,7 +423,7 @@ def diff_specs(a: Any, b: Any, call: str, *, profile_a: Any = "default", profile
     up_to_entry = any(spec.boundary for spec in specs)
     tables = tuple(
         explore(spec, call, profile=p, fixed=f, vary=[k for k in vary if k in p.impdef], max_paths=max_paths,
-                consistent=not all_states, stop_at_entry=up_to_entry)
+                consistent=not all_states, stop_at_entry=up_to_entry, fine=fine)
         for spec, p, f in zip(specs, prof, per_fixed))
     canon = _canonical_bits(a, b)
     cubes = [[_cube(side, leaf, canon) for leaf in table.leaves + table.infeasible_leaves]

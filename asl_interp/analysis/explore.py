@@ -68,11 +68,11 @@ from ..errors import (
 from ..lib.values import mask_bits
 from ..lib.world import Read, TypeDesc
 from ..machine.machine import Machine
-from ..machine.outcome import Outcome, PathStep
+from ..machine.outcome import Outcome, PathStep, compared_outcome
 from ..machine.profile import Profile
 from ..machine.state import flatten_state, resolve_state
 from ..syntax import ast
-from .consistency import state_consistency
+from .consistency import Finding, broken, entry_assertion
 
 __all__ = [
     "Counterexample",
@@ -87,6 +87,10 @@ __all__ = [
     "check_independent",
     "check_property",
     "explore",
+    "left_out_text",
+    "minimal_names",
+    "ordinary",
+    "relevant_fields",
 ]
 
 #: Default guard: leaves (complete paths) before the search stops.
@@ -164,8 +168,11 @@ class ExploreMachine(Machine):
                  trace: bool = False, vary: Iterable[str] = (), permitted: Callable[[str], list[str]] | None = None,
                  enums: Mapping[str, Sequence[str]] | None = None, max_branch_bits: int = DEFAULT_MAX_BRANCH_BITS,
                  sites: Mapping[Span, Any] | None = None, fix_option: str = "--set", observe: Iterable[str] = (),
-                 stop_at_entry: bool = False):
+                 stop_at_entry: bool = False, open_questions: bool = True):
         self.choices = dict(choices)
+        #: False for a probe (the consistency rules on a run's state): a question the choices
+        #: do not answer is an error (the rule is skipped), never a new branch
+        self.open_questions = open_questions
         self.fix_option = fix_option
         self.vary = set(vary)
         self.permitted = permitted
@@ -209,6 +216,8 @@ class ExploreMachine(Machine):
         examines only some of the read's unset bits), continue with the first, queue a run
         for each other."""
         register, field, high, low, span = origin.register, origin.field, origin.high, origin.low, origin.span
+        if not self.open_questions:
+            raise StateError(f"{origin.name} is not set", span)
         shift = origin.shift
         missing = want << shift
         known = origin.known | (origin.decided_bits << shift)
@@ -231,6 +240,8 @@ class ExploreMachine(Machine):
 
     def _fork(self, var: Var, parts: Sequence[Any]) -> None:
         """Take ``parts[0]`` in this run; queue every other part as a run of its own."""
+        if not self.open_questions:
+            raise ProfileError(f"{var.key} is open")
         for part in parts[1:]:
             self.pending.append({**self.choices, var: part})
         self.choices[var] = parts[0]
@@ -336,16 +347,20 @@ class Leaf:
 
 @attrs.define(frozen=True, slots=True)
 class Row:
-    """One path of a decision table: ``fields`` (name -> sorted tuple of the values that take
-    this path; every state whose fields all hold one of their listed values takes it),
-    ``outcome``, the ``decisive`` branch steps and ``leaves`` (how many states of the open
-    bits it stands for)."""
+    """One row of a decision table: ``fields`` (name -> sorted tuple of the values that take
+    this row; every state whose fields all hold one of their listed values takes it),
+    ``outcome`` (for a row of several paths, the first path's: they share its compared
+    outcome), the ``decisive`` branch steps and ``leaves`` (how many states of the open bits
+    it stands for)."""
 
     fields: dict[str, tuple[Any, ...]]
     outcome: Outcome
     decisive: tuple[PathStep, ...]
     leaves: int
     explored: frozenset[str] = frozenset()
+    #: a row that joins paths whose compared outcomes are the same: those paths, as the rows
+    #: ``--fine`` gives (their own outcomes and decisive steps); empty for a single path
+    paths: tuple[Row, ...] = ()
 
     def outcome_json(self) -> dict[str, Any]:
         """The outcome, shaped as ``run --json``'s ``outcome`` object."""
@@ -383,7 +398,21 @@ class DecisionTable:
     spec_root: Path
     names: dict[str, dict[int, str]] = attrs.field(factory=dict)
     coverage: dict[str, tuple[list[int], list[int]]] | None = None
-    inconsistent: int = 0  # runs dropped by ``consistent=True``
+    #: paths left out as states no processor can be in, by reason (a consistency rule's id,
+    #: or ``entry-assertion FILE:LINE``); empty with ``consistent=False``
+    left_out: dict[str, int] = attrs.field(factory=dict)
+    consistent: bool = True
+    fine: bool = False
+
+    @property
+    def inconsistent(self) -> int:
+        """How many paths were left out (see ``left_out``)."""
+        return sum(self.left_out.values())
+
+    def same(self, outcome: Outcome) -> tuple:
+        """What groups rows by outcome: the compared outcome, or with ``fine`` the whole
+        outcome (:func:`outcome_key`)."""
+        return outcome_key(outcome) if self.fine else compared_outcome(outcome)
 
     @property
     def paths(self) -> int:
@@ -609,20 +638,25 @@ def explore(spec: Any, call: str, *, profile: str | Path | Profile = "default",
             fixed: Mapping[str, Any] | None = None, vary: Iterable[str] | bool = (),
             coverage: bool = False, max_paths: int = DEFAULT_MAX_PATHS,
             max_branch_bits: int = DEFAULT_MAX_BRANCH_BITS, progress: bool = False,
-            fix_option: str = "--set", consistent: bool = False, stop_at_entry: bool = False) -> DecisionTable:
+            fix_option: str = "--set", consistent: bool = True, stop_at_entry: bool = False,
+            fine: bool = False) -> DecisionTable:
     """Every distinct outcome of ``call`` over all the state its evaluation reads.
 
     ``fixed``: state mapping (keys as :meth:`Spec.run`'s ``state``) the exploration keeps;
     ``vary``: IMPLEMENTATION_DEFINED keys to explore although the profile answers them
     (``True``: every boolean answer the evaluation asks for); ``coverage``: record executed
     lines; ``fix_option``: the command-line option a limit's note tells the user to fix
-    state with; ``consistent``: drop each run whose state the spec's own functions call
-    inconsistent (:func:`~asl_interp.analysis.consistency.state_consistency`, on the state the run
-    decided; counted in ``DecisionTable.inconsistent``), whether it completed or failed a spec
-    assertion; ``stop_at_entry``: end each run at the call of the version's exception-entry
-    routine (what a version that stops there gives; ``diff`` against such a version).
-    Raises :class:`ExplorationLimit`
-    past ``max_paths`` leaves, and the usual ``ASLError``s for a bad call, state or profile.
+    state with; ``consistent`` (default): leave out the states a processor cannot be in, by
+    the rules of :mod:`~asl_interp.analysis.consistency` (exactly: a run whose classes the
+    rules tell apart is split, see :class:`_Judge`), and the runs that fail a spec assertion
+    during exception entry; each is counted by reason in ``DecisionTable.left_out``
+    (``False``: keep every state, ``--all-states``); ``fine``: rows are paths, kept apart
+    when their outcomes differ in anything (``--fine``), rather than merged when their
+    compared outcomes (:func:`~asl_interp.machine.outcome.compared_outcome`) are the same, with
+    only the branches that change it decisive (the default); ``stop_at_entry``: end each
+    run at the call of the version's exception-entry routine (what a version that stops
+    there gives; ``diff`` against such a version). Raises :class:`ExplorationLimit` past
+    ``max_paths`` leaves, and the usual ``ASLError``s for a bad call, state or profile.
     """
     prof = spec.profile(profile)
     fixed = dict(fixed or {})
@@ -650,12 +684,16 @@ def explore(spec: Any, call: str, *, profile: str | Path | Profile = "default",
     leaves: list[Leaf] = []
     bad: list[Leaf] = []
     executed: dict[str, set[int]] = {}
-    runs = dropped = 0
+    runs = 0
+    left_out: dict[str, int] = {}
     _parse_call(spec, call)  # a UsageError in explore's words before any run
-    stack: list[dict[Var, Any]] = [{}]
+    # Each entry: the choices of a run, and whether the consistency rules already hold for
+    # every state they stand for (a run refined by them: see _judge).
+    stack: list[tuple[dict[Var, Any], bool]] = [({}, False)]
+    judge = _Judge(spec, call, prof, vary_keys, permitted, enums) if consistent else None
     try:
         while stack:
-            choices = stack.pop()
+            choices, judged = stack.pop()
             machine = ExploreMachine(spec.model, prof, choices, constants=spec.constants, trace=coverage,
                                      observe=spec.entry,
                                      vary=vary_keys, permitted=permitted, enums=enums,
@@ -670,12 +708,23 @@ def explore(spec: Any, call: str, *, profile: str | Path | Profile = "default",
             except ASLRuntimeError as err:
                 if not isinstance(err, ASLAssertionError):  # a failed spec assertion: an infeasible path
                     raise
-                bad.append(_leaf(machine, machine.choices, None, err))
-            else:
-                if consistent and _inconsistent(spec, machine):
-                    dropped += 1
+                reason = judge.failed(machine, err) if judge is not None else None
+                if reason is not None:
+                    left_out[reason] = left_out.get(reason, 0) + 1
                 else:
+                    bad.append(_leaf(machine, machine.choices, None, err))
+            else:
+                # A refined run is judged already, unless it asked new questions (its choices grew)
+                fresh = not judged or machine.choices != choices
+                verdict = judge.completed(machine) if judge is not None and fresh else None
+                if verdict is None:
                     leaves.append(_leaf(machine, machine.choices, outcome, None))
+                else:
+                    for reason in verdict.reasons:
+                        left_out[reason] = left_out.get(reason, 0) + 1
+                    if verdict.keep:
+                        leaves.append(_leaf(machine, machine.choices, outcome, None))
+                    stack.extend((refined, True) for refined in reversed(verdict.refined))
                 if len(leaves) > max_paths:
                     raise ExplorationLimit(
                         f"exploring {call} passed the limit of {max_paths} paths",
@@ -684,17 +733,18 @@ def explore(spec: Any, call: str, *, profile: str | Path | Profile = "default",
                 if coverage:
                     for span in machine.lines:
                         executed.setdefault(span.file, set()).add(span.line)
-            stack.extend(reversed(machine.pending))
+            stack.extend((pending, False) for pending in reversed(machine.pending))
             meter.tick(len(leaves), runs)
     finally:
         meter.done()
 
-    leaves, bad = _with_decisive(leaves, bad)
+    leaves, bad = _with_decisive(leaves, bad, None if fine else compared_outcome)
     widths = _field_widths(spec, leaves + bad)
     table = DecisionTable(
-        call=call, profile=prof.name, fixed=fixed, rows=_merge(leaves), infeasible=_infeasible(bad),
+        call=call, profile=prof.name, fixed=fixed, rows=_merge(leaves, fine), infeasible=_infeasible(bad),
         leaves=leaves, infeasible_leaves=bad, runs=runs, seconds=time.monotonic() - start,
-        widths=widths, spec_root=Path(spec.path), names=facts.value_names, inconsistent=dropped,
+        widths=widths, spec_root=Path(spec.path), names=facts.value_names, left_out=left_out,
+        consistent=consistent, fine=fine,
     )
     if coverage:
         table.coverage = {
@@ -704,26 +754,114 @@ def explore(spec: Any, call: str, *, profile: str | Path | Profile = "default",
     return table
 
 
-def _inconsistent(spec: Any, machine: ExploreMachine) -> bool:
-    """Whether the state a run decided is inconsistent by the spec's own functions, for every
-    state the run stands for: a check that read a field the run holds as a class of several
-    values (or PSTATE.EL/nRW/M so held) does not drop it."""
-    used: list[Read] = []
-    if not state_consistency(spec, machine, used):
-        return False
-    pstate = spec.model.registers.get("PSTATE")
-    for name in ("EL", "nRW", "M"):
-        if pstate is not None and name in pstate.fields:
-            f = pstate.fields[name]
-            used.append(Read("PSTATE", name, f.high, f.low, 0, None))
-    views = spec.model.views
-    for r in used:
-        view = views[r.register]
-        mask = ((1 << (r.high - r.low + 1)) - 1) << (r.low + view.offset)
-        for var, cls in machine.choices.items():
-            if var.kind == "state" and var.key == view.storage and var.mask & mask and len(cls) > 1:
-                return False
-    return True
+@attrs.define(frozen=True, slots=True)
+class _Verdict:
+    """What the consistency rules make of a completed run: keep its leaf as it is
+    (``keep``), or run it again once per ``refined`` choice set (the parts of its classes
+    whose states keep every rule); ``reasons`` names each part left out (a rule's id)."""
+
+    keep: bool
+    refined: tuple[dict[Var, Any], ...] = ()
+    reasons: tuple[str, ...] = ()
+
+
+#: Most combinations of class members the consistency rules are evaluated on for one run.
+MAX_JUDGED = 1024
+
+
+class _Judge:
+    """The consistency rules (:mod:`~asl_interp.analysis.consistency`) applied to the runs of
+    one exploration, exactly: a run stands for every state of its classes (values the call
+    treated alike), and the rules may tell them apart (a run that read ``PSTATE.M`` only in
+    ``PSTATE.M == M32_Monitor`` holds M32_Svc and M32_User, at EL1, in one class).
+
+    The rules are evaluated on a probe holding the run's state before the text wrote it. When
+    they read bits of a class of several values, they are evaluated on every combination of
+    the members of the classes they read, and the run is kept whole (all combinations keep
+    every rule), left out (none does) or split into the parts that keep them, each run
+    again. A rule that reads bits the run never examined is skipped (:func:`broken`)."""
+
+    def __init__(self, spec: Any, call: str, profile: Profile, vary: set[str], permitted: Any, enums: Any):
+        self.spec, self.call, self.profile = spec, call, profile
+        self.vary, self.permitted, self.enums = vary, permitted, enums
+
+    def _probe(self, machine: ExploreMachine, base: tuple[dict[str, int], dict[str, int]],
+               assign: Mapping[Var, int]) -> ExploreMachine:
+        probe = ExploreMachine(self.spec.model, self.profile, machine.choices, constants=self.spec.constants, trace=True,
+                               observe=self.spec.entry, vary=self.vary, permitted=self.permitted, enums=self.enums,
+                               open_questions=False)
+        values, known = dict(base[0]), dict(base[1])
+        for var, value in assign.items():
+            values[var.key] = (values[var.key] & ~var.mask) | (value & var.mask)
+        probe._value, probe._known = values, known
+        return probe
+
+    def _evaluate(self, machine: ExploreMachine, base: Any, assign: Mapping[Var, int],
+                  classes: Sequence[Var]) -> tuple[list[Finding], list[Var]]:
+        """The findings on the state ``assign`` gives the classes, and the classes the rules read."""
+        reads: list[Read] = []
+        findings = broken(self.spec, self._probe(machine, base, assign), self.call, reads)
+        views = self.spec.model.views
+        touched: list[Var] = []
+        for r in reads:
+            view = views[r.register]
+            mask = ((1 << (r.high - r.low + 1)) - 1) << (r.low + view.offset)
+            for var in classes:
+                if var.key == view.storage and var.mask & mask and var not in touched:
+                    touched.append(var)
+        return findings, touched
+
+    def completed(self, machine: ExploreMachine) -> _Verdict:
+        """The verdict on a run that completed (see the class docstring)."""
+        import itertools
+
+        classes = [v for v, cls in machine.choices.items() if v.kind == "state" and len(cls) > 1]
+        base = machine.storage_before()
+        own = {v: min(machine.choices[v]) for v in classes}
+        findings, touched = self._evaluate(machine, base, own, classes)
+        if not touched:
+            return _Verdict(not findings, (), (findings[0].rule.id,) if findings else ())
+        results: dict[tuple[int, ...], list[Finding]] = {}
+        while True:
+            size = 1
+            for var in touched:
+                size *= len(machine.choices[var])
+            if size > MAX_JUDGED:  # too many to judge one by one: judged by the run's own values
+                return _Verdict(not findings, (), (findings[0].rule.id,) if findings else ())
+            more: list[Var] = []
+            results = {}
+            for combo in itertools.product(*(sorted(machine.choices[v]) for v in touched)):
+                found, read = self._evaluate(machine, base, {**own, **dict(zip(touched, combo))}, classes)
+                results[combo] = found
+                more.extend(v for v in read if v not in touched and v not in more)
+            if not more:
+                break
+            touched = touched + more
+        good = [combo for combo, found in results.items() if not found]
+        reasons = tuple(dict.fromkeys(found[0].rule.id for found in results.values() if found))
+        if len(good) == len(results):
+            return _Verdict(True)
+        if not good:
+            return _Verdict(False, (), reasons)
+        # The states that keep every rule, as products: per value of the other classes the
+        # rules read, the members of the first.
+        parts: dict[tuple[int, ...], set[int]] = {}
+        for combo in good:
+            parts.setdefault(combo[1:], set()).add(combo[0])
+        refined = tuple({**machine.choices, touched[0]: frozenset(first),
+                         **{v: frozenset((value,)) for v, value in zip(touched[1:], rest)}}
+                        for rest, first in parts.items())
+        return _Verdict(False, refined, reasons)
+
+    def failed(self, machine: ExploreMachine, err: ASLAssertionError) -> str | None:
+        """Why a run that failed a spec assertion is left out: the rule its state breaks (for
+        every state it stands for), else ``entry-assertion`` when the assertion failed during
+        exception entry; None: it stays, an infeasible path."""
+        verdict = self.completed(machine)
+        if not verdict.keep and not verdict.refined and verdict.reasons:
+            return verdict.reasons[0]
+        finding = entry_assertion(self.spec, machine, err)
+        return None if finding is None else f"{finding.rule.id} {finding.where[0]}"
 
 
 def _parse_call(spec: Any, call: str) -> ast.Expr:
@@ -785,10 +923,13 @@ def _leaf(machine: ExploreMachine, choices: dict[Var, Any], outcome: Outcome | N
     return Leaf(choices, outcome, fields, (), tuple(reads), err, frozenset(explored), machine.final_path())
 
 
-def _with_decisive(leaves: list[Leaf], bad: list[Leaf]) -> tuple[list[Leaf], list[Leaf]]:
+def _with_decisive(leaves: list[Leaf], bad: list[Leaf],
+                   compared: Callable[[Outcome], Any] | None = None) -> tuple[list[Leaf], list[Leaf]]:
     """Fill each leaf's decisive steps: the branches where some other path of the
     exploration, identical up to that branch, went the other way. One step per source line.
-    When nothing was open (a single path), every branch that examined state.
+    When nothing was open (a single path), every branch that examined state. With
+    ``compared`` (an outcome's compared key), a branch below which every path ends in the
+    same compared outcome decides nothing that is compared, and is not decisive.
 
     Paths also part where a short-circuit ends a condition early: the evaluator records a
     step for the left operand of ``&&``/``||`` only when it decides the result, so one path
@@ -798,11 +939,21 @@ def _with_decisive(leaves: list[Leaf], bad: list[Leaf]) -> tuple[list[Leaf], lis
     whose short-circuit sent the other path away), else the first that reads state at all."""
     trie: dict = {}
     lines: dict[int, tuple[str, int]] = {}
+    below: dict[int, set] = {}  # id of a trie dict -> the compared outcomes of the paths under it
     for leaf in leaves + bad:
+        key = (compared(leaf.outcome) if leaf.outcome is not None else ("assertion", leaf.error.message)) \
+            if compared is not None else None
         node = trie
         for step in leaf.path:
             lines[id(step.span)] = (step.span.file, step.span.line)
-            node = node.setdefault(id(step.span), {}).setdefault(step.value, {})
+            arms = node.setdefault(id(step.span), {})
+            if compared is not None:
+                below.setdefault(id(node), set()).add(key)
+                below.setdefault(id(arms), set()).add(key)
+            node = arms.setdefault(step.value, {})
+
+    def relevant(d: dict) -> bool:
+        return compared is None or len(below.get(id(d), ())) > 1
 
     def after_parting(path: tuple[PathStep, ...], reading: list[int], i: int,
                       parted: set[tuple[str, int]]) -> int | None:
@@ -818,8 +969,9 @@ def _with_decisive(leaves: list[Leaf], bad: list[Leaf]) -> tuple[list[Leaf], lis
         for i, step in enumerate(leaf.path):
             arms = node[id(step.span)]
             if len(arms) > 1:
-                chosen_at.add(i)
-            elif len(node) > 1:
+                if relevant(arms):
+                    chosen_at.add(i)
+            elif len(node) > 1 and relevant(node):
                 if reading is None:
                     reading = [j for j, s in enumerate(leaf.path) if s.reads_state]
                 j = after_parting(leaf.path, reading, i, {lines[k] for k in node})
@@ -864,33 +1016,46 @@ def _path_key(outcome: Outcome) -> tuple:
     return tuple((id(s.span), s.value) for s in outcome.path)
 
 
-def _merge(leaves: Sequence[Leaf]) -> list[Row]:
-    """Rows: leaves grouped by (path, fields read, outcome), each group merged into exact
-    products (cubes) one field at a time."""
+def _merge(leaves: Sequence[Leaf], fine: bool = True) -> list[Row]:
+    """Rows: leaves grouped by (path, fields read, outcome) (``fine``), or by (the fields
+    read, the compared outcome) whatever their paths, each group merged into exact products
+    (cubes) one field at a time. A row of several paths has the decisive steps all of them
+    share (the same line going the same way), and ``paths`` the fine rows it joins."""
     groups: dict[tuple, list[Leaf]] = {}
     for leaf in leaves:
         assert leaf.outcome is not None
-        key = (_path_key(leaf.outcome), tuple(leaf.fields), outcome_key(leaf.outcome))
+        if fine:
+            key = (_path_key(leaf.outcome), tuple(leaf.fields), outcome_key(leaf.outcome))
+        else:
+            key = (frozenset(leaf.fields), compared_outcome(leaf.outcome))
         groups.setdefault(key, []).append(leaf)
     rows: list[Row] = []
     for group in groups.values():
         names = list(group[0].fields)
-        cubes = [(dict(leaf.fields), leaf_states(leaf)) for leaf in group]
+        cubes = [(dict(leaf.fields), leaf_states(leaf), (leaf,)) for leaf in group]
         for name in reversed(names):
-            merged: dict[tuple, tuple[dict[str, frozenset], int]] = {}
-            for cube, count in cubes:
+            merged: dict[tuple, tuple[dict[str, frozenset], int, tuple[Leaf, ...]]] = {}
+            for cube, count, members in cubes:
                 rest = tuple((n, cube[n]) for n in names if n != name)
                 if rest in merged:
-                    into, total = merged[rest]
+                    into, total, joined = merged[rest]
                     into[name] = into[name] | cube[name]
-                    merged[rest] = (into, total + count)
+                    merged[rest] = (into, total + count, joined + members)
                 else:
-                    merged[rest] = (dict(cube), count)
+                    merged[rest] = (dict(cube), count, members)
             cubes = list(merged.values())
-        first = group[0]
-        for cube, count in cubes:
-            rows.append(Row({n: tuple(sorted(cube[n], key=_sort_key)) for n in names}, first.outcome,
-                            first.decisive, count, first.explored))
+        for cube, count, members in cubes:
+            first = members[0]
+            fields = {n: tuple(sorted(cube[n], key=_sort_key)) for n in names}
+            if fine or len(members) == 1:
+                rows.append(Row(fields, first.outcome, first.decisive, count, first.explored))
+                continue
+            shared = set.intersection(*({(s.span.file, s.span.line, repr(s.value)) for s in m.decisive}
+                                        for m in members))
+            decisive = tuple(s for s in first.decisive if (s.span.file, s.span.line, repr(s.value)) in shared)
+            paths = tuple(_merge(members, fine=True))
+            explored = frozenset().union(*(m.explored for m in members))
+            rows.append(Row(fields, first.outcome, decisive, count, explored, paths))
     return rows
 
 
@@ -918,12 +1083,17 @@ def _infeasible(bad: Sequence[Leaf]) -> list[Infeasible]:
 @attrs.define(frozen=True, slots=True)
 class Counterexample:
     """Two states (name -> value) and what the spec does in each: ``outcomes`` and the
-    ``decisive`` steps of each path; ``diverge`` is the first step where the paths part."""
+    ``decisive`` steps of each path; ``diverge`` is the first step where the paths part;
+    ``detail``: the two states with every field the paths read (``states`` may show fewer:
+    the minimal counterexample; None when they are the same)."""
 
     states: tuple[dict[str, Any], dict[str, Any]]
     outcomes: tuple[Outcome, Outcome]
     decisive: tuple[tuple[PathStep, ...], tuple[PathStep, ...]]
     diverge: PathStep | None = None
+    detail: tuple[dict[str, Any], dict[str, Any]] | None = None
+    #: how many pairs of paths of this class (the pair of outcomes) there are (``--all``)
+    count: int = 1
 
 
 @attrs.define(slots=True)
@@ -938,6 +1108,8 @@ class PropertyResult:
     states: int
     table: DecisionTable
     counterexample: Counterexample | None = None
+    #: with ``--all``: a counterexample of every other class
+    others: list[Counterexample] = attrs.field(factory=list)
 
 
 def resolve_field(spec: Any, name: str) -> tuple[str, int, str]:
@@ -988,12 +1160,16 @@ def _touches(leaf: Leaf, storage: str, fmask: int) -> bool:
 
 def check_independent(spec: Any, call: str, field: str, *, profile: str | Path | Profile = "default",
                       where: Mapping[str, Any] | None = None, vary: Iterable[str] | bool = (),
-                      max_paths: int = DEFAULT_MAX_PATHS, coverage: bool = False) -> PropertyResult:
+                      max_paths: int = DEFAULT_MAX_PATHS, coverage: bool = False, consistent: bool = True,
+                      fine: bool = False, every: bool = False) -> PropertyResult:
     """Whether the outcome of ``call`` is independent of ``field`` (``REG`` for all its fields
     or ``REG.FIELD``; views share storage, so ``FPEXC`` and ``FPEXC32_EL2`` are the same
     state) over every state matching ``where``. A counterexample is two states differing only
     in ``field`` with different outcomes (the pair that reads the fewest fields).
-    ``coverage`` records executed lines, as for :func:`explore`."""
+    ``coverage``, ``consistent`` (only states a processor can be in; the default) and
+    ``fine`` are as for :func:`explore`. The counterexample shown is the most ordinary
+    (:func:`ordinary`); ``every`` (``--all``) also finds one of every other class (pair of
+    compared outcomes), in ``PropertyResult.others``, each with its count of pairs."""
     try:
         storage, fmask, norm = resolve_field(spec, field)
     except StateError as err:
@@ -1005,34 +1181,64 @@ def check_independent(spec: Any, call: str, field: str, *, profile: str | Path |
         if view.storage == storage and w_mask & fmask:
             raise UsageError(f"--where {w_write.key} fixes bits of {norm}, the field the property varies")
     table = explore(spec, call, profile=profile, fixed=where, vary=vary, max_paths=max_paths, fix_option="--where",
-                    coverage=coverage)
+                    coverage=coverage, consistent=consistent, fine=fine)
     desc = f"{call} is independent of {norm}" + (f" where {where_text(where)}" if where else "")
     states = sum(leaf_states(leaf) for leaf in table.leaves)
-    # The pair reading the fewest fields: both lists by size, so the bound prunes early.
-    best: tuple[int, Leaf, Leaf] | None = None
-    by_size = sorted(table.leaves, key=lambda leaf: len(leaf.fields))
-    keys = {id(leaf): outcome_key(leaf.outcome) for leaf in by_size}
-    smallest = len(by_size[0].fields) if by_size else 0
-    for a in by_size:
-        if best is not None and len(a.fields) + smallest >= best[0]:
-            break
+    # (--all-states: the fewest fields only, as before consistency was the default)
+    rank = {id(leaf): ordinary(leaf) if consistent else (len(leaf.fields),) for leaf in table.leaves}
+    pairs = _pairs(table, storage, fmask, rank, every)
+    if not pairs:
+        return PropertyResult(True, desc, table.paths, states, table)
+    found = []
+    for a, b, count in pairs:
+        detail = _pair_states(spec, a, b, storage, fmask)
+        shown = detail if fine else _pair_states(spec, a, b, storage, fmask, minimal=where, leaves=table.leaves,
+                                                 same=table.same)
+        found.append(Counterexample(shown, (a.outcome, b.outcome), (a.decisive, b.decisive),
+                                    _diverge(a.outcome, b.outcome), None if shown == detail else detail, count))
+    return PropertyResult(False, desc, table.paths, states, table, found[0], found[1:])
+
+
+def _pairs(table: DecisionTable, storage: str, fmask: int, rank: Mapping[int, tuple],
+           every: bool) -> list[tuple[Leaf, Leaf, int]]:
+    """Pairs of leaves that share a state outside the field and whose compared outcomes
+    differ: the first by ``rank`` (then the fewest fields); with ``every``, the first of each
+    class (the pair of compared outcomes), with how many pairs the class has."""
+    by_rank = sorted(table.leaves, key=lambda leaf: rank[id(leaf)])
+    keys = {id(leaf): table.same(leaf.outcome) for leaf in by_rank}  # what is compared
+    best: dict[tuple, tuple[tuple, Leaf, Leaf]] = {}
+    counts: dict[tuple, set[frozenset[int]]] = {}
+    for a in by_rank:
+        if not every and best and rank[id(a)] > next(iter(best.values()))[0]:
+            break  # both lists in rank order: the bound prunes early
         if not _touches(a, storage, fmask):
             continue
         ka = keys[id(a)]
-        for b in by_size:
-            size = len(a.fields) + len(b.fields)
-            if best is not None and size >= best[0]:
+        for b in by_rank:
+            key = max(rank[id(a)], rank[id(b)]) + (len(a.fields) + len(b.fields),)
+            cls = tuple(sorted((ka, keys[id(b)]), key=repr)) if every else ()  # A/B either way round
+            have = best.get(cls)
+            if not every and have is not None and key[:-1] > have[0][:-1]:
                 break
-            if b is a or keys[id(b)] == ka:
+            if b is a or keys[id(b)] == ka or (not every and have is not None and key >= have[0]):
                 continue
             if _meet(a, b, storage, fmask) is not None and _meet(b, a, storage, fmask) is not None:
-                best = (size, a, b)
-    if best is None:
-        return PropertyResult(True, desc, table.paths, states, table)
-    _n, a, b = best
-    sa, sb = _pair_states(spec, a, b, storage, fmask)
-    cx = Counterexample((sa, sb), (a.outcome, b.outcome), (a.decisive, b.decisive), _diverge(a.outcome, b.outcome))
-    return PropertyResult(False, desc, table.paths, states, table, cx)
+                counts.setdefault(cls, set()).add(frozenset((id(a), id(b))))
+                if have is None or key < have[0]:
+                    best[cls] = (key, a, b)
+    ordered = sorted(best.items(), key=lambda kv: kv[1][0])
+    return [(a, b, len(counts[cls]) if every else 1) for cls, (_key, a, b) in ordered]
+
+
+def ordinary(leaf: Leaf) -> tuple[int, int, int]:
+    """How ordinary the states of ``leaf`` are, lowest first: the lowest Exception level it
+    holds (``PSTATE.EL``), Non-secure before Secure (a Security state field ``NS`` of
+    ``SCR_EL3``/``SCR`` that can be 1), then the fewest fields. Counterexamples are chosen by
+    it when the question leaves the setting open: what a user meant is most often the guest
+    at the lowest level, not a Secure or EL3 corner."""
+    el = leaf.fields.get("PSTATE.EL")
+    ns = next((v for n, v in leaf.fields.items() if n in ("SCR_EL3.NS", "SCR.NS")), None)
+    return (min(el) if el else 0, 0 if ns is None or 1 in ns else 1, len(leaf.fields))
 
 
 def where_text(where: Mapping[str, Any]) -> str:
@@ -1040,9 +1246,13 @@ def where_text(where: Mapping[str, Any]) -> str:
     return ", ".join(f"{k}={v}" for k, v in flatten_state(where))
 
 
-def _pair_states(spec: Any, a: Leaf, b: Leaf, storage: str, fmask: int) -> tuple[dict[str, Any], dict[str, Any]]:
+def _pair_states(spec: Any, a: Leaf, b: Leaf, storage: str, fmask: int, minimal: Mapping[str, Any] | None = None,
+                 leaves: Sequence[Leaf] = (), same: Callable[[Outcome], Any] = compared_outcome,
+                 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """Two concrete states, one on each leaf, equal outside the field: the storage values
-    both fit (smallest members), shown by the names each path read."""
+    both fit (smallest members), shown by the names each path read; with ``minimal`` (the
+    fixed state), only the names :func:`minimal_names` keeps (the fields whose change alters
+    the outcome ``same`` compares, over ``leaves``)."""
     fit_a = _meet(a, b, storage, fmask) or {}
     fit_b = _meet(b, a, storage, fmask) or {}
     bits: dict[str, int] = {}
@@ -1088,7 +1298,84 @@ def _pair_states(spec: Any, a: Leaf, b: Leaf, storage: str, fmask: int) -> tuple
         out.append(state)
     first, second = out
     second = {**{k: second[k] for k in first if k in second}, **second}
+    if minimal is not None:
+        relevant = relevant_fields(spec, a, leaves, same) | relevant_fields(spec, b, leaves, same)
+        keep = minimal_names(spec, [(first, a), (second, b)], relevant, minimal, storage, fmask)
+        first = {k: v for k, v in first.items() if k in keep}
+        second = {k: v for k, v in second.items() if k in keep}
     return first, second
+
+
+def _read_bits(spec: Any, r: Read) -> tuple[str, int]:
+    """``(storage, mask)``: the storage bits a read examined."""
+    view = spec.model.views[r.register]
+    return view.storage, ((1 << (r.high - r.low + 1)) - 1) << (r.low + view.offset)
+
+
+def relevant_fields(spec: Any, leaf: Leaf, leaves: Sequence[Leaf], same: Callable[[Outcome], Any]) -> set[str]:
+    """The fields ``leaf`` read whose change alters the compared outcome (``same``): for each,
+    some other leaf of the exploration with a different compared outcome shares a state with
+    ``leaf`` outside that field's bits. (A field read only for the return address, or whose
+    every other value leaves the state inconsistent, is not among them.)"""
+    assert leaf.outcome is not None
+    mine = same(leaf.outcome)
+    others = [b for b in leaves if b is not leaf and b.outcome is not None and same(b.outcome) != mine]
+    out: set[str] = set()
+    for r in leaf.reads:
+        if r.name in out or r.written or r.name not in leaf.explored:
+            continue
+        storage, mask = _read_bits(spec, r)
+        if any(_meet(leaf, b, storage, mask) is not None and _meet(b, leaf, storage, mask) is not None
+               for b in others):
+            out.add(r.name)
+    return out
+
+
+#: Fields a minimal counterexample keeps although no other value of theirs changes the
+#: outcome (other values are often inconsistent): they say where the PE is.
+CONTEXT = ("PSTATE.EL", "PSTATE.nRW")
+
+
+def minimal_names(spec: Any, states: Sequence[tuple[Mapping[str, Any], Leaf]], relevant: set[str],
+                  fixed: Mapping[str, Any], storage: str | None = None, fmask: int = 0) -> set[str]:
+    """The names a minimal counterexample shows of ``states`` (each with its leaf): the
+    ``relevant`` fields (:func:`relevant_fields`), the field the question varies
+    (``storage``/``fmask``) and the :data:`CONTEXT`, each bit once (the first name holding it, in the states'
+    order), none whose bits the command line fixed (``fixed``), and no profile answer but
+    those the exploration varied (the header shows the profile's)."""
+    reads: dict[str, Read] = {}
+    for _state, leaf in states:
+        for r in leaf.reads:
+            reads.setdefault(r.name, r)
+    pinned: dict[str, int] = {}
+    for w in resolve_state(dict(fixed), spec.model, spec.constants):
+        view = spec.model.views[w.register]
+        pinned[view.storage] = pinned.get(view.storage, 0) | (((1 << (w.high - w.low + 1)) - 1) << (w.low + view.offset))
+    shown: dict[str, int] = {}
+    keep: set[str] = set()
+    for name in dict.fromkeys(n for state, _leaf in states for n in state):
+        r = reads.get(name)
+        if r is not None:
+            key, mask = _read_bits(spec, r)
+        else:  # a field only the model read, or a profile answer
+            try:
+                key, mask, _norm = resolve_field(spec, name)
+            except (StateError, UsageError):
+                # an answer the exploration varied (--vary-profile) is part of the state;
+                # the profile's own answers are not (the header shows those)
+                if any(name in leaf.fields for _state, leaf in states):
+                    keep.add(name)
+                continue
+        if key == storage and mask & fmask:
+            keep.add(name)  # the varied field, always
+        elif pinned.get(key, 0) & mask == mask or shown.get(key, 0) & mask == mask:
+            continue  # fixed on the command line, or its bits shown already under another name
+        elif name in relevant or name in CONTEXT:
+            keep.add(name)  # it changes what is compared, or it says where the PE is
+        else:
+            continue
+        shown[key] = shown.get(key, 0) | mask
+    return keep
 
 
 def _mask_of(fit: Mapping[tuple[str, int], frozenset], key: str) -> int:
@@ -1195,11 +1482,12 @@ def render_table(table: DecisionTable) -> str:
     out = [f"{table.call} on profile {table.profile}"
            + (f" with {where_text(table.fixed)}" if table.fixed else "")
            + f": {_plural(table.paths, 'path')}, {_plural(table.states, 'state')}, "
-           + f"{sum(i.count for i in table.infeasible)} infeasible ({_plural(table.runs, 'run')}, {table.seconds:.2f}s)"
-           + (f"; {_plural(table.inconsistent, 'inconsistent run')} dropped (--consistent)" if table.inconsistent else "")]
+           + f"{sum(i.count for i in table.infeasible)} infeasible ({_plural(table.runs, 'run')}, {table.seconds:.2f}s)"]
+    if table.left_out:
+        out.append(left_out_text(table.left_out))
     groups: dict[tuple, list[Row]] = {}
     for row in table.rows:
-        groups.setdefault(outcome_key(row.outcome), []).append(row)
+        groups.setdefault(table.same(row.outcome), []).append(row)
     n = 0
     for rows in groups.values():
         out.append("")
@@ -1232,6 +1520,15 @@ def render_table(table: DecisionTable) -> str:
 
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def left_out_text(left_out: Mapping[str, int], what: str = "") -> str:
+    """The header line saying how many paths were left out and why: ``left out: 12 paths of
+    states no processor can be in (mode-el 8, entry-assertion ...:14 4; --all-states keeps
+    them)``; ``what`` names the side (``armv8.6: ``) where there are two."""
+    reasons = ", ".join(f"{reason} {n}" for reason, n in sorted(left_out.items(), key=lambda kv: (-kv[1], kv[0])))
+    return (f"{what}left out: {_plural(sum(left_out.values()), 'path')} of states no processor can be in ({reasons}; "
+            "`asl-interp consistency` lists the rules, --all-states keeps them)")
 
 
 def render_coverage(table: DecisionTable) -> str:
@@ -1269,16 +1566,11 @@ def table_json(table: DecisionTable) -> dict[str, Any]:
         "paths": table.paths,
         "states": table.states,
         "runs": table.runs,
+        "consistent": table.consistent,
+        "fine": table.fine,
         "inconsistent": table.inconsistent,
-        "rows": [
-            {
-                "outcome": row.outcome_json(),
-                "fields": {k: [json_value(v) for v in vals] for k, vals in row.fields.items()},
-                "states": row.leaves,
-                "decisive": [step_json(s, root) for s in row.decisive],
-            }
-            for row in table.rows
-        ],
+        "left_out": dict(table.left_out),
+        "rows": [_row_json(row, root) for row in table.rows],
         "infeasible": [
             {"file": relpath(i.span.file, root) if i.span else None, "line": i.span.line if i.span else None,
              "message": i.message, "states": i.count,
@@ -1288,6 +1580,18 @@ def table_json(table: DecisionTable) -> dict[str, Any]:
     }
     if table.coverage is not None:
         data["coverage"] = {relpath(f, root): {"ran": ran, "never": never} for f, (ran, never) in table.coverage.items()}
+    return data
+
+
+def _row_json(row: Row, root: Path) -> dict[str, Any]:
+    data = {
+        "outcome": row.outcome_json(),
+        "fields": {k: [json_value(v) for v in vals] for k, vals in row.fields.items()},
+        "states": row.leaves,
+        "decisive": [step_json(s, root) for s in row.decisive],
+    }
+    if row.paths:
+        data["paths"] = [_row_json(p, root) for p in row.paths]
     return data
 
 
@@ -1333,20 +1637,26 @@ def _csv(v: Any) -> str:
 def render_property(result: PropertyResult, field: str | None = None) -> str:
     """``holds on all N paths`` or the counterexample with each state's decisive lines."""
     table = result.table
+    left = [left_out_text(table.left_out)] if table.left_out else []
     if result.holds:
-        return (f"holds: {result.description}, on all {result.paths} paths "
-                f"({result.states} states, profile {table.profile})")
+        return "\n".join([f"holds: {result.description}, on all {result.paths} paths "
+                          f"({result.states} states, profile {table.profile})", *left])
     cx = result.counterexample
     assert cx is not None
-    out = [f"counterexample: {result.description} does not hold (profile {table.profile})"]
-    for i in range(2 if cx.states[0] != cx.states[1] else 1):
-        out.append("")
-        out.append(f"state {'AB'[i]}: " + "  ".join(f"{show_name(k)}={show_value(k, v, table.widths, table.names)}"
-                                                    for k, v in cx.states[i].items()))
-        out.append(f"  outcome: {outcome_text(cx.outcomes[i])}")
-        for step in cx.decisive[i]:
-            mark = "  <- paths part here" if cx.diverge is not None and step.span == cx.diverge.span else ""
-            out.append(f"    {step_line(step, table.spec_root)}{mark}")
+    out = [f"counterexample: {result.description} does not hold (profile {table.profile})", *left]
+    every = [cx, *result.others]
+    for n, one in enumerate(every, 1):
+        if result.others:
+            out.append("")
+            out.append(f"[{n}] of {len(every)} classes: {_plural(one.count, 'pair')} of paths like it")
+        for i in range(2 if one.states[0] != one.states[1] else 1):
+            out.append("")
+            out.append(f"state {'AB'[i]}: " + "  ".join(f"{show_name(k)}={show_value(k, v, table.widths, table.names)}"
+                                                        for k, v in one.states[i].items()))
+            out.append(f"  outcome: {outcome_text(one.outcomes[i])}")
+            for step in one.decisive[i]:
+                mark = "  <- paths part here" if one.diverge is not None and step.span == one.diverge.span else ""
+                out.append(f"    {step_line(step, table.spec_root)}{mark}")
     return "\n".join(out)
 
 
@@ -1354,15 +1664,22 @@ def property_json(result: PropertyResult) -> dict[str, Any]:
     """The JSON form of a property result."""
     root = result.table.spec_root
     data: dict[str, Any] = {"holds": result.holds, "property": result.description, "paths": result.paths,
-                            "states": result.states, "profile": result.table.profile}
+                            "states": result.states, "profile": result.table.profile,
+                            "consistent": result.table.consistent, "left_out": dict(result.table.left_out)}
+    def pair(cx: Counterexample) -> list[dict[str, Any]]:
+        return [{"state": {k: json_value(v) for k, v in cx.states[i].items()},
+                 "detail": {k: json_value(v) for k, v in (cx.detail or cx.states)[i].items()},
+                 "outcome": outcome_json(cx.outcomes[i]),
+                 "decisive": [step_json(s, root) for s in cx.decisive[i]]}
+                for i in range(2)]
+
     cx = result.counterexample
     if cx is not None:
-        data["counterexample"] = [
-            {"state": {k: json_value(v) for k, v in cx.states[i].items()},
-             "outcome": outcome_json(cx.outcomes[i]),
-             "decisive": [step_json(s, root) for s in cx.decisive[i]]}
-            for i in range(2)
-        ]
+        data["counterexample"] = pair(cx)
         if cx.diverge is not None:
             data["diverge"] = step_json(cx.diverge, root)
+    if result.others:  # --all: every class, the first being the counterexample above
+        data["classes"] = [{"pairs": one.count, "counterexample": pair(one),
+                            "diverge": None if one.diverge is None else step_json(one.diverge, root)}
+                           for one in [cx, *result.others] if one is not None]
     return data

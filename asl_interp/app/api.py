@@ -357,7 +357,7 @@ def check_profile(spec: Spec, profile: Profile) -> None:
 def diff(call: str, *, from_spec: str | Path = "armv8.6", to_spec: str | Path = "armarm-2025",
          profile: str | Path | Profile = "default", from_profile: str | Path | Profile | None = None,
          to_profile: str | Path | Profile | None = None, state: Mapping[str, Any] | None = None,
-         all_states: bool = False, vary: Any = (), max_paths: int | None = None) -> Any:
+         all_states: bool = False, vary: Any = (), max_paths: int | None = None, fine: bool = False) -> Any:
     """What changed for ``call`` between two spec versions: a
     :class:`~asl_interp.analysis.diff.DiffResult` listing every class of states whose outcome
     differs (``result.classes``; ``result.differs``), each with one concrete state, both
@@ -367,11 +367,12 @@ def diff(call: str, *, from_spec: str | Path = "armv8.6", to_spec: str | Path = 
     the same implementation); ``from_profile``/``to_profile`` choose each side's instead.
     ``state`` is fixed state (as :meth:`Spec.run` takes it; each name applies to the versions
     that have it); everything else is explored. ``all_states`` keeps the states a version's
-    consistency rules reject; ``vary`` opens profile answers (``["Halted()"]``)."""
+    consistency rules reject; ``vary`` opens profile answers (``["Halted()"]``); ``fine`` keeps
+    the paths of one compared outcome apart."""
     from ..analysis.diff import diff_specs
     from ..analysis.explore import DEFAULT_MAX_PATHS
 
     a, b = load_spec(from_spec), load_spec(to_spec)
     return diff_specs(a, b, call, profile_a=profile if from_profile is None else from_profile,
                       profile_b=profile if to_profile is None else to_profile, fixed=state, all_states=all_states,
-                      vary=vary, max_paths=DEFAULT_MAX_PATHS if max_paths is None else max_paths)
+                      vary=vary, max_paths=DEFAULT_MAX_PATHS if max_paths is None else max_paths, fine=fine)

@@ -565,6 +565,30 @@ def _cmd_profiles(args: argparse.Namespace) -> int:
 
 
 # --------------------------------------------------------------------------------------
+# consistency (asl_interp.analysis.consistency)
+# --------------------------------------------------------------------------------------
+
+
+@command("consistency", help="List the rules a state must keep to be one a processor can be in, each with the spec "
+                             "lines or the Arm ARM statement behind it.",
+         example="asl-interp consistency --spec armv8.6", exits={1: None})
+def _add_consistency(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--spec", default="armv8.6", metavar="VERSION|DIR",
+                   help="a bundled spec version (default: armv8.6) or a spec folder: the lines cited are that "
+                        "version's")
+
+
+@_add_consistency
+def _cmd_consistency(args: argparse.Namespace) -> int:
+    from ..analysis.consistency import render_rules
+    from .api import load_spec
+    from .report import write
+
+    write(render_rules(load_spec(args.spec)))
+    return 0
+
+
+# --------------------------------------------------------------------------------------
 # registers
 # --------------------------------------------------------------------------------------
 
@@ -799,6 +823,12 @@ def _explore_common(p: argparse.ArgumentParser, *, state: bool = True) -> None:
     p.add_argument("--max-paths", type=_count, default=None, metavar="N",
                    help="stop with an error after N paths (default 20000)")
     p.add_argument("--json", action="store_true", help="print one JSON object instead of text")
+    p.add_argument("--all-states", action="store_true",
+                   help="keep the states no processor can be in (by default left out, as the rules `asl-interp "
+                        "consistency` lists say, and counted in the header)")
+    p.add_argument("--fine", action="store_true",
+                   help="keep paths apart whose outcomes differ in anything (the return address, the SPSR...); by "
+                        "default paths with the same compared outcome (what the group heading says) are merged")
     _add_html(p)
 
 
@@ -863,9 +893,6 @@ def _add_explore(p: argparse.ArgumentParser) -> None:
                    help="also report, per file, the spec lines run on some path and those no path ran")
     p.add_argument("--max-branch-bits", type=_count, default=None, metavar="N",
                    help="widest unset field to branch over, in bits (default 8)")
-    p.add_argument("--consistent", action="store_true",
-                   help="drop runs whose state the spec's own functions call inconsistent (HaveEL, ELFromM32, "
-                        "ELUsingAArch32 against PSTATE)")
 
 
 @_add_explore
@@ -884,7 +911,8 @@ def _cmd_explore(args: argparse.Namespace) -> int:
         raise UsageError(f"--max-branch-bits {bits}: give 1 to 16")
     # The page shows each row's lines and the lines no path ran: --html explores with coverage.
     table = explore(spec, args.call, profile=profile, fixed=fixed, vary=vary, coverage=args.coverage or bool(args.html),
-                    max_paths=max_paths, max_branch_bits=bits, progress=True, consistent=args.consistent)
+                    max_paths=max_paths, max_branch_bits=bits, progress=True, consistent=not args.all_states,
+                    fine=args.fine)
     if args.html:
         import attrs
 
@@ -912,6 +940,8 @@ def _add_check_property(p: argparse.ArgumentParser) -> None:
                    help="REG (all its fields) or REG.FIELD; views share storage (FPEXC is FPEXC32_EL2)")
     p.add_argument("--where", action="append", default=[], metavar="FIELD=VALUE",
                    help="only states with this value (repeatable)")
+    p.add_argument("--all", dest="every", action="store_true",
+                   help="a counterexample of every class (pair of outcomes), not only the most ordinary one")
 
 
 @_add_check_property
@@ -924,7 +954,8 @@ def _cmd_check_property(args: argparse.Namespace) -> int:
     spec, profile, _fixed, vary, max_paths = _explore_inputs(args)
     where = state_options(spec, args.where, "--where")
     result = check_independent(spec, args.call, args.field, profile=profile, where=where, vary=vary,
-                               max_paths=max_paths, coverage=bool(args.html))
+                               max_paths=max_paths, coverage=bool(args.html), consistent=not args.all_states,
+                               fine=args.fine, every=args.every)
     if args.html:
         from .html import property_page
 
@@ -964,7 +995,8 @@ def _cmd_crosscheck(args: argparse.Namespace) -> int:
     spec, profile, fixed, vary, max_paths = _explore_inputs(args)
     timeout = DEFAULT_MODEL_TIMEOUT if args.model_timeout is None else args.model_timeout
     result = crosscheck(spec, args.call, args.model, profile=profile, fixed=fixed, vary=vary, max_paths=max_paths,
-                        coverage=args.coverage or bool(args.html), model_name=args.model, model_timeout=timeout)
+                        coverage=args.coverage or bool(args.html), model_name=args.model, model_timeout=timeout,
+                        consistent=not args.all_states, fine=args.fine)
     if args.html:
         from .html import crosscheck_page
 
@@ -1015,8 +1047,11 @@ def _add_diff(p: argparse.ArgumentParser) -> None:
                    help="also explore the profile answer KEY, in the versions whose profile has it "
                         "(e.g. 'Halted()': Debug state; repeatable)")
     p.add_argument("--all-states", action="store_true",
-                   help="keep the states either version's consistency rules reject (HaveEL, ELFromM32, "
-                        "ELUsingAArch32 against PSTATE)")
+                   help="keep the states either version's consistency rules reject (`asl-interp consistency` "
+                        "lists them)")
+    p.add_argument("--fine", action="store_true",
+                   help="keep paths apart whose outcomes differ in anything; by default the paths of one compared "
+                        "outcome are merged")
     p.add_argument("--max-paths", type=_count, default=None, metavar="N",
                    help="stop with an error after N paths in either version (default 20000)")
     p.add_argument("--json", action="store_true", help="print one JSON object instead of text")
@@ -1058,7 +1093,8 @@ def _diff(args: argparse.Namespace) -> int:
     if max_paths < 1:
         raise UsageError(f"--max-paths {max_paths}: give a positive number of paths")
     result = diff_specs(*specs, args.call, profile_a=args.from_profile or profile, profile_b=args.to_profile or profile,
-                        fixed=fixed, all_states=args.all_states, vary=args.vary, max_paths=max_paths)
+                        fixed=fixed, all_states=args.all_states, vary=args.vary, max_paths=max_paths,
+                        fine=args.fine)
     if args.html:
         from .html import diff_page
 

@@ -41,6 +41,7 @@ from .. import __version__
 from ..analysis.explore import (
     DecisionTable,
     PropertyResult,
+    left_out_text,
     outcome_key,
     outcome_text,
     show_name,
@@ -525,7 +526,7 @@ def _exploration_page(spec: Any, src: _Source, table: DecisionTable, *, state: s
                 columns.append(name)
     outcomes: dict[tuple, dict[str, Any]] = {}
     for row in table.rows:
-        key = outcome_key(row.outcome)
+        key = table.same(row.outcome)
         if key not in outcomes:
             outcomes[key] = {"index": len(outcomes), "text": outcome_text(row.outcome), "rows": 0, "states": 0}
         outcomes[key]["rows"] += 1
@@ -538,7 +539,7 @@ def _exploration_page(spec: Any, src: _Source, table: DecisionTable, *, state: s
     options: dict[str, dict[str, tuple]] = {name: {} for name in columns}
     for n, row in enumerate(table.rows, 1):
         pid = f"row-{n}"
-        group = outcomes[outcome_key(row.outcome)]["index"]
+        group = outcomes[table.same(row.outcome)]["index"]
         cells, values = [], []
         for name in columns:
             vals = row.fields.get(name)
@@ -581,8 +582,8 @@ def _exploration_page(spec: Any, src: _Source, table: DecisionTable, *, state: s
     summary = (f"{table.paths} path{'s' if table.paths != 1 else ''}, {table.states} state"
                f"{'s' if table.states != 1 else ''}, {sum(i.count for i in table.infeasible)} infeasible "
                f"({table.runs} runs, {table.seconds:.2f}s)")
-    if table.inconsistent:
-        summary += f"; {table.inconsistent} inconsistent runs dropped (--consistent)"
+    if table.left_out:
+        summary += "; " + left_out_text(table.left_out)
     exploration = {
         "summary": summary,
         "outcomes": list(outcomes.values()),

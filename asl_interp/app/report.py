@@ -282,7 +282,7 @@ def prepare_run(spec: Any, call: str, *, profile: str | None = None, state: str 
                     conflicts.add(w)
             except ASLError as err:
                 raise type(err)(f"--set: {err.message}", err.span, err.notes) from None
-    machine.warnings.extend(state_consistency(spec, machine))
+    machine.warnings.extend(state_consistency(spec, machine, call=call))
     return PreparedRun(machine, prof, state_file, parsed)
 
 

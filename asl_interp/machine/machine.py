@@ -342,9 +342,9 @@ class Machine(World):
             value_bits = int.__int__(value)
         else:
             value_bits = value
-        self._value[storage] = (self._value[storage] & ~mask) | ((value_bits << shift) & mask)
-        if storage not in self._before:
+        if storage not in self._before:  # before this write changes the value
             self._before[storage] = (self._value[storage], self._known[storage])
+        self._value[storage] = (self._value[storage] & ~mask) | ((value_bits << shift) & mask)
         self._known[storage] |= mask
         self._written[storage] = self._written.get(storage, 0) | mask
         if storage in self._from_profile:

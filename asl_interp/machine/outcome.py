@@ -304,6 +304,22 @@ def outcome_line(out: Outcome) -> str:
     return line
 
 
+def compared_outcome(out: Outcome, *, via_undefined: bool = True) -> tuple:
+    """What the analyses compare by default: exactly what :func:`outcome_line` says. That is
+    the kind (returned, with the value a function returned; or an exception), the target
+    Exception level, Execution state and AArch32 mode, the Exception, whether it came through
+    ``UNDEFINED`` (``via_undefined=False`` leaves that out) and the exception class (EC).
+
+    Not compared: the vector offset, the PC and what entry wrote (the return address, the
+    SPSR, ...). Paths that differ only in those have the same compared outcome; ``--fine``
+    compares the whole outcome (``explore``'s ``outcome_key``)."""
+    if out.kind != "exception":
+        return ("returned", None if out.value is None else show_value(out.value))
+    mode = out.mode if out.target_state == "AArch32" else None
+    return ("exception", out.target_el, out.target_state, mode, out.exception,
+            out.via_undefined if via_undefined else None, out.ec)
+
+
 def show_value(value: Any) -> str:
     """A value as ASL writes it (``TRUE``, ``'01'``, ``(TRUE, '01')``)."""
     if value is None:

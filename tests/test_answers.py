@@ -1,0 +1,178 @@
+"""Answers a person can act on (issue 15): explorations consider only states a processor can
+be in unless --all-states, and then give exactly the answers they gave before; paths whose
+compared outcome is the same are merged unless --fine; counterexamples and disagreements
+show a minimal, plain state (each bit once, no fixed field, no profile answer, only fields
+whose change alters what is compared) and the most ordinary one. All on small pinned
+states (each test well under a few seconds)."""
+
+import json
+import re
+
+import pytest
+from conftest import REPO
+
+from asl_interp.analysis.crosscheck import crosscheck, load_model, render_crosscheck
+from asl_interp.analysis.explore import check_independent, explore, property_json, render_table
+from asl_interp.app.api import load_spec
+from asl_interp.app.cli import main
+
+KVM = REPO / "examples" / "models" / "kvm_vfp.py"
+GOLDEN = REPO / "tests" / "golden" / "all_states"
+
+#: The AArch32 guest at EL1 (Non-secure, EL1 AArch32 under an AArch64 EL2) with CPACR.cp10
+#: and PSTATE.M left open (the --all-states goldens were recorded with this state, before
+#: consistency was the default).
+GUEST_SETS = ["--set", "SCR_EL3.NS=1", "--set", "SCR_EL3.RW=1", "--set", "HCR_EL2.TGE=0", "--set", "HCR_EL2.E2H=0",
+              "--set", "HCR_EL2.RW=0", "--set", "PSTATE.EL=EL1", "--set", "PSTATE.nRW=1", "--set", "PSTATE.T=0",
+              "--set", "CPACR.ASEDIS=0", "--set", "CPTR_EL3.TFP=0"]
+GUEST = {a.split("=")[0]: a.split("=")[1] for a in GUEST_SETS[1::2]}
+WHERE = ["--where", "PSTATE.EL=EL1", "--where", "SCR_EL3.NS=1", "--where", "PSTATE.nRW=1", "--where", "CPTR_EL3.TFP=0"]
+
+
+@pytest.fixture(scope="module")
+def spec():
+    return load_spec("armv8.6")
+
+
+def cli(capsys, *argv):
+    rc = main(list(argv))
+    return rc, capsys.readouterr().out
+
+
+def untimed(text: str) -> str:
+    return re.sub(r"\d+ runs, [\d.]+s", "RUNS", text)
+
+
+@pytest.mark.parametrize("name, argv, status", [
+    ("explore", ["explore", "CheckVFPEnabled(TRUE)", *GUEST_SETS[:16], "--set", "FPEXC32_EL2.EN=0", *GUEST_SETS[16:]],
+     0),
+    ("property", ["check-property", "CheckVFPEnabled(TRUE)", "--independent-of", "FPEXC32_EL2.EN", *WHERE], 1),
+    ("crosscheck", ["crosscheck", "CheckVFPEnabled(TRUE)", "--model", f"{KVM}:naive", *GUEST_SETS], 1),
+])
+def test_all_states_fine_gives_the_answers_of_before(capsys, name, argv, status):
+    """The goldens are the output of the commands before this change (main at 0cd3026)."""
+    golden = (GOLDEN / f"{name}.txt").read_text().replace("{MODEL}", f"{KVM}:naive")
+    rc, out = cli(capsys, *argv, "--all-states", "--fine")
+    assert rc == status and untimed(out) == untimed(golden)
+    rc, out = cli(capsys, *argv)  # the default leaves out states and says so
+    assert rc == status and "left out: " in out and untimed(out) != untimed(golden)
+
+
+def test_paths_apart_only_in_the_return_address_merge(spec):
+    """PSTATE.T is read for the return address (the exception's outcome is the same): the
+    pairs merge, and the line reading it is not decisive; --fine keeps them apart."""
+    fixed = {**GUEST, "PSTATE.M": "M32_Svc", "CPACR.cp10": "'11'"}
+    del fixed["PSTATE.T"]
+    fine = explore(spec, "CheckVFPEnabled(TRUE)", fixed=fixed, fine=True)
+    merged = explore(spec, "CheckVFPEnabled(TRUE)", fixed=fixed)
+    assert (fine.paths, merged.paths) == (5, 3) and len(fine.leaves) == len(merged.leaves) == 5
+    t_lines = {("system.asl", 304), ("system.asl", 66)}
+    assert any((s.span.file.rsplit("/", 1)[1], s.span.line) in t_lines for row in fine.rows for s in row.decisive)
+    assert not any((s.span.file.rsplit("/", 1)[1], s.span.line) in t_lines
+                   for row in merged.rows for s in row.decisive)
+    joined = [row for row in merged.rows if row.paths]
+    assert len(joined) == 2 and all(row.fields["PSTATE.T"] == (0, 1) and len(row.paths) == 2 for row in joined)
+    assert "PSTATE.T=any" in render_table(merged) and "PSTATE.T='1'" in render_table(fine)
+
+
+def test_a_property_counterexample_is_minimal(spec):
+    where = {"PSTATE.EL": "EL1", "SCR_EL3.NS": 1, "PSTATE.nRW": 1, "CPTR_EL3.TFP": 0, "SCR_EL3.RW": 1,
+             "HCR_EL2.RW": 0, "HCR_EL2.TGE": 0}
+    result = check_independent(spec, "CheckVFPEnabled(TRUE)", "FPEXC32_EL2.EN", where=where)
+    a, b = result.counterexample.states
+    # each bit once, nothing --where fixed, nothing read only for the return address or entry
+    assert a == {"CPACR.cp10": 1, "FPEXC.EN": 1, "CPTR_EL2.TFP": 0}
+    assert b == {"CPACR.cp10": 1, "FPEXC.EN": 0, "CPTR_EL2.TFP": 0}
+    detail = result.counterexample.detail[0]
+    assert {"PSTATE.M", "PSTATE.M<4>", "PSTATE.EL", "_PC<31:0>"} <= set(detail)
+    data = property_json(result)
+    assert data["counterexample"][0]["state"] == a and "PSTATE.M" in data["counterexample"][0]["detail"]
+    fine = check_independent(spec, "CheckVFPEnabled(TRUE)", "FPEXC32_EL2.EN", where=where, fine=True)
+    assert "PSTATE.M" in fine.counterexample.states[0] and fine.counterexample.detail is None
+
+
+def test_crosscheck_with_an_open_mode_reports_nothing_from_monitor_mode_at_el1(spec):
+    model = load_model(f"{KVM}:naive")
+    fixed = {k: v for k, v in GUEST.items()}
+    every = crosscheck(spec, "CheckVFPEnabled(TRUE)", model, fixed=fixed, consistent=False, fine=True)
+    kept = crosscheck(spec, "CheckVFPEnabled(TRUE)", model, fixed=fixed)
+    monitor = 0b10110
+    # today's answer asks the model about Monitor mode at EL1 ...
+    assert any(monitor in leaf.fields.get("PSTATE.M", ()) for leaf in every.table.leaves)
+    # ... the default does not: the rules leave it out
+    assert not any(monitor in leaf.fields.get("PSTATE.M", ()) for leaf in kept.table.leaves)
+    assert kept.table.left_out["mode-valid"] > 0 and kept.states < every.states
+    for d in kept.disagreements:
+        # minimal: CPACR.cp10 decides, CPTR_EL2.TFP is what the model read; PSTATE.M is neither
+        assert set(d.state) == {"CPACR.cp10", "CPTR_EL2.TFP"} and d.count == 24
+        assert d.detail["PSTATE.M"] != monitor and d.detail["PSTATE.M<4>"] == 1
+    text = render_crosscheck(kept)
+    assert "[1] state: CPACR.cp10='10'  CPTR_EL2.TFP='0'  (and 23 more states like it)" in text
+    assert text.splitlines()[1].startswith("left out: ")
+
+
+def test_crosscheck_leaves_out_profile_answers_the_model_read(spec, tmp_path):
+    model = tmp_path / "m.py"
+    model.write_text("def m(f):\n    if f['HaveEL(EL3)'] and f['CPACR.cp10'] == 0b10:\n        return 'permitted'\n"
+                     "    return {'el': 'EL1', 'mode': 'Undef', 'undefined': True}\n")
+    result = crosscheck(spec, "CheckVFPEnabled(TRUE)", load_model(f"{model}:m"),
+                        fixed={**GUEST, "PSTATE.M": "M32_Svc", "FPEXC32_EL2.EN": 1, "CPTR_EL2.TFP": 0})
+    assert not result.agrees
+    for d in result.disagreements:
+        assert "HaveEL(EL3)" not in d.state and "HaveEL(EL3)" in d.detail
+    text = render_crosscheck(result)
+    assert text.count("HaveEL(EL3)") == 1  # once, in the header
+    assert "profile answers the model read (in every state below): HaveEL(EL3)=TRUE" in text
+    # an answer the exploration varies is part of each state
+    varied = crosscheck(spec, "CheckVFPEnabled(TRUE)", load_model(f"{model}:m"), vary=["HaveEL(EL3)"],
+                        fixed={**GUEST, "PSTATE.M": "M32_Svc", "FPEXC32_EL2.EN": 1, "CPTR_EL2.TFP": 0})
+    assert any("HaveEL(EL3)" in d.state for d in varied.disagreements)
+
+
+def test_the_counterexample_prefers_the_ordinary_state(spec):
+    """Non-secure before Secure, when --where leaves it open."""
+    where = {"PSTATE.EL": "EL1", "PSTATE.nRW": 1, "CPTR_EL3.TFP": 0, "CPTR_EL2.TFP": 0, "SCR_EL3.RW": 1,
+             "HCR_EL2.RW": 0, "HCR_EL2.TGE": 0, "PSTATE.M": "M32_Svc"}
+    result = check_independent(spec, "CheckVFPEnabled(TRUE)", "FPEXC32_EL2.EN", where=where)
+    assert result.counterexample.detail[0]["SCR_EL3.NS"] == 1
+
+
+def test_json_keeps_the_detail(capsys):
+    rc, out = cli(capsys, "explore", "CheckVFPEnabled(TRUE)", *GUEST_SETS, "--set", "PSTATE.M=M32_Svc", "--json")
+    data = json.loads(out)
+    assert rc == 0 and data["consistent"] is True and data["fine"] is False
+    joined = [row for row in data["rows"] if "paths" in row]
+    assert joined and all(len(row["paths"]) >= 2 for row in joined)
+
+
+def test_all_lists_a_counterexample_of_every_class(spec, capsys):
+    where = ["--where", "SCR_EL3.RW=1", "--where", "HCR_EL2.RW=0", "--where", "HCR_EL2.TGE=0"]
+    argv = ["check-property", "CheckVFPEnabled(TRUE)", "--independent-of", "FPEXC32_EL2.EN", *WHERE, *where]
+    rc, one = cli(capsys, *argv)
+    rc_all, every = cli(capsys, *argv, "--all")
+    assert rc == rc_all == 1 and "classes" not in one
+    assert "[1] of 2 classes: 48 pairs of paths like it" in every
+    assert "[2] of 2 classes" in every and "exception to EL2 in AArch64, EC 0x07" in every
+    # the first class is the counterexample shown without --all
+    assert one.split("\n\n", 1)[1] in every
+    rc, out = cli(capsys, *argv, "--all", "--json")
+    data = json.loads(out)
+    assert [c["pairs"] for c in data["classes"]] == [48, 48]
+    assert data["classes"][0]["counterexample"] == data["counterexample"]
+
+
+def test_a_disagreement_shows_each_bit_once(spec, tmp_path):
+    """The model reads the AArch64 names of bits the AArch32 path read under its own
+    (CPACR_EL1.FPEN is CPACR.cp10, FPEXC32_EL2.EN is FPEXC.EN): each shows once, by the name
+    the spec's path used (or, for bits only the model read, the model's)."""
+    model = tmp_path / "m.py"
+    model.write_text("def m(f):\n    en, fpen = f['FPEXC32_EL2.EN'], f['CPACR_EL1.FPEN']\n"
+                     "    if fpen == 3 and en == 1:\n        return 'permitted'\n    return ('EL2', 0x07)\n")
+    result = crosscheck(spec, "CheckVFPEnabled(TRUE)", load_model(f"{model}:m"),
+                        fixed={**GUEST, "PSTATE.M": "M32_Svc", "CPTR_EL2.TFP": 0})
+    assert not result.agrees
+    for d in result.disagreements:
+        assert "CPACR.cp10" in d.state and "CPACR_EL1.FPEN" not in d.state and "CPACR_EL1.FPEN" in d.detail
+        assert len({"FPEXC.EN", "FPEXC32_EL2.EN"} & set(d.state)) == 1  # by the path's name, or the model's
+    assert any({"FPEXC.EN", "FPEXC32_EL2.EN"} <= set(d.detail) and "FPEXC.EN" in d.state
+               for d in result.disagreements)
