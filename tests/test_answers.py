@@ -176,3 +176,18 @@ def test_a_disagreement_shows_each_bit_once(spec, tmp_path):
         assert len({"FPEXC.EN", "FPEXC32_EL2.EN"} & set(d.state)) == 1  # by the path's name, or the model's
     assert any({"FPEXC.EN", "FPEXC32_EL2.EN"} <= set(d.detail) and "FPEXC.EN" in d.state
                for d in result.disagreements)
+
+
+def test_consistent_is_accepted_as_the_default_and_contradicting_all_states_is_an_error(capsys):
+    """--consistent (an option of before, now the default) still works in scripts: the same
+    answer as without it; with --all-states it is a usage error naming both."""
+    argv = ["explore", "CheckFPAdvSIMDEnabled64()", "--set", "PSTATE.EL=EL1", "--set", "PSTATE.nRW=0",
+            "--set", "HCR_EL2.TGE=0", "--set", "SCR_EL3.NS=1"]
+    strip = lambda s: [line for line in s.splitlines() if "runs," not in line]  # noqa: E731 - timings differ
+    rc, plain = cli(capsys, *argv)
+    rc2, same = cli(capsys, *argv, "--consistent")
+    assert rc == rc2 == 0 and strip(plain) == strip(same)
+    model = str(REPO / "examples" / "models" / "kvm_vfp.py") + ":naive"
+    for extra in (["explore"], ["check-property", "--independent-of", "CPTR_EL2.TFP"], ["crosscheck", "--model", model]):
+        rc = main([*extra, "CheckFPAdvSIMDEnabled64()", "--consistent", "--all-states"])
+        assert rc == 2 and "--consistent and --all-states contradict" in capsys.readouterr().err

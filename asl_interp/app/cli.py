@@ -826,6 +826,8 @@ def _explore_common(p: argparse.ArgumentParser, *, state: bool = True) -> None:
     p.add_argument("--all-states", action="store_true",
                    help="keep the states no processor can be in (by default left out, as the rules `asl-interp "
                         "consistency` lists say, and counted in the header)")
+    # What --consistent asked for is the default now; scripts that pass it keep working.
+    p.add_argument("--consistent", action="store_true", help=argparse.SUPPRESS)
     p.add_argument("--fine", action="store_true",
                    help="keep paths apart whose outcomes differ in anything (the return address, the SPSR...); by "
                         "default paths with the same compared outcome (what the group heading says) are merged")
@@ -842,6 +844,8 @@ def _explore_inputs(args: argparse.Namespace) -> tuple:
     from .report import load_state_option, override_state, parse_call, state_options
 
     _call_after_vary(args)
+    if args.consistent and args.all_states:
+        raise UsageError("--consistent and --all-states contradict each other (consistent states are the default)")
     if args.html:
         from .html import check_target
 
