@@ -324,6 +324,15 @@ def _bit_text(value: int, low: int, high: int) -> str:
 
 def _resolve_one(key: str, value: Any, model: MachineModel, constants: Constants | None,
                  written: bool = False) -> StateWrite:
+    register, high, low, what = locate_key(key, model, written)
+    bits = parse_bits_value(value, high - low + 1, what, constants)
+    return StateWrite(key, register, high, low, bits)
+
+
+def locate_key(key: str, model: MachineModel, written: bool = False) -> tuple[str, int, int, str]:
+    """The register and bits a state key names (``PSTATE.EL``, ``CPACR<21:20>``, ``HCR_EL2``)
+    and its name in messages: ``(register, high, low, what)``; a StateError for a key that
+    names nothing (``written``: as in :func:`resolve_state`)."""
     m = STATE_KEY.fullmatch(key)
     if not m:
         raise StateError(f"state key {_quoted(key)} is not REGISTER, REGISTER.FIELD, REGISTER<high:low> or "
@@ -345,8 +354,85 @@ def _resolve_one(key: str, value: Any, model: MachineModel, constants: Constants
             raise StateError(f"{key}: {what} is {width} bits wide (bits {width - 1}:0)")
         high, low = base + top, base + bottom
         what = f"{what}<{top}:{bottom}>"
-    bits = parse_bits_value(value, high - low + 1, what, constants)
-    return StateWrite(key, reg.name, high, low, bits)
+    return reg.name, high, low, what
+
+
+class StateReader:
+    """The fast form of :func:`resolve_state` for flat state mappings (a sweep line, a
+    ``Decider.run`` state): :meth:`read` gives each storage register's given bits, or None
+    whenever the mapping needs the general path - a nested table, a value that is neither an
+    int nor a string (nor a boolean for a 1-bit field), bits given twice (the general path
+    says whether they conflict), any error (the general path raises it in its own words).
+    Keys and string values are resolved by :func:`locate_key` and :func:`parse_bits_value`,
+    the general path's own functions, once each (bounded memos); so a mapping ``read``
+    accepts is one ``resolve_state`` accepts, giving the same bits."""
+
+    #: entries a memo holds before it is emptied (hostile input cannot grow it without bound)
+    MEMO = 4096
+
+    def __init__(self, model: MachineModel, constants: Constants | None = None, *, written: bool = False):
+        self.model = model
+        self.constants = constants
+        self.written = written
+        self._keys: dict[str, tuple[str, int, int, int, str]] = {}  # key -> (storage, shift, width, mask, what)
+        self._values: dict[tuple[str, str], int] = {}  # (key, text) -> bits, in storage position
+
+    def _key(self, key: Any) -> tuple[str, int, int, int, str] | None:
+        if not isinstance(key, str):
+            return None
+        try:
+            register, high, low, what = locate_key(key, self.model, self.written)
+        except StateError:
+            return None
+        view = self.model.views[register]
+        width = high - low + 1
+        shift = low + view.offset
+        got = (view.storage, shift, width, ((1 << width) - 1) << shift, what)
+        if len(self._keys) >= self.MEMO:
+            self._keys.clear()
+        self._keys[key] = got
+        return got
+
+    def read(self, state: Mapping[str, Any]) -> dict[str, list[int]] | None:
+        """``storage -> [mask, bits]`` (in storage position) for the flat mapping ``state``,
+        or None (see the class docstring)."""
+        given: dict[str, list[int]] = {}
+        keys = self._keys
+        for key, value in state.items():
+            loc = keys.get(key)
+            if loc is None:
+                loc = self._key(key)
+                if loc is None:
+                    return None
+            storage, shift, width, mask, what = loc
+            kind = type(value)
+            if kind is int:
+                if value < 0 or value >> width:
+                    return None
+                bits = value << shift
+            elif kind is str:
+                bits = self._values.get((key, value))
+                if bits is None:
+                    try:
+                        bits = parse_bits_value(value, width, what, self.constants) << shift
+                    except StateError:
+                        return None
+                    if len(self._values) >= self.MEMO:
+                        self._values.clear()
+                    self._values[(key, value)] = bits
+            elif kind is bool and width == 1:
+                bits = int(value) << shift
+            else:
+                return None
+            have = given.get(storage)
+            if have is None:
+                given[storage] = [mask, bits]
+            elif have[0] & mask:
+                return None
+            else:
+                have[0] |= mask
+                have[1] |= bits
+        return given
 
 
 @attrs.define(frozen=True, slots=True)
