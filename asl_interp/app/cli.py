@@ -27,9 +27,11 @@ below; the work itself lives in the phase modules.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from collections.abc import Callable, Sequence
+from typing import BinaryIO
 
 from ..errors import ASLAssertionError, ASLError
 
@@ -500,46 +502,67 @@ def _add_sweep(p: argparse.ArgumentParser) -> None:
     p.add_argument("--unset", choices=("error", "zero"), default="error",
                    help="reading a field a line never set: an error for that line (default) or zero")
     p.add_argument("--json", action="store_true", help="print one JSON object per state line, and no tally")
+    p.add_argument("--jobs", type=_count, default=os.cpu_count() or 1, metavar="N",
+                   help="worker processes for a long input (default: the number of cores); the output is the same "
+                        "whatever N")
+    p.add_argument("--quiet", action="store_true", help="no progress on a terminal")
 
 
 @_add_sweep
 def _cmd_sweep(args: argparse.Namespace) -> int:
-    import json
+    import attrs
 
-    import contextlib
-    import io
-
-    from ..analysis.sweep import read_lines, render_sweep_line, render_tally, sweep, sweep_json
-    from ..syntax.source import open_input
+    from ..analysis.sweep import SweepJob, Tally, read_lines, sweep_records
+    from ..lib.limits import LIMITS
     from .api import load_spec
+    from .progress import progress
     from .report import _as_usage, write
 
     spec = load_spec(args.spec)
     with _as_usage("--profile: "):
-        profile = spec.profile(args.profile)
-    if args.states == "-":
+        spec.profile(args.profile)
+    source, stream, closing = _sweep_input(args.states)
+    job = SweepJob(load=load_spec, spec=args.spec, call=args.call, profile=args.profile, unset=args.unset, source=source,
+                   as_json=args.json, limits=attrs.asdict(LIMITS))
+    runner = job.runner()  # the decider, before the first line is read: a bad call fails at once
+    tally = Tally()
+    status = 0
+    with closing, progress("sweep", unit=" lines", quiet=args.quiet) as bar:
+        for record in sweep_records(job, read_lines(stream, source), jobs=args.jobs, runner=runner):
+            bar.update()
+            if record.phase is not None:
+                status = max(status, EXIT_FOR_PHASE.get(record.phase, 1))
+            if record.err is not None:
+                with bar.external():
+                    print(record.err, file=sys.stderr)
+            if record.out is not None:
+                with bar.external():
+                    write(record.out)
+            if not args.json:
+                tally.add(record.tally)
+    if not args.json:
+        write(tally.render())
+    return status
+
+
+def _sweep_input(name: str) -> tuple[str, BinaryIO, contextlib.AbstractContextManager]:
+    """``(source name, binary stream, context closing it)`` of sweep's input: a file, ``-``
+    (standard input), or a file ending in ``.gz`` (decompressed as it is read)."""
+    import gzip
+    import io
+
+    from ..syntax.source import open_input
+
+    if name == "-":
         # standard input as bytes (a text stream that has none, as in tests, is encoded back)
         buffer = getattr(sys.stdin, "buffer", None)
-        source, stream = "<stdin>", buffer if buffer is not None else io.BytesIO(sys.stdin.read().encode())
-        closing = contextlib.nullcontext()
-    else:
-        source, stream = args.states, open_input(args.states, "")
-        closing = stream
-    results = []
-    status = 0
-    with closing:
-        lines = read_lines(stream, source)
-        for result in sweep(spec, args.call, lines, source=source, profile=profile, unset=args.unset):
-            results.append(result)
-            if result.error is not None:
-                status = max(status, EXIT_FOR_PHASE.get(result.error.phase, 1))
-                if not args.json:
-                    print(render_sweep_line(result, source), file=sys.stderr)
-                    continue
-            write(json.dumps(sweep_json(result)) if args.json else render_sweep_line(result, source))
-    if not args.json:
-        write(render_tally(results))
-    return status
+        return "<stdin>", buffer if buffer is not None else io.BytesIO(sys.stdin.read().encode()), contextlib.nullcontext()
+    raw = open_input(name, "")
+    if not name.endswith(".gz"):
+        return name, raw, raw
+    closing = contextlib.ExitStack()
+    closing.enter_context(raw)
+    return name, closing.enter_context(gzip.GzipFile(fileobj=raw, mode="rb")), closing
 
 
 # --------------------------------------------------------------------------------------
