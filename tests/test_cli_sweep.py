@@ -190,7 +190,9 @@ def test_fast_way_and_general_way_agree_line_by_line(capsys, tmp_path, monkeypat
     the same bytes as the fast way."""
     import asl_interp.analysis.sweep as sweep_module
 
-    lines = MIXED + [json.dumps({**STATES[0], "_PC": 0x1000}), json.dumps(aarch64(el="EL0", fpen="'01'"))]
+    lines = MIXED + [json.dumps({**STATES[0], "_PC": 0x1000}), json.dumps(aarch64(el="EL0", fpen="'01'")),
+                     '{"PSTATE.EL": "EL1", "PSTATE.EL": "EL0"}', '{"PSTATE.EL" : "EL1", "PSTATE.EL": "EL0"}',
+                     '{"PSTATE.EL": "EL1:"}', '{"PSTATE.EL": 1.5}', '{"PSTATE.EL": NaN}', "{}", "  "]
     path = write_lines(tmp_path, lines)
     fast = cli(capsys, "sweep", "CheckVFPEnabled(TRUE)", str(path), "--json")
     monkeypatch.setattr(sweep_module, "_flat_object", lambda text: None)

@@ -176,18 +176,19 @@ def _flat_object(text: str) -> dict[str, Any] | None:
     a number too long), which :func:`~asl_interp.lib.inputs.loads_json` then decodes or
     refuses in its own words."""
     try:
-        pairs = json.loads(text, object_pairs_hook=list)
+        state = json.loads(text)
     except (ValueError, RecursionError):
         return None
-    # an object is a list of (key, value) tuples; an array's items are never tuples
-    if type(pairs) is not list or not pairs or type(pairs[0]) is not tuple:
-        return None
-    state = dict(pairs)
-    if len(state) != len(pairs):
+    if type(state) is not dict or not state:
         return None
     for value in state.values():
         if type(value) not in _FLAT:
             return None
+    # json.loads keeps the last of a key given twice: each pair of a flat object has one ':'
+    # outside strings, so as many ':' in the whole line as keys means each key came once (a
+    # ':' inside a string only sends the line the general way, which tells)
+    if text.count(":") != len(state):
+        return None
     return state
 
 
