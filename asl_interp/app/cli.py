@@ -527,19 +527,34 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
     runner = job.runner()  # the decider, before the first line is read: a bad call fails at once
     tally = Tally()
     status = 0
+    done = 0
+    pending: list[str] = []  # standard output lines not yet written (written in batches: fewer, larger writes)
+
+    def flush() -> None:
+        if pending:
+            with bar.external():
+                write("\n".join(pending))
+            pending.clear()
+
     with closing, progress("sweep", unit=" lines", quiet=args.quiet) as bar:
         for record in sweep_records(job, read_lines(stream, source), jobs=args.jobs, runner=runner):
-            bar.update()
             if record.phase is not None:
                 status = max(status, EXIT_FOR_PHASE.get(record.phase, 1))
             if record.err is not None:
+                flush()  # the lines before it first, as on a terminal they came first
                 with bar.external():
                     print(record.err, file=sys.stderr)
             if record.out is not None:
-                with bar.external():
-                    write(record.out)
+                pending.append(record.out)
+                if len(pending) >= 512:
+                    flush()
             if not args.json:
                 tally.add(record.tally)
+            done += 1
+            if not done & 511:
+                bar.set(done)
+        flush()
+        bar.set(done)
     if not args.json:
         write(tally.render())
     return status

@@ -376,6 +376,7 @@ class StateReader:
         self.written = written
         self._keys: dict[str, tuple[str, int, int, int, str]] = {}  # key -> (storage, shift, width, mask, what)
         self._values: dict[tuple[str, str], int] = {}  # (key, text) -> bits, in storage position
+        self._sigs: dict[tuple, Any] = {}  # keys in order -> their compiled reader, or _SEEN / _GENERAL
 
     def _key(self, key: Any) -> tuple[str, int, int, int, str] | None:
         if not isinstance(key, str):
@@ -395,7 +396,24 @@ class StateReader:
 
     def read(self, state: Mapping[str, Any]) -> dict[str, list[int]] | None:
         """``storage -> [mask, bits]`` (in storage position) for the flat mapping ``state``,
-        or None (see the class docstring)."""
+        or None (see the class docstring). The keys of a mapping met again in the same order
+        (a sweep's lines) are read by a function made for them (see :meth:`_compile`)."""
+        if type(state) is dict:
+            sig = tuple(state)
+            fast = self._sigs.get(sig)
+            if fast is not None:
+                return fast(*state.values()) if fast is not _SEEN else self._second(sig, state)
+            if len(self._sigs) >= self.MEMO:
+                self._sigs.clear()
+            self._sigs[sig] = _SEEN
+        return self._read(state)
+
+    def _second(self, sig: tuple, state: Mapping[str, Any]) -> dict[str, list[int]] | None:
+        fast = self._compile(sig)
+        self._sigs[sig] = fast if fast is not None else _GENERAL
+        return self._read(state)
+
+    def _read(self, state: Mapping[str, Any]) -> dict[str, list[int]] | None:
         given: dict[str, list[int]] = {}
         keys = self._keys
         for key, value in state.items():
@@ -411,15 +429,9 @@ class StateReader:
                     return None
                 bits = value << shift
             elif kind is str:
-                bits = self._values.get((key, value))
+                bits = self._text(key, value)
                 if bits is None:
-                    try:
-                        bits = parse_bits_value(value, width, what, self.constants) << shift
-                    except StateError:
-                        return None
-                    if len(self._values) >= self.MEMO:
-                        self._values.clear()
-                    self._values[(key, value)] = bits
+                    return None
             elif kind is bool and width == 1:
                 bits = int(value) << shift
             else:
@@ -433,6 +445,72 @@ class StateReader:
                 have[0] |= mask
                 have[1] |= bits
         return given
+
+    def _text(self, key: str, value: str) -> int | None:
+        """The bits (in storage position) string ``value`` gives key ``key`` (already
+        located), or None when :func:`parse_bits_value` refuses it."""
+        bits = self._values.get((key, value))
+        if bits is None:
+            _storage, shift, width, _mask, what = self._keys[key]
+            try:
+                bits = parse_bits_value(value, width, what, self.constants) << shift
+            except StateError:
+                return None
+            if len(self._values) >= self.MEMO:
+                self._values.clear()
+            self._values[(key, value)] = bits
+        return bits
+
+    def _compile(self, sig: tuple) -> Any:
+        """A function of the values of a mapping with keys ``sig`` (in that order) doing
+        what :meth:`_read` does for it, its keys located once: None when a key names
+        nothing or two keys share bits (:meth:`_read` says None for every such mapping)."""
+        locs = []
+        for key in sig:
+            loc = self._keys.get(key) if isinstance(key, str) else None
+            if loc is None:
+                loc = self._key(key)
+                if loc is None:
+                    return None
+            locs.append(loc)
+        masks: dict[str, int] = {}
+        parts: dict[str, list[str]] = {}
+        body = []
+        for i, (storage, shift, width, mask, _what) in enumerate(locs):
+            if masks.get(storage, 0) & mask:
+                return None
+            masks[storage] = masks.get(storage, 0) | mask
+            parts.setdefault(storage, []).append(f"b{i}")
+            body += [f"    t = type(v{i})",
+                     "    if t is int:",
+                     f"        if v{i} < 0 or v{i} >> {width}:",
+                     "            return None",
+                     f"        b{i} = v{i} << {shift}",
+                     "    elif t is str:",
+                     f"        b{i} = text(k{i}, v{i})",
+                     f"        if b{i} is None:",
+                     "            return None"]
+            if width == 1:
+                body += ["    elif t is bool:", f"        b{i} = int(v{i}) << {shift}"]
+            body += ["    else:", "        return None"]
+        given = ", ".join(f"{s!r}: [{masks[s]:#x}, {' | '.join(b)}]" for s, b in parts.items())
+        args = ", ".join(f"v{i}" for i in range(len(sig)))
+        text = f"def read({args}{',' if len(sig) == 1 else ''}):\n" + "\n".join(body) + f"\n    return {{{given}}}\n"
+        ns: dict[str, Any] = {"text": self._text, **{f"k{i}": key for i, key in enumerate(sig)}}
+        exec(compile(text, "<state reader>", "exec"), ns)  # noqa: S102 - our own text, names from the model
+        return ns["read"]
+
+
+#: StateReader._sigs markers: a key order seen once (compiled when met again), and one the
+#: general reading handles
+_SEEN = object()
+
+
+def _general(*_values: Any) -> None:
+    return None
+
+
+_GENERAL = _general
 
 
 @attrs.define(frozen=True, slots=True)
