@@ -50,11 +50,13 @@ __all__ = ["SweepResult", "sweep", "LineRunner", "render_sweep_line", "render_ta
 
 @attrs.define(frozen=True, slots=True)
 class SweepResult:
-    """One state line: ``line`` (1-based), and either ``outcome`` or ``error``."""
+    """One state line: ``line`` (1-based), and either ``outcome`` or ``error``; ``text`` the
+    line's text for an error line (its diagnostic quotes it)."""
 
     line: int
     outcome: Outcome | None = None
     error: ASLError | None = None
+    text: str | None = None
 
 
 def read_lines(stream: BinaryIO, source: str) -> Iterator[str | ASLError]:
@@ -139,7 +141,7 @@ class LineRunner:
                 try:
                     out = self.decider.run_given(given, unset=self.unset)
                 except ASLError as err:
-                    return SweepResult(number, error=err)
+                    return SweepResult(number, error=err, text=text)
                 if out is not None:
                     return SweepResult(number, outcome=out)
         elif not text or text.isspace():
@@ -155,18 +157,37 @@ class LineRunner:
         try:
             state = loads_json(text, where)
         except ASLError as err:
-            return SweepResult(number, error=err)
+            return SweepResult(number, error=err, text=text)
         if not isinstance(state, dict):
             return SweepResult(number, error=UsageError(f"a state is a JSON object of register names and values, "
-                                                        f"not {type(state).__name__}", where))
+                                                        f"not {type(state).__name__}", where), text=text)
         try:
             resolve_state(state, spec.model, spec.constants, written=True)
         except ASLError as err:
-            return SweepResult(number, error=UsageError(err.message, _key_span(spec, state, text, where), err.notes))
+            return SweepResult(number, error=UsageError(err.message, self._key_span(state, text, where), err.notes),
+                               text=text)
         try:
             return SweepResult(number, outcome=self.decider.run(state, unset=self.unset))
         except ASLError as err:
-            return SweepResult(number, error=err)
+            return SweepResult(number, error=err, text=text)
+
+
+    def _key_span(self, state: dict, text: str, where: Span) -> Span:
+        """Where on the line the first key whose name or value is refused stands (the line's
+        start when it cannot be told). A key the state reader takes alone is one
+        ``resolve_state`` takes (its guarantee); only the others are resolved."""
+        spec = self.spec
+        for key, value in state.items():
+            if self.reader.read_general({key: value}) is not None:
+                continue
+            try:
+                resolve_state({key: value}, spec.model, spec.constants, written=True)
+            except ASLError:
+                col = text.find(json.dumps(key))
+                if col >= 0:
+                    return Span(where.file, where.line, col + 1, where.line, col + 1 + len(json.dumps(key)))
+                break
+        return where
 
 
 def _flat_object(text: str) -> dict[str, Any] | None:
@@ -195,20 +216,6 @@ def _flat_object(text: str) -> dict[str, Any] | None:
 _FLAT = frozenset({int, str, bool})
 
 
-def _key_span(spec: Any, state: dict, text: str, where: Span) -> Span:
-    """Where on the line the first key whose name or value is refused stands (the line's
-    start when it cannot be told)."""
-    for key, value in state.items():
-        try:
-            resolve_state({key: value}, spec.model, spec.constants, written=True)
-        except ASLError:
-            col = text.find(json.dumps(key))
-            if col >= 0:
-                return Span(where.file, where.line, col + 1, where.line, col + 1 + len(json.dumps(key)))
-            break
-    return where
-
-
 def render_sweep_line(result: SweepResult, source: str) -> str:
     """``states.jsonl:3: <the outcome in run's words>``, or the line's error (its own
     rendering, after the line's position when the error points elsewhere)."""
@@ -217,11 +224,26 @@ def render_sweep_line(result: SweepResult, source: str) -> str:
     if result.outcome is not None:
         return f"{display_path(source)}:{result.line}: {outcome_line(result.outcome)}"
     assert result.error is not None
-    text = result.error.render()
+    text = error_text(result)
     span = result.error.span
     if span is not None and span.file == source and span.line == result.line:
         return text
     return f"{display_path(source)}:{result.line}: {text}"
+
+
+def error_text(result: SweepResult) -> str:
+    """The rendering of an error line's error; its excerpt quoted from the line's own text
+    (never by reading the input again: it may be a stream, compressed or huge) when the
+    error points into that line of a file."""
+    from ..errors import ASLError as Base, render
+
+    err = result.error
+    assert err is not None
+    span = err.span
+    if (result.text is not None and span is not None and span.line == result.line and not span.file.startswith("<")
+            and type(err).render is Base.render):
+        return render(err, result.text)
+    return err.render()
 
 
 class Tally:
@@ -433,4 +455,4 @@ def sweep_json(result: SweepResult) -> dict[str, Any]:
     if result.outcome is not None:
         return {"line": result.line, "outcome": outcome_json(result.outcome)}
     assert result.error is not None
-    return {"line": result.line, "error": result.error.render(), "phase": result.error.phase}
+    return {"line": result.line, "error": error_text(result), "phase": result.error.phase}

@@ -413,6 +413,11 @@ class StateReader:
         self._sigs[sig] = fast if fast is not None else _GENERAL
         return self._read(state)
 
+    def read_general(self, state: Mapping[str, Any]) -> dict[str, list[int]] | None:
+        """:meth:`read` without making a function for the mapping's keys (for a mapping
+        met once, e.g. a single key)."""
+        return self._read(state)
+
     def _read(self, state: Mapping[str, Any]) -> dict[str, list[int]] | None:
         given: dict[str, list[int]] = {}
         keys = self._keys
