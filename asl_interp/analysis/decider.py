@@ -358,16 +358,17 @@ def _fresh(err: ASLAssertionError | None) -> ASLAssertionError:
 
 
 def build_decider(spec: Any, call: str, profile: str | Path | Profile = "default", *,
-                  max_paths: int = DEFAULT_MAX_PATHS, use_cache: bool = True) -> Decider:
+                  max_paths: int = DEFAULT_MAX_PATHS, use_cache: bool = True, progress: Any = None) -> Decider:
     """Compile ``call`` on ``profile`` into a :class:`Decider` (from the on-disk cache when
-    an entry for exactly these inputs exists)."""
+    an entry for exactly these inputs exists). ``progress``: given to the exploration when
+    one runs (see :func:`~asl_interp.analysis.explore.explore`)."""
     from .. import cache
 
     prof = spec.profile(profile)
     key = _cache_key(spec, call, prof, max_paths)
     built = cache.read_entry(key) if use_cache else None
     if not (isinstance(built, tuple) and len(built) == 3):
-        built = _explore_tree(spec, call, prof, max_paths)
+        built = _explore_tree(spec, call, prof, max_paths, progress)
         if use_cache:
             cache.write_entry(key, built, f"decider {call.strip()} on {prof.name} ({spec.name})")
     source, table, registers = built
@@ -395,11 +396,12 @@ def _profile_state(spec: Any, prof: Profile) -> dict[str, tuple[int, int]]:
     return {storage: (mask, values[storage] & mask) for storage, mask in known.items() if mask}
 
 
-def _explore_tree(spec: Any, call: str, prof: Profile, max_paths: int) -> tuple[str, tuple[_Leaf, ...], tuple[str, ...]]:
+def _explore_tree(spec: Any, call: str, prof: Profile, max_paths: int,
+                  progress: Any = None) -> tuple[str, tuple[_Leaf, ...], tuple[str, ...]]:
     from .explore import ExplorationLimit, explore
 
     try:
-        table = explore(spec, call, profile=prof, max_paths=max_paths, fix_option="a fixed value")
+        table = explore(spec, call, profile=prof, max_paths=max_paths, fix_option="a fixed value", progress=progress)
     except ExplorationLimit as err:
         raise DeciderUnsupported(f"cannot compile {call.strip()} on profile '{prof.name}': {err.message}",
                                  err.span, notes=err.notes) from None

@@ -46,7 +46,6 @@ from __future__ import annotations
 
 import bisect
 
-import sys
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
@@ -579,36 +578,10 @@ def _assert_in_after_constrain(body: Sequence[ast.Stmt]) -> list[str] | None:
     return None
 
 
-class _Progress:
-    """Progress on stderr: only when stderr is a terminal, or once a second has passed."""
-
-    def __init__(self, enabled: bool):
-        self.enabled = enabled
-        self.start = time.monotonic()
-        self.last = 0.0
-        self.shown = False
-
-    def tick(self, leaves: int, runs: int) -> None:
-        if not self.enabled:
-            return
-        now = time.monotonic()
-        if now - self.last < 0.25 or (now - self.start < 1.0 and not sys.stderr.isatty()):
-            return
-        self.last = now
-        self.shown = True
-        sys.stderr.write(f"\rexploring: {leaves} paths, {runs} runs, {now - self.start:.1f}s ")
-        sys.stderr.flush()
-
-    def done(self) -> None:
-        if self.shown:
-            sys.stderr.write("\r" + " " * 60 + "\r")
-            sys.stderr.flush()
-
-
 def explore(spec: Any, call: str, *, profile: str | Path | Profile = "default",
             fixed: Mapping[str, Any] | None = None, vary: Iterable[str] | bool = (),
             coverage: bool = False, max_paths: int = DEFAULT_MAX_PATHS,
-            max_branch_bits: int = DEFAULT_MAX_BRANCH_BITS, progress: bool = False,
+            max_branch_bits: int = DEFAULT_MAX_BRANCH_BITS, progress: Callable[[int, int], None] | None = None,
             fix_option: str = "--set", consistent: bool = False, stop_at_entry: bool = False) -> DecisionTable:
     """Every distinct outcome of ``call`` over all the state its evaluation reads.
 
@@ -620,7 +593,9 @@ def explore(spec: Any, call: str, *, profile: str | Path | Profile = "default",
     inconsistent (:func:`~asl_interp.analysis.consistency.state_consistency`, on the state the run
     decided; counted in ``DecisionTable.inconsistent``), whether it completed or failed a spec
     assertion; ``stop_at_entry``: end each run at the call of the version's exception-entry
-    routine (what a version that stops there gives; ``diff`` against such a version).
+    routine (what a version that stops there gives; ``diff`` against such a version);
+    ``progress``: called after every run with the paths and runs so far (the command line
+    draws a bar on a terminal with it).
     Raises :class:`ExplorationLimit`
     past ``max_paths`` leaves, and the usual ``ASLError``s for a bad call, state or profile.
     """
@@ -646,48 +621,45 @@ def explore(spec: Any, call: str, *, profile: str | Path | Profile = "default",
         return list(facts.constraint_members or enums.get("Constraint", ()))
 
     start = time.monotonic()
-    meter = _Progress(progress)
     leaves: list[Leaf] = []
     bad: list[Leaf] = []
     executed: dict[str, set[int]] = {}
     runs = dropped = 0
     _parse_call(spec, call)  # a UsageError in explore's words before any run
     stack: list[dict[Var, Any]] = [{}]
-    try:
-        while stack:
-            choices = stack.pop()
-            machine = ExploreMachine(spec.model, prof, choices, constants=spec.constants, trace=coverage,
-                                     observe=spec.entry,
-                                     vary=vary_keys, permitted=permitted, enums=enums,
-                                     max_branch_bits=max_branch_bits, sites=facts.read_sites,
-                                     fix_option=fix_option, stop_at_entry=stop_at_entry)
-            if fixed:
-                machine.apply_state(fixed)
-            machine.apply_choices()
-            runs += 1
-            try:
-                outcome = spec.run_on(machine, call)
-            except ASLRuntimeError as err:
-                if not isinstance(err, ASLAssertionError):  # a failed spec assertion: an infeasible path
-                    raise
-                bad.append(_leaf(machine, machine.choices, None, err))
+    while stack:
+        choices = stack.pop()
+        machine = ExploreMachine(spec.model, prof, choices, constants=spec.constants, trace=coverage,
+                                 observe=spec.entry,
+                                 vary=vary_keys, permitted=permitted, enums=enums,
+                                 max_branch_bits=max_branch_bits, sites=facts.read_sites,
+                                 fix_option=fix_option, stop_at_entry=stop_at_entry)
+        if fixed:
+            machine.apply_state(fixed)
+        machine.apply_choices()
+        runs += 1
+        try:
+            outcome = spec.run_on(machine, call)
+        except ASLRuntimeError as err:
+            if not isinstance(err, ASLAssertionError):  # a failed spec assertion: an infeasible path
+                raise
+            bad.append(_leaf(machine, machine.choices, None, err))
+        else:
+            if consistent and _inconsistent(spec, machine):
+                dropped += 1
             else:
-                if consistent and _inconsistent(spec, machine):
-                    dropped += 1
-                else:
-                    leaves.append(_leaf(machine, machine.choices, outcome, None))
-                if len(leaves) > max_paths:
-                    raise ExplorationLimit(
-                        f"exploring {call} passed the limit of {max_paths} paths",
-                        notes=(f"note: fix more state with {fix_option}, or raise --max-paths",))
-            finally:
-                if coverage:
-                    for span in machine.lines:
-                        executed.setdefault(span.file, set()).add(span.line)
-            stack.extend(reversed(machine.pending))
-            meter.tick(len(leaves), runs)
-    finally:
-        meter.done()
+                leaves.append(_leaf(machine, machine.choices, outcome, None))
+            if len(leaves) > max_paths:
+                raise ExplorationLimit(
+                    f"exploring {call} passed the limit of {max_paths} paths",
+                    notes=(f"note: fix more state with {fix_option}, or raise --max-paths",))
+        finally:
+            if coverage:
+                for span in machine.lines:
+                    executed.setdefault(span.file, set()).add(span.line)
+        stack.extend(reversed(machine.pending))
+        if progress is not None:
+            progress(len(leaves), runs)
 
     leaves, bad = _with_decisive(leaves, bad)
     widths = _field_widths(spec, leaves + bad)

@@ -126,9 +126,9 @@ class LineRunner:
     and ``Decider.run``, which say what is wrong in their own words."""
 
     def __init__(self, spec: Any, call: str, *, profile: str | Profile = "default", unset: str = "error",
-                 source: str = "<stdin>"):
+                 source: str = "<stdin>", progress: Any = None):
         self.spec = spec
-        self.decider = spec.decider(call, profile)
+        self.decider = spec.decider(call, profile, progress=progress)
         self.reader = self.decider.reader(written=True)
         self.unset = unset
         self.source = source
@@ -350,14 +350,16 @@ class SweepJob:
     as_json: bool
     limits: dict[str, int]
 
-    def runner(self) -> tuple[LineRunner, Renderer]:
+    def runner(self, progress: Any = None) -> tuple[LineRunner, Renderer]:
         """This job's line runner and renderer (the spec and decider from this process's
-        memo, else the on-disk cache)."""
+        memo, else the on-disk cache; ``progress`` while the decider is built, see
+        :meth:`Spec.decider <asl_interp.app.api.Spec.decider>`)."""
         from ..lib.limits import configure
 
         configure(**self.limits)
         spec = self.load(self.spec)
-        return (LineRunner(spec, self.call, profile=spec.profile(self.profile), unset=self.unset, source=self.source),
+        return (LineRunner(spec, self.call, profile=spec.profile(self.profile), unset=self.unset, source=self.source,
+                           progress=progress),
                 Renderer(self.source, self.as_json))
 
 

@@ -524,7 +524,9 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
     source, stream, closing = _sweep_input(args.states)
     job = SweepJob(load=load_spec, spec=args.spec, call=args.call, profile=args.profile, unset=args.unset, source=source,
                    as_json=args.json, limits=attrs.asdict(LIMITS))
-    runner = job.runner()  # the decider, before the first line is read: a bad call fails at once
+    with progress("building the decider (once; then from the cache)", unit=" paths", quiet=args.quiet) as bar:
+        # the decider, before the first line is read: a bad call fails at once
+        runner = job.runner(progress=lambda paths, _runs: bar.set(paths))
     tally = Tally()
     status = 0
     done = 0
@@ -837,6 +839,7 @@ def _explore_common(p: argparse.ArgumentParser, *, state: bool = True) -> None:
     p.add_argument("--max-paths", type=_count, default=None, metavar="N",
                    help="stop with an error after N paths (default 20000)")
     p.add_argument("--json", action="store_true", help="print one JSON object instead of text")
+    p.add_argument("--quiet", action="store_true", help="no progress on a terminal")
     _add_html(p)
 
 
@@ -912,6 +915,7 @@ def _cmd_explore(args: argparse.Namespace) -> int:
 
     from ..analysis.explore import DEFAULT_MAX_BRANCH_BITS, explore, render_table, table_csv, table_json
     from ..errors import UsageError
+    from .progress import progress
     from .report import write
 
     if args.json and args.csv:
@@ -921,8 +925,10 @@ def _cmd_explore(args: argparse.Namespace) -> int:
     if not 1 <= bits <= 16:
         raise UsageError(f"--max-branch-bits {bits}: give 1 to 16")
     # The page shows each row's lines and the lines no path ran: --html explores with coverage.
-    table = explore(spec, args.call, profile=profile, fixed=fixed, vary=vary, coverage=args.coverage or bool(args.html),
-                    max_paths=max_paths, max_branch_bits=bits, progress=True, consistent=args.consistent)
+    with progress("exploring", unit=" paths", quiet=args.quiet) as bar:
+        table = explore(spec, args.call, profile=profile, fixed=fixed, vary=vary,
+                        coverage=args.coverage or bool(args.html), max_paths=max_paths, max_branch_bits=bits,
+                        progress=lambda paths, _runs: bar.set(paths), consistent=args.consistent)
     if args.html:
         import attrs
 
