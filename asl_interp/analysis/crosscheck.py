@@ -682,17 +682,20 @@ def _merge_bits(a: Mapping[str, tuple[int, int]], b: Mapping[str, tuple[int, int
 def crosscheck(spec: Any, call: str, model: Callable[[Mapping[str, Any]], Any] | str, *,
                profile: str | Path | Profile = "default", fixed: Mapping[str, Any] | None = None,
                vary: Any = (), max_paths: int = DEFAULT_MAX_PATHS, coverage: bool = False,
-               model_name: str | None = None, model_timeout: float = DEFAULT_MODEL_TIMEOUT) -> CrossCheckResult:
+               model_name: str | None = None, model_timeout: float = DEFAULT_MODEL_TIMEOUT,
+               progress: Callable[[int, int], None] | None = None) -> CrossCheckResult:
     """Explore ``call`` and ask ``model`` (a function, or ``"FILE.py:FUNCTION"`` to load) about
     every state covered, in a child process with ``model_timeout`` seconds per call (see the
-    module docstring for the model's contract). Raises :class:`ModelError` for a broken model."""
+    module docstring for the model's contract). Raises :class:`ModelError` for a broken model.
+    ``progress`` hears of each exploration run (see :func:`~asl_interp.analysis.explore.explore`)."""
     prof = spec.profile(profile)
     fixed = dict(fixed or {})
     name = model_name or (model if isinstance(model, str) else getattr(model, "__name__", "model"))
     if isinstance(model, str):
         _split_model_text(model)  # a malformed FILE.py:FUNCTION is refused before anything starts
     with _ModelProcess(spec, model, model_timeout) as runner:  # loaded (and checked) before exploring
-        table = explore(spec, call, profile=prof, fixed=fixed, vary=vary, max_paths=max_paths, coverage=coverage)
+        table = explore(spec, call, profile=prof, fixed=fixed, vary=vary, max_paths=max_paths, coverage=coverage,
+                        progress=progress)
         base = _fixed_bits(spec, prof, fixed)
         return _check_leaves(spec, table, prof, base, runner, name)
 

@@ -960,12 +960,14 @@ def _touches(leaf: Leaf, storage: str, fmask: int) -> bool:
 
 def check_independent(spec: Any, call: str, field: str, *, profile: str | Path | Profile = "default",
                       where: Mapping[str, Any] | None = None, vary: Iterable[str] | bool = (),
-                      max_paths: int = DEFAULT_MAX_PATHS, coverage: bool = False) -> PropertyResult:
+                      max_paths: int = DEFAULT_MAX_PATHS, coverage: bool = False,
+                      progress: Callable[[int, int], None] | None = None) -> PropertyResult:
     """Whether the outcome of ``call`` is independent of ``field`` (``REG`` for all its fields
     or ``REG.FIELD``; views share storage, so ``FPEXC`` and ``FPEXC32_EL2`` are the same
     state) over every state matching ``where``. A counterexample is two states differing only
     in ``field`` with different outcomes (the pair that reads the fewest fields).
-    ``coverage`` records executed lines, as for :func:`explore`."""
+    ``coverage`` records executed lines and ``progress`` hears of each run, as for
+    :func:`explore`."""
     try:
         storage, fmask, norm = resolve_field(spec, field)
     except StateError as err:
@@ -977,7 +979,7 @@ def check_independent(spec: Any, call: str, field: str, *, profile: str | Path |
         if view.storage == storage and w_mask & fmask:
             raise UsageError(f"--where {w_write.key} fixes bits of {norm}, the field the property varies")
     table = explore(spec, call, profile=profile, fixed=where, vary=vary, max_paths=max_paths, fix_option="--where",
-                    coverage=coverage)
+                    coverage=coverage, progress=progress)
     desc = f"{call} is independent of {norm}" + (f" where {where_text(where)}" if where else "")
     states = sum(leaf_states(leaf) for leaf in table.leaves)
     # The pair reading the fewest fields: both lists by size, so the bound prunes early.

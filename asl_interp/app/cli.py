@@ -963,12 +963,15 @@ def _cmd_check_property(args: argparse.Namespace) -> int:
     import json
 
     from ..analysis.explore import check_independent, property_json, render_property
+    from .progress import progress
     from .report import state_options, write
 
     spec, profile, _fixed, vary, max_paths = _explore_inputs(args)
     where = state_options(spec, args.where, "--where")
-    result = check_independent(spec, args.call, args.field, profile=profile, where=where, vary=vary,
-                               max_paths=max_paths, coverage=bool(args.html))
+    with progress("exploring", unit=" paths", quiet=args.quiet) as bar:
+        result = check_independent(spec, args.call, args.field, profile=profile, where=where, vary=vary,
+                                   max_paths=max_paths, coverage=bool(args.html),
+                                   progress=lambda paths, _runs: bar.set(paths))
     if args.html:
         from .html import property_page
 
@@ -1003,12 +1006,15 @@ def _cmd_crosscheck(args: argparse.Namespace) -> int:
 
     from ..analysis.crosscheck import DEFAULT_MODEL_TIMEOUT, crosscheck, crosscheck_json, render_crosscheck
     from ..analysis.explore import render_coverage
+    from .progress import progress
     from .report import write
 
     spec, profile, fixed, vary, max_paths = _explore_inputs(args)
     timeout = DEFAULT_MODEL_TIMEOUT if args.model_timeout is None else args.model_timeout
-    result = crosscheck(spec, args.call, args.model, profile=profile, fixed=fixed, vary=vary, max_paths=max_paths,
-                        coverage=args.coverage or bool(args.html), model_name=args.model, model_timeout=timeout)
+    with progress("exploring", unit=" paths", quiet=args.quiet) as bar:
+        result = crosscheck(spec, args.call, args.model, profile=profile, fixed=fixed, vary=vary, max_paths=max_paths,
+                            coverage=args.coverage or bool(args.html), model_name=args.model, model_timeout=timeout,
+                            progress=lambda paths, _runs: bar.set(paths))
     if args.html:
         from .html import crosscheck_page
 
