@@ -216,3 +216,20 @@ def test_progress_only_on_a_terminal_and_not_with_quiet(capsys, tmp_path, monkey
     monkeypatch.setattr(sys.stderr, "isatty", lambda: True, raising=False)
     rc, out, err = cli(capsys, "sweep", "CheckVFPEnabled(TRUE)", str(path), "--quiet")
     assert (rc, out, err) == (0, plain, "")
+
+
+def test_the_first_refused_key_is_the_error_resolving_the_whole_line_gives(capsys, tmp_path, monkeypatch):
+    """A bad line's error found key by key is the one resolving the whole line gives (the same
+    message, at the same column), also where an earlier key is bad too or two keys share bits."""
+    import asl_interp.analysis.sweep as sweep_module
+
+    good = dict(STATES[1])
+    lines = [json.dumps({**good, "FPEXC.EN": 5}), json.dumps({"FPEXC.ENN": 1, **good}),
+             json.dumps({"CPACR.cp10": "'11'", "CPACR_EL1.FPEN": "'00'", "FPEXC.EN": 9}),
+             json.dumps({"FPEXC.EN": 7, "PSTATE.ELL": 1}), json.dumps({"HCR_EL2": {"TGE": 0}, "FPEXC.EN": 3}),
+             json.dumps({"PSTATE": 1, "FPEXC.EN": 3}), json.dumps({**good, "CPACR_EL1.FPEN": True})]
+    path = write_lines(tmp_path, lines)
+    quick = cli(capsys, "sweep", "CheckVFPEnabled(TRUE)", str(path), "--json")
+    monkeypatch.setattr(sweep_module.LineRunner, "_first_refused", lambda *a: None)
+    assert cli(capsys, "sweep", "CheckVFPEnabled(TRUE)", str(path), "--json") == quick
+    assert quick[0] == 2 and quick[1].count('"phase": "usage"') == len(lines)

@@ -161,6 +161,9 @@ class LineRunner:
         if not isinstance(state, dict):
             return SweepResult(number, error=UsageError(f"a state is a JSON object of register names and values, "
                                                         f"not {type(state).__name__}", where), text=text)
+        refused = self._first_refused(state, text, where)
+        if refused is not None:
+            return SweepResult(number, error=refused, text=text)
         try:
             resolve_state(state, spec.model, spec.constants, written=True)
         except ASLError as err:
@@ -171,6 +174,25 @@ class LineRunner:
         except ASLError as err:
             return SweepResult(number, error=err, text=text)
 
+    def _first_refused(self, state: dict, text: str, where: Span) -> UsageError | None:
+        """The error ``resolve_state`` gives the line, found key by key where that is exact
+        (without resolving every key before it): the first key ``resolve_state`` refuses
+        alone, when the state reader takes all the keys before it together (so
+        ``resolve_state``, which goes in order, meets no error and no shared bits before
+        it). None: the whole line is to be resolved."""
+        spec = self.spec
+        items = list(state.items())
+        for i, (key, value) in enumerate(items):
+            if self.reader.read_general({key: value}) is not None:
+                continue
+            try:
+                resolve_state({key: value}, spec.model, spec.constants, written=True)
+            except ASLError as err:
+                if i and self.reader.read_general(dict(items[:i])) is None:
+                    return None
+                return UsageError(err.message, _span_of(key, text, where), err.notes)
+            return None  # taken alone (a nested table): the whole line decides
+        return None
 
     def _key_span(self, state: dict, text: str, where: Span) -> Span:
         """Where on the line the first key whose name or value is refused stands (the line's
@@ -183,11 +205,17 @@ class LineRunner:
             try:
                 resolve_state({key: value}, spec.model, spec.constants, written=True)
             except ASLError:
-                col = text.find(json.dumps(key))
-                if col >= 0:
-                    return Span(where.file, where.line, col + 1, where.line, col + 1 + len(json.dumps(key)))
-                break
+                return _span_of(key, text, where)
         return where
+
+
+def _span_of(key: str, text: str, where: Span) -> Span:
+    """Where key ``key`` stands on the line ``text`` (the line's start when it cannot be found)."""
+    quoted = json.dumps(key)
+    col = text.find(quoted)
+    if col < 0:
+        return where
+    return Span(where.file, where.line, col + 1, where.line, col + 1 + len(quoted))
 
 
 def _flat_object(text: str) -> dict[str, Any] | None:
