@@ -170,7 +170,7 @@ MIXED = [json.dumps(STATES[1]), "", '{"PSTATE.EL": EL1}', json.dumps(STATES[0]),
          '{"PSTATE.EL": "EL1", "FPEXC.EN": 5}', json.dumps(STATES[2]), "[1]", json.dumps(STATES[1])] * 3
 
 
-@pytest.mark.parametrize("as_json", [[], ["--json"]])
+@pytest.mark.parametrize("as_json", [[], ["--json"], ["--format", "csv"]])
 def test_jobs_give_the_same_bytes(capsys, tmp_path, monkeypatch, as_json):
     import asl_interp.analysis.sweep as sweep_module
 
@@ -233,3 +233,26 @@ def test_the_first_refused_key_is_the_error_resolving_the_whole_line_gives(capsy
     monkeypatch.setattr(sweep_module.LineRunner, "_first_refused", lambda *a: None)
     assert cli(capsys, "sweep", "CheckVFPEnabled(TRUE)", str(path), "--json") == quick
     assert quick[0] == 2 and quick[1].count('"phase": "usage"') == len(lines)
+
+
+def test_csv_format(capsys, tmp_path):
+    import csv
+
+    path = write_lines(tmp_path, MIXED[:9])
+    rc_json, out_json, _ = cli(capsys, "sweep", "CheckVFPEnabled(TRUE)", str(path), "--json")
+    rc, out, err = cli(capsys, "sweep", "CheckVFPEnabled(TRUE)", str(path), "--format", "csv")
+    assert (rc, err) == (rc_json, "")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    want = [json.loads(line) for line in out_json.splitlines()]
+    assert [int(r["line"]) for r in rows] == [w["line"] for w in want]
+    for row, w in zip(rows, want):
+        if "outcome" in w:
+            o = w["outcome"]
+            assert (row["summary"], row["kind"], row["target_el"], row["mode"], row["ec"], row["error"]) == (
+                o["summary"], o["kind"], o["target_el"] or "", o["mode"] or "", "" if o["ec"] is None else str(o["ec"]),
+                "")
+        else:
+            assert (row["summary"], row["phase"]) == ("", w["phase"])
+            assert row["error"] == w["error"].split("\n")[0]
+    rc, out, err = cli(capsys, "sweep", "CheckVFPEnabled(TRUE)", str(path), "--format", "csv", "--json")
+    assert (rc, out) == (2, "") and "--json and --format csv: choose one" in err

@@ -33,7 +33,7 @@ import itertools
 import json
 import zlib
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, BinaryIO, NamedTuple
 
 import attrs
@@ -45,7 +45,7 @@ from ..machine.profile import Profile
 from ..machine.state import resolve_state
 
 __all__ = ["SweepResult", "sweep", "LineRunner", "render_sweep_line", "render_tally", "sweep_json", "Tally", "Record",
-           "Renderer", "SweepJob", "sweep_records"]
+           "Renderer", "SweepJob", "sweep_records", "CSV_COLUMNS"]
 
 
 @attrs.define(frozen=True, slots=True)
@@ -324,27 +324,39 @@ class Record(NamedTuple):
     phase: str | None
 
 
+#: The columns of ``sweep --format csv`` (the outcome's fields as ``run --json`` names them).
+CSV_COLUMNS = ("line", "summary", "kind", "target_el", "target_state", "mode", "ec", "iss", "error", "phase")
+
+
 class Renderer:
-    """:class:`SweepResult` -> :class:`Record` as ``sweep`` prints it: text lines
-    (:func:`render_sweep_line`; errors on standard error) or, ``as_json``, one
-    :func:`sweep_json` object a line. The text of an outcome object met again (the
+    """:class:`SweepResult` -> :class:`Record` as ``sweep`` prints it, in ``form``: ``text``
+    lines (:func:`render_sweep_line`; errors on standard error), ``json`` (one
+    :func:`sweep_json` object a line) or ``csv`` (one row of :data:`CSV_COLUMNS` a line,
+    errors included; :meth:`header` first). The text of an outcome object met again (the
     decider's memoised outcomes) is not made again (a bounded memo)."""
 
     MEMO = 4096
 
-    def __init__(self, source: str, as_json: bool = False):
+    def __init__(self, source: str, form: str = "text"):
         self.source = source
-        self.as_json = as_json
+        self.form = form
         self.prefix = f"{display_path(source)}:"
-        self._texts: dict[int, tuple[Outcome, str, str]] = {}  # id -> (the outcome, kept alive; line; json)
+        self._texts: dict[int, tuple[Outcome, str, str]] = {}  # id -> (the outcome, kept alive; line; json/csv)
+
+    def header(self) -> str | None:
+        """The line printed before the first record (the CSV header), or None."""
+        return _csv_row(CSV_COLUMNS) if self.form == "csv" else None
 
     def __call__(self, result: SweepResult) -> Record:
         outcome = result.outcome
         if outcome is None:
             assert result.error is not None
             phase = result.error.phase
-            if self.as_json:
+            if self.form == "json":
                 return Record(result.line, json.dumps(sweep_json(result)), None, None, phase)
+            if self.form == "csv":
+                row = [result.line] + [""] * (len(CSV_COLUMNS) - 3) + [error_text(result).split("\n", 1)[0], phase]
+                return Record(result.line, _csv_row(row), None, None, phase)
             return Record(result.line, None, render_sweep_line(result, self.source), None, phase)
         hit = self._texts.get(id(outcome))
         if hit is None or hit[0] is not outcome:
@@ -352,13 +364,31 @@ class Renderer:
 
             from .explore import outcome_json
 
-            hit = (outcome, outcome_line(outcome), json.dumps(outcome_json(outcome)) if self.as_json else "")
+            more = ""
+            if self.form == "json":
+                more = json.dumps(outcome_json(outcome))
+            elif self.form == "csv":
+                fields = outcome_json(outcome)
+                more = _csv_row([fields.get(c) for c in CSV_COLUMNS[1:-2]] + ["", ""])
+            hit = (outcome, outcome_line(outcome), more)
             if len(self._texts) >= self.MEMO:
                 self._texts.clear()
             self._texts[id(outcome)] = hit
-        if self.as_json:  # json.dumps({"line": ..., "outcome": ...}), byte for byte
+        if self.form == "json":  # json.dumps({"line": ..., "outcome": ...}), byte for byte
             return Record(result.line, f'{{"line": {result.line}, "outcome": {hit[2]}}}', None, hit[1], None)
+        if self.form == "csv":
+            return Record(result.line, f"{result.line},{hit[2]}", None, hit[1], None)
         return Record(result.line, f"{self.prefix}{result.line}: {hit[1]}", None, hit[1], None)
+
+
+def _csv_row(values: Sequence[Any]) -> str:
+    """One CSV line (no line end) of ``values`` (None as an empty cell)."""
+    import csv
+    import io
+
+    out = io.StringIO()
+    csv.writer(out, lineterminator="").writerow(["" if v is None else v for v in values])
+    return out.getvalue()
 
 
 @attrs.define(frozen=True)
@@ -366,8 +396,8 @@ class SweepJob:
     """What every line of one sweep is run with, as plain data a worker process can rebuild
     it from: ``load`` the spec loader (:func:`~asl_interp.app.api.load_spec`: a module-level
     function, sent by name), the spec (a bundled version or folder, as it takes it), the
-    call, the profile (a name or file), the unset policy, the source name, JSON output or
-    not, and the limits in force."""
+    call, the profile (a name or file), the unset policy, the source name, the output form
+    (see :class:`Renderer`), and the limits in force."""
 
     load: Any
     spec: str
@@ -375,7 +405,7 @@ class SweepJob:
     profile: str
     unset: str
     source: str
-    as_json: bool
+    form: str
     limits: dict[str, int]
 
     def runner(self, progress: Any = None) -> tuple[LineRunner, Renderer]:
@@ -388,7 +418,7 @@ class SweepJob:
         spec = self.load(self.spec)
         return (LineRunner(spec, self.call, profile=spec.profile(self.profile), unset=self.unset, source=self.source,
                            progress=progress),
-                Renderer(self.source, self.as_json))
+                Renderer(self.source, self.form))
 
 
 #: Lines sent to a worker at a time (``--jobs``): big enough that sending them costs little

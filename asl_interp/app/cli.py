@@ -502,6 +502,9 @@ def _add_sweep(p: argparse.ArgumentParser) -> None:
     p.add_argument("--unset", choices=("error", "zero"), default="error",
                    help="reading a field a line never set: an error for that line (default) or zero")
     p.add_argument("--json", action="store_true", help="print one JSON object per state line, and no tally")
+    p.add_argument("--format", choices=("text", "json", "csv"), default=None,
+                   help="text (default), json (as --json) or csv: a header, then one row per line (line, summary, "
+                        "kind, target_el, target_state, mode, ec, iss, error, phase; errors are rows too), no tally")
     p.add_argument("--jobs", type=_count, default=os.cpu_count() or 1, metavar="N",
                    help="worker processes for a long input (default: the number of cores); the output is the same "
                         "whatever N")
@@ -513,23 +516,30 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
     import attrs
 
     from ..analysis.sweep import SweepJob, Tally, read_lines, sweep_records
+    from ..errors import UsageError
     from ..lib.limits import LIMITS
     from .api import load_spec
     from .progress import progress
     from .report import _as_usage, write
 
+    if args.json and args.format not in (None, "json"):
+        raise UsageError(f"--json and --format {args.format}: choose one output format")
+    form = "json" if args.json else args.format or "text"
     spec = load_spec(args.spec)
     with _as_usage("--profile: "):
         spec.profile(args.profile)
     source, stream, closing = _sweep_input(args.states)
     job = SweepJob(load=load_spec, spec=args.spec, call=args.call, profile=args.profile, unset=args.unset, source=source,
-                   as_json=args.json, limits=attrs.asdict(LIMITS))
+                   form=form, limits=attrs.asdict(LIMITS))
     with progress("building the decider (once; then from the cache)", unit=" paths", quiet=args.quiet) as bar:
         # the decider, before the first line is read: a bad call fails at once
         runner = job.runner(progress=lambda paths, _runs: bar.set(paths))
     tally = Tally()
     status = 0
     done = 0
+    header = runner[1].header()
+    if header is not None:
+        write(header)
     pending: list[str] = []  # standard output lines not yet written (written in batches: fewer, larger writes)
 
     def flush() -> None:
@@ -550,14 +560,14 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
                 pending.append(record.out)
                 if len(pending) >= 512:
                     flush()
-            if not args.json:
+            if form == "text":
                 tally.add(record.tally)
             done += 1
             if not done & 511:
                 bar.set(done)
         flush()
         bar.set(done)
-    if not args.json:
+    if form == "text":
         write(tally.render())
     return status
 
