@@ -1,7 +1,7 @@
 """Sweep benchmark: ``asl-interp sweep`` over a generated JSON Lines file of register states.
 
 Workload: ``CheckFPAdvSIMDEnabled64()`` on the ``default`` profile over N consistent states
-(``common.consistent_states``, written one JSON object a line; N = 1,000,000 by default),
+(``states.consistent_states``, written one JSON object a line; N = 1,000,000 by default),
 and the same file with every tenth line bad (in turn: a value too wide for its field, an
 unknown field, a line that is not JSON).
 
@@ -36,7 +36,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import ROOT, consistent_states, fail, median_time, parser, repeats, table  # noqa: E402
+from common import ROOT, fail, median_time, parser, repeats, table  # noqa: E402
+from states import consistent_states  # noqa: E402
 
 CALL = "CheckFPAdvSIMDEnabled64()"
 BAD = ['"CPACR_EL1.FPEN": 7', '"CPACR_EL1.FPENN": 1', '"CPACR_EL1.FPEN" 1']
