@@ -205,9 +205,11 @@ class ErrorList(ASLError):
         return "\n".join(e.render() for e in self.errors)
 
 
-def caret_block(span: Span) -> str:
-    """The quoted source line with a caret (or a run of carets) under ``span``."""
-    line = source_line(span)
+def caret_block(span: Span, line: str | None = None) -> str:
+    """The quoted source line with a caret (or a run of carets) under ``span``; ``line``:
+    that line's text when the caller has it (a line of a stream, never read again)."""
+    if line is None:
+        line = source_line(span)
     if line is None:
         return ""
     col = max(span.col, 1)
@@ -219,12 +221,13 @@ def caret_block(span: Span) -> str:
     return f"    {line}\n    {prefix}{'^' * width}"
 
 
-def render(err: ASLError) -> str:
-    """``file:line:col: error: message``, the source line with a caret, then the notes."""
+def render(err: ASLError, line: str | None = None) -> str:
+    """``file:line:col: error: message``, the source line with a caret, then the notes
+    (``line``: the text of the line the span starts on, when the caller has it)."""
     where = f"{err.span}: " if err.span is not None else ""
     out = [f"{where}error: {err.message}"]
     if err.span is not None:
-        block = caret_block(err.span)
+        block = caret_block(err.span, line)
         if block:
             out.append(block)
     out.extend(err.notes)

@@ -23,12 +23,14 @@ SHARED_BENCH = REPO.parent / "shared" / "bench" / "fpcheck_loop.asl"
 EXPECTED = {
     "load.py": ["load, in-process phases", "load, fresh process", "warm (cache present)", "cold (no cache)"],
     "run.py": ["every form agrees with the baseline", "baseline (hand-written Python)",
-               "decider: the spec compiled for the profile (fast form)", "decider us/call", "decider build",
+               "decider: the spec compiled for the profile (fast form)", "Decider.run: state mapping in", "decider us/call", "decider build",
                "fast form, Machine", "instrumented form, Machine", "Spec.run", "run, by outcome", "takes an exception"],
     "loop.py": ["loop, in-process", "direct storage", "loop, whole process"],
     "parse.py": [],
     "explore.py": [],
     "diff.py": ["explore on both versions", "2025 / 8.6", "diff armv8.6 -> armarm-2025", "slowest diff"],
+    "sweep.py": ["reading: json.loads line by line", "sweep, good lines", "sweep, 10% bad lines", "x reading",
+                 "peak memory of the whole command", "peak RSS MB", "--jobs, the whole command", "x --jobs 1"],
 }
 
 

@@ -4,6 +4,7 @@ the exit status says the worst that happened."""
 
 import io
 import json
+import re
 
 import pytest
 from conftest import REPO, SOURCES, cli, readme_block
@@ -131,3 +132,127 @@ def test_profile_leaving_a_question_open(capsys, tmp_path):
     rc, out, err = cli(capsys, "sweep", "CheckVFPEnabled(TRUE)", str(GUEST_STATES), "--profile", str(profile))
     assert (rc, out) == (1, "")
     assert "the fast form needs every answer fixed" in err
+
+
+def test_gzip_input_gives_what_the_plain_file_gives(capsys, tmp_path):
+    import gzip
+
+    lines = [json.dumps(s) for s in STATES] + ['{"PSTATE.EL": "EL1", "FPEXC.EN": 5}']
+    plain = write_lines(tmp_path, lines)
+    packed = tmp_path / "states.jsonl.gz"
+    packed.write_bytes(gzip.compress(plain.read_bytes()))
+    want = cli(capsys, "sweep", "CheckVFPEnabled(TRUE)", str(plain), "--json")
+    got = cli(capsys, "sweep", "CheckVFPEnabled(TRUE)", str(packed), "--json")
+    assert got[0] == want[0] == 2 and got[2] == want[2] == ""
+    got_lines, want_lines = ([json.loads(x) for x in out.splitlines()] for out in (got[1], want[1]))
+    assert got_lines[:-1] == want_lines[:-1]
+    # the bad line names its own file, and its excerpt is the line (read once, not again)
+    assert got_lines[-1]["error"].replace(str(packed), str(plain)) == want_lines[-1]["error"]
+
+
+def test_corrupt_or_cut_gzip_is_an_error_at_its_line(capsys, tmp_path):
+    import gzip
+
+    whole = gzip.compress(("\n".join(json.dumps(STATES[k % 2]) for k in range(400)) + "\n").encode())
+    cut = tmp_path / "cut.jsonl.gz"
+    cut.write_bytes(whole[: len(whole) // 2])
+    rc, out, err = cli(capsys, "sweep", "CheckVFPEnabled(TRUE)", str(cut))
+    assert rc == 2 and "Traceback" not in err
+    assert re.search(rf"^{re.escape(str(cut))}:\d+:1: error: cannot read .* after line \d+: the compressed data ends "
+                     "early", err, re.M)
+    not_gzip = tmp_path / "plain.jsonl.gz"
+    not_gzip.write_text(json.dumps(STATES[0]) + "\n", encoding="utf-8")
+    rc, out, err = cli(capsys, "sweep", "CheckVFPEnabled(TRUE)", str(not_gzip))
+    assert rc == 2 and err.startswith(f"{not_gzip}:1:1: error: cannot read {not_gzip} after line 0: Not a gzipped file")
+
+
+MIXED = [json.dumps(STATES[1]), "", '{"PSTATE.EL": EL1}', json.dumps(STATES[0]), '{"PSTATE.EL": "EL1"}',
+         '{"PSTATE.EL": "EL1", "FPEXC.EN": 5}', json.dumps(STATES[2]), "[1]", json.dumps(STATES[1])] * 3
+
+
+@pytest.mark.parametrize("as_json", [[], ["--json"], ["--format", "csv"]])
+def test_jobs_give_the_same_bytes(capsys, tmp_path, monkeypatch, as_json):
+    import asl_interp.analysis.sweep as sweep_module
+
+    path = write_lines(tmp_path, MIXED)
+    one = cli(capsys, "sweep", "CheckVFPEnabled(TRUE)", str(path), "--jobs", "1", *as_json)
+    monkeypatch.setattr(sweep_module, "CHUNK_LINES", 4)  # several chunks over two workers
+    ran = []
+    real = sweep_module._parallel
+    monkeypatch.setattr(sweep_module, "_parallel", lambda *a: ran.append(1) or real(*a))
+    two = cli(capsys, "sweep", "CheckVFPEnabled(TRUE)", str(path), "--jobs", "2", *as_json)
+    assert ran and two == one
+    assert one[0] == 2 and one[1].count("\n") >= 12
+
+
+def test_fast_way_and_general_way_agree_line_by_line(capsys, tmp_path, monkeypatch):
+    """Every line through the general way only (loads_json, resolve_state, Decider.run) gives
+    the same bytes as the fast way."""
+    import asl_interp.analysis.sweep as sweep_module
+
+    lines = MIXED + [json.dumps({**STATES[0], "_PC": 0x1000}), json.dumps(aarch64(el="EL0", fpen="'01'")),
+                     '{"PSTATE.EL": "EL1", "PSTATE.EL": "EL0"}', '{"PSTATE.EL" : "EL1", "PSTATE.EL": "EL0"}',
+                     '{"PSTATE.EL": "EL1:"}', '{"PSTATE.EL": 1.5}', '{"PSTATE.EL": NaN}', "{}", "  "]
+    path = write_lines(tmp_path, lines)
+    fast = cli(capsys, "sweep", "CheckVFPEnabled(TRUE)", str(path), "--json")
+    monkeypatch.setattr(sweep_module, "_flat_object", lambda text: None)
+    assert cli(capsys, "sweep", "CheckVFPEnabled(TRUE)", str(path), "--json") == fast
+
+
+def test_progress_only_on_a_terminal_and_not_with_quiet(capsys, tmp_path, monkeypatch):
+    import sys
+
+    import asl_interp.app.progress as progress_module
+
+    path = write_lines(tmp_path, [json.dumps(STATES[1])] * 3)
+    monkeypatch.setattr(progress_module, "DELAY", 0)
+    rc, out, err = cli(capsys, "sweep", "CheckVFPEnabled(TRUE)", str(path))  # captured: not a terminal
+    assert (rc, err) == (0, "")
+    plain = out
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True, raising=False)
+    rc, out, err = cli(capsys, "sweep", "CheckVFPEnabled(TRUE)", str(path))
+    assert rc == 0 and out == plain  # standard output never holds progress
+    assert "sweep" in err and "lines" in err
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True, raising=False)
+    rc, out, err = cli(capsys, "sweep", "CheckVFPEnabled(TRUE)", str(path), "--quiet")
+    assert (rc, out, err) == (0, plain, "")
+
+
+def test_the_first_refused_key_is_the_error_resolving_the_whole_line_gives(capsys, tmp_path, monkeypatch):
+    """A bad line's error found key by key is the one resolving the whole line gives (the same
+    message, at the same column), also where an earlier key is bad too or two keys share bits."""
+    import asl_interp.analysis.sweep as sweep_module
+
+    good = dict(STATES[1])
+    lines = [json.dumps({**good, "FPEXC.EN": 5}), json.dumps({"FPEXC.ENN": 1, **good}),
+             json.dumps({"CPACR.cp10": "'11'", "CPACR_EL1.FPEN": "'00'", "FPEXC.EN": 9}),
+             json.dumps({"FPEXC.EN": 7, "PSTATE.ELL": 1}), json.dumps({"HCR_EL2": {"TGE": 0}, "FPEXC.EN": 3}),
+             json.dumps({"PSTATE": 1, "FPEXC.EN": 3}), json.dumps({**good, "CPACR_EL1.FPEN": True})]
+    path = write_lines(tmp_path, lines)
+    quick = cli(capsys, "sweep", "CheckVFPEnabled(TRUE)", str(path), "--json")
+    monkeypatch.setattr(sweep_module.LineRunner, "_first_refused", lambda *a: None)
+    assert cli(capsys, "sweep", "CheckVFPEnabled(TRUE)", str(path), "--json") == quick
+    assert quick[0] == 2 and quick[1].count('"phase": "usage"') == len(lines)
+
+
+def test_csv_format(capsys, tmp_path):
+    import csv
+
+    path = write_lines(tmp_path, MIXED[:9])
+    rc_json, out_json, _ = cli(capsys, "sweep", "CheckVFPEnabled(TRUE)", str(path), "--json")
+    rc, out, err = cli(capsys, "sweep", "CheckVFPEnabled(TRUE)", str(path), "--format", "csv")
+    assert (rc, err) == (rc_json, "")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    want = [json.loads(line) for line in out_json.splitlines()]
+    assert [int(r["line"]) for r in rows] == [w["line"] for w in want]
+    for row, w in zip(rows, want):
+        if "outcome" in w:
+            o = w["outcome"]
+            assert (row["summary"], row["kind"], row["target_el"], row["mode"], row["ec"], row["error"]) == (
+                o["summary"], o["kind"], o["target_el"] or "", o["mode"] or "", "" if o["ec"] is None else str(o["ec"]),
+                "")
+        else:
+            assert (row["summary"], row["phase"]) == ("", w["phase"])
+            assert row["error"] == w["error"].split("\n")[0]
+    rc, out, err = cli(capsys, "sweep", "CheckVFPEnabled(TRUE)", str(path), "--format", "csv", "--json")
+    assert (rc, out) == (2, "") and "--json and --format csv: choose one" in err

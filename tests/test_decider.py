@@ -14,7 +14,7 @@ from states import aarch32_guest, aarch64
 from asl_interp import cache
 from asl_interp.analysis.decider import Decider, DeciderUnsupported, build_decider
 from asl_interp.app.api import load_profile, load_spec
-from asl_interp.errors import ASLAssertionError, ProfileError, StateError, UsageError
+from asl_interp.errors import ASLAssertionError, ASLError, ProfileError, StateError, UsageError
 
 SPEC = load_spec("armv8.6")
 
@@ -259,3 +259,64 @@ def test_readme_example(capsys):
     printed = capsys.readouterr().out.splitlines()
     assert printed[0] == printed[1] == "exception to EL1 (AArch32, Undef mode), vector offset 0x4, via UNDEFINED"
     assert re.fullmatch(r"\d+ leaves; \d+ lines of generated Python", printed[2])
+
+
+def _field_keys(decider: Decider) -> list[tuple[str, int]]:
+    """``(REG.FIELD or REG<hi:lo>, width)`` of the reads the leaves of ``decider`` make, named
+    fields first, leaving out a name whose bits another kept name covers (an alias, bits
+    inside a field): the names a sweep line gives."""
+    views = SPEC.model.views
+    reads = {}
+    for leaf in decider._table:
+        for r in (*leaf.reads, *(r for s in leaf.path for r in s.reads)):
+            reads.setdefault((r.field is None, r.register, r.high, r.low), r)
+    taken: dict[str, int] = {}
+    keys = []
+    for (_unnamed, register, high, low), r in sorted(reads.items()):
+        view = views[register]
+        mask = ((1 << (high - low + 1)) - 1) << (low + view.offset)
+        if taken.get(view.storage, 0) & mask:
+            continue
+        taken[view.storage] = taken.get(view.storage, 0) | mask
+        keys.append((f"{register}.{r.field}" if r.field else f"{register}<{high}:{low}>", high - low + 1))
+    return keys
+
+
+def _run_or_error(run, *args, **kwargs):
+    try:
+        return run(*args, **kwargs)
+    except ASLError as err:
+        return (type(err).__name__, str(err))
+
+
+@pytest.mark.parametrize("call", ["CheckVFPEnabled(TRUE)", "CheckFPAdvSIMDEnabled64()"])
+@pytest.mark.parametrize("unset", ["error", "zero"])
+def test_fast_run_is_spec_run_on_random_field_states(call, unset):
+    """Decider.run's fast way (StateReader, then the memoised leaf outcome) gives exactly
+    Spec.run's answer, or its error, for random flat states: fields left out (unset bits on
+    the path), values given as ints, bit strings and constant names, bits the profile's
+    [state] sets given other values, whole storage registers given beside their fields."""
+    decider = SPEC.decider(call)
+    keys = [(k, w) for k, w in _field_keys(decider) if not k.startswith("_PC")]
+    rng = random.Random(f"fast/{call}/{unset}")
+    for _ in range(150):
+        values = {key: rng.getrandbits(width) for key, width in keys}
+        if rng.random() < 0.8 and "PSTATE.M" in values:  # mostly consistent: the spec asserts M<4> == nRW
+            values["PSTATE.nRW"] = values["PSTATE.M"] >> 4
+        left_out = set(rng.sample([k for k, _w in keys], rng.choice([0, 0, 0, 1, 2])))
+        state = {}
+        for key, width in keys:
+            if key in left_out:
+                continue  # unset bits
+            if key == "PSTATE.EL" and rng.random() < 0.5:
+                state[key] = ["EL0", "EL1", "EL2", "EL3"][values[key]]
+            elif rng.random() < 0.3:
+                state[key] = "'" + format(values[key], f"0{width}b") + "'"
+            else:
+                state[key] = values[key]
+        if rng.random() < 0.2:
+            state["_PC"] = rng.choice([0, 0x1000])  # the profile's value, or another
+        want = _run_or_error(SPEC.run, call, state=state, unset=unset)
+        assert _run_or_error(decider.run, state, unset=unset) == want, state
+        again = _run_or_error(decider.run, dict(state), unset=unset)  # the memoised outcome
+        assert again == want, state

@@ -116,3 +116,45 @@ def test_crosscheck_kvm_models(capsys):
 def test_crosscheck_bad_models(capsys, model, message):
     code, _, err = run(capsys, "crosscheck", "CheckVFPEnabled(TRUE)", "--model", model, *GUEST)
     assert code == 2 and message in err
+
+
+def test_progress_only_on_a_terminal_and_not_with_quiet(capsys, monkeypatch):
+    import re
+    import sys
+
+    import asl_interp.app.progress as progress_module
+
+    def untimed(result):
+        code, out, err = result
+        return code, re.sub(r"\d+\.\d+s\)", "s)", out), err  # the run's seconds vary
+
+    monkeypatch.setattr(progress_module, "DELAY", 0)
+    code, plain, err = untimed(run(capsys, "explore", "Decide()", *TINY_ARGS))  # captured: not a terminal
+    assert (code, err) == (0, "")
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True, raising=False)
+    code, out, err = untimed(run(capsys, "explore", "Decide()", *TINY_ARGS))
+    assert (code, out) == (0, plain) and "exploring" in err and "paths" in err
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True, raising=False)
+    assert untimed(run(capsys, "explore", "Decide()", *TINY_ARGS, "--quiet")) == (0, plain, "")
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True, raising=False)
+    code, out, err = run(capsys, "explore", "Decide()", *TINY_ARGS, "--json")
+    assert code == 0 and json.loads(out)  # standard output is the JSON alone
+
+
+@pytest.mark.parametrize("argv", [["check-property", "Decide()", *TINY_ARGS, "--independent-of", "CTL.EN"],
+                                  # a model that raises: the exploration (and its progress) comes first
+                                  ["crosscheck", "Decide()", *TINY_ARGS, "--model",
+                                   str(TINY / "models" / "broken.py") + ":raises"]])
+def test_progress_of_the_other_exploring_commands(capsys, monkeypatch, argv):
+    import sys
+
+    import asl_interp.app.progress as progress_module
+
+    monkeypatch.setattr(progress_module, "DELAY", 0)
+    code, _out, err = run(capsys, *argv)
+    assert "exploring" not in err
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True, raising=False)
+    code_tty, _out, err = run(capsys, *argv)
+    assert code_tty == code and "exploring" in err
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True, raising=False)
+    assert "exploring" not in run(capsys, *argv, "--quiet")[2]

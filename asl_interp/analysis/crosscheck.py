@@ -688,13 +688,15 @@ def crosscheck(spec: Any, call: str, model: Callable[[Mapping[str, Any]], Any] |
                profile: str | Path | Profile = "default", fixed: Mapping[str, Any] | None = None,
                vary: Any = (), max_paths: int = DEFAULT_MAX_PATHS, coverage: bool = False,
                model_name: str | None = None, model_timeout: float = DEFAULT_MODEL_TIMEOUT,
-               consistent: bool = True, fine: bool = False) -> CrossCheckResult:
+               consistent: bool = True, fine: bool = False,
+               progress: Callable[[int, int], None] | None = None) -> CrossCheckResult:
     """Explore ``call`` and ask ``model`` (a function, or ``"FILE.py:FUNCTION"`` to load) about
     every state covered, in a child process with ``model_timeout`` seconds per call (see the
     module docstring for the model's contract). ``consistent`` and ``fine`` are
     :func:`~asl_interp.analysis.explore.explore`'s: by default the states no processor can be
-    in are not asked about (``False``: ``--all-states``). Raises :class:`ModelError` for a
-    broken model."""
+    in are not asked about (``False``: ``--all-states``). ``progress`` hears of each
+    exploration run (see :func:`~asl_interp.analysis.explore.explore`). Raises
+    :class:`ModelError` for a broken model."""
     prof = spec.profile(profile)
     fixed = dict(fixed or {})
     name = model_name or (model if isinstance(model, str) else getattr(model, "__name__", "model"))
@@ -702,7 +704,7 @@ def crosscheck(spec: Any, call: str, model: Callable[[Mapping[str, Any]], Any] |
         _split_model_text(model)  # a malformed FILE.py:FUNCTION is refused before anything starts
     with _ModelProcess(spec, model, model_timeout) as runner:  # loaded (and checked) before exploring
         table = explore(spec, call, profile=prof, fixed=fixed, vary=vary, max_paths=max_paths, coverage=coverage,
-                        consistent=consistent, fine=fine)
+                        consistent=consistent, fine=fine, progress=progress)
         base = _fixed_bits(spec, prof, fixed)
         return _check_leaves(spec, table, prof, base, runner, name)
 

@@ -66,7 +66,7 @@ from ..lib.world import Read
 from ..machine.after import After, handler_view
 from ..machine.outcome import Outcome, PathStep
 from ..machine.profile import Profile
-from ..machine.state import StateFile
+from ..machine.state import StateFile, StateReader
 
 __all__ = ["Decider", "DeciderUnsupported", "build_decider", "DECIDER_VERSION"]
 
@@ -123,6 +123,18 @@ class Decider:
     _which: Any = attrs.field(repr=False)
     #: storage -> (bits the profile's [state] sets, their values): what the tree assumes
     _profile_state: dict[str, tuple[int, int]] = attrs.field(repr=False)
+    #: the profile's [state] as storage values and set bits (the start of every run_given)
+    _base_values: dict[str, int] = attrs.field(init=False, repr=False)
+    _base_known: dict[str, int] = attrs.field(init=False, repr=False)
+    _profile_bits: dict[str, int] = attrs.field(init=False, repr=False)
+    _readers: dict[bool, StateReader] = attrs.field(init=False, factory=dict, repr=False)
+    _plans: dict[int, _Plan] = attrs.field(init=False, factory=dict, repr=False)
+    _memo: dict[tuple, Outcome] = attrs.field(init=False, factory=dict, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        self._base_values = {s: v for s, (_m, v) in self._profile_state.items()}
+        self._base_known = {s: m for s, (m, _v) in self._profile_state.items()}
+        self._profile_bits = dict(self._base_known)
 
     def __call__(self, registers: Mapping[str, int]) -> Outcome:
         """The same as :attr:`decide`."""
@@ -130,20 +142,82 @@ class Decider:
 
     def run(self, state: Mapping[str, Any] | StateFile | None = None, *, unset: Any = "error") -> Outcome:
         """What :meth:`Spec.run` gives for ``state`` (a mapping or state file, as it takes
-        them), the fields read and each path step's reads filled in from the state."""
+        them), the fields read and each path step's reads filled in from the state.
+
+        A flat mapping of well-formed names and values goes the fast way
+        (:class:`~asl_interp.machine.state.StateReader`, then :meth:`run_given`); anything
+        else, and every case the fast way cannot answer exactly, through ``Spec.run``'s own
+        machine set-up (its errors in its words)."""
+        if type(state) is dict and unset in ("error", "zero"):
+            given = self.reader().read(state)
+            if given is not None:
+                out = self.run_given(given, unset=unset)
+                if out is not None:
+                    return out
         machine = self._spec.machine(self._profile_obj, state, unset=unset)
         values, known = machine.storage()
-        if any(values[storage] & mask != value for storage, (mask, value) in self._profile_state.items()):
-            # the state changes bits the profile's [state] sets, which the tree takes as given
-            return self._spec.run_on(machine, self.call)
+        out = self._answer(values, known, machine.profile_bits(), unset)
+        return out if out is not None else self._spec.run_on(machine, self.call)
+
+    def reader(self, *, written: bool = False) -> StateReader:
+        """The :class:`~asl_interp.machine.state.StateReader` of this decider's spec (one
+        per ``written``, kept): what :meth:`run_given` takes is what it reads."""
+        got = self._readers.get(written)
+        if got is None:
+            got = self._readers[written] = StateReader(self._spec.model, self._spec.constants, written=written)
+        return got
+
+    def run_given(self, given: Mapping[str, list[int]], *, unset: str = "error") -> Outcome | None:
+        """:meth:`run` for a state already read (``storage -> [mask, bits]``, from
+        :meth:`reader`), over the profile's ``[state]``; None where only ``Spec.run`` can
+        answer exactly (bits the path examines are unset, a spec assertion fails, the state
+        gives bits the path reads another value than the profile's): then run ``Spec.run``
+        (or :meth:`run`) on the state."""
+        values = self._base_values.copy()
+        known = self._base_known.copy()
+        origin = self._profile_bits
+        for storage, (mask, bits) in given.items():
+            values[storage] = (values.get(storage, 0) & ~mask) | bits
+            known[storage] = known.get(storage, 0) | mask
+            if storage in origin:
+                if origin is self._profile_bits:
+                    origin = dict(origin)
+                origin[storage] &= ~mask
+        return self._answer(values, known, origin, unset)
+
+    def _answer(self, values: dict[str, int], known: dict[str, int], origin: Mapping[str, int],
+                unset: str) -> Outcome | None:
+        """The outcome for merged storage ``values``/``known`` whose bits ``origin`` are still
+        the profile's (see :meth:`Machine.profile_bits`), or None (see :meth:`run_given`).
+        Outcomes are memoised per leaf and the bits that leaf's outcome depends on."""
         try:
-            leaf = self._table[self._which[id(self.decide(values))]]
-        except ASLAssertionError:
-            leaf = None
-        if leaf is None or any(known[storage] & mask != mask for (storage, mask) in leaf.classes):
-            # unset bits (the unset policy decides) or a failed assertion (its state may be
-            # unset too): the instrumented run says it in its own words
-            return self._spec.run_on(machine, self.call)
+            i = self._which[id(self.decide(values))]
+        except (ASLAssertionError, StateError):
+            return None  # a failed assertion or a register the tree needs not given: Spec.run says it
+        plan = self._plans.get(i)
+        if plan is None:
+            plan = self._plans[i] = _Plan.of(self._table[i], self._spec.model, self._profile_state)
+        for storage, mask in plan.examined if unset == "error" else plan.read:
+            if known.get(storage, 0) & mask != mask:
+                return None  # unset bits: the unset policy decides, in Spec.run's words
+        profile = self._profile_state
+        for storage, mask in plan.profile_read:
+            pmask, pvalue = profile[storage]
+            if (values.get(storage, 0) ^ pvalue) & pmask & mask:
+                return None  # the state changes bits the path read as the profile's
+        key = (i, plan.key(values, known, origin))
+        out = self._memo.get(key)
+        if out is None:
+            out = self._build(self._table[i], values, known, origin)
+            if len(self._memo) >= MEMO_OUTCOMES:
+                self._memo.clear()
+            self._memo[key] = out
+        return out
+
+    def _build(self, leaf: _Leaf, values: Mapping[str, int], known: Mapping[str, int],
+               origin: Mapping[str, int]) -> Outcome:
+        """Leaf ``leaf``'s outcome with its reads, path steps' reads, ``from_profile`` and
+        the state after entry filled in from the state."""
         views = self._spec.model.views
 
         def refill(reads: Sequence[Read]) -> tuple[Read, ...]:
@@ -156,16 +230,23 @@ class Decider:
                 shift, width = r.low + view.offset, r.high - r.low + 1
                 mask = ((1 << width) - 1) << shift
                 # bits this state leaves unset were only copied on this path: unknown, as in Spec.run
-                value = (values[view.storage] & mask) >> shift if known[view.storage] & mask == mask else None
-                out.append(r._replace(value=value))
+                value = (values.get(view.storage, 0) & mask) >> shift \
+                    if known.get(view.storage, 0) & mask == mask else None
+                out.append(r if value == r.value and (value is None) == (r.value is None) else r._replace(value=value))
             return tuple(out)
 
-        path = tuple(PathStep(s.span, s.condition, s.value, refill(s.reads)) if s.reads else s for s in leaf.path)
+        steps = []
+        for s in leaf.path:
+            if s.reads:
+                new = refill(s.reads)
+                if any(a is not b for a, b in zip(new, s.reads)):
+                    s = PathStep(s.span, s.condition, s.value, new)
+            steps.append(s)
+        path = tuple(steps) if any(a is not b for a, b in zip(steps, leaf.path)) else leaf.path
         reads = refill(leaf.reads)
         # the path read these bits before the text wrote them: the profile's where this state
         # does not give them
-        from_profile = tuple(r for r in refill(leaf.outcome.from_profile)
-                             if machine.from_profile(r.register, r.high, r.low))
+        from_profile = tuple(r for r in refill(leaf.outcome.from_profile) if _overlaps(views, r, origin))
         out = attrs.evolve(leaf.outcome, reads=reads, path=path, copied=tuple(r for r in reads if r.value is None),
                            from_profile=from_profile)
         if not out.after:
@@ -185,6 +266,70 @@ class Decider:
         """Whole-register values for ``decide`` from a state mapping as ``Spec.run`` takes
         it (``{"PSTATE.EL": "EL1", "FPEXC.EN": 0, ...}``); unset bits are zero."""
         return self._spec.machine(self._profile_obj, state).storage()[0]
+
+
+def _overlaps(views: Mapping[str, Any], r: Read, bits: Mapping[str, int]) -> bool:
+    """Whether read ``r`` covers any of ``bits`` (storage -> mask)."""
+    view = views[r.register]
+    return bool(bits.get(view.storage, 0) & (((1 << (r.high - r.low + 1)) - 1) << (r.low + view.offset)))
+
+
+#: Outcomes a Decider keeps for :meth:`Decider.run` (keyed by leaf and the bits its outcome
+#: depends on) before it empties the memo: bounded memory whatever the input.
+MEMO_OUTCOMES = 4096
+
+
+@attrs.define(frozen=True, slots=True)
+class _Plan:
+    """What :meth:`Decider.run` needs to know of one leaf, made at its first use:
+    ``examined`` the ``(storage, mask)`` bits the tree dispatched on (unset ones: Spec.run
+    answers); ``read`` every bit the path read from the state (the ``zero`` policy needs all
+    of them set); ``profile_read`` the bits it read that the profile's [state] sets;
+    ``key(values, known, origin)`` the values of every bit the leaf's outcome depends on
+    (reads, the after-state's kept and copied bits, which reads are the profile's)."""
+
+    examined: tuple[tuple[str, int], ...]
+    read: tuple[tuple[str, int], ...]
+    profile_read: tuple[tuple[str, int], ...]
+    key: Any
+
+    @classmethod
+    def of(cls, leaf: _Leaf, model: Any, profile_state: Mapping[str, tuple[int, int]]) -> _Plan:
+        views = model.views
+        read: dict[str, int] = {}
+        for r in (*leaf.reads, *(r for s in leaf.path for r in s.reads), *leaf.outcome.from_profile):
+            view = views[r.register]
+            read[view.storage] = read.get(view.storage, 0) | (((1 << (r.high - r.low + 1)) - 1)
+                                                              << (r.low + view.offset))
+        depends = dict(read)
+        out = leaf.outcome
+        for name, value in out.after.items():
+            register = "_PC" if name == "PC" else name
+            if "." in register:
+                reg, field = register.split(".", 1)
+                f = model.registers[reg].fields[field]
+                register, high, low = reg, f.high, f.low
+            else:
+                high, low = model.registers[register].width - 1, 0
+            view = views[register]
+            kept = ((1 << (high - low + 1)) - 1) & ~out.after_written.get(name, 0)
+            depends[view.storage] = depends.get(view.storage, 0) | (kept << (low + view.offset))
+            for c in out.after_copies.get(name, ()):
+                cview = views[c.register]
+                depends[cview.storage] = depends.get(cview.storage, 0) | (((1 << c.width) - 1)
+                                                                          << (c.register_lo + cview.offset))
+        origin: dict[str, int] = {}
+        for r in out.from_profile:
+            view = views[r.register]
+            origin[view.storage] = origin.get(view.storage, 0) | (((1 << (r.high - r.low + 1)) - 1)
+                                                                  << (r.low + view.offset))
+        parts = [f"v.get({s!r}, 0) & {m:#x}, k.get({s!r}, 0) & {m:#x}" for s, m in sorted(depends.items()) if m]
+        parts += [f"o.get({s!r}, 0) & {m:#x}" for s, m in sorted(origin.items()) if m]
+        ns: dict[str, Any] = {}
+        exec(f"def key(v, k, o):\n    return ({', '.join(parts)}{',' if parts else ''})\n", ns)  # noqa: S102 - our own text
+        profile_read = tuple((s, m & profile_state[s][0]) for s, m in read.items()
+                             if s in profile_state and m & profile_state[s][0])
+        return cls(tuple(leaf.classes), tuple(read.items()), profile_read, ns["key"])
 
 
 def _input_error(names: Sequence[str], registers: Any, err: Exception) -> StateError:
@@ -213,16 +358,17 @@ def _fresh(err: ASLAssertionError | None) -> ASLAssertionError:
 
 
 def build_decider(spec: Any, call: str, profile: str | Path | Profile = "default", *,
-                  max_paths: int = DEFAULT_MAX_PATHS, use_cache: bool = True) -> Decider:
+                  max_paths: int = DEFAULT_MAX_PATHS, use_cache: bool = True, progress: Any = None) -> Decider:
     """Compile ``call`` on ``profile`` into a :class:`Decider` (from the on-disk cache when
-    an entry for exactly these inputs exists)."""
+    an entry for exactly these inputs exists). ``progress``: given to the exploration when
+    one runs (see :func:`~asl_interp.analysis.explore.explore`)."""
     from .. import cache
 
     prof = spec.profile(profile)
     key = _cache_key(spec, call, prof, max_paths)
     built = cache.read_entry(key) if use_cache else None
     if not (isinstance(built, tuple) and len(built) == 3):
-        built = _explore_tree(spec, call, prof, max_paths)
+        built = _explore_tree(spec, call, prof, max_paths, progress)
         if use_cache:
             cache.write_entry(key, built, f"decider {call.strip()} on {prof.name} ({spec.name})")
     source, table, registers = built
@@ -250,12 +396,13 @@ def _profile_state(spec: Any, prof: Profile) -> dict[str, tuple[int, int]]:
     return {storage: (mask, values[storage] & mask) for storage, mask in known.items() if mask}
 
 
-def _explore_tree(spec: Any, call: str, prof: Profile, max_paths: int) -> tuple[str, tuple[_Leaf, ...], tuple[str, ...]]:
+def _explore_tree(spec: Any, call: str, prof: Profile, max_paths: int,
+                  progress: Any = None) -> tuple[str, tuple[_Leaf, ...], tuple[str, ...]]:
     from .explore import ExplorationLimit, explore
 
     try:
         table = explore(spec, call, profile=prof, max_paths=max_paths, fix_option="a fixed value", consistent=False,
-                        fine=True)  # every state, each path apart: the decider answers for all of them
+                        fine=True, progress=progress)  # every state, each path apart: the decider answers for all
     except ExplorationLimit as err:
         raise DeciderUnsupported(f"cannot compile {call.strip()} on profile '{prof.name}': {err.message}",
                                  err.span, notes=err.notes) from None

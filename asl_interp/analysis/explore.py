@@ -46,7 +46,6 @@ from __future__ import annotations
 
 import bisect
 
-import sys
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
@@ -608,36 +607,10 @@ def _assert_in_after_constrain(body: Sequence[ast.Stmt]) -> list[str] | None:
     return None
 
 
-class _Progress:
-    """Progress on stderr: only when stderr is a terminal, or once a second has passed."""
-
-    def __init__(self, enabled: bool):
-        self.enabled = enabled
-        self.start = time.monotonic()
-        self.last = 0.0
-        self.shown = False
-
-    def tick(self, leaves: int, runs: int) -> None:
-        if not self.enabled:
-            return
-        now = time.monotonic()
-        if now - self.last < 0.25 or (now - self.start < 1.0 and not sys.stderr.isatty()):
-            return
-        self.last = now
-        self.shown = True
-        sys.stderr.write(f"\rexploring: {leaves} paths, {runs} runs, {now - self.start:.1f}s ")
-        sys.stderr.flush()
-
-    def done(self) -> None:
-        if self.shown:
-            sys.stderr.write("\r" + " " * 60 + "\r")
-            sys.stderr.flush()
-
-
 def explore(spec: Any, call: str, *, profile: str | Path | Profile = "default",
             fixed: Mapping[str, Any] | None = None, vary: Iterable[str] | bool = (),
             coverage: bool = False, max_paths: int = DEFAULT_MAX_PATHS,
-            max_branch_bits: int = DEFAULT_MAX_BRANCH_BITS, progress: bool = False,
+            max_branch_bits: int = DEFAULT_MAX_BRANCH_BITS, progress: Callable[[int, int], None] | None = None,
             fix_option: str = "--set", consistent: bool = True, stop_at_entry: bool = False,
             fine: bool = False) -> DecisionTable:
     """Every distinct outcome of ``call`` over all the state its evaluation reads.
@@ -655,8 +628,10 @@ def explore(spec: Any, call: str, *, profile: str | Path | Profile = "default",
     compared outcomes (:func:`~asl_interp.machine.outcome.compared_outcome`) are the same, with
     only the branches that change it decisive (the default); ``stop_at_entry``: end each
     run at the call of the version's exception-entry routine (what a version that stops
-    there gives; ``diff`` against such a version). Raises :class:`ExplorationLimit` past
-    ``max_paths`` leaves, and the usual ``ASLError``s for a bad call, state or profile.
+    there gives; ``diff`` against such a version); ``progress``: called after every run with
+    the paths and runs so far (the command line draws a bar on a terminal with it). Raises
+    :class:`ExplorationLimit` past ``max_paths`` leaves, and the usual ``ASLError``s for a
+    bad call, state or profile.
     """
     prof = spec.profile(profile)
     fixed = dict(fixed or {})
@@ -680,7 +655,6 @@ def explore(spec: Any, call: str, *, profile: str | Path | Profile = "default",
         return list(facts.constraint_members or enums.get("Constraint", ()))
 
     start = time.monotonic()
-    meter = _Progress(progress)
     leaves: list[Leaf] = []
     bad: list[Leaf] = []
     executed: dict[str, set[int]] = {}
@@ -691,52 +665,50 @@ def explore(spec: Any, call: str, *, profile: str | Path | Profile = "default",
     # every state they stand for (a run refined by them: see _judge).
     stack: list[tuple[dict[Var, Any], bool]] = [({}, False)]
     judge = _Judge(spec, call, prof, vary_keys, permitted, enums) if consistent else None
-    try:
-        while stack:
-            choices, judged = stack.pop()
-            machine = ExploreMachine(spec.model, prof, choices, constants=spec.constants, trace=coverage,
-                                     observe=spec.entry,
-                                     vary=vary_keys, permitted=permitted, enums=enums,
-                                     max_branch_bits=max_branch_bits, sites=facts.read_sites,
-                                     fix_option=fix_option, stop_at_entry=stop_at_entry)
-            if fixed:
-                machine.apply_state(fixed)
-            machine.apply_choices()
-            runs += 1
-            try:
-                outcome = spec.run_on(machine, call)
-            except ASLRuntimeError as err:
-                if not isinstance(err, ASLAssertionError):  # a failed spec assertion: an infeasible path
-                    raise
-                reason = judge.failed(machine, err) if judge is not None else None
-                if reason is not None:
-                    left_out[reason] = left_out.get(reason, 0) + 1
-                else:
-                    bad.append(_leaf(machine, machine.choices, None, err))
+    while stack:
+        choices, judged = stack.pop()
+        machine = ExploreMachine(spec.model, prof, choices, constants=spec.constants, trace=coverage,
+                                 observe=spec.entry,
+                                 vary=vary_keys, permitted=permitted, enums=enums,
+                                 max_branch_bits=max_branch_bits, sites=facts.read_sites,
+                                 fix_option=fix_option, stop_at_entry=stop_at_entry)
+        if fixed:
+            machine.apply_state(fixed)
+        machine.apply_choices()
+        runs += 1
+        try:
+            outcome = spec.run_on(machine, call)
+        except ASLRuntimeError as err:
+            if not isinstance(err, ASLAssertionError):  # a failed spec assertion: an infeasible path
+                raise
+            reason = judge.failed(machine, err) if judge is not None else None
+            if reason is not None:
+                left_out[reason] = left_out.get(reason, 0) + 1
             else:
-                # A refined run is judged already, unless it asked new questions (its choices grew)
-                fresh = not judged or machine.choices != choices
-                verdict = judge.completed(machine) if judge is not None and fresh else None
-                if verdict is None:
+                bad.append(_leaf(machine, machine.choices, None, err))
+        else:
+            # A refined run is judged already, unless it asked new questions (its choices grew)
+            fresh = not judged or machine.choices != choices
+            verdict = judge.completed(machine) if judge is not None and fresh else None
+            if verdict is None:
+                leaves.append(_leaf(machine, machine.choices, outcome, None))
+            else:
+                for reason in verdict.reasons:
+                    left_out[reason] = left_out.get(reason, 0) + 1
+                if verdict.keep:
                     leaves.append(_leaf(machine, machine.choices, outcome, None))
-                else:
-                    for reason in verdict.reasons:
-                        left_out[reason] = left_out.get(reason, 0) + 1
-                    if verdict.keep:
-                        leaves.append(_leaf(machine, machine.choices, outcome, None))
-                    stack.extend((refined, True) for refined in reversed(verdict.refined))
-                if len(leaves) > max_paths:
-                    raise ExplorationLimit(
-                        f"exploring {call} passed the limit of {max_paths} paths",
-                        notes=(f"note: fix more state with {fix_option}, or raise --max-paths",))
-            finally:
-                if coverage:
-                    for span in machine.lines:
-                        executed.setdefault(span.file, set()).add(span.line)
-            stack.extend((pending, False) for pending in reversed(machine.pending))
-            meter.tick(len(leaves), runs)
-    finally:
-        meter.done()
+                stack.extend((refined, True) for refined in reversed(verdict.refined))
+            if len(leaves) > max_paths:
+                raise ExplorationLimit(
+                    f"exploring {call} passed the limit of {max_paths} paths",
+                    notes=(f"note: fix more state with {fix_option}, or raise --max-paths",))
+        finally:
+            if coverage:
+                for span in machine.lines:
+                    executed.setdefault(span.file, set()).add(span.line)
+        stack.extend((pending, False) for pending in reversed(machine.pending))
+        if progress is not None:
+            progress(len(leaves), runs)
 
     leaves, bad = _with_decisive(leaves, bad, None if fine else compared_outcome)
     widths = _field_widths(spec, leaves + bad)
@@ -1161,15 +1133,16 @@ def _touches(leaf: Leaf, storage: str, fmask: int) -> bool:
 def check_independent(spec: Any, call: str, field: str, *, profile: str | Path | Profile = "default",
                       where: Mapping[str, Any] | None = None, vary: Iterable[str] | bool = (),
                       max_paths: int = DEFAULT_MAX_PATHS, coverage: bool = False, consistent: bool = True,
-                      fine: bool = False, every: bool = False) -> PropertyResult:
+                      fine: bool = False, every: bool = False,
+                      progress: Callable[[int, int], None] | None = None) -> PropertyResult:
     """Whether the outcome of ``call`` is independent of ``field`` (``REG`` for all its fields
     or ``REG.FIELD``; views share storage, so ``FPEXC`` and ``FPEXC32_EL2`` are the same
     state) over every state matching ``where``. A counterexample is two states differing only
     in ``field`` with different outcomes (the pair that reads the fewest fields).
-    ``coverage``, ``consistent`` (only states a processor can be in; the default) and
-    ``fine`` are as for :func:`explore`. The counterexample shown is the most ordinary
-    (:func:`ordinary`); ``every`` (``--all``) also finds one of every other class (pair of
-    compared outcomes), in ``PropertyResult.others``, each with its count of pairs."""
+    ``coverage``, ``consistent`` (only states a processor can be in; the default),
+    ``fine`` and ``progress`` are as for :func:`explore`. The counterexample shown is the most
+    ordinary (:func:`ordinary`); ``every`` (``--all``) also finds one of every other class
+    (pair of compared outcomes), in ``PropertyResult.others``, each with its count of pairs."""
     try:
         storage, fmask, norm = resolve_field(spec, field)
     except StateError as err:
@@ -1181,7 +1154,7 @@ def check_independent(spec: Any, call: str, field: str, *, profile: str | Path |
         if view.storage == storage and w_mask & fmask:
             raise UsageError(f"--where {w_write.key} fixes bits of {norm}, the field the property varies")
     table = explore(spec, call, profile=profile, fixed=where, vary=vary, max_paths=max_paths, fix_option="--where",
-                    coverage=coverage, consistent=consistent, fine=fine)
+                    coverage=coverage, consistent=consistent, fine=fine, progress=progress)
     desc = f"{call} is independent of {norm}" + (f" where {where_text(where)}" if where else "")
     states = sum(leaf_states(leaf) for leaf in table.leaves)
     # (--all-states: the fewest fields only, as before consistency was the default)

@@ -8,12 +8,18 @@ Out: one :class:`SweepResult` per state line: its line number and the
 :class:`~asl_interp.machine.outcome.Outcome`, or the error that line gave. A bad line does not stop
 the others.
 
-How: every state goes through :meth:`Spec.decider(call, profile).run(state)
-<asl_interp.analysis.decider.Decider.run>`: the spec compiled for the profile into a decision tree,
-which hands over to ``Spec.run`` whenever the tree could differ (an unset bit on the path, a
-state changing the profile's ``[state]``). So each line gets the outcome ``asl-interp run``
-gives for that state, at about 0.2 ms a state where ``Spec.run`` takes 0.7-1.2 ms, after the
-tree is built (once, then from the on-disk cache).
+How: one line at a time (memory stays flat whatever the input's length; a ``.gz`` input is
+decompressed as it is read). A line that is a flat JSON object of names and values goes the
+fast way: decoded at ``json.loads`` speed, its names and values read by the
+:class:`~asl_interp.machine.state.StateReader` (the general path's own parsing, memoised),
+then :meth:`Decider.run_given <asl_interp.analysis.decider.Decider.run_given>` over the spec
+compiled for the profile into a decision tree. Every other line, and every line the tree
+cannot answer exactly (an unset bit on the path, a bit the profile's ``[state]`` sets given
+another value, a failed assertion), goes the general way: ``loads_json``, ``resolve_state``
+and ``Decider.run``, which hands over to ``Spec.run``. So each line gets the outcome (or
+the error) ``asl-interp run`` gives for that state. :func:`sweep_records` renders lines as
+printed and, with ``jobs`` > 1, runs chunks of lines in worker processes, in order, so the
+output is the same whatever the number of jobs. ``benchmarks/sweep.py`` measures it.
 
 Errors: a line that is not a JSON object, or names an unknown register or field, or gives
 a bad value, is a :class:`~asl_interp.errors.UsageError` of that line (exit status 2); an
@@ -23,10 +29,12 @@ that error (exit status 1), as ``run`` reports it.
 
 from __future__ import annotations
 
+import itertools
 import json
+import zlib
 from collections import Counter
-from collections.abc import Iterable, Iterator
-from typing import Any, BinaryIO
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any, BinaryIO, NamedTuple
 
 import attrs
 
@@ -36,21 +44,24 @@ from ..machine.outcome import Outcome
 from ..machine.profile import Profile
 from ..machine.state import resolve_state
 
-__all__ = ["SweepResult", "sweep", "render_sweep_line", "render_tally", "sweep_json"]
+__all__ = ["SweepResult", "sweep", "LineRunner", "render_sweep_line", "render_tally", "sweep_json", "Tally", "Record",
+           "Renderer", "SweepJob", "sweep_records", "CSV_COLUMNS"]
 
 
 @attrs.define(frozen=True, slots=True)
 class SweepResult:
-    """One state line: ``line`` (1-based), and either ``outcome`` or ``error``."""
+    """One state line: ``line`` (1-based), and either ``outcome`` or ``error``; ``text`` the
+    line's text for an error line (its diagnostic quotes it)."""
 
     line: int
     outcome: Outcome | None = None
     error: ASLError | None = None
+    text: str | None = None
 
 
 def read_lines(stream: BinaryIO, source: str) -> Iterator[str | ASLError]:
     """The lines of a binary ``stream`` (a sweep file, or standard input) as text, one at a time
-    (the file is never held whole): each line decoded as UTF-8 (a byte order mark accepted at
+    (the file is never held whole; a ``.gz`` file's decompressing stream too): each line decoded as UTF-8 (a byte order mark accepted at
     the start), or the UsageError saying why it cannot be (an undecodable byte, at its line
     and column). A line longer than the ``file-size`` limit ends the reading with an error
     there (a stream from ``/dev/zero`` stops)."""
@@ -59,7 +70,12 @@ def read_lines(stream: BinaryIO, source: str) -> Iterator[str | ASLError]:
     limit = max_bytes()
     number = 0
     while True:
-        raw = stream.readline(limit + 1)
+        try:
+            raw = stream.readline(limit + 1)
+        except (OSError, EOFError, zlib.error) as err:  # a compressed input that is corrupt or cut short
+            yield UsageError(f"cannot read {display_path(source)} after line {number}: {_read_reason(err)}",
+                             Span(source, number + 1, 1))
+            return
         if not raw:
             return
         number += 1
@@ -75,52 +91,157 @@ def read_lines(stream: BinaryIO, source: str) -> Iterator[str | ASLError]:
         yield text.rstrip("\r\n")
 
 
+def _read_reason(err: Exception) -> str:
+    if isinstance(err, EOFError):
+        return "the compressed data ends early (a truncated file)"
+    return getattr(err, "strerror", None) or str(err) or type(err).__name__
+
+
 def sweep(spec: Any, call: str, lines: Iterable[str | ASLError], *, source: str, profile: str | Profile = "default",
           unset: str = "error") -> Iterator[SweepResult]:
     """The outcome of ``call`` for each state line of ``lines`` (``source`` names them in
-    errors; an item that is an ASLError is that line's error, see :func:`read_lines`). The
-    decider is built before the first line is read, so a call or profile that cannot be
-    compiled fails at once."""
-    decider = spec.decider(call, profile)
+    errors; an item that is an ASLError is that line's error, see :func:`read_lines`),
+    one line at a time (nothing is kept between lines but bounded memos). The decider is
+    built before the first line is read, so a call or profile that cannot be compiled fails
+    at once."""
+    one = LineRunner(spec, call, profile=profile, unset=unset, source=source)
     for number, text in enumerate(lines, start=1):
         if isinstance(text, ASLError):
             yield SweepResult(text.span.line if text.span is not None else number, error=text)
             continue
+        result = one(number, text)
+        if result is not None:
+            yield result
+
+
+class LineRunner:
+    """One state line's :class:`SweepResult` (``runner(number, text)``; None for a blank
+    line), for ``call`` on ``profile``.
+
+    The fast way, for a line that is a flat JSON object of names and values the state
+    reader takes: the decider's :meth:`~asl_interp.analysis.decider.Decider.run_given`.
+    Every other line, and every line that way cannot answer exactly (unset bits on the
+    path, bits the profile's ``[state]`` sets given another value, a failed assertion),
+    goes the general way: :func:`~asl_interp.lib.inputs.loads_json`, :func:`resolve_state`
+    and ``Decider.run``, which say what is wrong in their own words."""
+
+    def __init__(self, spec: Any, call: str, *, profile: str | Profile = "default", unset: str = "error",
+                 source: str = "<stdin>", progress: Any = None):
+        self.spec = spec
+        self.decider = spec.decider(call, profile, progress=progress)
+        self.reader = self.decider.reader(written=True)
+        self.unset = unset
+        self.source = source
+
+    def __call__(self, number: int, text: str) -> SweepResult | None:
+        state = _flat_object(text)
+        if state is not None:
+            given = self.reader.read(state)
+            if given is not None:
+                try:
+                    out = self.decider.run_given(given, unset=self.unset)
+                except ASLError as err:
+                    return SweepResult(number, error=err, text=text)
+                if out is not None:
+                    return SweepResult(number, outcome=out)
+        elif not text or text.isspace():
+            return None
+        return self.general(number, text)
+
+    def general(self, number: int, text: str) -> SweepResult | None:
+        """The line's result the general way (see the class docstring)."""
+        spec = self.spec
         if not text.strip():
-            continue
-        where = Span(source, number, 1)
+            return None
+        where = Span(self.source, number, 1)
         try:
             state = loads_json(text, where)
         except ASLError as err:
-            yield SweepResult(number, error=err)
-            continue
+            return SweepResult(number, error=err, text=text)
         if not isinstance(state, dict):
-            yield SweepResult(number, error=UsageError(f"a state is a JSON object of register names and values, "
-                                                       f"not {type(state).__name__}", where))
-            continue
+            return SweepResult(number, error=UsageError(f"a state is a JSON object of register names and values, "
+                                                        f"not {type(state).__name__}", where), text=text)
+        refused = self._first_refused(state, text, where)
+        if refused is not None:
+            return SweepResult(number, error=refused, text=text)
         try:
             resolve_state(state, spec.model, spec.constants, written=True)
         except ASLError as err:
-            yield SweepResult(number, error=UsageError(err.message, _key_span(spec, state, text, where), err.notes))
-            continue
+            return SweepResult(number, error=UsageError(err.message, self._key_span(state, text, where), err.notes),
+                               text=text)
         try:
-            yield SweepResult(number, outcome=decider.run(state, unset=unset))
+            return SweepResult(number, outcome=self.decider.run(state, unset=self.unset))
         except ASLError as err:
-            yield SweepResult(number, error=err)
+            return SweepResult(number, error=err, text=text)
+
+    def _first_refused(self, state: dict, text: str, where: Span) -> UsageError | None:
+        """The error ``resolve_state`` gives the line, found key by key where that is exact
+        (without resolving every key before it): the first key ``resolve_state`` refuses
+        alone, when the state reader takes all the keys before it together (so
+        ``resolve_state``, which goes in order, meets no error and no shared bits before
+        it). None: the whole line is to be resolved."""
+        spec = self.spec
+        items = list(state.items())
+        for i, (key, value) in enumerate(items):
+            if self.reader.read_general({key: value}) is not None:
+                continue
+            try:
+                resolve_state({key: value}, spec.model, spec.constants, written=True)
+            except ASLError as err:
+                if i and self.reader.read_general(dict(items[:i])) is None:
+                    return None
+                return UsageError(err.message, _span_of(key, text, where), err.notes)
+            return None  # taken alone (a nested table): the whole line decides
+        return None
+
+    def _key_span(self, state: dict, text: str, where: Span) -> Span:
+        """Where on the line the first key whose name or value is refused stands (the line's
+        start when it cannot be told). A key the state reader takes alone is one
+        ``resolve_state`` takes (its guarantee); only the others are resolved."""
+        spec = self.spec
+        for key, value in state.items():
+            if self.reader.read_general({key: value}) is not None:
+                continue
+            try:
+                resolve_state({key: value}, spec.model, spec.constants, written=True)
+            except ASLError:
+                return _span_of(key, text, where)
+        return where
 
 
-def _key_span(spec: Any, state: dict, text: str, where: Span) -> Span:
-    """Where on the line the first key whose name or value is refused stands (the line's
-    start when it cannot be told)."""
-    for key, value in state.items():
-        try:
-            resolve_state({key: value}, spec.model, spec.constants, written=True)
-        except ASLError:
-            col = text.find(json.dumps(key))
-            if col >= 0:
-                return Span(where.file, where.line, col + 1, where.line, col + 1 + len(json.dumps(key)))
-            break
-    return where
+def _span_of(key: str, text: str, where: Span) -> Span:
+    """Where key ``key`` stands on the line ``text`` (the line's start when it cannot be found)."""
+    quoted = json.dumps(key)
+    col = text.find(quoted)
+    if col < 0:
+        return where
+    return Span(where.file, where.line, col + 1, where.line, col + 1 + len(quoted))
+
+
+def _flat_object(text: str) -> dict[str, Any] | None:
+    """``text`` as a flat JSON object (each value an int, string or boolean, each key once)
+    when it plainly is one, decoded at the speed of :func:`json.loads`; None for anything
+    else (blank, bad JSON, nesting, a float or ``NaN``, a key given twice, an empty object,
+    a number too long), which :func:`~asl_interp.lib.inputs.loads_json` then decodes or
+    refuses in its own words."""
+    try:
+        state = json.loads(text)
+    except (ValueError, RecursionError):
+        return None
+    if type(state) is not dict or not state:
+        return None
+    for value in state.values():
+        if type(value) not in _FLAT:
+            return None
+    # json.loads keeps the last of a key given twice: each pair of a flat object has one ':'
+    # outside strings, so as many ':' in the whole line as keys means each key came once (a
+    # ':' inside a string only sends the line the general way, which tells)
+    if text.count(":") != len(state):
+        return None
+    return state
+
+
+_FLAT = frozenset({int, str, bool})
 
 
 def render_sweep_line(result: SweepResult, source: str) -> str:
@@ -131,23 +252,259 @@ def render_sweep_line(result: SweepResult, source: str) -> str:
     if result.outcome is not None:
         return f"{display_path(source)}:{result.line}: {outcome_line(result.outcome)}"
     assert result.error is not None
-    text = result.error.render()
+    text = error_text(result)
     span = result.error.span
     if span is not None and span.file == source and span.line == result.line:
         return text
     return f"{display_path(source)}:{result.line}: {text}"
 
 
-def render_tally(results: list[SweepResult]) -> str:
+def error_text(result: SweepResult) -> str:
+    """The rendering of an error line's error; its excerpt quoted from the line's own text
+    (never by reading the input again: it may be a stream, compressed or huge) when the
+    error points into that line of a file."""
+    from ..errors import ASLError as Base, render
+
+    err = result.error
+    assert err is not None
+    span = err.span
+    if (result.text is not None and span is not None and span.line == result.line and not span.file.startswith("<")
+            and type(err).render is Base.render):
+        return render(err, result.text)
+    return err.render()
+
+
+class Tally:
+    """The summary of a sweep, kept as it goes (constant memory in the number of lines):
+    :meth:`add` each line's outcome text (``outcome_line``) or None for an error line;
+    :meth:`render` says how many states gave each outcome, most frequent first (ties in the
+    order first seen), and how many lines failed."""
+
+    def __init__(self) -> None:
+        self.outcomes: Counter[str] = Counter()
+        self.states = 0
+        self.errors = 0
+
+    def add(self, outcome_text: str | None) -> None:
+        """Count one state line: its outcome's text, or None for an error."""
+        self.states += 1
+        if outcome_text is None:
+            self.errors += 1
+        else:
+            self.outcomes[outcome_text] += 1
+
+    def render(self) -> str:
+        """The tally text (see the class docstring)."""
+        states, errors, outcomes = self.states, self.errors, self.outcomes
+        head = f"{states} state{'s' if states != 1 else ''}, {errors} error{'s' if errors != 1 else ''}"
+        width = max((len(str(n)) for n in outcomes.values()), default=1)
+        return "\n".join([head + (":" if outcomes else "")]
+                         + [f"  {n:>{width}}  {text}" for text, n in outcomes.most_common()])
+
+
+def render_tally(results: Iterable[SweepResult]) -> str:
     """How many states gave each outcome, most frequent first, and how many lines failed."""
     from ..machine.outcome import outcome_line
 
-    outcomes = Counter(outcome_line(r.outcome) for r in results if r.outcome is not None)
-    errors = sum(1 for r in results if r.error is not None)
-    head = f"{len(results)} state{'s' if len(results) != 1 else ''}, {errors} error{'s' if errors != 1 else ''}"
-    width = max((len(str(n)) for n in outcomes.values()), default=1)
-    return "\n".join([head + (":" if outcomes else "")]
-                     + [f"  {n:>{width}}  {text}" for text, n in outcomes.most_common()])
+    tally = Tally()
+    for r in results:
+        tally.add(outcome_line(r.outcome) if r.outcome is not None else None)
+    return tally.render()
+
+
+class Record(NamedTuple):
+    """One state line as printed: ``out`` for standard output (None: nothing), ``err`` for
+    standard error, ``tally`` its outcome's text (None for an error line), ``phase`` the
+    error's phase (None when it ran). Plain strings: cheap to send between processes."""
+
+    line: int
+    out: str | None
+    err: str | None
+    tally: str | None
+    phase: str | None
+
+
+#: The columns of ``sweep --format csv`` (the outcome's fields as ``run --json`` names them).
+CSV_COLUMNS = ("line", "summary", "kind", "target_el", "target_state", "mode", "ec", "iss", "error", "phase")
+
+
+class Renderer:
+    """:class:`SweepResult` -> :class:`Record` as ``sweep`` prints it, in ``form``: ``text``
+    lines (:func:`render_sweep_line`; errors on standard error), ``json`` (one
+    :func:`sweep_json` object a line) or ``csv`` (one row of :data:`CSV_COLUMNS` a line,
+    errors included; :meth:`header` first). The text of an outcome object met again (the
+    decider's memoised outcomes) is not made again (a bounded memo)."""
+
+    MEMO = 4096
+
+    def __init__(self, source: str, form: str = "text"):
+        self.source = source
+        self.form = form
+        self.prefix = f"{display_path(source)}:"
+        self._texts: dict[int, tuple[Outcome, str, str]] = {}  # id -> (the outcome, kept alive; line; json/csv)
+
+    def header(self) -> str | None:
+        """The line printed before the first record (the CSV header), or None."""
+        return _csv_row(CSV_COLUMNS) if self.form == "csv" else None
+
+    def __call__(self, result: SweepResult) -> Record:
+        outcome = result.outcome
+        if outcome is None:
+            assert result.error is not None
+            phase = result.error.phase
+            if self.form == "json":
+                return Record(result.line, json.dumps(sweep_json(result)), None, None, phase)
+            if self.form == "csv":
+                row = [result.line] + [""] * (len(CSV_COLUMNS) - 3) + [error_text(result).split("\n", 1)[0], phase]
+                return Record(result.line, _csv_row(row), None, None, phase)
+            return Record(result.line, None, render_sweep_line(result, self.source), None, phase)
+        hit = self._texts.get(id(outcome))
+        if hit is None or hit[0] is not outcome:
+            from ..machine.outcome import outcome_line
+
+            from .explore import outcome_json
+
+            more = ""
+            if self.form == "json":
+                more = json.dumps(outcome_json(outcome))
+            elif self.form == "csv":
+                fields = outcome_json(outcome)
+                more = _csv_row([fields.get(c) for c in CSV_COLUMNS[1:-2]] + ["", ""])
+            hit = (outcome, outcome_line(outcome), more)
+            if len(self._texts) >= self.MEMO:
+                self._texts.clear()
+            self._texts[id(outcome)] = hit
+        if self.form == "json":  # json.dumps({"line": ..., "outcome": ...}), byte for byte
+            return Record(result.line, f'{{"line": {result.line}, "outcome": {hit[2]}}}', None, hit[1], None)
+        if self.form == "csv":
+            return Record(result.line, f"{result.line},{hit[2]}", None, hit[1], None)
+        return Record(result.line, f"{self.prefix}{result.line}: {hit[1]}", None, hit[1], None)
+
+
+def _csv_row(values: Sequence[Any]) -> str:
+    """One CSV line (no line end) of ``values`` (None as an empty cell)."""
+    import csv
+    import io
+
+    out = io.StringIO()
+    csv.writer(out, lineterminator="").writerow(["" if v is None else v for v in values])
+    return out.getvalue()
+
+
+@attrs.define(frozen=True)
+class SweepJob:
+    """What every line of one sweep is run with, as plain data a worker process can rebuild
+    it from: ``load`` the spec loader (:func:`~asl_interp.app.api.load_spec`: a module-level
+    function, sent by name), the spec (a bundled version or folder, as it takes it), the
+    call, the profile (a name or file), the unset policy, the source name, the output form
+    (see :class:`Renderer`), and the limits in force."""
+
+    load: Any
+    spec: str
+    call: str
+    profile: str
+    unset: str
+    source: str
+    form: str
+    limits: dict[str, int]
+
+    def runner(self, progress: Any = None) -> tuple[LineRunner, Renderer]:
+        """This job's line runner and renderer (the spec and decider from this process's
+        memo, else the on-disk cache; ``progress`` while the decider is built, see
+        :meth:`Spec.decider <asl_interp.app.api.Spec.decider>`)."""
+        from ..lib.limits import configure
+
+        configure(**self.limits)
+        spec = self.load(self.spec)
+        return (LineRunner(spec, self.call, profile=spec.profile(self.profile), unset=self.unset, source=self.source,
+                           progress=progress),
+                Renderer(self.source, self.form))
+
+
+#: Lines sent to a worker at a time (``--jobs``): big enough that sending them costs little
+#: beside running them, small enough that memory stays flat.
+CHUNK_LINES = 2000
+
+_WORKER: tuple[LineRunner, Renderer] | None = None
+
+
+def _start_worker(job: SweepJob) -> None:
+    global _WORKER
+    _WORKER = job.runner()
+
+
+def _run_chunk(items: list[tuple[int, str]]) -> list[Record | None]:
+    assert _WORKER is not None
+    run, render = _WORKER
+    out: list[Record | None] = []
+    for number, text in items:
+        result = run(number, text)
+        out.append(render(result) if result is not None else None)
+    return out
+
+
+def sweep_records(job: SweepJob, lines: Iterable[str | ASLError], *, jobs: int = 1,
+                  runner: tuple[LineRunner, Renderer] | None = None) -> Iterator[Record]:
+    """Every state line of ``lines`` as a :class:`Record`, in order, whatever ``jobs``:
+    with ``jobs`` > 1 and more than one chunk of input, chunks of :data:`CHUNK_LINES` lines
+    go to that many worker processes (each builds the line runner once, from the on-disk
+    cache), at most a few chunks ahead of the output (memory stays flat). ``runner``: this
+    process's runner and renderer, when already made."""
+    run, render = runner if runner is not None else job.runner()
+    numbered = enumerate(lines, start=1)
+
+    def local(chunk: Iterable[tuple[int, str | ASLError]]) -> Iterator[Record]:
+        for number, text in chunk:
+            if isinstance(text, ASLError):
+                yield render(SweepResult(text.span.line if text.span is not None else number, error=text))
+            else:
+                result = run(number, text)
+                if result is not None:
+                    yield render(result)
+
+    first = list(itertools.islice(numbered, CHUNK_LINES))
+    if jobs <= 1 or len(first) < CHUNK_LINES:
+        yield from local(first)
+        yield from local(numbered)
+        return
+    yield from _parallel(job, itertools.chain([first], _chunks(numbered)), jobs, local)
+
+
+def _chunks(numbered: Iterator[tuple[int, str | ASLError]]) -> Iterator[list[tuple[int, str | ASLError]]]:
+    while True:
+        chunk = list(itertools.islice(numbered, CHUNK_LINES))
+        if not chunk:
+            return
+        yield chunk
+
+
+def _parallel(job: SweepJob, chunks: Iterator[list[tuple[int, str | ASLError]]], jobs: int,
+              local: Any) -> Iterator[Record]:
+    """The records of ``chunks`` run by ``jobs`` worker processes, in order. A line the
+    reader already refused (an ASLError) is rendered here, in its place."""
+    from collections import deque
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker, initargs=(job,)) as pool:
+        pending: deque = deque()
+        for chunk in chunks:
+            texts = [(n, t) for n, t in chunk if not isinstance(t, ASLError)]
+            pending.append((chunk, pool.submit(_run_chunk, texts)))
+            while len(pending) > 2 * jobs:
+                yield from _merge(*pending.popleft(), local)
+        while pending:
+            yield from _merge(*pending.popleft(), local)
+
+
+def _merge(chunk: list[tuple[int, str | ASLError]], future: Any, local: Any) -> Iterator[Record]:
+    done = iter(future.result())
+    for number, text in chunk:
+        if isinstance(text, ASLError):
+            yield from local([(number, text)])
+        else:
+            record = next(done)
+            if record is not None:
+                yield record
 
 
 def sweep_json(result: SweepResult) -> dict[str, Any]:
@@ -158,4 +515,4 @@ def sweep_json(result: SweepResult) -> dict[str, Any]:
     if result.outcome is not None:
         return {"line": result.line, "outcome": outcome_json(result.outcome)}
     assert result.error is not None
-    return {"line": result.line, "error": result.error.render(), "phase": result.error.phase}
+    return {"line": result.line, "error": error_text(result), "phase": result.error.phase}

@@ -133,12 +133,13 @@ class Spec:
             return machine.ended(end.outcome)
         return machine.outcome(value=value)
 
-    def decider(self, call: str, profile: str | Path | Profile = "default") -> Any:
+    def decider(self, call: str, profile: str | Path | Profile = "default", *, progress: Any = None) -> Any:
         """The fast form of ``run`` for ``call`` on ``profile``: a
         :class:`~asl_interp.analysis.decider.Decider` (the spec compiled into a decision tree for
         this profile; built once per process, then from the on-disk cache). Its
         ``decide(registers)`` takes whole-register values, its ``run(state)`` what
-        :meth:`run` takes."""
+        :meth:`run` takes. ``progress``: called with the paths and runs so far while the
+        tree is built by exploring (see :func:`~asl_interp.analysis.explore.explore`)."""
         from ..analysis.decider import build_decider
 
         if not isinstance(call, str):
@@ -148,7 +149,7 @@ class Spec:
         key = (call.strip(), prof.path, repr(prof))
         got = self._deciders.get(key)
         if got is None:
-            got = self._deciders[key] = build_decider(self, call, prof)
+            got = self._deciders[key] = build_decider(self, call, prof, progress=progress)
         return got
 
     def _statement_text(self, call: str) -> str:

@@ -27,9 +27,11 @@ below; the work itself lives in the phase modules.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from collections.abc import Callable, Sequence
+from typing import BinaryIO
 
 from ..errors import ASLAssertionError, ASLError
 
@@ -500,46 +502,94 @@ def _add_sweep(p: argparse.ArgumentParser) -> None:
     p.add_argument("--unset", choices=("error", "zero"), default="error",
                    help="reading a field a line never set: an error for that line (default) or zero")
     p.add_argument("--json", action="store_true", help="print one JSON object per state line, and no tally")
+    p.add_argument("--format", choices=("text", "json", "csv"), default=None,
+                   help="text (default), json (as --json) or csv: a header, then one row per line (line, summary, "
+                        "kind, target_el, target_state, mode, ec, iss, error, phase; errors are rows too), no tally")
+    p.add_argument("--jobs", type=_count, default=os.cpu_count() or 1, metavar="N",
+                   help="worker processes for a long input (default: the number of cores); the output is the same "
+                        "whatever N")
+    p.add_argument("--quiet", action="store_true", help="no progress on a terminal")
 
 
 @_add_sweep
 def _cmd_sweep(args: argparse.Namespace) -> int:
-    import json
+    import attrs
 
-    import contextlib
-    import io
-
-    from ..analysis.sweep import read_lines, render_sweep_line, render_tally, sweep, sweep_json
-    from ..syntax.source import open_input
+    from ..analysis.sweep import SweepJob, Tally, read_lines, sweep_records
+    from ..errors import UsageError
+    from ..lib.limits import LIMITS
     from .api import load_spec
+    from .progress import progress
     from .report import _as_usage, write
 
+    if args.json and args.format not in (None, "json"):
+        raise UsageError(f"--json and --format {args.format}: choose one output format")
+    form = "json" if args.json else args.format or "text"
     spec = load_spec(args.spec)
     with _as_usage("--profile: "):
-        profile = spec.profile(args.profile)
-    if args.states == "-":
+        spec.profile(args.profile)
+    source, stream, closing = _sweep_input(args.states)
+    job = SweepJob(load=load_spec, spec=args.spec, call=args.call, profile=args.profile, unset=args.unset, source=source,
+                   form=form, limits=attrs.asdict(LIMITS))
+    with progress("building the decider (once; then from the cache)", unit=" paths", quiet=args.quiet) as bar:
+        # the decider, before the first line is read: a bad call fails at once
+        runner = job.runner(progress=lambda paths, _runs: bar.set(paths))
+    tally = Tally()
+    status = 0
+    done = 0
+    header = runner[1].header()
+    if header is not None:
+        write(header)
+    pending: list[str] = []  # standard output lines not yet written (written in batches: fewer, larger writes)
+
+    def flush() -> None:
+        if pending:
+            with bar.external():
+                write("\n".join(pending))
+            pending.clear()
+
+    with closing, progress("sweep", unit=" lines", quiet=args.quiet) as bar:
+        for record in sweep_records(job, read_lines(stream, source), jobs=args.jobs, runner=runner):
+            if record.phase is not None:
+                status = max(status, EXIT_FOR_PHASE.get(record.phase, 1))
+            if record.err is not None:
+                flush()  # the lines before it first, as on a terminal they came first
+                with bar.external():
+                    print(record.err, file=sys.stderr)
+            if record.out is not None:
+                pending.append(record.out)
+                if len(pending) >= 512:
+                    flush()
+            if form == "text":
+                tally.add(record.tally)
+            done += 1
+            if not done & 511:
+                bar.set(done)
+        flush()
+        bar.set(done)
+    if form == "text":
+        write(tally.render())
+    return status
+
+
+def _sweep_input(name: str) -> tuple[str, BinaryIO, contextlib.AbstractContextManager]:
+    """``(source name, binary stream, context closing it)`` of sweep's input: a file, ``-``
+    (standard input), or a file ending in ``.gz`` (decompressed as it is read)."""
+    import gzip
+    import io
+
+    from ..syntax.source import open_input
+
+    if name == "-":
         # standard input as bytes (a text stream that has none, as in tests, is encoded back)
         buffer = getattr(sys.stdin, "buffer", None)
-        source, stream = "<stdin>", buffer if buffer is not None else io.BytesIO(sys.stdin.read().encode())
-        closing = contextlib.nullcontext()
-    else:
-        source, stream = args.states, open_input(args.states, "")
-        closing = stream
-    results = []
-    status = 0
-    with closing:
-        lines = read_lines(stream, source)
-        for result in sweep(spec, args.call, lines, source=source, profile=profile, unset=args.unset):
-            results.append(result)
-            if result.error is not None:
-                status = max(status, EXIT_FOR_PHASE.get(result.error.phase, 1))
-                if not args.json:
-                    print(render_sweep_line(result, source), file=sys.stderr)
-                    continue
-            write(json.dumps(sweep_json(result)) if args.json else render_sweep_line(result, source))
-    if not args.json:
-        write(render_tally(results))
-    return status
+        return "<stdin>", buffer if buffer is not None else io.BytesIO(sys.stdin.read().encode()), contextlib.nullcontext()
+    raw = open_input(name, "")
+    if not name.endswith(".gz"):
+        return name, raw, raw
+    closing = contextlib.ExitStack()
+    closing.enter_context(raw)
+    return name, closing.enter_context(gzip.GzipFile(fileobj=raw, mode="rb")), closing
 
 
 # --------------------------------------------------------------------------------------
@@ -831,6 +881,7 @@ def _explore_common(p: argparse.ArgumentParser, *, state: bool = True) -> None:
     p.add_argument("--fine", action="store_true",
                    help="keep paths apart whose outcomes differ in anything (the return address, the SPSR...); by "
                         "default paths with the same compared outcome (what the group heading says) are merged")
+    p.add_argument("--quiet", action="store_true", help="no progress on a terminal")
     _add_html(p)
 
 
@@ -905,6 +956,7 @@ def _cmd_explore(args: argparse.Namespace) -> int:
 
     from ..analysis.explore import DEFAULT_MAX_BRANCH_BITS, explore, render_table, table_csv, table_json
     from ..errors import UsageError
+    from .progress import progress
     from .report import write
 
     if args.json and args.csv:
@@ -914,9 +966,11 @@ def _cmd_explore(args: argparse.Namespace) -> int:
     if not 1 <= bits <= 16:
         raise UsageError(f"--max-branch-bits {bits}: give 1 to 16")
     # The page shows each row's lines and the lines no path ran: --html explores with coverage.
-    table = explore(spec, args.call, profile=profile, fixed=fixed, vary=vary, coverage=args.coverage or bool(args.html),
-                    max_paths=max_paths, max_branch_bits=bits, progress=True, consistent=not args.all_states,
-                    fine=args.fine)
+    with progress("exploring", unit=" paths", quiet=args.quiet) as bar:
+        table = explore(spec, args.call, profile=profile, fixed=fixed, vary=vary,
+                        coverage=args.coverage or bool(args.html), max_paths=max_paths, max_branch_bits=bits,
+                        progress=lambda paths, _runs: bar.set(paths), consistent=not args.all_states,
+                        fine=args.fine)
     if args.html:
         import attrs
 
@@ -953,13 +1007,15 @@ def _cmd_check_property(args: argparse.Namespace) -> int:
     import json
 
     from ..analysis.explore import check_independent, property_json, render_property
+    from .progress import progress
     from .report import state_options, write
 
     spec, profile, _fixed, vary, max_paths = _explore_inputs(args)
     where = state_options(spec, args.where, "--where")
-    result = check_independent(spec, args.call, args.field, profile=profile, where=where, vary=vary,
-                               max_paths=max_paths, coverage=bool(args.html), consistent=not args.all_states,
-                               fine=args.fine, every=args.every)
+    with progress("exploring", unit=" paths", quiet=args.quiet) as bar:
+        result = check_independent(spec, args.call, args.field, profile=profile, where=where, vary=vary,
+                                   max_paths=max_paths, coverage=bool(args.html), consistent=not args.all_states,
+                                   fine=args.fine, every=args.every, progress=lambda paths, _runs: bar.set(paths))
     if args.html:
         from .html import property_page
 
@@ -994,13 +1050,16 @@ def _cmd_crosscheck(args: argparse.Namespace) -> int:
 
     from ..analysis.crosscheck import DEFAULT_MODEL_TIMEOUT, crosscheck, crosscheck_json, render_crosscheck
     from ..analysis.explore import render_coverage
+    from .progress import progress
     from .report import write
 
     spec, profile, fixed, vary, max_paths = _explore_inputs(args)
     timeout = DEFAULT_MODEL_TIMEOUT if args.model_timeout is None else args.model_timeout
-    result = crosscheck(spec, args.call, args.model, profile=profile, fixed=fixed, vary=vary, max_paths=max_paths,
-                        coverage=args.coverage or bool(args.html), model_name=args.model, model_timeout=timeout,
-                        consistent=not args.all_states, fine=args.fine)
+    with progress("exploring", unit=" paths", quiet=args.quiet) as bar:
+        result = crosscheck(spec, args.call, args.model, profile=profile, fixed=fixed, vary=vary, max_paths=max_paths,
+                            coverage=args.coverage or bool(args.html), model_name=args.model, model_timeout=timeout,
+                            consistent=not args.all_states, fine=args.fine,
+                            progress=lambda paths, _runs: bar.set(paths))
     if args.html:
         from .html import crosscheck_page
 

@@ -121,6 +121,11 @@ class Machine(World):
         storage, mask, _shift = self._locate(register, high, low)
         return bool(self._from_profile.get(storage, 0) & mask)
 
+    def profile_bits(self) -> dict[str, int]:
+        """storage -> the bits that still hold the profile's [state] value (see
+        :meth:`from_profile`)."""
+        return dict(self._from_profile)
+
     def apply_state(self, state: Mapping[str, Any], origin: str | None = None, *,
                     written: bool = False) -> list[StateWrite]:
         """Resolve and apply user state (see :func:`resolve_state`, also for ``written``) over

@@ -324,6 +324,15 @@ def _bit_text(value: int, low: int, high: int) -> str:
 
 def _resolve_one(key: str, value: Any, model: MachineModel, constants: Constants | None,
                  written: bool = False) -> StateWrite:
+    register, high, low, what = locate_key(key, model, written)
+    bits = parse_bits_value(value, high - low + 1, what, constants)
+    return StateWrite(key, register, high, low, bits)
+
+
+def locate_key(key: str, model: MachineModel, written: bool = False) -> tuple[str, int, int, str]:
+    """The register and bits a state key names (``PSTATE.EL``, ``CPACR<21:20>``, ``HCR_EL2``)
+    and its name in messages: ``(register, high, low, what)``; a StateError for a key that
+    names nothing (``written``: as in :func:`resolve_state`)."""
     m = STATE_KEY.fullmatch(key)
     if not m:
         raise StateError(f"state key {_quoted(key)} is not REGISTER, REGISTER.FIELD, REGISTER<high:low> or "
@@ -345,8 +354,168 @@ def _resolve_one(key: str, value: Any, model: MachineModel, constants: Constants
             raise StateError(f"{key}: {what} is {width} bits wide (bits {width - 1}:0)")
         high, low = base + top, base + bottom
         what = f"{what}<{top}:{bottom}>"
-    bits = parse_bits_value(value, high - low + 1, what, constants)
-    return StateWrite(key, reg.name, high, low, bits)
+    return reg.name, high, low, what
+
+
+class StateReader:
+    """The fast form of :func:`resolve_state` for flat state mappings (a sweep line, a
+    ``Decider.run`` state): :meth:`read` gives each storage register's given bits, or None
+    whenever the mapping needs the general path - a nested table, a value that is neither an
+    int nor a string (nor a boolean for a 1-bit field), bits given twice (the general path
+    says whether they conflict), any error (the general path raises it in its own words).
+    Keys and string values are resolved by :func:`locate_key` and :func:`parse_bits_value`,
+    the general path's own functions, once each (bounded memos); so a mapping ``read``
+    accepts is one ``resolve_state`` accepts, giving the same bits."""
+
+    #: entries a memo holds before it is emptied (hostile input cannot grow it without bound)
+    MEMO = 4096
+
+    def __init__(self, model: MachineModel, constants: Constants | None = None, *, written: bool = False):
+        self.model = model
+        self.constants = constants
+        self.written = written
+        self._keys: dict[str, tuple[str, int, int, int, str]] = {}  # key -> (storage, shift, width, mask, what)
+        self._values: dict[tuple[str, str], int] = {}  # (key, text) -> bits, in storage position
+        self._sigs: dict[tuple, Any] = {}  # keys in order -> their compiled reader, or _SEEN / _GENERAL
+
+    def _key(self, key: Any) -> tuple[str, int, int, int, str] | None:
+        if not isinstance(key, str):
+            return None
+        try:
+            register, high, low, what = locate_key(key, self.model, self.written)
+        except StateError:
+            return None
+        view = self.model.views[register]
+        width = high - low + 1
+        shift = low + view.offset
+        got = (view.storage, shift, width, ((1 << width) - 1) << shift, what)
+        if len(self._keys) >= self.MEMO:
+            self._keys.clear()
+        self._keys[key] = got
+        return got
+
+    def read(self, state: Mapping[str, Any]) -> dict[str, list[int]] | None:
+        """``storage -> [mask, bits]`` (in storage position) for the flat mapping ``state``,
+        or None (see the class docstring). The keys of a mapping met again in the same order
+        (a sweep's lines) are read by a function made for them (see :meth:`_compile`)."""
+        if type(state) is dict:
+            sig = tuple(state)
+            fast = self._sigs.get(sig)
+            if fast is not None:
+                return fast(*state.values()) if fast is not _SEEN else self._second(sig, state)
+            if len(self._sigs) >= self.MEMO:
+                self._sigs.clear()
+            self._sigs[sig] = _SEEN
+        return self._read(state)
+
+    def _second(self, sig: tuple, state: Mapping[str, Any]) -> dict[str, list[int]] | None:
+        fast = self._compile(sig)
+        self._sigs[sig] = fast if fast is not None else _GENERAL
+        return self._read(state)
+
+    def read_general(self, state: Mapping[str, Any]) -> dict[str, list[int]] | None:
+        """:meth:`read` without making a function for the mapping's keys (for a mapping
+        met once, e.g. a single key)."""
+        return self._read(state)
+
+    def _read(self, state: Mapping[str, Any]) -> dict[str, list[int]] | None:
+        given: dict[str, list[int]] = {}
+        keys = self._keys
+        for key, value in state.items():
+            loc = keys.get(key)
+            if loc is None:
+                loc = self._key(key)
+                if loc is None:
+                    return None
+            storage, shift, width, mask, what = loc
+            kind = type(value)
+            if kind is int:
+                if value < 0 or value >> width:
+                    return None
+                bits = value << shift
+            elif kind is str:
+                bits = self._text(key, value)
+                if bits is None:
+                    return None
+            elif kind is bool and width == 1:
+                bits = int(value) << shift
+            else:
+                return None
+            have = given.get(storage)
+            if have is None:
+                given[storage] = [mask, bits]
+            elif have[0] & mask:
+                return None
+            else:
+                have[0] |= mask
+                have[1] |= bits
+        return given
+
+    def _text(self, key: str, value: str) -> int | None:
+        """The bits (in storage position) string ``value`` gives key ``key`` (already
+        located), or None when :func:`parse_bits_value` refuses it."""
+        bits = self._values.get((key, value))
+        if bits is None:
+            _storage, shift, width, _mask, what = self._keys[key]
+            try:
+                bits = parse_bits_value(value, width, what, self.constants) << shift
+            except StateError:
+                return None
+            if len(self._values) >= self.MEMO:
+                self._values.clear()
+            self._values[(key, value)] = bits
+        return bits
+
+    def _compile(self, sig: tuple) -> Any:
+        """A function of the values of a mapping with keys ``sig`` (in that order) doing
+        what :meth:`_read` does for it, its keys located once: None when a key names
+        nothing or two keys share bits (:meth:`_read` says None for every such mapping)."""
+        locs = []
+        for key in sig:
+            loc = self._keys.get(key) if isinstance(key, str) else None
+            if loc is None:
+                loc = self._key(key)
+                if loc is None:
+                    return None
+            locs.append(loc)
+        masks: dict[str, int] = {}
+        parts: dict[str, list[str]] = {}
+        body = []
+        for i, (storage, shift, width, mask, _what) in enumerate(locs):
+            if masks.get(storage, 0) & mask:
+                return None
+            masks[storage] = masks.get(storage, 0) | mask
+            parts.setdefault(storage, []).append(f"b{i}")
+            body += [f"    t = type(v{i})",
+                     "    if t is int:",
+                     f"        if v{i} < 0 or v{i} >> {width}:",
+                     "            return None",
+                     f"        b{i} = v{i} << {shift}",
+                     "    elif t is str:",
+                     f"        b{i} = text(k{i}, v{i})",
+                     f"        if b{i} is None:",
+                     "            return None"]
+            if width == 1:
+                body += ["    elif t is bool:", f"        b{i} = int(v{i}) << {shift}"]
+            body += ["    else:", "        return None"]
+        given = ", ".join(f"{s!r}: [{masks[s]:#x}, {' | '.join(b)}]" for s, b in parts.items())
+        args = ", ".join(f"v{i}" for i in range(len(sig)))
+        text = f"def read({args}{',' if len(sig) == 1 else ''}):\n" + "\n".join(body) + f"\n    return {{{given}}}\n"
+        ns: dict[str, Any] = {"text": self._text, **{f"k{i}": key for i, key in enumerate(sig)}}
+        exec(compile(text, "<state reader>", "exec"), ns)  # noqa: S102 - our own text, names from the model
+        return ns["read"]
+
+
+#: StateReader._sigs markers: a key order seen once (compiled when met again), and one the
+#: general reading handles
+_SEEN = object()
+
+
+def _general(*_values: Any) -> None:
+    return None
+
+
+_GENERAL = _general
 
 
 @attrs.define(frozen=True, slots=True)
