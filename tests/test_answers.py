@@ -161,6 +161,20 @@ def test_all_lists_a_counterexample_of_every_class(spec, capsys):
     assert data["classes"][0]["counterexample"] == data["counterexample"]
 
 
+def test_all_html_page_shows_every_class(capsys, tmp_path):
+    """check-property --all --html: the page holds every class's pair of states, each
+    selectable into the source view (the first class keeps the ids cx-A and cx-B)."""
+    from html_pages import Page, visible_text
+
+    where = ["--where", "SCR_EL3.RW=1", "--where", "HCR_EL2.RW=0", "--where", "HCR_EL2.TGE=0"]
+    rc, _ = cli(capsys, "check-property", "CheckVFPEnabled(TRUE)", "--independent-of", "FPEXC32_EL2.EN", *WHERE,
+                *where, "--all", "--html", str(tmp_path / "p.html"))
+    html = (tmp_path / "p.html").read_text(encoding="utf-8")
+    assert rc == 1 and {"cx-A", "cx-B", "cx-A-2", "cx-B-2"} <= set(Page(html).data["paths"])
+    words = visible_text(html)
+    assert "class 2 (48 pairs of paths)" in words and "exception to EL2 in AArch64, EC 0x07" in words
+
+
 def test_a_disagreement_shows_each_bit_once(spec, tmp_path):
     """The model reads the AArch64 names of bits the AArch32 path read under its own
     (CPACR_EL1.FPEN is CPACR.cp10, FPEXC32_EL2.EN is FPEXC.EN): each shows once, by the name

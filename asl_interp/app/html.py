@@ -430,14 +430,17 @@ def property_page(spec: Any, result: PropertyResult, *, layout: str = "auto") ->
     extra_paths: dict[str, dict[str, Any]] = {}
     cx_view = None
     src = _Source(spec)
-    if result.counterexample is not None:
-        cx = result.counterexample
+    others = []
+    # The counterexample shown first, then (--all) one of every other class, each pair of
+    # states selectable into the source view (the first's paths are cx-A and cx-B).
+    for n, cx in enumerate([result.counterexample, *result.others] if result.counterexample else []):
         states = []
         count = 2 if cx.states[0] != cx.states[1] else 1
         for i in range(count):
-            pid = "cx-" + "AB"[i]
+            pid = "cx-" + "AB"[i] + (f"-{n + 1}" if n else "")
             fields = {k: (v,) for k, v in cx.states[i].items()}
-            extra_paths[pid] = (cx.outcomes[i], cx.decisive[i], fields, f"state {'AB'[i]}")
+            extra_paths[pid] = (cx.outcomes[i], cx.decisive[i], fields,
+                                f"state {'AB'[i]}" + (f" of class {n + 1}" if n else ""))
             states.append({
                 "label": "AB"[i], "pid": pid,
                 "state": [(show_name(k), show_value(k, v, table.widths, table.names)) for k, v in cx.states[i].items()],
@@ -446,9 +449,12 @@ def property_page(spec: Any, result: PropertyResult, *, layout: str = "auto") ->
                               "part": cx.diverge is not None and s.span == cx.diverge.span}
                              for s in cx.decisive[i]],
             })
-        cx_view = {"states": states}
+        if n == 0:
+            cx_view = {"states": states, "count": cx.count}
+        else:
+            others.append({"n": n + 1, "count": cx.count, "states": states})
     view = {"kind": "property", "holds": result.holds, "description": result.description, "paths": result.paths,
-            "states": result.states, "counterexample": cx_view}
+            "states": result.states, "counterexample": cx_view, "others": others}
     verdict = "holds" if result.holds else "counterexample"
     return _exploration_page(spec, src, table, state=None, layout=layout, kind="property", result=view,
                              extra_paths=extra_paths, title=f"{verdict}: {result.description}")
