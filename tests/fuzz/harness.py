@@ -718,6 +718,15 @@ def forge_entry(entry: Path, marker: Path) -> None:
     entry.write_bytes(b"asl-interp-cache-2\n" + json.dumps(header).encode() + b"\n" + payload)
 
 
+def _decider_entries(folder: Path) -> set[Path]:
+    """The cache's decider entries (a build also caches the parsed CALL text and its
+    snippet: those are other entries, named so by their header's kind)."""
+    from asl_interp import cache
+
+    return {Path(folder) / (e["key"] + cache.ENTRY_SUFFIX) for e in cache.info()["entries"]
+            if e["kind"].startswith("decider ")}
+
+
 def run_cache(rng: random.Random) -> tuple[str, str]:
     """Build a decider into a private cache, tamper with the entry, build again: the answers
     must be the uncached ones (or the build fails cleanly); a tampered entry never runs code."""
@@ -737,9 +746,9 @@ def run_cache(rng: random.Random) -> tuple[str, str]:
         with contextlib.redirect_stderr(io.StringIO()):
             reference = build_decider(spec, call, "default", use_cache=False)
             build_decider(spec, other_call, "default")
-            others = set(folder.glob("*.entry"))
+            others = _decider_entries(folder)
             build_decider(spec, call, "default")
-            mine = sorted(set(folder.glob("*.entry")) - others)
+            mine = sorted(_decider_entries(folder) - others)
             if len(mine) != 1 or len(others) != 1:
                 return "internal", "the cache did not keep one entry per decider"
             entry, other = mine[0], others.pop()
