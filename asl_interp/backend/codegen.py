@@ -496,6 +496,15 @@ class _FuncGen(ast.Visitor):
         self.tmp += 1
         return f"_t{self.tmp}"
 
+    def evaluated_once(self, code: str, uses: int) -> tuple[str, str]:
+        """Python text for the first use of ``code`` and for the uses after it, so that it is
+        evaluated once: a walrus temporary when it is used more than once and is not a plain
+        name."""
+        if uses > 1 and not code.isidentifier():
+            tmp = self.new_tmp()
+            return f"({tmp} := {code})", tmp
+        return code, code
+
     def width(self, t: T, node: Any = None) -> str:
         """Python text of the width of bits type ``t`` (a number when static)."""
         if t.width is not None:
@@ -1354,11 +1363,7 @@ class _FuncGen(ast.Visitor):
                 b, w = self.ex_obj(base), "None"
             else:
                 b, w = self.ex(base), self.base_width(base, bt)
-            if len(e.slices) > 1 and not b.isidentifier():
-                tmp = self.new_tmp()
-                first, rest = f"({tmp} := {b})", tmp
-            else:
-                first = rest = b
+            first, rest = self.evaluated_once(b, len(e.slices))
             code = None
             for k, sl in enumerate(e.slices):
                 # each slice's bounds are evaluated once, where they first appear: the
@@ -1372,12 +1377,7 @@ class _FuncGen(ast.Visitor):
             return code
         pieces = []
         if isinstance(base, ast.Index) and res is not None and res.kind == "regarray":
-            elt = self.element(base)
-            if len(ranges) > 1:
-                tmp = self.new_tmp()
-                first, rest = f"({tmp} := {elt})", tmp
-            else:
-                first = rest = elt
+            first, rest = self.evaluated_once(self.element(base), len(ranges))
             for k, (hi, lo) in enumerate(ranges):
                 pieces.append((f"_rb({first if k == 0 else rest}, {hi}, {lo}, {sp})", hi - lo + 1))
         elif isinstance(base, ast.Var) and res is not None and res.kind == "reg":
@@ -1387,39 +1387,22 @@ class _FuncGen(ast.Visitor):
             for hi, lo in ranges:
                 pieces.append((self.rd(res.name, res.lo + hi, res.lo + lo, e), hi - lo + 1))
         elif self.lazy(base):
-            b = self.ex_obj(base)
-            if len(ranges) > 1:
-                tmp = self.new_tmp()
-                b, rest = f"({tmp} := {b})", tmp
-            else:
-                rest = b
+            first, rest = self.evaluated_once(self.ex_obj(base), len(ranges))
             for k, (hi, lo) in enumerate(ranges):
-                pieces.append((f"{b if k == 0 else rest}.read({hi}, {lo}, {sp})", hi - lo + 1))
+                pieces.append((f"{first if k == 0 else rest}.read({hi}, {lo}, {sp})", hi - lo + 1))
         elif bt.kind == "bits" and bt.width is None:
             # the width is known only at run time: each range is checked against it then
             # (an integer's constant ranges were checked by the checker: masked below)
-            b = self.ex(base)
+            first, rest = self.evaluated_once(self.ex(base), len(ranges))
             w = self.base_width(base, bt)
-            if len(ranges) > 1 and not b.isidentifier():
-                tmp = self.new_tmp()
-                first_b, rest_b = f"({tmp} := {b})", tmp
-            else:
-                first_b = rest_b = b
             for k, (hi, lo) in enumerate(ranges):
-                pieces.append((f"_slice({first_b if k == 0 else rest_b}, {hi}, {lo}, {w}, {sp})", hi - lo + 1))
+                pieces.append((f"_slice({first if k == 0 else rest}, {hi}, {lo}, {w}, {sp})", hi - lo + 1))
         else:
-            b = self.ex(base)
-            if len(ranges) > 1 and not b.isidentifier():
-                tmp = self.new_tmp()
-                first = True
-                for hi, lo in ranges:
-                    src = f"({tmp} := {b})" if first else tmp
-                    first = False
-                    pieces.append((f"(({src} >> {lo}) & {_mask(hi - lo + 1)})", hi - lo + 1))
-            else:
-                for hi, lo in ranges:
-                    pieces.append((f"(({b} >> {lo}) & {_mask(hi - lo + 1)})" if lo else f"({b} & {_mask(hi - lo + 1)})",
-                                   hi - lo + 1))
+            first, rest = self.evaluated_once(self.ex(base), len(ranges))
+            for k, (hi, lo) in enumerate(ranges):
+                src = first if k == 0 else rest
+                pieces.append((f"(({src} >> {lo}) & {_mask(hi - lo + 1)})" if lo else f"({src} & {_mask(hi - lo + 1)})",
+                               hi - lo + 1))
         code = None
         for piece, w in pieces:
             code = piece if code is None else f"(({code}) << {w}) | {piece}"
