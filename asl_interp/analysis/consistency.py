@@ -67,6 +67,10 @@ class Rule:
 
 #: Every rule, in the order they are checked (a state breaking the first is not checked
 #: further: at an Exception level that does not exist, the others have nothing to say).
+#: The Arm ARM statement behind both entry-state rules (one per Execution state).
+_EXECUTION_STATES = ("Arm ARM (DDI 0487) A1.3.1, Execution state: AArch32 provides the A32 and T32 instruction sets, "
+                     "AArch64 the A64 instruction set")
+
 RULES: tuple[Rule, ...] = (
     Rule("el-implemented", "the current Exception level is implemented",
          "ok = HaveEL(PSTATE.EL);", (("HaveEL", None),)),
@@ -86,14 +90,12 @@ RULES: tuple[Rule, ...] = (
     Rule("entry-state", "the call runs in its pseudocode's Execution state: an AArch32 check (the aarch32/ "
                         "pseudocode, called by A32 and T32 instructions) in AArch32 state",
          "ok = UsingAArch32();", (("UsingAArch32", None),),
-         armarm="Arm ARM (DDI 0487) A1.3.1, Execution state: AArch32 provides the A32 and T32 instruction sets, "
-                "AArch64 the A64 instruction set",
+         armarm=_EXECUTION_STATES,
          entry="AArch32"),
     Rule("entry-state", "the call runs in its pseudocode's Execution state: an AArch64 check (the aarch64/ "
                         "pseudocode, called by A64 instructions) in AArch64 state",
          "ok = !UsingAArch32();", (("UsingAArch32", None),),
-         armarm="Arm ARM (DDI 0487) A1.3.1, Execution state: AArch32 provides the A32 and T32 instruction sets, "
-                "AArch64 the A64 instruction set",
+         armarm=_EXECUTION_STATES,
          entry="AArch64"),
     Rule("tge-el1", "no execution at EL1 while EL2 is enabled in the current Security state and HCR_EL2.TGE is 1",
          "ok = !(PSTATE.EL == EL1 && EL2Enabled() && HCR_EL2.TGE == '1');", (("EL2Enabled", None),),
