@@ -378,8 +378,7 @@ def _asl_files(paths: Sequence[str]) -> list:
          exits={0: "the call completed, whatever its outcome (a trap, UNDEFINED, permitted)"}, evaluates=True)
 def _add_run(p: argparse.ArgumentParser) -> None:
     p.add_argument("call", metavar="CALL", help="an ASL call, e.g. 'CheckVFPEnabled(TRUE)' or 'CheckFPAdvSIMDEnabled64()'")
-    p.add_argument("--spec", default="armv8.6", metavar="VERSION|DIR",
-                   help="a bundled spec version (default: armv8.6) or a spec folder")
+    _add_spec(p)
     p.add_argument("--profile", metavar="NAME|FILE",
                    help="implementation profile (see `asl-interp profiles`); default: the state file's, else 'default'")
     p.add_argument("--state", metavar="FILE.toml", help="register state file ([registers] table)")
@@ -391,6 +390,13 @@ def _add_run(p: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true", help="print one JSON object instead of text")
     p.add_argument("--trace", action="store_true", help="also list every spec line executed")
     _add_html(p)
+
+
+def _add_spec(p: argparse.ArgumentParser, note: str = "") -> None:
+    """``--spec VERSION|DIR`` (every command that loads one spec version); ``note`` says what
+    the version decides for this command."""
+    p.add_argument("--spec", default="armv8.6", metavar="VERSION|DIR",
+                   help="a bundled spec version (default: armv8.6) or a spec folder" + (f": {note}" if note else ""))
 
 
 def _add_html(p: argparse.ArgumentParser) -> None:
@@ -456,8 +462,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
                    "CONSTRAINED UNPREDICTABLE choice, too many paths) or its evaluation failed"}, evaluates=True)
 def _add_compile(p: argparse.ArgumentParser) -> None:
     p.add_argument("call", metavar="CALL", help="the call, in ASL, e.g. 'CheckVFPEnabled(TRUE)'")
-    p.add_argument("--spec", default="armv8.6", metavar="VERSION|DIR",
-                   help="a bundled spec version (default: armv8.6) or a spec folder")
+    _add_spec(p)
     p.add_argument("--profile", default="default", metavar="NAME|FILE",
                    help="implementation profile (see `asl-interp profiles`); default: 'default'")
 
@@ -495,8 +500,7 @@ def _add_sweep(p: argparse.ArgumentParser) -> None:
     p.add_argument("states", metavar="FILE.jsonl",
                    help="one JSON object per line, keys and values as a state file's [registers] "
                         "(e.g. {\"PSTATE.EL\": \"EL1\", \"FPEXC.EN\": 0}); - reads standard input")
-    p.add_argument("--spec", default="armv8.6", metavar="VERSION|DIR",
-                   help="a bundled spec version (default: armv8.6) or a spec folder")
+    _add_spec(p)
     p.add_argument("--profile", default="default", metavar="NAME|FILE",
                    help="implementation profile (see `asl-interp profiles`); default: 'default'")
     p.add_argument("--unset", choices=("error", "zero"), default="error",
@@ -600,9 +604,8 @@ def _sweep_input(name: str) -> tuple[str, BinaryIO, contextlib.AbstractContextMa
 @command("profiles", help="List a spec version's bundled implementation profiles, one line each.",
          example="asl-interp profiles --spec armv8.6", exits={1: None})
 def _add_profiles(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--spec", default="armv8.6", metavar="VERSION|DIR",
-                   help="a bundled spec version (default: armv8.6) or a spec folder: each version has its own "
-                        "profiles, and profiles of the same name describe the same implementation")
+    _add_spec(p, "each version has its own profiles, and profiles of the same name describe the same "
+                 "implementation")
 
 
 @_add_profiles
@@ -623,9 +626,7 @@ def _cmd_profiles(args: argparse.Namespace) -> int:
                              "lines or the Arm ARM statement behind it.",
          example="asl-interp consistency --spec armv8.6", exits={1: None})
 def _add_consistency(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--spec", default="armv8.6", metavar="VERSION|DIR",
-                   help="a bundled spec version (default: armv8.6) or a spec folder: the lines cited are that "
-                        "version's")
+    _add_spec(p, "the lines cited are that version's")
 
 
 @_add_consistency
@@ -647,8 +648,7 @@ def _cmd_consistency(args: argparse.Namespace) -> int:
          example="asl-interp registers FPEXC", exits={1: None, 2: "an unknown register or spec version"})
 def _add_registers(p: argparse.ArgumentParser) -> None:
     p.add_argument("name", nargs="?", metavar="NAME", help="one register to show in detail")
-    p.add_argument("--spec", default="armv8.6", metavar="VERSION|DIR",
-                   help="a bundled spec version (default: armv8.6) or a spec folder")
+    _add_spec(p)
 
 
 @_add_registers
@@ -668,8 +668,7 @@ def _cmd_registers(args: argparse.Namespace) -> int:
 @command("entries", help="List a spec version's entry points with their signatures.",
          example="asl-interp entries --spec armv8.6", exits={1: None, 2: "an unknown spec version, or a broken spec folder"})
 def _add_entries(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--spec", default="armv8.6", metavar="VERSION|DIR",
-                   help="a bundled spec version (default: armv8.6) or a spec folder")
+    _add_spec(p)
 
 
 @_add_entries
@@ -858,8 +857,7 @@ def _explore_common(p: argparse.ArgumentParser, *, state: bool = True) -> None:
     """Options shared by explore, check-property and crosscheck."""
     # nargs="?": `--vary-profile CALL` must not swallow the CALL (see _call_after_vary)
     p.add_argument("call", metavar="CALL", nargs="?", help="an ASL call, e.g. 'CheckVFPEnabled(TRUE)'")
-    p.add_argument("--spec", default="armv8.6", metavar="VERSION|DIR",
-                   help="a bundled spec version (default: armv8.6) or a spec folder")
+    _add_spec(p)
     p.add_argument("--profile", metavar="NAME|FILE",
                    help="implementation profile; default: the state file's, else 'default'")
     if state:
