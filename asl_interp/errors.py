@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import stat
 from collections.abc import Iterable
 from pathlib import Path
@@ -217,7 +218,8 @@ def caret_block(span: Span, line: str | None = None) -> str:
     if span.end_line == span.line and span.end_col and span.end_col > col:
         width = span.end_col - col
     # Keep tabs so that the caret lines up under tab-indented text.
-    prefix = "".join(ch if ch == "\t" else " " for ch in line[: col - 1])
+    head = line[: col - 1]
+    prefix = re.sub(r"[^\t]", " ", head) if "\t" in head else " " * len(head)
     return f"    {line}\n    {prefix}{'^' * width}"
 
 
