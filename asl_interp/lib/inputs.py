@@ -29,7 +29,7 @@ from ..errors import ASLError, Span, UsageError
 from ..syntax.source import read_text
 from .limits import LIMITS, check_depth
 
-__all__ = ["read_toml", "loads_toml", "loads_json", "DuplicateKey"]
+__all__ = ["read_toml", "loads_toml", "loads_json", "json_error", "DuplicateKey"]
 
 #: The most digits of an integer in a data file (Python's own conversion limit).
 MAX_DIGITS = 4300
@@ -105,8 +105,7 @@ def loads_json(text: str, where: Span, error: type[ASLError] = UsageError) -> An
     try:
         data = json.loads(text, object_pairs_hook=_no_duplicates, parse_int=_int, parse_constant=_no_constant)
     except json.JSONDecodeError as err:
-        raise error(f"not a JSON object: {err.msg} (column {err.colno})",
-                    Span(where.file, where.line, err.colno)) from None
+        raise _not_json(err, where, error) from None
     except DuplicateKey as err:
         first = text.find(json.dumps(err.key))
         again = text.find(json.dumps(err.key), first + 1) if first >= 0 else -1
@@ -119,6 +118,28 @@ def loads_json(text: str, where: Span, error: type[ASLError] = UsageError) -> An
         raise error(f"not a state here: {_number_message(err)}", where) from None
     check_depth(data, f"{where.file}:{where.line}", error)
     return data
+
+
+def _not_json(err: json.JSONDecodeError, where: Span, error: type[ASLError]) -> ASLError:
+    return error(f"not a JSON object: {err.msg} (column {err.colno})", Span(where.file, where.line, err.colno))
+
+
+def json_error(err: json.JSONDecodeError, text: str, where: Span,
+               error: type[ASLError] = UsageError) -> ASLError | None:
+    """The error :func:`loads_json` gives ``text``, when plain ``json.loads(text)`` raised
+    ``err`` (so a caller that tried the plain decoder first need not decode again): the same
+    decoder stops at the same place, unless one of loads_json's own checks fires before it.
+    None when one might: an object closed before that place (a key given twice), ``NaN`` or
+    ``Infinity``, or a number longer than loads_json takes (possible only in text longer
+    than that, when Python's own digit limit is off or higher)."""
+    import sys
+
+    before = text[:err.pos]
+    if "}" in before or "NaN" in before or "Infinity" in before:
+        return None
+    if len(before) > MAX_DIGITS and not 0 < sys.get_int_max_str_digits() <= MAX_DIGITS:
+        return None
+    return _not_json(err, where, error)
 
 
 def _number_message(err: ValueError) -> str:

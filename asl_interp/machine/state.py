@@ -27,7 +27,7 @@ names costs O(n) (plus the work for the first conflict found).
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -466,42 +466,101 @@ class StateReader:
             self._values[(key, value)] = bits
         return bits
 
+    def _other(self, key: str, loc: tuple[str, int, int, int, str], value: Any, texts: dict[str, int]) -> int | None:
+        """The field value (not shifted into place) :meth:`_read` makes of ``value`` for key
+        ``key`` (at ``loc``) when it is not an int in range: a string's (kept in ``texts``,
+        the key's few common strings), a boolean's for a 1-bit field; else None (refused)."""
+        kind = type(value)
+        if kind is str:
+            if key not in self._keys:  # the key memo was emptied since the caller located it
+                self._keys[key] = loc
+            bits = self._text(key, value)
+            if bits is None:
+                return None
+            bits >>= loc[1]
+            if len(texts) < 64:
+                texts[value] = bits
+            return bits
+        if kind is bool and loc[2] == 1:
+            return int(value)
+        return None
+
     def _compile(self, sig: tuple) -> Any:
         """A function of the values of a mapping with keys ``sig`` (in that order) doing
         what :meth:`_read` does for it, its keys located once: None when a key names
         nothing or two keys share bits (:meth:`_read` says None for every such mapping)."""
-        locs = []
-        for key in sig:
+        return self._source(sig, None, ())
+
+    def merged(self, sig: tuple, over: Mapping[str, tuple[int, int]], keep: Collection[str]) -> Any:
+        """A function of the values of a mapping with keys ``sig`` (in that order), made
+        once for them: the mapping read (as :meth:`read` reads it) over the bits ``over``
+        sets beforehand (storage -> ``(mask, value)``; a bit the mapping gives replaces
+        ``over``'s), for a caller that needs whole storage values. It returns
+
+        - a dict storage -> int of the storages in ``keep`` that ``over`` or the mapping
+          sets: ``over``'s value with the given bits in place (unset bits zero);
+        - False: the mapping is read, but gives a bit ``over`` sets another value;
+        - an int ``j``: key ``j`` names nothing or its value is refused, while the keys
+          before it are read together (each is taken, no bits given twice): the first key
+          :func:`resolve_state` refuses taken alone, when ``read`` takes those before it;
+        - None: anything else (two keys give the same bits before any key is refused).
+
+        Every value is checked as :meth:`read` checks it, so a dict or False means
+        :meth:`read` takes the mapping."""
+        return self._source(sig, over, keep)
+
+    def _source(self, sig: tuple, over: Mapping[str, tuple[int, int]] | None, keep: Collection[str]) -> Any:
+        """The function of :meth:`_compile` (``over`` None) or :meth:`merged`: each value
+        checked in order (an int in range, or a string met before, costs one test; anything
+        else goes to :meth:`_other`), then the result built from the values shifted into place."""
+        merging = over is not None
+        ns: dict[str, Any] = {"other": self._other}
+        masks: dict[str, int] = {}
+        parts: dict[str, list[str]] = {}  # storage -> the given values, shifted into place
+        body = []
+        stop = None  # the return that ends the body early: a key naming nothing, bits given twice
+        for i, key in enumerate(sig):
             loc = self._keys.get(key) if isinstance(key, str) else None
             if loc is None:
                 loc = self._key(key)
                 if loc is None:
-                    return None
-            locs.append(loc)
-        masks: dict[str, int] = {}
-        parts: dict[str, list[str]] = {}
-        body = []
-        for i, (storage, shift, width, mask, _what) in enumerate(locs):
-            if masks.get(storage, 0) & mask:
-                return None
+                    stop = f"{i}"
+                    break
+            storage, shift, width, mask, _what = loc
+            ns[f"k{i}"], ns[f"L{i}"], ns[f"T{i}"] = key, loc, {}
+            v = f"v{i}"
+            body += [f"    if type({v}) is not int or not -1 < {v} < {1 << width:#x}:",
+                     f"        {v} = T{i}[{v}] if type({v}) is str and {v} in T{i} else other(k{i}, L{i}, {v}, T{i})",
+                     f"        if {v} is None:",
+                     f"            return {i if merging else None}"]
+            if masks.get(storage, 0) & mask:  # bits given twice (after the value's own check)
+                stop = "None"
+                break
             masks[storage] = masks.get(storage, 0) | mask
-            parts.setdefault(storage, []).append(f"b{i}")
-            body += [f"    t = type(v{i})",
-                     "    if t is int:",
-                     f"        if v{i} < 0 or v{i} >> {width}:",
-                     "            return None",
-                     f"        b{i} = v{i} << {shift}",
-                     "    elif t is str:",
-                     f"        b{i} = text(k{i}, v{i})",
-                     f"        if b{i} is None:",
-                     "            return None"]
-            if width == 1:
-                body += ["    elif t is bool:", f"        b{i} = int(v{i}) << {shift}"]
-            body += ["    else:", "        return None"]
-        given = ", ".join(f"{s!r}: [{masks[s]:#x}, {' | '.join(b)}]" for s, b in parts.items())
+            parts.setdefault(storage, []).append(f"{v} << {shift}" if shift else v)
+        if stop is not None and not merging:
+            return None
+        if stop is not None:
+            body.append(f"    return {stop}")
+        elif not merging:
+            given = ", ".join(f"{s!r}: [{masks[s]:#x}, {' | '.join(b)}]" for s, b in parts.items())
+            body.append(f"    return {{{given}}}")
+        else:
+            assert over is not None
+            for s, b in parts.items():
+                fixed = over.get(s, (0, 0))[0] & masks[s]
+                if fixed:
+                    body += [f"    if ({' | '.join(b)}) & {fixed:#x} != {over[s][1] & fixed:#x}:", "        return False"]
+            entries = []
+            for s in keep:
+                if s not in parts and s not in over:
+                    continue
+                rest = over[s][1] & over[s][0] & ~masks.get(s, 0) if s in over else 0
+                terms = ([f"{rest:#x}"] if rest or s not in parts else []) + parts.get(s, [])
+                entries.append(f"{s!r}: {' | '.join(terms)}")
+            body.append(f"    return {{{', '.join(entries)}}}")
         args = ", ".join(f"v{i}" for i in range(len(sig)))
-        text = f"def read({args}{',' if len(sig) == 1 else ''}):\n" + "\n".join(body) + f"\n    return {{{given}}}\n"
-        ns: dict[str, Any] = {"text": self._text, **{f"k{i}": key for i, key in enumerate(sig)}}
+        text = f"def read({args}{',' if len(sig) == 1 else ''}):\n" + "\n".join(body) + "\n"
         exec(compile(text, "<state reader>", "exec"), ns)  # noqa: S102 - our own text, names from the model
         return ns["read"]
 
