@@ -195,7 +195,7 @@ def test_fast_way_and_general_way_agree_line_by_line(capsys, tmp_path, monkeypat
                      '{"PSTATE.EL": "EL1:"}', '{"PSTATE.EL": 1.5}', '{"PSTATE.EL": NaN}', "{}", "  "]
     path = write_lines(tmp_path, lines)
     fast = cli(capsys, "sweep", "CheckVFPEnabled(TRUE)", str(path), "--json")
-    monkeypatch.setattr(sweep_module, "_flat_object", lambda text: None)
+    monkeypatch.setattr(sweep_module, "_decode", lambda text: None)
     assert cli(capsys, "sweep", "CheckVFPEnabled(TRUE)", str(path), "--json") == fast
 
 

@@ -167,6 +167,11 @@ class Decider:
             got = self._readers[written] = StateReader(self._spec.model, self._spec.constants, written=written)
         return got
 
+    def profile_state(self) -> dict[str, tuple[int, int]]:
+        """Storage register -> ``(mask, value)``: the bits the profile's ``[state]`` sets and
+        their values, which :meth:`run_given` reads a state over (a copy)."""
+        return dict(self._profile_state)
+
     def run_given(self, given: Mapping[str, list[int]], *, unset: str = "error") -> Outcome | None:
         """:meth:`run` for a state already read (``storage -> [mask, bits]``, from
         :meth:`reader`), over the profile's ``[state]``; None where only ``Spec.run`` can

@@ -38,9 +38,9 @@ from typing import Any, BinaryIO, NamedTuple
 
 import attrs
 
-from ..errors import ASLError, Span, UsageError, display_path
-from ..lib.inputs import loads_json
-from ..machine.outcome import Outcome
+from ..errors import ASLError, Span, UsageError, display_path, render
+from ..lib.inputs import MAX_DIGITS, json_error, loads_json
+from ..machine.outcome import Outcome, outcome_line
 from ..machine.profile import Profile
 from ..machine.state import resolve_state
 
@@ -84,10 +84,15 @@ def read_lines(stream: BinaryIO, source: str) -> Iterator[str | ASLError]:
                              "is not read", Span(source, number, 1), notes=("note: raise it with --limit file-size=N",))
             return
         try:
-            text = decode(raw, source, "the line", UsageError, number, bom=number == 1)
-        except ASLError as err:
-            yield err
-            continue
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            text = None
+        if text is None or number == 1:  # decode says where a bad byte is, and drops a byte order mark
+            try:
+                text = decode(raw, source, "the line", UsageError, number, bom=number == 1)
+            except ASLError as err:
+                yield err
+                continue
         yield text.rstrip("\r\n")
 
 
@@ -116,14 +121,23 @@ def sweep(spec: Any, call: str, lines: Iterable[str | ASLError], *, source: str,
 
 class LineRunner:
     """One state line's :class:`SweepResult` (``runner(number, text)``; None for a blank
-    line), for ``call`` on ``profile``.
+    line), for ``call`` on ``profile``; or, for the text output, just its outcome's line
+    (:meth:`summary`).
 
-    The fast way, for a line that is a flat JSON object of names and values the state
-    reader takes: the decider's :meth:`~asl_interp.analysis.decider.Decider.run_given`.
-    Every other line, and every line that way cannot answer exactly (unset bits on the
-    path, bits the profile's ``[state]`` sets given another value, a failed assertion),
-    goes the general way: :func:`~asl_interp.lib.inputs.loads_json`, :func:`resolve_state`
-    and ``Decider.run``, which say what is wrong in their own words."""
+    The fast way, for a line that is a JSON object of names and values the state reader
+    takes: the decider's :meth:`~asl_interp.analysis.decider.Decider.run_given`. Every other
+    line, and every line that way cannot answer exactly (unset bits on the path, bits the
+    profile's ``[state]`` sets given another value, a failed assertion), goes the general
+    way: :func:`~asl_interp.lib.inputs.loads_json`, :func:`resolve_state` and
+    ``Decider.run``, which say what is wrong in their own words.
+
+    Lines with the keys of an earlier line, in the same order (a trace's lines), are read by
+    a plan made for those keys (:class:`_KeyPlan`): one generated function of the values
+    gives the storage values the decision tree takes, or says which key the line's error
+    is at, so a bad line costs about what a good one does."""
+
+    #: key orders whose plans are kept before the memo is emptied (memory stays bounded)
+    PLANS = 256
 
     def __init__(self, spec: Any, call: str, *, profile: str | Profile = "default", unset: str = "error",
                  source: str = "<stdin>", progress: Any = None):
@@ -132,21 +146,140 @@ class LineRunner:
         self.reader = self.decider.reader(written=True)
         self.unset = unset
         self.source = source
+        self._plans: dict[tuple, Any] = {}  # keys in order -> _KeyPlan, or _SEEN (met once)
+        self._refusals: dict[tuple, tuple[str, tuple[str, ...]] | None] = {}  # (key, type, value) -> message, notes
+        self._over = self.decider.profile_state()
 
     def __call__(self, number: int, text: str) -> SweepResult | None:
-        state = _flat_object(text)
-        if state is not None:
-            given = self.reader.read(state)
-            if given is not None:
-                try:
-                    out = self.decider.run_given(given, unset=self.unset)
-                except ASLError as err:
-                    return SweepResult(number, error=err, text=text)
-                if out is not None:
-                    return SweepResult(number, outcome=out)
-        elif not text or text.isspace():
-            return None
+        state = _decode(text)
+        if type(state) is not dict:
+            return self._undecoded(number, text, state)
+        return self._whole(number, text, state, self._plan(state))
+
+    def _undecoded(self, number: int, text: str, failed: json.JSONDecodeError | None) -> SweepResult | None:
+        """The result of a line :func:`_decode` did not take: the error ``loads_json`` gives
+        for JSON the plain decoder refused (``failed``), where that is the same error
+        (:func:`~asl_interp.lib.inputs.json_error`); else the general way's."""
+        if failed is not None and text.strip():
+            err = json_error(failed, text, Span(self.source, number, 1))
+            if err is not None:
+                return SweepResult(number, error=err, text=text)
         return self.general(number, text)
+
+    def _whole(self, number: int, text: str, state: dict, plan: _KeyPlan | None) -> SweepResult | None:
+        """The result of a line decoded as ``state``: the fast way's whole outcome; else, with
+        its keys' ``plan``, the error it finds; else the general way's result."""
+        given = self.reader.read(state)
+        if given is not None:
+            try:
+                out = self.decider.run_given(given, unset=self.unset)
+            except ASLError as err:
+                return SweepResult(number, error=err, text=text)
+            if out is not None:
+                return SweepResult(number, outcome=out)
+            return self.general(number, text)
+        if plan is None:
+            return self.general(number, text)
+        return self._refused(number, text, state, plan.read(*state.values()))
+
+    def summary(self, number: int, text: str) -> str | SweepResult | None:
+        """The line's outcome in ``run``'s words (:func:`~asl_interp.machine.outcome.outcome_line`)
+        where the fast way tells it without building the whole outcome, else what calling
+        the runner gives (the line's :class:`SweepResult`, or None for a blank line).
+
+        The line's keys' plan gives the storage values; the decision tree (``decide``) gives
+        the leaf, whose outcome's line is every state's on that leaf (the decider's
+        guarantee: ``decide`` gives the kind, target, mode, exception and EC ``Spec.run``
+        gives). Whether the fast way answers depends only on the leaf and which bits the
+        line sets (its keys), once the values the profile fixes are the profile's: so the
+        first line of each key order to reach a leaf runs the whole way
+        (:meth:`Decider.run_given`), and its verdict is kept for the leaf."""
+        state = _decode(text)
+        if type(state) is not dict:
+            return self._undecoded(number, text, state)
+        plan = self._plan(state)
+        if plan is None:
+            return self._whole(number, text, state, None)
+        values = plan.read(*state.values())
+        if type(values) is not dict:
+            if values is False:  # bits the profile fixes given other values: the whole way
+                return self._whole(number, text, state, plan)
+            return self._refused(number, text, state, values)
+        try:
+            answer = self.decider.decide(values)
+        except ASLError:  # a failed assertion, a register the path needs not given: the whole way says it
+            return self._whole(number, text, state, plan)
+        line = plan.lines.get(id(answer))
+        if line is None:
+            return self._probe(number, text, state, plan, answer)
+        if line is _GENERAL:
+            return self.general(number, text)
+        if line is _FULL:
+            return self._whole(number, text, state, plan)
+        return line
+
+    def _probe(self, number: int, text: str, state: dict, plan: _KeyPlan, answer: Any) -> SweepResult | None:
+        """The first line of ``plan``'s keys to reach the leaf of ``answer``: run the whole
+        way, and its verdict kept for the leaf (see :meth:`summary`)."""
+        given = self.reader.read(state)
+        assert given is not None  # the plan took the values: so does the reader
+        try:
+            out = self.decider.run_given(given, unset=self.unset)
+        except ASLError as err:
+            return SweepResult(number, error=err, text=text)
+        if out is None:
+            plan.lines[id(answer)] = _GENERAL
+            return self.general(number, text)
+        line = outcome_line(out)
+        plan.lines[id(answer)] = line if line == outcome_line(answer) else _FULL
+        return SweepResult(number, outcome=out)
+
+    def _plan(self, state: dict) -> _KeyPlan | None:
+        """The plan of the keys of ``state``, in their order; None the first time they are met
+        (a plan pays once its keys come again)."""
+        sig = tuple(state)
+        plan = self._plans.get(sig)
+        if plan is None:
+            if len(self._plans) >= self.PLANS:
+                self._plans.clear()
+            self._plans[sig] = _SEEN
+            return None
+        if plan is _SEEN:
+            plan = self._plans[sig] = _KeyPlan(self.reader.merged(sig, self._over, self.decider.registers), {})
+        return plan
+
+    def _refused(self, number: int, text: str, state: dict, at: Any) -> SweepResult | None:
+        """The line's error when its plan says key ``at`` is the first refused (see
+        :meth:`StateReader.merged <asl_interp.machine.state.StateReader.merged>`), as
+        :meth:`general` reports it (the error :meth:`_first_refused` finds); the general way
+        otherwise."""
+        if type(at) is not int:
+            return self.general(number, text)
+        # loads_json, which the general way starts with, refuses some values json.loads takes
+        # (NaN, numbers of more digits than its limit, deep nesting): a line with one goes that
+        # way. The plan took the values before key ``at`` (ints in range, strings, booleans).
+        for value in itertools.islice(state.values(), at, None):
+            kind = type(value)
+            if kind not in _FLAT or (kind is int and value.bit_length() > _SAFE_INT_BITS):
+                return self.general(number, text)
+        key = next(itertools.islice(state, at, None))
+        value = state[key]
+        memo = (key, type(value), value)
+        refusal = self._refusals.get(memo, _SEEN)
+        if refusal is _SEEN:
+            refusal = None
+            try:
+                resolve_state({key: value}, self.spec.model, self.spec.constants, written=True)
+            except ASLError as err:
+                refusal = (err.message, err.notes, json.dumps(key))
+            if len(self._refusals) >= self.PLANS:
+                self._refusals.clear()
+            self._refusals[memo] = refusal
+        if refusal is None:  # taken alone after all: the whole line decides
+            return self.general(number, text)
+        message, notes, quoted = refusal
+        return SweepResult(number, error=UsageError(message, _span_at(quoted, text, self.source, number), notes),
+                           text=text)
 
     def general(self, number: int, text: str) -> SweepResult | None:
         """The line's result the general way (see the class docstring)."""
@@ -211,44 +344,68 @@ class LineRunner:
 
 def _span_of(key: str, text: str, where: Span) -> Span:
     """Where key ``key`` stands on the line ``text`` (the line's start when it cannot be found)."""
-    quoted = json.dumps(key)
+    return _span_at(json.dumps(key), text, where.file, where.line)
+
+
+def _span_at(quoted: str, text: str, file: str, line: int) -> Span:
+    """Where ``quoted`` (a key as JSON writes it) first stands on line ``line`` (``text``) of
+    ``file``, or the line's start."""
     col = text.find(quoted)
     if col < 0:
-        return where
-    return Span(where.file, where.line, col + 1, where.line, col + 1 + len(quoted))
+        return Span(file, line, 1)
+    return Span(file, line, col + 1, line, col + 1 + len(quoted))
 
 
-def _flat_object(text: str) -> dict[str, Any] | None:
-    """``text`` as a flat JSON object (each value an int, string or boolean, each key once)
-    when it plainly is one, decoded at the speed of :func:`json.loads`; None for anything
-    else (blank, bad JSON, nesting, a float or ``NaN``, a key given twice, an empty object,
-    a number too long), which :func:`~asl_interp.lib.inputs.loads_json` then decodes or
-    refuses in its own words."""
+def _decode(text: str) -> dict[str, Any] | json.JSONDecodeError | None:
+    """``text`` as a JSON object (each key once) when it plainly is one, decoded at the speed
+    of :func:`json.loads`; the decoder's error when it is not JSON; None for anything else
+    (blank, not an object, an empty object, a key given twice, a number too long). Lines
+    not taken, :func:`~asl_interp.lib.inputs.loads_json` decodes or refuses in its own
+    words. The values are the state reader's to check (a nested table, a float, ``NaN``:
+    the general way)."""
     try:
         state = json.loads(text)
+    except json.JSONDecodeError as err:
+        return err
     except (ValueError, RecursionError):
         return None
-    if type(state) is not dict or not state:
-        return None
-    for value in state.values():
-        if type(value) not in _FLAT:
-            return None
     # json.loads keeps the last of a key given twice: each pair of a flat object has one ':'
     # outside strings, so as many ':' in the whole line as keys means each key came once (a
-    # ':' inside a string only sends the line the general way, which tells)
-    if text.count(":") != len(state):
+    # ':' inside a string, or a nested object, only sends the line the general way, which tells)
+    if type(state) is not dict or not state or text.count(":") != len(state):
         return None
     return state
 
 
 _FLAT = frozenset({int, str, bool})
+#: An int of at most this many bits has fewer digits than loads_json's limit (MAX_DIGITS):
+#: loads_json takes it as json.loads does.
+_SAFE_INT_BITS = (MAX_DIGITS - 1) * 3
+
+
+@attrs.define(slots=True)
+class _KeyPlan:
+    """What :class:`LineRunner` keeps for one order of keys: ``read``, the state reader's
+    function of their values (:meth:`StateReader.merged
+    <asl_interp.machine.state.StateReader.merged>` over the profile's ``[state]``), and
+    ``lines``: for each leaf met (its outcome object's id), the outcome's line, or
+    ``_GENERAL`` (the fast way cannot answer there: the general way) or ``_FULL`` (the line
+    is built from the whole outcome)."""
+
+    read: Any
+    lines: dict[int, Any]
+
+
+#: markers: a key order met once (_SEEN), a leaf the general way answers, a leaf whose line
+#: comes from the whole outcome
+_SEEN = object()
+_GENERAL = object()
+_FULL = object()
 
 
 def render_sweep_line(result: SweepResult, source: str) -> str:
     """``states.jsonl:3: <the outcome in run's words>``, or the line's error (its own
     rendering, after the line's position when the error points elsewhere)."""
-    from ..machine.outcome import outcome_line
-
     if result.outcome is not None:
         return f"{display_path(source)}:{result.line}: {outcome_line(result.outcome)}"
     assert result.error is not None
@@ -263,13 +420,11 @@ def error_text(result: SweepResult) -> str:
     """The rendering of an error line's error; its excerpt quoted from the line's own text
     (never by reading the input again: it may be a stream, compressed or huge) when the
     error points into that line of a file."""
-    from ..errors import ASLError as Base, render
-
     err = result.error
     assert err is not None
     span = err.span
     if (result.text is not None and span is not None and span.line == result.line and not span.file.startswith("<")
-            and type(err).render is Base.render):
+            and type(err).render is ASLError.render):
         return render(err, result.text)
     return err.render()
 
@@ -304,8 +459,6 @@ class Tally:
 
 def render_tally(results: Iterable[SweepResult]) -> str:
     """How many states gave each outcome, most frequent first, and how many lines failed."""
-    from ..machine.outcome import outcome_line
-
     tally = Tally()
     for r in results:
         tally.add(outcome_line(r.outcome) if r.outcome is not None else None)
@@ -323,6 +476,8 @@ class Record(NamedTuple):
     tally: str | None
     phase: str | None
 
+
+_new_record = tuple.__new__
 
 #: The columns of ``sweep --format csv`` (the outcome's fields as ``run --json`` names them).
 CSV_COLUMNS = ("line", "summary", "kind", "target_el", "target_state", "mode", "ec", "iss", "error", "phase")
@@ -347,6 +502,18 @@ class Renderer:
         """The line printed before the first record (the CSV header), or None."""
         return _csv_row(CSV_COLUMNS) if self.form == "csv" else None
 
+    def run(self, runner: LineRunner, number: int, text: str) -> Record | None:
+        """Line ``number`` (its ``text``) run by ``runner`` and rendered (None for a blank
+        line); for the text form through :meth:`LineRunner.summary` (the outcome's line,
+        without the whole outcome, where it can), the same bytes."""
+        if self.form == "text":
+            got = runner.summary(number, text)
+            if type(got) is str:  # Record(...) without NamedTuple's Python-level __new__
+                return _new_record(Record, (number, f"{self.prefix}{number}: {got}", None, got, None))
+        else:
+            got = runner(number, text)
+        return self(got) if got is not None else None
+
     def __call__(self, result: SweepResult) -> Record:
         outcome = result.outcome
         if outcome is None:
@@ -360,8 +527,6 @@ class Renderer:
             return Record(result.line, None, render_sweep_line(result, self.source), None, phase)
         hit = self._texts.get(id(outcome))
         if hit is None or hit[0] is not outcome:
-            from ..machine.outcome import outcome_line
-
             from .explore import outcome_json
 
             more = ""
@@ -438,8 +603,7 @@ def _run_chunk(items: list[tuple[int, str]]) -> list[Record | None]:
     run, render = _WORKER
     out: list[Record | None] = []
     for number, text in items:
-        result = run(number, text)
-        out.append(render(result) if result is not None else None)
+        out.append(render.run(run, number, text))
     return out
 
 
@@ -458,9 +622,9 @@ def sweep_records(job: SweepJob, lines: Iterable[str | ASLError], *, jobs: int =
             if isinstance(text, ASLError):
                 yield render(SweepResult(text.span.line if text.span is not None else number, error=text))
             else:
-                result = run(number, text)
-                if result is not None:
-                    yield render(result)
+                record = render.run(run, number, text)
+                if record is not None:
+                    yield record
 
     first = list(itertools.islice(numbered, CHUNK_LINES))
     if jobs <= 1 or len(first) < CHUNK_LINES:

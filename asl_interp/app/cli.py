@@ -557,8 +557,10 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
             if record.phase is not None:
                 status = max(status, EXIT_FOR_PHASE.get(record.phase, 1))
             if record.err is not None:
-                flush()  # the lines before it first, as on a terminal they came first
                 with bar.external():
+                    if pending:  # the lines before it first, as on a terminal they came first
+                        write("\n".join(pending))
+                        pending.clear()
                     print(record.err, file=sys.stderr)
             if record.out is not None:
                 pending.append(record.out)
