@@ -111,7 +111,8 @@ def tally(path: Path) -> str:
 
 
 def general_share(path: Path) -> float:
-    """The share of lines that took the general way (counted on the first 20,000)."""
+    """The share of lines that took the general way (counted on the first 20,000, run as the
+    text output runs them: ``LineRunner.summary``)."""
     import itertools
 
     from asl_interp.analysis.sweep import LineRunner
@@ -124,7 +125,7 @@ def general_share(path: Path) -> float:
     n = 0
     with open(path, encoding="utf-8") as f:
         for number, line in enumerate(itertools.islice(f, 20_000), start=1):
-            runner(number, line.rstrip("\n"))
+            runner.summary(number, line.rstrip("\n"))
             n += 1
     return len(general) / max(n, 1)
 

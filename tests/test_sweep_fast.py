@@ -294,3 +294,21 @@ def test_sweep_json_outcomes_are_run_json(capsys, tmp_path):
         if "outcome" in record:
             state = json.loads(lines[record["line"] - 1])
             assert record["outcome"] == outcome_json(SPEC.run(CALLS[0], state=state))
+
+
+@pytest.mark.parametrize("text", ['{"A": 1}', '{"A": 1}  ', '{"A": 1} x', '{"A": 1}}', ' {"A": 1}', '\ufeff{"A": 1}',
+                                  '{"A": 1', '{"A": ' + "9" * 5000 + "}", "[" * 100_000, '{"A": NaN}', "{}", "[1]",
+                                  '{"A": 1, "A": 2}', '{"A": "x:y"}', ""])
+def test_decode_is_json_loads(text):
+    """The sweep's decoding takes what json.loads takes, gives its error where it refuses."""
+    try:
+        want = json.loads(text)
+    except json.JSONDecodeError as err:
+        got = sweep_module._decode(text)
+        assert isinstance(got, json.JSONDecodeError) and (got.msg, got.pos) == (err.msg, err.pos)
+        return
+    except (ValueError, RecursionError):
+        assert sweep_module._decode(text) is None
+        return
+    taken = type(want) is dict and want and text.count(":") == len(want)
+    assert sweep_module._decode(text) == (want if taken else None)

@@ -9,11 +9,18 @@ Out: one :class:`SweepResult` per state line: its line number and the
 the others.
 
 How: one line at a time (memory stays flat whatever the input's length; a ``.gz`` input is
-decompressed as it is read). A line that is a flat JSON object of names and values goes the
-fast way: decoded at ``json.loads`` speed, its names and values read by the
-:class:`~asl_interp.machine.state.StateReader` (the general path's own parsing, memoised),
-then :meth:`Decider.run_given <asl_interp.analysis.decider.Decider.run_given>` over the spec
-compiled for the profile into a decision tree. Every other line, and every line the tree
+decompressed as it is read). A line that is a JSON object goes the fast way: decoded at
+``json.loads`` speed, then read by a plan made for its keys in their order (a trace's lines
+share one; made when an order comes a second time): one generated function of the values
+(:meth:`StateReader.merged <asl_interp.machine.state.StateReader.merged>`, the general
+path's own checks) gives the storage values the decision tree takes, over the profile's
+``[state]``. For the text output the tree's leaf says the outcome's line (the first line of
+a key order to reach a leaf is also run the whole way, :meth:`Decider.run_given
+<asl_interp.analysis.decider.Decider.run_given>`, and the leaf's verdict kept); ``--json``
+and CSV build the whole outcome with ``run_given``. A bad name or value is found by the same
+plan, at the same cost: its message is the one ``resolve_state`` gives that key alone (kept
+per key and value), at its column; a line that is not JSON gets the decoder's own error
+(:func:`~asl_interp.lib.inputs.json_error`). Every other line, and every line the tree
 cannot answer exactly (an unset bit on the path, a bit the profile's ``[state]`` sets given
 another value, a failed assertion), goes the general way: ``loads_json``, ``resolve_state``
 and ``Decider.run``, which hands over to ``Spec.run``. So each line gets the outcome (or
@@ -197,9 +204,11 @@ class LineRunner:
         state = _decode(text)
         if type(state) is not dict:
             return self._undecoded(number, text, state)
-        plan = self._plan(state)
-        if plan is None:
-            return self._whole(number, text, state, None)
+        plan = self._plans.get(tuple(state))
+        if type(plan) is not _KeyPlan:
+            plan = self._plan(state)
+            if plan is None:
+                return self._whole(number, text, state, None)
         values = plan.read(*state.values())
         if type(values) is not dict:
             if values is False:  # bits the profile fixes given other values: the whole way
@@ -364,7 +373,12 @@ def _decode(text: str) -> dict[str, Any] | json.JSONDecodeError | None:
     words. The values are the state reader's to check (a nested table, a float, ``NaN``:
     the general way)."""
     try:
-        state = json.loads(text)
+        if text[:1] == "{":  # json.loads's own steps, less its wrapping: it skips no blanks here
+            state, end = _RAW_DECODE(text)
+            if end != len(text):  # blanks or more after the object: json.loads says which
+                state = json.loads(text)
+        else:
+            state = json.loads(text)
     except json.JSONDecodeError as err:
         return err
     except (ValueError, RecursionError):
@@ -377,6 +391,8 @@ def _decode(text: str) -> dict[str, Any] | json.JSONDecodeError | None:
     return state
 
 
+#: json.loads without its Python wrapping (the same scanner, called the way it calls it)
+_RAW_DECODE = json.JSONDecoder().raw_decode
 _FLAT = frozenset({int, str, bool})
 #: An int of at most this many bits has fewer digits than loads_json's limit (MAX_DIGITS):
 #: loads_json takes it as json.loads does.

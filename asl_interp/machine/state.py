@@ -365,7 +365,8 @@ class StateReader:
     says whether they conflict), any error (the general path raises it in its own words).
     Keys and string values are resolved by :func:`locate_key` and :func:`parse_bits_value`,
     the general path's own functions, once each (bounded memos); so a mapping ``read``
-    accepts is one ``resolve_state`` accepts, giving the same bits."""
+    accepts is one ``resolve_state`` accepts, giving the same bits. :meth:`merged` makes, for
+    one order of keys, a function giving whole storage values over a base (a sweep's plan)."""
 
     #: entries a memo holds before it is emptied (hostile input cannot grow it without bound)
     MEMO = 4096
