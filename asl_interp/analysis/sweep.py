@@ -154,7 +154,8 @@ class LineRunner:
         self.unset = unset
         self.source = source
         self._plans: dict[tuple, Any] = {}  # keys in order -> _KeyPlan, or _SEEN (met once)
-        self._refusals: dict[tuple, tuple[str, tuple[str, ...]] | None] = {}  # (key, type, value) -> message, notes
+        # (key, type, value) -> the message, notes and JSON-quoted key of its error, or None (taken alone)
+        self._refusals: dict[tuple, tuple[str, tuple[str, ...], str] | None] = {}
         self._over = self.decider.profile_state()
 
     def __call__(self, number: int, text: str) -> SweepResult | None:
