@@ -238,3 +238,48 @@ def test_eval_case_expressions_agree_in_every_form(path: Path):
             f"{case.rel}: {kind}: {expr}"
         compared += 1
     assert compared, f"{case.rel}: no expectation could be probed"
+
+
+def _probe_storage(case, program, strict):
+    """FormProbe() on a World that records nothing (as ``asl-interp eval`` makes it): its value
+    or its error (message and place), and the registers it leaves."""
+    from asl_interp.lib.world import MemoryWorld
+
+    world = MemoryWorld(case.model, registers=dict(case.state), impdefs=case.impdefs, constraints=case.constraints,
+                        strict=strict, record=False)
+    try:
+        value = ("value", repr(program.call("FormProbe", (), world)))
+    except ASLError as err:
+        value = ("error", err.render())
+    except EvaluationEnded as stop:
+        value = ("ended", repr(stop.outcome))
+    return value, {k: v for k, v in world.registers.items() if strict or k in case.state or v}
+
+
+@pytest.mark.parametrize("path", CASES, ids=[str(p.relative_to(CASES_DIR)) for p in CASES])
+def test_eval_case_expressions_agree_in_the_direct_variant_over_a_memory_world(path: Path):
+    """The direct-storage variant in which each register is its own storage (what
+    ``asl-interp eval`` runs, on a MemoryWorld that records nothing) against the fast form,
+    for every expression of the case's ``// expect`` lines, with unset registers an error
+    (``strict``: same message, same file:line:col, same call stack) and read as zero."""
+    from test_eval_cases import Case
+
+    case = Case(path)
+    text = path.read_text(encoding="utf-8")
+    compared = 0
+    for kind, rest in case.expectations():
+        expr, _, _ = rest.partition(" ~ ")
+        probe = (f"\n\nboolean FormProbe()\n    return {expr};\n" if kind == "expect"
+                 else f"\n\nFormProbe()\n    form_probe_value = {expr};\n")
+        try:
+            modules = [parse(text + probe, case.rel)]
+            program = compile_program(modules, case.model, undefined=case.program.undefined)
+        except ASLError:
+            continue  # e.g. a bits(N) call whose width only its original context gave
+        direct = compile_program(modules, case.model, undefined=case.program.undefined,
+                                 views=flat_views(case.model))
+        for strict in (True, False):
+            assert _probe_storage(case, direct, strict) == _probe_storage(case, program, strict), \
+                f"{case.rel}: {kind}: {expr} (strict={strict})"
+        compared += 1
+    assert compared, f"{case.rel}: no expectation could be probed"

@@ -806,8 +806,10 @@ def _cmd_eval(args: argparse.Namespace) -> int:
         found = [Path(src) / "registers.toml" for src in others if is_file(Path(src) / "registers.toml")]
         registers = found[-1] if found else None
         try:
-            # through the on-disk cache: a warm eval neither parses nor checks the sources
-            program, _machine_model, _modules = load_program(files, registers)
+            # through the on-disk cache: a warm eval neither parses nor checks the sources.
+            # The direct-storage variant over the World's own dict of register values: it
+            # reports a register read before any value was set as the World does
+            program, _machine_model, _modules = load_program(files, registers, direct=True, own_storage=True)
         except ErrorList as err:
             raise _hint_machine_state(err, None if registers is None else True) from None
         model = program.register_model

@@ -67,7 +67,7 @@ def _build_checked(files: list[Path], registers: str | Path | None) -> tuple[Any
 
 
 def load_program(files: Iterable[str | Path], registers: str | Path | None, *, undefined: Any = None,
-                 direct: bool = False, use_cache: bool = True) -> tuple[Any, Any, list]:
+                 direct: bool = False, own_storage: bool = False, use_cache: bool = True) -> tuple[Any, Any, list]:
     """``(program, machine model, modules)`` for the ASL ``files`` with the register model
     ``registers`` (a ``registers.toml``; None: no registers, and the model is None): a
     :class:`~asl_interp.backend.program.Program` whose generated code, like the front end's
@@ -75,7 +75,9 @@ def load_program(files: Iterable[str | Path], registers: str | Path | None, *, u
 
     ``undefined``: the spec version's UNDEFINED rule. ``direct``: the direct-storage variant,
     which runs on a :class:`~asl_interp.backend.runtime.FlatWorld` built with
-    ``flat_views(model.register_model, model.views)``.
+    ``flat_views(model.register_model, model.views)``; with ``own_storage``, the variant in
+    which each register is its own storage, for a
+    :class:`~asl_interp.lib.world.MemoryWorld` that records nothing (``asl-interp eval``).
     This is the one place a program is loaded: :func:`asl_interp.app.api.load_spec` calls it."""
     from ..backend.program import Program
     from ..backend.runtime import flat_views
@@ -84,8 +86,10 @@ def load_program(files: Iterable[str | Path], registers: str | Path | None, *, u
     files = [Path(p) for p in files]
     key = input_key(files + ([Path(registers)] if registers is not None else []), "spec", _read_input)
     modules, model, checked = _checked(files, registers, key, use_cache)
-    views = flat_views(model.register_model, model.views) if direct and model is not None else None
-    store = _store(f"{key} undefined={_rule_text(undefined)} direct={direct}") if use_cache else None
+    views = None
+    if direct and model is not None:
+        views = flat_views(model.register_model, None if own_storage else model.views)
+    store = _store(f"{key} undefined={_rule_text(undefined)} direct={direct} own={own_storage}") if use_cache else None
     register_model = model.register_model if model is not None else RegisterModel()
     return Program(checked, register_model, undefined, views=views, store=store), model, list(modules)
 

@@ -61,7 +61,7 @@ from ..syntax.formatter import pattern_text, source_text
 __all__ = ["GENERATOR_VERSION", "Generated", "Generator", "Sig", "Snippet", "TInfo", "generate"]
 
 #: Bumped whenever the generated code's shape changes (part of the on-disk cache key).
-GENERATOR_VERSION = "codegen-5"
+GENERATOR_VERSION = "codegen-6"
 
 _counter = itertools.count()
 
@@ -123,6 +123,10 @@ class Generated:
     call_sites: dict                 # (file, line) -> [(callee ASL name, span)]
     reads_at: dict                   # (file, line) -> {variable: span of its read}
     stmts_at: dict = attrs.field(factory=dict)  # (file, line) -> span of the ASL statement it runs
+    #: direct-storage variant: (file, line, column in bytes) of each ``R[storage]`` read of a
+    #: register's bits -> ``(register, high, low, span)``, which names the read when the
+    #: storage has no value for it (see :meth:`~asl_interp.backend.runtime.Module.run`)
+    storage_reads: dict = attrs.field(factory=dict)
     branches: bool = False
     lines: bool = False
     direct: bool = False
@@ -145,6 +149,7 @@ class Snippet:
     call_sites: dict
     reads_at: dict
     stmts_at: dict
+    storage_reads: dict = attrs.field(factory=dict)  # as Generated.storage_reads
 
 
 class GenerationError(Exception):
@@ -154,6 +159,11 @@ class GenerationError(Exception):
 def _is_obj(t: T | None) -> bool:
     """Whether values of static type ``t`` are held as ``Bits`` objects (register layouts)."""
     return t is not None and t.kind == "bits" and t.layout is not None and t.layout != "*"
+
+
+#: Brackets the number of a direct storage read in a line being generated (see _FuncGen.rd);
+#: a NUL is never part of generated Python text otherwise (repr() escapes it).
+_SITE = "\0"
 
 
 def _mask(w: int) -> int:
@@ -200,6 +210,7 @@ class Generator:
         self.texts: dict[str, str] = {}
         self.tds: dict[TypeDesc, str] = {}
         self.tables: dict[str, str] = {}           # register array -> its element-name table
+        self.storage_sites: list[tuple] = []       # direct storage reads: (register, high, low, span)
         k = 0
         for info in p.all_funcs():
             if info.decl is None or info.decl.body is None:
@@ -300,7 +311,7 @@ class Generator:
             except RecursionError:
                 raise too_deep(info.decl) from None
             chunks.append(fg.lines_and_meta())
-        source, call_sites, reads_at, stmts_at = self._assemble(chunks)
+        source, call_sites, reads_at, stmts_at, storage_reads = self._assemble(chunks)
         infos = {name: self.sig(info) for name, info in self.infos.items()}
         return Generated(
             source=source, objects=dict(self.ns), infos=infos,
@@ -309,17 +320,24 @@ class Generator:
             globals=[n for n, _t, _d in self.globals_init],
             storage=dict(self.p.register_model.storage) if self.p.register_model is not None else {},
             filename=self.filename, call_sites=call_sites, reads_at=reads_at, stmts_at=stmts_at,
-            branches=self.branches,
+            storage_reads=storage_reads, branches=self.branches,
             lines=self.lines_opt, direct=self.views is not None, uses_lazy=self.uses_lazy)
 
-    def _assemble(self, chunks: list, filename: str | None = None) -> tuple[str, dict, dict, dict]:
+    def _assemble(self, chunks: list, filename: str | None = None) -> tuple[str, dict, dict, dict, dict]:
         filename = filename or self.filename
         out: list[str] = []
         call_sites: dict = {}
         reads_at: dict = {}
         stmts_at: dict = {}
+        storage_reads: dict = {}
         for lines, meta, stmts in chunks:
             for line, m, stmt in zip(lines, meta, stmts):
+                if _SITE in line:  # a direct storage read, marked by _FuncGen.rd: note its column
+                    parts = line.split(_SITE)
+                    line = parts[0]
+                    for k in range(1, len(parts), 2):
+                        storage_reads[(filename, len(out) + 1, len(line.encode()))] = self.storage_sites[int(parts[k])]
+                        line += parts[k + 1]
                 out.append(line)
                 if m is not None:
                     calls, reads = m
@@ -329,7 +347,7 @@ class Generator:
                         reads_at[(filename, len(out))] = reads
                 if stmt is not None:
                     stmts_at[(filename, len(out))] = stmt
-        return "\n".join(out) + "\n", call_sites, reads_at, stmts_at
+        return "\n".join(out) + "\n", call_sites, reads_at, stmts_at, storage_reads
 
     def sig(self, info: FuncInfo) -> Sig:
         wvar = info.result.wexpr.name if info.result is not None and isinstance(info.result.wexpr, ast.Var) else None
@@ -358,8 +376,8 @@ class Generator:
                 fg.snippet(name, node, statements)
             except RecursionError:
                 raise too_deep(node) from None
-        source, call_sites, reads_at, stmts_at = self._assemble([fg.lines_and_meta()], filename)
-        return Snippet(name, source, dict(self.ns), call_sites, reads_at, stmts_at)
+        source, call_sites, reads_at, stmts_at, storage_reads = self._assemble([fg.lines_and_meta()], filename)
+        return Snippet(name, source, dict(self.ns), call_sites, reads_at, stmts_at, storage_reads)
 
     # ---- which values are held as Bits objects ------------------------------------------
     def analyse(self) -> None:
@@ -1183,7 +1201,13 @@ class _FuncGen(ast.Visitor):
         storage, off = views[reg]
         m = _mask(hi - lo + 1)
         sh = lo + off
-        return f"((R[{storage!r}] >> {sh}) & {m})" if sh else f"(R[{storage!r}] & {m})"
+        # the read's place in its line is noted (Generated.storage_reads): a storage without
+        # a value for the register (a strict MemoryWorld) fails there with a KeyError, which
+        # the run time turns into the World's own error for this read, at this span
+        site = len(self.g.storage_sites)
+        self.g.storage_sites.append((reg, hi, lo, getattr(node, "span", None)))
+        read = f"{_SITE}{site}{_SITE}R[{storage!r}]"
+        return f"(({read} >> {sh}) & {m})" if sh else f"({read} & {m})"
 
     def wr(self, lv: int, reg: str, hi: Any, lo: Any, code: str, node: Any) -> None:
         """Emit a write of ``code`` to constant bits ``hi:lo`` of ``reg``."""
@@ -1194,9 +1218,19 @@ class _FuncGen(ast.Visitor):
         storage, off = views[reg]
         m = _mask(int(hi) - int(lo) + 1) << (int(lo) + off)
         sh = int(lo) + off
+        # the value first: it may call a function that writes the same storage
+        if not (code.isidentifier() or code.isdigit()):
+            tmp = self.new_tmp()
+            self.emit(lv, f"{tmp} = {code}")
+            code = tmp
         # bits values are always within their width, so the shifted value needs no mask
-        value = f"(({code}) << {sh})" if sh else f"({code})"
-        self.emit(lv, f"R[{storage!r}] = (R[{storage!r}] & {~m}) | {value}")
+        value = f"({code} << {sh})" if sh else code
+        # a register with no value yet (kept out of a strict MemoryWorld's storage) takes
+        # the bits written, the others zero, as MemoryWorld.write_bits does
+        self.emit(lv, "try:")
+        self.emit(lv + 1, f"R[{storage!r}] = (R[{storage!r}] & {~m}) | {value}")
+        self.emit(lv, "except KeyError:")
+        self.emit(lv + 1, f"R[{storage!r}] = {value}")
 
     def reg_width(self, name: str) -> int:
         return self.p.register_model.registers[name].width

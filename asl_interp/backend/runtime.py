@@ -365,6 +365,7 @@ class Module:
         for mine, theirs in ((self.generated.call_sites, snippet.call_sites), (self.generated.reads_at, snippet.reads_at),
                              (self.generated.stmts_at, snippet.stmts_at)):
             mine.update({(fname, line): v for (_file, line), v in theirs.items()})
+        self.generated.storage_reads.update({(fname, line, col): v for (_f, line, col), v in snippet.storage_reads.items()})
         self._exec(snippet.source, fname)
         return self.ns[snippet.name]
 
@@ -374,7 +375,8 @@ class Module:
         if self.generated.direct:
             storage = getattr(world, "storage", None)
             if not isinstance(storage, dict) or getattr(world, "views", None) is None:
-                raise UsageError("this program was generated for direct storage access: run it on a FlatWorld")
+                raise UsageError("this program was generated for direct storage access: run it on a FlatWorld "
+                                 "(or a MemoryWorld that records nothing)")
             ns["_R"] = storage
         ns["_W"] = world
         ns["_rb"] = world.read_bits
@@ -491,6 +493,11 @@ class Module:
             raise
         except LimitExceeded as exc:
             raise self._limit_error(exc, step_limit, recursion_limit) from None
+        except KeyError as exc:
+            err = self._storage_read_error(exc)
+            if err is None:
+                raise
+            raise err from None
         except RecursionError:
             raise ASLRuntimeError("the evaluation nested too deeply for Python (lower recursion_limit)") from None
         except UnboundLocalError as exc:
@@ -677,6 +684,30 @@ class Module:
         err = ASLRuntimeError(msg, span)
         self._add_stack(err, None, frames[1:])
         return err
+
+    def _storage_read_error(self, exc: KeyError) -> ASLError | None:
+        """In the direct-storage variant, a read of a register the storage has no value for
+        (a strict MemoryWorld keeps unset registers out of it) fails with a KeyError at the
+        read: the World's own error for that read (what ``read_bits`` raises with the read's
+        span), with the ASL call stack; None for any other KeyError."""
+        tb = exc.__traceback__
+        while tb is not None and tb.tb_next is not None:
+            tb = tb.tb_next
+        if tb is None or not self._mine(tb.tb_frame.f_code) or tb.tb_lasti < 0:
+            return None
+        code = tb.tb_frame.f_code
+        positions = list(code.co_positions())
+        line, _end, col, _end_col = positions[tb.tb_lasti // 2]
+        site = self.generated.storage_reads.get((code.co_filename, line, col))
+        if site is None:
+            return None
+        register, high, low, span = site
+        try:
+            self.ns["_W"].read_bits(register, high, low, span)
+        except ASLError as err:
+            self._add_stack(err, exc.__traceback__)
+            return err
+        return None
 
     def _unassigned(self, exc: NameError, is_global: bool) -> ASLRuntimeError:
         """A Python local (``v_x``) or module global (``G_x``) read unbound: the ASL error

@@ -326,6 +326,27 @@ class MemoryWorld(World):
         self.undefined: list[Span | None] = []
         self._fields: dict[tuple[str, int, int], str | None] = {}
 
+    @property
+    def storage(self) -> dict[str, int]:
+        """The register values as the direct-storage variant of generated code reads and
+        writes them in place: ``registers`` itself, each name its own storage (``views``). A
+        register without a value is absent, so reading it fails at the read, which the run
+        time reports as :meth:`read_bits` does; when not ``strict``, every register of the
+        model is first given its value zero, which reads the same. Only for a World that
+        records nothing (the variant does not report reads)."""
+        if self.record:
+            return None  # type: ignore[return-value] - the direct variant refuses this World
+        if not self.strict:
+            for name in self.register_model.registers:
+                self.registers.setdefault(name, 0)
+        return self.registers
+
+    @property
+    def views(self) -> dict[str, tuple[str, int]]:
+        """Register -> ``(storage, offset)`` for the direct-storage variant: each register is
+        its own storage (shared storage is not modelled here)."""
+        return {name: (name, 0) for name in self.register_model.registers}
+
     def _mask(self, register: str, high: int, low: int, span: Span | None) -> int:
         """The mask of ``register<high:low>`` in place (``high:low`` set); StateError unless
         those are bits of a register of the model."""
