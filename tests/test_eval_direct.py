@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from asl_interp.app import cli
-from asl_interp.app.loading import load_program
+from asl_interp.app.loading import load_program, load_runnable
 from asl_interp.errors import ASLError
 from asl_interp.lib.world import MemoryWorld
 
@@ -118,9 +118,38 @@ def test_a_value_computed_by_a_call_that_writes_the_same_register_keeps_that_wri
 
 
 def test_eval_runs_the_direct_variant_on_the_worlds_own_storage(source):
-    program, _model, _modules = load_program([source / "decide.asl"], source / "registers.toml",
-                                             direct=True, own_storage=True, use_cache=False)
+    program = load_runnable([source / "decide.asl"], source / "registers.toml", use_cache=False)
     generated = program.module().generated
     assert generated.direct and "R['CPTR_EL2']" in generated.source
     value = program.evaluate("Loop(4, TRUE)", MemoryWorld(program.register_model, strict=True, record=False))
     assert f"{value}\n" == world_form(source, "Loop(4, TRUE)") == "8\n"
+
+
+_PROBE = r"""
+import json, sys
+from asl_interp.app.cli import main
+rc = main(sys.argv[1:])
+heavy = ["lark", "asl_interp.syntax.parser", "asl_interp.syntax.ast", "asl_interp.static.checker",
+         "asl_interp.backend.codegen", "asl_interp.app.report", "asl_interp.machine.machine"]
+print(json.dumps({"rc": rc, "loaded": [m for m in heavy if m in sys.modules]}), file=sys.stderr)
+"""
+
+
+def test_a_warm_eval_loads_only_what_runs_the_stored_code(source, tmp_path):
+    """The second eval of the same CODE on the same files reads the register model and the
+    generated code from the cache: no parser, AST, checker, generator or report module."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    env = dict(os.environ, ASL_INTERP_CACHE=str(tmp_path / "cache"), PYTHONPATH=str(Path(__file__).parent.parent))
+    outs = []
+    for _ in range(2):
+        done = subprocess.run([sys.executable, "-c", _PROBE, "eval", "Loop(4, TRUE)", "--source", str(source)],
+                              capture_output=True, text=True, env=env, check=False, timeout=120)
+        outs.append((done.stdout, json.loads(done.stderr.strip().splitlines()[-1])))
+    (cold_out, cold), (warm_out, warm) = outs
+    assert cold_out == warm_out == "8\n" and cold["rc"] == warm["rc"] == 0
+    assert "asl_interp.static.checker" in cold["loaded"]
+    assert warm["loaded"] == []

@@ -105,6 +105,17 @@ def command(name: str, help: str, *, example: str = "", exits: dict[int, str | N
     return wrap
 
 
+def write(text: str) -> None:
+    """Print ``text`` and a newline on stdout; characters the terminal's encoding cannot show
+    (``→``, ``≡`` on an ASCII terminal) are replaced rather than raising."""
+    encoding = getattr(sys.stdout, "encoding", None) or "utf-8"
+    try:
+        text.encode(encoding)
+    except (UnicodeEncodeError, LookupError):
+        text = text.encode(encoding, errors="replace").decode(encoding, errors="replace")
+    print(text)
+
+
 def _epilog(example: str, exits: dict[int, str]) -> str:
     """The end of a ``--help``: the example command line, then what each exit status means."""
     import textwrap
@@ -152,8 +163,10 @@ def _common_options(p: argparse.ArgumentParser, evaluates: bool) -> None:
                            help="stop an evaluation after N ASL calls and loop iterations (default 10000000)")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The top-level parser with one subparser per registered command."""
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The top-level parser with one subparser per registered command (``only``: just that
+    command's, which parses its command lines the same way: ``main`` builds only the one a
+    command line names, and a short command starts sooner)."""
     from .. import __version__
 
     parser = _Parser(
@@ -167,6 +180,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"asl-interp {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name, entry in _COMMANDS.items():
+        if only is not None and name != only:
+            continue
         p = sub.add_parser(name, help=entry.help, description=entry.help, epilog=_epilog(entry.example, entry.exits),
                            formatter_class=argparse.RawDescriptionHelpFormatter)
         entry.add(p)
@@ -191,15 +206,16 @@ def _apply_common(args: argparse.Namespace) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script and of ``python -m asl_interp``."""
-    parser = build_parser()
+    words = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(words[0] if words and words[0] in _COMMANDS else None)
     try:
-        args = parser.parse_args(argv)
+        args = parser.parse_args(words)
     except SystemExit as done:  # --help, --version, or a usage error argparse reported: its status, returned
         return done.code if isinstance(done.code, int) else EXIT_USAGE
     if not args.command:
         parser.print_help(sys.stderr)
         return EXIT_USAGE
-    args.argv = list(sys.argv[1:] if argv is None else argv)
+    args.argv = words
     run = _COMMANDS[args.command].run
     assert run is not None
     try:
@@ -418,7 +434,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     import json
 
     from .api import load_spec
-    from .report import prepare_run, render_run, run_json, write
+    from .report import prepare_run, render_run, run_json
 
     if args.html:
         from .html import check_target
@@ -470,7 +486,6 @@ def _add_compile(p: argparse.ArgumentParser) -> None:
 @_add_compile
 def _cmd_compile(args: argparse.Namespace) -> int:
     from .api import load_spec
-    from .report import write
 
     spec = load_spec(args.spec)
     decider = spec.decider(args.call, args.profile)
@@ -524,7 +539,7 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
     from ..lib.limits import LIMITS
     from .api import load_spec
     from .progress import progress
-    from .report import _as_usage, write
+    from .report import _as_usage
 
     if args.json and args.format not in (None, "json"):
         raise UsageError(f"--json and --format {args.format}: choose one output format")
@@ -613,7 +628,7 @@ def _add_profiles(p: argparse.ArgumentParser) -> None:
 @_add_profiles
 def _cmd_profiles(args: argparse.Namespace) -> int:
     from .api import load_spec
-    from .report import render_profiles, write
+    from .report import render_profiles
 
     write(render_profiles(load_spec(args.spec)))
     return 0
@@ -635,7 +650,6 @@ def _add_consistency(p: argparse.ArgumentParser) -> None:
 def _cmd_consistency(args: argparse.Namespace) -> int:
     from ..analysis.consistency import render_rules
     from .api import load_spec
-    from .report import write
 
     write(render_rules(load_spec(args.spec)))
     return 0
@@ -656,7 +670,7 @@ def _add_registers(p: argparse.ArgumentParser) -> None:
 @_add_registers
 def _cmd_registers(args: argparse.Namespace) -> int:
     from .api import load_spec
-    from .report import render_registers, write
+    from .report import render_registers
 
     write(render_registers(load_spec(args.spec).model, args.name))
     return 0
@@ -676,7 +690,7 @@ def _add_entries(p: argparse.ArgumentParser) -> None:
 @_add_entries
 def _cmd_entries(args: argparse.Namespace) -> int:
     from .api import load_spec
-    from .report import render_entries, write
+    from .report import render_entries
 
     write(render_entries(load_spec(args.spec)))
     return EXIT_OK
@@ -699,7 +713,6 @@ def _cmd_cache(args: argparse.Namespace) -> int:
     import time
 
     from .. import cache
-    from .report import write
 
     if args.action == "clear":
         folder = cache.cache_dir()
@@ -757,14 +770,11 @@ _EVAL_NO_MACHINE = ("note: registers and PSTATE are machine state: give --source
 def _cmd_eval(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from ..backend.program import compile_program
     from ..errors import ErrorList, UsageError
     from ..lib.limits import LIMITS
     from ..lib.values import show, show_string
     from ..lib.world import EvaluationEnded, MemoryWorld
-    from ..machine.outcome import outcome_line
     from ..syntax.source import is_file, source_files
-    from .report import write
 
     spec_dirs = [s for s in args.source if is_file(Path(s) / "spec.toml")]
     if args.spec:
@@ -777,6 +787,7 @@ def _cmd_eval(args: argparse.Namespace) -> int:
     files = source_files(others)
     machine = None
     if spec_dirs:
+        from ..backend.program import compile_program
         from ..syntax.parser import parse_paths
         from .api import load_spec
         from .report import prepare_run
@@ -800,16 +811,17 @@ def _cmd_eval(args: argparse.Namespace) -> int:
         if given:
             raise UsageError(f"{given[0]} needs a spec folder to set machine state in: "
                              "add --source <spec folder>, e.g. --source asl_sources/armv8.6")
-        from .loading import load_program
+        from .loading import load_runnable
 
         # the registers of the last folder that has a registers.toml
         found = [Path(src) / "registers.toml" for src in others if is_file(Path(src) / "registers.toml")]
         registers = found[-1] if found else None
         try:
-            # through the on-disk cache: a warm eval neither parses nor checks the sources.
-            # The direct-storage variant over the World's own dict of register values: it
-            # reports a register read before any value was set as the World does
-            program, _machine_model, _modules = load_program(files, registers, direct=True, own_storage=True)
+            # through the on-disk cache: a warm eval neither parses nor checks the sources,
+            # nor loads the checked program. The direct-storage variant over the World's own
+            # dict of register values: it reports a register read before any value was set as
+            # the World does
+            program = load_runnable(files, registers)
         except ErrorList as err:
             raise _hint_machine_state(err, None if registers is None else True) from None
         model = program.register_model
@@ -834,6 +846,8 @@ def _cmd_eval(args: argparse.Namespace) -> int:
         if machine is None:
             raise UsageError("the evaluation ended the instruction (EndOfInstruction()): what happened is read "
                              "from machine state, so give a spec folder with --source") from None
+        from ..machine.outcome import outcome_line
+
         write(outcome_line(machine.ended(end.outcome)))
     return 0
 
@@ -959,7 +973,6 @@ def _cmd_explore(args: argparse.Namespace) -> int:
     from ..analysis.explore import DEFAULT_MAX_BRANCH_BITS, explore, render_table, table_csv, table_json
     from ..errors import UsageError
     from .progress import progress
-    from .report import write
 
     if args.json and args.csv:
         raise UsageError("--json and --csv: choose one output format")
@@ -1010,7 +1023,7 @@ def _cmd_check_property(args: argparse.Namespace) -> int:
 
     from ..analysis.explore import check_independent, property_json, render_property
     from .progress import progress
-    from .report import state_options, write
+    from .report import state_options
 
     spec, profile, _fixed, vary, max_paths = _explore_inputs(args)
     where = state_options(spec, args.where, "--where")
@@ -1053,7 +1066,6 @@ def _cmd_crosscheck(args: argparse.Namespace) -> int:
     from ..analysis.crosscheck import DEFAULT_MODEL_TIMEOUT, crosscheck, crosscheck_json, render_crosscheck
     from ..analysis.explore import render_coverage
     from .progress import progress
-    from .report import write
 
     spec, profile, fixed, vary, max_paths = _explore_inputs(args)
     timeout = DEFAULT_MODEL_TIMEOUT if args.model_timeout is None else args.model_timeout
@@ -1141,7 +1153,7 @@ def _diff(args: argparse.Namespace) -> int:
     from ..analysis.explore import DEFAULT_MAX_PATHS
     from ..errors import UsageError
     from .api import load_spec
-    from .report import diff_state, parse_call, write
+    from .report import diff_state, parse_call
 
     if args.html:
         from .html import check_target

@@ -2,7 +2,8 @@
 
 In: the files of a program (``.asl`` sources and ``registers.toml``).
 Out: :func:`load_checked` gives the parsed modules, the machine model and the checked program;
-:func:`load_program` a ready :class:`~asl_interp.backend.program.Program`. Either comes from
+:func:`load_program` a ready :class:`~asl_interp.backend.program.Program`, :func:`load_runnable`
+the same for ``asl-interp eval``, loading the checked program only when it is needed. Either comes from
 the cache
 (:mod:`asl_interp.cache`) when an entry for exactly those inputs exists, else is built and
 stored.
@@ -67,7 +68,7 @@ def _build_checked(files: list[Path], registers: str | Path | None) -> tuple[Any
 
 
 def load_program(files: Iterable[str | Path], registers: str | Path | None, *, undefined: Any = None,
-                 direct: bool = False, own_storage: bool = False, use_cache: bool = True) -> tuple[Any, Any, list]:
+                 direct: bool = False, use_cache: bool = True) -> tuple[Any, Any, list]:
     """``(program, machine model, modules)`` for the ASL ``files`` with the register model
     ``registers`` (a ``registers.toml``; None: no registers, and the model is None): a
     :class:`~asl_interp.backend.program.Program` whose generated code, like the front end's
@@ -75,9 +76,7 @@ def load_program(files: Iterable[str | Path], registers: str | Path | None, *, u
 
     ``undefined``: the spec version's UNDEFINED rule. ``direct``: the direct-storage variant,
     which runs on a :class:`~asl_interp.backend.runtime.FlatWorld` built with
-    ``flat_views(model.register_model, model.views)``; with ``own_storage``, the variant in
-    which each register is its own storage, for a
-    :class:`~asl_interp.lib.world.MemoryWorld` that records nothing (``asl-interp eval``).
+    ``flat_views(model.register_model, model.views)``.
     This is the one place a program is loaded: :func:`asl_interp.app.api.load_spec` calls it."""
     from ..backend.program import Program
     from ..backend.runtime import flat_views
@@ -86,12 +85,37 @@ def load_program(files: Iterable[str | Path], registers: str | Path | None, *, u
     files = [Path(p) for p in files]
     key = input_key(files + ([Path(registers)] if registers is not None else []), "spec", _read_input)
     modules, model, checked = _checked(files, registers, key, use_cache)
-    views = None
-    if direct and model is not None:
-        views = flat_views(model.register_model, None if own_storage else model.views)
-    store = _store(f"{key} undefined={_rule_text(undefined)} direct={direct} own={own_storage}") if use_cache else None
+    views = flat_views(model.register_model, model.views) if direct and model is not None else None
+    store = _store(f"{key} undefined={_rule_text(undefined)} direct={direct}") if use_cache else None
     register_model = model.register_model if model is not None else RegisterModel()
     return Program(checked, register_model, undefined, views=views, store=store), model, list(modules)
+
+
+def load_runnable(files: Iterable[str | Path], registers: str | Path | None, *, use_cache: bool = True) -> Any:
+    """The :class:`~asl_interp.backend.program.Program` of the ASL ``files`` with the register
+    model ``registers`` (or None) in the direct-storage variant in which each register is its
+    own storage, to run on a :class:`~asl_interp.lib.world.MemoryWorld` that records nothing
+    (``asl-interp eval``). Once these inputs have loaded without error, a start finds their
+    register model in a small cache entry and loads the checked program only if something
+    not in the cache needs it: a warm run unpickles only the generated code it runs.
+    Errors are raised as :func:`load_program` raises them."""
+    from ..backend.program import Program
+    from ..backend.runtime import flat_views
+    from ..lib.world import RegisterModel
+
+    files = [Path(p) for p in files]
+    key = input_key(files + ([Path(registers)] if registers is not None else []), "spec", _read_input)
+    register_model = read_entry(f"{key}-registers") if use_cache else None
+    if isinstance(register_model, RegisterModel):
+        checked: Any = lambda: _checked(files, registers, key, use_cache)[2]  # noqa: E731 - loaded on first need
+    else:
+        _modules, model, checked = _checked(files, registers, key, use_cache)
+        register_model = model.register_model if model is not None else RegisterModel()
+        if use_cache:  # only after a load without errors
+            write_entry(f"{key}-registers", register_model, "register model")
+    views = flat_views(register_model) if registers is not None else None
+    store = _store(f"{key} undefined=- direct={views is not None} own=True") if use_cache else None
+    return Program(checked, register_model, None, views=views, store=store)
 
 
 def _store(base: str) -> tuple[Any, Any]:

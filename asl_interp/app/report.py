@@ -65,25 +65,12 @@ __all__ = [
     "render_profiles",
     "render_entries",
     "render_registers",
-    "write",
 ]
 
 #: The file name a CALL given on the command line is parsed (and reported) under: the same
 #: name :meth:`asl_interp.app.api.Spec.run_on` gives it, so every diagnostic about the CALL text
 #: (syntax, unknown function, argument count or type) names it the same way.
 CALL_FILE = "<call>"
-
-def write(text: str) -> None:
-    """Print ``text`` and a newline on stdout; characters the terminal's encoding cannot show
-    (``→``, ``≡`` on an ASCII terminal) are replaced rather than raising."""
-    import sys
-
-    encoding = getattr(sys.stdout, "encoding", None) or "utf-8"
-    try:
-        text.encode(encoding)
-    except (UnicodeEncodeError, LookupError):
-        text = text.encode(encoding, errors="replace").decode(encoding, errors="replace")
-    print(text)
 
 
 # ======================================================================================

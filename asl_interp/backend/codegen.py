@@ -49,14 +49,13 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
-import attrs
-
 from ..lib.values import mask_bits
 from ..lib.world import TypeDesc
 from ..static.checker import BITS, CheckedProgram, FuncInfo, T, fold, slice_bounds
 from ..syntax import ast
 from ..syntax.depth import deep_recursion, too_deep
 from ..syntax.formatter import pattern_text, source_text
+from .runtime import Generated, Sig, Snippet, TInfo
 
 __all__ = ["GENERATOR_VERSION", "Generated", "Generator", "Sig", "Snippet", "TInfo", "generate"]
 
@@ -66,90 +65,10 @@ GENERATOR_VERSION = "codegen-6"
 _counter = itertools.count()
 
 
-class TInfo:
-    """A static type as the run time needs it: kind, width, name, element types."""
-
-    __slots__ = ("kind", "width", "name", "elems")
-
-    def __init__(self, kind: str, width: int | None = None, name: str | None = None, elems: tuple = ()):
-        self.kind = kind
-        self.width = width
-        self.name = name
-        self.elems = elems
-
-    def __getstate__(self) -> tuple:
-        return (self.kind, self.width, self.name, self.elems)
-
-    def __setstate__(self, state: tuple) -> None:
-        self.kind, self.width, self.name, self.elems = state
-
-
 def _tinfo(t: T | None) -> TInfo | None:
     if t is None:
         return None
     return TInfo(t.kind, t.width, t.name, tuple(_tinfo(e) for e in t.elems))
-
-
-@attrs.define(eq=False)
-class Sig:
-    """A generated function's signature as the run time needs it (picklable, no AST):
-    ``params`` ``[(name, TInfo)]``; ``width_params`` the width variables passed after the
-    ASL parameters; ``obj_params`` the parameters held as ``Bits`` objects."""
-
-    name: str
-    kind: str
-    params: list
-    result: TInfo | None
-    width_from_param: dict
-    width_params: list
-    result_wvar: str | None
-    same_width: tuple
-    obj_params: frozenset
-
-
-@attrs.define(eq=False)
-class Generated:
-    """One generated module (what the on-disk cache stores)."""
-
-    source: str
-    objects: dict
-    infos: dict                      # python name -> Sig
-    asl_names: dict                  # python name -> ASL function name
-    consts: dict                     # constant -> TInfo
-    members: frozenset
-    globals: list                    # non-register globals, by name
-    storage: dict                    # RegisterModel.storage: lazy values' value semantics
-    filename: str
-    call_sites: dict                 # (file, line) -> [(callee ASL name, span)]
-    reads_at: dict                   # (file, line) -> {variable: span of its read}
-    stmts_at: dict = attrs.field(factory=dict)  # (file, line) -> span of the ASL statement it runs
-    #: direct-storage variant: (file, line, column in bytes) of each ``R[storage]`` read of a
-    #: register's bits -> ``(register, high, low, span)``, which names the read when the
-    #: storage has no value for it (see :meth:`~asl_interp.backend.runtime.Module.run`)
-    storage_reads: dict = attrs.field(factory=dict)
-    branches: bool = False
-    lines: bool = False
-    direct: bool = False
-    uses_lazy: bool = False
-    #: ``source`` compiled (as ``filename``), in :mod:`marshal`'s form, filled in when the
-    #: module is first executed: a module read from the cache runs without compiling. The
-    #: cache's key covers the Python version, which fixes this form.
-    code: bytes = b""
-
-
-@attrs.define(eq=False)
-class Snippet:
-    """A user's expression or statements, generated as one Python function ``name`` taking
-    no arguments: it returns the expression's value (values.py conventions), or a dict of the
-    variables the statements assign or declare."""
-
-    name: str
-    source: str
-    objects: dict
-    call_sites: dict
-    reads_at: dict
-    stmts_at: dict
-    storage_reads: dict = attrs.field(factory=dict)  # as Generated.storage_reads
 
 
 class GenerationError(Exception):

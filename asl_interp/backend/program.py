@@ -46,17 +46,21 @@ are evaluation state: each call starts from their initial values unless a ``glob
 
 from __future__ import annotations
 
+import functools
 import hashlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from ..errors import ASLError, ErrorList
 from ..lib.world import RegisterModel, TypeDesc
-from ..static.checker import BOOL, INT, CheckedProgram, T, check_program, check_snippet
-from ..syntax import ast
-from .codegen import Generated, Generator, Snippet, _tinfo
-from .runtime import DEFAULT_RECURSION_LIMIT, DEFAULT_STEP_LIMIT, HELPERS, Module, to_value
+from .runtime import DEFAULT_RECURSION_LIMIT, DEFAULT_STEP_LIMIT, HELPERS, Generated, Module, Snippet, TInfo, to_value
+
+# The checker, the AST and the generator are imported where they are used: a program whose
+# generated code comes from the store (a warm start) runs without them.
+if TYPE_CHECKING:
+    from ..static.checker import CheckedProgram, T
+    from ..syntax import ast
 
 __all__ = ["DEFAULT_RECURSION_LIMIT", "DEFAULT_STEP_LIMIT", "Program", "UndefinedRule", "compile_program"]
 
@@ -76,6 +80,8 @@ def compile_program(modules: list, register_model: RegisterModel | None, *, unde
     """Check ``modules`` and wrap them as a :class:`Program` (see the module docstring).
     Raises ErrorList. ``views``: generate the direct-storage variant for a
     :class:`~asl_interp.backend.runtime.FlatWorld` (register -> ``(storage, offset)``)."""
+    from ..static.checker import check_program
+
     model = register_model if register_model is not None else RegisterModel()
     checked = check_program(modules, model)
     if checked.errors:
@@ -90,26 +96,52 @@ class Program:
     (``read(what) -> value | None``, ``write(what, value)``, ``what`` a tuple of plain data
     naming it): the generated module of each form, the constants, and each snippet of text
     (with its static type). The app layer passes the on-disk cache, so that a warm start
-    neither parses nor checks nor generates. A value of the wrong kind is a miss."""
+    neither parses nor checks nor generates. A value of the wrong kind is a miss.
 
-    def __init__(self, checked: CheckedProgram, model: RegisterModel, undefined: UndefinedRule | None, *,
+    ``checked`` may be a function returning the CheckedProgram, called on first need (the
+    app layer's loader when the store is expected to hold what a run needs: then a warm
+    start does not even load the checked program)."""
+
+    def __init__(self, checked: CheckedProgram | Any, model: RegisterModel, undefined: UndefinedRule | None, *,
                  views: dict | None = None, store: Any = None):
-        self.checked = checked
+        self._checked = checked if not callable(checked) else None
+        self._load_checked = checked if callable(checked) else None
         self.register_model = model
         self.undefined = undefined
         self.views = views
         self.store = store
-        self.enums: dict[str, tuple[str, ...]] = dict(checked.enums)
-        self.records: dict[str, tuple[str, ...]] = {k: tuple(n for n, _ in v) for k, v in checked.records.items()}
-        self.functions: dict[str, list[str]] = {k: [f.signature for f in v] for k, v in checked.funcs.items()}
         if undefined is not None:
             self._check_rule(undefined)
         self._modules: dict[tuple, Module] = {}
-        self._generators: dict[tuple, Generator] = {}
+        self._generators: dict[tuple, Any] = {}
         self._snippets: dict = {}
         self._constants: dict | None = None
 
+    @property
+    def checked(self) -> CheckedProgram:
+        """The checked program (loaded on first use when a loader was given)."""
+        if self._checked is None:
+            self._checked = self._load_checked()
+        return self._checked
+
+    @functools.cached_property
+    def enums(self) -> dict[str, tuple[str, ...]]:
+        """Enumeration -> its members."""
+        return dict(self.checked.enums)
+
+    @functools.cached_property
+    def records(self) -> dict[str, tuple[str, ...]]:
+        """Record -> its field names."""
+        return {k: tuple(n for n, _ in v) for k, v in self.checked.records.items()}
+
+    @functools.cached_property
+    def functions(self) -> dict[str, list[str]]:
+        """ASL function name -> the signatures of its overloads."""
+        return {k: [f.signature for f in v] for k, v in self.checked.funcs.items()}
+
     def _check_rule(self, rule: UndefinedRule) -> None:
+        from ..static.checker import BOOL
+
         errs = []
         for fname, want_result in ((rule.selector, True), (rule.if_true, False), (rule.if_false, False)):
             infos = [f for f in self.checked.funcs.get(fname, ()) if not f.params]
@@ -139,7 +171,9 @@ class Program:
             self._modules[key] = mod
         return mod
 
-    def _generator(self, key: tuple) -> Generator:
+    def _generator(self, key: tuple) -> Any:
+        from .codegen import Generator
+
         gen = self._generators.get(key)
         if gen is None:
             gen = self._generators[key] = Generator(self.checked, undefined=self.undefined, branches=key[0],
@@ -165,6 +199,8 @@ class Program:
                 ns = dict(HELPERS)
                 ns.update(gen.ns)
                 exec(compile("\n".join(gen.constants()), "<asl-constants>", "exec"), ns)  # noqa: S102 - generated
+            from .codegen import _tinfo
+
             self._constants = {name: (to_value(ns[f"C_{name}"], _tinfo(t), None, name), self.type_desc(t))
                                for name, (t, _d) in self.checked.consts.items()}
             if self.store is not None:
@@ -187,6 +223,8 @@ class Program:
 
     def static_type(self, expr: ast.Expr) -> T:
         """The checker's type of an expression already evaluated (for printing)."""
+        from ..static.checker import INT
+
         return self.checked.types.get(expr, INT)
 
     def initial_globals(self) -> dict:
@@ -234,12 +272,13 @@ class Program:
         """The value of one expression (text or AST) evaluated against this program."""
         mod, fn, t = self._snippet(expr, instrumented, lines, False, filename)
         value = mod.run(fn, world, step_limit=step_limit, recursion_limit=recursion_limit, globals=globals)
-        return value if t is None or t.kind == "bits" else to_value(value, _tinfo(t), None, "<expr>")
+        return value if t is None or t.kind == "bits" else to_value(value, t, None, "<expr>")
 
     def value_type(self, code: str, *, instrumented: bool = False, lines: bool | None = None,
-                   filename: str | None = None) -> T | None:
-        """The static type of expression ``code`` (text, as given to :meth:`evaluate` with
-        the same options; None for a procedure call)."""
+                   filename: str | None = None) -> TInfo | None:
+        """The static type of expression ``code`` as the run time describes it (``kind``,
+        ``width``, ``name``, ``elems``; text, as given to :meth:`evaluate` with the same
+        options; None for a procedure call)."""
         return self._snippet(code, instrumented, lines, False, filename)[2]
 
     def run_statements(self, stmts: str | tuple, world: Any, *, instrumented: bool = False,
@@ -252,7 +291,7 @@ class Program:
         return mod.run(fn, world, step_limit=step_limit, recursion_limit=recursion_limit, globals=globals)
 
     def _snippet(self, code: Any, instrumented: bool, lines: bool | None, statements: bool,
-                 filename: str | None) -> tuple[Module, Any, T | None]:
+                 filename: str | None) -> tuple[Module, Any, TInfo | None]:
         """The module of the form asked for and the compiled snippet function of ``code``
         (text is parsed, checked and generated once per program and form)."""
         mod = self.module(instrumented, lines)
@@ -265,9 +304,13 @@ class Program:
         # nor checks it, nor builds a Generator for it
         what = ("snippet", fkey, statements, filename, code) if key is not None and self.store is not None else None
         stored = self.store[0](what) if what is not None else None
-        if isinstance(stored, tuple) and len(stored) == 2 and isinstance(stored[0], Snippet):
+        if isinstance(stored, tuple) and len(stored) == 2 and isinstance(stored[0], Snippet) \
+                and (stored[1] is None or isinstance(stored[1], TInfo)):
             snippet, t = stored
         else:
+            from ..static.checker import check_snippet
+            from .codegen import _tinfo
+
             node = code
             if isinstance(code, str):
                 from ..syntax.texts import parse_expression, parse_statements
@@ -283,7 +326,7 @@ class Program:
             # snippet of the same name in a module
             tag = "h" + hashlib.sha256(repr(what).encode()).hexdigest()[:16] if what is not None else None
             snippet = self._generator(fkey).snippet(node, slots, types, statements, tag=tag)
-            t = None if statements else self.checked.types.get(node)
+            t = None if statements else _tinfo(self.checked.types.get(node))
             if what is not None:
                 self.store[1](what, (snippet, t))
         fn = mod.add(snippet)

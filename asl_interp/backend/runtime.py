@@ -1,7 +1,9 @@
 """What generated code runs on: its helpers, its run-time errors, and the loaded module.
 
-In: a :class:`~asl_interp.backend.codegen.Generated` (Python source plus the objects it names)
-and, at each evaluation, a :class:`~asl_interp.lib.world.World`.
+In: a :class:`Generated` (Python source plus the objects it names, made by
+:mod:`asl_interp.backend.codegen`; defined here, with :class:`Snippet`, :class:`Sig` and
+:class:`TInfo`, so that running a stored module needs neither the generator nor the
+checker) and, at each evaluation, a :class:`~asl_interp.lib.world.World`.
 Out: :class:`Module`, the executed source with its World bound while an evaluation runs:
 :meth:`Module.run` calls an ASL function (or a compiled snippet) and returns its value in the
 :mod:`asl_interp.lib.values` conventions.
@@ -28,6 +30,8 @@ import sys
 from collections.abc import Iterator
 from typing import Any
 
+import attrs
+
 from ..errors import ASLAssertionError, ASLError, ASLRuntimeError, Span, StateError, UsageError, source_line
 from ..lib import limits
 from ..lib.primitives import PrimContext, lookup
@@ -40,6 +44,91 @@ DEFAULT_RECURSION_LIMIT = 400
 #: Python's recursion limit while generated code runs (and while Python compiles it: its
 #: compiler recurses once per nesting level of an expression).
 PY_RECURSION = 30_000
+
+
+# ======================================================================================
+# What the generator hands over (codegen makes these; the on-disk cache stores them)
+# ======================================================================================
+
+
+class TInfo:
+    """A static type as the run time needs it: kind, width, name, element types."""
+
+    __slots__ = ("kind", "width", "name", "elems")
+
+    def __init__(self, kind: str, width: int | None = None, name: str | None = None, elems: tuple = ()):
+        self.kind = kind
+        self.width = width
+        self.name = name
+        self.elems = elems
+
+    def __getstate__(self) -> tuple:
+        return (self.kind, self.width, self.name, self.elems)
+
+    def __setstate__(self, state: tuple) -> None:
+        self.kind, self.width, self.name, self.elems = state
+
+
+@attrs.define(eq=False)
+class Sig:
+    """A generated function's signature as the run time needs it (picklable, no AST):
+    ``params`` ``[(name, TInfo)]``; ``width_params`` the width variables passed after the
+    ASL parameters; ``obj_params`` the parameters held as ``Bits`` objects."""
+
+    name: str
+    kind: str
+    params: list
+    result: TInfo | None
+    width_from_param: dict
+    width_params: list
+    result_wvar: str | None
+    same_width: tuple
+    obj_params: frozenset
+
+
+@attrs.define(eq=False)
+class Generated:
+    """One generated module (what the on-disk cache stores)."""
+
+    source: str
+    objects: dict
+    infos: dict                      # python name -> Sig
+    asl_names: dict                  # python name -> ASL function name
+    consts: dict                     # constant -> TInfo
+    members: frozenset
+    globals: list                    # non-register globals, by name
+    storage: dict                    # RegisterModel.storage: lazy values' value semantics
+    filename: str
+    call_sites: dict                 # (file, line) -> [(callee ASL name, span)]
+    reads_at: dict                   # (file, line) -> {variable: span of its read}
+    stmts_at: dict = attrs.field(factory=dict)  # (file, line) -> span of the ASL statement it runs
+    #: direct-storage variant: (file, line, column in bytes) of each ``R[storage]`` read of a
+    #: register's bits -> ``(register, high, low, span)``, which names the read when the
+    #: storage has no value for it (see :meth:`~asl_interp.backend.runtime.Module.run`)
+    storage_reads: dict = attrs.field(factory=dict)
+    branches: bool = False
+    lines: bool = False
+    direct: bool = False
+    uses_lazy: bool = False
+    #: ``source`` compiled (as ``filename``), in :mod:`marshal`'s form, filled in when the
+    #: module is first executed: a module read from the cache runs without compiling. The
+    #: cache's key covers the Python version, which fixes this form.
+    code: bytes = b""
+
+
+@attrs.define(eq=False)
+class Snippet:
+    """A user's expression or statements, generated as one Python function ``name`` taking
+    no arguments: it returns the expression's value (values.py conventions), or a dict of the
+    variables the statements assign or declare."""
+
+    name: str
+    source: str
+    objects: dict
+    call_sites: dict
+    reads_at: dict
+    stmts_at: dict
+    storage_reads: dict = attrs.field(factory=dict)  # as Generated.storage_reads
 
 
 # ======================================================================================
@@ -307,7 +396,7 @@ class _Rt:
 
 
 class Module:
-    """A :class:`~asl_interp.backend.codegen.Generated` executed: its functions, ready to run
+    """A :class:`Generated` executed: its functions, ready to run
     against a World. Not thread-safe: one evaluation at a time (the World is bound to the
     module's namespace while it runs); a nested evaluation against another World (a
     primitive calling back, or a caller evaluating inside a World hook) saves and restores
