@@ -47,6 +47,7 @@ Guarantees:
 from __future__ import annotations
 
 import itertools
+import re
 from typing import Any
 
 from ..lib.values import mask_bits
@@ -83,6 +84,26 @@ def _is_obj(t: T | None) -> bool:
 #: Brackets the number of a direct storage read in a line being generated (see _FuncGen.rd);
 #: a NUL is never part of generated Python text otherwise (repr() escapes it).
 _SITE = "\0"
+
+
+#: The helpers a leaf function may call: they compute on ints (or build a ``Bits`` of one) or
+#: make an error, and reach neither the World nor generated code.
+_LEAF_CALLS = frozenset({
+    "_Bits", "_no_return", "_no_arm", "_rt_error", "_assert_error", "_store_width", "_return_width",
+    "_steps_loop", "_sint", "_div", "_mod", "_exactdiv", "_eqw", "_masked", "_check_slice", "_checked_hi",
+    "_store_checked", "_pow", "_shl", "_shr", "_mul", "_width", "_Limit", "_negative_width", "_ext_error",
+    "range", "len",
+    # keywords before a parenthesis
+    "if", "elif", "while", "not", "and", "or", "in", "is", "else", "return", "raise", "for", "lambda",
+})
+_CALL = re.compile(r"(?<![\w.])(\.?[A-Za-z_]\w*)\s*\(")
+
+
+def _is_leaf(lines: list[str]) -> bool:
+    """Whether generated function body ``lines`` call nothing but :data:`_LEAF_CALLS`: no
+    ASL function, primitive, World hook or method runs inside it, so no nested call can
+    observe its level of nesting (a call written in a string literal only makes it no leaf)."""
+    return all(name in _LEAF_CALLS for line in lines for name in _CALL.findall(line))
 
 
 def _mask(w: int) -> int:
@@ -537,12 +558,19 @@ class _FuncGen(ast.Visitor):
             self.stmts.insert(n0 + k, None)
 
     # ---- functions -----------------------------------------------------------------------
-    def _prologue(self, level: int, head: list[str], count: bool = True) -> None:
+    def _prologue(self, level: int, head: list[str], count: bool = True, leaf: bool = False) -> None:
         """Count a step and a level of nesting; over either limit is the run time's error at
-        the call site. A snippet (``count`` false) only declares the globals it writes."""
-        globs = ["_STEPS", "_DEPTH"] + sorted(self.assigned_globals)
+        the call site. A snippet (``count`` false) only declares the globals it writes. A
+        ``leaf`` (see :func:`_is_leaf`) checks the level it would be at without recording it:
+        nothing can run inside it to see the count."""
+        globs = ["_STEPS"] + ([] if leaf else ["_DEPTH"]) + sorted(self.assigned_globals)
         head.append("    " * level + "global " + ", ".join(globs))
         if not count:
+            return
+        if leaf:
+            head.append("    " * level + "_STEPS -= 1")
+            head.append("    " * level + "if _STEPS < 0 or _DEPTH >= _DMAX:")
+            head.append("    " * level + "    raise _Limit('steps' if _STEPS < 0 else 'depth')")
             return
         head.append("    " * level + "_STEPS -= 1")
         head.append("    " * level + "_DEPTH += 1")
@@ -560,12 +588,18 @@ class _FuncGen(ast.Visitor):
             self.emit(2, f"raise _no_return({info.name!r}, {self.g.span(info.decl)})")
         body, meta = self.out, self.meta
         head = [f"def {pyname}({', '.join(params)}):  # {info.signature}"]
-        self._prologue(1, head)
+        leaf = _is_leaf(body + self.hoisted)
+        self._prologue(1, head, leaf=leaf)
         if self.g.views is not None and any("R[" in line for line in body + self.hoisted):
             head.append("    R = _R")
-        head.append("    try:")
-        head.extend("        " + h for h in self.hoisted)
-        tail = ["    finally:", "        _DEPTH -= 1"]
+        if leaf:  # the body one level out: no try/finally to keep the nesting count
+            head.extend("    " + h for h in self.hoisted)
+            body = [line[4:] for line in body]
+            tail = []
+        else:
+            head.append("    try:")
+            head.extend("        " + h for h in self.hoisted)
+            tail = ["    finally:", "        _DEPTH -= 1"]
         self.out = head + body + tail
         self.meta = [None] * len(head) + meta + [None] * len(tail)
         self.stmts = [None] * len(head) + self.stmts + [None] * len(tail)
