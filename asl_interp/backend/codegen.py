@@ -19,12 +19,17 @@ Emission options (one generated module per combination; the meaning is the same 
   and the left operand of ``&&``/``||`` when it decides the result alone; ``reads`` is the
   part of ``world.read_log()`` recorded while the condition was evaluated.
 - ``lines``: ``world.on_line(span)`` before each statement.
-- ``views``: the *direct-storage* variant for a
-  :class:`~asl_interp.backend.runtime.FlatWorld`: constant-range register reads and writes
-  become operations on its storage dict (writes go through the World when the program keeps
-  whole registers lazy).
+- ``views``: the *direct-storage* variant for a World with a ``storage`` dict (a
+  :class:`~asl_interp.backend.runtime.FlatWorld`, or a
+  :class:`~asl_interp.lib.world.MemoryWorld` that records nothing, each register its own
+  storage): constant-range register reads and writes become operations on that dict
+  (writes go through the World when the program keeps whole registers lazy). A register
+  the dict has no value for (a strict MemoryWorld's unset one) fails its first read with the
+  World's own error at that read (:attr:`Generated.storage_reads` maps the read's place in
+  the generated text to its span); a write gives it the bits written.
 Every form counts steps (ASL calls and loop iterations) and nested calls against the limits
-:meth:`~asl_interp.backend.runtime.Module.run` sets.
+:meth:`~asl_interp.backend.runtime.Module.run` sets (a function that calls nothing checks
+the nesting limit without keeping the count: nothing inside it could observe it).
 
 Guarantees:
 - Every machine access goes through ``world.read_bits``/``world.write_bits`` with the
