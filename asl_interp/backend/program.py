@@ -26,7 +26,11 @@ Public API
     generated once per program and form (kept in the process, and in the program's ``store``
     when it has one: the on-disk cache); ``filename`` names it in diagnostics.
 
-``Program.value_type(text, **same options)``: the static type of such an expression.
+``Program.value_type(text, **same options)``: the static type of such an expression, as the
+run time describes it (a :class:`~asl_interp.backend.runtime.TInfo`: kind, width, name).
+
+``Program(checked, ...)`` takes the checked program or a function that loads it on first
+need (:func:`asl_interp.app.loading.load_runnable`: a warm ``asl-interp eval``).
 
 ``Program.run_statements(text_or_stmts, world, **options) -> dict``
     Runs statements in a fresh top-level scope and returns each variable they assign or
