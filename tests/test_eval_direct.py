@@ -153,3 +153,35 @@ def test_a_warm_eval_loads_only_what_runs_the_stored_code(source, tmp_path):
     assert cold_out == warm_out == "8\n" and cold["rc"] == warm["rc"] == 0
     assert "asl_interp.static.checker" in cold["loaded"]
     assert warm["loaded"] == []
+
+
+NESTED = """\
+integer Inner()
+    return UInt(CPTR_EL2.TFP);
+
+integer Outer()
+    CPTR_EL3.TFP = '1';
+    return integer IMPLEMENTATION_DEFINED "nested";
+"""
+
+
+def test_an_unset_register_in_a_nested_evaluation_is_that_worlds_error(tmp_path):
+    """A World hook that evaluates against another World (here the IMPLEMENTATION_DEFINED
+    answer): the register that World has no value for is its error, at the nested read."""
+    from asl_interp.lib.world import MemoryWorld
+
+    folder = tmp_path / "nested"
+    folder.mkdir()
+    (folder / "nested.asl").write_text(NESTED, encoding="utf-8")
+    (folder / "registers.toml").write_text(REGISTERS, encoding="utf-8")
+    program = load_runnable([folder / "nested.asl"], folder / "registers.toml", use_cache=False)
+
+    class Asking(MemoryWorld):
+        def impdef(self, key, typ, span):
+            other = MemoryWorld(program.register_model, registers={"CPTR_EL3": 0}, strict=True, record=False)
+            return program.call("Inner", (), other)
+
+    world = Asking(program.register_model, registers={"CPTR_EL2": 1 << 10}, strict=True, record=False)
+    with pytest.raises(ASLError) as info:
+        program.call("Outer", (), world)
+    assert info.value.render().startswith(f"{folder / 'nested.asl'}:2:17: error: CPTR_EL2 is read but has no value")

@@ -560,6 +560,11 @@ class Module:
             self._bind(world)
             try:
                 return thunk()
+            except KeyError as exc:  # an unset register of this World: its error, while it is bound
+                err = self._storage_read_error(exc)
+                if err is None:
+                    raise
+                raise err from None
             finally:
                 ns.update(saved)
         self._bind(world)
