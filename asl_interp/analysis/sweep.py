@@ -24,9 +24,10 @@ per key and value), at its column; a line that is not JSON gets the decoder's ow
 cannot answer exactly (an unset bit on the path, a bit the profile's ``[state]`` sets given
 another value, a failed assertion), goes the general way: ``loads_json``, ``resolve_state``
 and ``Decider.run``, which hands over to ``Spec.run``. So each line gets the outcome (or
-the error) ``asl-interp run`` gives for that state. :func:`sweep_records` renders lines as
+the error) ``asl-interp run`` gives for that state. :func:`sweep_batches` renders lines as
 printed and, with ``jobs`` > 1, runs chunks of lines in worker processes, in order, so the
-output is the same whatever the number of jobs. ``benchmarks/sweep.py`` measures it.
+output is the same whatever the number of jobs; a worker sends a chunk's output back as one
+:class:`Batch` (joined text and a tally), so the parent's work is per chunk. ``benchmarks/sweep.py`` measures it.
 
 Errors: a line that is not a JSON object, or names an unknown register or field, or gives
 a bad value, is a :class:`~asl_interp.errors.UsageError` of that line (exit status 2); an
@@ -52,7 +53,7 @@ from ..machine.profile import Profile
 from ..machine.state import resolve_state
 
 __all__ = ["SweepResult", "sweep", "LineRunner", "render_sweep_line", "render_tally", "sweep_json", "Tally", "Record",
-           "Renderer", "SweepJob", "sweep_records", "CSV_COLUMNS"]
+           "Renderer", "SweepJob", "Batch", "batch", "sweep_batches", "CSV_COLUMNS"]
 
 
 @attrs.define(frozen=True, slots=True)
@@ -465,6 +466,12 @@ class Tally:
         else:
             self.outcomes[outcome_text] += 1
 
+    def merge(self, got: Batch) -> None:
+        """Count a :class:`Batch`'s lines (as :meth:`add` of each, in order)."""
+        self.states += got.states
+        self.errors += got.errors
+        self.outcomes.update(got.outcomes)
+
     def render(self) -> str:
         """The tally text (see the class docstring)."""
         states, errors, outcomes = self.states, self.errors, self.outcomes
@@ -609,35 +616,89 @@ CHUNK_LINES = 2000
 
 _WORKER: tuple[LineRunner, Renderer] | None = None
 
+#: Lines a :class:`Batch` holds at most on the in-process way (the output is written a batch
+#: at a time: fewer, larger writes).
+BATCH_LINES = 512
+
+
+class Batch(NamedTuple):
+    """Consecutive records, as the command line prints and counts them: ``parts`` in order,
+    each ``(False, lines joined by newlines)`` for standard output or ``(True, message)`` for
+    standard error; ``outcomes`` the text-form tally of these lines (first seen first);
+    ``errors`` how many were error lines; ``states`` how many state lines; ``phases`` the
+    error lines' phases. A worker sends one Batch per chunk: the parent's work is per chunk,
+    not per line."""
+
+    parts: list[tuple[bool, str]]
+    outcomes: Counter[str]
+    errors: int
+    states: int
+    phases: frozenset[str]
+
+
+def batch(records: Iterable[Record]) -> Batch:
+    """``records`` gathered into one :class:`Batch`."""
+    parts: list[tuple[bool, str]] = []
+    out: list[str] = []
+    outcomes: Counter[str] = Counter()
+    errors = states = 0
+    phases: set[str] = set()
+    for record in records:
+        states += 1
+        if record.err is not None:
+            if out:  # the lines before it first, as on a terminal they came first
+                parts.append((False, "\n".join(out)))
+                out = []
+            parts.append((True, record.err))
+        if record.out is not None:
+            out.append(record.out)
+        if record.tally is None:
+            errors += 1
+        else:
+            outcomes[record.tally] += 1
+        if record.phase is not None:
+            phases.add(record.phase)
+    if out:
+        parts.append((False, "\n".join(out)))
+    return Batch(parts, outcomes, errors, states, frozenset(phases))
+
 
 def _start_worker(job: SweepJob) -> None:
     global _WORKER
     _WORKER = job.runner()
 
 
-def _run_chunk(items: list[tuple[int, str]]) -> list[Record | None]:
+def _run_chunk(items: list[tuple[int, str] | Record]) -> Batch:
+    """A worker's chunk: ``(number, text)`` lines to run, and records the parent already
+    made (lines the reader refused), in order, as one :class:`Batch`."""
     assert _WORKER is not None
     run, render = _WORKER
-    out: list[Record | None] = []
-    for number, text in items:
-        out.append(render.run(run, number, text))
-    return out
+    records = []
+    for item in items:
+        if type(item) is Record:
+            records.append(item)
+        else:
+            record = render.run(run, item[0], item[1])
+            if record is not None:
+                records.append(record)
+    return batch(records)
 
 
-def sweep_records(job: SweepJob, lines: Iterable[str | ASLError], *, jobs: int = 1,
-                  runner: tuple[LineRunner, Renderer] | None = None) -> Iterator[Record]:
-    """Every state line of ``lines`` as a :class:`Record`, in order, whatever ``jobs``:
-    with ``jobs`` > 1 and more than one chunk of input, chunks of :data:`CHUNK_LINES` lines
-    go to that many worker processes (each builds the line runner once, from the on-disk
-    cache), at most a few chunks ahead of the output (memory stays flat). ``runner``: this
-    process's runner and renderer, when already made."""
+def sweep_batches(job: SweepJob, lines: Iterable[str | ASLError], *, jobs: int = 1,
+                  runner: tuple[LineRunner, Renderer] | None = None) -> Iterator[Batch]:
+    """Every state line of ``lines`` rendered (a :class:`Record` each, see :class:`Renderer`)
+    and gathered into :class:`Batch` es, in order, the same records whatever ``jobs``: with
+    ``jobs`` > 1 and more than one chunk of input, chunks of :data:`CHUNK_LINES` lines go to
+    that many worker processes (each builds the line runner once, from the on-disk cache), at
+    most a few chunks ahead of the output (memory stays flat), each coming back as one Batch.
+    ``runner``: this process's runner and renderer, when already made."""
     run, render = runner if runner is not None else job.runner()
     numbered = enumerate(lines, start=1)
 
-    def local(chunk: Iterable[tuple[int, str | ASLError]]) -> Iterator[Record]:
+    def records(chunk: Iterable[tuple[int, str | ASLError]]) -> Iterator[Record]:
         for number, text in chunk:
             if isinstance(text, ASLError):
-                yield render(SweepResult(text.span.line if text.span is not None else number, error=text))
+                yield _refused(render, number, text)
             else:
                 record = render.run(run, number, text)
                 if record is not None:
@@ -645,10 +706,18 @@ def sweep_records(job: SweepJob, lines: Iterable[str | ASLError], *, jobs: int =
 
     first = list(itertools.islice(numbered, CHUNK_LINES))
     if jobs <= 1 or len(first) < CHUNK_LINES:
-        yield from local(first)
-        yield from local(numbered)
-        return
-    yield from _parallel(job, itertools.chain([first], _chunks(numbered)), jobs, local)
+        stream = records(itertools.chain(first, numbered))
+        while True:
+            got = batch(itertools.islice(stream, BATCH_LINES))
+            if not got.states:
+                return
+            yield got
+    yield from _parallel(job, render, itertools.chain([first], _chunks(numbered)), jobs)
+
+
+def _refused(render: Renderer, number: int, err: ASLError) -> Record:
+    """The record of a line the reader refused (``err``)."""
+    return render(SweepResult(err.span.line if err.span is not None else number, error=err))
 
 
 def _chunks(numbered: Iterator[tuple[int, str | ASLError]]) -> Iterator[list[tuple[int, str | ASLError]]]:
@@ -659,33 +728,22 @@ def _chunks(numbered: Iterator[tuple[int, str | ASLError]]) -> Iterator[list[tup
         yield chunk
 
 
-def _parallel(job: SweepJob, chunks: Iterator[list[tuple[int, str | ASLError]]], jobs: int,
-              local: Any) -> Iterator[Record]:
-    """The records of ``chunks`` run by ``jobs`` worker processes, in order. A line the
-    reader already refused (an ASLError) is rendered here, in its place."""
+def _parallel(job: SweepJob, render: Renderer, chunks: Iterator[list[tuple[int, str | ASLError]]],
+              jobs: int) -> Iterator[Batch]:
+    """The batches of ``chunks`` run by ``jobs`` worker processes, in order. A line the
+    reader already refused (an ASLError) is rendered here and sent along in its place."""
     from collections import deque
     from concurrent.futures import ProcessPoolExecutor
 
     with ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker, initargs=(job,)) as pool:
         pending: deque = deque()
         for chunk in chunks:
-            texts = [(n, t) for n, t in chunk if not isinstance(t, ASLError)]
-            pending.append((chunk, pool.submit(_run_chunk, texts)))
+            items = [_refused(render, n, t) if isinstance(t, ASLError) else (n, t) for n, t in chunk]
+            pending.append(pool.submit(_run_chunk, items))
             while len(pending) > 2 * jobs:
-                yield from _merge(*pending.popleft(), local)
+                yield pending.popleft().result()
         while pending:
-            yield from _merge(*pending.popleft(), local)
-
-
-def _merge(chunk: list[tuple[int, str | ASLError]], future: Any, local: Any) -> Iterator[Record]:
-    done = iter(future.result())
-    for number, text in chunk:
-        if isinstance(text, ASLError):
-            yield from local([(number, text)])
-        else:
-            record = next(done)
-            if record is not None:
-                yield record
+            yield pending.popleft().result()
 
 
 def sweep_json(result: SweepResult) -> dict[str, Any]:

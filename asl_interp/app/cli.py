@@ -534,7 +534,7 @@ def _add_sweep(p: argparse.ArgumentParser) -> None:
 def _cmd_sweep(args: argparse.Namespace) -> int:
     import attrs
 
-    from ..analysis.sweep import SweepJob, Tally, read_lines, sweep_records
+    from ..analysis.sweep import SweepJob, Tally, read_lines, sweep_batches
     from ..errors import UsageError
     from ..lib.limits import LIMITS
     from .api import load_spec
@@ -559,35 +559,20 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
     header = runner[1].header()
     if header is not None:
         write(header)
-    pending: list[str] = []  # standard output lines not yet written (written in batches: fewer, larger writes)
-
-    def flush() -> None:
-        if pending:
-            with bar.external():
-                write("\n".join(pending))
-            pending.clear()
-
     with closing, progress("sweep", unit=" lines", quiet=args.quiet) as bar:
-        for record in sweep_records(job, read_lines(stream, source), jobs=args.jobs, runner=runner):
-            if record.phase is not None:
-                status = max(status, EXIT_FOR_PHASE.get(record.phase, 1))
-            if record.err is not None:
+        for got in sweep_batches(job, read_lines(stream, source), jobs=args.jobs, runner=runner):
+            for to_stderr, text in got.parts:
                 with bar.external():
-                    if pending:  # the lines before it first, as on a terminal they came first
-                        write("\n".join(pending))
-                        pending.clear()
-                    print(record.err, file=sys.stderr)
-            if record.out is not None:
-                pending.append(record.out)
-                if len(pending) >= 512:
-                    flush()
+                    if to_stderr:
+                        print(text, file=sys.stderr)
+                    else:
+                        write(text)
+            for phase in got.phases:
+                status = max(status, EXIT_FOR_PHASE.get(phase, 1))
             if form == "text":
-                tally.add(record.tally)
-            done += 1
-            if not done & 511:
-                bar.set(done)
-        flush()
-        bar.set(done)
+                tally.merge(got)
+            done += got.states
+            bar.set(done)
     if form == "text":
         write(tally.render())
     return status
