@@ -40,8 +40,8 @@ from ..lib.world import Read
 from ..machine.machine import Machine
 from ..syntax import ast
 
-__all__ = ["RULES", "Finding", "Rule", "broken", "entry_assertion", "entry_state", "probe_of", "render_rules",
-           "rule_lines", "state_consistency"]
+__all__ = ["RULES", "Finding", "Rule", "broken", "entry_assertion", "entry_state", "per_spec", "probe_of",
+           "render_rules", "rule_lines", "state_consistency"]
 
 #: The file name the rules' ASL is evaluated under (their spans; never a spec file).
 RULE_FILE = "<consistency>"
@@ -131,20 +131,51 @@ class _Skip(Exception):  # noqa: N818 - control flow: a rule could not finish
 # ======================================================================================
 
 
+#: Per loaded spec (by identity, checked through a weak reference): facts derived from its
+#: text, by name (see :func:`per_spec`).
+_PER_SPEC: dict[int, tuple[Callable[[], Any], dict[Any, Any]]] = {}
+
+
+def per_spec(spec: Any, key: Any, compute: Callable[[], Any]) -> Any:
+    """``compute()``, once per loaded spec and ``key``: a spec's text does not change while it
+    is loaded, so what is derived from it (its functions by name, the lines a rule cites,
+    exploration's facts) is derived once. Kept while the spec lives (a weak reference tells
+    a new spec at a reused address apart)."""
+    import weakref
+
+    held = _PER_SPEC.get(id(spec))
+    if held is None or held[0]() is not spec:
+        try:
+            ref: Callable[[], Any] = weakref.ref(spec)
+        except TypeError:  # an object without weak references: keep it alive with its facts
+            ref = lambda spec=spec: spec  # noqa: E731
+        held = _PER_SPEC[id(spec)] = (ref, {})
+    facts = held[1]
+    if key not in facts:
+        facts[key] = compute()
+    return facts[key]
+
+
 def _functions(spec: Any) -> dict[str, ast.FuncDef]:
-    out: dict[str, ast.FuncDef] = {}
-    for module in spec.modules:
-        for decl in module.decls:
-            if isinstance(decl, ast.FuncDef) and decl.name not in out and decl.span is not None:
-                out[decl.name] = decl
-    return out
+    def compute() -> dict[str, ast.FuncDef]:
+        out: dict[str, ast.FuncDef] = {}
+        for module in spec.modules:
+            for decl in module.decls:
+                if isinstance(decl, ast.FuncDef) and decl.name not in out and decl.span is not None:
+                    out[decl.name] = decl
+        return out
+
+    return per_spec(spec, "functions", compute)
 
 
 def _relpath(spec: Any, file: str) -> str:
-    try:
-        return str(Path(file).resolve().relative_to(Path(spec.path).resolve()))
-    except ValueError:
-        return file
+    def compute() -> str:
+        try:
+            return str(Path(file).resolve().relative_to(Path(spec.path).resolve()))
+        except ValueError:
+            return file
+
+    return per_spec(spec, ("relpath", file), compute)
 
 
 def rule_lines(spec: Any, rule: Rule) -> tuple[str, ...]:
@@ -159,6 +190,10 @@ def rule_lines(spec: Any, rule: Rule) -> tuple[str, ...]:
 
 def _cites(spec: Any, rule: Rule) -> list[tuple[str | None, str, int]]:
     """``(cited text or None for a definition, file, line)`` of each line ``rule`` cites."""
+    return per_spec(spec, ("cites", rule), lambda: _find_cites(spec, rule))
+
+
+def _find_cites(spec: Any, rule: Rule) -> list[tuple[str | None, str, int]]:
     funcs = _functions(spec)
     out: list[tuple[str | None, str, int]] = []
     for name, text in rule.cites:
