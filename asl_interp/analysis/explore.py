@@ -71,7 +71,7 @@ from ..machine.outcome import Outcome, PathStep, compared_outcome
 from ..machine.profile import Profile
 from ..machine.state import flatten_state, resolve_state
 from ..syntax import ast
-from .consistency import Finding, broken, entry_assertion
+from .consistency import broken, entry_assertion, per_spec
 
 __all__ = [
     "Counterexample",
@@ -487,16 +487,12 @@ class _SpecFacts:
     value_names: dict[str, dict[int, str]] = attrs.field(factory=dict)
 
 
-#: Per loaded spec (by identity, checked through a weak reference): its facts.
-_FACTS: dict[int, tuple[Any, _SpecFacts]] = {}
-
-
 def _spec_facts(spec: Any) -> _SpecFacts:
-    import weakref
+    """The spec's :class:`_SpecFacts`, found once per loaded spec."""
+    return per_spec(spec, "explore facts", lambda: _find_facts(spec))
 
-    cached = _FACTS.get(id(spec))
-    if cached is not None and cached[0]() is spec:
-        return cached[1]
+
+def _find_facts(spec: Any) -> _SpecFacts:
     stmt_lines: dict[str, set[int]] = {}
     members: list[str] = []
     wrapper_permits: dict[str, list[str]] = {}
@@ -527,13 +523,7 @@ def _spec_facts(spec: Any) -> _SpecFacts:
                     elif node.name == "ConstrainUnpredictable":
                         sites.setdefault(arg, []).extend(members)
     names: dict[str, dict[int, str]] = {}
-    facts = _SpecFacts(stmt_lines, members, sites, _read_sites(spec, names), names)
-    try:
-        ref: Any = weakref.ref(spec)
-    except TypeError:  # an object without weak references: keep it alive with its facts
-        ref = lambda spec=spec: spec  # noqa: E731
-    _FACTS[id(spec)] = (ref, facts)
-    return facts
+    return _SpecFacts(stmt_lines, members, sites, _read_sites(spec, names), names)
 
 
 def _read_sites(spec: Any, names: dict[str, dict[int, str]]) -> dict[Span, list[Callable[[int], bool]]]:
@@ -756,32 +746,75 @@ class _Judge:
     def __init__(self, spec: Any, call: str, profile: Profile, vary: set[str], permitted: Any, enums: Any):
         self.spec, self.call, self.profile = spec, call, profile
         self.vary, self.permitted, self.enums = vary, permitted, enums
+        #: The rules' verdicts so far (see _rules_on), as a decision tree over the bits they
+        #: read: per open answer set, nodes ``(storage, mask, children)`` keyed by what the
+        #: state holds in those bits, ending in ``(rule ids broken, (storage, mask) read)``.
+        self._verdicts: dict[Any, Any] = {}
 
-    def _probe(self, machine: ExploreMachine, base: tuple[dict[str, int], dict[str, int]],
-               assign: Mapping[Var, int]) -> ExploreMachine:
+    def _probe(self, machine: ExploreMachine, values: dict[str, int], known: dict[str, int]) -> ExploreMachine:
         probe = ExploreMachine(self.spec.model, self.profile, machine.choices, constants=self.spec.constants, trace=True,
                                observe=self.spec.entry, vary=self.vary, permitted=self.permitted, enums=self.enums,
                                open_questions=False)
+        probe._value, probe._known = dict(values), dict(known)  # the probe's own: ours key the tree
+        return probe
+
+    def _rules_on(self, machine: ExploreMachine, values: dict[str, int],
+                  known: dict[str, int]) -> tuple[tuple[str, ...], tuple[tuple[str, int], ...]]:
+        """The ids of the rules the state (``values``, ``known``) breaks, in rule order, and
+        the storage bits the rules read, in the order first read.
+
+        The rules' evaluation is a function of the bits it reads (whether set, and their
+        values) and of the run's open answers, nothing else: the same bits on another state
+        take it down the same reads to the same verdict. So each evaluation is remembered
+        as a path of a decision tree over the bits read, and a state that follows a known
+        path to its end gets that path's verdict without evaluating the rules again."""
+        answers = frozenset((v, c) for v, c in machine.choices.items() if v.kind != "state")
+        node = self._verdicts.get(answers)
+        while isinstance(node, list):  # a read: [storage, mask, children]
+            storage, mask, children = node
+            held = known[storage] & mask
+            node = children.get((held, values[storage] & held))
+        if node is not None:
+            return node
+        reads: list[Read] = []
+        ids = tuple(f.rule.id for f in broken(self.spec, self._probe(machine, values, known), self.call, reads))
+        views = self.spec.model.views
+        bits: dict[tuple[str, int], None] = {}
+        for r in reads:
+            view = views[r.register]
+            bits[(view.storage, ((1 << (r.high - r.low + 1)) - 1) << (r.low + view.offset))] = None
+        verdict = (ids, tuple(bits))
+        self._remember(answers, verdict, values, known)
+        return verdict
+
+    def _remember(self, answers: Any, verdict: Any, values: dict[str, int], known: dict[str, int]) -> None:
+        """Add the path of ``verdict``'s reads on this state to the tree (see _rules_on)."""
+        holder, key = self._verdicts, answers
+        for storage, mask in verdict[1]:
+            node = holder.get(key)
+            if node is None:
+                node = holder[key] = [storage, mask, {}]
+            elif not isinstance(node, list) or node[0] != storage or node[1] != mask:
+                return  # pragma: no cover - the evaluation is deterministic: never another read here
+            holder = node[2]
+            held = known[storage] & mask
+            key = (held, values[storage] & held)
+        holder[key] = verdict
+
+    def _evaluate(self, machine: ExploreMachine, base: Any, assign: Mapping[Var, int],
+                  classes: Sequence[Var]) -> tuple[tuple[str, ...], list[Var]]:
+        """The ids of the rules broken on the state ``assign`` gives the classes, and the
+        classes the rules read."""
         values, known = dict(base[0]), dict(base[1])
         for var, value in assign.items():
             values[var.key] = (values[var.key] & ~var.mask) | (value & var.mask)
-        probe._value, probe._known = values, known
-        return probe
-
-    def _evaluate(self, machine: ExploreMachine, base: Any, assign: Mapping[Var, int],
-                  classes: Sequence[Var]) -> tuple[list[Finding], list[Var]]:
-        """The findings on the state ``assign`` gives the classes, and the classes the rules read."""
-        reads: list[Read] = []
-        findings = broken(self.spec, self._probe(machine, base, assign), self.call, reads)
-        views = self.spec.model.views
+        ids, bits = self._rules_on(machine, values, known)
         touched: list[Var] = []
-        for r in reads:
-            view = views[r.register]
-            mask = ((1 << (r.high - r.low + 1)) - 1) << (r.low + view.offset)
+        for storage, mask in bits:
             for var in classes:
-                if var.key == view.storage and var.mask & mask and var not in touched:
+                if var.key == storage and var.mask & mask and var not in touched:
                     touched.append(var)
-        return findings, touched
+        return ids, touched
 
     def completed(self, machine: ExploreMachine) -> _Verdict:
         """The verdict on a run that completed (see the class docstring)."""
@@ -792,14 +825,14 @@ class _Judge:
         own = {v: min(machine.choices[v]) for v in classes}
         findings, touched = self._evaluate(machine, base, own, classes)
         if not touched:
-            return _Verdict(not findings, (), (findings[0].rule.id,) if findings else ())
-        results: dict[tuple[int, ...], list[Finding]] = {}
+            return _Verdict(not findings, (), findings[:1])
+        results: dict[tuple[int, ...], tuple[str, ...]] = {}
         while True:
             size = 1
             for var in touched:
                 size *= len(machine.choices[var])
             if size > MAX_JUDGED:  # too many to judge one by one: judged by the run's own values
-                return _Verdict(not findings, (), (findings[0].rule.id,) if findings else ())
+                return _Verdict(not findings, (), findings[:1])
             more: list[Var] = []
             results = {}
             for combo in itertools.product(*(sorted(machine.choices[v]) for v in touched)):
@@ -810,7 +843,7 @@ class _Judge:
                 break
             touched = touched + more
         good = [combo for combo, found in results.items() if not found]
-        reasons = tuple(dict.fromkeys(found[0].rule.id for found in results.values() if found))
+        reasons = tuple(dict.fromkeys(found[0] for found in results.values() if found))
         if len(good) == len(results):
             return _Verdict(True)
         if not good:
