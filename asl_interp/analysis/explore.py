@@ -65,7 +65,7 @@ from ..errors import (
     suggest,
 )
 from ..lib.values import mask_bits
-from ..lib.world import Read, TypeDesc
+from ..lib.world import InstructionEnded, Read, TypeDesc
 from ..machine.machine import Machine
 from ..machine.outcome import Outcome, PathStep, compared_outcome
 from ..machine.profile import Profile
@@ -167,8 +167,12 @@ class ExploreMachine(Machine):
                  trace: bool = False, vary: Iterable[str] = (), permitted: Callable[[str], list[str]] | None = None,
                  enums: Mapping[str, Sequence[str]] | None = None, max_branch_bits: int = DEFAULT_MAX_BRANCH_BITS,
                  sites: Mapping[Span, Any] | None = None, fix_option: str = "--set", observe: Iterable[str] = (),
-                 stop_at_entry: bool = False, open_questions: bool = True):
+                 stop_at_entry: bool = False, open_questions: bool = True, deferred: bool = False):
         self.choices = dict(choices)
+        #: True: an evaluation the text took to the end of the instruction gives a
+        #: :class:`Deferred` outcome, built when asked for (exploration builds only the
+        #: outcomes of the runs it keeps)
+        self.deferred = deferred
         #: False for a probe (the consistency rules on a run's state): a question the choices
         #: do not answer is an error (the rule is skipped), never a new branch
         self.open_questions = open_questions
@@ -186,6 +190,13 @@ class ExploreMachine(Machine):
 
         super().__init__(model, profile, unset=self._supply, on_missing_impdef=self._open_impdef,
                          constants=constants, trace=trace, observe=observe, stop_at_entry=stop_at_entry)
+
+    def ended(self, payload: Any) -> Outcome | Deferred:
+        # Only the state an entry left is read without deciding anything: an entry's record
+        # (a boundary primitive's) is settled, which examines its unset bits (and branches).
+        if self.deferred and isinstance(payload, InstructionEnded):
+            return Deferred(lambda: Machine.ended(self, payload))
+        return super().ended(payload)
 
     def apply_choices(self) -> None:
         """Write each state class's smallest member into storage (before the run)."""
@@ -310,6 +321,16 @@ class ExploreMachine(Machine):
         self.record_choice(which, choice, span, "exploration")
         return choice
 
+
+
+class Deferred:
+    """An outcome not built yet: ``build()`` builds it (from the machine as the run left it;
+    nothing of the machine changes after a run)."""
+
+    __slots__ = ("build",)
+
+    def __init__(self, build: Callable[[], Outcome]):
+        self.build = build
 
 
 def _group_by(values: Iterable[int], mask: int) -> list[set[int]]:
@@ -661,7 +682,7 @@ def explore(spec: Any, call: str, *, profile: str | Path | Profile = "default",
                                  observe=spec.entry,
                                  vary=vary_keys, permitted=permitted, enums=enums,
                                  max_branch_bits=max_branch_bits, sites=facts.read_sites,
-                                 fix_option=fix_option, stop_at_entry=stop_at_entry)
+                                 fix_option=fix_option, stop_at_entry=stop_at_entry, deferred=True)
         if fixed:
             machine.apply_state(fixed)
         machine.apply_choices()
@@ -680,6 +701,8 @@ def explore(spec: Any, call: str, *, profile: str | Path | Profile = "default",
             # A refined run is judged already, unless it asked new questions (its choices grew)
             fresh = not judged or machine.choices != choices
             verdict = judge.completed(machine) if judge is not None and fresh else None
+            if isinstance(outcome, Deferred) and (verdict is None or verdict.keep):
+                outcome = outcome.build()  # (only a run kept needs its outcome)
             if verdict is None:
                 leaves.append(_leaf(machine, machine.choices, outcome, None))
             else:
