@@ -781,24 +781,28 @@ class _Judge:
         probe._value, probe._known = dict(values), dict(known)  # the probe's own: ours key the tree
         return probe
 
-    def _rules_on(self, machine: ExploreMachine, values: dict[str, int],
-                  known: dict[str, int]) -> tuple[tuple[str, ...], tuple[tuple[str, int], ...]]:
-        """The ids of the rules the state (``values``, ``known``) breaks, in rule order, and
-        the storage bits the rules read, in the order first read.
+    def _rules_on(self, machine: ExploreMachine, base: tuple[dict[str, int], dict[str, int]],
+                  assign: dict[str, int]) -> tuple[tuple[str, ...], tuple[tuple[str, int], ...]]:
+        """The ids of the rules the state ``base`` (values, set bits) with the storage values
+        ``assign`` breaks, in rule order, and the storage bits the rules read, in the order
+        first read.
 
         The rules' evaluation is a function of the bits it reads (whether set, and their
         values) and of the run's open answers, nothing else: the same bits on another state
         take it down the same reads to the same verdict. So each evaluation is remembered
         as a path of a decision tree over the bits read, and a state that follows a known
         path to its end gets that path's verdict without evaluating the rules again."""
+        values, known = base
         answers = frozenset((v, c) for v, c in machine.choices.items() if v.kind != "state")
         node = self._verdicts.get(answers)
         while isinstance(node, list):  # a read: [storage, mask, children]
             storage, mask, children = node
             held = known[storage] & mask
-            node = children.get((held, values[storage] & held))
+            value = assign.get(storage)
+            node = children.get((held, (values[storage] if value is None else value) & held))
         if node is not None:
             return node
+        values = {**values, **assign}
         reads: list[Read] = []
         ids = tuple(f.rule.id for f in broken(self.spec, self._probe(machine, values, known), self.call, reads))
         views = self.spec.model.views
@@ -824,14 +828,16 @@ class _Judge:
             key = (held, values[storage] & held)
         holder[key] = verdict
 
-    def _evaluate(self, machine: ExploreMachine, base: Any, assign: Mapping[Var, int],
-                  classes: Sequence[Var]) -> tuple[tuple[str, ...], list[Var]]:
+    def _evaluate(self, machine: ExploreMachine, base: tuple[dict[str, int], dict[str, int]],
+                  assign: Mapping[Var, int], classes: Sequence[Var]) -> tuple[tuple[str, ...], list[Var]]:
         """The ids of the rules broken on the state ``assign`` gives the classes, and the
         classes the rules read."""
-        values, known = dict(base[0]), dict(base[1])
+        values = base[0]
+        changed: dict[str, int] = {}
         for var, value in assign.items():
-            values[var.key] = (values[var.key] & ~var.mask) | (value & var.mask)
-        ids, bits = self._rules_on(machine, values, known)
+            was = changed.get(var.key, values[var.key])
+            changed[var.key] = (was & ~var.mask) | (value & var.mask)
+        ids, bits = self._rules_on(machine, base, changed)
         touched: list[Var] = []
         for storage, mask in bits:
             for var in classes:
