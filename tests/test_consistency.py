@@ -172,3 +172,53 @@ def test_explore_all_states_option(capsys):
     assert main(["explore", "CheckVFPEnabled(TRUE)", *sets, "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["consistent"] is True and data["left_out"] == {"mode-valid": 1} and data["inconsistent"] == 1
+
+
+# Explorations that must come out the same whether the judge's remembered verdicts and the
+# deferred outcomes are used or not: an AArch64 check over its whole state, and AArch32
+# checks with the mode open (the rules split classes of modes and leave out most runs).
+JUDGED = [("CheckFPAdvSIMDEnabled64()", None), ("CheckVFPEnabled(TRUE)", "open mode"),
+          ("CheckVFPEnabled(TRUE)", "AArch32 EL2")]
+
+
+def _fixed(which):
+    return {"open mode": open_mode_guest(), "AArch32 EL2": {"PSTATE.nRW": 1, "PSTATE.EL": "EL2"}}.get(which)
+
+
+@pytest.mark.parametrize(("call", "fixed"), JUDGED)
+def test_the_judges_remembered_verdicts_are_the_rules_own(spec, call, fixed, monkeypatch):
+    """Every verdict the judge takes from its tree of earlier evaluations is what evaluating
+    the rules on that state gives (a judge with an empty tree evaluates them)."""
+    from asl_interp.analysis import explore as explore_module
+
+    judge_class = explore_module._Judge
+    remembered = judge_class._rules_on
+    asked = []
+
+    def checked(self, machine, base, assign):
+        got = remembered(self, machine, base, assign)
+        fresh = judge_class(self.spec, self.call, self.profile, self.vary, self.permitted, self.enums)
+        assert got == remembered(fresh, machine, base, assign)
+        asked.append(got)
+        return got
+
+    monkeypatch.setattr(judge_class, "_rules_on", checked)
+    table = explore_module.explore(spec, call, fixed=_fixed(fixed))
+    assert len(asked) > table.runs / 2 and table.left_out  # the rules were asked, and left paths out
+    assert len(set(asked)) < len(asked)  # some states share a verdict: the tree answered them
+
+
+@pytest.mark.parametrize(("call", "fixed"), JUDGED)
+def test_deferred_outcomes_and_remembered_verdicts_give_the_same_table(spec, call, fixed, monkeypatch):
+    """The table is the same, byte for byte, when every outcome is built at once and the
+    judge evaluates the rules on every state."""
+    from asl_interp.analysis import explore as explore_module
+
+    fast = explore_module.table_json(explore_module.explore(spec, call, fixed=_fixed(fixed)))
+    machine_class = explore_module.ExploreMachine
+    init = machine_class.__init__
+    monkeypatch.setattr(machine_class, "__init__", lambda self, *a, **k: init(self, *a, **{**k, "deferred": False}))
+    monkeypatch.setattr(explore_module._Judge, "_remember", lambda self, *a: None)
+    slow = explore_module.table_json(explore_module.explore(spec, call, fixed=_fixed(fixed)))
+    assert json.dumps(fast, sort_keys=True) == json.dumps(slow, sort_keys=True)
+    assert fast["inconsistent"] > 0
