@@ -149,3 +149,32 @@ def test_lazy_bits_read_only_what_is_examined_and_once():
     assert wide.read(63, 32) == 0 and len(world.reads) == 1  # zero extension reads nothing
     assert wide.v == 0xA5
     assert [r.name for r in world.reads] == ["R.A", "R<31:4>"]  # only the bits not yet read
+
+
+@st.composite
+def unset_parts(draw):
+    """Parts of an Unset value: (lo, width, origin, origin's lo), not overlapping."""
+    parts, lo = [], draw(st.integers(0, 8))
+    for origin in range(draw(st.integers(0, 4))):
+        w = draw(st.integers(1, 70))
+        parts.append((lo, w, origin, draw(st.integers(0, 64))))
+        lo += w + draw(st.integers(0, 5))
+    return tuple(parts)
+
+
+@SETTINGS
+@given(unset_parts(), st.integers(0, (1 << 300) - 1))
+def test_restricting_unset_parts_keeps_each_run_of_kept_bits(parts, keep):
+    from asl_interp.lib.values import _restrict
+
+    # bit by bit: each kept bit of a part, then joined into runs of consecutive bits
+    bits_kept = [(lo + i, o, olo + i) for lo, w, o, olo in parts for i in range(w) if keep >> (lo + i) & 1]
+    expected: list[tuple[int, int, int, int]] = []
+    for b, o, ob in bits_kept:
+        if expected and expected[-1][2] == o and expected[-1][0] + expected[-1][1] == b \
+                and expected[-1][3] + expected[-1][1] == ob:
+            lo, w, _, olo = expected[-1]
+            expected[-1] = (lo, w + 1, o, olo)
+        else:
+            expected.append((b, 1, o, ob))
+    assert _restrict(parts, keep) == tuple(expected)

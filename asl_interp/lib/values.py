@@ -202,19 +202,21 @@ def settled(v: Any) -> Any:
 
 
 def _restrict(parts: tuple, keep: int) -> tuple:
-    """``parts`` cut to the bits set in ``keep``."""
+    """``parts`` cut to the bits set in ``keep`` (each run of kept bits of a part, in order)."""
     out = []
-    for lo, w, o, olo in parts:
-        b = lo
-        end = lo + w
-        while b < end:
-            if keep >> b & 1:
-                start = b
-                while b < end and keep >> b & 1:
-                    b += 1
-                out.append((start, b - start, o, olo + start - lo))
-            else:
-                b += 1
+    for part in parts:
+        lo, w, o, olo = part
+        whole = (1 << w) - 1
+        m = (keep >> lo) & whole
+        if m == whole:
+            out.append(part)
+            continue
+        while m:
+            start = (m & -m).bit_length() - 1
+            run = m >> start
+            length = ((run + 1) & ~run).bit_length() - 1  # the run's trailing ones
+            out.append((lo + start, length, o, olo + start))
+            m &= ~(((1 << length) - 1) << start)
     return tuple(out)
 
 
