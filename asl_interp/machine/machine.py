@@ -34,6 +34,10 @@ from .outcome import ChoiceUse, ImpdefUse, Outcome, PathStep, UnknownUse, first_
 from .profile import Profile, check_profile_questions
 from .state import Constants, StateWrite, resolve_state, typed_answer
 
+#: ``tuple.__new__``: a named tuple (Read, PathStep) made from all its fields without the
+#: extra call its constructor makes (a run makes hundreds of each)
+_new_tuple = tuple.__new__
+
 #: ``on_unset(register, field_name_or_None, high, low, span) -> int``: a value for bits
 #: high:low of a register read before it was set (bits already set keep their value), or
 #: raise (exploration raises to branch).
@@ -213,8 +217,8 @@ class Machine(World):
             if not isinstance(value, Unset):  # pragma: no cover - the mask above is never empty
                 self.reads.append(Read(register, field, high, low, value, span, label))
             return value
-        read = Read(register, field, high, low, value, span, label,
-                    bool(self._written) and bool(self._written.get(storage, 0) & mask))
+        read = _new_tuple(Read, (register, field, high, low, value, span, label,
+                                 bool(self._written) and bool(self._written.get(storage, 0) & mask)))
         self.reads.append(read)
         if self._from_profile.get(storage, 0) & mask:
             self.profile_reads.append(read)
@@ -424,7 +428,7 @@ class Machine(World):
             self.lines.append(span)
 
     def on_branch(self, span: Span, condition: str, value: Any, reads: list[Read]) -> None:
-        self.path.append(PathStep(span, condition, value, tuple(reads)))
+        self.path.append(_new_tuple(PathStep, (span, condition, value, tuple(reads))))
 
     def instruction(self, key: str, span: Span | None) -> Any:
         """The profile's ``[instruction]`` property ``key`` (condition, length, encoding,
