@@ -257,7 +257,9 @@ class ExploreMachine(Machine):
         self.choices[var] = parts[0]
 
     def read_bits(self, register: str, high: int, low: int, span: Span | None) -> int:
-        open_vars = self.classes.get(self.model.views[register].storage) if self.classes else None
+        if not self.classes:
+            return Machine.read_bits(self, register, high, low, span)
+        open_vars = self.classes.get(self.model.views[register].storage)
         if open_vars:
             view = self.model.views[register]
             shift = low + view.offset
@@ -276,7 +278,7 @@ class ExploreMachine(Machine):
                         parts = sorted((frozenset(g) for g in _group_by(cls, mask)), key=min)
                     if len(parts) > 1:
                         self._fork(var, parts)
-        return super().read_bits(register, high, low, span)
+        return Machine.read_bits(self, register, high, low, span)
 
     def _known_bits(self, storage: str, mask: int) -> int:
         out = 0
@@ -979,12 +981,24 @@ def _with_decisive(leaves: list[Leaf], bad: list[Leaf],
             if compared is not None else None
         node = trie
         for step in leaf.path:
-            lines[id(step.span)] = (step.span.file, step.span.line)
-            arms = node.setdefault(id(step.span), {})
+            span = step.span
+            where = id(span)
+            arms = node.get(where)
+            if arms is None:
+                arms = node[where] = {}
+                if where not in lines:
+                    lines[where] = (span.file, span.line)
             if compared is not None:
-                below.setdefault(id(node), set()).add(key)
-                below.setdefault(id(arms), set()).add(key)
-            node = arms.setdefault(step.value, {})
+                for seen in (id(node), id(arms)):
+                    keys = below.get(seen)
+                    if keys is None:
+                        below[seen] = {key}
+                    else:
+                        keys.add(key)
+            child = arms.get(step.value)
+            if child is None:
+                child = arms[step.value] = {}
+            node = child
 
     def relevant(d: dict) -> bool:
         return compared is None or len(below.get(id(d), ())) > 1
