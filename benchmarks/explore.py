@@ -13,6 +13,12 @@ how many runs' worth of time an exploration costs. Then the worst case per profi
     python benchmarks/explore.py --spec armv8.6    # one version
     python benchmarks/explore.py --repeat 3        # medians of 3 (and a determinism check)
     python benchmarks/explore.py --quick           # two entry points, default profile, armv8.6 (smoke test)
+    python benchmarks/explore.py --against ../main # also each exploration by another checkout's code
+
+``--against DIR`` runs each exploration a second time with the ``asl_interp`` of another
+checkout (e.g. the main branch's), in a child process of the same interpreter right after
+this one's, and gives its CPU time and the ratio of the two: before/after figures from one
+run. The two must find the same paths, states, runs and left-out counts, or the script fails.
 
 Target: every entry point explores in under 1 s on every shipped profile. Nothing asserts a
 time; the script fails only if an exploration's figures change between repeats.
@@ -21,8 +27,12 @@ time; the script fails only if an exploration's figures change between repeats.
 from __future__ import annotations
 
 import itertools
+import json
 import re
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 from common import fail, median_time, parser, repeats, table
 
@@ -61,11 +71,44 @@ def _figures(result) -> tuple:
     return (result.paths, result.states, result.runs, tuple(sorted(result.left_out.items())))
 
 
+#: The child process of ``--against``: explores one call with the checkout on sys.path[0]
+#: (after one run, as this process does, to compile the call's text) and prints its figures
+#: as JSON.
+_CHILD = """
+import json, sys, time
+sys.path.insert(0, sys.argv[1])
+from asl_interp.analysis.explore import explore
+from asl_interp.app.api import load_spec
+spec = load_spec(sys.argv[2])
+try:
+    spec.run(sys.argv[4], profile=sys.argv[3], unset="zero")  # warm: the call's text compiles once
+except Exception:
+    pass
+w0, c0 = time.perf_counter(), time.process_time()
+r = explore(spec, sys.argv[4], profile=sys.argv[3])
+print(json.dumps({"cpu": time.process_time() - c0, "wall": time.perf_counter() - w0,
+                  "figures": [r.paths, r.states, r.runs, sorted(r.left_out.items())]}))
+"""
+
+
+def _other(root: Path, version: str, profile: str, call: str) -> dict:
+    """The exploration by the checkout at ``root`` (see ``--against``)."""
+    done = subprocess.run([sys.executable, "-c", _CHILD, str(root), version, profile, call],
+                          capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        fail(f"--against {root}: exploring {call} on {version} {profile} failed:\n{done.stderr}")
+    return json.loads(done.stdout.splitlines()[-1])
+
+
 def main() -> None:
     p = parser(__doc__.splitlines()[0])
     p.add_argument("--spec", action="append", choices=spec_versions(),
                    help="a spec version to explore (repeatable; default: every bundled version)")
+    p.add_argument("--against", type=Path, metavar="DIR",
+                   help="another checkout of asl-interp: explore each call with its code too, and compare")
     args = p.parse_args()
+    if args.against is not None and not (args.against / "asl_interp").is_dir():
+        raise SystemExit(f"--against {args.against}: not a checkout of asl-interp (no asl_interp/ folder)")
     n = repeats(args, full=1, quick=1)
     versions = args.spec or (["armv8.6"] if args.quick else spec_versions())
     rows = []
@@ -93,7 +136,7 @@ def main() -> None:
                 try:
                     seconds, result = median_time(timed, n)
                 except ASLError as err:  # a profile this call cannot be explored on: say so, go on
-                    rows.append([call, version, profile, "-", "-", "-", "-", "-", "-", "-", "-", "-",
+                    rows.append([call, version, profile, *["-"] * (9 + 2 * (args.against is not None)),
                                  f"{type(err).__name__}: {err.message}"[:60]])
                     continue
                 if len(figures) != 1:  # (with --repeat above 1: the repeats disagree)
@@ -103,9 +146,19 @@ def main() -> None:
                 rows.append([call, version, profile, result.paths, result.states, infeasible, result.inconsistent,
                              result.runs, seconds * 1000, cpu * 1000, seconds / result.runs * 1e6,
                              seconds / one_run if one_run else 0.0, ""])
-    print(table("explore: full decision tables of every entry point on every shipped profile",
+                if args.against is not None:
+                    other = _other(args.against, version, profile, call)
+                    mine = list(_figures(result))
+                    mine[3] = [list(kv) for kv in mine[3]]
+                    if other["figures"] != mine:
+                        fail(f"{call} on {version} {profile}: {args.against} finds {other['figures']}, this "
+                             f"checkout {mine}")
+                    rows[-1][-1:-1] = [other["cpu"] * 1000, other["cpu"] / cpu if cpu else 0.0]
+    against = ["other cpu ms", "other / this"] if args.against is not None else []
+    print(table("explore: full decision tables of every entry point on every shipped profile"
+                + (f" (and by {args.against})" if against else ""),
                 ["call", "spec", "profile", "paths", "states", "infeasible", "left out", "runs", "ms", "cpu ms",
-                 "us/run", "x one run", "note"], rows))
+                 "us/run", "x one run", *against, "note"], rows))
     timed_rows = [r for r in rows if r[8] != "-"]
     worst: dict[tuple[str, str], list] = {}
     for r in timed_rows:
