@@ -959,6 +959,10 @@ def _leaf(machine: ExploreMachine, choices: dict[Var, Any], outcome: Outcome | N
     return Leaf(choices, outcome, fields, (), tuple(reads), err, frozenset(explored), machine.final_path())
 
 
+#: (in _with_decisive) paths of different compared outcomes lie under this node
+_MIXED = object()
+
+
 def _with_decisive(leaves: list[Leaf], bad: list[Leaf],
                    compared: Callable[[Outcome], Any] | None = None) -> tuple[list[Leaf], list[Leaf]]:
     """Fill each leaf's decisive steps: the branches where some other path of the
@@ -975,10 +979,14 @@ def _with_decisive(leaves: list[Leaf], bad: list[Leaf],
     whose short-circuit sent the other path away), else the first that reads state at all."""
     trie: dict = {}
     lines: dict[int, tuple[str, int]] = {}
-    below: dict[int, set] = {}  # id of a trie dict -> the compared outcomes of the paths under it
+    # id of a trie dict -> the compared outcome of every path under it, or _MIXED when they
+    # differ (each outcome is one object: equal outcomes are the same key, compared by identity)
+    below: dict[int, Any] = {}
+    keys: dict[Any, Any] = {}
     for leaf in leaves + bad:
         key = (compared(leaf.outcome) if leaf.outcome is not None else ("assertion", leaf.error.message)) \
             if compared is not None else None
+        key = keys.setdefault(key, key)
         node = trie
         for step in leaf.path:
             span = step.span
@@ -990,18 +998,18 @@ def _with_decisive(leaves: list[Leaf], bad: list[Leaf],
                     lines[where] = (span.file, span.line)
             if compared is not None:
                 for seen in (id(node), id(arms)):
-                    keys = below.get(seen)
-                    if keys is None:
-                        below[seen] = {key}
-                    else:
-                        keys.add(key)
+                    have = below.get(seen)
+                    if have is None:
+                        below[seen] = key
+                    elif have is not key:
+                        below[seen] = _MIXED
             child = arms.get(step.value)
             if child is None:
                 child = arms[step.value] = {}
             node = child
 
     def relevant(d: dict) -> bool:
-        return compared is None or len(below.get(id(d), ())) > 1
+        return compared is None or below.get(id(d)) is _MIXED
 
     def after_parting(path: tuple[PathStep, ...], reading: list[int], i: int,
                       parted: set[tuple[str, int]]) -> int | None:
