@@ -63,7 +63,7 @@ import attrs
 
 from ..errors import ASLAssertionError, ASLError, ProfileError, StateError
 from ..lib.world import Read
-from ..machine.after import After, handler_view
+from ..machine.after import After, AfterPlan
 from ..machine.outcome import Outcome, PathStep
 from ..machine.profile import Profile
 from ..machine.state import StateFile, StateReader
@@ -128,7 +128,7 @@ class Decider:
     _base_known: dict[str, int] = attrs.field(init=False, repr=False)
     _profile_bits: dict[str, int] = attrs.field(init=False, repr=False)
     _readers: dict[bool, StateReader] = attrs.field(init=False, factory=dict, repr=False)
-    _plans: dict[int, _Plan] = attrs.field(init=False, factory=dict, repr=False)
+    _plans: dict[int, Any] = attrs.field(init=False, factory=dict, repr=False)
     _memo: dict[tuple, Outcome] = attrs.field(init=False, factory=dict, repr=False)
 
     def __attrs_post_init__(self) -> None:
@@ -194,78 +194,17 @@ class Decider:
                 unset: str) -> Outcome | None:
         """The outcome for merged storage ``values``/``known`` whose bits ``origin`` are still
         the profile's (see :meth:`Machine.profile_bits`), or None (see :meth:`run_given`).
-        Outcomes are memoised per leaf and the bits that leaf's outcome depends on."""
+        Each leaf's outcome is made by a function written for that leaf at its first use
+        (:func:`_leaf_source`); outcomes are memoised per leaf and the bits they depend on."""
         try:
             i = self._which[id(self.decide(values))]
         except (ASLAssertionError, StateError):
             return None  # a failed assertion or a register the tree needs not given: Spec.run says it
         plan = self._plans.get(i)
         if plan is None:
-            plan = self._plans[i] = _Plan.of(self._table[i], self._spec.model, self._profile_state)
-        for storage, mask in plan.examined if unset == "error" else plan.read:
-            if known.get(storage, 0) & mask != mask:
-                return None  # unset bits: the unset policy decides, in Spec.run's words
-        profile = self._profile_state
-        for storage, mask in plan.profile_read:
-            pmask, pvalue = profile[storage]
-            if (values.get(storage, 0) ^ pvalue) & pmask & mask:
-                return None  # the state changes bits the path read as the profile's
-        key = (i, plan.key(values, known, origin))
-        out = self._memo.get(key)
-        if out is None:
-            out = self._build(self._table[i], values, known, origin)
-            if len(self._memo) >= MEMO_OUTCOMES:
-                self._memo.clear()
-            self._memo[key] = out
-        return out
-
-    def _build(self, leaf: _Leaf, values: Mapping[str, int], known: Mapping[str, int],
-               origin: Mapping[str, int]) -> Outcome:
-        """Leaf ``leaf``'s outcome with its reads, path steps' reads, ``from_profile`` and
-        the state after entry filled in from the state."""
-        views = self._spec.model.views
-
-        def refill(reads: Sequence[Read]) -> tuple[Read, ...]:
-            out = []
-            for r in reads:
-                if r.written:  # the text's value, the same on the whole leaf
-                    out.append(r)
-                    continue
-                view = views[r.register]
-                shift, width = r.low + view.offset, r.high - r.low + 1
-                mask = ((1 << width) - 1) << shift
-                # bits this state leaves unset were only copied on this path: unknown, as in Spec.run
-                value = (values.get(view.storage, 0) & mask) >> shift \
-                    if known.get(view.storage, 0) & mask == mask else None
-                out.append(r if value == r.value and (value is None) == (r.value is None) else r._replace(value=value))
-            return tuple(out)
-
-        steps = []
-        for s in leaf.path:
-            if s.reads:
-                new = refill(s.reads)
-                if any(a is not b for a, b in zip(new, s.reads)):
-                    s = PathStep(s.span, s.condition, s.value, new)
-            steps.append(s)
-        path = tuple(steps) if any(a is not b for a, b in zip(steps, leaf.path)) else leaf.path
-        reads = refill(leaf.reads)
-        # the path read these bits before the text wrote them: the profile's where this state
-        # does not give them
-        from_profile = tuple(r for r in refill(leaf.outcome.from_profile) if _overlaps(views, r, origin))
-        out = attrs.evolve(leaf.outcome, reads=reads, path=path, copied=tuple(r for r in reads if r.value is None),
-                           from_profile=from_profile)
-        if not out.after:
-            return out
-        # what the entry copied from bits the exploration left unset, and the bits of the
-        # registers it wrote that it left alone, are this state's
-        model = self._spec.model
-        after = After(out.after, {name: mask for name, (mask, _words) in out.after_unknown.items()},
-                      out.after_copies, out.after_written).filled(model, values, known)
-        view = handler_view(model, after, target_state=out.target_state,
-                            el=int(out.target_el[2:]) if out.target_el else None, mode=out.mode)
-        return attrs.evolve(out, ec=view.ec, il=view.il, iss=view.iss, pc=view.pc, vector_offset=view.vector_offset,
-                            vector=view.vector, after=after.values, after_unknown=after.origins(model),
-                            after_copies=after.copies)
+            plan = self._plans[i] = _leaf_function(i, self._table[i], self._spec.model, self._profile_state,
+                                                   self._memo)
+        return plan(values, known, origin, unset != "error")
 
     def registers_from(self, state: Mapping[str, Any]) -> dict[str, int]:
         """Whole-register values for ``decide`` from a state mapping as ``Spec.run`` takes
@@ -273,68 +212,225 @@ class Decider:
         return self._spec.machine(self._profile_obj, state).storage()[0]
 
 
-def _overlaps(views: Mapping[str, Any], r: Read, bits: Mapping[str, int]) -> bool:
-    """Whether read ``r`` covers any of ``bits`` (storage -> mask)."""
-    view = views[r.register]
-    return bool(bits.get(view.storage, 0) & (((1 << (r.high - r.low + 1)) - 1) << (r.low + view.offset)))
-
-
 #: Outcomes a Decider keeps for :meth:`Decider.run` (keyed by leaf and the bits its outcome
 #: depends on) before it empties the memo: bounded memory whatever the input.
 MEMO_OUTCOMES = 4096
 
 
-@attrs.define(frozen=True, slots=True)
-class _Plan:
-    """What :meth:`Decider.run` needs to know of one leaf, made at its first use:
-    ``examined`` the ``(storage, mask)`` bits the tree dispatched on (unset ones: Spec.run
-    answers); ``read`` every bit the path read from the state (the ``zero`` policy needs all
-    of them set); ``profile_read`` the bits it read that the profile's [state] sets;
-    ``key(values, known, origin)`` the values of every bit the leaf's outcome depends on
-    (reads, the after-state's kept and copied bits, which reads are the profile's)."""
-
-    examined: tuple[tuple[str, int], ...]
-    read: tuple[tuple[str, int], ...]
-    profile_read: tuple[tuple[str, int], ...]
-    key: Any
-
-    @classmethod
-    def of(cls, leaf: _Leaf, model: Any, profile_state: Mapping[str, tuple[int, int]]) -> _Plan:
-        views = model.views
-        read: dict[str, int] = {}
-        for r in (*leaf.reads, *(r for s in leaf.path for r in s.reads), *leaf.outcome.from_profile):
-            view = views[r.register]
-            read[view.storage] = read.get(view.storage, 0) | (((1 << (r.high - r.low + 1)) - 1)
-                                                              << (r.low + view.offset))
-        depends = dict(read)
+def _leaf_function(index: int, leaf: _Leaf, model: Any, profile_state: Mapping[str, tuple[int, int]],
+                   memo: dict) -> Any:
+    """The function ``(values, known, origin, zero) -> Outcome | None`` that gives leaf
+    ``leaf``'s outcome for merged storage values (see :meth:`Decider._answer`), written as
+    Python for this leaf (:func:`_leaf_source`) and compiled."""
+    source, names = _leaf_source(index, leaf, model, profile_state)
+    after = leaf.outcome.after
+    plan = None
+    if after:
         out = leaf.outcome
-        for name, value in out.after.items():
-            register = "_PC" if name == "PC" else name
-            if "." in register:
-                reg, field = register.split(".", 1)
-                f = model.registers[reg].fields[field]
-                register, high, low = reg, f.high, f.low
-            else:
-                high, low = model.registers[register].width - 1, 0
-            view = views[register]
-            kept = ((1 << (high - low + 1)) - 1) & ~out.after_written.get(name, 0)
-            depends[view.storage] = depends.get(view.storage, 0) | (kept << (low + view.offset))
-            for c in out.after_copies.get(name, ()):
-                cview = views[c.register]
-                depends[cview.storage] = depends.get(cview.storage, 0) | (((1 << c.width) - 1)
-                                                                          << (c.register_lo + cview.offset))
-        origin: dict[str, int] = {}
+        plan = AfterPlan(model, After(after, {name: mask for name, (mask, _words) in out.after_unknown.items()},
+                                      out.after_copies, out.after_written),
+                         target_state=out.target_state, el=int(out.target_el[2:]) if out.target_el else None,
+                         mode=out.mode)
+    ns: dict[str, Any] = {"_memo": memo, "_MEMO": MEMO_OUTCOMES, "_Outcome": Outcome, "_PathStep": PathStep,
+                          "_rep": _with_value, "_fill": plan.fill if plan is not None else None, **names}
+    exec(compile(source, f"<decider leaf {index}>", "exec"), ns)  # noqa: S102 - our own generated text
+    return ns["leaf"]
+
+
+def _with_value(r: Read, value: int | None, _new: Any = tuple.__new__, _Read: Any = Read) -> Read:
+    """``r._replace(value=value)``, without its keyword machinery."""
+    return _new(_Read, (r[0], r[1], r[2], r[3], value, r[5], r[6], r[7]))
+
+
+def _leaf_source(index: int, leaf: _Leaf, model: Any,
+                 profile_state: Mapping[str, tuple[int, int]]) -> tuple[str, dict[str, Any]]:
+    """Python text of ``leaf(v, k, o, zero)`` for one leaf, and the constants it names.
+
+    ``v``/``k``: storage values and set bits (the profile's [state], then the state);
+    ``o``: the bits still the profile's; ``zero``: the ``zero`` unset policy. It returns None
+    where only ``Spec.run`` can answer exactly (bits the tree examined unset, or with
+    ``zero`` any bit the path read unset; a bit the path read that the profile's [state]
+    sets given another value), else the outcome (memoised by the bits it depends on). Each
+    read's value is ``(v[storage] >> shift) & width`` when its bits are set, else None; a
+    read whose bits the leaf's classes or the profile's [state] pin to the value the
+    exploration read is the leaf's own object; the state after entry is
+    :class:`~asl_interp.machine.after.AfterPlan`'s."""
+    views = model.views
+    out = leaf.outcome
+    names: dict[str, Any] = {}
+
+    def const(value: Any) -> str:
+        name = f"_c{len(names)}"
+        names[name] = value
+        return name
+
+    def bits(r: Read) -> tuple[str, int, int]:
+        view = views[r.register]
+        shift = r.low + view.offset
+        return view.storage, shift, (1 << (r.high - r.low + 1)) - 1
+
+    all_reads = (*leaf.reads, *(r for s in leaf.path for r in s.reads), *out.from_profile)
+    read_bits: dict[str, int] = {}
+    for r in all_reads:
+        st, shift, width = bits(r)
+        read_bits[st] = read_bits.get(st, 0) | (width << shift)
+    examined: dict[str, int] = {}
+    for st, mask in leaf.classes:
+        examined[st] = examined.get(st, 0) | mask
+    # bits whose value on this leaf is fixed: the classes' common bits, the profile's [state]
+    pinned: dict[str, int] = {}
+    pinned_value: dict[str, int] = {}
+    for (st, mask), cls in leaf.classes.items():
+        first = next(iter(cls))
+        differ = 0
+        for x in cls:
+            differ |= x ^ first
+        agree = mask & ~differ
+        pinned[st] = pinned.get(st, 0) | agree
+        pinned_value[st] = pinned_value.get(st, 0) | (first & agree)
+    for st, (pmask, pvalue) in profile_state.items():
+        free = pmask & ~pinned.get(st, 0)
+        pinned[st] = pinned.get(st, 0) | free
+        pinned_value[st] = pinned_value.get(st, 0) | (pvalue & free)
+    # what the outcome depends on (the memo key): the reads, the bits after entry keeps or copies
+    depends = dict(read_bits)
+    for name in out.after:
+        register = "_PC" if name == "PC" else name
+        if "." in register:
+            reg, field = register.split(".", 1)
+            f = model.registers[reg].fields[field]
+            register, high, low = reg, f.high, f.low
+        else:
+            high, low = model.registers[register].width - 1, 0
+        view = views[register]
+        kept = ((1 << (high - low + 1)) - 1) & ~out.after_written.get(name, 0)
+        depends[view.storage] = depends.get(view.storage, 0) | (kept << (low + view.offset))
+        for c in out.after_copies.get(name, ()):
+            cview = views[c.register]
+            depends[cview.storage] = depends.get(cview.storage, 0) | (((1 << c.width) - 1)
+                                                                      << (c.register_lo + cview.offset))
+    origin: dict[str, int] = {}
+    for r in out.from_profile:
+        st, shift, width = bits(r)
+        origin[st] = origin.get(st, 0) | (width << shift)
+
+    storages = sorted({*depends, *examined})
+    local = {st: i for i, st in enumerate(storages)}
+    lines = ["def leaf(v, k, o, zero):"]
+    emit = lines.append
+    for st in storages:
+        emit(f"    v{local[st]} = v.get({st!r}, 0)")
+        emit(f"    k{local[st]} = k.get({st!r}, 0)")
+
+    def all_set(masks: Mapping[str, int]) -> str:
+        return " or ".join(f"k{local[st]} & {m:#x} != {m:#x}" for st, m in sorted(masks.items()) if m) or "False"
+
+    emit(f"    if ({all_set(read_bits)}) if zero else ({all_set(examined)}):")
+    emit("        return None  # unset bits: the unset policy decides, in Spec.run's words")
+    for st, m in sorted(read_bits.items()):
+        if st in profile_state and m & profile_state[st][0]:
+            pmask, pvalue = profile_state[st]
+            emit(f"    if (v{local[st]} ^ {pvalue:#x}) & {pmask & m:#x}:")
+            emit("        return None  # the state changes bits the path read as the profile's")
+    key = [f"v{local[st]} & {m:#x}, k{local[st]} & {m:#x}" for st, m in sorted(depends.items()) if m]
+    key += [f"o.get({st!r}, 0) & {m:#x}" for st, m in sorted(origin.items()) if m]
+    emit(f"    key = ({index}, {', '.join(key)})")
+    emit("    got = _memo.get(key)")
+    emit("    if got is not None:")
+    emit("        return got")
+
+    slots: dict[tuple[str, int, int], str] = {}
+    sames: dict[tuple[str, Any], str] = {}
+
+    def value_of(r: Read) -> str | None:
+        """The name of a boolean local: this state gives ``r`` the value the exploration
+        read (None: always, the bits being pinned to it)."""
+        st, shift, width = bits(r)
+        mask = width << shift
+        if pinned.get(st, 0) & mask == mask and (pinned_value[st] & mask) >> shift == r.value:
+            return None
+        slot = (st, shift, width)
+        if slot not in slots:
+            name = slots[slot] = f"a{len(slots)}"
+            x = f"(v{local[st]} >> {shift}) & {width:#x}"
+            if examined.get(st, 0) & mask == mask:
+                emit(f"    {name} = {x}")
+            else:  # bits the tree did not examine: unset (None) unless the state gives them
+                emit(f"    {name} = {x} if k{local[st]} & {mask:#x} == {mask:#x} else None")
+        key = (slots[slot], r.value)
+        if key not in sames:
+            sames[key] = f"e{len(sames)}"
+            emit(f"    {sames[key]} = {slots[slot]} == {r.value!r}")
+        return sames[key]
+
+    def read_expr(r: Read) -> tuple[str, str | None]:
+        """Python for read ``r`` filled in from the state, and the local saying it is unchanged."""
+        if r.written:  # the text's value, the same on the whole leaf
+            return const(r), None
+        same = value_of(r)
+        c = const(r)
+        if same is None:
+            return c, None
+        return f"({c} if {same} else _rep({c}, {slots[bits(r)[0:3]]}))", same
+
+    reads = [read_expr(r) for r in leaf.reads]
+    emit(f"    reads = ({''.join(e + ', ' for e, _s in reads)})")
+    maybe_none = [f"reads[{j}]" for j, r in enumerate(leaf.reads)
+                  if (r.written and r.value is None) or (not r.written and reads[j][1] is not None)]
+    if maybe_none:
+        emit(f"    copied = tuple([r for r in ({''.join(m + ', ' for m in maybe_none)}) if r[4] is None])")
+    else:
+        emit(f"    copied = {const(tuple(r for r in leaf.reads if r.value is None))}")
+    # path steps: only those whose reads this state can change are made anew
+    steps = []
+    for j, s in enumerate(leaf.path):
+        if not s.reads:
+            continue
+        exprs = [read_expr(r) for r in s.reads]
+        conds = sorted({c for _e, c in exprs if c is not None})
+        if conds:
+            sc = const(s)
+            steps.append((j, conds, f"({sc} if {' and '.join(conds)} else _PathStep({sc}[0], {sc}[1], {sc}[2], "
+                                    f"({''.join(e + ', ' for e, _c in exprs)})))"))
+    P = const(leaf.path)
+    if steps:
+        conds = sorted({c for _j, cs, _e in steps for c in cs})
+        parts, at = [], 0
+        for j, _cs, e in steps:
+            if j > at:
+                parts.append(f"*{P}[{at}:{j}]")
+            parts.append(e)
+            at = j + 1
+        if at < len(leaf.path):
+            parts.append(f"*{P}[{at}:]")
+        emit(f"    path = {P} if {' and '.join(conds)} else ({', '.join(parts)},)")
+    else:
+        emit(f"    path = {P}")
+    # the path read these bits before the text wrote them: the profile's where this state
+    # does not give them
+    if out.from_profile:
+        emit("    fp = []")
         for r in out.from_profile:
-            view = views[r.register]
-            origin[view.storage] = origin.get(view.storage, 0) | (((1 << (r.high - r.low + 1)) - 1)
-                                                                  << (r.low + view.offset))
-        parts = [f"v.get({s!r}, 0) & {m:#x}, k.get({s!r}, 0) & {m:#x}" for s, m in sorted(depends.items()) if m]
-        parts += [f"o.get({s!r}, 0) & {m:#x}" for s, m in sorted(origin.items()) if m]
-        ns: dict[str, Any] = {}
-        exec(f"def key(v, k, o):\n    return ({', '.join(parts)}{',' if parts else ''})\n", ns)  # noqa: S102 - our own text
-        profile_read = tuple((s, m & profile_state[s][0]) for s, m in read.items()
-                             if s in profile_state and m & profile_state[s][0])
-        return cls(tuple(leaf.classes), tuple(read.items()), profile_read, ns["key"])
+            st, shift, width = bits(r)
+            e, _same = read_expr(r)
+            emit(f"    if o.get({st!r}, 0) & {width << shift:#x}:")
+            emit(f"        fp.append({e})")
+        emit("    from_profile = tuple(fp)")
+    else:
+        emit("    from_profile = ()")
+    fields = {f.name: f"_t.{f.name}" for f in attrs.fields(Outcome)}
+    names["_t"] = out
+    fields.update(reads="reads", path="path", copied="copied", from_profile="from_profile")
+    if out.after:
+        emit("    values, _unknown, copies, origins, view = _fill(v, k)")
+        fields.update(ec="view[0]", il="view[1]", iss="view[2]", pc="view[3]", vector_offset="view[4]",
+                      vector="view[5]", after="values", after_unknown="origins", after_copies="copies")
+    emit(f"    got = _Outcome({', '.join(fields.values())})")
+    emit("    if len(_memo) >= _MEMO:")
+    emit("        _memo.clear()")
+    emit("    _memo[key] = got")
+    emit("    return got")
+    return "\n".join(lines) + "\n", names
 
 
 def _input_error(names: Sequence[str], registers: Any, err: Exception) -> StateError:

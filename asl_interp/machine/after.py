@@ -47,58 +47,150 @@ class After(NamedTuple):
     def origins(self, model: Any) -> dict[str, tuple[int, str]]:
         """name -> (unknown mask, where its unknown bits came from in words:
         ``VBAR_EL2<63:11>``, ``never set``), as :attr:`Outcome.after_unknown` has it."""
-        out = {}
-        for name, mask in self.unknown.items():
-            copies = self.copies.get(name, ())
-            words = [model.bits_name(c.register, c.register_lo + c.width - 1, c.register_lo) for c in copies]
-            copied = 0
-            for c in copies:
-                copied |= ((1 << c.width) - 1) << c.lo
-            if mask & ~copied:
-                words.append("never set")
-            out[name] = (mask, ", ".join(dict.fromkeys(words)))
-        return out
+        return {name: (mask, _origin_words(mask, [(c, _copy_words(model, c)) for c in self.copies.get(name, ())]))
+                for name, mask in self.unknown.items()}
 
     def filled(self, model: Any, values: Mapping[str, int], known: Mapping[str, int]) -> After:
         """This state as it is for the storage ``values`` before entry (``known`` marking
         the set bits, as :meth:`Machine.storage` gives them): each copied run whose source
         bits are set filled in, and each bit the text did not write taken from ``values``
-        (unknown where they are not set)."""
-        out_values, out_unknown, out_copies = dict(self.values), dict(self.unknown), dict(self.copies)
-        for name, value in self.values.items():
+        (unknown where they are not set). (:class:`AfterPlan` does it for many states.)"""
+        got = AfterPlan(model, self).fill(values, known)
+        return After(got[0], got[1], got[2], self.written)
+
+
+def _copy_words(model: Any, c: Copy) -> str:
+    """The source bits of copy ``c`` in words (``VBAR_EL2<63:11>``)."""
+    return model.bits_name(c.register, c.register_lo + c.width - 1, c.register_lo)
+
+
+def _origin_words(mask: int, copies: Any) -> str:
+    """Where unknown bits ``mask`` of a value came from, in words: the sources of its
+    ``copies`` (``(Copy, words)`` pairs) and ``never set`` for the bits no copy covers."""
+    words = [w for _c, w in copies]
+    copied = 0
+    for c, _w in copies:
+        copied |= ((1 << c.width) - 1) << c.lo
+    if mask & ~copied:
+        words.append("never set")
+    return ", ".join(dict.fromkeys(words))
+
+
+class AfterPlan:
+    """:meth:`After.filled` and :meth:`After.origins` of one :class:`After` for many states:
+    each name's bits, its copies' sources and their words located once, and the whole
+    result for a state that gives none of the bits it depends on (the usual case for most
+    names) computed once. :meth:`fill` then recomputes only the names whose source bits the
+    state sets. Optionally (``target_state`` given) :func:`handler_view` of the result too,
+    recomputed only when the syndrome register or the PC was."""
+
+    __slots__ = ("model", "after", "entries", "deps", "template", "view_args", "view_names")
+
+    def __init__(self, model: Any, after: After, *, target_state: str | None = None, el: int | None = None,
+                 mode: str | None = None):
+        self.model = model
+        self.after = after
+        #: per name: (name, storage, shift, kept, ((Copy, storage, shift, run, words), ...))
+        entries = []
+        deps: dict[str, dict[int, int]] = {}  # storage -> {entry index: bits it depends on}
+        for name in after.values:
             register, high, low = _bits_of(model, name)
             view = model.views[register]
-            width_mask = (1 << (high - low + 1)) - 1
-            kept = (width_mask & ~self.written.get(name, 0))
-            if kept:  # bits the text left alone: the state's
-                shift = low + view.offset
-                given = (known.get(view.storage, 0) >> shift) & kept
-                value = (value & ~kept) | ((values.get(view.storage, 0) >> shift) & given)
-                unknown = (out_unknown.get(name, 0) & ~kept) | (kept & ~given)
-                out_values[name] = value
-                if unknown:
-                    out_unknown[name] = unknown
-                else:
-                    out_unknown.pop(name, None)
+            kept = ((1 << (high - low + 1)) - 1) & ~after.written.get(name, 0)
+            shift = low + view.offset
+            if kept:
+                deps.setdefault(view.storage, {})[len(entries)] = kept << shift
             copies = []
-            for c in self.copies.get(name, ()):
-                view = model.views[c.register]
-                shift = c.register_lo + view.offset
+            for c in after.copies.get(name, ()):
+                cview = model.views[c.register]
                 run = (1 << c.width) - 1
-                if (known.get(view.storage, 0) >> shift) & run != run:
-                    copies.append(c)
+                cshift = c.register_lo + cview.offset
+                copies.append((c, cview.storage, cshift, run, _copy_words(model, c)))
+                got = deps.setdefault(cview.storage, {})
+                got[len(entries)] = got.get(len(entries), 0) | (run << cshift)
+            entries.append((name, view.storage, shift, kept, tuple(copies)))
+        self.entries = tuple(entries)
+        self.deps = tuple((storage, _or(by.values()), tuple(sorted(by.items()))) for storage, by in deps.items())
+        self.view_args = None if target_state is None else (target_state, el, mode)
+        self.view_names = None
+        if target_state is not None:
+            syndrome = (("HSR" if mode == "Hyp" else None) if target_state == "AArch32"
+                        else (f"ESR_EL{el}" if el is not None else None))
+            self.view_names = frozenset(n for n in ("PC", syndrome) if n is not None)
+        self.template = None
+        self.template = self._fill({}, {}, range(len(entries)), None)
+
+    def fill(self, values: Mapping[str, int], known: Mapping[str, int]) -> tuple:
+        """``(values, unknown, copies, origins, view)`` of the state after entry for storage
+        ``values``/``known`` before it (see :meth:`After.filled`; ``unknown`` name -> mask,
+        ``origins`` as :meth:`After.origins` gives them, ``view`` the :class:`HandlerView`
+        or None when the plan was made without ``target_state``). Fresh dicts each call."""
+        hit: set[int] = set()
+        for storage, mask, by in self.deps:
+            k = known.get(storage, 0) & mask
+            if k:
+                hit.update(i for i, m in by if k & m)
+        return self._fill(values, known, sorted(hit), self.template)
+
+    def _fill(self, values: Mapping[str, int], known: Mapping[str, int], which: Any, template: Any) -> tuple:
+        after, model = self.after, self.model
+        if template is None:
+            out_values, out_unknown, out_copies = dict(after.values), dict(after.unknown), dict(after.copies)
+            origins = {}
+        else:
+            out_values, out_unknown, out_copies, origins = (dict(template[0]), dict(template[1]), dict(template[2]),
+                                                            dict(template[3]))
+        changed = set()
+        for i in which:
+            name, storage, shift, kept, copies = self.entries[i]
+            changed.add(name)
+            value = after.values[name]
+            unknown = after.unknown.get(name, 0)
+            if kept:  # bits the text left alone: the state's
+                given = (known.get(storage, 0) >> shift) & kept
+                value = (value & ~kept) | ((values.get(storage, 0) >> shift) & given)
+                unknown = (unknown & ~kept) | (kept & ~given)
+            left = []
+            for entry in copies:
+                c, cstorage, cshift, run, _words = entry
+                if (known.get(cstorage, 0) >> cshift) & run != run:
+                    left.append(entry)
                     continue
-                bits = (values[view.storage] >> shift) & run
-                out_values[name] = (out_values[name] & ~(run << c.lo)) | (bits << c.lo)
-                if name in out_unknown:
-                    out_unknown[name] &= ~(run << c.lo)
-                    if not out_unknown[name]:
-                        del out_unknown[name]
-            if copies:
-                out_copies[name] = tuple(copies)
+                value = (value & ~(run << c.lo)) | (((values[cstorage] >> cshift) & run) << c.lo)
+                unknown &= ~(run << c.lo)
+            out_values[name] = value
+            if unknown:
+                out_unknown[name] = unknown
+                origins[name] = (unknown, _origin_words(unknown, [(e[0], e[4]) for e in left]))
+            else:
+                out_unknown.pop(name, None)
+                origins.pop(name, None)
+            if left:
+                out_copies[name] = tuple(e[0] for e in left)
             else:
                 out_copies.pop(name, None)
-        return After(out_values, out_unknown, out_copies, self.written)
+        if template is None:  # names without an entry (none in practice) keep their unknown bits' words
+            for name, mask in out_unknown.items():
+                if name not in origins:
+                    origins[name] = (mask, _origin_words(mask, [(c, _copy_words(model, c))
+                                                                for c in out_copies.get(name, ())]))
+            origins = {name: origins[name] for name in out_unknown}  # in After.origins' order
+        view = None
+        if self.view_args is not None:
+            if template is not None and not changed & self.view_names:
+                view = template[4]
+            else:
+                target_state, el, mode = self.view_args
+                view = handler_view(model, After(out_values, out_unknown, out_copies, after.written),
+                                    target_state=target_state, el=el, mode=mode)
+        return out_values, out_unknown, out_copies, origins, view
+
+
+def _or(masks: Any) -> int:
+    out = 0
+    for m in masks:
+        out |= m
+    return out
 
 
 def _bits_of(model: Any, name: str) -> tuple[str, int, int]:
