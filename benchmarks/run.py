@@ -19,8 +19,13 @@ Rows (each the median of several timed passes over all states, in one process):
   profile's answers and records nothing (what an emulator embedding asl-interp would use);
 - fast form / instrumented form on Machine: ``Program.call`` against the project's Machine
   (every read recorded; the instrumented form also reports every branch);
-- Spec.run: the public one-call API (machine set-up from state, instrumented run, Outcome).
-Machines are built before the timed region except in the Spec.run row.
+- Spec.run, no decider held: the public one-call API as it runs without a decider (machine
+  set-up from state, instrumented run, Outcome; ``use_decider=False``);
+- Spec.run, the decider held: the same call once the Spec holds the decider for the call and
+  profile (built by ``spec.decider`` before the timed region): it answers through
+  ``Decider.run``, so the figure is Decider.run's plus the look-up (``_memo`` cleared each
+  pass as in the Decider.run rows).
+Machines are built before the timed region except in the Spec.run rows.
 
     python benchmarks/run.py [--quick] [--states N] [--repeat R]
 """
@@ -92,7 +97,8 @@ def main(argv: list[str] | None = None) -> int:
     for (s, f, (name, cargs, text)), regs in zip(items, registers):
         want = baseline.fp_access_64(f) if name == "CheckFPAdvSIMDEnabled64" else baseline.vfp_access_32(f, True)
         got = {
-            "Spec.run": outcome_key(spec.run(text, profile=profile, state=s)),
+            "Spec.run": outcome_key(spec.run(text, profile=profile, state=s, use_decider=False)),
+            "Spec.run, the decider held": outcome_key(spec.run(text, profile=profile, state=s)),
             "fast form": outcome_key(run_program(fast, spec.machine(profile, s), name, cargs)),
             "instrumented form": outcome_key(run_program(fast, spec.machine(profile, s), name, cargs, True)),
             "decider": outcome_key(deciders[name].decide(regs)),
@@ -157,9 +163,13 @@ def main(argv: list[str] | None = None) -> int:
             return time.perf_counter() - t0
         return once
 
-    def run_api():
-        for s, _f, (_name, _cargs, text) in items:
-            spec.run(text, profile=profile, state=s)
+    def run_api(use_decider):
+        def once():
+            for d in deciders.values():
+                d._memo.clear()  # as in the Decider.run rows
+            for s, _f, (_name, _cargs, text) in items:
+                spec.run(text, profile=profile, state=s, use_decider=use_decider)
+        return once
 
     t_base, _ = median_time(run_baseline, rep)
     rows = [("baseline (hand-written Python)", t_base)]
@@ -170,7 +180,8 @@ def main(argv: list[str] | None = None) -> int:
     rows.append(("fast form, lean World", _median_of(lean(fast), rep)))
     rows.append(("fast form, Machine", _median_of(timed_machines(call_eval(False)), rep)))
     rows.append(("instrumented form, Machine", _median_of(timed_machines(call_eval(True)), rep)))
-    rows.append(("Spec.run (set-up + instrumented)", median_time(run_api, rep)[0]))
+    rows.append(("Spec.run, the decider held (through Decider.run)", median_time(run_api(True), rep)[0]))
+    rows.append(("Spec.run, no decider (set-up + instrumented)", median_time(run_api(False), rep)[0]))
     out = [[label, ncalls / t, t / t_base] for label, t in rows]
     print(table(f"run: {ncalls} calls (one check per state, to the end of exception entry), median of {rep}; "
                 "every form agrees with the baseline on every state (syndrome and vector offset included)",

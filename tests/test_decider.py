@@ -367,3 +367,39 @@ def test_decider_run_is_spec_run_field_by_field(unset):
                 given = decider.reader().read(state)
                 fast += given is not None and decider.run_given(given, unset=unset) is not None
     assert fast > 60  # of 180 consistent states, twice; the others' paths read bits they leave unset
+
+
+def test_spec_run_answers_through_a_held_decider():
+    """Spec.run goes through the decider the Spec holds for the call and profile (the same
+    Outcome as the instrumented run, which use_decider=False and trace=True still give),
+    and never builds one itself."""
+    spec = attrs.evolve(SPEC, deciders={}, held={})  # holding no decider yet
+    profile = spec.profile("default")
+    states = consistent_states(40, seed=5)
+    calls = {s["PSTATE.nRW"]: "CheckFPAdvSIMDEnabled64()" if s["PSTATE.nRW"] == 0 else "CheckVFPEnabled(TRUE)"
+             for s in states}
+    before = {id(s): spec.run(calls[s["PSTATE.nRW"]], profile=profile, state=s) for s in states}
+    assert not spec._deciders  # run never builds a decider
+    decider = spec.decider("CheckFPAdvSIMDEnabled64()", profile)
+    original = type(decider).run
+    for s in states:
+        call = calls[s["PSTATE.nRW"]]
+        got = spec.run(call, profile=profile, state=s)
+        assert _fields(got) == _fields(before[id(s)])
+        assert _fields(spec.run(call, profile="default", state=s)) == _fields(before[id(s)])  # by name too
+        assert _fields(spec.run(call, profile=profile, state=s, use_decider=False)) == _fields(before[id(s)])
+    # through the decider: its run is called for its own call only, not with trace or use_decider=False
+    seen = []
+    type(decider).run = lambda self, *a, **k: seen.append(self.call) or original(self, *a, **k)
+    try:
+        s = next(s for s in states if s["PSTATE.nRW"] == 0)
+        spec.run(" CheckFPAdvSIMDEnabled64() ", profile=profile, state=s)
+        spec.run("CheckFPAdvSIMDEnabled64()", profile=profile, state=s, use_decider=False)
+        traced = spec.run("CheckFPAdvSIMDEnabled64()", profile=profile, state=s, trace=True)
+        spec.run("CheckVFPEnabled(TRUE)", profile=profile, state=next(s for s in states if s["PSTATE.nRW"] == 1))
+    finally:
+        type(decider).run = original
+    assert seen == ["CheckFPAdvSIMDEnabled64()"]
+    assert traced.lines
+    with pytest.raises(StateError):  # its errors are Spec.run's
+        spec.run("CheckFPAdvSIMDEnabled64()", profile=profile, state={"PSTATE.EL": "EL1"})

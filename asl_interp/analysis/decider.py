@@ -130,6 +130,7 @@ class Decider:
     _readers: dict[bool, StateReader] = attrs.field(init=False, factory=dict, repr=False)
     _plans: dict[int, Any] = attrs.field(init=False, factory=dict, repr=False)
     _memo: dict[tuple, Outcome] = attrs.field(init=False, factory=dict, repr=False)
+    _mergers: dict[tuple, Any] = attrs.field(init=False, factory=dict, repr=False)
 
     def __attrs_post_init__(self) -> None:
         self._base_values = {s: v for s, (_m, v) in self._profile_state.items()}
@@ -178,17 +179,38 @@ class Decider:
         answer exactly (bits the path examines are unset, a spec assertion fails, the state
         gives bits the path reads another value than the profile's): then run ``Spec.run``
         (or :meth:`run`) on the state."""
-        values = self._base_values.copy()
-        known = self._base_known.copy()
-        origin = self._profile_bits
-        for storage, (mask, bits) in given.items():
-            values[storage] = (values.get(storage, 0) & ~mask) | bits
-            known[storage] = known.get(storage, 0) | mask
-            if storage in origin:
-                if origin is self._profile_bits:
-                    origin = dict(origin)
-                origin[storage] &= ~mask
+        merge = self._mergers.get(tuple(given))
+        if merge is None:
+            if len(self._mergers) >= MEMO_OUTCOMES:
+                self._mergers.clear()
+            merge = self._mergers[tuple(given)] = self._merger(tuple(given))
+        values, known, origin = merge(given)
         return self._answer(values, known, origin, unset)
+
+    def _merger(self, storages: tuple[str, ...]) -> Any:
+        """``merge(given) -> (values, known, origin)`` for a ``given`` with keys ``storages``
+        in this order: the profile's [state] with the given bits over it (``origin``: the
+        bits still the profile's), written as Python with the profile's values folded in."""
+        base_v, base_k, bits = self._base_values, self._base_known, self._profile_bits
+        lines = ["def merge(g):"]
+        lines += [f"    m{i}, b{i} = g[{st!r}]" for i, st in enumerate(storages)]
+        given = {st: i for i, st in enumerate(storages)}
+        values = [f"{st!r}: ({base_v[st]:#x} & ~m{i}) | b{i}" if st in base_v else f"{st!r}: b{i}"
+                  for st, i in given.items()]
+        values += [f"{st!r}: {v:#x}" for st, v in base_v.items() if st not in given]
+        known = [f"{st!r}: {base_k[st]:#x} | m{i}" if st in base_k else f"{st!r}: m{i}" for st, i in given.items()]
+        known += [f"{st!r}: {m:#x}" for st, m in base_k.items() if st not in given]
+        lines.append(f"    values = {{{', '.join(values)}}}")
+        lines.append(f"    known = {{{', '.join(known)}}}")
+        mine = [st for st in storages if st in bits]
+        if mine:  # the state gives bits of registers the profile's [state] sets: those are not the profile's
+            origin = [f"{st!r}: {m:#x} & ~m{given[st]}" if st in given else f"{st!r}: {m:#x}" for st, m in bits.items()]
+            lines.append(f"    return values, known, {{{', '.join(origin)}}}")
+        else:
+            lines.append("    return values, known, _bits")
+        ns: dict[str, Any] = {"_bits": bits}
+        exec(compile("\n".join(lines) + "\n", "<decider merge>", "exec"), ns)  # noqa: S102 - our own text
+        return ns["merge"]
 
     def _answer(self, values: dict[str, int], known: dict[str, int], origin: Mapping[str, int],
                 unset: str) -> Outcome | None:
@@ -232,6 +254,7 @@ def _leaf_function(index: int, leaf: _Leaf, model: Any, profile_state: Mapping[s
                          target_state=out.target_state, el=int(out.target_el[2:]) if out.target_el else None,
                          mode=out.mode)
     ns: dict[str, Any] = {"_memo": memo, "_MEMO": MEMO_OUTCOMES, "_Outcome": Outcome, "_PathStep": PathStep,
+                          "_new": tuple.__new__,
                           "_rep": _with_value, "_fill": plan.fill if plan is not None else None, **names}
     exec(compile(source, f"<decider leaf {index}>", "exec"), ns)  # noqa: S102 - our own generated text
     return ns["leaf"]
@@ -341,6 +364,7 @@ def _leaf_source(index: int, leaf: _Leaf, model: Any,
 
     slots: dict[tuple[str, int, int], str] = {}
     sames: dict[tuple[str, Any], str] = {}
+    slot_of: dict[str, str] = {}
 
     def value_of(r: Read) -> str | None:
         """The name of a boolean local: this state gives ``r`` the value the exploration
@@ -361,6 +385,7 @@ def _leaf_source(index: int, leaf: _Leaf, model: Any,
         if key not in sames:
             sames[key] = f"e{len(sames)}"
             emit(f"    {sames[key]} = {slots[slot]} == {r.value!r}")
+            slot_of[sames[key]] = slots[slot]
         return sames[key]
 
     def read_expr(r: Read) -> tuple[str, str | None]:
@@ -390,8 +415,8 @@ def _leaf_source(index: int, leaf: _Leaf, model: Any,
         conds = sorted({c for _e, c in exprs if c is not None})
         if conds:
             sc = const(s)
-            steps.append((j, conds, f"({sc} if {' and '.join(conds)} else _PathStep({sc}[0], {sc}[1], {sc}[2], "
-                                    f"({''.join(e + ', ' for e, _c in exprs)})))"))
+            steps.append((j, conds, f"({sc} if {' and '.join(conds)} else _new(_PathStep, ({sc}[0], {sc}[1], "
+                                    f"{sc}[2], ({''.join(e + ', ' for e, _c in exprs)}))))"))
     P = const(leaf.path)
     if steps:
         conds = sorted({c for _j, cs, _e in steps for c in cs})
@@ -403,7 +428,15 @@ def _leaf_source(index: int, leaf: _Leaf, model: Any,
             at = j + 1
         if at < len(leaf.path):
             parts.append(f"*{P}[{at}:]")
-        emit(f"    path = {P} if {' and '.join(conds)} else ({', '.join(parts)},)")
+        # a path made anew is kept in the memo by the values that made it (few: an EL, a mode)
+        varying = sorted({slot_of[c] for c in conds}, key=lambda a: int(a[1:]))
+        emit(f"    if {' and '.join(conds)}:")
+        emit(f"        path = {P}")
+        emit("    else:")
+        emit(f"        pkey = ('path', {index}, {', '.join(varying)})")
+        emit("        path = _memo.get(pkey)")
+        emit("        if path is None:")
+        emit(f"            path = _memo[pkey] = ({', '.join(parts)},)")
     else:
         emit(f"    path = {P}")
     # the path read these bits before the text wrote them: the profile's where this state

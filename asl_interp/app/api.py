@@ -21,8 +21,10 @@ Guarantees:
   once per process and folder, the front end's work taken from the on-disk cache
   (:mod:`asl_interp.cache`) when present; mistakes are ``ASLError``s (syntax, static, state,
   usage), never tracebacks.
-- :meth:`Spec.run` always runs the instrumented program, so ``path`` is filled; ``lines``
-  only when ``trace=True``. State is applied over the profile's default state.
+- :meth:`Spec.run` gives what the instrumented program does, so ``path`` is filled; ``lines``
+  only when ``trace=True``. State is applied over the profile's default state. Where the
+  Spec holds a decider for the call and profile (:meth:`Spec.decider`), the same Outcome
+  comes through it, the text run only where the tree cannot answer exactly.
 - Errors a user can cause while running (an unset field, a missing profile answer, a bad
   state value, a bad call) are ``StateError``/``ProfileError``/``UsageError``/ASL errors.
 """
@@ -80,6 +82,8 @@ class Spec:
     profiles_dir: Path = attrs.field(factory=profiles_dir)
     _call_kinds: dict[Any, Any] = attrs.field(factory=dict, repr=False)
     _deciders: dict[tuple, Any] = attrs.field(factory=dict, repr=False)
+    #: (call text, id of a Profile) -> (that Profile, its decider or None): run()'s look-up
+    _held: dict[tuple, tuple] = attrs.field(factory=dict, repr=False)
 
     def profile(self, profile: str | Path | Profile = "default") -> Profile:
         """``profile`` as a :class:`Profile`: a name of one of this version's bundled profiles
@@ -104,10 +108,37 @@ class Spec:
 
     def run(self, call: str, *, profile: str | Path | Profile = "default",
             state: Mapping[str, Any] | StateFile | None = None, unset: Any = "error",
-            trace: bool = False) -> Outcome:
-        """Evaluate ``call`` (ASL text, e.g. ``"CheckVFPEnabled(TRUE)"``) and say what it did."""
+            trace: bool = False, use_decider: bool = True) -> Outcome:
+        """Evaluate ``call`` (ASL text, e.g. ``"CheckVFPEnabled(TRUE)"``) and say what it did.
+
+        Once this Spec holds a decider for ``call`` on ``profile`` (built by :meth:`decider`
+        in this process, which a loop over many states should call once first), ``run``
+        answers through it (:meth:`Decider.run <asl_interp.analysis.decider.Decider.run>`):
+        the same Outcome, the text run only where the decision tree cannot answer exactly.
+        ``run`` itself never builds one. ``trace=True`` (statements executed) and
+        ``use_decider=False`` always run the instrumented text. A profile given by name is
+        looked up (and its files checked) on each call; give the :class:`Profile` object
+        (:meth:`profile`) in a hot loop."""
+        if use_decider and not trace and self._deciders and isinstance(call, str):
+            held = self._held_decider(call, profile)
+            if held is not None:
+                return held.run(state, unset=unset)
         machine = self.machine(profile, state, unset=unset, trace=trace)
         return self.run_on(machine, call)
+
+    def _held_decider(self, call: str, profile: str | Path | Profile) -> Any:
+        """The decider :meth:`decider` built for ``call`` on ``profile``, or None (none
+        built, or a profile that does not load: :meth:`machine` reports that)."""
+        try:
+            prof = self.profile(profile)
+        except ProfileError:
+            return None
+        got = self._held.get((call, id(prof)))
+        if got is None or got[0] is not prof:  # (the profile object is kept, so its id stays its own)
+            if len(self._held) > 1000:
+                self._held.clear()
+            got = self._held[(call, id(prof))] = (prof, self._deciders.get(_decider_key(call, prof)))
+        return got[1]
 
     def run_on(self, machine: Machine, call: str) -> Outcome:
         """Evaluate ``call`` against a machine the caller built (exploration, hooks).
@@ -146,10 +177,11 @@ class Spec:
             _parse_call(call)  # raises the UsageError for anything but text
         prof = self.profile(profile)
         check_profile(self, prof)
-        key = (call.strip(), prof.path, repr(prof))
+        key = _decider_key(call, prof)
         got = self._deciders.get(key)
         if got is None:
             got = self._deciders[key] = build_decider(self, call, prof, progress=progress)
+            self._held.clear()  # run() looks it up afresh
         return got
 
     def _statement_text(self, call: str) -> str:
@@ -180,6 +212,12 @@ class Spec:
             return known
         infos = self.program.checked.funcs.get(call.name, ()) if isinstance(call, ast.Call) else ()
         return any(f.kind == "func" and f.result is None and len(f.params) == len(call.args) for f in infos)
+
+
+def _decider_key(call: str, prof: Profile) -> tuple:
+    """What :meth:`Spec.decider` keeps a decider under: the call's text and the profile's
+    file and whole content (an edited profile is another one)."""
+    return (call.strip(), prof.path, repr(prof))
 
 
 def _parse_call(text: str) -> ast.Expr:
