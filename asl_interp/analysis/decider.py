@@ -366,27 +366,61 @@ def _leaf_source(index: int, leaf: _Leaf, model: Any,
     sames: dict[tuple[str, Any], str] = {}
     slot_of: dict[str, str] = {}
 
+    def is_pinned(r: Read) -> bool:
+        st, shift, width = bits(r)
+        mask = width << shift
+        return pinned.get(st, 0) & mask == mask and (pinned_value[st] & mask) >> shift == r.value
+
+    # every (bits, value the exploration read) a read needs compared with the state's
+    for r in all_reads:
+        if r.written or is_pinned(r):
+            continue
+        slot = bits(r)
+        if slot not in slots:
+            slots[slot] = f"a{len(slots)}"
+        if (slots[slot], r.value) not in sames:
+            sames[(slots[slot], r.value)] = name = f"e{len(sames)}"
+            slot_of[name] = slots[slot]
+    unexamined: dict[str, list[tuple[str, int, int]]] = {}
+    for slot, name in slots.items():
+        st, shift, width = slot
+        mask = width << shift
+        if examined.get(st, 0) & mask == mask:
+            emit(f"    {name} = (v{local[st]} >> {shift}) & {width:#x}")
+            for (a, value), e in sames.items():
+                if a == name:
+                    emit(f"    {e} = {a} == {value!r}")
+        else:
+            unexamined.setdefault(st, []).append(slot)
+    for st, group in unexamined.items():
+        # bits the tree did not examine: unset (None) unless the state gives them; most
+        # states give none of a register's (the flags SPSR copies from PSTATE)
+        union = 0
+        for _st, shift, width in group:
+            union |= width << shift
+        emit(f"    if k{local[st]} & {union:#x}:")
+        group_names = [slots[slot] for slot in group]
+        for slot in group:
+            _st, shift, width = slot
+            mask = width << shift
+            emit(f"        {slots[slot]} = (v{local[st]} >> {shift}) & {width:#x} "
+                 f"if k{local[st]} & {mask:#x} == {mask:#x} else None")
+        mine = [(a, value, e) for (a, value), e in sames.items() if a in group_names]
+        for a, value, e in mine:
+            emit(f"        {e} = {a} == {value!r}")
+        emit("    else:")
+        emit(f"        {' = '.join(group_names)} = None")
+        for truth in (True, False):
+            same = [e for _a, value, e in mine if (value is None) is truth]
+            if same:
+                emit(f"        {' = '.join(same)} = {truth}")
+
     def value_of(r: Read) -> str | None:
         """The name of a boolean local: this state gives ``r`` the value the exploration
         read (None: always, the bits being pinned to it)."""
-        st, shift, width = bits(r)
-        mask = width << shift
-        if pinned.get(st, 0) & mask == mask and (pinned_value[st] & mask) >> shift == r.value:
+        if is_pinned(r):
             return None
-        slot = (st, shift, width)
-        if slot not in slots:
-            name = slots[slot] = f"a{len(slots)}"
-            x = f"(v{local[st]} >> {shift}) & {width:#x}"
-            if examined.get(st, 0) & mask == mask:
-                emit(f"    {name} = {x}")
-            else:  # bits the tree did not examine: unset (None) unless the state gives them
-                emit(f"    {name} = {x} if k{local[st]} & {mask:#x} == {mask:#x} else None")
-        key = (slots[slot], r.value)
-        if key not in sames:
-            sames[key] = f"e{len(sames)}"
-            emit(f"    {sames[key]} = {slots[slot]} == {r.value!r}")
-            slot_of[sames[key]] = slots[slot]
-        return sames[key]
+        return sames[(slots[bits(r)], r.value)]
 
     def read_expr(r: Read) -> tuple[str, str | None]:
         """Python for read ``r`` filled in from the state, and the local saying it is unchanged."""
@@ -396,7 +430,7 @@ def _leaf_source(index: int, leaf: _Leaf, model: Any,
         c = const(r)
         if same is None:
             return c, None
-        return f"({c} if {same} else _rep({c}, {slots[bits(r)[0:3]]}))", same
+        return f"({c} if {same} else _rep({c}, {slots[bits(r)]}))", same
 
     reads = [read_expr(r) for r in leaf.reads]
     emit(f"    reads = ({''.join(e + ', ' for e, _s in reads)})")

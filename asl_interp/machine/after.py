@@ -84,7 +84,7 @@ class AfterPlan:
     state sets. Optionally (``target_state`` given) :func:`handler_view` of the result too,
     recomputed only when the syndrome register or the PC was."""
 
-    __slots__ = ("model", "after", "entries", "deps", "template", "view_args", "view_names")
+    __slots__ = ("model", "after", "entries", "deps", "template", "shape", "view_names")
 
     def __init__(self, model: Any, after: After, *, target_state: str | None = None, el: int | None = None,
                  mode: str | None = None):
@@ -111,12 +111,10 @@ class AfterPlan:
             entries.append((name, view.storage, shift, kept, tuple(copies)))
         self.entries = tuple(entries)
         self.deps = tuple((storage, _or(by.values()), tuple(sorted(by.items()))) for storage, by in deps.items())
-        self.view_args = None if target_state is None else (target_state, el, mode)
+        self.shape = None if target_state is None else view_shape(model, target_state=target_state, el=el, mode=mode)
         self.view_names = None
-        if target_state is not None:
-            syndrome = (("HSR" if mode == "Hyp" else None) if target_state == "AArch32"
-                        else (f"ESR_EL{el}" if el is not None else None))
-            self.view_names = frozenset(n for n in ("PC", syndrome) if n is not None)
+        if self.shape is not None:
+            self.view_names = frozenset(n for n in ("PC", self.shape.syndrome) if n is not None)
         self.template = None
         self.template = self._fill({}, {}, range(len(entries)), None)
 
@@ -176,13 +174,11 @@ class AfterPlan:
                                                                 for c in out_copies.get(name, ())]))
             origins = {name: origins[name] for name in out_unknown}  # in After.origins' order
         view = None
-        if self.view_args is not None:
+        if self.shape is not None:
             if template is not None and not changed & self.view_names:
                 view = template[4]
             else:
-                target_state, el, mode = self.view_args
-                view = handler_view(model, After(out_values, out_unknown, out_copies, after.written),
-                                    target_state=target_state, el=el, mode=mode)
+                view = _view(self.shape, model, After(out_values, out_unknown, out_copies, after.written))
         return out_values, out_unknown, out_copies, origins, view
 
 
@@ -221,25 +217,51 @@ def handler_view(model: Any, after: After, *, target_state: str, el: int | None,
     AArch64; none for other AArch32 modes) and the PC it branched to: the vector offset is
     the PC's low bits (when known), the vector the rest, named as the register it was copied
     from when it is that register's bits in place, else as a number."""
-    values, unknown = after.values, after.unknown
+    return _view(view_shape(model, target_state=target_state, el=el, mode=mode), model, after)
+
+
+class ViewShape(NamedTuple):
+    """What :func:`handler_view` looks at, for one target: the syndrome register's name and
+    its EC, IL and ISS fields as ``(low, width)`` (None where it has none), the PC's width,
+    the vector offset's bits and the table's."""
+
+    syndrome: str | None
+    fields: tuple
+    target_state: str
+    width: int
+    offset_mask: int
+    table_bits: int
+
+
+def view_shape(model: Any, *, target_state: str, el: int | None, mode: str | None) -> ViewShape:
+    """The :class:`ViewShape` of an entry to ``target_state`` at ``el`` in ``mode``."""
     aarch32 = target_state == "AArch32"
     syndrome = ("HSR" if mode == "Hyp" else None) if aarch32 else (f"ESR_EL{el}" if el is not None else None)
+    fields: tuple = ()
+    if syndrome is not None and syndrome in model.registers:
+        have = model.registers[syndrome].fields
+        fields = tuple((have[n].low, have[n].width) if n in have else None for n in ("EC", "IL", "ISS"))
+    else:
+        syndrome = None
+    width = 32 if aarch32 else model.registers["_PC"].width
+    offset_mask = OFFSET_MASK[target_state]
+    return ViewShape(syndrome, fields, target_state, width, offset_mask, ((1 << width) - 1) & ~offset_mask)
+
+
+def _view(shape: ViewShape, model: Any, after: After) -> HandlerView:
+    values, unknown = after.values, after.unknown
     ec = il = iss = None
-    if syndrome is not None and syndrome in values and syndrome in model.registers:
-        fields = model.registers[syndrome].fields
-        value = values[syndrome]
-        ec, il, iss = ((value >> fields[n].low) & ((1 << fields[n].width) - 1) if n in fields else None
-                       for n in ("EC", "IL", "ISS"))
+    if shape.syndrome is not None and shape.syndrome in values:
+        value = values[shape.syndrome]
+        ec, il, iss = (None if f is None else (value >> f[0]) & ((1 << f[1]) - 1) for f in shape.fields)
     pc = values.get("PC")
     vector_offset = vector = None
     if pc is not None:
-        width = 32 if aarch32 else model.registers["_PC"].width
-        offset_mask = OFFSET_MASK[target_state]
+        width, offset_mask, table_bits = shape.width, shape.offset_mask, shape.table_bits
         pc &= (1 << width) - 1  # the AArch32 PC is 32 bits (BranchTo zero-extends)
         mask = unknown.get("PC", 0) & ((1 << width) - 1)
         if not mask & offset_mask:
             vector_offset = pc & offset_mask
-            table_bits = ((1 << width) - 1) & ~offset_mask
             copies = after.copies.get("PC", ())
             sources = {(c.register, c.register_lo - c.lo) for c in copies}
             if not mask:
