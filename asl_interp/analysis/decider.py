@@ -131,11 +131,13 @@ class Decider:
     _plans: dict[int, Any] = attrs.field(init=False, factory=dict, repr=False)
     _memo: dict[tuple, Outcome] = attrs.field(init=False, factory=dict, repr=False)
     _mergers: dict[tuple, Any] = attrs.field(init=False, factory=dict, repr=False)
+    _answer_fn: Any = attrs.field(init=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         self._base_values = {s: v for s, (_m, v) in self._profile_state.items()}
         self._base_known = {s: m for s, (m, _v) in self._profile_state.items()}
         self._profile_bits = dict(self._base_known)
+        self._answer_fn = self._answering()
 
     def __call__(self, registers: Mapping[str, int]) -> Outcome:
         """The same as :attr:`decide`."""
@@ -149,10 +151,10 @@ class Decider:
         (:class:`~asl_interp.machine.state.StateReader`, then :meth:`run_given`); anything
         else, and every case the fast way cannot answer exactly, through ``Spec.run``'s own
         machine set-up (its errors in its words)."""
-        if type(state) is dict and unset in ("error", "zero"):
-            given = self.reader().read(state)
+        if type(state) is dict and (unset == "error" or unset == "zero"):
+            given = (self._readers.get(False) or self.reader()).read(state)
             if given is not None:
-                out = self.run_given(given, unset=unset)
+                out = (self._mergers.get(tuple(given)) or self._merger(tuple(given)))(given, unset == "zero")
                 if out is not None:
                     return out
         machine = self._spec.machine(self._profile_obj, state, unset=unset)
@@ -179,20 +181,15 @@ class Decider:
         answer exactly (bits the path examines are unset, a spec assertion fails, the state
         gives bits the path reads another value than the profile's): then run ``Spec.run``
         (or :meth:`run`) on the state."""
-        merge = self._mergers.get(tuple(given))
-        if merge is None:
-            if len(self._mergers) >= MEMO_OUTCOMES:
-                self._mergers.clear()
-            merge = self._mergers[tuple(given)] = self._merger(tuple(given))
-        values, known, origin = merge(given)
-        return self._answer(values, known, origin, unset)
+        return (self._mergers.get(tuple(given)) or self._merger(tuple(given)))(given, unset != "error")
 
     def _merger(self, storages: tuple[str, ...]) -> Any:
-        """``merge(given) -> (values, known, origin)`` for a ``given`` with keys ``storages``
-        in this order: the profile's [state] with the given bits over it (``origin``: the
-        bits still the profile's), written as Python with the profile's values folded in."""
+        """``merge(given, zero) -> Outcome | None`` for a ``given`` with keys ``storages`` in
+        this order (kept): :meth:`_answer` for the profile's [state] with the given bits over
+        it (``origin``: the bits still the profile's), written as Python with the profile's
+        values folded in."""
         base_v, base_k, bits = self._base_values, self._base_known, self._profile_bits
-        lines = ["def merge(g):"]
+        lines = ["def merge(g, zero):"]
         lines += [f"    m{i}, b{i} = g[{st!r}]" for i, st in enumerate(storages)]
         given = {st: i for i, st in enumerate(storages)}
         values = [f"{st!r}: ({base_v[st]:#x} & ~m{i}) | b{i}" if st in base_v else f"{st!r}: b{i}"
@@ -205,12 +202,15 @@ class Decider:
         mine = [st for st in storages if st in bits]
         if mine:  # the state gives bits of registers the profile's [state] sets: those are not the profile's
             origin = [f"{st!r}: {m:#x} & ~m{given[st]}" if st in given else f"{st!r}: {m:#x}" for st, m in bits.items()]
-            lines.append(f"    return values, known, {{{', '.join(origin)}}}")
+            lines.append(f"    return _answer(values, known, {{{', '.join(origin)}}}, zero)")
         else:
-            lines.append("    return values, known, _bits")
-        ns: dict[str, Any] = {"_bits": bits}
+            lines.append("    return _answer(values, known, _bits, zero)")
+        ns: dict[str, Any] = {"_bits": bits, "_answer": self._answer_fn}
         exec(compile("\n".join(lines) + "\n", "<decider merge>", "exec"), ns)  # noqa: S102 - our own text
-        return ns["merge"]
+        if len(self._mergers) >= MEMO_OUTCOMES:
+            self._mergers.clear()
+        merge = self._mergers[storages] = ns["merge"]
+        return merge
 
     def _answer(self, values: dict[str, int], known: dict[str, int], origin: Mapping[str, int],
                 unset: str) -> Outcome | None:
@@ -218,15 +218,26 @@ class Decider:
         the profile's (see :meth:`Machine.profile_bits`), or None (see :meth:`run_given`).
         Each leaf's outcome is made by a function written for that leaf at its first use
         (:func:`_leaf_source`); outcomes are memoised per leaf and the bits they depend on."""
-        try:
-            i = self._which[id(self.decide(values))]
-        except (ASLAssertionError, StateError):
-            return None  # a failed assertion or a register the tree needs not given: Spec.run says it
-        plan = self._plans.get(i)
-        if plan is None:
-            plan = self._plans[i] = _leaf_function(i, self._table[i], self._spec.model, self._profile_state,
-                                                   self._memo)
-        return plan(values, known, origin, unset != "error")
+        return self._answer_fn(values, known, origin, unset != "error")
+
+    def _answering(self) -> Any:
+        """:meth:`_answer` as a closure over this decider's parts (``zero`` for the unset
+        policy not ``error``): the hot path of :meth:`run` looks nothing up on ``self``."""
+        decide, which, plans, table = self.decide, self._which, self._plans, self._table
+        model, profile_state, memo = self._spec.model, self._profile_state, self._memo
+
+        def answer(values: dict[str, int], known: dict[str, int], origin: Mapping[str, int],
+                   zero: bool) -> Outcome | None:
+            try:
+                i = which[id(decide(values))]
+            except (ASLAssertionError, StateError):
+                return None  # a failed assertion or a register the tree needs not given: Spec.run says it
+            plan = plans.get(i)
+            if plan is None:
+                plan = plans[i] = _leaf_function(i, table[i], model, profile_state, memo)
+            return plan(values, known, origin, zero)
+
+        return answer
 
     def registers_from(self, state: Mapping[str, Any]) -> dict[str, int]:
         """Whole-register values for ``decide`` from a state mapping as ``Spec.run`` takes
@@ -255,7 +266,8 @@ def _leaf_function(index: int, leaf: _Leaf, model: Any, profile_state: Mapping[s
                          mode=out.mode)
     ns: dict[str, Any] = {"_memo": memo, "_MEMO": MEMO_OUTCOMES, "_Outcome": Outcome, "_PathStep": PathStep,
                           "_new": tuple.__new__,
-                          "_rep": _with_value, "_fill": plan.fill if plan is not None else None, **names}
+                          "_rep": _with_value, "_fill": plan.fill_fn if plan is not None else None,
+                          "_after": plan.template if plan is not None else None, **names}
     exec(compile(source, f"<decider leaf {index}>", "exec"), ns)  # noqa: S102 - our own generated text
     return ns["leaf"]
 
@@ -489,7 +501,7 @@ def _leaf_source(index: int, leaf: _Leaf, model: Any,
     names["_t"] = out
     fields.update(reads="reads", path="path", copied="copied", from_profile="from_profile")
     if out.after:
-        emit("    values, _unknown, copies, origins, view = _fill(v, k)")
+        emit("    values, _unknown, copies, origins, view = _fill(v, k, _after, False)")
         fields.update(ec="view[0]", il="view[1]", iss="view[2]", pc="view[3]", vector_offset="view[4]",
                       vector="view[5]", after="values", after_unknown="origins", after_copies="copies")
     emit(f"    got = _Outcome({', '.join(fields.values())})")

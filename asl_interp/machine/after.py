@@ -77,116 +77,102 @@ def _origin_words(mask: int, copies: Any) -> str:
 
 
 class AfterPlan:
-    """:meth:`After.filled` and :meth:`After.origins` of one :class:`After` for many states:
-    each name's bits, its copies' sources and their words located once, and the whole
-    result for a state that gives none of the bits it depends on (the usual case for most
-    names) computed once. :meth:`fill` then recomputes only the names whose source bits the
-    state sets. Optionally (``target_state`` given) :func:`handler_view` of the result too,
-    recomputed only when the syndrome register or the PC was."""
+    """:meth:`After.filled` and :meth:`After.origins` of one :class:`After` for many states,
+    as one Python function written for it: each name's bits, its copies' sources and their
+    words located once, and the whole result for a state that gives none of the bits it
+    depends on (the usual case for most names) made once. :meth:`fill` then recomputes only
+    the names whose source bits the state sets. Optionally (``target_state`` given)
+    :func:`handler_view` of the result too, recomputed only when the syndrome register or
+    the PC was."""
 
-    __slots__ = ("model", "after", "entries", "deps", "template", "shape", "view_names")
+    __slots__ = ("after", "template", "fill_fn")
 
     def __init__(self, model: Any, after: After, *, target_state: str | None = None, el: int | None = None,
                  mode: str | None = None):
-        self.model = model
         self.after = after
-        #: per name: (name, storage, shift, kept, ((Copy, storage, shift, run, words), ...))
-        entries = []
-        deps: dict[str, dict[int, int]] = {}  # storage -> {entry index: bits it depends on}
-        for name in after.values:
+        shape = None if target_state is None else view_shape(model, target_state=target_state, el=el, mode=mode)
+        view_names = {"PC", shape.syndrome} if shape is not None else set()
+        consts: dict[str, Any] = {"_view": _view, "_After": After, "_shape": shape, "_model": model,
+                                  "_written": after.written, "_words": _origin_words}
+        head = ["def fill(v, k, base, every):",
+                "    values, unknown, copies, origins, view = (dict(base[0]), dict(base[1]), dict(base[2]), "
+                "dict(base[3]), base[4])",
+                "    changed = every"]
+        body: list[str] = []
+        storages: dict[str, str] = {}
+
+        def known(storage: str) -> str:
+            if storage not in storages:
+                storages[storage] = f"k{len(storages)}"
+                head.append(f"    {storages[storage]} = k.get({storage!r}, 0)")
+            return storages[storage]
+
+        for n, name in enumerate(after.values):
             register, high, low = _bits_of(model, name)
             view = model.views[register]
             kept = ((1 << (high - low + 1)) - 1) & ~after.written.get(name, 0)
             shift = low + view.offset
-            if kept:
-                deps.setdefault(view.storage, {})[len(entries)] = kept << shift
             copies = []
             for c in after.copies.get(name, ()):
                 cview = model.views[c.register]
-                run = (1 << c.width) - 1
-                cshift = c.register_lo + cview.offset
-                copies.append((c, cview.storage, cshift, run, _copy_words(model, c)))
-                got = deps.setdefault(cview.storage, {})
-                got[len(entries)] = got.get(len(entries), 0) | (run << cshift)
-            entries.append((name, view.storage, shift, kept, tuple(copies)))
-        self.entries = tuple(entries)
-        self.deps = tuple((storage, _or(by.values()), tuple(sorted(by.items()))) for storage, by in deps.items())
-        self.shape = None if target_state is None else view_shape(model, target_state=target_state, el=el, mode=mode)
-        self.view_names = None
-        if self.shape is not None:
-            self.view_names = frozenset(n for n in ("PC", self.shape.syndrome) if n is not None)
-        self.template = None
-        self.template = self._fill({}, {}, range(len(entries)), None)
+                copies.append((c, cview.storage, c.register_lo + cview.offset, (1 << c.width) - 1,
+                               _copy_words(model, c)))
+            tests = [f"{known(view.storage)} & {kept << shift:#x}"] if kept else []
+            tests += [f"{known(st)} & {run << cshift:#x}" for _c, st, cshift, run, _w in copies]
+            if not tests:
+                continue  # nothing of the state reaches it: the plain After's value stands
+            body.append(f"    if every or {' or '.join(tests)}:  # {name}")
+            body.append(f"        value = {after.values[name]:#x}")
+            body.append(f"        unk = {after.unknown.get(name, 0):#x}")
+            if kept:  # bits the text left alone: the state's
+                k = known(view.storage)
+                body.append(f"        g = ({k} >> {shift}) & {kept:#x}")
+                body.append(f"        value = (value & {~kept:#x}) | ((v.get({view.storage!r}, 0) >> {shift}) & g)")
+                body.append(f"        unk = (unk & {~kept:#x}) | ({kept:#x} & ~g)")
+            if copies:
+                body.append("        left = []")
+            for j, (c, st, cshift, run, words) in enumerate(copies):
+                consts[f"_e{n}_{j}"] = (c, words)
+                body.append(f"        if ({known(st)} >> {cshift}) & {run:#x} == {run:#x}:")
+                body.append(f"            value = (value & {~(run << c.lo):#x}) | (((v[{st!r}] >> {cshift}) & {run:#x}) "
+                            f"<< {c.lo})")
+                body.append(f"            unk &= {~(run << c.lo):#x}")
+                body.append("        else:")
+                body.append(f"            left.append(_e{n}_{j})")
+            body.append(f"        values[{name!r}] = value")
+            body.append("        if unk:")
+            body.append(f"            unknown[{name!r}] = unk")
+            body.append(f"            origins[{name!r}] = (unk, _words(unk, {'left' if copies else '()'}))")
+            body.append("        else:")
+            body.append(f"            unknown.pop({name!r}, None)")
+            body.append(f"            origins.pop({name!r}, None)")
+            if copies:
+                body.append("        if left:")
+                body.append(f"            copies[{name!r}] = tuple([e[0] for e in left])")
+                body.append("        else:")
+                body.append(f"            copies.pop({name!r}, None)")
+            if name in view_names:
+                body.append("        changed = True")
+        tail = ["    if changed and _shape is not None:",
+                "        view = _view(_shape, _model, _After(values, unknown, copies, _written))",
+                "    return values, unknown, copies, origins, view"]
+        ns = dict(consts)
+        exec(compile("\n".join(head + body + tail) + "\n", "<after plan>", "exec"), ns)  # noqa: S102 - our own text
+        self.fill_fn = ns["fill"]
+        values, unknown, copies, origins, view = self.fill_fn({}, {}, (after.values, after.unknown, after.copies, {},
+                                                                       None), True)
+        # names the state cannot reach keep their unknown bits' words; After.origins' order
+        origins = {name: origins.get(name) or (mask, _origin_words(mask, [(c, _copy_words(model, c))
+                                                                          for c in copies.get(name, ())]))
+                   for name, mask in unknown.items()}
+        self.template = (values, unknown, copies, origins, view)
 
     def fill(self, values: Mapping[str, int], known: Mapping[str, int]) -> tuple:
         """``(values, unknown, copies, origins, view)`` of the state after entry for storage
         ``values``/``known`` before it (see :meth:`After.filled`; ``unknown`` name -> mask,
         ``origins`` as :meth:`After.origins` gives them, ``view`` the :class:`HandlerView`
         or None when the plan was made without ``target_state``). Fresh dicts each call."""
-        hit: set[int] = set()
-        for storage, mask, by in self.deps:
-            k = known.get(storage, 0) & mask
-            if k:
-                hit.update(i for i, m in by if k & m)
-        return self._fill(values, known, sorted(hit), self.template)
-
-    def _fill(self, values: Mapping[str, int], known: Mapping[str, int], which: Any, template: Any) -> tuple:
-        after, model = self.after, self.model
-        if template is None:
-            out_values, out_unknown, out_copies = dict(after.values), dict(after.unknown), dict(after.copies)
-            origins = {}
-        else:
-            out_values, out_unknown, out_copies, origins = (dict(template[0]), dict(template[1]), dict(template[2]),
-                                                            dict(template[3]))
-        changed = set()
-        for i in which:
-            name, storage, shift, kept, copies = self.entries[i]
-            changed.add(name)
-            value = after.values[name]
-            unknown = after.unknown.get(name, 0)
-            if kept:  # bits the text left alone: the state's
-                given = (known.get(storage, 0) >> shift) & kept
-                value = (value & ~kept) | ((values.get(storage, 0) >> shift) & given)
-                unknown = (unknown & ~kept) | (kept & ~given)
-            left = []
-            for entry in copies:
-                c, cstorage, cshift, run, _words = entry
-                if (known.get(cstorage, 0) >> cshift) & run != run:
-                    left.append(entry)
-                    continue
-                value = (value & ~(run << c.lo)) | (((values[cstorage] >> cshift) & run) << c.lo)
-                unknown &= ~(run << c.lo)
-            out_values[name] = value
-            if unknown:
-                out_unknown[name] = unknown
-                origins[name] = (unknown, _origin_words(unknown, [(e[0], e[4]) for e in left]))
-            else:
-                out_unknown.pop(name, None)
-                origins.pop(name, None)
-            if left:
-                out_copies[name] = tuple(e[0] for e in left)
-            else:
-                out_copies.pop(name, None)
-        if template is None:  # names without an entry (none in practice) keep their unknown bits' words
-            for name, mask in out_unknown.items():
-                if name not in origins:
-                    origins[name] = (mask, _origin_words(mask, [(c, _copy_words(model, c))
-                                                                for c in out_copies.get(name, ())]))
-            origins = {name: origins[name] for name in out_unknown}  # in After.origins' order
-        view = None
-        if self.shape is not None:
-            if template is not None and not changed & self.view_names:
-                view = template[4]
-            else:
-                view = _view(self.shape, model, After(out_values, out_unknown, out_copies, after.written))
-        return out_values, out_unknown, out_copies, origins, view
-
-
-def _or(masks: Any) -> int:
-    out = 0
-    for m in masks:
-        out |= m
-    return out
+        return self.fill_fn(values, known, self.template, False)
 
 
 def _bits_of(model: Any, name: str) -> tuple[str, int, int]:
