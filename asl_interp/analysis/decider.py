@@ -225,6 +225,7 @@ class Decider:
         policy not ``error``): the hot path of :meth:`run` looks nothing up on ``self``."""
         decide, which, plans, table = self.decide, self._which, self._plans, self._table
         model, profile_state, memo = self._spec.model, self._profile_state, self._memo
+        after_plans: dict[tuple, AfterPlan] = {}
 
         def answer(values: dict[str, int], known: dict[str, int], origin: Mapping[str, int],
                    zero: bool) -> Outcome | None:
@@ -234,7 +235,7 @@ class Decider:
                 return None  # a failed assertion or a register the tree needs not given: Spec.run says it
             plan = plans.get(i)
             if plan is None:
-                plan = plans[i] = _leaf_function(i, table[i], model, profile_state, memo)
+                plan = plans[i] = _leaf_function(i, table[i], model, profile_state, memo, after_plans)
             return plan(values, known, origin, zero)
 
         return answer
@@ -251,22 +252,28 @@ MEMO_OUTCOMES = 4096
 
 
 def _leaf_function(index: int, leaf: _Leaf, model: Any, profile_state: Mapping[str, tuple[int, int]],
-                   memo: dict) -> Any:
+                   memo: dict, after_plans: dict) -> Any:
     """The function ``(values, known, origin, zero) -> Outcome | None`` that gives leaf
     ``leaf``'s outcome for merged storage values (see :meth:`Decider._answer`), written as
-    Python for this leaf (:func:`_leaf_source`) and compiled."""
+    Python for this leaf (:func:`_leaf_source`) and compiled. ``after_plans``: the
+    :class:`AfterPlan` of each state after entry met so far (leaves taking the same
+    exception share one)."""
     source, names = _leaf_source(index, leaf, model, profile_state)
-    after = leaf.outcome.after
+    out = leaf.outcome
     plan = None
-    if after:
-        out = leaf.outcome
-        plan = AfterPlan(model, After(after, {name: mask for name, (mask, _words) in out.after_unknown.items()},
-                                      out.after_copies, out.after_written),
-                         target_state=out.target_state, el=int(out.target_el[2:]) if out.target_el else None,
-                         mode=out.mode)
+    if out.after:
+        el = int(out.target_el[2:]) if out.target_el else None
+        key = (tuple(out.after.items()), tuple(out.after_unknown.items()), tuple(out.after_copies.items()),
+               tuple(out.after_written.items()), out.target_state, el, out.mode)
+        plan = after_plans.get(key)
+        if plan is None:
+            plan = after_plans[key] = AfterPlan(
+                model, After(out.after, {name: mask for name, (mask, _words) in out.after_unknown.items()},
+                             out.after_copies, out.after_written),
+                target_state=out.target_state, el=el, mode=out.mode)
     ns: dict[str, Any] = {"_memo": memo, "_MEMO": MEMO_OUTCOMES, "_Outcome": Outcome, "_PathStep": PathStep,
                           "_new": tuple.__new__,
-                          "_rep": _with_value, "_fill": plan.fill_fn if plan is not None else None,
+                          "_rep": _with_value, "_repath": _repath, "_fill": plan.fill_fn if plan is not None else None,
                           "_after": plan.template if plan is not None else None, **names}
     exec(compile(source, f"<decider leaf {index}>", "exec"), ns)  # noqa: S102 - our own generated text
     return ns["leaf"]
@@ -275,6 +282,16 @@ def _leaf_function(index: int, leaf: _Leaf, model: Any, profile_state: Mapping[s
 def _with_value(r: Read, value: int | None, _new: Any = tuple.__new__, _Read: Any = Read) -> Read:
     """``r._replace(value=value)``, without its keyword machinery."""
     return _new(_Read, (r[0], r[1], r[2], r[3], value, r[5], r[6], r[7]))
+
+
+def _repath(path: tuple[PathStep, ...], changes: Any, values: tuple) -> tuple[PathStep, ...]:
+    """``path`` with the steps ``changes`` names (``(index, step, ((read, n), ...))``) made
+    anew, each read's value ``values[n]`` (``n`` -1: the read as it is)."""
+    out = list(path)
+    for j, s, reads in changes:
+        new = tuple([r if n < 0 or r[4] == values[n] else _with_value(r, values[n]) for r, n in reads])
+        out[j] = PathStep(s[0], s[1], s[2], new)
+    return tuple(out)
 
 
 def _leaf_source(index: int, leaf: _Leaf, model: Any,
@@ -452,37 +469,26 @@ def _leaf_source(index: int, leaf: _Leaf, model: Any,
         emit(f"    copied = tuple([r for r in ({''.join(m + ', ' for m in maybe_none)}) if r[4] is None])")
     else:
         emit(f"    copied = {const(tuple(r for r in leaf.reads if r.value is None))}")
-    # path steps: only those whose reads this state can change are made anew
-    steps = []
-    for j, s in enumerate(leaf.path):
-        if not s.reads:
-            continue
-        exprs = [read_expr(r) for r in s.reads]
-        conds = sorted({c for _e, c in exprs if c is not None})
-        if conds:
-            sc = const(s)
-            steps.append((j, conds, f"({sc} if {' and '.join(conds)} else _new(_PathStep, ({sc}[0], {sc}[1], "
-                                    f"{sc}[2], ({''.join(e + ', ' for e, _c in exprs)}))))"))
+    # path steps: only those whose reads this state can change are made anew (by _repath,
+    # from the values of the bits they read), and kept in the memo by those values (few: an
+    # EL, a mode)
     P = const(leaf.path)
-    if steps:
-        conds = sorted({c for _j, cs, _e in steps for c in cs})
-        parts, at = [], 0
-        for j, _cs, e in steps:
-            if j > at:
-                parts.append(f"*{P}[{at}:{j}]")
-            parts.append(e)
-            at = j + 1
-        if at < len(leaf.path):
-            parts.append(f"*{P}[{at}:]")
-        # a path made anew is kept in the memo by the values that made it (few: an EL, a mode)
+    changing = [(j, s) for j, s in enumerate(leaf.path) if any(value_of(r) is not None for r in s.reads
+                                                               if not r.written)]
+    if changing:
+        conds = sorted({value_of(r) for _j, s in changing for r in s.reads if not r.written} - {None},
+                       key=lambda e: int(e[1:]))
         varying = sorted({slot_of[c] for c in conds}, key=lambda a: int(a[1:]))
+        at = {a: n for n, a in enumerate(varying)}
+        changes = tuple((j, s, tuple((r, -1 if r.written or value_of(r) is None else at[slots[bits(r)]])
+                                     for r in s.reads)) for j, s in changing)
         emit(f"    if {' and '.join(conds)}:")
         emit(f"        path = {P}")
         emit("    else:")
         emit(f"        pkey = ('path', {index}, {', '.join(varying)})")
         emit("        path = _memo.get(pkey)")
         emit("        if path is None:")
-        emit(f"            path = _memo[pkey] = ({', '.join(parts)},)")
+        emit(f"            path = _memo[pkey] = _repath({P}, {const(changes)}, ({', '.join(varying)},))")
     else:
         emit(f"    path = {P}")
     # the path read these bits before the text wrote them: the profile's where this state
