@@ -35,10 +35,16 @@ Guarantees:
   sets are the profile's (they are part of the implementation, as in ``explore``). A register
   a path needs but ``registers`` lacks, or a value that is not an ``int``, is a
   :class:`~asl_interp.errors.StateError` naming it.
-- :meth:`Decider.run` gives what ``Spec.run`` gives (``reads`` and each path step's reads
-  filled from the state), and runs ``Spec.run`` itself whenever the fast form could differ:
-  a bit the path examines is not set (so the unset policy decides), or the state gives a bit
-  the profile's ``[state]`` sets another value.
+- :meth:`Decider.run` gives what ``Spec.run`` gives (an equal Outcome: ``reads``, each path
+  step's reads, ``from_profile``, ``copied`` and the state after entry filled from the
+  state), and runs ``Spec.run`` itself whenever the fast form could differ: a bit the path
+  examines is not set (so the unset policy decides), or the state gives a bit the profile's
+  ``[state]`` sets another value. Each leaf knows its reads: at its first use a Python
+  function is written for it (:func:`_leaf_source`) that takes their values from the
+  storage values with shifts and masks, reuses the leaf's own records where the leaf pins
+  their values, and fills the state after entry with the leaf's
+  :class:`~asl_interp.machine.after.AfterPlan`; outcomes (and paths made anew) are
+  memoised by the bits they depend on.
 - Building fails cleanly: a :class:`~asl_interp.errors.ProfileError` naming the question
   when the profile leaves an IMPLEMENTATION DEFINED answer or a CONSTRAINED UNPREDICTABLE
   choice open; :class:`DeciderUnsupported` (an ``ASLError``) when the exploration passes
@@ -48,7 +54,8 @@ Guarantees:
 Cost: building takes one exploration (``benchmarks/explore.py``: well under a second per
 entry point on the default profile), once per process, then from the on-disk cache
 (:mod:`asl_interp.cache`) keyed by the spec's files, asl-interp's code, the profile and the
-call. Public API: :func:`build_decider` (``Spec.decider`` calls it), :class:`Decider`,
+call. A leaf's function is written at its first use in :meth:`Decider.run` (a few
+milliseconds). Public API: :func:`build_decider` (``Spec.decider`` calls it), :class:`Decider`,
 :class:`DeciderUnsupported`.
 """
 

@@ -6,7 +6,8 @@ found unset or bits nothing ever set). Out: the syndrome fields (EC, IL, ISS of 
 HSR), the PC the text branched to, the vector offset and the vector in words
 (``VBAR_EL2 + 0x600``) - :func:`handler_view`; and :meth:`After.filled`, the same state with
 copied bits filled in from register values given later (what the decider does with a state
-its leaf left unset).
+its leaf left unset), made by :class:`AfterPlan`, which writes it as one Python function per
+:class:`After` for the decider to run on many states.
 
 One place for these decisions: :meth:`Machine.outcome_after
 <asl_interp.machine.machine.Machine.outcome_after>` and :meth:`Decider.run
@@ -134,8 +135,8 @@ class AfterPlan:
             for j, (c, st, cshift, run, words) in enumerate(copies):
                 consts[f"_e{n}_{j}"] = (c, words)
                 body.append(f"        if ({known(st)} >> {cshift}) & {run:#x} == {run:#x}:")
-                body.append(f"            value = (value & {~(run << c.lo):#x}) | (((v[{st!r}] >> {cshift}) & {run:#x}) "
-                            f"<< {c.lo})")
+                body.append(f"            value = (value & {~(run << c.lo):#x}) "
+                            f"| (((v[{st!r}] >> {cshift}) & {run:#x}) << {c.lo})")
                 body.append(f"            unk &= {~(run << c.lo):#x}")
                 body.append("        else:")
                 body.append(f"            left.append(_e{n}_{j})")
