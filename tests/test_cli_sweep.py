@@ -36,7 +36,7 @@ def test_every_line_gets_the_outcome_run_gives(capsys, tmp_path, call, states):
     assert (rc, err) == (0, "")
     got = [json.loads(line) for line in out.splitlines()]
     assert [g["line"] for g in got] == list(range(1, len(states) + 1))
-    assert [g["outcome"] for g in got] == [outcome_json(SPEC.run(call, state=s)) for s in states]
+    assert [g["outcome"] for g in got] == [outcome_json(SPEC.run(call, state=s, use_decider=False)) for s in states]
 
 
 def test_text_output_and_tally(capsys, tmp_path):
@@ -56,7 +56,7 @@ def test_readme_example(capsys, monkeypatch):
     readme_block("sweep-output", "text", "$ asl-interp sweep 'CheckVFPEnabled(TRUE)' examples/guest-states.jsonl\n"
                  + out)
     for number, line in enumerate(GUEST_STATES.read_text(encoding="utf-8").splitlines(), start=1):
-        want = SPEC.run("CheckVFPEnabled(TRUE)", state=json.loads(line))
+        want = SPEC.run("CheckVFPEnabled(TRUE)", state=json.loads(line), use_decider=False)
         assert f"guest-states.jsonl:{number}: {outcome_json(want)['summary']}" in out
 
 
@@ -96,7 +96,7 @@ def test_unset_zero(capsys, tmp_path):
     path = write_lines(tmp_path, [json.dumps(state)])
     rc, out, _ = cli(capsys, "sweep", "CheckVFPEnabled(TRUE)", str(path), "--unset", "zero", "--json")
     assert rc == 0
-    want = SPEC.run("CheckVFPEnabled(TRUE)", state=state, unset="zero")
+    want = SPEC.run("CheckVFPEnabled(TRUE)", state=state, unset="zero", use_decider=False)
     assert json.loads(out)["outcome"] == outcome_json(want)
 
 
@@ -110,7 +110,8 @@ def test_profile_option(capsys, tmp_path):
     path = write_lines(tmp_path, [json.dumps(aarch64(el="EL0", fpen="'01'"))])
     rc, out, _ = cli(capsys, "sweep", "CheckFPAdvSIMDEnabled64()", str(path), "--profile", "no-el3", "--json")
     assert rc == 0
-    want = SPEC.run("CheckFPAdvSIMDEnabled64()", profile="no-el3", state=aarch64(el="EL0", fpen="'01'"))
+    want = SPEC.run("CheckFPAdvSIMDEnabled64()", profile="no-el3", state=aarch64(el="EL0", fpen="'01'"),
+                    use_decider=False)
     assert json.loads(out)["outcome"] == outcome_json(want)
 
 

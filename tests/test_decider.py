@@ -64,7 +64,7 @@ def with_profile_state(decider: Decider, regs: dict[str, int]) -> dict[str, int]
 def spec_outcome(call, profile, regs):
     """Spec.run on whole-register state; the assertion error instead when a spec assert fails."""
     try:
-        return SPEC.run(call, profile=profile, state=regs)
+        return SPEC.run(call, profile=profile, state=regs, use_decider=False)
     except ASLAssertionError as err:
         return err
 
@@ -109,7 +109,7 @@ def test_random_whole_registers(data):
     (aarch64(el="EL0", fpen="'01'", tfp=1), "CheckFPAdvSIMDEnabled64()"),
 ])
 def test_run_with_a_state_mapping_is_spec_run(state, call):
-    want = SPEC.run(call, state=state)
+    want = SPEC.run(call, state=state, use_decider=False)
     assert SPEC.decider(call).run(state) == want
     regs = SPEC.decider(call).registers_from(state)
     assert decided(SPEC.decider(call).decide(regs)) == decided(want)
@@ -134,7 +134,8 @@ def test_run_takes_a_state_file():
 
     state = load_state_file(REPO / "examples" / "aarch32-guest-vfp.toml")
     decider = SPEC.decider("CheckVFPEnabled(TRUE)", state.profile or "default")
-    assert decider.run(state) == SPEC.run("CheckVFPEnabled(TRUE)", profile=state.profile or "default", state=state)
+    assert decider.run(state) == SPEC.run("CheckVFPEnabled(TRUE)", profile=state.profile or "default", state=state,
+                                         use_decider=False)
     assert decider.run(state).mode == "Undef"
 
 
@@ -150,14 +151,15 @@ def test_unset_field_reported_as_spec_run_reports_it():
     with pytest.raises(StateError) as fast:
         decider.run({"PSTATE.EL": "EL1"})
     with pytest.raises(StateError) as slow:
-        SPEC.run("CheckFPAdvSIMDEnabled64()", state={"PSTATE.EL": "EL1"})
+        SPEC.run("CheckFPAdvSIMDEnabled64()", state={"PSTATE.EL": "EL1"}, use_decider=False)
     assert str(fast.value) == str(slow.value) and "SCR_EL3.NS was never set" in str(fast.value)
 
 
 def test_unset_zero_policy_is_honoured():
     state = {"PSTATE.EL": "EL1", "SCR_EL3.RW": 1}  # zero RW would make EL1 AArch32: entry asserts
     decider = SPEC.decider("CheckFPAdvSIMDEnabled64()")
-    assert decider.run(state, unset="zero") == SPEC.run("CheckFPAdvSIMDEnabled64()", state=state, unset="zero")
+    assert decider.run(state, unset="zero") == SPEC.run("CheckFPAdvSIMDEnabled64()", state=state, unset="zero",
+                                                                   use_decider=False)
 
 
 @pytest.mark.parametrize("pc", [0x1000, 0x0])
@@ -166,7 +168,7 @@ def test_state_overriding_the_profile_state_runs_the_spec(pc, monkeypatch):
     # only another value makes run() hand over to Spec.run
     state = {**aarch64(el="EL1", fpen="'00'"), "_PC": pc}
     decider = SPEC.decider("CheckFPAdvSIMDEnabled64()")
-    want = SPEC.run("CheckFPAdvSIMDEnabled64()", state=state)
+    want = SPEC.run("CheckFPAdvSIMDEnabled64()", state=state, use_decider=False)
     handed_over = []
     real = type(SPEC).run_on
     monkeypatch.setattr(type(SPEC), "run_on", lambda spec, machine, call: handed_over.append(call)
@@ -224,7 +226,8 @@ def test_built_once_per_process_then_from_disk(monkeypatch, tmp_path):
     again = build_decider(SPEC, "CheckFPAdvSIMDEnabled64()", "no-el2")
     assert again.source == first.source and again.registers == first.registers
     state = aarch64(el="EL0", fpen="'01'")
-    assert again.run(state) == SPEC.run("CheckFPAdvSIMDEnabled64()", profile="no-el2", state=state)
+    assert again.run(state) == SPEC.run("CheckFPAdvSIMDEnabled64()", profile="no-el2", state=state,
+                                        use_decider=False)
 
 
 def test_spec_keeps_one_decider_per_call_and_profile():
@@ -239,7 +242,7 @@ def test_corrupt_cache_entry_is_rebuilt(monkeypatch, tmp_path):
         entry.write_bytes(b"not a pickle")
     rebuilt = build_decider(SPEC, "CheckFPAdvSIMDEnabled64()", "no-el3")
     assert decided(rebuilt.run(aarch64())) == decided(SPEC.run("CheckFPAdvSIMDEnabled64()", profile="no-el3",
-                                                                 state=aarch64()))
+                                                                 state=aarch64(), use_decider=False))
     assert cache.read_entry("0" * 64) is None
 
 
@@ -318,7 +321,7 @@ def test_fast_run_is_spec_run_on_random_field_states(call, unset):
                 state[key] = values[key]
         if rng.random() < 0.2:
             state["_PC"] = rng.choice([0, 0x1000])  # the profile's value, or another
-        want = _run_or_error(SPEC.run, call, state=state, unset=unset)
+        want = _run_or_error(SPEC.run, call, state=state, unset=unset, use_decider=False)
         assert _run_or_error(decider.run, state, unset=unset) == want, state
         again = _run_or_error(decider.run, dict(state), unset=unset)  # the memoised outcome
         assert again == want, state
@@ -359,7 +362,7 @@ def test_decider_run_is_spec_run_field_by_field(unset):
             decider = deciders[state.get("PSTATE.nRW", 0) & 1]
             if memo == "cleared":
                 decider._memo.clear()
-            want = _run_or_error(SPEC.run, decider.call, state=state, unset=unset)
+            want = _run_or_error(SPEC.run, decider.call, state=state, unset=unset, use_decider=False)
             got = _run_or_error(decider.run, state, unset=unset)
             assert _fields(got) == _fields(want), state
             if isinstance(want, Outcome):

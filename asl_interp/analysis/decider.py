@@ -164,6 +164,8 @@ class Decider:
                 out = (self._mergers.get(tuple(given)) or self._merger(tuple(given)))(given, unset == "zero")
                 if out is not None:
                     return out
+                # the same bits as the machine's: the tree cannot answer; the text runs
+                return self._spec.run_on(self._spec.machine(self._profile_obj, state, unset=unset), self.call)
         machine = self._spec.machine(self._profile_obj, state, unset=unset)
         values, known = machine.storage()
         out = self._answer(values, known, machine.profile_bits(), unset)
