@@ -658,47 +658,134 @@ def explore(spec: Any, call: str, *, profile: str | Path | Profile = "default",
             hint = suggest(unknown[0], list(prof.impdef))
             raise UsageError(f"--vary-profile: profile '{prof.name}' has no answer \"{unknown[0]}\" to vary"
                              + (f"; {hint}" if hint else ""))
-    facts = _spec_facts(spec)
-    enums = getattr(spec.program, "enums", {}) or {}
-
-    def permitted(which: str) -> list[str]:
-        members = facts.constraint_sites.get(which)
-        if members:
-            return list(dict.fromkeys(members))
-        return list(facts.constraint_members or enums.get("Constraint", ()))
-
     start = time.monotonic()
-    leaves: list[Leaf] = []
-    bad: list[Leaf] = []
-    executed: dict[str, set[int]] = {}
-    runs = 0
-    left_out: dict[str, int] = {}
     _parse_call(spec, call)  # a UsageError in explore's words before any run
+    search = _Search(spec, call, prof, fixed, vary_keys, coverage, max_paths, max_branch_bits, fix_option,
+                     consistent, stop_at_entry)
     # Each entry: the choices of a run, and whether the consistency rules already hold for
     # every state they stand for (a run refined by them: see _judge).
-    stack: list[tuple[dict[Var, Any], bool]] = [({}, False)]
-    judge = _Judge(spec, call, prof, vary_keys, permitted, enums) if consistent else None
-    while stack:
-        choices, judged = stack.pop()
-        machine = ExploreMachine(spec.model, prof, choices, constants=spec.constants, trace=coverage,
+    stack: list[_Entry] = [({}, False)]
+    part = _Part()
+    search.run(stack, part, before=0, progress=progress)
+
+    leaves, bad = _with_decisive(part.leaves, part.bad, None if fine else compared_outcome)
+    widths = _field_widths(spec, leaves + bad)
+    facts = search.facts
+    table = DecisionTable(
+        call=call, profile=prof.name, fixed=fixed, rows=_merge(leaves, fine), infeasible=_infeasible(bad),
+        leaves=leaves, infeasible_leaves=bad, runs=part.runs, seconds=time.monotonic() - start,
+        widths=widths, spec_root=Path(spec.path), names=facts.value_names, left_out=part.left_out,
+        consistent=consistent, fine=fine,
+    )
+    if coverage:
+        executed = part.executed
+        table.coverage = {
+            f: (sorted(executed.get(f, set()) & lines), sorted(lines - executed.get(f, set())))
+            for f, lines in sorted(facts.stmt_lines.items())
+        }
+    return table
+
+
+#: A pending run of the search: its choices, and whether the consistency rules already hold
+#: for every state they stand for (a run :class:`_Judge` refined).
+_Entry = tuple[dict[Var, Any], bool]
+
+
+@attrs.define(slots=True, eq=False)
+class _Part:
+    """What some consecutive runs of an exploration found, in the order the search made them:
+    feasible and infeasible leaves, the paths left out by reason (in the order the reasons
+    were first met), the lines run (with coverage) and how many runs."""
+
+    leaves: list[Leaf] = attrs.field(factory=list)
+    bad: list[Leaf] = attrs.field(factory=list)
+    left_out: dict[str, int] = attrs.field(factory=dict)
+    executed: dict[str, set[int]] = attrs.field(factory=dict)
+    runs: int = 0
+
+    def extend(self, later: _Part) -> None:
+        """Append what the runs right after these found."""
+        self.leaves += later.leaves
+        self.bad += later.bad
+        for reason, n in later.left_out.items():
+            self.left_out[reason] = self.left_out.get(reason, 0) + n
+        for file, lines in later.executed.items():
+            self.executed.setdefault(file, set()).update(lines)
+        self.runs += later.runs
+
+
+class _Search:
+    """One exploration's inputs, and its search loop (:meth:`run`)."""
+
+    def __init__(self, spec: Any, call: str, prof: Profile, fixed: dict[str, Any], vary: set[str], coverage: bool,
+                 max_paths: int, max_branch_bits: int, fix_option: str, consistent: bool, stop_at_entry: bool):
+        self.spec, self.call, self.prof, self.fixed, self.vary = spec, call, prof, fixed, vary
+        self.coverage, self.max_paths, self.max_branch_bits = coverage, max_paths, max_branch_bits
+        self.fix_option, self.consistent, self.stop_at_entry = fix_option, consistent, stop_at_entry
+        self._derive()
+
+    def _derive(self) -> None:
+        self.facts = _spec_facts(self.spec)
+        self.enums = getattr(self.spec.program, "enums", {}) or {}
+        self.judge = _Judge(self.spec, self.call, self.prof, self.vary, self.permitted, self.enums) \
+            if self.consistent else None
+
+    def permitted(self, which: str) -> list[str]:
+        """The Constraint members to explore for ``ConstrainUnpredictable(which)``."""
+        members = self.facts.constraint_sites.get(which)
+        if members:
+            return list(dict.fromkeys(members))
+        return list(self.facts.constraint_members or self.enums.get("Constraint", ()))
+
+    def limit(self) -> ExplorationLimit:
+        """The error for an exploration past ``max_paths`` leaves."""
+        return ExplorationLimit(f"exploring {self.call} passed the limit of {self.max_paths} paths",
+                                notes=(f"note: fix more state with {self.fix_option}, or raise --max-paths",))
+
+    def run(self, stack: list[_Entry], part: _Part, *, before: int | None, most: int | None = None,
+            progress: Callable[[int, int], None] | None = None) -> None:
+        """Run the entries of ``stack`` depth first (the last first; each run pushes the runs
+        it leaves open) into ``part``, until the stack is empty or ``most`` runs are done.
+        ``before``: the leaves the whole search found before these (raise
+        :class:`ExplorationLimit` past ``max_paths``; None: never); ``progress`` as for
+        :func:`explore`, counting ``before``."""
+        done = 0
+        while stack and (most is None or done < most):
+            self.step(stack, part)
+            done += 1
+            if before is not None and before + len(part.leaves) > self.max_paths:
+                raise self.limit()
+            if progress is not None:
+                progress((before or 0) + len(part.leaves), part.runs)
+
+    def step(self, stack: list[_Entry], part: _Part) -> None:
+        """Pop one entry from ``stack``, run it, and add what it found to ``part`` and the runs
+        it leaves open to ``stack``. An error that is the user's (a bad call, a limit, state
+        the call needs and nobody gave) propagates with ``stack`` and ``part`` untouched (the
+        entry back on the stack)."""
+        choices, judged = stack[-1]
+        spec, judge = self.spec, self.judge
+        machine = ExploreMachine(spec.model, self.prof, choices, constants=spec.constants, trace=self.coverage,
                                  observe=spec.entry,
-                                 vary=vary_keys, permitted=permitted, enums=enums,
-                                 max_branch_bits=max_branch_bits, sites=facts.read_sites,
-                                 fix_option=fix_option, stop_at_entry=stop_at_entry, deferred=True)
-        if fixed:
-            machine.apply_state(fixed)
+                                 vary=self.vary, permitted=self.permitted, enums=self.enums,
+                                 max_branch_bits=self.max_branch_bits, sites=self.facts.read_sites,
+                                 fix_option=self.fix_option, stop_at_entry=self.stop_at_entry, deferred=True)
+        if self.fixed:
+            machine.apply_state(self.fixed)
         machine.apply_choices()
-        runs += 1
+        leaf = bad = None
+        reasons: Sequence[str] = ()
+        refined: Sequence[dict[Var, Any]] = ()
         try:
-            outcome = spec.run_on(machine, call)
+            outcome = spec.run_on(machine, self.call)
         except ASLRuntimeError as err:
             if not isinstance(err, ASLAssertionError):  # a failed spec assertion: an infeasible path
                 raise
             reason = judge.failed(machine, err) if judge is not None else None
             if reason is not None:
-                left_out[reason] = left_out.get(reason, 0) + 1
+                reasons = (reason,)
             else:
-                bad.append(_leaf(machine, machine.choices, None, err))
+                bad = _leaf(machine, machine.choices, None, err)
         else:
             # A refined run is judged already, unless it asked new questions (its choices grew)
             fresh = not judged or machine.choices != choices
@@ -706,39 +793,25 @@ def explore(spec: Any, call: str, *, profile: str | Path | Profile = "default",
             if isinstance(outcome, Deferred) and (verdict is None or verdict.keep):
                 outcome = outcome.build()  # (only a run kept needs its outcome)
             if verdict is None:
-                leaves.append(_leaf(machine, machine.choices, outcome, None))
+                leaf = _leaf(machine, machine.choices, outcome, None)
             else:
-                for reason in verdict.reasons:
-                    left_out[reason] = left_out.get(reason, 0) + 1
+                reasons = verdict.reasons
                 if verdict.keep:
-                    leaves.append(_leaf(machine, machine.choices, outcome, None))
-                stack.extend((refined, True) for refined in reversed(verdict.refined))
-            if len(leaves) > max_paths:
-                raise ExplorationLimit(
-                    f"exploring {call} passed the limit of {max_paths} paths",
-                    notes=(f"note: fix more state with {fix_option}, or raise --max-paths",))
-        finally:
-            if coverage:
-                for span in machine.lines:
-                    executed.setdefault(span.file, set()).add(span.line)
-        stack.extend((pending, False) for pending in reversed(machine.pending))
-        if progress is not None:
-            progress(len(leaves), runs)
-
-    leaves, bad = _with_decisive(leaves, bad, None if fine else compared_outcome)
-    widths = _field_widths(spec, leaves + bad)
-    table = DecisionTable(
-        call=call, profile=prof.name, fixed=fixed, rows=_merge(leaves, fine), infeasible=_infeasible(bad),
-        leaves=leaves, infeasible_leaves=bad, runs=runs, seconds=time.monotonic() - start,
-        widths=widths, spec_root=Path(spec.path), names=facts.value_names, left_out=left_out,
-        consistent=consistent, fine=fine,
-    )
-    if coverage:
-        table.coverage = {
-            f: (sorted(executed.get(f, set()) & lines), sorted(lines - executed.get(f, set())))
-            for f, lines in sorted(facts.stmt_lines.items())
-        }
-    return table
+                    leaf = _leaf(machine, machine.choices, outcome, None)
+                refined = verdict.refined
+        stack.pop()
+        part.runs += 1
+        for reason in reasons:
+            part.left_out[reason] = part.left_out.get(reason, 0) + 1
+        if leaf is not None:
+            part.leaves.append(leaf)
+        if bad is not None:
+            part.bad.append(bad)
+        if self.coverage:
+            for span in machine.lines:
+                part.executed.setdefault(span.file, set()).add(span.line)
+        stack.extend((more, True) for more in reversed(refined))
+        stack.extend((more, False) for more in reversed(machine.pending))
 
 
 @attrs.define(frozen=True, slots=True)
