@@ -415,6 +415,17 @@ def _add_spec(p: argparse.ArgumentParser, note: str = "") -> None:
                    help="a bundled spec version (default: armv8.6) or a spec folder" + (f": {note}" if note else ""))
 
 
+def _add_jobs(p: argparse.ArgumentParser, when: str) -> None:
+    """``--jobs N`` (sweep, explore, check-property, crosscheck, diff): worker processes,
+    by default one per core (:func:`~asl_interp.analysis.parallel.cores`); ``when`` says
+    when they are used."""
+    from ..analysis.parallel import cores
+
+    p.add_argument("--jobs", type=_count, default=cores(), metavar="N",
+                   help=f"worker processes {when} (default: the number of cores, here {cores()}); the output is the "
+                        "same whatever N")
+
+
 def _add_html(p: argparse.ArgumentParser) -> None:
     """``--html FILE`` (run, explore, check-property, crosscheck, diff; see asl_interp/app/html.py)."""
     p.add_argument("--html", metavar="FILE",
@@ -524,9 +535,7 @@ def _add_sweep(p: argparse.ArgumentParser) -> None:
     p.add_argument("--format", choices=("text", "json", "csv"), default=None,
                    help="text (default), json (as --json) or csv: a header, then one row per line (line, summary, "
                         "kind, target_el, target_state, mode, ec, iss, error, phase; errors are rows too), no tally")
-    p.add_argument("--jobs", type=_count, default=os.cpu_count() or 1, metavar="N",
-                   help="worker processes for a long input (default: the number of cores); the output is the same "
-                        "whatever N")
+    _add_jobs(p, "for a long input")
     p.add_argument("--quiet", action="store_true", help="no progress on a terminal")
 
 
