@@ -689,13 +689,15 @@ def crosscheck(spec: Any, call: str, model: Callable[[Mapping[str, Any]], Any] |
                vary: Any = (), max_paths: int = DEFAULT_MAX_PATHS, coverage: bool = False,
                model_name: str | None = None, model_timeout: float = DEFAULT_MODEL_TIMEOUT,
                consistent: bool = True, fine: bool = False,
-               progress: Callable[[int, int], None] | None = None) -> CrossCheckResult:
+               progress: Callable[[int, int], None] | None = None, jobs: int = 1) -> CrossCheckResult:
     """Explore ``call`` and ask ``model`` (a function, or ``"FILE.py:FUNCTION"`` to load) about
     every state covered, in a child process with ``model_timeout`` seconds per call (see the
     module docstring for the model's contract). ``consistent`` and ``fine`` are
     :func:`~asl_interp.analysis.explore.explore`'s: by default the states no processor can be
     in are not asked about (``False``: ``--all-states``). ``progress`` hears of each
-    exploration run (see :func:`~asl_interp.analysis.explore.explore`). Raises
+    exploration run and ``jobs`` is the exploration's number of worker processes (see
+    :func:`~asl_interp.analysis.explore.explore`; the model is asked in one child process,
+    in the order of the leaves, whatever ``jobs``). Raises
     :class:`ModelError` for a broken model."""
     prof = spec.profile(profile)
     fixed = dict(fixed or {})
@@ -704,7 +706,7 @@ def crosscheck(spec: Any, call: str, model: Callable[[Mapping[str, Any]], Any] |
         _split_model_text(model)  # a malformed FILE.py:FUNCTION is refused before anything starts
     with _ModelProcess(spec, model, model_timeout) as runner:  # loaded (and checked) before exploring
         table = explore(spec, call, profile=prof, fixed=fixed, vary=vary, max_paths=max_paths, coverage=coverage,
-                        consistent=consistent, fine=fine, progress=progress)
+                        consistent=consistent, fine=fine, progress=progress, jobs=jobs)
         base = _fixed_bits(spec, prof, fixed)
         return _check_leaves(spec, table, prof, base, runner, name)
 

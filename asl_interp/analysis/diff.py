@@ -398,7 +398,7 @@ def _has_name(model: Any, name: str) -> bool:
 
 def diff_specs(a: Any, b: Any, call: str, *, profile_a: Any = "default", profile_b: Any = "default",
                fixed: Mapping[str, Any] | None = None, all_states: bool = False, vary: Iterable[str] = (),
-               max_paths: int = DEFAULT_MAX_PATHS, fine: bool = False) -> DiffResult:
+               max_paths: int = DEFAULT_MAX_PATHS, fine: bool = False, jobs: int = 1) -> DiffResult:
     """Compare ``call`` on spec ``a`` (profile ``profile_a``) with spec ``b`` (``profile_b``)
     over every state that leaves ``fixed`` as given (see the module docstring). ``fine``:
     keep paths apart whose outcomes differ in anything (``--fine``), rather than merge the
@@ -406,7 +406,10 @@ def diff_specs(a: Any, b: Any, call: str, *, profile_a: Any = "default", profile
 
     ``vary``: IMPLEMENTATION DEFINED keys to explore although a profile answers them (each
     in the versions whose profile has it; e.g. ``"Halted()"``); ``all_states``: keep the
-    states a version's consistency rules reject. Raises UsageError for a call either version
+    states a version's consistency rules reject; ``jobs``: worker processes for each
+    version's exploration, one version after the other (see
+    :func:`~asl_interp.analysis.explore.explore`; the result is the same whatever ``jobs``).
+    Raises UsageError for a call either version
     lacks, a fixed name neither has or a ``vary`` key neither profile answers; exploration
     errors (:class:`~asl_interp.analysis.explore.ExplorationLimit`) as explore raises them."""
     start = time.monotonic()
@@ -423,7 +426,7 @@ def diff_specs(a: Any, b: Any, call: str, *, profile_a: Any = "default", profile
     up_to_entry = any(spec.boundary for spec in specs)
     tables = tuple(
         explore(spec, call, profile=p, fixed=f, vary=[k for k in vary if k in p.impdef], max_paths=max_paths,
-                consistent=not all_states, stop_at_entry=up_to_entry, fine=fine)
+                consistent=not all_states, stop_at_entry=up_to_entry, fine=fine, jobs=jobs)
         for spec, p, f in zip(specs, prof, per_fixed))
     canon = _canonical_bits(a, b)
     cubes = [[_cube(side, leaf, canon) for leaf in table.leaves + table.infeasible_leaves]

@@ -625,7 +625,7 @@ def explore(spec: Any, call: str, *, profile: str | Path | Profile = "default",
             coverage: bool = False, max_paths: int = DEFAULT_MAX_PATHS,
             max_branch_bits: int = DEFAULT_MAX_BRANCH_BITS, progress: Callable[[int, int], None] | None = None,
             fix_option: str = "--set", consistent: bool = True, stop_at_entry: bool = False,
-            fine: bool = False) -> DecisionTable:
+            fine: bool = False, jobs: int = 1) -> DecisionTable:
     """Every distinct outcome of ``call`` over all the state its evaluation reads.
 
     ``fixed``: state mapping (keys as :meth:`Spec.run`'s ``state``) the exploration keeps;
@@ -642,9 +642,12 @@ def explore(spec: Any, call: str, *, profile: str | Path | Profile = "default",
     only the branches that change it decisive (the default); ``stop_at_entry``: end each
     run at the call of the version's exception-entry routine (what a version that stops
     there gives; ``diff`` against such a version); ``progress``: called after every run with
-    the paths and runs so far (the command line draws a bar on a terminal with it). Raises
-    :class:`ExplorationLimit` past ``max_paths`` leaves, and the usual ``ASLError``s for a
-    bad call, state or profile.
+    the paths and runs so far (the command line draws a bar on a terminal with it; with
+    ``jobs`` > 1, after every part a worker hands back); ``jobs``: worker processes for an
+    exploration of more than :data:`IN_PROCESS_RUNS` runs (see :func:`_explore_parallel`:
+    the table is the same whatever ``jobs``; 1, the default, runs everything in this
+    process). Raises :class:`ExplorationLimit` past ``max_paths`` leaves, and the usual
+    ``ASLError``s for a bad call, state or profile.
     """
     prof = spec.profile(profile)
     fixed = dict(fixed or {})
@@ -658,6 +661,8 @@ def explore(spec: Any, call: str, *, profile: str | Path | Profile = "default",
             hint = suggest(unknown[0], list(prof.impdef))
             raise UsageError(f"--vary-profile: profile '{prof.name}' has no answer \"{unknown[0]}\" to vary"
                              + (f"; {hint}" if hint else ""))
+    if not isinstance(jobs, int) or isinstance(jobs, bool) or jobs < 1:
+        raise UsageError(f"jobs={jobs!r}: give a positive number of worker processes")
     start = time.monotonic()
     _parse_call(spec, call)  # a UsageError in explore's words before any run
     search = _Search(spec, call, prof, fixed, vary_keys, coverage, max_paths, max_branch_bits, fix_option,
@@ -666,7 +671,9 @@ def explore(spec: Any, call: str, *, profile: str | Path | Profile = "default",
     # every state they stand for (a run refined by them: see _judge).
     stack: list[_Entry] = [({}, False)]
     part = _Part()
-    search.run(stack, part, before=0, progress=progress)
+    search.run(stack, part, before=0, most=None if jobs == 1 else IN_PROCESS_RUNS, progress=progress)
+    if stack:  # a long exploration: the rest in worker processes
+        part = _explore_parallel(search, part, stack, jobs, progress)
 
     leaves, bad = _with_decisive(part.leaves, part.bad, None if fine else compared_outcome)
     widths = _field_widths(spec, leaves + bad)
@@ -715,7 +722,9 @@ class _Part:
 
 
 class _Search:
-    """One exploration's inputs, and its search loop (:meth:`run`)."""
+    """One exploration's inputs, and its search loop (:meth:`run`), the same in this process
+    and in a worker. Pickled (for a worker that does not fork), it keeps the inputs and the
+    limits in force, and works the rest out again."""
 
     def __init__(self, spec: Any, call: str, prof: Profile, fixed: dict[str, Any], vary: set[str], coverage: bool,
                  max_paths: int, max_branch_bits: int, fix_option: str, consistent: bool, stop_at_entry: bool):
@@ -724,11 +733,26 @@ class _Search:
         self.fix_option, self.consistent, self.stop_at_entry = fix_option, consistent, stop_at_entry
         self._derive()
 
+    _INPUTS = ("spec", "call", "prof", "fixed", "vary", "coverage", "max_paths", "max_branch_bits", "fix_option",
+               "consistent", "stop_at_entry")
+
     def _derive(self) -> None:
         self.facts = _spec_facts(self.spec)
         self.enums = getattr(self.spec.program, "enums", {}) or {}
         self.judge = _Judge(self.spec, self.call, self.prof, self.vary, self.permitted, self.enums) \
             if self.consistent else None
+
+    def __getstate__(self) -> dict[str, Any]:
+        from ..lib.limits import LIMITS
+
+        return {**{name: getattr(self, name) for name in self._INPUTS}, "limits": attrs.asdict(LIMITS)}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        from ..lib.limits import configure
+
+        configure(**state.pop("limits"))
+        self.__dict__.update(state)
+        self._derive()
 
     def permitted(self, which: str) -> list[str]:
         """The Constraint members to explore for ``ConstrainUnpredictable(which)``."""
@@ -747,7 +771,8 @@ class _Search:
         """Run the entries of ``stack`` depth first (the last first; each run pushes the runs
         it leaves open) into ``part``, until the stack is empty or ``most`` runs are done.
         ``before``: the leaves the whole search found before these (raise
-        :class:`ExplorationLimit` past ``max_paths``; None: never); ``progress`` as for
+        :class:`ExplorationLimit` past ``max_paths``, where the search in one process does;
+        None: never, a worker's part is judged by the parent); ``progress`` as for
         :func:`explore`, counting ``before``."""
         done = 0
         while stack and (most is None or done < most):
@@ -812,6 +837,211 @@ class _Search:
                 part.executed.setdefault(span.file, set()).add(span.line)
         stack.extend((more, True) for more in reversed(refined))
         stack.extend((more, False) for more in reversed(machine.pending))
+
+
+# ======================================================================================
+# The search in worker processes (--jobs)
+# ======================================================================================
+
+#: Runs an exploration makes in this process before it hands the rest to worker processes
+#: (with ``jobs`` > 1): a short exploration never pays for starting them.
+IN_PROCESS_RUNS = 200
+#: Most runs one task of a worker makes before it hands back its part and the rest of its
+#: stack (which is shared out again): long subtrees are split among the workers, and the
+#: parent hears of progress.
+TASK_RUNS = 100
+
+
+class _Slot:
+    """A stretch of the search, in the tree that puts the workers' parts back in order:
+    ``stack`` (the entries it starts from), then, once a worker ran it, ``part`` (what it
+    found) followed by ``children`` (the stretches its unfinished stack was split into).
+    ``key`` orders slots as the search in one process would reach them; ``failed``: the
+    first entry raised an error in the worker (it is run again here, to raise it)."""
+
+    __slots__ = ("stack", "key", "part", "children", "failed")
+
+    def __init__(self, stack: list[_Entry], key: tuple[int, ...]):
+        self.stack, self.key = stack, key
+        self.part: _Part | None = None
+        self.children: list[_Slot] = []
+        self.failed = False
+
+
+def _explore_parallel(search: _Search, first: _Part, stack: list[_Entry], jobs: int,
+                      progress: Callable[[int, int], None] | None) -> _Part:
+    """The rest of the search (``stack``, after ``first``) in ``jobs`` worker processes.
+
+    The subtree under each stack entry is independent of the others, and the search in one
+    process takes them in stack order (the last first), each whole. So stretches of the
+    stack go to the workers as tasks; a task runs its stretch depth first for at most
+    :data:`TASK_RUNS` runs and hands back its part and what is left of its stack, split
+    again into stretches that follow it in order (a tree of :class:`_Slot`). Walking the tree
+    in order gives the leaves, infeasible leaves, left-out counts and runs the search in one
+    process gives, in its order.
+
+    Errors come out as that search would raise them. A task stops at an error and hands back
+    the entry that raised it unrun; no task after it in order is started, and the walk runs
+    that entry here, which raises the error itself, unless the path limit fired earlier in
+    order. Once the parts handed back hold more than ``max_paths`` leaves, the whole search
+    holds more than that: no task is started any more, and the walk raises
+    :class:`ExplorationLimit` where the search in one process would, running here what
+    the workers left (which can only end in that error or one before it). A worker that
+    dies (killed, out of memory) leaves its stretch to the walk too."""
+    from concurrent.futures import FIRST_COMPLETED, wait
+
+    from .parallel import process_pool
+
+    root = _Slot([], ())
+    root.part = first
+    root.children = _stretches(stack, jobs, ())
+    found = [len(first.leaves), first.runs]  # leaves and runs handed back so far (progress)
+    seeds = _SpanTable(first.leaves + first.bad)
+    stop_after: tuple[int, ...] | None = None  # the key of the first failed entry found, in order
+    with process_pool(jobs, _start_search, (search,)) as pool:
+        running: dict[Any, _Slot] = {}
+
+        def start(slot: _Slot) -> None:
+            if found[0] > search.max_paths or (stop_after is not None and slot.key > stop_after):
+                return  # the walk runs it here, if the search gets that far (``()``: a worker died)
+            running[pool.submit(_search_task, slot.stack)] = slot
+
+        for slot in root.children:
+            start(slot)
+        try:
+            while running:
+                done, _ = wait(running, return_when=FIRST_COMPLETED)
+                for future in done:
+                    slot = running.pop(future)
+                    try:
+                        part, rest, failed = seeds.load(future.result())
+                    except Exception:  # noqa: BLE001 - a worker died (killed, out of memory): the walk runs it here
+                        stop_after = ()
+                        continue
+                    slot.part, slot.stack = part, []
+                    found[0] += len(part.leaves)
+                    found[1] += part.runs
+                    if progress is not None:
+                        progress(*found)
+                    split = 1 if len(running) >= 2 * jobs else jobs
+                    slot.children = _stretches(rest, split, slot.key, failed)
+                    if failed:
+                        slot.children[0].failed = True
+                        key = slot.children[0].key
+                        stop_after = key if stop_after is None else min(stop_after, key)
+                    for child in slot.children:
+                        if not child.failed:
+                            start(child)
+        finally:
+            for future in running:
+                future.cancel()
+    return _walk(search, root, progress, found)
+
+
+def _walk(search: _Search, root: _Slot, progress: Callable[[int, int], None] | None, found: list[int]) -> _Part:
+    """The parts of the tree under ``root`` joined in order, the path limit checked as the
+    search in one process checks it, and any stretch no worker finished run here."""
+    whole = _Part()
+    todo = [root]
+    while todo:
+        slot = todo.pop()
+        if slot.part is not None:
+            if len(whole.leaves) + len(slot.part.leaves) > search.max_paths:
+                raise search.limit()
+            whole.extend(slot.part)
+            todo.extend(reversed(slot.children))
+        else:
+            here = _Part()
+            search.run(slot.stack, here, before=len(whole.leaves),
+                       progress=None if progress is None else
+                       lambda paths, runs: progress(found[0] + paths, found[1] + runs))
+            whole.extend(here)
+    return whole
+
+
+def _stretches(stack: list[_Entry], parts: int, key: tuple[int, ...], failed: bool = False) -> list[_Slot]:
+    """``stack`` cut into at most ``parts`` stretches (stacks themselves), as slots in the
+    order the search takes them (the top of the stack first), keyed under ``key``. With
+    ``failed``, the top entry (one that raised an error) is a stretch of its own."""
+    out: list[list[_Entry]] = []
+    if failed and stack:
+        out.append(stack[-1:])
+        stack = stack[:-1]
+    if stack:
+        parts = max(1, min(parts, len(stack)))
+        size = -(-len(stack) // parts)
+        for top in range(len(stack), 0, -size):
+            out.append(stack[max(0, top - size):top])
+    return [_Slot(s, (*key, i)) for i, s in enumerate(out)]
+
+
+#: The exploration a worker process serves (set when it starts).
+_WORKER_SEARCH: _Search | None = None
+
+
+def _start_search(search: _Search) -> None:
+    global _WORKER_SEARCH
+    _WORKER_SEARCH = search
+
+
+def _search_task(stack: list[_Entry]) -> bytes:
+    """In a worker: run ``stack`` for at most :data:`TASK_RUNS` runs; hand back (pickled)
+    the part, the rest of the stack and whether its top entry raised an error (left unrun
+    for the parent to raise; errors do not cross processes)."""
+    import pickle
+
+    search = _WORKER_SEARCH
+    assert search is not None
+    part = _Part()
+    failed = False
+    try:
+        search.run(stack, part, before=None, most=TASK_RUNS)
+    except Exception:  # noqa: BLE001 - the parent runs the entry again and raises it there
+        failed = True
+    return pickle.dumps((part, stack, failed), protocol=pickle.HIGHEST_PROTOCOL)
+
+
+class _SpanTable:
+    """Spans of the leaves handed back by workers, one object per place.
+
+    The decisive steps and the rows group a path's steps by the identity of their spans
+    (the AST's own objects, shared by every run of one process). A span unpickled from a
+    worker is a new object: this loads each one as the object already met for the same
+    place (first those of ``seeds``, the leaves of this process), so identity means the
+    same place across all parts, as it does in one process."""
+
+    def __init__(self, seeds: Iterable[Leaf]):
+        self.spans: dict[tuple, Span] = {}
+        for leaf in seeds:
+            for step in leaf.path:
+                self._same(step.span)
+                for read in step.reads:
+                    if read.span is not None:
+                        self._same(read.span)
+
+    def _same(self, span: Span) -> Span:
+        return self.spans.setdefault((span.file, span.line, span.col, span.end_line, span.end_col), span)
+
+    def _make(self, *fields: Any) -> Span:
+        span = self.spans.get(fields)
+        if span is None:
+            span = self.spans[fields] = Span(*fields)
+        return span
+
+    def load(self, data: bytes) -> Any:
+        """Unpickle a worker's answer, its spans made the table's."""
+        import io
+        import pickle
+
+        table = self
+
+        class Unpickler(pickle.Unpickler):
+            def find_class(self, module: str, name: str) -> Any:
+                if module == Span.__module__ and name == "Span":
+                    return table._make
+                return super().find_class(module, name)
+
+        return Unpickler(io.BytesIO(data)).load()
 
 
 @attrs.define(frozen=True, slots=True)
@@ -1291,13 +1521,13 @@ def check_independent(spec: Any, call: str, field: str, *, profile: str | Path |
                       where: Mapping[str, Any] | None = None, vary: Iterable[str] | bool = (),
                       max_paths: int = DEFAULT_MAX_PATHS, coverage: bool = False, consistent: bool = True,
                       fine: bool = False, every: bool = False,
-                      progress: Callable[[int, int], None] | None = None) -> PropertyResult:
+                      progress: Callable[[int, int], None] | None = None, jobs: int = 1) -> PropertyResult:
     """Whether the outcome of ``call`` is independent of ``field`` (``REG`` for all its fields
     or ``REG.FIELD``; views share storage, so ``FPEXC`` and ``FPEXC32_EL2`` are the same
     state) over every state matching ``where``. A counterexample is two states differing only
     in ``field`` with different outcomes (the pair that reads the fewest fields).
     ``coverage``, ``consistent`` (only states a processor can be in; the default),
-    ``fine`` and ``progress`` are as for :func:`explore`. The counterexample shown is the most
+    ``fine``, ``progress`` and ``jobs`` are as for :func:`explore`. The counterexample shown is the most
     ordinary (:func:`ordinary`); ``every`` (``--all``) also finds one of every other class
     (pair of compared outcomes), in ``PropertyResult.others``, each with its count of pairs."""
     try:
@@ -1311,7 +1541,7 @@ def check_independent(spec: Any, call: str, field: str, *, profile: str | Path |
         if view.storage == storage and w_mask & fmask:
             raise UsageError(f"--where {w_write.key} fixes bits of {norm}, the field the property varies")
     table = explore(spec, call, profile=profile, fixed=where, vary=vary, max_paths=max_paths, fix_option="--where",
-                    coverage=coverage, consistent=consistent, fine=fine, progress=progress)
+                    coverage=coverage, consistent=consistent, fine=fine, progress=progress, jobs=jobs)
     desc = f"{call} is independent of {norm}" + (f" where {where_text(where)}" if where else "")
     states = sum(leaf_states(leaf) for leaf in table.leaves)
     # (--all-states: the fewest fields only, as before consistency was the default)
@@ -1537,12 +1767,13 @@ def _concrete(fields: Mapping[str, Iterable[Any]], limit: int = 4096):
 def check_property(spec: Any, call: str, predicate: Callable[[Mapping[str, Any], Outcome], bool], *,
                    profile: str | Path | Profile = "default", fixed: Mapping[str, Any] | None = None,
                    vary: Iterable[str] | bool = (), description: str = "the predicate",
-                   max_paths: int = DEFAULT_MAX_PATHS) -> PropertyResult:
+                   max_paths: int = DEFAULT_MAX_PATHS, jobs: int = 1) -> PropertyResult:
     """Whether ``predicate(state, outcome)`` holds on every state the exploration covers:
     ``state`` maps each field the path read (and each open answer) to one value, ``outcome``
     is the :class:`~asl_interp.machine.outcome.Outcome`. The counterexample (when it fails) holds the
-    first failing state (twice)."""
-    table = explore(spec, call, profile=profile, fixed=fixed, vary=vary, max_paths=max_paths)
+    first failing state (twice). ``jobs``: as for :func:`explore` (the predicate runs in
+    this process)."""
+    table = explore(spec, call, profile=profile, fixed=fixed, vary=vary, max_paths=max_paths, jobs=jobs)
     states = 0
     for leaf in table.leaves:
         for state in _concrete(leaf.fields):

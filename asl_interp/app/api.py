@@ -85,6 +85,11 @@ class Spec:
     #: (call text, id of a Profile) -> (that Profile, its decider or None): run()'s look-up
     _held: dict[tuple, tuple] = attrs.field(factory=dict, repr=False)
 
+    def __reduce__(self) -> tuple:
+        # pickled as its folder, loaded again (from the on-disk cache) where it is unpickled:
+        # how a worker process that does not fork gets the spec (``--jobs``)
+        return (load_spec, (self.path,))
+
     def profile(self, profile: str | Path | Profile = "default") -> Profile:
         """``profile`` as a :class:`Profile`: a name of one of this version's bundled profiles
         (``asl-interp profiles --spec VERSION``) or a profile file's path."""
@@ -396,7 +401,8 @@ def check_profile(spec: Spec, profile: Profile) -> None:
 def diff(call: str, *, from_spec: str | Path = "armv8.6", to_spec: str | Path = "armarm-2025",
          profile: str | Path | Profile = "default", from_profile: str | Path | Profile | None = None,
          to_profile: str | Path | Profile | None = None, state: Mapping[str, Any] | None = None,
-         all_states: bool = False, vary: Any = (), max_paths: int | None = None, fine: bool = False) -> Any:
+         all_states: bool = False, vary: Any = (), max_paths: int | None = None, fine: bool = False,
+         jobs: int = 1) -> Any:
     """What changed for ``call`` between two spec versions: a
     :class:`~asl_interp.analysis.diff.DiffResult` listing every class of states whose outcome
     differs (``result.classes``; ``result.differs``), each with one concrete state, both
@@ -407,11 +413,13 @@ def diff(call: str, *, from_spec: str | Path = "armv8.6", to_spec: str | Path = 
     ``state`` is fixed state (as :meth:`Spec.run` takes it; each name applies to the versions
     that have it); everything else is explored. ``all_states`` keeps the states a version's
     consistency rules reject; ``vary`` opens profile answers (``["Halted()"]``); ``fine`` keeps
-    the paths of one compared outcome apart."""
+    the paths of one compared outcome apart; ``jobs``: worker processes for a long
+    exploration (the result is the same whatever ``jobs``)."""
     from ..analysis.diff import diff_specs
     from ..analysis.explore import DEFAULT_MAX_PATHS
 
     a, b = load_spec(from_spec), load_spec(to_spec)
     return diff_specs(a, b, call, profile_a=profile if from_profile is None else from_profile,
                       profile_b=profile if to_profile is None else to_profile, fixed=state, all_states=all_states,
-                      vary=vary, max_paths=DEFAULT_MAX_PATHS if max_paths is None else max_paths, fine=fine)
+                      vary=vary, max_paths=DEFAULT_MAX_PATHS if max_paths is None else max_paths, fine=fine,
+                      jobs=jobs)

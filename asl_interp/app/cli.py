@@ -892,6 +892,7 @@ def _explore_common(p: argparse.ArgumentParser, *, state: bool = True) -> None:
                    help="keep paths apart whose outcomes differ in anything (the return address, the SPSR...); by "
                         "default paths with the same compared outcome (what the group heading says) are merged")
     p.add_argument("--quiet", action="store_true", help="no progress on a terminal")
+    _add_jobs(p, "for an exploration of more than a few hundred runs")
     _add_html(p)
 
 
@@ -979,7 +980,7 @@ def _cmd_explore(args: argparse.Namespace) -> int:
         table = explore(spec, args.call, profile=profile, fixed=fixed, vary=vary,
                         coverage=args.coverage or bool(args.html), max_paths=max_paths, max_branch_bits=bits,
                         progress=lambda paths, _runs: bar.set(paths), consistent=not args.all_states,
-                        fine=args.fine)
+                        fine=args.fine, jobs=args.jobs)
     if args.html:
         import attrs
 
@@ -1024,7 +1025,8 @@ def _cmd_check_property(args: argparse.Namespace) -> int:
     with progress("exploring", unit=" paths", quiet=args.quiet) as bar:
         result = check_independent(spec, args.call, args.field, profile=profile, where=where, vary=vary,
                                    max_paths=max_paths, coverage=bool(args.html), consistent=not args.all_states,
-                                   fine=args.fine, every=args.every, progress=lambda paths, _runs: bar.set(paths))
+                                   fine=args.fine, every=args.every, progress=lambda paths, _runs: bar.set(paths),
+                                   jobs=args.jobs)
     if args.html:
         from .html import property_page
 
@@ -1067,7 +1069,7 @@ def _cmd_crosscheck(args: argparse.Namespace) -> int:
         result = crosscheck(spec, args.call, args.model, profile=profile, fixed=fixed, vary=vary, max_paths=max_paths,
                             coverage=args.coverage or bool(args.html), model_name=args.model, model_timeout=timeout,
                             consistent=not args.all_states, fine=args.fine,
-                            progress=lambda paths, _runs: bar.set(paths))
+                            progress=lambda paths, _runs: bar.set(paths), jobs=args.jobs)
     if args.html:
         from .html import crosscheck_page
 
@@ -1126,6 +1128,7 @@ def _add_diff(p: argparse.ArgumentParser) -> None:
     p.add_argument("--max-paths", type=_count, default=None, metavar="N",
                    help="stop with an error after N paths in either version (default 20000)")
     p.add_argument("--json", action="store_true", help="print one JSON object instead of text")
+    _add_jobs(p, "for an exploration of more than a few hundred runs (each version's in turn)")
     _add_html(p)
 
 
@@ -1165,7 +1168,7 @@ def _diff(args: argparse.Namespace) -> int:
         raise UsageError(f"--max-paths {max_paths}: give a positive number of paths")
     result = diff_specs(*specs, args.call, profile_a=args.from_profile or profile, profile_b=args.to_profile or profile,
                         fixed=fixed, all_states=args.all_states, vary=args.vary, max_paths=max_paths,
-                        fine=args.fine)
+                        fine=args.fine, jobs=args.jobs)
     if args.html:
         from .html import diff_page
 

@@ -1,0 +1,197 @@
+"""``--jobs N``: explore, check-property, crosscheck and diff give the same bytes whatever N.
+
+The split rule is shrunk here (explore's ``IN_PROCESS_RUNS`` and ``TASK_RUNS``) so that
+explorations of a hundred runs, fast enough for a test, still go through the worker
+processes in many small tasks; each test compares ``--jobs 1`` (the search in one process)
+with ``--jobs 2`` on the same command: exit status, standard output (the seconds an
+exploration took aside), standard error and any ``--html`` page.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from conftest import REPO
+
+from asl_interp.analysis import explore as explore_module
+from asl_interp.analysis import parallel
+from asl_interp.analysis.explore import ExplorationLimit, explore, render_table, table_json
+from asl_interp.app.api import load_spec
+from asl_interp.app.cli import main
+from asl_interp.errors import UsageError
+
+QEMU = REPO / "examples" / "models" / "qemu_fp.py"
+#: About 140 runs on the default profile (a third of a second in one process).
+SMALL = ["CheckFPAdvSIMDEnabled64()", "--set", "PSTATE.EL=EL1"]
+
+
+@pytest.fixture(autouse=True)
+def small_tasks(monkeypatch):
+    """Hand the search to the workers after 3 runs, in tasks of at most 10 runs."""
+    monkeypatch.setattr(explore_module, "IN_PROCESS_RUNS", 3)
+    monkeypatch.setattr(explore_module, "TASK_RUNS", 10)
+
+
+@pytest.fixture
+def handed_back(monkeypatch):
+    """How many parts the workers handed back (the parallel search really ran)."""
+    count = [0]
+    load = explore_module._SpanTable.load
+
+    def counting(self, data):
+        count[0] += 1
+        return load(self, data)
+
+    monkeypatch.setattr(explore_module._SpanTable, "load", counting)
+    return count
+
+
+def _steady(text: str) -> str:
+    """``text`` without the seconds an exploration took (they differ from run to run)."""
+    text = re.sub(r"\d+\.\d+s\b", "Ns", text)
+    return re.sub(r'"seconds": "?[\d.]+"?', '"seconds": N', text)
+
+
+def _cli(capsys, tmp_path: Path, jobs: int, argv: list[str]) -> tuple[int, str, str, str | None]:
+    html = tmp_path / f"page-{jobs}.html"
+    argv = [html.as_posix() if a == "PAGE" else a for a in argv]
+    code = main([*argv, "--jobs", str(jobs)])
+    out, err = capsys.readouterr()
+    assert "Traceback" not in out + err
+    page = _steady(html.read_text(encoding="utf-8")) if html.exists() else None
+    return code, _steady(out), err.replace(html.as_posix(), "PAGE"), page
+
+
+def _same(capsys, tmp_path: Path, *argv: str) -> tuple[int, str, str]:
+    one = _cli(capsys, tmp_path, 1, list(argv))
+    two = _cli(capsys, tmp_path, 2, list(argv))
+    assert two == one
+    return one[:3]
+
+
+@pytest.mark.parametrize("extra", [
+    ["--coverage"],
+    ["--json"],
+    ["--csv"],
+    ["--all-states", "--json"],
+    ["--fine", "--vary-profile", "HaveEL(EL3)", "--json"],
+    ["--html", "PAGE"],
+], ids=" ".join)
+def test_explore_same_output_whatever_jobs(capsys, tmp_path, handed_back, extra):
+    code, out, _ = _same(capsys, tmp_path, "explore", *SMALL, *extra)
+    assert code == 0 and out
+    assert handed_back[0] > 2  # the workers ran most of it, in several tasks
+    if extra == ["--all-states", "--json"]:
+        assert '"infeasible": [\n    {' in out  # infeasible leaves came back from the workers
+
+
+@pytest.mark.parametrize("max_paths", ["1", "4", "17"])
+def test_explore_path_limit_same_error(capsys, tmp_path, max_paths):
+    code, out, err = _same(capsys, tmp_path, "explore", *SMALL, "--max-paths", max_paths)
+    assert code == 1 and not out
+    assert f"passed the limit of {max_paths} paths" in err
+
+
+@pytest.mark.parametrize("max_paths", ["3", "30", "20000"])
+def test_explore_error_in_a_worker_same_error(capsys, tmp_path, max_paths):
+    # PSTATE.M is read, four bits unset, only on the AArch32 paths (after some 48 runs): the
+    # error comes from a worker's task, unless the path limit fires before it in order
+    code, out, err = _same(capsys, tmp_path, "explore", "CheckVFPEnabled(TRUE)", "--set", "PSTATE.EL=EL1",
+                           "--max-branch-bits", "2", "--max-paths", max_paths)
+    assert code == 1 and not out
+    assert ("PSTATE.M" in err) == (max_paths != "3")
+
+
+@pytest.mark.parametrize("extra", [[], ["--all", "--json"], ["--html", "PAGE"]],
+                         ids=lambda extra: " ".join(extra) or "text")
+def test_check_property_same_output_whatever_jobs(capsys, tmp_path, extra):
+    code, out, _ = _same(capsys, tmp_path, "check-property", "CheckFPAdvSIMDEnabled64()", "--where", "PSTATE.EL=EL1",
+                         "--independent-of", "CPTR_EL2.TFP", *extra)
+    assert code == 1 and out  # a counterexample
+
+
+@pytest.mark.parametrize("extra", [[], ["--json", "--coverage"]], ids=lambda extra: " ".join(extra) or "text")
+def test_crosscheck_same_output_whatever_jobs(capsys, tmp_path, extra):
+    code, out, _ = _same(capsys, tmp_path, "crosscheck", "CheckFPAdvSIMDEnabled64()", "--set", "PSTATE.EL=EL0",
+                         "--set", "SCR_EL3.NS=1", "--set", "HCR_EL2.E2H=0", "--set", "HCR_EL2.TGE=0",
+                         "--model", f"{QEMU}:fp_exception_el_buggy", *extra)
+    assert code == 1 and out  # the model's bug found
+
+
+@pytest.mark.parametrize("extra", [[], ["--fine", "--json"], ["--html", "PAGE"]],
+                         ids=lambda extra: " ".join(extra) or "text")
+def test_diff_same_output_whatever_jobs(capsys, tmp_path, extra):
+    code, out, _ = _same(capsys, tmp_path, "diff", "CheckFPAdvSIMDEnabled64()", "--profile", "default",
+                         "--set", "PSTATE.EL=EL1", *extra)
+    assert code in (0, 1) and out
+
+
+def test_diff_path_limit_same_error(capsys, tmp_path):
+    code, out, err = _same(capsys, tmp_path, "diff", "CheckFPAdvSIMDEnabled64()", "--set", "PSTATE.EL=EL1",
+                           "--max-paths", "5")
+    assert code == 2 and not out and "passed the limit of 5 paths" in err
+
+
+def test_jobs_must_be_a_positive_count(capsys):
+    assert main(["explore", *SMALL, "--jobs", "0"]) == 2
+    assert "--jobs" in capsys.readouterr().err
+    with pytest.raises(UsageError, match="jobs=0"):
+        explore(load_spec("armv8.6"), "CheckFPAdvSIMDEnabled64()", jobs=0)
+
+
+def test_jobs_defaults_to_the_cores(capsys):
+    main(["explore", "--help"])
+    assert f"here {parallel.cores()})" in capsys.readouterr().out
+    assert parallel.cores() >= 1
+
+
+def _table(jobs: int, **kw):
+    return explore(load_spec("armv8.6"), "CheckFPAdvSIMDEnabled64()", fixed={"PSTATE.EL": "EL1"}, jobs=jobs, **kw)
+
+
+def test_api_progress_advances_in_the_parent(handed_back):
+    heard: list[tuple[int, int]] = []
+    table = _table(2, progress=lambda paths, runs: heard.append((paths, runs)))
+    assert handed_back[0] > 2
+    assert heard == sorted(heard) and heard[-1] == (len(table.leaves), table.runs)
+
+
+def test_api_spans_of_one_place_are_one_object():
+    # the rows and decisive steps group a path's steps by their spans' identity
+    table = _table(2)
+    seen: dict[tuple, int] = {}
+    for leaf in table.leaves:
+        for step in leaf.path:
+            s = step.span
+            assert seen.setdefault((s.file, s.line, s.col, s.end_line, s.end_col), id(s)) == id(s)
+
+
+def test_api_a_worker_that_dies_leaves_its_work_to_the_parent(monkeypatch):
+    import os
+
+    def dies(stack):
+        os._exit(3)
+
+    monkeypatch.setattr(explore_module, "_search_task", dies)
+    assert table_json(_table(2)) == table_json(_table(1))
+
+
+def test_api_spawned_workers_load_the_spec_again(monkeypatch, handed_back):
+    # where fork is missing, workers are fresh interpreters: the search (spec, profile,
+    # limits) is pickled and the spec loaded again by its folder
+    monkeypatch.setattr(parallel, "start_method", lambda: "spawn")
+    monkeypatch.setattr(explore_module, "IN_PROCESS_RUNS", 60)
+    monkeypatch.setattr(explore_module, "TASK_RUNS", 1000)
+    two, one = _table(2), _table(1)
+    assert handed_back[0] >= 1
+    assert _steady(render_table(two)) == _steady(render_table(one))
+
+
+def test_api_limit_from_workers_is_the_same_error():
+    with pytest.raises(ExplorationLimit) as one:
+        _table(1, max_paths=12)
+    with pytest.raises(ExplorationLimit) as two:
+        _table(2, max_paths=12)
+    assert two.value.render() == one.value.render()
