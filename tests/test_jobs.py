@@ -1,8 +1,8 @@
 """``--jobs N``: explore, check-property, crosscheck and diff give the same bytes whatever N.
 
-The split rule is shrunk here (explore's ``IN_PROCESS_RUNS`` and ``TASK_RUNS``) so that
-explorations of a hundred runs, fast enough for a test, still go through the worker
-processes in many small tasks; each test compares ``--jobs 1`` (the search in one process)
+The split rule is shrunk here (explore's ``IN_PROCESS_SECONDS``, ``TASK_SECONDS`` and
+``TASK_MIN_RUNS``) so that explorations of a hundred runs, fast enough for a test, still go
+through the worker processes in many small tasks; each test compares ``--jobs 1`` (the search in one process)
 with ``--jobs 2`` on the same command: exit status, standard output (the seconds an
 exploration took aside), standard error and any ``--html`` page.
 """
@@ -29,9 +29,11 @@ SMALL = ["CheckFPAdvSIMDEnabled64()", "--set", "PSTATE.EL=EL1"]
 
 @pytest.fixture(autouse=True)
 def small_tasks(monkeypatch):
-    """Hand the search to the workers after 3 runs, in tasks of at most 10 runs."""
-    monkeypatch.setattr(explore_module, "IN_PROCESS_RUNS", 3)
-    monkeypatch.setattr(explore_module, "TASK_RUNS", 10)
+    """Hand the search to the workers after one run, in tasks of about 20 ms that hand the
+    rest of their stack back after 2 runs when workers are short of work."""
+    monkeypatch.setattr(explore_module, "IN_PROCESS_SECONDS", 0)
+    monkeypatch.setattr(explore_module, "TASK_SECONDS", 0.02)
+    monkeypatch.setattr(explore_module, "TASK_MIN_RUNS", 2)
 
 
 @pytest.fixture
@@ -182,8 +184,7 @@ def test_api_spawned_workers_load_the_spec_again(monkeypatch, handed_back):
     # where fork is missing, workers are fresh interpreters: the search (spec, profile,
     # limits) is pickled and the spec loaded again by its folder
     monkeypatch.setattr(parallel, "start_method", lambda: "spawn")
-    monkeypatch.setattr(explore_module, "IN_PROCESS_RUNS", 60)
-    monkeypatch.setattr(explore_module, "TASK_RUNS", 1000)
+    monkeypatch.setattr(explore_module, "TASK_SECONDS", 60)
     two, one = _table(2), _table(1)
     assert handed_back[0] >= 1
     assert _steady(render_table(two)) == _steady(render_table(one))

@@ -644,9 +644,9 @@ def explore(spec: Any, call: str, *, profile: str | Path | Profile = "default",
     there gives; ``diff`` against such a version); ``progress``: called after every run with
     the paths and runs so far (the command line draws a bar on a terminal with it; with
     ``jobs`` > 1, after every part a worker hands back); ``jobs``: worker processes for an
-    exploration of more than :data:`IN_PROCESS_RUNS` runs (see :func:`_explore_parallel`:
-    the table is the same whatever ``jobs``; 1, the default, runs everything in this
-    process). Raises :class:`ExplorationLimit` past ``max_paths`` leaves, and the usual
+    exploration that lasts more than :data:`IN_PROCESS_SECONDS` (see
+    :func:`_explore_parallel`: the table is the same whatever ``jobs``; 1, the default, runs
+    everything in this process). Raises :class:`ExplorationLimit` past ``max_paths`` leaves, and the usual
     ``ASLError``s for a bad call, state or profile.
     """
     prof = spec.profile(profile)
@@ -671,7 +671,8 @@ def explore(spec: Any, call: str, *, profile: str | Path | Profile = "default",
     # every state they stand for (a run refined by them: see _judge).
     stack: list[_Entry] = [({}, False)]
     part = _Part()
-    search.run(stack, part, before=0, most=None if jobs == 1 else IN_PROCESS_RUNS, progress=progress)
+    search.run(stack, part, before=0, until=None if jobs == 1 else time.monotonic() + IN_PROCESS_SECONDS,
+               progress=progress)
     if stack:  # a long exploration: the rest in worker processes
         part = _explore_parallel(search, part, stack, jobs, progress)
 
@@ -766,16 +767,18 @@ class _Search:
         return ExplorationLimit(f"exploring {self.call} passed the limit of {self.max_paths} paths",
                                 notes=(f"note: fix more state with {self.fix_option}, or raise --max-paths",))
 
-    def run(self, stack: list[_Entry], part: _Part, *, before: int | None, most: int | None = None,
-            progress: Callable[[int, int], None] | None = None) -> None:
+    def run(self, stack: list[_Entry], part: _Part, *, before: int | None, until: float | None = None,
+            progress: Callable[[int, int], None] | None = None, wanted: Callable[[], bool] | None = None) -> None:
         """Run the entries of ``stack`` depth first (the last first; each run pushes the runs
-        it leaves open) into ``part``, until the stack is empty or ``most`` runs are done.
-        ``before``: the leaves the whole search found before these (raise
-        :class:`ExplorationLimit` past ``max_paths``, where the search in one process does;
-        None: never, a worker's part is judged by the parent); ``progress`` as for
-        :func:`explore`, counting ``before``."""
+        it leaves open) into ``part``, until the stack is empty or, after a first run, the
+        clock (``time.monotonic()``) passes ``until``, or (after :data:`TASK_MIN_RUNS` runs)
+        ``wanted()`` says the rest of the stack is wanted elsewhere. ``before``: the leaves
+        the whole search found before these (raise :class:`ExplorationLimit` past
+        ``max_paths``, where the search in one process does; None: never, a worker's part is
+        judged by the parent); ``progress`` as for :func:`explore`, counting ``before``."""
         done = 0
-        while stack and (most is None or done < most):
+        while stack and not (done and until is not None and time.monotonic() > until) \
+                and not (wanted is not None and done >= TASK_MIN_RUNS and wanted()):
             self.step(stack, part)
             done += 1
             if before is not None and before + len(part.leaves) > self.max_paths:
@@ -843,13 +846,16 @@ class _Search:
 # The search in worker processes (--jobs)
 # ======================================================================================
 
-#: Runs an exploration makes in this process before it hands the rest to worker processes
-#: (with ``jobs`` > 1): a short exploration never pays for starting them.
-IN_PROCESS_RUNS = 200
-#: Most runs one task of a worker makes before it hands back its part and the rest of its
-#: stack (which is shared out again): long subtrees are split among the workers, and the
-#: parent hears of progress.
-TASK_RUNS = 100
+#: Seconds an exploration runs in this process before it hands the rest to worker
+#: processes (with ``jobs`` > 1): a short exploration never pays for starting them (some
+#: 10-70 ms on Linux), and the workers inherit what its first runs compiled.
+IN_PROCESS_SECONDS = 0.25
+#: Seconds one task of a worker runs before it hands back its part and the rest of its
+#: stack: the parent hears of progress at least that often.
+TASK_SECONDS = 1.0
+#: Runs a task makes at least before it hands back the rest of its stack because a worker
+#: is left without work (which it then shares out among them).
+TASK_MIN_RUNS = 8
 
 
 class _Slot:
@@ -875,10 +881,14 @@ def _explore_parallel(search: _Search, first: _Part, stack: list[_Entry], jobs: 
     The subtree under each stack entry is independent of the others, and the search in one
     process takes them in stack order (the last first), each whole. So stretches of the
     stack go to the workers as tasks; a task runs its stretch depth first for at most
-    :data:`TASK_RUNS` runs and hands back its part and what is left of its stack, split
+    :data:`TASK_SECONDS` and hands back its part and what is left of its stack, split
     again into stretches that follow it in order (a tree of :class:`_Slot`). Walking the tree
     in order gives the leaves, infeasible leaves, left-out counts and runs the search in one
     process gives, in its order.
+
+    A task also hands back early (after :data:`TASK_MIN_RUNS` runs) when the parent flags
+    that fewer tasks are left than workers: the subtrees near the root, at the bottom of the
+    stack, are the largest, and so are shared out while the workers have something to share.
 
     Errors come out as that search would raise them. A task stops at an error and hands back
     the entry that raised it unrun; no task after it in order is started, and the walk runs
@@ -888,17 +898,19 @@ def _explore_parallel(search: _Search, first: _Part, stack: list[_Entry], jobs: 
     :class:`ExplorationLimit` where the search in one process would, running here what
     the workers left (which can only end in that error or one before it). A worker that
     dies (killed, out of memory) leaves its stretch to the walk too."""
+    import multiprocessing
     from concurrent.futures import FIRST_COMPLETED, wait
 
-    from .parallel import process_pool
+    from .parallel import process_pool, start_method
 
     root = _Slot([], ())
     root.part = first
-    root.children = _stretches(stack, jobs, ())
+    root.children = _stretches(stack, len(stack), ())
     found = [len(first.leaves), first.runs]  # leaves and runs handed back so far (progress)
     seeds = _SpanTable(first.leaves + first.bad)
     stop_after: tuple[int, ...] | None = None  # the key of the first failed entry found, in order
-    with process_pool(jobs, _start_search, (search,)) as pool:
+    hungry = multiprocessing.get_context(start_method()).RawValue("b", 0)  # 1: "hand back early"
+    with process_pool(jobs, _start_search, (search, hungry)) as pool:
         running: dict[Any, _Slot] = {}
 
         def start(slot: _Slot) -> None:
@@ -910,6 +922,7 @@ def _explore_parallel(search: _Search, first: _Part, stack: list[_Entry], jobs: 
             start(slot)
         try:
             while running:
+                hungry.value = int(len(running) < 2 * jobs)
                 done, _ = wait(running, return_when=FIRST_COMPLETED)
                 for future in done:
                     slot = running.pop(future)
@@ -923,7 +936,8 @@ def _explore_parallel(search: _Search, first: _Part, stack: list[_Entry], jobs: 
                     found[1] += part.runs
                     if progress is not None:
                         progress(*found)
-                    split = 1 if len(running) >= 2 * jobs else jobs
+                    # many stretches while the workers are short of work, else one (fewer tasks)
+                    split = 1 if len(running) >= 2 * jobs else len(rest)
                     slot.children = _stretches(rest, split, slot.key, failed)
                     if failed:
                         slot.children[0].failed = True
@@ -933,8 +947,7 @@ def _explore_parallel(search: _Search, first: _Part, stack: list[_Entry], jobs: 
                         if not child.failed:
                             start(child)
         finally:
-            for future in running:
-                future.cancel()
+            hungry.value = 1  # a task still running hands back soon (an error, or Ctrl-C here)
     return _walk(search, root, progress, found)
 
 
@@ -975,27 +988,29 @@ def _stretches(stack: list[_Entry], parts: int, key: tuple[int, ...], failed: bo
     return [_Slot(s, (*key, i)) for i, s in enumerate(out)]
 
 
-#: The exploration a worker process serves (set when it starts).
-_WORKER_SEARCH: _Search | None = None
+#: The exploration a worker process serves and the parent's flag asking for work to be
+#: handed back early (set when the worker starts).
+_WORKER: tuple[_Search, Any] | None = None
 
 
-def _start_search(search: _Search) -> None:
-    global _WORKER_SEARCH
-    _WORKER_SEARCH = search
+def _start_search(search: _Search, hungry: Any) -> None:
+    global _WORKER
+    _WORKER = (search, hungry)
 
 
 def _search_task(stack: list[_Entry]) -> bytes:
-    """In a worker: run ``stack`` for at most :data:`TASK_RUNS` runs; hand back (pickled)
+    """In a worker: run ``stack`` for at most :data:`TASK_SECONDS` (less when the parent
+    asks for work to share out, see :func:`_explore_parallel`); hand back (pickled)
     the part, the rest of the stack and whether its top entry raised an error (left unrun
     for the parent to raise; errors do not cross processes)."""
     import pickle
 
-    search = _WORKER_SEARCH
-    assert search is not None
+    assert _WORKER is not None
+    search, hungry = _WORKER
     part = _Part()
     failed = False
     try:
-        search.run(stack, part, before=None, most=TASK_RUNS)
+        search.run(stack, part, before=None, until=time.monotonic() + TASK_SECONDS, wanted=lambda: hungry.value)
     except Exception:  # noqa: BLE001 - the parent runs the entry again and raises it there
         failed = True
     return pickle.dumps((part, stack, failed), protocol=pickle.HIGHEST_PROTOCOL)

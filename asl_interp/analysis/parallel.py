@@ -9,15 +9,17 @@ Guarantees: the pool forks where the platform can (Linux, macOS), so the workers
 loaded spec and everything the initializer is given without pickling it; elsewhere it
 spawns fresh interpreters and the initializer's arguments are pickled (a
 :class:`~asl_interp.app.api.Spec` is pickled as its folder and loaded again there). Workers
-ignore Ctrl-C: the parent process alone handles an interruption, and stops the pool. The
+ignore Ctrl-C: the parent process alone handles an interruption, and stops the pool (tasks
+not yet started are cancelled; those running end within their time). The
 callers split their work and put the results back in order themselves, so that their output
 is the same whatever the number of jobs; this module schedules nothing.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 __all__ = ["cores", "process_pool", "start_method"]
@@ -43,14 +45,30 @@ def start_method() -> str:
     return "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
 
 
-def process_pool(jobs: int, initializer: Callable[..., None], initargs: tuple[Any, ...] = ()) -> Any:
+@contextlib.contextmanager
+def process_pool(jobs: int, initializer: Callable[..., None], initargs: tuple[Any, ...] = ()) -> Iterator[Any]:
     """A :class:`~concurrent.futures.ProcessPoolExecutor` of ``jobs`` workers, each set up
-    by ``initializer(*initargs)`` (see the module docstring for how they start)."""
+    by ``initializer(*initargs)`` (see the module docstring for how they start), shut down
+    when the context ends (tasks not started are cancelled).
+
+    While it lasts, the objects of this process are frozen out of the garbage collector
+    (:func:`gc.freeze`): a forked worker's collections then never write to the objects it
+    shares with this process, which saves copying their memory (about a tenth of the
+    workers' time on an exploration)."""
+    import gc
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context(start_method()),
-                               initializer=_start_worker, initargs=(initializer, initargs))
+    gc.freeze()
+    try:
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context(start_method()),
+                                 initializer=_start_worker, initargs=(initializer, initargs)) as pool:
+            try:
+                yield pool
+            finally:
+                pool.shutdown(wait=True, cancel_futures=True)
+    finally:
+        gc.unfreeze()
 
 
 def _start_worker(initializer: Callable[..., None], initargs: tuple[Any, ...]) -> None:
