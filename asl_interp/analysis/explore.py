@@ -26,6 +26,10 @@ How it works (re-execution depth-first search):
 - A run that ends (returns, or reaches an exception-entry boundary) is a *leaf*: value sets
   for everything the path examined. A run ending in a failed spec ``assert`` is an
   *infeasible* leaf. Any other error is the user's (a bad call, a profile typo) and is raised.
+- With ``jobs`` > 1, an exploration that outlasts :data:`IN_PROCESS_SECONDS` hands the rest
+  of its stack to worker processes, which share out the (independent) subtrees; their leaves
+  are put back in the order the search in one process finds them (:func:`_explore_parallel`),
+  so the table, and any error, is the same whatever ``jobs``.
 - Leaves with the same path (branch sites and their values), the same fields read and the same
   outcome are merged into rows. Merging only ever joins leaves that differ in one field and
   agree on all others, so every row is an exact product of value sets: every state matching a
@@ -887,8 +891,9 @@ def _explore_parallel(search: _Search, first: _Part, stack: list[_Entry], jobs: 
     process gives, in its order.
 
     A task also hands back early (after :data:`TASK_MIN_RUNS` runs) when the parent flags
-    that fewer tasks are left than workers: the subtrees near the root, at the bottom of the
-    stack, are the largest, and so are shared out while the workers have something to share.
+    that fewer than two tasks per worker are left (so that a worker finds the next task
+    queued, not waiting on this process): the subtrees near the root, at the bottom of the
+    stack, are the largest, and are shared out entry by entry while work is short.
 
     Errors come out as that search would raise them. A task stops at an error and hands back
     the entry that raised it unrun; no task after it in order is started, and the walk runs
