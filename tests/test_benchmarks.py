@@ -28,7 +28,8 @@ EXPECTED = {
     "loop.py": ["loop, in-process", "direct storage", "loop, whole process"],
     "parse.py": [],
     "explore.py": [],
-    "diff.py": ["explore on both versions", "2025 / 8.6", "diff armv8.6 -> armarm-2025", "slowest diff"],
+    "diff.py": ["explore on both versions", "2025 / 8.6", "diff armv8.6 -> armarm-2025", "slowest diff",
+                "--jobs 2 against --jobs 1", "speed-up", "all in workers"],
     "sweep.py": ["reading: json.loads line by line", "sweep, good lines", "sweep, 10% bad lines", "x reading",
                  "peak memory of the whole command", "peak RSS MB", "--jobs, the whole command", "x --jobs 1"],
 }

@@ -892,7 +892,7 @@ def _explore_common(p: argparse.ArgumentParser, *, state: bool = True) -> None:
                    help="keep paths apart whose outcomes differ in anything (the return address, the SPSR...); by "
                         "default paths with the same compared outcome (what the group heading says) are merged")
     p.add_argument("--quiet", action="store_true", help="no progress on a terminal")
-    _add_jobs(p, "for an exploration of more than a few hundred runs")
+    _add_jobs(p, "for an exploration that lasts more than a quarter of a second")
     _add_html(p)
 
 
@@ -1128,7 +1128,7 @@ def _add_diff(p: argparse.ArgumentParser) -> None:
     p.add_argument("--max-paths", type=_count, default=None, metavar="N",
                    help="stop with an error after N paths in either version (default 20000)")
     p.add_argument("--json", action="store_true", help="print one JSON object instead of text")
-    _add_jobs(p, "for an exploration of more than a few hundred runs (each version's in turn)")
+    _add_jobs(p, "for an exploration that lasts more than a quarter of a second (each version's in turn)")
     _add_html(p)
 
 
