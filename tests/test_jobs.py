@@ -196,3 +196,17 @@ def test_api_limit_from_workers_is_the_same_error():
     with pytest.raises(ExplorationLimit) as two:
         _table(2, max_paths=12)
     assert two.value.render() == one.value.render()
+
+
+def test_short_exploration_starts_no_workers(monkeypatch):
+    # an exploration that ends within IN_PROCESS_SECONDS stays in this process (the time is
+    # long here, so that a loaded machine cannot make the five runs outlast it)
+    monkeypatch.setattr(explore_module, "IN_PROCESS_SECONDS", 30.0)
+
+    def no_pool(*args, **kwargs):
+        raise AssertionError("a pool was started")
+
+    monkeypatch.setattr(parallel, "process_pool", no_pool)
+    tiny = Path(__file__).resolve().parent / "explore"
+    table = explore(load_spec(tiny / "spec"), "Decide()", profile=tiny / "profile.toml", jobs=2)
+    assert table.runs == 5
