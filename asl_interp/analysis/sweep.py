@@ -733,9 +733,10 @@ def _parallel(job: SweepJob, render: Renderer, chunks: Iterator[list[tuple[int, 
     """The batches of ``chunks`` run by ``jobs`` worker processes, in order. A line the
     reader already refused (an ASLError) is rendered here and sent along in its place."""
     from collections import deque
-    from concurrent.futures import ProcessPoolExecutor
 
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker, initargs=(job,)) as pool:
+    from .parallel import process_pool
+
+    with process_pool(jobs, _start_worker, (job,)) as pool:
         pending: deque = deque()
         for chunk in chunks:
             items = [_refused(render, n, t) if isinstance(t, ASLError) else (n, t) for n, t in chunk]
