@@ -222,3 +222,30 @@ def test_deferred_outcomes_and_remembered_verdicts_give_the_same_table(spec, cal
     slow = explore_module.table_json(explore_module.explore(spec, call, fixed=_fixed(fixed)))
     assert json.dumps(fast, sort_keys=True) == json.dumps(slow, sort_keys=True)
     assert fast["inconsistent"] > 0
+
+
+@pytest.mark.parametrize(("call", "fixed"), JUDGED)
+def test_no_run_starts_from_states_that_all_break_a_rule(spec, call, fixed, monkeypatch):
+    """A class the search opens is judged before it runs: every run starts from choices of
+    which some state keeps the rules, and the classes left out there are counted."""
+    from asl_interp.analysis import explore as explore_module
+
+    started = []
+    apply = explore_module.ExploreMachine.apply_choices
+
+    def recording(self):
+        started.append(dict(self.choices))
+        return apply(self)
+
+    monkeypatch.setattr(explore_module.ExploreMachine, "apply_choices", recording)
+    searches = []
+    init = explore_module._Search.__init__
+    monkeypatch.setattr(explore_module._Search, "__init__",
+                        lambda self, *a, **k: (init(self, *a, **k), searches.append(self))[0])
+    table = explore_module.explore(spec, call, fixed=_fixed(fixed))
+    assert len(started) == table.runs and table.left_out
+    search = searches[0]
+    fresh = explore_module._Judge(spec, call, search.prof, search.vary, search.permitted, search.enums)
+    for choices in started:
+        verdict = fresh.judge(choices, search.before(choices))
+        assert verdict.keep or verdict.refined, (choices, verdict)

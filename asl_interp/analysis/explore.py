@@ -746,6 +746,7 @@ class _Search:
         self.enums = getattr(self.spec.program, "enums", {}) or {}
         self.judge = _Judge(self.spec, self.call, self.prof, self.vary, self.permitted, self.enums) \
             if self.consistent else None
+        self._start: tuple[dict[str, int], dict[str, int]] | None = None
 
     def __getstate__(self) -> dict[str, Any]:
         from ..lib.limits import LIMITS
@@ -758,6 +759,21 @@ class _Search:
         configure(**state.pop("limits"))
         self.__dict__.update(state)
         self._derive()
+
+    def before(self, choices: Mapping[Var, Any]) -> tuple[dict[str, int], dict[str, int]]:
+        """The storage (values, set bits) a run of ``choices`` starts from: the profile's, the
+        fixed state, each state class at its smallest member (as the run applies them)."""
+        if self._start is None:
+            start = ExploreMachine(self.spec.model, self.prof, {}, constants=self.spec.constants, open_questions=False)
+            if self.fixed:
+                start.apply_state(self.fixed)
+            self._start = start.storage()
+        values, known = dict(self._start[0]), dict(self._start[1])
+        for var, cls in choices.items():
+            if var.kind == "state":
+                values[var.key] = (values[var.key] & ~var.mask) | (min(cls) & var.mask)
+                known[var.key] |= var.mask
+        return values, known
 
     def permitted(self, which: str) -> list[str]:
         """The Constraint members to explore for ``ConstrainUnpredictable(which)``."""
@@ -843,7 +859,21 @@ class _Search:
             for span in machine.lines:
                 part.executed.setdefault(span.file, set()).add(span.line)
         stack.extend((more, True) for more in reversed(refined))
-        stack.extend((more, False) for more in reversed(machine.pending))
+        if judge is None:
+            stack.extend((more, False) for more in reversed(machine.pending))
+            return
+        # A run left open is judged before it runs: a class whose states all break a rule
+        # is left out there, with everything its run would have opened below it.
+        opened: list[tuple[dict[Var, Any], bool]] = []
+        for more in machine.pending:
+            verdict = judge.judge(more, self.before(more))
+            for reason in verdict.reasons:
+                part.left_out[reason] = part.left_out.get(reason, 0) + 1
+            if verdict.keep:
+                opened.append((more, True))
+            else:
+                opened.extend((each, True) for each in verdict.refined)
+        stack.extend(reversed(opened))
 
 
 # ======================================================================================
@@ -1099,14 +1129,14 @@ class _Judge:
         #: state holds in those bits, ending in ``(rule ids broken, (storage, mask) read)``.
         self._verdicts: dict[Any, Any] = {}
 
-    def _probe(self, machine: ExploreMachine, values: dict[str, int], known: dict[str, int]) -> ExploreMachine:
-        probe = ExploreMachine(self.spec.model, self.profile, machine.choices, constants=self.spec.constants, trace=True,
+    def _probe(self, choices: Mapping[Var, Any], values: dict[str, int], known: dict[str, int]) -> ExploreMachine:
+        probe = ExploreMachine(self.spec.model, self.profile, choices, constants=self.spec.constants, trace=True,
                                observe=self.spec.entry, vary=self.vary, permitted=self.permitted, enums=self.enums,
                                open_questions=False)
         probe._value, probe._known = dict(values), dict(known)  # the probe's own: ours key the tree
         return probe
 
-    def _rules_on(self, machine: ExploreMachine, base: tuple[dict[str, int], dict[str, int]],
+    def _rules_on(self, choices: Mapping[Var, Any], base: tuple[dict[str, int], dict[str, int]],
                   assign: dict[str, int]) -> tuple[tuple[str, ...], tuple[tuple[str, int], ...]]:
         """The ids of the rules the state ``base`` (values, set bits) with the storage values
         ``assign`` breaks, in rule order, and the storage bits the rules read, in the order
@@ -1118,7 +1148,7 @@ class _Judge:
         as a path of a decision tree over the bits read, and a state that follows a known
         path to its end gets that path's verdict without evaluating the rules again."""
         values, known = base
-        answers = frozenset((v, c) for v, c in machine.choices.items() if v.kind != "state")
+        answers = frozenset((v, c) for v, c in choices.items() if v.kind != "state")
         node = self._verdicts.get(answers)
         while isinstance(node, list):  # a read: [storage, mask, children]
             storage, mask, children = node
@@ -1129,7 +1159,7 @@ class _Judge:
             return node
         values = {**values, **assign}
         reads: list[Read] = []
-        ids = tuple(f.rule.id for f in broken(self.spec, self._probe(machine, values, known), self.call, reads))
+        ids = tuple(f.rule.id for f in broken(self.spec, self._probe(choices, values, known), self.call, reads))
         views = self.spec.model.views
         bits: dict[tuple[str, int], None] = {}
         for r in reads:
@@ -1153,7 +1183,7 @@ class _Judge:
             key = (held, values[storage] & held)
         holder[key] = verdict
 
-    def _evaluate(self, machine: ExploreMachine, base: tuple[dict[str, int], dict[str, int]],
+    def _evaluate(self, choices: Mapping[Var, Any], base: tuple[dict[str, int], dict[str, int]],
                   assign: Mapping[Var, int], classes: Sequence[Var]) -> tuple[tuple[str, ...], list[Var]]:
         """The ids of the rules broken on the state ``assign`` gives the classes, and the
         classes the rules read."""
@@ -1162,7 +1192,7 @@ class _Judge:
         for var, value in assign.items():
             was = changed.get(var.key, values[var.key])
             changed[var.key] = (was & ~var.mask) | (value & var.mask)
-        ids, bits = self._rules_on(machine, base, changed)
+        ids, bits = self._rules_on(choices, base, changed)
         touched: list[Var] = []
         for storage, mask in bits:
             for var in classes:
@@ -1172,25 +1202,29 @@ class _Judge:
 
     def completed(self, machine: ExploreMachine) -> _Verdict:
         """The verdict on a run that completed (see the class docstring)."""
+        return self.judge(machine.choices, machine.storage_before())
+
+    def judge(self, choices: Mapping[Var, Any], base: tuple[dict[str, int], dict[str, int]]) -> _Verdict:
+        """The verdict on the states of ``choices``, ``base`` holding their storage (values,
+        set bits) before the text wrote it, each class at its smallest member."""
         import itertools
 
-        classes = [v for v, cls in machine.choices.items() if v.kind == "state" and len(cls) > 1]
-        base = machine.storage_before()
-        own = {v: min(machine.choices[v]) for v in classes}
-        findings, touched = self._evaluate(machine, base, own, classes)
+        classes = [v for v, cls in choices.items() if v.kind == "state" and len(cls) > 1]
+        own = {v: min(choices[v]) for v in classes}
+        findings, touched = self._evaluate(choices, base, own, classes)
         if not touched:
             return _Verdict(not findings, (), findings[:1])
         results: dict[tuple[int, ...], tuple[str, ...]] = {}
         while True:
             size = 1
             for var in touched:
-                size *= len(machine.choices[var])
+                size *= len(choices[var])
             if size > MAX_JUDGED:  # too many to judge one by one: judged by the run's own values
                 return _Verdict(not findings, (), findings[:1])
             more: list[Var] = []
             results = {}
-            for combo in itertools.product(*(sorted(machine.choices[v]) for v in touched)):
-                found, read = self._evaluate(machine, base, {**own, **dict(zip(touched, combo))}, classes)
+            for combo in itertools.product(*(sorted(choices[v]) for v in touched)):
+                found, read = self._evaluate(choices, base, {**own, **dict(zip(touched, combo))}, classes)
                 results[combo] = found
                 more.extend(v for v in read if v not in touched and v not in more)
             if not more:
@@ -1207,7 +1241,7 @@ class _Judge:
         parts: dict[tuple[int, ...], set[int]] = {}
         for combo in good:
             parts.setdefault(combo[1:], set()).add(combo[0])
-        refined = tuple({**machine.choices, touched[0]: frozenset(first),
+        refined = tuple({**choices, touched[0]: frozenset(first),
                          **{v: frozenset((value,)) for v, value in zip(touched[1:], rest)}}
                         for rest, first in parts.items())
         return _Verdict(False, refined, reasons)
