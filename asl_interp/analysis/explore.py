@@ -307,6 +307,9 @@ class ExploreMachine(Machine):
         raise ExplorationLimit(f"cannot explore every value of {what} ({typ})", span,
                                notes=("note: answer it in the profile",))
 
+    def known_answer(self, key: str, typ: TypeDesc) -> Any:
+        return None if key in self.vary else super().known_answer(key, typ)
+
     def impdef(self, key: str, typ: TypeDesc, span: Span | None) -> Any:
         if key in self.vary and key in self.profile.impdef:
             value = self._open_impdef(key, typ, span)

@@ -97,7 +97,7 @@ _LEAF_CALLS = frozenset({
     "_Bits", "_no_return", "_no_arm", "_rt_error", "_assert_error", "_store_width", "_return_width",
     "_steps_loop", "_sint", "_div", "_mod", "_exactdiv", "_eqw", "_masked", "_check_slice", "_checked_hi",
     "_store_checked", "_pow", "_shl", "_shr", "_mul", "_width", "_Limit", "_negative_width", "_ext_error",
-    "range", "len",
+    "_min", "_max", "range", "len",
     # keywords before a parenthesis
     "if", "elif", "while", "not", "and", "or", "in", "is", "else", "return", "raise", "for", "lambda",
 })
@@ -1562,7 +1562,11 @@ class _FuncGen(ast.Visitor):
         sp = self.g.span(e)
         if e.key is not None:
             return f"_imp({e.key!r}, {td}, {sp}, {self.g.text(f'IMPLEMENTATION_DEFINED {chr(34)}{e.key}{chr(34)}')})"
-        return f"_imp({self.impdef_key(e)}, {td}, {sp}, None)"
+        key = self.impdef_key(e)
+        ints = [f"v_{n}" for n, t in self.info.params if t.kind == "integer"]
+        if ints:  # an integer argument may not be computed yet: the key for each value it can take
+            return f"_imp(lambda {', '.join(ints)}: {key}, {td}, {sp}, None, ({', '.join(ints)},))"
+        return f"_imp({key}, {td}, {sp}, None)"
 
     def impdef_key(self, e: Any) -> str:
         """The key of a keyless IMPLEMENTATION_DEFINED: the enclosing function and its
@@ -1707,7 +1711,7 @@ class _FuncGen(ast.Visitor):
         if name == "Len" and n_args == 1:
             return self.width_of(args[0])
         if name in ("Min", "Max") and n_args == 2:
-            return f"{name.lower()}({self.ex(args[0])}, {self.ex(args[1])})"
+            return f"_{name.lower()}({self.ex(args[0])}, {self.ex(args[1])})"
         if name == "Abs" and n_args == 1:
             return f"abs({self.ex(args[0])})"
         return None

@@ -35,7 +35,8 @@ import attrs
 from ..errors import ASLAssertionError, ASLError, ASLRuntimeError, Span, StateError, UsageError, source_line
 from ..lib import limits
 from ..lib.primitives import PrimContext, lookup
-from ..lib.values import Array, Bits, LazyBits, Record, copy_value, fits_type, freeze_overlapping, mask_bits, show
+from ..lib.values import (Array, Bits, Derived, LazyBits, Record, copy_value, fits_type, freeze_overlapping, mask_bits,
+                          maximum, minimum, show)
 from ..lib.world import TypeDesc, World, checked_answer
 
 DEFAULT_STEP_LIMIT = 10_000_000
@@ -220,6 +221,29 @@ def fail(err: Exception) -> Any:
     raise err
 
 
+def _impdef_key(key_of: Any, args: tuple, td: TypeDesc, world: Any, span: Any) -> Any:
+    """The key of an IMPLEMENTATION_DEFINED answer whose integer arguments ``args`` give the
+    key ``key_of(*args)``. Where some are not computed yet (:class:`Derived`): when the World
+    knows the answer (``world.known_answer``) for every value they can take, and it is the
+    same, ``(answer,)``, each of those questions asked (and recorded) as one would be;
+    otherwise the key of the arguments examined."""
+    if not any(isinstance(a, Derived) for a in args):
+        return key_of(*args)
+    known = getattr(world, "known_answer", None)  # (a World the caller wrote may predate it)
+    if known is not None:
+        import itertools
+
+        choices = [sorted(a.values) if isinstance(a, Derived) else (a,) for a in args]
+        keys = list(dict.fromkeys(key_of(*combo) for combo in itertools.product(*choices)))
+        if len(keys) <= 256:
+            answers = [known(key, td) for key in keys]
+            if answers[0] is not None and all(a is not None and a == answers[0] for a in answers):
+                for key in keys:
+                    world.impdef(key, td, span)
+                return (answers[0],)
+    return key_of(*(a.resolved() if isinstance(a, Derived) else a for a in args))
+
+
 def sint(v: int, n: int) -> int:
     return v - (1 << n) if n and v >> (n - 1) else v
 
@@ -370,7 +394,7 @@ HELPERS = {
     "_argw": argw, "_zext": zext, "_ext_error": ext_error, "_store_checked": store_checked,
     "_from_world": from_world, "_bits_desc": bits_desc, "_fail": fail, "_elt": element, "_checked_hi": checked_hi,
     "_pow": limits.power, "_shl": limits.shift_left, "_shr": limits.shift_right, "_mul": limits.multiply,
-    "_width": limits.check_width,
+    "_width": limits.check_width, "_min": minimum, "_max": maximum,
 }
 
 
@@ -475,9 +499,13 @@ class Module:
         answers: dict = {}
         ask = world.impdef
 
-        def impdef(key: str, td: TypeDesc, span: Any, what: str | None) -> Any:
+        def impdef(key: Any, td: TypeDesc, span: Any, what: str | None, args: tuple | None = None) -> Any:
             # the same question has the same answer for the whole evaluation: the World is
             # asked once (and records it once); a site of another type asks again
+            if args is not None:  # key(*args) gives the key (integer arguments, perhaps Derived)
+                key = _impdef_key(key, args, td, world, span)
+                if not isinstance(key, str):  # the same answer for every value they can take
+                    return checked_answer(td, key[0], what or "IMPLEMENTATION_DEFINED", span)
             hit = answers.get(key)
             if hit is not None and hit[0] is td:
                 return hit[1]

@@ -143,7 +143,13 @@ def check_width(n: int, span: Any = None, what: str = "a bit vector", error: typ
 
 
 def check_int(v: int, span: Any = None, what: str = "the integer") -> int:
-    """``v`` if it is within the ``int-bits`` limit, else an ASLRuntimeError at ``span``."""
+    """``v`` if it is within the ``int-bits`` limit, else an ASLRuntimeError at ``span``. A
+    value not computed yet (a ``values.Derived``) is within it when all it can be is."""
+    values = getattr(v, "values", None)
+    if values is not None:
+        if max(x.bit_length() for x in values) <= LIMITS.int_bits:
+            return v
+        v = v.resolved()
     if v.bit_length() > LIMITS.int_bits:
         raise _too_big(what, v.bit_length(), "int-bits", LIMITS.int_bits, span)
     return v

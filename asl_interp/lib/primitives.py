@@ -54,7 +54,7 @@ from typing import Any
 import attrs
 
 from .limits import LIMITS, check_int, check_width
-from .values import Bits, LazyBits, bits
+from .values import Bits, LazyBits, bits, maximum, minimum
 
 
 @attrs.define(eq=False, slots=True)
@@ -343,14 +343,14 @@ def _len(ctx, x):
 
 @primitive("Min", "integer Min(integer a, integer b)")
 def _min(ctx, a, b):
-    """Integer arithmetic on Python ints."""
-    return a if a <= b else b
+    """Integer arithmetic on Python ints (on values not computed yet, a Derived one)."""
+    return minimum(a, b)
 
 
 @primitive("Max", "integer Max(integer a, integer b)")
 def _max(ctx, a, b):
-    """Integer arithmetic on Python ints."""
-    return a if a >= b else b
+    """Integer arithmetic on Python ints (on values not computed yet, a Derived one)."""
+    return maximum(a, b)
 
 
 @primitive("Abs", "integer Abs(integer x)")

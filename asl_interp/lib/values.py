@@ -180,17 +180,150 @@ class Unset(int):
     def __add__(self, other: Any) -> Any:
         if type(other) is int and other == 0:
             return self
-        return int.__add__(self.resolved(), int(other))
+        return derive(_ADD, self, other)
 
     __radd__ = __add__
+
+
+#: The most values a :class:`Derived` keeps track of: an operation whose result could take
+#: more examines its operands instead (as it would without Derived values).
+DERIVED_VALUES = 4096
+
+
+class Derived:
+    """An integer computed from unset bits without examining them, e.g. ``UInt(ZCR_EL3.LEN)``
+    in ``vl = Min(vl, UInt(ZCR_EL3.LEN))``.
+
+    ``values`` holds every value it can take (at most :data:`DERIVED_VALUES`; a superset where
+    it rests on bits of several reads, whose values are combined as if independent);
+    :meth:`resolved` computes the value itself, examining the unset bits it rests on as
+    :meth:`Unset.resolved` does, in the order the text used them, once.
+
+    Integer arithmetic (``+``, ``-``, ``*``, ``DIV``, ``MOD``, ``Min``, ``Max``: :func:`derive`)
+    on plain integers, :class:`Unset` values and Derived values gives a Derived value, so bits
+    the text only computes with decide nothing; an IMPLEMENTATION_DEFINED answer keyed by it
+    (``ImplementedSVEVectorLength(vl)``) is given without examining it when the World gives
+    the same answer for every value it can take (``backend.runtime``). Any other use examines
+    it, as for Unset: comparing, testing, hashing, indexing, slicing, formatting, writing it.
+    """
+
+    # Not an int: Python's C code takes an int's value without asking it (a list index, a
+    # range bound), where this one must be examined first; as it is, each such use asks
+    # __index__ (which examines it), and arithmetic with ints comes to the methods below.
+    __slots__ = ("values", "_compute", "_value")
+
+    def __new__(cls, values: frozenset, compute: Any) -> Any:
+        if len(values) == 1:  # one value whatever the bits: there is nothing to examine
+            return int(next(iter(values)))
+        self = object.__new__(cls)
+        self.values = values
+        self._compute = compute
+        self._value: int | None = None
+        return self
+
+    def resolved(self) -> int:
+        """The plain int: the unset bits it rests on examined (which may raise)."""
+        if self._value is None:
+            self._value = self._compute()
+        return self._value
+
+    def __repr__(self) -> str:
+        return f"Derived({sorted(self.values)[:4]}{'...' if len(self.values) > 4 else ''})"
+
+    def __add__(self, other: Any) -> Any:
+        return derive(_ADD, self, other)
+
+    def __radd__(self, other: Any) -> Any:
+        return derive(_ADD, other, self)
+
+    def __neg__(self) -> Any:
+        return derive(_SUB, 0, self)
+
+
+def _values(x: Any) -> frozenset | None:
+    """The values ``x`` can take: one for a plain int, every combination of the unknown bits
+    of an :class:`Unset` (None: more than :data:`DERIVED_VALUES`), a Derived value's own."""
+    if isinstance(x, Derived):
+        return x.values
+    if isinstance(x, Unset):
+        mask, known = x.mask, int.__int__(x)
+        width = mask.bit_count()
+        if 1 << width > DERIVED_VALUES:
+            return None
+        bits = [b for b in range(mask.bit_length()) if mask >> b & 1]
+        return frozenset(known | sum(((i >> k) & 1) << b for k, b in enumerate(bits)) for i in range(1 << width))
+    if isinstance(x, int) and not isinstance(x, bool):
+        return frozenset((x,))
+    return None
+
+
+def _plain(x: Any) -> Any:
+    return x.resolved() if isinstance(x, (Unset, Derived)) else x
+
+
+def derive(op: Any, a: Any, b: Any) -> Any:
+    """``op(a, b)`` for integers of which one or both rest on unset bits: a :class:`Derived`
+    value when the result can take at most :data:`DERIVED_VALUES` values and ``op`` is
+    defined on all of them; otherwise ``op`` on the operands examined."""
+    va, vb = _values(a), _values(b)
+    if va is not None and vb is not None and len(va) * len(vb) <= 16 * DERIVED_VALUES:
+        try:
+            out = frozenset(op(x, y) for x in va for y in vb)
+        except (ZeroDivisionError, OverflowError):
+            out = None
+        if out is not None and len(out) <= DERIVED_VALUES:
+            return Derived(out, lambda: op(_plain(a), _plain(b)))
+    return op(_plain(a), _plain(b))
+
+
+def _ADD(x: int, y: int) -> int:
+    return x + y
+
+
+def _SUB(x: int, y: int) -> int:
+    return x - y
+
+
+def _MUL(x: int, y: int) -> int:
+    return x * y
+
+
+def _FLOORDIV(x: int, y: int) -> int:
+    return x // y
+
+
+def _MOD(x: int, y: int) -> int:
+    return x % y
+
+
+def _MIN(x: int, y: int) -> int:
+    return x if x <= y else y
+
+
+def _MAX(x: int, y: int) -> int:
+    return x if x >= y else y
+
+
+def minimum(a: Any, b: Any) -> Any:
+    """ASL's ``Min`` of two integers (a :class:`Derived` one where either is not computed yet)."""
+    if isinstance(a, (Unset, Derived)) or isinstance(b, (Unset, Derived)):
+        return derive(_MIN, a, b)
+    return a if a <= b else b
+
+
+def maximum(a: Any, b: Any) -> Any:
+    """ASL's ``Max`` of two integers (a :class:`Derived` one where either is not computed yet)."""
+    if isinstance(a, (Unset, Derived)) or isinstance(b, (Unset, Derived)):
+        return derive(_MAX, a, b)
+    return a if a >= b else b
 
 
 def settled(v: Any) -> Any:
     """``v`` with every :class:`Unset` inside it examined (bits of a ``Bits``, tuple items,
     record fields, array items): what a value handed out of an evaluation must be."""
-    if isinstance(v, Unset):
+    if isinstance(v, (Unset, Derived)):
         return v.resolved()
-    if isinstance(v, Bits) and isinstance(v.v, Unset):
+    if isinstance(v, Bits) and isinstance(v.v, (Unset, Derived)):
         return Bits(v.n, v.v.resolved())
     if isinstance(v, tuple):
         return tuple(settled(x) for x in v)
@@ -223,11 +356,17 @@ def _restrict(parts: tuple, keep: int) -> tuple:
 def _examining(name: str) -> Any:
     base = getattr(int, name)
 
-    def method(self: Unset, *args: Any) -> Any:
-        return base(self.resolved(), *(a.resolved() if isinstance(a, Unset) else a for a in args))
+    def method(self: Any, *args: Any) -> Any:
+        return base(self.resolved(), *(a.resolved() if isinstance(a, (Unset, Derived)) else a for a in args))
 
     method.__name__ = name
     return method
+
+
+def _deriving(op: Any, reflected: bool = False) -> Any:
+    if reflected:
+        return lambda self, other: derive(op, other, self)
+    return lambda self, other: derive(op, self, other)
 
 
 for _name in ("__eq__", "__ne__", "__lt__", "__le__", "__gt__", "__ge__", "__hash__", "__bool__", "__index__",
@@ -238,7 +377,16 @@ for _name in ("__eq__", "__ne__", "__lt__", "__le__", "__gt__", "__ge__", "__has
               "bit_length", "bit_count", "to_bytes", "conjugate", "as_integer_ratio", "__reduce__",
               "__getnewargs__"):
     setattr(Unset, _name, _examining(_name))
-del _name
+    if _name not in Derived.__dict__:
+        setattr(Derived, _name, _examining(_name))
+for _name in ("__and__", "__rand__", "__or__", "__ror__", "__lshift__", "__rshift__", "__rxor__"):
+    setattr(Derived, _name, _examining(_name))
+for _name, _op in (("__sub__", _SUB), ("__mul__", _MUL), ("__floordiv__", _FLOORDIV), ("__mod__", _MOD)):
+    for _cls in (Unset, Derived):
+        setattr(_cls, _name, _deriving(_op))
+        setattr(_cls, "__r" + _name[2:], _deriving(_op, True))
+Unset.__neg__ = Derived.__neg__  # type: ignore[method-assign]
+del _name, _op, _cls
 
 
 class LazyBits(Bits):

@@ -234,6 +234,13 @@ class World:
         named, others printed as values; an integer is always printed as its number)."""
         raise NotImplementedError("World.impdef: subclasses answer IMPLEMENTATION_DEFINED")
 
+    def known_answer(self, key: str, typ: TypeDesc) -> Any:
+        """The answer :meth:`impdef` would give to ``key``, without asking (nothing recorded,
+        nothing decided); None when there is none to give that way. The evaluation uses it
+        to take an answer keyed by a value it has not computed yet, when every value that
+        can be has the same answer (``values.Derived``)."""
+        return None
+
     def constrain_unpredictable(self, which: str, span: Span | None) -> str:
         """The ``Constraint`` member chosen for ``ConstrainUnpredictable(which)``."""
         raise NotImplementedError("World.constrain_unpredictable: subclasses choose")

@@ -378,6 +378,17 @@ class Machine(World):
         self.unknowns.append(UnknownUse(str(typ), value, span))
         return value
 
+    def known_answer(self, key: str, typ: TypeDesc) -> Any:
+        """The profile's answer to IMPLEMENTATION_DEFINED ``key`` (None: it gives none),
+        without asking (nothing recorded)."""
+        asked = self._answered.get((key, typ))
+        if asked is not None:
+            return asked[0]
+        if key in self.profile.impdef:
+            return typed_answer(self.profile.impdef[key], typ,
+                                f"{self.profile.path}: implementation_defined.\"{key}\"", self.constants)
+        return None
+
     def impdef(self, key: str, typ: TypeDesc, span: Span | None) -> Any:
         # The same question gets the same answer for the whole evaluation; it is recorded
         # (and the profile's text converted) once, where it was first asked.
