@@ -49,9 +49,10 @@ classes :class:`DecisionTable`, :class:`Row`, :class:`Infeasible`, :class:`Prope
 from __future__ import annotations
 
 import bisect
-
+import contextlib
+import gc
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -683,15 +684,16 @@ def explore(spec: Any, call: str, *, profile: str | Path | Profile = "default",
     if stack:  # a long exploration: the rest in worker processes
         part = _explore_parallel(search, part, stack, jobs, progress)
 
-    leaves, bad = _with_decisive(part.leaves, part.bad, None if fine else compared_outcome)
-    widths = _field_widths(spec, leaves + bad)
-    facts = search.facts
-    table = DecisionTable(
-        call=call, profile=prof.name, fixed=fixed, rows=_merge(leaves, fine), infeasible=_infeasible(bad),
-        leaves=leaves, infeasible_leaves=bad, runs=part.runs, seconds=time.monotonic() - start,
-        widths=widths, spec_root=Path(spec.path), names=facts.value_names, left_out=part.left_out,
-        consistent=consistent, fine=fine,
-    )
+    with _young_collections():
+        leaves, bad = _with_decisive(part.leaves, part.bad, None if fine else compared_outcome)
+        widths = _field_widths(spec, leaves + bad)
+        facts = search.facts
+        table = DecisionTable(
+            call=call, profile=prof.name, fixed=fixed, rows=_merge(leaves, fine), infeasible=_infeasible(bad),
+            leaves=leaves, infeasible_leaves=bad, runs=part.runs, seconds=time.monotonic() - start,
+            widths=widths, spec_root=Path(spec.path), names=facts.value_names, left_out=part.left_out,
+            consistent=consistent, fine=fine,
+        )
     if coverage:
         executed = part.executed
         table.coverage = {
@@ -727,6 +729,26 @@ class _Part:
         for file, lines in later.executed.items():
             self.executed.setdefault(file, set()).update(lines)
         self.runs += later.runs
+
+
+#: Runs between two collections of the youngest generation during a search (see
+#: :func:`_young_collections`).
+COLLECT_EVERY = 50
+
+
+@contextlib.contextmanager
+def _young_collections() -> Iterator[None]:
+    """Python's cycle collector off while a search runs (restored after): left to itself it
+    walks the leaves found so far, and everything loaded, again and again (a third of an
+    exploration's time). The search collects the youngest generation, where a run's garbage
+    is, every :data:`COLLECT_EVERY` runs; the rest waits until the collector is back."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
 
 
 class _Search:
@@ -800,14 +822,17 @@ class _Search:
         ``max_paths``, where the search in one process does; None: never, a worker's part is
         judged by the parent); ``progress`` as for :func:`explore`, counting ``before``."""
         done = 0
-        while stack and not (done and until is not None and time.monotonic() > until) \
-                and not (wanted is not None and done >= TASK_MIN_RUNS and wanted()):
-            self.step(stack, part)
-            done += 1
-            if before is not None and before + len(part.leaves) > self.max_paths:
-                raise self.limit()
-            if progress is not None:
-                progress((before or 0) + len(part.leaves), part.runs)
+        with _young_collections():
+            while stack and not (done and until is not None and time.monotonic() > until) \
+                    and not (wanted is not None and done >= TASK_MIN_RUNS and wanted()):
+                self.step(stack, part)
+                done += 1
+                if done % COLLECT_EVERY == 0:
+                    gc.collect(0)
+                if before is not None and before + len(part.leaves) > self.max_paths:
+                    raise self.limit()
+                if progress is not None:
+                    progress((before or 0) + len(part.leaves), part.runs)
 
     def step(self, stack: list[_Entry], part: _Part) -> None:
         """Pop one entry from ``stack``, run it, and add what it found to ``part`` and the runs
