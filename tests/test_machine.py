@@ -499,3 +499,14 @@ def test_storage_before_is_the_state_before_the_first_write(machine):
     storage, mask, _shift = machine._locate("FPEXC32_EL2", 30, 30)
     assert values[storage] & mask == mask and known[storage] & mask == mask
     assert machine.peek("FPEXC32_EL2", 30, 30) == 0
+
+
+@given(st.integers(0, (1 << 130) - 1))
+def test_runs_of_a_mask_are_its_maximal_runs_of_set_bits(mask):
+    from asl_interp.machine.machine import _runs
+
+    runs = _runs(mask)
+    assert sum(((1 << w) - 1) << lo for lo, w in runs) == mask
+    assert all(w > 0 for _lo, w in runs)
+    # in order, and never touching: each run ends below a clear bit
+    assert all(lo + w < nxt for (lo, w), (nxt, _w) in zip(runs, runs[1:]))

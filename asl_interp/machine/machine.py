@@ -658,15 +658,12 @@ class UnsetRead:
 def _runs(mask: int) -> list[tuple[int, int]]:
     """``(lo, width)`` of each run of set bits in ``mask``."""
     out = []
-    b = 0
-    while mask >> b:
-        if mask >> b & 1:
-            lo = b
-            while mask >> b & 1:
-                b += 1
-            out.append((lo, b - lo))
-        else:
-            b += 1
+    while mask:
+        lo = (mask & -mask).bit_length() - 1
+        above = mask >> lo
+        width = ((above + 1) & ~above).bit_length() - 1  # the run's trailing ones
+        out.append((lo, width))
+        mask &= ~(((1 << width) - 1) << lo)
     return out
 
 
