@@ -89,24 +89,32 @@ class MachineModel:
     def field_named(self, register: str, high: int, low: int) -> str | None:
         """The name of the field that is exactly bits ``high:low`` of ``register`` (the
         first declared one when several names share the bits), else ``None``."""
-        for fld in self.registers[register].fields.values():
-            if fld.high == high and fld.low == low:
-                return fld.name
-        return None
+        key = ("field", register, high, low)
+        memo = self.memo
+        if key not in memo:
+            memo[key] = next((fld.name for fld in self.registers[register].fields.values()
+                              if fld.high == high and fld.low == low), None)
+        return memo[key]
 
     def bits_name(self, register: str, high: int, low: int) -> str:
         """How to name bits ``high:low`` of ``register``: ``REG.FIELD`` when a field is exactly
         those bits, ``REG.FIELD<h:l>`` when they lie inside one field (``PSTATE.IT<1:0>``,
         ``PSTATE.M<4>``), else ``REG<high:low>`` (``REG<n>`` for one bit). Each is a state key
         naming the same bits."""
-        exact = self.field_named(register, high, low)
-        if exact is not None:
-            return f"{register}.{exact}"
-        inside = [f for f in self.registers[register].fields.values() if f.low <= low and high <= f.high]
-        if len(inside) == 1:
-            f = inside[0]
-            return f"{register}.{f.name}{_slice(high - f.low, low - f.low)}"
-        return f"{register}{_slice(high, low)}"
+        key = ("name", register, high, low)
+        memo = self.memo
+        name = memo.get(key)
+        if name is None:
+            exact = self.field_named(register, high, low)
+            inside = [f for f in self.registers[register].fields.values() if f.low <= low and high <= f.high]
+            if exact is not None:
+                name = f"{register}.{exact}"
+            elif len(inside) == 1:
+                name = f"{register}.{inside[0].name}{_slice(high - inside[0].low, low - inside[0].low)}"
+            else:
+                name = f"{register}{_slice(high, low)}"
+            memo[key] = name
+        return name
 
     def inner_name(self, register: str, high: int, low: int) -> str | None:
         """The name of bits ``high:low`` when they lie inside one field without being all of
