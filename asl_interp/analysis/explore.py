@@ -1311,16 +1311,18 @@ def _leaf(machine: ExploreMachine, choices: dict[Var, Any], outcome: Outcome | N
     # a read the spec examined only some bits of has no value; the bits it examined do
     with_value = {r.name for r in reads if r.value is not None}
     examined = [d for d in machine.defaulted if d.name not in with_value]
+    named: dict[str, int] = {}  # storage -> the bits the fields below name
     for r in [*reads, *examined]:
         if r.value is None:  # read while unset and only copied: it decides nothing here
             continue
         view = views[r.register]
         candidates = by_storage.get(view.storage)
+        shift = r.low + view.offset
+        mask = ((1 << (r.high - r.low + 1)) - 1) << shift
+        named[view.storage] = named.get(view.storage, 0) | mask
         if not candidates:
             fields[r.name] = frozenset((r.value,))
             continue
-        shift = r.low + view.offset
-        mask = ((1 << (r.high - r.low + 1)) - 1) << shift
         overlapping = [(var, cls) for var, cls in candidates if var.mask & mask]
         if overlapping:
             explored.add(r.name)
@@ -1332,6 +1334,16 @@ def _leaf(machine: ExploreMachine, choices: dict[Var, Any], outcome: Outcome | N
         for var, cls in overlapping:
             combos = {c | (v & var.mask & mask) for c in combos for v in cls}
         fields[r.name] = frozenset((c & mask) >> shift for c in combos)
+    # A class the run took from an earlier one whose bits no read above names: the run read
+    # them only beside bits it never examined (``case FPEN of when 'x0'`` with FPEN<0>
+    # chosen before and FPEN<1> never set), so the read has no value; the class decided
+    # the path all the same.
+    for storage, held in by_storage.items():
+        for var, cls in held:
+            for high, low in _runs_of(var.mask & ~named.get(storage, 0)):
+                name = machine.model.bits_name(storage, high, low)
+                fields[name] = frozenset((v >> low) & ((1 << (high - low + 1)) - 1) for v in cls)
+                explored.add(name)
     for key, value, _span in machine.impdefs:
         if Var("impdef", key) in choices:
             fields.setdefault(key, frozenset([value]))
