@@ -83,6 +83,10 @@ RULES: tuple[Rule, ...] = (
                     "EL3, Hyp mode only at EL2, User mode only at EL0",
          "ok = TRUE;\nif PSTATE.nRW == '1' then\n    (valid, el) = ELFromM32(PSTATE.M);\n    ok = !valid || el == PSTATE.EL;",
          (("ELFromM32", "when M32_Monitor"), ("ELFromM32", "when M32_Hyp"), ("ELFromM32", "when M32_User"))),
+    Rule("mode-nrw", "in AArch32 state, PSTATE.M<4> is 1: bit [4] of the mode tells the Execution states apart, "
+                     "as the text asserts when it saves PSTATE",
+         "ok = TRUE;\nif PSTATE.nRW == '1' then\n    ok = PSTATE.M<4> == PSTATE.nRW;",
+         (("GetPSRFromPSTATE", "assert PSTATE.M<4> == PSTATE.nRW;"),)),
     Rule("el-state", "the current Exception level is in the Execution state PSTATE.nRW says, as the controls above "
                      "it set it (an AArch32 EL1 has an AArch32 EL0; an AArch64-only EL3 is never in AArch32)",
          "ok = ELUsingAArch32(PSTATE.EL) == (PSTATE.nRW == '1');",

@@ -192,6 +192,11 @@ class ExploreMachine(Machine):
 
         #: Per storage: the state variables whose class still has several members.
         self.classes: dict[str, list[Var]] = {}
+        #: Given by the search when the consistency rules apply: the judge's verdict on the
+        #: states of a choice set (see _fork); ``left_out``: the parts _fork left out so far,
+        #: by reason
+        self.rejects: Callable[[dict[Var, Any]], Any] | None = None
+        self.left_out: dict[str, int] = {}
 
         super().__init__(model, profile, unset=self._supply, on_missing_impdef=self._open_impdef,
                          constants=constants, trace=trace, observe=observe, stop_at_entry=stop_at_entry)
@@ -248,18 +253,43 @@ class ExploreMachine(Machine):
         parts = self._split((spread_bits(i, missing) for i in range(1 << width)), known, shift, high - low + 1,
                             span if whole else None)
         var = Var("state", origin.storage, missing)
-        self._fork(var, parts)
-        if len(parts[0]) > 1:
+        taken = self._fork(var, parts)
+        if len(taken) > 1:
             self.classes.setdefault(origin.storage, []).append(var)
-        return ((min(parts[0]) | known) >> shift) & ((1 << (high - low + 1)) - 1)
+        return ((min(taken) | known) >> shift) & ((1 << (high - low + 1)) - 1)
 
-    def _fork(self, var: Var, parts: Sequence[Any]) -> None:
-        """Take ``parts[0]`` in this run; queue every other part as a run of its own."""
+    def _fork(self, var: Var, parts: Sequence[Any], fresh: bool = True) -> Any:
+        """Take ``parts[0]`` in this run; queue every other part as a run of its own. With
+        ``rejects``, a part whose states all break a consistency rule is left out here
+        (counted in ``left_out``). When the run has not used the variable's value yet
+        (``fresh``: it is asked now), it goes on with the first part left (its leaves, in
+        the search's order, are the same: a part left out has none); otherwise, or when
+        no part is left, a run of a part left out ends here (:class:`Cut`). Returns the
+        part taken."""
         if not self.open_questions:
             raise ProfileError(f"{var.key} is open")
+        if self.rejects is not None:
+            kept, first, whole = [], (), []
+            for part in parts:
+                verdict = self.rejects({**self.choices, var: part})
+                if not verdict.keep and not verdict.refined:
+                    self.left_out[verdict.reasons[0]] = self.left_out.get(verdict.reasons[0], 0) + 1
+                    first = first or verdict.reasons
+                else:
+                    kept.append(part)
+                    whole.append(verdict.keep)
+            # A part some of whose states break a rule is refined before it runs (by the
+            # search, as any run left open): the run goes on only with one that keeps them all
+            if kept and kept[0] is not parts[0] and not (fresh and whole[0]):
+                self.pending.extend({**self.choices, var: part} for part in kept)
+                kept = []
+            if not kept:
+                raise Cut(first)
+            parts = kept
         for part in parts[1:]:
             self.pending.append({**self.choices, var: part})
         self.choices[var] = parts[0]
+        return parts[0]
 
     def read_bits(self, register: str, high: int, low: int, span: Span | None) -> int:
         if not self.classes:
@@ -282,7 +312,7 @@ class ExploreMachine(Machine):
                     else:
                         parts = sorted((frozenset(g) for g in _group_by(cls, mask)), key=min)
                     if len(parts) > 1:
-                        self._fork(var, parts)
+                        self._fork(var, parts, fresh=False)  # (the run used the class's smallest member)
         return Machine.read_bits(self, register, high, low, span)
 
     def _known_bits(self, storage: str, mask: int) -> int:
@@ -331,6 +361,16 @@ class ExploreMachine(Machine):
         self.record_choice(which, choice, span, "exploration")
         return choice
 
+
+
+class Cut(Exception):
+    """A run that stopped where every state it stood for broke a consistency rule
+    (``reasons``: the rule ids); the runs it left open stay open. Raised by the World
+    through the generated code, which never swallows a World's exceptions."""
+
+    def __init__(self, reasons: Sequence[str]):
+        super().__init__(", ".join(reasons))
+        self.reasons = tuple(reasons)
 
 
 class Deferred:
@@ -800,6 +840,10 @@ class _Search:
                 known[var.key] |= var.mask
         return values, known
 
+    def rejects(self, choices: dict[Var, Any]) -> _Verdict:
+        """The judge's verdict on the states of ``choices``."""
+        return self.judge.judge(choices, self.before(choices))
+
     def permitted(self, which: str) -> list[str]:
         """The Constraint members to explore for ``ConstrainUnpredictable(which)``."""
         members = self.facts.constraint_sites.get(which)
@@ -849,11 +893,15 @@ class _Search:
         if self.fixed:
             machine.apply_state(self.fixed)
         machine.apply_choices()
+        if judge is not None:
+            machine.rejects = self.rejects
         leaf = bad = None
         reasons: Sequence[str] = ()
         refined: Sequence[dict[Var, Any]] = ()
         try:
             outcome = spec.run_on(machine, self.call)
+        except Cut as cut:
+            reasons = cut.reasons[:1]
         except ASLRuntimeError as err:
             if not isinstance(err, ASLAssertionError):  # a failed spec assertion: an infeasible path
                 raise
@@ -879,6 +927,8 @@ class _Search:
         part.runs += 1
         for reason in reasons:
             part.left_out[reason] = part.left_out.get(reason, 0) + 1
+        for reason, n in machine.left_out.items():
+            part.left_out[reason] = part.left_out.get(reason, 0) + n
         if leaf is not None:
             part.leaves.append(leaf)
         if bad is not None:
