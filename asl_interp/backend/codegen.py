@@ -66,7 +66,7 @@ from .runtime import Generated, Sig, Snippet, TInfo
 __all__ = ["GENERATOR_VERSION", "Generated", "Generator", "Sig", "Snippet", "TInfo", "generate"]
 
 #: Bumped whenever the generated code's shape changes (part of the on-disk cache key).
-GENERATOR_VERSION = "codegen-6"
+GENERATOR_VERSION = "codegen-7"
 
 _counter = itertools.count()
 
@@ -96,7 +96,7 @@ _SITE = "\0"
 _LEAF_CALLS = frozenset({
     "_Bits", "_no_return", "_no_arm", "_rt_error", "_assert_error", "_store_width", "_return_width",
     "_steps_loop", "_sint", "_div", "_mod", "_exactdiv", "_eqw", "_masked", "_check_slice", "_checked_hi",
-    "_store_checked", "_pow", "_shl", "_shr", "_mul", "_width", "_Limit", "_negative_width", "_ext_error",
+    "_store_checked", "_pow", "_shl", "_shr", "_product", "_width", "_Limit", "_negative_width", "_ext_error",
     "_min", "_max", "range", "len",
     # keywords before a parenthesis
     "if", "elif", "while", "not", "and", "or", "in", "is", "else", "return", "raise", "for", "lambda",
@@ -364,6 +364,12 @@ class _FuncGen(ast.Visitor):
         self.top_types: dict = {}
         self.depth = 0                  # nesting of the expression being generated
         self.hoisted: list[str] = []    # helper functions for deep expressions (see ex)
+        # joined field writes (direct storage, see wr): the last write's block while the
+        # statements after it may join it, as (first line, storage, level, mask, values)
+        self.open_write: tuple | None = None
+        self.write_stmt = False         # the statement being generated is a field write
+        self.bound: list[set[str]] = [] # per enclosing block: the locals certainly bound there
+        self.block_binds: set[str] = set()  # bound in the next block opened (a for loop's variable)
 
     def lines_and_meta(self) -> tuple[list[str], list, list]:
         """The generated lines, each one's calls and reads (or None), and the span of the
@@ -528,8 +534,12 @@ class _FuncGen(ast.Visitor):
 
     def emit_block(self, body: Any, level: int) -> None:
         n = len(self.out)
+        self.bound.append(self.block_binds)
+        self.block_binds = set()
         for s in body:
             self.stmt(s, level)
+        self.bound.pop()
+        self.open_write = None
         if len(self.out) == n:
             self.emit(level, "pass")
 
@@ -663,10 +673,70 @@ class _FuncGen(ast.Visitor):
     # ---- statements --------------------------------------------------------------------
     def stmt(self, s: Any, lv: int) -> None:
         outer, self.statement = self.statement, s.span
+        storage = self.field_write(s)
+        # a field write joins the write just before it (see wr) only when its value can
+        # neither fail nor observe anything, so that computing it before that write is exact
+        if storage is None or self.open_write is None or self.open_write[1:3] != (storage, lv) \
+                or not self.cannot_fail(s.value):
+            self.open_write = None
+        self.write_stmt = storage is not None
         if self.g.lines_opt and s.span is not None:
             self.emit(lv, f"_L({self.g.span(s)})")
+        if isinstance(s, ast.For):
+            self.block_binds = {s.var}
         self.visit(s, lv)
+        if storage is None:
+            self.open_write = None
+        self.write_stmt = False
+        if isinstance(s, ast.VarDecl) and self.bound:
+            self.bound[-1].update(s.names)
         self.statement = outer
+
+    def field_write(self, s: Any) -> str | None:
+        """The storage ``s`` writes when it assigns a register field in place (the direct-storage
+        variant, when no form observes lines or branches and no register stays lazy), else None."""
+        g = self.g
+        if g.views is None or g.uses_lazy or g.lines_opt or g.branches or self.info is None \
+                or not isinstance(s, ast.Assign) or not isinstance(s.target, ast.Field):
+            return None
+        res = self.p.res.get(s.target)
+        if res is None or res.kind != "regfield" or res.name not in g.views:
+            return None
+        return g.views[res.name][0]
+
+    def cannot_fail(self, e: Any) -> bool:
+        """Whether evaluating ``e`` can neither fail nor observe anything (no call, no machine
+        or global read, no local that may be unbound, no operator with a run-time check):
+        literals, constants, enumeration members, parameters and locals declared in an
+        enclosing block before this statement, and constant slices, comparisons, logic and
+        ``+``/``-`` of values of static width."""
+        t = self.p.types.get(e)
+        if t is None or t.kind not in ("integer", "boolean", "bits", "enum") or (t.kind == "bits" and t.width is None):
+            return False
+        if isinstance(e, (ast.IntLit, ast.BitsLit, ast.BoolLit)):
+            return True
+        if isinstance(e, ast.Var):
+            res = self.p.res.get(e)
+            if res is None:
+                return False
+            if res.kind in ("const", "enum"):
+                return True
+            return res.kind == "local" and (any(e.name in b for b in self.bound) or self.is_param(e.name))
+        if isinstance(e, ast.SliceExpr):
+            return self.const_slices(e) is not None and self.cannot_fail(e.base)
+        if isinstance(e, ast.Unop):
+            return e.op in ("!", "NOT", "-") and self.cannot_fail(e.operand)
+        if isinstance(e, ast.Binop):
+            return e.op in ("&&", "||", "==", "!=", "<", "<=", ">", ">=", "AND", "OR", "EOR", "+", "-") \
+                and self.cannot_fail(e.left) and self.cannot_fail(e.right)
+        if isinstance(e, ast.IfExpr):
+            return self.cannot_fail(e.cond) and self.cannot_fail(e.then) and self.cannot_fail(e.orelse)
+        return False
+
+    def is_param(self, name: str) -> bool:
+        """Whether ``name`` is a parameter or width variable of the function (bound at entry)."""
+        info = self.info
+        return info is not None and (any(n == name for n, _ in info.params) or name in _width_params(info))
 
     def cond(self, e: Any, text: str | None = None) -> str:
         """A condition, reported as a decided branch when the form observes branches."""
@@ -1176,19 +1246,32 @@ class _FuncGen(ast.Visitor):
         storage, off = views[reg]
         m = _mask(int(hi) - int(lo) + 1) << (int(lo) + off)
         sh = int(lo) + off
-        # the value first: it may call a function that writes the same storage
-        if not (code.isidentifier() or code.isdigit()):
+        # the value first: it may call a function that writes the same storage; and a line
+        # of its own carries its reads (the span of an unassigned variable it names)
+        if not code.isdigit() and (self.reads or self.calls or not code.isidentifier()):
             tmp = self.new_tmp()
             self.emit(lv, f"{tmp} = {code}")
             code = tmp
         # bits values are always within their width, so the shifted value needs no mask
         value = f"({code} << {sh})" if sh else code
+        values = [value]
+        ow = self.open_write
+        if self.write_stmt and ow is not None and ow[1:3] == (storage, lv) and not ow[3] & m:
+            # joins the write of the statement before (stmt checked that this value, just
+            # computed, could not fail): that write's block moves here and writes both fields
+            start = ow[0]
+            del self.out[start:start + 4], self.meta[start:start + 4], self.stmts[start:start + 4]
+            m |= ow[3]
+            values = ow[4] + values
+        start = len(self.out)
+        joined = " | ".join(values)
         # a register with no value yet (kept out of a strict MemoryWorld's storage) takes
         # the bits written, the others zero, as MemoryWorld.write_bits does
         self.emit(lv, "try:")
-        self.emit(lv + 1, f"R[{storage!r}] = (R[{storage!r}] & {~m}) | {value}")
+        self.emit(lv + 1, f"R[{storage!r}] = (R[{storage!r}] & {~m}) | {joined}")
         self.emit(lv, "except KeyError:")
-        self.emit(lv + 1, f"R[{storage!r}] = {value}")
+        self.emit(lv + 1, f"R[{storage!r}] = {joined}")
+        self.open_write = (start, storage, lv, m, values) if self.write_stmt else None
 
     def reg_width(self, name: str) -> int:
         return self.p.register_model.registers[name].width
@@ -1502,7 +1585,11 @@ class _FuncGen(ast.Visitor):
                 return f"({code} & {self.mask(et, e)})"
             return code
         if op == "*":
-            return f"_mul({self.ex(e.left)}, {self.ex(e.right)}, {self.g.span(e)})"
+            # the product within the int-bits limit (_IMIN, _IMAX: the run's bounds), else the
+            # run time's error; one call only when it is over
+            tmp = self.new_tmp()
+            return (f"({tmp} if _IMIN < ({tmp} := {self.ex(e.left)} * {self.ex(e.right)}) < _IMAX "
+                    f"else _product({tmp}, {self.g.span(e)}))")
         if op == "/":
             return f"_exactdiv({self.ex(e.left)}, {self.ex(e.right)}, {self.g.span(e)})"
         if op in ("DIV", "MOD"):
