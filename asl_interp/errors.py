@@ -24,29 +24,90 @@ import functools
 import os
 import re
 import stat
-from collections.abc import Iterable
-from pathlib import Path
 
-import attrs
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only: importing typing, pathlib or attrs here would slow every start
+    from collections.abc import Iterable
+    from pathlib import Path
+    from typing import Any
 
 
-@attrs.define(frozen=True, slots=True)
-class Span:
+class Plain:
+    """Base of the small value classes every run loads (spans, register descriptions, limits,
+    what the generated code needs): the subclass's ``__slots__`` name its fields, in the
+    order its ``__init__`` takes them. Equality compares the fields of two instances of the
+    same class, the hash is that of the fields, ``repr`` shows them, pickling is a
+    constructor call, and :meth:`replace` makes a changed copy. Instances are frozen (setting
+    a field is an AttributeError) unless the class sets ``_frozen = False``; a mutable class
+    sets ``__hash__ = None``. Plain Python rather than attrs: these classes sit on the path
+    of a warm ``asl-interp eval``, whose start importing attrs would slow by about a third."""
+
+    __slots__ = ()
+    _frozen = True
+
+    def _values(self) -> tuple:
+        return tuple([getattr(self, name) for name in self.__slots__])
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._values() == other._values()  # type: ignore[attr-defined]
+
+    def __hash__(self) -> int:
+        return hash((self.__class__.__name__, *self._values()))
+
+    def __repr__(self) -> str:
+        inner = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__slots__)
+        return f"{self.__class__.__name__}({inner})"
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if self._frozen:
+            raise AttributeError(f"{self.__class__.__name__} is frozen: cannot set {name}")
+        object.__setattr__(self, name, value)
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"{self.__class__.__name__}: cannot delete {name}")
+
+    def __reduce__(self) -> tuple:
+        return (self.__class__, self._values())
+
+    def replace(self, **changes: Any) -> Any:
+        """A copy with the fields ``changes`` names set to new values."""
+        values = {name: getattr(self, name) for name in self.__slots__}
+        unknown = set(changes) - set(values)
+        if unknown:
+            raise TypeError(f"{self.__class__.__name__} has no field {sorted(unknown)[0]!r}")
+        values.update(changes)
+        return self.__class__(**values)
+
+
+_set = object.__setattr__
+
+
+class Span(Plain):
     """A region of a source file. Lines and columns count from 1; ``end_col`` is exclusive."""
 
-    file: str
-    line: int
-    col: int
-    end_line: int | None = None
-    end_col: int | None = None
+    __slots__ = ("file", "line", "col", "end_line", "end_col")
+
+    def __init__(self, file: str, line: int, col: int, end_line: int | None = None, end_col: int | None = None):
+        _set(self, "file", file)
+        _set(self, "line", line)
+        _set(self, "col", col)
+        _set(self, "end_line", end_line)
+        _set(self, "end_col", end_col)
+
+    # equality and hash written out: spans key many tables, and this is quicker than the base's
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not Span:
+            return NotImplemented
+        return (self.file, self.line, self.col, self.end_line, self.end_col) == \
+            (other.file, other.line, other.col, other.end_line, other.end_col)  # type: ignore[attr-defined]
+
+    def __hash__(self) -> int:
+        return hash((self.file, self.line, self.col, self.end_line, self.end_col))
 
     def __str__(self) -> str:
         return f"{display_path(self.file)}:{self.line}:{self.col}"
-
-    def __reduce__(self) -> tuple:
-        # pickled as a constructor call: a cached program holds thousands of spans, and this
-        # loads in half the time of attrs' slot state
-        return (Span, (self.file, self.line, self.col, self.end_line, self.end_col))
 
 
 #: Folders of loaded spec versions (resolved); see :func:`display_path`.
@@ -56,6 +117,8 @@ _SPEC_ROOTS: list[Path] = []
 def register_spec_root(folder: str | Path) -> None:
     """Say that ``folder`` is a spec version folder, so diagnostics about its files name them
     from its parent (``armv8.6/aarch32/exceptions/traps.asl``)."""
+    from pathlib import Path
+
     root = Path(folder).resolve()
     if root not in _SPEC_ROOTS:
         _SPEC_ROOTS.append(root)
@@ -77,6 +140,8 @@ def display_path(file: str) -> str:
 
 @functools.lru_cache(maxsize=4096)
 def _display_path(file: str, cwd: str, roots: tuple[Path, ...]) -> str:
+    from pathlib import Path
+
     shown = [file]
     try:
         path = Path(cwd, file).resolve()

@@ -816,7 +816,7 @@ class _Search:
     def __getstate__(self) -> dict[str, Any]:
         from ..lib.limits import LIMITS
 
-        return {**{name: getattr(self, name) for name in self._INPUTS}, "limits": attrs.asdict(LIMITS)}
+        return {**{name: getattr(self, name) for name in self._INPUTS}, "limits": LIMITS.as_dict()}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         from ..lib.limits import configure

@@ -541,8 +541,6 @@ def _add_sweep(p: argparse.ArgumentParser) -> None:
 
 @_add_sweep
 def _cmd_sweep(args: argparse.Namespace) -> int:
-    import attrs
-
     from ..analysis.sweep import SweepJob, Tally, read_lines, sweep_batches
     from ..errors import UsageError
     from ..lib.limits import LIMITS
@@ -558,7 +556,7 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
         spec.profile(args.profile)
     source, stream, closing = _sweep_input(args.states)
     job = SweepJob(load=load_spec, spec=args.spec, call=args.call, profile=args.profile, unset=args.unset, source=source,
-                   form=form, limits=attrs.asdict(LIMITS))
+                   form=form, limits=LIMITS.as_dict())
     with progress("building the decider (once; then from the cache)", unit=" paths", quiet=args.quiet) as bar:
         # the decider, before the first line is read: a bad call fails at once
         runner = job.runner(progress=lambda paths, _runs: bar.set(paths))

@@ -51,33 +51,34 @@ are evaluation state: each call starts from their initial values unless a ``glob
 from __future__ import annotations
 
 import functools
-import hashlib
-from typing import TYPE_CHECKING, Any
 
-import attrs
-
-from ..errors import ASLError, ErrorList
+from ..errors import ASLError, ErrorList, Plain
 from ..lib.world import RegisterModel, TypeDesc
 from .runtime import (DEFAULT_RECURSION_LIMIT, DEFAULT_STEP_LIMIT, HELPERS, Generated, Module, Snippet, TInfo,
                       set_int_bounds, to_value)
 
 # The checker, the AST and the generator are imported where they are used: a program whose
-# generated code comes from the store (a warm start) runs without them.
+# generated code comes from the store (a warm start) runs without them (nor typing, nor attrs).
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from ..static.checker import CheckedProgram, T
     from ..syntax import ast
 
 __all__ = ["DEFAULT_RECURSION_LIMIT", "DEFAULT_STEP_LIMIT", "Program", "UndefinedRule", "compile_program"]
 
 
-@attrs.define(frozen=True)
-class UndefinedRule:
+class UndefinedRule(Plain):
     """What ``UNDEFINED`` means in a spec version: call ``if_true`` when the ASL function
     ``selector()`` returns TRUE, else ``if_false`` (all three take no arguments)."""
 
-    selector: str
-    if_true: str
-    if_false: str
+    __slots__ = ("selector", "if_true", "if_false")
+
+    def __init__(self, selector: str, if_true: str, if_false: str):
+        object.__setattr__(self, "selector", selector)
+        object.__setattr__(self, "if_true", if_true)
+        object.__setattr__(self, "if_false", if_false)
 
 
 def compile_program(modules: list, register_model: RegisterModel | None, *, undefined: UndefinedRule | None = None,
@@ -330,6 +331,8 @@ class Program:
                 raise ErrorList(errs)
             # a stored snippet is named after what it is, so that it never meets another
             # snippet of the same name in a module
+            import hashlib
+
             tag = "h" + hashlib.sha256(repr(what).encode()).hexdigest()[:16] if what is not None else None
             snippet = self._generator(fkey).snippet(node, slots, types, statements, tag=tag)
             t = None if statements else _tinfo(self.checked.types.get(node))

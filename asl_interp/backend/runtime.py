@@ -27,10 +27,6 @@ from __future__ import annotations
 
 import marshal
 import sys
-from collections.abc import Iterator
-from typing import Any
-
-import attrs
 
 from ..errors import ASLAssertionError, ASLError, ASLRuntimeError, Span, StateError, UsageError, source_line
 from ..lib import limits
@@ -38,6 +34,11 @@ from ..lib.primitives import PrimContext, lookup
 from ..lib.values import (Array, Bits, Derived, LazyBits, Record, copy_value, fits_type, freeze_overlapping, mask_bits,
                           maximum, minimum, show)
 from ..lib.world import TypeDesc, World, checked_answer
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only (a warm run does not import typing)
+    from collections.abc import Iterator
+    from typing import Any
 
 DEFAULT_STEP_LIMIT = 10_000_000
 DEFAULT_RECURSION_LIMIT = 400
@@ -70,66 +71,83 @@ class TInfo:
         self.kind, self.width, self.name, self.elems = state
 
 
-@attrs.define(eq=False)
+# Sig, Generated and Snippet are plain classes (equal only to themselves), not attrs ones:
+# a warm run unpickles them, and importing attrs would slow its start by about a third.
+
+
 class Sig:
     """A generated function's signature as the run time needs it (picklable, no AST):
     ``params`` ``[(name, TInfo)]``; ``width_params`` the width variables passed after the
     ASL parameters; ``obj_params`` the parameters held as ``Bits`` objects."""
 
-    name: str
-    kind: str
-    params: list
-    result: TInfo | None
-    width_from_param: dict
-    width_params: list
-    result_wvar: str | None
-    same_width: tuple
-    obj_params: frozenset
+    def __init__(self, name: str, kind: str, params: list, result: TInfo | None, width_from_param: dict,
+                 width_params: list, result_wvar: str | None, same_width: tuple, obj_params: frozenset):
+        self.name = name
+        self.kind = kind
+        self.params = params
+        self.result = result
+        self.width_from_param = width_from_param
+        self.width_params = width_params
+        self.result_wvar = result_wvar
+        self.same_width = same_width
+        self.obj_params = obj_params
 
 
-@attrs.define(eq=False)
 class Generated:
-    """One generated module (what the on-disk cache stores)."""
+    """One generated module (what the on-disk cache stores).
 
-    source: str
-    objects: dict
-    infos: dict                      # python name -> Sig
-    asl_names: dict                  # python name -> ASL function name
-    consts: dict                     # constant -> TInfo
-    members: frozenset
-    globals: list                    # non-register globals, by name
-    storage: dict                    # RegisterModel.storage: lazy values' value semantics
-    filename: str
-    call_sites: dict                 # (file, line) -> [(callee ASL name, span)]
-    reads_at: dict                   # (file, line) -> {variable: span of its read}
-    stmts_at: dict = attrs.field(factory=dict)  # (file, line) -> span of the ASL statement it runs
-    #: direct-storage variant: (file, line, column in bytes) of each ``R[storage]`` read of a
-    #: register's bits -> ``(register, high, low, span)``, which names the read when the
-    #: storage has no value for it (see :meth:`~asl_interp.backend.runtime.Module.run`)
-    storage_reads: dict = attrs.field(factory=dict)
-    branches: bool = False
-    lines: bool = False
-    direct: bool = False
-    uses_lazy: bool = False
-    #: ``source`` compiled (as ``filename``), in :mod:`marshal`'s form, filled in when the
-    #: module is first executed: a module read from the cache runs without compiling. The
-    #: cache's key covers the Python version, which fixes this form.
-    code: bytes = b""
+    ``source``, the ``objects`` it names, ``infos`` (python name -> Sig), ``asl_names``
+    (python name -> ASL function name), ``consts`` (constant -> TInfo), ``members``,
+    ``globals`` (non-register globals, by name), ``storage`` (RegisterModel.storage: lazy
+    values' value semantics), ``filename``, ``call_sites`` ((file, line) -> [(callee ASL
+    name, span)]), ``reads_at`` ((file, line) -> {variable: span of its read}), ``stmts_at``
+    ((file, line) -> span of the ASL statement it runs), ``storage_reads`` (direct-storage
+    variant: (file, line, column in bytes) of each ``R[storage]`` read of a register's bits
+    -> ``(register, high, low, span)``, which names the read when the storage has no value
+    for it: see :meth:`Module.run`), the form (``branches``, ``lines``, ``direct``,
+    ``uses_lazy``) and ``code``: ``source`` compiled (as ``filename``), in :mod:`marshal`'s
+    form, filled in when the module is first executed, so that a module read from the cache
+    runs without compiling (the cache's key covers the Python version, which fixes this form).
+    """
+
+    def __init__(self, source: str, objects: dict, infos: dict, asl_names: dict, consts: dict, members: frozenset,
+                 globals: list, storage: dict, filename: str, call_sites: dict, reads_at: dict,
+                 stmts_at: dict | None = None, storage_reads: dict | None = None, branches: bool = False,
+                 lines: bool = False, direct: bool = False, uses_lazy: bool = False, code: bytes = b""):
+        self.source = source
+        self.objects = objects
+        self.infos = infos
+        self.asl_names = asl_names
+        self.consts = consts
+        self.members = members
+        self.globals = globals
+        self.storage = storage
+        self.filename = filename
+        self.call_sites = call_sites
+        self.reads_at = reads_at
+        self.stmts_at = {} if stmts_at is None else stmts_at
+        self.storage_reads = {} if storage_reads is None else storage_reads
+        self.branches = branches
+        self.lines = lines
+        self.direct = direct
+        self.uses_lazy = uses_lazy
+        self.code = code
 
 
-@attrs.define(eq=False)
 class Snippet:
     """A user's expression or statements, generated as one Python function ``name`` taking
     no arguments: it returns the expression's value (values.py conventions), or a dict of the
-    variables the statements assign or declare."""
+    variables the statements assign or declare. ``storage_reads`` as :attr:`Generated.storage_reads`."""
 
-    name: str
-    source: str
-    objects: dict
-    call_sites: dict
-    reads_at: dict
-    stmts_at: dict
-    storage_reads: dict = attrs.field(factory=dict)  # as Generated.storage_reads
+    def __init__(self, name: str, source: str, objects: dict, call_sites: dict, reads_at: dict, stmts_at: dict,
+                 storage_reads: dict | None = None):
+        self.name = name
+        self.source = source
+        self.objects = objects
+        self.call_sites = call_sites
+        self.reads_at = reads_at
+        self.stmts_at = stmts_at
+        self.storage_reads = {} if storage_reads is None else storage_reads
 
 
 # ======================================================================================

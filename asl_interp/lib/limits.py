@@ -40,27 +40,37 @@ integer slices, ``ZeroExtend``), the checker's static widths, the file reader
 from __future__ import annotations
 
 import sys
-from typing import Any
 
-import attrs
-
-from ..errors import ASLRuntimeError, UsageError
+from ..errors import ASLRuntimeError, Plain, UsageError
 from ..syntax import source
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only (a warm run does not import typing)
+    from typing import Any
 
 __all__ = ["Limits", "LIMITS", "configure", "parse_limit", "check_width", "check_int", "power", "shift_left",
            "shift_right", "check_product", "check_depth", "LIMIT_NAMES"]
 
 
-@attrs.define(slots=True)
-class Limits:
+class Limits(Plain):
     """The limits in force (see the module docstring for each)."""
 
-    bits: int = 1 << 16
-    int_bits: int = 1 << 16
-    file_size: int = source.DEFAULT_MAX_BYTES
-    depth: int = 64
-    steps: int = 10_000_000
-    recursion: int = 400
+    __slots__ = ("bits", "int_bits", "file_size", "depth", "steps", "recursion")
+    _frozen = False
+    __hash__ = None  # type: ignore[assignment] - mutable
+
+    def __init__(self, bits: int = 1 << 16, int_bits: int = 1 << 16, file_size: int = source.DEFAULT_MAX_BYTES,
+                 depth: int = 64, steps: int = 10_000_000, recursion: int = 400):
+        self.bits = bits
+        self.int_bits = int_bits
+        self.file_size = file_size
+        self.depth = depth
+        self.steps = steps
+        self.recursion = recursion
+
+    def as_dict(self) -> dict[str, int]:
+        """Each limit by attribute name (``{"bits": 65536, ...}``)."""
+        return {name: getattr(self, name) for name in self.__slots__}
 
 
 #: The limits in force for this process (one object, changed in place by :func:`configure`).
@@ -86,7 +96,7 @@ def configure(**values: int) -> Limits:
     """Set some limits (by attribute name: ``configure(bits=4096, steps=1000)``) for the rest
     of the process and return :data:`LIMITS`. A value below 1 is a UsageError."""
     for name, value in values.items():
-        if name not in attrs.fields_dict(Limits):
+        if name not in Limits.__slots__:
             raise UsageError(f"no limit named {name!r}; limits: {', '.join(LIMIT_NAMES)}")
         if not isinstance(value, int) or isinstance(value, bool) or value < 1:
             raise UsageError(f"limit {name}: give a positive whole number, not {value!r}")
@@ -98,7 +108,7 @@ def configure(**values: int) -> Limits:
 
 def reset() -> Limits:
     """Every limit back to its default (tests use this)."""
-    return configure(**attrs.asdict(Limits()))
+    return configure(**Limits().as_dict())
 
 
 def parse_limit(text: str, option: str = "--limit") -> tuple[str, int]:

@@ -48,16 +48,16 @@ from __future__ import annotations
 
 import functools
 import itertools
-from collections.abc import Callable
-from typing import Any
-
-import attrs
 
 from .limits import LIMITS, check_int, check_width
 from .values import Bits, LazyBits, bits, maximum, minimum
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only (a warm run does not import typing)
+    from collections.abc import Callable
+    from typing import Any
 
-@attrs.define(eq=False, slots=True)
+
 class PrimEntry:
     """One registered primitive. ``params``: ``[(ast.Type, name)]``; ``result``: the result
     ``ast.Type`` (None for procedures); ``nparams``: the argument count (None: any). For an
@@ -66,16 +66,24 @@ class PrimEntry:
     ``signature`` is None for entries that implement a bodyless declaration, whose ``params``
     stay empty and ``result`` None."""
 
-    name: str
-    fn: Callable
-    signature: str | None
-    doc: str
-    _nparams: int | None = None
-    _params: list = attrs.field(factory=list)
-    _result: Any = None
-    kind: str = "func"
-    impdef: bool = False
-    _parsed: bool = False
+    __slots__ = ("name", "fn", "signature", "doc", "_nparams", "_params", "_result", "kind", "impdef", "_parsed")
+
+    def __init__(self, name: str, fn: Callable, signature: str | None, doc: str, nparams: int | None = None,
+                 params: list | None = None, result: Any = None, kind: str = "func", impdef: bool = False,
+                 parsed: bool = False):
+        self.name = name
+        self.fn = fn
+        self.signature = signature
+        self.doc = doc
+        self._nparams = nparams
+        self._params = [] if params is None else params
+        self._result = result
+        self.kind = kind
+        self.impdef = impdef
+        self._parsed = parsed
+
+    def __repr__(self) -> str:
+        return f"PrimEntry({self.name!r}, signature={self.signature!r}, kind={self.kind!r})"
 
     def _ensure_parsed(self) -> None:
         if not self._parsed:

@@ -28,26 +28,32 @@ Value conventions (the World, the generated code and the primitives exchange the
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple
+from collections import namedtuple
 
-import attrs
-
-from ..errors import Span
+from ..errors import Plain, Span
 from .values import Bits
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only (a warm run does not import typing)
+    from typing import Any
 
-@attrs.define(frozen=True, slots=True)
-class TypeDesc:
+_set = object.__setattr__
+
+
+class TypeDesc(Plain):
     """A run-time description of an ASL type, for UNKNOWN and IMPLEMENTATION_DEFINED.
 
     ``kind`` is ``"boolean"``, ``"integer"``, ``"bits"`` (with ``width``), ``"enum"`` (with
     ``name`` and ``members``) or ``"string"``.
     """
 
-    kind: str
-    width: int | None = None
-    name: str | None = None
-    members: tuple[str, ...] = ()
+    __slots__ = ("kind", "width", "name", "members")
+
+    def __init__(self, kind: str, width: int | None = None, name: str | None = None, members: tuple[str, ...] = ()):
+        _set(self, "kind", kind)
+        _set(self, "width", width)
+        _set(self, "name", name)
+        _set(self, "members", members)
 
     def __str__(self) -> str:
         if self.kind == "bits":
@@ -57,34 +63,37 @@ class TypeDesc:
         return self.kind
 
 
-@attrs.define(frozen=True, slots=True)
-class FieldDef:
+class FieldDef(Plain):
     """A named field of a register: bits ``high`` down to ``low`` inclusive."""
 
-    name: str
-    high: int
-    low: int
+    __slots__ = ("name", "high", "low")
+
+    def __init__(self, name: str, high: int, low: int):
+        _set(self, "name", name)
+        _set(self, "high", high)
+        _set(self, "low", low)
 
     @property
     def width(self) -> int:
         return self.high - self.low + 1
 
 
-@attrs.define(frozen=True, slots=True)
-class RegisterDef:
+class RegisterDef(Plain):
     """A register as the checker and the code generator see it.
 
     ``fields`` maps field name to :class:`FieldDef`. Several fields may overlap when a
     register has several layouts over one storage (CPTR_EL2: TFP at 10 and FPEN at 21:20).
     """
 
-    name: str
-    width: int
-    fields: dict[str, FieldDef] = attrs.field(factory=dict)
+    __slots__ = ("name", "width", "fields")
+
+    def __init__(self, name: str, width: int, fields: dict[str, FieldDef] | None = None):
+        _set(self, "name", name)
+        _set(self, "width", width)
+        _set(self, "fields", {} if fields is None else fields)
 
 
-@attrs.define(slots=True)
-class RegisterModel:
+class RegisterModel(Plain):
     """The static register knowledge the compiler needs.
 
     ``registers``: every register (and PSTATE) by name.
@@ -100,10 +109,16 @@ class RegisterModel:
     ``name[i]`` (:func:`element_name`), machine state like any other.
     """
 
-    registers: dict[str, RegisterDef] = attrs.field(factory=dict)
-    types: dict[str, str] = attrs.field(factory=dict)
-    storage: dict[str, tuple[str, int]] = attrs.field(factory=dict)
-    arrays: dict[str, tuple[int, int, int]] = attrs.field(factory=dict)
+    __slots__ = ("registers", "types", "storage", "arrays")
+    _frozen = False
+    __hash__ = None  # type: ignore[assignment] - mutable
+
+    def __init__(self, registers: dict[str, RegisterDef] | None = None, types: dict[str, str] | None = None,
+                 storage: dict[str, tuple[str, int]] | None = None, arrays: dict[str, tuple[int, int, int]] | None = None):
+        self.registers = {} if registers is None else registers
+        self.types = {} if types is None else types
+        self.storage = {} if storage is None else storage
+        self.arrays = {} if arrays is None else arrays
 
 
 def element_name(array: str, index: int) -> str:
@@ -111,22 +126,20 @@ def element_name(array: str, index: int) -> str:
     return f"{array}[{index}]"
 
 
-class Read(NamedTuple):
+class Read(namedtuple("Read", ["register", "field", "high", "low", "value", "span", "label", "written"],
+                      defaults=(None, False))):
     """One examined piece of machine state: ``register.field`` (or ``register<hi:lo>``
     when no named field is exactly the bits), its value and the spec line that read it;
     ``label``, when given, names the bits instead (``PSTATE.M<4>``, bits inside a field);
     ``written``: the text had written (some of) the bits before this read, so the value is
     the text's, not the state's. (A named tuple: a run makes many, and they must be cheap
-    to make.)"""
+    to make.)
 
-    register: str
-    field: str | None
-    high: int
-    low: int
-    value: int
-    span: Span | None
-    label: str | None = None
-    written: bool = False
+    Fields: ``register: str``, ``field: str | None``, ``high: int``, ``low: int``,
+    ``value: int``, ``span: Span | None``, ``label: str | None = None``, ``written: bool =
+    False``."""
+
+    __slots__ = ()
 
     @property
     def name(self) -> str:
@@ -135,29 +148,34 @@ class Read(NamedTuple):
         return f"{self.register}.{self.field}" if self.field else f"{self.register}<{self.high}:{self.low}>"
 
 
-@attrs.define(frozen=True, slots=True)
-class ExceptionEntry:
+class ExceptionEntry(Plain):
     """What a boundary primitive learned about an exception entry. The primitive raises
     ``EvaluationEnded(entry)``; :meth:`Machine.outcome` turns it into an :class:`Outcome`
     carrying the machine's records (reads, path, unknowns...)."""
 
-    target_el: str
-    target_state: str
-    mode: str | None
-    exception: str | None
-    ec: int | None
-    il: int | None
-    iss: int | None
-    vector_offset: int
-    boundary: str
+    __slots__ = ("target_el", "target_state", "mode", "exception", "ec", "il", "iss", "vector_offset", "boundary")
+
+    def __init__(self, target_el: str, target_state: str, mode: str | None, exception: str | None, ec: int | None,
+                 il: int | None, iss: int | None, vector_offset: int, boundary: str):
+        _set(self, "target_el", target_el)
+        _set(self, "target_state", target_state)
+        _set(self, "mode", mode)
+        _set(self, "exception", exception)
+        _set(self, "ec", ec)
+        _set(self, "il", il)
+        _set(self, "iss", iss)
+        _set(self, "vector_offset", vector_offset)
+        _set(self, "boundary", boundary)
 
 
-@attrs.define(frozen=True, slots=True)
-class InstructionEnded:
+class InstructionEnded(Plain):
     """The spec's ``EndOfInstruction()`` ran at ``span``: the instruction is over, and the
     state it left (PSTATE, the PC, the syndrome, SPSR, ELR...) is the answer."""
 
-    span: Span | None
+    __slots__ = ("span",)
+
+    def __init__(self, span: Span | None):
+        _set(self, "span", span)
 
 
 class EvaluationEnded(Exception):  # noqa: N818 - control flow, not an error

@@ -480,7 +480,7 @@ class Machine(World):
         )
         if entry is None:
             return Outcome("returned", value=settled(value), **common)
-        entry = attrs.evolve(entry, **{f: settled(getattr(entry, f)) for f in ("ec", "il", "iss", "vector_offset")})
+        entry = entry.replace(**{f: settled(getattr(entry, f)) for f in ("ec", "il", "iss", "vector_offset")})
         return Outcome(
             "exception",
             target_el=entry.target_el,
