@@ -31,6 +31,7 @@ snippets of text), :mod:`asl_interp.syntax.texts` (parsed CALL and eval texts),
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import json
@@ -38,16 +39,20 @@ import os
 import pickle
 import stat
 import sys
-import tempfile
 import time
-from collections.abc import Callable, Iterable
-from pathlib import Path
-from typing import Any
+
+# pathlib, tempfile and typing are imported where they are needed: reading an entry (what a
+# warm start does) needs none of them
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable
+    from pathlib import Path
+    from typing import Any
 
 __all__ = ["cache_dir", "compiler_hash", "input_key", "clear", "read_entry", "write_entry", "disable", "enabled",
            "info", "folder_problem", "ENTRY_SUFFIX"]
 
-_PACKAGE = Path(__file__).resolve().parent
+_PACKAGE = os.path.dirname(os.path.realpath(__file__))
 _FORMAT = "asl-interp-cache-2"
 _MAGIC = _FORMAT.encode() + b"\n"
 
@@ -76,18 +81,28 @@ def enabled() -> bool:
 def cache_dir() -> Path | None:
     """The cache folder, or None when caching is off (``ASL_INTERP_CACHE=off``, :func:`disable`,
     or no home folder to put it in). The folder need not exist; it is made on the first write."""
+    folder = _folder()
+    if folder is None:
+        return None
+    from pathlib import Path
+
+    return Path(folder)
+
+
+def _folder() -> str | None:
+    """:func:`cache_dir` as text (what reading and writing entries use)."""
     if _disabled:
         return None
     env = os.environ.get("ASL_INTERP_CACHE", "").strip()
     if env:
-        return None if env.lower() == "off" else Path(env).expanduser()
+        return None if env.lower() == "off" else os.path.expanduser(env)
     xdg = os.environ.get("XDG_CACHE_HOME", "").strip()
-    if xdg and Path(xdg).is_absolute():  # the XDG spec says a relative value is ignored
-        return Path(xdg) / "asl-interp"
-    try:
-        return Path.home() / ".cache" / "asl-interp"
-    except RuntimeError:  # no $HOME and no password entry: nowhere sensible to cache
+    if xdg and os.path.isabs(xdg):  # the XDG spec says a relative value is ignored
+        return os.path.join(xdg, "asl-interp")
+    home = os.path.expanduser("~")
+    if home == "~":  # no $HOME and no password entry: nowhere sensible to cache
         return None
+    return os.path.join(home, ".cache", "asl-interp")
 
 
 def _note(key: str, message: str) -> None:
@@ -115,18 +130,18 @@ def _unsafe(info: os.stat_result, what: str) -> str | None:
     return None
 
 
-def folder_problem(folder: Path) -> str | None:
+def folder_problem(folder: str | Path) -> str | None:
     """Why the existing cache folder ``folder`` must not be used (another owner, writable by
     others, not a folder), or None when it is fine or does not exist yet."""
     try:
-        info = folder.lstat()
+        info = os.lstat(folder)
     except FileNotFoundError:
         return None
     except OSError as err:
         return f"it cannot be examined ({err.strerror or err})"
     if stat.S_ISLNK(info.st_mode):
         try:
-            info = folder.stat()
+            info = os.stat(folder)
         except OSError:
             return "it is a symbolic link to nothing"
     if not stat.S_ISDIR(info.st_mode):
@@ -134,9 +149,9 @@ def folder_problem(folder: Path) -> str | None:
     return _unsafe(info, "it")
 
 
-def _usable_folder() -> Path | None:
+def _usable_folder() -> str | None:
     """The cache folder when it may be used, else None (with one note saying why)."""
-    folder = cache_dir()
+    folder = _folder()
     if folder is None:
         return None
     problem = folder_problem(folder)
@@ -155,26 +170,43 @@ def compiler_hash() -> str:
     global _COMPILER_HASH
     if _COMPILER_HASH is None:
         h = hashlib.sha256(f"{_FORMAT}\n{sys.version}\n".encode())
-        for path in sorted(_PACKAGE.rglob("*.py")) + sorted(_PACKAGE.rglob("*.lark")):
-            h.update(path.relative_to(_PACKAGE).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+        found: dict[str, list[str]] = {".py": [], ".lark": []}
+        for folder, dirs, names in os.walk(_PACKAGE):
+            dirs.sort()
+            rel = os.path.relpath(folder, _PACKAGE)
+            for name in names:
+                ending = os.path.splitext(name)[1]
+                if ending in found:
+                    found[ending].append(name if rel == "." else f"{rel}/{name}")
+        for rel in sorted(found[".py"]) + sorted(found[".lark"]):
+            with open(os.path.join(_PACKAGE, rel), "rb") as f:
+                h.update(rel.encode() + b"\0" + f.read() + b"\0")
         _COMPILER_HASH = h.hexdigest()
     return _COMPILER_HASH
+
+
+def _read_file(path: str | Path) -> bytes:
+    with open(path, "rb") as f:
+        return f.read()
 
 
 def input_key(paths: Iterable[Path], kind: str, read: Callable[[Path], bytes] | None = None) -> str:
     """The cache key of ``kind`` built from ``paths`` (order does not matter). ``read`` gives
     a file's bytes (default: read it); callers that must report unreadable files cleanly pass
     their own reader."""
-    read = read or Path.read_bytes
+    read = read or _read_file
     h = hashlib.sha256(f"{kind}\n{compiler_hash()}\n".encode())
-    for resolved, path in sorted((Path(p).resolve(), Path(p)) for p in paths):
-        h.update(str(resolved).encode() + b"\0" + read(path) + b"\0")  # read by the name given (for messages)
+    paths = list(paths)
+    for resolved, i in sorted((os.path.realpath(p), i) for i, p in enumerate(paths)):
+        h.update(resolved.encode() + b"\0" + read(paths[i]) + b"\0")  # read by the name given (for messages)
     return h.hexdigest()
 
 
-def _entries(folder: Path, suffixes: tuple[str, ...] = (ENTRY_SUFFIX,)) -> list[Path]:
+def _entries(folder: str | Path, suffixes: tuple[str, ...] = (ENTRY_SUFFIX,)) -> list[Path]:
+    from pathlib import Path
+
     try:
-        return [p for p in folder.iterdir() if p.name.endswith(suffixes)]
+        return [p for p in Path(folder).iterdir() if p.name.endswith(suffixes)]
     except OSError:
         return []
 
@@ -214,11 +246,11 @@ def _split(data: bytes) -> tuple[dict[str, Any], bytes] | None:
     return header, data[end + 1:]
 
 
-def _verify(path: Path, key: str) -> tuple[bytes | None, str | None]:
+def _verify(path: str | Path, key: str) -> tuple[bytes | None, str | None]:
     """The payload of the entry ``path`` for ``key`` and None, or None and why it is refused
     (None, None: simply absent)."""
     try:
-        info = path.lstat()
+        info = os.lstat(path)
     except FileNotFoundError:
         return None, None
     except OSError as err:
@@ -264,7 +296,7 @@ def read_entry(key: str) -> Any:
     folder = _usable_folder()
     if folder is None:
         return None
-    path = folder / f"{key}{ENTRY_SUFFIX}"
+    path = os.path.join(folder, f"{key}{ENTRY_SUFFIX}")
     payload, problem = _verify(path, key)
     if problem:
         _note(str(path), f"ignoring the cache entry {path}: {problem}; rebuilding it")
@@ -293,7 +325,7 @@ def write_entry(key: str, value: Any, kind: str = "") -> None:
     if folder is None:
         return
     try:
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        os.makedirs(folder, mode=0o700, exist_ok=True)
         if folder_problem(folder):  # made just now by someone else, or with a loose umask
             _usable_folder()  # says why, once
             return
@@ -307,13 +339,16 @@ def write_entry(key: str, value: Any, kind: str = "") -> None:
         payload = buf.getvalue()
         header = {"key": key, "digest": _digest(key, payload), "kind": kind, "size": len(payload),
                   "made": int(time.time())}
+        import tempfile
+
         fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
         try:
             with os.fdopen(fd, "wb") as f:
                 f.write(_MAGIC + json.dumps(header).encode() + b"\n" + payload)
-            os.replace(tmp, folder / f"{key}{ENTRY_SUFFIX}")
+            os.replace(tmp, os.path.join(folder, f"{key}{ENTRY_SUFFIX}"))
         except BaseException:
-            Path(tmp).unlink(missing_ok=True)
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
             raise
         _prune(folder)
     except (OSError, pickle.PicklingError, RecursionError, TypeError, AttributeError):
@@ -326,7 +361,7 @@ def write_entry(key: str, value: Any, kind: str = "") -> None:
 MAX_ENTRIES = 128
 
 
-def _prune(folder: Path) -> None:
+def _prune(folder: str | Path) -> None:
     """Keep the :data:`MAX_ENTRIES` most recently used entries: each change to asl-interp's
     code or to a spec's files makes new keys, and the folder must not grow without end."""
     entries = []

@@ -28,12 +28,16 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import os
 import sys
-from collections.abc import Callable, Sequence
-from typing import BinaryIO
 
 from ..errors import ASLAssertionError, ASLError
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only: a short command starts without importing typing
+    from collections.abc import Callable, Sequence
+    from typing import BinaryIO
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -64,7 +68,15 @@ _EXITS_TAIL = {70: "a bug in asl-interp (one line; ASL_INTERP_DEBUG=1 shows the 
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse that reports usage errors with our wording and exit status 2."""
+    """argparse that reports usage errors with our wording and exit status 2, and makes its
+    epilog (``epilog_of``, a function) only when the help is shown."""
+
+    epilog_of: Callable[[], str] | None = None
+
+    def format_help(self) -> str:
+        if self.epilog_of is not None:
+            self.epilog, self.epilog_of = self.epilog_of(), None
+        return super().format_help()
 
     def error(self, message: str):  # type: ignore[override]
         self.print_usage(sys.stderr)
@@ -172,18 +184,19 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     parser = _Parser(
         prog="asl-interp",
         description="Run the Arm ARM's own ASL pseudocode against register state.",
-        epilog=_epilog("asl-interp run --state examples/aarch32-guest-vfp.toml 'CheckVFPEnabled(TRUE)'\n"
-                       "  asl-interp COMMAND --help     (each command's options, an example and its exit statuses)",
-                       _EXITS),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    parser.epilog_of = lambda: _epilog(
+        "asl-interp run --state examples/aarch32-guest-vfp.toml 'CheckVFPEnabled(TRUE)'\n"
+        "  asl-interp COMMAND --help     (each command's options, an example and its exit statuses)", _EXITS)
     parser.add_argument("--version", action="version", version=f"asl-interp {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name, entry in _COMMANDS.items():
         if only is not None and name != only:
             continue
-        p = sub.add_parser(name, help=entry.help, description=entry.help, epilog=_epilog(entry.example, entry.exits),
+        p = sub.add_parser(name, help=entry.help, description=entry.help,
                            formatter_class=argparse.RawDescriptionHelpFormatter)
+        p.epilog_of = functools.partial(_epilog, entry.example, entry.exits)
         entry.add(p)
         _common_options(p, entry.evaluates)
     return parser
@@ -760,15 +773,13 @@ _EVAL_NO_MACHINE = ("note: registers and PSTATE are machine state: give --source
 
 @_add_eval
 def _cmd_eval(args: argparse.Namespace) -> int:
-    from pathlib import Path
-
     from ..errors import ErrorList, UsageError
     from ..lib.limits import LIMITS
     from ..lib.values import show, show_string
     from ..lib.world import EvaluationEnded, MemoryWorld
-    from ..syntax.source import is_file, source_files
+    from ..syntax.source import is_file, path_text, source_files
 
-    spec_dirs = [s for s in args.source if is_file(Path(s) / "spec.toml")]
+    spec_dirs = [s for s in args.source if is_file(os.path.join(s, "spec.toml"))]
     if args.spec:
         from .api import load_spec
 
@@ -806,7 +817,8 @@ def _cmd_eval(args: argparse.Namespace) -> int:
         from .loading import load_runnable
 
         # the registers of the last folder that has a registers.toml
-        found = [Path(src) / "registers.toml" for src in others if is_file(Path(src) / "registers.toml")]
+        found = [path_text(os.path.join(src, "registers.toml")) for src in others
+                 if is_file(os.path.join(src, "registers.toml"))]
         registers = found[-1] if found else None
         try:
             # through the on-disk cache: a warm eval neither parses nor checks the sources,

@@ -14,11 +14,16 @@ Guarantees: errors in the sources are raised exactly as a cold load raises them 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from pathlib import Path
-from typing import Any
+import os
 
 from ..cache import input_key, read_entry, write_entry
+
+# pathlib and typing are not imported here: a warm eval needs neither
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+    from pathlib import Path
+    from typing import Any
 
 # ---- spec versions ------------------------------------------------------------------------
 
@@ -27,30 +32,31 @@ def load_checked(files: Iterable[str | Path], registers: str | Path, *, use_cach
     """The parsed modules of ``files``, the machine model of ``registers`` and the checked
     program, from the cache when an entry for exactly these inputs exists. Raises ErrorList
     (syntax, static) exactly as a cold build does; an error is never cached."""
-    files = [Path(p) for p in files]
-    return _checked(files, registers, input_key(files + [Path(registers)], "spec", _read_input), use_cache)
+    files = list(files)
+    return _checked(files, registers, input_key(files + [registers], "spec", _read_input), use_cache)
 
 
-def _checked(files: list[Path], registers: str | Path | None, key: str, use_cache: bool) -> tuple[Any, Any, Any]:
+def _checked(files: list, registers: str | Path | None, key: str, use_cache: bool) -> tuple[Any, Any, Any]:
     entry = read_entry(key) if use_cache else None
     if not (isinstance(entry, tuple) and len(entry) == 3):
         entry = _build_checked(files, registers)
         if use_cache:
-            what = f"spec {Path(registers).parent.name}" if registers is not None else "sources without registers"
+            what = (f"spec {os.path.basename(os.path.dirname(os.path.abspath(registers)))}" if registers is not None
+                    else "sources without registers")
             write_entry(key, entry, f"{what} ({len(files)} files)")
     return entry
 
 
-def _read_input(path: Path) -> bytes:
+def _read_input(path: str | Path) -> bytes:
     """A source file's bytes for the cache key, through the one reader of input files (so a
     missing, oversized or unreadable file is the same clean error a cold load gives)."""
     from ..syntax.source import read_bytes
 
-    what = "the register description" if path.name == "registers.toml" else ""
+    what = "the register description" if os.path.basename(path) == "registers.toml" else ""
     return read_bytes(path, what)
 
 
-def _build_checked(files: list[Path], registers: str | Path | None) -> tuple[Any, Any, Any]:
+def _build_checked(files: list, registers: str | Path | None) -> tuple[Any, Any, Any]:
     from ..errors import ErrorList
     from ..lib.world import RegisterModel
     from ..machine.model import load_machine_model
@@ -82,8 +88,8 @@ def load_program(files: Iterable[str | Path], registers: str | Path | None, *, u
     from ..backend.runtime import flat_views
     from ..lib.world import RegisterModel
 
-    files = [Path(p) for p in files]
-    key = input_key(files + ([Path(registers)] if registers is not None else []), "spec", _read_input)
+    files = list(files)
+    key = input_key(files + ([registers] if registers is not None else []), "spec", _read_input)
     modules, model, checked = _checked(files, registers, key, use_cache)
     views = flat_views(model.register_model, model.views) if direct and model is not None else None
     store = _store(f"{key} undefined={_rule_text(undefined)} direct={direct}") if use_cache else None
@@ -103,8 +109,8 @@ def load_runnable(files: Iterable[str | Path], registers: str | Path | None, *, 
     from ..backend.runtime import flat_views
     from ..lib.world import RegisterModel
 
-    files = [Path(p) for p in files]
-    key = input_key(files + ([Path(registers)] if registers is not None else []), "spec", _read_input)
+    files = list(files)
+    key = input_key(files + ([registers] if registers is not None else []), "spec", _read_input)
     register_model = read_entry(f"{key}-registers") if use_cache else None
     if isinstance(register_model, RegisterModel):
         checked: Any = lambda: _checked(files, registers, key, use_cache)[2]  # noqa: E731 - loaded on first need

@@ -33,10 +33,13 @@ Guarantees:
 from __future__ import annotations
 
 import weakref
-from typing import Any
 
 from ..errors import ASLRuntimeError
 from .limits import int_text
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # annotations only (a warm run does not import typing)
+    from typing import Any
 
 
 class Bits:

@@ -18,14 +18,19 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Iterable
-from pathlib import Path
-from typing import BinaryIO
 
 from ..errors import ASLError, Span, UsageError
 
+# pathlib and typing are not imported here: what a warm eval uses (path_text, is_file,
+# source_files, read_bytes) is written over os, and importing them would slow its start
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+    from pathlib import Path
+    from typing import BinaryIO
+
 __all__ = ["DEFAULT_MAX_BYTES", "max_bytes", "set_max_bytes", "is_dir", "is_file", "exists", "open_input", "read_text", "read_bytes", "decode", "BOM",
-           "asl_files_in", "source_files"]
+           "asl_files_in", "source_files", "path_text"]
 
 #: The default of the ``file-size`` limit (see :mod:`asl_interp.lib.limits`, which sets it).
 DEFAULT_MAX_BYTES = 64 << 20
@@ -47,40 +52,44 @@ def set_max_bytes(n: int) -> None:
     _max_bytes = n
 
 
+def path_text(path: str | Path) -> str:
+    """``str(Path(path))``, without importing pathlib: empty and ``.`` parts and repeated or
+    trailing slashes dropped (``./a//b/`` -> ``a/b``), ``..`` kept, ``.`` for nothing left,
+    a leading ``//`` (but not ``///``) kept as POSIX allows. The one spelling of a path the
+    messages use, whichever way it came in."""
+    text = os.fspath(path)
+    root = ""
+    if text.startswith("/"):
+        root = "//" if text.startswith("//") and not text.startswith("///") else "/"
+    return root + "/".join(part for part in text.split("/") if part and part != ".") or "."
+
+
 def is_dir(path: str | Path) -> bool:
-    """``Path.is_dir``, False (not an exception) for a name the system refuses (too long...)."""
-    try:
-        return Path(path).is_dir()
-    except (OSError, ValueError):
-        return False
+    """Whether ``path`` is a folder (or a link to one); False (not an exception) for a name the
+    system refuses (too long, a NUL in it)."""
+    return os.path.isdir(path)  # which answers False for OSError and ValueError
 
 
 def is_file(path: str | Path) -> bool:
-    """``Path.is_file``, False for a name the system refuses."""
-    try:
-        return Path(path).is_file()
-    except (OSError, ValueError):
-        return False
+    """Whether ``path`` is a plain file (or a link to one); False for a name the system refuses."""
+    return os.path.isfile(path)
 
 
 def exists(path: str | Path) -> bool:
     """Whether ``path`` names something, a link to nothing included; False for a name the
     system refuses (too long, a NUL in it), which reading then reports."""
-    try:
-        return Path(path).exists() or Path(path).is_symlink()
-    except (OSError, ValueError):
-        return False
+    return os.path.lexists(path)
 
 
 def open_input(path: str | Path, what: str, error: type[ASLError] = UsageError) -> BinaryIO:
     """``path`` opened for reading bytes (``what`` names it in messages: ``"the state
     file"``); ``error`` naming it when it is missing, a folder or cannot be opened."""
-    path = Path(path)
-    label = _short(f"{what} {path}" if what else str(path))
+    path = path_text(path)
+    label = _short(f"{what} {path}" if what else path)
     try:
-        info = path.stat()
+        info = os.stat(path)
     except FileNotFoundError:
-        why = "it is a symbolic link to a file that does not exist" if path.is_symlink() else "no such file"
+        why = "it is a symbolic link to a file that does not exist" if os.path.islink(path) else "no such file"
         raise error(f"cannot read {label}: {why}") from None
     except (OSError, ValueError) as err:
         raise error(f"cannot read {label}: {_reason(err)}") from None
@@ -137,21 +146,38 @@ def read_text(path: str | Path, what: str, error: type[ASLError] = UsageError) -
     return decode(read_bytes(path, what, error), os.fspath(path), what, error)
 
 
-def asl_files_in(folder: Path) -> list[Path]:
+def asl_files_in(folder: str | Path) -> list[Path]:
     """The ``*.asl`` files below ``folder``, recursively, sorted: every such name that is not
     a folder (a link to nothing is kept, so that reading it reports it rather than the file
     being skipped in silence)."""
-    return sorted(p for p in folder.rglob("*.asl") if not p.is_dir())
+    from pathlib import Path
+
+    return [Path(p) for p in _asl_names_in(folder)]
 
 
-def source_files(paths: Iterable[str | Path]) -> list[Path]:
-    """The ``.asl`` files that ``paths`` name: a file as given, a folder's ``*.asl`` below it
-    (recursively, sorted). A path that does not exist raises :class:`UsageError` naming it."""
-    files: list[Path] = []
+def _asl_names_in(folder: str | Path) -> list[str]:
+    """:func:`asl_files_in` as text (what ``Path.rglob("*.asl")`` finds, in the order sorted
+    ``Path`` objects have: part by part; folders linked to are not entered)."""
+    top = path_text(folder)
+    found = []
+    for here, dirs, names in os.walk(top):
+        rel = os.path.relpath(here, top)
+        for name in names:  # os.walk put every name that is a folder (or links to one) in dirs
+            if name.endswith(".asl"):
+                found.append(name if rel == "." else f"{rel}/{name}")
+    found.sort(key=lambda rel: rel.split("/"))
+    return [rel if top == "." else top + rel if top.endswith("/") else f"{top}/{rel}" for rel in found]
+
+
+def source_files(paths: Iterable[str | Path]) -> list[str]:
+    """The ``.asl`` files that ``paths`` name (spelt as :func:`path_text` spells them): a file
+    as given, a folder's ``*.asl`` below it (recursively, sorted). A path that does not exist
+    raises :class:`UsageError` naming it."""
+    files: list[str] = []
     for raw in paths:
-        path = Path(raw)
+        path = path_text(raw)
         if is_dir(path):
-            files.extend(asl_files_in(path))
+            files.extend(_asl_names_in(path))
         elif exists(path):
             files.append(path)  # a device or a broken link: reading it says what is wrong
         else:
