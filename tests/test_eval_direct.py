@@ -131,7 +131,7 @@ from asl_interp.app.cli import main
 rc = main(sys.argv[1:])
 heavy = ["lark", "asl_interp.syntax.parser", "asl_interp.syntax.ast", "asl_interp.static.checker",
          "asl_interp.backend.codegen", "asl_interp.app.report", "asl_interp.machine.machine",
-         "attrs", "attr", "typing", "pathlib", "tempfile", "textwrap"]
+         "attrs", "attr", "typing", "pathlib", "tempfile", "textwrap", "shutil"]
 print(json.dumps({"rc": rc, "loaded": [m for m in heavy if m in sys.modules]}), file=sys.stderr)
 """
 
@@ -140,7 +140,7 @@ def test_a_warm_eval_loads_only_what_runs_the_stored_code(source, tmp_path):
     """The second eval of the same CODE on the same files reads the register model and the
     generated code from the cache: no parser, AST, checker, generator or report module, and
     none of the libraries whose import alone would slow its start (attrs, typing, pathlib,
-    tempfile, textwrap)."""
+    tempfile, textwrap, shutil)."""
     import json
     import os
     import subprocess

@@ -29,6 +29,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import functools
+import gc
 import os
 import sys
 
@@ -72,11 +73,26 @@ class _Parser(argparse.ArgumentParser):
     epilog (``epilog_of``, a function) only when the help is shown."""
 
     epilog_of: Callable[[], str] | None = None
+    showing = False
 
     def format_help(self) -> str:
         if self.epilog_of is not None:
             self.epilog, self.epilog_of = self.epilog_of(), None
+        self.showing = True
         return super().format_help()
+
+    def format_usage(self) -> str:
+        self.showing = True
+        return super().format_usage()
+
+    def _get_formatter(self) -> argparse.HelpFormatter:
+        # argparse makes a formatter for each argument added, only to check its metavar, and
+        # a formatter asks the terminal's width through shutil (which imports compression
+        # modules): a short command would start slower for text it never shows. The width
+        # is asked only when help or usage is shown.
+        if self.showing:
+            return super()._get_formatter()
+        return self.formatter_class(prog=self.prog, width=80)
 
     def error(self, message: str):  # type: ignore[override]
         self.print_usage(sys.stderr)
@@ -219,6 +235,16 @@ def _apply_common(args: argparse.Namespace) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script and of ``python -m asl_interp``."""
+    # what is imported lives as long as the process: the collector need not walk it again
+    # and again while a short command starts (undone at the end, for in-process callers)
+    gc.freeze()
+    try:
+        return _main(argv)
+    finally:
+        gc.unfreeze()
+
+
+def _main(argv: Sequence[str] | None) -> int:
     words = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser(words[0] if words and words[0] in _COMMANDS else None)
     try:
