@@ -66,7 +66,7 @@ from .runtime import Generated, Sig, Snippet, TInfo
 __all__ = ["GENERATOR_VERSION", "Generated", "Generator", "Sig", "Snippet", "TInfo", "generate"]
 
 #: Bumped whenever the generated code's shape changes (part of the on-disk cache key).
-GENERATOR_VERSION = "codegen-7"
+GENERATOR_VERSION = "codegen-8"
 
 _counter = itertools.count()
 
@@ -113,6 +113,34 @@ def _is_leaf(lines: list[str]) -> bool:
 
 def _mask(w: int) -> int:
     return (1 << w) - 1
+
+
+_SHIFTED_BITS = re.compile(r"\(\((?P<x>[^()]*) >> (?P<s>\d+)\) & (?P<m>\d+)\)")
+
+
+def _bit_test(code: str, other: str, op: str) -> str | None:
+    """``code == other`` (or ``!=``: ``op``) as a test of one bit in place, when ``code`` takes
+    bit ``s`` of something down (``((x >> s) & 1)``, as a register field read is generated)
+    and ``other`` is ``0`` or ``1``: one operation fewer, the same truth value."""
+    found = _SHIFTED_BITS.fullmatch(code)
+    if found is None or found["m"] != "1" or other not in ("0", "1"):
+        return None
+    zero = (other == "0") == (op == "==")
+    return f"({found['x']} & {1 << int(found['s'])} {'==' if zero else '!='} 0)"
+
+
+def _moved_slice(code: str, to: int) -> str | None:
+    """``code << to`` in one shift and one mask, when ``code`` takes bits of a variable down
+    (``((v_x >> s) & m)``, as a slice is generated); else None."""
+    found = _SHIFTED_BITS.fullmatch(code)
+    if found is None or not found["x"].isidentifier():
+        return None
+    x, s, m = found["x"], int(found["s"]), int(found["m"])
+    if s == to:
+        return f"({x} & {m << to})"
+    if s > to:
+        return f"(({x} >> {s - to}) & {m << to})"
+    return f"(({x} << {to - s}) & {m << to})"
 
 
 #: Every this many levels of a nested expression, the generated text is cut into a helper.
@@ -1248,12 +1276,18 @@ class _FuncGen(ast.Visitor):
         sh = int(lo) + off
         # the value first: it may call a function that writes the same storage; and a line
         # of its own carries its reads (the span of an unassigned variable it names)
-        if not code.isdigit() and (self.reads or self.calls or not code.isidentifier()):
+        moved = _moved_slice(code, sh)
+        if moved is not None:  # a slice of a variable, taken straight to its place
             tmp = self.new_tmp()
-            self.emit(lv, f"{tmp} = {code}")
-            code = tmp
-        # bits values are always within their width, so the shifted value needs no mask
-        value = f"({code} << {sh})" if sh else code
+            self.emit(lv, f"{tmp} = {moved}")
+            value = tmp
+        else:
+            if not code.isdigit() and (self.reads or self.calls or not code.isidentifier()):
+                tmp = self.new_tmp()
+                self.emit(lv, f"{tmp} = {code}")
+                code = tmp
+            # bits values are always within their width, so the shifted value needs no mask
+            value = f"({code} << {sh})" if sh else code
         values = [value]
         ow = self.open_write
         if self.write_stmt and ow is not None and ow[1:3] == (storage, lv) and not ow[3] & m:
@@ -1559,7 +1593,8 @@ class _FuncGen(ast.Visitor):
                 if wl is None or wr is None:
                     return f"_eqb({self.ex_obj(e.left, rt)}, {self.ex_obj(e.right, lt)}, {op == '=='}, {self.g.span(e)})"
                 return f"_eqw({self.ex(e.left)}, {self.ex(e.right)}, {wl}, {wr}, {op == '=='}, {self.g.span(e)})"
-            return f"({self.ex(e.left)} {op} {self.ex(e.right)})"
+            left, right = self.ex(e.left), self.ex(e.right)
+            return _bit_test(left, right, op) or _bit_test(right, left, op) or f"({left} {op} {right})"
         if op in ("<", "<=", ">", ">="):
             return f"({self.ex(e.left)} {op} {self.ex(e.right)})"
         if op == ":":
