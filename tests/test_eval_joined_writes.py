@@ -3,8 +3,7 @@
 - Consecutive writes of fields of one register are joined into one read-modify-write when
   the later values can neither fail nor observe anything: the value (or error) and the
   register values left in the World, even after an error, are those of the World-call form.
-- A product is tested against the ``int-bits`` limit in line; over it is the same error,
-  at the same place, in every form.
+- A product over the ``int-bits`` limit is the same error, at the same place, in every form.
 """
 
 from __future__ import annotations

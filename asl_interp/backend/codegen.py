@@ -26,7 +26,9 @@ Emission options (one generated module per combination; the meaning is the same 
   (writes go through the World when the program keeps whole registers lazy). A register
   the dict has no value for (a strict MemoryWorld's unset one) fails its first read with the
   World's own error at that read (:attr:`Generated.storage_reads` maps the read's place in
-  the generated text to its span); a write gives it the bits written.
+  the generated text to its span); a write gives it the bits written. Consecutive writes
+  of fields of one storage whose later values can neither fail nor observe anything
+  (literals, bound locals, constant slices, logic) are one read-modify-write.
 Every form counts steps (ASL calls and loop iterations) and nested calls against the limits
 :meth:`~asl_interp.backend.runtime.Module.run` sets (a function that calls nothing checks
 the nesting limit without keeping the count: nothing inside it could observe it).
@@ -66,7 +68,7 @@ from .runtime import Generated, Sig, Snippet, TInfo
 __all__ = ["GENERATOR_VERSION", "Generated", "Generator", "Sig", "Snippet", "TInfo", "generate"]
 
 #: Bumped whenever the generated code's shape changes (part of the on-disk cache key).
-GENERATOR_VERSION = "codegen-8"
+GENERATOR_VERSION = "codegen-9"
 
 _counter = itertools.count()
 
@@ -96,7 +98,7 @@ _SITE = "\0"
 _LEAF_CALLS = frozenset({
     "_Bits", "_no_return", "_no_arm", "_rt_error", "_assert_error", "_store_width", "_return_width",
     "_steps_loop", "_sint", "_div", "_mod", "_exactdiv", "_eqw", "_masked", "_check_slice", "_checked_hi",
-    "_store_checked", "_pow", "_shl", "_shr", "_product", "_width", "_Limit", "_negative_width", "_ext_error",
+    "_store_checked", "_pow", "_shl", "_shr", "_mul", "_width", "_Limit", "_negative_width", "_ext_error",
     "_min", "_max", "range", "len",
     # keywords before a parenthesis
     "if", "elif", "while", "not", "and", "or", "in", "is", "else", "return", "raise", "for", "lambda",
@@ -1620,11 +1622,9 @@ class _FuncGen(ast.Visitor):
                 return f"({code} & {self.mask(et, e)})"
             return code
         if op == "*":
-            # the product within the int-bits limit (_IMIN, _IMAX: the run's bounds), else the
-            # run time's error; one call only when it is over
-            tmp = self.new_tmp()
-            return (f"({tmp} if _IMIN < ({tmp} := {self.ex(e.left)} * {self.ex(e.right)}) < _IMAX "
-                    f"else _product({tmp}, {self.g.span(e)}))")
+            # through the run time (not a bounds test in line: a product of values not computed
+            # yet, a values.Derived, must stay so, and only the run time knows how)
+            return f"_mul({self.ex(e.left)}, {self.ex(e.right)}, {self.g.span(e)})"
         if op == "/":
             return f"_exactdiv({self.ex(e.left)}, {self.ex(e.right)}, {self.g.span(e)})"
         if op in ("DIV", "MOD"):

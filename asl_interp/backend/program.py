@@ -54,8 +54,7 @@ import functools
 
 from ..errors import ASLError, ErrorList, Plain
 from ..lib.world import RegisterModel, TypeDesc
-from .runtime import (DEFAULT_RECURSION_LIMIT, DEFAULT_STEP_LIMIT, HELPERS, Generated, Module, Snippet, TInfo,
-                      set_int_bounds, to_value)
+from .runtime import DEFAULT_RECURSION_LIMIT, DEFAULT_STEP_LIMIT, HELPERS, Generated, Module, Snippet, TInfo, to_value
 
 # The checker, the AST and the generator are imported where they are used: a program whose
 # generated code comes from the store (a warm start) runs without them (nor typing, nor attrs).
@@ -203,7 +202,6 @@ class Program:
             else:  # only the constants: no need to generate every function for them
                 gen = self._generator((False, False))
                 ns = dict(HELPERS)
-                set_int_bounds(ns)
                 ns.update(gen.ns)
                 exec(compile("\n".join(gen.constants()), "<asl-constants>", "exec"), ns)  # noqa: S102 - generated
             from .codegen import _tinfo

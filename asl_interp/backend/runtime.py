@@ -411,21 +411,10 @@ HELPERS = {
     "_eqw": eqw, "_masked": masked, "_slice": slice_bits, "_check_slice": check_slice, "_patch": patch,
     "_argw": argw, "_zext": zext, "_ext_error": ext_error, "_store_checked": store_checked,
     "_from_world": from_world, "_bits_desc": bits_desc, "_fail": fail, "_elt": element, "_checked_hi": checked_hi,
-    "_pow": limits.power, "_shl": limits.shift_left, "_shr": limits.shift_right,
-    "_product": limits.check_product,
+    "_pow": limits.power, "_shl": limits.shift_left, "_shr": limits.shift_right, "_mul": limits.multiply,
     "_width": limits.check_width, "_min": minimum, "_max": maximum,
 }
 
-
-
-def set_int_bounds(ns: dict) -> None:
-    """Give generated code's namespace ``ns`` the bounds of the ``int-bits`` limit in force:
-    an integer is within it exactly when ``_IMIN < v < _IMAX`` (``_IBITS``: the limit they
-    are for). Generated code tests a product so, and calls ``_product`` only when over."""
-    bits = limits.LIMITS.int_bits
-    ns["_IBITS"] = bits
-    ns["_IMAX"] = 1 << bits
-    ns["_IMIN"] = -ns["_IMAX"]
 
 
 # ======================================================================================
@@ -464,7 +453,6 @@ class Module:
         ns.update({"_W": None, "_rb": None, "_wb": None, "_rt": None, "_LZ": [], "_RL": [],
                    "_STEPS": DEFAULT_STEP_LIMIT, "_SLIM": DEFAULT_STEP_LIMIT, "_DEPTH": 0, "_DMAX": DEFAULT_RECURSION_LIMIT})
         ns["_NS"] = ns
-        set_int_bounds(ns)
         ns["_STORAGE"] = generated.storage
         ns["_prim"] = self._prim
         ns["_unpredictable"] = self._unpredictable
@@ -628,8 +616,6 @@ class Module:
                 ns.update(saved)
         self._bind(world)
         ns["_LZ"] = []
-        if ns["_IBITS"] != limits.LIMITS.int_bits:
-            set_int_bounds(ns)
         ns["_reset_globals"]()
         if globals is not None:
             self._load_globals(globals)

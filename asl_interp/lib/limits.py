@@ -49,7 +49,7 @@ if TYPE_CHECKING:  # annotations only (a warm run does not import typing)
     from typing import Any
 
 __all__ = ["Limits", "LIMITS", "configure", "parse_limit", "check_width", "check_int", "power", "shift_left",
-           "shift_right", "check_product", "check_depth", "LIMIT_NAMES"]
+           "shift_right", "multiply", "check_depth", "LIMIT_NAMES"]
 
 
 class Limits(Plain):
@@ -195,12 +195,10 @@ def shift_right(x: int, y: int, span: Any = None) -> int:
     return x >> y
 
 
-def check_product(v: int, span: Any = None) -> int:
-    """``v``, the product ``x * y`` of two integers, if it is within the ``int-bits`` limit,
-    else an ASLRuntimeError at ``span``. The operands are within the limit, so the product
-    costs at most twice the limit before it is checked; generated code compares it with the
-    limit's bounds itself and calls this only when it is over."""
-    return check_int(v, span, "the product")
+def multiply(x: int, y: int, span: Any = None) -> int:
+    """``x * y`` on integers, within the ``int-bits`` limit (the operands are, so the product
+    costs at most twice the limit before it is checked)."""
+    return check_int(x * y, span, "the product")
 
 
 def check_depth(data: Any, what: str, error: type = UsageError) -> None:
