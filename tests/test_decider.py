@@ -73,8 +73,8 @@ def spec_outcome(call, profile, regs):
 def test_every_path_agrees_with_spec_run(profile, call):
     decider = SPEC.decider(call, profile)
     rng = random.Random(f"{profile}/{call}")
-    assert decider.leaves == len(decider._table) > 1
-    for k, leaf in enumerate(decider._table):
+    assert len(decider._table) >= decider.leaves > 1  # (subtrees explored at first use join the table)
+    for k, leaf in enumerate(decider._table[:decider.leaves]):
         regs = leaf_registers(decider, leaf, rng, (min, max)[k % 2])  # both ends of the classes
         want = spec_outcome(call, profile, regs)
         if isinstance(want, ASLAssertionError):
@@ -179,7 +179,7 @@ def test_state_overriding_the_profile_state_runs_the_spec(pc, monkeypatch):
 
 @pytest.mark.parametrize(("registers", "message"), [
     ({}, "no value for register PSTATE; this decision reads CPACR_EL1, CPTR_EL2, CPTR_EL3, HCR_EL2, PSTATE, "
-         "SCR_EL3, VBAR_EL1 (see Decider.registers)"),
+         "SCR_EL3, TCR_EL1, TCR_EL2, TCR_EL3, VBAR_EL1 (see Decider.registers)"),
     ({"PSTATE": "EL1"}, "register PSTATE is given as 'EL1'; decide() takes whole-register values as int"),
     ("PSTATE=0", "decide() takes a mapping of register name -> int, not str"),
 ])
@@ -254,7 +254,8 @@ def test_source_is_a_tree_over_masked_registers():
     assert lines[3].strip() == "x1 = s0 & 0x30000  # PSTATE.EL"   # bits 17:16 of PSTATE's storage
     assert any(line.strip().startswith("return _A[") and line.endswith("]  # permitted: returned normally")
                for line in lines)
-    assert sum(line.strip().startswith(("return _A[", "return _fail(")) for line in lines) == decider.leaves
+    assert sum(line.strip().startswith(("return _A[", "return _fail(", "return _text(")) for line in lines) \
+        == decider.leaves
 
 
 def test_readme_example(capsys):
@@ -406,3 +407,99 @@ def test_spec_run_answers_through_a_held_decider():
     assert traced.lines
     with pytest.raises(StateError):  # its errors are Spec.run's
         spec.run("CheckFPAdvSIMDEnabled64()", profile=profile, state={"PSTATE.EL": "EL1"})
+
+
+#: The fields of the default profile's [state] a state may give other values (a state that
+#: gives none holds the profile's), with their widths and storage positions.
+PROFILE_STATE_FIELDS = {"CPACR_EL1.ZEN": (2, "CPACR_EL1", 16), "CPTR_EL2.TZ": (1, "CPTR_EL2", 8),
+                        "CPTR_EL3.EZ": (1, "CPTR_EL3", 8), "SCTLR.V": (1, None, 0), "TCR_EL1.TBI0": (1, None, 0),
+                        "TCR_EL1.TBI1": (1, None, 0), "TCR_EL2.TBI": (1, None, 0), "TCR_EL3.TBI": (1, None, 0)}
+
+
+def _with_profile_fields(state: dict, rng: random.Random, share: float) -> dict:
+    """``state`` with random values for some of the profile's [state] fields: in the whole
+    register's bits where the state gives that register, else as the field."""
+    state = dict(state)
+    for name, (width, whole, low) in PROFILE_STATE_FIELDS.items():
+        if rng.random() < share:
+            value = rng.getrandbits(width)
+            if whole in state:
+                state[whole] = (state[whole] & ~(((1 << width) - 1) << low)) | (value << low)
+            else:
+                state[name] = rng.choice([value, "'" + format(value, f"0{width}b") + "'"])
+    return state
+
+
+@pytest.mark.parametrize("unset", ["error", "zero"])
+def test_profile_state_given_other_values_is_spec_run(unset):
+    """A state may give the bits the profile's [state] sets (values assumed when a state
+    gives none) other values: Decider.run gives Spec.run's Outcome field by field and in
+    JSON, mostly the fast way (the tree branches on those bits; paths off the profile's
+    values are explored at their first use); decide() on the same registers gives what
+    Spec.run decides, or refuses (DeciderUnsupported) where only the text answers."""
+    deciders = [SPEC.decider("CheckFPAdvSIMDEnabled64()"), SPEC.decider("CheckVFPEnabled(TRUE)")]
+    rng = random.Random(f"profile-state/{unset}")
+    fast = outcomes = 0
+    for base in consistent_states(120, seed=33):
+        state = _with_profile_fields(base, rng, 0.4)
+        decider = deciders[state["PSTATE.nRW"] & 1]
+        want = _run_or_error(SPEC.run, decider.call, state=state, unset=unset, use_decider=False)
+        got = _run_or_error(decider.run, state, unset=unset)
+        assert _fields(got) == _fields(want), state
+        if not isinstance(want, Outcome):
+            continue
+        outcomes += 1
+        assert json.dumps(got.to_json()) == json.dumps(want.to_json())
+        given = decider.reader().read(state)
+        fast += given is not None and decider.run_given(given, unset=unset) is not None
+        if unset == "error":
+            try:
+                assert decided(decider.decide(decider.registers_from(state))) == decided(want), state
+            except DeciderUnsupported:
+                pass
+    assert outcomes > 100
+    if unset == "error":  # (with "zero", a read of bits no state set is recorded as defaulted: the text runs)
+        assert fast > 0.9 * outcomes
+
+
+def test_tree_answers_a_state_giving_profile_state_bits(monkeypatch):
+    """CPACR_EL1.ZEN = '01' (the profile says '00') on a trap to EL1 from EL0: IsSVEEnabled
+    examines it on entry and takes another arm. The tree answers without running the text,
+    with the state's value read and nothing listed as the profile's but _PC (the subtree
+    off the profile's value explored at the first such state, then kept)."""
+    state = {**aarch64(el="EL0", fpen="'01'"), "CPACR_EL1.ZEN": "'01'"}
+    decider = SPEC.decider("CheckFPAdvSIMDEnabled64()")
+    want = SPEC.run("CheckFPAdvSIMDEnabled64()", state=state, use_decider=False)
+    assert decider.run({**state, "CPACR_EL1.ZEN": 3}) is not None  # explores the subtree where ZEN is not '00'
+    decider._memo.clear()
+    monkeypatch.setattr(type(SPEC), "run_on", lambda *a: pytest.fail("the text ran"))
+    got = decider.run(state)
+    assert got == want and (got.target_el, got.ec) == ("EL1", 0x07)
+    assert ("CPACR_EL1.ZEN", 0b01) in [(r.name, r.value) for r in got.reads]
+    profile_values = {r.name for r in got.from_profile}
+    assert {"CPTR_EL2.TZ", "CPTR_EL3.EZ"} <= profile_values and "CPACR_EL1.ZEN" not in profile_values
+    regs = decider.registers_from(state)
+    assert decided(decider.decide(regs)) == decided(want)
+    assert decided(decider.decide({**regs, "CPACR_EL1": regs["CPACR_EL1"] & ~(3 << 16)})) != decided(want)
+
+
+def test_exploring_with_the_profile_state_open():
+    """explore(open_state=...): the runs on the profile's values are those of the plain
+    exploration (the same outcomes); a run giving the bits other values is left as a
+    PathDeferred leaf, and exploring from its choices stays inside them."""
+    from asl_interp.analysis.decider import _open_state, _profile_state
+    from asl_interp.analysis.explore import PathDeferred, explore, off_profile
+
+    profile = SPEC.profile("default")
+    opened = _open_state(_profile_state(SPEC, profile))
+    assert opened["CPACR_EL1"] == (0b11 << 16, 0) and "_PC" not in opened  # _PC is added to: kept
+    plain = explore(SPEC, "CheckFPAdvSIMDEnabled64()", consistent=False, fine=True)
+    table = explore(SPEC, "CheckFPAdvSIMDEnabled64()", consistent=False, fine=True, open_state=opened)
+    assert [decided(leaf.outcome) for leaf in table.leaves] == [decided(leaf.outcome) for leaf in plain.leaves]
+    deferred = [leaf for leaf in table.infeasible_leaves if isinstance(leaf.error, PathDeferred)]
+    assert deferred and all(off_profile(leaf.choices, opened) for leaf in deferred)
+    start = deferred[0].choices
+    below = explore(SPEC, "CheckFPAdvSIMDEnabled64()", consistent=False, fine=True, open_state=opened,
+                    from_choices=start)
+    for leaf in [*below.leaves, *below.infeasible_leaves]:
+        assert all(leaf.choices[var] <= cls for var, cls in start.items())

@@ -11,7 +11,12 @@ takes a state mapping as :meth:`Spec.run <asl_interp.app.api.Spec.run>` does.
 How it is built: the spec's own text is run over every path with
 :func:`~asl_interp.analysis.explore.explore` (the instrumented form of the generated code, the profile's fixed
 answers, every other bit open). Its leaves partition the state space: each is a product of
-value classes of open storage bits and has one outcome. The leaves are arranged into a tree
+value classes of open storage bits and has one outcome. The bits the profile's ``[state]``
+sets are open too (:func:`_open_state`: a ``[state]`` value is what a state that gives
+none holds, as ``Spec.run`` applies it, not an answer of the implementation), except wide
+values the text computes with (``_PC``): the runs on the profile's values are explored at
+once; a run giving them other values is left as a deferred leaf, whose subtree is explored
+and compiled the same way when a state first reaches it (:class:`_Forest`). The leaves are arranged into a tree
 (at each node, dispatch on a variable every remaining leaf examined, first the one the spec
 reads first) and the tree is written out as one Python function of nested ``if``s over
 masked register values, compiled once. That is the residual program of the spec for this
@@ -30,16 +35,23 @@ Guarantees:
   copies from them (SPSR from PSTATE, the PC from VBAR_ELx) it leaves unknown, listed in
   ``after_unknown`` and ``after_copies``, as for a state that leaves them unset;
   :meth:`Decider.run` fills them in. Where ``Spec.run`` fails a spec ``assert`` (an inconsistent state),
-  ``decide`` raises the same :class:`~asl_interp.errors.ASLAssertionError`.
-- Only the bits the paths examine are read from ``registers``; bits the profile's ``[state]``
-  sets are the profile's (they are part of the implementation, as in ``explore``). A register
-  a path needs but ``registers`` lacks, or a value that is not an ``int``, is a
+  ``decide`` raises the same :class:`~asl_interp.errors.ASLAssertionError`. Registers as
+  :meth:`Decider.registers_from` gives them hold the profile's ``[state]`` values where the
+  state gives none; ``decide`` reads the bits the path examines, those included. Where a
+  path off the profile's ``[state]`` values branches over every value of a number (the SVE
+  vector lengths) or its subtree passes :data:`SUBTREE_PATHS` leaves, the tree leaves the
+  states to the text: ``decide`` raises :class:`DeciderUnsupported` saying so (``run``
+  runs the text).
+- Only the bits the paths examine are read from ``registers``; bits of the profile's
+  ``[state]`` too wide to branch over (``_PC``) are the profile's. A register a path needs
+  but ``registers`` lacks, or a value that is not an ``int``, is a
   :class:`~asl_interp.errors.StateError` naming it.
 - :meth:`Decider.run` gives what ``Spec.run`` gives (an equal Outcome: ``reads``, each path
   step's reads, ``from_profile``, ``copied`` and the state after entry filled from the
   state), and runs ``Spec.run`` itself whenever the fast form could differ: a bit the path
-  examines is not set (so the unset policy decides), or the state gives a bit the profile's
-  ``[state]`` sets another value. Each leaf knows its reads: at its first use a Python
+  examines is not set (so the unset policy decides), the state gives a bit of the profile's
+  ``[state]`` the tree keeps (``_PC``) another value, or the tree leaves the state to the
+  text (above). Each leaf knows its reads: at its first use a Python
   function is written for it (:func:`_leaf_source`) that takes their values from the
   storage values with shifts and masks, reuses the leaf's own records where the leaf pins
   their values, and fills the state after entry with the leaf's
@@ -55,8 +67,9 @@ Cost: building takes one exploration (``benchmarks/explore.py``: well under a se
 entry point on the default profile), once per process, then from the on-disk cache
 (:mod:`asl_interp.cache`) keyed by the spec's files, asl-interp's code, the profile and the
 call. A leaf's function is written at its first use in :meth:`Decider.run` (a few
-milliseconds). Public API: :func:`build_decider` (``Spec.decider`` calls it), :class:`Decider`,
-:class:`DeciderUnsupported`.
+milliseconds); a deferred subtree is explored at its first use (tens of runs of the text,
+typically well under a second; at most :data:`SUBTREE_PATHS`). Public API:
+:func:`build_decider` (``Spec.decider`` calls it), :class:`Decider`, :class:`DeciderUnsupported`.
 """
 
 from __future__ import annotations
@@ -78,10 +91,14 @@ from ..machine.state import StateFile, StateReader
 __all__ = ["Decider", "DeciderUnsupported", "build_decider", "DECIDER_VERSION"]
 
 #: Bumped whenever the generated tree's shape changes (part of the on-disk cache key).
-DECIDER_VERSION = "decider-7"
+DECIDER_VERSION = "decider-8"
 
 #: Leaves (paths) past which a decider is not built: its source would be too large to be fast.
 DEFAULT_MAX_PATHS = 5000
+#: Leaves past which a subtree explored at first use (states giving bits of the profile's
+#: [state] other values) is given up: its states go to the text (Spec.run), and the first
+#: state to reach it waits at most for that many runs.
+SUBTREE_PATHS = 500
 
 
 class DeciderUnsupported(ASLError):
@@ -128,8 +145,13 @@ class Decider:
     _profile_obj: Profile = attrs.field(repr=False)
     _table: tuple[_Leaf, ...] = attrs.field(repr=False)
     _which: Any = attrs.field(repr=False)
-    #: storage -> (bits the profile's [state] sets, their values): what the tree assumes
+    #: storage -> (bits the profile's [state] sets, their values): what a state that does
+    #: not give them holds
     _profile_state: dict[str, tuple[int, int]] = attrs.field(repr=False)
+    #: the part of it the exploration left open (:func:`_open_state`: the tree branches on
+    #: those bits where the text examines them); the rest the tree assumes
+    _opened: dict[str, tuple[int, int]] = attrs.field(repr=False)
+    _fixed: dict[str, tuple[int, int]] = attrs.field(init=False, repr=False)
     #: the profile's [state] as storage values and set bits (the start of every run_given)
     _base_values: dict[str, int] = attrs.field(init=False, repr=False)
     _base_known: dict[str, int] = attrs.field(init=False, repr=False)
@@ -144,6 +166,11 @@ class Decider:
         self._base_values = {s: v for s, (_m, v) in self._profile_state.items()}
         self._base_known = {s: m for s, (m, _v) in self._profile_state.items()}
         self._profile_bits = dict(self._base_known)
+        self._fixed = {}
+        for storage, (mask, value) in self._profile_state.items():
+            keep = mask & ~self._opened.get(storage, (0, 0))[0]
+            if keep:
+                self._fixed[storage] = (keep, value & keep)
         self._answer_fn = self._answering()
 
     def __call__(self, registers: Mapping[str, int]) -> Outcome:
@@ -181,15 +208,16 @@ class Decider:
 
     def profile_state(self) -> dict[str, tuple[int, int]]:
         """Storage register -> ``(mask, value)``: the bits the profile's ``[state]`` sets and
-        their values, which :meth:`run_given` reads a state over (a copy)."""
+        their values, which :meth:`run_given` reads a state over (a copy). A state may give
+        them other values (the tree branches on most of them; see the module docstring)."""
         return dict(self._profile_state)
 
     def run_given(self, given: Mapping[str, list[int]], *, unset: str = "error") -> Outcome | None:
         """:meth:`run` for a state already read (``storage -> [mask, bits]``, from
         :meth:`reader`), over the profile's ``[state]``; None where only ``Spec.run`` can
         answer exactly (bits the path examines are unset, a spec assertion fails, the state
-        gives bits the path reads another value than the profile's): then run ``Spec.run``
-        (or :meth:`run`) on the state."""
+        gives bits of the profile's ``[state]`` the tree keeps another value, the tree leaves
+        the state to the text): then run ``Spec.run`` (or :meth:`run`) on the state."""
         return (self._mergers.get(tuple(given)) or self._merger(tuple(given)))(given, unset != "error")
 
     def _merger(self, storages: tuple[str, ...]) -> Any:
@@ -233,18 +261,19 @@ class Decider:
         """:meth:`_answer` as a closure over this decider's parts (``zero`` for the unset
         policy not ``error``): the hot path of :meth:`run` looks nothing up on ``self``."""
         decide, which, plans, table = self.decide, self._which, self._plans, self._table
-        model, profile_state, memo = self._spec.model, self._profile_state, self._memo
+        model, fixed, opened, memo = self._spec.model, self._fixed, self._opened, self._memo
         after_plans: dict[tuple, AfterPlan] = {}
 
         def answer(values: dict[str, int], known: dict[str, int], origin: Mapping[str, int],
                    zero: bool) -> Outcome | None:
             try:
                 i = which[id(decide(values))]
-            except (ASLAssertionError, StateError):
-                return None  # a failed assertion or a register the tree needs not given: Spec.run says it
+            except (ASLAssertionError, StateError, DeciderUnsupported):
+                return None  # a failed assertion, a register the tree needs not given, a leaf the tree
+                # leaves to the text: Spec.run says it
             plan = plans.get(i)
             if plan is None:
-                plan = plans[i] = _leaf_function(i, table[i], model, profile_state, memo, after_plans)
+                plan = plans[i] = _leaf_function(i, table[i], model, fixed, opened, memo, after_plans)
             return plan(values, known, origin, zero)
 
         return answer
@@ -261,13 +290,13 @@ MEMO_OUTCOMES = 4096
 
 
 def _leaf_function(index: int, leaf: _Leaf, model: Any, profile_state: Mapping[str, tuple[int, int]],
-                   memo: dict, after_plans: dict) -> Any:
+                   opened: Mapping[str, tuple[int, int]], memo: dict, after_plans: dict) -> Any:
     """The function ``(values, known, origin, zero) -> Outcome | None`` that gives leaf
     ``leaf``'s outcome for merged storage values (see :meth:`Decider._answer`), written as
     Python for this leaf (:func:`_leaf_source`) and compiled. ``after_plans``: the
     :class:`AfterPlan` of each state after entry met so far (leaves taking the same
     exception share one)."""
-    source, names = _leaf_source(index, leaf, model, profile_state)
+    source, names = _leaf_source(index, leaf, model, profile_state, opened)
     out = leaf.outcome
     plan = None
     if out.after:
@@ -303,8 +332,8 @@ def _repath(path: tuple[PathStep, ...], changes: Any, values: tuple) -> tuple[Pa
     return tuple(out)
 
 
-def _leaf_source(index: int, leaf: _Leaf, model: Any,
-                 profile_state: Mapping[str, tuple[int, int]]) -> tuple[str, dict[str, Any]]:
+def _leaf_source(index: int, leaf: _Leaf, model: Any, profile_state: Mapping[str, tuple[int, int]],
+                 opened: Mapping[str, tuple[int, int]] = {}) -> tuple[str, dict[str, Any]]:  # noqa: B006 - read only
     """Python text of ``leaf(v, k, o, zero)`` for one leaf, and the constants it names.
 
     ``v``/``k``: storage values and set bits (the profile's [state], then the state);
@@ -370,10 +399,26 @@ def _leaf_source(index: int, leaf: _Leaf, model: Any,
             cview = views[c.register]
             depends[cview.storage] = depends.get(cview.storage, 0) | (((1 << c.width) - 1)
                                                                       << (c.register_lo + cview.offset))
-    origin: dict[str, int] = {}
-    for r in out.from_profile:
+    # The reads that may find bits still the profile's (Spec.run's ``from_profile``, in read
+    # order): those the exploration found so (bits the tree assumes), and those of the bits it
+    # left open, except after the text wrote some of their bits (which, the leaf does not
+    # record: a state leaving such bits the profile's goes to Spec.run).
+    fixed_reads = {(r.register, r.high, r.low) for r in out.from_profile}
+    profile_reads: list[tuple[Read, str, int, int]] = []  # read, storage, its mask, the profile bits in it
+    unsure: dict[str, int] = {}
+    for r in leaf.reads:
         st, shift, width = bits(r)
-        origin[st] = origin.get(st, 0) | (width << shift)
+        mask = width << shift
+        omask = opened.get(st, (0, 0))[0] & mask
+        if (r.register, r.high, r.low) in fixed_reads:
+            profile_reads.append((r, st, mask, mask))
+        elif omask and r.written:
+            unsure[st] = unsure.get(st, 0) | omask
+        elif omask:
+            profile_reads.append((r, st, mask, omask))
+    origin: dict[str, int] = dict(unsure)
+    for _r, st, _mask, pm in profile_reads:
+        origin[st] = origin.get(st, 0) | pm
 
     storages = sorted({*depends, *examined})
     local = {st: i for i, st in enumerate(storages)}
@@ -388,6 +433,9 @@ def _leaf_source(index: int, leaf: _Leaf, model: Any,
 
     emit(f"    if ({all_set(read_bits)}) if zero else ({all_set(examined)}):")
     emit("        return None  # unset bits: the unset policy decides, in Spec.run's words")
+    for st, m in sorted(unsure.items()):
+        emit(f"    if o.get({st!r}, 0) & {m:#x}:")
+        emit("        return None  # the profile's bits, read after the text wrote others beside them")
     for st, m in sorted(read_bits.items()):
         if st in profile_state and m & profile_state[st][0]:
             pmask, pvalue = profile_state[st]
@@ -502,12 +550,13 @@ def _leaf_source(index: int, leaf: _Leaf, model: Any,
         emit(f"    path = {P}")
     # the path read these bits before the text wrote them: the profile's where this state
     # does not give them
-    if out.from_profile:
+    if profile_reads:
+        # as Machine.read_bits: a read finds the profile's bits when they are still the
+        # profile's and every bit it reads is set (or the zero policy sets them)
         emit("    fp = []")
-        for r in out.from_profile:
-            st, shift, width = bits(r)
+        for r, st, mask, pm in profile_reads:
             e, _same = read_expr(r)
-            emit(f"    if o.get({st!r}, 0) & {width << shift:#x}:")
+            emit(f"    if o.get({st!r}, 0) & {pm:#x} and (zero or k{local[st]} & {mask:#x} == {mask:#x}):")
             emit(f"        fp.append({e})")
         emit("    from_profile = tuple(fp)")
     else:
@@ -567,10 +616,13 @@ def build_decider(spec: Any, call: str, profile: str | Path | Profile = "default
         if use_cache:
             cache.write_entry(key, built, f"decider {call.strip()} on {prof.name} ({spec.name})")
     source, table, registers = built
-    fn, which = _compile(source, table, lambda st, err: _input_error(registers, st, err))
+    state = _profile_state(spec, prof)
+    forest = _Forest(spec, call.strip(), prof, max_paths, _open_state(state),
+                     lambda st, err: _input_error(registers, st, err))
+    fn = forest.tree(source, table)
     return Decider(call=call.strip(), profile=prof.name, source=source, registers=registers, leaves=len(table),
-                   decide=fn, spec=spec, profile_obj=prof, table=table, which=which,
-                   profile_state=_profile_state(spec, prof))
+                   decide=fn, spec=spec, profile_obj=prof, table=forest.table, which=forest.which,
+                   profile_state=state, opened=forest.opened)
 
 
 def _cache_key(spec: Any, call: str, prof: Profile, max_paths: int) -> str:
@@ -591,13 +643,50 @@ def _profile_state(spec: Any, prof: Profile) -> dict[str, tuple[int, int]]:
     return {storage: (mask, values[storage] & mask) for storage, mask in known.items() if mask}
 
 
+def _open_state(profile_state: Mapping[str, tuple[int, int]]) -> dict[str, tuple[int, int]]:
+    """The bits of the profile's ``[state]`` (``profile_state``, see :func:`_profile_state`)
+    the decider's exploration leaves open: every run of at most
+    :data:`~asl_interp.analysis.explore.DEFAULT_MAX_BRANCH_BITS` bits (a control such as
+    ``CPACR_EL1.ZEN`` or ``SCTLR.V``). A ``[state]`` value is what a state that gives none
+    holds, not an answer of the implementation: so the tree branches on those bits where the
+    text examines them, as on any other. Wider values (the address in ``_PC``, which the text
+    adds to) are kept: a state giving them other values goes to ``Spec.run``."""
+    from .explore import DEFAULT_MAX_BRANCH_BITS
+
+    out: dict[str, tuple[int, int]] = {}
+    for storage, (mask, value) in profile_state.items():
+        opened, b = 0, 0
+        while mask >> b:
+            if mask >> b & 1:
+                low = b
+                while mask >> (b + 1) & 1:
+                    b += 1
+                if b - low + 1 <= DEFAULT_MAX_BRANCH_BITS:
+                    opened |= ((1 << (b - low + 1)) - 1) << low
+            b += 1
+        if opened:
+            out[storage] = (opened, value & opened)
+    return out
+
+
 def _explore_tree(spec: Any, call: str, prof: Profile, max_paths: int,
                   progress: Any = None) -> tuple[str, tuple[_Leaf, ...], tuple[str, ...]]:
+    leaves = _explored_leaves(spec, call, prof, max_paths, progress, _open_state(_profile_state(spec, prof)))
+    source = _Writer(leaves, _names(spec, leaves)).function()
+    registers = tuple(sorted({storage for leaf in leaves for (storage, _mask) in leaf.classes}))
+    return source, tuple(leaves), registers
+
+
+def _explored_leaves(spec: Any, call: str, prof: Profile, max_paths: int, progress: Any,
+                     opened: Mapping[str, tuple[int, int]], start: Mapping[Any, Any] | None = None) -> list[_Leaf]:
+    """The leaves of the decider's exploration of ``call`` on ``prof`` (every state, each
+    path apart, the profile's [state] bits ``opened`` open), from the choices ``start`` (a
+    deferred leaf's) or the root."""
     from .explore import ExplorationLimit, explore
 
     try:
         table = explore(spec, call, profile=prof, max_paths=max_paths, fix_option="a fixed value", consistent=False,
-                        fine=True, progress=progress)  # every state, each path apart: the decider answers for all
+                        fine=True, progress=progress, open_state=opened, from_choices=start)
     except ExplorationLimit as err:
         raise DeciderUnsupported(f"cannot compile {call.strip()} on profile '{prof.name}': {err.message}",
                                  err.span, notes=err.notes) from None
@@ -622,9 +711,15 @@ def _explore_tree(spec: Any, call: str, prof: Profile, max_paths: int,
             outcome = attrs.evolve(leaf.outcome, reads=(), path=(), lines=(), defaulted=())
         leaves.append(_Leaf(classes, outcome, leaf.error, tuple(leaf.reads),
                             tuple(pool.setdefault(step, step) for step in leaf.path)))
-    source = _Writer(leaves, _names(spec, leaves)).function()
-    registers = tuple(sorted({storage for leaf in leaves for (storage, _mask) in leaf.classes}))
-    return source, tuple(leaves), registers
+    return leaves
+
+
+def _cut(leaf: _Leaf) -> bool:
+    """Whether ``leaf`` is one the exploration did not take to its end (a deferred subtree,
+    or states only the text answers)."""
+    from .explore import PathCut
+
+    return isinstance(leaf.error, PathCut)
 
 
 def _one_line(text: str) -> str:
@@ -660,16 +755,17 @@ class _Writer:
     assertion; ``-1``: no leaf, which the exploration's partition rules out); a missing or
     non-``int`` register value raises ``_bad(st, err)`` (a StateError)."""
 
-    def __init__(self, leaves: Sequence[_Leaf], names: Mapping[tuple[str, int], str]):
+    def __init__(self, leaves: Sequence[_Leaf], names: Mapping[tuple[str, int], str], offset: int = 0):
         self.leaves = leaves
         self.names = names
+        self.offset = offset  # leaf i is number i + offset of the decider's table
         self.lines: list[str] = []
         self.consts: list[frozenset] = []
         self.const_ids: dict[frozenset, int] = {}
         self.nlocals = 0
 
     def function(self) -> str:
-        self.lines = ["def decide(st, _A=_A, _fail=_fail, _bad=_bad):", "    try:"]
+        self.lines = ["def decide(st, _A=_A, _fail=_fail, _bad=_bad, _text=_text):", "    try:"]
         self.node(list(range(len(self.leaves))), {}, 2)
         self.lines += ["    except (KeyError, TypeError) as err:", "        raise _bad(st, err) from None"]
         head = [f"_K{i} = frozenset({sorted(k)!r})" for i, k in enumerate(self.consts)]
@@ -680,10 +776,13 @@ class _Writer:
 
     def node(self, ids: list[int], bound: dict[str, str], level: int) -> None:
         if len(ids) == 1:
-            i = ids[0]
-            leaf = self.leaves[i]
+            leaf = self.leaves[ids[0]]
+            i = ids[0] + self.offset
             if leaf.outcome is not None:
                 self.emit(level, f"return _A[{i}]  # {_one_line(outcome_line(leaf.outcome))}")
+            elif _cut(leaf):
+                self.emit(level, f"return _text({i}, st)  # bits of the profile's [state] given other values: "
+                                 "explored at first use")
             else:
                 self.emit(level, f"return _fail({i})  # a spec assert fails: {_one_line(leaf.error.message if leaf.error else '')}")
             return
@@ -760,21 +859,81 @@ class _Writer:
         return f"{px} in _K{self.const_ids[cls]}"
 
 
-def _compile(source: str, table: Sequence[_Leaf], bad: Any) -> tuple[Any, dict[int, int]]:
-    """The generated tree as a function ``decide(st) -> Outcome`` (bound to each leaf's
-    outcome; an assertion failure raised), and the leaf index of each outcome object."""
-    lean_steps: dict[int, PathStep] = {}
-    answers = tuple(_lean(leaf, lean_steps) for leaf in table)
-    failed = {i: leaf.error for i, leaf in enumerate(table) if leaf.outcome is None}
+class _Forest:
+    """The decision tree of a decider and the subtrees explored at first use.
 
-    def fail(index: int) -> None:
-        if index in failed:
-            raise _fresh(failed[index])
+    The exploration leaves a run that gives bits of the profile's ``[state]`` other values
+    than the profile's as a deferred leaf (:class:`~asl_interp.analysis.explore.PathDeferred`):
+    the tree calls ``_text(i, st)`` there, which explores that leaf's subtree once (an
+    exploration started from its choices), writes and compiles its tree the same way and
+    answers from it; a leaf the exploration cut (:class:`~asl_interp.analysis.explore.PathCut`)
+    raises :class:`DeciderUnsupported` (only the text answers its states). Every tree's
+    leaves are numbered in one table (``table``; ``which``: each outcome object's number), so
+    :meth:`Decider.run` treats their leaves alike."""
+
+    def __init__(self, spec: Any, call: str, prof: Profile, max_paths: int, opened: dict[str, tuple[int, int]],
+                 bad: Any):
+        self.spec, self.call, self.prof, self.max_paths, self.opened = spec, call, prof, max_paths, opened
+        self.table: list[_Leaf] = []
+        self.answers: list[Outcome | None] = []
+        self.failed: dict[int, Any] = {}
+        self.which: dict[int, int] = {}
+        self.subtrees: dict[int, Any] = {}
+        self._steps: dict[int, PathStep] = {}
+        self._bad = bad
+
+    def tree(self, source: str, leaves: Sequence[_Leaf]) -> Any:
+        """The function ``decide(st) -> Outcome`` of ``source`` (written by :class:`_Writer`
+        for ``leaves``, numbered from the table's end), its leaves added to the table."""
+        for leaf in leaves:
+            i = len(self.table)
+            self.table.append(leaf)
+            answer = _lean(leaf, self._steps)
+            self.answers.append(answer)
+            if answer is None:
+                self.failed[i] = leaf.error
+            else:
+                self.which[id(answer)] = i
+        ns: dict[str, Any] = {"_A": self.answers, "_fail": self.fail, "_bad": self._bad, "_text": self.text}
+        exec(compile(source, "<decision tree>", "exec"), ns)  # noqa: S102 - our own generated text
+        return ns["decide"]
+
+    def fail(self, index: int) -> None:
+        """Leaf ``index`` failed a spec assertion: raise it (``-1``: no leaf)."""
+        if index in self.failed:
+            raise _fresh(self.failed[index])
         raise StateError("these register values are outside every explored path (a bug in asl-interp)")
 
-    ns: dict[str, Any] = {"_A": answers, "_fail": fail, "_bad": bad}
-    exec(compile(source, "<decision tree>", "exec"), ns)  # noqa: S102 - our own generated text
-    return ns["decide"], {id(a): i for i, a in enumerate(answers) if a is not None}
+    def text(self, index: int, st: Any) -> Outcome:
+        """The outcome for registers ``st`` on the deferred leaf ``index`` (see the class
+        docstring)."""
+        tree = self.subtrees.get(index)
+        if tree is None:
+            tree = self.subtrees[index] = self._subtree(index)
+        return tree(st)
+
+    def _subtree(self, index: int) -> Any:
+        from .explore import PathDeferred, Var
+
+        leaf = self.table[index]
+        if isinstance(leaf.error, PathDeferred):
+            start = {Var("state", storage, mask): cls for (storage, mask), cls in leaf.classes.items()}
+            try:
+                leaves = _explored_leaves(self.spec, self.call, self.prof, min(self.max_paths, SUBTREE_PATHS), None,
+                                          self.opened, start)
+            except (DeciderUnsupported, ProfileError):
+                pass  # too many paths below it, or a question the profile leaves open: the text answers
+            else:
+                names = _names(self.spec, leaves)
+                return self.tree(_Writer(leaves, names, len(self.table)).function(), leaves)
+
+        def text_only(st: Any) -> Outcome:
+            raise DeciderUnsupported(
+                f"decide() does not answer these register values for {self.call} on profile '{self.prof.name}': "
+                "they give bits of the profile's [state] other values than the profile's, on a path the tree "
+                "leaves to the text", notes=("note: Decider.run or Spec.run answers them (running the text)",))
+
+        return text_only
 
 
 def _lean(leaf: _Leaf, steps: dict[int, PathStep]) -> Outcome | None:

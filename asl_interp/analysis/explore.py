@@ -85,6 +85,8 @@ __all__ = [
     "ExploreMachine",
     "Infeasible",
     "Leaf",
+    "PathCut",
+    "PathDeferred",
     "PropertyResult",
     "Row",
     "Var",
@@ -93,6 +95,7 @@ __all__ = [
     "explore",
     "left_out_text",
     "minimal_names",
+    "off_profile",
     "ordinary",
     "relevant_fields",
 ]
@@ -107,6 +110,31 @@ class ExplorationLimit(ASLError):
     """The exploration would exceed a configured limit (paths, or one read's width)."""
 
     phase = "runtime"
+
+
+class PathCut(ASLRuntimeError):
+    """A run of an exploration with ``open_state`` (see :func:`explore`) was ended before the
+    text decided it: it gives a bit of the profile's ``[state]`` another value than the
+    profile's and would branch over every value of a number (more than :data:`CUT_CLASSES`,
+    or too many to branch over). Its leaf is an infeasible one with this error: every state of its
+    classes is one only a run of the text answers (the decider gives those to ``Spec.run``)."""
+
+
+class PathDeferred(PathCut):
+    """A run of an exploration with ``open_state`` not made: its choices give a bit of the
+    profile's ``[state]`` another value than the profile's (beyond those of ``from_choices``, see
+    :func:`explore`). Its leaf is an infeasible one with this error, standing for the
+    subtree an exploration started from its choices would find (the decider explores it
+    when a state first needs it)."""
+
+
+#: On a path that gives a bit of the profile's ``[state]`` another value than the profile's
+#: (``explore(open_state=...)``), the most values of a read used as a number (one class per
+#: value) the path may branch over before it is cut (:class:`PathCut`): such states are rare
+#: (the profile's values are the usual ones), and what their paths go on to read as numbers
+#: (the SVE vector lengths ZCR_ELx.LEN, 16 values each, three of them) would multiply the
+#: leaves; branches over comparisons (PSTATE.M against the modes) are explored.
+CUT_CLASSES = 4
 
 
 # ======================================================================================
@@ -142,6 +170,19 @@ def _runs_of(mask: int) -> list[tuple[int, int]]:
     return out
 
 
+def off_profile(choices: Mapping[Var, Any], open_state: Mapping[str, tuple[int, int]]) -> frozenset[Var]:
+    """The state variables of ``choices`` whose class gives bits of ``open_state`` (storage ->
+    ``(mask, the profile's value)``) only other values than the profile's."""
+    out = []
+    for var, cls in choices.items():
+        if var.kind == "state" and var.key in open_state:
+            omask, pvalue = open_state[var.key]
+            m = var.mask & omask
+            if m and all(x & m != pvalue & m for x in cls):
+                out.append(var)
+    return frozenset(out)
+
+
 def spread_bits(index: int, mask: int) -> int:
     """The ``index``-th value of the bits in ``mask`` (bits of ``index`` placed in order)."""
     out, i = 0, 0
@@ -172,8 +213,15 @@ class ExploreMachine(Machine):
                  trace: bool = False, vary: Iterable[str] = (), permitted: Callable[[str], list[str]] | None = None,
                  enums: Mapping[str, Sequence[str]] | None = None, max_branch_bits: int = DEFAULT_MAX_BRANCH_BITS,
                  sites: Mapping[Span, Any] | None = None, fix_option: str = "--set", observe: Iterable[str] = (),
-                 stop_at_entry: bool = False, open_questions: bool = True, deferred: bool = False):
+                 stop_at_entry: bool = False, open_questions: bool = True, deferred: bool = False,
+                 open_state: Mapping[str, tuple[int, int]] | None = None, off_base: frozenset = frozenset()):
         self.choices = dict(choices)
+        #: storage -> (mask, the profile's value): bits of the profile's [state] left open
+        #: (unset, so examining them branches), see :func:`explore`; ``off_base``: the
+        #: variables the search started off the profile's values (a run off them in any
+        #: other is deferred, see :meth:`apply_choices`)
+        self.open_state = dict(open_state or {})
+        self.off_base = off_base
         #: True: an evaluation the text took to the end of the instruction gives a
         #: :class:`Deferred` outcome, built when asked for (exploration builds only the
         #: outcomes of the runs it keeps)
@@ -200,6 +248,18 @@ class ExploreMachine(Machine):
 
         super().__init__(model, profile, unset=self._supply, on_missing_impdef=self._open_impdef,
                          constants=constants, trace=trace, observe=observe, stop_at_entry=stop_at_entry)
+        for storage, (mask, _value) in self.open_state.items():
+            self._known[storage] &= ~mask
+            if storage in self._from_profile:
+                self._from_profile[storage] &= ~mask
+
+    def _off_profile(self) -> bool:
+        """Whether this run gives some bit of ``open_state`` another value than the profile's."""
+        return bool(off_profile(self.choices, self.open_state))
+
+    def _cut(self, span: Span | None) -> PathCut:
+        return PathCut("this path gives a bit of the profile's [state] another value than the profile's and "
+                       "branches widely: the text answers it", span)
 
     def ended(self, payload: Any) -> Outcome | Deferred:
         # Only the state an entry left is read without deciding anything: an entry's record
@@ -209,7 +269,12 @@ class ExploreMachine(Machine):
         return super().ended(payload)
 
     def apply_choices(self) -> None:
-        """Write each state class's smallest member into storage (before the run)."""
+        """Write each state class's smallest member into storage (before the run); with
+        ``open_state``, raise :class:`PathDeferred` instead for a run that gives bits of it
+        another value than the profile's in a variable not in ``off_base``."""
+        if self.open_state and not off_profile(self.choices, self.open_state) <= self.off_base:
+            raise PathDeferred("this path gives a bit of the profile's [state] another value than the profile's: "
+                               "explored when a state needs it")
         for var, cls in self.choices.items():
             if var.kind == "state":
                 value = min(cls)
@@ -242,6 +307,8 @@ class ExploreMachine(Machine):
         missing = want << shift
         known = origin.known | (origin.decided_bits << shift)
         width = bin(missing).count("1")
+        if width > self.max_branch_bits and self.open_state and self._off_profile():
+            raise self._cut(span)  # such a path ends here, not the whole exploration
         if width > self.max_branch_bits:
             name = f"{register}.{field}" if field else self.model.bits_name(register, low + want.bit_length() - 1,
                                                                             low + (want & -want).bit_length() - 1)
@@ -286,6 +353,14 @@ class ExploreMachine(Machine):
             if not kept:
                 raise Cut(first)
             parts = kept
+        if self.open_state and var.kind == "state":
+            if len(parts) > CUT_CLASSES and len(parts) == 1 << bin(var.mask).count("1") and self._off_profile():
+                raise self._cut(None)
+            if var.key in self.open_state:  # the part holding the profile's value first: this run goes on in it
+                omask, pvalue = self.open_state[var.key]
+                m = var.mask & omask
+                if m:
+                    parts.sort(key=lambda p: all(x & m != pvalue & m for x in p))  # type: ignore[attr-defined]
         for part in parts[1:]:
             self.pending.append({**self.choices, var: part})
         self.choices[var] = parts[0]
@@ -673,7 +748,8 @@ def explore(spec: Any, call: str, *, profile: str | Path | Profile = "default",
             coverage: bool = False, max_paths: int = DEFAULT_MAX_PATHS,
             max_branch_bits: int = DEFAULT_MAX_BRANCH_BITS, progress: Callable[[int, int], None] | None = None,
             fix_option: str = "--set", consistent: bool = True, stop_at_entry: bool = False,
-            fine: bool = False, jobs: int = 1) -> DecisionTable:
+            fine: bool = False, jobs: int = 1, open_state: Mapping[str, tuple[int, int]] | None = None,
+            from_choices: Mapping[Var, Any] | None = None) -> DecisionTable:
     """Every distinct outcome of ``call`` over all the state its evaluation reads.
 
     ``fixed``: state mapping (keys as :meth:`Spec.run`'s ``state``) the exploration keeps;
@@ -694,7 +770,15 @@ def explore(spec: Any, call: str, *, profile: str | Path | Profile = "default",
     ``jobs`` > 1, after every part a worker hands back); ``jobs``: worker processes for an
     exploration that lasts more than :data:`IN_PROCESS_SECONDS` (see
     :func:`_explore_parallel`: the table is the same whatever ``jobs``; 1, the default, runs
-    everything in this process). Raises :class:`ExplorationLimit` past ``max_paths`` leaves, and the usual
+    everything in this process); ``open_state`` (storage -> ``(mask, value)``: bits the
+    profile's ``[state]`` sets, and their values): leave those bits open as if the profile
+    did not set them, so the leaves tell apart the states that give them other values (the
+    decider's exploration): a run that gives them another value than the profile's is not
+    made, but left as an infeasible leaf whose error is a :class:`PathDeferred` (its choices
+    start another exploration from: ``from_choices``), and, started so, cut where it would branch
+    widely (an infeasible leaf whose error is a :class:`PathCut`); ``from_choices``: the choices
+    (a :class:`PathDeferred` leaf's) the search starts from, its subtree alone.
+    Raises :class:`ExplorationLimit` past ``max_paths`` leaves, and the usual
     ``ASLError``s for a bad call, state or profile.
     """
     prof = spec.profile(profile)
@@ -713,11 +797,12 @@ def explore(spec: Any, call: str, *, profile: str | Path | Profile = "default",
         raise UsageError(f"jobs={jobs!r}: give a positive number of worker processes")
     start = time.monotonic()
     _parse_call(spec, call)  # a UsageError in explore's words before any run
+    open_state = dict(open_state or {})
     search = _Search(spec, call, prof, fixed, vary_keys, coverage, max_paths, max_branch_bits, fix_option,
-                     consistent, stop_at_entry)
+                     consistent, stop_at_entry, open_state, off_profile(from_choices or {}, open_state))
     # Each entry: the choices of a run, and whether the consistency rules already hold for
     # every state they stand for (a run refined by them: see _judge).
-    stack: list[_Entry] = [({}, False)]
+    stack: list[_Entry] = [(dict(from_choices or {}), False)]
     part = _Part()
     search.run(stack, part, before=0, until=None if jobs == 1 else time.monotonic() + IN_PROCESS_SECONDS,
                progress=progress)
@@ -797,14 +882,16 @@ class _Search:
     limits in force, and works the rest out again."""
 
     def __init__(self, spec: Any, call: str, prof: Profile, fixed: dict[str, Any], vary: set[str], coverage: bool,
-                 max_paths: int, max_branch_bits: int, fix_option: str, consistent: bool, stop_at_entry: bool):
+                 max_paths: int, max_branch_bits: int, fix_option: str, consistent: bool, stop_at_entry: bool,
+                 open_state: dict[str, tuple[int, int]] | None = None, off_base: frozenset = frozenset()):
         self.spec, self.call, self.prof, self.fixed, self.vary = spec, call, prof, fixed, vary
         self.coverage, self.max_paths, self.max_branch_bits = coverage, max_paths, max_branch_bits
         self.fix_option, self.consistent, self.stop_at_entry = fix_option, consistent, stop_at_entry
+        self.open_state, self.off_base = open_state or {}, off_base
         self._derive()
 
     _INPUTS = ("spec", "call", "prof", "fixed", "vary", "coverage", "max_paths", "max_branch_bits", "fix_option",
-               "consistent", "stop_at_entry")
+               "consistent", "stop_at_entry", "open_state", "off_base")
 
     def _derive(self) -> None:
         self.facts = _spec_facts(self.spec)
@@ -829,7 +916,8 @@ class _Search:
         """The storage (values, set bits) a run of ``choices`` starts from: the profile's, the
         fixed state, each state class at its smallest member (as the run applies them)."""
         if self._start is None:
-            start = ExploreMachine(self.spec.model, self.prof, {}, constants=self.spec.constants, open_questions=False)
+            start = ExploreMachine(self.spec.model, self.prof, {}, constants=self.spec.constants, open_questions=False,
+                                   open_state=self.open_state)
             if self.fixed:
                 start.apply_state(self.fixed)
             self._start = start.storage()
@@ -889,23 +977,24 @@ class _Search:
                                  observe=spec.entry,
                                  vary=self.vary, permitted=self.permitted, enums=self.enums,
                                  max_branch_bits=self.max_branch_bits, sites=self.facts.read_sites,
-                                 fix_option=self.fix_option, stop_at_entry=self.stop_at_entry, deferred=True)
+                                 fix_option=self.fix_option, stop_at_entry=self.stop_at_entry, deferred=True,
+                                 open_state=self.open_state, off_base=self.off_base)
         if self.fixed:
             machine.apply_state(self.fixed)
-        machine.apply_choices()
         if judge is not None:
             machine.rejects = self.rejects
         leaf = bad = None
         reasons: Sequence[str] = ()
         refined: Sequence[dict[Var, Any]] = ()
         try:
+            machine.apply_choices()  # (a run that open_state defers raises here)
             outcome = spec.run_on(machine, self.call)
         except Cut as cut:
             reasons = cut.reasons[:1]
         except ASLRuntimeError as err:
-            if not isinstance(err, ASLAssertionError):  # a failed spec assertion: an infeasible path
+            if not isinstance(err, (ASLAssertionError, PathCut)):  # a failed spec assertion: an infeasible path
                 raise
-            reason = judge.failed(machine, err) if judge is not None else None
+            reason = judge.failed(machine, err) if judge is not None and not isinstance(err, PathCut) else None
             if reason is not None:
                 reasons = (reason,)
             else:

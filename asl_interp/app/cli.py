@@ -543,7 +543,9 @@ def _cmd_compile(args: argparse.Namespace) -> int:
           f"own text: {decider.leaves} leaves.\n"
           f"# decide(st) takes whole-register values by storage register: "
           f"{', '.join(decider.registers) or 'none'}.\n"
-          "# _A[i] is leaf i's Outcome (in words after it); _fail(i) raises the spec assertion leaf i fails.\n"
+          "# _A[i] is leaf i's Outcome (in words after it); _fail(i) raises the spec assertion leaf i fails;\n"
+          "# _text(i, st) answers from the subtree of leaf i (bits of the profile's [state] given other values),\n"
+          "# explored at its first use.\n"
           f"# From Python: load_spec({spec.name!r}).decider({decider.call!r}, {decider.profile!r}).decide(st)\n")
     write(decider.source.rstrip("\n"))
     return 0
