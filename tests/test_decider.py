@@ -251,7 +251,9 @@ def test_source_is_a_tree_over_masked_registers():
     lines = decider.source.splitlines()
     assert lines[0].startswith("def decide(st")
     assert lines[2].strip() == "s0 = st['PSTATE']"   # the spec reads PSTATE.EL first
-    assert lines[3].strip() == "x1 = s0 & 0x30000  # PSTATE.EL"   # bits 17:16 of PSTATE's storage
+    assert lines[3].strip() == "x2 = s0 & 0x30000  # PSTATE.EL"   # bits 17:16 of PSTATE's storage
+    # one local per storage register and per nesting level: each call sets up and clears them all
+    assert decider.decide.__code__.co_nlocals < len(decider.registers) + 64
     assert any(line.strip().startswith("return _A[") and line.endswith("]  # permitted: returned normally")
                for line in lines)
     assert sum(line.strip().startswith(("return _A[", "return _fail(", "return _text(")) for line in lines) \

@@ -91,7 +91,7 @@ from ..machine.state import StateFile, StateReader
 __all__ = ["Decider", "DeciderUnsupported", "build_decider", "DECIDER_VERSION"]
 
 #: Bumped whenever the generated tree's shape changes (part of the on-disk cache key).
-DECIDER_VERSION = "decider-8"
+DECIDER_VERSION = "decider-9"
 
 #: Leaves (paths) past which a decider is not built: its source would be too large to be fast.
 DEFAULT_MAX_PATHS = 5000
@@ -762,7 +762,10 @@ class _Writer:
         self.lines: list[str] = []
         self.consts: list[frozenset] = []
         self.const_ids: dict[frozenset, int] = {}
-        self.nlocals = 0
+        #: the local holding each storage register's value, once a path has read it: one
+        #: name per register (and one masked value per nesting level), whichever path binds
+        #: it, so the function has few locals (each call sets up and clears every one)
+        self.storage_names: dict[str, str] = {}
 
     def function(self) -> str:
         self.lines = ["def decide(st, _A=_A, _fail=_fail, _bad=_bad, _text=_text):", "    try:"]
@@ -790,8 +793,7 @@ class _Writer:
         storage, mask = var
         bound = dict(bound)
         if storage not in bound:
-            name = f"s{self.nlocals}"
-            self.nlocals += 1
+            name = self.storage_names.setdefault(storage, f"s{len(self.storage_names)}")
             self.emit(level, f"{name} = st[{storage!r}]")
             bound[storage] = name
         name = self.names.get(var, storage)
@@ -804,8 +806,7 @@ class _Writer:
             self.emit(level, "else:")
             self.node(parts[1][1], bound, level + 1)
             return
-        x = f"x{self.nlocals}"
-        self.nlocals += 1
+        x = f"x{level}"  # (a node below, or a sibling's, never runs between its tests)
         self.emit(level, f"{x} = {bound[storage]} & {mask:#x}  # {name}")
         for k, (values, members) in enumerate(parts):
             if complete and k == len(parts) - 1:
