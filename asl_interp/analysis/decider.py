@@ -308,7 +308,7 @@ def _leaf_function(index: int, leaf: _Leaf, model: Any, profile_state: Mapping[s
             plan = after_plans[key] = AfterPlan(
                 model, After(out.after, {name: mask for name, (mask, _words) in out.after_unknown.items()},
                              out.after_copies, out.after_written),
-                target_state=out.target_state, el=el, mode=out.mode)
+                target_state=out.target_state, el=el, mode=out.mode, memo=memo)
     ns: dict[str, Any] = {"_memo": memo, "_MEMO": MEMO_OUTCOMES, "_Outcome": Outcome, "_PathStep": PathStep,
                           "_new": tuple.__new__,
                           "_rep": _with_value, "_repath": _repath, "_fill": plan.fill_fn if plan is not None else None,

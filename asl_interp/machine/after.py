@@ -19,6 +19,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, NamedTuple
 
+#: Entries an :class:`AfterPlan` keeps of the words of unknown bits and of the handler's
+#: view before it empties its memo (memory stays bounded whatever the states).
+PLAN_MEMO = 4096
+
 #: AArch32 vector tables are 32-byte aligned, AArch64 ones 2KB aligned: the PC's low bits
 #: are the offset the text added.
 OFFSET_MASK = {"AArch32": 0x1F, "AArch64": 0x7FF}
@@ -84,17 +88,24 @@ class AfterPlan:
     depends on (the usual case for most names) made once. :meth:`fill` then recomputes only
     the names whose source bits the state sets. Optionally (``target_state`` given)
     :func:`handler_view` of the result too, recomputed only when the syndrome register or
-    the PC was."""
+    the PC was. ``memo``: where to keep the words and views made (by the values they depend
+    on), e.g. the caller's memo of outcomes, so that emptying it empties them."""
 
     __slots__ = ("after", "template", "fill_fn")
 
     def __init__(self, model: Any, after: After, *, target_state: str | None = None, el: int | None = None,
-                 mode: str | None = None):
+                 mode: str | None = None, memo: dict | None = None):
         self.after = after
         shape = None if target_state is None else view_shape(model, target_state=target_state, el=el, mode=mode)
         view_names = {"PC", shape.syndrome} if shape is not None else set()
+        # (the words of unknown bits and the handler's view depend on few values, and many
+        # states share them: each is kept by those values, in ``memo`` (the caller's, emptied
+        # with its own outcomes) or the plan's own, bounded; ``_me`` keys this plan's entries)
+        memo = {} if memo is None else memo
         consts: dict[str, Any] = {"_view": _view, "_After": After, "_shape": shape, "_model": model,
-                                  "_written": after.written, "_words": _origin_words}
+                                  "_written": after.written, "_words": _origin_words, "_wmemo": memo,
+                                  "_vmemo": memo, "_me": object(), "_syn": shape.syndrome if shape is not None else None,
+                                  "_MEMO": PLAN_MEMO}
         head = ["def fill(v, k, base, every):",
                 "    values, unknown, copies, origins, view = (dict(base[0]), dict(base[1]), dict(base[2]), "
                 "dict(base[3]), base[4])",
@@ -143,7 +154,13 @@ class AfterPlan:
             body.append(f"        values[{name!r}] = value")
             body.append("        if unk:")
             body.append(f"            unknown[{name!r}] = unk")
-            body.append(f"            origins[{name!r}] = (unk, _words(unk, {'left' if copies else '()'}))")
+            body.append(f"            wkey = (_me, {name!r}, unk{', *left' if copies else ''})")
+            body.append("            words = _wmemo.get(wkey)")
+            body.append("            if words is None:")
+            body.append("                if len(_wmemo) >= _MEMO:")
+            body.append("                    _wmemo.clear()")
+            body.append(f"                words = _wmemo[wkey] = _words(unk, {'left' if copies else '()'})")
+            body.append(f"            origins[{name!r}] = (unk, words)")
             body.append("        else:")
             body.append(f"            unknown.pop({name!r}, None)")
             body.append(f"            origins.pop({name!r}, None)")
@@ -154,8 +171,14 @@ class AfterPlan:
                 body.append(f"            copies.pop({name!r}, None)")
             if name in view_names:
                 body.append("        changed = True")
+        # what _view reads: the syndrome's value, the PC's, its unknown bits and their copies
         tail = ["    if changed and _shape is not None:",
-                "        view = _view(_shape, _model, _After(values, unknown, copies, _written))",
+                "        vkey = (_me, values.get(_syn), values.get('PC'), unknown.get('PC'), copies.get('PC'))",
+                "        view = _vmemo.get(vkey)",
+                "        if view is None:",
+                "            if len(_vmemo) >= _MEMO:",
+                "                _vmemo.clear()",
+                "            view = _vmemo[vkey] = _view(_shape, _model, _After(values, unknown, copies, _written))",
                 "    return values, unknown, copies, origins, view"]
         ns = dict(consts)
         exec(compile("\n".join(head + body + tail) + "\n", "<after plan>", "exec"), ns)  # noqa: S102 - our own text
