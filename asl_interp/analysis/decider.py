@@ -16,7 +16,7 @@ sets are open too (:func:`_open_state`: a ``[state]`` value is what a state that
 none holds, as ``Spec.run`` applies it, not an answer of the implementation), except wide
 values the text computes with (``_PC``): the runs on the profile's values are explored at
 once; a run giving them other values is left as a deferred leaf, whose subtree is explored
-and compiled the same way when a state first reaches it (:class:`_Forest`). The leaves are arranged into a tree
+and compiled the same way when :meth:`Decider.run` first needs it (:class:`_Forest`). The leaves are arranged into a tree
 (at each node, dispatch on a variable every remaining leaf examined, first the one the spec
 reads first) and the tree is written out as one Python function of nested ``if``s over
 masked register values, compiled once. That is the residual program of the spec for this
@@ -37,11 +37,13 @@ Guarantees:
   :meth:`Decider.run` fills them in. Where ``Spec.run`` fails a spec ``assert`` (an inconsistent state),
   ``decide`` raises the same :class:`~asl_interp.errors.ASLAssertionError`. Registers as
   :meth:`Decider.registers_from` gives them hold the profile's ``[state]`` values where the
-  state gives none; ``decide`` reads the bits the path examines, those included. Where a
-  path off the profile's ``[state]`` values branches over every value of a number (the SVE
-  vector lengths) or its subtree passes :data:`SUBTREE_PATHS` leaves, the tree leaves the
-  states to the text: ``decide`` raises :class:`DeciderUnsupported` saying so (``run``
-  runs the text).
+  state gives none; ``decide`` reads the bits the path examines, those included. For
+  register values off the profile's ``[state]`` values ``decide`` answers from the subtree
+  :meth:`Decider.run` explored for them; before that, or where the tree leaves such states to
+  the text (a path that branches over every value of a number, the SVE vector lengths, or a
+  subtree past :data:`SUBTREE_PATHS` leaves), it raises :class:`DeciderUnsupported` saying
+  so, costing one call of the tree whatever the registers (``run`` explores, or runs the
+  text).
 - Only the bits the paths examine are read from ``registers``; bits of the profile's
   ``[state]`` too wide to branch over (``_PC``) are the profile's. A register a path needs
   but ``registers`` lacks, or a value that is not an ``int``, is a
@@ -104,9 +106,18 @@ SUBTREE_PATHS = 500
 class DeciderUnsupported(ASLError):
     """This call on this profile cannot be compiled into a decision tree: too many paths, or
     a read too wide to branch over. (A profile that leaves a question open is a
-    :class:`~asl_interp.errors.ProfileError`.)"""
+    :class:`~asl_interp.errors.ProfileError`.) Also what :meth:`Decider.decide` raises for
+    register values the tree leaves to the text, or whose subtree is not explored yet."""
 
     phase = "runtime"
+
+
+class _NotExplored(DeciderUnsupported):
+    """``decide`` reached a deferred leaf whose subtree is not explored yet (``index``)."""
+
+    def __init__(self, message: str, index: int, **kwargs: Any):
+        super().__init__(message, **kwargs)
+        self.index = index
 
 
 @attrs.define(frozen=True, slots=True)
@@ -152,6 +163,7 @@ class Decider:
     #: those bits where the text examines them); the rest the tree assumes
     _opened: dict[str, tuple[int, int]] = attrs.field(repr=False)
     _fixed: dict[str, tuple[int, int]] = attrs.field(init=False, repr=False)
+    _forest: Any = attrs.field(repr=False)
     #: the profile's [state] as storage values and set bits (the start of every run_given)
     _base_values: dict[str, int] = attrs.field(init=False, repr=False)
     _base_known: dict[str, int] = attrs.field(init=False, repr=False)
@@ -260,17 +272,21 @@ class Decider:
     def _answering(self) -> Any:
         """:meth:`_answer` as a closure over this decider's parts (``zero`` for the unset
         policy not ``error``): the hot path of :meth:`run` looks nothing up on ``self``."""
-        decide, which, plans, table = self.decide, self._which, self._plans, self._table
+        decide, which, plans, table, forest = self.decide, self._which, self._plans, self._table, self._forest
         model, fixed, opened, memo = self._spec.model, self._fixed, self._opened, self._memo
         after_plans: dict[tuple, AfterPlan] = {}
 
         def answer(values: dict[str, int], known: dict[str, int], origin: Mapping[str, int],
                    zero: bool) -> Outcome | None:
-            try:
-                i = which[id(decide(values))]
-            except (ASLAssertionError, StateError, DeciderUnsupported):
-                return None  # a failed assertion, a register the tree needs not given, a leaf the tree
-                # leaves to the text: Spec.run says it
+            while True:
+                try:
+                    i = which[id(decide(values))]
+                    break
+                except _NotExplored as err:
+                    forest.explore(err.index)  # at its first use, then decide answers from it
+                except (ASLAssertionError, StateError, DeciderUnsupported):
+                    return None  # a failed assertion, a register the tree needs not given, a leaf the tree
+                    # leaves to the text: Spec.run says it
             plan = plans.get(i)
             if plan is None:
                 plan = plans[i] = _leaf_function(i, table[i], model, fixed, opened, memo, after_plans)
@@ -622,7 +638,7 @@ def build_decider(spec: Any, call: str, profile: str | Path | Profile = "default
     fn = forest.tree(source, table)
     return Decider(call=call.strip(), profile=prof.name, source=source, registers=registers, leaves=len(table),
                    decide=fn, spec=spec, profile_obj=prof, table=forest.table, which=forest.which,
-                   profile_state=state, opened=forest.opened)
+                   profile_state=state, opened=forest.opened, forest=forest)
 
 
 def _cache_key(spec: Any, call: str, prof: Profile, max_paths: int) -> str:
@@ -865,10 +881,12 @@ class _Forest:
 
     The exploration leaves a run that gives bits of the profile's ``[state]`` other values
     than the profile's as a deferred leaf (:class:`~asl_interp.analysis.explore.PathDeferred`):
-    the tree calls ``_text(i, st)`` there, which explores that leaf's subtree once (an
-    exploration started from its choices), writes and compiles its tree the same way and
-    answers from it; a leaf the exploration cut (:class:`~asl_interp.analysis.explore.PathCut`)
-    raises :class:`DeciderUnsupported` (only the text answers its states). Every tree's
+    the tree calls ``_text(i, st)`` there, which answers from that leaf's subtree once
+    :meth:`explore` made it (an exploration started from its choices, written and compiled
+    the same way; :meth:`Decider.run` calls it at the first state that needs it), and raises
+    :class:`_NotExplored` before; a leaf the exploration cut
+    (:class:`~asl_interp.analysis.explore.PathCut`) raises :class:`DeciderUnsupported` (only
+    the text answers its states). Every tree's
     leaves are numbered in one table (``table``; ``which``: each outcome object's number), so
     :meth:`Decider.run` treats their leaves alike."""
 
@@ -906,12 +924,22 @@ class _Forest:
         raise StateError("these register values are outside every explored path (a bug in asl-interp)")
 
     def text(self, index: int, st: Any) -> Outcome:
-        """The outcome for registers ``st`` on the deferred leaf ``index`` (see the class
-        docstring)."""
+        """The outcome for registers ``st`` on the deferred leaf ``index`` from its subtree,
+        once explored (:meth:`explore`); before, :class:`_NotExplored` (``decide`` costs one
+        call of the tree whatever the registers: :meth:`Decider.run` explores)."""
         tree = self.subtrees.get(index)
         if tree is None:
-            tree = self.subtrees[index] = self._subtree(index)
+            raise _NotExplored(
+                f"decide() has not explored these register values for {self.call} on profile '{self.prof.name}' "
+                "yet: they give bits of the profile's [state] other values than the profile's", index,
+                notes=("note: Decider.run answers them, exploring that part of the tree at its first use "
+                       "(decide answers from it after)",))
         return tree(st)
+
+    def explore(self, index: int) -> None:
+        """Explore the subtree of the deferred leaf ``index`` (once)."""
+        if index not in self.subtrees:
+            self.subtrees[index] = self._subtree(index)
 
     def _subtree(self, index: int) -> Any:
         from .explore import PathDeferred, Var
