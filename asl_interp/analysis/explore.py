@@ -50,7 +50,9 @@ from __future__ import annotations
 
 import bisect
 import contextlib
+import functools
 import gc
+import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
@@ -577,7 +579,7 @@ def outcome_json(outcome: Outcome) -> dict[str, Any]:
     from ..lib.values import show
     from ..machine.outcome import outcome_line
 
-    out = dict(outcome.to_json()["outcome"])
+    out = outcome.head_json()
     out["il"] = outcome.il
     out["iss"] = outcome.iss
     out["boundary"] = outcome.boundary
@@ -2024,6 +2026,13 @@ def check_property(spec: Any, call: str, predicate: Callable[[Mapping[str, Any],
 
 def relpath(file: str, root: Path) -> str:
     """``file`` relative to the spec folder when inside it."""
+    return _relpath(file, root, os.getcwd())
+
+
+@functools.lru_cache(maxsize=4096)
+def _relpath(file: str, root: Path, cwd: str) -> str:
+    # Remembered (by the working folder too: a relative path resolves from it): a table
+    # names the same few files on every row, and resolving a path asks the file system.
     try:
         return str(Path(file).resolve().relative_to(root.resolve()))
     except ValueError:

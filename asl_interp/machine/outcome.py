@@ -147,18 +147,7 @@ class Outcome:
         policy read as zero) and ``copied`` (fields never set that the spec only copied: a
         read's ``value`` is null and its ``bits`` question marks)."""
         return {
-            "outcome": {
-                "kind": self.kind,
-                "target_el": self.target_el,
-                "target_state": self.target_state,
-                "mode": self.mode,
-                "exception": self.exception,
-                "ec": self.ec,
-                "vector_offset": self.vector_offset,
-                "via_undefined": self.via_undefined,
-                "pc": self.pc,
-                "vector": self.vector,
-            },
+            "outcome": self.head_json(),
             "reads": [_read_json(r) for r in self.reads],
             "path": [
                 {
@@ -187,6 +176,22 @@ class Outcome:
             "from_profile": [_read_json(r) for r in self.from_profile],
             "after": dict(self.after),
             "after_unknown": {name: {"mask": mask, "from": origin} for name, (mask, origin) in self.after_unknown.items()},
+        }
+
+    def head_json(self) -> dict[str, Any]:
+        """The ``outcome`` object of :meth:`to_json` alone (without building the rest: a
+        decision table shows only this of each row's outcome)."""
+        return {
+            "kind": self.kind,
+            "target_el": self.target_el,
+            "target_state": self.target_state,
+            "mode": self.mode,
+            "exception": self.exception,
+            "ec": self.ec,
+            "vector_offset": self.vector_offset,
+            "via_undefined": self.via_undefined,
+            "pc": self.pc,
+            "vector": self.vector,
         }
 
     def summary(self) -> str:
