@@ -48,13 +48,14 @@ classes :class:`DecisionTable`, :class:`Row`, :class:`Infeasible`, :class:`Prope
 
 from __future__ import annotations
 
-import bisect
 import contextlib
 import functools
 import gc
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from itertools import chain, compress, count, islice
+from operator import attrgetter, is_not, itemgetter, ne
 from pathlib import Path
 from typing import Any
 
@@ -1499,6 +1500,21 @@ def _leaf(machine: ExploreMachine, choices: dict[Var, Any], outcome: Outcome | N
 
 #: (in _with_decisive) paths of different compared outcomes lie under this node
 _MIXED = object()
+#: A path step's span and value (PathStep is a named tuple)
+_STEP_SPAN = itemgetter(0)
+_STEP_VALUE = itemgetter(2)
+_READS_STATE = attrgetter("reads_state")
+#: What names a read and gives its width: register, field, high, low, label
+_READ_SHAPE = itemgetter(0, 1, 2, 3, 6)
+
+
+def _shared_steps(spans: list[Span], values: list[Any], prev_spans: list[Span], prev_values: list[Any]) -> int:
+    """How many first steps two paths (their spans and values) share: the same place (the
+    same span object) and equal values, as the trie of :func:`_with_decisive` tells steps
+    apart. Compared in C (``map`` over both lists): paths share long prefixes."""
+    n = min(len(spans), len(prev_spans))
+    n = next(compress(count(), map(is_not, spans, prev_spans)), n)
+    return next(compress(count(), map(ne, islice(values, n), prev_values)), n)
 
 
 def _with_decisive(leaves: list[Leaf], bad: list[Leaf],
@@ -1514,20 +1530,49 @@ def _with_decisive(leaves: list[Leaf], bad: list[Leaf],
     has that step and another goes straight on to the branches the right operand evaluates.
     Where paths with the same prefix reach different branches next, the first step of each
     from there on that reads state on one of the lines involved is decisive (the condition
-    whose short-circuit sent the other path away), else the first that reads state at all."""
+    whose short-circuit sent the other path away), else the first that reads state at all.
+
+    The paths go into a trie (per node: the spans of the next steps, and per span the values
+    taken). Time is linear in the steps no earlier path shares: a path is compared with the
+    one before it (in C), and only the steps after their common prefix are walked, on both
+    passes (building the trie; finding where each path parts from the others), since the
+    search finds paths depth first and neighbours share most of their steps."""
+    every = leaves + bad
     trie: dict = {}
     lines: dict[int, tuple[str, int]] = {}
     # id of a trie dict -> the compared outcome of every path under it, or _MIXED when they
     # differ (each outcome is one object: equal outcomes are the same key, compared by identity)
     below: dict[int, Any] = {}
     keys: dict[Any, Any] = {}
-    for leaf in leaves + bad:
+    # per path, how many first steps it shares with the path before it
+    shared: list[int] = []
+    prev_spans: list[Span] = []
+    prev_values: list[Any] = []
+    prev_key: Any = None
+    trail: list[tuple[dict, dict]] = []  # per step of the previous path: (node, arms) it went through
+    for leaf in every:
         key = (compared(leaf.outcome) if leaf.outcome is not None else ("assertion", leaf.error.message)) \
             if compared is not None else None
         key = keys.setdefault(key, key)
-        node = trie
-        for step in leaf.path:
-            span = step.span
+        path = leaf.path
+        spans = list(map(_STEP_SPAN, path))
+        values = list(map(_STEP_VALUE, path))
+        n = _shared_steps(spans, values, prev_spans, prev_values)
+        shared.append(n)
+        del trail[n:]
+        if compared is not None and key is not prev_key:
+            # The shared steps' nodes hold the previous path's outcome: now they are mixed.
+            # Deepest first, until one is mixed already (above a mixed node all are).
+            for node, arms in reversed(trail):
+                if below[id(arms)] is _MIXED:
+                    break
+                below[id(arms)] = _MIXED
+                if below[id(node)] is _MIXED:
+                    break
+                below[id(node)] = _MIXED
+        node = trail[-1][1][values[n - 1]] if n else trie
+        for i in range(n, len(path)):
+            span = spans[i]
             where = id(span)
             arms = node.get(where)
             if arms is None:
@@ -1541,50 +1586,87 @@ def _with_decisive(leaves: list[Leaf], bad: list[Leaf],
                         below[seen] = key
                     elif have is not key:
                         below[seen] = _MIXED
-            child = arms.get(step.value)
+            trail.append((node, arms))
+            child = arms.get(values[i])
             if child is None:
-                child = arms[step.value] = {}
+                child = arms[values[i]] = {}
             node = child
+        prev_spans, prev_values, prev_key = spans, values, key
 
     def relevant(d: dict) -> bool:
         return compared is None or below.get(id(d)) is _MIXED
 
-    def after_parting(path: tuple[PathStep, ...], reading: list[int], i: int,
-                      parted: set[tuple[str, int]]) -> int | None:
-        """The step from ``i`` on that the parting at ``i`` marks (see above), or None;
-        ``reading``: the indexes of the steps of ``path`` that read state, in order."""
-        rest = reading[bisect.bisect_left(reading, i):]
-        return next((j for j in rest if (path[j].span.file, path[j].span.line) in parted), rest[0] if rest else None)
+    parted_at: dict[int, frozenset[tuple[str, int]]] = {}  # id of a node -> the lines of its next steps
 
-    def mark(leaf: Leaf) -> Leaf:
-        chosen_at: set[int] = set()
-        node = trie
-        reading: list[int] | None = None
-        for i, step in enumerate(leaf.path):
+    out_leaves: list[Leaf] = []
+    # Per depth of the previous path: the node it reached there; and where it met other
+    # paths: (depth, None) a branch other paths took the other way, (depth, lines) a node
+    # where others went on to other branches (a parting). A path sharing the first n steps
+    # (spans and values) shares the nodes and meetings above depth n.
+    nodes: list[dict] = [trie]
+    meetings: list[tuple[int, frozenset[tuple[str, int]] | None]] = []
+    # Per step of the previous path: whether it reads state, and its line if it does (else
+    # None). A path whose first m steps equal the previous path's (reads and all) shares
+    # those entries.
+    prev: tuple[PathStep, ...] = ()
+    reading: list[bool] = []
+    reading_on: list[tuple[str, int] | None] = []
+    single = len(every) == 1
+    for leaf, n in zip(every, shared):
+        path = leaf.path
+        del nodes[n + 1:]
+        while meetings and meetings[-1][0] >= n:
+            meetings.pop()
+        node = nodes[n]
+        for i in range(n, len(path)):
+            step = path[i]
             arms = node[id(step.span)]
             if len(arms) > 1:
                 if relevant(arms):
-                    chosen_at.add(i)
+                    meetings.append((i, None))
             elif len(node) > 1 and relevant(node):
-                if reading is None:
-                    reading = [j for j, s in enumerate(leaf.path) if s.reads_state]
-                j = after_parting(leaf.path, reading, i, {lines[k] for k in node})
-                if j is not None:
-                    chosen_at.add(j)
+                parted = parted_at.get(id(node))
+                if parted is None:
+                    parted = parted_at[id(node)] = frozenset(lines[k] for k in node)
+                meetings.append((i, parted))
             node = arms[step.value]
-        chosen = [leaf.path[i] for i in sorted(chosen_at)]
-        if not chosen and len(leaves) + len(bad) == 1:
-            chosen = [step for step in leaf.path if step.reads_state]
+            nodes.append(node)
+        m = next(compress(count(), map(ne, islice(path, n), prev)), n)
+        del reading[m:], reading_on[m:]
+        reading += map(_READS_STATE, path[m:])
+        reading_on += (lines[id(step.span)] if r else None for step, r in zip(path[m:], reading[m:]))
+        prev = path
+        chosen_at: set[int] = set()
+        for i, parted in meetings:
+            if parted is None:
+                chosen_at.add(i)
+                continue
+            # the step the parting at i marks (see above): the first from i on that reads
+            # state on a line of ``parted``, else the first that reads state
+            j = None
+            for where in parted:
+                try:
+                    j = reading_on.index(where, i, len(path) if j is None else j)
+                except ValueError:
+                    pass
+            if j is None:
+                try:
+                    j = reading.index(True, i)
+                except ValueError:
+                    continue
+            chosen_at.add(j)
+        chosen = [path[i] for i in sorted(chosen_at)]
+        if not chosen and single:
+            chosen = [step for step in path if step.reads_state]
         seen: set[tuple[str, int]] = set()
         out = []
         for step in chosen:
-            key = (step.span.file, step.span.line)
-            if key not in seen:
-                seen.add(key)
+            where = (step.span.file, step.span.line)
+            if where not in seen:
+                seen.add(where)
                 out.append(step)
-        return attrs.evolve(leaf, decisive=tuple(out))
-
-    return [mark(x) for x in leaves], [mark(x) for x in bad]
+        out_leaves.append(attrs.evolve(leaf, decisive=tuple(out)))
+    return out_leaves[:len(leaves)], out_leaves[len(leaves):]
 
 
 def leaf_states(leaf: Leaf) -> int:
@@ -1597,24 +1679,32 @@ def leaf_states(leaf: Leaf) -> int:
 
 
 def _field_widths(spec: Any, leaves: Sequence[Leaf]) -> dict[str, int]:
+    """Each field's width in bits, by the name its reads give it (in the order first read).
+    A name says which bits it is (a field, ``REG<h:l>``, a label such as ``PSTATE.M<4>``),
+    so each distinct read shape is looked at once, not each of the leaves' reads."""
+    shapes = dict.fromkeys(chain.from_iterable(map(_READ_SHAPE, leaf.reads) for leaf in leaves))
     widths: dict[str, int] = {}
-    for leaf in leaves:
-        for r in leaf.reads:
-            widths[r.name] = r.high - r.low + 1
+    for register, field, high, low, label in shapes:
+        widths[Read(register, field, high, low, 0, None, label).name] = high - low + 1
     return widths
 
 
 def _path_key(outcome: Outcome) -> tuple:
     # Spans are the AST nodes' own objects, shared by every run: identity is enough (and
-    # much cheaper than hashing their fields).
-    return tuple((id(s.span), s.value) for s in outcome.path)
+    # much cheaper than hashing their fields). (Built in C: paths are long.)
+    path = outcome.path
+    return tuple(map(id, map(_STEP_SPAN, path))), tuple(map(_STEP_VALUE, path))
 
 
 def _merge(leaves: Sequence[Leaf], fine: bool = True) -> list[Row]:
     """Rows: leaves grouped by (path, fields read, outcome) (``fine``), or by (the fields
     read, the compared outcome) whatever their paths, each group merged into exact products
     (cubes) one field at a time. A row of several paths has the decisive steps all of them
-    share (the same line going the same way), and ``paths`` the fine rows it joins."""
+    share (the same line going the same way), and ``paths`` the fine rows it joins.
+
+    Within a group every leaf reads the same names: a cube is the list of its value sets in
+    the first leaf's order of names, and merging over one field joins the cubes equal in
+    all the others (a dict keyed by the others' sets): linear in leaves times fields."""
     groups: dict[tuple, list[Leaf]] = {}
     for leaf in leaves:
         assert leaf.outcome is not None
@@ -1626,30 +1716,33 @@ def _merge(leaves: Sequence[Leaf], fine: bool = True) -> list[Row]:
     rows: list[Row] = []
     for group in groups.values():
         names = list(group[0].fields)
-        cubes = [(dict(leaf.fields), leaf_states(leaf), (leaf,)) for leaf in group]
-        for name in reversed(names):
-            merged: dict[tuple, tuple[dict[str, frozenset], int, tuple[Leaf, ...]]] = {}
-            for cube, count, members in cubes:
-                rest = tuple((n, cube[n]) for n in names if n != name)
-                if rest in merged:
-                    into, total, joined = merged[rest]
-                    into[name] = into[name] | cube[name]
-                    merged[rest] = (into, total + count, joined + members)
+        # a cube: [value sets (by names), states, the leaves it joins]
+        cubes: list[list[Any]] = [[[leaf.fields[n] for n in names], leaf_states(leaf), [leaf]] for leaf in group]
+        for k in reversed(range(len(names))):
+            merged: dict[tuple, list[Any]] = {}
+            for cube in cubes:
+                sets = cube[0]
+                rest = (*sets[:k], *sets[k + 1:])
+                into = merged.get(rest)
+                if into is None:
+                    merged[rest] = cube  # (each cube is in one merged cube: it may grow in place)
                 else:
-                    merged[rest] = (dict(cube), count, members)
+                    into[0][k] = into[0][k] | sets[k]
+                    into[1] += cube[1]
+                    into[2].extend(cube[2])
             cubes = list(merged.values())
-        for cube, count, members in cubes:
+        for sets, states, members in cubes:
             first = members[0]
-            fields = {n: tuple(sorted(cube[n], key=_sort_key)) for n in names}
+            fields = {n: tuple(sorted(sets[i], key=_sort_key)) for i, n in enumerate(names)}
             if fine or len(members) == 1:
-                rows.append(Row(fields, first.outcome, first.decisive, count, first.explored))
+                rows.append(Row(fields, first.outcome, first.decisive, states, first.explored))
                 continue
             shared = set.intersection(*({(s.span.file, s.span.line, repr(s.value)) for s in m.decisive}
                                         for m in members))
             decisive = tuple(s for s in first.decisive if (s.span.file, s.span.line, repr(s.value)) in shared)
             paths = tuple(_merge(members, fine=True))
             explored = frozenset().union(*(m.explored for m in members))
-            rows.append(Row(fields, first.outcome, decisive, count, explored, paths))
+            rows.append(Row(fields, first.outcome, decisive, states, explored, paths))
     return rows
 
 
