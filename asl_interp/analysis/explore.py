@@ -54,8 +54,8 @@ import gc
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from itertools import chain, compress, count, islice
-from operator import attrgetter, is_not, itemgetter, ne
+from itertools import chain, compress, count
+from operator import attrgetter, itemgetter, ne
 from pathlib import Path
 from typing import Any
 
@@ -1508,13 +1508,17 @@ _READS_STATE = attrgetter("reads_state")
 _READ_SHAPE = itemgetter(0, 1, 2, 3, 6)
 
 
-def _shared_steps(spans: list[Span], values: list[Any], prev_spans: list[Span], prev_values: list[Any]) -> int:
-    """How many first steps two paths (their spans and values) share: the same place (the
-    same span object) and equal values, as the trie of :func:`_with_decisive` tells steps
-    apart. Compared in C (``map`` over both lists): paths share long prefixes."""
-    n = min(len(spans), len(prev_spans))
-    n = next(compress(count(), map(is_not, spans, prev_spans)), n)
-    return next(compress(count(), map(ne, islice(values, n), prev_values)), n)
+def _shared_steps(path: tuple[PathStep, ...], prev: tuple[PathStep, ...]) -> tuple[int, int]:
+    """How many first steps ``path`` shares with ``prev``: ``(m, n)``, m steps equal in
+    everything (their reads too; compared in C), n steps at the same places (the same span
+    objects) with equal values, as the trie of :func:`_with_decisive` tells steps apart
+    (n >= m; most often a few more)."""
+    end = min(len(path), len(prev))
+    m = next(compress(count(), map(ne, path, prev)), end)
+    n = m
+    while n < end and path[n].span is prev[n].span and path[n].value == prev[n].value:
+        n += 1
+    return m, n
 
 
 def _with_decisive(leaves: list[Leaf], bad: list[Leaf],
@@ -1544,10 +1548,9 @@ def _with_decisive(leaves: list[Leaf], bad: list[Leaf],
     # differ (each outcome is one object: equal outcomes are the same key, compared by identity)
     below: dict[int, Any] = {}
     keys: dict[Any, Any] = {}
-    # per path, how many first steps it shares with the path before it
-    shared: list[int] = []
-    prev_spans: list[Span] = []
-    prev_values: list[Any] = []
+    # per path, how many first steps it shares with the path before it (_shared_steps)
+    shared: list[tuple[int, int]] = []
+    prev: tuple[PathStep, ...] = ()
     prev_key: Any = None
     trail: list[tuple[dict, dict]] = []  # per step of the previous path: (node, arms) it went through
     for leaf in every:
@@ -1555,10 +1558,8 @@ def _with_decisive(leaves: list[Leaf], bad: list[Leaf],
             if compared is not None else None
         key = keys.setdefault(key, key)
         path = leaf.path
-        spans = list(map(_STEP_SPAN, path))
-        values = list(map(_STEP_VALUE, path))
-        n = _shared_steps(spans, values, prev_spans, prev_values)
-        shared.append(n)
+        m, n = _shared_steps(path, prev)
+        shared.append((m, n))
         del trail[n:]
         if compared is not None and key is not prev_key:
             # The shared steps' nodes hold the previous path's outcome: now they are mixed.
@@ -1570,9 +1571,10 @@ def _with_decisive(leaves: list[Leaf], bad: list[Leaf],
                 if below[id(node)] is _MIXED:
                     break
                 below[id(node)] = _MIXED
-        node = trail[-1][1][values[n - 1]] if n else trie
+        node = trail[-1][1][path[n - 1].value] if n else trie
         for i in range(n, len(path)):
-            span = spans[i]
+            step = path[i]
+            span = step.span
             where = id(span)
             arms = node.get(where)
             if arms is None:
@@ -1587,11 +1589,11 @@ def _with_decisive(leaves: list[Leaf], bad: list[Leaf],
                     elif have is not key:
                         below[seen] = _MIXED
             trail.append((node, arms))
-            child = arms.get(values[i])
+            child = arms.get(step.value)
             if child is None:
-                child = arms[values[i]] = {}
+                child = arms[step.value] = {}
             node = child
-        prev_spans, prev_values, prev_key = spans, values, key
+        prev, prev_key = path, key
 
     def relevant(d: dict) -> bool:
         return compared is None or below.get(id(d)) is _MIXED
@@ -1608,11 +1610,10 @@ def _with_decisive(leaves: list[Leaf], bad: list[Leaf],
     # Per step of the previous path: whether it reads state, and its line if it does (else
     # None). A path whose first m steps equal the previous path's (reads and all) shares
     # those entries.
-    prev: tuple[PathStep, ...] = ()
     reading: list[bool] = []
     reading_on: list[tuple[str, int] | None] = []
     single = len(every) == 1
-    for leaf, n in zip(every, shared):
+    for leaf, (m, n) in zip(every, shared):
         path = leaf.path
         del nodes[n + 1:]
         while meetings and meetings[-1][0] >= n:
@@ -1631,11 +1632,9 @@ def _with_decisive(leaves: list[Leaf], bad: list[Leaf],
                 meetings.append((i, parted))
             node = arms[step.value]
             nodes.append(node)
-        m = next(compress(count(), map(ne, islice(path, n), prev)), n)
         del reading[m:], reading_on[m:]
         reading += map(_READS_STATE, path[m:])
         reading_on += (lines[id(step.span)] if r else None for step, r in zip(path[m:], reading[m:]))
-        prev = path
         chosen_at: set[int] = set()
         for i, parted in meetings:
             if parted is None:
