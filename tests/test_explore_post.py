@@ -1,0 +1,215 @@
+"""Explore's post-processing (leaves -> decisive steps -> rows) against its direct definition.
+
+``_with_decisive`` walks only the steps a path does not share with the path before it, and
+reuses what the shared steps found (trie nodes, meetings with other paths, which steps read
+state); ``_merge`` keys cubes by the other fields' value sets. Here both are checked against
+the definition written out directly (every path walked from the root of the trie, every cube
+rebuilt per field: the code before they were made fast), step for step and row for row:
+
+- on random sets of paths in random order (paths that are prefixes of others, several
+  branches on one line, steps that read state or only the text's own writes, outcomes
+  mixed or not below a node), which reach the orders the search itself rarely makes;
+- on real explorations (the tiny test spec with infeasible paths and open answers, both
+  bundled versions, ``--fine`` and ``--all-states``, a single path).
+"""
+
+from pathlib import Path
+
+import attrs
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from asl_interp.analysis.explore import Leaf, _merge, _sort_key, _with_decisive, explore, leaf_states, outcome_key
+from asl_interp.app.api import load_spec
+from asl_interp.errors import ASLAssertionError, Span
+from asl_interp.lib.world import Read
+from asl_interp.machine.outcome import Outcome, PathStep, compared_outcome
+
+HERE = Path(__file__).resolve().parent / "explore"
+PROFILE = str(HERE / "profile.toml")
+_MIXED = object()
+
+
+def reference_decisive(leaves, bad, compared=None):
+    """Each leaf's decisive steps, by the definition (see ``_with_decisive``): every path
+    walked from the root of one trie of all paths."""
+    trie, lines, below, keys = {}, {}, {}, {}
+    for leaf in leaves + bad:
+        key = (compared(leaf.outcome) if leaf.outcome is not None else ("assertion", leaf.error.message)) \
+            if compared is not None else None
+        key = keys.setdefault(key, key)
+        node = trie
+        for step in leaf.path:
+            arms = node.setdefault(id(step.span), {})
+            lines.setdefault(id(step.span), (step.span.file, step.span.line))
+            for seen in (id(node), id(arms)):
+                have = below.get(seen)
+                below[seen] = key if have is None or have is key else _MIXED
+            node = arms.setdefault(step.value, {})
+
+    def relevant(d):
+        return compared is None or below.get(id(d)) is _MIXED
+
+    def mark(leaf):
+        path, chosen_at, node = leaf.path, set(), trie
+        reading = [j for j, s in enumerate(path) if s.reads_state]
+        for i, step in enumerate(path):
+            arms = node[id(step.span)]
+            if len(arms) > 1:
+                if relevant(arms):
+                    chosen_at.add(i)
+            elif len(node) > 1 and relevant(node):
+                parted = {lines[k] for k in node}
+                rest = [j for j in reading if j >= i]
+                j = next((j for j in rest if (path[j].span.file, path[j].span.line) in parted),
+                         rest[0] if rest else None)
+                if j is not None:
+                    chosen_at.add(j)
+            node = arms[step.value]
+        chosen = [path[i] for i in sorted(chosen_at)]
+        if not chosen and len(leaves) + len(bad) == 1:
+            chosen = [s for s in path if s.reads_state]
+        out, seen = [], set()
+        for s in chosen:
+            if (s.span.file, s.span.line) not in seen:
+                seen.add((s.span.file, s.span.line))
+                out.append(s)
+        return tuple(out)
+
+    return [mark(x) for x in leaves], [mark(x) for x in bad]
+
+
+def reference_merge(leaves, fine=True):
+    """Rows as (fields, outcome, decisive, states, explored, paths), by the definition (see
+    ``_merge``): each group's cubes rebuilt per field, keyed by name and value set."""
+    groups = {}
+    for leaf in leaves:
+        if fine:
+            key = (tuple((id(s.span), s.value) for s in leaf.outcome.path), tuple(leaf.fields),
+                   outcome_key(leaf.outcome))
+        else:
+            key = (frozenset(leaf.fields), compared_outcome(leaf.outcome))
+        groups.setdefault(key, []).append(leaf)
+    rows = []
+    for group in groups.values():
+        names = list(group[0].fields)
+        cubes = [(dict(leaf.fields), leaf_states(leaf), (leaf,)) for leaf in group]
+        for name in reversed(names):
+            merged = {}
+            for cube, count, members in cubes:
+                rest = tuple((n, cube[n]) for n in names if n != name)
+                if rest in merged:
+                    into, total, joined = merged[rest]
+                    into[name] = into[name] | cube[name]
+                    merged[rest] = (into, total + count, joined + members)
+                else:
+                    merged[rest] = (dict(cube), count, members)
+            cubes = list(merged.values())
+        for cube, count, members in cubes:
+            first = members[0]
+            fields = {n: tuple(sorted(cube[n], key=_sort_key)) for n in names}
+            if fine or len(members) == 1:
+                rows.append((fields, first.outcome, first.decisive, count, first.explored, ()))
+                continue
+            shared = set.intersection(*({(s.span.file, s.span.line, repr(s.value)) for s in m.decisive}
+                                        for m in members))
+            decisive = tuple(s for s in first.decisive if (s.span.file, s.span.line, repr(s.value)) in shared)
+            rows.append((fields, first.outcome, decisive, count, frozenset().union(*(m.explored for m in members)),
+                         tuple(reference_merge(members, fine=True))))
+    return rows
+
+
+def row_tuple(row):
+    return (row.fields, row.outcome, row.decisive, row.leaves, row.explored, tuple(row_tuple(p) for p in row.paths))
+
+
+def same_steps(got, want):
+    """Step tuples alike, each step the very object of the leaf's path."""
+    return len(got) == len(want) and all(a is b for a, b in zip(got, want))
+
+
+def check_post(leaves, bad, fine):
+    """The fast post-processing of the raw ``leaves`` and ``bad`` gives what the definition gives."""
+    raw = [attrs.evolve(x, decisive=()) for x in leaves]
+    raw_bad = [attrs.evolve(x, decisive=()) for x in bad]
+    compared = None if fine else compared_outcome
+    got, got_bad = _with_decisive(raw, raw_bad, compared)
+    want, want_bad = reference_decisive(raw, raw_bad, compared)
+    assert [g.path for g in got] == [r.path for r in raw]
+    for leaf, steps in zip(got + got_bad, want + want_bad):
+        assert same_steps(leaf.decisive, steps), (leaf.decisive, steps)
+    assert [row_tuple(r) for r in _merge(got, fine)] == reference_merge(got, fine)
+
+
+# ---- random paths -------------------------------------------------------------------------
+#: a few places on two lines of one file (two spans share each line), plus a line of another
+SPANS = [Span("a.asl", 1 + i // 2, 1 + i % 2 * 10) for i in range(6)] + [Span("b.asl", 7, 1)]
+WRITTEN = Read("R", "F", 0, 0, 0, None, written=True)
+STATE = Read("R", "F", 0, 0, 0, None)
+STEPS = [PathStep(span, "c", value, reads) for span in SPANS for value in (False, True)
+         for reads in ((), (WRITTEN,), (STATE,))]
+
+
+@st.composite
+def path_sets(draw):
+    """Paths over :data:`STEPS` (often extending an earlier path, as the search's do), in any
+    order, each with one of a few outcomes; some infeasible."""
+    paths = []
+    for _ in range(draw(st.integers(1, 12))):
+        if paths and draw(st.booleans()):  # share a prefix of an earlier path
+            base = draw(st.sampled_from(paths))
+            prefix = list(base[:draw(st.integers(0, len(base)))])
+        else:
+            prefix = []
+        paths.append(tuple(prefix + draw(st.lists(st.sampled_from(STEPS), max_size=6))))
+    outcomes = [Outcome("returned", value=v, path=p) for v, p in
+                zip(draw(st.lists(st.integers(0, 2), min_size=len(paths), max_size=len(paths))), paths)]
+    leaves, bad = [], []
+    for path, outcome, infeasible in zip(paths, outcomes, draw(st.lists(st.booleans(), min_size=len(paths),
+                                                                       max_size=len(paths)))):
+        if infeasible and len(bad) < 3:
+            bad.append(Leaf({}, None, {}, (), error=ASLAssertionError(f"assertion failed {len(path) % 2}"),
+                            path=path))
+        else:
+            leaves.append(Leaf({}, outcome, {"R.F": frozenset((len(leaves) % 2,))}, (), path=path))
+    return leaves, bad
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(path_sets(), st.booleans())
+def test_decisive_steps_and_rows_of_random_paths_are_the_definitions(paths, fine):
+    leaves, bad = paths
+    check_post(leaves, bad, fine)
+
+
+# ---- real explorations --------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def tiny():
+    return load_spec(HERE / "spec")
+
+
+@pytest.mark.parametrize("fine", [False, True])
+@pytest.mark.parametrize("consistent", [True, False])
+@pytest.mark.parametrize("call", ["Decide()", "Consistent()", "Gated()", "Reserved()", "Overlap()", "TwoClasses()"])
+def test_tiny_spec_tables_are_the_definitions(tiny, call, consistent, fine):
+    table = explore(tiny, call, profile=PROFILE, consistent=consistent, fine=fine)
+    check_post(table.leaves, table.infeasible_leaves, fine)
+
+
+def test_a_single_path_is_the_definition(tiny):
+    table = explore(tiny, "Decide()", profile=PROFILE, fixed={"CTL<3:0>": 0})
+    assert len(table.leaves) == 1 and table.leaves[0].decisive
+    check_post(table.leaves, table.infeasible_leaves, False)
+
+
+@pytest.mark.parametrize("version, profile, call, fine, consistent", [
+    ("armarm-2025", "v9-sme", "CheckFPAdvSIMDEnabled64()", False, True),
+    ("armarm-2025", "default", "CheckVFPEnabled(TRUE)", True, True),
+    ("armv8.6", "default", "CheckFPAdvSIMDEnabled64()", False, True),
+    ("armv8.6", "no-el2", "CheckSVEEnabled()", True, False),
+])
+def test_bundled_spec_tables_are_the_definitions(version, profile, call, fine, consistent):
+    table = explore(load_spec(version), call, profile=profile, fine=fine, consistent=consistent)
+    assert len(table.leaves) >= 20
+    check_post(table.leaves, table.infeasible_leaves, fine)
