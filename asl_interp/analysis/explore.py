@@ -1602,14 +1602,17 @@ def _with_decisive(leaves: list[Leaf], bad: list[Leaf],
 
     out_leaves: list[Leaf] = []
     # Per depth of the previous path: the node it reached there; and where it met other
-    # paths: (depth, None) a branch other paths took the other way, (depth, lines) a node
-    # where others went on to other branches (a parting). A path sharing the first n steps
-    # (spans and values) shares the nodes and meetings above depth n.
+    # paths: [depth, None, ...] a branch other paths took the other way, [depth, lines, hit,
+    # first] a node where others went on to other branches (a parting), with the step it
+    # marks on that path (``hit``: the first from there that reads state on one of the
+    # lines, None if none; ``first``: the first that reads state, None if none, -1 not
+    # looked for). A path sharing the first n steps (spans and values) shares the nodes and
+    # meetings above depth n; sharing the first m steps (reads and all), it has the same
+    # steps that read state there, so a hit or first below m is its own too.
     nodes: list[dict] = [trie]
-    meetings: list[tuple[int, frozenset[tuple[str, int]] | None]] = []
+    meetings: list[list[Any]] = []
     # Per step of the previous path: whether it reads state, and its line if it does (else
-    # None). A path whose first m steps equal the previous path's (reads and all) shares
-    # those entries.
+    # None); the first m entries hold for the path sharing m steps.
     reading: list[bool] = []
     reading_on: list[tuple[str, int] | None] = []
     single = len(every) == 1
@@ -1624,36 +1627,46 @@ def _with_decisive(leaves: list[Leaf], bad: list[Leaf],
             arms = node[id(step.span)]
             if len(arms) > 1:
                 if relevant(arms):
-                    meetings.append((i, None))
+                    meetings.append([i, None, None, -1])
             elif len(node) > 1 and relevant(node):
                 parted = parted_at.get(id(node))
                 if parted is None:
                     parted = parted_at[id(node)] = frozenset(lines[k] for k in node)
-                meetings.append((i, parted))
+                meetings.append([i, parted, None, -1])
             node = arms[step.value]
             nodes.append(node)
         del reading[m:], reading_on[m:]
         reading += map(_READS_STATE, path[m:])
         reading_on += (lines[id(step.span)] if r else None for step, r in zip(path[m:], reading[m:]))
         chosen_at: set[int] = set()
-        for i, parted in meetings:
+        for meeting in meetings:
+            i, parted, hit, first = meeting
             if parted is None:
                 chosen_at.add(i)
                 continue
-            # the step the parting at i marks (see above): the first from i on that reads
-            # state on a line of ``parted``, else the first that reads state
-            j = None
-            for where in parted:
-                try:
-                    j = reading_on.index(where, i, len(path) if j is None else j)
-                except ValueError:
-                    pass
-            if j is None:
-                try:
-                    j = reading.index(True, i)
-                except ValueError:
-                    continue
-            chosen_at.add(j)
+            # The step the parting at i marks (see above): the first from i on that reads
+            # state on a line of ``parted``, else the first that reads state. Found on the
+            # previous path, it holds below ``known``; beyond, it is looked for from there.
+            known = m if i < n else 0
+            if hit is None or hit >= known:
+                hit, start = None, max(i, known)
+                for where in parted:
+                    try:
+                        hit = reading_on.index(where, start, len(path) if hit is None else hit)
+                    except ValueError:
+                        pass
+            if hit is not None:
+                j, first = hit, -1
+            else:
+                if first == -1 or first is None or first >= known:
+                    try:
+                        first = reading.index(True, i if first == -1 else max(i, known))
+                    except ValueError:
+                        first = None
+                j = first
+            meeting[2], meeting[3] = hit, first
+            if j is not None:
+                chosen_at.add(j)
         chosen = [path[i] for i in sorted(chosen_at)]
         if not chosen and single:
             chosen = [step for step in path if step.reads_state]
