@@ -2,7 +2,8 @@
 
 ``_with_decisive`` walks only the steps a path does not share with the path before it, and
 reuses what the shared steps found (trie nodes, meetings with other paths, which steps read
-state); ``_merge`` keys cubes by the other fields' value sets. Here both are checked against
+state); ``_merge`` keys cubes by the other fields' value sets (and paths by the numbers
+``_with_decisive`` gives them). Here both are checked against
 the definition written out directly (every path walked from the root of the trie, every cube
 rebuilt per field: the code before they were made fast), step for step and row for row:
 
@@ -134,12 +135,14 @@ def check_post(leaves, bad, fine):
     raw = [attrs.evolve(x, decisive=()) for x in leaves]
     raw_bad = [attrs.evolve(x, decisive=()) for x in bad]
     compared = None if fine else compared_outcome
-    got, got_bad = _with_decisive(raw, raw_bad, compared)
+    got, got_bad, path_of = _with_decisive(raw, raw_bad, compared)
     want, want_bad = reference_decisive(raw, raw_bad, compared)
     assert [g.path for g in got] == [r.path for r in raw]
     for leaf, steps in zip(got + got_bad, want + want_bad):
         assert same_steps(leaf.decisive, steps), (leaf.decisive, steps)
-    assert [row_tuple(r) for r in _merge(got, fine)] == reference_merge(got, fine)
+    rows = reference_merge(got, fine)
+    assert [row_tuple(r) for r in _merge(got, fine, path_of)] == rows
+    assert [row_tuple(r) for r in _merge(got, fine)] == rows
 
 
 # ---- random paths -------------------------------------------------------------------------

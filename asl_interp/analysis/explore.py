@@ -813,11 +813,11 @@ def explore(spec: Any, call: str, *, profile: str | Path | Profile = "default",
         part = _explore_parallel(search, part, stack, jobs, progress)
 
     with _young_collections():
-        leaves, bad = _with_decisive(part.leaves, part.bad, None if fine else compared_outcome)
+        leaves, bad, path_of = _with_decisive(part.leaves, part.bad, None if fine else compared_outcome)
         widths = _field_widths(spec, leaves + bad)
         facts = search.facts
         table = DecisionTable(
-            call=call, profile=prof.name, fixed=fixed, rows=_merge(leaves, fine), infeasible=_infeasible(bad),
+            call=call, profile=prof.name, fixed=fixed, rows=_merge(leaves, fine, path_of), infeasible=_infeasible(bad),
             leaves=leaves, infeasible_leaves=bad, runs=part.runs, seconds=time.monotonic() - start,
             widths=widths, spec_root=Path(spec.path), names=facts.value_names, left_out=part.left_out,
             consistent=consistent, fine=fine,
@@ -1521,8 +1521,8 @@ def _shared_steps(path: tuple[PathStep, ...], prev: tuple[PathStep, ...]) -> tup
     return m, n
 
 
-def _with_decisive(leaves: list[Leaf], bad: list[Leaf],
-                   compared: Callable[[Outcome], Any] | None = None) -> tuple[list[Leaf], list[Leaf]]:
+def _with_decisive(leaves: list[Leaf], bad: list[Leaf], compared: Callable[[Outcome], Any] | None = None,
+                   ) -> tuple[list[Leaf], list[Leaf], dict[int, int]]:
     """Fill each leaf's decisive steps: the branches where some other path of the
     exploration, identical up to that branch, went the other way. One step per source line.
     When nothing was open (a single path), every branch that examined state. With
@@ -1540,7 +1540,10 @@ def _with_decisive(leaves: list[Leaf], bad: list[Leaf],
     taken). Time is linear in the steps no earlier path shares: a path is compared with the
     one before it (in C), and only the steps after their common prefix are walked, on both
     passes (building the trie; finding where each path parts from the others), since the
-    search finds paths depth first and neighbours share most of their steps."""
+    search finds paths depth first and neighbours share most of their steps.
+
+    Also gives, per leaf out (by ``id``), a number for its path: the same for leaves whose
+    paths have the same steps (spans and values), and only for those (its end in the trie)."""
     every = leaves + bad
     trie: dict = {}
     lines: dict[int, tuple[str, int]] = {}
@@ -1601,6 +1604,8 @@ def _with_decisive(leaves: list[Leaf], bad: list[Leaf],
     parted_at: dict[int, frozenset[tuple[str, int]]] = {}  # id of a node -> the lines of its next steps
 
     out_leaves: list[Leaf] = []
+    path_of: dict[int, int] = {}
+    ends: dict[int, int] = {}  # id of a trie node a path ends at -> its number
     # Per depth of the previous path: the node it reached there; and where it met other
     # paths: [depth, None, ...] a branch other paths took the other way, [depth, lines, hit,
     # first] a node where others went on to other branches (a parting), with the step it
@@ -1677,8 +1682,10 @@ def _with_decisive(leaves: list[Leaf], bad: list[Leaf],
             if where not in seen:
                 seen.add(where)
                 out.append(step)
-        out_leaves.append(attrs.evolve(leaf, decisive=tuple(out)))
-    return out_leaves[:len(leaves)], out_leaves[len(leaves):]
+        done = attrs.evolve(leaf, decisive=tuple(out))
+        path_of[id(done)] = ends.setdefault(id(nodes[len(path)]), len(ends))
+        out_leaves.append(done)
+    return out_leaves[:len(leaves)], out_leaves[len(leaves):], path_of
 
 
 def leaf_states(leaf: Leaf) -> int:
@@ -1708,20 +1715,23 @@ def _path_key(outcome: Outcome) -> tuple:
     return tuple(map(id, map(_STEP_SPAN, path))), tuple(map(_STEP_VALUE, path))
 
 
-def _merge(leaves: Sequence[Leaf], fine: bool = True) -> list[Row]:
+def _merge(leaves: Sequence[Leaf], fine: bool = True, path_of: Mapping[int, int] | None = None) -> list[Row]:
     """Rows: leaves grouped by (path, fields read, outcome) (``fine``), or by (the fields
     read, the compared outcome) whatever their paths, each group merged into exact products
     (cubes) one field at a time. A row of several paths has the decisive steps all of them
     share (the same line going the same way), and ``paths`` the fine rows it joins.
 
-    Within a group every leaf reads the same names: a cube is the list of its value sets in
+    ``path_of``: a number per leaf (by ``id``) for its path, as :func:`_with_decisive` gives
+    them (a leaf's path is its outcome's); without it, the key is built from the outcome's
+    path. Within a group every leaf reads the same names: a cube is the list of its value sets in
     the first leaf's order of names, and merging over one field joins the cubes equal in
     all the others (a dict keyed by the others' sets): linear in leaves times fields."""
     groups: dict[tuple, list[Leaf]] = {}
     for leaf in leaves:
         assert leaf.outcome is not None
         if fine:
-            key = (_path_key(leaf.outcome), tuple(leaf.fields), outcome_key(leaf.outcome))
+            path = _path_key(leaf.outcome) if path_of is None else path_of[id(leaf)]
+            key = (path, tuple(leaf.fields), outcome_key(leaf.outcome))
         else:
             key = (frozenset(leaf.fields), compared_outcome(leaf.outcome))
         groups.setdefault(key, []).append(leaf)
@@ -1752,7 +1762,7 @@ def _merge(leaves: Sequence[Leaf], fine: bool = True) -> list[Row]:
             shared = set.intersection(*({(s.span.file, s.span.line, repr(s.value)) for s in m.decisive}
                                         for m in members))
             decisive = tuple(s for s in first.decisive if (s.span.file, s.span.line, repr(s.value)) in shared)
-            paths = tuple(_merge(members, fine=True))
+            paths = tuple(_merge(members, True, path_of))
             explored = frozenset().union(*(m.explored for m in members))
             rows.append(Row(fields, first.outcome, decisive, states, explored, paths))
     return rows
