@@ -216,3 +216,18 @@ def test_bundled_spec_tables_are_the_definitions(version, profile, call, fine, c
     table = explore(load_spec(version), call, profile=profile, fine=fine, consistent=consistent)
     assert len(table.leaves) >= 20
     check_post(table.leaves, table.infeasible_leaves, fine)
+
+
+def test_relpath_is_remembered_per_working_folder_for_relative_paths(tmp_path, monkeypatch):
+    """relpath remembers its answers; a relative path is read from the working folder it is
+    asked in, so moving elsewhere asks again."""
+    from asl_interp.analysis.explore import relpath
+
+    for name in ("one", "two"):
+        (tmp_path / name / "spec" / "sub").mkdir(parents=True)
+    monkeypatch.chdir(tmp_path / "one")
+    assert relpath("spec/sub/a.asl", Path("spec")) == "sub/a.asl"
+    assert relpath("spec/sub/a.asl", tmp_path / "two" / "spec") == "spec/sub/a.asl"
+    monkeypatch.chdir(tmp_path / "two")
+    assert relpath("spec/sub/a.asl", tmp_path / "two" / "spec") == "sub/a.asl"
+    assert relpath(str(tmp_path / "one" / "spec" / "x.asl"), tmp_path / "one" / "spec") == "x.asl"

@@ -2141,13 +2141,14 @@ def check_property(spec: Any, call: str, predicate: Callable[[Mapping[str, Any],
 
 def relpath(file: str, root: Path) -> str:
     """``file`` relative to the spec folder when inside it."""
-    return _relpath(file, root, os.getcwd())
+    return _relpath(file, root, "" if os.path.isabs(file) and root.is_absolute() else os.getcwd())
 
 
 @functools.lru_cache(maxsize=4096)
 def _relpath(file: str, root: Path, cwd: str) -> str:
-    # Remembered (by the working folder too: a relative path resolves from it): a table
-    # names the same few files on every row, and resolving a path asks the file system.
+    # Remembered (by the working folder too where a path is relative: it resolves from
+    # there): a table names the same few files on every row, and resolving a path asks the
+    # file system.
     try:
         return str(Path(file).resolve().relative_to(root.resolve()))
     except ValueError:
