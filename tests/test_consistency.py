@@ -303,7 +303,7 @@ def test_leaving_classes_out_where_they_open_keeps_every_leaf(spec, call, fixed,
                       for leaf in table.leaves)
 
     fast = explore_module.explore(spec, call, fixed=_fixed(fixed))
-    monkeypatch.setattr(explore_module._Search, "rejects", lambda self, choices: explore_module._Verdict(True))
+    monkeypatch.setattr(explore_module._Search, "verdict", lambda self, choices: explore_module._Verdict(True))
     slow = explore_module.explore(spec, call, fixed=_fixed(fixed))
     assert leaves(fast) == leaves(slow) and fast.states == slow.states
     assert fast.runs <= slow.runs

@@ -246,7 +246,7 @@ class ExploreMachine(Machine):
         #: Given by the search when the consistency rules apply: the judge's verdict on the
         #: states of a choice set (see _fork); ``left_out``: the parts _fork left out so far,
         #: by reason
-        self.rejects: Callable[[dict[Var, Any]], Any] | None = None
+        self.verdict: Callable[[dict[Var, Any]], Any] | None = None
         self.left_out: dict[str, int] = {}
 
         super().__init__(model, profile, unset=self._supply, on_missing_impdef=self._open_impdef,
@@ -330,7 +330,7 @@ class ExploreMachine(Machine):
 
     def _fork(self, var: Var, parts: Sequence[Any], fresh: bool = True) -> Any:
         """Take ``parts[0]`` in this run; queue every other part as a run of its own. With
-        ``rejects``, a part whose states all break a consistency rule is left out here
+        ``verdict``, a part whose states all break a consistency rule is left out here
         (counted in ``left_out``). When the run has not used the variable's value yet
         (``fresh``: it is asked now), it goes on with the first part left (its leaves, in
         the search's order, are the same: a part left out has none); otherwise, or when
@@ -338,10 +338,10 @@ class ExploreMachine(Machine):
         part taken."""
         if not self.open_questions:
             raise ProfileError(f"{var.key} is open")
-        if self.rejects is not None:
+        if self.verdict is not None:
             kept, first, whole = [], (), []
             for part in parts:
-                verdict = self.rejects({**self.choices, var: part})
+                verdict = self.verdict({**self.choices, var: part})
                 if not verdict.keep and not verdict.refined:
                     self.left_out[verdict.reasons[0]] = self.left_out.get(verdict.reasons[0], 0) + 1
                     first = first or verdict.reasons
@@ -931,7 +931,7 @@ class _Search:
                 known[var.key] |= var.mask
         return values, known
 
-    def rejects(self, choices: dict[Var, Any]) -> _Verdict:
+    def verdict(self, choices: dict[Var, Any]) -> _Verdict:
         """The judge's verdict on the states of ``choices``."""
         return self.judge.judge(choices, self.before(choices))
 
@@ -985,7 +985,7 @@ class _Search:
         if self.fixed:
             machine.apply_state(self.fixed)
         if judge is not None:
-            machine.rejects = self.rejects
+            machine.verdict = self.verdict
         leaf = bad = None
         reasons: Sequence[str] = ()
         refined: Sequence[dict[Var, Any]] = ()
