@@ -69,6 +69,7 @@ from typing import Any
 import attrs
 
 from ..errors import ASLError, Span, UsageError, suggest
+from ..lib.values import spread_bits
 from ..machine.outcome import Outcome, PathStep
 from ..machine.profile import Profile
 from ..machine.state import resolve_state
@@ -87,7 +88,6 @@ from .explore import (
     outcome_text,
     show_name,
     show_value,
-    spread_bits,
     step_json,
     step_line,
     where_text,

@@ -72,7 +72,7 @@ from ..errors import (
     source_line,
     suggest,
 )
-from ..lib.values import mask_bits
+from ..lib.values import mask_bits, spread_bits
 from ..lib.world import InstructionEnded, Read, TypeDesc
 from ..machine.machine import Machine
 from ..machine.outcome import Outcome, PathStep, compared_outcome
@@ -184,17 +184,6 @@ def off_profile(choices: Mapping[Var, Any], open_state: Mapping[str, tuple[int, 
             if m and all(x & m != pvalue & m for x in cls):
                 out.append(var)
     return frozenset(out)
-
-
-def spread_bits(index: int, mask: int) -> int:
-    """The ``index``-th value of the bits in ``mask`` (bits of ``index`` placed in order)."""
-    out, i = 0, 0
-    for b in range(mask.bit_length()):
-        if mask >> b & 1:
-            if index >> i & 1:
-                out |= 1 << b
-            i += 1
-    return out
 
 
 class ExploreMachine(Machine):

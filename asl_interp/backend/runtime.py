@@ -239,6 +239,11 @@ def fail(err: Exception) -> Any:
     raise err
 
 
+#: The most argument combinations an IMPLEMENTATION_DEFINED question keyed by values not
+#: computed yet is asked for before they are examined instead (see _impdef_key).
+MAX_KEYS = 256
+
+
 def _impdef_key(key_of: Any, args: tuple, td: TypeDesc, world: Any, span: Any) -> Any:
     """The key of an IMPLEMENTATION_DEFINED answer whose integer arguments ``args`` give the
     key ``key_of(*args)``. Where some are not computed yet (:class:`Derived`): when the World
@@ -248,17 +253,19 @@ def _impdef_key(key_of: Any, args: tuple, td: TypeDesc, world: Any, span: Any) -
     if not any(isinstance(a, Derived) for a in args):
         return key_of(*args)
     known = getattr(world, "known_answer", None)  # (a World the caller wrote may predate it)
-    if known is not None:
+    combos = 1
+    for a in args:
+        combos *= len(a.values) if isinstance(a, Derived) else 1
+    if known is not None and combos <= MAX_KEYS:  # (counted before any key is made)
         import itertools
 
         choices = [sorted(a.values) if isinstance(a, Derived) else (a,) for a in args]
         keys = list(dict.fromkeys(key_of(*combo) for combo in itertools.product(*choices)))
-        if len(keys) <= 256:
-            answers = [known(key, td) for key in keys]
-            if answers[0] is not None and all(a is not None and a == answers[0] for a in answers):
-                for key in keys:
-                    world.impdef(key, td, span)
-                return (answers[0],)
+        answers = [known(key, td) for key in keys]
+        if answers[0] is not None and all(a is not None and a == answers[0] for a in answers):
+            for key in keys:
+                world.impdef(key, td, span)
+            return (answers[0],)
     return key_of(*(a.resolved() if isinstance(a, Derived) else a for a in args))
 
 

@@ -32,6 +32,7 @@ Guarantees:
 
 from __future__ import annotations
 
+import operator
 import weakref
 
 from ..errors import ASLRuntimeError
@@ -183,7 +184,7 @@ class Unset(int):
     def __add__(self, other: Any) -> Any:
         if type(other) is int and other == 0:
             return self
-        return derive(_ADD, self, other)
+        return derive(operator.add, self, other)
 
     __radd__ = __add__
 
@@ -234,13 +235,13 @@ class Derived:
         return f"Derived({sorted(self.values)[:4]}{'...' if len(self.values) > 4 else ''})"
 
     def __add__(self, other: Any) -> Any:
-        return derive(_ADD, self, other)
+        return derive(operator.add, self, other)
 
     def __radd__(self, other: Any) -> Any:
-        return derive(_ADD, other, self)
+        return derive(operator.add, other, self)
 
     def __neg__(self) -> Any:
-        return derive(_SUB, 0, self)
+        return derive(operator.sub, 0, self)
 
 
 def _values(x: Any) -> frozenset | None:
@@ -253,11 +254,21 @@ def _values(x: Any) -> frozenset | None:
         width = mask.bit_count()
         if 1 << width > DERIVED_VALUES:
             return None
-        bits = [b for b in range(mask.bit_length()) if mask >> b & 1]
-        return frozenset(known | sum(((i >> k) & 1) << b for k, b in enumerate(bits)) for i in range(1 << width))
+        return frozenset(known | spread_bits(i, mask) for i in range(1 << width))
     if isinstance(x, int) and not isinstance(x, bool):
         return frozenset((x,))
     return None
+
+
+def spread_bits(index: int, mask: int) -> int:
+    """The ``index``-th value of the bits in ``mask`` (bits of ``index`` placed in order)."""
+    out, i = 0, 0
+    for b in range(mask.bit_length()):
+        if mask >> b & 1:
+            if index >> i & 1:
+                out |= 1 << b
+            i += 1
+    return out
 
 
 def _plain(x: Any) -> Any:
@@ -279,45 +290,17 @@ def derive(op: Any, a: Any, b: Any) -> Any:
     return op(_plain(a), _plain(b))
 
 
-def _ADD(x: int, y: int) -> int:
-    return x + y
-
-
-def _SUB(x: int, y: int) -> int:
-    return x - y
-
-
-def _MUL(x: int, y: int) -> int:
-    return x * y
-
-
-def _FLOORDIV(x: int, y: int) -> int:
-    return x // y
-
-
-def _MOD(x: int, y: int) -> int:
-    return x % y
-
-
-def _MIN(x: int, y: int) -> int:
-    return x if x <= y else y
-
-
-def _MAX(x: int, y: int) -> int:
-    return x if x >= y else y
-
-
 def minimum(a: Any, b: Any) -> Any:
     """ASL's ``Min`` of two integers (a :class:`Derived` one where either is not computed yet)."""
     if isinstance(a, (Unset, Derived)) or isinstance(b, (Unset, Derived)):
-        return derive(_MIN, a, b)
+        return derive(min, a, b)
     return a if a <= b else b
 
 
 def maximum(a: Any, b: Any) -> Any:
     """ASL's ``Max`` of two integers (a :class:`Derived` one where either is not computed yet)."""
     if isinstance(a, (Unset, Derived)) or isinstance(b, (Unset, Derived)):
-        return derive(_MAX, a, b)
+        return derive(max, a, b)
     return a if a >= b else b
 
 
@@ -384,7 +367,8 @@ for _name in ("__eq__", "__ne__", "__lt__", "__le__", "__gt__", "__ge__", "__has
         setattr(Derived, _name, _examining(_name))
 for _name in ("__and__", "__rand__", "__or__", "__ror__", "__lshift__", "__rshift__", "__rxor__"):
     setattr(Derived, _name, _examining(_name))
-for _name, _op in (("__sub__", _SUB), ("__mul__", _MUL), ("__floordiv__", _FLOORDIV), ("__mod__", _MOD)):
+for _name, _op in (("__sub__", operator.sub), ("__mul__", operator.mul), ("__floordiv__", operator.floordiv),
+                   ("__mod__", operator.mod)):
     for _cls in (Unset, Derived):
         setattr(_cls, _name, _deriving(_op))
         setattr(_cls, "__r" + _name[2:], _deriving(_op, True))
