@@ -801,7 +801,7 @@ def explore(spec: Any, call: str, *, profile: str | Path | Profile = "default",
     if stack:  # a long exploration: the rest in worker processes
         part = _explore_parallel(search, part, stack, jobs, progress)
 
-    with _young_collections():
+    with _no_collections():
         leaves, bad, path_of = _with_decisive(part.leaves, part.bad, None if fine else compared_outcome)
         widths = _field_widths(spec, leaves + bad)
         facts = search.facts
@@ -848,22 +848,33 @@ class _Part:
         self.runs += later.runs
 
 
-#: Runs between two collections of the youngest generation during a search (see
-#: :func:`_young_collections`).
-COLLECT_EVERY = 50
+def _unlink(machine: ExploreMachine) -> None:
+    """Drop what a run's machine holds once the search has taken what it needs: the machine,
+    the reads that found bits unset (each names its machine) and the hooks bound to it
+    refer to one another, so without this every run would leave a cycle for Python's
+    collector to find; what a leaf keeps (reads, steps, outcome) stays whole."""
+    machine.__dict__.clear()
 
 
 @contextlib.contextmanager
-def _young_collections() -> Iterator[None]:
-    """Python's cycle collector off while a search runs (restored after): left to itself it
-    walks the leaves found so far, and everything loaded, again and again (a third of an
-    exploration's time). The search collects the youngest generation, where a run's garbage
-    is, every :data:`COLLECT_EVERY` runs; the rest waits until the collector is back."""
+def _no_collections() -> Iterator[None]:
+    """Python's cycle collector off while a search runs, restored after. A run leaves no
+    cycles behind (:func:`_unlink`), so there is nothing for it to find meanwhile; left to
+    itself it would walk the leaves found so far, and everything loaded, again and again (a
+    third of an exploration's time). At the end what the search made goes to the oldest
+    generation without being walked (:func:`gc.freeze`, then :func:`gc.unfreeze` unless
+    the objects of this process were frozen already, as ``asl-interp`` and a pool of workers
+    do: then they join those), so the collector's next young collections do not walk every
+    leaf either."""
     collecting = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
+        frozen = gc.get_freeze_count()
+        gc.freeze()
+        if not frozen:
+            gc.unfreeze()
         if collecting:
             gc.enable()
 
@@ -946,13 +957,11 @@ class _Search:
         ``max_paths``, where the search in one process does; None: never, a worker's part is
         judged by the parent); ``progress`` as for :func:`explore`, counting ``before``."""
         done = 0
-        with _young_collections():
+        with _no_collections():
             while stack and not (done and until is not None and time.monotonic() > until) \
                     and not (wanted is not None and done >= TASK_MIN_RUNS and wanted()):
                 self.step(stack, part)
                 done += 1
-                if done % COLLECT_EVERY == 0:
-                    gc.collect(0)
                 if before is not None and before + len(part.leaves) > self.max_paths:
                     raise self.limit()
                 if progress is not None:
@@ -1006,25 +1015,27 @@ class _Search:
                 refined = verdict.refined
         stack.pop()
         part.runs += 1
+        pending, left_out, lines = machine.pending, machine.left_out, machine.lines
+        _unlink(machine)
         for reason in reasons:
             part.left_out[reason] = part.left_out.get(reason, 0) + 1
-        for reason, n in machine.left_out.items():
+        for reason, n in left_out.items():
             part.left_out[reason] = part.left_out.get(reason, 0) + n
         if leaf is not None:
             part.leaves.append(leaf)
         if bad is not None:
             part.bad.append(bad)
         if self.coverage:
-            for span in machine.lines:
+            for span in lines:
                 part.executed.setdefault(span.file, set()).add(span.line)
         stack.extend((more, True) for more in reversed(refined))
         if judge is None:
-            stack.extend((more, False) for more in reversed(machine.pending))
+            stack.extend((more, False) for more in reversed(pending))
             return
         # A run left open is judged before it runs: a class whose states all break a rule
         # is left out there, with everything its run would have opened below it.
         opened: list[tuple[dict[Var, Any], bool]] = []
-        for more in machine.pending:
+        for more in pending:
             verdict = judge.judge(more, self.before(more))
             for reason in verdict.reasons:
                 part.left_out[reason] = part.left_out.get(reason, 0) + 1
@@ -1318,7 +1329,9 @@ class _Judge:
             return node
         values = {**values, **assign}
         reads: list[Read] = []
-        ids = tuple(f.rule.id for f in broken(self.spec, self._probe(choices, values, known), self.call, reads))
+        probe = self._probe(choices, values, known)
+        ids = tuple(f.rule.id for f in broken(self.spec, probe, self.call, reads))
+        _unlink(probe)
         views = self.spec.model.views
         bits: dict[tuple[str, int], None] = {}
         for r in reads:

@@ -309,7 +309,7 @@ class Machine(World):
         # a step before the first read of unset bits holds none of them
         first = self._first_unset_step
         return tuple(self.path[:first]) + tuple(
-            s if all(type(r) is Read for r in s.reads)
+            s if not s.reads or all(type(r) is Read for r in s.reads)  # (most steps read nothing)
             else PathStep(s.span, s.condition, s.value, tuple(r if type(r) is Read else r.as_read() for r in s.reads))
             for s in self.path[first:])
 
