@@ -243,3 +243,26 @@ def test_a_short_circuit_that_parts_two_paths_is_decisive_on_both():
     for row in table.rows:
         assert [(s.span.line, s.text.split(" then")[0]) for s in row.decisive] == [
             (19, "if IsFeatureImplemented(FEAT_SME) && PSTATE.SM == '1' && !IsFullA64Enabled()")]
+
+
+def test_a_search_leaves_no_cycles_behind():
+    """The search runs with Python's cycle collector off (explore._no_collections): every run
+    must leave its machine and everything that refers to it to reference counting alone, or
+    an exploration of many runs would hold all their garbage until it ends."""
+    import gc
+
+    spec = load_spec("armv8.6")
+    explore(spec, "CheckVFPEnabled(TRUE)", profile="default")  # (warm: what loads once is not garbage)
+    gc.collect()
+    gc.set_debug(gc.DEBUG_SAVEALL)
+    try:
+        table = explore(spec, "CheckVFPEnabled(TRUE)", profile="default")
+        gc.collect()
+        machines = [o for o in gc.garbage if type(o).__name__ == "ExploreMachine"]
+        garbage = len(gc.garbage)
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+    assert table.runs > 100
+    assert machines == []
+    assert garbage < table.runs  # (what is left is not one cycle per run)

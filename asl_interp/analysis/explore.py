@@ -811,6 +811,7 @@ def explore(spec: Any, call: str, *, profile: str | Path | Profile = "default",
             widths=widths, spec_root=Path(spec.path), names=facts.value_names, left_out=part.left_out,
             consistent=consistent, fine=fine,
         )
+    search.judge = None  # (the judge holds one of the search's methods: a cycle)
     if coverage:
         executed = part.executed
         table.coverage = {
@@ -924,6 +925,7 @@ class _Search:
             if self.fixed:
                 start.apply_state(self.fixed)
             self._start = start.storage()
+            _unlink(start)
         values, known = dict(self._start[0]), dict(self._start[1])
         for var, cls in choices.items():
             if var.kind == "state":
