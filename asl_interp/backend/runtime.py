@@ -545,10 +545,7 @@ class Module:
         if self.generated.branches:
             log = world.read_log()
             on_branch = world.on_branch
-
-            def branch(span: Any, text: str, start: int, v: Any) -> Any:
-                on_branch(span, text, v, log[start:])
-                return v
+            branch = world.branch_since
 
             def arm(span: Any, text: str, reads: list, v: Any) -> Any:
                 on_branch(span, text, v, reads)
@@ -556,7 +553,7 @@ class Module:
 
             def short(span: Any, text: str, start: int, v: Any, decisive: bool) -> Any:
                 if v == decisive:
-                    on_branch(span, text, v, log[start:])
+                    branch(span, text, start, v)
                 return v
 
             ns["_RL"] = log

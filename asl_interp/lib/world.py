@@ -313,6 +313,12 @@ class World:
         """Every read recorded so far, in order (the generated code slices it for branches; the same list object every time)."""
         return []
 
+    def branch_since(self, span: Span, condition: str, start: int, value: Any) -> Any:
+        """:meth:`on_branch` with the reads :meth:`read_log` recorded from index ``start`` on;
+        returns ``value`` (what the generated code calls: a World may record it in one step)."""
+        self.on_branch(span, condition, value, self.read_log()[start:])
+        return value
+
 
 # ======================================================================================
 # An in-memory World (tests, ``asl-interp eval``)

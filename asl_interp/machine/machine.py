@@ -441,6 +441,11 @@ class Machine(World):
     def on_branch(self, span: Span, condition: str, value: Any, reads: list[Read]) -> None:
         self.path.append(_new_tuple(PathStep, (span, condition, value, tuple(reads))))
 
+    def branch_since(self, span: Span, condition: str, start: int, value: Any) -> Any:
+        # on_branch's step, made here (every branch of an instrumented run comes this way)
+        self.path.append(_new_tuple(PathStep, (span, condition, value, tuple(self.reads[start:]))))
+        return value
+
     def instruction(self, key: str, span: Span | None) -> Any:
         """The profile's ``[instruction]`` property ``key`` (condition, length, encoding,
         d_registers), or a ProfileError naming it and the spec line asking."""
