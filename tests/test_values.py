@@ -178,3 +178,28 @@ def test_restricting_unset_parts_keeps_each_run_of_kept_bits(parts, keep):
         else:
             expected.append((b, 1, o, ob))
     assert _restrict(parts, keep) == tuple(expected)
+
+
+@SETTINGS
+@given(unset_parts(), st.integers(0, (1 << 300) - 1), st.integers(0, (1 << 300) - 1))
+def test_unset_and_or_with_known_bits_keep_exactly_the_parts_left_unknown(parts, known, other):
+    """``&`` and ``|`` with an int keep the parts of the bits still unknown (the fast paths
+    for an operand that leaves every unknown bit alone give what restricting gives)."""
+    from asl_interp.lib.values import Unset, _restrict
+
+    mask = 0
+    for lo, w, _o, _olo in parts:
+        mask |= ((1 << w) - 1) << lo
+    if not mask:
+        return
+    u = Unset(known & ~mask, mask, parts)
+    for result, want_known, want_mask, want_parts in (
+            (u & other, known & ~mask & other, mask & other, _restrict(parts, other)),
+            (u | other, (known & ~mask) | other, mask & ~other, _restrict(parts, ~other)),
+            (u & (mask | other), known & ~mask & (mask | other), mask, parts),  # every unknown bit kept
+            (u | (other & ~mask), (known & ~mask) | (other & ~mask), mask, parts)):  # none of them set
+        if want_mask:
+            assert isinstance(result, Unset)
+            assert (int.__int__(result), result.mask, result.parts) == (want_known, want_mask, want_parts)
+        else:
+            assert not isinstance(result, Unset) and result == want_known

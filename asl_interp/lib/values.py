@@ -145,7 +145,9 @@ class Unset(int):
             return self.resolved() & other.resolved()
         if not isinstance(other, int):
             return NotImplemented
-        return Unset(int.__int__(self) & other, self.mask & other, _restrict(self.parts, other))
+        mask = self.mask
+        return Unset(int.__int__(self) & other, mask & other,
+                     self.parts if mask & other == mask else _restrict(self.parts, other))
 
     __rand__ = __and__
 
@@ -155,10 +157,10 @@ class Unset(int):
                 return self.resolved() | other.resolved()
             ones = int.__int__(self) | int.__int__(other)
             return Unset(ones, (self.mask | other.mask) & ~ones,
-                         _restrict(self.parts, ~int.__int__(other)) + _restrict(other.parts, ~int.__int__(self)))
+                         _kept(self.parts, self.mask, int.__int__(other)) + _kept(other.parts, other.mask, int.__int__(self)))
         if not isinstance(other, int):
             return NotImplemented
-        return Unset(int.__int__(self) | other, self.mask & ~other, _restrict(self.parts, ~other))
+        return Unset(int.__int__(self) | other, self.mask & ~other, _kept(self.parts, self.mask, other))
 
     __ror__ = __or__
 
@@ -318,6 +320,11 @@ def settled(v: Any) -> Any:
     if isinstance(v, Array):
         return Array(v.low, [settled(x) for x in v.items])
     return v
+
+
+def _kept(parts: tuple, mask: int, ones: int) -> tuple:
+    """``parts`` (of unknown bits ``mask``) less the bits ``ones`` sets (an ``|`` with them)."""
+    return parts if not mask & ones else _restrict(parts, ~ones)
 
 
 def _restrict(parts: tuple, keep: int) -> tuple:
