@@ -20,6 +20,7 @@ Guarantees:
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -596,7 +597,9 @@ class UnsetRead:
 
     def __init__(self, machine: Machine, register: str, field: str | None, high: int, low: int, span: Span | None,
                  storage: str, missing: int, shift: int, known: int):
-        self.machine = machine
+        # weakly: the machine's read log holds this read, and a cycle would leave every run
+        # that copied unset bits to the collector (the machine outlives every use of it)
+        self.machine = weakref.proxy(machine)
         self.register, self.field, self.high, self.low, self.span = register, field, high, low, span
         self.storage, self.missing, self.shift, self.known = storage, missing, shift, known
         self.examined = 0
