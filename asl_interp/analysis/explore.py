@@ -850,10 +850,10 @@ class _Part:
 
 
 def _unlink(machine: ExploreMachine) -> None:
-    """Drop what a run's machine holds once the search has taken what it needs: the machine,
-    the reads that found bits unset (each names its machine) and the hooks bound to it
-    refer to one another, so without this every run would leave a cycle for Python's
-    collector to find; what a leaf keeps (reads, steps, outcome) stays whole."""
+    """Drop what a run's machine holds once the search has taken what it needs: the machine
+    keeps hooks bound to itself (its answers to unset bits and open questions), so without
+    this every run would leave a cycle for Python's collector to find; what a leaf keeps
+    (reads, steps, outcome) stays whole."""
     machine.__dict__.clear()
 
 
