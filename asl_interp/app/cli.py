@@ -234,14 +234,27 @@ def _apply_common(args: argparse.Namespace) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the console script and of ``python -m asl_interp``."""
-    # what is imported lives as long as the process: the collector need not walk it again
+    """Run one command (``argv``: its words; default ``sys.argv[1:]``) in this process and
+    return its exit status."""
+    # what is imported lives as long as the command: the collector need not walk it again
     # and again while a short command starts (undone at the end, for in-process callers)
     gc.freeze()
     try:
         return _main(argv)
     finally:
         gc.unfreeze()
+
+
+def console() -> int:
+    """Entry point of the ``asl-interp`` console script and of ``python -m asl_interp``:
+    :func:`main` in a process that ends when it returns. What the command made stays out of
+    the collector's way (:func:`gc.freeze`): the collection Python makes as it exits would
+    otherwise walk all of it (seconds after a large exploration), to free memory the
+    process is about to give back anyway."""
+    gc.freeze()
+    rc = _main(None)
+    gc.freeze()
+    return rc
 
 
 def _main(argv: Sequence[str] | None) -> int:
