@@ -308,11 +308,12 @@ class Machine(World):
 
     def _final_steps(self) -> tuple[PathStep, ...]:
         # a step before the first read of unset bits holds none of them
+        # (the test for an UnsetRead among a step's reads runs in C: a path has hundreds of steps)
         first = self._first_unset_step
-        return tuple(self.path[:first]) + tuple(
-            s if not s.reads or all(type(r) is Read for r in s.reads)  # (most steps read nothing)
+        return (*self.path[:first], *[
+            s if not s.reads or UnsetRead not in map(type, s.reads)  # (most steps read nothing)
             else PathStep(s.span, s.condition, s.value, tuple(r if type(r) is Read else r.as_read() for r in s.reads))
-            for s in self.path[first:])
+            for s in self.path[first:]])
 
     def _unset_message(self, register: str, field: str | None, high: int, low: int, missing: int) -> str:
         """What to tell the user about the unset bits ``missing`` (relative to the read of
@@ -555,21 +556,16 @@ class Machine(World):
         unknown: dict[str, int] = {}
         copies: dict[str, tuple[Copy, ...]] = {}
         written: dict[str, int] = {}
-        names: list[str] = []
+        # what each write names, each name once, in the order first written
+        names: dict[str, tuple[str, int, int]] = {}
+        memo = self.model.memo
         for register, high, low, _value, _span in self.writes:
-            if register == "PSTATE":
-                name = self.model.field_named(register, high, low)
-                names.extend(f"PSTATE.{n}" for n in ([name] if name else self.model.fields_over(register, high, low)))
-            else:
-                names.append(register)
-        for name in dict.fromkeys(names):
-            if name.startswith("PSTATE."):
-                fld = self.model.registers["PSTATE"].fields[name.split(".", 1)[1]]
-                register, high, low = "PSTATE", fld.high, fld.low
-            else:
-                register, high, low = name, self.model.registers[name].width - 1, 0
-            storage, mask, shift = self._locate(register, high, low)
-            shown = "PC" if name == "_PC" else name
+            named = memo.get(("after", register, high, low))
+            if named is None:
+                named = memo["after", register, high, low] = self._after_names(register, high, low)
+            for shown, where in named:
+                names[shown] = where
+        for shown, (storage, mask, shift) in names.items():
             values[shown] = (self._value[storage] & mask) >> shift
             written[shown] = (self._written.get(storage, 0) & mask) >> shift
             have = self._copies.get(storage)
@@ -581,6 +577,18 @@ class Machine(World):
                     copies[shown] = tuple(Copy(lo, w, origin.register, origin.low + olo)
                                           for lo, w, origin, olo in _shifted(_restrict(have[1], mask), -shift))
         return After(values, unknown, copies, written)
+
+    def _after_names(self, register: str, high: int, low: int) -> tuple[tuple[str, tuple[str, int, int]], ...]:
+        """What :meth:`_after` lists for a write of bits ``high:low`` of ``register``: the
+        PSTATE fields it overlaps, else the whole register (``_PC`` shown as ``PC``), each with
+        where it lives (storage, mask, shift)."""
+        if register == "PSTATE":
+            name = self.model.field_named(register, high, low)
+            fields = self.model.registers["PSTATE"].fields
+            return tuple((f"PSTATE.{n}", self._locate("PSTATE", fields[n].high, fields[n].low))
+                         for n in ([name] if name else self.model.fields_over(register, high, low)))
+        return (("PC" if register == "_PC" else register,
+                 self._locate(register, self.model.registers[register].width - 1, 0)),)
 
 
 class UnsetRead:
