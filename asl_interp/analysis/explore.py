@@ -54,8 +54,8 @@ import gc
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from itertools import chain, compress, count
-from operator import attrgetter, itemgetter, ne
+from itertools import chain, compress, count, repeat
+from operator import itemgetter, ne
 from pathlib import Path
 from typing import Any
 
@@ -1450,9 +1450,12 @@ def _leaf(machine: ExploreMachine, choices: dict[Var, Any], outcome: Outcome | N
     fields: dict[str, frozenset] = {}
     explored: set[str] = set()
     by_storage: dict[str, list[tuple[Var, Any]]] = {}
+    answered: set[tuple[str, str]] = set()  # (kind, key) of the open answers and choices
     for var, cls in choices.items():
         if var.kind == "state":
             by_storage.setdefault(var.key, []).append((var, cls))
+        else:
+            answered.add((var.kind, var.key))
     views = machine.model.views
     # a read the spec examined only some bits of has no value; the bits it examined do
     with_value = {r.name for r in reads if r.value is not None}
@@ -1491,11 +1494,11 @@ def _leaf(machine: ExploreMachine, choices: dict[Var, Any], outcome: Outcome | N
                 fields[name] = frozenset((v >> low) & ((1 << (high - low + 1)) - 1) for v in cls)
                 explored.add(name)
     for key, value, _span in machine.impdefs:
-        if Var("impdef", key) in choices:
+        if ("impdef", key) in answered:
             fields.setdefault(key, frozenset([value]))
             explored.add(key)
     for which, choice, _span in machine.constraints:
-        if Var("constraint", which) in choices:
+        if ("constraint", which) in answered:
             name = f"ConstrainUnpredictable({which})"
             fields.setdefault(name, frozenset([choice]))
             explored.add(name)
@@ -1507,7 +1510,7 @@ _MIXED = object()
 #: A path step's span and value (PathStep is a named tuple)
 _STEP_SPAN = itemgetter(0)
 _STEP_VALUE = itemgetter(2)
-_READS_STATE = attrgetter("reads_state")
+_STEP_READS = itemgetter(3)
 #: What names a read and gives its width: register, field, high, low, label
 _READ_SHAPE = itemgetter(0, 1, 2, 3, 6)
 
@@ -1579,7 +1582,9 @@ def _with_decisive(leaves: list[Leaf], bad: list[Leaf], compared: Callable[[Outc
                     break
                 below[id(node)] = _MIXED
         node = trail[-1][1][path[n - 1].value] if n else trie
-        for i in range(n, len(path)):
+        end = len(path)
+        i = n
+        while i < end:  # through nodes earlier paths made, until the path leaves them
             step = path[i]
             span = step.span
             where = id(span)
@@ -1596,10 +1601,23 @@ def _with_decisive(leaves: list[Leaf], bad: list[Leaf], compared: Callable[[Outc
                     elif have is not key:
                         below[seen] = _MIXED
             trail.append((node, arms))
+            i += 1
             child = arms.get(step.value)
             if child is None:
-                child = arms[step.value] = {}
+                node = arms[step.value] = {}
+                break
             node = child
+        for i in range(i, end):  # the rest of the path makes new nodes: nothing to look up
+            step = path[i]
+            span = step.span
+            where = id(span)
+            arms = node[where] = {}
+            if where not in lines:
+                lines[where] = (span.file, span.line)
+            if compared is not None:
+                below[id(node)] = below[id(arms)] = key
+            trail.append((node, arms))
+            node = arms[step.value] = {}
         prev, prev_key = path, key
 
     def relevant(d: dict) -> bool:
@@ -1645,8 +1663,13 @@ def _with_decisive(leaves: list[Leaf], bad: list[Leaf], compared: Callable[[Outc
             node = arms[step.value]
             nodes.append(node)
         del reading[m:], reading_on[m:]
-        reading += map(_READS_STATE, path[m:])
-        reading_on += (lines[id(step.span)] if r else None for step, r in zip(path[m:], reading[m:]))
+        reading += repeat(False, len(path) - m)
+        reading_on += repeat(None, len(path) - m)
+        for j in compress(count(m), map(_STEP_READS, path[m:])):  # (most steps read nothing)
+            step = path[j]
+            if step.reads_state:
+                reading[j] = True
+                reading_on[j] = lines[id(step.span)]
         chosen_at: set[int] = set()
         for meeting in meetings:
             i, parted, hit, first = meeting
