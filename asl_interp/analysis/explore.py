@@ -1456,33 +1456,33 @@ def _leaf(machine: ExploreMachine, choices: dict[Var, Any], outcome: Outcome | N
             by_storage.setdefault(var.key, []).append((var, cls))
         else:
             answered.add((var.kind, var.key))
-    views = machine.model.views
+    locate = machine._locate
     # a read the spec examined only some bits of has no value; the bits it examined do
     with_value = {r.name for r in reads if r.value is not None}
     examined = [d for d in machine.defaulted if d.name not in with_value]
     named: dict[str, int] = {}  # storage -> the bits the fields below name
-    for r in [*reads, *examined]:
-        if r.value is None:  # read while unset and only copied: it decides nothing here
+    for r in chain(reads, examined):
+        value = r.value
+        if value is None:  # read while unset and only copied: it decides nothing here
             continue
-        view = views[r.register]
-        candidates = by_storage.get(view.storage)
-        shift = r.low + view.offset
-        mask = ((1 << (r.high - r.low + 1)) - 1) << shift
-        named[view.storage] = named.get(view.storage, 0) | mask
+        storage, mask, shift = locate(r.register, r.high, r.low)
+        candidates = by_storage.get(storage)
+        named[storage] = named.get(storage, 0) | mask
         if not candidates:
-            fields[r.name] = frozenset((r.value,))
+            fields[r.name] = frozenset((value,))
             continue
         overlapping = [(var, cls) for var, cls in candidates if var.mask & mask]
+        name = r.name
         if overlapping:
-            explored.add(r.name)
+            explored.add(name)
         # Every value the read stands for: its fixed bits, and each open class's members.
         covered = 0
         for var, _cls in overlapping:
             covered |= var.mask
-        combos = {(r.value << shift) & mask & ~covered}
+        combos = {(value << shift) & mask & ~covered}
         for var, cls in overlapping:
             combos = {c | (v & var.mask & mask) for c in combos for v in cls}
-        fields[r.name] = frozenset((c & mask) >> shift for c in combos)
+        fields[name] = frozenset((c & mask) >> shift for c in combos)
     # A class the run took from an earlier one whose bits no read above names: the run read
     # them only beside bits it never examined (``case FPEN of when 'x0'`` with FPEN<0>
     # chosen before and FPEN<1> never set), so the read has no value; the class decided
