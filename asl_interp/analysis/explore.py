@@ -1528,6 +1528,18 @@ def _shared_steps(path: tuple[PathStep, ...], prev: tuple[PathStep, ...]) -> tup
     return m, n
 
 
+class _Tail:
+    """(In :func:`_with_decisive`'s trie of paths) the nodes of ``path`` from depth ``at`` on,
+    not made: one path went there, no other yet (``key``: its compared outcome). A path
+    that reaches it makes the node at ``at`` and moves it one step down; the path's nodes
+    below it are its own alone, and meet no other."""
+
+    __slots__ = ("path", "at", "key")
+
+    def __init__(self, path: tuple[PathStep, ...], at: int, key: Any):
+        self.path, self.at, self.key = path, at, key
+
+
 def _with_decisive(leaves: list[Leaf], bad: list[Leaf], compared: Callable[[Outcome], Any] | None = None,
                    ) -> tuple[list[Leaf], list[Leaf], dict[int, int]]:
     """Fill each leaf's decisive steps: the branches where some other path of the
@@ -1560,9 +1572,29 @@ def _with_decisive(leaves: list[Leaf], bad: list[Leaf], compared: Callable[[Outc
     keys: dict[Any, Any] = {}
     # per path, how many first steps it shares with the path before it (_shared_steps)
     shared: list[tuple[int, int]] = []
+    # per path, the _Tail it left where it parted from every path before it (None if none)
+    tails: list[_Tail | None] = []
     prev: tuple[PathStep, ...] = ()
     prev_key: Any = None
     trail: list[tuple[dict, dict]] = []  # per step of the previous path: (node, arms) it went through
+
+    def made(tail: _Tail) -> dict:
+        """The node at ``tail.at`` of the tail's path (the tail moves one step down)."""
+        path, at = tail.path, tail.at
+        tail.at = at + 1
+        if at == len(path):
+            return {}  # where the path ends (a path that reaches it marks it)
+        step = path[at]
+        span = step.span
+        where = id(span)
+        arms = {step.value: tail}
+        node = {where: arms}
+        if where not in lines:
+            lines[where] = (span.file, span.line)
+        if compared is not None:
+            below[id(node)] = below[id(arms)] = tail.key
+        return node
+
     for leaf in every:
         key = (compared(leaf.outcome) if leaf.outcome is not None else ("assertion", leaf.error.message)) \
             if compared is not None else None
@@ -1573,7 +1605,8 @@ def _with_decisive(leaves: list[Leaf], bad: list[Leaf], compared: Callable[[Outc
         del trail[n:]
         if compared is not None and key is not prev_key:
             # The shared steps' nodes hold the previous path's outcome: now they are mixed.
-            # Deepest first, until one is mixed already (above a mixed node all are).
+            # Deepest first, until one is mixed already (above a mixed node all are); the
+            # nodes below the trail (made from the previous path's tail) are marked below.
             for node, arms in reversed(trail):
                 if below[id(arms)] is _MIXED:
                     break
@@ -1581,10 +1614,18 @@ def _with_decisive(leaves: list[Leaf], bad: list[Leaf], compared: Callable[[Outc
                 if below[id(node)] is _MIXED:
                     break
                 below[id(node)] = _MIXED
-        node = trail[-1][1][path[n - 1].value] if n else trie
-        end = len(path)
-        i = n
-        while i < end:  # through nodes earlier paths made, until the path leaves them
+        # From the deepest node the trail knows (a shared step further down is in the
+        # previous path's tail, made as the walk reaches it).
+        i = len(trail)
+        if i:
+            arms, value = trail[-1][1], path[i - 1].value
+            node = arms[value]
+            if type(node) is _Tail:
+                node = arms[value] = made(node)
+        else:
+            node = trie
+        tail = None
+        for i in range(i, len(path)):
             step = path[i]
             span = step.span
             where = id(span)
@@ -1601,23 +1642,14 @@ def _with_decisive(leaves: list[Leaf], bad: list[Leaf], compared: Callable[[Outc
                     elif have is not key:
                         below[seen] = _MIXED
             trail.append((node, arms))
-            i += 1
-            child = arms.get(step.value)
-            if child is None:
-                node = arms[step.value] = {}
+            value = step.value
+            node = arms.get(value)
+            if node is None:  # no path went this way: the rest of the path is its own
+                tail = arms[value] = _Tail(path, i + 1, key)
                 break
-            node = child
-        for i in range(i, end):  # the rest of the path makes new nodes: nothing to look up
-            step = path[i]
-            span = step.span
-            where = id(span)
-            arms = node[where] = {}
-            if where not in lines:
-                lines[where] = (span.file, span.line)
-            if compared is not None:
-                below[id(node)] = below[id(arms)] = key
-            trail.append((node, arms))
-            node = arms[step.value] = {}
+            if type(node) is _Tail:
+                node = arms[value] = made(node)
+        tails.append(tail)
         prev, prev_key = path, key
 
     def relevant(d: dict) -> bool:
@@ -1643,13 +1675,15 @@ def _with_decisive(leaves: list[Leaf], bad: list[Leaf], compared: Callable[[Outc
     reading: list[bool] = []
     reading_on: list[tuple[str, int] | None] = []
     single = len(every) == 1
-    for leaf, (m, n) in zip(every, shared):
+    for leaf, (m, n), tail in zip(every, shared, tails):
         path = leaf.path
         del nodes[n + 1:]
         while meetings and meetings[-1][0] >= n:
             meetings.pop()
         node = nodes[n]
-        for i in range(n, len(path)):
+        # the nodes of the path's own tail (one step each, no other path) meet nothing
+        stop = tail.at if tail is not None and tail.at <= len(path) else len(path)
+        for i in range(n, stop):
             step = path[i]
             arms = node[id(step.span)]
             if len(arms) > 1:
@@ -1669,7 +1703,7 @@ def _with_decisive(leaves: list[Leaf], bad: list[Leaf], compared: Callable[[Outc
             step = path[j]
             if step.reads_state:
                 reading[j] = True
-                reading_on[j] = lines[id(step.span)]
+                reading_on[j] = (step.span.file, step.span.line)
         chosen_at: set[int] = set()
         for meeting in meetings:
             i, parted, hit, first = meeting
@@ -1710,7 +1744,7 @@ def _with_decisive(leaves: list[Leaf], bad: list[Leaf], compared: Callable[[Outc
                 seen.add(where)
                 out.append(step)
         done = attrs.evolve(leaf, decisive=tuple(out))
-        path_of[id(done)] = ends.setdefault(id(nodes[len(path)]), len(ends))
+        path_of[id(done)] = ends.setdefault(id(nodes[stop]), len(ends))  # (a tail where it is the path's alone)
         out_leaves.append(done)
     return out_leaves[:len(leaves)], out_leaves[len(leaves):], path_of
 
