@@ -595,7 +595,7 @@ def outcome_key(outcome: Outcome) -> tuple:
 def json_value(v: Any) -> Any:
     """A value as JSON can hold it (ASL values other than booleans, integers and strings as
     their printed form)."""
-    if v is None or isinstance(v, bool | int | str):
+    if v is None or isinstance(v, (bool, int, str)):  # (a tuple: a union is made again at each call)
         return v
     return str(v)
 
@@ -1830,7 +1830,7 @@ def _merge(leaves: Sequence[Leaf], fine: bool = True, path_of: Mapping[int, int]
 
 
 def _sort_key(v: Any) -> tuple:
-    return (str(type(v)), v if isinstance(v, int | str) else str(v))
+    return (str(type(v)), v if isinstance(v, (int, str)) else str(v))
 
 
 def _infeasible(bad: Sequence[Leaf]) -> list[Infeasible]:

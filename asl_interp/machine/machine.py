@@ -24,8 +24,6 @@ import weakref
 from collections.abc import Callable, Mapping
 from typing import Any
 
-import attrs
-
 from ..errors import ProfileError, Span, StateError, suggest
 from ..lib.values import Record, Unset, _restrict, settled
 from ..lib.world import ExceptionEntry, InstructionEnded, Read, TypeDesc, World
@@ -470,21 +468,7 @@ class Machine(World):
     # ---- outcomes -----------------------------------------------------------------------
     def outcome(self, entry: ExceptionEntry | None = None, value: Any = None) -> Outcome:
         """The :class:`Outcome` so far: an exception entry, or a return with ``value``."""
-        common = dict(
-            via_undefined=self.via_undefined,
-            reads=first_reads(self.final_reads()),
-            path=self.final_path(),
-            copied=first_reads(self.copied),
-            from_profile=first_reads(self.profile_reads),
-            unknowns=tuple(self.unknowns),
-            lines=tuple(self.lines),
-            choices=tuple(ChoiceUse(which, choice, self.constraint_sources.get(i, "exploration"), span)
-                          for i, (which, choice, span) in enumerate(self.constraints)),
-            impdefs=tuple(ImpdefUse(key, value, self.impdef_sources.get(i, "exploration"), span)
-                          for i, (key, value, span) in enumerate(self.impdefs)),
-            warnings=tuple(self.warnings),
-            defaulted=first_reads(self.defaulted) if self.unset == "zero" else (),
-        )
+        common = self._records()
         if entry is None:
             return Outcome("returned", value=settled(value), **common)
         entry = entry.replace(**{f: settled(getattr(entry, f)) for f in ("ec", "il", "iss", "vector_offset")})
@@ -502,6 +486,25 @@ class Machine(World):
             **common,
         )
 
+    def _records(self) -> dict[str, Any]:
+        """The fields of every :class:`Outcome` of this run, whatever ended it: what it read,
+        decided, used and was told."""
+        return dict(
+            via_undefined=self.via_undefined,
+            reads=first_reads(self.final_reads()),
+            path=self.final_path(),
+            copied=first_reads(self.copied),
+            from_profile=first_reads(self.profile_reads),
+            unknowns=tuple(self.unknowns),
+            lines=tuple(self.lines),
+            choices=tuple(ChoiceUse(which, choice, self.constraint_sources.get(i, "exploration"), span)
+                          for i, (which, choice, span) in enumerate(self.constraints)),
+            impdefs=tuple(ImpdefUse(key, value, self.impdef_sources.get(i, "exploration"), span)
+                          for i, (key, value, span) in enumerate(self.impdefs)),
+            warnings=tuple(self.warnings),
+            defaulted=first_reads(self.defaulted) if self.unset == "zero" else (),
+        )
+
     def ended(self, payload: Any) -> Outcome:
         """The :class:`Outcome` of an evaluation that an ``EvaluationEnded`` carrying
         ``payload`` stopped: the end of the instruction (:meth:`outcome_after`) or a spec
@@ -516,7 +519,7 @@ class Machine(World):
     def outcome_after(self, end: InstructionEnded) -> Outcome:
         """The :class:`Outcome` of a run the text took to ``EndOfInstruction()``: read from
         the state it left (see :class:`Outcome`), the entry routine it called observed."""
-        base = self.outcome()
+        records = self._records()
         entry = self.calls[0] if self.calls else None
         fields = self.model.registers["PSTATE"].fields if "PSTATE" in self.model.registers else {}
 
@@ -534,13 +537,13 @@ class Machine(World):
             exception = record.fields["exceptype"] if record is not None else None
         after = self._after()
         view = handler_view(self.model, after, target_state="AArch32" if aarch32 else "AArch64", el=el, mode=mode)
-        return attrs.evolve(base, kind="exception" if entry is not None else "returned", target_el=target_el,
-                            target_state="AArch32" if aarch32 else "AArch64", mode=mode, exception=exception,
-                            ec=view.ec, il=view.il, iss=view.iss, vector_offset=view.vector_offset,
-                            boundary=entry[0] if entry is not None else None, pc=view.pc, vector=view.vector,
-                            entered_at=entry[2:] if entry is not None else None,
-                            after=after.values, after_unknown=after.origins(self.model), after_copies=after.copies,
-                            after_written=after.written)
+        return Outcome(kind="exception" if entry is not None else "returned", target_el=target_el,
+                       target_state="AArch32" if aarch32 else "AArch64", mode=mode, exception=exception,
+                       ec=view.ec, il=view.il, iss=view.iss, vector_offset=view.vector_offset,
+                       boundary=entry[0] if entry is not None else None, pc=view.pc, vector=view.vector,
+                       entered_at=entry[2:] if entry is not None else None,
+                       after=after.values, after_unknown=after.origins(self.model), after_copies=after.copies,
+                       after_written=after.written, **records)
 
     def _mode_name(self, value: int) -> str:
         """The AArch32 mode ``value`` as its M32_ constant names it, without the prefix."""
