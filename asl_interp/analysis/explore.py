@@ -1634,13 +1634,15 @@ def _with_decisive(leaves: list[Leaf], bad: list[Leaf], compared: Callable[[Outc
                 arms = node[where] = {}
                 if where not in lines:
                     lines[where] = (span.file, span.line)
-            if compared is not None:
-                for seen in (id(node), id(arms)):
-                    have = below.get(seen)
-                    if have is None:
-                        below[seen] = key
-                    elif have is not key:
-                        below[seen] = _MIXED
+            if compared is not None:  # (the node and the arms marked alike, written out)
+                seen = id(node)
+                have = below.get(seen)
+                if have is not key and have is not _MIXED:
+                    below[seen] = key if have is None else _MIXED
+                seen = id(arms)
+                have = below.get(seen)
+                if have is not key and have is not _MIXED:
+                    below[seen] = key if have is None else _MIXED
             trail.append((node, arms))
             value = step.value
             node = arms.get(value)
