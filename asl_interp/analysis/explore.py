@@ -55,7 +55,7 @@ import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from itertools import chain, compress, count, repeat
-from operator import itemgetter, ne
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -75,7 +75,7 @@ from ..errors import (
 from ..lib.values import mask_bits, spread_bits
 from ..lib.world import InstructionEnded, Read, TypeDesc
 from ..machine.machine import Machine
-from ..machine.outcome import Outcome, PathStep, compared_outcome
+from ..machine.outcome import Outcome, PathStep, compared_outcome, equal_steps
 from ..machine.profile import Profile
 from ..machine.state import flatten_state, resolve_state
 from ..syntax import ast
@@ -984,6 +984,8 @@ class _Search:
                                  open_state=self.open_state, off_base=self.off_base)
         if self.fixed:
             machine.apply_state(self.fixed)
+        if part.leaves:  # its leaf's path shares the steps it has in common with the last one's
+            machine.like = part.leaves[-1].path
         if judge is not None:
             machine.verdict = self.verdict
         leaf = bad = None
@@ -1521,7 +1523,7 @@ def _shared_steps(path: tuple[PathStep, ...], prev: tuple[PathStep, ...]) -> tup
     objects) with equal values, as the trie of :func:`_with_decisive` tells steps apart
     (n >= m; most often a few more)."""
     end = min(len(path), len(prev))
-    m = next(compress(count(), map(ne, path, prev)), end)
+    m = equal_steps(path, prev)
     n = m
     while n < end and path[n].span is prev[n].span and path[n].value == prev[n].value:
         n += 1

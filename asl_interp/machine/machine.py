@@ -29,7 +29,7 @@ from ..lib.values import Record, Unset, _restrict, settled
 from ..lib.world import ExceptionEntry, InstructionEnded, Read, TypeDesc, World
 from .after import After, Copy, handler_view
 from .model import MachineModel
-from .outcome import ChoiceUse, ImpdefUse, Outcome, PathStep, UnknownUse, first_reads
+from .outcome import ChoiceUse, ImpdefUse, Outcome, PathStep, UnknownUse, equal_steps, first_reads
 from .profile import Profile, check_profile_questions
 from .state import Constants, StateWrite, resolve_state, typed_answer
 
@@ -294,15 +294,26 @@ class Machine(World):
             return list(self.reads)
         return [r if type(r) is Read else r.as_read() for r in self.reads]
 
+    #: A path of an earlier run (an exploration's previous leaf's): :meth:`final_path` gives
+    #: its step objects for the first steps equal to them in everything, so that the paths
+    #: of many runs share their steps instead of each keeping its own copies.
+    like: tuple[PathStep, ...] = ()
+
     def final_path(self) -> tuple[PathStep, ...]:
-        """The decided branches, their reads as :meth:`final_reads` gives them."""
+        """The decided branches, their reads as :meth:`final_reads` gives them (the first
+        steps equal to :attr:`like`'s are its objects)."""
         if not self.unset_reads:
-            return tuple(self.path)
+            return self._like(tuple(self.path))
         key = (len(self.path), len(self.defaulted))  # nothing else changes what this gives
         if self._final_path is not None and self._final_path[0] == key:
             return self._final_path[1]
-        self._final_path = (key, self._final_steps())
+        self._final_path = (key, self._like(self._final_steps()))
         return self._final_path[1]
+
+    def _like(self, path: tuple[PathStep, ...]) -> tuple[PathStep, ...]:
+        """``path`` with its first steps equal to :attr:`like`'s taken from it."""
+        n = equal_steps(path, self.like) if self.like else 0
+        return self.like[:n] + path[n:] if n else path
 
     def _final_steps(self) -> tuple[PathStep, ...]:
         # a step before the first read of unset bits holds none of them
