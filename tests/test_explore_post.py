@@ -25,7 +25,7 @@ from asl_interp.analysis.explore import Leaf, _merge, _sort_key, _with_decisive,
 from asl_interp.app.api import load_spec
 from asl_interp.errors import ASLAssertionError, Span
 from asl_interp.lib.world import Read
-from asl_interp.machine.outcome import Outcome, PathStep, compared_outcome
+from asl_interp.machine.outcome import Outcome, PathStep, compared_outcome, equal_steps
 
 HERE = Path(__file__).resolve().parent / "explore"
 PROFILE = str(HERE / "profile.toml")
@@ -216,6 +216,21 @@ def test_bundled_spec_tables_are_the_definitions(version, profile, call, fine, c
     table = explore(load_spec(version), call, profile=profile, fine=fine, consistent=consistent)
     assert len(table.leaves) >= 20
     check_post(table.leaves, table.infeasible_leaves, fine)
+
+
+def test_a_leaf_shares_the_steps_it_has_in_common_with_the_leaf_before_it():
+    """The search gives each run the last leaf's path (Machine.like): the run's path, in its
+    leaf and its outcome, holds that path's very step objects for the first steps equal to
+    them in everything, and its own beyond (what the table says is the same: the golden and
+    CLI tests)."""
+    table = explore(load_spec("armv8.6"), "CheckFPAdvSIMDEnabled64()", profile="default")
+    shared = 0
+    for prev, leaf in zip(table.leaves, table.leaves[1:]):
+        n = equal_steps(leaf.path, prev.path)
+        assert same_steps(leaf.path[:n], prev.path[:n])
+        assert same_steps(leaf.outcome.path, leaf.path)
+        shared += n
+    assert shared > len(table.leaves)
 
 
 def test_relpath_is_remembered_per_working_folder_for_relative_paths(tmp_path, monkeypatch):

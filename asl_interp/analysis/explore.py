@@ -54,8 +54,8 @@ import gc
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from itertools import chain, compress, count
-from operator import attrgetter, itemgetter, ne
+from itertools import chain, compress, count, repeat
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -75,7 +75,7 @@ from ..errors import (
 from ..lib.values import mask_bits, spread_bits
 from ..lib.world import InstructionEnded, Read, TypeDesc
 from ..machine.machine import Machine
-from ..machine.outcome import Outcome, PathStep, compared_outcome
+from ..machine.outcome import Outcome, PathStep, compared_outcome, equal_steps
 from ..machine.profile import Profile
 from ..machine.state import flatten_state, resolve_state
 from ..syntax import ast
@@ -595,7 +595,7 @@ def outcome_key(outcome: Outcome) -> tuple:
 def json_value(v: Any) -> Any:
     """A value as JSON can hold it (ASL values other than booleans, integers and strings as
     their printed form)."""
-    if v is None or isinstance(v, bool | int | str):
+    if v is None or isinstance(v, (bool, int, str)):  # (a tuple: a union is made again at each call)
         return v
     return str(v)
 
@@ -984,6 +984,8 @@ class _Search:
                                  open_state=self.open_state, off_base=self.off_base)
         if self.fixed:
             machine.apply_state(self.fixed)
+        if part.leaves:  # its leaf's path shares the steps it has in common with the last one's
+            machine.like = part.leaves[-1].path
         if judge is not None:
             machine.verdict = self.verdict
         leaf = bad = None
@@ -1450,36 +1452,39 @@ def _leaf(machine: ExploreMachine, choices: dict[Var, Any], outcome: Outcome | N
     fields: dict[str, frozenset] = {}
     explored: set[str] = set()
     by_storage: dict[str, list[tuple[Var, Any]]] = {}
+    answered: set[tuple[str, str]] = set()  # (kind, key) of the open answers and choices
     for var, cls in choices.items():
         if var.kind == "state":
             by_storage.setdefault(var.key, []).append((var, cls))
-    views = machine.model.views
+        else:
+            answered.add((var.kind, var.key))
+    locate = machine._locate
     # a read the spec examined only some bits of has no value; the bits it examined do
     with_value = {r.name for r in reads if r.value is not None}
     examined = [d for d in machine.defaulted if d.name not in with_value]
     named: dict[str, int] = {}  # storage -> the bits the fields below name
-    for r in [*reads, *examined]:
-        if r.value is None:  # read while unset and only copied: it decides nothing here
+    for r in chain(reads, examined):
+        value = r.value
+        if value is None:  # read while unset and only copied: it decides nothing here
             continue
-        view = views[r.register]
-        candidates = by_storage.get(view.storage)
-        shift = r.low + view.offset
-        mask = ((1 << (r.high - r.low + 1)) - 1) << shift
-        named[view.storage] = named.get(view.storage, 0) | mask
+        storage, mask, shift = locate(r.register, r.high, r.low)
+        candidates = by_storage.get(storage)
+        named[storage] = named.get(storage, 0) | mask
         if not candidates:
-            fields[r.name] = frozenset((r.value,))
+            fields[r.name] = frozenset((value,))
             continue
         overlapping = [(var, cls) for var, cls in candidates if var.mask & mask]
+        name = r.name
         if overlapping:
-            explored.add(r.name)
+            explored.add(name)
         # Every value the read stands for: its fixed bits, and each open class's members.
         covered = 0
         for var, _cls in overlapping:
             covered |= var.mask
-        combos = {(r.value << shift) & mask & ~covered}
+        combos = {(value << shift) & mask & ~covered}
         for var, cls in overlapping:
             combos = {c | (v & var.mask & mask) for c in combos for v in cls}
-        fields[r.name] = frozenset((c & mask) >> shift for c in combos)
+        fields[name] = frozenset((c & mask) >> shift for c in combos)
     # A class the run took from an earlier one whose bits no read above names: the run read
     # them only beside bits it never examined (``case FPEN of when 'x0'`` with FPEN<0>
     # chosen before and FPEN<1> never set), so the read has no value; the class decided
@@ -1491,11 +1496,11 @@ def _leaf(machine: ExploreMachine, choices: dict[Var, Any], outcome: Outcome | N
                 fields[name] = frozenset((v >> low) & ((1 << (high - low + 1)) - 1) for v in cls)
                 explored.add(name)
     for key, value, _span in machine.impdefs:
-        if Var("impdef", key) in choices:
+        if ("impdef", key) in answered:
             fields.setdefault(key, frozenset([value]))
             explored.add(key)
     for which, choice, _span in machine.constraints:
-        if Var("constraint", which) in choices:
+        if ("constraint", which) in answered:
             name = f"ConstrainUnpredictable({which})"
             fields.setdefault(name, frozenset([choice]))
             explored.add(name)
@@ -1507,7 +1512,7 @@ _MIXED = object()
 #: A path step's span and value (PathStep is a named tuple)
 _STEP_SPAN = itemgetter(0)
 _STEP_VALUE = itemgetter(2)
-_READS_STATE = attrgetter("reads_state")
+_STEP_READS = itemgetter(3)
 #: What names a read and gives its width: register, field, high, low, label
 _READ_SHAPE = itemgetter(0, 1, 2, 3, 6)
 
@@ -1518,11 +1523,23 @@ def _shared_steps(path: tuple[PathStep, ...], prev: tuple[PathStep, ...]) -> tup
     objects) with equal values, as the trie of :func:`_with_decisive` tells steps apart
     (n >= m; most often a few more)."""
     end = min(len(path), len(prev))
-    m = next(compress(count(), map(ne, path, prev)), end)
+    m = equal_steps(path, prev)
     n = m
     while n < end and path[n].span is prev[n].span and path[n].value == prev[n].value:
         n += 1
     return m, n
+
+
+class _Tail:
+    """(In :func:`_with_decisive`'s trie of paths) the nodes of ``path`` from depth ``at`` on,
+    not made: one path went there, no other yet (``key``: its compared outcome). A path
+    that reaches it makes the node at ``at`` and moves it one step down; the path's nodes
+    below it are its own alone, and meet no other."""
+
+    __slots__ = ("path", "at", "key")
+
+    def __init__(self, path: tuple[PathStep, ...], at: int, key: Any):
+        self.path, self.at, self.key = path, at, key
 
 
 def _with_decisive(leaves: list[Leaf], bad: list[Leaf], compared: Callable[[Outcome], Any] | None = None,
@@ -1544,7 +1561,10 @@ def _with_decisive(leaves: list[Leaf], bad: list[Leaf], compared: Callable[[Outc
     taken). Time is linear in the steps no earlier path shares: a path is compared with the
     one before it (in C), and only the steps after their common prefix are walked, on both
     passes (building the trie; finding where each path parts from the others), since the
-    search finds paths depth first and neighbours share most of their steps.
+    search finds paths depth first and neighbours share most of their steps. The nodes of
+    a path below the point where it parts from every path before it are made only when a
+    later path reaches them (a :class:`_Tail` stands for them): nearly half the nodes are
+    one path's alone, and they meet nothing.
 
     Also gives, per leaf out (by ``id``), a number for its path: the same for leaves whose
     paths have the same steps (spans and values), and only for those (its end in the trie)."""
@@ -1557,9 +1577,29 @@ def _with_decisive(leaves: list[Leaf], bad: list[Leaf], compared: Callable[[Outc
     keys: dict[Any, Any] = {}
     # per path, how many first steps it shares with the path before it (_shared_steps)
     shared: list[tuple[int, int]] = []
+    # per path, the _Tail it left where it parted from every path before it (None if none)
+    tails: list[_Tail | None] = []
     prev: tuple[PathStep, ...] = ()
     prev_key: Any = None
     trail: list[tuple[dict, dict]] = []  # per step of the previous path: (node, arms) it went through
+
+    def made(tail: _Tail) -> dict:
+        """The node at ``tail.at`` of the tail's path (the tail moves one step down)."""
+        path, at = tail.path, tail.at
+        tail.at = at + 1
+        if at == len(path):
+            return {}  # where the path ends (a path that reaches it marks it)
+        step = path[at]
+        span = step.span
+        where = id(span)
+        arms = {step.value: tail}
+        node = {where: arms}
+        if where not in lines:
+            lines[where] = (span.file, span.line)
+        if compared is not None:
+            below[id(node)] = below[id(arms)] = tail.key
+        return node
+
     for leaf in every:
         key = (compared(leaf.outcome) if leaf.outcome is not None else ("assertion", leaf.error.message)) \
             if compared is not None else None
@@ -1570,7 +1610,8 @@ def _with_decisive(leaves: list[Leaf], bad: list[Leaf], compared: Callable[[Outc
         del trail[n:]
         if compared is not None and key is not prev_key:
             # The shared steps' nodes hold the previous path's outcome: now they are mixed.
-            # Deepest first, until one is mixed already (above a mixed node all are).
+            # Deepest first, until one is mixed already (above a mixed node all are); the
+            # nodes below the trail (made from the previous path's tail) are marked below.
             for node, arms in reversed(trail):
                 if below[id(arms)] is _MIXED:
                     break
@@ -1578,8 +1619,18 @@ def _with_decisive(leaves: list[Leaf], bad: list[Leaf], compared: Callable[[Outc
                 if below[id(node)] is _MIXED:
                     break
                 below[id(node)] = _MIXED
-        node = trail[-1][1][path[n - 1].value] if n else trie
-        for i in range(n, len(path)):
+        # From the deepest node the trail knows (a shared step further down is in the
+        # previous path's tail, made as the walk reaches it).
+        i = len(trail)
+        if i:
+            arms, value = trail[-1][1], path[i - 1].value
+            node = arms[value]
+            if type(node) is _Tail:
+                node = arms[value] = made(node)
+        else:
+            node = trie
+        tail = None
+        for i in range(i, len(path)):
             step = path[i]
             span = step.span
             where = id(span)
@@ -1588,18 +1639,24 @@ def _with_decisive(leaves: list[Leaf], bad: list[Leaf], compared: Callable[[Outc
                 arms = node[where] = {}
                 if where not in lines:
                     lines[where] = (span.file, span.line)
-            if compared is not None:
-                for seen in (id(node), id(arms)):
-                    have = below.get(seen)
-                    if have is None:
-                        below[seen] = key
-                    elif have is not key:
-                        below[seen] = _MIXED
+            if compared is not None:  # (the node and the arms marked alike, written out)
+                seen = id(node)
+                have = below.get(seen)
+                if have is not key and have is not _MIXED:
+                    below[seen] = key if have is None else _MIXED
+                seen = id(arms)
+                have = below.get(seen)
+                if have is not key and have is not _MIXED:
+                    below[seen] = key if have is None else _MIXED
             trail.append((node, arms))
-            child = arms.get(step.value)
-            if child is None:
-                child = arms[step.value] = {}
-            node = child
+            value = step.value
+            node = arms.get(value)
+            if node is None:  # no path went this way: the rest of the path is its own
+                tail = arms[value] = _Tail(path, i + 1, key)
+                break
+            if type(node) is _Tail:
+                node = arms[value] = made(node)
+        tails.append(tail)
         prev, prev_key = path, key
 
     def relevant(d: dict) -> bool:
@@ -1625,13 +1682,15 @@ def _with_decisive(leaves: list[Leaf], bad: list[Leaf], compared: Callable[[Outc
     reading: list[bool] = []
     reading_on: list[tuple[str, int] | None] = []
     single = len(every) == 1
-    for leaf, (m, n) in zip(every, shared):
+    for leaf, (m, n), tail in zip(every, shared, tails):
         path = leaf.path
         del nodes[n + 1:]
         while meetings and meetings[-1][0] >= n:
             meetings.pop()
         node = nodes[n]
-        for i in range(n, len(path)):
+        # the nodes of the path's own tail (one step each, no other path) meet nothing
+        stop = tail.at if tail is not None and tail.at <= len(path) else len(path)
+        for i in range(n, stop):
             step = path[i]
             arms = node[id(step.span)]
             if len(arms) > 1:
@@ -1645,8 +1704,13 @@ def _with_decisive(leaves: list[Leaf], bad: list[Leaf], compared: Callable[[Outc
             node = arms[step.value]
             nodes.append(node)
         del reading[m:], reading_on[m:]
-        reading += map(_READS_STATE, path[m:])
-        reading_on += (lines[id(step.span)] if r else None for step, r in zip(path[m:], reading[m:]))
+        reading += repeat(False, len(path) - m)
+        reading_on += repeat(None, len(path) - m)
+        for j in compress(count(m), map(_STEP_READS, path[m:])):  # (most steps read nothing)
+            step = path[j]
+            if step.reads_state:
+                reading[j] = True
+                reading_on[j] = (step.span.file, step.span.line)
         chosen_at: set[int] = set()
         for meeting in meetings:
             i, parted, hit, first = meeting
@@ -1687,7 +1751,7 @@ def _with_decisive(leaves: list[Leaf], bad: list[Leaf], compared: Callable[[Outc
                 seen.add(where)
                 out.append(step)
         done = attrs.evolve(leaf, decisive=tuple(out))
-        path_of[id(done)] = ends.setdefault(id(nodes[len(path)]), len(ends))
+        path_of[id(done)] = ends.setdefault(id(nodes[stop]), len(ends))  # (a tail where it is the path's alone)
         out_leaves.append(done)
     return out_leaves[:len(leaves)], out_leaves[len(leaves):], path_of
 
@@ -1773,7 +1837,7 @@ def _merge(leaves: Sequence[Leaf], fine: bool = True, path_of: Mapping[int, int]
 
 
 def _sort_key(v: Any) -> tuple:
-    return (str(type(v)), v if isinstance(v, int | str) else str(v))
+    return (str(type(v)), v if isinstance(v, (int, str)) else str(v))
 
 
 def _infeasible(bad: Sequence[Leaf]) -> list[Infeasible]:

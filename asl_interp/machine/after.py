@@ -52,8 +52,17 @@ class After(NamedTuple):
     def origins(self, model: Any) -> dict[str, tuple[int, str]]:
         """name -> (unknown mask, where its unknown bits came from in words:
         ``VBAR_EL2<63:11>``, ``never set``), as :attr:`Outcome.after_unknown` has it."""
-        return {name: (mask, _origin_words(mask, [(c, _copy_words(model, c)) for c in self.copies.get(name, ())]))
-                for name, mask in self.unknown.items()}
+        # (the words depend on the mask and the copies alone, which the text's structure
+        # bounds: kept in the model's memo, as every kept run of an exploration asks for them)
+        memo = model.memo
+        out = {}
+        for name, mask in self.unknown.items():
+            copies = self.copies.get(name, ())
+            words = memo.get(("origin", mask, copies))
+            if words is None:
+                words = memo["origin", mask, copies] = _origin_words(mask, [(c, _copy_words(model, c)) for c in copies])
+            out[name] = (mask, words)
+        return out
 
     def filled(self, model: Any, values: Mapping[str, int], known: Mapping[str, int]) -> After:
         """This state as it is for the storage ``values`` before entry (``known`` marking

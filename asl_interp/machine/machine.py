@@ -24,14 +24,12 @@ import weakref
 from collections.abc import Callable, Mapping
 from typing import Any
 
-import attrs
-
 from ..errors import ProfileError, Span, StateError, suggest
 from ..lib.values import Record, Unset, _restrict, settled
 from ..lib.world import ExceptionEntry, InstructionEnded, Read, TypeDesc, World
 from .after import After, Copy, handler_view
 from .model import MachineModel
-from .outcome import ChoiceUse, ImpdefUse, Outcome, PathStep, UnknownUse, first_reads
+from .outcome import ChoiceUse, ImpdefUse, Outcome, PathStep, UnknownUse, equal_steps, first_reads
 from .profile import Profile, check_profile_questions
 from .state import Constants, StateWrite, resolve_state, typed_answer
 
@@ -296,23 +294,35 @@ class Machine(World):
             return list(self.reads)
         return [r if type(r) is Read else r.as_read() for r in self.reads]
 
+    #: A path of an earlier run (an exploration's previous leaf's): :meth:`final_path` gives
+    #: its step objects for the first steps equal to them in everything, so that the paths
+    #: of many runs share their steps instead of each keeping its own copies.
+    like: tuple[PathStep, ...] = ()
+
     def final_path(self) -> tuple[PathStep, ...]:
-        """The decided branches, their reads as :meth:`final_reads` gives them."""
+        """The decided branches, their reads as :meth:`final_reads` gives them (the first
+        steps equal to :attr:`like`'s are its objects)."""
         if not self.unset_reads:
-            return tuple(self.path)
+            return self._like(tuple(self.path))
         key = (len(self.path), len(self.defaulted))  # nothing else changes what this gives
         if self._final_path is not None and self._final_path[0] == key:
             return self._final_path[1]
-        self._final_path = (key, self._final_steps())
+        self._final_path = (key, self._like(self._final_steps()))
         return self._final_path[1]
+
+    def _like(self, path: tuple[PathStep, ...]) -> tuple[PathStep, ...]:
+        """``path`` with its first steps equal to :attr:`like`'s taken from it."""
+        n = equal_steps(path, self.like) if self.like else 0
+        return self.like[:n] + path[n:] if n else path
 
     def _final_steps(self) -> tuple[PathStep, ...]:
         # a step before the first read of unset bits holds none of them
+        # (the test for an UnsetRead among a step's reads runs in C: a path has hundreds of steps)
         first = self._first_unset_step
-        return tuple(self.path[:first]) + tuple(
-            s if not s.reads or all(type(r) is Read for r in s.reads)  # (most steps read nothing)
+        return (*self.path[:first], *[
+            s if not s.reads or UnsetRead not in map(type, s.reads)  # (most steps read nothing)
             else PathStep(s.span, s.condition, s.value, tuple(r if type(r) is Read else r.as_read() for r in s.reads))
-            for s in self.path[first:])
+            for s in self.path[first:]])
 
     def _unset_message(self, register: str, field: str | None, high: int, low: int, missing: int) -> str:
         """What to tell the user about the unset bits ``missing`` (relative to the read of
@@ -469,21 +479,7 @@ class Machine(World):
     # ---- outcomes -----------------------------------------------------------------------
     def outcome(self, entry: ExceptionEntry | None = None, value: Any = None) -> Outcome:
         """The :class:`Outcome` so far: an exception entry, or a return with ``value``."""
-        common = dict(
-            via_undefined=self.via_undefined,
-            reads=first_reads(self.final_reads()),
-            path=self.final_path(),
-            copied=first_reads(self.copied),
-            from_profile=first_reads(self.profile_reads),
-            unknowns=tuple(self.unknowns),
-            lines=tuple(self.lines),
-            choices=tuple(ChoiceUse(which, choice, self.constraint_sources.get(i, "exploration"), span)
-                          for i, (which, choice, span) in enumerate(self.constraints)),
-            impdefs=tuple(ImpdefUse(key, value, self.impdef_sources.get(i, "exploration"), span)
-                          for i, (key, value, span) in enumerate(self.impdefs)),
-            warnings=tuple(self.warnings),
-            defaulted=first_reads(self.defaulted) if self.unset == "zero" else (),
-        )
+        common = self._records()
         if entry is None:
             return Outcome("returned", value=settled(value), **common)
         entry = entry.replace(**{f: settled(getattr(entry, f)) for f in ("ec", "il", "iss", "vector_offset")})
@@ -501,6 +497,25 @@ class Machine(World):
             **common,
         )
 
+    def _records(self) -> dict[str, Any]:
+        """The fields of every :class:`Outcome` of this run, whatever ended it: what it read,
+        decided, used and was told."""
+        return dict(
+            via_undefined=self.via_undefined,
+            reads=first_reads(self.final_reads()),
+            path=self.final_path(),
+            copied=first_reads(self.copied),
+            from_profile=first_reads(self.profile_reads),
+            unknowns=tuple(self.unknowns),
+            lines=tuple(self.lines),
+            choices=tuple(ChoiceUse(which, choice, self.constraint_sources.get(i, "exploration"), span)
+                          for i, (which, choice, span) in enumerate(self.constraints)),
+            impdefs=tuple(ImpdefUse(key, value, self.impdef_sources.get(i, "exploration"), span)
+                          for i, (key, value, span) in enumerate(self.impdefs)),
+            warnings=tuple(self.warnings),
+            defaulted=first_reads(self.defaulted) if self.unset == "zero" else (),
+        )
+
     def ended(self, payload: Any) -> Outcome:
         """The :class:`Outcome` of an evaluation that an ``EvaluationEnded`` carrying
         ``payload`` stopped: the end of the instruction (:meth:`outcome_after`) or a spec
@@ -515,7 +530,7 @@ class Machine(World):
     def outcome_after(self, end: InstructionEnded) -> Outcome:
         """The :class:`Outcome` of a run the text took to ``EndOfInstruction()``: read from
         the state it left (see :class:`Outcome`), the entry routine it called observed."""
-        base = self.outcome()
+        records = self._records()
         entry = self.calls[0] if self.calls else None
         fields = self.model.registers["PSTATE"].fields if "PSTATE" in self.model.registers else {}
 
@@ -533,13 +548,13 @@ class Machine(World):
             exception = record.fields["exceptype"] if record is not None else None
         after = self._after()
         view = handler_view(self.model, after, target_state="AArch32" if aarch32 else "AArch64", el=el, mode=mode)
-        return attrs.evolve(base, kind="exception" if entry is not None else "returned", target_el=target_el,
-                            target_state="AArch32" if aarch32 else "AArch64", mode=mode, exception=exception,
-                            ec=view.ec, il=view.il, iss=view.iss, vector_offset=view.vector_offset,
-                            boundary=entry[0] if entry is not None else None, pc=view.pc, vector=view.vector,
-                            entered_at=entry[2:] if entry is not None else None,
-                            after=after.values, after_unknown=after.origins(self.model), after_copies=after.copies,
-                            after_written=after.written)
+        return Outcome(kind="exception" if entry is not None else "returned", target_el=target_el,
+                       target_state="AArch32" if aarch32 else "AArch64", mode=mode, exception=exception,
+                       ec=view.ec, il=view.il, iss=view.iss, vector_offset=view.vector_offset,
+                       boundary=entry[0] if entry is not None else None, pc=view.pc, vector=view.vector,
+                       entered_at=entry[2:] if entry is not None else None,
+                       after=after.values, after_unknown=after.origins(self.model), after_copies=after.copies,
+                       after_written=after.written, **records)
 
     def _mode_name(self, value: int) -> str:
         """The AArch32 mode ``value`` as its M32_ constant names it, without the prefix."""
@@ -555,21 +570,16 @@ class Machine(World):
         unknown: dict[str, int] = {}
         copies: dict[str, tuple[Copy, ...]] = {}
         written: dict[str, int] = {}
-        names: list[str] = []
+        # what each write names, each name once, in the order first written
+        names: dict[str, tuple[str, int, int]] = {}
+        memo = self.model.memo
         for register, high, low, _value, _span in self.writes:
-            if register == "PSTATE":
-                name = self.model.field_named(register, high, low)
-                names.extend(f"PSTATE.{n}" for n in ([name] if name else self.model.fields_over(register, high, low)))
-            else:
-                names.append(register)
-        for name in dict.fromkeys(names):
-            if name.startswith("PSTATE."):
-                fld = self.model.registers["PSTATE"].fields[name.split(".", 1)[1]]
-                register, high, low = "PSTATE", fld.high, fld.low
-            else:
-                register, high, low = name, self.model.registers[name].width - 1, 0
-            storage, mask, shift = self._locate(register, high, low)
-            shown = "PC" if name == "_PC" else name
+            named = memo.get(("after", register, high, low))
+            if named is None:
+                named = memo["after", register, high, low] = self._after_names(register, high, low)
+            for shown, where in named:
+                names[shown] = where
+        for shown, (storage, mask, shift) in names.items():
             values[shown] = (self._value[storage] & mask) >> shift
             written[shown] = (self._written.get(storage, 0) & mask) >> shift
             have = self._copies.get(storage)
@@ -581,6 +591,18 @@ class Machine(World):
                     copies[shown] = tuple(Copy(lo, w, origin.register, origin.low + olo)
                                           for lo, w, origin, olo in _shifted(_restrict(have[1], mask), -shift))
         return After(values, unknown, copies, written)
+
+    def _after_names(self, register: str, high: int, low: int) -> tuple[tuple[str, tuple[str, int, int]], ...]:
+        """What :meth:`_after` lists for a write of bits ``high:low`` of ``register``: the
+        PSTATE fields it overlaps, else the whole register (``_PC`` shown as ``PC``), each with
+        where it lives (storage, mask, shift)."""
+        if register == "PSTATE":
+            name = self.model.field_named(register, high, low)
+            fields = self.model.registers["PSTATE"].fields
+            return tuple((f"PSTATE.{n}", self._locate("PSTATE", fields[n].high, fields[n].low))
+                         for n in ([name] if name else self.model.fields_over(register, high, low)))
+        return (("PC" if register == "_PC" else register,
+                 self._locate(register, self.model.registers[register].width - 1, 0)),)
 
 
 class UnsetRead:

@@ -10,6 +10,8 @@ were used), its JSON form (:meth:`Outcome.to_json`) and its one-line wording
 from __future__ import annotations
 
 from collections.abc import Iterable
+from itertools import compress, count
+from operator import ne
 from typing import Any, NamedTuple
 
 import attrs
@@ -38,6 +40,12 @@ class PathStep(NamedTuple):
         """Whether the condition read machine state as it was given: a read of bits the text
         had written itself (PSTATE after entry wrote it) does not count."""
         return any(not r.written for r in self.reads)
+
+
+def equal_steps(path: tuple[PathStep, ...], other: tuple[PathStep, ...]) -> int:
+    """How many first steps of ``path`` equal ``other``'s in everything (reads too),
+    compared in C."""
+    return next(compress(count(), map(ne, path, other)), min(len(path), len(other)))
 
 
 @attrs.define(frozen=True, slots=True)
