@@ -214,6 +214,43 @@ def test_too_many_paths():
     assert err.value.message.startswith("cannot compile CheckVFPEnabled(TRUE) on profile 'default': exploring")
 
 
+#: A spec whose one control register (CTL, of the explorer's tiny spec) is read as a class
+#: of values first (MODE != '00') and split later (MODE<1> alone), with a profile whose
+#: [state] gives MODE '10', a member of that class but not its smallest.
+SPLIT_LATER = """integer Mixed()
+    if CTL.MODE != '00' then
+        if CTL<2> == '1' then
+            return 1;
+        return 2;
+    return 0;
+"""
+
+
+def test_a_class_split_after_the_run_used_it_keeps_the_runs_value(tmp_path):
+    """The decider's exploration (explore with open_state) goes on in the part of a
+    variable that holds the profile's value when the variable is asked; a class the run
+    already used (its smallest member, MODE '01') and split later must go on in the part of
+    that member, else the leaf's class holds states the run never ran (MODE '10', the
+    profile's own value, answered as '01' is). Every CTL value: decide and run are Spec.run."""
+    tiny = REPO / "tests" / "explore" / "spec"
+    folder = tmp_path / "spec"
+    folder.mkdir()
+    (folder / "registers.toml").write_text((tiny / "registers.toml").read_text(encoding="utf-8"), encoding="utf-8")
+    (folder / "spec.toml").write_text('name = "split-later"\ndescription = "t"\nentry_points = ["Mixed()"]\n'
+                                      "boundary = []\n", encoding="utf-8")
+    (folder / "cases.asl").write_text(SPLIT_LATER, encoding="utf-8")
+    profile = tmp_path / "mode10.toml"
+    profile.write_text('description = "MODE is 10 where a state does not say"\n[state]\n"CTL.MODE" = "\'10\'"\n',
+                       encoding="utf-8")
+    spec = load_spec(folder)
+    decider = build_decider(spec, "Mixed()", spec.profile(profile), use_cache=False)
+    for ctl in range(256):
+        want = spec.run("Mixed()", profile=profile, state={"CTL": ctl}, use_decider=False)
+        assert decider.run({"CTL": ctl}) == want, ctl
+        assert decided(decider.decide({"CTL": ctl})) == decided(want), ctl  # (its subtree explored by run)
+    assert [decider.run({"CTL": mode << 1}).value for mode in range(4)] == [0, 2, 1, 1]
+
+
 def test_built_once_per_process_then_from_disk(monkeypatch, tmp_path):
     monkeypatch.setenv("ASL_INTERP_CACHE", str(tmp_path))
     first = build_decider(SPEC, "CheckFPAdvSIMDEnabled64()", "no-el2")

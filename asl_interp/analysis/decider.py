@@ -93,7 +93,7 @@ from ..machine.state import StateFile, StateReader
 __all__ = ["Decider", "DeciderUnsupported", "build_decider", "DECIDER_VERSION"]
 
 #: Bumped whenever the generated tree's shape changes (part of the on-disk cache key).
-DECIDER_VERSION = "decider-9"
+DECIDER_VERSION = "decider-10"
 
 #: Leaves (paths) past which a decider is not built: its source would be too large to be fast.
 DEFAULT_MAX_PATHS = 5000

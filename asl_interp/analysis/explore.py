@@ -348,7 +348,10 @@ class ExploreMachine(Machine):
         if self.open_state and var.kind == "state":
             if len(parts) > CUT_CLASSES and len(parts) == 1 << bin(var.mask).count("1") and self._off_profile():
                 raise self._cut(None)
-            if var.key in self.open_state:  # the part holding the profile's value first: this run goes on in it
+            # A variable asked now: the part holding the profile's value first, this run goes on in
+            # it. Not so for a class split after the run used its smallest member (``fresh``
+            # False, from read_bits): the run must go on in the part holding that value, the first.
+            if fresh and var.key in self.open_state:
                 omask, pvalue = self.open_state[var.key]
                 m = var.mask & omask
                 if m:
