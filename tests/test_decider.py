@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 from states import aarch32_guest, aarch64, consistent_states
 
 from asl_interp import cache
-from asl_interp.analysis.decider import Decider, DeciderUnsupported, build_decider
+from asl_interp.analysis import decider as decider_module
+from asl_interp.analysis.decider import DEFAULT_MAX_PATHS, Decider, DeciderUnsupported, build_decider, limit_note
 from asl_interp.app.api import load_profile, load_spec
 from asl_interp.errors import ASLAssertionError, ASLError, ProfileError, StateError, UsageError
 from asl_interp.machine.outcome import Outcome
@@ -211,7 +212,51 @@ def test_bad_call():
 def test_too_many_paths():
     with pytest.raises(DeciderUnsupported) as err:
         build_decider(SPEC, "CheckVFPEnabled(TRUE)", "default", max_paths=10, use_cache=False)
-    assert err.value.message.startswith("cannot compile CheckVFPEnabled(TRUE) on profile 'default': exploring")
+    assert err.value.message == ("cannot compile CheckVFPEnabled(TRUE) on profile 'default': exploring "
+                                 "CheckVFPEnabled(TRUE) passed the limit of 10 paths")
+    # the note names the option this caller has (the Python API's; the commands name --max-paths)
+    assert err.value.notes == ("note: raise the limit with max_paths=N (Spec.decider, build_decider); the default, "
+                               f"{DEFAULT_MAX_PATHS}, fits every shipped profile",)
+    assert err.value.max_paths == 10
+
+
+def test_max_paths_counts_what_explore_counts_and_a_built_tree_is_checked_against_it(monkeypatch, tmp_path):
+    """``max_paths`` is the exploration's limit (its complete paths, Decider.paths): a tree
+    of exactly that many builds, one fewer fails; the tree does not depend on the limit, so
+    one held by the Spec or read from the cache serves every limit it fits, and is refused
+    with the same error under a lower one."""
+    monkeypatch.setenv("ASL_INTERP_CACHE", str(tmp_path))
+    call = "CheckFPAdvSIMDEnabled64()"
+    spec = attrs.evolve(SPEC, deciders={}, held={})
+    decider = spec.decider(call, "no-el2")
+    assert 1 < decider.paths < decider.leaves  # (leaves also holds the deferred and failed ones)
+    assert build_decider(SPEC, call, "no-el2", max_paths=decider.paths, use_cache=False).source == decider.source
+    with pytest.raises(DeciderUnsupported) as explored:
+        build_decider(SPEC, call, "no-el2", max_paths=decider.paths - 1, use_cache=False)
+
+    def no_exploring(*args, **kwargs):
+        raise AssertionError("explored again although the cache holds this decider")
+
+    monkeypatch.setattr(decider_module, "_explore_tree", no_exploring)
+    assert spec.decider(call, "no-el2", max_paths=decider.paths) is decider
+    with pytest.raises(DeciderUnsupported) as held:
+        spec.decider(call, "no-el2", max_paths=decider.paths - 1)
+    with pytest.raises(DeciderUnsupported) as cached:
+        build_decider(SPEC, call, "no-el2", max_paths=decider.paths - 1)
+    assert build_decider(SPEC, call, "no-el2", max_paths=decider.paths).source == decider.source
+    for err in (explored, held, cached):
+        assert (err.value.message, err.value.notes, err.value.max_paths) == (
+            f"cannot compile {call} on profile 'no-el2': exploring {call} passed the limit of {decider.paths - 1} "
+            "paths", (limit_note("max_paths=N (Spec.decider, build_decider)"),), decider.paths - 1)
+
+
+@pytest.mark.parametrize("bad", [0, -3, True, 2.5, "100"])
+def test_max_paths_must_be_a_positive_int(bad):
+    with pytest.raises(UsageError) as err:
+        SPEC.decider("CheckFPAdvSIMDEnabled64()", max_paths=bad)
+    assert err.value.message == f"max_paths={bad!r}: give a positive number of paths"
+    with pytest.raises(UsageError):
+        build_decider(SPEC, "CheckFPAdvSIMDEnabled64()", max_paths=bad)
 
 
 #: A spec whose one control register (CTL, of the explorer's tiny spec) is read as a class

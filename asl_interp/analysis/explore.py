@@ -113,6 +113,9 @@ class ExplorationLimit(ASLError):
     """The exploration would exceed a configured limit (paths, or one read's width)."""
 
     phase = "runtime"
+    #: the path limit passed (``max_paths``); None for another limit (a read too wide), so
+    #: a caller can word its own note for each
+    max_paths: int | None = None
 
 
 class PathCut(ASLRuntimeError):
@@ -949,8 +952,10 @@ class _Search:
 
     def limit(self) -> ExplorationLimit:
         """The error for an exploration past ``max_paths`` leaves."""
-        return ExplorationLimit(f"exploring {self.call} passed the limit of {self.max_paths} paths",
-                                notes=(f"note: fix more state with {self.fix_option}, or raise --max-paths",))
+        err = ExplorationLimit(f"exploring {self.call} passed the limit of {self.max_paths} paths",
+                               notes=(f"note: fix more state with {self.fix_option}, or raise --max-paths",))
+        err.max_paths = self.max_paths
+        return err
 
     def run(self, stack: list[_Entry], part: _Part, *, before: int | None, until: float | None = None,
             progress: Callable[[int, int], None] | None = None, wanted: Callable[[], bool] | None = None) -> None:
