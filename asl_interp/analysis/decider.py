@@ -626,12 +626,14 @@ def _fresh(err: ASLAssertionError | None) -> ASLAssertionError:
 
 
 def build_decider(spec: Any, call: str, profile: str | Path | Profile = "default", *,
-                  max_paths: int | None = None, use_cache: bool = True, progress: Any = None) -> Decider:
+                  max_paths: int | None = None, use_cache: bool = True, progress: Any = None,
+                  jobs: int = 1) -> Decider:
     """Compile ``call`` on ``profile`` into a :class:`Decider` (from the on-disk cache when
     an entry for exactly these inputs exists). ``max_paths``: the exploration's complete
     paths past which no decider is built (:class:`DeciderUnsupported`; None:
     :data:`DEFAULT_MAX_PATHS`); the tree does not depend on it, so a tree built under a higher
-    limit is reused, as long as it fits this one. ``progress``: given to the exploration when
+    limit is reused, as long as it fits this one. ``progress`` and ``jobs`` (worker
+    processes: the tree is the same whatever their number): given to the exploration when
     one runs (see :func:`~asl_interp.analysis.explore.explore`)."""
     from .. import cache
 
@@ -640,7 +642,7 @@ def build_decider(spec: Any, call: str, profile: str | Path | Profile = "default
     key = _cache_key(spec, call, prof)
     built = cache.read_entry(key) if use_cache else None
     if not (isinstance(built, tuple) and len(built) == 3):
-        built = _explore_tree(spec, call, prof, max_paths, progress)
+        built = _explore_tree(spec, call, prof, max_paths, progress, jobs)
         if use_cache:
             cache.write_entry(key, built, f"decider {call.strip()} on {prof.name} ({spec.name})")
     source, table, registers = built
@@ -736,24 +738,26 @@ def _open_state(profile_state: Mapping[str, tuple[int, int]]) -> dict[str, tuple
     return out
 
 
-def _explore_tree(spec: Any, call: str, prof: Profile, max_paths: int,
-                  progress: Any = None) -> tuple[str, tuple[_Leaf, ...], tuple[str, ...]]:
-    leaves = _explored_leaves(spec, call, prof, max_paths, progress, _open_state(_profile_state(spec, prof)))
+def _explore_tree(spec: Any, call: str, prof: Profile, max_paths: int, progress: Any = None,
+                  jobs: int = 1) -> tuple[str, tuple[_Leaf, ...], tuple[str, ...]]:
+    leaves = _explored_leaves(spec, call, prof, max_paths, progress, _open_state(_profile_state(spec, prof)),
+                              jobs=jobs)
     source = _Writer(leaves, _names(spec, leaves)).function()
     registers = tuple(sorted({storage for leaf in leaves for (storage, _mask) in leaf.classes}))
     return source, tuple(leaves), registers
 
 
 def _explored_leaves(spec: Any, call: str, prof: Profile, max_paths: int, progress: Any,
-                     opened: Mapping[str, tuple[int, int]], start: Mapping[Any, Any] | None = None) -> list[_Leaf]:
+                     opened: Mapping[str, tuple[int, int]], start: Mapping[Any, Any] | None = None,
+                     jobs: int = 1) -> list[_Leaf]:
     """The leaves of the decider's exploration of ``call`` on ``prof`` (every state, each
     path apart, the profile's [state] bits ``opened`` open), from the choices ``start`` (a
-    deferred leaf's) or the root."""
+    deferred leaf's) or the root, in ``jobs`` worker processes (the same leaves)."""
     from .explore import ExplorationLimit, explore
 
     try:
         table = explore(spec, call, profile=prof, max_paths=max_paths, fix_option="a fixed value", consistent=False,
-                        fine=True, progress=progress, open_state=opened, from_choices=start)
+                        fine=True, progress=progress, open_state=opened, from_choices=start, jobs=jobs)
     except ExplorationLimit as err:
         if err.max_paths is not None:
             raise _too_many(call.strip(), prof.name, max_paths) from None

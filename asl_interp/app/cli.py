@@ -496,7 +496,7 @@ def _add_spec(p: argparse.ArgumentParser, note: str = "") -> None:
 
 
 def _add_jobs(p: argparse.ArgumentParser, when: str) -> None:
-    """``--jobs N`` (sweep, explore, check-property, crosscheck, diff): worker processes,
+    """``--jobs N`` (sweep, compile, explore, check-property, crosscheck, diff): worker processes,
     by default one per core (:func:`~asl_interp.analysis.parallel.cores`); ``when`` says
     when they are used."""
     from ..analysis.parallel import cores
@@ -573,6 +573,7 @@ def _add_compile(p: argparse.ArgumentParser) -> None:
     p.add_argument("--profile", default="default", metavar="NAME|FILE",
                    help="implementation profile (see `asl-interp profiles`); default: 'default'")
     _add_decider_options(p)
+    _add_jobs(p, "exploring the call to build the tree, when that lasts more than a quarter of a second")
 
 
 def _add_decider_options(p: argparse.ArgumentParser) -> None:
@@ -592,7 +593,7 @@ def _decider(spec: Any, args: argparse.Namespace) -> Any:
 
     with _decider_limit(), progress(DECIDER_PROGRESS, unit=" paths", quiet=args.quiet) as bar:
         return spec.decider(args.call, args.profile, max_paths=args.max_paths,
-                            progress=lambda paths, _runs: bar.set(paths))
+                            progress=lambda paths, _runs: bar.set(paths), jobs=args.jobs)
 
 
 @_add_compile
@@ -638,7 +639,7 @@ def _add_sweep(p: argparse.ArgumentParser) -> None:
     p.add_argument("--format", choices=("text", "json", "csv"), default=None,
                    help="text (default), json (as --json) or csv: a header, then one row per line (line, summary, "
                         "kind, target_el, target_state, mode, ec, iss, error, phase; errors are rows too), no tally")
-    _add_jobs(p, "for a long input")
+    _add_jobs(p, "for a long input, and exploring the call to build the decider")
     _add_decider_options(p)
 
 
@@ -662,7 +663,7 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
                    form=form, limits=LIMITS.as_dict(), max_paths=args.max_paths)
     with _decider_limit(), progress(DECIDER_PROGRESS, unit=" paths", quiet=args.quiet) as bar:
         # the decider, before the first line is read: a bad call fails at once
-        runner = job.runner(progress=lambda paths, _runs: bar.set(paths))
+        runner = job.runner(progress=lambda paths, _runs: bar.set(paths), jobs=args.jobs)
     tally = Tally()
     status = 0
     done = 0
