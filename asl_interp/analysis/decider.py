@@ -65,8 +65,9 @@ Guarantees:
   ``max_paths`` leaves or meets a read too wide to branch over; the usual errors for a bad
   call.
 
-Cost: building takes one exploration (``benchmarks/explore.py``: well under a second per
-entry point on the default profile), once per process, then from the on-disk cache
+Cost: building takes one exploration of every state (under a second for most entry points
+and profiles; up to half a minute of CPU for the exception-taking checks of armv8.6's larger
+profiles, ``jobs`` worker processes sharing it), once per process, then from the on-disk cache
 (:mod:`asl_interp.cache`) keyed by the spec's files, asl-interp's code, the profile and the
 call. A leaf's function is written at its first use in :meth:`Decider.run` (a few
 milliseconds); a deferred subtree is explored at its first use (tens of runs of the text,
@@ -96,8 +97,15 @@ __all__ = ["Decider", "DeciderUnsupported", "build_decider", "check_paths", "lim
 #: Bumped whenever the generated tree's shape changes (part of the on-disk cache key).
 DECIDER_VERSION = "decider-10"
 
-#: Leaves (paths) past which a decider is not built: its source would be too large to be fast.
-DEFAULT_MAX_PATHS = 5000
+#: Complete paths of the decider's exploration past which no decider is built (a guard on
+#: the build's time and the tree's size, as ``explore``'s limit is). The decider keeps every
+#: state, those no processor can be in too (``Spec.run`` answers them, so the tree must):
+#: that, not the open [state] bits (their runs are deferred, not made), is why it finds
+#: several times the paths ``explore`` runs to the end under the consistency rules: on
+#: armv8.6 aarch32-only, CheckVFPEnabled(TRUE) has 970 under the rules and 6,782 without.
+#: The largest shipped case, armv8.6 v8.4-sel2 CheckAdvSIMDEnabled(), has 9,545; this
+#: default leaves twice that room, so every shipped profile builds.
+DEFAULT_MAX_PATHS = 20000
 #: Leaves past which a subtree explored at first use (states giving bits of the profile's
 #: [state] other values) is given up: its states go to the text (Spec.run), and the first
 #: state to reach it waits at most for that many runs.

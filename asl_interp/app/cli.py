@@ -171,7 +171,7 @@ def _count(text: str) -> int:
 #: The defaults ``--max-paths`` help gives (explore's DEFAULT_MAX_PATHS, the decider's), as
 #: text: the parser is built without importing the analyses (a test keeps them equal).
 EXPLORE_PATHS_HELP = "20000"
-DECIDER_PATHS_HELP = "5000"
+DECIDER_PATHS_HELP = "20000"
 
 
 def _add_max_paths(p: argparse.ArgumentParser, what: str, default: str = EXPLORE_PATHS_HELP) -> None:
