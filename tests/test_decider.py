@@ -19,6 +19,8 @@ from asl_interp.app.api import load_profile, load_spec
 from asl_interp.errors import ASLAssertionError, ASLError, ProfileError, StateError, UsageError
 from asl_interp.machine.outcome import Outcome
 
+#: The spec of every test; it keeps the deciders they share (a few on the default profile).
+#: A test that builds deciders no other test uses takes ``own_spec`` instead.
 SPEC = load_spec("armv8.6")
 
 ENTRY_CALLS = ["CheckFPAdvSIMDEnabled64()", "CheckSVEEnabled()", "CheckVFPEnabled(TRUE)", "CheckVFPEnabled(FALSE)",
@@ -32,6 +34,14 @@ CASES = ([("default", c) for c in ENTRY_CALLS]
             for c in ("CheckFPAdvSIMDEnabled64()", "CheckSVEEnabled()")]
          # functions with a value: the value is part of each leaf's outcome
          + [("default", "ELUsingAArch32(EL1)"), ("default", "UInt(PSTATE.EL)"), ("v8.1-vhe", "IsInHost()")])
+
+
+@pytest.fixture
+def own_spec():
+    """A Spec for one test (SPEC's program, no decider held): the deciders the test builds
+    there, with the leaf functions and memos their runs add, are dropped when it ends. SPEC
+    keeping every decider of every case made this file peak near 3 GB."""
+    return attrs.evolve(SPEC, deciders={}, held={})
 
 
 def decided(out):
@@ -71,8 +81,8 @@ def spec_outcome(call, profile, regs):
 
 
 @pytest.mark.parametrize(("profile", "call"), CASES)
-def test_every_path_agrees_with_spec_run(profile, call):
-    decider = SPEC.decider(call, profile)
+def test_every_path_agrees_with_spec_run(profile, call, own_spec):
+    decider = own_spec.decider(call, profile)
     rng = random.Random(f"{profile}/{call}")
     assert len(decider._table) >= decider.leaves > 1  # (subtrees explored at first use join the table)
     for k, leaf in enumerate(decider._table[:decider.leaves]):
@@ -87,11 +97,13 @@ def test_every_path_agrees_with_spec_run(profile, call):
         assert decider.run(regs) == want
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# (own_spec is meant to serve every example: the deciders are built once for the test)
+@settings(max_examples=150, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(data=st.data())
-def test_random_whole_registers(data):
+def test_random_whole_registers(data, own_spec):
     call = data.draw(st.sampled_from(["CheckFPAdvSIMDEnabled64()", "CheckVFPEnabled(TRUE)", "CheckAdvSIMDEnabled()"]))
-    decider = SPEC.decider(call, "default")
+    decider = own_spec.decider(call, "default")
     regs = with_profile_state(decider, {r: data.draw(st.integers(0, (1 << widths()[r]) - 1), label=r)
                                         for r in decider.registers})
     want = spec_outcome(call, "default", regs)
