@@ -30,6 +30,7 @@ EXPECTED = {
     "explore.py": [],
     "diff.py": ["explore on both versions", "2025 / 8.6", "diff armv8.6 -> armarm-2025", "slowest diff",
                 "--jobs 2 against --jobs 1", "speed-up", "all in workers"],
+    "decider.py": ["decider build with the defaults", "most paths:", "slowest build:", "from cache ms"],
     "sweep.py": ["reading: json.loads line by line", "sweep, good lines", "sweep, 10% bad lines", "x reading",
                  "peak memory of the whole command", "peak RSS MB", "--jobs, the whole command", "x --jobs 1"],
 }

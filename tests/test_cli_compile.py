@@ -59,3 +59,65 @@ def test_readme_excerpt_is_real_output(capsys):
     assert rc == 0 and shown[1:3] == printed[:2]
     body = [line for line in shown[3:] if line != "..."]
     assert body and all(line in printed for line in body)
+
+
+def test_max_paths_option_and_its_note(capsys):
+    """``--max-paths N`` limits the decider's exploration as explore's does; the error's
+    note names that option; a limit the tree fits prints the same tree."""
+    from asl_interp.analysis.decider import DEFAULT_MAX_PATHS
+
+    call = "CheckFPAdvSIMDEnabled64()"
+    rc, whole, _ = cli(capsys, "compile", call)
+    paths = load_spec("armv8.6").decider(call).paths
+    assert rc == 0 and cli(capsys, "compile", call, "--max-paths", str(paths)) == (0, whole, "")
+    rc, out, err = cli(capsys, "compile", call, "--max-paths", str(paths - 1))
+    assert (rc, out) == (1, "")
+    assert err == (f"error: cannot compile {call} on profile 'default': exploring {call} passed the limit of "
+                   f"{paths - 1} paths\n"
+                   f"note: raise the limit with --max-paths N; the default, {DEFAULT_MAX_PATHS}, fits every shipped "
+                   "profile\n")
+    for bad in ("0", "-5", "ten"):
+        rc, out, err = cli(capsys, "compile", call, "--max-paths", bad)
+        assert (rc, out) == (2, "") and "argument --max-paths: give a positive number" in err
+
+
+def test_max_paths_help_gives_the_real_defaults(capsys):
+    """The help text's defaults are the constants (written out so the parser is built
+    without importing the analyses)."""
+    from asl_interp.analysis import decider, explore
+    from asl_interp.app import cli as cli_module
+
+    assert cli_module.DECIDER_PATHS_HELP == str(decider.DEFAULT_MAX_PATHS)
+    assert cli_module.EXPLORE_PATHS_HELP == str(explore.DEFAULT_MAX_PATHS)
+    for command, default in (("compile", decider.DEFAULT_MAX_PATHS), ("sweep", decider.DEFAULT_MAX_PATHS),
+                             ("explore", explore.DEFAULT_MAX_PATHS), ("diff", explore.DEFAULT_MAX_PATHS)):
+        rc, out, _ = cli(capsys, command, "--help")
+        assert rc == 0 and f"(default {default})" in " ".join(out.split()), command
+
+
+def _fresh_profile(tmp_path, name):
+    """A copy of the default profile under another file name: a decider no cache holds."""
+    path = tmp_path / f"{name}.toml"
+    path.write_text((SOURCES / "armv8.6" / "profiles" / "default.toml").read_text(encoding="utf-8"), encoding="utf-8")
+    return str(path)
+
+
+def test_progress_while_the_decider_is_built_only_on_a_terminal(capsys, monkeypatch, tmp_path):
+    """Building the tree (an exploration) shows progress on a terminal; not with --quiet,
+    not when standard error is not a terminal; standard output is the tree alone."""
+    import sys
+
+    import asl_interp.app.progress as progress_module
+
+    monkeypatch.setenv("ASL_INTERP_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setattr(progress_module, "DELAY", 0)
+    call = "ELUsingAArch32(EL1)"
+    rc, out, err = cli(capsys, "compile", call, "--profile", _fresh_profile(tmp_path, "piped"))
+    assert (rc, err) == (0, "") and "# returned TRUE" in out
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True, raising=False)
+    rc, shown, err = cli(capsys, "compile", call, "--profile", _fresh_profile(tmp_path, "terminal"))
+    assert rc == 0 and "building the decider" in err and "paths" in err
+    assert shown.replace("terminal", "piped") == out
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True, raising=False)
+    rc, _out, err = cli(capsys, "compile", call, "--profile", _fresh_profile(tmp_path, "quiet"), "--quiet")
+    assert (rc, err) == (0, "")

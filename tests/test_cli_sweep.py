@@ -219,6 +219,45 @@ def test_progress_only_on_a_terminal_and_not_with_quiet(capsys, tmp_path, monkey
     assert (rc, out, err) == (0, plain, "")
 
 
+def test_max_paths_option_and_its_note(capsys, tmp_path):
+    """``--max-paths N`` limits the exploration that builds the decider (before any line is
+    read); the error's note names the option; a limit the tree fits sweeps as before."""
+    from asl_interp.analysis.decider import limit_note
+
+    call = "CheckFPAdvSIMDEnabled64()"
+    path = write_lines(tmp_path, [json.dumps(aarch64(el="EL0", fpen="'01'"))])
+    paths = SPEC.decider(call).paths
+    whole = cli(capsys, "sweep", call, str(path))
+    assert whole[0] == 0 and cli(capsys, "sweep", call, str(path), "--max-paths", str(paths)) == whole
+    rc, out, err = cli(capsys, "sweep", call, str(path), "--max-paths", str(paths - 1))
+    assert (rc, out) == (1, "")
+    assert err == (f"error: cannot compile {call} on profile 'default': exploring {call} passed the limit of "
+                   f"{paths - 1} paths\n{limit_note('--max-paths N')}\n")
+    rc, out, err = cli(capsys, "sweep", call, str(path), "--max-paths", "0")
+    assert (rc, out) == (2, "") and "argument --max-paths: give a positive number" in err
+
+
+def test_progress_while_the_decider_is_built(capsys, tmp_path, monkeypatch):
+    """The decider's build (an exploration, when no cache holds it) shows progress on a
+    terminal, before the lines'; not with --quiet."""
+    import sys
+
+    import asl_interp.app.progress as progress_module
+
+    monkeypatch.setenv("ASL_INTERP_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setattr(progress_module, "DELAY", 0)
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True, raising=False)
+    path = write_lines(tmp_path, [json.dumps(aarch64(el="EL0", fpen="'01'"))])
+    default = (SOURCES / "armv8.6" / "profiles" / "default.toml").read_text(encoding="utf-8")
+    for name in ("shown", "quiet"):
+        (tmp_path / f"{name}.toml").write_text(default, encoding="utf-8")  # a profile no cache holds a decider for
+    rc, out, err = cli(capsys, "sweep", "CheckFPAdvSIMDEnabled64()", str(path), "--profile", str(tmp_path / "shown.toml"))
+    assert rc == 0 and "building the decider" in err and err.index("building the decider") < err.index("sweep")
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True, raising=False)
+    assert cli(capsys, "sweep", "CheckFPAdvSIMDEnabled64()", str(path), "--profile", str(tmp_path / "quiet.toml"),
+               "--quiet") == (0, out, "")
+
+
 def test_the_first_refused_key_is_the_error_resolving_the_whole_line_gives(capsys, tmp_path, monkeypatch):
     """A bad line's error found key by key is the one resolving the whole line gives (the same
     message, at the same column), also where an earlier key is bad too or two keys share bits."""

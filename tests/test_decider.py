@@ -13,11 +13,14 @@ from hypothesis import strategies as st
 from states import aarch32_guest, aarch64, consistent_states
 
 from asl_interp import cache
-from asl_interp.analysis.decider import Decider, DeciderUnsupported, build_decider
+from asl_interp.analysis import decider as decider_module
+from asl_interp.analysis.decider import DEFAULT_MAX_PATHS, Decider, DeciderUnsupported, build_decider, limit_note
 from asl_interp.app.api import load_profile, load_spec
 from asl_interp.errors import ASLAssertionError, ASLError, ProfileError, StateError, UsageError
 from asl_interp.machine.outcome import Outcome
 
+#: The spec of every test; it keeps the deciders they share (a few on the default profile).
+#: A test that builds deciders no other test uses takes ``own_spec`` instead.
 SPEC = load_spec("armv8.6")
 
 ENTRY_CALLS = ["CheckFPAdvSIMDEnabled64()", "CheckSVEEnabled()", "CheckVFPEnabled(TRUE)", "CheckVFPEnabled(FALSE)",
@@ -31,6 +34,14 @@ CASES = ([("default", c) for c in ENTRY_CALLS]
             for c in ("CheckFPAdvSIMDEnabled64()", "CheckSVEEnabled()")]
          # functions with a value: the value is part of each leaf's outcome
          + [("default", "ELUsingAArch32(EL1)"), ("default", "UInt(PSTATE.EL)"), ("v8.1-vhe", "IsInHost()")])
+
+
+@pytest.fixture
+def own_spec():
+    """A Spec for one test (SPEC's program, no decider held): the deciders the test builds
+    there, with the leaf functions and memos their runs add, are dropped when it ends. SPEC
+    keeping every decider of every case made this file peak near 3 GB."""
+    return attrs.evolve(SPEC, deciders={}, held={})
 
 
 def decided(out):
@@ -70,8 +81,8 @@ def spec_outcome(call, profile, regs):
 
 
 @pytest.mark.parametrize(("profile", "call"), CASES)
-def test_every_path_agrees_with_spec_run(profile, call):
-    decider = SPEC.decider(call, profile)
+def test_every_path_agrees_with_spec_run(profile, call, own_spec):
+    decider = own_spec.decider(call, profile)
     rng = random.Random(f"{profile}/{call}")
     assert len(decider._table) >= decider.leaves > 1  # (subtrees explored at first use join the table)
     for k, leaf in enumerate(decider._table[:decider.leaves]):
@@ -86,11 +97,13 @@ def test_every_path_agrees_with_spec_run(profile, call):
         assert decider.run(regs) == want
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# (own_spec is meant to serve every example: the deciders are built once for the test)
+@settings(max_examples=150, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(data=st.data())
-def test_random_whole_registers(data):
+def test_random_whole_registers(data, own_spec):
     call = data.draw(st.sampled_from(["CheckFPAdvSIMDEnabled64()", "CheckVFPEnabled(TRUE)", "CheckAdvSIMDEnabled()"]))
-    decider = SPEC.decider(call, "default")
+    decider = own_spec.decider(call, "default")
     regs = with_profile_state(decider, {r: data.draw(st.integers(0, (1 << widths()[r]) - 1), label=r)
                                         for r in decider.registers})
     want = spec_outcome(call, "default", regs)
@@ -211,7 +224,88 @@ def test_bad_call():
 def test_too_many_paths():
     with pytest.raises(DeciderUnsupported) as err:
         build_decider(SPEC, "CheckVFPEnabled(TRUE)", "default", max_paths=10, use_cache=False)
-    assert err.value.message.startswith("cannot compile CheckVFPEnabled(TRUE) on profile 'default': exploring")
+    assert err.value.message == ("cannot compile CheckVFPEnabled(TRUE) on profile 'default': exploring "
+                                 "CheckVFPEnabled(TRUE) passed the limit of 10 paths")
+    # the note names the option this caller has (the Python API's; the commands name --max-paths)
+    assert err.value.notes == ("note: raise the limit with max_paths=N (Spec.decider, build_decider); the default, "
+                               f"{DEFAULT_MAX_PATHS}, fits every shipped profile",)
+    assert err.value.max_paths == 10
+
+
+def test_max_paths_counts_what_explore_counts_and_a_built_tree_is_checked_against_it(monkeypatch, tmp_path):
+    """``max_paths`` is the exploration's limit (its complete paths, Decider.paths): a tree
+    of exactly that many builds, one fewer fails; the tree does not depend on the limit, so
+    one held by the Spec or read from the cache serves every limit it fits, and is refused
+    with the same error under a lower one."""
+    monkeypatch.setenv("ASL_INTERP_CACHE", str(tmp_path))
+    call = "CheckFPAdvSIMDEnabled64()"
+    spec = attrs.evolve(SPEC, deciders={}, held={})
+    decider = spec.decider(call, "no-el2")
+    assert 1 < decider.paths < decider.leaves  # (leaves also holds the deferred and failed ones)
+    assert build_decider(SPEC, call, "no-el2", max_paths=decider.paths, use_cache=False).source == decider.source
+    with pytest.raises(DeciderUnsupported) as explored:
+        build_decider(SPEC, call, "no-el2", max_paths=decider.paths - 1, use_cache=False)
+
+    def no_exploring(*args, **kwargs):
+        raise AssertionError("explored again although the cache holds this decider")
+
+    monkeypatch.setattr(decider_module, "_explore_tree", no_exploring)
+    assert spec.decider(call, "no-el2", max_paths=decider.paths) is decider
+    with pytest.raises(DeciderUnsupported) as held:
+        spec.decider(call, "no-el2", max_paths=decider.paths - 1)
+    with pytest.raises(DeciderUnsupported) as cached:
+        build_decider(SPEC, call, "no-el2", max_paths=decider.paths - 1)
+    assert build_decider(SPEC, call, "no-el2", max_paths=decider.paths).source == decider.source
+    for err in (explored, held, cached):
+        assert (err.value.message, err.value.notes, err.value.max_paths) == (
+            f"cannot compile {call} on profile 'no-el2': exploring {call} passed the limit of {decider.paths - 1} "
+            "paths", (limit_note("max_paths=N (Spec.decider, build_decider)"),), decider.paths - 1)
+
+
+@pytest.mark.parametrize("bad", [0, -3, True, 2.5, "100"])
+def test_max_paths_must_be_a_positive_int(bad):
+    with pytest.raises(UsageError) as err:
+        SPEC.decider("CheckFPAdvSIMDEnabled64()", max_paths=bad)
+    assert err.value.message == f"max_paths={bad!r}: give a positive number of paths"
+    with pytest.raises(UsageError):
+        build_decider(SPEC, "CheckFPAdvSIMDEnabled64()", max_paths=bad)
+
+
+#: A spec whose one control register (CTL, of the explorer's tiny spec) is read as a class
+#: of values first (MODE != '00') and split later (MODE<1> alone), with a profile whose
+#: [state] gives MODE '10', a member of that class but not its smallest.
+SPLIT_LATER = """integer Mixed()
+    if CTL.MODE != '00' then
+        if CTL<2> == '1' then
+            return 1;
+        return 2;
+    return 0;
+"""
+
+
+def test_a_class_split_after_the_run_used_it_keeps_the_runs_value(tmp_path):
+    """The decider's exploration (explore with open_state) goes on in the part of a
+    variable that holds the profile's value when the variable is asked; a class the run
+    already used (its smallest member, MODE '01') and split later must go on in the part of
+    that member, else the leaf's class holds states the run never ran (MODE '10', the
+    profile's own value, answered as '01' is). Every CTL value: decide and run are Spec.run."""
+    tiny = REPO / "tests" / "explore" / "spec"
+    folder = tmp_path / "spec"
+    folder.mkdir()
+    (folder / "registers.toml").write_text((tiny / "registers.toml").read_text(encoding="utf-8"), encoding="utf-8")
+    (folder / "spec.toml").write_text('name = "split-later"\ndescription = "t"\nentry_points = ["Mixed()"]\n'
+                                      "boundary = []\n", encoding="utf-8")
+    (folder / "cases.asl").write_text(SPLIT_LATER, encoding="utf-8")
+    profile = tmp_path / "mode10.toml"
+    profile.write_text('description = "MODE is 10 where a state does not say"\n[state]\n"CTL.MODE" = "\'10\'"\n',
+                       encoding="utf-8")
+    spec = load_spec(folder)
+    decider = build_decider(spec, "Mixed()", spec.profile(profile), use_cache=False)
+    for ctl in range(256):
+        want = spec.run("Mixed()", profile=profile, state={"CTL": ctl}, use_decider=False)
+        assert decider.run({"CTL": ctl}) == want, ctl
+        assert decided(decider.decide({"CTL": ctl})) == decided(want), ctl  # (its subtree explored by run)
+    assert [decider.run({"CTL": mode << 1}).value for mode in range(4)] == [0, 2, 1, 1]
 
 
 def test_built_once_per_process_then_from_disk(monkeypatch, tmp_path):

@@ -1,4 +1,4 @@
-"""``--jobs N``: explore, check-property, crosscheck and diff give the same bytes whatever N.
+"""``--jobs N``: explore, check-property, crosscheck, diff and compile give the same bytes whatever N.
 
 The split rule is shrunk here (explore's ``IN_PROCESS_SECONDS``, ``TASK_SECONDS`` and
 ``TASK_MIN_RUNS``) so that explorations of a hundred runs, fast enough for a test, still go
@@ -135,6 +135,27 @@ def test_diff_path_limit_same_error(capsys, tmp_path):
     code, out, err = _same(capsys, tmp_path, "diff", "CheckFPAdvSIMDEnabled64()", "--set", "PSTATE.EL=EL1",
                            "--max-paths", "5")
     assert code == 2 and not out and "passed the limit of 5 paths" in err
+
+
+def test_compile_same_tree_whatever_jobs(capsys, tmp_path, monkeypatch, handed_back):
+    """The decider's exploration in worker processes (``compile --jobs 2``, sweep's, and
+    ``Spec.decider(jobs=)``) gives the tree the search in one process gives; its path limit
+    the same error. No cache and no decider held: each build explores."""
+    import attrs
+
+    spec = load_spec("armv8.6")
+    monkeypatch.setenv("ASL_INTERP_CACHE", "off")
+    monkeypatch.setattr("asl_interp.app.api._CACHE", {spec.path: attrs.evolve(spec, deciders={}, held={})})
+    argv = ["compile", "CheckFPAdvSIMDEnabled64()", "--profile", "no-el2"]
+    one = _cli(capsys, tmp_path, 1, argv)
+    assert handed_back[0] == 0
+    monkeypatch.setattr("asl_interp.app.api._CACHE", {spec.path: attrs.evolve(spec, deciders={}, held={})})
+    assert _cli(capsys, tmp_path, 2, argv) == one
+    assert one[0] == 0 and one[1].count("return _A[") > 100
+    assert handed_back[0] > 2  # the workers explored most of it
+    monkeypatch.setattr("asl_interp.app.api._CACHE", {spec.path: attrs.evolve(spec, deciders={}, held={})})
+    code, out, err = _same(capsys, tmp_path, *argv, "--max-paths", "40")  # (a failed build holds nothing)
+    assert (code, out) == (1, "") and "passed the limit of 40 paths\nnote: raise the limit with --max-paths N" in err
 
 
 def test_jobs_must_be_a_positive_count(capsys):

@@ -65,8 +65,9 @@ Guarantees:
   ``max_paths`` leaves or meets a read too wide to branch over; the usual errors for a bad
   call.
 
-Cost: building takes one exploration (``benchmarks/explore.py``: well under a second per
-entry point on the default profile), once per process, then from the on-disk cache
+Cost: building takes one exploration of every state (under a second for most entry points
+and profiles; up to half a minute of CPU for the exception-taking checks of armv8.6's larger
+profiles, ``jobs`` worker processes sharing it), once per process, then from the on-disk cache
 (:mod:`asl_interp.cache`) keyed by the spec's files, asl-interp's code, the profile and the
 call. A leaf's function is written at its first use in :meth:`Decider.run` (a few
 milliseconds); a deferred subtree is explored at its first use (tens of runs of the text,
@@ -83,20 +84,28 @@ from typing import Any
 
 import attrs
 
-from ..errors import ASLAssertionError, ASLError, ProfileError, StateError
+from ..errors import ASLAssertionError, ASLError, ProfileError, StateError, UsageError
 from ..lib.world import Read
 from ..machine.after import After, AfterPlan
 from ..machine.outcome import Outcome, PathStep
 from ..machine.profile import Profile
 from ..machine.state import StateFile, StateReader
 
-__all__ = ["Decider", "DeciderUnsupported", "build_decider", "DECIDER_VERSION"]
+__all__ = ["Decider", "DeciderUnsupported", "build_decider", "check_paths", "limit_note", "paths_limit",
+           "DECIDER_VERSION", "DEFAULT_MAX_PATHS"]
 
 #: Bumped whenever the generated tree's shape changes (part of the on-disk cache key).
-DECIDER_VERSION = "decider-9"
+DECIDER_VERSION = "decider-10"
 
-#: Leaves (paths) past which a decider is not built: its source would be too large to be fast.
-DEFAULT_MAX_PATHS = 5000
+#: Complete paths of the decider's exploration past which no decider is built (a guard on
+#: the build's time and the tree's size, as ``explore``'s limit is). The decider keeps every
+#: state, those no processor can be in too (``Spec.run`` answers them, so the tree must):
+#: that, not the open [state] bits (their runs are deferred, not made), is why it finds
+#: several times the paths ``explore`` runs to the end under the consistency rules: on
+#: armv8.6 aarch32-only, CheckVFPEnabled(TRUE) has 970 under the rules and 6,782 without.
+#: The largest shipped case, armv8.6 v8.4-sel2 CheckAdvSIMDEnabled(), has 9,545; this
+#: default leaves twice that room, so every shipped profile builds.
+DEFAULT_MAX_PATHS = 20000
 #: Leaves past which a subtree explored at first use (states giving bits of the profile's
 #: [state] other values) is given up: its states go to the text (Spec.run), and the first
 #: state to reach it waits at most for that many runs.
@@ -110,6 +119,9 @@ class DeciderUnsupported(ASLError):
     register values the tree leaves to the text, or whose subtree is not explored yet."""
 
     phase = "runtime"
+    #: the path limit passed (see :func:`build_decider`); None for every other reason. Its
+    #: note names the Python API's ``max_paths=``; a command words its own (``--max-paths``).
+    max_paths: int | None = None
 
 
 class _NotExplored(DeciderUnsupported):
@@ -139,7 +151,8 @@ class Decider:
 
     ``call``/``profile`` say what it decides; ``source`` is the generated Python text;
     ``registers`` the storage registers some path reads; ``leaves`` how many leaves the tree
-    has (one per run of the exploration, ``explore``'s "runs"; its "paths" merge them).
+    has (one per run of the exploration, ``explore``'s "runs"; its "paths" merge them);
+    ``paths`` those that are complete paths (what ``max_paths`` limits).
     """
 
     call: str
@@ -147,6 +160,9 @@ class Decider:
     source: str
     registers: tuple[str, ...]
     leaves: int
+    #: the complete paths its exploration found (what ``max_paths`` limits: ``leaves``
+    #: without those that end in a failed assertion or are left to a subtree or the text)
+    paths: int
     #: ``decide(registers) -> Outcome``: the outcome for whole-register values ``registers``
     #: (storage name -> int; only the bits the path examines are looked at, so bits beyond a
     #: register's width are ignored); the generated function itself, so a call costs one
@@ -618,35 +634,80 @@ def _fresh(err: ASLAssertionError | None) -> ASLAssertionError:
 
 
 def build_decider(spec: Any, call: str, profile: str | Path | Profile = "default", *,
-                  max_paths: int = DEFAULT_MAX_PATHS, use_cache: bool = True, progress: Any = None) -> Decider:
+                  max_paths: int | None = None, use_cache: bool = True, progress: Any = None,
+                  jobs: int = 1) -> Decider:
     """Compile ``call`` on ``profile`` into a :class:`Decider` (from the on-disk cache when
-    an entry for exactly these inputs exists). ``progress``: given to the exploration when
+    an entry for exactly these inputs exists). ``max_paths``: the exploration's complete
+    paths past which no decider is built (:class:`DeciderUnsupported`; None:
+    :data:`DEFAULT_MAX_PATHS`); the tree does not depend on it, so a tree built under a higher
+    limit is reused, as long as it fits this one. ``progress`` and ``jobs`` (worker
+    processes: the tree is the same whatever their number): given to the exploration when
     one runs (see :func:`~asl_interp.analysis.explore.explore`)."""
     from .. import cache
 
+    max_paths = paths_limit(max_paths)
     prof = spec.profile(profile)
-    key = _cache_key(spec, call, prof, max_paths)
+    key = _cache_key(spec, call, prof)
     built = cache.read_entry(key) if use_cache else None
     if not (isinstance(built, tuple) and len(built) == 3):
-        built = _explore_tree(spec, call, prof, max_paths, progress)
+        built = _explore_tree(spec, call, prof, max_paths, progress, jobs)
         if use_cache:
             cache.write_entry(key, built, f"decider {call.strip()} on {prof.name} ({spec.name})")
     source, table, registers = built
+    check_paths(_paths(table), call, prof.name, max_paths)
     state = _profile_state(spec, prof)
     forest = _Forest(spec, call.strip(), prof, max_paths, _open_state(state),
                      lambda st, err: _input_error(registers, st, err))
     fn = forest.tree(source, table)
     return Decider(call=call.strip(), profile=prof.name, source=source, registers=registers, leaves=len(table),
-                   decide=fn, spec=spec, profile_obj=prof, table=forest.table, which=forest.which,
-                   profile_state=state, opened=forest.opened, forest=forest)
+                   paths=_paths(table), decide=fn, spec=spec, profile_obj=prof, table=forest.table,
+                   which=forest.which, profile_state=state, opened=forest.opened, forest=forest)
 
 
-def _cache_key(spec: Any, call: str, prof: Profile, max_paths: int) -> str:
+def paths_limit(max_paths: Any) -> int:
+    """``max_paths`` as :func:`build_decider` takes it: None for :data:`DEFAULT_MAX_PATHS`,
+    else a positive ``int`` (anything else is a :class:`~asl_interp.errors.UsageError`)."""
+    if max_paths is None:
+        return DEFAULT_MAX_PATHS
+    if not isinstance(max_paths, int) or isinstance(max_paths, bool) or max_paths < 1:
+        raise UsageError(f"max_paths={max_paths!r}: give a positive number of paths")
+    return max_paths
+
+
+def check_paths(paths: int, call: str, profile: str, max_paths: int) -> None:
+    """Raise the path limit's :class:`DeciderUnsupported` when a tree of ``paths`` complete
+    paths (:attr:`Decider.paths`) passes ``max_paths``: the same error whether the tree is
+    explored now, read from the cache or held from an earlier call."""
+    if paths > max_paths:
+        raise _too_many(call.strip(), profile, max_paths)
+
+
+def _too_many(call: str, profile: str, max_paths: int) -> DeciderUnsupported:
+    """The error for a decider past ``max_paths`` complete paths (its note in the Python
+    API's words; the commands give theirs, see :attr:`DeciderUnsupported.max_paths`)."""
+    err = DeciderUnsupported(f"cannot compile {call} on profile '{profile}': exploring {call} passed the limit of "
+                             f"{max_paths} paths", notes=(limit_note("max_paths=N (Spec.decider, build_decider)"),))
+    err.max_paths = max_paths
+    return err
+
+
+def limit_note(option: str) -> str:
+    """The note of the path limit's error, naming the caller's ``option`` that raises it."""
+    return f"note: raise the limit with {option}; the default, {DEFAULT_MAX_PATHS}, fits every shipped profile"
+
+
+def _paths(table: Sequence[_Leaf]) -> int:
+    """The complete paths of a tree's exploration (what ``max_paths`` counts, as
+    :func:`~asl_interp.analysis.explore.explore` does): its leaves with an outcome."""
+    return sum(1 for leaf in table if leaf.outcome is not None)
+
+
+def _cache_key(spec: Any, call: str, prof: Profile) -> str:
     from ..cache import input_key
 
     files = sorted(Path(spec.path).rglob("*.asl")) + [Path(spec.path) / "registers.toml", Path(spec.path) / "spec.toml"]
     base = input_key([f for f in files if f.is_file()], "decider")
-    h = hashlib.sha256(f"{DECIDER_VERSION}\n{base}\n{call.strip()}\n{max_paths}\n".encode())
+    h = hashlib.sha256(f"{DECIDER_VERSION}\n{base}\n{call.strip()}\n".encode())
     h.update(repr((prof.name, sorted(prof.impdef.items(), key=repr), sorted(prof.constrained.items()),
                    prof.unknown_policy, sorted(prof.instruction.items(), key=repr),
                    sorted(prof.state.items(), key=repr))).encode())
@@ -685,27 +746,32 @@ def _open_state(profile_state: Mapping[str, tuple[int, int]]) -> dict[str, tuple
     return out
 
 
-def _explore_tree(spec: Any, call: str, prof: Profile, max_paths: int,
-                  progress: Any = None) -> tuple[str, tuple[_Leaf, ...], tuple[str, ...]]:
-    leaves = _explored_leaves(spec, call, prof, max_paths, progress, _open_state(_profile_state(spec, prof)))
+def _explore_tree(spec: Any, call: str, prof: Profile, max_paths: int, progress: Any = None,
+                  jobs: int = 1) -> tuple[str, tuple[_Leaf, ...], tuple[str, ...]]:
+    leaves = _explored_leaves(spec, call, prof, max_paths, progress, _open_state(_profile_state(spec, prof)),
+                              jobs=jobs)
     source = _Writer(leaves, _names(spec, leaves)).function()
     registers = tuple(sorted({storage for leaf in leaves for (storage, _mask) in leaf.classes}))
     return source, tuple(leaves), registers
 
 
 def _explored_leaves(spec: Any, call: str, prof: Profile, max_paths: int, progress: Any,
-                     opened: Mapping[str, tuple[int, int]], start: Mapping[Any, Any] | None = None) -> list[_Leaf]:
+                     opened: Mapping[str, tuple[int, int]], start: Mapping[Any, Any] | None = None,
+                     jobs: int = 1) -> list[_Leaf]:
     """The leaves of the decider's exploration of ``call`` on ``prof`` (every state, each
     path apart, the profile's [state] bits ``opened`` open), from the choices ``start`` (a
-    deferred leaf's) or the root."""
+    deferred leaf's) or the root, in ``jobs`` worker processes (the same leaves)."""
     from .explore import ExplorationLimit, explore
 
     try:
         table = explore(spec, call, profile=prof, max_paths=max_paths, fix_option="a fixed value", consistent=False,
-                        fine=True, progress=progress, open_state=opened, from_choices=start)
+                        fine=True, progress=progress, open_state=opened, from_choices=start, jobs=jobs)
     except ExplorationLimit as err:
-        raise DeciderUnsupported(f"cannot compile {call.strip()} on profile '{prof.name}': {err.message}",
-                                 err.span, notes=err.notes) from None
+        if err.max_paths is not None:
+            raise _too_many(call.strip(), prof.name, max_paths) from None
+        # a read too wide to branch over: no option makes the tree; the text answers each state
+        raise DeciderUnsupported(f"cannot compile {call.strip()} on profile '{prof.name}': {err.message}", err.span,
+                                 notes=("note: run (Spec.run) answers each state by running the text",)) from None
     leaves = []
     # Leaves share most of their branch steps (every path starts alike): one object per
     # distinct step keeps the cached tree small and quick to load.

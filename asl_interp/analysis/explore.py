@@ -113,6 +113,9 @@ class ExplorationLimit(ASLError):
     """The exploration would exceed a configured limit (paths, or one read's width)."""
 
     phase = "runtime"
+    #: the path limit passed (``max_paths``); None for another limit (a read too wide), so
+    #: a caller can word its own note for each
+    max_paths: int | None = None
 
 
 class PathCut(ASLRuntimeError):
@@ -348,7 +351,10 @@ class ExploreMachine(Machine):
         if self.open_state and var.kind == "state":
             if len(parts) > CUT_CLASSES and len(parts) == 1 << bin(var.mask).count("1") and self._off_profile():
                 raise self._cut(None)
-            if var.key in self.open_state:  # the part holding the profile's value first: this run goes on in it
+            # A variable asked now: the part holding the profile's value first, this run goes on in
+            # it. Not so for a class split after the run used its smallest member (``fresh``
+            # False, from read_bits): the run must go on in the part holding that value, the first.
+            if fresh and var.key in self.open_state:
                 omask, pvalue = self.open_state[var.key]
                 m = var.mask & omask
                 if m:
@@ -946,8 +952,10 @@ class _Search:
 
     def limit(self) -> ExplorationLimit:
         """The error for an exploration past ``max_paths`` leaves."""
-        return ExplorationLimit(f"exploring {self.call} passed the limit of {self.max_paths} paths",
-                                notes=(f"note: fix more state with {self.fix_option}, or raise --max-paths",))
+        err = ExplorationLimit(f"exploring {self.call} passed the limit of {self.max_paths} paths",
+                               notes=(f"note: fix more state with {self.fix_option}, or raise --max-paths",))
+        err.max_paths = self.max_paths
+        return err
 
     def run(self, stack: list[_Entry], part: _Part, *, before: int | None, until: float | None = None,
             progress: Callable[[int, int], None] | None = None, wanted: Callable[[], bool] | None = None) -> None:

@@ -130,7 +130,8 @@ def sweep(spec: Any, call: str, lines: Iterable[str | ASLError], *, source: str,
 class LineRunner:
     """One state line's :class:`SweepResult` (``runner(number, text)``; None for a blank
     line), for ``call`` on ``profile``; or, for the text output, just its outcome's line
-    (:meth:`summary`).
+    (:meth:`summary`). The decider is built (or found) first, with ``max_paths``,
+    ``progress`` and ``jobs`` as :meth:`Spec.decider <asl_interp.app.api.Spec.decider>` takes them.
 
     The fast way, for a line that is a JSON object of names and values the state reader
     takes: the decider's :meth:`~asl_interp.analysis.decider.Decider.run_given`. Every other
@@ -148,9 +149,9 @@ class LineRunner:
     PLANS = 256
 
     def __init__(self, spec: Any, call: str, *, profile: str | Profile = "default", unset: str = "error",
-                 source: str = "<stdin>", progress: Any = None):
+                 source: str = "<stdin>", max_paths: int | None = None, progress: Any = None, jobs: int = 1):
         self.spec = spec
-        self.decider = spec.decider(call, profile, progress=progress)
+        self.decider = spec.decider(call, profile, max_paths=max_paths, progress=progress, jobs=jobs)
         self.reader = self.decider.reader(written=True)
         self.unset = unset
         self.source = source
@@ -586,7 +587,8 @@ class SweepJob:
     it from: ``load`` the spec loader (:func:`~asl_interp.app.api.load_spec`: a module-level
     function, sent by name), the spec (a bundled version or folder, as it takes it), the
     call, the profile (a name or file), the unset policy, the source name, the output form
-    (see :class:`Renderer`), and the limits in force."""
+    (see :class:`Renderer`), the limits in force, and the decider's path limit (``max_paths``,
+    None for its default; see :meth:`Spec.decider <asl_interp.app.api.Spec.decider>`)."""
 
     load: Any
     spec: str
@@ -596,17 +598,18 @@ class SweepJob:
     source: str
     form: str
     limits: dict[str, int]
+    max_paths: int | None = None
 
-    def runner(self, progress: Any = None) -> tuple[LineRunner, Renderer]:
+    def runner(self, progress: Any = None, jobs: int = 1) -> tuple[LineRunner, Renderer]:
         """This job's line runner and renderer (the spec and decider from this process's
-        memo, else the on-disk cache; ``progress`` while the decider is built, see
-        :meth:`Spec.decider <asl_interp.app.api.Spec.decider>`)."""
+        memo, else the on-disk cache; ``progress`` while the decider is built, in ``jobs``
+        worker processes, see :meth:`Spec.decider <asl_interp.app.api.Spec.decider>`)."""
         from ..lib.limits import configure
 
         configure(**self.limits)
         spec = self.load(self.spec)
         return (LineRunner(spec, self.call, profile=spec.profile(self.profile), unset=self.unset, source=self.source,
-                           progress=progress),
+                           max_paths=self.max_paths, progress=progress, jobs=jobs),
                 Renderer(self.source, self.form))
 
 

@@ -169,24 +169,33 @@ class Spec:
             return machine.ended(end.outcome)
         return machine.outcome(value=value)
 
-    def decider(self, call: str, profile: str | Path | Profile = "default", *, progress: Any = None) -> Any:
+    def decider(self, call: str, profile: str | Path | Profile = "default", *, max_paths: int | None = None,
+                progress: Any = None, jobs: int = 1) -> Any:
         """The fast form of ``run`` for ``call`` on ``profile``: a
         :class:`~asl_interp.analysis.decider.Decider` (the spec compiled into a decision tree for
         this profile; built once per process, then from the on-disk cache). Its
         ``decide(registers)`` takes whole-register values, its ``run(state)`` what
-        :meth:`run` takes. ``progress``: called with the paths and runs so far while the
-        tree is built by exploring (see :func:`~asl_interp.analysis.explore.explore`)."""
-        from ..analysis.decider import build_decider
+        :meth:`run` takes. ``max_paths``: the exploration's complete paths past which no tree
+        is built (a :class:`~asl_interp.analysis.decider.DeciderUnsupported`; None: the
+        decider's default, which fits every shipped profile). ``progress``: called with the
+        paths and runs so far while the tree is built by exploring, in ``jobs`` worker
+        processes (the same tree whatever their number; see
+        :func:`~asl_interp.analysis.explore.explore`)."""
+        from ..analysis.decider import build_decider, check_paths, paths_limit
 
         if not isinstance(call, str):
             _parse_call(call)  # raises the UsageError for anything but text
+        limit = paths_limit(max_paths)
         prof = self.profile(profile)
         check_profile(self, prof)
         key = _decider_key(call, prof)
         got = self._deciders.get(key)
         if got is None:
-            got = self._deciders[key] = build_decider(self, call, prof, progress=progress)
+            got = self._deciders[key] = build_decider(self, call, prof, max_paths=limit, progress=progress,
+                                                      jobs=jobs)
             self._held.clear()  # run() looks it up afresh
+        else:  # the tree does not depend on the limit: the one held, if it fits this one
+            check_paths(got.paths, got.call, got.profile, limit)
         return got
 
     def _statement_text(self, call: str) -> str:

@@ -37,8 +37,8 @@ from ..errors import ASLAssertionError, ASLError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # annotations only: a short command starts without importing typing
-    from collections.abc import Callable, Sequence
-    from typing import BinaryIO
+    from collections.abc import Callable, Iterator, Sequence
+    from typing import Any, BinaryIO
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -166,6 +166,34 @@ def _count(text: str) -> int:
         return positive_number(text, "a count")
     except ASLError as err:
         raise argparse.ArgumentTypeError(err.message.removeprefix("a count: ")) from None
+
+
+#: The defaults ``--max-paths`` help gives (explore's DEFAULT_MAX_PATHS, the decider's), as
+#: text: the parser is built without importing the analyses (a test keeps them equal).
+EXPLORE_PATHS_HELP = "20000"
+DECIDER_PATHS_HELP = "20000"
+
+
+def _add_max_paths(p: argparse.ArgumentParser, what: str, default: str = EXPLORE_PATHS_HELP) -> None:
+    """``--max-paths N`` (explore, check-property, crosscheck, diff; sweep and compile for the
+    decider they build): stop with an error after N complete paths (``what``: of which
+    exploration); a positive count, None when not given (the caller's default)."""
+    p.add_argument("--max-paths", type=_count, default=None, metavar="N",
+                   help=f"stop with an error after N paths{what} (default {default})")
+
+
+@contextlib.contextmanager
+def _decider_limit() -> Iterator[None]:
+    """Building a decider (sweep, compile): the path limit's error with a note naming this
+    command's option (the decider's own names the Python API's)."""
+    from ..analysis.decider import DeciderUnsupported, limit_note
+
+    try:
+        yield
+    except DeciderUnsupported as err:
+        if err.max_paths is not None:
+            err.notes = (limit_note("--max-paths N"),)
+        raise
 
 
 def _seconds(text: str) -> float:
@@ -468,7 +496,7 @@ def _add_spec(p: argparse.ArgumentParser, note: str = "") -> None:
 
 
 def _add_jobs(p: argparse.ArgumentParser, when: str) -> None:
-    """``--jobs N`` (sweep, explore, check-property, crosscheck, diff): worker processes,
+    """``--jobs N`` (sweep, compile, explore, check-property, crosscheck, diff): worker processes,
     by default one per core (:func:`~asl_interp.analysis.parallel.cores`); ``when`` says
     when they are used."""
     from ..analysis.parallel import cores
@@ -544,6 +572,28 @@ def _add_compile(p: argparse.ArgumentParser) -> None:
     _add_spec(p)
     p.add_argument("--profile", default="default", metavar="NAME|FILE",
                    help="implementation profile (see `asl-interp profiles`); default: 'default'")
+    _add_decider_options(p)
+    _add_jobs(p, "exploring the call to build the tree, when that lasts more than a quarter of a second")
+
+
+def _add_decider_options(p: argparse.ArgumentParser) -> None:
+    """The options of the commands that build a decider (compile, sweep)."""
+    _add_max_paths(p, " exploring the call to build the decider", DECIDER_PATHS_HELP)
+    p.add_argument("--quiet", action="store_true", help="no progress on a terminal")
+
+
+#: What the bar says while a decider is built (sweep, compile).
+DECIDER_PROGRESS = "building the decider (once; then from the cache)"
+
+
+def _decider(spec: Any, args: argparse.Namespace) -> Any:
+    """The decider of ``args.call`` on ``args.profile`` (compile), its build's progress on a
+    terminal, its path limit in this command's words."""
+    from .progress import progress
+
+    with _decider_limit(), progress(DECIDER_PROGRESS, unit=" paths", quiet=args.quiet) as bar:
+        return spec.decider(args.call, args.profile, max_paths=args.max_paths,
+                            progress=lambda paths, _runs: bar.set(paths), jobs=args.jobs)
 
 
 @_add_compile
@@ -551,7 +601,7 @@ def _cmd_compile(args: argparse.Namespace) -> int:
     from .api import load_spec
 
     spec = load_spec(args.spec)
-    decider = spec.decider(args.call, args.profile)
+    decider = _decider(spec, args)
     write(f"# {decider.call} on profile {decider.profile} ({spec.name}), compiled by asl-interp from the spec's "
           f"own text: {decider.leaves} leaves.\n"
           f"# decide(st) takes whole-register values by storage register: "
@@ -589,8 +639,8 @@ def _add_sweep(p: argparse.ArgumentParser) -> None:
     p.add_argument("--format", choices=("text", "json", "csv"), default=None,
                    help="text (default), json (as --json) or csv: a header, then one row per line (line, summary, "
                         "kind, target_el, target_state, mode, ec, iss, error, phase; errors are rows too), no tally")
-    _add_jobs(p, "for a long input")
-    p.add_argument("--quiet", action="store_true", help="no progress on a terminal")
+    _add_jobs(p, "for a long input, and exploring the call to build the decider")
+    _add_decider_options(p)
 
 
 @_add_sweep
@@ -610,10 +660,10 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
         spec.profile(args.profile)
     source, stream, closing = _sweep_input(args.states)
     job = SweepJob(load=load_spec, spec=args.spec, call=args.call, profile=args.profile, unset=args.unset, source=source,
-                   form=form, limits=LIMITS.as_dict())
-    with progress("building the decider (once; then from the cache)", unit=" paths", quiet=args.quiet) as bar:
+                   form=form, limits=LIMITS.as_dict(), max_paths=args.max_paths)
+    with _decider_limit(), progress(DECIDER_PROGRESS, unit=" paths", quiet=args.quiet) as bar:
         # the decider, before the first line is read: a bad call fails at once
-        runner = job.runner(progress=lambda paths, _runs: bar.set(paths))
+        runner = job.runner(progress=lambda paths, _runs: bar.set(paths), jobs=args.jobs)
     tally = Tally()
     status = 0
     done = 0
@@ -931,8 +981,7 @@ def _explore_common(p: argparse.ArgumentParser, *, state: bool = True) -> None:
     p.add_argument("--vary-profile", dest="vary", action="append", nargs="?", const="*", metavar="KEY",
                    help="also explore the profile's answer KEY (e.g. 'HaveEL(EL2)'; repeatable); without KEY, "
                         "every boolean answer the evaluation asks for")
-    p.add_argument("--max-paths", type=_count, default=None, metavar="N",
-                   help="stop with an error after N paths (default 20000)")
+    _add_max_paths(p, "")
     p.add_argument("--json", action="store_true", help="print one JSON object instead of text")
     p.add_argument("--all-states", action="store_true",
                    help="keep the states no processor can be in (by default left out, as the rules `asl-interp "
@@ -976,8 +1025,6 @@ def _explore_inputs(args: argparse.Namespace) -> tuple:
     if args.vary:
         vary = True if "*" in args.vary else list(args.vary)
     max_paths = DEFAULT_MAX_PATHS if args.max_paths is None else args.max_paths
-    if max_paths < 1:
-        raise UsageError(f"--max-paths {max_paths}: give a positive number of paths")
     return spec, profile or "default", fixed, vary, max_paths
 
 
@@ -1176,8 +1223,7 @@ def _add_diff(p: argparse.ArgumentParser) -> None:
     p.add_argument("--fine", action="store_true",
                    help="keep paths apart whose outcomes differ in anything; by default the paths of one compared "
                         "outcome are merged")
-    p.add_argument("--max-paths", type=_count, default=None, metavar="N",
-                   help="stop with an error after N paths in either version (default 20000)")
+    _add_max_paths(p, " in either version")
     p.add_argument("--json", action="store_true", help="print one JSON object instead of text")
     _add_jobs(p, "for an exploration that lasts more than a quarter of a second (each version's in turn)")
     _add_html(p)
@@ -1215,8 +1261,6 @@ def _diff(args: argparse.Namespace) -> int:
     fixed, state_profile = diff_state(specs, args.state, args.sets)
     profile = args.profile or state_profile or "default"
     max_paths = DEFAULT_MAX_PATHS if args.max_paths is None else args.max_paths
-    if max_paths < 1:
-        raise UsageError(f"--max-paths {max_paths}: give a positive number of paths")
     result = diff_specs(*specs, args.call, profile_a=args.from_profile or profile, profile_b=args.to_profile or profile,
                         fixed=fixed, all_states=args.all_states, vary=args.vary, max_paths=max_paths,
                         fine=args.fine, jobs=args.jobs)
