@@ -1935,6 +1935,19 @@ def _touches(leaf: Leaf, storage: str, fmask: int) -> bool:
     return any(v.kind == "state" and v.key == storage and v.mask & fmask for v in leaf.choices)
 
 
+def _bits_touch(spec: Any, register: str, high: int, low: int, storage: str, fmask: int) -> bool:
+    """Whether bits ``high:low`` of ``register`` (a view or a storage register) are any of
+    bits ``fmask`` of ``storage``."""
+    view = spec.model.views[register]
+    mask = ((1 << (high - low + 1)) - 1) << (low + view.offset)
+    return view.storage == storage and bool(mask & fmask)
+
+
+def _write_touches(spec: Any, write: Any, storage: str, fmask: int) -> bool:
+    """Whether the StateWrite ``write`` sets any of bits ``fmask`` of ``storage``."""
+    return _bits_touch(spec, write.register, write.high, write.low, storage, fmask)
+
+
 def check_independent(spec: Any, call: str, field: str, *, profile: str | Path | Profile = "default",
                       where: Mapping[str, Any] | None = None, vary: Iterable[str] | bool = (),
                       max_paths: int = DEFAULT_MAX_PATHS, coverage: bool = False, consistent: bool = True,
@@ -1947,17 +1960,25 @@ def check_independent(spec: Any, call: str, field: str, *, profile: str | Path |
     ``coverage``, ``consistent`` (only states a processor can be in; the default),
     ``fine``, ``progress`` and ``jobs`` are as for :func:`explore`. The counterexample shown is the most
     ordinary (:func:`ordinary`); ``every`` (``--all``) also finds one of every other class
-    (pair of compared outcomes), in ``PropertyResult.others``, each with its count of pairs."""
+    (pair of compared outcomes), in ``PropertyResult.others``, each with its count of pairs.
+    ``field`` is varied even where the profile's ``[state]`` gives it a value (those are
+    software's settings a state may change, such as SCTLR.V)."""
     try:
         storage, fmask, norm = resolve_field(spec, field)
     except StateError as err:
         raise UsageError(f"--independent-of {field}: {err.message}") from None
     where = dict(where or {})
     for w_write in resolve_state(where, spec.model, spec.constants):
-        view = spec.model.views[w_write.register]
-        w_mask = ((1 << (w_write.high - w_write.low + 1)) - 1) << (w_write.low + view.offset)
-        if view.storage == storage and w_mask & fmask:
+        if _write_touches(spec, w_write, storage, fmask):
             raise UsageError(f"--where {w_write.key} fixes bits of {norm}, the field the property varies")
+    # The profile's [state] gives software's settings a state leaves out (SCTLR.V = 0): the
+    # field asked about is varied all the same, as a state may give it (run --set SCTLR.V=1).
+    prof = spec.profile(profile)
+    kept = {key: value for key, value in prof.state.items()
+            if not any(_write_touches(spec, w, storage, fmask)
+                       for w in resolve_state({key: value}, spec.model, spec.constants, written=True))}
+    if len(kept) != len(prof.state):
+        profile = attrs.evolve(prof, state=kept)
     table = explore(spec, call, profile=profile, fixed=where, vary=vary, max_paths=max_paths, fix_option="--where",
                     coverage=coverage, consistent=consistent, fine=fine, progress=progress, jobs=jobs)
     desc = f"{call} is independent of {norm}" + (f" where {where_text(where)}" if where else "")
