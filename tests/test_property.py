@@ -137,3 +137,17 @@ def test_a_field_the_profile_state_gives_is_varied(spec):
         "VBAR + 0x4", "0xFFFF0000 + 0x4"}
     # the profile itself is left as it was
     assert spec.profile("default").state["SCTLR.V"] == 0
+
+
+def test_a_counterexample_state_gives_each_bit_one_value(spec):
+    """Each state of a counterexample holds its own path's value of the field: the other
+    path's name for part of it (CPACR_EL1.ZEN<0>, read by a `when 'x0'` arm) is not shown
+    beside it with the other value (it was: ZEN='11' and ZEN<0>=0 in one state)."""
+    result = check_independent(spec, "CheckSVEEnabled()", "CPACR_EL1.ZEN", profile="v9-sme",
+                               where={"PSTATE.EL": "EL1", "PSTATE.nRW": 0})
+    assert not result.holds
+    shown = list(result.counterexample.states) + list(result.counterexample.detail or ())
+    assert any("CPACR_EL1.ZEN" in state for state in shown)
+    for state in shown:
+        if "CPACR_EL1.ZEN" in state and "CPACR_EL1.ZEN<0>" in state:
+            assert state["CPACR_EL1.ZEN<0>"] == state["CPACR_EL1.ZEN"] & 1, state

@@ -77,7 +77,7 @@ from ..lib.world import InstructionEnded, Read, TypeDesc
 from ..machine.machine import Machine
 from ..machine.outcome import Outcome, PathStep, compared_outcome, equal_steps
 from ..machine.profile import Profile
-from ..machine.state import flatten_state, resolve_state
+from ..machine.state import flatten_state, locate_key, resolve_state
 from ..syntax import ast
 from .consistency import broken, entry_assertion, per_spec
 
@@ -1948,6 +1948,16 @@ def _write_touches(spec: Any, write: Any, storage: str, fmask: int) -> bool:
     return _bits_touch(spec, write.register, write.high, write.low, storage, fmask)
 
 
+def _name_touches(spec: Any, name: str, storage: str, fmask: int) -> bool:
+    """Whether the state name ``name`` (``CPACR_EL1.ZEN<0>``) names any of bits ``fmask`` of
+    ``storage``."""
+    try:
+        register, high, low, _what = locate_key(name, spec.model)
+    except StateError:
+        return False
+    return _bits_touch(spec, register, high, low, storage, fmask)
+
+
 def check_independent(spec: Any, call: str, field: str, *, profile: str | Path | Profile = "default",
                       where: Mapping[str, Any] | None = None, vary: Iterable[str] | bool = (),
                       max_paths: int = DEFAULT_MAX_PATHS, coverage: bool = False, consistent: bool = True,
@@ -2092,7 +2102,8 @@ def _pair_states(spec: Any, a: Leaf, b: Leaf, storage: str, fmask: int, minimal:
                     state[r.name] = shown
         for leaf in (own, b if own is a else a):
             for name, values in leaf.fields.items():
-                if name not in state:
+                # the other path's names of the field hold its values of the field, not these
+                if name not in state and (leaf is own or not _name_touches(spec, name, storage, fmask)):
                     state[name] = min(values, key=_sort_key)
         out.append(state)
     first, second = out
