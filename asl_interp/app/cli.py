@@ -218,6 +218,29 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     return parser
 
 
+#: What an option other commands take means to a command that does not take it.
+_INSTEAD = {("diff", "--spec"): "diff compares two versions, --from VERSION (default armv8.6) and --to VERSION "
+                                "(default armarm-2025)"}
+
+
+def _unknown_arguments(parser: argparse.ArgumentParser, args: argparse.Namespace, extra: list[str]) -> None:
+    """Report words the command line's command does not take, as that command's usage error
+    (its usage line, not the top-level one): the first unknown option with the nearest one
+    the command has, else the first unexpected argument. Exits (status 2)."""
+    from ..errors import suggest
+
+    command = parser
+    if args.command:
+        command = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction)).choices[args.command]
+    options = [o for o in extra if o.startswith("-") and o != "-"]
+    if not options:
+        command.error(f"unexpected argument {extra[0]!r}")
+    name = options[0].partition("=")[0]
+    instead = _INSTEAD.get((args.command, name))
+    hint = suggest(name, [o for a in command._actions for o in a.option_strings if o.startswith("--")])
+    command.error(f"unknown option {name!r}" + (f": {instead}" if instead else f"; {hint}" if hint else ""))
+
+
 def _apply_common(args: argparse.Namespace) -> None:
     """``--no-cache``, ``--limit`` and ``--max-steps``, for the rest of the process."""
     from ..lib.limits import configure, parse_limit
@@ -261,7 +284,9 @@ def _main(argv: Sequence[str] | None) -> int:
     words = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser(words[0] if words and words[0] in _COMMANDS else None)
     try:
-        args = parser.parse_args(words)
+        args, extra = parser.parse_known_args(words)
+        if extra:
+            _unknown_arguments(parser, args, extra)
     except SystemExit as done:  # --help, --version, or a usage error argparse reported: its status, returned
         return done.code if isinstance(done.code, int) else EXIT_USAGE
     if not args.command:
