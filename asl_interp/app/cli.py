@@ -1047,6 +1047,9 @@ def _cmd_explore(args: argparse.Namespace) -> int:
 
     if args.json and args.csv:
         raise UsageError("--json and --csv: choose one output format")
+    if args.csv and args.coverage:
+        raise UsageError("--csv and --coverage: the CSV holds the table only; give --coverage with the text or "
+                         "--json output")
     spec, profile, fixed, vary, max_paths = _explore_inputs(args)
     bits = DEFAULT_MAX_BRANCH_BITS if args.max_branch_bits is None else args.max_branch_bits
     if not 1 <= bits <= 16:
