@@ -642,3 +642,18 @@ def test_each_implementation_defined_question_is_listed_once(capsys):
     assert len(keys) == len(set(keys))
     assert {"HaveEL(EL2)", "HaveEL(EL3)"} <= set(keys)
     assert all(i["source"] == "profile default" for i in impdefs)
+
+
+def test_a_toml_syntax_error_is_shown_at_its_line_and_column(capsys, tmp_path):
+    """tomllib words its position "(at line 2, column 15)": the error is given as every other
+    file's is, FILE:LINE:COL with the line and a caret."""
+    path = tmp_path / "state.toml"
+    path.write_text("[registers]\nHCR_EL2.TGE = \nSCR_EL3.NS = 1\n")
+    rc, out, err = run(capsys, "--state", str(path), "CheckVFPEnabled(TRUE)")
+    assert (rc, out) == (2, "")
+    assert err.startswith(f"{path}:2:15: error: --state: not valid TOML: Invalid value\n"), err
+    assert "    HCR_EL2.TGE = \n" in err and "\n    " + " " * 14 + "^" in err
+    profile = tmp_path / "prof.toml"
+    profile.write_text('description = "x"\n[implementation_defined\n')
+    rc, out, err = run(capsys, "--state", str(EXAMPLE), "--profile", str(profile), "CheckVFPEnabled(TRUE)")
+    assert (rc, out) == (2, "") and err.startswith(f"{profile}:2:")

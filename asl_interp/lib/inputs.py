@@ -62,13 +62,31 @@ def loads_toml(text: str, name: str, error: type[ASLError] = UsageError) -> dict
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
-        raise error(f"{name}: not valid TOML: {err}") from None
+        raise _toml_error(str(err), text, name, error) from None
     except RecursionError:
         raise error(f"{name}: not valid TOML here: arrays or tables nested too deeply") from None
     except ValueError as err:  # tomllib lets int()'s digit limit through
         raise error(f"{name}: not valid TOML here: {_number_message(err)}") from None
     check_depth(data, name, error)
     return data
+
+
+#: Where tomllib says its error is (its message ends so; Python 3.14 adds attributes).
+_TOML_AT = re.compile(r"(.*) \((?:at line (\d+), column (\d+)|(at end of document))\)", re.S)
+
+
+def _toml_error(message: str, text: str, name: str, error: type[ASLError]) -> ASLError:
+    """tomllib's error ``message`` about ``text`` (the file ``name``) at its line and column,
+    as every input file's errors are shown (``FILE:LINE:COL``, the line, a caret)."""
+    m = _TOML_AT.fullmatch(message)
+    if m is None:
+        return error(f"{name}: not valid TOML: {message}")
+    if m.group(4):  # at the end of the text: after its last character
+        line = text.count("\n") + 1
+        col = len(text) - (text.rfind("\n") + 1) + 1
+    else:
+        line, col = int(m.group(2)), int(m.group(3))
+    return error(f"not valid TOML: {m.group(1)}", Span(name, line, col))
 
 
 class DuplicateKey(ValueError):
