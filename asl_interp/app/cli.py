@@ -38,7 +38,7 @@ from ..errors import ASLAssertionError, ASLError
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # annotations only: a short command starts without importing typing
     from collections.abc import Callable, Sequence
-    from typing import BinaryIO
+    from typing import Any, BinaryIO
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -1222,6 +1222,21 @@ def _cmd_diff(args: argparse.Namespace) -> int:
         return 2
 
 
+def _diff_profile_exists(spec: Any, side: str, name: str, option: str) -> None:
+    """A UsageError naming the version (``side``: ``--from`` or ``--to``) when ``name`` is
+    not a profile bundled with ``spec`` (a profile file's path is read when it is used)."""
+    from ..errors import UsageError, suggest
+    from ..machine.profile import profile_names
+
+    if "/" in name or name.endswith(".toml"):
+        return
+    names = profile_names(spec.profiles_dir)
+    if name not in names:
+        hint = suggest(name, names)
+        raise UsageError(f"{option}: {spec.name} ({side}) has no profile {name!r}" + (f"; {hint}" if hint else ""),
+                         notes=(f"bundled profiles of {spec.name}: {', '.join(names)}",))
+
+
 def _diff(args: argparse.Namespace) -> int:
     import json
 
@@ -1238,10 +1253,16 @@ def _diff(args: argparse.Namespace) -> int:
     specs = (load_spec(args.from_spec), load_spec(args.to_spec))
     if args.profile and (args.from_profile or args.to_profile):
         raise UsageError("give --profile (both versions), or --from-profile and --to-profile")
-    for spec in specs:
-        parse_call(spec, args.call)
+    for spec, side in zip(specs, ("--from", "--to")):
+        try:
+            parse_call(spec, args.call)
+        except ASLError as err:  # which version lacks it
+            raise type(err)(f"{side} {spec.name}: {err.message}", err.span, err.notes) from None
     fixed, state_profile = diff_state(specs, args.state, args.sets)
     profile = args.profile or state_profile or "default"
+    for spec, side, own in zip(specs, ("--from", "--to"), (args.from_profile, args.to_profile)):
+        _diff_profile_exists(spec, side, own or profile, f"{side}-profile" if own else "--profile" if args.profile
+                             else "--state" if state_profile else "the default profile")
     max_paths = DEFAULT_MAX_PATHS if args.max_paths is None else args.max_paths
     if max_paths < 1:
         raise UsageError(f"--max-paths {max_paths}: give a positive number of paths")
