@@ -243,3 +243,17 @@ def test_an_unknown_option_is_named_by_its_command_with_a_suggestion(capsys, arg
     assert code == 2 and out == ""
     assert f"usage: asl-interp {argv[0]} " in err and "usage: asl-interp [-h]" not in err
     assert message in err, err
+
+
+@pytest.mark.parametrize("command", ["sweep", "compile"])
+@pytest.mark.parametrize("call, rendered", [
+    ("CheckVFPEnabled(TRUE", "<call>:1:16: error: '(' is never closed\n    CheckVFPEnabled(TRUE\n"
+                             "                   ^\n"),
+    ("CheckVFPEnable(TRUE)", "<call>:1:1: error: unknown function 'CheckVFPEnable' in CALL; did you mean "
+                             "'CheckVFPEnabled'?\n    CheckVFPEnable(TRUE)\n    ^^^^^^^^^^^^^^\n"),
+])
+def test_sweep_and_compile_show_a_bad_call_as_run_does(capsys, command, call, rendered):
+    """They said "not an ASL call: 'CheckVFPEnabled(TRUE': ..." with no location or caret."""
+    argv = [command, call] + ([str(REPO / "examples" / "guest-states.jsonl")] if command == "sweep" else [])
+    code, out, err = run(capsys, *argv)
+    assert code == 2 and out == "" and err.startswith(rendered), err

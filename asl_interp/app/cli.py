@@ -574,8 +574,10 @@ def _add_compile(p: argparse.ArgumentParser) -> None:
 @_add_compile
 def _cmd_compile(args: argparse.Namespace) -> int:
     from .api import load_spec
+    from .report import parse_call
 
     spec = load_spec(args.spec)
+    parse_call(spec, args.call)  # a bad CALL as run shows it: <call>:1:N and a caret
     decider = spec.decider(args.call, args.profile)
     write(f"# {decider.call} on profile {decider.profile} ({spec.name}), compiled by asl-interp from the spec's "
           f"own text: {decider.leaves} leaves.\n"
@@ -625,12 +627,13 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
     from ..lib.limits import LIMITS
     from .api import load_spec
     from .progress import progress
-    from .report import _as_usage
+    from .report import _as_usage, parse_call
 
     if args.json and args.format not in (None, "json"):
         raise UsageError(f"--json and --format {args.format}: choose one output format")
     form = "json" if args.json else args.format or "text"
     spec = load_spec(args.spec)
+    parse_call(spec, args.call)  # a bad CALL as run shows it: <call>:1:N and a caret
     with _as_usage("--profile: "):
         spec.profile(args.profile)
     source, stream, closing = _sweep_input(args.states)
