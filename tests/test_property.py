@@ -151,3 +151,9 @@ def test_a_counterexample_state_gives_each_bit_one_value(spec):
     for state in shown:
         if "CPACR_EL1.ZEN" in state and "CPACR_EL1.ZEN<0>" in state:
             assert state["CPACR_EL1.ZEN<0>"] == state["CPACR_EL1.ZEN"] & 1, state
+
+
+def test_one_path_is_counted_in_the_singular(spec):
+    result = check_independent(spec, "CheckVFPEnabled(TRUE)", "CPTR_EL2.TFP", where={**GUEST, "CPACR.cp10": 0})
+    assert result.holds and result.paths == 1
+    assert ", on the 1 path (1 state, profile default)" in render_property(result)

@@ -2300,8 +2300,8 @@ def render_table(table: DecisionTable) -> str:
     """The human form: rows grouped by outcome, then the infeasible paths (and coverage)."""
     out = [f"{table.call} on profile {table.profile}"
            + (f" with {where_text(table.fixed)}" if table.fixed else "")
-           + f": {_plural(table.paths, 'path')}, {_plural(table.states, 'state')}, "
-           + f"{sum(i.count for i in table.infeasible)} infeasible ({_plural(table.runs, 'run')}, {table.seconds:.2f}s)"]
+           + f": {plural(table.paths, 'path')}, {plural(table.states, 'state')}, "
+           + f"{sum(i.count for i in table.infeasible)} infeasible ({plural(table.runs, 'run')}, {table.seconds:.2f}s)"]
     if table.left_out:
         out.append(left_out_text(table.left_out))
     groups: dict[tuple, list[Row]] = {}
@@ -2329,7 +2329,7 @@ def render_table(table: DecisionTable) -> str:
         for inf in table.infeasible:
             where = f"{relpath(inf.span.file, table.spec_root)}:{inf.span.line}" if inf.span else "?"
             text = (source_line(inf.span) or "").strip() if inf.span else ""
-            out.append(f"  {where}  {text}  ({_plural(inf.count, 'state')})")
+            out.append(f"  {where}  {text}  ({plural(inf.count, 'state')})")
             out.append(f"      {inf.message}")
     if table.coverage is not None:
         out.append("")
@@ -2337,8 +2337,14 @@ def render_table(table: DecisionTable) -> str:
     return "\n".join(out)
 
 
-def _plural(n: int, word: str) -> str:
+def plural(n: int, word: str) -> str:
+    """``1 path``, ``2 paths``."""
     return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def on_paths(n: int) -> str:
+    """``on all N paths``, or ``on the 1 path``: where a property or a model held."""
+    return "on the 1 path" if n == 1 else f"on all {n} paths"
 
 
 def left_out_text(left_out: Mapping[str, int], what: str = "") -> str:
@@ -2346,7 +2352,7 @@ def left_out_text(left_out: Mapping[str, int], what: str = "") -> str:
     states no processor can be in (mode-el 8, entry-assertion ...:14 4; --all-states keeps
     them)``; ``what`` names the side (``armv8.6: ``) where there are two."""
     reasons = ", ".join(f"{reason} {n}" for reason, n in sorted(left_out.items(), key=lambda kv: (-kv[1], kv[0])))
-    return (f"{what}left out: {_plural(sum(left_out.values()), 'path')} of states no processor can be in ({reasons}; "
+    return (f"{what}left out: {plural(sum(left_out.values()), 'path')} of states no processor can be in ({reasons}; "
             "`asl-interp consistency` lists the rules, --all-states keeps them)")
 
 
@@ -2458,8 +2464,8 @@ def render_property(result: PropertyResult, field: str | None = None) -> str:
     table = result.table
     left = [left_out_text(table.left_out)] if table.left_out else []
     if result.holds:
-        return "\n".join([f"holds: {result.description}, on all {result.paths} paths "
-                          f"({result.states} states, profile {table.profile})", *left])
+        return "\n".join([f"holds: {result.description}, {on_paths(result.paths)} "
+                          f"({plural(result.states, 'state')}, profile {table.profile})", *left])
     cx = result.counterexample
     assert cx is not None
     out = [f"counterexample: {result.description} does not hold (profile {table.profile})", *left]
@@ -2467,7 +2473,7 @@ def render_property(result: PropertyResult, field: str | None = None) -> str:
     for n, one in enumerate(every, 1):
         if result.others:
             out.append("")
-            out.append(f"[{n}] of {len(every)} classes: {_plural(one.count, 'pair')} of paths like it")
+            out.append(f"[{n}] of {len(every)} classes: {plural(one.count, 'pair')} of paths like it")
         for i in range(2 if one.states[0] != one.states[1] else 1):
             out.append("")
             out.append(f"state {'AB'[i]}: " + "  ".join(f"{show_name(k)}={show_value(k, v, table.widths, table.names)}"
