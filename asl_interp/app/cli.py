@@ -474,7 +474,8 @@ def _add_run(p: argparse.ArgumentParser) -> None:
     _add_spec(p)
     p.add_argument("--profile", metavar="NAME|FILE",
                    help="implementation profile (see `asl-interp profiles`); default: the state file's, else 'default'")
-    p.add_argument("--state", metavar="FILE.toml", help="register state file ([registers] table)")
+    p.add_argument("--state", metavar="FILE.toml", help="register state file ([registers] table; a .json file: one "
+                   "object as a sweep line)")
     p.add_argument("--set", dest="sets", action="append", default=[], metavar="NAME=VALUE",
                    help="set REG, REG.FIELD or PSTATE.FIELD (after --state; repeatable); VALUE is '0101', "
                         "0b0101, 0x5, 5 or a constant such as EL1, M32_Svc, TRUE")
@@ -828,7 +829,8 @@ def _add_eval(p: argparse.ArgumentParser) -> None:
                         "its folder as --source")
     p.add_argument("--profile", metavar="NAME|FILE",
                    help="with a spec folder: implementation profile; default: the state file's, else 'default'")
-    p.add_argument("--state", metavar="FILE.toml", help="with a spec folder: register state file ([registers] table)")
+    p.add_argument("--state", metavar="FILE.toml", help="with a spec folder: register state file ([registers] table; "
+                   "a .json file: one object as a sweep line)")
     p.add_argument("--set", dest="sets", action="append", default=[], metavar="NAME=VALUE",
                    help="with a spec folder: set REG, REG.FIELD or PSTATE.FIELD (after --state; repeatable)")
     p.add_argument("--unset", choices=("error", "zero"), default=None,
@@ -952,7 +954,8 @@ def _explore_common(p: argparse.ArgumentParser, *, state: bool = True) -> None:
     p.add_argument("--profile", metavar="NAME|FILE",
                    help="implementation profile; default: the state file's, else 'default'")
     if state:
-        p.add_argument("--state", metavar="FILE.toml", help="fixed state from a state file ([registers] table)")
+        p.add_argument("--state", metavar="FILE.toml", help="fixed state from a state file ([registers] table; a "
+                       ".json file: one object as a sweep line)")
         p.add_argument("--set", dest="sets", action="append", default=[], metavar="NAME=VALUE",
                        help="fix REG, REG.FIELD or PSTATE.FIELD (after --state; repeatable); everything not "
                             "fixed is explored")
@@ -1194,7 +1197,8 @@ def _add_diff(p: argparse.ArgumentParser) -> None:
                         "implementation); default: the state file's, else 'default'")
     p.add_argument("--from-profile", metavar="NAME|FILE", help="the --from version's profile instead")
     p.add_argument("--to-profile", metavar="NAME|FILE", help="the --to version's profile instead")
-    p.add_argument("--state", metavar="FILE.toml", help="fixed state from a state file ([registers] table)")
+    p.add_argument("--state", metavar="FILE.toml", help="fixed state from a state file ([registers] table; a .json "
+                   "file: one object as a sweep line)")
     p.add_argument("--set", dest="sets", action="append", default=[], metavar="NAME=VALUE",
                    help="fix REG, REG.FIELD or PSTATE.FIELD in the versions that have it (after --state; "
                         "repeatable); everything not fixed is explored")

@@ -29,7 +29,7 @@ from ..errors import ASLError, Span, UsageError
 from ..syntax.source import read_text
 from .limits import LIMITS, check_depth
 
-__all__ = ["read_toml", "loads_toml", "loads_json", "json_error", "DuplicateKey"]
+__all__ = ["read_toml", "loads_toml", "loads_json", "loads_json_state", "json_error", "DuplicateKey"]
 
 #: The most digits of an integer in a data file (Python's own conversion limit).
 MAX_DIGITS = 4300
@@ -127,9 +127,11 @@ def loads_json(text: str, where: Span, error: type[ASLError] = UsageError) -> An
     except DuplicateKey as err:
         first = text.find(json.dumps(err.key))
         again = text.find(json.dumps(err.key), first + 1) if first >= 0 else -1
-        col = (again if again >= 0 else first) + 1 or 1  # the second time it is given
+        at = max(again if again >= 0 else first, 0)  # the second time it is given
+        line = text.count("\n", 0, at)
+        col = at - (text.rfind("\n", 0, at) + 1) + 1
         raise error(f"the key {err.key!r} is given twice in one state; give it once",
-                    Span(where.file, where.line, col)) from None
+                    Span(where.file, where.line + line, col)) from None
     except RecursionError:
         raise error("not a JSON object here: arrays or objects nested too deeply", where) from None
     except ValueError as err:
@@ -139,7 +141,17 @@ def loads_json(text: str, where: Span, error: type[ASLError] = UsageError) -> An
 
 
 def _not_json(err: json.JSONDecodeError, where: Span, error: type[ASLError]) -> ASLError:
-    return error(f"not a JSON object: {err.msg} (column {err.colno})", Span(where.file, where.line, err.colno))
+    return error(f"not a JSON object: {err.msg} (column {err.colno})",
+                 Span(where.file, where.line + err.lineno - 1, err.colno))
+
+
+def loads_json_state(text: str, where: Span, error: type[ASLError] = UsageError) -> dict[str, Any]:
+    """A state object from ``text`` (a sweep line, or a JSON state file, starting at
+    ``where``): :func:`loads_json`, and an ``error`` at ``where`` unless it is an object."""
+    state = loads_json(text, where, error)
+    if not isinstance(state, dict):
+        raise error(f"a state is a JSON object of register names and values, not {type(state).__name__}", where)
+    return state
 
 
 def json_error(err: json.JSONDecodeError, text: str, where: Span,
