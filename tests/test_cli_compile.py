@@ -28,13 +28,14 @@ def test_default_profile_and_a_call_with_a_value(capsys):
 def test_bad_call_is_a_usage_error(capsys):
     rc, out, err = cli(capsys, "compile", "CheckVFPEnabled(")
     assert (rc, out) == (2, "")
-    assert err == "error: not an ASL call: 'CheckVFPEnabled(': '(' is never closed\n"
+    assert err == "<call>:1:16: error: '(' is never closed\n    CheckVFPEnabled(\n                   ^\n"
 
 
 def test_unknown_function_points_at_the_call(capsys):
     rc, _, err = cli(capsys, "compile", "CheckVPFEnabled(TRUE)")
     assert rc == 2
-    assert err.startswith("<call>:1:1: error: call to undefined function 'CheckVPFEnabled'")
+    assert err.startswith("<call>:1:1: error: unknown function 'CheckVPFEnabled' in CALL; did you mean "
+                          "'CheckVFPEnabled'?")
 
 
 def test_profile_leaving_a_question_open(capsys, tmp_path):

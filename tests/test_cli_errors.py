@@ -224,3 +224,36 @@ def test_a_partly_overridden_state_entry_keeps_its_other_bits():
         f"CPACR<{width - 1}:{cp10.high + 1}>": "'" + "1" * (width - 1 - cp10.high) + "'",
         "CPACR.cp10": "0b00",
     }
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["run", "--sett", "HCR_EL2.TGE=1", "CheckVFPEnabled(TRUE)"],
+     "asl-interp run: error: unknown option '--sett'; did you mean '--set'?"),
+    (["consistency", "--profile", "v9-sme"], "asl-interp consistency: error: unknown option '--profile'"),
+    (["consistency", "foo"], "asl-interp consistency: error: unexpected argument 'foo'"),
+    (["cache", "clear", "--spec", "armv8.6"], "asl-interp cache: error: unknown option '--spec'"),
+    (["diff", "CheckFPAdvSIMDEnabled64()", "--spec", "armarm-2025"],
+     "asl-interp diff: error: unknown option '--spec': diff compares two versions, --from VERSION "
+     "(default armv8.6) and --to VERSION (default armarm-2025)"),
+])
+def test_an_unknown_option_is_named_by_its_command_with_a_suggestion(capsys, argv, message):
+    """argparse's own message for these showed the top-level usage (``asl-interp [-h]
+    [--version] COMMAND ...``) and no suggestion."""
+    code, out, err = run(capsys, *argv)
+    assert code == 2 and out == ""
+    assert f"usage: asl-interp {argv[0]} " in err and "usage: asl-interp [-h]" not in err
+    assert message in err, err
+
+
+@pytest.mark.parametrize("command", ["sweep", "compile"])
+@pytest.mark.parametrize("call, rendered", [
+    ("CheckVFPEnabled(TRUE", "<call>:1:16: error: '(' is never closed\n    CheckVFPEnabled(TRUE\n"
+                             "                   ^\n"),
+    ("CheckVFPEnable(TRUE)", "<call>:1:1: error: unknown function 'CheckVFPEnable' in CALL; did you mean "
+                             "'CheckVFPEnabled'?\n    CheckVFPEnable(TRUE)\n    ^^^^^^^^^^^^^^\n"),
+])
+def test_sweep_and_compile_show_a_bad_call_as_run_does(capsys, command, call, rendered):
+    """They said "not an ASL call: 'CheckVFPEnabled(TRUE': ..." with no location or caret."""
+    argv = [command, call] + ([str(REPO / "examples" / "guest-states.jsonl")] if command == "sweep" else [])
+    code, out, err = run(capsys, *argv)
+    assert code == 2 and out == "" and err.startswith(rendered), err

@@ -38,7 +38,7 @@ def test_profiles_lists_every_bundled_profile_with_its_description(capsys):
 
 def test_profiles_takes_no_arguments(capsys):
     rc, _, err = cli(capsys, "profiles", "extra")
-    assert rc == 2 and "unrecognized arguments" in err
+    assert rc == 2 and "asl-interp profiles: error: unexpected argument 'extra'" in err
 
 
 # --------------------------------------------------------------------------------------

@@ -642,3 +642,42 @@ def test_each_implementation_defined_question_is_listed_once(capsys):
     assert len(keys) == len(set(keys))
     assert {"HaveEL(EL2)", "HaveEL(EL3)"} <= set(keys)
     assert all(i["source"] == "profile default" for i in impdefs)
+
+
+def test_a_toml_syntax_error_is_shown_at_its_line_and_column(capsys, tmp_path):
+    """tomllib words its position "(at line 2, column 15)": the error is given as every other
+    file's is, FILE:LINE:COL with the line and a caret."""
+    path = tmp_path / "state.toml"
+    path.write_text("[registers]\nHCR_EL2.TGE = \nSCR_EL3.NS = 1\n")
+    rc, out, err = run(capsys, "--state", str(path), "CheckVFPEnabled(TRUE)")
+    assert (rc, out) == (2, "")
+    assert err.startswith(f"{path}:2:15: error: --state: not valid TOML: Invalid value\n"), err
+    assert "    HCR_EL2.TGE = \n" in err and "\n    " + " " * 14 + "^" in err
+    profile = tmp_path / "prof.toml"
+    profile.write_text('description = "x"\n[implementation_defined\n')
+    rc, out, err = run(capsys, "--state", str(EXAMPLE), "--profile", str(profile), "CheckVFPEnabled(TRUE)")
+    assert (rc, out) == (2, "") and err.startswith(f"{profile}:2:")
+
+
+def test_a_json_state_file_is_a_sweep_line_s_object(capsys, tmp_path):
+    """``--state FILE.json``: one JSON object, keys and values as a sweep line's (a line of a
+    trace to look at closely); the same answer as the same state in TOML, and its mistakes
+    at their line and column."""
+    line = (REPO / "examples" / "guest-states.jsonl").read_text(encoding="utf-8").splitlines()[1]
+    path = tmp_path / "state.json"
+    path.write_text(json.dumps(json.loads(line), indent=2))
+    rc, out, err = run(capsys, "--state", str(path), "CheckVFPEnabled(TRUE)")
+    assert rc == 0, err
+    assert out.startswith("Advanced SIMD/FP access trap → exception to EL2 in AArch64, EC 0x07\n")
+    path.write_text('{\n  "PSTATE.EL": "EL1",\n  "PSTATE.EL": "EL0"\n}\n')
+    rc, out, err = run(capsys, "--state", str(path), "CheckVFPEnabled(TRUE)")
+    assert (rc, out) == (2, "") and err.startswith(f"{path}:3:3: error: --state: the key 'PSTATE.EL' is given twice")
+    path.write_text('{\n  "PSTATE.EL": "EL1",\n  "HCR_EL2.TGE": 01\n}\n')
+    rc, out, err = run(capsys, "--state", str(path), "CheckVFPEnabled(TRUE)")
+    assert (rc, out) == (2, "") and err.startswith(f"{path}:3:19: error: --state: not a JSON object"), err
+    path.write_text('[1, 2]\n')
+    rc, out, err = run(capsys, "--state", str(path), "CheckVFPEnabled(TRUE)")
+    assert (rc, out) == (2, "") and "a state is a JSON object of register names and values, not list" in err
+    path.write_text('{"HCR_EL2.TEG": 1}\n')
+    rc, out, err = run(capsys, "--state", str(path), "CheckVFPEnabled(TRUE)")
+    assert (rc, out) == (2, "") and str(path) in err and "did you mean 'TGE'" in err

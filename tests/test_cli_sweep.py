@@ -118,7 +118,7 @@ def test_profile_option(capsys, tmp_path):
 @pytest.mark.parametrize(("argv", "status", "message"), [
     (["CheckVFPEnabled(TRUE)", "no-such-file.jsonl"], 2, "error: cannot read no-such-file.jsonl"),
     (["CheckVFPEnabled(TRUE)", str(GUEST_STATES), "--profile", "nope"], 2, "error: --profile: unknown profile 'nope'"),
-    (["CheckVFPEnabled(", str(GUEST_STATES)], 2, "error: not an ASL call: 'CheckVFPEnabled(': '(' is never closed"),
+    (["CheckVFPEnabled(", str(GUEST_STATES)], 2, "<call>:1:16: error: '(' is never closed"),
 ])
 def test_usage_errors(capsys, argv, status, message):
     rc, out, err = cli(capsys, "sweep", *argv)

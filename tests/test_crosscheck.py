@@ -213,3 +213,16 @@ def test_a_bad_handler_value_is_refused():
     assert normalise_outcome({"el": 2, "il": 2}) is None
     assert normalise_outcome({"el": 2, "pc": 0x600, "iss": 5}) == {"kind": "exception", "target_el": "EL2",
                                                                    "pc": 0x600, "iss": 5}
+
+
+def test_one_path_and_one_state_are_counted_in_the_singular(spec):
+    """"on all 1 paths (1 states checked ...)" read badly: one path is "the 1 path"."""
+    state = {**AARCH32_GUEST, "FPEXC.EN": 0}
+    agrees = render_crosscheck(crosscheck(spec, "CheckVFPEnabled(TRUE)", load_model(f"{KVM}:corrected"), fixed=state))
+    assert "matches the spec on the 1 path (1 state checked;" in agrees, agrees
+    differs = render_crosscheck(crosscheck(spec, "CheckVFPEnabled(TRUE)", load_model(f"{KVM}:naive"),
+                                           fixed={**state, "CPTR_EL2.TFP": 1}))
+    assert "differs from the spec in 1 case (1 state checked on 1 path)" in differs, differs
+    several = render_crosscheck(crosscheck(spec, "CheckVFPEnabled(TRUE)", load_model(f"{KVM}:corrected"),
+                                           fixed=AARCH32_GUEST))
+    assert "on all 3 paths (3 states checked;" in several

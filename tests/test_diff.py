@@ -385,7 +385,6 @@ def test_exit_status_and_json(capsys):
     (["--set", "HCR_EL2.TEG=1"], "did you mean 'TGE'"),
     (["--profile", "default", "--from-profile", "default"], "give --profile (both versions), or --from-profile"),
     (["--to", "armv9"], "unknown spec version 'armv9'"),
-    (["--to-profile", "no-such"], "unknown profile 'no-such'"),
     (["--max-paths", "1"], "passed the limit of 1 paths"),
 ])
 def test_usage_errors_exit_2(capsys, args, message):
@@ -394,8 +393,23 @@ def test_usage_errors_exit_2(capsys, args, message):
 
 
 def test_a_call_only_one_version_defines_exits_2(capsys):
+    """The error says which version lacks the function (the note lists that version's
+    entry points)."""
     rc, _, err = cli(capsys, "diff", "CheckSMEEnabled()")
-    assert rc == 2 and "unknown function 'CheckSMEEnabled'" in err
+    assert rc == 2 and "error: --from armv8.6: unknown function 'CheckSMEEnabled'" in err, err
+    rc, _, err = cli(capsys, "diff", "CheckSMEEnabled()", "--from", "armarm-2025", "--to", "armv8.6")
+    assert rc == 2 and "error: --to armv8.6: unknown function 'CheckSMEEnabled'" in err, err
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--profile", "no-e2h0"], "error: --profile: armv8.6 (--from) has no profile 'no-e2h0'"),
+    (["--from-profile", "no-e2h0"], "error: --from-profile: armv8.6 (--from) has no profile 'no-e2h0'"),
+    (["--to-profile", "no-such"], "error: --to-profile: armarm-2025 (--to) has no profile 'no-such'"),
+])
+def test_a_profile_only_one_version_ships_is_named_with_that_version(capsys, args, message):
+    rc, out, err = cli(capsys, "diff", "CheckFPAdvSIMDEnabled64()", *args)
+    assert rc == 2 and out == "" and message in err, err
+    assert "bundled profiles of " in err
 
 
 def test_a_field_name_means_the_same_bits_in_both_register_models(specs):

@@ -45,6 +45,9 @@ def test_explore_json_and_csv(capsys):
     assert code == 0 and len(rows) == 5 and {r["value"] for r in rows} == {"0", "1", "2", "3", "4"}
     code, _, err = run(capsys, "explore", "Decide()", *TINY_ARGS, "--csv", "--json")
     assert code == 2 and "choose one output format" in err
+    # the CSV is the table alone: coverage asked for with it is refused, never dropped unsaid
+    code, out, err = run(capsys, "explore", "Decide()", *TINY_ARGS, "--csv", "--coverage")
+    assert code == 2 and out == "" and "error: --csv and --coverage: the CSV holds the table only" in err
 
 
 def test_explore_set_vary_and_coverage(capsys):

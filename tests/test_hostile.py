@@ -596,3 +596,17 @@ def test_a_comment_after_the_call(capsys):
 def test_limits_are_reset_after_each_command(capsys):
     run(capsys, "eval", "--limit", "int-bits=8", "--max-steps", "3", "1")
     assert (limits.LIMITS.int_bits, limits.LIMITS.steps) == (1 << 16, 10_000_000)
+
+
+def test_the_step_and_recursion_limits_say_how_to_raise_them(capsys, tmp_path):
+    """As every other limit's error does (``--limit bits=N``, ``--limit file-size=N``)."""
+    (tmp_path / "loop.asl").write_text("integer R(integer x)\n    return R(x + 1);\n\n"
+                                       "integer L()\n    integer i = 0;\n    while TRUE do\n        i = i + 1;\n"
+                                       "    return i;\n")
+    code, _, err = run(capsys, "run", "--state", str(GUEST), "--max-steps", "5", CALL)
+    assert code == 1 and "note: raise the limit with --max-steps N" in err, err
+    code, _, err = run(capsys, "eval", "--source", str(tmp_path), "--max-steps", "100", "L()")
+    assert code == 1 and "exceeded by this loop" in err and "note: raise the limit with --max-steps N" in err, err
+    code, _, err = run(capsys, "eval", "--source", str(tmp_path), "R(0)")
+    assert code == 1 and "recursion limit (400 nested calls)" in err
+    assert "note: raise the limit with --limit recursion=N" in err, err

@@ -73,12 +73,19 @@ def _write(tmp_path, text):
         ('description = "x"\n[instruction]\nlength = 8\n', r"instruction.length is 16 or 32"),
         ('description = "x"\n[instruction]\ncondition = "\'111\'"\n', r"instruction.condition is 4 bits wide"),
         ('description = "x"\nextends = "nope"\n', r"unknown profile 'nope'"),
-        ('description = "x"\n[implementation_defined\n', r"bad.toml: not valid TOML"),
     ],
 )
 def test_malformed_profiles(tmp_path, text, message):
     with pytest.raises(ProfileError, match=message):
         load_profile(_write(tmp_path, text))
+
+
+def test_a_profile_that_is_not_toml_is_an_error_at_its_line_and_column(tmp_path):
+    with pytest.raises(ProfileError, match="not valid TOML") as caught:
+        load_profile(_write(tmp_path, 'description = "x"\n[implementation_defined\n'))
+    span = caught.value.span
+    assert span.file.endswith("bad.toml") and (span.line, span.col) == (2, 24)
+    assert caught.value.render().splitlines()[1:] == ["    [implementation_defined", "    " + " " * 23 + "^"]
 
 
 def test_extends_loop(tmp_path):

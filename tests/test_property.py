@@ -112,3 +112,48 @@ def test_bad_field_names_are_usage_errors(spec):
         check_independent(spec, "CheckVFPEnabled(TRUE)", "FPEXC.ENN")
     with pytest.raises(StateError):
         check_independent(spec, "CheckVFPEnabled(TRUE)", "FPEXC.EN", where={"PSTATE.ELL": 1})
+
+
+GUEST = {"SCR_EL3.NS": 1, "SCR_EL3.RW": 1, "HCR_EL2.RW": 0, "HCR_EL2.TGE": 0, "HCR_EL2.E2H": 0,
+         "PSTATE.EL": "EL1", "PSTATE.nRW": 1, "PSTATE.M": "M32_Svc", "PSTATE.T": 0, "CPACR.cp10": "'11'",
+         "CPTR_EL3.TFP": 0, "FPEXC.EN": 0}
+
+
+def test_a_field_the_profile_state_gives_is_varied(spec):
+    """The profile's [state] gives software's settings a state leaves out (default:
+    CPACR_EL1.ZEN = '00', SCTLR.V = 0); asked whether the outcome depends on such a field,
+    the check varies it, as ``run --set`` may: CPACR_EL1.ZEN decides CheckSVEEnabled() at
+    EL1 (aarch64/functions/sve.asl:18; it was "holds" while the profile's '00' stood), and
+    SCTLR.V picks the AArch32 vector base (aarch32/exceptions/exceptions.asl:100)."""
+    sve = check_independent(spec, "CheckSVEEnabled()", "CPACR_EL1.ZEN",
+                            where={"PSTATE.EL": "EL1", "PSTATE.nRW": 0, "SCR_EL3.NS": 1})
+    assert not sve.holds, render_property(sve)
+    a, b = sve.counterexample.states
+    assert a["CPACR_EL1.ZEN"] != b["CPACR_EL1.ZEN"]
+    assert len({(o.target_el, o.ec) for o in sve.counterexample.outcomes}) == 2
+    vector = check_independent(spec, "CheckVFPEnabled(TRUE)", "SCTLR.V", where=GUEST)
+    assert vector.holds  # the vector base is not part of the compared outcome
+    assert {leaf.outcome.to_json()["outcome"]["vector"] for leaf in vector.table.leaves} == {
+        "VBAR + 0x4", "0xFFFF0000 + 0x4"}
+    # the profile itself is left as it was
+    assert spec.profile("default").state["SCTLR.V"] == 0
+
+
+def test_a_counterexample_state_gives_each_bit_one_value(spec):
+    """Each state of a counterexample holds its own path's value of the field: the other
+    path's name for part of it (CPACR_EL1.ZEN<0>, read by a `when 'x0'` arm) is not shown
+    beside it with the other value (it was: ZEN='11' and ZEN<0>=0 in one state)."""
+    result = check_independent(spec, "CheckSVEEnabled()", "CPACR_EL1.ZEN", profile="v9-sme",
+                               where={"PSTATE.EL": "EL1", "PSTATE.nRW": 0})
+    assert not result.holds
+    shown = list(result.counterexample.states) + list(result.counterexample.detail or ())
+    assert any("CPACR_EL1.ZEN" in state for state in shown)
+    for state in shown:
+        if "CPACR_EL1.ZEN" in state and "CPACR_EL1.ZEN<0>" in state:
+            assert state["CPACR_EL1.ZEN<0>"] == state["CPACR_EL1.ZEN"] & 1, state
+
+
+def test_one_path_is_counted_in_the_singular(spec):
+    result = check_independent(spec, "CheckVFPEnabled(TRUE)", "CPTR_EL2.TFP", where={**GUEST, "CPACR.cp10": 0})
+    assert result.holds and result.paths == 1
+    assert ", on the 1 path (1 state, profile default)" in render_property(result)

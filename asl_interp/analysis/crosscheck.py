@@ -78,12 +78,14 @@ from .explore import (
     DEFAULT_MAX_PATHS,
     DecisionTable,
     Leaf,
+    on_paths,
     explore,
     json_value,
     left_out_text,
     minimal_names,
     ordinary,
     outcome_json,
+    plural,
     relevant_fields,
     outcome_text,
     show_name,
@@ -902,11 +904,12 @@ def render_crosscheck(result: CrossCheckResult) -> str:
     if table.left_out:
         head += "\n" + left_out_text(table.left_out)
     if result.agrees:
-        return (f"{head}\nagrees: model {result.model_name} matches the spec on all {result.paths} paths "
-                f"({result.states} states checked; the model read {', '.join(result.model_reads) or 'nothing'})")
+        return (f"{head}\nagrees: model {result.model_name} matches the spec {on_paths(result.paths)} "
+                f"({plural(result.states, 'state')} checked; the model read "
+                f"{', '.join(result.model_reads) or 'nothing'})")
     out = [head, f"disagrees: model {result.model_name} differs from the spec in "
-                 f"{len(result.disagreements)} case{'s' if len(result.disagreements) != 1 else ''} "
-                 f"({result.states} states checked on {result.paths} paths)"]
+                 f"{plural(len(result.disagreements), 'case')} "
+                 f"({plural(result.states, 'state')} checked on {plural(result.paths, 'path')})"]
     facts = profile_facts(result)
     if facts:
         out.append("profile answers the model read (in every state below): "

@@ -77,7 +77,7 @@ from ..lib.world import InstructionEnded, Read, TypeDesc
 from ..machine.machine import Machine
 from ..machine.outcome import Outcome, PathStep, compared_outcome, equal_steps
 from ..machine.profile import Profile
-from ..machine.state import flatten_state, resolve_state
+from ..machine.state import flatten_state, locate_key, resolve_state
 from ..syntax import ast
 from .consistency import broken, entry_assertion, per_spec
 
@@ -1943,6 +1943,29 @@ def _touches(leaf: Leaf, storage: str, fmask: int) -> bool:
     return any(v.kind == "state" and v.key == storage and v.mask & fmask for v in leaf.choices)
 
 
+def _bits_touch(spec: Any, register: str, high: int, low: int, storage: str, fmask: int) -> bool:
+    """Whether bits ``high:low`` of ``register`` (a view or a storage register) are any of
+    bits ``fmask`` of ``storage``."""
+    view = spec.model.views[register]
+    mask = ((1 << (high - low + 1)) - 1) << (low + view.offset)
+    return view.storage == storage and bool(mask & fmask)
+
+
+def _write_touches(spec: Any, write: Any, storage: str, fmask: int) -> bool:
+    """Whether the StateWrite ``write`` sets any of bits ``fmask`` of ``storage``."""
+    return _bits_touch(spec, write.register, write.high, write.low, storage, fmask)
+
+
+def _name_touches(spec: Any, name: str, storage: str, fmask: int) -> bool:
+    """Whether the state name ``name`` (``CPACR_EL1.ZEN<0>``) names any of bits ``fmask`` of
+    ``storage``."""
+    try:
+        register, high, low, _what = locate_key(name, spec.model)
+    except StateError:
+        return False
+    return _bits_touch(spec, register, high, low, storage, fmask)
+
+
 def check_independent(spec: Any, call: str, field: str, *, profile: str | Path | Profile = "default",
                       where: Mapping[str, Any] | None = None, vary: Iterable[str] | bool = (),
                       max_paths: int = DEFAULT_MAX_PATHS, coverage: bool = False, consistent: bool = True,
@@ -1955,17 +1978,25 @@ def check_independent(spec: Any, call: str, field: str, *, profile: str | Path |
     ``coverage``, ``consistent`` (only states a processor can be in; the default),
     ``fine``, ``progress`` and ``jobs`` are as for :func:`explore`. The counterexample shown is the most
     ordinary (:func:`ordinary`); ``every`` (``--all``) also finds one of every other class
-    (pair of compared outcomes), in ``PropertyResult.others``, each with its count of pairs."""
+    (pair of compared outcomes), in ``PropertyResult.others``, each with its count of pairs.
+    ``field`` is varied even where the profile's ``[state]`` gives it a value (those are
+    software's settings a state may change, such as SCTLR.V)."""
     try:
         storage, fmask, norm = resolve_field(spec, field)
     except StateError as err:
         raise UsageError(f"--independent-of {field}: {err.message}") from None
     where = dict(where or {})
     for w_write in resolve_state(where, spec.model, spec.constants):
-        view = spec.model.views[w_write.register]
-        w_mask = ((1 << (w_write.high - w_write.low + 1)) - 1) << (w_write.low + view.offset)
-        if view.storage == storage and w_mask & fmask:
+        if _write_touches(spec, w_write, storage, fmask):
             raise UsageError(f"--where {w_write.key} fixes bits of {norm}, the field the property varies")
+    # The profile's [state] gives software's settings a state leaves out (SCTLR.V = 0): the
+    # field asked about is varied all the same, as a state may give it (run --set SCTLR.V=1).
+    prof = spec.profile(profile)
+    kept = {key: value for key, value in prof.state.items()
+            if not any(_write_touches(spec, w, storage, fmask)
+                       for w in resolve_state({key: value}, spec.model, spec.constants, written=True))}
+    if len(kept) != len(prof.state):
+        profile = attrs.evolve(prof, state=kept)
     table = explore(spec, call, profile=profile, fixed=where, vary=vary, max_paths=max_paths, fix_option="--where",
                     coverage=coverage, consistent=consistent, fine=fine, progress=progress, jobs=jobs)
     desc = f"{call} is independent of {norm}" + (f" where {where_text(where)}" if where else "")
@@ -2079,7 +2110,8 @@ def _pair_states(spec: Any, a: Leaf, b: Leaf, storage: str, fmask: int, minimal:
                     state[r.name] = shown
         for leaf in (own, b if own is a else a):
             for name, values in leaf.fields.items():
-                if name not in state:
+                # the other path's names of the field hold its values of the field, not these
+                if name not in state and (leaf is own or not _name_touches(spec, name, storage, fmask)):
                     state[name] = min(values, key=_sort_key)
         out.append(state)
     first, second = out
@@ -2276,8 +2308,8 @@ def render_table(table: DecisionTable) -> str:
     """The human form: rows grouped by outcome, then the infeasible paths (and coverage)."""
     out = [f"{table.call} on profile {table.profile}"
            + (f" with {where_text(table.fixed)}" if table.fixed else "")
-           + f": {_plural(table.paths, 'path')}, {_plural(table.states, 'state')}, "
-           + f"{sum(i.count for i in table.infeasible)} infeasible ({_plural(table.runs, 'run')}, {table.seconds:.2f}s)"]
+           + f": {plural(table.paths, 'path')}, {plural(table.states, 'state')}, "
+           + f"{sum(i.count for i in table.infeasible)} infeasible ({plural(table.runs, 'run')}, {table.seconds:.2f}s)"]
     if table.left_out:
         out.append(left_out_text(table.left_out))
     groups: dict[tuple, list[Row]] = {}
@@ -2305,7 +2337,7 @@ def render_table(table: DecisionTable) -> str:
         for inf in table.infeasible:
             where = f"{relpath(inf.span.file, table.spec_root)}:{inf.span.line}" if inf.span else "?"
             text = (source_line(inf.span) or "").strip() if inf.span else ""
-            out.append(f"  {where}  {text}  ({_plural(inf.count, 'state')})")
+            out.append(f"  {where}  {text}  ({plural(inf.count, 'state')})")
             out.append(f"      {inf.message}")
     if table.coverage is not None:
         out.append("")
@@ -2313,8 +2345,14 @@ def render_table(table: DecisionTable) -> str:
     return "\n".join(out)
 
 
-def _plural(n: int, word: str) -> str:
+def plural(n: int, word: str) -> str:
+    """``1 path``, ``2 paths``."""
     return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def on_paths(n: int) -> str:
+    """``on all N paths``, or ``on the 1 path``: where a property or a model held."""
+    return "on the 1 path" if n == 1 else f"on all {n} paths"
 
 
 def left_out_text(left_out: Mapping[str, int], what: str = "") -> str:
@@ -2322,7 +2360,7 @@ def left_out_text(left_out: Mapping[str, int], what: str = "") -> str:
     states no processor can be in (mode-el 8, entry-assertion ...:14 4; --all-states keeps
     them)``; ``what`` names the side (``armv8.6: ``) where there are two."""
     reasons = ", ".join(f"{reason} {n}" for reason, n in sorted(left_out.items(), key=lambda kv: (-kv[1], kv[0])))
-    return (f"{what}left out: {_plural(sum(left_out.values()), 'path')} of states no processor can be in ({reasons}; "
+    return (f"{what}left out: {plural(sum(left_out.values()), 'path')} of states no processor can be in ({reasons}; "
             "`asl-interp consistency` lists the rules, --all-states keeps them)")
 
 
@@ -2434,8 +2472,8 @@ def render_property(result: PropertyResult, field: str | None = None) -> str:
     table = result.table
     left = [left_out_text(table.left_out)] if table.left_out else []
     if result.holds:
-        return "\n".join([f"holds: {result.description}, on all {result.paths} paths "
-                          f"({result.states} states, profile {table.profile})", *left])
+        return "\n".join([f"holds: {result.description}, {on_paths(result.paths)} "
+                          f"({plural(result.states, 'state')}, profile {table.profile})", *left])
     cx = result.counterexample
     assert cx is not None
     out = [f"counterexample: {result.description} does not hold (profile {table.profile})", *left]
@@ -2443,7 +2481,7 @@ def render_property(result: PropertyResult, field: str | None = None) -> str:
     for n, one in enumerate(every, 1):
         if result.others:
             out.append("")
-            out.append(f"[{n}] of {len(every)} classes: {_plural(one.count, 'pair')} of paths like it")
+            out.append(f"[{n}] of {len(every)} classes: {plural(one.count, 'pair')} of paths like it")
         for i in range(2 if one.states[0] != one.states[1] else 1):
             out.append("")
             out.append(f"state {'AB'[i]}: " + "  ".join(f"{show_name(k)}={show_value(k, v, table.widths, table.names)}"

@@ -47,7 +47,7 @@ from typing import Any, BinaryIO, NamedTuple
 import attrs
 
 from ..errors import ASLError, Span, UsageError, display_path, render
-from ..lib.inputs import MAX_DIGITS, json_error, loads_json
+from ..lib.inputs import MAX_DIGITS, json_error, loads_json_state
 from ..machine.outcome import Outcome, outcome_line
 from ..machine.profile import Profile
 from ..machine.state import resolve_state
@@ -300,12 +300,9 @@ class LineRunner:
             return None
         where = Span(self.source, number, 1)
         try:
-            state = loads_json(text, where)
+            state = loads_json_state(text, where)
         except ASLError as err:
             return SweepResult(number, error=err, text=text)
-        if not isinstance(state, dict):
-            return SweepResult(number, error=UsageError(f"a state is a JSON object of register names and values, "
-                                                        f"not {type(state).__name__}", where), text=text)
         refused = self._first_refused(state, text, where)
         if refused is not None:
             return SweepResult(number, error=refused, text=text)

@@ -246,6 +246,29 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     return parser
 
 
+#: What an option other commands take means to a command that does not take it.
+_INSTEAD = {("diff", "--spec"): "diff compares two versions, --from VERSION (default armv8.6) and --to VERSION "
+                                "(default armarm-2025)"}
+
+
+def _unknown_arguments(parser: argparse.ArgumentParser, args: argparse.Namespace, extra: list[str]) -> None:
+    """Report words the command line's command does not take, as that command's usage error
+    (its usage line, not the top-level one): the first unknown option with the nearest one
+    the command has, else the first unexpected argument. Exits (status 2)."""
+    from ..errors import suggest
+
+    command = parser
+    if args.command:
+        command = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction)).choices[args.command]
+    options = [o for o in extra if o.startswith("-") and o != "-"]
+    if not options:
+        command.error(f"unexpected argument {extra[0]!r}")
+    name = options[0].partition("=")[0]
+    instead = _INSTEAD.get((args.command, name))
+    hint = suggest(name, [o for a in command._actions for o in a.option_strings if o.startswith("--")])
+    command.error(f"unknown option {name!r}" + (f": {instead}" if instead else f"; {hint}" if hint else ""))
+
+
 def _apply_common(args: argparse.Namespace) -> None:
     """``--no-cache``, ``--limit`` and ``--max-steps``, for the rest of the process."""
     from ..lib.limits import configure, parse_limit
@@ -289,7 +312,9 @@ def _main(argv: Sequence[str] | None) -> int:
     words = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser(words[0] if words and words[0] in _COMMANDS else None)
     try:
-        args = parser.parse_args(words)
+        args, extra = parser.parse_known_args(words)
+        if extra:
+            _unknown_arguments(parser, args, extra)
     except SystemExit as done:  # --help, --version, or a usage error argparse reported: its status, returned
         return done.code if isinstance(done.code, int) else EXIT_USAGE
     if not args.command:
@@ -477,7 +502,8 @@ def _add_run(p: argparse.ArgumentParser) -> None:
     _add_spec(p)
     p.add_argument("--profile", metavar="NAME|FILE",
                    help="implementation profile (see `asl-interp profiles`); default: the state file's, else 'default'")
-    p.add_argument("--state", metavar="FILE.toml", help="register state file ([registers] table)")
+    p.add_argument("--state", metavar="FILE.toml", help="register state file ([registers] table; a .json file: one "
+                   "object as a sweep line)")
     p.add_argument("--set", dest="sets", action="append", default=[], metavar="NAME=VALUE",
                    help="set REG, REG.FIELD or PSTATE.FIELD (after --state; repeatable); VALUE is '0101', "
                         "0b0101, 0x5, 5 or a constant such as EL1, M32_Svc, TRUE")
@@ -599,8 +625,10 @@ def _decider(spec: Any, args: argparse.Namespace) -> Any:
 @_add_compile
 def _cmd_compile(args: argparse.Namespace) -> int:
     from .api import load_spec
+    from .report import parse_call
 
     spec = load_spec(args.spec)
+    parse_call(spec, args.call)  # a bad CALL as run shows it: <call>:1:N and a caret
     decider = _decider(spec, args)
     write(f"# {decider.call} on profile {decider.profile} ({spec.name}), compiled by asl-interp from the spec's "
           f"own text: {decider.leaves} leaves.\n"
@@ -650,12 +678,13 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
     from ..lib.limits import LIMITS
     from .api import load_spec
     from .progress import progress
-    from .report import _as_usage
+    from .report import _as_usage, parse_call
 
     if args.json and args.format not in (None, "json"):
         raise UsageError(f"--json and --format {args.format}: choose one output format")
     form = "json" if args.json else args.format or "text"
     spec = load_spec(args.spec)
+    parse_call(spec, args.call)  # a bad CALL as run shows it: <call>:1:N and a caret
     with _as_usage("--profile: "):
         spec.profile(args.profile)
     source, stream, closing = _sweep_input(args.states)
@@ -850,7 +879,8 @@ def _add_eval(p: argparse.ArgumentParser) -> None:
                         "its folder as --source")
     p.add_argument("--profile", metavar="NAME|FILE",
                    help="with a spec folder: implementation profile; default: the state file's, else 'default'")
-    p.add_argument("--state", metavar="FILE.toml", help="with a spec folder: register state file ([registers] table)")
+    p.add_argument("--state", metavar="FILE.toml", help="with a spec folder: register state file ([registers] table; "
+                   "a .json file: one object as a sweep line)")
     p.add_argument("--set", dest="sets", action="append", default=[], metavar="NAME=VALUE",
                    help="with a spec folder: set REG, REG.FIELD or PSTATE.FIELD (after --state; repeatable)")
     p.add_argument("--unset", choices=("error", "zero"), default=None,
@@ -974,7 +1004,8 @@ def _explore_common(p: argparse.ArgumentParser, *, state: bool = True) -> None:
     p.add_argument("--profile", metavar="NAME|FILE",
                    help="implementation profile; default: the state file's, else 'default'")
     if state:
-        p.add_argument("--state", metavar="FILE.toml", help="fixed state from a state file ([registers] table)")
+        p.add_argument("--state", metavar="FILE.toml", help="fixed state from a state file ([registers] table; a "
+                       ".json file: one object as a sweep line)")
         p.add_argument("--set", dest="sets", action="append", default=[], metavar="NAME=VALUE",
                        help="fix REG, REG.FIELD or PSTATE.FIELD (after --state; repeatable); everything not "
                             "fixed is explored")
@@ -1069,6 +1100,9 @@ def _cmd_explore(args: argparse.Namespace) -> int:
 
     if args.json and args.csv:
         raise UsageError("--json and --csv: choose one output format")
+    if args.csv and args.coverage:
+        raise UsageError("--csv and --coverage: the CSV holds the table only; give --coverage with the text or "
+                         "--json output")
     spec, profile, fixed, vary, max_paths = _explore_inputs(args)
     bits = DEFAULT_MAX_BRANCH_BITS if args.max_branch_bits is None else args.max_branch_bits
     if not 1 <= bits <= 16:
@@ -1210,7 +1244,8 @@ def _add_diff(p: argparse.ArgumentParser) -> None:
                         "implementation); default: the state file's, else 'default'")
     p.add_argument("--from-profile", metavar="NAME|FILE", help="the --from version's profile instead")
     p.add_argument("--to-profile", metavar="NAME|FILE", help="the --to version's profile instead")
-    p.add_argument("--state", metavar="FILE.toml", help="fixed state from a state file ([registers] table)")
+    p.add_argument("--state", metavar="FILE.toml", help="fixed state from a state file ([registers] table; a .json "
+                   "file: one object as a sweep line)")
     p.add_argument("--set", dest="sets", action="append", default=[], metavar="NAME=VALUE",
                    help="fix REG, REG.FIELD or PSTATE.FIELD in the versions that have it (after --state; "
                         "repeatable); everything not fixed is explored")
@@ -1240,6 +1275,21 @@ def _cmd_diff(args: argparse.Namespace) -> int:
         return 2
 
 
+def _diff_profile_exists(spec: Any, side: str, name: str, option: str) -> None:
+    """A UsageError naming the version (``side``: ``--from`` or ``--to``) when ``name`` is
+    not a profile bundled with ``spec`` (a profile file's path is read when it is used)."""
+    from ..errors import UsageError, suggest
+    from ..machine.profile import profile_names
+
+    if "/" in name or name.endswith(".toml"):
+        return
+    names = profile_names(spec.profiles_dir)
+    if name not in names:
+        hint = suggest(name, names)
+        raise UsageError(f"{option}: {spec.name} ({side}) has no profile {name!r}" + (f"; {hint}" if hint else ""),
+                         notes=(f"bundled profiles of {spec.name}: {', '.join(names)}",))
+
+
 def _diff(args: argparse.Namespace) -> int:
     import json
 
@@ -1256,10 +1306,16 @@ def _diff(args: argparse.Namespace) -> int:
     specs = (load_spec(args.from_spec), load_spec(args.to_spec))
     if args.profile and (args.from_profile or args.to_profile):
         raise UsageError("give --profile (both versions), or --from-profile and --to-profile")
-    for spec in specs:
-        parse_call(spec, args.call)
+    for spec, side in zip(specs, ("--from", "--to")):
+        try:
+            parse_call(spec, args.call)
+        except ASLError as err:  # which version lacks it
+            raise type(err)(f"{side} {spec.name}: {err.message}", err.span, err.notes) from None
     fixed, state_profile = diff_state(specs, args.state, args.sets)
     profile = args.profile or state_profile or "default"
+    for spec, side, own in zip(specs, ("--from", "--to"), (args.from_profile, args.to_profile)):
+        _diff_profile_exists(spec, side, own or profile, f"{side}-profile" if own else "--profile" if args.profile
+                             else "--state" if state_profile else "the default profile")
     max_paths = DEFAULT_MAX_PATHS if args.max_paths is None else args.max_paths
     result = diff_specs(*specs, args.call, profile_a=args.from_profile or profile, profile_b=args.to_profile or profile,
                         fixed=fixed, all_states=args.all_states, vary=args.vary, max_paths=max_paths,

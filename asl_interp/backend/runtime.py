@@ -192,8 +192,14 @@ def slice_range(hi: int, lo: int, width: int | None, span: Span | None) -> ASLRu
     return ASLRuntimeError(f"slice <{hi}:{lo}> is out of range for {what}", span)
 
 
+#: How to raise the step and the recursion limit (every limit's error says how).
+RAISE_STEPS = "note: raise the limit with --max-steps N"
+RAISE_RECURSION = "note: raise the limit with --limit recursion=N"
+
+
 def steps_loop(limit: int, span: Span | None) -> ASLRuntimeError:
-    return ASLRuntimeError(f"step limit ({limit} calls and loop iterations) exceeded by this loop", span)
+    return ASLRuntimeError(f"step limit ({limit} calls and loop iterations) exceeded by this loop", span,
+                           notes=(RAISE_STEPS,))
 
 
 def undefined_no_rule(span: Span | None) -> ASLRuntimeError:
@@ -826,7 +832,7 @@ class Module:
             msg = f"step limit ({step_limit} calls and loop iterations) exceeded in a call of {callee}"
         else:
             msg = f"recursion limit ({recursion_limit} nested calls) exceeded in a call of {callee}"
-        err = ASLRuntimeError(msg, span)
+        err = ASLRuntimeError(msg, span, notes=(RAISE_STEPS if exc.kind == "steps" else RAISE_RECURSION,))
         self._add_stack(err, None, frames[1:])
         return err
 

@@ -29,7 +29,7 @@ from ..errors import ASLError, Span, UsageError
 from ..syntax.source import read_text
 from .limits import LIMITS, check_depth
 
-__all__ = ["read_toml", "loads_toml", "loads_json", "json_error", "DuplicateKey"]
+__all__ = ["read_toml", "loads_toml", "loads_json", "loads_json_state", "json_error", "DuplicateKey"]
 
 #: The most digits of an integer in a data file (Python's own conversion limit).
 MAX_DIGITS = 4300
@@ -62,13 +62,31 @@ def loads_toml(text: str, name: str, error: type[ASLError] = UsageError) -> dict
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
-        raise error(f"{name}: not valid TOML: {err}") from None
+        raise _toml_error(str(err), text, name, error) from None
     except RecursionError:
         raise error(f"{name}: not valid TOML here: arrays or tables nested too deeply") from None
     except ValueError as err:  # tomllib lets int()'s digit limit through
         raise error(f"{name}: not valid TOML here: {_number_message(err)}") from None
     check_depth(data, name, error)
     return data
+
+
+#: Where tomllib says its error is (its message ends so; Python 3.14 adds attributes).
+_TOML_AT = re.compile(r"(.*) \((?:at line (\d+), column (\d+)|(at end of document))\)", re.S)
+
+
+def _toml_error(message: str, text: str, name: str, error: type[ASLError]) -> ASLError:
+    """tomllib's error ``message`` about ``text`` (the file ``name``) at its line and column,
+    as every input file's errors are shown (``FILE:LINE:COL``, the line, a caret)."""
+    m = _TOML_AT.fullmatch(message)
+    if m is None:
+        return error(f"{name}: not valid TOML: {message}")
+    if m.group(4):  # at the end of the text: after its last character
+        line = text.count("\n") + 1
+        col = len(text) - (text.rfind("\n") + 1) + 1
+    else:
+        line, col = int(m.group(2)), int(m.group(3))
+    return error(f"not valid TOML: {m.group(1)}", Span(name, line, col))
 
 
 class DuplicateKey(ValueError):
@@ -109,9 +127,11 @@ def loads_json(text: str, where: Span, error: type[ASLError] = UsageError) -> An
     except DuplicateKey as err:
         first = text.find(json.dumps(err.key))
         again = text.find(json.dumps(err.key), first + 1) if first >= 0 else -1
-        col = (again if again >= 0 else first) + 1 or 1  # the second time it is given
+        at = max(again if again >= 0 else first, 0)  # the second time it is given
+        line = text.count("\n", 0, at)
+        col = at - (text.rfind("\n", 0, at) + 1) + 1
         raise error(f"the key {err.key!r} is given twice in one state; give it once",
-                    Span(where.file, where.line, col)) from None
+                    Span(where.file, where.line + line, col)) from None
     except RecursionError:
         raise error("not a JSON object here: arrays or objects nested too deeply", where) from None
     except ValueError as err:
@@ -121,7 +141,17 @@ def loads_json(text: str, where: Span, error: type[ASLError] = UsageError) -> An
 
 
 def _not_json(err: json.JSONDecodeError, where: Span, error: type[ASLError]) -> ASLError:
-    return error(f"not a JSON object: {err.msg} (column {err.colno})", Span(where.file, where.line, err.colno))
+    return error(f"not a JSON object: {err.msg} (column {err.colno})",
+                 Span(where.file, where.line + err.lineno - 1, err.colno))
+
+
+def loads_json_state(text: str, where: Span, error: type[ASLError] = UsageError) -> dict[str, Any]:
+    """A state object from ``text`` (a sweep line, or a JSON state file, starting at
+    ``where``): :func:`loads_json`, and an ``error`` at ``where`` unless it is an object."""
+    state = loads_json(text, where, error)
+    if not isinstance(state, dict):
+        raise error(f"a state is a JSON object of register names and values, not {type(state).__name__}", where)
+    return state
 
 
 def json_error(err: json.JSONDecodeError, text: str, where: Span,

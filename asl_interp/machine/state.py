@@ -33,9 +33,10 @@ from typing import Any
 
 import attrs
 
-from ..errors import ProfileError, StateError, suggest
-from ..lib.inputs import read_toml
+from ..errors import ProfileError, Span, StateError, suggest
+from ..lib.inputs import loads_json_state, read_toml
 from ..lib.world import TypeDesc
+from ..syntax.source import read_text
 from .model import MachineModel
 
 #: Constant lookup the state parser uses: name -> (value, TypeDesc). Built from the
@@ -590,7 +591,9 @@ class StateFile:
 
 
 def load_state_file(path: str | Path) -> StateFile:
-    """Read a TOML state file::
+    """Read a state file: a ``.json`` file is one JSON object, keys and values as a sweep
+    line's (the ``[registers]`` table alone), its mistakes at their line and column; any
+    other is TOML::
 
         description = "..."           # optional
         profile = "default"           # optional: the profile the state is meant for
@@ -603,6 +606,9 @@ def load_state_file(path: str | Path) -> StateFile:
     keys. The register keys themselves are checked by :func:`resolve_state` against a model.
     """
     path = Path(path)
+    if path.suffix.lower() == ".json":
+        text = read_text(path, "the state file", StateError)
+        return StateFile(str(path), loads_json_state(text, Span(str(path), 1, 1), StateError))
     data = read_toml(path, "the state file", StateError)
     extra = set(data) - {"description", "profile", "registers"}
     if extra:
