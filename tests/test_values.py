@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from asl_interp.backend.program import compile_program
-from asl_interp.lib.values import Bits, LazyBits, Record, bits, bits_from_str, copy_value, show
+from asl_interp.lib.values import Bits, LazyBits, Record, bits, copy_value, show
 from asl_interp.lib.world import FieldDef, MemoryWorld, RegisterDef, RegisterModel
 
 PROGRAM = compile_program([], None)
@@ -129,7 +129,6 @@ def test_out_of_range_slice_is_a_runtime_error():
 
 def test_value_helpers():
     assert bits(4, -1) == Bits(4, 15)
-    assert bits_from_str("10 01") == Bits(4, 9)
     assert show(Bits(4, 9)) == "'1001'" and show(True) == "TRUE" and show((1, Bits(1, 0))) == "(1, '0')"
     assert show(Bits(0, 0)) == "''"
     r = Record("R", {"a": Bits(1, 1), "inner": Record("S", {"x": 1})})

@@ -42,7 +42,6 @@ from ..analysis.explore import (
     DecisionTable,
     PropertyResult,
     left_out_text,
-    outcome_key,
     outcome_text,
     show_name,
     show_value,

@@ -1,12 +1,10 @@
 """Loading a program's front end through the on-disk cache.
 
 In: the files of a program (``.asl`` sources and ``registers.toml``).
-Out: :func:`load_checked` gives the parsed modules, the machine model and the checked program;
-:func:`load_program` a ready :class:`~asl_interp.backend.program.Program`, :func:`load_runnable`
-the same for ``asl-interp eval``, loading the checked program only when it is needed. Either comes from
-the cache
-(:mod:`asl_interp.cache`) when an entry for exactly those inputs exists, else is built and
-stored.
+Out: :func:`load_program` a ready :class:`~asl_interp.backend.program.Program`,
+:func:`load_runnable` the same for ``asl-interp eval``, loading the checked program only when it
+is needed. Either comes from the cache (:mod:`asl_interp.cache`) when an entry for exactly
+those inputs exists, else is built and stored.
 
 Guarantees: errors in the sources are raised exactly as a cold load raises them (an
 :class:`~asl_interp.errors.ErrorList` of syntax or static errors) and are never cached.
@@ -26,14 +24,6 @@ if TYPE_CHECKING:
     from typing import Any
 
 # ---- spec versions ------------------------------------------------------------------------
-
-
-def load_checked(files: Iterable[str | Path], registers: str | Path, *, use_cache: bool = True) -> tuple[Any, Any, Any]:
-    """The parsed modules of ``files``, the machine model of ``registers`` and the checked
-    program, from the cache when an entry for exactly these inputs exists. Raises ErrorList
-    (syntax, static) exactly as a cold build does; an error is never cached."""
-    files = list(files)
-    return _checked(files, registers, input_key(files + [registers], "spec", _read_input), use_cache)
 
 
 def _checked(files: list, registers: str | Path | None, key: str, use_cache: bool) -> tuple[Any, Any, Any]:

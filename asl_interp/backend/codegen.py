@@ -1531,12 +1531,6 @@ class _FuncGen(ast.Visitor):
             return f"({hi} := ({lo} := {self.ex(sl.low)}) + {self.ex(sl.width)} - 1)", lo, hi, lo
         return f"({hi} := {self.ex(sl.index)})", hi, hi, hi
 
-    def is_prim_call(self, e: Any) -> bool:
-        """Whether ``e`` calls a primitive (whose Bits result knows its own width)."""
-        res = self.p.res.get(e)
-        return (isinstance(e, (ast.Call, ast.Index)) and res is not None and res.func is not None
-                and not self.g.is_asl(res.func))
-
     def base_width(self, base: Any, bt: T) -> str:
         """The width a slice's base is checked against: None for an integer."""
         if bt.kind == "integer":

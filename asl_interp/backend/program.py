@@ -212,10 +212,6 @@ class Program:
                 self.store[1](("constants",), self._constants)
         return self._constants
 
-    def const_value(self, name: str) -> Any:
-        """The value of the ASL constant ``name``."""
-        return self.constants[name][0]
-
     def type_desc(self, t: T) -> TypeDesc:
         """The World's description of static type ``t``."""
         if t.kind == "bits":
@@ -225,12 +221,6 @@ class Program:
         if t.kind in ("boolean", "integer", "string"):
             return TypeDesc(t.kind)
         return TypeDesc(t.kind, name=t.name)
-
-    def static_type(self, expr: ast.Expr) -> T:
-        """The checker's type of an expression already evaluated (for printing)."""
-        from ..static.checker import INT
-
-        return self.checked.types.get(expr, INT)
 
     def initial_globals(self) -> dict:
         """Fresh values of the ASL globals that are not registers, to pass as ``globals=``

@@ -75,12 +75,6 @@ def bits(n: int, v: int) -> Bits:
     return Bits(n, v & ((1 << n) - 1))
 
 
-def bits_from_str(text: str) -> Bits:
-    """``'1010'`` (without quotes, spaces allowed) as a ``Bits``."""
-    text = text.replace(" ", "")
-    return Bits(len(text), int(text, 2) if text else 0)
-
-
 def mask_bits(mask: str) -> tuple[int, int]:
     """``(care, want)`` of a bit mask (``'1x0'``): a value of the mask's width matches it when
     ``value & care == want``. The one reading of a mask: the generated code, the run-time

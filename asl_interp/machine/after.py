@@ -4,10 +4,10 @@ In: the registers and PSTATE fields the entry wrote, by name, with their values 
 (:class:`After`: unknown bits 0, each run of unknown bits either a copy of bits some read
 found unset or bits nothing ever set). Out: the syndrome fields (EC, IL, ISS of ESR_ELx or
 HSR), the PC the text branched to, the vector offset and the vector in words
-(``VBAR_EL2 + 0x600``) - :func:`handler_view`; and :meth:`After.filled`, the same state with
-copied bits filled in from register values given later (what the decider does with a state
-its leaf left unset), made by :class:`AfterPlan`, which writes it as one Python function per
-:class:`After` for the decider to run on many states.
+(``VBAR_EL2 + 0x600``) - :func:`handler_view`; and :meth:`AfterPlan.fill`, the same state
+with copied bits filled in from register values given later (what the decider does with a
+state its leaf left unset), written as one Python function per :class:`After` for the decider
+to run on many states.
 
 One place for these decisions: :meth:`Machine.outcome_after
 <asl_interp.machine.machine.Machine.outcome_after>` and :meth:`Decider.run
@@ -64,14 +64,6 @@ class After(NamedTuple):
             out[name] = (mask, words)
         return out
 
-    def filled(self, model: Any, values: Mapping[str, int], known: Mapping[str, int]) -> After:
-        """This state as it is for the storage ``values`` before entry (``known`` marking
-        the set bits, as :meth:`Machine.storage` gives them): each copied run whose source
-        bits are set filled in, and each bit the text did not write taken from ``values``
-        (unknown where they are not set). (:class:`AfterPlan` does it for many states.)"""
-        got = AfterPlan(model, self).fill(values, known)
-        return After(got[0], got[1], got[2], self.written)
-
 
 def _copy_words(model: Any, c: Copy) -> str:
     """The source bits of copy ``c`` in words (``VBAR_EL2<63:11>``)."""
@@ -91,7 +83,7 @@ def _origin_words(mask: int, copies: Any) -> str:
 
 
 class AfterPlan:
-    """:meth:`After.filled` and :meth:`After.origins` of one :class:`After` for many states,
+    """One :class:`After` as it is for many states before entry, with :meth:`After.origins`,
     as one Python function written for it: each name's bits, its copies' sources and their
     words located once, and the whole result for a state that gives none of the bits it
     depends on (the usual case for most names) made once. :meth:`fill` then recomputes only
@@ -202,7 +194,9 @@ class AfterPlan:
 
     def fill(self, values: Mapping[str, int], known: Mapping[str, int]) -> tuple:
         """``(values, unknown, copies, origins, view)`` of the state after entry for storage
-        ``values``/``known`` before it (see :meth:`After.filled`; ``unknown`` name -> mask,
+        ``values``/``known`` before it (``known`` marking the set bits, as
+        :meth:`Machine.storage` gives them): each copied run whose source bits are set filled
+        in, each bit the text did not write taken from ``values`` (``unknown`` name -> mask,
         ``origins`` as :meth:`After.origins` gives them, ``view`` the :class:`HandlerView`
         or None when the plan was made without ``target_state``). Fresh dicts each call."""
         return self.fill_fn(values, known, self.template, False)

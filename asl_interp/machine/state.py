@@ -27,7 +27,7 @@ names costs O(n) (plus the work for the first conflict found).
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -237,21 +237,12 @@ def resolve_state(state: Mapping[str, Any], model: MachineModel, constants: Cons
     return writes
 
 
-def check_state_conflicts(writes: Sequence[StateWrite], model: MachineModel) -> None:
-    """Raise StateError when ``writes`` (one state mapping, in order) name the same state
-    twice, or give bits of storage different values under two names (an alias such as
-    ``FPEXC`` for ``FPEXC32_EL2<31:0>``, a field inside a whole register): within one state
-    file or one command line the order of keys must not decide the state. Linear in the
-    number of writes."""
-    conflicts = StateConflicts(model)
-    for w in writes:
-        conflicts.add(w)
-
-
 class StateConflicts:
-    """The checks of :func:`check_state_conflicts`, one write at a time: :meth:`add` each write
-    of a state mapping in order; it raises at the first name given twice or first conflict.
-    Each ``add`` costs O(1) in the number of earlier writes."""
+    """Within one state file or one command line the order of keys must not decide the state:
+    :meth:`add` each write of a state mapping in order; it raises StateError at the first name
+    given twice, or at the first bits of storage given different values under two names (an
+    alias such as ``FPEXC`` for ``FPEXC32_EL2<31:0>``, a field inside a whole register). Each
+    ``add`` costs O(1) in the number of earlier writes."""
 
     def __init__(self, model: MachineModel):
         self.model = model
