@@ -79,6 +79,18 @@ def _tinfo(t: T | None) -> TInfo | None:
     return TInfo(t.kind, t.width, t.name, tuple(_tinfo(e) for e in t.elems))
 
 
+def type_desc(t: T, enums: dict) -> TypeDesc | None:
+    """The World's description of static type ``t`` (``enums``: enum -> members); None for
+    bits whose width is known only at run time."""
+    if t.kind == "bits":
+        return TypeDesc("bits", width=t.width) if t.width is not None else None
+    if t.kind == "enum":
+        return TypeDesc("enum", name=t.name, members=tuple(enums[t.name]))
+    if t.kind in ("boolean", "integer", "string"):
+        return TypeDesc(t.kind)
+    return TypeDesc(t.kind, name=t.name)
+
+
 class GenerationError(Exception):
     """The generator met a construct the checked program should not contain (a bug)."""
 
@@ -234,15 +246,6 @@ class Generator:
         if name is None:
             name = self.texts[value] = self.obj(value, "T")
         return name
-
-    def typedesc(self, t: T) -> TypeDesc | None:
-        if t.kind == "bits":
-            return TypeDesc("bits", width=t.width) if t.width is not None else None
-        if t.kind == "enum":
-            return TypeDesc("enum", name=t.name, members=tuple(self.p.enums[t.name]))
-        if t.kind in ("boolean", "integer", "string"):
-            return TypeDesc(t.kind)
-        return TypeDesc(t.kind, name=t.name)
 
     def fname(self, info: FuncInfo) -> str:
         return self.names[id(info)]
@@ -1653,7 +1656,7 @@ class _FuncGen(ast.Visitor):
     def typedesc(self, t: T, typ: Any, e: Any) -> tuple[str, str]:
         """``(typedesc, text)``: Python text of the run-time TypeDesc of ``t`` and of how an
         error names it."""
-        td = self.g.typedesc(t)
+        td = type_desc(t, self.g.p.enums)
         if td is not None:
             name = self.g.tds.get(td)
             if name is None:

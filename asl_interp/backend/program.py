@@ -62,7 +62,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-    from ..static.checker import CheckedProgram, T
+    from ..static.checker import CheckedProgram
     from ..syntax import ast
 
 __all__ = ["DEFAULT_RECURSION_LIMIT", "DEFAULT_STEP_LIMIT", "Program", "UndefinedRule", "compile_program"]
@@ -204,23 +204,14 @@ class Program:
                 ns = dict(HELPERS)
                 ns.update(gen.ns)
                 exec(compile("\n".join(gen.constants()), "<asl-constants>", "exec"), ns)  # noqa: S102 - generated
-            from .codegen import _tinfo
+            from .codegen import _tinfo, type_desc
 
-            self._constants = {name: (to_value(ns[f"C_{name}"], _tinfo(t), None, name), self.type_desc(t))
+            enums = self.checked.enums
+            self._constants = {name: (to_value(ns[f"C_{name}"], _tinfo(t), None, name), type_desc(t, enums))
                                for name, (t, _d) in self.checked.consts.items()}
             if self.store is not None:
                 self.store[1](("constants",), self._constants)
         return self._constants
-
-    def type_desc(self, t: T) -> TypeDesc:
-        """The World's description of static type ``t``."""
-        if t.kind == "bits":
-            return TypeDesc("bits", width=t.width)
-        if t.kind == "enum":
-            return TypeDesc("enum", name=t.name, members=tuple(self.checked.enums[t.name]))
-        if t.kind in ("boolean", "integer", "string"):
-            return TypeDesc(t.kind)
-        return TypeDesc(t.kind, name=t.name)
 
     def initial_globals(self) -> dict:
         """Fresh values of the ASL globals that are not registers, to pass as ``globals=``

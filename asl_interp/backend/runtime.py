@@ -415,7 +415,7 @@ def tstr(t: Any) -> str:
 
 HELPERS = {
     "_Bits": Bits, "_LazyBits": LazyBits, "_Record": Record, "_Array": Array, "_copy": copy_value,
-    "_show": show, "_TypeDesc": TypeDesc, "_aget": Array.get, "_aset": Array.set,
+    "_show": show, "_aget": Array.get, "_aset": Array.set,
     "_rt_error": rt_error, "_assert_error": assert_error, "_no_return": no_return, "_no_arm": no_case_arm,
     "_store_width": store_width, "_return_width": return_width, "_steps_loop": steps_loop,
     "_undefined_no_rule": undefined_no_rule, "_undefined_returned": undefined_returned, "_see": see,
