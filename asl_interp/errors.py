@@ -196,6 +196,19 @@ def source_line(span: Span) -> str | None:
     return None
 
 
+def shorten(text: str, most: int = 60, *, quote: bool = False) -> str:
+    """``text`` for a message that stays one line: cut after ``most`` characters, saying how
+    long it was; as a Python literal when ``quote``."""
+    show = repr if quote else str
+    return show(text) if len(text) <= most else show(text[:most]) + f"... ({len(text):,} characters)"
+
+
+def line_text(span: Span | None) -> str:
+    """The line ``span`` starts on without its indentation, or ``""`` when it cannot be found."""
+    line = source_line(span) if span is not None else None
+    return line.strip() if line is not None else ""
+
+
 class ASLError(Exception):
     """Base of every user-facing error.
 

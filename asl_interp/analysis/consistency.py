@@ -35,7 +35,7 @@ from typing import Any
 
 import attrs
 
-from ..errors import ASLAssertionError, ASLError, Span, source_line
+from ..errors import ASLAssertionError, ASLError, Span, line_text, source_line
 from ..lib.world import Read
 from ..machine.machine import Machine
 from ..syntax import ast
@@ -308,7 +308,7 @@ def _check(spec: Any, rule: Rule, machine: Machine, state: tuple[str, str] | Non
         values = spec.program.run_statements(rule.asl, machine, instrumented=True, filename=RULE_FILE)
     except ASLAssertionError as err:
         where = f"{_relpath(spec, err.span.file)}:{err.span.line}" if err.span else "?"
-        text = (source_line(err.span) or "").strip() if err.span else err.message
+        text = line_text(err.span) if err.span else err.message
         return Finding(rule, f"the spec's assertion at {where} fails: {text}", (where,))
     except ASLError as err:
         raise _Skip(rule.id) from err
@@ -373,7 +373,7 @@ def entry_assertion(spec: Any, machine: Machine, err: ASLAssertionError) -> Find
         return None
     rule = next(r for r in RULES if r.id == "entry-assertion")
     where = f"{_relpath(spec, err.span.file)}:{err.span.line}" if err.span else "?"
-    text = (source_line(err.span) or "").strip() if err.span else err.message
+    text = line_text(err.span) if err.span else err.message
     return Finding(rule, f"{machine.calls[0][0]} asserts at {where}: {text}", (where,))
 
 

@@ -48,7 +48,7 @@ from typing import Any
 
 import attrs
 
-from ..errors import ASLError, StateError, UsageError, source_line
+from ..errors import ASLError, StateError, UsageError, line_text
 from ..machine.outcome import Outcome, PathStep
 from ..machine.state import flatten_state, resolve_state
 from .explore import (
@@ -627,7 +627,7 @@ def render_diff(result: DiffResult) -> str:
             for step in steps:
                 out.append(f"      {relpath(step.span.file, root)}:{step.span.line}  {step.text}")
             if error is not None and error.span is not None:
-                text = (source_line(error.span) or "").strip()
+                text = line_text(error.span)
                 out.append(f"      {relpath(error.span.file, root)}:{error.span.line}  {text}")
     return "\n".join(out)
 

@@ -32,7 +32,7 @@ from typing import Any
 import attrs
 
 from ..analysis.explore import DecisionTable, outcome_key, outcome_text, relpath
-from ..errors import source_line
+from ..errors import line_text, source_line
 from ..machine.outcome import PathStep, show_value
 
 __all__ = ["GRAPHVIZ_MAX_NODES", "Tree", "Node", "decision_tree", "diagram_svg"]
@@ -156,7 +156,7 @@ def decision_tree(table: DecisionTable) -> Tree:
                 # the branches of the calls it makes before its own value): the node says after
                 # which statement they part, each edge the branch its paths record next.
                 stmt = _parting_statement(table, trie)
-                text = "paths part after: " + (source_line(stmt) or "").strip() if stmt else "paths part"
+                text = "paths part after: " + line_text(stmt) if stmt else "paths part"
                 node = Node(new_id(), "branch", text, edge=edge, where=where(stmt) if stmt else "",
                             title="", reads=reads)
                 labels = {key: f"{where(step.span)} {step.condition} → {show_value(step.value)}"

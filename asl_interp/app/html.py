@@ -48,7 +48,7 @@ from ..analysis.explore import (
     show_values,
     where_text,
 )
-from ..errors import Span, UsageError, display_path, source_line
+from ..errors import Span, UsageError, display_path, line_text
 from ..lib.world import Read
 from ..machine.outcome import Outcome, PathStep, outcome_line
 from ..machine.outcome import show_value as show_asl
@@ -354,7 +354,7 @@ def run_page(spec: Any, out: Outcome, *, call: str, profile: Profile, state: str
         if entry is None or (isinstance(item, PathStep) and entry["steps"]
                              and item.condition == entry["steps"][-1].condition):
             entry = {"key": (span.file, span.line), "where": src.where(span), "lid": src.line_id(span),
-                     "text": (source_line(span) or "").strip(), "steps": [], "reads": []}
+                     "text": line_text(span), "steps": [], "reads": []}
             story.append(entry)
         reads = item.reads if isinstance(item, PathStep) else (item,)
         if isinstance(item, PathStep):
@@ -581,7 +581,7 @@ def _exploration_page(spec: Any, src: _Source, table: DecisionTable, *, state: s
     for inf in table.infeasible:
         example = "  ".join(f"{show_name(k)}={show_value(k, v, widths, names)}" for k, v in inf.example.items())
         infeasible.append({"where": src.where(inf.span), "lid": src.line_id(inf.span),
-                           "text": (source_line(inf.span) or "").strip() if inf.span else "",
+                           "text": line_text(inf.span),
                            "message": inf.message, "count": inf.count, "example": example})
 
     summary = (f"{table.paths} path{'s' if table.paths != 1 else ''}, {table.states} state"
@@ -666,7 +666,7 @@ def diff_page(result: Any) -> str:
                           for s in steps]
             if failed is not None:
                 steps_view.append({"where": src.where(failed), "lid": src.line_id(failed),
-                                   "text": (source_line(failed) or "").strip(), "part": False})
+                                   "text": line_text(failed), "part": False})
             sides.append({"version": version, "pid": pid, "outcome": text, "decisive": steps_view})
         classes.append({"n": n, "states": cls.states, "state": class_state_text(result, cls), "sides": sides})
     sizes = diff_head(result)[1]

@@ -32,7 +32,7 @@ from typing import Any
 import attrs
 
 from ..analysis.consistency import state_consistency
-from ..errors import ASLError, ASLStaticError, ErrorList, Span, UsageError, source_line, suggest
+from ..errors import ASLError, ASLStaticError, ErrorList, Span, UsageError, line_text, shorten, suggest
 from ..lib.world import Read
 from ..machine.machine import Machine
 from ..machine.model import MachineModel
@@ -80,7 +80,7 @@ CALL_FILE = "<call>"
 def option_text(option: str, text: str, most: int = 80) -> str:
     """``--set NAME=VALUE`` as a message quotes it: cut short when long, so that an error
     about a 5,000-digit value stays one readable line."""
-    return f"{option} {text}" if len(text) <= most else f"{option} {text[:most]}... ({len(text):,} characters)"
+    return f"{option} {shorten(text, most)}"
 
 
 def parse_set_option(text: str, option: str = "--set") -> tuple[str, str]:
@@ -539,11 +539,6 @@ def _bits_unknown(value: int, unknown: int, width: int) -> str:
                           for d in range(digits - 1, -1, -1))
 
 
-def _line_text(span: Span) -> str:
-    line = source_line(span)
-    return line.strip() if line is not None else ""
-
-
 def decisive(step: PathStep) -> bool:
     """Whether a decided branch belongs on the decisive path: its condition read machine
     state as given (:attr:`PathStep.reads_state`, the rule the explorer's decisive lines
@@ -654,7 +649,7 @@ def _render_story(spec: Any, items: Sequence[PathStep | Read]) -> list[str]:
             last_read = None
         elif isinstance(item, Read):
             if last_read is None or not _same_line(last_read.span, item.span):
-                text = _line_text(item.span) if item.span is not None else ""
+                text = line_text(item.span)
                 lines.append(_fit(f"  {_where(spec, item.span)}  {text}", _COLUMNS))
             lines.append(f"      read {_read_text(spec.model, item)}")
             last_read = item
@@ -749,7 +744,7 @@ def render_run(spec: Any, out: Outcome, *, call: str, profile: Profile, trace: b
         lines.append("")
         lines.append(f"Executed lines ({len(out.lines)}):")
         for span in out.lines:
-            lines.append(_fit(f"  {_where(spec, span)}  {_line_text(span)}", _COLUMNS))
+            lines.append(_fit(f"  {_where(spec, span)}  {line_text(span)}", _COLUMNS))
     return "\n".join(lines)
 
 
@@ -777,7 +772,7 @@ def run_json(spec: Any, out: Outcome, *, call: str, profile: Profile, trace: boo
         item["storage"] = note[len(" (storage "):-1] if note else None
     result = {"call": call, "spec": spec.name, "profile": profile.name, **data}
     if trace:
-        result["lines"] = [{"file": _rel(spec, s.file), "line": s.line, "text": _line_text(s)} for s in out.lines]
+        result["lines"] = [{"file": _rel(spec, s.file), "line": s.line, "text": line_text(s)} for s in out.lines]
     return result
 
 

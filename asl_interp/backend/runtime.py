@@ -28,7 +28,7 @@ from __future__ import annotations
 import marshal
 import sys
 
-from ..errors import ASLAssertionError, ASLError, ASLRuntimeError, Span, StateError, UsageError, source_line
+from ..errors import ASLAssertionError, ASLError, ASLRuntimeError, Span, StateError, UsageError, line_text
 from ..lib import limits
 from ..lib.primitives import PrimContext, lookup
 from ..lib.values import (Array, Bits, Derived, LazyBits, Record, copy_value, fits_type, freeze_overlapping, mask_bits,
@@ -805,7 +805,7 @@ class Module:
             if here is not None and not (here.file == read_at.file
                                          and here.line <= read_at.line <= (here.end_line or here.line)):
                 err.span = here
-                err.notes = (f"note: read at {read_at}: {_source_text(read_at)}",) + tuple(err.notes)
+                err.notes = (f"note: read at {read_at}: {line_text(read_at)}",) + tuple(err.notes)
         entries = []
         where = err.span
         for k, (name, _line) in enumerate(frames):
@@ -880,11 +880,6 @@ class Module:
         err = unassigned_global(var, span) if is_global else unassigned(var, span)
         self._add_stack(err, None, frames)
         return err
-
-
-def _source_text(span: Span) -> str:
-    line = source_line(span)
-    return line.strip() if line is not None else ""
 
 
 def _observed(module: Module, fn: Any, sig: Any) -> Any:

@@ -33,7 +33,7 @@ from typing import Any
 
 import attrs
 
-from ..errors import ProfileError, Span, StateError, suggest
+from ..errors import ProfileError, Span, StateError, shorten, suggest
 from ..lib.inputs import loads_json_state, read_toml
 from ..lib.world import TypeDesc
 from ..syntax.source import read_text
@@ -66,9 +66,9 @@ def parse_bits_value(value: Any, width: int, what: str, constants: Constants | N
     if len(text) >= 2 and text[0] == "'" and text[-1] == "'":
         digits = text[1:-1].replace(" ", "")
         if not digits or set(digits) - {"0", "1"}:
-            raise error(f"{what}: {_short(text)} is not a bit string of 0s and 1s")
+            raise error(f"{what}: {shorten(text)} is not a bit string of 0s and 1s")
         if len(digits) != width:
-            raise error(f"{what} is {width} bits wide; {_short(text)} has {len(digits)} bits")
+            raise error(f"{what} is {width} bits wide; {shorten(text)} has {len(digits)} bits")
         return int(digits, 2)
     if _NUMBER.fullmatch(text):
         base = {"0b": 2, "0x": 16}.get(text[:2].lower(), 10)
@@ -77,15 +77,15 @@ def parse_bits_value(value: Any, width: int, what: str, constants: Constants | N
         if len(significant) > width // {2: 1, 16: 4, 10: 3}[base] + 2:  # cannot fit: do not even convert it
             hint = ""
             if re.fullmatch(r"[01]{2,64}", text):
-                hint = f"; it is read as a decimal number: for a bit string write \"'{_short(text)}'\" or 0b{_short(text)}"
-            raise error(f"{what} is {width} bits wide; {_short(text)} does not fit (0..{_max_text(width)}){hint}")
+                hint = f"; it is read as a decimal number: for a bit string write \"'{shorten(text)}'\" or 0b{shorten(text)}"
+            raise error(f"{what} is {width} bits wide; {shorten(text)} does not fit (0..{_max_text(width)}){hint}")
         number = int(digits, base)
         if re.fullmatch(r"[01]{2,}", text) and not number < (1 << width):
             raise error(f"{what} is {width} bits wide; {text} is read as the decimal number {number}, which does "
                         f"not fit (0..{_max_text(width)}); for a bit string write \"'{text}'\" or 0b{text}")
         return parse_bits_value(number, width, what, constants, error)
     if _LOOKS_NUMERIC.match(text):
-        raise error(f"{what}: {_quoted(text)} is not a number asl-interp reads: write 0-9 digits only (no "
+        raise error(f"{what}: {shorten(text, quote=True)} is not a number asl-interp reads: write 0-9 digits only (no "
                     "'_' or other scripts' digits), 0b followed by 0s and 1s, or 0x followed by hex digits")
     if text in ("TRUE", "FALSE"):
         return parse_bits_value(text == "TRUE", width, what, constants, error)
@@ -102,23 +102,13 @@ def parse_bits_value(value: Any, width: int, what: str, constants: Constants | N
         raise error(f"{what}: {text} is a {ctype}, not a bit value")
     names = [n for n, (_v, t) in constants.items() if t.kind == "bits" and t.width == width]
     hint = suggest(text, names + ["TRUE", "FALSE"] if width == 1 else names)
-    raise error(f"{what}: {_quoted(text)} is not a value or a known constant" + (f"; {hint}" if hint else ""))
+    raise error(f"{what}: {shorten(text, quote=True)} is not a value or a known constant" + (f"; {hint}" if hint else ""))
 
 
 #: A number as users may write it: decimal, 0b binary or 0x hexadecimal, ASCII digits only.
 _NUMBER = re.compile(r"0[bB][01]+|0[xX][0-9a-fA-F]+|[0-9]+", re.ASCII)
 #: Text that starts like a number (any script's digit, a sign) but is not one of those.
 _LOOKS_NUMERIC = re.compile(r"[-+]?\d")
-
-
-def _quoted(text: str, most: int = 60) -> str:
-    """``text`` quoted for a message, cut short when long (a message stays one line)."""
-    return repr(text) if len(text) <= most else repr(text[:most]) + f"... ({len(text):,} characters)"
-
-
-def _short(text: str, most: int = 60) -> str:
-    """``text`` as it is, cut short when long."""
-    return text if len(text) <= most else text[:most] + f"... ({len(text):,} characters)"
 
 
 def _max_text(width: int) -> str:
@@ -327,7 +317,7 @@ def locate_key(key: str, model: MachineModel, written: bool = False) -> tuple[st
     names nothing (``written``: as in :func:`resolve_state`)."""
     m = STATE_KEY.fullmatch(key)
     if not m:
-        raise StateError(f"state key {_quoted(key)} is not REGISTER, REGISTER.FIELD, REGISTER<high:low> or "
+        raise StateError(f"state key {shorten(key, quote=True)} is not REGISTER, REGISTER.FIELD, REGISTER<high:low> or "
                          "REGISTER.FIELD<high:low>")
     reg = model.register(key_register(m))
     if written and m.group(2) is None:  # the whole register, or a slice of its bits

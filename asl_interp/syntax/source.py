@@ -19,7 +19,7 @@ from __future__ import annotations
 import os
 import stat
 
-from ..errors import ASLError, Span, UsageError
+from ..errors import ASLError, Span, UsageError, shorten
 
 # pathlib and typing are not imported here: what a warm eval uses (path_text, is_file,
 # source_files, read_bytes) is written over os, and importing them would slow its start
@@ -85,7 +85,7 @@ def open_input(path: str | Path, what: str, error: type[ASLError] = UsageError) 
     """``path`` opened for reading bytes (``what`` names it in messages: ``"the state
     file"``); ``error`` naming it when it is missing, a folder or cannot be opened."""
     path = path_text(path)
-    label = _short(f"{what} {path}" if what else path)
+    label = shorten(f"{what} {path}" if what else path, 200)
     try:
         info = os.stat(path)
     except FileNotFoundError:
@@ -108,7 +108,7 @@ def _reason(err: Exception) -> str:
 def read_bytes(path: str | Path, what: str, error: type[ASLError] = UsageError) -> bytes:
     """The bytes of ``path`` (``what`` names it in messages: ``"the state file"``), at most
     :func:`max_bytes` of them; ``error`` for anything that stops that."""
-    label = _short(f"{what} {path}" if what else str(path))
+    label = shorten(f"{what} {path}" if what else str(path), 200)
     limit = _max_bytes
     with open_input(path, what, error) as f:
         try:
@@ -119,10 +119,6 @@ def read_bytes(path: str | Path, what: str, error: type[ASLError] = UsageError) 
         raise error(f"cannot read {label}: it is larger than the limit of {limit:,} bytes",
                     notes=("note: raise the limit with --limit file-size=N",))
     return data
-
-
-def _short(text: str, most: int = 200) -> str:
-    return text if len(text) <= most else text[:most] + f"... ({len(text):,} characters)"
 
 
 def decode(data: bytes, name: str, what: str, error: type[ASLError] = UsageError, line: int = 1,
