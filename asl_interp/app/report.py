@@ -42,6 +42,7 @@ from ..machine.state import (
     STATE_KEY,
     StateConflicts,
     StateFile,
+    flatten_state,
     key_register,
     load_state_file,
     whole_register_refused,
@@ -133,7 +134,7 @@ def diff_state(specs: Sequence[Any], state: str | None, sets: Sequence[str]) -> 
     if state is not None:
         with _as_usage("--state: "):
             state_file = load_state_file(state)
-        base = dict(_flat_items(state_file.registers))
+        base = dict(flatten_state(state_file.registers))
         profile = state_file.profile
         for key in base:
             _name_in_some(specs, key, state_file.path)
@@ -292,7 +293,7 @@ def override_state(spec: Any, base: Any, sets: Any) -> dict[str, Any]:
         _w, storage, mask = storage_bits(name, value)
         given[storage] = given.get(storage, 0) | mask
     out: dict[str, Any] = {}
-    for name, value in _flat_items(base):
+    for name, value in flatten_state(base):
         w, storage, mask = storage_bits(name, value)
         covered = mask & given.get(storage, 0)
         if not covered:
@@ -308,17 +309,8 @@ def override_state(spec: Any, base: Any, sets: Any) -> dict[str, Any]:
     return out
 
 
-def _flat_items(table: Any, prefix: str = "") -> Iterator[tuple[str, Any]]:
-    for key, value in table.items():
-        full = f"{prefix}.{key}" if prefix else str(key)
-        if isinstance(value, dict):
-            yield from _flat_items(value, full)
-        else:
-            yield full, value
-
-
 def _runs(bits: list[int]) -> list[list[int]]:
-    """Consecutive bit numbers grouped: [0, 1, 3] -> [[0, 1], [3]]."""
+    """Consecutive numbers grouped: [0, 1, 3] -> [[0, 1], [3]]."""
     out: list[list[int]] = []
     for b in bits:
         if out and out[-1][-1] == b - 1:
@@ -333,20 +325,10 @@ def load_state_option(spec: Any, path: str) -> StateFile:
     an unreadable or malformed file, or an unknown name in it, is a UsageError."""
     with _as_usage("--state: "):
         state_file = load_state_file(path)
-    for key in _state_keys(state_file.registers):
-        check_state_name(spec.model, key, state_file.path)
+    for key, _value in flatten_state(state_file.registers):
+        if STATE_KEY.match(key):  # keys that are not plain names are left to the machine layer
+            check_state_name(spec.model, key, state_file.path)
     return state_file
-
-
-def _state_keys(table: Any, prefix: str = "") -> Iterator[str]:
-    """The register names of a state file's ``[registers]`` table, nested tables joined by
-    dots (``PSTATE.EL``); keys that are not plain names are left to the machine layer."""
-    for key, value in table.items():
-        full = f"{prefix}.{key}" if prefix else str(key)
-        if isinstance(value, dict):
-            yield from _state_keys(value, full)
-        elif STATE_KEY.match(full):
-            yield full
 
 
 def _defined_functions(spec: Any) -> set[str]:
@@ -517,13 +499,7 @@ def _grouped(names: Sequence[str], shown: Any) -> list[tuple[str, str]]:
             result.append((group[0], text))
             continue
         array = group[0].split("[")[0]
-        indexes = [int(n.split("[")[1][:-1]) for n in group]
-        runs: list[list[int]] = []
-        for i in indexes:
-            if runs and i == runs[-1][-1] + 1:
-                runs[-1].append(i)
-            else:
-                runs.append([i])
+        runs = _runs([int(n.split("[")[1][:-1]) for n in group])
         result.append((f"{array}[{','.join(str(r[0]) if len(r) == 1 else f'{r[0]}-{r[-1]}' for r in runs)}]", text))
     return result
 
