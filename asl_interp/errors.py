@@ -336,6 +336,12 @@ def edit_distance(a: str, b: str) -> int:
 MAX_SUGGESTED = 100
 
 
+def did_you_mean(name: str, candidates: Iterable[str]) -> str:
+    """What an "unknown X" message ends with: ``; `` and :func:`suggest`'s phrase, or ``""``."""
+    phrase = suggest(name, candidates)
+    return f"; {phrase}" if phrase else ""
+
+
 def suggest(name: str, candidates: Iterable[str]) -> str:
     """A ``did you mean ...?`` phrase for ``name`` from ``candidates``, or ``""``: the one
     suggester of asl-interp (every "unknown X" message uses it).

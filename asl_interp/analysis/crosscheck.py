@@ -68,7 +68,7 @@ from typing import Any
 
 import attrs
 
-from ..errors import ASLError, Span, UsageError, suggest
+from ..errors import ASLError, Span, UsageError, did_you_mean
 from ..lib.values import spread_bits
 from ..machine.outcome import Outcome, PathStep
 from ..machine.profile import Profile
@@ -188,8 +188,7 @@ def load_model(spec_text: str) -> Callable[[Mapping[str, Any]], Any]:
     if not callable(fn):
         names = [n for n, v in vars(module).items() if callable(v) and not n.startswith("_")
                  and getattr(v, "__module__", None) == module_name]
-        hint = suggest(name, names)
-        raise UsageError(f"--model: {path_text} defines no function '{name}'" + (f"; {hint}" if hint else ""),
+        raise UsageError(f"--model: {path_text} defines no function '{name}'" + did_you_mean(name, names),
                          notes=(f"functions there: {', '.join(sorted(names)) or '(none)'}",))
     return fn
 
@@ -276,8 +275,7 @@ def _misspelt(answer: Any, spec: Any) -> str | None:
         if key == "el":
             text = text.upper()
         if text not in names:
-            hint = suggest(text, names)
-            return f"the model answered {key} {given!r}, which the spec does not know" + (f"; {hint}" if hint else "")
+            return f"the model answered {key} {given!r}, which the spec does not know" + did_you_mean(text, names)
     return None
 
 
@@ -321,16 +319,14 @@ class Fields(Mapping[str, Any]):
         reg_name, dot, field = name.partition(".")
         model = self._spec.model
         if reg_name not in model.registers:
-            hint = suggest(reg_name if dot else name, list(model.registers) + list(self._facts))
             raise self._unknown(f"the model reads '{name}', which is neither a register field nor a profile fact"
-                                + (f"; {hint}" if hint else ""))
+                                + did_you_mean(reg_name if dot else name, list(model.registers) + list(self._facts)))
         reg = model.registers[reg_name]
         if dot:
             fld = reg.fields.get(field)
             if fld is None:
-                hint = suggest(field, list(reg.fields))
                 raise self._unknown(f"the model reads '{name}': register {reg_name} has no field '{field}'"
-                                    + (f"; {hint}" if hint else ""))
+                                    + did_you_mean(field, reg.fields))
             high, low = fld.high, fld.low
         else:
             high, low = reg.width - 1, 0

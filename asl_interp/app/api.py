@@ -38,7 +38,7 @@ from typing import Any
 import attrs
 
 from .. import sources_root
-from ..errors import ProfileError, StateError, UsageError, suggest
+from ..errors import ProfileError, StateError, UsageError, did_you_mean
 from ..lib.limits import LIMITS
 from ..lib.values import settled
 from ..lib.world import EvaluationEnded
@@ -286,8 +286,7 @@ def _spec_folder(version: str | Path) -> Path:
         return folder.resolve()
     folder = sources_root() / text
     if not is_file(folder / "spec.toml"):
-        hint = suggest(text, spec_versions())
-        raise UsageError(f"unknown spec version '{text}'" + (f"; {hint}" if hint else ""),
+        raise UsageError(f"unknown spec version '{text}'" + did_you_mean(text, spec_versions()),
                          notes=(f"bundled versions: {', '.join(spec_versions())}",))
     return folder.resolve()
 
@@ -301,8 +300,8 @@ def _read_spec_toml(folder: Path) -> dict[str, Any]:
     data = read_toml(path, "the spec description", UsageError)
     extra = set(data) - _SPEC_KEYS
     if extra:
-        hint = suggest(sorted(extra)[0], sorted(_SPEC_KEYS))
-        raise UsageError(f"{path}: unknown key(s) {', '.join(sorted(extra))}" + (f"; {hint}" if hint else ""))
+        raise UsageError(f"{path}: unknown key(s) {', '.join(sorted(extra))}"
+                         + did_you_mean(sorted(extra)[0], _SPEC_KEYS))
     for key in ("name", "description"):
         if key in data and not isinstance(data[key], str):
             raise UsageError(f"{path}: '{key}' must be a string, not {data[key]!r}")
@@ -366,19 +365,18 @@ def _check_spec_names(path: Path, meta: Mapping[str, Any], program: Any, modules
                 if isinstance(d, ast.TypeDecl | ast.RecordDecl | ast.EnumDecl | ast.TypeAlias)}
     for tname in sorted(program.register_model.types) if modules else ():
         if tname not in declared:
-            hint = suggest(tname, sorted(declared))
             raise UsageError(f"{path.parent / 'registers.toml'}: [types] names {tname}, which the ASL sources do not "
-                             "declare" + (f"; {hint}" if hint else ""))
+                             "declare" + did_you_mean(tname, declared))
 
     for sig in meta.get("entry_points", []):
         name = str(sig).split("(")[0].strip()
         if name not in program.functions:
-            hint = suggest(name, list(program.functions))
-            raise UsageError(f"{path}: entry point {name} is not defined by the sources" + (f"; {hint}" if hint else ""))
+            raise UsageError(f"{path}: entry point {name} is not defined by the sources"
+                             + did_you_mean(name, program.functions))
     for name in meta.get("entry", []):
         if name not in program.functions:
-            hint = suggest(name, list(program.functions))
-            raise UsageError(f"{path}: entry routine {name} is not defined by the sources" + (f"; {hint}" if hint else ""))
+            raise UsageError(f"{path}: entry routine {name} is not defined by the sources"
+                             + did_you_mean(name, program.functions))
     for name in meta.get("boundary", []):
         if name not in program.functions or name not in primitives.REGISTRY:
             raise UsageError(f"{path}: boundary function {name} must be declared in the sources and "
@@ -398,13 +396,11 @@ def check_profile(spec: Spec, profile: Profile) -> None:
     cases, members = set(enums.get("Unpredictable", ())), set(enums.get("Constraint", ()))
     for which, choice in profile.constrained.items():
         if cases and which not in cases:
-            hint = suggest(which, sorted(cases))
             raise ProfileError(f"{profile.path}: constrained_unpredictable.{which}: the {spec.name} sources have "
-                               "no such Unpredictable member" + (f"; {hint}" if hint else ""))
+                               "no such Unpredictable member" + did_you_mean(which, cases))
         if members and choice not in members:
-            hint = suggest(choice, sorted(members))
             raise ProfileError(f"{profile.path}: constrained_unpredictable.{which} = {choice!r} is not a Constraint member"
-                               + (f"; {hint}" if hint else ""))
+                               + did_you_mean(choice, members))
 
 
 def diff(call: str, *, from_spec: str | Path = "armv8.6", to_spec: str | Path = "armarm-2025",

@@ -32,7 +32,7 @@ from typing import Any
 import attrs
 
 from ..analysis.consistency import state_consistency
-from ..errors import ASLError, ASLStaticError, ErrorList, Span, UsageError, line_text, shorten, suggest
+from ..errors import ASLError, ASLStaticError, ErrorList, Span, UsageError, did_you_mean, line_text, shorten, suggest
 from ..lib.world import Read
 from ..machine.machine import Machine
 from ..machine.model import MachineModel
@@ -187,8 +187,7 @@ def check_state_name(model: MachineModel, name: str, option: str) -> None:
         raise UsageError(f"{option}: {refused}", notes=("note: `asl-interp registers PSTATE` lists its fields",))
     reg = model.registers.get(register)
     if reg is None:
-        hint = suggest(register, list(model.registers))
-        raise UsageError(f"unknown register '{register}' in {option}" + (f"; {hint}" if hint else ""),
+        raise UsageError(f"unknown register '{register}' in {option}" + did_you_mean(register, model.registers),
                          notes=("note: `asl-interp registers` lists the registers the model knows",))
     if field is not None and field not in reg.fields:
         hint = suggest(field, list(reg.fields))
@@ -360,11 +359,11 @@ def parse_call(spec: Any, text: str) -> ast.Expr:
                              notes=entries)
     known = _defined_functions(spec)
     if expr.name not in known:
-        hint = suggest(expr.name, entry_names) or suggest(expr.name, sorted(known))
+        hint = did_you_mean(expr.name, entry_names) or did_you_mean(expr.name, known)
         span = expr.span
         if span is not None:
             span = Span(span.file, span.line, span.col, span.line, span.col + len(expr.name))
-        raise ASLStaticError(f"unknown function '{expr.name}' in CALL" + (f"; {hint}" if hint else ""), span,
+        raise ASLStaticError(f"unknown function '{expr.name}' in CALL{hint}", span,
                              notes=entries)
     return expr
 
@@ -843,8 +842,7 @@ def render_registers(model: MachineModel, name: str | None = None) -> str:
         return "\n".join(_wrap_fields(out))
     reg = model.registers.get(name)
     if reg is None:
-        hint = suggest(name, list(model.registers))
-        raise UsageError(f"unknown register '{name}'" + (f"; {hint}" if hint else ""),
+        raise UsageError(f"unknown register '{name}'" + did_you_mean(name, model.registers),
                          notes=("note: `asl-interp registers` lists every register the model knows",))
     out = [f"{reg.name}: {reg.width} bits"]
     out.extend(f"  {line}" for line in _sharing(model, reg.name))

@@ -41,7 +41,7 @@ from __future__ import annotations
 
 import sys
 
-from ..errors import ASLRuntimeError, Plain, UsageError
+from ..errors import ASLRuntimeError, Plain, UsageError, did_you_mean
 from ..syntax import source
 
 TYPE_CHECKING = False
@@ -114,14 +114,11 @@ def reset() -> Limits:
 def parse_limit(text: str, option: str = "--limit") -> tuple[str, int]:
     """``NAME=N`` of ``--limit`` -> (attribute name, N); a UsageError quoting the option for
     an unknown name or a value that is not a positive number in ASCII digits."""
-    from ..errors import suggest
-
     name, eq, value = text.partition("=")
     if not eq:
         raise UsageError(f"{option} {text}: write NAME=N, e.g. {option} bits=4096 (limits: {', '.join(LIMIT_NAMES)})")
     if name not in LIMIT_NAMES:
-        hint = suggest(name, list(LIMIT_NAMES))
-        raise UsageError(f"{option} {text}: no limit named '{name}'" + (f"; {hint}" if hint else ""),
+        raise UsageError(f"{option} {text}: no limit named '{name}'" + did_you_mean(name, LIMIT_NAMES),
                          notes=(f"note: limits: {', '.join(LIMIT_NAMES)}",))
     return LIMIT_NAMES[name], positive_number(value, f"{option} {text}")
 

@@ -24,7 +24,7 @@ from typing import Any
 
 import attrs
 
-from ..errors import StateError, suggest
+from ..errors import StateError, did_you_mean
 from ..lib.limits import LIMITS
 from ..lib.primitives import lookup
 from ..lib.world import FieldDef, RegisterDef, RegisterModel, element_name
@@ -73,8 +73,7 @@ class MachineModel:
             bounds = self.register_model.arrays.get(base) if bracket else None
             if bounds is not None:
                 raise StateError(f"'{name}': {base} is an array of registers {base}[{bounds[0]}] to {base}[{bounds[1]}]")
-            hint = suggest(name, list(self.registers))
-            raise StateError(f"unknown register '{name}'" + (f"; {hint}" if hint else ""))
+            raise StateError(f"unknown register '{name}'" + did_you_mean(name, self.registers))
         return reg
 
     def field(self, register: str, name: str) -> FieldDef:
@@ -82,8 +81,7 @@ class MachineModel:
         reg = self.register(register)
         fld = reg.fields.get(name)
         if fld is None:
-            hint = suggest(name, list(reg.fields))
-            raise StateError(f"register {register} has no field '{name}'" + (f"; {hint}" if hint else ""))
+            raise StateError(f"register {register} has no field '{name}'" + did_you_mean(name, reg.fields))
         return fld
 
     def field_named(self, register: str, high: int, low: int) -> str | None:
@@ -401,9 +399,8 @@ def build_machine_model(data: Mapping[str, Any], modules: Sequence[ast.Module] =
                 raise _model_error(source, f"{where}.layouts.\"{layout}\" must be a list of field names")
             for member in members:
                 if member not in fields:
-                    hint = suggest(member, list(fields))
                     raise _model_error(source, f"{where}.layouts.\"{layout}\": no field '{member}'"
-                                       + (f"; {hint}" if hint else ""))
+                                       + did_you_mean(member, fields))
                 if member in layouts.get(name, {}):
                     raise _model_error(source, f"{where}.layouts: field {member} is in two layouts")
                 layouts.setdefault(name, {})[member] = layout
@@ -417,8 +414,8 @@ def build_machine_model(data: Mapping[str, Any], modules: Sequence[ast.Module] =
             views[name] = View(name, 0)
     for name, (target, high, low) in storage_of.items():
         if target not in registers:
-            hint = suggest(target, list(registers))
-            raise _model_error(source, f"registers.{name}.storage names unknown register '{target}'" + (f"; {hint}" if hint else ""))
+            raise _model_error(source, f"registers.{name}.storage names unknown register '{target}'"
+                               + did_you_mean(target, registers))
         if target in storage_of:
             raise _model_error(source, f"registers.{name}.storage: {target} is itself a view; name its storage")
         if high >= registers[target].width:
@@ -431,8 +428,8 @@ def build_machine_model(data: Mapping[str, Any], modules: Sequence[ast.Module] =
     types: dict[str, str] = {}
     for tname, reg in types_in.items():
         if not isinstance(reg, str) or reg not in registers:
-            hint = suggest(reg, list(registers)) if isinstance(reg, str) else ""
-            raise _model_error(source, f"types.{tname} names unknown register {reg!r}" + (f"; {hint}" if hint else ""))
+            hint = did_you_mean(reg, registers) if isinstance(reg, str) else ""
+            raise _model_error(source, f"types.{tname} names unknown register {reg!r}{hint}")
         types[tname] = reg
 
     widths = {name: reg.width for name, reg in registers.items() if views[name].storage == name}

@@ -47,7 +47,7 @@ from typing import Any
 
 import attrs
 
-from ..errors import ProfileError, suggest
+from ..errors import ProfileError, did_you_mean
 from ..lib.inputs import read_toml
 from ..lib.world import TypeDesc
 from ..syntax.source import exists, is_file
@@ -118,9 +118,8 @@ def _profile_path(name_or_path: str | Path, folder: Path, base: Path | None = No
         return path  # a folder or a device: reading it says so
     path = folder / f"{text}.toml"
     if not is_file(path):
-        hint = suggest(text, profile_names(folder))
         raise ProfileError(
-            f"unknown profile '{text}'" + (f"; {hint}" if hint else ""),
+            f"unknown profile '{text}'" + did_you_mean(text, profile_names(folder)),
             notes=(f"bundled profiles: {', '.join(profile_names(folder))}",),
         )
     return path
@@ -173,8 +172,7 @@ def _load_profile(path: Path, folder: Path, seen: tuple[str, ...]) -> Profile:
     extra = set(data) - _PROFILE_KEYS
     if extra:
         key = sorted(extra)[0]
-        hint = suggest(key, sorted(_PROFILE_KEYS))
-        raise ProfileError(f"{where}: unknown key '{key}'" + (f"; {hint}" if hint else ""))
+        raise ProfileError(f"{where}: unknown key '{key}'" + did_you_mean(key, _PROFILE_KEYS))
     for key in ("implementation_defined", "constrained_unpredictable", "unknown", "instruction", "state"):
         if key in data and not isinstance(data[key], dict):
             raise ProfileError(f"{where}: '{key}' must be a table")
@@ -216,8 +214,7 @@ def _load_profile(path: Path, folder: Path, seen: tuple[str, ...]) -> Profile:
     instr = data.get("instruction", {})
     for key, value in instr.items():
         if key not in _INSTRUCTION_KEYS:
-            hint = suggest(key, sorted(_INSTRUCTION_KEYS))
-            raise ProfileError(f"{where}: unknown key instruction.{key}" + (f"; {hint}" if hint else ""))
+            raise ProfileError(f"{where}: unknown key instruction.{key}" + did_you_mean(key, _INSTRUCTION_KEYS))
         width = {"condition": 4, "encoding": 32, "d_registers": 64}.get(key)
         if width is not None:
             value = parse_bits_value(value, width, f"{where}: instruction.{key}", error=ProfileError)
@@ -229,9 +226,8 @@ def _load_profile(path: Path, folder: Path, seen: tuple[str, ...]) -> Profile:
         raise ProfileError(f"{where}: drop_state is a list of names of the extended profile's [state]")
     for key in drop:
         if key not in state:
-            hint = suggest(key, list(state))
             raise ProfileError(f"{where}: drop_state names {key!r}, which the extended profile's [state] does not "
-                               "set" + (f"; {hint}" if hint else ""))
+                               "set" + did_you_mean(key, state))
         del state[key]
     state.update(data.get("state", {}))
     name = path.stem
@@ -254,10 +250,9 @@ def check_profile_questions(model: MachineModel, profile: Profile) -> None:
     for key in profile.impdef:
         if not questions.asks(key):
             where = profile.impdef_sources.get(key, profile.path)
-            hint = suggest(key, questions.all_keys())
             raise ProfileError(
                 f"{where}: implementation_defined.\"{key}\" is not a question the spec's sources ask"
-                + (f"; {hint}" if hint else ""),
+                + did_you_mean(key, questions.all_keys()),
                 notes=("note: keys are a keyed IMPLEMENTATION_DEFINED string, or the enclosing function "
                        "and its arguments of a keyless one, e.g. \"HaveEL(EL2)\"",),
             )

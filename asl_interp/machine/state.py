@@ -33,7 +33,7 @@ from typing import Any
 
 import attrs
 
-from ..errors import ProfileError, Span, StateError, shorten, suggest
+from ..errors import ProfileError, Span, StateError, did_you_mean, shorten, suggest
 from ..lib.inputs import loads_json_state, read_toml
 from ..lib.world import TypeDesc
 from ..syntax.source import read_text
@@ -101,8 +101,9 @@ def parse_bits_value(value: Any, width: int, what: str, constants: Constants | N
             return parse_bits_value(int(cval), width, what, constants, error)
         raise error(f"{what}: {text} is a {ctype}, not a bit value")
     names = [n for n, (_v, t) in constants.items() if t.kind == "bits" and t.width == width]
-    hint = suggest(text, names + ["TRUE", "FALSE"] if width == 1 else names)
-    raise error(f"{what}: {shorten(text, quote=True)} is not a value or a known constant" + (f"; {hint}" if hint else ""))
+    if width == 1:
+        names += ["TRUE", "FALSE"]
+    raise error(f"{what}: {shorten(text, quote=True)} is not a value or a known constant" + did_you_mean(text, names))
 
 
 #: A number as users may write it: decimal, 0b binary or 0x hexadecimal, ASCII digits only.
@@ -135,8 +136,8 @@ def typed_answer(value: Any, typ: TypeDesc, what: str, constants: Constants | No
     if typ.kind == "enum":
         if isinstance(value, str) and value in typ.members:
             return value
-        hint = suggest(str(value), list(typ.members))
-        raise error(f"{what}: the spec asks for a {typ.name} member, not {value!r}" + (f"; {hint}" if hint else ""))
+        raise error(f"{what}: the spec asks for a {typ.name} member, not {value!r}"
+                    + did_you_mean(str(value), typ.members))
     if typ.kind == "string":
         if isinstance(value, str):
             return value

@@ -48,7 +48,7 @@ from typing import Any
 
 import attrs
 
-from ..errors import ASLError, ASLStaticError, suggest
+from ..errors import ASLError, ASLStaticError, did_you_mean
 from ..lib.limits import LIMITS
 from ..lib.world import RegisterModel
 from ..syntax import ast
@@ -617,7 +617,7 @@ class _Checker(ast.Visitor):
                 return T("abstract", name=n)
             if self.model is None and n in ("real",):
                 return ANY
-            self.error(f"unknown type '{n}'" + _hint(n, list(self.p.enums) + list(self.p.records)
+            self.error(f"unknown type '{n}'" + did_you_mean(n, list(self.p.enums) + list(self.p.records)
                                                    + list(self.p.abstract)), t)
             return ANY
         if isinstance(t, ast.BitsType):
@@ -731,7 +731,7 @@ class _Checker(ast.Visitor):
         if self.model is None or not _REGISTER_LIKE.match(n):
             return False
         self.error(f"unknown register '{n}' (the register model has no such name, and a name shaped like a "
-                   f"register's is not made a new local variable)" + _hint(n, list(self.model.registers)
+                   f"register's is not made a new local variable)" + did_you_mean(n, list(self.model.registers)
                                                                          + list(self.p.globals)), target)
         return True
 
@@ -950,7 +950,7 @@ class _Checker(ast.Visitor):
         if self.model is not None:
             pool += list(self.model.registers)
         what = "unknown name" if self.model is not None else "unknown name (no register model given)"
-        hint = f"; '{n}' is a getter: write {n}[...]" if n in self.p.getters else _hint(n, pool)
+        hint = f"; '{n}' is a getter: write {n}[...]" if n in self.p.getters else did_you_mean(n, pool)
         self.error(f"{what} '{n}'" + hint, e)
         return ANY
 
@@ -980,7 +980,7 @@ class _Checker(ast.Visitor):
             rd = self.model.registers[bt.layout]
             fd = rd.fields.get(f)
             if fd is None:
-                self.error(f"register {bt.layout} has no field '{f}'" + _hint(f, list(rd.fields)), e)
+                self.error(f"register {bt.layout} has no field '{f}'" + did_you_mean(f, list(rd.fields)), e)
                 return ANY
             if isinstance(e.base, ast.Var) and self.p.res.get(e.base) and self.p.res[e.base].kind == "reg":
                 self.p.res[e] = Res("regfield", name=bt.layout, hi=fd.high, lo=fd.low)
@@ -992,7 +992,7 @@ class _Checker(ast.Visitor):
                 if fname == f:
                     self.p.res[e] = Res("recfield", name=f)
                     return ft
-            self.error(f"record {bt.name} has no field '{f}'" + _hint(f, [n for n, _ in self.p.records[bt.name]]), e)
+            self.error(f"record {bt.name} has no field '{f}'" + did_you_mean(f, [n for n, _ in self.p.records[bt.name]]), e)
             return ANY
         if bt.kind in ("any", "abstract"):
             self.p.res[e] = Res("anyfield", name=f)
@@ -1103,7 +1103,7 @@ class _Checker(ast.Visitor):
                 self.error(f"'{n}[]' has no {'setter' if setter else 'getter'} (only a "
                            f"{'getter' if setter else 'setter'} is defined)", e)
             else:
-                self.error(f"unknown getter, setter or array '{n}[]'" + _hint(n, list(self.p.getters) + list(self.p.setters)), e)
+                self.error(f"unknown getter, setter or array '{n}[]'" + did_you_mean(n, list(self.p.getters) + list(self.p.setters)), e)
             for a in e.args:
                 self.expr(a, scope, None)
             return ANY
@@ -1226,7 +1226,7 @@ class _Checker(ast.Visitor):
         if not infos:
             for a in e.args:
                 self.expr(a, scope, None)
-            hint = _hint(e.name, list(self.p.funcs))
+            hint = did_you_mean(e.name, list(self.p.funcs))
             if e.name in self.p.getters or e.name in self.p.setters:
                 hint = f"'{e.name}' is a getter/setter: write {e.name}[...]"
             self.error(f"call to undefined function '{e.name}'" + (f"; {hint}" if hint and not hint.startswith(";") else hint), e)
@@ -1418,11 +1418,6 @@ def _counts(infos: list, node: Any) -> str:
     ns = sorted({len(i.params) - sub for i in infos})
     txt = " or ".join(str(n) for n in ns)
     return f"{txt} argument{'s' if ns != [1] else ''}"
-
-
-def _hint(name: str, pool: list) -> str:
-    s = suggest(name, pool)
-    return f"; {s}" if s else ""
 
 
 def _all_vars(e: Any) -> list[str]:
