@@ -52,8 +52,8 @@ from ..machine.outcome import Outcome, outcome_line
 from ..machine.profile import Profile
 from ..machine.state import resolve_state
 
-__all__ = ["SweepResult", "sweep", "LineRunner", "render_sweep_line", "render_tally", "sweep_json", "Tally", "Record",
-           "Renderer", "SweepJob", "Batch", "batch", "sweep_batches", "CSV_COLUMNS"]
+__all__ = ["SweepResult", "LineRunner", "render_sweep_line", "sweep_json", "Tally", "Record", "Renderer", "SweepJob",
+           "Batch", "batch", "sweep_batches", "CSV_COLUMNS"]
 
 
 @attrs.define(frozen=True, slots=True)
@@ -108,23 +108,6 @@ def _read_reason(err: Exception) -> str:
     if isinstance(err, EOFError):
         return "the compressed data ends early (a truncated file)"
     return getattr(err, "strerror", None) or str(err) or type(err).__name__
-
-
-def sweep(spec: Any, call: str, lines: Iterable[str | ASLError], *, source: str, profile: str | Profile = "default",
-          unset: str = "error") -> Iterator[SweepResult]:
-    """The outcome of ``call`` for each state line of ``lines`` (``source`` names them in
-    errors; an item that is an ASLError is that line's error, see :func:`read_lines`),
-    one line at a time (nothing is kept between lines but bounded memos). The decider is
-    built before the first line is read, so a call or profile that cannot be compiled fails
-    at once."""
-    one = LineRunner(spec, call, profile=profile, unset=unset, source=source)
-    for number, text in enumerate(lines, start=1):
-        if isinstance(text, ASLError):
-            yield SweepResult(text.span.line if text.span is not None else number, error=text)
-            continue
-        result = one(number, text)
-        if result is not None:
-            yield result
 
 
 class LineRunner:
@@ -447,8 +430,7 @@ def error_text(result: SweepResult) -> str:
 
 class Tally:
     """The summary of a sweep, kept as it goes (constant memory in the number of lines):
-    :meth:`add` each line's outcome text (``outcome_line``) or None for an error line;
-    :meth:`render` says how many states gave each outcome, most frequent first (ties in the
+    :meth:`merge` each :class:`Batch` of lines; :meth:`render` says how many states gave each outcome, most frequent first (ties in the
     order first seen), and how many lines failed."""
 
     def __init__(self) -> None:
@@ -456,16 +438,8 @@ class Tally:
         self.states = 0
         self.errors = 0
 
-    def add(self, outcome_text: str | None) -> None:
-        """Count one state line: its outcome's text, or None for an error."""
-        self.states += 1
-        if outcome_text is None:
-            self.errors += 1
-        else:
-            self.outcomes[outcome_text] += 1
-
     def merge(self, got: Batch) -> None:
-        """Count a :class:`Batch`'s lines (as :meth:`add` of each, in order)."""
+        """Count a :class:`Batch`'s lines: their outcomes' texts, and the error lines."""
         self.states += got.states
         self.errors += got.errors
         self.outcomes.update(got.outcomes)
@@ -477,14 +451,6 @@ class Tally:
         width = max((len(str(n)) for n in outcomes.values()), default=1)
         return "\n".join([head + (":" if outcomes else "")]
                          + [f"  {n:>{width}}  {text}" for text, n in outcomes.most_common()])
-
-
-def render_tally(results: Iterable[SweepResult]) -> str:
-    """How many states gave each outcome, most frequent first, and how many lines failed."""
-    tally = Tally()
-    for r in results:
-        tally.add(outcome_line(r.outcome) if r.outcome is not None else None)
-    return tally.render()
 
 
 class Record(NamedTuple):
