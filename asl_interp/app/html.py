@@ -184,6 +184,11 @@ class _Source:
             self.line_ids.append(lid)
         return n
 
+    def at(self, span: Span | None, **fields: Any) -> dict[str, Any]:
+        """``fields`` with the place of ``span`` in the page: ``where`` (``file:line``) and
+        ``lid`` (its line's id, or None)."""
+        return {"where": self.where(span), "lid": self.line_id(span), **fields}
+
     def where(self, span: Span | None) -> str:
         if span is None or not span.file:
             return "?"
@@ -339,10 +344,10 @@ def run_page(spec: Any, out: Outcome, *, call: str, profile: Profile, state: str
         if id(r) not in in_branches:
             src.mark(r.span, "dec")
             src.note(r.span, f"read {r.name} = {_read_value(r)}", "dec")
-    for u in out.unknowns:
-        src.note(u.span, f"{u.type} UNKNOWN → {show_asl(u.value)}", "dec")
-    for c in out.choices:
-        src.note(c.span, f"ConstrainUnpredictable({c.unpredictable}) → {c.constraint} ({c.source})", "dec")
+    unknowns = [(u, f"{u.type} UNKNOWN → {show_asl(u.value)}") for u in out.unknowns]
+    choices = [(c, f"ConstrainUnpredictable({c.unpredictable}) → {c.constraint} ({c.source})") for c in out.choices]
+    for item, text in unknowns + choices:
+        src.note(item.span, text, "dec")
     for i in out.impdefs:
         src.note(i.span, f"IMPLEMENTATION DEFINED \"{i.key}\" → {show_asl(i.value)} ({i.source})")
 
@@ -353,8 +358,7 @@ def run_page(spec: Any, out: Outcome, *, call: str, profile: Profile, state: str
         entry = story[-1] if story and story[-1]["key"] == (span.file, span.line) else None
         if entry is None or (isinstance(item, PathStep) and entry["steps"]
                              and item.condition == entry["steps"][-1].condition):
-            entry = {"key": (span.file, span.line), "where": src.where(span), "lid": src.line_id(span),
-                     "text": line_text(span), "steps": [], "reads": []}
+            entry = {"key": (span.file, span.line), **src.at(span, text=line_text(span), steps=[], reads=[])}
             story.append(entry)
         reads = item.reads if isinstance(item, PathStep) else (item,)
         if isinstance(item, PathStep):
@@ -382,13 +386,9 @@ def run_page(spec: Any, out: Outcome, *, call: str, profile: Profile, state: str
         "branches": len(out.path),
         "reads": [{"name": r.name, "value": _read_value(r), "storage": _storage(spec, r), "where": src.where(r.span),
                    "lid": src.line_id(r.span)} for r in out.reads],
-        "unknowns": [{"where": src.where(u.span), "lid": src.line_id(u.span), "text": f"{u.type} UNKNOWN → "
-                      f"{show_asl(u.value)}"} for u in out.unknowns],
-        "choices": [{"where": src.where(c.span), "lid": src.line_id(c.span),
-                     "text": f"ConstrainUnpredictable({c.unpredictable}) → {c.constraint} ({c.source})"}
-                    for c in out.choices],
-        "impdefs": [{"where": src.where(i.span), "lid": src.line_id(i.span),
-                     "text": f"\"{i.key}\" → {show_asl(i.value)} ({i.source})"} for i in out.impdefs],
+        "unknowns": [src.at(u.span, text=text) for u, text in unknowns],
+        "choices": [src.at(c.span, text=text) for c, text in choices],
+        "impdefs": [src.at(i.span, text=f"\"{i.key}\" → {show_asl(i.value)} ({i.source})") for i in out.impdefs],
     }
     reached = src.functions(_step_lines(out))
     extra = [("state file", display_path(state))] if state else []
@@ -444,8 +444,7 @@ def property_page(spec: Any, result: PropertyResult, *, layout: str = "auto") ->
                 "label": "AB"[i], "pid": pid,
                 "state": [(show_name(k), show_value(k, v, table.widths, table.names)) for k, v in cx.states[i].items()],
                 "outcome": outcome_text(cx.outcomes[i]),
-                "decisive": [{"where": src.where(s.span), "lid": src.line_id(s.span), "text": s.text,
-                              "part": cx.diverge is not None and s.span == cx.diverge.span}
+                "decisive": [src.at(s.span, text=s.text, part=cx.diverge is not None and s.span == cx.diverge.span)
                              for s in cx.decisive[i]],
             })
         if n == 0:
@@ -476,8 +475,7 @@ def crosscheck_page(spec: Any, result: Any, *, state: str | None = None, layout:
             "n": n, "pid": pid, "count": d.count,
             "state": [(show_name(k), show_value(k, v, table.widths, table.names)) for k, v in d.state.items()],
             "spec": outcome_text(d.outcome),
-            "decisive": [{"where": src.where(s.span), "lid": src.line_id(s.span), "text": s.text,
-                          "part": False} for s in d.decisive],
+            "decisive": [src.at(s.span, text=s.text, part=False) for s in d.decisive],
             "model": model_text(d.model),
         })
     view = {"kind": "crosscheck", "agrees": result.agrees, "model": result.model_name, "paths": result.paths,
@@ -568,8 +566,7 @@ def _exploration_page(spec: Any, src: _Source, table: DecisionTable, *, state: s
         rows_view.append({
             "n": n, "id": pid, "group": group, "outcome": outcome_text(row.outcome), "cells": cells, "fixed": fixed,
             "states": row.leaves,
-            "decisive": [{"where": src.where(s.span), "lid": src.line_id(s.span), "text": s.text}
-                         for s in row.decisive],
+            "decisive": [src.at(s.span, text=s.text) for s in row.decisive],
         })
         rows_data.append({"id": pid, "o": group, "v": values})
         paths[pid] = _path_data(src, row.outcome, row.decisive, row.fields, widths, names,
@@ -580,9 +577,8 @@ def _exploration_page(spec: Any, src: _Source, table: DecisionTable, *, state: s
     infeasible = []
     for inf in table.infeasible:
         example = "  ".join(f"{show_name(k)}={show_value(k, v, widths, names)}" for k, v in inf.example.items())
-        infeasible.append({"where": src.where(inf.span), "lid": src.line_id(inf.span),
-                           "text": line_text(inf.span),
-                           "message": inf.message, "count": inf.count, "example": example})
+        infeasible.append(src.at(inf.span, text=line_text(inf.span), message=inf.message, count=inf.count,
+                                 example=example))
 
     summary = (f"{table.paths} path{'s' if table.paths != 1 else ''}, {table.states} state"
                f"{'s' if table.states != 1 else ''}, {sum(i.count for i in table.infeasible)} infeasible "
@@ -662,11 +658,9 @@ def diff_page(result: Any) -> str:
                                              "dec": [[src.line_id(s.span), _decision(s)] for s in steps
                                                      if src.line_id(s.span)]}
             paths[pid] = data
-            steps_view = [{"where": src.where(s.span), "lid": src.line_id(s.span), "text": s.text, "part": False}
-                          for s in steps]
+            steps_view = [src.at(s.span, text=s.text, part=False) for s in steps]
             if failed is not None:
-                steps_view.append({"where": src.where(failed), "lid": src.line_id(failed),
-                                   "text": line_text(failed), "part": False})
+                steps_view.append(src.at(failed, text=line_text(failed), part=False))
             sides.append({"version": version, "pid": pid, "outcome": text, "decisive": steps_view})
         classes.append({"n": n, "states": cls.states, "state": class_state_text(result, cls), "sides": sides})
     sizes = diff_head(result)[1]
