@@ -393,11 +393,6 @@ def store_checked(v: int, have: int, want: int, span: Any) -> int:
     return v
 
 
-def from_world(td: TypeDesc, v: Any, what: str, span: Any) -> Any:
-    """A World's answer (UNKNOWN, IMPLEMENTATION_DEFINED) checked against its type."""
-    return checked_answer(td, v, what, span)
-
-
 def bits_desc(width: int, span: Any) -> TypeDesc:
     if width < 0:
         raise negative_width(width, span)
@@ -423,7 +418,7 @@ HELPERS = {
     "_Limit": LimitExceeded, "_sint": sint, "_div": div, "_mod": mod, "_exactdiv": exactdiv, "_eqb": eqb,
     "_eqw": eqw, "_masked": masked, "_slice": slice_bits, "_check_slice": check_slice, "_patch": patch,
     "_argw": argw, "_zext": zext, "_ext_error": ext_error, "_store_checked": store_checked,
-    "_from_world": from_world, "_bits_desc": bits_desc, "_fail": fail, "_elt": element, "_checked_hi": checked_hi,
+    "_from_world": checked_answer, "_bits_desc": bits_desc, "_fail": fail, "_elt": element, "_checked_hi": checked_hi,
     "_pow": limits.power, "_shl": limits.shift_left, "_shr": limits.shift_right, "_mul": limits.multiply,
     "_width": limits.check_width, "_min": minimum, "_max": maximum,
 }
