@@ -55,7 +55,7 @@ from ..machine.outcome import show_value as show_asl
 from ..machine.profile import Profile
 from ..syntax import ast
 from .diagram import decision_tree, diagram_svg, graphviz_available
-from .report import _after_lines, _bits, _exception_details, _storage_note, _story, decisive
+from .report import _after_lines, _bits, _exception_details, _storage_note, _story
 
 __all__ = ["check_target", "crosscheck_page", "diff_page", "explore_page", "property_page", "run_page", "write_page"]
 
@@ -335,10 +335,10 @@ def run_page(spec: Any, out: Outcome, *, call: str, profile: Profile, state: str
     for span in _step_lines(out):
         src.mark(span, "ran")
     for step in out.path:
-        if decisive(step):
+        if step.reads_state:
             src.mark(step.span, "dec")
         reads = ", ".join(f"{r.name}={_read_value(r)}" for r in dict.fromkeys(step.reads))
-        src.note(step.span, _decision(step) + (f"  · read {reads}" if reads else ""), "dec" if decisive(step) else "")
+        src.note(step.span, _decision(step) + (f"  · read {reads}" if reads else ""), "dec" if step.reads_state else "")
     in_branches = {id(r) for step in out.path for r in step.reads}
     for r in log if log is not None else out.reads:
         if id(r) not in in_branches:
@@ -352,7 +352,7 @@ def run_page(spec: Any, out: Outcome, *, call: str, profile: Profile, state: str
         src.note(i.span, f"IMPLEMENTATION DEFINED \"{i.key}\" → {show_asl(i.value)} ({i.source})")
 
     story = []
-    items = _story(out.path, log) if log is not None else [s for s in out.path if decisive(s)]
+    items = _story(out.path, log) if log is not None else [s for s in out.path if s.reads_state]
     for item in items:
         span = item.span
         entry = story[-1] if story and story[-1]["key"] == (span.file, span.line) else None

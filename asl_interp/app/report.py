@@ -60,7 +60,6 @@ __all__ = [
     "override_state",
     "parse_call",
     "prepare_run",
-    "decisive",
     "render_run",
     "run_json",
     "render_profiles",
@@ -514,20 +513,12 @@ def _bits_unknown(value: int, unknown: int, width: int) -> str:
                           for d in range(digits - 1, -1, -1))
 
 
-def decisive(step: PathStep) -> bool:
-    """Whether a decided branch belongs on the decisive path: its condition read machine
-    state as given (:attr:`PathStep.reads_state`, the rule the explorer's decisive lines
-    use too)."""
-    return step.reads_state
-
-
 def _groups(steps: Sequence[PathStep]) -> list[list[PathStep]]:
     """Consecutive decisions on one spec line (``A && B && C`` decided by ``A``, then the
     larger conditions it decided) as one group."""
     out: list[list[PathStep]] = []
     for step in steps:
-        if out and out[-1][-1].span.file == step.span.file and out[-1][-1].span.line == step.span.line \
-                and step.condition != out[-1][-1].condition:
+        if out and _same_line(out[-1][-1].span, step.span) and step.condition != out[-1][-1].condition:
             out[-1].append(step)
         else:
             out.append([step])
@@ -597,7 +588,7 @@ def _story(path: Sequence[PathStep], log: Sequence[Read]) -> list[PathStep | Rea
     in_branches = {id(r) for step in path for r in step.reads}
     entries: list[tuple[int, PathStep | Read]] = []
     for step in path:
-        if decisive(step) and id(step.reads[-1]) in position:
+        if step.reads_state and id(step.reads[-1]) in position:
             entries.append((position[id(step.reads[-1])], step))
     for i, r in enumerate(log):
         if id(r) not in in_branches:
@@ -668,10 +659,10 @@ def render_run(spec: Any, out: Outcome, *, call: str, profile: Profile, trace: b
         if out.entered_at is not None:
             steps, entry_steps = steps[:out.entered_at[0]], steps[out.entered_at[0]:]
             log = log[:out.entered_at[1]] if log is not None else None
-        story = _story(steps, log) if log is not None else [s for s in steps if decisive(s)]
+        story = _story(steps, log) if log is not None else [s for s in steps if s.reads_state]
         lines.append(f"Decisive path (lines that read machine state; --trace shows all {len(out.path)} branches):")
         lines.extend(_render_story(spec, story))
-        entry_story = [s for s in entry_steps if decisive(s)]
+        entry_story = [s for s in entry_steps if s.reads_state]
         if entry_story:
             lines.append("")
             lines.extend(textwrap.wrap(f"Exception entry: the branches of {out.boundary} that read machine state "
@@ -741,7 +732,7 @@ def run_json(spec: Any, out: Outcome, *, call: str, profile: Profile, trace: boo
             if item.get("file"):
                 item["file"] = _rel(spec, item["file"])
     for item, step in zip(data["path"], out.path):
-        item["decisive"] = decisive(step)
+        item["decisive"] = step.reads_state
     for item, r in zip(data["reads"], out.reads):
         note = _storage_note(spec.model, r)
         item["storage"] = note[len(" (storage "):-1] if note else None
