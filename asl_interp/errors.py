@@ -16,6 +16,8 @@ Guarantees:
   its path from the working folder; the caret block reads the real file.
 - Source lines are looked up in a registry that the parser fills (:func:`remember_source`);
   files not in it are read from disk; when neither works the caret block is left out.
+- Messages share their small wordings from here: a line's text (:func:`line_text`), a long
+  value cut short (:func:`shorten`, :func:`clip`), a suggestion (:func:`did_you_mean`).
 """
 
 from __future__ import annotations
@@ -201,6 +203,11 @@ def shorten(text: str, most: int = 60, *, quote: bool = False) -> str:
     long it was; as a Python literal when ``quote``."""
     show = repr if quote else str
     return show(text) if len(text) <= most else show(text[:most]) + f"... ({len(text):,} characters)"
+
+
+def clip(text: str, width: int) -> str:
+    """``text`` cut to ``width`` characters, the last an ellipsis when it was longer."""
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def line_text(span: Span | None) -> str:

@@ -32,7 +32,7 @@ from typing import Any
 import attrs
 
 from ..analysis.explore import DecisionTable, outcome_key, outcome_text, relpath
-from ..errors import line_text, source_line
+from ..errors import clip, line_text, source_line
 from ..machine.outcome import PathStep, show_value
 
 __all__ = ["GRAPHVIZ_MAX_NODES", "Tree", "Node", "decision_tree", "diagram_svg"]
@@ -287,7 +287,7 @@ def _graphviz_svg(tree: Tree) -> str | None:
     for node in tree.nodes:
         attrs_: dict[str, str] = {"id": node.id, "class": f"dnode {node.kind}"}
         if node.kind == "branch":
-            attrs_["label"] = label(node.where, _cut(node.text, 120), ("reads " + ", ".join(node.reads)) if node.reads else "")
+            attrs_["label"] = label(node.where, clip(node.text, 120), ("reads " + ", ".join(node.reads)) if node.reads else "")
             attrs_["tooltip"] = esc(node.title or node.text)
         elif node.kind == "leaf":
             rows = ", ".join(map(str, node.rows))
@@ -295,7 +295,7 @@ def _graphviz_svg(tree: Tree) -> str | None:
             attrs_["fillcolor"] = PALETTE[node.group % len(PALETTE)] if node.group >= 0 else "#eeeeee"
             attrs_["tooltip"] = esc(node.text)
         else:
-            attrs_["label"] = label("infeasible: " + _cut(node.text, 120), node.where)
+            attrs_["label"] = label("infeasible: " + clip(node.text, 120), node.where)
             attrs_["fillcolor"] = "#eeeeee"
             attrs_["fontcolor"] = "#555555"
             attrs_["tooltip"] = esc(node.text)
@@ -336,10 +336,6 @@ def _checked_svg(text: str) -> str | None:
     return re.sub(r"<!--.*?-->\n?", "", svg, flags=re.S)
 
 
-def _cut(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
-
-
 #: Plain layout metrics, in pixels: line height, indent per level, character width of the
 #: monospace font the page uses at 12px.
 _LINE, _INDENT, _CHAR = 24, 26, 7.3
@@ -356,13 +352,13 @@ def _plain_svg(tree: Tree, env: Any) -> str:
         x = 8 + depth * _INDENT
         edge = f"{node.edge} " if node.edge else ""
         if node.kind == "branch":
-            text = f"{node.where}  {_cut(node.text, 70)}" if node.where else _cut(node.text, 70)
+            text = f"{node.where}  {clip(node.text, 70)}" if node.where else clip(node.text, 70)
             extra = ("  reads " + ", ".join(node.reads)) if node.reads else ""
         elif node.kind == "leaf":
-            text = _cut(node.text, 80)
+            text = clip(node.text, 80)
             extra = f"  row{'s' if len(node.rows) > 1 else ''} " + ", ".join(map(str, node.rows))
         else:
-            text = "infeasible: " + _cut(node.text, 70)
+            text = "infeasible: " + clip(node.text, 70)
             extra = f"  {node.where}" if node.where else ""
         edge_w = len(edge) * _CHAR
         box_w = (len(text) + len(extra)) * _CHAR + 12

@@ -32,7 +32,7 @@ from typing import Any
 import attrs
 
 from ..analysis.consistency import state_consistency
-from ..errors import ASLError, ASLStaticError, ErrorList, Span, UsageError, did_you_mean, line_text, shorten, suggest
+from ..errors import ASLError, ASLStaticError, ErrorList, Span, UsageError, clip, did_you_mean, line_text, shorten, suggest
 from ..lib.world import Read
 from ..machine.machine import Machine
 from ..machine.model import MachineModel
@@ -525,10 +525,6 @@ def _groups(steps: Sequence[PathStep]) -> list[list[PathStep]]:
     return out
 
 
-def _fit(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
-
-
 def _decision(step: PathStep) -> list[str]:
     """``condition → value``, wrapped to the report's width."""
     return textwrap.wrap(f"{step.condition} → {show_value(step.value)}", _COLUMNS, initial_indent=" " * 6,
@@ -540,7 +536,7 @@ def _render_group(spec: Any, group: list[PathStep], shown: set[int] | None = Non
     an inner decision) are left out, and the ids printed are added to it."""
     first = group[0]
     where = _where(spec, first.span)
-    lines = [_fit(f"  {where}  {first.text}", _COLUMNS)]
+    lines = [clip(f"  {where}  {first.text}", _COLUMNS)]
     lines.extend(_decision(first))
     last = group[-1]
     if last is not first and last.value != first.value:
@@ -616,7 +612,7 @@ def _render_story(spec: Any, items: Sequence[PathStep | Read]) -> list[str]:
         elif isinstance(item, Read):
             if last_read is None or not _same_line(last_read.span, item.span):
                 text = line_text(item.span)
-                lines.append(_fit(f"  {_where(spec, item.span)}  {text}", _COLUMNS))
+                lines.append(clip(f"  {_where(spec, item.span)}  {text}", _COLUMNS))
             lines.append(f"      read {_read_text(spec.model, item)}")
             last_read = item
     return lines
@@ -710,7 +706,7 @@ def render_run(spec: Any, out: Outcome, *, call: str, profile: Profile, trace: b
         lines.append("")
         lines.append(f"Executed lines ({len(out.lines)}):")
         for span in out.lines:
-            lines.append(_fit(f"  {_where(spec, span)}  {line_text(span)}", _COLUMNS))
+            lines.append(clip(f"  {_where(spec, span)}  {line_text(span)}", _COLUMNS))
     return "\n".join(lines)
 
 
