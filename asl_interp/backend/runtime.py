@@ -33,7 +33,7 @@ from ..lib import limits
 from ..lib.primitives import PrimContext, lookup
 from ..lib.values import (Array, Bits, Derived, LazyBits, Record, copy_value, fits_type, freeze_overlapping, mask_bits,
                           maximum, minimum, show)
-from ..lib.world import TypeDesc, World, checked_answer
+from ..lib.world import TypeDesc, World, checked_answer, zero_value
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # annotations only (a warm run does not import typing)
@@ -978,7 +978,7 @@ def flat_views(register_model: Any, views: dict[str, Any] | None = None) -> dict
 class FlatWorld(World):
     """The lightest World: register storage in a dict of ints, every bit set (zero unless
     given), nothing recorded, no IMPLEMENTATION_DEFINED answers (asking is a ProfileError),
-    UNKNOWN values are zeros/FALSE/0/the first member.
+    UNKNOWN values are :func:`~asl_interp.lib.world.zero_value`.
 
     ``storage`` maps storage register -> value; a register that views another
     (``views``: name -> ``(storage, offset)``) reads and writes the bits of its storage.
@@ -1011,11 +1011,7 @@ class FlatWorld(World):
         self.storage[st] = (self.storage[st] & ~m) | ((value << sh) & m)
 
     def unknown(self, typ: TypeDesc, span: Span | None) -> Any:
-        if typ.kind == "boolean":
-            return False
-        if typ.kind == "enum":
-            return typ.members[0]
-        return "" if typ.kind == "string" else 0
+        return zero_value(typ)
 
     def impdef(self, key: str, typ: TypeDesc, span: Span | None) -> Any:
         from ..errors import ProfileError

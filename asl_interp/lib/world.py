@@ -228,6 +228,16 @@ def checked_answer(typ: TypeDesc, value: Any, what: str, span: Span | None) -> A
     return value
 
 
+def zero_value(typ: TypeDesc) -> Any:
+    """The value this tool's Worlds give ``T UNKNOWN`` unless told otherwise: FALSE, zero,
+    the first enumeration member (or an empty string)."""
+    if typ.kind == "boolean":
+        return False
+    if typ.kind == "enum":
+        return typ.members[0]
+    return "" if typ.kind == "string" else 0
+
+
 class World:
     """The effects interface. Subclass it; the defaults here raise or do nothing.
 
@@ -338,7 +348,7 @@ class MemoryWorld(World):
       exactly those bits when there is one), every write in ``writes``
       (``(register, high, low, value)``); with ``record=False`` neither is (``eval``, which
       shows only values, runs loops without the lists growing).
-    - UNKNOWN: zero, FALSE or the first enumeration member, recorded in ``unknowns``
+    - UNKNOWN: :func:`zero_value`, recorded in ``unknowns``
       (``(TypeDesc, span)``).
     - IMPLEMENTATION_DEFINED answers come from ``impdefs`` (key -> value), CONSTRAINED
       UNPREDICTABLE choices from ``constraints`` (which -> Constraint member); a missing one
@@ -424,13 +434,7 @@ class MemoryWorld(World):
 
     def unknown(self, typ: TypeDesc, span: Span | None) -> Any:
         self.unknowns.append((typ, span))
-        if typ.kind == "boolean":
-            return False
-        if typ.kind == "enum":
-            return typ.members[0]
-        if typ.kind == "string":
-            return ""
-        return 0
+        return zero_value(typ)
 
     def impdef(self, key: str, typ: TypeDesc, span: Span | None) -> Any:
         self.asked.append(key)

@@ -26,7 +26,7 @@ from typing import Any
 
 from ..errors import ProfileError, Span, StateError, suggest
 from ..lib.values import Record, Unset, _restrict, settled
-from ..lib.world import ExceptionEntry, InstructionEnded, Read, TypeDesc, World
+from ..lib.world import ExceptionEntry, InstructionEnded, Read, TypeDesc, World, zero_value
 from .after import After, Copy, handler_view
 from .model import MachineModel
 from .outcome import ChoiceUse, ImpdefUse, Outcome, PathStep, UnknownUse, equal_steps, first_reads
@@ -376,16 +376,7 @@ class Machine(World):
 
     # ---- World: choices -----------------------------------------------------------------
     def unknown(self, typ: TypeDesc, span: Span | None) -> Any:
-        if self.on_unknown is not None:
-            value = self.on_unknown(typ, span)
-        elif typ.kind == "boolean":
-            value = False
-        elif typ.kind in ("bits", "integer"):
-            value = 0
-        elif typ.kind == "enum":
-            value = typ.members[0]
-        else:
-            value = ""
+        value = self.on_unknown(typ, span) if self.on_unknown is not None else zero_value(typ)
         self.unknowns.append(UnknownUse(str(typ), value, span))
         return value
 
