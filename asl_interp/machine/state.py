@@ -381,7 +381,7 @@ class StateReader:
     def read(self, state: Mapping[str, Any]) -> dict[str, list[int]] | None:
         """``storage -> [mask, bits]`` (in storage position) for the flat mapping ``state``,
         or None (see the class docstring). The keys of a mapping met again in the same order
-        (a sweep's lines) are read by a function made for them (see :meth:`_compile`)."""
+        (a sweep's lines) are read by a function made for them (see :meth:`_second`)."""
         if type(state) is dict:
             sig = tuple(state)
             fast = self._sigs.get(sig)
@@ -390,19 +390,20 @@ class StateReader:
             if len(self._sigs) >= self.MEMO:
                 self._sigs.clear()
             self._sigs[sig] = _SEEN
-        return self._read(state)
+        return self.read_general(state)
 
     def _second(self, sig: tuple, state: Mapping[str, Any]) -> dict[str, list[int]] | None:
-        fast = self._compile(sig)
+        """Keys ``sig`` met a second time: make the function of their values that does what
+        :meth:`read_general` does for them, the keys located once (None when a key names
+        nothing or two keys share bits: :meth:`read_general` says None for every such
+        mapping)."""
+        fast = self._source(sig, None, ())
         self._sigs[sig] = fast if fast is not None else _GENERAL
-        return self._read(state)
+        return self.read_general(state)
 
     def read_general(self, state: Mapping[str, Any]) -> dict[str, list[int]] | None:
         """:meth:`read` without making a function for the mapping's keys (for a mapping
         met once, e.g. a single key)."""
-        return self._read(state)
-
-    def _read(self, state: Mapping[str, Any]) -> dict[str, list[int]] | None:
         given: dict[str, list[int]] = {}
         keys = self._keys
         for key, value in state.items():
@@ -451,7 +452,7 @@ class StateReader:
         return bits
 
     def _other(self, key: str, loc: tuple[str, int, int, int, str], value: Any, texts: dict[str, int]) -> int | None:
-        """The field value (not shifted into place) :meth:`_read` makes of ``value`` for key
+        """The field value (not shifted into place) :meth:`read_general` makes of ``value`` for key
         ``key`` (at ``loc``) when it is not an int in range: a string's (kept in ``texts``,
         the key's few common strings), a boolean's for a 1-bit field; else None (refused)."""
         kind = type(value)
@@ -468,12 +469,6 @@ class StateReader:
         if kind is bool and loc[2] == 1:
             return int(value)
         return None
-
-    def _compile(self, sig: tuple) -> Any:
-        """A function of the values of a mapping with keys ``sig`` (in that order) doing
-        what :meth:`_read` does for it, its keys located once: None when a key names
-        nothing or two keys share bits (:meth:`_read` says None for every such mapping)."""
-        return self._source(sig, None, ())
 
     def merged(self, sig: tuple, over: Mapping[str, tuple[int, int]], keep: Collection[str]) -> Any:
         """A function of the values of a mapping with keys ``sig`` (in that order), made
@@ -494,7 +489,7 @@ class StateReader:
         return self._source(sig, over, keep)
 
     def _source(self, sig: tuple, over: Mapping[str, tuple[int, int]] | None, keep: Collection[str]) -> Any:
-        """The function of :meth:`_compile` (``over`` None) or :meth:`merged`: each value
+        """The function of :meth:`_second` (``over`` None) or :meth:`merged`: each value
         checked in order (an int in range, or a string met before, costs one test; anything
         else goes to :meth:`_other`), then the result built from the values shifted into place."""
         merging = over is not None
