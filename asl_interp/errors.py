@@ -155,6 +155,25 @@ def _display_path(file: str, cwd: str, roots: tuple[Path, ...]) -> str:
     return min(shown, key=len)
 
 
+def relpath(file: str, root: Path) -> str:
+    """``file`` relative to the folder ``root`` (a spec version's) when it lies inside it,
+    else as given: how reports and tables name spec files."""
+    return _relpath(file, root, "" if os.path.isabs(file) and root.is_absolute() else os.getcwd())
+
+
+@functools.lru_cache(maxsize=4096)
+def _relpath(file: str, root: Path, cwd: str) -> str:
+    # Remembered (by the working folder too where a path is relative: it resolves from
+    # there): a report names the same few files again and again, and resolving a path asks
+    # the file system.
+    from pathlib import Path
+
+    try:
+        return str(Path(file).resolve().relative_to(root.resolve()))
+    except (ValueError, OSError):
+        return file
+
+
 _SOURCES: dict[str, str] = {}
 #: ``_SOURCES[file].splitlines()``, made once per text: rendering n errors in one file costs
 #: O(size + n), not O(size * n).

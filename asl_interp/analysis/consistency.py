@@ -35,7 +35,7 @@ from typing import Any
 
 import attrs
 
-from ..errors import ASLAssertionError, ASLError, Span, line_text, source_line
+from ..errors import ASLAssertionError, ASLError, Span, line_text, relpath, source_line
 from ..lib.world import Read
 from ..machine.machine import Machine
 from ..syntax import ast
@@ -172,24 +172,14 @@ def _functions(spec: Any) -> dict[str, ast.FuncDef]:
     return per_spec(spec, "functions", compute)
 
 
-def _relpath(spec: Any, file: str) -> str:
-    def compute() -> str:
-        try:
-            return str(Path(file).resolve().relative_to(Path(spec.path).resolve()))
-        except ValueError:
-            return file
-
-    return per_spec(spec, ("relpath", file), compute)
-
-
 def rule_lines(spec: Any, rule: Rule) -> tuple[str, ...]:
     """``file:line`` of every spec line ``rule`` cites in ``spec`` (a function's definition,
     or the line within it holding the cited text); the ones ``spec`` lacks are left out. For
     the entry assertions: every ``assert`` in the exception-entry routines and what they call."""
     if rule.id == "entry-assertion":
         funcs = _functions(spec)
-        return tuple(f"{_relpath(spec, s.span.file)}:{s.span.line}" for s in _entry_asserts(spec, funcs))
-    return tuple(dict.fromkeys(f"{_relpath(spec, file)}:{line}" for _text, file, line in _cites(spec, rule)))
+        return tuple(f"{relpath(s.span.file, spec.path)}:{s.span.line}" for s in _entry_asserts(spec, funcs))
+    return tuple(dict.fromkeys(f"{relpath(file, spec.path)}:{line}" for _text, file, line in _cites(spec, rule)))
 
 
 def _cites(spec: Any, rule: Rule) -> list[tuple[str | None, str, int]]:
@@ -249,7 +239,7 @@ def entry_state(spec: Any, call: str | None) -> tuple[str, str] | None:
     decl = _functions(spec).get(match.group(1))
     if decl is None:
         return None
-    where = _relpath(spec, decl.span.file)
+    where = relpath(decl.span.file, spec.path)
     top = Path(where).parts[0] if Path(where).parts else ""
     state = {"aarch32": "AArch32", "aarch64": "AArch64"}.get(top)
     return (state, f"{where}:{decl.span.line}") if state else None
@@ -307,7 +297,7 @@ def _check(spec: Any, rule: Rule, machine: Machine, state: tuple[str, str] | Non
     try:
         values = spec.program.run_statements(rule.asl, machine, instrumented=True, filename=RULE_FILE)
     except ASLAssertionError as err:
-        where = f"{_relpath(spec, err.span.file)}:{err.span.line}" if err.span else "?"
+        where = f"{relpath(err.span.file, spec.path)}:{err.span.line}" if err.span else "?"
         text = line_text(err.span) if err.span else err.message
         return Finding(rule, f"the spec's assertion at {where} fails: {text}", (where,))
     except ASLError as err:
@@ -318,7 +308,7 @@ def _check(spec: Any, rule: Rule, machine: Machine, state: tuple[str, str] | Non
     # `when` arm it matched, a statement it ran).
     ran = {(s.file, s.line) for s in machine.lines} | {(s.span.file, s.span.line) for s in machine.path
                                                        if s.value is True}
-    cited = [f"{_relpath(spec, file)}:{line}" for text, file, line in _cites(spec, rule)
+    cited = [f"{relpath(file, spec.path)}:{line}" for text, file, line in _cites(spec, rule)
              if text is None or (file, line) in ran]
     return Finding(rule, _sentence(spec, rule, machine, values, state), tuple(dict.fromkeys(cited)))
 
@@ -372,7 +362,7 @@ def entry_assertion(spec: Any, machine: Machine, err: ASLAssertionError) -> Find
     if not machine.calls:
         return None
     rule = next(r for r in RULES if r.id == "entry-assertion")
-    where = f"{_relpath(spec, err.span.file)}:{err.span.line}" if err.span else "?"
+    where = f"{relpath(err.span.file, spec.path)}:{err.span.line}" if err.span else "?"
     text = line_text(err.span) if err.span else err.message
     return Finding(rule, f"{machine.calls[0][0]} asserts at {where}: {text}", (where,))
 

@@ -26,13 +26,12 @@ import textwrap
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
 import attrs
 
 from ..analysis.consistency import state_consistency
-from ..errors import ASLError, ASLStaticError, ErrorList, Span, UsageError, clip, did_you_mean, line_text, shorten, suggest
+from ..errors import ASLError, ASLStaticError, ErrorList, Span, UsageError, clip, did_you_mean, line_text, relpath, shorten, suggest
 from ..lib.world import Read
 from ..machine.machine import Machine
 from ..machine.model import MachineModel
@@ -385,13 +384,7 @@ def _positions(high: int, low: int) -> str:
 
 
 def _rel(spec: Any, file: str | None) -> str:
-    """``file`` relative to the spec folder when it lies inside it."""
-    if not file:
-        return "?"
-    try:
-        return Path(file).resolve().relative_to(spec.path).as_posix()
-    except (ValueError, OSError):
-        return file
+    return relpath(file, spec.path) if file else "?"
 
 
 def _where(spec: Any, span: Span | None) -> str:
