@@ -66,15 +66,14 @@ class PrimEntry:
     ``signature`` is None for entries that implement a bodyless declaration, whose ``params``
     stay empty and ``result`` None."""
 
-    __slots__ = ("name", "fn", "signature", "doc", "_nparams", "_params", "_result", "kind", "impdef", "_parsed")
+    __slots__ = ("name", "fn", "signature", "_nparams", "_params", "_result", "kind", "impdef", "_parsed")
 
-    def __init__(self, name: str, fn: Callable, signature: str | None, doc: str, nparams: int | None = None,
+    def __init__(self, name: str, fn: Callable, signature: str | None, nparams: int | None = None,
                  params: list | None = None, result: Any = None, kind: str = "func", impdef: bool = False,
                  parsed: bool = False):
         self.name = name
         self.fn = fn
         self.signature = signature
-        self.doc = doc
         self._nparams = nparams
         self._params = [] if params is None else params
         self._result = result
@@ -128,10 +127,9 @@ def primitive(name: str, signature: str | None = None, *, nparams: int | None = 
     """
 
     def wrap(fn: Callable) -> Callable:
-        doc = (fn.__doc__ or "").strip().splitlines()
-        if not doc:
+        if not (fn.__doc__ or "").strip():
             raise ValueError(f"primitive {name} needs a one-line docstring saying why it is not ASL")
-        entry = PrimEntry(name, fn, signature, doc[0], nparams=nparams, kind=kind, impdef=impdef)
+        entry = PrimEntry(name, fn, signature, nparams=nparams, kind=kind, impdef=impdef)
         REGISTRY.setdefault(name, []).append(entry)
         return fn
 
@@ -235,33 +233,29 @@ def _int(ctx: PrimContext, v: int, what: str) -> int:
     return check_int(v, ctx.span, f"the result of {what}")
 
 
-@primitive("Zeros", "bits(N) Zeros()")
-def _zeros(ctx):
-    """A constant bit vector of context width."""
-    return Bits(_need_n(ctx, "Zeros()"), 0)
-
-
-@primitive("Zeros", "bits(N) Zeros(integer N)")
-def _zeros_n(ctx, n):
-    """A constant bit vector of explicit width."""
+def _result_width(ctx: PrimContext, n: int | None, name: str) -> int:
+    """The width ``n`` a call gave (``Zeros(N)``), else its context's (``Zeros()``)."""
+    if n is None:
+        return _need_n(ctx, f"{name}()")
     if n < 0:
-        raise ctx.error(f"Zeros({n}): negative width")
-    return Bits(_width(ctx, n, f"Zeros({n})"), 0)
+        raise ctx.error(f"{name}({n}): negative width")
+    return _width(ctx, n, f"{name}({n})")
 
 
-@primitive("Ones", "bits(N) Ones()")
-def _ones(ctx):
-    """A constant bit vector of context width."""
-    n = _need_n(ctx, "Ones()")
-    return Bits(n, (1 << n) - 1)
+# (each of these two-signature primitives is registered shorter signature first)
+@primitive("Zeros", "bits(N) Zeros(integer N)")
+@primitive("Zeros", "bits(N) Zeros()")
+def _zeros(ctx, n=None):
+    """A constant bit vector of context or explicit width."""
+    return Bits(_result_width(ctx, n, "Zeros"), 0)
 
 
 @primitive("Ones", "bits(N) Ones(integer N)")
-def _ones_n(ctx, n):
-    """A constant bit vector of explicit width."""
-    if n < 0:
-        raise ctx.error(f"Ones({n}): negative width")
-    return Bits(_width(ctx, n, f"Ones({n})"), (1 << n) - 1)
+@primitive("Ones", "bits(N) Ones()")
+def _ones(ctx, n=None):
+    """A constant bit vector of context or explicit width."""
+    n = _result_width(ctx, n, "Ones")
+    return Bits(n, (1 << n) - 1)
 
 
 def _extend(ctx, x, n, signed, what):
@@ -276,28 +270,18 @@ def _extend(ctx, x, n, signed, what):
     return Bits(n, v)
 
 
-@primitive("ZeroExtend", "bits(N) ZeroExtend(bits(M) x)")
-def _zero_extend(ctx, x):
-    """Widening keeps a whole-register value lazy, which only the representation can do."""
-    return _extend(ctx, x, _need_n(ctx, "ZeroExtend()"), False, "ZeroExtend")
-
-
 @primitive("ZeroExtend", "bits(N) ZeroExtend(bits(M) x, integer N)")
-def _zero_extend_n(ctx, x, n):
+@primitive("ZeroExtend", "bits(N) ZeroExtend(bits(M) x)")
+def _zero_extend(ctx, x, n=None):
     """Widening keeps a whole-register value lazy, which only the representation can do."""
-    return _extend(ctx, x, n, False, "ZeroExtend")
-
-
-@primitive("SignExtend", "bits(N) SignExtend(bits(M) x)")
-def _sign_extend(ctx, x):
-    """Bit manipulation on the value representation."""
-    return _extend(ctx, x, _need_n(ctx, "SignExtend()"), True, "SignExtend")
+    return _extend(ctx, x, _need_n(ctx, "ZeroExtend()") if n is None else n, False, "ZeroExtend")
 
 
 @primitive("SignExtend", "bits(N) SignExtend(bits(M) x, integer N)")
-def _sign_extend_n(ctx, x, n):
+@primitive("SignExtend", "bits(N) SignExtend(bits(M) x)")
+def _sign_extend(ctx, x, n=None):
     """Bit manipulation on the value representation."""
-    return _extend(ctx, x, n, True, "SignExtend")
+    return _extend(ctx, x, _need_n(ctx, "SignExtend()") if n is None else n, True, "SignExtend")
 
 
 @primitive("IsZero", "boolean IsZero(bits(N) x)")
