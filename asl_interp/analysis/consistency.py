@@ -36,7 +36,7 @@ from typing import Any
 import attrs
 
 from ..errors import ASLAssertionError, ASLError, Span, line_text, relpath, source_line
-from ..lib.world import Read
+from ..lib.world import Read, constant_named
 from ..machine.machine import Machine
 from ..syntax import ast
 
@@ -261,10 +261,9 @@ def probe_of(machine: Machine) -> Machine:
 def _name(spec: Any, value: int, width: int) -> str:
     """``EL1 ('01')`` / ``M32_Svc ('10011')`` when exactly one constant of that width holds
     ``value``, else the bits."""
-    names = [n for n, (v, t) in spec.constants.items()
-             if t.kind == "bits" and t.width == width and int(v) == value]
+    name = constant_named(spec.constants, value, width)
     bits = "'" + format(value, f"0{width}b") + "'"
-    return f"{names[0]} ({bits})" if len(names) == 1 else bits
+    return f"{name} ({bits})" if name is not None else bits
 
 
 def broken(spec: Any, probe: Machine, call: str | None = None, reads: list[Read] | None = None,

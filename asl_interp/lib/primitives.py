@@ -527,15 +527,15 @@ def impdef_key(world: Any, name: str, args: tuple) -> str:
     """The key a keyless IMPLEMENTATION_DEFINED question of function ``name`` has for these
     argument values: each argument shown as the one constant of its type holding it (``EL2``;
     the World's ``constants``, when it knows the spec's), else as ASL writes the value."""
+    from .world import constant_named
+
     constants = getattr(world, "constants", None) or {}
 
     def shown(v: Any) -> str:
         if isinstance(v, str):  # an enumeration member
             return v
         if isinstance(v, Bits):
-            names = [n for n, (cv, td) in constants.items()
-                     if td.kind == "bits" and td.width == v.n and int(cv) == v.v]
-            return names[0] if len(names) == 1 else f"'{v.v:0{v.n}b}'" if v.n else "''"
+            return constant_named(constants, v.v, v.n) or (f"'{v.v:0{v.n}b}'" if v.n else "''")
         if isinstance(v, bool):
             return "TRUE" if v else "FALSE"
         return str(v)
@@ -595,13 +595,6 @@ def _take_exception(ctx, target_el, exception, preferred_exception_return, vect_
                              vector_offset=None, boundary="AArch64.TakeException"))
 
 
-def _mode_name(machine: Any, mode: Bits) -> str:
-    for name, (value, typ) in machine.constants.items():
-        if name.startswith("M32_") and typ.kind == "bits" and typ.width == mode.n and int(value) == mode.v:
-            return name[len("M32_"):]
-    return f"'{mode.v:0{mode.n}b}'"
-
-
 def _el_of_mode(ctx: PrimContext, mode: Bits) -> str:
     valid, el = ctx.call("ELFromM32", mode)
     if not valid:
@@ -613,11 +606,11 @@ def _el_of_mode(ctx: PrimContext, mode: Bits) -> str:
 def _enter_mode(ctx, target_mode, preferred_exception_return, lr_offset, vect_offset):
     """Exception entry is the boundary of what is run: record the AArch32 mode entered (its
     Exception level from the ASL ELFromM32) and end the evaluation."""
-    from .world import ExceptionEntry
+    from .world import ExceptionEntry, mode_name
 
     machine = _constants_of(ctx, "AArch32.EnterMode()")
     _end(ctx, ExceptionEntry(target_el=_el_of_mode(ctx, target_mode), target_state="AArch32",
-                             mode=_mode_name(machine, target_mode), exception=None, ec=None, il=None,
+                             mode=mode_name(machine.constants, target_mode.v), exception=None, ec=None, il=None,
                              iss=None, vector_offset=None, boundary="AArch32.EnterMode"))
 
 

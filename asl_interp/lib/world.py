@@ -228,6 +228,22 @@ def checked_answer(typ: TypeDesc, value: Any, what: str, span: Span | None) -> A
     return value
 
 
+def constant_named(constants: Any, value: int, width: int, prefix: str = "") -> str | None:
+    """The name of the one ``bits(width)`` constant starting with ``prefix`` whose value is
+    ``value`` (``EL2``, ``M32_Hyp``), or None when there is none or more than one
+    (``constants``: name -> ``(value, TypeDesc)``, as the spec's)."""
+    names = [n for n, (v, t) in constants.items()
+             if n.startswith(prefix) and t.kind == "bits" and t.width == width and int(v) == value]
+    return names[0] if len(names) == 1 else None
+
+
+def mode_name(constants: Any, value: int) -> str:
+    """The AArch32 mode ``value`` (5 bits) as its ``M32_`` constant names it, without the
+    prefix (``Hyp``), else as bits."""
+    name = constant_named(constants, value, 5, "M32_")
+    return name[len("M32_"):] if name is not None else f"'{value:05b}'"
+
+
 def zero_value(typ: TypeDesc) -> Any:
     """The value this tool's Worlds give ``T UNKNOWN`` unless told otherwise: FALSE, zero,
     the first enumeration member (or an empty string)."""

@@ -26,7 +26,7 @@ from typing import Any
 
 from ..errors import ProfileError, Span, StateError, suggest
 from ..lib.values import Record, Unset, _restrict, settled
-from ..lib.world import ExceptionEntry, InstructionEnded, Read, TypeDesc, World, zero_value
+from ..lib.world import ExceptionEntry, InstructionEnded, Read, TypeDesc, World, mode_name, zero_value
 from .after import After, Copy, handler_view
 from .model import MachineModel
 from .outcome import ChoiceUse, ImpdefUse, Outcome, PathStep, UnknownUse, equal_steps, first_reads
@@ -532,7 +532,7 @@ class Machine(World):
         el, nrw, mode_bits = pstate("EL"), pstate("nRW"), pstate("M")
         aarch32 = nrw == 1
         target_el = f"EL{el}" if el is not None else None
-        mode = self._mode_name(mode_bits) if aarch32 and mode_bits is not None else None
+        mode = mode_name(self.constants, mode_bits) if aarch32 and mode_bits is not None else None
         exception = None
         if entry is not None:
             record = next((a for a in entry[1] if isinstance(a, Record) and "exceptype" in a.fields), None)
@@ -546,13 +546,6 @@ class Machine(World):
                        entered_at=entry[2:] if entry is not None else None,
                        after=after.values, after_unknown=after.origins(self.model), after_copies=after.copies,
                        after_written=after.written, **records)
-
-    def _mode_name(self, value: int) -> str:
-        """The AArch32 mode ``value`` as its M32_ constant names it, without the prefix."""
-        for name, (v, typ) in self.constants.items():
-            if name.startswith("M32_") and typ.kind == "bits" and int(v) == value:
-                return name[len("M32_"):]
-        return f"'{value:05b}'"
 
     def _after(self) -> After:
         """Every register and PSTATE field written in this run, by name, with its value now:
