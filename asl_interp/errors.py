@@ -186,6 +186,8 @@ _MAX_QUOTED_FILE = 64 << 20
 
 def remember_source(filename: str, text: str) -> None:
     """Record the text of ``filename`` so that diagnostics can quote its lines."""
+    if _SOURCES.get(filename) == text:
+        return
     _SOURCES[filename] = text
     _LINES.pop(filename, None)
     _UNREADABLE.discard(filename)

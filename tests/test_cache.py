@@ -217,7 +217,7 @@ integer Count(integer n)
 """
 
 
-def _probe(cache: Path, *argv: str) -> tuple[str, dict]:
+def _probe(cache: Path, *argv: str, stderr: bool = False) -> tuple[str, dict]:
     import json
     import subprocess
     import sys
@@ -225,7 +225,23 @@ def _probe(cache: Path, *argv: str) -> tuple[str, dict]:
     env = dict(os.environ, ASL_INTERP_CACHE=str(cache), PYTHONPATH=str(REPO))
     done = subprocess.run([sys.executable, "-c", _PROBE, *argv], capture_output=True, text=True, env=env,
                           cwd=REPO, check=False, timeout=120)
-    return done.stdout, json.loads(done.stderr.strip().splitlines()[-1])
+    *said, summary = done.stderr.strip().splitlines()
+    return done.stdout + ("".join(line + "\n" for line in said) if stderr else ""), json.loads(summary)
+
+
+@pytest.mark.parametrize("argv", [
+    ("run", "CheckVFPEnabled(TRUE)", "--state", str(REPO / "examples" / "aarch32-guest-vfp.toml"), "--json", "--trace"),
+    ("eval", "ZeroExtend('11', 1)"),
+])
+def test_a_warm_run_or_eval_quotes_the_text_a_cold_one_quotes(argv, tmp_path):
+    """The text of CALL or CODE that a trace line or an error's caret quotes is the same
+    whether the snippet was parsed now or came from the cache (warm, nothing is parsed)."""
+    cold_out, cold = _probe(tmp_path / "cache", *argv, stderr=True)
+    warm_out, warm = _probe(tmp_path / "cache", *argv, stderr=True)
+    assert not warm["parser"] and cold["rc"] == warm["rc"]
+    assert warm_out == cold_out
+    quoted = "CheckVFPEnabled(TRUE);" if argv[0] == "run" else "    ZeroExtend('11', 1)\n    ^^^"
+    assert quoted in warm_out
 
 
 @pytest.mark.parametrize("command", ["run", "eval"])

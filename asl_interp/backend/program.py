@@ -52,7 +52,7 @@ from __future__ import annotations
 
 import functools
 
-from ..errors import ASLError, ErrorList, Plain
+from ..errors import ASLError, ErrorList, Plain, remember_source
 from ..lib.world import RegisterModel, TypeDesc
 from .runtime import DEFAULT_RECURSION_LIMIT, DEFAULT_STEP_LIMIT, HELPERS, Generated, Module, Snippet, TInfo, to_value
 
@@ -283,6 +283,8 @@ class Program:
         mod = self.module(instrumented, lines)
         fkey = (bool(instrumented), bool(instrumented if lines is None else lines))
         key = (code, fkey, statements, filename) if isinstance(code, str) else None
+        if key is not None:  # the text a diagnostic quotes, as parsing it registers it (on a hit too)
+            remember_source(filename or ("<stmt>" if statements else "<expr>"), code)
         hit = self._snippets.get(key) if key is not None else None
         if hit is not None:
             return hit
