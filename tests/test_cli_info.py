@@ -156,24 +156,23 @@ def test_ascii_terminal_gets_replacements_not_a_traceback(monkeypatch, argv, sta
     assert "?" in text and len(text.splitlines()) > 3
 
 
-def test_the_console_script_leaves_what_it_made_frozen_and_main_does_not(capsys, monkeypatch):
+def test_the_console_script_leaves_what_it_made_frozen_and_main_does_not(capsys):
     """``asl-interp`` (``console``, the script pyproject.toml names) ends its process: what the
     command made stays frozen so that Python's collection at exit does not walk it; ``main``
     is for in-process callers and gives the collector everything back."""
     import gc
+    import os
+    import subprocess
     import sys
     import tomllib
 
     scripts = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["scripts"]
     assert scripts["asl-interp"] == "asl_interp.app.cli:console"
-    from asl_interp.app.cli import console
-
-    monkeypatch.setattr(sys, "argv", ["asl-interp", "profiles"])
-    try:
-        assert console() == 0
-        assert "default" in capsys.readouterr().out
-        assert gc.get_freeze_count() > 0
-    finally:
-        gc.unfreeze()
-    assert main(["profiles"]) == 0
+    probe = ("import gc, sys; sys.argv = ['asl-interp', 'profiles']\n"
+             "from asl_interp.app.cli import console\n"
+             "rc = console(); print(rc, gc.get_freeze_count() > 0)")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=REPO, check=True,
+                          env=dict(os.environ, PYTHONPATH=str(REPO)), timeout=120)
+    assert done.stdout.splitlines()[-1] == "0 True"
+    assert main(["profiles"]) == 0 and "default" in capsys.readouterr().out
     assert gc.get_freeze_count() == 0

@@ -246,7 +246,7 @@ def test_a_short_circuit_that_parts_two_paths_is_decisive_on_both():
 
 
 def test_a_search_leaves_no_cycles_behind():
-    """The search runs with Python's cycle collector off (explore._no_collections): every run
+    """The search runs with Python's cycle collector off (lib.collector.collector_off): every run
     must leave its machine and everything that refers to it to reference counting alone, or
     an exploration of many runs would hold all their garbage until it ends."""
     import gc

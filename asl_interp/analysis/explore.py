@@ -48,9 +48,7 @@ classes :class:`DecisionTable`, :class:`Row`, :class:`Infeasible`, :class:`Prope
 
 from __future__ import annotations
 
-import contextlib
 import functools
-import gc
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -72,6 +70,7 @@ from ..errors import (
     source_line,
     suggest,
 )
+from ..lib.collector import collector_off
 from ..lib.values import mask_bits, spread_bits
 from ..lib.world import InstructionEnded, Read, TypeDesc
 from ..machine.machine import Machine
@@ -807,7 +806,7 @@ def explore(spec: Any, call: str, *, profile: str | Path | Profile = "default",
     if stack:  # a long exploration: the rest in worker processes
         part = _explore_parallel(search, part, stack, jobs, progress)
 
-    with _no_collections():
+    with collector_off():
         leaves, bad, path_of = _with_decisive(part.leaves, part.bad, None if fine else compared_outcome)
         widths = _field_widths(spec, leaves + bad)
         facts = search.facts
@@ -861,29 +860,6 @@ def _unlink(machine: ExploreMachine) -> None:
     this every run would leave a cycle for Python's collector to find; what a leaf keeps
     (reads, steps, outcome) stays whole."""
     machine.__dict__.clear()
-
-
-@contextlib.contextmanager
-def _no_collections() -> Iterator[None]:
-    """Python's cycle collector off while a search runs, restored after. A run leaves no
-    cycles behind (:func:`_unlink`), so there is nothing for it to find meanwhile; left to
-    itself it would walk the leaves found so far, and everything loaded, again and again (a
-    third of an exploration's time). At the end what the search made goes to the oldest
-    generation without being walked (:func:`gc.freeze`, then :func:`gc.unfreeze` unless
-    the objects of this process were frozen already, as ``asl-interp`` and a pool of workers
-    do: then they join those), so the collector's next young collections do not walk every
-    leaf either."""
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        frozen = gc.get_freeze_count()
-        gc.freeze()
-        if not frozen:
-            gc.unfreeze()
-        if collecting:
-            gc.enable()
 
 
 class _Search:
@@ -967,7 +943,7 @@ class _Search:
         ``max_paths``, where the search in one process does; None: never, a worker's part is
         judged by the parent); ``progress`` as for :func:`explore`, counting ``before``."""
         done = 0
-        with _no_collections():
+        with collector_off():
             while stack and not (done and until is not None and time.monotonic() > until) \
                     and not (wanted is not None and done >= TASK_MIN_RUNS and wanted()):
                 self.step(stack, part)

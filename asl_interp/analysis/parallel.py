@@ -52,23 +52,20 @@ def process_pool(jobs: int, initializer: Callable[..., None], initargs: tuple[An
     when the context ends (tasks not started are cancelled).
 
     While it lasts, the objects of this process are frozen out of the garbage collector
-    (:func:`gc.freeze`): a forked worker's collections then never write to the objects it
+    (:func:`~asl_interp.lib.collector.frozen`): a forked worker's collections then never write to the objects it
     shares with this process, which saves copying their memory (about a tenth of the
     workers' time on an exploration)."""
-    import gc
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    gc.freeze()
-    try:
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context(start_method()),
-                                 initializer=_start_worker, initargs=(initializer, initargs)) as pool:
-            try:
-                yield pool
-            finally:
-                pool.shutdown(wait=True, cancel_futures=True)
-    finally:
-        gc.unfreeze()
+    from ..lib.collector import frozen
+
+    with frozen(), ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context(start_method()),
+                                       initializer=_start_worker, initargs=(initializer, initargs)) as pool:
+        try:
+            yield pool
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _start_worker(initializer: Callable[..., None], initargs: tuple[Any, ...]) -> None:

@@ -29,10 +29,10 @@ from __future__ import annotations
 import argparse
 import contextlib
 import functools
-import gc
 import os
 import sys
 
+from ..lib.collector import freeze_for_good, frozen
 from ..errors import ASLAssertionError, ASLError
 
 TYPE_CHECKING = False
@@ -289,22 +289,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     return its exit status."""
     # what is imported lives as long as the command: the collector need not walk it again
     # and again while a short command starts (undone at the end, for in-process callers)
-    gc.freeze()
-    try:
+    with frozen():
         return _main(argv)
-    finally:
-        gc.unfreeze()
 
 
 def console() -> int:
     """Entry point of the ``asl-interp`` console script and of ``python -m asl_interp``:
     :func:`main` in a process that ends when it returns. What the command made stays out of
-    the collector's way (:func:`gc.freeze`): the collection Python makes as it exits would
+    the collector's way (:func:`~asl_interp.lib.collector.freeze_for_good`): the collection Python makes as it exits would
     otherwise walk all of it (seconds after a large exploration), to free memory the
     process is about to give back anyway."""
-    gc.freeze()
+    freeze_for_good()
     rc = _main(None)
-    gc.freeze()
+    freeze_for_good()
     return rc
 
 
