@@ -23,6 +23,7 @@ Guarantees:
 from __future__ import annotations
 
 import functools
+import operator
 import os
 import re
 import stat
@@ -47,16 +48,29 @@ class Plain:
     __slots__ = ()
     _frozen = True
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        # the fields as a tuple, taken in C (spans and types key many tables: their hash and
+        # equality are on hot paths)
+        names = cls.__slots__
+        if len(names) > 1:
+            cls._fields = staticmethod(operator.attrgetter(*names))
+        elif names:
+            one = operator.attrgetter(names[0])
+            cls._fields = staticmethod(lambda obj: (one(obj),))
+
+    _fields = staticmethod(lambda obj: ())
+
     def _values(self) -> tuple:
-        return tuple([getattr(self, name) for name in self.__slots__])
+        return self._fields(self)
 
     def __eq__(self, other: object) -> bool:
         if other.__class__ is not self.__class__:
             return NotImplemented
-        return self._values() == other._values()  # type: ignore[attr-defined]
+        return self._fields(self) == self._fields(other)
 
     def __hash__(self) -> int:
-        return hash((self.__class__.__name__, *self._values()))
+        return hash(self._fields(self))
 
     def __repr__(self) -> str:
         inner = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__slots__)
@@ -97,16 +111,6 @@ class Span(Plain):
         _set(self, "col", col)
         _set(self, "end_line", end_line)
         _set(self, "end_col", end_col)
-
-    # equality and hash written out: spans key many tables, and this is quicker than the base's
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is not Span:
-            return NotImplemented
-        return (self.file, self.line, self.col, self.end_line, self.end_col) == \
-            (other.file, other.line, other.col, other.end_line, other.end_col)  # type: ignore[attr-defined]
-
-    def __hash__(self) -> int:
-        return hash((self.file, self.line, self.col, self.end_line, self.end_col))
 
     def __str__(self) -> str:
         return f"{display_path(self.file)}:{self.line}:{self.col}"

@@ -55,16 +55,6 @@ class TypeDesc(Plain):
         _set(self, "name", name)
         _set(self, "members", members)
 
-    # written out (as Span's): IMPLEMENTATION_DEFINED answers are kept by (question, type)
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is not TypeDesc:
-            return NotImplemented
-        return (self.kind, self.width, self.name, self.members) == \
-            (other.kind, other.width, other.name, other.members)  # type: ignore[attr-defined]
-
-    def __hash__(self) -> int:
-        return hash((self.kind, self.width, self.name, self.members))
-
     def __str__(self) -> str:
         if self.kind == "bits":
             return f"bits({self.width})"
