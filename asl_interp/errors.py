@@ -61,9 +61,6 @@ class Plain:
 
     _fields = staticmethod(lambda obj: ())
 
-    def _values(self) -> tuple:
-        return self._fields(self)
-
     def __eq__(self, other: object) -> bool:
         if other.__class__ is not self.__class__:
             return NotImplemented
@@ -85,7 +82,7 @@ class Plain:
         raise AttributeError(f"{self.__class__.__name__}: cannot delete {name}")
 
     def __reduce__(self) -> tuple:
-        return (self.__class__, self._values())
+        return (self.__class__, self._fields(self))
 
     def replace(self, **changes: Any) -> Any:
         """A copy with the fields ``changes`` names set to new values."""
