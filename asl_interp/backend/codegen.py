@@ -1619,9 +1619,16 @@ class _FuncGen(ast.Visitor):
                 return f"({code} & {self.mask(et, e)})"
             return code
         if op == "*":
-            # through the run time (not a bounds test in line: a product of values not computed
-            # yet, a values.Derived, must stay so, and only the run time knows how)
-            return f"_mul({self.ex(e.left)}, {self.ex(e.right)}, {self.g.span(e)})"
+            g = self.g
+            if g.views is not None and not (g.branches or g.lines_opt or g.uses_lazy):
+                # the direct-storage form holds plain ints only: the int-bits bound in line,
+                # the run time's multiply (its error) only for a product over it
+                tmp = self.new_tmp()
+                return (f"({tmp} if ({tmp} := {self.ex(e.left)} * {self.ex(e.right)}).bit_length() <= _IB "
+                        f"else _mul({tmp}, 1, {g.span(e)}))")
+            # through the run time (a product of values not computed yet, a values.Derived,
+            # must stay so, and only the run time knows how)
+            return f"_mul({self.ex(e.left)}, {self.ex(e.right)}, {g.span(e)})"
         if op == "/":
             return f"_exactdiv({self.ex(e.left)}, {self.ex(e.right)}, {self.g.span(e)})"
         if op in ("DIV", "MOD"):

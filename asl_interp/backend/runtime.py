@@ -459,7 +459,7 @@ class Module:
         self.filename = generated.filename
         ns: dict[str, Any] = dict(HELPERS)
         ns.update({"_W": None, "_rb": None, "_wb": None, "_rt": None, "_LZ": [], "_RL": [],
-                   "_STEPS": DEFAULT_STEP_LIMIT, "_SLIM": DEFAULT_STEP_LIMIT, "_DEPTH": 0, "_DMAX": DEFAULT_RECURSION_LIMIT})
+                   "_STEPS": DEFAULT_STEP_LIMIT, "_SLIM": DEFAULT_STEP_LIMIT, "_IB": limits.LIMITS.int_bits, "_DEPTH": 0, "_DMAX": DEFAULT_RECURSION_LIMIT})
         ns["_NS"] = ns
         ns["_STORAGE"] = generated.storage
         ns["_prim"] = self._prim
@@ -625,6 +625,7 @@ class Module:
         if globals is not None:
             self._load_globals(globals)
         ns["_STEPS"] = ns["_SLIM"] = step_limit
+        ns["_IB"] = limits.LIMITS.int_bits
         ns["_DEPTH"] = 0
         ns["_DMAX"] = recursion_limit
         old = sys.getrecursionlimit()
