@@ -4,10 +4,10 @@ In: a key (:func:`input_key` over the input files, or a hash including one) and 
 value. Out: the value stored under that key, or None (a miss).
 
 Guarantees:
-- A key covers the SHA-256 of every input file (path and bytes), of asl-interp's own code
+- A key covers the hash (BLAKE2b) of every input file (path and bytes), of asl-interp's own code
   (every ``.py`` file and the grammar under ``asl_interp/``: :func:`compiler_hash`) and of
   the Python version; any change to either makes a new key, so a stale entry is never used.
-- An entry cannot lie. Each file carries the key it was built for and a SHA-256 digest of
+- An entry cannot lie. Each file carries the key it was built for and a BLAKE2b digest of
   that key and of its own content; both are checked *before* anything in it is decoded, so a
   copied, truncated or edited entry is never used and no code runs from it. An entry that
   fails the check, is not a plain file owned by the current user, or can be written by
@@ -32,7 +32,6 @@ snippets of text), :mod:`asl_interp.syntax.texts` (parsed CALL and eval texts),
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import io
 import json
 import os
@@ -40,6 +39,11 @@ import pickle
 import stat
 import sys
 import time
+
+try:  # BLAKE2 from its own C module: hashlib would load OpenSSL too, about 2 ms of every warm start
+    from _blake2 import blake2b as _blake2b
+except ImportError:  # pragma: no cover - a Python built without it
+    from hashlib import blake2b as _blake2b
 
 # pathlib, tempfile and typing are imported where they are needed: reading an entry (what a
 # warm start does) needs none of them
@@ -49,12 +53,17 @@ if TYPE_CHECKING:
     from pathlib import Path
     from typing import Any
 
-__all__ = ["cache_dir", "compiler_hash", "input_key", "clear", "read_entry", "write_entry", "disable", "enabled",
-           "info", "folder_problem", "ENTRY_SUFFIX"]
+__all__ = ["cache_dir", "compiler_hash", "key_hash", "input_key", "clear", "read_entry", "write_entry", "disable",
+           "enabled", "info", "folder_problem", "ENTRY_SUFFIX"]
 
 _PACKAGE = os.path.dirname(os.path.realpath(__file__))
 _FORMAT = "asl-interp-cache-2"
 _MAGIC = _FORMAT.encode() + b"\n"
+
+def key_hash(data: bytes = b"") -> Any:
+    """A hash object (``update``, ``hexdigest``) for cache keys: BLAKE2b, 32-byte digests."""
+    return _blake2b(data, digest_size=32)
+
 
 #: The file name ending of an entry (``<key>.entry``).
 ENTRY_SUFFIX = ".entry"
@@ -166,10 +175,11 @@ _COMPILER_HASH: str | None = None
 
 
 def compiler_hash() -> str:
-    """SHA-256 of asl-interp's code (``asl_interp/**/*.py``, the grammar) and the Python version."""
+    """The hash (:func:`key_hash`) of asl-interp's code (``asl_interp/**/*.py``, the grammar) and
+    the Python version."""
     global _COMPILER_HASH
     if _COMPILER_HASH is None:
-        h = hashlib.sha256(f"{_FORMAT}\n{sys.version}\n".encode())
+        h = key_hash(f"{_FORMAT}\n{sys.version}\n".encode())
         found: dict[str, list[str]] = {".py": [], ".lark": []}
         for folder, dirs, names in os.walk(_PACKAGE):
             dirs.sort()
@@ -195,7 +205,7 @@ def input_key(paths: Iterable[Path], kind: str, read: Callable[[Path], bytes] | 
     a file's bytes (default: read it); callers that must report unreadable files cleanly pass
     their own reader."""
     read = read or _read_file
-    h = hashlib.sha256(f"{kind}\n{compiler_hash()}\n".encode())
+    h = key_hash(f"{kind}\n{compiler_hash()}\n".encode())
     paths = list(paths)
     for resolved, i in sorted((os.path.realpath(p), i) for i, p in enumerate(paths)):
         h.update(resolved.encode() + b"\0" + read(paths[i]) + b"\0")  # read by the name given (for messages)
@@ -227,7 +237,7 @@ def clear() -> int:
 
 
 def _digest(key: str, payload: bytes) -> str:
-    return hashlib.sha256(key.encode() + b"\0" + payload).hexdigest()
+    return key_hash(key.encode() + b"\0" + payload).hexdigest()
 
 
 def _split(data: bytes) -> tuple[dict[str, Any], bytes] | None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 
-from ..cache import input_key, read_entry, write_entry
+from ..cache import input_key, key_hash, read_entry, write_entry
 
 # pathlib and typing are not imported here: a warm eval needs neither
 TYPE_CHECKING = False
@@ -118,10 +118,8 @@ def _store(base: str) -> tuple[Any, Any]:
     """``(read, write)`` of what a Program generates (see its ``store``) in the on-disk cache,
     one entry per thing: a form's module, the constants, a snippet of text. The Program
     checks the kind of what it reads."""
-    import hashlib
-
     def key(what: tuple) -> str:
-        return hashlib.sha256(f"generated {base} {what!r}".encode()).hexdigest()
+        return key_hash(f"generated {base} {what!r}".encode()).hexdigest()
 
     def read(what: tuple) -> Any:
         return read_entry(key(what))

@@ -52,6 +52,7 @@ from __future__ import annotations
 
 import functools
 
+from ..cache import key_hash
 from ..errors import ASLError, ErrorList, Plain, remember_source
 from ..lib.world import RegisterModel, TypeDesc
 from .runtime import DEFAULT_RECURSION_LIMIT, DEFAULT_STEP_LIMIT, HELPERS, Generated, Module, Snippet, TInfo, to_value
@@ -312,9 +313,7 @@ class Program:
                 raise ErrorList(errs)
             # a stored snippet is named after what it is, so that it never meets another
             # snippet of the same name in a module
-            import hashlib
-
-            tag = "h" + hashlib.sha256(repr(what).encode()).hexdigest()[:16] if what is not None else None
+            tag = "h" + key_hash(repr(what).encode()).hexdigest()[:16] if what is not None else None
             snippet = self._generator(fkey).snippet(node, slots, types, statements, tag=tag)
             t = None if statements else _tinfo(self.checked.types.get(node))
             if what is not None:

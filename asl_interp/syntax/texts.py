@@ -12,7 +12,6 @@ errors is never cached. A hit needs neither the parser module nor Lark, so that 
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
 from .. import cache
@@ -42,7 +41,7 @@ def _parsed(kind: str, text: str, filename: str) -> Any:
         return node
     key = None
     if cache.enabled():
-        key = hashlib.sha256(f"parsed {kind}\n{cache.compiler_hash()}\n{filename}\n{text}".encode()).hexdigest()
+        key = cache.key_hash(f"parsed {kind}\n{cache.compiler_hash()}\n{filename}\n{text}".encode()).hexdigest()
     node = cache.read_entry(key) if key is not None else None
     if isinstance(node, ast.Expr if kind == "expression" else tuple):
         remember_source(filename, text)  # what a diagnostic at one of its spans shows

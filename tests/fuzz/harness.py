@@ -708,14 +708,14 @@ class _Planted:
 
 def forge_entry(entry: Path, marker: Path) -> None:
     """Overwrite the cache entry ``entry`` with a pickle that would ``touch marker``, under a
-    header whose key and digest are right for it (anyone can compute a SHA-256)."""
+    header whose key and digest are right for it (anyone can compute a BLAKE2b digest)."""
     import pickle
 
     from asl_interp import cache
 
     key = entry.name[: -len(cache.ENTRY_SUFFIX)]
     payload = pickle.dumps(_Planted(f"touch {marker}"))
-    header = {"key": key, "digest": hashlib.sha256(key.encode() + b"\0" + payload).hexdigest()}
+    header = {"key": key, "digest": hashlib.blake2b(key.encode() + b"\0" + payload, digest_size=32).hexdigest()}
     entry.write_bytes(b"asl-interp-cache-2\n" + json.dumps(header).encode() + b"\n" + payload)
 
 
