@@ -58,6 +58,18 @@ def test_explore_set_vary_and_coverage(capsys):
     assert code == 0 and "Feature=FALSE" in out and "Feature=TRUE" in out
 
 
+def test_vary_profile_of_an_answer_no_path_asks_for_is_noted(capsys):
+    feature = ["--spec", str(TINY / "spec"), "--profile", str(TINY / "profile-feature.toml"),
+               "--vary-profile", "Feature"]
+    note = 'note: --vary-profile "Feature": no path of Decide() asks for it on this profile'
+    code, out, err = run(capsys, "explore", "Decide()", *feature)
+    assert code == 0 and note in err and "Feature" not in out
+    code, _, err = run(capsys, "check-property", "Decide()", "--independent-of", "CTL.MODE", *feature)
+    assert note in err
+    code, _, err = run(capsys, "explore", "Gated()", *feature)  # asked: varied, nothing to say
+    assert code == 0 and "--vary-profile" not in err
+
+
 def test_explore_the_spec_from_a_state_file(capsys):
     code, out, _ = run(capsys, "explore", "CheckVFPEnabled(TRUE)", "--state",
                        str(REPO / "examples" / "aarch32-guest-vfp.toml"))

@@ -100,6 +100,7 @@ __all__ = [
     "off_profile",
     "ordinary",
     "relevant_fields",
+    "unasked",
 ]
 
 #: Default guard: leaves (complete paths) before the search stops.
@@ -595,6 +596,16 @@ def outcome_key(outcome: Outcome) -> tuple:
     o = outcome
     return (o.kind, o.target_el, o.target_state, o.mode, o.exception, o.ec, o.vector_offset, o.via_undefined,
             repr(o.value) if o.kind == "returned" else None)
+
+
+def unasked(table: DecisionTable, vary: Iterable[str] | bool) -> list[str]:
+    """The keys ``vary`` names (``--vary-profile KEY``) that no path of ``table`` asked for:
+    varying them changed nothing (sorted; none for ``vary=True``, every boolean answer)."""
+    if vary is True or not vary:
+        return []
+    asked = {var.key for leaf in chain(table.leaves, table.infeasible_leaves) for var in leaf.choices
+             if var.kind == "impdef"}
+    return sorted(set(vary) - asked)
 
 
 def json_value(v: Any) -> Any:

@@ -1056,6 +1056,16 @@ def _explore_inputs(args: argparse.Namespace) -> tuple:
     return spec, profile or "default", fixed, vary, max_paths
 
 
+def _note_unasked(args: argparse.Namespace, table: Any, vary: Any) -> None:
+    """A note on stderr for each ``--vary-profile KEY`` no path asked for (the table is the one
+    without it: a misremembered key would otherwise go unnoticed)."""
+    from ..analysis.explore import unasked
+
+    for key in unasked(table, vary):
+        print(f"asl-interp: note: --vary-profile \"{key}\": no path of {args.call} asks for it on this profile, so "
+              f"varying it changed nothing", file=sys.stderr)
+
+
 def _call_after_vary(args: argparse.Namespace) -> None:
     """``--vary-profile`` takes an optional KEY, so argparse hands it the CALL when the CALL
     comes right after it (``explore --vary-profile 'CheckVFPEnabled(TRUE)'``). When no CALL
@@ -1110,6 +1120,7 @@ def _cmd_explore(args: argparse.Namespace) -> int:
                         coverage=args.coverage or bool(args.html), max_paths=max_paths, max_branch_bits=bits,
                         progress=lambda paths, _runs: bar.set(paths), consistent=not args.all_states,
                         fine=args.fine, jobs=args.jobs)
+    _note_unasked(args, table, vary)
     if args.html:
         import attrs
 
@@ -1156,6 +1167,7 @@ def _cmd_check_property(args: argparse.Namespace) -> int:
                                    max_paths=max_paths, coverage=bool(args.html), consistent=not args.all_states,
                                    fine=args.fine, every=args.every, progress=lambda paths, _runs: bar.set(paths),
                                    jobs=args.jobs)
+    _note_unasked(args, result.table, vary)
     if args.html:
         from .html import property_page
 
@@ -1199,6 +1211,7 @@ def _cmd_crosscheck(args: argparse.Namespace) -> int:
                             coverage=args.coverage or bool(args.html), model_name=args.model, model_timeout=timeout,
                             consistent=not args.all_states, fine=args.fine,
                             progress=lambda paths, _runs: bar.set(paths), jobs=args.jobs)
+    _note_unasked(args, result.table, vary)
     if args.html:
         from .html import crosscheck_page
 
