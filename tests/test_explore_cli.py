@@ -159,7 +159,9 @@ def test_progress_only_on_a_terminal_and_not_with_quiet(capsys, monkeypatch):
 @pytest.mark.parametrize("argv", [["check-property", "Decide()", *TINY_ARGS, "--independent-of", "CTL.EN"],
                                   # a model that raises: the exploration (and its progress) comes first
                                   ["crosscheck", "Decide()", *TINY_ARGS, "--model",
-                                   str(TINY / "models" / "broken.py") + ":raises"]])
+                                   str(TINY / "models" / "broken.py") + ":raises"],
+                                  ["diff", "Decide()", "--from", str(TINY / "spec"), "--to", str(TINY / "spec"),
+                                   "--profile", str(TINY / "profile.toml")]])
 def test_progress_of_the_other_exploring_commands(capsys, monkeypatch, argv):
     import sys
 

@@ -246,3 +246,15 @@ def test_relpath_is_remembered_per_working_folder_for_relative_paths(tmp_path, m
     monkeypatch.chdir(tmp_path / "two")
     assert relpath("spec/sub/a.asl", tmp_path / "two" / "spec") == "sub/a.asl"
     assert relpath(str(tmp_path / "one" / "spec" / "x.asl"), tmp_path / "one" / "spec") == "x.asl"
+
+
+def test_fine_rows_keep_apart_outcomes_that_differ_in_what_a_row_shows():
+    """``--fine`` groups by ``outcome_key``: two outcomes that differ only in a field a row
+    shows (``outcome_json``: the syndrome, the vector, the PC) are different outcomes."""
+    base = Outcome("exception", target_el="EL2", target_state="AArch64", exception="Exception_AdvSIMDFPAccessTrap",
+                   ec=0x07, il=1, iss=0x1E00000, vector_offset=0x400, pc=0x1400, vector=0x1000)
+    assert outcome_key(base) == outcome_key(attrs.evolve(base))
+    for change in ({"il": 0}, {"iss": 0}, {"pc": 0x2400}, {"vector": 0x2000}, {"vector_offset": 0}):
+        other = attrs.evolve(base, **change)
+        assert outcome_key(other) != outcome_key(base), change
+        assert compared_outcome(other) == compared_outcome(base)  # the default merges them

@@ -43,7 +43,7 @@ exploration cover its whole (consistent) state space.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -398,17 +398,19 @@ def _has_name(model: Any, name: str) -> bool:
 
 def diff_specs(a: Any, b: Any, call: str, *, profile_a: Any = "default", profile_b: Any = "default",
                fixed: Mapping[str, Any] | None = None, all_states: bool = False, vary: Iterable[str] = (),
-               max_paths: int = DEFAULT_MAX_PATHS, fine: bool = False, jobs: int = 1) -> DiffResult:
+               max_paths: int = DEFAULT_MAX_PATHS, fine: bool = False, jobs: int = 1,
+               progress: Callable[[int], None] | None = None) -> DiffResult:
     """Compare ``call`` on spec ``a`` (profile ``profile_a``) with spec ``b`` (``profile_b``)
     over every state that leaves ``fixed`` as given (see the module docstring). ``fine``:
-    keep paths apart whose outcomes differ in anything (``--fine``), rather than merge the
+    keep paths apart whose outcomes differ in anything a row shows (``--fine``), rather than merge the
     paths of one compared outcome (:func:`~asl_interp.analysis.explore.explore`'s ``fine``).
 
     ``vary``: IMPLEMENTATION DEFINED keys to explore although a profile answers them (each
     in the versions whose profile has it; e.g. ``"Halted()"``); ``all_states``: keep the
     states a version's consistency rules reject; ``jobs``: worker processes for each
     version's exploration, one version after the other (see
-    :func:`~asl_interp.analysis.explore.explore`; the result is the same whatever ``jobs``).
+    :func:`~asl_interp.analysis.explore.explore`; the result is the same whatever ``jobs``);
+    ``progress``: called with the paths both explorations have found so far.
     Raises UsageError for a call either version
     lacks, a fixed name neither has or a ``vary`` key neither profile answers; exploration
     errors (:class:`~asl_interp.analysis.explore.ExplorationLimit`) as explore raises them."""
@@ -424,10 +426,21 @@ def diff_specs(a: Any, b: Any, call: str, *, profile_a: Any = "default", profile
             raise UsageError(f"--vary-profile: neither profile ({prof[0].name} of {a.name}, {prof[1].name} of {b.name}) "
                              f"answers \"{key}\"")
     up_to_entry = any(spec.boundary for spec in specs)
+    found = [0, 0]
+
+    def counted(side: int) -> Callable[[int, int], None] | None:
+        if progress is None:
+            return None
+
+        def paths_so_far(paths: int, _runs: int) -> None:
+            found[side] = paths
+            progress(found[0] + found[1])
+        return paths_so_far
+
     tables = tuple(
         explore(spec, call, profile=p, fixed=f, vary=[k for k in vary if k in p.impdef], max_paths=max_paths,
-                consistent=not all_states, stop_at_entry=up_to_entry, fine=fine, jobs=jobs)
-        for spec, p, f in zip(specs, prof, per_fixed))
+                consistent=not all_states, stop_at_entry=up_to_entry, fine=fine, jobs=jobs, progress=counted(side))
+        for side, (spec, p, f) in enumerate(zip(specs, prof, per_fixed)))
     canon = _canonical_bits(a, b)
     cubes = [[_cube(side, leaf, canon) for leaf in table.leaves + table.infeasible_leaves]
              for side, table in enumerate(tables)]

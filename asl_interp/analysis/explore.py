@@ -592,10 +592,12 @@ def outcome_text(outcome: Outcome) -> str:
 
 
 def outcome_key(outcome: Outcome) -> tuple:
-    """What makes two outcomes the same outcome (the fields of ``outcome_json``)."""
+    """What makes two outcomes the same outcome: every field of ``outcome_json`` (the class,
+    the syndrome, the vector and the PC; not what entry wrote to SPSR, ELR...: a row shows
+    no more, and those copy fields its value sets list)."""
     o = outcome
     return (o.kind, o.target_el, o.target_state, o.mode, o.exception, o.ec, o.vector_offset, o.via_undefined,
-            repr(o.value) if o.kind == "returned" else None)
+            repr(o.value) if o.kind == "returned" else None, o.il, o.iss, o.pc, o.vector)
 
 
 def unasked(table: DecisionTable, vary: Iterable[str] | bool) -> list[str]:
@@ -769,7 +771,7 @@ def explore(spec: Any, call: str, *, profile: str | Path | Profile = "default",
     rules tell apart is split, see :class:`_Judge`), and the runs that fail a spec assertion
     during exception entry; each is counted by reason in ``DecisionTable.left_out``
     (``False``: keep every state, ``--all-states``); ``fine``: rows are paths, kept apart
-    when their outcomes differ in anything (``--fine``), rather than merged when their
+    when their outcomes differ in anything a row shows (``--fine``), rather than merged when their
     compared outcomes (:func:`~asl_interp.machine.outcome.compared_outcome`) are the same, with
     only the branches that change it decisive (the default); ``stop_at_entry``: end each
     run at the call of the version's exception-entry routine (what a version that stops

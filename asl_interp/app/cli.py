@@ -1017,8 +1017,9 @@ def _explore_common(p: argparse.ArgumentParser, *, state: bool = True) -> None:
     # What --consistent asked for is the default now; scripts that pass it keep working.
     p.add_argument("--consistent", action="store_true", help=argparse.SUPPRESS)
     p.add_argument("--fine", action="store_true",
-                   help="keep paths apart whose outcomes differ in anything (the return address, the SPSR...); by "
-                        "default paths with the same compared outcome (what the group heading says) are merged")
+                   help="keep paths apart whose outcomes differ in anything a row shows (the syndrome, the vector, "
+                        "the PC); by default paths with the same compared outcome (what the group heading says) are "
+                        "merged")
     p.add_argument("--quiet", action="store_true", help="no progress on a terminal")
     _add_jobs(p, "for an exploration that lasts more than a quarter of a second")
     _add_html(p)
@@ -1266,10 +1267,11 @@ def _add_diff(p: argparse.ArgumentParser) -> None:
                    help="keep the states either version's consistency rules reject (`asl-interp consistency` "
                         "lists them)")
     p.add_argument("--fine", action="store_true",
-                   help="keep paths apart whose outcomes differ in anything; by default the paths of one compared "
+                   help="keep paths apart whose outcomes differ in anything a row shows; by default the paths of one compared "
                         "outcome are merged")
     _add_max_paths(p, " in either version")
     p.add_argument("--json", action="store_true", help="print one JSON object instead of text")
+    p.add_argument("--quiet", action="store_true", help="no progress on a terminal")
     _add_jobs(p, "for an exploration that lasts more than a quarter of a second (each version's in turn)")
     _add_html(p)
 
@@ -1307,6 +1309,7 @@ def _diff(args: argparse.Namespace) -> int:
     from ..analysis.explore import DEFAULT_MAX_PATHS
     from ..errors import UsageError
     from .api import load_spec
+    from .progress import progress
     from .report import diff_state, parse_call
 
     if args.html:
@@ -1327,9 +1330,10 @@ def _diff(args: argparse.Namespace) -> int:
         _diff_profile_exists(spec, side, own or profile, f"{side}-profile" if own else "--profile" if args.profile
                              else "--state" if state_profile else "the default profile")
     max_paths = DEFAULT_MAX_PATHS if args.max_paths is None else args.max_paths
-    result = diff_specs(*specs, args.call, profile_a=args.from_profile or profile, profile_b=args.to_profile or profile,
-                        fixed=fixed, all_states=args.all_states, vary=args.vary, max_paths=max_paths,
-                        fine=args.fine, jobs=args.jobs)
+    with progress("exploring both versions", unit=" paths", quiet=args.quiet) as bar:
+        result = diff_specs(*specs, args.call, profile_a=args.from_profile or profile,
+                            profile_b=args.to_profile or profile, fixed=fixed, all_states=args.all_states,
+                            vary=args.vary, max_paths=max_paths, fine=args.fine, jobs=args.jobs, progress=bar.set)
     if args.html:
         from .html import diff_page
 

@@ -325,7 +325,7 @@ def compared_outcome(out: Outcome, *, via_undefined: bool = True) -> tuple:
 
     Not compared: the vector offset, the PC and what entry wrote (the return address, the
     SPSR, ...). Paths that differ only in those have the same compared outcome; ``--fine``
-    compares the whole outcome (``explore``'s ``outcome_key``)."""
+    compares every field a row shows (``explore``'s ``outcome_key``)."""
     if out.kind != "exception":
         return ("returned", None if out.value is None else show_value(out.value))
     mode = out.mode if out.target_state == "AArch32" else None
