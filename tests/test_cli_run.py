@@ -321,8 +321,8 @@ def test_field_without_a_close_name_lists_the_fields(capsys):
 @pytest.mark.parametrize("option, words", [
     ("PSTATE.EL=EL9", "'EL9' is not a value or a known constant; did you mean"),
     ("PSTATE.EL=M32_Svc", "PSTATE.EL is 2 bits wide; M32_Svc is bits(5)"),
-    ("CPACR.cp10='1'", "CPACR.cp10 is 2 bits wide; '1' has 1 bits"),
-    ("HCR_EL2.TGE=2", "HCR_EL2.TGE is 1 bits wide; 2 does not fit"),
+    ("CPACR.cp10='1'", "CPACR.cp10 is 2 bits wide; '1' has 1 bit"),
+    ("HCR_EL2.TGE=2", "HCR_EL2.TGE is 1 bit wide; 2 does not fit"),
     ("HCR_EL2.TGE=banana", "'banana' is not a value"),
     ("FPEXC32_EL2<40:3>=1", "outside FPEXC32_EL2"),
 ])

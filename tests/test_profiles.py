@@ -160,6 +160,33 @@ def test_a_bad_key_inherited_from_a_parent_names_the_parent(spec, tmp_path):
         spec.machine(load_profile(str(child)))
 
 
+@pytest.mark.parametrize("key, answer, message", [
+    # asked only from Armv8.5 on: no run of this Armv8.0 profile asks it, and the answer is still checked
+    ("Has MTE extension", '"no"', "the spec asks for a boolean; write true or false, not 'no'"),
+    ("HaveEL(EL2)", "1", "the spec asks for a boolean; write true or false, not 1"),
+    ("FPEXC.EN value when TGE==1 and RW==0", "2", "is 1 bit wide; 2 does not fit (0..1)"),
+])
+def test_a_wrong_typed_answer_is_an_error_when_the_profile_is_used_not_when_asked(spec, tmp_path, key, answer,
+                                                                                     message):
+    parent = tmp_path / "parent.toml"
+    parent.write_text(f'description = "p"\nextends = "default"\n[implementation_defined]\n"{key}" = {answer}\n')
+    child = tmp_path / "child.toml"
+    child.write_text('description = "c"\nextends = "parent.toml"\n')
+    for profile in (parent, child):  # an inherited answer names the file that gave it
+        with pytest.raises(ProfileError) as info:
+            spec.machine(load_profile(str(profile)))
+        assert info.value.message.startswith(f"{parent}: implementation_defined.\"{key}\"")
+        assert message in info.value.message
+
+
+def test_questions_know_the_type_they_are_asked_in(spec):
+    questions = spec.model.questions
+    assert questions.type_of("HaveEL(EL2)").kind == "boolean"
+    assert questions.type_of("Have SVE ISA").kind == "boolean"
+    assert questions.type_of("ImplementedSVEVectorLength(128)").kind == "integer"
+    assert str(questions.type_of("FPEXC.EN value when TGE==1 and RW==0")) == "bits(1)"
+
+
 def test_questions_come_from_the_sources(spec):
     questions = spec.model.questions
     assert {"Have SVE ISA", "Secure-only implementation"} <= questions.keyed

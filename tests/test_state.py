@@ -61,7 +61,7 @@ def test_nested_tables_are_dotted_keys(model):
         ("HCR_EL3.TGE", 1, r"unknown register 'HCR_EL3'; did you mean .*'HCR_EL2'"),
         ("HCR_EL2.TGX", 1, r"register HCR_EL2 has no field 'TGX'; did you mean 'TGE'"),
         ("CPACR.CP10", 1, r"no field 'CP10'; did you mean 'cp10'"),
-        ("CPACR.cp10", "'1'", r"CPACR.cp10 is 2 bits wide; '1' has 1 bits"),
+        ("CPACR.cp10", "'1'", r"CPACR.cp10 is 2 bits wide; '1' has 1 bit"),
         ("CPACR.cp10", 4, r"CPACR.cp10 is 2 bits wide; 4 does not fit"),
         ("CPACR.cp10", "0x7", r"does not fit"),
         ("CPACR.cp10", "'12'", r"not a bit string"),

@@ -72,7 +72,7 @@ from ..errors import ASLError, Span, UsageError, did_you_mean
 from ..lib.values import spread_bits
 from ..machine.outcome import Outcome, PathStep
 from ..machine.profile import Profile
-from ..machine.state import resolve_state
+from ..machine.state import bits_wide, resolve_state
 from ..syntax.source import exists, is_dir, is_file
 from .explore import (
     DEFAULT_MAX_PATHS,
@@ -764,7 +764,7 @@ def _ask_all(runner: _ModelProcess, bits: dict[str, tuple[int, int]],
             _kind, need_name, storage, mask, values, width, span = reply
             if not values:
                 raise ModelError(f"the model reads {need_name}, which the spec path does not read and which is "
-                                 f"{width} bits wide: fix it with --set", span)
+                                 f"{bits_wide(width)}: fix it with --set", span)
             m, v = current.get(storage, (0, 0))
             for value in reversed(values):
                 stack.append({**current, storage: (m | mask, v | (value & mask))})

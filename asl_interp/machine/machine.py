@@ -31,7 +31,7 @@ from .after import After, Copy, handler_view
 from .model import MachineModel
 from .outcome import ChoiceUse, ImpdefUse, Outcome, PathStep, UnknownUse, equal_steps, first_reads
 from .profile import Profile, check_profile_questions
-from .state import Constants, StateWrite, resolve_state, typed_answer
+from .state import Constants, StateWrite, resolve_state
 
 #: ``tuple.__new__``: a named tuple (Read, PathStep) made from all its fields without the
 #: extra call its constructor makes (a run makes hundreds of each)
@@ -107,7 +107,7 @@ class Machine(World):
         self.path: list[PathStep] = []
         self.lines: list[Span] = []
         self.via_undefined = False
-        check_profile_questions(model, profile)
+        check_profile_questions(model, profile, constants)
         self.apply_state(profile.state, origin=f"profile {profile.name} [state]", written=True)
         #: storage -> the bits whose value is the profile's [state] one (a later state or a
         #: write by the text takes them over), and the reads that found such bits
@@ -387,8 +387,7 @@ class Machine(World):
         if asked is not None:
             return asked[0]
         if key in self.profile.impdef:
-            return typed_answer(self.profile.impdef[key], typ,
-                                f"{self.profile.path}: implementation_defined.\"{key}\"", self.constants)
+            return self.profile.answer(key, typ, self.constants)
         return None
 
     def impdef(self, key: str, typ: TypeDesc, span: Span | None) -> Any:
@@ -398,8 +397,7 @@ class Machine(World):
         if asked is not None:
             return asked[0]
         if key in self.profile.impdef:
-            value = typed_answer(self.profile.impdef[key], typ,
-                                 f"{self.profile.path}: implementation_defined.\"{key}\"", self.constants)
+            value = self.profile.answer(key, typ, self.constants)
             source = f"profile {self.profile.name}"
         elif self.on_missing_impdef is not None:
             value = self.on_missing_impdef(key, typ, span)

@@ -27,7 +27,7 @@ import attrs
 from ..errors import StateError, did_you_mean
 from ..lib.limits import LIMITS
 from ..lib.primitives import lookup
-from ..lib.world import FieldDef, RegisterDef, RegisterModel, element_name
+from ..lib.world import FieldDef, RegisterDef, RegisterModel, TypeDesc, element_name
 from ..syntax import ast
 
 
@@ -132,12 +132,19 @@ class SpecQuestions:
     """What a profile can be asked by the loaded sources: the ``keyed`` IMPLEMENTATION_DEFINED
     strings; for each function containing a keyless IMPLEMENTATION_DEFINED (or declared
     without a body and answered by an ``impdef`` primitive, which asks the same way), the
-    arguments each parameter can show in a key (``None``: any integer). (Where a CONSTRAINED
+    arguments each parameter can show in a key (``None``: any integer); ``types``: the type
+    each is asked in, by key (keyed) or function (keyless), where the text gives one type a
+    profile's answer can be checked against without running anything. (Where a CONSTRAINED
     UNPREDICTABLE case is asked is known at run time: see the ConstrainUnpredictable
     primitive.)"""
 
     keyed: frozenset[str]
     keyless: dict[str, tuple[tuple[str, ...] | None, ...]]
+    types: dict[str, TypeDesc] = attrs.field(factory=dict)
+
+    def type_of(self, key: str) -> TypeDesc | None:
+        """The type the question ``key`` is asked in, when the text says (see ``types``)."""
+        return self.types.get(key if key in self.keyed else key.partition("(")[0])
 
     def all_keys(self) -> list[str]:
         """Every key a profile may answer (keyless ones with integer parameters left out)."""
@@ -194,22 +201,39 @@ def spec_questions(modules: Sequence[ast.Module]) -> SpecQuestions:
             return tuple(out)
         return None
 
+    def answer_type(t: ast.Type | None) -> TypeDesc | None:
+        if isinstance(t, ast.TypeName):
+            if t.name in ("boolean", "integer", "string"):
+                return TypeDesc(t.name)
+            if t.name in enums:
+                return TypeDesc("enum", name=t.name, members=enums[t.name])
+        if isinstance(t, ast.BitsType) and isinstance(t.width, ast.IntLit):
+            return TypeDesc("bits", width=t.width.value)
+        return None
+
     keyed: set[str] = set()
     keyless: dict[str, tuple[tuple[str, ...] | None, ...]] = {}
+    asked_as: dict[str, set[TypeDesc | None]] = {}
     for module in modules:
         for decl in module.decls:
             if isinstance(decl, ast.FuncDef) and decl.body is None:
                 entry = lookup(decl.name, len(decl.params))
                 if entry is not None and entry.impdef:  # its primitive asks, keyed as keyless
                     keyless[decl.name] = tuple(arguments(p.type) for p in decl.params)
+                    asked_as.setdefault(decl.name, set()).add(answer_type(decl.result))
                 continue
             for n in ast.walk(decl):
                 if isinstance(n, ast.ImpDef):
                     if n.key is not None:
                         keyed.add(n.key)
+                        asked_as.setdefault(n.key, set()).add(answer_type(n.type))
                     elif isinstance(decl, ast.FuncDef | ast.GetterDef):
                         keyless[decl.name] = tuple(arguments(p.type) for p in decl.params or ())
-    return SpecQuestions(frozenset(keyed), keyless)
+                        asked_as.setdefault(decl.name, set()).add(answer_type(n.type))
+    # one type, known: a question asked in several types (or one the text leaves to the
+    # checker) is checked when it is asked
+    types = {k: next(iter(ts)) for k, ts in asked_as.items() if len(ts) == 1 and None not in ts}
+    return SpecQuestions(frozenset(keyed), keyless, types)
 
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*", re.ASCII)

@@ -33,7 +33,9 @@ Profile format (TOML; every table optional except ``description``)::
     drop_state = ["CPTR_EL3.EZ"]    # names of the extended profile's [state] not to inherit
 
 Guarantees: a profile that lacks an answer the evaluation needs is a ``ProfileError`` naming
-the key and the spec line asking (raised by the Machine), never a silent default. The file is
+the key and the spec line asking (raised by the Machine), never a silent default; a key no
+source asks, or an answer that does not fit the type the text asks it in, is one as soon as
+a Machine uses the profile (whether or not the run asks it), naming the file that gave it. The file is
 read as every input file is (:mod:`asl_interp.lib.inputs`: UTF-8, a byte order mark accepted,
 size and nesting bounded); its values are as strict as a state file's, and its ``[state]``
 sets PSTATE by field only, as a state file does.
@@ -81,8 +83,10 @@ class Profile:
 
     def answer(self, key: str, typ: TypeDesc, constants: Constants | None = None) -> Any:
         """The answer to the IMPLEMENTATION_DEFINED question ``key`` as a value of ASL type
-        ``typ`` (a ProfileError when it does not fit); a KeyError when the profile has none."""
-        return typed_answer(self.impdef[key], typ, key, constants)
+        ``typ`` (a ProfileError naming the file that gave it when it does not fit); a KeyError
+        when the profile has none."""
+        where = self.impdef_sources.get(key, self.path)
+        return typed_answer(self.impdef[key], typ, f"{where}: implementation_defined.\"{key}\"", constants)
 
 
 #: The spec version whose profiles a bundled name means when no folder is given.
@@ -235,19 +239,25 @@ def _load_profile(path: Path, folder: Path, seen: tuple[str, ...]) -> Profile:
                    files)
 
 
-def check_profile_questions(model: MachineModel, profile: Profile) -> None:
+def check_profile_questions(model: MachineModel, profile: Profile, constants: Constants | None = None) -> None:
     """Raise ProfileError, naming the file and key with the nearest question, when an
     ``[implementation_defined]`` key of ``profile`` is not a question the sources behind
     ``model`` can ask (a misspelt key would otherwise be ignored and the inherited or
-    missing answer used instead). No check when the model was built from sources that ask
-    no IMPLEMENTATION_DEFINED question (``model.questions`` is None)."""
+    missing answer used instead), or when its answer does not fit the type the text asks
+    it in (checked here, not only when a run asks it: ``constants`` are the spec's, for
+    answers that name one; without them bit-vector answers wait until asked). No check
+    when the model was built from sources that ask no IMPLEMENTATION_DEFINED question
+    (``model.questions`` is None)."""
     questions = model.questions
     if questions is None:
         return
-    token = (profile.path, frozenset(profile.impdef))
+    token = (profile.path, frozenset(profile.impdef), constants is not None)
     if token in model.checked_profiles:
         return
     for key in profile.impdef:
+        typ = questions.type_of(key)
+        if typ is not None and (constants is not None or typ.kind != "bits") and questions.asks(key):
+            profile.answer(key, typ, constants)
         if not questions.asks(key):
             where = profile.impdef_sources.get(key, profile.path)
             raise ProfileError(

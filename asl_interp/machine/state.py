@@ -51,12 +51,12 @@ def parse_bits_value(value: Any, width: int, what: str, constants: Constants | N
     constants = constants or {}
     if isinstance(value, bool):
         if width != 1:
-            raise error(f"{what} is {width} bits wide; a boolean only fits a 1-bit field")
+            raise error(f"{what} is {bits_wide(width)}; a boolean only fits a 1-bit field")
         return int(value)
     if isinstance(value, int):
         if value < 0 or value.bit_length() > width:
             shown = value if value.bit_length() <= 64 else f"an integer of {value.bit_length()} bits"
-            raise error(f"{what} is {width} bits wide; {shown} does not fit (0..{_max_text(width)})")
+            raise error(f"{what} is {bits_wide(width)}; {shown} does not fit (0..{_max_text(width)})")
         return value
     if not isinstance(value, str):
         raise error(f"{what}: {value!r} is not a value (write '0101', 0b0101, 0x5, 5 or a constant name)")
@@ -68,7 +68,8 @@ def parse_bits_value(value: Any, width: int, what: str, constants: Constants | N
         if not digits or set(digits) - {"0", "1"}:
             raise error(f"{what}: {shorten(text)} is not a bit string of 0s and 1s")
         if len(digits) != width:
-            raise error(f"{what} is {width} bits wide; {shorten(text)} has {len(digits)} bits")
+            has = f"{len(digits)} bit" + ("" if len(digits) == 1 else "s")
+            raise error(f"{what} is {bits_wide(width)}; {shorten(text)} has {has}")
         return int(digits, 2)
     if _NUMBER.fullmatch(text):
         base = {"0b": 2, "0x": 16}.get(text[:2].lower(), 10)
@@ -78,10 +79,10 @@ def parse_bits_value(value: Any, width: int, what: str, constants: Constants | N
             hint = ""
             if re.fullmatch(r"[01]{2,64}", text):
                 hint = f"; it is read as a decimal number: for a bit string write \"'{shorten(text)}'\" or 0b{shorten(text)}"
-            raise error(f"{what} is {width} bits wide; {shorten(text)} does not fit (0..{_max_text(width)}){hint}")
+            raise error(f"{what} is {bits_wide(width)}; {shorten(text)} does not fit (0..{_max_text(width)}){hint}")
         number = int(digits, base)
         if re.fullmatch(r"[01]{2,}", text) and not number < (1 << width):
-            raise error(f"{what} is {width} bits wide; {text} is read as the decimal number {number}, which does "
+            raise error(f"{what} is {bits_wide(width)}; {text} is read as the decimal number {number}, which does "
                         f"not fit (0..{_max_text(width)}); for a bit string write \"'{text}'\" or 0b{text}")
         return parse_bits_value(number, width, what, constants, error)
     if _LOOKS_NUMERIC.match(text):
@@ -93,7 +94,7 @@ def parse_bits_value(value: Any, width: int, what: str, constants: Constants | N
         cval, ctype = constants[text]
         if ctype.kind == "bits":
             if ctype.width != width:
-                raise error(f"{what} is {width} bits wide; {text} is {ctype}")
+                raise error(f"{what} is {bits_wide(width)}; {text} is {ctype}")
             return int(cval)
         if ctype.kind == "boolean":
             return parse_bits_value(bool(cval), width, what, constants, error)
@@ -110,6 +111,11 @@ def parse_bits_value(value: Any, width: int, what: str, constants: Constants | N
 _NUMBER = re.compile(r"0[bB][01]+|0[xX][0-9a-fA-F]+|[0-9]+", re.ASCII)
 #: Text that starts like a number (any script's digit, a sign) but is not one of those.
 _LOOKS_NUMERIC = re.compile(r"[-+]?\d")
+
+
+def bits_wide(width: int) -> str:
+    """``1 bit wide``, ``2 bits wide``: a field's width in words."""
+    return f"{width} bit wide" if width == 1 else f"{width} bits wide"
 
 
 def _max_text(width: int) -> str:
@@ -334,7 +340,7 @@ def locate_key(key: str, model: MachineModel, written: bool = False) -> tuple[st
         top = int(m.group(3))
         bottom = int(m.group(4)) if m.group(4) is not None else top
         if top < bottom or top >= width:
-            raise StateError(f"{key}: {what} is {width} bits wide (bits {width - 1}:0)")
+            raise StateError(f"{key}: {what} is {bits_wide(width)} (bits {width - 1}:0)")
         high, low = base + top, base + bottom
         what = f"{what}<{top}:{bottom}>"
     return reg.name, high, low, what
