@@ -7,9 +7,11 @@ same loop (``loop_baseline.py``: plain functions over a dict of fields), measure
   registers reported: what ``asl-interp eval`` runs); ratio: time / the baseline's time;
 - whole process (a fresh ``python`` per run, start-up, imports and loading included): the
   baseline run as a script; ``asl-interp eval 'Bench(100,1000)' --source DIR`` (the command
-  line, DIR holding the workload and its ``registers.toml``) warm (the on-disk cache holds
-  its program and CODE) and cold (no cache); the direct-storage generated code loaded through
-  the cache (warm) and without it (cold); ratio: wall time / the baseline's wall time.
+  line, as the installed ``asl-interp`` script starts it, DIR holding the workload and its
+  ``registers.toml``) warm (the on-disk cache holds its program and CODE) and cold (no
+  cache); the direct-storage generated code loaded through the cache (warm) and without it
+  (cold); ratios: wall time and CPU time / the baseline's. The forms take turns, one process
+  each, so that a change in the machine's load falls on all of them.
 
 Its four registers are declared the project's way in ``registers-fpcheck-loop.toml``. Every
 form must return 131321050128 (for ``Bench(100, 1000)``), or the script fails. Figures of other
@@ -23,6 +25,7 @@ from __future__ import annotations
 
 import json
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -59,16 +62,28 @@ def child(mode: str, outer: int, inner: int) -> None:
     print(json.dumps({"result": result, "load": t1 - t0, "run": t2 - t1}))
 
 
-def whole_process(argv: list[str], cache_env: str) -> tuple[float, str]:
-    """Wall time of one fresh process running ``argv`` (with the on-disk cache at
-    ``cache_env``, or "off"), and its last line of output."""
+def whole_process(argv: list[str], cache_env: str) -> tuple[float, float, str]:
+    """Wall and CPU time (user + system) of one fresh process running ``argv`` (with the
+    on-disk cache at ``cache_env``, or "off"), and its last line of output. Python may write
+    its bytecode caches, as in any installation (``PYTHONDONTWRITEBYTECODE`` is dropped)."""
     env = dict(os.environ, ASL_INTERP_CACHE=cache_env, PYTHONPATH=str(ROOT))
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     done = subprocess.run(argv, capture_output=True, text=True, env=env, check=False)
     wall = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode != 0:
         fail(f"{' '.join(argv[:4])} ... failed:\n{done.stderr}")
-    return wall, done.stdout.strip().splitlines()[-1]
+    cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+    return wall, cpu, done.stdout.strip().splitlines()[-1]
+
+
+def command_line(python: str) -> list[str]:
+    """How a user starts ``asl-interp``: its installed script beside the interpreter (run by
+    that interpreter), else ``python -m asl_interp`` (a checkout that is not installed)."""
+    script = Path(python).parent / "asl-interp"
+    return [python, str(script)] if script.is_file() else [python, "-m", "asl_interp"]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -131,7 +146,8 @@ def main(argv: list[str] | None = None) -> int:
         shutil.copy(REGISTERS, source / "registers.toml")
         cache = str(Path(tmp) / "cache")
         call = f"Bench({outer},{inner})"
-        eval_cli = [python, "-m", "asl_interp", "eval", call, "--source", str(source)]
+        launcher = command_line(python)
+        eval_cli = [*launcher, "eval", call, "--source", str(source)]
         child_run = [python, str(Path(__file__).resolve()), "--child", "codegen", "--size", f"{outer},{inner}"]
         whole_process(eval_cli, cache)  # fill the cache
         whole_process(child_run, cache)
@@ -143,22 +159,27 @@ def main(argv: list[str] | None = None) -> int:
             ("generated code, direct storage, warm (cached)", child_run, cache),
             ("generated code, direct storage, cold (no cache)", child_run, "off"),
         ]
-        prows = []
-        base = None
-        for label, cmd, env in runs:
-            walls = []
-            for _ in range(rep):
-                wall, last = whole_process(cmd, env)
+        # one process of each form in turn, rep times: a change in the machine's load falls on
+        # every form alike
+        times: dict[str, tuple[list[float], list[float]]] = {label: ([], []) for label, _cmd, _env in runs}
+        for _ in range(rep):
+            for label, cmd, env in runs:
+                wall, cpu, last = whole_process(cmd, env)
                 result = json.loads(last)["result"] if last.startswith("{") else int(last)
                 if result != want:
                     fail(f"{label}: Bench({outer}, {inner}) = {result}, expected {want}")
-                walls.append(wall)
-            walls.sort()
-            wall = walls[len(walls) // 2]
-            base = base or wall
-            prows.append([label, iterations / wall, 1000 * wall, wall / base])
-    print(table(f"loop, whole process ({python.split('/')[-1]} start-up included), median of {rep}",
-                ["form", "iterations/s", "wall ms", "x baseline time"], prows))
+                times[label][0].append(wall)
+                times[label][1].append(cpu)
+        prows = []
+        base = None
+        for label, (walls, cpus) in times.items():
+            wall, cpu = sorted(walls)[len(walls) // 2], sorted(cpus)[len(cpus) // 2]
+            base = base or (wall, cpu)
+            prows.append([label, iterations / wall, 1000 * wall, wall / base[0], 1000 * cpu, cpu / base[1]])
+    shown = "its installed asl-interp script" if launcher[-1] != "asl_interp" else "python -m asl_interp"
+    print(table(f"loop, whole process ({python.split('/')[-1]} start-up included; eval run by {shown}), "
+                f"median of {rep}",
+                ["form", "iterations/s", "wall ms", "x baseline wall", "cpu ms", "x baseline cpu"], prows))
     date, peers = CONTEXT
     print(f"context, not measured here ({date}, ../shared/bench/README.md, whole process): "
           + ", ".join(f"{name} {rate} iterations/s" for name, rate in peers))
