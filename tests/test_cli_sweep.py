@@ -135,13 +135,20 @@ def test_profile_leaving_a_question_open(capsys, tmp_path):
     assert "the fast form needs every answer fixed" in err
 
 
-def test_gzip_input_gives_what_the_plain_file_gives(capsys, tmp_path):
+def _compress(ending: str, data: bytes) -> bytes:
+    import bz2
     import gzip
+    import lzma
 
+    return {".gz": gzip.compress, ".bz2": bz2.compress, ".xz": lzma.compress}[ending](data)
+
+
+@pytest.mark.parametrize("ending", [".gz", ".bz2", ".xz"])
+def test_compressed_input_gives_what_the_plain_file_gives(capsys, tmp_path, ending):
     lines = [json.dumps(s) for s in STATES] + ['{"PSTATE.EL": "EL1", "FPEXC.EN": 5}']
     plain = write_lines(tmp_path, lines)
-    packed = tmp_path / "states.jsonl.gz"
-    packed.write_bytes(gzip.compress(plain.read_bytes()))
+    packed = tmp_path / f"states.jsonl{ending}"
+    packed.write_bytes(_compress(ending, plain.read_bytes()))
     want = cli(capsys, "sweep", "CheckVFPEnabled(TRUE)", str(plain), "--json")
     got = cli(capsys, "sweep", "CheckVFPEnabled(TRUE)", str(packed), "--json")
     assert got[0] == want[0] == 2 and got[2] == want[2] == ""
@@ -151,20 +158,32 @@ def test_gzip_input_gives_what_the_plain_file_gives(capsys, tmp_path):
     assert got_lines[-1]["error"].replace(str(packed), str(plain)) == want_lines[-1]["error"]
 
 
-def test_corrupt_or_cut_gzip_is_an_error_at_its_line(capsys, tmp_path):
-    import gzip
+@pytest.mark.parametrize("ending, not_packed", [(".gz", "Not a gzipped file"), (".bz2", "Invalid data stream"),
+                                                 (".xz", "Input format not supported by decoder")])
+def test_corrupt_or_cut_compressed_input_is_an_error_at_its_line(capsys, tmp_path, ending, not_packed):
+    import random
 
-    whole = gzip.compress(("\n".join(json.dumps(STATES[k % 2]) for k in range(400)) + "\n").encode())
-    cut = tmp_path / "cut.jsonl.gz"
+    rng = random.Random(7)  # states that do not compress to almost nothing: half the file is half the lines
+    text = "\n".join(json.dumps({**STATES[k % 2], "_PC": rng.getrandbits(32)}) for k in range(400)) + "\n"
+    whole = _compress(ending, text.encode())
+    cut = tmp_path / f"cut.jsonl{ending}"
     cut.write_bytes(whole[: len(whole) // 2])
     rc, out, err = cli(capsys, "sweep", "CheckVFPEnabled(TRUE)", str(cut))
     assert rc == 2 and "Traceback" not in err
     assert re.search(rf"^{re.escape(str(cut))}:\d+:1: error: cannot read .* after line \d+: the compressed data ends "
                      "early", err, re.M)
-    not_gzip = tmp_path / "plain.jsonl.gz"
-    not_gzip.write_text(json.dumps(STATES[0]) + "\n", encoding="utf-8")
-    rc, out, err = cli(capsys, "sweep", "CheckVFPEnabled(TRUE)", str(not_gzip))
-    assert rc == 2 and err.startswith(f"{not_gzip}:1:1: error: cannot read {not_gzip} after line 0: Not a gzipped file")
+    plain = tmp_path / f"plain.jsonl{ending}"
+    plain.write_text(json.dumps(STATES[0]) + "\n", encoding="utf-8")
+    rc, out, err = cli(capsys, "sweep", "CheckVFPEnabled(TRUE)", str(plain))
+    assert rc == 2 and err.startswith(f"{plain}:1:1: error: cannot read {plain} after line 0: {not_packed}")
+
+
+def test_a_zstd_file_is_refused_with_the_pipe_that_reads_it(capsys, tmp_path):
+    packed = tmp_path / "states.jsonl.zst"
+    packed.write_bytes(b"(\xb5/\xfd")  # never read
+    rc, out, err = cli(capsys, "sweep", "CheckVFPEnabled(TRUE)", str(packed))
+    assert (rc, out) == (2, "")
+    assert f"decompress a .zst file as you read it: zstd -dc {packed} | asl-interp sweep CALL -" in err
 
 
 MIXED = [json.dumps(STATES[1]), "", '{"PSTATE.EL": EL1}', json.dumps(STATES[0]), '{"PSTATE.EL": "EL1"}',

@@ -8,7 +8,7 @@ Out: one :class:`SweepResult` per state line: its line number and the
 :class:`~asl_interp.machine.outcome.Outcome`, or the error that line gave. A bad line does not stop
 the others.
 
-How: one line at a time (memory stays flat whatever the input's length; a ``.gz`` input is
+How: one line at a time (memory stays flat whatever the input's length; a compressed input is
 decompressed as it is read). A line that is a JSON object goes the fast way: decoded at
 ``json.loads`` speed, then read by a plan made for its keys in their order (a trace's lines
 share one; made when an order comes a second time): one generated function of the values
@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import sys
 import zlib
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
@@ -69,7 +70,7 @@ class SweepResult:
 
 def read_lines(stream: BinaryIO, source: str) -> Iterator[str | ASLError]:
     """The lines of a binary ``stream`` (a sweep file, or standard input) as text, one at a time
-    (the file is never held whole; a ``.gz`` file's decompressing stream too): each line decoded as UTF-8 (a byte order mark accepted at
+    (the file is never held whole; a compressed file's decompressing stream too): each line decoded as UTF-8 (a byte order mark accepted at
     the start), or the UsageError saying why it cannot be (an undecodable byte, at its line
     and column). A line longer than the ``file-size`` limit ends the reading with an error
     there (a stream from ``/dev/zero`` stops)."""
@@ -80,7 +81,8 @@ def read_lines(stream: BinaryIO, source: str) -> Iterator[str | ASLError]:
     while True:
         try:
             raw = stream.readline(limit + 1)
-        except (OSError, EOFError, zlib.error) as err:  # a compressed input that is corrupt or cut short
+        except (OSError, EOFError, zlib.error, *_codec_errors()) as err:  # a compressed input, corrupt or cut
+            # short
             yield UsageError(f"cannot read {display_path(source)} after line {number}: {_read_reason(err)}",
                              Span(source, number + 1, 1))
             return
@@ -102,6 +104,13 @@ def read_lines(stream: BinaryIO, source: str) -> Iterator[str | ASLError]:
                 yield err
                 continue
         yield text.rstrip("\r\n")
+
+
+def _codec_errors() -> tuple[type[Exception], ...]:
+    """lzma's error when a sweep input loaded it (the other decompressors raise OSError and
+    EOFError)."""
+    lzma = sys.modules.get("lzma")
+    return (lzma.LZMAError,) if lzma is not None else ()
 
 
 def _read_reason(err: Exception) -> str:

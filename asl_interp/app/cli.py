@@ -654,7 +654,8 @@ def _add_sweep(p: argparse.ArgumentParser) -> None:
     p.add_argument("call", metavar="CALL", help="the call, in ASL, e.g. 'CheckVFPEnabled(TRUE)'")
     p.add_argument("states", metavar="FILE.jsonl",
                    help="one JSON object per line, keys and values as a state file's [registers] "
-                        "(e.g. {\"PSTATE.EL\": \"EL1\", \"FPEXC.EN\": 0}); - reads standard input")
+                        "(e.g. {\"PSTATE.EL\": \"EL1\", \"FPEXC.EN\": 0}); - reads standard input; a .gz, "
+                        ".bz2 or .xz file is decompressed as it is read")
     _add_spec(p)
     p.add_argument("--profile", default="default", metavar="NAME|FILE",
                    help="implementation profile (see `asl-interp profiles`); default: 'default'")
@@ -715,24 +716,46 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
     return status
 
 
+#: The compressed inputs sweep reads, by the file name's ending (decompressed as they are read,
+#: by the standard library, which tells a file cut short from one that ends).
+COMPRESSED = (".gz", ".bz2", ".xz")
+
+
 def _sweep_input(name: str) -> tuple[str, BinaryIO, contextlib.AbstractContextManager]:
     """``(source name, binary stream, context closing it)`` of sweep's input: a file, ``-``
-    (standard input), or a file ending in ``.gz`` (decompressed as it is read)."""
-    import gzip
+    (standard input), or a file ending in one of :data:`COMPRESSED` (gzip, bzip2, xz). A
+    ``.zst`` file is a UsageError saying how to pipe it in (Python's Zstandard readers before
+    3.14 cannot all tell a cut-short file from a whole one)."""
     import io
 
+    from ..errors import UsageError
     from ..syntax.source import open_input
 
     if name == "-":
         # standard input as bytes (a text stream that has none, as in tests, is encoded back)
         buffer = getattr(sys.stdin, "buffer", None)
         return "<stdin>", buffer if buffer is not None else io.BytesIO(sys.stdin.read().encode()), contextlib.nullcontext()
+    if name.endswith(".zst"):
+        raise UsageError(f"{name}: sweep reads .gz, .bz2 and .xz files itself; decompress a .zst file as you read "
+                         f"it: zstd -dc {name} | asl-interp sweep CALL -")
     raw = open_input(name, "")
-    if not name.endswith(".gz"):
+    if not name.endswith(COMPRESSED):
         return name, raw, raw
     closing = contextlib.ExitStack()
     closing.enter_context(raw)
-    return name, closing.enter_context(gzip.GzipFile(fileobj=raw, mode="rb")), closing
+    if name.endswith(".gz"):
+        import gzip
+
+        stream = gzip.GzipFile(fileobj=raw, mode="rb")
+    elif name.endswith(".bz2"):
+        import bz2
+
+        stream = bz2.BZ2File(raw, "rb")
+    else:
+        import lzma
+
+        stream = lzma.LZMAFile(raw, "rb")
+    return name, closing.enter_context(stream), closing
 
 
 # --------------------------------------------------------------------------------------
