@@ -161,6 +161,22 @@ def test_all_lists_a_counterexample_of_every_class(spec, capsys):
     assert data["classes"][0]["counterexample"] == data["counterexample"]
 
 
+def test_fine_finds_what_only_the_vector_base_tells_apart_and_says_it(capsys):
+    """SCTLR.V (hivecs) changes where the handler runs, not the exception: the default
+    compares what the group heading says (the property holds); --fine compares the PC and
+    the vector too, and the counterexample says what differs, as the outcome's words do not."""
+    argv = ["check-property", "CheckVFPEnabled(TRUE)", "--independent-of", "SCTLR.V", *WHERE,
+            "--where", "SCR_EL3.RW=1", "--where", "HCR_EL2.RW=0", "--where", "HCR_EL2.TGE=0"]
+    rc, out = cli(capsys, *argv)
+    assert rc == 0 and out.startswith("holds:")
+    rc, out = cli(capsys, *argv, "--fine")
+    assert rc == 1 and out.startswith("counterexample:")
+    outcomes = [line for line in out.splitlines() if line.startswith("  outcome: ")]
+    assert len(outcomes) == 2 and outcomes[0] != outcomes[1]
+    assert "PC 0xFFFF" in outcomes[1] and "vector 0xFFFF0000 + 0x" in outcomes[1]
+    assert outcomes[0].split(" (PC")[0] == outcomes[1].split(" (PC")[0]  # the same words before
+
+
 def test_all_html_page_shows_every_class(capsys, tmp_path):
     """check-property --all --html: the page holds every class's pair of states, each
     selectable into the source view (the first class keeps the ids cx-A and cx-B)."""

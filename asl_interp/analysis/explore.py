@@ -2471,15 +2471,32 @@ def render_property(result: PropertyResult, field: str | None = None) -> str:
         if result.others:
             out.append("")
             out.append(f"[{n}] of {len(every)} classes: {plural(one.count, 'pair')} of paths like it")
+        apart = _apart(one.outcomes[0], one.outcomes[1])
         for i in range(2 if one.states[0] != one.states[1] else 1):
             out.append("")
             out.append(f"state {'AB'[i]}: " + "  ".join(f"{show_name(k)}={show_value(k, v, table.widths, table.names)}"
                                                         for k, v in one.states[i].items()))
-            out.append(f"  outcome: {outcome_text(one.outcomes[i])}")
+            out.append(f"  outcome: {outcome_text(one.outcomes[i])}" + (f" ({apart[i]})" if apart else ""))
             for step in one.decisive[i]:
                 mark = "  <- paths part here" if one.diverge is not None and step.span == one.diverge.span else ""
                 out.append(f"    {step_line(step, table.spec_root)}{mark}")
     return "\n".join(out)
+
+
+def _apart(a: Outcome, b: Outcome) -> tuple[str, str] | None:
+    """What tells ``a`` and ``b`` apart when they read the same in words (``--fine`` compares
+    the syndrome, the vector and the PC too), for each: ``"PC 0x4, vector VBAR + 0x4"``."""
+    if outcome_text(a) != outcome_text(b):
+        return None
+    shown = (("IL", "il", "{}"), ("ISS", "iss", "0x{:X}"), ("PC", "pc", "0x{:X}"), ("vector", "vector", "{}"))
+    parts = [(name, fmt, getattr(a, attr), getattr(b, attr)) for name, attr, fmt in shown
+             if getattr(a, attr) != getattr(b, attr)]
+    if not parts:
+        return None
+
+    def said(name: str, fmt: str, value: Any) -> str:
+        return f"{name} " + ("-" if value is None else fmt.format(value))
+    return (", ".join(said(n, f, x) for n, f, x, _ in parts), ", ".join(said(n, f, y) for n, f, _, y in parts))
 
 
 def property_json(result: PropertyResult) -> dict[str, Any]:
