@@ -438,3 +438,35 @@ def test_the_2025_registers_and_fields_are_where_registers_entry_md_puts_them(sp
         assert (f.high, f.low) == bits, f"{reg}.{field}"
     assert {"SM", "ZA"} <= set(model.registers["PSTATE"].fields)
     assert model.registers["SMCR_EL1"].width == 64
+
+
+def test_a_class_whose_outcomes_read_the_same_says_what_differs(capsys, tmp_path):
+    """Two versions that both run exception entry and differ only in where the handler is
+    (here a copy of Armv8.6 whose Undefined vector offset is 0x08): the words of the two
+    outcomes are the same, so each side says its PC and vector."""
+    import os
+    import shutil
+
+    from conftest import REPO
+
+    moved = tmp_path / "moved"
+    shutil.copytree(REPO / "asl_sources" / "armv8.6", moved)
+    traps = moved / "aarch32" / "exceptions" / "traps.asl"
+    text = traps.read_text(encoding="utf-8")
+    assert text.count("vect_offset = 0x04;") == 1
+    traps.write_text(text.replace("vect_offset = 0x04;", "vect_offset = 0x08;"), encoding="utf-8")
+    rc, out, _ = cli(capsys, "diff", "CheckVFPEnabled(TRUE)", "--to", str(moved), "--set", "PSTATE.EL=EL1",
+                     "--set", "PSTATE.nRW=1", "--set", "SCR_EL3.NS=1", "--set", "HCR_EL2.TGE=0",
+                     "--set", "SCR_EL3.RW=1", "--set", "HCR_EL2.RW=0", "--set", "FPEXC.EN=0", "--set", "CPACR.cp10=3")
+    assert rc == 1
+    # both are armv8.6 by name: each is named with its folder too (relative to the working folder when in it)
+    def shown(folder):
+        rel = os.path.relpath(folder)
+        return rel if not rel.startswith("..") else str(folder)
+
+    bundled = shown(REPO / "asl_sources" / "armv8.6")
+    assert out.startswith(f"CheckVFPEnabled(TRUE): armv8.6 ({bundled}) (profile default) -> armv8.6 ({shown(moved)}) "
+                          "(profile default)")
+    sides = [line.strip() for line in out.splitlines() if line.startswith("    ") and not line.startswith("      ")]
+    assert len(sides) == 2 and sides[0].startswith(f"armv8.6 ({bundled}): ")
+    assert sides[0].endswith("(PC 0x4, vector VBAR + 0x4)") and sides[1].endswith("(PC 0x8, vector VBAR + 0x8)")

@@ -42,6 +42,7 @@ exploration cover its whole (consistent) state space.
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
@@ -60,6 +61,7 @@ from .explore import (
     outcome_json,
     outcome_key,
     outcome_text,
+    outcomes_apart,
     relpath,
     show_name,
     show_value,
@@ -73,17 +75,15 @@ __all__ = ["DiffClass", "DiffResult", "Side", "class_state_text", "classes_text"
 @attrs.define(frozen=True, slots=True)
 class Side:
     """One version's part of a comparison: its spec, the profile it was asked on, the fixed
-    state that applied to it and its exploration."""
+    state that applied to it and its exploration; ``name`` what the comparison calls it: the
+    spec version's name (``armv8.6``), with its folder when both versions have that name
+    (a copy of a version, edited, against the version)."""
 
     spec: Any
     profile: str
     fixed: dict[str, Any]
     table: DecisionTable
-
-    @property
-    def name(self) -> str:
-        """The spec version's name (``armv8.6``)."""
-        return self.spec.name
+    name: str
 
 
 @attrs.define(frozen=True, slots=True)
@@ -444,10 +444,19 @@ def diff_specs(a: Any, b: Any, call: str, *, profile_a: Any = "default", profile
     canon = _canonical_bits(a, b)
     cubes = [[_cube(side, leaf, canon) for leaf in table.leaves + table.infeasible_leaves]
              for side, table in enumerate(tables)]
-    sides = tuple(Side(spec, p.name, f, t) for spec, p, f, t in zip(specs, prof, per_fixed, tables))
+    names = [spec.name for spec in specs]
+    if names[0] == names[1] and os.path.realpath(a.path) != os.path.realpath(b.path):
+        names = [f"{spec.name} ({_folder(spec.path)})" for spec in specs]
+    sides = tuple(Side(spec, p.name, f, t, n) for spec, p, f, t, n in zip(specs, prof, per_fixed, tables, names))
     classes, pair_class = _classes(sides, _pairs(cubes[0], cubes[1]), canon)
     return DiffResult(call, sides, dict(fixed or {}), only_fixed, classes, time.monotonic() - start, all_states,
                       up_to_entry, (cubes[0], cubes[1]), pair_class, canon)
+
+
+def _folder(path: Any) -> str:
+    """A spec folder as a user would name it: relative to the working folder when inside it."""
+    rel = os.path.relpath(path)
+    return rel if not rel.startswith("..") else str(path)
 
 
 def _check_call(spec: Any, call: str) -> None:
@@ -634,9 +643,11 @@ def render_diff(result: DiffResult) -> str:
         out.append("")
         shown = "  ".join(class_state_text(result, cls))
         out.append(f"[{n}] {cls.states} state{'s' if cls.states != 1 else ''}, e.g. {shown or '(no open state)'}")
+        apart = outcomes_apart(*cls.outcomes) if None not in cls.outcomes else None
         for side, (outcome, error, steps) in enumerate(zip(cls.outcomes, cls.errors, cls.decisive)):
             root = result.sides[side].table.spec_root
-            out.append(f"    {(result.sides[side].name + ':').ljust(label)} {outcome_words(outcome, error, root)}")
+            words = outcome_words(outcome, error, root) + (f" ({apart[side]})" if apart else "")
+            out.append(f"    {(result.sides[side].name + ':').ljust(label)} {words}")
             for step in steps:
                 out.append(f"      {relpath(step.span.file, root)}:{step.span.line}  {step.text}")
             if error is not None and error.span is not None:

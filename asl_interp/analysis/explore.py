@@ -100,6 +100,7 @@ __all__ = [
     "off_profile",
     "ordinary",
     "relevant_fields",
+    "outcomes_apart",
     "unasked",
 ]
 
@@ -2471,7 +2472,7 @@ def render_property(result: PropertyResult, field: str | None = None) -> str:
         if result.others:
             out.append("")
             out.append(f"[{n}] of {len(every)} classes: {plural(one.count, 'pair')} of paths like it")
-        apart = _apart(one.outcomes[0], one.outcomes[1])
+        apart = outcomes_apart(one.outcomes[0], one.outcomes[1])
         for i in range(2 if one.states[0] != one.states[1] else 1):
             out.append("")
             out.append(f"state {'AB'[i]}: " + "  ".join(f"{show_name(k)}={show_value(k, v, table.widths, table.names)}"
@@ -2483,7 +2484,7 @@ def render_property(result: PropertyResult, field: str | None = None) -> str:
     return "\n".join(out)
 
 
-def _apart(a: Outcome, b: Outcome) -> tuple[str, str] | None:
+def outcomes_apart(a: Outcome, b: Outcome) -> tuple[str, str] | None:
     """What tells ``a`` and ``b`` apart when they read the same in words (``--fine`` compares
     the syndrome, the vector and the PC too), for each: ``"PC 0x4, vector VBAR + 0x4"``."""
     if outcome_text(a) != outcome_text(b):
