@@ -172,14 +172,24 @@ def _usable_folder() -> str | None:
 
 
 _COMPILER_HASH: str | None = None
+#: Seconds since its files last changed before the code's hash is kept under their status.
+SETTLED = 2.0
+_now = time.time
 
 
 def compiler_hash() -> str:
     """The hash (:func:`key_hash`) of asl-interp's code (``asl_interp/**/*.py``, the grammar) and
-    the Python version."""
+    the Python version.
+
+    Reading and hashing the code (about a megabyte) is most of a warm start's own work, so the
+    hash is kept in the cache too, under the files' status: name, size, modification and
+    change times (the change time moves on every write and cannot be set back) and inode. A
+    file written since gives another status, and the code is read and hashed again. As git
+    does for its index, a status is kept only when every file was last changed more than
+    :data:`SETTLED` seconds before (file times tick a few milliseconds apart: two writes within
+    one tick could give one status)."""
     global _COMPILER_HASH
     if _COMPILER_HASH is None:
-        h = key_hash(f"{_FORMAT}\n{sys.version}\n".encode())
         found: dict[str, list[str]] = {".py": [], ".lark": []}
         for folder, dirs, names in os.walk(_PACKAGE):
             dirs.sort()
@@ -188,10 +198,29 @@ def compiler_hash() -> str:
                 ending = os.path.splitext(name)[1]
                 if ending in found:
                     found[ending].append(name if rel == "." else f"{rel}/{name}")
-        for rel in sorted(found[".py"]) + sorted(found[".lark"]):
-            with open(os.path.join(_PACKAGE, rel), "rb") as f:
-                h.update(rel.encode() + b"\0" + f.read() + b"\0")
-        _COMPILER_HASH = h.hexdigest()
+        files = sorted(found[".py"]) + sorted(found[".lark"])
+        status = key_hash(f"code status\n{_FORMAT}\n{sys.version}\n".encode())
+        settled = _now() - SETTLED
+        try:
+            for rel in files:
+                st = os.stat(os.path.join(_PACKAGE, rel))
+                if max(st.st_ctime, st.st_mtime) > settled:
+                    status = None
+                    break
+                status.update(f"{rel}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ctime_ns}\0{st.st_ino}\0".encode())
+        except OSError:
+            status = None
+        kept = read_entry(status.hexdigest()) if status is not None else None
+        if isinstance(kept, str):
+            _COMPILER_HASH = kept
+        else:
+            h = key_hash(f"{_FORMAT}\n{sys.version}\n".encode())
+            for rel in files:
+                with open(os.path.join(_PACKAGE, rel), "rb") as f:
+                    h.update(rel.encode() + b"\0" + f.read() + b"\0")
+            _COMPILER_HASH = h.hexdigest()
+            if status is not None:
+                write_entry(status.hexdigest(), _COMPILER_HASH, "asl-interp's code hash")
     return _COMPILER_HASH
 
 

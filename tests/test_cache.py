@@ -262,3 +262,48 @@ def test_a_warm_run_or_eval_neither_parses_nor_generates_and_says_the_same(comma
     assert warm_out == cold_out
     if command == "eval":
         assert warm_out == "4\n"  # i = 1, 3, 5, 7
+
+
+def test_the_code_hash_is_kept_under_the_files_status_and_follows_every_write(cache_folder, tmp_path, monkeypatch):
+    """compiler_hash keys every entry; reading the code is most of a warm start's work, so its
+    hash is kept under the files' status. A write changes the status even when it keeps the
+    size and puts the modification time back (the change time moves), so an edit always
+    gives the hash of the new code; a file touched but not changed gives the same hash. (A
+    status is kept only once every file is SETTLED seconds old: the clock is moved on here.)"""
+    import os
+    import time
+
+    code = tmp_path / "code"
+    (code / "sub").mkdir(parents=True)
+    (code / "a.py").write_text("x = 1\n")
+    (code / "sub" / "b.py").write_text("y = 2\n")
+    (code / "grammar.lark").write_text("start: 'a'\n")
+    monkeypatch.setattr(cache, "_PACKAGE", str(code))
+
+    def fresh() -> str:
+        monkeypatch.setattr(cache, "_COMPILER_HASH", None)
+        return cache.compiler_hash()
+
+    first = fresh()  # the files are new: the hash is not kept
+    assert not _entries(cache_folder, "asl-interp's code hash")
+    monkeypatch.setattr(cache, "_now", lambda: time.time() + 2 * cache.SETTLED)
+    assert fresh() == first
+    assert len(_entries(cache_folder, "asl-interp's code hash")) == 1
+    reads = []
+    real_open = open
+    monkeypatch.setattr("builtins.open", lambda *a, **k: reads.append(a[0]) or real_open(*a, **k))
+    assert fresh() == first and not [r for r in reads if str(r).endswith((".py", ".lark"))]  # the code is not read
+    monkeypatch.setattr("builtins.open", real_open)
+
+    before = os.stat(code / "a.py")
+    time.sleep(0.05)  # file times tick a few milliseconds apart (what SETTLED guards against)
+    (code / "a.py").write_text("x = 3\n")  # same size, new content
+    os.utime(code / "a.py", ns=(before.st_atime_ns, before.st_mtime_ns))  # the modification time put back
+    edited = fresh()
+    assert edited != first
+    time.sleep(0.05)
+    (code / "a.py").write_text("x = 1\n")
+    os.utime(code / "a.py", ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert fresh() == first  # the same code again: the same hash
+    (code / "sub" / "c.py").write_text("")  # a new file is code too
+    assert fresh() not in (first, edited)
