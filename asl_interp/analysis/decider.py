@@ -341,7 +341,8 @@ def _leaf_function(index: int, leaf: _Leaf, model: Any, profile_state: Mapping[s
                 model, After(out.after, {name: mask for name, (mask, _words) in out.after_unknown.items()},
                              out.after_copies, out.after_written),
                 target_state=out.target_state, el=el, mode=out.mode, memo=memo)
-    ns: dict[str, Any] = {"_memo": memo, "_MEMO": MEMO_OUTCOMES, "_Outcome": Outcome, "_PathStep": PathStep,
+    ns: dict[str, Any] = {"_memo": memo, "_MEMO": MEMO_OUTCOMES, "_Outcome": Outcome, "_later": Outcome.later,
+                          "_PathStep": PathStep,
                           "_new": tuple.__new__,
                           "_rep": _with_value, "_repath": _repath, "_fill": plan.fill_fn if plan is not None else None,
                           "_after": plan.template if plan is not None else None, **names}
@@ -456,9 +457,11 @@ def _leaf_source(index: int, leaf: _Leaf, model: Any, profile_state: Mapping[str
     local = {st: i for i, st in enumerate(storages)}
     lines = ["def leaf(v, k, o, zero):"]
     emit = lines.append
+    loads = []
     for st in storages:
-        emit(f"    v{local[st]} = v.get({st!r}, 0)")
-        emit(f"    k{local[st]} = k.get({st!r}, 0)")
+        loads.append(f"    v{local[st]} = v.get({st!r}, 0)")
+        loads.append(f"    k{local[st]} = k.get({st!r}, 0)")
+    lines += loads
 
     def all_set(masks: Mapping[str, int]) -> str:
         return " or ".join(f"k{local[st]} & {m:#x} != {m:#x}" for st, m in sorted(masks.items()) if m) or "False"
@@ -479,6 +482,16 @@ def _leaf_source(index: int, leaf: _Leaf, model: Any, profile_state: Mapping[str
     emit("    got = _memo.get(key)")
     emit("    if got is not None:")
     emit("        return got")
+    # the outcome itself is made when first looked at (Outcome.later), by make() from the
+    # same storage values (the bits in the key are all it depends on)
+    emit("    got = _later(make, v, k, o, zero)")
+    emit("    if len(_memo) >= _MEMO:")
+    emit("        _memo.clear()")
+    emit("    _memo[key] = got")
+    emit("    return got")
+    emit("")
+    emit("def make(v, k, o, zero):")
+    lines += loads
 
     slots: dict[tuple[str, int, int], str] = {}
     sames: dict[tuple[str, Any], str] = {}
@@ -577,6 +590,8 @@ def _leaf_source(index: int, leaf: _Leaf, model: Any, profile_state: Mapping[str
         emit(f"        pkey = ('path', {index}, {', '.join(varying)})")
         emit("        path = _memo.get(pkey)")
         emit("        if path is None:")
+        emit("            if len(_memo) >= _MEMO:")
+        emit("                _memo.clear()")
         emit(f"            path = _memo[pkey] = _repath({P}, {const(changes)}, ({', '.join(varying)},))")
     else:
         emit(f"    path = {P}")
@@ -600,11 +615,7 @@ def _leaf_source(index: int, leaf: _Leaf, model: Any, profile_state: Mapping[str
         emit("    values, _unknown, copies, origins, view = _fill(v, k, _after, False)")
         fields.update(ec="view[0]", il="view[1]", iss="view[2]", pc="view[3]", vector_offset="view[4]",
                       vector="view[5]", after="values", after_unknown="origins", after_copies="copies")
-    emit(f"    got = _Outcome({', '.join(fields.values())})")
-    emit("    if len(_memo) >= _MEMO:")
-    emit("        _memo.clear()")
-    emit("    _memo[key] = got")
-    emit("    return got")
+    emit(f"    return _Outcome({', '.join(fields.values())})")
     return "\n".join(lines) + "\n", names
 
 

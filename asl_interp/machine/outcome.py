@@ -9,7 +9,7 @@ were used), its JSON form (:meth:`Outcome.to_json`) and its one-line wording
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from itertools import compress, count
 from operator import ne
 from typing import Any, NamedTuple
@@ -80,8 +80,16 @@ class ImpdefUse:
     span: Span | None
 
 
+class _Later:
+    """The slot where an :class:`Outcome` made by :meth:`Outcome.later` keeps its maker until
+    a field is first read (a base class's slot, not a field: outside equality, hash, repr and
+    pickling)."""
+
+    __slots__ = ("_later",)
+
+
 @attrs.define(frozen=True, slots=True)
-class Outcome:
+class Outcome(_Later):
     """What one evaluation did.
 
     ``kind`` is ``"returned"`` (the call returned: access permitted) or ``"exception"`` (an
@@ -146,6 +154,34 @@ class Outcome:
     after_copies: dict[str, tuple] = attrs.field(factory=dict, hash=False)
     #: name -> the bits of it the entry wrote (the rest are the state's, unchanged).
     after_written: dict[str, int] = attrs.field(factory=dict, hash=False)
+
+    @classmethod
+    def later(cls, make: Callable[..., Outcome], *args: Any) -> Outcome:
+        """The Outcome ``make(*args)`` gives, made when one of its fields is first read (then
+        once: every field is taken from it). Until then it costs one small object; after,
+        it is that outcome in every way (fields, ``==``, hash, repr, JSON, pickling), so
+        ``make`` must give the same outcome whenever it is called (it may be called after
+        the caller's other work: it must depend on ``args`` alone)."""
+        out = _new(cls)
+        _LATER.__set__(out, (make, args))
+        return out
+
+    def __getattr__(self, name: str) -> Any:
+        # Python calls this only when normal look-up fails: for a field, its slot is empty,
+        # which happens only to an Outcome made by later() before its first read.
+        slot = _FIELD_SLOTS.get(name)
+        try:
+            later = _LATER.__get__(self, Outcome) if slot is not None else None
+        except AttributeError:  # made by __init__: every field is set
+            later = None
+        if later is None:
+            raise AttributeError(f"'Outcome' object has no attribute {name!r}")
+        make, args = later
+        full = make(*args)
+        for field in _FIELD_SLOTS.values():
+            field.__set__(self, field.__get__(full, Outcome))
+        _LATER.__set__(self, None)
+        return slot.__get__(self, Outcome)
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-ready dict: ``outcome`` {kind, target_el, target_state, mode, exception, ec,
@@ -217,6 +253,13 @@ class Outcome:
         if self.via_undefined:
             parts.append("via UNDEFINED")
         return ", ".join(parts)
+
+
+#: The slots of Outcome's fields (their member descriptors: what __getattr__ fills) and of
+#: the maker of one made by Outcome.later (None once made, or never set).
+_FIELD_SLOTS = {f.name: Outcome.__dict__[f.name] for f in attrs.fields(Outcome)}
+_LATER = _Later.__dict__["_later"]
+_new = object.__new__
 
 
 def _span_json(span: Span | None) -> dict[str, Any]:
