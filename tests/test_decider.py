@@ -1,7 +1,9 @@
 """The fast form of run (asl_interp.analysis.decider): a call on a profile compiled from the spec into
 a decision tree must give exactly what Spec.run gives, on every path, and fail cleanly."""
 
+import copy
 import json
+import pickle
 import random
 import re
 
@@ -17,6 +19,7 @@ from asl_interp.analysis import decider as decider_module
 from asl_interp.analysis.decider import DEFAULT_MAX_PATHS, Decider, DeciderUnsupported, build_decider, limit_note
 from asl_interp.app.api import load_profile, load_spec
 from asl_interp.errors import ASLAssertionError, ASLError, ProfileError, StateError, UsageError
+from asl_interp.machine import outcome as outcome_module
 from asl_interp.machine.outcome import Outcome
 
 #: The spec of every test; it keeps the deciders they share (a few on the default profile).
@@ -467,6 +470,113 @@ def test_decider_run_is_spec_run_field_by_field(unset):
                 given = decider.reader().read(state)
                 fast += given is not None and decider.run_given(given, unset=unset) is not None
     assert fast > 60  # of 180 consistent states, twice; the others' paths read bits they leave unset
+
+
+def _unread(out) -> bool:
+    """Whether ``out`` is an Outcome made by Outcome.later whose fields are not made yet."""
+    return outcome_module._LATER.__get__(out, Outcome) is not None
+
+
+#: The first thing done with an outcome Decider.run gave, before any field is read.
+FIRST_USES = {
+    "pickled": lambda out: _fields(pickle.loads(pickle.dumps(out))),
+    "JSON": lambda out: json.dumps(out.to_json()),
+    "compared": lambda out: (out == out, hash(out)),
+    "repr": repr,
+    "summary": lambda out: out.summary(),
+    "copied": lambda out: _fields(copy.copy(out)),
+    "evolved": lambda out: _fields(attrs.evolve(out, warnings=("w",))),
+    "read attribute": lambda out: (out.path, out.after),
+}
+
+
+@pytest.mark.parametrize("use", sorted(FIRST_USES))
+def test_run_outcomes_are_made_when_first_used_and_are_the_eager_ones(use):
+    """Decider.run's outcome is made when first used (Outcome.later): whatever is done with it
+    first (pickling, JSON, ==, hash, repr, evolve, an attribute), it gives what the eager
+    Outcome of Spec.run gives, field by field, and is then that outcome in every way."""
+    deciders = [SPEC.decider("CheckFPAdvSIMDEnabled64()"), SPEC.decider("CheckVFPEnabled(TRUE)")]
+    first = FIRST_USES[use]
+    later = 0
+    for state in consistent_states(12, seed=31):
+        decider = deciders[state["PSTATE.nRW"]]
+        want = SPEC.run(decider.call, state=state, use_decider=False)
+        decider._memo.clear()
+        got = decider.run(state)
+        later += _unread(got)
+        if use == "compared":
+            assert got == want and want == got and hash(got) == hash(want)
+        else:
+            assert first(got) == first(want)
+        assert not _unread(got)
+        assert _fields(got) == _fields(want) and got == want
+        assert json.dumps(got.to_json()) == json.dumps(want.to_json())
+        assert pickle.loads(pickle.dumps(got)) == want
+    assert later == 12  # every state went the fast way
+
+
+def test_outcome_later_makes_it_once_and_only_for_a_field():
+    """Outcome.later calls its maker once, at the first field read; other attribute names are
+    an AttributeError as on any Outcome, without making it."""
+    made = []
+
+    def make(el):
+        made.append(el)
+        return Outcome("exception", target_el=el, after={"PC": 0x400})
+
+    out = Outcome.later(make, "EL2")
+    assert not hasattr(out, "nothing") and not hasattr(Outcome("returned"), "nothing")
+    assert made == []
+    with pytest.raises(AttributeError, match="'Outcome' object has no attribute 'nothing'"):
+        out.nothing  # noqa: B018 - the attribute access is the test
+    assert out.target_el == "EL2" and out.after == {"PC": 0x400} and made == ["EL2"]
+    assert out == Outcome("exception", target_el="EL2", after={"PC": 0x400}) and made == ["EL2"]
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        out.kind = "returned"
+
+
+def _same_as_spec_run(decider, state, unset="error"):
+    got = _run_or_error(decider.run, state, unset=unset)
+    want = _run_or_error(SPEC.run, decider.call, state=state, unset=unset, use_decider=False)
+    assert _fields(got) == _fields(want), state
+    return got
+
+
+@pytest.mark.parametrize("unset", ["error", "zero"])
+def test_a_key_order_met_again_has_a_plan_with_spec_runs_answers_and_errors(own_spec, unset, monkeypatch):
+    """The second time Decider.run meets a mapping's keys in one order it makes their plan
+    (the values read straight into storage values); every later mapping with those keys,
+    good or bad, gets what Spec.run gives, its errors in the same words, a bad value met
+    the first or the second time alike."""
+    decider = own_spec.decider("CheckFPAdvSIMDEnabled64()")
+    base = next(s for s in consistent_states(40, seed=17) if s["PSTATE.nRW"] == 0 and s["PSTATE.EL"] != "EL0")
+    sig = tuple(base)
+    _same_as_spec_run(decider, base, unset)
+    assert decider._keyed[sig] is decider_module._SEEN
+    _same_as_spec_run(decider, dict(base), unset)
+    assert type(decider._keyed[sig]) is tuple  # the plan
+    good = [{**base, "VBAR_EL1": vbar, "VBAR_EL2": vbar, "VBAR_EL3": vbar}
+            for vbar in (0x0, 0x4008_0000, 0xFFFF_0000_0000_0000)]
+    wants = [SPEC.run(decider.call, state=state, unset=unset, use_decider=False) for state in good]
+    with monkeypatch.context() as m:  # well-formed values: the plan alone reads them, the tree answers
+        m.setattr(type(decider.reader()), "read", lambda *a: pytest.fail("the plan did not read the mapping"))
+        if unset == "error":  # (with "zero" the path reads bits the state leaves unset: Spec.run answers)
+            m.setattr(type(own_spec), "machine", lambda *a, **k: pytest.fail("the tree did not answer"))
+        for state, want in zip(good, wants, strict=True):
+            assert _fields(decider.run(state, unset=unset)) == _fields(want)
+    bad = [("PSTATE.EL", "EL9"), ("PSTATE.EL", "'111'"), ("PSTATE.EL", None), ("PSTATE.EL", 2.5),
+           ("SCR_EL3", 1 << 64), ("SCR_EL3", -1), ("SCR_EL3", True), ("PSTATE.nRW", 2), ("VBAR_EL1", "0x10"),
+           ("PSTATE.T", True), ("PSTATE.EL", "'11'"), ("PSTATE.EL", 1), ("CPACR_EL1", 0x30000),
+           ("SCR_EL3", "0b10000000001")]
+    for key, value in bad * 2:  # each (key, value) the first time, then again
+        state = {**base, key: value}
+        assert tuple(state) == sig
+        _same_as_spec_run(decider, state, unset)
+    assert type(decider._keyed[sig]) is tuple
+    # bits given twice (a register and its field), agreeing or not, in one key order
+    twice = {**base, "PSTATE": 0}
+    for el in ("EL1", "EL2", "EL1"):
+        _same_as_spec_run(decider, {**twice, "PSTATE.EL": el}, unset)
 
 
 def test_spec_run_answers_through_a_held_decider():

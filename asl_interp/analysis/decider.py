@@ -188,6 +188,13 @@ class Decider:
     _plans: dict[int, Any] = attrs.field(init=False, factory=dict, repr=False)
     _memo: dict[tuple, Outcome] = attrs.field(init=False, factory=dict, repr=False)
     _mergers: dict[tuple, Any] = attrs.field(init=False, factory=dict, repr=False)
+    #: a state mapping's keys in order -> _SEEN (met once), or their plan (met again):
+    #: ``(values, known, origin)``, ``values`` the reader's function of the mapping's values
+    #: giving the storage values over the profile's [state]
+    #: (:meth:`~asl_interp.machine.state.StateReader.merged`, a dict when it takes them all),
+    #: ``known`` and ``origin`` the set bits and the bits still the profile's, the same for
+    #: every mapping with those keys (:meth:`_merger`'s)
+    _keyed: dict[tuple, Any] = attrs.field(init=False, factory=dict, repr=False)
     _answer_fn: Any = attrs.field(init=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
@@ -214,12 +221,32 @@ class Decider:
         else, and every case the fast way cannot answer exactly, through ``Spec.run``'s own
         machine set-up (its errors in its words)."""
         if type(state) is dict and (unset == "error" or unset == "zero"):
-            given = (self._readers.get(False) or self.reader()).read(state)
+            sig = tuple(state)
+            plan = self._keyed.get(sig)
+            if plan is not None and plan is not _SEEN:
+                values = plan[0](*state.values())
+                if type(values) is dict:
+                    out = self._answer_fn(values, plan[1], plan[2], unset == "zero")
+                    if out is not None:
+                        return out
+                    # the same bits as the machine's: the tree cannot answer; the text runs
+                    return self._spec.run_on(self._spec.machine(self._profile_obj, state, unset=unset), self.call)
+                # a value the plan refuses (or bits given twice): the reader says what to do
+            reader = self._readers.get(False) or self.reader()
+            given = reader.read(state)
+            if plan is None:
+                if len(self._keyed) >= MEMO_OUTCOMES:
+                    self._keyed.clear()
+                self._keyed[sig] = _SEEN
             if given is not None:
-                out = (self._mergers.get(tuple(given)) or self._merger(tuple(given)))(given, unset == "zero")
+                values, known, origin = (self._mergers.get(tuple(given)) or self._merger(tuple(given)))(given)
+                if plan is _SEEN:
+                    # keys met a second time in this order: their plan (see _keyed)
+                    self._keyed[sig] = (reader.merged(sig, self._profile_state, {*self._profile_state, *given}, {}),
+                                        known, origin)
+                out = self._answer_fn(values, known, origin, unset == "zero")
                 if out is not None:
                     return out
-                # the same bits as the machine's: the tree cannot answer; the text runs
                 return self._spec.run_on(self._spec.machine(self._profile_obj, state, unset=unset), self.call)
         machine = self._spec.machine(self._profile_obj, state, unset=unset)
         values, known = machine.storage()
@@ -246,15 +273,17 @@ class Decider:
         answer exactly (bits the path examines are unset, a spec assertion fails, the state
         gives bits of the profile's ``[state]`` the tree keeps another value, the tree leaves
         the state to the text): then run ``Spec.run`` (or :meth:`run`) on the state."""
-        return (self._mergers.get(tuple(given)) or self._merger(tuple(given)))(given, unset != "error")
+        values, known, origin = (self._mergers.get(tuple(given)) or self._merger(tuple(given)))(given)
+        return self._answer_fn(values, known, origin, unset != "error")
 
     def _merger(self, storages: tuple[str, ...]) -> Any:
-        """``merge(given, zero) -> Outcome | None`` for a ``given`` with keys ``storages`` in
-        this order (kept): :meth:`_answer` for the profile's [state] with the given bits over
-        it (``origin``: the bits still the profile's), written as Python with the profile's
-        values folded in."""
+        """``merge(given) -> (values, known, origin)`` for a ``given`` with keys ``storages``
+        in this order (kept): what :meth:`_answer` takes for the profile's [state] with the
+        given bits over it (``origin``: the bits still the profile's), written as Python with
+        the profile's values folded in. ``known`` and ``origin`` depend on the given masks
+        alone, so one key order's are its plan's (see ``_keyed``)."""
         base_v, base_k, bits = self._base_values, self._base_known, self._profile_bits
-        lines = ["def merge(g, zero):"]
+        lines = ["def merge(g):"]
         lines += [f"    m{i}, b{i} = g[{st!r}]" for i, st in enumerate(storages)]
         given = {st: i for i, st in enumerate(storages)}
         values = [f"{st!r}: ({base_v[st]:#x} & ~m{i}) | b{i}" if st in base_v else f"{st!r}: b{i}"
@@ -267,10 +296,10 @@ class Decider:
         mine = [st for st in storages if st in bits]
         if mine:  # the state gives bits of registers the profile's [state] sets: those are not the profile's
             origin = [f"{st!r}: {m:#x} & ~m{given[st]}" if st in given else f"{st!r}: {m:#x}" for st, m in bits.items()]
-            lines.append(f"    return _answer(values, known, {{{', '.join(origin)}}}, zero)")
+            lines.append(f"    return values, known, {{{', '.join(origin)}}}")
         else:
-            lines.append("    return _answer(values, known, _bits, zero)")
-        ns: dict[str, Any] = {"_bits": bits, "_answer": self._answer_fn}
+            lines.append("    return values, known, _bits")
+        ns: dict[str, Any] = {"_bits": bits}
         exec(compile("\n".join(lines) + "\n", "<decider merge>", "exec"), ns)  # noqa: S102 - our own text
         if len(self._mergers) >= MEMO_OUTCOMES:
             self._mergers.clear()
@@ -315,6 +344,9 @@ class Decider:
         it (``{"PSTATE.EL": "EL1", "FPEXC.EN": 0, ...}``); unset bits are zero."""
         return self._spec.machine(self._profile_obj, state).storage()[0]
 
+
+#: Decider._keyed's mark of a key order met once (its plan is made when it comes again)
+_SEEN = object()
 
 #: Outcomes a Decider keeps for :meth:`Decider.run` (keyed by leaf and the bits its outcome
 #: depends on) before it empties the memo: bounded memory whatever the input.

@@ -476,7 +476,8 @@ class StateReader:
             return int(value)
         return None
 
-    def merged(self, sig: tuple, over: Mapping[str, tuple[int, int]], keep: Collection[str]) -> Any:
+    def merged(self, sig: tuple, over: Mapping[str, tuple[int, int]], keep: Collection[str],
+               check: Mapping[str, tuple[int, int]] | None = None) -> Any:
         """A function of the values of a mapping with keys ``sig`` (in that order), made
         once for them: the mapping read (as :meth:`read` reads it) over the bits ``over``
         sets beforehand (storage -> ``(mask, value)``; a bit the mapping gives replaces
@@ -484,7 +485,8 @@ class StateReader:
 
         - a dict storage -> int of the storages in ``keep`` that ``over`` or the mapping
           sets: ``over``'s value with the given bits in place (unset bits zero);
-        - False: the mapping is read, but gives a bit ``over`` sets another value;
+        - False: the mapping is read, but gives a bit ``check`` (by default ``over``) sets
+          another value;
         - an int ``j``: key ``j`` names nothing or its value is refused, while the keys
           before it are read together (each is taken, no bits given twice): the first key
           :func:`resolve_state` refuses taken alone, when ``read`` takes those before it;
@@ -492,9 +494,10 @@ class StateReader:
 
         Every value is checked as :meth:`read` checks it, so a dict or False means
         :meth:`read` takes the mapping."""
-        return self._source(sig, over, keep)
+        return self._source(sig, over, keep, over if check is None else check)
 
-    def _source(self, sig: tuple, over: Mapping[str, tuple[int, int]] | None, keep: Collection[str]) -> Any:
+    def _source(self, sig: tuple, over: Mapping[str, tuple[int, int]] | None, keep: Collection[str],
+                check: Mapping[str, tuple[int, int]] | None = None) -> Any:
         """The function of :meth:`_second` (``over`` None) or :meth:`merged`: each value
         checked in order (an int in range, or a string met before, costs one test; anything
         else goes to :meth:`_other`), then the result built from the values shifted into place."""
@@ -531,11 +534,11 @@ class StateReader:
             given = ", ".join(f"{s!r}: [{masks[s]:#x}, {' | '.join(b)}]" for s, b in parts.items())
             body.append(f"    return {{{given}}}")
         else:
-            assert over is not None
+            assert over is not None and check is not None
             for s, b in parts.items():
-                fixed = over.get(s, (0, 0))[0] & masks[s]
+                fixed = check.get(s, (0, 0))[0] & masks[s]
                 if fixed:
-                    body += [f"    if ({' | '.join(b)}) & {fixed:#x} != {over[s][1] & fixed:#x}:", "        return False"]
+                    body += [f"    if ({' | '.join(b)}) & {fixed:#x} != {check[s][1] & fixed:#x}:", "        return False"]
             entries = []
             for s in keep:
                 if s not in parts and s not in over:
