@@ -58,7 +58,11 @@ Guarantees:
   storage values with shifts and masks, reuses the leaf's own records where the leaf pins
   their values, and fills the state after entry with the leaf's
   :class:`~asl_interp.machine.after.AfterPlan`; outcomes (and paths made anew) are
-  memoised by the bits they depend on.
+  memoised by the bits they depend on, and each is made when first used
+  (:meth:`Outcome.later <asl_interp.machine.outcome.Outcome.later>`: until a field is read
+  a run costs the tree, the leaf's checks and the memo, not the records). A mapping's keys
+  met again in one order are read by a function made for them (``_keyed``), the values
+  checked as :class:`~asl_interp.machine.state.StateReader` checks them.
 - Building fails cleanly: a :class:`~asl_interp.errors.ProfileError` naming the question
   when the profile leaves an IMPLEMENTATION DEFINED answer or a CONSTRAINED UNPREDICTABLE
   choice open; :class:`DeciderUnsupported` (an ``ASLError``) when the exploration passes
@@ -217,9 +221,12 @@ class Decider:
         them), the fields read and each path step's reads filled in from the state.
 
         A flat mapping of well-formed names and values goes the fast way
-        (:class:`~asl_interp.machine.state.StateReader`, then :meth:`run_given`); anything
-        else, and every case the fast way cannot answer exactly, through ``Spec.run``'s own
-        machine set-up (its errors in its words)."""
+        (:class:`~asl_interp.machine.state.StateReader`, then what :meth:`run_given` does;
+        keys met again in the same order, their plan: see ``_keyed``); anything else, and
+        every case the fast way cannot answer exactly, through ``Spec.run``'s own machine
+        set-up (its errors in its words). The Outcome is made when first used
+        (:meth:`Outcome.later <asl_interp.machine.outcome.Outcome.later>`), the same in every
+        way as the one made at once."""
         if type(state) is dict and (unset == "error" or unset == "zero"):
             sig = tuple(state)
             plan = self._keyed.get(sig)
@@ -405,7 +412,8 @@ def _leaf_source(index: int, leaf: _Leaf, model: Any, profile_state: Mapping[str
     ``o``: the bits still the profile's; ``zero``: the ``zero`` unset policy. It returns None
     where only ``Spec.run`` can answer exactly (bits the tree examined unset, or with
     ``zero`` any bit the path read unset; a bit the path read that the profile's [state]
-    sets given another value), else the outcome (memoised by the bits it depends on). Each
+    sets given another value), else the outcome (memoised by the bits it depends on; made
+    by the text's second function, ``make(v, k, o, zero)``, when first used). Each
     read's value is ``(v[storage] >> shift) & width`` when its bits are set, else None; a
     read whose bits the leaf's classes or the profile's [state] pin to the value the
     exploration read is the leaf's own object; the state after entry is

@@ -4,7 +4,9 @@ In: what the :class:`~asl_interp.machine.machine.Machine` recorded during an eva
 Out: :class:`Outcome` (where the exception went, what was read, which branches decided it,
 which UNKNOWN values, IMPLEMENTATION DEFINED answers and CONSTRAINED UNPREDICTABLE choices
 were used), its JSON form (:meth:`Outcome.to_json`) and its one-line wording
-(:func:`outcome_line`): the one place an outcome is put into words.
+(:func:`outcome_line`): the one place an outcome is put into words. An Outcome may be made
+when first used (:meth:`Outcome.later`, for the decider's many runs whose outcomes are often
+never looked at); it is then the same in every way as one made at once.
 """
 
 from __future__ import annotations
