@@ -380,7 +380,7 @@ def _leaf_function(index: int, leaf: _Leaf, model: Any, profile_state: Mapping[s
                 model, After(out.after, {name: mask for name, (mask, _words) in out.after_unknown.items()},
                              out.after_copies, out.after_written),
                 target_state=out.target_state, el=el, mode=out.mode, memo=memo)
-    ns: dict[str, Any] = {"_memo": memo, "_MEMO": MEMO_OUTCOMES, "_Outcome": Outcome, "_later": Outcome.later,
+    ns: dict[str, Any] = {"_memo": memo, "_MEMO": MEMO_OUTCOMES, "_later": Outcome.later,
                           "_PathStep": PathStep,
                           "_new": tuple.__new__,
                           "_rep": _with_value, "_repath": _repath, "_fill": plan.fill_fn if plan is not None else None,
@@ -655,7 +655,7 @@ def _leaf_source(index: int, leaf: _Leaf, model: Any, profile_state: Mapping[str
         emit("    values, _unknown, copies, origins, view = _fill(v, k, _after, False)")
         fields.update(ec="view[0]", il="view[1]", iss="view[2]", pc="view[3]", vector_offset="view[4]",
                       vector="view[5]", after="values", after_unknown="origins", after_copies="copies")
-    emit(f"    return _Outcome({', '.join(fields.values())})")
+    emit(f"    return ({', '.join(fields.values())})  # Outcome's fields, in order")
     return "\n".join(lines) + "\n", names
 
 

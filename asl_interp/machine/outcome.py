@@ -158,12 +158,12 @@ class Outcome(_Later):
     after_written: dict[str, int] = attrs.field(factory=dict, hash=False)
 
     @classmethod
-    def later(cls, make: Callable[..., Outcome], *args: Any) -> Outcome:
-        """The Outcome ``make(*args)`` gives, made when one of its fields is first read (then
-        once: every field is taken from it). Until then it costs one small object; after,
-        it is that outcome in every way (fields, ``==``, hash, repr, JSON, pickling), so
-        ``make`` must give the same outcome whenever it is called (it may be called after
-        the caller's other work: it must depend on ``args`` alone)."""
+    def later(cls, make: Callable[..., tuple], *args: Any) -> Outcome:
+        """The Outcome ``Outcome(*make(*args))``, made when one of its fields is first read
+        (then once: ``make`` gives every field, in order). Until then it costs one small
+        object; after, it is that outcome in every way (fields, ``==``, hash, repr, JSON,
+        pickling), so ``make`` must give the same fields whenever it is called (it may be
+        called after the caller's other work: it must depend on ``args`` alone)."""
         out = _new(cls)
         _LATER.__set__(out, (make, args))
         return out
@@ -179,9 +179,7 @@ class Outcome(_Later):
         if later is None:
             raise AttributeError(f"'Outcome' object has no attribute {name!r}")
         make, args = later
-        full = make(*args)
-        for field in _FIELD_SLOTS.values():
-            field.__set__(self, field.__get__(full, Outcome))
+        _init(self, *make(*args))  # attrs' __init__ sets every field (a frozen class's own way)
         _LATER.__set__(self, None)
         return slot.__get__(self, Outcome)
 
@@ -257,11 +255,12 @@ class Outcome(_Later):
         return ", ".join(parts)
 
 
-#: The slots of Outcome's fields (their member descriptors: what __getattr__ fills) and of
-#: the maker of one made by Outcome.later (None once made, or never set).
+#: The slots of Outcome's fields (their member descriptors: which names __getattr__ makes)
+#: and of the maker of one made by Outcome.later (None once made, or never set).
 _FIELD_SLOTS = {f.name: Outcome.__dict__[f.name] for f in attrs.fields(Outcome)}
 _LATER = _Later.__dict__["_later"]
 _new = object.__new__
+_init = Outcome.__init__
 
 
 def _span_json(span: Span | None) -> dict[str, Any]:
