@@ -160,8 +160,8 @@ class Outcome(_Later):
     @classmethod
     def later(cls, make: Callable[..., tuple], *args: Any) -> Outcome:
         """The Outcome ``Outcome(*make(*args))``, made when one of its fields is first read
-        (then once: ``make`` gives every field, in order). Until then it costs one small
-        object; after, it is that outcome in every way (fields, ``==``, hash, repr, JSON,
+        (then once: ``make`` gives every field, in order). Until then it costs one object
+        with its slots empty; after, it is that outcome in every way (fields, ``==``, hash, repr, JSON,
         pickling), so ``make`` must give the same fields whenever it is called (it may be
         called after the caller's other work: it must depend on ``args`` alone)."""
         out = _new(cls)
