@@ -81,7 +81,6 @@ typically well under a second; at most :data:`SUBTREE_PATHS`). Public API:
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -754,11 +753,11 @@ def _paths(table: Sequence[_Leaf]) -> int:
 
 
 def _cache_key(spec: Any, call: str, prof: Profile) -> str:
-    from ..cache import input_key
+    from ..cache import input_key, key_hash
 
     files = sorted(Path(spec.path).rglob("*.asl")) + [Path(spec.path) / "registers.toml", Path(spec.path) / "spec.toml"]
     base = input_key([f for f in files if f.is_file()], "decider")
-    h = hashlib.sha256(f"{DECIDER_VERSION}\n{base}\n{call.strip()}\n".encode())
+    h = key_hash(f"{DECIDER_VERSION}\n{base}\n{call.strip()}\n".encode())
     h.update(repr((prof.name, sorted(prof.impdef.items(), key=repr), sorted(prof.constrained.items()),
                    prof.unknown_policy, sorted(prof.instruction.items(), key=repr),
                    sorted(prof.state.items(), key=repr))).encode())
