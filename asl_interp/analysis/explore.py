@@ -210,8 +210,13 @@ class ExploreMachine(Machine):
                  enums: Mapping[str, Sequence[str]] | None = None, max_branch_bits: int = DEFAULT_MAX_BRANCH_BITS,
                  sites: Mapping[Span, Any] | None = None, fix_option: str = "--set", observe: Iterable[str] = (),
                  stop_at_entry: bool = False, open_questions: bool = True, deferred: bool = False,
-                 open_state: Mapping[str, tuple[int, int]] | None = None, off_base: frozenset = frozenset()):
+                 open_state: Mapping[str, tuple[int, int]] | None = None, off_base: frozenset = frozenset(),
+                 call_memo: dict | None = None):
         self.choices = dict(choices)
+        #: the calls the generated code replays instead of running their text (see
+        #: :func:`~asl_interp.backend.runtime.replaying`): one dict for every run of an
+        #: exploration (one profile, one ``vary``), or None
+        self.call_memo = call_memo
         #: storage -> (mask, the profile's value): bits of the profile's [state] left open
         #: (unset, so examining them branches), see :func:`explore`; ``off_base``: the
         #: variables the search started off the profile's values (a run off them in any
@@ -414,6 +419,11 @@ class ExploreMachine(Machine):
 
     def known_answer(self, key: str, typ: TypeDesc) -> Any:
         return None if key in self.vary else super().known_answer(key, typ)
+
+    def fixed_answer(self, key: str) -> bool:
+        """Whether IMPLEMENTATION_DEFINED ``key`` has the same answer in every run that shares
+        :attr:`call_memo`: the profile's, not one the search branches over."""
+        return key not in self.vary and key in self.profile.impdef
 
     def impdef(self, key: str, typ: TypeDesc, span: Span | None) -> Any:
         if key in self.vary and key in self.profile.impdef:
@@ -899,6 +909,8 @@ class _Search:
         self.judge = _Judge(self.spec, self.call, self.prof, self.vary, self.permitted, self.enums) \
             if self.consistent else None
         self._start: tuple[dict[str, int], dict[str, int]] | None = None
+        #: the calls replayed across the runs (ExploreMachine.call_memo)
+        self.call_memo: dict = {}
 
     def __getstate__(self) -> dict[str, Any]:
         from ..lib.limits import LIMITS
@@ -979,7 +991,7 @@ class _Search:
                                  vary=self.vary, permitted=self.permitted, enums=self.enums,
                                  max_branch_bits=self.max_branch_bits, sites=self.facts.read_sites,
                                  fix_option=self.fix_option, stop_at_entry=self.stop_at_entry, deferred=True,
-                                 open_state=self.open_state, off_base=self.off_base)
+                                 open_state=self.open_state, off_base=self.off_base, call_memo=self.call_memo)
         if self.fixed:
             machine.apply_state(self.fixed)
         if part.leaves:  # its leaf's path shares the steps it has in common with the last one's

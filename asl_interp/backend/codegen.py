@@ -68,7 +68,7 @@ from .runtime import Generated, Sig, Snippet, TInfo
 __all__ = ["GENERATOR_VERSION", "Generated", "Generator", "Sig", "Snippet", "TInfo", "generate"]
 
 #: Bumped whenever the generated code's shape changes (part of the on-disk cache key).
-GENERATOR_VERSION = "codegen-9"
+GENERATOR_VERSION = "codegen-10"
 
 _counter = itertools.count()
 
@@ -299,7 +299,53 @@ class Generator:
             storage=dict(self.p.register_model.storage) if self.p.register_model is not None else {},
             filename=self.filename, call_sites=call_sites, reads_at=reads_at, stmts_at=stmts_at,
             storage_reads=storage_reads, branches=self.branches,
-            lines=self.lines_opt, direct=self.views is not None, uses_lazy=self.uses_lazy)
+            lines=self.lines_opt, direct=self.views is not None, uses_lazy=self.uses_lazy,
+            replayable=self.replayable() if self.branches and not self.lines_opt else {})
+
+    def replayable(self) -> dict[str, int]:
+        """The functions whose every call with the same arguments, under the same
+        IMPLEMENTATION DEFINED answers, does the same: python name -> the deepest nesting
+        of ASL calls a call of it makes (itself 1). By the text: a body that names no
+        register, no global variable and no array but its own, asks for no UNKNOWN, UNDEFINED,
+        UNPREDICTABLE or ``SEE``, and calls only such functions (no recursion) and the pure
+        primitives the generator inlines (``_PURE_INLINE``). What such a call records is
+        its decided branches (reading nothing) and its IMPLEMENTATION DEFINED questions,
+        which :func:`~asl_interp.backend.runtime.replaying` replays."""
+        impure = (ast.Unknown, ast.Undefined, ast.Unpredictable, ast.See, ast.ImpDefStmt)
+        callees: dict[str, set[str] | None] = {}
+        for name, info in self.infos.items():
+            called: set[str] | None = set()
+            for node in ast.walk(info.decl.body):
+                if isinstance(node, impure):
+                    called = None
+                    break
+                res = self.p.res.get(node)
+                if res is None:
+                    continue
+                if res.kind in ("call", "getter") and self.is_asl(res.func):
+                    called.add(self.fname(res.func))
+                elif res.kind in ("call", "getter"):
+                    if res.func.primitive is None or res.func.name not in _PURE_INLINE:
+                        called = None
+                        break
+                elif res.kind not in ("local", "const", "enum", "layoutfield", "recfield", "anyfield", "fields", "array") \
+                        or (res.kind == "array" and res.name is not None):
+                    called = None
+                    break
+            callees[name] = called
+        depth: dict[str, int | None] = {}
+
+        def depth_of(name: str) -> int | None:
+            if name not in depth:
+                depth[name] = None  # (a call back to it, while it is worked out, is recursion)
+                called = callees[name]
+                if called is not None:
+                    below = [depth_of(c) for c in called]
+                    if None not in below:
+                        depth[name] = 1 + max(below, default=0)
+            return depth[name]
+
+        return {name: d for name in self.infos if (d := depth_of(name)) is not None}
 
     def _assemble(self, chunks: list, filename: str | None = None) -> tuple[str, dict, dict, dict, dict]:
         filename = filename or self.filename

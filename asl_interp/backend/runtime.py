@@ -105,7 +105,9 @@ class Generated:
     variant: (file, line, column in bytes) of each ``R[storage]`` read of a register's bits
     -> ``(register, high, low, span)``, which names the read when the storage has no value
     for it: see :meth:`Module.run`), the form (``branches``, ``lines``, ``direct``,
-    ``uses_lazy``) and ``code``: ``source`` compiled (as ``filename``), in :mod:`marshal`'s
+    ``uses_lazy``), ``replayable`` (python name -> nesting depth: the functions whose calls
+    a World with a ``call_memo`` may replay, see :meth:`~asl_interp.backend.codegen.Generator.replayable`
+    and :func:`replaying`) and ``code``: ``source`` compiled (as ``filename``), in :mod:`marshal`'s
     form, filled in when the module is first executed, so that a module read from the cache
     runs without compiling (the cache's key covers the Python version, which fixes this form).
     """
@@ -113,7 +115,8 @@ class Generated:
     def __init__(self, source: str, objects: dict, infos: dict, asl_names: dict, consts: dict, members: frozenset,
                  globals: list, storage: dict, filename: str, call_sites: dict, reads_at: dict,
                  stmts_at: dict | None = None, storage_reads: dict | None = None, branches: bool = False,
-                 lines: bool = False, direct: bool = False, uses_lazy: bool = False, code: bytes = b""):
+                 lines: bool = False, direct: bool = False, uses_lazy: bool = False, code: bytes = b"",
+                 replayable: dict | None = None):
         self.source = source
         self.objects = objects
         self.infos = infos
@@ -131,6 +134,7 @@ class Generated:
         self.lines = lines
         self.direct = direct
         self.uses_lazy = uses_lazy
+        self.replayable = {} if replayable is None else replayable
         self.code = code
 
 
@@ -458,7 +462,7 @@ class Module:
         self.program = program
         self.filename = generated.filename
         ns: dict[str, Any] = dict(HELPERS)
-        ns.update({"_W": None, "_rb": None, "_wb": None, "_rt": None, "_LZ": [], "_RL": [],
+        ns.update({"_W": None, "_rb": None, "_wb": None, "_rt": None, "_LZ": [], "_RL": [], "_MEMO": None, "_MREC": [],
                    "_STEPS": DEFAULT_STEP_LIMIT, "_SLIM": DEFAULT_STEP_LIMIT, "_IB": limits.LIMITS.int_bits, "_DEPTH": 0, "_DMAX": DEFAULT_RECURSION_LIMIT})
         ns["_NS"] = ns
         ns["_STORAGE"] = generated.storage
@@ -474,6 +478,7 @@ class Module:
         self.busy = 0
         self._cands: dict[tuple[str, int], list] = {}
         self._observed: frozenset[str] = frozenset()
+        self._replaying = False
 
     def _exec(self, source: str, filename: str | None = None, generated: Any = None) -> None:
         """Run generated ``source`` in the module's namespace. ``generated``: the Generated
@@ -525,6 +530,16 @@ class Module:
             self._observe(observe)
         answers: dict = {}
         ask = world.impdef
+        # a World that keeps a call memo has the replayable functions' calls replayed
+        # (see replaying); what they ask is logged for each call being recorded
+        memo = getattr(world, "call_memo", None) if self.generated.replayable else None
+        if memo is not None and not self._replaying:
+            for pyname, depth in self.generated.replayable.items():
+                ns[pyname] = replaying(self, ns[pyname], pyname, depth)
+            self._replaying = True
+        ns["_MEMO"] = memo
+        recording = ns["_MREC"] = []
+        ns["_ANS"] = answers
 
         def impdef(key: Any, td: TypeDesc, span: Any, what: str | None, args: tuple | None = None) -> Any:
             # the same question has the same answer for the whole evaluation: the World is
@@ -533,6 +548,9 @@ class Module:
                 key = _impdef_key(key, args, td, world, span)
                 if not isinstance(key, str):  # the same answer for every value they can take
                     return checked_answer(td, key[0], what or "IMPLEMENTATION_DEFINED", span)
+            if recording:
+                for log in recording:
+                    log.append((key, td, span, what))
             hit = answers.get(key)
             if hit is not None and hit[0] is td:
                 return hit[1]
@@ -608,7 +626,8 @@ class Module:
         if self.busy:
             if world is ns["_W"]:
                 return thunk()
-            saved = {k: ns.get(k) for k in ("_W", "_rb", "_wb", "_rt", "_imp", "_RL", "_B", "_C", "_SC", "_L", "_R")}
+            saved = {k: ns.get(k) for k in ("_W", "_rb", "_wb", "_rt", "_imp", "_RL", "_B", "_C", "_SC", "_L", "_R",
+                                          "_MEMO", "_MREC", "_ANS")}
             self._bind(world)
             try:
                 return thunk()
@@ -905,6 +924,70 @@ def _observed(module: Module, fn: Any, sig: Any) -> Any:
 
     observed.__name__ = fn.__name__
     return observed
+
+
+#: the types of the arguments and results a replayed call may have (immutable values)
+_PLAIN = frozenset((int, bool, str))
+
+
+def replaying(module: Module, fn: Any, pyname: str, depth: int) -> Any:
+    """``fn`` (the generated function ``pyname``, one of :attr:`Generated.replayable`, whose
+    calls nest ``depth`` deep) replaying its calls for a World that keeps a call memo.
+
+    The World's ``call_memo`` (a dict, one per profile and set of open questions: the
+    exploration's) maps ``(pyname, arguments)`` to what the call did: its result, the steps
+    it counted, the branch steps it added to the World's ``path`` (they read nothing) and
+    the IMPLEMENTATION DEFINED questions it asked, in order. A call found there adds those
+    steps and asks those questions again (so the World records the first asking of each as
+    a run of the text does) instead of running the text; the text decides nothing else, so
+    the run goes on as it would. A call is recorded only when every question it asked has
+    an answer ``world.fixed_answer(key)`` says is the same for every run of the memo, its
+    arguments and result are immutable values, and it returned; a call that could pass the
+    step or nesting limits runs, to fail where the text does."""
+    ns = module.ns
+
+    def replayed(*args: Any) -> Any:
+        memo = ns["_MEMO"]
+        if memo is None:
+            return fn(*args)
+        for a in args:
+            if type(a) not in _PLAIN:
+                return fn(*args)
+        key = (pyname, args)
+        hit = memo.get(key)
+        if hit is not None:
+            result, steps, path, asks = hit
+            if ns["_STEPS"] >= steps and ns["_DEPTH"] + depth <= ns["_DMAX"]:
+                ns["_STEPS"] -= steps
+                if path:
+                    ns["_W"].path.extend(path)
+                if asks:  # (a question this evaluation answered already is asked again only to log it)
+                    answers, imp, logging = ns["_ANS"], ns["_imp"], ns["_MREC"]
+                    for ask in asks:
+                        had = answers.get(ask[0])
+                        if had is None or had[0] is not ask[1] or logging:
+                            imp(*ask)
+                return result
+            return fn(*args)
+        world = ns["_W"]
+        recording = ns["_MREC"]
+        log: list = []
+        recording.append(log)
+        first, before = len(world.path), ns["_STEPS"]
+        try:
+            result = fn(*args)
+        finally:
+            recording.pop()
+        if (type(result) in _PLAIN or type(result) is tuple and all(type(r) in _PLAIN for r in result)) \
+                and all(world.fixed_answer(ask[0]) for ask in log):
+            asks = {}  # each question once, where first asked: asking it again changes nothing
+            for ask in log:
+                asks.setdefault(ask[:2], ask)
+            memo[key] = (result, before - ns["_STEPS"], tuple(world.path[first:]), tuple(asks.values()))
+        return result
+
+    replayed.__name__ = fn.__name__
+    return replayed
 
 
 def to_value(value: Any, t: Any, n: int | None, name: str) -> Any:

@@ -1,0 +1,198 @@
+"""Replayed calls (backend.runtime.replaying): which functions the text lets a World replay,
+and that a replayed call leaves the World exactly as running its text does (branch steps,
+IMPLEMENTATION DEFINED answers recorded, step and nesting limits), in single runs and in
+whole explorations."""
+
+import json
+from pathlib import Path
+
+import pytest
+from eval_support import model_from
+
+from asl_interp.analysis import explore as explore_module
+from asl_interp.analysis.explore import explore, table_json
+from asl_interp.app.api import load_spec
+from asl_interp.backend.program import compile_program
+from asl_interp.errors import ASLRuntimeError
+from asl_interp.lib.values import Bits
+from asl_interp.lib.world import MemoryWorld
+from asl_interp.syntax.parser import parse
+
+TEXT = """
+// register: SCR_EL3 64 NS=0 EEL2=18
+constant bits(2) EL3 = '11';
+constant bits(2) EL2 = '10';
+integer counter;
+
+boolean HaveEL(bits(2) el)
+    if el IN {'01', '00'} then
+        return TRUE;
+    return boolean IMPLEMENTATION_DEFINED;
+
+bits(2) HighestEL()
+    if HaveEL(EL3) then
+        return EL3;
+    elsif HaveEL(EL2) then
+        return EL2;
+    return '01';
+
+integer Loop(integer n)
+    t = 0;
+    for i = 1 to n
+        t = t + i;
+    return t;
+
+boolean ReadsState()
+    return SCR_EL3.NS == '1';
+
+boolean CallsReader()
+    return HaveEL(EL2) && ReadsState();
+
+integer Unknown()
+    return integer UNKNOWN;
+
+integer Counts()
+    counter = counter + 1;
+    return counter;
+
+integer Down(integer n)
+    if n == 0 then
+        return 0;
+    return Down(n - 1);
+
+integer F(bits(2) el)
+    if HighestEL() == EL3 && SCR_EL3.NS == '1' then
+        return 1;
+    if HaveEL(el) then
+        return Loop(3);
+    return 4;
+"""
+
+
+class Replaying(MemoryWorld):
+    """A MemoryWorld that keeps its branch steps in ``path`` and replays calls from
+    ``call_memo``, every answer of its profile fixed."""
+
+    def __init__(self, prog, memo, fixed=True, **kw):
+        super().__init__(prog.register_model, registers={"SCR_EL3": 0}, **kw)
+        self.call_memo = memo
+        self.path = []
+        self.questions = []
+        self.fixed = fixed
+
+    def branch_since(self, span, condition, start, value):
+        self.path.append((span, condition, value, tuple(self.read_log()[start:])))
+        return value
+
+    def impdef(self, key, typ, span):
+        self.questions.append((key, span))
+        return super().impdef(key, typ, span)
+
+    def fixed_answer(self, key):
+        return self.fixed
+
+
+ANSWERS = {"HaveEL(EL3)": False, "HaveEL(EL2)": True}
+
+
+@pytest.fixture(scope="module")
+def prog():
+    return compile_program([parse(TEXT, "t.asl")], model_from(TEXT))
+
+
+def replayable(prog):
+    generated = prog.module(True, False).generated
+    return {generated.asl_names[name]: depth for name, depth in generated.replayable.items()}
+
+
+def test_the_text_decides_which_calls_replay(prog):
+    # only functions of their arguments and IMPLEMENTATION DEFINED answers, with their depth
+    assert replayable(prog) == {"HaveEL": 1, "HighestEL": 2, "Loop": 1}
+    # the forms that record nothing have nothing to replay
+    assert prog.module(False, False).generated.replayable == {}
+    assert prog.module(True, True).generated.replayable == {}
+
+
+def events(world):
+    return [(c, v, r) for _s, c, v, r in world.path], [(k, s.line) for k, s in world.questions]
+
+
+def test_a_replayed_call_records_what_running_it_records(prog):
+    plain = Replaying(prog, None, impdefs=ANSWERS)
+    assert prog.call("F", [Bits(2, 2)], plain, instrumented=True, lines=False) == 6
+    memo = {}
+    first = Replaying(prog, memo, impdefs=ANSWERS)
+    assert prog.call("F", [Bits(2, 2)], first, instrumented=True, lines=False) == 6
+    assert memo  # recorded
+    again = Replaying(prog, memo, impdefs=ANSWERS)
+    assert prog.call("F", [Bits(2, 2)], again, instrumented=True, lines=False) == 6
+    assert events(plain) == events(first) == events(again)
+    assert events(again) == ([("el IN {'01', '00'}", False, ()), ("HaveEL(EL3)", False, ()),
+                              ("el IN {'01', '00'}", False, ()), ("HaveEL(EL2)", True, ()),
+                              ("HighestEL() == EL3", False, ()), ("HighestEL() == EL3 && SCR_EL3.NS == '1'", False, ()),
+                              ("el IN {'01', '00'}", False, ()), ("HaveEL(el)", True, ())],
+                             [("HaveEL(EL3)", 10), ("HaveEL(EL2)", 10)])
+
+
+def test_a_replayed_call_does_not_run_its_text(prog):
+    memo = {}
+    prog.call("F", [Bits(2, 2)], Replaying(prog, memo, impdefs=ANSWERS), instrumented=True, lines=False)
+    (key,) = [k for k in memo if prog.module(True, False).generated.asl_names[k[0]] == "Loop"]
+    result, *rest = memo[key]
+    memo[key] = (result + 100, *rest)  # what the memo says is what the call gives
+    assert prog.call("F", [Bits(2, 2)], Replaying(prog, memo, impdefs=ANSWERS), instrumented=True, lines=False) == 106
+
+
+def test_calls_asking_open_questions_are_not_recorded(prog):
+    memo = {}
+    world = Replaying(prog, memo, fixed=False, impdefs=ANSWERS)
+    assert prog.call("F", [Bits(2, 2)], world, instrumented=True, lines=False) == 6
+    # Loop asks nothing: its call is recorded; HaveEL and HighestEL asked open questions
+    assert {prog.module(True, False).generated.asl_names[k[0]] for k in memo} == {"Loop"}
+
+
+def test_limits_fail_where_the_text_fails(prog):
+    def outcome(memo, steps=1000, depth=400):
+        world = Replaying(prog, memo, impdefs=ANSWERS)
+        try:
+            return prog.call("F", [Bits(2, 2)], world, instrumented=True, lines=False, step_limit=steps,
+                             recursion_limit=depth), events(world)
+        except ASLRuntimeError as err:
+            return str(err), events(world)
+
+    memo = {}
+    outcome(memo)
+    assert memo
+    for steps in range(1, 14):
+        assert outcome(memo, steps=steps) == outcome(None, steps=steps)
+    for depth in range(1, 5):
+        assert outcome(memo, depth=depth) == outcome(None, depth=depth)
+    assert "step limit" in outcome(memo, steps=8)[0] and "recursion" in outcome(memo, depth=2)[0]
+
+
+SPEC_8 = "armv8.6"
+
+
+@pytest.mark.parametrize(("call", "profile"), [("CheckFPAdvSIMDEnabled64()", "v8.1-vhe"),
+                                               ("CheckCryptoEnabled32()", "aarch32-only")])
+def test_explorations_give_the_same_tables_with_and_without_replay(call, profile, monkeypatch):
+    spec = load_spec(SPEC_8)
+    replayed = json.dumps(table_json(explore(spec, call, profile=profile)), sort_keys=True, default=str)
+    # a World that calls no answer fixed records no call: every call runs its text
+    monkeypatch.setattr(explore_module.ExploreMachine, "fixed_answer", lambda self, key: False)
+    ran = json.dumps(table_json(explore(spec, call, profile=profile)), sort_keys=True, default=str)
+    assert replayed == ran
+
+
+def test_replay_keeps_open_answers_open():
+    spec = load_spec(Path(__file__).resolve().parent / "explore" / "spec")
+    profile = str(Path(__file__).resolve().parent / "explore" / "profile.toml")
+    for vary in ((), True):
+        tables = []
+        for fixed in (True, False):
+            with pytest.MonkeyPatch.context() as mp:
+                if not fixed:
+                    mp.setattr(explore_module.ExploreMachine, "fixed_answer", lambda self, key: False)
+                tables.append(json.dumps(table_json(explore(spec, "Gated()", profile=profile, vary=vary)),
+                                         sort_keys=True, default=str))
+        assert tables[0] == tables[1]
