@@ -26,6 +26,12 @@ How it works (re-execution depth-first search):
 - A run that ends (returns, or reaches an exception-entry boundary) is a *leaf*: value sets
   for everything the path examined. A run ending in a failed spec ``assert`` is an
   *infeasible* leaf. Any other error is the user's (a bad call, a profile typo) and is raised.
+- The calls of functions that depend only on their arguments and the profile's IMPLEMENTATION
+  DEFINED answers (``HaveEL``, ``HighestEL``..., found by the generator from the text) are run
+  once per exploration and replayed in later runs from one call memo shared by its runs
+  (:func:`~asl_interp.backend.runtime.replaying`): the same branch steps, the same answers
+  recorded, while every question they ask is the profile's to answer (a question the search
+  branches over keeps the call running).
 - With ``jobs`` > 1, an exploration that outlasts :data:`IN_PROCESS_SECONDS` hands the rest
   of its stack to worker processes, which share out the (independent) subtrees; their leaves
   are put back in the order the search in one process finds them (:func:`_explore_parallel`),
@@ -911,6 +917,7 @@ class _Search:
         self._start: tuple[dict[str, int], dict[str, int]] | None = None
         #: the calls replayed across the runs (ExploreMachine.call_memo)
         self.call_memo: dict = {}
+        self._verdicts: dict[frozenset, _Verdict] = {}
 
     def __getstate__(self) -> dict[str, Any]:
         from ..lib.limits import LIMITS
@@ -942,8 +949,14 @@ class _Search:
         return values, known
 
     def verdict(self, choices: dict[Var, Any]) -> _Verdict:
-        """The judge's verdict on the states of ``choices``."""
-        return self.judge.judge(choices, self.before(choices))
+        """The judge's verdict on the states of ``choices`` (a function of them: each choice
+        set is judged once, though a run's fork judges the parts it queues and the search
+        judges them again before it runs them)."""
+        key = frozenset(choices.items())
+        verdict = self._verdicts.get(key)
+        if verdict is None:
+            verdict = self._verdicts[key] = self.judge.judge(choices, self.before(choices))
+        return verdict
 
     def permitted(self, which: str) -> list[str]:
         """The Constraint members to explore for ``ConstrainUnpredictable(which)``."""
@@ -1050,7 +1063,7 @@ class _Search:
         # is left out there, with everything its run would have opened below it.
         opened: list[tuple[dict[Var, Any], bool]] = []
         for more in pending:
-            verdict = judge.judge(more, self.before(more))
+            verdict = self.verdict(more)
             for reason in verdict.reasons:
                 part.left_out[reason] = part.left_out.get(reason, 0) + 1
             if verdict.keep:

@@ -17,7 +17,9 @@ Emission options (one generated module per combination; the meaning is the same 
   value, reads)``: ``if``/``elsif``/``while``/``until`` conditions and if-expressions, each
   ``case`` arm tried (as ``"<subject> matches <pattern>"``, with the reads of the subject),
   and the left operand of ``&&``/``||`` when it decides the result alone; ``reads`` is the
-  part of ``world.read_log()`` recorded while the condition was evaluated.
+  part of ``world.read_log()`` recorded while the condition was evaluated. Without ``lines``,
+  :attr:`Generated.replayable` names the functions whose calls a World keeping a call memo
+  may replay (:meth:`Generator.replayable`).
 - ``lines``: ``world.on_line(span)`` before each statement.
 - ``views``: the *direct-storage* variant for a World with a ``storage`` dict (a
   :class:`~asl_interp.backend.runtime.FlatWorld`, or a

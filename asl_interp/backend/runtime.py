@@ -21,6 +21,8 @@ Guarantees:
   among them with the call stack added.
 - A read of a local or global that no executed statement assigned is an ``ASLRuntimeError``
   naming the variable at the reading expression.
+- A World with a ``call_memo`` has the calls of the replayable functions replayed
+  (:func:`replaying`): it records what running their text records, and nothing else differs.
 """
 
 from __future__ import annotations
@@ -946,13 +948,12 @@ def replaying(module: Module, fn: Any, pyname: str, depth: int) -> Any:
     step or nesting limits runs, to fail where the text does."""
     ns = module.ns
 
+    plain = _PLAIN.issuperset
+
     def replayed(*args: Any) -> Any:
         memo = ns["_MEMO"]
-        if memo is None:
+        if memo is None or not plain(map(type, args)):
             return fn(*args)
-        for a in args:
-            if type(a) not in _PLAIN:
-                return fn(*args)
         key = (pyname, args)
         hit = memo.get(key)
         if hit is not None:
@@ -978,7 +979,7 @@ def replaying(module: Module, fn: Any, pyname: str, depth: int) -> Any:
             result = fn(*args)
         finally:
             recording.pop()
-        if (type(result) in _PLAIN or type(result) is tuple and all(type(r) in _PLAIN for r in result)) \
+        if (type(result) in _PLAIN or type(result) is tuple and plain(map(type, result))) \
                 and all(world.fixed_answer(ask[0]) for ask in log):
             asks = {}  # each question once, where first asked: asking it again changes nothing
             for ask in log:
