@@ -83,8 +83,6 @@ class Machine(World):
         #: end the evaluation at the call of an observed entry routine, through its boundary
         #: primitive, instead of running its text (comparing with a version that stops there)
         self.stop_at_entry = stop_at_entry
-        self._value: dict[str, int] = dict.fromkeys(model.storage_widths, 0)
-        self._known: dict[str, int] = dict.fromkeys(model.storage_widths, 0)
         self.reads: list[Read] = []
         self.writes: list[tuple[str, int, int, int, Span | None]] = []
         self.defaulted: list[Read] = []
@@ -108,10 +106,21 @@ class Machine(World):
         self.lines: list[Span] = []
         self.via_undefined = False
         check_profile_questions(model, profile, constants)
-        self.apply_state(profile.state, origin=f"profile {profile.name} [state]", written=True)
+        # The storage the profile's [state] gives, worked out for the last profile state and
+        # constants a machine of this model was made with (the runs of an exploration share
+        # them), and copied
+        consts = self.constants or None
+        start = model.memo.get("profile storage")
+        if start is None or start[0] is not profile.state or start[1] is not consts:
+            self._value: dict[str, int] = dict.fromkeys(model.storage_widths, 0)
+            self._known: dict[str, int] = dict.fromkeys(model.storage_widths, 0)
+            self.apply_state(profile.state, origin=f"profile {profile.name} [state]", written=True)
+            start = model.memo["profile storage"] = (profile.state, consts, self._value, self._known,
+                                                     {s: m for s, m in self._known.items() if m})
+        self._value, self._known = dict(start[2]), dict(start[3])
         #: storage -> the bits whose value is the profile's [state] one (a later state or a
         #: write by the text takes them over), and the reads that found such bits
-        self._from_profile: dict[str, int] = {s: m for s, m in self._known.items() if m}
+        self._from_profile: dict[str, int] = dict(start[4])
         self.profile_reads: list[Read] = []
         #: storage -> the bits the text wrote, and (value, known) before its first write
         self._written: dict[str, int] = {}
