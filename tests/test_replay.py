@@ -45,6 +45,13 @@ integer Loop(integer n)
 boolean ReadsState()
     return SCR_EL3.NS == '1';
 
+bits(2) ReadsFields()
+    return SCR_EL3.<EEL2,NS>;
+
+bits(2) Local()
+    bits(2) x = '01';
+    return x;
+
 boolean CallsReader()
     return HaveEL(EL2) && ReadsState();
 
@@ -107,7 +114,7 @@ def replayable(prog):
 
 def test_the_text_decides_which_calls_replay(prog):
     # only functions of their arguments and IMPLEMENTATION DEFINED answers, with their depth
-    assert replayable(prog) == {"HaveEL": 1, "HighestEL": 2, "Loop": 1}
+    assert replayable(prog) == {"HaveEL": 1, "HighestEL": 2, "Loop": 1, "Local": 1}
     # the forms that record nothing have nothing to replay
     assert prog.module(False, False).generated.replayable == {}
     assert prog.module(True, True).generated.replayable == {}

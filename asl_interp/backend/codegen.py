@@ -318,21 +318,25 @@ class Generator:
         for name, info in self.infos.items():
             called: set[str] | None = set()
             for node in ast.walk(info.decl.body):
-                if isinstance(node, impure):
-                    called = None
-                    break
-                res = self.p.res.get(node)
-                if res is None:
-                    continue
-                if res.kind in ("call", "getter") and self.is_asl(res.func):
-                    called.add(self.fname(res.func))
-                elif res.kind in ("call", "getter"):
-                    if res.func.primitive is None or res.func.name not in _PURE_INLINE:
+                # (the fields of ``X.<A,B>`` are nodes of their own, beside the tree)
+                for part in (node, *self.p.parts.get(node, ())) if isinstance(node, ast.Fields) else (node,):
+                    if isinstance(part, impure):
                         called = None
                         break
-                elif res.kind not in ("local", "const", "enum", "layoutfield", "recfield", "anyfield", "fields", "array") \
-                        or (res.kind == "array" and res.name is not None):
-                    called = None
+                    res = self.p.res.get(part)
+                    if res is None:
+                        continue
+                    if res.kind in ("call", "getter") and self.is_asl(res.func):
+                        called.add(self.fname(res.func))
+                    elif res.kind in ("call", "getter"):
+                        if res.func.primitive is None or res.func.name not in _PURE_INLINE:
+                            called = None
+                            break
+                    elif res.kind not in ("local", "const", "enum", "layoutfield", "recfield", "anyfield", "fields",
+                                          "array") or (res.kind == "array" and res.name is not None):
+                        called = None
+                        break
+                if called is None:
                     break
             callees[name] = called
         depth: dict[str, int | None] = {}
