@@ -949,9 +949,13 @@ class _Search:
         return values, known
 
     def verdict(self, choices: dict[Var, Any]) -> _Verdict:
-        """The judge's verdict on the states of ``choices`` (a function of them: each choice
+        """The judge's verdict on the states of ``choices`` (what a run's fork asks)."""
+        return self._judged(choices)
+
+    def _judged(self, choices: dict[Var, Any]) -> _Verdict:
+        """The judge's verdict on the states of ``choices``, a function of them: each choice
         set is judged once, though a run's fork judges the parts it queues and the search
-        judges them again before it runs them)."""
+        judges them again before it runs them."""
         key = frozenset(choices.items())
         verdict = self._verdicts.get(key)
         if verdict is None:
@@ -1063,7 +1067,7 @@ class _Search:
         # is left out there, with everything its run would have opened below it.
         opened: list[tuple[dict[Var, Any], bool]] = []
         for more in pending:
-            verdict = self.verdict(more)
+            verdict = self._judged(more)
             for reason in verdict.reasons:
                 part.left_out[reason] = part.left_out.get(reason, 0) + 1
             if verdict.keep:
