@@ -70,7 +70,7 @@ from .runtime import Generated, Sig, Snippet, TInfo
 __all__ = ["GENERATOR_VERSION", "Generated", "Generator", "Sig", "Snippet", "TInfo", "generate"]
 
 #: Bumped whenever the generated code's shape changes (part of the on-disk cache key).
-GENERATOR_VERSION = "codegen-10"
+GENERATOR_VERSION = "codegen-11"
 
 _counter = itertools.count()
 
@@ -132,6 +132,17 @@ def _mask(w: int) -> int:
 
 
 _SHIFTED_BITS = re.compile(r"\(\((?P<x>[^()]*) >> (?P<s>\d+)\) & (?P<m>\d+)\)")
+
+
+def _part(value: str, shift: int, w: int, total: int) -> str:
+    """Bits ``shift + w - 1 : shift`` of ``value``, a ``bits(total)`` value (within its width,
+    as every bits value is), taken down: no shift for the lowest part and no mask for the
+    highest, so the one part of a single-slice assignment is the value itself."""
+    if shift == 0:
+        return value if w == total else f"({value} & {_mask(w)})"
+    if shift + w == total:
+        return f"({value} >> {shift})"
+    return f"(({value} >> {shift}) & {_mask(w)})"
 
 
 def _bit_test(code: str, other: str, op: str) -> str | None:
@@ -1162,10 +1173,10 @@ class _FuncGen(ast.Visitor):
                 raise GenerationError(f"fields of unknown width at {target.span}")
             tmp = self.new_tmp()
             self.emit(lv, f"{tmp} = {code}")
-            shift = sum(widths)
+            total = shift = sum(widths)
             for part, w in zip(parts, widths):
                 shift -= w
-                self.store(part, f"(({tmp} >> {shift}) & {_mask(w)})", BITS(w), lv, converted=True)
+                self.store(part, _part(tmp, shift, w, total), BITS(w), lv, converted=True)
             return
         if isinstance(target, ast.SliceExpr):
             ranges = self.const_slices(target)
@@ -1174,7 +1185,7 @@ class _FuncGen(ast.Visitor):
                 return
             tmp = self.new_tmp()
             self.emit(lv, f"{tmp} = {code}")
-            shift = sum(hi - lo + 1 for hi, lo in ranges)
+            total = shift = sum(hi - lo + 1 for hi, lo in ranges)
             base = target.base
             bres = self.p.res.get(base)
             if isinstance(base, ast.Index) and bres is not None and bres.kind == "regarray":
@@ -1182,12 +1193,12 @@ class _FuncGen(ast.Visitor):
                 self.emit(lv, f"{reg} = {self.element(base)}")
                 for hi, lo in ranges:
                     shift -= hi - lo + 1
-                    self.emit(lv, f"_wb({reg}, {hi}, {lo}, (({tmp} >> {shift}) & {_mask(hi - lo + 1)}), "
+                    self.emit(lv, f"_wb({reg}, {hi}, {lo}, {_part(tmp, shift, hi - lo + 1, total)}, "
                                   f"{self.g.span(target)})")
                 return
             for hi, lo in ranges:
                 shift -= hi - lo + 1
-                piece = f"(({tmp} >> {shift}) & {_mask(hi - lo + 1)})"
+                piece = _part(tmp, shift, hi - lo + 1, total)
                 if isinstance(base, ast.Var) and bres is not None and bres.kind == "reg":
                     self.wr(lv, bres.name, hi, lo, piece, target)
                 elif isinstance(base, ast.Field) and bres is not None and bres.kind == "regfield":
