@@ -17,7 +17,8 @@ Guarantees:
 - Source lines are looked up in a registry that the parser fills (:func:`remember_source`);
   files not in it are read from disk; when neither works the caret block is left out.
 - Messages share their small wordings from here: a line's text (:func:`line_text`), a long
-  value cut short (:func:`shorten`, :func:`clip`), a suggestion (:func:`did_you_mean`).
+  value cut short (:func:`shorten`, :func:`clip`), a count of things (:func:`plural`), a
+  suggestion (:func:`did_you_mean`).
 """
 
 from __future__ import annotations
@@ -225,6 +226,12 @@ def shorten(text: str, most: int = 60, *, quote: bool = False) -> str:
     long it was; as a Python literal when ``quote``."""
     show = repr if quote else str
     return show(text) if len(text) <= most else show(text[:most]) + f"... ({len(text):,} characters)"
+
+
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """``n`` and ``word``, which takes an ``s`` (or is ``many``) unless ``n`` is 1: ``1 path``,
+    ``2 paths``, ``3 classes``."""
+    return f"{n} {word if n == 1 else many or word + 's'}"
 
 
 def clip(text: str, width: int) -> str:

@@ -503,9 +503,9 @@ def test_storage_before_is_the_state_before_the_first_write(machine):
 
 @given(st.integers(0, (1 << 130) - 1))
 def test_runs_of_a_mask_are_its_maximal_runs_of_set_bits(mask):
-    from asl_interp.machine.machine import _runs
+    from asl_interp.lib.values import bit_runs
 
-    runs = _runs(mask)
+    runs = bit_runs(mask)
     assert sum(((1 << w) - 1) << lo for lo, w in runs) == mask
     assert all(w > 0 for _lo, w in runs)
     # in order, and never touching: each run ends below a clear bit

@@ -68,7 +68,7 @@ from typing import Any
 
 import attrs
 
-from ..errors import ASLError, Span, UsageError, did_you_mean
+from ..errors import ASLError, Span, UsageError, did_you_mean, plural
 from ..lib.values import spread_bits
 from ..machine.outcome import Outcome, PathStep
 from ..machine.profile import Profile
@@ -85,7 +85,6 @@ from .explore import (
     minimal_names,
     ordinary,
     outcome_json,
-    plural,
     relevant_fields,
     outcome_text,
     show_name,
@@ -912,7 +911,7 @@ def render_crosscheck(result: CrossCheckResult) -> str:
                    + "  ".join(f"{k}={_show(table, k, v)}" for k, v in facts.items()))
     for i, d in enumerate(result.disagreements, 1):
         out.append("")
-        more = f"  (and {d.count - 1} more state{'s' if d.count != 2 else ''} like it)" if d.count > 1 else ""
+        more = f"  (and {plural(d.count - 1, 'more state')} like it)" if d.count > 1 else ""
         out.append(f"[{i}] state: " + ("  ".join(f"{show_name(k)}={_show(table, k, v)}" for k, v in d.state.items())
                                       or "(the fixed state)") + more)
         out.append(f"    spec:  {outcome_text(d.outcome)}")

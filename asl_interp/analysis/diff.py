@@ -49,7 +49,7 @@ from typing import Any
 
 import attrs
 
-from ..errors import ASLError, StateError, UsageError, line_text
+from ..errors import ASLError, StateError, UsageError, line_text, plural
 from ..machine.outcome import Outcome, PathStep
 from ..machine.state import flatten_state, resolve_state
 from .explore import (
@@ -590,10 +590,6 @@ def outcome_words(outcome: Outcome | None, error: ASLError | None, root: Any) ->
     return f"assertion failed{where}: {error.message if error else '?'}"
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
-
-
 def fixed_text(result: DiffResult) -> str:
     """The fixed state as ``NAME=VALUE, ...`` (a name only one version has says which)."""
     return ", ".join(f"{k}={v}" + (f" ({result.only_fixed[k]} only)" if k in result.only_fixed else "")
@@ -611,7 +607,7 @@ def diff_head(result: DiffResult) -> tuple[str, str]:
     if result.up_to_entry:
         scope += "; up to the exception-entry call, where " + " and ".join(
             s.name for s in result.sides if s.spec.boundary) + " stops"
-    sizes = f"{a.name}: {_plural(a.table.paths, 'path')}, {b.name}: {_plural(b.table.paths, 'path')}; {scope}"
+    sizes = f"{a.name}: {plural(a.table.paths, 'path')}, {b.name}: {plural(b.table.paths, 'path')}; {scope}"
     return head, sizes
 
 
@@ -627,8 +623,8 @@ def classes_text(result: DiffResult) -> str:
     """How many classes (and states) differ, with the explorations' sizes."""
     total = sum(c.states for c in result.classes)
     n = len(result.classes)
-    return (f"{n} class{'es' if n != 1 else ''} of states differ{'s' if n == 1 else ''} "
-            f"({total} state{'s' if total != 1 else ''}; {diff_head(result)[1]})")
+    return (f"{plural(n, 'class', 'classes')} of states differ{'s' if n == 1 else ''} "
+            f"({plural(total, 'state')}; {diff_head(result)[1]})")
 
 
 def render_diff(result: DiffResult) -> str:
@@ -642,7 +638,7 @@ def render_diff(result: DiffResult) -> str:
     for n, cls in enumerate(result.classes, 1):
         out.append("")
         shown = "  ".join(class_state_text(result, cls))
-        out.append(f"[{n}] {cls.states} state{'s' if cls.states != 1 else ''}, e.g. {shown or '(no open state)'}")
+        out.append(f"[{n}] {plural(cls.states, 'state')}, e.g. {shown or '(no open state)'}")
         apart = outcomes_apart(*cls.outcomes) if None not in cls.outcomes else None
         for side, (outcome, error, steps) in enumerate(zip(cls.outcomes, cls.errors, cls.decisive)):
             root = result.sides[side].table.spec_root

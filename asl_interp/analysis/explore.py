@@ -73,11 +73,12 @@ from ..errors import (
     Span,
     StateError,
     UsageError,
+    plural,
     source_line,
     suggest,
 )
 from ..lib.collector import collector_off
-from ..lib.values import mask_bits, spread_bits
+from ..lib.values import bit_runs, mask_bits, spread_bits
 from ..lib.world import InstructionEnded, Read, TypeDesc
 from ..machine.machine import Machine
 from ..machine.outcome import Outcome, PathStep, compared_outcome, equal_steps
@@ -167,20 +168,6 @@ class Var:
     kind: str
     key: str
     mask: int = 0
-
-
-def _runs_of(mask: int) -> list[tuple[int, int]]:
-    """Contiguous bit runs ``(high, low)`` of ``mask``."""
-    out = []
-    b = 0
-    while mask >> b:
-        if mask >> b & 1:
-            lo = b
-            while mask >> (b + 1) & 1:
-                b += 1
-            out.append((b, lo))
-        b += 1
-    return out
 
 
 def off_profile(choices: Mapping[Var, Any], open_state: Mapping[str, tuple[int, int]]) -> frozenset[Var]:
@@ -285,8 +272,8 @@ class ExploreMachine(Machine):
         for var, cls in self.choices.items():
             if var.kind == "state":
                 value = min(cls)
-                for high, low in _runs_of(var.mask):
-                    self._store(var.key, high, low, (value >> low) & ((1 << (high - low + 1)) - 1))
+                for low, width in bit_runs(var.mask):
+                    self._store(var.key, low + width - 1, low, (value >> low) & ((1 << width) - 1))
                 if len(cls) > 1:
                     self.classes.setdefault(var.key, []).append(var)
 
@@ -1518,9 +1505,9 @@ def _leaf(machine: ExploreMachine, choices: dict[Var, Any], outcome: Outcome | N
     # the path all the same.
     for storage, held in by_storage.items():
         for var, cls in held:
-            for high, low in _runs_of(var.mask & ~named.get(storage, 0)):
-                name = machine.model.bits_name(storage, high, low)
-                fields[name] = frozenset((v >> low) & ((1 << (high - low + 1)) - 1) for v in cls)
+            for low, width in bit_runs(var.mask & ~named.get(storage, 0)):
+                name = machine.model.bits_name(storage, low + width - 1, low)
+                fields[name] = frozenset((v >> low) & ((1 << width) - 1) for v in cls)
                 explored.add(name)
     for key, value, _span in machine.impdefs:
         if ("impdef", key) in answered:
@@ -2338,7 +2325,7 @@ def render_table(table: DecisionTable) -> str:
     for rows in groups.values():
         out.append("")
         summary = outcome_text(rows[0].outcome)
-        out.append(f"== {summary}  ({len(rows)} path{'s' if len(rows) != 1 else ''})")
+        out.append(f"== {summary}  ({plural(len(rows), 'path')})")
         for row in rows:
             n += 1
             fields = "  ".join(f"{show_name(k)}={show_values(k, v, table.widths, table.names)}"
@@ -2362,11 +2349,6 @@ def render_table(table: DecisionTable) -> str:
         out.append("")
         out.append(render_coverage(table))
     return "\n".join(out)
-
-
-def plural(n: int, word: str) -> str:
-    """``1 path``, ``2 paths``."""
-    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 def on_paths(n: int) -> str:

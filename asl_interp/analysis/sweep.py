@@ -47,7 +47,7 @@ from typing import Any, BinaryIO, NamedTuple
 
 import attrs
 
-from ..errors import ASLError, Span, UsageError, display_path, render
+from ..errors import ASLError, Span, UsageError, display_path, plural, render
 from ..lib.inputs import MAX_DIGITS, json_error, loads_json_state
 from ..machine.outcome import Outcome, outcome_line
 from ..machine.profile import Profile
@@ -456,7 +456,7 @@ class Tally:
     def render(self) -> str:
         """The tally text (see the class docstring)."""
         states, errors, outcomes = self.states, self.errors, self.outcomes
-        head = f"{states} state{'s' if states != 1 else ''}, {errors} error{'s' if errors != 1 else ''}"
+        head = f"{plural(states, 'state')}, {plural(errors, 'error')}"
         width = max((len(str(n)) for n in outcomes.values()), default=1)
         return "\n".join([head + (":" if outcomes else "")]
                          + [f"  {n:>{width}}  {text}" for text, n in outcomes.most_common()])

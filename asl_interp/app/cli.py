@@ -33,7 +33,7 @@ import os
 import sys
 
 from ..lib.collector import freeze_for_good, frozen
-from ..errors import ASLAssertionError, ASLError
+from ..errors import ASLAssertionError, ASLError, plural
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # annotations only: a short command starts without importing typing
@@ -452,11 +452,10 @@ def _cmd_check(args: argparse.Namespace) -> int:
         print(err.render(), file=sys.stderr)
     if errors:
         count = max(len(broken), 1)
-        print(f"{len(errors)} {kind} error{'s' if len(errors) != 1 else ''} in {count} "
-              f"file{'s' if count != 1 else ''}")
+        print(f"{plural(len(errors), kind + ' error')} in {plural(count, 'file')}")
         return 1
     checked = "parsed and checked" if args.static else "parsed"
-    print(f"{len(files)} file{'s' if len(files) != 1 else ''} {checked}, no errors")
+    print(f"{plural(len(files), 'file')} {checked}, no errors")
     return 0
 
 

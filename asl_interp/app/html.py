@@ -48,7 +48,7 @@ from ..analysis.explore import (
     show_values,
     where_text,
 )
-from ..errors import Span, UsageError, display_path, line_text
+from ..errors import Span, UsageError, display_path, line_text, plural
 from ..lib.world import Read
 from ..machine.outcome import Outcome, PathStep, outcome_line
 from ..machine.outcome import show_value as show_asl
@@ -480,7 +480,7 @@ def crosscheck_page(spec: Any, result: Any, *, state: str | None = None, layout:
         })
     view = {"kind": "crosscheck", "agrees": result.agrees, "model": result.model_name, "paths": result.paths,
             "states": result.states, "model_reads": list(result.model_reads), "disagreements": cases}
-    verdict = "agrees" if result.agrees else f"disagrees in {len(cases)} case{'s' if len(cases) != 1 else ''}"
+    verdict = "agrees" if result.agrees else f"disagrees in {plural(len(cases), 'case')}"
     return _exploration_page(spec, src, table, state=state, layout=layout, kind="crosscheck", result=view,
                              extra_paths=extra_paths, title=f"{table.call}: model {result.model_name} {verdict}")
 
@@ -580,8 +580,8 @@ def _exploration_page(spec: Any, src: _Source, table: DecisionTable, *, state: s
         infeasible.append(src.at(inf.span, text=line_text(inf.span), message=inf.message, count=inf.count,
                                  example=example))
 
-    summary = (f"{table.paths} path{'s' if table.paths != 1 else ''}, {table.states} state"
-               f"{'s' if table.states != 1 else ''}, {sum(i.count for i in table.infeasible)} infeasible "
+    summary = (f"{plural(table.paths, 'path')}, {plural(table.states, 'state')}, "
+               f"{sum(i.count for i in table.infeasible)} infeasible "
                f"({table.runs} runs, {table.seconds:.2f}s)")
     if table.left_out:
         summary += "; " + left_out_text(table.left_out)
@@ -673,7 +673,7 @@ def diff_page(result: Any) -> str:
     view = {"kind": "diff", "differs": bool(result.classes), "summary": summary, "classes": classes,
             "seconds": f"{result.seconds:.2f}"}
     title = f"{result.call.strip()}: {a.name} → {b.name}: " + (
-        f"{len(classes)} class{'es' if len(classes) != 1 else ''} of states differ" if classes else "no state differs")
+        f"{plural(len(classes), 'class', 'classes')} of states differ" if classes else "no state differs")
     return _render({
         "kind": "diff",
         "title": title,

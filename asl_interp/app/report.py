@@ -31,7 +31,7 @@ from typing import Any
 import attrs
 
 from ..analysis.consistency import state_consistency
-from ..errors import ASLError, ASLStaticError, ErrorList, Span, UsageError, clip, did_you_mean, line_text, relpath, shorten, suggest
+from ..errors import ASLError, ASLStaticError, ErrorList, Span, UsageError, clip, did_you_mean, line_text, plural, relpath, shorten, suggest
 from ..lib.world import Read
 from ..machine.machine import Machine
 from ..machine.model import MachineModel
@@ -831,7 +831,7 @@ def render_registers(model: MachineModel, name: str | None = None) -> str:
         fw = max(len(f.name) for f in reg.fields.values())
         layouts = model.layouts.get(reg.name, {})
         for f in _fields_high_first(reg.fields.values()):
-            line = f"    {f.name:<{fw}}  {_positions(f.high, f.low):<8} {f.width} bit{'s' if f.width != 1 else ''}"
+            line = f"    {f.name:<{fw}}  {_positions(f.high, f.low):<8} {plural(f.width, 'bit')}"
             if layouts:
                 line = f"{line:<{fw + 25}} {f'only when {layouts[f.name]}' if f.name in layouts else 'in every layout'}"
             out.append(line)

@@ -267,6 +267,18 @@ def spread_bits(index: int, mask: int) -> int:
     return out
 
 
+def bit_runs(mask: int) -> list[tuple[int, int]]:
+    """``(lo, width)`` of each run of set bits in ``mask``, lowest first."""
+    out = []
+    while mask:
+        lo = (mask & -mask).bit_length() - 1
+        above = mask >> lo
+        width = ((above + 1) & ~above).bit_length() - 1  # the run's trailing ones
+        out.append((lo, width))
+        mask &= ~(((1 << width) - 1) << lo)
+    return out
+
+
 def _plain(x: Any) -> Any:
     return x.resolved() if isinstance(x, (Unset, Derived)) else x
 

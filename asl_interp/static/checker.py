@@ -48,7 +48,7 @@ from typing import Any
 
 import attrs
 
-from ..errors import ASLError, ASLStaticError, did_you_mean
+from ..errors import ASLError, ASLStaticError, did_you_mean, plural
 from ..lib.limits import LIMITS
 from ..lib.world import RegisterModel
 from ..syntax import ast
@@ -1124,7 +1124,7 @@ class _Checker(ast.Visitor):
             for a in args:
                 self.expr(a, scope, None)
             sigs = "; ".join(i.signature for i in infos)
-            self.error(f"{what} takes {_counts(infos, node)}, not {len(args)} argument{'s' if len(args) != 1 else ''} "
+            self.error(f"{what} takes {_counts(infos, node)}, not {plural(len(args), 'argument')} "
                        f"(declared: {sigs})", node)
             return None
         if len(cands) == 1:
