@@ -180,8 +180,10 @@ def test_limits_and_bad_input_are_clean_errors(spec):
         explore(spec, "Decide()", profile=PROFILE, fixed={"CTL.EN": 1}, max_branch_bits=1)
     with pytest.raises(StateError, match="did you mean 'MODE'"):
         explore(spec, "Decide()", profile=PROFILE, fixed={"CTL.MOD": 1})
-    with pytest.raises(UsageError, match="not an ASL call"):
+    with pytest.raises(UsageError, match="not an ASL call") as bad:
         explore(spec, "Decide(", profile=PROFILE)
+    # placed in the call's text, as run and diff place it: the rendering shows a caret there
+    assert (bad.value.span.file, bad.value.span.line) == ("<call>", 1)
 
 
 def test_progress_is_reported_to_the_caller_and_never_printed(spec, capsys):

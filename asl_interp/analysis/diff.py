@@ -461,14 +461,9 @@ def _folder(path: Any) -> str:
 
 def _check_call(spec: Any, call: str) -> None:
     from ..syntax import ast
-    from ..syntax.parser import parse_expression
+    from ..syntax.texts import call_expression
 
-    if not isinstance(call, str) or not call.strip():
-        raise UsageError("give the call to compare as ASL text, e.g. 'CheckVFPEnabled(TRUE)'")
-    try:
-        node = parse_expression(call.strip(), "<call>")
-    except ASLError as err:
-        raise UsageError(f"not an ASL call: {call!r}: {err.message}") from None
+    node = call_expression(call, "compare")
     if isinstance(node, ast.Call) and node.name not in spec.program.functions:
         raise UsageError(f"{spec.name} defines no function {node.name}; the call must exist in both versions")
 

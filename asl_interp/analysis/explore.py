@@ -85,6 +85,7 @@ from ..machine.outcome import Outcome, PathStep, compared_outcome, equal_steps
 from ..machine.profile import Profile
 from ..machine.state import flatten_state, locate_key, resolve_state
 from ..syntax import ast
+from ..syntax.texts import call_expression
 from .consistency import broken, entry_assertion, per_spec
 
 __all__ = [
@@ -810,7 +811,7 @@ def explore(spec: Any, call: str, *, profile: str | Path | Profile = "default",
     if not isinstance(jobs, int) or isinstance(jobs, bool) or jobs < 1:
         raise UsageError(f"jobs={jobs!r}: give a positive number of worker processes")
     start = time.monotonic()
-    _parse_call(spec, call)  # a UsageError in explore's words before any run
+    call_expression(call, "explore")  # a UsageError in explore's words before any run
     open_state = dict(open_state or {})
     search = _Search(spec, call, prof, fixed, vary_keys, coverage, max_paths, max_branch_bits, fix_option,
                      consistent, stop_at_entry, open_state, off_profile(from_choices or {}, open_state))
@@ -1445,18 +1446,6 @@ class _Judge:
             return verdict.reasons[0]
         finding = entry_assertion(self.spec, machine, err)
         return None if finding is None else f"{finding.rule.id} {finding.where[0]}"
-
-
-def _parse_call(spec: Any, call: str) -> ast.Expr:
-    """The call, parsed once (a UsageError when it is not an ASL expression)."""
-    from ..syntax.parser import parse_expression
-
-    if not isinstance(call, str) or not call.strip():
-        raise UsageError("give the call to explore as ASL text, e.g. 'CheckVFPEnabled(TRUE)'")
-    try:
-        return parse_expression(call.strip(), "<call>")
-    except ASLError as err:
-        raise UsageError(f"not an ASL call: {call!r}: {err.message}") from None
 
 
 def _leaf(machine: ExploreMachine, choices: dict[Var, Any], outcome: Outcome | None, err: ASLError | None) -> Leaf:

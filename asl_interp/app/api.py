@@ -49,11 +49,9 @@ from ..machine.profile import Profile, load_profile, profiles_dir
 from ..machine.state import Constants, StateFile
 from ..syntax import ast
 from ..syntax.source import exists, is_dir, is_file
+from ..syntax.texts import CALL_FILE, call_expression
 
 __all__ = ["Spec", "load_spec", "build_spec", "load_profile", "spec_versions", "check_profile", "diff"]
-
-#: The file name a call's text is parsed, traced and reported under (``<call>:1:5``).
-CALL_FILE = "<call>"
 
 _SPEC_KEYS = {"name", "description", "entry_points", "boundary", "entry", "undefined"}
 
@@ -152,7 +150,7 @@ class Spec:
         expression and to turn a syntax error into a UsageError); the program then parses,
         checks and compiles it once per program and reuses it on every later run."""
         if not isinstance(call, str):
-            _parse_call(call)  # raises the UsageError for anything but text
+            call_expression(call, "run")  # raises the UsageError for anything but text
         procedure = self.is_procedure_call(call)
         text = self._statement_text(call) if procedure else call.strip()
         steps = {"step_limit": LIMITS.steps, "recursion_limit": LIMITS.recursion}  # --max-steps, --limit
@@ -184,7 +182,7 @@ class Spec:
         from ..analysis.decider import build_decider, check_paths, paths_limit
 
         if not isinstance(call, str):
-            _parse_call(call)  # raises the UsageError for anything but text
+            call_expression(call, "run")  # raises the UsageError for anything but text
         limit = paths_limit(max_paths)
         prof = self.profile(profile)
         check_profile(self, prof)
@@ -203,7 +201,7 @@ class Spec:
         expression, then ``;`` (a trailing ``// comment`` would otherwise swallow the ``;``)."""
         known = self._call_kinds.get(("statement", call))
         if known is None:
-            span = _parse_call(call).span
+            span = call_expression(call, "run").span
             text = call.strip()
             if span is not None and span.end_line is not None and span.end_col is not None:
                 lines = text.split("\n")
@@ -219,7 +217,7 @@ class Spec:
         if isinstance(call, str):
             known = self._call_kinds.get(call)
             if known is None:
-                known = self.is_procedure_call(_parse_call(call))
+                known = self.is_procedure_call(call_expression(call, "run"))
                 if len(self._call_kinds) > 1000:
                     self._call_kinds.clear()
                 self._call_kinds[call] = known
@@ -232,19 +230,6 @@ def _decider_key(call: str, prof: Profile) -> tuple:
     """What :meth:`Spec.decider` keeps a decider under: the call's text and the profile's
     file and whole content (an edited profile is another one)."""
     return (call.strip(), prof.path, repr(prof))
-
-
-def _parse_call(text: str) -> ast.Expr:
-    """``text`` as an ASL expression (usually a call); UsageError when it is not one."""
-    from ..errors import ASLError
-    from ..syntax.texts import parse_expression
-
-    if not isinstance(text, str) or not text.strip():
-        raise UsageError("give the call to run as ASL text, e.g. 'CheckVFPEnabled(TRUE)'")
-    try:
-        return parse_expression(text.strip(), CALL_FILE)
-    except ASLError as err:
-        raise UsageError(f"not an ASL call: {err.message}", err.span) from None
 
 
 def spec_versions() -> list[str]:

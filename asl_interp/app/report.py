@@ -48,9 +48,9 @@ from ..machine.state import (
 )
 from ..machine.syndrome import describe as describe_syndrome
 from ..syntax import ast
+from ..syntax.texts import CALL_FILE
 
 __all__ = [
-    "CALL_FILE",
     "PreparedRun",
     "check_state_name",
     "parse_set_option",
@@ -65,12 +65,6 @@ __all__ = [
     "render_entries",
     "render_registers",
 ]
-
-#: The file name a CALL given on the command line is parsed (and reported) under: the same
-#: name :meth:`asl_interp.app.api.Spec.run_on` gives it, so every diagnostic about the CALL text
-#: (syntax, unknown function, argument count or type) names it the same way.
-CALL_FILE = "<call>"
-
 
 # ======================================================================================
 # Options -> machine

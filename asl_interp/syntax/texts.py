@@ -1,7 +1,8 @@
 """Short texts (a CALL, ``eval``'s CODE) parsed through the on-disk cache.
 
 In: ASL text (one expression, or statements) and the file name diagnostics give it.
-Out: the same AST :mod:`asl_interp.syntax.parser` builds for it.
+Out: the same AST :mod:`asl_interp.syntax.parser` builds for it; for a CALL
+(:func:`call_expression`), that AST or a UsageError placed where the text goes wrong.
 
 Guarantees: the result, and every error, is what the parser gives: on a miss this module
 calls it, on a hit the tree was built by it from exactly this text, file name and version of
@@ -15,10 +16,14 @@ from __future__ import annotations
 from typing import Any
 
 from .. import cache
-from ..errors import remember_source
+from ..errors import ASLError, UsageError, remember_source
 from . import ast
 
-__all__ = ["parse_expression", "parse_statements"]
+__all__ = ["CALL_FILE", "call_expression", "parse_expression", "parse_statements"]
+
+#: The file name a CALL's text is parsed, traced and reported under (``<call>:1:5``), by every
+#: command and API that takes one, so that each diagnostic about it names it the same way.
+CALL_FILE = "<call>"
 
 _SEEN: dict[tuple[str, str, str], Any] = {}
 
@@ -31,6 +36,18 @@ def parse_expression(text: str, filename: str = "<expr>") -> ast.Expr:
 def parse_statements(text: str, filename: str = "<stmt>") -> tuple[ast.Stmt, ...]:
     """:func:`asl_interp.syntax.parser.parse_statements`, through the cache. Raises ErrorList."""
     return _parsed("statements", text, filename)
+
+
+def call_expression(text: Any, doing: str) -> ast.Expr:
+    """The CALL ``text`` (what the caller is asked to ``doing``: ``run``, ``explore``...) as an
+    ASL expression, file name :data:`CALL_FILE`. UsageError when it is not text, or not an
+    expression: "not an ASL call" with the syntax error's message and place."""
+    if not isinstance(text, str) or not text.strip():
+        raise UsageError(f"give the call to {doing} as ASL text, e.g. 'CheckVFPEnabled(TRUE)'")
+    try:
+        return parse_expression(text.strip(), CALL_FILE)
+    except ASLError as err:
+        raise UsageError(f"not an ASL call: {err.message}", err.span) from None
 
 
 def _parsed(kind: str, text: str, filename: str) -> Any:
