@@ -92,6 +92,11 @@ class RegisterDef(Plain):
         _set(self, "width", width)
         _set(self, "fields", {} if fields is None else fields)
 
+    def field_at(self, high: int, low: int) -> str | None:
+        """The name of the field that is exactly bits ``high:low`` (the first declared one when
+        several names share the bits), else ``None``."""
+        return next((f.name for f in self.fields.values() if f.high == high and f.low == low), None)
+
 
 class RegisterModel(Plain):
     """The static register knowledge the compiler needs.
@@ -381,7 +386,6 @@ class MemoryWorld(World):
         self.lines: list[Span] = []
         self.branches: list[tuple[Span, str, Any, list[Read]]] = []
         self.undefined: list[Span | None] = []
-        self._fields: dict[tuple[str, int, int], str | None] = {}
 
     @property
     def storage(self) -> dict[str, int]:
@@ -415,20 +419,14 @@ class MemoryWorld(World):
         mask = self._masks[(register, high, low)] = ((1 << (high - low + 1)) - 1) << low
         return mask
 
-    def _field(self, register: str, high: int, low: int) -> str | None:
-        key = (register, high, low)
-        if key not in self._fields:
-            rd = self.register_model.registers[register]
-            self._fields[key] = next((f.name for f in rd.fields.values() if f.high == high and f.low == low), None)
-        return self._fields[key]
-
     def read_bits(self, register: str, high: int, low: int, span: Span | None) -> int:
         mask = self._masks.get((register, high, low)) or self._mask(register, high, low, span)
         if register not in self.registers and self.strict:
             raise StateError(f"{register} is read but has no value", span)
         value = (self.registers.get(register, 0) & mask) >> low
         if self.record:
-            self.reads.append(Read(register, self._field(register, high, low), high, low, value, span))
+            field = self.register_model.registers[register].field_at(high, low)
+            self.reads.append(Read(register, field, high, low, value, span))
         return value
 
     def write_bits(self, register: str, high: int, low: int, value: int, span: Span | None) -> None:

@@ -85,13 +85,11 @@ class MachineModel:
         return fld
 
     def field_named(self, register: str, high: int, low: int) -> str | None:
-        """The name of the field that is exactly bits ``high:low`` of ``register`` (the
-        first declared one when several names share the bits), else ``None``."""
+        """:meth:`RegisterDef.field_at` of ``register``, remembered."""
         key = ("field", register, high, low)
         memo = self.memo
         if key not in memo:
-            memo[key] = next((fld.name for fld in self.registers[register].fields.values()
-                              if fld.high == high and fld.low == low), None)
+            memo[key] = self.registers[register].field_at(high, low)
         return memo[key]
 
     def bits_name(self, register: str, high: int, low: int) -> str:
