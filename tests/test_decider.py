@@ -362,7 +362,7 @@ def test_readme_example(capsys):
     start = readme.index("```python\n", readme.index("The **decider**")) + len("```python\n")
     exec(readme[start:readme.index("```", start)], {})  # noqa: S102 - the README's own example
     printed = capsys.readouterr().out.splitlines()
-    assert printed[0] == printed[1] == "exception to EL1 (AArch32, Undef mode), vector offset 0x4, via UNDEFINED"
+    assert printed[0] == printed[1] == "UNDEFINED → Undefined Instruction exception in AArch32 Undefined mode at EL1"
     assert re.fullmatch(r"\d+ leaves; \d+ lines of generated Python", printed[2])
 
 

@@ -70,7 +70,7 @@ import attrs
 
 from ..errors import ASLError, Span, UsageError, did_you_mean, plural
 from ..lib.values import spread_bits
-from ..machine.outcome import Outcome, PathStep
+from ..machine.outcome import Outcome, PathStep, outcome_line
 from ..machine.profile import Profile
 from ..machine.state import bits_wide, resolve_state
 from ..syntax.source import exists, is_dir, is_file
@@ -86,7 +86,6 @@ from .explore import (
     ordinary,
     outcome_json,
     relevant_fields,
-    outcome_text,
     show_name,
     show_value,
     step_json,
@@ -914,7 +913,7 @@ def render_crosscheck(result: CrossCheckResult) -> str:
         more = f"  (and {plural(d.count - 1, 'more state')} like it)" if d.count > 1 else ""
         out.append(f"[{i}] state: " + ("  ".join(f"{show_name(k)}={_show(table, k, v)}" for k, v in d.state.items())
                                       or "(the fixed state)") + more)
-        out.append(f"    spec:  {outcome_text(d.outcome)}")
+        out.append(f"    spec:  {outcome_line(d.outcome)}")
         for step in d.decisive:
             out.append(f"             {step_line(step, table.spec_root)}")
         out.append(f"    model: {model_text(d.model)}")

@@ -50,7 +50,7 @@ from typing import Any
 import attrs
 
 from ..errors import ASLError, StateError, UsageError, line_text, plural
-from ..machine.outcome import Outcome, PathStep
+from ..machine.outcome import Outcome, PathStep, outcome_line
 from ..machine.state import flatten_state, resolve_state
 from .explore import (
     DEFAULT_MAX_PATHS,
@@ -60,7 +60,6 @@ from .explore import (
     json_value,
     outcome_json,
     outcome_key,
-    outcome_text,
     outcomes_apart,
     relpath,
     show_name,
@@ -579,7 +578,7 @@ def _names(sides: tuple[Side, Side]) -> dict[str, dict[int, str]]:
 def outcome_words(outcome: Outcome | None, error: ASLError | None, root: Any) -> str:
     """One version's answer for a class in words: the outcome, or the failed assertion."""
     if outcome is not None:
-        return outcome_text(outcome)
+        return outcome_line(outcome)
     span = error.span if error is not None else None
     where = f" at {relpath(span.file, root)}:{span.line}" if span is not None else ""
     return f"assertion failed{where}: {error.message if error else '?'}"

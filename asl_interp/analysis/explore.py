@@ -81,7 +81,7 @@ from ..lib.collector import collector_off
 from ..lib.values import bit_runs, mask_bits, spread_bits
 from ..lib.world import InstructionEnded, Read, TypeDesc
 from ..machine.machine import Machine
-from ..machine.outcome import Outcome, PathStep, compared_outcome, equal_steps
+from ..machine.outcome import Outcome, PathStep, compared_outcome, equal_steps, outcome_line
 from ..machine.profile import Profile
 from ..machine.state import flatten_state, locate_key, resolve_state
 from ..syntax import ast
@@ -578,7 +578,6 @@ def outcome_json(outcome: Outcome) -> dict[str, Any]:
     mode, exception, ec, vector_offset, via_undefined, il, iss, boundary, summary and value
     (as ASL writes it, or null)."""
     from ..lib.values import show
-    from ..machine.outcome import outcome_line
 
     out = outcome.head_json()
     out["il"] = outcome.il
@@ -587,13 +586,6 @@ def outcome_json(outcome: Outcome) -> dict[str, Any]:
     out["summary"] = outcome_line(outcome)
     out["value"] = None if outcome.value is None else show(outcome.value)
     return out
-
-
-def outcome_text(outcome: Outcome) -> str:
-    """The outcome in words, as ``run`` says it."""
-    from ..machine.outcome import outcome_line
-
-    return outcome_line(outcome)
 
 
 def outcome_key(outcome: Outcome) -> tuple:
@@ -2313,7 +2305,7 @@ def render_table(table: DecisionTable) -> str:
     n = 0
     for rows in groups.values():
         out.append("")
-        summary = outcome_text(rows[0].outcome)
+        summary = outcome_line(rows[0].outcome)
         out.append(f"== {summary}  ({plural(len(rows), 'path')})")
         for row in rows:
             n += 1
@@ -2477,7 +2469,7 @@ def render_property(result: PropertyResult, field: str | None = None) -> str:
             out.append("")
             out.append(f"state {'AB'[i]}: " + "  ".join(f"{show_name(k)}={show_value(k, v, table.widths, table.names)}"
                                                         for k, v in one.states[i].items()))
-            out.append(f"  outcome: {outcome_text(one.outcomes[i])}" + (f" ({apart[i]})" if apart else ""))
+            out.append(f"  outcome: {outcome_line(one.outcomes[i])}" + (f" ({apart[i]})" if apart else ""))
             for step in one.decisive[i]:
                 mark = "  <- paths part here" if one.diverge is not None and step.span == one.diverge.span else ""
                 out.append(f"    {step_line(step, table.spec_root)}{mark}")
@@ -2487,7 +2479,7 @@ def render_property(result: PropertyResult, field: str | None = None) -> str:
 def outcomes_apart(a: Outcome, b: Outcome) -> tuple[str, str] | None:
     """What tells ``a`` and ``b`` apart when they read the same in words (``--fine`` compares
     the syndrome, the vector and the PC too), for each: ``"PC 0x4, vector VBAR + 0x4"``."""
-    if outcome_text(a) != outcome_text(b):
+    if outcome_line(a) != outcome_line(b):
         return None
     shown = (("IL", "il", "{}"), ("ISS", "iss", "0x{:X}"), ("PC", "pc", "0x{:X}"), ("vector", "vector", "{}"))
     parts = [(name, fmt, getattr(a, attr), getattr(b, attr)) for name, attr, fmt in shown

@@ -31,9 +31,9 @@ from typing import Any
 
 import attrs
 
-from ..analysis.explore import DecisionTable, outcome_key, outcome_text, relpath
+from ..analysis.explore import DecisionTable, outcome_key, relpath
 from ..errors import clip, line_text, source_line
-from ..machine.outcome import PathStep, show_value
+from ..machine.outcome import PathStep, outcome_line, show_value
 
 __all__ = ["GRAPHVIZ_MAX_NODES", "Tree", "Node", "decision_tree", "diagram_svg"]
 
@@ -181,7 +181,7 @@ def decision_tree(table: DecisionTable) -> Tree:
                 key = outcome_key(row.outcome)
                 node = by_outcome.get(key)
                 if node is None:
-                    node = Node(new_id(), "leaf", outcome_text(row.outcome), edge=edge, group=groups[key])
+                    node = Node(new_id(), "leaf", outcome_line(row.outcome), edge=edge, group=groups[key])
                     nodes.append(node)
                     by_outcome[key] = node
                     out.append(node)

@@ -42,7 +42,6 @@ from ..analysis.explore import (
     DecisionTable,
     PropertyResult,
     left_out_text,
-    outcome_text,
     show_name,
     show_value,
     show_values,
@@ -443,7 +442,7 @@ def property_page(spec: Any, result: PropertyResult, *, layout: str = "auto") ->
             states.append({
                 "label": "AB"[i], "pid": pid,
                 "state": [(show_name(k), show_value(k, v, table.widths, table.names)) for k, v in cx.states[i].items()],
-                "outcome": outcome_text(cx.outcomes[i]),
+                "outcome": outcome_line(cx.outcomes[i]),
                 "decisive": [src.at(s.span, text=s.text, part=cx.diverge is not None and s.span == cx.diverge.span)
                              for s in cx.decisive[i]],
             })
@@ -474,7 +473,7 @@ def crosscheck_page(spec: Any, result: Any, *, state: str | None = None, layout:
         cases.append({
             "n": n, "pid": pid, "count": d.count,
             "state": [(show_name(k), show_value(k, v, table.widths, table.names)) for k, v in d.state.items()],
-            "spec": outcome_text(d.outcome),
+            "spec": outcome_line(d.outcome),
             "decisive": [src.at(s.span, text=s.text, part=False) for s in d.decisive],
             "model": model_text(d.model),
         })
@@ -531,7 +530,7 @@ def _exploration_page(spec: Any, src: _Source, table: DecisionTable, *, state: s
     for row in table.rows:
         key = table.same(row.outcome)
         if key not in outcomes:
-            outcomes[key] = {"index": len(outcomes), "text": outcome_text(row.outcome), "rows": 0, "states": 0}
+            outcomes[key] = {"index": len(outcomes), "text": outcome_line(row.outcome), "rows": 0, "states": 0}
         outcomes[key]["rows"] += 1
         outcomes[key]["states"] += row.leaves
 
@@ -564,15 +563,15 @@ def _exploration_page(spec: Any, src: _Source, table: DecisionTable, *, state: s
         fixed = "  ".join(f"{show_name(k)}={show_values(k, v, widths, names)}" for k, v in row.fields.items()
                           if k not in row.explored)
         rows_view.append({
-            "n": n, "id": pid, "group": group, "outcome": outcome_text(row.outcome), "cells": cells, "fixed": fixed,
+            "n": n, "id": pid, "group": group, "outcome": outcome_line(row.outcome), "cells": cells, "fixed": fixed,
             "states": row.leaves,
             "decisive": [src.at(s.span, text=s.text) for s in row.decisive],
         })
         rows_data.append({"id": pid, "o": group, "v": values})
         paths[pid] = _path_data(src, row.outcome, row.decisive, row.fields, widths, names,
-                                f"row {n}: {outcome_text(row.outcome)}", tree.row_nodes.get(n, []))
+                                f"row {n}: {outcome_line(row.outcome)}", tree.row_nodes.get(n, []))
     for pid, (outcome, steps, fields, label) in (extra_paths or {}).items():
-        paths[pid] = _path_data(src, outcome, steps, fields, widths, names, f"{label}: {outcome_text(outcome)}", [])
+        paths[pid] = _path_data(src, outcome, steps, fields, widths, names, f"{label}: {outcome_line(outcome)}", [])
 
     infeasible = []
     for inf in table.infeasible:

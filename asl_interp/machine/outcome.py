@@ -239,20 +239,8 @@ class Outcome(_Later):
         }
 
     def summary(self) -> str:
-        """One line in words: ``exception to EL2 (AArch64), class 0x07 ...`` or ``returned``."""
-        if self.kind != "exception":
-            return "returned (no exception)"
-        where = f"{self.target_el} ({self.target_state}" + (f", {self.mode} mode" if self.mode else "") + ")"
-        parts = [f"exception to {where}"]
-        if self.exception:
-            parts.append(self.exception)
-        if self.ec is not None:
-            parts.append(f"class 0x{self.ec:02X}")
-        if self.vector_offset is not None:
-            parts.append(f"vector offset 0x{self.vector_offset:X}")
-        if self.via_undefined:
-            parts.append("via UNDEFINED")
-        return ", ".join(parts)
+        """The outcome in ``run``'s words: :func:`outcome_line`."""
+        return outcome_line(self)
 
 
 #: The slots of Outcome's fields (their member descriptors: which names __getattr__ makes)
