@@ -166,16 +166,7 @@ class Unset(int):
     def __rshift__(self, k: Any) -> Any:
         if isinstance(k, Unset) or not isinstance(k, int):
             return int.__rshift__(self.resolved(), int(k))
-        parts = []
-        for lo, w, o, olo in self.parts:
-            lo -= k
-            if lo < 0:
-                w += lo
-                olo -= lo
-                lo = 0
-            if w > 0:
-                parts.append((lo, w, o, olo))
-        return Unset(int.__int__(self) >> k, self.mask >> k, tuple(parts))
+        return Unset(int.__int__(self) >> k, self.mask >> k, _shifted(self.parts, -k))
 
     def __add__(self, other: Any) -> Any:
         if type(other) is int and other == 0:
@@ -333,6 +324,20 @@ def _kept(parts: tuple, mask: int, ones: int) -> tuple:
     return parts if not mask & ones else _restrict(parts, ~ones)
 
 
+def _shifted(parts: tuple, k: int) -> tuple:
+    """Unset parts moved ``k`` bits up (down when negative), cut at bit 0."""
+    out = []
+    for lo, w, o, olo in parts:
+        lo += k
+        if lo < 0:
+            w += lo
+            olo -= lo
+            lo = 0
+        if w > 0:
+            out.append((lo, w, o, olo))
+    return tuple(out)
+
+
 def _restrict(parts: tuple, keep: int) -> tuple:
     """``parts`` cut to the bits set in ``keep`` (each run of kept bits of a part, in order)."""
     out = []
@@ -343,12 +348,7 @@ def _restrict(parts: tuple, keep: int) -> tuple:
         if m == whole:
             out.append(part)
             continue
-        while m:
-            start = (m & -m).bit_length() - 1
-            run = m >> start
-            length = ((run + 1) & ~run).bit_length() - 1  # the run's trailing ones
-            out.append((lo + start, length, o, olo + start))
-            m &= ~(((1 << length) - 1) << start)
+        out.extend((lo + start, length, o, olo + start) for start, length in bit_runs(m))
     return tuple(out)
 
 

@@ -25,7 +25,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from ..errors import ProfileError, Span, StateError, suggest
-from ..lib.values import Record, Unset, _restrict, bit_runs, settled
+from ..lib.values import Record, Unset, _restrict, _shifted, bit_runs, settled
 from ..lib.world import ExceptionEntry, InstructionEnded, Read, TypeDesc, World, mode_name, zero_value
 from .after import After, Copy, handler_view
 from .model import MachineModel
@@ -675,16 +675,3 @@ class UnsetRead:
         return Read(self.register, model.field_named(self.register, high, low), high, low, value, self.span,
                     model.bits_name(self.register, high, low))
 
-
-def _shifted(parts: tuple, k: int) -> tuple:
-    """Unset parts moved ``k`` bits up (down when negative), cut at bit 0."""
-    out = []
-    for lo, w, o, olo in parts:
-        lo += k
-        if lo < 0:
-            w += lo
-            olo -= lo
-            lo = 0
-        if w > 0:
-            out.append((lo, w, o, olo))
-    return tuple(out)
