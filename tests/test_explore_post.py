@@ -236,7 +236,7 @@ def test_a_leaf_shares_the_steps_it_has_in_common_with_the_leaf_before_it():
 def test_relpath_is_remembered_per_working_folder_for_relative_paths(tmp_path, monkeypatch):
     """relpath remembers its answers; a relative path is read from the working folder it is
     asked in, so moving elsewhere asks again."""
-    from asl_interp.analysis.explore import relpath
+    from asl_interp.errors import relpath
 
     for name in ("one", "two"):
         (tmp_path / name / "spec" / "sub").mkdir(parents=True)

@@ -49,7 +49,7 @@ from typing import Any
 
 import attrs
 
-from ..errors import ASLError, StateError, UsageError, line_text, plural
+from ..errors import ASLError, StateError, UsageError, line_text, plural, relpath
 from ..machine.outcome import Outcome, PathStep, outcome_line
 from ..machine.state import flatten_state, resolve_state
 from .explore import (
@@ -61,7 +61,6 @@ from .explore import (
     outcome_json,
     outcome_key,
     outcomes_apart,
-    relpath,
     show_name,
     show_value,
     step_json,

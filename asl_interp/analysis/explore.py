@@ -54,8 +54,6 @@ classes :class:`DecisionTable`, :class:`Row`, :class:`Infeasible`, :class:`Prope
 
 from __future__ import annotations
 
-import functools
-import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from itertools import chain, compress, count, repeat
@@ -74,6 +72,7 @@ from ..errors import (
     StateError,
     UsageError,
     plural,
+    relpath,
     source_line,
     suggest,
 )
@@ -2232,22 +2231,6 @@ def check_property(spec: Any, call: str, predicate: Callable[[Mapping[str, Any],
 # ======================================================================================
 # Rendering (the CLI prints these; tests read them)
 # ======================================================================================
-
-
-def relpath(file: str, root: Path) -> str:
-    """``file`` relative to the spec folder when inside it."""
-    return _relpath(file, root, "" if os.path.isabs(file) and root.is_absolute() else os.getcwd())
-
-
-@functools.lru_cache(maxsize=4096)
-def _relpath(file: str, root: Path, cwd: str) -> str:
-    # Remembered (by the working folder too where a path is relative: it resolves from
-    # there): a table names the same few files on every row, and resolving a path asks the
-    # file system.
-    try:
-        return str(Path(file).resolve().relative_to(root.resolve()))
-    except ValueError:
-        return file
 
 
 def show_value(name: str, value: Any, widths: Mapping[str, int], names: Mapping[str, Mapping[int, str]] | None = None) -> str:

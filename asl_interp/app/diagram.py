@@ -31,8 +31,8 @@ from typing import Any
 
 import attrs
 
-from ..analysis.explore import DecisionTable, outcome_key, relpath
-from ..errors import clip, line_text, source_line
+from ..analysis.explore import DecisionTable, outcome_key
+from ..errors import clip, line_text, relpath, source_line
 from ..machine.outcome import PathStep, outcome_line, show_value
 
 __all__ = ["GRAPHVIZ_MAX_NODES", "Tree", "Node", "decision_tree", "diagram_svg"]
