@@ -70,7 +70,7 @@ import attrs
 
 from ..errors import ASLError, Span, UsageError, did_you_mean, plural
 from ..lib.values import spread_bits
-from ..machine.outcome import Outcome, PathStep, outcome_line
+from ..machine.outcome import Outcome, PathStep, json_value, outcome_line
 from ..machine.profile import Profile
 from ..machine.state import bits_wide, resolve_state
 from ..syntax.source import exists, is_dir, is_file
@@ -80,7 +80,6 @@ from .explore import (
     Leaf,
     on_paths,
     explore,
-    json_value,
     left_out_text,
     minimal_names,
     ordinary,

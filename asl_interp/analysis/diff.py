@@ -50,14 +50,13 @@ from typing import Any
 import attrs
 
 from ..errors import ASLError, StateError, UsageError, line_text, plural, relpath
-from ..machine.outcome import Outcome, PathStep, outcome_line
+from ..machine.outcome import Outcome, PathStep, json_value, outcome_line
 from ..machine.state import flatten_state, resolve_state
 from .explore import (
     DEFAULT_MAX_PATHS,
     DecisionTable,
     Leaf,
     explore,
-    json_value,
     outcome_json,
     outcome_key,
     outcomes_apart,

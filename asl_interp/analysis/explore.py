@@ -80,7 +80,7 @@ from ..lib.collector import collector_off
 from ..lib.values import bit_runs, mask_bits, spread_bits
 from ..lib.world import InstructionEnded, Read, TypeDesc
 from ..machine.machine import Machine
-from ..machine.outcome import Outcome, PathStep, compared_outcome, equal_steps, outcome_line
+from ..machine.outcome import Outcome, PathStep, compared_outcome, equal_steps, json_value, outcome_line
 from ..machine.profile import Profile
 from ..machine.state import flatten_state, locate_key, resolve_state
 from ..syntax import ast
@@ -604,14 +604,6 @@ def unasked(table: DecisionTable, vary: Iterable[str] | bool) -> list[str]:
     asked = {var.key for leaf in chain(table.leaves, table.infeasible_leaves) for var in leaf.choices
              if var.kind == "impdef"}
     return sorted(set(vary) - asked)
-
-
-def json_value(v: Any) -> Any:
-    """A value as JSON can hold it (ASL values other than booleans, integers and strings as
-    their printed form)."""
-    if v is None or isinstance(v, (bool, int, str)):  # (a tuple: a union is made again at each call)
-        return v
-    return str(v)
 
 
 # ======================================================================================

@@ -198,20 +198,20 @@ class Outcome(_Later):
                     **_span_json(step.span),
                     "text": step.text,
                     "condition": step.condition,
-                    "value": _json_value(step.value),
+                    "value": json_value(step.value),
                     "reads": [r.name for r in step.reads],
                 }
                 for step in self.path
             ],
             "unknowns": [
-                {**_span_json(u.span), "type": u.type, "value": _json_value(u.value)} for u in self.unknowns
+                {**_span_json(u.span), "type": u.type, "value": json_value(u.value)} for u in self.unknowns
             ],
             "choices": [
                 {"unpredictable": c.unpredictable, "constraint": c.constraint, "source": c.source, **_span_json(c.span)}
                 for c in self.choices
             ],
             "impdefs": [
-                {"key": i.key, "value": _json_value(i.value), "source": i.source, **_span_json(i.span)}
+                {"key": i.key, "value": json_value(i.value), "source": i.source, **_span_json(i.span)}
                 for i in self.impdefs
             ],
             "warnings": list(self.warnings),
@@ -255,8 +255,10 @@ def _span_json(span: Span | None) -> dict[str, Any]:
     return {"file": span.file if span else None, "line": span.line if span else None}
 
 
-def _json_value(value: Any) -> Any:
-    if value is None or isinstance(value, bool | int | str | float):
+def json_value(value: Any) -> Any:
+    """A value as JSON can hold it (ASL values other than booleans, integers and strings as
+    their printed form)."""
+    if value is None or isinstance(value, (bool, int, str, float)):  # (a tuple: a union is made at each call)
         return value
     return str(value)
 
