@@ -552,7 +552,8 @@ def test_contradictory_aliases_in_one_state_file_are_a_usage_error(capsys, tmp_p
                      encoding="utf-8")
     rc, out, err = run(capsys, "--state", str(state), "CheckVFPEnabled(TRUE)")
     assert rc == 2 and out == ""
-    assert "FPEXC.EN and FPEXC32_EL2.EN both set FPEXC32_EL2<30:30>, to different values" in err
+    assert ("FPEXC.EN and FPEXC32_EL2.EN both set FPEXC32_EL2<30:30>, to different values "
+            "(FPEXC.EN = '1', FPEXC32_EL2.EN = '0')") in err
 
 
 def test_contradictory_aliases_in_set_options_are_a_usage_error_but_set_may_override_state(capsys):

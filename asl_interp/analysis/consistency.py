@@ -36,6 +36,7 @@ from typing import Any
 import attrs
 
 from ..errors import ASLAssertionError, ASLError, Span, line_text, relpath, source_line
+from ..lib.values import bits_text
 from ..lib.world import Read, constant_named
 from ..machine.machine import Machine
 from ..syntax import ast
@@ -262,7 +263,7 @@ def _name(spec: Any, value: int, width: int) -> str:
     """``EL1 ('01')`` / ``M32_Svc ('10011')`` when exactly one constant of that width holds
     ``value``, else the bits."""
     name = constant_named(spec.constants, value, width)
-    bits = "'" + format(value, f"0{width}b") + "'"
+    bits = bits_text(value, width)
     return f"{name} ({bits})" if name is not None else bits
 
 

@@ -77,7 +77,7 @@ from ..errors import (
     suggest,
 )
 from ..lib.collector import collector_off
-from ..lib.values import bit_runs, mask_bits, spread_bits
+from ..lib.values import bit_runs, bits_text, mask_bits, spread_bits
 from ..lib.world import InstructionEnded, Read, TypeDesc
 from ..machine.machine import Machine
 from ..machine.outcome import Outcome, PathStep, compared_outcome, equal_steps, json_value, outcome_line
@@ -2235,7 +2235,7 @@ def show_value(name: str, value: Any, widths: Mapping[str, int], names: Mapping[
     if isinstance(value, int) and name in widths:
         if widths[name] > 8:
             return f"0x{value:X}"
-        return "'" + format(value, f"0{widths[name]}b") + "'"
+        return bits_text(value, widths[name])
     return str(value)
 
 

@@ -32,6 +32,7 @@ import attrs
 
 from ..analysis.consistency import state_consistency
 from ..errors import ASLError, ASLStaticError, ErrorList, Span, UsageError, clip, did_you_mean, line_text, plural, relpath, shorten, suggest
+from ..lib.values import bits_text
 from ..lib.world import Read
 from ..machine.machine import Machine
 from ..machine.model import MachineModel
@@ -295,7 +296,7 @@ def override_state(spec: Any, base: Any, sets: Any) -> dict[str, Any]:
         for run in _runs(keep):
             high, low = run[-1], run[0]
             bits = (w.value >> (low - w.low)) & ((1 << (high - low + 1)) - 1)
-            out[f"{w.register}<{high}:{low}>"] = "'" + format(bits, f"0{high - low + 1}b") + "'"
+            out[f"{w.register}<{high}:{low}>"] = bits_text(bits, high - low + 1)
     out.update(sets)
     return out
 
@@ -369,7 +370,7 @@ def _bits(value: int | None, width: int) -> str:
     if value is None:  # a read of bits nobody set, which the spec only copied (never examined)
         return "? (never set; only copied)"
     if width <= 16:
-        return "'" + format(value, f"0{width}b") + "'"
+        return bits_text(value, width)
     return f"0x{value:0{(width + 3) // 4}X}"
 
 

@@ -575,12 +575,17 @@ def copy_value(v: Any) -> Any:
     return v
 
 
+def bits_text(value: int, width: int) -> str:
+    """``value`` as a bit-vector literal of ``width`` bits: ``'0101'``."""
+    return "'" + (format(value, f"0{width}b") if width else "") + "'"
+
+
 def show(v: Any) -> str:
     """``v`` written as ASL writes values."""
     if isinstance(v, bool):
         return "TRUE" if v else "FALSE"
     if isinstance(v, Bits):
-        return "'" + (format(v.v, f"0{v.n}b") if v.n else "") + "'"
+        return bits_text(v.v, v.n)
     if isinstance(v, int):
         return int_text(v)
     if isinstance(v, str):

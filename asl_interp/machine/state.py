@@ -35,6 +35,7 @@ import attrs
 
 from ..errors import ProfileError, Span, StateError, did_you_mean, shorten, suggest
 from ..lib.inputs import loads_json_state, read_toml
+from ..lib.values import bits_text
 from ..lib.world import TypeDesc
 from ..syntax.source import read_text
 from .model import MachineModel
@@ -281,10 +282,11 @@ def state_name(w: StateWrite) -> str:
 def _conflict(earlier: StateWrite, last: StateWrite, storage: str, overlap: int, e_value: int, value: int) -> None:
     shift = (overlap & -overlap).bit_length() - 1
     high = overlap.bit_length() - 1
+    width = high - shift + 1
     raise StateError(
         f"{earlier.key} and {last.key} both set {storage}<{high}:{shift}>, to different values "
-        f"({earlier.key} = {_bit_text(e_value & overlap, shift, high)}, "
-        f"{last.key} = {_bit_text(value & overlap, shift, high)}); give the bits once",
+        f"({earlier.key} = {bits_text((e_value & overlap) >> shift, width)}, "
+        f"{last.key} = {bits_text((value & overlap) >> shift, width)}); give the bits once",
         notes=(f"note: these names share storage: `asl-interp registers {storage}` shows how",),
     )
 
@@ -305,10 +307,6 @@ def _storage_bits(w: StateWrite, model: MachineModel) -> tuple[str, int, int]:
     shift = w.low + view.offset
     mask = ((1 << (w.high - w.low + 1)) - 1) << shift
     return view.storage, mask, (w.value << shift) & mask
-
-
-def _bit_text(value: int, low: int, high: int) -> str:
-    return "'" + format(value >> low, f"0{high - low + 1}b") + "'"
 
 
 def _resolve_one(key: str, value: Any, model: MachineModel, constants: Constants | None,
