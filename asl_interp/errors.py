@@ -17,8 +17,8 @@ Guarantees:
 - Source lines are looked up in a registry that the parser fills (:func:`remember_source`);
   files not in it are read from disk; when neither works the caret block is left out.
 - Messages share their small wordings from here: a line's text (:func:`line_text`), a long
-  value cut short (:func:`shorten`, :func:`clip`), a count of things (:func:`plural`), a
-  suggestion (:func:`did_you_mean`).
+  value cut short (:func:`shorten`, :func:`clip`), a count of things (:func:`plural`),
+  line numbers (:func:`ranges_text`), a suggestion (:func:`did_you_mean`).
 """
 
 from __future__ import annotations
@@ -232,6 +232,18 @@ def plural(n: int, word: str, many: str | None = None) -> str:
     """``n`` and ``word``, which takes an ``s`` (or is ``many``) unless ``n`` is 1: ``1 path``,
     ``2 paths``, ``3 classes``."""
     return f"{n} {word if n == 1 else many or word + 's'}"
+
+
+def ranges_text(numbers: Iterable[int], sep: str = ", ") -> str:
+    """``numbers`` (in order) with each run of consecutive ones written ``first-last``:
+    ``1-3, 5``."""
+    runs: list[list[int]] = []
+    for n in numbers:
+        if runs and runs[-1][1] == n - 1:
+            runs[-1][1] = n
+        else:
+            runs.append([n, n])
+    return sep.join(str(a) if a == b else f"{a}-{b}" for a, b in runs)
 
 
 def clip(text: str, width: int) -> str:

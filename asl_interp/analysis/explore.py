@@ -72,6 +72,7 @@ from ..errors import (
     StateError,
     UsageError,
     plural,
+    ranges_text,
     relpath,
     source_line,
     suggest,
@@ -2327,23 +2328,8 @@ def render_coverage(table: DecisionTable) -> str:
     for file, (ran, never) in (table.coverage or {}).items():
         total = len(ran) + len(never)
         out.append(f"  {relpath(file, table.spec_root)}: {len(ran)}/{total}"
-                   + (f"; never run: {_line_ranges(never)}" if never else ""))
+                   + (f"; never run: {ranges_text(never)}" if never else ""))
     return "\n".join(out)
-
-
-def _line_ranges(lines: Sequence[int]) -> str:
-    parts, start, prev = [], None, None
-    for ln in lines:
-        if start is None:
-            start = prev = ln
-        elif ln == prev + 1:
-            prev = ln
-        else:
-            parts.append(f"{start}-{prev}" if start != prev else str(start))
-            start = prev = ln
-    if start is not None:
-        parts.append(f"{start}-{prev}" if start != prev else str(start))
-    return ", ".join(parts)
 
 
 def table_json(table: DecisionTable) -> dict[str, Any]:

@@ -31,8 +31,8 @@ from typing import Any
 import attrs
 
 from ..analysis.consistency import state_consistency
-from ..errors import ASLError, ASLStaticError, ErrorList, Span, UsageError, clip, did_you_mean, line_text, plural, relpath, shorten, suggest
-from ..lib.values import bits_text
+from ..errors import ASLError, ASLStaticError, ErrorList, Span, UsageError, clip, did_you_mean, line_text, plural, ranges_text, relpath, shorten, suggest
+from ..lib.values import bit_runs, bits_text
 from ..lib.world import Read
 from ..machine.machine import Machine
 from ..machine.model import MachineModel
@@ -292,23 +292,10 @@ def override_state(spec: Any, base: Any, sets: Any) -> dict[str, Any]:
             out[name] = value
             continue
         offset = spec.model.views[w.register].offset
-        keep = [b for b in range(w.low, w.high + 1) if not (covered >> (b + offset)) & 1]
-        for run in _runs(keep):
-            high, low = run[-1], run[0]
-            bits = (w.value >> (low - w.low)) & ((1 << (high - low + 1)) - 1)
-            out[f"{w.register}<{high}:{low}>"] = bits_text(bits, high - low + 1)
+        for low, width in bit_runs((mask & ~covered) >> offset):  # the bits no --set gives
+            bits = (w.value >> (low - w.low)) & ((1 << width) - 1)
+            out[f"{w.register}<{low + width - 1}:{low}>"] = bits_text(bits, width)
     out.update(sets)
-    return out
-
-
-def _runs(bits: list[int]) -> list[list[int]]:
-    """Consecutive numbers grouped: [0, 1, 3] -> [[0, 1], [3]]."""
-    out: list[list[int]] = []
-    for b in bits:
-        if out and out[-1][-1] == b - 1:
-            out[-1].append(b)
-        else:
-            out.append([b])
     return out
 
 
@@ -485,8 +472,8 @@ def _grouped(names: Sequence[str], shown: Any) -> list[tuple[str, str]]:
             result.append((group[0], text))
             continue
         array = group[0].split("[")[0]
-        runs = _runs([int(n.split("[")[1][:-1]) for n in group])
-        result.append((f"{array}[{','.join(str(r[0]) if len(r) == 1 else f'{r[0]}-{r[-1]}' for r in runs)}]", text))
+        indices = ranges_text((int(n.split("[")[1][:-1]) for n in group), ",")
+        result.append((f"{array}[{indices}]", text))
     return result
 
 
