@@ -163,6 +163,11 @@ def relpath(file: str, root: Path) -> str:
     return _relpath(file, root, "" if os.path.isabs(file) and root.is_absolute() else os.getcwd())
 
 
+def span_where(span: Span | None, root: Path) -> str:
+    """``file:line`` of ``span``, the file as :func:`relpath` names it; ``?`` without a span."""
+    return f"{relpath(span.file, root)}:{span.line}" if span is not None else "?"
+
+
 @functools.lru_cache(maxsize=4096)
 def _relpath(file: str, root: Path, cwd: str) -> str:
     # Remembered (by the working folder too where a path is relative: it resolves from

@@ -35,7 +35,7 @@ from typing import Any
 
 import attrs
 
-from ..errors import ASLAssertionError, ASLError, Span, line_text, relpath, source_line
+from ..errors import ASLAssertionError, ASLError, Span, line_text, relpath, source_line, span_where
 from ..lib.values import bits_text
 from ..lib.world import Read, constant_named
 from ..machine.machine import Machine
@@ -179,7 +179,7 @@ def rule_lines(spec: Any, rule: Rule) -> tuple[str, ...]:
     the entry assertions: every ``assert`` in the exception-entry routines and what they call."""
     if rule.id == "entry-assertion":
         funcs = _functions(spec)
-        return tuple(f"{relpath(s.span.file, spec.path)}:{s.span.line}" for s in _entry_asserts(spec, funcs))
+        return tuple(span_where(s.span, spec.path) for s in _entry_asserts(spec, funcs))
     return tuple(dict.fromkeys(f"{relpath(file, spec.path)}:{line}" for _text, file, line in _cites(spec, rule)))
 
 
@@ -297,7 +297,7 @@ def _check(spec: Any, rule: Rule, machine: Machine, state: tuple[str, str] | Non
     try:
         values = spec.program.run_statements(rule.asl, machine, instrumented=True, filename=RULE_FILE)
     except ASLAssertionError as err:
-        where = f"{relpath(err.span.file, spec.path)}:{err.span.line}" if err.span else "?"
+        where = span_where(err.span, spec.path)
         text = line_text(err.span) if err.span else err.message
         return Finding(rule, f"the spec's assertion at {where} fails: {text}", (where,))
     except ASLError as err:
@@ -362,7 +362,7 @@ def entry_assertion(spec: Any, machine: Machine, err: ASLAssertionError) -> Find
     if not machine.calls:
         return None
     rule = next(r for r in RULES if r.id == "entry-assertion")
-    where = f"{relpath(err.span.file, spec.path)}:{err.span.line}" if err.span else "?"
+    where = span_where(err.span, spec.path)
     text = line_text(err.span) if err.span else err.message
     return Finding(rule, f"{machine.calls[0][0]} asserts at {where}: {text}", (where,))
 

@@ -49,7 +49,7 @@ from typing import Any
 
 import attrs
 
-from ..errors import ASLError, StateError, UsageError, line_text, plural, relpath
+from ..errors import ASLError, StateError, UsageError, line_text, plural, relpath, span_where
 from ..machine.outcome import Outcome, PathStep, json_value, outcome_line
 from ..machine.state import flatten_state, resolve_state
 from .explore import (
@@ -63,6 +63,7 @@ from .explore import (
     show_name,
     show_value,
     step_json,
+    step_line,
 )
 
 __all__ = ["DiffClass", "DiffResult", "Side", "class_state_text", "classes_text", "diff_head", "diff_json", "diff_specs", "fixed_text",
@@ -578,7 +579,7 @@ def outcome_words(outcome: Outcome | None, error: ASLError | None, root: Any) ->
     if outcome is not None:
         return outcome_line(outcome)
     span = error.span if error is not None else None
-    where = f" at {relpath(span.file, root)}:{span.line}" if span is not None else ""
+    where = f" at {span_where(span, root)}" if span is not None else ""
     return f"assertion failed{where}: {error.message if error else '?'}"
 
 
@@ -637,10 +638,9 @@ def render_diff(result: DiffResult) -> str:
             words = outcome_words(outcome, error, root) + (f" ({apart[side]})" if apart else "")
             out.append(f"    {(result.sides[side].name + ':').ljust(label)} {words}")
             for step in steps:
-                out.append(f"      {relpath(step.span.file, root)}:{step.span.line}  {step.text}")
+                out.append(f"      {step_line(step, root)}")
             if error is not None and error.span is not None:
-                text = line_text(error.span)
-                out.append(f"      {relpath(error.span.file, root)}:{error.span.line}  {text}")
+                out.append(f"      {span_where(error.span, root)}  {line_text(error.span)}")
     return "\n".join(out)
 
 

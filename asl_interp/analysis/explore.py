@@ -75,6 +75,7 @@ from ..errors import (
     ranges_text,
     relpath,
     source_line,
+    span_where,
     suggest,
 )
 from ..lib.collector import collector_off
@@ -2264,7 +2265,7 @@ def show_values(name: str, values: Sequence[Any], widths: Mapping[str, int],
 
 def step_line(step: PathStep, root: Path) -> str:
     """``file:line  source text``."""
-    return f"{relpath(step.span.file, root)}:{step.span.line}  {step.text}"
+    return f"{span_where(step.span, root)}  {step.text}"
 
 
 def render_table(table: DecisionTable) -> str:
@@ -2298,7 +2299,7 @@ def render_table(table: DecisionTable) -> str:
         out.append("")
         out.append("== infeasible (a spec assertion fails: the state is inconsistent)")
         for inf in table.infeasible:
-            where = f"{relpath(inf.span.file, table.spec_root)}:{inf.span.line}" if inf.span else "?"
+            where = span_where(inf.span, table.spec_root)
             text = (source_line(inf.span) or "").strip() if inf.span else ""
             out.append(f"  {where}  {text}  ({plural(inf.count, 'state')})")
             out.append(f"      {inf.message}")
@@ -2397,7 +2398,7 @@ def table_csv(table: DecisionTable) -> str:
         o = row.outcome_json()
         base = [i] + [_csv(o.get(c)) for c in cols[1:]]
         vals = ["|".join(show_value(n, v, table.widths, table.names) for v in row.fields[n]) if n in row.fields else "" for n in names]
-        dec = "; ".join(f"{relpath(s.span.file, table.spec_root)}:{s.span.line}" for s in row.decisive)
+        dec = "; ".join(span_where(s.span, table.spec_root) for s in row.decisive)
         w.writerow(base + vals + [row.leaves, dec])
     return buf.getvalue()
 

@@ -32,7 +32,7 @@ from typing import Any
 import attrs
 
 from ..analysis.explore import DecisionTable, outcome_key
-from ..errors import clip, line_text, relpath, source_line
+from ..errors import clip, line_text, source_line, span_where
 from ..machine.outcome import PathStep, outcome_line, show_value
 
 __all__ = ["GRAPHVIZ_MAX_NODES", "Tree", "Node", "decision_tree", "diagram_svg"]
@@ -127,7 +127,7 @@ def decision_tree(table: DecisionTable) -> Tree:
         return f"dn-{len(nodes)}"
 
     def where(span: Any) -> str:
-        return f"{relpath(span.file, table.spec_root)}:{span.line}"
+        return span_where(span, table.spec_root)
 
     def build(trie: _Trie, edge: str, trail: list[str]) -> list[Node]:
         # Arms every path below takes alike decide nothing here: follow them.
@@ -192,7 +192,7 @@ def decision_tree(table: DecisionTable) -> Tree:
                     continue
                 infeasible_done.add(value)
                 inf = table.infeasible[value]
-                where = f"{relpath(inf.span.file, table.spec_root)}:{inf.span.line}" if inf.span else ""
+                where = span_where(inf.span, table.spec_root) if inf.span else ""
                 node = Node(new_id(), "infeasible", inf.message, edge=edge, where=where)
                 nodes.append(node)
                 out.append(node)
