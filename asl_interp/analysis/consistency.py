@@ -42,7 +42,7 @@ from ..machine.machine import Machine
 from ..syntax import ast
 
 __all__ = ["RULES", "Finding", "Rule", "broken", "entry_assertion", "entry_state", "per_spec", "probe_of",
-           "render_rules", "rule_lines", "state_consistency"]
+           "render_rules", "rule_lines", "spec_functions", "state_consistency"]
 
 #: The file name the rules' ASL is evaluated under (their spans; never a spec file).
 RULE_FILE = "<consistency>"
@@ -161,7 +161,10 @@ def per_spec(spec: Any, key: Any, compute: Callable[[], Any]) -> Any:
     return facts[key]
 
 
-def _functions(spec: Any) -> dict[str, ast.FuncDef]:
+def spec_functions(spec: Any) -> dict[str, ast.FuncDef]:
+    """The functions of ``spec``'s text by name: the first declaration of each that has a
+    place in a file (found once per loaded spec)."""
+
     def compute() -> dict[str, ast.FuncDef]:
         out: dict[str, ast.FuncDef] = {}
         for module in spec.modules:
@@ -178,7 +181,7 @@ def rule_lines(spec: Any, rule: Rule) -> tuple[str, ...]:
     or the line within it holding the cited text); the ones ``spec`` lacks are left out. For
     the entry assertions: every ``assert`` in the exception-entry routines and what they call."""
     if rule.id == "entry-assertion":
-        funcs = _functions(spec)
+        funcs = spec_functions(spec)
         return tuple(span_where(s.span, spec.path) for s in _entry_asserts(spec, funcs))
     return tuple(dict.fromkeys(f"{relpath(file, spec.path)}:{line}" for _text, file, line in _cites(spec, rule)))
 
@@ -189,7 +192,7 @@ def _cites(spec: Any, rule: Rule) -> list[tuple[str | None, str, int]]:
 
 
 def _find_cites(spec: Any, rule: Rule) -> list[tuple[str | None, str, int]]:
-    funcs = _functions(spec)
+    funcs = spec_functions(spec)
     out: list[tuple[str | None, str, int]] = []
     for name, text in rule.cites:
         decl = funcs.get(name)
@@ -237,7 +240,7 @@ def entry_state(spec: Any, call: str | None) -> tuple[str, str] | None:
     match = re.match(r"\s*([A-Za-z_][A-Za-z0-9_.]*)\s*\(", call or "")
     if match is None:
         return None
-    decl = _functions(spec).get(match.group(1))
+    decl = spec_functions(spec).get(match.group(1))
     if decl is None:
         return None
     where = relpath(decl.span.file, spec.path)

@@ -30,7 +30,7 @@ from typing import Any
 
 import attrs
 
-from ..analysis.consistency import state_consistency
+from ..analysis.consistency import spec_functions, state_consistency
 from ..errors import ASLError, ASLStaticError, ErrorList, Span, UsageError, clip, did_you_mean, line_text, plural, ranges_text, relpath, shorten, suggest
 from ..lib.values import bit_runs, bits_text
 from ..lib.world import Read
@@ -741,11 +741,7 @@ def render_entries(spec: Any) -> str:
     sources declare it and where (``aarch32/functions.asl:40``), then how to run one."""
     from ..errors import display_path
 
-    where: dict[str, str] = {}
-    for module in spec.modules:
-        for decl in module.decls:
-            if isinstance(decl, ast.FuncDef) and decl.name not in where and decl.span is not None:
-                where[decl.name] = f"{display_path(decl.span.file)}:{decl.span.line}"
+    where = {name: f"{display_path(decl.span.file)}:{decl.span.line}" for name, decl in spec_functions(spec).items()}
     rows = []
     for entry in spec.entry_points:
         name = entry.split("(")[0].strip()
