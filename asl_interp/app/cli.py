@@ -144,6 +144,14 @@ def write(text: str) -> None:
     print(text)
 
 
+def write_json(data: object) -> None:
+    """``--json``'s output: ``data`` as one indented JSON object (non-ASCII escaped), then a
+    newline."""
+    import json
+
+    write(json.dumps(data, indent=2))
+
+
 def _epilog(example: str, exits: dict[int, str]) -> str:
     """The end of a ``--help``: the example command line, then what each exit status means."""
     import textwrap
@@ -544,8 +552,6 @@ def _wrote_html(path: str, page: str) -> None:
 
 @_add_run
 def _cmd_run(args: argparse.Namespace) -> int:
-    import json
-
     from .api import load_spec
     from .report import prepare_run, render_run, run_json
 
@@ -571,7 +577,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
                                         sets=args.sets, log=prepared.machine.final_reads()))
     if args.json:
         data = run_json(spec, outcome, call=args.call, profile=prepared.profile, trace=args.trace)
-        write(json.dumps(data, indent=2))
+        write_json(data)
     else:
         write(render_run(spec, outcome, call=args.call, profile=prepared.profile, trace=args.trace,
                          log=prepared.machine.final_reads()))
@@ -1122,8 +1128,6 @@ def _add_explore(p: argparse.ArgumentParser) -> None:
 
 @_add_explore
 def _cmd_explore(args: argparse.Namespace) -> int:
-    import json
-
     from ..analysis.explore import DEFAULT_MAX_BRANCH_BITS, explore, render_table, table_csv, table_json
     from ..errors import UsageError
     from .progress import progress
@@ -1153,7 +1157,7 @@ def _cmd_explore(args: argparse.Namespace) -> int:
         if not args.coverage:
             table = attrs.evolve(table, coverage=None)
     if args.json:
-        write(json.dumps(table_json(table), indent=2))
+        write_json(table_json(table))
     elif args.csv:
         write(table_csv(table).removesuffix("\n"))
     else:
@@ -1177,8 +1181,6 @@ def _add_check_property(p: argparse.ArgumentParser) -> None:
 
 @_add_check_property
 def _cmd_check_property(args: argparse.Namespace) -> int:
-    import json
-
     from ..analysis.explore import check_independent, property_json, render_property
     from .progress import progress
     from .report import state_options
@@ -1196,7 +1198,7 @@ def _cmd_check_property(args: argparse.Namespace) -> int:
 
         _wrote_html(args.html, property_page(spec, result))
     if args.json:
-        write(json.dumps(property_json(result), indent=2))
+        write_json(property_json(result))
     else:
         write(render_property(result))
     return 0 if result.holds else 1
@@ -1221,8 +1223,6 @@ def _add_crosscheck(p: argparse.ArgumentParser) -> None:
 
 @_add_crosscheck
 def _cmd_crosscheck(args: argparse.Namespace) -> int:
-    import json
-
     from ..analysis.crosscheck import DEFAULT_MODEL_TIMEOUT, crosscheck, crosscheck_json, render_crosscheck
     from ..analysis.explore import render_coverage
     from .progress import progress
@@ -1245,7 +1245,7 @@ def _cmd_crosscheck(args: argparse.Namespace) -> int:
             from ..analysis.explore import table_json
 
             data["coverage"] = table_json(result.table).get("coverage")
-        write(json.dumps(data, indent=2))
+        write_json(data)
     else:
         write(render_crosscheck(result))
         if args.coverage:
@@ -1325,8 +1325,6 @@ def _diff_profile_exists(spec: Any, side: str, name: str, option: str) -> None:
 
 
 def _diff(args: argparse.Namespace) -> int:
-    import json
-
     from ..analysis.diff import diff_json, diff_specs, render_diff
     from ..analysis.explore import DEFAULT_MAX_PATHS
     from ..errors import UsageError
@@ -1360,5 +1358,8 @@ def _diff(args: argparse.Namespace) -> int:
         from .html import diff_page
 
         _wrote_html(args.html, diff_page(result))
-    write(json.dumps(diff_json(result), indent=2) if args.json else render_diff(result))
+    if args.json:
+        write_json(diff_json(result))
+    else:
+        write(render_diff(result))
     return 1 if result.differs else 0
