@@ -763,21 +763,17 @@ def _views_of(model: MachineModel, storage: str) -> list[str]:
     return [n for n, v in model.views.items() if v.storage == storage and n != storage]
 
 
+def _stored_at(model: MachineModel, name: str) -> str:
+    """Where register ``name`` is stored: ``FPEXC32_EL2[31:0]``."""
+    view = model.views[name]
+    return f"{view.storage}{_positions(view.offset + model.registers[name].width - 1, view.offset)}"
+
+
 def _sharing(model: MachineModel, name: str) -> list[str]:
     """``FPEXC ≡ FPEXC32_EL2[31:0]`` lines for every name sharing storage with ``name``."""
-    view = model.views[name]
-    width = model.registers[name].width
-    lines = []
-    if view.storage != name:
-        lines.append(f"{name} ≡ {view.storage}{_positions(view.offset + width - 1, view.offset)}")
-        others = [n for n in _views_of(model, view.storage) if n != name]
-    else:
-        others = _views_of(model, name)
-    for other in others:
-        ov = model.views[other]
-        ow = model.registers[other].width
-        lines.append(f"{other} ≡ {ov.storage}{_positions(ov.offset + ow - 1, ov.offset)}")
-    return lines
+    storage = model.views[name].storage
+    names = ([name] if storage != name else []) + [n for n in _views_of(model, storage) if n != name]
+    return [f"{n} ≡ {_stored_at(model, n)}" for n in names]
 
 
 def render_registers(model: MachineModel, name: str | None = None) -> str:
@@ -789,10 +785,7 @@ def render_registers(model: MachineModel, name: str | None = None) -> str:
         width = max(len(n) for n in model.registers)
         out = []
         for reg in model.registers.values():
-            view = model.views[reg.name]
-            share = ""
-            if view.storage != reg.name:
-                share = f" ≡ {view.storage}{_positions(view.offset + reg.width - 1, view.offset)}"
+            share = f" ≡ {_stored_at(model, reg.name)}" if model.views[reg.name].storage != reg.name else ""
             fields = " ".join(f"{f.name}{_positions(f.high, f.low)}" for f in _fields_high_first(reg.fields.values()))
             out.append(f"{reg.name:<{width}}  {reg.width:>2} bits{share}")
             if fields:
@@ -823,20 +816,15 @@ def _fields_high_first(fields: Any) -> list[Any]:
 
 
 def _wrap_fields(lines: list[str], limit: int = 96) -> list[str]:
-    """Wrap over-long field lists at ``limit`` columns, keeping their indentation."""
+    """Wrap field lists longer than ``limit`` columns into lines shorter than it, keeping
+    their indentation (a field name is never split)."""
     out = []
     for line in lines:
         if len(line) <= limit or not line.startswith(" "):
             out.append(line)
             continue
-        indent = len(line) - len(line.lstrip(" "))
-        words = line.split()
-        current = " " * indent
-        for word in words:
-            if len(current) + len(word) + 1 > limit and current.strip():
-                out.append(current.rstrip())
-                current = " " * indent
-            current += word + " "
-        out.append(current.rstrip())
+        indent = " " * (len(line) - len(line.lstrip(" ")))
+        out.extend(textwrap.wrap(line.strip(), limit - 1, initial_indent=indent, subsequent_indent=indent,
+                                 break_long_words=False, break_on_hyphens=False))
     return out
 
