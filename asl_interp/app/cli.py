@@ -474,20 +474,13 @@ def _asl_files(paths: Sequence[str]) -> list:
     from pathlib import Path
 
     from ..errors import UsageError
-    from ..syntax.source import asl_files_in
-    from ..syntax.source import exists, is_dir
+    from ..syntax.source import source_files
 
     files: dict = {}
     for raw in paths:
-        path = Path(raw)
-        if is_dir(path):
-            found = asl_files_in(path)
-            if not found:
-                raise UsageError(f"no .asl files in {raw}")
-        elif exists(path):
-            found = [path]  # a device or a broken link: reading it reports what is wrong
-        else:
-            raise UsageError(f"no such file or folder: {raw}")
+        found = [Path(f) for f in source_files([raw])]  # a missing PATH: source_files' UsageError
+        if not found:  # only a folder can name none
+            raise UsageError(f"no .asl files in {raw}")
         for file in found:
             files.setdefault(file.resolve(), file)
     return list(files.values())
