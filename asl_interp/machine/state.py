@@ -33,7 +33,7 @@ from typing import Any
 
 import attrs
 
-from ..errors import ProfileError, Span, StateError, did_you_mean, shorten, suggest
+from ..errors import ProfileError, Span, StateError, did_you_mean, plural, shorten, suggest
 from ..lib.inputs import loads_json_state, read_toml
 from ..lib.values import bits_text
 from ..lib.world import TypeDesc
@@ -69,8 +69,7 @@ def parse_bits_value(value: Any, width: int, what: str, constants: Constants | N
         if not digits or set(digits) - {"0", "1"}:
             raise error(f"{what}: {shorten(text)} is not a bit string of 0s and 1s")
         if len(digits) != width:
-            has = f"{len(digits)} bit" + ("" if len(digits) == 1 else "s")
-            raise error(f"{what} is {bits_wide(width)}; {shorten(text)} has {has}")
+            raise error(f"{what} is {bits_wide(width)}; {shorten(text)} has {plural(len(digits), 'bit')}")
         return int(digits, 2)
     if _NUMBER.fullmatch(text):
         base = {"0b": 2, "0x": 16}.get(text[:2].lower(), 10)
@@ -116,7 +115,7 @@ _LOOKS_NUMERIC = re.compile(r"[-+]?\d")
 
 def bits_wide(width: int) -> str:
     """``1 bit wide``, ``2 bits wide``: a field's width in words."""
-    return f"{width} bit wide" if width == 1 else f"{width} bits wide"
+    return f"{plural(width, 'bit')} wide"
 
 
 def _max_text(width: int) -> str:
