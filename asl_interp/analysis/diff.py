@@ -566,12 +566,11 @@ def _state(sides: tuple[Side, Side], x: _Cube, y: _Cube, solved: dict[str, tuple
 # ======================================================================================
 
 
-def _widths(sides: tuple[Side, Side]) -> dict[str, int]:
-    return {**sides[1].table.widths, **sides[0].table.widths}
-
-
-def _names(sides: tuple[Side, Side]) -> dict[str, dict[int, str]]:
-    return {**sides[1].table.names, **sides[0].table.names}
+def widths_and_names(sides: tuple[Side, Side]) -> tuple[dict[str, int], dict[str, dict[int, str]]]:
+    """The field widths and value names values are shown with: both explorations', the
+    ``from`` version's where they differ."""
+    a, b = (side.table for side in sides)
+    return {**b.widths, **a.widths}, {**b.names, **a.names}
 
 
 def outcome_words(outcome: Outcome | None, error: ASLError | None, root: Any) -> str:
@@ -607,7 +606,7 @@ def diff_head(result: DiffResult) -> tuple[str, str]:
 def class_state_text(result: DiffResult, cls: DiffClass) -> list[str]:
     """The open fields of a class's example state as ``NAME=VALUE`` (a name only one
     version has says which)."""
-    widths, names = _widths(result.sides), _names(result.sides)
+    widths, names = widths_and_names(result.sides)
     return [f"{show_name(k)}={show_value(k, v, widths, names)}" + (f" ({cls.only[k]} only)" if k in cls.only else "")
             for k, v in cls.state.items() if k in cls.open]
 

@@ -623,12 +623,11 @@ def diff_page(result: Any) -> str:
     differs (its example state, and per version the outcome, or the failed assertion, with
     the decisive lines, each version's path selectable into the source view), and the source
     view of both versions' functions those paths reached (files named with their version)."""
-    from ..analysis.diff import class_state_text, classes_text, diff_head, fixed_text, outcome_words
+    from ..analysis.diff import class_state_text, classes_text, diff_head, fixed_text, outcome_words, widths_and_names
 
     a, b = result.sides
     src = _Source(a.spec, b.spec)
-    widths = {**b.table.widths, **a.table.widths}
-    names = {**b.table.names, **a.table.names}
+    widths, names = widths_and_names(result.sides)
     reached: list[Span] = []
     paths: dict[str, Any] = {}
     classes = []
