@@ -172,6 +172,11 @@ class Var:
     mask: int = 0
 
 
+def _runs_of(mask: int) -> list[tuple[int, int]]:
+    """Contiguous bit runs ``(high, low)`` of ``mask`` (:func:`~asl_interp.lib.values.bit_runs`)."""
+    return [(low + width - 1, low) for low, width in bit_runs(mask)]
+
+
 def off_profile(choices: Mapping[Var, Any], open_state: Mapping[str, tuple[int, int]]) -> frozenset[Var]:
     """The state variables of ``choices`` whose class gives bits of ``open_state`` (storage ->
     ``(mask, the profile's value)``) only other values than the profile's."""
@@ -274,8 +279,8 @@ class ExploreMachine(Machine):
         for var, cls in self.choices.items():
             if var.kind == "state":
                 value = min(cls)
-                for low, width in bit_runs(var.mask):
-                    self._store(var.key, low + width - 1, low, (value >> low) & ((1 << width) - 1))
+                for high, low in _runs_of(var.mask):
+                    self._store(var.key, high, low, (value >> low) & ((1 << (high - low + 1)) - 1))
                 if len(cls) > 1:
                     self.classes.setdefault(var.key, []).append(var)
 
@@ -1479,9 +1484,9 @@ def _leaf(machine: ExploreMachine, choices: dict[Var, Any], outcome: Outcome | N
     # the path all the same.
     for storage, held in by_storage.items():
         for var, cls in held:
-            for low, width in bit_runs(var.mask & ~named.get(storage, 0)):
-                name = machine.model.bits_name(storage, low + width - 1, low)
-                fields[name] = frozenset((v >> low) & ((1 << width) - 1) for v in cls)
+            for high, low in _runs_of(var.mask & ~named.get(storage, 0)):
+                name = machine.model.bits_name(storage, high, low)
+                fields[name] = frozenset((v >> low) & ((1 << (high - low + 1)) - 1) for v in cls)
                 explored.add(name)
     for key, value, _span in machine.impdefs:
         if ("impdef", key) in answered:

@@ -25,7 +25,8 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from ..errors import ProfileError, Span, StateError, suggest
-from ..lib.values import Record, Unset, _restrict, _shifted, bit_runs, settled
+from ..lib.values import Record, Unset, _restrict, _shifted, settled
+from ..lib.values import bit_runs as _runs
 from ..lib.world import ExceptionEntry, InstructionEnded, Read, TypeDesc, World, mode_name, zero_value
 from .after import After, Copy, handler_view
 from .model import MachineModel
@@ -244,7 +245,7 @@ class Machine(World):
         self.reads.append(origin)  # in the log at the place it was read, decided or not
         rel = missing >> shift
         known = (origin.known >> shift)
-        return Unset(known, rel, tuple((lo, w, origin, lo) for lo, w in bit_runs(rel)))
+        return Unset(known, rel, tuple((lo, w, origin, lo) for lo, w in _runs(rel)))
 
     def decide(self, origin: UnsetRead, want: int) -> int:
         """The unset bits ``want`` (relative to the read) of a read that found them unset, now
@@ -274,7 +275,7 @@ class Machine(World):
             self.defaulted.append(Read(register, field, high, low, (origin.known >> shift) | (supplied & want), span,
                                        self.model.inner_name(register, high, low)))
         else:
-            for lo, w in bit_runs(want):
+            for lo, w in _runs(want):
                 self.defaulted.append(origin.part(lo, w, (supplied >> lo) & ((1 << w) - 1)))
         return supplied & want
 
@@ -665,7 +666,7 @@ class UnsetRead:
         rel_missing = self.missing >> self.shift
         if not self.examined:
             return [self.as_read()]
-        return [self.part(lo, w, None) for lo, w in bit_runs(rel_missing & ~self.examined)]
+        return [self.part(lo, w, None) for lo, w in _runs(rel_missing & ~self.examined)]
 
     def part(self, lo: int, width: int, value: int | None) -> Read:
         """Bits ``lo + width - 1 .. lo`` of this read (read-relative) as a Read of ``value``,
