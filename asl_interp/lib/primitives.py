@@ -50,7 +50,7 @@ import functools
 import itertools
 
 from .limits import LIMITS, check_int, check_width
-from .values import Bits, LazyBits, bits, maximum, minimum
+from .values import Bits, LazyBits, bits, bits_text, maximum, minimum
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # annotations only (a warm run does not import typing)
@@ -535,7 +535,7 @@ def impdef_key(world: Any, name: str, args: tuple) -> str:
         if isinstance(v, str):  # an enumeration member
             return v
         if isinstance(v, Bits):
-            return constant_named(constants, v.v, v.n) or (f"'{v.v:0{v.n}b}'" if v.n else "''")
+            return constant_named(constants, v.v, v.n) or bits_text(v.v, v.n)
         if isinstance(v, bool):
             return "TRUE" if v else "FALSE"
         return str(v)
@@ -598,7 +598,7 @@ def _take_exception(ctx, target_el, exception, preferred_exception_return, vect_
 def _el_of_mode(ctx: PrimContext, mode: Bits) -> str:
     valid, el = ctx.call("ELFromM32", mode)
     if not valid:
-        raise ctx.assertion_failed(f"ELFromM32 says mode '{mode.v:0{mode.n}b}' is not valid here (AArch32.WriteMode asserts it is)")
+        raise ctx.assertion_failed(f"ELFromM32 says mode {bits_text(mode.v, mode.n)} is not valid here (AArch32.WriteMode asserts it is)")
     return _el_name(el)
 
 

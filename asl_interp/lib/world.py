@@ -31,7 +31,7 @@ from __future__ import annotations
 from collections import namedtuple
 
 from ..errors import Plain, Span
-from .values import Bits
+from .values import Bits, bits_text
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # annotations only (a warm run does not import typing)
@@ -236,7 +236,7 @@ def mode_name(constants: Any, value: int) -> str:
     """The AArch32 mode ``value`` (5 bits) as its ``M32_`` constant names it, without the
     prefix (``Hyp``), else as bits."""
     name = constant_named(constants, value, 5, "M32_")
-    return name[len("M32_"):] if name is not None else f"'{value:05b}'"
+    return name[len("M32_"):] if name is not None else bits_text(value, 5)
 
 
 def zero_value(typ: TypeDesc) -> Any:
