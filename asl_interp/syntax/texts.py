@@ -39,9 +39,9 @@ def parse_statements(text: str, filename: str = "<stmt>") -> tuple[ast.Stmt, ...
 
 
 def call_expression(text: Any, doing: str) -> ast.Expr:
-    """The CALL ``text`` (what the caller is asked to ``doing``: ``run``, ``explore``...) as an
-    ASL expression, file name :data:`CALL_FILE`. UsageError when it is not text, or not an
-    expression: "not an ASL call" with the syntax error's message and place."""
+    """The CALL ``text`` as an ASL expression, file name :data:`CALL_FILE`. A UsageError when
+    it is not text ("give the call to ``doing`` as ASL text", ``doing`` being ``run``,
+    ``explore``...) or not an expression ("not an ASL call", at the syntax error's place)."""
     if not isinstance(text, str) or not text.strip():
         raise UsageError(f"give the call to {doing} as ASL text, e.g. 'CheckVFPEnabled(TRUE)'")
     try:
