@@ -200,30 +200,35 @@ def remember_source(filename: str, text: str) -> None:
     _UNREADABLE.discard(filename)
 
 
-def source_line(span: Span) -> str | None:
-    """The text of the line ``span`` starts on, or ``None`` when it cannot be found."""
-    lines = _LINES.get(span.file)
+def source_lines(file: str) -> list[str]:
+    """The lines of ``file`` as diagnostics quote them: the text remembered for it, else the
+    file read once; no lines when it cannot be read (or is no file: ``<call>``)."""
+    lines = _LINES.get(file)
     if lines is None:
-        text = _SOURCES.get(span.file)
+        text = _SOURCES.get(file)
         if text is None:
-            if span.file in _UNREADABLE or span.file.startswith("<"):
-                return None
+            if file in _UNREADABLE or file.startswith("<"):
+                return []
             try:
-                if not stat.S_ISREG(os.stat(span.file).st_mode):  # a pipe or a device is not read twice
+                if not stat.S_ISREG(os.stat(file).st_mode):  # a pipe or a device is not read twice
                     raise ValueError("not a regular file")
-                with open(span.file, "rb") as f:
+                with open(file, "rb") as f:
                     data = f.read(_MAX_QUOTED_FILE + 1)
                 if len(data) > _MAX_QUOTED_FILE:
                     raise ValueError("too large to quote")
                 text = data.decode("utf-8").removeprefix("\ufeff")
             except (OSError, ValueError):
-                _UNREADABLE.add(span.file)
-                return None
-            _SOURCES[span.file] = text
-        lines = _LINES[span.file] = text.splitlines()
-    if 1 <= span.line <= len(lines):
-        return lines[span.line - 1]
-    return None
+                _UNREADABLE.add(file)
+                return []
+            _SOURCES[file] = text
+        lines = _LINES[file] = text.splitlines()
+    return lines
+
+
+def source_line(span: Span) -> str | None:
+    """The text of the line ``span`` starts on, or ``None`` when it cannot be found."""
+    lines = source_lines(span.file)
+    return lines[span.line - 1] if 1 <= span.line <= len(lines) else None
 
 
 def shorten(text: str, most: int = 60, *, quote: bool = False) -> str:

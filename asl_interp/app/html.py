@@ -47,7 +47,7 @@ from ..analysis.explore import (
     show_values,
     where_text,
 )
-from ..errors import Span, UsageError, display_path, line_text, plural
+from ..errors import Span, UsageError, display_path, line_text, plural, source_lines
 from ..lib.world import Read
 from ..machine.outcome import Outcome, PathStep, outcome_line
 from ..machine.outcome import show_value as show_asl
@@ -234,7 +234,7 @@ class _Source:
         included) with marks and notes, and counts for its folded header."""
         file, first, last, name = fn
         fi = self.file_index(file)
-        text = _file_lines(file)
+        text = source_lines(file)
         start = first
         while start > 1 and start - 2 < len(text) and text[start - 2].lstrip().startswith("//"):
             start -= 1
@@ -254,14 +254,6 @@ class _Source:
             })
         return {"id": f"fn-{number}", "name": name, "where": f"{self.rel[fi]}:{first}", "lines": lines,
                 "counts": counts}
-
-
-@functools.lru_cache(maxsize=64)
-def _file_lines(file: str) -> tuple[str, ...]:
-    try:
-        return tuple(Path(file).read_text(encoding="utf-8").splitlines())
-    except (OSError, UnicodeDecodeError):
-        return ()
 
 
 def _step_lines(outcome: Outcome) -> list[Span]:
@@ -294,7 +286,7 @@ def _state_question(path: str | None) -> dict[str, str] | None:
     if not path:
         return None
     comment = []
-    for line in _file_lines(path):
+    for line in source_lines(path):
         stripped = line.strip()
         if stripped.startswith("#"):
             comment.append(stripped[1:][1:] if stripped[1:2] == " " else stripped[1:])
