@@ -90,7 +90,7 @@ import attrs
 from ..errors import ASLAssertionError, ASLError, ProfileError, StateError, UsageError
 from ..lib.world import Read
 from ..machine.after import After, AfterPlan
-from ..machine.outcome import Outcome, PathStep
+from ..machine.outcome import Outcome, PathStep, outcome_line
 from ..machine.profile import Profile
 from ..machine.state import StateFile, StateReader
 
@@ -856,14 +856,6 @@ def _cut(leaf: _Leaf) -> bool:
 
 def _one_line(text: str) -> str:
     return " ".join(text.split())
-
-
-def outcome_line(outcome: Outcome) -> str:
-    """The outcome in ``run``'s words (``permitted: returned normally``, ``returned TRUE``,
-    ``Advanced SIMD/FP access trap → exception to EL2 in AArch64, EC 0x07``)."""
-    from ..machine.outcome import outcome_line as words
-
-    return words(outcome)
 
 
 def _names(spec: Any, leaves: Sequence[_Leaf]) -> dict[tuple[str, int], str]:

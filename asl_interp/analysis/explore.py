@@ -109,6 +109,7 @@ __all__ = [
     "off_profile",
     "ordinary",
     "relevant_fields",
+    "table_counts",
     "outcomes_apart",
     "unasked",
 ]
@@ -616,14 +617,6 @@ def unasked(table: DecisionTable, vary: Iterable[str] | bool) -> list[str]:
 # ======================================================================================
 # The search
 # ======================================================================================
-
-
-@attrs.define(slots=True)
-class _Node:
-    """A branching point of the search tree: ``var`` and one child per value."""
-
-    var: Var
-    children: dict[Any, Any]
 
 
 @attrs.define(slots=True)
@@ -2273,12 +2266,17 @@ def step_line(step: PathStep, root: Path) -> str:
     return f"{span_where(step.span, root)}  {step.text}"
 
 
+def table_counts(table: DecisionTable) -> str:
+    """``143 paths, 2218 states, 0 infeasible (2341 runs, 4.74s)``: a table's size in words."""
+    return (f"{plural(table.paths, 'path')}, {plural(table.states, 'state')}, "
+            f"{sum(i.count for i in table.infeasible)} infeasible ({plural(table.runs, 'run')}, {table.seconds:.2f}s)")
+
+
 def render_table(table: DecisionTable) -> str:
     """The human form: rows grouped by outcome, then the infeasible paths (and coverage)."""
     out = [f"{table.call} on profile {table.profile}"
            + (f" with {where_text(table.fixed)}" if table.fixed else "")
-           + f": {plural(table.paths, 'path')}, {plural(table.states, 'state')}, "
-           + f"{sum(i.count for i in table.infeasible)} infeasible ({plural(table.runs, 'run')}, {table.seconds:.2f}s)"]
+           + f": {table_counts(table)}"]
     if table.left_out:
         out.append(left_out_text(table.left_out))
     groups: dict[tuple, list[Row]] = {}

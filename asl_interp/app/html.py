@@ -45,6 +45,7 @@ from ..analysis.explore import (
     show_name,
     show_value,
     show_values,
+    table_counts,
     where_text,
 )
 from ..errors import Span, UsageError, display_path, line_text, plural, source_lines
@@ -571,9 +572,7 @@ def _exploration_page(spec: Any, src: _Source, table: DecisionTable, *, state: s
         infeasible.append(src.at(inf.span, text=line_text(inf.span), message=inf.message, count=inf.count,
                                  example=example))
 
-    summary = (f"{plural(table.paths, 'path')}, {plural(table.states, 'state')}, "
-               f"{sum(i.count for i in table.infeasible)} infeasible "
-               f"({table.runs} runs, {table.seconds:.2f}s)")
+    summary = table_counts(table)
     if table.left_out:
         summary += "; " + left_out_text(table.left_out)
     exploration = {
