@@ -481,7 +481,7 @@ def _unread(out) -> bool:
 FIRST_USES = {
     "pickled": lambda out: _fields(pickle.loads(pickle.dumps(out))),
     "JSON": lambda out: json.dumps(out.to_json()),
-    "compared": lambda out: (out == out, hash(out)),
+    "compared": lambda out: (out == out, hash(out)),  # noqa: PLR0124 - == on itself makes a later outcome
     "repr": repr,
     "summary": lambda out: out.summary(),
     "copied": lambda out: _fields(copy.copy(out)),

@@ -108,9 +108,9 @@ __all__ = [
     "minimal_names",
     "off_profile",
     "ordinary",
+    "outcomes_apart",
     "relevant_fields",
     "table_counts",
-    "outcomes_apart",
     "unasked",
 ]
 

@@ -739,21 +739,15 @@ def _sweep_input(name: str) -> tuple[str, BinaryIO, contextlib.AbstractContextMa
     raw = open_input(name, "")
     if not name.endswith(COMPRESSED):
         return name, raw, raw
+    import bz2
+    import gzip
+    import lzma
+
+    opener = {".gz": lambda: gzip.GzipFile(fileobj=raw, mode="rb"), ".bz2": lambda: bz2.BZ2File(raw, "rb"),
+              ".xz": lambda: lzma.LZMAFile(raw, "rb")}[os.path.splitext(name)[1]]
     closing = contextlib.ExitStack()
     closing.enter_context(raw)
-    if name.endswith(".gz"):
-        import gzip
-
-        stream = gzip.GzipFile(fileobj=raw, mode="rb")
-    elif name.endswith(".bz2"):
-        import bz2
-
-        stream = bz2.BZ2File(raw, "rb")
-    else:
-        import lzma
-
-        stream = lzma.LZMAFile(raw, "rb")
-    return name, closing.enter_context(stream), closing
+    return name, closing.enter_context(opener()), closing
 
 
 # --------------------------------------------------------------------------------------
