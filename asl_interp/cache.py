@@ -60,6 +60,7 @@ _PACKAGE = os.path.dirname(os.path.realpath(__file__))
 _FORMAT = "asl-interp-cache-2"
 _MAGIC = _FORMAT.encode() + b"\n"
 
+
 def key_hash(data: bytes = b"") -> Any:
     """A hash object (``update``, ``hexdigest``) for cache keys: BLAKE2b, 32-byte digests."""
     return _blake2b(data, digest_size=32)
