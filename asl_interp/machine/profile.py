@@ -255,9 +255,6 @@ def check_profile_questions(model: MachineModel, profile: Profile, constants: Co
     if token in model.checked_profiles:
         return
     for key in profile.impdef:
-        typ = questions.type_of(key)
-        if typ is not None and (constants is not None or typ.kind != "bits") and questions.asks(key):
-            profile.answer(key, typ, constants)
         if not questions.asks(key):
             where = profile.impdef_sources.get(key, profile.path)
             raise ProfileError(
@@ -266,6 +263,9 @@ def check_profile_questions(model: MachineModel, profile: Profile, constants: Co
                 notes=("note: keys are a keyed IMPLEMENTATION_DEFINED string, or the enclosing function "
                        "and its arguments of a keyless one, e.g. \"HaveEL(EL2)\"",),
             )
+        typ = questions.type_of(key)
+        if typ is not None and (constants is not None or typ.kind != "bits"):
+            profile.answer(key, typ, constants)  # (its ProfileError when the answer does not fit)
     model.checked_profiles.add(token)
 
 
