@@ -45,6 +45,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 import attrs
@@ -444,17 +445,12 @@ def diff_specs(a: Any, b: Any, call: str, *, profile_a: Any = "default", profile
              for side, table in enumerate(tables)]
     names = [spec.name for spec in specs]
     if names[0] == names[1] and os.path.realpath(a.path) != os.path.realpath(b.path):
-        names = [f"{spec.name} ({_folder(spec.path)})" for spec in specs]
+        here = Path.cwd()  # each folder as a user names it: from the working folder when inside it
+        names = [f"{spec.name} ({relpath(str(spec.path), here)})" for spec in specs]
     sides = tuple(Side(spec, p.name, f, t, n) for spec, p, f, t, n in zip(specs, prof, per_fixed, tables, names))
     classes, pair_class = _classes(sides, _pairs(cubes[0], cubes[1]), canon)
     return DiffResult(call, sides, dict(fixed or {}), only_fixed, classes, time.monotonic() - start, all_states,
                       up_to_entry, (cubes[0], cubes[1]), pair_class, canon)
-
-
-def _folder(path: Any) -> str:
-    """A spec folder as a user would name it: relative to the working folder when inside it."""
-    rel = os.path.relpath(path)
-    return rel if not rel.startswith("..") else str(path)
 
 
 def _check_call(spec: Any, call: str) -> None:
