@@ -14,7 +14,7 @@ import sys
 
 import pytest
 from conftest import REPO, SOURCES, readme_block
-from states import aarch32_guest, aarch64
+from states import SCENARIOS, aarch32_guest, aarch64
 
 from asl_interp.app.api import load_spec
 from asl_interp.app.cli import main
@@ -211,18 +211,12 @@ def test_vhe_host_example_state_file(capsys):
 
 
 # --------------------------------------------------------------------------------------
-# Every case of test_scenarios.py, through the command line
+# Every scenario of states.SCENARIOS (test_scenarios.py asks them through the API), through the command line
 # --------------------------------------------------------------------------------------
 
 
-def _scenario_cases():
-    from test_scenarios import CASES
-
-    return CASES
-
-
-@pytest.mark.parametrize("call, profile, state, expected", _scenario_cases(),
-                         ids=[f"{c[0]}-{i}" for i, c in enumerate(_scenario_cases())])
+@pytest.mark.parametrize("call, profile, state, expected", SCENARIOS,
+                         ids=[f"{c[0]}-{i}" for i, c in enumerate(SCENARIOS)])
 def test_command_line_gives_the_scenario_outcomes(capsys, call, profile, state, expected):
     """``run --json`` with the case's state as --set options gives the case's outcome."""
     data = run_json(capsys, call, state, "--profile", profile)

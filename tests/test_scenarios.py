@@ -13,7 +13,7 @@ import shutil
 
 import pytest
 from conftest import REPO, SOURCES
-from states import aarch32_guest, aarch64
+from states import SCENARIOS, aarch32_guest, aarch64
 
 from asl_interp.app.api import load_spec
 from asl_interp.errors import ProfileError, StateError
@@ -122,78 +122,13 @@ def test_vhe_host_el0_cptr_el2_fpen_01_traps_to_el2(spec):
 # --------------------------------------------------------------------------------------
 
 A64_EL1 = aarch64("EL1")
-SVE_OK = {"CPACR_EL1.ZEN": "'11'", "CPTR_EL2.TZ": 0, "CPTR_EL3.EZ": 1}
-
-CASES = [
-    # (call, profile, state, expected (kind, target_el, state, mode, exception, ec, via_undefined))
-    ("CheckFPAdvSIMDEnabled64()", "default", A64_EL1, ("returned", None, None, None, None, None, False)),
-    ("CheckFPAdvSIMDEnabled64()", "default", aarch64("EL1", fpen="'00'"),
-     ("exception", "EL1", "AArch64", None, "Exception_AdvSIMDFPAccessTrap", 0x07, False)),
-    ("CheckFPAdvSIMDEnabled64()", "default", aarch64("EL0", fpen="'01'"),
-     ("exception", "EL1", "AArch64", None, "Exception_AdvSIMDFPAccessTrap", 0x07, False)),
-    ("CheckFPAdvSIMDEnabled64()", "default", aarch64("EL1", tfp=1),
-     ("exception", "EL2", "AArch64", None, "Exception_AdvSIMDFPAccessTrap", 0x07, False)),
-    ("CheckFPAdvSIMDEnabled64()", "default", aarch64("EL1", **{"CPTR_EL3.TFP": 1}),
-     ("exception", "EL3", "AArch64", None, "Exception_AdvSIMDFPAccessTrap", 0x07, False)),
-    ("CheckFPAdvSIMDEnabled64()", "default", aarch64("EL0", fpen="'10'", **{"HCR_EL2.TGE": 1}),
-     ("exception", "EL2", "AArch64", None, "Exception_Uncategorized", 0x00, False)),
-    ("CheckSVEEnabled()", "default", aarch64("EL1", **SVE_OK), ("returned", None, None, None, None, None, False)),
-    ("CheckSVEEnabled()", "default", aarch64("EL1", **{**SVE_OK, "CPACR_EL1.ZEN": "'00'"}),
-     ("exception", "EL1", "AArch64", None, "Exception_SVEAccessTrap", 0x19, False)),
-    ("CheckSVEEnabled()", "default", aarch64("EL1", fpen="'00'", **SVE_OK),
-     ("exception", "EL1", "AArch64", None, "Exception_AdvSIMDFPAccessTrap", 0x07, False)),
-    ("CheckSVEEnabled()", "default", aarch64("EL1", **{**SVE_OK, "CPTR_EL2.TZ": 1}),
-     ("exception", "EL2", "AArch64", None, "Exception_SVEAccessTrap", 0x19, False)),
-    ("CheckSVEEnabled()", "default", aarch64("EL1", tfp=1, **SVE_OK),
-     ("exception", "EL2", "AArch64", None, "Exception_AdvSIMDFPAccessTrap", 0x07, False)),
-    ("CheckSVEEnabled()", "default", aarch64("EL1", **{**SVE_OK, "CPTR_EL3.EZ": 0}),
-     ("exception", "EL3", "AArch64", None, "Exception_SVEAccessTrap", 0x19, False)),
-    ("CheckSVEEnabled()", "default", aarch64("EL1", **{**SVE_OK, "CPTR_EL3.TFP": 1}),
-     ("exception", "EL3", "AArch64", None, "Exception_AdvSIMDFPAccessTrap", 0x07, False)),
-    ("CheckSVEEnabled()", "default", aarch64("EL0", **{**SVE_OK, "CPACR_EL1.ZEN": "'01'", "HCR_EL2.TGE": 1}),
-     ("exception", "EL2", "AArch64", None, "Exception_SVEAccessTrap", 0x19, False)),
-    ("CheckSVEEnabled()", "v8.1-vhe", aarch64("EL2", **{**SVE_OK, "HCR_EL2.E2H": 1, "CPTR_EL2.ZEN": "'00'", "CPTR_EL2.FPEN": "'11'"}),
-     ("exception", "EL2", "AArch64", None, "Exception_SVEAccessTrap", 0x19, False)),
-    ("CheckSVEEnabled()", "v8.1-vhe", aarch64("EL2", **{**SVE_OK, "HCR_EL2.E2H": 1, "CPTR_EL2.ZEN": "'11'", "CPTR_EL2.FPEN": "'10'"}),
-     ("exception", "EL2", "AArch64", None, "Exception_AdvSIMDFPAccessTrap", 0x07, False)),
-    ("CheckVFPEnabled(TRUE)", "default", aarch32_guest(en=1, tfp=0), ("returned", None, None, None, None, None, False)),
-    ("CheckVFPEnabled(FALSE)", "default", aarch32_guest(en=0, tfp=0), ("returned", None, None, None, None, None, False)),
-    ("CheckVFPEnabled(FALSE)", "default", aarch32_guest(en=0, tfp=1),
-     ("exception", "EL2", "AArch64", None, "Exception_AdvSIMDFPAccessTrap", 0x07, False)),
-    ("CheckVFPEnabled(TRUE)", "default", aarch32_guest(**{"CPACR.cp10": "'00'"}),
-     ("exception", "EL1", "AArch32", "Undef", None, None, True)),
-    ("CheckVFPEnabled(TRUE)", "default", aarch32_guest("EL0", en=1, **{"CPACR.cp10": "'01'"}),
-     ("exception", "EL1", "AArch32", "Undef", None, None, True)),
-    ("CheckVFPEnabled(TRUE)", "default", aarch32_guest(en=1, **{"CPACR.cp10": "'10'"}),
-     ("exception", "EL1", "AArch32", "Undef", None, None, True)),
-    ("CheckAdvSIMDEnabled()", "default", aarch32_guest(en=1, tfp=0), ("returned", None, None, None, None, None, False)),
-    ("CheckAdvSIMDEnabled()", "default", aarch32_guest(en=1, tfp=0, **{"CPACR.ASEDIS": 1}),
-     ("exception", "EL1", "AArch32", "Undef", None, None, True)),
-    ("CheckAdvSIMDEnabled()", "default", aarch32_guest(en=1, tfp=1),
-     ("exception", "EL2", "AArch64", None, "Exception_AdvSIMDFPAccessTrap", 0x07, False)),
-    ("CheckAdvSIMDOrVFPEnabled(TRUE, TRUE)", "default", aarch32_guest(en=1, tfp=0), ("returned", None, None, None, None, None, False)),
-    ("CheckAdvSIMDOrVFPEnabled(TRUE, TRUE)", "default", aarch32_guest(en=0),
-     ("exception", "EL1", "AArch32", "Undef", None, None, True)),
-    ("CheckAdvSIMDOrVFPEnabled(TRUE, TRUE)", "default", aarch32_guest(en=1),
-     ("exception", "EL2", "AArch64", None, "Exception_AdvSIMDFPAccessTrap", 0x07, False)),
-    ("CheckCryptoEnabled32()", "default", aarch32_guest(en=1, tfp=0), ("returned", None, None, None, None, None, False)),
-    ("CheckCryptoEnabled32()", "default", aarch32_guest(en=0, tfp=0),
-     ("exception", "EL1", "AArch32", "Undef", None, None, True)),
-    ("CheckCryptoEnabled32()", "default", aarch32_guest(en=1, tfp=1),
-     ("exception", "EL2", "AArch64", None, "Exception_AdvSIMDFPAccessTrap", 0x07, False)),
-    # AArch32 EL0 under an AArch64 EL1 with TGE: "the PE behaves as if FPEXC.EN is 1" and the
-    # AArch64 checks run; the CPACR_EL1 trap is routed to EL2 as Uncategorized.
-    ("CheckVFPEnabled(TRUE)", "default",
-     aarch64("EL0", fpen="'00'", **{"PSTATE.nRW": 1, "PSTATE.M": "M32_User", "PSTATE.T": 0, "HCR_EL2.TGE": 1, "FPEXC32_EL2.EN": 0}),
-     ("exception", "EL2", "AArch64", None, "Exception_Uncategorized", 0x00, False)),
-]
 
 
 def _tuple(out):
     return (out.kind, out.target_el, out.target_state, out.mode, out.exception, out.ec, out.via_undefined)
 
 
-@pytest.mark.parametrize("call, profile, state, expected", CASES, ids=[f"{c[0]}-{i}" for i, c in enumerate(CASES)])
+@pytest.mark.parametrize("call, profile, state, expected", SCENARIOS, ids=[f"{c[0]}-{i}" for i, c in enumerate(SCENARIOS)])
 def test_entry_point_outcomes(spec, call, profile, state, expected):
     """See the comments on each case; the spec lines are the branches in ``out.path``."""
     out = spec.run(call, profile=profile, state=state)
@@ -201,7 +136,7 @@ def test_entry_point_outcomes(spec, call, profile, state, expected):
 
 
 def test_every_entry_point_is_covered(spec):
-    covered = {c[0].split("(")[0] for c in CASES}
+    covered = {c[0].split("(")[0] for c in SCENARIOS}
     declared = {e.split("(")[0] for e in spec.entry_points}
     assert declared == covered
 
