@@ -23,6 +23,7 @@ SHARED_BENCH = REPO.parent / "shared" / "bench" / "fpcheck_loop.asl"
 EXPECTED = {
     "load.py": ["load, in-process phases", "load, fresh process", "warm (cache present)", "cold (no cache)"],
     "run.py": ["every form agrees with the baseline", "baseline (hand-written Python)",
+               "baseline over the state mapping (fields_of in the timed region)", "x baseline over the mapping",
                "decider: the spec compiled for the profile (fast form)", "Decider.run: state mapping in", "decider us/call", "decider build",
                "fast form, Machine", "instrumented form, Machine", "Spec.run", "run, by outcome", "takes an exception"],
     "loop.py": ["loop, in-process", "direct storage", "loop, whole process"],
