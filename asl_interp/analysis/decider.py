@@ -199,6 +199,9 @@ class Decider:
     #: every mapping with those keys (:meth:`_merger`'s)
     _keyed: dict[tuple, Any] = attrs.field(init=False, factory=dict, repr=False)
     _answer_fn: Any = attrs.field(init=False, repr=False)
+    #: ``(given, known, origin, zero) -> answer(values)``: :meth:`_answer` for one key
+    #: order's plan (see ``_keyed``; :meth:`_answering`)
+    _plan_answering: Any = attrs.field(init=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         self._base_values = {s: v for s, (_m, v) in self._profile_state.items()}
@@ -209,7 +212,7 @@ class Decider:
             keep = mask & ~self._opened.get(storage, (0, 0))[0]
             if keep:
                 self._fixed[storage] = (keep, value & keep)
-        self._answer_fn = self._answering()
+        self._answer_fn, self._plan_answering = self._answering()
 
     def __call__(self, registers: Mapping[str, int]) -> Outcome:
         """The same as :attr:`decide`."""
@@ -232,7 +235,7 @@ class Decider:
             if plan is not None and plan is not _SEEN:
                 values = plan[0](*state.values())
                 if type(values) is dict:
-                    out = self._answer_fn(values, plan[1], plan[2], unset == "zero")
+                    out = plan[4 if unset == "zero" else 3](values)
                     if out is not None:
                         return out
                     # the same bits as the machine's: the tree cannot answer; the text runs
@@ -248,8 +251,10 @@ class Decider:
                 values, known, origin = (self._mergers.get(tuple(given)) or self._merger(tuple(given)))(given)
                 if plan is _SEEN:
                     # keys met a second time in this order: their plan (see _keyed)
+                    masks = {storage: mask for storage, (mask, _bits) in given.items()}
                     self._keyed[sig] = (reader.merged(sig, self._profile_state, {*self._profile_state, *given}, {}),
-                                        known, origin)
+                                        known, origin, self._plan_answering(masks, known, origin, False),
+                                        self._plan_answering(masks, known, origin, True))
                 out = self._answer_fn(values, known, origin, unset == "zero")
                 if out is not None:
                     return out
@@ -320,30 +325,85 @@ class Decider:
         (:func:`_leaf_source`); outcomes are memoised per leaf and the bits they depend on."""
         return self._answer_fn(values, known, origin, unset != "error")
 
-    def _answering(self) -> Any:
+    def _answering(self) -> tuple[Any, Any]:
         """:meth:`_answer` as a closure over this decider's parts (``zero`` for the unset
-        policy not ``error``): the hot path of :meth:`run` looks nothing up on ``self``."""
+        policy not ``error``): the hot path of :meth:`run` looks nothing up on ``self``; and
+        the maker of its form for one key order's plan, ``(given, known, origin, zero) ->
+        answer(values)``: the same answers for the values of the plan's mappings (``given``:
+        storage -> the bits they give; ``known``/``origin`` as :meth:`_answer` takes them),
+        each leaf's function, from its second use on the plan, one written for the plan
+        (:func:`_plan_leaf_source`: the unset and profile checks decided once, the memo key's
+        constant parts folded)."""
         decide, which, plans, table, forest = self.decide, self._which, self._plans, self._table, self._forest
-        model, fixed, opened, memo = self._spec.model, self._fixed, self._opened, self._memo
+        model, fixed, opened, memo, base = self._spec.model, self._fixed, self._opened, self._memo, self._base_values
         after_plans: dict[tuple, AfterPlan] = {}
+
+        def settle(values: dict[str, int], err: Exception) -> int | None:
+            """The leaf of ``values`` once ``decide`` raised ``err``: a deferred subtree
+            explored at its first use, then decide answers from it; None for a failed
+            assertion, a register the tree needs not given, a leaf the tree leaves to the
+            text (Spec.run says it)."""
+            while isinstance(err, _NotExplored):
+                forest.explore(err.index)
+                try:
+                    return which[id(decide(values))]
+                except _DECIDE_FAILS as again:
+                    err = again
+            return None
+
+        def parts(i: int) -> tuple[Any, Any, _Guard]:
+            got = plans.get(i)
+            if got is None:
+                got = plans[i] = _leaf_function(i, table[i], model, fixed, opened, memo, after_plans)
+            return got
 
         def answer(values: dict[str, int], known: dict[str, int], origin: Mapping[str, int],
                    zero: bool) -> Outcome | None:
-            while True:
+            try:
+                i = which[id(decide(values))]
+            except _DECIDE_FAILS as err:
+                i = settle(values, err)
+                if i is None:
+                    return None
+            got = plans.get(i)
+            return (got or parts(i))[0](values, known, origin, zero)
+
+        def plan_answering(given: dict[str, int], known: dict[str, int], origin: dict[str, int], zero: bool) -> Any:
+            mine: dict[int, Any] = {}  # leaf -> its function for this plan, or _SEEN (used once)
+
+            def specialised(i: int) -> Any:
+                leaf, make, guard = parts(i)
+                if mine.get(i) is None:  # the first use: the general function (a key order met a few times
+                    mine[i] = _SEEN      # writes nothing more)
+                    return lambda values: leaf(values, known, origin, zero)
+                source = _plan_leaf_source(guard, given, base, known, origin, zero)
+                if source is None:
+                    fn = _no_answer
+                else:
+                    ns: dict[str, Any] = {"_memo": memo, "_MEMO": MEMO_OUTCOMES, "_later": Outcome.later,
+                                          "make": make, "_k": known, "_o": origin}
+                    exec(compile(source, f"<decider leaf {i}, one key order>", "exec"), ns)  # noqa: S102
+                    fn = ns["leaf"]
+                if len(mine) >= MEMO_OUTCOMES:
+                    mine.clear()
+                mine[i] = fn
+                return fn
+
+            def plan_answer(values: dict[str, int]) -> Outcome | None:
                 try:
                     i = which[id(decide(values))]
-                    break
-                except _NotExplored as err:
-                    forest.explore(err.index)  # at its first use, then decide answers from it
-                except (ASLAssertionError, StateError, DeciderUnsupported):
-                    return None  # a failed assertion, a register the tree needs not given, a leaf the tree
-                    # leaves to the text: Spec.run says it
-            plan = plans.get(i)
-            if plan is None:
-                plan = plans[i] = _leaf_function(i, table[i], model, fixed, opened, memo, after_plans)
-            return plan(values, known, origin, zero)
+                except _DECIDE_FAILS as err:
+                    i = settle(values, err)
+                    if i is None:
+                        return None
+                fn = mine.get(i)
+                if fn is None or fn is _SEEN:
+                    fn = specialised(i)
+                return fn(values)
 
-        return answer
+            return plan_answer
+
+        return answer, plan_answering
 
     def registers_from(self, state: Mapping[str, Any]) -> dict[str, int]:
         """Whole-register values for ``decide`` from a state mapping as ``Spec.run`` takes
@@ -354,6 +414,14 @@ class Decider:
 #: Decider._keyed's mark of a key order met once (its plan is made when it comes again)
 _SEEN = object()
 
+#: What ``decide`` raises where :meth:`Decider._answer` answers None or explores (``_NotExplored``)
+_DECIDE_FAILS = (ASLAssertionError, StateError, DeciderUnsupported)
+
+
+def _no_answer(_values: Any) -> None:
+    """A leaf's function for a key order's plan whose every mapping only Spec.run answers."""
+    return None
+
 #: Outcomes a Decider keeps for :meth:`Decider.run` (keyed by leaf and the bits its outcome
 #: depends on) before it empties the memo: bounded memory whatever the input.
 MEMO_OUTCOMES = 4096
@@ -363,10 +431,11 @@ def _leaf_function(index: int, leaf: _Leaf, model: Any, profile_state: Mapping[s
                    opened: Mapping[str, tuple[int, int]], memo: dict, after_plans: dict) -> Any:
     """The function ``(values, known, origin, zero) -> Outcome | None`` that gives leaf
     ``leaf``'s outcome for merged storage values (see :meth:`Decider._answer`), written as
-    Python for this leaf (:func:`_leaf_source`) and compiled. ``after_plans``: the
+    Python for this leaf (:func:`_leaf_source`) and compiled; with the function making the
+    outcome (``make``, the same arguments) and the leaf's :class:`_Guard`. ``after_plans``: the
     :class:`AfterPlan` of each state after entry met so far (leaves taking the same
     exception share one)."""
-    source, names = _leaf_source(index, leaf, model, profile_state, opened)
+    source, names, guard = _leaf_source(index, leaf, model, profile_state, opened)
     out = leaf.outcome
     plan = None
     if out.after:
@@ -385,7 +454,7 @@ def _leaf_function(index: int, leaf: _Leaf, model: Any, profile_state: Mapping[s
                           "_rep": _with_value, "_repath": _repath, "_fill": plan.fill_fn if plan is not None else None,
                           "_after": plan.template if plan is not None else None, **names}
     exec(compile(source, f"<decider leaf {index}>", "exec"), ns)  # noqa: S102 - our own generated text
-    return ns["leaf"]
+    return ns["leaf"], ns["make"], guard
 
 
 def _with_value(r: Read, value: int | None, _new: Any = tuple.__new__, _Read: Any = Read) -> Read:
@@ -403,9 +472,95 @@ def _repath(path: tuple[PathStep, ...], changes: Any, values: tuple) -> tuple[Pa
     return tuple(out)
 
 
+@attrs.define(frozen=True, slots=True)
+class _Guard:
+    """What a leaf's function checks before it answers, and its memo key (made by
+    :func:`_leaf_source`, used by :func:`_plan_leaf_source`: both functions of a leaf decide
+    alike). The leaf answers None (``Spec.run`` decides) when a bit of ``read_bits`` (the
+    ``zero`` policy) or ``examined`` (``error``) is unset, a bit of ``unsure`` is still the
+    profile's, or a ``pinned`` run ``(storage, value, mask)`` of bits the path read as the
+    profile's has another value; else its outcome, memoised under ``(index, *(value & m,
+    set & m for each of depends), *(profile's & m for each of origin))``."""
+
+    index: int
+    read_bits: dict[str, int]
+    examined: dict[str, int]
+    unsure: dict[str, int]
+    pinned: tuple[tuple[str, int, int], ...]
+    depends: dict[str, int]
+    origin: dict[str, int]
+
+
+def _memoised(index: int, key: Sequence[str], args: str) -> list[str]:
+    """The lines that end a leaf's function (:func:`_leaf_source`, :func:`_plan_leaf_source`):
+    the outcome under the memo key of ``key``'s parts, else made when first used by
+    ``make(args)``."""
+    return [f"    key = ({index}, {', '.join(key)})",
+            "    got = _memo.get(key)",
+            "    if got is not None:",
+            "        return got",
+            # the outcome itself is made when first looked at (Outcome.later), by make() from the
+            # same storage values (the bits in the key are all it depends on)
+            f"    got = _later(make, {args})",
+            "    if len(_memo) >= _MEMO:",
+            "        _memo.clear()",
+            "    _memo[key] = got",
+            "    return got"]
+
+
+def _plan_leaf_source(guard: _Guard, given: Mapping[str, int], base: Mapping[str, int], known: Mapping[str, int],
+                      origin: Mapping[str, int], zero: bool) -> str | None:
+    """Python text of ``leaf(v)``: the leaf function of ``guard``'s leaf (see
+    :func:`_leaf_source`) for the storage values ``v`` of one key order's plan, or None where
+    that function answers None for every mapping of the plan.
+
+    A plan's mappings give the bits ``given`` (storage -> mask) and leave the rest as the
+    profile's ``[state]`` has them (``base``, storage -> value; absent storages 0), their set
+    bits ``known`` and the bits still the profile's ``origin`` the same for all: so the unset
+    and profile checks are decided here, and the memo key has the same parts as the general
+    function's, the given bits read from ``v`` and every other part a constant. It calls
+    ``make(v, _k, _o, zero)`` (``_k``/``_o``: ``known``/``origin``) as the general function
+    does."""
+    sets = guard.read_bits if zero else guard.examined
+    if any(m and known.get(st, 0) & m != m for st, m in sets.items()):
+        return None  # unset bits: the unset policy decides, in Spec.run's words
+    if any(origin.get(st, 0) & m for st, m in guard.unsure.items()):
+        return None  # the profile's bits, read after the text wrote others beside them
+    lines = ["def leaf(v):"]
+    loaded: dict[str, str] = {}
+
+    def value(st: str, m: int) -> str | None:
+        """The local holding storage ``st``'s value if the plan gives bits of ``m`` (None: constant)."""
+        if not given.get(st, 0) & m:
+            return None
+        if st not in loaded:
+            loaded[st] = f"v{len(loaded)}"
+            lines.append(f"    {loaded[st]} = v[{st!r}]")
+        return loaded[st]
+
+    for st, pvalue, m in guard.pinned:
+        x = value(st, m)
+        if x is None:
+            if (base.get(st, 0) ^ pvalue) & m:
+                return None  # the state changes bits the path read as the profile's
+            continue
+        lines.append(f"    if ({x} ^ {pvalue:#x}) & {m:#x}:")
+        lines.append("        return None  # the state changes bits the path read as the profile's")
+    key = []
+    for st, m in sorted(guard.depends.items()):
+        if m:
+            x = value(st, m)
+            key.append(f"{x} & {m:#x}" if x is not None else f"{base.get(st, 0) & m:#x}")
+            key.append(f"{known.get(st, 0) & m:#x}")
+    key += [f"{origin.get(st, 0) & m:#x}" for st, m in sorted(guard.origin.items()) if m]
+    lines += _memoised(guard.index, key, f"v, _k, _o, {zero}")
+    return "\n".join(lines) + "\n"
+
+
 def _leaf_source(index: int, leaf: _Leaf, model: Any, profile_state: Mapping[str, tuple[int, int]],
-                 opened: Mapping[str, tuple[int, int]] = {}) -> tuple[str, dict[str, Any]]:  # noqa: B006 - read only
-    """Python text of ``leaf(v, k, o, zero)`` for one leaf, and the constants it names.
+                 opened: Mapping[str, tuple[int, int]] = {}) -> tuple[str, dict[str, Any], _Guard]:  # noqa: B006
+    """Python text of ``leaf(v, k, o, zero)`` for one leaf, the constants it names, and its
+    checks and memo key (:class:`_Guard`, what :func:`_plan_leaf_source` writes from).
 
     ``v``/``k``: storage values and set bits (the profile's [state], then the state);
     ``o``: the bits still the profile's; ``zero``: the ``zero`` unset policy. It returns None
@@ -492,6 +647,10 @@ def _leaf_source(index: int, leaf: _Leaf, model: Any, profile_state: Mapping[str
     for _r, st, _mask, pm in profile_reads:
         origin[st] = origin.get(st, 0) | pm
 
+    guard = _Guard(index, read_bits, examined, unsure,
+                   tuple((st, profile_state[st][1], profile_state[st][0] & m) for st, m in sorted(read_bits.items())
+                         if st in profile_state and m & profile_state[st][0]),
+                   depends, origin)
     storages = sorted({*depends, *examined})
     local = {st: i for i, st in enumerate(storages)}
     lines = ["def leaf(v, k, o, zero):"]
@@ -510,24 +669,12 @@ def _leaf_source(index: int, leaf: _Leaf, model: Any, profile_state: Mapping[str
     for st, m in sorted(unsure.items()):
         emit(f"    if o.get({st!r}, 0) & {m:#x}:")
         emit("        return None  # the profile's bits, read after the text wrote others beside them")
-    for st, m in sorted(read_bits.items()):
-        if st in profile_state and m & profile_state[st][0]:
-            pmask, pvalue = profile_state[st]
-            emit(f"    if (v{local[st]} ^ {pvalue:#x}) & {pmask & m:#x}:")
-            emit("        return None  # the state changes bits the path read as the profile's")
+    for st, pvalue, m in guard.pinned:
+        emit(f"    if (v{local[st]} ^ {pvalue:#x}) & {m:#x}:")
+        emit("        return None  # the state changes bits the path read as the profile's")
     key = [f"v{local[st]} & {m:#x}, k{local[st]} & {m:#x}" for st, m in sorted(depends.items()) if m]
     key += [f"o.get({st!r}, 0) & {m:#x}" for st, m in sorted(origin.items()) if m]
-    emit(f"    key = ({index}, {', '.join(key)})")
-    emit("    got = _memo.get(key)")
-    emit("    if got is not None:")
-    emit("        return got")
-    # the outcome itself is made when first looked at (Outcome.later), by make() from the
-    # same storage values (the bits in the key are all it depends on)
-    emit("    got = _later(make, v, k, o, zero)")
-    emit("    if len(_memo) >= _MEMO:")
-    emit("        _memo.clear()")
-    emit("    _memo[key] = got")
-    emit("    return got")
+    lines += _memoised(index, key, "v, k, o, zero")
     emit("")
     emit("def make(v, k, o, zero):")
     lines += loads
@@ -655,7 +802,7 @@ def _leaf_source(index: int, leaf: _Leaf, model: Any, profile_state: Mapping[str
         fields.update(ec="view[0]", il="view[1]", iss="view[2]", pc="view[3]", vector_offset="view[4]",
                       vector="view[5]", after="values", after_unknown="origins", after_copies="copies")
     emit(f"    return ({', '.join(fields.values())})  # Outcome's fields, in order")
-    return "\n".join(lines) + "\n", names
+    return "\n".join(lines) + "\n", names, guard
 
 
 def _input_error(names: Sequence[str], registers: Any, err: Exception) -> StateError:
