@@ -192,12 +192,17 @@ class Decider:
     _memo: dict[tuple, Outcome] = attrs.field(init=False, factory=dict, repr=False)
     _mergers: dict[tuple, Any] = attrs.field(init=False, factory=dict, repr=False)
     #: a state mapping's keys in order -> _SEEN (met once), or their plan (met again):
-    #: ``(values, known, origin)``, ``values`` the reader's function of the mapping's values
-    #: giving the storage values over the profile's [state]
-    #: (:meth:`~asl_interp.machine.state.StateReader.merged`, a dict when it takes them all),
-    #: ``known`` and ``origin`` the set bits and the bits still the profile's, the same for
-    #: every mapping with those keys (:meth:`_merger`'s)
+    #: ``(values, known, origin, answer, answer_zero)``, ``values`` the reader's function of
+    #: the mapping giving the storage values over the profile's [state]
+    #: (:meth:`~asl_interp.machine.state.StateReader.merged` ``by_name``, a dict when it
+    #: takes them all), ``known`` and ``origin`` the set bits and the bits still the
+    #: profile's, the same for every mapping with those keys (:meth:`_merger`'s), ``answer``
+    #: and ``answer_zero`` :meth:`_answer` for those, under each unset policy (made by
+    #: ``_plan_answering``)
     _keyed: dict[tuple, Any] = attrs.field(init=False, factory=dict, repr=False)
+    #: the plan of _keyed last used: tried first, on the mapping itself (its function takes a
+    #: mapping with its keys in any order, None for any other)
+    _last: Any = attrs.field(init=False, default=None, repr=False)
     _answer_fn: Any = attrs.field(init=False, repr=False)
     #: ``(given, known, origin, zero) -> answer(values)``: :meth:`_answer` for one key
     #: order's plan (see ``_keyed``; :meth:`_answering`)
@@ -230,15 +235,24 @@ class Decider:
         (:meth:`Outcome.later <asl_interp.machine.outcome.Outcome.later>`), the same in every
         way as the one made at once."""
         if type(state) is dict and (unset == "error" or unset == "zero"):
-            sig = tuple(state)
-            plan = self._keyed.get(sig)
-            if plan is not None and plan is not _SEEN:
-                values = plan[0](*state.values())
+            last = self._last
+            if last is not None:  # the plan last used, if the mapping has its keys (in any order)
+                values = last[0](state)
                 if type(values) is dict:
-                    out = plan[4 if unset == "zero" else 3](values)
+                    out = last[4 if unset == "zero" else 3](values)
                     if out is not None:
                         return out
                     # the same bits as the machine's: the tree cannot answer; the text runs
+                    return self._spec.run_on(self._spec.machine(self._profile_obj, state, unset=unset), self.call)
+            sig = tuple(state)
+            plan = self._keyed.get(sig)
+            if plan is not None and plan is not _SEEN and plan is not last:
+                values = plan[0](state)
+                if type(values) is dict:
+                    self._last = plan
+                    out = plan[4 if unset == "zero" else 3](values)
+                    if out is not None:
+                        return out
                     return self._spec.run_on(self._spec.machine(self._profile_obj, state, unset=unset), self.call)
                 # a value the plan refuses (or bits given twice): the reader says what to do
             reader = self._readers.get(False) or self.reader()
@@ -252,9 +266,10 @@ class Decider:
                 if plan is _SEEN:
                     # keys met a second time in this order: their plan (see _keyed)
                     masks = {storage: mask for storage, (mask, _bits) in given.items()}
-                    self._keyed[sig] = (reader.merged(sig, self._profile_state, {*self._profile_state, *given}, {}),
-                                        known, origin, self._plan_answering(masks, known, origin, False),
-                                        self._plan_answering(masks, known, origin, True))
+                    self._keyed[sig] = self._last = (
+                        reader.merged(sig, self._profile_state, {*self._profile_state, *given}, {}, by_name=True),
+                        known, origin, self._plan_answering(masks, known, origin, False),
+                        self._plan_answering(masks, known, origin, True))
                 out = self._answer_fn(values, known, origin, unset == "zero")
                 if out is not None:
                     return out

@@ -474,7 +474,7 @@ class StateReader:
         return None
 
     def merged(self, sig: tuple, over: Mapping[str, tuple[int, int]], keep: Collection[str],
-               check: Mapping[str, tuple[int, int]] | None = None) -> Any:
+               check: Mapping[str, tuple[int, int]] | None = None, *, by_name: bool = False) -> Any:
         """A function of the values of a mapping with keys ``sig`` (in that order), made
         once for them: the mapping read (as :meth:`read` reads it) over the bits ``over``
         sets beforehand (storage -> ``(mask, value)``; a bit the mapping gives replaces
@@ -490,11 +490,16 @@ class StateReader:
         - None: anything else (two keys give the same bits before any key is refused).
 
         Every value is checked as :meth:`read` checks it, so a dict or False means
-        :meth:`read` takes the mapping."""
-        return self._source(sig, over, keep, over if check is None else check)
+        :meth:`read` takes the mapping.
+
+        ``by_name``: the function takes the mapping itself and looks its values up by key,
+        so a mapping with the same keys in another order is read too (the same bits: none is
+        given twice where a dict comes back; an int still counts in ``sig``'s order); it
+        returns None also for a mapping whose keys are not ``sig``'s."""
+        return self._source(sig, over, keep, over if check is None else check, by_name)
 
     def _source(self, sig: tuple, over: Mapping[str, tuple[int, int]] | None, keep: Collection[str],
-                check: Mapping[str, tuple[int, int]] | None = None) -> Any:
+                check: Mapping[str, tuple[int, int]] | None = None, by_name: bool = False) -> Any:
         """The function of :meth:`_second` (``over`` None) or :meth:`merged`: each value
         checked in order (an int in range, or a string met before, costs one test; anything
         else goes to :meth:`_other`), then the result built from the values shifted into place."""
@@ -514,7 +519,7 @@ class StateReader:
             storage, shift, width, mask, _what = loc
             ns[f"k{i}"], ns[f"L{i}"], ns[f"T{i}"] = key, loc, {}
             v = f"v{i}"
-            body += [f"    if type({v}) is not int or not -1 < {v} < {1 << width:#x}:",
+            body += [f"    if type({v}) is not int or {v} >> {width}:",  # (a negative int too)
                      f"        {v} = T{i}[{v}] if type({v}) is str and {v} in T{i} else other(k{i}, L{i}, {v}, T{i})",
                      f"        if {v} is None:",
                      f"            return {i if merging else None}"]
@@ -537,15 +542,36 @@ class StateReader:
                 if fixed:
                     body += [f"    if ({' | '.join(b)}) & {fixed:#x} != {check[s][1] & fixed:#x}:", "        return False"]
             entries = []
+            fixed_entries: dict[str, int] = {}  # storage -> its value, for the storages no key gives
             for s in keep:
                 if s not in parts and s not in over:
                     continue
                 rest = over[s][1] & over[s][0] & ~masks.get(s, 0) if s in over else 0
+                if s not in parts:
+                    fixed_entries[s] = rest
                 terms = ([f"{rest:#x}"] if rest or s not in parts else []) + parts.get(s, [])
-                entries.append(f"{s!r}: {' | '.join(terms)}")
-            body.append(f"    return {{{', '.join(entries)}}}")
-        args = ", ".join(f"v{i}" for i in range(len(sig)))
-        text = f"def read({args}{',' if len(sig) == 1 else ''}):\n" + "\n".join(body) + "\n"
+                entries.append((s, " | ".join(terms)))
+            if len(fixed_entries) >= 3:
+                # a copy of the constant entries (every storage in place, in the same order),
+                # the given ones stored over them: cheaper than building every entry anew
+                ns["_fixed"] = {s: fixed_entries.get(s, 0) for s, _e in entries}
+                body.append("    d = _fixed.copy()")
+                body += [f"    d[{s!r}] = {e}" for s, e in entries if s not in fixed_entries]
+                body.append("    return d")
+            else:
+                body.append(f"    return {{{', '.join(f'{s!r}: {e}' for s, e in entries)}}}")
+        if by_name:  # the mapping itself: its values by key, any order of the same keys
+            head = [f"    if len(m) != {len(sig)}:", "        return None"]
+            if sig:
+                head.append("    try:")
+                for i, key in enumerate(sig):
+                    ns[f"n{i}"] = key
+                    head.append(f"        v{i} = m[{key!r}]" if type(key) is str else f"        v{i} = m[n{i}]")
+                head += ["    except KeyError:", "        return None"]
+            text = "def read(m):\n" + "\n".join(head + body) + "\n"
+        else:
+            args = ", ".join(f"v{i}" for i in range(len(sig)))
+            text = f"def read({args}{',' if len(sig) == 1 else ''}):\n" + "\n".join(body) + "\n"
         exec(compile(text, "<state reader>", "exec"), ns)  # noqa: S102 - our own text, names from the model
         return ns["read"]
 
