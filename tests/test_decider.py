@@ -427,6 +427,56 @@ def test_fast_run_is_spec_run_on_random_field_states(call, unset):
         assert again == want, state
 
 
+@pytest.mark.parametrize("unset", ["error", "zero"])
+def test_a_plans_own_leaf_functions_give_spec_runs_answers(own_spec, unset, monkeypatch):
+    """From a leaf's second use on a key order's plan, Decider.run answers through a leaf
+    function written for that plan (_plan_leaf_source: the unset and profile checks decided
+    once, the memo key's constant parts folded): every state, run again and again, in its
+    own key order or another of the same keys, gets Spec.run's Outcome field by field, or
+    its error in the same words: key orders that leave bits the path examines unset, that
+    give bits the profile's [state] sets (kept, _PC; or opened, CPACR_EL1.ZEN) other or the
+    same values, and bad values met after the plan's functions were written."""
+    written = []
+    real = decider_module._plan_leaf_source
+    monkeypatch.setattr(decider_module, "_plan_leaf_source",
+                        lambda *a: written.append(got := real(*a)) or got)
+    deciders = [own_spec.decider("CheckFPAdvSIMDEnabled64()"), own_spec.decider("CheckVFPEnabled(TRUE)")]
+    states = consistent_states(30, seed=41)
+    variants = {
+        "as given": lambda s: s,
+        # the same key order, other vector bases: the memo key has the bits the state after entry copies
+        "vector bases moved": lambda s: {**s, **{f"VBAR_EL{n}": s[f"VBAR_EL{n}"] ^ 0x4000_0000 for n in (1, 2, 3)}},
+        "keys reversed": lambda s: dict(reversed(list(s.items()))),
+        "SCR_EL3 left out": lambda s: {k: v for k, v in s.items() if k != "SCR_EL3"},  # a register the tree reads
+        # HCR_EL2.TGE unset (RW given): the leaves that examine it answer None for the whole plan
+        "HCR_EL2.TGE left out": lambda s: {**{k: v for k, v in s.items() if k != "HCR_EL2"},
+                                           "HCR_EL2.RW": s["HCR_EL2"] >> 31},
+        "_PC the profile's": lambda s: {**s, "_PC": 0},
+        "_PC another value": lambda s: {**s, "_PC": 0x1000},
+        "CPACR_EL1.ZEN given": lambda s: {**s, "CPACR_EL1": s["CPACR_EL1"] | 0x30000},
+    }
+    for name, variant in variants.items():
+        group = [variant(s) for s in states]
+        wants = [_fields(_run_or_error(SPEC.run, deciders[s["PSTATE.nRW"]].call, state=state, unset=unset,
+                                       use_decider=False)) for s, state in zip(states, group, strict=True)]
+        for round_ in range(3):  # the key order met, its plan made, the plan's leaf functions written
+            for s, state, want in zip(states, group, wants, strict=True):
+                decider = deciders[s["PSTATE.nRW"]]
+                if round_ == 1:
+                    decider._memo.clear()  # outcomes made afresh as well as memoised ones
+                assert _fields(_run_or_error(decider.run, state, unset=unset)) == want, (name, state)
+    assert any(source is not None for source in written)
+    assert None in written  # (HCR_EL2.TGE left out: only Spec.run answers)
+    # bad values, in a key order whose plan has written its leaf functions
+    base = states[0]
+    decider = deciders[base["PSTATE.nRW"]]
+    for value in ("EL9", None, 2.5, 7, -1, True, "'111'"):
+        _same_as_spec_run(decider, {**base, "PSTATE.EL": value}, unset)
+    for key, value in (("SCR_EL3", 1 << 64), ("SCR_EL3", -1), ("PSTATE.nRW", 2), ("VBAR_EL1", "0x10")):
+        _same_as_spec_run(decider, {**base, key: value}, unset)
+        _same_as_spec_run(decider, base, unset)  # and a good one between
+
+
 def _fields(out):
     """Every field of an Outcome (its dicts with their order), or the error a run raised."""
     if not isinstance(out, Outcome):

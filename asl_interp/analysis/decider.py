@@ -82,6 +82,7 @@ typically well under a second; at most :data:`SUBTREE_PATHS`). Public API:
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from itertools import count
 from pathlib import Path
 from typing import Any
 
@@ -352,6 +353,7 @@ class Decider:
         decide, which, plans, table, forest = self.decide, self._which, self._plans, self._table, self._forest
         model, fixed, opened, memo, base = self._spec.model, self._fixed, self._opened, self._memo, self._base_values
         after_plans: dict[tuple, AfterPlan] = {}
+        tokens = count()  # each plan's memo keys are its own
 
         def settle(values: dict[str, int], err: Exception) -> int | None:
             """The leaf of ``values`` once ``decide`` raised ``err``: a deferred subtree
@@ -385,13 +387,14 @@ class Decider:
 
         def plan_answering(given: dict[str, int], known: dict[str, int], origin: dict[str, int], zero: bool) -> Any:
             mine: dict[int, Any] = {}  # leaf -> its function for this plan, or _SEEN (used once)
+            token = f"plan {next(tokens)}"
 
             def specialised(i: int) -> Any:
                 leaf, make, guard = parts(i)
                 if mine.get(i) is None:  # the first use: the general function (a key order met a few times
                     mine[i] = _SEEN      # writes nothing more)
                     return lambda values: leaf(values, known, origin, zero)
-                source = _plan_leaf_source(guard, given, base, known, origin, zero)
+                source = _plan_leaf_source(guard, given, base, known, origin, zero, token)
                 if source is None:
                     fn = _no_answer
                 else:
@@ -434,8 +437,8 @@ _DECIDE_FAILS = (ASLAssertionError, StateError, DeciderUnsupported)
 
 
 def _no_answer(_values: Any) -> None:
-    """A leaf's function for a key order's plan whose every mapping only Spec.run answers."""
-    return None
+    """A leaf's function for a key order's plan whose every mapping only Spec.run answers
+    (None: see :meth:`Decider._answer`)."""
 
 #: Outcomes a Decider keeps for :meth:`Decider.run` (keyed by leaf and the bits its outcome
 #: depends on) before it empties the memo: bounded memory whatever the input.
@@ -506,11 +509,11 @@ class _Guard:
     origin: dict[str, int]
 
 
-def _memoised(index: int, key: Sequence[str], args: str) -> list[str]:
+def _memoised(key: Sequence[str], args: str) -> list[str]:
     """The lines that end a leaf's function (:func:`_leaf_source`, :func:`_plan_leaf_source`):
     the outcome under the memo key of ``key``'s parts, else made when first used by
     ``make(args)``."""
-    return [f"    key = ({index}, {', '.join(key)})",
+    return [f"    key = ({', '.join(key)},)",
             "    got = _memo.get(key)",
             "    if got is not None:",
             "        return got",
@@ -524,7 +527,7 @@ def _memoised(index: int, key: Sequence[str], args: str) -> list[str]:
 
 
 def _plan_leaf_source(guard: _Guard, given: Mapping[str, int], base: Mapping[str, int], known: Mapping[str, int],
-                      origin: Mapping[str, int], zero: bool) -> str | None:
+                      origin: Mapping[str, int], zero: bool, token: str) -> str | None:
     """Python text of ``leaf(v)``: the leaf function of ``guard``'s leaf (see
     :func:`_leaf_source`) for the storage values ``v`` of one key order's plan, or None where
     that function answers None for every mapping of the plan.
@@ -532,10 +535,10 @@ def _plan_leaf_source(guard: _Guard, given: Mapping[str, int], base: Mapping[str
     A plan's mappings give the bits ``given`` (storage -> mask) and leave the rest as the
     profile's ``[state]`` has them (``base``, storage -> value; absent storages 0), their set
     bits ``known`` and the bits still the profile's ``origin`` the same for all: so the unset
-    and profile checks are decided here, and the memo key has the same parts as the general
-    function's, the given bits read from ``v`` and every other part a constant. It calls
-    ``make(v, _k, _o, zero)`` (``_k``/``_o``: ``known``/``origin``) as the general function
-    does."""
+    and profile checks are decided here, and of the general function's memo key only the
+    parts of the given bits vary: the key is ``(index, token, *those parts)`` (``token``, a
+    string, names the plan: no general key, all ints, equals it). It calls ``make(v, _k, _o,
+    zero)`` (``_k``/``_o``: ``known``/``origin``) as the general function does."""
     sets = guard.read_bits if zero else guard.examined
     if any(m and known.get(st, 0) & m != m for st, m in sets.items()):
         return None  # unset bits: the unset policy decides, in Spec.run's words
@@ -561,14 +564,12 @@ def _plan_leaf_source(guard: _Guard, given: Mapping[str, int], base: Mapping[str
             continue
         lines.append(f"    if ({x} ^ {pvalue:#x}) & {m:#x}:")
         lines.append("        return None  # the state changes bits the path read as the profile's")
-    key = []
+    key = [str(guard.index), repr(token)]
     for st, m in sorted(guard.depends.items()):
-        if m:
-            x = value(st, m)
-            key.append(f"{x} & {m:#x}" if x is not None else f"{base.get(st, 0) & m:#x}")
-            key.append(f"{known.get(st, 0) & m:#x}")
-    key += [f"{origin.get(st, 0) & m:#x}" for st, m in sorted(guard.origin.items()) if m]
-    lines += _memoised(guard.index, key, f"v, _k, _o, {zero}")
+        x = value(st, m) if m else None
+        if x is not None:
+            key.append(f"{x} & {m:#x}")
+    lines += _memoised(key, f"v, _k, _o, {zero}")
     return "\n".join(lines) + "\n"
 
 
@@ -689,7 +690,7 @@ def _leaf_source(index: int, leaf: _Leaf, model: Any, profile_state: Mapping[str
         emit("        return None  # the state changes bits the path read as the profile's")
     key = [f"v{local[st]} & {m:#x}, k{local[st]} & {m:#x}" for st, m in sorted(depends.items()) if m]
     key += [f"o.get({st!r}, 0) & {m:#x}" for st, m in sorted(origin.items()) if m]
-    lines += _memoised(index, key, "v, k, o, zero")
+    lines += _memoised([str(index), *key], "v, k, o, zero")
     emit("")
     emit("def make(v, k, o, zero):")
     lines += loads
