@@ -477,6 +477,26 @@ def test_a_plans_own_leaf_functions_give_spec_runs_answers(own_spec, unset, monk
         _same_as_spec_run(decider, base, unset)  # and a good one between
 
 
+def test_the_leaf_functions_written_for_plans_are_bounded(own_spec, monkeypatch):
+    """However many key orders and leaves a decider meets, the leaf functions written for
+    its plans stay bounded (past MEMO_OUTCOMES of them the plans start afresh), and every
+    answer stays Spec.run's."""
+    monkeypatch.setattr(decider_module, "MEMO_OUTCOMES", 4)
+    written = []
+    real = decider_module._plan_leaf_source
+    monkeypatch.setattr(decider_module, "_plan_leaf_source", lambda *a: written.append(1) or real(*a))
+    decider = own_spec.decider("CheckFPAdvSIMDEnabled64()")
+    states = [s for s in consistent_states(40, seed=43) if s["PSTATE.nRW"] == 0]
+    orders = [states, [dict(reversed(list(s.items()))) for s in states]]
+    cleared = 0
+    for _round in range(3):
+        for group in orders:
+            for state in group:
+                _same_as_spec_run(decider, state)
+                cleared += not decider._keyed
+    assert len(written) > 4 and cleared  # more than the bound written, the plans started afresh
+
+
 def _fields(out):
     """Every field of an Outcome (its dicts with their order), or the error a run raised."""
     if not isinstance(out, Outcome):

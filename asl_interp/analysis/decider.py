@@ -61,8 +61,12 @@ Guarantees:
   memoised by the bits they depend on, and each is made when first used
   (:meth:`Outcome.later <asl_interp.machine.outcome.Outcome.later>`: until a field is read
   a run costs the tree, the leaf's checks and the memo, not the records). A mapping's keys
-  met again in one order are read by a function made for them (``_keyed``), the values
-  checked as :class:`~asl_interp.machine.state.StateReader` checks them.
+  met again in one order are read by a function made for them (``_keyed``, its plan), the
+  values checked as :class:`~asl_interp.machine.state.StateReader` checks them; the plan
+  last used is tried first on the next mapping, whatever its keys' order. Since a plan's
+  mappings set the same bits, each leaf met again on a plan gets a function written for
+  that plan (:func:`_plan_leaf_source`): its unset and profile checks decided once, its
+  memo key the given bits alone.
 - Building fails cleanly: a :class:`~asl_interp.errors.ProfileError` naming the question
   when the profile leaves an IMPLEMENTATION DEFINED answer or a CONSTRAINED UNPREDICTABLE
   choice open; :class:`DeciderUnsupported` (an ``ASLError``) when the exploration passes
@@ -354,6 +358,7 @@ class Decider:
         model, fixed, opened, memo, base = self._spec.model, self._fixed, self._opened, self._memo, self._base_values
         after_plans: dict[tuple, AfterPlan] = {}
         tokens = count()  # each plan's memo keys are its own
+        keyed, written = self._keyed, [0]  # leaf functions written for plans, all together
 
         def settle(values: dict[str, int], err: Exception) -> int | None:
             """The leaf of ``values`` once ``decide`` raised ``err``: a deferred subtree
@@ -402,8 +407,11 @@ class Decider:
                                           "make": make, "_k": known, "_o": origin}
                     exec(compile(source, f"<decider leaf {i}, one key order>", "exec"), ns)  # noqa: S102
                     fn = ns["leaf"]
-                if len(mine) >= MEMO_OUTCOMES:
+                if written[0] >= MEMO_OUTCOMES:  # bounded memory whatever the input: the plans start afresh
+                    written[0] = 0
+                    keyed.clear()
                     mine.clear()
+                written[0] += 1
                 mine[i] = fn
                 return fn
 
