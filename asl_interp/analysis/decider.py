@@ -360,18 +360,18 @@ class Decider:
         tokens = count()  # each plan's memo keys are its own
         keyed, written = self._keyed, [0]  # leaf functions written for plans, all together
 
-        def settle(values: dict[str, int], err: Exception) -> int | None:
-            """The leaf of ``values`` once ``decide`` raised ``err``: a deferred subtree
+        def leaf_of(values: dict[str, int]) -> int | None:
+            """The leaf of ``values`` (its number in the table): a deferred subtree is
             explored at its first use, then decide answers from it; None for a failed
             assertion, a register the tree needs not given, a leaf the tree leaves to the
             text (Spec.run says it)."""
-            while isinstance(err, _NotExplored):
-                forest.explore(err.index)
+            while True:
                 try:
                     return which[id(decide(values))]
-                except _DECIDE_FAILS as again:
-                    err = again
-            return None
+                except _NotExplored as err:
+                    forest.explore(err.index)
+                except _DECIDE_FAILS:
+                    return None
 
         def parts(i: int) -> tuple[Any, Any, _Guard]:
             got = plans.get(i)
@@ -381,12 +381,9 @@ class Decider:
 
         def answer(values: dict[str, int], known: dict[str, int], origin: Mapping[str, int],
                    zero: bool) -> Outcome | None:
-            try:
-                i = which[id(decide(values))]
-            except _DECIDE_FAILS as err:
-                i = settle(values, err)
-                if i is None:
-                    return None
+            i = leaf_of(values)
+            if i is None:
+                return None
             got = plans.get(i)
             return (got or parts(i))[0](values, known, origin, zero)
 
@@ -416,12 +413,9 @@ class Decider:
                 return fn
 
             def plan_answer(values: dict[str, int]) -> Outcome | None:
-                try:
-                    i = which[id(decide(values))]
-                except _DECIDE_FAILS as err:
-                    i = settle(values, err)
-                    if i is None:
-                        return None
+                i = leaf_of(values)
+                if i is None:
+                    return None
                 fn = mine.get(i)
                 if fn is None or fn is _SEEN:
                     fn = specialised(i)
