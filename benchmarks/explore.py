@@ -185,7 +185,7 @@ def main() -> None:
             fail(f"{call} on {version} {profile}: --jobs 2 finds {found}, --jobs 1 {alone}")
         worst_rows.append([version, profile, call, r[8], r[9], r[7], two * 1000, r[8] / (two * 1000)])
     print()
-    print(table("explore: the slowest entry point per profile (--jobs 2: two worker processes, wall time)",
+    print(table("explore: the slowest entry point per profile (--jobs 2: this process and one worker, wall time)",
                 ["spec", "profile", "call", "ms", "cpu ms", "runs", "--jobs 2 ms", "speed-up"], worst_rows))
     if timed_rows:
         slowest = max(timed_rows, key=lambda r: r[8])

@@ -192,6 +192,40 @@ def test_api_spans_of_one_place_are_one_object():
             assert seen.setdefault((s.file, s.line, s.col, s.end_line, s.end_col), id(s)) == id(s)
 
 
+def test_api_this_process_searches_beside_the_workers(monkeypatch, handed_back):
+    # jobs=2: one worker, and this process runs the stretches no worker has started
+    import os
+
+    here = [0]
+    parent = os.getpid()
+    task = explore_module._task
+
+    def counting(*args):
+        if os.getpid() == parent:
+            here[0] += 1
+        return task(*args)
+
+    monkeypatch.setattr(explore_module, "_task", counting)
+    two = _table(2)
+    assert here[0] > 0 and handed_back[0] > 0
+    assert table_json(two) == table_json(_table(1))
+
+
+def test_api_a_part_of_this_process_gets_the_spans_a_worker_met_first():
+    leaf = _table(1).leaves[-1]
+    table = explore_module._SpanTable([])
+    first = leaf.path[0].span
+    theirs = table._make(first.file, first.line, first.col, first.end_line, first.end_col)  # (a worker's answer)
+    part = explore_module._Part(leaves=[leaf])
+    table.adopt(part)
+    got = part.leaves[0]
+    assert got.path[0].span is theirs and theirs is not first
+    assert got == leaf and got.outcome.path is got.path  # the same leaf, equal in everything
+    assert all(id(step.span) in table.known for step in got.path)
+    table.adopt(part)
+    assert part.leaves[0] is got  # its spans are the table's now: left as it is
+
+
 def test_api_a_worker_that_dies_leaves_its_work_to_the_parent(monkeypatch):
     import os
 

@@ -32,9 +32,9 @@ How it works (re-execution depth-first search):
   (:func:`~asl_interp.backend.runtime.replaying`): the same branch steps, the same answers
   recorded, while every question they ask is the profile's to answer (a question the search
   branches over keeps the call running).
-- With ``jobs`` > 1, an exploration that outlasts :data:`IN_PROCESS_SECONDS` hands the rest
-  of its stack to worker processes, which share out the (independent) subtrees; their leaves
-  are put back in the order the search in one process finds them (:func:`_explore_parallel`),
+- With ``jobs`` > 1, an exploration that outlasts :data:`IN_PROCESS_SECONDS` shares the rest
+  of its stack with ``jobs - 1`` worker processes: they and this process share out the
+  (independent) subtrees; their leaves are put back in the order the search in one process finds them (:func:`_explore_parallel`),
   so the table, and any error, is the same whatever ``jobs``.
 - Leaves with the same path (branch sites and their values), the same fields read and the same
   outcome are merged into rows. Merging only ever joins leaves that differ in one field and
@@ -57,7 +57,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from itertools import chain, compress, count, repeat
-from operator import itemgetter
+from operator import is_, itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -765,8 +765,9 @@ def explore(spec: Any, call: str, *, profile: str | Path | Profile = "default",
     run at the call of the version's exception-entry routine (what a version that stops
     there gives; ``diff`` against such a version); ``progress``: called after every run with
     the paths and runs so far (the command line draws a bar on a terminal with it; with
-    ``jobs`` > 1, after every part a worker hands back); ``jobs``: worker processes for an
-    exploration that lasts more than :data:`IN_PROCESS_SECONDS` (see
+    ``jobs`` > 1, after every part a worker or this process searched); ``jobs``: processes
+    searching (this one and ``jobs - 1`` workers) for an exploration that lasts more than
+    :data:`IN_PROCESS_SECONDS` (see
     :func:`_explore_parallel`: the table is the same whatever ``jobs``; 1, the default, runs
     everything in this process); ``open_state`` (storage -> ``(mask, value)``: bits the
     profile's ``[state]`` sets, and their values): leave those bits open as if the profile
@@ -1082,7 +1083,8 @@ class _Slot:
 
 def _explore_parallel(search: _Search, first: _Part, stack: list[_Entry], jobs: int,
                       progress: Callable[[int, int], None] | None) -> _Part:
-    """The rest of the search (``stack``, after ``first``) in ``jobs`` worker processes.
+    """The rest of the search (``stack``, after ``first``) in ``jobs`` processes: this one
+    and ``jobs - 1`` workers.
 
     The subtree under each stack entry is independent of the others, and the search in one
     process takes them in stack order (the last first), each whole. So stretches of the
@@ -1092,10 +1094,14 @@ def _explore_parallel(search: _Search, first: _Part, stack: list[_Entry], jobs: 
     in order gives the leaves, infeasible leaves, left-out counts and runs the search in one
     process gives, in its order.
 
-    A task also hands back early (after :data:`TASK_MIN_RUNS` runs) when the parent flags
-    that fewer than two tasks per worker are left (so that a worker finds the next task
-    queued, not waiting on this process): the subtrees near the root, at the bottom of the
-    stack, are the largest, and are shared out entry by entry while work is short.
+    This process runs tasks too: a stretch queued for the workers that none has started is
+    taken back and run here, as a worker would run it (its part then is neither pickled by a
+    worker nor loaded here); it only waits for the workers when every stretch is with them.
+
+    A task also hands back early (after :data:`TASK_MIN_RUNS` runs) when fewer than two
+    tasks per worker are left to the workers (so that a worker finds the next task queued,
+    not waiting on this process): the subtrees near the root, at the bottom of the stack,
+    are the largest, and are shared out entry by entry while work is short.
 
     Errors come out as that search would raise them. A task stops at an error and hands back
     the entry that raised it unrun; no task after it in order is started, and the walk runs
@@ -1107,9 +1113,11 @@ def _explore_parallel(search: _Search, first: _Part, stack: list[_Entry], jobs: 
     dies (killed, out of memory) leaves its stretch to the walk too."""
     import multiprocessing
     from concurrent.futures import FIRST_COMPLETED, wait
+    from concurrent.futures.process import BrokenProcessPool
 
     from .parallel import process_pool, start_method
 
+    workers = jobs - 1
     root = _Slot([], ())
     root.part = first
     root.children = _stretches(stack, len(stack), ())
@@ -1117,42 +1125,63 @@ def _explore_parallel(search: _Search, first: _Part, stack: list[_Entry], jobs: 
     seeds = _SpanTable(first.leaves + first.bad)
     stop_after: tuple[int, ...] | None = None  # the key of the first failed entry found, in order
     hungry = multiprocessing.get_context(start_method()).RawValue("b", 0)  # 1: "hand back early"
-    with process_pool(jobs, _start_search, (search, hungry)) as pool:
+    with process_pool(workers, _start_search, (search, hungry)) as pool:
         running: dict[Any, _Slot] = {}
 
+        def short() -> bool:
+            """Whether the workers are short of work (and a task should hand back early)."""
+            few = sum(1 for future in running if not future.done()) < 2 * workers
+            hungry.value = int(few)
+            return few
+
         def start(slot: _Slot) -> None:
+            nonlocal stop_after
             if found[0] > search.max_paths or (stop_after is not None and slot.key > stop_after):
                 return  # the walk runs it here, if the search gets that far (``()``: a worker died)
-            running[pool.submit(_search_task, slot.stack)] = slot
+            try:
+                running[pool.submit(_search_task, slot.stack)] = slot
+            except BrokenProcessPool:  # a worker died: the walk runs the rest here
+                stop_after = ()
+
+        def handed_back(slot: _Slot, part: _Part, rest: list[_Entry], failed: bool) -> None:
+            nonlocal stop_after
+            slot.part, slot.stack = part, []
+            found[0] += len(part.leaves)
+            found[1] += part.runs
+            if progress is not None:
+                progress(*found)
+            # many stretches while the workers are short of work, else one (fewer tasks)
+            slot.children = _stretches(rest, len(rest) if short() else 1, slot.key, failed)
+            if failed:
+                slot.children[0].failed = True
+                key = slot.children[0].key
+                stop_after = key if stop_after is None else min(stop_after, key)
+            for child in slot.children:
+                if not child.failed:
+                    start(child)
 
         for slot in root.children:
             start(slot)
         try:
             while running:
-                hungry.value = int(len(running) < 2 * jobs)
-                done, _ = wait(running, return_when=FIRST_COMPLETED)
+                short()
+                # a stretch no worker has started (the last queued first) is run here
+                mine = next((future for future in reversed(running) if future.cancel()), None)
+                if mine is not None:
+                    slot = running.pop(mine)
+                    part, rest, failed = _task(search, slot.stack, short)
+                    seeds.adopt(part)
+                    handed_back(slot, part, rest, failed)
+                done, _ = wait(running, timeout=0 if mine is not None else None, return_when=FIRST_COMPLETED)
                 for future in done:
                     slot = running.pop(future)
                     try:
-                        part, rest, failed = seeds.load(future.result())
+                        with collector_off():  # (what it loads lives on: nothing for the collector to find)
+                            part, rest, failed = seeds.load(future.result())
                     except Exception:  # noqa: BLE001 - a worker died (killed, out of memory): the walk runs it here
                         stop_after = ()
                         continue
-                    slot.part, slot.stack = part, []
-                    found[0] += len(part.leaves)
-                    found[1] += part.runs
-                    if progress is not None:
-                        progress(*found)
-                    # many stretches while the workers are short of work, else one (fewer tasks)
-                    split = 1 if len(running) >= 2 * jobs else len(rest)
-                    slot.children = _stretches(rest, split, slot.key, failed)
-                    if failed:
-                        slot.children[0].failed = True
-                        key = slot.children[0].key
-                        stop_after = key if stop_after is None else min(stop_after, key)
-                    for child in slot.children:
-                        if not child.failed:
-                            start(child)
+                    handed_back(slot, part, rest, failed)
         finally:
             hungry.value = 1  # a task still running hands back soon (an error, or Ctrl-C here)
     return _walk(search, root, progress, found)
@@ -1205,35 +1234,45 @@ def _start_search(search: _Search, hungry: Any) -> None:
     _WORKER = (search, hungry)
 
 
+def _task(search: _Search, stack: list[_Entry], wanted: Callable[[], bool]) -> tuple[_Part, list[_Entry], bool]:
+    """One task (in a worker or the parent): run ``stack`` for at most :data:`TASK_SECONDS`,
+    or until ``wanted()`` asks for its work to be shared out; the part, the rest of the
+    stack and whether its top entry raised an error (left unrun, for the parent to raise:
+    errors do not cross processes)."""
+    part = _Part()
+    failed = False
+    try:
+        search.run(stack, part, before=None, until=time.monotonic() + TASK_SECONDS, wanted=wanted)
+    except Exception:  # noqa: BLE001 - the parent runs the entry again and raises it there
+        failed = True
+    return part, stack, failed
+
+
 def _search_task(stack: list[_Entry]) -> bytes:
-    """In a worker: run ``stack`` for at most :data:`TASK_SECONDS` (less when the parent
-    asks for work to share out, see :func:`_explore_parallel`); hand back (pickled)
-    the part, the rest of the stack and whether its top entry raised an error (left unrun
-    for the parent to raise; errors do not cross processes)."""
+    """In a worker: :func:`_task`, handing back early when the parent asks for work to share
+    out (see :func:`_explore_parallel`); its answer pickled."""
     import pickle
 
     assert _WORKER is not None
     search, hungry = _WORKER
-    part = _Part()
-    failed = False
-    try:
-        search.run(stack, part, before=None, until=time.monotonic() + TASK_SECONDS, wanted=lambda: hungry.value)
-    except Exception:  # noqa: BLE001 - the parent runs the entry again and raises it there
-        failed = True
-    return pickle.dumps((part, stack, failed), protocol=pickle.HIGHEST_PROTOCOL)
+    return pickle.dumps(_task(search, stack, lambda: hungry.value), protocol=pickle.HIGHEST_PROTOCOL)
 
 
 class _SpanTable:
-    """Spans of the leaves handed back by workers, one object per place.
+    """Spans of the leaves handed back by workers and of those this process found, one
+    object per place.
 
     The decisive steps and the rows group a path's steps by the identity of their spans
     (the AST's own objects, shared by every run of one process). A span unpickled from a
     worker is a new object: this loads each one as the object already met for the same
     place (first those of ``seeds``, the leaves of this process), so identity means the
-    same place across all parts, as it does in one process."""
+    same place across all parts, as it does in one process. A part this process searched
+    while workers did too may meet a place a worker's part met first: :meth:`adopt` gives
+    its steps the table's span there."""
 
     def __init__(self, seeds: Iterable[Leaf]):
         self.spans: dict[tuple, Span] = {}
+        self.known: set[int] = set()  # ids of the table's spans
         for leaf in seeds:
             for step in leaf.path:
                 self._same(step.span)
@@ -1242,13 +1281,42 @@ class _SpanTable:
                         self._same(read.span)
 
     def _same(self, span: Span) -> Span:
-        return self.spans.setdefault((span.file, span.line, span.col, span.end_line, span.end_col), span)
+        span = self.spans.setdefault((span.file, span.line, span.col, span.end_line, span.end_col), span)
+        self.known.add(id(span))
+        return span
 
     def _make(self, *fields: Any) -> Span:
         span = self.spans.get(fields)
         if span is None:
             span = self.spans[fields] = Span(*fields)
+            self.known.add(id(span))
         return span
+
+    def adopt(self, part: _Part) -> None:
+        """The leaves of ``part`` (searched in this process) with the table's span at each
+        step: a leaf whose steps' spans are all the table's stays as it is, another is
+        copied with them (its outcome's path too, the same steps)."""
+        known = self.known
+        fixed: dict[int, PathStep] = {}  # id of a step of the part -> the step with the table's span
+        for leaves in (part.leaves, part.bad):
+            for i, leaf in enumerate(leaves):
+                path = leaf.path
+                if known.issuperset(map(id, map(_STEP_SPAN, path))):
+                    continue
+                steps = []
+                for step in path:
+                    same = fixed.get(id(step))
+                    if same is None:
+                        span = step.span if id(step.span) in known else self._same(step.span)
+                        same = fixed[id(step)] = step if span is step.span else step._replace(span=span)
+                    steps.append(same)
+                if all(map(is_, steps, path)):
+                    continue  # (places no part met before: now the table's)
+                path = tuple(steps)
+                outcome = leaf.outcome
+                if outcome is not None and outcome.path == leaf.path:
+                    outcome = attrs.evolve(outcome, path=path)
+                leaves[i] = attrs.evolve(leaf, path=path, outcome=outcome)
 
     def load(self, data: bytes) -> Any:
         """Unpickle a worker's answer, its spans made the table's."""
