@@ -33,9 +33,9 @@ How it works (re-execution depth-first search):
   recorded, while every question they ask is the profile's to answer (a question the search
   branches over keeps the call running).
 - With ``jobs`` > 1, an exploration that outlasts :data:`IN_PROCESS_SECONDS` shares the rest
-  of its stack with ``jobs - 1`` worker processes: they and this process share out the
-  (independent) subtrees; their leaves are put back in the order the search in one process finds them (:func:`_explore_parallel`),
-  so the table, and any error, is the same whatever ``jobs``.
+  of its stack out among ``jobs - 1`` worker processes and this one (the subtrees are
+  independent); their leaves are put back in the order the search in one process finds them
+  (:func:`_explore_parallel`), so the table, and any error, is the same whatever ``jobs``.
 - Leaves with the same path (branch sites and their values), the same fields read and the same
   outcome are merged into rows. Merging only ever joins leaves that differ in one field and
   agree on all others, so every row is an exact product of value sets: every state matching a
@@ -1067,7 +1067,7 @@ TASK_MIN_RUNS = 8
 
 class _Slot:
     """A stretch of the search, in the tree that puts the workers' parts back in order:
-    ``stack`` (the entries it starts from), then, once a worker ran it, ``part`` (what it
+    ``stack`` (the entries it starts from), then, once a task ran it, ``part`` (what it
     found) followed by ``children`` (the stretches its unfinished stack was split into).
     ``key`` orders slots as the search in one process would reach them; ``failed``: the
     first entry raised an error in the worker (it is run again here, to raise it)."""
@@ -1094,14 +1094,17 @@ def _explore_parallel(search: _Search, first: _Part, stack: list[_Entry], jobs: 
     in order gives the leaves, infeasible leaves, left-out counts and runs the search in one
     process gives, in its order.
 
-    This process runs tasks too: a stretch queued for the workers that none has started is
-    taken back and run here, as a worker would run it (its part then is neither pickled by a
-    worker nor loaded here); it only waits for the workers when every stretch is with them.
+    This process runs tasks too: a stretch queued for the workers beyond two each that none
+    has started is taken back and run here, as a worker would run it (its part then is
+    neither pickled by a worker nor loaded here); it waits for the workers only when they
+    hold no more than that.
 
-    A task also hands back early (after :data:`TASK_MIN_RUNS` runs) when fewer than two
-    tasks per worker are left to the workers (so that a worker finds the next task queued,
-    not waiting on this process): the subtrees near the root, at the bottom of the stack,
-    are the largest, and are shared out entry by entry while work is short.
+    A task also hands back early (after :data:`TASK_MIN_RUNS` runs) when someone is short
+    of work: a task of this process's when fewer than two tasks per worker are left to the
+    workers (so that a worker finds the next task queued, not waiting on this process), a
+    worker's when this process waits too or other workers are short: the subtrees near the
+    root, at the bottom of the stack, are the largest, and are shared out entry by entry
+    while work is short.
 
     Errors come out as that search would raise them. A task stops at an error and hands back
     the entry that raised it unrun; no task after it in order is started, and the walk runs
@@ -1128,9 +1131,14 @@ def _explore_parallel(search: _Search, first: _Part, stack: list[_Entry], jobs: 
     with process_pool(workers, _start_search, (search, hungry)) as pool:
         running: dict[Any, _Slot] = {}
 
+        def queued() -> int:
+            """Tasks with the workers, running or not."""
+            return sum(1 for future in running if not future.done())
+
         def short() -> bool:
-            """Whether the workers are short of work (and a task should hand back early)."""
-            few = sum(1 for future in running if not future.done()) < 2 * workers
+            """Whether the workers are short of work: fewer than two tasks each (a task of
+            this process's should hand back early, for its rest to be shared out)."""
+            few = queued() < 2 * workers
             hungry.value = int(few)
             return few
 
@@ -1150,8 +1158,9 @@ def _explore_parallel(search: _Search, first: _Part, stack: list[_Entry], jobs: 
             found[1] += part.runs
             if progress is not None:
                 progress(*found)
-            # many stretches while the workers are short of work, else one (fewer tasks)
-            slot.children = _stretches(rest, len(rest) if short() else 1, slot.key, failed)
+            # many stretches while the workers have no more than two tasks each (and this
+            # process none to take from them), else one (fewer tasks)
+            slot.children = _stretches(rest, len(rest) if queued() <= 2 * workers else 1, slot.key, failed)
             if failed:
                 slot.children[0].failed = True
                 key = slot.children[0].key
@@ -1164,14 +1173,20 @@ def _explore_parallel(search: _Search, first: _Part, stack: list[_Entry], jobs: 
             start(slot)
         try:
             while running:
-                short()
-                # a stretch no worker has started (the last queued first) is run here
-                mine = next((future for future in reversed(running) if future.cancel()), None)
+                # a stretch beyond two tasks per worker that no worker has started (the last
+                # queued first) is run here, unless the parts so far end the search (an
+                # error, the path limit): then the workers finish what they have
+                mine = None
+                if stop_after is None and found[0] <= search.max_paths and queued() > 2 * workers:
+                    mine = next((future for future in reversed(running) if future.cancel()), None)
                 if mine is not None:
+                    short()
                     slot = running.pop(mine)
                     part, rest, failed = _task(search, slot.stack, short)
                     seeds.adopt(part)
                     handed_back(slot, part, rest, failed)
+                else:
+                    hungry.value = 1  # this process waits: a worker's task hands back early, to share its rest
                 done, _ = wait(running, timeout=0 if mine is not None else None, return_when=FIRST_COMPLETED)
                 for future in done:
                     slot = running.pop(future)
