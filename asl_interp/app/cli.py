@@ -519,13 +519,13 @@ def _add_spec(p: argparse.ArgumentParser, note: str = "") -> None:
 
 
 def _add_jobs(p: argparse.ArgumentParser, when: str) -> None:
-    """``--jobs N`` (sweep, compile, explore, check-property, crosscheck, diff): worker processes,
-    by default one per core (:func:`~asl_interp.analysis.parallel.cores`); ``when`` says
-    when they are used."""
+    """``--jobs N`` (sweep, compile, explore, check-property, crosscheck, diff): how many
+    processes work at once, by default one per core (:func:`~asl_interp.analysis.parallel.cores`);
+    ``when`` says on what, and which processes."""
     from ..analysis.parallel import cores
 
     p.add_argument("--jobs", type=_count, default=cores(), metavar="N",
-                   help=f"worker processes {when} (default: the number of cores, here {cores()}); the output is the "
+                   help=f"processes working {when} (default: the number of cores, here {cores()}); the output is the "
                         "same whatever N")
 
 
@@ -594,7 +594,8 @@ def _add_compile(p: argparse.ArgumentParser) -> None:
     p.add_argument("--profile", default="default", metavar="NAME|FILE",
                    help="implementation profile (see `asl-interp profiles`); default: 'default'")
     _add_decider_options(p)
-    _add_jobs(p, "exploring the call to build the tree, when that lasts more than a quarter of a second")
+    _add_jobs(p, "on the exploration that builds the tree, when it lasts more than a quarter of a second "
+                 "(this one and N-1 workers)")
 
 
 def _add_decider_options(p: argparse.ArgumentParser) -> None:
@@ -663,7 +664,8 @@ def _add_sweep(p: argparse.ArgumentParser) -> None:
     p.add_argument("--format", choices=("text", "json", "csv"), default=None,
                    help="text (default), json (as --json) or csv: a header, then one row per line (line, summary, "
                         "kind, target_el, target_state, mode, ec, iss, error, phase; errors are rows too), no tally")
-    _add_jobs(p, "for a long input, and exploring the call to build the decider")
+    _add_jobs(p, "on a long input (N workers), and on the exploration that builds the decider (this one "
+                 "and N-1 workers)")
     _add_decider_options(p)
 
 
@@ -1036,7 +1038,7 @@ def _explore_common(p: argparse.ArgumentParser, *, state: bool = True) -> None:
                         "the PC); by default paths with the same compared outcome (what the group heading says) are "
                         "merged")
     p.add_argument("--quiet", action="store_true", help="no progress on a terminal")
-    _add_jobs(p, "for an exploration that lasts more than a quarter of a second")
+    _add_jobs(p, "on an exploration that lasts more than a quarter of a second (this one and N-1 workers)")
     _add_html(p)
 
 
@@ -1281,7 +1283,8 @@ def _add_diff(p: argparse.ArgumentParser) -> None:
     _add_max_paths(p, " in either version")
     p.add_argument("--json", action="store_true", help="print one JSON object instead of text")
     p.add_argument("--quiet", action="store_true", help="no progress on a terminal")
-    _add_jobs(p, "for an exploration that lasts more than a quarter of a second (each version's in turn)")
+    _add_jobs(p, "on an exploration that lasts more than a quarter of a second (this one and N-1 workers; "
+                 "each version's in turn)")
     _add_html(p)
 
 
