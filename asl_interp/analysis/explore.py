@@ -56,7 +56,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from itertools import chain, compress, count, repeat
+from itertools import chain, compress, count, product, repeat
 from operator import is_, itemgetter
 from pathlib import Path
 from typing import Any
@@ -82,7 +82,8 @@ from ..lib.collector import collector_off
 from ..lib.values import bit_runs, bits_text, mask_bits, spread_bits
 from ..lib.world import InstructionEnded, Read, TypeDesc
 from ..machine.machine import Machine
-from ..machine.outcome import Outcome, PathStep, compared_outcome, equal_steps, json_value, outcome_line
+from ..machine.outcome import (Outcome, PathStep, compared_outcome, equal_steps, first_reads, json_value,
+                               outcome_line)
 from ..machine.profile import Profile
 from ..machine.state import flatten_state, locate_key, resolve_state
 from ..syntax import ast
@@ -250,6 +251,7 @@ class ExploreMachine(Machine):
 
         super().__init__(model, profile, unset=self._supply, on_missing_impdef=self._open_impdef,
                          constants=constants, trace=trace, observe=observe, stop_at_entry=stop_at_entry)
+        self.watched = self.classes  # a read of a class's storage may split it (watched_read)
         for storage, (mask, _value) in self.open_state.items():
             self._known[storage] &= ~mask
             if storage in self._from_profile:
@@ -371,29 +373,26 @@ class ExploreMachine(Machine):
         self.choices[var] = parts[0]
         return parts[0]
 
-    def read_bits(self, register: str, high: int, low: int, span: Span | None) -> int:
-        if not self.classes:
-            return Machine.read_bits(self, register, high, low, span)
-        open_vars = self.classes.get(self.model.views[register].storage)
-        if open_vars:
-            view = self.model.views[register]
-            shift = low + view.offset
-            mask = ((1 << (high - low + 1)) - 1) << shift
-            # The spec line's comparisons may only merge values when the rest of the read is
-            # known; beside unset bits or another open class, split by the bits read.
-            overlapping = [v for v in open_vars if v.mask & mask and len(self.choices[v]) > 1]
-            complete = len(overlapping) == 1 and self.is_set(register, high, low)
-            for var in open_vars:
-                if var.mask & mask:
-                    cls = self.choices[var]
-                    if complete and var.mask & mask == var.mask:
-                        others = self._known_bits(view.storage, mask & ~var.mask)
-                        parts = self._split(cls, others, shift, high - low + 1, span)
-                    else:
-                        parts = sorted((frozenset(g) for g in _group_by(cls, mask)), key=min)
-                    if len(parts) > 1:
-                        self._fork(var, parts, fresh=False)  # (the run used the class's smallest member)
-        return Machine.read_bits(self, register, high, low, span)
+    def watched_read(self, register: str, high: int, low: int, span: Span | None, storage: str, mask: int,
+                     shift: int) -> None:
+        """A read of bits of a storage register holding open classes (:attr:`classes`,
+        watched): each class the read tells apart is split, this run going on in the part
+        holding the value it used (the class's smallest member), the others queued."""
+        open_vars = self.classes[storage]
+        # The spec line's comparisons may only merge values when the rest of the read is
+        # known; beside unset bits or another open class, split by the bits read.
+        overlapping = [v for v in open_vars if v.mask & mask and len(self.choices[v]) > 1]
+        complete = len(overlapping) == 1 and self.is_set(register, high, low)
+        for var in open_vars:
+            if var.mask & mask:
+                cls = self.choices[var]
+                if complete and var.mask & mask == var.mask:
+                    others = self._known_bits(storage, mask & ~var.mask)
+                    parts = self._split(cls, others, shift, high - low + 1, span)
+                else:
+                    parts = sorted((frozenset(g) for g in _group_by(cls, mask)), key=min)
+                if len(parts) > 1:
+                    self._fork(var, parts, fresh=False)  # (the run used the class's smallest member)
 
     def _known_bits(self, storage: str, mask: int) -> int:
         out = 0
@@ -916,8 +915,9 @@ class _Search:
         values, known = dict(self._start[0]), dict(self._start[1])
         for var, cls in choices.items():
             if var.kind == "state":
-                values[var.key] = (values[var.key] & ~var.mask) | (min(cls) & var.mask)
-                known[var.key] |= var.mask
+                key, mask = var.key, var.mask
+                values[key] = (values[key] & ~mask) | (min(cls) & mask)
+                known[key] |= mask
         return values, known
 
     def verdict(self, choices: dict[Var, Any]) -> _Verdict:
@@ -1464,8 +1464,6 @@ class _Judge:
     def judge(self, choices: Mapping[Var, Any], base: tuple[dict[str, int], dict[str, int]]) -> _Verdict:
         """The verdict on the states of ``choices``, ``base`` holding their storage (values,
         set bits) before the text wrote it, each class at its smallest member."""
-        import itertools
-
         classes = [v for v, cls in choices.items() if v.kind == "state" and len(cls) > 1]
         own = {v: min(choices[v]) for v in classes}
         findings, touched = self._evaluate(choices, base, own, classes)
@@ -1480,7 +1478,7 @@ class _Judge:
                 return _Verdict(not findings, (), findings[:1])
             more: list[Var] = []
             results = {}
-            for combo in itertools.product(*(sorted(choices[v]) for v in touched)):
+            for combo in product(*(sorted(choices[v]) for v in touched)):
                 found, read = self._evaluate(choices, base, {**own, **dict(zip(touched, combo))}, classes)
                 results[combo] = found
                 more.extend(v for v in read if v not in touched and v not in more)
@@ -1515,8 +1513,6 @@ class _Judge:
 
 
 def _leaf(machine: ExploreMachine, choices: dict[Var, Any], outcome: Outcome | None, err: ASLError | None) -> Leaf:
-    from ..machine.outcome import first_reads
-
     reads = outcome.reads if outcome is not None else first_reads(machine.final_reads())
     fields: dict[str, frozenset] = {}
     explored: set[str] = set()
@@ -1539,11 +1535,11 @@ def _leaf(machine: ExploreMachine, choices: dict[Var, Any], outcome: Outcome | N
         storage, mask, shift = locate(r.register, r.high, r.low)
         candidates = by_storage.get(storage)
         named[storage] = named.get(storage, 0) | mask
+        name = r.name
         if not candidates:
-            fields[r.name] = frozenset((value,))
+            fields[name] = frozenset((value,))
             continue
         overlapping = [(var, cls) for var, cls in candidates if var.mask & mask]
-        name = r.name
         if overlapping:
             explored.add(name)
         # Every value the read stands for: its fixed bits, and each open class's members.

@@ -952,14 +952,15 @@ def replaying(module: Module, fn: Any, pyname: str, depth: int) -> Any:
 
     def replayed(*args: Any) -> Any:
         memo = ns["_MEMO"]
-        if memo is None or not plain(map(type, args)):
+        if memo is None or args and not plain(map(type, args)):
             return fn(*args)
         key = (pyname, args)
         hit = memo.get(key)
         if hit is not None:
             result, steps, path, asks = hit
-            if ns["_STEPS"] >= steps and ns["_DEPTH"] + depth <= ns["_DMAX"]:
-                ns["_STEPS"] -= steps
+            left = ns["_STEPS"] - steps
+            if left >= 0 and ns["_DEPTH"] + depth <= ns["_DMAX"]:
+                ns["_STEPS"] = left
                 if path:
                     ns["_W"].path.extend(path)
                 if asks:  # (a question this evaluation answered already is asked again only to log it)

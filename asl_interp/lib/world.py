@@ -30,7 +30,7 @@ from __future__ import annotations
 
 from collections import namedtuple
 
-from ..errors import Plain, Span
+from ..errors import ASLRuntimeError, Plain, Span
 from .values import Bits, bits_text
 
 TYPE_CHECKING = False
@@ -200,27 +200,28 @@ def checked_answer(typ: TypeDesc, value: Any, what: str, span: Span | None) -> A
     """A World's answer (UNKNOWN, IMPLEMENTATION_DEFINED) validated against ``typ``, for both
     backends: bits come back as a plain ``int`` (a ``values.Bits`` is unwrapped), anything
     that does not fit is an ASLRuntimeError naming ``what``."""
-    from ..errors import ASLRuntimeError
-
-    def wrong(kind: str) -> ASLRuntimeError:
-        return ASLRuntimeError(f"the World answered {value!r} for {what}, which is not {kind}", span)
-
     kind = typ.kind
     if kind == "boolean":  # the common case (HaveEL(...)) first
-        if isinstance(value, bool):
+        if value is True or value is False:
             return value
-        raise wrong("a boolean")
+        raise _wrong_answer(value, what, span, "a boolean")
     if kind == "bits":
         if isinstance(value, Bits):
             value = value.v
         if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value < (1 << (typ.width or 0)):
-            raise wrong(f"a {typ}")
+            raise _wrong_answer(value, what, span, f"a {typ}")
         return value
     if kind == "integer" and (not isinstance(value, int) or isinstance(value, bool)):
-        raise wrong("an integer")
+        raise _wrong_answer(value, what, span, "an integer")
     if kind == "enum" and value not in typ.members:
-        raise wrong(f"a member of {typ.name}")
+        raise _wrong_answer(value, what, span, f"a member of {typ.name}")
     return value
+
+
+def _wrong_answer(value: Any, what: str, span: Span | None, kind: str) -> ASLRuntimeError:
+    """The error for a World's answer ``value`` to ``what`` that is not ``kind``.
+    (Made only on that path: :func:`checked_answer` runs for every answer of every run.)"""
+    return ASLRuntimeError(f"the World answered {value!r} for {what}, which is not {kind}", span)
 
 
 def constant_named(constants: Any, value: int, width: int, prefix: str = "") -> str | None:

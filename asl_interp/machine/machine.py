@@ -126,6 +126,11 @@ class Machine(World):
         #: storage -> the bits the text wrote, and (value, known) before its first write
         self._written: dict[str, int] = {}
         self._before: dict[str, tuple[int, int]] = {}
+        #: storage -> anything true: a read of bits of such storage first calls
+        #: :meth:`watched_read` (a subclass's hook, e.g. exploration splitting a value class
+        #: the read tells apart), in the read itself rather than in a wrapper around it (a
+        #: run makes hundreds of reads; most storage is watched by nobody)
+        self.watched: dict[str, Any] = {}
 
     # ---- state -------------------------------------------------------------------------
     def from_profile(self, register: str, high: int, low: int) -> bool:
@@ -212,6 +217,8 @@ class Machine(World):
             self._locate(register, high, low)
             where = self.model.memo[(register, high, low)]
         storage, mask, shift, field, label = where
+        if self.watched and self.watched.get(storage):
+            self.watched_read(register, high, low, span, storage, mask, shift)
         known = self._known[storage]
         if known & mask != mask:
             if self.unset == "zero":
@@ -232,6 +239,13 @@ class Machine(World):
         if self._from_profile.get(storage, 0) & mask:
             self.profile_reads.append(read)
         return value
+
+    def watched_read(self, register: str, high: int, low: int, span: Span | None, storage: str, mask: int,
+                     shift: int) -> None:
+        """Called by :meth:`read_bits` before a read of bits ``high:low`` of ``register``
+        (``mask``, ``shift``: where they lie in ``storage``) when :attr:`watched` names its
+        storage; it may raise to end the run. (Nothing here: the base Machine watches no
+        storage.)"""
 
     def _unset_read(self, register: str, field: str | None, high: int, low: int, span: Span | None,
                     storage: str, mask: int, shift: int) -> Unset:
@@ -452,8 +466,11 @@ class Machine(World):
         self.path.append(_new_tuple(PathStep, (span, condition, value, tuple(reads))))
 
     def branch_since(self, span: Span, condition: str, start: int, value: Any) -> Any:
-        # on_branch's step, made here (every branch of an instrumented run comes this way)
-        self.path.append(_new_tuple(PathStep, (span, condition, value, tuple(self.reads[start:]))))
+        # on_branch's step, made here (every branch of an instrumented run comes this way;
+        # most conditions read nothing: no slice for them)
+        reads = self.reads
+        self.path.append(_new_tuple(PathStep, (span, condition, value,
+                                               tuple(reads[start:]) if len(reads) > start else ())))
         return value
 
     def instruction(self, key: str, span: Span | None) -> Any:

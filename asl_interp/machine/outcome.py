@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from itertools import compress, count
-from operator import ne
+from operator import itemgetter, ne
 from typing import Any, NamedTuple
 
 import attrs
@@ -277,16 +277,17 @@ def _read_json(r: Read) -> dict[str, Any]:
     }
 
 
+#: What makes two reads the same field: register, high, low
+_READ_PLACE = itemgetter(0, 2, 3)
+
+
 def first_reads(reads: Iterable[Read]) -> tuple[Read, ...]:
     """Each field once (its first read), in order."""
-    seen: set[tuple[str, int, int]] = set()
-    out = []
+    first: dict[tuple[str, int, int], Read] = {}
+    keep = first.setdefault  # (a later read of the same field leaves the first in place)
     for r in reads:
-        key = (r.register, r.high, r.low)
-        if key not in seen:
-            seen.add(key)
-            out.append(r)
-    return tuple(out)
+        keep(_READ_PLACE(r), r)
+    return tuple(first.values())
 
 
 # ======================================================================================
