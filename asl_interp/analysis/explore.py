@@ -54,6 +54,7 @@ classes :class:`DecisionTable`, :class:`Row`, :class:`Infeasible`, :class:`Prope
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from itertools import chain, compress, count, product, repeat
@@ -82,8 +83,7 @@ from ..lib.collector import collector_off
 from ..lib.values import bit_runs, bits_text, mask_bits, spread_bits
 from ..lib.world import InstructionEnded, Read, TypeDesc
 from ..machine.machine import Machine
-from ..machine.outcome import (Outcome, PathStep, compared_outcome, equal_steps, first_reads, json_value,
-                               outcome_line)
+from ..machine.outcome import Outcome, PathStep, compared_outcome, equal_steps, json_value, outcome_line
 from ..machine.profile import Profile
 from ..machine.state import flatten_state, locate_key, resolve_state
 from ..syntax import ast
@@ -174,9 +174,11 @@ class Var:
     mask: int = 0
 
 
-def _runs_of(mask: int) -> list[tuple[int, int]]:
-    """Contiguous bit runs ``(high, low)`` of ``mask`` (:func:`~asl_interp.lib.values.bit_runs`)."""
-    return [(low + width - 1, low) for low, width in bit_runs(mask)]
+@functools.lru_cache(maxsize=4096)
+def _runs_of(mask: int) -> tuple[tuple[int, int], ...]:
+    """Contiguous bit runs ``(high, low)`` of ``mask`` (:func:`~asl_interp.lib.values.bit_runs`);
+    remembered (every run applies its choices' masks again)."""
+    return tuple((low + width - 1, low) for low, width in bit_runs(mask))
 
 
 def off_profile(choices: Mapping[Var, Any], open_state: Mapping[str, tuple[int, int]]) -> frozenset[Var]:
@@ -1513,7 +1515,7 @@ class _Judge:
 
 
 def _leaf(machine: ExploreMachine, choices: dict[Var, Any], outcome: Outcome | None, err: ASLError | None) -> Leaf:
-    reads = outcome.reads if outcome is not None else first_reads(machine.final_reads())
+    reads = outcome.reads if outcome is not None else machine.first_final_reads()
     fields: dict[str, frozenset] = {}
     explored: set[str] = set()
     by_storage: dict[str, list[tuple[Var, Any]]] = {}

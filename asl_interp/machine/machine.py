@@ -38,6 +38,10 @@ from .state import Constants, StateWrite, resolve_state
 #: extra call its constructor makes (a run makes hundreds of each)
 _new_tuple = tuple.__new__
 
+#: The ImpdefUse and ChoiceUse objects made so far in this process (see Machine._use); a
+#: process's own, never pickled (it keys spans by identity)
+_USES: dict[tuple, Any] = {}
+
 #: ``on_unset(register, field_name_or_None, high, low, span) -> int``: a value for bits
 #: high:low of a register read before it was set (bits already set keep their value), or
 #: raise (exploration raises to branch).
@@ -318,6 +322,17 @@ class Machine(World):
             return list(self.reads)
         return [r if type(r) is Read else r.as_read() for r in self.reads]
 
+    def first_final_reads(self) -> tuple[Read, ...]:
+        """``first_reads(self.final_reads())`` (each field's first read, in order, as the
+        Read it became), in one pass that turns only those first reads into Reads."""
+        if not self.unset_reads:
+            return first_reads(self.reads)
+        first: dict[tuple[str, int, int], Any] = {}
+        keep = first.setdefault  # (a later read of the same field leaves the first in place)
+        for r in self.reads:
+            keep((r[0], r[2], r[3]) if type(r) is Read else (r.register, r.high, r.low), r)
+        return tuple(r if type(r) is Read else r.as_read() for r in first.values())
+
     #: A path of an earlier run (an exploration's previous leaf's): :meth:`final_path` gives
     #: its step objects for the first steps equal to them in everything, so that the paths
     #: of many runs share their steps instead of each keeping its own copies.
@@ -513,20 +528,37 @@ class Machine(World):
             **common,
         )
 
+    def _use(self, kind: type, key: str, value: Any, source: str, span: Span | None) -> Any:
+        """``kind(key, value, source, span)`` (an :class:`ImpdefUse` or :class:`ChoiceUse`),
+        one object for the runs of this process that give the same (frozen, and equal
+        however made): an exploration's runs ask the same questions at the same lines. The
+        span is keyed by identity (the AST's own object; the entry holds it, so the id is
+        not reused while it is there) and the value with its type (``True`` is not ``1``)."""
+        k = (kind, key, type(value), value, source, id(span))
+        try:
+            hit = _USES.get(k)
+        except TypeError:  # an unhashable value: made each time
+            return kind(key, value, source, span)
+        if hit is None:
+            if len(_USES) >= 4096:
+                _USES.clear()
+            hit = _USES[k] = kind(key, value, source, span)
+        return hit
+
     def _records(self) -> dict[str, Any]:
         """The fields of every :class:`Outcome` of this run, whatever ended it: what it read,
         decided, used and was told."""
         return dict(
             via_undefined=self.via_undefined,
-            reads=first_reads(self.final_reads()),
+            reads=self.first_final_reads(),
             path=self.final_path(),
             copied=first_reads(self.copied),
             from_profile=first_reads(self.profile_reads),
             unknowns=tuple(self.unknowns),
             lines=tuple(self.lines),
-            choices=tuple(ChoiceUse(which, choice, self.constraint_sources.get(i, "exploration"), span)
+            choices=tuple(self._use(ChoiceUse, which, choice, self.constraint_sources.get(i, "exploration"), span)
                           for i, (which, choice, span) in enumerate(self.constraints)),
-            impdefs=tuple(ImpdefUse(key, value, self.impdef_sources.get(i, "exploration"), span)
+            impdefs=tuple(self._use(ImpdefUse, key, value, self.impdef_sources.get(i, "exploration"), span)
                           for i, (key, value, span) in enumerate(self.impdefs)),
             warnings=tuple(self.warnings),
             defaulted=first_reads(self.defaulted) if self.unset == "zero" else (),
