@@ -54,7 +54,6 @@ classes :class:`DecisionTable`, :class:`Row`, :class:`Infeasible`, :class:`Prope
 
 from __future__ import annotations
 
-import functools
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from itertools import chain, compress, count, product, repeat
@@ -174,11 +173,9 @@ class Var:
     mask: int = 0
 
 
-@functools.lru_cache(maxsize=4096)
-def _runs_of(mask: int) -> tuple[tuple[int, int], ...]:
-    """Contiguous bit runs ``(high, low)`` of ``mask`` (:func:`~asl_interp.lib.values.bit_runs`);
-    remembered (every run applies its choices' masks again)."""
-    return tuple((low + width - 1, low) for low, width in bit_runs(mask))
+def _runs_of(mask: int) -> list[tuple[int, int]]:
+    """Contiguous bit runs ``(high, low)`` of ``mask`` (:func:`~asl_interp.lib.values.bit_runs`)."""
+    return [(low + width - 1, low) for low, width in bit_runs(mask)]
 
 
 def off_profile(choices: Mapping[Var, Any], open_state: Mapping[str, tuple[int, int]]) -> frozenset[Var]:
@@ -283,9 +280,7 @@ class ExploreMachine(Machine):
                                "explored when a state needs it")
         for var, cls in self.choices.items():
             if var.kind == "state":
-                value = min(cls)
-                for high, low in _runs_of(var.mask):
-                    self._store(var.key, high, low, (value >> low) & ((1 << (high - low + 1)) - 1))
+                self.store_bits(var.key, var.mask, min(cls))  # (a storage register is its own view)
                 if len(cls) > 1:
                     self.classes.setdefault(var.key, []).append(var)
 

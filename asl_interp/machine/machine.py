@@ -179,9 +179,14 @@ class Machine(World):
 
     def _store(self, register: str, high: int, low: int, value: int) -> None:
         storage, mask, shift = self._locate(register, high, low)
+        self.store_bits(storage, mask, value << shift)
+
+    def store_bits(self, storage: str, mask: int, value: int) -> None:
+        """Set bits ``mask`` of storage register ``storage`` to those of ``value`` (both in
+        storage position), as state given (not a write by the text)."""
         if getattr(self, "_from_profile", None) and storage in self._from_profile:
             self._from_profile[storage] &= ~mask
-        self._value[storage] = (self._value[storage] & ~mask) | ((value << shift) & mask)
+        self._value[storage] = (self._value[storage] & ~mask) | (value & mask)
         self._known[storage] |= mask
 
     def is_set(self, register: str, high: int, low: int) -> bool:
