@@ -1521,6 +1521,7 @@ def _leaf(machine: ExploreMachine, choices: dict[Var, Any], outcome: Outcome | N
         else:
             answered.add((var.kind, var.key))
     locate = machine._locate
+    placed = machine.model.memo  # (register, high, low) -> (storage, mask, shift, ...), as _locate leaves it
     # a read the spec examined only some bits of has no value; the bits it examined do
     with_value = {r.name for r in reads if r.value is not None}
     examined = [d for d in machine.defaulted if d.name not in with_value]
@@ -1529,7 +1530,8 @@ def _leaf(machine: ExploreMachine, choices: dict[Var, Any], outcome: Outcome | N
         value = r.value
         if value is None:  # read while unset and only copied: it decides nothing here
             continue
-        storage, mask, shift = locate(r.register, r.high, r.low)
+        where = placed.get((r[0], r[2], r[3]))
+        storage, mask, shift = locate(r[0], r[2], r[3]) if where is None else where[:3]
         candidates = by_storage.get(storage)
         named[storage] = named.get(storage, 0) | mask
         name = r.name

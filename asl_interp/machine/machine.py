@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Callable, Mapping
+from operator import itemgetter
 from typing import Any
 
 from ..errors import ProfileError, Span, StateError, suggest
@@ -37,6 +38,9 @@ from .state import Constants, StateWrite, resolve_state
 #: ``tuple.__new__``: a named tuple (Read, PathStep) made from all its fields without the
 #: extra call its constructor makes (a run makes hundreds of each)
 _new_tuple = tuple.__new__
+
+#: Where a write (Machine.writes) went: register, high, low
+_WRITE_PLACE = itemgetter(0, 1, 2)
 
 #: The ImpdefUse and ChoiceUse objects made so far in this process (see Machine._use); a
 #: process's own, never pickled (it keys spans by identity)
@@ -619,7 +623,7 @@ class Machine(World):
         # what each write names, each name once, in the order first written
         names: dict[str, tuple[str, int, int]] = {}
         memo = self.model.memo
-        for register, high, low, _value, _span in self.writes:
+        for register, high, low in dict.fromkeys(map(_WRITE_PLACE, self.writes)):  # (each place once)
             named = memo.get(("after", register, high, low))
             if named is None:
                 named = memo["after", register, high, low] = self._after_names(register, high, low)
