@@ -964,11 +964,16 @@ def replaying(module: Module, fn: Any, pyname: str, depth: int) -> Any:
                 if path:
                     ns["_W"].path.extend(path)
                 if asks:  # (a question this evaluation answered already is asked again only to log it)
-                    answers, imp, logging = ns["_ANS"], ns["_imp"], ns["_MREC"]
-                    for ask in asks:
-                        had = answers.get(ask[0])
-                        if had is None or had[0] is not ask[1] or logging:
+                    if ns["_MREC"]:
+                        imp = ns["_imp"]
+                        for ask in asks:
                             imp(*ask)
+                    else:
+                        answers = ns["_ANS"]
+                        for ask in asks:
+                            had = answers.get(ask[0])
+                            if had is None or had[0] is not ask[1]:
+                                ns["_imp"](*ask)
                 return result
             return fn(*args)
         world = ns["_W"]
