@@ -510,3 +510,64 @@ def test_runs_of_a_mask_are_its_maximal_runs_of_set_bits(mask):
     assert all(w > 0 for _lo, w in runs)
     # in order, and never touching: each run ends below a clear bit
     assert all(lo + w < nxt for (lo, w), (nxt, _w) in zip(runs, runs[1:]))
+
+
+def test_outcome_reads_of_unset_bits_are_each_fields_first_read_as_decided(model):
+    """A read of unset bits appears in the outcome's reads as the Read it became (its value
+    decided where the spec examined it), each field once, at its first read: the same as
+    every read made final, then each field's first kept."""
+    from asl_interp.machine.outcome import first_reads
+
+    m = Machine(model, load_profile("default"), unset=lambda *_: 1)
+    m.apply_state({"SCR_EL3.NS": 0})
+    examine(m.read_bits("HCR_EL2", 27, 27, SPAN))  # unset: decided 1 here
+    m.read_bits("SCR_EL3", 0, 0, SPAN)
+    m.read_bits("HCR_EL2", 27, 27, SPAN)  # set now: the first read stays the field's
+    reads = m.outcome().reads
+    assert [(r.name, r.value) for r in reads] == [("HCR_EL2.TGE", 1), ("SCR_EL3.NS", 0)]
+    assert reads == first_reads(m.final_reads()) == m.first_final_reads()
+
+
+def test_a_watched_storage_is_told_of_each_read_before_it_is_made(model):
+    """``watched`` names storage registers whose reads call ``watched_read`` first (with
+    where the bits lie); a hook that raises ends the read, which is not recorded."""
+
+    class Watching(Machine):
+        def watched_read(self, register, high, low, span, storage, mask, shift):
+            seen.append((register, high, low, storage, mask, shift))
+            if register == "HCR2":
+                raise LookupError("stop")
+
+    seen = []
+    m = Watching(model, load_profile("default"))
+    m.apply_state({"HCR_EL2": 0, "SCR_EL3": 0})
+    m.watched = {"HCR_EL2": True}
+    m.read_bits("HCR_EL2", 27, 27, SPAN)
+    m.read_bits("SCR_EL3", 0, 0, SPAN)  # not watched
+    assert seen == [("HCR_EL2", 27, 27, "HCR_EL2", 1 << 27, 27)]
+    with pytest.raises(LookupError):
+        m.read_bits("HCR2", 0, 0, SPAN)  # the top half of HCR_EL2's storage
+    assert seen[-1] == ("HCR2", 0, 0, "HCR_EL2", 1 << 32, 32)
+    assert [r.name for r in m.reads] == ["HCR_EL2.TGE", "SCR_EL3.NS"]
+
+
+def test_answers_keep_their_type_in_the_outcome(model):
+    """The IMPLEMENTATION_DEFINED uses an outcome lists are shared between runs that give
+    the same answer; an answer TRUE and an answer 1 to the same question stay apart."""
+    outcomes = []
+    for typ, answer in ((TypeDesc("boolean"), True), (TypeDesc("bits", 1), 1), (TypeDesc("boolean"), True)):
+        m = Machine(model, load_profile("default"), on_missing_impdef=lambda *_, a=answer: a)
+        m.impdef("Made-up question", typ, SPAN)
+        outcomes.append(m.outcome())
+    values = [o.impdefs[0].value for o in outcomes]
+    assert values == [True, 1, True] and [type(v) for v in values] == [bool, int, bool]
+    assert outcomes[0].impdefs == outcomes[2].impdefs and outcomes[0].impdefs[0].span == SPAN
+
+
+def test_store_bits_sets_storage_bits_as_state_given(machine):
+    """``store_bits``: bits of a storage register (in storage position) set as given state:
+    set, their value visible through every name, no longer the profile's."""
+    machine.store_bits("HCR_EL2", (1 << 27) | (1 << 32), (1 << 27) | (1 << 32))
+    assert machine.peek("HCR_EL2", 27, 27) == 1 and machine.peek("HCR2", 0, 0) == 1
+    assert machine.is_set("HCR_EL2", 27, 27) and not machine.is_set("HCR_EL2", 26, 26)
+    assert not machine.from_profile("HCR_EL2", 27, 27)
