@@ -479,6 +479,9 @@ class Module:
             self.functions.setdefault(sig.name, []).append((sig, ns[pyname]))
         self.busy = 0
         self._cands: dict[tuple[str, int], list] = {}
+        #: (file, function, instruction) of a frame running generated code -> the spans of
+        #: the calls on its line (see live_call_sites)
+        self._sites_at: dict[tuple[str, str, int], tuple] = {}
         self._observed: frozenset[str] = frozenset()
         self._replaying = False
 
@@ -778,13 +781,19 @@ class Module:
         first: in each such frame, the spans of the calls on the line it is running. Lazy:
         a caller that stops at the first it wants walks no further."""
         names = self.generated.asl_names
-        sites = self.generated.call_sites
+        at = self._sites_at
         frame = sys._getframe(1)
         while frame is not None:
             code = frame.f_code
-            if code.co_name in names and self._mine(code):
-                for _callee, span in sites.get((code.co_filename, frame.f_lineno), ()):
-                    yield span
+            if code.co_name in names:
+                # by the instruction the frame is at (cheap), not its line (worked out from
+                # the instruction each time): the spans of the calls on that line
+                key = (code.co_filename, code.co_name, frame.f_lasti)
+                spans = at.get(key)
+                if spans is None:
+                    spans = at[key] = tuple(span for _callee, span in self.generated.call_sites.get(
+                        (code.co_filename, frame.f_lineno), ())) if self._mine(code) else ()
+                yield from spans
             frame = frame.f_back
 
     def _frames(self, tb: Any) -> list[tuple[str, tuple[str, int]]]:
