@@ -5,7 +5,9 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parent.parent
+#: the tests folder (the test files are in a folder per phase below it) and the checkout
+TESTS = Path(__file__).resolve().parent
+REPO = TESTS.parent
 SOURCES = REPO / "asl_sources"
 SHARED = REPO.parent / "shared"
 REFERENCE = SHARED / "spec" / "armv8.6-fp-checks.asl"

@@ -4,9 +4,9 @@ A block runs when it holds something to run: ``$ asl-interp ...`` lines (their o
 the README shows it, must be what the command prints: ``...`` stands for lines left out,
 and timings are not compared), an ``asl-interp ...`` line on its own, or Python (executed
 as a whole, from a folder showing the checkout's). A block that shows only output is checked
-where it is made (tests/test_cli_run.py and others). A block that does not run says why in
+where it is made (tests/app/test_cli_run.py and others). A block that does not run says why in
 a ``<!-- not-run: REASON -->`` line before it; the two set-up commands at the top are
-``.ci/run``'s and tests/test_cli_run.py's.
+``.ci/run``'s and tests/app/test_cli_run.py's.
 """
 
 from __future__ import annotations
@@ -130,7 +130,7 @@ def _matches(shown: list[str], actual: list[str]) -> bool:
 @pytest.mark.parametrize("block", BLOCKS, ids=repr)
 def test_every_readme_block_runs_as_pasted(block, capsys, monkeypatch, tmp_path):
     if block.marker in SKIPPED:
-        pytest.skip(f"{block.marker}: checked by tests/test_cli_run.py and run by .ci/run")
+        pytest.skip(f"{block.marker}: checked by tests/app/test_cli_run.py and run by .ci/run")
     if block.marker.startswith("<!-- not-run:"):
         assert len(block.marker) > len("<!-- not-run:  -->"), "a block that does not run says why"
         pytest.skip(block.marker)

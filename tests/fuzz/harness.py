@@ -29,7 +29,7 @@ once); the parent kills a worker that overruns the time limit and starts another
 be regenerated (``--only N``).
 
 Run: ``python tests/fuzz/harness.py --count 100000 --workers 2`` (the long run, figures in
-``tests/fuzz/README.md``); ``tests/test_fuzz.py`` runs a short deterministic one.
+``tests/fuzz/README.md``); ``tests/app/test_fuzz.py`` runs a short deterministic one.
 """
 
 from __future__ import annotations
@@ -368,7 +368,7 @@ _ASL_SEEDS: list[str] = []
 def _asl_seeds() -> list[str]:
     """Top-level definitions of the test cases and of the spec's own files, as seeds."""
     if not _ASL_SEEDS:
-        files = sorted((REPO / "tests" / "eval").rglob("*.asl")) + sorted(SPEC_DIR.rglob("*.asl"))[:6]
+        files = sorted((REPO / "tests" / "backend" / "eval").rglob("*.asl")) + sorted(SPEC_DIR.rglob("*.asl"))[:6]
         for f in files:
             text = f.read_text(encoding="utf-8")
             chunks = [c for c in text.split("\n\n") if c.strip() and not c.lstrip().startswith("//")]

@@ -6,10 +6,10 @@ table, with that row's outcome and the fields that run read.
 """
 
 import itertools
-from pathlib import Path
 
 import attrs
 import pytest
+from conftest import TESTS
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -17,7 +17,7 @@ from asl_interp.analysis.explore import ExplorationLimit, explore, render_table,
 from asl_interp.app.api import load_profile, load_spec
 from asl_interp.errors import ASLRuntimeError, StateError, UsageError
 
-HERE = Path(__file__).resolve().parent / "explore"
+HERE = TESTS / "explore"
 PROFILE = str(HERE / "profile.toml")
 CALLS = ["Decide()", "Consistent()", "Gated()", "Reserved()", "Equal()", "Overlap()", "TwoClasses()"]
 OPEN_CHOICE = "ConstrainUnpredictable(Unpredictable_RESMODE)"

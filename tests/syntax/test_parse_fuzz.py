@@ -7,16 +7,14 @@ Random text and mutations of real ASL (the construct cases, the golden mistakes 
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from conftest import REFERENCE
+from conftest import REFERENCE, TESTS
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from asl_interp.errors import ASLError
 from asl_interp.syntax import parser
 
-HERE = Path(__file__).parent
+HERE = TESTS
 SEEDS = [p.read_text(encoding="utf-8") for p in sorted((HERE / "syntax").rglob("*.asl"))]
 SEEDS += [p.read_text(encoding="utf-8") for p in sorted((HERE / "golden" / "syntax").glob("*.asl"))]
 if REFERENCE.is_file():

@@ -3,7 +3,7 @@ stack, limits, the World contract (events, exceptions passing through), primitiv
 
 Golden files: ``tests/golden/runtime/<mistake>.asl`` starts with ``// run: EXPR`` (and
 optionally ``// limits: steps=N depth=M``); ``<mistake>.expected`` is the rendered error.
-Regenerate with ``ASL_UPDATE_GOLDEN=1 python -m pytest -q tests/test_eval_runtime.py``.
+Regenerate with ``ASL_UPDATE_GOLDEN=1 python -m pytest -q tests/backend/test_eval_runtime.py``.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import assert_golden
+from conftest import TESTS, assert_golden
 from eval_support import directives, model_from
 
 from asl_interp.backend.program import UndefinedRule, compile_program
@@ -21,7 +21,7 @@ from asl_interp.lib.values import Bits, Record
 from asl_interp.lib.world import EvaluationEnded, MemoryWorld
 from asl_interp.syntax.parser import parse
 
-GOLDEN = Path(__file__).parent / "golden" / "runtime"
+GOLDEN = TESTS / "golden" / "runtime"
 CASES = sorted(GOLDEN.glob("*.asl"))
 
 

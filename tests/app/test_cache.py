@@ -10,6 +10,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import REPO
 
 from asl_interp import cache
 from asl_interp.app.api import build_spec
@@ -17,7 +18,6 @@ from asl_interp.app.api import load_spec as api_load_spec
 from asl_interp.app.loading import load_program
 from asl_interp.errors import ErrorList
 
-REPO = Path(__file__).resolve().parent.parent
 SPEC = REPO / "asl_sources" / "armv8.6"
 LOOP = REPO.parent / "shared" / "bench" / "fpcheck_loop.asl"
 LOOP_REGISTERS = REPO / "benchmarks" / "registers-fpcheck-loop.toml"

@@ -7,7 +7,7 @@ the same state must end the same way (value, exception outcome, or the same erro
 same machine reads, writes, IMPLEMENTATION_DEFINED answers and UNKNOWN values in every form.
 Inputs: the Armv8.6 entry points over generated consistent states and several profiles, random
 states of any consistency (hypothesis), the shared loop workload, and every expression written
-in the tests/eval cases.
+in the tests/backend/eval cases.
 """
 
 from __future__ import annotations
@@ -15,8 +15,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import REPO
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from states import consistent_states, outcome_key
 
 from asl_interp.app.api import load_spec
 from asl_interp.backend.program import Program, compile_program
@@ -26,10 +28,6 @@ from asl_interp.lib.values import Unset
 from asl_interp.lib.world import EvaluationEnded
 from asl_interp.machine.model import load_machine_model
 from asl_interp.syntax.parser import parse, parse_file
-
-from states import consistent_states, outcome_key
-
-REPO = Path(__file__).resolve().parent.parent
 
 LOOP = REPO.parent / "shared" / "bench" / "fpcheck_loop.asl"
 LOOP_REGISTERS = REPO / "benchmarks" / "registers-fpcheck-loop.toml"
@@ -196,9 +194,9 @@ def test_flat_world_views_share_storage(spec):
     assert world.read_bits("FPEXC32_EL2", 30, 30, None) == 1
 
 
-# ---- the tests/eval cases' own expressions ---------------------------------------------------
+# ---- the tests/backend/eval cases' own expressions ---------------------------------------------------
 
-CASES_DIR = REPO / "tests" / "eval"
+CASES_DIR = REPO / "tests" / "backend" / "eval"
 CASES = sorted(CASES_DIR.rglob("*.asl"))
 
 

@@ -5,7 +5,7 @@ several, for ``several_errors``); ``<mistake>.expected`` holds the rendered diag
 (``file:line:col: error: message``, the source line, the caret). To regenerate the
 ``.expected`` files after a deliberate wording change, run::
 
-    ASL_UPDATE_GOLDEN=1 python -m pytest -q tests/test_diagnostics.py
+    ASL_UPDATE_GOLDEN=1 python -m pytest -q tests/syntax/test_diagnostics.py
 
 and review the diff before committing.
 """
@@ -16,13 +16,13 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import assert_golden
+from conftest import TESTS, assert_golden
 
 from asl_interp.app import cli
 from asl_interp.errors import ASLSyntaxError, ErrorList
 from asl_interp.syntax import parser
 
-GOLDEN = Path(__file__).parent / "golden" / "syntax"
+GOLDEN = TESTS / "golden" / "syntax"
 CASES = sorted(GOLDEN.glob("*.asl"))
 ASL_UPPERCASE_WORDS = {"IN", "UNKNOWN", "IMPLEMENTATION_DEFINED", "SEE", "UNDEFINED", "UNPREDICTABLE", "DIV", "MOD"}
 

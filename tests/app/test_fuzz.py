@@ -13,7 +13,6 @@ import random
 from collections import Counter
 
 import pytest
-
 from fuzz import harness
 
 SEED = 17

@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import REPO
+from conftest import REPO, TESTS
 
 from asl_interp.analysis import explore as explore_module
 from asl_interp.analysis import parallel
@@ -263,6 +263,6 @@ def test_short_exploration_starts_no_workers(monkeypatch):
         raise AssertionError("a pool was started")
 
     monkeypatch.setattr(parallel, "process_pool", no_pool)
-    tiny = Path(__file__).resolve().parent / "explore"
+    tiny = TESTS / "explore"
     table = explore(load_spec(tiny / "spec"), "Decide()", profile=tiny / "profile.toml", jobs=2)
     assert table.runs == 5

@@ -4,14 +4,13 @@ clean errors (never a traceback) for bad options and bad models."""
 import csv
 import io
 import json
-from pathlib import Path
 
 import pytest
-from conftest import REPO
+from conftest import REPO, TESTS
 
 from asl_interp.app.cli import main
 
-TINY = Path(__file__).resolve().parent / "explore"
+TINY = TESTS / "explore"
 TINY_ARGS = ["--spec", str(TINY / "spec"), "--profile", str(TINY / "profile.toml")]
 KVM = REPO / "examples" / "models" / "kvm_vfp.py"
 GUEST = ["--set", "SCR_EL3.NS=1", "--set", "SCR_EL3.RW=1", "--set", "HCR_EL2.RW=0", "--set", "HCR_EL2.TGE=0",

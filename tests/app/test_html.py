@@ -2,7 +2,7 @@
 the lines the evaluation ran and the branches that decided it are marked, with the
 condition's value and the fields read; the decision table, its filters' data, coverage and
 the diagram come from the exploration; hostile text in a spec, a path or a state file comes
-out escaped. (tests/test_html_browser.py checks that the page works in Chromium.)"""
+out escaped. (tests/app/test_html_browser.py checks that the page works in Chromium.)"""
 
 from __future__ import annotations
 

@@ -4,10 +4,10 @@ exactly those as infeasible paths."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from conftest import TESTS
 
 from asl_interp.analysis.explore import explore
 from asl_interp.app.api import Spec, load_spec
@@ -27,7 +27,7 @@ integer D(integer x)
     return 4 DIV x;
 """
 
-EXPLORE_SPEC = Path(__file__).resolve().parent / "explore" / "spec"
+EXPLORE_SPEC = TESTS / "explore" / "spec"
 
 
 def _program():

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import REPO
 
 from asl_interp.app import cli
 from asl_interp.app.loading import load_program, load_runnable
@@ -146,7 +147,7 @@ def test_a_warm_eval_loads_only_what_runs_the_stored_code(source, tmp_path):
     import subprocess
     import sys
 
-    env = dict(os.environ, ASL_INTERP_CACHE=str(tmp_path / "cache"), PYTHONPATH=str(Path(__file__).parent.parent))
+    env = dict(os.environ, ASL_INTERP_CACHE=str(tmp_path / "cache"), PYTHONPATH=str(REPO))
     outs = []
     for _ in range(2):
         done = subprocess.run([sys.executable, "-c", _PROBE, "eval", "Loop(4, TRUE)", "--source", str(source)],

@@ -8,8 +8,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from asl_interp.app.loading import load_program, load_runnable

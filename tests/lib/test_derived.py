@@ -4,18 +4,17 @@ The Armv8.6 text computes the SVE vector length from ZCR_ELx.LEN (``VL``) and re
 IMPLEMENTATION DEFINED answer; where the profile reduces every length to the same one, the
 LEN fields decide nothing, and exploration must not split on them. The tiny spec in
 tests/derived does the same with CTL.LEN and CTL.LEN2; its tables are checked against brute
-force over every state, as tests/test_explore.py does.
+force over every state, as tests/analysis/test_explore.py does.
 """
 
-from pathlib import Path
-
 import pytest
+from conftest import TESTS
 
 from asl_interp.analysis.explore import explore
 from asl_interp.app.api import load_spec
 from asl_interp.lib.values import Derived, Unset, maximum, minimum, settled
 
-HERE = Path(__file__).resolve().parent / "derived"
+HERE = TESTS / "derived"
 UNIFORM, TWO = str(HERE / "uniform.toml"), str(HERE / "two.toml")
 
 

@@ -5,13 +5,11 @@ and the error says where to get it."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+from conftest import REPO
 
 from asl_interp.app import cli
 
-REPO = Path(__file__).resolve().parent.parent
 SPEC = str(REPO / "asl_sources" / "armv8.6")
 GUEST = str(REPO / "examples" / "aarch32-guest-vfp.toml")
 

@@ -4,7 +4,7 @@ Golden files: ``tests/golden/static/<mistake>.asl`` and its rendered diagnostics
 ``<mistake>.expected`` (a register model may be given in ``// register:`` comments). To
 regenerate after a deliberate wording change::
 
-    ASL_UPDATE_GOLDEN=1 python -m pytest -q tests/test_checker.py
+    ASL_UPDATE_GOLDEN=1 python -m pytest -q tests/static/test_checker.py
 
 and review the diff before committing.
 """
@@ -14,7 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import assert_golden
+from conftest import REPO, TESTS, assert_golden
 from eval_support import model_from
 
 from asl_interp.backend.program import compile_program
@@ -23,7 +23,7 @@ from asl_interp.static.checker import check_program, static_check
 from asl_interp.syntax import ast
 from asl_interp.syntax.parser import parse
 
-GOLDEN = Path(__file__).parent / "golden" / "static"
+GOLDEN = TESTS / "golden" / "static"
 CASES = sorted(GOLDEN.glob("*.asl"))
 
 
@@ -117,7 +117,7 @@ def test_the_shipped_spec_checks_clean_with_its_register_model():
     from asl_interp.machine.model import load_machine_model
     from asl_interp.syntax.parser import parse_paths
 
-    folder = Path(__file__).resolve().parent.parent / "asl_sources" / "armv8.6"
+    folder = REPO / "asl_sources" / "armv8.6"
     modules, errors = parse_paths(sorted(folder.rglob("*.asl")))
     assert not errors
     model = load_machine_model(folder / "registers.toml", modules)

@@ -7,15 +7,14 @@ read it: AArch32.CheckAdvSIMDOrFPEnabled's ``if fpexc_check && FPEXC.EN == '0' t
 UNDEFINED;`` (aarch32/exceptions/traps.asl:43) is where two states differing only in EN part.
 """
 
-from pathlib import Path
-
 import pytest
+from conftest import TESTS
 
 from asl_interp.analysis.explore import check_independent, check_property, property_json, render_property
 from asl_interp.app.api import load_spec
 from asl_interp.errors import StateError, UsageError
 
-TINY = Path(__file__).resolve().parent / "explore"
+TINY = TESTS / "explore"
 
 
 @pytest.fixture(scope="module")

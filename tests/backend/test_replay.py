@@ -4,9 +4,9 @@ IMPLEMENTATION DEFINED answers recorded, step and nesting limits), in single run
 whole explorations."""
 
 import json
-from pathlib import Path
 
 import pytest
+from conftest import TESTS
 from eval_support import model_from
 
 from asl_interp.analysis import explore as explore_module
@@ -192,7 +192,7 @@ def test_explorations_give_the_same_tables_with_and_without_replay(call, profile
 
 
 def test_replay_keeps_open_answers_open():
-    here = Path(__file__).resolve().parent / "explore"
+    here = TESTS / "explore"
     spec = load_spec(here / "spec")
     for profile, vary in ((here / "profile.toml", ()), (here / "profile-feature.toml", ()),
                           (here / "profile-feature.toml", {"Feature"})):

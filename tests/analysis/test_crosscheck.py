@@ -10,7 +10,7 @@ FPEXC.EN is 1.
 from pathlib import Path
 
 import pytest
-from conftest import REPO
+from conftest import REPO, TESTS
 
 from asl_interp.analysis.crosscheck import ModelError, crosscheck, load_model, normalise_outcome, render_crosscheck
 from asl_interp.app.api import load_spec
@@ -18,7 +18,7 @@ from asl_interp.errors import UsageError
 
 KVM = REPO / "examples" / "models" / "kvm_vfp.py"
 QEMU = REPO / "examples" / "models" / "qemu_fp.py"
-BROKEN = Path(__file__).resolve().parent / "explore" / "models" / "broken.py"
+BROKEN = TESTS / "explore" / "models" / "broken.py"
 
 #: The guest kernel in Supervisor mode, A32 (the mode and instruction set decide the return
 #: address and whether entry leaves Monitor mode: fixed, so they split nothing).

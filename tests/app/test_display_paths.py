@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import re
 import shutil
-from pathlib import Path
 
 import pytest
+from conftest import REPO
 
 from asl_interp.app.api import load_spec
 from asl_interp.errors import ASLError, Span, display_path
 
-REPO = Path(__file__).resolve().parent.parent
 SPEC = REPO / "asl_sources" / "armv8.6"
 STATE = {"PSTATE.EL": "EL1"}  # SCR_EL3.NS is read before it is set: a run-time error
 

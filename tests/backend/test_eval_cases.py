@@ -1,4 +1,4 @@
-"""The evaluator against small ASL cases: ``tests/eval/<construct>/*.asl``.
+"""The evaluator against small ASL cases: ``tests/backend/eval/<construct>/*.asl``.
 
 Each case file is ordinary ASL plus directive comments, read top to bottom:
 
@@ -26,6 +26,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import TESTS
 from eval_support import directives, model_from
 
 from asl_interp.backend.program import UndefinedRule, compile_program
@@ -34,7 +35,7 @@ from asl_interp.lib.values import Bits, show
 from asl_interp.lib.world import MemoryWorld
 from asl_interp.syntax.parser import parse
 
-CASES_DIR = Path(__file__).parent / "eval"
+CASES_DIR = TESTS / "backend" / "eval"
 CASES = sorted(CASES_DIR.rglob("*.asl"))
 
 

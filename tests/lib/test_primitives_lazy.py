@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from pathlib import Path
+
+from conftest import REPO
 
 from asl_interp.lib import primitives
 from asl_interp.syntax import ast
-
-REPO = Path(__file__).resolve().parent.parent
 
 
 def test_importing_the_api_does_not_load_the_parser():

@@ -16,13 +16,13 @@ from pathlib import Path
 
 import attrs
 import pytest
-from conftest import REFERENCE, SHARED, SHARED_ABSENT
+from conftest import REFERENCE, REPO, SHARED, SHARED_ABSENT, TESTS
 
 from asl_interp import errors
 from asl_interp.errors import ASLSyntaxError, ErrorList, UsageError
 from asl_interp.syntax import ast, parser
 
-SYNTAX = Path(__file__).parent / "syntax"
+SYNTAX = TESTS / "syntax"
 CASES = sorted(SYNTAX.rglob("*.asl"))
 BENCH = SHARED / "bench" / "fpcheck_loop.asl"
 
@@ -317,7 +317,7 @@ def test_grammar_builds_under_strict_mode():
 
 
 def test_parse_benchmark_runs_in_quick_mode():
-    script = Path(__file__).resolve().parent.parent / "benchmarks" / "parse.py"
+    script = REPO / "benchmarks" / "parse.py"
     done = subprocess.run([sys.executable, str(script), "--quick"], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert "parse to AST" in done.stdout and "build parser, cached" in done.stdout

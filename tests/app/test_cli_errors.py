@@ -5,15 +5,13 @@ gets ``<call>:1:N`` and a caret; a misbehaving model is a model error at the mod
 else that escapes a command is one line saying "internal error" (exit 70), never a
 traceback, unless ASL_INTERP_DEBUG asks for it."""
 
-from pathlib import Path
-
 import pytest
-from conftest import REPO
+from conftest import REPO, TESTS
 
 from asl_interp.app import cli
 from asl_interp.app.cli import main
 
-MODELS = Path(__file__).resolve().parent / "explore" / "models" / "misbehaving.py"
+MODELS = TESTS / "explore" / "models" / "misbehaving.py"
 A64_EL1 = ["--set", "PSTATE.EL=EL1", "--set", "PSTATE.nRW=0"]
 QEMU = f"{REPO / 'examples' / 'models' / 'qemu_fp.py'}:fp_exception_el"
 

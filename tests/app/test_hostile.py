@@ -15,7 +15,6 @@ import os
 import re
 import shutil
 import stat
-from pathlib import Path
 
 import pytest
 from conftest import REPO, SOURCES, cli

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import attrs
 import pytest
+from conftest import TESTS
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -27,7 +28,7 @@ from asl_interp.errors import ASLAssertionError, Span
 from asl_interp.lib.world import Read
 from asl_interp.machine.outcome import Outcome, PathStep, compared_outcome, equal_steps
 
-HERE = Path(__file__).resolve().parent / "explore"
+HERE = TESTS / "explore"
 PROFILE = str(HERE / "profile.toml")
 _MIXED = object()
 
