@@ -32,6 +32,11 @@ Rows (each the median of several timed passes over all states, in one process):
   profile (built by ``spec.decider`` before the timed region): it answers through
   ``Decider.run``, so the figure is Decider.run's plus the look-up (``_memo`` cleared each
   pass as in the Decider.run rows).
+A last table runs ``Spec.run`` as a loop calls it, default arguments, in a fresh Spec
+(``build_spec``): N calls over the states in turn, timed whole. The Spec runs the text until
+that has taken ``DECIDER_AFTER_SECONDS`` for a call, then takes the call's decider (here from
+the on-disk cache, which this script's own ``spec.decider`` calls wrote) and answers through
+it, so the figure per call includes the first second and taking the decider.
 Machines are built before the timed region except in the Spec.run rows. Each row's time is
 given as a ratio to both baselines' (``x baseline``, ``x baseline over the mapping``): the
 first says what a form costs beside the decision alone, the second what ``Decider.run`` and
@@ -214,7 +219,34 @@ def main(argv: list[str] | None = None) -> int:
     print(split_by_outcome(items, registers, base_calls, decide_calls, fast, spec, profile, LeanWorld, rep))
     print()
     print(decider_builds(spec, profile, 1 if args.quick else 3))
+    print()
+    sizes = (500,) if args.quick else (1_000, 10_000, 100_000, 1_000_000)
+    print(spec_run_loops(items, t_base / ncalls, t_map / ncalls, sizes))
     return 0
+
+
+def spec_run_loops(items, per_base, per_map, sizes):
+    """``Spec.run`` as a loop calls it with its default arguments, in a fresh Spec (no decider
+    held): N calls over the states in turn, timed whole, so that the text's runs before the
+    Spec takes the decider (after DECIDER_AFTER_SECONDS of them) and taking it (from the
+    on-disk cache, written by main) count; per call, against both baselines."""
+    from asl_interp.app.api import DECIDER_AFTER_SECONDS, build_spec
+
+    rows = []
+    for n in sizes:
+        spec = build_spec("armv8.6")
+        profile = spec.profile("default")
+        calls = [(items[i % len(items)][0], items[i % len(items)][2][2]) for i in range(n)]
+        t0 = time.perf_counter()
+        for s, text in calls:
+            spec.run(text, profile=profile, state=s)
+        t = time.perf_counter() - t0
+        took = sum(held.decider is not None for held in spec._held.values())
+        rows.append([n, took, t, n / t, t / n / per_base, t / n / per_map])
+    return table(f"Spec.run in a loop, default arguments, a fresh Spec: the text runs until it has taken "
+                 f"{DECIDER_AFTER_SECONDS:g} s for a call, then that call's decider is taken (disk cache)",
+                 ["calls", "deciders taken", "s in all", "calls/s", "x baseline time", "x baseline over the mapping"],
+                 rows)
 
 
 def decider_builds(spec, profile, rep):

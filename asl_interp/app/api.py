@@ -23,8 +23,9 @@ Guarantees:
   usage), never tracebacks.
 - :meth:`Spec.run` gives what the instrumented program does, so ``path`` is filled; ``lines``
   only when ``trace=True``. State is applied over the profile's default state. Where the
-  Spec holds a decider for the call and profile (:meth:`Spec.decider`), the same Outcome
-  comes through it, the text run only where the tree cannot answer exactly.
+  Spec holds a decider for the call and profile (:meth:`Spec.decider`, or taken by
+  :meth:`Spec.run` itself once running the text for them has taken a second), the same
+  Outcome comes through it, the text run only where the tree cannot answer exactly.
 - Errors a user can cause while running (an unset field, a missing profile answer, a bad
   state value, a bad call) are ``StateError``/``ProfileError``/``UsageError``/ASL errors.
 """
@@ -32,13 +33,15 @@ Guarantees:
 from __future__ import annotations
 
 from collections.abc import Mapping
+from contextlib import suppress
 from pathlib import Path
+from time import perf_counter
 from typing import Any
 
 import attrs
 
 from .. import sources_root
-from ..errors import ProfileError, StateError, UsageError, did_you_mean
+from ..errors import ASLError, ProfileError, StateError, UsageError, did_you_mean
 from ..lib.limits import LIMITS
 from ..lib.values import settled
 from ..lib.world import EvaluationEnded
@@ -52,6 +55,25 @@ from ..syntax.source import exists, is_dir, is_file
 from ..syntax.texts import CALL_FILE, call_expression
 
 __all__ = ["Spec", "load_spec", "build_spec", "load_profile", "spec_versions", "check_profile", "diff"]
+
+#: Seconds of running the text for one call on one profile after which :meth:`Spec.run` takes
+#: that call's decider (from the on-disk cache, or built by exploring: from a tenth of a
+#: second to a few seconds on the shipped profiles). A loop over fewer states never pays for
+#: one; a longer loop spends at most about this much more than with the decider from the start.
+DECIDER_AFTER_SECONDS = 1.0
+
+
+@attrs.define(slots=True)
+class _Held:
+    """What :meth:`Spec.run` knows of the decider for one call on one profile."""
+
+    profile: Profile
+    decider: Any
+    call: str = ""
+    #: seconds spent running the text for it; whether run() has asked for the decider
+    spent: float = 0.0
+    asked: bool = False
+
 
 _SPEC_KEYS = {"name", "description", "entry_points", "boundary", "entry", "undefined"}
 
@@ -80,8 +102,8 @@ class Spec:
     profiles_dir: Path = attrs.field(factory=profiles_dir)
     _call_kinds: dict[Any, Any] = attrs.field(factory=dict, repr=False)
     _deciders: dict[tuple, Any] = attrs.field(factory=dict, repr=False)
-    #: (call text, id of a Profile) -> (that Profile, its decider or None): run()'s look-up
-    _held: dict[tuple, tuple] = attrs.field(factory=dict, repr=False)
+    #: (call text, id of a Profile) -> what run() knows of that call's decider on it
+    _held: dict[tuple, _Held] = attrs.field(factory=dict, repr=False)
 
     def __reduce__(self) -> tuple:
         # pickled as its folder, loaded again (from the on-disk cache) where it is unpickled:
@@ -114,34 +136,46 @@ class Spec:
             trace: bool = False, use_decider: bool = True) -> Outcome:
         """Evaluate ``call`` (ASL text, e.g. ``"CheckVFPEnabled(TRUE)"``) and say what it did.
 
-        Once this Spec holds a decider for ``call`` on ``profile`` (built by :meth:`decider`
-        in this process, which a loop over many states should call once first), ``run``
-        answers through it (:meth:`Decider.run <asl_interp.analysis.decider.Decider.run>`):
-        the same Outcome, the text run only where the decision tree cannot answer exactly.
-        ``run`` itself never builds one. ``trace=True`` (statements executed) and
-        ``use_decider=False`` always run the instrumented text. A profile given by name is
-        looked up (and its files checked) on each call; give the :class:`Profile` object
-        (:meth:`profile`) in a hot loop."""
-        if use_decider and not trace and self._deciders and isinstance(call, str):
-            held = self._held_decider(call, profile)
-            if held is not None:
-                return held.run(state, unset=unset)
-        machine = self.machine(profile, state, unset=unset, trace=trace)
-        return self.run_on(machine, call)
+        Once this Spec holds a decider for ``call`` on ``profile``, ``run`` answers through it
+        (:meth:`Decider.run <asl_interp.analysis.decider.Decider.run>`): the same Outcome,
+        the text run only where the decision tree cannot answer exactly. It holds one when
+        :meth:`decider` built it in this process, or when running the text for this call on
+        this profile has taken :data:`DECIDER_AFTER_SECONDS` in all: ``run`` then takes the
+        decider itself (from the on-disk cache, or by exploring once), so that a loop over
+        many states runs at the decider's speed after its first second. A call no decider
+        can be built for (:class:`~asl_interp.analysis.decider.DeciderUnsupported`, an
+        error while exploring) goes on running the text. ``trace=True`` (statements executed)
+        and ``use_decider=False`` always run the instrumented text and take no decider. A
+        profile given by name is looked up (and its files checked) on each call; give the
+        :class:`Profile` object (:meth:`profile`) in a hot loop."""
+        held = self._held_decider(call, profile) if use_decider and not trace and isinstance(call, str) else None
+        if held is None:
+            machine = self.machine(profile, state, unset=unset, trace=trace)
+            return self.run_on(machine, call)
+        if held.decider is not None:
+            return held.decider.run(state, unset=unset)
+        start = perf_counter()
+        outcome = self.run_on(self.machine(held.profile, state, unset=unset), call)
+        held.spent += perf_counter() - start
+        if held.spent >= DECIDER_AFTER_SECONDS and not held.asked:
+            held.asked = True  # asked once: built, or not to be built
+            with suppress(ASLError):  # the text goes on answering
+                held.decider = self.decider(call, held.profile)
+        return outcome
 
-    def _held_decider(self, call: str, profile: str | Path | Profile) -> Any:
-        """The decider :meth:`decider` built for ``call`` on ``profile``, or None (none
-        built, or a profile that does not load: :meth:`machine` reports that)."""
+    def _held_decider(self, call: str, profile: str | Path | Profile) -> _Held | None:
+        """What :meth:`run` knows of the decider for ``call`` on ``profile`` (None: a profile
+        that does not load, which :meth:`machine` reports)."""
         try:
             prof = self.profile(profile)
         except ProfileError:
             return None
         got = self._held.get((call, id(prof)))
-        if got is None or got[0] is not prof:  # (the profile object is kept, so its id stays its own)
+        if got is None or got.profile is not prof:  # (the profile object is kept, so its id stays its own)
             if len(self._held) > 1000:
                 self._held.clear()
-            got = self._held[(call, id(prof))] = (prof, self._deciders.get(_decider_key(call, prof)))
-        return got[1]
+            got = self._held[(call, id(prof))] = _Held(prof, self._deciders.get(_decider_key(call, prof)), call)
+        return got
 
     def run_on(self, machine: Machine, call: str) -> Outcome:
         """Evaluate ``call`` against a machine the caller built (exploration, hooks).
@@ -191,7 +225,9 @@ class Spec:
         if got is None:
             got = self._deciders[key] = build_decider(self, call, prof, max_paths=limit, progress=progress,
                                                       jobs=jobs)
-            self._held.clear()  # run() looks it up afresh
+            for held in self._held.values():  # run() answers through it from now on
+                if held.decider is None and _decider_key(held.call, held.profile) == key:
+                    held.decider = got
         else:  # the tree does not depend on the limit: the one held, if it fits this one
             check_paths(got.paths, got.call, got.profile, limit)
         return got

@@ -1,0 +1,103 @@
+"""Spec.run takes a call's decider itself once running the text for that call on that profile
+has taken DECIDER_AFTER_SECONDS: the same outcomes, the build asked for once, never with
+trace=True or use_decider=False, and a call no decider can be built for goes on running."""
+
+from __future__ import annotations
+
+import pytest
+
+import asl_interp.analysis.decider as decider_module
+from asl_interp.app import api
+from asl_interp.app.api import build_spec
+from asl_interp.errors import ASLError
+from states import consistent_states
+
+CALL = "CheckFPAdvSIMDEnabled64()"
+STATES = [s for s in consistent_states(40, seed=3) if s["PSTATE.nRW"] == 0][:12]
+
+
+@pytest.fixture
+def builds(monkeypatch):
+    """The decider builds asked for, as (call, profile name), the builder still run."""
+    asked = []
+    build = decider_module.build_decider
+
+    def counting(spec, call, profile, **kw):
+        asked.append((call, spec.profile(profile).name))
+        return build(spec, call, profile, **kw)
+
+    monkeypatch.setattr(decider_module, "build_decider", counting)
+    return asked
+
+
+def _texts(spec, states, **kw):
+    return [spec.run(CALL, state=s, use_decider=False, **kw).to_json() for s in states]
+
+
+def test_the_first_second_of_runs_runs_the_text(builds, monkeypatch):
+    monkeypatch.setattr(api, "DECIDER_AFTER_SECONDS", 3600.0)
+    spec = build_spec("armv8.6")
+    for s in STATES:
+        spec.run(CALL, state=s)
+    assert builds == []
+
+
+def test_past_the_threshold_run_takes_the_decider_and_answers_alike(builds, monkeypatch):
+    monkeypatch.setattr(api, "DECIDER_AFTER_SECONDS", 0.0)
+    spec = build_spec("armv8.6")
+    want = _texts(spec, STATES)
+    assert builds == []  # use_decider=False never takes one
+    got = [spec.run(CALL, state=s).to_json() for s in STATES]
+    assert builds == [(CALL, "default")]  # asked once, at the first run past the threshold
+    assert got == want
+    held = spec.decider(CALL)  # the one run took: not built again
+    assert builds == [(CALL, "default")]
+    assert spec.run(CALL, state=STATES[0]).to_json() == want[0]
+    assert held.run(STATES[0]).to_json() == want[0]
+
+
+def test_a_decider_taken_answers_unset_bits_as_the_text_does(builds, monkeypatch):
+    monkeypatch.setattr(api, "DECIDER_AFTER_SECONDS", 0.0)
+    spec = build_spec("armv8.6")
+    spec.run(CALL, state=STATES[0])
+    assert builds
+    state = next(s for s in STATES if s["PSTATE.EL"] == "EL1")
+    partial = {k: v for k, v in state.items() if k != "CPACR_EL1"}  # the first control the check reads
+    want = spec.run(CALL, state=partial, unset="zero", use_decider=False).to_json()
+    assert spec.run(CALL, state=partial, unset="zero").to_json() == want
+    for unset in ("error", "any"):  # an unset bit that decides a branch; a policy that is none
+        with pytest.raises(ASLError) as text_err:
+            spec.run(CALL, state=partial, unset=unset, use_decider=False)
+        with pytest.raises(type(text_err.value)) as decider_err:
+            spec.run(CALL, state=partial, unset=unset)
+        assert str(decider_err.value) == str(text_err.value)
+
+
+def test_trace_runs_the_text_and_takes_no_decider(builds, monkeypatch):
+    monkeypatch.setattr(api, "DECIDER_AFTER_SECONDS", 0.0)
+    spec = build_spec("armv8.6")
+    for s in STATES[:3]:
+        assert spec.run(CALL, state=s, trace=True).lines
+    assert builds == []
+
+
+def test_each_profile_has_its_own_decider(builds, monkeypatch):
+    monkeypatch.setattr(api, "DECIDER_AFTER_SECONDS", 0.0)
+    spec = build_spec("armv8.6")
+    for name in ("default", "no-el2"):
+        state = {k: v for k, v in STATES[0].items() if name == "default" or not k.endswith("_EL2")}
+        want = spec.run(CALL, profile=name, state=state, use_decider=False).to_json()
+        assert spec.run(CALL, profile=name, state=state).to_json() == want
+    assert builds == [(CALL, "default"), (CALL, "no-el2")]
+
+
+def test_a_call_without_a_decider_goes_on_running_the_text(builds, monkeypatch):
+    monkeypatch.setattr(api, "DECIDER_AFTER_SECONDS", 0.0)
+    monkeypatch.setattr(decider_module, "DEFAULT_MAX_PATHS", 2)  # too many paths for a tree
+    spec = build_spec("armv8.6")
+    want = _texts(spec, STATES[:4])
+    got = [spec.run(CALL, state=s).to_json() for s in STATES[:4]]
+    assert got == want
+    assert builds == [(CALL, "default")]  # asked once, refused, not asked again
+    with pytest.raises(decider_module.DeciderUnsupported):
+        spec.decider(CALL)  # the reason, for a caller who asks
