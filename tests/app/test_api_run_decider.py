@@ -42,6 +42,21 @@ def test_the_first_second_of_runs_runs_the_text(builds, monkeypatch):
     assert builds == []
 
 
+def test_the_time_of_each_call_on_a_profile_given_by_name_adds_up(builds, monkeypatch):
+    ticks = iter(range(1000))
+    monkeypatch.setattr(api, "perf_counter", lambda: next(ticks) * 0.25)  # each run: 0.25 s
+    monkeypatch.setattr(api, "DECIDER_AFTER_SECONDS", 1.0)
+    spec = build_spec("armv8.6")
+    for s in STATES[:3]:
+        spec.run(CALL, profile="default", state=s)
+    assert builds == []  # 0.75 s
+    spec.run(CALL, profile="default", state=STATES[3])
+    assert builds == [(CALL, "default")]  # 1 s: taken
+    spec.run(CALL, profile="default", state=STATES[4])
+    spec.run("CheckVFPEnabled(TRUE)", profile="default", state=STATES[4])  # another call counts its own time
+    assert builds == [(CALL, "default")]
+
+
 def test_past_the_threshold_run_takes_the_decider_and_answers_alike(builds, monkeypatch):
     monkeypatch.setattr(api, "DECIDER_AFTER_SECONDS", 0.0)
     spec = build_spec("armv8.6")
