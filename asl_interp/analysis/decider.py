@@ -1167,7 +1167,7 @@ class _Forest:
                  bad: Any):
         self.spec, self.call, self.prof, self.max_paths, self.opened = spec, call, prof, max_paths, opened
         self.table: list[_Leaf] = []
-        self.answers: list[Outcome | None] = []
+        self.answers = _Answers(self)
         self.failed: dict[int, Any] = {}
         self.which: dict[int, int] = {}
         self.subtrees: dict[int, Any] = {}
@@ -1178,14 +1178,9 @@ class _Forest:
         """The function ``decide(st) -> Outcome`` of ``source`` (written by :class:`_Writer`
         for ``leaves``, numbered from the table's end), its leaves added to the table."""
         for leaf in leaves:
-            i = len(self.table)
+            if leaf.outcome is None:
+                self.failed[len(self.table)] = leaf.error
             self.table.append(leaf)
-            answer = _lean(leaf, self._steps)
-            self.answers.append(answer)
-            if answer is None:
-                self.failed[i] = leaf.error
-            else:
-                self.which[id(answer)] = i
         ns: dict[str, Any] = {"_A": self.answers, "_fail": self.fail, "_bad": self._bad, "_text": self.text}
         exec(compile(source, "<decision tree>", "exec"), ns)  # noqa: S102 - our own generated text
         return ns["decide"]
@@ -1236,6 +1231,25 @@ class _Forest:
                 "leaves to the text", notes=("note: Decider.run or Spec.run answers them (running the text)",))
 
         return text_only
+
+
+class _Answers(dict):
+    """Leaf number -> the outcome ``decide`` gives there (:func:`_lean`), made at the leaf's
+    first answer (a tree of thousands of leaves loads without making them all), and numbered
+    in the forest's ``which`` as it is made. The tree returns ``_A[i]`` only for leaves with
+    an outcome."""
+
+    __slots__ = ("forest",)
+
+    def __init__(self, forest: _Forest):
+        super().__init__()
+        self.forest = forest
+
+    def __missing__(self, index: int) -> Outcome:
+        forest = self.forest
+        answer = self[index] = _lean(forest.table[index], forest._steps)
+        forest.which[id(answer)] = index
+        return answer
 
 
 def _lean(leaf: _Leaf, steps: dict[int, PathStep]) -> Outcome | None:
