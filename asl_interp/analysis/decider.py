@@ -872,7 +872,7 @@ def build_decider(spec: Any, call: str, profile: str | Path | Profile = "default
     check_paths(_paths(table), call, prof.name, max_paths)
     state = _profile_state(spec, prof)
     forest = _Forest(spec, call.strip(), prof, max_paths, _open_state(state),
-                     lambda st, err: _input_error(registers, st, err))
+                     lambda st, err: _input_error(registers, st, err), key if use_cache else None)
     fn = forest.tree(source, table)
     return Decider(call=call.strip(), profile=prof.name, source=source, registers=registers, leaves=len(table),
                    paths=_paths(table), decide=fn, spec=spec, profile_obj=prof, table=forest.table,
@@ -1164,8 +1164,10 @@ class _Forest:
     :meth:`Decider.run` treats their leaves alike."""
 
     def __init__(self, spec: Any, call: str, prof: Profile, max_paths: int, opened: dict[str, tuple[int, int]],
-                 bad: Any):
+                 bad: Any, cache_key: str | None = None):
         self.spec, self.call, self.prof, self.max_paths, self.opened = spec, call, prof, max_paths, opened
+        #: the decider's on-disk cache entry, under which its subtrees are kept too (None: not cached)
+        self.cache_key = cache_key
         self.table: list[_Leaf] = []
         self.answers = _Answers(self)
         self.failed: dict[int, Any] = {}
@@ -1210,19 +1212,13 @@ class _Forest:
             self.subtrees[index] = self._subtree(index)
 
     def _subtree(self, index: int) -> Any:
-        from .explore import PathDeferred, Var
+        from .explore import PathDeferred
 
         leaf = self.table[index]
-        if isinstance(leaf.error, PathDeferred):
-            start = {Var("state", storage, mask): cls for (storage, mask), cls in leaf.classes.items()}
-            try:
-                leaves = _explored_leaves(self.spec, self.call, self.prof, min(self.max_paths, SUBTREE_PATHS), None,
-                                          self.opened, start)
-            except (DeciderUnsupported, ProfileError):
-                pass  # too many paths below it, or a question the profile leaves open: the text answers
-            else:
-                names = _names(self.spec, leaves)
-                return self.tree(_Writer(leaves, names, len(self.table)).function(), leaves)
+        leaves = self._subtree_leaves(leaf) if isinstance(leaf.error, PathDeferred) else None
+        if leaves is not None:
+            names = _names(self.spec, leaves)
+            return self.tree(_Writer(leaves, names, len(self.table)).function(), leaves)
 
         def text_only(st: Any) -> Outcome:
             raise DeciderUnsupported(
@@ -1231,6 +1227,32 @@ class _Forest:
                 "leaves to the text", notes=("note: Decider.run or Spec.run answers them (running the text)",))
 
         return text_only
+
+
+    def _subtree_leaves(self, leaf: _Leaf) -> list[_Leaf] | None:
+        """The leaves below the deferred ``leaf``, explored from its choices (None: too many
+        paths below it, or a question the profile leaves open: the text answers there); kept
+        in the on-disk cache beside the decider's own entry, so a later process that takes
+        the decider from the cache does not explore them again."""
+        from .. import cache
+        from .explore import Var
+
+        key = None
+        if self.cache_key is not None:
+            words = sorted((storage, mask, sorted(cls, key=repr)) for (storage, mask), cls in leaf.classes.items())
+            key = cache.key_hash(f"{self.cache_key}\nsubtree\n{words!r}\n".encode()).hexdigest()
+            got = cache.read_entry(key)
+            if isinstance(got, tuple) and len(got) == 1:
+                return got[0]
+        start = {Var("state", storage, mask): cls for (storage, mask), cls in leaf.classes.items()}
+        try:
+            leaves = _explored_leaves(self.spec, self.call, self.prof, min(self.max_paths, SUBTREE_PATHS), None,
+                                      self.opened, start)
+        except (DeciderUnsupported, ProfileError):
+            leaves = None
+        if key is not None:
+            cache.write_entry(key, (leaves,), f"decider subtree: {self.call} on {self.prof.name}")
+        return leaves
 
 
 class _Answers(dict):

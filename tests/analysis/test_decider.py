@@ -759,6 +759,31 @@ def test_tree_answers_a_state_giving_profile_state_bits(monkeypatch):
     assert decided(decider.decide({**regs, "CPACR_EL1": regs["CPACR_EL1"] & ~(3 << 16)})) != decided(want)
 
 
+def test_a_subtree_explored_once_comes_from_the_disk_cache_after(monkeypatch):
+    """A decider taken from the on-disk cache in a later process (here: built again) finds the
+    subtrees an earlier one explored in the cache beside it, and answers alike; with the
+    cache off, each decider explores its own."""
+    call = "CheckFPAdvSIMDEnabled64()"
+    state = {**aarch64(el="EL0", fpen="'01'"), "CPACR_EL1.ZEN": "'01'"}
+    want = SPEC.run(call, state=state, use_decider=False).to_json()
+    explored = []
+    real = decider_module._explored_leaves
+
+    def exploring(*args, **kw):  # (spec, call, profile, max_paths, progress, opened, start=None)
+        explored.append(args[6] if len(args) > 6 else kw.get("start"))
+        return real(*args, **kw)
+
+    monkeypatch.setattr(decider_module, "_explored_leaves", exploring)
+    # ZEN '01' is off the profile's '00': its subtree is explored at the first such state
+    # (or was, by an earlier test of this session, and is in the cache)
+    assert build_decider(SPEC, call).run(state).to_json() == want
+    explored.clear()
+    assert build_decider(SPEC, call).run(state).to_json() == want
+    assert explored == []  # the next decider finds it in the cache
+    assert build_decider(SPEC, call, use_cache=False).run(state).to_json() == want
+    assert explored[0] is None and len(explored) == 2 and explored[1]  # the tree, then the subtree
+
+
 def test_exploring_with_the_profile_state_open():
     """explore(open_state=...): the runs on the profile's values are those of the plain
     exploration (the same outcomes); a run giving the bits other values is left as a
