@@ -85,6 +85,7 @@ typically well under a second; at most :data:`SUBTREE_PATHS`). Public API:
 
 from __future__ import annotations
 
+import marshal
 from collections.abc import Mapping, Sequence
 from itertools import count
 from pathlib import Path
@@ -114,6 +115,8 @@ DECIDER_VERSION = "decider-10"
 #: The largest shipped case, armv8.6 v8.4-sel2 CheckAdvSIMDEnabled(), has 9,545; this
 #: default leaves twice that room, so every shipped profile builds.
 DEFAULT_MAX_PATHS = 20000
+#: The file name of a decision tree's compiled code (in tracebacks).
+TREE_FILE = "<decision tree>"
 #: Leaves past which a subtree explored at first use (states giving bits of the profile's
 #: [state] other values) is given up: its states go to the text (Spec.run), and the first
 #: state to reach it waits at most for that many runs.
@@ -864,16 +867,19 @@ def build_decider(spec: Any, call: str, profile: str | Path | Profile = "default
     prof = spec.profile(profile)
     key = _cache_key(spec, call, prof)
     built = cache.read_entry(key) if use_cache else None
-    if not (isinstance(built, tuple) and len(built) == 3):
-        built = _explore_tree(spec, call, prof, max_paths, progress, jobs)
+    if not (isinstance(built, tuple) and len(built) == 4):
+        source, table, registers = _explore_tree(spec, call, prof, max_paths, progress, jobs)
+        # (the tree's compiled code kept too: compiling a tree of thousands of leaves is a
+        # quarter of taking it from the cache)
+        built = (source, table, registers, marshal.dumps(compile(source, TREE_FILE, "exec")))
         if use_cache:
             cache.write_entry(key, built, f"decider {call.strip()} on {prof.name} ({spec.name})")
-    source, table, registers = built
+    source, table, registers, code = built
     check_paths(_paths(table), call, prof.name, max_paths)
     state = _profile_state(spec, prof)
     forest = _Forest(spec, call.strip(), prof, max_paths, _open_state(state),
                      lambda st, err: _input_error(registers, st, err), key if use_cache else None)
-    fn = forest.tree(source, table)
+    fn = forest.tree(source, table, marshal.loads(code))
     return Decider(call=call.strip(), profile=prof.name, source=source, registers=registers, leaves=len(table),
                    paths=_paths(table), decide=fn, spec=spec, profile_obj=prof, table=forest.table,
                    which=forest.which, profile_state=state, opened=forest.opened, forest=forest)
@@ -1176,15 +1182,16 @@ class _Forest:
         self._steps: dict[int, PathStep] = {}
         self._bad = bad
 
-    def tree(self, source: str, leaves: Sequence[_Leaf]) -> Any:
+    def tree(self, source: str, leaves: Sequence[_Leaf], code: Any = None) -> Any:
         """The function ``decide(st) -> Outcome`` of ``source`` (written by :class:`_Writer`
-        for ``leaves``, numbered from the table's end), its leaves added to the table."""
+        for ``leaves``, numbered from the table's end; ``code``: source compiled, if it
+        was), its leaves added to the table."""
         for leaf in leaves:
             if leaf.outcome is None:
                 self.failed[len(self.table)] = leaf.error
             self.table.append(leaf)
         ns: dict[str, Any] = {"_A": self.answers, "_fail": self.fail, "_bad": self._bad, "_text": self.text}
-        exec(compile(source, "<decision tree>", "exec"), ns)  # noqa: S102 - our own generated text
+        exec(code or compile(source, TREE_FILE, "exec"), ns)  # noqa: S102 - our own generated text
         return ns["decide"]
 
     def fail(self, index: int) -> None:
