@@ -5,12 +5,12 @@ trace=True or use_decider=False, and a call no decider can be built for goes on 
 from __future__ import annotations
 
 import pytest
+from states import consistent_states
 
 import asl_interp.analysis.decider as decider_module
 from asl_interp.app import api
 from asl_interp.app.api import build_spec
 from asl_interp.errors import ASLError
-from states import consistent_states
 
 CALL = "CheckFPAdvSIMDEnabled64()"
 STATES = [s for s in consistent_states(40, seed=3) if s["PSTATE.nRW"] == 0][:12]
