@@ -53,8 +53,8 @@ if TYPE_CHECKING:
     from pathlib import Path
     from typing import Any
 
-__all__ = ["cache_dir", "compiler_hash", "key_hash", "input_key", "clear", "read_entry", "write_entry", "disable",
-           "enabled", "info", "folder_problem", "ENTRY_SUFFIX"]
+__all__ = ["cache_dir", "compiler_hash", "key_hash", "input_key", "clear", "has_entry", "read_entry", "write_entry",
+           "disable", "enabled", "info", "folder_problem", "ENTRY_SUFFIX"]
 
 _PACKAGE = os.path.dirname(os.path.realpath(__file__))
 _FORMAT = "asl-interp-cache-2"
@@ -328,6 +328,13 @@ class _Unpickler(pickle.Unpickler):
             if isinstance(found, type) or (module, name) in self._FUNCTIONS:
                 return found
         raise pickle.UnpicklingError(f"a cache entry may not build {module}.{name}")
+
+
+def has_entry(key: str) -> bool:
+    """Whether an entry for ``key`` is there (not read, so not verified: :func:`read_entry`
+    may still refuse it); False with caching off."""
+    folder = _usable_folder()
+    return folder is not None and os.path.isfile(os.path.join(folder, f"{key}{ENTRY_SUFFIX}"))
 
 
 def read_entry(key: str) -> Any:

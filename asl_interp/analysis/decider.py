@@ -100,7 +100,7 @@ from ..machine.outcome import Outcome, PathStep, outcome_line
 from ..machine.profile import Profile
 from ..machine.state import StateFile, StateReader
 
-__all__ = ["Decider", "DeciderUnsupported", "build_decider", "check_paths", "limit_note", "paths_limit",
+__all__ = ["Decider", "DeciderUnsupported", "build_decider", "check_paths", "in_cache", "limit_note", "paths_limit",
            "DECIDER_VERSION", "DEFAULT_MAX_PATHS"]
 
 #: Bumped whenever the generated tree's shape changes (part of the on-disk cache key).
@@ -883,6 +883,14 @@ def build_decider(spec: Any, call: str, profile: str | Path | Profile = "default
     return Decider(call=call.strip(), profile=prof.name, source=source, registers=registers, leaves=len(table),
                    paths=_paths(table), decide=fn, spec=spec, profile_obj=prof, table=forest.table,
                    which=forest.which, profile_state=state, opened=forest.opened, forest=forest)
+
+
+def in_cache(spec: Any, call: str, profile: str | Path | Profile = "default") -> bool:
+    """Whether the on-disk cache holds a decider for ``call`` on ``profile`` (so that
+    :func:`build_decider` would read it rather than explore)."""
+    from .. import cache
+
+    return cache.has_entry(_cache_key(spec, call, spec.profile(profile)))
 
 
 def paths_limit(max_paths: Any) -> int:

@@ -24,7 +24,7 @@ Guarantees:
 - :meth:`Spec.run` gives what the instrumented program does, so ``path`` is filled; ``lines``
   only when ``trace=True``. State is applied over the profile's default state. Where the
   Spec holds a decider for the call and profile (:meth:`Spec.decider`, or taken by
-  :meth:`Spec.run` itself once running the text for them has taken a second), the same
+  :meth:`Spec.run` itself once running the text for them has taken up to a second), the same
   Outcome comes through it, the text run only where the tree cannot answer exactly.
 - Errors a user can cause while running (an unset field, a missing profile answer, a bad
   state value, a bad call) are ``StateError``/``ProfileError``/``UsageError``/ASL errors.
@@ -57,10 +57,14 @@ from ..syntax.texts import CALL_FILE, call_expression
 __all__ = ["Spec", "load_spec", "build_spec", "load_profile", "spec_versions", "check_profile", "diff"]
 
 #: Seconds of running the text for one call on one profile after which :meth:`Spec.run` takes
-#: that call's decider (from the on-disk cache, or built by exploring: from a tenth of a
-#: second to a few seconds on the shipped profiles). A loop over fewer states never pays for
-#: one; a longer loop spends at most about this much more than with the decider from the start.
+#: that call's decider, built by exploring (from a tenth of a second to a few seconds on the
+#: shipped profiles), and :data:`DECIDER_CACHED_AFTER_SECONDS` the same when the on-disk
+#: cache holds it (taking it costs a few tenths of a second). A loop over fewer states never
+#: pays for one; a longer loop spends at most about this much more than with the decider
+#: from the start (running the text for as long as taking the decider costs, as one rents
+#: until renting has cost the price).
 DECIDER_AFTER_SECONDS = 1.0
+DECIDER_CACHED_AFTER_SECONDS = 0.25
 
 
 @attrs.define(slots=True)
@@ -73,6 +77,8 @@ class _Held:
     #: seconds spent running the text for it; whether run() has asked for the decider
     spent: float = 0.0
     asked: bool = False
+    #: whether the on-disk cache holds the decider (None: not looked yet)
+    cached: bool | None = None
 
 
 _SPEC_KEYS = {"name", "description", "entry_points", "boundary", "entry", "undefined"}
@@ -140,9 +146,10 @@ class Spec:
         (:meth:`Decider.run <asl_interp.analysis.decider.Decider.run>`): the same Outcome,
         the text run only where the decision tree cannot answer exactly. It holds one when
         :meth:`decider` built it in this process, or when running the text for this call on
-        this profile has taken :data:`DECIDER_AFTER_SECONDS` in all: ``run`` then takes the
-        decider itself (from the on-disk cache, or by exploring once), so that a loop over
-        many states runs at the decider's speed after its first second. A call no decider
+        this profile has taken :data:`DECIDER_AFTER_SECONDS` in all (a second;
+        :data:`DECIDER_CACHED_AFTER_SECONDS` when the on-disk cache holds it): ``run`` then
+        takes the decider itself (from the cache, or by exploring once), so that a loop over
+        many states runs at the decider's speed after its first second at most. A call no decider
         can be built for (:class:`~asl_interp.analysis.decider.DeciderUnsupported`, an
         error while exploring) goes on running the text. ``trace=True`` (statements executed)
         and ``use_decider=False`` always run the instrumented text and take no decider. A
@@ -157,11 +164,21 @@ class Spec:
         start = perf_counter()
         outcome = self.run_on(self.machine(held.profile, state, unset=unset), call)
         held.spent += perf_counter() - start
-        if held.spent >= DECIDER_AFTER_SECONDS and not held.asked:
+        if held.spent >= DECIDER_CACHED_AFTER_SECONDS and not held.asked:
+            self._take_decider(call, held)
+        return outcome
+
+    def _take_decider(self, call: str, held: _Held) -> None:
+        """Take the decider for ``call`` on ``held.profile`` for :meth:`run` once running
+        the text has cost what taking it would (see :data:`DECIDER_AFTER_SECONDS`)."""
+        from ..analysis.decider import in_cache
+
+        if held.cached is None:  # (looked once: it hashes the spec's files)
+            held.cached = in_cache(self, call, held.profile)
+        if held.cached or held.spent >= DECIDER_AFTER_SECONDS:
             held.asked = True  # asked once: built, or not to be built
             with suppress(ASLError):  # the text goes on answering
                 held.decider = self.decider(call, held.profile)
-        return outcome
 
     def _held_decider(self, call: str, profile: str | Path | Profile) -> _Held | None:
         """What :meth:`run` knows of the decider for ``call`` on ``profile`` (None: a profile

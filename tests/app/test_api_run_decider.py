@@ -30,35 +30,54 @@ def builds(monkeypatch):
     return asked
 
 
+def _at_once(monkeypatch):
+    """Spec.run takes the decider at its first run."""
+    monkeypatch.setattr(api, "DECIDER_AFTER_SECONDS", 0.0)
+    monkeypatch.setattr(api, "DECIDER_CACHED_AFTER_SECONDS", 0.0)
+
+
 def _texts(spec, states, **kw):
     return [spec.run(CALL, state=s, use_decider=False, **kw).to_json() for s in states]
 
 
 def test_the_first_second_of_runs_runs_the_text(builds, monkeypatch):
     monkeypatch.setattr(api, "DECIDER_AFTER_SECONDS", 3600.0)
+    monkeypatch.setattr(api, "DECIDER_CACHED_AFTER_SECONDS", 3600.0)
     spec = build_spec("armv8.6")
     for s in STATES:
         spec.run(CALL, state=s)
     assert builds == []
 
 
-def test_the_time_of_each_call_on_a_profile_given_by_name_adds_up(builds, monkeypatch):
+@pytest.mark.parametrize("cached", [False, True])
+def test_the_time_of_each_call_on_a_profile_given_by_name_adds_up(cached, builds, monkeypatch):
+    """Taken after DECIDER_AFTER_SECONDS of runs, or DECIDER_CACHED_AFTER_SECONDS when the
+    on-disk cache holds it (looked up once)."""
     ticks = iter(range(1000))
     monkeypatch.setattr(api, "perf_counter", lambda: next(ticks) * 0.25)  # each run: 0.25 s
     monkeypatch.setattr(api, "DECIDER_AFTER_SECONDS", 1.0)
+    monkeypatch.setattr(api, "DECIDER_CACHED_AFTER_SECONDS", 0.5)
+    looked = []
+    monkeypatch.setattr(decider_module, "in_cache", lambda *a: looked.append(a[1]) or cached)
     spec = build_spec("armv8.6")
+    if cached:
+        spec.run(CALL, profile="default", state=STATES[0])
+        assert builds == []  # 0.25 s
+        spec.run(CALL, profile="default", state=STATES[1])
+        assert builds == [(CALL, "default")] and looked == [CALL]  # 0.5 s: taken from the cache
+        return
     for s in STATES[:3]:
         spec.run(CALL, profile="default", state=s)
     assert builds == []  # 0.75 s
     spec.run(CALL, profile="default", state=STATES[3])
-    assert builds == [(CALL, "default")]  # 1 s: taken
+    assert builds == [(CALL, "default")] and looked == [CALL]  # 1 s: taken (the cache looked at once)
     spec.run(CALL, profile="default", state=STATES[4])
     spec.run("CheckVFPEnabled(TRUE)", profile="default", state=STATES[4])  # another call counts its own time
     assert builds == [(CALL, "default")]
 
 
 def test_past_the_threshold_run_takes_the_decider_and_answers_alike(builds, monkeypatch):
-    monkeypatch.setattr(api, "DECIDER_AFTER_SECONDS", 0.0)
+    _at_once(monkeypatch)
     spec = build_spec("armv8.6")
     want = _texts(spec, STATES)
     assert builds == []  # use_decider=False never takes one
@@ -72,7 +91,7 @@ def test_past_the_threshold_run_takes_the_decider_and_answers_alike(builds, monk
 
 
 def test_a_decider_taken_answers_unset_bits_as_the_text_does(builds, monkeypatch):
-    monkeypatch.setattr(api, "DECIDER_AFTER_SECONDS", 0.0)
+    _at_once(monkeypatch)
     spec = build_spec("armv8.6")
     spec.run(CALL, state=STATES[0])
     assert builds
@@ -89,7 +108,7 @@ def test_a_decider_taken_answers_unset_bits_as_the_text_does(builds, monkeypatch
 
 
 def test_trace_runs_the_text_and_takes_no_decider(builds, monkeypatch):
-    monkeypatch.setattr(api, "DECIDER_AFTER_SECONDS", 0.0)
+    _at_once(monkeypatch)
     spec = build_spec("armv8.6")
     for s in STATES[:3]:
         assert spec.run(CALL, state=s, trace=True).lines
@@ -97,7 +116,7 @@ def test_trace_runs_the_text_and_takes_no_decider(builds, monkeypatch):
 
 
 def test_each_profile_has_its_own_decider(builds, monkeypatch):
-    monkeypatch.setattr(api, "DECIDER_AFTER_SECONDS", 0.0)
+    _at_once(monkeypatch)
     spec = build_spec("armv8.6")
     for name in ("default", "no-el2"):
         state = {k: v for k, v in STATES[0].items() if name == "default" or not k.endswith("_EL2")}
@@ -107,7 +126,7 @@ def test_each_profile_has_its_own_decider(builds, monkeypatch):
 
 
 def test_a_call_without_a_decider_goes_on_running_the_text(builds, monkeypatch):
-    monkeypatch.setattr(api, "DECIDER_AFTER_SECONDS", 0.0)
+    _at_once(monkeypatch)
     monkeypatch.setattr(decider_module, "DEFAULT_MAX_PATHS", 2)  # too many paths for a tree
     spec = build_spec("armv8.6")
     want = _texts(spec, STATES[:4])
@@ -116,3 +135,12 @@ def test_a_call_without_a_decider_goes_on_running_the_text(builds, monkeypatch):
     assert builds == [(CALL, "default")]  # asked once, refused, not asked again
     with pytest.raises(decider_module.DeciderUnsupported):
         spec.decider(CALL)  # the reason, for a caller who asks
+
+
+def test_in_cache_says_whether_the_disk_cache_holds_the_decider(monkeypatch):
+    spec = build_spec("armv8.6")
+    decider_module.build_decider(spec, CALL)
+    assert decider_module.in_cache(spec, CALL)
+    assert not decider_module.in_cache(spec, CALL + "  // a call text no test builds a decider for")
+    monkeypatch.setenv("ASL_INTERP_CACHE", "off")
+    assert not decider_module.in_cache(spec, CALL)
