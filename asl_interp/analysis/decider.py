@@ -1180,8 +1180,10 @@ class _Forest:
     def __init__(self, spec: Any, call: str, prof: Profile, max_paths: int, opened: dict[str, tuple[int, int]],
                  bad: Any, cache_key: str | None = None):
         self.spec, self.call, self.prof, self.max_paths, self.opened = spec, call, prof, max_paths, opened
-        #: the decider's on-disk cache entry, under which its subtrees are kept too (None: not cached)
+        #: the decider's on-disk cache entry, beside which its subtrees are kept (None: not cached)
         self.cache_key = cache_key
+        #: the subtrees' leaves kept so far (their choices in words -> leaves), once looked up
+        self._kept: dict[str, list[_Leaf] | None] | None = None
         self.table: list[_Leaf] = []
         self.answers = _Answers(self)
         self.failed: dict[int, Any] = {}
@@ -1246,27 +1248,29 @@ class _Forest:
 
     def _subtree_leaves(self, leaf: _Leaf) -> list[_Leaf] | None:
         """The leaves below the deferred ``leaf``, explored from its choices (None: too many
-        paths below it, or a question the profile leaves open: the text answers there); kept
-        in the on-disk cache beside the decider's own entry, so a later process that takes
-        the decider from the cache does not explore them again."""
+        paths below it, or a question the profile leaves open: the text answers there). The
+        subtrees of a decider taken through the on-disk cache are kept in one entry beside
+        its own (written again with each new one), so a later process that takes the decider
+        from the cache does not explore them again."""
         from .. import cache
         from .explore import Var
 
-        key = None
-        if self.cache_key is not None:
-            words = sorted((storage, mask, sorted(cls, key=repr)) for (storage, mask), cls in leaf.classes.items())
-            key = cache.key_hash(f"{self.cache_key}\nsubtree\n{words!r}\n".encode()).hexdigest()
-            got = cache.read_entry(key)
-            if isinstance(got, tuple) and len(got) == 1:
-                return got[0]
+        key = None if self.cache_key is None else cache.key_hash(f"{self.cache_key}\nsubtrees\n".encode()).hexdigest()
+        if self._kept is None:
+            got = cache.read_entry(key) if key is not None else None
+            self._kept = got if isinstance(got, dict) else {}
+        words = repr(sorted((storage, mask, sorted(cls, key=repr)) for (storage, mask), cls in leaf.classes.items()))
+        if words in self._kept:
+            return self._kept[words]
         start = {Var("state", storage, mask): cls for (storage, mask), cls in leaf.classes.items()}
         try:
             leaves = _explored_leaves(self.spec, self.call, self.prof, min(self.max_paths, SUBTREE_PATHS), None,
                                       self.opened, start)
         except (DeciderUnsupported, ProfileError):
             leaves = None
+        self._kept[words] = leaves
         if key is not None:
-            cache.write_entry(key, (leaves,), f"decider subtree: {self.call} on {self.prof.name}")
+            cache.write_entry(key, self._kept, f"decider subtrees: {self.call} on {self.prof.name} ({len(self._kept)})")
         return leaves
 
 

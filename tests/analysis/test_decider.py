@@ -782,6 +782,11 @@ def test_a_subtree_explored_once_comes_from_the_disk_cache_after(monkeypatch):
     assert explored == []  # the next decider finds it in the cache
     assert build_decider(SPEC, call, use_cache=False).run(state).to_json() == want
     assert explored[0] is None and len(explored) == 2 and explored[1]  # the tree, then the subtree
+    # every subtree of a decider in one entry (the cache keeps a bounded number of entries)
+    other = {**state, "CPACR_EL1.ZEN": 3}
+    assert build_decider(SPEC, call).run(other).to_json() == SPEC.run(call, state=other, use_decider=False).to_json()
+    kept = [e for e in cache.info()["entries"] if e["kind"].startswith(f"decider subtrees: {call} on default ")]
+    assert len(kept) == 1
 
 
 def test_exploring_with_the_profile_state_open():
