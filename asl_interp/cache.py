@@ -53,7 +53,7 @@ if TYPE_CHECKING:
     from pathlib import Path
     from typing import Any
 
-__all__ = ["cache_dir", "compiler_hash", "key_hash", "input_key", "clear", "has_entry", "read_entry", "write_entry",
+__all__ = ["cache_dir", "compiler_hash", "key_hash", "input_key", "clear", "entry_size", "read_entry", "write_entry",
            "disable", "enabled", "info", "folder_problem", "ENTRY_SUFFIX"]
 
 _PACKAGE = os.path.dirname(os.path.realpath(__file__))
@@ -330,11 +330,17 @@ class _Unpickler(pickle.Unpickler):
         raise pickle.UnpicklingError(f"a cache entry may not build {module}.{name}")
 
 
-def has_entry(key: str) -> bool:
-    """Whether an entry for ``key`` is there (not read, so not verified: :func:`read_entry`
-    may still refuse it); False with caching off."""
+def entry_size(key: str) -> int | None:
+    """The size in bytes of the entry for ``key``, or None when there is none (or caching is
+    off); the entry is not read, so not verified: :func:`read_entry` may still refuse it."""
     folder = _usable_folder()
-    return folder is not None and os.path.isfile(os.path.join(folder, f"{key}{ENTRY_SUFFIX}"))
+    if folder is None:
+        return None
+    try:
+        info = os.stat(os.path.join(folder, f"{key}{ENTRY_SUFFIX}"))
+    except OSError:
+        return None
+    return info.st_size if stat.S_ISREG(info.st_mode) else None
 
 
 def read_entry(key: str) -> Any:

@@ -100,7 +100,7 @@ from ..machine.outcome import Outcome, PathStep, outcome_line
 from ..machine.profile import Profile
 from ..machine.state import StateFile, StateReader
 
-__all__ = ["Decider", "DeciderUnsupported", "build_decider", "check_paths", "in_cache", "limit_note", "paths_limit",
+__all__ = ["Decider", "DeciderUnsupported", "build_decider", "cached_size", "check_paths", "limit_note", "paths_limit",
            "DECIDER_VERSION", "DEFAULT_MAX_PATHS"]
 
 #: Bumped whenever the generated tree's shape changes (part of the on-disk cache key).
@@ -885,12 +885,13 @@ def build_decider(spec: Any, call: str, profile: str | Path | Profile = "default
                    which=forest.which, profile_state=state, opened=forest.opened, forest=forest)
 
 
-def in_cache(spec: Any, call: str, profile: str | Path | Profile = "default") -> bool:
-    """Whether the on-disk cache holds a decider for ``call`` on ``profile`` (so that
-    :func:`build_decider` would read it rather than explore)."""
+def cached_size(spec: Any, call: str, profile: str | Path | Profile = "default") -> int | None:
+    """The size in bytes of the on-disk cache's decider for ``call`` on ``profile`` (which
+    :func:`build_decider` would read rather than explore; taking it costs about a second per
+    ten megabytes), or None when the cache holds none."""
     from .. import cache
 
-    return cache.has_entry(_cache_key(spec, call, spec.profile(profile)))
+    return cache.entry_size(_cache_key(spec, call, spec.profile(profile)))
 
 
 def paths_limit(max_paths: Any) -> int:

@@ -24,7 +24,7 @@ Guarantees:
 - :meth:`Spec.run` gives what the instrumented program does, so ``path`` is filled; ``lines``
   only when ``trace=True``. State is applied over the profile's default state. Where the
   Spec holds a decider for the call and profile (:meth:`Spec.decider`, or taken by
-  :meth:`Spec.run` itself once running the text for them has taken up to a second), the same
+  :meth:`Spec.run` itself once running the text has cost about what taking it would), the same
   Outcome comes through it, the text run only where the tree cannot answer exactly.
 - Errors a user can cause while running (an unset field, a missing profile answer, a bad
   state value, a bad call) are ``StateError``/``ProfileError``/``UsageError``/ASL errors.
@@ -56,15 +56,16 @@ from ..syntax.texts import CALL_FILE, call_expression
 
 __all__ = ["Spec", "load_spec", "build_spec", "load_profile", "spec_versions", "check_profile", "diff"]
 
-#: Seconds of running the text for one call on one profile after which :meth:`Spec.run` takes
-#: that call's decider, built by exploring (from a tenth of a second to a few seconds on the
-#: shipped profiles), and :data:`DECIDER_CACHED_AFTER_SECONDS` the same when the on-disk
-#: cache holds it (taking it costs a few tenths of a second). A loop over fewer states never
-#: pays for one; a longer loop spends at most about this much more than with the decider
-#: from the start (running the text for as long as taking the decider costs, as one rents
-#: until renting has cost the price).
-DECIDER_AFTER_SECONDS = 1.0
+#: When :meth:`Spec.run` takes a call's decider itself: once running the text for that call
+#: on that profile has cost about what taking the decider would (as one rents until renting
+#: has cost the price). From the on-disk cache, taking it costs about a second per
+#: :data:`DECIDER_LOAD_BYTES_PER_SECOND` of its entry, and at least
+#: :data:`DECIDER_CACHED_AFTER_SECONDS` of runs go first; building it by exploring costs from
+#: a tenth of a second to tens of seconds on the shipped profiles, so :data:`DECIDER_AFTER_SECONDS`
+#: of runs go first. A loop over fewer states never pays for one.
 DECIDER_CACHED_AFTER_SECONDS = 0.25
+DECIDER_LOAD_BYTES_PER_SECOND = 10_000_000
+DECIDER_AFTER_SECONDS = 10.0
 
 
 @attrs.define(slots=True)
@@ -77,8 +78,8 @@ class _Held:
     #: seconds spent running the text for it; whether run() has asked for the decider
     spent: float = 0.0
     asked: bool = False
-    #: whether the on-disk cache holds the decider (None: not looked yet)
-    cached: bool | None = None
+    #: seconds of runs after which run() takes the decider (None: not worked out yet)
+    after: float | None = None
 
 
 _SPEC_KEYS = {"name", "description", "entry_points", "boundary", "entry", "undefined"}
@@ -146,10 +147,11 @@ class Spec:
         (:meth:`Decider.run <asl_interp.analysis.decider.Decider.run>`): the same Outcome,
         the text run only where the decision tree cannot answer exactly. It holds one when
         :meth:`decider` built it in this process, or when running the text for this call on
-        this profile has taken :data:`DECIDER_AFTER_SECONDS` in all (a second;
-        :data:`DECIDER_CACHED_AFTER_SECONDS` when the on-disk cache holds it): ``run`` then
-        takes the decider itself (from the cache, or by exploring once), so that a loop over
-        many states runs at the decider's speed after its first second at most. A call no decider
+        this profile has cost about what taking the decider would (a quarter of a second or
+        more when the on-disk cache holds it, by its size; ten seconds when it must be built:
+        :data:`DECIDER_AFTER_SECONDS`): ``run`` then takes the decider itself (from the cache,
+        or by exploring once), so that a long loop over many states runs at the decider's
+        speed. A call no decider
         can be built for (:class:`~asl_interp.analysis.decider.DeciderUnsupported`, an
         error while exploring) goes on running the text. ``trace=True`` (statements executed)
         and ``use_decider=False`` always run the instrumented text and take no decider. A
@@ -171,11 +173,13 @@ class Spec:
     def _take_decider(self, call: str, held: _Held) -> None:
         """Take the decider for ``call`` on ``held.profile`` for :meth:`run` once running
         the text has cost what taking it would (see :data:`DECIDER_AFTER_SECONDS`)."""
-        from ..analysis.decider import in_cache
+        from ..analysis.decider import cached_size
 
-        if held.cached is None:  # (looked once: it hashes the spec's files)
-            held.cached = in_cache(self, call, held.profile)
-        if held.cached or held.spent >= DECIDER_AFTER_SECONDS:
+        if held.after is None:  # (worked out once: looking in the cache hashes the spec's files)
+            size = cached_size(self, call, held.profile)
+            held.after = DECIDER_AFTER_SECONDS if size is None else max(DECIDER_CACHED_AFTER_SECONDS,
+                                                                         size / DECIDER_LOAD_BYTES_PER_SECOND)
+        if held.spent >= held.after:
             held.asked = True  # asked once: built, or not to be built
             with suppress(ASLError):  # the text goes on answering
                 held.decider = self.decider(call, held.profile)

@@ -34,6 +34,7 @@ def _at_once(monkeypatch):
     """Spec.run takes the decider at its first run."""
     monkeypatch.setattr(api, "DECIDER_AFTER_SECONDS", 0.0)
     monkeypatch.setattr(api, "DECIDER_CACHED_AFTER_SECONDS", 0.0)
+    monkeypatch.setattr(api, "DECIDER_LOAD_BYTES_PER_SECOND", float("inf"))
 
 
 def _texts(spec, states, **kw):
@@ -49,31 +50,30 @@ def test_the_first_second_of_runs_runs_the_text(builds, monkeypatch):
     assert builds == []
 
 
-@pytest.mark.parametrize("cached", [False, True])
-def test_the_time_of_each_call_on_a_profile_given_by_name_adds_up(cached, builds, monkeypatch):
-    """Taken after DECIDER_AFTER_SECONDS of runs, or DECIDER_CACHED_AFTER_SECONDS when the
-    on-disk cache holds it (looked up once)."""
+@pytest.mark.parametrize(("size", "runs"), [(None, 4), (1_000, 1), (5_000_000, 2), (20_000_000, 8)])
+def test_the_decider_is_taken_once_runs_cost_what_taking_it_would(size, runs, builds, monkeypatch):
+    """Each run on a profile given by name adds its time; the decider is taken after
+    DECIDER_AFTER_SECONDS of runs when it must be built (size None), or when the cache holds
+    it after what reading its entry costs (size / DECIDER_LOAD_BYTES_PER_SECOND), at least
+    DECIDER_CACHED_AFTER_SECONDS; the cache is looked in once."""
     ticks = iter(range(1000))
     monkeypatch.setattr(api, "perf_counter", lambda: next(ticks) * 0.25)  # each run: 0.25 s
     monkeypatch.setattr(api, "DECIDER_AFTER_SECONDS", 1.0)
-    monkeypatch.setattr(api, "DECIDER_CACHED_AFTER_SECONDS", 0.5)
+    monkeypatch.setattr(api, "DECIDER_CACHED_AFTER_SECONDS", 0.25)
+    monkeypatch.setattr(api, "DECIDER_LOAD_BYTES_PER_SECOND", 10_000_000)
     looked = []
-    monkeypatch.setattr(decider_module, "in_cache", lambda *a: looked.append(a[1]) or cached)
+    monkeypatch.setattr(decider_module, "cached_size", lambda *a: looked.append(a[1]) or size)
     spec = build_spec("armv8.6")
-    if cached:
-        spec.run(CALL, profile="default", state=STATES[0])
-        assert builds == []  # 0.25 s
-        spec.run(CALL, profile="default", state=STATES[1])
-        assert builds == [(CALL, "default")] and looked == [CALL]  # 0.5 s: taken from the cache
-        return
-    for s in STATES[:3]:
-        spec.run(CALL, profile="default", state=s)
-    assert builds == []  # 0.75 s
-    spec.run(CALL, profile="default", state=STATES[3])
-    assert builds == [(CALL, "default")] and looked == [CALL]  # 1 s: taken (the cache looked at once)
-    spec.run(CALL, profile="default", state=STATES[4])
-    spec.run("CheckVFPEnabled(TRUE)", profile="default", state=STATES[4])  # another call counts its own time
+    for i in range(runs - 1):
+        spec.run(CALL, profile="default", state=STATES[i])
+    assert builds == []
+    spec.run(CALL, profile="default", state=STATES[runs - 1])
+    assert builds == [(CALL, "default")] and looked == [CALL]  # taken; the cache looked in once
+    spec.run(CALL, profile="default", state=STATES[runs])
     assert builds == [(CALL, "default")]
+    if runs > 1:
+        spec.run("CheckVFPEnabled(TRUE)", profile="default", state=STATES[runs])  # another call: its own time
+        assert builds == [(CALL, "default")]
 
 
 def test_past_the_threshold_run_takes_the_decider_and_answers_alike(builds, monkeypatch):
@@ -137,10 +137,10 @@ def test_a_call_without_a_decider_goes_on_running_the_text(builds, monkeypatch):
         spec.decider(CALL)  # the reason, for a caller who asks
 
 
-def test_in_cache_says_whether_the_disk_cache_holds_the_decider(monkeypatch):
+def test_cached_size_says_whether_the_disk_cache_holds_the_decider(monkeypatch):
     spec = build_spec("armv8.6")
     decider_module.build_decider(spec, CALL)
-    assert decider_module.in_cache(spec, CALL)
-    assert not decider_module.in_cache(spec, CALL + "  // a call text no test builds a decider for")
+    assert decider_module.cached_size(spec, CALL) > 1000
+    assert decider_module.cached_size(spec, CALL + "  // a call text no test builds a decider for") is None
     monkeypatch.setenv("ASL_INTERP_CACHE", "off")
-    assert not decider_module.in_cache(spec, CALL)
+    assert decider_module.cached_size(spec, CALL) is None
