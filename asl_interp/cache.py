@@ -54,7 +54,7 @@ if TYPE_CHECKING:
     from typing import Any
 
 __all__ = ["cache_dir", "compiler_hash", "key_hash", "input_key", "clear", "entry_size", "read_entry", "write_entry",
-           "disable", "enabled", "info", "folder_problem", "ENTRY_SUFFIX"]
+           "encode", "decode", "disable", "enabled", "info", "folder_problem", "ENTRY_SUFFIX"]
 
 _PACKAGE = os.path.dirname(os.path.realpath(__file__))
 _FORMAT = "asl-interp-cache-2"
@@ -360,13 +360,33 @@ def read_entry(key: str) -> Any:
         os.utime(path)  # recently used: kept by _prune
     except OSError:
         pass
-    old = sys.getrecursionlimit()
     try:
-        sys.setrecursionlimit(max(old, 20000))
-        return _Unpickler(io.BytesIO(payload)).load()
+        return decode(payload)
     except Exception as err:  # noqa: BLE001 - a verified entry that still cannot be decoded is a miss
         _note(str(path), f"ignoring the cache entry {path}: it cannot be decoded ({type(err).__name__}); rebuilding it")
         return None
+
+
+def encode(value: Any) -> bytes:
+    """``value`` as the bytes of an entry's payload: what :func:`write_entry` stores, and a
+    part of an entry's value to be decoded only when needed (:func:`decode`)."""
+    buf = io.BytesIO()
+    old = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(old, 20000))
+    try:
+        pickle.Pickler(buf, protocol=pickle.HIGHEST_PROTOCOL).dump(value)
+    finally:
+        sys.setrecursionlimit(old)
+    return buf.getvalue()
+
+
+def decode(data: bytes) -> Any:
+    """The value :func:`encode` gave ``data`` for, built as :func:`read_entry` builds an entry
+    (only asl-interp's own classes and plain data); an exception if it cannot be."""
+    old = sys.getrecursionlimit()
+    try:
+        sys.setrecursionlimit(max(old, 20000))
+        return _Unpickler(io.BytesIO(data)).load()
     finally:
         sys.setrecursionlimit(old)
 
@@ -382,14 +402,7 @@ def write_entry(key: str, value: Any, kind: str = "") -> None:
         if folder_problem(folder):  # made just now by someone else, or with a loose umask
             _usable_folder()  # says why, once
             return
-        buf = io.BytesIO()
-        old = sys.getrecursionlimit()
-        sys.setrecursionlimit(max(old, 20000))
-        try:
-            pickle.Pickler(buf, protocol=pickle.HIGHEST_PROTOCOL).dump(value)
-        finally:
-            sys.setrecursionlimit(old)
-        payload = buf.getvalue()
+        payload = encode(value)
         header = {"key": key, "digest": _digest(key, payload), "kind": kind, "size": len(payload),
                   "made": int(time.time())}
         import tempfile

@@ -867,22 +867,62 @@ def build_decider(spec: Any, call: str, profile: str | Path | Profile = "default
     prof = spec.profile(profile)
     key = _cache_key(spec, call, prof)
     built = cache.read_entry(key) if use_cache else None
-    if not (isinstance(built, tuple) and len(built) == 4):
-        source, table, registers = _explore_tree(spec, call, prof, max_paths, progress, jobs)
-        # (the tree's compiled code kept too: compiling a tree of thousands of leaves is a
-        # quarter of taking it from the cache)
-        built = (source, table, registers, marshal.dumps(compile(source, TREE_FILE, "exec")))
+    if isinstance(built, tuple) and len(built) == 6:
+        source, chunks, leaves, paths, registers, code = built
+        table = _Leaves(chunks, leaves)
+    else:
+        source, explored, registers = _explore_tree(spec, call, prof, max_paths, progress, jobs)
+        table, leaves, paths = _Leaves(), len(explored), _paths(explored)
+        table.extend(explored)
+        # The tree's compiled code is kept too (compiling a tree of thousands of leaves was a
+        # quarter of taking it from the cache), and its leaves in chunks decoded at their
+        # first use (decoding all of v8.4-sel2's 20,000 was most of the rest).
+        code = marshal.dumps(compile(source, TREE_FILE, "exec"))
         if use_cache:
-            cache.write_entry(key, built, f"decider {call.strip()} on {prof.name} ({spec.name})")
-    source, table, registers, code = built
-    check_paths(_paths(table), call, prof.name, max_paths)
+            chunks = tuple(cache.encode(explored[i:i + CHUNK_LEAVES]) for i in range(0, leaves, CHUNK_LEAVES))
+            cache.write_entry(key, (source, chunks, leaves, paths, registers, code),
+                              f"decider {call.strip()} on {prof.name} ({spec.name})")
+    check_paths(paths, call, prof.name, max_paths)
     state = _profile_state(spec, prof)
     forest = _Forest(spec, call.strip(), prof, max_paths, _open_state(state),
-                     lambda st, err: _input_error(registers, st, err), key if use_cache else None)
-    fn = forest.tree(source, table, marshal.loads(code))
-    return Decider(call=call.strip(), profile=prof.name, source=source, registers=registers, leaves=len(table),
-                   paths=_paths(table), decide=fn, spec=spec, profile_obj=prof, table=forest.table,
+                     lambda st, err: _input_error(registers, st, err), key if use_cache else None, table)
+    fn = forest.tree(source, (), marshal.loads(code))
+    return Decider(call=call.strip(), profile=prof.name, source=source, registers=registers, leaves=leaves,
+                   paths=paths, decide=fn, spec=spec, profile_obj=prof, table=forest.table,
                    which=forest.which, profile_state=state, opened=forest.opened, forest=forest)
+
+
+#: Leaves of a decider's tree encoded together in its cache entry (see :class:`_Leaves`).
+CHUNK_LEAVES = 256
+
+
+class _Leaves(list):
+    """A decider's leaves, in order; those its cache entry holds (``chunks``, each the encoded
+    tuple of :data:`CHUNK_LEAVES` leaves) stand as None until a leaf of their chunk is first
+    used, when the chunk is decoded: a tree of thousands of leaves is taken from the cache
+    without building them all. Leaves added later (subtrees) are plain items."""
+
+    def __init__(self, chunks: Sequence[bytes] = (), leaves: int = 0):
+        super().__init__([None] * leaves)
+        self._chunks = list(chunks)
+
+    def __getitem__(self, index: Any) -> Any:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        leaf = list.__getitem__(self, index)
+        if leaf is None:
+            from .. import cache
+
+            k = (index if index >= 0 else index + len(self)) // CHUNK_LEAVES
+            decoded = cache.decode(self._chunks[k])
+            self[k * CHUNK_LEAVES:k * CHUNK_LEAVES + len(decoded)] = decoded
+            self._chunks[k] = b""
+            leaf = list.__getitem__(self, index)
+        return leaf
+
+    def __iter__(self) -> Any:
+        for i in range(len(self)):
+            yield self[i]
 
 
 def cached_size(spec: Any, call: str, profile: str | Path | Profile = "default") -> int | None:
@@ -1179,15 +1219,15 @@ class _Forest:
     :meth:`Decider.run` treats their leaves alike."""
 
     def __init__(self, spec: Any, call: str, prof: Profile, max_paths: int, opened: dict[str, tuple[int, int]],
-                 bad: Any, cache_key: str | None = None):
+                 bad: Any, cache_key: str | None = None, table: _Leaves | None = None):
         self.spec, self.call, self.prof, self.max_paths, self.opened = spec, call, prof, max_paths, opened
         #: the decider's on-disk cache entry, beside which its subtrees are kept (None: not cached)
         self.cache_key = cache_key
         #: the subtrees' leaves kept so far (their choices in words -> leaves), once looked up
         self._kept: dict[str, list[_Leaf] | None] | None = None
-        self.table: list[_Leaf] = []
+        #: every tree's leaves, numbered in one table (the main tree's first, as given)
+        self.table = table if table is not None else _Leaves()
         self.answers = _Answers(self)
-        self.failed: dict[int, Any] = {}
         self.which: dict[int, int] = {}
         self.subtrees: dict[int, Any] = {}
         self._steps: dict[int, PathStep] = {}
@@ -1195,20 +1235,18 @@ class _Forest:
 
     def tree(self, source: str, leaves: Sequence[_Leaf], code: Any = None) -> Any:
         """The function ``decide(st) -> Outcome`` of ``source`` (written by :class:`_Writer`
-        for ``leaves``, numbered from the table's end; ``code``: source compiled, if it
-        was), its leaves added to the table."""
-        for leaf in leaves:
-            if leaf.outcome is None:
-                self.failed[len(self.table)] = leaf.error
-            self.table.append(leaf)
+        for ``leaves``, numbered from the table's end, or for the leaves the table holds
+        already; ``code``: source compiled, if it was), its leaves added to the table."""
+        self.table.extend(leaves)
         ns: dict[str, Any] = {"_A": self.answers, "_fail": self.fail, "_bad": self._bad, "_text": self.text}
         exec(code or compile(source, TREE_FILE, "exec"), ns)  # noqa: S102 - our own generated text
         return ns["decide"]
 
     def fail(self, index: int) -> None:
         """Leaf ``index`` failed a spec assertion: raise it (``-1``: no leaf)."""
-        if index in self.failed:
-            raise _fresh(self.failed[index])
+        leaf = self.table[index] if 0 <= index < len(self.table) else None
+        if leaf is not None and leaf.outcome is None and leaf.error is not None:
+            raise _fresh(leaf.error)
         raise StateError("these register values are outside every explored path (a bug in asl-interp)")
 
     def text(self, index: int, st: Any) -> Outcome:

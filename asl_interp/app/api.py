@@ -61,10 +61,10 @@ __all__ = ["Spec", "load_spec", "build_spec", "load_profile", "spec_versions", "
 #: has cost the price). From the on-disk cache, taking it costs about a second per
 #: :data:`DECIDER_LOAD_BYTES_PER_SECOND` of its entry, and at least
 #: :data:`DECIDER_CACHED_AFTER_SECONDS` of runs go first; building it by exploring costs from
-#: a tenth of a second to tens of seconds on the shipped profiles, so :data:`DECIDER_AFTER_SECONDS`
-#: of runs go first. A loop over fewer states never pays for one.
+#: a tenth of a second to a minute or more on the shipped profiles, so
+#: :data:`DECIDER_AFTER_SECONDS` of runs go first. A loop over fewer states never pays for one.
 DECIDER_CACHED_AFTER_SECONDS = 0.25
-DECIDER_LOAD_BYTES_PER_SECOND = 10_000_000
+DECIDER_LOAD_BYTES_PER_SECOND = 100_000_000
 DECIDER_AFTER_SECONDS = 10.0
 
 

@@ -759,6 +759,30 @@ def test_tree_answers_a_state_giving_profile_state_bits(monkeypatch):
     assert decided(decider.decide({**regs, "CPACR_EL1": regs["CPACR_EL1"] & ~(3 << 16)})) != decided(want)
 
 
+def test_a_decider_from_the_cache_decodes_its_leaves_a_chunk_at_a_time():
+    """The leaves of a decider taken from the on-disk cache are decoded in chunks at their
+    first use: the same leaves, in the same order, as the decider explored."""
+    call = "CheckFPAdvSIMDEnabled64()"  # (609 leaves: three chunks)
+    explored = build_decider(SPEC, call, use_cache=False)
+    build_decider(SPEC, call)  # (written to the cache, if it was not)
+    cached = build_decider(SPEC, call)
+    table = cached._table
+    assert len(table) == len(explored._table) == cached.leaves > 2 * decider_module.CHUNK_LEAVES
+    assert list.__getitem__(table, 0) is None and list.__getitem__(table, -1) is None  # nothing decoded yet
+    state = aarch64(el="EL1", fpen="'00'")
+    assert cached.run(state).to_json() == SPEC.run(call, state=state, use_decider=False).to_json()
+    decoded = sum(leaf is not None for leaf in list.__iter__(table))
+    assert 0 < decoded < len(table) and decoded % decider_module.CHUNK_LEAVES == 0  # whole chunks
+
+    def key(leaf):  # (sets compare as sets, errors by their words)
+        outcome = leaf.outcome.to_json() if leaf.outcome is not None else str(leaf.error)
+        return {k: set(v) for k, v in leaf.classes.items()}, outcome, [str(s) for s in leaf.path]
+
+    assert key(table[-1]) == key(explored._table[-1])
+    assert [key(leaf) for leaf in table[1:3]] == [key(leaf) for leaf in explored._table[1:3]]
+    assert [key(leaf) for leaf in table] == [key(leaf) for leaf in explored._table]  # every chunk, in order
+
+
 def test_a_subtree_explored_once_comes_from_the_disk_cache_after(monkeypatch):
     """A decider taken from the on-disk cache in a later process (here: built again) finds the
     subtrees an earlier one explored in the cache beside it, and answers alike; with the
