@@ -200,13 +200,12 @@ class Decider:
     _memo: dict[tuple, Outcome] = attrs.field(init=False, factory=dict, repr=False)
     _mergers: dict[tuple, Any] = attrs.field(init=False, factory=dict, repr=False)
     #: a state mapping's keys in order -> _SEEN (met once), or their plan (met again):
-    #: ``(values, known, origin, answer, answer_zero)``, ``values`` the reader's function of
-    #: the mapping giving the storage values over the profile's [state]
-    #: (:meth:`~asl_interp.machine.state.StateReader.merged` ``by_name``, a dict when it
-    #: takes them all), ``known`` and ``origin`` the set bits and the bits still the
-    #: profile's, the same for every mapping with those keys (:meth:`_merger`'s), ``answer``
-    #: and ``answer_zero`` :meth:`_answer` for those, under each unset policy (made by
-    #: ``_plan_answering``)
+    #: :meth:`plan`'s ``(values, answer, answer_zero)`` (``by_name``), ``values`` the
+    #: reader's function of the mapping giving the storage values over the profile's
+    #: [state] (a dict when it takes them all), ``answer`` and ``answer_zero``
+    #: :meth:`_answer` for those, under each unset policy, with the set bits and the bits
+    #: still the profile's that every mapping with those keys has (:meth:`_merger`'s; made
+    #: by ``_plan_answering``)
     _keyed: dict[tuple, Any] = attrs.field(init=False, factory=dict, repr=False)
     #: the plan of _keyed last used: tried first, on the mapping itself (its function takes a
     #: mapping with its keys in any order, None for any other)
@@ -247,7 +246,7 @@ class Decider:
             if last is not None:  # the plan last used, if the mapping has its keys (in any order)
                 values = last[0](state)
                 if type(values) is dict:
-                    out = last[4 if unset == "zero" else 3](values)
+                    out = last[2 if unset == "zero" else 1](values)
                     if out is not None:
                         return out
                     # the same bits as the machine's: the tree cannot answer; the text runs
@@ -258,7 +257,7 @@ class Decider:
                 values = plan[0](state)
                 if type(values) is dict:
                     self._last = plan
-                    out = plan[4 if unset == "zero" else 3](values)
+                    out = plan[2 if unset == "zero" else 1](values)
                     if out is not None:
                         return out
                     return self._spec.run_on(self._spec.machine(self._profile_obj, state, unset=unset), self.call)
@@ -273,11 +272,7 @@ class Decider:
                 values, known, origin = (self._mergers.get(tuple(given)) or self._merger(tuple(given)))(given)
                 if plan is _SEEN:
                     # keys met a second time in this order: their plan (see _keyed)
-                    masks = {storage: mask for storage, (mask, _bits) in given.items()}
-                    self._keyed[sig] = self._last = (
-                        reader.merged(sig, self._profile_state, {*self._profile_state, *given}, {}, by_name=True),
-                        known, origin, self._plan_answering(masks, known, origin, False),
-                        self._plan_answering(masks, known, origin, True))
+                    self._keyed[sig] = self._last = self.plan(sig, given, reader, by_name=True)
                 out = self._answer_fn(values, known, origin, unset == "zero")
                 if out is not None:
                     return out
@@ -309,6 +304,25 @@ class Decider:
         the state to the text): then run ``Spec.run`` (or :meth:`run`) on the state."""
         values, known, origin = (self._mergers.get(tuple(given)) or self._merger(tuple(given)))(given)
         return self._answer_fn(values, known, origin, unset != "error")
+
+    def plan(self, sig: tuple, given: Mapping[str, list[int]], reader: StateReader, *,
+             by_name: bool = False) -> tuple[Any, Any, Any]:
+        """What answers every mapping with the keys ``sig`` in that order (a trace's lines),
+        made once for them: ``(read, answer, answer_zero)``. ``given``: one such mapping as
+        ``reader`` (:meth:`reader`, either form) reads it (not None); they all give the same
+        bits.
+
+        ``read``: :meth:`StateReader.merged <asl_interp.machine.state.StateReader.merged>`
+        for ``sig`` over the profile's ``[state]`` (``by_name`` as it takes it): a mapping's
+        storage values (a dict, every storage the profile's ``[state]`` or the keys set), or
+        what it gives for a mapping ``reader`` refuses (the index of the key refused, or
+        None). ``answer(values)`` and ``answer_zero(values)``: :meth:`run_given` of the
+        mapping under the ``error`` and the other unset policy, the same Outcome or None,
+        through leaf functions written for this plan (see ``_keyed``)."""
+        _values, known, origin = (self._mergers.get(tuple(given)) or self._merger(tuple(given)))(given)
+        masks = {storage: mask for storage, (mask, _bits) in given.items()}
+        return (reader.merged(sig, self._profile_state, {*self._profile_state, *given}, {}, by_name=by_name),
+                self._plan_answering(masks, known, origin, False), self._plan_answering(masks, known, origin, True))
 
     def _merger(self, storages: tuple[str, ...]) -> Any:
         """``merge(given) -> (values, known, origin)`` for a ``given`` with keys ``storages``

@@ -151,6 +151,8 @@ class LineRunner:
         # (key, type, value) -> the message, notes and JSON-quoted key of its error, or None (taken alone)
         self._refusals: dict[tuple, tuple[str, tuple[str, ...], str] | None] = {}
         self._over = self.decider.profile_state()
+        #: which answer of a Decider.plan this policy takes (run_given's: zero unless "error")
+        self._policy = 1 if unset == "error" else 2
 
     def __call__(self, number: int, text: str) -> SweepResult | None:
         state = _decode(text)
@@ -170,7 +172,30 @@ class LineRunner:
 
     def _whole(self, number: int, text: str, state: dict, plan: _KeyPlan | None) -> SweepResult | None:
         """The result of a line decoded as ``state``: the fast way's whole outcome; else, with
-        its keys' ``plan``, the error it finds; else the general way's result."""
+        its keys' ``plan``, the error it finds; else the general way's result.
+
+        With a ``plan``, the decider's own plan for the keys (:meth:`Decider.plan
+        <asl_interp.analysis.decider.Decider.plan>`, made at the plan's first whole line the
+        reader takes) reads the values into storage values and answers as
+        :meth:`~asl_interp.analysis.decider.Decider.run_given` does, through leaf functions
+        written for the key order: the same outcome, without reading the line twice."""
+        if plan is not None:
+            whole = plan.whole
+            if whole is None:
+                given = self.reader.read(state)
+                if given is None:  # the plan's own reading says which key is refused
+                    return self._refused(number, text, state, plan.read(*state.values()))
+                whole = plan.whole = self.decider.plan(tuple(state), given, self.reader)
+            values = whole[0](*state.values())
+            if type(values) is not dict:  # a key refused (its index), or bits given twice (None)
+                return self._refused(number, text, state, values)
+            try:
+                out = whole[self._policy](values)
+            except ASLError as err:
+                return SweepResult(number, error=err, text=text)
+            if out is not None:
+                return SweepResult(number, outcome=out)
+            return self.general(number, text)
         given = self.reader.read(state)
         if given is not None:
             try:
@@ -398,10 +423,12 @@ class _KeyPlan:
     <asl_interp.machine.state.StateReader.merged>` over the profile's ``[state]``), and
     ``lines``: for each leaf met (its outcome object's id), the outcome's line, or
     ``_GENERAL`` (the fast way cannot answer there: the general way) or ``_FULL`` (the line
-    is built from the whole outcome)."""
+    is built from the whole outcome); ``whole``: the decider's plan for the keys, which gives
+    the whole outcome (see :meth:`LineRunner._whole`), made when first needed."""
 
     read: Any
     lines: dict[int, Any]
+    whole: Any = None
 
 
 #: markers: a key order met once (_SEEN), a leaf the general way answers, a leaf whose line
