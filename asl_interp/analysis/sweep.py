@@ -155,6 +155,13 @@ class LineRunner:
         self._policy = 1 if unset == "error" else 2
 
     def __call__(self, number: int, text: str) -> SweepResult | None:
+        return _result(number, self.outcome(number, text))
+
+    def outcome(self, number: int, text: str) -> Outcome | SweepResult | None:
+        """The line's :class:`~asl_interp.machine.outcome.Outcome` where it runs (the result
+        calling the runner gives, without its wrapping: what ``--json`` and CSV print of a
+        line), else what calling the runner gives (the error line's :class:`SweepResult`,
+        or None for a blank line)."""
         state = _decode(text)
         if type(state) is not dict:
             return self._undecoded(number, text, state)
@@ -170,8 +177,8 @@ class LineRunner:
                 return SweepResult(number, error=err, text=text)
         return self.general(number, text)
 
-    def _whole(self, number: int, text: str, state: dict, plan: _KeyPlan | None) -> SweepResult | None:
-        """The result of a line decoded as ``state``: the fast way's whole outcome; else, with
+    def _whole(self, number: int, text: str, state: dict, plan: _KeyPlan | None) -> Outcome | SweepResult | None:
+        """The outcome of a line decoded as ``state``: the fast way's whole outcome; else, with
         its keys' ``plan``, the error it finds; else the general way's result.
 
         With a ``plan``, the decider's own plan for the keys (:meth:`Decider.plan
@@ -194,7 +201,7 @@ class LineRunner:
             except ASLError as err:
                 return SweepResult(number, error=err, text=text)
             if out is not None:
-                return SweepResult(number, outcome=out)
+                return out
             return self.general(number, text)
         given = self.reader.read(state)
         if given is not None:
@@ -203,7 +210,7 @@ class LineRunner:
             except ASLError as err:
                 return SweepResult(number, error=err, text=text)
             if out is not None:
-                return SweepResult(number, outcome=out)
+                return out
             return self.general(number, text)
         if plan is None:
             return self.general(number, text)
@@ -228,23 +235,23 @@ class LineRunner:
         if type(plan) is not _KeyPlan:
             plan = self._plan(state)
             if plan is None:
-                return self._whole(number, text, state, None)
+                return _result(number, self._whole(number, text, state, None))
         values = plan.read(*state.values())
         if type(values) is not dict:
             if values is False:  # bits the profile fixes given other values: the whole way
-                return self._whole(number, text, state, plan)
+                return _result(number, self._whole(number, text, state, plan))
             return self._refused(number, text, state, values)
         try:
             answer = self.decider.decide(values)
         except ASLError:  # a failed assertion, a register the path needs not given: the whole way says it
-            return self._whole(number, text, state, plan)
+            return _result(number, self._whole(number, text, state, plan))
         line = plan.lines.get(id(answer))
         if line is None:
             return self._probe(number, text, state, plan, answer)
         if line is _GENERAL:
             return self.general(number, text)
         if line is _FULL:
-            return self._whole(number, text, state, plan)
+            return _result(number, self._whole(number, text, state, plan))
         return line
 
     def _probe(self, number: int, text: str, state: dict, plan: _KeyPlan, answer: Any) -> SweepResult | None:
@@ -366,6 +373,13 @@ class LineRunner:
             except ASLError:
                 return _span_of(key, text, where)
         return where
+
+
+def _result(number: int, got: Outcome | SweepResult | None) -> SweepResult | None:
+    """Line ``number``'s :class:`SweepResult` of what :meth:`LineRunner.outcome` gives."""
+    if got is None or type(got) is SweepResult:
+        return got
+    return SweepResult(number, outcome=got)
 
 
 def _span_of(key: str, text: str, where: Span) -> Span:
@@ -535,7 +549,9 @@ class Renderer:
             if type(got) is str:  # Record(...) without NamedTuple's Python-level __new__
                 return _new_record(Record, (number, f"{self.prefix}{number}: {got}", None, got, None))
         else:
-            got = runner(number, text)
+            got = runner.outcome(number, text)
+            if got is not None and type(got) is not SweepResult:
+                return self.outcome(number, got)
         return self(got) if got is not None else None
 
     def __call__(self, result: SweepResult) -> Record:
@@ -549,6 +565,12 @@ class Renderer:
                 row = [result.line] + [""] * (len(CSV_COLUMNS) - 3) + [error_text(result).split("\n", 1)[0], phase]
                 return Record(result.line, _csv_row(row), None, None, phase)
             return Record(result.line, None, render_sweep_line(result, self.source), None, phase)
+        return self.outcome(result.line, outcome)
+
+    def outcome(self, number: int, outcome: Outcome) -> Record:
+        """The record of line ``number``, whose outcome is ``outcome``: its parts in this
+        form made once per outcome object (the decider keeps one per leaf and the bits the
+        outcome depends on), the line's number put in."""
         hit = self._texts.get(id(outcome))
         if hit is None or hit[0] is not outcome:
             from .explore import outcome_json
@@ -563,11 +585,12 @@ class Renderer:
             if len(self._texts) >= self.MEMO:
                 self._texts.clear()
             self._texts[id(outcome)] = hit
+        # Record(...) without NamedTuple's Python-level __new__
         if self.form == "json":  # json.dumps({"line": ..., "outcome": ...}), byte for byte
-            return Record(result.line, f'{{"line": {result.line}, "outcome": {hit[2]}}}', None, hit[1], None)
+            return _new_record(Record, (number, f'{{"line": {number}, "outcome": {hit[2]}}}', None, hit[1], None))
         if self.form == "csv":
-            return Record(result.line, f"{result.line},{hit[2]}", None, hit[1], None)
-        return Record(result.line, f"{self.prefix}{result.line}: {hit[1]}", None, hit[1], None)
+            return _new_record(Record, (number, f"{number},{hit[2]}", None, hit[1], None))
+        return _new_record(Record, (number, f"{self.prefix}{number}: {hit[1]}", None, hit[1], None))
 
 
 def _csv_row(values: Sequence[Any]) -> str:
