@@ -10,6 +10,8 @@ Figures (each ratio between figures measured in this one process run):
 - sweep, good lines / with 10% bad lines: the sweep command run in this process
   (``main([...])``, output to /dev/null, no progress), lines/s and time as a ratio to
   reading the same file; and the share of lines that took the general way;
+- the same with each line's whole outcome printed (``--json``, ``--format csv``): time as a
+  ratio to reading the file and to the tally's (the text output) over the same file;
 - peak memory: the whole command in a fresh process over N/10 and N lines (maximum resident
   set size of the child, ``resource.getrusage(RUSAGE_CHILDREN)``, one child per size): flat
   when the sweep streams;
@@ -18,7 +20,8 @@ Figures (each ratio between figures measured in this one process run):
 
     python benchmarks/sweep.py [--quick] [--lines N] [--repeat R]
 
-Target (issue 14): sweep within 3x the reading cost; peak memory the same for both sizes.
+Target (issue 14): sweep within 3x the reading cost, --json and CSV too (within about 1.3x
+the tally's time); peak memory the same for both sizes.
 Nothing asserts a time; the script fails only if the sweep's tally is wrong (every good
 line must run, every bad line must be reported) or --jobs 2 prints other bytes than --jobs 1.
 """
@@ -110,9 +113,10 @@ def tally(path: Path) -> str:
     return found[-1] if found else ""
 
 
-def general_share(path: Path) -> float:
+def general_share(path: Path, whole: bool = False) -> float:
     """The share of lines that took the general way (counted on the first 20,000, run as the
-    text output runs them: ``LineRunner.summary``)."""
+    text output runs them: ``LineRunner.summary``; ``whole``: as ``--json`` and CSV run
+    them, calling the runner)."""
     import itertools
 
     from asl_interp.analysis.sweep import LineRunner
@@ -125,9 +129,27 @@ def general_share(path: Path) -> float:
     n = 0
     with open(path, encoding="utf-8") as f:
         for number, line in enumerate(itertools.islice(f, 20_000), start=1):
-            runner.summary(number, line.rstrip("\n"))
+            (runner if whole else runner.summary)(number, line.rstrip("\n"))
             n += 1
     return len(general) / max(n, 1)
+
+
+#: The per-line outputs (``sweep --help``): each line's whole outcome, no tally.
+OUTPUTS = (("--json",), ("--format", "csv"))
+
+
+def output_rows(path: Path, t_read: float, t_tally: float, rep: int, what: str = "") -> list[list]:
+    """The rows of the per-line outputs (:data:`OUTPUTS`) over ``path``: lines/s, time, and
+    the time as a ratio to reading the file (``t_read``) and to the tally (``t_tally``), all
+    measured in this run; and the share of lines that took the general way, as those outputs
+    run them (``LineRunner.__call__``)."""
+    n = sum(1 for _ in open(path, encoding="utf-8"))
+    share = f"{general_share(path, whole=True):.1%}"
+    rows = []
+    for extra in OUTPUTS:
+        t, _ = median_time(lambda extra=extra: sweep_in_process(path, *extra), rep)
+        rows.append([f"sweep {' '.join(extra)}{what}", n / t, t, t / t_read, t / t_tally, share])
+    return rows
 
 
 def child_run(argv: list[str]) -> tuple[float, int, bytes]:
@@ -180,12 +202,15 @@ def main(argv: list[str] | None = None) -> int:
         t_good, _ = median_time(lambda: sweep_in_process(good), rep)
         t_read_bad, _ = median_time(lambda: read_floor(bad_file), rep)
         t_bad, _ = median_time(lambda: sweep_in_process(bad_file), rep)
-        rows = [["reading: json.loads line by line", n / t_read, t_read, 1.0, ""],
-                ["sweep, good lines", n / t_good, t_good, t_good / t_read, f"{general_share(good):.1%}"],
-                ["reading, the file with 10% bad lines", n / t_read_bad, t_read_bad, 1.0, ""],
-                ["sweep, 10% bad lines", n / t_bad, t_bad, t_bad / t_read_bad, f"{general_share(bad_file):.1%}"]]
+        rows = [["reading: json.loads line by line", n / t_read, t_read, 1.0, "", ""],
+                ["sweep, good lines", n / t_good, t_good, t_good / t_read, 1.0, f"{general_share(good):.1%}"]]
+        rows += output_rows(good, t_read, t_good, rep)
+        rows += [["reading, the file with 10% bad lines", n / t_read_bad, t_read_bad, 1.0, "", ""],
+                 ["sweep, 10% bad lines", n / t_bad, t_bad, t_bad / t_read_bad, 1.0,
+                  f"{general_share(bad_file):.1%}"]]
+        rows += output_rows(bad_file, t_read_bad, t_bad, rep, " (10% bad lines)")
         print(table(f"sweep {CALL} over {n:,} lines, in-process, median of {rep}",
-                    ["what", "lines/s", "s", "x reading", "general way"], rows))
+                    ["what", "lines/s", "s", "x reading", "x tally", "general way"], rows))
         print()
 
         # ---- memory ----------------------------------------------------------------------
