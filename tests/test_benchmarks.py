@@ -33,6 +33,7 @@ EXPECTED = {
                 "--jobs 2 against --jobs 1", "speed-up", "all in workers"],
     "decider.py": ["decider build with the defaults", "most paths:", "slowest build:", "from cache ms"],
     "sweep.py": ["reading: json.loads line by line", "sweep, good lines", "sweep, 10% bad lines", "x reading",
+                 "sweep --json", "sweep --format csv", "sweep --json (10% bad lines)", "x tally",
                  "peak memory of the whole command", "peak RSS MB", "--jobs, the whole command", "x --jobs 1"],
 }
 
