@@ -66,7 +66,8 @@ Guarantees:
   last used is tried first on the next mapping, whatever its keys' order. Since a plan's
   mappings set the same bits, each leaf met again on a plan gets a function written for
   that plan (:func:`_plan_leaf_source`): its unset and profile checks decided once, its
-  memo key the given bits alone.
+  memo key the given bits alone. :meth:`Decider.plan` makes a plan (``sweep`` keeps its
+  own per key order, read with its own reader).
 - Building fails cleanly: a :class:`~asl_interp.errors.ProfileError` naming the question
   when the profile leaves an IMPLEMENTATION DEFINED answer or a CONSTRAINED UNPREDICTABLE
   choice open; :class:`DeciderUnsupported` (an ``ASLError``) when the exploration passes

@@ -17,7 +17,11 @@ path's own checks) gives the storage values the decision tree takes, over the pr
 ``[state]``. For the text output the tree's leaf says the outcome's line (the first line of
 a key order to reach a leaf is also run the whole way, :meth:`Decider.run_given
 <asl_interp.analysis.decider.Decider.run_given>`, and the leaf's verdict kept); ``--json``
-and CSV build the whole outcome with ``run_given``. A bad name or value is found by the same
+and CSV take the whole outcome from the decider's own plan for the key order
+(:meth:`Decider.plan <asl_interp.analysis.decider.Decider.plan>`: the values read once,
+the leaf's function written for the order, outcomes memoised by the bits they depend on),
+and render each outcome object once (:meth:`Renderer.outcome`), only the line's number put
+in per line. A bad name or value is found by the same
 plan, at the same cost: its message is the one ``resolve_state`` gives that key alone (kept
 per key and value), at its column; a line that is not JSON gets the decoder's own error
 (:func:`~asl_interp.lib.inputs.json_error`). Every other line, and every line the tree
@@ -135,7 +139,10 @@ class LineRunner:
     Lines with the keys of an earlier line, in the same order (a trace's lines), are read by
     a plan made for those keys (:class:`_KeyPlan`): one generated function of the values
     gives the storage values the decision tree takes, or says which key the line's error
-    is at, so a bad line costs about what a good one does."""
+    is at, so a bad line costs about what a good one does; the whole outcome of such a line
+    comes from the decider's plan for the keys (:meth:`Decider.plan
+    <asl_interp.analysis.decider.Decider.plan>`, what ``run_given`` gives, the line read
+    once)."""
 
     #: key orders whose plans are kept before the memo is emptied (memory stays bounded)
     PLANS = 256
