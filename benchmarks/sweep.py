@@ -7,6 +7,9 @@ unknown field, a line that is not JSON).
 
 Figures (each ratio between figures measured in this one process run):
 - reading: the file read line by line with ``json.loads``, nothing else (the floor);
+  these in-process figures are CPU times of this process, each the median of its runs,
+  the runs of one file's figures interleaved (the machine is shared: other load weighs on
+  them alike);
 - sweep, good lines / with 10% bad lines: the sweep command run in this process
   (``main([...])``, output to /dev/null, no progress), lines/s and time as a ratio to
   reading the same file; and the share of lines that took the general way;
@@ -31,6 +34,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -39,7 +43,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import ROOT, fail, median_time, parser, repeats, table  # noqa: E402
+from common import ROOT, fail, parser, repeats, table  # noqa: E402
 from states import consistent_states  # noqa: E402
 
 CALL = "CheckFPAdvSIMDEnabled64()"
@@ -138,18 +142,17 @@ def general_share(path: Path, whole: bool = False) -> float:
 OUTPUTS = (("--json",), ("--format", "csv"))
 
 
-def output_rows(path: Path, t_read: float, t_tally: float, rep: int, what: str = "") -> list[list]:
-    """The rows of the per-line outputs (:data:`OUTPUTS`) over ``path``: lines/s, time, and
-    the time as a ratio to reading the file (``t_read``) and to the tally (``t_tally``), all
-    measured in this run; and the share of lines that took the general way, as those outputs
-    run them (``LineRunner.__call__``)."""
-    n = sum(1 for _ in open(path, encoding="utf-8"))
-    share = f"{general_share(path, whole=True):.1%}"
-    rows = []
-    for extra in OUTPUTS:
-        t, _ = median_time(lambda extra=extra: sweep_in_process(path, *extra), rep)
-        rows.append([f"sweep {' '.join(extra)}{what}", n / t, t, t / t_read, t / t_tally, share])
-    return rows
+def interleaved(fns: list, rep: int) -> list[float]:
+    """The median CPU time of this process (``time.process_time``: the sweep runs on one
+    core, and the machine is shared) of each of ``fns``, their ``rep`` runs interleaved
+    (one run of each in turn), so that other load weighs on every figure alike."""
+    times: list[list[float]] = [[] for _ in fns]
+    for _ in range(rep):
+        for fn, got in zip(fns, times, strict=True):
+            t = time.process_time()
+            fn()
+            got.append(time.process_time() - t)
+    return [statistics.median(got) for got in times]
 
 
 def child_run(argv: list[str]) -> tuple[float, int, bytes]:
@@ -198,18 +201,19 @@ def main(argv: list[str] | None = None) -> int:
             fail(f"the sweep's tally says {head!r}, not '{n} states, {bad} errors'")
 
         # ---- throughput ------------------------------------------------------------------
-        t_read, _ = median_time(lambda: read_floor(good), rep)
-        t_good, _ = median_time(lambda: sweep_in_process(good), rep)
-        t_read_bad, _ = median_time(lambda: read_floor(bad_file), rep)
-        t_bad, _ = median_time(lambda: sweep_in_process(bad_file), rep)
-        rows = [["reading: json.loads line by line", n / t_read, t_read, 1.0, "", ""],
-                ["sweep, good lines", n / t_good, t_good, t_good / t_read, 1.0, f"{general_share(good):.1%}"]]
-        rows += output_rows(good, t_read, t_good, rep)
-        rows += [["reading, the file with 10% bad lines", n / t_read_bad, t_read_bad, 1.0, "", ""],
-                 ["sweep, 10% bad lines", n / t_bad, t_bad, t_bad / t_read_bad, 1.0,
-                  f"{general_share(bad_file):.1%}"]]
-        rows += output_rows(bad_file, t_read_bad, t_bad, rep, " (10% bad lines)")
-        print(table(f"sweep {CALL} over {n:,} lines, in-process, median of {rep}",
+        rows = []
+        for path, what in ((good, ("reading: json.loads line by line", "sweep, good lines", "")),
+                           (bad_file, ("reading, the file with 10% bad lines", "sweep, 10% bad lines",
+                                       " (10% bad lines)"))):
+            t_read, t_tally, *t_outputs = interleaved(
+                [lambda path=path: read_floor(path), lambda path=path: sweep_in_process(path)]
+                + [lambda path=path, extra=extra: sweep_in_process(path, *extra) for extra in OUTPUTS], rep)
+            rows += [[what[0], n / t_read, t_read, 1.0, "", ""],
+                     [what[1], n / t_tally, t_tally, t_tally / t_read, 1.0, f"{general_share(path):.1%}"]]
+            share = f"{general_share(path, whole=True):.1%}"
+            rows += [[f"sweep {' '.join(extra)}{what[2]}", n / t, t, t / t_read, t / t_tally, share]
+                     for extra, t in zip(OUTPUTS, t_outputs, strict=True)]
+        print(table(f"sweep {CALL} over {n:,} lines, in-process, CPU time, median of {rep} (runs interleaved)",
                     ["what", "lines/s", "s", "x reading", "x tally", "general way"], rows))
         print()
 
