@@ -158,7 +158,10 @@ def _bit_test(code: str, other: str, op: str) -> str | None:
 
 def _moved_slice(code: str, to: int) -> str | None:
     """``code << to`` in one shift and one mask, when ``code`` takes bits of a variable down
-    (``((v_x >> s) & m)``, as a slice is generated); else None."""
+    (``((v_x >> s) & m)``, as a slice is generated); else None. Moving bits up, the mask
+    comes first (``(x & (m << s)) << (to - s)``, the same integer as ``(x << (to - s)) & (m
+    << to)``): the masked value is still small, and Python keeps small integers without
+    allocating them, so a field of a 64-bit register written zero costs no new integer."""
     found = _SHIFTED_BITS.fullmatch(code)
     if found is None or not found["x"].isidentifier():
         return None
@@ -167,7 +170,7 @@ def _moved_slice(code: str, to: int) -> str | None:
         return f"({x} & {m << to})"
     if s > to:
         return f"(({x} >> {s - to}) & {m << to})"
-    return f"(({x} << {to - s}) & {m << to})"
+    return f"(({x} & {m << s}) << {to - s})"
 
 
 #: Every this many levels of a nested expression, the generated text is cut into a helper.
