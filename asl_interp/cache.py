@@ -31,22 +31,24 @@ snippets of text), :mod:`asl_interp.syntax.texts` (parsed CALL and eval texts),
 
 from __future__ import annotations
 
-import contextlib
 import io
-import json
 import os
-import pickle
 import stat
 import sys
 import time
+
+try:  # the C pickler itself: pickle.py (with struct and its own regular expression) is not needed
+    from _pickle import Pickler, PicklingError, Unpickler, UnpicklingError
+except ImportError:  # pragma: no cover - a Python without the C accelerator
+    from pickle import Pickler, PicklingError, Unpickler, UnpicklingError
 
 try:  # BLAKE2 from its own C module: hashlib would load OpenSSL too, about 2 ms of every warm start
     from _blake2 import blake2b as _blake2b
 except ImportError:  # pragma: no cover - a Python built without it
     from hashlib import blake2b as _blake2b
 
-# pathlib, tempfile and typing are imported where they are needed: reading an entry (what a
-# warm start does) needs none of them
+# json, pathlib, tempfile and typing are imported where they are needed: reading an entry (what
+# a warm start does) needs none of them
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
@@ -57,8 +59,10 @@ __all__ = ["cache_dir", "compiler_hash", "key_hash", "input_key", "clear", "entr
            "encode", "decode", "disable", "enabled", "info", "folder_problem", "ENTRY_SUFFIX"]
 
 _PACKAGE = os.path.dirname(os.path.realpath(__file__))
-_FORMAT = "asl-interp-cache-2"
+_FORMAT = "asl-interp-cache-3"
 _MAGIC = _FORMAT.encode() + b"\n"
+#: The pickle protocol of entries: -1, the highest this Python has (pickle.HIGHEST_PROTOCOL).
+_PROTOCOL = -1
 
 
 def key_hash(data: bytes = b"") -> Any:
@@ -270,20 +274,40 @@ def _digest(key: str, payload: bytes) -> str:
     return key_hash(key.encode() + b"\0" + payload).hexdigest()
 
 
-def _split(data: bytes) -> tuple[dict[str, Any], bytes] | None:
-    """``(header, payload)`` of an entry file's bytes, or None when it is not one."""
+# An entry file: the magic line, then ``<key> <digest>``, then what it holds as one line of
+# JSON (``kind``, ``size``, ``made``: for ``asl-interp cache info``), each line ended by a
+# newline, then the payload. Key and digest come first and plain, so that a load checks them
+# without decoding any JSON.
+
+
+def _split(data: bytes) -> tuple[str, str, bytes, bytes] | None:
+    """``(key, digest, about, payload)`` of an entry file's bytes (``about``: the JSON line,
+    undecoded), or None when it is not one."""
     if not data.startswith(_MAGIC):
         return None
-    end = data.find(b"\n", len(_MAGIC))
+    start = len(_MAGIC)
+    mid = data.find(b"\n", start)
+    end = data.find(b"\n", mid + 1) if mid >= 0 else -1
     if end < 0:
         return None
+    key, space, digest = data[start:mid].partition(b" ")
+    if not space:
+        return None
     try:
-        header = json.loads(data[len(_MAGIC):end])
+        return key.decode("ascii"), digest.decode("ascii"), data[mid + 1:end], data[end + 1:]
+    except UnicodeDecodeError:
+        return None
+
+
+def _about(line: bytes) -> dict[str, Any]:
+    """What an entry's JSON line says (``kind``, ``size``, ``made``), or {} if it says nothing."""
+    import json
+
+    try:
+        about = json.loads(line)
     except ValueError:
-        return None
-    if not isinstance(header, dict):
-        return None
-    return header, data[end + 1:]
+        return {}
+    return about if isinstance(about, dict) else {}
 
 
 def _verify(path: str | Path, key: str) -> tuple[bytes | None, str | None]:
@@ -308,15 +332,15 @@ def _verify(path: str | Path, key: str) -> tuple[bytes | None, str | None]:
     parts = _split(data)
     if parts is None:
         return None, "it is not an asl-interp cache entry"
-    header, payload = parts
-    if header.get("key") != key:
+    found, digest, _about_line, payload = parts
+    if found != key:
         return None, "it was built for other inputs"
-    if header.get("digest") != _digest(key, payload):
+    if digest != _digest(key, payload):
         return None, "its content does not match its digest"
     return payload, None
 
 
-class _Unpickler(pickle.Unpickler):
+class _Unpickler(Unpickler):
     """Builds only asl-interp's own classes (and plain Python data, which needs no globals);
     the one function it may call is the primitive registry's look-up by name."""
 
@@ -327,7 +351,7 @@ class _Unpickler(pickle.Unpickler):
             found = super().find_class(module, name)
             if isinstance(found, type) or (module, name) in self._FUNCTIONS:
                 return found
-        raise pickle.UnpicklingError(f"a cache entry may not build {module}.{name}")
+        raise UnpicklingError(f"a cache entry may not build {module}.{name}")
 
 
 def entry_size(key: str) -> int | None:
@@ -374,7 +398,7 @@ def encode(value: Any) -> bytes:
     old = sys.getrecursionlimit()
     sys.setrecursionlimit(max(old, 20000))
     try:
-        pickle.Pickler(buf, protocol=pickle.HIGHEST_PROTOCOL).dump(value)
+        Pickler(buf, protocol=_PROTOCOL).dump(value)
     finally:
         sys.setrecursionlimit(old)
     return buf.getvalue()
@@ -402,22 +426,24 @@ def write_entry(key: str, value: Any, kind: str = "") -> None:
         if folder_problem(folder):  # made just now by someone else, or with a loose umask
             _usable_folder()  # says why, once
             return
-        payload = encode(value)
-        header = {"key": key, "digest": _digest(key, payload), "kind": kind, "size": len(payload),
-                  "made": int(time.time())}
+        import json
         import tempfile
 
+        payload = encode(value)
+        about = json.dumps({"kind": kind, "size": len(payload), "made": int(time.time())})
         fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
         try:
             with os.fdopen(fd, "wb") as f:
-                f.write(_MAGIC + json.dumps(header).encode() + b"\n" + payload)
+                f.write(_MAGIC + f"{key} {_digest(key, payload)}\n{about}\n".encode() + payload)
             os.replace(tmp, os.path.join(folder, f"{key}{ENTRY_SUFFIX}"))
         except BaseException:
-            with contextlib.suppress(OSError):
+            try:
                 os.unlink(tmp)
+            except OSError:
+                pass
             raise
         _prune(folder)
-    except (OSError, pickle.PicklingError, RecursionError, TypeError, AttributeError):
+    except (OSError, PicklingError, RecursionError, TypeError, AttributeError):
         return
 
 
@@ -463,16 +489,16 @@ def info() -> dict[str, Any]:
     for path in sorted(_entries(folder)):
         key = path.name[: -len(ENTRY_SUFFIX)]
         payload, problem = _verify(path, key)
-        header: dict[str, Any] = {}
+        about: dict[str, Any] = {}
         try:
             with open(path, "rb") as f:
                 head = f.read(4096)
             parts = _split(head + b"\n")
-            header = parts[0] if parts else {}
+            about = _about(parts[2]) if parts else {}
             st = path.lstat()
             size, used = st.st_size, st.st_mtime
         except OSError:
             size, used = 0, 0.0
-        out["entries"].append({"key": key, "kind": str(header.get("kind", "")), "size": size, "used": used,
+        out["entries"].append({"key": key, "kind": str(about.get("kind", "")), "size": size, "used": used,
                                "ok": payload is not None, "problem": problem})
     return out

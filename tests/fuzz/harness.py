@@ -715,8 +715,8 @@ def forge_entry(entry: Path, marker: Path) -> None:
 
     key = entry.name[: -len(cache.ENTRY_SUFFIX)]
     payload = pickle.dumps(_Planted(f"touch {marker}"))
-    header = {"key": key, "digest": hashlib.blake2b(key.encode() + b"\0" + payload, digest_size=32).hexdigest()}
-    entry.write_bytes(b"asl-interp-cache-2\n" + json.dumps(header).encode() + b"\n" + payload)
+    digest = hashlib.blake2b(key.encode() + b"\0" + payload, digest_size=32).hexdigest()
+    entry.write_bytes(b"asl-interp-cache-3\n" + f"{key} {digest}\n".encode() + b'{"kind": "planted"}\n' + payload)
 
 
 def _decider_entries(folder: Path) -> set[Path]:
