@@ -33,7 +33,7 @@ Guarantees:
 from __future__ import annotations
 
 import operator
-import weakref
+from _weakref import ref as _weakref  # weakref.ref, without the weakref module (a warm start needs no more)
 
 from ..errors import ASLRuntimeError
 from .limits import int_text
@@ -414,7 +414,7 @@ class LazyBits(Bits):
         self.cache = 0
         self.registry = registry
         if registry is not None:
-            registry.append(weakref.ref(self))
+            registry.append(_weakref(self))
 
     @property
     def v(self) -> int:  # type: ignore[override]
