@@ -103,8 +103,9 @@ class _Command:
     """One registered command: its help line, example, exit statuses, arguments and action."""
 
     def __init__(self, help: str, example: str, exits: dict[int, str], evaluates: bool,
-                 add: Callable[[argparse.ArgumentParser], None]):
+                 add: Callable[[argparse.ArgumentParser], None], exit_now: bool = False):
         self.help, self.example, self.exits, self.evaluates, self.add = help, example, exits, evaluates, add
+        self.exit_now = exit_now
         self.run: Callable[[argparse.Namespace], int] | None = None
 
 
@@ -113,15 +114,17 @@ _COMMANDS: dict[str, _Command] = {}
 
 
 def command(name: str, help: str, *, example: str = "", exits: dict[int, str | None] | None = None,
-            evaluates: bool = False):
+            evaluates: bool = False, exit_now: bool = False):
     """Register ``_cmd`` under ``name``; the decorated function takes the parsed args.
     ``example`` is a command line shown in its ``--help``; ``exits`` what exit statuses 0, 1
     and 2 mean for it (defaults: :data:`_EXITS`; None: the command never exits so);
-    ``evaluates``: it runs ASL (``--max-steps``)."""
+    ``evaluates``: it runs ASL (``--max-steps``); ``exit_now``: it writes nowhere but stdout
+    and stderr and leaves nothing for Python's exit to do, so that the console script may
+    end the process as soon as both are flushed (see :func:`console`)."""
 
     def wrap(add: Callable[[argparse.ArgumentParser], None]):
         merged = {code: text for code, text in {**_EXITS, **(exits or {})}.items() if text is not None}
-        entry = _Command(help, example, merged, evaluates, add)
+        entry = _Command(help, example, merged, evaluates, add, exit_now)
         _COMMANDS[name] = entry
 
         def register(run: Callable[[argparse.Namespace], int]):
@@ -306,11 +309,40 @@ def console() -> int:
     :func:`main` in a process that ends when it returns. What the command made stays out of
     the collector's way (:func:`~asl_interp.lib.collector.freeze_for_good`): the collection Python makes as it exits would
     otherwise walk all of it (seconds after a large exploration), to free memory the
-    process is about to give back anyway."""
+    process is about to give back anyway. A command registered with ``exit_now`` (eval) ends
+    the process here, with its exit status, as soon as stdout and stderr are flushed
+    (:func:`_exit_now`): Python's own exit would only free, one by one, what the process is
+    about to give back (a few milliseconds of a short command)."""
     freeze_for_good()
+    words = sys.argv[1:]
     rc = _main(None)
     freeze_for_good()
+    entry = _COMMANDS.get(words[0]) if words else None
+    if entry is not None and entry.exit_now:
+        _exit_now(rc)
     return rc
+
+
+def _exit_now(rc: int) -> None:
+    """End the process with status ``rc`` without Python's finalization, once stdout and
+    stderr are flushed. Returns instead (the process then ends the ordinary way, as it
+    would have) when a flush fails (a closed pipe: Python's exit says and does what it always
+    does), or when something is left for the exit to run: a function registered with
+    :mod:`atexit` (a library's, or one this Python cannot count) or another thread."""
+    import atexit
+
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):  # a closed pipe or stream: the ordinary exit handles it
+        return
+    count = getattr(atexit, "_ncallbacks", None)
+    if count is None or count():
+        return
+    threading = sys.modules.get("threading")
+    if threading is not None and threading.active_count() > 1:
+        return
+    os._exit(rc)
 
 
 def _main(argv: Sequence[str] | None) -> int:
@@ -880,7 +912,7 @@ def _cmd_cache(args: argparse.Namespace) -> int:
 @command("eval", help="Print the value of an ASL expression, or the variables that ASL statements assign.",
          example="asl-interp eval \"UInt('1010') + 3\"",
          exits={2: "a mistake in the command, or a syntax or static error in CODE or a --source file"},
-         evaluates=True)
+         evaluates=True, exit_now=True)
 def _add_eval(p: argparse.ArgumentParser) -> None:
     p.add_argument("code", metavar="CODE",
                    help="an expression (\"UInt('1010') + 3\") or statements (\"x = 3; y = x + 1;\")")

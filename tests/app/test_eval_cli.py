@@ -69,3 +69,67 @@ def test_procedure_call_prints_nothing(capsys, tmp_path):
     src = tmp_path / "lib.asl"
     src.write_text("Nothing()\n    return;\n")
     assert run(capsys, "Nothing()", "--source", str(src)) == (0, "", "")
+
+
+def _console(*argv, cache, stdout=None):
+    """``python -m asl_interp eval ...`` in a fresh process (the console script's route, which
+    ends the process as soon as its output is flushed): ``(status, stdout, stderr)``."""
+    import os
+    import subprocess
+    import sys
+
+    from conftest import REPO
+
+    env = dict(os.environ, PYTHONPATH=str(REPO), ASL_INTERP_CACHE=str(cache))
+    env.pop("PYTHONUNBUFFERED", None)  # stdout to a pipe is then block-buffered, as for most users
+    done = subprocess.run([sys.executable, "-m", "asl_interp", "eval", *argv], stdout=stdout or subprocess.PIPE,
+                          stderr=subprocess.PIPE, env=env, cwd=REPO, check=False, timeout=120)
+    return done.returncode, (done.stdout or b"").decode(), done.stderr.decode()
+
+
+def test_the_console_route_flushes_everything_and_keeps_the_exit_status(tmp_path):
+    """eval ends its process without Python's finalization once stdout and stderr are
+    flushed: to a pipe (block-buffered), every line arrives, and each exit status and error
+    is the one an in-process call gives."""
+    src = tmp_path / "lib.asl"
+    src.write_text("integer F(integer x)\n    assert x > 0;\n    return x;\n")
+    many = " ".join(f"v{i} = {i};" for i in range(3000))  # far more than one pipe buffer of output
+    for _ in range(2):  # cold, then warm (through the on-disk cache)
+        status, out, err = _console(many, cache=tmp_path / "cache")
+        assert (status, err) == (0, "") and out == "".join(f"v{i} = {i}\n" for i in range(3000))
+        assert _console("F(3)", "--source", str(src), cache=tmp_path / "cache") == (0, "3\n", "")
+        status, out, err = _console("F(0)", "--source", str(src), cache=tmp_path / "cache")
+        assert status == 1 and out == "" and "error: assertion failed: x > 0" in err and "F at " in err
+        status, out, err = _console("F(", "--source", str(src), cache=tmp_path / "cache")
+        assert status == 2 and out == "" and err.startswith("<eval>:1:2: error:")
+
+
+def test_the_console_route_to_a_closed_pipe_ends_as_before(tmp_path):
+    """Output to a pipe nobody reads: the flush fails, and the process ends the ordinary way,
+    as it did before eval ended it early (Python's status 120 and its one line about the
+    output it could not flush; no traceback)."""
+    import os
+
+    read, write = os.pipe()
+    os.close(read)
+    try:
+        status, _out, err = _console("UInt('1010') + 3", cache=tmp_path / "cache", stdout=write)
+    finally:
+        os.close(write)
+    assert status == 120 and "BrokenPipeError" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("left, threads, ends", [(0, 1, True), (1, 1, False), (0, 2, False)])
+def test_exit_now_leaves_the_exit_to_python_when_something_is_left_for_it(monkeypatch, left, threads, ends):
+    """_exit_now ends the process only when no atexit function is registered and no other
+    thread runs; else it returns and Python's exit runs them as always."""
+    import atexit
+    import os
+    import threading
+
+    ended = []
+    monkeypatch.setattr(atexit, "_ncallbacks", lambda: left)
+    monkeypatch.setattr(threading, "active_count", lambda: threads)
+    monkeypatch.setattr(os, "_exit", ended.append)
+    cli._exit_now(3)
+    assert ended == ([3] if ends else [])
