@@ -296,6 +296,7 @@ class Program:
         if isinstance(stored, tuple) and len(stored) == 2 and isinstance(stored[0], Snippet) \
                 and (stored[1] is None or isinstance(stored[1], TInfo)):
             snippet, t = stored
+            fresh = False
         else:
             from ..static.checker import check_snippet
             from .codegen import _tinfo
@@ -316,9 +317,10 @@ class Program:
             tag = "h" + key_hash(repr(what).encode()).hexdigest()[:16] if what is not None else None
             snippet = self._generator(fkey).snippet(node, slots, types, statements, tag=tag)
             t = None if statements else _tinfo(self.checked.types.get(node))
-            if what is not None:
-                self.store[1](what, (snippet, t))
-        fn = mod.add(snippet)
+            fresh = True
+        fn = mod.add(snippet)  # compiles it (snippet.code), before it is stored
+        if what is not None and fresh:
+            self.store[1](what, (snippet, t))
         result = (mod, fn, t)
         if key is not None:
             if len(self._snippets) > 1000:

@@ -143,10 +143,14 @@ class Generated:
 class Snippet:
     """A user's expression or statements, generated as one Python function ``name`` taking
     no arguments: it returns the expression's value (values.py conventions), or a dict of the
-    variables the statements assign or declare. ``storage_reads`` as :attr:`Generated.storage_reads`."""
+    variables the statements assign or declare. ``storage_reads`` as :attr:`Generated.storage_reads`.
+    ``code``: ``source`` compiled under the file name ``code_file``, in :mod:`marshal`'s form,
+    filled in when it is first executed (see :meth:`Module.add`), so that a snippet read from
+    the cache runs without compiling: a process's first ``compile()`` costs about a millisecond
+    (Python builds its syntax tree types then), a tenth of a warm ``asl-interp eval``'s start."""
 
     def __init__(self, name: str, source: str, objects: dict, call_sites: dict, reads_at: dict, stmts_at: dict,
-                 storage_reads: dict | None = None):
+                 storage_reads: dict | None = None, code: bytes = b"", code_file: str = ""):
         self.name = name
         self.source = source
         self.objects = objects
@@ -154,6 +158,8 @@ class Snippet:
         self.reads_at = reads_at
         self.stmts_at = stmts_at
         self.storage_reads = {} if storage_reads is None else storage_reads
+        self.code = code
+        self.code_file = code_file
 
 
 # ======================================================================================
@@ -487,8 +493,10 @@ class Module:
 
     def _exec(self, source: str, filename: str | None = None, generated: Any = None) -> None:
         """Run generated ``source`` in the module's namespace. ``generated``: the Generated
-        it comes from, whose compiled form is used when it has one and is recorded when not."""
-        if generated is not None and generated.code:
+        (or the Snippet, compiled as ``filename``) it comes from, whose compiled form is used
+        when it has one (for that file name) and is recorded when not."""
+        snippet = isinstance(generated, Snippet)
+        if generated is not None and generated.code and (not snippet or generated.code_file == filename):
             exec(marshal.loads(generated.code), self.ns)  # noqa: S102 - compiled from our generated text
             return
         old = sys.getrecursionlimit()
@@ -502,6 +510,8 @@ class Module:
             sys.setrecursionlimit(old)
         if generated is not None:
             generated.code = marshal.dumps(code)
+            if snippet:
+                generated.code_file = filename
         exec(code, self.ns)  # noqa: S102 - the text is ours, generated from the checked program
 
     def add(self, snippet: Any) -> Any:
@@ -516,7 +526,7 @@ class Module:
                              (self.generated.stmts_at, snippet.stmts_at)):
             mine.update({(fname, line): v for (_file, line), v in theirs.items()})
         self.generated.storage_reads.update({(fname, line, col): v for (_f, line, col), v in snippet.storage_reads.items()})
-        self._exec(snippet.source, fname)
+        self._exec(snippet.source, fname, snippet)
         return self.ns[snippet.name]
 
     # ---- binding a World --------------------------------------------------------------

@@ -193,7 +193,7 @@ def test_the_folder_keeps_only_the_most_recently_used_entries(cache_folder, monk
 
 #: Runs the command line, then reports on stderr (last line, JSON) what the process used.
 _PROBE = r"""
-import json, sys
+import builtins, sys
 from asl_interp.backend import codegen
 built = []
 original = codegen.Generator.__init__
@@ -201,10 +201,19 @@ def counting(self, *args, **kwargs):
     built.append(1)
     original(self, *args, **kwargs)
 codegen.Generator.__init__ = counting
+compiled = []
+python_compile = builtins.compile
+def compiling(*args, **kwargs):
+    compiled.append(1)
+    return python_compile(*args, **kwargs)
+builtins.compile = compiling
 from asl_interp.app.cli import main
 rc = main(sys.argv[1:])
-print(json.dumps({"rc": rc, "generators": len(built), "lark": "lark" in sys.modules,
-                  "parser": "asl_interp.syntax.parser" in sys.modules}), file=sys.stderr)
+used = set(sys.modules)
+import json
+print(json.dumps({"rc": rc, "generators": len(built), "lark": "lark" in used,
+                  "parser": "asl_interp.syntax.parser" in used, "compiled": len(compiled),
+                  "json": "json" in used, "pickle": "pickle" in used}), file=sys.stderr)
 """
 
 _EVAL_SOURCE = """\
@@ -260,6 +269,11 @@ def test_a_warm_run_or_eval_neither_parses_nor_generates_and_says_the_same(comma
     assert cold["generators"] >= 1 and cold["parser"]
     assert (warm["generators"], warm["lark"], warm["parser"]) == (0, False, False)
     assert warm_out == cold_out
+    if command == "eval":
+        # nor compiles Python (the generated code and the snippet of text come compiled: a
+        # process's first compile() costs about a millisecond), nor imports json or pickle.py
+        assert cold["compiled"] >= 1 and warm["compiled"] == 0
+        assert (warm["json"], warm["pickle"]) == (False, False)
     if command == "eval":
         assert warm_out == "4\n"  # i = 1, 3, 5, 7
 
