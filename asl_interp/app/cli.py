@@ -27,7 +27,6 @@ below; the work itself lives in the phase modules.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import functools
 import os
 import sys
@@ -37,7 +36,7 @@ from ..errors import ASLAssertionError, ASLError, plural
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # annotations only: a short command starts without importing typing
-    from collections.abc import Callable, Iterator, Sequence
+    from collections.abc import Callable, Sequence
     from typing import Any, BinaryIO
 
 EXIT_OK = 0
@@ -193,18 +192,21 @@ def _add_max_paths(p: argparse.ArgumentParser, what: str, default: str = EXPLORE
                    help=f"stop with an error after N paths{what} (default {default})")
 
 
-@contextlib.contextmanager
-def _decider_limit() -> Iterator[None]:
-    """Building a decider (sweep, compile): the path limit's error with a note naming this
-    command's option (the decider's own names the Python API's)."""
-    from ..analysis.decider import DeciderUnsupported, limit_note
+class _decider_limit:
+    """Building a decider (sweep, compile), a context: the path limit's error with a note
+    naming this command's option (the decider's own names the Python API's). A class, not a
+    contextlib generator: a short command starts without importing contextlib."""
 
-    try:
-        yield
-    except DeciderUnsupported as err:
-        if err.max_paths is not None:
-            err.notes = (limit_note("--max-paths N"),)
-        raise
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: Any, err: Any, _tb: Any) -> bool:
+        if kind is not None:
+            from ..analysis.decider import DeciderUnsupported, limit_note
+
+            if isinstance(err, DeciderUnsupported) and err.max_paths is not None:
+                err.notes = (limit_note("--max-paths N"),)
+        return False
 
 
 def _seconds(text: str) -> float:
@@ -758,6 +760,7 @@ def _sweep_input(name: str) -> tuple[str, BinaryIO, contextlib.AbstractContextMa
     (standard input), or a file ending in one of :data:`COMPRESSED` (gzip, bzip2, xz). A
     ``.zst`` file is a UsageError saying how to pipe it in (Python's Zstandard readers before
     3.14 cannot all tell a cut-short file from a whole one)."""
+    import contextlib
     import io
 
     from ..errors import UsageError

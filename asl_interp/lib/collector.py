@@ -14,12 +14,7 @@ scopes, has them given back to the oldest generation at the end of a search.
 
 from __future__ import annotations
 
-import contextlib
 import gc
-
-TYPE_CHECKING = False
-if TYPE_CHECKING:  # annotations only: a short command starts without importing typing
-    from collections.abc import Iterator
 
 __all__ = ["collector_off", "freeze_for_good", "frozen"]
 
@@ -27,15 +22,23 @@ __all__ = ["collector_off", "freeze_for_good", "frozen"]
 _open = 0
 
 
-@contextlib.contextmanager
-def frozen() -> Iterator[None]:
-    """Everything that exists now is out of the collector's reach while the scope lasts."""
-    global _open
-    gc.freeze()
-    _open += 1
-    try:
-        yield
-    finally:
+# The scopes are classes rather than contextlib generators: a short command starts without
+# importing contextlib.
+
+
+class frozen:
+    """A scope (``with frozen():``): everything that exists when it opens is out of the
+    collector's reach while it lasts."""
+
+    __slots__ = ()
+
+    def __enter__(self) -> None:
+        global _open
+        gc.freeze()
+        _open += 1
+
+    def __exit__(self, *_exc: object) -> None:
+        global _open
         _open -= 1
         if not _open:
             gc.unfreeze()
@@ -49,19 +52,21 @@ def freeze_for_good() -> None:
     _open += 1
 
 
-@contextlib.contextmanager
-def collector_off() -> Iterator[None]:
-    """The collector off while the scope lasts, restored after. At the end, what the scope
-    made goes to the oldest generation without being walked (frozen, then unfrozen with
-    everything else), or, inside a :func:`frozen` scope, joins the frozen objects: the
-    collector's next young collections then do not walk it all."""
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
+class collector_off:
+    """A scope (``with collector_off():``): the collector off while it lasts, restored after.
+    At the end, what the scope made goes to the oldest generation without being walked
+    (frozen, then unfrozen with everything else), or, inside a :func:`frozen` scope, joins
+    the frozen objects: the collector's next young collections then do not walk it all."""
+
+    __slots__ = ("_collecting",)
+
+    def __enter__(self) -> None:
+        self._collecting = gc.isenabled()
+        gc.disable()
+
+    def __exit__(self, *_exc: object) -> None:
         gc.freeze()
         if not _open:
             gc.unfreeze()
-        if collecting:
+        if self._collecting:
             gc.enable()
