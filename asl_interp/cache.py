@@ -197,12 +197,13 @@ def compiler_hash() -> str:
     if _COMPILER_HASH is None:
         found: dict[str, list[str]] = {".py": [], ".lark": []}
         for folder, dirs, names in os.walk(_PACKAGE):
-            dirs.sort()
-            rel = os.path.relpath(folder, _PACKAGE)
+            # Python's own caches hold no code of ours (.pyc only): not listed at all
+            dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+            rel = folder[len(_PACKAGE) + 1:].replace(os.sep, "/")  # os.walk gives _PACKAGE + os.sep + ...
             for name in names:
                 ending = os.path.splitext(name)[1]
                 if ending in found:
-                    found[ending].append(name if rel == "." else f"{rel}/{name}")
+                    found[ending].append(f"{rel}/{name}" if rel else name)
         files = sorted(found[".py"]) + sorted(found[".lark"])
         status = key_hash(f"code status\n{_FORMAT}\n{sys.version}\n".encode())
         settled = _now() - SETTLED
