@@ -467,6 +467,9 @@ class _FuncGen(ast.Visitor):
         # statements after it may join it, as (first line, storage, level, mask, values)
         self.open_write: tuple | None = None
         self.write_stmt = False         # the statement being generated is a field write
+        #: generated text of a conditional whose arms are both integer literals -> (then,
+        #: condition's text, else): a field write shifts the arms in place (see wr)
+        self.constant_arms: dict[str, tuple[int, str, int]] = {}
         self.bound: list[set[str]] = [] # per enclosing block: the locals certainly bound there
         self.block_binds: set[str] = set()  # bound in the next block opened (a for loop's variable)
 
@@ -1353,6 +1356,9 @@ class _FuncGen(ast.Visitor):
             self.emit(lv, f"{tmp} = {moved}")
             value = tmp
         else:
+            arms = self.constant_arms.get(code) if sh else None
+            if arms is not None:  # a choice of two constants: the constants shifted in place
+                code, sh = f"({arms[0] << sh} if {arms[1]} else {arms[2] << sh})", 0
             if not code.isdigit() and (self.reads or self.calls or not code.isidentifier()):
                 tmp = self.new_tmp()
                 self.emit(lv, f"{tmp} = {code}")
@@ -1724,7 +1730,11 @@ class _FuncGen(ast.Visitor):
 
     def e_IfExpr(self, e: ast.IfExpr) -> str:
         et = self.t(e)
-        return f"({self.convert_to(e.then, et)} if {self.cond(e.cond)} else {self.convert_to(e.orelse, et)})"
+        then, cond, orelse = self.convert_to(e.then, et), self.cond(e.cond), self.convert_to(e.orelse, et)
+        code = f"({then} if {cond} else {orelse})"
+        if then.isdigit() and orelse.isdigit():
+            self.constant_arms[code] = (int(then), cond, int(orelse))
+        return code
 
     def typedesc(self, t: T, typ: Any, e: Any) -> tuple[str, str]:
         """``(typedesc, text)``: Python text of the run-time TypeDesc of ``t`` and of how an

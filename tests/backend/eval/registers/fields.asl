@@ -21,9 +21,20 @@ boolean Report(integer ec, bit il, bits(25) iss)
     HPFAR<31:4> = Ones(28);
     return HSR.EC == ec<5:0> && HSR.IL == il && HPFAR<3:0> == '0000';
 
+// A field written from a choice of two constants (the generated code shifts the constants
+// to the field's place, not the value chosen).
+bits(32) Choose(integer n)
+    HSR = Zeros(32);
+    HSR.EC = if n > 2 then '101010' else '010101';
+    HSR.IL = if n MOD 2 == 0 then '1' else '0';
+    return HSR;
+
 // expect: CurrentEL() == '01'
 // expect-reads: CurrentEL() ~ PSTATE.EL
 // expect: Mask()
 // expect-writes: Mask() ~ PSTATE<8:8>=1, PSTATE<7:7>=0, PSTATE<6:6>=1
 // expect: Report(0x24, '1', Zeros(25))
 // expect-writes: Report(0x07, '0', Zeros(25)) ~ HSR<31:0>=469762048, HPFAR<31:4>=268435455
+// expect: UInt(Choose(3)) == 0xA8000000
+// expect: UInt(Choose(2)) == 0x56000000
+// expect-writes: Choose(2) ~ HSR<31:0>=0, HSR<31:26>=21, HSR<25:25>=1
