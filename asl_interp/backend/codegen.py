@@ -161,13 +161,17 @@ def _moved_slice(code: str, to: int) -> str | None:
     (``((v_x >> s) & m)``, as a slice is generated); else None. Moving bits up, the mask
     comes first (``(x & (m << s)) << (to - s)``, the same integer as ``(x << (to - s)) & (m
     << to)``): the masked value is still small, and Python keeps small integers without
-    allocating them, so a field of a 64-bit register written zero costs no new integer."""
+    allocating them, so a field of a 64-bit register written zero costs no new integer. One
+    bit moved elsewhere is a choice between two constants (``(1 << to) if x & (1 << s) else
+    0``): one operation, and no integer made."""
     found = _SHIFTED_BITS.fullmatch(code)
     if found is None or not found["x"].isidentifier():
         return None
     x, s, m = found["x"], int(found["s"]), int(found["m"])
     if s == to:
         return f"({x} & {m << to})"
+    if m == 1:
+        return f"({1 << to} if {x} & {1 << s} else 0)"
     if s > to:
         return f"(({x} >> {s - to}) & {m << to})"
     return f"(({x} & {m << s}) << {to - s})"
@@ -1363,8 +1367,12 @@ class _FuncGen(ast.Visitor):
                 tmp = self.new_tmp()
                 self.emit(lv, f"{tmp} = {code}")
                 code = tmp
-            # bits values are always within their width, so the shifted value needs no mask
-            value = f"({code} << {sh})" if sh else code
+            # bits values are always within their width, so the shifted value needs no mask;
+            # one bit (0 or 1) is a choice between two constants: no operation, no new integer
+            if sh and int(hi) == int(lo) and not code.isdigit():
+                value = f"({1 << sh} if {code} else 0)"
+            else:
+                value = f"({code} << {sh})" if sh else code
         values = [value]
         ow = self.open_write
         if self.write_stmt and ow is not None and ow[1:3] == (storage, lv) and not ow[3] & m:

@@ -29,6 +29,16 @@ bits(32) Choose(integer n)
     HSR.IL = if n MOD 2 == 0 then '1' else '0';
     return HSR;
 
+// One bit written from a slice of a variable moved up, moved down, and from a computed
+// bits(1) value, over bits already set or clear (the generated code chooses between two
+// constants for each).
+integer OneBits(bits(8) x, bits(32) start)
+    HPFAR = start;
+    HPFAR<20> = x<3>;
+    HPFAR<1> = x<6>;
+    HPFAR<9> = NOT x<0>;
+    return UInt(HPFAR);
+
 // expect: CurrentEL() == '01'
 // expect-reads: CurrentEL() ~ PSTATE.EL
 // expect: Mask()
@@ -38,3 +48,7 @@ bits(32) Choose(integer n)
 // expect: UInt(Choose(3)) == 0xA8000000
 // expect: UInt(Choose(2)) == 0x56000000
 // expect-writes: Choose(2) ~ HSR<31:0>=0, HSR<31:26>=21, HSR<25:25>=1
+// expect: OneBits('00001000', Ones(32)) == 0xFFFFFFFD
+// expect: OneBits('01000001', Ones(32)) == 0xFFEFFDFF
+// expect: OneBits('01001000', Zeros(32)) == 0x00100202
+// expect: OneBits('00000001', Zeros(32)) == 0
