@@ -334,8 +334,9 @@ def _exit_now(rc: int) -> None:
     import atexit
 
     try:
-        sys.stdout.flush()
-        sys.stderr.flush()
+        for stream in (sys.stdout, sys.stderr):
+            if stream is not None:  # None: no such stream (print writes nothing there)
+                stream.flush()
     except (OSError, ValueError):  # a closed pipe or stream: the ordinary exit handles it
         return
     count = getattr(atexit, "_ncallbacks", None)

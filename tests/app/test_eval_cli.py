@@ -133,3 +133,19 @@ def test_exit_now_leaves_the_exit_to_python_when_something_is_left_for_it(monkey
     monkeypatch.setattr(os, "_exit", ended.append)
     cli._exit_now(3)
     assert ended == ([3] if ends else [])
+
+
+def test_exit_now_without_stdout(monkeypatch):
+    """A process without stdout (None: print writes nothing) still ends with its status."""
+    import atexit
+    import os
+    import sys
+    import threading
+
+    ended = []
+    monkeypatch.setattr(atexit, "_ncallbacks", lambda: 0)
+    monkeypatch.setattr(threading, "active_count", lambda: 1)
+    monkeypatch.setattr(sys, "stdout", None)
+    monkeypatch.setattr(os, "_exit", ended.append)
+    cli._exit_now(0)
+    assert ended == [0]
