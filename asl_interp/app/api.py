@@ -59,12 +59,13 @@ __all__ = ["Spec", "load_spec", "build_spec", "load_profile", "spec_versions", "
 #: When :meth:`Spec.run` takes a call's decider itself: once running the text for that call
 #: on that profile has cost about what taking the decider would (as one rents until renting
 #: has cost the price). From the on-disk cache, taking it costs about a second per
-#: :data:`DECIDER_LOAD_BYTES_PER_SECOND` of its entry, and at least
+#: :data:`DECIDER_LOAD_BYTES_PER_SECOND` of its entry (its leaves decoded as they are met,
+#: their functions written at their first uses), and at least
 #: :data:`DECIDER_CACHED_AFTER_SECONDS` of runs go first; building it by exploring costs from
 #: a tenth of a second to a minute or more on the shipped profiles, so
 #: :data:`DECIDER_AFTER_SECONDS` of runs go first. A loop over fewer states never pays for one.
-DECIDER_CACHED_AFTER_SECONDS = 0.25
-DECIDER_LOAD_BYTES_PER_SECOND = 100_000_000
+DECIDER_CACHED_AFTER_SECONDS = 0.5
+DECIDER_LOAD_BYTES_PER_SECOND = 15_000_000
 DECIDER_AFTER_SECONDS = 10.0
 
 
@@ -147,13 +148,13 @@ class Spec:
         (:meth:`Decider.run <asl_interp.analysis.decider.Decider.run>`): the same Outcome,
         the text run only where the decision tree cannot answer exactly. It holds one when
         :meth:`decider` built it in this process, or when running the text for this call on
-        this profile has cost about what taking the decider would (a quarter of a second or
-        more when the on-disk cache holds it, by its size; ten seconds when it must be built:
-        :data:`DECIDER_AFTER_SECONDS`): ``run`` then takes the decider itself (from the cache,
-        or by exploring once), so that a long loop over many states runs at the decider's
-        speed. A call no decider
-        can be built for (:class:`~asl_interp.analysis.decider.DeciderUnsupported`, an
-        error while exploring) goes on running the text. ``trace=True`` (statements executed)
+        this profile has cost about what taking the decider would (half a second or more
+        when the on-disk cache holds it, by its size; ten seconds when it must be built:
+        :data:`DECIDER_AFTER_SECONDS`): ``run`` then takes the decider itself (from the
+        cache, or by exploring once), so that a long loop over many states runs at the
+        decider's speed. A call no decider can be built for
+        (:class:`~asl_interp.analysis.decider.DeciderUnsupported`, an error while exploring)
+        goes on running the text. ``trace=True`` (statements executed)
         and ``use_decider=False`` always run the instrumented text and take no decider. A
         profile given by name is looked up (and its files checked) on each call; give the
         :class:`Profile` object (:meth:`profile`) in a hot loop."""
