@@ -380,9 +380,13 @@ class Fields(Mapping[str, Any]):
         return len(self._facts)
 
 
-_OUTCOME_KEYS = {"el", "state", "mode", "ec", "exception", "undefined", "esr", "il", "iss", "vector_offset", "pc"}
 #: What the handler sees, as the model may state it: name -> the widest value it may take.
 _HANDLER_KEYS = {"esr": (1 << 32) - 1, "il": 1, "iss": (1 << 25) - 1, "vector_offset": 0x7FF, "pc": (1 << 64) - 1}
+#: Where the exception goes, as the model may state it (in the order the note on a bad answer names them).
+_WHERE_KEYS = ("el", "state", "mode", "ec", "exception", "undefined")
+_OUTCOME_KEYS = set(_WHERE_KEYS) | set(_HANDLER_KEYS)
+#: The widest exception class: ESR_ELx.EC is bits [31:26].
+_MOST_EC = 0x3F
 
 
 def normalise_outcome(value: Any) -> dict[str, Any] | None:
@@ -399,7 +403,7 @@ def normalise_outcome(value: Any) -> dict[str, Any] | None:
         d: dict[str, Any] = {"el": value[0]}
         if len(value) == 2:
             if isinstance(value[1], int) and not isinstance(value[1], bool):
-                d["ec"] = value[1]
+                d["ec"] = value[1]  # its range is checked below, as for a dict's
             elif isinstance(value[1], str):
                 d["exception" if value[1].startswith("Exception_") else "mode"] = value[1]
             else:
@@ -425,7 +429,7 @@ def normalise_outcome(value: Any) -> dict[str, Any] | None:
             return None
         out["mode"] = value["mode"].removeprefix("M32_")
     if "ec" in value:
-        if not isinstance(value["ec"], int) or isinstance(value["ec"], bool):
+        if not isinstance(value["ec"], int) or isinstance(value["ec"], bool) or not 0 <= value["ec"] <= _MOST_EC:
             return None
         out["ec"] = value["ec"]
     if "exception" in value:
@@ -798,7 +802,8 @@ def _answer(spec: Any, model: Callable, model_file: str | None, current: dict[st
             f"the model returned {_short_repr(answer)}, which is not an outcome",
             _return_span(model, Fields(spec, current, facts, model_file)) or _model_span(model),
             notes=("note: return \"permitted\", a dict such as {\"el\": \"EL2\", \"ec\": 0x07} "
-                   "(keys el, state, mode, ec, exception, undefined) or a tuple (el, ec)",)
+                   f"(keys {', '.join(_WHERE_KEYS)}; what the handler sees: {', '.join(_HANDLER_KEYS)}) "
+                   "or a tuple (el, ec)",)
             + ((f"note: the model had read {_short_repr(fields.read)}",) if fields.read else ()))
     return ("answer", norm, dict(fields.read))
 

@@ -124,6 +124,18 @@ def test_broken_models_point_into_the_model(spec, name, message, line):
     assert f"broken.py:{line}:" in err.render()
 
 
+def test_the_note_on_a_bad_answer_names_every_key_a_model_may_give(spec):
+    """The note listed only the keys that say where the exception goes, not what the handler
+    sees (esr, il, iss, vector_offset, pc), though the README documents them all."""
+    from asl_interp.analysis.crosscheck import _OUTCOME_KEYS
+
+    with pytest.raises(ModelError) as info:
+        crosscheck(spec, "CheckVFPEnabled(TRUE)", load_model(f"{BROKEN}:bad_key"), fixed=AARCH32_GUEST)
+    note = " ".join(info.value.notes)
+    for key in _OUTCOME_KEYS:
+        assert key in note, key
+
+
 def test_bad_model_options():
     with pytest.raises(UsageError, match="FILE.py:FUNCTION"):
         load_model("no-colon")
@@ -211,6 +223,11 @@ def test_a_bad_handler_value_is_refused():
     assert normalise_outcome({"el": 2, "esr": -1}) is None
     assert normalise_outcome({"el": 2, "vector_offset": "0x600"}) is None
     assert normalise_outcome({"el": 2, "il": 2}) is None
+    # EC is ESR_ELx<31:26>: six bits; a negative class was printed as "class 0x-1"
+    assert normalise_outcome({"el": 2, "ec": -1}) is None
+    assert normalise_outcome({"el": 2, "ec": 0x40}) is None
+    assert normalise_outcome(("EL2", -7)) is None
+    assert normalise_outcome({"el": 2, "ec": 0x3F}) == {"kind": "exception", "target_el": "EL2", "ec": 0x3F}
     assert normalise_outcome({"el": 2, "pc": 0x600, "iss": 5}) == {"kind": "exception", "target_el": "EL2",
                                                                    "pc": 0x600, "iss": 5}
 
