@@ -9,7 +9,7 @@ The setting (fix it with --set): a Non-secure AArch32 guest at EL1 under an AArc
         --set CPACR.cp10=0b11 --set CPTR_EL3.TFP=0 --set PSTATE.T=0
 
 A model takes the fields it cares about from the mapping it is given and returns
-"permitted" or the exception it expects (see asl_interp/crosscheck.py).
+"permitted" or the exception it expects (see asl_interp/analysis/crosscheck.py).
 """
 
 #: The exception class of an Advanced SIMD / floating-point access trap (ESR_ELx.EC).
