@@ -185,7 +185,11 @@ def _load_profile(path: Path, folder: Path, seen: tuple[str, ...]) -> Profile:
             raise ProfileError(f"{where}: '{key}' must be a string")
 
     if "extends" in data:
-        base = _load_profile(_profile_path(data["extends"], folder, path.parent), folder, seen + (where,))
+        try:
+            base_path = _profile_path(data["extends"], folder, path.parent)
+        except ProfileError as err:  # the file and key at fault, not only the name it gives
+            raise ProfileError(f"{where}: 'extends': {err.message}", notes=err.notes) from None
+        base = _load_profile(base_path, folder, seen + (where,))
         impdef, constrained = dict(base.impdef), dict(base.constrained)
         impdef_sources = dict(base.impdef_sources)
         policy, instruction, state = base.unknown_policy, dict(base.instruction), dict(base.state)

@@ -72,7 +72,9 @@ def _write(tmp_path, text):
         ('description = "x"\n[instruction]\nlenght = 32\n', r"unknown key instruction.lenght; did you mean 'length'"),
         ('description = "x"\n[instruction]\nlength = 8\n', r"instruction.length is 16 or 32"),
         ('description = "x"\n[instruction]\ncondition = "\'111\'"\n', r"instruction.condition is 4 bits wide"),
-        ('description = "x"\nextends = "nope"\n', r"unknown profile 'nope'"),
+        # the file and key at fault, not only the name: under --profile mine.toml, "--profile: unknown
+        # profile 'defualt'" read as if the option were wrong
+        ('description = "x"\nextends = "defualt"\n', r"bad.toml: 'extends': unknown profile 'defualt'; did you mean 'default'"),
     ],
 )
 def test_malformed_profiles(tmp_path, text, message):
@@ -114,7 +116,7 @@ def test_extends_a_file_relative_to_the_extending_profile(tmp_path, monkeypatch)
     for path in (folder / "mine.toml", folder / "sub" / "mine.toml"):
         assert load_profile(str(path)).impdef["HaveEL(EL2)"] is False
     (folder / "broken.toml").write_text('description = "x"\nextends = "absent.toml"\n')
-    with pytest.raises(ProfileError, match=r"profile file .*profiles/absent.toml does not exist"):
+    with pytest.raises(ProfileError, match=r"broken.toml: 'extends': profile file .*profiles/absent.toml does not exist"):
         load_profile(str(folder / "broken.toml"))
 
 
