@@ -1954,16 +1954,12 @@ class PropertyResult:
 
 
 def resolve_field(spec: Any, name: str) -> tuple[str, int, str]:
-    """``REG`` or ``REG.FIELD`` (any view name) -> (storage register, storage mask, the name
-    normalised). Unknown names are StateErrors with a suggestion."""
-    reg_name, dot, field = name.partition(".")
-    reg = spec.model.register(reg_name.strip())
-    if dot:
-        fld = spec.model.field(reg.name, field.strip())
-        high, low, norm = fld.high, fld.low, f"{reg.name}.{fld.name}"
-    else:
-        high, low, norm = reg.width - 1, 0, reg.name
-    view = spec.model.views[reg.name]
+    """``REG``, ``REG.FIELD`` (any view name), or bits of either (``VBAR_EL1<55>``, a name a path
+    explores by, ``CPACR_EL1.ZEN<0>``) -> (storage register, storage mask, the name
+    normalised). Unknown names are StateErrors with a suggestion. A state key names the same
+    bits here (:func:`~asl_interp.machine.state.locate_key`)."""
+    register, high, low, norm = locate_key(name.strip(), spec.model)
+    view = spec.model.views[register]
     mask = ((1 << (high - low + 1)) - 1) << (low + view.offset)
     return view.storage, mask, norm
 
@@ -2227,6 +2223,7 @@ def minimal_names(spec: Any, states: Sequence[tuple[Mapping[str, Any], Leaf]], r
         pinned[view.storage] = pinned.get(view.storage, 0) | (((1 << (w.high - w.low + 1)) - 1) << (w.low + view.offset))
     shown: dict[str, int] = {}
     keep: set[str] = set()
+    varied: list[tuple[str, int]] = []  # the names of the varied field kept, with their bits
     for name in dict.fromkeys(n for state, _leaf in states for n in state):
         r = reads.get(name)
         if r is not None:
@@ -2241,7 +2238,14 @@ def minimal_names(spec: Any, states: Sequence[tuple[Mapping[str, Any], Leaf]], r
                     keep.add(name)
                 continue
         if key == storage and mask & fmask:
-            keep.add(name)  # the varied field, always
+            # the varied field, always, in every state, but each bit once: a name is left out
+            # only where every state that holds it shows its bits under a name kept already
+            # (the states may name the field differently: FPEXC.EN in one, FPEXC32_EL2.EN in the other)
+            if all(any(other in state and other_mask & mask == mask for other, other_mask in varied)
+                   for state, _leaf in states if name in state):
+                continue
+            keep.add(name)
+            varied.append((name, mask))
         elif pinned.get(key, 0) & mask == mask or shown.get(key, 0) & mask == mask:
             continue  # fixed on the command line, or its bits shown already under another name
         elif name in relevant or name in CONTEXT:

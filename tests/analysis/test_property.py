@@ -152,6 +152,20 @@ def test_a_counterexample_state_gives_each_bit_one_value(spec):
             assert state["CPACR_EL1.ZEN<0>"] == state["CPACR_EL1.ZEN"] & 1, state
 
 
+def test_a_minimal_counterexample_shows_each_bit_of_the_field_once(spec):
+    """README: "The states shown are minimal: each bit once". State B showed
+    CPACR_EL1.ZEN='00' and, for the same bit again, CPACR_EL1.ZEN<0>=0 (its path read both
+    names); each state shows the varied field under one name where one covers it."""
+    result = check_independent(spec, "CheckSVEEnabled()", "CPACR_EL1.ZEN",
+                               where={"PSTATE.EL": "EL1", "PSTATE.nRW": 0, "SCR_EL3.NS": 1,
+                                      "HCR_EL2.TGE": 0, "HCR_EL2.E2H": 0})
+    assert not result.holds
+    for state in result.counterexample.states:
+        assert "CPACR_EL1.ZEN" in state and "CPACR_EL1.ZEN<0>" not in state, state
+    # the detail (--fine, --json's detail) still has every name the paths read
+    assert any("CPACR_EL1.ZEN<0>" in state for state in result.counterexample.detail)
+
+
 def test_one_path_is_counted_in_the_singular(spec):
     result = check_independent(spec, "CheckVFPEnabled(TRUE)", "CPTR_EL2.TFP", where={**GUEST, "CPACR.cp10": 0})
     assert result.holds and result.paths == 1
