@@ -566,9 +566,16 @@ def _add_jobs(p: argparse.ArgumentParser, when: str) -> None:
 
 def _add_html(p: argparse.ArgumentParser) -> None:
     """``--html FILE`` (run, explore, check-property, crosscheck, diff; see asl_interp/app/html.py)."""
-    p.add_argument("--html", metavar="FILE",
+    p.add_argument("--html", metavar="FILE", type=_html_file,
                    help="also write one self-contained HTML page (spec source with the deciding lines marked, "
                         "outcome, decision table and diagram) to FILE")
+
+
+def _html_file(text: str) -> str:
+    """``--html``'s FILE: any name but an empty one (which wrote nothing and said nothing)."""
+    if not text:
+        raise argparse.ArgumentTypeError("give a file name, e.g. --html out.html")
+    return text
 
 
 def _wrote_html(path: str, page: str) -> None:

@@ -614,6 +614,8 @@ def load_state_file(path: str | Path) -> StateFile:
     order mark is accepted), bad TOML, nesting deeper than the ``depth`` limit or unknown
     keys. The register keys themselves are checked by :func:`resolve_state` against a model.
     """
+    if not str(path):  # Path('') would be the working folder
+        raise StateError("cannot read the state file: the file name is empty")
     path = Path(path)
     if path.suffix.lower() == ".json":
         text = read_text(path, "the state file", StateError)

@@ -83,7 +83,10 @@ def exists(path: str | Path) -> bool:
 
 def open_input(path: str | Path, what: str, error: type[ASLError] = UsageError) -> BinaryIO:
     """``path`` opened for reading bytes (``what`` names it in messages: ``"the state
-    file"``); ``error`` naming it when it is missing, a folder or cannot be opened."""
+    file"``); ``error`` naming it when it is missing, a folder or cannot be opened, or when
+    the name is empty (which :func:`path_text` would spell ``.``)."""
+    if not os.fspath(path):
+        raise error(f"cannot read {what}: the file name is empty" if what else "cannot read: the file name is empty")
     path = path_text(path)
     label = shorten(f"{what} {path}" if what else path, 200)
     try:
@@ -168,9 +171,11 @@ def _asl_names_in(folder: str | Path) -> list[str]:
 def source_files(paths: Iterable[str | Path]) -> list[str]:
     """The ``.asl`` files that ``paths`` name (spelt as :func:`path_text` spells them): a file
     as given, a folder's ``*.asl`` below it (recursively, sorted). A path that does not exist
-    raises :class:`UsageError` naming it."""
+    raises :class:`UsageError` naming it, and so does an empty name (not taken for ``.``)."""
     files: list[str] = []
     for raw in paths:
+        if not os.fspath(raw):
+            raise UsageError("no such file or folder: the name is empty")
         path = path_text(raw)
         if is_dir(path):
             files.extend(_asl_names_in(path))

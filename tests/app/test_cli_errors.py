@@ -255,3 +255,25 @@ def test_sweep_and_compile_show_a_bad_call_as_run_does(capsys, command, call, re
     argv = [command, call] + ([str(REPO / "examples" / "guest-states.jsonl")] if command == "sweep" else [])
     code, out, err = run(capsys, *argv)
     assert code == 2 and out == "" and err.startswith(rendered), err
+
+
+@pytest.mark.parametrize("argv, message", [
+    # An empty name was taken as the current folder ('' spells '.'): --html '' wrote nothing
+    # and said nothing, check '' and eval --source '' read every .asl below the working folder.
+    (["run", "--html", "", "HaveEL(EL2)"], "argument --html: give a file name, e.g. --html out.html"),
+    (["explore", "--html", "", "CheckFPAdvSIMDEnabled64()"], "argument --html: give a file name"),
+    (["run", "--state", "", "HaveEL(EL2)"], "cannot read the state file: the file name is empty"),
+    (["sweep", "CheckFPAdvSIMDEnabled64()", ""], "cannot read: the file name is empty"),
+    (["check", ""], "no such file or folder: the name is empty"),
+    (["fmt", ""], "the file name is empty"),
+    (["eval", "--source", "", "1"], "no such file or folder: the name is empty"),
+])
+def test_an_empty_file_name_is_a_usage_error(capsys, argv, message):
+    try:
+        rc = main(argv)
+    except SystemExit as exc:  # argparse's own errors
+        rc = exc.code
+    out, err = capsys.readouterr()
+    assert rc == 2, (out, err)
+    assert message in err
+    assert "wrote" not in err and not out
