@@ -260,8 +260,14 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
 
 
 #: What an option other commands take means to a command that does not take it.
+_WHERE = "check-property fixes state with --where NAME=VALUE (repeatable), as --set does for explore"
+_SET = "fix state with --set NAME=VALUE (check-property's --where)"
+_LINES = "each line of FILE is a whole state (keys and values as a state file's [registers])"
 _INSTEAD = {("diff", "--spec"): "diff compares two versions, --from VERSION (default armv8.6) and --to VERSION "
-                                "(default armarm-2025)"}
+                                "(default armarm-2025)",
+            ("check-property", "--set"): _WHERE, ("check-property", "--state"): _WHERE,
+            ("explore", "--where"): _SET, ("crosscheck", "--where"): _SET, ("diff", "--where"): _SET,
+            ("sweep", "--set"): _LINES, ("sweep", "--state"): _LINES}
 
 
 def _unknown_arguments(parser: argparse.ArgumentParser, args: argparse.Namespace, extra: list[str]) -> None:

@@ -233,6 +233,16 @@ def test_a_partly_overridden_state_entry_keeps_its_other_bits():
     (["diff", "CheckFPAdvSIMDEnabled64()", "--spec", "armarm-2025"],
      "asl-interp diff: error: unknown option '--spec': diff compares two versions, --from VERSION "
      "(default armv8.6) and --to VERSION (default armarm-2025)"),
+    # the options that fix state differ between commands: say which one this command takes
+    # (it suggested '--spec' or '--quiet' for check-property's --set)
+    (["check-property", "CheckVFPEnabled(TRUE)", "--independent-of", "FPEXC.EN", "--set", "PSTATE.EL=EL1"],
+     "asl-interp check-property: error: unknown option '--set': check-property fixes state with --where"),
+    (["check-property", "CheckVFPEnabled(TRUE)", "--independent-of", "FPEXC.EN", "--state", "a.toml"],
+     "unknown option '--state': check-property fixes state with --where"),
+    (["explore", "CheckVFPEnabled(TRUE)", "--where", "PSTATE.EL=EL1"],
+     "asl-interp explore: error: unknown option '--where': fix state with --set NAME=VALUE"),
+    (["sweep", "CheckVFPEnabled(TRUE)", "states.jsonl", "--set", "PSTATE.EL=EL1"],
+     "asl-interp sweep: error: unknown option '--set': each line of FILE is a whole state"),
 ])
 def test_an_unknown_option_is_named_by_its_command_with_a_suggestion(capsys, argv, message):
     """argparse's own message for these showed the top-level usage (``asl-interp [-h]
