@@ -488,6 +488,12 @@ def _bits_unknown(value: int, unknown: int, width: int) -> str:
                           for d in range(digits - 1, -1, -1))
 
 
+def _all_of(n: int, word: str = "", many: str = "") -> str:
+    """``all 10 branches``, but ``the 1 branch`` (``word``/``many`` left out: ``all 10``, ``the 1``)."""
+    text = f"the {n}" if n == 1 else f"all {n}"
+    return f"{text} {word if n == 1 else many}" if word else text
+
+
 def _groups(steps: Sequence[PathStep]) -> list[list[PathStep]]:
     """Consecutive decisions on one spec line (``A && B && C`` decided by ``A``, then the
     larger conditions it decided) as one group."""
@@ -622,7 +628,7 @@ def render_run(spec: Any, out: Outcome, *, call: str, profile: Profile, trace: b
     lines.append("")
     if trace:
         groups = _groups(list(out.path))
-        lines.append(f"Decided branches (all {len(out.path)}, on {len(groups)} lines):")
+        lines.append(f"Decided branches ({_all_of(len(out.path))}, on {plural(len(groups), 'line')}):")
         for group in groups:
             lines.extend(_render_group(spec, group))
     else:
@@ -631,7 +637,7 @@ def render_run(spec: Any, out: Outcome, *, call: str, profile: Profile, trace: b
             steps, entry_steps = steps[:out.entered_at[0]], steps[out.entered_at[0]:]
             log = log[:out.entered_at[1]] if log is not None else None
         story = _story(steps, log) if log is not None else [s for s in steps if s.reads_state]
-        lines.append(f"Decisive path (lines that read machine state; --trace shows all {len(out.path)} branches):")
+        lines.append(f"Decisive path (lines that read machine state; --trace shows {_all_of(len(out.path), 'branch', 'branches')}):")
         lines.extend(_render_story(spec, story))
         entry_story = [s for s in entry_steps if s.reads_state]
         if entry_story:

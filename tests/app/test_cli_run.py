@@ -676,3 +676,16 @@ def test_a_json_state_file_is_a_sweep_line_s_object(capsys, tmp_path):
     path.write_text('{"HCR_EL2.TEG": 1}\n')
     rc, out, err = run(capsys, "--state", str(path), "CheckVFPEnabled(TRUE)")
     assert (rc, out) == (2, "") and str(path) in err and "did you mean 'TGE'" in err
+
+
+def test_one_branch_is_counted_in_the_singular(capsys):
+    """A call with one decided branch read "--trace shows all 1 branches" and, with --trace,
+    "Decided branches (all 1, on 1 lines)"."""
+    assert main(["run", "HaveEL(EL2)"]) == 0
+    out = capsys.readouterr().out
+    assert "--trace shows the 1 branch):" in out and "all 1 branches" not in out
+    assert main(["run", "HaveEL(EL2)", "--trace"]) == 0
+    out = capsys.readouterr().out
+    assert "Decided branches (the 1, on 1 line):" in out
+    assert main(["run", "ConditionHolds('1110')", "--trace"]) == 0
+    assert "Decided branches (all 10, on 9 lines):" in capsys.readouterr().out
