@@ -409,7 +409,8 @@ def _after_lines(spec: Any, out: Outcome) -> list[str]:
             copied = [o for o in origin.split(", ") if o != "never set"]
             text += " (? unknown: " + "; ".join(
                 ([f"copied from {', '.join(copied)}, which no state set"] if copied else [])
-                + (["bits nothing set"] if "never set" in origin.split(", ") else [])) + ")"
+                + (["bits kept from before entry, which no state set"] if "never set" in origin.split(", ")
+                   else [])) + ")"
         return text
 
     def add(text: str) -> None:

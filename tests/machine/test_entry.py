@@ -194,3 +194,16 @@ def test_the_report_decodes_the_syndrome_and_names_the_vector(capsys):
     assert "ESR_EL2 = 0x1FE00000: EC 0x07 (access to SIMD or floating-point registers" in block
     assert "CV 1, COND 0xE" in " ".join(block.split())
     assert "ELR_EL2 = 0x0000000000000000" in block and "PSTATE.EL = '10'" in block
+
+
+def test_bits_entry_kept_from_a_register_no_state_set_say_so(capsys):
+    """HPFAR_EL2 (entry writes bits 43:4) and the X registers (entry zeroes their top halves
+    on a trap from AArch32) keep their other bits, which no state set: they read "(? unknown:
+    bits nothing set)" before."""
+    sets = [x for k, v in aarch32_guest(en=1, tfp=1).items() for x in ("--set", f"{k}={v}")]
+    assert main(["run", *sets, "CheckVFPEnabled(TRUE)"]) == 0
+    out = capsys.readouterr().out
+    block = " ".join(out.split("After entry (what the handler sees):\n")[1].split("\n\n")[0].split())
+    assert "nothing set" not in block
+    assert "HPFAR_EL2 = 0x?????0000000000? (? unknown: bits kept from before entry, which no state set)" in block
+    assert "_R[0-14,16-30] = 0x00000000???????? (? unknown: bits kept from before entry, which no state set)" in block
