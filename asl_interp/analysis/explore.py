@@ -2364,11 +2364,19 @@ def render_table(table: DecisionTable) -> str:
     groups: dict[tuple, list[Row]] = {}
     for row in table.rows:
         groups.setdefault(table.same(row.outcome), []).append(row)
+    headings = {key: outcome_line(rows[0].outcome) for key, rows in groups.items()}
+    if table.fine:  # groups apart in the syndrome, the vector or the PC read alike: say what is their own
+        alike: dict[str, list[tuple]] = {}
+        for key, line in headings.items():
+            alike.setdefault(line, []).append(key)
+        for line, keys in alike.items():
+            if len(keys) > 1:
+                for key, words in zip(keys, apart_words([groups[k][0].outcome for k in keys])):
+                    headings[key] = f"{line} ({words})" if words else line
     n = 0
-    for rows in groups.values():
+    for key, rows in groups.items():
         out.append("")
-        summary = outcome_line(rows[0].outcome)
-        out.append(f"== {summary}  ({plural(len(rows), 'path')})")
+        out.append(f"== {headings[key]}  ({plural(len(rows), 'path')})")
         for row in rows:
             n += 1
             fields = "  ".join(f"{show_name(k)}={show_values(k, v, table.widths, table.names)}"
@@ -2528,15 +2536,23 @@ def outcomes_apart(a: Outcome, b: Outcome) -> tuple[str, str] | None:
     the syndrome, the vector and the PC too), for each: ``"PC 0x4, vector VBAR + 0x4"``."""
     if outcome_line(a) != outcome_line(b):
         return None
-    shown = (("IL", "il", "{}"), ("ISS", "iss", "0x{:X}"), ("PC", "pc", "0x{:X}"), ("vector", "vector", "{}"))
-    parts = [(name, fmt, getattr(a, attr), getattr(b, attr)) for name, attr, fmt in shown
-             if getattr(a, attr) != getattr(b, attr)]
-    if not parts:
-        return None
+    words = apart_words([a, b])
+    return (words[0], words[1]) if words[0] else None
+
+
+#: What ``--fine`` compares beyond an outcome's words: (name shown, Outcome attribute, format).
+_APART = (("IL", "il", "{}"), ("ISS", "iss", "0x{:X}"), ("PC", "pc", "0x{:X}"), ("vector", "vector", "{}"))
+
+
+def apart_words(outcomes: Sequence[Outcome]) -> list[str]:
+    """For outcomes that read the same in words, what each holds of what tells them apart
+    (the IL, ISS, PC or vector where some two differ): ``"PC 0x4, vector VBAR + 0x4"``;
+    empty strings when nothing does."""
+    parts = [(name, attr, fmt) for name, attr, fmt in _APART if len({getattr(o, attr) for o in outcomes}) > 1]
 
     def said(name: str, fmt: str, value: Any) -> str:
         return f"{name} " + ("-" if value is None else fmt.format(value))
-    return (", ".join(said(n, f, x) for n, f, x, _ in parts), ", ".join(said(n, f, y) for n, f, _, y in parts))
+    return [", ".join(said(name, fmt, getattr(o, attr)) for name, attr, fmt in parts) for o in outcomes]
 
 
 def property_json(result: PropertyResult) -> dict[str, Any]:

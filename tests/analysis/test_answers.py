@@ -221,3 +221,20 @@ def test_consistent_is_accepted_as_the_default_and_contradicting_all_states_is_a
     for extra in (["explore"], ["check-property", "--independent-of", "CPTR_EL2.TFP"], ["crosscheck", "--model", model]):
         rc = main([*extra, "CheckFPAdvSIMDEnabled64()", "--consistent", "--all-states"])
         assert rc == 2 and "--consistent and --all-states contradict" in capsys.readouterr().err
+
+
+def test_fine_groups_that_read_the_same_in_words_say_what_tells_them_apart(spec):
+    """--fine keeps apart outcomes that differ in the syndrome, the vector or the PC; their
+    group headings read alike ('== Advanced SIMD/FP access trap → exception to EL1 in
+    AArch64, EC 0x07' four times over), so each now says what is its own, as check-property's
+    outcome lines do (outcomes_apart)."""
+    fixed = {"PSTATE.nRW": 0, "SCR_EL3.NS": 1, "HCR_EL2.TGE": 0, "HCR_EL2.E2H": 0, "SCR_EL3.RW": 1, "HCR_EL2.RW": 1}
+    fine = render_table(explore(spec, "CheckFPAdvSIMDEnabled64()", fixed=fixed, fine=True))
+    headings = [line.rsplit("  (", 1)[0] for line in fine.splitlines() if line.startswith("== ")]
+    assert len(headings) > 4 and len(set(headings)) == len(headings), headings
+    assert any(h.startswith("== Advanced SIMD/FP access trap → exception to EL1 in AArch64, EC 0x07 (")
+               and "vector VBAR_EL1 + 0x" in h for h in headings), headings
+    # without --fine the headings are the summaries alone, as before
+    merged = render_table(explore(spec, "CheckFPAdvSIMDEnabled64()", fixed=fixed))
+    assert all(line.endswith(("path)", "paths)")) and " EC 0x07 (" not in line
+               for line in merged.splitlines() if line.startswith("== "))
