@@ -104,6 +104,7 @@ __all__ = [
     "check_independent",
     "check_property",
     "explore",
+    "group_headings",
     "left_out_text",
     "minimal_names",
     "off_profile",
@@ -2364,15 +2365,7 @@ def render_table(table: DecisionTable) -> str:
     groups: dict[tuple, list[Row]] = {}
     for row in table.rows:
         groups.setdefault(table.same(row.outcome), []).append(row)
-    headings = {key: outcome_line(rows[0].outcome) for key, rows in groups.items()}
-    if table.fine:  # groups apart in the syndrome, the vector or the PC read alike: say what is their own
-        alike: dict[str, list[tuple]] = {}
-        for key, line in headings.items():
-            alike.setdefault(line, []).append(key)
-        for line, keys in alike.items():
-            if len(keys) > 1:
-                for key, words in zip(keys, apart_words([groups[k][0].outcome for k in keys])):
-                    headings[key] = f"{line} ({words})" if words else line
+    headings = group_headings(table)
     n = 0
     for key, rows in groups.items():
         out.append("")
@@ -2400,6 +2393,25 @@ def render_table(table: DecisionTable) -> str:
         out.append("")
         out.append(render_coverage(table))
     return "\n".join(out)
+
+
+def group_headings(table: DecisionTable) -> dict[tuple, str]:
+    """Each group of rows (keyed by ``table.same``, in the order rows first reach it) in words:
+    its outcome's line; with ``--fine``, groups whose lines read alike (apart in the
+    syndrome, the vector or the PC) each with what is its own (:func:`apart_words`)."""
+    first: dict[tuple, Outcome] = {}
+    for row in table.rows:
+        first.setdefault(table.same(row.outcome), row.outcome)
+    headings = {key: outcome_line(outcome) for key, outcome in first.items()}
+    if table.fine:
+        alike: dict[str, list[tuple]] = {}
+        for key, line in headings.items():
+            alike.setdefault(line, []).append(key)
+        for line, keys in alike.items():
+            if len(keys) > 1:
+                for key, words in zip(keys, apart_words([first[k] for k in keys])):
+                    headings[key] = f"{line} ({words})" if words else line
+    return headings
 
 
 def on_paths(n: int) -> str:

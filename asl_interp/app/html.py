@@ -41,6 +41,7 @@ from .. import __version__
 from ..analysis.explore import (
     DecisionTable,
     PropertyResult,
+    group_headings,
     left_out_text,
     show_name,
     show_value,
@@ -520,10 +521,11 @@ def _exploration_page(spec: Any, src: _Source, table: DecisionTable, *, state: s
             if name in row.explored and name not in columns:
                 columns.append(name)
     outcomes: dict[tuple, dict[str, Any]] = {}
+    headings = group_headings(table)
     for row in table.rows:
         key = table.same(row.outcome)
         if key not in outcomes:
-            outcomes[key] = {"index": len(outcomes), "text": outcome_line(row.outcome), "rows": 0, "states": 0}
+            outcomes[key] = {"index": len(outcomes), "text": headings[key], "rows": 0, "states": 0}
         outcomes[key]["rows"] += 1
         outcomes[key]["states"] += row.leaves
 

@@ -238,3 +238,8 @@ def test_fine_groups_that_read_the_same_in_words_say_what_tells_them_apart(spec)
     merged = render_table(explore(spec, "CheckFPAdvSIMDEnabled64()", fixed=fixed))
     assert all(line.endswith(("path)", "paths)")) and " EC 0x07 (" not in line
                for line in merged.splitlines() if line.startswith("== "))
+    # the page's outcome filter names the groups the same way
+    from asl_interp.app.html import explore_page
+
+    page = explore_page(spec, explore(spec, "CheckFPAdvSIMDEnabled64()", fixed=fixed, fine=True))
+    assert "EC 0x07 (PC 0x200, vector VBAR_EL1 + 0x200)" in page
