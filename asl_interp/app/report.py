@@ -45,6 +45,7 @@ from ..machine.state import (
     flatten_state,
     key_register,
     load_state_file,
+    locate_key,
     whole_register_refused,
 )
 from ..machine.syndrome import describe as describe_syndrome
@@ -194,7 +195,10 @@ def check_state_name(model: MachineModel, name: str, option: str) -> None:
     if high is not None:
         low = m.group(4) if m.group(4) is not None else high
         what, width = (f"{register}.{field}", reg.fields[field].width) if field is not None else (register, reg.width)
-        if int(high) < int(low) or int(high) >= width:
+        if int(high) < int(low):
+            with _as_usage(f"{option}: "):
+                locate_key(name, model)  # raises, saying which order ASL writes bits in
+        if int(high) >= width:
             raise UsageError(f"bits {high}:{low} are outside {what} ({width} bits, {width - 1}:0) in {option}")
 
 

@@ -336,7 +336,9 @@ def locate_key(key: str, model: MachineModel, written: bool = False) -> tuple[st
     if m.group(3):
         top = int(m.group(3))
         bottom = int(m.group(4)) if m.group(4) is not None else top
-        if top < bottom or top >= width:
+        if top < bottom:  # not outside the register: written in the other order than ASL's
+            raise StateError(f"{key}: write the high bit first, {what}<{bottom}:{top}>")
+        if top >= width:
             raise StateError(f"{key}: {what} is {bits_wide(width)} (bits {width - 1}:0)")
         high, low = base + top, base + bottom
         what = f"{what}<{top}:{bottom}>"

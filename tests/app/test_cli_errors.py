@@ -287,3 +287,13 @@ def test_an_empty_file_name_is_a_usage_error(capsys, argv, message):
     assert rc == 2, (out, err)
     assert message in err
     assert "wrote" not in err and not out
+
+
+@pytest.mark.parametrize("key, message", [
+    ("VBAR_EL2<3:5>", "error: --set VBAR_EL2<3:5>=0: VBAR_EL2<3:5>: write the high bit first, VBAR_EL2<5:3>"),
+    ("VBAR_EL2<64:0>", "error: bits 64:0 are outside VBAR_EL2 (64 bits, 63:0) in --set VBAR_EL2<64:0>=0"),
+])
+def test_set_bits_in_the_wrong_order_say_so(capsys, key, message):
+    """``--set VBAR_EL2<3:5>=0`` said "bits 3:5 are outside VBAR_EL2 (64 bits, 63:0)"."""
+    assert main(["run", "--set", f"{key}=0", "HaveEL(EL2)"]) == 2
+    assert message in capsys.readouterr().err

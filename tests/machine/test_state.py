@@ -71,6 +71,9 @@ def test_nested_tables_are_dotted_keys(model):
         ("PSTATE.EL", "EL4", r"'EL4' is not a value or a known constant; did you mean"),
         ("PSTATE.M", "M32_Sv", r"did you mean 'M32_Svc'"),
         ("SCR_EL3<70>", 1, r"SCR_EL3 is 64 bits wide"),
+        # bits in the wrong order are not "outside" the register: say which order ASL writes
+        ("VBAR_EL2<3:5>", 0, r"VBAR_EL2<3:5>: write the high bit first, VBAR_EL2<5:3>"),
+        ("CPACR.cp10<0:1>", 0, r"CPACR.cp10<0:1>: write the high bit first, CPACR.cp10<1:0>"),
         ("SCR_EL3.NS.X", 1, r"is not REGISTER, REGISTER.FIELD, REGISTER<high:low> or REGISTER.FIELD<high:low>"),
     ],
 )
