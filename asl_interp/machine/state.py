@@ -60,7 +60,8 @@ def parse_bits_value(value: Any, width: int, what: str, constants: Constants | N
             raise error(f"{what} is {bits_wide(width)}; {shown} does not fit (0..{_max_text(width)})")
         return value
     if not isinstance(value, str):
-        raise error(f"{what}: {value!r} is not a value (write '0101', 0b0101, 0x5, 5 or a constant name)")
+        shown = "null" if value is None else repr(value)  # None only comes from JSON, which spells it null
+        raise error(f"{what}: {shown} is not a value (write '0101', 0b0101, 0x5, 5 or a constant name)")
     text = value
     if text != text.strip():
         raise error(f"{what}: {text!r} has blanks around it; write the value alone")

@@ -67,6 +67,8 @@ def test_nested_tables_are_dotted_keys(model):
         ("CPACR.cp10", "'12'", r"not a bit string"),
         ("CPACR.cp10", True, r"a boolean only fits a 1-bit field"),
         ("CPACR.cp10", 1.5, r"is not a value"),
+        # JSON's null (a sweep line, a .json state file) is named as JSON writes it, not Python's None
+        ("CPACR.cp10", None, r"CPACR.cp10: null is not a value \(write"),
         ("PSTATE.EL", "M32_Svc", r"PSTATE.EL is 2 bits wide; M32_Svc is bits\(5\)"),
         ("PSTATE.EL", "EL4", r"'EL4' is not a value or a known constant; did you mean"),
         ("PSTATE.M", "M32_Sv", r"did you mean 'M32_Svc'"),
