@@ -669,10 +669,11 @@ def _decider(spec: Any, args: argparse.Namespace) -> Any:
 @_add_compile
 def _cmd_compile(args: argparse.Namespace) -> int:
     from .api import load_spec
-    from .report import parse_call
+    from .report import checked_profile, parse_call
 
     spec = load_spec(args.spec)
     parse_call(spec, args.call)  # a bad CALL as run shows it: <call>:1:N and a caret
+    checked_profile(spec, args.profile)
     decider = _decider(spec, args)
     write(f"# {decider.call} on profile {decider.profile} ({spec.name}), compiled by asl-interp from the spec's "
           f"own text: {decider.leaves} leaves.\n"
@@ -724,15 +725,14 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
     from ..lib.limits import LIMITS
     from .api import load_spec
     from .progress import progress
-    from .report import _as_usage, parse_call
+    from .report import checked_profile, parse_call
 
     if args.json and args.format not in (None, "json"):
         raise UsageError(f"--json and --format {args.format}: choose one output format")
     form = "json" if args.json else args.format or "text"
     spec = load_spec(args.spec)
     parse_call(spec, args.call)  # a bad CALL as run shows it: <call>:1:N and a caret
-    with _as_usage("--profile: "):
-        spec.profile(args.profile)
+    checked_profile(spec, args.profile)
     source, stream, closing = _sweep_input(args.states)
     job = SweepJob(load=load_spec, spec=args.spec, call=args.call, profile=args.profile, unset=args.unset, source=source,
                    form=form, limits=LIMITS.as_dict(), max_paths=args.max_paths)
@@ -1098,7 +1098,7 @@ def _explore_inputs(args: argparse.Namespace) -> tuple:
     from ..analysis.explore import DEFAULT_MAX_PATHS
     from ..errors import UsageError
     from .api import load_spec
-    from .report import load_state_option, override_state, parse_call, state_options
+    from .report import checked_profile, load_state_option, override_state, parse_call, state_options
 
     _call_after_vary(args)
     if args.consistent and args.all_states:
@@ -1110,11 +1110,13 @@ def _explore_inputs(args: argparse.Namespace) -> tuple:
     spec = load_spec(args.spec)
     parse_call(spec, args.call)
     base: dict = {}
-    profile = args.profile
+    profile, where = args.profile, "--profile: "
     if getattr(args, "state", None):
         state_file = load_state_option(spec, args.state)
         base = state_file.registers
-        profile = profile or state_file.profile
+        if not profile and state_file.profile:
+            profile, where = state_file.profile, f"{args.state}, key profile: "
+    checked_profile(spec, profile or "default", where)
     fixed = override_state(spec, base, state_options(spec, getattr(args, "sets", []) or []))
     vary: object = ()
     if args.vary:

@@ -246,8 +246,7 @@ def prepare_run(spec: Any, call: str, *, profile: str | None = None, state: str 
         chosen, where = state_file.profile, f"{state}, key profile: "
     else:
         chosen, where = "default", "the default profile: "
-    with _as_usage(where):
-        prof = spec.profile(chosen)
+    prof = checked_profile(spec, chosen, where)
     parsed = parse_call(spec, call)
     with _as_usage():
         machine = spec.machine(prof, state_file, unset=unset, trace=trace)
@@ -268,6 +267,18 @@ def prepare_run(spec: Any, call: str, *, profile: str | None = None, state: str 
                 raise type(err)(f"--set: {err.message}", err.span, err.notes) from None
     machine.warnings.extend(state_consistency(spec, machine, call=call))
     return PreparedRun(machine, prof, state_file, parsed)
+
+
+def checked_profile(spec: Any, name: Any, where: str = "--profile: ") -> Profile:
+    """The profile ``name`` (a bundled name, a file, or a Profile) of ``spec``, checked against
+    the questions the spec asks as a Machine checks it (an answer of the wrong type, a key no
+    source asks, a choice the sources do not declare) before any work starts: each mistake a
+    UsageError starting with ``where`` (the option or file that named the profile), in every
+    command that takes ``--profile``."""
+    with _as_usage(where):
+        prof = spec.profile(name)
+        spec.machine(prof)
+    return prof
 
 
 def override_state(spec: Any, base: Any, sets: Any) -> dict[str, Any]:

@@ -297,3 +297,30 @@ def test_set_bits_in_the_wrong_order_say_so(capsys, key, message):
     """``--set VBAR_EL2<3:5>=0`` said "bits 3:5 are outside VBAR_EL2 (64 bits, 63:0)"."""
     assert main(["run", "--set", f"{key}=0", "HaveEL(EL2)"]) == 2
     assert message in capsys.readouterr().err
+
+
+BAD_PROFILE = 'description = "mine"\nextends = "default"\n[implementation_defined]\n"HaveEL(EL2)" = 1\n'
+
+
+@pytest.mark.parametrize("argv", [
+    ["run", "CheckFPAdvSIMDEnabled64()"],
+    ["explore", "CheckFPAdvSIMDEnabled64()"],
+    ["check-property", "CheckFPAdvSIMDEnabled64()", "--independent-of", "FPEXC32_EL2"],
+    ["crosscheck", "CheckFPAdvSIMDEnabled64()", "--model", f"{REPO}/examples/models/qemu_fp.py:fp_exception_el"],
+    ["compile", "CheckFPAdvSIMDEnabled64()"],
+    ["sweep", "CheckFPAdvSIMDEnabled64()", f"{REPO}/examples/guest-states.jsonl"],
+])
+def test_a_profile_with_a_wrong_answer_is_a_mistake_in_every_command(capsys, tmp_path, argv):
+    """A profile file whose answer has the wrong type is a malformed input file: exit status 2
+    naming the option, before any work, as run says it. explore, check-property, crosscheck,
+    compile and sweep exited 1 (an evaluation failure) after starting the work."""
+    profile = tmp_path / "mine.toml"
+    profile.write_text(BAD_PROFILE)
+    try:
+        rc = main([*argv, "--profile", str(profile)])
+    except SystemExit as exc:
+        rc = exc.code
+    out, err = capsys.readouterr()
+    assert rc == 2, err
+    assert err.startswith("error: --profile: ") and 'mine.toml: implementation_defined."HaveEL(EL2)": the spec asks ' \
+        "for a boolean; write true or false, not 1" in err and not out
