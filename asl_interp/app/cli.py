@@ -669,6 +669,7 @@ def _decider(spec: Any, args: argparse.Namespace) -> Any:
 @_add_compile
 def _cmd_compile(args: argparse.Namespace) -> int:
     from .api import load_spec
+    from ..errors import plural
     from .report import checked_profile, parse_call
 
     spec = load_spec(args.spec)
@@ -676,7 +677,7 @@ def _cmd_compile(args: argparse.Namespace) -> int:
     checked_profile(spec, args.profile)
     decider = _decider(spec, args)
     write(f"# {decider.call} on profile {decider.profile} ({spec.name}), compiled by asl-interp from the spec's "
-          f"own text: {decider.leaves} leaves.\n"
+          f"own text: {plural(decider.leaves, 'leaf', 'leaves')}.\n"
           f"# decide(st) takes whole-register values by storage register: "
           f"{', '.join(decider.registers) or 'none'}.\n"
           "# _A[i] is leaf i's Outcome (in words after it); _fail(i) raises the spec assertion leaf i fails;\n"

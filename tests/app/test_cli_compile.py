@@ -122,3 +122,9 @@ def test_progress_while_the_decider_is_built_only_on_a_terminal(capsys, monkeypa
     monkeypatch.setattr(sys.stderr, "isatty", lambda: True, raising=False)
     rc, _out, err = cli(capsys, "compile", call, "--profile", _fresh_profile(tmp_path, "quiet"), "--quiet")
     assert (rc, err) == (0, "")
+
+
+def test_one_leaf_is_counted_in_the_singular(capsys):
+    """'compiled ... : 1 leaves.' for a call with one outcome."""
+    rc, out, _err = cli(capsys, "compile", "HaveEL(EL2)")
+    assert rc == 0 and "from the spec's own text: 1 leaf.\n" in out
