@@ -2415,7 +2415,10 @@ def group_headings(table: DecisionTable) -> dict[tuple, str]:
 
 
 def on_paths(n: int) -> str:
-    """``on all N paths``, or ``on the 1 path``: where a property or a model held."""
+    """``on all N paths``, or ``on the 1 path``: where a property or a model held; with no
+    path (every state the fixed fields allow left out) it says nothing was checked."""
+    if n == 0:
+        return "on no path: nothing was left to check"
     return "on the 1 path" if n == 1 else f"on all {n} paths"
 
 

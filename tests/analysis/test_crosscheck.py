@@ -243,3 +243,13 @@ def test_one_path_and_one_state_are_counted_in_the_singular(spec):
     several = render_crosscheck(crosscheck(spec, "CheckVFPEnabled(TRUE)", load_model(f"{KVM}:corrected"),
                                            fixed=AARCH32_GUEST))
     assert "on all 3 paths (3 states checked;" in several
+
+
+def test_a_crosscheck_over_no_state_says_nothing_was_checked(spec):
+    """A model asked about no state "matches the spec on all 0 paths": it says nothing was
+    left to check."""
+    result = crosscheck(spec, "CheckFPAdvSIMDEnabled64()", lambda fields: "permitted", profile="no-el2",
+                        fixed={"PSTATE.EL": "EL2"})
+    assert result.agrees and result.paths == 0
+    text = render_crosscheck(result)
+    assert "on all 0 paths" not in text and "matches the spec on no path: nothing was left to check" in text

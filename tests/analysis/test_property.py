@@ -170,3 +170,14 @@ def test_one_path_is_counted_in_the_singular(spec):
     result = check_independent(spec, "CheckVFPEnabled(TRUE)", "CPTR_EL2.TFP", where={**GUEST, "CPACR.cp10": 0})
     assert result.holds and result.paths == 1
     assert ", on the 1 path (1 state, profile default)" in render_property(result)
+
+
+def test_a_property_over_no_state_says_nothing_was_checked(spec):
+    """--where fixing a state no processor can be in (EL2 on a profile without EL2) leaves no
+    path: "holds ... on all 0 paths" read as a finding; it says nothing was left to check."""
+    result = check_independent(spec, "CheckFPAdvSIMDEnabled64()", "CPTR_EL3.TFP", profile="no-el2",
+                               where={"PSTATE.EL": "EL2"})
+    assert result.holds and result.paths == 0
+    text = render_property(result)
+    assert "on all 0 paths" not in text
+    assert "on no path: nothing was left to check (0 states, profile no-el2)" in text.splitlines()[0]
