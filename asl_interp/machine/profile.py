@@ -122,9 +122,10 @@ def _profile_path(name_or_path: str | Path, folder: Path, base: Path | None = No
         return path  # a folder or a device: reading it says so
     path = folder / f"{text}.toml"
     if not is_file(path):
+        names = profile_names(folder)
         raise ProfileError(
-            f"unknown profile '{text}'" + did_you_mean(text, profile_names(folder)),
-            notes=(f"bundled profiles: {', '.join(profile_names(folder))}",),
+            f"unknown profile '{text}'" + did_you_mean(text, names),
+            notes=(f"bundled profiles: {', '.join(names)}" if names else f"{folder} holds no profiles (*.toml)",),
         )
     return path
 

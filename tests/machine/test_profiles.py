@@ -367,3 +367,10 @@ def test_a_profile_may_drop_an_inherited_state_default(tmp_path):
     bad.write_text('description = "x"\nextends = "default"\ndrop_state = ["CPTR_EL3.EX"]\n', encoding="utf-8")
     with pytest.raises(ProfileError, match=r"drop_state names 'CPTR_EL3.EX'.*did you mean 'CPTR_EL3.EZ'"):
         load(str(bad))
+
+
+def test_an_unknown_profile_in_a_folder_without_profiles_says_so(tmp_path):
+    """The note listed "bundled profiles: " and nothing after it."""
+    with pytest.raises(ProfileError) as caught:
+        load_profile("default", tmp_path)
+    assert caught.value.notes == (f"{tmp_path} holds no profiles (*.toml)",)
