@@ -814,6 +814,13 @@ def render_registers(model: MachineModel, name: str | None = None) -> str:
                 out.append(f"{'':<{width}}    {fields}")
         return "\n".join(_wrap_fields(out))
     reg = model.registers.get(name)
+    array = model.register_model.arrays.get(name)
+    if reg is None and array is not None:
+        raise UsageError(f"{name} is an array of registers {name}[{array[0]}] to {name}[{array[1]}]: ask for one, "
+                         f"e.g. {name}[{array[0]}]")
+    owner, dot, field = name.partition(".")
+    if reg is None and dot and owner in model.registers and field in model.registers[owner].fields:
+        raise UsageError(f"{name} is a field of {owner}: `asl-interp registers {owner}` shows it")
     if reg is None:
         raise UsageError(f"unknown register '{name}'" + did_you_mean(name, model.registers),
                          notes=("note: `asl-interp registers` lists every register the model knows",))

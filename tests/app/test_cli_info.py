@@ -122,6 +122,14 @@ def test_unknown_register_suggests(capsys):
     assert rc == 2 and "did you mean 'HCR_EL2'?" in err
 
 
+def test_registers_of_an_array_and_of_a_field_name_say_what_to_ask(capsys):
+    """``registers _R`` suggested '_FFR'; ``registers FPEXC.EN`` suggested 'FPEXC' among others."""
+    rc, _, err = cli(capsys, "registers", "_R")
+    assert rc == 2 and err.splitlines()[0] == "error: _R is an array of registers _R[0] to _R[30]: ask for one, e.g. _R[0]"
+    rc, _, err = cli(capsys, "registers", "FPEXC.EN")
+    assert rc == 2 and err.splitlines()[0] == "error: FPEXC.EN is a field of FPEXC: `asl-interp registers FPEXC` shows it"
+
+
 def test_registers_of_a_spec_folder_and_an_unknown_spec(capsys):
     rc, out, _ = cli(capsys, "registers", "--spec", str(SOURCES / "armv8.6"), "PSTATE")
     assert rc == 0 and out.startswith("PSTATE: ")
