@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 import textwrap
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -46,6 +46,7 @@ from ..machine.state import (
     key_register,
     load_state_file,
     locate_key,
+    resolve_state,
     whole_register_refused,
 )
 from ..machine.syndrome import describe as describe_syndrome
@@ -319,10 +320,43 @@ def load_state_option(spec: Any, path: str) -> StateFile:
     an unreadable or malformed file, or an unknown name in it, is a UsageError."""
     with _as_usage("--state: "):
         state_file = load_state_file(path)
-    for key, _value in flatten_state(state_file.registers):
-        if STATE_KEY.match(key):  # keys that are not plain names are left to the machine layer
-            check_state_name(spec.model, key, state_file.path)
+    # A .json file's mistakes are shown at their key's line and column (README), as a sweep
+    # line's are: its values are checked here too, each alone (two names for the same bits
+    # are compared when the machine applies the state).
+    at = _json_key_spans(state_file.path) if state_file.path.lower().endswith(".json") else None
+    for key, value in flatten_state(state_file.registers):
+        try:
+            if STATE_KEY.match(key):  # keys that are not plain names are left to the machine layer
+                check_state_name(spec.model, key, state_file.path)
+            if at is not None:
+                with _as_usage():  # the span names the file
+                    resolve_state({key: value}, spec.model, spec.constants, written=True)
+        except UsageError as err:
+            if at is None:
+                raise
+            raise UsageError(err.message, at(key), err.notes) from None
     return state_file
+
+
+def _json_key_spans(path: str) -> Callable[[str], Span]:
+    """Where each key of the JSON state file ``path`` stands: a function of a (flattened) key,
+    ``PSTATE.EL`` also found as ``"EL"`` inside a ``"PSTATE"`` object; the file's start when
+    it cannot be found."""
+    import json
+
+    from ..syntax.source import read_text
+
+    text = read_text(path, "the state file")
+
+    def at(key: str) -> Span:
+        for name in dict.fromkeys((key, key.rpartition(".")[2])):
+            m = re.search(re.escape(json.dumps(name)) + r"\s*:", text)
+            if m:
+                line = text.count("\n", 0, m.start()) + 1
+                col = m.start() - (text.rfind("\n", 0, m.start()) + 1) + 1
+                return Span(path, line, col, line, col + len(json.dumps(name)))
+        return Span(path, 1, 1)
+    return at
 
 
 def _defined_functions(spec: Any) -> set[str]:

@@ -676,6 +676,17 @@ def test_a_json_state_file_is_a_sweep_line_s_object(capsys, tmp_path):
     path.write_text('{"HCR_EL2.TEG": 1}\n')
     rc, out, err = run(capsys, "--state", str(path), "CheckVFPEnabled(TRUE)")
     assert (rc, out) == (2, "") and str(path) in err and "did you mean 'TGE'" in err
+    # an unknown name or a bad value, at its key's line and column (they had neither)
+    assert err.startswith(f"{path}:1:2: error: unknown field 'TEG' of HCR_EL2"), err
+    path = tmp_path / "unknown.json"  # a new name: the renderer keeps the lines of a file it showed
+    path.write_text('{\n  "PSTATE.EL": "EL1",\n  "FOO": 1\n}\n')
+    rc, out, err = run(capsys, "--state", str(path), "CheckVFPEnabled(TRUE)")
+    assert (rc, out) == (2, "") and err.startswith(f"{path}:3:3: error: unknown register 'FOO'"), err
+    assert '      "FOO": 1\n      ^^^^^\n' in err
+    path = tmp_path / "value.json"
+    path.write_text('{\n  "SCR_EL3.NS": 1,\n  "PSTATE": {"EL": "EL9"}\n}\n')
+    rc, out, err = run(capsys, "--state", str(path), "CheckVFPEnabled(TRUE)")
+    assert (rc, out) == (2, "") and err.startswith(f"{path}:3:14: error: PSTATE.EL: 'EL9' is not a value"), err
 
 
 def test_one_branch_is_counted_in_the_singular(capsys):
