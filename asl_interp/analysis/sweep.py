@@ -43,6 +43,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import os
 import sys
 import zlib
 from collections import Counter
@@ -87,7 +88,8 @@ def read_lines(stream: BinaryIO, source: str) -> Iterator[str | ASLError]:
             raw = stream.readline(limit + 1)
         except (OSError, EOFError, zlib.error, *_codec_errors()) as err:  # a compressed input, corrupt or cut
             # short
-            yield UsageError(f"cannot read {display_path(source)} after line {number}: {_read_reason(err)}",
+            where = f"after line {number}" if number else "at its start"
+            yield UsageError(f"cannot read {display_path(source)} {where}: {_read_reason(err, source, number)}",
                              Span(source, number + 1, 1))
             return
         if not raw:
@@ -117,10 +119,18 @@ def _codec_errors() -> tuple[type[Exception], ...]:
     return (lzma.LZMAError,) if lzma is not None else ()
 
 
-def _read_reason(err: Exception) -> str:
+#: What a compressed input's name ending says it holds (see read_lines' messages).
+_PACKED = {".gz": "gzip", ".bz2": "bzip2", ".xz": "xz"}
+
+
+def _read_reason(err: Exception, source: str, number: int) -> str:
     if isinstance(err, EOFError):
         return "the compressed data ends early (a truncated file)"
-    return getattr(err, "strerror", None) or str(err) or type(err).__name__
+    words = getattr(err, "strerror", None) or str(err) or type(err).__name__
+    kind = _PACKED.get(os.path.splitext(source)[1])
+    if kind is not None and not number:  # refused at once: not data of that kind at all
+        return f"it is not {kind} data, though its name ends in {os.path.splitext(source)[1]} ({words})"
+    return words
 
 
 class LineRunner:
