@@ -75,7 +75,8 @@ class _Held:
 
     profile: Profile
     decider: Any
-    call: str = ""
+    #: the key Spec.decider keeps its decider under (_decider_key)
+    key: tuple = ()
     #: seconds spent running the text for it; whether run() has asked for the decider
     spent: float = 0.0
     asked: bool = False
@@ -196,7 +197,8 @@ class Spec:
         if got is None or got.profile is not prof:  # (the profile object is kept, so its id stays its own)
             if len(self._held) > 1000:
                 self._held.clear()
-            got = self._held[(call, id(prof))] = _Held(prof, self._deciders.get(_decider_key(call, prof)), call)
+            key = _decider_key(call, prof)
+            got = self._held[(call, id(prof))] = _Held(prof, self._deciders.get(key), key)
         return got
 
     def run_on(self, machine: Machine, call: str) -> Outcome:
@@ -248,7 +250,7 @@ class Spec:
             got = self._deciders[key] = build_decider(self, call, prof, max_paths=limit, progress=progress,
                                                       jobs=jobs)
             for held in self._held.values():  # run() answers through it from now on
-                if held.decider is None and _decider_key(held.call, held.profile) == key:
+                if held.decider is None and held.key == key:
                     held.decider = got
         else:  # the tree does not depend on the limit: the one held, if it fits this one
             check_paths(got.paths, got.call, got.profile, limit)
