@@ -9,7 +9,10 @@ evaluator runs, the time per run, and the ratio of the exploration's time to one
 instrumented run of the same call (every field reading zero) measured in the same process:
 how many runs' worth of time an exploration costs. Then the worst case per profile, also
 explored with ``jobs=2`` (what the command line does by default on a 2-core machine: its
-wall time, and the speed-up over one process; the table must be the same).
+wall time, and the speed-up over one process; the table must be the same), and how much of
+it is the text after exception entry: its runs and CPU time against the same exploration
+stopped at the entry routine's call (``stop_at_entry``), and the leaves per prefix that
+reaches the call (each such prefix is run again for every path through the entry text).
 
     python benchmarks/explore.py                   # every version and profile, one exploration each
     python benchmarks/explore.py --spec armv8.6    # one version
@@ -71,6 +74,24 @@ def _one_run(spec, call: str, profile: str) -> None:
 def _figures(result) -> tuple:
     """What must not change between two explorations of the same call."""
     return (result.paths, result.states, result.runs, tuple(sorted(result.left_out.items())))
+
+
+def _entry_share(spec, version: str, profile: str, call: str, whole, cpu_ms: float) -> list:
+    """How much of an exploration is the text after exception entry, as a row: its runs against
+    those of the same exploration stopped at the call of the entry routine (each run's prefix,
+    up to that call, once), the prefixes that reach the call, the leaves ending in an
+    exception and how many there are per such prefix (each prefix is run again for every
+    path through the entry text: runs ~ prefixes x entry paths), and the two CPU times.
+    A version whose text stops at exception entry by itself (armarm-2025) has one leaf per
+    prefix."""
+    c0 = time.process_time()
+    to_entry = explore(spec, call, profile=profile, stop_at_entry=True)
+    cpu_to_entry = (time.process_time() - c0) * 1000
+    prefixes = sum(1 for leaf in to_entry.leaves if leaf.outcome.kind == "exception")
+    entered = sum(1 for leaf in whole.leaves if leaf.outcome.kind == "exception")
+    return [version, profile, call, whole.runs, to_entry.runs, whole.runs / to_entry.runs if to_entry.runs else 0.0,
+            prefixes, entered, entered / prefixes if prefixes else 0.0, cpu_ms, cpu_to_entry,
+            cpu_ms / cpu_to_entry if cpu_to_entry else 0.0]
 
 
 #: The child process of ``--against``: explores one call with the checkout on sys.path[0]
@@ -169,7 +190,7 @@ def main() -> None:
             worst[key] = r
     # what the command line gives by default on this machine (--jobs: the number of cores, 2
     # here), for the slowest entry point of each profile: the same table, in less wall time?
-    worst_rows = []
+    worst_rows, entry_rows = [], []
     for (version, profile), r in worst.items():
         spec, call = load_spec(version), r[0]
         found: set[tuple] = set()
@@ -180,13 +201,20 @@ def main() -> None:
             return result
 
         two, _ = median_time(parallel, n)
-        alone = _figures(explore(spec, call, profile=profile))
+        whole = explore(spec, call, profile=profile)
+        alone = _figures(whole)
         if found != {alone}:
             fail(f"{call} on {version} {profile}: --jobs 2 finds {found}, --jobs 1 {alone}")
         worst_rows.append([version, profile, call, r[8], r[9], r[7], two * 1000, r[8] / (two * 1000)])
+        entry_rows.append(_entry_share(spec, version, profile, call, whole, r[9]))
     print()
     print(table("explore: the slowest entry point per profile (--jobs 2: this process and one worker, wall time)",
                 ["spec", "profile", "call", "ms", "cpu ms", "runs", "--jobs 2 ms", "speed-up"], worst_rows))
+    print()
+    print(table("explore: the runs after exception entry (the slowest entry point per profile; 'to entry': the "
+                "same exploration stopped at the entry routine's call, stop_at_entry, as diff explores)",
+                ["spec", "profile", "call", "runs", "runs to entry", "x runs", "prefixes at entry", "entry leaves",
+                 "leaves / prefix", "cpu ms", "cpu ms to entry", "x cpu"], entry_rows))
     if timed_rows:
         slowest = max(timed_rows, key=lambda r: r[8])
         print(f"\nslowest: {slowest[0]} on {slowest[1]} {slowest[2]}: {slowest[8]:.0f} ms "

@@ -28,7 +28,7 @@ EXPECTED = {
                "fast form, Machine", "instrumented form, Machine", "Spec.run", "run, by outcome", "takes an exception"],
     "loop.py": ["loop, in-process", "direct storage", "loop, whole process"],
     "parse.py": [],
-    "explore.py": [],
+    "explore.py": ["the slowest entry point per profile", "the runs after exception entry", "leaves / prefix"],
     "diff.py": ["explore on both versions", "2025 / 8.6", "diff armv8.6 -> armarm-2025", "slowest diff",
                 "--jobs 2 against --jobs 1", "speed-up", "all in workers"],
     "decider.py": ["decider build with the defaults", "most paths:", "slowest build:", "from cache ms"],
