@@ -26,7 +26,6 @@ below; the work itself lives in the phase modules.
 
 from __future__ import annotations
 
-import argparse
 import functools
 import os
 import sys
@@ -34,8 +33,11 @@ import sys
 from ..lib.collector import freeze_for_good, frozen
 from ..errors import ASLAssertionError, ASLError, plural
 
+# argparse (and the gettext, locale and re it imports) is imported where a parser is built: a
+# plain warm `eval` does not build one (see _plain_eval)
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # annotations only: a short command starts without importing typing
+    import argparse
     from collections.abc import Callable, Sequence
     from typing import Any, BinaryIO
 
@@ -67,35 +69,43 @@ _EXITS = {
 _EXITS_TAIL = {70: "a bug in asl-interp (one line; ASL_INTERP_DEBUG=1 shows the traceback)", 130: "interrupted"}
 
 
-class _Parser(argparse.ArgumentParser):
-    """argparse that reports usage errors with our wording and exit status 2, and makes its
-    epilog (``epilog_of``, a function) only when the help is shown."""
+@functools.cache
+def _parser_class() -> type[argparse.ArgumentParser]:
+    """The ArgumentParser class of every parser built here, made on first need (argparse is
+    imported then)."""
+    import argparse
 
-    epilog_of: Callable[[], str] | None = None
-    showing = False
+    class _Parser(argparse.ArgumentParser):
+        """argparse that reports usage errors with our wording and exit status 2, and makes its
+        epilog (``epilog_of``, a function) only when the help is shown."""
 
-    def format_help(self) -> str:
-        if self.epilog_of is not None:
-            self.epilog, self.epilog_of = self.epilog_of(), None
-        self.showing = True
-        return super().format_help()
+        epilog_of: Callable[[], str] | None = None
+        showing = False
 
-    def format_usage(self) -> str:
-        self.showing = True
-        return super().format_usage()
+        def format_help(self) -> str:
+            if self.epilog_of is not None:
+                self.epilog, self.epilog_of = self.epilog_of(), None
+            self.showing = True
+            return super().format_help()
 
-    def _get_formatter(self) -> argparse.HelpFormatter:
-        # argparse makes a formatter for each argument added, only to check its metavar, and
-        # a formatter asks the terminal's width through shutil (which imports compression
-        # modules): a short command would start slower for text it never shows. The width
-        # is asked only when help or usage is shown.
-        if self.showing:
-            return super()._get_formatter()
-        return self.formatter_class(prog=self.prog, width=80)
+        def format_usage(self) -> str:
+            self.showing = True
+            return super().format_usage()
 
-    def error(self, message: str):  # type: ignore[override]
-        self.print_usage(sys.stderr)
-        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+        def _get_formatter(self) -> argparse.HelpFormatter:
+            # argparse makes a formatter for each argument added, only to check its metavar, and
+            # a formatter asks the terminal's width through shutil (which imports compression
+            # modules): a short command would start slower for text it never shows. The width
+            # is asked only when help or usage is shown.
+            if self.showing:
+                return super()._get_formatter()
+            return self.formatter_class(prog=self.prog, width=80)
+
+        def error(self, message: str):  # type: ignore[override]
+            self.print_usage(sys.stderr)
+            self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+
+    return _Parser
 
 
 class _Command:
@@ -170,6 +180,8 @@ def _epilog(example: str, exits: dict[int, str]) -> str:
 def _count(text: str) -> int:
     """An argparse type: a positive whole number in ASCII digits (no blanks, signs, '_' or
     other scripts' digits, which Python's int() would take)."""
+    import argparse
+
     from ..lib.limits import positive_number
 
     try:
@@ -211,6 +223,7 @@ class _decider_limit:
 
 def _seconds(text: str) -> float:
     """An argparse type: a positive number of seconds (``5``, ``0.5``) in ASCII digits."""
+    import argparse
     import re
 
     if not re.fullmatch(r"[0-9]{1,6}(\.[0-9]{1,6})?", text, re.ASCII) or float(text) <= 0:
@@ -236,8 +249,11 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     """The top-level parser with one subparser per registered command (``only``: just that
     command's, which parses its command lines the same way: ``main`` builds only the one a
     command line names, and a short command starts sooner)."""
+    import argparse
+
     from .. import __version__
 
+    _Parser = _parser_class()
     parser = _Parser(
         prog="asl-interp",
         description="Run the Arm ARM's own ASL pseudocode against register state.",
@@ -274,6 +290,8 @@ def _unknown_arguments(parser: argparse.ArgumentParser, args: argparse.Namespace
     """Report words the command line's command does not take, as that command's usage error
     (its usage line, not the top-level one): the first unknown option with the nearest one
     the command has, else the first unexpected argument. Exits (status 2)."""
+    import argparse
+
     from ..errors import suggest
 
     command = parser
@@ -354,8 +372,52 @@ def _exit_now(rc: int) -> None:
     os._exit(rc)
 
 
-def _main(argv: Sequence[str] | None) -> int:
-    words = list(sys.argv[1:] if argv is None else argv)
+class _Args:
+    """A parsed command line, as :func:`_plain_eval` gives it: its options as attributes, as
+    on the ``argparse.Namespace`` the full parser gives (``vars()`` of both compare equal)."""
+
+    def __init__(self, **options: Any):
+        self.__dict__.update(options)
+
+
+def _plain_eval(words: list[str]) -> _Args | None:
+    """The options of a plain ``eval CODE`` command line (``--source FILE|DIR``, repeatable,
+    before or after CODE, also as ``--source=FILE|DIR``), as the full parser gives them, without
+    building it: argparse, with the gettext, locale and re it imports and the expressions it
+    compiles, is a good part of a warm eval's start. None for any other command line (any
+    other option or word starting with '-', an abbreviated option, ``--help``, a second CODE
+    or none): the full parser takes it, so that its errors and help stay its own."""
+    if len(words) < 2 or words[0] != "eval":
+        return None
+    code = None
+    sources = []
+    rest = iter(words[1:])
+    for word in rest:
+        if word == "--source":
+            word = next(rest, "-")  # missing: the full parser's error
+            if word.startswith("-"):
+                return None
+            sources.append(word)
+        elif word.startswith("--source="):
+            value = word[len("--source="):]
+            if not value or value.startswith("-"):
+                return None
+            sources.append(value)
+        elif word.startswith("-") or code is not None:
+            return None
+        else:
+            code = word
+    if code is None:
+        return None
+    # eval's options (_add_eval) and every command's (_common_options) at their defaults: a
+    # test keeps them equal to what the full parser gives
+    return _Args(command="eval", code=code, source=sources, spec=None, profile=None, state=None, sets=[],
+                 unset=None, no_cache=False, limits=[], max_steps=None)
+
+
+def _parse(words: list[str]) -> argparse.Namespace | int:
+    """``words`` parsed by the full parser: the options, or the exit status when there is
+    nothing to run (``--help``, ``--version``, a usage error argparse reported, no command)."""
     parser = build_parser(words[0] if words and words[0] in _COMMANDS else None)
     try:
         args, extra = parser.parse_known_args(words)
@@ -366,6 +428,16 @@ def _main(argv: Sequence[str] | None) -> int:
     if not args.command:
         parser.print_help(sys.stderr)
         return EXIT_USAGE
+    return args
+
+
+def _main(argv: Sequence[str] | None) -> int:
+    words = list(sys.argv[1:] if argv is None else argv)
+    args = _plain_eval(words)
+    if args is None:
+        args = _parse(words)
+        if isinstance(args, int):
+            return args
     args.argv = words
     run = _COMMANDS[args.command].run
     assert run is not None
@@ -579,6 +651,8 @@ def _add_html(p: argparse.ArgumentParser) -> None:
 
 def _html_file(text: str) -> str:
     """``--html``'s FILE: any name but an empty one (which wrote nothing and said nothing)."""
+    import argparse
+
     if not text:
         raise argparse.ArgumentTypeError("give a file name, e.g. --html out.html")
     return text
@@ -1062,6 +1136,8 @@ def _hint_machine_state(err: ASLError, model: object) -> ASLError:
 
 def _explore_common(p: argparse.ArgumentParser, *, state: bool = True) -> None:
     """Options shared by explore, check-property and crosscheck."""
+    import argparse
+
     # nargs="?": `--vary-profile CALL` must not swallow the CALL (see _call_after_vary)
     p.add_argument("call", metavar="CALL", nargs="?", help="an ASL call, e.g. 'CheckVFPEnabled(TRUE)'")
     _add_spec(p)

@@ -149,3 +149,81 @@ def test_exit_now_without_stdout(monkeypatch):
     monkeypatch.setattr(os, "_exit", ended.append)
     cli._exit_now(0)
     assert ended == [0]
+
+
+@pytest.mark.parametrize("words", [
+    ["eval", "UInt('1010') + 3"],
+    ["eval", "Count(3)", "--source", "lib"],
+    ["eval", "--source", "lib", "Count(3)"],
+    ["eval", "Count(3)", "--source", "a.asl", "--source=b", "--source", ""],
+    ["eval", "x = 3; y = x + 1;"],
+    ["eval", ""],
+    ["eval", " -1"],
+    ["eval", "eval"],
+])
+def test_a_plain_eval_is_parsed_as_the_full_parser_parses_it(words):
+    """``eval CODE [--source X]...`` skips argparse (a good part of a warm start): what it
+    gives is what the full parser gives, option for option. A new option of eval or of
+    every command makes this fail until _plain_eval gives its default too."""
+    plain = cli._plain_eval(words)
+    full = cli._parse(words)
+    assert plain is not None and not isinstance(full, int)
+    assert vars(plain) == vars(full)
+
+
+@pytest.mark.parametrize("words", [
+    ["eval"], ["eval", "--help"], ["eval", "-h"], ["eval", "1", "--help"], ["eval", "-1"], ["eval", "1", "2"],
+    ["eval", "1", "--source"], ["eval", "1", "--source", "--no-cache"], ["eval", "1", "--source="],
+    ["eval", "1", "--source=-x"], ["eval", "1", "--sour", "lib"], ["eval", "1", "--no-cache"],
+    ["eval", "1", "--max-steps", "5"], ["eval", "1", "--unset", "zero"], ["eval", "--", "1"], ["run", "F()"],
+    ["--version"], [],
+])
+def test_every_other_command_line_goes_to_the_full_parser(words, capsys):
+    """Options other than --source, help, abbreviations, misplaced words: the full parser
+    takes them, so that each error, usage line and help text is argparse's, as before."""
+    assert cli._plain_eval(words) is None
+    if words[:1] == ["eval"] and words[1:2] in (["1"], ["--"]) and "--source" in words[2:]:
+        code, out, err = run(capsys, *words[1:])
+        assert code == 2 and out == "" and err.startswith("usage: asl-interp eval")
+
+
+def test_the_help_of_eval_is_the_full_parsers(capsys):
+    assert cli.main(["eval", "--help"]) == 0
+    shown = capsys.readouterr().out
+    assert shown == cli.build_parser("eval")._subparsers._group_actions[0].choices["eval"].format_help()
+    assert "--source FILE|DIR" in shown and "--max-steps N" in shown and "exit status:" in shown
+
+
+def test_a_warm_console_eval_imports_neither_argparse_nor_re(tmp_path):
+    """The console route of a plain eval, warm: the same output as cold, and none of the
+    modules argparse brings (argparse, gettext, locale; re, with enum, which errors.py
+    defers too) are imported."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    from conftest import REPO
+
+    src = tmp_path / "lib.asl"
+    src.write_text("integer F(integer x)\n    assert x > 0;\n    return x + 1;\n")
+    probe = ("import sys\n"
+             "from asl_interp.app import cli\n"
+             "def done(rc):\n"
+             "    sys.stdout.flush()\n"
+             "    names = [n for n in ('argparse', 'gettext', 'locale', 're', 'enum') if n in sys.modules]\n"
+             "    print(__import__('json').dumps([rc, names]), file=sys.stderr)\n"
+             "cli._exit_now = done\n"
+             "sys.argv = ['asl-interp', *sys.argv[1:]]\n"
+             "sys.exit(cli.console())\n")
+    env = dict(os.environ, PYTHONPATH=str(REPO), ASL_INTERP_CACHE=str(tmp_path / "cache"))
+    said = []
+    for code in ("F(3)", "F(3)", "F(0)"):  # cold, warm, a run-time error
+        done = subprocess.run([sys.executable, "-c", probe, "eval", code, "--source", str(src)], capture_output=True,
+                              text=True, env=env, cwd=REPO, check=False, timeout=120)
+        *err, summary = done.stderr.splitlines()
+        said.append((done.stdout, err, *json.loads(summary)))
+    assert said[0][:3] == said[1][:3] == ("4\n", [], 0)
+    assert said[1][3] == []
+    out, err, rc, _modules = said[2]
+    assert (out, rc) == ("", 1) and "error: assertion failed: x > 0" in "\n".join(err)
