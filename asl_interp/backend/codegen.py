@@ -70,7 +70,7 @@ from .runtime import Generated, Sig, Snippet, TInfo
 __all__ = ["GENERATOR_VERSION", "Generated", "Generator", "Sig", "Snippet", "TInfo", "generate"]
 
 #: Bumped whenever the generated code's shape changes (part of the on-disk cache key).
-GENERATOR_VERSION = "codegen-11"
+GENERATOR_VERSION = "codegen-12"
 
 _counter = itertools.count()
 
@@ -207,6 +207,7 @@ class Generator:
         self.branches = branches
         self.lines_opt = lines
         self.views = views
+        self._storage_bits: dict[str, int] | None = None  # see storage_bits
         self.uses_lazy = False
         self.filename = filename or f"<asl-generated-{next(_counter)}>"
         self.ns: dict[str, Any] = {}
@@ -269,6 +270,23 @@ class Generator:
 
     def fname(self, info: FuncInfo) -> str:
         return self.names[id(info)]
+
+    def storage_bits(self, storage: str) -> int | None:
+        """Every bit a value of ``storage`` (direct storage: see ``views``) can have set: those
+        of its widest view (offset + width), or None when a view's width is not known (see
+        ``_FuncGen.wr``, which keeps a field write's other bits with it)."""
+        if self._storage_bits is None:
+            widths = self.p.register_model.registers
+            bits: dict[str, int] = {}
+            for reg, (st, off) in (self.views or {}).items():
+                width = getattr(widths.get(reg), "width", None)
+                if st in bits and bits[st] < 0 or width is None:
+                    bits[st] = -1  # not known
+                else:
+                    bits[st] = max(bits.get(st, 0), _mask(off + width))
+            self._storage_bits = bits
+        found = self._storage_bits.get(storage, -1)
+        return None if found < 0 else found
 
     def is_asl(self, f: FuncInfo | None) -> bool:
         return f is not None and id(f) in self.names
@@ -1384,10 +1402,17 @@ class _FuncGen(ast.Visitor):
             values = ow[4] + values
         start = len(self.out)
         joined = " | ".join(values)
+        # the bits kept: ~m while it is a one-digit integer (-2**30 < ~m), which Python ANDs
+        # at once; beyond, the storage's bits less the field's (the same bits of a value
+        # within its storage): a negative integer of several digits is first turned into its
+        # two's complement, a new integer at every write
+        keep = ~m
+        if keep <= -(1 << 30) and (every := self.g.storage_bits(storage)) is not None:
+            keep = every & ~m
         # a register with no value yet (kept out of a strict MemoryWorld's storage) takes
         # the bits written, the others zero, as MemoryWorld.write_bits does
         self.emit(lv, "try:")
-        self.emit(lv + 1, f"R[{storage!r}] = (R[{storage!r}] & {~m}) | {joined}")
+        self.emit(lv + 1, f"R[{storage!r}] = (R[{storage!r}] & {keep}) | {joined}")
         self.emit(lv, "except KeyError:")
         self.emit(lv + 1, f"R[{storage!r}] = {joined}")
         self.open_write = (start, storage, lv, m, values) if self.write_stmt else None

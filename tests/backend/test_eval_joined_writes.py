@@ -3,10 +3,16 @@
 - Consecutive writes of fields of one register are joined into one read-modify-write when
   the later values can neither fail nor observe anything: the value (or error) and the
   register values left in the World, even after an error, are those of the World-call form.
+- A write keeps the register's other bits with a one-digit mask (``& -1025``), or, where that
+  complement would be a negative integer of several digits (fields above bit 29), with the
+  register's bits less the field's (``& 18446744054...``): the same bits, without the
+  two's-complement integer Python makes for a negative operand at every write.
 - A product over the ``int-bits`` limit is the same error, at the same place, in every form.
 """
 
 from __future__ import annotations
+
+import re
 
 import pytest
 
@@ -112,6 +118,18 @@ def test_only_writes_whose_values_cannot_fail_or_observe_are_joined(forms):
     assert _writes(direct, "Overlapping", "CPTR_EL2") == 2  # the same bits (aliases): the later write wins
     assert _writes(direct, "Unbound", "HCR_EL2") == 2  # z may be unassigned
     assert _writes(direct, "CallsBetween", "HCR_EL2") == 2  # a call between
+
+
+def test_a_write_keeps_the_other_bits_with_a_one_digit_or_a_non_negative_mask(forms):
+    """(The registers each form leaves, with every bit set before, are compared above.)"""
+    _world_calls, direct = forms
+    source = direct.module().generated.source
+    high = ((1 << 64) - 1) & ~((1 << 34) | (1 << 31) | (1 << 27))
+    assert f"R['HCR_EL2'] = (R['HCR_EL2'] & {high}) |" in source
+    assert "R['CPTR_EL2'] = (R['CPTR_EL2'] & -1025) |" in source
+    assert "R['HCR_EL2'] = (R['HCR_EL2'] & -134217729) |" in source  # TGE alone: bit 27
+    kept = [int(k) for k in re.findall(r"R\['\w+'\] = \(R\['\w+'\] & (-?\d+)\)", source)]
+    assert len(kept) > 5 and all(k > -(1 << 30) for k in kept)
 
 
 def test_a_product_over_the_int_bits_limit_is_the_same_error_in_every_form(forms):
