@@ -13,18 +13,24 @@ same loop (``loop_baseline.py``: plain functions over a dict of fields), measure
   (cold); ratios: wall time and CPU time / the baseline's. The forms take turns, one process
   each, so that a change in the machine's load falls on all of them.
 
+``--instructions`` also counts, under valgrind (callgrind), the instructions one fresh process
+of the baseline script and of the warm ``eval`` executes, and those of their start-up alone
+(``Bench(0, 0)``: no iteration), with ``PYTHONHASHSEED=0`` for every form: a figure that,
+unlike time on a shared machine, does not move from one run to the next.
+
 Its four registers are declared the project's way in ``registers-fpcheck-loop.toml``. Every
 form must return 131321050128 (for ``Bench(100, 1000)``), or the script fails. Figures of other
 ASL implementations are printed only as context, with their date (from the shared README),
 never divided into ours: they were measured on another day, under another load.
 
-    python benchmarks/loop.py [--quick] [--repeat R]
+    python benchmarks/loop.py [--quick] [--repeat R] [--instructions]
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import resource
 import shutil
 import subprocess
@@ -62,12 +68,24 @@ def child(mode: str, outer: int, inner: int) -> None:
     print(json.dumps({"result": result, "load": t1 - t0, "run": t2 - t1}))
 
 
-def whole_process(argv: list[str], cache_env: str) -> tuple[float, float, str]:
-    """Wall and CPU time (user + system) of one fresh process running ``argv`` (with the
-    on-disk cache at ``cache_env``, or "off"), and its last line of output. Python may write
-    its bytecode caches, as in any installation (``PYTHONDONTWRITEBYTECODE`` is dropped)."""
+def process_env(cache_env: str) -> dict[str, str]:
+    """The environment of every fresh process: the on-disk cache at ``cache_env`` (or "off"),
+    this checkout first on the path; Python may write its bytecode caches, as in any
+    installation (``PYTHONDONTWRITEBYTECODE`` is dropped)."""
     env = dict(os.environ, ASL_INTERP_CACHE=cache_env, PYTHONPATH=str(ROOT))
     env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
+
+
+def result_of(last: str) -> int:
+    """The value a form printed last: eval's number, or the child's JSON."""
+    return json.loads(last)["result"] if last.startswith("{") else int(last)
+
+
+def whole_process(argv: list[str], cache_env: str) -> tuple[float, float, str]:
+    """Wall and CPU time (user + system) of one fresh process running ``argv`` (see
+    :func:`process_env`), and its last line of output."""
+    env = process_env(cache_env)
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     done = subprocess.run(argv, capture_output=True, text=True, env=env, check=False)
@@ -77,6 +95,18 @@ def whole_process(argv: list[str], cache_env: str) -> tuple[float, float, str]:
         fail(f"{' '.join(argv[:4])} ... failed:\n{done.stderr}")
     cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
     return wall, cpu, done.stdout.strip().splitlines()[-1]
+
+
+def instructions(argv: list[str], cache_env: str) -> tuple[int, str]:
+    """The instructions one fresh process running ``argv`` executes (valgrind's callgrind,
+    ``PYTHONHASHSEED=0``), and its last line of output."""
+    env = dict(process_env(cache_env), PYTHONHASHSEED="0")
+    done = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", *argv],
+                          capture_output=True, text=True, env=env, check=False)
+    counted = re.search(r"Collected : (\d+)", done.stderr)
+    if done.returncode != 0 or counted is None:
+        fail(f"valgrind {' '.join(argv[:4])} ... failed:\n{done.stderr[-2000:]}")
+    return int(counted.group(1)), done.stdout.strip().splitlines()[-1]
 
 
 def command_line(python: str) -> list[str]:
@@ -90,6 +120,8 @@ def main(argv: list[str] | None = None) -> int:
     p = parser("The shared loop workload, in-process and whole-process, against a hand-written Python loop.")
     p.add_argument("--child", choices=["codegen"], help=argparse_hidden())
     p.add_argument("--size", default=None, help=argparse_hidden())
+    p.add_argument("--instructions", action="store_true",
+                   help="also count each warm whole-process form's instructions under valgrind (callgrind)")
     args = p.parse_args(argv)
     if args.child:
         outer, inner = (int(x) for x in args.size.split(","))
@@ -98,6 +130,8 @@ def main(argv: list[str] | None = None) -> int:
     if not WORKLOAD.is_file():
         print(f"loop: skipped: the shared workload {WORKLOAD} is not beside this checkout (../shared is absent)")
         return 0
+    if args.instructions and shutil.which("valgrind") is None:
+        fail("--instructions counts under valgrind, which is not installed")
     outer, inner = (3, 1000) if args.quick else (100, 1000)
     iterations = outer * inner
     rep = repeats(args, full=5, quick=1)
@@ -165,7 +199,7 @@ def main(argv: list[str] | None = None) -> int:
         for _ in range(rep):
             for label, cmd, env in runs:
                 wall, cpu, last = whole_process(cmd, env)
-                result = json.loads(last)["result"] if last.startswith("{") else int(last)
+                result = result_of(last)
                 if result != want:
                     fail(f"{label}: Bench({outer}, {inner}) = {result}, expected {want}")
                 times[label][0].append(wall)
@@ -176,16 +210,48 @@ def main(argv: list[str] | None = None) -> int:
             wall, cpu = sorted(walls)[len(walls) // 2], sorted(cpus)[len(cpus) // 2]
             base = base or (wall, cpu)
             prows.append([label, iterations / wall, 1000 * wall, wall / base[0], 1000 * cpu, cpu / base[1]])
+        if args.instructions:
+            counted = count_instructions(python, eval_cli, call, cache, outer, inner, want)
     shown = "its installed asl-interp script" if launcher[-1] != "asl_interp" else "python -m asl_interp"
     print(table(f"loop, whole process ({python.split('/')[-1]} start-up included; eval run by {shown}), "
                 f"median of {rep}",
                 ["form", "iterations/s", "wall ms", "x baseline wall", "cpu ms", "x baseline cpu"], prows))
+    if args.instructions:
+        print()
+        print(table(f"loop, instructions of one whole process (valgrind callgrind, PYTHONHASHSEED=0; eval run by {shown})",
+                    ["form", "M instructions", "x baseline's"], counted))
     date, peers = CONTEXT
     print(f"context, not measured here ({date}, ../shared/bench/README.md, whole process): "
           + ", ".join(f"{name} {rate} iterations/s" for name, rate in peers))
     if args.quick:
         print("(--quick: 3,000 iterations, so start-up dominates the whole-process rates)")
     return 0
+
+
+def count_instructions(python: str, eval_cli: list[str], call: str, cache: str, outer: int, inner: int,
+                       want: int) -> list[list]:
+    """Rows of the instruction table: the baseline script and the warm eval of ``call``, then
+    the start-up of each (no iteration: ``Bench(0, 0)``, warmed first), each over the
+    baseline's figure of its kind."""
+    empty = [*eval_cli[:-3], "Bench(0,0)", *eval_cli[-2:]]
+    whole_process(empty, cache)  # its snippet into the cache: warm, like the call's
+    forms = [
+        ("hand-written Python (baseline)", [python, str(BENCH_DIR / "loop_baseline.py"), str(outer), str(inner)],
+         "off", want),
+        (f"asl-interp eval '{call}' --source DIR, warm", eval_cli, cache, want),
+        ("start-up: the baseline script, no iteration", [python, str(BENCH_DIR / "loop_baseline.py"), "0", "0"],
+         "off", 0),
+        ("start-up: asl-interp eval 'Bench(0,0)' --source DIR, warm", empty, cache, 0),
+    ]
+    rows = []
+    base = None
+    for k, (label, argv, env, expected) in enumerate(forms):
+        count, last = instructions(argv, env)
+        if result_of(last) != expected:
+            fail(f"{label}: printed {last}, expected {expected}")
+        base = count if k % 2 == 0 else base
+        rows.append([label, count / 1e6, count / base])
+    return rows
 
 
 def argparse_hidden():

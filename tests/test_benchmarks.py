@@ -65,6 +65,24 @@ def test_benchmark_quick_mode(name: str, tmp_path: Path):
         assert "---" in done.stdout  # our tables have a rule under the header
 
 
+def test_loop_counts_instructions_under_valgrind(tmp_path: Path):
+    """``loop.py --instructions``: the forms' instruction counts, each checked for its answer."""
+    import shutil
+
+    if not SHARED_BENCH.is_file():
+        pytest.skip("../shared/bench/fpcheck_loop.asl is not beside this checkout")
+    if shutil.which("valgrind") is None:
+        pytest.skip("valgrind is not installed (loop.py --instructions needs it)")
+    env = dict(os.environ, ASL_INTERP_CACHE=str(tmp_path / "cache"), PYTHONPATH=str(REPO))
+    done = subprocess.run([sys.executable, str(BENCH / "loop.py"), "--quick", "--instructions"], capture_output=True,
+                          text=True, env=env, cwd=REPO, timeout=300, check=False)
+    assert done.returncode == 0, done.stderr
+    table = done.stdout.split("loop, instructions of one whole process")[1]
+    for form in ("hand-written Python (baseline)", "asl-interp eval 'Bench(3,1000)' --source DIR, warm",
+                 "start-up: the baseline script, no iteration", "start-up: asl-interp eval 'Bench(0,0)'"):
+        assert form in table
+
+
 def test_our_three_benchmarks_exist():
     assert {"load.py", "run.py", "loop.py"} <= set(_scripts())
 
