@@ -667,6 +667,23 @@ def _wrote_html(path: str, page: str) -> None:
 
 @_add_run
 def _cmd_run(args: argparse.Namespace) -> int:
+    if not args.json:
+        return _run(args, {})
+    from .report import run_error_json
+
+    known: dict[str, Any] = {}
+    try:
+        return _run(args, known)
+    except ASLError as err:
+        # A script reading stdout gets an object whatever happened (sweep --json's error shape);
+        # the error is still rendered on stderr and gives the exit status, as without --json.
+        write_json(run_error_json(err, call=args.call, spec=known.get("spec", args.spec),
+                                  profile=known.get("profile", args.profile)))
+        raise
+
+
+def _run(args: argparse.Namespace, known: dict[str, Any]) -> int:
+    """``run``'s work; ``known`` gets the spec's and the profile's names once they are known."""
     from .api import load_spec
     from .report import prepare_run, render_run, run_json
 
@@ -675,9 +692,11 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
         check_target(args.html)
     spec = load_spec(args.spec)
+    known["spec"] = spec.name
     # The page marks every executed line, so --html runs traced (the text stays as without --trace).
     prepared = prepare_run(spec, args.call, profile=args.profile, state=args.state, sets=args.sets,
                            unset=args.unset, trace=args.trace or bool(args.html))
+    known["profile"] = prepared.profile.name
     try:
         outcome = spec.run_on(prepared.machine, args.call)
     except ASLAssertionError as err:

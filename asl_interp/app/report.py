@@ -769,6 +769,14 @@ def run_json(spec: Any, out: Outcome, *, call: str, profile: Profile, trace: boo
     return result
 
 
+def run_error_json(err: ASLError, *, call: str, spec: str, profile: str | None) -> dict[str, Any]:
+    """``run --json``'s object when the run fails: ``call``, ``spec``, ``profile`` (the names
+    as far as they were known: ``profile`` is the ``--profile`` given, or None, when the
+    failure came while setting up the run: a bad option, state file or profile), ``error`` (the message as stderr shows it, its
+    file:line:col first) and ``phase``, as a ``sweep --json`` error line gives them."""
+    return {"call": call, "spec": spec, "profile": profile, "error": err.render(), "phase": err.phase}
+
+
 # ======================================================================================
 # profiles, registers
 # ======================================================================================

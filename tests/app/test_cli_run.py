@@ -700,3 +700,24 @@ def test_one_branch_is_counted_in_the_singular(capsys):
     assert "Decided branches (the 1, on 1 line):" in out
     assert main(["run", "ConditionHolds('1110')", "--trace"]) == 0
     assert "Decided branches (all 10, on 9 lines):" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("argv, status, phase, where", [
+    (["CheckVFPEnabled(1)"], 2, "static", "<call>:1:17:"),
+    (["--set", "PSTATE.EL=9", "CheckVFPEnabled(TRUE)"], 2, "usage", "--set PSTATE.EL=9"),
+    (["CheckVFPEnabled(TRUE)"], 1, "state", "aarch32/exceptions/traps.asl:13:8:"),
+    (["--state", str(EXAMPLE), "--set", "HCR_EL2.TGE=1", "CheckAdvSIMDEnabled()"], 1, "runtime",
+     "no PE can be in this state"),
+])
+def test_json_failure_is_a_json_error_object(capsys, argv, status, phase, where):
+    """A failing ``run --json`` still prints one JSON object on stdout, sweep --json's error
+    shape (``error``: the message as stderr shows it, with its file:line:col; ``phase``) with
+    the call, spec and profile (None when setting up the run failed); the exit status
+    is that of the text form."""
+    rc, out, err = run(capsys, *argv, "--json")
+    data = json.loads(out)
+    assert rc == status and data["phase"] == phase and where in data["error"]
+    assert data["error"] == err.rstrip("\n") and data["call"] == argv[-1]
+    chosen = None if phase == "usage" else "default"
+    assert data["spec"] == "armv8.6" and data["profile"] == chosen and "outcome" not in data
+    assert run(capsys, *argv)[:2] == (status, "")  # the text form: nothing on stdout, as before
