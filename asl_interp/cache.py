@@ -18,7 +18,7 @@ Guarantees:
   made with mode 0700); a folder that others can write is not used at all, with one note.
 - A missing or unreadable entry is a miss. Writing is atomic (temporary file, then rename);
   a cache folder that cannot be made or written only costs the next start its speed, never
-  an error.
+  an error (one note on stderr says so).
 - The cache folder is ``$ASL_INTERP_CACHE`` if set, else ``$XDG_CACHE_HOME/asl-interp``
   (when that is an absolute path), else ``~/.cache/asl-interp``. ``ASL_INTERP_CACHE=off`` or
   :func:`disable` (the command line's ``--no-cache``) turns the cache off. The folder keeps
@@ -56,7 +56,7 @@ if TYPE_CHECKING:
     from typing import Any
 
 __all__ = ["cache_dir", "compiler_hash", "key_hash", "input_key", "clear", "entry_size", "read_entry", "write_entry",
-           "encode", "decode", "disable", "enabled", "info", "folder_problem", "ENTRY_SUFFIX"]
+           "encode", "decode", "disable", "enabled", "info", "folder_problem", "write_problem", "ENTRY_SUFFIX"]
 
 _PACKAGE = os.path.dirname(os.path.realpath(__file__))
 _FORMAT = "asl-interp-cache-3"
@@ -149,7 +149,7 @@ def folder_problem(folder: str | Path) -> str | None:
     others, not a folder), or None when it is fine or does not exist yet."""
     try:
         info = os.lstat(folder)
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):  # not there (yet): write_problem says if it can be made
         return None
     except OSError as err:
         return f"it cannot be examined ({err.strerror or err})"
@@ -161,6 +161,34 @@ def folder_problem(folder: str | Path) -> str | None:
     if not stat.S_ISDIR(info.st_mode):
         return "it is not a folder"
     return _unsafe(info, "it")
+
+
+def write_problem(folder: str | Path) -> str | None:
+    """Why entries cannot be written to ``folder`` (a folder :func:`folder_problem` finds
+    fine): it does not exist and cannot be made, or a file cannot be made in it; None when
+    they can. Tried for real (a temporary folder or file, removed at once), since permission
+    bits do not say it (a read-only file system, ``/proc``, the superuser)."""
+    import tempfile
+
+    folder = os.path.abspath(folder)
+    if os.path.isdir(folder):
+        try:
+            fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
+            os.close(fd)
+            os.unlink(tmp)
+        except OSError as err:
+            return f"no file can be written in it ({err.strerror or err})"
+        return None
+    parent = folder
+    while not os.path.lexists(parent):  # the nearest existing folder above it makes the rest
+        parent = os.path.dirname(parent)
+    if not os.path.isdir(parent):
+        return f"it cannot be made: {parent} is not a folder"
+    try:
+        os.rmdir(tempfile.mkdtemp(dir=parent))
+    except OSError as err:
+        return f"it cannot be made in {parent} ({err.strerror or err})"
+    return None
 
 
 def _usable_folder() -> str | None:
@@ -444,7 +472,11 @@ def write_entry(key: str, value: Any, kind: str = "") -> None:
                 pass
             raise
         _prune(folder)
-    except (OSError, PicklingError, RecursionError, TypeError, AttributeError):
+    except OSError as err:  # the work goes on without keeping it: said once
+        _note(f"folder {folder}", f"cannot write to the cache folder {folder} ({err.strerror or err}); working on "
+                                  "without a cache, every load cold (set ASL_INTERP_CACHE to a folder of your own, "
+                                  "or to off)")
+    except (PicklingError, RecursionError, TypeError, AttributeError):
         return
 
 
@@ -472,19 +504,22 @@ def _prune(folder: str | Path) -> None:
 
 
 def info() -> dict[str, Any]:
-    """What ``asl-interp cache info`` shows: the folder, whether it is used (and why not), and
-    each entry: ``kind``, ``size`` in bytes, ``used`` (seconds since the epoch) and ``ok``
+    """What ``asl-interp cache info`` shows: the folder, whether it is used (and why not:
+    ``problem``, e.g. a folder that cannot be made; ``read_only`` when its entries are read
+    but none can be written), and each entry: ``kind``, ``size`` in bytes, ``used`` (seconds since the epoch) and ``ok``
     (whether it passes the checks a load makes, content digest included)."""
     folder = cache_dir()
     out: dict[str, Any] = {"folder": str(folder) if folder else None, "enabled": folder is not None,
-                           "problem": None, "entries": []}
+                           "problem": None, "read_only": False, "entries": []}
     if _disabled:
         out["problem"] = "turned off (--no-cache)"
     elif folder is None:
         out["problem"] = "turned off (ASL_INTERP_CACHE=off, or no home folder)"
     else:
-        out["problem"] = folder_problem(folder)
+        out["problem"] = folder_problem(folder) or write_problem(folder)
         out["enabled"] = out["problem"] is None
+        # a folder whose entries can be read but none written: used, read only
+        out["read_only"] = out["problem"] is not None and folder_problem(folder) is None and folder.is_dir()
     if folder is None or not folder.is_dir():
         return out
     for path in sorted(_entries(folder)):

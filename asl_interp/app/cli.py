@@ -1003,7 +1003,11 @@ def _cmd_cache(args: argparse.Namespace) -> int:
         return EXIT_OK
     data = cache.info()
     write(f"cache folder: {data['folder'] or '(none)'}")
-    write("status: " + ("in use" if data["enabled"] else f"not used: {data['problem']}"))
+    if data["read_only"]:
+        status = f"read only: its entries are used, but no new one can be kept ({data['problem']})"
+    else:
+        status = "in use" if data["enabled"] else f"not used: {data['problem']}"
+    write("status: " + status)
     entries = data["entries"]
     total = sum(e["size"] for e in entries)
     write(f"{len(entries)} entr{'y' if len(entries) == 1 else 'ies'}, {total / 1e6:.1f} MB "

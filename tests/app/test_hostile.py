@@ -542,6 +542,41 @@ def test_a_folder_others_can_write_is_not_used(spec, cache_folder, capsys):
     assert code == 0 and "not used: others can write to it (mode 0777)" in out
 
 
+@pytest.mark.parametrize("where, why", [
+    ("/proc/asl-interp-cache", "it cannot be made in /proc ("),
+    ("{tmp}/a-file/cache", "it cannot be made: {tmp}/a-file is not a folder"),
+])
+def test_a_folder_that_cannot_be_made_is_not_in_use(capsys, tmp_path, monkeypatch, where, why):
+    """``cache info`` says a folder that cannot be made is not used, and why; a command works
+    on without it, with one note saying so."""
+    (tmp_path / "a-file").write_text("in the way", encoding="utf-8")
+    folder = where.format(tmp=tmp_path)
+    monkeypatch.setenv("ASL_INTERP_CACHE", folder)
+    monkeypatch.setattr(cache, "_noted", set())
+    code, out, _ = run(capsys, "cache", "info")
+    assert code == 0 and f"status: not used: {why.format(tmp=tmp_path)}" in out
+    cache.write_entry("k" * 64, ("value",))
+    cache.write_entry("j" * 64, ("value",))
+    err = capsys.readouterr().err
+    assert err.count("asl-interp: note:") == 1 and f"cannot write to the cache folder {folder} (" in err
+    assert "working on without a cache" in err and cache.read_entry("k" * 64) is None
+
+
+def test_a_folder_no_file_can_be_written_in_is_read_only(cache_folder, capsys, monkeypatch):
+    """Entries of a folder that takes no new file (a read-only file system) are still read:
+    ``cache info`` says it is read only, and why."""
+    cache.write_entry("k" * 64, ("value",))
+
+    def refused(*_args, **_kwargs):
+        raise OSError(30, "Read-only file system")
+
+    monkeypatch.setattr("tempfile.mkstemp", refused)
+    code, out, _ = run(capsys, "cache", "info")
+    assert code == 0 and "status: read only: its entries are used, but no new one can be kept (no file can be " \
+                         "written in it (Read-only file system))" in out and "1 entry" in out
+    assert cache.read_entry("k" * 64) == ("value",)
+
+
 def test_cache_info_clear_and_no_cache(cache_folder, capsys, tmp_path):
     folder = tmp_path / "myspec"
     shutil.copytree(SPEC_DIR, folder)
