@@ -2487,9 +2487,16 @@ def step_json(step: PathStep, root: Path) -> dict[str, Any]:
             "value": json_value(step.value), "reads": [r.name for r in step.reads]}
 
 
+#: The outcome columns of ``explore --csv``: the fields of ``--json``'s ``outcome`` a row
+#: stands for (its syndrome, vector and PC too), less the words (``summary``, ``boundary``).
+CSV_OUTCOME = ("kind", "target_el", "target_state", "mode", "exception", "ec", "il", "iss", "vector_offset",
+               "vector", "pc", "via_undefined", "value")
+
+
 def table_csv(table: DecisionTable) -> str:
-    """CSV: one line per row; outcome columns, one column per field (values joined by ``|``,
-    empty when the path does not read it) and the decisive lines."""
+    """CSV: one line per row; outcome columns (:data:`CSV_OUTCOME`, as ``--json`` gives
+    them), one column per field (values joined by ``|``, empty when the path does not read
+    it), the states and the decisive lines."""
     import csv
     import io
 
@@ -2498,7 +2505,7 @@ def table_csv(table: DecisionTable) -> str:
         for n in row.fields:
             if n not in names:
                 names.append(n)
-    cols = ["row", "kind", "target_el", "target_state", "mode", "exception", "ec", "via_undefined", "value"]
+    cols = ["row", *CSV_OUTCOME]
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(cols + names + ["states", "decisive"])

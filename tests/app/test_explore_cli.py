@@ -34,6 +34,23 @@ def test_explore_text_groups_rows_by_outcome(capsys):
     assert "cases.asl:11  when '1x'" in out
 
 
+@pytest.mark.parametrize("fine", [[], ["--fine"]])
+def test_explore_csv_has_the_syndrome_vector_and_pc_of_each_row(capsys, fine):
+    """Each CSV row carries what its --json row's outcome says, the syndrome (il, iss), the
+    vector and the PC included (--fine keeps rows apart for them)."""
+    argv = ["explore", "CheckFPAdvSIMDEnabled64()", "--set", "PSTATE.EL=EL1", "--set", "PSTATE.nRW=0", *fine]
+    code, out, _ = run(capsys, *argv, "--json")
+    outcomes = [row["outcome"] for row in json.loads(out)["rows"]]
+    code, out, _ = run(capsys, *argv, "--csv")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert code == 0 and len(rows) == len(outcomes)
+    for row, outcome in zip(rows, outcomes):
+        for column in ("ec", "il", "iss", "vector_offset", "vector", "pc"):
+            assert row[column] == ("" if outcome[column] is None else str(outcome[column])), column
+    assert any(row["vector"] == "VBAR_EL1 + 0x0" and row["pc"] == "0" and row["iss"] == str(0x1E00000)
+               for row in rows)
+
+
 def test_explore_json_and_csv(capsys):
     code, out, _ = run(capsys, "explore", "Decide()", *TINY_ARGS, "--json")
     assert code == 0
