@@ -47,6 +47,7 @@ from ..machine.state import (
     load_state_file,
     locate_key,
     resolve_state,
+    state_paths,
     whole_register_refused,
 )
 from ..machine.syndrome import describe as describe_syndrome
@@ -129,10 +130,9 @@ def diff_state(specs: Sequence[Any], state: str | None, sets: Sequence[str]) -> 
     if state is not None:
         with _as_usage("--state: "):
             state_file = load_state_file(state)
+        check_state_file(specs, state_file)  # so each name is there once
         base = dict(flatten_state(state_file.registers))
         profile = state_file.profile
-        for key in base:
-            _name_in_some(specs, key, state_file.path)
     sets_by_name: dict[str, str] = {}
     for text in sets:
         name, value = parse_set_option(text)
@@ -320,43 +320,43 @@ def load_state_option(spec: Any, path: str) -> StateFile:
     an unreadable or malformed file, or an unknown name in it, is a UsageError."""
     with _as_usage("--state: "):
         state_file = load_state_file(path)
-    # A .json file's mistakes are shown at their key's line and column (README), as a sweep
-    # line's are: its values are checked here too, each alone (two names for the same bits
-    # are compared when the machine applies the state).
-    at = _json_key_spans(state_file.path) if state_file.path.lower().endswith(".json") else None
-    for key, value in flatten_state(state_file.registers):
-        try:
-            if STATE_KEY.match(key):  # keys that are not plain names are left to the machine layer
-                check_state_name(spec.model, key, state_file.path)
-            if at is not None:
-                with _as_usage():  # the span names the file
-                    resolve_state({key: value}, spec.model, spec.constants, written=True)
-        except UsageError as err:
-            if at is None:
-                raise
-            raise UsageError(err.message, at(key), err.notes) from None
+    check_state_file([spec], state_file)
     return state_file
 
 
-def _json_key_spans(path: str) -> Callable[[str], Span]:
-    """Where each key of the JSON state file ``path`` stands: a function of a (flattened) key,
-    ``PSTATE.EL`` also found as ``"EL"`` inside a ``"PSTATE"`` object; the file's start when
-    it cannot be found."""
-    import json
+def check_state_file(specs: Sequence[Any], state_file: StateFile) -> None:
+    """Check every key of ``state_file``'s registers against ``specs`` (one spec; or
+    ``diff``'s two versions, each key against the versions whose model has it, and a name
+    neither has refused): its name, its value (each taken alone, as the machine takes it),
+    and its bits against the keys before it (:class:`StateConflicts`: a name given twice,
+    two names for the same bits with different values). Each mistake is a UsageError at
+    the key's line and column in the file (README), TOML or JSON, as a sweep line's is."""
+    items = state_paths(state_file.registers)
+    spans = _key_spans(state_file.path, [path for path, _value in items])
+    conflicts = [StateConflicts(spec.model) for spec in specs]
+    for (path, value), span in zip(items, spans):
+        key = ".".join(map(str, path))
+        try:
+            if len(specs) > 1 or STATE_KEY.match(key):  # run leaves keys that are not plain names to resolve_state
+                _name_in_some(specs, key, state_file.path)
+            for spec, seen in zip(specs, conflicts):
+                if len(specs) > 1 and not _has_state_name(spec.model, key):
+                    continue
+                with _as_usage():
+                    for write in resolve_state({key: value}, spec.model, spec.constants, written=True):
+                        seen.add(write)
+        except UsageError as err:
+            raise UsageError(err.message, span, err.notes) from None
 
+
+def _key_spans(path: str, keys: Sequence[tuple[Any, ...]]) -> list[Span]:
+    """Where each of ``keys`` (the state file ``path``'s keys as :func:`state_paths` gives
+    them, in its order) stands in the file (:func:`~asl_interp.lib.inputs.key_spans`)."""
+    from ..lib.inputs import key_spans
     from ..syntax.source import read_text
 
-    text = read_text(path, "the state file")
-
-    def at(key: str) -> Span:
-        for name in dict.fromkeys((key, key.rpartition(".")[2])):
-            m = re.search(re.escape(json.dumps(name)) + r"\s*:", text)
-            if m:
-                line = text.count("\n", 0, m.start()) + 1
-                col = m.start() - (text.rfind("\n", 0, m.start()) + 1) + 1
-                return Span(path, line, col, line, col + len(json.dumps(name)))
-        return Span(path, 1, 1)
-    return at
+    form = "json" if path.lower().endswith(".json") else "toml"
+    return key_spans(read_text(path, "the state file"), Span(path, 1, 1), keys, form)
 
 
 def _defined_functions(spec: Any) -> set[str]:

@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 import re
 import tomllib
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +30,7 @@ from ..errors import ASLError, Span, UsageError
 from ..syntax.source import read_text
 from .limits import LIMITS, check_depth
 
-__all__ = ["read_toml", "loads_toml", "loads_json", "loads_json_state", "json_error", "DuplicateKey"]
+__all__ = ["read_toml", "loads_toml", "loads_json", "loads_json_state", "json_error", "key_spans", "DuplicateKey"]
 
 #: The most digits of an integer in a data file (Python's own conversion limit).
 MAX_DIGITS = 4300
@@ -177,3 +178,90 @@ def _number_message(err: ValueError) -> str:
     if "digits" in text and "limit" in text.lower() and "too long" not in text:
         return f"a number is too long (more than {MAX_DIGITS:,} digits)"
     return text
+
+
+# ======================================================================================
+# Where a key stands
+# ======================================================================================
+
+
+def key_spans(text: str, where: Span, keys: Sequence[tuple[Any, ...]], form: str) -> list[Span]:
+    """Where each of ``keys`` stands in ``text``, the ``form`` (``"json"`` or ``"toml"``)
+    text of a state (a state file's, or a sweep line's): ``keys`` as
+    :func:`~asl_interp.machine.state.state_paths` gives the decoded state's (the key at each
+    level of nesting), in its order; ``where`` the text's file and first line, and the span
+    of a key not found. Neither decoder gives positions, so the keys are found in the text:
+    in JSON each key's last name after the key before it (the keys come in the text's
+    order, so a name given twice is found where it is given the second time); in TOML each
+    key's names under ``[registers]`` worked out line by line from the table headers, dotted
+    and quoted keys and inline tables (TOML gives each key once)."""
+    if form == "json":
+        return _json_key_spans(text, where, keys)
+    return _toml_key_spans(text, where, keys)
+
+
+def _json_key_spans(text: str, where: Span, keys: Sequence[tuple[Any, ...]]) -> list[Span]:
+    spans, pos = [], 0
+    for key in keys:
+        quoted = json.dumps(str(key[-1]))
+        m = re.compile(re.escape(quoted) + r"\s*:").search(text, pos)
+        if m is None:
+            spans.append(where)
+            continue
+        pos = m.start() + len(quoted)
+        spans.append(_span_at(text, where, m.start(), len(quoted)))
+    return spans
+
+
+#: A TOML key (bare or quoted) and a dotted one.
+_TOML_KEY = r"""(?:[A-Za-z0-9_-]+|"(?:[^"\\]|\\.)*"|'[^']*')"""
+_TOML_DOTTED = rf"{_TOML_KEY}(?:[ \t]*\.[ \t]*{_TOML_KEY})*"
+_TOML_TABLE = re.compile(rf"[ \t]*\[[ \t]*({_TOML_DOTTED})[ \t]*\]")
+_TOML_PAIR = re.compile(rf"[ \t]*({_TOML_DOTTED})[ \t]*=[ \t]*")
+_TOML_INLINE = re.compile(rf"[{{,][ \t]*({_TOML_DOTTED})[ \t]*=")
+
+
+def _toml_parts(dotted: str) -> list[str]:
+    """The names of a dotted TOML key, quotes removed."""
+    names = []
+    for part in re.findall(_TOML_KEY, dotted):
+        if part.startswith('"'):
+            try:
+                part = json.loads(part)
+            except ValueError:
+                part = part[1:-1]
+        elif part.startswith("'"):
+            part = part[1:-1]
+        names.append(part)
+    return names
+
+
+def _toml_key_spans(text: str, where: Span, keys: Sequence[tuple[Any, ...]]) -> list[Span]:
+    found: dict[tuple[str, ...], Span] = {}
+    table: list[str] = []
+    offset = 0
+    for line in text.splitlines(keepends=True):
+        header = _TOML_TABLE.match(line)
+        if header and not line.lstrip().startswith("[["):
+            table = _toml_parts(header.group(1))
+        else:
+            pair = _TOML_PAIR.match(line)
+            if pair:
+                full = table + _toml_parts(pair.group(1))
+                if full[:1] == ["registers"] and len(full) > 1:
+                    name = tuple(full[1:])
+                    found.setdefault(name, _span_at(text, where, offset + pair.start(1), len(pair.group(1))))
+                    if line[pair.end():].startswith("{"):  # an inline table: its keys, one level
+                        for inner in _TOML_INLINE.finditer(line, pair.end()):
+                            found.setdefault((*name, *_toml_parts(inner.group(1))),
+                                             _span_at(text, where, offset + inner.start(1), len(inner.group(1))))
+        offset += len(line)
+    return [found.get(tuple(map(str, key)), where) for key in keys]
+
+
+def _span_at(text: str, where: Span, start: int, length: int) -> Span:
+    """The span of ``length`` characters at offset ``start`` of ``text`` (on one line), in
+    ``where``'s file, ``text`` starting on ``where``'s line."""
+    line = where.line + text.count("\n", 0, start)
+    col = start - (text.rfind("\n", 0, start) + 1) + 1
+    return Span(where.file, line, col, line, col + length)

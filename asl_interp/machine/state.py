@@ -182,18 +182,26 @@ def key_register(m: re.Match) -> str:
 
 def flatten_state(mapping: Mapping[str, Any], prefix: str = "") -> list[tuple[str, Any]]:
     """A state mapping as ``(NAME, value)`` pairs, nested tables joined with dots
-    (``{"HCR_EL2": {"TGE": 1}}`` -> ``("HCR_EL2.TGE", 1)``), in order. Iterative: any depth
-    of nesting is walked without recursion (the readers of files bound it anyway)."""
-    out: list[tuple[str, Any]] = []
-    stack: list[Any] = [(prefix, iter(mapping.items()))]
+    (``{"HCR_EL2": {"TGE": 1}}`` -> ``("HCR_EL2.TGE", 1)``), in order (:func:`state_paths`'s)."""
+    head = (prefix,) if prefix else ()
+    return [(".".join(map(str, head + path)), value) for path, value in state_paths(mapping)]
+
+
+def state_paths(mapping: Mapping[str, Any]) -> list[tuple[tuple[Any, ...], Any]]:
+    """A state mapping as ``(keys, value)`` pairs, ``keys`` the key at each level of nesting
+    (``{"HCR_EL2": {"TGE": 1}}`` -> ``(("HCR_EL2", "TGE"), 1)``, where ``{"HCR_EL2.TGE": 1}``
+    gives ``(("HCR_EL2.TGE",), 1)``), in order. Iterative: any depth of nesting is walked
+    without recursion (the readers of files bound it anyway)."""
+    out: list[tuple[tuple[Any, ...], Any]] = []
+    stack: list[Any] = [((), iter(mapping.items()))]
     while stack:
         base, items = stack[-1]
         for key, value in items:
-            full = f"{base}.{key}" if base else str(key)
+            path = (*base, key)
             if isinstance(value, Mapping):
-                stack.append((full, iter(value.items())))
+                stack.append((path, iter(value.items())))
                 break
-            out.append((full, value))
+            out.append((path, value))
         else:
             stack.pop()
     return out

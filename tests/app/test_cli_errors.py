@@ -324,3 +324,32 @@ def test_a_profile_with_a_wrong_answer_is_a_mistake_in_every_command(capsys, tmp
     assert rc == 2, err
     assert err.startswith("error: --profile: ") and 'mine.toml: implementation_defined."HaveEL(EL2)": the spec asks ' \
         "for a boolean; write true or false, not 1" in err and not out
+
+
+# A mistake in a state file's value, name or bits, at its key's line and column in every
+# command that takes --state (TOML had the file name alone; diff had not even that, and took
+# the last of two values given for the same bits).
+@pytest.mark.parametrize("name, text, at, message", [
+    ("width.toml", '[registers]\nSCR_EL3.NS = 1\nFPEXC.EN = 7\n', "3:1", "FPEXC.EN is 1 bit wide; 7 does not fit"),
+    ("field.toml", '[registers]\nSCR_EL3.NS = 1\n\n[registers.PSTATE]  # where\nEL = "EL1"\nnRV = 1\n', "6:1",
+     "unknown field 'nRV' of PSTATE"),
+    ("quoted.toml", '[registers]\n"SCR_EL3.NS" = 1\n  "HCR_EL2.TEG" = 1\n', "3:3", "unknown field 'TEG' of HCR_EL2"),
+    ("inline.toml", '[registers]\nSCR_EL3.NS = 1\nPSTATE = { nRW = 1, EL = "EL9" }\n', "3:21",
+     "PSTATE.EL: 'EL9' is not a value"),
+    ("aliases.toml", '[registers]\nFPEXC.EN = 1\nSCR_EL3.NS = 1\nFPEXC32_EL2.EN = 0\n', "4:1",
+     "FPEXC.EN and FPEXC32_EL2.EN both set FPEXC32_EL2<30:30>, to different values"),
+    ("twice.toml", '[registers]\n"PSTATE.EL" = 1\n[registers.PSTATE]\nEL = 2\n', "4:1", "PSTATE.EL is given twice"),
+    ("aliases.json", '{\n  "FPEXC.EN": 1,\n  "FPEXC32_EL2.EN": 0\n}\n', "3:3",
+     "FPEXC.EN and FPEXC32_EL2.EN both set FPEXC32_EL2<30:30>, to different values"),
+    ("twice.json", '{\n  "PSTATE.EL": 1,\n  "SCR_EL3.NS": 1, "PSTATE": {"EL": 2}\n}\n', "3:31",
+     "PSTATE.EL is given twice"),
+    ("width.json", '{\n  "SCR_EL3.NS": 1,\n  "FPEXC.EN": 7\n}\n', "3:3", "FPEXC.EN is 1 bit wide; 7 does not fit"),
+])
+@pytest.mark.parametrize("command", ["run", "explore", "diff"])
+def test_state_file_mistakes_are_at_their_key(capsys, tmp_path, command, name, text, at, message):
+    path = tmp_path / command / name  # a file of its own: the renderer keeps the lines of a file it showed
+    path.parent.mkdir()
+    path.write_text(text, encoding="utf-8")
+    code, out, err = run(capsys, command, "CheckVFPEnabled(TRUE)", "--state", str(path))
+    assert (code, out) == (2, "") and err.startswith(f"{path}:{at}: error: "), err
+    assert message in err.splitlines()[0]
