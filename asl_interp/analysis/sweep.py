@@ -53,10 +53,10 @@ from typing import Any, BinaryIO, NamedTuple
 import attrs
 
 from ..errors import ASLError, Span, UsageError, display_path, plural, render
-from ..lib.inputs import MAX_DIGITS, json_error, loads_json_state
+from ..lib.inputs import MAX_DIGITS, json_error, key_spans, loads_json_state
 from ..machine.outcome import Outcome, outcome_line
 from ..machine.profile import Profile
-from ..machine.state import resolve_state
+from ..machine.state import StateConflicts, resolve_state, state_paths
 
 __all__ = ["SweepResult", "LineRunner", "render_sweep_line", "sweep_json", "Tally", "Record", "Renderer", "SweepJob",
            "Batch", "batch", "sweep_batches", "CSV_COLUMNS"]
@@ -378,9 +378,12 @@ class LineRunner:
         return None
 
     def _key_span(self, state: dict, text: str, where: Span) -> Span:
-        """Where on the line the first key whose name or value is refused stands (the line's
-        start when it cannot be told). A key the state reader takes alone is one
-        ``resolve_state`` takes (its guarantee); only the others are resolved."""
+        """Where on the line the first key whose name or value is refused stands, else the
+        key that gives bits a key before it gave (a name given twice, two names for the same
+        bits with different values: :class:`~asl_interp.machine.state.StateConflicts`, as
+        ``resolve_state`` finds them); the line's start when it cannot be told. A key the
+        state reader takes alone is one ``resolve_state`` takes (its guarantee); only the
+        others are resolved alone."""
         spec = self.spec
         for key, value in state.items():
             if self.reader.read_general({key: value}) is not None:
@@ -389,6 +392,14 @@ class LineRunner:
                 resolve_state({key: value}, spec.model, spec.constants, written=True)
             except ASLError:
                 return _span_of(key, text, where)
+        paths = state_paths(state)
+        conflicts = StateConflicts(spec.model)
+        for i, (path, value) in enumerate(paths):
+            try:
+                for write in resolve_state({".".join(path): value}, spec.model, spec.constants, written=True):
+                    conflicts.add(write)
+            except ASLError:
+                return key_spans(text, where, [p for p, _v in paths], "json")[i]
         return where
 
 

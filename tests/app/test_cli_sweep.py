@@ -318,3 +318,17 @@ def test_csv_format(capsys, tmp_path):
             assert row["error"] == w["error"].split("\n")[0]
     rc, out, err = cli(capsys, "sweep", "CheckVFPEnabled(TRUE)", str(path), "--format", "csv", "--json")
     assert (rc, out) == (2, "") and "--json and --format csv: choose one" in err
+
+
+def test_bits_given_twice_on_a_line_are_shown_at_the_second_key(capsys, tmp_path):
+    """A name given twice on a line (``PSTATE.EL`` and ``PSTATE``'s ``EL``), or two names
+    for the same bits with different values, is shown at the key that gives them again
+    (it was the line's start), as a bad value is at its key."""
+    lines = ['{"PSTATE.EL": 1, "PSTATE": {"EL": 2}}', '{"FPEXC.EN": 1, "SCR_EL3.NS": 1, "FPEXC32_EL2.EN": 0}']
+    path = write_lines(tmp_path, lines)
+    rc, out, err = cli(capsys, "sweep", "CheckVFPEnabled(TRUE)", str(path))
+    assert (rc, out) == (2, "2 states, 2 errors\n")
+    first = lines[0].index('"EL"') + 1
+    second = lines[1].index('"FPEXC32_EL2.EN"') + 1
+    assert f"{path}:1:{first}: error: PSTATE.EL is given twice" in err
+    assert f"{path}:2:{second}: error: FPEXC.EN and FPEXC32_EL2.EN both set FPEXC32_EL2<30:30>" in err
