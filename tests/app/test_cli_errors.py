@@ -353,3 +353,22 @@ def test_state_file_mistakes_are_at_their_key(capsys, tmp_path, command, name, t
     code, out, err = run(capsys, command, "CheckVFPEnabled(TRUE)", "--state", str(path))
     assert (code, out) == (2, "") and err.startswith(f"{path}:{at}: error: "), err
     assert message in err.splitlines()[0]
+
+
+@pytest.mark.parametrize("argv", [
+    ["run", "CheckVFPEnabled(TRUE)", "--set", "PSTATE.EL=EL1"],
+    ["eval", "--spec", "armv8.6", "PSTATE.EL"],
+    ["sweep", "CheckVFPEnabled(TRUE)", str(REPO / "examples" / "guest-states.jsonl"), "--unset", "error"],
+])
+def test_the_unset_note_names_the_option_as_typed(capsys, argv, tmp_path):
+    """A field never set is an error whose note names the option that reads it as zero as
+    it is typed (it said "choose the unset policy 'zero'")."""
+    if argv[0] == "sweep":
+        argv[2] = str(tmp_path / "one.jsonl")
+        (tmp_path / "one.jsonl").write_text('{"PSTATE.EL": "EL1"}\n', encoding="utf-8")
+    code, _, err = run(capsys, *argv)
+    assert code == 1 and "was never set, and the spec examines it here" in err
+    assert "note: set it in the state, or read what was never set as zero: --unset zero" in err
+    assert "policy" not in err
+    code, _, err = run(capsys, *argv, "--unset", "zero")  # the option, as the note names it
+    assert "was never set" not in err
