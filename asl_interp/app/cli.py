@@ -704,6 +704,16 @@ def _run(args: argparse.Namespace, known: dict[str, Any]) -> int:
         err.notes = (("note: the Arm text's own assertion fails: no PE can be in this state",)
                      + tuple(f"note: {w}" for w in prepared.machine.warnings) + tuple(err.notes))
         raise
+    except ASLError as err:
+        if getattr(err, "read_at", None) is not None:  # a field never set: the run stopped at the first
+            from .report import unset_hint
+
+            notes = list(err.notes)
+            after = next((i + 1 for i, n in enumerate(notes) if n.startswith("note: set it in the state")), len(notes))
+            notes.insert(after, unset_hint(args.call, spec=args.spec, profile=args.profile, state=args.state,
+                                           sets=args.sets))
+            err.notes = tuple(notes)
+        raise
     if args.html:
         from .html import run_page
 

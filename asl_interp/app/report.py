@@ -270,6 +270,26 @@ def prepare_run(spec: Any, call: str, *, profile: str | None = None, state: str 
     return PreparedRun(machine, prof, state_file, parsed)
 
 
+def unset_hint(call: str, *, spec: str, profile: str | None, state: str | None, sets: Sequence[str]) -> str:
+    """The note of a run stopped at a field never set: a run stops at the first, so it gives
+    the ``explore`` command, with the run's own ``--spec``, ``--profile``, ``--state`` and
+    ``--set`` options, that shows every outcome over the fields still unset and the fields
+    each path reads."""
+    import shlex
+
+    words = ["asl-interp", "explore", call.strip()]
+    if spec != "armv8.6":
+        words += ["--spec", spec]
+    if profile is not None:
+        words += ["--profile", profile]
+    if state is not None:
+        words += ["--state", state]
+    for text in sets:
+        words += ["--set", text]
+    return ("note: the run stops at the first field never set; every field the call reads from this state, and each "
+            f"outcome: {shlex.join(words)}")
+
+
 def checked_profile(spec: Any, name: Any, where: str = "--profile: ") -> Profile:
     """The profile ``name`` (a bundled name, a file, or a Profile) of ``spec``, checked against
     the questions the spec asks as a Machine checks it (an answer of the wrong type, a key no

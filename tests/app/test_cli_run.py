@@ -721,3 +721,22 @@ def test_json_failure_is_a_json_error_object(capsys, argv, status, phase, where)
     chosen = None if phase == "usage" else "default"
     assert data["spec"] == "armv8.6" and data["profile"] == chosen and "outcome" not in data
     assert run(capsys, *argv)[:2] == (status, "")  # the text form: nothing on stdout, as before
+
+
+def test_a_field_never_set_says_how_to_see_every_field_the_call_reads(capsys):
+    """The run stops at the first field never set; its note gives the explore command, with
+    the run's own options, that shows every outcome over the fields still unset (and the
+    fields each path reads), and that command runs as given."""
+    import shlex
+
+    argv = ["--set", "PSTATE.EL=EL1", "--set", "PSTATE.nRW=0", "--profile", "default", "CheckFPAdvSIMDEnabled64()"]
+    rc, out, err = run(capsys, *argv)
+    assert (rc, out) == (1, "") and "was never set" in err
+    line = next(n for n in err.splitlines() if "asl-interp explore" in n)
+    command = line[line.index("asl-interp explore"):]
+    assert command == ("asl-interp explore 'CheckFPAdvSIMDEnabled64()' --profile default --set PSTATE.EL=EL1 "
+                       "--set PSTATE.nRW=0")
+    assert main(shlex.split(command)[1:]) == 0
+    shown = capsys.readouterr().out
+    assert shown.startswith("CheckFPAdvSIMDEnabled64() on profile default with PSTATE.EL=EL1, PSTATE.nRW=0:")
+    assert "CPTR_EL2.TFP" in shown and "SCR_EL3.NS" in shown
