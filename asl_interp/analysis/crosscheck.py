@@ -13,7 +13,8 @@ The model
 - register fields by name, ``fields["HCR_EL2.TGE"]``, ``fields["PSTATE.EL"]``,
   ``fields["FPEXC.EN"]`` (a view and its storage name the same bits: ``FPEXC32_EL2.EN`` works
   too), a whole register as ``fields["CPTR_EL2"]``: unsigned integers (``PSTATE.EL`` is 1 at
-  EL1, ``CPACR.cp10`` is 3 for ``'11'``);
+  EL1, ``CPACR.cp10`` is 3 for ``'11'``; one compared with a string, never equal, is a
+  warning in the result, :attr:`CrossCheckResult.hints`);
 - profile facts by the key the spec asks them with, ``fields["HaveEL(EL2)"]``,
   ``fields["HaveAArch32EL(EL1)"]``: booleans (or the answer's value).
 
@@ -69,7 +70,7 @@ from typing import Any
 import attrs
 
 from ..errors import ASLError, Span, UsageError, did_you_mean, plural
-from ..lib.values import spread_bits
+from ..lib.values import Bits, spread_bits
 from ..machine.outcome import Outcome, PathStep, json_value, outcome_line
 from ..machine.profile import Profile
 from ..machine.state import bits_wide, resolve_state
@@ -129,7 +130,8 @@ class Disagreement:
 @attrs.define(slots=True)
 class CrossCheckResult:
     """``agrees`` over ``states`` checked states on ``paths`` spec paths; otherwise the
-    ``disagreements`` (one per spec path and model answer, minimal state first)."""
+    ``disagreements`` (one per spec path and model answer, minimal state first); ``hints``
+    what the model seems to get wrong although it ran."""
 
     agrees: bool
     model_name: str
@@ -138,6 +140,8 @@ class CrossCheckResult:
     table: DecisionTable
     disagreements: list[Disagreement]
     model_reads: list[str]
+    #: what the model seems to get wrong although it ran (a field compared with a string), in words
+    hints: list[str] = attrs.field(factory=list)
 
 
 # ======================================================================================
@@ -291,6 +295,27 @@ class _UnknownName(Exception):  # noqa: N818 - carries a clean message out of th
         self.message, self.span = message, span
 
 
+class _FieldValue(int):
+    """A register field's value as the model gets it: an ``int`` in every way, except that
+    comparing it for equality with a string (``fields["PSTATE.EL"] == "EL1"``, always False)
+    is recorded on the :class:`Fields` it came from, so the check can say so."""
+
+    __hash__ = int.__hash__
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, str):
+            self._fields._compared(self._name, other)
+        return int.__eq__(self, other)  # type: ignore[return-value]
+
+    def __ne__(self, other: object) -> bool:
+        if isinstance(other, str):
+            self._fields._compared(self._name, other)
+        return int.__ne__(self, other)  # type: ignore[return-value]
+
+    def __reduce__(self) -> Any:  # passed on as the plain int it is
+        return (int, (int(self),))
+
+
 class Fields(Mapping[str, Any]):
     """The mapping a model reads: register fields and profile facts, reads recorded.
 
@@ -309,6 +334,8 @@ class Fields(Mapping[str, Any]):
         self._facts = facts
         self._file = model_file
         self.read: dict[str, Any] = {}
+        #: what the model got wrong without failing, in words (a field compared with a string)
+        self.hints: dict[str, None] = {}
 
     def _lookup(self, name: str) -> tuple[str, int, int, int]:
         if not isinstance(name, str):
@@ -332,14 +359,28 @@ class Fields(Mapping[str, Any]):
         return view.storage, ((1 << (high - low + 1)) - 1) << shift, shift, high - low + 1
 
     def _unknown(self, message: str) -> _UnknownName:
+        return _UnknownName(message, self._model_line())
+
+    def _model_line(self) -> Span | None:
+        """The line of the model's file being run (None when it cannot be told)."""
         frame = inspect.currentframe()
-        span = None
         while frame is not None:
             if self._file and Path(frame.f_code.co_filename).resolve() == Path(self._file).resolve():
-                span = _span_at(frame.f_code.co_filename, frame.f_lineno)
-                break
+                return _span_at(frame.f_code.co_filename, frame.f_lineno)
             frame = frame.f_back
-        return _UnknownName(message, span)
+        return None
+
+    def _compared(self, name: str, text: str) -> None:
+        """The model compared field ``name`` with the string ``text``: never equal, as the
+        field is an integer; a hint saying so (and the integer a constant stands for)."""
+        where = self._model_line()
+        entry = self._spec.constants.get(text.strip())  # (value, type) of a constant such as EL1
+        value = entry[0] if isinstance(entry, tuple) and entry else None
+        number = value.v if isinstance(value, Bits) else None
+        meant = f": {text.strip()} is {number}, so write == {number}" if number is not None else ""
+        at = f" at {where.file}:{where.line}" if where is not None else ""
+        self.hints[f"the model compares {name} with the string {text!r}{at}, which no field equals (fields are "
+                   f"unsigned integers){meant}"] = None
 
     def __getitem__(self, name: str) -> Any:
         if isinstance(name, str) and name in self._facts:
@@ -359,7 +400,9 @@ class Fields(Mapping[str, Any]):
             raise _Need(name, storage, missing, [spread_bits(i, missing) for i in range(1 << n)], width)
         result = (value & mask) >> shift
         self.read[name] = result
-        return result
+        got = _FieldValue(result)
+        got._fields, got._name = self, name
+        return got
 
     def get(self, name: str, default: Any = None) -> Any:
         return self[name]
@@ -715,6 +758,7 @@ def _check_leaves(spec: Any, table: DecisionTable, prof: Profile, base: dict[str
     found: dict[tuple, tuple[int, Disagreement]] = {}
     counts: dict[tuple, int] = {}
     reads: dict[str, None] = {}
+    hints: dict[str, None] = {}
     checked = 0
     for leaf in table.leaves:
         facts = dict(prof.impdef)
@@ -722,9 +766,10 @@ def _check_leaves(spec: Any, table: DecisionTable, prof: Profile, base: dict[str
             if var.kind == "impdef":
                 facts[var.key] = value
         pinned, classes = _leaf_bits(leaf)
-        for bits, answer, read in _ask_all(runner, _merge_bits(base, pinned), classes, facts):
+        for bits, answer, read, hinted in _ask_all(runner, _merge_bits(base, pinned), classes, facts):
             checked += 1
             reads.update(dict.fromkeys(read))
+            hints.update(dict.fromkeys(hinted))
             if _matches(answer, leaf.outcome):
                 continue
             state = _state_of(spec, leaf, bits, read, _any_fields(table, leaf))
@@ -736,7 +781,8 @@ def _check_leaves(spec: Any, table: DecisionTable, prof: Profile, base: dict[str
                 found[key] = (size, Disagreement(state, leaf.outcome, leaf.decisive, answer), leaf, read)
     disagreements = [attrs.evolve(_minimal(spec, table, d, leaf, read), count=counts[key])
                      for key, (_n, d, leaf, read) in found.items()]
-    return CrossCheckResult(not disagreements, name, table.paths, checked, table, disagreements, list(reads))
+    return CrossCheckResult(not disagreements, name, table.paths, checked, table, disagreements, list(reads),
+                            list(hints))
 
 
 def _minimal(spec: Any, table: DecisionTable, d: Disagreement, leaf: Leaf, read: Mapping[str, Any]) -> Disagreement:
@@ -755,7 +801,7 @@ def _ask_all(runner: _ModelProcess, bits: dict[str, tuple[int, int]],
              classes: Mapping[str, list[tuple[int, list[int]]]], facts: Mapping[str, Any]):
     """Call the model on ``bits``, enumerating every field it reads beyond them (members of
     the leaf's open classes, or every value of bits the path never read); yields (bits used,
-    normalised answer, names read)."""
+    normalised answer, names read, hints: see :attr:`Fields.hints`)."""
     stack = [bits]
     count = 0
     while stack:
@@ -770,18 +816,18 @@ def _ask_all(runner: _ModelProcess, bits: dict[str, tuple[int, int]],
             for value in reversed(values):
                 stack.append({**current, storage: (m | mask, v | (value & mask))})
             continue
-        _kind, norm, read = reply
+        _kind, norm, read, hints = reply
         count += 1
         if count > MAX_COMBINATIONS:
             raise ModelError(f"the model reads more fields than can be enumerated ({MAX_COMBINATIONS} combinations)",
                              runner.span)
-        yield current, norm, read
+        yield current, norm, read, hints
 
 
 def _answer(spec: Any, model: Callable, model_file: str | None, current: dict[str, tuple[int, int]],
             classes: Mapping[str, list[tuple[int, list[int]]]], facts: Mapping[str, Any]) -> tuple:
     """One call of the model, as the child process makes it: ``("answer", normalised answer,
-    names read)`` or ``("need", name, storage, mask, values, width, span)`` (it read bits not
+    names read, hints)`` or ``("need", name, storage, mask, values, width, span)`` (it read bits not
     yet given); a ModelError for anything wrong with the call or the answer."""
     fields = Fields(spec, current, facts, model_file, classes)
     try:
@@ -805,7 +851,7 @@ def _answer(spec: Any, model: Callable, model_file: str | None, current: dict[st
                    f"(keys {', '.join(_WHERE_KEYS)}; what the handler sees: {', '.join(_HANDLER_KEYS)}) "
                    "or a tuple (el, ec)",)
             + ((f"note: the model had read {_short_repr(fields.read)}",) if fields.read else ()))
-    return ("answer", norm, dict(fields.read))
+    return ("answer", norm, dict(fields.read), tuple(fields.hints))
 
 
 def _short_repr(value: Any, most: int = 200) -> str:
@@ -901,6 +947,8 @@ def render_crosscheck(result: CrossCheckResult) -> str:
     head = f"{table.call} on profile {table.profile}" + (" with " + where_text(table.fixed) if table.fixed else "")
     if table.left_out:
         head += "\n" + left_out_text(table.left_out)
+    for hint in result.hints:
+        head += "\n" + f"warning: {hint}"
     if result.agrees:
         return (f"{head}\nagrees: model {result.model_name} matches the spec {on_paths(result.paths)} "
                 f"({plural(result.states, 'state')} checked; the model read "
@@ -950,6 +998,7 @@ def crosscheck_json(result: CrossCheckResult) -> dict[str, Any]:
         "paths": result.paths,
         "states": result.states,
         "model_reads": result.model_reads,
+        "warnings": result.hints,
         "consistent": result.table.consistent,
         "left_out": dict(result.table.left_out),
         "disagreements": [

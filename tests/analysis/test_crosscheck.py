@@ -253,3 +253,28 @@ def test_a_crosscheck_over_no_state_says_nothing_was_checked(spec):
     assert result.agrees and result.paths == 0
     text = render_crosscheck(result)
     assert "on all 0 paths" not in text and "matches the spec on no path: nothing was left to check" in text
+
+
+def test_a_field_compared_with_a_string_gets_a_hint(spec, tmp_path):
+    """``fields["PSTATE.EL"] == "EL1"`` is never true (fields are integers): the check says
+    so, at the model's line, with the integer the constant stands for; in the text and
+    --json. A model that compares integers gets no such warning; the comparison's result
+    is the integer's."""
+    path = tmp_path / "strings.py"
+    path.write_text('def el_string(fields):\n'
+                    '    if fields["PSTATE.EL"] == "EL1" or fields["CPTR_EL2.TFP"] != "1":\n'
+                    '        return {"el": "EL1", "mode": "Undef", "undefined": True}\n'
+                    '    return "permitted"\n', encoding="utf-8")
+    result = crosscheck(spec, "CheckVFPEnabled(TRUE)", f"{path}:el_string", fixed=AARCH32_GUEST)
+    assert not result.agrees
+    assert result.hints == [
+        f"the model compares PSTATE.EL with the string 'EL1' at {path}:2, which no field equals (fields are "
+        "unsigned integers): EL1 is 1, so write == 1",
+        f"the model compares CPTR_EL2.TFP with the string '1' at {path}:2, which no field equals (fields are "
+        "unsigned integers)"]
+    assert f"\nwarning: the model compares PSTATE.EL with the string 'EL1' at {path}:2" in render_crosscheck(result)
+    from asl_interp.analysis.crosscheck import crosscheck_json
+
+    assert crosscheck_json(result)["warnings"] == result.hints
+    fine = crosscheck(spec, "CheckVFPEnabled(TRUE)", load_model(f"{KVM}:corrected"), fixed=AARCH32_GUEST)
+    assert fine.hints == [] and "warning" not in render_crosscheck(fine)
