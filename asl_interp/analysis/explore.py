@@ -2426,9 +2426,13 @@ def left_out_text(left_out: Mapping[str, int], what: str = "") -> str:
     """The header line saying how many paths were left out and why: ``left out: 12 paths of
     states no processor can be in (mode-el 8, entry-assertion ...:14 4; --all-states keeps
     them)``; ``what`` names the side (``armv8.6: ``) where there are two."""
-    reasons = ", ".join(f"{reason} {n}" for reason, n in sorted(left_out.items(), key=lambda kv: (-kv[1], kv[0])))
-    return (f"{what}left out: {plural(sum(left_out.values()), 'path')} of states no processor can be in ({reasons}; "
-            "`asl-interp consistency` lists the rules, --all-states keeps them)")
+    return (f"{what}left out: {plural(sum(left_out.values()), 'path')} of states no processor can be in "
+            f"({left_out_reasons(left_out)}; `asl-interp consistency` lists the rules, --all-states keeps them)")
+
+
+def left_out_reasons(left_out: Mapping[str, int]) -> str:
+    """``mode-el 8, el-state 4``: how many paths each reason left out, most first."""
+    return ", ".join(f"{reason} {n}" for reason, n in sorted(left_out.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
 def render_coverage(table: DecisionTable) -> str:

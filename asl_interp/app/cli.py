@@ -1317,7 +1317,9 @@ def _cmd_explore(args: argparse.Namespace) -> int:
 
 @command("check-property", help="Check that a call's outcome does not depend on a field (exit 1 with a counterexample).",
          example="asl-interp check-property 'CheckFPAdvSIMDEnabled64()' --independent-of FPEXC32_EL2",
-         exits={0: "the property holds on every path", 1: "a counterexample (or an evaluation failed)"},
+         exits={0: "the property holds on every path", 1: "a counterexample (or an evaluation failed)",
+                2: "a mistake in the command or its files, or nothing was checked: no state a processor can be in "
+                   "satisfies --where and the fixed state"},
          evaluates=True)
 def _add_check_property(p: argparse.ArgumentParser) -> None:
     _explore_common(p, state=False)
@@ -1351,7 +1353,24 @@ def _cmd_check_property(args: argparse.Namespace) -> int:
         write_json(property_json(result))
     else:
         write(render_property(result))
+    if not result.paths:
+        return _nothing_checked(result.table)
     return 0 if result.holds else 1
+
+
+def _nothing_checked(table: Any) -> int:
+    """A check that checked no state (``--where``, ``--set`` or ``--state`` leave none a
+    processor can be in): an error saying so, and exit status 2, never success."""
+    from ..analysis.explore import left_out_reasons
+
+    left = table.left_out
+    if left:
+        why = (f"no state a processor can be in is left with the fixed fields ({plural(sum(left.values()), 'path')} "
+               f"left out: {left_out_reasons(left)}; --all-states keeps them)")
+    else:
+        why = "no state is left with the fixed fields"
+    print(f"error: nothing was checked: {why}", file=sys.stderr)
+    return EXIT_USAGE
 
 
 @command("crosscheck", help="Compare a hand-written Python model with the spec on every path (exit 1 on differences).",
@@ -1359,7 +1378,8 @@ def _cmd_check_property(args: argparse.Namespace) -> int:
                  "--set SCR_EL3.NS=1 --set PSTATE.EL=EL1 --set PSTATE.nRW=1",
          exits={0: "the model agrees with the spec everywhere", 1: "the model disagrees (or an evaluation failed)",
                 2: "a mistake in the command, or a broken model: it raises, exits, crashes, does not answer within "
-                   "--model-timeout, or returns something that is not an outcome"}, evaluates=True)
+                   "--model-timeout, or returns something that is not an outcome; or nothing was checked: no state a "
+                   "processor can be in satisfies the fixed state"}, evaluates=True)
 def _add_crosscheck(p: argparse.ArgumentParser) -> None:
     _explore_common(p)
     p.add_argument("--model", required=True, metavar="FILE.py:FUNCTION",
@@ -1401,6 +1421,8 @@ def _cmd_crosscheck(args: argparse.Namespace) -> int:
         if args.coverage:
             write("")
             write(render_coverage(result.table))
+    if not result.states:
+        return _nothing_checked(result.table)
     return 0 if result.agrees else 1
 
 

@@ -191,3 +191,23 @@ def test_progress_of_the_other_exploring_commands(capsys, monkeypatch, argv):
     assert code_tty == code and "exploring" in err
     monkeypatch.setattr(sys.stderr, "isatty", lambda: True, raising=False)
     assert "exploring" not in run(capsys, *argv, "--quiet")[2]
+
+
+@pytest.mark.parametrize("argv", [
+    ["check-property", "CheckFPAdvSIMDEnabled64()", "--independent-of", "FPEXC32_EL2", "--where", "PSTATE.nRW=1",
+     "--where", "PSTATE.EL=EL3"],
+    ["crosscheck", "CheckFPAdvSIMDEnabled64()", "--model", f"{KVM}:corrected", "--set", "PSTATE.nRW=1",
+     "--set", "PSTATE.EL=EL3"],
+])
+@pytest.mark.parametrize("form", [[], ["--json"]])
+def test_nothing_checked_is_not_success(capsys, argv, form):
+    """check-property and crosscheck where no state a processor can be in is left (an AArch64
+    check in AArch32 state) check nothing: exit status 2 and an error saying so, not 0."""
+    code, out, err = run(capsys, *argv, *form)
+    assert code == 2, err
+    assert err.startswith("error: nothing was checked: no state a processor can be in is left with the fixed "
+                          "fields (3 paths left out: entry-state 3; --all-states keeps them)"), err
+    if form:
+        assert json.loads(out)["paths"] == 0
+    else:
+        assert "on no path: nothing was left to check" in out
