@@ -5,7 +5,9 @@ In: a loaded :class:`~asl_interp.app.api.Spec`, a machine holding the state befo
 the call (its entry point's Execution state is a rule's subject).
 Out: :data:`RULES` (every rule, with what it requires, the ASL it evaluates and what it
 cites), :func:`broken` (a :class:`Finding` per rule the state breaks, each naming the rule),
-:func:`state_consistency` (the same as sentences, for ``run``'s warnings),
+:func:`state_consistency` (the same as sentences, for ``run``'s warnings), :class:`Judge`
+(the same for many states, e.g. ``sweep``'s lines, evaluated once per value of the bits the
+rules read),
 :func:`entry_assertion` (a failed assertion during exception entry as a finding) and
 :func:`render_rules` (``asl-interp consistency``).
 
@@ -41,7 +43,7 @@ from ..lib.world import Read, constant_named
 from ..machine.machine import Machine
 from ..syntax import ast
 
-__all__ = ["RULES", "Finding", "Rule", "broken", "entry_assertion", "entry_state", "per_spec", "probe_of",
+__all__ = ["RULES", "Finding", "Judge", "Rule", "broken", "entry_assertion", "entry_state", "per_spec", "probe_of",
            "render_rules", "rule_lines", "spec_functions", "state_consistency"]
 
 #: The file name the rules' ASL is evaluated under (their spans; never a spec file).
@@ -257,9 +259,73 @@ def entry_state(spec: Any, call: str | None) -> tuple[str, str] | None:
 def probe_of(machine: Machine) -> Machine:
     """A machine with ``machine``'s profile and the state it started from (before anything
     the text wrote: an exception entry changes PSTATE), whose records start empty."""
+    return _probe(machine, *machine.storage_before())
+
+
+def _probe(machine: Machine, values: dict[str, int], known: dict[str, int]) -> Machine:
+    """A machine with ``machine``'s profile holding the storage ``values`` (the bits
+    ``known`` set), whose records start empty."""
     probe = Machine(machine.model, machine.profile, constants=machine.constants, observe=machine.observe, trace=True)
-    probe._value, probe._known = machine.storage_before()
+    probe._value, probe._known = dict(values), dict(known)
     return probe
+
+
+class Judge:
+    """The rules many states of one call on one profile break (``sweep``'s lines), each
+    evaluated once per distinct value of the bits the rules read.
+
+    :meth:`findings` takes a state as a machine's storage (values, and the bits set) and
+    gives what :func:`broken` finds, as ``(rule id, run's warning)`` pairs. The rules are a
+    program of the profile and the call: what they find is decided by the values (and
+    set-ness) of the bits they read, so two states alike in every bit any evaluation so far
+    read are judged alike. :attr:`bits` (storage -> mask) is the union of the bits read so
+    far; :meth:`key_for` makes a function of a storage mapping giving those bits as one
+    integer, and :attr:`key` is the one for a machine's whole storage. When the bits read
+    grow, :attr:`version` counts up and :attr:`key` is made anew: a caller's memo of
+    findings by key is exact for the version its keys were made in."""
+
+    def __init__(self, spec: Any, machine: Machine, call: str | None):
+        self.spec = spec
+        self.machine = machine
+        self.call = call
+        self.bits: dict[str, int] = {}
+        self.version = 0
+        self.key: Callable[[dict[str, int]], int] = self.key_for(())
+
+    def findings(self, values: dict[str, int], known: dict[str, int]) -> tuple[tuple[str, str], ...]:
+        """What the rules find in the state ``values``/``known`` (see the class docstring)."""
+        reads: list[Read] = []
+        found = broken(self.spec, _probe(self.machine, values, known), self.call, reads,
+                       fresh=lambda: _probe(self.machine, values, known))
+        views = self.machine.model.views
+        grew = False
+        for r in reads:
+            view = views[r.register]
+            mask = ((1 << (r.high - r.low + 1)) - 1) << (r.low + view.offset)
+            had = self.bits.get(view.storage, 0)
+            if mask & ~had:
+                self.bits[view.storage] = had | mask
+                grew = True
+        if grew:
+            self.version += 1
+            self.key = self.key_for(self.bits)
+        return tuple((f.rule.id, f.text()) for f in found)
+
+    def key_for(self, present: Any) -> Callable[[dict[str, int]], int]:
+        """A function of a storage mapping holding the storages ``present`` (every one the
+        mappings it is given hold; the others count as 0): the bits the rules read, as one
+        integer (each storage's masked value at its own offset). Written as Python: it runs
+        once per state."""
+        widths = self.machine.model.storage_widths
+        terms, offset = [], 0
+        for storage, mask in sorted(self.bits.items()):
+            if storage in present:
+                terms.append(f"(v[{storage!r}] & {mask:#x}) << {offset}" if offset else f"(v[{storage!r}] & {mask:#x})")
+            offset += widths[storage]
+        ns: dict[str, Any] = {}
+        body = " | ".join(terms) or "0"
+        exec(compile(f"def key(v):\n    return {body}\n", "<consistency key>", "exec"), ns)  # noqa: S102 - our text
+        return ns["key"]
 
 
 def _name(spec: Any, value: int, width: int) -> str:

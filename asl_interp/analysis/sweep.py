@@ -6,7 +6,10 @@ table takes them (``{"PSTATE.EL": "EL1", "FPEXC.EN": 0, "CPACR_EL1": "0x300000"}
 lines are skipped.
 Out: one :class:`SweepResult` per state line: its line number and the
 :class:`~asl_interp.machine.outcome.Outcome`, or the error that line gave. A bad line does not stop
-the others.
+the others. A line whose state no processor can be in also carries the consistency rules
+it breaks (``run``'s warnings), judged once per value of the bits the rules read
+(:class:`~asl_interp.analysis.consistency.Judge`): the memo's key is read from the storage
+values the fast way has anyway.
 
 How: one line at a time (memory stays flat whatever the input's length; a compressed input is
 decompressed as it is read). A line that is a JSON object goes the fast way: decoded at
@@ -57,20 +60,32 @@ from ..lib.inputs import MAX_DIGITS, json_error, key_spans, loads_json_state
 from ..machine.outcome import Outcome, outcome_line
 from ..machine.profile import Profile
 from ..machine.state import StateConflicts, resolve_state, state_paths
+from .consistency import Judge
 
-__all__ = ["SweepResult", "LineRunner", "render_sweep_line", "sweep_json", "Tally", "Record", "Renderer", "SweepJob",
+__all__ = ["SweepResult", "Warned", "LineRunner", "render_sweep_line", "sweep_json", "Tally", "Record", "Renderer", "SweepJob",
            "Batch", "batch", "sweep_batches", "CSV_COLUMNS"]
 
 
 @attrs.define(frozen=True, slots=True)
 class SweepResult:
     """One state line: ``line`` (1-based), and either ``outcome`` or ``error``; ``text`` the
-    line's text for an error line (its diagnostic quotes it)."""
+    line's text for an error line (its diagnostic quotes it); ``warnings`` the consistency
+    rules a line with an outcome breaks (``run``'s warnings)."""
 
     line: int
     outcome: Outcome | None = None
     error: ASLError | None = None
     text: str | None = None
+    #: the consistency rules the state breaks, ``(rule id, run's warning)`` each (see :class:`LineRunner`)
+    warnings: tuple[tuple[str, str], ...] = ()
+
+
+class Warned(NamedTuple):
+    """:meth:`LineRunner.summary` of a line whose state breaks consistency rules: its
+    outcome's ``line`` and the rules' ``warnings`` (as :attr:`SweepResult.warnings`)."""
+
+    line: str
+    warnings: tuple[tuple[str, str], ...]
 
 
 def read_lines(stream: BinaryIO, source: str) -> Iterator[str | ASLError]:
@@ -170,6 +185,12 @@ class LineRunner:
         self._over = self.decider.profile_state()
         #: which answer of a Decider.plan this policy takes (run_given's: zero unless "error")
         self._policy = 1 if unset == "error" else 2
+        self._profile = spec.profile(profile)
+        #: the consistency rules, judged once per value of the bits they read (see _judged)
+        self._judge = Judge(spec, spec.machine(self._profile), call)
+        self._judged_states: dict[tuple[int, int], tuple[tuple[str, str], ...]] = {}
+        #: the storages a key order's plan gives: the tree's, and those the rules read
+        self._keep = tuple(self.decider.registers)
 
     def __call__(self, number: int, text: str) -> SweepResult | None:
         return _result(number, self.outcome(number, text))
@@ -218,7 +239,10 @@ class LineRunner:
             except ASLError as err:
                 return SweepResult(number, error=err, text=text)
             if out is not None:
-                return out
+                found = plan.judged.get(plan.key(values))
+                if found is None:
+                    found = self._judged(state, plan, values)
+                return SweepResult(number, outcome=out, warnings=found) if found else out
             return self.general(number, text)
         given = self.reader.read(state)
         if given is not None:
@@ -227,16 +251,19 @@ class LineRunner:
             except ASLError as err:
                 return SweepResult(number, error=err, text=text)
             if out is not None:
-                return out
+                found = self._judged(state)
+                return SweepResult(number, outcome=out, warnings=found) if found else out
             return self.general(number, text)
         if plan is None:
             return self.general(number, text)
         return self._refused(number, text, state, plan.read(*state.values()))
 
-    def summary(self, number: int, text: str) -> str | SweepResult | None:
+    def summary(self, number: int, text: str) -> str | Warned | SweepResult | None:
         """The line's outcome in ``run``'s words (:func:`~asl_interp.machine.outcome.outcome_line`)
         where the fast way tells it without building the whole outcome, else what calling
-        the runner gives (the line's :class:`SweepResult`, or None for a blank line).
+        the runner gives (the line's :class:`SweepResult`, or None for a blank line). A line
+        the fast way tells whose state breaks a consistency rule is a :class:`Warned`: the
+        line, and the rules.
 
         The line's keys' plan gives the storage values; the decision tree (``decide``) gives
         the leaf, whose outcome's line is every state's on that leaf (the decider's
@@ -269,7 +296,10 @@ class LineRunner:
             return self.general(number, text)
         if line is _FULL:
             return _result(number, self._whole(number, text, state, plan))
-        return line
+        found = plan.judged.get(plan.key(values))
+        if found is None:
+            found = self._judged(state, plan, values)
+        return Warned(line, found) if found else line
 
     def _probe(self, number: int, text: str, state: dict, plan: _KeyPlan, answer: Any) -> SweepResult | None:
         """The first line of ``plan``'s keys to reach the leaf of ``answer``: run the whole
@@ -285,7 +315,7 @@ class LineRunner:
             return self.general(number, text)
         line = outcome_line(out)
         plan.lines[id(answer)] = line if line == outcome_line(answer) else _FULL
-        return SweepResult(number, outcome=out)
+        return SweepResult(number, outcome=out, warnings=self._judged(state))
 
     def _plan(self, state: dict) -> _KeyPlan | None:
         """The plan of the keys of ``state``, in their order; None the first time they are met
@@ -298,8 +328,45 @@ class LineRunner:
             self._plans[sig] = _SEEN
             return None
         if plan is _SEEN:
-            plan = self._plans[sig] = _KeyPlan(self.reader.merged(sig, self._over, self.decider.registers), {})
+            plan = self._plans[sig] = _KeyPlan(self.reader.merged(sig, self._over, self._keep), {}, {})
+            plan.key = self._first_key(plan)
         return plan
+
+    def _first_key(self, plan: _KeyPlan) -> Any:
+        """``plan``'s key of the consistency memo, made at its first use for the storages
+        its values hold (every line of a key order sets the same ones)."""
+        def first(values: dict[str, int]) -> int:
+            plan.key = self._judge.key_for(values)
+            return plan.key(values)
+        return first
+
+    def _judged(self, state: Any, plan: _KeyPlan | None = None,
+                values: dict[str, int] | None = None) -> tuple[tuple[str, str], ...]:
+        """The consistency rules the line's ``state`` (a mapping that ran) breaks, as
+        ``run`` warns of them (:class:`~asl_interp.analysis.consistency.Judge`): judged
+        once per value and set-ness of the bits the rules read, and kept for the line's
+        key order (``plan``, whose storage ``values`` the line gave) by the values alone
+        (every line of a key order sets the same bits)."""
+        judge = self._judge
+        full = self.spec.machine(self._profile, state).storage()
+        key = (judge.key(full[0]), judge.key(full[1]))
+        found = self._judged_states.get(key)
+        version = judge.version
+        if found is None:
+            found = judge.findings(*full)
+            if judge.version == version:
+                if len(self._judged_states) >= self.PLANS:
+                    self._judged_states.clear()
+                self._judged_states[key] = found
+        if judge.version != version:  # the rules read bits no key had: every memo starts again
+            self._judged_states.clear()
+            self._keep = tuple(dict.fromkeys((*self.decider.registers, *judge.bits)))
+            self._plans.clear()
+        elif plan is not None and values is not None:
+            if len(plan.judged) >= self.PLANS:
+                plan.judged.clear()
+            plan.judged[plan.key(values)] = found
+        return found
 
     def _refused(self, number: int, text: str, state: dict, at: Any) -> SweepResult | None:
         """The line's error when its plan says key ``at`` is the first refused (see
@@ -353,9 +420,10 @@ class LineRunner:
             return SweepResult(number, error=UsageError(err.message, self._key_span(state, text, where), err.notes),
                                text=text)
         try:
-            return SweepResult(number, outcome=self.decider.run(state, unset=self.unset))
+            out = self.decider.run(state, unset=self.unset)
         except ASLError as err:
             return SweepResult(number, error=err, text=text)
+        return SweepResult(number, outcome=out, warnings=self._judged(state))
 
     def _first_refused(self, state: dict, text: str, where: Span) -> UsageError | None:
         """The error ``resolve_state`` gives the line, found key by key where that is exact
@@ -465,12 +533,16 @@ class _KeyPlan:
     <asl_interp.machine.state.StateReader.merged>` over the profile's ``[state]``), and
     ``lines``: for each leaf met (its outcome object's id), the outcome's line, or
     ``_GENERAL`` (the fast way cannot answer there: the general way) or ``_FULL`` (the line
-    is built from the whole outcome); ``whole``: the decider's plan for the keys, which gives
-    the whole outcome (see :meth:`LineRunner._whole`), made when first needed."""
+    is built from the whole outcome); ``judged``: the consistency rules broken by the states
+    of the plan's lines met so far, by ``key`` (a function of the values: the bits the rules
+    read, see :meth:`LineRunner._judged`); ``whole``: the decider's plan for the keys, which
+    gives the whole outcome (see :meth:`LineRunner._whole`), made when first needed."""
 
     read: Any
     lines: dict[int, Any]
+    judged: dict[int, tuple[tuple[str, str], ...]]
     whole: Any = None
+    key: Any = None
 
 
 #: markers: a key order met once (_SEEN), a leaf the general way answers, a leaf whose line
@@ -515,12 +587,32 @@ class Tally:
         self.outcomes: Counter[str] = Counter()
         self.states = 0
         self.errors = 0
+        self.broken: Counter[str] = Counter()
+        self.broken_states = 0
+        self.first_broken: int | None = None
 
     def merge(self, got: Batch) -> None:
-        """Count a :class:`Batch`'s lines: their outcomes' texts, and the error lines."""
+        """Count a :class:`Batch`'s lines: their outcomes' texts, the error lines, and the
+        states that break consistency rules."""
         self.states += got.states
         self.errors += got.errors
         self.outcomes.update(got.outcomes)
+        if got.broken:
+            self.broken_states += got.broken_states
+            self.broken.update(got.broken)
+            if self.first_broken is None:
+                self.first_broken = got.first_broken
+
+    def warning(self, source: str) -> str | None:
+        """The line saying how many states no processor can be in were answered all the
+        same (as ``run`` warns of each), by rule; None when there were none."""
+        if not self.broken:
+            return None
+        from .explore import left_out_reasons
+
+        return (f"warning: {plural(self.broken_states, 'state')} no processor can be in, answered all the same "
+                f"(rules broken: {left_out_reasons(self.broken)}; the first at {display_path(source)}:"
+                f"{self.first_broken}; --json gives each line's warnings, as `asl-interp run` gives them)")
 
     def render(self) -> str:
         """The tally text (see the class docstring)."""
@@ -534,13 +626,15 @@ class Tally:
 class Record(NamedTuple):
     """One state line as printed: ``out`` for standard output (None: nothing), ``err`` for
     standard error, ``tally`` its outcome's text (None for an error line), ``phase`` the
-    error's phase (None when it ran). Plain strings: cheap to send between processes."""
+    error's phase (None when it ran), ``broken`` the ids of the consistency rules its state
+    breaks (empty for most). Plain strings: cheap to send between processes."""
 
     line: int
     out: str | None
     err: str | None
     tally: str | None
     phase: str | None
+    broken: tuple[str, ...] = ()
 
 
 _new_record = tuple.__new__
@@ -575,7 +669,10 @@ class Renderer:
         if self.form == "text":
             got = runner.summary(number, text)
             if type(got) is str:  # Record(...) without NamedTuple's Python-level __new__
-                return _new_record(Record, (number, f"{self.prefix}{number}: {got}", None, got, None))
+                return _new_record(Record, (number, f"{self.prefix}{number}: {got}", None, got, None, ()))
+            if type(got) is Warned:
+                return Record(number, f"{self.prefix}{number}: {got.line}", None, got.line, None,
+                              tuple(rule for rule, _w in got.warnings))
         else:
             got = runner.outcome(number, text)
             if got is not None and type(got) is not SweepResult:
@@ -593,7 +690,13 @@ class Renderer:
                 row = [result.line] + [""] * (len(CSV_COLUMNS) - 3) + [error_text(result).split("\n", 1)[0], phase]
                 return Record(result.line, _csv_row(row), None, None, phase)
             return Record(result.line, None, render_sweep_line(result, self.source), None, phase)
-        return self.outcome(result.line, outcome)
+        record = self.outcome(result.line, outcome)
+        if not result.warnings:
+            return record
+        out = record.out
+        if self.form == "json":  # {"line": ..., "outcome": ..., "warnings": [...]}, as json.dumps writes it
+            out = f'{out[:-1]}, "warnings": {json.dumps([w for _rule, w in result.warnings])}}}'
+        return record._replace(out=out, broken=tuple(rule for rule, _w in result.warnings))
 
     def outcome(self, number: int, outcome: Outcome) -> Record:
         """The record of line ``number``, whose outcome is ``outcome``: its parts in this
@@ -615,10 +718,10 @@ class Renderer:
             self._texts[id(outcome)] = hit
         # Record(...) without NamedTuple's Python-level __new__
         if self.form == "json":  # json.dumps({"line": ..., "outcome": ...}), byte for byte
-            return _new_record(Record, (number, f'{{"line": {number}, "outcome": {hit[2]}}}', None, hit[1], None))
+            return _new_record(Record, (number, f'{{"line": {number}, "outcome": {hit[2]}}}', None, hit[1], None, ()))
         if self.form == "csv":
-            return _new_record(Record, (number, f"{number},{hit[2]}", None, hit[1], None))
-        return _new_record(Record, (number, f"{self.prefix}{number}: {hit[1]}", None, hit[1], None))
+            return _new_record(Record, (number, f"{number},{hit[2]}", None, hit[1], None, ()))
+        return _new_record(Record, (number, f"{self.prefix}{number}: {hit[1]}", None, hit[1], None, ()))
 
 
 def _csv_row(values: Sequence[Any]) -> str:
@@ -679,7 +782,8 @@ class Batch(NamedTuple):
     each ``(False, lines joined by newlines)`` for standard output or ``(True, message)`` for
     standard error; ``outcomes`` the text-form tally of these lines (first seen first);
     ``errors`` how many were error lines; ``states`` how many state lines; ``phases`` the
-    error lines' phases. A worker sends one Batch per chunk: the parent's work is per chunk,
+    error lines' phases; ``broken`` and ``first_broken`` the lines whose state breaks a
+    consistency rule. A worker sends one Batch per chunk: the parent's work is per chunk,
     not per line."""
 
     parts: list[tuple[bool, str]]
@@ -687,6 +791,10 @@ class Batch(NamedTuple):
     errors: int
     states: int
     phases: frozenset[str]
+    #: the states that break consistency rules: how many, how many by rule, and the first such line (or None)
+    broken_states: int
+    broken: Counter[str]
+    first_broken: int | None
 
 
 def batch(records: Iterable[Record]) -> Batch:
@@ -696,6 +804,9 @@ def batch(records: Iterable[Record]) -> Batch:
     outcomes: Counter[str] = Counter()
     errors = states = 0
     phases: set[str] = set()
+    broken: Counter[str] = Counter()
+    first_broken = None
+    broken_states = 0
     for record in records:
         states += 1
         if record.err is not None:
@@ -711,9 +822,14 @@ def batch(records: Iterable[Record]) -> Batch:
             outcomes[record.tally] += 1
         if record.phase is not None:
             phases.add(record.phase)
+        if record.broken:
+            broken_states += 1
+            broken.update(record.broken)
+            if first_broken is None:
+                first_broken = record.line
     if out:
         parts.append((False, "\n".join(out)))
-    return Batch(parts, outcomes, errors, states, frozenset(phases))
+    return Batch(parts, outcomes, errors, states, frozenset(phases), broken_states, broken, first_broken)
 
 
 def _start_worker(job: SweepJob) -> None:
@@ -802,10 +918,14 @@ def _parallel(job: SweepJob, render: Renderer, chunks: Iterator[list[tuple[int, 
 
 def sweep_json(result: SweepResult) -> dict[str, Any]:
     """One line of ``sweep --json``: ``{"line", "outcome"}`` (``run --json``'s outcome
-    object) or ``{"line", "error", "phase"}``."""
+    object), with ``"warnings"`` (``run --json``'s) when the state breaks consistency rules,
+    or ``{"line", "error", "phase"}``."""
     from .explore import outcome_json
 
     if result.outcome is not None:
+        if result.warnings:
+            return {"line": result.line, "outcome": outcome_json(result.outcome),
+                    "warnings": [w for _rule, w in result.warnings]}
         return {"line": result.line, "outcome": outcome_json(result.outcome)}
     assert result.error is not None
     return {"line": result.line, "error": error_text(result), "phase": result.error.phase}

@@ -859,12 +859,14 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
                         write(text)
             for phase in got.phases:
                 status = max(status, EXIT_FOR_PHASE.get(phase, 1))
-            if form == "text":
-                tally.merge(got)
+            tally.merge(got)
             done += got.states
             bar.set(done)
     if form == "text":
         write(tally.render())
+    warning = tally.warning(source)
+    if warning is not None:
+        print(warning, file=sys.stderr)
     return status
 
 

@@ -169,9 +169,11 @@ def test_summary_is_the_whole_outcomes_line_and_each_leaf_is_probed_once(monkeyp
     for number, text in enumerate(lines * 2, start=1):
         got = runner.summary(number, text)
         want = general.general(number, text)
-        if isinstance(got, str):
+        if isinstance(got, (str, sweep_module.Warned)):
             told += 1
-            assert want is not None and want.outcome is not None and outcome_line(want.outcome) == got, text
+            line, warnings = (got, ()) if isinstance(got, str) else got
+            assert want is not None and want.outcome is not None and outcome_line(want.outcome) == line, text
+            assert warnings == want.warnings, text
         elif got is None:
             assert want is None
         else:
@@ -321,3 +323,43 @@ def test_decode_is_json_loads(text):
         return
     taken = type(want) is dict and want and text.count(":") == len(want)
     assert sweep_module._decode(text) == (want if taken else None)
+
+
+@pytest.mark.parametrize("call", CALLS)
+def test_each_lines_warnings_are_runs_however_the_line_went(call):
+    """The consistency rules each line's state breaks, as ``run`` warns of them
+    (``state_consistency`` on the state's machine), whichever way the line went (summary,
+    whole outcome, general) and however often its key order and its bits were met: the
+    memo of findings keyed by the bits the rules read is exact."""
+    from asl_interp.analysis.consistency import state_consistency
+
+    rng = random.Random(call)
+    base = consistent_states(30, seed=5)
+    lines = []
+    for _ in range(150):  # the controls the rules read, at random (most such states are inconsistent)
+        state = dict(rng.choice(base))
+        for key, values in (("PSTATE.EL", ["EL0", "EL1", "EL2", "EL3"]), ("PSTATE.nRW", [0, 1]),
+                            ("HCR_EL2.TGE", [0, 1]), ("SCR_EL3.NS", [0, 1]), ("HCR_EL2.RW", [0, 1])):
+            if rng.random() < 0.5:
+                state.pop(key, None)
+                state[key] = rng.choice(values)
+        lines.append(json.dumps(state))
+    lines += lines[:60]
+    summary = sweep_module.LineRunner(SPEC, call, source="x.jsonl")
+    whole = sweep_module.LineRunner(SPEC, call, source="x.jsonl")
+    warned = 0
+    for number, text in enumerate(lines, start=1):
+        state = json.loads(text)
+        try:
+            want = tuple(state_consistency(SPEC, SPEC.machine("default", state), call=call))
+        except ASLError:
+            continue
+        got = whole(number, text)
+        if got is None or got.outcome is None:
+            continue
+        assert tuple(w for _rule, w in got.warnings) == want, text
+        told = summary.summary(number, text)
+        told = () if isinstance(told, str) else told.warnings
+        assert tuple(w for _rule, w in told) == want, text
+        warned += bool(want)
+    assert warned > 10

@@ -12,6 +12,7 @@ from states import aarch32_guest, aarch64
 
 from asl_interp.analysis.explore import outcome_json
 from asl_interp.app.api import load_spec
+from asl_interp.errors import plural
 
 SPEC = load_spec("armv8.6")
 GUEST_STATES = REPO / "examples" / "guest-states.jsonl"
@@ -31,12 +32,28 @@ def write_lines(tmp_path, lines, name="states.jsonl"):
 @pytest.mark.parametrize(("call", "states"), [("CheckVFPEnabled(TRUE)", STATES),
                                               ("CheckFPAdvSIMDEnabled64()", STATES_64)])
 def test_every_line_gets_the_outcome_run_gives(capsys, tmp_path, call, states):
+    """Each line's outcome, and its warnings (the consistency rules its state breaks: the
+    AArch64 state given to the AArch32 check), are run's for that state."""
+    from asl_interp.app.report import prepare_run
+
     path = write_lines(tmp_path, [json.dumps(s) for s in states])
     rc, out, err = cli(capsys, "sweep", call, str(path), "--json")
-    assert (rc, err) == (0, "")
     got = [json.loads(line) for line in out.splitlines()]
     assert [g["line"] for g in got] == list(range(1, len(states) + 1))
     assert [g["outcome"] for g in got] == [outcome_json(SPEC.run(call, state=s, use_decider=False)) for s in states]
+    warned = []
+    for i, state in enumerate(states):
+        one = tmp_path / f"{i}.json"
+        one.write_text(json.dumps(state), encoding="utf-8")
+        warned.append(prepare_run(SPEC, call, state=str(one)).machine.warnings)
+    assert [g.get("warnings", []) for g in got] == warned
+    assert rc == 0
+    first = next(i for i, w in enumerate(warned, 1) if w)
+    n = sum(1 for w in warned if w)
+    assert all(len(w) == 1 and w[0].startswith("breaks entry-state") for w in warned if w)
+    assert err == (f"warning: {plural(n, 'state')} no processor can be in, answered all the same (rules broken: "
+                   f"entry-state {n}; the first at {path}:{first}; --json gives each line's warnings, as "
+                   "`asl-interp run` gives them)\n")
 
 
 def test_text_output_and_tally(capsys, tmp_path):
@@ -151,7 +168,8 @@ def test_compressed_input_gives_what_the_plain_file_gives(capsys, tmp_path, endi
     packed.write_bytes(_compress(ending, plain.read_bytes()))
     want = cli(capsys, "sweep", "CheckVFPEnabled(TRUE)", str(plain), "--json")
     got = cli(capsys, "sweep", "CheckVFPEnabled(TRUE)", str(packed), "--json")
-    assert got[0] == want[0] == 2 and got[2] == want[2] == ""
+    assert got[0] == want[0] == 2 and got[2].replace(str(packed), str(plain)) == want[2]
+    assert want[2].startswith("warning: 1 state no processor can be in")  # the AArch64 state, on the AArch32 check
     got_lines, want_lines = ([json.loads(x) for x in out.splitlines()] for out in (got[1], want[1]))
     assert got_lines[:-1] == want_lines[:-1]
     # the bad line names its own file, and its excerpt is the line (read once, not again)
@@ -189,8 +207,11 @@ def test_a_zstd_file_is_refused_with_the_pipe_that_reads_it(capsys, tmp_path):
     assert f"decompress a .zst file as you read it: zstd -dc {packed} | asl-interp sweep CALL -" in err
 
 
+#: good lines, bad lines, and states no processor can be in (an AArch64 state on the AArch32
+#: check; EL1 while HCR_EL2.TGE is 1)
 MIXED = [json.dumps(STATES[1]), "", '{"PSTATE.EL": EL1}', json.dumps(STATES[0]), '{"PSTATE.EL": "EL1"}',
-         '{"PSTATE.EL": "EL1", "FPEXC.EN": 5}', json.dumps(STATES[2]), "[1]", json.dumps(STATES[1])] * 3
+         '{"PSTATE.EL": "EL1", "FPEXC.EN": 5}', json.dumps(STATES[2]), "[1]", json.dumps(STATES[1]),
+         json.dumps(STATES[3]), json.dumps({**STATES[1], "HCR_EL2.TGE": 1})] * 3
 
 
 @pytest.mark.parametrize("as_json", [[], ["--json"], ["--format", "csv"]])
@@ -206,6 +227,9 @@ def test_jobs_give_the_same_bytes(capsys, tmp_path, monkeypatch, as_json):
     two = cli(capsys, "sweep", "CheckVFPEnabled(TRUE)", str(path), "--jobs", "2", *as_json)
     assert ran and two == one
     assert one[0] == 2 and one[1].count("\n") >= 12
+    assert one[2].endswith(f"warning: 6 states no processor can be in, answered all the same (rules broken: "
+                           f"entry-state 3, tge-el1 3; the first at {path}:10; --json gives each line's warnings, "
+                           "as `asl-interp run` gives them)\n")
 
 
 def test_fast_way_and_general_way_agree_line_by_line(capsys, tmp_path, monkeypatch):
