@@ -187,7 +187,9 @@ class LineRunner:
         self._policy = 1 if unset == "error" else 2
         self._profile = spec.profile(profile)
         #: the consistency rules, judged once per value of the bits they read (see _judged)
-        self._judge = Judge(spec, spec.machine(self._profile), call)
+        start = spec.machine(self._profile)
+        self._judge = Judge(spec, start, call)
+        self._start = start.storage()  # the profile's [state], every storage: what a line's bits go over
         self._judged_states: dict[tuple[int, int], tuple[tuple[str, str], ...]] = {}
         #: the storages a key order's plan gives: the tree's, and those the rules read
         self._keep = tuple(self.decider.registers)
@@ -251,7 +253,7 @@ class LineRunner:
             except ASLError as err:
                 return SweepResult(number, error=err, text=text)
             if out is not None:
-                found = self._judged(state)
+                found = self._judged(state, given=given)
                 return SweepResult(number, outcome=out, warnings=found) if found else out
             return self.general(number, text)
         if plan is None:
@@ -315,7 +317,7 @@ class LineRunner:
             return self.general(number, text)
         line = outcome_line(out)
         plan.lines[id(answer)] = line if line == outcome_line(answer) else _FULL
-        return SweepResult(number, outcome=out, warnings=self._judged(state))
+        return SweepResult(number, outcome=out, warnings=self._judged(state, given=given))
 
     def _plan(self, state: dict) -> _KeyPlan | None:
         """The plan of the keys of ``state``, in their order; None the first time they are met
@@ -340,15 +342,24 @@ class LineRunner:
             return plan.key(values)
         return first
 
-    def _judged(self, state: Any, plan: _KeyPlan | None = None,
-                values: dict[str, int] | None = None) -> tuple[tuple[str, str], ...]:
-        """The consistency rules the line's ``state`` (a mapping that ran) breaks, as
-        ``run`` warns of them (:class:`~asl_interp.analysis.consistency.Judge`): judged
-        once per value and set-ness of the bits the rules read, and kept for the line's
-        key order (``plan``, whose storage ``values`` the line gave) by the values alone
-        (every line of a key order sets the same bits)."""
+    def _judged(self, state: Any, plan: _KeyPlan | None = None, values: dict[str, int] | None = None,
+                given: dict[str, list[int]] | None = None) -> tuple[tuple[str, str], ...]:
+        """The consistency rules the line's ``state`` (a mapping that ran; ``given``, its
+        bits as the state reader read them, when known) breaks, as ``run`` warns of them
+        (:class:`~asl_interp.analysis.consistency.Judge`): judged once per value and
+        set-ness of the bits the rules read, and kept for the line's key order (``plan``,
+        whose storage ``values`` the line gave) by the values alone (every line of a key
+        order sets the same bits)."""
         judge = self._judge
-        full = self.spec.machine(self._profile, state).storage()
+        if given is None:
+            given = self.reader.read(state)
+        if given is None:  # a line the reader leaves to the general way: its machine says
+            full = self.spec.machine(self._profile, state).storage()
+        else:  # the profile's [state], the line's bits over it: what the machine would hold
+            full = (dict(self._start[0]), dict(self._start[1]))
+            for storage, (mask, bits) in given.items():
+                full[0][storage] = (full[0][storage] & ~mask) | bits
+                full[1][storage] |= mask
         key = (judge.key(full[0]), judge.key(full[1]))
         found = self._judged_states.get(key)
         version = judge.version
