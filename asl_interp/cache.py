@@ -506,8 +506,9 @@ def _prune(folder: str | Path) -> None:
 def info() -> dict[str, Any]:
     """What ``asl-interp cache info`` shows: the folder, whether it is used (and why not:
     ``problem``, e.g. a folder that cannot be made; ``read_only`` when its entries are read
-    but none can be written), and each entry: ``kind``, ``size`` in bytes, ``used`` (seconds since the epoch) and ``ok``
-    (whether it passes the checks a load makes, content digest included)."""
+    but none can be written), and each entry: ``kind``, ``size`` in bytes, ``used``
+    (seconds since the epoch) and ``ok`` (whether it passes the checks a load makes, content
+    digest included)."""
     folder = cache_dir()
     out: dict[str, Any] = {"folder": str(folder) if folder else None, "enabled": folder is not None,
                            "problem": None, "read_only": False, "entries": []}

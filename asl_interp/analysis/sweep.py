@@ -62,8 +62,8 @@ from ..machine.profile import Profile
 from ..machine.state import StateConflicts, resolve_state, state_paths
 from .consistency import Judge
 
-__all__ = ["SweepResult", "Warned", "LineRunner", "render_sweep_line", "sweep_json", "Tally", "Record", "Renderer", "SweepJob",
-           "Batch", "batch", "sweep_batches", "CSV_COLUMNS"]
+__all__ = ["SweepResult", "Warned", "LineRunner", "render_sweep_line", "sweep_json", "Tally", "Record", "Renderer",
+           "SweepJob", "Batch", "batch", "sweep_batches", "CSV_COLUMNS"]
 
 
 @attrs.define(frozen=True, slots=True)

@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 import textwrap
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -37,7 +37,7 @@ from ..lib.world import Read
 from ..machine.machine import Machine
 from ..machine.model import MachineModel
 from ..machine.outcome import Outcome, PathStep, outcome_line, show_value
-from ..machine.profile import Profile
+from ..machine.profile import DEFAULT_VERSION, Profile
 from ..machine.state import (
     STATE_KEY,
     StateConflicts,
@@ -278,7 +278,7 @@ def unset_hint(call: str, *, spec: str, profile: str | None, state: str | None, 
     import shlex
 
     words = ["asl-interp", "explore", call.strip()]
-    if spec != "armv8.6":
+    if spec != DEFAULT_VERSION:  # the --spec default
         words += ["--spec", spec]
     if profile is not None:
         words += ["--profile", profile]
@@ -363,8 +363,8 @@ def check_state_file(specs: Sequence[Any], state_file: StateFile) -> None:
                 if len(specs) > 1 and not _has_state_name(spec.model, key):
                     continue
                 with _as_usage():
-                    for write in resolve_state({key: value}, spec.model, spec.constants, written=True):
-                        seen.add(write)
+                    for bits in resolve_state({key: value}, spec.model, spec.constants, written=True):
+                        seen.add(bits)
         except UsageError as err:
             raise UsageError(err.message, span, err.notes) from None
 
@@ -792,8 +792,9 @@ def run_json(spec: Any, out: Outcome, *, call: str, profile: Profile, trace: boo
 def run_error_json(err: ASLError, *, call: str, spec: str, profile: str | None) -> dict[str, Any]:
     """``run --json``'s object when the run fails: ``call``, ``spec``, ``profile`` (the names
     as far as they were known: ``profile`` is the ``--profile`` given, or None, when the
-    failure came while setting up the run: a bad option, state file or profile), ``error`` (the message as stderr shows it, its
-    file:line:col first) and ``phase``, as a ``sweep --json`` error line gives them."""
+    failure came while setting up the run: a bad option, state file or profile), ``error``
+    (the message as stderr shows it, its file:line:col first) and ``phase``, as a ``sweep
+    --json`` error line gives them."""
     return {"call": call, "spec": spec, "profile": profile, "error": err.render(), "phase": err.phase}
 
 
