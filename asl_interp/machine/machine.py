@@ -283,8 +283,8 @@ class Machine(World):
         register, field, high, low, span = origin.register, origin.field, origin.high, origin.low, origin.span
         storage, shift = origin.storage, origin.shift
         if self.unset == "error":
-            notes = ["note: set it in the state, or read what was never set as zero: --unset zero (unset=\"zero\" "
-                     "from Python)"]
+            notes = [("note: set it in the state, or read what was never set as zero: --unset zero (unset=\"zero\" "
+                      "from Python)")]
             if storage != register:
                 notes.append(f"note: {register} is {storage}<{self.model.registers[register].width - 1 + shift - low}:"
                              f"{shift - low}>: setting either name sets these bits")

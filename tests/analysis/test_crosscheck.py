@@ -268,10 +268,10 @@ def test_a_field_compared_with_a_string_gets_a_hint(spec, tmp_path):
     result = crosscheck(spec, "CheckVFPEnabled(TRUE)", f"{path}:el_string", fixed=AARCH32_GUEST)
     assert not result.agrees
     assert result.hints == [
-        f"the model compares PSTATE.EL with the string 'EL1' at {path}:2, which no field equals (fields are "
-        "unsigned integers): EL1 is 1, so write == 1",
-        f"the model compares CPTR_EL2.TFP with the string '1' at {path}:2, which no field equals (fields are "
-        "unsigned integers)"]
+        (f"the model compares PSTATE.EL with the string 'EL1' at {path}:2, which no field equals (fields are "
+         "unsigned integers): EL1 is 1, so write == 1"),
+        (f"the model compares CPTR_EL2.TFP with the string '1' at {path}:2, which no field equals (fields are "
+         "unsigned integers)")]
     assert f"\nwarning: the model compares PSTATE.EL with the string 'EL1' at {path}:2" in render_crosscheck(result)
     from asl_interp.analysis.crosscheck import crosscheck_json
 
