@@ -167,22 +167,25 @@ def _name_in_some(specs: Sequence[Any], name: str, where: str) -> None:
 def check_state_name(model: MachineModel, name: str, option: str) -> None:
     """Raise UsageError unless ``name`` (``REG``, ``REG.FIELD``, ``REG<hi:lo>`` or
     ``REG.FIELD<hi:lo>``; ``NAME[i]`` for an element of an array of registers) names state
-    of ``model``; ``option`` is how the user wrote it (for the message)."""
+    of ``model``; ``option`` is how the user wrote it (for the message; empty where the
+    error's span says where: a state file's key)."""
+    inside = f" in {option}" if option else ""
+    lead = f"{option}: " if option else ""
     m = STATE_KEY.fullmatch(name)
     if not m:
-        raise UsageError(f"{name!r} is not REGISTER, REGISTER.FIELD, REGISTER<high:low> or REGISTER.FIELD<high:low> "
-                         f"in {option}")
+        raise UsageError(f"{name!r} is not REGISTER, REGISTER.FIELD, REGISTER<high:low> or REGISTER.FIELD<high:low>"
+                         f"{inside}")
     register, field, high = key_register(m), m.group(2), m.group(3)
     base, bracket, _index = register.partition("[")
     bounds = model.register_model.arrays.get(base) if bracket else None
     if bounds is not None and register not in model.registers:
-        raise UsageError(f"{option}: {base} is an array of registers {base}[{bounds[0]}] to {base}[{bounds[1]}]")
+        raise UsageError(f"{lead}{base} is an array of registers {base}[{bounds[0]}] to {base}[{bounds[1]}]")
     refused = whole_register_refused(model, register) if field is None else None
     if refused:
-        raise UsageError(f"{option}: {refused}", notes=("note: `asl-interp registers PSTATE` lists its fields",))
+        raise UsageError(f"{lead}{refused}", notes=("note: `asl-interp registers PSTATE` lists its fields",))
     reg = model.registers.get(register)
     if reg is None:
-        raise UsageError(f"unknown register '{register}' in {option}" + did_you_mean(register, model.registers),
+        raise UsageError(f"unknown register '{register}'{inside}" + did_you_mean(register, model.registers),
                          notes=("note: `asl-interp registers` lists the registers the model knows",))
     if field is not None and field not in reg.fields:
         hint = suggest(field, list(reg.fields))
@@ -191,16 +194,16 @@ def check_state_name(model: MachineModel, name: str, option: str) -> None:
             fields = ", ".join(sorted(reg.fields)) or "none (set bits as REG<high:low>)"
             notes = tuple(textwrap.wrap(f"note: fields of {register}: {fields}", _COLUMNS - 4,
                                         subsequent_indent="    "))
-        raise UsageError(f"unknown field '{field}' of {register} in {option}" + (f"; {hint}" if hint else ""),
+        raise UsageError(f"unknown field '{field}' of {register}{inside}" + (f"; {hint}" if hint else ""),
                          notes=notes)
     if high is not None:
         low = m.group(4) if m.group(4) is not None else high
         what, width = (f"{register}.{field}", reg.fields[field].width) if field is not None else (register, reg.width)
         if int(high) < int(low):
-            with _as_usage(f"{option}: "):
+            with _as_usage(lead):
                 locate_key(name, model)  # raises, saying which order ASL writes bits in
         if int(high) >= width:
-            raise UsageError(f"bits {high}:{low} are outside {what} ({width} bits, {width - 1}:0) in {option}")
+            raise UsageError(f"bits {high}:{low} are outside {what} ({width} bits, {width - 1}:0){inside}")
 
 
 @contextmanager
@@ -358,7 +361,7 @@ def check_state_file(specs: Sequence[Any], state_file: StateFile) -> None:
         key = ".".join(map(str, path))
         try:
             if len(specs) > 1 or STATE_KEY.match(key):  # run leaves keys that are not plain names to resolve_state
-                _name_in_some(specs, key, state_file.path)
+                _name_in_some(specs, key, "")  # the error's span gives the file, line and column
             for spec, seen in zip(specs, conflicts):
                 if len(specs) > 1 and not _has_state_name(spec.model, key):
                     continue

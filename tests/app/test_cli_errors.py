@@ -353,6 +353,8 @@ def test_state_file_mistakes_are_at_their_key(capsys, tmp_path, command, name, t
     code, out, err = run(capsys, command, "CheckVFPEnabled(TRUE)", "--state", str(path))
     assert (code, out) == (2, "") and err.startswith(f"{path}:{at}: error: "), err
     assert message in err.splitlines()[0]
+    # the location names the file; the message does not name it again
+    assert str(path) not in err.splitlines()[0][len(f"{path}:{at}: error: "):], err
 
 
 @pytest.mark.parametrize("argv", [
