@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import re
 import textwrap
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -43,7 +43,7 @@ from ..lib.world import Read, constant_named
 from ..machine.machine import Machine
 from ..syntax import ast
 
-__all__ = ["RULES", "Finding", "Judge", "Rule", "broken", "entry_assertion", "entry_state", "per_spec", "probe_of",
+__all__ = ["RULES", "Finding", "Judge", "Rule", "assertion_notes", "broken", "entry_assertion", "entry_state", "per_spec", "probe_of",
            "render_rules", "rule_lines", "spec_functions", "state_consistency"]
 
 #: The file name the rules' ASL is evaluated under (their spans; never a spec file).
@@ -422,6 +422,14 @@ def state_consistency(spec: Any, machine: Machine, reads: list[Read] | None = No
     ``[]`` when none is found or none could be checked), each starting ``breaks RULE (cited
     lines):``. When ``reads`` is a list, every read the checks made is appended to it."""
     return [f.text() for f in broken(spec, probe_of(machine), call, reads, fresh=lambda: probe_of(machine))]
+
+
+def assertion_notes(warnings: Iterable[str]) -> tuple[str, ...]:
+    """The notes of a run the Arm text's own assertion stopped (``run``'s and each ``sweep``
+    line's): the text says no PE can be in the state, and ``warnings`` (sentences of
+    :func:`state_consistency`) name the rules the state breaks, if any."""
+    return (("note: the Arm text's own assertion fails: no PE can be in this state",)
+            + tuple(f"note: {w}" for w in warnings))
 
 
 def entry_assertion(spec: Any, machine: Machine, err: ASLAssertionError) -> Finding | None:

@@ -55,12 +55,12 @@ from typing import Any, BinaryIO, NamedTuple
 
 import attrs
 
-from ..errors import ASLError, Span, UsageError, display_path, plural, render
+from ..errors import ASLAssertionError, ASLError, Span, UsageError, display_path, plural, render
 from ..lib.inputs import MAX_DIGITS, json_error, key_spans, loads_json_state
 from ..machine.outcome import Outcome, outcome_line
 from ..machine.profile import Profile
 from ..machine.state import StateConflicts, resolve_state, state_paths
-from .consistency import Judge
+from .consistency import Judge, assertion_notes
 
 __all__ = ["SweepResult", "Warned", "LineRunner", "render_sweep_line", "sweep_json", "Tally", "Record", "Renderer",
            "SweepJob", "Batch", "batch", "sweep_batches", "CSV_COLUMNS"]
@@ -239,7 +239,7 @@ class LineRunner:
             try:
                 out = whole[self._policy](values)
             except ASLError as err:
-                return SweepResult(number, error=err, text=text)
+                return self._failed(number, err, text, state)
             if out is not None:
                 found = plan.judged.get(plan.key(values))
                 if found is None:
@@ -251,7 +251,7 @@ class LineRunner:
             try:
                 out = self.decider.run_given(given, unset=self.unset)
             except ASLError as err:
-                return SweepResult(number, error=err, text=text)
+                return self._failed(number, err, text, state, given)
             if out is not None:
                 found = self._judged(state, given=given)
                 return SweepResult(number, outcome=out, warnings=found) if found else out
@@ -311,7 +311,7 @@ class LineRunner:
         try:
             out = self.decider.run_given(given, unset=self.unset)
         except ASLError as err:
-            return SweepResult(number, error=err, text=text)
+            return self._failed(number, err, text, state, given)
         if out is None:
             plan.lines[id(answer)] = _GENERAL
             return self.general(number, text)
@@ -341,6 +341,14 @@ class LineRunner:
             plan.key = self._judge.key_for(values)
             return plan.key(values)
         return first
+
+    def _failed(self, number: int, err: ASLError, text: str, state: Any,
+                given: dict[str, list[int]] | None = None) -> SweepResult:
+        """The result of a line whose run failed: a failed assertion of the Arm text gets
+        ``run``'s notes (no PE can be in the state, and the consistency rules it breaks)."""
+        if isinstance(err, ASLAssertionError):
+            err.notes = assertion_notes(w for _rule, w in self._judged(state, given=given)) + tuple(err.notes)
+        return SweepResult(number, error=err, text=text)
 
     def _judged(self, state: Any, plan: _KeyPlan | None = None, values: dict[str, int] | None = None,
                 given: dict[str, list[int]] | None = None) -> tuple[tuple[str, str], ...]:
@@ -433,7 +441,7 @@ class LineRunner:
         try:
             out = self.decider.run(state, unset=self.unset)
         except ASLError as err:
-            return SweepResult(number, error=err, text=text)
+            return self._failed(number, err, text, state)
         return SweepResult(number, outcome=out, warnings=self._judged(state))
 
     def _first_refused(self, state: dict, text: str, where: Span) -> UsageError | None:

@@ -701,8 +701,9 @@ def _run(args: argparse.Namespace, known: dict[str, Any]) -> int:
         outcome = spec.run_on(prepared.machine, args.call)
     except ASLAssertionError as err:
         # The text asserts this cannot happen: an answer about the state, not a fault of the tool.
-        err.notes = (("note: the Arm text's own assertion fails: no PE can be in this state",)
-                     + tuple(f"note: {w}" for w in prepared.machine.warnings) + tuple(err.notes))
+        from ..analysis.consistency import assertion_notes
+
+        err.notes = assertion_notes(prepared.machine.warnings) + tuple(err.notes)
         raise
     except ASLError as err:
         if getattr(err, "read_at", None) is not None:  # a field never set: the run stopped at the first

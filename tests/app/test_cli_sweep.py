@@ -356,3 +356,25 @@ def test_bits_given_twice_on_a_line_are_shown_at_the_second_key(capsys, tmp_path
     second = lines[1].index('"FPEXC32_EL2.EN"') + 1
     assert f"{path}:1:{first}: error: PSTATE.EL is given twice" in err
     assert f"{path}:2:{second}: error: FPEXC.EN and FPEXC32_EL2.EN both set FPEXC32_EL2<30:30>" in err
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_line_the_text_asserts_cannot_be_gets_runs_notes(capsys, tmp_path, jobs):
+    """A line whose run fails the Arm text's own assertion (EL1 in AArch32 with
+    HCR_EL2.TGE=1: exception entry asserts its target uses AArch64) is that line's error,
+    with the notes ``run`` gives the same state: no PE can be in it, and the consistency
+    rules it breaks. Each such line gets them once, whichever way the line took (the first
+    of a key order, and the ones after it)."""
+    state = {**aarch32_guest(en=0), "HCR_EL2.TGE": 1}
+    path = write_lines(tmp_path, [json.dumps(state)] * 3 + [json.dumps(aarch32_guest(en=0))])
+    rc, _out, err = cli(capsys, "sweep", "CheckAdvSIMDEnabled()", str(path), "--jobs", jobs)
+    sets = [x for k, v in state.items() for x in ("--set", f"{k}={v}")]
+    rc_run, _, err_run = cli(capsys, "run", "CheckAdvSIMDEnabled()", *sets)
+    run_notes = [line for line in err_run.splitlines() if line.startswith("note: ")]
+    assert rc == rc_run == 1
+    assert run_notes[0] == "note: the Arm text's own assertion fails: no PE can be in this state"
+    assert any(n.startswith("note: breaks tge-el1 ") for n in run_notes)
+    for number in (1, 2, 3):
+        block = err.split(f"{path}:{number}: ", 1)[1].split(f"\n{path}:", 1)[0]
+        notes = [line for line in block.splitlines() if line.startswith("note: ")]
+        assert notes == run_notes, block
