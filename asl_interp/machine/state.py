@@ -628,6 +628,9 @@ def load_state_file(path: str | Path) -> StateFile:
     if not str(path):  # Path('') would be the working folder
         raise StateError("cannot read the state file: the file name is empty")
     path = Path(path)
+    if path.suffix.lower() in (".jsonl", ".ndjson") or "".join(path.suffixes[-2:-1]).lower() in (".jsonl", ".ndjson"):
+        raise StateError(f"{path} is JSON Lines, a state a line: a state file holds one state (a .json file of one "
+                         "object, or TOML)", notes=(f"note: `asl-interp sweep CALL {path}` answers every line",))
     if path.suffix.lower() == ".json":
         text = read_text(path, "the state file", StateError)
         return StateFile(str(path), loads_json_state(text, Span(str(path), 1, 1), StateError))

@@ -374,3 +374,17 @@ def test_the_unset_note_names_the_option_as_typed(capsys, argv, tmp_path):
     assert "policy" not in err
     code, _, err = run(capsys, *argv, "--unset", "zero")  # the option, as the note names it
     assert "was never set" not in err
+
+
+@pytest.mark.parametrize("name", ["trace.jsonl", "trace.ndjson", "trace.jsonl.gz"])
+@pytest.mark.parametrize("command", ["run", "explore", "diff"])
+def test_a_json_lines_file_as_state_file_points_to_sweep(capsys, tmp_path, command, name):
+    """A JSON Lines file (a guest trace, sweep's input) given to --state is refused as what
+    it is, with the command that answers every line, not read as TOML ('not valid TOML')."""
+    path = tmp_path / name
+    path.write_text('{"PSTATE.EL": "EL1"}\n{"PSTATE.EL": "EL0"}\n', encoding="utf-8")
+    code, out, err = run(capsys, command, "CheckVFPEnabled(TRUE)", "--state", str(path))
+    assert (code, out) == (2, "")
+    assert err.splitlines()[0] == (f"error: --state: {path} is JSON Lines, a state a line: a state file holds one "
+                                   "state (a .json file of one object, or TOML)"), err
+    assert f"note: `asl-interp sweep CALL {path}` answers every line" in err
