@@ -658,8 +658,11 @@ class Record(NamedTuple):
 
 _new_record = tuple.__new__
 
-#: The columns of ``sweep --format csv`` (the outcome's fields as ``run --json`` names them).
-CSV_COLUMNS = ("line", "summary", "kind", "target_el", "target_state", "mode", "ec", "iss", "error", "phase")
+#: The columns of ``sweep --format csv`` (the outcome's fields as ``run --json`` names them;
+#: ``rules_broken``: the consistency rules a state no processor can be in breaks, their ids
+#: apart by spaces, as ``--json``'s ``warnings`` name them).
+CSV_COLUMNS = ("line", "summary", "kind", "target_el", "target_state", "mode", "ec", "iss", "error", "phase",
+               "rules_broken")
 
 
 class Renderer:
@@ -706,7 +709,7 @@ class Renderer:
             if self.form == "json":
                 return Record(result.line, json.dumps(sweep_json(result)), None, None, phase)
             if self.form == "csv":
-                row = [result.line] + [""] * (len(CSV_COLUMNS) - 3) + [error_text(result).split("\n", 1)[0], phase]
+                row = [result.line] + [""] * (len(CSV_COLUMNS) - 4) + [error_text(result).split("\n", 1)[0], phase, ""]
                 return Record(result.line, _csv_row(row), None, None, phase)
             return Record(result.line, None, render_sweep_line(result, self.source), None, phase)
         record = self.outcome(result.line, outcome)
@@ -715,6 +718,8 @@ class Renderer:
         out = record.out
         if self.form == "json":  # {"line": ..., "outcome": ..., "warnings": [...]}, as json.dumps writes it
             out = f'{out[:-1]}, "warnings": {json.dumps([w for _rule, w in result.warnings])}}}'
+        elif self.form == "csv":  # the row's last cell, rules_broken, was empty
+            out += _csv_row([" ".join(rule for rule, _w in result.warnings)])
         return record._replace(out=out, broken=tuple(rule for rule, _w in result.warnings))
 
     def outcome(self, number: int, outcome: Outcome) -> Record:
@@ -730,7 +735,7 @@ class Renderer:
                 more = json.dumps(outcome_json(outcome))
             elif self.form == "csv":
                 fields = outcome_json(outcome)
-                more = _csv_row([fields.get(c) for c in CSV_COLUMNS[1:-2]] + ["", ""])
+                more = _csv_row([fields.get(c) for c in CSV_COLUMNS[1:-3]] + ["", "", ""])
             hit = (outcome, outcome_line(outcome), more)
             if len(self._texts) >= self.MEMO:
                 self._texts.clear()

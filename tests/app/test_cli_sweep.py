@@ -344,6 +344,27 @@ def test_csv_format(capsys, tmp_path):
     assert (rc, out) == (2, "") and "--json and --format csv: choose one" in err
 
 
+def test_csv_names_the_rules_a_line_breaks(capsys, tmp_path):
+    """CSV's last column, ``rules_broken``, holds the ids of the consistency rules each line's
+    state breaks, the rules --json's warnings name for the same line (empty for the others
+    and for error rows)."""
+    import csv
+
+    path = write_lines(tmp_path, MIXED)
+    _, out_json, _ = cli(capsys, "sweep", "CheckVFPEnabled(TRUE)", str(path), "--json")
+    _, out, _ = cli(capsys, "sweep", "CheckVFPEnabled(TRUE)", str(path), "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    want = [json.loads(line) for line in out_json.splitlines()]
+    assert list(rows[0]) == ["line", "summary", "kind", "target_el", "target_state", "mode", "ec", "iss", "error",
+                             "phase", "rules_broken"]
+    broken = 0
+    for row, w in zip(rows, want, strict=True):
+        ids = [re.match(r"breaks (\S+)", text).group(1) for text in w.get("warnings", [])]
+        assert row["rules_broken"] == " ".join(ids), (row, w)
+        broken += bool(ids)
+    assert broken == 6  # MIXED's states no processor can be in (see test_jobs_give_the_same_bytes)
+
+
 def test_bits_given_twice_on_a_line_are_shown_at_the_second_key(capsys, tmp_path):
     """A name given twice on a line (``PSTATE.EL`` and ``PSTATE``'s ``EL``), or two names
     for the same bits with different values, is shown at the key that gives them again
