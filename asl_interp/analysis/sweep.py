@@ -631,7 +631,8 @@ class Tally:
 
         return (f"warning: {plural(self.broken_states, 'state')} no processor can be in, answered all the same "
                 f"(rules broken: {left_out_reasons(self.broken)}; the first at {display_path(source)}:"
-                f"{self.first_broken}; --json gives each line's warnings, as `asl-interp run` gives them)")
+                f"{self.first_broken}; --json gives each line's warnings, as `asl-interp run` gives them, "
+                "--format csv each line's rules)")
 
     def render(self) -> str:
         """The tally text (see the class docstring)."""

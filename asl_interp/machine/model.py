@@ -81,7 +81,7 @@ class MachineModel:
         reg = self.register(register)
         fld = reg.fields.get(name)
         if fld is None:
-            raise StateError(f"register {register} has no field '{name}'" + did_you_mean(name, reg.fields))
+            raise StateError(f"unknown field '{name}' of {register}" + did_you_mean(name, reg.fields))
         return fld
 
     def field_named(self, register: str, high: int, low: int) -> str | None:

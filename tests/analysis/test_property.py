@@ -107,7 +107,7 @@ def test_general_predicate(spec, tiny):
 def test_bad_field_names_are_usage_errors(spec):
     with pytest.raises(UsageError, match="did you mean 'FPEXC'"):
         check_independent(spec, "CheckVFPEnabled(TRUE)", "FPEXCC.EN")
-    with pytest.raises(UsageError, match="no field 'ENN'"):
+    with pytest.raises(UsageError, match="unknown field 'ENN' of FPEXC"):
         check_independent(spec, "CheckVFPEnabled(TRUE)", "FPEXC.ENN")
     with pytest.raises(StateError):
         check_independent(spec, "CheckVFPEnabled(TRUE)", "FPEXC.EN", where={"PSTATE.ELL": 1})

@@ -53,7 +53,7 @@ def test_every_line_gets_the_outcome_run_gives(capsys, tmp_path, call, states):
     assert all(len(w) == 1 and w[0].startswith("breaks entry-state") for w in warned if w)
     assert err == (f"warning: {plural(n, 'state')} no processor can be in, answered all the same (rules broken: "
                    f"entry-state {n}; the first at {path}:{first}; --json gives each line's warnings, as "
-                   "`asl-interp run` gives them)\n")
+                   "`asl-interp run` gives them, --format csv each line's rules)\n")
 
 
 def test_text_output_and_tally(capsys, tmp_path):
@@ -93,7 +93,7 @@ def test_bad_lines_are_reported_and_the_rest_still_run(capsys, tmp_path):
     errors = [line for line in err.splitlines() if line.startswith(str(path))]
     assert errors[0] == f"{path}:2:15: error: not a JSON object: Expecting value (column 15)"
     assert errors[1] == f"{path}:3:1: error: a state is a JSON object of register names and values, not list"
-    assert errors[2] == f"{path}:4:22: error: register FPEXC has no field 'ENN'; did you mean 'EN'?"
+    assert errors[2] == f"{path}:4:22: error: unknown field 'ENN' of FPEXC; did you mean 'EN'?"
     assert errors[3].startswith(f"{path}:5:22: error: ") and "FPEXC.EN" in errors[3]
     assert errors[4].startswith(f"{path}:6: ") and "SCR_EL3.NS was never set, and the spec examines it here" in errors[4]
     assert "Traceback" not in err
@@ -229,7 +229,7 @@ def test_jobs_give_the_same_bytes(capsys, tmp_path, monkeypatch, as_json):
     assert one[0] == 2 and one[1].count("\n") >= 12
     assert one[2].endswith(f"warning: 6 states no processor can be in, answered all the same (rules broken: "
                            f"entry-state 3, tge-el1 3; the first at {path}:10; --json gives each line's warnings, "
-                           "as `asl-interp run` gives them)\n")
+                           "as `asl-interp run` gives them, --format csv each line's rules)\n")
 
 
 def test_fast_way_and_general_way_agree_line_by_line(capsys, tmp_path, monkeypatch):

@@ -122,7 +122,7 @@ def test_check_property_holds_and_fails(capsys):
     data = json.loads(out)
     assert code == 1 and data["holds"] is False and data["diverge"]["file"] == "aarch32/exceptions/traps.asl"
     code, _, err = run(capsys, "check-property", "Decide()", *TINY_ARGS, "--independent-of", "CTL.NOPE")
-    assert code == 2 and "no field 'NOPE'" in err
+    assert code == 2 and "unknown field 'NOPE' of CTL" in err
     code, _, err = run(capsys, "check-property", "Decide()", *TINY_ARGS, "--independent-of", "CTL.EN",
                        "--where", "CTL.MODE")
     assert code == 2 and "--where" in err

@@ -59,8 +59,8 @@ def test_nested_tables_are_dotted_keys(model):
     "key, value, message",
     [
         ("HCR_EL3.TGE", 1, r"unknown register 'HCR_EL3'; did you mean .*'HCR_EL2'"),
-        ("HCR_EL2.TGX", 1, r"register HCR_EL2 has no field 'TGX'; did you mean 'TGE'"),
-        ("CPACR.CP10", 1, r"no field 'CP10'; did you mean 'cp10'"),
+        ("HCR_EL2.TGX", 1, r"unknown field 'TGX' of HCR_EL2; did you mean 'TGE'"),
+        ("CPACR.CP10", 1, r"unknown field 'CP10' of CPACR; did you mean 'cp10'"),
         ("CPACR.cp10", "'1'", r"CPACR.cp10 is 2 bits wide; '1' has 1 bit"),
         ("CPACR.cp10", 4, r"CPACR.cp10 is 2 bits wide; 4 does not fit"),
         ("CPACR.cp10", "0x7", r"does not fit"),
@@ -85,7 +85,7 @@ def test_bad_state(model, key, value, message):
 
 
 def test_errors_name_the_origin(model):
-    with pytest.raises(StateError, match=r"^s.toml: register HCR_EL2 has no field"):
+    with pytest.raises(StateError, match=r"^s.toml: unknown field 'TGX' of HCR_EL2"):
         resolve_state({"HCR_EL2.TGX": 1}, model, CONSTANTS, origin="s.toml")
 
 
