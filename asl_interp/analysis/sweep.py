@@ -241,9 +241,7 @@ class LineRunner:
             except ASLError as err:
                 return self._failed(number, err, text, state)
             if out is not None:
-                found = plan.judged.get(plan.key(values))
-                if found is None:
-                    found = self._judged(state, plan, values)
+                found = self._plan_judged(state, plan, values)
                 return SweepResult(number, outcome=out, warnings=found) if found else out
             return self.general(number, text)
         given = self.reader.read(state)
@@ -298,9 +296,7 @@ class LineRunner:
             return self.general(number, text)
         if line is _FULL:
             return _result(number, self._whole(number, text, state, plan))
-        found = plan.judged.get(plan.key(values))
-        if found is None:
-            found = self._judged(state, plan, values)
+        found = self._plan_judged(state, plan, values)
         return Warned(line, found) if found else line
 
     def _probe(self, number: int, text: str, state: dict, plan: _KeyPlan, answer: Any) -> SweepResult | None:
@@ -349,6 +345,12 @@ class LineRunner:
         if isinstance(err, ASLAssertionError):
             err.notes = assertion_notes(w for _rule, w in self._judged(state, given=given)) + tuple(err.notes)
         return SweepResult(number, error=err, text=text)
+
+    def _plan_judged(self, state: Any, plan: _KeyPlan, values: dict[str, int]) -> tuple[tuple[str, str], ...]:
+        """:meth:`_judged` for a line of ``plan``'s key order whose storage values are
+        ``values``: the plan's memo first, by the bits the rules read."""
+        found = plan.judged.get(plan.key(values))
+        return self._judged(state, plan, values) if found is None else found
 
     def _judged(self, state: Any, plan: _KeyPlan | None = None, values: dict[str, int] | None = None,
                 given: dict[str, list[int]] | None = None) -> tuple[tuple[str, str], ...]:
