@@ -517,10 +517,11 @@ def info() -> dict[str, Any]:
     elif folder is None:
         out["problem"] = "turned off (ASL_INTERP_CACHE=off, or no home folder)"
     else:
-        out["problem"] = folder_problem(folder) or write_problem(folder)
+        unsafe = folder_problem(folder)
+        out["problem"] = unsafe or write_problem(folder)
         out["enabled"] = out["problem"] is None
         # a folder whose entries can be read but none written: used, read only
-        out["read_only"] = out["problem"] is not None and folder_problem(folder) is None and folder.is_dir()
+        out["read_only"] = unsafe is None and out["problem"] is not None and folder.is_dir()
     if folder is None or not folder.is_dir():
         return out
     for path in sorted(_entries(folder)):
