@@ -177,9 +177,9 @@ def check_state_name(model: MachineModel, name: str, option: str) -> None:
                          f"{inside}")
     register, field, high = key_register(m), m.group(2), m.group(3)
     base, bracket, _index = register.partition("[")
-    bounds = model.register_model.arrays.get(base) if bracket else None
-    if bounds is not None and register not in model.registers:
-        raise UsageError(f"{lead}{base} is an array of registers {base}[{bounds[0]}] to {base}[{bounds[1]}]")
+    array = model.array_text(base) if bracket else None
+    if array is not None and register not in model.registers:
+        raise UsageError(f"{lead}{array}")
     refused = whole_register_refused(model, register) if field is None else None
     if refused:
         raise UsageError(f"{lead}{refused}", notes=("note: `asl-interp registers PSTATE` lists its fields",))
@@ -880,10 +880,9 @@ def render_registers(model: MachineModel, name: str | None = None) -> str:
                 out.append(f"{'':<{width}}    {fields}")
         return "\n".join(_wrap_fields(out))
     reg = model.registers.get(name)
-    array = model.register_model.arrays.get(name)
+    array = model.array_text(name)
     if reg is None and array is not None:
-        raise UsageError(f"{name} is an array of registers {name}[{array[0]}] to {name}[{array[1]}]: ask for one, "
-                         f"e.g. {name}[{array[0]}]")
+        raise UsageError(f"{array}: ask for one, e.g. {name}[{model.register_model.arrays[name][0]}]")
     owner, dot, field = name.partition(".")
     if reg is None and dot and owner in model.registers and field in model.registers[owner].fields:
         raise UsageError(f"{name} is a field of {owner}: `asl-interp registers {owner}` shows it")

@@ -65,14 +65,20 @@ class MachineModel:
     def registers(self) -> dict[str, RegisterDef]:
         return self.register_model.registers
 
+    def array_text(self, base: str) -> str | None:
+        """``DBGBVR_EL1 is an array of registers DBGBVR_EL1[0] to DBGBVR_EL1[15]`` when
+        ``base`` names an array of registers, else None: what a message says of the array."""
+        bounds = self.register_model.arrays.get(base)
+        return None if bounds is None else f"{base} is an array of registers {base}[{bounds[0]}] to {base}[{bounds[1]}]"
+
     def register(self, name: str) -> RegisterDef:
         """The register ``name``, or a StateError with a suggestion."""
         reg = self.registers.get(name)
         if reg is None:
             base, bracket, index = name.partition("[")
-            bounds = self.register_model.arrays.get(base) if bracket else None
-            if bounds is not None:
-                raise StateError(f"'{name}': {base} is an array of registers {base}[{bounds[0]}] to {base}[{bounds[1]}]")
+            array = self.array_text(base) if bracket else None
+            if array is not None:
+                raise StateError(f"'{name}': {array}")
             raise StateError(f"unknown register '{name}'" + did_you_mean(name, self.registers))
         return reg
 

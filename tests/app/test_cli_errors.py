@@ -388,3 +388,16 @@ def test_a_json_lines_file_as_state_file_points_to_sweep(capsys, tmp_path, comma
     assert err.splitlines()[0] == (f"error: --state: {path} is JSON Lines, a state a line: a state file holds one "
                                    "state (a .json file of one object, or TOML)"), err
     assert f"note: `asl-interp sweep CALL {path}` answers every line" in err
+
+
+def test_an_element_outside_an_array_of_registers_names_the_array(capsys):
+    """``_R[40]`` (the array is _R[0] to _R[30]) is refused with the array's bounds, in
+    --set and in the Python API (the model's own words), as ``registers _R`` says them."""
+    from asl_interp.app.api import load_spec
+    from asl_interp.errors import StateError
+
+    code, out, err = run(capsys, "run", "CheckVFPEnabled(TRUE)", "--set", "_R[40]=1")
+    assert (code, out) == (2, "")
+    assert err.splitlines()[0] == "error: --set _R[40]=1: _R is an array of registers _R[0] to _R[30]"
+    with pytest.raises(StateError, match=r"^'_R\[40\]': _R is an array of registers _R\[0\] to _R\[30\]$"):
+        load_spec("armv8.6").model.register("_R[40]")
