@@ -56,7 +56,7 @@ from typing import Any, BinaryIO, NamedTuple
 import attrs
 
 from ..errors import ASLAssertionError, ASLError, Span, UsageError, display_path, plural, render
-from ..lib.inputs import MAX_DIGITS, json_error, key_spans, loads_json_state
+from ..lib.inputs import COMPRESSED, MAX_DIGITS, json_error, key_spans, loads_json_state
 from ..machine.outcome import Outcome, outcome_line
 from ..machine.profile import Profile
 from ..machine.state import StateConflicts, resolve_state, state_paths
@@ -134,15 +134,11 @@ def _codec_errors() -> tuple[type[Exception], ...]:
     return (lzma.LZMAError,) if lzma is not None else ()
 
 
-#: What a compressed input's name ending says it holds (see read_lines' messages).
-_PACKED = {".gz": "gzip", ".bz2": "bzip2", ".xz": "xz"}
-
-
 def _read_reason(err: Exception, source: str, number: int) -> str:
     if isinstance(err, EOFError):
         return "the compressed data ends early (a truncated file)"
     words = getattr(err, "strerror", None) or str(err) or type(err).__name__
-    kind = _PACKED.get(os.path.splitext(source)[1])
+    kind = COMPRESSED.get(os.path.splitext(source)[1])  # what the name says the input holds
     if kind is not None and not number:  # refused at once: not data of that kind at all
         return f"it is not {kind} data, though its name ends in {os.path.splitext(source)[1]} ({words})"
     return words

@@ -871,20 +871,16 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
     return status
 
 
-#: The compressed inputs sweep reads, by the file name's ending (decompressed as they are read,
-#: by the standard library, which tells a file cut short from one that ends).
-COMPRESSED = (".gz", ".bz2", ".xz")
-
-
 def _sweep_input(name: str) -> tuple[str, BinaryIO, contextlib.AbstractContextManager]:
     """``(source name, binary stream, context closing it)`` of sweep's input: a file, ``-``
-    (standard input), or a file ending in one of :data:`COMPRESSED` (gzip, bzip2, xz). A
-    ``.zst`` file is a UsageError saying how to pipe it in (Python's Zstandard readers before
-    3.14 cannot all tell a cut-short file from a whole one)."""
+    (standard input), or a file ending in one of :data:`~asl_interp.lib.inputs.COMPRESSED`
+    (gzip, bzip2, xz). A ``.zst`` file is a UsageError saying how to pipe it in (Python's
+    Zstandard readers before 3.14 cannot all tell a cut-short file from a whole one)."""
     import contextlib
     import io
 
     from ..errors import UsageError
+    from ..lib.inputs import COMPRESSED
     from ..syntax.source import open_input
 
     if name == "-":
@@ -895,7 +891,7 @@ def _sweep_input(name: str) -> tuple[str, BinaryIO, contextlib.AbstractContextMa
         raise UsageError(f"{name}: sweep reads .gz, .bz2 and .xz files itself; decompress a .zst file as you read "
                          f"it: zstd -dc {name} | asl-interp sweep CALL -")
     raw = open_input(name, "")
-    if not name.endswith(COMPRESSED):
+    if not name.endswith(tuple(COMPRESSED)):
         return name, raw, raw
     import bz2
     import gzip

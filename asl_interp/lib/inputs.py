@@ -30,7 +30,12 @@ from ..errors import ASLError, Span, UsageError
 from ..syntax.source import read_text
 from .limits import LIMITS, check_depth
 
-__all__ = ["read_toml", "loads_toml", "loads_json", "loads_json_state", "json_error", "key_spans", "DuplicateKey"]
+__all__ = ["COMPRESSED", "read_toml", "loads_toml", "loads_json", "loads_json_state", "json_error", "key_spans", "DuplicateKey"]
+
+#: Compressed data files by their name's ending, each with its format's name: ``sweep``
+#: reads them (decompressed as they are read, by the standard library, which tells a file
+#: cut short from one that ends); a state file is never one.
+COMPRESSED = {".gz": "gzip", ".bz2": "bzip2", ".xz": "xz"}
 
 #: The most digits of an integer in a data file (Python's own conversion limit).
 MAX_DIGITS = 4300

@@ -401,3 +401,12 @@ def test_an_element_outside_an_array_of_registers_names_the_array(capsys):
     assert err.splitlines()[0] == "error: --set _R[40]=1: _R is an array of registers _R[0] to _R[30]"
     with pytest.raises(StateError, match=r"^'_R\[40\]': _R is an array of registers _R\[0\] to _R\[30\]$"):
         load_spec("armv8.6").model.register("_R[40]")
+
+
+def test_a_state_file_whose_name_only_contains_jsonl_is_read(capsys, tmp_path):
+    """Only a JSON Lines name (``.jsonl``, ``.ndjson``, or one of them compressed) is refused:
+    a TOML state file called ``guest.jsonl.toml`` is read as the TOML it is."""
+    path = tmp_path / "guest.jsonl.toml"
+    path.write_text((REPO / "examples" / "aarch32-guest-vfp.toml").read_text(encoding="utf-8"), encoding="utf-8")
+    code, out, _err = run(capsys, "run", "CheckVFPEnabled(TRUE)", "--state", str(path))
+    assert code == 0 and out.startswith("UNDEFINED → Undefined Instruction exception in AArch32 Undefined mode at EL1")
