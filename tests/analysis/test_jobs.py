@@ -266,3 +266,45 @@ def test_short_exploration_starts_no_workers(monkeypatch):
     tiny = TESTS / "explore"
     table = explore(load_spec(tiny / "spec"), "Decide()", profile=tiny / "profile.toml", jobs=2)
     assert table.runs == 5
+
+
+def test_api_a_workers_answers_load_as_the_leaves_it_found():
+    # the hand-back (explore's _Packer in the worker, _SpanTable.load here): the leaves come
+    # back equal in everything, each value of a step, read, copy or variable sent once per
+    # worker and loaded as one object, an outcome's path the leaf's, one span per place
+    import pickle
+
+    import attrs
+
+    table = _table(1, consistent=False)
+    leaves, bad = table.leaves, table.infeasible_leaves
+    assert bad and len(leaves) > 20
+    half = len(leaves) // 2
+    packer = explore_module._Packer()
+    first = packer.pack((explore_module._Part(leaves=leaves[:half], bad=bad, runs=7), [], False))
+    second = packer.pack((explore_module._Part(leaves=leaves[half:]), [({}, False)], True))
+    seeds = explore_module._SpanTable(leaves[:1])  # (this process's leaves)
+    with pytest.raises(RuntimeError, match="answer 1 of worker .* came before answer 0"):
+        seeds.load(second)
+    part, rest, failed = seeds.load(first)
+    later, rest2, failed2 = seeds.load(second)
+    got = part.leaves + later.leaves
+
+    def same(a, b):  # (errors are equal by identity: by what they say here)
+        return [attrs.evolve(x, error=None) for x in a] == [attrs.evolve(x, error=None) for x in b] \
+            and [x.error and x.error.render() for x in a] == [x.error and x.error.render() for x in b]
+
+    assert same(got, leaves) and same(part.bad, bad) and part.runs == 7
+    assert (rest, failed, rest2, failed2) == ([], False, [({}, False)], True)
+    assert not set(pickle.loads(first[2])) & set(pickle.loads(second[2]))  # (no value sent twice)
+    one: dict = {}
+    for leaf in got + part.bad:
+        if leaf.outcome is not None:
+            assert leaf.outcome.path is leaf.path
+        for step in leaf.path:
+            assert one.setdefault(step, step) is step
+            s = step.span
+            assert seeds.spans[(s.file, s.line, s.col, s.end_line, s.end_col)] is s
+        for r in leaf.reads:
+            assert one.setdefault(r, r) is r
+    assert got[0].path[0].span is leaves[0].path[0].span  # a place this process met: its span
