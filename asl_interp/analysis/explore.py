@@ -1413,12 +1413,14 @@ class _SpanTable:
         self.known: set[int] = set()  # ids of the table's spans
         self.sent: dict[int, list[Any]] = {}  # a worker's pid -> the values it sent, by index
         self.heard: dict[int, int] = {}  # a worker's pid -> how many of its answers were loaded
-        for leaf in seeds:
-            for step in leaf.path:
+        known = self.known
+        steps = list(chain.from_iterable(leaf.path for leaf in seeds))
+        for step in dict(zip(map(id, steps), steps)).values():  # (each step object once, in the order met)
+            if id(step.span) not in known:
                 self._same(step.span)
-                for read in step.reads:
-                    if read.span is not None:
-                        self._same(read.span)
+            for read in step.reads:
+                if read.span is not None and id(read.span) not in known:
+                    self._same(read.span)
 
     def _same(self, span: Span) -> Span:
         span = self.spans.setdefault((span.file, span.line, span.col, span.end_line, span.end_col), span)
