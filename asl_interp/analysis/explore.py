@@ -54,6 +54,7 @@ classes :class:`DecisionTable`, :class:`Row`, :class:`Infeasible`, :class:`Prope
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from itertools import chain, compress, count, product, repeat
@@ -1063,6 +1064,13 @@ TASK_SECONDS = 1.0
 TASK_MIN_RUNS = 8
 
 
+#: The interpreter's thread switch interval (seconds) while this process searches beside
+#: the workers: the pool's threads here, which take a worker's answer in and hand it its
+#: next task, wait for this process's search to let them run, each up to this long (the
+#: default, 5 ms, left a worker idle a third of the time: v9-sme CheckSVEEnabled()).
+SWITCH_SECONDS = 0.0005
+
+
 class _Slot:
     """A stretch of the search, in the tree that puts the workers' parts back in order:
     ``stack`` (the entries it starts from), then, once a task ran it, ``part`` (what it
@@ -1126,7 +1134,7 @@ def _explore_parallel(search: _Search, first: _Part, stack: list[_Entry], jobs: 
     seeds = _SpanTable(first.leaves + first.bad)
     stop_after: tuple[int, ...] | None = None  # the key of the first failed entry found, in order
     hungry = multiprocessing.get_context(start_method()).RawValue("b", 0)  # 1: "hand back early"
-    with process_pool(workers, _start_search, (search, hungry)) as pool:
+    with _switching_often(), process_pool(workers, _start_search, (search, hungry)) as pool:
         running: dict[Any, _Slot] = {}
 
         def queued() -> int:
@@ -1198,6 +1206,19 @@ def _explore_parallel(search: _Search, first: _Part, stack: list[_Entry], jobs: 
         finally:
             hungry.value = 1  # a task still running hands back soon (an error, or Ctrl-C here)
     return _walk(search, root, progress, found)
+
+
+@contextlib.contextmanager
+def _switching_often() -> Iterator[None]:
+    """The interpreter's thread switch interval at most :data:`SWITCH_SECONDS` while it lasts."""
+    import sys
+
+    before = sys.getswitchinterval()
+    sys.setswitchinterval(min(before, SWITCH_SECONDS))
+    try:
+        yield
+    finally:
+        sys.setswitchinterval(before)
 
 
 def _answer_number(future: Any) -> int:

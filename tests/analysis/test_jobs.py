@@ -176,10 +176,20 @@ def _table(jobs: int, **kw):
 
 
 def test_api_progress_advances_in_the_parent(handed_back):
+    import sys
+
     heard: list[tuple[int, int]] = []
-    table = _table(2, progress=lambda paths, runs: heard.append((paths, runs)))
+    switching: set[float] = set()  # (the thread switch interval while workers search: short)
+
+    def progress(paths, runs):
+        heard.append((paths, runs))
+        switching.add(sys.getswitchinterval())
+
+    before = sys.getswitchinterval()
+    table = _table(2, progress=progress)
     assert handed_back[0] > 2
     assert heard == sorted(heard) and heard[-1] == (len(table.leaves), table.runs)
+    assert min(switching) <= explore_module.SWITCH_SECONDS < before == sys.getswitchinterval()
 
 
 def test_api_spans_of_one_place_are_one_object():
