@@ -1066,8 +1066,9 @@ TASK_MIN_RUNS = 8
 
 #: The interpreter's thread switch interval (seconds) while this process searches beside
 #: the workers: the pool's threads here, which take a worker's answer in and hand it its
-#: next task, wait for this process's search to let them run, each up to this long (the
-#: default, 5 ms, left a worker idle a third of the time: v9-sme CheckSVEEnabled()).
+#: next task, wait for this process's search to let them run, each up to this long (with
+#: the default, 5 ms, a worker waited between tasks a fifth to a third of the time: v9-sme
+#: CheckSVEEnabled() on a loaded machine; about a tenth with this).
 SWITCH_SECONDS = 0.0005
 
 
@@ -1103,7 +1104,8 @@ def _explore_parallel(search: _Search, first: _Part, stack: list[_Entry], jobs: 
     This process runs tasks too: a stretch queued for the workers beyond two each that none
     has started is taken back and run here, as a worker would run it (its part then is
     neither pickled by a worker nor loaded here); it waits for the workers only when they
-    hold no more than that.
+    hold no more than that. A worker's answers come packed (:class:`_Packer`: each distinct
+    step, read... sent once per worker), and are loaded here in the order it made them.
 
     A task also hands back early (after :data:`TASK_MIN_RUNS` runs) when someone is short
     of work: a task of this process's when fewer than two tasks per worker are left to the
