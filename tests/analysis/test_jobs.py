@@ -318,3 +318,22 @@ def test_api_a_workers_answers_load_as_the_leaves_it_found():
         for r in leaf.reads:
             assert one.setdefault(r, r) is r
     assert got[0].path[0].span is leaves[0].path[0].span  # a place this process met: its span
+
+
+def test_api_two_workers_answers_each_loaded_with_its_own_values(monkeypatch):
+    # each worker sends its values once, to be looked up in its answers alone; answers of
+    # both come in mixed, those of one in the order it made them (none refused: a refused
+    # answer's stretch would be run here again, with the same table)
+    loaded: list[tuple[int, bool]] = []  # (the worker's pid, whether its answer loaded)
+    load = explore_module._SpanTable.load
+
+    def loading(self, answer):
+        loaded.append((answer[0], False))
+        out = load(self, answer)
+        loaded[-1] = (answer[0], True)
+        return out
+
+    monkeypatch.setattr(explore_module._SpanTable, "load", loading)
+    three = _table(3)
+    assert len(loaded) > 2 and all(ok for _, ok in loaded) and len({pid for pid, _ in loaded}) == 2
+    assert table_json(three) == table_json(_table(1))
