@@ -54,10 +54,11 @@ classes :class:`DecisionTable`, :class:`Row`, :class:`Infeasible`, :class:`Prope
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from itertools import chain, compress, count, product, repeat
-from operator import is_, itemgetter
+from operator import attrgetter, is_, itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -1063,6 +1064,14 @@ TASK_SECONDS = 1.0
 TASK_MIN_RUNS = 8
 
 
+#: The interpreter's thread switch interval (seconds) while this process searches beside
+#: the workers: the pool's threads here, which take a worker's answer in and hand it its
+#: next task, wait for this process's search to let them run, each up to this long (with
+#: the default, 5 ms, a worker waited between tasks a fifth to a third of the time: v9-sme
+#: CheckSVEEnabled() on a loaded machine; about a tenth with this).
+SWITCH_SECONDS = 0.0005
+
+
 class _Slot:
     """A stretch of the search, in the tree that puts the workers' parts back in order:
     ``stack`` (the entries it starts from), then, once a task ran it, ``part`` (what it
@@ -1095,7 +1104,8 @@ def _explore_parallel(search: _Search, first: _Part, stack: list[_Entry], jobs: 
     This process runs tasks too: a stretch queued for the workers beyond two each that none
     has started is taken back and run here, as a worker would run it (its part then is
     neither pickled by a worker nor loaded here); it waits for the workers only when they
-    hold no more than that.
+    hold no more than that. A worker's answers come packed (:class:`_Packer`: each distinct
+    step, read... sent once per worker), and are loaded here in the order it made them.
 
     A task also hands back early (after :data:`TASK_MIN_RUNS` runs) when someone is short
     of work: a task of this process's when fewer than two tasks per worker are left to the
@@ -1126,7 +1136,7 @@ def _explore_parallel(search: _Search, first: _Part, stack: list[_Entry], jobs: 
     seeds = _SpanTable(first.leaves + first.bad)
     stop_after: tuple[int, ...] | None = None  # the key of the first failed entry found, in order
     hungry = multiprocessing.get_context(start_method()).RawValue("b", 0)  # 1: "hand back early"
-    with process_pool(workers, _start_search, (search, hungry)) as pool:
+    with _switching_often(), process_pool(workers, _start_search, (search, hungry)) as pool:
         running: dict[Any, _Slot] = {}
 
         def queued() -> int:
@@ -1186,7 +1196,7 @@ def _explore_parallel(search: _Search, first: _Part, stack: list[_Entry], jobs: 
                 else:
                     hungry.value = 1  # this process waits: a worker's task hands back early, to share its rest
                 done, _ = wait(running, timeout=0 if mine is not None else None, return_when=FIRST_COMPLETED)
-                for future in done:
+                for future in sorted(done, key=_answer_number):  # (a worker's answers in the order it made them)
                     slot = running.pop(future)
                     try:
                         with collector_off():  # (what it loads lives on: nothing for the collector to find)
@@ -1198,6 +1208,25 @@ def _explore_parallel(search: _Search, first: _Part, stack: list[_Entry], jobs: 
         finally:
             hungry.value = 1  # a task still running hands back soon (an error, or Ctrl-C here)
     return _walk(search, root, progress, found)
+
+
+@contextlib.contextmanager
+def _switching_often() -> Iterator[None]:
+    """The interpreter's thread switch interval at most :data:`SWITCH_SECONDS` while it lasts."""
+    import sys
+
+    before = sys.getswitchinterval()
+    sys.setswitchinterval(min(before, SWITCH_SECONDS))
+    try:
+        yield
+    finally:
+        sys.setswitchinterval(before)
+
+
+def _answer_number(future: Any) -> int:
+    """The number of the answer a worker's finished task gave (see :class:`_Packer`: the
+    parent loads a worker's answers in that order); -1 for a task that failed."""
+    return -1 if future.exception() is not None else future.result()[1]
 
 
 def _walk(search: _Search, root: _Slot, progress: Callable[[int, int], None] | None, found: list[int]) -> _Part:
@@ -1237,14 +1266,14 @@ def _stretches(stack: list[_Entry], parts: int, key: tuple[int, ...], failed: bo
     return [_Slot(s, (*key, i)) for i, s in enumerate(out)]
 
 
-#: The exploration a worker process serves and the parent's flag asking for work to be
-#: handed back early (set when the worker starts).
-_WORKER: tuple[_Search, Any] | None = None
+#: The exploration a worker process serves, the parent's flag asking for work to be handed
+#: back early and the packer of its answers (set when the worker starts).
+_WORKER: tuple[_Search, Any, _Packer] | None = None
 
 
 def _start_search(search: _Search, hungry: Any) -> None:
     global _WORKER
-    _WORKER = (search, hungry)
+    _WORKER = (search, hungry, _Packer())
 
 
 def _task(search: _Search, stack: list[_Entry], wanted: Callable[[], bool]) -> tuple[_Part, list[_Entry], bool]:
@@ -1261,14 +1290,130 @@ def _task(search: _Search, stack: list[_Entry], wanted: Callable[[], bool]) -> t
     return part, stack, failed
 
 
-def _search_task(stack: list[_Entry]) -> bytes:
+def _search_task(stack: list[_Entry]) -> tuple[int, int, bytes, bytes]:
     """In a worker: :func:`_task`, handing back early when the parent asks for work to share
-    out (see :func:`_explore_parallel`); its answer pickled."""
-    import pickle
-
+    out (see :func:`_explore_parallel`); its answer packed (:class:`_Packer`)."""
     assert _WORKER is not None
-    search, hungry = _WORKER
-    return pickle.dumps(_task(search, stack, lambda: hungry.value), protocol=pickle.HIGHEST_PROTOCOL)
+    search, hungry, packer = _WORKER
+    return packer.pack(_task(search, stack, lambda: hungry.value))
+
+
+def _shared_value(index: int) -> Any:
+    """What a worker's answer holds in place of a value of :func:`_shared_classes`: the
+    value number ``index`` of those the worker sent (:meth:`_SpanTable.load` puts the
+    look-up in that table in its place; nothing calls this)."""
+    raise AssertionError(f"value {index} of a worker's answer read without its table")
+
+
+def _shared_path(indices: bytes) -> tuple:
+    """What a worker's answer holds in place of a path: the indices of its steps among the
+    values the worker sent, as an ``array('I')``'s bytes (:meth:`_SpanTable.load` puts
+    their look-up in its place; nothing calls this)."""
+    raise AssertionError("a path of a worker's answer read without its table")
+
+
+class _Steps:
+    """(In :class:`_Packer`) a path to pickle as the indices of its steps."""
+
+    __slots__ = ("indices",)
+
+    def __init__(self, indices: bytes):
+        self.indices = indices
+
+    def __reduce__(self) -> tuple:
+        return _shared_path, (self.indices,)
+
+
+def _shared_classes() -> frozenset[type]:
+    """The classes whose values a worker's answers send once: a path's steps and the reads
+    and copies in the leaves, and the choices' variables. An exploration's leaves hold
+    hundreds of thousands of them but a few hundred distinct values (the runs of a worker
+    make new objects for the steps they share with others), and making each again in the
+    parent cost as much as the run that found it."""
+    from ..machine.after import Copy
+
+    return frozenset((PathStep, Read, Copy, Var))
+
+
+class _Packer:
+    """A worker's half of the hand-back: its answers (a part, the rest of its stack, whether
+    it failed) pickled with each distinct value of :func:`_shared_classes` sent once per
+    worker, in the first answer that holds it, and its index in its place; a path (of a
+    leaf, of an outcome) is the array of its steps' indices.
+
+    :meth:`pack` gives ``(pid, n, values, data)``: this process's id, the answer's number
+    (0, 1, ... in the order the worker made them: the parent must load them in that order,
+    see :meth:`_SpanTable.load`), the values new in it (a pickled list, in index order) and
+    the answer pickled."""
+
+    def __init__(self) -> None:
+        import io
+        import os
+        import pickle
+        from array import array
+
+        self._io, self._pickle, self.pid = io, pickle, os.getpid()
+        self.index: dict[Any, int] = {}  # a value -> its index
+        self.values: list[Any] = []  # the values by index
+        self.sent = 0  # how many of them the parent has (in answers made so far)
+        self.answers = 0
+        index, values, shared = self.index, self.values, _shared_classes()
+        leaf_fields = attrs.fields(Leaf)
+        outcome_fields = attrs.fields(Outcome)
+        leaf_path = [f.name for f in leaf_fields].index("path")
+        outcome_path = [f.name for f in outcome_fields].index("path")
+        leaf_of = attrgetter(*[f.name for f in leaf_fields])
+        outcome_of = attrgetter(*[f.name for f in outcome_fields])
+
+        def value(obj: Any) -> int:
+            i = index.get(obj)
+            if i is None:
+                i = index[obj] = len(values)
+                values.append(obj)
+            return i
+
+        class Pickler(pickle.Pickler):
+            def __init__(self, file: Any):
+                super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
+                self.ids: dict[int, int] = {}  # id of a step of this answer's -> its index
+                self.paths: dict[int, _Steps] = {}  # id of a path of this answer's -> its indices
+
+            def steps(self, path: tuple) -> _Steps:
+                steps = self.paths.get(id(path))
+                if steps is None:
+                    ids = self.ids
+                    got = list(map(ids.get, map(id, path)))  # (most steps are objects met before)
+                    if None in got:
+                        for j in compress(count(), map(is_, got, repeat(None))):
+                            got[j] = ids[id(path[j])] = value(path[j])
+                    steps = self.paths[id(path)] = _Steps(array("I", got).tobytes())
+                return steps
+
+            def reducer_override(self, obj: Any) -> Any:
+                # (called for objects of classes pickle does not know, not already pickled here)
+                cls = type(obj)
+                if cls in shared:
+                    return _shared_value, (value(obj),)
+                if cls is Leaf:
+                    fields = list(leaf_of(obj))
+                    fields[leaf_path] = self.steps(fields[leaf_path])
+                    return Leaf, tuple(fields)
+                if cls is Outcome:
+                    fields = list(outcome_of(obj))
+                    fields[outcome_path] = self.steps(fields[outcome_path])
+                    return Outcome, tuple(fields)
+                return NotImplemented
+
+        self._pickler = Pickler
+
+    def pack(self, answer: Any) -> tuple[int, int, bytes, bytes]:
+        """``answer`` packed (see the class)."""
+        out = self._io.BytesIO()
+        self._pickler(out).dump(answer)
+        new = self._pickle.dumps(self.values[self.sent:], protocol=self._pickle.HIGHEST_PROTOCOL)
+        self.sent = len(self.values)
+        self.answers += 1
+        return self.pid, self.answers - 1, new, out.getvalue()
 
 
 class _SpanTable:
@@ -1281,17 +1426,24 @@ class _SpanTable:
     place (first those of ``seeds``, the leaves of this process), so identity means the
     same place across all parts, as it does in one process. A part this process searched
     while workers did too may meet a place a worker's part met first: :meth:`adopt` gives
-    its steps the table's span there."""
+    its steps the table's span there.
+
+    It also keeps, per worker, the values of :func:`_shared_classes` it sent (see
+    :class:`_Packer`), to load its answers with."""
 
     def __init__(self, seeds: Iterable[Leaf]):
         self.spans: dict[tuple, Span] = {}
         self.known: set[int] = set()  # ids of the table's spans
-        for leaf in seeds:
-            for step in leaf.path:
+        self.sent: dict[int, list[Any]] = {}  # a worker's pid -> the values it sent, by index
+        self.heard: dict[int, int] = {}  # a worker's pid -> how many of its answers were loaded
+        known = self.known
+        steps = list(chain.from_iterable(leaf.path for leaf in seeds))
+        for step in dict(zip(map(id, steps), steps)).values():  # (each step object once, in the order met)
+            if id(step.span) not in known:
                 self._same(step.span)
-                for read in step.reads:
-                    if read.span is not None:
-                        self._same(read.span)
+            for read in step.reads:
+                if read.span is not None and id(read.span) not in known:
+                    self._same(read.span)
 
     def _same(self, span: Span) -> Span:
         span = self.spans.setdefault((span.file, span.line, span.col, span.end_line, span.end_col), span)
@@ -1331,20 +1483,38 @@ class _SpanTable:
                     outcome = attrs.evolve(outcome, path=path)
                 leaves[i] = attrs.evolve(leaf, path=path, outcome=outcome)
 
-    def load(self, data: bytes) -> Any:
-        """Unpickle a worker's answer, its spans made the table's."""
+    def load(self, answer: tuple[int, int, bytes, bytes]) -> Any:
+        """Unpickle a worker's answer (packed by :class:`_Packer`), its spans made the table's.
+        The answers of one worker must come in the order it made them (each may send values
+        the next ones use): one that does not is refused (a RuntimeError)."""
         import io
         import pickle
+        from array import array
 
-        table = self
+        pid, number, values, data = answer
+        if number != self.heard.get(pid, 0):
+            raise RuntimeError(f"answer {number} of worker {pid} came before answer {self.heard.get(pid, 0)}")
+        make = self._make
+        sent = self.sent.setdefault(pid, [])
+        look_up = sent.__getitem__
+
+        def path(indices: bytes) -> tuple:
+            return tuple(map(look_up, array("I", indices)))
 
         class Unpickler(pickle.Unpickler):
             def find_class(self, module: str, name: str) -> Any:
                 if module == Span.__module__ and name == "Span":
-                    return table._make
+                    return make
+                if module == __name__ and name == "_shared_value":
+                    return look_up
+                if module == __name__ and name == "_shared_path":
+                    return path
                 return super().find_class(module, name)
 
-        return Unpickler(io.BytesIO(data)).load()
+        sent += Unpickler(io.BytesIO(values)).load()
+        out = Unpickler(io.BytesIO(data)).load()
+        self.heard[pid] = number + 1
+        return out
 
 
 @attrs.define(frozen=True, slots=True)

@@ -176,10 +176,20 @@ def _table(jobs: int, **kw):
 
 
 def test_api_progress_advances_in_the_parent(handed_back):
+    import sys
+
     heard: list[tuple[int, int]] = []
-    table = _table(2, progress=lambda paths, runs: heard.append((paths, runs)))
+    switching: set[float] = set()  # (the thread switch interval while workers search: short)
+
+    def progress(paths, runs):
+        heard.append((paths, runs))
+        switching.add(sys.getswitchinterval())
+
+    before = sys.getswitchinterval()
+    table = _table(2, progress=progress)
     assert handed_back[0] > 2
     assert heard == sorted(heard) and heard[-1] == (len(table.leaves), table.runs)
+    assert min(switching) <= explore_module.SWITCH_SECONDS < before == sys.getswitchinterval()
 
 
 def test_api_spans_of_one_place_are_one_object():
@@ -266,3 +276,64 @@ def test_short_exploration_starts_no_workers(monkeypatch):
     tiny = TESTS / "explore"
     table = explore(load_spec(tiny / "spec"), "Decide()", profile=tiny / "profile.toml", jobs=2)
     assert table.runs == 5
+
+
+def test_api_a_workers_answers_load_as_the_leaves_it_found():
+    # the hand-back (explore's _Packer in the worker, _SpanTable.load here): the leaves come
+    # back equal in everything, each value of a step, read, copy or variable sent once per
+    # worker and loaded as one object, an outcome's path the leaf's, one span per place
+    import pickle
+
+    import attrs
+
+    table = _table(1, consistent=False)
+    leaves, bad = table.leaves, table.infeasible_leaves
+    assert bad and len(leaves) > 20
+    half = len(leaves) // 2
+    packer = explore_module._Packer()
+    first = packer.pack((explore_module._Part(leaves=leaves[:half], bad=bad, runs=7), [], False))
+    second = packer.pack((explore_module._Part(leaves=leaves[half:]), [({}, False)], True))
+    seeds = explore_module._SpanTable(leaves[:1])  # (this process's leaves)
+    with pytest.raises(RuntimeError, match="answer 1 of worker .* came before answer 0"):
+        seeds.load(second)
+    part, rest, failed = seeds.load(first)
+    later, rest2, failed2 = seeds.load(second)
+    got = part.leaves + later.leaves
+
+    def same(a, b):  # (errors are equal by identity: by what they say here)
+        return [attrs.evolve(x, error=None) for x in a] == [attrs.evolve(x, error=None) for x in b] \
+            and [x.error and x.error.render() for x in a] == [x.error and x.error.render() for x in b]
+
+    assert same(got, leaves) and same(part.bad, bad) and part.runs == 7
+    assert (rest, failed, rest2, failed2) == ([], False, [({}, False)], True)
+    assert not set(pickle.loads(first[2])) & set(pickle.loads(second[2]))  # (no value sent twice)
+    one: dict = {}
+    for leaf in got + part.bad:
+        if leaf.outcome is not None:
+            assert leaf.outcome.path is leaf.path
+        for step in leaf.path:
+            assert one.setdefault(step, step) is step
+            s = step.span
+            assert seeds.spans[(s.file, s.line, s.col, s.end_line, s.end_col)] is s
+        for r in leaf.reads:
+            assert one.setdefault(r, r) is r
+    assert got[0].path[0].span is leaves[0].path[0].span  # a place this process met: its span
+
+
+def test_api_two_workers_answers_each_loaded_with_its_own_values(monkeypatch):
+    # each worker sends its values once, to be looked up in its answers alone; answers of
+    # both come in mixed, those of one in the order it made them (none refused: a refused
+    # answer's stretch would be run here again, with the same table)
+    loaded: list[tuple[int, bool]] = []  # (the worker's pid, whether its answer loaded)
+    load = explore_module._SpanTable.load
+
+    def loading(self, answer):
+        loaded.append((answer[0], False))
+        out = load(self, answer)
+        loaded[-1] = (answer[0], True)
+        return out
+
+    monkeypatch.setattr(explore_module._SpanTable, "load", loading)
+    three = _table(3)
+    assert len(loaded) > 2 and all(ok for _, ok in loaded) and len({pid for pid, _ in loaded}) == 2
+    assert table_json(three) == table_json(_table(1))
