@@ -160,13 +160,16 @@ CUT_CLASSES = 4
 # ======================================================================================
 
 
-@attrs.define(frozen=True, slots=True)
+@attrs.define(frozen=True, slots=True, cache_hash=True)
 class Var:
     """One open question the search branches on.
 
     ``kind`` is ``"state"`` (``key`` = storage register, ``mask`` = the bits, in storage
     positions), ``"impdef"`` (``key`` = the IMPLEMENTATION_DEFINED key) or ``"constraint"``
     (``key`` = the Unpredictable member).
+
+    Its hash is kept (a search hashes each choice set's variables as it judges it; attrs
+    leaves the kept hash out of a pickle, so a worker process computes its own).
     """
 
     kind: str
