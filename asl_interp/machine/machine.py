@@ -237,7 +237,7 @@ class Machine(World):
             if self.unset == "zero":
                 self._fill_unset(register, field, high, low, span, storage, mask & ~known, shift)
             else:
-                return self._unset_read(register, field, high, low, span, storage, mask, shift)
+                return self._unset_read(register, field, high, low, span, storage, mask, shift, label)
         value = (self._value[storage] & mask) >> shift
         copies = self._copies.get(storage)
         if copies is not None and copies[0] & mask:
@@ -261,11 +261,12 @@ class Machine(World):
         storage.)"""
 
     def _unset_read(self, register: str, field: str | None, high: int, low: int, span: Span | None,
-                    storage: str, mask: int, shift: int) -> Unset:
-        """A read that found some bits unset: an Unset value, decided only if examined."""
+                    storage: str, mask: int, shift: int, label: str | None) -> Unset:
+        """A read that found some bits unset: an Unset value, decided only if examined
+        (``label``: the name of the bits inside a field, as the model gives it)."""
         missing = mask & ~self._known[storage]
         origin = UnsetRead(self, register, field, high, low, span, storage, missing, shift,
-                           self._value[storage] & mask & ~missing)
+                           self._value[storage] & mask & ~missing, label)
         if not self.unset_reads:
             self._first_unset_step = len(self.path)
         self.unset_reads.append(origin)
@@ -301,7 +302,7 @@ class Machine(World):
         self._known[storage] |= still
         if want == origin.missing >> shift:
             self.defaulted.append(Read(register, field, high, low, (origin.known >> shift) | (supplied & want), span,
-                                       self.model.inner_name(register, high, low)))
+                                       origin.label))
         else:
             for lo, w in _runs(want):
                 self.defaulted.append(origin.part(lo, w, (supplied >> lo) & ((1 << w) - 1)))
@@ -666,15 +667,16 @@ class UnsetRead:
     only copied."""
 
     __slots__ = ("machine", "register", "field", "high", "low", "span", "storage", "missing", "shift", "known",
-                 "examined", "decided_bits", "_read")
+                 "examined", "decided_bits", "_read", "label")
 
     def __init__(self, machine: Machine, register: str, field: str | None, high: int, low: int, span: Span | None,
-                 storage: str, missing: int, shift: int, known: int):
+                 storage: str, missing: int, shift: int, known: int, label: str | None):
         # weakly: the machine's read log holds this read, and a cycle would leave every run
         # that copied unset bits to the collector (the machine outlives every use of it)
         self.machine = weakref.proxy(machine)
         self.register, self.field, self.high, self.low, self.span = register, field, high, low, span
         self.storage, self.missing, self.shift, self.known = storage, missing, shift, known
+        self.label = label  # (the model's inner_name of the bits, as read_bits found it)
         self.examined = 0
         self.decided_bits = 0
         self._read: Read | None = None
@@ -715,8 +717,8 @@ class UnsetRead:
         the reads of the path steps are the reads of the log."""
         value = self.decided
         if self._read is None or self._read.value != value:
-            self._read = Read(self.register, self.field, self.high, self.low, value, self.span,
-                              self.machine.model.inner_name(self.register, self.high, self.low))
+            self._read = _new_tuple(Read, (self.register, self.field, self.high, self.low, value, self.span,
+                                           self.label, False))
         return self._read
 
     def copied_parts(self) -> list[Read]:
