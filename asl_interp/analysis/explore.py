@@ -1527,8 +1527,11 @@ def _leaf(machine: ExploreMachine, choices: dict[Var, Any], outcome: Outcome | N
     locate = machine._locate
     placed = machine.model.memo  # (register, high, low) -> (storage, mask, shift, ...), as _locate leaves it
     # a read the spec examined only some bits of has no value; the bits it examined do
-    with_value = {r.name for r in reads if r.value is not None}
-    examined = [d for d in machine.defaulted if d.name not in with_value]
+    # (most runs examine no unset bit: their classes set them all before the run)
+    examined: list[Read] = []
+    if machine.defaulted:
+        with_value = {r.name for r in reads if r.value is not None}
+        examined = [d for d in machine.defaulted if d.name not in with_value]
     named: dict[str, int] = {}  # storage -> the bits the fields below name
     for r in chain(reads, examined):
         value = r.value
