@@ -273,7 +273,7 @@ class Machine(World):
         self.reads.append(origin)  # in the log at the place it was read, decided or not
         rel = missing >> shift
         known = (origin.known >> shift)
-        return Unset(known, rel, tuple((lo, w, origin, lo) for lo, w in _runs(rel)))
+        return Unset(known, rel, tuple([(lo, w, origin, lo) for lo, w in _runs(rel)]))
 
     def decide(self, origin: UnsetRead, want: int) -> int:
         """The unset bits ``want`` (relative to the read) of a read that found them unset, now
@@ -400,7 +400,11 @@ class Machine(World):
         return f"{name} was never set, and the spec examines it here"
 
     def write_bits(self, register: str, high: int, low: int, value: int, span: Span | None) -> None:
-        storage, mask, shift = self._locate(register, high, low)
+        where = self.model.memo.get((register, high, low))  # (as read_bits finds it)
+        if where is None:
+            self._locate(register, high, low)
+            where = self.model.memo[(register, high, low)]
+        storage, mask, shift = where[0], where[1], where[2]
         copies = self._copies.get(storage)
         if copies is not None and copies[0] & mask:
             rest = copies[0] & ~mask
