@@ -225,12 +225,15 @@ class Machine(World):
 
     # ---- World: machine state -------------------------------------------------------------
     def read_bits(self, register: str, high: int, low: int, span: Span | None) -> int:
+        # (the run's hottest method: each attribute and dictionary looked up once, and the
+        # dictionaries most runs leave empty tested before they are searched)
         where = self.model.memo.get((register, high, low))
         if where is None:
             self._locate(register, high, low)
             where = self.model.memo[(register, high, low)]
         storage, mask, shift, field, label = where
-        if self.watched and self.watched.get(storage):
+        watched = self.watched
+        if watched and watched.get(storage):
             self.watched_read(register, high, low, span, storage, mask, shift)
         known = self._known[storage]
         if known & mask != mask:
@@ -239,17 +242,20 @@ class Machine(World):
             else:
                 return self._unset_read(register, field, high, low, span, storage, mask, shift, label)
         value = (self._value[storage] & mask) >> shift
-        copies = self._copies.get(storage)
-        if copies is not None and copies[0] & mask:
+        copies = self._copies
+        if copies and storage in copies and copies[storage][0] & mask:
+            copies = copies[storage]
             value = Unset(value & ~(copies[0] >> shift), (copies[0] & mask) >> shift,
                           _shifted(_restrict(copies[1], mask), -shift))
             if not isinstance(value, Unset):  # pragma: no cover - the mask above is never empty
                 self.reads.append(Read(register, field, high, low, value, span, label))
             return value
+        written = self._written
         read = _new_tuple(Read, (register, field, high, low, value, span, label,
-                                 bool(self._written) and bool(self._written.get(storage, 0) & mask)))
+                                 storage in written and bool(written[storage] & mask)))
         self.reads.append(read)
-        if self._from_profile.get(storage, 0) & mask:
+        profile = self._from_profile
+        if storage in profile and profile[storage] & mask:
             self.profile_reads.append(read)
         return value
 
