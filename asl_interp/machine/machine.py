@@ -357,13 +357,14 @@ class Machine(World):
 
     def final_path(self) -> tuple[PathStep, ...]:
         """The decided branches, their reads as :meth:`final_reads` gives them (the first
-        steps equal to :attr:`like`'s are its objects)."""
-        if not self.unset_reads:
-            return self._like(tuple(self.path))
-        key = (len(self.path), len(self.defaulted))  # nothing else changes what this gives
+        steps equal to :attr:`like`'s are its objects). Kept until the run goes on: an
+        outcome and an exploration's leaf both ask for it."""
+        # Nothing else changes what this gives: steps are only added, and a read that found
+        # bits unset gets another value only when they are decided, which adds a defaulted read
+        key = (len(self.path), len(self.defaulted))
         if self._final_path is not None and self._final_path[0] == key:
             return self._final_path[1]
-        self._final_path = (key, self._like(self._final_steps()))
+        self._final_path = (key, self._like(self._final_steps() if self.unset_reads else tuple(self.path)))
         return self._final_path[1]
 
     def _like(self, path: tuple[PathStep, ...]) -> tuple[PathStep, ...]:
