@@ -161,13 +161,16 @@ CUT_CLASSES = 4
 # ======================================================================================
 
 
-@attrs.define(frozen=True, slots=True)
+@attrs.define(frozen=True, slots=True, cache_hash=True)
 class Var:
     """One open question the search branches on.
 
     ``kind`` is ``"state"`` (``key`` = storage register, ``mask`` = the bits, in storage
     positions), ``"impdef"`` (``key`` = the IMPLEMENTATION_DEFINED key) or ``"constraint"``
     (``key`` = the Unpredictable member).
+
+    Its hash is kept (a search hashes each choice set's variables as it judges it; attrs
+    leaves the kept hash out of a pickle, so a worker process computes its own).
     """
 
     kind: str
@@ -1694,8 +1697,11 @@ def _leaf(machine: ExploreMachine, choices: dict[Var, Any], outcome: Outcome | N
     locate = machine._locate
     placed = machine.model.memo  # (register, high, low) -> (storage, mask, shift, ...), as _locate leaves it
     # a read the spec examined only some bits of has no value; the bits it examined do
-    with_value = {r.name for r in reads if r.value is not None}
-    examined = [d for d in machine.defaulted if d.name not in with_value]
+    # (most runs examine no unset bit: their classes set them all before the run)
+    examined: list[Read] = []
+    if machine.defaulted:
+        with_value = {r.name for r in reads if r.value is not None}
+        examined = [d for d in machine.defaulted if d.name not in with_value]
     named: dict[str, int] = {}  # storage -> the bits the fields below name
     for r in chain(reads, examined):
         value = r.value

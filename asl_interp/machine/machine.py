@@ -225,31 +225,37 @@ class Machine(World):
 
     # ---- World: machine state -------------------------------------------------------------
     def read_bits(self, register: str, high: int, low: int, span: Span | None) -> int:
+        # (the run's hottest method: each attribute and dictionary looked up once, and the
+        # dictionaries most runs leave empty tested before they are searched)
         where = self.model.memo.get((register, high, low))
         if where is None:
             self._locate(register, high, low)
             where = self.model.memo[(register, high, low)]
         storage, mask, shift, field, label = where
-        if self.watched and self.watched.get(storage):
+        watched = self.watched
+        if watched and watched.get(storage):
             self.watched_read(register, high, low, span, storage, mask, shift)
         known = self._known[storage]
         if known & mask != mask:
             if self.unset == "zero":
                 self._fill_unset(register, field, high, low, span, storage, mask & ~known, shift)
             else:
-                return self._unset_read(register, field, high, low, span, storage, mask, shift)
+                return self._unset_read(register, field, high, low, span, storage, mask, shift, label)
         value = (self._value[storage] & mask) >> shift
-        copies = self._copies.get(storage)
-        if copies is not None and copies[0] & mask:
+        copies = self._copies
+        if copies and storage in copies and copies[storage][0] & mask:
+            copies = copies[storage]
             value = Unset(value & ~(copies[0] >> shift), (copies[0] & mask) >> shift,
                           _shifted(_restrict(copies[1], mask), -shift))
             if not isinstance(value, Unset):  # pragma: no cover - the mask above is never empty
                 self.reads.append(Read(register, field, high, low, value, span, label))
             return value
+        written = self._written
         read = _new_tuple(Read, (register, field, high, low, value, span, label,
-                                 bool(self._written) and bool(self._written.get(storage, 0) & mask)))
+                                 storage in written and bool(written[storage] & mask)))
         self.reads.append(read)
-        if self._from_profile.get(storage, 0) & mask:
+        profile = self._from_profile
+        if storage in profile and profile[storage] & mask:
             self.profile_reads.append(read)
         return value
 
@@ -261,18 +267,19 @@ class Machine(World):
         storage.)"""
 
     def _unset_read(self, register: str, field: str | None, high: int, low: int, span: Span | None,
-                    storage: str, mask: int, shift: int) -> Unset:
-        """A read that found some bits unset: an Unset value, decided only if examined."""
+                    storage: str, mask: int, shift: int, label: str | None) -> Unset:
+        """A read that found some bits unset: an Unset value, decided only if examined
+        (``label``: the name of the bits inside a field, as the model gives it)."""
         missing = mask & ~self._known[storage]
         origin = UnsetRead(self, register, field, high, low, span, storage, missing, shift,
-                           self._value[storage] & mask & ~missing)
+                           self._value[storage] & mask & ~missing, label)
         if not self.unset_reads:
             self._first_unset_step = len(self.path)
         self.unset_reads.append(origin)
         self.reads.append(origin)  # in the log at the place it was read, decided or not
         rel = missing >> shift
         known = (origin.known >> shift)
-        return Unset(known, rel, tuple((lo, w, origin, lo) for lo, w in _runs(rel)))
+        return Unset(known, rel, tuple([(lo, w, origin, lo) for lo, w in _runs(rel)]))
 
     def decide(self, origin: UnsetRead, want: int) -> int:
         """The unset bits ``want`` (relative to the read) of a read that found them unset, now
@@ -301,7 +308,7 @@ class Machine(World):
         self._known[storage] |= still
         if want == origin.missing >> shift:
             self.defaulted.append(Read(register, field, high, low, (origin.known >> shift) | (supplied & want), span,
-                                       self.model.inner_name(register, high, low)))
+                                       origin.label))
         else:
             for lo, w in _runs(want):
                 self.defaulted.append(origin.part(lo, w, (supplied >> lo) & ((1 << w) - 1)))
@@ -350,13 +357,14 @@ class Machine(World):
 
     def final_path(self) -> tuple[PathStep, ...]:
         """The decided branches, their reads as :meth:`final_reads` gives them (the first
-        steps equal to :attr:`like`'s are its objects)."""
-        if not self.unset_reads:
-            return self._like(tuple(self.path))
-        key = (len(self.path), len(self.defaulted))  # nothing else changes what this gives
+        steps equal to :attr:`like`'s are its objects). Kept until the run goes on: an
+        outcome and an exploration's leaf both ask for it."""
+        # Nothing else changes what this gives: steps are only added, and a read that found
+        # bits unset gets another value only when they are decided, which adds a defaulted read
+        key = (len(self.path), len(self.defaulted))
         if self._final_path is not None and self._final_path[0] == key:
             return self._final_path[1]
-        self._final_path = (key, self._like(self._final_steps()))
+        self._final_path = (key, self._like(self._final_steps() if self.unset_reads else tuple(self.path)))
         return self._final_path[1]
 
     def _like(self, path: tuple[PathStep, ...]) -> tuple[PathStep, ...]:
@@ -399,7 +407,11 @@ class Machine(World):
         return f"{name} was never set, and the spec examines it here"
 
     def write_bits(self, register: str, high: int, low: int, value: int, span: Span | None) -> None:
-        storage, mask, shift = self._locate(register, high, low)
+        where = self.model.memo.get((register, high, low))  # (as read_bits finds it)
+        if where is None:
+            self._locate(register, high, low)
+            where = self.model.memo[(register, high, low)]
+        storage, mask, shift = where[0], where[1], where[2]
         copies = self._copies.get(storage)
         if copies is not None and copies[0] & mask:
             rest = copies[0] & ~mask
@@ -666,15 +678,16 @@ class UnsetRead:
     only copied."""
 
     __slots__ = ("machine", "register", "field", "high", "low", "span", "storage", "missing", "shift", "known",
-                 "examined", "decided_bits", "_read")
+                 "examined", "decided_bits", "_read", "label")
 
     def __init__(self, machine: Machine, register: str, field: str | None, high: int, low: int, span: Span | None,
-                 storage: str, missing: int, shift: int, known: int):
+                 storage: str, missing: int, shift: int, known: int, label: str | None):
         # weakly: the machine's read log holds this read, and a cycle would leave every run
         # that copied unset bits to the collector (the machine outlives every use of it)
         self.machine = weakref.proxy(machine)
         self.register, self.field, self.high, self.low, self.span = register, field, high, low, span
         self.storage, self.missing, self.shift, self.known = storage, missing, shift, known
+        self.label = label  # (the model's inner_name of the bits, as read_bits found it)
         self.examined = 0
         self.decided_bits = 0
         self._read: Read | None = None
@@ -715,8 +728,8 @@ class UnsetRead:
         the reads of the path steps are the reads of the log."""
         value = self.decided
         if self._read is None or self._read.value != value:
-            self._read = Read(self.register, self.field, self.high, self.low, value, self.span,
-                              self.machine.model.inner_name(self.register, self.high, self.low))
+            self._read = _new_tuple(Read, (self.register, self.field, self.high, self.low, value, self.span,
+                                           self.label, False))
         return self._read
 
     def copied_parts(self) -> list[Read]:
