@@ -187,6 +187,28 @@ def test_decisive_steps_and_rows_of_random_paths_are_the_definitions(paths, fine
     check_post(leaves, bad, fine)
 
 
+def _step(i, value):
+    return PathStep(SPANS[i], "c", value, (STATE,))
+
+
+@pytest.mark.parametrize("fine", [False, True])
+def test_paths_that_come_back_to_a_way_left_earlier_are_the_definition(fine):
+    """Paths whose order is not the trie's: one goes back into the ways of a path two before
+    it (and parts from it between two places where paths parted before), one ends there, one
+    is the second again (another outcome), and an infeasible one comes last: the same
+    decisive steps as the definition, and the repeated path has one number."""
+    first = (_step(0, False), _step(1, False), _step(2, False), _step(3, False))
+    paths = [(_step(5, True),), first, first[:1] + (_step(1, True),), first[:3] + (_step(3, True),), first[:2], first]
+    leaves = [Leaf({}, Outcome("returned", value=value, path=path), {"R.F": frozenset((i,))}, (), path=path)
+              for i, (path, value) in enumerate(zip(paths, (0, 0, 1, 1, 0, 1)))]
+    bad = [Leaf({}, None, {}, (), error=ASLAssertionError("assertion failed"),
+                path=first[:1] + (_step(1, True), _step(4, True)))]
+    check_post(leaves, bad, fine)
+    got, _, path_of = _with_decisive(leaves, bad, None if fine else compared_outcome)
+    numbers = [path_of[id(leaf)] for leaf in got]
+    assert numbers[1] == numbers[5] and len(set(numbers)) == 5
+
+
 # ---- real explorations --------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def tiny():
