@@ -1,7 +1,7 @@
 """Explore's post-processing (leaves -> decisive steps -> rows) against its direct definition.
 
 ``_with_decisive`` walks only the steps a path does not share with the path before it, and
-reuses what the shared steps found (trie nodes, meetings with other paths, which steps read
+reuses what the shared steps found (tree nodes, meetings with other paths, which steps read
 state); ``_merge`` keys cubes by the other fields' value sets (and paths by the numbers
 ``_with_decisive`` gives them). Here both are checked against
 the definition written out directly (every path walked from the root of the trie, every cube
