@@ -1748,7 +1748,7 @@ def _leaf(machine: ExploreMachine, choices: dict[Var, Any], outcome: Outcome | N
     return Leaf(choices, outcome, fields, (), tuple(reads), err, frozenset(explored), machine.final_path())
 
 
-#: (in _with_decisive) paths of different compared outcomes lie under this node
+#: (in _with_decisive) paths of different compared outcomes go on from this node
 _MIXED = object()
 #: A path step's span and value (PathStep is a named tuple)
 _STEP_SPAN = itemgetter(0)
@@ -1761,7 +1761,7 @@ _READ_SHAPE = itemgetter(0, 1, 2, 3, 6)
 def _shared_steps(path: tuple[PathStep, ...], prev: tuple[PathStep, ...]) -> tuple[int, int]:
     """How many first steps ``path`` shares with ``prev``: ``(m, n)``, m steps equal in
     everything (their reads too; compared in C), n steps at the same places (the same span
-    objects) with equal values, as the trie of :func:`_with_decisive` tells steps apart
+    objects) with equal values, as the tree of :func:`_with_decisive` tells steps apart
     (n >= m; most often a few more)."""
     end = min(len(path), len(prev))
     m = equal_steps(path, prev)
@@ -1771,16 +1771,89 @@ def _shared_steps(path: tuple[PathStep, ...], prev: tuple[PathStep, ...]) -> tup
     return m, n
 
 
-class _Tail:
-    """(In :func:`_with_decisive`'s trie of paths) the nodes of ``path`` from depth ``at`` on,
-    not made: one path went there, no other yet (``key``: its compared outcome). A path
-    that reaches it makes the node at ``at`` and moves it one step down; the path's nodes
-    below it are its own alone, and meet no other."""
+def _parting(path: tuple[PathStep, ...], other: tuple[PathStep, ...], start: int, end: int) -> int:
+    """The first depth from ``start`` on, below ``end``, where ``path`` and ``other`` take
+    different steps (another span object, or an unequal value), else ``end``."""
+    j = start
+    while j < end and path[j].span is other[j].span and path[j].value == other[j].value:
+        j += 1
+    return j
 
-    __slots__ = ("path", "at", "key")
 
-    def __init__(self, path: tuple[PathStep, ...], at: int, key: Any):
-        self.path, self.at, self.key = path, at, key
+class _Node:
+    """(In :func:`_with_decisive`'s tree of paths) a depth where paths part or a path ends.
+    The paths through it share their first ``depth`` steps (spans and values): those of
+    ``path``, one of them. ``arms``: per span (by ``id``) of the steps taken from here, per
+    value the next node that way; the steps in between are that node's path's, the same for
+    every path that goes there (none parts or ends between two nodes). The compared
+    outcomes of the paths (one key, or ``_MIXED`` when they differ; None before any):
+    ``reach`` of every path that reaches the node, ``on`` of those that go on from it,
+    ``keys`` per span of those that go on at that span. ``parted``: the lines of the spans
+    in ``arms``, once asked for."""
+
+    __slots__ = ("depth", "path", "arms", "reach", "on", "keys", "parted")
+
+    def __init__(self, depth: int, path: tuple[PathStep, ...]):
+        self.depth, self.path = depth, path
+        self.arms: dict[int, dict[Any, _Node]] = {}
+        self.reach: Any = None
+        self.on: Any = None
+        self.keys: dict[int, Any] = {}
+        self.parted: frozenset[tuple[str, int]] | None = None
+
+
+def _mixed(have: Any, key: Any) -> Any:
+    """The compared key of some paths (``have``; None for none) and one more (``key``)."""
+    return key if have is None or have is key else _MIXED
+
+
+def _split(above: _Node, step: PathStep, depth: int) -> _Node:
+    """The node at ``depth`` on the way from ``above`` through ``step`` (made there, between
+    ``above`` and the next node down, when there is none yet): every path that goes that way
+    goes on from it, at the next node's path's step."""
+    arms = above.arms[id(step.span)]
+    below = arms[step.value]
+    if below.depth == depth:
+        return below
+    node = arms[step.value] = _Node(depth, below.path)
+    at = below.path[depth]
+    node.arms[id(at.span)] = {at.value: below}
+    node.reach = node.on = node.keys[id(at.span)] = below.reach
+    return node
+
+
+def _place(node: _Node, path: tuple[PathStep, ...], key: Any, marks: bool, route: list[_Node]) -> None:
+    """Put ``path`` into the tree from ``node`` down (``path`` shares the node's first
+    ``node.depth`` steps; ``route`` ends with the node): each node it reaches, made where it
+    parts from or ends beside every path before it, goes on ``route``, and (``marks``) holds
+    its compared outcome ``key``."""
+    end = len(path)
+    while True:
+        d = node.depth
+        if marks:
+            node.reach = _mixed(node.reach, key)
+        if d == end:
+            return
+        step = path[d]
+        where = id(step.span)
+        arms = node.arms.get(where)
+        if arms is None:
+            arms = node.arms[where] = {}
+        if marks:
+            node.on = _mixed(node.on, key)
+            node.keys[where] = _mixed(node.keys.get(where), key)
+        below = arms.get(step.value)
+        if below is None:  # no path went this way: the rest of the path is its own
+            below = arms[step.value] = _Node(end, path)
+            if marks:
+                below.reach = key
+            route.append(below)
+            return
+        j = _parting(path, below.path, d + 1, min(below.depth, end))
+        if j < below.depth:  # the path parts from (or ends on) the way to the next node
+            below = _split(node, step, j)
+        route.append(below)
+        node = below
 
 
 def _with_decisive(leaves: list[Leaf], bad: list[Leaf], compared: Callable[[Outcome], Any] | None = None,
@@ -1798,152 +1871,95 @@ def _with_decisive(leaves: list[Leaf], bad: list[Leaf], compared: Callable[[Outc
     from there on that reads state on one of the lines involved is decisive (the condition
     whose short-circuit sent the other path away), else the first that reads state at all.
 
-    The paths go into a trie (per node: the spans of the next steps, and per span the values
-    taken). Time is linear in the steps no earlier path shares: a path is compared with the
-    one before it (in C), and only the steps after their common prefix are walked, on both
-    passes (building the trie; finding where each path parts from the others), since the
-    search finds paths depth first and neighbours share most of their steps. The nodes of
-    a path below the point where it parts from every path before it are made only when a
-    later path reaches them (a :class:`_Tail` stands for them): nearly half the nodes are
-    one path's alone, and they meet nothing.
+    The paths go into a tree of the trie of paths' nodes where something happens (a
+    :class:`_Node` where paths part or a path ends; a node of the trie between two is on
+    one way only, and decides nothing): per node, the spans of the next steps, per span the
+    values taken, and the compared outcomes below. Time is linear in the leaves, and in the
+    steps no earlier path shares: a path is compared with the one before it (in C), and
+    goes into the tree from the node at the depth where it parts from that one (on the
+    previous path's route, made there if need be), since the search finds paths depth first
+    and neighbours share most of their steps; its route from there is a few nodes. A second
+    pass walks each path's route in the finished tree, from that same depth.
 
     Also gives, per leaf out (by ``id``), a number for its path: the same for leaves whose
-    paths have the same steps (spans and values), and only for those (its end in the trie)."""
+    paths have the same steps (spans and values), and only for those (the node it ends at)."""
     every = leaves + bad
-    trie: dict = {}
-    lines: dict[int, tuple[str, int]] = {}
-    # id of a trie dict -> the compared outcome of every path under it, or _MIXED when they
-    # differ (each outcome is one object: equal outcomes are the same key, compared by identity)
-    below: dict[int, Any] = {}
+    marks = compared is not None
+    root = _Node(0, ())
     keys: dict[Any, Any] = {}
     # per path, how many first steps it shares with the path before it (_shared_steps)
     shared: list[tuple[int, int]] = []
-    # per path, the _Tail it left where it parted from every path before it (None if none)
-    tails: list[_Tail | None] = []
     prev: tuple[PathStep, ...] = ()
     prev_key: Any = None
-    trail: list[tuple[dict, dict]] = []  # per step of the previous path: (node, arms) it went through
-
-    def made(tail: _Tail) -> dict:
-        """The node at ``tail.at`` of the tail's path (the tail moves one step down)."""
-        path, at = tail.path, tail.at
-        tail.at = at + 1
-        if at == len(path):
-            return {}  # where the path ends (a path that reaches it marks it)
-        step = path[at]
-        span = step.span
-        where = id(span)
-        arms = {step.value: tail}
-        node = {where: arms}
-        if where not in lines:
-            lines[where] = (span.file, span.line)
-        if compared is not None:
-            below[id(node)] = below[id(arms)] = tail.key
-        return node
-
+    route: list[_Node] = [root]  # the nodes the previous path reached, by depth
     for leaf in every:
         key = (compared(leaf.outcome) if leaf.outcome is not None else ("assertion", leaf.error.message)) \
-            if compared is not None else None
+            if marks else None
         key = keys.setdefault(key, key)
         path = leaf.path
         m, n = _shared_steps(path, prev)
         shared.append((m, n))
-        del trail[n:]
-        if compared is not None and key is not prev_key:
-            # The shared steps' nodes hold the previous path's outcome: now they are mixed.
-            # Deepest first, until one is mixed already (above a mixed node all are); the
-            # nodes below the trail (made from the previous path's tail) are marked below.
-            for node, arms in reversed(trail):
-                if below[id(arms)] is _MIXED:
+        while route[-1].depth > n:
+            route.pop()
+        if route[-1].depth < n:  # the previous path went on from depth n without a node there
+            route.append(_split(route[-1], prev[route[-1].depth], n))
+        if marks and key is not prev_key:
+            # The nodes above depth n hold the previous path's outcome, which goes on from
+            # each at the same span as this path: now they are mixed. Deepest first, until
+            # one is mixed already (above a mixed node all are).
+            for node in reversed(route[:-1]):
+                where = id(prev[node.depth].span)
+                if node.keys[where] is _MIXED:
                     break
-                below[id(arms)] = _MIXED
-                if below[id(node)] is _MIXED:
-                    break
-                below[id(node)] = _MIXED
-        # From the deepest node the trail knows (a shared step further down is in the
-        # previous path's tail, made as the walk reaches it).
-        i = len(trail)
-        if i:
-            arms, value = trail[-1][1], path[i - 1].value
-            node = arms[value]
-            if type(node) is _Tail:
-                node = arms[value] = made(node)
-        else:
-            node = trie
-        tail = None
-        for i in range(i, len(path)):
-            step = path[i]
-            span = step.span
-            where = id(span)
-            arms = node.get(where)
-            if arms is None:
-                arms = node[where] = {}
-                if where not in lines:
-                    lines[where] = (span.file, span.line)
-            if compared is not None:  # (the node and the arms marked alike, written out)
-                seen = id(node)
-                have = below.get(seen)
-                if have is not key and have is not _MIXED:
-                    below[seen] = key if have is None else _MIXED
-                seen = id(arms)
-                have = below.get(seen)
-                if have is not key and have is not _MIXED:
-                    below[seen] = key if have is None else _MIXED
-            trail.append((node, arms))
-            value = step.value
-            node = arms.get(value)
-            if node is None:  # no path went this way: the rest of the path is its own
-                tail = arms[value] = _Tail(path, i + 1, key)
-                break
-            if type(node) is _Tail:
-                node = arms[value] = made(node)
-        tails.append(tail)
+                node.keys[where] = node.on = node.reach = _MIXED
+        _place(route[-1], path, key, marks, route)
         prev, prev_key = path, key
-
-    def relevant(d: dict) -> bool:
-        return compared is None or below.get(id(d)) is _MIXED
-
-    parted_at: dict[int, frozenset[tuple[str, int]]] = {}  # id of a node -> the lines of its next steps
 
     out_leaves: list[Leaf] = []
     path_of: dict[int, int] = {}
-    ends: dict[int, int] = {}  # id of a trie node a path ends at -> its number
-    # Per depth of the previous path: the node it reached there; and where it met other
-    # paths: [depth, None, ...] a branch other paths took the other way, [depth, lines, hit,
-    # first] a node where others went on to other branches (a parting), with the step it
-    # marks on that path (``hit``: the first from there that reads state on one of the
-    # lines, None if none; ``first``: the first that reads state, None if none, -1 not
-    # looked for). A path sharing the first n steps (spans and values) shares the nodes and
-    # meetings above depth n; sharing the first m steps (reads and all), it has the same
-    # steps that read state there, so a hit or first below m is its own too.
-    nodes: list[dict] = [trie]
+    ends: dict[int, int] = {}  # id of the node a path ends at -> its number
+    # Where the previous path met other paths: [depth, None, ...] a branch other paths
+    # took the other way, [depth, lines, hit, first] a node where others went on to other
+    # branches (a parting), with the step it marks on that path (``hit``: the first from
+    # there that reads state on one of the lines, None if none; ``first``: the first that
+    # reads state, None if none, -1 not looked for). A path sharing the first n steps (spans
+    # and values) shares the nodes and meetings above depth n; sharing the first m steps
+    # (reads and all), it has the same steps that read state there, so a hit or first below
+    # m is its own too.
+    route = [root]  # the nodes of the previous path's route in the finished tree
     meetings: list[list[Any]] = []
     # Per step of the previous path: whether it reads state, and its line if it does (else
     # None); the first m entries hold for the path sharing m steps.
     reading: list[bool] = []
     reading_on: list[tuple[str, int] | None] = []
     single = len(every) == 1
-    for leaf, (m, n), tail in zip(every, shared, tails):
+    for leaf, (m, n) in zip(every, shared):
         path = leaf.path
-        del nodes[n + 1:]
+        while route[-1].depth > n:
+            route.pop()
         while meetings and meetings[-1][0] >= n:
             meetings.pop()
-        node = nodes[n]
-        # the nodes of the path's own tail (one step each, no other path) meet nothing
-        stop = tail.at if tail is not None and tail.at <= len(path) else len(path)
-        for i in range(n, stop):
+        # (the tree has a node at depth n: where the path parts from the previous one, or
+        # one of them ends)
+        node = route[-1]
+        end = len(path)
+        while node.depth < end:
+            i = node.depth
             step = path[i]
-            arms = node[id(step.span)]
+            where = id(step.span)
+            arms = node.arms[where]
             if len(arms) > 1:
-                if relevant(arms):
+                if not marks or node.keys[where] is _MIXED:
                     meetings.append([i, None, None, -1])
-            elif len(node) > 1 and relevant(node):
-                parted = parted_at.get(id(node))
-                if parted is None:
-                    parted = parted_at[id(node)] = frozenset(lines[k] for k in node)
+            elif len(node.arms) > 1 and (not marks or node.on is _MIXED):
+                parted = node.parted
+                if parted is None:  # (the step at depth i of a path each way)
+                    parted = node.parted = frozenset(
+                        (at.span.file, at.span.line)
+                        for at in (next(iter(way.values())).path[i] for way in node.arms.values()))
                 meetings.append([i, parted, None, -1])
             node = arms[step.value]
-            nodes.append(node)
+            route.append(node)
         del reading[m:], reading_on[m:]
         reading += repeat(False, len(path) - m)
         reading_on += repeat(None, len(path) - m)
@@ -1992,7 +2008,7 @@ def _with_decisive(leaves: list[Leaf], bad: list[Leaf], compared: Callable[[Outc
                 seen.add(where)
                 out.append(step)
         done = attrs.evolve(leaf, decisive=tuple(out))
-        path_of[id(done)] = ends.setdefault(id(nodes[stop]), len(ends))  # (a tail where it is the path's alone)
+        path_of[id(done)] = ends.setdefault(id(node), len(ends))
         out_leaves.append(done)
     return out_leaves[:len(leaves)], out_leaves[len(leaves):], path_of
 

@@ -1,7 +1,7 @@
 """Explore's post-processing (leaves -> decisive steps -> rows) against its direct definition.
 
 ``_with_decisive`` walks only the steps a path does not share with the path before it, and
-reuses what the shared steps found (trie nodes, meetings with other paths, which steps read
+reuses what the shared steps found (tree nodes, meetings with other paths, which steps read
 state); ``_merge`` keys cubes by the other fields' value sets (and paths by the numbers
 ``_with_decisive`` gives them). Here both are checked against
 the definition written out directly (every path walked from the root of the trie, every cube
@@ -185,6 +185,28 @@ def path_sets(draw):
 def test_decisive_steps_and_rows_of_random_paths_are_the_definitions(paths, fine):
     leaves, bad = paths
     check_post(leaves, bad, fine)
+
+
+def _step(i, value):
+    return PathStep(SPANS[i], "c", value, (STATE,))
+
+
+@pytest.mark.parametrize("fine", [False, True])
+def test_paths_that_come_back_to_a_way_left_earlier_are_the_definition(fine):
+    """Paths whose order is not the trie's: one goes back into the ways of a path two before
+    it (and parts from it between two places where paths parted before), one ends there, one
+    is the second again (another outcome), and an infeasible one comes last: the same
+    decisive steps as the definition, and the repeated path has one number."""
+    first = (_step(0, False), _step(1, False), _step(2, False), _step(3, False))
+    paths = [(_step(5, True),), first, first[:1] + (_step(1, True),), first[:3] + (_step(3, True),), first[:2], first]
+    leaves = [Leaf({}, Outcome("returned", value=value, path=path), {"R.F": frozenset((i,))}, (), path=path)
+              for i, (path, value) in enumerate(zip(paths, (0, 0, 1, 1, 0, 1)))]
+    bad = [Leaf({}, None, {}, (), error=ASLAssertionError("assertion failed"),
+                path=first[:1] + (_step(1, True), _step(4, True)))]
+    check_post(leaves, bad, fine)
+    got, _, path_of = _with_decisive(leaves, bad, None if fine else compared_outcome)
+    numbers = [path_of[id(leaf)] for leaf in got]
+    assert numbers[1] == numbers[5] and len(set(numbers)) == 5
 
 
 # ---- real explorations --------------------------------------------------------------------
