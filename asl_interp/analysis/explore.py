@@ -88,7 +88,7 @@ from ..machine.profile import Profile
 from ..machine.state import flatten_state, locate_key, resolve_state
 from ..syntax import ast
 from ..syntax.texts import call_expression
-from .consistency import broken, entry_assertion, per_spec
+from .consistency import broken_ids, entry_assertion, per_spec
 
 __all__ = [
     "Counterexample",
@@ -1545,7 +1545,7 @@ class _Judge:
     they read bits of a class of several values, they are evaluated on every combination of
     the members of the classes they read, and the run is kept whole (all combinations keep
     every rule), left out (none does) or split into the parts that keep them, each run
-    again. A rule that reads bits the run never examined is skipped (:func:`broken`)."""
+    again. A rule that reads bits the run never examined is skipped (:func:`broken_ids`)."""
 
     def __init__(self, spec: Any, call: str, profile: Profile, vary: set[str], permitted: Any, enums: Any):
         self.spec, self.call, self.profile = spec, call, profile
@@ -1586,7 +1586,7 @@ class _Judge:
         values = {**values, **assign}
         reads: list[Read] = []
         probe = self._probe(choices, values, known)
-        ids = tuple(f.rule.id for f in broken(self.spec, probe, self.call, reads))
+        ids = broken_ids(self.spec, probe, self.call, reads)
         _unlink(probe)
         views = self.spec.model.views
         bits: dict[tuple[str, int], None] = {}
