@@ -345,29 +345,34 @@ def broken(spec: Any, probe: Machine, call: str | None = None, reads: list[Read]
     appended to it."""
     state = entry_state(spec, call)
     return [_finding(spec, rule, machine, result, state)
-            for rule, machine, result in _breaches(spec, probe, state, reads, fresh)]
+            for rule, machine, result in _breaches(spec, probe, state, reads, fresh, lines=True)]
 
 
 def broken_ids(spec: Any, probe: Machine, call: str | None = None, reads: list[Read] | None = None,
                fresh: Callable[[], Machine] | None = None) -> tuple[str, ...]:
     """The ids of the rules :func:`broken` finds (same arguments, same evaluations, in the
     same order), without saying how or citing: for a caller that only tells states apart
-    by the rules they break (exploration's judge, hundreds of states per call)."""
-    return tuple(rule.id for rule, _machine, _result in _breaches(spec, probe, entry_state(spec, call), reads, fresh))
+    by the rules they break (exploration's judge, hundreds of states per call). The rules
+    run in the form of the text that reports no lines (only citing needs them), the one an
+    exploration runs the call in."""
+    state = entry_state(spec, call)
+    return tuple(rule.id for rule, _machine, _result in _breaches(spec, probe, state, reads, fresh, lines=False))
 
 
 def _breaches(spec: Any, probe: Machine, state: tuple[str, str] | None, reads: list[Read] | None,
-              fresh: Callable[[], Machine] | None) -> Iterator[tuple[Rule, Machine, dict[str, Any] | ASLAssertionError]]:
+              fresh: Callable[[], Machine] | None, *,
+              lines: bool) -> Iterator[tuple[Rule, Machine, dict[str, Any] | ASLAssertionError]]:
     """Each rule the state on ``probe`` breaks, in rule order, with the machine it was
     evaluated on and what :func:`_evaluate` gave (see :func:`broken` for the arguments;
-    ``state``: the call's :func:`entry_state`). Yielded right after its evaluation, so
-    that the machine holds what that evaluation recorded."""
+    ``state``: the call's :func:`entry_state`; ``lines``: the evaluations report the lines
+    they run to the machine). Yielded right after its evaluation, so that the machine holds
+    what that evaluation recorded."""
     for rule in RULES:
         if rule.asl is None or (rule.entry is not None and (state is None or state[0] != rule.entry)):
             continue
         machine = fresh() if fresh is not None else probe
         try:
-            result = _evaluate(spec, rule, machine)
+            result = _evaluate(spec, rule, machine, lines)
         except _Skip:
             continue
         finally:
@@ -379,12 +384,13 @@ def _breaches(spec: Any, probe: Machine, state: tuple[str, str] | None, reads: l
                 return
 
 
-def _evaluate(spec: Any, rule: Rule, machine: Machine) -> dict[str, Any] | ASLAssertionError | None:
-    """Whether the state on ``machine`` breaks ``rule``, by evaluating its ASL there: None
-    (it keeps it), the variables the ASL assigned (``ok`` FALSE), or the spec assertion that
-    failed during the evaluation; :class:`_Skip` when the evaluation cannot finish."""
+def _evaluate(spec: Any, rule: Rule, machine: Machine, lines: bool) -> dict[str, Any] | ASLAssertionError | None:
+    """Whether the state on ``machine`` breaks ``rule``, by evaluating its ASL there (every
+    branch reported; each line too when ``lines``): None (it keeps it), the variables the
+    ASL assigned (``ok`` FALSE), or the spec assertion that failed during the evaluation;
+    :class:`_Skip` when the evaluation cannot finish."""
     try:
-        values = spec.program.run_statements(rule.asl, machine, instrumented=True, filename=RULE_FILE)
+        values = spec.program.run_statements(rule.asl, machine, instrumented=True, lines=lines, filename=RULE_FILE)
     except ASLAssertionError as err:
         return err
     except ASLError as err:

@@ -885,11 +885,12 @@ class _Search:
     def _derive(self) -> None:
         self.facts = _spec_facts(self.spec)
         self.enums = getattr(self.spec.program, "enums", {}) or {}
-        self.judge = _Judge(self.spec, self.call, self.prof, self.vary, self.permitted, self.enums) \
-            if self.consistent else None
         self._start: tuple[dict[str, int], dict[str, int]] | None = None
-        #: the calls replayed across the runs (ExploreMachine.call_memo)
+        #: the calls replayed across the runs and the consistency rules' evaluations
+        #: (ExploreMachine.call_memo)
         self.call_memo: dict = {}
+        self.judge = _Judge(self.spec, self.call, self.prof, self.vary, self.permitted, self.enums,
+                            call_memo=self.call_memo) if self.consistent else None
         self._verdicts: dict[frozenset, _Verdict] = {}
 
     def __getstate__(self) -> dict[str, Any]:
@@ -1547,18 +1548,22 @@ class _Judge:
     every rule), left out (none does) or split into the parts that keep them, each run
     again. A rule that reads bits the run never examined is skipped (:func:`broken_ids`)."""
 
-    def __init__(self, spec: Any, call: str, profile: Profile, vary: set[str], permitted: Any, enums: Any):
+    def __init__(self, spec: Any, call: str, profile: Profile, vary: set[str], permitted: Any, enums: Any,
+                 call_memo: dict | None = None):
         self.spec, self.call, self.profile = spec, call, profile
         self.vary, self.permitted, self.enums = vary, permitted, enums
+        #: the calls the rules' evaluations replay (ExploreMachine.call_memo): the search's
+        #: (the same profile and open questions), else the judge's own
+        self.call_memo: dict = {} if call_memo is None else call_memo
         #: The rules' verdicts so far (see _rules_on), as a decision tree over the bits they
         #: read: per open answer set, nodes ``(storage, mask, children)`` keyed by what the
         #: state holds in those bits, ending in ``(rule ids broken, (storage, mask) read)``.
         self._verdicts: dict[Any, Any] = {}
 
     def _probe(self, choices: Mapping[Var, Any], values: dict[str, int], known: dict[str, int]) -> ExploreMachine:
-        probe = ExploreMachine(self.spec.model, self.profile, choices, constants=self.spec.constants, trace=True,
+        probe = ExploreMachine(self.spec.model, self.profile, choices, constants=self.spec.constants,
                                observe=self.spec.entry, vary=self.vary, permitted=self.permitted, enums=self.enums,
-                               open_questions=False)
+                               open_questions=False, call_memo=self.call_memo)
         probe._value, probe._known = dict(values), dict(known)  # the probe's own: ours key the tree
         return probe
 
