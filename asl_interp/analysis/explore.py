@@ -1568,10 +1568,10 @@ class _Judge:
         return probe
 
     def _rules_on(self, choices: Mapping[Var, Any], base: tuple[dict[str, int], dict[str, int]],
-                  assign: dict[str, int]) -> tuple[tuple[str, ...], tuple[tuple[str, int], ...]]:
+                  assign: dict[str, int], answers: frozenset) -> tuple[tuple[str, ...], tuple[tuple[str, int], ...]]:
         """The ids of the rules the state ``base`` (values, set bits) with the storage values
         ``assign`` breaks, in rule order, and the storage bits the rules read, in the order
-        first read.
+        first read. ``answers``: the open answers of ``choices`` (see :meth:`_answers`).
 
         The rules' evaluation is a function of the bits it reads (whether set, and their
         values) and of the run's open answers, nothing else: the same bits on another state
@@ -1579,7 +1579,6 @@ class _Judge:
         as a path of a decision tree over the bits read, and a state that follows a known
         path to its end gets that path's verdict without evaluating the rules again."""
         values, known = base
-        answers = frozenset((v, c) for v, c in choices.items() if v.kind != "state")
         node = self._verdicts.get(answers)
         while isinstance(node, list):  # a read: [storage, mask, children]
             storage, mask, children = node
@@ -1616,16 +1615,22 @@ class _Judge:
             key = (held, values[storage] & held)
         holder[key] = verdict
 
+    @staticmethod
+    def _answers(choices: Mapping[Var, Any]) -> frozenset:
+        """The open answers of ``choices`` (all but the state classes): the root of the tree
+        of verdicts (see :meth:`_rules_on`)."""
+        return frozenset(item for item in choices.items() if item[0].kind != "state")
+
     def _evaluate(self, choices: Mapping[Var, Any], base: tuple[dict[str, int], dict[str, int]],
-                  assign: Mapping[Var, int], classes: Sequence[Var]) -> tuple[tuple[str, ...], list[Var]]:
+                  assign: Mapping[Var, int], classes: Sequence[Var], answers: frozenset) -> tuple[tuple[str, ...], list[Var]]:
         """The ids of the rules broken on the state ``assign`` gives the classes, and the
-        classes the rules read."""
+        classes the rules read (``answers``: :meth:`_answers` of ``choices``)."""
         values = base[0]
         changed: dict[str, int] = {}
         for var, value in assign.items():
             was = changed.get(var.key, values[var.key])
             changed[var.key] = (was & ~var.mask) | (value & var.mask)
-        ids, bits = self._rules_on(choices, base, changed)
+        ids, bits = self._rules_on(choices, base, changed, answers)
         touched: list[Var] = []
         for storage, mask in bits:
             for var in classes:
@@ -1642,7 +1647,8 @@ class _Judge:
         set bits) before the text wrote it, each class at its smallest member."""
         classes = [v for v, cls in choices.items() if v.kind == "state" and len(cls) > 1]
         own = {v: min(choices[v]) for v in classes}
-        findings, touched = self._evaluate(choices, base, own, classes)
+        answers = self._answers(choices)
+        findings, touched = self._evaluate(choices, base, own, classes, answers)
         if not touched:
             return _Verdict(not findings, (), findings[:1])
         results: dict[tuple[int, ...], tuple[str, ...]] = {}
@@ -1655,7 +1661,7 @@ class _Judge:
             more: list[Var] = []
             results = {}
             for combo in product(*(sorted(choices[v]) for v in touched)):
-                found, read = self._evaluate(choices, base, {**own, **dict(zip(touched, combo))}, classes)
+                found, read = self._evaluate(choices, base, {**own, **dict(zip(touched, combo))}, classes, answers)
                 results[combo] = found
                 more.extend(v for v in read if v not in touched and v not in more)
             if not more:

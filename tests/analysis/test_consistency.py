@@ -224,10 +224,10 @@ def test_the_judges_remembered_verdicts_are_the_rules_own(spec, call, fixed, mon
     remembered = judge_class._rules_on
     asked = []
 
-    def checked(self, machine, base, assign):
-        got = remembered(self, machine, base, assign)
+    def checked(self, machine, base, assign, answers):
+        got = remembered(self, machine, base, assign, answers)
         fresh = judge_class(self.spec, self.call, self.profile, self.vary, self.permitted, self.enums)
-        assert got == remembered(fresh, machine, base, assign)
+        assert got == remembered(fresh, machine, base, assign, answers)
         asked.append(got)
         return got
 
