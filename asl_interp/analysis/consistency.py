@@ -5,6 +5,7 @@ In: a loaded :class:`~asl_interp.app.api.Spec`, a machine holding the state befo
 the call (its entry point's Execution state is a rule's subject).
 Out: :data:`RULES` (every rule, with what it requires, the ASL it evaluates and what it
 cites), :func:`broken` (a :class:`Finding` per rule the state breaks, each naming the rule),
+:func:`broken_ids` (the same rules' ids only, from the same evaluations: what exploration's judge asks),
 :func:`state_consistency` (the same as sentences, for ``run``'s warnings), :class:`Judge`
 (the same for many states, e.g. ``sweep``'s lines, evaluated once per value of the bits the
 rules read),
@@ -31,7 +32,7 @@ from __future__ import annotations
 
 import re
 import textwrap
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -43,8 +44,8 @@ from ..lib.world import Read, constant_named
 from ..machine.machine import Machine
 from ..syntax import ast
 
-__all__ = ["RULES", "Finding", "Judge", "Rule", "assertion_notes", "broken", "entry_assertion", "entry_state", "per_spec", "probe_of",
-           "render_rules", "rule_lines", "spec_functions", "state_consistency"]
+__all__ = ["RULES", "Finding", "Judge", "Rule", "assertion_notes", "broken", "broken_ids", "entry_assertion", "entry_state",
+           "per_spec", "probe_of", "render_rules", "rule_lines", "spec_functions", "state_consistency"]
 
 #: The file name the rules' ASL is evaluated under (their spans; never a spec file).
 RULE_FILE = "<consistency>"
@@ -343,43 +344,75 @@ def broken(spec: Any, probe: Machine, call: str | None = None, reads: list[Read]
     suits a probe made for one check). When ``reads`` is a list, every read the rules made is
     appended to it."""
     state = entry_state(spec, call)
-    found: list[Finding] = []
+    return [_finding(spec, rule, machine, result, state)
+            for rule, machine, result in _breaches(spec, probe, state, reads, fresh, lines=True)]
+
+
+def broken_ids(spec: Any, probe: Machine, call: str | None = None, reads: list[Read] | None = None,
+               fresh: Callable[[], Machine] | None = None) -> tuple[str, ...]:
+    """The ids of the rules :func:`broken` finds (same arguments, same evaluations, in the
+    same order), without saying how or citing: for a caller that only tells states apart
+    by the rules they break (exploration's judge, hundreds of states per call). The rules
+    run in the form of the text that reports no lines (only citing needs them), the one an
+    exploration runs the call in."""
+    state = entry_state(spec, call)
+    return tuple(rule.id for rule, _machine, _result in _breaches(spec, probe, state, reads, fresh, lines=False))
+
+
+def _breaches(spec: Any, probe: Machine, state: tuple[str, str] | None, reads: list[Read] | None,
+              fresh: Callable[[], Machine] | None, *,
+              lines: bool) -> Iterator[tuple[Rule, Machine, dict[str, Any] | ASLAssertionError]]:
+    """Each rule the state on ``probe`` breaks, in rule order, with the machine it was
+    evaluated on and what :func:`_evaluate` gave (see :func:`broken` for the arguments;
+    ``state``: the call's :func:`entry_state`; ``lines``: the evaluations report the lines
+    they run to the machine). Yielded right after its evaluation, so that the machine holds
+    what that evaluation recorded."""
     for rule in RULES:
         if rule.asl is None or (rule.entry is not None and (state is None or state[0] != rule.entry)):
             continue
         machine = fresh() if fresh is not None else probe
         try:
-            finding = _check(spec, rule, machine, state)
+            result = _evaluate(spec, rule, machine, lines)
         except _Skip:
             continue
         finally:
             if reads is not None:
                 reads.extend(machine.final_reads())
-        if finding is not None:
-            found.append(finding)
+        if result is not None:
+            yield rule, machine, result
             if rule.id == "el-implemented":
-                break
-    return found
+                return
 
 
-def _check(spec: Any, rule: Rule, machine: Machine, state: tuple[str, str] | None) -> Finding | None:
+def _evaluate(spec: Any, rule: Rule, machine: Machine, lines: bool) -> dict[str, Any] | ASLAssertionError | None:
+    """Whether the state on ``machine`` breaks ``rule``, by evaluating its ASL there (every
+    branch reported; each line too when ``lines``): None (it keeps it), the variables the
+    ASL assigned (``ok`` FALSE), or the spec assertion that failed during the evaluation;
+    :class:`_Skip` when the evaluation cannot finish."""
     try:
-        values = spec.program.run_statements(rule.asl, machine, instrumented=True, filename=RULE_FILE)
+        values = spec.program.run_statements(rule.asl, machine, instrumented=True, lines=lines, filename=RULE_FILE)
     except ASLAssertionError as err:
-        where = span_where(err.span, spec.path)
-        text = line_text(err.span) if err.span else err.message
-        return Finding(rule, f"the spec's assertion at {where} fails: {text}", (where,))
+        return err
     except ASLError as err:
         raise _Skip(rule.id) from err
-    if values.get("ok", True):
-        return None
+    return None if values.get("ok", True) else values
+
+
+def _finding(spec: Any, rule: Rule, machine: Machine, result: dict[str, Any] | ASLAssertionError,
+             state: tuple[str, str] | None) -> Finding:
+    """The finding of ``rule``, broken on ``machine`` as ``result`` (from :func:`_evaluate`)
+    says: how, and the spec lines it cites."""
+    if isinstance(result, ASLAssertionError):
+        where = span_where(result.span, spec.path)
+        text = line_text(result.span) if result.span else result.message
+        return Finding(rule, f"the spec's assertion at {where} fails: {text}", (where,))
     # Cite the definitions, and of the lines within them those this state went through (a
     # `when` arm it matched, a statement it ran).
     ran = {(s.file, s.line) for s in machine.lines} | {(s.span.file, s.span.line) for s in machine.path
                                                        if s.value is True}
     cited = [f"{relpath(file, spec.path)}:{line}" for text, file, line in _cites(spec, rule)
              if text is None or (file, line) in ran]
-    return Finding(rule, _sentence(spec, rule, machine, values, state), tuple(dict.fromkeys(cited)))
+    return Finding(rule, _sentence(spec, rule, machine, result, state), tuple(dict.fromkeys(cited)))
 
 
 def _sentence(spec: Any, rule: Rule, machine: Machine, values: dict[str, Any], state: tuple[str, str] | None) -> str:

@@ -88,7 +88,7 @@ from ..machine.profile import Profile
 from ..machine.state import flatten_state, locate_key, resolve_state
 from ..syntax import ast
 from ..syntax.texts import call_expression
-from .consistency import broken, entry_assertion, per_spec
+from .consistency import broken_ids, entry_assertion, per_spec
 
 __all__ = [
     "Counterexample",
@@ -885,11 +885,12 @@ class _Search:
     def _derive(self) -> None:
         self.facts = _spec_facts(self.spec)
         self.enums = getattr(self.spec.program, "enums", {}) or {}
-        self.judge = _Judge(self.spec, self.call, self.prof, self.vary, self.permitted, self.enums) \
-            if self.consistent else None
         self._start: tuple[dict[str, int], dict[str, int]] | None = None
-        #: the calls replayed across the runs (ExploreMachine.call_memo)
+        #: the calls replayed across the runs and the consistency rules' evaluations
+        #: (ExploreMachine.call_memo)
         self.call_memo: dict = {}
+        self.judge = _Judge(self.spec, self.call, self.prof, self.vary, self.permitted, self.enums,
+                            call_memo=self.call_memo) if self.consistent else None
         self._verdicts: dict[frozenset, _Verdict] = {}
 
     def __getstate__(self) -> dict[str, Any]:
@@ -1545,28 +1546,32 @@ class _Judge:
     they read bits of a class of several values, they are evaluated on every combination of
     the members of the classes they read, and the run is kept whole (all combinations keep
     every rule), left out (none does) or split into the parts that keep them, each run
-    again. A rule that reads bits the run never examined is skipped (:func:`broken`)."""
+    again. A rule that reads bits the run never examined is skipped (:func:`broken_ids`)."""
 
-    def __init__(self, spec: Any, call: str, profile: Profile, vary: set[str], permitted: Any, enums: Any):
+    def __init__(self, spec: Any, call: str, profile: Profile, vary: set[str], permitted: Any, enums: Any,
+                 call_memo: dict | None = None):
         self.spec, self.call, self.profile = spec, call, profile
         self.vary, self.permitted, self.enums = vary, permitted, enums
+        #: the calls the rules' evaluations replay (ExploreMachine.call_memo): the search's
+        #: (the same profile and open questions), else the judge's own
+        self.call_memo: dict = {} if call_memo is None else call_memo
         #: The rules' verdicts so far (see _rules_on), as a decision tree over the bits they
         #: read: per open answer set, nodes ``(storage, mask, children)`` keyed by what the
         #: state holds in those bits, ending in ``(rule ids broken, (storage, mask) read)``.
         self._verdicts: dict[Any, Any] = {}
 
     def _probe(self, choices: Mapping[Var, Any], values: dict[str, int], known: dict[str, int]) -> ExploreMachine:
-        probe = ExploreMachine(self.spec.model, self.profile, choices, constants=self.spec.constants, trace=True,
+        probe = ExploreMachine(self.spec.model, self.profile, choices, constants=self.spec.constants,
                                observe=self.spec.entry, vary=self.vary, permitted=self.permitted, enums=self.enums,
-                               open_questions=False)
+                               open_questions=False, call_memo=self.call_memo)
         probe._value, probe._known = dict(values), dict(known)  # the probe's own: ours key the tree
         return probe
 
     def _rules_on(self, choices: Mapping[Var, Any], base: tuple[dict[str, int], dict[str, int]],
-                  assign: dict[str, int]) -> tuple[tuple[str, ...], tuple[tuple[str, int], ...]]:
+                  assign: dict[str, int], answers: frozenset) -> tuple[tuple[str, ...], tuple[tuple[str, int], ...]]:
         """The ids of the rules the state ``base`` (values, set bits) with the storage values
         ``assign`` breaks, in rule order, and the storage bits the rules read, in the order
-        first read.
+        first read. ``answers``: the open answers of ``choices`` (see :meth:`_answers`).
 
         The rules' evaluation is a function of the bits it reads (whether set, and their
         values) and of the run's open answers, nothing else: the same bits on another state
@@ -1574,7 +1579,6 @@ class _Judge:
         as a path of a decision tree over the bits read, and a state that follows a known
         path to its end gets that path's verdict without evaluating the rules again."""
         values, known = base
-        answers = frozenset((v, c) for v, c in choices.items() if v.kind != "state")
         node = self._verdicts.get(answers)
         while isinstance(node, list):  # a read: [storage, mask, children]
             storage, mask, children = node
@@ -1586,7 +1590,7 @@ class _Judge:
         values = {**values, **assign}
         reads: list[Read] = []
         probe = self._probe(choices, values, known)
-        ids = tuple(f.rule.id for f in broken(self.spec, probe, self.call, reads))
+        ids = broken_ids(self.spec, probe, self.call, reads)
         _unlink(probe)
         views = self.spec.model.views
         bits: dict[tuple[str, int], None] = {}
@@ -1611,16 +1615,22 @@ class _Judge:
             key = (held, values[storage] & held)
         holder[key] = verdict
 
+    @staticmethod
+    def _answers(choices: Mapping[Var, Any]) -> frozenset:
+        """The open answers of ``choices`` (all but the state classes): the root of the tree
+        of verdicts (see :meth:`_rules_on`)."""
+        return frozenset(item for item in choices.items() if item[0].kind != "state")
+
     def _evaluate(self, choices: Mapping[Var, Any], base: tuple[dict[str, int], dict[str, int]],
-                  assign: Mapping[Var, int], classes: Sequence[Var]) -> tuple[tuple[str, ...], list[Var]]:
+                  assign: Mapping[Var, int], classes: Sequence[Var], answers: frozenset) -> tuple[tuple[str, ...], list[Var]]:
         """The ids of the rules broken on the state ``assign`` gives the classes, and the
-        classes the rules read."""
+        classes the rules read (``answers``: :meth:`_answers` of ``choices``)."""
         values = base[0]
         changed: dict[str, int] = {}
         for var, value in assign.items():
             was = changed.get(var.key, values[var.key])
             changed[var.key] = (was & ~var.mask) | (value & var.mask)
-        ids, bits = self._rules_on(choices, base, changed)
+        ids, bits = self._rules_on(choices, base, changed, answers)
         touched: list[Var] = []
         for storage, mask in bits:
             for var in classes:
@@ -1637,7 +1647,8 @@ class _Judge:
         set bits) before the text wrote it, each class at its smallest member."""
         classes = [v for v, cls in choices.items() if v.kind == "state" and len(cls) > 1]
         own = {v: min(choices[v]) for v in classes}
-        findings, touched = self._evaluate(choices, base, own, classes)
+        answers = self._answers(choices)
+        findings, touched = self._evaluate(choices, base, own, classes, answers)
         if not touched:
             return _Verdict(not findings, (), findings[:1])
         results: dict[tuple[int, ...], tuple[str, ...]] = {}
@@ -1650,7 +1661,7 @@ class _Judge:
             more: list[Var] = []
             results = {}
             for combo in product(*(sorted(choices[v]) for v in touched)):
-                found, read = self._evaluate(choices, base, {**own, **dict(zip(touched, combo))}, classes)
+                found, read = self._evaluate(choices, base, {**own, **dict(zip(touched, combo))}, classes, answers)
                 results[combo] = found
                 more.extend(v for v in read if v not in touched and v not in more)
             if not more:

@@ -107,6 +107,36 @@ def test_tge_el1_no_non_secure_el1_while_tge_is_set(spec):
     assert check(spec, HCR_EL2__TGE=1, SCR_EL3__NS=0, SCR_EL3__RW=0) == []  # Secure EL1: EL2 is not enabled
 
 
+# States breaking each rule (and none): profile, call, state over the example guest's, the
+# rules broken in order
+BREAKING = [("default", "CheckVFPEnabled(TRUE)", {}, ()),
+            ("no-el3", "CheckVFPEnabled(TRUE)", {"PSTATE.EL": "EL3"}, ("el-implemented",)),  # none checked after it
+            ("default", "CheckVFPEnabled(TRUE)", {"PSTATE.M": "M32_User"}, ("mode-el",)),
+            ("default", "CheckVFPEnabled(TRUE)", {"PSTATE.EL": "EL3", "PSTATE.M": "M32_Monitor"},
+             ("mode-valid", "el-state")),
+            ("default", "CheckVFPEnabled(TRUE)", {"PSTATE.M": "0b00000"}, ("mode-valid", "mode-nrw")),
+            ("default", "CheckVFPEnabled(TRUE)", {"PSTATE.nRW": 0}, ("el-state", "entry-state")),
+            ("default", "CheckFPAdvSIMDEnabled64()", {}, ("entry-state",)),
+            ("default", "CheckVFPEnabled(TRUE)", {"HCR_EL2.TGE": 1}, ("tge-el1",)),
+            # entry-state by UsingAArch32()'s own assertion (a PE without AArch64 in AArch64 state)
+            ("aarch32-only", "CheckVFPEnabled(TRUE)", {"PSTATE.nRW": 0}, ("el-state", "entry-state"))]
+
+
+@pytest.mark.parametrize(("profile", "call", "state", "ids"), BREAKING)
+def test_broken_ids_are_the_ids_of_the_findings(spec, profile, call, state, ids):
+    """What exploration's judge asks (broken_ids) is what the findings name, from the same
+    evaluations: the same rules in the same order, and the same reads."""
+    from asl_interp.analysis.consistency import broken, broken_ids, probe_of
+
+    machine = spec.machine(profile, load_state_file(GUEST))
+    machine.apply_state(state)
+    found_reads, id_reads = [], []
+    found = broken(spec, probe_of(machine), call, found_reads, fresh=lambda: probe_of(machine))
+    assert broken_ids(spec, probe_of(machine), call, id_reads, fresh=lambda: probe_of(machine)) == ids
+    assert tuple(f.rule.id for f in found) == ids
+    assert id_reads == found_reads and id_reads
+
+
 def test_entry_assertion_lists_the_assertions_of_exception_entry(spec):
     rule = next(r for r in RULES if r.id == "entry-assertion")
     lines = rule_lines(spec, rule)
@@ -194,10 +224,10 @@ def test_the_judges_remembered_verdicts_are_the_rules_own(spec, call, fixed, mon
     remembered = judge_class._rules_on
     asked = []
 
-    def checked(self, machine, base, assign):
-        got = remembered(self, machine, base, assign)
+    def checked(self, machine, base, assign, answers):
+        got = remembered(self, machine, base, assign, answers)
         fresh = judge_class(self.spec, self.call, self.profile, self.vary, self.permitted, self.enums)
-        assert got == remembered(fresh, machine, base, assign)
+        assert got == remembered(fresh, machine, base, assign, answers)
         asked.append(got)
         return got
 
