@@ -136,7 +136,7 @@ def diff_state(specs: Sequence[Any], state: str | None, sets: Sequence[str]) -> 
     sets_by_name: dict[str, str] = {}
     for text in sets:
         name, value = parse_set_option(text)
-        _name_in_some(specs, name, f"--set {text}")
+        _versions_with(specs, name, f"--set {text}")
         sets_by_name[name] = value
     fixed: dict[str, Any] = {}
     for spec in specs:
@@ -158,10 +158,14 @@ def _has_state_name(model: MachineModel, name: str) -> bool:
     return True
 
 
-def _name_in_some(specs: Sequence[Any], name: str, where: str) -> None:
-    """Raise the first version's UsageError for ``name`` unless some version has it."""
-    if not any(_has_state_name(spec.model, name) for spec in specs):
+def _versions_with(specs: Sequence[Any], name: str, where: str) -> list[int]:
+    """The positions in ``specs`` of the versions whose model has ``name``; the first
+    version's UsageError for it (``where``: the option, as for :func:`check_state_name`)
+    when none has."""
+    found = [i for i, spec in enumerate(specs) if _has_state_name(spec.model, name)]
+    if not found:
         check_state_name(specs[0].model, name, where)
+    return found
 
 
 def check_state_name(model: MachineModel, name: str, option: str) -> None:
@@ -360,14 +364,17 @@ def check_state_file(specs: Sequence[Any], state_file: StateFile) -> None:
     for (path, value), span in zip(items, spans):
         key = ".".join(map(str, path))
         try:
-            if len(specs) > 1 or STATE_KEY.match(key):  # run leaves keys that are not plain names to resolve_state
-                _name_in_some(specs, key, "")  # the error's span gives the file, line and column
-            for spec, seen in zip(specs, conflicts):
-                if len(specs) > 1 and not _has_state_name(spec.model, key):
-                    continue
+            # (no option named: the error's span gives the file, line and column)
+            if len(specs) > 1:
+                versions: Sequence[int] = _versions_with(specs, key, "")
+            else:
+                if STATE_KEY.match(key):  # run leaves keys that are not plain names to resolve_state
+                    check_state_name(specs[0].model, key, "")
+                versions = (0,)
+            for i in versions:
                 with _as_usage():
-                    for bits in resolve_state({key: value}, spec.model, spec.constants, written=True):
-                        seen.add(bits)
+                    for bits in resolve_state({key: value}, specs[i].model, specs[i].constants, written=True):
+                        conflicts[i].add(bits)
         except UsageError as err:
             raise UsageError(err.message, span, err.notes) from None
 
