@@ -56,7 +56,7 @@ from typing import Any, BinaryIO, NamedTuple
 import attrs
 
 from ..errors import ASLAssertionError, ASLError, Span, UsageError, display_path, plural, render
-from ..lib.inputs import COMPRESSED, MAX_DIGITS, json_error, key_spans, loads_json_state
+from ..lib.inputs import COMPRESSED, MAX_DIGITS, compressed_ending, json_error, key_spans, loads_json_state
 from ..machine.outcome import Outcome, outcome_line
 from ..machine.profile import Profile
 from ..machine.state import StateConflicts, resolve_state, state_paths
@@ -138,9 +138,9 @@ def _read_reason(err: Exception, source: str, number: int) -> str:
     if isinstance(err, EOFError):
         return "the compressed data ends early (a truncated file)"
     words = getattr(err, "strerror", None) or str(err) or type(err).__name__
-    kind = COMPRESSED.get(os.path.splitext(source)[1])  # what the name says the input holds
-    if kind is not None and not number:  # refused at once: not data of that kind at all
-        return f"it is not {kind} data, though its name ends in {os.path.splitext(source)[1]} ({words})"
+    ending = compressed_ending(source)  # what the name says the input holds
+    if ending is not None and not number:  # refused at once: not data of that kind at all
+        return f"it is not {COMPRESSED[ending]} data, though its name ends in {os.path.splitext(source)[1]} ({words})"
     return words
 
 

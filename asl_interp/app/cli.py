@@ -874,31 +874,32 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
 def _sweep_input(name: str) -> tuple[str, BinaryIO, contextlib.AbstractContextManager]:
     """``(source name, binary stream, context closing it)`` of sweep's input: a file, ``-``
     (standard input), or a file ending in one of :data:`~asl_interp.lib.inputs.COMPRESSED`
-    (gzip, bzip2, xz). A ``.zst`` file is a UsageError saying how to pipe it in (Python's
+    (gzip, bzip2, xz; in any case). A ``.zst`` file is a UsageError saying how to pipe it in (Python's
     Zstandard readers before 3.14 cannot all tell a cut-short file from a whole one)."""
     import contextlib
     import io
 
     from ..errors import UsageError
-    from ..lib.inputs import COMPRESSED
+    from ..lib.inputs import compressed_ending
     from ..syntax.source import open_input
 
     if name == "-":
         # standard input as bytes (a text stream that has none, as in tests, is encoded back)
         buffer = getattr(sys.stdin, "buffer", None)
         return "<stdin>", buffer if buffer is not None else io.BytesIO(sys.stdin.read().encode()), contextlib.nullcontext()
-    if name.endswith(".zst"):
+    if name.lower().endswith(".zst"):
         raise UsageError(f"{name}: sweep reads .gz, .bz2 and .xz files itself; decompress a .zst file as you read "
                          f"it: zstd -dc {name} | asl-interp sweep CALL -")
     raw = open_input(name, "")
-    if not name.endswith(tuple(COMPRESSED)):
+    ending = compressed_ending(name)
+    if ending is None:
         return name, raw, raw
     import bz2
     import gzip
     import lzma
 
     opener = {".gz": lambda: gzip.GzipFile(fileobj=raw, mode="rb"), ".bz2": lambda: bz2.BZ2File(raw, "rb"),
-              ".xz": lambda: lzma.LZMAFile(raw, "rb")}[os.path.splitext(name)[1]]
+              ".xz": lambda: lzma.LZMAFile(raw, "rb")}[ending]
     closing = contextlib.ExitStack()
     closing.enter_context(raw)
     return name, closing.enter_context(opener()), closing

@@ -20,6 +20,7 @@ Guarantees:
 from __future__ import annotations
 
 import json
+import os
 import re
 import tomllib
 from collections.abc import Sequence
@@ -30,12 +31,19 @@ from ..errors import ASLError, Span, UsageError
 from ..syntax.source import read_text
 from .limits import LIMITS, check_depth
 
-__all__ = ["COMPRESSED", "read_toml", "loads_toml", "loads_json", "loads_json_state", "json_error", "key_spans", "DuplicateKey"]
+__all__ = ["COMPRESSED", "compressed_ending", "read_toml", "loads_toml", "loads_json", "loads_json_state", "json_error", "key_spans", "DuplicateKey"]
 
 #: Compressed data files by their name's ending, each with its format's name: ``sweep``
 #: reads them (decompressed as they are read, by the standard library, which tells a file
 #: cut short from one that ends); a state file is never one.
 COMPRESSED = {".gz": "gzip", ".bz2": "bzip2", ".xz": "xz"}
+
+
+def compressed_ending(name: str | Path) -> str | None:
+    """The key of :data:`COMPRESSED` that ``name`` ends in, in any case (``TRACE.JSONL.GZ``
+    is gzip data as ``trace.jsonl.gz`` is); None for any other name."""
+    ending = os.path.splitext(str(name))[1].lower()
+    return ending if ending in COMPRESSED else None
 
 #: The most digits of an integer in a data file (Python's own conversion limit).
 MAX_DIGITS = 4300

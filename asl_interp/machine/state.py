@@ -34,7 +34,7 @@ from typing import Any
 import attrs
 
 from ..errors import ProfileError, Span, StateError, did_you_mean, plural, shorten, suggest
-from ..lib.inputs import COMPRESSED, loads_json_state, read_toml
+from ..lib.inputs import compressed_ending, loads_json_state, read_toml
 from ..lib.values import bits_text
 from ..lib.world import TypeDesc
 from ..syntax.source import read_text
@@ -628,7 +628,7 @@ def load_state_file(path: str | Path) -> StateFile:
     if not str(path):  # Path('') would be the working folder
         raise StateError("cannot read the state file: the file name is empty")
     path = Path(path)
-    inner = path.suffixes[-2] if len(path.suffixes) > 1 and path.suffix in COMPRESSED else path.suffix
+    inner = path.suffixes[-2] if len(path.suffixes) > 1 and compressed_ending(path) else path.suffix
     if inner.lower() in (".jsonl", ".ndjson"):  # sweep's input, perhaps compressed
         raise StateError(f"{path} is JSON Lines, a state a line: a state file holds one state (a .json file of one "
                          "object, or TOML)", notes=(f"note: `asl-interp sweep CALL {path}` answers every line",))

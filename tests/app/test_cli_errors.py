@@ -376,7 +376,7 @@ def test_the_unset_note_names_the_option_as_typed(capsys, argv, tmp_path):
     assert "was never set" not in err
 
 
-@pytest.mark.parametrize("name", ["trace.jsonl", "trace.ndjson", "trace.jsonl.gz"])
+@pytest.mark.parametrize("name", ["trace.jsonl", "trace.ndjson", "trace.jsonl.gz", "TRACE.JSONL.GZ"])
 @pytest.mark.parametrize("command", ["run", "explore", "diff"])
 def test_a_json_lines_file_as_state_file_points_to_sweep(capsys, tmp_path, command, name):
     """A JSON Lines file (a guest trace, sweep's input) given to --state is refused as what

@@ -160,12 +160,14 @@ def _compress(ending: str, data: bytes) -> bytes:
     return {".gz": gzip.compress, ".bz2": bz2.compress, ".xz": lzma.compress}[ending](data)
 
 
-@pytest.mark.parametrize("ending", [".gz", ".bz2", ".xz"])
+@pytest.mark.parametrize("ending", [".gz", ".bz2", ".xz", ".GZ", ".Xz"])
 def test_compressed_input_gives_what_the_plain_file_gives(capsys, tmp_path, ending):
+    """A compressed file is read by its name's ending, in any case (a trace copied off a
+    case-insensitive file system may end in .GZ)."""
     lines = [json.dumps(s) for s in STATES] + ['{"PSTATE.EL": "EL1", "FPEXC.EN": 5}']
     plain = write_lines(tmp_path, lines)
     packed = tmp_path / f"states.jsonl{ending}"
-    packed.write_bytes(_compress(ending, plain.read_bytes()))
+    packed.write_bytes(_compress(ending.lower(), plain.read_bytes()))
     want = cli(capsys, "sweep", "CheckVFPEnabled(TRUE)", str(plain), "--json")
     got = cli(capsys, "sweep", "CheckVFPEnabled(TRUE)", str(packed), "--json")
     assert got[0] == want[0] == 2 and got[2].replace(str(packed), str(plain)) == want[2]
@@ -199,12 +201,13 @@ def test_corrupt_or_cut_compressed_input_is_an_error_at_its_line(capsys, tmp_pat
                                       f"though its name ends in {ending} ({not_packed}")
 
 
-def test_a_zstd_file_is_refused_with_the_pipe_that_reads_it(capsys, tmp_path):
-    packed = tmp_path / "states.jsonl.zst"
+@pytest.mark.parametrize("ending", [".zst", ".ZST"])
+def test_a_zstd_file_is_refused_with_the_pipe_that_reads_it(capsys, tmp_path, ending):
+    packed = tmp_path / f"states.jsonl{ending}"
     packed.write_bytes(b"(\xb5/\xfd")  # never read
     rc, out, err = cli(capsys, "sweep", "CheckVFPEnabled(TRUE)", str(packed))
     assert (rc, out) == (2, "")
-    assert f"decompress a .zst file as you read it: zstd -dc {packed} | asl-interp sweep CALL -" in err
+    assert f"decompress a .zst file as you read it: zstd -dc {packed} | asl-interp sweep CALL -" in err, err
 
 
 #: good lines, bad lines, and states no processor can be in (an AArch64 state on the AArch32
