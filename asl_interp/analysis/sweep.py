@@ -762,14 +762,15 @@ class SweepJob:
     """What every line of one sweep is run with, as plain data a worker process can rebuild
     it from: ``load`` the spec loader (:func:`~asl_interp.app.api.load_spec`: a module-level
     function, sent by name), the spec (a bundled version or folder, as it takes it), the
-    call, the profile (a name or file), the unset policy, the source name, the output form
+    call, the profile (a name or file, or a Profile: one with ``sweep --state/--set`` laid
+    over its ``[state]``), the unset policy, the source name, the output form
     (see :class:`Renderer`), the limits in force, and the decider's path limit (``max_paths``,
     None for its default; see :meth:`Spec.decider <asl_interp.app.api.Spec.decider>`)."""
 
     load: Any
     spec: str
     call: str
-    profile: str
+    profile: str | Profile
     unset: str
     source: str
     form: str

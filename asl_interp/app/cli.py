@@ -278,12 +278,11 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
 #: What an option other commands take means to a command that does not take it.
 _WHERE = "check-property fixes state with --where NAME=VALUE (repeatable), as --set does for explore"
 _SET = "fix state with --set NAME=VALUE (check-property's --where)"
-_LINES = "each line of FILE is a whole state (keys and values as a state file's [registers])"
 _INSTEAD = {("diff", "--spec"): "diff compares two versions, --from VERSION (default armv8.6) and --to VERSION "
                                 "(default armarm-2025)",
             ("check-property", "--set"): _WHERE, ("check-property", "--state"): _WHERE,
             ("explore", "--where"): _SET, ("crosscheck", "--where"): _SET, ("diff", "--where"): _SET,
-            ("sweep", "--set"): _LINES, ("sweep", "--state"): _LINES}
+            ("sweep", "--where"): "give state every line starts from with --set NAME=VALUE or --state FILE"}
 
 
 def _unknown_arguments(parser: argparse.ArgumentParser, args: argparse.Namespace, extra: list[str]) -> None:
@@ -810,8 +809,14 @@ def _add_sweep(p: argparse.ArgumentParser) -> None:
                         "(e.g. {\"PSTATE.EL\": \"EL1\", \"FPEXC.EN\": 0}); - reads standard input; a .gz, "
                         ".bz2 or .xz file is decompressed as it is read")
     _add_spec(p)
-    p.add_argument("--profile", default="default", metavar="NAME|FILE",
-                   help="implementation profile (see `asl-interp profiles`); default: 'default'")
+    p.add_argument("--profile", metavar="NAME|FILE",
+                   help="implementation profile (see `asl-interp profiles`); default: the state file's, else "
+                        "'default'")
+    p.add_argument("--state", metavar="FILE.toml", help="state every line starts from, laid over the profile's "
+                   "[state] ([registers] table; a .json file: one object as a line); a line's own keys override it")
+    p.add_argument("--set", dest="sets", action="append", default=[], metavar="NAME=VALUE",
+                   help="set REG, REG.FIELD or PSTATE.FIELD in the state every line starts from (after --state; "
+                        "repeatable)")
     p.add_argument("--unset", choices=("error", "zero"), default="error",
                    help="reading a field a line never set: an error for that line (default) or zero")
     p.add_argument("--json", action="store_true", help="print one JSON object per state line, and no tally")
@@ -830,16 +835,17 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
     from ..lib.limits import LIMITS
     from .api import load_spec
     from .progress import progress
-    from .report import checked_profile, parse_call
+    from .report import parse_call, with_base_state
 
     if args.json and args.format not in (None, "json"):
         raise UsageError(f"--json and --format {args.format}: choose one output format")
     form = "json" if args.json else args.format or "text"
     spec = load_spec(args.spec)
     parse_call(spec, args.call)  # a bad CALL as run shows it: <call>:1:N and a caret
-    checked_profile(spec, args.profile)
+    profile, prof, base = _state_inputs(spec, args)
     source, stream, closing = _sweep_input(args.states)
-    job = SweepJob(load=load_spec, spec=args.spec, call=args.call, profile=args.profile, unset=args.unset, source=source,
+    job = SweepJob(load=load_spec, spec=args.spec, call=args.call,
+                   profile=with_base_state(spec, prof, base) if base else profile, unset=args.unset, source=source,
                    form=form, limits=LIMITS.as_dict(), max_paths=args.max_paths)
     with _decider_limit(), progress(DECIDER_PROGRESS, unit=" paths", quiet=args.quiet) as bar:
         # the decider, before the first line is read: a bad call fails at once
@@ -1208,7 +1214,7 @@ def _explore_inputs(args: argparse.Namespace) -> tuple:
     from ..analysis.explore import DEFAULT_MAX_PATHS
     from ..errors import UsageError
     from .api import load_spec
-    from .report import checked_profile, load_state_option, override_state, parse_call, state_options
+    from .report import parse_call
 
     _call_after_vary(args)
     if args.consistent and args.all_states:
@@ -1219,6 +1225,21 @@ def _explore_inputs(args: argparse.Namespace) -> tuple:
         check_target(args.html)
     spec = load_spec(args.spec)
     parse_call(spec, args.call)
+    profile, _prof, fixed = _state_inputs(spec, args)
+    vary: object = ()
+    if args.vary:
+        vary = True if "*" in args.vary else list(args.vary)
+    max_paths = DEFAULT_MAX_PATHS if args.max_paths is None else args.max_paths
+    return spec, profile, fixed, vary, max_paths
+
+
+def _state_inputs(spec: Any, args: argparse.Namespace) -> tuple[str, Any, dict[str, Any]]:
+    """(profile name or path, the checked Profile, the state mapping) of ``--profile``,
+    ``--state`` and ``--set``, checked as ``run`` checks them: the profile is ``--profile``,
+    else the state file's ``profile`` key, else ``default``; the mapping is the state file's
+    ``[registers]`` with each ``--set`` over it."""
+    from .report import checked_profile, load_state_option, override_state, state_options
+
     base: dict = {}
     profile, where = args.profile, "--profile: "
     if getattr(args, "state", None):
@@ -1226,13 +1247,8 @@ def _explore_inputs(args: argparse.Namespace) -> tuple:
         base = state_file.registers
         if not profile and state_file.profile:
             profile, where = state_file.profile, f"{args.state}, key profile: "
-    checked_profile(spec, profile or "default", where)
-    fixed = override_state(spec, base, state_options(spec, getattr(args, "sets", []) or []))
-    vary: object = ()
-    if args.vary:
-        vary = True if "*" in args.vary else list(args.vary)
-    max_paths = DEFAULT_MAX_PATHS if args.max_paths is None else args.max_paths
-    return spec, profile or "default", fixed, vary, max_paths
+    prof = checked_profile(spec, profile or "default", where)
+    return profile or "default", prof, override_state(spec, base, state_options(spec, getattr(args, "sets", []) or []))
 
 
 def _note_unasked(args: argparse.Namespace, table: Any, vary: Any) -> None:

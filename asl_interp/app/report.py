@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 import textwrap
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -340,6 +340,16 @@ def override_state(spec: Any, base: Any, sets: Any) -> dict[str, Any]:
             out[f"{w.register}<{low + width - 1}:{low}>"] = bits_text(bits, width)
     out.update(sets)
     return out
+
+
+def with_base_state(spec: Any, prof: Profile, base: Mapping[str, Any]) -> Profile:
+    """``prof`` with the state mapping ``base`` (checked, as :func:`override_state` gives it)
+    laid over its ``[state]``: the state every line of ``sweep --state/--set`` starts from.
+    A line's own keys override it as they override the profile's ``[state]``, so a line
+    gets the outcome ``run`` gives for the line's state over ``--state`` and ``--set``
+    (which, in ``run``, override the profile's ``[state]`` the same way)."""
+    with _as_usage():
+        return attrs.evolve(prof, state=override_state(spec, prof.state, base))
 
 
 def load_state_option(spec: Any, path: str) -> StateFile:

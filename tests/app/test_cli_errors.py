@@ -241,8 +241,9 @@ def test_a_partly_overridden_state_entry_keeps_its_other_bits():
      "unknown option '--state': check-property fixes state with --where"),
     (["explore", "CheckVFPEnabled(TRUE)", "--where", "PSTATE.EL=EL1"],
      "asl-interp explore: error: unknown option '--where': fix state with --set NAME=VALUE"),
-    (["sweep", "CheckVFPEnabled(TRUE)", "states.jsonl", "--set", "PSTATE.EL=EL1"],
-     "asl-interp sweep: error: unknown option '--set': each line of FILE is a whole state"),
+    (["sweep", "CheckVFPEnabled(TRUE)", "states.jsonl", "--where", "PSTATE.EL=EL1"],
+     ("asl-interp sweep: error: unknown option '--where': give state every line starts from with --set NAME=VALUE "
+      "or --state FILE")),
 ])
 def test_an_unknown_option_is_named_by_its_command_with_a_suggestion(capsys, argv, message):
     """argparse's own message for these showed the top-level usage (``asl-interp [-h]

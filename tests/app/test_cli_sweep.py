@@ -402,3 +402,66 @@ def test_a_line_the_text_asserts_cannot_be_gets_runs_notes(capsys, tmp_path, job
         block = err.split(f"{path}:{number}: ", 1)[1].split(f"\n{path}:", 1)[0]
         notes = [line for line in block.splitlines() if line.startswith("note: ")]
         assert notes == run_notes, block
+
+
+# ---- --state and --set: the state every line starts from --------------------------------
+#: the guest states without the hypervisor's trap bit and the Security state, which the
+#: sweep's --set gives every line (a guest trace carries the guest's registers only)
+GUEST_ONLY = [{k: v for k, v in s.items() if k not in ("CPTR_EL2.TFP", "SCR_EL3.NS")} for s in STATES[:3]]
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_set_gives_every_line_the_state_run_gives_it(capsys, tmp_path, monkeypatch, jobs):
+    """``--set`` gives every line what the line leaves out: each line's outcome is run's for
+    the line's state with the ``--set`` values (a line's own keys win over them, as a
+    ``--set`` wins over a state file in run), the same with --jobs 2."""
+    import asl_interp.analysis.sweep as sweep_module
+
+    call = "CheckVFPEnabled(TRUE)"
+    lines = GUEST_ONLY + [{**GUEST_ONLY[1], "CPTR_EL2.TFP": 0}]  # the last overrides the --set
+    path = write_lines(tmp_path, [json.dumps(s) for s in lines] * 3)
+    monkeypatch.setattr(sweep_module, "CHUNK_LINES", 4)  # (--jobs 2: chunks over the worker)
+    rc, out, err = cli(capsys, "sweep", call, str(path), "--json", "--set", "CPTR_EL2.TFP=1", "--set", "SCR_EL3.NS=1",
+                       "--jobs", jobs)
+    assert (rc, err) == (0, "")
+    want = [outcome_json(SPEC.run(call, state={"CPTR_EL2.TFP": 1, "SCR_EL3.NS": 1, **s}, use_decider=False))
+            for s in lines] * 3
+    assert [json.loads(line)["outcome"] for line in out.splitlines()] == want
+    # the trap bit decides: EL2 trap at the enabled guest with the --set, permitted where the line clears it
+    assert [w["summary"] for w in want[:4]] == [
+        "UNDEFINED → Undefined Instruction exception in AArch32 Undefined mode at EL1",
+        "Advanced SIMD/FP access trap → exception to EL2 in AArch64, EC 0x07",
+        "Advanced SIMD/FP access trap → exception to EL2 in AArch64, EC 0x07",
+        "permitted: returned normally"]
+
+
+def test_state_file_and_set_give_the_base_as_run_takes_them(capsys, tmp_path):
+    """``--state FILE`` is the base, each ``--set`` over it (FPEXC.EN over the file's
+    FPEXC32_EL2.EN: the same bits under another name), and the file's ``profile`` key is
+    the profile when there is no --profile; without them the lines miss the bits."""
+    call = "CheckVFPEnabled(TRUE)"
+    base = tmp_path / "host.toml"
+    base.write_text('profile = "no-el3"\n[registers]\n"CPTR_EL2.TFP" = 1\n"FPEXC32_EL2.EN" = 0\n', encoding="utf-8")
+    lines = [{k: v for k, v in s.items() if k != "FPEXC32_EL2.EN"} for s in GUEST_ONLY[:2]]
+    path = write_lines(tmp_path, [json.dumps(s) for s in lines])
+    rc, out, _err = cli(capsys, "sweep", call, str(path), "--json", "--state", str(base), "--set", "FPEXC.EN=1")
+    assert rc == 0
+    want = [outcome_json(SPEC.run(call, profile="no-el3", state={**s, "CPTR_EL2.TFP": 1, "FPEXC.EN": 1},
+                                  use_decider=False)) for s in lines]
+    assert [json.loads(line)["outcome"] for line in out.splitlines()] == want
+    assert want[0]["summary"] == "Advanced SIMD/FP access trap → exception to EL2 in AArch64, EC 0x07"
+    rc, out, err = cli(capsys, "sweep", call, str(path))
+    assert rc == 1 and "was never set" in err  # SCR_EL3.NS and the trap bits: each line on its own misses them
+
+
+@pytest.mark.parametrize(("option", "message"), [
+    (["--set", "CPTR_EL2.TFQ=1"], "error: unknown field 'TFQ' of CPTR_EL2 in --set CPTR_EL2.TFQ=1; did you mean 'TFP'?"),
+    (["--set", "CPTR_EL2.TFP=3"], ("error: bad value in --set CPTR_EL2.TFP=3: CPTR_EL2.TFP is 1 bit wide; 3 does not "
+                                   "fit (0..1)")),
+    (["--state", "no-such.toml"], "error: --state: cannot read the state file no-such.toml: no such file"),
+])
+def test_a_bad_base_state_is_an_option_error(capsys, tmp_path, option, message):
+    path = write_lines(tmp_path, [json.dumps(STATES[0])])
+    rc, out, err = cli(capsys, "sweep", "CheckVFPEnabled(TRUE)", str(path), *option)
+    assert (rc, out) == (2, "")
+    assert err.splitlines()[0] == message
