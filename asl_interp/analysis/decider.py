@@ -95,9 +95,10 @@ from typing import Any
 import attrs
 
 from ..errors import ASLAssertionError, ASLError, ProfileError, StateError, UsageError
+from ..lib.collector import collector_off
 from ..lib.world import Read
 from ..machine.after import After, AfterPlan
-from ..machine.outcome import Outcome, PathStep, outcome_line
+from ..machine.outcome import Outcome, PathStep, equal_steps, outcome_line
 from ..machine.profile import Profile
 from ..machine.state import StateFile, StateReader
 
@@ -886,17 +887,18 @@ def build_decider(spec: Any, call: str, profile: str | Path | Profile = "default
         source, chunks, leaves, paths, registers, code = built
         table = _Leaves(chunks, leaves)
     else:
-        source, explored, registers = _explore_tree(spec, call, prof, max_paths, progress, jobs)
-        table, leaves, paths = _Leaves(), len(explored), _paths(explored)
-        table.extend(explored)
-        # The tree's compiled code is kept too (compiling a tree of thousands of leaves was a
-        # quarter of taking it from the cache), and its leaves in chunks decoded at their
-        # first use (decoding all of v8.4-sel2's 20,000 was most of the rest).
-        code = marshal.dumps(compile(source, TREE_FILE, "exec"))
-        if use_cache:
-            chunks = tuple(cache.encode(explored[i:i + CHUNK_LEAVES]) for i in range(0, leaves, CHUNK_LEAVES))
-            cache.write_entry(key, (source, chunks, leaves, paths, registers, code),
-                              f"decider {call.strip()} on {prof.name} ({spec.name})")
+        with collector_off():  # (thousands of leaves made and encoded, none of them garbage)
+            source, explored, registers = _explore_tree(spec, call, prof, max_paths, progress, jobs)
+            table, leaves, paths = _Leaves(), len(explored), _paths(explored)
+            table.extend(explored)
+            # The tree's compiled code is kept too (compiling a tree of thousands of leaves was
+            # a quarter of taking it from the cache), and its leaves in chunks decoded at their
+            # first use (decoding all of v8.4-sel2's 20,000 was most of the rest).
+            code = marshal.dumps(compile(source, TREE_FILE, "exec"))
+            if use_cache:
+                chunks = tuple(cache.encode(explored[i:i + CHUNK_LEAVES]) for i in range(0, leaves, CHUNK_LEAVES))
+                cache.write_entry(key, (source, chunks, leaves, paths, registers, code),
+                                  f"decider {call.strip()} on {prof.name} ({spec.name})")
     check_paths(paths, call, prof.name, max_paths)
     state = _profile_state(spec, prof)
     forest = _Forest(spec, call.strip(), prof, max_paths, _open_state(state),
@@ -1057,10 +1059,28 @@ def _explored_leaves(spec: Any, call: str, prof: Profile, max_paths: int, progre
         # a read too wide to branch over: no option makes the tree; the text answers each state
         raise DeciderUnsupported(f"cannot compile {call.strip()} on profile '{prof.name}': {err.message}", err.span,
                                  notes=("note: run (Spec.run) answers each state by running the text",)) from None
+    return _tree_leaves(table, call, prof)
+
+
+def _tree_leaves(table: Any, call: str, prof: Profile) -> list[_Leaf]:
+    """The exploration's leaves (feasible, then infeasible) as the tree's :class:`_Leaf`."""
     leaves = []
     # Leaves share most of their branch steps (every path starts alike): one object per
-    # distinct step keeps the cached tree small and quick to load.
+    # distinct step keeps the cached tree small and quick to load. A leaf's first steps are
+    # most often the leaf before's (the search goes depth first): those are taken from it,
+    # and each other step object is looked up by its id first (hashing a step hashes its
+    # span and values).
     pool: dict[PathStep, PathStep] = {}
+    by_id: dict[int, PathStep] = {}
+
+    def pooled(step: PathStep) -> PathStep:
+        got = by_id.get(id(step))
+        if got is None:
+            got = by_id[id(step)] = pool.setdefault(step, step)
+        return got
+
+    before: tuple[PathStep, ...] = ()  # the leaf before's path, as read
+    steps: tuple[PathStep, ...] = ()  # ... and pooled
     for leaf in list(table.leaves) + list(table.infeasible_leaves):
         classes = {}
         for var, cls in leaf.choices.items():
@@ -1076,8 +1096,9 @@ def _explored_leaves(spec: Any, call: str, prof: Profile, max_paths: int, progre
         outcome = None
         if leaf.outcome is not None:  # its reads and path are kept once, in the _Leaf
             outcome = attrs.evolve(leaf.outcome, reads=(), path=(), lines=(), defaulted=())
-        leaves.append(_Leaf(classes, outcome, leaf.error, tuple(leaf.reads),
-                            tuple(pool.setdefault(step, step) for step in leaf.path)))
+        shared = equal_steps(leaf.path, before)
+        before, steps = leaf.path, steps[:shared] + tuple(map(pooled, leaf.path[shared:]))
+        leaves.append(_Leaf(classes, outcome, leaf.error, tuple(leaf.reads), steps))
     return leaves
 
 
@@ -1182,14 +1203,20 @@ class _Writer:
         into more than one group of overlapping classes. A class may have been split
         differently in different subtrees of the search, so the groups (the coarsest split
         the leaves allow) are tested first and the classes refined further down."""
-        first = self.leaves[ids[0]].classes
-        for var in first:
-            if not all(var in self.leaves[i].classes for i in ids[1:]):
+        leaves = self.leaves
+        first = leaves[ids[0]].classes
+        rest = [leaves[i].classes for i in ids[1:]]
+        for var, cls0 in first.items():
+            if not self._apart(var, cls0, rest):
                 continue
             parts: list[tuple[set, list[int]]] = []
             for i in ids:
-                cls = self.leaves[i].classes[var]
-                hit = [p for p in parts if p[0] & cls]
+                cls = leaves[i].classes[var]
+                hit = [p for p in parts if not p[0].isdisjoint(cls)]
+                if len(hit) == 1:  # (most often: the leaf joins one group)
+                    hit[0][0].update(cls)
+                    hit[0][1].append(i)
+                    continue
                 merged: tuple[set, list[int]] = (set(cls), [i])
                 for p in hit:
                     merged[0].update(p[0])
@@ -1200,6 +1227,21 @@ class _Writer:
                 return var, [(frozenset(v), sorted(m)) for v, m in parts]
         raise DeciderUnsupported("the explored paths do not form a decision tree (no variable tells them "
                                  "apart); this is a bug in asl-interp")
+
+    @staticmethod
+    def _apart(var: tuple[str, int], cls0: frozenset, rest: Sequence[Mapping[tuple[str, int], frozenset]]) -> bool:
+        """Whether every leaf of ``rest`` examined ``var``, and some has another class of it
+        than ``cls0`` (the first leaf's): the only variables :meth:`split` groups the leaves
+        by (one that all have the same class of tells none apart; most are those tested
+        above the node)."""
+        differ = False
+        for classes in rest:
+            cls = classes.get(var)
+            if cls is None:
+                return False
+            if not differ and cls is not cls0 and cls != cls0:
+                differ = True
+        return differ
 
     def test(self, x: str, cls: frozenset, mask: int) -> str:
         """Python for "``x`` (a name, or ``s & m``: masked by ``mask``) is in ``cls``"."""
