@@ -1048,22 +1048,24 @@ def _explored_leaves(spec: Any, call: str, prof: Profile, max_paths: int, progre
     """The leaves of the decider's exploration of ``call`` on ``prof`` (every state, each
     path apart, the profile's [state] bits ``opened`` open), from the choices ``start`` (a
     deferred leaf's) or the root, in ``jobs`` worker processes (the same leaves)."""
-    from .explore import ExplorationLimit, explore
+    from .explore import ExplorationLimit, search_leaves
 
     try:
-        table = explore(spec, call, profile=prof, max_paths=max_paths, fix_option="a fixed value", consistent=False,
-                        fine=True, progress=progress, open_state=opened, from_choices=start, jobs=jobs)
+        found, bad = search_leaves(spec, call, profile=prof, max_paths=max_paths, fix_option="a fixed value",
+                                   consistent=False, progress=progress, open_state=opened, from_choices=start,
+                                   jobs=jobs)
     except ExplorationLimit as err:
         if err.max_paths is not None:
             raise _too_many(call.strip(), prof.name, max_paths) from None
         # a read too wide to branch over: no option makes the tree; the text answers each state
         raise DeciderUnsupported(f"cannot compile {call.strip()} on profile '{prof.name}': {err.message}", err.span,
                                  notes=("note: run (Spec.run) answers each state by running the text",)) from None
-    return _tree_leaves(table, call, prof)
+    return _tree_leaves(found + bad, call, prof)
 
 
-def _tree_leaves(table: Any, call: str, prof: Profile) -> list[_Leaf]:
-    """The exploration's leaves (feasible, then infeasible) as the tree's :class:`_Leaf`."""
+def _tree_leaves(explored: Sequence[Any], call: str, prof: Profile) -> list[_Leaf]:
+    """The exploration's leaves (:class:`~asl_interp.analysis.explore.Leaf`: feasible, then
+    infeasible) as the tree's :class:`_Leaf`."""
     leaves = []
     # Leaves share most of their branch steps (every path starts alike): one object per
     # distinct step keeps the cached tree small and quick to load. A leaf's first steps are
@@ -1081,7 +1083,7 @@ def _tree_leaves(table: Any, call: str, prof: Profile) -> list[_Leaf]:
 
     before: tuple[PathStep, ...] = ()  # the leaf before's path, as read
     steps: tuple[PathStep, ...] = ()  # ... and pooled
-    for leaf in list(table.leaves) + list(table.infeasible_leaves):
+    for leaf in explored:
         classes = {}
         for var, cls in leaf.choices.items():
             if var.kind == "impdef":

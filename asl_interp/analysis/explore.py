@@ -781,6 +781,48 @@ def explore(spec: Any, call: str, *, profile: str | Path | Profile = "default",
     Raises :class:`ExplorationLimit` past ``max_paths`` leaves, and the usual
     ``ASLError``s for a bad call, state or profile.
     """
+    start = time.monotonic()
+    search, part = _searched(spec, call, profile=profile, fixed=fixed, vary=vary, coverage=coverage,
+                             max_paths=max_paths, max_branch_bits=max_branch_bits, progress=progress,
+                             fix_option=fix_option, consistent=consistent, stop_at_entry=stop_at_entry, jobs=jobs,
+                             open_state=open_state, from_choices=from_choices)
+    prof, fixed = search.prof, search.fixed
+    with collector_off():
+        leaves, bad, path_of = _with_decisive(part.leaves, part.bad, None if fine else compared_outcome)
+        widths = _field_widths(spec, leaves + bad)
+        facts = search.facts
+        table = DecisionTable(
+            call=call, profile=prof.name, fixed=fixed, rows=_merge(leaves, fine, path_of), infeasible=_infeasible(bad),
+            leaves=leaves, infeasible_leaves=bad, runs=part.runs, seconds=time.monotonic() - start,
+            widths=widths, spec_root=Path(spec.path), names=facts.value_names, left_out=part.left_out,
+            consistent=consistent, fine=fine,
+        )
+    if coverage:
+        executed = part.executed
+        table.coverage = {
+            f: (sorted(executed.get(f, set()) & lines), sorted(lines - executed.get(f, set())))
+            for f, lines in sorted(facts.stmt_lines.items())
+        }
+    return table
+
+
+def search_leaves(spec: Any, call: str, **options: Any) -> tuple[list[Leaf], list[Leaf]]:
+    """The leaves :func:`explore` finds with ``options`` (its keyword arguments but ``fine``),
+    feasible and infeasible, in its order, without the table (no decisive steps, no rows):
+    what a decider is compiled from."""
+    _search, part = _searched(spec, call, **options)
+    return part.leaves, part.bad
+
+
+def _searched(spec: Any, call: str, *, profile: str | Path | Profile = "default",
+              fixed: Mapping[str, Any] | None = None, vary: Iterable[str] | bool = (), coverage: bool = False,
+              max_paths: int = DEFAULT_MAX_PATHS, max_branch_bits: int = DEFAULT_MAX_BRANCH_BITS,
+              progress: Callable[[int, int], None] | None = None, fix_option: str = "--set", consistent: bool = True,
+              stop_at_entry: bool = False, jobs: int = 1, open_state: Mapping[str, tuple[int, int]] | None = None,
+              from_choices: Mapping[Var, Any] | None = None) -> tuple[_Search, _Part]:
+    """:func:`explore`'s search (its arguments checked, then every run, in worker processes
+    past :data:`IN_PROCESS_SECONDS` with ``jobs`` > 1): the search (its inputs) and what
+    its runs found."""
     prof = spec.profile(profile)
     fixed = dict(fixed or {})
     resolve_state(fixed, spec.model, spec.constants)  # bad names and values fail here, once
@@ -795,7 +837,6 @@ def explore(spec: Any, call: str, *, profile: str | Path | Profile = "default",
                              + (f"; {hint}" if hint else ""))
     if not isinstance(jobs, int) or isinstance(jobs, bool) or jobs < 1:
         raise UsageError(f"jobs={jobs!r}: give a positive number of worker processes")
-    start = time.monotonic()
     call_expression(call, "explore")  # a UsageError in explore's words before any run
     open_state = dict(open_state or {})
     search = _Search(spec, call, prof, fixed, vary_keys, coverage, max_paths, max_branch_bits, fix_option,
@@ -808,25 +849,8 @@ def explore(spec: Any, call: str, *, profile: str | Path | Profile = "default",
                progress=progress)
     if stack:  # a long exploration: the rest in worker processes
         part = _explore_parallel(search, part, stack, jobs, progress)
-
-    with collector_off():
-        leaves, bad, path_of = _with_decisive(part.leaves, part.bad, None if fine else compared_outcome)
-        widths = _field_widths(spec, leaves + bad)
-        facts = search.facts
-        table = DecisionTable(
-            call=call, profile=prof.name, fixed=fixed, rows=_merge(leaves, fine, path_of), infeasible=_infeasible(bad),
-            leaves=leaves, infeasible_leaves=bad, runs=part.runs, seconds=time.monotonic() - start,
-            widths=widths, spec_root=Path(spec.path), names=facts.value_names, left_out=part.left_out,
-            consistent=consistent, fine=fine,
-        )
     search.judge = None  # (the judge holds one of the search's methods: a cycle)
-    if coverage:
-        executed = part.executed
-        table.coverage = {
-            f: (sorted(executed.get(f, set()) & lines), sorted(lines - executed.get(f, set())))
-            for f, lines in sorted(facts.stmt_lines.items())
-        }
-    return table
+    return search, part
 
 
 #: A pending run of the search: its choices, and whether the consistency rules already hold
