@@ -559,6 +559,8 @@ class DecisionTable:
     left_out: dict[str, int] = attrs.field(factory=dict)
     consistent: bool = True
     fine: bool = False
+    #: each path ended at the call of the exception-entry routine (``stop_at_entry``)
+    stop_at_entry: bool = False
 
     @property
     def inconsistent(self) -> int:
@@ -795,7 +797,7 @@ def explore(spec: Any, call: str, *, profile: str | Path | Profile = "default",
             call=call, profile=prof.name, fixed=fixed, rows=_merge(leaves, fine, path_of), infeasible=_infeasible(bad),
             leaves=leaves, infeasible_leaves=bad, runs=part.runs, seconds=time.monotonic() - start,
             widths=widths, spec_root=Path(spec.path), names=facts.value_names, left_out=part.left_out,
-            consistent=consistent, fine=fine,
+            consistent=consistent, fine=fine, stop_at_entry=stop_at_entry,
         )
     if coverage:
         executed = part.executed
@@ -2586,6 +2588,7 @@ def render_table(table: DecisionTable) -> str:
     """The human form: rows grouped by outcome, then the infeasible paths (and coverage)."""
     out = [f"{table.call} on profile {table.profile}"
            + (f" with {where_text(table.fixed)}" if table.fixed else "")
+           + (", up to the exception-entry call" if table.stop_at_entry else "")
            + f": {table_counts(table)}"]
     if table.left_out:
         out.append(left_out_text(table.left_out))
@@ -2684,6 +2687,7 @@ def table_json(table: DecisionTable) -> dict[str, Any]:
         "runs": table.runs,
         "consistent": table.consistent,
         "fine": table.fine,
+        "stop_at_entry": table.stop_at_entry,
         "inconsistent": table.inconsistent,
         "left_out": dict(table.left_out),
         "rows": [_row_json(row, root) for row in table.rows],

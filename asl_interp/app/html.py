@@ -575,6 +575,8 @@ def _exploration_page(spec: Any, src: _Source, table: DecisionTable, *, state: s
                                  example=example))
 
     summary = table_counts(table)
+    if table.stop_at_entry:
+        summary += ", each path up to the exception-entry call"
     if table.left_out:
         summary += "; " + left_out_text(table.left_out)
     exploration = {

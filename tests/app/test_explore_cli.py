@@ -51,6 +51,35 @@ def test_explore_csv_has_the_syndrome_vector_and_pc_of_each_row(capsys, fine):
                for row in rows)
 
 
+def test_stop_at_entry_tables_what_the_check_decides(capsys):
+    """``--stop-at-entry``: each path ends at the call of the exception-entry routine, so its
+    outcome says the exception, target and syndrome, not what entry writes (no vector, no
+    PC), and the entry text's own reads (TCR_EL1.TBI0 and TBI1 for the return address,
+    CPACR_EL1.ZEN for the SVE registers) are not among any row's fields; the header says so, and --json carries it. The table is explore's with
+    stop_at_entry (what diff compares)."""
+    from asl_interp.analysis.explore import explore, table_json
+    from asl_interp.app.api import load_spec
+
+    argv = ["explore", "CheckFPAdvSIMDEnabled64()", "--set", "PSTATE.EL=EL0", "--set", "PSTATE.nRW=0"]
+    code, out, _ = run(capsys, *argv, "--stop-at-entry")
+    assert code == 0
+    assert out.startswith("CheckFPAdvSIMDEnabled64() on profile default with PSTATE.EL=EL0, PSTATE.nRW=0, up to the "
+                          "exception-entry call: ")
+    assert "Advanced SIMD/FP access trap → exception to EL1 in AArch64, EC 0x07" in out
+    code, whole, _ = run(capsys, *argv)
+    for entry_read in ("TCR_EL1.TBI0", "CPACR_EL1.ZEN"):
+        assert entry_read in whole and entry_read not in out
+    assert "up to the exception-entry" not in whole
+    code, out, _ = run(capsys, *argv, "--stop-at-entry", "--json")
+    data = json.loads(out)
+    assert data["stop_at_entry"] is True and data["rows"]
+    assert all(row["outcome"]["pc"] is None for row in data["rows"])
+    table = explore(load_spec("armv8.6"), "CheckFPAdvSIMDEnabled64()", fixed={"PSTATE.EL": "EL0", "PSTATE.nRW": "0"},
+                    stop_at_entry=True)
+    want = table_json(table)
+    assert {k: v for k, v in data.items() if k != "seconds"} == {k: v for k, v in want.items() if k != "seconds"}
+
+
 def test_explore_json_and_csv(capsys):
     code, out, _ = run(capsys, "explore", "Decide()", *TINY_ARGS, "--json")
     assert code == 0

@@ -354,3 +354,14 @@ def test_the_readmes_html_commands_write_their_pages(capsys, tmp_path):
         rc, _, err = cli(capsys, *argv)
         assert rc == 0, err
         assert Page((tmp_path / shlex.split(command)[-1]).read_text(encoding="utf-8")).functions
+
+
+def test_explore_page_says_the_paths_stop_at_the_entry_call(capsys, tmp_path):
+    """``explore --stop-at-entry --html``: the page's summary says each path ends at the
+    exception-entry call, as the text's header does."""
+    out = tmp_path / "p.html"
+    argv = ["explore", "CheckFPAdvSIMDEnabled64()", "--set", "PSTATE.EL=EL0", "--set", "PSTATE.nRW=0", "--html"]
+    rc, _text, _ = cli(capsys, *argv, str(out), "--stop-at-entry")
+    assert rc == 0 and "each path up to the exception-entry call" in out.read_text(encoding="utf-8")
+    rc, _text, _ = cli(capsys, *argv, str(out))
+    assert rc == 0 and "each path up to the exception-entry call" not in out.read_text(encoding="utf-8")
