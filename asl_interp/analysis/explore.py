@@ -2252,13 +2252,14 @@ def check_independent(spec: Any, call: str, field: str, *, profile: str | Path |
                       where: Mapping[str, Any] | None = None, vary: Iterable[str] | bool = (),
                       max_paths: int = DEFAULT_MAX_PATHS, coverage: bool = False, consistent: bool = True,
                       fine: bool = False, every: bool = False,
-                      progress: Callable[[int, int], None] | None = None, jobs: int = 1) -> PropertyResult:
+                      progress: Callable[[int, int], None] | None = None, jobs: int = 1,
+                      stop_at_entry: bool = False) -> PropertyResult:
     """Whether the outcome of ``call`` is independent of ``field`` (``REG`` for all its fields
     or ``REG.FIELD``; views share storage, so ``FPEXC`` and ``FPEXC32_EL2`` are the same
     state) over every state matching ``where``. A counterexample is two states differing only
     in ``field`` with different outcomes (the pair that reads the fewest fields).
     ``coverage``, ``consistent`` (only states a processor can be in; the default),
-    ``fine``, ``progress`` and ``jobs`` are as for :func:`explore`. The counterexample shown is the most
+    ``fine``, ``progress``, ``jobs`` and ``stop_at_entry`` are as for :func:`explore`. The counterexample shown is the most
     ordinary (:func:`ordinary`); ``every`` (``--all``) also finds one of every other class
     (pair of compared outcomes), in ``PropertyResult.others``, each with its count of pairs.
     ``field`` is varied even where the profile's ``[state]`` gives it a value (those are
@@ -2280,8 +2281,10 @@ def check_independent(spec: Any, call: str, field: str, *, profile: str | Path |
     if len(kept) != len(prof.state):
         profile = attrs.evolve(prof, state=kept)
     table = explore(spec, call, profile=profile, fixed=where, vary=vary, max_paths=max_paths, fix_option="--where",
-                    coverage=coverage, consistent=consistent, fine=fine, progress=progress, jobs=jobs)
-    desc = f"{call} is independent of {norm}" + (f" where {where_text(where)}" if where else "")
+                    coverage=coverage, consistent=consistent, fine=fine, progress=progress, jobs=jobs,
+                    stop_at_entry=stop_at_entry)
+    desc = (f"{call} is independent of {norm}" + (f" where {where_text(where)}" if where else "")
+            + (" up to the exception-entry call" if stop_at_entry else ""))
     states = sum(leaf_states(leaf) for leaf in table.leaves)
     # (--all-states: the fewest fields only, as before consistency was the default)
     rank = {id(leaf): ordinary(leaf) if consistent else (len(leaf.fields),) for leaf in table.leaves}

@@ -1290,6 +1290,10 @@ def _add_explore(p: argparse.ArgumentParser) -> None:
                    help="also report, per file, the spec lines run on some path and those no path ran")
     p.add_argument("--max-branch-bits", type=_count, default=None, metavar="N",
                    help="widest unset field to branch over, in bits (default 8)")
+    _add_stop_at_entry(p)
+
+
+def _add_stop_at_entry(p: argparse.ArgumentParser) -> None:
     p.add_argument("--stop-at-entry", action="store_true",
                    help="end each path at the call of the exception-entry routine (AArch64.TakeException, "
                         "AArch32.EnterMode...): what the check decides (the exception, its target and syndrome), "
@@ -1350,6 +1354,7 @@ def _add_check_property(p: argparse.ArgumentParser) -> None:
                    help="only states with this value (repeatable)")
     p.add_argument("--all", dest="every", action="store_true",
                    help="a counterexample of every class (pair of outcomes), not only the most ordinary one")
+    _add_stop_at_entry(p)
 
 
 @_add_check_property
@@ -1364,7 +1369,7 @@ def _cmd_check_property(args: argparse.Namespace) -> int:
         result = check_independent(spec, args.call, args.field, profile=profile, where=where, vary=vary,
                                    max_paths=max_paths, coverage=bool(args.html), consistent=not args.all_states,
                                    fine=args.fine, every=args.every, progress=lambda paths, _runs: bar.set(paths),
-                                   jobs=args.jobs)
+                                   jobs=args.jobs, stop_at_entry=args.stop_at_entry)
     _note_unasked(args, result.table, vary)
     if args.html:
         from .html import property_page

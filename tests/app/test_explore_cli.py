@@ -157,6 +157,19 @@ def test_check_property_holds_and_fails(capsys):
     assert code == 2 and "--where" in err
 
 
+def test_check_property_stop_at_entry_asks_about_the_decision_alone(capsys):
+    """With ``--fine`` the vector base changes the outcome (the PC entry gives the handler);
+    up to the entry call it cannot: ``--stop-at-entry`` holds where the whole run does not,
+    and says so."""
+    argv = ["check-property", "CheckFPAdvSIMDEnabled64()", "--independent-of", "VBAR_EL1", "--fine", "--where",
+            "PSTATE.EL=EL0"]
+    code, out, _ = run(capsys, *argv)
+    assert code == 1 and out.startswith("counterexample: ")
+    code, out, _ = run(capsys, *argv, "--stop-at-entry")
+    assert code == 0 and out.startswith("holds: CheckFPAdvSIMDEnabled64() is independent of VBAR_EL1 where "
+                                        "PSTATE.EL=EL0 up to the exception-entry call, on all ")
+
+
 def test_crosscheck_kvm_models(capsys):
     code, out, _ = run(capsys, "crosscheck", "CheckVFPEnabled(TRUE)", "--model", f"{KVM}:naive", *GUEST)
     assert code == 1
