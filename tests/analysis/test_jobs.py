@@ -80,6 +80,7 @@ def _same(capsys, tmp_path: Path, *argv: str) -> tuple[int, str, str]:
     ["--all-states", "--json"],
     ["--fine", "--vary-profile", "HaveEL(EL3)", "--json"],
     ["--html", "PAGE"],
+    ["--stop-at-entry", "--json"],
 ], ids=" ".join)
 def test_explore_same_output_whatever_jobs(capsys, tmp_path, handed_back, extra):
     code, out, _ = _same(capsys, tmp_path, "explore", *SMALL, *extra)
