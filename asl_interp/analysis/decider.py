@@ -193,6 +193,9 @@ class Decider:
     _opened: dict[str, tuple[int, int]] = attrs.field(repr=False)
     _fixed: dict[str, tuple[int, int]] = attrs.field(init=False, repr=False)
     _forest: Any = attrs.field(repr=False)
+    #: each path ends at the call of the exception-entry routine (as ``explore``'s
+    #: ``stop_at_entry``): the tree's leaves and the text run where it cannot answer
+    stop_at_entry: bool = False
     #: the profile's [state] as storage values and set bits (the start of every run_given)
     _base_values: dict[str, int] = attrs.field(init=False, repr=False)
     _base_known: dict[str, int] = attrs.field(init=False, repr=False)
@@ -252,7 +255,7 @@ class Decider:
                     if out is not None:
                         return out
                     # the same bits as the machine's: the tree cannot answer; the text runs
-                    return self._spec.run_on(self._spec.machine(self._profile_obj, state, unset=unset), self.call)
+                    return self._spec.run_on(self._machine(state, unset), self.call)
             sig = tuple(state)
             plan = self._keyed.get(sig)
             if plan is not None and plan is not _SEEN and plan is not last:
@@ -262,7 +265,7 @@ class Decider:
                     out = plan[2 if unset == "zero" else 1](values)
                     if out is not None:
                         return out
-                    return self._spec.run_on(self._spec.machine(self._profile_obj, state, unset=unset), self.call)
+                    return self._spec.run_on(self._machine(state, unset), self.call)
                 # a value the plan refuses (or bits given twice): the reader says what to do
             reader = self._readers.get(False) or self.reader()
             given = reader.read(state)
@@ -278,11 +281,16 @@ class Decider:
                 out = self._answer_fn(values, known, origin, unset == "zero")
                 if out is not None:
                     return out
-                return self._spec.run_on(self._spec.machine(self._profile_obj, state, unset=unset), self.call)
-        machine = self._spec.machine(self._profile_obj, state, unset=unset)
+                return self._spec.run_on(self._machine(state, unset), self.call)
+        machine = self._machine(state, unset)
         values, known = machine.storage()
         out = self._answer(values, known, machine.profile_bits(), unset)
         return out if out is not None else self._spec.run_on(machine, self.call)
+
+    def _machine(self, state: Any, unset: Any) -> Any:
+        """The machine :meth:`Spec.run` runs ``state`` on, for the states the tree leaves to
+        the text."""
+        return self._spec.machine(self._profile_obj, state, unset=unset, stop_at_entry=self.stop_at_entry)
 
     def reader(self, *, written: bool = False) -> StateReader:
         """The :class:`~asl_interp.machine.state.StateReader` of this decider's spec (one
@@ -869,26 +877,28 @@ def _fresh(err: ASLAssertionError | None) -> ASLAssertionError:
 
 def build_decider(spec: Any, call: str, profile: str | Path | Profile = "default", *,
                   max_paths: int | None = None, use_cache: bool = True, progress: Any = None,
-                  jobs: int = 1) -> Decider:
+                  jobs: int = 1, stop_at_entry: bool = False) -> Decider:
     """Compile ``call`` on ``profile`` into a :class:`Decider` (from the on-disk cache when
     an entry for exactly these inputs exists). ``max_paths``: the exploration's complete
     paths past which no decider is built (:class:`DeciderUnsupported`; None:
     :data:`DEFAULT_MAX_PATHS`); the tree does not depend on it, so a tree built under a higher
     limit is reused, as long as it fits this one. ``progress`` and ``jobs`` (worker
     processes: the tree is the same whatever their number): given to the exploration when
-    one runs (see :func:`~asl_interp.analysis.explore.explore`)."""
+    one runs (see :func:`~asl_interp.analysis.explore.explore`). ``stop_at_entry``: every path
+    ends at the call of the exception-entry routine, as ``explore``'s does (a tree of what the
+    check decides; another cache entry)."""
     from .. import cache
 
     max_paths = paths_limit(max_paths)
     prof = spec.profile(profile)
-    key = _cache_key(spec, call, prof)
+    key = _cache_key(spec, call, prof, stop_at_entry)
     built = cache.read_entry(key) if use_cache else None
     if isinstance(built, tuple) and len(built) == 6:
         source, chunks, leaves, paths, registers, code = built
         table = _Leaves(chunks, leaves)
     else:
         with collector_off():  # (thousands of leaves made and encoded, none of them garbage)
-            source, explored, registers = _explore_tree(spec, call, prof, max_paths, progress, jobs)
+            source, explored, registers = _explore_tree(spec, call, prof, max_paths, progress, jobs, stop_at_entry)
             table, leaves, paths = _Leaves(), len(explored), _paths(explored)
             table.extend(explored)
             # The tree's compiled code is kept too (compiling a tree of thousands of leaves was
@@ -902,11 +912,13 @@ def build_decider(spec: Any, call: str, profile: str | Path | Profile = "default
     check_paths(paths, call, prof.name, max_paths)
     state = _profile_state(spec, prof)
     forest = _Forest(spec, call.strip(), prof, max_paths, _open_state(state),
-                     lambda st, err: _input_error(registers, st, err), key if use_cache else None, table)
+                     lambda st, err: _input_error(registers, st, err), key if use_cache else None, table,
+                     stop_at_entry)
     fn = forest.tree(source, (), marshal.loads(code))
     return Decider(call=call.strip(), profile=prof.name, source=source, registers=registers, leaves=leaves,
                    paths=paths, decide=fn, spec=spec, profile_obj=prof, table=forest.table,
-                   which=forest.which, profile_state=state, opened=forest.opened, forest=forest)
+                   which=forest.which, profile_state=state, opened=forest.opened, forest=forest,
+                   stop_at_entry=stop_at_entry)
 
 
 #: Leaves of a decider's tree encoded together in its cache entry (see :class:`_Leaves`).
@@ -989,7 +1001,7 @@ def _paths(table: Sequence[_Leaf]) -> int:
     return sum(1 for leaf in table if leaf.outcome is not None)
 
 
-def _cache_key(spec: Any, call: str, prof: Profile) -> str:
+def _cache_key(spec: Any, call: str, prof: Profile, stop_at_entry: bool = False) -> str:
     from ..cache import input_key, key_hash
 
     files = sorted(Path(spec.path).rglob("*.asl")) + [Path(spec.path) / "registers.toml", Path(spec.path) / "spec.toml"]
@@ -998,6 +1010,8 @@ def _cache_key(spec: Any, call: str, prof: Profile) -> str:
     h.update(repr((prof.name, sorted(prof.impdef.items(), key=repr), sorted(prof.constrained.items()),
                    prof.unknown_policy, sorted(prof.instruction.items(), key=repr),
                    sorted(prof.state.items(), key=repr))).encode())
+    if stop_at_entry:
+        h.update(b"\nstop at entry")
     return h.hexdigest()
 
 
@@ -1034,9 +1048,9 @@ def _open_state(profile_state: Mapping[str, tuple[int, int]]) -> dict[str, tuple
 
 
 def _explore_tree(spec: Any, call: str, prof: Profile, max_paths: int, progress: Any = None,
-                  jobs: int = 1) -> tuple[str, tuple[_Leaf, ...], tuple[str, ...]]:
+                  jobs: int = 1, stop_at_entry: bool = False) -> tuple[str, tuple[_Leaf, ...], tuple[str, ...]]:
     leaves = _explored_leaves(spec, call, prof, max_paths, progress, _open_state(_profile_state(spec, prof)),
-                              jobs=jobs)
+                              jobs=jobs, stop_at_entry=stop_at_entry)
     source = _Writer(leaves, _names(spec, leaves)).function()
     registers = tuple(sorted({storage for leaf in leaves for (storage, _mask) in leaf.classes}))
     return source, tuple(leaves), registers
@@ -1044,16 +1058,17 @@ def _explore_tree(spec: Any, call: str, prof: Profile, max_paths: int, progress:
 
 def _explored_leaves(spec: Any, call: str, prof: Profile, max_paths: int, progress: Any,
                      opened: Mapping[str, tuple[int, int]], start: Mapping[Any, Any] | None = None,
-                     jobs: int = 1) -> list[_Leaf]:
+                     jobs: int = 1, stop_at_entry: bool = False) -> list[_Leaf]:
     """The leaves of the decider's exploration of ``call`` on ``prof`` (every state, each
     path apart, the profile's [state] bits ``opened`` open), from the choices ``start`` (a
-    deferred leaf's) or the root, in ``jobs`` worker processes (the same leaves)."""
+    deferred leaf's) or the root, in ``jobs`` worker processes (the same leaves), each path
+    ending at the exception-entry call with ``stop_at_entry``."""
     from .explore import ExplorationLimit, search_leaves
 
     try:
         found, bad = search_leaves(spec, call, profile=prof, max_paths=max_paths, fix_option="a fixed value",
                                    consistent=False, progress=progress, open_state=opened, from_choices=start,
-                                   jobs=jobs)
+                                   jobs=jobs, stop_at_entry=stop_at_entry)
     except ExplorationLimit as err:
         if err.max_paths is not None:
             raise _too_many(call.strip(), prof.name, max_paths) from None
@@ -1278,8 +1293,9 @@ class _Forest:
     :meth:`Decider.run` treats their leaves alike."""
 
     def __init__(self, spec: Any, call: str, prof: Profile, max_paths: int, opened: dict[str, tuple[int, int]],
-                 bad: Any, cache_key: str | None = None, table: _Leaves | None = None):
+                 bad: Any, cache_key: str | None = None, table: _Leaves | None = None, stop_at_entry: bool = False):
         self.spec, self.call, self.prof, self.max_paths, self.opened = spec, call, prof, max_paths, opened
+        self.stop_at_entry = stop_at_entry
         #: the decider's on-disk cache entry, beside which its subtrees are kept (None: not cached)
         self.cache_key = cache_key
         #: the subtrees' leaves kept so far (their choices in words -> leaves), once looked up
@@ -1363,7 +1379,7 @@ class _Forest:
         start = {Var("state", storage, mask): cls for (storage, mask), cls in leaf.classes.items()}
         try:
             leaves = _explored_leaves(self.spec, self.call, self.prof, min(self.max_paths, SUBTREE_PATHS), None,
-                                      self.opened, start)
+                                      self.opened, start, stop_at_entry=self.stop_at_entry)
         except (DeciderUnsupported, ProfileError):
             leaves = None
         self._kept[words] = leaves

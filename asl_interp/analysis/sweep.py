@@ -169,9 +169,11 @@ class LineRunner:
     PLANS = 256
 
     def __init__(self, spec: Any, call: str, *, profile: str | Profile = "default", unset: str = "error",
-                 source: str = "<stdin>", max_paths: int | None = None, progress: Any = None, jobs: int = 1):
+                 source: str = "<stdin>", max_paths: int | None = None, progress: Any = None, jobs: int = 1,
+                 stop_at_entry: bool = False):
         self.spec = spec
-        self.decider = spec.decider(call, profile, max_paths=max_paths, progress=progress, jobs=jobs)
+        self.decider = spec.decider(call, profile, max_paths=max_paths, progress=progress, jobs=jobs,
+                                    stop_at_entry=stop_at_entry)
         self.reader = self.decider.reader(written=True)
         self.unset = unset
         self.source = source
@@ -764,8 +766,9 @@ class SweepJob:
     function, sent by name), the spec (a bundled version or folder, as it takes it), the
     call, the profile (a name or file, or a Profile: one with ``sweep --state/--set`` laid
     over its ``[state]``), the unset policy, the source name, the output form
-    (see :class:`Renderer`), the limits in force, and the decider's path limit (``max_paths``,
-    None for its default; see :meth:`Spec.decider <asl_interp.app.api.Spec.decider>`)."""
+    (see :class:`Renderer`), the limits in force, the decider's path limit (``max_paths``,
+    None for its default; see :meth:`Spec.decider <asl_interp.app.api.Spec.decider>`), and
+    whether each line's run ends at the exception-entry call (``stop_at_entry``)."""
 
     load: Any
     spec: str
@@ -776,6 +779,7 @@ class SweepJob:
     form: str
     limits: dict[str, int]
     max_paths: int | None = None
+    stop_at_entry: bool = False
 
     def runner(self, progress: Any = None, jobs: int = 1) -> tuple[LineRunner, Renderer]:
         """This job's line runner and renderer (the spec and decider from this process's
@@ -786,7 +790,7 @@ class SweepJob:
         configure(**self.limits)
         spec = self.load(self.spec)
         return (LineRunner(spec, self.call, profile=spec.profile(self.profile), unset=self.unset, source=self.source,
-                           max_paths=self.max_paths, progress=progress, jobs=jobs),
+                           max_paths=self.max_paths, progress=progress, jobs=jobs, stop_at_entry=self.stop_at_entry),
                 Renderer(self.source, self.form))
 
 

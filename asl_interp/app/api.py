@@ -142,7 +142,7 @@ class Spec:
 
     def run(self, call: str, *, profile: str | Path | Profile = "default",
             state: Mapping[str, Any] | StateFile | None = None, unset: Any = "error",
-            trace: bool = False, use_decider: bool = True) -> Outcome:
+            trace: bool = False, use_decider: bool = True, stop_at_entry: bool = False) -> Outcome:
         """Evaluate ``call`` (ASL text, e.g. ``"CheckVFPEnabled(TRUE)"``) and say what it did.
 
         Once this Spec holds a decider for ``call`` on ``profile``, ``run`` answers through it
@@ -158,10 +158,14 @@ class Spec:
         goes on running the text. ``trace=True`` (statements executed)
         and ``use_decider=False`` always run the instrumented text and take no decider. A
         profile given by name is looked up (and its files checked) on each call; give the
-        :class:`Profile` object (:meth:`profile`) in a hot loop."""
-        held = self._held_decider(call, profile) if use_decider and not trace and isinstance(call, str) else None
+        :class:`Profile` object (:meth:`profile`) in a hot loop. ``stop_at_entry``: end at the
+        call of the exception-entry routine (the outcome of what the check decides, without
+        what entry writes), running the text (``decider(..., stop_at_entry=True).run`` is
+        its fast form)."""
+        held = (self._held_decider(call, profile) if use_decider and not trace and not stop_at_entry
+                and isinstance(call, str) else None)
         if held is None:
-            machine = self.machine(profile, state, unset=unset, trace=trace)
+            machine = self.machine(profile, state, unset=unset, trace=trace, stop_at_entry=stop_at_entry)
             return self.run_on(machine, call)
         if held.decider is not None:
             return held.decider.run(state, unset=unset)
@@ -226,7 +230,7 @@ class Spec:
         return machine.outcome(value=value)
 
     def decider(self, call: str, profile: str | Path | Profile = "default", *, max_paths: int | None = None,
-                progress: Any = None, jobs: int = 1) -> Any:
+                progress: Any = None, jobs: int = 1, stop_at_entry: bool = False) -> Any:
         """The fast form of ``run`` for ``call`` on ``profile``: a
         :class:`~asl_interp.analysis.decider.Decider` (the spec compiled into a decision tree for
         this profile; built once per process, then from the on-disk cache). Its
@@ -236,7 +240,10 @@ class Spec:
         decider's default, which fits every shipped profile). ``progress``: called with the
         paths and runs so far while the tree is built by exploring, in ``jobs`` worker
         processes (the same tree whatever their number; see
-        :func:`~asl_interp.analysis.explore.explore`)."""
+        :func:`~asl_interp.analysis.explore.explore`). ``stop_at_entry``: the tree of what the
+        check decides, each path ending at the call of the exception-entry routine (``run``
+        with ``stop_at_entry=True``, in its fast form; on the larger profiles built many
+        times faster)."""
         from ..analysis.decider import build_decider, check_paths, paths_limit
 
         if not isinstance(call, str):
@@ -244,11 +251,11 @@ class Spec:
         limit = paths_limit(max_paths)
         prof = self.profile(profile)
         check_profile(self, prof)
-        key = _decider_key(call, prof)
+        key = _decider_key(call, prof, stop_at_entry)
         got = self._deciders.get(key)
         if got is None:
             got = self._deciders[key] = build_decider(self, call, prof, max_paths=limit, progress=progress,
-                                                      jobs=jobs)
+                                                      jobs=jobs, stop_at_entry=stop_at_entry)
             for held in self._held.values():  # run() answers through it from now on
                 if held.decider is None and held.key == key:
                     held.decider = got
@@ -286,10 +293,11 @@ class Spec:
         return any(f.kind == "func" and f.result is None and len(f.params) == len(call.args) for f in infos)
 
 
-def _decider_key(call: str, prof: Profile) -> tuple:
+def _decider_key(call: str, prof: Profile, stop_at_entry: bool = False) -> tuple:
     """What :meth:`Spec.decider` keeps a decider under: the call's text and the profile's
-    file and whole content (an edited profile is another one)."""
-    return (call.strip(), prof.path, repr(prof))
+    file and whole content (an edited profile is another one), and whether its paths stop
+    at the exception-entry call."""
+    return (call.strip(), prof.path, repr(prof)) + (("stop at entry",) if stop_at_entry else ())
 
 
 def spec_versions() -> list[str]:

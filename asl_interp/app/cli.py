@@ -620,6 +620,7 @@ def _add_run(p: argparse.ArgumentParser) -> None:
                    help="reading a field that was never set: an error naming it (default) or zero")
     p.add_argument("--json", action="store_true", help="print one JSON object instead of text")
     p.add_argument("--trace", action="store_true", help="also list every spec line executed")
+    _add_stop_at_entry(p)
     _add_html(p)
 
 
@@ -694,7 +695,7 @@ def _run(args: argparse.Namespace, known: dict[str, Any]) -> int:
     known["spec"] = spec.name
     # The page marks every executed line, so --html runs traced (the text stays as without --trace).
     prepared = prepare_run(spec, args.call, profile=args.profile, state=args.state, sets=args.sets,
-                           unset=args.unset, trace=args.trace or bool(args.html))
+                           unset=args.unset, trace=args.trace or bool(args.html), stop_at_entry=args.stop_at_entry)
     known["profile"] = prepared.profile.name
     try:
         outcome = spec.run_on(prepared.machine, args.call)
@@ -711,7 +712,7 @@ def _run(args: argparse.Namespace, known: dict[str, Any]) -> int:
             notes = list(err.notes)
             after = next((i + 1 for i, n in enumerate(notes) if n.startswith("note: set it in the state")), len(notes))
             notes.insert(after, unset_hint(args.call, spec=args.spec, profile=args.profile, state=args.state,
-                                           sets=args.sets))
+                                           sets=args.sets, stop_at_entry=args.stop_at_entry))
             err.notes = tuple(notes)
         raise
     if args.html:
@@ -753,6 +754,7 @@ def _add_decider_options(p: argparse.ArgumentParser) -> None:
     """The options of the commands that build a decider (compile, sweep)."""
     _add_max_paths(p, " exploring the call to build the decider", DECIDER_PATHS_HELP)
     p.add_argument("--quiet", action="store_true", help="no progress on a terminal")
+    _add_stop_at_entry(p)
 
 
 #: What the bar says while a decider is built (sweep, compile).
@@ -766,7 +768,8 @@ def _decider(spec: Any, args: argparse.Namespace) -> Any:
 
     with _decider_limit(), progress(DECIDER_PROGRESS, unit=" paths", quiet=args.quiet) as bar:
         return spec.decider(args.call, args.profile, max_paths=args.max_paths,
-                            progress=lambda paths, _runs: bar.set(paths), jobs=args.jobs)
+                            progress=lambda paths, _runs: bar.set(paths), jobs=args.jobs,
+                            stop_at_entry=args.stop_at_entry)
 
 
 @_add_compile
@@ -779,14 +782,16 @@ def _cmd_compile(args: argparse.Namespace) -> int:
     parse_call(spec, args.call)  # a bad CALL as run shows it: <call>:1:N and a caret
     checked_profile(spec, args.profile)
     decider = _decider(spec, args)
-    write(f"# {decider.call} on profile {decider.profile} ({spec.name}), compiled by asl-interp from the spec's "
-          f"own text: {plural(decider.leaves, 'leaf', 'leaves')}.\n"
+    upto = ", each path up to the exception-entry call" if decider.stop_at_entry else ""
+    write(f"# {decider.call} on profile {decider.profile} ({spec.name}){upto}, compiled by asl-interp from the "
+          f"spec's own text: {plural(decider.leaves, 'leaf', 'leaves')}.\n"
           f"# decide(st) takes whole-register values by storage register: "
           f"{', '.join(decider.registers) or 'none'}.\n"
           "# _A[i] is leaf i's Outcome (in words after it); _fail(i) raises the spec assertion leaf i fails;\n"
           "# _text(i, st) answers from the subtree of leaf i (bits of the profile's [state] given other values),\n"
           "# explored at its first use.\n"
-          f"# From Python: load_spec({spec.name!r}).decider({decider.call!r}, {decider.profile!r}).decide(st)\n")
+          f"# From Python: load_spec({spec.name!r}).decider({decider.call!r}, {decider.profile!r}"
+          f"{', stop_at_entry=True' if decider.stop_at_entry else ''}).decide(st)\n")
     write(decider.source.rstrip("\n"))
     return 0
 
@@ -846,7 +851,7 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
     source, stream, closing = _sweep_input(args.states)
     job = SweepJob(load=load_spec, spec=args.spec, call=args.call,
                    profile=with_base_state(spec, prof, base) if base else profile, unset=args.unset, source=source,
-                   form=form, limits=LIMITS.as_dict(), max_paths=args.max_paths)
+                   form=form, limits=LIMITS.as_dict(), max_paths=args.max_paths, stop_at_entry=args.stop_at_entry)
     with _decider_limit(), progress(DECIDER_PROGRESS, unit=" paths", quiet=args.quiet) as bar:
         # the decider, before the first line is read: a bad call fails at once
         runner = job.runner(progress=lambda paths, _runs: bar.set(paths), jobs=args.jobs)

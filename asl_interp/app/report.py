@@ -237,13 +237,15 @@ class PreparedRun:
 
 
 def prepare_run(spec: Any, call: str, *, profile: str | None = None, state: str | None = None,
-                sets: Sequence[str] = (), unset: str = "error", trace: bool = False) -> PreparedRun:
+                sets: Sequence[str] = (), unset: str = "error", trace: bool = False,
+                stop_at_entry: bool = False) -> PreparedRun:
     """Build the machine and parse the call for ``asl-interp run`` (and commands like it).
 
     ``spec`` is a loaded :class:`~asl_interp.app.api.Spec`. ``profile`` is a bundled name or a
     file; when None, the state file's ``profile`` key, else ``"default"``. ``state`` is a
     state file's path; ``sets`` are the ``NAME=VALUE`` texts, applied in order after it
-    (a ``--set`` overrides the file; two ``--set`` names for the same bits must agree). The
+    (a ``--set`` overrides the file; two ``--set`` names for the same bits must agree);
+    ``stop_at_entry``: the machine ends the run at the exception-entry call. The
     machine's ``warnings`` get :func:`~asl_interp.analysis.consistency.state_consistency`'s findings.
     Raises UsageError for every mistake in these options (see the module docstring).
     """
@@ -257,7 +259,7 @@ def prepare_run(spec: Any, call: str, *, profile: str | None = None, state: str 
     prof = checked_profile(spec, chosen, where)
     parsed = parse_call(spec, call)
     with _as_usage():
-        machine = spec.machine(prof, state_file, unset=unset, trace=trace)
+        machine = spec.machine(prof, state_file, unset=unset, trace=trace, stop_at_entry=stop_at_entry)
     conflicts = StateConflicts(spec.model)
     for text in sets:
         name, value = parse_set_option(text)
@@ -277,10 +279,11 @@ def prepare_run(spec: Any, call: str, *, profile: str | None = None, state: str 
     return PreparedRun(machine, prof, state_file, parsed)
 
 
-def unset_hint(call: str, *, spec: str, profile: str | None, state: str | None, sets: Sequence[str]) -> str:
+def unset_hint(call: str, *, spec: str, profile: str | None, state: str | None, sets: Sequence[str],
+               stop_at_entry: bool = False) -> str:
     """The note of a run stopped at a field never set: a run stops at the first, so it gives
     the ``explore`` command, with the run's own ``--spec``, ``--profile``, ``--state`` and
-    ``--set`` options, that shows every outcome over the fields still unset and the fields
+    ``--set`` options (and ``--stop-at-entry``), that shows every outcome over the fields still unset and the fields
     each path reads."""
     import shlex
 
@@ -293,6 +296,8 @@ def unset_hint(call: str, *, spec: str, profile: str | None, state: str | None, 
         words += ["--state", state]
     for text in sets:
         words += ["--set", text]
+    if stop_at_entry:
+        words.append("--stop-at-entry")
     return ("note: the run stops at the first field never set; every field the call reads from this state, and each "
             f"outcome: {shlex.join(words)}")
 

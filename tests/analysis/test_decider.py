@@ -833,3 +833,30 @@ def test_exploring_with_the_profile_state_open():
                     from_choices=start)
     for leaf in [*below.leaves, *below.infeasible_leaves]:
         assert all(leaf.choices[var] <= cls for var, cls in start.items())
+
+
+@pytest.mark.parametrize("profile", ["default", "v8.4-sel2"])
+def test_a_decider_stopping_at_entry_answers_as_the_text_stopping_there(profile):
+    """``stop_at_entry=True``: the tree of what the check decides, each path ending at the call
+    of the exception-entry routine, is another decider (another key, another cache entry),
+    with fewer leaves; its answer for every state is the outcome of the text run on a machine
+    that stops there (``Spec.run(..., stop_at_entry=True)``), reads and path included, and
+    states it cannot answer alone run the text that way too (the unset bits of a state that
+    gives only PSTATE.EL)."""
+    call = "CheckVFPEnabled(TRUE)"
+    whole = SPEC.decider(call, profile)
+    up_to = SPEC.decider(call, profile, stop_at_entry=True)
+    assert up_to is not whole and up_to.stop_at_entry and up_to.leaves < whole.leaves
+    assert SPEC.decider(call, profile, stop_at_entry=True) is up_to
+    states = consistent_states(60, seed=3) + [aarch32_guest(en=0, tfp=1), aarch64(el="EL0", fpen="'01'", tfp=1)]
+    for state in states:
+        if profile == "v8.4-sel2":
+            state = {**state, "SCR_EL3.EEL2": 0}
+        want = SPEC.run(call, profile=profile, state=state, stop_at_entry=True)
+        assert want.vector_offset is None and not want.after  # nothing of what entry writes
+        assert up_to.run(state) == want
+    with pytest.raises(StateError, match="was never set") as got:
+        up_to.run({"PSTATE.EL": "EL1"})
+    with pytest.raises(StateError) as ran:
+        SPEC.run(call, profile=profile, state={"PSTATE.EL": "EL1"}, stop_at_entry=True)
+    assert got.value.message == ran.value.message

@@ -19,6 +19,22 @@ def test_prints_the_deciders_tree_under_a_header(capsys):
     assert "# FPEXC.EN" in tree and "# permitted: returned normally" in tree
 
 
+def test_stop_at_entry_prints_the_tree_of_the_decision(capsys):
+    """``compile --stop-at-entry``: the tree whose paths end at the exception-entry call
+    (``Spec.decider(..., stop_at_entry=True)``), said in the header and its Python line."""
+    rc, out, err = cli(capsys, "compile", "CheckVFPEnabled(TRUE)", "--profile", "no-el2", "--stop-at-entry")
+    assert (rc, err) == (0, "")
+    decider = load_spec("armv8.6").decider("CheckVFPEnabled(TRUE)", "no-el2", stop_at_entry=True)
+    header, tree = out.split("\n\n", 1)
+    assert tree == decider.source and decider.leaves < load_spec("armv8.6").decider("CheckVFPEnabled(TRUE)",
+                                                                                        "no-el2").leaves
+    assert header.splitlines()[0] == (f"# CheckVFPEnabled(TRUE) on profile no-el2 (armv8.6), each path up to the "
+                                      f"exception-entry call, compiled by asl-interp from the spec's own text: "
+                                      f"{decider.leaves} leaves.")
+    assert ("# From Python: load_spec('armv8.6').decider('CheckVFPEnabled(TRUE)', 'no-el2', stop_at_entry=True)"
+            ".decide(st)") in header
+
+
 def test_default_profile_and_a_call_with_a_value(capsys):
     rc, out, _ = cli(capsys, "compile", "ELUsingAArch32(EL1)")
     assert rc == 0 and "on profile default (armv8.6)" in out

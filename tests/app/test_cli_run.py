@@ -740,3 +740,17 @@ def test_a_field_never_set_says_how_to_see_every_field_the_call_reads(capsys):
     shown = capsys.readouterr().out
     assert shown.startswith("CheckFPAdvSIMDEnabled64() on profile default with PSTATE.EL=EL1, PSTATE.nRW=0:")
     assert "CPTR_EL2.TFP" in shown and "SCR_EL3.NS" in shown
+
+
+def test_stop_at_entry_runs_to_the_entry_call_and_its_hint_keeps_the_option(capsys):
+    """``run --stop-at-entry``: the outcome up to the exception-entry call (no vector offset);
+    a run stopped at a field never set points to ``explore`` with the same option."""
+    state = str(REPO / "examples" / "aarch32-guest-vfp.toml")
+    rc, out, _ = run(capsys, "--state", state, "CheckVFPEnabled(TRUE)", "--stop-at-entry")
+    assert rc == 0 and out.startswith("UNDEFINED → Undefined Instruction exception in AArch32 Undefined mode at EL1\n"
+                                      "  entered by AArch32.EnterMode\n")
+    rc, out, _ = run(capsys, "--state", state, "CheckVFPEnabled(TRUE)")
+    assert "vector offset 0x4, entered by AArch32.EnterMode" in out
+    rc, _out, err = run(capsys, "CheckVFPEnabled(TRUE)", "--set", "PSTATE.EL=EL1", "--stop-at-entry")
+    assert rc == 1 and ("outcome: asl-interp explore 'CheckVFPEnabled(TRUE)' --set PSTATE.EL=EL1 --stop-at-entry"
+                        in err)

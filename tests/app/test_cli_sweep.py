@@ -465,3 +465,26 @@ def test_a_bad_base_state_is_an_option_error(capsys, tmp_path, option, message):
     rc, out, err = cli(capsys, "sweep", "CheckVFPEnabled(TRUE)", str(path), *option)
     assert (rc, out) == (2, "")
     assert err.splitlines()[0] == message
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_stop_at_entry_gives_every_line_run_s_outcome_up_to_the_entry_call(capsys, tmp_path, monkeypatch, jobs):
+    """``sweep --stop-at-entry``: each line's outcome is ``run --stop-at-entry``'s (what the
+    check decides: no vector, no PC), through a decider built that way; the same with
+    --jobs 2; a line the tree leaves to the text runs it stopping there too."""
+    import asl_interp.analysis.sweep as sweep_module
+
+    call = "CheckFPAdvSIMDEnabled64()"
+    lines = [json.dumps(s) for s in STATES_64] + ['{"PSTATE.EL": "EL1", "PSTATE.nRW": 0}']
+    path = write_lines(tmp_path, lines * 2)
+    monkeypatch.setattr(sweep_module, "CHUNK_LINES", 3)
+    rc, out, _err = cli(capsys, "sweep", call, str(path), "--json", "--stop-at-entry", "--jobs", jobs)
+    got = [json.loads(line) for line in out.splitlines()]
+    want = [outcome_json(SPEC.run(call, state=s, stop_at_entry=True)) for s in STATES_64] * 2
+    assert [g["outcome"] for g in got if "outcome" in g] == want
+    assert all(w["pc"] is None and w["vector_offset"] is None for w in want)
+    assert rc == 1 and sum("was never set" in g.get("error", "") for g in got) == 2  # the last line, twice
+    one = tmp_path / "one.json"
+    one.write_text(json.dumps(STATES_64[0]), encoding="utf-8")
+    rc, out, _err = cli(capsys, "run", call, "--state", str(one), "--stop-at-entry", "--json")
+    assert rc == 0 and json.loads(out)["outcome"] == want[0]
