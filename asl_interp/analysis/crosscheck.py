@@ -731,7 +731,8 @@ def crosscheck(spec: Any, call: str, model: Callable[[Mapping[str, Any]], Any] |
                vary: Any = (), max_paths: int = DEFAULT_MAX_PATHS, coverage: bool = False,
                model_name: str | None = None, model_timeout: float = DEFAULT_MODEL_TIMEOUT,
                consistent: bool = True, fine: bool = False,
-               progress: Callable[[int, int], None] | None = None, jobs: int = 1) -> CrossCheckResult:
+               progress: Callable[[int, int], None] | None = None, jobs: int = 1,
+               stop_at_entry: bool = False) -> CrossCheckResult:
     """Explore ``call`` and ask ``model`` (a function, or ``"FILE.py:FUNCTION"`` to load) about
     every state covered, in a child process with ``model_timeout`` seconds per call (see the
     module docstring for the model's contract). ``consistent`` and ``fine`` are
@@ -739,7 +740,9 @@ def crosscheck(spec: Any, call: str, model: Callable[[Mapping[str, Any]], Any] |
     in are not asked about (``False``: ``--all-states``). ``progress`` hears of each
     exploration run and ``jobs`` is the exploration's number of worker processes (see
     :func:`~asl_interp.analysis.explore.explore`; the model is asked in one child process,
-    in the order of the leaves, whatever ``jobs``). Raises
+    in the order of the leaves, whatever ``jobs``). ``stop_at_entry``: the spec's runs end
+    at the exception-entry call (what the check decides), so a model may not answer what
+    only entry gives (the PC, the vector offset: a UsageError). Raises
     :class:`ModelError` for a broken model."""
     prof = spec.profile(profile)
     fixed = dict(fixed or {})
@@ -748,7 +751,7 @@ def crosscheck(spec: Any, call: str, model: Callable[[Mapping[str, Any]], Any] |
         _split_model_text(model)  # a malformed FILE.py:FUNCTION is refused before anything starts
     with _ModelProcess(spec, model, model_timeout) as runner:  # loaded (and checked) before exploring
         table = explore(spec, call, profile=prof, fixed=fixed, vary=vary, max_paths=max_paths, coverage=coverage,
-                        consistent=consistent, fine=fine, progress=progress, jobs=jobs)
+                        consistent=consistent, fine=fine, progress=progress, jobs=jobs, stop_at_entry=stop_at_entry)
         base = _fixed_bits(spec, prof, fixed)
         return _check_leaves(spec, table, prof, base, runner, name)
 
@@ -768,6 +771,8 @@ def _check_leaves(spec: Any, table: DecisionTable, prof: Profile, base: dict[str
         pinned, classes = _leaf_bits(leaf)
         for bits, answer, read, hinted in _ask_all(runner, _merge_bits(base, pinned), classes, facts):
             checked += 1
+            if table.stop_at_entry:
+                _answerable_at_entry(answer)
             reads.update(dict.fromkeys(read))
             hints.update(dict.fromkeys(hinted))
             if _matches(answer, leaf.outcome):
@@ -783,6 +788,21 @@ def _check_leaves(spec: Any, table: DecisionTable, prof: Profile, base: dict[str
                      for key, (_n, d, leaf, read) in found.items()]
     return CrossCheckResult(not disagreements, name, table.paths, checked, table, disagreements, list(reads),
                             list(hints))
+
+
+#: What a model may answer that only the exception-entry text gives (nothing to compare it
+#: with when the spec's runs stop at the entry call).
+_ENTRY_KEYS = ("pc", "vector_offset")
+
+
+def _answerable_at_entry(answer: Mapping[str, Any]) -> None:
+    """Refuse a model's answer that gives what a run stopped at the exception-entry call does
+    not have (``--stop-at-entry``)."""
+    given = [key for key in _ENTRY_KEYS if key in answer]
+    if given:
+        raise UsageError(f"--stop-at-entry: the model's answer gives {' and '.join(given)}, which only the "
+                         "exception-entry text works out; leave it out of the model's answer, or check without "
+                         "--stop-at-entry")
 
 
 def _minimal(spec: Any, table: DecisionTable, d: Disagreement, leaf: Leaf, read: Mapping[str, Any]) -> Disagreement:
@@ -944,7 +964,8 @@ def render_crosscheck(result: CrossCheckResult) -> str:
     """Agreement with the count, or each disagreement: state, spec outcome with its decisive
     lines, the model's answer."""
     table = result.table
-    head = f"{table.call} on profile {table.profile}" + (" with " + where_text(table.fixed) if table.fixed else "")
+    head = (f"{table.call} on profile {table.profile}" + (" with " + where_text(table.fixed) if table.fixed else "")
+            + (", up to the exception-entry call" if table.stop_at_entry else ""))
     if table.left_out:
         head += "\n" + left_out_text(table.left_out)
     for hint in result.hints:

@@ -1420,6 +1420,7 @@ def _add_crosscheck(p: argparse.ArgumentParser) -> None:
     p.add_argument("--model-timeout", type=_seconds, default=None, metavar="SECONDS",
                    help="stop the model when loading it or one call takes longer (default 5); the model runs in a "
                         "process of its own, so a model that hangs, exits or crashes is an error, never agreement")
+    _add_stop_at_entry(p)
 
 
 @_add_crosscheck
@@ -1434,7 +1435,8 @@ def _cmd_crosscheck(args: argparse.Namespace) -> int:
         result = crosscheck(spec, args.call, args.model, profile=profile, fixed=fixed, vary=vary, max_paths=max_paths,
                             coverage=args.coverage or bool(args.html), model_name=args.model, model_timeout=timeout,
                             consistent=not args.all_states, fine=args.fine,
-                            progress=lambda paths, _runs: bar.set(paths), jobs=args.jobs)
+                            progress=lambda paths, _runs: bar.set(paths), jobs=args.jobs,
+                            stop_at_entry=args.stop_at_entry)
     _note_unasked(args, result.table, vary)
     if args.html:
         from .html import crosscheck_page

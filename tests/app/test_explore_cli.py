@@ -180,6 +180,25 @@ def test_crosscheck_kvm_models(capsys):
     assert code == 0 and data["agrees"] is True and data["states"] > 0 and "coverage" in data
 
 
+def test_crosscheck_stop_at_entry_compares_the_decision(capsys):
+    """``crosscheck --stop-at-entry``: the spec's runs end at the exception-entry call; a model
+    of the decision alone is compared as before (it agrees, or it does not), and one that
+    answers what only entry gives (the vector offset) is refused, naming the option."""
+    model = f"{KVM}:corrected"
+    code, out, _ = run(capsys, "crosscheck", "CheckVFPEnabled(TRUE)", "--model", model, *GUEST, "--stop-at-entry")
+    assert code == 0 and ", up to the exception-entry call\n" in out and "\nagrees: model " in out
+    code, out, _ = run(capsys, "crosscheck", "CheckVFPEnabled(TRUE)", "--model", f"{KVM}:naive", *GUEST,
+                       "--stop-at-entry")
+    assert code == 1 and "\ndisagrees: model " in out
+    code, out, err = run(capsys, "crosscheck", "CheckVFPEnabled(TRUE)", "--model", f"{KVM}:handler", *GUEST,
+                         "--stop-at-entry")
+    assert (code, out) == (2, "")
+    assert err.startswith("error: --stop-at-entry: the model's answer gives vector_offset, which only the "
+                          "exception-entry text works out")
+    code, out, _ = run(capsys, "crosscheck", "CheckVFPEnabled(TRUE)", "--model", f"{KVM}:handler", *GUEST)
+    assert code == 0
+
+
 @pytest.mark.parametrize("model, message", [
     (f"{TINY}/models/broken.py:raises", "broken.py:7:"),
     (f"{TINY}/models/broken.py:misspelt_field", "did you mean 'EN'?"),
