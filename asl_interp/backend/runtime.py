@@ -39,7 +39,7 @@ from ..lib.world import TypeDesc, World, checked_answer, zero_value
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # annotations only (a warm run does not import typing)
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
     from typing import Any
 
 DEFAULT_STEP_LIMIT = 10_000_000
@@ -48,6 +48,9 @@ DEFAULT_RECURSION_LIMIT = 400
 #: Python's recursion limit while generated code runs (and while Python compiles it: its
 #: compiler recurses once per nesting level of an expression).
 PY_RECURSION = 30_000
+
+#: (Module.first_live_call_site) a frame's line not asked about yet
+_UNSEEN = object()
 
 
 # ======================================================================================
@@ -457,6 +460,11 @@ class _Rt:
         """The spans of the ASL calls the running evaluation is inside, innermost first."""
         return self.module.live_call_sites()
 
+    def first_call_site(self, test: Callable[[Span, Any], bool], arg: Any) -> Span | None:
+        """The first of :meth:`call_sites` for which ``test(span, arg)`` holds (see
+        :meth:`Module.first_live_call_site`), or None."""
+        return self.module.first_live_call_site(test, arg)
+
 
 class Module:
     """A :class:`Generated` executed: its functions, ready to run
@@ -488,6 +496,9 @@ class Module:
         #: (file, function, instruction) of a frame running generated code -> the spans of
         #: the calls on its line (see live_call_sites)
         self._sites_at: dict[tuple[str, str, int], tuple] = {}
+        #: the same, a test and its argument -> the first of those spans it holds for
+        #: (first_live_call_site)
+        self._first_at: dict[tuple, Span | None] = {}
         self._observed: frozenset[str] = frozenset()
         self._replaying = False
 
@@ -791,20 +802,43 @@ class Module:
         first: in each such frame, the spans of the calls on the line it is running. Lazy:
         a caller that stops at the first it wants walks no further."""
         names = self.generated.asl_names
-        at = self._sites_at
+        frame = sys._getframe(1)
+        while frame is not None:
+            if frame.f_code.co_name in names:
+                yield from self._line_sites(frame)
+            frame = frame.f_back
+
+    def first_live_call_site(self, test: Callable[[Span, Any], bool], arg: Any) -> Span | None:
+        """The first of :meth:`live_call_sites` for which ``test(span, arg)`` holds, or None.
+        ``test`` depends on its arguments alone: what a frame's line gives is remembered per
+        instruction, test and ``arg`` (a primitive may ask on every call, from the same few
+        places)."""
+        names = self.generated.asl_names
+        at = self._first_at
         frame = sys._getframe(1)
         while frame is not None:
             code = frame.f_code
             if code.co_name in names:
-                # by the instruction the frame is at (cheap), not its line (worked out from
-                # the instruction each time): the spans of the calls on that line
-                key = (code.co_filename, code.co_name, frame.f_lasti)
-                spans = at.get(key)
-                if spans is None:
-                    spans = at[key] = tuple(span for _callee, span in self.generated.call_sites.get(
-                        (code.co_filename, frame.f_lineno), ())) if self._mine(code) else ()
-                yield from spans
+                where = (code.co_filename, code.co_name, frame.f_lasti, test, arg)
+                found = at.get(where, _UNSEEN)
+                if found is _UNSEEN:
+                    found = at[where] = next((span for span in self._line_sites(frame) if test(span, arg)), None)
+                if found is not None:
+                    return found
             frame = frame.f_back
+        return None
+
+    def _line_sites(self, frame: Any) -> tuple[Span, ...]:
+        """The spans of the calls on the line a frame running a generated ASL function is at."""
+        # by the instruction the frame is at (cheap), not its line (worked out from the
+        # instruction each time)
+        code = frame.f_code
+        key = (code.co_filename, code.co_name, frame.f_lasti)
+        spans = self._sites_at.get(key)
+        if spans is None:
+            spans = self._sites_at[key] = tuple(span for _callee, span in self.generated.call_sites.get(
+                (code.co_filename, frame.f_lineno), ())) if self._mine(code) else ()
+        return spans
 
     def _frames(self, tb: Any) -> list[tuple[str, tuple[str, int]]]:
         """``(ASL function, (file, line) of the generated code)`` of each generated ASL
