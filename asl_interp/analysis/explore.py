@@ -865,6 +865,22 @@ def _unlink(machine: ExploreMachine) -> None:
     machine.__dict__.clear()
 
 
+class _Over(dict):
+    """A storage mapping (storage register -> bits) holding what differs from ``under``, the
+    mapping it lies over: looking up any other register gives ``under``'s (``get`` and
+    iteration see only its own; :func:`_whole` gives every register)."""
+
+    __slots__ = ("under",)
+
+    def __missing__(self, storage: str) -> int:
+        return self.under[storage]
+
+
+def _whole(storage: dict[str, int]) -> dict[str, int]:
+    """A storage mapping with every register in it (an :class:`_Over` with what lies under it)."""
+    return {**storage.under, **storage} if type(storage) is _Over else storage
+
+
 class _Search:
     """One exploration's inputs, and its search loop (:meth:`run`), the same in this process
     and in a worker. Pickled (for a worker that does not fork), it keeps the inputs and the
@@ -907,7 +923,9 @@ class _Search:
 
     def before(self, choices: Mapping[Var, Any]) -> tuple[dict[str, int], dict[str, int]]:
         """The storage (values, set bits) a run of ``choices`` starts from: the profile's, the
-        fixed state, each state class at its smallest member (as the run applies them)."""
+        fixed state, each state class at its smallest member (as the run applies them). Each
+        holds what the classes change (:class:`_Over`) over the start, shared by every
+        choice set: a choice set is judged from a few of its storage registers."""
         if self._start is None:
             start = ExploreMachine(self.spec.model, self.prof, {}, constants=self.spec.constants, open_questions=False,
                                    open_state=self.open_state)
@@ -915,7 +933,8 @@ class _Search:
                 start.apply_state(self.fixed)
             self._start = start.storage()
             _unlink(start)
-        values, known = dict(self._start[0]), dict(self._start[1])
+        values, known = _Over(), _Over()
+        values.under, known.under = self._start
         for var, cls in choices.items():
             if var.kind == "state":
                 key, mask = var.key, var.mask
@@ -1587,7 +1606,7 @@ class _Judge:
             node = children.get((held, (values[storage] if value is None else value) & held))
         if node is not None:
             return node
-        values = {**values, **assign}
+        values, known = {**_whole(values), **assign}, _whole(known)
         reads: list[Read] = []
         probe = self._probe(choices, values, known)
         ids = broken_ids(self.spec, probe, self.call, reads)
