@@ -341,10 +341,13 @@ class ExploreMachine(Machine):
         part taken."""
         if not self.open_questions:
             raise ProfileError(f"{var.key} is open")
+        # each part's choice set, made once: judged here, and queued (the search's verdicts
+        # on the runs left open are those given here, see _Search._judged)
+        made = {id(part): {**self.choices, var: part} for part in parts}
         if self.verdict is not None:
             kept, first, whole = [], (), []
             for part in parts:
-                verdict = self.verdict({**self.choices, var: part})
+                verdict = self.verdict(made[id(part)])
                 if not verdict.keep and not verdict.refined:
                     self.left_out[verdict.reasons[0]] = self.left_out.get(verdict.reasons[0], 0) + 1
                     first = first or verdict.reasons
@@ -354,7 +357,7 @@ class ExploreMachine(Machine):
             # A part some of whose states break a rule is refined before it runs (by the
             # search, as any run left open): the run goes on only with one that keeps them all
             if kept and kept[0] is not parts[0] and not (fresh and whole[0]):
-                self.pending.extend({**self.choices, var: part} for part in kept)
+                self.pending.extend(made[id(part)] for part in kept)
                 kept = []
             if not kept:
                 raise Cut(first)
@@ -371,7 +374,7 @@ class ExploreMachine(Machine):
                 if m:
                     parts.sort(key=lambda p: all(x & m != pvalue & m for x in p))  # type: ignore[attr-defined]
         for part in parts[1:]:
-            self.pending.append({**self.choices, var: part})
+            self.pending.append(made[id(part)])
         self.choices[var] = parts[0]
         return parts[0]
 
@@ -907,7 +910,8 @@ class _Search:
         self.call_memo: dict = {}
         self.judge = _Judge(self.spec, self.call, self.prof, self.vary, self.permitted, self.enums,
                             call_memo=self.call_memo) if self.consistent else None
-        self._verdicts: dict[frozenset, _Verdict] = {}
+        #: the verdicts of the choice sets judged in this step, by identity (see _judged)
+        self._verdicts: dict[int, tuple[dict[Var, Any], _Verdict]] = {}
 
     def __getstate__(self) -> dict[str, Any]:
         from ..lib.limits import LIMITS
@@ -949,11 +953,13 @@ class _Search:
     def _judged(self, choices: dict[Var, Any]) -> _Verdict:
         """The judge's verdict on the states of ``choices``, a function of them: each choice
         set is judged once, though a run's fork judges the parts it queues and the search
-        judges them again before it runs them."""
-        key = frozenset(choices.items())
-        verdict = self._verdicts.get(key)
-        if verdict is None:
-            verdict = self._verdicts[key] = self.judge.judge(choices, self.before(choices))
+        judges them again before it runs them (the same dicts, in the same step: remembered
+        by identity for the step, each with its dict, so no other takes its id)."""
+        hit = self._verdicts.get(id(choices))
+        if hit is not None:
+            return hit[1]
+        verdict = self.judge.judge(choices, self.before(choices))
+        self._verdicts[id(choices)] = (choices, verdict)
         return verdict
 
     def permitted(self, which: str) -> list[str]:
@@ -997,6 +1003,7 @@ class _Search:
         entry back on the stack)."""
         choices, judged = stack[-1]
         spec, judge = self.spec, self.judge
+        self._verdicts.clear()  # (the runs this step leaves open are judged here, see _judged)
         machine = ExploreMachine(spec.model, self.prof, choices, constants=spec.constants, trace=self.coverage,
                                  observe=spec.entry,
                                  vary=self.vary, permitted=self.permitted, enums=self.enums,
