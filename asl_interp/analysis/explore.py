@@ -1585,6 +1585,8 @@ class _Judge:
         #: read: per open answer set, nodes ``(storage, mask, children)`` keyed by what the
         #: state holds in those bits, ending in ``(rule ids broken, (storage, mask) read)``.
         self._verdicts: dict[Any, Any] = {}
+        #: the verdicts on states the rules do not tell apart, by their first finding
+        self._whole_verdicts: dict[tuple[str, ...], _Verdict] = {}
 
     def _probe(self, choices: Mapping[Var, Any], values: dict[str, int], known: dict[str, int]) -> ExploreMachine:
         probe = ExploreMachine(self.spec.model, self.profile, choices, constants=self.spec.constants,
@@ -1658,10 +1660,11 @@ class _Judge:
             changed[var.key] = (was & ~var.mask) | (value & var.mask)
         ids, bits = self._rules_on(choices, base, changed, answers)
         touched: list[Var] = []
-        for storage, mask in bits:
-            for var in classes:
-                if var.key == storage and var.mask & mask and var not in touched:
-                    touched.append(var)
+        if classes:  # (most choice sets have none: every class a single value)
+            for storage, mask in bits:
+                for var in classes:
+                    if var.key == storage and var.mask & mask and var not in touched:
+                        touched.append(var)
         return ids, touched
 
     def completed(self, machine: ExploreMachine) -> _Verdict:
@@ -1675,8 +1678,11 @@ class _Judge:
         own = {v: min(choices[v]) for v in classes}
         answers = self._answers(choices)
         findings, touched = self._evaluate(choices, base, own, classes, answers)
-        if not touched:
-            return _Verdict(not findings, (), findings[:1])
+        if not touched:  # (the verdict of most choice sets: one object per first finding)
+            verdict = self._whole_verdicts.get(findings[:1])
+            if verdict is None:
+                verdict = self._whole_verdicts[findings[:1]] = _Verdict(not findings, (), findings[:1])
+            return verdict
         results: dict[tuple[int, ...], tuple[str, ...]] = {}
         while True:
             size = 1
