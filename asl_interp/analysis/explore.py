@@ -1599,7 +1599,7 @@ class _Judge:
                   assign: dict[str, int], answers: frozenset) -> tuple[tuple[str, ...], tuple[tuple[str, int], ...]]:
         """The ids of the rules the state ``base`` (values, set bits) with the storage values
         ``assign`` breaks, in rule order, and the storage bits the rules read, in the order
-        first read. ``answers``: the open answers of ``choices`` (see :meth:`_answers`).
+        first read. ``answers``: the open answers of ``choices`` (see :meth:`_classes_and_answers`).
 
         The rules' evaluation is a function of the bits it reads (whether set, and their
         values) and of the run's open answers, nothing else: the same bits on another state
@@ -1644,15 +1644,23 @@ class _Judge:
         holder[key] = verdict
 
     @staticmethod
-    def _answers(choices: Mapping[Var, Any]) -> frozenset:
-        """The open answers of ``choices`` (all but the state classes): the root of the tree
-        of verdicts (see :meth:`_rules_on`)."""
-        return frozenset(item for item in choices.items() if item[0].kind != "state")
+    def _classes_and_answers(choices: Mapping[Var, Any]) -> tuple[list[Var], frozenset]:
+        """The state variables of ``choices`` whose class has several members, and the open
+        answers (all but the state classes): the root of the tree of verdicts (see
+        :meth:`_rules_on`). One pass: a fork judges each part it makes."""
+        classes: list[Var] = []
+        answers: list[tuple[Var, Any]] = []
+        for item in choices.items():
+            if item[0].kind != "state":
+                answers.append(item)
+            elif len(item[1]) > 1:
+                classes.append(item[0])
+        return classes, frozenset(answers)
 
     def _evaluate(self, choices: Mapping[Var, Any], base: tuple[dict[str, int], dict[str, int]],
                   assign: Mapping[Var, int], classes: Sequence[Var], answers: frozenset) -> tuple[tuple[str, ...], list[Var]]:
         """The ids of the rules broken on the state ``assign`` gives the classes, and the
-        classes the rules read (``answers``: :meth:`_answers` of ``choices``)."""
+        classes the rules read (``answers``: :meth:`_classes_and_answers` of ``choices``)."""
         values = base[0]
         changed: dict[str, int] = {}
         for var, value in assign.items():
@@ -1674,9 +1682,8 @@ class _Judge:
     def judge(self, choices: Mapping[Var, Any], base: tuple[dict[str, int], dict[str, int]]) -> _Verdict:
         """The verdict on the states of ``choices``, ``base`` holding their storage (values,
         set bits) before the text wrote it, each class at its smallest member."""
-        classes = [v for v, cls in choices.items() if v.kind == "state" and len(cls) > 1]
+        classes, answers = self._classes_and_answers(choices)
         own = {v: min(choices[v]) for v in classes}
-        answers = self._answers(choices)
         findings, touched = self._evaluate(choices, base, own, classes, answers)
         if not touched:  # (the verdict of most choice sets: one object per first finding)
             verdict = self._whole_verdicts.get(findings[:1])
