@@ -1782,7 +1782,10 @@ def _leaf(machine: ExploreMachine, choices: dict[Var, Any], outcome: Outcome | N
     # the path all the same.
     for storage, held in by_storage.items():
         for var, cls in held:
-            for high, low in _runs_of(var.mask & ~named.get(storage, 0)):
+            unnamed = var.mask & ~named.get(storage, 0)
+            if not unnamed:  # (most classes: their bits all named above)
+                continue
+            for high, low in _runs_of(unnamed):
                 name = machine.model.bits_name(storage, high, low)
                 fields[name] = frozenset((v >> low) & ((1 << (high - low + 1)) - 1) for v in cls)
                 explored.add(name)
