@@ -2133,7 +2133,8 @@ def _merge(leaves: Sequence[Leaf], fine: bool = True, path_of: Mapping[int, int]
             cubes = list(merged.values())
         for sets, states, members in cubes:
             first = members[0]
-            fields = {n: tuple(sorted(sets[i], key=_sort_key)) for i, n in enumerate(names)}
+            fields = {n: tuple(sets[i]) if len(sets[i]) == 1 else tuple(sorted(sets[i], key=_sort_key))
+                      for i, n in enumerate(names)}
             if fine or len(members) == 1:
                 rows.append(Row(fields, first.outcome, first.decisive, states, first.explored))
                 continue
