@@ -478,7 +478,7 @@ class Module:
         self.program = program
         self.filename = generated.filename
         ns: dict[str, Any] = dict(HELPERS)
-        ns.update({"_W": None, "_rb": None, "_wb": None, "_rt": None, "_LZ": [], "_RL": [], "_MEMO": None, "_MREC": [],
+        ns.update({"_W": None, "_rb": None, "_wb": None, "_rt": None, "_LZ": [], "_RL": [], "_MEMO": None,
                    "_STEPS": DEFAULT_STEP_LIMIT, "_SLIM": DEFAULT_STEP_LIMIT, "_IB": limits.LIMITS.int_bits, "_DEPTH": 0, "_DMAX": DEFAULT_RECURSION_LIMIT})
         ns["_NS"] = ns
         ns["_STORAGE"] = generated.storage
@@ -563,9 +563,10 @@ class Module:
             for pyname, depth in self.generated.replayable.items():
                 ns[pyname] = replaying(self, ns[pyname], pyname, depth)
             self._replaying = True
-        ns["_MEMO"] = memo
-        recording = ns["_MREC"] = []
-        ns["_ANS"] = answers
+        recording: list = []
+        # what a replay uses, looked up at once (see replaying): the memo, this evaluation's
+        # answers, the logs of the calls being recorded, and the World's path
+        ns["_MEMO"] = None if memo is None else (memo, answers, recording, world.path)
 
         def impdef(key: Any, td: TypeDesc, span: Any, what: str | None, args: tuple | None = None) -> Any:
             # the same question has the same answer for the whole evaluation: the World is
@@ -653,7 +654,7 @@ class Module:
             if world is ns["_W"]:
                 return thunk()
             saved = {k: ns.get(k) for k in ("_W", "_rb", "_wb", "_rt", "_imp", "_RL", "_B", "_C", "_SC", "_L", "_R",
-                                          "_MEMO", "_MREC", "_ANS")}
+                                          "_MEMO")}
             self._bind(world)
             try:
                 return thunk()
@@ -1004,9 +1005,10 @@ def replaying(module: Module, fn: Any, pyname: str, depth: int) -> Any:
     plain = _PLAIN.issuperset
 
     def replayed(*args: Any) -> Any:
-        memo = ns["_MEMO"]
-        if memo is None or args and not plain(map(type, args)):
+        bound = ns["_MEMO"]  # (memo, answers, recording, path) of the World bound, or None
+        if bound is None or args and not plain(map(type, args)):
             return fn(*args)
+        memo, answers, recording, world_path = bound
         key = (pyname, args)
         hit = memo.get(key)
         if hit is not None:
@@ -1015,14 +1017,13 @@ def replaying(module: Module, fn: Any, pyname: str, depth: int) -> Any:
             if left >= 0 and ns["_DEPTH"] + depth <= ns["_DMAX"]:
                 ns["_STEPS"] = left
                 if path:
-                    ns["_W"].path.extend(path)
+                    world_path.extend(path)
                 if asks:  # (a question this evaluation answered already is asked again only to log it)
-                    if ns["_MREC"]:
+                    if recording:
                         imp = ns["_imp"]
                         for ask in asks:
                             imp(*ask)
                     else:
-                        answers = ns["_ANS"]
                         for ask in asks:
                             had = answers.get(ask[0])
                             if had is None or had[0] is not ask[1]:
@@ -1030,10 +1031,9 @@ def replaying(module: Module, fn: Any, pyname: str, depth: int) -> Any:
                 return result
             return fn(*args)
         world = ns["_W"]
-        recording = ns["_MREC"]
         log: list = []
         recording.append(log)
-        first, before = len(world.path), ns["_STEPS"]
+        first, before = len(world_path), ns["_STEPS"]
         try:
             result = fn(*args)
         finally:
@@ -1043,7 +1043,7 @@ def replaying(module: Module, fn: Any, pyname: str, depth: int) -> Any:
             asks = {}  # each question once, where first asked: asking it again changes nothing
             for ask in log:
                 asks.setdefault(ask[:2], ask)
-            memo[key] = (result, before - ns["_STEPS"], tuple(world.path[first:]), tuple(asks.values()))
+            memo[key] = (result, before - ns["_STEPS"], tuple(world_path[first:]), tuple(asks.values()))
         return result
 
     replayed.__name__ = fn.__name__
