@@ -341,10 +341,13 @@ class ExploreMachine(Machine):
         part taken."""
         if not self.open_questions:
             raise ProfileError(f"{var.key} is open")
+        # each part's choice set, made once: judged here, and queued (the search's verdicts
+        # on the runs left open are those given here, see _Search._judged)
+        made = {id(part): {**self.choices, var: part} for part in parts}
         if self.verdict is not None:
             kept, first, whole = [], (), []
             for part in parts:
-                verdict = self.verdict({**self.choices, var: part})
+                verdict = self.verdict(made[id(part)])
                 if not verdict.keep and not verdict.refined:
                     self.left_out[verdict.reasons[0]] = self.left_out.get(verdict.reasons[0], 0) + 1
                     first = first or verdict.reasons
@@ -354,7 +357,7 @@ class ExploreMachine(Machine):
             # A part some of whose states break a rule is refined before it runs (by the
             # search, as any run left open): the run goes on only with one that keeps them all
             if kept and kept[0] is not parts[0] and not (fresh and whole[0]):
-                self.pending.extend({**self.choices, var: part} for part in kept)
+                self.pending.extend(made[id(part)] for part in kept)
                 kept = []
             if not kept:
                 raise Cut(first)
@@ -371,7 +374,7 @@ class ExploreMachine(Machine):
                 if m:
                     parts.sort(key=lambda p: all(x & m != pvalue & m for x in p))  # type: ignore[attr-defined]
         for part in parts[1:]:
-            self.pending.append({**self.choices, var: part})
+            self.pending.append(made[id(part)])
         self.choices[var] = parts[0]
         return parts[0]
 
@@ -891,6 +894,22 @@ def _unlink(machine: ExploreMachine) -> None:
     machine.__dict__.clear()
 
 
+class _Over(dict):
+    """A storage mapping (storage register -> bits) holding what differs from ``under``, the
+    mapping it lies over: looking up any other register gives ``under``'s (``get`` and
+    iteration see only its own; :func:`_whole` gives every register)."""
+
+    __slots__ = ("under",)
+
+    def __missing__(self, storage: str) -> int:
+        return self.under[storage]
+
+
+def _whole(storage: dict[str, int]) -> dict[str, int]:
+    """A storage mapping with every register in it (an :class:`_Over` with what lies under it)."""
+    return {**storage.under, **storage} if type(storage) is _Over else storage
+
+
 class _Search:
     """One exploration's inputs, and its search loop (:meth:`run`), the same in this process
     and in a worker. Pickled (for a worker that does not fork), it keeps the inputs and the
@@ -917,7 +936,8 @@ class _Search:
         self.call_memo: dict = {}
         self.judge = _Judge(self.spec, self.call, self.prof, self.vary, self.permitted, self.enums,
                             call_memo=self.call_memo) if self.consistent else None
-        self._verdicts: dict[frozenset, _Verdict] = {}
+        #: the verdicts of the choice sets judged in this step, by identity (see _judged)
+        self._verdicts: dict[int, tuple[dict[Var, Any], _Verdict]] = {}
 
     def __getstate__(self) -> dict[str, Any]:
         from ..lib.limits import LIMITS
@@ -933,7 +953,9 @@ class _Search:
 
     def before(self, choices: Mapping[Var, Any]) -> tuple[dict[str, int], dict[str, int]]:
         """The storage (values, set bits) a run of ``choices`` starts from: the profile's, the
-        fixed state, each state class at its smallest member (as the run applies them)."""
+        fixed state, each state class at its smallest member (as the run applies them). Each
+        holds what the classes change (:class:`_Over`) over the start, shared by every
+        choice set: a choice set is judged from a few of its storage registers."""
         if self._start is None:
             start = ExploreMachine(self.spec.model, self.prof, {}, constants=self.spec.constants, open_questions=False,
                                    open_state=self.open_state)
@@ -941,7 +963,8 @@ class _Search:
                 start.apply_state(self.fixed)
             self._start = start.storage()
             _unlink(start)
-        values, known = dict(self._start[0]), dict(self._start[1])
+        values, known = _Over(), _Over()
+        values.under, known.under = self._start
         for var, cls in choices.items():
             if var.kind == "state":
                 key, mask = var.key, var.mask
@@ -956,11 +979,13 @@ class _Search:
     def _judged(self, choices: dict[Var, Any]) -> _Verdict:
         """The judge's verdict on the states of ``choices``, a function of them: each choice
         set is judged once, though a run's fork judges the parts it queues and the search
-        judges them again before it runs them."""
-        key = frozenset(choices.items())
-        verdict = self._verdicts.get(key)
-        if verdict is None:
-            verdict = self._verdicts[key] = self.judge.judge(choices, self.before(choices))
+        judges them again before it runs them (the same dicts, in the same step: remembered
+        by identity for the step, each with its dict, so no other takes its id)."""
+        hit = self._verdicts.get(id(choices))
+        if hit is not None:
+            return hit[1]
+        verdict = self.judge.judge(choices, self.before(choices))
+        self._verdicts[id(choices)] = (choices, verdict)
         return verdict
 
     def permitted(self, which: str) -> list[str]:
@@ -1004,6 +1029,7 @@ class _Search:
         entry back on the stack)."""
         choices, judged = stack[-1]
         spec, judge = self.spec, self.judge
+        self._verdicts.clear()  # (the runs this step leaves open are judged here, see _judged)
         machine = ExploreMachine(spec.model, self.prof, choices, constants=spec.constants, trace=self.coverage,
                                  observe=spec.entry,
                                  vary=self.vary, permitted=self.permitted, enums=self.enums,
@@ -1585,6 +1611,8 @@ class _Judge:
         #: read: per open answer set, nodes ``(storage, mask, children)`` keyed by what the
         #: state holds in those bits, ending in ``(rule ids broken, (storage, mask) read)``.
         self._verdicts: dict[Any, Any] = {}
+        #: the verdicts on states the rules do not tell apart, by their first finding
+        self._whole_verdicts: dict[tuple[str, ...], _Verdict] = {}
 
     def _probe(self, choices: Mapping[Var, Any], values: dict[str, int], known: dict[str, int]) -> ExploreMachine:
         probe = ExploreMachine(self.spec.model, self.profile, choices, constants=self.spec.constants,
@@ -1597,7 +1625,7 @@ class _Judge:
                   assign: dict[str, int], answers: frozenset) -> tuple[tuple[str, ...], tuple[tuple[str, int], ...]]:
         """The ids of the rules the state ``base`` (values, set bits) with the storage values
         ``assign`` breaks, in rule order, and the storage bits the rules read, in the order
-        first read. ``answers``: the open answers of ``choices`` (see :meth:`_answers`).
+        first read. ``answers``: the open answers of ``choices`` (see :meth:`_classes_and_answers`).
 
         The rules' evaluation is a function of the bits it reads (whether set, and their
         values) and of the run's open answers, nothing else: the same bits on another state
@@ -1613,7 +1641,7 @@ class _Judge:
             node = children.get((held, (values[storage] if value is None else value) & held))
         if node is not None:
             return node
-        values = {**values, **assign}
+        values, known = {**_whole(values), **assign}, _whole(known)
         reads: list[Read] = []
         probe = self._probe(choices, values, known)
         ids = broken_ids(self.spec, probe, self.call, reads)
@@ -1642,15 +1670,23 @@ class _Judge:
         holder[key] = verdict
 
     @staticmethod
-    def _answers(choices: Mapping[Var, Any]) -> frozenset:
-        """The open answers of ``choices`` (all but the state classes): the root of the tree
-        of verdicts (see :meth:`_rules_on`)."""
-        return frozenset(item for item in choices.items() if item[0].kind != "state")
+    def _classes_and_answers(choices: Mapping[Var, Any]) -> tuple[list[Var], frozenset]:
+        """The state variables of ``choices`` whose class has several members, and the open
+        answers (all but the state classes): the root of the tree of verdicts (see
+        :meth:`_rules_on`). One pass: a fork judges each part it makes."""
+        classes: list[Var] = []
+        answers: list[tuple[Var, Any]] = []
+        for item in choices.items():
+            if item[0].kind != "state":
+                answers.append(item)
+            elif len(item[1]) > 1:
+                classes.append(item[0])
+        return classes, frozenset(answers)
 
     def _evaluate(self, choices: Mapping[Var, Any], base: tuple[dict[str, int], dict[str, int]],
                   assign: Mapping[Var, int], classes: Sequence[Var], answers: frozenset) -> tuple[tuple[str, ...], list[Var]]:
         """The ids of the rules broken on the state ``assign`` gives the classes, and the
-        classes the rules read (``answers``: :meth:`_answers` of ``choices``)."""
+        classes the rules read (``answers``: :meth:`_classes_and_answers` of ``choices``)."""
         values = base[0]
         changed: dict[str, int] = {}
         for var, value in assign.items():
@@ -1658,10 +1694,11 @@ class _Judge:
             changed[var.key] = (was & ~var.mask) | (value & var.mask)
         ids, bits = self._rules_on(choices, base, changed, answers)
         touched: list[Var] = []
-        for storage, mask in bits:
-            for var in classes:
-                if var.key == storage and var.mask & mask and var not in touched:
-                    touched.append(var)
+        if classes:  # (most choice sets have none: every class a single value)
+            for storage, mask in bits:
+                for var in classes:
+                    if var.key == storage and var.mask & mask and var not in touched:
+                        touched.append(var)
         return ids, touched
 
     def completed(self, machine: ExploreMachine) -> _Verdict:
@@ -1671,12 +1708,14 @@ class _Judge:
     def judge(self, choices: Mapping[Var, Any], base: tuple[dict[str, int], dict[str, int]]) -> _Verdict:
         """The verdict on the states of ``choices``, ``base`` holding their storage (values,
         set bits) before the text wrote it, each class at its smallest member."""
-        classes = [v for v, cls in choices.items() if v.kind == "state" and len(cls) > 1]
+        classes, answers = self._classes_and_answers(choices)
         own = {v: min(choices[v]) for v in classes}
-        answers = self._answers(choices)
         findings, touched = self._evaluate(choices, base, own, classes, answers)
-        if not touched:
-            return _Verdict(not findings, (), findings[:1])
+        if not touched:  # (the verdict of most choice sets: one object per first finding)
+            verdict = self._whole_verdicts.get(findings[:1])
+            if verdict is None:
+                verdict = self._whole_verdicts[findings[:1]] = _Verdict(not findings, (), findings[:1])
+            return verdict
         results: dict[tuple[int, ...], tuple[str, ...]] = {}
         while True:
             size = 1
@@ -1769,7 +1808,10 @@ def _leaf(machine: ExploreMachine, choices: dict[Var, Any], outcome: Outcome | N
     # the path all the same.
     for storage, held in by_storage.items():
         for var, cls in held:
-            for high, low in _runs_of(var.mask & ~named.get(storage, 0)):
+            unnamed = var.mask & ~named.get(storage, 0)
+            if not unnamed:  # (most classes: their bits all named above)
+                continue
+            for high, low in _runs_of(unnamed):
                 name = machine.model.bits_name(storage, high, low)
                 fields[name] = frozenset((v >> low) & ((1 << (high - low + 1)) - 1) for v in cls)
                 explored.add(name)
@@ -2117,7 +2159,8 @@ def _merge(leaves: Sequence[Leaf], fine: bool = True, path_of: Mapping[int, int]
             cubes = list(merged.values())
         for sets, states, members in cubes:
             first = members[0]
-            fields = {n: tuple(sorted(sets[i], key=_sort_key)) for i, n in enumerate(names)}
+            fields = {n: tuple(sets[i]) if len(sets[i]) == 1 else tuple(sorted(sets[i], key=_sort_key))
+                      for i, n in enumerate(names)}
             if fine or len(members) == 1:
                 rows.append(Row(fields, first.outcome, first.decisive, states, first.explored))
                 continue

@@ -39,7 +39,7 @@ from ..lib.world import TypeDesc, World, checked_answer, zero_value
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # annotations only (a warm run does not import typing)
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
     from typing import Any
 
 DEFAULT_STEP_LIMIT = 10_000_000
@@ -48,6 +48,9 @@ DEFAULT_RECURSION_LIMIT = 400
 #: Python's recursion limit while generated code runs (and while Python compiles it: its
 #: compiler recurses once per nesting level of an expression).
 PY_RECURSION = 30_000
+
+#: (Module.first_live_call_site) a frame's line not asked about yet
+_UNSEEN = object()
 
 
 # ======================================================================================
@@ -457,6 +460,11 @@ class _Rt:
         """The spans of the ASL calls the running evaluation is inside, innermost first."""
         return self.module.live_call_sites()
 
+    def first_call_site(self, test: Callable[[Span, Any], bool], arg: Any) -> Span | None:
+        """The first of :meth:`call_sites` for which ``test(span, arg)`` holds (see
+        :meth:`Module.first_live_call_site`), or None."""
+        return self.module.first_live_call_site(test, arg)
+
 
 class Module:
     """A :class:`Generated` executed: its functions, ready to run
@@ -470,7 +478,7 @@ class Module:
         self.program = program
         self.filename = generated.filename
         ns: dict[str, Any] = dict(HELPERS)
-        ns.update({"_W": None, "_rb": None, "_wb": None, "_rt": None, "_LZ": [], "_RL": [], "_MEMO": None, "_MREC": [],
+        ns.update({"_W": None, "_rb": None, "_wb": None, "_rt": None, "_LZ": [], "_RL": [], "_MEMO": None,
                    "_STEPS": DEFAULT_STEP_LIMIT, "_SLIM": DEFAULT_STEP_LIMIT, "_IB": limits.LIMITS.int_bits, "_DEPTH": 0, "_DMAX": DEFAULT_RECURSION_LIMIT})
         ns["_NS"] = ns
         ns["_STORAGE"] = generated.storage
@@ -488,6 +496,9 @@ class Module:
         #: (file, function, instruction) of a frame running generated code -> the spans of
         #: the calls on its line (see live_call_sites)
         self._sites_at: dict[tuple[str, str, int], tuple] = {}
+        #: the same, a test and its argument -> the first of those spans it holds for
+        #: (first_live_call_site)
+        self._first_at: dict[tuple, Span | None] = {}
         self._observed: frozenset[str] = frozenset()
         self._replaying = False
 
@@ -552,9 +563,10 @@ class Module:
             for pyname, depth in self.generated.replayable.items():
                 ns[pyname] = replaying(self, ns[pyname], pyname, depth)
             self._replaying = True
-        ns["_MEMO"] = memo
-        recording = ns["_MREC"] = []
-        ns["_ANS"] = answers
+        recording: list = []
+        # what a replay uses, looked up at once (see replaying): the memo, this evaluation's
+        # answers, the logs of the calls being recorded, and the World's path
+        ns["_MEMO"] = None if memo is None else (memo, answers, recording, world.path)
 
         def impdef(key: Any, td: TypeDesc, span: Any, what: str | None, args: tuple | None = None) -> Any:
             # the same question has the same answer for the whole evaluation: the World is
@@ -642,7 +654,7 @@ class Module:
             if world is ns["_W"]:
                 return thunk()
             saved = {k: ns.get(k) for k in ("_W", "_rb", "_wb", "_rt", "_imp", "_RL", "_B", "_C", "_SC", "_L", "_R",
-                                          "_MEMO", "_MREC", "_ANS")}
+                                          "_MEMO")}
             self._bind(world)
             try:
                 return thunk()
@@ -791,20 +803,43 @@ class Module:
         first: in each such frame, the spans of the calls on the line it is running. Lazy:
         a caller that stops at the first it wants walks no further."""
         names = self.generated.asl_names
-        at = self._sites_at
+        frame = sys._getframe(1)
+        while frame is not None:
+            if frame.f_code.co_name in names:
+                yield from self._line_sites(frame)
+            frame = frame.f_back
+
+    def first_live_call_site(self, test: Callable[[Span, Any], bool], arg: Any) -> Span | None:
+        """The first of :meth:`live_call_sites` for which ``test(span, arg)`` holds, or None.
+        ``test`` depends on its arguments alone: what a frame's line gives is remembered per
+        instruction, test and ``arg`` (a primitive may ask on every call, from the same few
+        places)."""
+        names = self.generated.asl_names
+        at = self._first_at
         frame = sys._getframe(1)
         while frame is not None:
             code = frame.f_code
             if code.co_name in names:
-                # by the instruction the frame is at (cheap), not its line (worked out from
-                # the instruction each time): the spans of the calls on that line
-                key = (code.co_filename, code.co_name, frame.f_lasti)
-                spans = at.get(key)
-                if spans is None:
-                    spans = at[key] = tuple(span for _callee, span in self.generated.call_sites.get(
-                        (code.co_filename, frame.f_lineno), ())) if self._mine(code) else ()
-                yield from spans
+                where = (code.co_filename, code.co_name, frame.f_lasti, test, arg)
+                found = at.get(where, _UNSEEN)
+                if found is _UNSEEN:
+                    found = at[where] = next((span for span in self._line_sites(frame) if test(span, arg)), None)
+                if found is not None:
+                    return found
             frame = frame.f_back
+        return None
+
+    def _line_sites(self, frame: Any) -> tuple[Span, ...]:
+        """The spans of the calls on the line a frame running a generated ASL function is at."""
+        # by the instruction the frame is at (cheap), not its line (worked out from the
+        # instruction each time)
+        code = frame.f_code
+        key = (code.co_filename, code.co_name, frame.f_lasti)
+        spans = self._sites_at.get(key)
+        if spans is None:
+            spans = self._sites_at[key] = tuple(span for _callee, span in self.generated.call_sites.get(
+                (code.co_filename, frame.f_lineno), ())) if self._mine(code) else ()
+        return spans
 
     def _frames(self, tb: Any) -> list[tuple[str, tuple[str, int]]]:
         """``(ASL function, (file, line) of the generated code)`` of each generated ASL
@@ -970,9 +1005,10 @@ def replaying(module: Module, fn: Any, pyname: str, depth: int) -> Any:
     plain = _PLAIN.issuperset
 
     def replayed(*args: Any) -> Any:
-        memo = ns["_MEMO"]
-        if memo is None or args and not plain(map(type, args)):
+        bound = ns["_MEMO"]  # (memo, answers, recording, path) of the World bound, or None
+        if bound is None or args and not plain(map(type, args)):
             return fn(*args)
+        memo, answers, recording, world_path = bound
         key = (pyname, args)
         hit = memo.get(key)
         if hit is not None:
@@ -981,14 +1017,13 @@ def replaying(module: Module, fn: Any, pyname: str, depth: int) -> Any:
             if left >= 0 and ns["_DEPTH"] + depth <= ns["_DMAX"]:
                 ns["_STEPS"] = left
                 if path:
-                    ns["_W"].path.extend(path)
+                    world_path.extend(path)
                 if asks:  # (a question this evaluation answered already is asked again only to log it)
-                    if ns["_MREC"]:
+                    if recording:
                         imp = ns["_imp"]
                         for ask in asks:
                             imp(*ask)
                     else:
-                        answers = ns["_ANS"]
                         for ask in asks:
                             had = answers.get(ask[0])
                             if had is None or had[0] is not ask[1]:
@@ -996,10 +1031,9 @@ def replaying(module: Module, fn: Any, pyname: str, depth: int) -> Any:
                 return result
             return fn(*args)
         world = ns["_W"]
-        recording = ns["_MREC"]
         log: list = []
         recording.append(log)
-        first, before = len(world.path), ns["_STEPS"]
+        first, before = len(world_path), ns["_STEPS"]
         try:
             result = fn(*args)
         finally:
@@ -1009,7 +1043,7 @@ def replaying(module: Module, fn: Any, pyname: str, depth: int) -> Any:
             asks = {}  # each question once, where first asked: asking it again changes nothing
             for ask in log:
                 asks.setdefault(ask[:2], ask)
-            memo[key] = (result, before - ns["_STEPS"], tuple(world.path[first:]), tuple(asks.values()))
+            memo[key] = (result, before - ns["_STEPS"], tuple(world_path[first:]), tuple(asks.values()))
         return result
 
     replayed.__name__ = fn.__name__

@@ -47,7 +47,6 @@ exploration branches).
 from __future__ import annotations
 
 import functools
-import itertools
 
 from .limits import LIMITS, check_int, check_width
 from .values import Bits, LazyBits, bits, bits_text, maximum, minimum
@@ -183,6 +182,15 @@ class PrimContext:
         of this primitive first), as an iterator."""
         sites = getattr(self._rt, "call_sites", None)
         return sites() if sites is not None else iter(())
+
+    def first_call_site(self, test: Any, arg: Any) -> Any:
+        """The first of :meth:`call_sites` for which ``test(span, arg)`` holds, or None.
+        ``test`` depends on its arguments alone (``arg`` hashable): a run time may remember
+        the answer per place in the code it runs."""
+        first = getattr(self._rt, "first_call_site", None)
+        if first is not None:
+            return first(test, arg)
+        return next((span for span in self.call_sites() if test(span, arg)), None)
 
     def error(self, message: str) -> Exception:
         """A run-time error at the call site (the caller raises it)."""
@@ -435,8 +443,8 @@ def _constrain_unpredictable(ctx, which):
     Unpredictable_ZEROUPPER)`` in the caller, not the line inside ConstrainUnpredictableBool
     that passes its parameter on), else at this call."""
     name = str(which)
-    site = next((s for s in itertools.chain((ctx.span,), ctx.call_sites()) if _names(s, name)), ctx.span)
-    return ctx.world.constrain_unpredictable(which, site)
+    site = ctx.span if _names(ctx.span, name) else ctx.first_call_site(_names, name)
+    return ctx.world.constrain_unpredictable(which, ctx.span if site is None else site)
 
 
 @functools.lru_cache(maxsize=4096)

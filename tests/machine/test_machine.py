@@ -459,7 +459,8 @@ def test_unset_read_of_several_fields_says_were(machine):
 def test_an_unpredictable_case_is_sited_at_the_call_naming_it():
     """ConstrainUnpredictable is asked inside a helper (ConstrainUnpredictableBool passes its
     parameter on): the choice is sited at the innermost call whose line names the case, the
-    helper's caller, whichever of several callers it is."""
+    helper's caller, whichever of several callers it is (asked again, from a place asked
+    before: the same site)."""
     from asl_interp.backend.program import compile_program
     from asl_interp.lib.world import MemoryWorld
     from asl_interp.syntax.parser import parse
@@ -482,7 +483,8 @@ def test_an_unpredictable_case_is_sited_at_the_call_naming_it():
             self.asked.append((which, span.line))
             return "Constraint_TRUE"
 
-    for name, want in (("A", [("Unpredictable_X", 11)]), ("B", [("Unpredictable_Y", 14), ("Unpredictable_X", 14)])):
+    for name, want in (("A", [("Unpredictable_X", 11)]), ("B", [("Unpredictable_Y", 14), ("Unpredictable_X", 14)]),
+                       ("A", [("Unpredictable_X", 11)])):
         world = Choosing()
         assert program.call(name, [], world) is True
         assert world.asked == want
