@@ -721,11 +721,12 @@ def _run(args: argparse.Namespace, known: dict[str, Any]) -> int:
         _wrote_html(args.html, run_page(spec, outcome, call=args.call, profile=prepared.profile, state=args.state,
                                         sets=args.sets, log=prepared.machine.final_reads()))
     if args.json:
-        data = run_json(spec, outcome, call=args.call, profile=prepared.profile, trace=args.trace)
+        data = run_json(spec, outcome, call=args.call, profile=prepared.profile, trace=args.trace,
+                        stop_at_entry=args.stop_at_entry)
         write_json(data)
     else:
         write(render_run(spec, outcome, call=args.call, profile=prepared.profile, trace=args.trace,
-                         log=prepared.machine.final_reads()))
+                         log=prepared.machine.final_reads(), stop_at_entry=args.stop_at_entry))
     return 0
 
 

@@ -699,19 +699,21 @@ def _same_line(a: Span | None, b: Span | None) -> bool:
 
 
 def render_run(spec: Any, out: Outcome, *, call: str, profile: Profile, trace: bool = False,
-               log: Sequence[Read] | None = None) -> str:
+               log: Sequence[Read] | None = None, stop_at_entry: bool = False) -> str:
     """The human report of one run: the outcome line, the exception's details, the decisive
     path, the fields read, the UNKNOWN values used, and with ``trace`` every executed line.
 
     The decisive path lists each branch whose condition read machine state (where, the spec
     line, the condition and its value, the fields it read) and, when the machine's full read
     ``log`` is given, the lines that read state outside a condition, in evaluation order.
-    With ``trace`` it lists every decided branch instead."""
+    With ``trace`` it lists every decided branch instead. ``stop_at_entry``: the run ended at
+    the exception-entry call (said beside the call)."""
     model: MachineModel = spec.model
     lines = [outcome_line(out)]
     if out.kind == "exception":
         lines.extend(_exception_details(out))
-    lines.append(f"  ({call.strip()}; spec {spec.name}, profile {profile.name})")
+    upto = ", up to the exception-entry call" if stop_at_entry else ""
+    lines.append(f"  ({call.strip()}; spec {spec.name}, profile {profile.name}{upto})")
     for warning in out.warnings:
         lines.extend(textwrap.wrap(f"warning: inconsistent state: {warning}", _COLUMNS, subsequent_indent="  ",
                                    break_on_hyphens=False))
@@ -786,10 +788,11 @@ def render_run(spec: Any, out: Outcome, *, call: str, profile: Profile, trace: b
     return "\n".join(lines)
 
 
-def run_json(spec: Any, out: Outcome, *, call: str, profile: Profile, trace: bool = False) -> dict[str, Any]:
+def run_json(spec: Any, out: Outcome, *, call: str, profile: Profile, trace: bool = False,
+             stop_at_entry: bool = False) -> dict[str, Any]:
     """The ``--json`` object: :meth:`Outcome.to_json` (``outcome``, ``reads``, ``path``,
     ``unknowns``) with spec file names relative to the spec folder, plus ``call``, ``spec``,
-    ``profile``; in ``outcome`` also ``il``, ``iss``, ``boundary``, ``summary`` (the outcome
+    ``profile``, ``stop_at_entry`` (the run ended at the exception-entry call); in ``outcome`` also ``il``, ``iss``, ``boundary``, ``summary`` (the outcome
     line) and ``value`` (what a function returned, as ASL writes it, else null); each read's
     ``storage`` (or null); each path step's ``decisive``; and ``lines`` (``{file, line,
     text}``) when ``trace``."""
@@ -808,7 +811,7 @@ def run_json(spec: Any, out: Outcome, *, call: str, profile: Profile, trace: boo
     for item, r in zip(data["reads"], out.reads):
         note = _storage_note(spec.model, r)
         item["storage"] = note[len(" (storage "):-1] if note else None
-    result = {"call": call, "spec": spec.name, "profile": profile.name, **data}
+    result = {"call": call, "spec": spec.name, "profile": profile.name, "stop_at_entry": stop_at_entry, **data}
     if trace:
         result["lines"] = [{"file": _rel(spec, s.file), "line": s.line, "text": line_text(s)} for s in out.lines]
     return result

@@ -748,9 +748,15 @@ def test_stop_at_entry_runs_to_the_entry_call_and_its_hint_keeps_the_option(caps
     state = str(REPO / "examples" / "aarch32-guest-vfp.toml")
     rc, out, _ = run(capsys, "--state", state, "CheckVFPEnabled(TRUE)", "--stop-at-entry")
     assert rc == 0 and out.startswith("UNDEFINED → Undefined Instruction exception in AArch32 Undefined mode at EL1\n"
-                                      "  entered by AArch32.EnterMode\n")
+                                      "  entered by AArch32.EnterMode\n"
+                                      "  (CheckVFPEnabled(TRUE); spec armv8.6, profile default, up to the "
+                                      "exception-entry call)\n")
+    rc, out, _ = run(capsys, "--state", state, "CheckVFPEnabled(TRUE)", "--stop-at-entry", "--json")
+    assert rc == 0 and json.loads(out)["stop_at_entry"] is True and json.loads(out)["outcome"]["vector_offset"] is None
     rc, out, _ = run(capsys, "--state", state, "CheckVFPEnabled(TRUE)")
-    assert "vector offset 0x4, entered by AArch32.EnterMode" in out
+    assert "vector offset 0x4, entered by AArch32.EnterMode" in out and "up to the exception-entry" not in out
+    rc, out, _ = run(capsys, "--state", state, "CheckVFPEnabled(TRUE)", "--json")
+    assert json.loads(out)["stop_at_entry"] is False
     rc, _out, err = run(capsys, "CheckVFPEnabled(TRUE)", "--set", "PSTATE.EL=EL1", "--stop-at-entry")
     assert rc == 1 and ("outcome: asl-interp explore 'CheckVFPEnabled(TRUE)' --set PSTATE.EL=EL1 --stop-at-entry"
                         in err)
