@@ -954,13 +954,15 @@ class _Leaves(list):
             yield self[i]
 
 
-def cached_size(spec: Any, call: str, profile: str | Path | Profile = "default") -> int | None:
-    """The size in bytes of the on-disk cache's decider for ``call`` on ``profile`` (which
-    :func:`build_decider` would read rather than explore; taking it costs about a second per
+def cached_size(spec: Any, call: str, profile: str | Path | Profile = "default", stop_at_entry: bool = False
+                ) -> int | None:
+    """The size in bytes of the on-disk cache's decider for ``call`` on ``profile`` (with
+    ``stop_at_entry``, the one whose paths end at the exception-entry call), which
+    :func:`build_decider` would read rather than explore (taking it costs about a second per
     ten megabytes), or None when the cache holds none."""
     from .. import cache
 
-    return cache.entry_size(_cache_key(spec, call, spec.profile(profile)))
+    return cache.entry_size(_cache_key(spec, call, spec.profile(profile), stop_at_entry))
 
 
 def paths_limit(max_paths: Any) -> int:

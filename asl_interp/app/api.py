@@ -82,6 +82,8 @@ class _Held:
     asked: bool = False
     #: seconds of runs after which run() takes the decider (None: not worked out yet)
     after: float | None = None
+    #: the runs (and the decider) end at the exception-entry call
+    stop_at_entry: bool = False
 
 
 _SPEC_KEYS = {"name", "description", "entry_points", "boundary", "entry", "undefined"}
@@ -160,9 +162,9 @@ class Spec:
         profile given by name is looked up (and its files checked) on each call; give the
         :class:`Profile` object (:meth:`profile`) in a hot loop. ``stop_at_entry``: end at the
         call of the exception-entry routine (the outcome of what the check decides, without
-        what entry writes), running the text (``decider(..., stop_at_entry=True).run`` is
-        its fast form)."""
-        held = (self._held_decider(call, profile) if use_decider and not trace and not stop_at_entry
+        what entry writes); its decider is the one :meth:`decider` builds with
+        ``stop_at_entry=True``, taken the same way."""
+        held = (self._held_decider(call, profile, stop_at_entry) if use_decider and not trace
                 and isinstance(call, str) else None)
         if held is None:
             machine = self.machine(profile, state, unset=unset, trace=trace, stop_at_entry=stop_at_entry)
@@ -170,7 +172,7 @@ class Spec:
         if held.decider is not None:
             return held.decider.run(state, unset=unset)
         start = perf_counter()
-        outcome = self.run_on(self.machine(held.profile, state, unset=unset), call)
+        outcome = self.run_on(self.machine(held.profile, state, unset=unset, stop_at_entry=stop_at_entry), call)
         held.spent += perf_counter() - start
         if held.spent >= DECIDER_CACHED_AFTER_SECONDS and not held.asked:
             self._take_decider(call, held)
@@ -182,27 +184,29 @@ class Spec:
         from ..analysis.decider import cached_size
 
         if held.after is None:  # (worked out once: looking in the cache hashes the spec's files)
-            size = cached_size(self, call, held.profile)
+            size = cached_size(self, call, held.profile, held.stop_at_entry)
             held.after = DECIDER_AFTER_SECONDS if size is None else max(DECIDER_CACHED_AFTER_SECONDS,
                                                                          size / DECIDER_LOAD_BYTES_PER_SECOND)
         if held.spent >= held.after:
             held.asked = True  # asked once: built, or not to be built
             with suppress(ASLError):  # the text goes on answering
-                held.decider = self.decider(call, held.profile)
+                held.decider = self.decider(call, held.profile, stop_at_entry=held.stop_at_entry)
 
-    def _held_decider(self, call: str, profile: str | Path | Profile) -> _Held | None:
-        """What :meth:`run` knows of the decider for ``call`` on ``profile`` (None: a profile
-        that does not load, which :meth:`machine` reports)."""
+    def _held_decider(self, call: str, profile: str | Path | Profile, stop_at_entry: bool = False) -> _Held | None:
+        """What :meth:`run` knows of the decider for ``call`` on ``profile``, its runs ending
+        at the exception-entry call with ``stop_at_entry`` (None: a profile that does not
+        load, which :meth:`machine` reports)."""
         try:
             prof = self.profile(profile)
         except ProfileError:
             return None
-        got = self._held.get((call, id(prof)))
+        got = self._held.get((call, id(prof), stop_at_entry))
         if got is None or got.profile is not prof:  # (the profile object is kept, so its id stays its own)
             if len(self._held) > 1000:
                 self._held.clear()
-            key = _decider_key(call, prof)
-            got = self._held[(call, id(prof))] = _Held(prof, self._deciders.get(key), key)
+            key = _decider_key(call, prof, stop_at_entry)
+            got = self._held[(call, id(prof), stop_at_entry)] = _Held(prof, self._deciders.get(key), key,
+                                                                      stop_at_entry=stop_at_entry)
         return got
 
     def run_on(self, machine: Machine, call: str) -> Outcome:

@@ -90,6 +90,22 @@ def test_past_the_threshold_run_takes_the_decider_and_answers_alike(builds, monk
     assert held.run(STATES[0]).to_json() == want[0]
 
 
+def test_stopping_at_entry_takes_the_decider_built_so(builds, monkeypatch):
+    """``stop_at_entry=True``: past the threshold, run takes the decider whose paths end at
+    the exception-entry call (``Spec.decider(..., stop_at_entry=True)``), a decider of its
+    own beside the whole run's, and answers as the text stopping there does."""
+    _at_once(monkeypatch)
+    spec = build_spec("armv8.6")
+    want = _texts(spec, STATES, stop_at_entry=True)
+    got = [spec.run(CALL, state=s, stop_at_entry=True).to_json() for s in STATES]
+    assert got == want and builds == [(CALL, "default")]
+    assert all(w["outcome"]["vector_offset"] is None for w in want)
+    held = spec.decider(CALL, stop_at_entry=True)
+    assert held.stop_at_entry and builds == [(CALL, "default")]  # the one run took
+    whole = spec.run(CALL, state=STATES[0]).to_json()  # the whole run's decider: another
+    assert builds == [(CALL, "default")] * 2 and whole != want[0] and whole["outcome"]["vector_offset"] is not None
+
+
 def test_a_decider_taken_answers_unset_bits_as_the_text_does(builds, monkeypatch):
     _at_once(monkeypatch)
     spec = build_spec("armv8.6")
