@@ -71,7 +71,7 @@ import attrs
 
 from ..errors import ASLError, Span, UsageError, did_you_mean, plural
 from ..lib.values import Bits, spread_bits
-from ..machine.outcome import Outcome, PathStep, json_value, outcome_line
+from ..machine.outcome import UP_TO_ENTRY, Outcome, PathStep, json_value, outcome_line
 from ..machine.profile import Profile
 from ..machine.state import bits_wide, resolve_state
 from ..syntax.source import exists, is_dir, is_file
@@ -965,7 +965,7 @@ def render_crosscheck(result: CrossCheckResult) -> str:
     lines, the model's answer."""
     table = result.table
     head = (f"{table.call} on profile {table.profile}" + (" with " + where_text(table.fixed) if table.fixed else "")
-            + (", up to the exception-entry call" if table.stop_at_entry else ""))
+            + (f", {UP_TO_ENTRY}" if table.stop_at_entry else ""))
     if table.left_out:
         head += "\n" + left_out_text(table.left_out)
     for hint in result.hints:

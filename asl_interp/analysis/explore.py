@@ -83,7 +83,7 @@ from ..lib.collector import collector_off
 from ..lib.values import bit_runs, bits_text, mask_bits, spread_bits
 from ..lib.world import InstructionEnded, Read, TypeDesc
 from ..machine.machine import Machine
-from ..machine.outcome import Outcome, PathStep, compared_outcome, equal_steps, json_value, outcome_line
+from ..machine.outcome import UP_TO_ENTRY, Outcome, PathStep, compared_outcome, equal_steps, json_value, outcome_line
 from ..machine.profile import Profile
 from ..machine.state import flatten_state, locate_key, resolve_state
 from ..syntax import ast
@@ -2327,7 +2327,7 @@ def check_independent(spec: Any, call: str, field: str, *, profile: str | Path |
                     coverage=coverage, consistent=consistent, fine=fine, progress=progress, jobs=jobs,
                     stop_at_entry=stop_at_entry)
     desc = (f"{call} is independent of {norm}" + (f" where {where_text(where)}" if where else "")
-            + (" up to the exception-entry call" if stop_at_entry else ""))
+            + (f" {UP_TO_ENTRY}" if stop_at_entry else ""))
     states = sum(leaf_states(leaf) for leaf in table.leaves)
     # (--all-states: the fewest fields only, as before consistency was the default)
     rank = {id(leaf): ordinary(leaf) if consistent else (len(leaf.fields),) for leaf in table.leaves}
@@ -2634,7 +2634,7 @@ def render_table(table: DecisionTable) -> str:
     """The human form: rows grouped by outcome, then the infeasible paths (and coverage)."""
     out = [f"{table.call} on profile {table.profile}"
            + (f" with {where_text(table.fixed)}" if table.fixed else "")
-           + (", up to the exception-entry call" if table.stop_at_entry else "")
+           + (f", {UP_TO_ENTRY}" if table.stop_at_entry else "")
            + f": {table_counts(table)}"]
     if table.left_out:
         out.append(left_out_text(table.left_out))

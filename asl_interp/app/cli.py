@@ -783,7 +783,9 @@ def _cmd_compile(args: argparse.Namespace) -> int:
     parse_call(spec, args.call)  # a bad CALL as run shows it: <call>:1:N and a caret
     checked_profile(spec, args.profile)
     decider = _decider(spec, args)
-    upto = ", each path up to the exception-entry call" if decider.stop_at_entry else ""
+    from ..machine.outcome import UP_TO_ENTRY
+
+    upto = f", each path {UP_TO_ENTRY}" if decider.stop_at_entry else ""
     write(f"# {decider.call} on profile {decider.profile} ({spec.name}){upto}, compiled by asl-interp from the "
           f"spec's own text: {plural(decider.leaves, 'leaf', 'leaves')}.\n"
           f"# decide(st) takes whole-register values by storage register: "

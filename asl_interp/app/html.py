@@ -51,7 +51,7 @@ from ..analysis.explore import (
 )
 from ..errors import Span, UsageError, display_path, line_text, plural, source_lines
 from ..lib.world import Read
-from ..machine.outcome import Outcome, PathStep, outcome_line
+from ..machine.outcome import UP_TO_ENTRY, Outcome, PathStep, outcome_line
 from ..machine.outcome import show_value as show_asl
 from ..machine.profile import Profile
 from ..syntax import ast
@@ -576,7 +576,7 @@ def _exploration_page(spec: Any, src: _Source, table: DecisionTable, *, state: s
 
     summary = table_counts(table)
     if table.stop_at_entry:
-        summary += ", each path up to the exception-entry call"
+        summary += f", each path {UP_TO_ENTRY}"
     if table.left_out:
         summary += "; " + left_out_text(table.left_out)
     exploration = {

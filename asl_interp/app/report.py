@@ -36,7 +36,7 @@ from ..lib.values import bit_runs, bits_text
 from ..lib.world import Read
 from ..machine.machine import Machine
 from ..machine.model import MachineModel
-from ..machine.outcome import Outcome, PathStep, outcome_line, show_value
+from ..machine.outcome import UP_TO_ENTRY, Outcome, PathStep, outcome_line, show_value
 from ..machine.profile import DEFAULT_VERSION, Profile
 from ..machine.state import (
     STATE_KEY,
@@ -712,7 +712,7 @@ def render_run(spec: Any, out: Outcome, *, call: str, profile: Profile, trace: b
     lines = [outcome_line(out)]
     if out.kind == "exception":
         lines.extend(_exception_details(out))
-    upto = ", up to the exception-entry call" if stop_at_entry else ""
+    upto = f", {UP_TO_ENTRY}" if stop_at_entry else ""
     lines.append(f"  ({call.strip()}; spec {spec.name}, profile {profile.name}{upto})")
     for warning in out.warnings:
         lines.extend(textwrap.wrap(f"warning: inconsistent state: {warning}", _COLUMNS, subsequent_indent="  ",

@@ -324,6 +324,11 @@ def _exception_words(name: str | None) -> str | None:
     return f"{name} exception"
 
 
+#: What every report says of a run that ended at the call of the exception-entry routine
+#: (``stop_at_entry``: ``--stop-at-entry``).
+UP_TO_ENTRY = "up to the exception-entry call"
+
+
 def outcome_line(out: Outcome) -> str:
     """The outcome in one line, e.g. ``permitted: returned normally`` (a procedure),
     ``returned TRUE`` (a function),
