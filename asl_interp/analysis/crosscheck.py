@@ -771,8 +771,8 @@ def _check_leaves(spec: Any, table: DecisionTable, prof: Profile, base: dict[str
         pinned, classes = _leaf_bits(leaf)
         for bits, answer, read, hinted in _ask_all(runner, _merge_bits(base, pinned), classes, facts):
             checked += 1
-            if table.stop_at_entry:
-                _answerable_at_entry(answer)
+            if table.stop_at_entry or not spec.entry:
+                _answerable_at_entry(answer, None if table.stop_at_entry else spec.name)
             reads.update(dict.fromkeys(read))
             hints.update(dict.fromkeys(hinted))
             if _matches(answer, leaf.outcome):
@@ -795,14 +795,19 @@ def _check_leaves(spec: Any, table: DecisionTable, prof: Profile, base: dict[str
 _ENTRY_KEYS = ("pc", "vector_offset")
 
 
-def _answerable_at_entry(answer: Mapping[str, Any]) -> None:
+def _answerable_at_entry(answer: Mapping[str, Any], version: str | None) -> None:
     """Refuse a model's answer that gives what a run stopped at the exception-entry call does
-    not have (``--stop-at-entry``)."""
+    not have: with ``--stop-at-entry`` (``version`` None), or on spec version ``version``,
+    whose text stops there (its entry routines are boundary primitives)."""
     given = [key for key in _ENTRY_KEYS if key in answer]
-    if given:
-        raise UsageError(f"--stop-at-entry: the model's answer gives {' and '.join(given)}, which only the "
-                         "exception-entry text works out; leave it out of the model's answer, or check without "
+    if not given:
+        return
+    what = f"the model's answer gives {' and '.join(given)}, which only the exception-entry text works out"
+    if version is None:
+        raise UsageError(f"--stop-at-entry: {what}; leave it out of the model's answer, or check without "
                          "--stop-at-entry")
+    raise UsageError(f"spec {version} stops at the exception-entry call (it has no entry text): {what}; leave "
+                     "it out of the model's answer, or check against a version with the entry text")
 
 
 def _minimal(spec: Any, table: DecisionTable, d: Disagreement, leaf: Leaf, read: Mapping[str, Any]) -> Disagreement:
