@@ -199,6 +199,21 @@ def test_crosscheck_stop_at_entry_compares_the_decision(capsys):
     assert code == 0
 
 
+def test_crosscheck_refuses_entry_answers_on_a_version_without_entry_text(capsys):
+    """A spec version whose text stops at the exception-entry call (armarm-2025: its entry
+    routines are boundary primitives) has no PC or vector offset to compare: a model that
+    answers them is refused (exit 2, naming the version), never counted as disagreeing;
+    the same model without them is compared."""
+    code, out, err = run(capsys, "crosscheck", "CheckVFPEnabled(TRUE)", "--model", f"{KVM}:handler", *GUEST,
+                         "--spec", "armarm-2025")
+    assert (code, out) == (2, "")
+    assert err.startswith("error: spec armarm-2025 stops at the exception-entry call (it has no entry text): the "
+                          "model's answer gives vector_offset, which only the exception-entry text works out")
+    code, out, _ = run(capsys, "crosscheck", "CheckVFPEnabled(TRUE)", "--model", f"{KVM}:corrected", *GUEST,
+                       "--spec", "armarm-2025")
+    assert code in (0, 1) and ("\nagrees: model " in out or "\ndisagrees: model " in out)
+
+
 @pytest.mark.parametrize("model, message", [
     (f"{TINY}/models/broken.py:raises", "broken.py:7:"),
     (f"{TINY}/models/broken.py:misspelt_field", "did you mean 'EN'?"),
