@@ -20,8 +20,9 @@ both texts were run on; where their outcomes differ, that intersection is a diff
   Questions (IMPLEMENTATION DEFINED answers, CONSTRAINED UNPREDICTABLE choices) are the same
   question when their keys are equal.
 - *Outcomes.* Two outcomes are the same when :func:`~asl_interp.analysis.explore.outcome_key`
-  says so, except ``via_undefined``: the 2025 text calls ``AArch32.Undefined()`` where
-  Armv8.6 writes ``UNDEFINED``, and the exception taken is the same. A failed spec assertion
+  says so (``via_undefined`` alike where the 2025 text calls ``AArch32.Undefined()`` and
+  Armv8.6 writes ``UNDEFINED``: a call of a routine UNDEFINED means counts as UNDEFINED, see
+  ``[undefined]`` in spec.toml). A failed spec assertion
   is an outcome (the text says the state cannot happen): it differs from any other outcome
   and equals another failed assertion.
 - *Exception entry.* A version that stops at the exception-entry call (``boundary`` in its
@@ -236,9 +237,7 @@ class _Cube:
 def _outcome_key(leaf: Leaf) -> tuple:
     if leaf.outcome is None:
         return ("assertion failed",)
-    key = list(outcome_key(leaf.outcome))
-    del key[7]  # via_undefined: how the text raised it, not what happened
-    return tuple(key)
+    return outcome_key(leaf.outcome)
 
 
 def _cube(side: int, leaf: Leaf, canon: dict[tuple[int, str], dict[int, int]]) -> _Cube:

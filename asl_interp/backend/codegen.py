@@ -915,6 +915,11 @@ class _FuncGen(ast.Visitor):
                 self.emit(lv, f"v_{n} = {value}")
 
     def s_CallStmt(self, s: ast.CallStmt, lv: int) -> None:
+        rule = self.g.undefined
+        if rule is not None:  # a direct call of a routine UNDEFINED means is reported as UNDEFINED is
+            res = self.p.res.get(s.call)
+            if res is not None and res.func is not None and res.func.name in (rule.if_true, rule.if_false):
+                self.emit(lv, f"_W.on_undefined({self.g.span(s)})")
         self.emit(lv, self.call(s.call, stmt=True))
 
     def s_If(self, s: ast.If, lv: int) -> None:

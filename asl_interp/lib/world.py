@@ -297,7 +297,9 @@ class World:
 
     # ---- events every form reports -----------------------------------------------------
     def on_undefined(self, span: Span | None) -> None:
-        """``UNDEFINED`` at ``span`` is about to call the spec version's fault routine."""
+        """``UNDEFINED`` at ``span`` is about to call the spec version's fault routine, or the
+        statement at ``span`` calls one of the routines ``UNDEFINED`` means directly (the
+        2025 text's ``AArch32.Undefined();``)."""
 
     def on_unpredictable(self, span: Span | None) -> None:
         """``UNPREDICTABLE`` was reached at ``span``. The spec gives no behaviour to run, so

@@ -31,9 +31,9 @@ def test_run_json_names_the_version(capsys):
                      "CheckVFPEnabled(TRUE)")
     data = json.loads(out)
     assert rc == 0 and data["spec"] == "armarm-2025"
-    # The 2025 text calls AArch32.Undefined() where Armv8.6 writes UNDEFINED.
-    assert data["outcome"]["mode"] == "Undef" and data["outcome"]["via_undefined"] is False
-    assert data["outcome"]["summary"] == "Undefined Instruction exception in AArch32 Undefined mode at EL1"
+    # The 2025 text calls AArch32.Undefined() where Armv8.6 writes UNDEFINED: via UNDEFINED all the same.
+    assert data["outcome"]["mode"] == "Undef" and data["outcome"]["via_undefined"] is True
+    assert data["outcome"]["summary"] == "UNDEFINED → Undefined Instruction exception in AArch32 Undefined mode at EL1"
 
 
 def test_a_profile_of_the_other_version_is_refused(capsys):
@@ -74,7 +74,7 @@ def test_compile_on_2025(capsys):
 def test_sweep_on_2025(capsys):
     rc, out, _ = cli(capsys, "sweep", *SPEC, "CheckVFPEnabled(TRUE)", str(REPO / "examples/guest-states.jsonl"))
     assert rc == 0
-    assert out.splitlines()[-3:] == ["  3  Undefined Instruction exception in AArch32 Undefined mode at EL1",
+    assert out.splitlines()[-3:] == ["  3  UNDEFINED → Undefined Instruction exception in AArch32 Undefined mode at EL1",
                                      "  1  Advanced SIMD/FP access trap → exception to EL2 in AArch64, EC 0x07",
                                      "  1  permitted: returned normally"]
 

@@ -171,7 +171,9 @@ def test_undefined_calls_the_rule_routine_after_telling_the_world():
             "boolean UsingAArch32()\n    return PSTATE.nRW == '1';\n"
             "A32.Fault()\n    TestBoundary.Stop(32);\n"
             "A64.Fault()\n    TestBoundary.Stop(64);\n"
-            "F()\n    UNDEFINED;\n")
+            "F()\n    UNDEFINED;\n"
+            "G()\n    A32.Fault();\n"
+            "H()\n    TestBoundary.Stop(1);\n")
     prog = program(text, undefined=UndefinedRule("UsingAArch32", "A32.Fault", "A64.Fault"))
     for nrw, want in ((0, 64), (1, 32)):
         world = MemoryWorld(prog.register_model, registers={"PSTATE": nrw << 4})
@@ -179,6 +181,13 @@ def test_undefined_calls_the_rule_routine_after_telling_the_world():
             prog.call("F", [], world)
         assert info.value.outcome[1] == want
         assert [s.line for s in world.undefined] == [10]
+    # the text calling a routine UNDEFINED means (as the 2025 text calls AArch32.Undefined())
+    # is reported as UNDEFINED is, at the calling statement; any other call is not
+    for fn, lines in (("G", [12]), ("H", [])):
+        world = MemoryWorld(prog.register_model, registers={"PSTATE": 0})
+        with pytest.raises(EvaluationEnded):
+            prog.call(fn, [], world)
+        assert [s.line for s in world.undefined] == lines
 
 
 def test_undefined_rule_naming_unknown_functions_is_refused():
