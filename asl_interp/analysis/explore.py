@@ -399,6 +399,13 @@ class ExploreMachine(Machine):
                 if len(parts) > 1:
                     self._fork(var, parts, fresh=False)  # (the run used the class's smallest member)
 
+    def _quiet(self) -> tuple:
+        return (*super()._quiet(), len(self.pending), len(self.choices), sum(self.left_out.values()))
+
+    def _may_split(self, storage: str, mask: int) -> bool:
+        choices = self.choices
+        return any(var.mask & mask and len(choices[var]) > 1 for var in self.classes[storage])
+
     def _known_bits(self, storage: str, mask: int) -> int:
         out = 0
         for b in range(mask.bit_length()):
@@ -428,7 +435,7 @@ class ExploreMachine(Machine):
     def fixed_answer(self, key: str) -> bool:
         """Whether IMPLEMENTATION_DEFINED ``key`` has the same answer in every run that shares
         :attr:`call_memo`: the profile's, not one the search branches over."""
-        return key not in self.vary and key in self.profile.impdef
+        return key not in self.vary and super().fixed_answer(key)
 
     def impdef(self, key: str, typ: TypeDesc, span: Span | None) -> Any:
         if key in self.vary and key in self.profile.impdef:

@@ -338,7 +338,8 @@ class Generator:
             filename=self.filename, call_sites=call_sites, reads_at=reads_at, stmts_at=stmts_at,
             storage_reads=storage_reads, branches=self.branches,
             lines=self.lines_opt, direct=self.views is not None, uses_lazy=self.uses_lazy,
-            replayable=self.replayable() if self.branches and not self.lines_opt else {})
+            replayable=self.replayable() if self.branches and not self.lines_opt else {},
+            remembered=self.remembered() if self.branches and not self.lines_opt else {})
 
     def replayable(self) -> dict[str, int]:
         """The functions whose every call with the same arguments, under the same
@@ -349,11 +350,30 @@ class Generator:
         primitives the generator inlines (``_PURE_INLINE``). What such a call records is
         its decided branches (reading nothing) and its IMPLEMENTATION DEFINED questions,
         which :func:`~asl_interp.backend.runtime.replaying` replays."""
-        impure = (ast.Unknown, ast.Undefined, ast.Unpredictable, ast.See, ast.ImpDefStmt)
+        return self._calls_alike(reads=False)
+
+    def remembered(self) -> dict[str, int]:
+        """The functions that only read machine state (and are not :meth:`replayable`): python
+        name -> nesting depth, as for :meth:`replayable`, whose bodies may also read registers
+        (never write one) and ask for UNKNOWN values, and call only such functions. Every call
+        with the same arguments that reads the same values does the same: what
+        :func:`~asl_interp.backend.runtime.remembering` replays."""
+        pure = self._calls_alike(reads=False)
+        return {name: d for name, d in self._calls_alike(reads=True).items() if name not in pure}
+
+    def _calls_alike(self, reads: bool) -> dict[str, int]:
+        """:meth:`replayable`'s functions, or (``reads``) those of :meth:`remembered` and
+        :meth:`replayable` together: python name -> nesting depth."""
+        impure = (ast.Undefined, ast.Unpredictable, ast.See, ast.ImpDefStmt) + (() if reads else (ast.Unknown,))
+        named = ("local", "const", "enum", "layoutfield", "recfield", "anyfield", "fields", "array") \
+            + (("reg", "regfield") if reads else ())
         callees: dict[str, set[str] | None] = {}
         for name, info in self.infos.items():
-            called: set[str] | None = set()
-            for node in ast.walk(info.decl.body):
+            called: set[str] | None = set() if info.kind != "setter" else None
+            # (a register named as an assignment's target is written: never by such a function)
+            written = {id(t) for node in ast.walk(info.decl.body) if isinstance(node, ast.Assign)
+                       for t in ast.walk(node.target)} if reads and called is not None else set()
+            for node in ast.walk(info.decl.body) if called is not None else ():
                 # (the fields of ``X.<A,B>`` are nodes of their own, beside the tree)
                 for part in (node, *self.p.parts.get(node, ())) if isinstance(node, ast.Fields) else (node,):
                     if isinstance(part, impure):
@@ -368,8 +388,8 @@ class Generator:
                         if res.func.primitive is None or res.func.name not in _PURE_INLINE:
                             called = None
                             break
-                    elif res.kind not in ("local", "const", "enum", "layoutfield", "recfield", "anyfield", "fields",
-                                          "array") or (res.kind == "array" and res.name is not None):
+                    elif res.kind not in named or (res.kind == "array" and res.name is not None) \
+                            or id(part) in written and res.kind != "local":
                         called = None
                         break
                 if called is None:

@@ -23,6 +23,9 @@ Guarantees:
   naming the variable at the reading expression.
 - A World with a ``call_memo`` has the calls of the replayable functions replayed
   (:func:`replaying`): it records what running their text records, and nothing else differs.
+  One that can also follow reads (``follow``, the Machine) has the calls of the functions
+  that only read machine state replayed when they read what an earlier call read
+  (:func:`remembering`), with the same guarantee.
 """
 
 from __future__ import annotations
@@ -112,7 +115,8 @@ class Generated:
     for it: see :meth:`Module.run`), the form (``branches``, ``lines``, ``direct``,
     ``uses_lazy``), ``replayable`` (python name -> nesting depth: the functions whose calls
     a World with a ``call_memo`` may replay, see :meth:`~asl_interp.backend.codegen.Generator.replayable`
-    and :func:`replaying`) and ``code``: ``source`` compiled (as ``filename``), in :mod:`marshal`'s
+    and :func:`replaying`), ``remembered`` (the same for the functions that only read machine
+    state, which a World that can follow its reads replays: :func:`remembering`) and ``code``: ``source`` compiled (as ``filename``), in :mod:`marshal`'s
     form, filled in when the module is first executed, so that a module read from the cache
     runs without compiling (the cache's key covers the Python version, which fixes this form).
     """
@@ -121,7 +125,7 @@ class Generated:
                  globals: list, storage: dict, filename: str, call_sites: dict, reads_at: dict,
                  stmts_at: dict | None = None, storage_reads: dict | None = None, branches: bool = False,
                  lines: bool = False, direct: bool = False, uses_lazy: bool = False, code: bytes = b"",
-                 replayable: dict | None = None):
+                 replayable: dict | None = None, remembered: dict | None = None):
         self.source = source
         self.objects = objects
         self.infos = infos
@@ -140,6 +144,7 @@ class Generated:
         self.direct = direct
         self.uses_lazy = uses_lazy
         self.replayable = {} if replayable is None else replayable
+        self.remembered = {} if remembered is None else remembered
         self.code = code
 
 
@@ -479,6 +484,7 @@ class Module:
         self.filename = generated.filename
         ns: dict[str, Any] = dict(HELPERS)
         ns.update({"_W": None, "_rb": None, "_wb": None, "_rt": None, "_LZ": [], "_RL": [], "_MEMO": None,
+                   "_FOLLOW": None,
                    "_STEPS": DEFAULT_STEP_LIMIT, "_SLIM": DEFAULT_STEP_LIMIT, "_IB": limits.LIMITS.int_bits, "_DEPTH": 0, "_DMAX": DEFAULT_RECURSION_LIMIT})
         ns["_NS"] = ns
         ns["_STORAGE"] = generated.storage
@@ -558,15 +564,19 @@ class Module:
         ask = world.impdef
         # a World that keeps a call memo has the replayable functions' calls replayed
         # (see replaying); what they ask is logged for each call being recorded
-        memo = getattr(world, "call_memo", None) if self.generated.replayable else None
+        memo = getattr(world, "call_memo", None) if self.generated.replayable or self.generated.remembered else None
         if memo is not None and not self._replaying:
             for pyname, depth in self.generated.replayable.items():
                 ns[pyname] = replaying(self, ns[pyname], pyname, depth)
+            for pyname, depth in self.generated.remembered.items():
+                ns[pyname] = remembering(self, ns[pyname], pyname, depth)
             self._replaying = True
         recording: list = []
         # what a replay uses, looked up at once (see replaying): the memo, this evaluation's
-        # answers, the logs of the calls being recorded, and the World's path
+        # answers, the logs of the calls being recorded, and the World's path; and how the
+        # World follows the reads a remembered call made (see remembering), or None
         ns["_MEMO"] = None if memo is None else (memo, answers, recording, world.path)
+        ns["_FOLLOW"] = getattr(world, "follow", None) if memo is not None else None
 
         def impdef(key: Any, td: TypeDesc, span: Any, what: str | None, args: tuple | None = None) -> Any:
             # the same question has the same answer for the whole evaluation: the World is
@@ -654,7 +664,7 @@ class Module:
             if world is ns["_W"]:
                 return thunk()
             saved = {k: ns.get(k) for k in ("_W", "_rb", "_wb", "_rt", "_imp", "_RL", "_B", "_C", "_SC", "_L", "_R",
-                                          "_MEMO")}
+                                          "_MEMO", "_FOLLOW")}
             self._bind(world)
             try:
                 return thunk()
@@ -1018,16 +1028,8 @@ def replaying(module: Module, fn: Any, pyname: str, depth: int) -> Any:
                 ns["_STEPS"] = left
                 if path:
                     world_path.extend(path)
-                if asks:  # (a question this evaluation answered already is asked again only to log it)
-                    if recording:
-                        imp = ns["_imp"]
-                        for ask in asks:
-                            imp(*ask)
-                    else:
-                        for ask in asks:
-                            had = answers.get(ask[0])
-                            if had is None or had[0] is not ask[1]:
-                                ns["_imp"](*ask)
+                if asks:
+                    _ask_again(ns, answers, recording, asks)
                 return result
             return fn(*args)
         world = ns["_W"]
@@ -1040,14 +1042,100 @@ def replaying(module: Module, fn: Any, pyname: str, depth: int) -> Any:
             recording.pop()
         if (type(result) in _PLAIN or type(result) is tuple and plain(map(type, result))) \
                 and all(world.fixed_answer(ask[0]) for ask in log):
-            asks = {}  # each question once, where first asked: asking it again changes nothing
-            for ask in log:
-                asks.setdefault(ask[:2], ask)
-            memo[key] = (result, before - ns["_STEPS"], tuple(world_path[first:]), tuple(asks.values()))
+            memo[key] = (result, before - ns["_STEPS"], tuple(world_path[first:]), _first_asks(log))
         return result
 
     replayed.__name__ = fn.__name__
     return replayed
+
+
+def _first_asks(log: list) -> tuple:
+    """The IMPLEMENTATION DEFINED questions a recorded call asked, each once, where it was
+    first asked (asking it again changes nothing)."""
+    asks: dict = {}
+    for ask in log:
+        asks.setdefault(ask[:2], ask)
+    return tuple(asks.values())
+
+
+def _ask_again(ns: dict, answers: dict, recording: list, asks: tuple) -> None:
+    """Ask a replayed call's questions again, so that the World records the first asking of
+    each as a run of the text does: all of them while another call is being recorded (its
+    log must hold them), else only those this evaluation has no answer to yet."""
+    imp = ns["_imp"]
+    if recording:
+        for ask in asks:
+            imp(*ask)
+        return
+    for ask in asks:
+        had = answers.get(ask[0])
+        if had is None or had[0] is not ask[1]:
+            imp(*ask)
+
+
+def remembering(module: Module, fn: Any, pyname: str, depth: int) -> Any:
+    """``fn`` (the generated function ``pyname``, one of :attr:`Generated.remembered`: it only
+    reads machine state; its calls nest ``depth`` deep) replaying its calls for a World that
+    keeps a call memo and can follow reads (``world.follow``).
+
+    The memo holds, per ``(pyname, arguments)``, what the calls did as a tree over the reads
+    they made (see :meth:`~asl_interp.machine.machine.Machine.remember`): each read made, in
+    order, and per value it found (with whether the text had written those bits and whether
+    they are the profile's) the next read, down to what a call reading those values did: its
+    result, the steps it counted, the branch steps it added, the reads, the UNKNOWN values
+    and the IMPLEMENTATION DEFINED questions it asked. ``world.follow`` walks that tree on the
+    World's state now; a call it leads to the end of is replayed: the World appends those
+    reads and steps as the text would, the questions are asked again (as
+    :func:`replaying` does), the result returned; else the text runs, and what it did is
+    added to the tree when it did nothing but read set bits (no bit it examined unset, no
+    question the search branches over, no choice, no write: ``world.reads_since``), its
+    arguments and result immutable values. Every call reading the same values takes the same
+    path through the text, so a replayed call leaves the World as running it does; a call
+    that could pass the step or nesting limits runs, to fail where the text does."""
+    ns = module.ns
+
+    plain = _PLAIN.issuperset
+
+    def remembered(*args: Any) -> Any:
+        bound = ns["_MEMO"]
+        follow = ns["_FOLLOW"]
+        if follow is None or args and not plain(map(type, args)):
+            return fn(*args)
+        memo, answers, recording, world_path = bound
+        key = (pyname, args)
+        tree = memo.get(key)
+        world = ns["_W"]
+        if tree is not None:
+            hit = follow(tree)
+            if hit is not None:
+                result, steps, path, asks, made = hit
+                left = ns["_STEPS"] - steps
+                if left >= 0 and ns["_DEPTH"] + depth <= ns["_DMAX"]:
+                    ns["_STEPS"] = left
+                    world.took(made)
+                    if path:
+                        world_path.extend(path)
+                    if asks:
+                        _ask_again(ns, answers, recording, asks)
+                    return result
+        marks = world.marks()
+        log: list = []
+        recording.append(log)
+        first, before = len(world_path), ns["_STEPS"]
+        try:
+            result = fn(*args)
+        finally:
+            recording.pop()
+        if (type(result) in _PLAIN or type(result) is tuple and plain(map(type, result))) \
+                and all(world.fixed_answer(ask[0]) for ask in log):
+            made = world.reads_since(marks)
+            if made is not None:
+                memo[key] = world.remember(tree, made, (result, before - ns["_STEPS"], tuple(world_path[first:]),
+                                                        _first_asks(log), made))
+        return result
+
+    remembered.__name__ = fn.__name__
+    return remembered
 
 
 def to_value(value: Any, t: Any, n: int | None, name: str) -> Any:

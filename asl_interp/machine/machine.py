@@ -101,6 +101,7 @@ class Machine(World):
         self._final_path: tuple | None = None  # (key, final_path()) last given
         #: storage -> (mask, parts): bits a write gave an Unset value, in storage position
         self._copies: dict[str, tuple[int, tuple]] = {}
+        self._copied_reads = 0  # reads that found such bits
         self.unknowns: list[UnknownUse] = []
         self.impdefs: list[tuple[str, Any, Span | None]] = []
         self._answered: dict[tuple[str, TypeDesc], tuple[Any]] = {}
@@ -244,6 +245,7 @@ class Machine(World):
         value = (self._value[storage] & mask) >> shift
         copies = self._copies
         if copies and storage in copies and copies[storage][0] & mask:
+            self._copied_reads += 1  # (a read of copies is in no log: a remembered call must see it, see marks)
             copies = copies[storage]
             value = Unset(value & ~(copies[0] >> shift), (copies[0] & mask) >> shift,
                           _shifted(_restrict(copies[1], mask), -shift))
@@ -435,6 +437,79 @@ class Machine(World):
     def read_log(self) -> list[Read]:
         return self.reads
 
+    # ---- remembered calls (see backend.runtime.remembering) ------------------------------
+    def marks(self) -> tuple:
+        """Where the logs stand before a call that may be remembered (see :meth:`reads_since`)."""
+        return len(self.reads), len(self.profile_reads), len(self.unknowns), self._quiet()
+
+    def _quiet(self) -> tuple:
+        """What a call that only read set bits leaves as it was."""
+        return (len(self.writes), len(self.defaulted), len(self.unset_reads), len(self.constraints),
+                len(self.warnings), len(self.effects), len(self.calls), len(self.lines), self.via_undefined,
+                self._copied_reads)
+
+    def reads_since(self, marks: tuple) -> tuple | None:
+        """What a call did since :meth:`marks` gave ``marks``: ``(reads, profile reads, UNKNOWN
+        uses)``, or None when it did anything else (examined unset bits, read copies of them,
+        wrote, chose, branched the search...)."""
+        reads_at, profile_at, unknowns_at, quiet = marks
+        if self._quiet() != quiet:
+            return None
+        return tuple(self.reads[reads_at:]), tuple(self.profile_reads[profile_at:]), tuple(self.unknowns[unknowns_at:])
+
+    def remember(self, tree: Any, made: tuple, payload: tuple) -> Any:
+        """``tree`` (a remembered function's calls with some arguments, or None) with the call
+        that made the reads ``made[0]`` (:meth:`reads_since`) and did ``payload``: a node per
+        read, ``[storage, mask, shift, {(value, written, the profile's): next}]``, the last
+        leading to ``payload``; a call that read nothing is its payload alone."""
+        reads, profile = made[0], made[1]
+        if not reads:
+            return payload
+        from_profile = {id(r) for r in profile}
+        places = [list(self._locate(r[0], r[2], r[3])) for r in reads]
+        root = tree if type(tree) is list and tree[:3] == places[0] else [*places[0], {}]
+        node = root
+        for i, r in enumerate(reads):
+            found = (r[4], r[7], id(r) in from_profile)
+            children = node[3]
+            if i == len(reads) - 1:
+                children[found] = payload
+                break
+            below = children.get(found)
+            if type(below) is not list or below[:3] != places[i + 1]:
+                below = children[found] = [*places[i + 1], {}]
+            node = below
+        return root
+
+    def follow(self, tree: Any) -> Any:
+        """The payload :meth:`remember` put where the reads of ``tree`` lead in the state now,
+        or None: a read the tree does not hold, or one of bits unset, copied or open."""
+        value, known, written, profile, copies, watched = (self._value, self._known, self._written,
+                                                           self._from_profile, self._copies, self.watched)
+        node = tree
+        while type(node) is list:
+            storage, mask, shift, children = node
+            if known[storage] & mask != mask or copies and storage in copies and copies[storage][0] & mask \
+                    or watched and watched.get(storage) and self._may_split(storage, mask):
+                return None
+            node = children.get(((value[storage] & mask) >> shift, bool(written.get(storage, 0) & mask),
+                                 bool(profile.get(storage, 0) & mask)))
+        return node
+
+    def _may_split(self, storage: str, mask: int) -> bool:
+        """Whether a read of bits ``mask`` of ``storage`` may split what :attr:`watched` holds
+        (nothing here: the base Machine watches no storage)."""
+        return False
+
+    def took(self, made: tuple) -> None:
+        """Append what a remembered call made (:meth:`reads_since`) to the logs."""
+        reads, profile, unknowns = made
+        self.reads.extend(reads)
+        if profile:
+            self.profile_reads.extend(profile)
+        if unknowns:
+            self.unknowns.extend(unknowns)
+
     # ---- World: choices -----------------------------------------------------------------
     def unknown(self, typ: TypeDesc, span: Span | None) -> Any:
         value = self.on_unknown(typ, span) if self.on_unknown is not None else zero_value(typ)
@@ -450,6 +525,11 @@ class Machine(World):
         if key in self.profile.impdef:
             return self.profile.answer(key, typ, self.constants)
         return None
+
+    def fixed_answer(self, key: str) -> bool:
+        """Whether IMPLEMENTATION_DEFINED ``key`` has the same answer in every run that shares
+        a call memo (see :func:`~asl_interp.backend.runtime.replaying`): the profile's."""
+        return key in self.profile.impdef
 
     def impdef(self, key: str, typ: TypeDesc, span: Span | None) -> Any:
         # The same question gets the same answer for the whole evaluation; it is recorded

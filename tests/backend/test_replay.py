@@ -1,7 +1,7 @@
-"""Replayed calls (backend.runtime.replaying): which functions the text lets a World replay,
-and that a replayed call leaves the World exactly as running its text does (branch steps,
-IMPLEMENTATION DEFINED answers recorded, step and nesting limits), in single runs and in
-whole explorations."""
+"""Replayed calls (backend.runtime.replaying) and remembered ones (backend.runtime.remembering):
+which functions the text lets a World replay, and that a replayed call leaves the World exactly
+as running its text does (branch steps, reads, IMPLEMENTATION DEFINED answers recorded, step
+and nesting limits), in single runs and in whole explorations."""
 
 import json
 
@@ -16,6 +16,7 @@ from asl_interp.backend.program import compile_program
 from asl_interp.errors import ASLRuntimeError
 from asl_interp.lib.values import Bits
 from asl_interp.lib.world import MemoryWorld
+from asl_interp.machine.machine import Machine
 from asl_interp.syntax.parser import parse
 
 TEXT = """
@@ -120,6 +121,19 @@ def test_the_text_decides_which_calls_replay(prog):
     assert prog.module(True, True).generated.replayable == {}
 
 
+def remembered(prog):
+    generated = prog.module(True, False).generated
+    return {generated.asl_names[name]: depth for name, depth in generated.remembered.items()}
+
+
+def test_the_text_decides_which_calls_are_remembered(prog):
+    # the functions that only read registers (and ask for UNKNOWN values), calling only such
+    # functions, beside the replayable ones; not one that writes a global, nor a recursive one
+    assert remembered(prog) == {"ReadsState": 1, "ReadsFields": 1, "CallsReader": 2, "Unknown": 1, "F": 3}
+    assert prog.module(False, False).generated.remembered == {}
+    assert prog.module(True, True).generated.remembered == {}
+
+
 def events(world):
     return [(c, v, r) for _s, c, v, r in world.path], [(k, s.line) for k, s in world.questions]
 
@@ -205,3 +219,69 @@ def test_replay_keeps_open_answers_open():
         assert json.dumps(tables[0], sort_keys=True, default=str) == json.dumps(tables[1], sort_keys=True, default=str)
         # "Feature" open (left out, or varied): both answers are explored, each path its own
         assert len(tables[0]["rows"]) == (2 if profile.name == "profile-feature.toml" and not vary else 3)
+
+
+# --------------------------------------------------------------------------------------
+# Remembered calls: what a call that only reads did, by the values it read
+# --------------------------------------------------------------------------------------
+
+EL1_AARCH64 = {"PSTATE.EL": "EL1", "PSTATE.nRW": 0, "SCR_EL3.RW": 1, "SCR_EL3.NS": 1, "HCR_EL2.RW": 1,
+               "HCR_EL2.E2H": 0, "HCR_EL2.TGE": 0, "SCR_EL3.EEL2": 0}
+
+
+def _run(spec, memo, call, state):
+    machine = spec.machine("default", state)
+    machine.call_memo = memo
+    return spec.run_on(machine, call), machine
+
+
+def _logs(machine):
+    return machine.reads, machine.path, machine.profile_reads, machine.unknowns, machine.impdefs
+
+
+def test_a_remembered_call_is_replayed_by_the_values_it_reads():
+    spec = load_spec(SPEC_8)
+    names = spec.program.module(True, False).generated.asl_names
+    call = "ELUsingAArch32(EL1)"
+    plain, ran = _run(spec, None, call, EL1_AARCH64)
+    memo = {}
+    first, _ = _run(spec, memo, call, EL1_AARCH64)
+    (key,) = [k for k in memo if names[k[0]] == "ELUsingAArch32"]
+    again, replayed = _run(spec, memo, call, EL1_AARCH64)
+    assert plain.value is first.value is again.value is False
+    assert _logs(replayed) == _logs(ran) and replayed.reads  # the reads and branch steps the text makes
+    # what the memo holds is what a call reading those values gives: the text does not run
+    leaf = replayed.follow(memo[key])
+    memo[key] = replayed.remember(None, leaf[4], (True, *leaf[1:]))
+    assert _run(spec, memo, call, EL1_AARCH64)[0].value is True
+    # a call that reads another value is not that one: the text runs, and is remembered too
+    state = {**EL1_AARCH64, "HCR_EL2.RW": 0}
+    assert _run(spec, memo, call, state)[0].value is _run(spec, None, call, state)[0].value is True
+    assert _run(spec, memo, call, state)[0].reads == _run(spec, None, call, state)[0].reads
+
+
+def test_a_call_that_examines_unset_bits_is_not_remembered():
+    spec = load_spec(SPEC_8)
+    names = spec.program.module(True, False).generated.asl_names
+    memo = {}
+    state = {k: v for k, v in EL1_AARCH64.items() if k != "HCR_EL2.RW"}
+    machine = spec.machine("default", state, unset="zero")
+    machine.call_memo = memo
+    spec.run_on(machine, "ELUsingAArch32(EL1)")
+    assert machine.defaulted and not [k for k in memo if names[k[0]] == "ELUsingAArch32"]
+
+
+@pytest.mark.parametrize(("call", "profile"), [("CheckSVEEnabled()", "v9-sme"),
+                                               ("CheckAdvSIMDOrVFPEnabled(TRUE, FALSE)", "aarch32-only")])
+def test_explorations_find_the_same_leaves_with_and_without_remembered_calls(call, profile, monkeypatch):
+    spec = load_spec(SPEC_8)
+
+    def leaves():
+        table = explore(spec, call, profile=profile)
+        return [(lf.choices, lf.outcome, lf.fields, lf.path, lf.reads, lf.decisive) for lf in table.leaves], \
+            table.runs, table.left_out
+
+    remembering = leaves()
+    monkeypatch.setattr(Machine, "follow", lambda self, tree: None)  # nothing replayed,
+    monkeypatch.setattr(Machine, "reads_since", lambda self, marks: None)  # nothing remembered
+    assert remembering == leaves()
