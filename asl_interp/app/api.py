@@ -67,6 +67,9 @@ __all__ = ["Spec", "load_spec", "build_spec", "load_profile", "spec_versions", "
 DECIDER_CACHED_AFTER_SECONDS = 0.5
 DECIDER_LOAD_BYTES_PER_SECOND = 15_000_000
 DECIDER_AFTER_SECONDS = 10.0
+#: Runs of the text that share one call memo (see :meth:`Spec.run`) before it starts afresh:
+#: what it keeps stays a few megabytes however many states are run.
+MEMO_RUNS = 2000
 
 
 @attrs.define(slots=True)
@@ -115,6 +118,8 @@ class Spec:
     _deciders: dict[tuple, Any] = attrs.field(factory=dict, repr=False)
     #: (call text, id of a Profile) -> what run() knows of that call's decider on it
     _held: dict[tuple, _Held] = attrs.field(factory=dict, repr=False)
+    #: id of a Profile -> [the Profile, the call memo run()'s text runs on it share, runs so far]
+    _memos: dict[int, list] = attrs.field(factory=dict, repr=False)
 
     def __reduce__(self) -> tuple:
         # pickled as its folder, loaded again (from the on-disk cache) where it is unpickled:
@@ -168,15 +173,33 @@ class Spec:
                 and isinstance(call, str) else None)
         if held is None:
             machine = self.machine(profile, state, unset=unset, trace=trace, stop_at_entry=stop_at_entry)
+            if not trace:
+                machine.call_memo = self._call_memo(machine.profile)
             return self.run_on(machine, call)
         if held.decider is not None:
             return held.decider.run(state, unset=unset)
         start = perf_counter()
-        outcome = self.run_on(self.machine(held.profile, state, unset=unset, stop_at_entry=stop_at_entry), call)
+        machine = self.machine(held.profile, state, unset=unset, stop_at_entry=stop_at_entry)
+        machine.call_memo = self._call_memo(held.profile)
+        outcome = self.run_on(machine, call)
         held.spent += perf_counter() - start
         if held.spent >= DECIDER_CACHED_AFTER_SECONDS and not held.asked:
             self._take_decider(call, held)
         return outcome
+
+    def _call_memo(self, prof: Profile) -> dict:
+        """The call memo the text runs of :meth:`run` on ``prof`` share: the calls the
+        generated code replays instead of running them again (functions of their arguments
+        and the profile's answers, and those that only read state, by the values they read:
+        :func:`~asl_interp.backend.runtime.replaying`, :func:`~asl_interp.backend.runtime.remembering`).
+        A fresh one every :data:`MEMO_RUNS` runs."""
+        held = self._memos.get(id(prof))
+        if held is None or held[0] is not prof or held[2] >= MEMO_RUNS:
+            if len(self._memos) > 100:
+                self._memos.clear()
+            held = self._memos[id(prof)] = [prof, {}, 0]
+        held[2] += 1
+        return held[1]
 
     def _take_decider(self, call: str, held: _Held) -> None:
         """Take the decider for ``call`` on ``held.profile`` for :meth:`run` once running

@@ -352,6 +352,11 @@ class Machine(World):
             keep((r[0], r[2], r[3]) if type(r) is Read else (r.register, r.high, r.low), r)
         return tuple(r if type(r) is Read else r.as_read() for r in first.values())
 
+    #: The calls the generated code replays instead of running their text again, shared by
+    #: the runs that set it (an exploration's, :meth:`Spec.run`'s on one profile): see
+    #: :func:`~asl_interp.backend.runtime.replaying` and ``remembering``; None: every call runs.
+    call_memo: dict | None = None
+
     #: A path of an earlier run (an exploration's previous leaf's): :meth:`final_path` gives
     #: its step objects for the first steps equal to them in everything, so that the paths
     #: of many runs share their steps instead of each keeping its own copies.

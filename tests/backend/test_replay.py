@@ -4,6 +4,7 @@ as running its text does (branch steps, reads, IMPLEMENTATION DEFINED answers re
 and nesting limits), in single runs and in whole explorations."""
 
 import json
+import random
 
 import pytest
 from conftest import TESTS
@@ -13,7 +14,7 @@ from asl_interp.analysis import explore as explore_module
 from asl_interp.analysis.explore import explore, table_json
 from asl_interp.app.api import load_spec
 from asl_interp.backend.program import compile_program
-from asl_interp.errors import ASLRuntimeError
+from asl_interp.errors import ASLError, ASLRuntimeError
 from asl_interp.lib.values import Bits
 from asl_interp.lib.world import MemoryWorld
 from asl_interp.machine.machine import Machine
@@ -285,3 +286,29 @@ def test_explorations_find_the_same_leaves_with_and_without_remembered_calls(cal
     monkeypatch.setattr(Machine, "follow", lambda self, tree: None)  # nothing replayed,
     monkeypatch.setattr(Machine, "reads_since", lambda self, marks: None)  # nothing remembered
     assert remembering == leaves()
+
+
+FIELDS = {"PSTATE.EL": 3, "PSTATE.nRW": 1, "SCR_EL3.NS": 1, "SCR_EL3.RW": 1, "HCR_EL2.RW": 1, "HCR_EL2.TGE": 1,
+          "HCR_EL2.E2H": 1, "CPACR_EL1.FPEN": 3, "CPTR_EL2.TFP": 1, "CPTR_EL3.TFP": 1, "FPEXC.EN": 1,
+          "CPACR_EL1.ZEN": 3, "PSTATE.M": 31, "SCTLR.V": 1}
+
+
+def _outcome(run):
+    try:
+        return run()
+    except ASLError as err:  # (a state that gives bits twice, a spec assertion failing...)
+        return type(err).__name__, err.message, err.span
+
+
+def test_spec_runs_share_a_call_memo_and_give_what_a_fresh_run_gives():
+    """Spec.run's runs of the text on one profile share a call memo (replayed and remembered
+    calls): each gives what a run on a machine of its own, without one, gives."""
+    spec = load_spec(SPEC_8)
+    rng = random.Random(7)
+    for call in ("CheckVFPEnabled(TRUE)", "CheckFPAdvSIMDEnabled64()", "CheckSVEEnabled()"):
+        for _ in range(40):
+            state = {name: rng.randint(0, most) for name, most in FIELDS.items() if rng.random() < 0.8}
+            alone = _outcome(lambda: spec.run_on(spec.machine("default", state, unset="zero"), call))
+            shared = _outcome(lambda: spec.run(call, state=state, unset="zero", use_decider=False))
+            assert shared == alone, (call, state)
+    assert spec._call_memo(spec.profile("default"))  # (what the runs kept)
