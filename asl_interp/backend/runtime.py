@@ -1032,30 +1032,36 @@ def replaying(module: Module, fn: Any, pyname: str, depth: int) -> Any:
                     _ask_again(ns, answers, recording, asks)
                 return result
             return fn(*args)
-        world = ns["_W"]
-        log: list = []
-        recording.append(log)
-        first, before = len(world_path), ns["_STEPS"]
-        try:
-            result = fn(*args)
-        finally:
-            recording.pop()
-        if (type(result) in _PLAIN or type(result) is tuple and plain(map(type, result))) \
-                and all(world.fixed_answer(ask[0]) for ask in log):
-            memo[key] = (result, before - ns["_STEPS"], tuple(world_path[first:]), _first_asks(log))
+        result, did = _recorded(ns, fn, args, recording, world_path)
+        if did is not None:
+            memo[key] = (result, *did)
         return result
 
     replayed.__name__ = fn.__name__
     return replayed
 
 
-def _first_asks(log: list) -> tuple:
-    """The IMPLEMENTATION DEFINED questions a recorded call asked, each once, where it was
-    first asked (asking it again changes nothing)."""
+def _recorded(ns: dict, fn: Any, args: tuple, recording: list, world_path: list) -> tuple[Any, tuple | None]:
+    """Run ``fn(*args)`` logging the IMPLEMENTATION DEFINED questions it asks: its result,
+    and what a replay of the call does besides returning it (the steps it counted, the branch
+    steps it added, the questions it asked, each once, where first asked: asking again
+    changes nothing); None instead when the call may not be replayed (a result that is not an
+    immutable value, a question the World does not answer alike in every run of the memo)."""
+    world = ns["_W"]
+    log: list = []
+    recording.append(log)
+    first, before = len(world_path), ns["_STEPS"]
+    try:
+        result = fn(*args)
+    finally:
+        recording.pop()
+    if not (type(result) in _PLAIN or type(result) is tuple and _PLAIN.issuperset(map(type, result))) \
+            or not all(world.fixed_answer(ask[0]) for ask in log):
+        return result, None
     asks: dict = {}
     for ask in log:
         asks.setdefault(ask[:2], ask)
-    return tuple(asks.values())
+    return result, (before - ns["_STEPS"], tuple(world_path[first:]), tuple(asks.values()))
 
 
 def _ask_again(ns: dict, answers: dict, recording: list, asks: tuple) -> None:
@@ -1119,19 +1125,11 @@ def remembering(module: Module, fn: Any, pyname: str, depth: int) -> Any:
                         _ask_again(ns, answers, recording, asks)
                     return result
         marks = world.marks()
-        log: list = []
-        recording.append(log)
-        first, before = len(world_path), ns["_STEPS"]
-        try:
-            result = fn(*args)
-        finally:
-            recording.pop()
-        if (type(result) in _PLAIN or type(result) is tuple and plain(map(type, result))) \
-                and all(world.fixed_answer(ask[0]) for ask in log):
+        result, did = _recorded(ns, fn, args, recording, world_path)
+        if did is not None:
             made = world.reads_since(marks)
             if made is not None:
-                memo[key] = world.remember(tree, made, (result, before - ns["_STEPS"], tuple(world_path[first:]),
-                                                        _first_asks(log), made))
+                memo[key] = world.remember(tree, made, (result, *did, made))
         return result
 
     remembered.__name__ = fn.__name__

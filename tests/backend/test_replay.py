@@ -308,7 +308,7 @@ def test_spec_runs_share_a_call_memo_and_give_what_a_fresh_run_gives():
     for call in ("CheckVFPEnabled(TRUE)", "CheckFPAdvSIMDEnabled64()", "CheckSVEEnabled()"):
         for _ in range(40):
             state = {name: rng.randint(0, most) for name, most in FIELDS.items() if rng.random() < 0.8}
-            alone = _outcome(lambda: spec.run_on(spec.machine("default", state, unset="zero"), call))
-            shared = _outcome(lambda: spec.run(call, state=state, unset="zero", use_decider=False))
+            alone = _outcome(lambda c=call, s=state: spec.run_on(spec.machine("default", s, unset="zero"), c))
+            shared = _outcome(lambda c=call, s=state: spec.run(c, state=s, unset="zero", use_decider=False))
             assert shared == alone, (call, state)
     assert spec._call_memo(spec.profile("default"))  # (what the runs kept)
