@@ -168,7 +168,9 @@ class Spec:
         :class:`Profile` object (:meth:`profile`) in a hot loop. ``stop_at_entry``: end at the
         call of the exception-entry routine (the outcome of what the check decides, without
         what entry writes); its decider is the one :meth:`decider` builds with
-        ``stop_at_entry=True``, taken the same way."""
+        ``stop_at_entry=True``, taken the same way. The runs of the text on one profile share
+        what the calls that depend only on their arguments, the profile's answers and the
+        values they read did (:meth:`_call_memo`): the same Outcome, sooner."""
         held = (self._held_decider(call, profile, stop_at_entry) if use_decider and not trace
                 and isinstance(call, str) else None)
         if held is None:
