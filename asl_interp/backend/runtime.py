@@ -1041,12 +1041,15 @@ def replaying(module: Module, fn: Any, pyname: str, depth: int) -> Any:
     return replayed
 
 
-def _recorded(ns: dict, fn: Any, args: tuple, recording: list, world_path: list) -> tuple[Any, tuple | None]:
+def _recorded(ns: dict, fn: Any, args: tuple, recording: list, world_path: list,
+              marks: tuple | None = None) -> tuple[Any, tuple | None]:
     """Run ``fn(*args)`` logging the IMPLEMENTATION DEFINED questions it asks: its result,
     and what a replay of the call does besides returning it (the steps it counted, the branch
     steps it added, the questions it asked, each once, where first asked: asking again
-    changes nothing); None instead when the call may not be replayed (a result that is not an
-    immutable value, a question the World does not answer alike in every run of the memo)."""
+    changes nothing; with ``marks``, the World's logs before it, also what it read:
+    ``world.reads_since``); None instead when the call may not be replayed (a result that is
+    not an immutable value, a call that did more than read, a question the World does not
+    answer alike in every run of the memo)."""
     world = ns["_W"]
     log: list = []
     recording.append(log)
@@ -1055,13 +1058,16 @@ def _recorded(ns: dict, fn: Any, args: tuple, recording: list, world_path: list)
         result = fn(*args)
     finally:
         recording.pop()
-    if not (type(result) in _PLAIN or type(result) is tuple and _PLAIN.issuperset(map(type, result))) \
-            or not all(world.fixed_answer(ask[0]) for ask in log):
+    if not (type(result) in _PLAIN or type(result) is tuple and _PLAIN.issuperset(map(type, result))):
+        return result, None
+    made = world.reads_since(marks) if marks is not None else ()
+    if made is None or not all(world.fixed_answer(ask[0]) for ask in log):
         return result, None
     asks: dict = {}
     for ask in log:
         asks.setdefault(ask[:2], ask)
-    return result, (before - ns["_STEPS"], tuple(world_path[first:]), tuple(asks.values()))
+    did = (before - ns["_STEPS"], tuple(world_path[first:]), tuple(asks.values()))
+    return result, did if marks is None else (*did, made)
 
 
 def _ask_again(ns: dict, answers: dict, recording: list, asks: tuple) -> None:
@@ -1124,12 +1130,9 @@ def remembering(module: Module, fn: Any, pyname: str, depth: int) -> Any:
                     if asks:
                         _ask_again(ns, answers, recording, asks)
                     return result
-        marks = world.marks()
-        result, did = _recorded(ns, fn, args, recording, world_path)
+        result, did = _recorded(ns, fn, args, recording, world_path, world.marks())
         if did is not None:
-            made = world.reads_since(marks)
-            if made is not None:
-                memo[key] = world.remember(tree, made, (result, *did, made))
+            memo[key] = world.remember(tree, did[-1], (result, *did))
         return result
 
     remembered.__name__ = fn.__name__
