@@ -116,9 +116,10 @@ class Generated:
     ``uses_lazy``), ``replayable`` (python name -> nesting depth: the functions whose calls
     a World with a ``call_memo`` may replay, see :meth:`~asl_interp.backend.codegen.Generator.replayable`
     and :func:`replaying`), ``remembered`` (the same for the functions that only read machine
-    state, which a World that can follow its reads replays: :func:`remembering`) and ``code``: ``source`` compiled (as ``filename``), in :mod:`marshal`'s
-    form, filled in when the module is first executed, so that a module read from the cache
-    runs without compiling (the cache's key covers the Python version, which fixes this form).
+    state, which a World that can follow its reads replays: :func:`remembering`) and
+    ``code``: ``source`` compiled (as ``filename``), in :mod:`marshal`'s form, filled in when
+    the module is first executed, so that a module read from the cache runs without
+    compiling (the cache's key covers the Python version, which fixes this form).
     """
 
     def __init__(self, source: str, objects: dict, infos: dict, asl_names: dict, consts: dict, members: frozenset,
@@ -1124,9 +1125,7 @@ def remembering(module: Module, fn: Any, pyname: str, depth: int) -> Any:
                 left = ns["_STEPS"] - steps
                 if left >= 0 and ns["_DEPTH"] + depth <= ns["_DMAX"]:
                     ns["_STEPS"] = left
-                    world.took(made)
-                    if path:
-                        world_path.extend(path)
+                    world.took(made, path)
                     if asks:
                         _ask_again(ns, answers, recording, asks)
                     return result

@@ -506,14 +506,21 @@ class Machine(World):
         (nothing here: the base Machine watches no storage)."""
         return False
 
-    def took(self, made: tuple) -> None:
-        """Append what a remembered call made (:meth:`reads_since`) to the logs."""
+    def took(self, made: tuple, path: tuple) -> None:
+        """Append what a remembered call made (:meth:`reads_since`) and its branch steps
+        ``path`` to the logs, as a run of its text does: each read a new object, held by the
+        steps that read it (the reads of a log are told apart by identity: a report places
+        the path's steps among them so)."""
         reads, profile, unknowns = made
-        self.reads.extend(reads)
+        fresh = {id(r): _new_tuple(Read, r) for r in reads}
+        self.reads.extend(fresh.values())
         if profile:
-            self.profile_reads.extend(profile)
+            self.profile_reads.extend(fresh[id(r)] for r in profile)
         if unknowns:
             self.unknowns.extend(unknowns)
+        if path:
+            self.path.extend(step if not step.reads else _new_tuple(PathStep, (
+                step.span, step.condition, step.value, tuple(fresh.get(id(r), r) for r in step.reads))) for step in path)
 
     # ---- World: choices -----------------------------------------------------------------
     def unknown(self, typ: TypeDesc, span: Span | None) -> Any:

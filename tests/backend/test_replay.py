@@ -230,9 +230,9 @@ EL1_AARCH64 = {"PSTATE.EL": "EL1", "PSTATE.nRW": 0, "SCR_EL3.RW": 1, "SCR_EL3.NS
                "HCR_EL2.E2H": 0, "HCR_EL2.TGE": 0, "SCR_EL3.EEL2": 0}
 
 
-def _run(spec, memo, call, state):
-    machine = spec.machine("default", state)
-    machine.call_memo = memo
+def _run(spec, memo, call, state, unset="error"):
+    machine = spec.machine("default", state, unset=unset)
+    machine.call_memo = memo  # (None: a machine of its own, every call run)
     return spec.run_on(machine, call), machine
 
 
@@ -246,11 +246,15 @@ def test_a_remembered_call_is_replayed_by_the_values_it_reads():
     call = "ELUsingAArch32(EL1)"
     plain, ran = _run(spec, None, call, EL1_AARCH64)
     memo = {}
-    first, _ = _run(spec, memo, call, EL1_AARCH64)
+    first, recorded = _run(spec, memo, call, EL1_AARCH64)
     (key,) = [k for k in memo if names[k[0]] == "ELUsingAArch32"]
     again, replayed = _run(spec, memo, call, EL1_AARCH64)
     assert plain.value is first.value is again.value is False
     assert _logs(replayed) == _logs(ran) and replayed.reads  # the reads and branch steps the text makes
+    # each read a new object, as the text makes them, held by the steps that read it
+    assert not {id(r) for r in replayed.reads} & {id(r) for r in recorded.reads}
+    held = {id(r) for step in replayed.path for r in step.reads}
+    assert held and held <= {id(r) for r in replayed.reads}
     # what the memo holds is what a call reading those values gives: the text does not run
     leaf = replayed.follow(memo[key])
     memo[key] = replayed.remember(None, leaf[4], (True, *leaf[1:]))
@@ -302,13 +306,32 @@ def _outcome(run):
 
 def test_spec_runs_share_a_call_memo_and_give_what_a_fresh_run_gives():
     """Spec.run's runs of the text on one profile share a call memo (replayed and remembered
-    calls): each gives what a run on a machine of its own, without one, gives."""
+    calls, on every machine Spec.machine makes): each gives what a run on a machine of its
+    own, without one, gives."""
     spec = load_spec(SPEC_8)
     rng = random.Random(7)
     for call in ("CheckVFPEnabled(TRUE)", "CheckFPAdvSIMDEnabled64()", "CheckSVEEnabled()"):
         for _ in range(40):
             state = {name: rng.randint(0, most) for name, most in FIELDS.items() if rng.random() < 0.8}
-            alone = _outcome(lambda c=call, s=state: spec.run_on(spec.machine("default", s, unset="zero"), c))
+            alone = _outcome(lambda c=call, s=state: _run(spec, None, c, s, "zero")[0])
             shared = _outcome(lambda c=call, s=state: spec.run(c, state=s, unset="zero", use_decider=False))
             assert shared == alone, (call, state)
     assert spec._call_memo(spec.profile("default"))  # (what the runs kept)
+
+
+def test_a_run_report_is_the_same_when_its_calls_are_replayed():
+    """The report of ``run`` places the path's steps among the reads by the reads' identity:
+    a run whose calls were replayed reports as one that ran them (the README's guest)."""
+    import tomllib
+
+    from asl_interp.app.report import render_run
+
+    spec = load_spec(SPEC_8)
+    state = tomllib.loads((TESTS.parent / "examples" / "aarch32-guest-vfp.toml").read_text())["registers"]
+    call, profile = "CheckVFPEnabled(TRUE)", spec.profile("default")
+    memo = {}
+    reports = []
+    for given in (None, memo, memo):
+        out, machine = _run(spec, given, call, state)
+        reports.append(render_run(spec, out, call=call, profile=profile, log=machine.final_reads()))
+    assert memo and reports[0] == reports[1] == reports[2]
