@@ -67,7 +67,7 @@ __all__ = ["Spec", "load_spec", "build_spec", "load_profile", "spec_versions", "
 DECIDER_CACHED_AFTER_SECONDS = 0.5
 DECIDER_LOAD_BYTES_PER_SECOND = 15_000_000
 DECIDER_AFTER_SECONDS = 10.0
-#: Runs of the text that share one call memo (see :meth:`Spec.run`) before it starts afresh:
+#: Machines that share one call memo (see :meth:`Spec.machine`) before it starts afresh:
 #: what it keeps stays a few megabytes however many states are run.
 MEMO_RUNS = 2000
 
@@ -118,7 +118,7 @@ class Spec:
     _deciders: dict[tuple, Any] = attrs.field(factory=dict, repr=False)
     #: (call text, id of a Profile) -> what run() knows of that call's decider on it
     _held: dict[tuple, _Held] = attrs.field(factory=dict, repr=False)
-    #: id of a Profile -> [the Profile, the call memo run()'s text runs on it share, runs so far]
+    #: id of a Profile -> [the Profile, the call memo machine()'s machines on it share, machines so far]
     _memos: dict[int, list] = attrs.field(factory=dict, repr=False)
 
     def __reduce__(self) -> tuple:
@@ -136,11 +136,15 @@ class Spec:
                 on_unknown: Any = None, stop_at_entry: bool = False) -> Machine:
         """A fresh :class:`Machine` for this spec: the profile's state, then ``state``.
         ``stop_at_entry``: end at the call of the exception-entry routine, as a version that
-        stops there does (see :class:`~asl_interp.machine.machine.Machine`)."""
+        stops there does (see :class:`~asl_interp.machine.machine.Machine`). Without
+        ``trace`` or an ``on_unknown`` policy of the caller's, the machines of one profile
+        share a call memo (:meth:`_call_memo`): their runs give the same Outcome, sooner."""
         prof = self.profile(profile)
         check_profile(self, prof)
         machine = Machine(self.model, prof, unset=unset, on_missing_impdef=on_missing_impdef, observe=self.entry,
                           on_unknown=on_unknown, constants=self.constants, trace=trace, stop_at_entry=stop_at_entry)
+        if on_unknown is None and not trace:  # (a caller's UNKNOWN policy is not the memo's)
+            machine.call_memo = self._call_memo(prof)
         if isinstance(state, StateFile):
             machine.apply_state(state.registers, origin=state.path, written=True)
         elif state:
@@ -170,27 +174,23 @@ class Spec:
         what entry writes); its decider is the one :meth:`decider` builds with
         ``stop_at_entry=True``, taken the same way. The runs of the text on one profile share
         what the calls that depend only on their arguments, the profile's answers and the
-        values they read did (:meth:`_call_memo`): the same Outcome, sooner."""
+        values they read did (see :meth:`machine`): the same Outcome, sooner."""
         held = (self._held_decider(call, profile, stop_at_entry) if use_decider and not trace
                 and isinstance(call, str) else None)
         if held is None:
             machine = self.machine(profile, state, unset=unset, trace=trace, stop_at_entry=stop_at_entry)
-            if not trace:
-                machine.call_memo = self._call_memo(machine.profile)
             return self.run_on(machine, call)
         if held.decider is not None:
             return held.decider.run(state, unset=unset)
         start = perf_counter()
-        machine = self.machine(held.profile, state, unset=unset, stop_at_entry=stop_at_entry)
-        machine.call_memo = self._call_memo(held.profile)
-        outcome = self.run_on(machine, call)
+        outcome = self.run_on(self.machine(held.profile, state, unset=unset, stop_at_entry=stop_at_entry), call)
         held.spent += perf_counter() - start
         if held.spent >= DECIDER_CACHED_AFTER_SECONDS and not held.asked:
             self._take_decider(call, held)
         return outcome
 
     def _call_memo(self, prof: Profile) -> dict:
-        """The call memo the text runs of :meth:`run` on ``prof`` share: the calls the
+        """The call memo the machines :meth:`machine` makes on ``prof`` share: the calls the
         generated code replays instead of running them again (functions of their arguments
         and the profile's answers, and those that only read state, by the values they read:
         :func:`~asl_interp.backend.runtime.replaying`, :func:`~asl_interp.backend.runtime.remembering`).
