@@ -1121,17 +1121,18 @@ def remembering(module: Module, fn: Any, pyname: str, depth: int) -> Any:
         if tree is not None:
             hit = follow(tree)
             if hit is not None:
-                result, steps, path, asks, made = hit
+                result, steps, asks, plan = hit
                 left = ns["_STEPS"] - steps
                 if left >= 0 and ns["_DEPTH"] + depth <= ns["_DMAX"]:
                     ns["_STEPS"] = left
-                    world.took(made, path)
+                    world.took(plan)
                     if asks:
                         _ask_again(ns, answers, recording, asks)
                     return result
         result, did = _recorded(ns, fn, args, recording, world_path, world.marks())
         if did is not None:
-            memo[key] = world.remember(tree, did[-1], (result, *did))
+            steps, path, asks, made = did
+            memo[key] = world.remember(tree, (result, steps, asks, world.replay_plan(made, path)))
         return result
 
     remembered.__name__ = fn.__name__

@@ -462,20 +462,19 @@ class Machine(World):
             return None
         return tuple(self.reads[reads_at:]), tuple(self.profile_reads[profile_at:]), tuple(self.unknowns[unknowns_at:])
 
-    def remember(self, tree: Any, made: tuple, payload: tuple) -> Any:
+    def remember(self, tree: Any, payload: tuple) -> Any:
         """``tree`` (a remembered function's calls with some arguments, or None) with the call
-        that made the reads ``made[0]`` (:meth:`reads_since`) and did ``payload``: a node per
-        read, ``[storage, mask, shift, {(value, written, the profile's): next}]``, the last
-        leading to ``payload``; a call that read nothing is its payload alone."""
-        reads, profile = made[0], made[1]
+        that did ``payload``, whose last item is :meth:`replay_plan`'s for it: a node per read
+        the call made, ``[storage, mask, shift, {(value, written, the profile's): next}]``, the
+        last leading to ``payload``; a call that read nothing is its payload alone."""
+        reads, in_profile = payload[-1][:2]
         if not reads:
             return payload
-        from_profile = {id(r) for r in profile}
         places = [list(self._locate(r[0], r[2], r[3])) for r in reads]
         root = tree if type(tree) is list and tree[:3] == places[0] else [*places[0], {}]
         node = root
         for i, r in enumerate(reads):
-            found = (r[4], r[7], id(r) in from_profile)
+            found = (r[4], r[7], i in in_profile)
             children = node[3]
             if i == len(reads) - 1:
                 children[found] = payload
@@ -485,6 +484,19 @@ class Machine(World):
                 below = children[found] = [*places[i + 1], {}]
             node = below
         return root
+
+    @staticmethod
+    def replay_plan(made: tuple, path: tuple) -> tuple:
+        """What :meth:`took` needs to append what a call did (``made``, from :meth:`reads_since`,
+        and its branch steps ``path``) again, worked out once: ``(reads, the positions among
+        them of the profile's, UNKNOWN uses, path, the steps that hold reads)``, each of those
+        steps as ``(position in path, span, condition, value, its reads)``, a read the call
+        made given by its position among ``reads``."""
+        reads, profile, unknowns = made
+        at = {id(r): i for i, r in enumerate(reads)}
+        holding = tuple((i, step.span, step.condition, step.value, tuple(at.get(id(r), r) for r in step.reads))
+                        for i, step in enumerate(path) if step.reads)
+        return reads, tuple(at[id(r)] for r in profile), unknowns, path, holding
 
     def follow(self, tree: Any) -> Any:
         """The payload :meth:`remember` put where the reads of ``tree`` lead in the state now,
@@ -506,21 +518,24 @@ class Machine(World):
         (nothing here: the base Machine watches no storage)."""
         return False
 
-    def took(self, made: tuple, path: tuple) -> None:
-        """Append what a remembered call made (:meth:`reads_since`) and its branch steps
-        ``path`` to the logs, as a run of its text does: each read a new object, held by the
-        steps that read it (the reads of a log are told apart by identity: a report places
-        the path's steps among them so)."""
-        reads, profile, unknowns = made
-        fresh = {id(r): _new_tuple(Read, r) for r in reads}
-        self.reads.extend(fresh.values())
-        if profile:
-            self.profile_reads.extend(fresh[id(r)] for r in profile)
+    def took(self, plan: tuple) -> None:
+        """Append what a remembered call did (its :meth:`replay_plan`) to the logs, as a run of
+        its text does: each read a new object, held by the steps that read it (the reads of a
+        log are told apart by identity: a report places the path's steps among them so)."""
+        reads, in_profile, unknowns, path, holding = plan
+        fresh = [_new_tuple(Read, r) for r in reads]
+        self.reads.extend(fresh)
+        if in_profile:
+            self.profile_reads.extend(fresh[i] for i in in_profile)
         if unknowns:
             self.unknowns.extend(unknowns)
+        if holding:
+            path = list(path)
+            for i, span, condition, value, held in holding:
+                path[i] = _new_tuple(PathStep, (span, condition, value,
+                                                tuple(fresh[r] if type(r) is int else r for r in held)))
         if path:
-            self.path.extend(step if not step.reads else _new_tuple(PathStep, (
-                step.span, step.condition, step.value, tuple(fresh.get(id(r), r) for r in step.reads))) for step in path)
+            self.path.extend(path)
 
     # ---- World: choices -----------------------------------------------------------------
     def unknown(self, typ: TypeDesc, span: Span | None) -> Any:

@@ -257,7 +257,7 @@ def test_a_remembered_call_is_replayed_by_the_values_it_reads():
     assert held and held <= {id(r) for r in replayed.reads}
     # what the memo holds is what a call reading those values gives: the text does not run
     leaf = replayed.follow(memo[key])
-    memo[key] = replayed.remember(None, leaf[4], (True, *leaf[1:]))
+    memo[key] = replayed.remember(None, (True, *leaf[1:]))
     assert _run(spec, memo, call, EL1_AARCH64)[0].value is True
     # a call that reads another value is not that one: the text runs, and is remembered too
     state = {**EL1_AARCH64, "HCR_EL2.RW": 0}
