@@ -1766,6 +1766,35 @@ class _Judge:
         return None if finding is None else f"{finding.rule.id} {finding.where[0]}"
 
 
+#: The value sets leaves name (see :func:`_one_of` and :func:`_shared_set`): the same few
+#: dozen sets recur in every leaf of an exploration, one object each keeps thousands of leaves
+#: small. Emptied when it grows past :data:`SHARED_SETS`.
+_SETS: dict[Any, frozenset] = {}
+SHARED_SETS = 1 << 16
+
+
+def _shared_set(values: frozenset) -> frozenset:
+    """``values`` (a set of integers), as one object for every leaf naming the same set."""
+    got = _SETS.get(values)
+    if got is None:
+        if len(_SETS) >= SHARED_SETS:
+            _SETS.clear()
+        got = _SETS[values] = values
+    return got
+
+
+def _one_of(value: Any) -> frozenset:
+    """The set of ``value`` alone, one object for every leaf naming it (kept apart by type:
+    ``{TRUE}`` is not ``{1}``)."""
+    key = (type(value), value)
+    got = _SETS.get(key)
+    if got is None:
+        if len(_SETS) >= SHARED_SETS:
+            _SETS.clear()
+        got = _SETS[key] = frozenset((value,))
+    return got
+
+
 def _leaf(machine: ExploreMachine, choices: dict[Var, Any], outcome: Outcome | None, err: ASLError | None) -> Leaf:
     reads = outcome.reads if outcome is not None else machine.first_final_reads()
     fields: dict[str, frozenset] = {}
@@ -1796,7 +1825,7 @@ def _leaf(machine: ExploreMachine, choices: dict[Var, Any], outcome: Outcome | N
         named[storage] = named.get(storage, 0) | mask
         name = r.name
         if not candidates:
-            fields[name] = frozenset((value,))
+            fields[name] = _one_of(value)
             continue
         overlapping = [(var, cls) for var, cls in candidates if var.mask & mask]
         if overlapping:
@@ -1808,7 +1837,7 @@ def _leaf(machine: ExploreMachine, choices: dict[Var, Any], outcome: Outcome | N
         combos = {(value << shift) & mask & ~covered}
         for var, cls in overlapping:
             combos = {c | (v & var.mask & mask) for c in combos for v in cls}
-        fields[name] = frozenset((c & mask) >> shift for c in combos)
+        fields[name] = _shared_set(frozenset((c & mask) >> shift for c in combos))
     # A class the run took from an earlier one whose bits no read above names: the run read
     # them only beside bits it never examined (``case FPEN of when 'x0'`` with FPEN<0>
     # chosen before and FPEN<1> never set), so the read has no value; the class decided
@@ -1820,18 +1849,18 @@ def _leaf(machine: ExploreMachine, choices: dict[Var, Any], outcome: Outcome | N
                 continue
             for high, low in _runs_of(unnamed):
                 name = machine.model.bits_name(storage, high, low)
-                fields[name] = frozenset((v >> low) & ((1 << (high - low + 1)) - 1) for v in cls)
+                fields[name] = _shared_set(frozenset((v >> low) & ((1 << (high - low + 1)) - 1) for v in cls))
                 explored.add(name)
     for key, value, _span in machine.impdefs:
         if ("impdef", key) in answered:
-            fields.setdefault(key, frozenset([value]))
+            fields.setdefault(key, _one_of(value))
             explored.add(key)
     for which, choice, _span in machine.constraints:
         if ("constraint", which) in answered:
             name = f"ConstrainUnpredictable({which})"
-            fields.setdefault(name, frozenset([choice]))
+            fields.setdefault(name, _one_of(choice))
             explored.add(name)
-    return Leaf(choices, outcome, fields, (), tuple(reads), err, frozenset(explored), machine.final_path())
+    return Leaf(choices, outcome, fields, (), tuple(reads), err, _shared_set(frozenset(explored)), machine.final_path())
 
 
 #: (in _with_decisive) paths of different compared outcomes go on from this node

@@ -268,3 +268,15 @@ def test_a_search_leaves_no_cycles_behind():
     assert table.runs > 100
     assert machines == []
     assert garbage < table.runs  # (what is left is not one cycle per run)
+
+
+def test_leaves_share_their_value_sets_and_keep_true_apart_from_one(spec):
+    """Leaves naming the same set of values hold one object (a decider build keeps tens of
+    thousands of leaves), and a set of TRUE is never the set of 1 it equals."""
+    table = explore(spec, "Gated()", profile=PROFILE)
+    sets = [v for leaf in table.leaves for v in leaf.fields.values()]
+    distinct = {frozenset((type(x), x) for x in v) for v in sets}  # ({TRUE} == {1} in Python)
+    assert len({id(v) for v in sets}) == len(distinct) < len(sets)
+    shown = {next(iter(leaf.fields["Feature"])) for leaf in table.leaves}
+    assert shown == {False, True} and {type(v) for v in shown} == {bool}
+    assert "TRUE" in render_table(table) and "FALSE" in render_table(table)
