@@ -88,7 +88,7 @@ from __future__ import annotations
 
 import marshal
 from collections.abc import Mapping, Sequence
-from itertools import count
+from itertools import count, pairwise
 from pathlib import Path
 from typing import Any
 
@@ -106,7 +106,7 @@ __all__ = ["Decider", "DeciderUnsupported", "build_decider", "cached_size", "che
            "DECIDER_VERSION", "DEFAULT_MAX_PATHS"]
 
 #: Bumped whenever the generated tree's shape changes (part of the on-disk cache key).
-DECIDER_VERSION = "decider-10"
+DECIDER_VERSION = "decider-11"
 
 #: Complete paths of the decider's exploration past which no decider is built (a guard on
 #: the build's time and the tree's size, as ``explore``'s limit is). The decider keeps every
@@ -119,6 +119,12 @@ DECIDER_VERSION = "decider-10"
 DEFAULT_MAX_PATHS = 20000
 #: The file name of a decision tree's compiled code (in tracebacks).
 TREE_FILE = "<decision tree>"
+#: Leaves a function of a decision tree holds at most before a subtree of it, of more than
+#: :data:`SPLIT_MIN` leaves, becomes a function of its own (called where it stood): Python
+#: compiles a tree one function at a time, and compiling a function of v8.4-sel2's 17,000
+#: leaves took 130 MB (about 7.5 kB a leaf); a decision crosses a call per function.
+TREE_LEAVES = 2048
+SPLIT_MIN = 64
 #: Leaves past which a subtree explored at first use (states giving bits of the profile's
 #: [state] other values) is given up: its states go to the text (Spec.run), and the first
 #: state to reach it waits at most for that many runs.
@@ -904,7 +910,7 @@ def build_decider(spec: Any, call: str, profile: str | Path | Profile = "default
             # The tree's compiled code is kept too (compiling a tree of thousands of leaves was
             # a quarter of taking it from the cache), and its leaves in chunks decoded at their
             # first use (decoding all of v8.4-sel2's 20,000 was most of the rest).
-            code = marshal.dumps(compile(source, TREE_FILE, "exec"))
+            code = marshal.dumps(_compiled(source))
             if use_cache:
                 chunks = tuple(cache.encode(explored[i:i + CHUNK_LEAVES]) for i in range(0, leaves, CHUNK_LEAVES))
                 cache.write_entry(key, (source, chunks, leaves, paths, registers, code),
@@ -1167,17 +1173,39 @@ class _Writer:
         self.storage_names: dict[str, str] = {}
 
     def function(self) -> str:
+        """The tree's source: ``decide`` and the functions it calls for the subtrees that did
+        not fit in it (see :data:`TREE_LEAVES`), each a top-level ``def`` (compiled one at a
+        time: :func:`_compiled`)."""
+        self.done: list[list[str]] = []
+        #: subtrees to write as functions of their own: (name, leaves, storage locals bound)
+        self.todo: list[tuple[str, list[int], dict[str, str]]] = []
         self.lines = ["def decide(st, _A=_A, _fail=_fail, _bad=_bad, _text=_text):", "    try:"]
+        self.room, self.root = TREE_LEAVES, True
         self.node(list(range(len(self.leaves))), {}, 2)
         self.lines += ["    except (KeyError, TypeError) as err:", "        raise _bad(st, err) from None"]
+        self.done.append(self.lines)
+        while self.todo:  # (a subtree's function may leave subtrees of its own)
+            name, ids, bound = self.todo.pop(0)
+            # (a KeyError or TypeError here goes up to decide's handler)
+            self.lines = [f"def {name}(st, {''.join(v + ', ' for v in bound.values())}_A=_A, _fail=_fail, _text=_text):"]
+            self.room, self.root = TREE_LEAVES, True
+            self.node(ids, bound, 1)
+            self.done.append(self.lines)
         head = [f"_K{i} = frozenset({sorted(k)!r})" for i, k in enumerate(self.consts)]
-        return "\n".join(head + self.lines) + "\n"
+        return "\n".join(head + [line for lines in self.done for line in lines]) + "\n"
 
     def emit(self, level: int, text: str) -> None:
         self.lines.append("    " * level + text)
 
     def node(self, ids: list[int], bound: dict[str, str], level: int) -> None:
+        root, self.root = self.root, False
+        if not root and len(ids) > max(self.room, SPLIT_MIN):
+            name = f"_t{self.offset}_{len(self.done) + len(self.todo) + 1}"
+            self.todo.append((name, ids, bound))
+            self.emit(level, f"return {name}(st{''.join(', ' + v for v in bound.values())})")
+            return
         if len(ids) == 1:
+            self.room -= 1
             leaf = self.leaves[ids[0]]
             i = ids[0] + self.offset
             if leaf.outcome is not None:
@@ -1280,6 +1308,15 @@ class _Writer:
         return f"{px} in _K{self.const_ids[cls]}"
 
 
+def _compiled(source: str) -> tuple:
+    """``source`` (a :class:`_Writer`'s) compiled one function at a time (the compiler's
+    memory is that of the largest function, not of the whole tree), each keeping its lines'
+    numbers in the whole text."""
+    lines = source.splitlines(keepends=True)
+    starts = [0, *(i for i, line in enumerate(lines) if i and line.startswith("def ")), len(lines)]
+    return tuple(compile("\n" * a + "".join(lines[a:b]), TREE_FILE, "exec") for a, b in pairwise(starts) if a < b)
+
+
 class _Forest:
     """The decision tree of a decider and the subtrees explored at first use.
 
@@ -1310,13 +1347,15 @@ class _Forest:
         self._steps: dict[int, PathStep] = {}
         self._bad = bad
 
-    def tree(self, source: str, leaves: Sequence[_Leaf], code: Any = None) -> Any:
+    def tree(self, source: str, leaves: Sequence[_Leaf], code: tuple | None = None) -> Any:
         """The function ``decide(st) -> Outcome`` of ``source`` (written by :class:`_Writer`
         for ``leaves``, numbered from the table's end, or for the leaves the table holds
-        already; ``code``: source compiled, if it was), its leaves added to the table."""
+        already; ``code``: source compiled (:func:`_compiled`), if it was), its leaves added
+        to the table."""
         self.table.extend(leaves)
         ns: dict[str, Any] = {"_A": self.answers, "_fail": self.fail, "_bad": self._bad, "_text": self.text}
-        exec(code or compile(source, TREE_FILE, "exec"), ns)  # noqa: S102 - our own generated text
+        for piece in code or _compiled(source):
+            exec(piece, ns)  # noqa: S102 - our own generated text
         return ns["decide"]
 
     def fail(self, index: int) -> None:

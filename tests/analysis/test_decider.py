@@ -357,6 +357,38 @@ def test_source_is_a_tree_over_masked_registers():
         == decider.leaves
 
 
+
+def test_a_tree_too_large_for_one_function_is_written_as_several(own_spec, monkeypatch):
+    """Past TREE_LEAVES leaves a subtree becomes a function of its own, called where it stood
+    (each compiled apart, with its lines' numbers in the whole text): every leaf answers as
+    Spec.run, and a register missing deep in the tree is the same clean error."""
+    monkeypatch.setattr(decider_module, "TREE_LEAVES", 24)
+    monkeypatch.setattr(decider_module, "SPLIT_MIN", 2)
+    call = "CheckFPAdvSIMDEnabled64()"
+    decider = build_decider(own_spec, call, "default", use_cache=False)
+    lines = decider.source.splitlines()
+    defs = [i for i, line in enumerate(lines) if line.startswith("def ")]
+    assert len(defs) > 10
+    for a, b in zip(defs, [*defs[1:], len(lines)]):  # none holds many more leaves than asked
+        assert sum(line.strip().startswith(("return _A[", "return _fail(", "return _text("))
+                   for line in lines[a:b]) <= 24 + 2 * 2
+    code = decider_module._compiled(decider.source)
+    assert [c.co_consts[0].co_firstlineno for c in code[1:]] == [i + 1 for i in defs[1:]]
+    rng = random.Random(call)
+    for leaf in decider._table[:decider.leaves]:
+        regs = leaf_registers(decider, leaf, rng, min)
+        want = spec_outcome(call, "default", regs)
+        if isinstance(want, ASLAssertionError):
+            with pytest.raises(ASLAssertionError):
+                decider.decide(regs)
+        else:
+            assert decided(decider.decide(regs)) == decided(want)
+    deep = max(decider._table[:decider.leaves], key=lambda leaf: len(leaf.classes))
+    regs = leaf_registers(decider, deep, rng, min)
+    last = list(deep.classes)[-1][0]
+    with pytest.raises(StateError, match=f"no value for register {last}"):
+        decider.decide({k: v for k, v in regs.items() if k != last})
+
 def test_readme_example(capsys):
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     start = readme.index("```python\n", readme.index("The **decider**")) + len("```python\n")
