@@ -19,6 +19,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, NamedTuple
 
+from ..lib.values import _restrict
+
 #: Entries an :class:`AfterPlan` keeps of the words of unknown bits and of the handler's
 #: view before it empties its memo (memory stays bounded whatever the states).
 PLAN_MEMO = 4096
@@ -106,7 +108,7 @@ class AfterPlan:
         consts: dict[str, Any] = {"_view": _view, "_After": After, "_shape": shape, "_model": model,
                                   "_written": after.written, "_words": _origin_words, "_wmemo": memo,
                                   "_vmemo": memo, "_me": object(), "_syn": shape.syndrome if shape is not None else None,
-                                  "_MEMO": PLAN_MEMO}
+                                  "_MEMO": PLAN_MEMO, "_unset_part": _unset_part}
         head = ["def fill(v, k, base, every):",
                 "    values, unknown, copies, origins, view = (dict(base[0]), dict(base[1]), dict(base[2]), "
                 "dict(base[3]), base[4])",
@@ -146,10 +148,14 @@ class AfterPlan:
                 body.append("        left = []")
             for j, (c, st, cshift, run, words) in enumerate(copies):
                 consts[f"_e{n}_{j}"] = (c, words)
-                body.append(f"        if ({known(st)} >> {cshift}) & {run:#x} == {run:#x}:")
-                body.append(f"            value = (value & {~(run << c.lo):#x}) "
-                            f"| (((v[{st!r}] >> {cshift}) & {run:#x}) << {c.lo})")
-                body.append(f"            unk &= {~(run << c.lo):#x}")
+                # the source bits the state sets go in; a run left partly unset is still a
+                # copy of those bits alone, as the text's read of them gives (Machine._after)
+                body.append(f"        g = ({known(st)} >> {cshift}) & {run:#x}")
+                body.append("        if g:")
+                body.append(f"            value = (value & ~(g << {c.lo})) | (((v[{st!r}] >> {cshift}) & g) << {c.lo})")
+                body.append(f"            unk &= ~(g << {c.lo})")
+                body.append(f"            if g != {run:#x}:")
+                body.append(f"                left += _unset_part(_model, _e{n}_{j}[0], {run:#x} & ~g)")
                 body.append("        else:")
                 body.append(f"            left.append(_e{n}_{j})")
             body.append(f"        values[{name!r}] = value")
@@ -200,6 +206,13 @@ class AfterPlan:
         ``origins`` as :meth:`After.origins` gives them, ``view`` the :class:`HandlerView`
         or None when the plan was made without ``target_state``). Fresh dicts each call."""
         return self.fill_fn(values, known, self.template, False)
+
+
+def _unset_part(model: Any, copy: Copy, unset: int) -> list[tuple[Copy, str]]:
+    """The runs of ``copy`` whose source bits are ``unset`` (relative to the run), each a
+    copy of its own with its words (as :meth:`After.origins` gives them)."""
+    parts = [Copy(*part) for part in _restrict((copy,), unset << copy.lo)]
+    return [(part, _copy_words(model, part)) for part in parts]
 
 
 def _bits_of(model: Any, name: str) -> tuple[str, int, int]:

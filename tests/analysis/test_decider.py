@@ -389,6 +389,20 @@ def test_a_tree_too_large_for_one_function_is_written_as_several(own_spec, monke
     with pytest.raises(StateError, match=f"no value for register {last}"):
         decider.decide({k: v for k, v in regs.items() if k != last})
 
+
+@pytest.mark.parametrize("vbar", [{"VBAR_EL1<55>": 1, "VBAR_EL1<20:11>": 0x3FF},   # set bits inside the copy
+                                  {"VBAR_EL1<63:12>": 5},                         # all but its lowest bit
+                                  {"VBAR_EL1<30:11>": 7, "VBAR_EL1<55>": 0}])
+def test_a_copied_register_given_in_part_is_filled_in_as_the_text_fills_it(vbar):
+    """The entry copies VBAR_EL1<63:11> into the PC; a state setting only some of those bits
+    gets them in the PC and the rest as copies of just the bits left unset, from the tree as
+    from the text (the tree's leaf was explored with the whole run unset)."""
+    state = {"PSTATE.EL": "EL1", "PSTATE.nRW": 0, "PSTATE.SP": 0, "SCR_EL3.NS": 0, "SCR_EL3.RW": 1, **vbar}
+    want = SPEC.run("CheckSVEEnabled()", state=state, use_decider=False)
+    got = SPEC.decider("CheckSVEEnabled()").run(state)
+    assert got == want and got.vector == want.vector
+    assert want.after_unknown["PC"][0] & ~((1 << 64) - (1 << 11)) == 0 and "VBAR_EL1<63:11>" not in want.vector
+
 def test_readme_example(capsys):
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     start = readme.index("```python\n", readme.index("The **decider**")) + len("```python\n")
