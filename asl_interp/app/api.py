@@ -67,6 +67,12 @@ __all__ = ["Spec", "load_spec", "build_spec", "load_profile", "spec_versions", "
 DECIDER_CACHED_AFTER_SECONDS = 0.5
 DECIDER_LOAD_BYTES_PER_SECOND = 15_000_000
 DECIDER_AFTER_SECONDS = 10.0
+#: Deciders a Spec keeps (:meth:`Spec.decider`), the ones taken or asked for last: each
+#: grows with the leaves it answers (their outcomes and functions, up to a few hundred MB on
+#: the largest trees): a loop answering every leaf of every call on every profile of
+#: armv8.6 (70 deciders) in one process grew to 8 GB. One let go is taken again from the
+#: on-disk cache when asked for.
+DECIDERS_HELD = 16
 #: Machines that share one call memo (see :meth:`Spec.machine`) before it starts afresh:
 #: what it keeps stays a few megabytes however many states are run.
 MEMO_RUNS = 2000
@@ -262,7 +268,8 @@ class Spec:
                 progress: Any = None, jobs: int = 1, stop_at_entry: bool = False) -> Any:
         """The fast form of ``run`` for ``call`` on ``profile``: a
         :class:`~asl_interp.analysis.decider.Decider` (the spec compiled into a decision tree for
-        this profile; built once per process, then from the on-disk cache). Its
+        this profile; built once, then from the on-disk cache; this Spec keeps the
+        :data:`DECIDERS_HELD` last asked for, and gives the same object while it keeps it). Its
         ``decide(registers)`` takes whole-register values, its ``run(state)`` what
         :meth:`run` takes. ``max_paths``: the exploration's complete paths past which no tree
         is built (a :class:`~asl_interp.analysis.decider.DeciderUnsupported`; None: the
@@ -281,16 +288,27 @@ class Spec:
         prof = self.profile(profile)
         check_profile(self, prof)
         key = _decider_key(call, prof, stop_at_entry)
-        got = self._deciders.get(key)
+        got = self._deciders.pop(key, None)
         if got is None:
-            got = self._deciders[key] = build_decider(self, call, prof, max_paths=limit, progress=progress,
-                                                      jobs=jobs, stop_at_entry=stop_at_entry)
+            got = build_decider(self, call, prof, max_paths=limit, progress=progress, jobs=jobs,
+                                stop_at_entry=stop_at_entry)
             for held in self._held.values():  # run() answers through it from now on
                 if held.decider is None and held.key == key:
                     held.decider = got
         else:  # the tree does not depend on the limit: the one held, if it fits this one
             check_paths(got.paths, got.call, got.profile, limit)
+        self._deciders[key] = got  # (the last asked for last)
+        while len(self._deciders) > DECIDERS_HELD:
+            self._let_go(next(iter(self._deciders)))
         return got
+
+    def _let_go(self, key: tuple) -> None:
+        """Keep the decider under ``key`` no more: :meth:`run` runs the text for its call again,
+        and takes it again as it took it first."""
+        gone = self._deciders.pop(key)
+        for held in self._held.values():
+            if held.decider is gone:
+                held.decider, held.asked, held.spent = None, False, 0.0
 
     def _statement_text(self, call: str) -> str:
         """The procedure call ``call`` as a statement: its text up to the end of the call

@@ -332,6 +332,29 @@ def test_spec_keeps_one_decider_per_call_and_profile():
     assert SPEC.decider("CheckFPAdvSIMDEnabled64()", "no-el2") is not SPEC.decider("CheckFPAdvSIMDEnabled64()")
 
 
+
+def test_a_spec_keeps_the_deciders_asked_for_last(own_spec, monkeypatch):
+    """Past DECIDERS_HELD the decider asked for longest ago is let go (a loop over every call
+    on every profile kept them all, gigabytes): asked for again it comes back from the disk
+    cache, the same tree, and run() takes it again as it took it first."""
+    from asl_interp.app import api
+
+    monkeypatch.setattr(api, "DECIDERS_HELD", 2)
+    calls = ["UInt(PSTATE.EL)", "ELUsingAArch32(EL1)", "CheckFPAdvSIMDEnabled64()"]
+    held = own_spec._held_decider(calls[0], "default")
+    first = own_spec.decider(calls[0])
+    assert held.decider is first and own_spec.decider(calls[1]) is not first
+    assert own_spec.decider(calls[0]) is first  # asked for again: now the last
+    own_spec.decider(calls[2])  # lets go of calls[1]'s
+    assert own_spec.decider(calls[0]) is first and held.decider is first
+    own_spec.decider(calls[1])
+    own_spec.decider(calls[2])  # lets go of calls[0]'s: run() runs the text for it again
+    assert len(own_spec._deciders) == 2 and (held.decider, held.asked, held.spent) == (None, False, 0.0)
+    again = own_spec.decider(calls[0])
+    assert again is not first and again.source == first.source and held.decider is again
+    state = {"PSTATE.EL": "EL2"}
+    assert own_spec.run(calls[0], state=state) == own_spec.run(calls[0], state=state, use_decider=False)
+
 def test_corrupt_cache_entry_is_rebuilt(monkeypatch, tmp_path):
     monkeypatch.setenv("ASL_INTERP_CACHE", str(tmp_path))
     build_decider(SPEC, "CheckFPAdvSIMDEnabled64()", "no-el3")
