@@ -355,6 +355,23 @@ def test_a_spec_keeps_the_deciders_asked_for_last(own_spec, monkeypatch):
     state = {"PSTATE.EL": "EL2"}
     assert own_spec.run(calls[0], state=state) == own_spec.run(calls[0], state=state, use_decider=False)
 
+
+def test_leaves_whose_functions_read_alike_share_their_code(own_spec):
+    """A leaf's function names its constants and its number, so leaves whose functions read
+    alike share one compiled code (some 20 kB each): each still gives its own outcome."""
+    call = "CheckVFPEnabled(TRUE)"
+    decider = own_spec.decider(call)
+    rng = random.Random(call)
+    leaves = [i for i, leaf in enumerate(decider._table[:decider.leaves]) if leaf.outcome is not None][:400]
+    for k, i in enumerate(leaves):
+        regs = leaf_registers(decider, decider._table[i], rng, min)
+        got = decider.run(regs)
+        if k % 40 == 0:
+            assert got == spec_outcome(call, "default", regs)
+    functions = [leaf for leaf, _make, _guard in decider._plans.values()]
+    assert len(functions) >= len(leaves) // 2
+    assert len({fn.__code__ for fn in functions}) < len(functions) // 2
+
 def test_corrupt_cache_entry_is_rebuilt(monkeypatch, tmp_path):
     monkeypatch.setenv("ASL_INTERP_CACHE", str(tmp_path))
     build_decider(SPEC, "CheckFPAdvSIMDEnabled64()", "no-el3")
