@@ -1180,14 +1180,18 @@ class _Writer:
         #: name per register (and one masked value per nesting level), whichever path binds
         #: it, so the function has few locals (each call sets up and clears every one)
         self.storage_names: dict[str, str] = {}
+        #: the functions written (their lines), the subtrees left to write as functions of
+        #: their own (name, leaves, storage locals bound), the leaves the function being
+        #: written has room for, whether the next node is its first
+        self.done: list[list[str]] = []
+        self.todo: list[tuple[str, list[int], dict[str, str]]] = []
+        self.room, self.root = TREE_LEAVES, True
+        self.named = count(1)
 
     def function(self) -> str:
         """The tree's source: ``decide`` and the functions it calls for the subtrees that did
         not fit in it (see :data:`TREE_LEAVES`), each a top-level ``def`` (compiled one at a
         time: :func:`_compiled`)."""
-        self.done: list[list[str]] = []
-        #: subtrees to write as functions of their own: (name, leaves, storage locals bound)
-        self.todo: list[tuple[str, list[int], dict[str, str]]] = []
         self.lines = ["def decide(st, _A=_A, _fail=_fail, _bad=_bad, _text=_text):", "    try:"]
         self.room, self.root = TREE_LEAVES, True
         self.node(list(range(len(self.leaves))), {}, 2)
@@ -1209,7 +1213,7 @@ class _Writer:
     def node(self, ids: list[int], bound: dict[str, str], level: int) -> None:
         root, self.root = self.root, False
         if not root and len(ids) > max(self.room, SPLIT_MIN):
-            name = f"_t{self.offset}_{len(self.done) + len(self.todo) + 1}"
+            name = f"_t{self.offset}_{next(self.named)}"
             self.todo.append((name, ids, bound))
             self.emit(level, f"return {name}(st{''.join(', ' + v for v in bound.values())})")
             return

@@ -408,7 +408,7 @@ def test_a_tree_too_large_for_one_function_is_written_as_several(own_spec, monke
     decider = build_decider(own_spec, call, "default", use_cache=False)
     lines = decider.source.splitlines()
     defs = [i for i, line in enumerate(lines) if line.startswith("def ")]
-    assert len(defs) > 10
+    assert len(defs) > 10 and len({lines[i].split("(")[0] for i in defs}) == len(defs)
     for a, b in zip(defs, [*defs[1:], len(lines)]):  # none holds many more leaves than asked
         assert sum(line.strip().startswith(("return _A[", "return _fail(", "return _text("))
                    for line in lines[a:b]) <= 24 + 2 * 2
