@@ -50,7 +50,7 @@ import os
 import sys
 import zlib
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, BinaryIO, NamedTuple
 
 import attrs
@@ -460,7 +460,7 @@ class LineRunner:
             except ASLError as err:
                 if i and self.reader.read_general(dict(items[:i])) is None:
                     return None
-                return UsageError(err.message, _span_of(key, text, where), err.notes)
+                return UsageError(err.message, self._refused_span(state, key, text, where), err.notes)
             return None  # taken alone (a nested table): the whole line decides
         return None
 
@@ -478,7 +478,7 @@ class LineRunner:
             try:
                 resolve_state({key: value}, spec.model, spec.constants, written=True)
             except ASLError:
-                return _span_of(key, text, where)
+                return self._refused_span(state, key, text, where)
         paths = state_paths(state)
         conflicts = StateConflicts(spec.model)
         for i, (path, value) in enumerate(paths):
@@ -488,6 +488,22 @@ class LineRunner:
             except ASLError:
                 return key_spans(text, where, [p for p, _v in paths], "json")[i]
         return where
+
+    def _refused_span(self, state: dict, key: str, text: str, where: Span) -> Span:
+        """Where on the line the name ``resolve_state`` refuses under ``key`` stands: the key,
+        or in a table of names (``{"HCR_EL2": {"TGE": 1, "NOPE": 0}}``) the name inside it
+        refused alone, where ``run --state`` points."""
+        if isinstance(state[key], Mapping):
+            spec = self.spec
+            paths = state_paths(state)
+            for i, (path, value) in enumerate(paths):
+                if path[0] != key:
+                    continue
+                try:
+                    resolve_state({".".join(path): value}, spec.model, spec.constants, written=True)
+                except ASLError:
+                    return key_spans(text, where, [p for p, _v in paths], "json")[i]
+        return _span_of(key, text, where)
 
 
 def _result(number: int, got: Outcome | SweepResult | None) -> SweepResult | None:

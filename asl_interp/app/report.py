@@ -31,7 +31,7 @@ from typing import Any
 import attrs
 
 from ..analysis.consistency import spec_functions, state_consistency
-from ..errors import ASLError, ASLStaticError, ErrorList, Span, UsageError, clip, did_you_mean, line_text, plural, ranges_text, relpath, shorten, suggest
+from ..errors import ASLError, ASLStaticError, ErrorList, Span, StateError, UsageError, clip, did_you_mean, line_text, plural, ranges_text, relpath, shorten
 from ..lib.values import bit_runs, bits_text
 from ..lib.world import Read
 from ..machine.machine import Machine
@@ -187,27 +187,15 @@ def check_state_name(model: MachineModel, name: str, option: str) -> None:
     refused = whole_register_refused(model, register) if field is None else None
     if refused:
         raise UsageError(f"{lead}{refused}", notes=("note: `asl-interp registers PSTATE` lists its fields",))
-    reg = model.registers.get(register)
-    if reg is None:
-        raise UsageError(f"unknown register '{register}'{inside}" + did_you_mean(register, model.registers),
-                         notes=("note: `asl-interp registers` lists the registers the model knows",))
-    if field is not None and field not in reg.fields:
-        hint = suggest(field, list(reg.fields))
-        notes = ()
-        if not hint:
-            fields = ", ".join(sorted(reg.fields)) or "none (set bits as REG<high:low>)"
-            notes = tuple(textwrap.wrap(f"note: fields of {register}: {fields}", _COLUMNS - 4,
-                                        subsequent_indent="    "))
-        raise UsageError(f"unknown field '{field}' of {register}{inside}" + (f"; {hint}" if hint else ""),
-                         notes=notes)
     if high is not None:
         low = m.group(4) if m.group(4) is not None else high
-        what, width = (f"{register}.{field}", reg.fields[field].width) if field is not None else (register, reg.width)
         if int(high) < int(low):
             with _as_usage(lead):
                 locate_key(name, model)  # raises, saying which order ASL writes bits in
-        if int(high) >= width:
-            raise UsageError(f"bits {high}:{low} are outside {what} ({width} bits, {width - 1}:0){inside}")
+    try:
+        locate_key(name, model, written=True, where=inside)  # (the words every state key gets)
+    except StateError as err:
+        raise UsageError(err.message, notes=err.notes) from None
 
 
 @contextmanager

@@ -18,6 +18,7 @@ same bits are aliases), a name that is not an identifier, a width over the ``bit
 from __future__ import annotations
 
 import re
+import textwrap
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,9 @@ from ..errors import StateError, did_you_mean
 from ..lib.limits import LIMITS
 from ..lib.primitives import lookup
 from ..lib.world import FieldDef, RegisterDef, RegisterModel, TypeDesc, element_name
+
+#: How wide a note listing names may be (an error's notes are wrapped to it).
+NOTE_COLUMNS = 96
 from ..syntax import ast
 
 
@@ -71,23 +75,32 @@ class MachineModel:
         bounds = self.register_model.arrays.get(base)
         return None if bounds is None else f"{base} is an array of registers {base}[{bounds[0]}] to {base}[{bounds[1]}]"
 
-    def register(self, name: str) -> RegisterDef:
-        """The register ``name``, or a StateError with a suggestion."""
+    def register(self, name: str, where: str = "") -> RegisterDef:
+        """The register ``name``, or a StateError with a suggestion (``where``: how the user
+        wrote it, e.g. `` in --set X=1``, said after the name)."""
         reg = self.registers.get(name)
         if reg is None:
             base, bracket, index = name.partition("[")
             array = self.array_text(base) if bracket else None
             if array is not None:
                 raise StateError(f"'{name}': {array}")
-            raise StateError(f"unknown register '{name}'" + did_you_mean(name, self.registers))
+            raise StateError(f"unknown register '{name}'{where}" + did_you_mean(name, self.registers),
+                             notes=("note: `asl-interp registers` lists the registers the model knows",))
         return reg
 
-    def field(self, register: str, name: str) -> FieldDef:
-        """The field ``register.name``, or a StateError with a suggestion."""
-        reg = self.register(register)
+    def field(self, register: str, name: str, where: str = "") -> FieldDef:
+        """The field ``register.name``, or a StateError with a suggestion, else the fields
+        there are (``where`` as :meth:`register` takes it)."""
+        reg = self.register(register, where)
         fld = reg.fields.get(name)
         if fld is None:
-            raise StateError(f"unknown field '{name}' of {register}" + did_you_mean(name, reg.fields))
+            hint = did_you_mean(name, reg.fields)
+            notes: tuple[str, ...] = ()
+            if not hint:
+                fields = ", ".join(sorted(reg.fields)) or "none (set bits as REG<high:low>)"
+                notes = tuple(textwrap.wrap(f"note: fields of {register}: {fields}", NOTE_COLUMNS,
+                                            subsequent_indent="    "))
+            raise StateError(f"unknown field '{name}' of {register}{where}{hint}", notes=notes)
         return fld
 
     def field_named(self, register: str, high: int, low: int) -> str | None:

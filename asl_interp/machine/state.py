@@ -324,21 +324,23 @@ def _resolve_one(key: str, value: Any, model: MachineModel, constants: Constants
     return StateWrite(key, register, high, low, bits)
 
 
-def locate_key(key: str, model: MachineModel, written: bool = False) -> tuple[str, int, int, str]:
+def locate_key(key: str, model: MachineModel, written: bool = False, where: str = "") -> tuple[str, int, int, str]:
     """The register and bits a state key names (``PSTATE.EL``, ``CPACR<21:20>``, ``HCR_EL2``)
     and its name in messages: ``(register, high, low, what)``; a StateError for a key that
-    names nothing (``written``: as in :func:`resolve_state`)."""
+    names nothing (``written``: as in :func:`resolve_state`; ``where``: how the user wrote
+    the key, said in the message, e.g. `` in --set X=1``). The one judge of a state key's
+    name: state files, ``--set``, sweep lines, profiles and the API all come here."""
     m = STATE_KEY.fullmatch(key)
     if not m:
         raise StateError(f"state key {shorten(key, quote=True)} is not REGISTER, REGISTER.FIELD, REGISTER<high:low> or "
                          "REGISTER.FIELD<high:low>")
-    reg = model.register(key_register(m))
+    reg = model.register(key_register(m), where)
     if written and m.group(2) is None:  # the whole register, or a slice of its bits
         refused = whole_register_refused(model, reg.name)
         if refused:
             raise StateError(refused, notes=("note: `asl-interp registers PSTATE` lists its fields",))
     if m.group(2):
-        fld = model.field(reg.name, m.group(2))
+        fld = model.field(reg.name, m.group(2), where)
         high, low, what, base, width = fld.high, fld.low, f"{reg.name}.{fld.name}", fld.low, fld.high - fld.low + 1
     else:
         high, low, what, base, width = reg.width - 1, 0, reg.name, 0, reg.width
@@ -348,7 +350,8 @@ def locate_key(key: str, model: MachineModel, written: bool = False) -> tuple[st
         if top < bottom:  # not outside the register: written in the other order than ASL's
             raise StateError(f"{key}: write the high bit first, {what}<{bottom}:{top}>")
         if top >= width:
-            raise StateError(f"{key}: {what} is {bits_wide(width)} (bits {width - 1}:0)")
+            bits = f"bit {top} is" if top == bottom else f"bits {top}:{bottom} are"
+            raise StateError(f"{bits} outside {what} ({plural(width, 'bit')}, {width - 1}:0){where}")
         high, low = base + top, base + bottom
         what = f"{what}<{top}:{bottom}>"
     return reg.name, high, low, what

@@ -488,3 +488,19 @@ def test_stop_at_entry_gives_every_line_run_s_outcome_up_to_the_entry_call(capsy
     one.write_text(json.dumps(STATES_64[0]), encoding="utf-8")
     rc, out, _err = cli(capsys, "run", call, "--state", str(one), "--stop-at-entry", "--json")
     assert rc == 0 and json.loads(out)["outcome"] == want[0]
+
+
+@pytest.mark.parametrize("line", ['{"CPACR_EL1<99:98>": 1}', '{"HCR_EL2": {"TGE": 1, "NOPE": 0}}',
+                                  '{"PSTATE.EL": 1, "HCR_EL2": {"TGEE": 1}}', '{"NOSUCH.X": 1}'])
+def test_a_line_is_refused_as_run_refuses_the_same_state(capsys, tmp_path, line):
+    """A sweep line and `run --state` of the same JSON object get one judge of their names
+    (machine.state.locate_key): the same words, notes and column."""
+    (tmp_path / "s.json").write_text(line)
+    rc_run, _out, run_err = cli(capsys, "run", "--state", str(tmp_path / "s.json"), "CheckFPAdvSIMDEnabled64()")
+    rc_sweep, _out, sweep_err = cli(capsys, "sweep", "--quiet", "CheckFPAdvSIMDEnabled64()",
+                                    str(write_lines(tmp_path, [line])))
+    assert rc_run == 2 and rc_sweep != 0
+    run_said = run_err.split("s.json:", 1)[1].splitlines()
+    sweep_said = sweep_err.split("states.jsonl:", 1)[1].splitlines()
+    assert run_said[0].startswith("1:") and " error: " in run_said[0]
+    assert sweep_said[:len(run_said)] == run_said

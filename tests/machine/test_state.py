@@ -72,7 +72,7 @@ def test_nested_tables_are_dotted_keys(model):
         ("PSTATE.EL", "M32_Svc", r"PSTATE.EL is 2 bits wide; M32_Svc is bits\(5\)"),
         ("PSTATE.EL", "EL4", r"'EL4' is not a value or a known constant; did you mean"),
         ("PSTATE.M", "M32_Sv", r"did you mean 'M32_Svc'"),
-        ("SCR_EL3<70>", 1, r"SCR_EL3 is 64 bits wide"),
+        ("SCR_EL3<70>", 1, r"^bit 70 is outside SCR_EL3 \(64 bits, 63:0\)$"),
         # bits in the wrong order are not "outside" the register: say which order ASL writes
         ("VBAR_EL2<3:5>", 0, r"VBAR_EL2<3:5>: write the high bit first, VBAR_EL2<5:3>"),
         ("CPACR.cp10<0:1>", 0, r"CPACR.cp10<0:1>: write the high bit first, CPACR.cp10<1:0>"),
