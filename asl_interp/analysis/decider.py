@@ -1085,7 +1085,7 @@ def _explored_leaves(spec: Any, call: str, prof: Profile, max_paths: int, progre
     try:
         found, bad = search_leaves(spec, call, profile=prof, max_paths=max_paths, fix_option="a fixed value",
                                    consistent=False, progress=progress, open_state=opened, from_choices=start,
-                                   jobs=jobs, stop_at_entry=stop_at_entry)
+                                   jobs=jobs, stop_at_entry=stop_at_entry, named=False)
     except ExplorationLimit as err:
         if err.max_paths is not None:
             raise _too_many(call.strip(), prof.name, max_paths) from None

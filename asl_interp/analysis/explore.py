@@ -819,9 +819,10 @@ def explore(spec: Any, call: str, *, profile: str | Path | Profile = "default",
 
 
 def search_leaves(spec: Any, call: str, **options: Any) -> tuple[list[Leaf], list[Leaf]]:
-    """The leaves :func:`explore` finds with ``options`` (its keyword arguments but ``fine``),
-    feasible and infeasible, in its order, without the table (no decisive steps, no rows):
-    what a decider is compiled from."""
+    """The leaves :func:`explore` finds with ``options`` (its keyword arguments but ``fine``,
+    and ``named``: False leaves out each leaf's fields, see :func:`_searched`), feasible and
+    infeasible, in its order, without the table (no decisive steps, no rows): what a
+    decider is compiled from."""
     _search, part = _searched(spec, call, **options)
     return part.leaves, part.bad
 
@@ -831,10 +832,12 @@ def _searched(spec: Any, call: str, *, profile: str | Path | Profile = "default"
               max_paths: int = DEFAULT_MAX_PATHS, max_branch_bits: int = DEFAULT_MAX_BRANCH_BITS,
               progress: Callable[[int, int], None] | None = None, fix_option: str = "--set", consistent: bool = True,
               stop_at_entry: bool = False, jobs: int = 1, open_state: Mapping[str, tuple[int, int]] | None = None,
-              from_choices: Mapping[Var, Any] | None = None) -> tuple[_Search, _Part]:
+              from_choices: Mapping[Var, Any] | None = None, named: bool = True) -> tuple[_Search, _Part]:
     """:func:`explore`'s search (its arguments checked, then every run, in worker processes
     past :data:`IN_PROCESS_SECONDS` with ``jobs`` > 1): the search (its inputs) and what
-    its runs found."""
+    its runs found (``named``: each leaf with the fields its states give, ``Leaf.fields`` and
+    ``explored``, which a table shows; without, empty: a decider's tree needs only the
+    choices)."""
     prof = spec.profile(profile)
     fixed = dict(fixed or {})
     resolve_state(fixed, spec.model, spec.constants)  # bad names and values fail here, once
@@ -852,7 +855,7 @@ def _searched(spec: Any, call: str, *, profile: str | Path | Profile = "default"
     call_expression(call, "explore")  # a UsageError in explore's words before any run
     open_state = dict(open_state or {})
     search = _Search(spec, call, prof, fixed, vary_keys, coverage, max_paths, max_branch_bits, fix_option,
-                     consistent, stop_at_entry, open_state, off_profile(from_choices or {}, open_state))
+                     consistent, stop_at_entry, open_state, off_profile(from_choices or {}, open_state), named)
     # Each entry: the choices of a run, and whether the consistency rules already hold for
     # every state they stand for (a run refined by them: see _judge).
     stack: list[_Entry] = [(dict(from_choices or {}), False)]
@@ -924,15 +927,17 @@ class _Search:
 
     def __init__(self, spec: Any, call: str, prof: Profile, fixed: dict[str, Any], vary: set[str], coverage: bool,
                  max_paths: int, max_branch_bits: int, fix_option: str, consistent: bool, stop_at_entry: bool,
-                 open_state: dict[str, tuple[int, int]] | None = None, off_base: frozenset = frozenset()):
+                 open_state: dict[str, tuple[int, int]] | None = None, off_base: frozenset = frozenset(),
+                 named: bool = True):
         self.spec, self.call, self.prof, self.fixed, self.vary = spec, call, prof, fixed, vary
+        self.named = named
         self.coverage, self.max_paths, self.max_branch_bits = coverage, max_paths, max_branch_bits
         self.fix_option, self.consistent, self.stop_at_entry = fix_option, consistent, stop_at_entry
         self.open_state, self.off_base = open_state or {}, off_base
         self._derive()
 
     _INPUTS = ("spec", "call", "prof", "fixed", "vary", "coverage", "max_paths", "max_branch_bits", "fix_option",
-               "consistent", "stop_at_entry", "open_state", "off_base")
+               "consistent", "stop_at_entry", "open_state", "off_base", "named")
 
     def _derive(self) -> None:
         self.facts = _spec_facts(self.spec)
@@ -1064,7 +1069,7 @@ class _Search:
             if reason is not None:
                 reasons = (reason,)
             else:
-                bad = _leaf(machine, machine.choices, None, err)
+                bad = _leaf(machine, machine.choices, None, err, self.named)
         else:
             # A refined run is judged already, unless it asked new questions (its choices grew)
             fresh = not judged or machine.choices != choices
@@ -1072,11 +1077,11 @@ class _Search:
             if isinstance(outcome, Deferred) and (verdict is None or verdict.keep):
                 outcome = outcome.build()  # (only a run kept needs its outcome)
             if verdict is None:
-                leaf = _leaf(machine, machine.choices, outcome, None)
+                leaf = _leaf(machine, machine.choices, outcome, None, self.named)
             else:
                 reasons = verdict.reasons
                 if verdict.keep:
-                    leaf = _leaf(machine, machine.choices, outcome, None)
+                    leaf = _leaf(machine, machine.choices, outcome, None, self.named)
                 refined = verdict.refined
         stack.pop()
         part.runs += 1
@@ -1795,8 +1800,11 @@ def _one_of(value: Any) -> frozenset:
     return got
 
 
-def _leaf(machine: ExploreMachine, choices: dict[Var, Any], outcome: Outcome | None, err: ASLError | None) -> Leaf:
+def _leaf(machine: ExploreMachine, choices: dict[Var, Any], outcome: Outcome | None, err: ASLError | None,
+          named: bool = True) -> Leaf:
     reads = outcome.reads if outcome is not None else machine.first_final_reads()
+    if not named:  # (the decider's: see _searched)
+        return Leaf(choices, outcome, {}, (), tuple(reads), err, frozenset(), machine.final_path())
     fields: dict[str, frozenset] = {}
     explored: set[str] = set()
     by_storage: dict[str, list[tuple[Var, Any]]] = {}

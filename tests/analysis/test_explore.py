@@ -280,3 +280,18 @@ def test_leaves_share_their_value_sets_and_keep_true_apart_from_one(spec):
     shown = {next(iter(leaf.fields["Feature"])) for leaf in table.leaves}
     assert shown == {False, True} and {type(v) for v in shown} == {bool}
     assert "TRUE" in render_table(table) and "FALSE" in render_table(table)
+
+
+def test_a_search_for_a_decider_leaves_out_the_fields_alone(spec):
+    """search_leaves(named=False) (the decider's) finds the leaves explore's search finds,
+    without the fields a table shows."""
+    from asl_interp.analysis.explore import search_leaves
+
+    for call in CALLS:
+        whole = search_leaves(spec, call, profile=PROFILE)
+        bare = search_leaves(spec, call, profile=PROFILE, named=False)
+        for named, plain in zip(whole, bare, strict=True):
+            assert [(lf.choices, lf.outcome, lf.reads, lf.path, str(lf.error)) for lf in named] == \
+                [(lf.choices, lf.outcome, lf.reads, lf.path, str(lf.error)) for lf in plain]
+            assert all(lf.fields == {} and not lf.explored for lf in plain)
+        assert any(lf.fields for lf in whole[0])
