@@ -83,6 +83,16 @@ def spec_outcome(call, profile, regs):
         return err
 
 
+def decides_as_the_text(decider, call, profile, regs):
+    """decide(regs) gives what Spec.run gives (the same failed assertion where it fails)."""
+    want = spec_outcome(call, profile, regs)
+    if isinstance(want, ASLAssertionError):
+        with pytest.raises(ASLAssertionError):
+            decider.decide(regs)
+    else:
+        assert decided(decider.decide(regs)) == decided(want)
+
+
 @pytest.mark.parametrize(("profile", "call"), CASES)
 def test_every_path_agrees_with_spec_run(profile, call, own_spec):
     decider = own_spec.decider(call, profile)
@@ -109,12 +119,7 @@ def test_random_whole_registers(data, own_spec):
     decider = own_spec.decider(call, "default")
     regs = with_profile_state(decider, {r: data.draw(st.integers(0, (1 << widths()[r]) - 1), label=r)
                                         for r in decider.registers})
-    want = spec_outcome(call, "default", regs)
-    if isinstance(want, ASLAssertionError):
-        with pytest.raises(ASLAssertionError):
-            decider.decide(regs)
-    else:
-        assert decided(decider.decide(regs)) == decided(want)
+    decides_as_the_text(decider, call, "default", regs)
 
 
 @pytest.mark.parametrize(("state", "call"), [
@@ -416,13 +421,7 @@ def test_a_tree_too_large_for_one_function_is_written_as_several(own_spec, monke
     assert [c.co_consts[0].co_firstlineno for c in code[1:]] == [i + 1 for i in defs[1:]]
     rng = random.Random(call)
     for leaf in decider._table[:decider.leaves]:
-        regs = leaf_registers(decider, leaf, rng, min)
-        want = spec_outcome(call, "default", regs)
-        if isinstance(want, ASLAssertionError):
-            with pytest.raises(ASLAssertionError):
-                decider.decide(regs)
-        else:
-            assert decided(decider.decide(regs)) == decided(want)
+        decides_as_the_text(decider, call, "default", leaf_registers(decider, leaf, rng, min))
     deep = max(decider._table[:decider.leaves], key=lambda leaf: len(leaf.classes))
     regs = leaf_registers(decider, deep, rng, min)
     last = list(deep.classes)[-1][0]
