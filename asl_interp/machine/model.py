@@ -29,10 +29,10 @@ from ..errors import StateError, did_you_mean
 from ..lib.limits import LIMITS
 from ..lib.primitives import lookup
 from ..lib.world import FieldDef, RegisterDef, RegisterModel, TypeDesc, element_name
+from ..syntax import ast
 
 #: How wide a note listing names may be (an error's notes are wrapped to it).
 NOTE_COLUMNS = 96
-from ..syntax import ast
 
 
 @attrs.define(frozen=True, slots=True)
