@@ -1193,7 +1193,6 @@ class _Writer:
         not fit in it (see :data:`TREE_LEAVES`), each a top-level ``def`` (compiled one at a
         time: :func:`_compiled`)."""
         self.lines = ["def decide(st, _A=_A, _fail=_fail, _bad=_bad, _text=_text):", "    try:"]
-        self.room, self.root = TREE_LEAVES, True
         self.node(list(range(len(self.leaves))), {}, 2)
         self.lines += ["    except (KeyError, TypeError) as err:", "        raise _bad(st, err) from None"]
         self.done.append(self.lines)

@@ -1778,13 +1778,15 @@ _SETS: dict[Any, frozenset] = {}
 SHARED_SETS = 1 << 16
 
 
-def _shared_set(values: frozenset) -> frozenset:
-    """``values`` (a set of integers), as one object for every leaf naming the same set."""
-    got = _SETS.get(values)
+def _shared_set(values: frozenset, key: Any = None) -> frozenset:
+    """``values`` (a set of integers), as one object for every leaf naming the same set
+    (kept under ``key``, by default the set itself)."""
+    key = values if key is None else key
+    got = _SETS.get(key)
     if got is None:
         if len(_SETS) >= SHARED_SETS:
             _SETS.clear()
-        got = _SETS[values] = values
+        got = _SETS[key] = values
     return got
 
 
@@ -1793,11 +1795,7 @@ def _one_of(value: Any) -> frozenset:
     ``{TRUE}`` is not ``{1}``)."""
     key = (type(value), value)
     got = _SETS.get(key)
-    if got is None:
-        if len(_SETS) >= SHARED_SETS:
-            _SETS.clear()
-        got = _SETS[key] = frozenset((value,))
-    return got
+    return got if got is not None else _shared_set(frozenset((value,)), key)
 
 
 def _leaf(machine: ExploreMachine, choices: dict[Var, Any], outcome: Outcome | None, err: ASLError | None,
