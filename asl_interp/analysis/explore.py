@@ -2414,7 +2414,19 @@ def _pairs(table: DecisionTable, storage: str, fmask: int, rank: Mapping[int, tu
                 if have is None or key < have[0]:
                     best[cls] = (key, a, b)
     ordered = sorted(best.items(), key=lambda kv: kv[1][0])
-    return [(a, b, len(counts[cls]) if every else 1) for cls, (_key, a, b) in ordered]
+    return [(*_lower_first(a, b, storage, fmask), len(counts[cls]) if every else 1) for cls, (_key, a, b) in ordered]
+
+
+def _lower_first(a: Leaf, b: Leaf, storage: str, fmask: int) -> tuple[Leaf, Leaf]:
+    """The pair as a counterexample shows it, whatever order the search found its leaves
+    in: state A the one whose call returns when only one does (``FPEXC.EN='1'``: permitted;
+    B: UNDEFINED), else the one with the lower value of the field (``SCTLR.V='0'``)."""
+    def key(leaf: Leaf) -> tuple[bool, int]:
+        fit = _meet(leaf, a if leaf is b else b, storage, fmask) or {}
+        value = sum(min(cls) & mask & fmask for (st, mask), cls in fit.items() if st == storage)
+        return leaf.outcome is None or leaf.outcome.kind != "returned", value
+
+    return (a, b) if key(a) <= key(b) else (b, a)
 
 
 def ordinary(leaf: Leaf) -> tuple[int, int, int]:

@@ -177,6 +177,30 @@ def test_fine_finds_what_only_the_vector_base_tells_apart_and_says_it(capsys):
     assert outcomes[0].split(" (PC")[0] == outcomes[1].split(" (PC")[0]  # the same words before
 
 
+@pytest.mark.parametrize("field, a_value", [("SCTLR.V", 0), ("FPEXC32_EL2.EN", 1)])
+def test_the_pair_shown_does_not_depend_on_the_order_the_search_found_it_in(spec, monkeypatch, field, a_value):
+    """State A is the state whose call returns, when only one does (FPEXC.EN='1': permitted,
+    B UNDEFINED), else the one with the lower value of the field (SCTLR.V='0', B hivecs):
+    the same with the exploration's leaves in the other order."""
+    import asl_interp.analysis.explore as explore_module
+
+    where = {"PSTATE.EL": "EL1", "SCR_EL3.NS": 1, "PSTATE.nRW": 1, "CPTR_EL3.TFP": 0, "SCR_EL3.RW": 1,
+             "HCR_EL2.RW": 0, "HCR_EL2.TGE": 0}
+    name = field.replace("FPEXC32_EL2", "FPEXC")  # (the name the AArch32 path reads it by)
+    shown = []
+    for flip in (False, True):
+        def leaves_flipped(*args, _real=explore_module.explore, **kwargs):
+            table = _real(*args, **kwargs)
+            table.leaves.reverse()
+            return table
+
+        if flip:
+            monkeypatch.setattr(explore_module, "explore", leaves_flipped)
+        a, b = check_independent(spec, "CheckVFPEnabled(TRUE)", field, where=where, fine=True).counterexample.states
+        shown.append((a[name], b[name]))
+    assert shown == [(a_value, 1 - a_value)] * 2
+
+
 def test_all_html_page_shows_every_class(capsys, tmp_path):
     """check-property --all --html: the page holds every class's pair of states, each
     selectable into the source view (the first class keeps the ids cx-A and cx-B)."""
