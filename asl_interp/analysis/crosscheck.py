@@ -116,7 +116,7 @@ class Disagreement:
     (name -> value: the open fields the spec path read and the fields the model read; the
     fixed state is the table's), the spec's ``outcome`` and ``decisive`` steps, the ``model``'s
     answer (normalised dict, see :func:`normalise_outcome`) and ``count``, the number of
-    checked states that differ this way."""
+    checked states that differ this way (see :func:`_stands_for`)."""
 
     state: dict[str, Any]
     outcome: Outcome
@@ -129,7 +129,8 @@ class Disagreement:
 
 @attrs.define(slots=True)
 class CrossCheckResult:
-    """``agrees`` over ``states`` checked states on ``paths`` spec paths; otherwise the
+    """``agrees`` over ``states`` checked states on ``paths`` spec paths (states of the fields
+    the paths and the model read: see :func:`_stands_for`); otherwise the
     ``disagreements`` (one per spec path and model answer, minimal state first); ``hints``
     what the model seems to get wrong although it ran."""
 
@@ -706,6 +707,20 @@ def _leaf_bits(leaf: Leaf) -> tuple[dict[str, tuple[int, int]], dict[str, list[t
     return bits, classes
 
 
+def _stands_for(classes: Mapping[str, list[tuple[int, list[int]]]], bits: Mapping[str, tuple[int, int]]) -> int:
+    """How many states one call of the model on ``bits`` answers for: the members of each of
+    the leaf's ``classes`` it was not given one member of (the model did not read them, so it
+    answers the same for every one). The counts are of states, not of calls: they do not
+    change with how finely the exploration cut its classes."""
+    n = 1
+    for storage, held in classes.items():
+        given = bits.get(storage, (0, 0))[0]
+        for mask, members in held:
+            if given & mask != mask:
+                n *= len(members)
+    return n
+
+
 def _fixed_bits(spec: Any, profile: Profile, fixed: Mapping[str, Any]) -> dict[str, tuple[int, int]]:
     bits: dict[str, tuple[int, int]] = {}
     writes = resolve_state(profile.state, spec.model, spec.constants) + resolve_state(fixed, spec.model, spec.constants)
@@ -770,7 +785,8 @@ def _check_leaves(spec: Any, table: DecisionTable, prof: Profile, base: dict[str
                 facts[var.key] = value
         pinned, classes = _leaf_bits(leaf)
         for bits, answer, read, hinted in _ask_all(runner, _merge_bits(base, pinned), classes, facts):
-            checked += 1
+            states = _stands_for(classes, bits)
+            checked += states
             if table.stop_at_entry or not spec.entry:
                 _answerable_at_entry(answer, None if table.stop_at_entry else spec.name)
             reads.update(dict.fromkeys(read))
@@ -779,7 +795,7 @@ def _check_leaves(spec: Any, table: DecisionTable, prof: Profile, base: dict[str
                 continue
             state = _state_of(spec, leaf, bits, read, _any_fields(table, leaf))
             key = (table.same(leaf.outcome), tuple(sorted(answer.items())))
-            counts[key] = counts.get(key, 0) + 1
+            counts[key] = counts.get(key, 0) + states
             # the most ordinary state (consistent states only; see explore.ordinary), then the smallest
             size = (*(ordinary(leaf)[:2] if table.consistent else ()), len(leaf.fields), len(state))
             if key not in found or size < found[key][0]:
@@ -950,7 +966,10 @@ def _state_of(spec: Any, leaf: Leaf, bits: Mapping[str, tuple[int, int]], model_
         shift = r.low + view.offset
         mask = ((1 << (r.high - r.low + 1)) - 1) << shift
         m, v = bits.get(view.storage, (0, 0))
-        state[r.name] = (v & mask) >> shift if m & mask == mask else r.value
+        if m & mask == mask:
+            state[r.name] = (v & mask) >> shift
+        elif r.value is not None:  # (a read that only copied a class's bits: as its field, below)
+            state[r.name] = r.value
     for name, values in leaf.fields.items():
         if name not in state and name in leaf.explored and name not in irrelevant:
             state[name] = min(values, key=str)

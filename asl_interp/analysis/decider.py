@@ -107,7 +107,7 @@ __all__ = ["Decider", "DeciderUnsupported", "build_decider", "cached_size", "che
            "DECIDER_VERSION", "DEFAULT_MAX_PATHS"]
 
 #: Bumped whenever the generated tree's shape changes (part of the on-disk cache key).
-DECIDER_VERSION = "decider-11"
+DECIDER_VERSION = "decider-12"
 
 #: Complete paths of the decider's exploration past which no decider is built (a guard on
 #: the build's time and the tree's size, as ``explore``'s limit is). The decider keeps every

@@ -247,6 +247,15 @@ class ExploreMachine(Machine):
 
         #: Per storage: the state variables whose class still has several members.
         self.classes: dict[str, list[Var]] = {}
+        #: Per storage: the state variables whose class has several members and whose bits
+        #: the run has not examined yet: unset until examined, so that a read which only
+        #: copies them (``spsr<4:0> = PSTATE.M``) copies the state's value, whatever member
+        #: it is, rather than split the class into single values (see :meth:`_held`)
+        self.lazy: dict[str, list[Var]] = {}
+        #: Per storage: the state variables the run examined since it began (those of
+        #: :attr:`lazy`, and those its examinations of unset bits asked for): a read made
+        #: before then that the run examines after gives the value the run went on with
+        self.taken: dict[str, list[Var]] = {}
         #: Given by the search when the consistency rules apply: the judge's verdict on the
         #: states of a choice set (see _fork); ``left_out``: the parts _fork left out so far,
         #: by reason
@@ -285,9 +294,10 @@ class ExploreMachine(Machine):
                                "explored when a state needs it")
         for var, cls in self.choices.items():
             if var.kind == "state":
-                self.store_bits(var.key, var.mask, min(cls))  # (a storage register is its own view)
-                if len(cls) > 1:
-                    self.classes.setdefault(var.key, []).append(var)
+                if len(cls) > 1:  # (its bits stay unset until examined: see lazy)
+                    self.lazy.setdefault(var.key, []).append(var)
+                else:
+                    self.store_bits(var.key, var.mask, min(cls))  # (a storage register is its own view)
 
     # ---- open questions -----------------------------------------------------------------
     def _split(self, values: Iterable[int], known: int, shift: int, width: int, span: Span | None) -> list[frozenset]:
@@ -307,11 +317,18 @@ class ExploreMachine(Machine):
         examines only some of the read's unset bits), continue with the first, queue a run
         for each other."""
         register, field, high, low, span = origin.register, origin.field, origin.high, origin.low, origin.span
-        if not self.open_questions:
-            raise StateError(f"{origin.name} is not set", span)
         shift = origin.shift
         missing = want << shift
         known = origin.known | (origin.decided_bits << shift)
+        if self.lazy or self.taken:
+            held, value = self._held(origin, missing, known)
+            if held:
+                known |= value
+                missing &= ~held
+                if not missing:
+                    return (known >> shift) & ((1 << (high - low + 1)) - 1)
+        if not self.open_questions:
+            raise StateError(f"{origin.name} is not set", span)
         width = bin(missing).count("1")
         if width > self.max_branch_bits and self.open_state and self._off_profile():
             raise self._cut(span)  # such a path ends here, not the whole exploration
@@ -327,9 +344,54 @@ class ExploreMachine(Machine):
                             span if whole else None)
         var = Var("state", origin.storage, missing)
         taken = self._fork(var, parts)
+        self.taken.setdefault(origin.storage, []).append(var)
         if len(taken) > 1:
             self.classes.setdefault(origin.storage, []).append(var)
         return ((min(taken) | known) >> shift) & ((1 << (high - low + 1)) - 1)
+
+    def _held(self, origin: Any, missing: int, known: int) -> tuple[int, int]:
+        """The bits of ``missing`` (unset bits of ``origin``'s read, now examined) that a
+        state class of the run's choices holds, and their values: a class of :attr:`lazy`
+        is split here by what the read tells apart (by its spec line's comparisons when
+        the read examines exactly its bits, else by the bits examined), the run going on
+        in the first part, whose smallest member its bits take from now on; one examined
+        before (:attr:`taken`: this read was made before that) is split by the bits
+        examined, the run going on with the member it used.
+
+        (``mode = CTL.MODE; if CTL.MODE == '01' then ...; if mode == '10' then ...``: the
+        second line takes {'00', '10', '11'} as one class, and the third must still tell
+        '10' apart, not ask about MODE again as if nothing had decided it.)"""
+        storage, shift = origin.storage, origin.shift
+        held = value = 0
+        for var in self.taken.get(storage, ()):
+            if var.mask & missing:
+                # (a read made before the run examined it: the run used the smallest member
+                # since, and goes on in the part holding it, as watched_read does)
+                parts = sorted((frozenset(g) for g in _group_by(self.choices[var], missing)), key=min)
+                if len(parts) > 1:
+                    self._fork(var, parts, fresh=False)
+                held |= var.mask & missing
+                value |= min(self.choices[var]) & var.mask & missing
+        lazy = self.lazy.get(storage)
+        for var in [v for v in lazy or () if v.mask & missing]:
+            cls = self.choices[var]
+            if var.mask == missing:
+                whole = missing == origin.missing
+                parts = self._split(cls, known, shift, origin.high - origin.low + 1, origin.span if whole else None)
+            else:
+                parts = sorted((frozenset(g) for g in _group_by(cls, missing)), key=min)
+            part = self._fork(var, parts) if len(parts) > 1 else parts[0]
+            lazy.remove(var)  # type: ignore[union-attr]
+            self.taken.setdefault(storage, []).append(var)
+            if len(part) > 1:
+                self.classes.setdefault(storage, []).append(var)  # (later reads may split it: watched_read)
+            first = min(part)
+            rest = var.mask & ~missing & ~self._known[storage]  # (decide stores the examined bits)
+            if rest:
+                self.store_bits(storage, rest, first)
+            held |= var.mask & missing
+            value |= first & var.mask & missing
+        return held, value
 
     def _fork(self, var: Var, parts: Sequence[Any], fresh: bool = True) -> Any:
         """Take ``parts[0]`` in this run; queue every other part as a run of its own. With
@@ -384,18 +446,21 @@ class ExploreMachine(Machine):
         watched): each class the read tells apart is split, this run going on in the part
         holding the value it used (the class's smallest member), the others queued."""
         open_vars = self.classes[storage]
+        # Bits the text wrote since the run began hold what it wrote, the same in every member
+        # of a class: the read sees a class only in the bits nothing wrote.
+        seen = mask & ~self._written.get(storage, 0)
         # The spec line's comparisons may only merge values when the rest of the read is
-        # known; beside unset bits or another open class, split by the bits read.
-        overlapping = [v for v in open_vars if v.mask & mask and len(self.choices[v]) > 1]
-        complete = len(overlapping) == 1 and self.is_set(register, high, low)
+        # known; beside unset bits, bits written or another open class, split by the bits read.
+        overlapping = [v for v in open_vars if v.mask & seen and len(self.choices[v]) > 1]
+        complete = len(overlapping) == 1 and seen == mask and self.is_set(register, high, low)
         for var in open_vars:
-            if var.mask & mask:
+            if var.mask & seen:
                 cls = self.choices[var]
                 if complete and var.mask & mask == var.mask:
                     others = self._known_bits(storage, mask & ~var.mask)
                     parts = self._split(cls, others, shift, high - low + 1, span)
                 else:
-                    parts = sorted((frozenset(g) for g in _group_by(cls, mask)), key=min)
+                    parts = sorted((frozenset(g) for g in _group_by(cls, seen)), key=min)
                 if len(parts) > 1:
                     self._fork(var, parts, fresh=False)  # (the run used the class's smallest member)
 
@@ -403,8 +468,8 @@ class ExploreMachine(Machine):
         return (*super()._quiet(), len(self.pending), len(self.choices), sum(self.left_out.values()))
 
     def _may_split(self, storage: str, mask: int) -> bool:
-        choices = self.choices
-        return any(var.mask & mask and len(choices[var]) > 1 for var in self.classes[storage])
+        choices, seen = self.choices, mask & ~self._written.get(storage, 0)  # (as watched_read sees them)
+        return any(var.mask & seen and len(choices[var]) > 1 for var in self.classes[storage])
 
     def _known_bits(self, storage: str, mask: int) -> int:
         out = 0

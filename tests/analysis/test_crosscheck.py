@@ -13,6 +13,7 @@ import pytest
 from conftest import REPO, TESTS
 
 from asl_interp.analysis.crosscheck import ModelError, crosscheck, load_model, normalise_outcome, render_crosscheck
+from asl_interp.analysis.explore import leaf_states
 from asl_interp.app.api import load_spec
 from asl_interp.errors import UsageError
 
@@ -188,6 +189,19 @@ def test_members_of_a_value_class_are_tried_when_the_model_reads_them(spec):
     assert not result.agrees
     assert {d.state["PSTATE.M"] for d in result.disagreements} == {0b10111}
     assert crosscheck(spec, "CheckVFPEnabled(TRUE)", corrected, fixed=guest).states < result.states
+
+
+def test_counts_are_of_states_whatever_the_classes(spec):
+    """"N states checked" and each disagreement's "N more states like it" count states, not
+    calls of the model: a model that reads nothing is called once per leaf, and answers for
+    every state of it (a leaf of several modes counts each)."""
+    guest = {k: v for k, v in AARCH32_GUEST.items() if k != "PSTATE.M"}
+    blind = crosscheck(spec, "CheckVFPEnabled(TRUE)", lambda fields: "permitted", fixed=guest)
+    leaves = blind.table.leaves
+    assert any(leaf_states(leaf) > 1 for leaf in leaves)  # (classes of several modes)
+    assert blind.states == blind.table.states == sum(leaf_states(leaf) for leaf in leaves) > len(leaves)
+    assert sum(d.count for d in blind.disagreements) == sum(
+        leaf_states(leaf) for leaf in leaves if leaf.outcome.kind != "returned")
 
 
 def test_a_model_may_state_what_the_handler_sees(spec):

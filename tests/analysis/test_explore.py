@@ -19,7 +19,7 @@ from asl_interp.errors import ASLRuntimeError, StateError, UsageError
 
 HERE = TESTS / "explore"
 PROFILE = str(HERE / "profile.toml")
-CALLS = ["Decide()", "Consistent()", "Gated()", "Reserved()", "Equal()", "Overlap()", "TwoClasses()"]
+CALLS = ["Decide()", "Consistent()", "Gated()", "Reserved()", "Equal()", "Overlap()", "TwoClasses()", "CopiedFirst()"]
 OPEN_CHOICE = "ConstrainUnpredictable(Unpredictable_RESMODE)"
 
 
@@ -92,6 +92,30 @@ def test_rows_count_states_and_only_merge_whole_products(spec, call):
     # to the number of distinct (read fields) states.
     assert table.states == sum(row.leaves for row in table.rows)
     assert table.states <= feasible
+
+
+@pytest.mark.parametrize("call", CALLS)
+def test_every_state_falls_in_exactly_one_leaf(spec, call):
+    """Leaves too are disjoint (a leaf counted twice would count its states twice, and the
+    decider would hold it twice): each feasible state takes exactly one, with its outcome.
+    CopiedFirst() examines a copy of MODE after a class of it was taken."""
+    table = explore(spec, call, profile=PROFILE, fine=True)
+    for ctl, answers, value, _reads in brute_force(spec, call):
+        if value is None:
+            continue
+        leaves = [leaf for leaf in table.leaves if matches(spec, leaf.fields, ctl, answers)]
+        assert len(leaves) == 1, f"CTL={ctl:04b} {answers}: in {len(leaves)} leaves"
+        assert leaves[0].outcome.value == value
+
+
+def test_a_copy_examined_after_its_class_was_taken(spec):
+    """CopiedFirst(): `mode = CTL.MODE` copies MODE unexamined, `CTL.MODE == '01'` takes
+    {'00', '10', '11'} as one class, and `mode == '10'` then tells '10' apart within it: four
+    leaves, one per value, in four runs (none asked about MODE twice)."""
+    table = explore(spec, "CopiedFirst()", profile=PROFILE, fine=True)
+    assert sorted((sorted(leaf.fields["CTL.MODE"]), leaf.outcome.value) for leaf in table.leaves) == \
+        [([0], 0), ([1], 1), ([2], 2), ([3], 0)]
+    assert table.runs == 4 and table.states == 4
 
 
 def test_decide_table(spec):

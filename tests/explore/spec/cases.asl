@@ -51,3 +51,14 @@ integer TwoClasses()
         if CTL.MODE == '11' then
             return 1;
     return 0;
+
+// CopiedFirst(): MODE is read into a local, then examined by a line that tells only '01'
+// from the rest; the local is examined after: a run that took the rest as one class must
+// still tell '10' from '00' and '11' there.
+integer CopiedFirst()
+    mode = CTL.MODE;
+    if CTL.MODE == '01' then
+        return 1;
+    if mode == '10' then
+        return 2;
+    return 0;
