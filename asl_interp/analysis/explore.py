@@ -1779,8 +1779,15 @@ class _Judge:
         return ids, touched
 
     def completed(self, machine: ExploreMachine) -> _Verdict:
-        """The verdict on a run that completed (see the class docstring)."""
-        return self.judge(machine.choices, machine.storage_before())
+        """The verdict on a run that completed (see the class docstring): on the storage the
+        run started from, the classes it never examined (still unset, :attr:`ExploreMachine.lazy`)
+        at their smallest member, as :meth:`_Search.before` gives every class."""
+        values, known = machine.storage_before()
+        for storage, held in machine.lazy.items():
+            for var in held:
+                values[storage] = (values[storage] & ~var.mask) | (min(machine.choices[var]) & var.mask)
+                known[storage] |= var.mask
+        return self.judge(machine.choices, (values, known))
 
     def judge(self, choices: Mapping[Var, Any], base: tuple[dict[str, int], dict[str, int]]) -> _Verdict:
         """The verdict on the states of ``choices``, ``base`` holding their storage (values,
