@@ -1130,7 +1130,8 @@ class _Search:
         except ASLRuntimeError as err:
             if not isinstance(err, (ASLAssertionError, PathCut)):  # a failed spec assertion: an infeasible path
                 raise
-            reason = judge.failed(machine, err) if judge is not None and not isinstance(err, PathCut) else None
+            reason = judge.failed(machine, err, self._judged(machine.choices)) \
+                if judge is not None and not isinstance(err, PathCut) else None
             if reason is not None:
                 reasons = (reason,)
             else:
@@ -1138,7 +1139,7 @@ class _Search:
         else:
             # A refined run is judged already, unless it asked new questions (its choices grew)
             fresh = not judged or machine.choices != choices
-            verdict = judge.completed(machine) if judge is not None and fresh else None
+            verdict = self._judged(machine.choices) if judge is not None and fresh else None
             if isinstance(outcome, Deferred) and (verdict is None or verdict.keep):
                 outcome = outcome.build()  # (only a run kept needs its outcome)
             if verdict is None:
@@ -1778,17 +1779,6 @@ class _Judge:
                         touched.append(var)
         return ids, touched
 
-    def completed(self, machine: ExploreMachine) -> _Verdict:
-        """The verdict on a run that completed (see the class docstring): on the storage the
-        run started from, the classes it never examined (still unset, :attr:`ExploreMachine.lazy`)
-        at their smallest member, as :meth:`_Search.before` gives every class."""
-        values, known = machine.storage_before()
-        for storage, held in machine.lazy.items():
-            for var in held:
-                values[storage] = (values[storage] & ~var.mask) | (min(machine.choices[var]) & var.mask)
-                known[storage] |= var.mask
-        return self.judge(machine.choices, (values, known))
-
     def judge(self, choices: Mapping[Var, Any], base: tuple[dict[str, int], dict[str, int]]) -> _Verdict:
         """The verdict on the states of ``choices``, ``base`` holding their storage (values,
         set bits) before the text wrote it, each class at its smallest member."""
@@ -1832,11 +1822,11 @@ class _Judge:
                         for rest, first in parts.items())
         return _Verdict(False, refined, reasons)
 
-    def failed(self, machine: ExploreMachine, err: ASLAssertionError) -> str | None:
+    def failed(self, machine: ExploreMachine, err: ASLAssertionError, verdict: _Verdict) -> str | None:
         """Why a run that failed a spec assertion is left out: the rule its state breaks (for
-        every state it stands for), else ``entry-assertion`` when the assertion failed during
-        exception entry; None: it stays, an infeasible path."""
-        verdict = self.completed(machine)
+        every state it stands for: ``verdict``, the judge's on its choices), else
+        ``entry-assertion`` when the assertion failed during exception entry; None: it stays,
+        an infeasible path."""
         if not verdict.keep and not verdict.refined and verdict.reasons:
             return verdict.reasons[0]
         finding = entry_assertion(self.spec, machine, err)
