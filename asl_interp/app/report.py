@@ -35,7 +35,7 @@ from ..errors import ASLError, ASLStaticError, ErrorList, Span, StateError, Usag
 from ..lib.values import bit_runs, bits_text
 from ..lib.world import Read
 from ..machine.machine import Machine
-from ..machine.model import MachineModel
+from ..machine.model import NOTE_COLUMNS, MachineModel
 from ..machine.outcome import UP_TO_ENTRY, Outcome, PathStep, outcome_line, show_value
 from ..machine.profile import DEFAULT_VERSION, Profile
 from ..machine.state import (
@@ -618,8 +618,9 @@ def _render_group(spec: Any, group: list[PathStep], shown: set[int] | None = Non
     return lines
 
 
-#: The width the human report keeps to (source lines longer than this are cut with "…").
-_COLUMNS = 100
+#: The width the human report keeps to (source lines longer than this are cut with "…"); an
+#: error's notes (the model's, wrapped where they are made) keep to it after their indent.
+_COLUMNS = NOTE_COLUMNS + 4
 
 
 def _exception_details(out: Outcome) -> list[str]:

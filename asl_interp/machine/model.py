@@ -31,7 +31,8 @@ from ..lib.primitives import lookup
 from ..lib.world import FieldDef, RegisterDef, RegisterModel, TypeDesc, element_name
 from ..syntax import ast
 
-#: How wide a note listing names may be (an error's notes are wrapped to it).
+#: How wide a note listing names may be (an error's notes are wrapped to it; the human
+#: report's width, ``app.report._COLUMNS``, is this and the notes' indent).
 NOTE_COLUMNS = 96
 
 
