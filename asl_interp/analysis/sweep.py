@@ -479,31 +479,33 @@ class LineRunner:
                 resolve_state({key: value}, spec.model, spec.constants, written=True)
             except ASLError:
                 return self._refused_span(state, key, text, where)
-        paths = state_paths(state)
-        conflicts = StateConflicts(spec.model)
-        for i, (path, value) in enumerate(paths):
-            try:
-                for write in resolve_state({".".join(path): value}, spec.model, spec.constants, written=True):
-                    conflicts.add(write)
-            except ASLError:
-                return key_spans(text, where, [p for p, _v in paths], "json")[i]
-        return where
+        return self._path_refused(state, text, where, conflicts=StateConflicts(spec.model)) or where
 
     def _refused_span(self, state: dict, key: str, text: str, where: Span) -> Span:
         """Where on the line the name ``resolve_state`` refuses under ``key`` stands: the key,
         or in a table of names (``{"HCR_EL2": {"TGE": 1, "NOPE": 0}}``) the name inside it
         refused alone, where ``run --state`` points."""
-        if isinstance(state[key], Mapping):
-            spec = self.spec
-            paths = state_paths(state)
-            for i, (path, value) in enumerate(paths):
-                if path[0] != key:
-                    continue
-                try:
-                    resolve_state({".".join(path): value}, spec.model, spec.constants, written=True)
-                except ASLError:
-                    return key_spans(text, where, [p for p, _v in paths], "json")[i]
-        return _span_of(key, text, where)
+        inside = self._path_refused(state, text, where, under=key) if isinstance(state[key], Mapping) else None
+        return inside or _span_of(key, text, where)
+
+    def _path_refused(self, state: dict, text: str, where: Span, *, under: str | None = None,
+                      conflicts: StateConflicts | None = None) -> Span | None:
+        """Where the first name of ``state`` (each path of its nested tables, in order; only
+        those under the key ``under`` if given) that ``resolve_state`` refuses alone stands on
+        the line, or that gives bits a name before it gave (``conflicts``, which the names
+        are added to); None: no such name."""
+        spec = self.spec
+        paths = state_paths(state)
+        for i, (path, value) in enumerate(paths):
+            if under is not None and path[0] != under:
+                continue
+            try:
+                for write in resolve_state({".".join(path): value}, spec.model, spec.constants, written=True):
+                    if conflicts is not None:
+                        conflicts.add(write)
+            except ASLError:
+                return key_spans(text, where, [p for p, _v in paths], "json")[i]
+        return None
 
 
 def _result(number: int, got: Outcome | SweepResult | None) -> SweepResult | None:
