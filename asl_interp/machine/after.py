@@ -178,15 +178,30 @@ class AfterPlan:
                 body.append(f"            copies.pop({name!r}, None)")
             if name in view_names:
                 body.append("        changed = True")
-        # what _view reads: the syndrome's value, the PC's, its unknown bits and their copies
-        tail = ["    if changed and _shape is not None:",
-                "        vkey = (_me, values.get(_syn), values.get('PC'), unknown.get('PC'), copies.get('PC'))",
-                "        view = _vmemo.get(vkey)",
-                "        if view is None:",
-                "            if len(_vmemo) >= _MEMO:",
-                "                _vmemo.clear()",
-                "            view = _vmemo[vkey] = _view(_shape, _model, _After(values, unknown, copies, _written))",
-                "    return values, unknown, copies, origins, view"]
+        # what _view reads: the syndrome's value, the PC's, its unknown bits and their copies,
+        # and the state's bits of the register the PC's bits are copied from (the vector's
+        # name: see _is_register; the state may give bits of it no copy took, those the
+        # run decided)
+        source = vector_source(after.copies.get("PC", ())) if shape is not None else None
+        tail = []
+        if source is not None:
+            sview = model.views[source]
+            smask = (1 << model.registers[source].width) - 1
+            k = known(sview.storage)
+            tail += [f"    sk = ({k} >> {sview.offset}) & {smask:#x}",
+                     "    if sk:",
+                     "        changed = True",
+                     f"    src = ({source!r}, (v.get({sview.storage!r}, 0) >> {sview.offset}) & sk, sk)"]
+        else:
+            tail.append("    src = None")
+        tail += ["    if changed and _shape is not None:",
+                 "        vkey = (_me, values.get(_syn), values.get('PC'), unknown.get('PC'), copies.get('PC'), src)",
+                 "        view = _vmemo.get(vkey)",
+                 "        if view is None:",
+                 "            if len(_vmemo) >= _MEMO:",
+                 "                _vmemo.clear()",
+                 "            view = _vmemo[vkey] = _view(_shape, _model, _After(values, unknown, copies, _written), src)",
+                 "    return values, unknown, copies, origins, view"]
         ns = dict(consts)
         exec(compile("\n".join(head + body + tail) + "\n", "<after plan>", "exec"), ns)  # noqa: S102 - our own text
         self.fill_fn = ns["fill"]
@@ -238,12 +253,15 @@ class HandlerView(NamedTuple):
     vector: str | None
 
 
-def handler_view(model: Any, after: After, *, target_state: str, el: int | None, mode: str | None) -> HandlerView:
+def handler_view(model: Any, after: After, *, target_state: str, el: int | None, mode: str | None,
+                 source: tuple[str, int, int] | None = None) -> HandlerView:
     """Read the syndrome register the entry wrote (HSR for Hyp mode, else ESR_EL<el> in
     AArch64; none for other AArch32 modes) and the PC it branched to: the vector offset is
     the PC's low bits (when known), the vector the rest, named as the register it was copied
-    from when it is that register's bits in place, else as a number."""
-    return _view(view_shape(model, target_state=target_state, el=el, mode=mode), model, after)
+    from when it is that register's bits in place (``source``: that register's bits in the
+    state before entry, ``(register, value, known)``, which the PC's known table bits must
+    be), else as a number."""
+    return _view(view_shape(model, target_state=target_state, el=el, mode=mode), model, after, source)
 
 
 class ViewShape(NamedTuple):
@@ -274,7 +292,23 @@ def view_shape(model: Any, *, target_state: str, el: int | None, mode: str | Non
     return ViewShape(syndrome, fields, target_state, width, offset_mask, ((1 << width) - 1) & ~offset_mask)
 
 
-def _view(shape: ViewShape, model: Any, after: After) -> HandlerView:
+def vector_source(copies: tuple[Copy, ...]) -> str | None:
+    """The register the PC's copied bits (``copies``) all come from, each bit in its own
+    place (``VBAR_EL1``), else None: the one register a vector can be named as."""
+    if not copies:
+        return None
+    register = copies[0].register
+    for c in copies:
+        if c.register != register or c.register_lo != c.lo:
+            return None
+    return register
+
+
+def _view(shape: ViewShape, model: Any, after: After,
+          source: tuple[str, int, int] | None = None) -> HandlerView:
+    """:func:`handler_view` for ``shape``. ``source``: ``(register, value, known)``, the
+    state's bits of the register the PC's copied bits come from (:func:`vector_source`),
+    as they were before entry (None: not known)."""
     values, unknown = after.values, after.unknown
     ec = il = iss = None
     if shape.syndrome is not None and shape.syndrome in values:
@@ -289,12 +323,33 @@ def _view(shape: ViewShape, model: Any, after: After) -> HandlerView:
         if not mask & offset_mask:
             vector_offset = pc & offset_mask
             copies = after.copies.get("PC", ())
-            sources = {(c.register, c.register_lo - c.lo) for c in copies}
+            register = vector_source(copies)
             if not mask:
                 table = f"0x{pc & table_bits:X}"
-            elif mask == table_bits and len(sources) == 1 and next(iter(sources))[1] == 0:
-                table = next(iter(sources))[0]  # the PC's table bits are that register's, in place
+            elif register is not None and _is_register(pc, mask, table_bits, copies, register, source):
+                table = register
             else:
                 table = f"0x{pc & table_bits & ~mask:X} with bits {after.origins(model)['PC'][1]}"
             vector = f"{table} + 0x{vector_offset:X}"
     return HandlerView(ec, il, iss, pc, vector_offset, vector)
+
+
+def _is_register(pc: int, mask: int, table_bits: int, copies: tuple[Copy, ...], register: str,
+                 source: tuple[str, int, int] | None) -> bool:
+    """Whether the PC's table bits are ``register``'s, in place, in every state the run
+    stands for: its unknown bits ``mask`` all copies of ``register``'s (``copies``, in
+    place), and its other table bits the state's bits of ``register`` (``source``). A bit the
+    run decided after copying it unset, or before (a class chosen for it), is known to the
+    state: a run that asked first and its sibling both name the register."""
+    copied = 0
+    for c in copies:
+        copied |= ((1 << c.width) - 1) << c.lo
+    if copied != mask:  # (bits nothing set among them)
+        return False
+    rest = table_bits & ~mask
+    if not rest:
+        return True
+    if source is None or source[0] != register:
+        return False
+    _name, value, known = source
+    return known & rest == rest and (pc ^ value) & rest == 0

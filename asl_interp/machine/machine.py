@@ -29,7 +29,7 @@ from ..errors import ProfileError, Span, StateError, suggest
 from ..lib.values import Record, Unset, _restrict, _shifted, settled
 from ..lib.values import bit_runs as _runs
 from ..lib.world import ExceptionEntry, InstructionEnded, Read, TypeDesc, World, mode_name, zero_value
-from .after import After, Copy, handler_view
+from .after import After, Copy, handler_view, vector_source
 from .model import MachineModel
 from .outcome import ChoiceUse, ImpdefUse, Outcome, PathStep, UnknownUse, equal_steps, first_reads
 from .profile import Profile, check_profile_questions
@@ -208,11 +208,18 @@ class Machine(World):
         """:meth:`storage` as it was before the text wrote anything: each written bit as it
         was before its first write (bits decided since, where nothing wrote, as now)."""
         values, known = dict(self._value), dict(self._known)
-        for storage, (value, mask) in self._before.items():
-            written = self._written[storage]
-            values[storage] = (value & written) | (values[storage] & ~written)
-            known[storage] = (mask & written) | (known[storage] & ~written)
+        for storage in self._before:
+            values[storage], known[storage] = self._one_before(storage)
         return values, known
+
+    def _one_before(self, storage: str) -> tuple[int, int]:
+        """:meth:`storage_before` of one storage register: its value and set bits."""
+        value, known = self._value[storage], self._known[storage]
+        before = self._before.get(storage)
+        if before is None:
+            return value, known
+        written = self._written[storage]
+        return (before[0] & written) | (value & ~written), (before[1] & written) | (known & ~written)
 
     def peek(self, register: str, high: int | None = None, low: int | None = None) -> int | None:
         """Bits of a register without recording a read (None when any bit is unset)."""
@@ -724,7 +731,8 @@ class Machine(World):
             record = next((a for a in entry[1] if isinstance(a, Record) and "exceptype" in a.fields), None)
             exception = record.fields["exceptype"] if record is not None else None
         after = self._after()
-        view = handler_view(self.model, after, target_state="AArch32" if aarch32 else "AArch64", el=el, mode=mode)
+        view = handler_view(self.model, after, target_state="AArch32" if aarch32 else "AArch64", el=el, mode=mode,
+                            source=self._before_entry(vector_source(after.copies.get("PC", ()))))
         return Outcome(kind="exception" if entry is not None else "returned", target_el=target_el,
                        target_state="AArch32" if aarch32 else "AArch64", mode=mode, exception=exception,
                        ec=view.ec, il=view.il, iss=view.iss, vector_offset=view.vector_offset,
@@ -732,6 +740,15 @@ class Machine(World):
                        entered_at=entry[2:] if entry is not None else None,
                        after=after.values, after_unknown=after.origins(self.model), after_copies=after.copies,
                        after_written=after.written, **records)
+
+    def _before_entry(self, register: str | None) -> tuple[str, int, int] | None:
+        """``(register, value, known)``: a register's bits as the state had them before the
+        text wrote any (as :meth:`storage_before`; unset bits 0 and not known), None for None."""
+        if register is None:
+            return None
+        storage, mask, shift = self._locate(register, self.model.registers[register].width - 1, 0)
+        value, known = self._one_before(storage)
+        return register, (value & mask) >> shift, (known & mask) >> shift
 
     def _after(self) -> After:
         """Every register and PSTATE field written in this run, by name, with its value now:

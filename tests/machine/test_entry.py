@@ -13,6 +13,7 @@ import pytest
 from conftest import SOURCES
 from states import VBAR_EL1, aarch32_guest, aarch64
 
+from asl_interp.analysis.explore import explore
 from asl_interp.app.api import load_spec
 from asl_interp.app.cli import main
 from asl_interp.errors import ASLAssertionError, ProfileError
@@ -56,6 +57,39 @@ def test_without_vbar_el2_the_pc_is_named_by_its_source(spec):
     assert out.vector == "VBAR_EL2 + 0x600" and out.pc == 0x600
     assert out.after_unknown["PC"][1] == "VBAR_EL2<63:11>"
     assert "VBAR_EL2<63:11>" in [r.name for r in out.copied]
+
+
+#: An AArch64 EL1 whose SVE access traps to EL1 (CPACR_EL1.ZEN = '00'), VBAR_EL1 left unset
+SVE_AT_EL1 = {"PSTATE.EL": "EL1", "SCR_EL3.NS": 1, "SCR_EL3.EEL2": 0, "HCR_EL2.E2H": 0, "HCR_EL2.TGE": 0,
+              "PSTATE.nRW": 0, "PSTATE.SP": 1, "SCTLR_EL1.SPAN": 1, "CPACR_EL1.ZEN": 0}
+
+
+@pytest.mark.parametrize("given, pc, vector", [
+    ({"VBAR_EL1<55>": 0}, 0x200, "VBAR_EL1 + 0x200"),
+    ({"VBAR_EL1<55>": 1}, 0x0080_0000_0000_0200, "VBAR_EL1 + 0x200"),
+    ({"VBAR_EL1<55>": 1, "VBAR_EL1<63:56>": 0x12}, 0x1280_0000_0000_0200, "VBAR_EL1 + 0x200"),
+    # TBI1 = 1: AArch64.BranchAddr() sign-extends bit 55, so the PC's top byte is not VBAR_EL1's
+    ({"VBAR_EL1<55>": 1, "TCR_EL1.TBI1": 1, "TCR_EL1.TBID1": 0}, 0xFF80_0000_0000_0200,
+     "0xFF80000000000000 with bits VBAR_EL1<54:11> + 0x200"),
+])
+def test_a_vector_is_named_by_its_register_whatever_bits_of_it_the_state_gives(spec, given, pc, vector):
+    """``BranchTo(VBAR[]<63:11>:vect_offset<10:0>)`` with some of VBAR_EL1 given: AddrTop()
+    examines bit 55 (TCR_EL1.TBI0 or TBI1), the other bits are copied unset. The PC's table
+    bits are VBAR_EL1's whether a bit was given or copied, so the vector is ``VBAR_EL1 +
+    0x200`` (the way the text's run and the decider both say it); only when AArch64.BranchAddr()
+    puts other bits there is it a number with the copied bits named."""
+    state = {**SVE_AT_EL1, **given}
+    for out in (spec.run("CheckSVEEnabled()", profile="v9-sme", state=state),
+                spec.decider("CheckSVEEnabled()", profile="v9-sme").run(state)):
+        assert (out.ec, out.pc, out.vector) == (0x19, pc, vector)
+
+
+def test_an_exploration_names_the_vector_the_same_on_both_sides_of_addrtop(spec):
+    """The run that asked VBAR_EL1<55> first copied it unset, its sibling was given it: both
+    rows say ``VBAR_EL1 + off``, neither ``0x80000000000000 with bits ...``."""
+    table = explore(spec, "CheckSVEEnabled()", profile="v9-sme", fixed=SVE_AT_EL1)
+    vectors = {(leaf.fields["VBAR_EL1<55>"], leaf.outcome.vector) for leaf in table.leaves}
+    assert vectors == {(frozenset({0}), "VBAR_EL1 + 0x200"), (frozenset({1}), "VBAR_EL1 + 0x200")}
 
 
 def test_the_guests_undefined_enters_undef_mode_with_lr_spsr_and_the_vector(spec):
