@@ -79,6 +79,7 @@ from .explore import (
     DEFAULT_MAX_PATHS,
     DecisionTable,
     Leaf,
+    leaf_bits,
     on_paths,
     explore,
     left_out_text,
@@ -690,23 +691,6 @@ def _serve(conn: Any, spec: Any, model: Callable | str) -> None:
 # ======================================================================================
 
 
-def _leaf_bits(leaf: Leaf) -> tuple[dict[str, tuple[int, int]], dict[str, list[tuple[int, list[int]]]]]:
-    """A leaf's open state: the bits pinned to one value (storage -> (mask, value)) and the
-    classes of several members (storage -> [(mask, members)]), enumerated only if the model
-    reads them."""
-    bits: dict[str, tuple[int, int]] = {}
-    classes: dict[str, list[tuple[int, list[int]]]] = {}
-    for var, cls in leaf.choices.items():
-        if var.kind != "state":
-            continue
-        if len(cls) == 1:
-            m, v = bits.get(var.key, (0, 0))
-            bits[var.key] = (m | var.mask, v | (next(iter(cls)) & var.mask))
-        else:
-            classes.setdefault(var.key, []).append((var.mask, sorted(cls)))
-    return bits, classes
-
-
 def _stands_for(classes: Mapping[str, list[tuple[int, list[int]]]], bits: Mapping[str, tuple[int, int]]) -> int:
     """How many states one call of the model on ``bits`` answers for: the members of each of
     the leaf's ``classes`` it was not given one member of (the model did not read them, so it
@@ -783,7 +767,7 @@ def _check_leaves(spec: Any, table: DecisionTable, prof: Profile, base: dict[str
         for var, value in leaf.choices.items():
             if var.kind == "impdef":
                 facts[var.key] = value
-        pinned, classes = _leaf_bits(leaf)
+        pinned, classes = leaf_bits(leaf)
         for bits, answer, read, hinted in _ask_all(runner, _merge_bits(base, pinned), classes, facts):
             states = _stands_for(classes, bits)
             checked += states

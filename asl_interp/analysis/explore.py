@@ -592,6 +592,8 @@ class Row:
     #: a row that joins paths whose compared outcomes are the same: those paths, as the rows
     #: ``--fine`` gives (their own outcomes and decisive steps); empty for a single path
     paths: tuple[Row, ...] = ()
+    #: the first path's leaf: states it stands for take this row (:func:`example_state`)
+    example: Leaf | None = attrs.field(default=None, eq=False, repr=False)
 
     def outcome_json(self) -> dict[str, Any]:
         """The outcome, shaped as ``run --json``'s ``outcome`` object."""
@@ -2266,15 +2268,84 @@ def _merge(leaves: Sequence[Leaf], fine: bool = True, path_of: Mapping[int, int]
             fields = {n: tuple(sets[i]) if len(sets[i]) == 1 else tuple(sorted(sets[i], key=_sort_key))
                       for i, n in enumerate(names)}
             if fine or len(members) == 1:
-                rows.append(Row(fields, first.outcome, first.decisive, states, first.explored))
+                rows.append(Row(fields, first.outcome, first.decisive, states, first.explored, example=first))
                 continue
             shared = set.intersection(*({(s.span.file, s.span.line, repr(s.value)) for s in m.decisive}
                                         for m in members))
             decisive = tuple(s for s in first.decisive if (s.span.file, s.span.line, repr(s.value)) in shared)
             paths = tuple(_merge(members, True, path_of))
             explored = frozenset().union(*(m.explored for m in members))
-            rows.append(Row(fields, first.outcome, decisive, states, explored, paths))
+            rows.append(Row(fields, first.outcome, decisive, states, explored, paths, example=first))
     return rows
+
+
+def leaf_bits(leaf: Leaf) -> tuple[dict[str, tuple[int, int]], dict[str, list[tuple[int, list[int]]]]]:
+    """A leaf's open state: the bits pinned to one value (storage -> (mask, value)) and the
+    classes of several members (storage -> [(mask, members)], members sorted)."""
+    bits: dict[str, tuple[int, int]] = {}
+    classes: dict[str, list[tuple[int, list[int]]]] = {}
+    for var, cls in leaf.choices.items():
+        if var.kind != "state":
+            continue
+        if len(cls) == 1:
+            m, v = bits.get(var.key, (0, 0))
+            bits[var.key] = (m | var.mask, v | (next(iter(cls)) & var.mask))
+        else:
+            classes.setdefault(var.key, []).append((var.mask, sorted(cls)))
+    return bits, classes
+
+
+def example_state(spec: Any, table: DecisionTable, row: Row) -> dict[str, Any]:
+    """One state ``row`` stands for, as a sweep line (or ``run --state``'s .json file)
+    gives it: the table's fixed state, then the open bits the row's first path chose (of a
+    class of several values, the smallest), each run of them named by the widest field that
+    path read over it (``CPACR_EL1.FPEN``), else as the register's bits (``CPTR_EL2<20>``),
+    with values as the table shows them (``'01'``, ``EL1``). Bits no path examined stay
+    out: any value takes the row. A UsageError for a path that chose an IMPLEMENTATION
+    DEFINED answer or a CONSTRAINED UNPREDICTABLE behaviour, which no state holds."""
+    leaf = row.example
+    assert leaf is not None
+    asked = [var.key for var in leaf.choices if var.kind != "state"]
+    if asked:
+        raise UsageError(f"a state cannot hold the profile's answer to {asked[0]}, which this exploration varied: "
+                         "example states need an exploration of register state alone (no --vary-profile)")
+    bits, classes = leaf_bits(leaf)
+    for storage, held in classes.items():
+        for mask, members in held:
+            m, v = bits.get(storage, (0, 0))
+            bits[storage] = (m | mask, v | (members[0] & mask))
+    state: dict[str, Any] = {k: json_value(v) for k, v in flatten_state(table.fixed)}
+    left = {storage: m for storage, (m, _v) in bits.items()}
+    model = spec.model
+    placed = []
+    for name in leaf.fields:
+        if name not in leaf.explored or "(" in name:
+            continue
+        register, high, low, _width = locate_key(name, model)
+        view = model.views[register]
+        shift = low + view.offset
+        placed.append((high - low, name, view.storage, ((1 << (high - low + 1)) - 1) << shift, shift))
+    named: dict[str, tuple[str, int, int]] = {}
+    for _w, name, storage, mask, shift in sorted(placed, key=lambda p: -p[0]):  # (the widest first; stable)
+        if left.get(storage, 0) & mask == mask:
+            left[storage] &= ~mask
+            named[name] = (storage, mask, shift)
+    for name in [n for _w, n, *_rest in placed if n in named]:  # (in the order the path read them)
+        storage, mask, shift = named[name]
+        state[name] = show_value(name, (bits[storage][1] & mask) >> shift, table.widths, table.names)
+    for storage, mask in left.items():
+        for high, low in _runs_of(mask):
+            state[model.bits_name(storage, high, low)] = (bits[storage][1] >> low) & ((1 << (high - low + 1)) - 1)
+    return state
+
+
+def grouped_rows(table: DecisionTable) -> dict[tuple, list[Row]]:
+    """The rows by compared outcome (``table.same``), the groups in the order rows first
+    reach them: as the text prints and numbers them ([1], [2], ... through the groups)."""
+    groups: dict[tuple, list[Row]] = {}
+    for row in table.rows:
+        groups.setdefault(table.same(row.outcome), []).append(row)
+    return groups
 
 
 def _sort_key(v: Any) -> tuple:
@@ -2754,12 +2825,9 @@ def render_table(table: DecisionTable) -> str:
            + f": {table_counts(table)}"]
     if table.left_out:
         out.append(left_out_text(table.left_out))
-    groups: dict[tuple, list[Row]] = {}
-    for row in table.rows:
-        groups.setdefault(table.same(row.outcome), []).append(row)
     headings = group_headings(table)
     n = 0
-    for key, rows in groups.items():
+    for key, rows in grouped_rows(table).items():
         out.append("")
         out.append(f"== {headings[key]}  ({plural(len(rows), 'path')})")
         for row in rows:

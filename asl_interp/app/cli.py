@@ -1298,7 +1298,45 @@ def _add_explore(p: argparse.ArgumentParser) -> None:
                    help="also report, per file, the spec lines run on some path and those no path ran")
     p.add_argument("--max-branch-bits", type=_count, default=None, metavar="N",
                    help="widest unset field to branch over, in bits (default 8)")
+    p.add_argument("--examples", metavar="FILE", type=_examples_file,
+                   help="also write one state each row stands for to FILE, as JSON Lines in the order the rows are "
+                        "numbered (test vectors: `asl-interp sweep CALL FILE` gives each its outcome)")
     _add_stop_at_entry(p)
+
+
+def _examples_file(text: str) -> str:
+    """``--examples``' FILE: any name but an empty one."""
+    import argparse
+
+    if not text:
+        raise argparse.ArgumentTypeError("give a file name, e.g. --examples states.jsonl")
+    return text
+
+
+def _write_examples(args: argparse.Namespace, spec: Any, table: Any) -> None:
+    """``explore --examples``: one state per row (:func:`~asl_interp.analysis.explore.example_state`),
+    a JSON object a line, row [N] on line N; on stderr, how many and the sweep that answers them."""
+    import json
+    import shlex
+
+    from ..analysis.explore import example_state, grouped_rows
+    from ..errors import UsageError
+
+    lines = [json.dumps(example_state(spec, table, row)) + "\n"
+             for rows in grouped_rows(table).values() for row in rows]
+    try:
+        with open(args.examples, "w", encoding="utf-8") as out:
+            out.writelines(lines)
+    except OSError as err:
+        raise UsageError(f"--examples {args.examples}: cannot write: {err.strerror or err}") from None
+    again = ["asl-interp", "sweep", args.call, args.examples]
+    if args.spec is not None:
+        again += ["--spec", args.spec]
+    again += ["--profile", args.profile or table.profile]
+    if args.stop_at_entry:
+        again.append("--stop-at-entry")
+    print(f"asl-interp: wrote {len(lines)} example state{'s' if len(lines) != 1 else ''} to {args.examples} "
+          f"(line N: a state of row [N]); their outcomes: {shlex.join(again)}", file=sys.stderr)
 
 
 def _add_stop_at_entry(p: argparse.ArgumentParser) -> None:
@@ -1320,6 +1358,9 @@ def _cmd_explore(args: argparse.Namespace) -> int:
     if args.csv and args.coverage:
         raise UsageError("--csv and --coverage: the CSV holds the table only; give --coverage with the text or "
                          "--json output")
+    if args.examples and args.vary:
+        raise UsageError("--examples and --vary-profile: a state holds registers, not the profile's answers; "
+                         "explore without --vary-profile for example states")
     spec, profile, fixed, vary, max_paths = _explore_inputs(args)
     bits = DEFAULT_MAX_BRANCH_BITS if args.max_branch_bits is None else args.max_branch_bits
     if not 1 <= bits <= 16:
@@ -1339,6 +1380,8 @@ def _cmd_explore(args: argparse.Namespace) -> int:
         _wrote_html(args.html, explore_page(spec, table, state=args.state))
         if not args.coverage:
             table = attrs.evolve(table, coverage=None)
+    if args.examples:
+        _write_examples(args, spec, table)
     if args.json:
         write_json(table_json(table))
     elif args.csv:

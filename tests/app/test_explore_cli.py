@@ -137,6 +137,64 @@ def test_explore_bad_options_are_clean_errors(capsys, argv, status, message):
     assert code == status and message in err
 
 
+@pytest.mark.parametrize("fine", [[], ["--fine"]])
+def test_explore_examples_are_states_sweep_answers_as_their_rows(capsys, tmp_path, fine):
+    """``--examples FILE``: one state per row, row [N] on line N, each a sweep line; sweep
+    gives each its row's outcome (with --fine, its syndrome and vector too), no state warned
+    about; the table still goes to stdout, and stderr says which sweep answers the file."""
+    examples = tmp_path / "states.jsonl"
+    argv = ["explore", "CheckFPAdvSIMDEnabled64()", "--set", "PSTATE.nRW=0", *fine]
+    code, out, err = run(capsys, *argv, "--examples", str(examples))
+    assert code == 0 and out.startswith("CheckFPAdvSIMDEnabled64() on profile default with PSTATE.nRW=0: ")
+    code, table, _ = run(capsys, *argv, "--json")
+    rows = json.loads(table)["rows"]
+    # (the text numbers rows through the groups of what it compares, in the order they first appear)
+    keys = ("summary", "ec", "il", "iss", "vector", "vector_offset", "pc") if fine else ("summary",)
+    order = {}
+    for row in rows:
+        order.setdefault(tuple(row["outcome"][k] for k in keys), []).append(row)
+    numbered = [row for group in order.values() for row in group]
+    lines = examples.read_text().splitlines()
+    assert len(lines) == len(rows) > 10
+    assert f"wrote {len(rows)} example states to {examples} (line N: a state of row [N])" in err
+    assert f"asl-interp sweep 'CheckFPAdvSIMDEnabled64()' {examples} --spec armv8.6 --profile default" in err
+    first = json.loads(lines[0])
+    assert list(first)[:2] == ["PSTATE.nRW", "PSTATE.EL"] and first["PSTATE.nRW"] == "0"  # fixed, then open
+    code, swept, sweep_err = run(capsys, "sweep", "CheckFPAdvSIMDEnabled64()", str(examples), "--json")
+    assert code == 0 and "warning" not in sweep_err
+    got = [json.loads(line)["outcome"] for line in swept.splitlines()]
+    assert [[o[k] for k in keys] for o in got] == [[r["outcome"][k] for k in keys] for r in numbered]
+
+
+@pytest.mark.parametrize("profile, whole, part", [
+    ("default", "PSTATE.M", "PSTATE.M<4>"),
+    ("aarch32-only", "SCR.NS", "SCR_EL3.NS"),  # (two names of the same storage)
+])
+def test_explore_examples_name_each_bit_once(capsys, tmp_path, profile, whole, part):
+    """A path that read a field whole and a bit of it (``PSTATE.M`` and ``PSTATE.M<4>``), or
+    one bit under two names, gives it once: by the widest (the first read) name over it."""
+    examples = tmp_path / "states.jsonl"
+    code, _, _ = run(capsys, "explore", "CheckVFPEnabled(TRUE)", "--profile", profile, "--examples", str(examples))
+    states = [json.loads(line) for line in examples.read_text().splitlines()]
+    assert code == 0 and any(whole in s for s in states)
+    assert not any(whole in s and part in s for s in states)
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["--vary-profile", "Feature"], "--examples and --vary-profile: a state holds registers"),
+    (["--examples", ""], "give a file name"),
+])
+def test_explore_examples_refused(capsys, tmp_path, argv, message):
+    extra = [] if "--examples" in argv else ["--examples", str(tmp_path / "x.jsonl")]
+    code, _, err = run(capsys, "explore", "Decide()", *TINY_ARGS, *argv, *extra)
+    assert code == 2 and message in err
+
+
+def test_explore_examples_to_a_folder_that_is_not_there(capsys, tmp_path):
+    code, _, err = run(capsys, "explore", "Decide()", *TINY_ARGS, "--examples", str(tmp_path / "no" / "x.jsonl"))
+    assert code == 2 and f"--examples {tmp_path / 'no' / 'x.jsonl'}: cannot write" in err
+
+
 def test_explore_bad_call(capsys):
     code, _, err = run(capsys, "explore", "Decide(", *TINY_ARGS)
     assert code == 2 and err == "<call>:1:7: error: '(' is never closed\n    Decide(\n          ^\n"
