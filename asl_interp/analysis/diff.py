@@ -614,22 +614,70 @@ def classes_text(result: DiffResult) -> str:
             f"({plural(total, 'state')}; {diff_head(result)[1]})")
 
 
-def render_diff(result: DiffResult) -> str:
-    """The human form: a header, then one block per differing class (or the agreement)."""
+def class_words(result: DiffResult, cls: DiffClass) -> tuple[str, str]:
+    """A class's outcome in each version, in words (:func:`outcome_words`; two that read
+    alike each with what tells them apart: the PC, the vector)."""
+    apart = outcomes_apart(*cls.outcomes) if None not in cls.outcomes else None
+    a, b = (outcome_words(outcome, error, side.table.spec_root) + (f" ({apart[i]})" if apart else "")
+            for i, (outcome, error, side) in enumerate(zip(cls.outcomes, cls.errors, result.sides)))
+    return a, b
+
+
+@attrs.define(frozen=True, slots=True)
+class Change:
+    """The differing classes of one pair of outcomes (:func:`class_words`): how many, the
+    states they hold, and the names among their states that only one version has (name ->
+    that version's name)."""
+
+    words: tuple[str, str]
+    classes: int
+    states: int
+    only: dict[str, str]
+
+
+def changes(result: DiffResult) -> list[Change]:
+    """What changed, in short: the classes grouped by their pair of outcomes, the group of
+    the most states first (then in the order the classes first reach them)."""
+    groups: dict[tuple[str, str], list[DiffClass]] = {}
+    for cls in result.classes:
+        groups.setdefault(class_words(result, cls), []).append(cls)
+    out = [Change(words, len(group), sum(c.states for c in group),
+                  {k: v for c in group for k, v in c.only.items() if k in c.open})
+           for words, group in groups.items()]
+    return sorted(out, key=lambda c: -c.states)
+
+
+def render_diff(result: DiffResult, summary: bool = False) -> str:
+    """The human form: a header, what changed in short (the classes by their pair of
+    outcomes, when some classes share one, or with ``summary``), then one block per
+    differing class (none with ``summary``), or the agreement."""
     head, sizes = diff_head(result)
     a, b = result.sides
     if not result.classes:
         return f"{head}\nno state differs ({sizes})"
     out = [head, classes_text(result)]
     label = max(len(a.name), len(b.name)) + 1
+    short = changes(result)
+    if summary or len(short) < len(result.classes):  # (when it says it in fewer words)
+        out.append("")
+        out.append("What changed (states by their outcome in each version, the most first):")
+        for change in short:
+            out.append(f"  {plural(change.states, 'state')} ({plural(change.classes, 'class', 'classes')})")
+            for side, words in zip(result.sides, change.words):
+                out.append(f"    {(side.name + ':').ljust(label)} {words}")
+            by_version: dict[str, list[str]] = {}
+            for name, version in change.only.items():
+                by_version.setdefault(version, []).append(show_name(name))
+            for version, names in by_version.items():
+                out.append(f"    read on these paths, only {version} has: {', '.join(names)}")
+    if summary:
+        return "\n".join(out)
     for n, cls in enumerate(result.classes, 1):
         out.append("")
         shown = "  ".join(class_state_text(result, cls))
         out.append(f"[{n}] {plural(cls.states, 'state')}, e.g. {shown or '(no open state)'}")
-        apart = outcomes_apart(*cls.outcomes) if None not in cls.outcomes else None
-        for side, (outcome, error, steps) in enumerate(zip(cls.outcomes, cls.errors, cls.decisive)):
+        for side, (words, error, steps) in enumerate(zip(class_words(result, cls), cls.errors, cls.decisive)):
             root = result.sides[side].table.spec_root
-            words = outcome_words(outcome, error, root) + (f" ({apart[side]})" if apart else "")
             out.append(f"    {(result.sides[side].name + ':').ljust(label)} {words}")
             for step in steps:
                 out.append(f"      {step_line(step, root)}")
@@ -641,7 +689,8 @@ def render_diff(result: DiffResult) -> str:
 def diff_json(result: DiffResult) -> dict[str, Any]:
     """The JSON form: ``call``, ``from``/``to`` ({spec, profile, paths, fixed}), ``fixed``,
     ``all_states``, ``up_to_entry`` (compared up to the exception-entry call, where a
-    version stops), ``seconds``, ``differs``, ``classes``: [{states, state, open, only, from, to}], each side {outcome (the shape
+    version stops), ``seconds``, ``differs``, ``changes`` (:func:`changes`: [{from, to,
+    states, classes, only}], each side's outcome in words), ``classes``: [{states, state, open, only, from, to}], each side {outcome (the shape
     of ``run --json``'s, or null), error ({file, line, message} of a failed assertion, or
     null), decisive: [{file, line, text, value, reads}]}."""
     def side_json(side: Side) -> dict[str, Any]:
@@ -669,6 +718,8 @@ def diff_json(result: DiffResult) -> dict[str, Any]:
         "up_to_entry": result.up_to_entry,
         "seconds": round(result.seconds, 3),
         "differs": result.differs,
+        "changes": [{"from": c.words[0], "to": c.words[1], "states": c.states, "classes": c.classes,
+                     "only": dict(c.only)} for c in changes(result)],
         "classes": [
             {"states": cls.states, "state": {k: json_value(v) for k, v in cls.state.items()},
              "open": [k for k in cls.state if k in cls.open], "only": dict(cls.only),

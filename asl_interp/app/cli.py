@@ -1543,6 +1543,8 @@ def _add_diff(p: argparse.ArgumentParser) -> None:
                    help="keep paths apart whose outcomes differ in anything a row shows; by default the paths of one compared "
                         "outcome are merged")
     _add_max_paths(p, " in either version")
+    p.add_argument("--summary", action="store_true",
+                   help="say what changed in short (the states by their outcome in each version), not each class")
     p.add_argument("--json", action="store_true", help="print one JSON object instead of text")
     p.add_argument("--quiet", action="store_true", help="no progress on a terminal")
     _add_jobs(p, "on an exploration that lasts more than a quarter of a second (this one and N-1 workers; "
@@ -1588,6 +1590,8 @@ def _diff(args: argparse.Namespace) -> int:
         from .html import check_target
 
         check_target(args.html)
+    if args.summary and args.json:
+        raise UsageError("--summary and --json: the JSON holds the summary (changes) and every class; choose one")
     specs = (load_spec(args.from_spec), load_spec(args.to_spec))
     if args.profile and (args.from_profile or args.to_profile):
         raise UsageError("give --profile (both versions), or --from-profile and --to-profile")
@@ -1613,5 +1617,5 @@ def _diff(args: argparse.Namespace) -> int:
     if args.json:
         write_json(diff_json(result))
     else:
-        write(render_diff(result))
+        write(render_diff(result, summary=args.summary))
     return 1 if result.differs else 0

@@ -27,7 +27,7 @@ import pytest
 from conftest import cli, readme_block
 
 from asl_interp.analysis.consistency import state_consistency
-from asl_interp.analysis.diff import diff_specs, render_diff
+from asl_interp.analysis.diff import changes, class_words, diff_specs, render_diff
 from asl_interp.app.api import diff, load_spec
 from asl_interp.errors import ASLAssertionError, StateError, UsageError
 from asl_interp.machine.model import View
@@ -390,6 +390,48 @@ def test_exit_status_and_json(capsys):
 def test_usage_errors_exit_2(capsys, args, message):
     rc, out, err = cli(capsys, "diff", "CheckFPAdvSIMDEnabled64()", *args)
     assert rc == 2 and out == "" and message in err, err
+
+
+def test_what_changed_groups_the_classes_by_their_two_outcomes(specs):
+    """The summary: each pair of outcomes once, with its classes and states (every class in
+    exactly one), the most states first; the text says it before the classes when it is
+    shorter (here 3 pairs for 9 classes), and ``summary`` says only it."""
+    result = diff_specs(*specs, "CheckVFPEnabled(TRUE)")
+    short = changes(result)
+    assert (len(short), len(result.classes)) == (3, 9)
+    assert [c.states for c in short] == sorted((c.states for c in short), reverse=True)
+    for change in short:
+        members = [cls for cls in result.classes if class_words(result, cls) == change.words]
+        assert (change.classes, change.states) == (len(members), sum(cls.states for cls in members))
+    assert sum(c.classes for c in short) == len(result.classes)
+    assert {c.words[0] for c in short} == {"UNDEFINED → Uncategorized exception to EL2 in AArch64, EC 0x00"}
+    text = render_diff(result)
+    first = short[0]
+    assert (f"What changed (states by their outcome in each version, the most first):\n  {first.states} states "
+            f"({first.classes} classes)\n    armv8.6:     {first.words[0]}\n    armarm-2025: {first.words[1]}") in text
+    assert text.index("What changed") < text.index("\n[1] ")
+    only = render_diff(result, summary=True)
+    assert text.startswith(only) and "[1]" not in only
+
+
+def test_what_changed_names_the_fields_only_one_version_has(specs, capsys):
+    """A pair of outcomes whose paths read fields only one version has says so (here
+    PSTATE.SM: Streaming mode, on two classes of CPACR_EL1.FPEN); --summary prints the
+    summary alone, --json carries it as ``changes``."""
+    fixed = {**A64_EL1_GUEST, "HCR_EL2.E2H": 0, "SCR_EL3.EEL2": 0}
+    result = diff_specs(*specs, "CheckFPAdvSIMDEnabled64()", profile_a="v9-sme", profile_b="v9-sme", fixed=fixed)
+    (change,) = changes(result)
+    assert (change.classes, change.only) == (2, {"PSTATE.SM": "armarm-2025"})
+    assert "    read on these paths, only armarm-2025 has: PSTATE.SM" in render_diff(result)
+    argv = ["diff", "CheckFPAdvSIMDEnabled64()", "--profile", "v9-sme",
+            *(f"--set={k}={v}" for k, v in fixed.items())]
+    rc, out, _ = cli(capsys, *argv, "--summary")
+    assert rc == 1 and "What changed" in out and "[1]" not in out
+    rc, out, _ = cli(capsys, *argv, "--json")
+    assert json.loads(out)["changes"] == [{"from": change.words[0], "to": change.words[1], "states": 2,
+                                           "classes": 2, "only": {"PSTATE.SM": "armarm-2025"}}]
+    rc, out, err = cli(capsys, *argv, "--summary", "--json")
+    assert rc == 2 and out == "" and "--summary and --json" in err
 
 
 def test_a_call_only_one_version_defines_exits_2(capsys):
