@@ -618,7 +618,15 @@ def diff_page(result: Any) -> str:
     differs (its example state, and per version the outcome, or the failed assertion, with
     the decisive lines, each version's path selectable into the source view), and the source
     view of both versions' functions those paths reached (files named with their version)."""
-    from ..analysis.diff import class_state_text, classes_text, diff_head, fixed_text, outcome_words, widths_and_names
+    from ..analysis.diff import (
+        changes,
+        class_state_text,
+        class_words,
+        classes_text,
+        diff_head,
+        fixed_text,
+        widths_and_names,
+    )
 
     a, b = result.sides
     src = _Source(a.spec, b.spec)
@@ -628,10 +636,10 @@ def diff_page(result: Any) -> str:
     classes = []
     for n, cls in enumerate(result.classes, 1):
         sides = []
-        for side, (outcome, error, steps) in enumerate(zip(cls.outcomes, cls.errors, cls.decisive)):
+        for side, (outcome, error, steps, text) in enumerate(zip(cls.outcomes, cls.errors, cls.decisive,
+                                                                 class_words(result, cls))):
             version = result.sides[side].name
             pid = f"class-{n}-{side}"
-            text = outcome_words(outcome, error, result.sides[side].table.spec_root)
             lines = _step_lines(outcome) if outcome is not None else [s.span for s in steps]
             failed = error.span if error is not None and error.span is not None else None
             if failed is not None:
@@ -663,8 +671,13 @@ def diff_page(result: Any) -> str:
     for side, label in zip(result.sides, ("from", "to")):
         facts.append((label, f"{side.name}, profile {side.profile}"))
     facts.append(("fixed", fixed_text(result) or "nothing (every field the call reads is explored)"))
+    short = changes(result)
+    # (what changed in short, as the text gives it: when some classes share their pair of outcomes)
+    changed = [{"states": c.states, "classes": c.classes, "outcomes": list(zip((a.name, b.name), c.words)),
+                "only": ", ".join(f"{k} ({v} only)" for k, v in c.only.items())}
+               for c in short] if len(short) < len(result.classes) else []
     view = {"kind": "diff", "differs": bool(result.classes), "summary": summary, "classes": classes,
-            "seconds": f"{result.seconds:.2f}"}
+            "changes": changed, "seconds": f"{result.seconds:.2f}"}
     title = f"{result.call.strip()}: {a.name} → {b.name}: " + (
         f"{plural(len(classes), 'class', 'classes')} of states differ" if classes else "no state differs")
     return _render({

@@ -219,6 +219,21 @@ def test_diff_page_shows_each_class_with_both_versions_paths(capsys, tmp_path):
     assert all(files[lid].startswith("armarm-2025/") for lid in new)
 
 
+def test_diff_page_says_what_changed_in_short_where_the_text_does(capsys, tmp_path):
+    """diff --html: the pairs of outcomes, with their states and classes, head the page when
+    some classes share one (as the text's "What changed"); not for the E2H0 case, whose two
+    classes are two pairs."""
+    rc, text, _ = cli(capsys, "diff", "CheckVFPEnabled(TRUE)", "--html", str(tmp_path / "d.html"))
+    words = visible_text((tmp_path / "d.html").read_text(encoding="utf-8"))
+    assert rc == 1 and "What changed (states by their outcome in each version, the most first)" in words
+    assert ("<tr><td>12</td><td>3</td><td>UNDEFINED → Uncategorized exception to EL2 in AArch64, EC 0x00</td>"
+            "<td>Advanced SIMD/FP access trap → exception to EL2 in AArch64, EC 0x07</td>") in \
+        (tmp_path / "d.html").read_text(encoding="utf-8")
+    assert "  12 states (3 classes)" in text
+    cli(capsys, *E2H0_DIFF, "--html", str(tmp_path / "e.html"))
+    assert "What changed" not in visible_text((tmp_path / "e.html").read_text(encoding="utf-8"))
+
+
 def test_diff_page_when_no_state_differs(capsys, tmp_path):
     rc, _, _ = cli(capsys, "diff", "CheckFPAdvSIMDEnabled64()", "--profile", "default", "--set", "PSTATE.EL=EL3",
                    "--set", "PSTATE.nRW=0", "--set", "CPTR_EL3.TFP=1", "--html", str(tmp_path / "d.html"))
