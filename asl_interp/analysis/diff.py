@@ -274,6 +274,13 @@ def _solve(parts: Sequence[tuple[int, frozenset[int]]]) -> list[tuple[int, set[i
     """The values of one register meeting every (mask, values) class: per group of classes
     whose masks overlap, its union mask and the set of values over it; None when some group
     has none."""
+    seen = 0
+    for mask, _values in parts:
+        if seen & mask:
+            break
+        seen |= mask
+    else:  # (the usual case: no two classes overlap, each is its own group)
+        return [(mask, set(values)) for mask, values in parts]
     groups: list[tuple[int, list[tuple[int, frozenset[int]]]]] = []
     for mask, values in parts:
         joined = [g for g in groups if g[0] & mask]
@@ -312,11 +319,19 @@ def _meets(a: _Cube, b: _Cube) -> bool:
         other = b.regs.get(reg)
         if other is None:
             continue
-        if len(parts) == 1 and len(other) == 1 and parts[0][0] == other[0][0]:
-            if not parts[0][1] & other[0][1]:
+        # (a cube's own classes never overlap: where each of a's overlaps at most one of b's,
+        # with the same mask, the two meet when their values do)
+        simple = True
+        for mask, values in parts:
+            over = [(m, v) for m, v in other if m & mask]
+            if not over:
+                continue
+            if len(over) > 1 or over[0][0] != mask:
+                simple = False
+                break
+            if not values & over[0][1]:
                 return False
-            continue
-        if _solve(parts + other) is None:
+        if not simple and _solve(parts + other) is None:
             return False
     return True
 
@@ -468,8 +483,14 @@ def _classes(sides: tuple[Side, Side], pairs: list[tuple[_Cube, _Cube]],
     groups: dict[tuple, list] = {}
     index: dict[tuple, int] = {}
     pair_class: dict[tuple[int, int], int] = {}
+    steps: dict[int, tuple] = {}  # id of a cube -> its leaf's _steps_key (a cube is in many pairs)
     for x, y in pairs:
-        key = (x.key, y.key, _steps_key(x.leaf), _steps_key(y.leaf))
+        sx, sy = steps.get(id(x)), steps.get(id(y))
+        if sx is None:
+            sx = steps[id(x)] = _steps_key(x.leaf)
+        if sy is None:
+            sy = steps[id(y)] = _steps_key(y.leaf)
+        key = (x.key, y.key, sx, sy)
         pair_class[(id(x), id(y))] = index.setdefault(key, len(index))
         solved = _intersection(x, y)
         count = 1
