@@ -432,6 +432,8 @@ _WHERE_KEYS = ("el", "state", "mode", "ec", "exception", "undefined")
 _OUTCOME_KEYS = set(_WHERE_KEYS) | set(_HANDLER_KEYS)
 #: The widest exception class: ESR_ELx.EC is bits [31:26].
 _MOST_EC = 0x3F
+#: The keys of an outcome a model gives (and of a sweep line's observed outcome), in words.
+OUTCOME_KEYS = f"keys {', '.join(_WHERE_KEYS)}; what the handler sees: {', '.join(_HANDLER_KEYS)}"
 
 
 def normalise_outcome(value: Any) -> dict[str, Any] | None:
@@ -495,7 +497,9 @@ def normalise_outcome(value: Any) -> dict[str, Any] | None:
     return out
 
 
-def _matches(model_out: Mapping[str, Any], outcome: Outcome) -> bool:
+def matches(model_out: Mapping[str, Any], outcome: Outcome) -> bool:
+    """Whether the spec's ``outcome`` is what a model's answer (as :func:`normalise_outcome`
+    gives it) says, in every key the answer gives."""
     spec_out = outcome_json(outcome)
     if model_out["kind"] != spec_out["kind"]:
         return False
@@ -775,7 +779,7 @@ def _check_leaves(spec: Any, table: DecisionTable, prof: Profile, base: dict[str
                 _answerable_at_entry(answer, None if table.stop_at_entry else spec.name)
             reads.update(dict.fromkeys(read))
             hints.update(dict.fromkeys(hinted))
-            if _matches(answer, leaf.outcome):
+            if matches(answer, leaf.outcome):
                 continue
             state = _state_of(spec, leaf, bits, read, _any_fields(table, leaf))
             key = (table.same(leaf.outcome), tuple(sorted(answer.items())))
@@ -872,8 +876,7 @@ def _answer(spec: Any, model: Callable, model_file: str | None, current: dict[st
         raise ModelError(
             f"the model returned {_short_repr(answer)}, which is not an outcome",
             _return_span(model, Fields(spec, current, facts, model_file)) or _model_span(model),
-            notes=("note: return \"permitted\", a dict such as {\"el\": \"EL2\", \"ec\": 0x07} "
-                   f"(keys {', '.join(_WHERE_KEYS)}; what the handler sees: {', '.join(_HANDLER_KEYS)}) "
+            notes=(f"note: return \"permitted\", a dict such as {{\"el\": \"EL2\", \"ec\": 0x07}} ({OUTCOME_KEYS}) "
                    "or a tuple (el, ec)",)
             + ((f"note: the model had read {_short_repr(fields.read)}",) if fields.read else ()))
     return ("answer", norm, dict(fields.read), tuple(fields.hints))

@@ -78,6 +78,10 @@ class SweepResult:
     text: str | None = None
     #: the consistency rules the state breaks, ``(rule id, run's warning)`` each (see :class:`LineRunner`)
     warnings: tuple[tuple[str, str], ...] = ()
+    #: (``--expect``) the outcome the line says was observed, as it gives it, and as a model's
+    #: answer (:func:`~asl_interp.analysis.crosscheck.normalise_outcome`), to compare with ``outcome``
+    observed: Any = None
+    expected: dict[str, Any] | None = None
 
 
 class Warned(NamedTuple):
@@ -170,8 +174,10 @@ class LineRunner:
 
     def __init__(self, spec: Any, call: str, *, profile: str | Profile = "default", unset: str = "error",
                  source: str = "<stdin>", max_paths: int | None = None, progress: Any = None, jobs: int = 1,
-                 stop_at_entry: bool = False):
+                 stop_at_entry: bool = False, expect: str | None = None):
         self.spec = spec
+        #: (``--expect KEY``) the key of each line that holds the outcome observed (see :meth:`compared`)
+        self.expect = expect
         self.decider = spec.decider(call, profile, max_paths=max_paths, progress=progress, jobs=jobs,
                                     stop_at_entry=stop_at_entry)
         self.reader = self.decider.reader(written=True)
@@ -204,6 +210,42 @@ class LineRunner:
         if type(state) is not dict:
             return self._undecoded(number, text, state)
         return self._whole(number, text, state, self._plan(state))
+
+    def compared(self, number: int, text: str) -> SweepResult | None:
+        """(``--expect KEY``) The line's result with the outcome it says was observed (its
+        ``KEY``: what a crosscheck model returns, ``"permitted"`` or ``{"el": 2, "ec": 7}``,
+        compared in the keys it gives) beside the spec's. The key is not state: the other
+        keys are run as any line's. A line without the key, or whose value is no outcome,
+        is an error of that line (at the key)."""
+        from .crosscheck import OUTCOME_KEYS, normalise_outcome
+
+        state = _decode(text)
+        fast = type(state) is dict
+        if not fast:  # (JSON the plain decoder refused, or an object it leaves to the general way)
+            if state is not None or not text.strip():
+                return _result(number, self._undecoded(number, text, state))
+            try:
+                state = loads_json_state(text, Span(self.source, number, 1))
+            except ASLError as err:
+                return SweepResult(number, error=err, text=text)
+        key = self.expect
+        if key not in state:
+            return SweepResult(number, error=UsageError(
+                f"--expect {key}: the line has no {json.dumps(key)} key, the outcome observed in this state",
+                Span(self.source, number, 1)), text=text)
+        observed = state.pop(key)
+        expected = normalise_outcome(tuple(observed) if type(observed) is list else observed)
+        if expected is None:
+            return SweepResult(number, error=UsageError(
+                f"--expect {key}: {json.dumps(observed)} is not an outcome",
+                _span_of(key, text, Span(self.source, number, 1)),
+                (f"note: give \"permitted\", an object such as {{\"el\": \"EL2\", \"ec\": 7}} ({OUTCOME_KEYS}) "
+                 "or a list [el, ec]",)),
+                text=text)
+        got = _result(number, self._whole(number, text, state, self._plan(state))) if fast else self.general(number, text)
+        if got is None or got.outcome is None:
+            return got
+        return attrs.evolve(got, observed=observed, expected=expected)
 
     def _undecoded(self, number: int, text: str, failed: json.JSONDecodeError | None) -> SweepResult | None:
         """The result of a line :func:`_decode` did not take: the error ``loads_json`` gives
@@ -430,6 +472,8 @@ class LineRunner:
             state = loads_json_state(text, where)
         except ASLError as err:
             return SweepResult(number, error=err, text=text)
+        if self.expect is not None:
+            state.pop(self.expect, None)  # (the outcome observed: not state, see compared)
         refused = self._first_refused(state, text, where)
         if refused is not None:
             return SweepResult(number, error=refused, text=text)
@@ -627,12 +671,14 @@ class Tally:
         self.broken: Counter[str] = Counter()
         self.broken_states = 0
         self.first_broken: int | None = None
+        self.differs = 0
 
     def merge(self, got: Batch) -> None:
-        """Count a :class:`Batch`'s lines: their outcomes' texts, the error lines, and the
-        states that break consistency rules."""
+        """Count a :class:`Batch`'s lines: their outcomes' texts, the error lines, the states
+        that break consistency rules, and (``--expect``) those observed otherwise than the spec says."""
         self.states += got.states
         self.errors += got.errors
+        self.differs += got.differs
         self.outcomes.update(got.outcomes)
         if got.broken:
             self.broken_states += got.broken_states
@@ -656,6 +702,8 @@ class Tally:
         """The tally text (see the class docstring)."""
         states, errors, outcomes = self.states, self.errors, self.outcomes
         head = f"{plural(states, 'state')}, {plural(errors, 'error')}"
+        if self.differs:
+            head += f", {self.differs} observed otherwise than the spec says"
         width = max((len(str(n)) for n in outcomes.values()), default=1)
         return "\n".join([head + (":" if outcomes else "")]
                          + [f"  {n:>{width}}  {text}" for text, n in outcomes.most_common()])
@@ -673,6 +721,8 @@ class Record(NamedTuple):
     tally: str | None
     phase: str | None
     broken: tuple[str, ...] = ()
+    #: (``--expect``) the outcome the line says was observed is not the spec's
+    differs: bool = False
 
 
 _new_record = tuple.__new__
@@ -707,10 +757,12 @@ class Renderer:
         """Line ``number`` (its ``text``) run by ``runner`` and rendered (None for a blank
         line); for the text form through :meth:`LineRunner.summary` (the outcome's line,
         without the whole outcome, where it can), the same bytes."""
-        if self.form == "text":
+        if runner.expect is not None:
+            got = runner.compared(number, text)
+        elif self.form == "text":
             got = runner.summary(number, text)
             if type(got) is str:  # Record(...) without NamedTuple's Python-level __new__
-                return _new_record(Record, (number, f"{self.prefix}{number}: {got}", None, got, None, ()))
+                return _new_record(Record, (number, f"{self.prefix}{number}: {got}", None, got, None, (), False))
             if type(got) is Warned:
                 return Record(number, f"{self.prefix}{number}: {got.line}", None, got.line, None,
                               tuple(rule for rule, _w in got.warnings))
@@ -732,6 +784,8 @@ class Renderer:
                 return Record(result.line, _csv_row(row), None, None, phase)
             return Record(result.line, None, render_sweep_line(result, self.source), None, phase)
         record = self.outcome(result.line, outcome)
+        if result.expected is not None:
+            record = self._compared(record, result)
         if not result.warnings:
             return record
         out = record.out
@@ -740,6 +794,24 @@ class Renderer:
         elif self.form == "csv":  # the row's last cell, rules_broken, was empty
             out += _csv_row([" ".join(rule for rule, _w in result.warnings)])
         return record._replace(out=out, broken=tuple(rule for rule, _w in result.warnings))
+
+    def _compared(self, record: Record, result: SweepResult) -> Record:
+        """``record`` (of ``result``, a line with an outcome observed: ``--expect``) saying
+        whether the spec's outcome is the one observed: the text line and its tally entry
+        ``agrees: <outcome>`` or ``differs: spec <outcome>; observed <answer>``; the JSON
+        object with ``observed`` (as the line gave it) and ``agrees``."""
+        from .crosscheck import matches, model_text
+
+        assert result.outcome is not None and result.expected is not None
+        agrees = matches(result.expected, result.outcome)
+        line = outcome_line(result.outcome)
+        tally = f"agrees: {line}" if agrees else f"differs: spec {line}; observed {model_text(result.expected)}"
+        if self.form == "json":
+            out = (f'{record.out[:-1]}, "observed": {json.dumps(result.observed)}, '
+                   f'"agrees": {"true" if agrees else "false"}}}')
+        else:
+            out = f"{self.prefix}{result.line}: {tally}"
+        return record._replace(out=out, tally=tally, differs=not agrees)
 
     def outcome(self, number: int, outcome: Outcome) -> Record:
         """The record of line ``number``, whose outcome is ``outcome``: its parts in this
@@ -761,10 +833,11 @@ class Renderer:
             self._texts[id(outcome)] = hit
         # Record(...) without NamedTuple's Python-level __new__
         if self.form == "json":  # json.dumps({"line": ..., "outcome": ...}), byte for byte
-            return _new_record(Record, (number, f'{{"line": {number}, "outcome": {hit[2]}}}', None, hit[1], None, ()))
+            return _new_record(Record, (number, f'{{"line": {number}, "outcome": {hit[2]}}}', None, hit[1], None, (),
+                                        False))
         if self.form == "csv":
-            return _new_record(Record, (number, f"{number},{hit[2]}", None, hit[1], None, ()))
-        return _new_record(Record, (number, f"{self.prefix}{number}: {hit[1]}", None, hit[1], None, ()))
+            return _new_record(Record, (number, f"{number},{hit[2]}", None, hit[1], None, (), False))
+        return _new_record(Record, (number, f"{self.prefix}{number}: {hit[1]}", None, hit[1], None, (), False))
 
 
 def _csv_row(values: Sequence[Any]) -> str:
@@ -798,6 +871,7 @@ class SweepJob:
     limits: dict[str, int]
     max_paths: int | None = None
     stop_at_entry: bool = False
+    expect: str | None = None
 
     def runner(self, progress: Any = None, jobs: int = 1) -> tuple[LineRunner, Renderer]:
         """This job's line runner and renderer (the spec and decider from this process's
@@ -808,7 +882,8 @@ class SweepJob:
         configure(**self.limits)
         spec = self.load(self.spec)
         return (LineRunner(spec, self.call, profile=spec.profile(self.profile), unset=self.unset, source=self.source,
-                           max_paths=self.max_paths, progress=progress, jobs=jobs, stop_at_entry=self.stop_at_entry),
+                           max_paths=self.max_paths, progress=progress, jobs=jobs, stop_at_entry=self.stop_at_entry,
+                           expect=self.expect),
                 Renderer(self.source, self.form))
 
 
@@ -841,6 +916,8 @@ class Batch(NamedTuple):
     broken_states: int
     broken: Counter[str]
     first_broken: int | None
+    #: (``--expect``) the lines whose observed outcome is not the spec's
+    differs: int = 0
 
 
 def batch(records: Iterable[Record]) -> Batch:
@@ -852,9 +929,10 @@ def batch(records: Iterable[Record]) -> Batch:
     phases: set[str] = set()
     broken: Counter[str] = Counter()
     first_broken = None
-    broken_states = 0
+    broken_states = differs = 0
     for record in records:
         states += 1
+        differs += record.differs
         if record.err is not None:
             if out:  # the lines before it first, as on a terminal they came first
                 parts.append((False, "\n".join(out)))
@@ -875,7 +953,7 @@ def batch(records: Iterable[Record]) -> Batch:
                 first_broken = record.line
     if out:
         parts.append((False, "\n".join(out)))
-    return Batch(parts, outcomes, errors, states, frozenset(phases), broken_states, broken, first_broken)
+    return Batch(parts, outcomes, errors, states, frozenset(phases), broken_states, broken, first_broken, differs)
 
 
 def _start_worker(job: SweepJob) -> None:

@@ -807,7 +807,9 @@ def _cmd_compile(args: argparse.Namespace) -> int:
 @command("sweep", help="Run a call for every state in a JSON Lines file (one state object per line) with the "
                        "fast form of run; one outcome per line, then a tally.",
          example="asl-interp sweep 'CheckVFPEnabled(TRUE)' examples/guest-states.jsonl",
-         exits={0: "every line ran", 1: "the evaluation failed for some line (the others still ran)",
+         exits={0: "every line ran (with --expect: each as observed)",
+                1: "the evaluation failed for some line (the others still ran), or with --expect some line's "
+                   "outcome is not the one observed",
                 2: "some line is not a state (bad JSON, a name given twice, an unknown register or field, a bad "
                    "value), or a mistake in the command"}, evaluates=True)
 def _add_sweep(p: argparse.ArgumentParser) -> None:
@@ -827,6 +829,9 @@ def _add_sweep(p: argparse.ArgumentParser) -> None:
                         "repeatable)")
     p.add_argument("--unset", choices=("error", "zero"), default="error",
                    help="reading a field a line never set: an error for that line (default) or zero")
+    p.add_argument("--expect", metavar="KEY",
+                   help="each line's KEY holds the outcome observed in its state, as a crosscheck model answers "
+                        "(\"permitted\", or {\"el\": 2, \"ec\": 7}): say whether the spec agrees (exit 1 if not)")
     p.add_argument("--json", action="store_true", help="print one JSON object per state line, and no tally")
     p.add_argument("--format", choices=("text", "json", "csv"), default=None,
                    help="text (default), json (as --json) or csv: a header, then one row per line (line, summary, "
@@ -848,13 +853,18 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
     if args.json and args.format not in (None, "json"):
         raise UsageError(f"--json and --format {args.format}: choose one output format")
     form = "json" if args.json else args.format or "text"
+    if args.expect is not None and form == "csv":
+        raise UsageError("--expect and --format csv: the comparison is in the text and --json forms")
+    if args.expect == "":
+        raise UsageError("--expect: give the key of each line that holds the outcome observed, e.g. --expect observed")
     spec = load_spec(args.spec)
     parse_call(spec, args.call)  # a bad CALL as run shows it: <call>:1:N and a caret
     profile, prof, base = _state_inputs(spec, args)
     source, stream, closing = _sweep_input(args.states)
     job = SweepJob(load=load_spec, spec=args.spec, call=args.call,
                    profile=with_base_state(spec, prof, base) if base else profile, unset=args.unset, source=source,
-                   form=form, limits=LIMITS.as_dict(), max_paths=args.max_paths, stop_at_entry=args.stop_at_entry)
+                   form=form, limits=LIMITS.as_dict(), max_paths=args.max_paths, stop_at_entry=args.stop_at_entry,
+                   expect=args.expect)
     with _decider_limit(), progress(DECIDER_PROGRESS, unit=" paths", quiet=args.quiet) as bar:
         # the decider, before the first line is read: a bad call fails at once
         runner = job.runner(progress=lambda paths, _runs: bar.set(paths), jobs=args.jobs)
@@ -882,7 +892,7 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
     warning = tally.warning(source)
     if warning is not None:
         print(warning, file=sys.stderr)
-    return status
+    return max(status, 1) if tally.differs else status
 
 
 def _sweep_input(name: str) -> tuple[str, BinaryIO, contextlib.AbstractContextManager]:

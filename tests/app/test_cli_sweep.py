@@ -504,3 +504,107 @@ def test_a_line_is_refused_as_run_refuses_the_same_state(capsys, tmp_path, line)
     sweep_said = sweep_err.split("states.jsonl:", 1)[1].splitlines()
     assert run_said[0].startswith("1:") and " error: " in run_said[0]
     assert sweep_said[:len(run_said)] == run_said
+
+
+# --------------------------------------------------------------------------------------
+# --expect KEY: an observed outcome on each line, compared with the spec's
+# --------------------------------------------------------------------------------------
+
+#: The founding question observed wrongly (a model that traps the guest's VFP to EL2 with
+#: FPEXC.EN=0), then rightly, as an emulator's trace would log them
+OBSERVED = [json.dumps({**STATES[0], "observed": {"el": 2, "ec": 7}}),
+            json.dumps({**STATES[1], "observed": {"el": "EL2", "ec": 7, "il": 1, "iss": 0x1E00000}}),
+            json.dumps({**STATES[2], "observed": "permitted"}),
+            json.dumps({**STATES[0], "observed": {"el": 1, "mode": "Undef", "undefined": True}})]
+
+
+def test_expect_compares_each_lines_observed_outcome_with_the_specs(capsys, tmp_path):
+    """--expect KEY: the key is not state; each line says whether the spec's outcome is the
+    one observed (in the keys it gives), the tally counts agreements and each kind of
+    difference, and the exit status is 1 when some line differs."""
+    path = write_lines(tmp_path, OBSERVED)
+    rc, out, err = cli(capsys, "sweep", "CheckVFPEnabled(TRUE)", str(path), "--expect", "observed")
+    undef = "UNDEFINED → Undefined Instruction exception in AArch32 Undefined mode at EL1"
+    trap = "Advanced SIMD/FP access trap → exception to EL2 in AArch64, EC 0x07"
+    assert out.splitlines()[:4] == [
+        f"{path}:1: differs: spec {undef}; observed exception to EL2, class 0x07",
+        f"{path}:2: agrees: {trap}",
+        f"{path}:3: agrees: permitted: returned normally",
+        f"{path}:4: agrees: {undef}"]
+    assert f"4 states, 0 errors, 1 observed otherwise than the spec says:\n  1  differs: spec {undef}" in out
+    assert (rc, err) == (1, "")
+    rc, out, _ = cli(capsys, "sweep", "CheckVFPEnabled(TRUE)", str(write_lines(tmp_path, OBSERVED[1:], "ok.jsonl")),
+                     "--expect", "observed")
+    assert rc == 0 and "3 states, 0 errors:" in out
+
+
+def test_expect_in_json_gives_the_observed_value_and_agrees(capsys, tmp_path):
+    path = write_lines(tmp_path, OBSERVED)
+    rc, out, _ = cli(capsys, "sweep", "CheckVFPEnabled(TRUE)", str(path), "--expect", "observed", "--json")
+    got = [json.loads(line) for line in out.splitlines()]
+    assert [(g["agrees"], g["observed"]) for g in got] == [
+        (False, {"el": 2, "ec": 7}), (True, {"el": "EL2", "ec": 7, "il": 1, "iss": 0x1E00000}), (True, "permitted"),
+        (True, {"el": 1, "mode": "Undef", "undefined": True})]
+    assert [g["outcome"] for g in got] == [outcome_json(SPEC.run("CheckVFPEnabled(TRUE)", state=s)) for s in
+                                          (STATES[0], STATES[1], STATES[2], STATES[0])]
+    assert rc == 1
+
+
+def test_expect_compares_what_the_handler_sees(capsys, tmp_path):
+    """The syndrome and the vector offset observed are compared too (the spec's ISS for the
+    trap is CV=1, COND=AL: 0x1E00000)."""
+    path = write_lines(tmp_path, [json.dumps({**STATES[1], "seen": {"el": 2, "iss": 0, "vector_offset": 0x600}}),
+                                  json.dumps({**STATES[1], "seen": {"esr": 0x1FE00000, "vector_offset": 0x600}})])
+    rc, out, _ = cli(capsys, "sweep", "CheckVFPEnabled(TRUE)", str(path), "--expect", "seen")
+    assert out.splitlines()[:2] == [
+        f"{path}:1: differs: spec Advanced SIMD/FP access trap → exception to EL2 in AArch64, EC 0x07; observed "
+        "exception to EL2, ISS 0x0, vector offset 0x600",
+        f"{path}:2: agrees: Advanced SIMD/FP access trap → exception to EL2 in AArch64, EC 0x07"]
+    assert rc == 1
+
+
+def test_expect_on_a_line_the_general_way_reads(capsys, tmp_path):
+    """A line with a nested table (PSTATE's fields) goes the general way: compared all the same."""
+    nested = {k: v for k, v in STATES[1].items() if not k.startswith("PSTATE.")}
+    nested["PSTATE"] = {k.split(".")[1]: v for k, v in STATES[1].items() if k.startswith("PSTATE.")}
+    path = write_lines(tmp_path, [json.dumps({**nested, "observed": "permitted"})])
+    rc, out, _ = cli(capsys, "sweep", "CheckVFPEnabled(TRUE)", str(path), "--expect", "observed")
+    assert rc == 1 and out.startswith(f"{path}:1: differs: spec Advanced SIMD/FP access trap")
+
+
+@pytest.mark.parametrize("line, message", [
+    ('{"PSTATE.EL": "EL1"}', ':1:1: error: --expect observed: the line has no "observed" key'),
+    ('{"PSTATE.EL": "EL1", "observed": "maybe"}',
+     ':1:22: error: --expect observed: "maybe" is not an outcome'),
+    ('{"PSTATE.EL": "EL1", "observed": {"el": 9}}', ':1:22: error: --expect observed: {"el": 9} is not an outcome'),
+])
+def test_expect_refuses_a_line_without_an_outcome_at_its_key(capsys, tmp_path, line, message):
+    path = write_lines(tmp_path, [line])
+    rc, _out, err = cli(capsys, "sweep", "CheckVFPEnabled(TRUE)", str(path), "--expect", "observed")
+    assert rc == 2 and f"{path}{message}" in err
+    if "not an outcome" in message:
+        assert 'note: give "permitted", an object such as {"el": "EL2", "ec": 7} (keys el, state' in err
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["--expect", "observed", "--format", "csv"], "--expect and --format csv"),
+    (["--expect", ""], "--expect: give the key of each line"),
+])
+def test_expect_option_errors(capsys, tmp_path, argv, message):
+    rc, _out, err = cli(capsys, "sweep", "CheckVFPEnabled(TRUE)", str(write_lines(tmp_path, OBSERVED)), *argv)
+    assert rc == 2 and message in err
+
+
+@pytest.mark.parametrize("as_json", [[], ["--json"]])
+def test_expect_with_jobs_gives_the_same_bytes(capsys, tmp_path, monkeypatch, as_json):
+    import asl_interp.analysis.sweep as sweep_module
+
+    path = write_lines(tmp_path, (OBSERVED + ['{"PSTATE.EL": "EL1"}']) * 4)
+    one = cli(capsys, "sweep", "CheckVFPEnabled(TRUE)", str(path), "--expect", "observed", "--jobs", "1", *as_json)
+    monkeypatch.setattr(sweep_module, "CHUNK_LINES", 4)  # several chunks over two workers
+    ran = []
+    real = sweep_module._parallel
+    monkeypatch.setattr(sweep_module, "_parallel", lambda *a: ran.append(1) or real(*a))
+    two = cli(capsys, "sweep", "CheckVFPEnabled(TRUE)", str(path), "--expect", "observed", "--jobs", "2", *as_json)
+    assert ran and two == one and one[0] == 2  # (the lines without the key are usage errors)
+    assert one[1].count('"agrees": true' if as_json else ": agrees: ") == 12
