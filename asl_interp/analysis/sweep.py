@@ -236,12 +236,11 @@ class LineRunner:
         observed = state.pop(key)
         expected = normalise_outcome(tuple(observed) if type(observed) is list else observed)
         if expected is None:
-            return SweepResult(number, error=UsageError(
-                f"--expect {key}: {json.dumps(observed)} is not an outcome",
-                _span_of(key, text, Span(self.source, number, 1)),
-                (f"note: give \"permitted\", an object such as {{\"el\": \"EL2\", \"ec\": 7}} ({OUTCOME_KEYS}) "
-                 "or a list [el, ec]",)),
-                text=text)
+            note = (f"note: give \"permitted\", an object such as {{\"el\": \"EL2\", \"ec\": 7}} ({OUTCOME_KEYS}) "
+                    "or a list [el, ec]")
+            return SweepResult(number, error=UsageError(f"--expect {key}: {json.dumps(observed)} is not an outcome",
+                                                        _span_of(key, text, Span(self.source, number, 1)), (note,)),
+                               text=text)
         got = _result(number, self._whole(number, text, state, self._plan(state))) if fast else self.general(number, text)
         if got is None or got.outcome is None:
             return got

@@ -557,8 +557,8 @@ def test_expect_compares_what_the_handler_sees(capsys, tmp_path):
                                   json.dumps({**STATES[1], "seen": {"esr": 0x1FE00000, "vector_offset": 0x600}})])
     rc, out, _ = cli(capsys, "sweep", "CheckVFPEnabled(TRUE)", str(path), "--expect", "seen")
     assert out.splitlines()[:2] == [
-        f"{path}:1: differs: spec Advanced SIMD/FP access trap → exception to EL2 in AArch64, EC 0x07; observed "
-        "exception to EL2, ISS 0x0, vector offset 0x600",
+        (f"{path}:1: differs: spec Advanced SIMD/FP access trap → exception to EL2 in AArch64, EC 0x07; observed "
+         "exception to EL2, ISS 0x0, vector offset 0x600"),
         f"{path}:2: agrees: Advanced SIMD/FP access trap → exception to EL2 in AArch64, EC 0x07"]
     assert rc == 1
 
