@@ -89,6 +89,7 @@ from .explore import (
     relevant_fields,
     show_name,
     show_value,
+    state_bits,
     step_json,
     step_line,
     where_text,
@@ -709,18 +710,6 @@ def _stands_for(classes: Mapping[str, list[tuple[int, list[int]]]], bits: Mappin
     return n
 
 
-def _fixed_bits(spec: Any, profile: Profile, fixed: Mapping[str, Any]) -> dict[str, tuple[int, int]]:
-    bits: dict[str, tuple[int, int]] = {}
-    writes = resolve_state(profile.state, spec.model, spec.constants) + resolve_state(fixed, spec.model, spec.constants)
-    for w in writes:
-        view = spec.model.views[w.register]
-        shift = w.low + view.offset
-        mask = ((1 << (w.high - w.low + 1)) - 1) << shift
-        m, v = bits.get(view.storage, (0, 0))
-        bits[view.storage] = (m | mask, (v & ~mask) | ((w.value << shift) & mask))
-    return bits
-
-
 def _merge_bits(a: Mapping[str, tuple[int, int]], b: Mapping[str, tuple[int, int]]) -> dict[str, tuple[int, int]]:
     out = dict(a)
     for key, (m, v) in b.items():
@@ -755,7 +744,7 @@ def crosscheck(spec: Any, call: str, model: Callable[[Mapping[str, Any]], Any] |
     with _ModelProcess(spec, model, model_timeout) as runner:  # loaded (and checked) before exploring
         table = explore(spec, call, profile=prof, fixed=fixed, vary=vary, max_paths=max_paths, coverage=coverage,
                         consistent=consistent, fine=fine, progress=progress, jobs=jobs, stop_at_entry=stop_at_entry)
-        base = _fixed_bits(spec, prof, fixed)
+        base = state_bits(spec, prof, fixed)
         return _check_leaves(spec, table, prof, base, runner, name)
 
 

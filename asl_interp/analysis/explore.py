@@ -2295,14 +2295,31 @@ def leaf_bits(leaf: Leaf) -> tuple[dict[str, tuple[int, int]], dict[str, list[tu
     return bits, classes
 
 
-def example_state(spec: Any, table: DecisionTable, row: Row) -> dict[str, Any]:
+def state_bits(spec: Any, profile: Profile | None, fixed: Mapping[str, Any]) -> dict[str, tuple[int, int]]:
+    """The bits ``profile``'s ``[state]`` (None: none) and then ``fixed`` set: storage ->
+    (mask, value)."""
+    bits: dict[str, tuple[int, int]] = {}
+    writes = (resolve_state(profile.state, spec.model, spec.constants) if profile is not None else []) \
+        + resolve_state(fixed, spec.model, spec.constants)
+    for w in writes:
+        view = spec.model.views[w.register]
+        shift = w.low + view.offset
+        mask = ((1 << (w.high - w.low + 1)) - 1) << shift
+        m, v = bits.get(view.storage, (0, 0))
+        bits[view.storage] = (m | mask, (v & ~mask) | ((w.value << shift) & mask))
+    return bits
+
+
+def example_state(spec: Any, table: DecisionTable, row: Row, profile: Profile) -> dict[str, Any]:
     """One state ``row`` stands for, as a sweep line (or ``run --state``'s .json file)
-    gives it: the table's fixed state, then the open bits the row's first path chose (of a
-    class of several values, the smallest), each run of them named by the widest field that
-    path read over it (``CPACR_EL1.FPEN``), else as the register's bits (``CPTR_EL2<20>``),
-    with values as the table shows them (``'01'``, ``EL1``). Bits no path examined stay
-    out: any value takes the row. A UsageError for a path that chose an IMPLEMENTATION
-    DEFINED answer or a CONSTRAINED UNPREDICTABLE behaviour, which no state holds."""
+    gives it: the table's fixed state; the open bits the row's first path chose (of a class
+    of several values, the smallest), each run of them named by the widest field that path
+    read over it (``CPACR_EL1.FPEN``), else as the register's bits (``CPTR_EL2<20>``); then
+    the fields that path read whose value ``profile``'s ``[state]`` gives (``TCR_EL1.TBI0``:
+    the whole state the path depends on, for a model or an emulator run outside asl-interp);
+    values as the table shows them (``'01'``, ``EL1``). Bits no path examined stay out: any
+    value takes the row. A UsageError for a path that chose an IMPLEMENTATION DEFINED answer
+    or a CONSTRAINED UNPREDICTABLE behaviour, which no state holds."""
     leaf = row.example
     assert leaf is not None
     asked = [var.key for var in leaf.choices if var.kind != "state"]
@@ -2315,27 +2332,36 @@ def example_state(spec: Any, table: DecisionTable, row: Row) -> dict[str, Any]:
             m, v = bits.get(storage, (0, 0))
             bits[storage] = (m | mask, v | (members[0] & mask))
     state: dict[str, Any] = {k: json_value(v) for k, v in flatten_state(table.fixed)}
-    left = {storage: m for storage, (m, _v) in bits.items()}
     model = spec.model
     placed = []
     for name in leaf.fields:
-        if name not in leaf.explored or "(" in name:
+        if "(" in name:
             continue
         register, high, low, _width = locate_key(name, model)
         view = model.views[register]
         shift = low + view.offset
         placed.append((high - low, name, view.storage, ((1 << (high - low + 1)) - 1) << shift, shift))
-    named: dict[str, tuple[str, int, int]] = {}
-    for _w, name, storage, mask, shift in sorted(placed, key=lambda p: -p[0]):  # (the widest first; stable)
-        if left.get(storage, 0) & mask == mask:
-            left[storage] &= ~mask
-            named[name] = (storage, mask, shift)
-    for name in [n for _w, n, *_rest in placed if n in named]:  # (in the order the path read them)
-        storage, mask, shift = named[name]
-        state[name] = show_value(name, (bits[storage][1] & mask) >> shift, table.widths, table.names)
-    for storage, mask in left.items():
-        for high, low in _runs_of(mask):
-            state[model.bits_name(storage, high, low)] = (bits[storage][1] >> low) & ((1 << (high - low + 1)) - 1)
+    given = state_bits(spec, profile, table.fixed)
+    fixed = state_bits(spec, None, table.fixed)  # (given above by the user's names)
+    for source, names in ((bits, leaf.explored), (given, ())):
+        left = {storage: m & ~fixed.get(storage, (0, 0))[0] & ~(0 if source is bits else bits.get(storage, (0, 0))[0])
+                for storage, (m, _v) in source.items()}
+        named: dict[str, tuple[str, int, int]] = {}
+        for _w, name, storage, mask, shift in sorted(placed, key=lambda p: -p[0]):  # (the widest first; stable)
+            if name in state or (names and name not in names):
+                continue
+            if left.get(storage, 0) & mask == mask:
+                left[storage] &= ~mask
+                named[name] = (storage, mask, shift)
+        for name in [n for _w, n, *_rest in placed if n in named]:  # (in the order the path read them)
+            storage, mask, shift = named[name]
+            value = (source[storage][1] & mask) >> shift
+            # (as the table shows it; a number where the table has no width for the name)
+            state[name] = show_value(name, value, table.widths, table.names) if name in table.widths else value
+        if source is bits:  # chosen bits no name the path read covers whole: by the register's bits
+            for storage, mask in left.items():
+                for high, low in _runs_of(mask):
+                    state[model.bits_name(storage, high, low)] = (bits[storage][1] >> low) & ((1 << (high - low + 1)) - 1)
     return state
 
 

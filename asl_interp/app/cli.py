@@ -1323,7 +1323,7 @@ def _examples_file(text: str) -> str:
     return text
 
 
-def _write_examples(args: argparse.Namespace, spec: Any, table: Any) -> None:
+def _write_examples(args: argparse.Namespace, spec: Any, table: Any, profile: Any) -> None:
     """``explore --examples``: one state per row (:func:`~asl_interp.analysis.explore.example_state`),
     a JSON object a line, row [N] on line N; on stderr, how many and the sweep that answers them."""
     import json
@@ -1332,7 +1332,8 @@ def _write_examples(args: argparse.Namespace, spec: Any, table: Any) -> None:
     from ..analysis.explore import example_state, grouped_rows
     from ..errors import UsageError
 
-    lines = [json.dumps(example_state(spec, table, row)) + "\n"
+    prof = spec.profile(profile)
+    lines = [json.dumps(example_state(spec, table, row, prof)) + "\n"
              for rows in grouped_rows(table).values() for row in rows]
     try:
         with open(args.examples, "w", encoding="utf-8") as out:
@@ -1342,7 +1343,7 @@ def _write_examples(args: argparse.Namespace, spec: Any, table: Any) -> None:
     again = ["asl-interp", "sweep", args.call, args.examples]
     if args.spec is not None:
         again += ["--spec", args.spec]
-    again += ["--profile", args.profile or table.profile]
+    again += ["--profile", str(profile)]
     if args.stop_at_entry:
         again.append("--stop-at-entry")
     print(f"asl-interp: wrote {len(lines)} example state{'s' if len(lines) != 1 else ''} to {args.examples} "
@@ -1391,7 +1392,7 @@ def _cmd_explore(args: argparse.Namespace) -> int:
         if not args.coverage:
             table = attrs.evolve(table, coverage=None)
     if args.examples:
-        _write_examples(args, spec, table)
+        _write_examples(args, spec, table, profile)
     if args.json:
         write_json(table_json(table))
     elif args.csv:

@@ -180,6 +180,24 @@ def test_explore_examples_name_each_bit_once(capsys, tmp_path, profile, whole, p
     assert not any(whole in s and part in s for s in states)
 
 
+def test_explore_examples_give_the_fields_the_path_read_from_the_profile(capsys, tmp_path):
+    """Besides the open fields, a line gives the fields its path read whose value the
+    profile's [state] sets (TCR_EL1.TBI0, which picks AArch64.BranchAddr's top bit on entry
+    to EL1), so a model run outside asl-interp gets the whole state the path depends on;
+    where --set gives those bits, its value stands, once."""
+    examples = tmp_path / "states.jsonl"
+    argv = ["explore", "CheckFPAdvSIMDEnabled64()", "--set", "PSTATE.EL=EL1", "--set", "PSTATE.nRW=0",
+            "--examples", str(examples)]
+    code, _, _ = run(capsys, *argv)
+    states = [json.loads(line) for line in examples.read_text().splitlines()]
+    assert code == 0 and any(s.get("TCR_EL1.TBI0") == "'0'" for s in states)
+    code, _, _ = run(capsys, *argv, "--set", "TCR_EL1=0x2000000000")  # TBI0 (bit 37) set
+    states = [json.loads(line) for line in examples.read_text().splitlines()]
+    assert code == 0 and all(s["TCR_EL1"] == "0x2000000000" and "TCR_EL1.TBI0" not in s for s in states)
+    code, out, err = run(capsys, "sweep", "CheckFPAdvSIMDEnabled64()", str(examples))
+    assert code == 0 and ", 0 errors" in out and "warning" not in err
+
+
 @pytest.mark.parametrize("argv, message", [
     (["--vary-profile", "Feature"], "--examples and --vary-profile: a state holds registers"),
     (["--examples", ""], "give a file name"),
