@@ -73,7 +73,7 @@ from ..errors import ASLError, Span, UsageError, did_you_mean, plural
 from ..lib.values import Bits, spread_bits
 from ..machine.outcome import UP_TO_ENTRY, Outcome, PathStep, json_value, outcome_line
 from ..machine.profile import Profile
-from ..machine.state import bits_wide, resolve_state
+from ..machine.state import bits_wide
 from ..syntax.source import exists, is_dir, is_file
 from .explore import (
     DEFAULT_MAX_PATHS,
