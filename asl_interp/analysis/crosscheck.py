@@ -33,9 +33,12 @@ The outcome the model returns is one of:
   ``Exception_`` prefix may be left out), ``undefined`` (True when the exception comes through
   UNDEFINED), and what the handler then sees, as exception entry left it: ``esr`` (the
   syndrome register's low 32 bits: EC<31:26>, IL<25>, ISS<24:0>; ESR_ELx or HSR), ``il``,
-  ``iss``, ``vector_offset`` (0x400, 0x14, ...) and ``pc`` (compared on the bits the spec
-  knows: the vector base copied from a VBAR no state gave is not): an exception whose given
-  attributes must all match the spec's;
+  ``iss``, ``vector_offset`` (0x400, 0x14, ...), ``pc`` (compared on the bits the spec
+  knows: the vector base copied from a VBAR no state gave is not) and ``after``, a dict of
+  the registers and PSTATE fields entry wrote, by name (``{"SPSR_EL2": 0x3C5, "ELR_EL2":
+  0x8000}``, ``{"SPSR_und": 0x13}``, ``{"PSTATE.EL": 2}``; each compared on the bits the spec
+  knows, a name entry did not write never matches): an exception whose given attributes
+  must all match the spec's;
 - a tuple ``(el, ec)``, ``(el, "Undef")`` (mode) or ``(el,)``: shorthand for the dict.
 
 A model that raises (or exits), cannot be called with one argument, returns anything else,
@@ -430,11 +433,15 @@ class Fields(Mapping[str, Any]):
 _HANDLER_KEYS = {"esr": (1 << 32) - 1, "il": 1, "iss": (1 << 25) - 1, "vector_offset": 0x7FF, "pc": (1 << 64) - 1}
 #: Where the exception goes, as the model may state it (in the order the note on a bad answer names them).
 _WHERE_KEYS = ("el", "state", "mode", "ec", "exception", "undefined")
-_OUTCOME_KEYS = set(_WHERE_KEYS) | set(_HANDLER_KEYS)
+#: What else the handler sees, by name: the registers and PSTATE fields the entry wrote
+#: (``{"SPSR_EL2": 0x3C5, "ELR_EL2": 0x8000}``), each compared on the bits the spec knows.
+_AFTER_KEY = "after"
+_OUTCOME_KEYS = set(_WHERE_KEYS) | set(_HANDLER_KEYS) | {_AFTER_KEY}
 #: The widest exception class: ESR_ELx.EC is bits [31:26].
 _MOST_EC = 0x3F
 #: The keys of an outcome a model gives (and of a sweep line's observed outcome), in words.
-OUTCOME_KEYS = f"keys {', '.join(_WHERE_KEYS)}; what the handler sees: {', '.join(_HANDLER_KEYS)}"
+OUTCOME_KEYS = (f"keys {', '.join(_WHERE_KEYS)}; what the handler sees: {', '.join(_HANDLER_KEYS)}, and "
+                f"{_AFTER_KEY} (registers the entry wrote, by name, such as {{\"SPSR_EL2\": 0x3C5}})")
 
 
 def normalise_outcome(value: Any) -> dict[str, Any] | None:
@@ -495,6 +502,13 @@ def normalise_outcome(value: Any) -> dict[str, Any] | None:
             if not isinstance(v, int) or isinstance(v, bool) or not 0 <= v <= most:
                 return None
             out[key] = v
+    if _AFTER_KEY in value:
+        after = value[_AFTER_KEY]
+        if not isinstance(after, dict) or not after or not all(
+                isinstance(k, str) and isinstance(v, int) and not isinstance(v, bool) and v >= 0
+                for k, v in after.items()):
+            return None
+        out[_AFTER_KEY] = tuple(after.items())  # (name, value) pairs: an answer is hashable
     return out
 
 
@@ -504,8 +518,22 @@ def matches(model_out: Mapping[str, Any], outcome: Outcome) -> bool:
     spec_out = outcome_json(outcome)
     if model_out["kind"] != spec_out["kind"]:
         return False
-    return all(_handler_matches(k, v, outcome) if k in _HANDLER_KEYS else spec_out.get(k) == v
+    return all(_handler_matches(k, v, outcome) if k in _HANDLER_KEYS else _after_matches(v, outcome)
+               if k == _AFTER_KEY else spec_out.get(k) == v
                for k, v in model_out.items() if k != "kind")
+
+
+def _after_matches(after: tuple[tuple[str, int], ...], outcome: Outcome) -> bool:
+    """Whether every register or PSTATE field named in ``after`` (name, value pairs) is one
+    the entry wrote, with that value on the bits the spec knows (a bit copied from a field no
+    state gave is not compared: fix the field to compare it)."""
+    for name, value in after:
+        if name not in outcome.after:
+            return False
+        unknown = outcome.after_unknown.get(name, (0, ""))[0]
+        if (outcome.after[name] ^ value) & ~unknown:
+            return False
+    return True
 
 
 def _handler_matches(key: str, value: int, outcome: Outcome) -> bool:
@@ -544,6 +572,8 @@ def model_text(model_out: Mapping[str, Any]) -> str:
                        ("pc", "PC")):
         if key in model_out:
             parts.append(f"{label} 0x{model_out[key]:X}")
+    for name, value in model_out.get(_AFTER_KEY, ()):
+        parts.append(f"{name} 0x{value:X}")
     return ", ".join(parts)
 
 
@@ -785,7 +815,7 @@ def _check_leaves(spec: Any, table: DecisionTable, prof: Profile, base: dict[str
 
 #: What a model may answer that only the exception-entry text gives (nothing to compare it
 #: with when the spec's runs stop at the entry call).
-_ENTRY_KEYS = ("pc", "vector_offset")
+_ENTRY_KEYS = ("pc", "vector_offset", _AFTER_KEY)
 
 
 def _answerable_at_entry(answer: Mapping[str, Any], version: str | None) -> None:

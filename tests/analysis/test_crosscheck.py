@@ -231,6 +231,30 @@ def test_a_model_pc_is_compared_on_the_bits_the_spec_knows(spec):
     assert crosscheck(spec, "CheckVFPEnabled(TRUE)", pc_model, fixed=AARCH32_GUEST).agrees
 
 
+def test_a_model_may_state_the_registers_entry_wrote(spec):
+    """``after``: the SPSR and return address the handler reads, by name, compared on the
+    bits the spec knows (SPSR_EL2's NZCV and the rest are copies of PSTATE fields no state
+    gave); a name entry did not write, or a wrong known bit, is a disagreement."""
+    vbar = 0xFFFF_8000_1180_0000
+
+    def model(after):
+        def answer(fields):
+            if fields["FPEXC.EN"] == 1 and fields["CPTR_EL2.TFP"] == 1:
+                return {"el": "EL2", "after": after}
+            return "permitted" if fields["FPEXC.EN"] == 1 else {"el": "EL1", "mode": "Undef"}
+        return answer
+
+    fixed = {**AARCH32_GUEST, "VBAR_EL2": vbar, "_PC": 0x8000}
+    # the guest's CPSR: AArch32 (M<4>), Supervisor mode ('10011'); the preferred return address
+    right = {"SPSR_EL2": 0b10011, "ELR_EL2": 0x8000, "PSTATE.EL": 2}
+    assert crosscheck(spec, "CheckVFPEnabled(TRUE)", model(right), fixed=fixed).agrees
+    for wrong in ({**right, "ELR_EL2": 0x8004}, {**right, "SPSR_EL2": 0b10000}, {"SPSR_EL1": 0b10011}):
+        result = crosscheck(spec, "CheckVFPEnabled(TRUE)", model(wrong), fixed=fixed)
+        assert not result.agrees, wrong
+    assert "ELR_EL2 0x8004" in render_crosscheck(crosscheck(spec, "CheckVFPEnabled(TRUE)",
+                                                            model({"ELR_EL2": 0x8004}), fixed=fixed))
+
+
 def test_a_bad_handler_value_is_refused():
     from asl_interp.analysis.crosscheck import normalise_outcome
 
@@ -244,6 +268,9 @@ def test_a_bad_handler_value_is_refused():
     assert normalise_outcome({"el": 2, "ec": 0x3F}) == {"kind": "exception", "target_el": "EL2", "ec": 0x3F}
     assert normalise_outcome({"el": 2, "pc": 0x600, "iss": 5}) == {"kind": "exception", "target_el": "EL2",
                                                                    "pc": 0x600, "iss": 5}
+    for after in ({}, {"SPSR_EL2": -1}, {"SPSR_EL2": "0x3C5"}, {"SPSR_EL2": True}, {3: 1}, ["SPSR_EL2"]):
+        assert normalise_outcome({"el": 2, "after": after}) is None, after
+    assert normalise_outcome({"after": {"ELR_EL2": 0x8000}}) == {"kind": "exception", "after": (("ELR_EL2", 0x8000),)}
 
 
 def test_one_path_and_one_state_are_counted_in_the_singular(spec):

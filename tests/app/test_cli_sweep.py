@@ -563,6 +563,20 @@ def test_expect_compares_what_the_handler_sees(capsys, tmp_path):
     assert rc == 1
 
 
+def test_expect_compares_the_registers_entry_wrote(capsys, tmp_path):
+    """``after``: the SPSR the guest's Undefined handler reads (SPSR_und: its CPSR, Supervisor
+    mode, on the bits the spec knows) and PSTATE.EL; a register entry did not write differs."""
+    path = write_lines(tmp_path, [json.dumps({**STATES[0], "seen": {"after": {"SPSR_und": 0x13, "PSTATE.EL": 1}}}),
+                                  json.dumps({**STATES[0], "seen": {"after": {"SPSR_und": 0x10}}}),
+                                  json.dumps({**STATES[0], "seen": {"after": {"SPSR_EL2": 0x13}}})])
+    rc, out, _ = cli(capsys, "sweep", "CheckVFPEnabled(TRUE)", str(path), "--expect", "seen")
+    undef = "UNDEFINED → Undefined Instruction exception in AArch32 Undefined mode at EL1"
+    assert out.splitlines()[:3] == [f"{path}:1: agrees: {undef}",
+                                    f"{path}:2: differs: spec {undef}; observed exception, SPSR_und 0x10",
+                                    f"{path}:3: differs: spec {undef}; observed exception, SPSR_EL2 0x13"]
+    assert rc == 1
+
+
 def test_expect_on_a_line_the_general_way_reads(capsys, tmp_path):
     """A line with a nested table (PSTATE's fields) goes the general way: compared all the same."""
     nested = {k: v for k, v in STATES[1].items() if not k.startswith("PSTATE.")}
