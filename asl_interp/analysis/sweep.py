@@ -5,8 +5,9 @@ JSON Lines: one JSON object per line, its keys and values as a state file's ``[r
 table takes them (``{"PSTATE.EL": "EL1", "FPEXC.EN": 0, "CPACR_EL1": "0x300000"}``). Blank
 lines are skipped.
 Out: one :class:`SweepResult` per state line: its line number and the
-:class:`~asl_interp.machine.outcome.Outcome`, or the error that line gave. A bad line does not stop
-the others. A line whose state no processor can be in also carries the consistency rules
+:class:`~asl_interp.machine.outcome.Outcome`, or the error that line gave (with ``--expect
+KEY``, also the outcome the line's KEY says was observed, compared: :meth:`LineRunner.compared`).
+A bad line does not stop the others. A line whose state no processor can be in also carries the consistency rules
 it breaks (``run``'s warnings), judged once per value of the bits the rules read
 (:class:`~asl_interp.analysis.consistency.Judge`): the memo's key is read from the storage
 values the fast way has anyway.

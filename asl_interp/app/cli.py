@@ -649,13 +649,19 @@ def _add_html(p: argparse.ArgumentParser) -> None:
                         "outcome, decision table and diagram) to FILE")
 
 
-def _html_file(text: str) -> str:
-    """``--html``'s FILE: any name but an empty one (which wrote nothing and said nothing)."""
-    import argparse
+def _output_file(example: str) -> Any:
+    """The type of an option naming a file to write (``example``: such an option and file):
+    any name but an empty one (which wrote nothing and said nothing)."""
+    def named(text: str) -> str:
+        import argparse
 
-    if not text:
-        raise argparse.ArgumentTypeError("give a file name, e.g. --html out.html")
-    return text
+        if not text:
+            raise argparse.ArgumentTypeError(f"give a file name, e.g. {example}")
+        return text
+    return named
+
+
+_html_file = _output_file("--html out.html")
 
 
 def _wrote_html(path: str, page: str) -> None:
@@ -1308,19 +1314,10 @@ def _add_explore(p: argparse.ArgumentParser) -> None:
                    help="also report, per file, the spec lines run on some path and those no path ran")
     p.add_argument("--max-branch-bits", type=_count, default=None, metavar="N",
                    help="widest unset field to branch over, in bits (default 8)")
-    p.add_argument("--examples", metavar="FILE", type=_examples_file,
+    p.add_argument("--examples", metavar="FILE", type=_output_file("--examples states.jsonl"),
                    help="also write one state each row stands for to FILE, as JSON Lines in the order the rows are "
                         "numbered (test vectors: `asl-interp sweep CALL FILE` gives each its outcome)")
     _add_stop_at_entry(p)
-
-
-def _examples_file(text: str) -> str:
-    """``--examples``' FILE: any name but an empty one."""
-    import argparse
-
-    if not text:
-        raise argparse.ArgumentTypeError("give a file name, e.g. --examples states.jsonl")
-    return text
 
 
 def _write_examples(args: argparse.Namespace, spec: Any, table: Any, profile: Any) -> None:
