@@ -818,19 +818,26 @@ def _check_leaves(spec: Any, table: DecisionTable, prof: Profile, base: dict[str
 _ENTRY_KEYS = ("pc", "vector_offset", _AFTER_KEY)
 
 
-def _answerable_at_entry(answer: Mapping[str, Any], version: str | None) -> None:
-    """Refuse a model's answer that gives what a run stopped at the exception-entry call does
-    not have: with ``--stop-at-entry`` (``version`` None), or on spec version ``version``,
-    whose text stops there (its entry routines are boundary primitives)."""
+def at_entry_problem(answer: Mapping[str, Any], version: str | None, whose: str = "the model's answer") -> str | None:
+    """What is wrong with an answer (``whose``) that gives what a run stopped at the
+    exception-entry call does not have (None: nothing): with ``--stop-at-entry`` (``version``
+    None), or on spec version ``version``, whose text stops there (its entry routines are
+    boundary primitives)."""
     given = [key for key in _ENTRY_KEYS if key in answer]
     if not given:
-        return
-    what = f"the model's answer gives {' and '.join(given)}, which only the exception-entry text works out"
+        return None
+    what = f"{whose} gives {' and '.join(given)}, which only the exception-entry text works out"
     if version is None:
-        raise UsageError(f"--stop-at-entry: {what}; leave it out of the model's answer, or check without "
-                         "--stop-at-entry")
-    raise UsageError(f"spec {version} stops at the exception-entry call (it has no entry text): {what}; leave "
-                     "it out of the model's answer, or check against a version with the entry text")
+        return f"--stop-at-entry: {what}; leave it out of {whose}, or check without --stop-at-entry"
+    return (f"spec {version} stops at the exception-entry call (it has no entry text): {what}; leave it out of "
+            f"{whose}, or check against a version with the entry text")
+
+
+def _answerable_at_entry(answer: Mapping[str, Any], version: str | None) -> None:
+    """A model's answer refused (a UsageError) where :func:`at_entry_problem` finds one."""
+    problem = at_entry_problem(answer, version)
+    if problem is not None:
+        raise UsageError(problem)
 
 
 def _minimal(spec: Any, table: DecisionTable, d: Disagreement, leaf: Leaf, read: Mapping[str, Any]) -> Disagreement:

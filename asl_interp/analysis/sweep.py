@@ -179,6 +179,9 @@ class LineRunner:
         self.spec = spec
         #: (``--expect KEY``) the key of each line that holds the outcome observed (see :meth:`compared`)
         self.expect = expect
+        #: whether each line's run ends at the exception-entry call (``--stop-at-entry``, or a
+        #: version without entry text, named): what the handler sees is then not known
+        self._stops = (stop_at_entry or not spec.entry, None if stop_at_entry else spec.name)
         self.decider = spec.decider(call, profile, max_paths=max_paths, progress=progress, jobs=jobs,
                                     stop_at_entry=stop_at_entry)
         self.reader = self.decider.reader(written=True)
@@ -218,7 +221,7 @@ class LineRunner:
         compared in the keys it gives) beside the spec's. The key is not state: the other
         keys are run as any line's. A line without the key, or whose value is no outcome,
         is an error of that line (at the key)."""
-        from .crosscheck import OUTCOME_KEYS, normalise_outcome
+        from .crosscheck import OUTCOME_KEYS, at_entry_problem, normalise_outcome
 
         state = _decode(text)
         fast = type(state) is dict
@@ -242,6 +245,10 @@ class LineRunner:
             return SweepResult(number, error=UsageError(f"--expect {key}: {json.dumps(observed)} is not an outcome",
                                                         _span_of(key, text, Span(self.source, number, 1)), (note,)),
                                text=text)
+        problem = at_entry_problem(expected, self._stops[1], "the outcome observed") if self._stops[0] else None
+        if problem is not None:
+            return SweepResult(number, error=UsageError(f"--expect {key}: {problem}",
+                                                        _span_of(key, text, Span(self.source, number, 1))), text=text)
         got = _result(number, self._whole(number, text, state, self._plan(state))) if fast else self.general(number, text)
         if got is None or got.outcome is None:
             return got

@@ -601,6 +601,24 @@ def test_expect_refuses_a_line_without_an_outcome_at_its_key(capsys, tmp_path, l
 
 
 @pytest.mark.parametrize("argv, message", [
+    (["--stop-at-entry"], "--expect observed: --stop-at-entry: the outcome observed gives pc and after, which only "
+                          "the exception-entry text works out"),
+    (["--spec", "armarm-2025"], "--expect observed: spec armarm-2025 stops at the exception-entry call (it has no "
+                                "entry text): the outcome observed gives pc and after"),
+])
+def test_expect_refuses_what_the_handler_sees_where_the_run_stops_at_entry(capsys, tmp_path, argv, message):
+    """Runs that end at the exception-entry call (--stop-at-entry, or the 2025 text, which has
+    no entry routines) have no PC or registers after entry to compare: an observed outcome
+    giving them is that line's error, never a silent difference."""
+    path = write_lines(tmp_path, [json.dumps({**STATES[1], "observed": {"el": 2, "pc": 0x600,
+                                                                        "after": {"ELR_EL2": 0}}}),
+                                  json.dumps({**STATES[1], "observed": {"el": 2, "ec": 7}})])
+    rc, out, err = cli(capsys, "sweep", "CheckVFPEnabled(TRUE)", str(path), "--expect", "observed", *argv)
+    assert rc == 2 and f"{path}:1:" in err and message in err
+    assert f"{path}:2: agrees: Advanced SIMD/FP access trap → exception to EL2 in AArch64, EC 0x07" in out
+
+
+@pytest.mark.parametrize("argv, message", [
     (["--expect", "observed", "--format", "csv"], "--expect and --format csv"),
     (["--expect", ""], "--expect: give the key of each line"),
 ])
