@@ -601,10 +601,10 @@ def test_expect_refuses_a_line_without_an_outcome_at_its_key(capsys, tmp_path, l
 
 
 @pytest.mark.parametrize("argv, message", [
-    (["--stop-at-entry"], "--expect observed: --stop-at-entry: the outcome observed gives pc and after, which only "
-                          "the exception-entry text works out"),
-    (["--spec", "armarm-2025"], "--expect observed: spec armarm-2025 stops at the exception-entry call (it has no "
-                                "entry text): the outcome observed gives pc and after"),
+    (["--stop-at-entry"], ("--expect observed: --stop-at-entry: the outcome observed gives pc and after, which "
+                           "only the exception-entry text works out")),
+    (["--spec", "armarm-2025"], ("--expect observed: spec armarm-2025 stops at the exception-entry call (it has no "
+                                 "entry text): the outcome observed gives pc and after")),
 ])
 def test_expect_refuses_what_the_handler_sees_where_the_run_stops_at_entry(capsys, tmp_path, argv, message):
     """Runs that end at the exception-entry call (--stop-at-entry, or the 2025 text, which has
