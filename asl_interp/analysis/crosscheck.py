@@ -255,10 +255,10 @@ def _check_signature(model: Callable, name: str) -> None:
                          "mapping of fields, e.g. def model(fields):", _model_span(model)) from None
 
 
-def _misspelt(answer: Any, spec: Any) -> str | None:
-    """What is wrong with a name in the model's answer that the spec does not know (an
-    ``el``, ``state``, AArch32 ``mode`` or ``exception``), with a suggestion; None when every
-    name is known (or the answer has none)."""
+def misspelt(answer: Any, spec: Any, whose: str = "the model answered") -> str | None:
+    """What is wrong with a name in an answer (``whose``) that the spec does not know (an
+    ``el``, ``state``, AArch32 ``mode`` or ``exception``, or a register ``after`` names), with
+    a suggestion; None when every name is known (or the answer has none)."""
     value = answer
     if isinstance(value, tuple) and 1 <= len(value) <= 2:
         value = {"el": value[0]}
@@ -282,7 +282,18 @@ def _misspelt(answer: Any, spec: Any) -> str | None:
         if key == "el":
             text = text.upper()
         if text not in names:
-            return f"the model answered {key} {given!r}, which the spec does not know" + did_you_mean(text, names)
+            return f"{whose} {key} {given!r}, which the spec does not know" + did_you_mean(text, names)
+    after = value.get(_AFTER_KEY)
+    if isinstance(after, dict):
+        model = spec.model
+        # what entry's outcome names (Outcome.after): whole registers, the PC, PSTATE's fields
+        names = ["PC", *(n for n in model.registers if n != "_PC" and n not in model.records),
+                 *(f"{r}.{f}" for r in model.records if r in model.registers for f in model.registers[r].fields)]
+        known = set(names)
+        for name in after:
+            if isinstance(name, str) and name not in known:
+                return (f"{whose} {_AFTER_KEY} {name!r}, which is not a register or a PSTATE field entry can "
+                        f"write{did_you_mean(name, names)}")
     return None
 
 
@@ -893,7 +904,7 @@ def _answer(spec: Any, model: Callable, model_file: str | None, current: dict[st
         raise ModelError(err.message, err.span) from None
     except BaseException as err:  # noqa: BLE001 - the user's model may raise anything, or exit
         raise _model_raised(err, model_file, "") from None
-    problem = _misspelt(answer, spec)
+    problem = misspelt(answer, spec)
     if problem:
         raise ModelError(problem, _return_span(model, Fields(spec, current, facts, model_file))
                          or _model_span(model))

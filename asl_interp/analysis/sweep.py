@@ -221,7 +221,7 @@ class LineRunner:
         compared in the keys it gives) beside the spec's. The key is not state: the other
         keys are run as any line's. A line without the key, or whose value is no outcome,
         is an error of that line (at the key)."""
-        from .crosscheck import OUTCOME_KEYS, at_entry_problem, normalise_outcome
+        from .crosscheck import OUTCOME_KEYS, at_entry_problem, misspelt, normalise_outcome
 
         state = _decode(text)
         fast = type(state) is dict
@@ -238,7 +238,8 @@ class LineRunner:
                 f"--expect {key}: the line has no {json.dumps(key)} key, the outcome observed in this state",
                 Span(self.source, number, 1)), text=text)
         observed = state.pop(key)
-        expected = normalise_outcome(tuple(observed) if type(observed) is list else observed)
+        given = tuple(observed) if type(observed) is list else observed
+        expected = normalise_outcome(given)
         if expected is None:
             note = (f"note: give \"permitted\", an object such as {{\"el\": \"EL2\", \"ec\": 7}} ({OUTCOME_KEYS}) "
                     "or a list [el, ec]")
@@ -246,6 +247,8 @@ class LineRunner:
                                                         _span_of(key, text, Span(self.source, number, 1)), (note,)),
                                text=text)
         problem = at_entry_problem(expected, self._stops[1], "the outcome observed") if self._stops[0] else None
+        if problem is None:  # (what the version cannot give first: a register it does not model, next)
+            problem = misspelt(given, self.spec, "the outcome observed gives")
         if problem is not None:
             return SweepResult(number, error=UsageError(f"--expect {key}: {problem}",
                                                         _span_of(key, text, Span(self.source, number, 1))), text=text)

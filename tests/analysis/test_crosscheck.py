@@ -253,6 +253,9 @@ def test_a_model_may_state_the_registers_entry_wrote(spec):
         assert not result.agrees, wrong
     assert "ELR_EL2 0x8004" in render_crosscheck(crosscheck(spec, "CheckVFPEnabled(TRUE)",
                                                             model({"ELR_EL2": 0x8004}), fixed=fixed))
+    with pytest.raises(ModelError, match="after 'ELR_EL9', which is not a register or a PSTATE field entry can "
+                                         "write; did you mean 'ELR_EL1', 'ELR_EL2' or 'ELR_EL3'"):
+        crosscheck(spec, "CheckVFPEnabled(TRUE)", model({"ELR_EL9": 0}), fixed=fixed)
 
 
 def test_a_bad_handler_value_is_refused():

@@ -591,6 +591,12 @@ def test_expect_on_a_line_the_general_way_reads(capsys, tmp_path):
     ('{"PSTATE.EL": "EL1", "observed": "maybe"}',
      ':1:22: error: --expect observed: "maybe" is not an outcome'),
     ('{"PSTATE.EL": "EL1", "observed": {"el": 9}}', ':1:22: error: --expect observed: {"el": 9} is not an outcome'),
+    ('{"PSTATE.EL": "EL1", "observed": {"el": 1, "mode": "Undf"}}',
+     (":1:22: error: --expect observed: the outcome observed gives mode 'Undf', which the spec does not know; did "
+      "you mean 'Undef'?")),
+    ('{"PSTATE.EL": "EL1", "observed": {"after": {"SPSR_EL9": 1}}}',
+     (":1:22: error: --expect observed: the outcome observed gives after 'SPSR_EL9', which is not a register or a "
+      "PSTATE field entry can write; did you mean 'SPSR_EL1', 'SPSR_EL2' or 'SPSR_EL3'?")),
 ])
 def test_expect_refuses_a_line_without_an_outcome_at_its_key(capsys, tmp_path, line, message):
     path = write_lines(tmp_path, [line])
