@@ -52,6 +52,7 @@ import sys
 import zlib
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from pathlib import Path
 from typing import Any, BinaryIO, NamedTuple
 
 import attrs
@@ -753,9 +754,11 @@ class Renderer:
 
     MEMO = 4096
 
-    def __init__(self, source: str, form: str = "text"):
+    def __init__(self, source: str, form: str = "text", root: Any = None):
         self.source = source
         self.form = form
+        #: the spec's folder, that the lines a differing line's path took are named under (``--expect``)
+        self.root = root
         self.prefix = f"{display_path(source)}:"
         self._texts: dict[int, tuple[Outcome, str, str]] = {}  # id -> (the outcome, kept alive; line; json/csv)
 
@@ -811,16 +814,24 @@ class Renderer:
         ``agrees: <outcome>`` or ``differs: spec <outcome>; observed <answer>``; the JSON
         object with ``observed`` (as the line gave it) and ``agrees``."""
         from .crosscheck import matches, model_text
+        from .explore import step_json, step_line
 
-        assert result.outcome is not None and result.expected is not None
-        agrees = matches(result.expected, result.outcome)
-        line = outcome_line(result.outcome)
+        outcome = result.outcome
+        assert outcome is not None and result.expected is not None
+        agrees = matches(result.expected, outcome)
+        line = outcome_line(outcome)
         tally = f"agrees: {line}" if agrees else f"differs: spec {line}; observed {model_text(result.expected)}"
+        # a difference says why the spec decided as it did: the lines before exception entry that
+        # read the state, as run's "Decisive path" lists them (each line once)
+        steps = [] if agrees else list({(s.span.file, s.span.line): s for s in (
+            outcome.path[:outcome.entered_at[0]] if outcome.entered_at is not None else outcome.path)
+            if s.reads_state}.values())
         if self.form == "json":
+            why = f', "decisive": {json.dumps([step_json(s, self.root) for s in steps])}' if steps else ""
             out = (f'{record.out[:-1]}, "observed": {json.dumps(result.observed)}, '
-                   f'"agrees": {"true" if agrees else "false"}}}')
+                   f'"agrees": {"true" if agrees else "false"}{why}}}')
         else:
-            out = f"{self.prefix}{result.line}: {tally}"
+            out = "\n".join([f"{self.prefix}{result.line}: {tally}", *(f"    {step_line(s, self.root)}" for s in steps)])
         return record._replace(out=out, tally=tally, differs=not agrees)
 
     def outcome(self, number: int, outcome: Outcome) -> Record:
@@ -894,7 +905,7 @@ class SweepJob:
         return (LineRunner(spec, self.call, profile=spec.profile(self.profile), unset=self.unset, source=self.source,
                            max_paths=self.max_paths, progress=progress, jobs=jobs, stop_at_entry=self.stop_at_entry,
                            expect=self.expect),
-                Renderer(self.source, self.form))
+                Renderer(self.source, self.form, Path(spec.path)))
 
 
 #: Lines sent to a worker at a time (``--jobs``): big enough that sending them costs little
