@@ -545,13 +545,14 @@ def test_expect_says_why_the_spec_differs(capsys, tmp_path):
     ``decisive``. An agreeing line gives none."""
     path = write_lines(tmp_path, OBSERVED[:2])
     rc, out, _ = cli(capsys, "sweep", "CheckVFPEnabled(TRUE)", str(path), "--expect", "observed")
+    assert rc == 1
     lines = out.splitlines()
     second = lines.index(next(line for line in lines if line.startswith(f"{path}:2:")))
     why = lines[1:second]
     assert "    aarch32/exceptions/traps.asl:43  if fpexc_check && FPEXC.EN == '0' then UNDEFINED;" in why
     assert all(line.startswith("    ") for line in why) and len(why) == len(set(why))
     assert lines[second + 1].startswith("2 states")
-    rc, out, _ = cli(capsys, "sweep", "CheckVFPEnabled(TRUE)", str(path), "--expect", "observed", "--json")
+    _rc, out, _ = cli(capsys, "sweep", "CheckVFPEnabled(TRUE)", str(path), "--expect", "observed", "--json")
     first, other = (json.loads(line) for line in out.splitlines())
     assert {"file": "aarch32/exceptions/traps.asl", "line": 43, "text": "if fpexc_check && FPEXC.EN == '0' then "
             "UNDEFINED;", "value": True, "reads": ["FPEXC.EN"]} in first["decisive"]
