@@ -2322,10 +2322,13 @@ def example_state(spec: Any, table: DecisionTable, row: Row, profile: Profile) -
     or a CONSTRAINED UNPREDICTABLE behaviour, which no state holds."""
     leaf = row.example
     assert leaf is not None
-    asked = [var.key for var in leaf.choices if var.kind != "state"]
+    asked = [(var, value) for var, value in leaf.choices.items() if var.kind != "state"]
     if asked:
-        raise UsageError(f"a state cannot hold the profile's answer to {asked[0]}, which this exploration varied: "
-                         "example states need an exploration of register state alone (no --vary-profile)")
+        var, value = asked[0]
+        name = var.key if var.kind == "impdef" else f"ConstrainUnpredictable({var.key})"
+        raise UsageError(f"its path takes {name} = {show_value(name, value, table.widths, table.names)}, an "
+                         "answer the profile leaves open (or --vary-profile opens), which no state holds; answer it "
+                         "in the profile to write example states")
     bits, classes = leaf_bits(leaf)
     for storage, held in classes.items():
         for mask, members in held:

@@ -1330,8 +1330,12 @@ def _write_examples(args: argparse.Namespace, spec: Any, table: Any, profile: An
     from ..errors import UsageError
 
     prof = spec.profile(profile)
-    lines = [json.dumps(example_state(spec, table, row, prof)) + "\n"
-             for rows in grouped_rows(table).values() for row in rows]
+    lines = []
+    for n, row in enumerate((row for rows in grouped_rows(table).values() for row in rows), 1):
+        try:
+            lines.append(json.dumps(example_state(spec, table, row, prof)) + "\n")
+        except UsageError as err:
+            raise UsageError(f"--examples: row [{n}]: {err.message}") from None
     try:
         with open(args.examples, "w", encoding="utf-8") as out:
             out.writelines(lines)

@@ -208,6 +208,18 @@ def test_explore_examples_refused(capsys, tmp_path, argv, message):
     assert code == 2 and message in err
 
 
+@pytest.mark.parametrize("call, message", [
+    ("Gated()", "--examples: row [1]: its path takes Feature = FALSE, an answer the profile leaves open"),
+    ("Reserved()", ("--examples: row [2]: its path takes ConstrainUnpredictable(Unpredictable_RESMODE) = "
+                    "Constraint_FALSE, an answer the profile leaves open")),
+])
+def test_explore_examples_of_a_path_taking_an_open_answer_are_refused(capsys, tmp_path, call, message):
+    """The tiny profile leaves "Feature" and Unpredictable_RESMODE open: a row whose path takes
+    one of them stands for no state alone, and --examples names it (exit status 2)."""
+    code, _, err = run(capsys, "explore", call, *TINY_ARGS, "--examples", str(tmp_path / "x.jsonl"))
+    assert code == 2 and message in err and "answer it in the profile" in err
+
+
 def test_explore_examples_to_a_folder_that_is_not_there(capsys, tmp_path):
     code, _, err = run(capsys, "explore", "Decide()", *TINY_ARGS, "--examples", str(tmp_path / "no" / "x.jsonl"))
     assert code == 2 and f"--examples {tmp_path / 'no' / 'x.jsonl'}: cannot write" in err
