@@ -2316,9 +2316,9 @@ def example_state(spec: Any, table: DecisionTable, row: Row, profile: Profile) -
     of several values, the smallest), each run of them named by the widest field that path
     read over it (``CPACR_EL1.FPEN``), else as the register's bits (``CPTR_EL2<20>``); then
     the fields that path read whose value ``profile``'s ``[state]`` gives (``TCR_EL1.TBI0``:
-    the whole state the path depends on, for a model or an emulator run outside asl-interp);
-    values as the table shows them (``'01'``, ``EL1``). Bits no path examined stay out: any
-    value takes the row. A UsageError for a path that chose an IMPLEMENTATION DEFINED answer
+    every bit the path's decisions depend on, for a model or an emulator run outside
+    asl-interp); values as the table shows them (``'01'``, ``EL1``). Bits the path did not
+    examine stay out (any value takes the row; those it copied are unknown where they went). A UsageError for a path that chose an IMPLEMENTATION DEFINED answer
     or a CONSTRAINED UNPREDICTABLE behaviour, which no state holds."""
     leaf = row.example
     assert leaf is not None
