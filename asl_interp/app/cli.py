@@ -1316,7 +1316,8 @@ def _add_explore(p: argparse.ArgumentParser) -> None:
                    help="widest unset field to branch over, in bits (default 8)")
     p.add_argument("--examples", metavar="FILE", type=_output_file("--examples states.jsonl"),
                    help="also write one state each row stands for to FILE, as JSON Lines in the order the rows are "
-                        "numbered (test vectors: `asl-interp sweep CALL FILE` gives each its outcome)")
+                        "numbered (test vectors: `asl-interp sweep CALL FILE` gives each its outcome); - writes "
+                        "them to standard output instead of the table")
     _add_stop_at_entry(p)
 
 
@@ -1336,17 +1337,20 @@ def _write_examples(args: argparse.Namespace, spec: Any, table: Any, profile: An
             lines.append(json.dumps(example_state(spec, table, row, prof)) + "\n")
         except UsageError as err:
             raise UsageError(f"--examples: row [{n}]: {err.message}") from None
-    try:
-        with open(args.examples, "w", encoding="utf-8") as out:
-            out.writelines(lines)
-    except OSError as err:
-        raise UsageError(f"--examples {args.examples}: cannot write: {err.strerror or err}") from None
     again = ["asl-interp", "sweep", args.call, args.examples]
     if args.spec is not None:
         again += ["--spec", args.spec]
     again += ["--profile", str(profile)]
     if args.stop_at_entry:
         again.append("--stop-at-entry")
+    if args.examples == "-":  # (standard output, instead of the table: for a pipe into sweep)
+        write("".join(lines).removesuffix("\n"))
+        return
+    try:
+        with open(args.examples, "w", encoding="utf-8") as out:
+            out.writelines(lines)
+    except OSError as err:
+        raise UsageError(f"--examples {args.examples}: cannot write: {err.strerror or err}") from None
     print(f"asl-interp: wrote {len(lines)} example state{'s' if len(lines) != 1 else ''} to {args.examples} "
           f"(line N: a state of row [N]); their outcomes: {shlex.join(again)}", file=sys.stderr)
 
@@ -1373,6 +1377,9 @@ def _cmd_explore(args: argparse.Namespace) -> int:
     if args.examples and args.vary:
         raise UsageError("--examples and --vary-profile: a state holds registers, not the profile's answers; "
                          "explore without --vary-profile for example states")
+    if args.examples == "-" and (args.json or args.csv or args.coverage):
+        raise UsageError("--examples - writes the states to standard output instead of the table: give no --json, "
+                         "--csv or --coverage with it")
     spec, profile, fixed, vary, max_paths = _explore_inputs(args)
     bits = DEFAULT_MAX_BRANCH_BITS if args.max_branch_bits is None else args.max_branch_bits
     if not 1 <= bits <= 16:
@@ -1394,6 +1401,8 @@ def _cmd_explore(args: argparse.Namespace) -> int:
             table = attrs.evolve(table, coverage=None)
     if args.examples:
         _write_examples(args, spec, table, profile)
+        if args.examples == "-":
+            return 0
     if args.json:
         write_json(table_json(table))
     elif args.csv:

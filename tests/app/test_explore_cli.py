@@ -166,6 +166,18 @@ def test_explore_examples_are_states_sweep_answers_as_their_rows(capsys, tmp_pat
     assert [[o[k] for k in keys] for o in got] == [[r["outcome"][k] for k in keys] for r in numbered]
 
 
+def test_explore_examples_to_standard_output_replace_the_table(capsys, tmp_path):
+    """``--examples -``: the states on standard output, no table (a pipe into ``sweep CALL -``),
+    the same lines the file gets; with --json, --csv or --coverage it is refused."""
+    examples = tmp_path / "states.jsonl"
+    code, _, _ = run(capsys, "explore", "Decide()", *TINY_ARGS, "--examples", str(examples))
+    code, out, err = run(capsys, "explore", "Decide()", *TINY_ARGS, "--examples", "-")
+    assert code == 0 and err == "" and out == examples.read_text()
+    for other in (["--json"], ["--csv"], ["--coverage"]):
+        code, out, err = run(capsys, "explore", "Decide()", *TINY_ARGS, "--examples", "-", *other)
+        assert code == 2 and out == "" and "--examples - writes the states to standard output" in err
+
+
 @pytest.mark.parametrize("profile, whole, part", [
     ("default", "PSTATE.M", "PSTATE.M<4>"),
     ("aarch32-only", "SCR.NS", "SCR_EL3.NS"),  # (two names of the same storage)
