@@ -667,3 +667,26 @@ def test_expect_with_jobs_gives_the_same_bytes(capsys, tmp_path, monkeypatch, as
     two = cli(capsys, "sweep", "CheckVFPEnabled(TRUE)", str(path), "--expect", "observed", "--jobs", "2", *as_json)
     assert ran and two == one and one[0] == 2  # (the lines without the key are usage errors)
     assert one[1].count('"agrees": true' if as_json else ": agrees: ") == 12
+
+
+@pytest.mark.parametrize("call", ["CheckVFPEnabled(TRUE)", "CheckFPAdvSIMDEnabled64()"])
+def test_a_model_that_is_the_spec_agrees_on_every_example(capsys, tmp_path, call):
+    """The whole loop: explore --examples writes a state per row; a "model" answering each
+    with the spec's own outcome (as sweep --json gives it, in the answer's keys, what the
+    handler sees included) agrees on every line under --expect."""
+    examples = tmp_path / "examples.jsonl"
+    rc, _out, _err = cli(capsys, "explore", call, "--examples", str(examples))
+    assert rc == 0
+    rc, out, _ = cli(capsys, "sweep", call, str(examples), "--json")
+    observed = []
+    for state, line in zip(examples.read_text().splitlines(), out.splitlines()):
+        o = json.loads(line)["outcome"]
+        if o["kind"] == "returned":
+            answer = "permitted"
+        else:
+            answer = {"el": o["target_el"], "state": o["target_state"], "undefined": o["via_undefined"]}
+            answer.update({k: o[k] for k in ("mode", "ec", "il", "iss", "vector_offset") if o[k] is not None})
+        observed.append(json.dumps({**json.loads(state), "seen": answer}))
+    rc, out, _ = cli(capsys, "sweep", call, str(write_lines(tmp_path, observed, "seen.jsonl")), "--expect", "seen")
+    n = len(observed)
+    assert rc == 0 and n > 20 and out.count(": agrees: ") == n and f"{n} states, 0 errors:" in out
