@@ -627,6 +627,27 @@ def class_state_text(result: DiffResult, cls: DiffClass) -> list[str]:
             for k, v in cls.state.items() if k in cls.open]
 
 
+def class_example(result: DiffResult, cls: DiffClass) -> dict[str, Any]:
+    """One state of ``cls`` as a sweep line of the ``to`` version gives it: the class's
+    state (the fixed fields, and what the two paths read), each field the paths examined in
+    part given whole, its bits the paths left alone 0 (``'x0'`` is 0, any value takes the
+    class), less the names only the ``from`` version has (that version's sweep takes the
+    line too when there are none). A UsageError for a class whose paths take an open
+    profile answer, which no state holds."""
+    from_name = result.sides[0].name
+    state: dict[str, Any] = {}
+    for name, value in cls.state.items():
+        if "(" in name and name in cls.open:
+            raise UsageError(f"its paths take {name} = {json_value(value)}, an answer the profile leaves open (or "
+                             "--vary-profile opens), which no state holds")
+        if cls.only.get(name) == from_name:
+            continue
+        if isinstance(value, str) and value.startswith("'") and "x" in value:
+            value = int(value.strip("'").replace("x", "0"), 2)
+        state[name] = json_value(value)
+    return state
+
+
 def classes_text(result: DiffResult) -> str:
     """How many classes (and states) differ, with the explorations' sizes."""
     total = sum(c.states for c in result.classes)

@@ -1571,6 +1571,9 @@ def _add_diff(p: argparse.ArgumentParser) -> None:
     _add_jobs(p, "on an exploration that lasts more than a quarter of a second (this one and N-1 workers; "
                  "each version's in turn)")
     _add_html(p)
+    p.add_argument("--examples", metavar="FILE", type=_output_file("--examples changed.jsonl"),
+                   help="also write one state of each differing class to FILE, as JSON Lines, class [N] on line N, "
+                        "as the --to version's sweep takes them; - writes them to standard output instead")
 
 
 @_add_diff
@@ -1613,6 +1616,9 @@ def _diff(args: argparse.Namespace) -> int:
         check_target(args.html)
     if args.summary and args.json:
         raise UsageError("--summary and --json: the JSON holds the summary (changes) and every class; choose one")
+    if args.examples == "-" and (args.json or args.summary):
+        raise UsageError("--examples - writes the states to standard output instead of the classes: give no --json "
+                         "or --summary with it")
     specs = (load_spec(args.from_spec), load_spec(args.to_spec))
     if args.profile and (args.from_profile or args.to_profile):
         raise UsageError("give --profile (both versions), or --from-profile and --to-profile")
@@ -1635,8 +1641,50 @@ def _diff(args: argparse.Namespace) -> int:
         from .html import diff_page
 
         _wrote_html(args.html, diff_page(result))
+    if args.examples:
+        _write_diff_examples(args, result, args.to_profile or profile, args.from_profile or profile)
+        if args.examples == "-":
+            return 1 if result.differs else 0
     if args.json:
         write_json(diff_json(result))
     else:
         write(render_diff(result, summary=args.summary))
     return 1 if result.differs else 0
+
+
+def _write_diff_examples(args: argparse.Namespace, result: Any, profile: Any, from_profile: Any) -> None:
+    """``diff --examples``: one state per differing class (:func:`~asl_interp.analysis.diff.class_example`),
+    a JSON object a line, class [N] on line N; on stderr, how many and the sweeps that answer them."""
+    import json
+    import shlex
+
+    from ..analysis.diff import class_example
+    from ..errors import UsageError
+
+    lines = []
+    for n, cls in enumerate(result.classes, 1):
+        try:
+            lines.append(json.dumps(class_example(result, cls)) + "\n")
+        except UsageError as err:
+            raise UsageError(f"--examples: class [{n}]: {err.message}") from None
+    if args.examples == "-":
+        if lines:
+            write("".join(lines).removesuffix("\n"))
+        return
+    try:
+        with open(args.examples, "w", encoding="utf-8") as out:
+            out.writelines(lines)
+    except OSError as err:
+        raise UsageError(f"--examples {args.examples}: cannot write: {err.strerror or err}") from None
+    def sweep(side: int, spec: str, prof: Any) -> str:
+        # (a comparison up to the entry call: the states give what the paths read up to it)
+        at_entry = ["--stop-at-entry"] if result.up_to_entry and result.sides[side].spec.entry else []
+        return (f"in {result.sides[side].name}: "
+                + shlex.join(["asl-interp", "sweep", args.call, args.examples, "--spec", spec, "--profile", str(prof),
+                              *at_entry]))
+
+    said = [sweep(1, args.to_spec, profile)]
+    if not any(cls.only.get(name) == result.sides[1].name for cls in result.classes for name in cls.only):
+        said.append(sweep(0, args.from_spec, from_profile))  # (no name only the to version has)
+    print(f"asl-interp: wrote {len(lines)} example state{'s' if len(lines) != 1 else ''} to {args.examples} "
+          f"(line N: a state of class [N]); their outcomes {', and '.join(said)}", file=sys.stderr)

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import shlex
 
 import pytest
 from conftest import cli, readme_block
@@ -432,6 +433,42 @@ def test_what_changed_names_the_fields_only_one_version_has(specs, capsys):
                                            "classes": 2, "only": {"PSTATE.SM": "armarm-2025"}}]
     rc, out, err = cli(capsys, *argv, "--summary", "--json")
     assert rc == 2 and out == "" and "--summary and --json" in err
+
+
+def test_examples_give_each_class_a_state_both_versions_sweep_to_its_outcomes(capsys, tmp_path):
+    """diff --examples FILE: a state of each differing class, class [N] on line N (its fields
+    the paths examined in part given whole: CPTR_EL2.FPEN 'x0' as 0); each version's sweep
+    (the from version's up to the entry call, as diff compares) gives the class's outcome
+    there; stderr says both sweeps. --examples - writes the states instead of the classes."""
+    examples = tmp_path / "changed.jsonl"
+    rc, out, err = cli(capsys, *README_ARGS, "--examples", str(examples))
+    assert rc == 1 and "[1] 1 state" in out
+    lines = [json.loads(line) for line in examples.read_text().splitlines()]
+    assert len(lines) == 2 and lines[0]["CPTR_EL2.FPEN"] == 0 and lines[0]["CPTR_EL2.TFP"] == 0
+    to = f"asl-interp sweep 'CheckFPAdvSIMDEnabled64()' {examples} --spec armarm-2025 --profile no-e2h0"
+    old = f"asl-interp sweep 'CheckFPAdvSIMDEnabled64()' {examples} --spec armv8.6 --profile v8.1-vhe --stop-at-entry"
+    assert f"wrote 2 example states to {examples} (line N: a state of class [N]); their outcomes in " \
+           f"armarm-2025: {to}, and in armv8.6: {old}" in err
+    _rc, new_side, _ = cli(capsys, *shlex.split(to)[1:])
+    _rc, old_side, _ = cli(capsys, *shlex.split(old)[1:])
+    trap, permitted = "Advanced SIMD/FP access trap → exception to EL2 in AArch64, EC 0x07", "permitted: returned normally"
+    assert new_side.splitlines()[:2] == [f"{examples}:1: {trap}", f"{examples}:2: {permitted}"]
+    assert old_side.splitlines()[:2] == [f"{examples}:1: {permitted}", f"{examples}:2: {trap}"]
+    rc, out, err = cli(capsys, *README_ARGS, "--examples", "-")
+    assert rc == 1 and out == examples.read_text() and err == ""
+
+
+def test_examples_of_a_change_only_the_new_version_can_state(capsys, tmp_path):
+    """Streaming mode: the class's state names PSTATE.SM, which only armarm-2025 has: its sweep
+    alone is named."""
+    examples = tmp_path / "sm.jsonl"
+    argv = ["diff", "CheckFPAdvSIMDEnabled64()", "--profile", "v9-sme", *(f"--set={k}={v}" for k, v in SME_GUEST.items())]
+    rc, _out, err = cli(capsys, *argv, "--examples", str(examples))
+    (line,) = [json.loads(text) for text in examples.read_text().splitlines()]
+    assert rc == 1 and line["PSTATE.SM"] == 1 and "in armarm-2025: asl-interp sweep" in err and "in armv8.6" not in err
+    rc, out, _ = cli(capsys, "sweep", "CheckFPAdvSIMDEnabled64()", str(examples), "--spec", "armarm-2025",
+                     "--profile", "v9-sme")
+    assert out.startswith(f"{examples}:1: SME access trap → exception to EL1 in AArch64, EC 0x1D")
 
 
 def test_a_call_only_one_version_defines_exits_2(capsys):
