@@ -1324,35 +1324,48 @@ def _add_explore(p: argparse.ArgumentParser) -> None:
 def _write_examples(args: argparse.Namespace, spec: Any, table: Any, profile: Any) -> None:
     """``explore --examples``: one state per row (:func:`~asl_interp.analysis.explore.example_state`),
     a JSON object a line, row [N] on line N; on stderr, how many and the sweep that answers them."""
-    import json
     import shlex
 
     from ..analysis.explore import example_state, grouped_rows
-    from ..errors import UsageError
 
     prof = spec.profile(profile)
-    lines = []
-    for n, row in enumerate((row for rows in grouped_rows(table).values() for row in rows), 1):
-        try:
-            lines.append(json.dumps(example_state(spec, table, row, prof)) + "\n")
-        except UsageError as err:
-            raise UsageError(f"--examples: row [{n}]: {err.message}") from None
     again = ["asl-interp", "sweep", args.call, args.examples]
     if args.spec is not None:
         again += ["--spec", args.spec]
     again += ["--profile", str(profile)]
     if args.stop_at_entry:
         again.append("--stop-at-entry")
-    if args.examples == "-":  # (standard output, instead of the table: for a pipe into sweep)
-        write("".join(lines).removesuffix("\n"))
+    rows = [row for rows in grouped_rows(table).values() for row in rows]
+    _write_states(args.examples, "row", [lambda row=row: example_state(spec, table, row, prof) for row in rows],
+                  lambda: f"their outcomes: {shlex.join(again)}")
+
+
+def _write_states(path: str, label: str, made: list[Any], answered: Any) -> None:
+    """``--examples`` (explore's, diff's): the states ``made`` gives (one callable per item,
+    numbered from 1, giving its state, or raising a UsageError that is then that item's, its
+    ``label`` and number said) written as JSON Lines to ``path``, ``-`` for standard output;
+    for a file, how many on stderr, with ``answered()``: the sweeps that answer them."""
+    import json
+
+    from ..errors import UsageError
+
+    lines = []
+    for n, make in enumerate(made, 1):
+        try:
+            lines.append(json.dumps(make()) + "\n")
+        except UsageError as err:
+            raise UsageError(f"--examples: {label} [{n}]: {err.message}") from None
+    if path == "-":  # (standard output, instead of the table or the classes: for a pipe into sweep)
+        if lines:
+            write("".join(lines).removesuffix("\n"))
         return
     try:
-        with open(args.examples, "w", encoding="utf-8") as out:
+        with open(path, "w", encoding="utf-8") as out:
             out.writelines(lines)
     except OSError as err:
-        raise UsageError(f"--examples {args.examples}: cannot write: {err.strerror or err}") from None
-    print(f"asl-interp: wrote {len(lines)} example state{'s' if len(lines) != 1 else ''} to {args.examples} "
-          f"(line N: a state of row [N]); their outcomes: {shlex.join(again)}", file=sys.stderr)
+        raise UsageError(f"--examples {path}: cannot write: {err.strerror or err}") from None
+    print(f"asl-interp: wrote {len(lines)} example state{'s' if len(lines) != 1 else ''} to {path} (line N: a state "
+          f"of {label} [N]); {answered()}", file=sys.stderr)
 
 
 def _add_stop_at_entry(p: argparse.ArgumentParser) -> None:
@@ -1655,27 +1668,10 @@ def _diff(args: argparse.Namespace) -> int:
 def _write_diff_examples(args: argparse.Namespace, result: Any, profile: Any, from_profile: Any) -> None:
     """``diff --examples``: one state per differing class (:func:`~asl_interp.analysis.diff.class_example`),
     a JSON object a line, class [N] on line N; on stderr, how many and the sweeps that answer them."""
-    import json
     import shlex
 
     from ..analysis.diff import class_example
-    from ..errors import UsageError
 
-    lines = []
-    for n, cls in enumerate(result.classes, 1):
-        try:
-            lines.append(json.dumps(class_example(result, cls)) + "\n")
-        except UsageError as err:
-            raise UsageError(f"--examples: class [{n}]: {err.message}") from None
-    if args.examples == "-":
-        if lines:
-            write("".join(lines).removesuffix("\n"))
-        return
-    try:
-        with open(args.examples, "w", encoding="utf-8") as out:
-            out.writelines(lines)
-    except OSError as err:
-        raise UsageError(f"--examples {args.examples}: cannot write: {err.strerror or err}") from None
     def sweep(side: int, spec: str, prof: Any) -> str:
         # (a comparison up to the entry call: the states give what the paths read up to it)
         at_entry = ["--stop-at-entry"] if result.up_to_entry and result.sides[side].spec.entry else []
@@ -1683,8 +1679,12 @@ def _write_diff_examples(args: argparse.Namespace, result: Any, profile: Any, fr
                 + shlex.join(["asl-interp", "sweep", args.call, args.examples, "--spec", spec, "--profile", str(prof),
                               *at_entry]))
 
-    said = [sweep(1, args.to_spec, profile)]
-    if not any(cls.only.get(name) == result.sides[1].name for cls in result.classes for name in cls.only):
-        said.append(sweep(0, args.from_spec, from_profile))  # (no name only the to version has)
-    print(f"asl-interp: wrote {len(lines)} example state{'s' if len(lines) != 1 else ''} to {args.examples} "
-          f"(line N: a state of class [N]); their outcomes {', and '.join(said)}", file=sys.stderr)
+    def answered() -> str:
+        said = [sweep(1, args.to_spec, profile)]
+        if not any(version == result.sides[1].name for cls in result.classes for version in cls.only.values()):
+            said.append(sweep(0, args.from_spec, from_profile))  # (no name only the to version has)
+        return "their outcomes " + ", and ".join(said)
+
+    _write_states(args.examples, "class", [lambda cls=cls: class_example(result, cls) for cls in result.classes],
+                  answered)
+
