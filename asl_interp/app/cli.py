@@ -1494,7 +1494,8 @@ def _nothing_checked(table: Any) -> int:
 def _add_crosscheck(p: argparse.ArgumentParser) -> None:
     _explore_common(p)
     p.add_argument("--model", required=True, metavar="FILE.py:FUNCTION",
-                   help="the model: a function from a mapping of fields to an outcome (see asl_interp/crosscheck.py)")
+                   help="the model: a function from a mapping of fields to an outcome (see "
+                        "asl_interp/analysis/crosscheck.py, or the README)")
     p.add_argument("--coverage", action="store_true",
                    help="also report, per file, the spec lines run on some path and those no path ran")
     p.add_argument("--model-timeout", type=_seconds, default=None, metavar="SECONDS",
