@@ -16,7 +16,7 @@ Rows (each the median of several timed passes over all states, in one process):
   the same check over the same mapping" that issue 14 measures ``Decider.run`` against, since
   ``Decider.run`` too takes the state mapping and reads its values itself;
 - decider (the fast form of run): ``Spec.decider(call, profile).decide(registers)``, the spec
-  compiled for the profile into a Python decision tree (``asl_interp/decider.py``), over a dict
+  compiled for the profile into a Python decision tree (``asl_interp/analysis/decider.py``), over a dict
   of whole-register values built before the timed region, as the baseline's dict is;
 - Decider.run: the same decider from the state mapping itself (``Spec.run``'s input: field
   and register names, values as written), giving the full Outcome with every read's value;
