@@ -266,14 +266,7 @@ def misspelt(answer: Any, spec: Any, whose: str = "the model answered") -> str |
             value["exception" if answer[1].startswith("Exception_") else "mode"] = answer[1]
     if not isinstance(value, dict):
         return None
-    modes = sorted(n.removeprefix("M32_") for n in spec.constants if n.startswith("M32_"))
-    exceptions = list((getattr(spec.program, "enums", {}) or {}).get("Exception", ()))
-    known = {
-        "el": ["EL0", "EL1", "EL2", "EL3"],
-        "state": ["AArch64", "AArch32"],
-        "mode": modes,
-        "exception": exceptions + [e.removeprefix("Exception_") for e in exceptions],
-    }
+    known, after_names = _answer_names(spec)
     for key, names in known.items():
         given = value.get(key)
         if not isinstance(given, str) or not names:
@@ -285,16 +278,34 @@ def misspelt(answer: Any, spec: Any, whose: str = "the model answered") -> str |
             return f"{whose} {key} {given!r}, which the spec does not know" + did_you_mean(text, names)
     after = value.get(_AFTER_KEY)
     if isinstance(after, dict):
-        model = spec.model
-        # what entry's outcome names (Outcome.after): whole registers, the PC, PSTATE's fields
-        names = ["PC", *(n for n in model.registers if n != "_PC" and n not in model.records),
-                 *(f"{r}.{f}" for r in model.records if r in model.registers for f in model.registers[r].fields)]
-        known = set(names)
         for name in after:
-            if isinstance(name, str) and name not in known:
+            if isinstance(name, str) and name not in after_names:
                 return (f"{whose} {_AFTER_KEY} {name!r}, which is not a register or a PSTATE field entry can "
-                        f"write{did_you_mean(name, names)}")
+                        f"write{did_you_mean(name, list(after_names))}")
     return None
+
+
+def _answer_names(spec: Any) -> tuple[dict[str, list[str]], dict[str, None]]:
+    """The names an answer may give (:func:`misspelt`): per key (``el``, ``state``, ``mode``,
+    ``exception``) its values, and the names ``after`` may (entry's outcome names them:
+    whole registers, the PC, PSTATE's fields); made once per spec, in its model's memo (a
+    model answers many states, a sweep line each state)."""
+    model = spec.model
+    hit = model.memo.get(("answer names",))
+    if hit is None:
+        modes = sorted(n.removeprefix("M32_") for n in spec.constants if n.startswith("M32_"))
+        exceptions = list((getattr(spec.program, "enums", {}) or {}).get("Exception", ()))
+        known = {
+            "el": ["EL0", "EL1", "EL2", "EL3"],
+            "state": ["AArch64", "AArch32"],
+            "mode": modes,
+            "exception": exceptions + [e.removeprefix("Exception_") for e in exceptions],
+        }
+        after = dict.fromkeys(["PC", *(n for n in model.registers if n != "_PC" and n not in model.records),
+                               *(f"{r}.{f}" for r in model.records if r in model.registers
+                                 for f in model.registers[r].fields)])
+        hit = model.memo[("answer names",)] = (known, after)
+    return hit
 
 
 class _Need(Exception):  # noqa: N818 - control flow: the model read bits not yet given

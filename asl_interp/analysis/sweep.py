@@ -225,8 +225,8 @@ class LineRunner:
         from .crosscheck import OUTCOME_KEYS, at_entry_problem, misspelt, normalise_outcome
 
         state = _decode(text)
-        fast = type(state) is dict
-        if not fast:  # (JSON the plain decoder refused, or an object it leaves to the general way)
+        if type(state) is not dict:  # (JSON the plain decoder refused, or an object it left: the
+            # observed outcome is usually an object, and the state without it may be flat)
             if state is not None or not text.strip():
                 return _result(number, self._undecoded(number, text, state))
             try:
@@ -253,7 +253,7 @@ class LineRunner:
         if problem is not None:
             return SweepResult(number, error=UsageError(f"--expect {key}: {problem}",
                                                         _span_of(key, text, Span(self.source, number, 1))), text=text)
-        got = _result(number, self._whole(number, text, state, self._plan(state))) if fast else self.general(number, text)
+        got = _result(number, self._whole(number, text, state, self._plan(state)))
         if got is None or got.outcome is None:
             return got
         return attrs.evolve(got, observed=observed, expected=expected)
