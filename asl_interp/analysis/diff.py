@@ -732,9 +732,10 @@ def diff_json(result: DiffResult) -> dict[str, Any]:
     """The JSON form: ``call``, ``from``/``to`` ({spec, profile, paths, fixed}), ``fixed``,
     ``all_states``, ``up_to_entry`` (compared up to the exception-entry call, where a
     version stops), ``seconds``, ``differs``, ``changes`` (:func:`changes`: [{from, to,
-    states, classes, only}], each side's outcome in words), ``classes``: [{states, state, open, only, from, to}], each side {outcome (the shape
-    of ``run --json``'s, or null), error ({file, line, message} of a failed assertion, or
-    null), decisive: [{file, line, text, value, reads}]}."""
+    states, classes, only}], each side's outcome in words), ``classes``: [{states, state,
+    open, only, from, to}], each side {outcome (the shape of ``run --json``'s, or null),
+    error ({file, line, message} of a failed assertion, or null), decisive: [{file, line,
+    text, value, reads}]}."""
     def side_json(side: Side) -> dict[str, Any]:
         return {"spec": side.name, "profile": side.profile, "paths": side.table.paths,
                 "fixed": {k: json_value(v) for k, v in flatten_state(side.fixed)}}

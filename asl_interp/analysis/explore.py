@@ -2318,8 +2318,9 @@ def example_state(spec: Any, table: DecisionTable, row: Row, profile: Profile) -
     the fields that path read whose value ``profile``'s ``[state]`` gives (``TCR_EL1.TBI0``:
     every bit the path's decisions depend on, for a model or an emulator run outside
     asl-interp); values as the table shows them (``'01'``, ``EL1``). Bits the path did not
-    examine stay out (any value takes the row; those it copied are unknown where they went). A UsageError for a path that chose an IMPLEMENTATION DEFINED answer
-    or a CONSTRAINED UNPREDICTABLE behaviour, which no state holds."""
+    examine stay out (any value takes the row; those it copied are unknown where they went).
+    A UsageError for a path that chose an IMPLEMENTATION DEFINED answer or a CONSTRAINED
+    UNPREDICTABLE behaviour, which no state holds."""
     leaf = row.example
     assert leaf is not None
     asked = [(var, value) for var, value in leaf.choices.items() if var.kind != "state"]
@@ -2364,7 +2365,8 @@ def example_state(spec: Any, table: DecisionTable, row: Row, profile: Profile) -
         if source is bits:  # chosen bits no name the path read covers whole: by the register's bits
             for storage, mask in left.items():
                 for high, low in _runs_of(mask):
-                    state[model.bits_name(storage, high, low)] = (bits[storage][1] >> low) & ((1 << (high - low + 1)) - 1)
+                    width_mask = (1 << (high - low + 1)) - 1
+                    state[model.bits_name(storage, high, low)] = (bits[storage][1] >> low) & width_mask
     return state
 
 

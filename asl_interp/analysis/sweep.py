@@ -831,7 +831,8 @@ class Renderer:
             out = (f'{record.out[:-1]}, "observed": {json.dumps(result.observed)}, '
                    f'"agrees": {"true" if agrees else "false"}{why}}}')
         else:
-            out = "\n".join([f"{self.prefix}{result.line}: {tally}", *(f"    {step_line(s, self.root)}" for s in steps)])
+            out = "\n".join([f"{self.prefix}{result.line}: {tally}",
+                             *(f"    {step_line(s, self.root)}" for s in steps)])
         return record._replace(out=out, tally=tally, differs=not agrees)
 
     def outcome(self, number: int, outcome: Outcome) -> Record:

@@ -200,7 +200,8 @@ class AfterPlan:
                  "        if view is None:",
                  "            if len(_vmemo) >= _MEMO:",
                  "                _vmemo.clear()",
-                 "            view = _vmemo[vkey] = _view(_shape, _model, _After(values, unknown, copies, _written), src)",
+                 "            view = _vmemo[vkey] = _view(_shape, _model,",
+                 "                                        _After(values, unknown, copies, _written), src)",
                  "    return values, unknown, copies, origins, view"]
         ns = dict(consts)
         exec(compile("\n".join(head + body + tail) + "\n", "<after plan>", "exec"), ns)  # noqa: S102 - our own text
