@@ -47,3 +47,14 @@ def test_the_working_folder_wins_when_shorter(monkeypatch, tmp_path):
 def test_other_names_are_kept():
     assert str(Span("<call>", 1, 5)) == "<call>:1:5"
     assert str(Span("t.asl", 2, 3)) == "t.asl:2:3"
+
+
+def test_the_caret_lines_up_under_tabs_and_spaces():
+    """Tabs before the span stay tabs (the caret lines up under tab-indented text); every
+    other character, however long the line, is one space."""
+    from asl_interp.errors import caret_block
+
+    assert caret_block(Span("f", 1, 4, 1, 6), "\ta\tbcd") == "    \ta\tbcd\n    \t \t^^"
+    line = '{"PSTATE.EL": "EL1", ' * 20 + '"X": 1}'
+    col = line.index('"X"') + 1
+    assert caret_block(Span("f", 1, col, 1, col + 3), line) == f"    {line}\n    {' ' * (col - 1)}^^^"
