@@ -26,7 +26,6 @@ from __future__ import annotations
 import functools
 import operator
 import os
-import re
 import stat
 
 TYPE_CHECKING = False
@@ -355,7 +354,7 @@ def caret_block(span: Span, line: str | None = None) -> str:
         width = span.end_col - col
     # Keep tabs so that the caret lines up under tab-indented text.
     head = line[: col - 1]
-    prefix = re.sub(r"[^\t]", " ", head) if "\t" in head else " " * len(head)
+    prefix = "".join(c if c == "\t" else " " for c in head) if "\t" in head else " " * len(head)
     return f"    {line}\n    {prefix}{'^' * width}"
 
 
