@@ -3058,19 +3058,26 @@ def outcomes_apart(a: Outcome, b: Outcome) -> tuple[str, str] | None:
     return (words[0], words[1]) if words[0] else None
 
 
-#: What ``--fine`` compares beyond an outcome's words: (name shown, Outcome attribute, format).
-_APART = (("IL", "il", "{}"), ("ISS", "iss", "0x{:X}"), ("PC", "pc", "0x{:X}"), ("vector", "vector", "{}"))
+#: What ``--fine`` compares beyond an outcome's words: (name shown, the words of an Outcome's).
+_APART: tuple[tuple[str, Callable[[Outcome], Any]], ...] = (
+    ("IL", lambda o: o.il), ("ISS", lambda o: None if o.iss is None else f"0x{o.iss:X}"), ("PC", lambda o: o.pc_text),
+    ("vector", lambda o: o.vector))
 
 
 def apart_words(outcomes: Sequence[Outcome]) -> list[str]:
     """For outcomes that read the same in words, what each holds of what tells them apart
     (the IL, ISS, PC or vector where some two differ): ``"PC 0x4, vector VBAR + 0x4"``;
-    empty strings when nothing does."""
-    parts = [(name, attr, fmt) for name, attr, fmt in _APART if len({getattr(o, attr) for o in outcomes}) > 1]
+    empty strings when nothing does. The vector is left out where each outcome's PC
+    already says it (a PC some of whose bits the state did not give: :attr:`Outcome.pc_text`)."""
+    words = {name: [word(o) for o in outcomes] for name, word in _APART}
+    parts = [name for name in words if len(set(words[name])) > 1]
 
-    def said(name: str, fmt: str, value: Any) -> str:
-        return f"{name} " + ("-" if value is None else fmt.format(value))
-    return [", ".join(said(name, fmt, getattr(o, attr)) for name, attr, fmt in parts) for o in outcomes]
+    def said(name: str, i: int) -> str | None:
+        value = words[name][i]
+        if name == "vector" and "PC" in parts and value is not None and (words["PC"][i] or "").startswith(value):
+            return None  # (the PC's words say it)
+        return f"{name} " + ("-" if value is None else str(value))
+    return [", ".join(filter(None, (said(name, i) for name in parts))) for i in range(len(outcomes))]
 
 
 def property_json(result: PropertyResult) -> dict[str, Any]:

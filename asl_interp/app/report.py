@@ -32,7 +32,7 @@ import attrs
 
 from ..analysis.consistency import spec_functions, state_consistency
 from ..errors import ASLError, ASLStaticError, ErrorList, Span, StateError, UsageError, clip, did_you_mean, line_text, plural, ranges_text, relpath, shorten
-from ..lib.values import bit_runs, bits_text
+from ..lib.values import bit_runs, bits_text, bits_text_unknown
 from ..lib.world import Read
 from ..machine.machine import Machine
 from ..machine.model import NOTE_COLUMNS, MachineModel
@@ -438,9 +438,7 @@ def parse_call(spec: Any, text: str) -> ast.Expr:
 def _bits(value: int | None, width: int) -> str:
     if value is None:  # a read of bits nobody set, which the spec only copied (never examined)
         return "? (never set; only copied)"
-    if width <= 16:
-        return bits_text(value, width)
-    return f"0x{value:0{(width + 3) // 4}X}"
+    return bits_text_unknown(value, 0, width)
 
 
 def _positions(high: int, low: int) -> str:
@@ -486,7 +484,7 @@ def _after_lines(spec: Any, out: Outcome) -> list[str]:
             width = 32
         else:
             width = model.registers[register].width
-        text = _bits_unknown(value, unknown, width)
+        text = bits_text_unknown(value, unknown, width)
         if unknown:
             copied = [o for o in origin.split(", ") if o != "never set"]
             text += " (? unknown: " + "; ".join(
@@ -558,17 +556,6 @@ def _grouped(names: Sequence[str], shown: Any) -> list[tuple[str, str]]:
         indices = ranges_text((int(n.split("[")[1][:-1]) for n in group), ",")
         result.append((f"{array}[{indices}]", text))
     return result
-
-
-def _bits_unknown(value: int, unknown: int, width: int) -> str:
-    """A value with some bits unknown: binary with ? when narrow, else hex with ? digits."""
-    if not unknown:
-        return _bits(value, width)
-    if width <= 16:
-        return "'" + "".join("?" if unknown >> b & 1 else str(value >> b & 1) for b in range(width - 1, -1, -1)) + "'"
-    digits = (width + 3) // 4
-    return "0x" + "".join("?" if (unknown >> (4 * d)) & 0xF else f"{(value >> (4 * d)) & 0xF:X}"
-                          for d in range(digits - 1, -1, -1))
 
 
 def _all_of(n: int, word: str = "", many: str = "") -> str:

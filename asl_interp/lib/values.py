@@ -580,6 +580,18 @@ def bits_text(value: int, width: int) -> str:
     return "'" + (format(value, f"0{width}b") if width else "") + "'"
 
 
+def bits_text_unknown(value: int, unknown: int, width: int) -> str:
+    """``width`` bits of ``value`` some of which (``unknown``) nothing gave a value: binary
+    with ``?`` for them when at most 16 bits wide (``'01?1'``), else hex with ``?`` for
+    each digit holding one (``0x????????????0400``); with none unknown, as a literal
+    (``'0101'``) or zero-padded hex."""
+    if width <= 16:
+        return "'" + "".join("?" if unknown >> b & 1 else str(value >> b & 1) for b in range(width - 1, -1, -1)) + "'"
+    digits = (width + 3) // 4
+    return "0x" + "".join("?" if (unknown >> (4 * d)) & 0xF else f"{(value >> (4 * d)) & 0xF:X}"
+                          for d in range(digits - 1, -1, -1))
+
+
 def show(v: Any) -> str:
     """``v`` written as ASL writes values."""
     if isinstance(v, bool):

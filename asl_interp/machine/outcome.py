@@ -19,7 +19,7 @@ from typing import Any, NamedTuple
 import attrs
 
 from ..errors import Span, source_line
-from ..lib.values import show
+from ..lib.values import bit_runs, bits_text, bits_text_unknown, show
 from ..lib.world import Read
 
 
@@ -222,9 +222,39 @@ class Outcome(_Later):
             "after_unknown": {name: {"mask": mask, "from": origin} for name, (mask, origin) in self.after_unknown.items()},
         }
 
+    @property
+    def pc_known(self) -> int | None:
+        """The PC the handler starts at when the state gave every bit of it, else None (some
+        are copies of bits nobody set: a VBAR no state gave; :attr:`vector` says what it is)."""
+        if self.pc is None or self.after_unknown.get("PC", (0, ""))[0]:
+            return None
+        return self.pc
+
+    @property
+    def pc_text(self) -> str | None:
+        """The PC the handler starts at, in words: its number (``0x1400``) when the state gave
+        every bit of it; else the vector it is (``VBAR_EL1 + 0x400``; without one, the
+        number with ``?`` for the bits nobody set), with the bits among those copied that the
+        run decided (``VBAR_EL1 + 0x400 with PC<55>=1``: the state's VBAR_EL1<55>). Never a
+        number with the bits nobody set as 0."""
+        if self.pc is None:
+            return None
+        width = 32 if self.target_state == "AArch32" else 64
+        unknown = self.after_unknown.get("PC", (0, ""))[0] & ((1 << width) - 1)
+        if not unknown:
+            return f"0x{self.pc:X}"
+        text = self.vector if self.vector is not None else bits_text_unknown(self.pc, unknown, width)
+        decided = ~unknown & ~((unknown & -unknown) - 1) & ((1 << unknown.bit_length()) - 1)  # (known, among them)
+        runs = []
+        for lo, w in reversed(bit_runs(decided)):
+            value = (self.pc >> lo) & ((1 << w) - 1)
+            runs.append(f"PC<{lo}>={value}" if w == 1 else f"PC<{lo + w - 1}:{lo}>={bits_text(value, w)}")
+        return f"{text} with {', '.join(runs)}" if runs else text
+
     def head_json(self) -> dict[str, Any]:
         """The ``outcome`` object of :meth:`to_json` alone (without building the rest: a
-        decision table shows only this of each row's outcome)."""
+        decision table shows only this of each row's outcome). ``pc`` is null where some of
+        its bits are copies of bits nobody set (:attr:`pc_known`; ``vector`` says what it is)."""
         return {
             "kind": self.kind,
             "target_el": self.target_el,
@@ -234,7 +264,7 @@ class Outcome(_Later):
             "ec": self.ec,
             "vector_offset": self.vector_offset,
             "via_undefined": self.via_undefined,
-            "pc": self.pc,
+            "pc": self.pc_known,
             "vector": self.vector,
         }
 

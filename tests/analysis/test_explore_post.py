@@ -281,3 +281,33 @@ def test_fine_rows_keep_apart_outcomes_that_differ_in_what_a_row_shows():
         other = attrs.evolve(base, **change)
         assert outcome_key(other) != outcome_key(base), change
         assert compared_outcome(other) == compared_outcome(base)  # the default merges them
+
+
+def test_a_pc_some_of_whose_bits_no_state_set_is_said_as_its_vector_never_as_those_bits_zero():
+    """A handler PC made of VBAR bits nobody set: ``pc_text`` says the vector it is, with the
+    bits among them the run decided; ``pc_known`` and the JSON ``pc`` are None (null), where
+    they gave the number with those bits as 0. A PC every bit of which is known is its number."""
+    vbar = ((1 << 64) - 1) & ~0x7FF
+    base = Outcome("exception", target_el="EL1", target_state="AArch64", exception="Exception_AdvSIMDFPAccessTrap",
+                   ec=0x07, il=1, iss=0x1E00000, vector_offset=0x400, pc=0x400, vector="VBAR_EL1 + 0x400",
+                   after_unknown={"PC": (vbar, "VBAR_EL1<63:11>")})
+    assert base.pc_text == "VBAR_EL1 + 0x400" and base.pc_known is None and base.head_json()["pc"] is None
+    decided = attrs.evolve(base, pc=(1 << 55) | 0x400, after_unknown={"PC": (vbar & ~(1 << 55), "VBAR_EL1<54:11>, ...")})
+    assert decided.pc_text == "VBAR_EL1 + 0x400 with PC<55>=1"
+    no_vector = attrs.evolve(base, vector=None, after_unknown={"PC": (0xF0, "VBAR_EL1<7:4>")}, pc=0x1404)
+    assert no_vector.pc_text == "0x00000000000014?4"  # (hex, a ? for each digit holding a bit nobody set)
+    known = attrs.evolve(base, pc=0x1400, vector="0x1000 + 0x400", after_unknown={})
+    assert known.pc_text == "0x1400" and known.pc_known == 0x1400 and known.head_json()["pc"] == 0x1400
+
+
+def test_fine_headings_say_a_pc_of_unset_vbar_bits_as_its_vector():
+    """``--fine`` group headings tell apart outcomes that read alike by their PC: a PC of VBAR
+    bits no state set is said as its vector (``PC VBAR_EL1 + 0x400``, the vector not said
+    twice), with the VBAR bit a path decided where two groups differ only in it."""
+    from asl_interp.analysis.explore import group_headings
+
+    headings = list(group_headings(explore(load_spec("armv8.6"), "CheckFPAdvSIMDEnabled64()", fine=True)).values())
+    assert not any("PC 0x" in h for h in headings), headings
+    assert any(h.endswith("(PC VBAR_EL1 + 0x400)") for h in headings)
+    assert any(h.endswith("(PC VBAR_EL1 + 0x400 with PC<55>=1)") for h in headings)
+    assert len(set(headings)) == len(headings)  # each group its own words
