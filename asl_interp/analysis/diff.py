@@ -677,12 +677,15 @@ class Change:
     only: dict[str, str]
 
 
-def changes(result: DiffResult) -> list[Change]:
+def changes(result: DiffResult, words: Sequence[tuple[str, str]] | None = None) -> list[Change]:
     """What changed, in short: the classes grouped by their pair of outcomes, the group of
-    the most states first (then in the order the classes first reach them)."""
+    the most states first (then in the order the classes first reach them). ``words``:
+    each class's :func:`class_words`, when the caller has them."""
+    if words is None:
+        words = [class_words(result, cls) for cls in result.classes]
     groups: dict[tuple[str, str], list[DiffClass]] = {}
-    for cls in result.classes:
-        groups.setdefault(class_words(result, cls), []).append(cls)
+    for cls, pair in zip(result.classes, words, strict=True):
+        groups.setdefault(pair, []).append(cls)
     out = [Change(words, len(group), sum(c.states for c in group),
                   {k: v for c in group for k, v in c.only.items() if k in c.open})
            for words, group in groups.items()]
@@ -699,7 +702,8 @@ def render_diff(result: DiffResult, summary: bool = False) -> str:
         return f"{head}\nno state differs ({sizes})"
     out = [head, classes_text(result)]
     label = max(len(a.name), len(b.name)) + 1
-    short = changes(result)
+    pairs = [class_words(result, cls) for cls in result.classes]
+    short = changes(result, pairs)
     if summary or len(short) < len(result.classes):  # (when it says it in fewer words)
         out.append("")
         out.append("What changed (states by their outcome in each version, the most first):")
@@ -714,13 +718,13 @@ def render_diff(result: DiffResult, summary: bool = False) -> str:
                 out.append(f"    read on these paths, only {version} has: {', '.join(names)}")
     if summary:
         return "\n".join(out)
-    for n, cls in enumerate(result.classes, 1):
+    for n, (cls, pair) in enumerate(zip(result.classes, pairs), 1):
         out.append("")
         shown = "  ".join(class_state_text(result, cls))
         out.append(f"[{n}] {plural(cls.states, 'state')}, e.g. {shown or '(no open state)'}")
-        for side, (words, error, steps) in enumerate(zip(class_words(result, cls), cls.errors, cls.decisive)):
+        for side, (said, error, steps) in enumerate(zip(pair, cls.errors, cls.decisive)):
             root = result.sides[side].table.spec_root
-            out.append(f"    {(result.sides[side].name + ':').ljust(label)} {words}")
+            out.append(f"    {(result.sides[side].name + ':').ljust(label)} {said}")
             for step in steps:
                 out.append(f"      {step_line(step, root)}")
             if error is not None and error.span is not None:

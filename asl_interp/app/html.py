@@ -613,10 +613,18 @@ def _exploration_page(spec: Any, src: _Source, table: DecisionTable, *, state: s
 # ======================================================================================
 
 
+#: The classes of each change (pair of outcomes, :func:`~asl_interp.analysis.diff.changes`) the
+#: diff page shows, the first in order: a diff of thousands of classes (``CheckSVEEnabled()``
+#: on ``v9-sme`` to armarm-2025: 3,419) made a page of some 28 MB; the rest are counted, and
+#: the text output and ``--json`` list every class.
+PAGE_CLASSES = 10
+
+
 def diff_page(result: Any) -> str:
     """The page of one ``diff``: what was compared, each class of states whose outcome
     differs (its example state, and per version the outcome, or the failed assertion, with
-    the decisive lines, each version's path selectable into the source view), and the source
+    the decisive lines, each version's path selectable into the source view; the first
+    :data:`PAGE_CLASSES` of each change, numbered as the text numbers them), and the source
     view of both versions' functions those paths reached (files named with their version)."""
     from ..analysis.diff import (
         changes,
@@ -634,10 +642,14 @@ def diff_page(result: Any) -> str:
     reached: list[Span] = []
     paths: dict[str, Any] = {}
     classes = []
-    for n, cls in enumerate(result.classes, 1):
+    words = [class_words(result, cls) for cls in result.classes]
+    shown: dict[tuple[str, str], int] = {}
+    for n, (cls, pair) in enumerate(zip(result.classes, words), 1):
+        if shown.get(pair, 0) >= PAGE_CLASSES:
+            continue
+        shown[pair] = shown.get(pair, 0) + 1
         sides = []
-        for side, (outcome, error, steps, text) in enumerate(zip(cls.outcomes, cls.errors, cls.decisive,
-                                                                 class_words(result, cls))):
+        for side, (outcome, error, steps, text) in enumerate(zip(cls.outcomes, cls.errors, cls.decisive, pair)):
             version = result.sides[side].name
             pid = f"class-{n}-{side}"
             lines = _step_lines(outcome) if outcome is not None else [s.span for s in steps]
@@ -671,13 +683,17 @@ def diff_page(result: Any) -> str:
     for side, label in zip(result.sides, ("from", "to")):
         facts.append((label, f"{side.name}, profile {side.profile}"))
     facts.append(("fixed", fixed_text(result) or "nothing (every field the call reads is explored)"))
-    short = changes(result)
+    short = changes(result, words)
     # (what changed in short, as the text gives it: when some classes share their pair of outcomes)
-    changed = [{"states": c.states, "classes": c.classes, "outcomes": list(zip((a.name, b.name), c.words)),
+    changed = [{"states": c.states, "classes": c.classes, "shown": shown[c.words],
+                "outcomes": list(zip((a.name, b.name), c.words)),
                 "only": ", ".join(f"{k} ({v} only)" for k, v in c.only.items())}
                for c in short] if len(short) < len(result.classes) else []
+    left = len(result.classes) - len(classes)
     view = {"kind": "diff", "differs": bool(result.classes), "summary": summary, "classes": classes,
-            "changes": changed, "seconds": f"{result.seconds:.2f}"}
+            "changes": changed, "seconds": f"{result.seconds:.2f}",
+            "elided": (f"The page shows the first {PAGE_CLASSES} classes of each change ({len(classes)} of "
+                       f"{len(result.classes)}); the text output and --json list every class.") if left else ""}
     title = f"{result.call.strip()}: {a.name} → {b.name}: " + (
         f"{plural(len(classes), 'class', 'classes')} of states differ" if classes else "no state differs")
     return _render({

@@ -234,6 +234,34 @@ def test_diff_page_says_what_changed_in_short_where_the_text_does(capsys, tmp_pa
     assert "What changed" not in visible_text((tmp_path / "e.html").read_text(encoding="utf-8"))
 
 
+def test_diff_page_shows_the_first_classes_of_each_change_and_counts_the_rest(capsys, tmp_path, monkeypatch):
+    """A diff of thousands of classes made a page of tens of MB: the page shows the first
+    PAGE_CLASSES classes of each change (numbered as the text numbers them), says how many of
+    each it shows and that the text and --json list them all; the text is unchanged. (One
+    class a change here: the 3 classes of CheckVFPEnabled(TRUE)'s largest change are cut to 1.)"""
+    from asl_interp.app import html as html_module
+
+    monkeypatch.setattr(html_module, "PAGE_CLASSES", 1)
+    _, plain, _ = cli(capsys, "diff", "CheckVFPEnabled(TRUE)")
+    rc, text, _ = cli(capsys, "diff", "CheckVFPEnabled(TRUE)", "--html", str(tmp_path / "d.html"))
+    assert rc == 1 and text == plain
+    page_text = (tmp_path / "d.html").read_text(encoding="utf-8")
+    page = Page(page_text)
+    numbers = [int(line.split("]")[0][1:]) for line in text.splitlines() if line.startswith("[")]
+    shown = sorted({int(key.split("-")[1]) for key in page.data["paths"]})
+    changes = text.split("What changed")[1].split("\n[")[0].count(" classes)") + \
+        text.split("What changed")[1].split("\n[")[0].count(" class)")
+    assert len(shown) == changes < len(numbers) and set(shown) <= set(numbers)
+    assert "<tr><td>12</td><td>3 (1 shown)</td>" in page_text
+    assert (f"The page shows the first 1 classes of each change ({len(shown)} of {len(numbers)}); the text output "
+            "and --json list every class.") in visible_text(page_text)
+    monkeypatch.setattr(html_module, "PAGE_CLASSES", 10)
+    cli(capsys, "diff", "CheckVFPEnabled(TRUE)", "--html", str(tmp_path / "e.html"))
+    whole = (tmp_path / "e.html").read_text(encoding="utf-8")
+    assert "shown)" not in whole and "The page shows the first" not in whole
+    assert sorted({int(key.split("-")[1]) for key in Page(whole).data["paths"]}) == numbers
+
+
 def test_diff_page_when_no_state_differs(capsys, tmp_path):
     rc, _, _ = cli(capsys, "diff", "CheckFPAdvSIMDEnabled64()", "--profile", "default", "--set", "PSTATE.EL=EL3",
                    "--set", "PSTATE.nRW=0", "--set", "CPTR_EL3.TFP=1", "--html", str(tmp_path / "d.html"))
