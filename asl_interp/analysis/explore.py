@@ -258,9 +258,11 @@ class ExploreMachine(Machine):
         self.taken: dict[str, list[Var]] = {}
         #: Given by the search when the consistency rules apply: the judge's verdict on the
         #: states of a choice set (see _fork); ``left_out``: the parts _fork left out so far,
-        #: by reason
-        self.verdict: Callable[[dict[Var, Any]], Any] | None = None
+        #: by reason; ``standing``: the verdict on :attr:`choices` and the bits the rules
+        #: read on them, when known (:meth:`_Search.verdict`)
+        self.verdict: Callable[[dict[Var, Any], Var, Any], tuple[Any, Any]] | None = None
         self.left_out: dict[str, int] = {}
+        self.standing: tuple[Any, Any] | None = None
 
         super().__init__(model, profile, unset=self._supply, on_missing_impdef=self._open_impdef,
                          constants=constants, trace=trace, observe=observe, stop_at_entry=stop_at_entry)
@@ -408,8 +410,10 @@ class ExploreMachine(Machine):
         made = {id(part): {**self.choices, var: part} for part in parts}
         if self.verdict is not None:
             kept, first, whole = [], (), []
+            judged = {}
             for part in parts:
-                verdict = self.verdict(made[id(part)])
+                got = judged[id(part)] = self.verdict(made[id(part)], var, self.standing)
+                verdict = got[0]
                 if not verdict.keep and not verdict.refined:
                     self.left_out[verdict.reasons[0]] = self.left_out.get(verdict.reasons[0], 0) + 1
                     first = first or verdict.reasons
@@ -438,6 +442,7 @@ class ExploreMachine(Machine):
         for part in parts[1:]:
             self.pending.append(made[id(part)])
         self.choices[var] = parts[0]
+        self.standing = judged[id(parts[0])] if self.verdict is not None else None  # (the choices' own, or unknown)
         return parts[0]
 
     def watched_read(self, register: str, high: int, low: int, span: Span | None, storage: str, mask: int,
@@ -936,8 +941,9 @@ def _searched(spec: Any, call: str, *, profile: str | Path | Profile = "default"
 
 
 #: A pending run of the search: its choices, and whether the consistency rules already hold
-#: for every state they stand for (a run :class:`_Judge` refined).
-_Entry = tuple[dict[Var, Any], bool]
+#: for every state they stand for (a run :class:`_Judge` refined), given as True or as the
+#: judge's verdict with the bits the rules read (:meth:`_Search.verdict`).
+_Entry = tuple[dict[Var, Any], Any]
 
 
 @attrs.define(slots=True, eq=False)
@@ -1015,8 +1021,9 @@ class _Search:
         self.call_memo: dict = {}
         self.judge = _Judge(self.spec, self.call, self.prof, self.vary, self.permitted, self.enums,
                             call_memo=self.call_memo) if self.consistent else None
-        #: the verdicts of the choice sets judged in this step, by identity (see _judged)
-        self._verdicts: dict[int, tuple[dict[Var, Any], _Verdict]] = {}
+        #: the verdicts of the choice sets judged in this step, by identity, with the bits
+        #: the rules read (see _standing)
+        self._verdicts: dict[int, tuple[dict[Var, Any], _Verdict, tuple | None]] = {}
 
     def __getstate__(self) -> dict[str, Any]:
         from ..lib.limits import LIMITS
@@ -1051,21 +1058,39 @@ class _Search:
                 known[key] |= mask
         return values, known
 
-    def verdict(self, choices: dict[Var, Any]) -> _Verdict:
-        """The judge's verdict on the states of ``choices`` (what a run's fork asks)."""
-        return self._judged(choices)
+    def verdict(self, choices: dict[Var, Any], var: Var,
+                under: tuple[_Verdict, tuple | None] | None) -> tuple[_Verdict, tuple | None]:
+        """The judge's verdict on the states of ``choices`` and the bits the rules read (see
+        :meth:`_standing`): what a run's fork asks of each part it makes, ``choices`` being
+        the run's choice set (whose verdict and bits are ``under``, when known) with
+        ``var`` given that part. When ``var`` is a state variable none of whose bits the
+        rules read on the run's choice set, they read the same on the part's, down the same
+        path to the same verdict (see :meth:`_Judge._rules_on`): the run's verdict is the
+        part's, without evaluating the rules."""
+        if under is not None and under[1] is not None and var.kind == "state":
+            key, mask = var.key, var.mask
+            if not any(storage == key and bits & mask for storage, bits in under[1]):
+                self._verdicts[id(choices)] = (choices, *under)
+                return under
+        return self._standing(choices)
 
     def _judged(self, choices: dict[Var, Any]) -> _Verdict:
-        """The judge's verdict on the states of ``choices``, a function of them: each choice
-        set is judged once, though a run's fork judges the parts it queues and the search
-        judges them again before it runs them (the same dicts, in the same step: remembered
-        by identity for the step, each with its dict, so no other takes its id)."""
+        """The judge's verdict on the states of ``choices`` (see :meth:`_standing`)."""
+        return self._standing(choices)[0]
+
+    def _standing(self, choices: dict[Var, Any]) -> tuple[_Verdict, tuple | None]:
+        """The judge's verdict on the states of ``choices``, a function of them, and the
+        storage bits the rules read on them when they told none of the states apart (else
+        None; see :meth:`_Judge.judge`): each choice set is judged once, though a run's
+        fork judges the parts it queues and the search judges them again before it runs
+        them (the same dicts, in the same step: remembered by identity for the step, each
+        with its dict, so no other takes its id)."""
         hit = self._verdicts.get(id(choices))
         if hit is not None:
-            return hit[1]
-        verdict = self.judge.judge(choices, self.before(choices))
-        self._verdicts[id(choices)] = (choices, verdict)
-        return verdict
+            return hit[1:]
+        got = self.judge.judge_reads(choices, self.before(choices))
+        self._verdicts[id(choices)] = (choices, *got)
+        return got
 
     def permitted(self, which: str) -> list[str]:
         """The Constraint members to explore for ``ConstrainUnpredictable(which)``."""
@@ -1121,6 +1146,8 @@ class _Search:
             machine.like = part.leaves[-1].path
         if judge is not None:
             machine.verdict = self.verdict
+            if type(judged) is tuple:  # (its verdict and the bits the rules read, see verdict)
+                machine.standing = judged
         leaf = bad = None
         reasons: Sequence[str] = ()
         refined: Sequence[dict[Var, Any]] = ()
@@ -1139,9 +1166,12 @@ class _Search:
             else:
                 bad = _leaf(machine, machine.choices, None, err, self.named)
         else:
-            # A refined run is judged already, unless it asked new questions (its choices grew)
+            # A refined run is judged already, unless it asked new questions (its choices grew:
+            # its last fork judged them, when it knew the verdict it forked from)
             fresh = not judged or machine.choices != choices
-            verdict = self._judged(machine.choices) if judge is not None and fresh else None
+            verdict = None
+            if judge is not None and fresh:
+                verdict = machine.standing[0] if machine.standing is not None else self._judged(machine.choices)
             if isinstance(outcome, Deferred) and (verdict is None or verdict.keep):
                 outcome = outcome.build()  # (only a run kept needs its outcome)
             if verdict is None:
@@ -1172,13 +1202,14 @@ class _Search:
             return
         # A run left open is judged before it runs: a class whose states all break a rule
         # is left out there, with everything its run would have opened below it.
-        opened: list[tuple[dict[Var, Any], bool]] = []
+        opened: list[_Entry] = []
         for more in pending:
-            verdict = self._judged(more)
+            standing = self._standing(more)
+            verdict = standing[0]
             for reason in verdict.reasons:
                 part.left_out[reason] = part.left_out.get(reason, 0) + 1
             if verdict.keep:
-                opened.append((more, True))
+                opened.append((more, standing))
             else:
                 opened.extend((each, True) for each in verdict.refined)
         stack.extend(reversed(opened))
@@ -1764,9 +1795,11 @@ class _Judge:
         return classes, frozenset(answers)
 
     def _evaluate(self, choices: Mapping[Var, Any], base: tuple[dict[str, int], dict[str, int]],
-                  assign: Mapping[Var, int], classes: Sequence[Var], answers: frozenset) -> tuple[tuple[str, ...], list[Var]]:
-        """The ids of the rules broken on the state ``assign`` gives the classes, and the
-        classes the rules read (``answers``: :meth:`_classes_and_answers` of ``choices``)."""
+                  assign: Mapping[Var, int], classes: Sequence[Var],
+                  answers: frozenset) -> tuple[tuple[str, ...], list[Var], tuple[tuple[str, int], ...]]:
+        """The ids of the rules broken on the state ``assign`` gives the classes, the classes
+        the rules read and the storage bits they read (``answers``:
+        :meth:`_classes_and_answers` of ``choices``)."""
         values = base[0]
         changed: dict[str, int] = {}
         for var, value in assign.items():
@@ -1779,30 +1812,42 @@ class _Judge:
                 for var in classes:
                     if var.key == storage and var.mask & mask and var not in touched:
                         touched.append(var)
-        return ids, touched
+        return ids, touched, bits
 
     def judge(self, choices: Mapping[Var, Any], base: tuple[dict[str, int], dict[str, int]]) -> _Verdict:
         """The verdict on the states of ``choices``, ``base`` holding their storage (values,
         set bits) before the text wrote it, each class at its smallest member."""
+        return self.judge_reads(choices, base)[0]
+
+    def judge_reads(self, choices: Mapping[Var, Any],
+                    base: tuple[dict[str, int], dict[str, int]]) -> tuple[_Verdict, tuple[tuple[str, int], ...] | None]:
+        """:meth:`judge`'s verdict; and, when the rules told none of the states apart or kept
+        every one, the storage bits ``(storage, mask)`` they read (on every combination of
+        the members of the classes they read): the verdict is the same for every choice set
+        that holds the same bits there and the same members in those classes (see
+        :meth:`_Search.verdict`); else None."""
         classes, answers = self._classes_and_answers(choices)
         own = {v: min(choices[v]) for v in classes}
-        findings, touched = self._evaluate(choices, base, own, classes, answers)
+        findings, touched, bits = self._evaluate(choices, base, own, classes, answers)
         if not touched:  # (the verdict of most choice sets: one object per first finding)
             verdict = self._whole_verdicts.get(findings[:1])
             if verdict is None:
                 verdict = self._whole_verdicts[findings[:1]] = _Verdict(not findings, (), findings[:1])
-            return verdict
+            return verdict, bits
         results: dict[tuple[int, ...], tuple[str, ...]] = {}
+        read_bits = dict.fromkeys(bits)
         while True:
             size = 1
             for var in touched:
                 size *= len(choices[var])
             if size > MAX_JUDGED:  # too many to judge one by one: judged by the run's own values
-                return _Verdict(not findings, (), findings[:1])
+                return _Verdict(not findings, (), findings[:1]), None
             more: list[Var] = []
             results = {}
             for combo in product(*(sorted(choices[v]) for v in touched)):
-                found, read = self._evaluate(choices, base, {**own, **dict(zip(touched, combo))}, classes, answers)
+                found, read, bits = self._evaluate(choices, base, {**own, **dict(zip(touched, combo))}, classes,
+                                                   answers)
+                read_bits.update(dict.fromkeys(bits))
                 results[combo] = found
                 more.extend(v for v in read if v not in touched and v not in more)
             if not more:
@@ -1811,9 +1856,9 @@ class _Judge:
         good = [combo for combo, found in results.items() if not found]
         reasons = tuple(dict.fromkeys(found[0] for found in results.values() if found))
         if len(good) == len(results):
-            return _Verdict(True)
+            return _Verdict(True), tuple(read_bits)
         if not good:
-            return _Verdict(False, (), reasons)
+            return _Verdict(False, (), reasons), None
         # The states that keep every rule, as products: per value of the other classes the
         # rules read, the members of the first.
         parts: dict[tuple[int, ...], set[int]] = {}
@@ -1822,7 +1867,7 @@ class _Judge:
         refined = tuple({**choices, touched[0]: frozenset(first),
                          **{v: frozenset((value,)) for v, value in zip(touched[1:], rest)}}
                         for rest, first in parts.items())
-        return _Verdict(False, refined, reasons)
+        return _Verdict(False, refined, reasons), None
 
     def failed(self, machine: ExploreMachine, err: ASLAssertionError, verdict: _Verdict) -> str | None:
         """Why a run that failed a spec assertion is left out: the rule its state breaks (for
