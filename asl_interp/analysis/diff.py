@@ -677,14 +677,14 @@ class Change:
     only: dict[str, str]
 
 
-def changes(result: DiffResult, words: Sequence[tuple[str, str]] | None = None) -> list[Change]:
+def changes(result: DiffResult, pairs: Sequence[tuple[str, str]] | None = None) -> list[Change]:
     """What changed, in short: the classes grouped by their pair of outcomes, the group of
-    the most states first (then in the order the classes first reach them). ``words``:
+    the most states first (then in the order the classes first reach them). ``pairs``:
     each class's :func:`class_words`, when the caller has them."""
-    if words is None:
-        words = [class_words(result, cls) for cls in result.classes]
+    if pairs is None:
+        pairs = [class_words(result, cls) for cls in result.classes]
     groups: dict[tuple[str, str], list[DiffClass]] = {}
-    for cls, pair in zip(result.classes, words, strict=True):
+    for cls, pair in zip(result.classes, pairs, strict=True):
         groups.setdefault(pair, []).append(cls)
     out = [Change(words, len(group), sum(c.states for c in group),
                   {k: v for c in group for k, v in c.only.items() if k in c.open})

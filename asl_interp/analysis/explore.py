@@ -1080,8 +1080,8 @@ class _Search:
 
     def _standing(self, choices: dict[Var, Any]) -> tuple[_Verdict, tuple | None]:
         """The judge's verdict on the states of ``choices``, a function of them, and the
-        storage bits the rules read on them when they told none of the states apart (else
-        None; see :meth:`_Judge.judge`): each choice set is judged once, though a run's
+        storage bits the rules read on them (or None: :meth:`_Judge.judge_reads`): each
+        choice set is judged once, though a run's
         fork judges the parts it queues and the search judges them again before it runs
         them (the same dicts, in the same step: remembered by identity for the step, each
         with its dict, so no other takes its id)."""
@@ -3111,8 +3111,8 @@ _APART: tuple[tuple[str, Callable[[Outcome], Any]], ...] = (
 
 def apart_words(outcomes: Sequence[Outcome]) -> list[str]:
     """For outcomes that read the same in words, what each holds of what tells them apart
-    (the IL, ISS, PC or vector where some two differ): ``"PC 0x4, vector VBAR + 0x4"``;
-    empty strings when nothing does. The vector is left out where each outcome's PC
+    (the IL, ISS, PC or vector where some two differ): ``"PC 0xFFFF0004, vector 0xFFFF0000 +
+    0x4"``, ``"PC VBAR + 0x4"``; empty strings when nothing does. The vector is left out where each outcome's PC
     already says it (a PC some of whose bits the state did not give: :attr:`Outcome.pc_text`)."""
     words = {name: [word(o) for o in outcomes] for name, word in _APART}
     parts = [name for name in words if len(set(words[name])) > 1]

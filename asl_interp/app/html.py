@@ -695,7 +695,7 @@ def diff_page(result: Any) -> str:
             "elided": (f"The page shows the first {PAGE_CLASSES} classes of each change ({len(classes)} of "
                        f"{len(result.classes)}); the text output and --json list every class.") if left else ""}
     title = f"{result.call.strip()}: {a.name} → {b.name}: " + (
-        f"{plural(len(classes), 'class', 'classes')} of states differ" if classes else "no state differs")
+        f"{plural(len(result.classes), 'class', 'classes')} of states differ" if classes else "no state differs")
     return _render({
         "kind": "diff",
         "title": title,

@@ -253,6 +253,7 @@ def test_diff_page_shows_the_first_classes_of_each_change_and_counts_the_rest(ca
         text.split("What changed")[1].split("\n[")[0].count(" class)")
     assert len(shown) == changes < len(numbers) and set(shown) <= set(numbers)
     assert "<tr><td>12</td><td>3 (1 shown)</td>" in page_text
+    assert f"{len(numbers)} classes of states differ</title>" in page_text  # (all of them, not those shown)
     assert (f"The page shows the first 1 classes of each change ({len(shown)} of {len(numbers)}); the text output "
             "and --json list every class.") in visible_text(page_text)
     monkeypatch.setattr(html_module, "PAGE_CLASSES", 10)
