@@ -767,16 +767,27 @@ class Machine(World):
             for shown, where in named:
                 names[shown] = where
         for shown, (storage, mask, shift) in names.items():
-            values[shown] = (self._value[storage] & mask) >> shift
+            value = (self._value[storage] & mask) >> shift
             written[shown] = (self._written.get(storage, 0) & mask) >> shift
             have = self._copies.get(storage)
             copied = have[0] & mask if have is not None else 0
             unset = mask & ~self._known[storage]  # bits nothing ever set (the write set others)
+            kept: list[Copy] = []
+            if copied:
+                # a copy of bits the run examined after it copied them holds what they were
+                # decided to be (the path depends on them: the leaf's class fixes them)
+                for lo, w, origin, olo in _shifted(_restrict(have[1], mask), -shift):
+                    done = (getattr(origin, "examined", 0) >> olo) & ((1 << w) - 1)
+                    if done:
+                        value |= ((origin.decided_bits >> olo) & done) << lo
+                        copied &= ~(done << (lo + shift))
+                    kept.extend(Copy(lo + at, n, origin.register, origin.low + olo + at)
+                                for at, n in _runs(((1 << w) - 1) & ~done))
+            values[shown] = value
             if copied or unset:
                 unknown[shown] = (copied | unset) >> shift
-                if copied:
-                    copies[shown] = tuple(Copy(lo, w, origin.register, origin.low + olo)
-                                          for lo, w, origin, olo in _shifted(_restrict(have[1], mask), -shift))
+                if kept:
+                    copies[shown] = tuple(kept)
         return After(values, unknown, copies, written)
 
     def _after_names(self, register: str, high: int, low: int) -> tuple[tuple[str, tuple[str, int, int]], ...]:

@@ -268,4 +268,4 @@ def test_fine_groups_that_read_the_same_in_words_say_what_tells_them_apart(spec)
     from asl_interp.app.html import explore_page
 
     page = explore_page(spec, explore(spec, "CheckFPAdvSIMDEnabled64()", fixed=fixed, fine=True))
-    assert "EC 0x07 (PC VBAR_EL1 + 0x200)" in page
+    assert "EC 0x07 (PC VBAR_EL1 + 0x200 with PC&lt;55&gt;=1)" in page
