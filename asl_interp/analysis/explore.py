@@ -2459,6 +2459,9 @@ class Counterexample:
     detail: tuple[dict[str, Any], dict[str, Any]] | None = None
     #: how many pairs of paths of this class (the pair of outcomes) there are (``--all``)
     count: int = 1
+    #: (``--fine``) both states on one path, whose exception entry copied bits of the field
+    #: into what ``--fine`` compares: in words (``VBAR_EL2<11> into the PC``)
+    copied: str | None = None
 
 
 @attrs.define(slots=True)
@@ -2583,6 +2586,10 @@ def check_independent(spec: Any, call: str, field: str, *, profile: str | Path |
     # (--all-states: the fewest fields only, as before consistency was the default)
     rank = {id(leaf): ordinary(leaf) if consistent else (len(leaf.fields),) for leaf in table.leaves}
     pairs = _pairs(table, storage, fmask, rank, every)
+    if not pairs and fine:
+        copied = _copy_pair(spec, call, profile, where, table, storage, fmask, norm, rank)
+        if copied is not None:
+            return PropertyResult(False, desc, table.paths, states, table, copied)
     if not pairs:
         return PropertyResult(True, desc, table.paths, states, table)
     found = []
@@ -2593,6 +2600,59 @@ def check_independent(spec: Any, call: str, field: str, *, profile: str | Path |
         found.append(Counterexample(shown, (a.outcome, b.outcome), (a.decisive, b.decisive),
                                     _diverge(a.outcome, b.outcome), None if shown == detail else detail, count))
     return PropertyResult(False, desc, table.paths, states, table, found[0], found[1:])
+
+
+def _compared_copy(name: str) -> bool:
+    """Whether ``name`` (a register entry wrote) is one ``--fine`` compares, into which entry
+    may copy bits of the state: the PC (the vector base's bits) and the syndrome registers."""
+    return name == "PC" or name.startswith("ESR_") or name == "HSR"
+
+
+def _copy_pair(spec: Any, call: str, profile: Any, where: Mapping[str, Any], table: DecisionTable, storage: str,
+               fmask: int, norm: str, rank: Mapping[int, tuple]) -> Counterexample | None:
+    """(``--fine``, no pair of paths parting on the field) Two states on one path, differing
+    only in a bit of the field that path's exception entry copied into what ``--fine``
+    compares (the PC is the vector base's bits plus the offset: it moves with ``VBAR_EL2``
+    though no line examines it), each run by the text; the first such path by ``rank``.
+    None when no path copies the field there."""
+    for leaf in sorted(table.leaves, key=lambda lf: rank[id(lf)]):
+        out = leaf.outcome
+        if out is None or any(v.kind != "state" for v in leaf.choices):
+            continue
+        bits = 0  # the field's bits the path copied, in storage position
+        for name, copies in out.after_copies.items():
+            if _compared_copy(name):
+                for c in copies:
+                    source = spec.model.views[c.register]
+                    if source.storage == storage:
+                        bits |= (((1 << c.width) - 1) << (c.register_lo + source.offset)) & fmask
+        if not bits:
+            continue
+        register, high, low, _what = locate_key(norm, spec.model)
+        view = spec.model.views[register]
+        shift, width = low + view.offset, high - low + 1
+        decided = 0  # the field's bits the path decided, at the class's smallest member
+        for key, mask, cls in _state_parts(leaf):
+            if key == storage:
+                decided |= min(cls) & mask & fmask
+        base, _ = _pair_states(spec, leaf, leaf, storage, fmask)
+        base = {k: v for k, v in base.items() if not _name_touches(spec, k, storage, fmask)}
+        flip = bits & -bits  # the lowest copied bit
+        states = tuple({**base, norm: ((decided | extra) >> shift) & ((1 << width) - 1)} for extra in (0, flip))
+        table.widths.setdefault(norm, width)  # (shown as the field's bits)
+        try:
+            outcomes = tuple(spec.run(call, profile=profile, state={**where, **state}, use_decider=False)
+                             for state in states)
+        except ASLError:  # (a state the run cannot take as given: the next path)
+            continue
+        if table.same(outcomes[0]) == table.same(outcomes[1]):
+            continue
+        into = [name for name, copies in out.after_copies.items() if _compared_copy(name) and any(
+            spec.model.views[c.register].storage == storage for c in copies)]
+        at = flip.bit_length() - 1 - view.offset  # (named as the field's register names it)
+        return Counterexample(states, outcomes, (leaf.decisive, leaf.decisive),  # type: ignore[arg-type]
+                              copied=f"{spec.model.bits_name(register, at, at)} into the {' and the '.join(into)}")
+    return None
 
 
 def _pairs(table: DecisionTable, storage: str, fmask: int, rank: Mapping[int, tuple],
@@ -3083,6 +3143,10 @@ def render_property(result: PropertyResult, field: str | None = None) -> str:
             out.append("")
             out.append(f"[{n}] of {len(every)} classes: {plural(one.count, 'pair')} of paths like it")
         apart = outcomes_apart(one.outcomes[0], one.outcomes[1])
+        if one.copied:
+            out.append("")
+            out.append(f"both states take the same path; its exception entry copies {one.copied}, which --fine "
+                       "compares")
         for i in range(2 if one.states[0] != one.states[1] else 1):
             out.append("")
             out.append(f"state {'AB'[i]}: " + "  ".join(f"{show_name(k)}={show_value(k, v, table.widths, table.names)}"
@@ -3143,6 +3207,8 @@ def property_json(result: PropertyResult) -> dict[str, Any]:
         data["counterexample"] = pair(cx)
         if cx.diverge is not None:
             data["diverge"] = step_json(cx.diverge, root)
+        if cx.copied is not None:  # (one path: its entry copies the field into what --fine compares)
+            data["copied"] = cx.copied
     if result.others:  # --all: every class, the first being the counterexample above
         data["classes"] = [{"pairs": one.count, "counterexample": pair(one),
                             "diverge": None if one.diverge is None else step_json(one.diverge, root)}

@@ -277,6 +277,27 @@ def test_check_property_stop_at_entry_asks_about_the_decision_alone(capsys):
                                         "PSTATE.EL=EL0 up to the exception-entry call, on all ")
 
 
+def test_check_property_fine_finds_a_field_entry_copies_into_the_pc(capsys):
+    """No line examines VBAR_EL2, but exception entry to EL2 copies its bits into the PC, which
+    --fine compares: two states on one path, differing only in a copied bit, run by the text,
+    are the counterexample (it said "holds"). By default, where the PC is not compared, it holds."""
+    argv = ["check-property", "CheckFPAdvSIMDEnabled64()", "--independent-of", "VBAR_EL2"]
+    code, out, _ = run(capsys, *argv)
+    assert code == 0 and out.startswith("holds: ")
+    code, out, _ = run(capsys, *argv, "--fine")
+    assert code == 1 and out.startswith("counterexample: ")
+    assert "both states take the same path; its exception entry copies VBAR_EL2<11> into the PC, which --fine " \
+           "compares" in out
+    states = [line for line in out.splitlines() if line.startswith("state ")]
+    assert [s.rsplit("  ", 1)[1] for s in states] == ["VBAR_EL2=0x0", "VBAR_EL2=0x800"]
+    assert states[0].rsplit("  ", 1)[0][len("state A"):] == states[1].rsplit("  ", 1)[0][len("state B"):]
+    assert "(PC 0x400, vector 0x0 + 0x400)" in out and "(PC 0xC00, vector 0x800 + 0x400)" in out
+    code, out, _ = run(capsys, *argv, "--fine", "--json")
+    data = json.loads(out)
+    assert code == 1 and data["holds"] is False and data["copied"] == "VBAR_EL2<11> into the PC"
+    assert [side["state"]["VBAR_EL2"] for side in data["counterexample"]] == [0, 0x800]
+
+
 def test_crosscheck_kvm_models(capsys):
     code, out, _ = run(capsys, "crosscheck", "CheckVFPEnabled(TRUE)", "--model", f"{KVM}:naive", *GUEST)
     assert code == 1
