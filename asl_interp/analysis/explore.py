@@ -3142,20 +3142,31 @@ def render_property(result: PropertyResult, field: str | None = None) -> str:
         if result.others:
             out.append("")
             out.append(f"[{n}] of {len(every)} classes: {plural(one.count, 'pair')} of paths like it")
-        apart = outcomes_apart(one.outcomes[0], one.outcomes[1])
         if one.copied:
             out.append("")
-            out.append(f"both states take the same path; its exception entry copies {one.copied}, which --fine "
-                       "compares")
-        for i in range(2 if one.states[0] != one.states[1] else 1):
+            out.append(copied_text(one))
+        for i, said in enumerate(pair_outcome_words(one)):
             out.append("")
             out.append(f"state {'AB'[i]}: " + "  ".join(f"{show_name(k)}={show_value(k, v, table.widths, table.names)}"
                                                         for k, v in one.states[i].items()))
-            out.append(f"  outcome: {outcome_line(one.outcomes[i])}" + (f" ({apart[i]})" if apart else ""))
+            out.append(f"  outcome: {said}")
             for step in one.decisive[i]:
                 mark = "  <- paths part here" if one.diverge is not None and step.span == one.diverge.span else ""
                 out.append(f"    {step_line(step, table.spec_root)}{mark}")
     return "\n".join(out)
+
+
+def copied_text(cx: Counterexample) -> str:
+    """Why a counterexample's two states on one path differ (:attr:`Counterexample.copied`)."""
+    return f"both states take the same path; its exception entry copies {cx.copied}, which --fine compares"
+
+
+def pair_outcome_words(cx: Counterexample) -> list[str]:
+    """Each state's outcome in words (one for the same state twice), with what tells the two
+    apart when they read alike (:func:`outcomes_apart`)."""
+    apart = outcomes_apart(cx.outcomes[0], cx.outcomes[1])
+    return [outcome_line(cx.outcomes[i]) + (f" ({apart[i]})" if apart else "")
+            for i in range(2 if cx.states[0] != cx.states[1] else 1)]
 
 
 def outcomes_apart(a: Outcome, b: Outcome) -> tuple[str, str] | None:

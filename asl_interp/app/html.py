@@ -41,8 +41,10 @@ from .. import __version__
 from ..analysis.explore import (
     DecisionTable,
     PropertyResult,
+    copied_text,
     group_headings,
     left_out_text,
+    pair_outcome_words,
     show_name,
     show_value,
     show_values,
@@ -427,8 +429,7 @@ def property_page(spec: Any, result: PropertyResult, *, layout: str = "auto") ->
     # states selectable into the source view (the first's paths are cx-A and cx-B).
     for n, cx in enumerate([result.counterexample, *result.others] if result.counterexample else []):
         states = []
-        count = 2 if cx.states[0] != cx.states[1] else 1
-        for i in range(count):
+        for i, said in enumerate(pair_outcome_words(cx)):
             pid = "cx-" + "AB"[i] + (f"-{n + 1}" if n else "")
             fields = {k: (v,) for k, v in cx.states[i].items()}
             extra_paths[pid] = (cx.outcomes[i], cx.decisive[i], fields,
@@ -436,14 +437,15 @@ def property_page(spec: Any, result: PropertyResult, *, layout: str = "auto") ->
             states.append({
                 "label": "AB"[i], "pid": pid,
                 "state": [(show_name(k), show_value(k, v, table.widths, table.names)) for k, v in cx.states[i].items()],
-                "outcome": outcome_line(cx.outcomes[i]),
+                "outcome": said,
                 "decisive": [src.at(s.span, text=s.text, part=cx.diverge is not None and s.span == cx.diverge.span)
                              for s in cx.decisive[i]],
             })
+        copied = copied_text(cx) if cx.copied else ""
         if n == 0:
-            cx_view = {"states": states, "count": cx.count}
+            cx_view = {"states": states, "count": cx.count, "copied": copied}
         else:
-            others.append({"n": n + 1, "count": cx.count, "states": states})
+            others.append({"n": n + 1, "count": cx.count, "states": states, "copied": copied})
     view = {"kind": "property", "holds": result.holds, "description": result.description, "paths": result.paths,
             "states": result.states, "counterexample": cx_view, "others": others}
     verdict = "holds" if result.holds else "counterexample"

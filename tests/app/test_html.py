@@ -189,6 +189,22 @@ def test_check_property_and_crosscheck_pages(capsys, tmp_path):
     assert {"dis-1", "dis-2"} <= set(Page(html).data["paths"])
 
 
+def test_check_property_page_says_what_tells_a_pair_on_one_path_apart(capsys, tmp_path):
+    """A --fine counterexample whose two states take one path (entry copies VBAR_EL2 into the
+    PC): the page says so, as the text does, and each outcome says its own PC, where both
+    read the same words."""
+    import html as html_module
+
+    rc, text, _ = cli(capsys, "check-property", "CheckFPAdvSIMDEnabled64()", "--independent-of", "VBAR_EL2",
+                      "--fine", "--html", str(tmp_path / "p.html"))
+    words = html_module.unescape(visible_text((tmp_path / "p.html").read_text(encoding="utf-8")))
+    assert rc == 1
+    said = "both states take the same path; its exception entry copies VBAR_EL2<11> into the PC, which --fine compares"
+    assert said in text and said in words
+    for pc in ("(PC 0x400, vector 0x0 + 0x400)", "(PC 0xC00, vector 0x800 + 0x400)"):
+        assert pc in text and pc in words
+
+
 #: The README's FEAT_E2H0 question: an AArch64 EL1 under a VHE host that does not set E2H.
 E2H0_DIFF = ["diff", "CheckFPAdvSIMDEnabled64()", "--from-profile", "v8.1-vhe", "--to-profile", "no-e2h0",
              "--set", "PSTATE.EL=EL1", "--set", "PSTATE.nRW=0", "--set", "SCR_EL3.NS=1", "--set", "SCR_EL3.RW=1",
