@@ -226,9 +226,14 @@ class Outcome(_Later):
     def pc_known(self) -> int | None:
         """The PC the handler starts at when the state gave every bit of it, else None (some
         are copies of bits nobody set: a VBAR no state gave; :attr:`vector` says what it is)."""
-        if self.pc is None or self.after_unknown.get("PC", (0, ""))[0]:
+        if self.pc is None or self._pc_unknown():
             return None
         return self.pc
+
+    def _pc_unknown(self) -> int:
+        """The PC's bits nobody set, within its width (an AArch32 PC is 32 bits wide)."""
+        width = 32 if self.target_state == "AArch32" else 64
+        return self.after_unknown.get("PC", (0, ""))[0] & ((1 << width) - 1)
 
     @property
     def pc_text(self) -> str | None:
@@ -239,11 +244,11 @@ class Outcome(_Later):
         number with the bits nobody set as 0."""
         if self.pc is None:
             return None
-        width = 32 if self.target_state == "AArch32" else 64
-        unknown = self.after_unknown.get("PC", (0, ""))[0] & ((1 << width) - 1)
+        unknown = self._pc_unknown()
         if not unknown:
             return f"0x{self.pc:X}"
-        text = self.vector if self.vector is not None else bits_text_unknown(self.pc, unknown, width)
+        text = self.vector if self.vector is not None else bits_text_unknown(
+            self.pc, unknown, 32 if self.target_state == "AArch32" else 64)
         decided = ~unknown & ~((unknown & -unknown) - 1) & ((1 << unknown.bit_length()) - 1)  # (known, among them)
         runs = []
         for lo, w in reversed(bit_runs(decided)):
