@@ -21,6 +21,7 @@ import attrs
 from ..errors import Span, source_line
 from ..lib.values import bit_runs, bits_text, bits_text_unknown, show
 from ..lib.world import Read
+from .after import OFFSET_MASK
 
 
 class PathStep(NamedTuple):
@@ -239,21 +240,30 @@ class Outcome(_Later):
     def pc_text(self) -> str | None:
         """The PC the handler starts at, in words: its number (``0x1400``) when the state gave
         every bit of it; else the vector it is (``VBAR_EL1 + 0x400``; without one, the
-        number with ``?`` for the bits nobody set), with the bits among those copied that the
-        run decided (``VBAR_EL1 + 0x400 with PC<55>=1``: the state's VBAR_EL1<55>). Never a
-        number with the bits nobody set as 0."""
+        number with ``?`` for the bits nobody set), with the runs of its known bits above
+        the vector offset (``VBAR_EL1 + 0x400 with PC<55>=1``, the state's VBAR_EL1<55>;
+        ``VBAR_EL2 + 0x600 with PC<31:0>=0x00000E00``, the HVBAR half of VBAR_EL2 given).
+        Never a number with the bits nobody set as 0."""
         if self.pc is None:
             return None
         unknown = self._pc_unknown()
         if not unknown:
             return f"0x{self.pc:X}"
-        text = self.vector if self.vector is not None else bits_text_unknown(
-            self.pc, unknown, 32 if self.target_state == "AArch32" else 64)
-        decided = ~unknown & ~((unknown & -unknown) - 1) & ((1 << unknown.bit_length()) - 1)  # (known, among them)
+        width = 32 if self.target_state == "AArch32" else 64
+        known = ~unknown & ((1 << width) - 1)
+        if self.vector is not None:
+            text = self.vector
+            said = OFFSET_MASK[self.target_state]  # (the offset: the vector says it)
+        else:  # (the digits the number shows; a known bit in a digit shown as ? is said after it)
+            text = bits_text_unknown(self.pc, unknown, width)
+            said = known & ~sum(0xF << d for d in range(0, width, 4) if unknown >> d & 0xF)
         runs = []
-        for lo, w in reversed(bit_runs(decided)):
+        for lo, w in reversed(bit_runs(known)):
+            if not ((1 << w) - 1) << lo & ~said:
+                continue
             value = (self.pc >> lo) & ((1 << w) - 1)
-            runs.append(f"PC<{lo}>={value}" if w == 1 else f"PC<{lo + w - 1}:{lo}>={bits_text(value, w)}")
+            shown = str(value) if w == 1 else bits_text(value, w) if w <= 4 else f"0x{value:0{(w + 3) // 4}X}"
+            runs.append(f"PC<{lo}>={shown}" if w == 1 else f"PC<{lo + w - 1}:{lo}>={shown}")
         return f"{text} with {', '.join(runs)}" if runs else text
 
     def head_json(self) -> dict[str, Any]:

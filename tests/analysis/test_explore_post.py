@@ -298,6 +298,22 @@ def test_a_pc_some_of_whose_bits_no_state_set_is_said_as_its_vector_never_as_tho
     assert no_vector.pc_text == "0x00000000000014?4"  # (hex, a ? for each digit holding a bit nobody set)
     known = attrs.evolve(base, pc=0x1400, vector="0x1000 + 0x400", after_unknown={})
     assert known.pc_text == "0x1400" and known.pc_known == 0x1400 and known.head_json()["pc"] == 0x1400
+    # HVBAR given (VBAR_EL2<31:0>), VBAR_EL2<63:32> not: the known half is said
+    half = attrs.evolve(base, pc=0xE00, vector="VBAR_EL2 + 0x600", after_unknown={"PC": (0xFFFFFFFF << 32, "VBAR_EL2<63:32>")})
+    assert half.pc_text == "VBAR_EL2 + 0x600 with PC<31:0>=0x00000E00"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(0, (1 << 64) - 1), st.integers(0, (1 << 64) - 1), st.integers(0, (1 << 64) - 1))
+def test_pc_words_never_hide_a_known_bit(pc, other, unknown):
+    """Two AArch64 PCs with the same bits unknown read alike only when every known bit is the
+    same (the vector as exception entry gives it: the offset when its bits are known)."""
+    def outcome(value):
+        vector = None if unknown & 0x7FF else f"VBAR_EL2 + 0x{value & 0x7FF:X}"
+        return Outcome("exception", target_el="EL2", target_state="AArch64", pc=value & ~unknown, vector=vector,
+                       after_unknown={"PC": (unknown, "VBAR_EL2")} if unknown else {})
+    same = (pc ^ other) & ~unknown == 0
+    assert (outcome(pc).pc_text == outcome(other).pc_text) == same
 
 
 def test_fine_headings_say_a_pc_of_unset_vbar_bits_as_its_vector():

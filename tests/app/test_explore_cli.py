@@ -296,6 +296,11 @@ def test_check_property_fine_finds_a_field_entry_copies_into_the_pc(capsys):
     data = json.loads(out)
     assert code == 1 and data["holds"] is False and data["copied"] == "VBAR_EL2<11> into the PC"
     assert [side["state"]["VBAR_EL2"] for side in data["counterexample"]] == [0, 0x800]
+    # HVBAR is VBAR_EL2<31:0>: the PC's other half stays VBAR_EL2's, and each outcome says its known half
+    code, out, _ = run(capsys, "check-property", "CheckVFPEnabled(TRUE)", "--independent-of", "HVBAR", "--fine")
+    outcomes = [line for line in out.splitlines() if line.startswith("  outcome: ")]
+    assert code == 1 and len(outcomes) == 2 and outcomes[0] != outcomes[1]
+    assert outcomes[1].endswith("(PC VBAR_EL2 + 0x600 with PC<31:0>=0x00000E00)")
 
 
 def test_crosscheck_kvm_models(capsys):
