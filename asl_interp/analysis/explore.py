@@ -2995,9 +2995,7 @@ def group_headings(table: DecisionTable) -> dict[tuple, str]:
     """Each group of rows (keyed by ``table.same``, in the order rows first reach it) in words:
     its outcome's line; with ``--fine``, groups whose lines read alike (apart in the
     syndrome, the vector or the PC) each with what is its own (:func:`apart_words`)."""
-    first: dict[tuple, Outcome] = {}
-    for row in table.rows:
-        first.setdefault(table.same(row.outcome), row.outcome)
+    first = {key: rows[0].outcome for key, rows in grouped_rows(table).items()}
     headings = {key: outcome_line(outcome) for key, outcome in first.items()}
     if table.fine:
         alike: dict[str, list[tuple]] = {}

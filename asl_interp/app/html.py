@@ -43,6 +43,7 @@ from ..analysis.explore import (
     PropertyResult,
     copied_text,
     group_headings,
+    grouped_rows,
     left_out_text,
     pair_outcome_words,
     show_name,
@@ -522,14 +523,9 @@ def _exploration_page(spec: Any, src: _Source, table: DecisionTable, *, state: s
         for name in row.fields:
             if name in row.explored and name not in columns:
                 columns.append(name)
-    outcomes: dict[tuple, dict[str, Any]] = {}
     headings = group_headings(table)
-    for row in table.rows:
-        key = table.same(row.outcome)
-        if key not in outcomes:
-            outcomes[key] = {"index": len(outcomes), "text": headings[key], "rows": 0, "states": 0}
-        outcomes[key]["rows"] += 1
-        outcomes[key]["states"] += row.leaves
+    outcomes = {key: {"index": i, "text": headings[key], "rows": len(rows), "states": sum(r.leaves for r in rows)}
+                for i, (key, rows) in enumerate(grouped_rows(table).items())}
 
     tree = decision_tree(table)
     svg, used = diagram_svg(tree, _env(), layout=layout)

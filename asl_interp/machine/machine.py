@@ -777,7 +777,7 @@ class Machine(World):
                 # a copy of bits the run examined after it copied them holds what they were
                 # decided to be (the path depends on them: the leaf's class fixes them)
                 for lo, w, origin, olo in _shifted(_restrict(have[1], mask), -shift):
-                    done = (getattr(origin, "examined", 0) >> olo) & ((1 << w) - 1)
+                    done = (origin.examined >> olo) & ((1 << w) - 1)
                     if done:
                         value |= ((origin.decided_bits >> olo) & done) << lo
                         copied &= ~(done << (lo + shift))
