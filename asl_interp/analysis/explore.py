@@ -401,8 +401,11 @@ class ExploreMachine(Machine):
         (counted in ``left_out``). When the run has not used the variable's value yet
         (``fresh``: it is asked now), it goes on with the first part left (its leaves, in
         the search's order, are the same: a part left out has none); otherwise, or when
-        no part is left, a run of a part left out ends here (:class:`Cut`). Returns the
-        part taken."""
+        no part is left, a run of a part left out ends here (:class:`Cut`). A part asked
+        now of which the rules keep only some members, whatever the run asks later (a
+        verdict that narrows this variable's class alone), is narrowed to them here, so
+        that the run goes on in states it keeps rather than ending in a leaf the search
+        throws away and runs again refined. Returns the part taken."""
         if not self.open_questions:
             raise ProfileError(f"{var.key} is open")
         # each part's choice set, made once: judged here, and queued (the search's verdicts
@@ -417,6 +420,19 @@ class ExploreMachine(Machine):
                 if not verdict.keep and not verdict.refined:
                     self.left_out[verdict.reasons[0]] = self.left_out.get(verdict.reasons[0], 0) + 1
                     first = first or verdict.reasons
+                elif not verdict.keep and fresh and _narrows_only(verdict.refined, made[id(part)], var):
+                    # The rules keep only some members of this part, whatever else the run
+                    # asks: its members that keep them are parts of their own, judged as
+                    # any part (the search would refine the part so before running it, or
+                    # this run again once it ended), the rest left out here
+                    for reason in verdict.reasons:
+                        self.left_out[reason] = self.left_out.get(reason, 0) + 1
+                    for choices in verdict.refined:
+                        narrowed = choices[var]
+                        made[id(narrowed)] = choices
+                        got = judged[id(narrowed)] = self.verdict(choices, var, self.standing)
+                        kept.append(narrowed)
+                        whole.append(got[0].keep)
                 else:
                     kept.append(part)
                     whole.append(verdict.keep)
@@ -547,6 +563,14 @@ class Deferred:
 
     def __init__(self, build: Callable[[], Outcome]):
         self.build = build
+
+
+def _narrows_only(refined: Sequence[dict[Var, Any]], choices: dict[Var, Any], var: Var) -> bool:
+    """Whether each choice set of ``refined`` (a verdict's, on ``choices``) is ``choices``
+    with only ``var``'s class narrowed: then the parts it splits ``var``'s class into are
+    what the run may go on in."""
+    return all(len(each) == len(choices) and all(each[v] == cls for v, cls in choices.items() if v != var)
+               for each in refined)
 
 
 def _group_by(values: Iterable[int], mask: int) -> list[set[int]]:

@@ -109,7 +109,7 @@ def test_crosscheck_with_an_open_mode_reports_nothing_from_monitor_mode_at_el1(s
         assert set(d.state) == {"CPACR.cp10", "CPTR_EL2.TFP"} and d.count == 24
         assert d.detail["PSTATE.M"] != monitor and d.detail["PSTATE.M<4>"] == 1
     text = render_crosscheck(kept)
-    assert "[1] state: CPACR.cp10='10'  CPTR_EL2.TFP='0'  (and 23 more states like it)" in text
+    assert "[1] state: CPACR.cp10='00'  CPTR_EL2.TFP='0'  (and 23 more states like it)" in text
     assert text.splitlines()[1].startswith("left out: ")
 
 
