@@ -36,8 +36,8 @@ import sys
 from ..errors import ASLAssertionError, ASLError, ASLRuntimeError, Span, StateError, UsageError, line_text
 from ..lib import limits
 from ..lib.primitives import PrimContext, lookup
-from ..lib.values import (Array, Bits, Derived, LazyBits, Record, copy_value, fits_type, freeze_overlapping, mask_bits,
-                          maximum, minimum, show)
+from ..lib.values import (Array, Bits, Derived, LazyBits, Record, Unset, copy_value, fits_type, freeze_overlapping,
+                          mask_bits, maximum, minimum, show)
 from ..lib.world import TypeDesc, World, checked_answer, zero_value
 
 TYPE_CHECKING = False
@@ -275,8 +275,8 @@ def _impdef_key(key_of: Any, args: tuple, td: TypeDesc, world: Any, span: Any) -
     """The key of an IMPLEMENTATION_DEFINED answer whose integer arguments ``args`` give the
     key ``key_of(*args)``. Where some are not computed yet (:class:`Derived`): when the World
     knows the answer (``world.known_answer``) for every value they can take, and it is the
-    same, ``(answer,)``, each of those questions asked (and recorded) as one would be;
-    otherwise the key of the arguments examined."""
+    same, ``(answer, keys)``, each of those questions (``keys``) asked (and recorded) as one
+    would be; otherwise the key of the arguments examined."""
     if not any(isinstance(a, Derived) for a in args):
         return key_of(*args)
     known = getattr(world, "known_answer", None)  # (a World the caller wrote may predate it)
@@ -292,7 +292,7 @@ def _impdef_key(key_of: Any, args: tuple, td: TypeDesc, world: Any, span: Any) -
         if answers[0] is not None and all(a is not None and a == answers[0] for a in answers):
             for key in keys:
                 world.impdef(key, td, span)
-            return (answers[0],)
+            return answers[0], tuple(keys)
     return key_of(*(a.resolved() if isinstance(a, Derived) else a for a in args))
 
 
@@ -585,6 +585,8 @@ class Module:
             if args is not None:  # key(*args) gives the key (integer arguments, perhaps Derived)
                 key = _impdef_key(key, args, td, world, span)
                 if not isinstance(key, str):  # the same answer for every value they can take
+                    for log in recording:  # (each value's question, asked: a replay asks them again)
+                        log.extend((each, td, span, None) for each in key[1])
                     return checked_answer(td, key[0], what or "IMPLEMENTATION_DEFINED", span)
             if recording:
                 for log in recording:
@@ -1050,7 +1052,9 @@ def _recorded(ns: dict, fn: Any, args: tuple, recording: list, world_path: list,
     changes nothing; with ``marks``, the World's logs before it, also what it read:
     ``world.reads_since``); None instead when the call may not be replayed (a result that is
     not an immutable value, a call that did more than read, a question the World does not
-    answer alike in every run of the memo)."""
+    answer alike in every run of the memo). With ``marks``, the result may also be an
+    :class:`~asl_interp.lib.values.Unset` value made of bits the call read unset (the World
+    remakes it from its own reads when it replays the call)."""
     world = ns["_W"]
     log: list = []
     recording.append(log)
@@ -1059,9 +1063,10 @@ def _recorded(ns: dict, fn: Any, args: tuple, recording: list, world_path: list,
         result = fn(*args)
     finally:
         recording.pop()
-    if not (type(result) in _PLAIN or type(result) is tuple and _PLAIN.issuperset(map(type, result))):
+    if not (type(result) in _PLAIN or type(result) is tuple and _PLAIN.issuperset(map(type, result))
+            or marks is not None and type(result) is Unset):
         return result, None
-    made = world.reads_since(marks) if marks is not None else ()
+    made = world.reads_since(marks, result) if marks is not None else ()
     if made is None or not all(world.fixed_answer(ask[0]) for ask in log):
         return result, None
     asks: dict = {}
@@ -1100,11 +1105,18 @@ def remembering(module: Module, fn: Any, pyname: str, depth: int) -> Any:
     World's state now; a call it leads to the end of is replayed: the World appends those
     reads and steps as the text would, the questions are asked again (as
     :func:`replaying` does), the result returned; else the text runs, and what it did is
-    added to the tree when it did nothing but read set bits (no bit it examined unset, no
-    question the search branches over, no choice, no write: ``world.reads_since``), its
-    arguments and result immutable values. Every call reading the same values takes the same
-    path through the text, so a replayed call leaves the World as running it does; a call
-    that could pass the step or nesting limits runs, to fail where the text does."""
+    added to the tree when it did nothing but read (no bit it examined unset, no question the
+    search branches over, no choice, no write: ``world.reads_since``), its arguments and
+    result immutable values. Every call reading the same values takes the same path through
+    the text, so a replayed call leaves the World as running it does; a call that could pass
+    the step or nesting limits runs, to fail where the text does.
+
+    A read that found bits unset is a node too, keyed by which bits were unset and the value
+    of the others, and the result may be an :class:`~asl_interp.lib.values.Unset` value made
+    of such bits, copied without being examined (``GetPSRFromPSTATE()`` on a state whose
+    flags nobody set): the World's replay makes new reads of them, the origins of the result
+    it gives instead (``world.took``), so that what the caller examines of it later is
+    decided in this run, as it would be had the text run."""
     ns = module.ns
 
     plain = _PLAIN.issuperset
@@ -1125,14 +1137,14 @@ def remembering(module: Module, fn: Any, pyname: str, depth: int) -> Any:
                 left = ns["_STEPS"] - steps
                 if left >= 0 and ns["_DEPTH"] + depth <= ns["_DMAX"]:
                     ns["_STEPS"] = left
-                    world.took(plan)
+                    copied = world.took(plan)
                     if asks:
                         _ask_again(ns, answers, recording, asks)
-                    return result
+                    return result if copied is None else copied
         result, did = _recorded(ns, fn, args, recording, world_path, world.marks())
         if did is not None:
             steps, path, asks, made = did
-            memo[key] = world.remember(tree, (result, steps, asks, world.replay_plan(made, path)))
+            memo[key] = world.remember(tree, (result, steps, asks, world.replay_plan(made, path, result)))
         return result
 
     remembered.__name__ = fn.__name__

@@ -452,36 +452,48 @@ class Machine(World):
     # ---- remembered calls (see backend.runtime.remembering) ------------------------------
     def marks(self) -> tuple:
         """Where the logs stand before a call that may be remembered (see :meth:`reads_since`)."""
-        return len(self.reads), len(self.profile_reads), len(self.unknowns), self._quiet()
+        return len(self.reads), len(self.profile_reads), len(self.unknowns), len(self.unset_reads), self._quiet()
 
     def _quiet(self) -> tuple:
-        """What a call that only read set bits leaves as it was."""
-        return (len(self.writes), len(self.defaulted), len(self.unset_reads), len(self.constraints),
-                len(self.warnings), len(self.effects), len(self.calls), len(self.lines), self.via_undefined,
-                self._copied_reads)
+        """What a call that only read bits, set or unset (and examined none of the latter),
+        leaves as it was."""
+        return (len(self.writes), len(self.defaulted), len(self.constraints), len(self.warnings), len(self.effects),
+                len(self.calls), len(self.lines), self.via_undefined, self._copied_reads)
 
-    def reads_since(self, marks: tuple) -> tuple | None:
-        """What a call did since :meth:`marks` gave ``marks``: ``(reads, profile reads, UNKNOWN
-        uses)``, or None when it did anything else (examined unset bits, read copies of them,
-        wrote, chose, branched the search...)."""
-        reads_at, profile_at, unknowns_at, quiet = marks
+    def reads_since(self, marks: tuple, result: Any = None) -> tuple | None:
+        """What a call that returned ``result`` did since :meth:`marks` gave ``marks``:
+        ``(reads, profile reads, UNKNOWN uses)``, or None when it did anything else (examined
+        unset bits, read copies of them, wrote, chose, branched the search...). Bits it read
+        unset and only copied are among its reads (each an :class:`UnsetRead`), provided
+        what it copied of them went nowhere but into ``result``."""
+        reads_at, profile_at, unknowns_at, unset_at, quiet = marks
         if self._quiet() != quiet:
             return None
-        return tuple(self.reads[reads_at:]), tuple(self.profile_reads[profile_at:]), tuple(self.unknowns[unknowns_at:])
+        reads = tuple(self.reads[reads_at:])
+        if len(self.unset_reads) > unset_at:
+            made = self.unset_reads[unset_at:]
+            if any(origin.examined for origin in made):
+                return None
+        if type(result) is Unset and not {id(part[2]) for part in result.parts} <= set(map(id, reads)):
+            return None  # (never so: a remembered function is given no Unset value, and keeps none)
+        return reads, tuple(self.profile_reads[profile_at:]), tuple(self.unknowns[unknowns_at:])
 
     def remember(self, tree: Any, payload: tuple) -> Any:
         """``tree`` (a remembered function's calls with some arguments, or None) with the call
         that did ``payload``, whose last item is :meth:`replay_plan`'s for it: a node per read
-        the call made, ``[storage, mask, shift, {(value, written, the profile's): next}]``, the
-        last leading to ``payload``; a call that read nothing is its payload alone."""
+        the call made, ``[storage, mask, shift, {key: next}]``, the last leading to
+        ``payload``; a call that read nothing is its payload alone. A read of set bits is
+        keyed ``(value, written, the profile's)``, one that found some bits unset ``(the
+        unset bits, the value of the others)`` (in storage position)."""
         reads, in_profile = payload[-1][:2]
         if not reads:
             return payload
-        places = [list(self._locate(r[0], r[2], r[3])) for r in reads]
+        places = [list(self._locate(r[0], r[2], r[3]) if type(r) is Read else self._locate(r.register, r.high, r.low))
+                  for r in reads]
         root = tree if type(tree) is list and tree[:3] == places[0] else [*places[0], {}]
         node = root
         for i, r in enumerate(reads):
-            found = (r[4], r[7], i in in_profile)
+            found = (r[4], r[7], i in in_profile) if type(r) is Read else (r.missing, r.known)
             children = node[3]
             if i == len(reads) - 1:
                 children[found] = payload
@@ -493,29 +505,41 @@ class Machine(World):
         return root
 
     @staticmethod
-    def replay_plan(made: tuple, path: tuple) -> tuple:
+    def replay_plan(made: tuple, path: tuple, result: Any = None) -> tuple:
         """What :meth:`took` needs to append what a call did (``made``, from :meth:`reads_since`,
         and its branch steps ``path``) again, worked out once: ``(reads, the positions among
-        them of the profile's, UNKNOWN uses, path, the steps that hold reads)``, each of those
-        steps as ``(position in path, span, condition, value, its reads)``, a read the call
-        made given by its position among ``reads``."""
+        them of the profile's, UNKNOWN uses, path, the steps that hold reads, the positions
+        of the reads that found bits unset, result)``, each of those steps as ``(position in
+        path, span, condition, value, its reads)``, a read the call made given by its position
+        among ``reads``; ``result`` None, or an :class:`Unset` ``result`` as ``(its known bits,
+        its unknown bits, its parts)``, each part's read given by its position."""
         reads, profile, unknowns = made
         at = {id(r): i for i, r in enumerate(reads)}
         holding = tuple((i, step.span, step.condition, step.value, tuple(at.get(id(r), r) for r in step.reads))
                         for i, step in enumerate(path) if step.reads)
-        return reads, tuple(at[id(r)] for r in profile), unknowns, path, holding
+        unset = tuple(i for i, r in enumerate(reads) if type(r) is not Read)
+        copied = (int.__int__(result), result.mask, tuple((lo, w, at[id(origin)], olo) for lo, w, origin, olo
+                                                         in result.parts)) if type(result) is Unset else None
+        return reads, tuple(at[id(r)] for r in profile), unknowns, path, holding, unset, copied
 
     def follow(self, tree: Any) -> Any:
         """The payload :meth:`remember` put where the reads of ``tree`` lead in the state now,
-        or None: a read the tree does not hold, or one of bits unset, copied or open."""
+        or None: a read the tree does not hold, one of bits copied or open, or of bits unset
+        when this machine reads those as zeros (``unset="zero"``)."""
         value, known, written, profile, copies, watched = (self._value, self._known, self._written,
                                                            self._from_profile, self._copies, self.watched)
         node = tree
         while type(node) is list:
             storage, mask, shift, children = node
-            if known[storage] & mask != mask or copies and storage in copies and copies[storage][0] & mask \
+            if copies and storage in copies and copies[storage][0] & mask \
                     or watched and watched.get(storage) and self._may_split(storage, mask):
                 return None
+            have = known[storage] & mask
+            if have != mask:
+                if self.unset == "zero":  # (such a run reads them as zeros, which the call never did)
+                    return None
+                node = children.get((mask & ~have, value[storage] & have))
+                continue
             node = children.get(((value[storage] & mask) >> shift, bool(written.get(storage, 0) & mask),
                                  bool(profile.get(storage, 0) & mask)))
         return node
@@ -525,12 +549,25 @@ class Machine(World):
         (nothing here: the base Machine watches no storage)."""
         return False
 
-    def took(self, plan: tuple) -> None:
+    def took(self, plan: tuple) -> Any:
         """Append what a remembered call did (its :meth:`replay_plan`) to the logs, as a run of
         its text does: each read a new object, held by the steps that read it (the reads of a
-        log are told apart by identity: a report places the path's steps among them so)."""
-        reads, in_profile, unknowns, path, holding = plan
-        fresh = [_new_tuple(Read, r) for r in reads]
+        log are told apart by identity: a report places the path's steps among them so), a
+        read that found bits unset a new :class:`UnsetRead` of this machine's. Returns the
+        call's :class:`Unset` result made of those (None when it returned something else)."""
+        reads, in_profile, unknowns, path, holding, unset, copied = plan
+        if unset:
+            fresh = [_new_tuple(Read, r) if type(r) is Read else r for r in reads]
+            for i in unset:
+                old = reads[i]
+                origin = UnsetRead(self, old.register, old.field, old.high, old.low, old.span, old.storage,
+                                   old.missing, old.shift, old.known, old.label)
+                if not self.unset_reads:
+                    self._first_unset_step = len(self.path)
+                self.unset_reads.append(origin)
+                fresh[i] = origin
+        else:
+            fresh = [_new_tuple(Read, r) for r in reads]
         self.reads.extend(fresh)
         if in_profile:
             self.profile_reads.extend(fresh[i] for i in in_profile)
@@ -543,6 +580,9 @@ class Machine(World):
                                                 tuple(fresh[r] if type(r) is int else r for r in held)))
         if path:
             self.path.extend(path)
+        if copied is None:
+            return None
+        return Unset(copied[0], copied[1], tuple((lo, w, fresh[i], olo) for lo, w, i, olo in copied[2]))
 
     # ---- World: choices -----------------------------------------------------------------
     def unknown(self, typ: TypeDesc, span: Span | None) -> Any:

@@ -288,7 +288,7 @@ def test_explorations_find_the_same_leaves_with_and_without_remembered_calls(cal
 
     remembering = leaves()
     monkeypatch.setattr(Machine, "follow", lambda self, tree: None)  # nothing replayed,
-    monkeypatch.setattr(Machine, "reads_since", lambda self, marks: None)  # nothing remembered
+    monkeypatch.setattr(Machine, "reads_since", lambda self, marks, result=None: None)  # nothing remembered
     assert remembering == leaves()
 
 
