@@ -15,7 +15,7 @@ from asl_interp.analysis.explore import explore, table_json
 from asl_interp.app.api import load_spec
 from asl_interp.backend.program import compile_program
 from asl_interp.errors import ASLError, ASLRuntimeError
-from asl_interp.lib.values import Bits
+from asl_interp.lib.values import Bits, Unset
 from asl_interp.lib.world import MemoryWorld
 from asl_interp.machine.machine import Machine
 from asl_interp.syntax.parser import parse
@@ -263,6 +263,54 @@ def test_a_remembered_call_is_replayed_by_the_values_it_reads():
     state = {**EL1_AARCH64, "HCR_EL2.RW": 0}
     assert _run(spec, memo, call, state)[0].value is _run(spec, None, call, state)[0].value is True
     assert _run(spec, memo, call, state)[0].reads == _run(spec, None, call, state)[0].reads
+
+
+def _psr(spec, memo, state, unset="error"):
+    """GetPSRFromPSTATE()'s value as the text hands it back (nothing examines it) and the machine."""
+    machine = spec.machine("default", state, unset=unset)
+    machine.call_memo = memo
+    value = spec.program.evaluate("GetPSRFromPSTATE()", machine, instrumented=True, lines=False)
+    return value.v, machine  # (the bits(32) value, its bits unexamined)
+
+
+def test_a_call_that_only_copies_unset_bits_is_replayed_with_reads_of_its_own():
+    """GetPSRFromPSTATE() on a state whose flags nobody set copies them into its result
+    without examining them: remembered, its replay makes new reads of this machine's, and
+    the result it gives is made of them, so that examining it decides bits here, as the
+    text's own result would; a machine reading unset bits as zeros runs the text."""
+    spec = load_spec(SPEC_8)
+    names = spec.program.module(True, False).generated.asl_names
+    state = {"PSTATE.EL": 1, "PSTATE.nRW": 0, "PSTATE.SP": 1}
+    memo = {}
+    first, recorded = _psr(spec, memo, state)
+    (key,) = [k for k in memo if names[k[0]] == "GetPSRFromPSTATE"]
+    again, replayed = _psr(spec, memo, state)
+    plain, ran = _psr(spec, None, state)
+    assert isinstance(plain, Unset) and (again.mask, int.__int__(again)) == (plain.mask, int.__int__(plain))
+    assert [r.as_read() for r in replayed.unset_reads] == [r.as_read() for r in ran.unset_reads]
+    assert not {id(r) for r in replayed.unset_reads} & {id(r) for r in recorded.unset_reads}
+    assert replayed.path == ran.path and len(replayed.reads) == len(ran.reads)
+    # the memo's tree has a node per read; a read of unset bits is keyed (unset bits, the others' value)
+    assert any(len(k) == 2 for node in _nodes(memo[key]) for k in node[3])
+    assert spec.machine("default", state).follow(memo[key]) is not None  # (the replay: the text does not run)
+    assert spec.machine("default", state, unset="zero").follow(memo[key]) is None
+    # the result is made of the replay's own reads: examining it decides them in this machine
+    assert {id(part[2]) for part in again.parts} <= {id(r) for r in replayed.unset_reads}
+    examined, deciding = _psr(spec, memo, state, unset=lambda *a: 1)
+    assert examined.resolved() >> 28 == 0b1111 and deciding.defaulted  # (N, Z, C, V: decided here)
+    # a machine that reads unset bits as zeros runs the text
+    zero, zeroed = _psr(spec, memo, state, unset="zero")
+    assert zero == _psr(spec, None, state, unset="zero")[0] and zeroed.defaulted
+
+
+def _nodes(tree):
+    """The nodes of a remembered call's tree."""
+    todo = [tree]
+    while todo:
+        node = todo.pop()
+        if type(node) is list:
+            yield node
+            todo.extend(node[3].values())
 
 
 def test_a_call_that_examines_unset_bits_is_not_remembered():
