@@ -282,7 +282,7 @@ def test_a_call_that_only_copies_unset_bits_is_replayed_with_reads_of_its_own():
     names = spec.program.module(True, False).generated.asl_names
     state = {"PSTATE.EL": 1, "PSTATE.nRW": 0, "PSTATE.SP": 1}
     memo = {}
-    first, recorded = _psr(spec, memo, state)
+    _first, recorded = _psr(spec, memo, state)
     (key,) = [k for k in memo if names[k[0]] == "GetPSRFromPSTATE"]
     again, replayed = _psr(spec, memo, state)
     plain, ran = _psr(spec, None, state)
