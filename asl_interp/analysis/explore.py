@@ -1245,8 +1245,10 @@ class _Search:
 
 #: Seconds an exploration runs in this process before it hands the rest to worker
 #: processes (with ``jobs`` > 1): a short exploration never pays for starting them (some
-#: 10-70 ms on Linux), and the workers inherit what its first runs compiled.
-IN_PROCESS_SECONDS = 0.25
+#: 10-70 ms on Linux), and the workers inherit what its first runs compiled. (0.25 s gave
+#: the slowest entry points of v8.4-sel2, v9-sme and aarch32-only 4-11% more time with 2
+#: jobs, side by side; 0.1 s cost explorations of about 0.12 s a fifth more.)
+IN_PROCESS_SECONDS = 0.15
 #: Seconds one task of a worker runs before it hands back its part and the rest of its
 #: stack: the parent hears of progress at least that often.
 TASK_SECONDS = 1.0

@@ -753,7 +753,7 @@ def _add_compile(p: argparse.ArgumentParser) -> None:
     p.add_argument("--profile", default="default", metavar="NAME|FILE",
                    help="implementation profile (see `asl-interp profiles`); default: 'default'")
     _add_decider_options(p)
-    _add_jobs(p, "on the exploration that builds the tree, when it lasts more than a quarter of a second "
+    _add_jobs(p, "on the exploration that builds the tree, when it lasts more than 0.15 s "
                  "(this one and N-1 workers)")
 
 
@@ -1227,7 +1227,7 @@ def _explore_common(p: argparse.ArgumentParser, *, state: bool = True) -> None:
                         "the PC); by default paths with the same compared outcome (what the group heading says) are "
                         "merged")
     p.add_argument("--quiet", action="store_true", help="no progress on a terminal")
-    _add_jobs(p, "on an exploration that lasts more than a quarter of a second (this one and N-1 workers)")
+    _add_jobs(p, "on an exploration that lasts more than 0.15 s (this one and N-1 workers)")
     _add_html(p)
 
 
@@ -1582,7 +1582,7 @@ def _add_diff(p: argparse.ArgumentParser) -> None:
                    help="say what changed in short (the states by their outcome in each version), not each class")
     p.add_argument("--json", action="store_true", help="print one JSON object instead of text")
     p.add_argument("--quiet", action="store_true", help="no progress on a terminal")
-    _add_jobs(p, "on an exploration that lasts more than a quarter of a second (this one and N-1 workers; "
+    _add_jobs(p, "on an exploration that lasts more than 0.15 s (this one and N-1 workers; "
                  "each version's in turn)")
     _add_html(p)
     p.add_argument("--examples", metavar="FILE", type=_output_file("--examples changed.jsonl"),
