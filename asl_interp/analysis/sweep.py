@@ -612,6 +612,8 @@ def _decode(text: str) -> dict[str, Any] | json.JSONDecodeError | None:
 
 #: json.loads without its Python wrapping (the same scanner, called the way it calls it)
 _RAW_DECODE = json.JSONDecoder().raw_decode
+#: a string as json.dumps writes it (its own encoder of strings, ASCII only)
+_json_text = json.encoder.encode_basestring_ascii
 _FLAT = frozenset({int, str, bool})
 #: An int of at most this many bits has fewer digits than loads_json's limit (MAX_DIGITS):
 #: loads_json takes it as json.loads does.
@@ -790,8 +792,9 @@ class Renderer:
         if outcome is None:
             assert result.error is not None
             phase = result.error.phase
-            if self.form == "json":
-                return Record(result.line, json.dumps(sweep_json(result)), None, None, phase)
+            if self.form == "json":  # json.dumps(sweep_json(result)), byte for byte, without its wrapping
+                return Record(result.line, f'{{"line": {result.line}, "error": {_json_text(error_text(result))}, '
+                                           f'"phase": {_json_text(phase)}}}', None, None, phase)
             if self.form == "csv":
                 row = [result.line] + [""] * (len(CSV_COLUMNS) - 4) + [error_text(result).split("\n", 1)[0], phase, ""]
                 return Record(result.line, _csv_row(row), None, None, phase)
@@ -864,12 +867,23 @@ class Renderer:
 
 def _csv_row(values: Sequence[Any]) -> str:
     """One CSV line (no line end) of ``values`` (None as an empty cell)."""
-    import csv
-    import io
+    global _CSV
+    if _CSV is None:
+        import csv
+        import io
 
-    out = io.StringIO()
-    csv.writer(out, lineterminator="").writerow(["" if v is None else v for v in values])
+        out = io.StringIO()
+        _CSV = (out, csv.writer(out, lineterminator="").writerow)
+    out, write = _CSV
+    out.seek(0)
+    out.truncate()
+    write(["" if v is None else v for v in values])
     return out.getvalue()
+
+
+#: The buffer and writer _csv_row writes each row with (made at its first row, used again:
+#: a bad line's row is made on the way of every such line)
+_CSV: tuple[Any, Any] | None = None
 
 
 @attrs.define(frozen=True)
