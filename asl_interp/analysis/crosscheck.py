@@ -547,26 +547,17 @@ def matches(model_out: Mapping[str, Any], outcome: Outcome) -> bool:
 
 def _after_matches(after: tuple[tuple[str, int], ...], outcome: Outcome) -> bool:
     """Whether every register or PSTATE field named in ``after`` (name, value pairs) is one
-    the entry wrote, with that value on the bits the spec knows (a bit copied from a field no
-    state gave is not compared: fix the field to compare it)."""
-    for name, value in after:
-        if name not in outcome.after:
-            return False
-        unknown = outcome.after_unknown.get(name, (0, ""))[0]
-        if (outcome.after[name] ^ value) & ~unknown:
-            return False
-    return True
+    the entry wrote, with that value on the bits the spec knows (:meth:`Outcome.holds`)."""
+    return all(outcome.holds(name, value) for name, value in after)
 
 
 def _handler_matches(key: str, value: int, outcome: Outcome) -> bool:
     """Whether the model's ``key`` (what the handler sees) is the spec's. The PC is compared
-    on the bits the spec knows: the others it copied from registers no state gave (fix them,
-    e.g. VBAR_EL2, to compare them)."""
+    on the bits the spec knows, as the registers entry wrote are (:meth:`Outcome.holds`):
+    the others it copied from registers no state gave (fix them, e.g. VBAR_EL2, to compare
+    them)."""
     if key == "pc":
-        if outcome.pc is None:
-            return False
-        unknown = outcome.after_unknown.get("PC", (0, ""))[0]
-        return (outcome.pc ^ value) & ~unknown == 0
+        return outcome.holds("PC", value)
     if key == "esr":
         if None in (outcome.ec, outcome.il, outcome.iss):
             return False

@@ -231,6 +231,15 @@ class Outcome(_Later):
             return None
         return self.pc
 
+    def holds(self, name: str, value: int) -> bool:
+        """Whether exception entry left ``name`` (a register or PSTATE field it wrote, as
+        :attr:`after` names it: ``SPSR_EL2``, ``PSTATE.EL``, ``PC``) holding ``value`` on every
+        bit the spec knows: a bit copied from a field no state gave is not compared (fix the
+        field to compare it)."""
+        if name not in self.after:
+            return False
+        return (self.after[name] ^ value) & ~self.after_unknown.get(name, (0, ""))[0] == 0
+
     def _pc_unknown(self) -> int:
         """The PC's bits nobody set, within its width (an AArch32 PC is 32 bits wide)."""
         width = 32 if self.target_state == "AArch32" else 64
