@@ -57,6 +57,10 @@ def test_without_vbar_el2_the_pc_is_named_by_its_source(spec):
     assert out.vector == "VBAR_EL2 + 0x600" and out.pc == 0x600
     assert out.after_unknown["PC"][1] == "VBAR_EL2<63:11>"
     assert "VBAR_EL2<63:11>" in [r.name for r in out.copied]
+    # what entry left, compared on the bits the spec knows: any VBAR_EL2 gives PC<10:0> = 0x600
+    assert out.holds("PC", 0x600) and out.holds("PC", 0xFFFF_0000_0000_0600) and not out.holds("PC", 0x400)
+    assert out.holds("PSTATE.EL", 0b10) and not out.holds("PSTATE.EL", 0b01)
+    assert not out.holds("SPSR_EL1", 0)  # (not written by this entry)
 
 
 #: An AArch64 EL1 whose SVE access traps to EL1 (CPACR_EL1.ZEN = '00'), VBAR_EL1 left unset
