@@ -352,19 +352,27 @@ def _outcome(run):
         return type(err).__name__, err.message, err.span
 
 
-def test_spec_runs_share_a_call_memo_and_give_what_a_fresh_run_gives():
+@pytest.mark.parametrize("unset", ["zero", "error"])
+def test_spec_runs_share_a_call_memo_and_give_what_a_fresh_run_gives(unset):
     """Spec.run's runs of the text on one profile share a call memo (replayed and remembered
     calls, on every machine Spec.machine makes): each gives what a run on a machine of its
-    own, without one, gives."""
+    own, without one, gives. With ``unset="error"`` the remembered calls include those that
+    copy bits no state gave (GetPSRFromPSTATE), and a run that examines such bits fails as
+    the text does."""
     spec = load_spec(SPEC_8)
+    spec._call_memo(spec.profile("default")).clear()  # (a cache: what other tests' runs kept goes)
     rng = random.Random(7)
     for call in ("CheckVFPEnabled(TRUE)", "CheckFPAdvSIMDEnabled64()", "CheckSVEEnabled()"):
         for _ in range(40):
             state = {name: rng.randint(0, most) for name, most in FIELDS.items() if rng.random() < 0.8}
-            alone = _outcome(lambda c=call, s=state: _run(spec, None, c, s, "zero")[0])
-            shared = _outcome(lambda c=call, s=state: spec.run(c, state=s, unset="zero", use_decider=False))
+            alone = _outcome(lambda c=call, s=state: _run(spec, None, c, s, unset)[0])
+            shared = _outcome(lambda c=call, s=state: spec.run(c, state=s, unset=unset, use_decider=False))
             assert shared == alone, (call, state)
-    assert spec._call_memo(spec.profile("default"))  # (what the runs kept)
+    memo = spec._call_memo(spec.profile("default"))  # (what the runs kept)
+    assert memo
+    # reads of bits no state gave are nodes of the trees only when such runs copy them
+    copying = any(len(k) == 2 for tree in memo.values() for node in _nodes(tree) for k in node[3])
+    assert copying == (unset == "error")
 
 
 def test_a_run_report_is_the_same_when_its_calls_are_replayed():
