@@ -5,7 +5,9 @@ In: a loaded :class:`~asl_interp.app.api.Spec`, a machine holding the state befo
 the call (its entry point's Execution state is a rule's subject).
 Out: :data:`RULES` (every rule, with what it requires, the ASL it evaluates and what it
 cites), :func:`broken` (a :class:`Finding` per rule the state breaks, each naming the rule),
-:func:`broken_ids` (the same rules' ids only, from the same evaluations: what exploration's judge asks),
+:func:`broken_ids` (the same rules' ids only, from the same evaluations),
+:func:`rule_ids_broken` with :func:`rule_broken` (the same, a rule at a time: what
+exploration's judge asks, remembering each rule's verdicts by the bits that rule reads),
 :func:`state_consistency` (the same as sentences, for ``run``'s warnings), :class:`Judge`
 (the same for many states, e.g. ``sweep``'s lines, evaluated once per value of the bits the
 rules read),
@@ -45,7 +47,8 @@ from ..machine.machine import Machine
 from ..syntax import ast
 
 __all__ = ["RULES", "Finding", "Judge", "Rule", "assertion_notes", "broken", "broken_ids", "entry_assertion", "entry_state",
-           "per_spec", "probe_of", "render_rules", "rule_lines", "spec_functions", "state_consistency"]
+           "per_spec", "probe_of", "render_rules", "rule_broken", "rule_ids_broken", "rule_lines", "spec_functions",
+           "state_consistency"]
 
 #: The file name the rules' ASL is evaluated under (their spans; never a spec file).
 RULE_FILE = "<consistency>"
@@ -352,11 +355,50 @@ def broken_ids(spec: Any, probe: Machine, call: str | None = None, reads: list[R
                fresh: Callable[[], Machine] | None = None) -> tuple[str, ...]:
     """The ids of the rules :func:`broken` finds (same arguments, same evaluations, in the
     same order), without saying how or citing: for a caller that only tells states apart
-    by the rules they break (exploration's judge, hundreds of states per call). The rules
-    run in the form of the text that reports no lines (only citing needs them), the one an
-    exploration runs the call in."""
-    state = entry_state(spec, call)
-    return tuple(rule.id for rule, _machine, _result in _breaches(spec, probe, state, reads, fresh, lines=False))
+    by the rules they break. The rules run in the form of the text that reports no lines
+    (only citing needs them), the one an exploration runs the call in."""
+    return rule_ids_broken(entry_state(spec, call), lambda rule: rule_broken(
+        spec, rule, fresh() if fresh is not None else probe, reads))
+
+
+def rule_ids_broken(state: tuple[str, str] | None, breaks: Callable[[Rule], bool]) -> tuple[str, ...]:
+    """The ids of the rules a state breaks, in rule order, as :func:`broken` finds them:
+    ``breaks(rule)`` asked of each rule that applies to a call whose :func:`entry_state` is
+    ``state``, until one that ends the checking is broken (see :func:`_applicable`). An
+    exploration's judge asks each rule alone (:func:`rule_broken`), remembering each rule's
+    verdicts by the bits it reads: a rule reads fewer bits than all of them together."""
+    ids: list[str] = []
+    for rule in _applicable(state):
+        if breaks(rule):
+            ids.append(rule.id)
+            if rule.id in _LAST:
+                break
+    return tuple(ids)
+
+
+def rule_broken(spec: Any, rule: Rule, machine: Machine, reads: list[Read] | None = None) -> bool:
+    """Whether the state on ``machine`` breaks ``rule`` (False also when it cannot be
+    checked there); every read the machine made so far is appended to ``reads`` (a list)."""
+    try:
+        return _evaluate(spec, rule, machine, False) is not None
+    except _Skip:
+        return False
+    finally:
+        if reads is not None:
+            reads.extend(machine.final_reads())
+
+
+#: The rules whose breach ends the checking: the others assume what they require (an
+#: Exception level the processor does not have is in no mode, no Execution state)
+_LAST = frozenset({"el-implemented"})
+
+
+def _applicable(state: tuple[str, str] | None) -> Iterator[Rule]:
+    """The rules checked on a call whose :func:`entry_state` is ``state``, in rule order:
+    those with ASL, and of the rules about an Execution state only that state's."""
+    for rule in RULES:
+        if rule.asl is not None and (rule.entry is None or state is not None and state[0] == rule.entry):
+            yield rule
 
 
 def _breaches(spec: Any, probe: Machine, state: tuple[str, str] | None, reads: list[Read] | None,
@@ -367,9 +409,7 @@ def _breaches(spec: Any, probe: Machine, state: tuple[str, str] | None, reads: l
     ``state``: the call's :func:`entry_state`; ``lines``: the evaluations report the lines
     they run to the machine). Yielded right after its evaluation, so that the machine holds
     what that evaluation recorded."""
-    for rule in RULES:
-        if rule.asl is None or (rule.entry is not None and (state is None or state[0] != rule.entry)):
-            continue
+    for rule in _applicable(state):
         machine = fresh() if fresh is not None else probe
         try:
             result = _evaluate(spec, rule, machine, lines)
@@ -380,7 +420,7 @@ def _breaches(spec: Any, probe: Machine, state: tuple[str, str] | None, reads: l
                 reads.extend(machine.final_reads())
         if result is not None:
             yield rule, machine, result
-            if rule.id == "el-implemented":
+            if rule.id in _LAST:
                 return
 
 

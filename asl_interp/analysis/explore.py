@@ -88,7 +88,7 @@ from ..machine.profile import Profile
 from ..machine.state import flatten_state, locate_key, resolve_state
 from ..syntax import ast
 from ..syntax.texts import call_expression
-from .consistency import broken_ids, entry_assertion, per_spec
+from .consistency import entry_assertion, entry_state, per_spec, rule_broken, rule_ids_broken
 
 __all__ = [
     "Counterexample",
@@ -1725,6 +1725,23 @@ class _Verdict:
 MAX_JUDGED = 1024
 
 
+def _remember(tree: dict, root: Any, bits: tuple[tuple[str, int], ...], values: dict[str, int],
+              known: dict[str, int], verdict: Any) -> None:
+    """Add to ``tree`` (from its root ``root``) the path of the bits ``bits`` (storage, mask)
+    hold on this state (``values``, ``known``), ending in ``verdict`` (see _Judge._rules_on)."""
+    holder, key = tree, root
+    for storage, mask in bits:
+        node = holder.get(key)
+        if node is None:
+            node = holder[key] = [storage, mask, {}]
+        elif not isinstance(node, list) or node[0] != storage or node[1] != mask:
+            return  # pragma: no cover - the evaluation is deterministic: never another read here
+        holder = node[2]
+        held = known[storage] & mask
+        key = (held, values[storage] & held)
+    holder[key] = verdict
+
+
 class _Judge:
     """The consistency rules (:mod:`~asl_interp.analysis.consistency`) applied to the runs of
     one exploration, exactly: a run stands for every state of its classes (values the call
@@ -1735,7 +1752,7 @@ class _Judge:
     they read bits of a class of several values, they are evaluated on every combination of
     the members of the classes they read, and the run is kept whole (all combinations keep
     every rule), left out (none does) or split into the parts that keep them, each run
-    again. A rule that reads bits the run never examined is skipped (:func:`broken_ids`)."""
+    again. A rule that reads bits the run never examined is skipped (:func:`rule_broken`)."""
 
     def __init__(self, spec: Any, call: str, profile: Profile, vary: set[str], permitted: Any, enums: Any,
                  call_memo: dict | None = None):
@@ -1750,6 +1767,11 @@ class _Judge:
         self._verdicts: dict[Any, Any] = {}
         #: the verdicts on states the rules do not tell apart, by their first finding
         self._whole_verdicts: dict[tuple[str, ...], _Verdict] = {}
+        #: Each rule's verdicts so far (see _rule_on): the same trees, per open answer set and
+        #: rule id, ending in ``(broken, (storage, mask) read)``
+        self._rule_verdicts: dict[Any, Any] = {}
+        #: the entry state of the call, which says which rules apply (consistency.entry_state)
+        self._state = entry_state(spec, call)
 
     def _probe(self, choices: Mapping[Var, Any], values: dict[str, int], known: dict[str, int]) -> ExploreMachine:
         probe = ExploreMachine(self.spec.model, self.profile, choices, constants=self.spec.constants,
@@ -1779,32 +1801,43 @@ class _Judge:
         if node is not None:
             return node
         values, known = {**_whole(values), **assign}, _whole(known)
+        bits: dict[tuple[str, int], None] = {}
+
+        def breaks(rule: Any) -> bool:
+            broke, read = self._rule_on(rule, choices, values, known, answers)
+            bits.update(dict.fromkeys(read))
+            return broke
+
+        verdict = (rule_ids_broken(self._state, breaks), tuple(bits))
+        _remember(self._verdicts, answers, verdict[1], values, known, verdict)
+        return verdict
+
+    def _rule_on(self, rule: Any, choices: Mapping[Var, Any], values: dict[str, int], known: dict[str, int],
+                 answers: frozenset) -> tuple[bool, tuple[tuple[str, int], ...]]:
+        """Whether the state (``values``, ``known``: every storage register) breaks ``rule``,
+        and the storage bits its evaluation read (in the order first read): remembered per
+        rule as :meth:`_rules_on` remembers the rules together. A state new to the rules
+        together is seldom new to each: the mode rules read PSTATE.M and EL, the Execution
+        state rule the controls of each EL."""
+        node = self._rule_verdicts.get((answers, rule.id))
+        while isinstance(node, list):  # a read: [storage, mask, children]
+            storage, mask, children = node
+            held = known[storage] & mask
+            node = children.get((held, values[storage] & held))
+        if node is not None:
+            return node
         reads: list[Read] = []
         probe = self._probe(choices, values, known)
-        ids = broken_ids(self.spec, probe, self.call, reads)
+        broke = rule_broken(self.spec, rule, probe, reads)
         _unlink(probe)
         views = self.spec.model.views
         bits: dict[tuple[str, int], None] = {}
         for r in reads:
             view = views[r.register]
             bits[(view.storage, ((1 << (r.high - r.low + 1)) - 1) << (r.low + view.offset))] = None
-        verdict = (ids, tuple(bits))
-        self._remember(answers, verdict, values, known)
+        verdict = (broke, tuple(bits))
+        _remember(self._rule_verdicts, (answers, rule.id), verdict[1], values, known, verdict)
         return verdict
-
-    def _remember(self, answers: Any, verdict: Any, values: dict[str, int], known: dict[str, int]) -> None:
-        """Add the path of ``verdict``'s reads on this state to the tree (see _rules_on)."""
-        holder, key = self._verdicts, answers
-        for storage, mask in verdict[1]:
-            node = holder.get(key)
-            if node is None:
-                node = holder[key] = [storage, mask, {}]
-            elif not isinstance(node, list) or node[0] != storage or node[1] != mask:
-                return  # pragma: no cover - the evaluation is deterministic: never another read here
-            holder = node[2]
-            held = known[storage] & mask
-            key = (held, values[storage] & held)
-        holder[key] = verdict
 
     @staticmethod
     def _classes_and_answers(choices: Mapping[Var, Any]) -> tuple[list[Var], frozenset]:
