@@ -2661,12 +2661,6 @@ def check_independent(spec: Any, call: str, field: str, *, profile: str | Path |
     return PropertyResult(False, desc, table.paths, states, table, found[0], found[1:])
 
 
-def _compared_copy(name: str) -> bool:
-    """Whether ``name`` (a register entry wrote) is one ``--fine`` compares, into which entry
-    may copy bits of the state: the PC (the vector base's bits) and the syndrome registers."""
-    return name == "PC" or name.startswith("ESR_") or name == "HSR"
-
-
 def _copy_pair(spec: Any, call: str, profile: Any, where: Mapping[str, Any], table: DecisionTable, storage: str,
                fmask: int, norm: str, rank: Mapping[int, tuple]) -> Counterexample | None:
     """(``--fine``, no pair of paths parting on the field) Two states on one path, differing
@@ -2674,22 +2668,30 @@ def _copy_pair(spec: Any, call: str, profile: Any, where: Mapping[str, Any], tab
     compares (the PC is the vector base's bits plus the offset: it moves with ``VBAR_EL2``
     though no line examines it), each run by the text; the first such path by ``rank``.
     None when no path copies the field there."""
+    from ..machine.after import view_shape
+
+    register, high, low, _what = locate_key(norm, spec.model)
+    view = spec.model.views[register]
+    shift, width = low + view.offset, high - low + 1
     for leaf in sorted(table.leaves, key=lambda lf: rank[id(lf)]):
         out = leaf.outcome
-        if out is None or any(v.kind != "state" for v in leaf.choices):
+        if out is None or not out.after_copies or any(v.kind != "state" for v in leaf.choices):
             continue
-        bits = 0  # the field's bits the path copied, in storage position
+        # what --fine compares that entry wrote: the PC and the syndrome register the handler
+        # reads (handler_view's)
+        seen = {"PC"} if out.target_state is None else {"PC", view_shape(
+            spec.model, target_state=out.target_state, mode=out.mode,
+            el=int(out.target_el[2:]) if out.target_el else None).syndrome}
+        bits = 0  # the field's bits the path copied there, in storage position
+        into: list[str] = []  # the registers it copied the field's storage into
         for name, copies in out.after_copies.items():
-            if _compared_copy(name):
-                for c in copies:
-                    source = spec.model.views[c.register]
-                    if source.storage == storage:
-                        bits |= (((1 << c.width) - 1) << (c.register_lo + source.offset)) & fmask
+            from_storage = [c for c in copies if name in seen and spec.model.views[c.register].storage == storage]
+            for c in from_storage:
+                bits |= (((1 << c.width) - 1) << (c.register_lo + spec.model.views[c.register].offset)) & fmask
+            if from_storage:
+                into.append(name)
         if not bits:
             continue
-        register, high, low, _what = locate_key(norm, spec.model)
-        view = spec.model.views[register]
-        shift, width = low + view.offset, high - low + 1
         decided = 0  # the field's bits the path decided, at the class's smallest member
         for key, mask, cls in _state_parts(leaf):
             if key == storage:
@@ -2706,8 +2708,6 @@ def _copy_pair(spec: Any, call: str, profile: Any, where: Mapping[str, Any], tab
             continue
         if table.same(outcomes[0]) == table.same(outcomes[1]):
             continue
-        into = [name for name, copies in out.after_copies.items() if _compared_copy(name) and any(
-            spec.model.views[c.register].storage == storage for c in copies)]
         at = flip.bit_length() - 1 - view.offset  # (named as the field's register names it)
         return Counterexample(states, outcomes, (leaf.decisive, leaf.decisive),  # type: ignore[arg-type]
                               copied=f"{spec.model.bits_name(register, at, at)} into the {' and the '.join(into)}")
