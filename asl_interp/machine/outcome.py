@@ -240,10 +240,13 @@ class Outcome(_Later):
             return False
         return (self.after[name] ^ value) & ~self.after_unknown.get(name, (0, ""))[0] == 0
 
+    def _pc_width(self) -> int:
+        """The PC's width: an AArch32 PC is 32 bits wide (BranchTo zero-extends it)."""
+        return 32 if self.target_state == "AArch32" else 64
+
     def _pc_unknown(self) -> int:
-        """The PC's bits nobody set, within its width (an AArch32 PC is 32 bits wide)."""
-        width = 32 if self.target_state == "AArch32" else 64
-        return self.after_unknown.get("PC", (0, ""))[0] & ((1 << width) - 1)
+        """The PC's bits nobody set, within its width."""
+        return self.after_unknown.get("PC", (0, ""))[0] & ((1 << self._pc_width()) - 1)
 
     @property
     def pc_text(self) -> str | None:
@@ -258,7 +261,7 @@ class Outcome(_Later):
         unknown = self._pc_unknown()
         if not unknown:
             return f"0x{self.pc:X}"
-        width = 32 if self.target_state == "AArch32" else 64
+        width = self._pc_width()
         known = ~unknown & ((1 << width) - 1)
         if self.vector is not None:
             text = self.vector
