@@ -469,11 +469,9 @@ class Machine(World):
         reads_at, profile_at, unknowns_at, unset_at, quiet = marks
         if self._quiet() != quiet:
             return None
+        if any(origin.examined for origin in self.unset_reads[unset_at:]):
+            return None
         reads = tuple(self.reads[reads_at:])
-        if len(self.unset_reads) > unset_at:
-            made = self.unset_reads[unset_at:]
-            if any(origin.examined for origin in made):
-                return None
         if type(result) is Unset and not {id(part[2]) for part in result.parts} <= set(map(id, reads)):
             return None  # (never so: a remembered function is given no Unset value, and keeps none)
         return reads, tuple(self.profile_reads[profile_at:]), tuple(self.unknowns[unknowns_at:])
