@@ -1966,6 +1966,20 @@ def _one_of(value: Any) -> frozenset:
     return got if got is not None else _shared_set(frozenset((value,)), key)
 
 
+def _class_name(model: Any, by_field: Sequence[tuple[str, int, int, Read]], storage: str, high: int,
+                low: int) -> str:
+    """The name of bits ``high:low`` of ``storage`` that a class holds: inside the field a read
+    of the path took them by (``CPTR_EL2.FPEN<0>``, read by ``case CPTR_EL2.FPEN of when
+    'x0'``), never by a field of another layout over the same bits (bit 20 of CPTR_EL2 is TTA
+    only when HCR_EL2.E2H is 0); by the storage's own names when no read of a field holds them."""
+    run = ((1 << (high - low + 1)) - 1) << low
+    for where, mask, shift, r in by_field:
+        if where == storage and run & mask == run:
+            offset = shift - r[3]  # (the read's register bit b is bit b + offset of the storage)
+            return model.bits_name_in(r[0], r[1], high - offset, low - offset)
+    return model.bits_name(storage, high, low)
+
+
 def _leaf(machine: ExploreMachine, choices: dict[Var, Any], outcome: Outcome | None, err: ASLError | None,
           named: bool = True) -> Leaf:
     reads = outcome.reads if outcome is not None else machine.first_final_reads()
@@ -1989,12 +2003,18 @@ def _leaf(machine: ExploreMachine, choices: dict[Var, Any], outcome: Outcome | N
         with_value = {r.name for r in reads if r.value is not None}
         examined = [d for d in machine.defaulted if d.name not in with_value]
     named: dict[str, int] = {}  # storage -> the bits the fields below name
+    by_field: list[tuple[str, int, int, Read]] = []  # (storage, mask, shift, read) of the reads of a field
     for r in chain(reads, examined):
         value = r.value
         if value is None:  # read while unset and only copied: it decides nothing here
+            if r[1] is not None:
+                where = placed.get((r[0], r[2], r[3]))
+                by_field.append((*(locate(r[0], r[2], r[3]) if where is None else where[:3]), r))
             continue
         where = placed.get((r[0], r[2], r[3]))
         storage, mask, shift = locate(r[0], r[2], r[3]) if where is None else where[:3]
+        if r[1] is not None:
+            by_field.append((storage, mask, shift, r))
         candidates = by_storage.get(storage)
         named[storage] = named.get(storage, 0) | mask
         name = r.name
@@ -2022,7 +2042,7 @@ def _leaf(machine: ExploreMachine, choices: dict[Var, Any], outcome: Outcome | N
             if not unnamed:  # (most classes: their bits all named above)
                 continue
             for high, low in _runs_of(unnamed):
-                name = machine.model.bits_name(storage, high, low)
+                name = _class_name(machine.model, by_field, storage, high, low)
                 fields[name] = _shared_set(frozenset((v >> low) & ((1 << (high - low + 1)) - 1) for v in cls))
                 explored.add(name)
     for key, value, _span in machine.impdefs:

@@ -915,9 +915,12 @@ class UnsetRead:
 
     def part(self, lo: int, width: int, value: int | None) -> Read:
         """Bits ``lo + width - 1 .. lo`` of this read (read-relative) as a Read of ``value``,
-        named as the model names those bits (``PSTATE.M<4>``)."""
+        named as the model names those bits (``PSTATE.M<4>``), inside the field read when
+        there is one (``CPTR_EL2.FPEN<0>``, not ``CPTR_EL2.TTA`` of the other layout)."""
         high, low = self.low + lo + width - 1, self.low + lo
         model = self.machine.model
-        return Read(self.register, model.field_named(self.register, high, low), high, low, value, self.span,
-                    model.bits_name(self.register, high, low))
+        name = model.bits_name_in(self.register, self.field, high, low)
+        # (a field of the bits is the read's own, never one of another layout over them)
+        field = name.partition(".")[2] or None if "<" not in name else None
+        return Read(self.register, field, high, low, value, self.span, name)
 

@@ -132,6 +132,19 @@ class MachineModel:
             memo[key] = name
         return name
 
+    def bits_name_in(self, register: str, field: str | None, high: int, low: int) -> str:
+        """How to name bits ``high:low`` of ``register`` that a read of its field ``field``
+        holds: relative to that field (``CPTR_EL2.FPEN<0>``, ``REG.FIELD`` for all of it),
+        never by a field of another layout over the same bits (``CPTR_EL2.TTA``, which bit 20
+        is only when HCR_EL2.E2H is 0); :meth:`bits_name` when ``field`` is None or does not
+        hold them."""
+        f = self.registers[register].fields.get(field) if field is not None else None
+        if f is None or not (f.low <= low and high <= f.high):
+            return self.bits_name(register, high, low)
+        if (high, low) == (f.high, f.low):
+            return f"{register}.{field}"
+        return f"{register}.{field}{_slice(high - f.low, low - f.low)}"
+
     def inner_name(self, register: str, high: int, low: int) -> str | None:
         """The name of bits ``high:low`` when they lie inside one field without being all of
         it (``PSTATE.M<4>``); None otherwise (a Read then names them by field or position)."""

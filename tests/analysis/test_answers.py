@@ -269,3 +269,16 @@ def test_fine_groups_that_read_the_same_in_words_say_what_tells_them_apart(spec)
 
     page = explore_page(spec, explore(spec, "CheckFPAdvSIMDEnabled64()", fixed=fixed, fine=True))
     assert "EC 0x07 (PC VBAR_EL1 + 0x200 with PC&lt;55&gt;=1)" in page
+
+
+def test_a_class_of_bits_is_named_by_the_field_the_text_read_them_by(spec):
+    """A VHE host's EL0 (HCR_EL2.E2H=1): ``case CPTR_EL2.FPEN of when 'x0'`` examines bit 20
+    of CPTR_EL2, which is FPEN<0> in this layout and TTA only when E2H is 0. The rows say
+    CPTR_EL2.FPEN<0>, never CPTR_EL2.TTA (a trace control the text never read)."""
+    fixed = {"SCR_EL3.NS": "1", "SCR_EL3.RW": "1", "HCR_EL2.E2H": "1", "HCR_EL2.TGE": "1", "PSTATE.EL": "EL0",
+             "PSTATE.nRW": "0", "VBAR_EL2": "0x10000", "CPTR_EL3.EZ": "1", "CPTR_EL3.TFP": "0"}
+    table = explore(spec, "CheckSVEEnabled()", profile="v9-sme", fixed=fixed)
+    names = {name for leaf in table.leaves for name in leaf.fields}
+    assert "CPTR_EL2.FPEN<0>" in names and "CPTR_EL2.TTA" not in names
+    text = render_table(table)
+    assert "CPTR_EL2.FPEN<0>=0" in text and "TTA" not in text
