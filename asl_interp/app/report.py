@@ -485,6 +485,9 @@ def _after_lines(spec: Any, out: Outcome) -> list[str]:
         else:
             width = model.registers[register].width
         text = bits_text_unknown(value, unknown, width)
+        hidden = _hidden_known(model, name, value, unknown, width, out.after_written.get(name))
+        if hidden:
+            text += " with " + ", ".join(hidden)
         if unknown:
             copied = [o for o in origin.split(", ") if o != "never set"]
             text += " (? unknown: " + "; ".join(
@@ -513,6 +516,31 @@ def _after_lines(spec: Any, out: Outcome) -> list[str]:
         lines.extend(x.replace("\0", " ") for x in textwrap.wrap("  ".join(cells), _COLUMNS - 2, initial_indent="  ",
                                                                 subsequent_indent="  ", break_on_hyphens=False))
     return lines
+
+
+def _hidden_known(model: MachineModel, name: str, value: int, unknown: int, width: int, written: int | None) -> list[str]:
+    """The known bits of a register the entry wrote only part of (``written``: the bits it
+    wrote) that its hex value hides in a digit shown as ``?``, as ``FIELD=value`` (the
+    field's bits among them; ``REG<hi:lo>=value`` for bits outside a field): on entry to
+    an AArch32 mode from Monitor mode the text writes SCR.NS = '0' and keeps SCR's other
+    bits, so ``SCR = 0x????????`` alone would hide the one bit it wrote. Empty for registers
+    written whole (an SPSR, an ELR) and for values shown in binary."""
+    if name not in model.registers or width <= 16 or written is None or written == (1 << width) - 1:
+        return []
+    digits = sum(0xF << d for d in range(0, width, 4) if unknown >> d & 0xF)
+    hidden = digits & ~unknown & ((1 << width) - 1)
+    fields = model.registers[name].fields.values()
+    said = []
+    for lo, w in reversed(bit_runs(hidden)):
+        hi = lo + w - 1
+        cuts = sorted({b for f in fields for b in (f.low, f.high + 1) if lo < b <= hi} | {lo, hi + 1}, reverse=True)
+        for top, bottom in zip(cuts, cuts[1:]):
+            h, low = top - 1, bottom
+            bits = (value >> low) & ((1 << (h - low + 1)) - 1)
+            shown = bits_text(bits, h - low + 1)
+            field = model.bits_name(name, h, low)
+            said.append(f"{field.partition('.')[2] or field}={shown}")
+    return said
 
 
 def _banked_names(spec: Any, out: Outcome) -> dict[str, str]:

@@ -178,6 +178,22 @@ def test_entry_from_monitor_mode_clears_scr_ns_and_lands_at_el3(spec):
     assert out.after["SCR"] & 1 == 0  # SCR.NS cleared by the text
 
 
+def test_the_bit_entry_wrote_is_said_where_its_hex_digit_is_unknown(capsys):
+    """The same entry from Monitor mode, as ``run`` shows it: SCR's other bits are the
+    state's, which gave none but EA, so every hex digit of SCR shows ``?``. The bit the text
+    wrote, NS = '0', and the bit the state gave are said after the number; ``SCR =
+    0x????????`` alone hid the one thing entry did to SCR."""
+    state = {"SCR.NS": 1, "SCR.EA": 1, "PSTATE.EL": "EL3", "PSTATE.nRW": 1, "PSTATE.M": "M32_Monitor",
+             "PSTATE.T": 0, "CPACR.cp10": "'00'", "CPACR.ASEDIS": 0, "NSACR.cp10": 1, "NSACR.NSASEDIS": 0}
+    sets = [x for k, v in state.items() for x in ("--set", f"{k}={v}")]
+    assert main(["run", "--profile", "aarch32-only", *sets, "CheckVFPEnabled(TRUE)"]) == 0
+    out = capsys.readouterr().out
+    block = " ".join(out.split("After entry (what the handler sees):\n")[1].split("\n\n")[0].split())
+    assert "SCR = 0x???????? with EA='1', NS='0' (? unknown: bits kept from before entry" in block
+    # registers written whole say nothing more: their ? digits are copies of PSTATE
+    assert "SPSR_und = 0x???????6 (? unknown: copied from" in block
+
+
 @pytest.mark.parametrize("state, call", [
     # EL1 in AArch32 (HCR_EL2.RW=0) with TGE=1 at EL1: AArch32.UndefinedFault goes to
     # AArch64.UndefinedFault (TGE), whose target EL1 uses AArch32
