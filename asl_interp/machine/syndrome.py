@@ -56,6 +56,13 @@ EC_NAMES = {
     0x3C: "BRK instruction in AArch64 state",
 }
 
+#: Exception Classes whose IL is 1 whatever the instruction's length (the Arm ARM's ESR_ELx.IL
+#: and HSR.IL: "exceptions reported using EC value 0b000000", Illegal Execution state,
+#: Instruction Aborts, PC and SP alignment faults, SErrors, and debug exceptions other than
+#: BKPT/BRK; Data Aborts too when ISS.ISV, bit 24, is 0): there IL says nothing of the
+#: instruction, a 16-bit T32 one included.
+IL_FIXED = frozenset({0x00, 0x0E, 0x20, 0x21, 0x22, 0x26, 0x2F, 0x30, 0x31, 0x32, 0x33, 0x34, 0x35, 0x3A})
+
 #: HSR's ISS encodings where they differ from ESR_ELx's (traps from AArch32 state).
 HSR_ISS_FIELDS = {
     0x07: (("CV", 24, 24), ("COND", 23, 20), ("TA", 5, 5), ("COPROC", 3, 0)),
@@ -76,7 +83,13 @@ def describe(ec: int, il: int | None, iss: int | None, register: str = "ESR_EL2"
     0xE, TA 0, COPROC 0xA`` (``register``: the syndrome register, HSR or an ESR_ELx)."""
     text = f"EC 0x{ec:02X} ({EC_NAMES.get(ec, 'an Exception Class this tool has no name for')})"
     if il is not None:
-        text += f", IL {il} ({'32' if il else '16'}-bit instruction)"
+        if il and ec in IL_FIXED:
+            meaning = "not the instruction's length: always 1 for this exception class"
+        elif il and ec in (0x24, 0x25) and iss is not None and not iss >> 24 & 1:
+            meaning = "not the instruction's length: always 1 when ISV is 0"
+        else:
+            meaning = f"{32 if il else 16}-bit instruction"
+        text += f", IL {il} ({meaning})"
     if iss is not None:
         text += f", ISS 0x{iss:07X}"
         fields = (HSR_ISS_FIELDS.get(ec) if register == "HSR" else None) or ISS_FIELDS.get(ec)

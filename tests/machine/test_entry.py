@@ -261,3 +261,26 @@ def test_bits_entry_kept_from_a_register_no_state_set_say_so(capsys):
     assert "nothing set" not in block
     assert "HPFAR_EL2 = 0x?????0000000000? (? unknown: bits kept from before entry, which no state set)" in block
     assert "_R[0-14,16-30] = 0x00000000???????? (? unknown: bits kept from before entry, which no state set)" in block
+
+
+def test_il_of_an_uncategorized_exception_is_not_called_an_instruction_length(tmp_path, capsys):
+    """A 16-bit T32 instruction (the profile's ThisInstrLength() is 16) at an AArch32 EL0
+    with HCR_EL2.TGE=1 and CPACR_EL1.FPEN '00': UNDEFINED, routed to EL2 by
+    AArch64.UndefinedFault. AArch64.ExceptionClass gives ``Exception_Uncategorized ec = 0x00;
+    il = '1';`` whatever the length: the Arm ARM's ESR_ELx.IL is 1 for every exception
+    reported with EC 0x00. The handler's view said "IL 1 (32-bit instruction)" of a 16-bit
+    one; a trapped 16-bit instruction of a class that reports its length says IL 0 still."""
+    p = tmp_path / "t16.toml"
+    p.write_text('description = "a 16-bit instruction"\nextends = "default"\n[instruction]\nlength = 16\n')
+    state = {"SCR_EL3.NS": 1, "SCR_EL3.RW": 1, "HCR_EL2.RW": 1, "HCR_EL2.TGE": 1, "HCR_EL2.E2H": 0,
+             "PSTATE.EL": "EL0", "PSTATE.nRW": 1, "PSTATE.M": "M32_User", "PSTATE.T": 1, "CPACR_EL1.FPEN": 0,
+             "CPTR_EL3.TFP": 0, "CPTR_EL2.TFP": 0, "VBAR_EL2": "0x10000"}
+    sets = [x for k, v in state.items() for x in ("--set", f"{k}={v}")]
+    assert main(["run", "--profile", str(p), *sets, "CheckVFPEnabled(TRUE)"]) == 0
+    block = " ".join(capsys.readouterr().out.split("After entry (what the handler sees):\n")[1].split())
+    assert ("ESR_EL2 = 0x02000000: EC 0x00 (Unknown reason), IL 1 (not the instruction's length: always 1 for "
+            "this exception class), ISS 0x0000000") in block
+    sets = [x for k, v in aarch32_guest(en=1, tfp=1).items() for x in ("--set", f"{k}={v}")]
+    assert main(["run", "--profile", str(p), *sets, "CheckVFPEnabled(TRUE)"]) == 0
+    block = " ".join(capsys.readouterr().out.split("After entry (what the handler sees):\n")[1].split())
+    assert "EC 0x07 (access to SIMD or floating-point registers, trapped by CPACR, CPTR or HCPTR), IL 0 (16-bit instruction)" in block
