@@ -518,7 +518,8 @@ def _after_lines(spec: Any, out: Outcome) -> list[str]:
     return lines
 
 
-def _hidden_known(model: MachineModel, name: str, value: int, unknown: int, width: int, written: int | None) -> list[str]:
+def _hidden_known(model: MachineModel, name: str, value: int, unknown: int, width: int,
+                  written: int | None) -> list[str]:
     """The known bits of a register the entry wrote only part of (``written``: the bits it
     wrote) that its hex value hides in a digit shown as ``?``, as ``FIELD=value`` (the
     field's bits among them; ``REG<hi:lo>=value`` for bits outside a field): on entry to

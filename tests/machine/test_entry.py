@@ -283,4 +283,5 @@ def test_il_of_an_uncategorized_exception_is_not_called_an_instruction_length(tm
     sets = [x for k, v in aarch32_guest(en=1, tfp=1).items() for x in ("--set", f"{k}={v}")]
     assert main(["run", "--profile", str(p), *sets, "CheckVFPEnabled(TRUE)"]) == 0
     block = " ".join(capsys.readouterr().out.split("After entry (what the handler sees):\n")[1].split())
-    assert "EC 0x07 (access to SIMD or floating-point registers, trapped by CPACR, CPTR or HCPTR), IL 0 (16-bit instruction)" in block
+    assert ("EC 0x07 (access to SIMD or floating-point registers, trapped by CPACR, CPTR or HCPTR), "
+            "IL 0 (16-bit instruction)") in block
