@@ -561,7 +561,9 @@ def _handler_matches(key: str, value: int, outcome: Outcome) -> bool:
     if key == "esr":
         if None in (outcome.ec, outcome.il, outcome.iss):
             return False
-        return (outcome.ec << 26) | (outcome.il << 25) | outcome.iss == value
+        return (((outcome.ec << 26) | (outcome.il << 25) | outcome.iss) ^ value) & ~outcome.iss_unknown == 0
+    if key == "iss" and outcome.iss is not None and isinstance(value, int):
+        return (outcome.iss ^ value) & ~outcome.iss_unknown == 0  # (bits written UNKNOWN: any value)
     return getattr(outcome, key) == value
 
 

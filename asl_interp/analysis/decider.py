@@ -498,12 +498,12 @@ def _leaf_function(index: int, leaf: _Leaf, model: Any, profile_state: Mapping[s
     if out.after:
         el = int(out.target_el[2:]) if out.target_el else None
         key = (tuple(out.after.items()), tuple(out.after_unknown.items()), tuple(out.after_copies.items()),
-               tuple(out.after_written.items()), out.target_state, el, out.mode)
+               tuple(out.after_written.items()), tuple(out.after_arbitrary.items()), out.target_state, el, out.mode)
         plan = after_plans.get(key)
         if plan is None:
             plan = after_plans[key] = AfterPlan(
                 model, After(out.after, {name: mask for name, (mask, _words) in out.after_unknown.items()},
-                             out.after_copies, out.after_written),
+                             out.after_copies, out.after_written, out.after_arbitrary),
                 target_state=out.target_state, el=el, mode=out.mode, memo=memo)
     ns: dict[str, Any] = {"_memo": memo, "_MEMO": MEMO_OUTCOMES, "_later": Outcome.later,
                           "_PathStep": PathStep,
@@ -860,7 +860,8 @@ def _leaf_source(index: int, leaf: _Leaf, model: Any, profile_state: Mapping[str
     if out.after:
         emit("    values, _unknown, copies, origins, view = _fill(v, k, _after, False)")
         fields.update(ec="view[0]", il="view[1]", iss="view[2]", pc="view[3]", vector_offset="view[4]",
-                      vector="view[5]", after="values", after_unknown="origins", after_copies="copies")
+                      vector="view[5]", iss_unknown="view[6]", after="values", after_unknown="origins",
+                      after_copies="copies")
     emit(f"    return ({', '.join(fields.values())})  # Outcome's fields, in order")
     return "\n".join(lines) + "\n", names, guard
 

@@ -691,13 +691,14 @@ class DecisionTable:
 
 def outcome_json(outcome: Outcome) -> dict[str, Any]:
     """``run --json``'s ``outcome`` object for ``outcome``: kind, target_el, target_state,
-    mode, exception, ec, vector_offset, via_undefined, il, iss, boundary, summary and value
+    mode, exception, ec, vector_offset, via_undefined, il, iss, iss_unknown, boundary, summary and value
     (as ASL writes it, or null)."""
     from ..lib.values import show
 
     out = outcome.head_json()
     out["il"] = outcome.il
     out["iss"] = outcome.iss
+    out["iss_unknown"] = outcome.iss_unknown
     out["boundary"] = outcome.boundary
     out["summary"] = outcome_line(outcome)
     out["value"] = None if outcome.value is None else show(outcome.value)
@@ -710,7 +711,7 @@ def outcome_key(outcome: Outcome) -> tuple:
     no more, and those copy fields its value sets list)."""
     o = outcome
     return (o.kind, o.target_el, o.target_state, o.mode, o.exception, o.ec, o.vector_offset, o.via_undefined,
-            repr(o.value) if o.kind == "returned" else None, o.il, o.iss, o.pc, o.vector)
+            repr(o.value) if o.kind == "returned" else None, o.il, o.iss, o.iss_unknown, o.pc, o.vector)
 
 
 def unasked(table: DecisionTable, vary: Iterable[str] | bool) -> list[str]:
@@ -3257,7 +3258,7 @@ def outcomes_apart(a: Outcome, b: Outcome) -> tuple[str, str] | None:
 
 #: What ``--fine`` compares beyond an outcome's words: (name shown, the words of an Outcome's).
 _APART: tuple[tuple[str, Callable[[Outcome], Any]], ...] = (
-    ("IL", lambda o: o.il), ("ISS", lambda o: None if o.iss is None else f"0x{o.iss:X}"), ("PC", lambda o: o.pc_text),
+    ("IL", lambda o: o.il), ("ISS", lambda o: None if o.iss is None else o.iss_text if o.iss_unknown else f"0x{o.iss:X}"), ("PC", lambda o: o.pc_text),
     ("vector", lambda o: o.vector))
 
 

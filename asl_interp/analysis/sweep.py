@@ -743,8 +743,8 @@ _new_record = tuple.__new__
 #: The columns of ``sweep --format csv`` (the outcome's fields as ``run --json`` names them;
 #: ``rules_broken``: the consistency rules a state no processor can be in breaks, their ids
 #: apart by spaces, as ``--json``'s ``warnings`` name them).
-CSV_COLUMNS = ("line", "summary", "kind", "target_el", "target_state", "mode", "ec", "iss", "error", "phase",
-               "rules_broken")
+CSV_COLUMNS = ("line", "summary", "kind", "target_el", "target_state", "mode", "ec", "iss", "iss_unknown", "error",
+               "phase", "rules_broken")
 
 
 class Renderer:

@@ -34,6 +34,7 @@ from ..analysis.consistency import spec_functions, state_consistency
 from ..errors import ASLError, ASLStaticError, ErrorList, Span, StateError, UsageError, clip, did_you_mean, line_text, plural, ranges_text, relpath, shorten
 from ..lib.values import bit_runs, bits_text, bits_text_unknown
 from ..lib.world import Read
+from ..machine.after import UNKNOWN_WORD
 from ..machine.machine import Machine
 from ..machine.model import NOTE_COLUMNS, MachineModel
 from ..machine.outcome import UP_TO_ENTRY, Outcome, PathStep, outcome_line, show_value
@@ -489,11 +490,12 @@ def _after_lines(spec: Any, out: Outcome) -> list[str]:
         if hidden:
             text += " with " + ", ".join(hidden)
         if unknown:
-            copied = [o for o in origin.split(", ") if o != "never set"]
+            words = origin.split(", ")
+            copied = [o for o in words if o not in ("never set", UNKNOWN_WORD)]
             text += " (? unknown: " + "; ".join(
                 ([f"copied from {', '.join(copied)}, which no state set"] if copied else [])
-                + (["bits kept from before entry, which no state set"] if "never set" in origin.split(", ")
-                   else [])) + ")"
+                + (["written UNKNOWN by the text"] if UNKNOWN_WORD in words else [])
+                + (["bits kept from before entry, which no state set"] if "never set" in words else [])) + ")"
         return text
 
     def add(text: str) -> None:
@@ -504,7 +506,7 @@ def _after_lines(spec: Any, out: Outcome) -> list[str]:
         add("PC = " + (f"{out.vector} = " if out.vector else "") + shown("PC"))
     syndrome = next((n for n in ("HSR", f"ESR_{out.target_el}") if n in out.after), None)
     if syndrome is not None and out.ec is not None:
-        add(f"{syndrome} = {shown(syndrome)}: {describe_syndrome(out.ec, out.il, out.iss, syndrome)}")
+        add(f"{syndrome} = {shown(syndrome)}: {describe_syndrome(out.ec, out.il, out.iss, syndrome, out.iss_unknown)}")
     pstate = [n for n in out.after if n.startswith("PSTATE.")]
     rest = [n for n in out.after if n not in ("PC", syndrome) and not n.startswith("PSTATE.")]
     banked = _banked_names(spec, out)
@@ -648,7 +650,7 @@ def _exception_details(out: Outcome) -> list[str]:
     if out.il is not None:
         syndrome.append(f"IL {out.il}")
     if out.iss is not None:
-        syndrome.append(f"ISS 0x{out.iss:07X}")
+        syndrome.append(f"ISS {out.iss_text}")
     entry = []
     if out.vector_offset is not None:
         entry.append(f"vector offset 0x{out.vector_offset:X}")
@@ -797,13 +799,15 @@ def run_json(spec: Any, out: Outcome, *, call: str, profile: Profile, trace: boo
              stop_at_entry: bool = False) -> dict[str, Any]:
     """The ``--json`` object: :meth:`Outcome.to_json` (``outcome``, ``reads``, ``path``,
     ``unknowns``) with spec file names relative to the spec folder, plus ``call``, ``spec``,
-    ``profile``, ``stop_at_entry`` (the run ended at the exception-entry call); in ``outcome`` also ``il``, ``iss``, ``boundary``, ``summary`` (the outcome
+    ``profile``, ``stop_at_entry`` (the run ended at the exception-entry call); in ``outcome`` also ``il``, ``iss``,
+    ``iss_unknown`` (the ISS bits unknown to the handler), ``boundary``, ``summary`` (the outcome
     line) and ``value`` (what a function returned, as ASL writes it, else null); each read's
     ``storage`` (or null); each path step's ``decisive``; and ``lines`` (``{file, line,
     text}``) when ``trace``."""
     data = out.to_json()
     data["outcome"]["il"] = out.il
     data["outcome"]["iss"] = out.iss
+    data["outcome"]["iss_unknown"] = out.iss_unknown
     data["outcome"]["boundary"] = out.boundary
     data["outcome"]["summary"] = outcome_line(out)
     data["outcome"]["value"] = None if out.value is None else show_value(out.value)

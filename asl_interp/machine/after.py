@@ -40,29 +40,39 @@ class Copy(NamedTuple):
     register_lo: int
 
 
+#: The word :meth:`After.origins` gives bits the text itself made UNKNOWN (``FAR[target_el] =
+#: bits(64) UNKNOWN;``): any value, whatever the state before entry.
+UNKNOWN_WORD = "UNKNOWN"
+
+
 class After(NamedTuple):
     """``values``: name -> value after entry (unknown bits 0); ``unknown``: name -> mask of
-    its unknown bits; ``copies``: name -> the :class:`Copy` runs among them (the other
-    unknown bits were never set by anyone); ``written``: name -> the bits the text wrote
-    (the others are the state's, as it was before)."""
+    its unknown bits; ``copies``: name -> the :class:`Copy` runs among them; ``written``:
+    name -> the bits the text wrote (the others are the state's, as it was before);
+    ``arbitrary``: name -> the unknown bits the text wrote as ``UNKNOWN`` (the unknown bits
+    neither copied nor written so were never set by anyone)."""
 
     values: dict[str, int]
     unknown: dict[str, int]
     copies: dict[str, tuple[Copy, ...]]
     written: dict[str, int]
+    arbitrary: dict[str, int]
 
     def origins(self, model: Any) -> dict[str, tuple[int, str]]:
         """name -> (unknown mask, where its unknown bits came from in words:
-        ``VBAR_EL2<63:11>``, ``never set``), as :attr:`Outcome.after_unknown` has it."""
-        # (the words depend on the mask and the copies alone, which the text's structure
-        # bounds: kept in the model's memo, as every kept run of an exploration asks for them)
+        ``VBAR_EL2<63:11>``, ``UNKNOWN``, ``never set``), as :attr:`Outcome.after_unknown` has it."""
+        # (the words depend on the mask, the copies and the bits made UNKNOWN alone, which the
+        # text's structure bounds: kept in the model's memo, as every kept run of an
+        # exploration asks for them)
         memo = model.memo
         out = {}
         for name, mask in self.unknown.items():
             copies = self.copies.get(name, ())
-            words = memo.get(("origin", mask, copies))
+            arbitrary = self.arbitrary.get(name, 0)
+            words = memo.get(("origin", mask, copies, arbitrary))
             if words is None:
-                words = memo["origin", mask, copies] = _origin_words(mask, [(c, _copy_words(model, c)) for c in copies])
+                words = memo["origin", mask, copies, arbitrary] = _origin_words(
+                    mask, [(c, _copy_words(model, c)) for c in copies], arbitrary)
             out[name] = (mask, words)
         return out
 
@@ -72,14 +82,17 @@ def _copy_words(model: Any, c: Copy) -> str:
     return model.bits_name(c.register, c.register_lo + c.width - 1, c.register_lo)
 
 
-def _origin_words(mask: int, copies: Any) -> str:
+def _origin_words(mask: int, copies: Any, arbitrary: int = 0) -> str:
     """Where unknown bits ``mask`` of a value came from, in words: the sources of its
-    ``copies`` (``(Copy, words)`` pairs) and ``never set`` for the bits no copy covers."""
+    ``copies`` (``(Copy, words)`` pairs), ``UNKNOWN`` for the bits the text made UNKNOWN
+    (``arbitrary``) and ``never set`` for the bits neither covers."""
     words = [w for _c, w in copies]
     copied = 0
     for c, _w in copies:
         copied |= ((1 << c.width) - 1) << c.lo
-    if mask & ~copied:
+    if mask & arbitrary:
+        words.append(UNKNOWN_WORD)
+    if mask & ~copied & ~arbitrary:
         words.append("never set")
     return ", ".join(dict.fromkeys(words))
 
@@ -108,7 +121,8 @@ class AfterPlan:
         consts: dict[str, Any] = {"_view": _view, "_After": After, "_shape": shape, "_model": model,
                                   "_written": after.written, "_words": _origin_words, "_wmemo": memo,
                                   "_vmemo": memo, "_me": object(), "_syn": shape.syndrome if shape is not None else None,
-                                  "_MEMO": PLAN_MEMO, "_unset_part": _unset_part}
+                                  "_MEMO": PLAN_MEMO, "_unset_part": _unset_part,
+                                  "_arbitrary": after.arbitrary}
         head = ["def fill(v, k, base, every):",
                 "    values, unknown, copies, origins, view = (dict(base[0]), dict(base[1]), dict(base[2]), "
                 "dict(base[3]), base[4])",
@@ -166,7 +180,8 @@ class AfterPlan:
             body.append("            if words is None:")
             body.append("                if len(_wmemo) >= _MEMO:")
             body.append("                    _wmemo.clear()")
-            body.append(f"                words = _wmemo[wkey] = _words(unk, {'left' if copies else '()'})")
+            body.append(f"                words = _wmemo[wkey] = _words(unk, {'left' if copies else '()'}, "
+                        f"{after.arbitrary.get(name, 0):#x})")
             body.append(f"            origins[{name!r}] = (unk, words)")
             body.append("        else:")
             body.append(f"            unknown.pop({name!r}, None)")
@@ -201,7 +216,7 @@ class AfterPlan:
                  "            if len(_vmemo) >= _MEMO:",
                  "                _vmemo.clear()",
                  "            view = _vmemo[vkey] = _view(_shape, _model,",
-                 "                                        _After(values, unknown, copies, _written), src)",
+                 "                                        _After(values, unknown, copies, _written, _arbitrary), src)",
                  "    return values, unknown, copies, origins, view"]
         ns = dict(consts)
         exec(compile("\n".join(head + body + tail) + "\n", "<after plan>", "exec"), ns)  # noqa: S102 - our own text
@@ -210,7 +225,8 @@ class AfterPlan:
                                                                        None), True)
         # names the state cannot reach keep their unknown bits' words; After.origins' order
         origins = {name: origins.get(name) or (mask, _origin_words(mask, [(c, _copy_words(model, c))
-                                                                          for c in copies.get(name, ())]))
+                                                                          for c in copies.get(name, ())],
+                                                                   after.arbitrary.get(name, 0)))
                    for name, mask in unknown.items()}
         self.template = (values, unknown, copies, origins, view)
 
@@ -244,7 +260,8 @@ def _bits_of(model: Any, name: str) -> tuple[str, int, int]:
 
 
 class HandlerView(NamedTuple):
-    """The outcome fields an exception entry's state gives (None where it gives none)."""
+    """The outcome fields an exception entry's state gives (None where it gives none);
+    ``iss_unknown``: the bits of ``iss`` the state leaves unknown (COND written UNKNOWN)."""
 
     ec: int | None
     il: int | None
@@ -252,6 +269,7 @@ class HandlerView(NamedTuple):
     pc: int | None
     vector_offset: int | None
     vector: str | None
+    iss_unknown: int
 
 
 def handler_view(model: Any, after: After, *, target_state: str, el: int | None, mode: str | None,
@@ -312,9 +330,13 @@ def _view(shape: ViewShape, model: Any, after: After,
     as they were before entry (None: not known)."""
     values, unknown = after.values, after.unknown
     ec = il = iss = None
+    iss_unknown = 0
     if shape.syndrome is not None and shape.syndrome in values:
         value = values[shape.syndrome]
         ec, il, iss = (None if f is None else (value >> f[0]) & ((1 << f[1]) - 1) for f in shape.fields)
+        at = shape.fields[2]
+        if at is not None:
+            iss_unknown = (unknown.get(shape.syndrome, 0) >> at[0]) & ((1 << at[1]) - 1)
     pc = values.get("PC")
     vector_offset = vector = None
     if pc is not None:
@@ -332,7 +354,7 @@ def _view(shape: ViewShape, model: Any, after: After,
             else:
                 table = f"0x{pc & table_bits & ~mask:X} with bits {after.origins(model)['PC'][1]}"
             vector = f"{table} + 0x{vector_offset:X}"
-    return HandlerView(ec, il, iss, pc, vector_offset, vector)
+    return HandlerView(ec, il, iss, pc, vector_offset, vector, iss_unknown)
 
 
 def _is_register(pc: int, mask: int, table_bits: int, copies: tuple[Copy, ...], register: str,

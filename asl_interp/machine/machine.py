@@ -584,8 +584,14 @@ class Machine(World):
 
     # ---- World: choices -----------------------------------------------------------------
     def unknown(self, typ: TypeDesc, span: Span | None) -> Any:
+        """``T UNKNOWN``: the caller's ``on_unknown`` value, else :func:`zero_value`'s, recorded.
+        Without ``on_unknown``, ``bits(N) UNKNOWN`` is zeros that stay unknown where the text
+        only copies them (an :class:`Unset` of :class:`MadeUnknown` bits): the state after
+        entry shows ``FAR_EL2 = bits(64) UNKNOWN`` as unknown, not as zeros written."""
         value = self.on_unknown(typ, span) if self.on_unknown is not None else zero_value(typ)
         self.unknowns.append(UnknownUse(str(typ), value, span))
+        if self.on_unknown is None and typ.kind == "bits" and typ.width:
+            return Unset(0, (1 << typ.width) - 1, ((0, typ.width, MadeUnknown(span), 0),))
         return value
 
     def known_answer(self, key: str, typ: TypeDesc) -> Any:
@@ -687,6 +693,9 @@ class Machine(World):
         common = self._records()
         if entry is None:
             return Outcome("returned", value=settled(value), **common)
+        # (the ISS bits the text made UNKNOWN, COND of a T32 trap, stay unknown: see unknown())
+        iss_unknown = sum(((1 << w) - 1) << lo for lo, w, origin, _olo in entry.iss.parts
+                          if type(origin) is MadeUnknown) if type(entry.iss) is Unset else 0
         entry = entry.replace(**{f: settled(getattr(entry, f)) for f in ("ec", "il", "iss", "vector_offset")})
         return Outcome(
             "exception",
@@ -697,6 +706,7 @@ class Machine(World):
             ec=entry.ec,
             il=entry.il,
             iss=entry.iss,
+            iss_unknown=iss_unknown,
             vector_offset=entry.vector_offset,
             boundary=entry.boundary,
             **common,
@@ -773,11 +783,12 @@ class Machine(World):
                             source=self._before_entry(vector_source(after.copies.get("PC", ()))))
         return Outcome(kind="exception" if entry is not None else "returned", target_el=target_el,
                        target_state="AArch32" if aarch32 else "AArch64", mode=mode, exception=exception,
-                       ec=view.ec, il=view.il, iss=view.iss, vector_offset=view.vector_offset,
+                       ec=view.ec, il=view.il, iss=view.iss, iss_unknown=view.iss_unknown,
+                       vector_offset=view.vector_offset,
                        boundary=entry[0] if entry is not None else None, pc=view.pc, vector=view.vector,
                        entered_at=entry[2:] if entry is not None else None,
                        after=after.values, after_unknown=after.origins(self.model), after_copies=after.copies,
-                       after_written=after.written, **records)
+                       after_written=after.written, after_arbitrary=after.arbitrary, **records)
 
     def _before_entry(self, register: str | None) -> tuple[str, int, int] | None:
         """``(register, value, known)``: a register's bits as the state had them before the
@@ -804,6 +815,7 @@ class Machine(World):
                 named = memo["after", register, high, low] = self._after_names(register, high, low)
             for shown, where in named:
                 names[shown] = where
+        arbitrary: dict[str, int] = {}
         for shown, (storage, mask, shift) in names.items():
             value = (self._value[storage] & mask) >> shift
             written[shown] = (self._written.get(storage, 0) & mask) >> shift
@@ -815,6 +827,9 @@ class Machine(World):
                 # a copy of bits the run examined after it copied them holds what they were
                 # decided to be (the path depends on them: the leaf's class fixes them)
                 for lo, w, origin, olo in _shifted(_restrict(have[1], mask), -shift):
+                    if type(origin) is MadeUnknown:  # (no state's bits: unknown whatever the state)
+                        arbitrary[shown] = arbitrary.get(shown, 0) | (((1 << w) - 1) << lo)
+                        continue
                     done = (origin.examined >> olo) & ((1 << w) - 1)
                     if done:
                         value |= ((origin.decided_bits >> olo) & done) << lo
@@ -826,7 +841,7 @@ class Machine(World):
                 unknown[shown] = (copied | unset) >> shift
                 if kept:
                     copies[shown] = tuple(kept)
-        return After(values, unknown, copies, written)
+        return After(values, unknown, copies, written, arbitrary)
 
     def _after_names(self, register: str, high: int, low: int) -> tuple[tuple[str, tuple[str, int, int]], ...]:
         """What :meth:`_after` lists for a write of bits ``high:low`` of ``register``: the
@@ -839,6 +854,24 @@ class Machine(World):
                          for n in ([name] if name else self.model.fields_over(register, high, low)))
         return (("PC" if register == "_PC" else register,
                  self._locate(register, self.model.registers[register].width - 1, 0)),)
+
+
+class MadeUnknown:
+    """The origin of the bits of a ``bits(N) UNKNOWN`` the text made (see
+    :meth:`Machine.unknown`): examined, they are the zeros the use recorded; copied, they
+    stay unknown (:attr:`After.arbitrary <asl_interp.machine.after.After.arbitrary>`)."""
+
+    __slots__ = ("span",)
+    examined = 0
+
+    def __init__(self, span: Span | None):
+        self.span = span
+
+    def examine(self, mask: int) -> None:
+        """Nothing to decide: every bit is 0, as the recorded use says."""
+
+    def bits(self, lo: int, width: int) -> int:
+        return 0
 
 
 class UnsetRead:

@@ -121,6 +121,9 @@ class Outcome(_Later):
     ec: int | None = None
     il: int | None = None
     iss: int | None = None
+    #: The bits of ``iss`` unknown to the handler (0 but for a syndrome the text wrote partly
+    #: UNKNOWN: COND of a trapped T32 instruction without a valid condition).
+    iss_unknown: int = 0
     vector_offset: int | None = None
     boundary: str | None = None
     via_undefined: bool = False
@@ -157,6 +160,9 @@ class Outcome(_Later):
     after_copies: dict[str, tuple] = attrs.field(factory=dict, hash=False)
     #: name -> the bits of it the entry wrote (the rest are the state's, unchanged).
     after_written: dict[str, int] = attrs.field(factory=dict, hash=False)
+    #: name -> its unknown bits the text wrote as ``bits(N) UNKNOWN`` (``FAR_EL2``, ``COND``
+    #: of a trapped T32 instruction's syndrome): unknown whatever the state.
+    after_arbitrary: dict[str, int] = attrs.field(factory=dict, hash=False)
 
     @classmethod
     def later(cls, make: Callable[..., tuple], *args: Any) -> Outcome:
@@ -222,6 +228,14 @@ class Outcome(_Later):
             "after": dict(self.after),
             "after_unknown": {name: {"mask": mask, "from": origin} for name, (mask, origin) in self.after_unknown.items()},
         }
+
+    @property
+    def iss_text(self) -> str | None:
+        """The ISS in hex (``0x1E00000``), a ``?`` for each digit holding bits unknown to the
+        handler (``0x0?00000``: COND written UNKNOWN); None without one."""
+        if self.iss is None:
+            return None
+        return bits_text_unknown(self.iss, self.iss_unknown, 25) if self.iss_unknown else f"0x{self.iss:07X}"
 
     @property
     def pc_known(self) -> int | None:

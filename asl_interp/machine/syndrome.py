@@ -11,6 +11,8 @@ shown by its number, and an ISS without a listed encoding as a number.
 
 from __future__ import annotations
 
+from ..lib.values import bits_text_unknown
+
 #: Exception Class values (ESR_ELx.EC; HSR.EC uses the same numbers for the classes it has).
 EC_NAMES = {
     0x00: "Unknown reason",
@@ -78,9 +80,10 @@ ISS_FIELDS = {
 }
 
 
-def describe(ec: int, il: int | None, iss: int | None, register: str = "ESR_EL2") -> str:
+def describe(ec: int, il: int | None, iss: int | None, register: str = "ESR_EL2", iss_unknown: int = 0) -> str:
     """``EC 0x07 (access to SIMD ...), IL 1 (32-bit instruction), ISS 0x1E0000A: CV 1, COND
-    0xE, TA 0, COPROC 0xA`` (``register``: the syndrome register, HSR or an ESR_ELx)."""
+    0xE, TA 0, COPROC 0xA`` (``register``: the syndrome register, HSR or an ESR_ELx;
+    ``iss_unknown``: the ISS bits unknown to the handler, shown as ``?``: ``COND ?``)."""
     text = f"EC 0x{ec:02X} ({EC_NAMES.get(ec, 'an Exception Class this tool has no name for')})"
     if il is not None:
         if il and ec in IL_FIXED:
@@ -91,13 +94,17 @@ def describe(ec: int, il: int | None, iss: int | None, register: str = "ESR_EL2"
             meaning = f"{32 if il else 16}-bit instruction"
         text += f", IL {il} ({meaning})"
     if iss is not None:
-        text += f", ISS 0x{iss:07X}"
+        text += f", ISS {bits_text_unknown(iss, iss_unknown, 25) if iss_unknown else f'0x{iss:07X}'}"
         fields = (HSR_ISS_FIELDS.get(ec) if register == "HSR" else None) or ISS_FIELDS.get(ec)
         if fields:
-            text += ": " + ", ".join(f"{name} {_value((iss >> low) & ((1 << (high - low + 1)) - 1), high - low + 1)}"
-                                     for name, high, low in fields)
+            text += ": " + ", ".join(f"{name} {_value(iss, iss_unknown, high, low)}" for name, high, low in fields)
     return text
 
 
-def _value(v: int, width: int) -> str:
+def _value(iss: int, unknown: int, high: int, low: int) -> str:
+    """Bits ``high:low`` of ``iss``: a number, ``?`` where all are ``unknown``."""
+    width = high - low + 1
+    v, u = (iss >> low) & ((1 << width) - 1), (unknown >> low) & ((1 << width) - 1)
+    if u:
+        return "?" if u == (1 << width) - 1 else bits_text_unknown(v, u, width)
     return str(v) if width == 1 else f"0x{v:X}"

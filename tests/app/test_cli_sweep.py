@@ -358,8 +358,8 @@ def test_csv_names_the_rules_a_line_breaks(capsys, tmp_path):
     _, out, _ = cli(capsys, "sweep", "CheckVFPEnabled(TRUE)", str(path), "--format", "csv")
     rows = list(csv.DictReader(io.StringIO(out)))
     want = [json.loads(line) for line in out_json.splitlines()]
-    assert list(rows[0]) == ["line", "summary", "kind", "target_el", "target_state", "mode", "ec", "iss", "error",
-                             "phase", "rules_broken"]
+    assert list(rows[0]) == ["line", "summary", "kind", "target_el", "target_state", "mode", "ec", "iss", "iss_unknown",
+                             "error", "phase", "rules_broken"]
     broken = 0
     for row, w in zip(rows, want, strict=True):
         ids = [re.match(r"breaks (\S+)", text).group(1) for text in w.get("warnings", [])]

@@ -259,8 +259,60 @@ def test_bits_entry_kept_from_a_register_no_state_set_say_so(capsys):
     out = capsys.readouterr().out
     block = " ".join(out.split("After entry (what the handler sees):\n")[1].split("\n\n")[0].split())
     assert "nothing set" not in block
-    assert "HPFAR_EL2 = 0x?????0000000000? (? unknown: bits kept from before entry, which no state set)" in block
+    # (its bits 43:4 are the text's bits(40) UNKNOWN: unknown too, and said so)
+    assert ("HPFAR_EL2 = 0x???????????????? (? unknown: written UNKNOWN by the text; bits kept from before entry, "
+            "which no state set)") in block
     assert "_R[0-14,16-30] = 0x00000000???????? (? unknown: bits kept from before entry, which no state set)" in block
+
+
+def test_bits_the_text_writes_unknown_are_unknown_to_the_handler(capsys):
+    """``FAR[target_el] = bits(64) UNKNOWN;`` (a trap that is no abort) left FAR_EL2 shown as
+    0x0000000000000000, as if entry had written zeros: it is any value. The run's use of the
+    UNKNOWN is still listed, as the zeros it read as."""
+    sets = [x for k, v in aarch32_guest(en=1, tfp=1).items() for x in ("--set", f"{k}={v}")]
+    assert main(["run", *sets, "CheckVFPEnabled(TRUE)"]) == 0
+    out = capsys.readouterr().out
+    block = " ".join(out.split("After entry (what the handler sees):\n")[1].split("\n\n")[0].split())
+    assert "FAR_EL2 = 0x???????????????? (? unknown: written UNKNOWN by the text)" in block
+    assert main(["run", *sets, "--json", "CheckVFPEnabled(TRUE)"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["after_unknown"]["FAR_EL2"] == {"mask": (1 << 64) - 1, "from": "UNKNOWN"}
+    assert {"type": "bits(64)", "value": 0}.items() <= next(
+        u for u in data["unknowns"] if u["type"] == "bits(64)").items()
+    assert data["outcome"]["iss_unknown"] == 0
+
+
+def test_a_syndrome_field_written_unknown_is_unknown_in_every_form(tmp_path, capsys):
+    """A trapped T32 instruction on an implementation that does not give its condition
+    ("Condition valid for trapped T32" FALSE): ConditionSyndrome() sets CV 0 and ``COND =
+    bits(4) UNKNOWN``. The syndrome said COND 0x0, ISS 0x0000000; now its bits are unknown
+    in the summary, the ESR, the decoded fields, --json, the decider's outcomes and a
+    model's comparison (any COND agrees)."""
+    from asl_interp.analysis.crosscheck import matches
+    from asl_interp.app.api import load_spec
+
+    profile = tmp_path / "t32.toml"
+    profile.write_text('extends = "default"\ndescription = "T32 traps give no condition"\n'
+                       '[implementation_defined]\n"Condition valid for trapped T32" = false\n')
+    guest = {**aarch32_guest(en=1, tfp=1), "PSTATE.T": 1}
+    sets = [x for k, v in guest.items() for x in ("--set", f"{k}={v}")]
+    assert main(["run", "--profile", str(profile), *sets, "CheckVFPEnabled(TRUE)"]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "EC 0x07, IL 1, ISS 0x0?00000" in out
+    assert "ESR_EL2 = 0x1E?00000 (? unknown: written UNKNOWN by the text)" in out
+    assert "ISS 0x0?00000: CV 0, COND ?" in out
+    spec = load_spec("armv8.6")
+    ran = spec.run("CheckVFPEnabled(TRUE)", profile=str(profile), state=guest, use_decider=False)
+    decided = spec.decider("CheckVFPEnabled(TRUE)", str(profile)).run(guest)
+    for out in (ran, decided):
+        assert (out.iss, out.iss_unknown, out.iss_text) == (0, 0xF00000, "0x0?00000")
+        assert out.after_arbitrary == {"ESR_EL2": 0xF00000, "FAR_EL2": (1 << 64) - 1,
+                                       "HPFAR_EL2": ((1 << 40) - 1) << 4}
+        for cond in (0x0, 0x5, 0xE):  # any COND the model gives agrees; CV must be 0
+            assert matches({"kind": "exception", "iss": cond << 20}, out)
+            assert matches({"kind": "exception", "esr": 0x1E000000 | cond << 20}, out)
+        assert not matches({"kind": "exception", "iss": 1 << 24}, out)
+    assert decided.after_unknown == ran.after_unknown
 
 
 def test_il_of_an_uncategorized_exception_is_not_called_an_instruction_length(tmp_path, capsys):
