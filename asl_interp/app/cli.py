@@ -226,8 +226,15 @@ def _seconds(text: str) -> float:
     import argparse
     import re
 
-    if not re.fullmatch(r"[0-9]{1,6}(\.[0-9]{1,6})?", text, re.ASCII) or float(text) <= 0:
-        raise argparse.ArgumentTypeError(f"give a positive number of seconds, e.g. 5 or 0.5, not {text!r}")
+    from ..errors import shorten
+
+    m = re.fullmatch(r"([0-9]+)(\.[0-9]+)?", text, re.ASCII)
+    if m is None or float(text) <= 0:
+        raise argparse.ArgumentTypeError(f"give a positive number of seconds, e.g. 5 or 0.5, not "
+                                         f"{shorten(text, quote=True)}")
+    if len(m.group(1).lstrip("0")) > 6 or len(m.group(2) or "") > 7:
+        raise argparse.ArgumentTypeError(f"{shorten(text, quote=True)} seconds: give at most 999999 seconds, "
+                                         f"with at most 6 decimals")
     return float(text)
 
 

@@ -41,7 +41,7 @@ from __future__ import annotations
 
 import sys
 
-from ..errors import ASLRuntimeError, Plain, UsageError, did_you_mean
+from ..errors import ASLRuntimeError, Plain, UsageError, did_you_mean, shorten
 from ..syntax import source
 
 TYPE_CHECKING = False
@@ -123,12 +123,19 @@ def parse_limit(text: str, option: str = "--limit") -> tuple[str, int]:
     return LIMIT_NAMES[name], positive_number(value, f"{option} {text}")
 
 
+#: The most digits :func:`positive_number` takes (a count, a limit): larger ones are mistakes.
+MOST_DIGITS = 18
+
+
 def positive_number(text: str, what: str) -> int:
     """``text`` as a positive integer written in ASCII digits only (no sign, blanks, ``_``
     or other scripts' digits); a UsageError naming ``what`` otherwise."""
-    if not (text.isascii() and text.isdigit()) or len(text) > 18 or int(text) < 1:
-        raise UsageError(f"{what}: give a positive number (digits 0-9 only), not {text!r}")
-    return int(text)
+    significant = text.lstrip("0")
+    if not (text.isascii() and text.isdigit()) or not significant:
+        raise UsageError(f"{what}: give a positive number (digits 0-9 only), not {shorten(text, quote=True)}")
+    if len(significant) > MOST_DIGITS:
+        raise UsageError(f"{what}: {shorten(text, quote=True)} is too large (a number of at most {MOST_DIGITS} digits)")
+    return int(significant)
 
 
 def _note(name: str) -> tuple[str, ...]:

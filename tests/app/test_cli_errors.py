@@ -89,6 +89,30 @@ def test_path_limit_notes_name_the_command_line_option(capsys):
     assert code == 1 and "note: fix more state with --where, or raise --max-paths" in err
 
 
+@pytest.mark.parametrize("argv, message", [
+    (["eval", "--max-steps", "99999999999999999999", "1"],
+     "argument --max-steps: '99999999999999999999' is too large (a number of at most 18 digits)"),
+    (["eval", "--limit", "bits=18446744073709551616", "1"],
+     "error: --limit bits=18446744073709551616: '18446744073709551616' is too large (a number of at most 18 digits)"),
+    (["crosscheck", "CheckVFPEnabled(TRUE)", "--model", QEMU, "--model-timeout", "99999999999"],
+     "argument --model-timeout: '99999999999' seconds: give at most 999999 seconds, with at most 6 decimals"),
+    (["crosscheck", "CheckVFPEnabled(TRUE)", "--model", QEMU, "--model-timeout", "0.0000001"],
+     "argument --model-timeout: '0.0000001' seconds: give at most 999999 seconds, with at most 6 decimals"),
+])
+def test_a_number_too_large_for_an_option_is_called_too_large(capsys, argv, message):
+    """A positive number of too many digits is refused as too large, not as "not a positive
+    number" (which it is)."""
+    code, out, err = run(capsys, *argv)
+    assert code == 2 and out == "" and message in err
+    assert "give a positive number" not in err
+
+
+@pytest.mark.parametrize("argv", [["eval", "--max-steps", "000000000000000000000007", "1"],
+                                  ["eval", "--limit", "steps=000000000000000000000007", "1"]])
+def test_leading_zeros_do_not_make_a_number_large(capsys, argv):
+    assert run(capsys, *argv) == (0, "1\n", "")
+
+
 # --------------------------------------------------------------------------------------
 # crosscheck: models that misbehave
 # --------------------------------------------------------------------------------------
