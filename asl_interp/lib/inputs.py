@@ -31,7 +31,8 @@ from ..errors import ASLError, Span, UsageError
 from ..syntax.source import read_text
 from .limits import LIMITS, check_depth
 
-__all__ = ["COMPRESSED", "compressed_ending", "read_toml", "loads_toml", "loads_json", "loads_json_state", "json_error", "key_spans", "DuplicateKey"]
+__all__ = ["COMPRESSED", "compressed_ending", "read_toml", "loads_toml", "loads_json", "loads_json_state", "json_error",
+           "json_kind", "key_spans", "DuplicateKey"]
 
 #: Compressed data files by their name's ending, each with its format's name: ``sweep``
 #: reads them (decompressed as they are read, by the standard library, which tells a file
@@ -164,8 +165,24 @@ def loads_json_state(text: str, where: Span, error: type[ASLError] = UsageError)
     ``where``): :func:`loads_json`, and an ``error`` at ``where`` unless it is an object."""
     state = loads_json(text, where, error)
     if not isinstance(state, dict):
-        raise error(f"a state is a JSON object of register names and values, not {type(state).__name__}", where)
+        raise error(f"a state is a JSON object of register names and values, not {json_kind(state)}", where)
     return state
+
+
+def json_kind(value: Any) -> str:
+    """What a decoded JSON value is, in JSON's words (``an array``, ``a string``, ``null``),
+    for a message about data a user wrote in JSON (never Python's ``list`` or ``NoneType``)."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "an array"
+    return "an object" if isinstance(value, dict) else f"a {type(value).__name__}"
 
 
 def json_error(err: json.JSONDecodeError, text: str, where: Span,

@@ -672,7 +672,7 @@ def test_a_json_state_file_is_a_sweep_line_s_object(capsys, tmp_path):
     assert (rc, out) == (2, "") and err.startswith(f"{path}:3:19: error: --state: not a JSON object"), err
     path.write_text('[1, 2]\n')
     rc, out, err = run(capsys, "--state", str(path), "CheckVFPEnabled(TRUE)")
-    assert (rc, out) == (2, "") and "a state is a JSON object of register names and values, not list" in err
+    assert (rc, out) == (2, "") and "a state is a JSON object of register names and values, not an array" in err
     path.write_text('{"HCR_EL2.TEG": 1}\n')
     rc, out, err = run(capsys, "--state", str(path), "CheckVFPEnabled(TRUE)")
     assert (rc, out) == (2, "") and str(path) in err and "did you mean 'TGE'" in err

@@ -92,11 +92,22 @@ def test_bad_lines_are_reported_and_the_rest_still_run(capsys, tmp_path):
     assert out.splitlines()[2] == "7 states, 5 errors:"
     errors = [line for line in err.splitlines() if line.startswith(str(path))]
     assert errors[0] == f"{path}:2:15: error: not a JSON object: Expecting value (column 15)"
-    assert errors[1] == f"{path}:3:1: error: a state is a JSON object of register names and values, not list"
+    assert errors[1] == f"{path}:3:1: error: a state is a JSON object of register names and values, not an array"
     assert errors[2] == f"{path}:4:22: error: unknown field 'ENN' of FPEXC; did you mean 'EN'?"
     assert errors[3].startswith(f"{path}:5:22: error: ") and "FPEXC.EN" in errors[3]
     assert errors[4].startswith(f"{path}:6: ") and "SCR_EL3.NS was never set, and the spec examines it here" in errors[4]
     assert "Traceback" not in err
+
+
+def test_a_line_that_is_not_an_object_is_named_in_json_words(capsys, tmp_path):
+    """What a line holds instead of an object is said as JSON says it (null, a string),
+    never as Python's type (NoneType, str)."""
+    lines = ["null", '"PSTATE.EL"', "3", "1.5", "true", "[]"]
+    path = write_lines(tmp_path, lines)
+    rc, _, err = cli(capsys, "sweep", "CheckVFPEnabled(TRUE)", str(path))
+    assert rc == 2
+    said = [line.split("values, not ", 1)[1] for line in err.splitlines() if line.startswith(str(path))]
+    assert said == ["null", "a string", "a number", "a number", "true", "an array"]
 
 
 def test_only_failed_evaluations_exit_1_and_json_carries_the_phase(capsys, tmp_path):
