@@ -27,12 +27,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from ..errors import ASLError, Span, UsageError
+from ..errors import ASLError, Span, UsageError, shorten
 from ..syntax.source import read_text
 from .limits import LIMITS, check_depth
 
 __all__ = ["COMPRESSED", "compressed_ending", "read_toml", "loads_toml", "loads_json", "loads_json_state", "json_error",
-           "json_kind", "key_spans", "DuplicateKey"]
+           "data_text", "json_kind", "key_spans", "DuplicateKey"]
 
 #: Compressed data files by their name's ending, each with its format's name: ``sweep``
 #: reads them (decompressed as they are read, by the standard library, which tells a file
@@ -167,6 +167,32 @@ def loads_json_state(text: str, where: Span, error: type[ASLError] = UsageError)
     if not isinstance(state, dict):
         raise error(f"a state is a JSON object of register names and values, not {json_kind(state)}", where)
     return state
+
+
+def data_text(value: Any) -> str:
+    """A value decoded from a user's TOML or JSON, for a message: as the file spells it
+    where that can be told (``null``, ``true``, a TOML date as written), never a Python repr
+    such as ``datetime.date(...)``, and cut short (a value of a megabyte gives a line, not a
+    megabyte of message)."""
+    import datetime
+
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, datetime.date | datetime.time):
+        return f"the date or time {value.isoformat()}"
+    if isinstance(value, str):
+        return shorten(value, quote=True)
+    if isinstance(value, int):
+        return str(value) if value.bit_length() <= 64 else f"an integer of {value.bit_length()} bits"
+    if isinstance(value, float):
+        return repr(value)
+    try:
+        text = json.dumps(value, default=str, ensure_ascii=False)
+    except (TypeError, ValueError):
+        text = repr(value)
+    return shorten(text)
 
 
 def json_kind(value: Any) -> str:

@@ -50,7 +50,7 @@ from typing import Any
 import attrs
 
 from ..errors import ProfileError, did_you_mean
-from ..lib.inputs import read_toml
+from ..lib.inputs import data_text, read_toml
 from ..lib.world import TypeDesc
 from ..syntax.source import exists, is_file
 from .model import MachineModel
@@ -204,21 +204,21 @@ def _load_profile(path: Path, folder: Path, seen: tuple[str, ...]) -> Profile:
 
     for key, value in data.get("implementation_defined", {}).items():
         if isinstance(value, dict | list) or isinstance(value, float):
-            raise ProfileError(f"{where}: implementation_defined.\"{key}\": an answer is a boolean, integer or string, not {value!r}")
+            raise ProfileError(f"{where}: implementation_defined.\"{key}\": an answer is a boolean, integer or string, not {data_text(value)}")
         impdef[key] = value
         impdef_sources[key] = where
     for key, value in data.get("constrained_unpredictable", {}).items():
         if not key.startswith("Unpredictable_"):
             raise ProfileError(f"{where}: constrained_unpredictable.{key}: keys are Unpredictable members (Unpredictable_...)")
         if not isinstance(value, str) or not value.startswith("Constraint_"):
-            raise ProfileError(f"{where}: constrained_unpredictable.{key}: the choice is a Constraint member (\"Constraint_TRUE\", ...), not {value!r}")
+            raise ProfileError(f"{where}: constrained_unpredictable.{key}: the choice is a Constraint member (\"Constraint_TRUE\", ...), not {data_text(value)}")
         constrained[key] = value
     unknown = data.get("unknown", {})
     if set(unknown) - {"policy"}:
         raise ProfileError(f"{where}: unknown key(s) in [unknown]: {', '.join(sorted(set(unknown) - {'policy'}))}")
     if "policy" in unknown:
         if unknown["policy"] not in UNKNOWN_POLICIES:
-            raise ProfileError(f"{where}: unknown.policy must be one of {', '.join(UNKNOWN_POLICIES)}, not {unknown['policy']!r}")
+            raise ProfileError(f"{where}: unknown.policy must be one of {', '.join(UNKNOWN_POLICIES)}, not {data_text(unknown['policy'])}")
         policy = unknown["policy"]
     instr = data.get("instruction", {})
     for key, value in instr.items():
@@ -228,7 +228,7 @@ def _load_profile(path: Path, folder: Path, seen: tuple[str, ...]) -> Profile:
         if width is not None:
             value = parse_bits_value(value, width, f"{where}: instruction.{key}", error=ProfileError)
         elif not isinstance(value, int) or isinstance(value, bool) or value not in (16, 32):
-            raise ProfileError(f"{where}: instruction.length is 16 or 32, not {value!r}")
+            raise ProfileError(f"{where}: instruction.length is 16 or 32, not {data_text(value)}")
         instruction[key] = value
     drop = data.get("drop_state", [])
     if not isinstance(drop, list) or not all(isinstance(n, str) for n in drop):

@@ -34,7 +34,7 @@ from typing import Any
 import attrs
 
 from ..errors import ProfileError, Span, StateError, did_you_mean, plural, shorten, suggest
-from ..lib.inputs import compressed_ending, loads_json_state, read_toml
+from ..lib.inputs import compressed_ending, data_text, loads_json_state, read_toml
 from ..lib.values import bits_text
 from ..lib.world import TypeDesc
 from ..syntax.source import read_text
@@ -60,8 +60,7 @@ def parse_bits_value(value: Any, width: int, what: str, constants: Constants | N
             raise error(f"{what} is {bits_wide(width)}; {shown} does not fit (0..{_max_text(width)})")
         return value
     if not isinstance(value, str):
-        shown = "null" if value is None else repr(value)  # None only comes from JSON, which spells it null
-        raise error(f"{what}: {shown} is not a value (write '0101', 0b0101, 0x5, 5 or a constant name)")
+        raise error(f"{what}: {data_text(value)} is not a value (write '0101', 0b0101, 0x5, 5 or a constant name)")
     text = value
     if text != text.strip():
         raise error(f"{what}: {text!r} has blanks around it; write the value alone")
@@ -131,7 +130,7 @@ def typed_answer(value: Any, typ: TypeDesc, what: str, constants: Constants | No
             return value
         if value in ("TRUE", "FALSE"):
             return value == "TRUE"
-        raise error(f"{what}: the spec asks for a boolean; write true or false, not {value!r}")
+        raise error(f"{what}: the spec asks for a boolean; write true or false, not {data_text(value)}")
     if typ.kind == "bits":
         return parse_bits_value(value, int(typ.width or 0), what, constants, error)
     if typ.kind == "integer":
@@ -139,16 +138,16 @@ def typed_answer(value: Any, typ: TypeDesc, what: str, constants: Constants | No
             return value
         if isinstance(value, str) and re.fullmatch(r"-?(0[xX][0-9a-fA-F]{1,1000}|[0-9]{1,1000})", value, re.ASCII):
             return int(value, 16 if value.lstrip("-")[:2] in ("0x", "0X") else 10)
-        raise error(f"{what}: the spec asks for an integer, not {value!r}")
+        raise error(f"{what}: the spec asks for an integer, not {data_text(value)}")
     if typ.kind == "enum":
         if isinstance(value, str) and value in typ.members:
             return value
-        raise error(f"{what}: the spec asks for a {typ.name} member, not {value!r}"
+        raise error(f"{what}: the spec asks for a {typ.name} member, not {data_text(value)}"
                     + did_you_mean(str(value), typ.members))
     if typ.kind == "string":
         if isinstance(value, str):
             return value
-        raise error(f"{what}: the spec asks for a string, not {value!r}")
+        raise error(f"{what}: the spec asks for a string, not {data_text(value)}")
     raise error(f"{what}: cannot answer a value of type {typ}")
 
 

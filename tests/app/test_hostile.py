@@ -356,6 +356,30 @@ def test_a_five_thousand_digit_value_is_refused_in_one_line(capsys):
     assert code == 2 and len(err) < 600 and "does not fit" in err
 
 
+def test_a_value_of_the_wrong_kind_is_shown_short_and_as_the_file_spells_it(capsys, tmp_path):
+    """A value that is no value (an array, a date) is named in the message as the file wrote
+    it and cut short: an array of 200,000 zeros was echoed whole (a megabyte), a TOML date
+    as Python's ``datetime.date(1979, 5, 27)``."""
+    state = tmp_path / "s.toml"
+    state.write_text("[registers]\nPSTATE.EL = [" + ",".join(["0"] * 200000) + "]\n", encoding="utf-8")
+    code, _, err = run(capsys, "run", "--state", str(state), CALL)
+    first = err.splitlines()[0]
+    assert code == 2 and len(first) < 300 and first.endswith("characters) is not a value (write '0101', 0b0101, "
+                                                             "0x5, 5 or a constant name)")
+    lines = tmp_path / "s.jsonl"
+    lines.write_text(json.dumps({"PSTATE.EL": [0] * 200000}) + "\n", encoding="utf-8")
+    code, _, err = run(capsys, "sweep", CALL, str(lines))
+    assert code == 2 and len(err.splitlines()[0]) < 300 and "is not a value" in err.splitlines()[0]
+    state.write_text("[registers]\nPSTATE.EL = 1979-05-27\n", encoding="utf-8")
+    code, _, err = run(capsys, "run", "--state", str(state), CALL)
+    assert code == 2 and "PSTATE.EL: the date or time 1979-05-27 is not a value" in err
+    profile = tmp_path / "p.toml"
+    profile.write_text('description = "x"\nextends = "default"\n[unknown]\npolicy = {a = [1, 2]}\n',
+                       encoding="utf-8")
+    code, _, err = run(capsys, "run", "--profile", str(profile), CALL)
+    assert code == 2 and err.splitlines()[0].endswith(', not {"a": [1, 2]}'), err
+
+
 def test_registers_toml_values_are_strict(spec):
     from asl_interp.machine.model import build_machine_model
 
