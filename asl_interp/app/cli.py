@@ -668,7 +668,15 @@ def _output_file(example: str) -> Any:
     return named
 
 
-_html_file = _output_file("--html out.html")
+def _html_file(text: str) -> str:
+    """The type of ``--html``: a file name, but not ``-``, which other options (``--examples
+    -``) read as standard output: the page would have gone to a file named ``-``."""
+    import argparse
+
+    if text == "-":
+        raise argparse.ArgumentTypeError("the page is written to a file, not to standard output (which holds the "
+                                         "answer); give a file name, e.g. --html out.html (./- for a file named -)")
+    return _output_file("--html out.html")(text)
 
 
 def _wrote_html(path: str, page: str) -> None:

@@ -99,6 +99,20 @@ def test_html_target_is_checked_before_the_work(capsys, tmp_path, target, messag
         assert rc == 2 and out == "" and f"--html {target}: {message}" in err and "Traceback" not in err
 
 
+def test_html_dash_is_refused_not_written_to_a_file_named_dash(capsys, tmp_path, monkeypatch):
+    """``--examples -`` is standard output; ``--html -`` wrote the page to a file named ``-``
+    in the working folder and said nothing about it."""
+    monkeypatch.chdir(tmp_path)
+    for argv in (("run", "CheckVFPEnabled(TRUE)", "--state", GUEST_STATE),
+                 ("explore", "Decide()", "--spec", str(TINY_SPEC), "--profile", str(TINY_PROFILE))):
+        rc, out, err = cli(capsys, *argv, "--html", "-")
+        assert rc == 2 and out == "" and "argument --html: the page is written to a file, not to standard output" in err
+        assert not (tmp_path / "-").exists()
+    rc, _, _ = cli(capsys, "explore", "Decide()", "--spec", str(TINY_SPEC), "--profile", str(TINY_PROFILE),
+                   "--html", "./-", "--quiet")
+    assert rc == 0 and (tmp_path / "-").is_file()
+
+
 def test_installed_package_carries_its_templates(tmp_path):
     """The installed package (not this checkout: the command runs in another folder) writes a
     page, so its templates went into the wheel."""
