@@ -68,7 +68,7 @@ from .explore import (
     step_line,
 )
 
-__all__ = ["DiffClass", "DiffResult", "Side", "class_state_text", "classes_text", "diff_head", "diff_json", "diff_specs", "fixed_text",
+__all__ = ["DiffClass", "DiffResult", "Side", "agreement_text", "class_state_text", "classes_text", "diff_head", "diff_json", "diff_specs", "fixed_text",
            "outcome_words", "render_diff"]
 
 
@@ -692,6 +692,14 @@ def changes(result: DiffResult, pairs: Sequence[tuple[str, str]] | None = None) 
     return sorted(out, key=lambda c: -c.states)
 
 
+def agreement_text(result: DiffResult) -> str:
+    """What a comparison without a differing class found: ``no state differs``, or, when a
+    version left no path (its consistency rules reject every state the fixed fields leave),
+    that no state was compared (which says nothing of differences)."""
+    empty = [side.name for side in result.sides if not side.table.paths]
+    return f"no state compared: {' and '.join(empty)} left no path" if empty else "no state differs"
+
+
 def render_diff(result: DiffResult, summary: bool = False) -> str:
     """The human form: a header, what changed in short (the classes by their pair of
     outcomes, when some classes share one, or with ``summary``), then one block per
@@ -699,7 +707,7 @@ def render_diff(result: DiffResult, summary: bool = False) -> str:
     head, sizes = diff_head(result)
     a, b = result.sides
     if not result.classes:
-        return f"{head}\nno state differs ({sizes})"
+        return f"{head}\n{agreement_text(result)} ({sizes})"
     out = [head, classes_text(result)]
     label = max(len(a.name), len(b.name)) + 1
     pairs = [class_words(result, cls) for cls in result.classes]

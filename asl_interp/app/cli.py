@@ -1566,7 +1566,8 @@ def _cmd_crosscheck(args: argparse.Namespace) -> int:
          example="asl-interp diff 'CheckFPAdvSIMDEnabled64()' --from-profile v8.1-vhe --to-profile no-e2h0 "
                  "--set PSTATE.EL=EL1 --set HCR_EL2.E2H=0",
          exits={0: "no state differs", 1: "some states differ",
-                2: "a mistake in the command or its files, or an exploration that cannot finish"}, evaluates=True)
+                2: "a mistake in the command or its files, an exploration that cannot finish, or nothing was "
+                   "compared: a version has no state a processor can be in with the fixed fields"}, evaluates=True)
 def _add_diff(p: argparse.ArgumentParser) -> None:
     p.add_argument("call", metavar="CALL", help="an ASL call both versions define, e.g. 'CheckVFPEnabled(TRUE)'")
     p.add_argument("--from", dest="from_spec", default="armv8.6", metavar="VERSION|DIR",
@@ -1672,13 +1673,30 @@ def _diff(args: argparse.Namespace) -> int:
         _wrote_html(args.html, diff_page(result))
     if args.examples:
         _write_diff_examples(args, result, args.to_profile or profile, args.from_profile or profile)
-        if args.examples == "-":
-            return 1 if result.differs else 0
-    if args.json:
-        write_json(diff_json(result))
-    else:
-        write(render_diff(result, summary=args.summary))
+    if args.examples != "-":
+        if args.json:
+            write_json(diff_json(result))
+        else:
+            write(render_diff(result, summary=args.summary))
+    if not all(side.table.paths for side in result.sides):
+        return _nothing_compared(result)
     return 1 if result.differs else 0
+
+
+def _nothing_compared(result: Any) -> int:
+    """A diff where a version has no path left (its consistency rules reject every state
+    the fixed fields leave): no state was compared, which is not "no state differs"; an
+    error saying so, and exit status 2, as for a check that checked nothing."""
+    from ..analysis.explore import left_out_reasons
+
+    for side in result.sides:
+        if not side.table.paths:
+            left = side.table.left_out
+            why = (f" ({plural(sum(left.values()), 'path')} left out: {left_out_reasons(left)}; --all-states keeps "
+                   f"them)" if left else "")
+            print(f"error: nothing was compared: {side.name} (profile {side.profile}) has no state a processor can "
+                  f"be in with the fixed fields{why}", file=sys.stderr)
+    return EXIT_USAGE
 
 
 def _write_diff_examples(args: argparse.Namespace, result: Any, profile: Any, from_profile: Any) -> None:

@@ -625,6 +625,7 @@ def diff_page(result: Any) -> str:
     :data:`PAGE_CLASSES` of each change, numbered as the text numbers them), and the source
     view of both versions' functions those paths reached (files named with their version)."""
     from ..analysis.diff import (
+        agreement_text,
         changes,
         class_state_text,
         class_words,
@@ -675,7 +676,7 @@ def diff_page(result: Any) -> str:
             sides.append({"version": version, "pid": pid, "outcome": text, "decisive": steps_view})
         classes.append({"n": n, "states": cls.states, "state": class_state_text(result, cls), "sides": sides})
     sizes = diff_head(result)[1]
-    summary = classes_text(result) if result.classes else f"no state differs ({sizes})"
+    summary = classes_text(result) if result.classes else f"{agreement_text(result)} ({sizes})"
     functions = src.functions(reached)
     facts = [("call", result.call.strip())]
     for side, label in zip(result.sides, ("from", "to")):
@@ -693,7 +694,7 @@ def diff_page(result: Any) -> str:
             "elided": (f"The page shows the first {PAGE_CLASSES} classes of each change ({len(classes)} of "
                        f"{len(result.classes)}); the text output and --json list every class.") if left else ""}
     title = f"{result.call.strip()}: {a.name} → {b.name}: " + (
-        f"{plural(len(result.classes), 'class', 'classes')} of states differ" if classes else "no state differs")
+        f"{plural(len(result.classes), 'class', 'classes')} of states differ" if classes else agreement_text(result))
     return _render({
         "kind": "diff",
         "title": title,

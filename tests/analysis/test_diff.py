@@ -382,6 +382,28 @@ def test_exit_status_and_json(capsys):
     assert rc == 0 and "no state differs" in out
 
 
+GUEST_32 = ["--set", "PSTATE.EL=EL1", "--set", "PSTATE.nRW=1", "--set", "SCR_EL3.NS=1"]
+
+
+def test_a_version_with_no_state_left_compares_nothing_and_exits_2(capsys, tmp_path):
+    """v9-sme has no AArch32: every AArch32 guest state is one its processor cannot be in, so
+    the 2025 side leaves no path. That compares nothing: it said "no state differs" (exit 0)."""
+    args = ["diff", "CheckVFPEnabled(TRUE)", "--from-profile", "default", "--to-profile", "v9-sme", *GUEST_32]
+    message = ("error: nothing was compared: armarm-2025 (profile v9-sme) has no state a processor can be in "
+               "with the fixed fields (5 paths left out: el-state 5; --all-states keeps them)\n")
+    rc, out, err = cli(capsys, *args)
+    assert (rc, err) == (2, message)
+    assert out.splitlines()[1].startswith("no state compared: armarm-2025 left no path (armv8.6: 5 paths, "
+                                          "armarm-2025: 0 paths;")
+    assert "no state differs" not in out
+    rc, out, err = cli(capsys, *args, "--json")
+    assert (rc, err) == (2, message) and json.loads(out)["to"]["paths"] == 0
+    rc, out, err = cli(capsys, *args, "--examples", "-")
+    assert (rc, out, err) == (2, "", message)
+    rc, out, err = cli(capsys, *args, "--all-states")
+    assert rc == 1 and "classes of states differ" in out
+
+
 @pytest.mark.parametrize(("args", "message"), [
     (["--set", "HCR_EL2.TEG=1"], "did you mean 'TGE'"),
     (["--profile", "default", "--from-profile", "default"], "give --profile (both versions), or --from-profile"),
