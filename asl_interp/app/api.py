@@ -41,7 +41,7 @@ from typing import Any
 import attrs
 
 from .. import sources_root
-from ..errors import ASLError, ProfileError, StateError, UsageError, did_you_mean
+from ..errors import ASLError, ProfileError, StateError, UsageError, did_you_mean, remember_source
 from ..lib.limits import LIMITS
 from ..lib.values import settled
 from ..lib.world import EvaluationEnded
@@ -249,7 +249,8 @@ class Spec:
         if not isinstance(call, str):
             call_expression(call, "run")  # raises the UsageError for anything but text
         procedure = self.is_procedure_call(call)
-        text = self._statement_text(call) if procedure else call.strip()
+        # (the text as typed, so that <call>:LINE:COL is where the user typed it)
+        text = self._statement_text(call) if procedure else call
         steps = {"step_limit": LIMITS.steps, "recursion_limit": LIMITS.recursion}  # --max-steps, --limit
         try:
             if procedure:
@@ -262,6 +263,10 @@ class Spec:
                 value = settled(value)  # handing the value out examines it
         except EvaluationEnded as end:
             return machine.ended(end.outcome)
+        except ASLError:
+            if procedure:  # a diagnostic quotes the call as typed, not with the ';' that made it a statement
+                remember_source(CALL_FILE, call)
+            raise
         return machine.outcome(value=value)
 
     def decider(self, call: str, profile: str | Path | Profile = "default", *, max_paths: int | None = None,
@@ -316,7 +321,7 @@ class Spec:
         known = self._call_kinds.get(("statement", call))
         if known is None:
             span = call_expression(call, "run").span
-            text = call.strip()
+            text = call
             if span is not None and span.end_line is not None and span.end_col is not None:
                 lines = text.split("\n")
                 end = sum(len(line) + 1 for line in lines[: span.end_line - 1]) + span.end_col - 1

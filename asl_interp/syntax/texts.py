@@ -44,8 +44,8 @@ def call_expression(text: Any, doing: str) -> ast.Expr:
     ``explore``...) or not an expression ("not an ASL call", at the syntax error's place)."""
     if not isinstance(text, str) or not text.strip():
         raise UsageError(f"give the call to {doing} as ASL text, e.g. 'CheckVFPEnabled(TRUE)'")
-    try:
-        return parse_expression(text.strip(), CALL_FILE)
+    try:  # (as typed, blanks and all: a diagnostic's line and column are the user's own)
+        return parse_expression(text, CALL_FILE)
     except ASLError as err:
         raise UsageError(f"not an ASL call: {err.message}", err.span) from None
 

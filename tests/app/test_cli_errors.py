@@ -74,6 +74,22 @@ def test_a_bad_call_has_a_location_and_a_caret_in_every_command(capsys, command,
     assert code == 2 and out == "" and err == rendered
 
 
+@pytest.mark.parametrize("command", COMMANDS)
+@pytest.mark.parametrize("call, rendered", [
+    ("   CheckVFPEnabled(1)", "<call>:1:20: error: argument 'include_fpexc_check' of CheckVFPEnabled has type "
+                             "boolean but the value has type integer\n       CheckVFPEnabled(1)\n"
+                             "                       ^\n"),
+    ("\n  HaveEL(EL9)", "<call>:2:10: error: unknown name 'EL9'; did you mean 'EL0', 'EL1' or 'EL2'?\n"
+                        "      HaveEL(EL9)\n             ^^^\n"),
+])
+def test_a_static_error_in_the_call_is_where_the_user_typed_it(capsys, command, call, rendered):
+    """A type or name error in CALL was placed in the call stripped of its leading blanks
+    (<call>:1:17 for what stands at column 20) and quoted with the ';' that makes a procedure
+    call a statement, which the user never typed."""
+    code, out, err = run(capsys, *_with_state(command, "PSTATE.EL=EL1", call=call))
+    assert code == 2 and out == "" and err == rendered
+
+
 def test_an_unknown_function_is_named_with_a_suggestion_in_explore(capsys):
     code, _, err = run(capsys, "explore", "CheckVFPEnable(TRUE)")
     assert code == 2 and err.startswith("<call>:1:1: error: unknown function 'CheckVFPEnable' in CALL; "
