@@ -955,6 +955,10 @@ _POSTFIX = frozenset({"LPAR", "LSQB", "DOT", "DOTLT", "SLICE_LT"})
 _STATEMENT_STARTS = frozenset({"RETURN", "ASSERT", "UNDEFINED"})
 _DEFINITION_STARTS = frozenset({"ENUMERATION", "TYPE", "ARRAY", "CONSTANT"})
 
+#: The statements that begin a line of their own (never after another statement on the same
+#: line, nor as a one-line body: see "Layout" in grammar.lark).
+_COMPOUND_STARTS = frozenset({"IF", "CASE", "FOR", "WHILE", "REPEAT"})
+
 #: What to say when a keyword turns up where a statement should start.
 _MISPLACED = {
     "ELSE": "'else' must line up with an 'if' (or end a one-line 'if')",
@@ -1028,6 +1032,14 @@ def _from_unexpected_token(err: UnexpectedToken, filename: str) -> ASLSyntaxErro
     if _STATEMENT_STARTS <= expected and tok.type not in _LAYOUT_WORDS:
         if tok.type in _MISPLACED:
             return ASLSyntaxError(_MISPLACED[tok.type], at)
+        if tok.type in _COMPOUND_STARTS:  # a statement, but one that may not stand here
+            word = str(tok.value)
+            if tok.type == "IF" and _STATE.before is not None and _STATE.before.type == "ELSE":
+                return ASLSyntaxError("write 'elsif', not 'else if' (an 'if' after 'else' on the same line)", at)
+            return ASLSyntaxError(f"'{word}' must begin a line of its own: after another statement on the same "
+                                  f"line, or as the one-line body of 'if', 'when' or 'while', only simple statements "
+                                  f"(assignments, calls, return, assert...) may stand; put the '{word}' on the next "
+                                  f"line", at)
         return ASLSyntaxError(f"expected a statement, found {_describe_token(tok)}", at)
     before = _STATE.before
     top_level = _STATE.start == "start" and _STATE.depth <= 1
