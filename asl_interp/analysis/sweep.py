@@ -100,7 +100,7 @@ def read_lines(stream: BinaryIO, source: str) -> Iterator[str | ASLError]:
     the start), or the UsageError saying why it cannot be (an undecodable byte, at its line
     and column). A line longer than the ``file-size`` limit ends the reading with an error
     there (a stream from ``/dev/zero`` stops)."""
-    from ..syntax.source import decode, max_bytes
+    from ..syntax.source import UTF16_BOMS, decode, max_bytes
 
     limit = max_bytes()
     number = 0
@@ -128,6 +128,10 @@ def read_lines(stream: BinaryIO, source: str) -> Iterator[str | ASLError]:
             try:
                 text = decode(raw, source, "the line", UsageError, number, bom=number == 1)
             except ASLError as err:
+                if number == 1 and raw[:2] in UTF16_BOMS:  # no line of a UTF-16 file is a line of text
+                    yield UsageError(err.message.replace("the line is", "the file is") + "; the rest is not read",
+                                     err.span)
+                    return
                 yield err
                 continue
         yield text.rstrip("\r\n")

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from pathlib import Path
     from typing import BinaryIO
 
-__all__ = ["DEFAULT_MAX_BYTES", "max_bytes", "set_max_bytes", "is_dir", "is_file", "exists", "open_input", "read_text", "read_bytes", "decode", "BOM",
+__all__ = ["DEFAULT_MAX_BYTES", "max_bytes", "set_max_bytes", "is_dir", "is_file", "exists", "open_input", "read_text", "read_bytes", "decode", "BOM", "UTF16_BOMS",
            "asl_files_in", "source_files", "path_text"]
 
 #: The default of the ``file-size`` limit (see :mod:`asl_interp.lib.limits`, which sets it).
@@ -37,6 +37,8 @@ DEFAULT_MAX_BYTES = 64 << 20
 
 #: The UTF-8 byte order mark, accepted at the start of a file.
 BOM = "\ufeff"
+#: The byte order marks a UTF-16 file starts with (little-endian, big-endian).
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
 _max_bytes = DEFAULT_MAX_BYTES
 
@@ -128,7 +130,11 @@ def decode(data: bytes, name: str, what: str, error: type[ASLError] = UsageError
            bom: bool = True) -> str:
     """``data`` (the bytes of ``name``, starting on line ``line``) decoded as UTF-8, without a
     leading byte order mark (when ``bom``: the data starts a file); ``error`` at the line and
-    column of the first bad byte."""
+    column of the first bad byte (a file that starts with a UTF-16 byte order mark is said to
+    be UTF-16: its every other byte is 0, which UTF-8 would take, line after line)."""
+    if bom and data[:2] in UTF16_BOMS:
+        raise error(f"{what or 'the file'} is not UTF-8 text: it is UTF-16 (it starts with the byte order mark "
+                    f"0x{data[0]:02X} 0x{data[1]:02X}); save it as UTF-8 (iconv -f UTF-16 -t UTF-8)", Span(name, line, 1))
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as err:

@@ -83,6 +83,32 @@ def test_a_profile_that_is_not_utf8(capsys, tmp_path):
     assert code == 2 and f"{bad}:2:1: error: --profile: the profile is not UTF-8 text: byte 0xC3" in err
 
 
+UTF16 = "is not UTF-8 text: it is UTF-16 (it starts with the byte order mark 0xFF 0xFE); save it as UTF-8"
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_utf16_sweep_file_is_one_error_not_one_per_line(capsys, tmp_path, jobs):
+    """A UTF-16 file (what some editors and shells write) has a 0 byte after every character,
+    which UTF-8 takes: each line after the first was reported as JSON that does not parse,
+    quoting the zeros, a line at a time. It is now one error, at line 1."""
+    lines = tmp_path / "states.jsonl"
+    lines.write_bytes((REPO / "examples" / "guest-states.jsonl").read_text(encoding="utf-8").encode("utf-16"))
+    code, out, err = run(capsys, "sweep", CALL, str(lines), "--jobs", jobs)
+    assert (code, out) == (2, "1 state, 1 error\n")
+    assert err == f"{lines}:1:1: error: the file {UTF16} (iconv -f UTF-16 -t UTF-8); the rest is not read\n"
+
+
+def test_a_utf16_state_file_and_asl_file_are_called_utf16(capsys, tmp_path):
+    state = tmp_path / "s.toml"
+    state.write_bytes(GUEST.read_text(encoding="utf-8").encode("utf-16"))
+    code, _, err = run(capsys, "run", "--state", str(state), CALL)
+    assert code == 2 and err.startswith(f"{state}:1:1: error: --state: the state file {UTF16}")
+    asl = tmp_path / "f.asl"
+    asl.write_bytes("integer F()\n    return 1;\n".encode("utf-16"))
+    code, _, err = run(capsys, "check", str(asl))
+    assert code == 1 and err.startswith(f"{asl}:1:1: error: the file {UTF16}")
+
+
 def test_fmt_and_check_report_an_undecodable_file_alike(capsys, tmp_path):
     bad = tmp_path / "latin1.asl"
     bad.write_bytes(b"integer F()\n    return '\xe9';\n")
