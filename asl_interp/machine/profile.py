@@ -28,7 +28,10 @@ Profile format (TOML; every table optional except ``description``)::
     d_registers = "0x0"
 
     [state]                         # state applied before the caller's (same syntax as a
-    _PC = "0x0"                     #   state file's [registers] table)
+    _PC = "0x0"                     #   state file's [registers] table); a name the extended
+                                    #   profile's [state] gives too is given this value
+                                    #   (names compared dotted: HCR_EL2.TGE and
+                                    #   [state.HCR_EL2] TGE are one name)
 
     drop_state = ["CPTR_EL3.EZ"]    # names of the extended profile's [state] not to inherit
 
@@ -54,7 +57,7 @@ from ..lib.inputs import data_text, read_toml
 from ..lib.world import TypeDesc
 from ..syntax.source import exists, is_file
 from .model import MachineModel
-from .state import Constants, parse_bits_value, typed_answer
+from .state import Constants, flatten_state, parse_bits_value, typed_answer
 
 _PROFILE_KEYS = {"description", "extends", "drop_state", "implementation_defined", "constrained_unpredictable",
                  "unknown", "instruction", "state"}
@@ -238,7 +241,15 @@ def _load_profile(path: Path, folder: Path, seen: tuple[str, ...]) -> Profile:
             raise ProfileError(f"{where}: drop_state names {key!r}, which the extended profile's [state] does not "
                                "set" + did_you_mean(key, state))
         del state[key]
-    state.update(data.get("state", {}))
+    # (by name, dotted: `HCR_EL2.TGE = 1` is the table {"HCR_EL2": {"TGE": 1}} to TOML, and a
+    # table of the extending profile must neither replace the extended one's whole nor stand
+    # beside its "HCR_EL2.TGE" as a second name for the same field)
+    own = flatten_state(data.get("state", {}))
+    if len({key for key, _value in own}) < len(own):  # ("HCR_EL2.TGE" and [state.HCR_EL2] TGE)
+        seen: set[str] = set()
+        twice = next(key for key, _value in own if key in seen or seen.add(key))
+        raise ProfileError(f"{where}: [state] gives {twice} twice; give it once")
+    state.update(own)
     name = path.stem
     return Profile(name, where, data["description"], impdef, constrained, policy, instruction, state, impdef_sources,
                    files)

@@ -374,3 +374,41 @@ def test_an_unknown_profile_in_a_folder_without_profiles_says_so(tmp_path):
     with pytest.raises(ProfileError) as caught:
         load_profile("default", tmp_path)
     assert caught.value.notes == (f"{tmp_path} holds no profiles (*.toml)",)
+
+
+def test_state_names_are_inherited_and_overridden_by_name_however_written(spec, tmp_path):
+    """TOML reads `HCR_EL2.TGE = 1` as the table {"HCR_EL2": {"TGE": 1}}. The extending
+    profile's [state] was merged table by table: its `HCR_EL2.E2H = 1` replaced the extended
+    profile's whole HCR_EL2 table (TGE silently gone), its `TCR_EL2.TBI = 1` stood beside the
+    default's "TCR_EL2.TBI" as the same field given twice, and drop_state could not name a
+    field the extended profile wrote dotted."""
+    from asl_interp.machine.profile import load_profile as load
+
+    base = tmp_path / "base.toml"
+    base.write_text('description = "b"\nextends = "default"\n[state]\nHCR_EL2.TGE = 1\n', encoding="utf-8")
+    mine = tmp_path / "mine.toml"
+    mine.write_text('description = "m"\nextends = "base.toml"\n[state]\nHCR_EL2.E2H = 1\nTCR_EL2.TBI = 1\n',
+                    encoding="utf-8")
+    prof = load(str(mine))
+    assert (prof.state["HCR_EL2.TGE"], prof.state["HCR_EL2.E2H"], prof.state["TCR_EL2.TBI"]) == (1, 1, 1)
+    machine = spec.machine(prof)
+
+    def field(reg, name):
+        f = spec.model.registers[reg].fields[name]
+        return machine.peek(reg, f.high, f.low)
+
+    assert (field("HCR_EL2", "TGE"), field("HCR_EL2", "E2H"), field("TCR_EL2", "TBI")) == (1, 1, 1)
+    mine.write_text('description = "m"\nextends = "base.toml"\ndrop_state = ["HCR_EL2.TGE"]\n'
+                    '[state.HCR_EL2]\nE2H = 0\n', encoding="utf-8")
+    prof = load(str(mine))
+    assert "HCR_EL2.TGE" not in prof.state and prof.state["HCR_EL2.E2H"] == 0
+
+
+def test_a_state_name_given_twice_in_one_profile_is_an_error(tmp_path):
+    from asl_interp.machine.profile import load_profile as load
+
+    mine = tmp_path / "mine.toml"
+    mine.write_text('description = "m"\nextends = "default"\n[state]\n"HCR_EL2.TGE" = 1\nHCR_EL2.TGE = 0\n',
+                    encoding="utf-8")
+    with pytest.raises(ProfileError, match=r"mine.toml: \[state\] gives HCR_EL2.TGE twice; give it once"):
+        load(str(mine))
