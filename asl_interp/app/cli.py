@@ -1178,9 +1178,11 @@ def _cmd_eval(args: argparse.Namespace) -> int:
             if value is not None:  # None: a procedure call, which has no value to print
                 typ = program.value_type(code, filename="<eval>")
                 write(show_string(value) if typ.kind == "string" else show(value))
-            return 0
-        for name, value in program.run_statements(code, world, filename="<eval>", **steps).items():
-            write(f"{name} = {show(value)}")
+        else:
+            for name, value in program.run_statements(code, world, filename="<eval>", **steps).items():
+                write(f"{name} = {show(value)}")
+        _note_unknowns(world.unknowns)
+        return 0
     except ErrorList as err:
         raise _hint_machine_state(err, model) from None
     except EvaluationEnded as end:  # the instruction ended (an exception was taken): say how, as run does
@@ -1191,6 +1193,22 @@ def _cmd_eval(args: argparse.Namespace) -> int:
 
         write(outcome_line(machine.ended(end.outcome)))
     return 0
+
+
+def _note_unknowns(used: Sequence[Any]) -> None:
+    """eval's note on stderr for each ``T UNKNOWN`` the evaluation used (a World's
+    ``unknowns``: a Machine's UnknownUse, a MemoryWorld's ``(type, span)``): what it printed
+    holds the zeros (FALSE, 0, the first member) this tool gives them, where the
+    architecture allows any value."""
+    if not used:
+        return
+    import textwrap
+
+    uses = [(u.type, u.span) if hasattr(u, "span") else (u[0], u[-1]) for u in used]
+    places = ", ".join(dict.fromkeys(f"{typ} UNKNOWN at {span.file}:{span.line}:{span.col}" if span is not None
+                                     else f"{typ} UNKNOWN" for typ, span in uses))
+    print(textwrap.fill(f"note: UNKNOWN given here as zeros (FALSE, 0, an enumeration's first member), where the "
+                        f"architecture allows any value: {places}", 100, subsequent_indent="    "), file=sys.stderr)
 
 
 def _hint_machine_state(err: ASLError, model: object) -> ASLError:

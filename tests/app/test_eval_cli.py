@@ -34,6 +34,20 @@ def test_statements_print_each_assigned_variable(capsys):
     assert run(capsys, "x = 3; y = x + 1;") == (0, "x = 3\ny = 4\n", "")
 
 
+@pytest.mark.parametrize("with_spec", [False, True], ids=["no spec", "armv8.6"])
+def test_a_value_made_of_unknown_says_so(capsys, with_spec):
+    """``bits(4) UNKNOWN`` printed '0000' as if the architecture said zeros: the value printed
+    is still the zeros this tool gives, and a note on stderr names each UNKNOWN it used
+    (without a spec folder, on the command's own World; with one, on the run's Machine)."""
+    spec = ["--spec", "armv8.6"] if with_spec else []
+    code, out, err = run(capsys, *spec, "x = bits(4) UNKNOWN; y = boolean UNKNOWN;")
+    assert (code, out) == (0, "x = '0000'\ny = FALSE\n")
+    err = " ".join(err.split())
+    assert err.startswith("note: UNKNOWN given here as zeros")
+    assert "the architecture allows any value: bits(4) UNKNOWN at <eval>:1:5, boolean UNKNOWN at <eval>:1:26" in err
+    assert run(capsys, *spec, "UInt('1010')") == (0, "10\n", "")  # no UNKNOWN, no note
+
+
 def test_functions_and_enumerations_from_source_files(capsys, tmp_path):
     src = tmp_path / "lib.asl"
     src.write_text("enumeration E {E_A, E_B};\nconstant bits(2) EL2 = '10';\n"
