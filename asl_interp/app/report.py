@@ -936,6 +936,9 @@ def render_registers(model: MachineModel, name: str | None = None) -> str:
             out.append(line)
     else:
         out.append(f"  no named fields (set bits as {reg.name}<high:low>)")
+    note = model.notes.get(reg.name)
+    if note:
+        out.extend(textwrap.wrap(f"note: {note}", _COLUMNS, initial_indent="  ", subsequent_indent="    "))
     return "\n".join(out)
 
 

@@ -61,6 +61,9 @@ class MachineModel:
     #: registers whose fields are an ASL record's (PSTATE): their bit positions are this
     #: tool's packing, not the architecture's, so only field names mean anything across versions
     records: frozenset[str] = frozenset()
+    #: register -> what its ``note`` says of it (``asl-interp registers NAME`` shows it): what
+    #: the model takes the text's name to mean where the text does not say (VBAR's instance)
+    notes: dict[str, str] = attrs.field(factory=dict)
     checked_profiles: set[tuple[str, frozenset[str]]] = attrs.field(factory=set, eq=False, repr=False)
     #: memos of work done again and again on the same inputs: resolved state mappings, and
     #: where each (register, high, low) read or written lives
@@ -385,6 +388,8 @@ def build_machine_model(data: Mapping[str, Any], modules: Sequence[ast.Module] =
         extra = set(spec) - _REGISTER_KEYS
         if extra:
             raise _model_error(source, f"{where}: unknown key(s) {', '.join(sorted(extra))}")
+        if "note" in spec and not isinstance(spec["note"], str):
+            raise _model_error(source, f"{where}.note must be a string (text for readers)")
         fields: dict[str, FieldDef] = {}
         if "record" in spec:
             pos = 0
@@ -493,8 +498,9 @@ def build_machine_model(data: Mapping[str, Any], modules: Sequence[ast.Module] =
         questions = None  # a register model for a few records only (tests): nothing to check against
     storage = {name: (v.storage, v.offset) for name, v in views.items() if (v.storage, v.offset) != (name, 0)}
     records = frozenset(name for name, spec in regs_in.items() if "record" in spec)
+    notes = {name: spec["note"] for name, spec in regs_in.items() if "note" in spec}
     return MachineModel(RegisterModel(registers, types, storage, arrays), views, widths, source, questions, layouts,
-                        records)
+                        records, notes=notes)
 
 
 def _slice(high: int, low: int) -> str:

@@ -85,6 +85,18 @@ def test_storage_register_names_its_views(capsys):
     assert "  HCR ≡ HCR_EL2[31:0]" in out.splitlines() and "  HCR2 ≡ HCR_EL2[63:32]" in out.splitlines()
 
 
+def test_a_register_shows_what_the_model_takes_its_name_to_mean(capsys, model):
+    """A register's note (registers.toml) is shown with it: which instance of a banked AArch32
+    register the bare name of the v8.6 text is (VBAR, SCTLR: the Non-secure one), what a
+    global of the text holds (_PC)."""
+    for name in ("VBAR", "SCTLR", "_PC"):
+        rc, out, _ = cli(capsys, "registers", name)
+        assert rc == 0 and " ".join(out.split()).endswith(f"note: {model.notes[name]}"), (name, out)
+    assert model.notes["VBAR"].startswith("the Non-secure VBAR")
+    rc, out, _ = cli(capsys, "registers", "FPEXC")
+    assert "note:" not in out
+
+
 def test_exception_entry_registers_show_their_sharing(capsys):
     """The registers exception entry writes, with the storage the Armv8.6 mapping gives them
     (and SCR as SCR_EL3<31:0>, which the v8.6 text needs)."""

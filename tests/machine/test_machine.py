@@ -344,6 +344,9 @@ def test_model_errors_name_file_and_key():
     with pytest.raises(StateError, match=r"must be a list of field names"):
         build_machine_model({"registers": {"A": {**a, "layouts": {"E": "X"}}}}, source="r.toml")
     assert build_machine_model({"registers": {"A": {**a, "layouts": {"E": ["Y"]}}}}).layouts == {"A": {"Y": "E"}}
+    with pytest.raises(StateError, match=r"r.toml: registers.A.note must be a string"):
+        build_machine_model({"registers": {"A": {**a, "note": 3}}}, source="r.toml")
+    assert build_machine_model({"registers": {"A": {**a, "note": "read me"}}}).notes == {"A": "read me"}
 
 
 def test_procstate_from_the_transcribed_sources():
