@@ -313,6 +313,12 @@ def test_a_syndrome_field_written_unknown_is_unknown_in_every_form(tmp_path, cap
             assert matches({"kind": "exception", "esr": 0x1E000000 | cond << 20}, out)
         assert not matches({"kind": "exception", "iss": 1 << 24}, out)
     assert decided.after_unknown == ran.after_unknown
+    # the 2025 text stops at the entry call (a boundary primitive reads the record's ISS)
+    profile_2025 = tmp_path / "t32-2025.toml"
+    profile_2025.write_text(profile.read_text())
+    at_entry = load_spec("armarm-2025").run("CheckVFPEnabled(TRUE)", profile=str(profile_2025), state=guest,
+                                            use_decider=False)
+    assert (at_entry.iss, at_entry.iss_unknown, at_entry.iss_text) == (0, 0xF00000, "0x0?00000")
 
 
 def test_il_of_an_uncategorized_exception_is_not_called_an_instruction_length(tmp_path, capsys):
