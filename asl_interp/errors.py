@@ -16,6 +16,11 @@ Guarantees:
   its path from the working folder; the caret block reads the real file.
 - Source lines are looked up in a registry that the parser fills (:func:`remember_source`);
   files not in it are read from disk; when neither works the caret block is left out.
+- What reaches the terminal is bounded and inert: a quoted line longer than
+  :data:`QUOTE_WIDTH` is a window around the column (cut ends marked ``...``), each line of
+  a message or note at most :data:`MESSAGE_WIDTH` characters, and control characters from
+  the input (an escape sequence, ``\\r``, a NUL, a bidirectional override) are shown escaped
+  (:func:`visible`), the caret still under the character it points at.
 - Messages share their small wordings from here: a line's text (:func:`line_text`), a long
   value cut short (:func:`shorten`, :func:`clip`), a count of things (:func:`plural`),
   line numbers (:func:`ranges_text`), a suggestion (:func:`did_you_mean`).
@@ -341,34 +346,107 @@ class ErrorList(ASLError):
         return "\n".join(e.render() for e in self.errors)
 
 
+#: The most characters of a source line a diagnostic quotes: a longer line (a sweep line or a
+#: state file of a megabyte on one line) is shown as a window of this many around the
+#: column, each cut end marked ``...``.
+QUOTE_WIDTH = 200
+#: What a cut end of a quoted line shows.
+_CUT = "..."
+
+
+def _control_table() -> dict[int, str]:
+    """Characters a terminal would act on or hide rather than show, each as Python writes it
+    escaped: the C0 controls (line feed and tab excepted), DEL and the C1 controls, the
+    zero-width and bidirectional formatting characters, the line and paragraph separators, a
+    byte order mark and lone surrogates (which cannot even be written out)."""
+    ranges = [(0x00, 0x08), (0x0B, 0x1F), (0x7F, 0x9F), (0x200B, 0x200F), (0x2028, 0x202E), (0x2060, 0x206F),
+              (0xFEFF, 0xFEFF), (0xFFF9, 0xFFFB), (0xD800, 0xDFFF)]
+    return {c: repr(chr(c))[1:-1] for low, high in ranges for c in range(low, high + 1)}
+
+
+_CONTROLS: dict[int, str] = {}
+
+
+def visible(text: str, *, newlines: bool = True) -> str:
+    """``text`` with every character a terminal would act on or hide (an escape sequence's
+    ``\\x1b``, a carriage return, a NUL, a bidirectional override) shown escaped as Python
+    writes it (``\\x1b``, ``\\r``, ``\\x00``, ``\\u202e``); tabs stay, and line feeds stay unless
+    ``newlines`` is false. What a diagnostic quotes from a user's input passes through here."""
+    if text.isascii() and text.isprintable():  # the usual case: nothing to do
+        return text
+    if not _CONTROLS:
+        _CONTROLS.update(_control_table())
+    shown = text.translate(_CONTROLS)
+    return shown if newlines else shown.replace("\n", "\\n")
+
+
 def caret_block(span: Span, line: str | None = None) -> str:
     """The quoted source line with a caret (or a run of carets) under ``span``; ``line``:
-    that line's text when the caller has it (a line of a stream, never read again)."""
+    that line's text when the caller has it (a line of a stream, never read again).
+
+    Control characters in the line are shown escaped (:func:`visible`), the caret still under
+    the character it points at; a line longer than :data:`QUOTE_WIDTH` is cut to a window of
+    that many characters around the column, each cut end marked ``...``."""
     if line is None:
         line = source_line(span)
     if line is None:
         return ""
-    col = max(span.col, 1)
+    start = min(max(span.col, 1) - 1, len(line))  # (a column past the end: just after the last character)
     width = 1
-    if span.end_line == span.line and span.end_col and span.end_col > col:
-        width = span.end_col - col
+    if span.end_line == span.line and span.end_col and span.end_col > span.col:
+        width = span.end_col - max(span.col, 1)
+    # Only the characters that can show are looked at: each shows as one character at least.
+    low, high = max(0, start - QUOTE_WIDTH), min(len(line), start + min(width, QUOTE_WIDTH) + QUOTE_WIDTH)
+    pieces = [visible(c, newlines=False) for c in line[low:high]]
+    sizes = [len(p) for p in pieces]
+    at = start - low  # the first piece under the caret (len(pieces): just after the last)
+    head = sum(sizes[:at])
+    total = sum(sizes)
+    first, last = 0, len(pieces)  # the pieces shown
+    if total > QUOTE_WIDTH:  # a window of QUOTE_WIDTH shown characters, the caret a third of the way in
+        begin = max(0, min(head - QUOTE_WIDTH // 3, total - QUOTE_WIDTH))
+        pos, first = 0, at
+        for i, size in enumerate(sizes):
+            if pos >= begin:
+                first = min(first, i)
+            if pos + size > begin + QUOTE_WIDTH:
+                last = i
+                break
+            pos += size
+    before = _CUT if low > 0 or first > 0 else ""
+    after = _CUT if high < len(line) or last < len(pieces) else ""
     # Keep tabs so that the caret lines up under tab-indented text.
-    head = line[: col - 1]
-    prefix = "".join(c if c == "\t" else " " for c in head) if "\t" in head else " " * len(head)
-    return f"    {line}\n    {prefix}{'^' * width}"
+    prefix = " " * len(before) + "".join(p if p == "\t" else " " * len(p) for p in pieces[first:at])
+    carets = max(1, sum(sizes[at:min(at + width, last)]))
+    return f"    {before}{''.join(pieces[first:last])}{after}\n    {prefix}{'^' * carets}"
 
 
 def render(err: ASLError, line: str | None = None) -> str:
     """``file:line:col: error: message``, the source line with a caret, then the notes
     (``line``: the text of the line the span starts on, when the caller has it)."""
     where = f"{err.span}: " if err.span is not None else ""
-    out = [f"{where}error: {err.message}"]
+    out = [message_text(f"{where}error: {err.message}")]
     if err.span is not None:
         block = caret_block(err.span, line)
         if block:
             out.append(block)
-    out.extend(err.notes)
+    out.extend(message_text(note) for note in err.notes)
     return "\n".join(out)
+
+
+#: The most characters of one line of a message or note (a name of a megabyte that a
+#: message repeats is cut there, saying how long the line was).
+MESSAGE_WIDTH = 1000
+
+
+def message_text(text: str) -> str:
+    """A message or note as :func:`render` prints it: control characters escaped
+    (:func:`visible`: a message repeats what the user typed or a file holds) and each line
+    cut to :data:`MESSAGE_WIDTH` characters."""
+    text = visible(text)
+    if len(text) <= MESSAGE_WIDTH:
+        return text
+    return "\n".join(shorten(part, MESSAGE_WIDTH) for part in text.split("\n"))
 
 
 def edit_distance(a: str, b: str) -> int:
