@@ -186,7 +186,7 @@ def _relpath(file: str, root: Path, cwd: str) -> str:
 
 
 _SOURCES: dict[str, str] = {}
-#: ``_SOURCES[file].splitlines()``, made once per text: rendering n errors in one file costs
+#: ``split_lines(_SOURCES[file])``, made once per text: rendering n errors in one file costs
 #: O(size + n), not O(size * n).
 _LINES: dict[str, list[str]] = {}
 #: Files whose text could not be read: not tried again for every error.
@@ -225,7 +225,18 @@ def source_lines(file: str) -> list[str]:
                 _UNREADABLE.add(file)
                 return []
             _SOURCES[file] = text
-        lines = _LINES[file] = text.splitlines()
+        lines = _LINES[file] = split_lines(text)
+    return lines
+
+
+def split_lines(text: str) -> list[str]:
+    """The lines of ``text`` as the parser numbers them: a line ends at ``\\n``, ``\\r\\n`` or
+    ``\\r`` and nowhere else (``str.splitlines`` also ends one at a form feed, a vertical tab,
+    ``\\x1c``-``\\x1e``, ``\\x85`` and U+2028/U+2029, so every line quoted after one would be
+    the wrong line); no line after a final line break."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    if lines[-1] == "":
+        lines.pop()
     return lines
 
 

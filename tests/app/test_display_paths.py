@@ -136,3 +136,15 @@ def test_control_characters_in_a_sweep_line_and_a_command_line_reach_the_termina
     assert "\n    \t{\"A\": \\x1b[2J}\n    \t      ^^^^\n" in err
     rc, _out, err = cli(capsys, "run", "CheckVFPEnabled(TRUE)", "--set", "HCR_EL2.TGE=\x1b[31m")
     assert rc == 2 and err.startswith("error: bad value in --set HCR_EL2.TGE=\\x1b[31m: ")
+
+
+def test_a_form_feed_does_not_end_a_quoted_line(capsys, tmp_path, monkeypatch):
+    """The parser ends a line at a line feed or a carriage return only; the quoted line was
+    taken from str.splitlines, which also ends one at a form feed (and \\x85, U+2028...): every
+    line quoted after one was the line before it."""
+    monkeypatch.chdir(tmp_path)
+    source = tmp_path / "ff.asl"
+    source.write_text("func F()\n  x = 1; // a\x0cb\u2028c\n  y = 2 +;\n")
+    rc, _out, err = cli(capsys, "check", str(source))
+    assert rc == 1 and err.splitlines()[:3] == ["ff.asl:3:10: error: unexpected ';'; expected an expression",
+                                                "      y = 2 +;", "             ^"]
