@@ -496,27 +496,58 @@ def _main(argv: Sequence[str] | None) -> int:
 def _add_fmt(p: argparse.ArgumentParser) -> None:
     p.add_argument("files", nargs="+", metavar="FILE",
                    help="the .asl files to format, printed one after the other (with several files, each after a "
-                        "'// FILE' line)")
+                        "'// FILE' line); - reads standard input")
 
 
 @_add_fmt
 def _cmd_fmt(args: argparse.Namespace) -> int:
     from ..syntax.formatter import format_module
-    from ..syntax.parser import parse_file
+    from ..syntax.parser import parse, parse_file
 
+    _stdin_once(args.files)
     status = EXIT_OK
     several = len(args.files) > 1
     for number, file in enumerate(args.files):
         try:
-            text = format_module(parse_file(file))
+            text = format_module(parse(_stdin_text(), STDIN_NAME) if file == "-" else parse_file(file))
         except ASLError as err:  # reported like any error; the other files are still formatted
             print(err.render(), file=sys.stderr)
             status = EXIT_USAGE
             continue
         if several:
-            sys.stdout.write(("\n" if number else "") + f"// {file}\n")
+            sys.stdout.write(("\n" if number else "") + f"// {STDIN_NAME if file == '-' else file}\n")
         sys.stdout.write(text)
     return status
+
+
+#: How diagnostics name ASL read from standard input (``fmt -``, ``check -``), as sweep names its lines.
+STDIN_NAME = "<stdin>"
+
+
+def _stdin_once(paths: Sequence[str]) -> None:
+    """A UsageError when ``-`` (standard input) is given more than once: it can be read once."""
+    from ..errors import UsageError
+
+    if list(paths).count("-") > 1:
+        raise UsageError("- (standard input) is given more than once; it can be read once")
+
+
+def _stdin_text() -> str:
+    """Standard input as text, as a file is read (at most the file-size limit, UTF-8, a byte
+    order mark dropped; mistakes at ``<stdin>:LINE:COL``)."""
+    from ..errors import UsageError
+    from ..syntax.source import decode, max_bytes
+
+    limit = max_bytes()
+    buffer = getattr(sys.stdin, "buffer", None)  # (a text stream that has none, as in tests, is encoded back)
+    try:
+        data = buffer.read(limit + 1) if buffer is not None else sys.stdin.read(limit + 1).encode()
+    except OSError as err:
+        raise UsageError(f"cannot read standard input: {err.strerror or err}") from None
+    if len(data) > limit:
+        raise UsageError(f"cannot read standard input: it is larger than the limit of {limit:,} bytes",
+                         notes=("note: raise the limit with --limit file-size=N",))
+    return decode(data, STDIN_NAME, "standard input")
 
 
 # --------------------------------------------------------------------------------------
@@ -529,7 +560,8 @@ def _cmd_fmt(args: argparse.Namespace) -> int:
          exits={0: "no errors", 1: "errors found (syntax, or static with --static; unreadable files count as errors)",
                 2: "a PATH that does not exist, a folder without .asl files, or a bad option"})
 def _add_check(p: argparse.ArgumentParser) -> None:
-    p.add_argument("paths", nargs="+", metavar="PATH", help="an .asl file, or a folder searched for *.asl")
+    p.add_argument("paths", nargs="+", metavar="PATH",
+                   help="an .asl file, or a folder searched for *.asl; - reads standard input")
     p.add_argument(
         "--static",
         action="store_true",
@@ -552,7 +584,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
     modules, errors = [], []
     broken: set[str] = set()  # files with a syntax error (or unreadable), by the name given
     for file in files:
-        parsed, found = parse_paths([file])
+        parsed, found = _parse_stdin() if file == "-" else parse_paths([file])
         modules.extend(parsed)
         errors.extend(found)
         if found:
@@ -586,17 +618,36 @@ def _cmd_check(args: argparse.Namespace) -> int:
     return 0
 
 
+def _parse_stdin() -> tuple[list, list]:
+    """``check -``: the module standard input holds and the errors found in it, as
+    :func:`~asl_interp.syntax.parser.parse_paths` gives a file's."""
+    from ..errors import ErrorList
+    from ..syntax.parser import parse
+
+    try:
+        return [parse(_stdin_text(), STDIN_NAME)], []
+    except ErrorList as err:
+        return [], list(err.errors)
+    except ASLError as err:
+        return [], [err]
+
+
 def _asl_files(paths: Sequence[str]) -> list:
     """The files ``check`` reads: each PATH that is a file, and the ``*.asl`` files below each
-    folder (sorted), each file once however often it is named. A missing PATH, or a folder
-    holding no .asl file (a mistyped folder must not pass), is a UsageError."""
+    folder (sorted), each file once however often it is named; ``-`` (standard input) as
+    itself. A missing PATH, or a folder holding no .asl file (a mistyped folder must not
+    pass), is a UsageError, and so is ``-`` given twice."""
     from pathlib import Path
 
     from ..errors import UsageError
     from ..syntax.source import source_files
 
+    _stdin_once(paths)
     files: dict = {}
     for raw in paths:
+        if raw == "-":
+            files["-"] = "-"
+            continue
         found = [Path(f) for f in source_files([raw])]  # a missing PATH: source_files' UsageError
         if not found:  # only a folder can name none
             raise UsageError(f"no .asl files in {raw}")

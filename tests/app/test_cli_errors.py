@@ -203,6 +203,49 @@ def test_check_reads_a_file_named_twice_once(capsys, tmp_path):
     assert (code, out, err) == (0, "1 file parsed and checked, no errors\n", "")
 
 
+def _stdin(monkeypatch, data: bytes, binary: bool = True) -> None:
+    """Standard input holding ``data``: a binary stream under a text one, as a pipe gives
+    it, or (``binary`` false) a text stream alone."""
+    import io
+
+    stream = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8") if binary else io.StringIO(data.decode())
+    monkeypatch.setattr("sys.stdin", stream)
+
+
+@pytest.mark.parametrize("binary", [True, False])
+def test_check_and_fmt_read_standard_input_as_dash(capsys, monkeypatch, binary):
+    """`check -` and `fmt -` read the ASL from standard input, as `sweep -` reads its states,
+    naming it <stdin>; they said "no such file or folder: -" and "cannot read -"."""
+    good = b"integer F()\n    return 1;\n"
+    _stdin(monkeypatch, good, binary)
+    assert run(capsys, "check", "-") == (0, "1 file parsed, no errors\n", "")
+    _stdin(monkeypatch, good, binary)
+    assert run(capsys, "fmt", "-") == (0, "integer F()\n    return 1;\n", "")
+    _stdin(monkeypatch, b"integer F()\n    return 1 +;\n", binary)
+    code, out, err = run(capsys, "check", "-", str(REPO / "examples" / "mine.asl"))
+    assert code == 1 and out == "3 syntax errors in 2 files\n"
+    assert err.startswith("<stdin>:2:15: error: ") and "\n        return 1 +;\n                  ^\n" in err
+    _stdin(monkeypatch, b"integer F()\n    return 1 +;\n", binary)
+    code, out, err = run(capsys, "fmt", "-", str(REPO / "examples" / "trap.asl"))
+    assert code == 2 and err.startswith("<stdin>:2:15: error: ") and "// " in out and "<stdin>" not in out
+    _stdin(monkeypatch, good, binary)
+    code, out, err = run(capsys, "fmt", str(REPO / "examples" / "trap.asl"), "-")
+    assert code == 0 and "\n// <stdin>\ninteger F()\n    return 1;\n" in out
+
+
+def test_standard_input_is_read_as_a_file_is(capsys, monkeypatch):
+    _stdin(monkeypatch, b"integer F()\n    return '\xff';\n")
+    code, out, err = run(capsys, "check", "-")
+    assert code == 1 and err.startswith("<stdin>:2:13: error: standard input is not UTF-8 text: byte 0xFF")
+    _stdin(monkeypatch, b"// " + b"x" * 2000)
+    code, out, err = run(capsys, "fmt", "--limit", "file-size=1000", "-")
+    assert (code, out) == (2, "") and err.startswith("error: cannot read standard input: it is larger than the limit "
+                                                     "of 1,000 bytes\nnote: raise the limit with --limit file-size=N")
+    for command in ("check", "fmt"):
+        code, out, err = run(capsys, command, "-", "-")
+        assert (code, out, err) == (2, "", "error: - (standard input) is given more than once; it can be read once\n")
+
+
 # --------------------------------------------------------------------------------------
 # the last resort
 # --------------------------------------------------------------------------------------
