@@ -1690,11 +1690,15 @@ def _diff_profile_exists(spec: Any, side: str, name: str, option: str) -> None:
     """A UsageError naming the version (``side``: ``--from`` or ``--to``) when ``name`` is
     not a profile bundled with ``spec`` (a profile file's path is read when it is used)."""
     from ..errors import UsageError, suggest
-    from ..machine.profile import profile_names
+    from ..machine.profile import not_a_profile_file, profile_names
+    from ..syntax.source import is_file
 
     if "/" in name or name.endswith(".toml"):
         return
     names = profile_names(spec.profiles_dir)
+    if name not in names and is_file(name):
+        raise UsageError(f"{option}: {not_a_profile_file(name)}", notes=(f"bundled profiles of {spec.name}: "
+                                                                         f"{', '.join(names)}",))
     if name not in names:
         hint = suggest(name, names)
         raise UsageError(f"{option}: {spec.name} ({side}) has no profile {name!r}" + (f"; {hint}" if hint else ""),

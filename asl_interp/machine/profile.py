@@ -126,11 +126,20 @@ def _profile_path(name_or_path: str | Path, folder: Path, base: Path | None = No
     path = folder / f"{text}.toml"
     if not is_file(path):
         names = profile_names(folder)
+        if is_file(base / text if base is not None else text):  # a file, but not a profile's name
+            raise ProfileError(not_a_profile_file(text),
+                               notes=(f"bundled profiles: {', '.join(names)}",) if names else ())
         raise ProfileError(
             f"unknown profile '{text}'" + did_you_mean(text, names),
             notes=(f"bundled profiles: {', '.join(names)}" if names else f"{folder} holds no profiles (*.toml)",),
         )
     return path
+
+
+def not_a_profile_file(name: str) -> str:
+    """What a profile named ``name`` is told when ``name`` is a file whose name does not end in
+    ``.toml`` (``some.jsonl``): neither a bundled profile's name nor a profile file."""
+    return f"{name} is not a .toml profile file: a profile is a bundled profile's name or a TOML file named *.toml"
 
 
 #: Loaded profiles: (file, folder) -> (the files it was read from with their sizes and times,

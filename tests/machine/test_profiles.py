@@ -412,3 +412,26 @@ def test_a_state_name_given_twice_in_one_profile_is_an_error(tmp_path):
                     encoding="utf-8")
     with pytest.raises(ProfileError, match=r"mine.toml: \[state\] gives HCR_EL2.TGE twice; give it once"):
         load(str(mine))
+
+
+@pytest.mark.parametrize("name", ["some.jsonl", "states.json", "mine.TOML.bak"])
+def test_a_file_that_is_not_a_toml_profile_is_called_so(tmp_path, monkeypatch, capsys, name):
+    """`--profile some.jsonl`, a file there but no profile, said "unknown profile" as for a
+    misspelt bundled name; now it says the file is not a .toml profile file, from --profile,
+    a state file's profile key, an extends key and diff's profile options alike."""
+    from conftest import cli
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / name).write_text('{"PSTATE.EL": "EL1"}\n', encoding="utf-8")
+    said = f"{name} is not a .toml profile file: a profile is a bundled profile's name or a TOML file named *.toml"
+    with pytest.raises(ProfileError) as info:
+        load_profile(name)
+    assert info.value.message == said and info.value.notes[0].startswith("bundled profiles: ")
+    (tmp_path / "s.toml").write_text(f'profile = "{name}"\n[registers]\n', encoding="utf-8")
+    (tmp_path / "p.toml").write_text(f'description = "p"\nextends = "{name}"\n', encoding="utf-8")
+    for args, where in [(["run", "--profile", name], "--profile"),
+                        (["run", "--state", "s.toml"], "s.toml, key profile"),
+                        (["run", "--profile", "p.toml"], "--profile: p.toml: 'extends'"),
+                        (["diff", "--to-profile", name], "--to-profile"), (["diff", "--profile", name], "--profile")]:
+        rc, out, err = cli(capsys, *args, "CheckVFPEnabled(TRUE)")
+        assert (rc, out) == (2, "") and err.startswith(f"error: {where}: {said}\n"), err
