@@ -241,7 +241,8 @@ def _number_message(err: ValueError) -> str:
 # ======================================================================================
 
 
-def key_spans(text: str, where: Span, keys: Sequence[tuple[Any, ...]], form: str) -> list[Span]:
+def key_spans(text: str, where: Span, keys: Sequence[tuple[Any, ...]], form: str,
+              under: tuple[str, ...] = ("registers",)) -> list[Span]:
     """Where each of ``keys`` stands in ``text``, the ``form`` (``"json"`` or ``"toml"``)
     text of a state (a state file's, or a sweep line's): ``keys`` as
     :func:`~asl_interp.machine.state.state_paths` gives the decoded state's (the key at each
@@ -249,11 +250,12 @@ def key_spans(text: str, where: Span, keys: Sequence[tuple[Any, ...]], form: str
     of a key not found. Neither decoder gives positions, so the keys are found in the text:
     in JSON each key's last name after the key before it (the keys come in the text's
     order, so a name given twice is found where it is given the second time); in TOML each
-    key's names under ``[registers]`` worked out line by line from the table headers, dotted
-    and quoted keys and inline tables (TOML gives each key once)."""
+    key's names under the table ``under`` (``[registers]``; a profile's ``[state]``; ``()``:
+    the top level) worked out line by line from the table headers, dotted and quoted keys
+    and inline tables, however deeply nested (TOML gives each key once)."""
     if form == "json":
         return _json_key_spans(text, where, keys)
-    return _toml_key_spans(text, where, keys)
+    return _toml_key_spans(text, where, keys, under)
 
 
 def _json_key_spans(text: str, where: Span, keys: Sequence[tuple[Any, ...]]) -> list[Span]:
@@ -274,7 +276,6 @@ _TOML_KEY = r"""(?:[A-Za-z0-9_-]+|"(?:[^"\\]|\\.)*"|'[^']*')"""
 _TOML_DOTTED = rf"{_TOML_KEY}(?:[ \t]*\.[ \t]*{_TOML_KEY})*"
 _TOML_TABLE = re.compile(rf"[ \t]*\[[ \t]*({_TOML_DOTTED})[ \t]*\]")
 _TOML_PAIR = re.compile(rf"[ \t]*({_TOML_DOTTED})[ \t]*=[ \t]*")
-_TOML_INLINE = re.compile(rf"[{{,][ \t]*({_TOML_DOTTED})[ \t]*=")
 
 
 def _toml_parts(dotted: str) -> list[str]:
@@ -292,27 +293,78 @@ def _toml_parts(dotted: str) -> list[str]:
     return names
 
 
-def _toml_key_spans(text: str, where: Span, keys: Sequence[tuple[Any, ...]]) -> list[Span]:
+def _toml_key_spans(text: str, where: Span, keys: Sequence[tuple[Any, ...]], under: tuple[str, ...]) -> list[Span]:
     found: dict[tuple[str, ...], Span] = {}
+    depth = len(under)
     table: list[str] = []
     offset = 0
     for line in text.splitlines(keepends=True):
         header = _TOML_TABLE.match(line)
         if header and not line.lstrip().startswith("[["):
             table = _toml_parts(header.group(1))
+            if tuple(table[:depth]) == under and len(table) > depth:  # ([description] at the top level)
+                found.setdefault(tuple(table[depth:]),
+                                 _span_at(text, where, offset + header.start(1), len(header.group(1))))
         else:
             pair = _TOML_PAIR.match(line)
             if pair:
                 full = table + _toml_parts(pair.group(1))
-                if full[:1] == ["registers"] and len(full) > 1:
-                    name = tuple(full[1:])
+                if tuple(full[:depth]) == under and len(full) > depth:
+                    name = tuple(full[depth:])
                     found.setdefault(name, _span_at(text, where, offset + pair.start(1), len(pair.group(1))))
-                    if line[pair.end():].startswith("{"):  # an inline table: its keys, one level
-                        for inner in _TOML_INLINE.finditer(line, pair.end()):
-                            found.setdefault((*name, *_toml_parts(inner.group(1))),
-                                             _span_at(text, where, offset + inner.start(1), len(inner.group(1))))
+                    if line[pair.end():].startswith("{"):
+                        _inline_key_spans(text, where, line, offset, pair.end(), name, found)
         offset += len(line)
     return [found.get(tuple(map(str, key)), where) for key in keys]
+
+
+#: A key and its '=' where an inline table expects one, and a one-line TOML string.
+_TOML_KEY_AT = re.compile(rf"[ \t]*({_TOML_DOTTED})[ \t]*=[ \t]*")
+_TOML_STRING_AT = re.compile(r""""(?:[^"\\\n]|\\.)*"|'[^'\n]*'""")
+
+
+def _inline_key_spans(text: str, where: Span, line: str, offset: int, pos: int, name: tuple[str, ...],
+                      found: dict[tuple[str, ...], Span]) -> None:
+    """Record in ``found`` the keys of the inline table starting at ``pos`` of ``line`` (at
+    ``offset`` in ``text``), the value of the key ``name``, and of every inline table nested
+    in it (``HCR_EL2 = {TGE = {X = 1}}`` gives ``HCR_EL2.TGE.X`` its own place); tables
+    inside arrays are not named by keys, and are skipped."""
+    stack: list[tuple[str, tuple[str, ...] | None]] = []  # each open '{' with its key (None: in an array), or '['
+    value: tuple[str, ...] | None = name  # the key whose value starts next
+    want_key = False
+    i = pos
+    while i < len(line):
+        if want_key:
+            want_key = False
+            key = _TOML_KEY_AT.match(line, i)
+            prefix = stack[-1][1] if stack else None
+            if key is not None:
+                value = None if prefix is None else (*prefix, *_toml_parts(key.group(1)))
+                if value is not None:
+                    found.setdefault(value, _span_at(text, where, offset + key.start(1), len(key.group(1))))
+                i = key.end()
+                continue
+        c = line[i]
+        if c in "{[":
+            stack.append((c, value if c == "{" else None))
+            value = None
+            want_key = c == "{"
+        elif c in "}]":
+            if stack:
+                stack.pop()
+            if not stack:
+                return
+        elif c == ",":
+            want_key = bool(stack) and stack[-1][0] == "{"
+        elif c in "\"'":
+            string = _TOML_STRING_AT.match(line, i)
+            if string is None:
+                return
+            i = string.end()
+            continue
+        elif c == "#":
+            return
+        i += 1
 
 
 def _span_at(text: str, where: Span, start: int, length: int) -> Span:

@@ -4,7 +4,8 @@ import pytest
 from conftest import REPO
 from test_machine import REGISTERS, procstate_module
 
-from asl_interp.errors import StateError
+from asl_interp.errors import Span, StateError
+from asl_interp.lib.inputs import key_spans
 from asl_interp.lib.world import TypeDesc
 from asl_interp.machine.model import load_machine_model
 from asl_interp.machine.state import load_state_file, resolve_state
@@ -113,6 +114,28 @@ def test_bad_state_files(tmp_path, text, message):
     p.write_text(text)
     with pytest.raises(StateError, match=message):
         load_state_file(p)
+
+
+def test_a_key_in_a_nested_inline_table_is_an_error_at_the_key(capsys, tmp_path):
+    """A mistake in an inline table inside an inline table was put at 1:1 (the first line of
+    the file, whatever it held): only one level of inline table was searched for keys."""
+    from conftest import cli
+
+    p = tmp_path / "s.toml"
+    p.write_text('description = "d"\n[registers]\nSCR_EL3.NS = 1\nHCR_EL2 = {E2H = 0, "TGE" = {X = 1}}\n'
+                 'CPTR_EL2 = {TFP = 1, Q = {R = [{S = 1}], T.U = 2}}\n')
+    rc, out, err = cli(capsys, "run", "--state", str(p), "CheckVFPEnabled(TRUE)")
+    assert (rc, out) == (2, "")
+    assert err.startswith(f"{p}:4:30: error: 'HCR_EL2.TGE.X' is not REGISTER")
+    assert err.splitlines()[1:3] == ['    HCR_EL2 = {E2H = 0, "TGE" = {X = 1}}', "    " + " " * 29 + "^"]
+    p.write_text(p.read_text().replace("{X = 1}", "1"))
+    rc, out, err = cli(capsys, "run", "--state", str(p), "CheckVFPEnabled(TRUE)")
+    assert rc == 2 and err.startswith(f"{p}:5:27: error: 'CPTR_EL2.Q.R' is not REGISTER"), err
+    # past an array of tables, a string holding braces and a comment
+    text = 'x = 1\n[registers]\nA = {B = [{C = 1}, "}{,D = 2"], E.F = {G = 1}} # {H = 1}\n'
+    keys = [("A", "B"), ("A", "E", "F", "G"), ("A", "D"), ("A", "H")]
+    spans = key_spans(text, Span("f", 1, 1), keys, "toml")
+    assert [(sp.line, sp.col) for sp in spans] == [(3, 6), (3, 40), (1, 1), (1, 1)]
 
 
 def test_missing_state_file():
