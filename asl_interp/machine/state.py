@@ -34,7 +34,7 @@ from typing import Any
 import attrs
 
 from ..errors import ProfileError, Span, StateError, did_you_mean, plural, shorten, suggest
-from ..lib.inputs import compressed_ending, data_text, loads_json_state, read_toml
+from ..lib.inputs import compressed_ending, data_text, key_spans, loads_json_state, loads_toml
 from ..lib.values import bits_text
 from ..lib.world import TypeDesc
 from ..syntax.source import read_text
@@ -637,20 +637,30 @@ def load_state_file(path: str | Path) -> StateFile:
     if path.suffix.lower() == ".json":
         text = read_text(path, "the state file", StateError)
         return StateFile(str(path), loads_json_state(text, Span(str(path), 1, 1), StateError))
-    data = read_toml(path, "the state file", StateError)
+    text = read_text(path, "the state file", StateError)
+    data = loads_toml(text, str(path), StateError)
+
+    def refuse(key: str, message: str, notes: tuple[str, ...] = ()) -> StateError:
+        # at the key's line and column (the file named in the message where it cannot be found)
+        where = Span(str(path), 1, 1)
+        (span,) = key_spans(text, where, [(key,)], "toml", under=())
+        return StateError(message, span, notes) if span != where else StateError(f"{path}: {message}", None, notes)
+
     extra = set(data) - {"description", "profile", "registers"}
     if extra:
         hint = suggest(sorted(extra)[0], ["description", "profile", "registers"])
-        raise StateError(
-            f"{path}: unknown top-level key(s) {', '.join(sorted(extra))}; register state goes "
-            "under [registers]" + (f" ({hint})" if hint else "")
-        )
+        raise refuse(sorted(extra)[0], f"unknown top-level key(s) {', '.join(sorted(extra))}; register state goes "
+                                       "under [registers]" + (f" ({hint})" if hint else ""))
     regs = data.get("registers", {})
     if not isinstance(regs, dict):
-        raise StateError(f"{path}: 'registers' must be a table")
+        raise refuse("registers", f"'registers' must be a table, not {data_text(regs)}")
     profile = data.get("profile")
     if profile is not None and not isinstance(profile, str):
-        raise StateError(f"{path}: 'profile' must be a string")
-    return StateFile(str(path), regs, profile, str(data.get("description", "")))
+        raise refuse("profile", f"'profile' must be a string (a profile's name or file), not {data_text(profile)}")
+    description = data.get("description", "")
+    if not isinstance(description, str):
+        raise refuse("description",
+                     f"'description' must be a string (what the state is), not {data_text(description)}")
+    return StateFile(str(path), regs, profile, description)
 
 

@@ -116,6 +116,27 @@ def test_bad_state_files(tmp_path, text, message):
         load_state_file(p)
 
 
+@pytest.mark.parametrize("text, line, col, message", [
+    ('description = 3\n[registers]\nHCR_EL2.TGE = 0\n', 1, 1,
+     "'description' must be a string (what the state is), not 3"),
+    ('[description]\nx = 1\n', 1, 2, "'description' must be a string (what the state is), not {\"x\": 1}"),
+    ('description = "d"\nprofile = true\n', 2, 1, "'profile' must be a string (a profile's name or file), not true"),
+    ('description = "d"\n  registers = [1]\n', 2, 3, "'registers' must be a table, not [1]"),
+    ('description = "d"\n[register]\nX = 1\n', 2, 2, "unknown top-level key(s) register; register state goes under "
+                                                    "[registers] (did you mean 'registers'?)"),
+])
+def test_a_bad_top_level_key_is_an_error_at_its_line_and_column(tmp_path, text, line, col, message):
+    """`description = 3` was taken in silence (as the description "3"); the top-level keys'
+    other mistakes named the file only. Each is now at the key's line and column, as a
+    mistake under [registers] is."""
+    p = tmp_path / "s.toml"
+    p.write_text(text)
+    with pytest.raises(StateError) as info:
+        load_state_file(p)
+    assert (info.value.message, info.value.span.line, info.value.span.col) == (message, line, col)
+    assert info.value.span.file == str(p)
+
+
 def test_a_key_in_a_nested_inline_table_is_an_error_at_the_key(capsys, tmp_path):
     """A mistake in an inline table inside an inline table was put at 1:1 (the first line of
     the file, whatever it held): only one level of inline table was searched for keys."""
