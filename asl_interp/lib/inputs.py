@@ -309,9 +309,10 @@ def _toml_key_spans(text: str, where: Span, keys: Sequence[tuple[Any, ...]], und
             pair = _TOML_PAIR.match(line)
             if pair:
                 full = table + _toml_parts(pair.group(1))
-                if tuple(full[:depth]) == under and len(full) > depth:
+                if tuple(full[:depth]) == under:  # (a key of the table, or the table as an inline one)
                     name = tuple(full[depth:])
-                    found.setdefault(name, _span_at(text, where, offset + pair.start(1), len(pair.group(1))))
+                    if name:
+                        found.setdefault(name, _span_at(text, where, offset + pair.start(1), len(pair.group(1))))
                     if line[pair.end():].startswith("{"):
                         _inline_key_spans(text, where, line, offset, pair.end(), name, found)
         offset += len(line)

@@ -124,7 +124,8 @@ class Machine(World):
         if start is None or start[0] is not profile.state or start[1] is not consts:
             self._value: dict[str, int] = dict.fromkeys(model.storage_widths, 0)
             self._known: dict[str, int] = dict.fromkeys(model.storage_widths, 0)
-            self.apply_state(profile.state, origin=f"profile {profile.name} [state]", written=True)
+            self.apply_state(profile.state, origin=f"profile {profile.name} [state]", written=True,
+                             spans=profile.state_spans)
             start = model.memo["profile storage"] = (profile.state, consts, self._value, self._known,
                                                      {s: m for s, m in self._known.items() if m})
         self._value, self._known = dict(start[2]), dict(start[3])
@@ -154,10 +155,10 @@ class Machine(World):
         return dict(self._from_profile)
 
     def apply_state(self, state: Mapping[str, Any], origin: str | None = None, *,
-                    written: bool = False) -> list[StateWrite]:
-        """Resolve and apply user state (see :func:`resolve_state`, also for ``written``) over
-        what is already set."""
-        writes = resolve_state(state, self.model, self.constants, origin, written=written)
+                    written: bool = False, spans: Mapping[str, Span] | None = None) -> list[StateWrite]:
+        """Resolve and apply user state (see :func:`resolve_state`, also for ``written`` and
+        ``spans``) over what is already set."""
+        writes = resolve_state(state, self.model, self.constants, origin, written=written, spans=spans)
         for w in writes:
             self._store(w.register, w.high, w.low, w.value)
         return writes

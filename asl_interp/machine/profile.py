@@ -52,12 +52,12 @@ from typing import Any
 
 import attrs
 
-from ..errors import ProfileError, did_you_mean
-from ..lib.inputs import data_text, read_toml
+from ..errors import ProfileError, Span, did_you_mean
+from ..lib.inputs import data_text, key_spans, loads_toml
 from ..lib.world import TypeDesc
-from ..syntax.source import exists, is_file
+from ..syntax.source import exists, is_file, read_text
 from .model import MachineModel
-from .state import Constants, flatten_state, parse_bits_value, typed_answer
+from .state import Constants, parse_bits_value, state_paths, typed_answer
 
 _PROFILE_KEYS = {"description", "extends", "drop_state", "implementation_defined", "constrained_unpredictable",
                  "unknown", "instruction", "state"}
@@ -83,6 +83,9 @@ class Profile:
     impdef_sources: dict[str, str] = attrs.field(factory=dict)  # key -> file that gave the answer
     #: the files this profile was read from (itself and what it extends)
     files: tuple[str, ...] = ()
+    #: name in ``state`` -> where its key stands in the profile file that gave it (this one or
+    #: one it extends), for the errors its value gets
+    state_spans: dict[str, Span] = attrs.field(factory=dict, eq=False, repr=False)
 
     def answer(self, key: str, typ: TypeDesc, constants: Constants | None = None) -> Any:
         """The answer to the IMPLEMENTATION_DEFINED question ``key`` as a value of ASL type
@@ -184,7 +187,8 @@ def _load_profile(path: Path, folder: Path, seen: tuple[str, ...]) -> Profile:
     where = str(path)
     if where in seen:
         raise ProfileError(f"{where}: 'extends' loops: {' -> '.join(seen + (where,))}")
-    data = read_toml(path, "the profile", ProfileError)
+    text = read_text(path, "the profile", ProfileError)
+    data = loads_toml(text, where, ProfileError)
 
     extra = set(data) - _PROFILE_KEYS
     if extra:
@@ -207,10 +211,12 @@ def _load_profile(path: Path, folder: Path, seen: tuple[str, ...]) -> Profile:
         impdef_sources = dict(base.impdef_sources)
         policy, instruction, state = base.unknown_policy, dict(base.instruction), dict(base.state)
         files = base.files + (where,)
+        state_spans = dict(base.state_spans)
     else:
         impdef, constrained, policy, instruction, state = {}, {}, "fixed", {}, {}
         impdef_sources = {}
         files = (where,)
+        state_spans = {}
     if "description" not in data:
         raise ProfileError(f"{where}: missing 'description' (one line saying what implementation this is)")
 
@@ -250,18 +256,25 @@ def _load_profile(path: Path, folder: Path, seen: tuple[str, ...]) -> Profile:
             raise ProfileError(f"{where}: drop_state names {key!r}, which the extended profile's [state] does not "
                                "set" + did_you_mean(key, state))
         del state[key]
+        state_spans.pop(key, None)
     # (by name, dotted: `HCR_EL2.TGE = 1` is the table {"HCR_EL2": {"TGE": 1}} to TOML, and a
     # table of the extending profile must neither replace the extended one's whole nor stand
     # beside its "HCR_EL2.TGE" as a second name for the same field)
-    own = flatten_state(data.get("state", {}))
+    paths = state_paths(data.get("state", {}))
+    own = [(".".join(map(str, keys)), value) for keys, value in paths]
+    top = Span(where, 1, 1)
+    own_spans = [span if span != top else None  # (None: not found in the text)
+                 for span in key_spans(text, top, [keys for keys, _value in paths], "toml", under=("state",))]
     if len({key for key, _value in own}) < len(own):  # ("HCR_EL2.TGE" and [state.HCR_EL2] TGE)
         seen: set[str] = set()
-        twice = next(key for key, _value in own if key in seen or seen.add(key))
-        raise ProfileError(f"{where}: [state] gives {twice} twice; give it once")
+        i = next(i for i, (key, _value) in enumerate(own) if key in seen or seen.add(key))
+        message = f"[state] gives {own[i][0]} twice; give it once"
+        raise ProfileError(message, own_spans[i]) if own_spans[i] else ProfileError(f"{where}: {message}")
     state.update(own)
+    state_spans.update((key, span) for (key, _value), span in zip(own, own_spans) if span is not None)
     name = path.stem
     return Profile(name, where, data["description"], impdef, constrained, policy, instruction, state, impdef_sources,
-                   files)
+                   files, state_spans)
 
 
 def check_profile_questions(model: MachineModel, profile: Profile, constants: Constants | None = None) -> None:

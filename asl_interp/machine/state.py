@@ -207,10 +207,13 @@ def state_paths(mapping: Mapping[str, Any]) -> list[tuple[tuple[Any, ...], Any]]
 
 
 def resolve_state(state: Mapping[str, Any], model: MachineModel, constants: Constants | None = None,
-                  origin: str | None = None, *, written: bool = False) -> list[StateWrite]:
+                  origin: str | None = None, *, written: bool = False,
+                  spans: Mapping[str, Span] | None = None) -> list[StateWrite]:
     """Resolve user state (keys ``REG``, ``REG.FIELD``, ``REG<hi:lo>`` or nested tables) to
     bit writes, in the order given; each name once, and names sharing bits agreeing
-    (:class:`StateConflicts`). ``origin`` (a file name) prefixes error messages.
+    (:class:`StateConflicts`). ``origin`` (a file name) prefixes error messages; ``spans``
+    (dotted name -> where its key stands in the file that gave it, as a profile's
+    :attr:`~asl_interp.machine.profile.Profile.state_spans`) places them.
     ``written``: the state is text a user wrote (a state file, a profile's ``[state]``, a
     sweep line, ``--set``), where PSTATE is set by field only (:func:`whole_register_refused`);
     a mapping from Python may give PSTATE whole, in this tool's packing
@@ -232,8 +235,9 @@ def resolve_state(state: Mapping[str, Any], model: MachineModel, constants: Cons
             conflicts.add(write)
             writes.append(write)
         except StateError as err:
-            if origin:
-                err = StateError(f"{origin}: {err.message}", err.span, err.notes)
+            span = err.span or (spans.get(key) if spans else None)
+            if origin or span is not err.span:
+                err = StateError(f"{origin}: {err.message}" if origin else err.message, span, err.notes)
             raise err from None
     if memo_key is not None:
         if len(model.memo) > 4096:

@@ -410,8 +410,9 @@ def test_a_state_name_given_twice_in_one_profile_is_an_error(tmp_path):
     mine = tmp_path / "mine.toml"
     mine.write_text('description = "m"\nextends = "default"\n[state]\n"HCR_EL2.TGE" = 1\nHCR_EL2.TGE = 0\n',
                     encoding="utf-8")
-    with pytest.raises(ProfileError, match=r"mine.toml: \[state\] gives HCR_EL2.TGE twice; give it once"):
+    with pytest.raises(ProfileError, match=r"^\[state\] gives HCR_EL2.TGE twice; give it once") as info:
         load(str(mine))
+    assert str(info.value.span) == f"{mine}:5:1"  # (the second time)
 
 
 @pytest.mark.parametrize("name", ["some.jsonl", "states.json", "mine.TOML.bak"])
@@ -435,3 +436,36 @@ def test_a_file_that_is_not_a_toml_profile_is_called_so(tmp_path, monkeypatch, c
                         (["diff", "--to-profile", name], "--to-profile"), (["diff", "--profile", name], "--profile")]:
         rc, out, err = cli(capsys, *args, "CheckVFPEnabled(TRUE)")
         assert (rc, out) == (2, "") and err.startswith(f"error: {where}: {said}\n"), err
+
+
+def test_a_state_mistake_in_a_profile_is_at_its_key_in_the_file_that_gives_it(tmp_path, capsys):
+    """An error in a profile's [state] named no file and no line ("profile pp [state]: unknown
+    field 'TEG' of HCR_EL2"), though the value may come from a profile it extends. It is now at
+    the key's line and column in the file that gives the value, however the key is written."""
+    from conftest import cli
+
+    (tmp_path / "base.toml").write_text('description = "b"\nextends = "default"\n\n[state]\nHCR_EL2.TEG = 1\n',
+                                        encoding="utf-8")
+    pp = tmp_path / "pp.toml"
+    pp.write_text('description = "p"\nextends = "base.toml"\n[state]\nSCR_EL3.NS = 1\n', encoding="utf-8")
+    rc, out, err = cli(capsys, "run", "--profile", str(pp), "CheckVFPEnabled(TRUE)")
+    assert (rc, out) == (2, "")
+    assert err.splitlines()[:3] == [
+        f"{tmp_path / 'base.toml'}:5:1: error: --profile: profile pp [state]: unknown field 'TEG' of HCR_EL2; "
+        "did you mean 'TGE'?", "    HCR_EL2.TEG = 1", "    ^^^^^^^^^^^"]
+    for text, line, col in [('[state.HCR_EL2]\nE2H = 0\nTGE = "zz"\n', 5, 1), ('state.HCR_EL2.TGE = "zz"\n', 3, 1),
+                            ('state = {SCR_EL3 = {NS = 1}, HCR_EL2 = {TGE = "zz"}}\n', 3, 41)]:
+        pp.write_text('description = "p"\nextends = "default"\n' + text, encoding="utf-8")
+        rc, out, err = cli(capsys, "explore", "--profile", str(pp), "CheckVFPEnabled(TRUE)")
+        assert (rc, out) == (2, "") and err.startswith(
+            f"{pp}:{line}:{col}: error: --profile: profile pp [state]: HCR_EL2.TGE: 'zz' is not a value"), err
+    # a name given twice, and two names for the same bits, at the second
+    pp.write_text('description = "p"\nextends = "default"\n[state]\n"HCR_EL2.TGE" = 1\n[state.HCR_EL2]\nTGE = 0\n',
+                  encoding="utf-8")
+    with pytest.raises(ProfileError) as info:
+        load_profile(str(pp))
+    assert (str(info.value.span), info.value.message) == (f"{pp}:6:1", "[state] gives HCR_EL2.TGE twice; give it once")
+    pp.write_text('description = "p"\nextends = "default"\n[state]\nFPEXC32_EL2.EN = 1\nFPEXC.EN = 0\n',
+                  encoding="utf-8")
+    rc, out, err = cli(capsys, "run", "--profile", str(pp), "CheckVFPEnabled(TRUE)")
+    assert rc == 2 and err.startswith(f"{pp}:5:1: error: --profile: profile pp [state]: FPEXC32_EL2.EN and FPEXC.EN ")
