@@ -128,6 +128,9 @@ class DiffResult:
     _cubes: tuple[list[_Cube], list[_Cube]] = attrs.field(default=((), ()), repr=False)
     _pair_class: dict[tuple[int, int], int] = attrs.field(factory=dict, repr=False)
     _canon: dict[tuple[int, str], dict[int, int]] = attrs.field(factory=dict, repr=False)
+    #: some state is one both versions ran (each keeps the states its consistency rules
+    #: allow: with different profiles the two sets can have none in common)
+    compared: bool = True
 
     @property
     def differs(self) -> bool:
@@ -336,6 +339,34 @@ def _meets(a: _Cube, b: _Cube) -> bool:
     return True
 
 
+def _split_bit(xs: list[_Cube], ys: list[_Cube], used: frozenset) -> tuple[str, int] | None:
+    """The bit most cubes of ``xs`` and ``ys`` constrain (not one of ``used``), to split both
+    lists on; None when no bit not used is constrained by two cubes or more."""
+    counts: dict[tuple[str, int], int] = {}
+    for c in (*xs, *ys):
+        for bit in c.bits:
+            counts[bit] = counts.get(bit, 0) + 1
+    best = max((bit for bit in counts if bit not in used), key=lambda bit: counts[bit], default=None)
+    return best if best is not None and counts[best] > 1 else None
+
+
+def _any_meet(a_cubes: list[_Cube], b_cubes: list[_Cube]) -> bool:
+    """Whether some state lies in a cube of each list, whatever the outcomes: whether the two
+    versions ran any state in common. Split on bits as :func:`_pairs` does, stopping at the
+    first pair that meets."""
+    def walk(xs: list[_Cube], ys: list[_Cube], used: frozenset) -> bool:
+        if not xs or not ys:
+            return False
+        if len(xs) * len(ys) > 64:
+            best = _split_bit(xs, ys, used)
+            if best is not None:
+                return any(walk([c for c in xs if c.bits.get(best, 3) & allowed],
+                                [c for c in ys if c.bits.get(best, 3) & allowed], used | {best}) for allowed in (1, 2))
+        return any(_meets(x, y) for x in xs for y in ys)
+
+    return walk(a_cubes, b_cubes, frozenset())
+
+
 def _pairs(a_cubes: list[_Cube], b_cubes: list[_Cube]) -> list[tuple[_Cube, _Cube]]:
     """Every pair (a, b) with different outcomes whose cubes meet, in the order of ``a``.
 
@@ -348,15 +379,8 @@ def _pairs(a_cubes: list[_Cube], b_cubes: list[_Cube]) -> list[tuple[_Cube, _Cub
         if len(keys) == 1 and all(c.key in keys for c in ys):
             return  # one outcome on both sides: nothing here differs
         if len(xs) * len(ys) > 64:
-            counts: dict[tuple[str, int], int] = {}
-            for c in xs:
-                for bit in c.bits:
-                    counts[bit] = counts.get(bit, 0) + 1
-            for c in ys:
-                for bit in c.bits:
-                    counts[bit] = counts.get(bit, 0) + 1
-            best = max((bit for bit in counts if bit not in used), key=lambda bit: counts[bit], default=None)
-            if best is not None and counts[best] > 1:
+            best = _split_bit(xs, ys, used)
+            if best is not None:
                 for allowed in (1, 2):
                     walk([c for c in xs if c.bits.get(best, 3) & allowed],
                          [c for c in ys if c.bits.get(best, 3) & allowed], used | {best})
@@ -463,8 +487,9 @@ def diff_specs(a: Any, b: Any, call: str, *, profile_a: Any = "default", profile
         names = [f"{spec.name} ({relpath(str(spec.path), here)})" for spec in specs]
     sides = tuple(Side(spec, p.name, f, t, n) for spec, p, f, t, n in zip(specs, prof, per_fixed, tables, names))
     classes, pair_class = _classes(sides, _pairs(cubes[0], cubes[1]), canon)
+    compared = bool(classes) or _any_meet(cubes[0], cubes[1])
     return DiffResult(call, sides, dict(fixed or {}), only_fixed, classes, time.monotonic() - start, all_states,
-                      up_to_entry, (cubes[0], cubes[1]), pair_class, canon)
+                      up_to_entry, (cubes[0], cubes[1]), pair_class, canon, compared)
 
 
 def _check_call(spec: Any, call: str) -> None:
@@ -695,9 +720,16 @@ def changes(result: DiffResult, pairs: Sequence[tuple[str, str]] | None = None) 
 def agreement_text(result: DiffResult) -> str:
     """What a comparison without a differing class found: ``no state differs``, or, when a
     version left no path (its consistency rules reject every state the fixed fields leave),
-    that no state was compared (which says nothing of differences)."""
+    or when both did but no state is in both versions' sets (each version's rules, with its
+    profile, keep states the other's reject), that no state was compared (which says nothing
+    of differences)."""
     empty = [side.name for side in result.sides if not side.table.paths]
-    return f"no state compared: {' and '.join(empty)} left no path" if empty else "no state differs"
+    if empty:
+        return f"no state compared: {' and '.join(empty)} left no path"
+    if not result.compared:
+        a, b = result.sides
+        return f"no state compared: no state {a.name} keeps is one {b.name} keeps"
+    return "no state differs"
 
 
 def render_diff(result: DiffResult, summary: bool = False) -> str:
@@ -743,7 +775,8 @@ def render_diff(result: DiffResult, summary: bool = False) -> str:
 def diff_json(result: DiffResult) -> dict[str, Any]:
     """The JSON form: ``call``, ``from``/``to`` ({spec, profile, paths, fixed}), ``fixed``,
     ``all_states``, ``up_to_entry`` (compared up to the exception-entry call, where a
-    version stops), ``seconds``, ``differs``, ``changes`` (:func:`changes`: [{from, to,
+    version stops), ``seconds``, ``differs``, ``compared`` (false: no state is one both
+    versions ran, so no state was compared), ``changes`` (:func:`changes`: [{from, to,
     states, classes, only}], each side's outcome in words), ``classes``: [{states, state,
     open, only, from, to}], each side {outcome (the shape of ``run --json``'s, or null),
     error ({file, line, message} of a failed assertion, or null), decisive: [{file, line,
@@ -773,6 +806,7 @@ def diff_json(result: DiffResult) -> dict[str, Any]:
         "up_to_entry": result.up_to_entry,
         "seconds": round(result.seconds, 3),
         "differs": result.differs,
+        "compared": result.compared and all(side.table.paths for side in result.sides),
         "changes": [{"from": c.words[0], "to": c.words[1], "states": c.states, "classes": c.classes,
                      "only": dict(c.only)} for c in changes(result)],
         "classes": [

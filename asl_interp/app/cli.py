@@ -1751,15 +1751,16 @@ def _diff(args: argparse.Namespace) -> int:
             write_json(diff_json(result))
         else:
             write(render_diff(result, summary=args.summary))
-    if not all(side.table.paths for side in result.sides):
+    if not all(side.table.paths for side in result.sides) or not result.compared:
         return _nothing_compared(result)
     return 1 if result.differs else 0
 
 
 def _nothing_compared(result: Any) -> int:
     """A diff where a version has no path left (its consistency rules reject every state
-    the fixed fields leave): no state was compared, which is not "no state differs"; an
-    error saying so, and exit status 2, as for a check that checked nothing."""
+    the fixed fields leave), or where no state is in both versions' sets: no state was
+    compared, which is not "no state differs"; an error saying so, and exit status 2, as for
+    a check that checked nothing."""
     from ..analysis.explore import left_out_reasons
 
     for side in result.sides:
@@ -1769,6 +1770,11 @@ def _nothing_compared(result: Any) -> int:
                    f"them)" if left else "")
             print(f"error: nothing was compared: {side.name} (profile {side.profile}) has no state a processor can "
                   f"be in with the fixed fields{why}", file=sys.stderr)
+    a, b = result.sides
+    if a.table.paths and b.table.paths and not result.compared:
+        print(f"error: nothing was compared: no state {a.name} (profile {a.profile}) keeps is one {b.name} (profile "
+              f"{b.profile}) keeps: each version leaves out the states its consistency rules, with its profile, "
+              "call inconsistent (--all-states keeps them)", file=sys.stderr)
     return EXIT_USAGE
 
 

@@ -404,6 +404,31 @@ def test_a_version_with_no_state_left_compares_nothing_and_exits_2(capsys, tmp_p
     assert rc == 1 and "classes of states differ" in out
 
 
+def test_two_versions_that_keep_no_state_in_common_compare_nothing_and_exit_2(capsys):
+    """At EL2 with EL3 and EL2 in AArch64 the default profile keeps the AArch64 states only
+    (PSTATE.nRW 0) and aarch32-only, whose every EL uses AArch32, the AArch32 ones only: each
+    side has a path, but no state is in both sets, so nothing was compared. It said "no state
+    differs" (exit 0), though the two return different values."""
+    args = ["diff", "UsingAArch32()", "--from-profile", "aarch32-only", "--to-profile", "default", "--set",
+            "PSTATE.EL=EL2", "--set", "SCR_EL3.NS=1", "--set", "SCR_EL3.RW=1", "--set", "HCR_EL2.RW=1", "--jobs", "1"]
+    message = ("error: nothing was compared: no state armv8.6 (profile aarch32-only) keeps is one armarm-2025 "
+               "(profile default) keeps: each version leaves out the states its consistency rules, with its profile, "
+               "call inconsistent (--all-states keeps them)\n")
+    rc, out, err = cli(capsys, *args)
+    assert (rc, err) == (2, message)
+    assert out.splitlines()[1].startswith("no state compared: no state armv8.6 keeps is one armarm-2025 keeps "
+                                          "(armv8.6: 1 path, armarm-2025: 1 path;")
+    rc, out, err = cli(capsys, *args, "--json")
+    data = json.loads(out)
+    assert (rc, err) == (2, message) and (data["compared"], data["differs"]) == (False, False)
+    assert (data["from"]["paths"], data["to"]["paths"]) == (1, 1)
+    rc, out, err = cli(capsys, *args, "--all-states")
+    assert rc == 1 and "1 class of states differs" in out
+    rc, out, err = cli(capsys, *args[:3], "default", *args[4:])  # the same profile: the same states, agreeing
+    assert rc == 0 and "no state differs" in out
+    assert json.loads(cli(capsys, *args[:3], "default", *args[4:], "--json")[1])["compared"] is True
+
+
 @pytest.mark.parametrize(("args", "message"), [
     (["--set", "HCR_EL2.TEG=1"], "did you mean 'TGE'"),
     (["--profile", "default", "--from-profile", "default"], "give --profile (both versions), or --from-profile"),
