@@ -652,8 +652,9 @@ def load_state_file(path: str | Path) -> StateFile:
 
     extra = set(data) - {"description", "profile", "registers"}
     if extra:
-        hint = suggest(sorted(extra)[0], ["description", "profile", "registers"])
-        raise refuse(sorted(extra)[0], f"unknown top-level key(s) {', '.join(sorted(extra))}; register state goes "
+        first = min(extra)
+        hint = suggest(first, ["description", "profile", "registers"])
+        raise refuse(first, f"unknown top-level key(s) {', '.join(sorted(extra))}; register state goes "
                                        "under [registers]" + (f" ({hint})" if hint else ""))
     regs = data.get("registers", {})
     if not isinstance(regs, dict):
