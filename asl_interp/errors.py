@@ -32,10 +32,12 @@ import functools
 import operator
 import os
 import stat
+from bisect import bisect_left, bisect_right
+from itertools import accumulate
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # annotations only: importing typing, pathlib or attrs here would slow every start
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Sequence
     from pathlib import Path
     from typing import Any
 
@@ -408,27 +410,33 @@ def caret_block(span: Span, line: str | None = None) -> str:
         width = span.end_col - max(span.col, 1)
     # Only the characters that can show are looked at: each shows as one character at least.
     low, high = max(0, start - QUOTE_WIDTH), min(len(line), start + min(width, QUOTE_WIDTH) + QUOTE_WIDTH)
-    pieces = [visible(c, newlines=False) for c in line[low:high]]
-    sizes = [len(p) for p in pieces]
+    segment = line[low:high]
+    # (a line quoted from a sweep's input is usually plain: each character shows as itself,
+    # so the line is its own pieces and a range their ends, no work per character)
+    plain = segment.isascii() and segment.replace("\t", " ").isprintable()
+    pieces: Sequence[str] = segment if plain else [visible(c, newlines=False) for c in segment]
+    # ends[i]: the characters pieces[:i + 1] show
+    ends: Sequence[int] = range(1, len(segment) + 1) if plain else list(accumulate(map(len, pieces)))
+
+    def shown_before(i: int) -> int:  # the characters pieces[:i] show
+        return ends[i - 1] if i > 0 else 0
+
     at = start - low  # the first piece under the caret (len(pieces): just after the last)
-    head = sum(sizes[:at])
-    total = sum(sizes)
     first, last = 0, len(pieces)  # the pieces shown
+    total = shown_before(len(pieces))
     if total > QUOTE_WIDTH:  # a window of QUOTE_WIDTH shown characters, the caret a third of the way in
-        begin = max(0, min(head - QUOTE_WIDTH // 3, total - QUOTE_WIDTH))
-        pos, first = 0, at
-        for i, size in enumerate(sizes):
-            if pos >= begin:
-                first = min(first, i)
-            if pos + size > begin + QUOTE_WIDTH:
-                last = i
-                break
-            pos += size
+        begin = max(0, min(shown_before(at) - QUOTE_WIDTH // 3, total - QUOTE_WIDTH))
+        last = bisect_right(ends, begin + QUOTE_WIDTH)  # the first piece that would end past the window
+        starts_in = 0 if begin == 0 else bisect_left(ends, begin) + 1  # the first piece starting in it
+        first = min(at, starts_in) if starts_in <= min(last, len(pieces) - 1) else at
     before = _CUT if low > 0 or first > 0 else ""
     after = _CUT if high < len(line) or last < len(pieces) else ""
     # Keep tabs so that the caret lines up under tab-indented text.
-    prefix = " " * len(before) + "".join(p if p == "\t" else " " * len(p) for p in pieces[first:at])
-    carets = max(1, sum(sizes[at:min(at + width, last)]))
+    lead = shown_before(at) - shown_before(first)
+    prefix = " " * len(before) + ("".join(p if p == "\t" else " " * len(p) for p in pieces[first:at])
+                                  if "\t" in segment[first:at] else " " * lead)
+    upto = min(at + width, last)
+    carets = max(1, shown_before(upto) - shown_before(at) if upto > at else 0)
     return f"    {before}{''.join(pieces[first:last])}{after}\n    {prefix}{'^' * carets}"
 
 
