@@ -507,7 +507,8 @@ def _cmd_fmt(args: argparse.Namespace) -> int:
     _stdin_once(args.files)
     status = EXIT_OK
     several = len(args.files) > 1
-    for number, file in enumerate(args.files):
+    written = False  # (a blank line goes between two files printed, not before the first)
+    for file in args.files:
         try:
             text = format_module(parse(_stdin_text(), STDIN_NAME) if file == "-" else parse_file(file))
         except ASLError as err:  # reported like any error; the other files are still formatted
@@ -515,8 +516,9 @@ def _cmd_fmt(args: argparse.Namespace) -> int:
             status = EXIT_USAGE
             continue
         if several:
-            sys.stdout.write(("\n" if number else "") + f"// {STDIN_NAME if file == '-' else file}\n")
+            sys.stdout.write(("\n" if written else "") + f"// {STDIN_NAME if file == '-' else file}\n")
         sys.stdout.write(text)
+        written = True
     return status
 
 

@@ -390,6 +390,19 @@ def test_fmt_command_reports_syntax_errors_with_position_and_exit_2(tmp_path, ca
     assert "Traceback" not in captured.err
 
 
+def test_fmt_command_puts_a_blank_line_between_files_printed_only(tmp_path, capsys):
+    """Of several files, each printed one is headed by its name, a blank line before every
+    header but the first printed: a first file with a syntax error left the output starting
+    with a blank line."""
+    bad, good, other = tmp_path / "bad.asl", tmp_path / "good.asl", tmp_path / "other.asl"
+    bad.write_text("boolean F()\n    return (TRUE;\n")
+    good.write_text("integer G()\n    return 2;\n")
+    other.write_text("integer H()\n    return 3;\n")
+    assert main(["fmt", str(bad), str(good), str(other)]) == 2
+    assert capsys.readouterr().out == (f"// {good}\ninteger G()\n    return 2;\n"
+                                       f"\n// {other}\ninteger H()\n    return 3;\n")
+
+
 def test_fmt_command_reports_an_unreadable_file_with_exit_2(tmp_path, capsys):
     missing = tmp_path / "missing.asl"
     assert main(["fmt", str(missing)]) == 2
