@@ -85,7 +85,7 @@ from ..lib.world import InstructionEnded, Read, TypeDesc
 from ..machine.machine import Machine
 from ..machine.outcome import UP_TO_ENTRY, Outcome, PathStep, compared_outcome, equal_steps, json_value, outcome_line
 from ..machine.profile import Profile
-from ..machine.state import flatten_state, locate_key, resolve_state
+from ..machine.state import a_mapping, flatten_state, locate_key, resolve_state
 from ..syntax import ast
 from ..syntax.texts import call_expression
 from .consistency import entry_assertion, entry_state, per_spec, rule_broken, rule_ids_broken
@@ -936,7 +936,7 @@ def _searched(spec: Any, call: str, *, profile: str | Path | Profile = "default"
     ``explored``, which a table shows; without, empty: a decider's tree needs only the
     choices)."""
     prof = spec.profile(profile)
-    fixed = dict(fixed or {})
+    fixed = dict(a_mapping(fixed) if fixed is not None else {})
     resolve_state(fixed, spec.model, spec.constants)  # bad names and values fail here, once
     if vary is True:
         vary_keys = {k for k, v in prof.impdef.items() if isinstance(v, bool)}

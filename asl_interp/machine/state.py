@@ -186,11 +186,23 @@ def flatten_state(mapping: Mapping[str, Any], prefix: str = "") -> list[tuple[st
     return [(".".join(map(str, head + path)), value) for path, value in state_paths(mapping)]
 
 
+def a_mapping(state: Any) -> Mapping[str, Any]:
+    """``state`` if it is a mapping; else the StateError saying what a state is (a caller
+    from Python gave a list, a string...), named in Python's words."""
+    if not isinstance(state, Mapping):
+        name = type(state).__name__
+        raise StateError("a state is a mapping of register and field names to values (e.g. {'PSTATE.EL': 'EL1'}), "
+                         f"not {'an' if name[:1] in 'aeiou' else 'a'} {name}")
+    return state
+
+
 def state_paths(mapping: Mapping[str, Any]) -> list[tuple[tuple[Any, ...], Any]]:
     """A state mapping as ``(keys, value)`` pairs, ``keys`` the key at each level of nesting
     (``{"HCR_EL2": {"TGE": 1}}`` -> ``(("HCR_EL2", "TGE"), 1)``, where ``{"HCR_EL2.TGE": 1}``
     gives ``(("HCR_EL2.TGE",), 1)``), in order. Iterative: any depth of nesting is walked
-    without recursion (the readers of files bound it anyway)."""
+    without recursion (the readers of files bound it anyway). A ``mapping`` that is no
+    mapping (a list, a string, given from Python) is a StateError saying what a state is."""
+    a_mapping(mapping)
     out: list[tuple[tuple[Any, ...], Any]] = []
     stack: list[Any] = [((), iter(mapping.items()))]
     while stack:

@@ -160,3 +160,21 @@ def test_cached_size_says_whether_the_disk_cache_holds_the_decider(monkeypatch):
     assert decider_module.cached_size(spec, CALL + "  // a call text no test builds a decider for") is None
     monkeypatch.setenv("ASL_INTERP_CACHE", "off")
     assert decider_module.cached_size(spec, CALL) is None
+
+
+@pytest.mark.parametrize("state, kind", [([1, 2], "a list"), ("PSTATE.EL=EL1", "a str"), (5, "an int")])
+def test_a_state_that_is_no_mapping_is_a_state_error_from_every_entry(state, kind):
+    """A caller from Python who gives a list or a string as the state got an AttributeError
+    (or a TypeError from explore's ``fixed``); now each entry says what a state is."""
+    from asl_interp.analysis.explore import explore
+    from asl_interp.errors import StateError
+
+    spec = api.load_spec("armv8.6")
+    message = f"a state is a mapping of register and field names to values (e.g. {{'PSTATE.EL': 'EL1'}}), not {kind}"
+    calls = [lambda: spec.run("CheckVFPEnabled(TRUE)", state=state),
+             lambda: spec.decider("CheckVFPEnabled(TRUE)", "default").run(state),
+             lambda: explore(spec, "CheckVFPEnabled(TRUE)", fixed=state)]
+    for call in calls:
+        with pytest.raises(StateError) as err:
+            call()
+        assert err.value.message == message
