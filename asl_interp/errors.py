@@ -393,13 +393,24 @@ def visible(text: str, *, newlines: bool = True) -> str:
     return shown if newlines else shown.replace("\n", "\\n")
 
 
+def _columns(piece: str) -> int:
+    """The terminal columns a shown piece of a quoted line takes: one a character, two for
+    an East Asian wide or full-width one (CJK, most emoji), so that a caret after it lines up."""
+    if len(piece) == 1 and not piece.isascii():
+        import unicodedata
+
+        return 2 if unicodedata.east_asian_width(piece) in ("W", "F") else 1
+    return len(piece)
+
+
 def caret_block(span: Span, line: str | None = None) -> str:
     """The quoted source line with a caret (or a run of carets) under ``span``; ``line``:
     that line's text when the caller has it (a line of a stream, never read again).
 
     Control characters in the line are shown escaped (:func:`visible`), the caret still under
-    the character it points at; a line longer than :data:`QUOTE_WIDTH` is cut to a window of
-    that many characters around the column, each cut end marked ``...``."""
+    the character it points at (a wide character counted as two columns); a line longer than
+    :data:`QUOTE_WIDTH` columns is cut to a window of that many around the column, each cut
+    end marked ``...``."""
     if line is None:
         line = source_line(span)
     if line is None:
@@ -415,10 +426,10 @@ def caret_block(span: Span, line: str | None = None) -> str:
     # so the line is its own pieces and a range their ends, no work per character)
     plain = segment.isascii() and segment.replace("\t", " ").isprintable()
     pieces: Sequence[str] = segment if plain else [visible(c, newlines=False) for c in segment]
-    # ends[i]: the characters pieces[:i + 1] show
-    ends: Sequence[int] = range(1, len(segment) + 1) if plain else list(accumulate(map(len, pieces)))
+    # ends[i]: the terminal columns pieces[:i + 1] take (a wide character, CJK, two)
+    ends: Sequence[int] = range(1, len(segment) + 1) if plain else list(accumulate(map(_columns, pieces)))
 
-    def shown_before(i: int) -> int:  # the characters pieces[:i] show
+    def shown_before(i: int) -> int:  # the columns pieces[:i] take
         return ends[i - 1] if i > 0 else 0
 
     at = start - low  # the first piece under the caret (len(pieces): just after the last)
@@ -433,7 +444,7 @@ def caret_block(span: Span, line: str | None = None) -> str:
     after = _CUT if high < len(line) or last < len(pieces) else ""
     # Keep tabs so that the caret lines up under tab-indented text.
     lead = shown_before(at) - shown_before(first)
-    prefix = " " * len(before) + ("".join(p if p == "\t" else " " * len(p) for p in pieces[first:at])
+    prefix = " " * len(before) + ("".join(p if p == "\t" else " " * _columns(p) for p in pieces[first:at])
                                   if "\t" in segment[first:at] else " " * lead)
     upto = min(at + width, last)
     carets = max(1, shown_before(upto) - shown_before(at) if upto > at else 0)

@@ -105,6 +105,14 @@ def test_control_characters_in_a_quoted_line_are_escaped_the_caret_under_its_cha
     assert text[carets.index("^"):].startswith("\\x00") and carets.endswith(" ^^^^")
 
 
+def test_the_caret_lines_up_after_wide_characters():
+    """A CJK character or an emoji takes two terminal columns: the caret after one drifted a
+    column left for each; narrow non-ASCII characters (é) still take one."""
+    assert caret_block(Span("f", 1, 8), 'x = "漢字"; y') == '    x = "漢字"; y\n             ^'
+    assert caret_block(Span("f", 1, 6, 1, 8), 'x = "漢字"; y').endswith("\n         ^^^^")  # under both
+    assert caret_block(Span("f", 1, 5), "é=😀 z") == "    é=😀 z\n         ^"  # (é one column, 😀 two)
+
+
 def test_messages_and_notes_show_control_characters_escaped_and_long_lines_cut():
     err = UsageError("bad value '\x1b[2J\x1b[H'", None, ("note: \x07\u202e", "note: one\ntwo"))
     assert err.render() == "error: bad value '\\x1b[2J\\x1b[H'\nnote: \\x07\\u202e\nnote: one\ntwo"
