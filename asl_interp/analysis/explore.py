@@ -2871,12 +2871,18 @@ def relevant_fields(spec: Any, leaf: Leaf, leaves: Sequence[Leaf], same: Callabl
     others = [b for b in leaves if b is not leaf and b.outcome is not None and same(b.outcome) != mine]
     out: set[str] = set()
     for r in leaf.reads:
-        if r.name in out or r.written or r.name not in leaf.explored:
+        if r.name in out or r.written:
+            continue
+        # the names the exploration varied the field by: its own, or the bits of it the path
+        # examined ('CPACR_EL1.FPEN<0>' where the text matched 'x0'), which the states show
+        names = ([r.name] if r.name in leaf.explored else
+                 [n for n in leaf.explored if n.startswith(r.name + "<")])
+        if not names:
             continue
         storage, mask = _read_bits(spec, r)
         if any(_meet(leaf, b, storage, mask) is not None and _meet(b, leaf, storage, mask) is not None
                for b in others):
-            out.add(r.name)
+            out.update([r.name, *names])
     return out
 
 

@@ -181,3 +181,17 @@ def test_a_property_over_no_state_says_nothing_was_checked(spec):
     text = render_property(result)
     assert "on all 0 paths" not in text
     assert "on no path: nothing was left to check (0 states, profile no-el2)" in text.splitlines()[0]
+
+
+def test_a_field_read_by_some_of_its_bits_is_shown_where_it_changes_the_outcome(spec):
+    """v8.4-sel2, Secure EL0 in AArch32: with SCR_EL3.EEL2 = 0 the access traps to EL1 because
+    CPACR_EL1.FPEN matched 'x0' (aarch64/exceptions/traps.asl:23), a path that examined only
+    FPEN<0>. State B left that bit out (the exploration names it CPACR_EL1.FPEN<0>, the read
+    CPACR_EL1.FPEN), and with FPEN '11' the state B shown is permitted, as A: no counterexample."""
+    result = check_independent(spec, "CheckVFPEnabled(TRUE)", "SCR_EL3.EEL2", profile="v8.4-sel2",
+                               stop_at_entry=True)
+    a, b = result.counterexample.states
+    assert b["SCR_EL3.EEL2"] == 0 and b.get("CPACR_EL1.FPEN<0>") == 0
+    state = {**result.counterexample.detail[1], "PSTATE.M": "M32_User"}
+    state = {k: v for k, v in state.items() if not k.startswith("_PC")}
+    assert spec.run("CheckVFPEnabled(TRUE)", profile="v8.4-sel2", state=state, stop_at_entry=True).target_el == "EL1"
