@@ -69,7 +69,7 @@ from .explore import (
 )
 
 __all__ = ["DiffClass", "DiffResult", "Side", "agreement_text", "class_state_text", "classes_text", "diff_head", "diff_json", "diff_specs", "fixed_text",
-           "outcome_words", "render_diff"]
+           "outcome_words", "ran", "render_diff"]
 
 
 @attrs.define(frozen=True, slots=True)
@@ -640,7 +640,12 @@ def diff_head(result: DiffResult) -> tuple[str, str]:
     if result.up_to_entry:
         scope += "; up to the exception-entry call, where " + " and ".join(
             s.name for s in result.sides if s.spec.boundary) + " stops"
-    sizes = f"{a.name}: {plural(a.table.paths, 'path')}, {b.name}: {plural(b.table.paths, 'path')}; {scope}"
+    def size(side: Side) -> str:
+        failed = sum(i.count for i in side.table.infeasible)  # (compared too: a failed assertion is an outcome)
+        return f"{side.name}: {plural(side.table.paths, 'path')}" + (
+            f" and {failed} ending in a failed assertion" if failed else "")
+
+    sizes = f"{size(a)}, {size(b)}; {scope}"
     return head, sizes
 
 
@@ -717,13 +722,21 @@ def changes(result: DiffResult, pairs: Sequence[tuple[str, str]] | None = None) 
     return sorted(out, key=lambda c: -c.states)
 
 
+def ran(side: Side) -> bool:
+    """Whether a version ran some state: a path, or one that ends in a failed spec assertion
+    (an outcome ``diff`` compares: 2025 ``CheckSVEEnabled()`` asserts FEAT_SVE, so on a
+    profile without SVE every path of it fails). False when its consistency rules left out
+    every state the fixed fields leave."""
+    return bool(side.table.paths or side.table.infeasible_leaves)
+
+
 def agreement_text(result: DiffResult) -> str:
     """What a comparison without a differing class found: ``no state differs``, or, when a
     version left no path (its consistency rules reject every state the fixed fields leave),
     or when both did but no state is in both versions' sets (each version's rules, with its
     profile, keep states the other's reject), that no state was compared (which says nothing
     of differences)."""
-    empty = [side.name for side in result.sides if not side.table.paths]
+    empty = [side.name for side in result.sides if not ran(side)]
     if empty:
         return f"no state compared: {' and '.join(empty)} left no path"
     if not result.compared:
@@ -806,7 +819,7 @@ def diff_json(result: DiffResult) -> dict[str, Any]:
         "up_to_entry": result.up_to_entry,
         "seconds": round(result.seconds, 3),
         "differs": result.differs,
-        "compared": result.compared and all(side.table.paths for side in result.sides),
+        "compared": result.compared and all(ran(side) for side in result.sides),
         "changes": [{"from": c.words[0], "to": c.words[1], "states": c.states, "classes": c.classes,
                      "only": dict(c.only)} for c in changes(result)],
         "classes": [

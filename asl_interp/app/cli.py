@@ -1708,7 +1708,7 @@ def _diff_profile_exists(spec: Any, side: str, name: str, option: str) -> None:
 
 
 def _diff(args: argparse.Namespace) -> int:
-    from ..analysis.diff import diff_json, diff_specs, render_diff
+    from ..analysis.diff import diff_json, diff_specs, ran, render_diff
     from ..analysis.explore import DEFAULT_MAX_PATHS
     from ..errors import UsageError
     from .api import load_spec
@@ -1753,7 +1753,7 @@ def _diff(args: argparse.Namespace) -> int:
             write_json(diff_json(result))
         else:
             write(render_diff(result, summary=args.summary))
-    if not all(side.table.paths for side in result.sides) or not result.compared:
+    if not all(ran(side) for side in result.sides) or not result.compared:
         return _nothing_compared(result)
     return 1 if result.differs else 0
 
@@ -1763,17 +1763,18 @@ def _nothing_compared(result: Any) -> int:
     the fixed fields leave), or where no state is in both versions' sets: no state was
     compared, which is not "no state differs"; an error saying so, and exit status 2, as for
     a check that checked nothing."""
+    from ..analysis.diff import ran
     from ..analysis.explore import left_out_reasons
 
     for side in result.sides:
-        if not side.table.paths:
+        if not ran(side):
             left = side.table.left_out
             why = (f" ({plural(sum(left.values()), 'path')} left out: {left_out_reasons(left)}; --all-states keeps "
                    f"them)" if left else "")
             print(f"error: nothing was compared: {side.name} (profile {side.profile}) has no state a processor can "
                   f"be in with the fixed fields{why}", file=sys.stderr)
     a, b = result.sides
-    if a.table.paths and b.table.paths and not result.compared:
+    if ran(a) and ran(b) and not result.compared:
         print(f"error: nothing was compared: no state {a.name} (profile {a.profile}) keeps is one {b.name} (profile "
               f"{b.profile}) keeps: each version leaves out the states its consistency rules, with its profile, "
               "call inconsistent (--all-states keeps them)", file=sys.stderr)

@@ -404,6 +404,21 @@ def test_a_version_with_no_state_left_compares_nothing_and_exits_2(capsys, tmp_p
     assert rc == 1 and "classes of states differ" in out
 
 
+def test_a_version_whose_every_path_fails_an_assertion_was_compared(capsys):
+    """2025 `CheckSVEEnabled()` asserts FEAT_SVE: on `default` (no SVE) every path of it fails
+    the assertion, an outcome diff compares. It printed the differing classes and then
+    "error: nothing was compared: armarm-2025 ... has no state a processor can be in", exit 2,
+    with "compared": false in --json, and a header of "armarm-2025: 0 paths"."""
+    args = ["diff", "CheckSVEEnabled()", "--set", "PSTATE.EL=EL1", "--set", "PSTATE.nRW=0", "--jobs", "1"]
+    rc, out, err = cli(capsys, *args)
+    assert (rc, err) == (1, "")
+    assert "armarm-2025: 0 paths and 1 ending in a failed assertion;" in out.splitlines()[1]
+    assert "assertion failed at aarch64/functions.asl:33" in out
+    rc, out, err = cli(capsys, *args, "--json")
+    data = json.loads(out)
+    assert (rc, err, data["compared"], data["differs"]) == (1, "", True, True)
+
+
 def test_two_versions_that_keep_no_state_in_common_compare_nothing_and_exit_2(capsys):
     """At EL2 with EL3 and EL2 in AArch64 the default profile keeps the AArch64 states only
     (PSTATE.nRW 0) and aarch32-only, whose every EL uses AArch32, the AArch32 ones only: each
