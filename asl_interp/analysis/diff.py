@@ -35,6 +35,10 @@ both texts were run on; where their outcomes differ, that intersection is a diff
   rejects has no leaf pair and is left out; ``all_states=True`` keeps them.
 - *Fixed state.* Each fixed name applies to the versions whose register model has it; a
   name neither has is a UsageError.
+- *Profile state.* A profile's ``[state]`` gives software's settings a state leaves out
+  (``CPACR_EL1.ZEN = '00'`` where SVE is not implemented): a version's paths ran those
+  values only. Where the other version's profile does not give a bit the same value, a path
+  that read it holds for the profile's value alone, so the classes keep to it.
 
 Guarantees: the classes are exact (every state in a reported class was run by both texts, on
 the leaf pair reported); no state that differs is missed, because the leaves of each
@@ -131,6 +135,10 @@ class DiffResult:
     #: some state is one both versions ran (each keeps the states its consistency rules
     #: allow: with different profiles the two sets can have none in common)
     compared: bool = True
+    #: per version, the bits its profile's [state] gives that the other's does not give alike
+    #: (storage -> (mask, value), canonical): its paths ran those values only
+    _assumed: tuple[dict[str, tuple[int, int]], dict[str, tuple[int, int]]] = attrs.field(default=({}, {}),
+                                                                                         repr=False)
 
     @property
     def differs(self) -> bool:
@@ -139,7 +147,8 @@ class DiffResult:
 
     def class_of(self, state: Mapping[str, Any]) -> DiffClass | None:
         """The class a concrete state (names and values as a state file's, together with the
-        fixed state: each name applied to the versions that have it) falls in, or None when
+        fixed state: each name applied to the versions that have it; a bit a version's
+        profile ``[state]`` gives and the state does not has the profile's value) falls in, or None when
         the two versions agree on it or either left it out (a state its consistency rules
         reject). Raises StateError when the state does not decide a bit one of the two
         paths examines."""
@@ -154,6 +163,10 @@ class DiffResult:
                 cmask = _move(mask, mapping)
                 cvalue = _move((w.value << (w.low + view.offset)) & mask, mapping)
                 point[view.storage] = (known | cmask, (value & ~cmask) | cvalue)
+        for assumed in self._assumed:  # (a state that leaves them out has the profile's values)
+            for storage, (mask, value) in assumed.items():
+                known, held = point.get(storage, (0, 0))
+                point[storage] = (known | mask, held | (value & mask & ~known))
         found = []
         for cubes in self._cubes:
             holders = [c for c in cubes if _holds(c, point, state)]
@@ -243,7 +256,11 @@ def _outcome_key(leaf: Leaf) -> tuple:
     return outcome_key(leaf.outcome)
 
 
-def _cube(side: int, leaf: Leaf, canon: dict[tuple[int, str], dict[int, int]]) -> _Cube:
+def _cube(side: int, leaf: Leaf, canon: dict[tuple[int, str], dict[int, int]], spec: Any,
+          assumed: Mapping[str, tuple[int, int]]) -> _Cube:
+    """``leaf`` in canonical coordinates; ``assumed``: the bits (storage -> (mask, value),
+    canonical) this version's profile gives that the other's does not give alike: where the
+    path read them, it holds for their profile's values only, and says so."""
     regs: dict[str, list[tuple[int, frozenset[int]]]] = {}
     answers: dict[tuple[str, str], frozenset] = {}
     bits: dict[tuple[str, int], int] = {}
@@ -265,7 +282,57 @@ def _cube(side: int, leaf: Leaf, canon: dict[tuple[int, str], dict[int, int]]) -
             if fixed >> b & 1:
                 bits[(var.key, b)] = 2 if ones >> b & 1 else 1
             b += 1
+    if assumed:
+        read: dict[str, int] = {}
+        for r in leaf.reads:
+            if r.written:
+                continue
+            view = spec.model.views[r.register]
+            mask = ((1 << (r.high - r.low + 1)) - 1) << (r.low + view.offset)
+            read[view.storage] = read.get(view.storage, 0) | _move(mask, canon.get((side, view.storage)))
+        for storage, (mask, value) in assumed.items():
+            held = mask & read.get(storage, 0)
+            if not held:
+                continue
+            regs.setdefault(storage, []).append((held, frozenset([value & held])))
+            b = 0
+            while held >> b:
+                if held >> b & 1:
+                    bits[(storage, b)] = 2 if value >> b & 1 else 1
+                b += 1
     return _Cube(side, leaf, regs, answers, _outcome_key(leaf), bits)
+
+
+def _assumed(specs: Sequence[Any], profiles: Sequence[Any], fixed: Sequence[Mapping[str, Any]],
+             canon: dict[tuple[int, str], dict[int, int]]) -> tuple[dict[str, tuple[int, int]], ...]:
+    """Per version: the bits its profile's ``[state]`` gives (software's settings a state
+    leaves out: ``CPACR_EL1.ZEN = '00'`` where SVE is not implemented) and the fixed state
+    does not, less those the other version's profile gives the same values (storage ->
+    (mask, value), canonical). Its exploration ran those values only: a state giving others
+    was not run by it, and is in no class."""
+    from .explore import state_bits
+
+    per = []
+    for side, (spec, prof, f) in enumerate(zip(specs, profiles, fixed)):
+        mine = state_bits(spec, prof, {})
+        user = state_bits(spec, None, f)
+        out = {}
+        for storage, (mask, value) in mine.items():
+            mask &= ~user.get(storage, (0, 0))[0]
+            mapping = canon.get((side, storage))
+            out[storage] = (_move(mask, mapping), _move(value & mask, mapping))
+        per.append(out)
+    result = []
+    for side, mine in enumerate(per):
+        other = per[1 - side]
+        kept = {}
+        for storage, (mask, value) in mine.items():
+            omask, ovalue = other.get(storage, (0, 0))
+            alike = mask & omask & ~(value ^ ovalue)
+            if mask & ~alike:
+                kept[storage] = (mask & ~alike, value & mask & ~alike)
+        result.append(kept)
+    return tuple(result)
 
 
 # ======================================================================================
@@ -479,7 +546,8 @@ def diff_specs(a: Any, b: Any, call: str, *, profile_a: Any = "default", profile
                 consistent=not all_states, stop_at_entry=up_to_entry, fine=fine, jobs=jobs, progress=counted(side))
         for side, (spec, p, f) in enumerate(zip(specs, prof, per_fixed)))
     canon = _canonical_bits(a, b)
-    cubes = [[_cube(side, leaf, canon) for leaf in table.leaves + table.infeasible_leaves]
+    assumed = _assumed(specs, prof, per_fixed, canon)
+    cubes = [[_cube(side, leaf, canon, specs[side], assumed[side]) for leaf in table.leaves + table.infeasible_leaves]
              for side, table in enumerate(tables)]
     names = [spec.name for spec in specs]
     if names[0] == names[1] and os.path.realpath(a.path) != os.path.realpath(b.path):
@@ -489,7 +557,7 @@ def diff_specs(a: Any, b: Any, call: str, *, profile_a: Any = "default", profile
     classes, pair_class = _classes(sides, _pairs(cubes[0], cubes[1]), canon)
     compared = bool(classes) or _any_meet(cubes[0], cubes[1])
     return DiffResult(call, sides, dict(fixed or {}), only_fixed, classes, time.monotonic() - start, all_states,
-                      up_to_entry, (cubes[0], cubes[1]), pair_class, canon, compared)
+                      up_to_entry, (cubes[0], cubes[1]), pair_class, canon, compared, (assumed[0], assumed[1]))
 
 
 def _check_call(spec: Any, call: str) -> None:

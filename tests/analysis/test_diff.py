@@ -419,6 +419,30 @@ def test_a_version_whose_every_path_fails_an_assertion_was_compared(capsys):
     assert (rc, err, data["compared"], data["differs"]) == (1, "", True, True)
 
 
+def test_a_profile_state_value_the_other_profile_leaves_open_bounds_the_classes(specs):
+    """armv8.6's v8.4-sel2 has no SVE: its [state] gives CPACR_EL1.ZEN = '00' (RES0), and its
+    CheckSVEEnabled() at EL0 takes the SVE trap to EL1 (sve.asl:18, "when 'x0'") on that value
+    only. v9-sme (2025) has SVE and explores ZEN. The classes paired the v8.6 path with every
+    ZEN of the 2025 side: a class's state CPACR_EL1.ZEN='11' was said to take the SVE trap on
+    armv8.6, where that state (ZEN given) takes the FP trap, EC 0x07; 436 of 857 classes held
+    states armv8.6 never ran. Each class's state now runs to the outcomes it states."""
+    from asl_interp.analysis.diff import class_example
+
+    fixed = {"PSTATE.EL": "EL0", "PSTATE.nRW": 0, "SCR_EL3.NS": 0, "SCR_EL3.EEL2": 0}
+    result = diff_specs(*specs, "CheckSVEEnabled()", profile_a="v8.4-sel2", profile_b="v9-sme", fixed=fixed)
+    assert result.classes
+    for cls in result.classes:
+        state = {**fixed, **class_example(result, cls)}
+        a, b = (_up_to_entry(spec, "CheckSVEEnabled()", {k: v for k, v in state.items() if cls.only.get(k) != other},
+                             profile)
+                for spec, profile, other in ((specs[0], "v8.4-sel2", "armarm-2025"), (specs[1], "v9-sme", "")))
+        assert [_key(a), _key(b)] == [_key(o) for o in cls.outcomes], state
+    sve_on = {**fixed, "CPACR_EL1.ZEN": 3, "CPACR_EL1.FPEN": 0, "CPTR_EL3.EZ": 1, "CPTR_EL3.TFP": 1, "PSTATE.SM": 0}
+    cls = result.class_of(sve_on)  # (armv8.6 ran ZEN '00' only: not a state it compared)
+    assert cls is None or _key(cls.outcomes[0]) != _key(_up_to_entry(specs[0], "CheckSVEEnabled()", {
+        k: v for k, v in sve_on.items() if k != "PSTATE.SM"}, "v8.4-sel2"))
+
+
 def test_two_versions_that_keep_no_state_in_common_compare_nothing_and_exit_2(capsys):
     """At EL2 with EL3 and EL2 in AArch64 the default profile keeps the AArch64 states only
     (PSTATE.nRW 0) and aarch32-only, whose every EL uses AArch32, the AArch32 ones only: each
