@@ -610,23 +610,6 @@ def _el_of_mode(ctx: PrimContext, mode: Bits) -> str:
     return _el_name(el)
 
 
-def _leave_monitor_mode(ctx: PrimContext, machine: Any) -> None:
-    """The first thing the entry routine does to the state ELFromM32 reads: Armv8.6
-    aarch32/exceptions/exceptions.asl:173 (and the Arm ARM 2025's AArch32.EnterMode, J1)
-    ``if PSTATE.M == M32_Monitor then SCR.NS = '0';``, before AArch32.WriteMode asks
-    ELFromM32. An exception taken from Monitor mode goes to the Secure mode, at EL3 when EL3
-    uses AArch32, whatever SCR.NS was; asked of the state at the call, ELFromM32 named the
-    Non-secure EL1 (the full run of the text said EL3)."""
-    registers = machine.model.registers
-    m = registers["PSTATE"].fields.get("M") if "PSTATE" in registers else None
-    ns = registers["SCR"].fields.get("NS") if "SCR" in registers else None
-    monitor = machine.constants.get("M32_Monitor")
-    if m is None or ns is None or monitor is None:
-        return
-    if machine.read_bits("PSTATE", m.high, m.low, ctx.span) == int(monitor[0]):
-        machine.write_bits("SCR", ns.high, ns.low, 0, ctx.span)
-
-
 @primitive("AArch32.EnterMode", nparams=4)
 def _enter_mode(ctx, target_mode, preferred_exception_return, lr_offset, vect_offset):
     """Exception entry is the boundary of what is run: record the AArch32 mode entered (its
@@ -634,7 +617,6 @@ def _enter_mode(ctx, target_mode, preferred_exception_return, lr_offset, vect_of
     from .world import ExceptionEntry, mode_name
 
     machine = _constants_of(ctx, "AArch32.EnterMode()")
-    _leave_monitor_mode(ctx, machine)
     _end(ctx, ExceptionEntry(target_el=_el_of_mode(ctx, target_mode), target_state="AArch32",
                              mode=mode_name(machine.constants, target_mode.v), exception=None, ec=None, il=None,
                              iss=None, vector_offset=None, boundary="AArch32.EnterMode"))

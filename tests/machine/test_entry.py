@@ -178,27 +178,6 @@ def test_entry_from_monitor_mode_clears_scr_ns_and_lands_at_el3(spec):
     assert out.after["SCR"] & 1 == 0  # SCR.NS cleared by the text
 
 
-@pytest.mark.parametrize("version", ["armv8.6", "armarm-2025"])
-def test_entry_from_monitor_mode_lands_at_el3_where_the_run_stops_at_the_entry_call(version):
-    """The same entry, where the run ends at the AArch32.EnterMode call (--stop-at-entry, or
-    the 2025 text, which stops there): the boundary's EL is ELFromM32's once the routine's
-    own first statement has cleared SCR.NS, EL3 as the whole run says. It said EL1 (the
-    Non-secure Undef mode), so a model answering EL3 was reported as differing."""
-    state = {"SCR.NS": 1, "PSTATE.EL": "EL3", "PSTATE.nRW": 1, "PSTATE.M": "M32_Monitor", "PSTATE.T": 0,
-             "CPACR.cp10": "'00'", "CPACR.ASEDIS": 0, "NSACR.cp10": 1, "NSACR.NSASEDIS": 0, "FPEXC.EN": 1,
-             "HCR.TGE": 0}
-    spec = load_spec(version)
-    out = spec.run("CheckVFPEnabled(TRUE)", profile="aarch32-only", state=state, stop_at_entry=True)
-    assert (out.target_el, out.mode, out.target_state) == ("EL3", "Undef", "AArch32")
-    table = explore(spec, "CheckVFPEnabled(TRUE)", profile="aarch32-only", stop_at_entry=True,
-                    fixed={"PSTATE.EL": "EL3", "PSTATE.M": "M32_Monitor", "SCR.NS": 1})
-    assert {r.outcome.target_el for r in table.rows if r.outcome.mode == "Undef"} == {"EL3"}
-    # from a Non-secure mode the Undef mode stays the Non-secure one, at EL1
-    guest = {**state, "PSTATE.EL": "EL1", "PSTATE.M": "M32_Svc"}
-    assert spec.run("CheckVFPEnabled(TRUE)", profile="aarch32-only", state=guest,
-                    stop_at_entry=True).target_el == "EL1"
-
-
 def test_the_bit_entry_wrote_is_said_where_its_hex_digit_is_unknown(capsys):
     """The same entry from Monitor mode, as ``run`` shows it: SCR's other bits are the
     state's, which gave none but EA, so every hex digit of SCR shows ``?``. The bit the text
