@@ -184,14 +184,15 @@ def test_a_property_over_no_state_says_nothing_was_checked(spec):
 
 
 def test_a_field_read_by_some_of_its_bits_is_shown_where_it_changes_the_outcome(spec):
-    """v8.4-sel2, Secure EL0 in AArch32: with SCR_EL3.EEL2 = 0 the access traps to EL1 because
-    CPACR_EL1.FPEN matched 'x0' (aarch64/exceptions/traps.asl:23), a path that examined only
-    FPEN<0>. State B left that bit out (the exploration names it CPACR_EL1.FPEN<0>, the read
-    CPACR_EL1.FPEN), and with FPEN '11' the state B shown is permitted, as A: no counterexample."""
+    """v8.4-sel2, Secure EL0 in AArch32 under a VHE EL2 (CPACR.cp10 '11', FPEXC.EN 1): with
+    SCR_EL3.EEL2 = 1 the access traps to EL2 because CPTR_EL2.FPEN matched 'x0'
+    (aarch64/exceptions/traps.asl), a path that examined only FPEN<0>. The states shown left
+    that bit out (the exploration names it CPTR_EL2.FPEN<0>, the read CPTR_EL2.FPEN): with
+    FPEN '11' the trapping state shown is permitted, as the other, and no counterexample."""
     result = check_independent(spec, "CheckVFPEnabled(TRUE)", "SCR_EL3.EEL2", profile="v8.4-sel2",
-                               stop_at_entry=True)
+                               stop_at_entry=True, where={"CPACR.cp10": "'11'", "HCR_EL2.TGE": 0, "FPEXC.EN": 1})
     a, b = result.counterexample.states
-    assert b["SCR_EL3.EEL2"] == 0 and b.get("CPACR_EL1.FPEN<0>") == 0
-    state = {**result.counterexample.detail[1], "PSTATE.M": "M32_User"}
-    state = {k: v for k, v in state.items() if not k.startswith("_PC")}
-    assert spec.run("CheckVFPEnabled(TRUE)", profile="v8.4-sel2", state=state, stop_at_entry=True).target_el == "EL1"
+    assert (a["SCR_EL3.EEL2"], b["SCR_EL3.EEL2"]) == (0, 1)
+    assert a.get("CPTR_EL2.FPEN<0>") == 0 and b.get("CPTR_EL2.FPEN<0>") == 0
+    outcomes = result.counterexample.outcomes
+    assert (outcomes[0].kind, outcomes[1].target_el) == ("returned", "EL2")
