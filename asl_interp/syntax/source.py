@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from pathlib import Path
     from typing import BinaryIO
 
-__all__ = ["DEFAULT_MAX_BYTES", "max_bytes", "set_max_bytes", "is_dir", "is_file", "exists", "open_input", "read_text", "read_bytes", "decode", "BOM", "UTF16_BOMS",
+__all__ = ["DEFAULT_MAX_BYTES", "max_bytes", "set_max_bytes", "is_dir", "is_file", "exists", "open_input", "read_text", "read_bytes", "read_limited", "decode", "BOM", "UTF16_BOMS",
            "asl_files_in", "source_files", "path_text"]
 
 #: The default of the ``file-size`` limit (see :mod:`asl_interp.lib.limits`, which sets it).
@@ -114,12 +114,19 @@ def read_bytes(path: str | Path, what: str, error: type[ASLError] = UsageError) 
     """The bytes of ``path`` (``what`` names it in messages: ``"the state file"``), at most
     :func:`max_bytes` of them; ``error`` for anything that stops that."""
     label = shorten(f"{what} {path}" if what else str(path), 200)
-    limit = _max_bytes
     with open_input(path, what, error) as f:
-        try:
-            data = f.read(limit + 1)
-        except OSError as err:  # EISDIR from a device, EIO...
-            raise error(f"cannot read {label}: {_reason(err)}") from None
+        return read_limited(f, label, error)
+
+
+def read_limited(stream: BinaryIO, label: str, error: type[ASLError] = UsageError) -> bytes:
+    """The bytes of the binary ``stream`` (a file :func:`read_bytes` opened, standard input),
+    at most :func:`max_bytes` of them; ``error`` naming it as ``label`` when it cannot be read
+    or holds more."""
+    limit = _max_bytes
+    try:
+        data = stream.read(limit + 1)
+    except OSError as err:  # EISDIR from a device, EIO...
+        raise error(f"cannot read {label}: {_reason(err)}") from None
     if len(data) > limit:
         raise error(f"cannot read {label}: it is larger than the limit of {limit:,} bytes",
                     notes=("note: raise the limit with --limit file-size=N",))
