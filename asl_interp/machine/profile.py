@@ -266,8 +266,8 @@ def _load_profile(path: Path, folder: Path, seen: tuple[str, ...]) -> Profile:
     own_spans = [span if span != top else None  # (None: not found in the text)
                  for span in key_spans(text, top, [keys for keys, _value in paths], "toml", under=("state",))]
     if len({key for key, _value in own}) < len(own):  # ("HCR_EL2.TGE" and [state.HCR_EL2] TGE)
-        seen: set[str] = set()
-        i = next(i for i, (key, _value) in enumerate(own) if key in seen or seen.add(key))
+        given: set[str] = set()  # (not ``seen``: the profiles this one extends)
+        i = next(i for i, (key, _value) in enumerate(own) if key in given or given.add(key))
         message = f"[state] gives {own[i][0]} twice; give it once"
         raise ProfileError(message, own_spans[i]) if own_spans[i] else ProfileError(f"{where}: {message}")
     state.update(own)
