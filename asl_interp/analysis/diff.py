@@ -276,12 +276,7 @@ def _cube(side: int, leaf: Leaf, canon: dict[tuple[int, str], dict[int, int]], s
         for v in values:
             ones |= v
             zeros |= ~v
-        fixed = mask & ~(ones & zeros)
-        b = 0
-        while fixed >> b:
-            if fixed >> b & 1:
-                bits[(var.key, b)] = 2 if ones >> b & 1 else 1
-            b += 1
+        _pin(bits, var.key, mask & ~(ones & zeros), ones)
     if assumed:
         read: dict[str, int] = {}
         for r in leaf.reads:
@@ -295,12 +290,18 @@ def _cube(side: int, leaf: Leaf, canon: dict[tuple[int, str], dict[int, int]], s
             if not held:
                 continue
             regs.setdefault(storage, []).append((held, frozenset([value & held])))
-            b = 0
-            while held >> b:
-                if held >> b & 1:
-                    bits[(storage, b)] = 2 if value >> b & 1 else 1
-                b += 1
+            _pin(bits, storage, held, value)
     return _Cube(side, leaf, regs, answers, _outcome_key(leaf), bits)
+
+
+def _pin(bits: dict[tuple[str, int], int], storage: str, fixed: int, ones: int) -> None:
+    """Record in ``bits`` each bit of ``fixed`` (of ``storage``) a cube holds to one value: 2
+    where ``ones`` has it set, 1 where clear (what :func:`_pairs` splits the cubes on)."""
+    b = 0
+    while fixed >> b:
+        if fixed >> b & 1:
+            bits[(storage, b)] = 2 if ones >> b & 1 else 1
+        b += 1
 
 
 def _assumed(specs: Sequence[Any], profiles: Sequence[Any], fixed: Sequence[Mapping[str, Any]],
