@@ -2007,15 +2007,14 @@ def _leaf(machine: ExploreMachine, choices: dict[Var, Any], outcome: Outcome | N
     by_field: list[tuple[str, int, int, Read]] = []  # (storage, mask, shift, read) of the reads of a field
     for r in chain(reads, examined):
         value = r.value
-        if value is None:  # read while unset and only copied: it decides nothing here
-            if r[1] is not None:
-                where = placed.get((r[0], r[2], r[3]))
-                by_field.append((*(locate(r[0], r[2], r[3]) if where is None else where[:3]), r))
+        if value is None and r[1] is None:  # read while unset and only copied, of no field
             continue
         where = placed.get((r[0], r[2], r[3]))
         storage, mask, shift = locate(r[0], r[2], r[3]) if where is None else where[:3]
         if r[1] is not None:
             by_field.append((storage, mask, shift, r))
+        if value is None:  # read while unset and only copied: it decides nothing here
+            continue
         candidates = by_storage.get(storage)
         named[storage] = named.get(storage, 0) | mask
         name = r.name
