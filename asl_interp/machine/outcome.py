@@ -22,6 +22,7 @@ from ..errors import Span, source_line
 from ..lib.values import bit_runs, bits_text, bits_text_unknown, show
 from ..lib.world import Read
 from .after import OFFSET_MASK
+from .syndrome import iss_text
 
 
 class PathStep(NamedTuple):
@@ -233,9 +234,7 @@ class Outcome(_Later):
     def iss_text(self) -> str | None:
         """The ISS in hex (``0x1E00000``), a ``?`` for each digit holding bits unknown to the
         handler (``0x0?00000``: COND written UNKNOWN); None without one."""
-        if self.iss is None:
-            return None
-        return bits_text_unknown(self.iss, self.iss_unknown, 25) if self.iss_unknown else f"0x{self.iss:07X}"
+        return None if self.iss is None else iss_text(self.iss, self.iss_unknown)
 
     @property
     def pc_known(self) -> int | None:

@@ -94,11 +94,17 @@ def describe(ec: int, il: int | None, iss: int | None, register: str = "ESR_EL2"
             meaning = f"{32 if il else 16}-bit instruction"
         text += f", IL {il} ({meaning})"
     if iss is not None:
-        text += f", ISS {bits_text_unknown(iss, iss_unknown, 25) if iss_unknown else f'0x{iss:07X}'}"
+        text += f", ISS {iss_text(iss, iss_unknown)}"
         fields = (HSR_ISS_FIELDS.get(ec) if register == "HSR" else None) or ISS_FIELDS.get(ec)
         if fields:
             text += ": " + ", ".join(f"{name} {_value(iss, iss_unknown, high, low)}" for name, high, low in fields)
     return text
+
+
+def iss_text(iss: int, unknown: int = 0) -> str:
+    """An ISS (25 bits) in hex, ``0x1E00000``; a ``?`` for each digit holding ``unknown`` bits
+    (``0x0?00000``: COND written UNKNOWN)."""
+    return bits_text_unknown(iss, unknown, 25) if unknown else f"0x{iss:07X}"
 
 
 def _value(iss: int, unknown: int, high: int, low: int) -> str:
